@@ -1,0 +1,98 @@
+# OpenCCAS — `make` builds, `make run` serves a demo, `make test` runs the
+# whole suite (SQLite and PostgreSQL, plain and ASan+UBSan builds).
+VERSION := 0.1.0
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libutf8proc
+CC ?= cc
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -DOPENCCAS_VERSION='"$(VERSION)"' -Isrc -Ibuild/gen $(WARN) \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+REL_CFLAGS := $(BASE_CFLAGS) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+SRC := $(shell find src -name '*.c' | sort)
+LIB_SRC := $(filter-out src/main.c,$(SRC))
+ASSETS := assets/style.css assets/app.js assets/openapi.json build/gen/htmx.min.js
+
+REL_OBJ := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/assets.o
+ASAN_OBJ := $(patsubst src/%.c,build/asan/%.o,$(SRC)) build/asan/assets.o
+
+.PHONY: all asan deps run test test-quick fuzz bench clean
+all: build/openccas
+
+deps:
+	@bash scripts/deps.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/gen/htmx.min.js: node_modules/.package-lock.json
+	@mkdir -p build/gen
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+build/embed: tools/embed.c
+	@mkdir -p build
+	$(CC) -O1 -o $@ $<
+
+build/gen/assets.c: build/embed $(ASSETS)
+	@mkdir -p build/gen
+	build/embed $@ $(ASSETS)
+
+build/rel/%.o: src/%.c $(shell find src -name '*.h')
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+build/rel/assets.o: build/gen/assets.c
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+build/openccas: $(REL_OBJ)
+	$(CC) -o $@ $^ $(LIBS)
+
+build/asan/%.o: src/%.c $(shell find src -name '*.h')
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+build/asan/assets.o: build/gen/assets.c
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+build/asan/openccas: $(ASAN_OBJ)
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(LIBS)
+asan: build/asan/openccas
+
+# Unit tests link the library objects (everything but main.c).
+TEST_UNIT := $(patsubst tests/unit/%.c,build/asan/test_%,$(wildcard tests/unit/*.c))
+TEST_HTTP := $(patsubst tests/http/%.c,build/asan/http_%,$(wildcard tests/http/*.c))
+build/asan/test_%: tests/unit/%.c tests/t.h $(filter-out build/asan/main.o,$(ASAN_OBJ))
+	$(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(filter-out build/asan/main.o,$(ASAN_OBJ)) $(LIBS)
+build/asan/http_%: tests/http/%.c tests/t.h tests/http/h.h
+	$(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(LIBS) -lcurl
+tests-build: $(TEST_UNIT) $(TEST_HTTP) build/asan/openccas build/openccas
+
+# Fuzz targets (clang libFuzzer) over the parsers of outside input.
+FUZZ := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/*.c))
+FUZZ_SRC := src/web/parse.c src/core/text.c src/core/arena.c src/core/buf.c src/core/civil.c
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC)
+	@mkdir -p build/fuzz
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
+		$(shell pkg-config --cflags --libs libutf8proc)
+fuzz-build: $(FUZZ)
+
+DATA ?= data/ccas.db
+run: deps build/openccas
+	@if [ ! -f $(DATA) ]; then mkdir -p data && ./build/openccas demo --db sqlite:$(DATA) --households 2000; fi
+	@echo ""
+	@echo "  OpenCCAS : http://127.0.0.1:8080/   (Ctrl+C pour arrêter)"
+	@echo "  Connexion de démonstration : admin@demo.openccas.fr, accueil@…, social@…, instructeur@…,"
+	@echo "  responsable@…, commission@…, dpo@… (domaine demo.openccas.fr) — mot de passe : demo-openccas-2026"
+	@echo ""
+	./build/openccas serve --db sqlite:$(DATA) --insecure-cookies
+
+test:
+	@bash scripts/deps.sh --test
+	@bash scripts/test.sh
+
+fuzz: fuzz-build
+	@bash scripts/fuzz.sh 300
+
+clean:
+	rm -rf build

@@ -1,0 +1,42 @@
+/*
+ * arena.h — region allocator: one per request, released in one go.
+ *
+ * Invariants: every pointer returned lives until arena_release(); nothing
+ * allocated from an arena is freed individually. Allocation sizes are checked
+ * for overflow before any memory is touched. On exhaustion of the process
+ * memory, allocation returns NULL and sets a->failed; callers may check the
+ * flag once at the end of a request (the SQLite way: set once, check late).
+ *
+ * An arena may be capped (a->cap bytes in all) so that a request cannot make
+ * the process allocate without bound.
+ */
+#ifndef CORE_ARENA_H
+#define CORE_ARENA_H
+#include <stddef.h>
+#include <stdbool.h>
+
+typedef struct arena_block arena_block;
+typedef struct arena {
+	arena_block *head;
+	size_t used_total;   /* bytes handed out by malloc so far */
+	size_t cap;          /* 0 = no cap */
+	bool failed;         /* an allocation failed at least once */
+} arena;
+
+void arena_init(arena *a, size_t cap);
+/* Frees every block; the arena may be reused after arena_init. */
+void arena_release(arena *a);
+
+/* Returns n zeroed bytes aligned for any type, or NULL (a->failed set). */
+void *arena_alloc(arena *a, size_t n);
+/* Overflow-checked n * size. */
+void *arena_array(arena *a, size_t n, size_t size);
+/* Copies of strings; NULL in gives NULL out. The copy is NUL-terminated. */
+char *arena_strdup(arena *a, const char *s);
+char *arena_strndup(arena *a, const char *s, size_t n);
+/* printf into the arena; never truncates. */
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Test hook (fault injection): fail the Nth allocation from now, 0 = never. */
+void arena_fail_after(long n);
+#endif

@@ -1,0 +1,124 @@
+/*
+ * civil.c — calendar arithmetic (Howard Hinnant's days_from_civil algorithm)
+ * and local time in a named zone.
+ *
+ * Local time: glibc only knows one zone per process (the TZ variable). We
+ * switch TZ under a mutex and call localtime_r inside it; nothing else in the
+ * program reads local time (localtime is banned), so this is safe. glibc
+ * caches the parsed zone, so the switch costs little when every structure
+ * uses the same zone, which is the usual case.
+ */
+#include "civil.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "banned.h"
+
+bool civil_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int civil_month_days(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m < 1 || m > 12)
+		return 0;
+	return m == 2 && civil_is_leap(y) ? 29 : days[m - 1];
+}
+
+bool civil_parse(const char *s, civil_date *out)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	int v[3] = {0, 0, 0}, idx[3][2] = {{0, 4}, {5, 2}, {8, 2}};
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < idx[k][1]; i++) {
+			char c = s[idx[k][0] + i];
+			if (c < '0' || c > '9')
+				return false;
+			v[k] = v[k] * 10 + (c - '0');
+		}
+	if (v[0] < 1850 || v[0] > 2200 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+	    v[2] > civil_month_days(v[0], v[1]))
+		return false;
+	out->y = v[0];
+	out->m = v[1];
+	out->d = v[2];
+	return true;
+}
+
+void civil_format(civil_date d, char out[11])
+{
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.y % 10000u, (unsigned)d.m % 100u, (unsigned)d.d % 100u);
+}
+
+int64_t civil_to_days(civil_date c)
+{
+	int64_t y = c.y - (c.m <= 2);
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (c.m + (c.m > 2 ? -3 : 9)) + 2) / 5 + c.d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+civil_date civil_from_days(int64_t z)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp + (mp < 10 ? 3 : -9);
+	return (civil_date){(int)(y + (m <= 2)), (int)m, (int)d};
+}
+
+civil_date civil_add_months(civil_date d, int months)
+{
+	int total = d.y * 12 + (d.m - 1) + months;
+	civil_date r = {total / 12, total % 12 + 1, d.d};
+	int md = civil_month_days(r.y, r.m);
+	if (r.d > md)
+		r.d = md;
+	return r;
+}
+
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bool civil_local_time(const char *tz, time_t t, struct tm *out)
+{
+	/* Refuse anything that is not a plain zone name: TZ may also name a file. */
+	bool ok = tz && *tz && strlen(tz) < 64 && tz[0] != '/' && !strstr(tz, "..");
+	pthread_mutex_lock(&tz_lock);
+	static char current[64] = "";
+	if (!ok)
+		tz = "UTC";
+	if (strcmp(current, tz) != 0) {
+		setenv("TZ", tz, 1);
+		tzset();
+		snprintf(current, sizeof current, "%s", tz);
+	}
+	struct tm *r = localtime_r(&t, out);
+	pthread_mutex_unlock(&tz_lock);
+	return r != NULL;
+}
+
+civil_date civil_today(const char *tz)
+{
+	struct tm tm;
+	if (!civil_local_time(tz, time(NULL), &tm))
+		return (civil_date){1970, 1, 1};
+	return (civil_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+int64_t civil_now(void) { return (int64_t)time(NULL); }
+
+int civil_age(civil_date b, civil_date d)
+{
+	int age = d.y - b.y;
+	if (d.m < b.m || (d.m == b.m && d.d < b.d))
+		age--;
+	return age;
+}

@@ -1,0 +1,35 @@
+/*
+ * civil.h — civil dates (YYYY-MM-DD) and instants, without floats.
+ *
+ * A civil date is stored as text "YYYY-MM-DD" in the database and handled
+ * as a day number (days since 1970-01-01, proleptic Gregorian) in code.
+ * "Today" depends on the structure's time zone (Europe/Paris,
+ * Indian/Reunion…): civil_today() takes the zone name.
+ */
+#ifndef CORE_CIVIL_H
+#define CORE_CIVIL_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+typedef struct civil_date { int y, m, d; } civil_date;
+
+/* Strict "YYYY-MM-DD" within years 1850..2200 and a real calendar day. */
+bool civil_parse(const char *s, civil_date *out);
+/* Writes "YYYY-MM-DD" into out (11 bytes). */
+void civil_format(civil_date d, char out[11]);
+int64_t civil_to_days(civil_date d);
+civil_date civil_from_days(int64_t days);
+bool civil_is_leap(int y);
+int civil_month_days(int y, int m);
+/* Adds months, clamping the day to the month's end (31 Jan + 1 month = 28/29 Feb). */
+civil_date civil_add_months(civil_date d, int months);
+/* Today in the named IANA zone (falls back to UTC if the zone is unknown). */
+civil_date civil_today(const char *tz);
+/* Local wall-clock time of instant t in zone tz (thread-safe). */
+bool civil_local_time(const char *tz, time_t t, struct tm *out);
+/* Seconds since the epoch, now. */
+int64_t civil_now(void);
+/* Whole years between birth and day (age at that day). */
+int civil_age(civil_date birth, civil_date day);
+#endif

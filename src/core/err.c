@@ -1,0 +1,28 @@
+/* err.c — names, statuses and French messages of the error codes. */
+#include "err.h"
+#include "banned.h"
+
+static const struct {
+	const char *code;
+	int status;
+	const char *fr;
+} table[E__MAX] = {
+	[E_OK] = {"ok", 200, "C’est fait."},
+	[E_INPUT] = {"invalid_input", 400, "Certaines informations saisies ne sont pas valides. Corrigez les champs signalés."},
+	[E_NOT_FOUND] = {"not_found", 404, "Cette page ou cette fiche n’existe pas, ou vous n’y avez pas accès."},
+	[E_FORBIDDEN] = {"forbidden", 403, "Votre rôle ne permet pas cette action."},
+	[E_AUTH] = {"unauthenticated", 401, "Identifiez-vous pour continuer."},
+	[E_CSRF] = {"csrf", 403, "Le formulaire a expiré ou ne vient pas de cette application. Rechargez la page et recommencez."},
+	[E_THROTTLED] = {"throttled", 429, "Trop de tentatives. Patientez quelques minutes avant de réessayer."},
+	[E_CONFLICT] = {"conflict", 409, "Cette fiche a été modifiée entre-temps, ou existe déjà. Rechargez-la avant de recommencer."},
+	[E_TOO_LARGE] = {"too_large", 413, "Ce que vous avez envoyé est trop volumineux."},
+	[E_METHOD] = {"method_not_allowed", 405, "Cette action n’est pas possible à cette adresse."},
+	[E_DB] = {"database", 500, "La base de données n’a pas pu enregistrer l’opération. Rien n’a été modifié ; réessayez."},
+	[E_NOMEM] = {"no_memory", 503, "Le serveur est surchargé. Rien n’a été modifié ; réessayez dans un instant."},
+	[E_INTERNAL] = {"internal", 500, "Une erreur interne est survenue. Rien n’a été modifié ; réessayez ou prévenez l’administrateur."},
+	[E_UNAVAILABLE] = {"unavailable", 503, "Le service redémarre. Réessayez dans un instant."},
+};
+
+const char *err_code(err e) { return e < E__MAX ? table[e].code : "internal"; }
+const char *err_message(err e) { return e < E__MAX ? table[e].fr : table[E_INTERNAL].fr; }
+int err_http_status(err e) { return e < E__MAX ? table[e].status : 500; }

@@ -1,0 +1,27 @@
+/*
+ * text.h — bounded parsing of numbers and UTF-8 checks.
+ */
+#ifndef CORE_TEXT_H
+#define CORE_TEXT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+
+/* strtonum-style: the whole of s must be a base-10 integer within [min,max].
+ * Leading/trailing spaces are refused. Returns false on any error. */
+bool text_to_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* True when s[0..n) is well-formed UTF-8 without NUL or C0 controls other
+ * than tab, CR and LF. */
+bool text_utf8_valid(const char *s, size_t n);
+/* Copy of s with leading and trailing ASCII spaces removed (arena-owned). */
+char *text_trim(arena *a, const char *s);
+/* Lower-case ASCII copy (for e-mail addresses). */
+char *text_ascii_lower(arena *a, const char *s);
+/* Loose e-mail check: one @, something on both sides, a dot after it. */
+bool text_email_valid(const char *s);
+/* Accent-, case- and punctuation-insensitive key (utf8proc): "Hélène
+ * N'Diaye" -> "helene ndiaye". Letters and digits kept, runs of anything
+ * else become one space. Arena-owned; NULL if s is not valid UTF-8. */
+char *text_fold(arena *a, const char *s);
+#endif

@@ -1,0 +1,432 @@
+/*
+ * main.c — the openccas command: parse argv, open the database, call one
+ * module. Exit codes: 0 success, 1 operation failed, 2 usage error,
+ * 3 cannot open or migrate the database, 4 not found, 5 verification failed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include "core/civil.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "modules/accounts/accounts.h"
+#include "modules/demo/demo.h"
+#include "modules/journal/journal.h"
+#include "modules/modules.h"
+#include "store/store.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+#define EX_FAIL 1
+#define EX_USAGE 2
+#define EX_DB 3
+#define EX_NOTFOUND 4
+#define EX_VERIFY 5
+
+static const char *opt_db = "sqlite:data/ccas.db";
+
+static const char *usage_main =
+	"Usage : openccas VERBE [options]\n\n"
+	"Verbes :\n"
+	"  serve     servir l’application web et l’API JSON\n"
+	"  init      créer (ou migrer) la base, la structure et son premier administrateur\n"
+	"  migrate   appliquer les migrations de schéma en attente\n"
+	"  check     vérifier la base (migrations en attente, journal)\n"
+	"  user      gérer les comptes : user add | disable | enable | list\n"
+	"  token     créer un jeton d’API : token create --user EMAIL\n"
+	"  journal   vérifier le journal des accès : journal verify\n"
+	"  demo      créer des données de démonstration réalistes et reproductibles\n"
+	"  routes    lister les routes HTTP\n"
+	"  version   afficher la version\n\n"
+	"Option commune : --db URL (sqlite:CHEMIN, par défaut sqlite:data/ccas.db, ou postgresql://…)\n"
+	"La variable OPENCCAS_DB remplace la valeur par défaut.\n"
+	"« openccas VERBE --help » détaille chaque verbe.\n";
+
+static int usage(const char *text, int code)
+{
+	fputs(text, code ? stderr : stdout);
+	return code;
+}
+
+/* Finds "--name value" or "--name=value" in argv; NULL if absent. */
+static const char *opt(int argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], name, n) && argv[i][n] == '=')
+			return argv[i] + n + 1;
+		if (!strcmp(argv[i], name) && i + 1 < argc)
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
+static bool flag(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return true;
+	return false;
+}
+
+static db *open_db(int threads, bool migrate)
+{
+	const char *why;
+	db *d = db_open(opt_db, threads, &why);
+	if (!d) {
+		fprintf(stderr, "openccas : %s (%s)\n", why, opt_db);
+		return NULL;
+	}
+	if (migrate) {
+		db_module_schema mods[16];
+		modules_schema_list(mods);
+		int applied = 0;
+		if (db_migrate(d, mods, modules_nschemas, &applied) != E_OK) {
+			fprintf(stderr, "openccas : la migration du schéma a échoué (voir le journal ci-dessus)\n");
+			db_close_all(d);
+			return NULL;
+		}
+		if (applied)
+			log_info("%d migration(s) appliquée(s)", applied);
+	}
+	return d;
+}
+
+/* Password from --password-file, OPENCCAS_PASSWORD, or a prompt; never argv. */
+static char *read_password(int argc, char **argv, char *pwbuf, size_t len)
+{
+	const char *file = opt(argc, argv, "--password-file");
+	if (file) {
+		FILE *f = fopen(file, "r");
+		if (!f || !fgets(pwbuf, (int)len, f)) {
+			fprintf(stderr, "openccas : impossible de lire %s\n", file);
+			if (f)
+				fclose(f);
+			return NULL;
+		}
+		fclose(f);
+	} else if (getenv("OPENCCAS_PASSWORD")) {
+		snprintf(pwbuf, len, "%s", getenv("OPENCCAS_PASSWORD"));
+	} else {
+		if (!isatty(0)) {
+			fprintf(stderr, "openccas : mot de passe attendu (--password-file, OPENCCAS_PASSWORD ou saisie au terminal)\n");
+			return NULL;
+		}
+		struct termios old, quiet;
+		fprintf(stderr, "Mot de passe (12 caractères au moins) : ");
+		tcgetattr(0, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSANOW, &quiet);
+		char *ok = fgets(pwbuf, (int)len, stdin);
+		tcsetattr(0, TCSANOW, &old);
+		fprintf(stderr, "\n");
+		if (!ok)
+			return NULL;
+	}
+	pwbuf[strcspn(pwbuf, "\r\n")] = 0;
+	if (strlen(pwbuf) < ACCOUNTS_MIN_PASSWORD) {
+		fprintf(stderr, "openccas : le mot de passe doit compter au moins 12 caractères\n");
+		return NULL;
+	}
+	return pwbuf;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	if (flag(argc, argv, "--help"))
+		return usage("Usage : openccas serve [--db URL] [--listen HÔTE:PORT] [--threads N] [--insecure-cookies]\n"
+		             "  --listen            adresse d’écoute (127.0.0.1:8080 par défaut)\n"
+		             "  --threads           fils de traitement (8 par défaut)\n"
+		             "  --insecure-cookies  cookies sans « Secure » (HTTP en clair, pour localhost)\n"
+		             "  --sync normal|full  durabilité SQLite (full par défaut)\n"
+		             "S’arrête proprement sur SIGTERM ou SIGINT (les requêtes en cours se terminent).\n", 0);
+	const char *listen = opt(argc, argv, "--listen"), *threads = opt(argc, argv, "--threads");
+	if (listen) {
+		static char host[64];
+		const char *colon = strrchr(listen, ':');
+		int64_t port;
+		if (!colon || (size_t)(colon - listen) >= sizeof host || !text_to_int64(colon + 1, 1, 65535, &port))
+			return usage("openccas : --listen attend HÔTE:PORT, par exemple 127.0.0.1:8080\n", EX_USAGE);
+		memcpy(host, listen, (size_t)(colon - listen));
+		host[colon - listen] = 0;
+		web_conf.listen_host = host;
+		web_conf.port = (int)port;
+	}
+	if (threads) {
+		int64_t t;
+		if (!text_to_int64(threads, 1, 256, &t))
+			return usage("openccas : --threads attend un nombre entre 1 et 256\n", EX_USAGE);
+		web_conf.threads = (int)t;
+	}
+	if (flag(argc, argv, "--insecure-cookies"))
+		web_conf.secure_cookies = false;
+	db *d = open_db(web_conf.threads + 2, true);
+	if (!d)
+		return EX_DB;
+	const char *sync = opt(argc, argv, "--sync");
+	if (sync && !strcmp(sync, "normal"))
+		db_set_sync_full(d, false);
+	web_assets_init();
+	int rc = web_serve(d);
+	db_close_all(d);
+	return rc;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	const char *name = opt(argc, argv, "--structure"), *admin = opt(argc, argv, "--admin");
+	const char *admin_name = opt(argc, argv, "--admin-name");
+	if (flag(argc, argv, "--help") || !name || !admin)
+		return usage("Usage : openccas init --db URL --structure \"CCAS de …\" --admin EMAIL [--admin-name NOM]\n"
+		             "          [--password-file FICHIER]\n"
+		             "Crée ou migre le schéma, la structure et son premier administrateur.\n"
+		             "Le mot de passe est lu dans --password-file, dans OPENCCAS_PASSWORD, ou au terminal.\n",
+		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	if (!text_email_valid(admin))
+		return usage("openccas : adresse e-mail de l’administrateur invalide\n", EX_USAGE);
+	char pw[256];
+	if (!read_password(argc, argv, pw, sizeof pw))
+		return EX_USAGE;
+	db *d = open_db(2, true);
+	if (!d)
+		return EX_DB;
+	db_conn *c = db_conn_get(d);
+	int64_t sid = 0, uid = 0;
+	err e = db_begin(c, true);
+	if (e == E_OK)
+		e = accounts_structure_create(c, name, &sid);
+	if (e == E_OK)
+		e = accounts_user_create(c, sid, admin, admin_name ? admin_name : "Administrateur", pw, ROLE_ADMIN, &uid);
+	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	db_conn_put(c);
+	db_close_all(d);
+	if (e == E_CONFLICT) {
+		fprintf(stderr, "openccas : un compte existe déjà avec l’adresse %s\n", admin);
+		return EX_FAIL;
+	}
+	if (e != E_OK) {
+		fprintf(stderr, "openccas : %s\n", err_message(e));
+		return EX_FAIL;
+	}
+	printf("Structure n° %lld créée, administrateur n° %lld.\n", (long long)sid, (long long)uid);
+	return 0;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	if (flag(argc, argv, "--help"))
+		return usage("Usage : openccas migrate [--db URL]\nApplique les migrations en attente (aussi fait au démarrage de serve).\n", 0);
+	db *d = open_db(1, true);
+	if (!d)
+		return EX_DB;
+	db_close_all(d);
+	printf("Schéma à jour.\n");
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	if (flag(argc, argv, "--help"))
+		return usage("Usage : openccas check [--db URL]\nIndique les migrations en attente et vérifie le journal.\n", 0);
+	db *d = open_db(1, false);
+	if (!d)
+		return EX_DB;
+	db_module_schema mods[16];
+	modules_schema_list(mods);
+	int pending = 0, broken = 0;
+	err e = db_pending(d, mods, modules_nschemas, &pending);
+	printf("Migrations en attente : %d\n", pending);
+	if (e == E_OK && !pending) {
+		db_conn *c = db_conn_get(d);
+		e = journal_verify_all(c, &broken);
+		db_conn_put(c);
+	}
+	db_close_all(d);
+	return e != E_OK ? EX_FAIL : (pending || broken) ? EX_VERIFY : 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	const char *sub = argc > 2 ? argv[2] : "";
+	if (flag(argc, argv, "--help") || !*sub)
+		return usage("Usage : openccas user add --email EMAIL --name NOM --role RÔLE [--structure ID] [--password-file F]\n"
+		             "        openccas user disable --email EMAIL\n"
+		             "        openccas user enable --email EMAIL\n"
+		             "        openccas user list\n"
+		             "Rôles : accueil, travailleur_social, instructeur, responsable, commission, dpo, administrateur\n",
+		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	if (!strcmp(sub, "list")) {
+		db *d = open_db(1, true);
+		if (!d)
+			return EX_DB;
+		db_conn *c = db_conn_get(d);
+		err e = accounts_user_list(c);
+		db_conn_put(c);
+		db_close_all(d);
+		return e == E_OK ? 0 : EX_FAIL;
+	}
+	const char *email = opt(argc, argv, "--email");
+	if (!email || !text_email_valid(email))
+		return usage("openccas : --email EMAIL valide requis\n", EX_USAGE);
+	if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
+		db *d = open_db(1, true);
+		if (!d)
+			return EX_DB;
+		db_conn *c = db_conn_get(d);
+		err e = accounts_user_set_active(c, email, !strcmp(sub, "enable"));
+		db_conn_put(c);
+		db_close_all(d);
+		if (e == E_NOT_FOUND) {
+			fprintf(stderr, "openccas : aucun compte avec cette adresse\n");
+			return EX_NOTFOUND;
+		}
+		if (e == E_OK)
+			printf("Compte %s.\n", !strcmp(sub, "enable") ? "réactivé" : "désactivé");
+		return e == E_OK ? 0 : EX_FAIL;
+	}
+	if (strcmp(sub, "add"))
+		return usage("openccas : sous-commande inconnue (add, disable, enable, list)\n", EX_USAGE);
+	const char *name = opt(argc, argv, "--name"), *rs = opt(argc, argv, "--role"), *ss = opt(argc, argv, "--structure");
+	role ro = role_from_key(rs);
+	if (!name || ro == ROLE_NONE)
+		return usage("openccas : --name et --role (accueil, travailleur_social, …) requis\n", EX_USAGE);
+	int64_t sid = 0;
+	if (ss && !text_to_int64(ss, 1, INT64_MAX, &sid))
+		return usage("openccas : --structure attend un numéro\n", EX_USAGE);
+	char pw[256];
+	if (!read_password(argc, argv, pw, sizeof pw))
+		return EX_USAGE;
+	db *d = open_db(1, true);
+	if (!d)
+		return EX_DB;
+	db_conn *c = db_conn_get(d);
+	if (!sid)
+		accounts_structure_first(c, &sid);
+	int64_t uid = 0;
+	err e = sid ? accounts_user_create(c, sid, email, name, pw, ro, &uid) : E_NOT_FOUND;
+	db_conn_put(c);
+	db_close_all(d);
+	if (e == E_OK)
+		printf("Utilisateur n° %lld créé.\n", (long long)uid);
+	else
+		fprintf(stderr, "openccas : %s\n", e == E_CONFLICT ? "ce compte existe déjà" :
+		                                   e == E_NOT_FOUND ? "aucune structure : lancez d’abord openccas init" : err_message(e));
+	return e == E_OK ? 0 : e == E_NOT_FOUND ? EX_NOTFOUND : EX_FAIL;
+}
+
+static int cmd_token(int argc, char **argv)
+{
+	const char *email = opt(argc, argv, "--user"), *ss = opt(argc, argv, "--structure");
+	if (flag(argc, argv, "--help") || argc < 3 || strcmp(argv[2], "create") || !email)
+		return usage("Usage : openccas token create --user EMAIL [--structure ID] [--label TEXTE]\n"
+		             "Affiche une fois un jeton d’API (en-tête « Authorization: Bearer JETON »).\n",
+		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	int64_t sid = 0;
+	if (ss && !text_to_int64(ss, 1, INT64_MAX, &sid))
+		return usage("openccas : --structure attend un numéro\n", EX_USAGE);
+	db *d = open_db(1, true);
+	if (!d)
+		return EX_DB;
+	db_conn *c = db_conn_get(d);
+	char tok[64];
+	err e = accounts_token_create(c, email, sid, opt(argc, argv, "--label"), tok);
+	db_conn_put(c);
+	db_close_all(d);
+	if (e != E_OK) {
+		fprintf(stderr, "openccas : %s\n", e == E_NOT_FOUND ? "utilisateur inconnu" :
+		                                   e == E_FORBIDDEN ? "l’utilisateur n’est pas membre actif de cette structure" : err_message(e));
+		return e == E_NOT_FOUND ? EX_NOTFOUND : EX_FAIL;
+	}
+	printf("%s\n", tok);
+	return 0;
+}
+
+static int cmd_journal(int argc, char **argv)
+{
+	if (flag(argc, argv, "--help") || argc < 3 || strcmp(argv[2], "verify"))
+		return usage("Usage : openccas journal verify [--db URL]\n"
+		             "Recalcule la chaîne de hachage de chaque structure ; code 5 si une chaîne est rompue.\n",
+		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	db *d = open_db(1, true);
+	if (!d)
+		return EX_DB;
+	db_conn *c = db_conn_get(d);
+	int broken = 0;
+	err e = journal_verify_all(c, &broken);
+	db_conn_put(c);
+	db_close_all(d);
+	if (e != E_OK)
+		return EX_FAIL;
+	return broken ? EX_VERIFY : 0;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	const char *hs = opt(argc, argv, "--households"), *ss = opt(argc, argv, "--seed");
+	if (flag(argc, argv, "--help"))
+		return usage("Usage : openccas demo [--db URL] [--households N] [--seed S]\n"
+		             "Crée une structure de démonstration, un compte par rôle (mot de passe : "
+		             DEMO_PASSWORD ") et des données synthétiques reproductibles.\n", 0);
+	int64_t n = 200, seed = 1;
+	if ((hs && !text_to_int64(hs, 0, 10000000, &n)) || (ss && !text_to_int64(ss, 0, INT64_MAX, &seed)))
+		return usage("openccas : --households et --seed attendent des nombres\n", EX_USAGE);
+	db *d = open_db(2, true);
+	if (!d)
+		return EX_DB;
+	db_set_sync_full(d, false);
+	err e = demo_build(d, n, (uint64_t)seed);
+	db_close_all(d);
+	return e == E_OK ? 0 : EX_FAIL;
+}
+
+static int cmd_routes(void)
+{
+	modules_init();
+	for (int i = 0; i < web_route_count(); i++) {
+		const web_route_def *r = web_route_at(i);
+		const char *ms[] = {"GET", "POST", "PUT", "DELETE", "PATCH"};
+		for (int k = 0; k < 5; k++)
+			if (r->methods & (1 << k))
+				printf("%-6s %-40s %s\n", ms[k], r->pattern, r->summary ? r->summary : "");
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (!crypto_init()) {
+		fprintf(stderr, "openccas : libsodium n’a pas pu s’initialiser\n");
+		return EX_FAIL;
+	}
+	if (getenv("OPENCCAS_DB"))
+		opt_db = getenv("OPENCCAS_DB");
+	if (opt(argc, argv, "--db"))
+		opt_db = opt(argc, argv, "--db");
+	if (getenv("OPENCCAS_LOG") && !strcmp(getenv("OPENCCAS_LOG"), "debug"))
+		log_set_level(LOG_DEBUG);
+	const char *verb = argc > 1 ? argv[1] : "";
+	if (!strcmp(verb, "routes"))
+		return cmd_routes();
+	if (!strcmp(verb, "version") || !strcmp(verb, "--version")) {
+		printf("openccas " OPENCCAS_VERSION "\n");
+		return 0;
+	}
+	if (!*verb || !strcmp(verb, "--help") || !strcmp(verb, "help"))
+		return usage(usage_main, *verb ? 0 : EX_USAGE);
+	modules_init();
+	if (!strcmp(verb, "serve")) return cmd_serve(argc, argv);
+	if (!strcmp(verb, "init")) return cmd_init(argc, argv);
+	if (!strcmp(verb, "migrate")) return cmd_migrate(argc, argv);
+	if (!strcmp(verb, "check")) return cmd_check(argc, argv);
+	if (!strcmp(verb, "user")) return cmd_user(argc, argv);
+	if (!strcmp(verb, "token")) return cmd_token(argc, argv);
+	if (!strcmp(verb, "journal")) return cmd_journal(argc, argv);
+	if (!strcmp(verb, "demo")) return cmd_demo(argc, argv);
+	fprintf(stderr, "openccas : verbe inconnu « %s »\n\n", verb);
+	return usage(usage_main, EX_USAGE);
+}

@@ -1,0 +1,459 @@
+/*
+ * accounts.c — the model: roles and permissions, structures, users,
+ * sessions, tokens, throttling, and the authenticator the router calls.
+ */
+#include "modules/accounts/accounts.h"
+#include "modules/accounts/accounts_internal.h"
+#include <stdio.h>
+#include <string.h>
+#include "core/civil.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "modules/journal/journal.h"
+#include "core/banned.h"
+
+/* ---- schema -------------------------------------------------------------- */
+
+static const db_migration migrations[] = {
+	{1, "structures, users, memberships, sessions, tokens, throttling",
+	 "CREATE TABLE structures (id INTEGER PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL DEFAULT '', "
+	 " insee TEXT NOT NULL DEFAULT '', tz TEXT NOT NULL DEFAULT 'Europe/Paris', phone TEXT NOT NULL DEFAULT '', "
+	 " email TEXT NOT NULL DEFAULT '', dpo_contact TEXT NOT NULL DEFAULT '', logo BLOB, logo_type TEXT, "
+	 " created_at INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1) STRICT;"
+	 "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, "
+	 " password_hash TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL, "
+	 " password_changed_at INTEGER NOT NULL) STRICT;"
+	 "CREATE TABLE memberships (structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " user_id INTEGER NOT NULL REFERENCES users(id), role INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1, "
+	 " created_at INTEGER NOT NULL, PRIMARY KEY (structure_id, user_id)) STRICT;"
+	 "CREATE INDEX memberships_user ON memberships(user_id);"
+	 "CREATE TABLE sessions (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, "
+	 " user_id INTEGER NOT NULL REFERENCES users(id), structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " csrf TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL, remote TEXT NOT NULL DEFAULT '') STRICT;"
+	 "CREATE INDEX sessions_user ON sessions(user_id);"
+	 "CREATE TABLE api_tokens (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, "
+	 " user_id INTEGER NOT NULL REFERENCES users(id), structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " label TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, last_used INTEGER NOT NULL DEFAULT 0, "
+	 " revoked INTEGER NOT NULL DEFAULT 0) STRICT;"
+	 "CREATE TABLE login_failures (key TEXT NOT NULL, at INTEGER NOT NULL) STRICT;"
+	 "CREATE INDEX login_failures_key ON login_failures(key, at);",
+	 NULL},
+};
+const db_module_schema accounts_schema = {"accounts", migrations, sizeof migrations / sizeof *migrations};
+
+/* ---- roles and permissions ----------------------------------------------- */
+
+static const struct { const char *key, *label; } roles[ROLE__MAX] = {
+	[ROLE_NONE] = {"aucun", "Aucun rôle"},
+	[ROLE_RECEPTION] = {"accueil", "Agent d’accueil"},
+	[ROLE_SOCIAL_WORKER] = {"travailleur_social", "Travailleur social"},
+	[ROLE_CASE_OFFICER] = {"instructeur", "Instructeur"},
+	[ROLE_MANAGER] = {"responsable", "Responsable"},
+	[ROLE_COMMITTEE] = {"commission", "Membre de commission"},
+	[ROLE_DPO] = {"dpo", "DPO / auditeur"},
+	[ROLE_ADMIN] = {"administrateur", "Administrateur"},
+};
+
+const char *role_label(role r) { return r > 0 && r < ROLE__MAX ? roles[r].label : roles[0].label; }
+const char *role_key(role r) { return r > 0 && r < ROLE__MAX ? roles[r].key : roles[0].key; }
+
+role role_from_key(const char *key)
+{
+	if (!key)
+		return ROLE_NONE;
+	for (int r = 1; r < ROLE__MAX; r++)
+		if (!strcmp(roles[r].key, key))
+			return (role)r;
+	int64_t v;
+	if (text_to_int64(key, 1, ROLE__MAX - 1, &v))
+		return (role)v;
+	return ROLE_NONE;
+}
+
+#define MAX_PERMS 64
+typedef struct perm_def { const char *key, *label; unsigned roles; } perm_def;
+static perm_def perms[MAX_PERMS];
+static int nperms;
+static uint64_t role_masks[ROLE__MAX];
+
+int perm_declare(const char *key, const char *label, unsigned role_mask)
+{
+	for (int i = 0; i < nperms; i++)
+		if (!strcmp(perms[i].key, key))
+			return i;
+	if (nperms >= MAX_PERMS) {
+		log_error("accounts: more than 64 permissions");
+		return -3; /* never granted */
+	}
+	perms[nperms] = (perm_def){key, label, role_mask};
+	for (int r = 1; r < ROLE__MAX; r++)
+		if (role_mask & ROLE_BIT(r))
+			role_masks[r] |= (uint64_t)1 << nperms;
+	return nperms++;
+}
+
+int perm_count(void) { return nperms; }
+const char *perm_key(int p) { return p >= 0 && p < nperms ? perms[p].key : ""; }
+const char *perm_label(int p) { return p >= 0 && p < nperms ? perms[p].label : ""; }
+bool perm_granted(int p, role r) { return p >= 0 && p < nperms && r > 0 && r < ROLE__MAX && (perms[p].roles & ROLE_BIT(r)); }
+uint64_t perm_mask_for(role r) { return r > 0 && r < ROLE__MAX ? role_masks[r] : 0; }
+
+/* ---- statements ---------------------------------------------------------- */
+
+static db_sql Q_STRUCT_ADD = DB_SQL(DB_GLOBAL,
+	"INSERT INTO structures (name, created_at) VALUES ($1, $2) RETURNING id");
+static db_sql Q_STRUCT_FIRST = DB_SQL(DB_GLOBAL, "SELECT id FROM structures ORDER BY id LIMIT 1");
+static db_sql Q_USER_ADD = DB_SQL(DB_GLOBAL,
+	"INSERT INTO users (email, display_name, password_hash, created_at, password_changed_at) "
+	"VALUES ($1, $2, $3, $4, $4) RETURNING id");
+static db_sql Q_MEMBER_ADD = DB_SQL(DB_GLOBAL,
+	"INSERT INTO memberships (structure_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)");
+static db_sql Q_USER_ACTIVE = DB_SQL(DB_GLOBAL, "UPDATE users SET active = $2 WHERE email = $1");
+static db_sql Q_USER_LIST = DB_SQL(DB_GLOBAL,
+	"SELECT u.id, u.email, u.active, s.id, s.name, m.role, m.active FROM users u "
+	"LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN structures s ON s.id = m.structure_id "
+	"ORDER BY u.id, s.id");
+static db_sql Q_USER_BY_EMAIL = DB_SQL(DB_GLOBAL,
+	"SELECT id, password_hash, active FROM users WHERE email = $1");
+static db_sql Q_FIRST_MEMBERSHIP = DB_SQL(DB_GLOBAL,
+	"SELECT m.structure_id FROM memberships m WHERE m.user_id = $1 AND m.active = 1 "
+	"ORDER BY m.structure_id LIMIT 1");
+static db_sql Q_IS_MEMBER = DB_SQL(DB_GLOBAL,
+	"SELECT role FROM memberships WHERE user_id = $1 AND structure_id = $2 AND active = 1");
+static db_sql Q_TOKEN_ADD = DB_SQL(DB_GLOBAL,
+	"INSERT INTO api_tokens (token_hash, user_id, structure_id, label, created_at) VALUES ($1, $2, $3, $4, $5) "
+	"RETURNING id");
+static db_sql Q_SESSION_ADD = DB_SQL(DB_GLOBAL,
+	"INSERT INTO sessions (token_hash, user_id, structure_id, csrf, created_at, last_seen, remote) "
+	"VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id");
+/* One query identifies a session: user, membership, structure. */
+static db_sql Q_SESSION_GET = DB_SQL(DB_GLOBAL,
+	"SELECT s.id, s.user_id, s.structure_id, s.csrf, s.last_seen, s.created_at, u.email, u.display_name, "
+	" m.role, st.name, st.tz, (SELECT count(*) FROM memberships m2 WHERE m2.user_id = u.id AND m2.active = 1) "
+	"FROM sessions s JOIN users u ON u.id = s.user_id AND u.active = 1 "
+	"JOIN memberships m ON m.user_id = s.user_id AND m.structure_id = s.structure_id AND m.active = 1 "
+	"JOIN structures st ON st.id = s.structure_id WHERE s.token_hash = $1");
+static db_sql Q_SESSION_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE sessions SET last_seen = $2 WHERE id = $1");
+static db_sql Q_SESSION_DEL = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE id = $1");
+static db_sql Q_SESSION_DEL_OLD = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2");
+static db_sql Q_TOKEN_GET = DB_SQL(DB_GLOBAL,
+	"SELECT t.id, t.user_id, t.structure_id, t.last_used, u.email, u.display_name, m.role, st.name, st.tz "
+	"FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active = 1 "
+	"JOIN memberships m ON m.user_id = t.user_id AND m.structure_id = t.structure_id AND m.active = 1 "
+	"JOIN structures st ON st.id = t.structure_id WHERE t.token_hash = $1 AND t.revoked = 0");
+static db_sql Q_TOKEN_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE api_tokens SET last_used = $2 WHERE id = $1");
+static db_sql Q_FAIL_COUNT = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2");
+static db_sql Q_FAIL_ADD = DB_SQL(DB_GLOBAL, "INSERT INTO login_failures (key, at) VALUES ($1, $2)");
+static db_sql Q_FAIL_CLEAR = DB_SQL(DB_GLOBAL, "DELETE FROM login_failures WHERE key = $1");
+static db_sql Q_FAIL_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM login_failures WHERE at < $1");
+
+/* ---- commands ------------------------------------------------------------ */
+
+err accounts_structure_first(db_conn *c, int64_t *id)
+{
+	return DBID(c, &Q_STRUCT_FIRST, id, A_NULL) == E_OK ? E_OK : E_DB;
+}
+
+err accounts_structure_create(db_conn *c, const char *name, int64_t *id)
+{
+	return DBID(c, &Q_STRUCT_ADD, id, A_TEXT(name), A_INT(civil_now()));
+}
+
+err accounts_user_create(db_conn *c, int64_t structure_id, const char *email, const char *name,
+                         const char *password, role r, int64_t *user_id)
+{
+	char hash[256];
+	if (!crypto_password_hash(password, hash, sizeof hash))
+		return E_NOMEM;
+	arena a;
+	arena_init(&a, 0);
+	char *em = text_ascii_lower(&a, email);
+	bool own = !db_in_tx(c);
+	err e = own ? db_begin(c, true) : E_OK;
+	if (e == E_OK)
+		e = DBID(c, &Q_USER_ADD, user_id, A_TEXT(em), A_TEXT(name), A_TEXT(hash), A_INT(civil_now()));
+	if (e == E_OK)
+		e = DBX(c, &Q_MEMBER_ADD, NULL, A_INT(structure_id), A_INT(*user_id), A_INT(r), A_INT(civil_now()));
+	if (e == E_OK)
+		e = journal_record_in(c, structure_id, 0, "create", "user", *user_id, role_key(r));
+	if (own)
+		e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	arena_release(&a);
+	return e;
+}
+
+err accounts_user_set_active(db_conn *c, const char *email, bool active)
+{
+	arena a;
+	arena_init(&a, 0);
+	int64_t n = 0;
+	err e = DBX(c, &Q_USER_ACTIVE, &n, A_TEXT(text_ascii_lower(&a, email)), A_INT(active ? 1 : 0));
+	arena_release(&a);
+	if (e == E_OK && n == 0)
+		return E_NOT_FOUND;
+	return e;
+}
+
+err accounts_user_list(db_conn *c)
+{
+	db_res r;
+	err e = DBQ0(c, &Q_USER_LIST, &r);
+	printf("%-6s %-36s %-9s %s\n", "id", "e-mail", "état", "structures (rôle)");
+	int64_t last = 0;
+	while (db_next(&r)) {
+		int64_t id = db_int(&r, 0);
+		if (id != last) {
+			printf("%s%-6lld %-36s %-9s", last ? "\n" : "", (long long)id, db_text(&r, 1),
+			       db_int(&r, 2) ? "actif" : "désactivé");
+			last = id;
+		}
+		if (!db_isnull(&r, 3))
+			printf(" [%lld %s : %s%s]", (long long)db_int(&r, 3), db_text(&r, 4),
+			       role_key((role)db_int(&r, 5)), db_int(&r, 6) ? "" : ", suspendu");
+	}
+	if (last)
+		printf("\n");
+	db_close(&r);
+	return e;
+}
+
+err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label,
+                          char out[64])
+{
+	arena a;
+	arena_init(&a, 0);
+	db_res r;
+	int64_t uid = 0;
+	err e = DBQ(c, &Q_USER_BY_EMAIL, &r, A_TEXT(text_ascii_lower(&a, email)));
+	if (e == E_OK && db_next(&r))
+		uid = db_int(&r, 0);
+	db_close(&r);
+	arena_release(&a);
+	if (e != E_OK)
+		return e;
+	if (!uid)
+		return E_NOT_FOUND;
+	if (!structure_id && DBID(c, &Q_FIRST_MEMBERSHIP, &structure_id, A_INT(uid)) != E_OK)
+		return E_DB;
+	int64_t role_v = 0;
+	if (DBID(c, &Q_IS_MEMBER, &role_v, A_INT(uid), A_INT(structure_id)) != E_OK || !role_v)
+		return E_FORBIDDEN;
+	char tok[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_HASH_HEX + 1];
+	crypto_token(tok);
+	crypto_hash_hex(tok, strlen(tok), hash);
+	int64_t id;
+	e = db_begin(c, true);
+	if (e == E_OK)
+		e = DBID(c, &Q_TOKEN_ADD, &id, A_TEXT(hash), A_INT(uid), A_INT(structure_id),
+		         A_TEXT(label ? label : ""), A_INT(civil_now()));
+	if (e == E_OK)
+		e = journal_record_in(c, structure_id, uid, "create", "api_token", id, NULL);
+	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	if (e == E_OK)
+		snprintf(out, 64, "%s", tok);
+	return e;
+}
+
+/* ---- throttling ---------------------------------------------------------- */
+
+#define THROTTLE_WINDOW (15 * 60)
+#define THROTTLE_ACCOUNT 5
+#define THROTTLE_ADDRESS 20
+
+static void throttle_keys(arena *a, const char *email, const char *remote, char **k_user, char **k_ip)
+{
+	char h[CRYPTO_HASH_HEX + 1];
+	/* Hash the e-mail: the throttle table must not list who tried. */
+	crypto_hash_hex(email, strlen(email), h);
+	*k_user = arena_printf(a, "u:%.32s", h);
+	*k_ip = arena_printf(a, "ip:%s", remote ? remote : "?");
+}
+
+bool accounts_throttled(db_conn *c, arena *a, const char *email, const char *remote)
+{
+	char *ku, *ki;
+	throttle_keys(a, email, remote, &ku, &ki);
+	int64_t since = civil_now() - THROTTLE_WINDOW, n1 = 0, n2 = 0;
+	DBID(c, &Q_FAIL_COUNT, &n1, A_TEXT(ku), A_INT(since));
+	DBID(c, &Q_FAIL_COUNT, &n2, A_TEXT(ki), A_INT(since));
+	return n1 >= THROTTLE_ACCOUNT || n2 >= THROTTLE_ADDRESS;
+}
+
+void accounts_failure(db_conn *c, arena *a, const char *email, const char *remote)
+{
+	char *ku, *ki;
+	throttle_keys(a, email, remote, &ku, &ki);
+	int64_t now = civil_now();
+	if (db_begin(c, true) != E_OK)
+		return;
+	DBX(c, &Q_FAIL_ADD, NULL, A_TEXT(ku), A_INT(now));
+	DBX(c, &Q_FAIL_ADD, NULL, A_TEXT(ki), A_INT(now));
+	DBX(c, &Q_FAIL_PURGE, NULL, A_INT(now - 24 * 3600));
+	if (db_commit(c) != E_OK)
+		log_warn("accounts: could not record a login failure");
+}
+
+/* ---- login and sessions -------------------------------------------------- */
+
+#include <pthread.h>
+static char dummy[256];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void dummy_make(void)
+{
+	char pw[CRYPTO_TOKEN_LEN + 1];
+	crypto_token(pw);
+	crypto_password_hash(pw, dummy, sizeof dummy);
+}
+/* A real hash of a random password: checking an unknown e-mail costs as
+ * much as checking a known one. */
+static const char *dummy_hash(void)
+{
+	pthread_once(&dummy_once, dummy_make);
+	return dummy;
+}
+
+err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *remote,
+                   char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out)
+{
+	char *em = text_ascii_lower(a, email ? email : "");
+	if (accounts_throttled(c, a, em, remote))
+		return E_THROTTLED;
+	db_res r;
+	int64_t uid = 0;
+	bool active = false;
+	char *hash = NULL;
+	err e = DBQ(c, &Q_USER_BY_EMAIL, &r, A_TEXT(em));
+	if (e == E_OK && db_next(&r)) {
+		uid = db_int(&r, 0);
+		hash = db_dup(&r, 1, a);
+		active = db_int(&r, 2) != 0;
+	}
+	db_close(&r);
+	if (e != E_OK)
+		return e;
+	/* Verify even when the user is unknown, so timing does not tell. */
+	bool ok = crypto_password_verify(hash ? hash : dummy_hash(), password ? password : "") && uid && active;
+	int64_t sid = 0;
+	if (ok && DBID(c, &Q_FIRST_MEMBERSHIP, &sid, A_INT(uid)) == E_OK && sid == 0)
+		ok = false; /* no active membership anywhere */
+	if (!ok) {
+		accounts_failure(c, a, em, remote);
+		log_info("accounts: login refused user=%lld", (long long)uid);
+		return E_AUTH;
+	}
+	char csrf[CRYPTO_TOKEN_LEN + 1], th[CRYPTO_HASH_HEX + 1];
+	crypto_token(token_out);
+	crypto_token(csrf);
+	crypto_hash_hex(token_out, strlen(token_out), th);
+	int64_t session_id = 0;
+	char *ku, *ki;
+	throttle_keys(a, em, remote, &ku, &ki);
+	int64_t now = civil_now();
+	e = db_begin(c, true);
+	if (e == E_OK)
+		e = DBID(c, &Q_SESSION_ADD, &session_id, A_TEXT(th), A_INT(uid), A_INT(sid), A_TEXT(csrf), A_INT(now),
+		         A_TEXT(remote ? remote : ""));
+	if (e == E_OK)
+		e = DBX(c, &Q_FAIL_CLEAR, NULL, A_TEXT(ku));
+	if (e == E_OK)
+		e = DBX(c, &Q_SESSION_DEL_OLD, NULL, A_INT(now - ACCOUNTS_IDLE), A_INT(now - ACCOUNTS_MAX_AGE));
+	if (e == E_OK)
+		e = journal_record_in(c, sid, uid, "login", "session", session_id, NULL);
+	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	*user_out = uid;
+	return e;
+}
+
+err accounts_logout(db_conn *c, web_user *u)
+{
+	if (!u || !u->session_id)
+		return E_OK;
+	err e = db_begin(c, true);
+	if (e == E_OK)
+		e = DBX(c, &Q_SESSION_DEL, NULL, A_INT(u->session_id));
+	if (e == E_OK)
+		e = journal_record_in(c, u->structure_id, u->id, "logout", "session", u->session_id, NULL);
+	return e == E_OK ? db_commit(c) : (db_rollback(c), e);
+}
+
+static web_user *from_session(web_req *r, const char *token)
+{
+	char th[CRYPTO_HASH_HEX + 1];
+	crypto_hash_hex(token, strlen(token), th);
+	db_res q;
+	web_user *u = NULL;
+	int64_t now = civil_now(), last = 0;
+	if (DBQ(r->db, &Q_SESSION_GET, &q, A_TEXT(th)) == E_OK && db_next(&q)) {
+		last = db_int(&q, 4);
+		int64_t created = db_int(&q, 5);
+		if (now - last <= ACCOUNTS_IDLE && now - created <= ACCOUNTS_MAX_AGE &&
+		    (u = arena_alloc(r->a, sizeof *u))) {
+			u->session_id = db_int(&q, 0);
+			u->id = db_int(&q, 1);
+			u->structure_id = db_int(&q, 2);
+			u->csrf = db_dup(&q, 3, r->a);
+			u->email = db_dup(&q, 6, r->a);
+			u->display_name = db_dup(&q, 7, r->a);
+			u->role = (int)db_int(&q, 8);
+			u->structure_name = db_dup(&q, 9, r->a);
+			u->tz = db_dup(&q, 10, r->a);
+			u->nstructures = (int)db_int(&q, 11);
+		}
+	}
+	db_close(&q);
+	/* Touch at most once a minute: a write per request would cost more
+	 * than the request. */
+	if (u && now - last >= 60)
+		DBX(r->db, &Q_SESSION_TOUCH, NULL, A_INT(u->session_id), A_INT(now));
+	return u;
+}
+
+static web_user *from_token(web_req *r, const char *token)
+{
+	char th[CRYPTO_HASH_HEX + 1];
+	crypto_hash_hex(token, strlen(token), th);
+	db_res q;
+	web_user *u = NULL;
+	int64_t tid = 0, last = 0;
+	if (DBQ(r->db, &Q_TOKEN_GET, &q, A_TEXT(th)) == E_OK && db_next(&q) &&
+	    (u = arena_alloc(r->a, sizeof *u))) {
+		tid = db_int(&q, 0);
+		u->id = db_int(&q, 1);
+		u->structure_id = db_int(&q, 2);
+		last = db_int(&q, 3);
+		u->email = db_dup(&q, 4, r->a);
+		u->display_name = db_dup(&q, 5, r->a);
+		u->role = (int)db_int(&q, 6);
+		u->structure_name = db_dup(&q, 7, r->a);
+		u->tz = db_dup(&q, 8, r->a);
+		u->via_token = true;
+		u->nstructures = 1;
+	}
+	db_close(&q);
+	int64_t now = civil_now();
+	if (u && now - last >= 60)
+		DBX(r->db, &Q_TOKEN_TOUCH, NULL, A_INT(tid), A_INT(now));
+	return u;
+}
+
+static web_user *authenticate(web_req *r)
+{
+	web_user *u = NULL;
+	const char *auth = r->header_auth;
+	if (auth && !strncmp(auth, "Bearer ", 7) && strlen(auth + 7) == CRYPTO_TOKEN_LEN)
+		u = from_token(r, auth + 7);
+	else {
+		const char *sid = kv_get(&r->cookies, ACCOUNTS_COOKIE);
+		if (sid && strlen(sid) == CRYPTO_TOKEN_LEN)
+			u = from_session(r, sid);
+	}
+	if (!u)
+		return NULL;
+	u->perms = perm_mask_for((role)u->role);
+	u->role_label = role_label((role)u->role);
+	db_conn_scope(r->db, u->structure_id);
+	return u;
+}
+
+const web_auth_hooks accounts_auth_hooks = {authenticate};

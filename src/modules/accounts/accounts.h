@@ -1,0 +1,69 @@
+/*
+ * accounts.h — structures (tenants), users, roles and permissions, sessions,
+ * API tokens, login throttling.
+ *
+ * Roles are those of DOMAIN.md. Permissions are declared by each module at
+ * start-up (perm_declare) with the roles that hold them by default; the
+ * router checks them. A user belongs to one or more structures with one
+ * role in each; the session carries the current structure.
+ */
+#ifndef MODULES_ACCOUNTS_H
+#define MODULES_ACCOUNTS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "store/store.h"
+#include "web/web.h"
+
+typedef enum role {
+	ROLE_NONE = 0,
+	ROLE_RECEPTION = 1,     /* agent d'accueil */
+	ROLE_SOCIAL_WORKER,     /* travailleur social */
+	ROLE_CASE_OFFICER,      /* instructeur */
+	ROLE_MANAGER,           /* responsable / direction */
+	ROLE_COMMITTEE,         /* commission / élus */
+	ROLE_DPO,               /* DPO / auditeur */
+	ROLE_ADMIN,             /* administrateur */
+	ROLE__MAX
+} role;
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_ALL 0xFEu
+
+const char *role_label(role r);       /* French, e.g. "Agent d’accueil" */
+const char *role_key(role r);         /* stable, e.g. "accueil" */
+role role_from_key(const char *key);  /* ROLE_NONE if unknown */
+
+/* Declares a permission; returns its number (0..63). Call before serving. */
+int perm_declare(const char *key, const char *label, unsigned role_mask);
+int perm_count(void);
+const char *perm_key(int p);
+const char *perm_label(int p);
+bool perm_granted(int p, role r);
+uint64_t perm_mask_for(role r);
+
+/* Permissions of this module. */
+extern int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
+
+/* Schema of this module (for db_migrate). */
+extern const db_module_schema accounts_schema;
+
+/* Registers routes, navigation and the authenticator. */
+void accounts_init(void);
+
+/* Commands (CLI) — each in its own transaction. The password is never an
+ * argument on the command line; callers read it from a prompt, a file or
+ * the environment. Return E_CONFLICT when the e-mail already exists. */
+err accounts_structure_create(db_conn *c, const char *name, int64_t *id);
+err accounts_user_create(db_conn *c, int64_t structure_id, const char *email, const char *name,
+                         const char *password, role r, int64_t *user_id);
+err accounts_user_set_active(db_conn *c, const char *email, bool active);
+/* Prints users (id, e-mail, state, structures and roles) to stdout. */
+err accounts_user_list(db_conn *c);
+/* Creates a bearer token for the user in the structure (first membership if
+ * structure_id is 0). out receives the token, shown once. */
+err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label,
+                          char out[64]);
+/* Minimum password length. */
+#define ACCOUNTS_MIN_PASSWORD 12
+/* Count of structures (for `demo`: create one only if none). */
+err accounts_structure_first(db_conn *c, int64_t *id);
+#endif

@@ -1,0 +1,29 @@
+/* accounts_internal.h — shared between the files of the accounts module only. */
+#ifndef MODULES_ACCOUNTS_INTERNAL_H
+#define MODULES_ACCOUNTS_INTERNAL_H
+#include "core/crypto.h"
+#include "modules/accounts/accounts.h"
+
+#define ACCOUNTS_COOKIE "ccas_sid"
+#define ACCOUNTS_PRE_COOKIE "ccas_pre"
+#define ACCOUNTS_IDLE (2 * 3600)        /* inactivity before a session ends */
+#define ACCOUNTS_MAX_AGE (12 * 3600)    /* a working day, at most */
+
+extern const web_auth_hooks accounts_auth_hooks;
+bool accounts_throttled(db_conn *c, arena *a, const char *email, const char *remote);
+void accounts_failure(db_conn *c, arena *a, const char *email, const char *remote);
+err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *remote,
+                   char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out);
+err accounts_logout(db_conn *c, web_user *u);
+void accounts_pages_init(void);
+/* Shared by pages and API (validation in one place). */
+#include "web/form.h"
+typedef struct structure_form {
+	const char *name, *address, *insee, *tz, *phone, *email, *dpo, *version;
+} structure_form;
+err accounts_admin_add_user(web_req *r, const char *name, const char *email, const char *role_s,
+                            const char *pw, form_errors *fe, int64_t *uid_out);
+err accounts_admin_update_user(web_req *r, int64_t uid, const char *role_s, const char *active_s);
+err accounts_structure_update(web_req *r, const structure_form *f, form_errors *fe);
+void accounts_api_init(void);
+#endif

@@ -1,0 +1,60 @@
+/*
+ * demo.c — the demo structure: "CCAS de Port-Rivière" (a fictional town),
+ * one account per role, a second structure to show that tenants are
+ * isolated, and a responsable who belongs to both.
+ */
+#include "modules/demo/demo.h"
+#include <stdio.h>
+#include "modules/accounts/accounts.h"
+#include "core/banned.h"
+
+static const struct { const char *login, *name; role r; } people[] = {
+	{"accueil", "Maëlle Payet", ROLE_RECEPTION},
+	{"social", "Karim Benali", ROLE_SOCIAL_WORKER},
+	{"instructeur", "Sophie Hoarau", ROLE_CASE_OFFICER},
+	{"responsable", "Jean-Luc Grondin", ROLE_MANAGER},
+	{"commission", "Hélène N’Diaye", ROLE_COMMITTEE},
+	{"dpo", "Thomas Lebreton", ROLE_DPO},
+	{"admin", "Nadia Fontaine", ROLE_ADMIN},
+};
+
+err demo_build(db *d, int64_t households, uint64_t seed)
+{
+	(void)households;
+	(void)seed;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	int64_t first = 0;
+	err e = accounts_structure_first(c, &first);
+	if (e == E_OK && first) {
+		printf("La base contient déjà une structure : rien n’est ajouté.\n");
+		db_conn_put(c);
+		return E_OK;
+	}
+	int64_t sid = 0, sid2 = 0, uid = 0;
+	e = db_begin(c, true);
+	if (e == E_OK)
+		e = accounts_structure_create(c, "CCAS de Port-Rivière", &sid);
+	if (e == E_OK)
+		e = accounts_structure_create(c, "CIAS des Hauts-de-Rivière", &sid2);
+	for (size_t i = 0; e == E_OK && i < sizeof people / sizeof *people; i++) {
+		char email[128];
+		snprintf(email, sizeof email, "%s@" DEMO_DOMAIN, people[i].login);
+		e = accounts_user_create(c, sid, email, people[i].name, DEMO_PASSWORD, people[i].r, &uid);
+	}
+	if (e == E_OK)
+		e = accounts_user_create(c, sid2, "admin@hauts-de-riviere." DEMO_DOMAIN, "Paul Técher",
+		                         DEMO_PASSWORD, ROLE_ADMIN, &uid);
+	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	db_conn_put(c);
+	if (e != E_OK) {
+		fprintf(stderr, "openccas : la création des données de démonstration a échoué\n");
+		return e;
+	}
+	printf("Structure de démonstration « CCAS de Port-Rivière » créée.\nComptes (mot de passe : %s) :\n",
+	       DEMO_PASSWORD);
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
+		printf("  %-24s %s@" DEMO_DOMAIN "\n", role_label(people[i].r), people[i].login);
+	return E_OK;
+}

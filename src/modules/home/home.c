@@ -1,0 +1,130 @@
+/* home.c — home page, statements, health and API description (see home.h). */
+#include "modules/home/home.h"
+#include <string.h>
+#include <time.h>
+#include "core/civil.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "core/banned.h"
+
+#define MAX_WIDGETS 16
+static struct { int order; home_widget w; int perm; } widgets[MAX_WIDGETS];
+static int nwidgets;
+
+void home_widget_add(int order, home_widget w, int perm)
+{
+	if (nwidgets >= MAX_WIDGETS)
+		return;
+	int i = nwidgets++;
+	while (i > 0 && widgets[i - 1].order > order) {
+		widgets[i] = widgets[i - 1];
+		i--;
+	}
+	widgets[i].order = order;
+	widgets[i].w = w;
+	widgets[i].perm = perm;
+}
+
+static const char *day_names[] = {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
+static const char *month_names[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+                                    "août", "septembre", "octobre", "novembre", "décembre"};
+
+static void home_page(web_req *r)
+{
+	struct tm tm;
+	civil_local_time(r->user->tz, time(NULL), &tm);
+	const char *hello = tm.tm_hour >= 18 ? "Bonsoir" : "Bonjour";
+	page_begin(r, arena_printf(r->a, "%s %s", hello, r->user->display_name));
+	buf *b = &r->out;
+	html_printf(b, "<p class=\"lead\">Nous sommes le %s %d %s %d. Voici ce qui vous attend.</p>",
+	            day_names[tm.tm_wday], tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
+	html_lit(b, "<div class=\"widgets\">");
+	int shown = 0;
+	for (int i = 0; i < nwidgets; i++)
+		if (web_can(r, widgets[i].perm)) {
+			widgets[i].w(r);
+			shown++;
+		}
+	html_lit(b, "</div>");
+	if (!shown)
+		html_lit(b, "<p>Rien ne vous attend pour l’instant.</p>");
+	page_end(r);
+}
+
+static void accessibility_page(web_req *r)
+{
+	page_begin(r, "Déclaration d’accessibilité");
+	html_lit(&r->out,
+		"<p>La structure qui utilise OpenCCAS s’engage à rendre ses services numériques accessibles, "
+		"conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005.</p>"
+		"<h2>État de conformité</h2><p>OpenCCAS est <strong>partiellement conforme</strong> au référentiel "
+		"général d’amélioration de l’accessibilité (RGAA 4.1). Aucun audit complet n’a encore été réalisé ; "
+		"chaque page est contrôlée automatiquement (axe-core) par les tests du logiciel.</p>"
+		"<h2>Ce qui est fait</h2><ul><li>Toutes les pages fonctionnent au clavier et sans JavaScript.</li>"
+		"<li>Chaque champ de formulaire a une étiquette ; les erreurs sont reliées à leur champ.</li>"
+		"<li>Les tableaux ont des en-têtes ; les graphiques sont doublés d’un tableau de chiffres.</li>"
+		"<li>Les contrastes respectent le niveau AA ; un lien d’évitement mène au contenu.</li></ul>"
+		"<h2>Signaler un défaut</h2><p>Si vous n’arrivez pas à accéder à un contenu ou à un service, "
+		"contactez l’accueil de votre structure : une solution vous sera proposée. "
+		"Vous pouvez aussi saisir le Défenseur des droits (defenseurdesdroits.fr).</p>");
+	page_end(r);
+}
+
+static void privacy_page(web_req *r)
+{
+	page_begin(r, "Données personnelles");
+	html_lit(&r->out,
+		"<p>Le centre communal d’action sociale traite des données personnelles pour instruire les demandes "
+		"d’aide, suivre les personnes accompagnées, domicilier les personnes sans adresse stable et tenir le "
+		"registre des personnes vulnérables, dans le cadre de ses missions légales (code de l’action sociale "
+		"et des familles) et du référentiel de la CNIL pour l’action sociale (délibération 2021-028).</p>"
+		"<h2>Durées de conservation</h2><p>Un dossier actif est conservé deux ans après le dernier contact, "
+		"puis archivé ou anonymisé. Le journal des accès est conservé un an.</p>"
+		"<h2>Vos droits</h2><p>Vous pouvez accéder à vos données, les faire rectifier, et dans certains cas "
+		"les faire effacer ou vous opposer à leur traitement, en vous adressant à l’accueil ou au délégué à "
+		"la protection des données de la structure. Vous pouvez saisir la CNIL (cnil.fr).</p>"
+		"<h2>Qui voit vos données</h2><p>Seuls les agents dont le rôle le justifie ; chaque consultation "
+		"d’un dossier est inscrite dans un journal que le délégué à la protection des données contrôle.</p>");
+	page_end(r);
+}
+
+static void healthz(web_req *r)
+{
+	static db_sql Q_PING = DB_SQL(DB_GLOBAL, "SELECT 1");
+	int64_t one = 0;
+	r->out_type = "text/plain; charset=utf-8";
+	if (DBID(r->db, &Q_PING, &one, A_NULL) != E_OK || one != 1) {
+		r->status = 503;
+		buf_adds(&r->out, "base de données indisponible\n");
+		return;
+	}
+	buf_adds(&r->out, "ok\n");
+}
+
+static void openapi(web_req *r)
+{
+	const web_asset *a = web_asset_find("openapi.json");
+	if (!a) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	r->out_type = "application/json; charset=utf-8";
+	buf_add(&r->out, a->data, a->len);
+}
+
+static void favicon(web_req *r)
+{
+	r->status = 204;
+	r->cacheable = true;
+}
+
+void home_init(void)
+{
+	web_route(M_GET, "/", home_page, WEB_LOGGED_IN, 0, "Accueil de l’agent");
+	web_route(M_GET, "/accessibilite", accessibility_page, WEB_PUBLIC, 0, "Déclaration d’accessibilité");
+	web_route(M_GET, "/confidentialite", privacy_page, WEB_PUBLIC, 0, "Données personnelles");
+	web_route(M_GET, "/healthz", healthz, WEB_PUBLIC, 0, "État du service");
+	web_route(M_GET, "/api/v1/openapi.json", openapi, WEB_PUBLIC, 0, "Description OpenAPI");
+	web_route(M_GET, "/favicon.ico", favicon, WEB_PUBLIC, 0, "Pas d’icône");
+	layout_nav_add(0, "Accueil", "/", WEB_LOGGED_IN);
+}

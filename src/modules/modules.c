@@ -1,0 +1,25 @@
+/* modules.c — the module list (see modules.h). */
+#include "modules/modules.h"
+#include "modules/accounts/accounts.h"
+#include "modules/home/home.h"
+#include "modules/journal/journal.h"
+#include "core/banned.h"
+
+const db_module_schema *const modules_schemas[] = {
+	&accounts_schema,
+	&journal_schema,
+};
+const int modules_nschemas = sizeof modules_schemas / sizeof *modules_schemas;
+
+void modules_schema_list(db_module_schema *out)
+{
+	for (int i = 0; i < modules_nschemas; i++)
+		out[i] = *modules_schemas[i];
+}
+
+void modules_init(void)
+{
+	accounts_init();
+	journal_init();
+	home_init();
+}

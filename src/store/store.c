@@ -1,0 +1,476 @@
+/*
+ * store.c — engine-independent part of the store: URL parsing, the
+ * connection pool, statement ids, the structure-scope guard, migrations.
+ * See store.h for the contract.
+ */
+#include "store_engine.h"
+#include <ctype.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "core/log.h"
+#include "core/civil.h"
+#include "core/banned.h"
+
+static _Atomic int next_sql_id;
+static _Atomic long fail_countdown;
+
+void db_fail_after(long n) { atomic_store(&fail_countdown, n); }
+
+static bool injected(void)
+{
+	long n = atomic_load(&fail_countdown);
+	return n > 0 && atomic_fetch_sub(&fail_countdown, 1) == 1;
+}
+
+static const db_engine_ops *ops_of(const db *d)
+{
+	return d->engine == DB_SQLITE ? &db_sqlite_ops : &db_pg_ops;
+}
+
+db *db_open(const char *url, int pool_size, const char **why)
+{
+	*why = NULL;
+	db *d = calloc(1, sizeof *d);
+	if (!d) {
+		*why = "mémoire insuffisante";
+		return NULL;
+	}
+	if (!strncmp(url, "sqlite:", 7)) {
+		d->engine = DB_SQLITE;
+		d->target = strdup(url + 7);
+	} else if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
+		d->engine = DB_POSTGRES;
+		d->target = strdup(url);
+	} else {
+		free(d);
+		*why = "adresse de base inconnue : utilisez sqlite:CHEMIN ou postgresql://…";
+		return NULL;
+	}
+	d->sync_full = true;
+	d->max = pool_size > 0 ? pool_size : 8;
+	d->idle = calloc((size_t)d->max, sizeof *d->idle);
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->cond, NULL);
+	pthread_rwlock_init(&d->scoped_lock, NULL);
+	/* Open one connection now so a wrong URL fails before serving. */
+	db_conn *c = db_conn_get(d);
+	if (!c) {
+		*why = d->engine == DB_SQLITE ? "impossible d’ouvrir le fichier de base de données"
+		                              : "impossible de se connecter à PostgreSQL";
+		db_close_all(d);
+		return NULL;
+	}
+	db_conn_put(c);
+	return d;
+}
+
+void db_set_sync_full(db *d, bool full) { d->sync_full = full; }
+db_engine db_engine_of(const db *d) { return d->engine; }
+db_engine db_conn_engine(const db_conn *c) { return c->d->engine; }
+
+static void conn_free(db_conn *c)
+{
+	ops_of(c->d)->disconnect(c);
+	free(c);
+}
+
+void db_close_all(db *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->nidle; i++)
+		conn_free(d->idle[i]);
+	for (int i = 0; i < d->nscoped; i++)
+		free(d->scoped[i]);
+	free(d->scoped);
+	free(d->idle);
+	free(d->target);
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->cond);
+	pthread_rwlock_destroy(&d->scoped_lock);
+	free(d);
+}
+
+db_conn *db_conn_get(db *d)
+{
+	pthread_mutex_lock(&d->lock);
+	while (d->nidle == 0 && d->nopen >= d->max)
+		pthread_cond_wait(&d->cond, &d->lock);
+	if (d->nidle) {
+		db_conn *c = d->idle[--d->nidle];
+		pthread_mutex_unlock(&d->lock);
+		return c;
+	}
+	d->nopen++;
+	pthread_mutex_unlock(&d->lock);
+	db_conn *c = calloc(1, sizeof *c);
+	if (c) {
+		c->d = d;
+		if (ops_of(d)->connect(c) != E_OK) {
+			free(c);
+			c = NULL;
+		}
+	}
+	if (!c) {
+		pthread_mutex_lock(&d->lock);
+		d->nopen--;
+		pthread_cond_signal(&d->cond);
+		pthread_mutex_unlock(&d->lock);
+	}
+	return c;
+}
+
+void db_conn_put(db_conn *c)
+{
+	if (!c)
+		return;
+	db *d = c->d;
+	if (c->in_tx)
+		db_rollback(c);
+	c->scope = 0;
+	if (!ops_of(d)->healthy(c)) {
+		/* A broken connection (server restarted) is dropped, not reused. */
+		conn_free(c);
+		pthread_mutex_lock(&d->lock);
+		d->nopen--;
+		pthread_cond_signal(&d->cond);
+		pthread_mutex_unlock(&d->lock);
+		return;
+	}
+	pthread_mutex_lock(&d->lock);
+	d->idle[d->nidle++] = c;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+}
+
+void db_conn_scope(db_conn *c, int64_t structure_id) { c->scope = structure_id; }
+int64_t db_conn_structure(const db_conn *c) { return c->scope; }
+bool db_in_tx(const db_conn *c) { return c->in_tx; }
+
+err db_begin(db_conn *c, bool write)
+{
+	if (c->in_tx)
+		return E_INTERNAL;
+	err e = ops_of(c->d)->simple(c, write ? ops_of(c->d)->begin_write : "BEGIN");
+	if (e == E_OK)
+		c->in_tx = true;
+	return e;
+}
+
+err db_commit(db_conn *c)
+{
+	if (!c->in_tx)
+		return E_INTERNAL;
+	err e = ops_of(c->d)->simple(c, "COMMIT");
+	if (e != E_OK) {
+		ops_of(c->d)->simple(c, "ROLLBACK");
+	}
+	c->in_tx = false;
+	return e;
+}
+
+void db_rollback(db_conn *c)
+{
+	if (!c->in_tx)
+		return;
+	ops_of(c->d)->simple(c, "ROLLBACK");
+	c->in_tx = false;
+}
+
+/* ---- the structure-scope guard ---------------------------------------- */
+
+static bool names_scoped_table(db *d, const char *sql, char *which, size_t wlen)
+{
+	bool found = false;
+	pthread_rwlock_rdlock(&d->scoped_lock);
+	const char *p = sql;
+	while (*p && !found) {
+		if (*p == '\'') { /* skip string literals */
+			p++;
+			while (*p && *p != '\'')
+				p++;
+			if (*p)
+				p++;
+			continue;
+		}
+		if (isalpha((unsigned char)*p) || *p == '_') {
+			const char *s = p;
+			while (isalnum((unsigned char)*p) || *p == '_')
+				p++;
+			size_t n = (size_t)(p - s);
+			for (int i = 0; i < d->nscoped; i++)
+				if (strlen(d->scoped[i]) == n && !strncasecmp(d->scoped[i], s, n)) {
+					snprintf(which, wlen, "%s", d->scoped[i]);
+					found = true;
+					break;
+				}
+			continue;
+		}
+		p++;
+	}
+	pthread_rwlock_unlock(&d->scoped_lock);
+	return found;
+}
+
+static int sql_id(db_sql *q)
+{
+	int id = atomic_load_explicit((_Atomic int *)&q->id, memory_order_acquire);
+	if (id)
+		return id;
+	int fresh = atomic_fetch_add(&next_sql_id, 1) + 1;
+	int expected = 0;
+	if (!atomic_compare_exchange_strong((_Atomic int *)&q->id, &expected, fresh))
+		return expected;
+	return fresh;
+}
+
+static err prepare(db_conn *c, db_sql *q, int *idp)
+{
+	int id = sql_id(q);
+	if (id >= DB_MAX_STATEMENTS) {
+		log_error("store: too many statements (raise DB_MAX_STATEMENTS)");
+		return E_INTERNAL;
+	}
+	*idp = id;
+	if (c->prepared[id])
+		return E_OK;
+	char table[64];
+	if (!(q->flags & (DB_SCOPED | DB_GLOBAL)) && names_scoped_table(c->d, q->text, table, sizeof table)) {
+		log_error("store: statement %d names scoped table %s without DB_SCOPED: refused", id, table);
+		return E_INTERNAL;
+	}
+	if ((q->flags & DB_SCOPED) && (!strstr(q->text, "structure_id") || !strstr(q->text, "$1"))) {
+		log_error("store: DB_SCOPED statement %d does not filter structure_id = $1", id);
+		return E_INTERNAL;
+	}
+	return ops_of(c->d)->prepare(c, q, q->text);
+}
+
+err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
+{
+	memset(r, 0, sizeof *r);
+	r->c = c;
+	r->row = -1;
+	if (injected()) {
+		r->status = E_DB;
+		return E_DB;
+	}
+	int id;
+	err e = prepare(c, q, &id);
+	if (e != E_OK) {
+		r->status = e;
+		return e;
+	}
+	db_arg all[DB_MAX_ARGS];
+	if (nargs + 1 > DB_MAX_ARGS)
+		return r->status = E_INTERNAL;
+	if (q->flags & DB_SCOPED) {
+		if (c->scope <= 0) {
+			log_error("store: scoped statement %d run without a structure", id);
+			return r->status = E_INTERNAL;
+		}
+		all[0] = A_INT(c->scope);
+		if (nargs)
+			memcpy(all + 1, args, sizeof *args * (size_t)nargs);
+		args = all;
+		nargs++;
+	}
+	e = ops_of(c->d)->run(c, q, r, nargs, args);
+	r->status = e;
+	return e;
+}
+
+bool db_next(db_res *r)
+{
+	if (r->status != E_OK)
+		return false;
+	return ops_of(r->c->d)->next(r);
+}
+
+void db_close(db_res *r)
+{
+	if (r->c)
+		ops_of(r->c->d)->close(r);
+	r->c = NULL;
+}
+
+bool db_isnull(db_res *r, int col) { return ops_of(r->c->d)->isnull(r, col); }
+int64_t db_int(db_res *r, int col) { return ops_of(r->c->d)->integer(r, col); }
+
+const char *db_text(db_res *r, int col)
+{
+	size_t n;
+	const char *s = ops_of(r->c->d)->text(r, col, &n);
+	return s ? s : "";
+}
+
+char *db_dup(db_res *r, int col, arena *a)
+{
+	if (db_isnull(r, col))
+		return NULL;
+	size_t n;
+	const char *s = ops_of(r->c->d)->text(r, col, &n);
+	return arena_strndup(a, s ? s : "", s ? n : 0);
+}
+
+void *db_blob(db_res *r, int col, arena *a, size_t *n)
+{
+	*n = 0;
+	if (db_isnull(r, col))
+		return NULL;
+	return ops_of(r->c->d)->blob(r, col, a, n);
+}
+
+err db_exec(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *changes)
+{
+	db_res r;
+	err e = db_query(c, q, &r, nargs, args);
+	if (e == E_OK && changes)
+		*changes = r.nrows; /* engines store the affected-row count here */
+	db_close(&r);
+	return e;
+}
+
+err db_exec_id(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *id)
+{
+	db_res r;
+	*id = 0;
+	err e = db_query(c, q, &r, nargs, args);
+	if (e == E_OK && db_next(&r))
+		*id = db_int(&r, 0);
+	db_close(&r);
+	return e;
+}
+
+/* ---- migrations ------------------------------------------------------- */
+
+static db_sql Q_MIG_TABLE = DB_SQL(DB_GLOBAL,
+	"CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
+	"name TEXT NOT NULL, applied_at INTEGER NOT NULL, PRIMARY KEY (module, version))");
+static db_sql Q_MIG_HAS = DB_SQL(DB_GLOBAL,
+	"SELECT count(*) FROM schema_migrations WHERE module = $1 AND version = $2");
+static db_sql Q_MIG_ADD = DB_SQL(DB_GLOBAL,
+	"INSERT INTO schema_migrations (module, version, name, applied_at) VALUES ($1, $2, $3, $4)");
+
+static err refresh_scoped(db_conn *c)
+{
+	const db_engine_ops *o = ops_of(c->d);
+	db_sql q = DB_SQL(DB_GLOBAL, o->scoped_tables_sql);
+	/* This statement is not kept: run it through the engine unprepared-ish
+	 * by giving it a fresh id each time would leak ids, so keep one. */
+	static db_sql keep_sqlite, keep_pg;
+	db_sql *k = c->d->engine == DB_SQLITE ? &keep_sqlite : &keep_pg;
+	if (!k->text)
+		*k = q;
+	db_res r;
+	err e = db_query(c, k, &r, 0, NULL);
+	if (e != E_OK)
+		return e;
+	char **names = NULL;
+	int n = 0;
+	while (db_next(&r)) {
+		char **nn = realloc(names, sizeof *names * (size_t)(n + 1));
+		if (!nn)
+			break;
+		names = nn;
+		names[n++] = strdup(db_text(&r, 0));
+	}
+	db_close(&r);
+	db *d = c->d;
+	pthread_rwlock_wrlock(&d->scoped_lock);
+	for (int i = 0; i < d->nscoped; i++)
+		free(d->scoped[i]);
+	free(d->scoped);
+	d->scoped = names;
+	d->nscoped = n;
+	pthread_rwlock_unlock(&d->scoped_lock);
+	return E_OK;
+}
+
+static err mig_table(db_conn *c)
+{
+	err e = db_begin(c, true);
+	if (e == E_OK)
+		e = ops_of(c->d)->migration_lock(c);
+	if (e == E_OK)
+		e = DBX0(c, &Q_MIG_TABLE, NULL);
+	if (e == E_OK)
+		return db_commit(c);
+	db_rollback(c);
+	return e;
+}
+
+err db_pending(db *d, const db_module_schema *mods, int nmods, int *pending)
+{
+	*pending = 0;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	err e = mig_table(c);
+	for (int m = 0; e == E_OK && m < nmods; m++)
+		for (int i = 0; e == E_OK && i < mods[m].count; i++) {
+			db_res r;
+			e = DBQ(c, &Q_MIG_HAS, &r, A_TEXT(mods[m].module), A_INT(mods[m].migrations[i].version));
+			if (e == E_OK && db_next(&r) && db_int(&r, 0) == 0)
+				(*pending)++;
+			db_close(&r);
+		}
+	db_conn_put(c);
+	return e;
+}
+
+err db_migrate(db *d, const db_module_schema *mods, int nmods, int *applied)
+{
+	if (applied)
+		*applied = 0;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	const db_engine_ops *o = ops_of(d);
+	err e = mig_table(c);
+	for (int m = 0; e == E_OK && m < nmods; m++) {
+		for (int i = 0; e == E_OK && i < mods[m].count; i++) {
+			const db_migration *mg = &mods[m].migrations[i];
+			e = db_begin(c, true);
+			if (e != E_OK)
+				break;
+			e = o->migration_lock(c);
+			db_res r;
+			bool done = false;
+			if (e == E_OK) {
+				e = DBQ(c, &Q_MIG_HAS, &r, A_TEXT(mods[m].module), A_INT(mg->version));
+				done = e == E_OK && db_next(&r) && db_int(&r, 0) > 0;
+				db_close(&r);
+			}
+			if (e == E_OK && !done) {
+				arena a;
+				arena_init(&a, 0);
+				char *sql = d->engine == DB_POSTGRES && mg->sql_pg ? arena_strdup(&a, mg->sql_pg)
+				                                                      : o->ddl(&a, mg->sql);
+				e = sql ? o->simple(c, sql) : E_NOMEM;
+				arena_release(&a);
+				if (e == E_OK)
+					e = DBX(c, &Q_MIG_ADD, NULL, A_TEXT(mods[m].module), A_INT(mg->version),
+					        A_TEXT(mg->name), A_INT(civil_now()));
+				if (e == E_OK) {
+					log_info("store: migration %s/%d (%s) applied", mods[m].module, mg->version, mg->name);
+					if (applied)
+						(*applied)++;
+				} else {
+					log_error("store: migration %s/%d (%s) failed", mods[m].module, mg->version, mg->name);
+				}
+			}
+			if (e == E_OK)
+				e = db_commit(c);
+			else
+				db_rollback(c);
+		}
+	}
+	if (e == E_OK)
+		e = refresh_scoped(c);
+	db_conn_put(c);
+	return e;
+}

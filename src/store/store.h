@@ -1,0 +1,147 @@
+/*
+ * store.h — the database: one interface, two engines (SQLite, PostgreSQL).
+ *
+ * Statements are declared once, next to the module that owns them, as
+ * `static db_sql NAME = DB_SQL(flags, "SELECT … $1 …");` and prepared lazily
+ * once per connection. Parameters are always bound ($1, $2 … in both
+ * engines); SQL is never assembled from input.
+ *
+ * Structure scoping, enforced here: after migrations the store knows every
+ * table that has a `structure_id` column. A statement that names one of
+ * them must be declared DB_SCOPED — then $1 is the structure id, bound by
+ * the store from the connection's scope (db_conn_scope), never by the
+ * caller, and the caller's arguments start at $2 — or explicitly
+ * DB_GLOBAL (administration across structures, login). A statement that
+ * names a scoped table with neither flag is refused at prepare time
+ * (E_INTERNAL, logged), and a DB_SCOPED statement run on a connection
+ * without a scope is refused too. Forgetting the structure is therefore a
+ * loud error in the first test that runs the statement, not a leak.
+ *
+ * Lifetimes: db (process), db_conn (taken from the pool for one request or
+ * one command, given back with db_conn_put), db_res (one query: values
+ * returned by db_text/db_blob live until the next db_next or db_close;
+ * db_dup copies into an arena).
+ *
+ * Errors: functions return an err (E_OK, E_CONFLICT on a unique or foreign
+ * key violation, E_DB otherwise); the engine's message goes to the log.
+ */
+#ifndef STORE_H
+#define STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/arena.h"
+#include "core/err.h"
+
+enum { DB_SCOPED = 1, DB_GLOBAL = 2 };
+
+typedef struct db_sql {
+	unsigned flags;
+	const char *text;
+	int id;          /* assigned at first use, process-wide */
+} db_sql;
+#define DB_SQL(flags, text) {(flags), (text), 0}
+
+typedef enum { DBA_NULL, DBA_INT, DBA_TEXT, DBA_BLOB } db_arg_kind;
+typedef struct db_arg {
+	db_arg_kind kind;
+	int64_t i;
+	const char *s;
+	size_t n;
+} db_arg;
+#define A_INT(x) ((db_arg){DBA_INT, (int64_t)(x), NULL, 0})
+#define A_TEXT(x) ((db_arg){DBA_TEXT, 0, (x), 0})          /* NULL pointer → SQL NULL */
+#define A_BLOB(p, len) ((db_arg){DBA_BLOB, 0, (const char *)(p), (len)})
+#define A_NULL ((db_arg){DBA_NULL, 0, NULL, 0})
+/* An integer that is NULL when zero (optional foreign keys). */
+#define A_INT_OR_NULL(x) ((x) ? A_INT(x) : A_NULL)
+
+typedef enum { DB_SQLITE, DB_POSTGRES } db_engine;
+typedef struct db db;
+typedef struct db_conn db_conn;
+
+typedef struct db_res {
+	db_conn *c;
+	void *stmt;      /* sqlite3_stmt * */
+	void *pg;        /* PGresult * */
+	int row, nrows;
+	bool has_row;
+	err status;
+} db_res;
+
+/* Opens a database from a URL: "sqlite:PATH" or "postgresql://…"
+ * ("postgres://" too). pool_size bounds the open connections. NULL on
+ * failure, with a French reason in *why (static string). */
+db *db_open(const char *url, int pool_size, const char **why);
+void db_close_all(db *d);
+db_engine db_engine_of(const db *d);
+/* SQLite durability: true = synchronous FULL (default), false = NORMAL. */
+void db_set_sync_full(db *d, bool full);
+
+/* Takes a connection from the pool (waits when all are busy). */
+db_conn *db_conn_get(db *d);
+/* Gives it back; rolls back a transaction left open and clears the scope. */
+void db_conn_put(db_conn *c);
+/* Sets the structure every DB_SCOPED statement on this connection uses. */
+void db_conn_scope(db_conn *c, int64_t structure_id);
+int64_t db_conn_structure(const db_conn *c);
+db_engine db_conn_engine(const db_conn *c);
+
+/* Transactions. write=true takes the write lock at once on SQLite
+ * (BEGIN IMMEDIATE) so two writers never deadlock on upgrade. */
+err db_begin(db_conn *c, bool write);
+err db_commit(db_conn *c);
+void db_rollback(db_conn *c);
+bool db_in_tx(const db_conn *c);
+
+/* Runs q with args; rows are read with db_next. Always call db_close. */
+err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args);
+bool db_next(db_res *r);
+void db_close(db_res *r);
+bool db_isnull(db_res *r, int col);
+int64_t db_int(db_res *r, int col);
+const char *db_text(db_res *r, int col);          /* "" for NULL */
+char *db_dup(db_res *r, int col, arena *a);        /* NULL for NULL */
+/* Copies a BLOB column into the arena; *n gets its size. */
+void *db_blob(db_res *r, int col, arena *a, size_t *n);
+
+/* Runs q and discards rows; *changes (may be NULL) gets rows affected. */
+err db_exec(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *changes);
+/* Runs q (an INSERT … RETURNING id, or any query whose first column of the
+ * first row is an integer) and stores that integer in *id (0 if no row). */
+err db_exec_id(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *id);
+
+#define DB_NARGS(...) (int)(sizeof((db_arg[]){__VA_ARGS__}) / sizeof(db_arg))
+#define DBQ(c, q, r, ...) db_query((c), (q), (r), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__})
+#define DBQ0(c, q, r) db_query((c), (q), (r), 0, NULL)
+#define DBX(c, q, changes, ...) db_exec((c), (q), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__}, (changes))
+#define DBX0(c, q, changes) db_exec((c), (q), 0, NULL, (changes))
+#define DBID(c, q, id, ...) db_exec_id((c), (q), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__}, (id))
+
+/* Migrations: each module lists its own, in order; versions start at 1.
+ * The DDL is written in SQLite's dialect with STRICT tables; the PostgreSQL
+ * engine rewrites the few words that differ (see store_pg.c). */
+typedef struct db_migration {
+	int version;
+	const char *name;
+	const char *sql;   /* one or more statements separated by ';' */
+	const char *sql_pg; /* optional: PostgreSQL text where dialects differ
+	                       (triggers); NULL = rewrite sql */
+} db_migration;
+typedef struct db_module_schema {
+	const char *module;
+	const db_migration *migrations;
+	int count;
+} db_module_schema;
+
+/* Applies what is missing, in order, each migration in its own transaction,
+ * under an engine-wide lock so several processes may start at once.
+ * *applied (may be NULL) gets the number applied. Then refreshes the list
+ * of scoped tables. */
+err db_migrate(db *d, const db_module_schema *mods, int nmods, int *applied);
+/* Number of migrations not yet applied (for `openccas check`). */
+err db_pending(db *d, const db_module_schema *mods, int nmods, int *pending);
+
+/* Test hook (fault injection): fail the Nth statement from now, 0 = never. */
+void db_fail_after(long n);
+#endif

@@ -1,0 +1,54 @@
+/*
+ * store_engine.h — what store.c needs from each engine. Internal to src/store.
+ */
+#ifndef STORE_ENGINE_H
+#define STORE_ENGINE_H
+#include <pthread.h>
+#include "store.h"
+
+#define DB_MAX_STATEMENTS 1024
+#define DB_MAX_ARGS 64
+
+struct db {
+	db_engine engine;
+	char *target;            /* file path or libpq conninfo */
+	bool sync_full;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	db_conn **idle;
+	int nidle, nopen, max;
+	pthread_rwlock_t scoped_lock;
+	char **scoped;           /* tables with a structure_id column */
+	int nscoped;
+};
+
+struct db_conn {
+	db *d;
+	void *h;                 /* sqlite3 * or PGconn * */
+	int64_t scope;
+	bool in_tx;
+	void *prepared[DB_MAX_STATEMENTS]; /* sqlite3_stmt *, or (void *)1 on PG */
+};
+
+typedef struct db_engine_ops {
+	err (*connect)(db_conn *c);
+	void (*disconnect)(db_conn *c);
+	err (*prepare)(db_conn *c, db_sql *q, const char *text);
+	err (*run)(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args);
+	bool (*next)(db_res *r);
+	void (*close)(db_res *r);
+	bool (*isnull)(db_res *r, int col);
+	const char *(*text)(db_res *r, int col, size_t *n);
+	void *(*blob)(db_res *r, int col, arena *a, size_t *n);
+	int64_t (*integer)(db_res *r, int col);
+	err (*simple)(db_conn *c, const char *sql);   /* BEGIN, COMMIT, DDL */
+	err (*migration_lock)(db_conn *c);            /* inside a transaction */
+	const char *begin_write;
+	const char *scoped_tables_sql;                /* returns table names */
+	char *(*ddl)(arena *a, const char *sql);      /* dialect rewrite */
+	bool (*healthy)(db_conn *c);
+} db_engine_ops;
+
+extern const db_engine_ops db_sqlite_ops;
+extern const db_engine_ops db_pg_ops;
+#endif

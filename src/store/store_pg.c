@@ -1,0 +1,238 @@
+/*
+ * store_pg.c — the PostgreSQL engine through libpq.
+ *
+ * Statements are prepared once per connection as "s<id>". Parameters travel
+ * as text (PostgreSQL infers their types from the statement), BLOBs in
+ * binary. Results come back as text; integers are parsed, booleans 't'/'f'
+ * read as 1/0, bytea unescaped.
+ *
+ * The DDL rewrite is the one place where the dialects' differences are
+ * written down: migrations are written for SQLite (STRICT tables), and
+ * here INTEGER becomes BIGINT (SQLite integers are 64-bit),
+ * "INTEGER PRIMARY KEY" an identity column, BLOB bytea, and STRICT goes.
+ */
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store_engine.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/banned.h"
+
+static err pg_status_err(PGresult *res, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state && (!strncmp(state, "23", 2) || !strcmp(state, "40001") || !strcmp(state, "40P01"))) {
+		log_info("postgresql: %s: constraint or serialization (%s)", what, state);
+		return E_CONFLICT;
+	}
+	log_error("postgresql: %s: %s", what, res ? PQresultErrorMessage(res) : "no result");
+	return E_DB;
+}
+
+static err pg_connect(db_conn *c)
+{
+	PGconn *h = PQconnectdb(c->d->target);
+	if (!h || PQstatus(h) != CONNECTION_OK) {
+		log_error("postgresql: connection failed: %s", h ? PQerrorMessage(h) : "out of memory");
+		PQfinish(h);
+		return E_DB;
+	}
+	c->h = h;
+	PGresult *res = PQexec(h, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	PQclear(res);
+	return E_OK;
+}
+
+static void pg_disconnect(db_conn *c) { PQfinish(c->h); }
+
+static err pg_prepare(db_conn *c, db_sql *q, const char *text)
+{
+	char name[16];
+	snprintf(name, sizeof name, "s%d", q->id);
+	PGresult *res = PQprepare(c->h, name, text, 0, NULL);
+	err e = E_OK;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		e = pg_status_err(res, "prepare");
+	else
+		c->prepared[q->id] = (void *)1;
+	PQclear(res);
+	return e;
+}
+
+static err pg_run(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
+{
+	const char *values[DB_MAX_ARGS];
+	int lengths[DB_MAX_ARGS], formats[DB_MAX_ARGS];
+	char ints[DB_MAX_ARGS][24];
+	for (int i = 0; i < nargs; i++) {
+		lengths[i] = 0;
+		formats[i] = 0;
+		switch (args[i].kind) {
+		case DBA_NULL: values[i] = NULL; break;
+		case DBA_INT:
+			snprintf(ints[i], sizeof ints[i], "%lld", (long long)args[i].i);
+			values[i] = ints[i];
+			break;
+		case DBA_TEXT: values[i] = args[i].s; break;
+		case DBA_BLOB:
+			values[i] = args[i].s;
+			lengths[i] = (int)args[i].n;
+			formats[i] = 1;
+			break;
+		}
+	}
+	char name[16];
+	snprintf(name, sizeof name, "s%d", q->id);
+	PGresult *res = PQexecPrepared(c->h, name, nargs, values, lengths, formats, 0);
+	ExecStatusType st = PQresultStatus(res);
+	if (st == PGRES_TUPLES_OK) {
+		r->pg = res;
+		r->nrows = PQntuples(res);
+		r->has_row = r->nrows > 0;
+		return E_OK;
+	}
+	if (st == PGRES_COMMAND_OK) {
+		const char *n = PQcmdTuples(res);
+		r->nrows = n && *n ? (int)strtol(n, NULL, 10) : 0;
+		PQclear(res);
+		return E_OK;
+	}
+	err e = pg_status_err(res, "execute");
+	PQclear(res);
+	return e;
+}
+
+static bool pg_next(db_res *r)
+{
+	if (!r->pg)
+		return false;
+	r->row++;
+	return r->row < r->nrows;
+}
+
+static void pg_close(db_res *r)
+{
+	PQclear(r->pg);
+	r->pg = NULL;
+}
+
+static bool pg_isnull(db_res *r, int col)
+{
+	return !r->pg || r->row < 0 || r->row >= r->nrows || col >= PQnfields(r->pg) ||
+	       PQgetisnull(r->pg, r->row, col);
+}
+
+static const char *pg_text(db_res *r, int col, size_t *n)
+{
+	*n = 0;
+	if (pg_isnull(r, col))
+		return NULL;
+	*n = (size_t)PQgetlength(r->pg, r->row, col);
+	return PQgetvalue(r->pg, r->row, col);
+}
+
+static void *pg_blob(db_res *r, int col, arena *a, size_t *n)
+{
+	size_t len = 0;
+	const char *s = pg_text(r, col, &len);
+	unsigned char *raw = PQunescapeBytea((const unsigned char *)(s ? s : ""), &len);
+	if (!raw)
+		return NULL;
+	void *out = arena_alloc(a, len ? len : 1);
+	if (out && len)
+		memcpy(out, raw, len);
+	*n = out ? len : 0;
+	PQfreemem(raw);
+	return out;
+}
+
+static int64_t pg_int(db_res *r, int col)
+{
+	size_t n;
+	const char *s = pg_text(r, col, &n);
+	if (!s)
+		return 0;
+	if (s[0] == 't' && n == 1)
+		return 1;
+	if (s[0] == 'f' && n == 1)
+		return 0;
+	return strtoll(s, NULL, 10);
+}
+
+static err pg_simple(db_conn *c, const char *sql)
+{
+	PGresult *res = PQexec(c->h, sql);
+	ExecStatusType st = PQresultStatus(res);
+	err e = E_OK;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		e = pg_status_err(res, "exec");
+	PQclear(res);
+	return e;
+}
+
+static err pg_migration_lock(db_conn *c)
+{
+	/* Serialises migrations of several starting processes. */
+	return pg_simple(c, "SELECT pg_advisory_xact_lock(7264001)");
+}
+
+static bool word_at(const char *p, const char *start, const char *w)
+{
+	size_t n = strlen(w);
+	if (strncmp(p, w, n))
+		return false;
+	if (p > start && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return false;
+	return !(isalnum((unsigned char)p[n]) || p[n] == '_');
+}
+
+static char *pg_ddl(arena *a, const char *sql)
+{
+	static const struct { const char *from, *to; } words[] = {
+		{"INTEGER PRIMARY KEY", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"},
+		{"INTEGER", "BIGINT"},
+		{"BLOB", "BYTEA"},
+		{"STRICT", ""},
+	};
+	buf b;
+	buf_init(&b, a, strlen(sql) + 256);
+	for (const char *p = sql; *p;) {
+		bool hit = false;
+		for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+			if (word_at(p, sql, words[i].from)) {
+				buf_adds(&b, words[i].to);
+				p += strlen(words[i].from);
+				hit = true;
+				break;
+			}
+		if (!hit)
+			buf_addc(&b, *p++);
+	}
+	return b.failed ? NULL : (char *)buf_cstr(&b);
+}
+
+static bool pg_healthy(db_conn *c) { return c->h && PQstatus(c->h) == CONNECTION_OK; }
+
+const db_engine_ops db_pg_ops = {
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.prepare = pg_prepare,
+	.run = pg_run,
+	.next = pg_next,
+	.close = pg_close,
+	.isnull = pg_isnull,
+	.text = pg_text,
+	.blob = pg_blob,
+	.integer = pg_int,
+	.simple = pg_simple,
+	.migration_lock = pg_migration_lock,
+	.begin_write = "BEGIN",
+	.scoped_tables_sql =
+		"SELECT table_name::text FROM information_schema.columns WHERE column_name = 'structure_id' "
+		"AND table_schema = current_schema() ORDER BY 1",
+	.ddl = pg_ddl,
+	.healthy = pg_healthy,
+};

@@ -1,0 +1,241 @@
+/*
+ * store_sqlite.c — the SQLite engine: WAL, foreign keys, STRICT tables,
+ * statements prepared once per connection (SQLITE_PREPARE_PERSISTENT).
+ * `$1` parameters are SQLite named parameters "$1": we bind by name so a
+ * parameter may appear several times or out of order.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "store_engine.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/banned.h"
+
+static err sq_err(db_conn *c, int rc, const char *what)
+{
+	sqlite3 *h = c->h;
+	int ext = sqlite3_extended_errcode(h);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		log_info("sqlite: constraint (%d) on %s", ext, what);
+		return E_CONFLICT;
+	}
+	if ((rc & 0xff) == SQLITE_NOMEM)
+		return E_NOMEM;
+	log_error("sqlite: %s: %s (%d)", what, sqlite3_errmsg(h), ext);
+	return E_DB;
+}
+
+static void ensure_file(const char *path)
+{
+	/* Create the file 0600 ourselves: it holds people's data. */
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		mkdir(dir, 0700);
+	}
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
+static err sq_connect(db_conn *c)
+{
+	sqlite3 *h = NULL;
+	ensure_file(c->d->target);
+	int rc = sqlite3_open_v2(c->d->target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("sqlite: cannot open database: %s", h ? sqlite3_errmsg(h) : "out of memory");
+		sqlite3_close(h);
+		return E_DB;
+	}
+	c->h = h;
+	sqlite3_busy_timeout(h, 10000);
+	const char *pragmas = c->d->sync_full
+		? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
+		: "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;";
+	char *msg = NULL;
+	if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		log_error("sqlite: pragmas: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(h);
+		c->h = NULL;
+		return E_DB;
+	}
+	return E_OK;
+}
+
+static void sq_disconnect(db_conn *c)
+{
+	for (int i = 0; i < DB_MAX_STATEMENTS; i++)
+		if (c->prepared[i])
+			sqlite3_finalize(c->prepared[i]);
+	sqlite3_close(c->h);
+}
+
+static err sq_prepare(db_conn *c, db_sql *q, const char *text)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(c->h, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_err(c, rc, "prepare");
+	c->prepared[q->id] = st;
+	return E_OK;
+}
+
+static err sq_run(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
+{
+	sqlite3_stmt *st = c->prepared[q->id];
+	r->stmt = st;
+	int np = sqlite3_bind_parameter_count(st);
+	for (int i = 1; i <= np; i++) {
+		const char *name = sqlite3_bind_parameter_name(st, i);
+		int64_t k;
+		if (!name || name[0] != '$' || !text_to_int64(name + 1, 1, nargs, &k)) {
+			log_error("sqlite: statement %d: parameter %s has no argument", q->id, name ? name : "?");
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			r->stmt = NULL;
+			return E_INTERNAL;
+		}
+		const db_arg *a = &args[k - 1];
+		int rc = SQLITE_OK;
+		switch (a->kind) {
+		case DBA_NULL: rc = sqlite3_bind_null(st, i); break;
+		case DBA_INT: rc = sqlite3_bind_int64(st, i, a->i); break;
+		case DBA_TEXT:
+			rc = a->s ? sqlite3_bind_text(st, i, a->s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+			break;
+		case DBA_BLOB:
+			rc = a->s ? sqlite3_bind_blob64(st, i, a->s, a->n, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+			break;
+		}
+		if (rc != SQLITE_OK) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			r->stmt = NULL;
+			return sq_err(c, rc, "bind");
+		}
+	}
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->has_row = true;
+		return E_OK;
+	}
+	if (rc == SQLITE_DONE) {
+		r->nrows = sqlite3_changes(c->h);
+		return E_OK;
+	}
+	err e = sq_err(c, rc, "step");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	r->stmt = NULL;
+	return e;
+}
+
+static bool sq_next(db_res *r)
+{
+	if (!r->stmt)
+		return false;
+	if (r->row == -1) {
+		r->row = 0;
+		return r->has_row;
+	}
+	if (!r->has_row)
+		return false;
+	int rc = sqlite3_step(r->stmt);
+	r->row++;
+	if (rc == SQLITE_ROW)
+		return true;
+	r->has_row = false;
+	if (rc != SQLITE_DONE)
+		r->status = sq_err(r->c, rc, "step");
+	return false;
+}
+
+static void sq_close(db_res *r)
+{
+	if (r->stmt) {
+		sqlite3_reset(r->stmt);
+		sqlite3_clear_bindings(r->stmt);
+	}
+	r->stmt = NULL;
+}
+
+static bool sq_isnull(db_res *r, int col)
+{
+	return !r->stmt || sqlite3_column_type(r->stmt, col) == SQLITE_NULL;
+}
+
+static const char *sq_text(db_res *r, int col, size_t *n)
+{
+	*n = 0;
+	if (!r->stmt)
+		return NULL;
+	const char *s = (const char *)sqlite3_column_text(r->stmt, col);
+	*n = (size_t)sqlite3_column_bytes(r->stmt, col);
+	return s;
+}
+
+static void *sq_blob(db_res *r, int col, arena *a, size_t *n)
+{
+	const void *p = sqlite3_column_blob(r->stmt, col);
+	*n = (size_t)sqlite3_column_bytes(r->stmt, col);
+	void *out = arena_alloc(a, *n ? *n : 1);
+	if (out && *n)
+		memcpy(out, p, *n);
+	return out;
+}
+
+static int64_t sq_int(db_res *r, int col)
+{
+	return r->stmt ? sqlite3_column_int64(r->stmt, col) : 0;
+}
+
+static err sq_simple(db_conn *c, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		err e = (rc & 0xff) == SQLITE_CONSTRAINT ? E_CONFLICT : E_DB;
+		log_error("sqlite: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return e;
+	}
+	return E_OK;
+}
+
+/* BEGIN IMMEDIATE already serialises writers across processes. */
+static err sq_migration_lock(db_conn *c) { (void)c; return E_OK; }
+
+static char *sq_ddl(arena *a, const char *sql) { return arena_strdup(a, sql); }
+
+static bool sq_healthy(db_conn *c) { return c->h != NULL; }
+
+const db_engine_ops db_sqlite_ops = {
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.prepare = sq_prepare,
+	.run = sq_run,
+	.next = sq_next,
+	.close = sq_close,
+	.isnull = sq_isnull,
+	.text = sq_text,
+	.blob = sq_blob,
+	.integer = sq_int,
+	.simple = sq_simple,
+	.migration_lock = sq_migration_lock,
+	.begin_write = "BEGIN IMMEDIATE",
+	.scoped_tables_sql =
+		"SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+		"WHERE m.type = 'table' AND p.name = 'structure_id' ORDER BY m.name",
+	.ddl = sq_ddl,
+	.healthy = sq_healthy,
+};

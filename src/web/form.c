@@ -1,0 +1,91 @@
+/* form.c — accessible form controls (see form.h). */
+#include "web/form.h"
+#include <string.h>
+#include "web/html.h"
+#include "core/banned.h"
+
+void form_error(form_errors *fe, const char *name, const char *msg)
+{
+	if (fe->n < FORM_MAX_ERRORS) {
+		fe->name[fe->n] = name;
+		fe->msg[fe->n] = msg;
+		fe->n++;
+	}
+}
+
+const char *form_error_for(const form_errors *fe, const char *name)
+{
+	for (int i = 0; fe && i < fe->n; i++)
+		if (!strcmp(fe->name[i], name))
+			return fe->msg[i];
+	return NULL;
+}
+
+void form_error_summary(buf *b, const form_errors *fe)
+{
+	if (!fe || !fe->n)
+		return;
+	html_lit(b, "<div class=\"notice notice-error\" role=\"alert\" tabindex=\"-1\" id=\"erreurs\">"
+	            "<p><strong>Le formulaire n’a pas été enregistré.</strong> Corrigez :</p><ul>");
+	for (int i = 0; i < fe->n; i++)
+		html_printf(b, "<li><a href=\"#f-%s\">%s</a></li>", fe->name[i], fe->msg[i]);
+	html_lit(b, "</ul></div>");
+}
+
+void form_input(buf *b, const form_field *f, const form_errors *fe)
+{
+	const char *err = form_error_for(fe, f->name);
+	html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "", f->name, f->label);
+	if (f->required)
+		html_lit(b, " <span class=\"req\" aria-hidden=\"true\">*</span>");
+	html_lit(b, "</label>");
+	if (f->hint)
+		html_printf(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", f->name, f->hint);
+	if (err)
+		html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", f->name, err);
+	const char *type = f->type ? f->type : "text";
+	bool area = !strcmp(type, "textarea");
+	if (area)
+		html_printf(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"4\"", f->name, f->name);
+	else
+		html_printf(b, "<input id=\"f-%s\" name=\"%s\" type=\"%s\"", f->name, f->name, type);
+	if (f->required)
+		html_lit(b, " required");
+	if (f->autocomplete)
+		html_printf(b, " autocomplete=\"%s\"", f->autocomplete);
+	if (err || f->hint) {
+		html_lit(b, " aria-describedby=\"");
+		if (err)
+			html_printf(b, "e-%s", f->name);
+		if (err && f->hint)
+			html_lit(b, " ");
+		if (f->hint)
+			html_printf(b, "h-%s", f->name);
+		html_lit(b, "\"");
+	}
+	if (err)
+		html_lit(b, " aria-invalid=\"true\"");
+	if (area)
+		html_printf(b, ">%s</textarea></div>", f->value ? f->value : "");
+	else if (f->value && strcmp(type, "password"))
+		html_printf(b, " value=\"%s\"></div>", f->value);
+	else
+		html_lit(b, "></div>");
+}
+
+void form_select(buf *b, const char *name, const char *label, const char *const *values,
+                 const char *const *labels, int n, const char *selected, const form_errors *fe)
+{
+	const char *err = form_error_for(fe, name);
+	html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "", name, label);
+	if (err)
+		html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
+	html_printf(b, "<select id=\"f-%s\" name=\"%s\"", name, name);
+	if (err)
+		html_printf(b, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+	html_lit(b, ">");
+	for (int i = 0; i < n; i++)
+		html_printf(b, "<option value=\"%s\"%s>%s</option>", values[i],
+		            selected && !strcmp(selected, values[i]) ? " selected" : "", labels[i]);
+	html_lit(b, "</select></div>");
+}

@@ -1,0 +1,31 @@
+/*
+ * form.h — accessible form controls: a label for every field, the error
+ * tied to its field (aria-describedby, aria-invalid), the value typed kept
+ * when a form is refused. Everything escaped.
+ */
+#ifndef WEB_FORM_H
+#define WEB_FORM_H
+#include <stdbool.h>
+#include "core/buf.h"
+
+/* Errors collected while validating a form. */
+#define FORM_MAX_ERRORS 32
+typedef struct form_errors {
+	const char *name[FORM_MAX_ERRORS], *msg[FORM_MAX_ERRORS];
+	int n;
+} form_errors;
+void form_error(form_errors *fe, const char *name, const char *msg);
+const char *form_error_for(const form_errors *fe, const char *name);
+
+typedef struct form_field {
+	const char *name, *label, *type;  /* type: text, email, password, date, number, tel, textarea */
+	const char *value, *hint, *autocomplete;
+	bool required;
+} form_field;
+void form_input(buf *b, const form_field *f, const form_errors *fe);
+/* options: n pairs value/label. */
+void form_select(buf *b, const char *name, const char *label, const char *const *values,
+                 const char *const *labels, int n, const char *selected, const form_errors *fe);
+/* The summary at the top of a refused form, with links to each field. */
+void form_error_summary(buf *b, const form_errors *fe);
+#endif

@@ -1,0 +1,126 @@
+/*
+ * layout.c — the page shell (see layout.h). Accessibility: a skip link, one
+ * <h1> per page (the title), landmarks (header, nav, main, footer), the
+ * current page marked aria-current, French lang attribute.
+ */
+#include "web/layout.h"
+#include <string.h>
+#include "web/html.h"
+#include "core/banned.h"
+
+#define MAX_NAV 32
+static struct nav {
+	int order;
+	const char *label, *href;
+	int perm;
+} nav[MAX_NAV];
+static int nnav;
+
+void layout_nav_add(int order, const char *label, const char *href, int perm)
+{
+	if (nnav >= MAX_NAV)
+		return;
+	int i = nnav++;
+	while (i > 0 && nav[i - 1].order > order) {
+		nav[i] = nav[i - 1];
+		i--;
+	}
+	nav[i] = (struct nav){order, label, href, perm};
+}
+
+void page_csrf(web_req *r)
+{
+	if (r->user && r->user->csrf)
+		html_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->user->csrf);
+}
+
+void page_notice(web_req *r, const char *kind, const char *text)
+{
+	if (!strcmp(kind, "error"))
+		html_printf(&r->out, "<div class=\"notice notice-error\" role=\"alert\">%s</div>", text);
+	else if (!strcmp(kind, "ok"))
+		html_printf(&r->out, "<div class=\"notice notice-ok\" role=\"status\">%s</div>", text);
+	else
+		html_printf(&r->out, "<div class=\"notice notice-info\">%s</div>", text);
+}
+
+static bool nav_current(const char *href, const char *path)
+{
+	size_t n = strlen(href);
+	if (!strcmp(href, "/"))
+		return !strcmp(path, "/");
+	return !strncmp(path, href, n) && (path[n] == 0 || path[n] == '/');
+}
+
+void page_begin(web_req *r, const char *title)
+{
+	buf *b = &r->out;
+	html_lit(b, "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
+	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	            "<meta name=\"htmx-config\" content='{\"includeIndicatorStyles\":false,\"allowEval\":false}'>");
+	html_printf(b, "<title>%s — OpenCCAS</title>", title);
+	html_printf(b, "<link rel=\"stylesheet\" href=\"%s\">", web_asset_url("style.css"));
+	html_printf(b, "<script src=\"%s\" defer></script>", web_asset_url("htmx.min.js"));
+	html_printf(b, "<script src=\"%s\" defer></script>", web_asset_url("app.js"));
+	html_lit(b, "</head>");
+	if (r->user && r->user->csrf)
+		html_printf(b, "<body data-csrf=\"%s\">", r->user->csrf);
+	else
+		html_lit(b, "<body>");
+	html_lit(b, "<a class=\"skip\" href=\"#contenu\">Aller au contenu</a>"
+	            "<header class=\"top\"><div class=\"brand\"><a href=\"/\">OpenCCAS</a>");
+	if (r->user) {
+		html_printf(b, "<span class=\"structure\">%s</span></div>", r->user->structure_name);
+		html_lit(b, "<div class=\"who\">");
+		html_printf(b, "<span>%s <small>(%s)</small></span>", r->user->display_name, r->user->role_label);
+		if (r->user->nstructures > 1)
+			html_lit(b, "<a href=\"/structure/changer\">Changer de structure</a>");
+		html_lit(b, "<a href=\"/compte\">Mon compte</a>"
+		            "<form method=\"post\" action=\"/deconnexion\" class=\"inline\">");
+		page_csrf(r);
+		html_lit(b, "<button type=\"submit\" class=\"link\">Se déconnecter</button></form></div>");
+	} else {
+		html_lit(b, "</div>");
+	}
+	html_lit(b, "</header>");
+	if (r->user) {
+		html_lit(b, "<nav class=\"main-nav\" aria-label=\"Navigation principale\"><ul>");
+		for (int i = 0; i < nnav; i++) {
+			if (!web_can(r, nav[i].perm))
+				continue;
+			if (nav_current(nav[i].href, r->path))
+				html_printf(b, "<li><a href=\"%s\" aria-current=\"page\">%s</a></li>", nav[i].href, nav[i].label);
+			else
+				html_printf(b, "<li><a href=\"%s\">%s</a></li>", nav[i].href, nav[i].label);
+		}
+		html_lit(b, "</ul></nav>");
+	}
+	html_printf(b, "<main id=\"contenu\" tabindex=\"-1\"><h1>%s</h1>", title);
+}
+
+void page_end(web_req *r)
+{
+	html_lit(&r->out, "</main><footer class=\"bottom\"><a href=\"/accessibilite\">Accessibilité : "
+	                  "partiellement conforme</a> · <a href=\"/confidentialite\">Données personnelles</a> · "
+	                  "OpenCCAS, logiciel libre</footer></body></html>\n");
+}
+
+void page_error(web_req *r, err e, const char *detail)
+{
+	static const char *titles[] = {
+		[E_NOT_FOUND] = "Page introuvable", [E_FORBIDDEN] = "Accès refusé",
+		[E_AUTH] = "Identification nécessaire", [E_CSRF] = "Formulaire expiré",
+		[E_TOO_LARGE] = "Envoi trop volumineux", [E_THROTTLED] = "Trop de tentatives",
+		[E_INPUT] = "Demande incorrecte", [E_CONFLICT] = "Modification concurrente",
+		[E_METHOD] = "Action impossible",
+	};
+	const char *title = (e < sizeof titles / sizeof *titles && titles[e]) ? titles[e] : "Erreur du serveur";
+	r->out_type = "text/html; charset=utf-8";
+	page_begin(r, title);
+	html_printf(&r->out, "<p class=\"lead\">%s</p>", err_message(e));
+	if (detail)
+		html_printf(&r->out, "<p>%s</p>", detail);
+	html_printf(&r->out, "<p class=\"muted\">Code : %d (%s)</p>", err_http_status(e), err_code(e));
+	html_lit(&r->out, "<p><a href=\"/\">Revenir à l’accueil</a></p>");
+	page_end(r);
+}

@@ -1,0 +1,149 @@
+/*
+ * web.h — the HTTP surface modules see: a parsed request, a response being
+ * written, routes. Modules never see libmicrohttpd.
+ *
+ * One request = one arena (r->a): everything a handler allocates comes from
+ * it and is released when the response has been sent. Handlers never free.
+ *
+ * A handler receives a request whose inputs were bounded and parsed at the
+ * door (query, form, cookies, files), whose user was authenticated, whose
+ * CSRF token was checked (state-changing methods with a cookie session) and
+ * whose permission was checked, with a database connection scoped to the
+ * user's current structure (r->db). It writes r->out and may set status,
+ * content type, headers. Any write the handler wants atomic is wrapped in
+ * db_begin/db_commit; a connection given back with an open transaction is
+ * rolled back, so a handler that returns early changes nothing.
+ */
+#ifndef WEB_H
+#define WEB_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "store/store.h"
+#include "web/parse.h"
+
+typedef enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 } web_method;
+
+/* Who is asking. Filled by the authenticator hook (the accounts module). */
+typedef struct web_user {
+	int64_t id;
+	int64_t structure_id;
+	int64_t session_id;          /* 0 for bearer tokens */
+	int role;
+	uint64_t perms;              /* bit i = permission i granted */
+	const char *email, *display_name, *structure_name, *role_label, *tz;
+	const char *csrf;            /* the session's CSRF token */
+	int nstructures;             /* structures this user belongs to */
+	bool via_token;
+} web_user;
+
+#define WEB_MAX_PARAMS 4
+typedef struct web_req {
+	arena *a;
+	web_method method;
+	const char *path;            /* decoded, without query */
+	const char *remote;          /* peer address as text */
+	kv_list query, form, cookies;
+	const char *content_type;
+	const char *body;            /* raw body (JSON API) */
+	size_t body_len;
+	int64_t param[WEB_MAX_PARAMS]; /* {id} path segments, in order */
+	int nparams;
+	bool api;                    /* /api/ route: errors as JSON */
+	bool htmx;                   /* HX-Request header present */
+	const char *header_auth;     /* Authorization header */
+	const char *header_accept;
+	web_user *user;              /* NULL when anonymous */
+	db_conn *db;                 /* scoped to user->structure_id */
+	struct web_route_def *route;
+	/* response */
+	int status;
+	buf out;
+	const char *out_type;
+	const char *location;        /* redirect target */
+	const char *set_cookie[4];
+	int nset_cookie;
+	const char *extra_headers[8]; /* "Name: value" */
+	int nextra;
+	bool cacheable;              /* static assets only */
+} web_req;
+
+typedef void (*web_handler)(web_req *r);
+
+enum {
+	WEB_PUBLIC = -1,             /* no login needed */
+	WEB_LOGGED_IN = -2,          /* any logged-in user */
+};
+enum { WEB_F_API = 1, WEB_F_NO_CSRF = 2 };
+
+typedef struct web_route_def {
+	int methods;
+	const char *pattern;         /* "/foyers/{id}/contacts"; {id} = int64 */
+	web_handler handler;
+	int perm;                    /* WEB_PUBLIC, WEB_LOGGED_IN, or a permission */
+	unsigned flags;
+	const char *summary;         /* one line, for the route list */
+} web_route_def;
+
+/* Registration happens before web_serve, from each module's *_init. */
+void web_route(int methods, const char *pattern, web_handler h, int perm, unsigned flags,
+               const char *summary);
+int web_route_count(void);
+const web_route_def *web_route_at(int i);
+
+/* Hooks provided by the accounts module. */
+typedef struct web_auth_hooks {
+	/* Identify the user from cookie or bearer token; NULL if anonymous.
+	 * Must scope r->db. May refresh the session. */
+	web_user *(*authenticate)(web_req *r);
+} web_auth_hooks;
+void web_set_auth(const web_auth_hooks *h);
+
+/* Inputs. */
+const char *web_arg(web_req *r, const char *name);     /* query */
+const char *web_field(web_req *r, const char *name);   /* form (trimmed) */
+const web_file *web_file_field(web_req *r, const char *name);
+/* Parsed JSON body (objects only), or NULL with the reason set as error. */
+json_t *web_json_body(web_req *r);
+
+/* Outputs. */
+void web_header(web_req *r, const char *name_colon_value);
+void web_cookie(web_req *r, const char *cookie);
+void web_redirect(web_req *r, const char *to);   /* 303 See Other */
+/* JSON response (steals the reference). */
+void web_json(web_req *r, int status, json_t *j);
+/* Error in the request's idiom: JSON {error:{code,message,detail}} for the
+ * API, the layout's error page otherwise. detail may be NULL; it is shown
+ * to the user (must be French and contain no secret). */
+void web_error(web_req *r, err e, const char *detail);
+/* Form errors for the API: {"error":{…,"fields":{name:message}}}. */
+void web_error_fields(web_req *r, json_t *fields);
+bool web_can(web_req *r, int perm);
+
+/* Server configuration and life. */
+typedef struct web_config {
+	const char *listen_host;
+	int port;
+	int threads;
+	bool secure_cookies;
+	const char *public_url;      /* for links in mails/docs, optional */
+} web_config;
+extern web_config web_conf;
+/* Serves until SIGTERM/SIGINT, then drains requests in flight. */
+int web_serve(db *d);
+/* Static assets compiled into the binary. */
+typedef struct web_asset {
+	const char *name, *type;
+	const unsigned char *data;
+	size_t len;
+} web_asset;
+/* URL of an asset with its fingerprint ("/static/style.css?v=…"). */
+const char *web_asset_url(const char *name);
+void web_assets_init(void);
+const web_asset *web_asset_find(const char *name);
+/* Handles one request (for tests and fuzzing without a socket). */
+void web_dispatch(db *d, web_req *r);
+#endif
