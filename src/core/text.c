@@ -102,8 +102,13 @@ char *text_fold(arena *a, const char *s)
 			if (space && o)
 				out[o++] = ' ';
 			space = false;
-			memcpy(out + o, p, (size_t)k);
-			o += (size_t)k;
+			if (cp == 0x153 || cp == 0xe6) { /* œ, æ: Unicode keeps them whole */
+				out[o++] = cp == 0x153 ? 'o' : 'a';
+				out[o++] = 'e';
+			} else {
+				memcpy(out + o, p, (size_t)k);
+				o += (size_t)k;
+			}
 		} else if (!joiner) {
 			space = true;
 		}

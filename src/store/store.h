@@ -116,6 +116,7 @@ err db_exec_id(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *id
 #define DBQ0(c, q, r) db_query((c), (q), (r), 0, NULL)
 #define DBX(c, q, changes, ...) db_exec((c), (q), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__}, (changes))
 #define DBX0(c, q, changes) db_exec((c), (q), 0, NULL, (changes))
+#define DBID0(c, q, id) db_exec_id((c), (q), 0, NULL, (id))
 #define DBID(c, q, id, ...) db_exec_id((c), (q), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__}, (id))
 
 /* Migrations: each module lists its own, in order; versions start at 1.

@@ -152,7 +152,7 @@ static db_sql Q_FAIL_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM login_failures WHERE
 
 err accounts_structure_first(db_conn *c, int64_t *id)
 {
-	return DBID(c, &Q_STRUCT_FIRST, id, A_NULL) == E_OK ? E_OK : E_DB;
+	return DBID0(c, &Q_STRUCT_FIRST, id) == E_OK ? E_OK : E_DB;
 }
 
 err accounts_structure_create(db_conn *c, const char *name, int64_t *id)

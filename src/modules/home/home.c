@@ -93,7 +93,7 @@ static void healthz(web_req *r)
 	static db_sql Q_PING = DB_SQL(DB_GLOBAL, "SELECT 1");
 	int64_t one = 0;
 	r->out_type = "text/plain; charset=utf-8";
-	if (DBID(r->db, &Q_PING, &one, A_NULL) != E_OK || one != 1) {
+	if (DBID0(r->db, &Q_PING, &one) != E_OK || one != 1) {
 		r->status = 503;
 		buf_adds(&r->out, "base de données indisponible\n");
 		return;

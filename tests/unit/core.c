@@ -1,0 +1,185 @@
+/* Unit tests of src/core and the web parsers/escaping (no database). */
+#define T_NAME "core"
+#include "t.h"
+#include <stdint.h>
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/civil.h"
+#include "core/crypto.h"
+#include "core/text.h"
+#include "web/html.h"
+#include "web/parse.h"
+
+static void test_arena(void)
+{
+	T_GROUP("arena");
+	arena a;
+	arena_init(&a, 0);
+	char *p = arena_alloc(&a, 10);
+	CHECK(p && p[0] == 0 && p[9] == 0, "zeroed");
+	CHECK(((uintptr_t)arena_alloc(&a, 3) % sizeof(max_align_t)) == 0, "aligned");
+	char *big = arena_alloc(&a, 1 << 20);
+	CHECK(big != NULL, "big block");
+	CHECK(arena_array(&a, SIZE_MAX / 2, 4) == NULL && a.failed, "overflow refused");
+	CHECK_STR(arena_printf(&a, "%s-%d", "x", 42), "x-42");
+	arena_release(&a);
+	arena_init(&a, 16 * 1024);
+	CHECK(arena_alloc(&a, 64 * 1024) == NULL && a.failed, "cap enforced");
+	arena_release(&a);
+	arena_init(&a, 0);
+	arena_fail_after(2);
+	void *first = arena_alloc(&a, 100000), *second = arena_alloc(&a, 100000);
+	CHECK(first != NULL && second == NULL, "fault injection fails the 2nd block");
+	arena_fail_after(0);
+	arena_release(&a);
+}
+
+static void test_buf_html(void)
+{
+	T_GROUP("html");
+	arena a;
+	arena_init(&a, 0);
+	buf b;
+	buf_init(&b, &a, 0);
+	html_printf(&b, "<p title=\"%s\">%s %d %lld %zu %%</p>", "a\"b", "<script>&'", 7, -3LL, (size_t)9);
+	CHECK_STR(buf_cstr(&b), "<p title=\"a&quot;b\">&lt;script&gt;&amp;&#39; 7 -3 9 %</p>");
+	buf_init(&b, &a, 0);
+	for (int i = 0; i < 10000; i++)
+		buf_adds(&b, "0123456789");
+	CHECK_INT(b.len, 100000);
+	CHECK(!b.failed, "grows");
+	buf_init(&b, &a, 0);
+	html_lit(&b, "<b>");
+	html_text(&b, NULL);
+	CHECK_STR(buf_cstr(&b), "<b>");
+	arena_release(&a);
+}
+
+static void test_civil(void)
+{
+	T_GROUP("civil");
+	civil_date d;
+	CHECK(civil_parse("2024-02-29", &d), "leap day");
+	CHECK(!civil_parse("2023-02-29", &d), "no leap day in 2023");
+	CHECK(!civil_parse("1900-02-29", &d), "1900 not leap");
+	CHECK(civil_parse("2000-02-29", &d), "2000 leap");
+	CHECK(!civil_parse("2024-13-01", &d) && !civil_parse("2024-1-01", &d) && !civil_parse("x", &d), "malformed");
+	CHECK(!civil_parse("2024-04-31", &d), "31 April");
+	civil_parse("1970-01-01", &d);
+	CHECK_INT(civil_to_days(d), 0);
+	civil_parse("2026-11-22", &d);
+	civil_date back = civil_from_days(civil_to_days(d));
+	CHECK(back.y == 2026 && back.m == 11 && back.d == 22, "round trip");
+	for (int64_t k = -800000; k < 800000; k += 997) {
+		civil_date x = civil_from_days(k);
+		if (civil_to_days(x) != k) {
+			CHECK(0, "round trip fails at %lld", (long long)k);
+			break;
+		}
+	}
+	civil_parse("2024-01-31", &d);
+	civil_date m = civil_add_months(d, 1);
+	CHECK(m.y == 2024 && m.m == 2 && m.d == 29, "31 Jan + 1 month = 29 Feb 2024");
+	civil_parse("2023-12-31", &d);
+	m = civil_add_months(d, 2);
+	CHECK(m.y == 2024 && m.m == 2 && m.d == 29, "31 Dec + 2 months");
+	civil_date b1, on;
+	civil_parse("1960-03-15", &b1);
+	civil_parse("2025-03-14", &on);
+	CHECK_INT(civil_age(b1, on), 64);
+	civil_parse("2025-03-15", &on);
+	CHECK_INT(civil_age(b1, on), 65);
+	char out[11];
+	civil_format(m, out);
+	CHECK_STR(out, "2024-02-29");
+	struct tm tm;
+	CHECK(civil_local_time("Indian/Reunion", 0, &tm) && tm.tm_hour == 4, "Réunion is UTC+4");
+	CHECK(civil_local_time("Europe/Paris", 1751328000 /* 2025-07-01 00:00 UTC */, &tm) && tm.tm_hour == 2, "Paris summer UTC+2");
+	CHECK(civil_local_time("../../etc/passwd", 0, &tm) && tm.tm_hour == 0, "bad zone falls back to UTC");
+}
+
+static void test_text(void)
+{
+	T_GROUP("text");
+	int64_t v;
+	CHECK(text_to_int64("42", 0, 100, &v) && v == 42, "int");
+	CHECK(!text_to_int64("101", 0, 100, &v), "range");
+	CHECK(!text_to_int64(" 1", 0, 100, &v) && !text_to_int64("1x", 0, 100, &v) && !text_to_int64("", 0, 1, &v), "junk");
+	CHECK(!text_to_int64("99999999999999999999", INT64_MIN, INT64_MAX, &v), "overflow");
+	CHECK(text_utf8_valid("Hélène", strlen("Hélène")), "utf8");
+	CHECK(!text_utf8_valid("\xc3\x28", 2), "bad utf8");
+	CHECK(!text_utf8_valid("a\x01" "b", 3), "control char");
+	CHECK(text_email_valid("a.b@ville.fr") && !text_email_valid("a@b") && !text_email_valid("@x.fr") &&
+	      !text_email_valid("a b@x.fr"), "e-mail");
+	arena a;
+	arena_init(&a, 0);
+	CHECK_STR(text_fold(&a, "Hélène N'Diaye"), "helene ndiaye");
+	CHECK_STR(text_fold(&a, "  JEAN-FRANÇOIS  d’Œillet "), "jean francois doeillet");
+	CHECK_STR(text_trim(&a, "  x y \n"), "x y");
+	arena_release(&a);
+}
+
+static void test_parse(void)
+{
+	T_GROUP("parse");
+	arena a;
+	arena_init(&a, 0);
+	kv_list l;
+	CHECK(parse_urlencoded(&a, "a=1&b=%C3%A9+x&c=&d", 19, &l) == PARSE_OK && l.n == 4, "form");
+	CHECK_STR(kv_get(&l, "b"), "é x");
+	CHECK_STR(kv_get(&l, "c"), "");
+	CHECK_STR(kv_get(&l, "d"), "");
+	CHECK(parse_urlencoded(&a, "a=%G1", 5, &l) == PARSE_BAD, "bad escape");
+	CHECK(parse_urlencoded(&a, "a=%C3", 5, &l) == PARSE_BAD, "truncated utf8");
+	CHECK(parse_urlencoded(&a, "a=%00", 5, &l) == PARSE_BAD, "NUL refused");
+	CHECK(parse_urlencoded(&a, "a=%4", 4, &l) == PARSE_BAD, "short escape");
+	buf b;
+	buf_init(&b, &a, 0);
+	for (int i = 0; i < 300; i++)
+		buf_printf(&b, "f%d=1&", i);
+	CHECK(parse_urlencoded(&a, b.data, b.len, &l) == PARSE_TOO_LARGE, "too many fields");
+	CHECK(parse_cookies(&a, "sid=abc; theme=\"x\"; junk; e=", 28, &l) == PARSE_OK, "cookies");
+	CHECK_STR(kv_get(&l, "sid"), "abc");
+	CHECK_STR(kv_get(&l, "theme"), "x");
+	const char *body = "--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nid\r\n"
+	                   "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.pdf\"\r\n"
+	                   "Content-Type: application/pdf\r\n\r\n%PDF-1.4\x00\x01\r\n--XyZ--\r\n";
+	size_t n = 0;
+	while (memcmp(body + n, "--XyZ--", 7))
+		n++;
+	n += 9;
+	CHECK(parse_multipart(&a, "multipart/form-data; boundary=XyZ", (const unsigned char *)body, n, &l) == PARSE_OK,
+	      "multipart");
+	CHECK_STR(kv_get(&l, "kind"), "id");
+	CHECK(l.nfiles == 1 && l.files[0].len == 10 && !memcmp(l.files[0].data, "%PDF-1.4\x00\x01", 10), "file bytes kept");
+	CHECK_STR(l.nfiles ? l.files[0].filename : NULL, "a.pdf");
+	CHECK(parse_multipart(&a, "multipart/form-data", (const unsigned char *)body, n, &l) == PARSE_BAD, "no boundary");
+	CHECK(parse_multipart(&a, "multipart/form-data; boundary=XyZ", (const unsigned char *)body, 40, &l) == PARSE_BAD,
+	      "truncated body");
+	arena_release(&a);
+}
+
+static void test_crypto(void)
+{
+	T_GROUP("crypto");
+	char t1[CRYPTO_TOKEN_LEN + 1], t2[CRYPTO_TOKEN_LEN + 1];
+	crypto_token(t1);
+	crypto_token(t2);
+	CHECK(strlen(t1) == CRYPTO_TOKEN_LEN && strcmp(t1, t2), "tokens are fresh");
+	char h[256];
+	CHECK(crypto_password_hash("correct horse battery", h, sizeof h) && !strncmp(h, "$argon2id$", 10), "argon2id");
+	CHECK(crypto_password_verify(h, "correct horse battery") && !crypto_password_verify(h, "wrong"), "verify");
+	CHECK(crypto_equal("abc", "abc") && !crypto_equal("abc", "abd") && !crypto_equal("abc", "ab"), "equal");
+}
+
+int main(void)
+{
+	crypto_init();
+	test_arena();
+	test_buf_html();
+	test_civil();
+	test_text();
+	test_parse();
+	test_crypto();
+	return T_DONE();
+}
