@@ -54,5 +54,5 @@ static const char *fresh_db(const char *tag)
 	return fresh_url;
 }
 
-static int fresh_is_pg(void) { return !strncmp(fresh_url, "postgresql:", 11); }
+__attribute__((unused)) static int fresh_is_pg(void) { return !strncmp(fresh_url, "postgresql:", 11); }
 #endif

@@ -125,7 +125,7 @@ static void account_page(web_req *r, const form_errors *fe, const char *ok)
 	            r->user->display_name, r->user->email, r->user->structure_name, r->user->role_label);
 	html_lit(b, "<h2>Changer de mot de passe</h2>");
 	form_error_summary(b, fe);
-	html_lit(b, "<form method=\"post\" action=\"/compte/mot-de-passe\" class=\"narrow\">");
+	html_lit(b, "<form method=\"post\" action=\"/compte/mot-de-passe\" class=\"narrow\" novalidate>");
 	page_csrf(r);
 	form_input(b, &(form_field){.name = "current", .label = "Mot de passe actuel", .type = "password",
 	                            .required = true, .autocomplete = "current-password"}, fe);
@@ -357,7 +357,7 @@ static void user_new_form(web_req *r, const form_errors *fe)
 	page_begin(r, "Ajouter un utilisateur");
 	buf *b = &r->out;
 	form_error_summary(b, fe);
-	html_lit(b, "<form method=\"post\" action=\"/admin/utilisateurs\" class=\"narrow\">");
+	html_lit(b, "<form method=\"post\" action=\"/admin/utilisateurs\" class=\"narrow\" novalidate>");
 	page_csrf(r);
 	form_input(b, &(form_field){.name = "display_name", .label = "Nom et prénom", .required = true,
 	                            .value = web_field(r, "display_name")}, fe);
@@ -589,7 +589,7 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	if (ok)
 		page_notice(r, "ok", ok);
 	form_error_summary(b, fe);
-	html_lit(b, "<form method=\"post\" action=\"/admin/structure\" class=\"narrow\">");
+	html_lit(b, "<form method=\"post\" action=\"/admin/structure\" class=\"narrow\" novalidate>");
 	page_csrf(r);
 	html_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%s\">",
 	            f.version ? f.version : arena_printf(a, "%lld", (long long)version));

@@ -199,6 +199,26 @@ err journal_verify_all(db_conn *c, int *broken)
 
 /* ---- the DPO's page and API ---------------------------------------------- */
 
+/* The journal stores stable codes; people read French. Unknown codes are
+ * shown as they are (a module may add its own). */
+static const char *fr(const char *code)
+{
+	static const char *const map[][2] = {
+		{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
+		{"delete", "suppression"}, {"login", "connexion"}, {"logout", "déconnexion"},
+		{"switch", "changement de structure"}, {"export", "export"}, {"download", "téléchargement"},
+		{"merge", "fusion"}, {"user", "utilisateur"}, {"session", "session"},
+		{"structure", "structure"}, {"structure_logo", "logo"}, {"journal", "journal"},
+		{"membership", "rattachement"}, {"password", "mot de passe"}, {"api_token", "jeton d’API"},
+		{"household", "foyer"}, {"person", "personne"}, {"document", "document"},
+		{"contact", "contact"}, {"note", "note"}, {"appointment", "rendez-vous"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (!strcmp(map[i][0], code))
+			return map[i][1];
+	return code;
+}
+
 #define PAGE 100
 static db_sql Q_SEARCH = DB_SQL(DB_SCOPED,
 	"SELECT j.seq, j.at, j.user_id, u.display_name, j.action, j.kind, j.object_id, j.detail FROM journal j "
@@ -288,7 +308,7 @@ static void journal_page(web_req *r)
 				strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S", &tm);
 			html_printf(b, "<tr><td>%lld</td><td>%s</td><td>%s <small>(n° %lld)</small></td><td>%s</td><td>%s %lld</td><td>%s</td></tr>",
 			            (long long)db_int(&q, 0), when, db_isnull(&q, 3) ? "système" : db_text(&q, 3),
-			            (long long)db_int(&q, 2), db_text(&q, 4), db_text(&q, 5), (long long)db_int(&q, 6),
+			            (long long)db_int(&q, 2), fr(db_text(&q, 4)), fr(db_text(&q, 5)), (long long)db_int(&q, 6),
 			            db_text(&q, 7));
 		}
 		db_close(&q);

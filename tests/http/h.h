@@ -1,0 +1,315 @@
+/*
+ * h.h — drive the real openccas binary over HTTP with libcurl: start it on
+ * a loopback port with a fresh database and demo data, log in like a
+ * browser (cookies, CSRF), call the API like a script.
+ */
+#ifndef TESTS_HTTP_H_H
+#define TESTS_HTTP_H_H
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "fresh.h"
+#include "t.h"
+
+#define DEMO_PW "demo-openccas-2026"
+#define DEMO(login) login "@demo.openccas.fr"
+
+typedef struct srv {
+	pid_t pid;
+	int port;
+	char base[64];
+} srv;
+
+typedef struct resp {
+	long status;
+	char *body;
+	size_t len;
+	char *headers;
+	size_t hlen;
+} resp;
+
+typedef struct cli {
+	CURL *c;
+	const srv *s;
+	char csrf[64];
+	char bearer[80];
+	resp last;
+} cli;
+
+static const char *bin_path(void)
+{
+	const char *b = getenv("OPENCCAS_BIN");
+	return b ? b : "build/openccas";
+}
+
+static int run_cmd(const char *const argv[], int quiet)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		if (quiet) {
+			freopen("/dev/null", "w", stdout);
+		}
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	int st = 0;
+	waitpid(p, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static size_t on_data(char *p, size_t sz, size_t n, void *u)
+{
+	resp *r = u;
+	size_t k = sz * n;
+	char *nb = realloc(r->body, r->len + k + 1);
+	if (!nb)
+		return 0;
+	memcpy(nb + r->len, p, k);
+	r->body = nb;
+	r->len += k;
+	r->body[r->len] = 0;
+	return k;
+}
+
+static size_t on_header(char *p, size_t sz, size_t n, void *u)
+{
+	resp *r = u;
+	size_t k = sz * n;
+	char *nb = realloc(r->headers, r->hlen + k + 1);
+	if (!nb)
+		return 0;
+	memcpy(nb + r->hlen, p, k);
+	r->headers = nb;
+	r->hlen += k;
+	r->headers[r->hlen] = 0;
+	return k;
+}
+
+static int srv_healthy(int port)
+{
+	CURL *c = curl_easy_init();
+	char url[64];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/healthz", port);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 500L);
+	CURLcode rc = curl_easy_perform(c);
+	long st = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK && st == 200;
+}
+
+static pid_t started[8];
+static int nstarted;
+static void srv_kill_all(void)
+{
+	for (int i = 0; i < nstarted; i++)
+		if (started[i] > 0)
+			kill(started[i], SIGKILL);
+}
+
+/* Starts `openccas serve` on url (already populated). Its log goes to
+ * $OPENCCAS_TEST_LOGDIR (default /tmp)/openccas-PORT.log. */
+static int srv_start_on(srv *s, const char *url)
+{
+	if (nstarted == 0)
+		atexit(srv_kill_all);
+	static int next;
+	s->port = 20000 + (int)(getpid() % 20000) + next++;
+	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+	char listen[32];
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
+	s->pid = fork();
+	if (s->pid == 0) {
+		freopen("/dev/null", "w", stdout);
+		char logf[256];
+		const char *dir = getenv("OPENCCAS_TEST_LOGDIR");
+		snprintf(logf, sizeof logf, "%s/openccas-%d.log", dir ? dir : "/tmp", s->port);
+		freopen(logf, "w", stderr);
+		execl(bin_path(), bin_path(), "serve", "--db", url, "--listen", listen, "--insecure-cookies",
+		      "--threads", "4", (char *)NULL);
+		_exit(127);
+	}
+	if (nstarted < 8)
+		started[nstarted++] = s->pid;
+	for (int i = 0; i < 200; i++) {
+		if (srv_healthy(s->port))
+			return 1;
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/* Fresh database + demo data + server. */
+static int srv_start(srv *s, const char *tag)
+{
+	const char *url = fresh_db(tag);
+	const char *demo[] = {bin_path(), "demo", "--db", url, "--households", "50", NULL};
+	if (run_cmd(demo, 1) != 0) {
+		fprintf(stderr, "demo failed\n");
+		return 0;
+	}
+	return srv_start_on(s, url);
+}
+
+/* SIGTERM, then the exit status (0 = clean stop). */
+static int srv_stop(srv *s)
+{
+	kill(s->pid, SIGTERM);
+	int st = 0;
+	waitpid(s->pid, &st, 0);
+	for (int i = 0; i < nstarted; i++)
+		if (started[i] == s->pid)
+			started[i] = 0;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void cli_init(cli *k, const srv *s)
+{
+	memset(k, 0, sizeof *k);
+	k->c = curl_easy_init();
+	k->s = s;
+	curl_easy_setopt(k->c, CURLOPT_COOKIEFILE, "");
+	curl_easy_setopt(k->c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(k->c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(k->c, CURLOPT_TIMEOUT, 30L);
+}
+
+static void cli_free(cli *k)
+{
+	free(k->last.body);
+	free(k->last.headers);
+	curl_easy_cleanup(k->c);
+}
+
+/* One request. body may be NULL (GET). ctype NULL = urlencoded. */
+static resp *req(cli *k, const char *method, const char *path, const char *body, const char *ctype)
+{
+	free(k->last.body);
+	free(k->last.headers);
+	memset(&k->last, 0, sizeof k->last);
+	char url[2048];
+	snprintf(url, sizeof url, "%s%s", k->s->base, path);
+	curl_easy_setopt(k->c, CURLOPT_URL, url);
+	curl_easy_setopt(k->c, CURLOPT_WRITEDATA, &k->last);
+	curl_easy_setopt(k->c, CURLOPT_HEADERDATA, &k->last);
+	curl_easy_setopt(k->c, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(k->c, CURLOPT_MIMEPOST, NULL);
+	curl_easy_setopt(k->c, CURLOPT_HTTPGET, 1L);
+	struct curl_slist *h = NULL;
+	if (body) {
+		curl_easy_setopt(k->c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(k->c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		char ct[128];
+		snprintf(ct, sizeof ct, "Content-Type: %s", ctype ? ctype : "application/x-www-form-urlencoded");
+		h = curl_slist_append(h, ct);
+	}
+	if (strcmp(method, "GET") && strcmp(method, "POST"))
+		curl_easy_setopt(k->c, CURLOPT_CUSTOMREQUEST, method);
+	if (body && ctype && !strcmp(ctype, "application/json") && k->csrf[0]) {
+		char a[128];
+		snprintf(a, sizeof a, "X-CSRF-Token: %s", k->csrf);
+		h = curl_slist_append(h, a);
+	}
+	if (k->bearer[0]) {
+		char a[128];
+		snprintf(a, sizeof a, "Authorization: Bearer %s", k->bearer);
+		h = curl_slist_append(h, a);
+	}
+	curl_easy_setopt(k->c, CURLOPT_HTTPHEADER, h);
+	CURLcode rc = curl_easy_perform(k->c);
+	curl_easy_getinfo(k->c, CURLINFO_RESPONSE_CODE, &k->last.status);
+	if (rc != CURLE_OK)
+		k->last.status = -1;
+	curl_slist_free_all(h);
+	if (!k->last.body)
+		k->last.body = calloc(1, 1);
+	if (!k->last.headers)
+		k->last.headers = calloc(1, 1);
+	return &k->last;
+}
+
+/* multipart/form-data POST: fields name=value pairs, then one file. */
+static resp *post_file(cli *k, const char *path, const char *field, const char *filename, const void *data,
+                       size_t len)
+{
+	free(k->last.body);
+	free(k->last.headers);
+	memset(&k->last, 0, sizeof k->last);
+	char url[2048];
+	snprintf(url, sizeof url, "%s%s", k->s->base, path);
+	curl_mime *m = curl_mime_init(k->c);
+	curl_mimepart *p = curl_mime_addpart(m);
+	curl_mime_name(p, "_csrf");
+	curl_mime_data(p, k->csrf, CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(m);
+	curl_mime_name(p, field);
+	curl_mime_filename(p, filename);
+	curl_mime_data(p, data, len);
+	curl_easy_setopt(k->c, CURLOPT_URL, url);
+	curl_easy_setopt(k->c, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(k->c, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(k->c, CURLOPT_MIMEPOST, m);
+	curl_easy_setopt(k->c, CURLOPT_WRITEDATA, &k->last);
+	curl_easy_setopt(k->c, CURLOPT_HEADERDATA, &k->last);
+	if (curl_easy_perform(k->c) != CURLE_OK)
+		k->last.status = -1;
+	else
+		curl_easy_getinfo(k->c, CURLINFO_RESPONSE_CODE, &k->last.status);
+	curl_easy_setopt(k->c, CURLOPT_MIMEPOST, NULL);
+	curl_mime_free(m);
+	if (!k->last.body)
+		k->last.body = calloc(1, 1);
+	if (!k->last.headers)
+		k->last.headers = calloc(1, 1);
+	return &k->last;
+}
+
+static resp *get(cli *k, const char *path) { return req(k, "GET", path, NULL, NULL); }
+static resp *post(cli *k, const char *path, const char *body) { return req(k, "POST", path, body, NULL); }
+static resp *post_json(cli *k, const char *path, const char *json) { return req(k, "POST", path, json, "application/json"); }
+
+/* Value of attribute `name="X" value="…"` or data-csrf in the last body. */
+static int extract(const char *body, const char *marker, char *out, size_t n)
+{
+	const char *p = body ? strstr(body, marker) : NULL;
+	if (!p)
+		return 0;
+	p += strlen(marker);
+	size_t i = 0;
+	while (p[i] && p[i] != '"' && i + 1 < n) {
+		out[i] = p[i];
+		i++;
+	}
+	out[i] = 0;
+	return 1;
+}
+
+/* Logs in through the form; returns the final status of the POST. */
+static long login(cli *k, const char *email, const char *pw)
+{
+	get(k, "/connexion");
+	char pre[64] = "", body[512];
+	extract(k->last.body, "name=\"_pre\" value=\"", pre, sizeof pre);
+	char *e = curl_easy_escape(k->c, email, 0), *p = curl_easy_escape(k->c, pw, 0);
+	snprintf(body, sizeof body, "email=%s&password=%s&_pre=%s&suite=/", e, p, pre);
+	curl_free(e);
+	curl_free(p);
+	long st = post(k, "/connexion", body)->status;
+	if (st == 303) {
+		get(k, "/");
+		extract(k->last.body, "data-csrf=\"", k->csrf, sizeof k->csrf);
+	}
+	return st;
+}
+
+static int has_header(resp *r, const char *line)
+{
+	return r->headers && strcasestr(r->headers, line) != NULL;
+}
+#endif

@@ -1,0 +1,503 @@
+/*
+ * HTTP tests of the ground floor: the real binary on a loopback port, a
+ * fresh database (SQLite, or PostgreSQL with OPENCCAS_TEST_PG), demo
+ * accounts, driven like a browser and like an API client.
+ */
+#define T_NAME "http-server"
+#include "http/h.h"
+#include <jansson.h>
+
+static char db_url[512];
+
+static int capture(const char *const argv[], char *out, size_t n)
+{
+	int fd[2];
+	if (pipe(fd))
+		return -1;
+	pid_t p = fork();
+	if (p == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	size_t got = 0;
+	ssize_t k;
+	while (got + 1 < n && (k = read(fd[0], out + got, n - got - 1)) > 0)
+		got += (size_t)k;
+	out[got] = 0;
+	close(fd[0]);
+	int st;
+	waitpid(p, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_shell(srv *s)
+{
+	T_GROUP("shell");
+	cli k;
+	cli_init(&k, s);
+	resp *r = get(&k, "/connexion");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "<html lang=\"fr\">");
+	CHECK_HAS(r->body, "Se connecter");
+	CHECK(has_header(r, "Content-Security-Policy: default-src 'self'; script-src 'self'"), "CSP");
+	CHECK(has_header(r, "frame-ancestors 'none'"), "frame-ancestors");
+	CHECK(has_header(r, "X-Content-Type-Options: nosniff"), "nosniff");
+	CHECK(has_header(r, "Referrer-Policy: same-origin"), "referrer");
+	CHECK(has_header(r, "Cache-Control: no-store"), "no-store on pages");
+	char css[128] = "";
+	CHECK(extract(r->body, "<link rel=\"stylesheet\" href=\"", css, sizeof css), "stylesheet link");
+	r = get(&k, css);
+	CHECK_INT(r->status, 200);
+	CHECK(has_header(r, "Cache-Control: public, max-age=31536000, immutable"), "assets cached");
+	CHECK(has_header(r, "Content-Type: text/css"), "css type");
+	char etag[64] = "";
+	extract(strcasestr(r->headers, "etag: ") ? strcasestr(r->headers, "etag: ") : "", "ETag: \"", etag, sizeof etag);
+	CHECK(etag[0], "etag present");
+	r = get(&k, "/static/htmx.min.js");
+	CHECK(r->status == 200 && r->len > 10000, "htmx served (%zu bytes)", r->len);
+	r = get(&k, "/static/../../../etc/passwd");
+	CHECK(r->status == 404, "no path traversal (%ld)", r->status);
+	r = get(&k, "/static/%2e%2e/%2e%2e/etc/passwd");
+	CHECK(r->status == 404 && !strstr(r->body, "root:"), "no encoded traversal (%ld)", r->status);
+	r = get(&k, "/nulle-part");
+	CHECK_INT(r->status, 404);
+	CHECK_HAS(r->body, "Page introuvable");
+	r = get(&k, "/accessibilite");
+	CHECK(r->status == 200 && strstr(r->body, "RGAA"), "accessibility statement public");
+	r = get(&k, "/");
+	CHECK(r->status == 303 && has_header(r, "Location: /connexion?suite=/"), "anonymous home → login");
+	r = get(&k, "/api/v1/me");
+	CHECK_INT(r->status, 401);
+	CHECK_HAS(r->body, "\"code\":\"unauthenticated\"");
+	CHECK_HAS(r->body, "Identifiez-vous");
+	r = req(&k, "DELETE", "/connexion", NULL, NULL);
+	CHECK_INT(r->status, 405);
+	cli_free(&k);
+}
+
+static void test_login(srv *s)
+{
+	T_GROUP("login");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("admin"), "mauvais mot de passe"), 401);
+	CHECK_HAS(k.last.body, "Adresse e-mail ou mot de passe incorrect.");
+	CHECK_HAS(k.last.body, "value=\"admin@demo.openccas.fr\"");
+	/* Login without the double-submit token is refused. */
+	resp *r = post(&k, "/connexion", "email=admin%40demo.openccas.fr&password=" DEMO_PW);
+	CHECK_INT(r->status, 403);
+	CHECK_INT(login(&k, DEMO("admin"), DEMO_PW), 303);
+		r = get(&k, "/");
+	CHECK_INT(r->status, 200);
+	CHECK(strstr(r->body, "Bonjour Nadia Fontaine") || strstr(r->body, "Bonsoir Nadia Fontaine"), "French home page");
+	CHECK_HAS(r->body, "CCAS de Port-Rivière");
+	CHECK_HAS(r->body, "href=\"/admin/utilisateurs\"");
+	CHECK(strlen(k.csrf) == 43, "csrf token on the page");
+	/* The session cookie is HttpOnly and SameSite=Lax. */
+	cli k2;
+	cli_init(&k2, s);
+	get(&k2, "/connexion");
+	char pre[64] = "", body[300];
+	extract(k2.last.body, "name=\"_pre\" value=\"", pre, sizeof pre);
+	snprintf(body, sizeof body, "email=admin%%40demo.openccas.fr&password=%s&_pre=%s", DEMO_PW, pre);
+	r = post(&k2, "/connexion", body);
+	CHECK(has_header(r, "Set-Cookie: ccas_sid=") && has_header(r, "HttpOnly") && has_header(r, "SameSite=Lax"),
+	      "cookie flags: %s", r->headers);
+	cli_free(&k2);
+
+	T_GROUP("csrf");
+	r = post(&k, "/compte/mot-de-passe", "current=x&new=y&confirm=y");
+	CHECK_INT(r->status, 403);
+	CHECK_HAS(r->body, "Formulaire expiré");
+	r = post(&k, "/compte/mot-de-passe", "current=x&new=y&confirm=y&_csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	CHECK_INT(r->status, 403);
+
+	T_GROUP("logout");
+	char b2[128];
+	snprintf(b2, sizeof b2, "_csrf=%s", k.csrf);
+	r = post(&k, "/deconnexion", b2);
+	CHECK_INT(r->status, 303);
+	r = get(&k, "/");
+	CHECK_INT(r->status, 303);
+	cli_free(&k);
+}
+
+static void test_throttle(srv *s)
+{
+	T_GROUP("throttle");
+	cli k;
+	cli_init(&k, s);
+	for (int i = 0; i < 5; i++)
+		CHECK_INT(login(&k, DEMO("commission"), "pas le bon mot de passe"), 401);
+	CHECK_INT(login(&k, DEMO("commission"), DEMO_PW), 429);
+	CHECK_HAS(k.last.body, "Trop de tentatives");
+	/* Another account from the same address is not blocked yet. */
+	CHECK_INT(login(&k, DEMO("social"), DEMO_PW), 303);
+	cli_free(&k);
+}
+
+static void test_roles(srv *s)
+{
+	T_GROUP("roles");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("accueil"), DEMO_PW), 303);
+	resp *r = get(&k, "/admin/utilisateurs");
+	CHECK_INT(r->status, 403);
+	CHECK_HAS(r->body, "Votre rôle ne permet pas cette action.");
+	CHECK_INT(get(&k, "/journal")->status, 403);
+	CHECK_INT(get(&k, "/api/v1/users")->status, 403);
+	r = get(&k, "/");
+	CHECK_LACKS(r->body, "href=\"/admin/utilisateurs\"");
+	char body[256];
+	snprintf(body, sizeof body, "_csrf=%s&role=administrateur&active=1", k.csrf);
+	CHECK_INT(post(&k, "/admin/utilisateurs/1", body)->status, 403);
+	cli_free(&k);
+}
+
+static void test_admin(srv *s)
+{
+	T_GROUP("admin-users");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("admin"), DEMO_PW), 303);
+	resp *r = get(&k, "/admin/utilisateurs");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "Maëlle Payet");
+	CHECK_LACKS(r->body, "Paul Técher"); /* other structure */
+	r = get(&k, "/admin/utilisateurs?q=payet");
+	CHECK_HAS(r->body, "Maëlle Payet");
+	CHECK_LACKS(r->body, "Karim Benali");
+	char body[512];
+	snprintf(body, sizeof body, "_csrf=%s&display_name=Lucie+Hoarau&email=pas-une-adresse&role=instructeur&password=court", k.csrf);
+	r = post(&k, "/admin/utilisateurs", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "value=\"Lucie Hoarau\"");
+	CHECK_HAS(r->body, "value=\"pas-une-adresse\"");
+	CHECK_HAS(r->body, "adresse e-mail valide");
+	CHECK_HAS(r->body, "aria-invalid=\"true\"");
+	snprintf(body, sizeof body, "_csrf=%s&display_name=Lucie+Hoarau&email=lucie%%40ville.fr&role=instructeur&password=une-phrase-assez-longue", k.csrf);
+	r = post(&k, "/admin/utilisateurs", body);
+	CHECK_INT(r->status, 303);
+	r = get(&k, "/admin/utilisateurs?q=lucie");
+	CHECK_HAS(r->body, "Lucie Hoarau");
+	cli l;
+	cli_init(&l, s);
+	CHECK_INT(login(&l, "lucie@ville.fr", "une-phrase-assez-longue"), 303);
+	CHECK_HAS(get(&l, "/api/v1/me")->body, "\"role\":\"instructeur\"");
+	/* Suspending her ends her sessions at once. */
+	int64_t lucie = 0;
+	{
+		json_t *j = json_loads(get(&l, "/api/v1/me")->body, 0, NULL);
+		lucie = json_integer_value(json_object_get(j, "id"));
+		json_decref(j);
+	}
+	snprintf(body, sizeof body, "/admin/utilisateurs/%lld", (long long)lucie);
+	char form[256];
+	snprintf(form, sizeof form, "_csrf=%s&role=instructeur&active=0", k.csrf);
+	CHECK_INT(post(&k, body, form)->status, 303);
+	CHECK_INT(get(&l, "/api/v1/me")->status, 401);
+	CHECK_INT(login(&l, "lucie@ville.fr", "une-phrase-assez-longue"), 401);
+	cli_free(&l);
+	/* An administrator cannot demote themself. */
+	json_t *me = json_loads(get(&k, "/api/v1/me")->body, 0, NULL);
+	snprintf(body, sizeof body, "/admin/utilisateurs/%lld", (long long)json_integer_value(json_object_get(me, "id")));
+	json_decref(me);
+	snprintf(form, sizeof form, "_csrf=%s&role=accueil&active=1", k.csrf);
+	CHECK_INT(post(&k, body, form)->status, 400);
+	CHECK_INT(get(&k, "/admin/roles")->status, 200);
+	CHECK_HAS(k.last.body, "journal.read");
+
+	T_GROUP("admin-structure");
+	r = get(&k, "/admin/structure");
+	char ver[16] = "";
+	extract(r->body, "name=\"version\" value=\"", ver, sizeof ver);
+	CHECK(ver[0], "version field");
+	snprintf(body, sizeof body, "_csrf=%s&version=%s&name=CCAS+de+Port-Rivi%%C3%%A8re&insee=9740&tz=Indian%%2FReunion&address=1+rue+de+la+Mairie", k.csrf, ver);
+	r = post(&k, "/admin/structure", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "Le code INSEE compte 5 caractères");
+	CHECK_HAS(r->body, "value=\"9740\"");
+	CHECK_HAS(r->body, "1 rue de la Mairie");
+	snprintf(body, sizeof body, "_csrf=%s&version=%s&name=CCAS+de+Port-Rivi%%C3%%A8re&insee=97407&tz=Indian%%2FReunion&address=1+rue+de+la+Mairie", k.csrf, ver);
+	CHECK_INT(post(&k, "/admin/structure", body)->status, 303);
+	/* Same form posted again with the old version: someone else's edit wins, ours is kept on screen. */
+	snprintf(body, sizeof body, "_csrf=%s&version=%s&name=Autre+nom&insee=97407&tz=Indian%%2FReunion", k.csrf, ver);
+	r = post(&k, "/admin/structure", body);
+	CHECK_INT(r->status, 409);
+	CHECK_HAS(r->body, "value=\"Autre nom\"");
+	r = get(&k, "/api/v1/structure");
+	CHECK_HAS(r->body, "\"insee\":\"97407\"");
+	CHECK_HAS(r->body, "\"tz\":\"Indian/Reunion\"");
+	/* Logo: content checked, not the name. */
+	r = post_file(&k, "/admin/structure/logo", "logo", "logo.png", "<svg onload=alert(1)>", 21);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "PNG ou JPEG");
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0};
+	r = post_file(&k, "/admin/structure/logo", "logo", "logo.txt", png, sizeof png);
+	CHECK_INT(r->status, 303);
+	r = get(&k, "/structure/logo");
+	CHECK(r->status == 200 && r->len == sizeof png && has_header(r, "Content-Type: image/png"), "logo served back");
+	cli_free(&k);
+}
+
+static void test_isolation(srv *s)
+{
+	T_GROUP("isolation");
+	cli a, b;
+	cli_init(&a, s);
+	cli_init(&b, s);
+	CHECK_INT(login(&a, DEMO("admin"), DEMO_PW), 303);
+	CHECK_INT(login(&b, "admin@hauts-de-riviere.demo.openccas.fr", DEMO_PW), 303);
+	json_t *j = json_loads(get(&a, "/api/v1/users")->body, 0, NULL);
+	json_t *users = json_object_get(j, "users");
+	CHECK(json_array_size(users) >= 7, "A sees its users");
+	int64_t a_user = json_integer_value(json_object_get(json_array_get(users, 0), "id"));
+	json_decref(j);
+	j = json_loads(get(&b, "/api/v1/users")->body, 0, NULL);
+	CHECK_INT(json_array_size(json_object_get(j, "users")), 1);
+	json_decref(j);
+	char path[64], body[256];
+	snprintf(path, sizeof path, "/admin/utilisateurs/%lld", (long long)a_user);
+	CHECK_INT(get(&b, path)->status, 404);
+	snprintf(body, sizeof body, "_csrf=%s&role=administrateur&active=0", b.csrf);
+	CHECK_INT(post(&b, path, body)->status, 404);
+	snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)a_user);
+	snprintf(body, sizeof body, "{\"role\":\"accueil\",\"active\":false}");
+	CHECK(post_json(&b, path, body)->status == 404, "API: B cannot change A's user (%ld)", b.last.status);
+	CHECK_HAS(get(&b, "/api/v1/structure")->body, "Hauts-de-Rivière");
+	CHECK_LACKS(b.last.body, "Port-Rivière\"");
+	CHECK_INT(get(&a, "/api/v1/me")->status, 200); /* A untouched */
+	CHECK_HAS(a.last.body, "\"role\":\"administrateur\"");
+	/* Switching to a structure one is not a member of is refused. */
+	snprintf(body, sizeof body, "_csrf=%s&structure=1", b.csrf);
+	CHECK_INT(post(&b, "/structure/changer", body)->status, 403);
+	CHECK_HAS(get(&b, "/api/v1/structure")->body, "Hauts-de-Rivière");
+	cli_free(&a);
+	cli_free(&b);
+}
+
+static void test_multi_structure(srv *s)
+{
+	T_GROUP("switch");
+	cli b, a;
+	cli_init(&b, s);
+	cli_init(&a, s);
+	CHECK_INT(login(&b, "admin@hauts-de-riviere.demo.openccas.fr", DEMO_PW), 303);
+	/* B's admin adds the responsable of A (existing account) to B. */
+	char body[256];
+	snprintf(body, sizeof body, "_csrf=%s&display_name=Jean-Luc&email=responsable%%40demo.openccas.fr&role=responsable", b.csrf);
+	CHECK_INT(post(&b, "/admin/utilisateurs", body)->status, 303);
+	CHECK_INT(login(&a, DEMO("responsable"), DEMO_PW), 303);
+	resp *r = get(&a, "/structure/changer");
+	CHECK_HAS(r->body, "Hauts-de-Rivière");
+	CHECK_HAS(get(&a, "/")->body, "Changer de structure");
+	json_t *j = json_loads(get(&b, "/api/v1/structure")->body, 0, NULL);
+	int64_t sid_b = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	snprintf(body, sizeof body, "_csrf=%s&structure=%lld", a.csrf, (long long)sid_b);
+	CHECK_INT(post(&a, "/structure/changer", body)->status, 303);
+	CHECK_HAS(get(&a, "/api/v1/structure")->body, "Hauts-de-Rivière");
+	cli_free(&a);
+	cli_free(&b);
+}
+
+static void test_limits(srv *s)
+{
+	T_GROUP("limits");
+	cli k;
+	cli_init(&k, s);
+	size_t n = 300 * 1024;
+	char *big = malloc(n + 1);
+	memset(big, 'a', n);
+	memcpy(big, "x=", 2);
+	big[n] = 0;
+	resp *r = post(&k, "/connexion", big);
+	CHECK_INT(r->status, 413);
+	CHECK_HAS(r->body, "trop volumineux");
+	free(big);
+	r = post(&k, "/connexion", "email=%ZZ");
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "Demande incorrecte");
+	r = get(&k, "/admin/utilisateurs?q=%C3");
+	CHECK_INT(r->status, 400);
+	r = post_json(&k, "/api/v1/users", "{\"a\":");
+	CHECK_INT(r->status, 401);
+	CHECK_INT(login(&k, DEMO("admin"), DEMO_PW), 303);
+	r = post_json(&k, "/api/v1/users", "{\"email\":\"x\",\"role\":\"roi\"}");
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "\"fields\"");
+	CHECK_HAS(r->body, "\"role\"");
+	r = post_json(&k, "/api/v1/users", "[1,2]");
+	CHECK_INT(r->status, 400);
+	k.csrf[0] = 0;
+	CHECK_INT(post_json(&k, "/api/v1/users", "{}")->status, 403); /* cookie session without CSRF header */
+	cli_free(&k);
+}
+
+static void test_api_token(srv *s)
+{
+	T_GROUP("api-token");
+	char tok[80] = "";
+	const char *argv[] = {bin_path(), "token", "create", "--user", DEMO("dpo"), "--db", db_url, NULL};
+	CHECK_INT(capture(argv, tok, sizeof tok), 0);
+	tok[strcspn(tok, "\n")] = 0;
+	CHECK_INT(strlen(tok), 43);
+	cli k;
+	cli_init(&k, s);
+	snprintf(k.bearer, sizeof k.bearer, "%s", tok);
+	resp *r = get(&k, "/api/v1/me");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"role\":\"dpo\"");
+	r = get(&k, "/api/v1/journal?kind=session");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"action\":\"login\"");
+	CHECK_LACKS(r->body, "Nadia"); /* ids, never names */
+	r = get(&k, "/api/v1/journal/verify");
+	CHECK_HAS(r->body, "\"intact\":true");
+	r = get(&k, "/api/v1/journal?from=2026-13-01");
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "AAAA-MM-JJ");
+	/* A token needs no CSRF (it is not ambient), but keeps its role. */
+	r = post_json(&k, "/api/v1/users", "{\"email\":\"x@y.fr\"}");
+	CHECK_INT(r->status, 403);
+	snprintf(k.bearer, sizeof k.bearer, "%s", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	CHECK_INT(get(&k, "/api/v1/me")->status, 401);
+	k.bearer[0] = 0;
+	CHECK_INT(login(&k, DEMO("dpo"), DEMO_PW), 303);
+	r = get(&k, "/journal?kind=session");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "login");
+	r = get(&k, "/journal?verifier=1");
+	CHECK_HAS(r->body, "Chaîne intègre");
+	cli_free(&k);
+	const char *verify[] = {bin_path(), "journal", "verify", "--db", db_url, NULL};
+	char out[2048];
+	CHECK_INT(capture(verify, out, sizeof out), 0);
+	CHECK_HAS(out, "chaîne intègre");
+}
+
+static void test_openapi(srv *s)
+{
+	T_GROUP("openapi");
+	cli k;
+	cli_init(&k, s);
+	resp *r = get(&k, "/api/v1/openapi.json");
+	CHECK_INT(r->status, 200);
+	json_t *doc = json_loads(r->body, 0, NULL);
+	json_t *paths = json_object_get(doc, "paths");
+	CHECK(json_is_object(paths), "paths");
+	char out[16384];
+	const char *argv[] = {bin_path(), "routes", NULL};
+	capture(argv, out, sizeof out);
+	int routes = 0;
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		char method[16], path[256];
+		if (sscanf(line, "%15s %255s", method, path) != 2 || strncmp(path, "/api/", 5))
+			continue;
+		routes++;
+		for (char *m = method; *m; m++)
+			*m = (char)(*m - 'A' + 'a');
+		json_t *p = json_object_get(paths, path);
+		CHECK(p && json_object_get(p, method), "route %s %s is documented in openapi.json", method, path);
+	}
+	const char *path;
+	json_t *item;
+	int documented = 0;
+	json_object_foreach(paths, path, item) {
+		const char *m;
+		json_t *op;
+		json_object_foreach(item, m, op) {
+			documented++;
+			char want[300];
+			snprintf(want, sizeof want, "%s", path);
+			int found = 0;
+			char again[16384];
+			capture(argv, again, sizeof again);
+			char up[16];
+			snprintf(up, sizeof up, "%s", m);
+			for (char *c = up; *c; c++)
+				*c = (char)(*c - 'a' + 'A');
+			for (char *line = strtok(again, "\n"); line; line = strtok(NULL, "\n")) {
+				char mm[16], pp[256];
+				if (sscanf(line, "%15s %255s", mm, pp) == 2 && !strcmp(mm, up) && !strcmp(pp, want))
+					found = 1;
+			}
+			CHECK(found, "documented %s %s exists as a route", m, path);
+		}
+	}
+	CHECK(routes > 5 && routes == documented, "%d routes, %d documented", routes, documented);
+	json_decref(doc);
+	cli_free(&k);
+}
+
+static void test_password(srv *s)
+{
+	T_GROUP("password");
+	cli k, other;
+	cli_init(&k, s);
+	cli_init(&other, s);
+	CHECK_INT(login(&k, DEMO("instructeur"), DEMO_PW), 303);
+	CHECK_INT(login(&other, DEMO("instructeur"), DEMO_PW), 303);
+	char body[256];
+	snprintf(body, sizeof body, "_csrf=%s&current=%s&new=court&confirm=court", k.csrf, DEMO_PW);
+	resp *r = post(&k, "/compte/mot-de-passe", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "au moins 12 caractères");
+	snprintf(body, sizeof body, "_csrf=%s&current=%s&new=nouvelle-phrase-secrete&confirm=nouvelle-phrase-secrete", k.csrf, DEMO_PW);
+	CHECK_INT(post(&k, "/compte/mot-de-passe", body)->status, 303);
+	CHECK_INT(get(&k, "/compte")->status, 200);
+	CHECK_INT(get(&other, "/compte")->status, 303); /* other sessions closed */
+	cli n;
+	cli_init(&n, s);
+	CHECK_INT(login(&n, DEMO("instructeur"), "nouvelle-phrase-secrete"), 303);
+	cli_free(&n);
+	cli_free(&k);
+	cli_free(&other);
+}
+
+static void test_two_servers(srv *s)
+{
+	T_GROUP("two-servers");
+	srv s2;
+	CHECK(srv_start_on(&s2, db_url), "second serve process on the same database");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("social"), DEMO_PW), 303);
+	k.s = &s2; /* same cookie jar, other process */
+	resp *r = get(&k, "/api/v1/me");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"role\":\"travailleur_social\"");
+	CHECK_INT(srv_stop(&s2), 0);
+	cli_free(&k);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+	srv s;
+	if (!srv_start(&s, "http")) {
+		CHECK(0, "server did not start");
+		return T_DONE();
+	}
+	snprintf(db_url, sizeof db_url, "%s", fresh_url);
+	test_shell(&s);
+	test_login(&s);
+	test_throttle(&s);
+	test_roles(&s);
+	test_admin(&s);
+	test_isolation(&s);
+	test_multi_structure(&s);
+	test_limits(&s);
+	test_api_token(&s);
+	test_openapi(&s);
+	test_password(&s);
+	test_two_servers(&s);
+	T_GROUP("stop");
+	CHECK_INT(srv_stop(&s), 0);
+	curl_global_cleanup();
+	return T_DONE();
+}
