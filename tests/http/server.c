@@ -370,7 +370,7 @@ static void test_api_token(srv *s)
 	CHECK_INT(login(&k, DEMO("dpo"), DEMO_PW), 303);
 	r = get(&k, "/journal?kind=session");
 	CHECK_INT(r->status, 200);
-	CHECK_HAS(r->body, "login");
+	CHECK_HAS(r->body, "<td>connexion</td>");
 	r = get(&k, "/journal?verifier=1");
 	CHECK_HAS(r->body, "Chaîne intègre");
 	cli_free(&k);
