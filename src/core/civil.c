@@ -122,3 +122,13 @@ int civil_age(civil_date b, civil_date d)
 		age--;
 	return age;
 }
+
+void civil_iso_to_fr(const char *iso, char out[11])
+{
+	civil_date d;
+	if (!iso || !civil_parse(iso, &d)) {
+		out[0] = 0;
+		return;
+	}
+	snprintf(out, 11, "%02u/%02u/%04u", (unsigned)d.d % 100u, (unsigned)d.m % 100u, (unsigned)d.y % 10000u);
+}

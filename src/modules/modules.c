@@ -3,11 +3,13 @@
 #include "modules/accounts/accounts.h"
 #include "modules/home/home.h"
 #include "modules/journal/journal.h"
+#include "modules/persons/persons.h"
 #include "core/banned.h"
 
 const db_module_schema *const modules_schemas[] = {
 	&accounts_schema,
 	&journal_schema,
+	&persons_schema,
 };
 const int modules_nschemas = sizeof modules_schemas / sizeof *modules_schemas;
 
@@ -21,5 +23,6 @@ void modules_init(void)
 {
 	accounts_init();
 	journal_init();
+	persons_init();
 	home_init();
 }

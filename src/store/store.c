@@ -448,8 +448,7 @@ err db_migrate(db *d, const db_module_schema *mods, int nmods, int *applied)
 			if (e == E_OK && !done) {
 				arena a;
 				arena_init(&a, 0);
-				char *sql = d->engine == DB_POSTGRES && mg->sql_pg ? arena_strdup(&a, mg->sql_pg)
-				                                                      : o->ddl(&a, mg->sql);
+				char *sql = o->ddl(&a, d->engine == DB_POSTGRES && mg->sql_pg ? mg->sql_pg : mg->sql);
 				e = sql ? o->simple(c, sql) : E_NOMEM;
 				arena_release(&a);
 				if (e == E_OK)

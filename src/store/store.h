@@ -127,7 +127,7 @@ typedef struct db_migration {
 	const char *name;
 	const char *sql;   /* one or more statements separated by ';' */
 	const char *sql_pg; /* optional: PostgreSQL text where dialects differ
-	                       (triggers); NULL = rewrite sql */
+	                       (triggers, collations); also rewritten; NULL = sql */
 } db_migration;
 typedef struct db_module_schema {
 	const char *module;

@@ -6,6 +6,8 @@
 #include "modules/demo/demo.h"
 #include <stdio.h>
 #include "modules/accounts/accounts.h"
+#include "modules/persons/persons.h"
+#include "core/log.h"
 #include "core/banned.h"
 
 static const struct { const char *login, *name; role r; } people[] = {
@@ -20,8 +22,6 @@ static const struct { const char *login, *name; role r; } people[] = {
 
 err demo_build(db *d, int64_t households, uint64_t seed)
 {
-	(void)households;
-	(void)seed;
 	db_conn *c = db_conn_get(d);
 	if (!c)
 		return E_DB;
@@ -32,7 +32,8 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 		db_conn_put(c);
 		return E_OK;
 	}
-	int64_t sid = 0, sid2 = 0, uid = 0;
+	int64_t sid = 0, sid2 = 0, uid = 0, uids[16];
+	int nuids = 0;
 	e = db_begin(c, true);
 	if (e == E_OK)
 		e = accounts_structure_create(c, "CCAS de Port-Rivière", &sid);
@@ -42,6 +43,9 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 		char email[128];
 		snprintf(email, sizeof email, "%s@" DEMO_DOMAIN, people[i].login);
 		e = accounts_user_create(c, sid, email, people[i].name, DEMO_PASSWORD, people[i].r, &uid);
+		if (people[i].r == ROLE_RECEPTION || people[i].r == ROLE_SOCIAL_WORKER || people[i].r == ROLE_CASE_OFFICER ||
+		    people[i].r == ROLE_MANAGER)
+			uids[nuids++] = uid;
 	}
 	if (e == E_OK)
 		e = accounts_user_create(c, sid2, "admin@hauts-de-riviere." DEMO_DOMAIN, "Paul Técher",
@@ -50,6 +54,14 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 	db_conn_put(c);
 	if (e != E_OK) {
 		fprintf(stderr, "openccas : la création des données de démonstration a échoué\n");
+		return e;
+	}
+	log_info("demo: %lld foyers (graine %llu)", (long long)households, (unsigned long long)seed);
+	e = persons_demo(d, sid, households, seed, uids, nuids);
+	if (e == E_OK)
+		e = persons_demo(d, sid2, households / 20 + 5, seed + 1, &uid, 1);
+	if (e != E_OK) {
+		fprintf(stderr, "openccas : la création des foyers de démonstration a échoué\n");
 		return e;
 	}
 	printf("Structure de démonstration « CCAS de Port-Rivière » créée.\nComptes (mot de passe : %s) :\n",

@@ -1,0 +1,60 @@
+/*
+ * persons.h — households (foyers), their members over time, people's civil
+ * status and situation, resources and charges with the quotient familial
+ * and the reste à vivre, referents, notes, alerts, documents, duplicates,
+ * the search box and the household's timeline (parcours).
+ *
+ * Other modules use this header only: they check that a household exists,
+ * add events to its timeline, read its budget figures, and add sections to
+ * its page. They never touch this module's tables.
+ */
+#ifndef MODULES_PERSONS_H
+#define MODULES_PERSONS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/civil.h"
+#include "store/store.h"
+#include "web/web.h"
+
+extern const db_module_schema persons_schema;
+extern int PERM_PERSONS_READ, PERM_PERSONS_WRITE, PERM_PERSONS_SITUATION, PERM_NOTES,
+	PERM_DOCUMENTS, PERM_PERSONS_MERGE;
+
+void persons_init(void);
+
+/* True when the household exists in the connection's structure (and was
+ * not merged into another). */
+bool persons_household_exists(db_conn *c, int64_t household_id);
+/* The household's file number ("26-00042") into the arena, or NULL. */
+char *persons_file_no(db_conn *c, arena *a, int64_t household_id);
+
+/* Adds an event to a household's timeline. kind is a short code
+ * ("contact", "aid_request", "domiciliation"…), ref_id the record in the
+ * caller's module, summary a French line without sensitive detail. Runs in
+ * the caller's transaction if one is open. */
+err persons_timeline_add(db_conn *c, int64_t household_id, int64_t user_id, const char *kind,
+                         int64_t ref_id, const char *summary);
+
+/* The figures other modules need to apply their rules. */
+typedef struct household_budget {
+	int members, children, adults;
+	int64_t parts_x100;          /* CAF parts × 100 */
+	int64_t uc_x100;             /* consumption units × 100 */
+	int64_t resources, charges;  /* monthly, cents */
+	int64_t family_benefits;     /* monthly, cents */
+	int64_t qf;                  /* quotient familial, cents per part */
+	int64_t rav_month;           /* reste à vivre per month, cents */
+	int64_t rav_day_person;      /* per person (or divisor unit) per day, cents */
+	const char *explain;         /* the computation in French (arena) */
+	int64_t rule_id;             /* version of the QF/RAV rules used */
+} household_budget;
+err persons_budget(db_conn *c, arena *a, int64_t household_id, civil_date month, household_budget *out);
+
+/* A section of the household page, written by another module. */
+typedef void (*persons_section)(web_req *r, int64_t household_id);
+void persons_section_add(int order, const char *title, persons_section fn, int perm);
+
+/* Demo data: N households with members, budgets, notes. Deterministic for
+ * a seed. Fills ids_out (household ids) when not NULL. */
+err persons_demo(db *d, int64_t structure_id, int64_t n, uint64_t seed, const int64_t *users, int nusers);
+#endif
