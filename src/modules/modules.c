@@ -4,12 +4,14 @@
 #include "modules/home/home.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
+#include "modules/reception/reception.h"
 #include "core/banned.h"
 
 const db_module_schema *const modules_schemas[] = {
 	&accounts_schema,
 	&journal_schema,
 	&persons_schema,
+	&reception_schema,
 };
 const int modules_nschemas = sizeof modules_schemas / sizeof *modules_schemas;
 
@@ -24,5 +26,6 @@ void modules_init(void)
 	accounts_init();
 	journal_init();
 	persons_init();
+	reception_init();
 	home_init();
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "modules/accounts/accounts.h"
 #include "modules/persons/persons.h"
+#include "modules/reception/reception.h"
 #include "core/log.h"
 #include "core/banned.h"
 
@@ -58,6 +59,8 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 	}
 	log_info("demo: %lld foyers (graine %llu)", (long long)households, (unsigned long long)seed);
 	e = persons_demo(d, sid, households, seed, uids, nuids);
+	if (e == E_OK)
+		e = reception_demo(d, sid, seed, uids, nuids);
 	if (e == E_OK)
 		e = persons_demo(d, sid2, households / 20 + 5, seed + 1, &uid, 1);
 	if (e != E_OK) {
