@@ -592,9 +592,18 @@ static void collect(db_conn *c, db_sql *q, db_res *r, idset *s, arena *a)
 	(void)q;
 }
 
-/* Levenshtein distance ≤ 1 between a and b (lengths la, lb). */
+/* One typo between a and b (lengths la, lb): Levenshtein distance ≤ 1, or
+ * two adjacent letters swapped ("heleen" / "helene"), which is what the
+ * symmetric-delete keys find too. */
 static bool within_one(const char *a, size_t la, const char *b, size_t lb)
 {
+	if (la == lb) {
+		size_t i = 0;
+		while (i < la && a[i] == b[i])
+			i++;
+		if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && !memcmp(a + i + 2, b + i + 2, la - i - 2))
+			return true;
+	}
 	if (la > lb + 1 || lb > la + 1)
 		return false;
 	size_t i = 0, j = 0;

@@ -1,0 +1,376 @@
+/*
+ * HTTP tests of persons, households and reception: search tolerance and
+ * ranking, duplicates, merge, notes visibility, documents, roles,
+ * structure isolation, the journal of reads, contacts, queue, appointments.
+ */
+#define T_NAME "http-persons"
+#include "http/h.h"
+#include <jansson.h>
+#include <stdbool.h>
+
+static int64_t jint(const char *body, const char *key)
+{
+	json_t *j = json_loads(body, 0, NULL);
+	int64_t v = j ? json_integer_value(json_object_get(j, key)) : 0;
+	json_decref(j);
+	return v;
+}
+
+static int64_t create(cli *k, const char *json)
+{
+	resp *r = post_json(k, "/api/v1/households", json);
+	CHECK(r->status == 201, "household created (%ld: %.300s)", r->status, r->body);
+	return jint(r->body, "household_id");
+}
+
+static void test_search(srv *s)
+{
+	T_GROUP("search");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("accueil"), DEMO_PW), 303);
+	int64_t h = create(&k, "{\"applicant\":{\"last_name\":\"N'Diaye\",\"first_names\":\"Hélène\",\"birth_date\":\"1984-03-27\","
+	                       "\"phone\":\"06 12 34 56 78\",\"caf_number\":\"7654321\"},\"address\":{\"street\":\"rue du Port\","
+	                       "\"postcode\":\"97420\",\"city\":\"Port-Rivière\",\"housing\":\"locataire_social\"},\"confirm_duplicate\":true}");
+	CHECK(h > 0, "created");
+	char path[128];
+	const char *queries[] = {"helene ndiay", "Hélène N'Diaye", "HELENE", "ndiaye helene", "heleen ndiaye", "helene ndiae",
+	                         "27/03/1984", "1984-03-27", "0612345678", "+33 6 12 34 56 78", "7654321"};
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+		char *e = curl_easy_escape(k.c, queries[i], 0);
+		snprintf(path, sizeof path, "/api/v1/persons?q=%s", e);
+		curl_free(e);
+		resp *r = get(&k, path);
+		json_t *j = json_loads(r->body, 0, NULL);
+		json_t *res = json_object_get(j, "results");
+		bool found = false;
+		for (size_t x = 0; x < json_array_size(res); x++)
+			found |= json_integer_value(json_object_get(json_array_get(res, x), "household_id")) == h;
+		CHECK(found, "« %s » finds Hélène N'Diaye", queries[i]);
+		json_decref(j);
+	}
+	/* Exact matches rank before prefix and typo matches. */
+	create(&k, "{\"last_name\":\"Payetti\",\"first_names\":\"Paul\",\"confirm_duplicate\":true}");
+	int64_t exact = create(&k, "{\"last_name\":\"Payet\",\"first_names\":\"Paul\",\"confirm_duplicate\":true}");
+	resp *r = get(&k, "/api/v1/persons?q=payet+paul");
+	json_t *j = json_loads(r->body, 0, NULL);
+	CHECK(json_integer_value(json_object_get(json_array_get(json_object_get(j, "results"), 0), "household_id")) == exact,
+	      "exact « Payet » first: %.200s", r->body);
+	json_decref(j);
+	r = get(&k, "/personnes?q=personne+inconnue+zzz");
+	CHECK_HAS(r->body, "Aucune personne ne correspond");
+	CHECK_HAS(r->body, "Créer un nouveau foyer");
+	r = req(&k, "GET", "/personnes?q=ndiaye&fragment=1", NULL, NULL);
+	CHECK_HAS(r->body, "<html"); /* without htmx the full page */
+	cli_free(&k);
+}
+
+static void test_duplicates_merge(srv *s)
+{
+	T_GROUP("duplicates");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("responsable"), DEMO_PW), 303);
+	int64_t a = create(&k, "{\"last_name\":\"Grondin\",\"first_names\":\"Josiane\",\"birth_date\":\"1961-07-14\",\"confirm_duplicate\":true}");
+	resp *r = post_json(&k, "/api/v1/households", "{\"last_name\":\"Grondain\",\"first_names\":\"Josianne\",\"birth_date\":\"1961-07-14\"}");
+	CHECK_INT(r->status, 409);
+	CHECK_HAS(r->body, "possible_duplicate");
+	CHECK_HAS(r->body, "Grondin");
+	char body[512];
+	snprintf(body, sizeof body, "_csrf=%s&last_name=Grondin&first_names=Josiane&birth_date=1961-07-14", k.csrf);
+	r = post(&k, "/foyers", body);
+	CHECK_INT(r->status, 409);
+	CHECK_HAS(r->body, "peut-être déjà connue");
+	CHECK_HAS(r->body, "value=\"Josiane\""); /* what was typed is kept */
+	snprintf(body, sizeof body, "_csrf=%s&last_name=Grondin&first_names=Josiane&birth_date=1961-07-14&confirm_duplicate=1", k.csrf);
+	r = post(&k, "/foyers", body);
+	CHECK_INT(r->status, 303);
+	char loc[64] = "";
+	extract(strcasestr(r->headers, "Location: ") ? strcasestr(r->headers, "Location: ") : "", "Location: /foyers/", loc, sizeof loc);
+	int64_t b = atoll(loc);
+	CHECK(b > a, "second file created");
+	T_GROUP("merge");
+	snprintf(body, sizeof body, "{\"merge_household_id\":%lld}", (long long)b);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/households/%lld/merge", (long long)a);
+	r = post_json(&k, path, body);
+	CHECK_INT(r->status, 200);
+	snprintf(path, sizeof path, "/api/v1/households/%lld", (long long)a);
+	r = get(&k, path);
+	json_t *j = json_loads(r->body, 0, NULL);
+	CHECK_INT(json_array_size(json_object_get(j, "members")), 2);
+	json_decref(j);
+	snprintf(path, sizeof path, "/foyers/%lld", (long long)b);
+	r = get(&k, path);
+	CHECK(r->status == 303 && strstr(r->headers, "fusionne=1"), "merged file redirects to the kept one");
+	snprintf(path, sizeof path, "/api/v1/households/%lld/timeline", (long long)a);
+	CHECK_HAS(get(&k, path)->body, "Fusion du dossier");
+	/* Merging needs the manager role. */
+	cli w;
+	cli_init(&w, s);
+	CHECK_INT(login(&w, DEMO("social"), DEMO_PW), 303);
+	snprintf(path, sizeof path, "/api/v1/households/%lld/merge", (long long)a);
+	CHECK_INT(post_json(&w, path, "{\"merge_household_id\":1}")->status, 403);
+	cli_free(&w);
+	cli_free(&k);
+}
+
+static void test_notes(srv *s)
+{
+	T_GROUP("notes");
+	cli author, other, mgr, desk;
+	cli_init(&author, s);
+	cli_init(&other, s);
+	cli_init(&mgr, s);
+	cli_init(&desk, s);
+	CHECK_INT(login(&author, DEMO("social"), DEMO_PW), 303);
+	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
+	CHECK_INT(login(&desk, DEMO("accueil"), DEMO_PW), 303);
+	int64_t h = create(&author, "{\"last_name\":\"Técher\",\"first_names\":\"Gisèle\",\"confirm_duplicate\":true}");
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/households/%lld/notes", (long long)h);
+	CHECK_INT(post_json(&author, path, "{\"body\":\"NOTE-EQUIPE\",\"visibility\":\"equipe\"}")->status, 201);
+	CHECK_INT(post_json(&author, path, "{\"body\":\"NOTE-REFERENTS\",\"visibility\":\"referents\"}")->status, 201);
+	CHECK_INT(post_json(&author, path, "{\"body\":\"NOTE-AUTEUR\",\"visibility\":\"auteur\"}")->status, 201);
+	CHECK_INT(post_json(&author, path, "{\"body\":\"x\",\"visibility\":\"tout-le-monde\"}")->status, 400);
+	snprintf(path, sizeof path, "/foyers/%lld", (long long)h);
+	resp *r = get(&author, path);
+	CHECK_HAS(r->body, "NOTE-EQUIPE");
+	CHECK_HAS(r->body, "NOTE-REFERENTS"); /* the author sees their own */
+	CHECK_HAS(r->body, "NOTE-AUTEUR");
+	r = get(&mgr, path);
+	CHECK_HAS(r->body, "NOTE-EQUIPE");
+	CHECK_LACKS(r->body, "NOTE-REFERENTS");
+	CHECK_LACKS(r->body, "NOTE-AUTEUR");
+	r = get(&desk, path);
+	CHECK_LACKS(r->body, "NOTE-EQUIPE"); /* reception never sees social notes */
+	CHECK_LACKS(r->body, "Budget du mois");
+	snprintf(path, sizeof path, "/api/v1/households/%lld/budget", (long long)h);
+	CHECK_INT(get(&desk, path)->status, 403);
+	/* Once the manager is made a referent, the referents' note shows. */
+	json_t *me = json_loads(get(&mgr, "/api/v1/me")->body, 0, NULL);
+	int64_t mid = json_integer_value(json_object_get(me, "id"));
+	json_decref(me);
+	char body[160];
+	snprintf(body, sizeof body, "_csrf=%s&user=%lld&action=add", mgr.csrf, (long long)mid);
+	snprintf(path, sizeof path, "/foyers/%lld/referents", (long long)h);
+	CHECK_INT(post(&mgr, path, body)->status, 303);
+	snprintf(path, sizeof path, "/foyers/%lld", (long long)h);
+	r = get(&mgr, path);
+	CHECK_HAS(r->body, "NOTE-REFERENTS");
+	CHECK_LACKS(r->body, "NOTE-AUTEUR");
+	snprintf(path, sizeof path, "/api/v1/households/%lld", (long long)h);
+	r = get(&mgr, path);
+	CHECK_HAS(r->body, "NOTE-REFERENTS");
+	CHECK_LACKS(r->body, "NOTE-AUTEUR");
+	/* The timeline says a note exists, never its text. */
+	snprintf(path, sizeof path, "/api/v1/households/%lld/timeline", (long long)h);
+	r = get(&desk, path);
+	CHECK_HAS(r->body, "Note ajoutée");
+	CHECK_LACKS(r->body, "NOTE-");
+	cli_free(&author);
+	cli_free(&other);
+	cli_free(&mgr);
+	cli_free(&desk);
+}
+
+static void test_documents(srv *s)
+{
+	T_GROUP("documents");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("instructeur"), DEMO_PW), 303);
+	int64_t h = create(&k, "{\"last_name\":\"Lebon\",\"first_names\":\"Yannick\",\"confirm_duplicate\":true}");
+	char path[96];
+	snprintf(path, sizeof path, "/foyers/%lld/documents", (long long)h);
+	resp *r = post_file(&k, path, "file", "avis.pdf", "MZ\x90\0 not a pdf", 13);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "contenu du fichier est vérifié");
+	const char pdf[] = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+	r = post_file(&k, path, "file", "../../etc/passwd", pdf, sizeof pdf - 1);
+	CHECK_INT(r->status, 400); /* no kind chosen: the multipart has only the file */
+	/* With a kind and an expiry date. */
+	curl_mime *m = curl_mime_init(k.c);
+	curl_mimepart *p = curl_mime_addpart(m);
+	curl_mime_name(p, "_csrf");
+	curl_mime_data(p, k.csrf, CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(m);
+	curl_mime_name(p, "kind");
+	curl_mime_data(p, "avis_imposition", CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(m);
+	curl_mime_name(p, "valid_until");
+	curl_mime_data(p, "2099-12-31", CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(m);
+	curl_mime_name(p, "file");
+	curl_mime_filename(p, "../../etc/avis.pdf");
+	curl_mime_data(p, pdf, sizeof pdf - 1);
+	char url[160];
+	snprintf(url, sizeof url, "%s%s", s->base, path);
+	curl_easy_setopt(k.c, CURLOPT_URL, url);
+	curl_easy_setopt(k.c, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(k.c, CURLOPT_MIMEPOST, m);
+	free(k.last.body);
+	free(k.last.headers);
+	memset(&k.last, 0, sizeof k.last);
+	curl_easy_setopt(k.c, CURLOPT_WRITEDATA, &k.last);
+	curl_easy_setopt(k.c, CURLOPT_HEADERDATA, &k.last);
+	curl_easy_perform(k.c);
+	long st;
+	curl_easy_getinfo(k.c, CURLINFO_RESPONSE_CODE, &st);
+	curl_easy_setopt(k.c, CURLOPT_MIMEPOST, NULL);
+	curl_mime_free(m);
+	CHECK_INT(st, 303);
+	snprintf(path, sizeof path, "/foyers/%lld", (long long)h);
+	r = get(&k, path);
+	CHECK_HAS(r->body, "Avis d’imposition");
+	char doc[32] = "";
+	extract(r->body, "<a href=\"/documents/", doc, sizeof doc);
+	snprintf(path, sizeof path, "/documents/%s", doc);
+	r = get(&k, path);
+	CHECK(r->status == 200 && r->len == sizeof pdf - 1 && !memcmp(r->body, "%PDF-1.4", 8), "download is the same bytes");
+	CHECK(has_header(r, "Content-Type: application/pdf"), "type from the content");
+	CHECK(has_header(r, "filename=\"avis.pdf\""), "no path in the stored name: %s", r->headers);
+	CHECK(has_header(r, "Cache-Control: no-store"), "never cached");
+	cli dpo;
+	cli_init(&dpo, s);
+	CHECK_INT(login(&dpo, DEMO("dpo"), DEMO_PW), 303);
+	snprintf(path, sizeof path, "/api/v1/journal?kind=document&action=download&object=%s", doc);
+	CHECK_HAS(get(&dpo, path)->body, "\"action\":\"download\"");
+	snprintf(path, sizeof path, "/api/v1/journal?kind=household&action=read&object=%lld", (long long)h);
+	CHECK_HAS(get(&dpo, path)->body, "\"action\":\"read\"");
+	snprintf(path, sizeof path, "/documents/%s", doc);
+	CHECK_INT(get(&dpo, path)->status, 403); /* the DPO audits, does not read files */
+	cli_free(&dpo);
+	cli_free(&k);
+}
+
+static void test_isolation(srv *s)
+{
+	T_GROUP("isolation");
+	cli a, b;
+	cli_init(&a, s);
+	cli_init(&b, s);
+	CHECK_INT(login(&a, DEMO("social"), DEMO_PW), 303);
+	CHECK_INT(login(&b, "admin@hauts-de-riviere.demo.openccas.fr", DEMO_PW), 303);
+	int64_t h = create(&a, "{\"last_name\":\"Secret\",\"first_names\":\"Isolée\",\"confirm_duplicate\":true}");
+	/* B's admin has no persons permission; give the test a B user with one. */
+	char body[300];
+	snprintf(body, sizeof body, "_csrf=%s&display_name=Agent+B&email=agent%%40b.fr&role=travailleur_social&password=mot-de-passe-long-b", b.csrf);
+	CHECK_INT(post(&b, "/admin/utilisateurs", body)->status, 303);
+	cli bb;
+	cli_init(&bb, s);
+	CHECK_INT(login(&bb, "agent@b.fr", "mot-de-passe-long-b"), 303);
+	char path[96];
+	const char *pre[] = {"/foyers/", "/api/v1/households/", "/api/v1/households/", "/api/v1/households/", "/foyers/",
+	                     "/foyers/", "/api/v1/households/"};
+	const char *suf[] = {"", "", "/budget", "/timeline", "/parcours", "/budget", "/contacts"};
+	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
+		snprintf(path, sizeof path, "%s%lld%s", pre[i], (long long)h, suf[i]);
+		CHECK(get(&bb, path)->status == 404, "B cannot read %s (%ld)", path, bb.last.status);
+	}
+	snprintf(path, sizeof path, "/api/v1/households/%lld/notes", (long long)h);
+	CHECK_INT(post_json(&bb, path, "{\"body\":\"intrusion\",\"visibility\":\"equipe\"}")->status, 404);
+	snprintf(path, sizeof path, "{\"household_id\":%lld,\"channel\":\"visite\"}", (long long)h);
+	CHECK_INT(post_json(&bb, "/api/v1/contacts", path)->status, 400);
+	CHECK_LACKS(get(&bb, "/api/v1/persons?q=secret")->body, "Secret");
+	CHECK_HAS(get(&a, "/api/v1/persons?q=secret")->body, "Secret");
+	cli_free(&a);
+	cli_free(&b);
+	cli_free(&bb);
+}
+
+static void test_reception(srv *s)
+{
+	T_GROUP("reception");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("accueil"), DEMO_PW), 303);
+	/* An anonymous contact, then one on a household with an orientation. */
+	resp *r = post_json(&k, "/api/v1/contacts", "{\"channel\":\"telephone\",\"minutes\":3,\"answer\":\"Horaires donnés\"}");
+	CHECK_INT(r->status, 201);
+	r = post_json(&k, "/api/v1/contacts", "{\"channel\":\"pigeon\"}");
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "\"channel\"");
+	json_t *j = json_loads(get(&k, "/api/v1/partners")->body, 0, NULL);
+	int64_t partner = json_integer_value(json_object_get(json_array_get(json_object_get(j, "partners"), 0), "id"));
+	json_decref(j);
+	CHECK(partner > 0, "demo partners");
+	int64_t h = create(&k, "{\"last_name\":\"Maillot\",\"first_names\":\"Théo\",\"confirm_duplicate\":true}");
+	char body[300], path[96];
+	snprintf(body, sizeof body, "{\"household_id\":%lld,\"channel\":\"visite\",\"orientation\":\"partenaire\",\"orient_partner_id\":%lld,\"answer\":\"Orienté\"}",
+	         (long long)h, (long long)partner);
+	CHECK_INT(post_json(&k, "/api/v1/contacts", body)->status, 201);
+	snprintf(body, sizeof body, "{\"household_id\":%lld,\"channel\":\"visite\",\"orientation\":\"partenaire\"}", (long long)h);
+	CHECK_INT(post_json(&k, "/api/v1/contacts", body)->status, 400);
+	snprintf(path, sizeof path, "/api/v1/households/%lld/contacts", (long long)h);
+	CHECK_HAS(get(&k, path)->body, "Orienté");
+	snprintf(path, sizeof path, "/api/v1/households/%lld/timeline", (long long)h);
+	CHECK_HAS(get(&k, path)->body, "Contact : Visite");
+	/* The form path keeps what was typed when refused. */
+	snprintf(body, sizeof body, "_csrf=%s&channel=visite&minutes=beaucoup&answer=Texte+saisi", k.csrf);
+	r = post(&k, "/contacts", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "Texte saisi");
+	T_GROUP("queue");
+	snprintf(body, sizeof body, "_csrf=%s&label=Mme+P.&household=%lld", k.csrf, (long long)h);
+	CHECK_INT(post(&k, "/accueil/file", body)->status, 303);
+	r = get(&k, "/accueil");
+	CHECK_HAS(r->body, "Mme P.");
+	CHECK_HAS(r->body, "En attente");
+	char qid[16] = "";
+	extract(r->body, "action=\"/accueil/file/", qid, sizeof qid);
+	snprintf(path, sizeof path, "/accueil/file/%s", qid);
+	snprintf(body, sizeof body, "_csrf=%s&from=attente&to=recu", k.csrf);
+	CHECK_INT(post(&k, path, body)->status, 303);
+	CHECK_INT(post(&k, path, body)->status, 409); /* a colleague already received her */
+	snprintf(body, sizeof body, "_csrf=%s&from=recu&to=attente", k.csrf);
+	CHECK_INT(post(&k, path, body)->status, 400);
+	snprintf(body, sizeof body, "_csrf=%s&from=recu&to=termine", k.csrf);
+	CHECK_INT(post(&k, path, body)->status, 303);
+	CHECK_LACKS(get(&k, "/accueil")->body, "Mme P.");
+	T_GROUP("appointments");
+	json_t *me = json_loads(get(&k, "/api/v1/me")->body, 0, NULL);
+	int64_t uid = json_integer_value(json_object_get(me, "id"));
+	json_decref(me);
+	snprintf(body, sizeof body, "{\"household_id\":%lld,\"agent_id\":%lld,\"date\":\"2031-03-04\",\"time\":\"09:30\",\"minutes\":30,\"motive\":\"Dossier FSL\"}",
+	         (long long)h, (long long)uid);
+	CHECK_INT(post_json(&k, "/api/v1/appointments", body)->status, 201);
+	snprintf(body, sizeof body, "{\"agent_id\":%lld,\"date\":\"2031-03-04\",\"time\":\"09:45\",\"minutes\":30}", (long long)uid);
+	r = post_json(&k, "/api/v1/appointments", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "déjà un rendez-vous");
+	snprintf(body, sizeof body, "{\"agent_id\":%lld,\"date\":\"2031-02-30\",\"time\":\"09:45\"}", (long long)uid);
+	CHECK_INT(post_json(&k, "/api/v1/appointments", body)->status, 400);
+	r = get(&k, "/api/v1/appointments?date=2031-03-04");
+	CHECK_HAS(r->body, "Dossier FSL");
+	r = get(&k, "/rendez-vous?jour=2031-03-04");
+	CHECK_HAS(r->body, "09:30");
+	r = get(&k, "/rendez-vous?jour=2031-03-03&vue=semaine");
+	CHECK_HAS(r->body, "Dossier FSL");
+	r = get(&k, "/rendez-vous/export.ics?jour=2031-03-01");
+	CHECK_HAS(r->body, "BEGIN:VCALENDAR");
+	CHECK_HAS(r->body, "SUMMARY:Dossier FSL");
+	CHECK_LACKS(r->body, "Maillot"); /* no names leave in the calendar */
+	CHECK(has_header(r, "Content-Type: text/calendar"), "ics type");
+	cli_free(&k);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+	srv s;
+	if (!srv_start(&s, "persons")) {
+		CHECK(0, "server did not start");
+		return T_DONE();
+	}
+	test_search(&s);
+	test_duplicates_merge(&s);
+	test_notes(&s);
+	test_documents(&s);
+	test_isolation(&s);
+	test_reception(&s);
+	T_GROUP("stop");
+	CHECK_INT(srv_stop(&s), 0);
+	curl_global_cleanup();
+	return T_DONE();
+}
