@@ -472,7 +472,12 @@ static void household_page(web_req *r)
 	db_close(&q);
 	if (na)
 		html_lit(b, "</ul></div>");
-	html_printf(b, "<p class=\"lead\">Dossier <strong>%s</strong> · %s %s, %s %s", file_no, street_no, street, postcode, city);
+	html_printf(b, "<p class=\"lead\">Dossier <strong>%s</strong> · ", file_no);
+	if (*street || *city)
+		html_printf(b, "%s%s%s%s%s%s", street_no, *street_no ? " " : "", street, *street && (*postcode || *city) ? ", " : "",
+		            postcode, *postcode ? arena_printf(a, " %s", city) : city);
+	else
+		html_lit(b, "adresse non renseignée");
 	if (*neighbourhood)
 		html_printf(b, " (quartier %s)", neighbourhood);
 	html_printf(b, " · %s", code_fr(HOUSING, NHOUSING, housing));

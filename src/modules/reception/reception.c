@@ -470,9 +470,9 @@ static err appt_add(web_req *r, const appt_in *a, form_errors *fe, int64_t *id)
 	if (!local_to_instant(r->user->tz, a->date, a->time, &start))
 		form_error(fe, "date", "Indiquez la date (AAAA-MM-JJ) et l’heure (HH:MM) du rendez-vous.");
 	if (a->minutes && *a->minutes && !text_to_int64(a->minutes, 5, 480, &min))
-		form_error(fe, "minutes", "La durée est comprise entre 5 et 480 minutes.");
+		form_error(fe, "duration", "La durée est comprise entre 5 et 480 minutes.");
 	if ((a->place && strlen(a->place) > 200) || (a->motive && strlen(a->motive) > 300))
-		form_error(fe, "motive", "Le lieu ou l’objet est trop long.");
+		form_error(fe, "subject", "Le lieu ou l’objet est trop long.");
 	if (fe->n)
 		return E_INPUT;
 	err e = db_begin(r->db, true);
@@ -511,16 +511,16 @@ static void appt_form(web_req *r, int64_t hid, const appt_in *a, const form_erro
 	civil_format(civil_today(r->user->tz), today);
 	form_input(b, &(form_field){.name = "date", .label = "Date", .type = "date", .required = true, .value = a && a->date ? a->date : today}, fe);
 	form_input(b, &(form_field){.name = "time", .label = "Heure", .type = "time", .required = true, .value = a ? a->time : "09:00"}, fe);
-	form_input(b, &(form_field){.name = "minutes", .label = "Durée (minutes)", .type = "number", .value = a && a->minutes ? a->minutes : "30"}, fe);
+	form_input(b, &(form_field){.name = "duration", .label = "Durée du rendez-vous (minutes)", .type = "number", .value = a && a->minutes ? a->minutes : "30"}, fe);
 	form_input(b, &(form_field){.name = "place", .label = "Lieu", .value = a ? a->place : NULL}, fe);
-	form_input(b, &(form_field){.name = "motive", .label = "Objet", .value = a ? a->motive : NULL}, fe);
+	form_input(b, &(form_field){.name = "subject", .label = "Objet", .value = a ? a->motive : NULL}, fe);
 	html_lit(b, "</div><button type=\"submit\" class=\"primary\">Prendre le rendez-vous</button></form>");
 }
 
 static void appt_post(web_req *r)
 {
 	appt_in a = {web_field(r, "household"), web_field(r, "agent"), web_field(r, "date"), web_field(r, "time"),
-	             web_field(r, "minutes"), web_field(r, "place"), web_field(r, "motive")};
+	             web_field(r, "duration"), web_field(r, "place"), web_field(r, "subject")};
 	form_errors fe = {0};
 	int64_t id, hid = 0;
 	err e = appt_add(r, &a, &fe, &id);

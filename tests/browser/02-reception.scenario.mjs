@@ -1,0 +1,56 @@
+// A morning at the counter: search → unknown → create the household →
+// record a contact → book an appointment, with an accessibility audit of
+// each page. Then the social worker's view of the file.
+import { BASE, check, login, audit } from './lib.mjs';
+export default async function (page) {
+  await login(page, 'accueil');
+  await audit(page, 'accueil-agent');
+  await page.getByRole('link', { name: 'Personnes' }).click();
+  await page.getByLabel(/Nom, prénom, date de naissance/).fill('zoé lataniers-test');
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await page.waitForLoadState('load');
+  check(await page.getByText('Aucune personne ne correspond').count() === 1, 'personne inconnue');
+  await audit(page, 'recherche-vide');
+  await page.getByRole('link', { name: 'Créer un nouveau foyer' }).click();
+  check(await page.getByLabel('Nom d’usage').inputValue() === 'zoé', 'nom prérempli depuis la recherche');
+  await page.getByLabel('Nom d’usage').fill('Lataniers');
+  await page.getByLabel('Prénoms').fill('Zoé');
+  await page.getByLabel('Date de naissance').fill('1992-02-29');
+  await page.getByLabel('Voie').fill('rue des Flamboyants');
+  await audit(page, 'nouveau-foyer');
+  await page.getByRole('button', { name: 'Créer le foyer' }).click();
+  await page.waitForLoadState('load');
+  check(/\/foyers\/\d+/.test(page.url()), 'foyer créé : ' + page.url());
+  check(await page.getByText('Le foyer a été créé.').count() === 1, 'message de création');
+  await audit(page, 'foyer');
+  await page.getByText('Enregistrer un contact').click();
+  await page.getByLabel('Type de contact').selectOption('visite');
+  await page.getByLabel('Réponse apportée').fill('Première venue, liste des pièces remise.');
+  await page.getByRole('button', { name: 'Enregistrer le contact' }).click();
+  await page.waitForLoadState('load');
+  check(await page.getByRole('cell', { name: /Première venue/ }).count() === 1, 'contact visible sur le foyer');
+  await page.getByText('Prendre un rendez-vous').click();
+  await page.locator('#f-date').fill('2031-06-02');
+  await page.getByLabel('Heure').fill('10:00');
+  await page.getByLabel('Objet').fill('Constitution du dossier');
+  await page.getByRole('button', { name: 'Prendre le rendez-vous' }).click();
+  await page.waitForLoadState('load');
+  check(await page.getByText(/02\/06\/2031 10:00/).count() === 1, 'rendez-vous visible sur le foyer');
+  await page.goto(BASE + '/rendez-vous?jour=2031-06-02');
+  check(await page.getByRole('cell', { name: 'Constitution du dossier' }).count() === 1, 'rendez-vous dans l’agenda');
+  await audit(page, 'agenda');
+  await page.goto(BASE + '/accueil');
+  await page.getByLabel('Personne (nom ou description)').fill('Mme Lataniers');
+  await page.getByRole('button', { name: 'Ajouter à la file' }).click();
+  await page.waitForLoadState('load');
+  check(await page.getByText('Mme Lataniers').count() >= 1, 'file d’attente');
+  await audit(page, 'file-attente');
+  // Live search as the agent types (htmx).
+  await page.goto(BASE + '/personnes');
+  await page.getByLabel(/Nom, prénom, date de naissance/).pressSequentially('latanier', { delay: 20 });
+  await page.waitForSelector('#resultats table');
+  check(await page.locator('#resultats').getByText('Lataniers').count() >= 1, 'recherche pendant la frappe');
+  await audit(page, 'recherche');
+  await page.goto(BASE + '/partenaires');
+  await audit(page, 'partenaires');
+}
