@@ -475,6 +475,51 @@ static void test_two_servers(srv *s)
 	cli_free(&k);
 }
 
+static void test_cli(srv *s)
+{
+	T_GROUP("cli");
+	char out[8192];
+	const char *help[] = {bin_path(), "--help", NULL};
+	CHECK_INT(capture(help, out, sizeof out), 0);
+	CHECK_HAS(out, "serve");
+	const char *none[] = {bin_path(), NULL};
+	CHECK_INT(capture(none, out, sizeof out), 2);
+	const char *unknown[] = {bin_path(), "fabriquer", NULL};
+	CHECK_INT(capture(unknown, out, sizeof out), 2);
+	const char *baddb[] = {bin_path(), "migrate", "--db", "mysql://x", NULL};
+	CHECK_INT(capture(baddb, out, sizeof out), 3);
+	const char *noarg[] = {bin_path(), "user", "add", "--db", db_url, "--email", "cli@ville.fr", NULL};
+	CHECK_INT(capture(noarg, out, sizeof out), 2);
+	setenv("OPENCCAS_PASSWORD", "court", 1);
+	const char *shortpw[] = {bin_path(), "user", "add", "--db", db_url, "--email", "cli@ville.fr", "--name", "Agent CLI",
+	                         "--role", "accueil", NULL};
+	CHECK_INT(capture(shortpw, out, sizeof out), 2);
+	setenv("OPENCCAS_PASSWORD", "mot-de-passe-de-la-cli", 1);
+	CHECK_INT(capture(shortpw, out, sizeof out), 0);
+	CHECK_HAS(out, "Utilisateur n°");
+	CHECK_INT(capture(shortpw, out, sizeof out), 1); /* already exists */
+	unsetenv("OPENCCAS_PASSWORD");
+	const char *list[] = {bin_path(), "user", "list", "--db", db_url, NULL};
+	CHECK_INT(capture(list, out, sizeof out), 0);
+	CHECK_HAS(out, "cli@ville.fr");
+	CHECK_HAS(out, "accueil");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, "cli@ville.fr", "mot-de-passe-de-la-cli"), 303);
+	const char *dis[] = {bin_path(), "user", "disable", "--db", db_url, "--email", "cli@ville.fr", NULL};
+	CHECK_INT(capture(dis, out, sizeof out), 0);
+	CHECK_INT(get(&k, "/api/v1/me")->status, 401); /* a disabled account's session ends at once */
+	CHECK_INT(login(&k, "cli@ville.fr", "mot-de-passe-de-la-cli"), 401);
+	const char *dis2[] = {bin_path(), "user", "disable", "--db", db_url, "--email", "personne@ville.fr", NULL};
+	CHECK_INT(capture(dis2, out, sizeof out), 4);
+	const char *check[] = {bin_path(), "check", "--db", db_url, NULL};
+	CHECK_INT(capture(check, out, sizeof out), 0);
+	CHECK_HAS(out, "Migrations en attente : 0");
+	const char *tok[] = {bin_path(), "token", "create", "--db", db_url, "--user", "inconnu@ville.fr", NULL};
+	CHECK_INT(capture(tok, out, sizeof out), 4);
+	cli_free(&k);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -496,6 +541,7 @@ int main(void)
 	test_openapi(&s);
 	test_password(&s);
 	test_two_servers(&s);
+	test_cli(&s);
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();
