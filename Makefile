@@ -96,3 +96,7 @@ fuzz: fuzz-build
 
 clean:
 	rm -rf build
+
+# Search floor (storage alone) for the closing figures and make bench.
+build/search_floor: bench/search_floor.c $(filter-out build/rel/main.o,$(REL_OBJ))
+	$(CC) $(REL_CFLAGS) -o $@ $< $(filter-out build/rel/main.o,$(REL_OBJ)) $(LIBS)

@@ -473,3 +473,13 @@ err db_migrate(db *d, const db_module_schema *mods, int nmods, int *applied)
 	db_conn_put(c);
 	return e;
 }
+
+err db_analyze(db *d)
+{
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	err e = ops_of(d)->simple(c, "ANALYZE");
+	db_conn_put(c);
+	return e;
+}

@@ -143,6 +143,9 @@ err db_migrate(db *d, const db_module_schema *mods, int nmods, int *applied);
 /* Number of migrations not yet applied (for `openccas check`). */
 err db_pending(db *d, const db_module_schema *mods, int nmods, int *pending);
 
+/* Refreshes the planner's statistics (ANALYZE), after a bulk load. */
+err db_analyze(db *d);
+
 /* Test hook (fault injection): fail the Nth statement from now, 0 = never. */
 void db_fail_after(long n);
 #endif

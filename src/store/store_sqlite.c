@@ -58,9 +58,12 @@ static err sq_connect(db_conn *c)
 	}
 	c->h = h;
 	sqlite3_busy_timeout(h, 10000);
+	/* A 16 MiB page cache per connection: with the default 2 MiB, a big
+	 * city's search index is re-read from the OS cache on every query
+	 * (a quarter of the CPU went to pread copies at 1 million persons). */
 	const char *pragmas = c->d->sync_full
-		? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
-		: "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;";
+		? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16384;"
+		: "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16384;";
 	char *msg = NULL;
 	if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		log_error("sqlite: pragmas: %s", msg ? msg : "?");

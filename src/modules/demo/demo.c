@@ -67,6 +67,7 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 		fprintf(stderr, "openccas : la création des foyers de démonstration a échoué\n");
 		return e;
 	}
+	db_analyze(d);
 	printf("Structure de démonstration « CCAS de Port-Rivière » créée.\nComptes (mot de passe : %s) :\n",
 	       DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++)

@@ -744,6 +744,15 @@ static void section_appointments(web_req *r, int64_t hid)
 	html_lit(b, "</details></section>");
 }
 
+/* Home: a contact in a few seconds, even for someone without a file. */
+static void home_quick_contact(web_req *r)
+{
+	html_lit(&r->out, "<section aria-labelledby=\"t-hq\"><h2 id=\"t-hq\">Contact rapide</h2>"
+	                  "<p class=\"hint\">Renseignement sans dossier (compté dans les statistiques, sans donnée personnelle).</p>");
+	contact_form(r, 0, NULL, NULL);
+	html_lit(&r->out, "</section>");
+}
+
 static void home_appointments(web_req *r)
 {
 	civil_date t = civil_today(r->user->tz);
@@ -1039,6 +1048,7 @@ void reception_init(void)
 	persons_section_add(10, "Contacts", section_contacts, PERM_RECEPTION);
 	persons_section_add(20, "Rendez-vous", section_appointments, PERM_RECEPTION);
 	home_widget_add(10, home_appointments, PERM_RECEPTION);
+	home_widget_add(20, home_quick_contact, PERM_RECEPTION);
 }
 
 /* ---- demo ---------------------------------------------------------------------------- */

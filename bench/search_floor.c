@@ -1,0 +1,72 @@
+/*
+ * search_floor.c — the storage floor of the search: persons_search() timed
+ * in the database alone, without HTTP, over the same queries the load test
+ * sends. Prints p50/p99/max in microseconds.
+ * Usage: bench/search_floor DB_URL STRUCTURE_ID QUERIES_FILE [ROUNDS]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "core/crypto.h"
+#include "modules/modules.h"
+#include "modules/persons/persons_internal.h"
+
+static int cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s DB_URL STRUCTURE_ID QUERIES_FILE [ROUNDS]\n", argv[0]);
+		return 2;
+	}
+	crypto_init();
+	modules_init();
+	const char *why;
+	db *d = db_open(argv[1], 1, &why);
+	if (!d) {
+		fprintf(stderr, "%s\n", why);
+		return 3;
+	}
+	db_module_schema mods[16];
+	modules_schema_list(mods);
+	db_migrate(d, mods, modules_nschemas, NULL);
+	db_conn *c = db_conn_get(d);
+	db_conn_scope(c, atoll(argv[2]));
+	char *qs[4096];
+	int nq = 0;
+	FILE *f = fopen(argv[3], "r");
+	char line[256];
+	while (f && nq < 4096 && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (*line)
+			qs[nq++] = strdup(line);
+	}
+	if (f)
+		fclose(f);
+	int rounds = argc > 4 ? atoi(argv[4]) : 3;
+	long *us = malloc(sizeof *us * (size_t)(nq * rounds + 1));
+	int n = 0, hits = 0;
+	for (int r = 0; r < rounds; r++)
+		for (int i = 0; i < nq; i++) {
+			arena a;
+			arena_init(&a, 0);
+			struct timespec t0, t1;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			search_hit *h;
+			hits += persons_search(c, &a, qs[i], &h, 25) > 0;
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			us[n++] = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+			arena_release(&a);
+		}
+	qsort(us, (size_t)n, sizeof *us, cmp);
+	printf("search floor: %d queries, %d with results, p50 %ld µs, p99 %ld µs, max %ld µs\n", n, hits, us[n / 2],
+	       us[(n * 99) / 100], us[n - 1]);
+	db_conn_put(c);
+	db_close_all(d);
+	return 0;
+}
