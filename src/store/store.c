@@ -54,6 +54,7 @@ db *db_open(const char *url, int pool_size, const char **why)
 	d->idle = calloc((size_t)d->max, sizeof *d->idle);
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
+	pthread_mutex_init(&d->write_lock, NULL);
 	pthread_rwlock_init(&d->scoped_lock, NULL);
 	/* Open one connection now so a wrong URL fails before serving. */
 	db_conn *c = db_conn_get(d);
@@ -90,6 +91,7 @@ void db_close_all(db *d)
 	free(d->target);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->write_lock);
 	pthread_rwlock_destroy(&d->scoped_lock);
 	free(d);
 }
@@ -150,13 +152,31 @@ void db_conn_scope(db_conn *c, int64_t structure_id) { c->scope = structure_id; 
 int64_t db_conn_structure(const db_conn *c) { return c->scope; }
 bool db_in_tx(const db_conn *c) { return c->in_tx; }
 
+/* SQLite allows one writer; threads of this process that all ask at once
+ * would fall back on the busy handler, which sleeps in steps of up to
+ * 100 ms and makes the tail latency. So writers of one process queue on
+ * a mutex first: the busy handler is left for other processes. */
+static void write_release(db_conn *c)
+{
+	if (c->holds_write) {
+		c->holds_write = false;
+		pthread_mutex_unlock(&c->d->write_lock);
+	}
+}
+
 err db_begin(db_conn *c, bool write)
 {
 	if (c->in_tx)
 		return E_INTERNAL;
+	if (write && c->d->engine == DB_SQLITE) {
+		pthread_mutex_lock(&c->d->write_lock);
+		c->holds_write = true;
+	}
 	err e = ops_of(c->d)->simple(c, write ? ops_of(c->d)->begin_write : "BEGIN");
 	if (e == E_OK)
 		c->in_tx = true;
+	else
+		write_release(c);
 	return e;
 }
 
@@ -169,6 +189,7 @@ err db_commit(db_conn *c)
 		ops_of(c->d)->simple(c, "ROLLBACK");
 	}
 	c->in_tx = false;
+	write_release(c);
 	return e;
 }
 
@@ -178,6 +199,7 @@ void db_rollback(db_conn *c)
 		return;
 	ops_of(c->d)->simple(c, "ROLLBACK");
 	c->in_tx = false;
+	write_release(c);
 }
 
 /* ---- the structure-scope guard ---------------------------------------- */

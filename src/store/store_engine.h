@@ -17,6 +17,7 @@ struct db {
 	pthread_cond_t cond;
 	db_conn **idle;
 	int nidle, nopen, max;
+	pthread_mutex_t write_lock;  /* SQLite: one writer at a time in this process */
 	pthread_rwlock_t scoped_lock;
 	char **scoped;           /* tables with a structure_id column */
 	int nscoped;
@@ -27,6 +28,7 @@ struct db_conn {
 	void *h;                 /* sqlite3 * or PGconn * */
 	int64_t scope;
 	bool in_tx;
+	bool holds_write;
 	void *prepared[DB_MAX_STATEMENTS]; /* sqlite3_stmt *, or (void *)1 on PG */
 };
 

@@ -431,8 +431,15 @@ static void household_page(web_req *r)
 	     *postcode = db_dup(&q, 3, a), *city = db_dup(&q, 4, a), *neighbourhood = db_dup(&q, 5, a),
 	     *housing = db_dup(&q, 6, a), *since = db_dup(&q, 7, a);
 	db_close(&q);
-	journal_record(r->db, r->user->id, "read", "household", hid, NULL);
-	DBX(r->db, &Q_H_SEEN, NULL, A_INT(hid), A_INT(civil_now()));
+	/* One write transaction (one fsync) for the journal entry and the
+	 * "recently seen" mark; a failure of either leaves the page readable. */
+	if (db_begin(r->db, true) == E_OK) {
+		if (journal_record(r->db, r->user->id, "read", "household", hid, NULL) == E_OK &&
+		    DBX(r->db, &Q_H_SEEN, NULL, A_INT(hid), A_INT(civil_now())) == E_OK)
+			db_commit(r->db);
+		else
+			db_rollback(r->db);
+	}
 	/* Title: the applicant's name. */
 	db_res m;
 	DBQ(r->db, &Q_MEMBERS, &m, A_INT(hid));
