@@ -6,6 +6,7 @@
 #define T_NAME "http-server"
 #include "http/h.h"
 #include <jansson.h>
+#include <sys/stat.h>
 
 static char db_url[512];
 
@@ -515,6 +516,24 @@ static void test_cli(srv *s)
 	const char *check[] = {bin_path(), "check", "--db", db_url, NULL};
 	CHECK_INT(capture(check, out, sizeof out), 0);
 	CHECK_HAS(out, "Migrations en attente : 0");
+	/* init on an empty database: schema, structure, first administrator. */
+	char fresh[128];
+	snprintf(fresh, sizeof fresh, "sqlite:/tmp/openccas-init-%d.db", (int)getpid());
+	unlink(fresh + 7);
+	const char *init_noadmin[] = {bin_path(), "init", "--db", fresh, "--structure", "CCAS de Test", NULL};
+	CHECK_INT(capture(init_noadmin, out, sizeof out), 2);
+	setenv("OPENCCAS_PASSWORD", "premier-administrateur", 1);
+	const char *init[] = {bin_path(), "init", "--db", fresh, "--structure", "CCAS de Test", "--admin", "dsi@test.fr", NULL};
+	CHECK_INT(capture(init, out, sizeof out), 0);
+	CHECK_HAS(out, "Structure n° 1 créée");
+	CHECK_INT(capture(init, out, sizeof out), 1); /* the administrator exists already */
+	unsetenv("OPENCCAS_PASSWORD");
+	const char *list2[] = {bin_path(), "user", "list", "--db", fresh, NULL};
+	CHECK_INT(capture(list2, out, sizeof out), 0);
+	CHECK_HAS(out, "administrateur");
+	struct stat stt;
+	CHECK(stat(fresh + 7, &stt) == 0 && (stt.st_mode & 077) == 0, "database file is private (mode %o)", stt.st_mode & 0777);
+	unlink(fresh + 7);
 	const char *tok[] = {bin_path(), "token", "create", "--db", db_url, "--user", "inconnu@ville.fr", NULL};
 	CHECK_INT(capture(tok, out, sizeof out), 4);
 	cli_free(&k);
