@@ -355,6 +355,41 @@ static void test_reception(srv *s)
 	cli_free(&k);
 }
 
+static void test_rules(srv *s)
+{
+	T_GROUP("qf-rules");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("responsable"), DEMO_PW), 303);
+	int64_t h = create(&k, "{\"last_name\":\"Seule\",\"first_names\":\"Personne\",\"confirm_duplicate\":true}");
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/households/%lld/budget", (long long)h);
+	CHECK_INT(jint(get(&k, path)->body, "parts_x100"), 100);
+	resp *r = post_json(&k, "/api/v1/qf-rules", "{\"effective_from\":\"2020-01-01\",\"rav_divisor\":\"cinq\"}");
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "rav_divisor");
+	r = post_json(&k, "/api/v1/qf-rules", "{\"effective_from\":\"2020-01-01\",\"rav_divisor\":\"parts\",\"parts_couple_x100\":200,"
+	                   "\"parts_single_parent_x100\":250,\"parts_single_x100\":150,\"child1_x100\":50,\"child2_x100\":50,"
+	                   "\"child3_x100\":100,\"child_more_x100\":50,\"disabled_child_x100\":50}");
+	CHECK_INT(r->status, 201);
+	CHECK_INT(jint(get(&k, path)->body, "parts_x100"), 150);
+	CHECK_HAS(k.last.body, "2020-01-01");
+	r = post_json(&k, "/api/v1/qf-rules", "{\"effective_from\":\"2020-01-01\",\"rav_divisor\":\"parts\",\"parts_couple_x100\":200,"
+	                   "\"parts_single_parent_x100\":250,\"parts_single_x100\":150,\"child1_x100\":50,\"child2_x100\":50,"
+	                   "\"child3_x100\":100,\"child_more_x100\":50,\"disabled_child_x100\":50}");
+	CHECK_INT(r->status, 400); /* one version per date */
+	r = get(&k, "/admin/quotient");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "01/01/2020");
+	cli w;
+	cli_init(&w, s);
+	CHECK_INT(login(&w, DEMO("social"), DEMO_PW), 303);
+	CHECK_INT(get(&w, "/admin/quotient")->status, 403);
+	CHECK_INT(get(&w, "/api/v1/qf-rules")->status, 200);
+	cli_free(&w);
+	cli_free(&k);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -369,6 +404,7 @@ int main(void)
 	test_documents(&s);
 	test_isolation(&s);
 	test_reception(&s);
+	test_rules(&s);
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();

@@ -15,6 +15,7 @@
 
 void persons_pages_routes(void);
 void persons_actions_routes(void);
+void persons_rules_routes(void);
 err persons_note_add(web_req *r, int64_t hid, const char *body, const char *vis, int64_t *id);
 err persons_alert_add(web_req *r, int64_t hid, const char *text, int64_t *id);
 err persons_budget_line_add(web_req *r, int64_t hid, const char *mkey, const char *cat, const char *person,
@@ -460,6 +461,7 @@ void persons_init(void)
 	PERM_PERSONS_MERGE = perm_declare("persons.merge", "Fusionner deux dossiers", ROLE_BIT(ROLE_MANAGER));
 	persons_pages_routes();
 	persons_actions_routes();
+	persons_rules_routes();
 	web_route(M_GET, "/api/v1/persons", api_search, PERM_PERSONS_READ, 0, "Rechercher des personnes");
 	web_route(M_POST, "/api/v1/households", api_household_create, PERM_PERSONS_WRITE, 0, "Créer un foyer");
 	web_route(M_GET, "/api/v1/households/{id}", api_household, PERM_PERSONS_READ, 0, "Lire un foyer");
