@@ -355,6 +355,51 @@ static void test_reception(srv *s)
 	cli_free(&k);
 }
 
+static void test_nir(srv *s)
+{
+	T_GROUP("nir");
+	cli adm, k;
+	cli_init(&adm, s);
+	cli_init(&k, s);
+	CHECK_INT(login(&adm, DEMO("admin"), DEMO_PW), 303);
+	CHECK_INT(login(&k, DEMO("social"), DEMO_PW), 303);
+	int64_t h = create(&k, "{\"last_name\":\"Vitale\",\"first_names\":\"Carte\",\"confirm_duplicate\":true}");
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/households/%lld", (long long)h);
+	json_t *j = json_loads(get(&k, path)->body, 0, NULL);
+	int64_t pid = json_integer_value(json_object_get(json_array_get(json_object_get(j, "members"), 0), "id"));
+	json_decref(j);
+	char ppath[96];
+	snprintf(ppath, sizeof ppath, "/api/v1/persons/%lld", (long long)pid);
+	/* Disabled by default: a NIR sent is not stored.
+	 * NIR 1 84 03 75 116 123, key = 97 − (1840375116123 mod 97). */
+	long long num = 1840375116123LL;
+	char good[32];
+	snprintf(good, sizeof good, "1840375116123%02lld", 97 - num % 97);
+	char body[512];
+	snprintf(body, sizeof body, "{\"last_name\":\"Vitale\",\"first_names\":\"Carte\",\"version\":1,\"nir\":\"%s\"}", good);
+	CHECK_INT(post_json(&k, ppath, body)->status, 200);
+	snprintf(path, sizeof path, "/foyers/%lld", (long long)h);
+	CHECK_LACKS(get(&k, path)->body, "NIR 1 84 03");
+	/* The administrator enables it; a wrong key is refused; a good one is shown masked. */
+	json_t *st = json_loads(get(&adm, "/api/v1/structure")->body, 0, NULL);
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"tz\":\"%s\",\"version\":%lld,\"nir_enabled\":true}",
+	         json_string_value(json_object_get(st, "name")), json_string_value(json_object_get(st, "tz")),
+	         (long long)json_integer_value(json_object_get(st, "version")));
+	json_decref(st);
+	CHECK_INT(post_json(&adm, "/api/v1/structure", body)->status, 200);
+	snprintf(body, sizeof body, "{\"last_name\":\"Vitale\",\"first_names\":\"Carte\",\"version\":2,\"nir\":\"184037511612399\"}");
+	CHECK_INT(post_json(&k, ppath, body)->status, 400);
+	snprintf(body, sizeof body, "{\"last_name\":\"Vitale\",\"first_names\":\"Carte\",\"version\":2,\"nir\":\"%s\"}", good);
+	CHECK_INT(post_json(&k, ppath, body)->status, 200);
+	resp *r = get(&k, path);
+	CHECK_HAS(r->body, "NIR 1 84 03 •• ••• ••• ••");
+	CHECK_LACKS(r->body, good);
+	CHECK_LACKS(get(&k, "/api/v1/persons?q=vitale")->body, good);
+	cli_free(&adm);
+	cli_free(&k);
+}
+
 static void test_rules(srv *s)
 {
 	T_GROUP("qf-rules");
@@ -405,6 +450,7 @@ int main(void)
 	test_isolation(&s);
 	test_reception(&s);
 	test_rules(&s);
+	test_nir(&s);
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();

@@ -39,6 +39,8 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE login_failures (key TEXT NOT NULL, at INTEGER NOT NULL) STRICT;"
 	 "CREATE INDEX login_failures_key ON login_failures(key, at);",
 	 NULL},
+	{2, "structure option: record the NIR",
+	 "ALTER TABLE structures ADD COLUMN nir_enabled INTEGER NOT NULL DEFAULT 0;", NULL},
 };
 const db_module_schema accounts_schema = {"accounts", migrations, sizeof migrations / sizeof *migrations};
 
@@ -149,6 +151,14 @@ static db_sql Q_FAIL_CLEAR = DB_SQL(DB_GLOBAL, "DELETE FROM login_failures WHERE
 static db_sql Q_FAIL_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM login_failures WHERE at < $1");
 
 /* ---- commands ------------------------------------------------------------ */
+
+static db_sql Q_NIR_ENABLED = DB_SQL(DB_GLOBAL, "SELECT nir_enabled FROM structures WHERE id = $1");
+
+bool accounts_nir_enabled(db_conn *c, int64_t structure_id)
+{
+	int64_t v = 0;
+	return DBID(c, &Q_NIR_ENABLED, &v, A_INT(structure_id)) == E_OK && v == 1;
+}
 
 err accounts_structure_first(db_conn *c, int64_t *id)
 {

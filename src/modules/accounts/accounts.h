@@ -64,6 +64,9 @@ err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, c
                           char out[64]);
 /* Minimum password length. */
 #define ACCOUNTS_MIN_PASSWORD 12
+/* Whether the structure has chosen to record people's NIR (social
+ * security number); off by default (CNIL: only where a mission needs it). */
+bool accounts_nir_enabled(db_conn *c, int64_t structure_id);
 /* Count of structures (for `demo`: create one only if none). */
 err accounts_structure_first(db_conn *c, int64_t *id);
 #endif

@@ -118,17 +118,17 @@ static void api_roles(web_req *r)
 }
 
 static db_sql Q_API_STRUCT = DB_SQL(DB_GLOBAL,
-	"SELECT id, name, address, insee, tz, phone, email, dpo_contact, version FROM structures WHERE id = $1");
+	"SELECT id, name, address, insee, tz, phone, email, dpo_contact, version, nir_enabled FROM structures WHERE id = $1");
 
 static void api_structure(web_req *r)
 {
 	db_res q;
 	json_t *o = NULL;
 	if (DBQ(r->db, &Q_API_STRUCT, &q, A_INT(r->user->structure_id)) == E_OK && db_next(&q))
-		o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "id", (json_int_t)db_int(&q, 0), "name", db_text(&q, 1),
+		o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b}", "id", (json_int_t)db_int(&q, 0), "name", db_text(&q, 1),
 		              "address", db_text(&q, 2), "insee", db_text(&q, 3), "tz", db_text(&q, 4), "phone",
 		              db_text(&q, 5), "email", db_text(&q, 6), "dpo_contact", db_text(&q, 7), "version",
-		              (json_int_t)db_int(&q, 8));
+		              (json_int_t)db_int(&q, 8), "nir_enabled", db_int(&q, 9) != 0);
 	db_close(&q);
 	if (!o) {
 		web_error(r, E_NOT_FOUND, NULL);
@@ -147,11 +147,12 @@ static void api_structure_update(web_req *r)
 	json_t *v = json_object_get(in, "version");
 	char *ver = json_is_integer(v) ? arena_printf(r->a, "%lld", (long long)json_integer_value(v)) : NULL;
 	structure_form f = {jstr(in, "name"), jstr(in, "address"), jstr(in, "insee"), jstr(in, "tz"), jstr(in, "phone"),
-	                    jstr(in, "email"), jstr(in, "dpo_contact"), ver};
+	                    jstr(in, "email"), jstr(in, "dpo_contact"), ver,
+	                    json_is_true(json_object_get(in, "nir_enabled")) ? "1" : NULL};
 	/* Strings point into `in`: copy before releasing it. */
 	structure_form c = {arena_strdup(r->a, f.name), arena_strdup(r->a, f.address), arena_strdup(r->a, f.insee),
 	                    arena_strdup(r->a, f.tz), arena_strdup(r->a, f.phone), arena_strdup(r->a, f.email),
-	                    arena_strdup(r->a, f.dpo), ver};
+	                    arena_strdup(r->a, f.dpo), ver, f.nir};
 	json_decref(in);
 	form_errors fe = {0};
 	err e = accounts_structure_update(r, &c, &fe);

@@ -19,7 +19,7 @@ void accounts_pages_init(void);
 /* Shared by pages and API (validation in one place). */
 #include "web/form.h"
 typedef struct structure_form {
-	const char *name, *address, *insee, *tz, *phone, *email, *dpo, *version;
+	const char *name, *address, *insee, *tz, *phone, *email, *dpo, *version, *nir;
 } structure_form;
 err accounts_admin_add_user(web_req *r, const char *name, const char *email, const char *role_s,
                             const char *pw, form_errors *fe, int64_t *uid_out);

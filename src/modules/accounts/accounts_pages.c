@@ -524,10 +524,10 @@ static void roles_page(web_req *r)
 /* ---- administration: structure -------------------------------------------- */
 
 static db_sql Q_STRUCT_GET = DB_SQL(DB_GLOBAL,
-	"SELECT name, address, insee, tz, phone, email, dpo_contact, logo_type, version FROM structures WHERE id = $1");
+	"SELECT name, address, insee, tz, phone, email, dpo_contact, logo_type, version, nir_enabled FROM structures WHERE id = $1");
 static db_sql Q_STRUCT_SET = DB_SQL(DB_GLOBAL,
 	"UPDATE structures SET name = $2, address = $3, insee = $4, tz = $5, phone = $6, email = $7, dpo_contact = $8, "
-	"version = version + 1 WHERE id = $1 AND version = $9");
+	"nir_enabled = $10, version = version + 1 WHERE id = $1 AND version = $9");
 static db_sql Q_STRUCT_LOGO = DB_SQL(DB_GLOBAL, "UPDATE structures SET logo = $2, logo_type = $3 WHERE id = $1");
 static db_sql Q_STRUCT_LOGO_GET = DB_SQL(DB_GLOBAL, "SELECT logo, logo_type FROM structures WHERE id = $1");
 
@@ -577,7 +577,7 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	db_res q;
 	if (DBQ(r->db, &Q_STRUCT_GET, &q, A_INT(r->user->structure_id)) == E_OK && db_next(&q)) {
 		f = (structure_form){db_dup(&q, 0, a), db_dup(&q, 1, a), db_dup(&q, 2, a), db_dup(&q, 3, a),
-		                     db_dup(&q, 4, a), db_dup(&q, 5, a), db_dup(&q, 6, a), NULL};
+		                     db_dup(&q, 4, a), db_dup(&q, 5, a), db_dup(&q, 6, a), NULL, db_int(&q, 9) ? "1" : NULL};
 		has_logo = !db_isnull(&q, 7);
 		version = db_int(&q, 8);
 	}
@@ -601,6 +601,10 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	form_input(b, &(form_field){.name = "phone", .label = "Téléphone d’accueil", .type = "tel", .value = f.phone}, fe);
 	form_input(b, &(form_field){.name = "email", .label = "E-mail de contact", .type = "email", .value = f.email}, fe);
 	form_input(b, &(form_field){.name = "dpo", .label = "Contact du délégué à la protection des données", .value = f.dpo}, fe);
+	html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"f-nir\" name=\"nir\" value=\"1\"%s>"
+	               "<label for=\"f-nir\">Enregistrer le NIR (numéro de sécurité sociale) des personnes : seulement si une "
+	               "mission le justifie ; il est toujours affiché masqué.</label></div>",
+	            f.nir && *f.nir ? " checked" : "");
 	html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer</button></form>");
 	html_lit(b, "<h2>Logo</h2>");
 	if (has_logo)
@@ -630,7 +634,8 @@ err accounts_structure_update(web_req *r, const structure_form *f, form_errors *
 	if (e == E_OK)
 		e = DBX(r->db, &Q_STRUCT_SET, &n, A_INT(r->user->structure_id), A_TEXT(f->name), A_TEXT(f->address ? f->address : ""),
 		        A_TEXT(f->insee ? f->insee : ""), A_TEXT(f->tz), A_TEXT(f->phone ? f->phone : ""),
-		        A_TEXT(f->email ? f->email : ""), A_TEXT(f->dpo ? f->dpo : ""), A_INT(version));
+		        A_TEXT(f->email ? f->email : ""), A_TEXT(f->dpo ? f->dpo : ""), A_INT(version),
+		        A_INT(f->nir && *f->nir ? 1 : 0));
 	if (e == E_OK && n == 0)
 		e = E_CONFLICT;
 	if (e == E_OK)
@@ -641,7 +646,8 @@ err accounts_structure_update(web_req *r, const structure_form *f, form_errors *
 static void structure_post(web_req *r)
 {
 	structure_form f = {web_field(r, "name"), web_field(r, "address"), web_field(r, "insee"), web_field(r, "tz"),
-	                    web_field(r, "phone"), web_field(r, "email"), web_field(r, "dpo"), web_field(r, "version")};
+	                    web_field(r, "phone"), web_field(r, "email"), web_field(r, "dpo"), web_field(r, "version"),
+	                    web_field(r, "nir")};
 	form_errors fe = {0};
 	err e = accounts_structure_update(r, &f, &fe);
 	if (e == E_INPUT) {

@@ -95,6 +95,8 @@ static const db_migration migrations[] = {
 	 /* PostgreSQL: search keys compare bytes (C collation) whatever the
 	  * database's locale, so that prefix ranges work. */
 	 PERSONS_DDL(T_KEYS_PG)},
+	{2, "NIR, recorded only where the structure enables it",
+	 "ALTER TABLE persons ADD COLUMN nir TEXT NOT NULL DEFAULT '';", NULL},
 };
 const db_module_schema persons_schema = {"persons", migrations, sizeof migrations / sizeof *migrations};
 
@@ -156,6 +158,50 @@ bool code_valid(const code *list, int n, const char *v)
 
 /* ---- validation ---------------------------------------------------------- */
 
+/* NIR: 13 characters and a 2-digit key, spaces allowed; Corsica's 2A/2B
+ * count as 19/18 in the key: key = 97 − (number mod 97). Normalised into
+ * out (16 bytes). */
+bool persons_nir_normalise(const char *s, char out[16])
+{
+	size_t n = 0;
+	for (const char *p = s; p && *p; p++) {
+		if (*p == ' ' || *p == '.')
+			continue;
+		if (n >= 15)
+			return false;
+		out[n++] = (char)toupper((unsigned char)*p);
+	}
+	out[n] = 0;
+	if (n != 15 || out[0] < '1' || out[0] > '8')
+		return false;
+	char digits[14];
+	memcpy(digits, out, 13);
+	digits[13] = 0;
+	if (digits[5] == '2' && (digits[6] == 'A' || digits[6] == 'B')) {
+		digits[5] = '1';
+		digits[6] = digits[6] == 'A' ? '9' : '8';
+	}
+	int64_t num = 0;
+	for (int i = 0; i < 13; i++) {
+		if (digits[i] < '0' || digits[i] > '9')
+			return false;
+		num = num * 10 + (digits[i] - '0');
+	}
+	if (out[13] < '0' || out[13] > '9' || out[14] < '0' || out[14] > '9')
+		return false;
+	int key = (out[13] - '0') * 10 + (out[14] - '0');
+	return key == 97 - (int)(num % 97);
+}
+
+/* "1 84 03 •• ••• ••• ••": sex, year and month (already known from the
+ * birth date) stay readable; the rest is hidden. */
+const char *persons_nir_masked(arena *a, const char *nir)
+{
+	if (!nir || strlen(nir) != 15)
+		return "";
+	return arena_printf(a, "%c %c%c %c%c •• ••• ••• ••", nir[0], nir[1], nir[2], nir[3], nir[4]);
+}
+
 static bool is_empty(const char *s) { return !s || !*s; }
 
 bool person_validate(const person_in *p, form_errors *fe, bool full)
@@ -201,6 +247,9 @@ bool person_validate(const person_in *p, form_errors *fe, bool full)
 		int64_t gir;
 		if (!is_empty(p->gir) && !text_to_int64(p->gir, 1, 6, &gir))
 			form_error(fe, "gir", "Le GIR est un nombre de 1 à 6.");
+		char nir[16];
+		if (p->nir && *p->nir && !persons_nir_normalise(p->nir, nir))
+			form_error(fe, "nir", "Le NIR compte 15 caractères (13 + clé) et sa clé doit être juste ; vérifiez la carte Vitale.");
 		if (p->caf_number && strlen(p->caf_number) > 20)
 			form_error(fe, "caf_number", "Le numéro d’allocataire compte 20 caractères au plus.");
 	}
@@ -397,6 +446,7 @@ static db_sql Q_P_UPDATE = DB_SQL(DB_SCOPED,
 	"nationality = $9, phone = $10, phone_digits = $11, email = $12, channel = $13, consent_sms = $14, "
 	"consent_email = $15, employment = $16, health_cover = $17, protection = $18, representative = $19, "
 	"disability = $20, gir = $21, student = $22, caf_number = $23, search_name = $24, updated_at = $25, "
+	"nir = CASE WHEN $27 = '' THEN nir ELSE $27 END, "
 	"version = version + 1 WHERE structure_id = $1 AND id = $2 AND version = $26");
 static db_sql Q_P_HOUSEHOLD = DB_SQL(DB_SCOPED, "SELECT household_id FROM persons WHERE structure_id = $1 AND id = $2");
 
@@ -410,6 +460,12 @@ err persons_person_update(web_req *r, int64_t pid, const person_in *p, int64_t v
 	if (p->gir && *p->gir)
 		text_to_int64(p->gir, 1, 6, &gir);
 	char *sn = persons_search_name(a, p->last_name, p->birth_name, p->first_names);
+	/* The NIR is kept only where the structure enabled it; normalised. */
+	char nir[16] = "";
+	if (p->nir && *p->nir && accounts_nir_enabled(r->db, r->user->structure_id) && !persons_nir_normalise(p->nir, nir))
+		return E_INPUT;
+	if (!accounts_nir_enabled(r->db, r->user->structure_id))
+		nir[0] = 0;
 	err e = db_begin(r->db, true);
 	if (e == E_OK)
 		e = DBX(r->db, &Q_P_UPDATE, &n, A_INT(pid), A_TEXT(p->last_name), A_TEXT(nz(p->birth_name)),
@@ -419,7 +475,7 @@ err persons_person_update(web_req *r, int64_t pid, const person_in *p, int64_t v
 		        A_INT(flag(p->consent_sms)), A_INT(flag(p->consent_email)), A_TEXT(nz(p->employment)),
 		        A_TEXT(nz(p->health_cover)), A_TEXT(nz(p->protection)), A_TEXT(nz(p->representative)),
 		        A_INT(flag(p->disability)), A_INT_OR_NULL(gir), A_INT(flag(p->student)), A_TEXT(nz(p->caf_number)),
-		        A_TEXT(sn ? sn : ""), A_INT(civil_now()), A_INT(version));
+		        A_TEXT(sn ? sn : ""), A_INT(civil_now()), A_INT(version), A_TEXT(nir));
 	if (e == E_OK && n == 0)
 		e = E_CONFLICT;
 	if (e == E_OK)

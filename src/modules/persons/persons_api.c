@@ -63,7 +63,8 @@ static person_in person_json(web_req *r, json_t *o)
 	                   json_is_true(json_object_get(o, "consent_email")) ? "1" : NULL, js(o, "employment"),
 	                   js(o, "health_cover"), js(o, "protection"), js(o, "representative"),
 	                   json_is_true(json_object_get(o, "disability")) ? "1" : NULL, js(o, "gir"),
-	                   json_is_true(json_object_get(o, "student")) ? "1" : NULL, js(o, "caf_number"), js(o, "relation")};
+	                   json_is_true(json_object_get(o, "student")) ? "1" : NULL, js(o, "caf_number"), js(o, "relation"),
+	                   js(o, "nir")};
 }
 
 /* Copies every string of p into the arena (the JSON is freed before use). */
@@ -72,7 +73,7 @@ static void person_own(arena *a, person_in *p)
 	const char **f[] = {&p->last_name, &p->birth_name, &p->first_names, &p->sex, &p->birth_date, &p->birth_place,
 	                    &p->nationality, &p->phone, &p->email, &p->channel, &p->consent_sms, &p->consent_email,
 	                    &p->employment, &p->health_cover, &p->protection, &p->representative, &p->disability,
-	                    &p->gir, &p->student, &p->caf_number, &p->relation};
+	                    &p->gir, &p->student, &p->caf_number, &p->relation, &p->nir};
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
 		if (*f[i])
 			*f[i] = arena_strdup(a, *f[i]);
@@ -238,7 +239,7 @@ static void api_person_update(web_req *r)
 	}
 	err e = persons_person_update(r, r->param[0], &p, version);
 	if (e != E_OK) {
-		web_error(r, e, NULL);
+		web_error(r, e, e == E_INPUT ? "Le NIR n’est pas valide." : NULL);
 		return;
 	}
 	web_json(r, 200, json_pack("{s:I}", "person_id", (json_int_t)r->param[0]));

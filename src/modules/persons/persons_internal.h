@@ -19,7 +19,10 @@ typedef struct person_in {
 	const char *phone, *email, *channel, *consent_sms, *consent_email;
 	const char *employment, *health_cover, *protection, *representative, *disability, *gir, *student;
 	const char *caf_number, *relation;
+	const char *nir;   /* only when the structure enables it; "" keeps the stored one */
 } person_in;
+bool persons_nir_normalise(const char *s, char out[16]);
+const char *persons_nir_masked(arena *a, const char *nir);
 bool person_validate(const person_in *p, form_errors *fe, bool full);
 
 typedef struct household_in {

@@ -130,7 +130,7 @@ static person_in person_from_form(web_req *r)
 	                   web_field(r, "channel"), web_field(r, "consent_sms"), web_field(r, "consent_email"),
 	                   web_field(r, "employment"), web_field(r, "health_cover"), web_field(r, "protection"),
 	                   web_field(r, "representative"), web_field(r, "disability"), web_field(r, "gir"),
-	                   web_field(r, "student"), web_field(r, "caf_number"), web_field(r, "relation")};
+	                   web_field(r, "student"), web_field(r, "caf_number"), web_field(r, "relation"), web_field(r, "nir")};
 }
 
 static household_in household_from_form(web_req *r)
@@ -181,6 +181,9 @@ static void person_fields(web_req *r, const person_in *p, const form_errors *fe,
 		form_input(b, &(form_field){.name = "representative", .label = "Représentant légal (mandataire)", .value = p->representative}, fe);
 		form_input(b, &(form_field){.name = "gir", .label = "GIR (1 à 6)", .value = p->gir}, fe);
 		form_input(b, &(form_field){.name = "caf_number", .label = "N° d’allocataire CAF/MSA", .value = p->caf_number}, fe);
+		if (accounts_nir_enabled(r->db, r->user->structure_id))
+			form_input(b, &(form_field){.name = "nir", .label = "NIR (n° de sécurité sociale)", .autocomplete = "off",
+			                            .hint = "Jamais réaffiché en entier. Laisser vide pour conserver celui qui est enregistré."}, fe);
 		html_lit(b, "</div>");
 		checkbox(b, "disability", "Handicap reconnu (MDPH)", p->disability);
 		checkbox(b, "student", "Étudiant", p->student);
@@ -283,7 +286,7 @@ static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED, "UPDATE households SET last_seen_at =
 static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.relation, p.last_name, p.birth_name, p.first_names, p.birth_date, p.sex, p.phone, p.employment, "
 	"p.health_cover, p.protection, p.disability, p.gir, p.caf_number, p.active, p.nationality, p.email, p.consent_sms, "
-	"p.consent_email, p.student, p.representative "
+	"p.consent_email, p.student, p.representative, p.nir "
 	"FROM persons p WHERE p.structure_id = $1 AND p.household_id = $2 ORDER BY p.active DESC, "
 	"CASE p.relation WHEN 'demandeur' THEN 0 WHEN 'conjoint' THEN 1 ELSE 2 END, p.birth_date, p.id");
 static db_sql Q_ALERTS = DB_SQL(DB_SCOPED,
@@ -443,12 +446,12 @@ static void household_page(web_req *r)
 	/* Title: the applicant's name. */
 	db_res m;
 	DBQ(r->db, &Q_MEMBERS, &m, A_INT(hid));
-	typedef struct { int64_t id; char *f[21]; } member;
+	typedef struct { int64_t id; char *f[22]; } member;
 	member mem[32];
 	int nm = 0;
 	while (db_next(&m) && nm < 32) {
 		mem[nm].id = db_int(&m, 0);
-		for (int i = 0; i < 21; i++)
+		for (int i = 0; i < 22; i++)
 			mem[nm].f[i] = db_dup(&m, i, a);
 		nm++;
 	}
@@ -518,6 +521,8 @@ static void household_page(web_req *r)
 				html_lit(b, " · handicap reconnu");
 			if (f[12] && *f[12])
 				html_printf(b, " · GIR %s", f[12]);
+			if (f[21] && *f[21])
+				html_printf(b, " · NIR %s", persons_nir_masked(a, f[21]));
 			html_lit(b, "</td>");
 		}
 		html_lit(b, "<td>");
@@ -728,7 +733,7 @@ static void person_edit(web_req *r)
 	               db_dup(&q, 5, a), db_dup(&q, 6, a), db_dup(&q, 7, a), db_dup(&q, 8, a), db_dup(&q, 9, a),
 	               db_dup(&q, 10, a), db_dup(&q, 11, a), db_dup(&q, 12, a), db_dup(&q, 13, a), db_dup(&q, 14, a),
 	               db_dup(&q, 15, a), db_dup(&q, 16, a), db_dup(&q, 17, a), db_dup(&q, 18, a), db_dup(&q, 19, a),
-	               db_dup(&q, 20, a)};
+	               db_dup(&q, 20, a), NULL};
 	int64_t hid = db_int(&q, 21), version = db_int(&q, 22);
 	bool active = db_int(&q, 23) != 0;
 	db_close(&q);
@@ -755,6 +760,12 @@ static void person_post(web_req *r)
 		return;
 	}
 	err e = persons_person_update(r, r->param[0], &p, version);
+	if (e == E_INPUT) {
+		r->status = 400;
+		form_error(&fe, "nir", "Le NIR compte 15 caractères (13 + clé) et sa clé doit être juste.");
+		person_edit_form(r, &p, hid, version, true, &fe);
+		return;
+	}
 	if (e == E_CONFLICT) {
 		r->status = 409;
 		form_error(&fe, "last_name", "Quelqu’un a modifié cette fiche entre-temps. Vos saisies sont ci-dessous ; rechargez la page pour voir l’autre version avant d’enregistrer.");
