@@ -307,6 +307,9 @@ static db_sql Q_TL = DB_SQL(DB_SCOPED,
 	"SELECT t.at, t.kind, t.summary, u.display_name FROM timeline t LEFT JOIN users u ON u.id = t.user_id "
 	"WHERE t.structure_id = $1 AND t.household_id = $2 AND ($3 = '' OR t.kind = $3) ORDER BY t.at DESC, t.id DESC "
 	"LIMIT $4 OFFSET $5");
+static db_sql Q_OLD_ADDR = DB_SQL(DB_SCOPED,
+	"SELECT street_no, street, postcode, city, housing, from_date, to_date FROM household_addresses "
+	"WHERE structure_id = $1 AND household_id = $2 ORDER BY to_date DESC LIMIT 20");
 static db_sql Q_STAFF = DB_SQL(DB_SCOPED,
 	"SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.structure_id = $1 "
 	"AND m.active = 1 AND u.active = 1 ORDER BY u.display_name");
@@ -579,6 +582,18 @@ static void household_page(web_req *r)
 		            "<button type=\"submit\" name=\"action\" value=\"remove\">Retirer</button></form>");
 	}
 	(void)me;
+	/* Former addresses (the history kept by address changes). */
+	DBQ(r->db, &Q_OLD_ADDR, &q, A_INT(hid));
+	int no = 0;
+	while (db_next(&q)) {
+		if (!no++)
+			html_lit(b, "<h2>Adresses précédentes</h2><ul>");
+		html_printf(b, "<li>%s %s, %s %s — %s, jusqu’au %s</li>", db_text(&q, 0), db_text(&q, 1), db_text(&q, 2), db_text(&q, 3),
+		            code_fr(HOUSING, NHOUSING, db_text(&q, 4)), fr_date(r, db_text(&q, 6)));
+	}
+	db_close(&q);
+	if (no)
+		html_lit(b, "</ul>");
 	/* New alert. */
 	if (web_can(r, PERM_PERSONS_WRITE)) {
 		html_printf(b, "<h2>Nouvelle alerte</h2><form method=\"post\" action=\"/foyers/%lld/alertes\" class=\"compact\" novalidate>",
