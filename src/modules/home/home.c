@@ -126,5 +126,5 @@ void home_init(void)
 	web_route(M_GET, "/healthz", healthz, WEB_PUBLIC, 0, "État du service");
 	web_route(M_GET, "/api/v1/openapi.json", openapi, WEB_PUBLIC, 0, "Description OpenAPI");
 	web_route(M_GET, "/favicon.ico", favicon, WEB_PUBLIC, 0, "Pas d’icône");
-	layout_nav_add(0, "Accueil", "/", WEB_LOGGED_IN);
+	layout_nav_add(0, "Aujourd’hui", "/", WEB_LOGGED_IN);
 }

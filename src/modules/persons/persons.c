@@ -1007,7 +1007,9 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	db_close(&q);
 	buf ex;
 	buf_init(&ex, a, 512);
-	buf_printf(&ex, "Règles en vigueur depuis le %s. Parts : %s (%s", from, fmt_parts(a, o->parts_x100),
+	char from_fr[11];
+	civil_iso_to_fr(from, from_fr);
+	buf_printf(&ex, "Règles en vigueur depuis le %s. Parts : %s (%s", from_fr, fmt_parts(a, o->parts_x100),
 	           couple ? "couple" : children ? "parent isolé" : "personne seule");
 	buf_printf(&ex, " %s", fmt_parts(a, base));
 	if (children)
@@ -1025,14 +1027,14 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	int64_t monthly_income = has_taxable ? money_div_round(taxable, 12) : o->resources - o->family_benefits;
 	o->qf = money_div_round((monthly_income + o->family_benefits) * 100, o->parts_x100);
 	if (has_taxable)
-		buf_printf(&ex, "QF = (revenu imposable %s / 12 + prestations familiales %s) / %s parts = %s. ",
+		buf_printf(&ex, "QF = (revenu imposable %s / 12 + prestations familiales %s) / %s part%s = %s. ",
 		           money_format(a, taxable), money_format(a, o->family_benefits), fmt_parts(a, o->parts_x100),
-		           money_format(a, o->qf));
+		           o->parts_x100 > 100 ? "s" : "", money_format(a, o->qf));
 	else
-		buf_printf(&ex, "QF = (ressources du mois hors prestations familiales %s + prestations familiales %s) / %s parts = %s "
+		buf_printf(&ex, "QF = (ressources du mois hors prestations familiales %s + prestations familiales %s) / %s part%s = %s "
 		                "(pas d’avis d’imposition saisi). ",
 		           money_format(a, monthly_income), money_format(a, o->family_benefits), fmt_parts(a, o->parts_x100),
-		           money_format(a, o->qf));
+		           o->parts_x100 > 100 ? "s" : "", money_format(a, o->qf));
 	o->rav_month = o->resources - o->charges;
 	int64_t div_x100 = !strcmp(divisor, "parts") ? o->parts_x100 : !strcmp(divisor, "uc") ? o->uc_x100
 	                                                                                      : (int64_t)o->members * 100;

@@ -170,7 +170,8 @@ static void budget_page_render(web_req *r, const char *mkey, const form_errors *
 		            res ? code_fr(RESOURCE_CATS, NRESOURCE_CATS, db_text(&q, 2)) : code_fr(CHARGE_CATS, NCHARGE_CATS, db_text(&q, 2)),
 		            db_int(&q, 5) ? "" : " (non retenue)", db_isnull(&q, 4) ? "Foyer" : db_text(&q, 4),
 		            money_format(r->a, db_int(&q, 3)));
-		html_printf(b, "<form method=\"post\" action=\"/foyers/%lld/budget/%lld/supprimer\" class=\"inline\">",
+		html_printf(b, "<form method=\"post\" action=\"/foyers/%lld/budget/%lld/supprimer\" class=\"inline\" "
+		               "data-confirm=\"Supprimer cette ligne du budget ?\">",
 		            (long long)hid, (long long)db_int(&q, 0));
 		page_csrf(r);
 		html_printf(b, "<input type=\"hidden\" name=\"mois\" value=\"%s\"><button type=\"submit\" class=\"link\">Supprimer</button></form></td></tr>", mkey);

@@ -475,7 +475,8 @@ static void household_page(web_req *r)
 			html_lit(b, "<div class=\"alerts\" role=\"region\" aria-label=\"Alertes\"><ul>");
 		html_printf(b, "<li><strong>%s</strong>", db_text(&q, 1));
 		if (web_can(r, PERM_PERSONS_WRITE)) {
-			html_printf(b, " <form method=\"post\" action=\"/foyers/%lld/alertes/%lld/fin\" class=\"inline\">",
+			html_printf(b, " <form method=\"post\" action=\"/foyers/%lld/alertes/%lld/fin\" class=\"inline\" "
+			               "data-confirm=\"Lever cette alerte ?\">",
 			            (long long)hid, (long long)db_int(&q, 0));
 			page_csrf(r);
 			html_lit(b, "<button type=\"submit\" class=\"link\">Lever l’alerte</button></form>");

@@ -603,7 +603,8 @@ static void appt_rows(web_req *r, int64_t from, int64_t to, int64_t agent, bool 
 			html_lit(b, "<td>");
 			if (!strcmp(db_text(&q, 5), "prevu"))
 				for (int k = 1; k < 4; k++) {
-					html_printf(b, "<form method=\"post\" action=\"/rendez-vous/%lld/statut\" class=\"inline\">", (long long)id);
+					html_printf(b, "<form method=\"post\" action=\"/rendez-vous/%lld/statut\" class=\"inline\"%s>", (long long)id,
+					            k == 2 ? " data-confirm=\"Annuler ce rendez-vous ?\"" : "");
 					page_csrf(r);
 					html_printf(b, "<input type=\"hidden\" name=\"status\" value=\"%s\"><input type=\"hidden\" name=\"back\" value=\"%s\">"
 					               "<button type=\"submit\" class=\"link\">%s</button></form> ", AS_V[k], r->path, AS_L[k]);
@@ -840,7 +841,8 @@ static void motives_page(web_req *r)
 	db_res q;
 	DBQ0(r->db, &Q_MOTIVES, &q);
 	while (db_next(&q)) {
-		html_printf(b, "<li>%s <form method=\"post\" action=\"/admin/motifs/%lld/retirer\" class=\"inline\">", db_text(&q, 1),
+		html_printf(b, "<li>%s <form method=\"post\" action=\"/admin/motifs/%lld/retirer\" class=\"inline\" "
+		               "data-confirm=\"Retirer ce motif de la liste ?\">", db_text(&q, 1),
 		            (long long)db_int(&q, 0));
 		page_csrf(r);
 		html_lit(b, "<button type=\"submit\" class=\"link\">Retirer</button></form></li>");
