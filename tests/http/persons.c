@@ -432,7 +432,7 @@ static void test_rules(srv *s)
 	                   "\"child3_x100\":100,\"child_more_x100\":50,\"disabled_child_x100\":50}");
 	CHECK_INT(r->status, 201);
 	CHECK_INT(jint(get(&k, path)->body, "parts_x100"), 150);
-	CHECK_HAS(k.last.body, "2020-01-01");
+	CHECK_HAS(k.last.body, "depuis le 01/01/2020");
 	r = post_json(&k, "/api/v1/qf-rules", "{\"effective_from\":\"2020-01-01\",\"rav_divisor\":\"parts\",\"parts_couple_x100\":200,"
 	                   "\"parts_single_parent_x100\":250,\"parts_single_x100\":150,\"child1_x100\":50,\"child2_x100\":50,"
 	                   "\"child3_x100\":100,\"child_more_x100\":50,\"disabled_child_x100\":50}");
