@@ -5,6 +5,7 @@
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
 #include "modules/reception/reception.h"
+#include "modules/domiciliation/domiciliation.h"
 #include "core/banned.h"
 
 const db_module_schema *const modules_schemas[] = {
@@ -12,6 +13,7 @@ const db_module_schema *const modules_schemas[] = {
 	&journal_schema,
 	&persons_schema,
 	&reception_schema,
+	&domiciliation_schema,
 };
 const int modules_nschemas = sizeof modules_schemas / sizeof *modules_schemas;
 
@@ -27,5 +29,6 @@ void modules_init(void)
 	journal_init();
 	persons_init();
 	reception_init();
+	domiciliation_init();
 	home_init();
 }

@@ -8,6 +8,7 @@
 #include "modules/accounts/accounts.h"
 #include "modules/persons/persons.h"
 #include "modules/reception/reception.h"
+#include "modules/domiciliation/domiciliation.h"
 #include "core/log.h"
 #include "core/banned.h"
 
@@ -61,6 +62,8 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 	e = persons_demo(d, sid, households, seed, uids, nuids);
 	if (e == E_OK)
 		e = reception_demo(d, sid, seed, uids, nuids);
+	if (e == E_OK)
+		e = domiciliation_demo(d, sid, seed, uids, nuids, uids[nuids - 1]);
 	if (e == E_OK)
 		e = persons_demo(d, sid2, households / 20 + 5, seed + 1, &uid, 1);
 	if (e != E_OK) {

@@ -598,6 +598,52 @@ bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id)
 	return DBID(c, &Q_REFERENT, &n, A_INT(hid), A_INT(user_id)) == E_OK && n > 0;
 }
 
+static db_sql Q_BRIEF = DB_SQL(DB_SCOPED,
+	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
+	"p.nationality, h.file_no, p.phone, p.active FROM persons p JOIN households h ON h.id = p.household_id "
+	"WHERE p.structure_id = $1 AND p.id = $2");
+static db_sql Q_BRIEF_H = DB_SQL(DB_SCOPED,
+	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
+	"p.nationality, h.file_no, p.phone, p.active FROM persons p JOIN households h ON h.id = p.household_id "
+	"WHERE p.structure_id = $1 AND p.household_id = $2 AND p.active = 1 ORDER BY p.id");
+
+static void brief_fill(db_res *q, arena *a, person_brief *o)
+{
+	o->id = db_int(q, 0);
+	o->household_id = db_int(q, 1);
+	const char **f[] = {&o->last_name, &o->birth_name, &o->first_names, &o->sex, &o->birth_date, &o->birth_place,
+	                    &o->nationality, &o->file_no, &o->phone};
+	for (int i = 0; i < 9; i++) {
+		char *v = db_dup(q, 2 + i, a);
+		*f[i] = v ? v : "";
+	}
+	o->active = db_int(q, 11) != 0;
+}
+
+err persons_person_brief(db_conn *c, arena *a, int64_t pid, person_brief *out)
+{
+	memset(out, 0, sizeof *out);
+	db_res q;
+	err e = DBQ(c, &Q_BRIEF, &q, A_INT(pid));
+	if (e == E_OK && !db_next(&q))
+		e = E_NOT_FOUND;
+	if (e == E_OK)
+		brief_fill(&q, a, out);
+	db_close(&q);
+	return e;
+}
+
+int persons_household_members(db_conn *c, arena *a, int64_t hid, person_brief *out, int max)
+{
+	db_res q;
+	int n = 0;
+	if (DBQ(c, &Q_BRIEF_H, &q, A_INT(hid)) == E_OK)
+		while (n < max && db_next(&q))
+			brief_fill(&q, a, &out[n++]);
+	db_close(&q);
+	return n;
+}
+
 /* ---- search -------------------------------------------------------------- */
 
 static db_sql Q_S_PREFIX = DB_SQL(DB_SCOPED,
@@ -1091,4 +1137,37 @@ err persons_merge(web_req *r, int64_t keep, int64_t gone)
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "merge", "household", keep, arena_printf(r->a, "from=%lld", (long long)gone));
 	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+}
+
+int persons_find(db_conn *c, arena *a, const char *q, int64_t *pids, int64_t *hids, int max)
+{
+	search_hit *h;
+	int n = persons_search(c, a, q, &h, max);
+	for (int i = 0; i < n; i++) {
+		pids[i] = h[i].person_id;
+		hids[i] = h[i].household_id;
+	}
+	return n;
+}
+
+static db_sql Q_ALL_H = DB_SQL(DB_SCOPED, "SELECT id FROM households WHERE structure_id = $1 AND merged_into IS NULL ORDER BY id");
+
+int64_t persons_household_ids(db_conn *c, int64_t **ids)
+{
+	*ids = NULL;
+	int64_t n = 0, cap = 0;
+	db_res q;
+	if (DBQ0(c, &Q_ALL_H, &q) == E_OK)
+		while (db_next(&q)) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				int64_t *nv = realloc(*ids, sizeof *nv * (size_t)cap);
+				if (!nv)
+					break;
+				*ids = nv;
+			}
+			(*ids)[n++] = db_int(&q, 0);
+		}
+	db_close(&q);
+	return n;
 }

@@ -28,6 +28,24 @@ bool persons_household_exists(db_conn *c, int64_t household_id);
 /* The household's file number ("26-00042") into the arena, or NULL. */
 char *persons_file_no(db_conn *c, arena *a, int64_t household_id);
 
+/* Who a person is, for other modules' pages and documents (arena-owned
+ * strings, "" when unknown). Returns E_NOT_FOUND outside the structure. */
+typedef struct person_brief {
+	int64_t id, household_id;
+	const char *last_name, *birth_name, *first_names, *sex, *birth_date, *birth_place, *nationality, *file_no, *phone;
+	bool active;
+} person_brief;
+err persons_person_brief(db_conn *c, arena *a, int64_t person_id, person_brief *out);
+/* Members of a household (active ones), for choosing a person. n ≤ max. */
+int persons_household_members(db_conn *c, arena *a, int64_t household_id, person_brief *out, int max);
+
+/* The search box for other modules: person and household ids of the best
+ * matches (same tolerance and ranking as the page). Returns the count. */
+int persons_find(db_conn *c, arena *a, const char *q, int64_t *person_ids, int64_t *household_ids, int max);
+/* Every household id of the structure, in creation order (demo data).
+ * *ids is malloc'd: the caller frees it. */
+int64_t persons_household_ids(db_conn *c, int64_t **ids);
+
 /* Adds an event to a household's timeline. kind is a short code
  * ("contact", "aid_request", "domiciliation"…), ref_id the record in the
  * caller's module, summary a French line without sensitive detail. Runs in
