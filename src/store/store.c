@@ -133,6 +133,7 @@ void db_conn_put(db_conn *c)
 	if (c->in_tx)
 		db_rollback(c);
 	c->scope = 0;
+	c->failures = 0;
 	if (!ops_of(d)->healthy(c)) {
 		/* A broken connection (server restarted) is dropped, not reused. */
 		conn_free(c);
@@ -149,6 +150,7 @@ void db_conn_put(db_conn *c)
 }
 
 void db_conn_scope(db_conn *c, int64_t structure_id) { c->scope = structure_id; }
+int db_conn_failures(const db_conn *c) { return c->failures; }
 int64_t db_conn_structure(const db_conn *c) { return c->scope; }
 bool db_in_tx(const db_conn *c) { return c->in_tx; }
 
@@ -278,12 +280,14 @@ err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
 	r->row = -1;
 	if (injected()) {
 		r->status = E_DB;
+		c->failures++;
 		return E_DB;
 	}
 	int id;
 	err e = prepare(c, q, &id);
 	if (e != E_OK) {
 		r->status = e;
+		c->failures++;
 		return e;
 	}
 	db_arg all[DB_MAX_ARGS];
@@ -292,6 +296,7 @@ err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
 	if (q->flags & DB_SCOPED) {
 		if (c->scope <= 0) {
 			log_error("store: scoped statement %d run without a structure", id);
+			c->failures++;
 			return r->status = E_INTERNAL;
 		}
 		all[0] = A_INT(c->scope);
@@ -302,6 +307,8 @@ err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
 	}
 	e = ops_of(c->d)->run(c, q, r, nargs, args);
 	r->status = e;
+	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM)
+		c->failures++;
 	return e;
 }
 

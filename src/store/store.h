@@ -82,6 +82,10 @@ void db_set_sync_full(db *d, bool full);
 db_conn *db_conn_get(db *d);
 /* Gives it back; rolls back a transaction left open and clears the scope. */
 void db_conn_put(db_conn *c);
+/* Number of statements that failed (E_DB, E_INTERNAL: not conflicts)
+ * since the connection was taken from the pool. The router checks it once
+ * after the handler: a page built on a failed query is never shown. */
+int db_conn_failures(const db_conn *c);
 /* Sets the structure every DB_SCOPED statement on this connection uses. */
 void db_conn_scope(db_conn *c, int64_t structure_id);
 int64_t db_conn_structure(const db_conn *c);

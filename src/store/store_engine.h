@@ -29,6 +29,7 @@ struct db_conn {
 	int64_t scope;
 	bool in_tx;
 	bool holds_write;
+	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
 	void *prepared[DB_MAX_STATEMENTS]; /* sqlite3_stmt *, or (void *)1 on PG */
 };
 

@@ -335,7 +335,17 @@ void web_dispatch(db *d, web_req *r)
 	}
 	r->status = 200;
 	found->handler(r);
-	if (r->out.failed || r->a->failed) {
+	if (db_conn_failures(r->db) && r->status < 400) {
+		/* A query failed while the page was built: never show a page that
+		 * may be missing data (or whose read was not journaled). */
+		log_error("web: database failure in %s", found->pattern);
+		db_rollback(r->db);
+		r->out.len = 0;
+		r->location = NULL;
+		r->nset_cookie = 0;
+		r->nextra = 0;
+		web_error(r, E_DB, NULL);
+	} else if (r->out.failed || r->a->failed) {
 		log_error("web: out of memory in %s", found->pattern);
 		r->out.failed = false;
 		r->a->failed = false;

@@ -235,7 +235,7 @@ static resp *req(cli *k, const char *method, const char *path, const char *body,
 }
 
 /* multipart/form-data POST: fields name=value pairs, then one file. */
-static resp *post_file(cli *k, const char *path, const char *field, const char *filename, const void *data,
+__attribute__((unused)) static resp *post_file(cli *k, const char *path, const char *field, const char *filename, const void *data,
                        size_t len)
 {
 	free(k->last.body);
@@ -308,7 +308,7 @@ static long login(cli *k, const char *email, const char *pw)
 	return st;
 }
 
-static int has_header(resp *r, const char *line)
+__attribute__((unused)) static int has_header(resp *r, const char *line)
 {
 	return r->headers && strcasestr(r->headers, line) != NULL;
 }

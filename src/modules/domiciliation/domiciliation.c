@@ -431,7 +431,15 @@ static void list_page(web_req *r)
 	html_lit(b, "<th scope=\"col\">Personne</th><th scope=\"col\">Statut</th><th scope=\"col\">Demande</th>"
 	            "<th scope=\"col\">Fin de validité</th><th scope=\"col\">Dernier contact</th></tr></thead><tbody>");
 	db_res res;
-	DBQ(r->db, q, &res, A_TEXT(status), A_INT(51), A_INT((page - 1) * 50), A_TEXT(p5), A_TEXT(p6));
+	/* PostgreSQL wants exactly the parameters a statement names. */
+	int nargs = q == &Q_LIST_ALL ? 3 : q == &Q_LIST_EXPIRING ? 5 : 4;
+	db_arg args[5] = {A_TEXT(status), A_INT(51), A_INT((page - 1) * 50), A_TEXT(p5), A_TEXT(p6)};
+	if (db_query(r->db, q, &res, nargs, args) != E_OK) {
+		db_close(&res);
+		r->out.len = 0;
+		web_error(r, E_DB, NULL);
+		return;
+	}
 	int n = 0;
 	while (db_next(&res) && n < 50) {
 		n++;
@@ -1106,11 +1114,20 @@ static const char *js(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* Form field names → the API's names. */
 static json_t *fields_json(const form_errors *fe)
 {
+	static const char *map[][2] = {{"place", "interview_place"}, {"interview", "interview_on"}, {"start", "start_on"},
+	                               {"end", "end_on"}, {"requested", "requested_on"}, {"htype", "household_type"},
+	                               {"person", "person_id"}, {"contact_kind", "kind"}};
 	json_t *f = json_object();
-	for (int i = 0; i < fe->n; i++)
-		json_object_set_new(f, fe->name[i], json_string(fe->msg[i]));
+	for (int i = 0; i < fe->n; i++) {
+		const char *n = fe->name[i];
+		for (size_t k = 0; k < sizeof map / sizeof *map; k++)
+			if (!strcmp(n, map[k][0]))
+				n = map[k][1];
+		json_object_set_new(f, n, json_string(fe->msg[i]));
+	}
 	return f;
 }
 
@@ -1282,7 +1299,7 @@ static void domi_home_widget(web_req *r)
 	while (db_next(&q))
 		n15++;
 	db_close(&q);
-	DBQ(r->db, &Q_LIST_NOCONTACT, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(iso(r, civil_add_months(t, -3))), A_TEXT(""));
+	DBQ(r->db, &Q_LIST_NOCONTACT, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(iso(r, civil_add_months(t, -3))));
 	while (db_next(&q))
 		lapsed++;
 	db_close(&q);

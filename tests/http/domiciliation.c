@@ -1,0 +1,252 @@
+/* HTTP tests of domiciliation: workflow and roles, the law's limits on
+ * refusal and duration, renewal, mail with proxies and the 3-month rule,
+ * striking off and undoing it, the mail counter, isolation. */
+#define T_NAME "http-domiciliation"
+#include "http/h.h"
+#include <jansson.h>
+
+static json_t *J(resp *r) { return json_loads(r->body, 0, NULL); }
+static int64_t geti(json_t *j, const char *k) { return json_integer_value(json_object_get(j, k)); }
+static const char *gets_(json_t *j, const char *k) { return json_string_value(json_object_get(j, k)); }
+
+static int64_t person(cli *k, const char *last)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"last_name\":\"%s\",\"first_names\":\"Test\",\"confirm_duplicate\":true}", last);
+	json_t *j = J(post_json(k, "/api/v1/households", body));
+	int64_t pid = geti(j, "person_id");
+	json_decref(j);
+	return pid;
+}
+
+static int64_t version_of(cli *k, int64_t id)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	json_t *j = J(get(k, path));
+	int64_t v = geti(j, "version");
+	json_decref(j);
+	return v;
+}
+
+static resp *act(cli *k, int64_t id, const char *json)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	return post_json(k, path, json);
+}
+
+static char today[11];
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+	time_t now = time(NULL);
+	struct tm tm;
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	srv s;
+	if (!srv_start(&s, "domi")) {
+		CHECK(0, "server did not start");
+		return T_DONE();
+	}
+	cli ins, mgr, desk, mgr2;
+	cli_init(&ins, &s);
+	cli_init(&mgr, &s);
+	cli_init(&desk, &s);
+	cli_init(&mgr2, &s);
+	CHECK_INT(login(&ins, DEMO("instructeur"), DEMO_PW), 303);
+	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
+	CHECK_INT(login(&mgr2, DEMO("responsable"), DEMO_PW), 303);
+	CHECK_INT(login(&desk, DEMO("accueil"), DEMO_PW), 303);
+
+	T_GROUP("request");
+	int64_t pid = person(&ins, "Sansdomicile");
+	char body[512];
+	snprintf(body, sizeof body, "{\"person_id\":%lld,\"requested_on\":\"2026-09-01\",\"cause\":\"expulsion\",\"household_type\":\"isole\"}",
+	         (long long)pid);
+	resp *r = post_json(&ins, "/api/v1/domiciliations", body);
+	CHECK_INT(r->status, 201);
+	json_t *j = J(r);
+	int64_t id = geti(j, "id");
+	json_decref(j);
+	CHECK_INT(post_json(&ins, "/api/v1/domiciliations", body)->status, 400); /* one open file per person */
+	/* A decision needs the interview first. */
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"version\":%lld}", (long long)version_of(&mgr, id));
+	CHECK_INT(act(&mgr, id, body)->status, 409);
+	snprintf(body, sizeof body, "{\"action\":\"submit\",\"interview_on\":\"%s\",\"version\":%lld}", today, (long long)version_of(&ins, id));
+	r = act(&ins, id, body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "interview_place");
+	snprintf(body, sizeof body, "{\"action\":\"submit\",\"interview_on\":\"%s\",\"interview_place\":\"Accueil\",\"link\":\"sejour\",\"version\":%lld}",
+	         today, (long long)version_of(&ins, id));
+	r = act(&ins, id, body);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"status\":\"attente_decision\"");
+
+	T_GROUP("decision");
+	int64_t v = version_of(&mgr, id);
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"version\":%lld}", (long long)v);
+	CHECK_INT(act(&ins, id, body)->status, 403); /* only a manager decides */
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"refuser\",\"orientation\":\"CCAS voisin\",\"version\":%lld}", (long long)v);
+	r = act(&mgr, id, body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "L264-4"); /* a link exists: no refusal */
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"start_on\":\"2026-03-01\",\"end_on\":\"2027-03-01\",\"version\":%lld}", (long long)v);
+	r = act(&mgr, id, body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "un an");
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"start_on\":\"2026-03-01\",\"version\":%lld}", (long long)v);
+	r = act(&mgr, id, body);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"status\":\"active\"");
+	CHECK_HAS(r->body, "\"end_on\":\"2027-02-28\"");
+	CHECK_HAS(r->body, "\"first_on\":\"2026-03-01\"");
+	/* The second manager, still holding the old version, is told. */
+	r = act(&mgr2, id, body);
+	CHECK_INT(r->status, 409);
+
+	T_GROUP("mail and proxies");
+	r = act(&desk, id, "{\"action\":\"mail\",\"kind\":\"lettre\",\"count\":2}");
+	CHECK_INT(r->status, 200);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":2}");
+	snprintf(path, sizeof path, "/domiciliation/%lld/mandataires", (long long)id);
+	for (int i = 0; i < 5; i++) {
+		snprintf(body, sizeof body, "_csrf=%s&name=Mandataire+%d&from=2026-01-01&to=2099-01-01", desk.csrf, i);
+		CHECK_INT(post(&desk, path, body)->status, 303);
+	}
+	snprintf(body, sizeof body, "_csrf=%s&name=Sixieme&from=2026-01-01&to=2099-01-01", desk.csrf);
+	r = post(&desk, path, body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "Cinq mandataires au plus");
+	snprintf(path, sizeof path, "/domiciliation/%lld", (long long)id);
+	r = get(&desk, path);
+	char proxy[16] = "";
+	extract(r->body, "<option value=\"", proxy, sizeof proxy); /* first option of the first select… */
+	char *opt = strstr(r->body, "Mandataire : ");
+	CHECK(opt != NULL, "proxy offered at the counter");
+	/* Find the proxy id: the option just before "Mandataire : ". */
+	if (opt) {
+		char *q = opt;
+		while (q > r->body && strncmp(q, "<option value=\"", 15))
+			q--;
+		extract(q, "<option value=\"", proxy, sizeof proxy);
+	}
+	j = J(get(&desk, "/api/v1/domiciliations"));
+	json_decref(j);
+	/* Set the last contact far back to see the 3-month rule at work. */
+	snprintf(body, sizeof body, "{\"action\":\"handover\",\"proxy_id\":%s}", proxy);
+	r = act(&desk, id, body);
+	CHECK_INT(r->status, 200);
+	json_t *o = J(r);
+	const char *lc = gets_(o, "last_contact_on");
+	CHECK(lc && !strcmp(lc, "2026-09-01"), "collection by a proxy is not the person's contact (last contact %s)", lc ? lc : "null");
+	json_decref(o);
+	CHECK_HAS(get(&desk, path)->body, "Aucun courrier en attente");
+	act(&desk, id, "{\"action\":\"mail\",\"kind\":\"colis\"}");
+	r = act(&desk, id, "{\"action\":\"handover\",\"to\":\"personne\"}");
+	CHECK_INT(r->status, 200);
+	o = J(r);
+	CHECK_STR(gets_(o, "last_contact_on"), today);
+	json_decref(o);
+	CHECK_INT(act(&desk, id, "{\"action\":\"handover\",\"to\":\"personne\"}")->status, 409); /* nothing waiting */
+
+	T_GROUP("mail counter");
+	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld%%0A999999", desk.csrf, (long long)id);
+	r = post(&desk, "/domiciliation/courrier", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "rien n’a été enregistré");
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{}");
+	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld%%0A%lld", desk.csrf, (long long)id, (long long)id);
+	CHECK_INT(post(&desk, "/domiciliation/courrier", body)->status, 303);
+	CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":2}");
+	r = get(&desk, "/domiciliation/courrier?q=sansdomicile");
+	CHECK_HAS(r->body, "Sansdomicile Test");
+
+	T_GROUP("renewal");
+	snprintf(body, sizeof body, "{\"action\":\"renew\",\"interview_on\":\"%s\",\"version\":%lld}", today, (long long)version_of(&ins, id));
+	CHECK_INT(act(&ins, id, body)->status, 200);
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	r = get(&mgr, path);
+	CHECK_HAS(r->body, "\"end_on\":\"2027-02-28\""); /* the current end holds until decided */
+	CHECK_HAS(r->body, "\"status\":\"active\"");
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"version\":%lld}", (long long)version_of(&mgr, id));
+	r = act(&mgr, id, body);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"start_on\":\"2027-03-01\""); /* the day after the current end */
+	CHECK_HAS(r->body, "\"end_on\":\"2028-02-29\"");
+	CHECK_HAS(r->body, "\"first_on\":\"2026-03-01\""); /* kept across renewals */
+
+	T_GROUP("striking off");
+	CHECK_INT(act(&mgr, id, "{\"action\":\"strike\",\"motive\":\"humeur\"}")->status, 400);
+	CHECK_INT(act(&desk, id, "{\"action\":\"strike\",\"motive\":\"demande\"}")->status, 403);
+	r = act(&mgr, id, "{\"action\":\"strike\",\"motive\":\"logement_stable\"}");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"status\":\"radiee\"");
+	CHECK_INT(act(&desk, id, "{\"action\":\"mail\",\"kind\":\"lettre\"}")->status, 409); /* no mail for a struck-off file */
+	snprintf(path, sizeof path, "/domiciliation/%lld/annuler-radiation", (long long)id);
+	snprintf(body, sizeof body, "_csrf=%s", mgr.csrf);
+	CHECK_INT(post(&mgr, path, body)->status, 303);
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	CHECK_HAS(get(&mgr, path)->body, "\"status\":\"active\"");
+
+	T_GROUP("refusal");
+	int64_t p2 = person(&ins, "Sanslien");
+	snprintf(body, sizeof body, "{\"person_id\":%lld,\"requested_on\":\"%s\"}", (long long)p2, today);
+	j = J(post_json(&ins, "/api/v1/domiciliations", body));
+	int64_t id2 = geti(j, "id");
+	json_decref(j);
+	snprintf(body, sizeof body, "{\"action\":\"submit\",\"interview_on\":\"%s\",\"interview_place\":\"Accueil\",\"link\":\"\",\"version\":%lld}",
+	         today, (long long)version_of(&ins, id2));
+	CHECK_INT(act(&ins, id2, body)->status, 400); /* the link criterion must be stated */
+	/* Submitted with a link then corrected is not possible here; use the page path with no link. */
+	snprintf(path, sizeof path, "/domiciliation/%lld/transmettre", (long long)id2);
+	snprintf(body, sizeof body, "_csrf=%s&version=%lld&interview=%s&place=Accueil&link=", ins.csrf, (long long)version_of(&ins, id2), today);
+	r = post(&ins, path, body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "critère de lien");
+
+	T_GROUP("lists and pages");
+	r = get(&desk, "/domiciliation?liste=sans_contact");
+	CHECK_INT(r->status, 200);
+	r = get(&mgr, "/domiciliation?liste=sans_contact");
+	CHECK_HAS(r->body, "Radier les personnes cochées");
+	r = get(&desk, "/domiciliation");
+	CHECK_HAS(r->body, "Sansdomicile Test");
+	CHECK_INT(get(&desk, "/domiciliation?liste=expire60")->status, 200);
+	CHECK_INT(get(&desk, "/domiciliation?liste=delai")->status, 200);
+	snprintf(path, sizeof path, "/domiciliation/%lld", (long long)id);
+	CHECK_HAS(get(&desk, path)->body, "Historique");
+
+	T_GROUP("isolation");
+	cli b;
+	cli_init(&b, &s);
+	CHECK_INT(login(&b, "admin@hauts-de-riviere.demo.openccas.fr", DEMO_PW), 303);
+	snprintf(body, sizeof body, "_csrf=%s&display_name=Resp+B&email=respb%%40b.fr&role=responsable&password=mot-de-passe-long-b", b.csrf);
+	CHECK_INT(post(&b, "/admin/utilisateurs", body)->status, 303);
+	cli bb;
+	cli_init(&bb, &s);
+	CHECK_INT(login(&bb, "respb@b.fr", "mot-de-passe-long-b"), 303);
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	CHECK_INT(get(&bb, path)->status, 404);
+	CHECK_INT(act(&bb, id, "{\"action\":\"strike\",\"motive\":\"demande\"}")->status, 404);
+	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld", bb.csrf, (long long)id);
+	CHECK_INT(post(&bb, "/domiciliation/courrier", body)->status, 400);
+	CHECK_LACKS(get(&bb, "/api/v1/domiciliations")->body, "\"id\":");
+	cli_free(&b);
+	cli_free(&bb);
+
+	cli_free(&ins);
+	cli_free(&mgr);
+	cli_free(&mgr2);
+	cli_free(&desk);
+	T_GROUP("stop");
+	CHECK_INT(srv_stop(&s), 0);
+	curl_global_cleanup();
+	return T_DONE();
+}
