@@ -204,12 +204,24 @@ int main(void)
 	snprintf(body, sizeof body, "{\"action\":\"submit\",\"interview_on\":\"%s\",\"interview_place\":\"Accueil\",\"link\":\"\",\"version\":%lld}",
 	         today, (long long)version_of(&ins, id2));
 	CHECK_INT(act(&ins, id2, body)->status, 400); /* the link criterion must be stated */
-	/* Submitted with a link then corrected is not possible here; use the page path with no link. */
 	snprintf(path, sizeof path, "/domiciliation/%lld/transmettre", (long long)id2);
 	snprintf(body, sizeof body, "_csrf=%s&version=%lld&interview=%s&place=Accueil&link=", ins.csrf, (long long)version_of(&ins, id2), today);
 	r = post(&ins, path, body);
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "critère de lien");
+	snprintf(body, sizeof body, "{\"action\":\"submit\",\"interview_on\":\"%s\",\"interview_place\":\"Accueil\",\"link\":\"aucun\",\"version\":%lld}",
+	         today, (long long)version_of(&ins, id2));
+	CHECK_INT(act(&ins, id2, body)->status, 200);
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"refuser\",\"version\":%lld}", (long long)version_of(&mgr, id2));
+	r = act(&mgr, id2, body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "orientation");
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"refuser\",\"orientation\":\"CCAS de la commune de séjour\",\"version\":%lld}",
+	         (long long)version_of(&mgr, id2));
+	r = act(&mgr, id2, body);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"status\":\"refusee\"");
+	CHECK_HAS(r->body, "\"refusal_motive\":\"absence_lien\"");
 
 	T_GROUP("lists and pages");
 	r = get(&desk, "/domiciliation?liste=sans_contact");
@@ -238,6 +250,66 @@ int main(void)
 	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld", bb.csrf, (long long)id);
 	CHECK_INT(post(&bb, "/domiciliation/courrier", body)->status, 400);
 	CHECK_LACKS(get(&bb, "/api/v1/domiciliations")->body, "\"id\":");
+
+	T_GROUP("yearly report (structure B, computed by hand)");
+	/* Three people in structure B (no demo domiciliations there):
+	 *  P1 woman born 1990: link « séjour », alone, expulsion; granted from Y-03-01 → active on Y-12-31;
+	 *     mail: 2 letters received and collected in person, then 1 letter waiting.
+	 *  P2 man born 1950: link « travail »; granted from Y-06-01, struck off today (stable housing) → not active on Y-12-31.
+	 *  P3 woman born 2000: no link; refused with an orientation.
+	 * Over year Y: 3 requests, 2 grants (first), 1 refusal, 1 striking-off; mail received 3, handed 2;
+	 * contacts: 1 collection in person. Active on Y-12-31: 1 — a woman of 35 to 44, first domiciliation. */
+	int Y = tm.tm_year + 1900;
+	int64_t ids[3];
+	const char *names[3] = {"Rapport-Un", "Rapport-Deux", "Rapport-Trois"};
+	const char *sex[3] = {"F", "M", "F"}, *birth[3] = {"1990-05-05", "1950-05-05", "2000-05-05"};
+	const char *links[3] = {"sejour", "travail", "aucun"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(body, sizeof body, "{\"last_name\":\"%s\",\"first_names\":\"X\",\"sex\":\"%s\",\"birth_date\":\"%s\",\"confirm_duplicate\":true}",
+		         names[i], sex[i], birth[i]);
+		j = J(post_json(&bb, "/api/v1/households", body));
+		int64_t p = geti(j, "person_id");
+		json_decref(j);
+		snprintf(body, sizeof body, "{\"person_id\":%lld,\"requested_on\":\"%d-01-15\",\"household_type\":\"isole\",\"cause\":\"expulsion\"}",
+		         (long long)p, Y);
+		j = J(post_json(&bb, "/api/v1/domiciliations", body));
+		ids[i] = geti(j, "id");
+		json_decref(j);
+		snprintf(body, sizeof body, "{\"action\":\"submit\",\"interview_on\":\"%d-01-20\",\"interview_place\":\"Accueil\",\"link\":\"%s\",\"version\":%lld}",
+		         Y, links[i], (long long)version_of(&bb, ids[i]));
+		CHECK_INT(act(&bb, ids[i], body)->status, 200);
+	}
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"start_on\":\"%d-03-01\",\"version\":%lld}", Y, (long long)version_of(&bb, ids[0]));
+	CHECK_INT(act(&bb, ids[0], body)->status, 200);
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"start_on\":\"%d-06-01\",\"version\":%lld}", Y, (long long)version_of(&bb, ids[1]));
+	CHECK_INT(act(&bb, ids[1], body)->status, 200);
+	snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"refuser\",\"orientation\":\"Association agréée\",\"version\":%lld}", (long long)version_of(&bb, ids[2]));
+	CHECK_INT(act(&bb, ids[2], body)->status, 200);
+	CHECK_INT(act(&bb, ids[1], "{\"action\":\"strike\",\"motive\":\"logement_stable\"}")->status, 200);
+	CHECK_INT(act(&bb, ids[0], "{\"action\":\"mail\",\"kind\":\"lettre\",\"count\":2}")->status, 200);
+	CHECK_INT(act(&bb, ids[0], "{\"action\":\"handover\",\"to\":\"personne\"}")->status, 200);
+	CHECK_INT(act(&bb, ids[0], "{\"action\":\"mail\",\"kind\":\"lettre\",\"count\":1}")->status, 200);
+	snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31&format=csv", Y, Y);
+	r = get(&bb, path);
+	CHECK_INT(r->status, 200);
+	char line[160];
+	snprintf(line, sizeof line, "Domiciliations actives;au %d-12-31;1", Y);
+	CHECK_HAS(r->body, line);
+	CHECK_HAS(r->body, "Sexe;\"Femmes\";1");
+	CHECK_LACKS(r->body, "Sexe;\"Hommes\"");
+	CHECK_HAS(r->body, "Âge;\"35 à 44 ans\";1");
+	CHECK_HAS(r->body, "Première ou renouvellement;\"Première domiciliation\";1");
+	CHECK_HAS(r->body, "Lien avec la commune;\"Séjour sur la commune\";1");
+	CHECK_HAS(r->body, "Décisions;\"Demandes reçues\";3");
+	CHECK_HAS(r->body, "Décisions;\"Attestations délivrées (première demande)\";2");
+	CHECK_HAS(r->body, "Décisions;\"Refus (première demande)\";1");
+	CHECK_HAS(r->body, "Radiations;\"Accès à un logement stable\";1");
+	CHECK_HAS(r->body, "Courrier;\"Plis reçus\";3");
+	CHECK_HAS(r->body, "Courrier;\"Plis remis\";2");
+	CHECK_HAS(r->body, "Contacts;\"Retraits de courrier en personne\";1");
+	snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31", Y, Y);
+	r = get(&bb, path);
+	CHECK_HAS(r->body, "<strong>1</strong> personne domiciliée");
 	cli_free(&b);
 	cli_free(&bb);
 

@@ -55,10 +55,11 @@ const db_module_schema domiciliation_schema = {"domiciliation", migrations, size
 
 static const char *ST_V[] = {"instruction", "attente_decision", "active", "refusee", "radiee"};
 static const char *ST_L[] = {"En cours d’instruction", "En attente de décision", "Active", "Refusée", "Radiée"};
-static const char *LINK_V[] = {"", "sejour", "travail", "suivi", "famille", "autorite_parentale"};
+static const char *LINK_V[] = {"", "sejour", "travail", "suivi", "famille", "autorite_parentale", "aucun"};
 static const char *LINK_L[] = {"— à déterminer —", "Séjour sur le territoire de la commune à la date de la demande",
 	"Activité professionnelle sur la commune", "Suivi social, médico-social ou d’insertion sur la commune",
-	"Liens familiaux avec une personne qui y réside", "Autorité parentale sur un enfant scolarisé dans la commune"};
+	"Liens familiaux avec une personne qui y réside", "Autorité parentale sur un enfant scolarisé dans la commune",
+	"Aucun lien établi avec la commune"};
 static const char *HT_V[] = {"", "isole", "couple", "isole_enfants", "couple_enfants", "autre"};
 static const char *HT_L[] = {"— non renseigné —", "Personne isolée", "Couple sans enfant", "Isolé avec enfant(s)",
 	"Couple avec enfant(s)", "Autre"};
@@ -265,7 +266,7 @@ static err submit(web_req *r, domi *d, const char *interview, const char *place,
 	if (!place || !*place)
 		form_error(fe, "place", "Indiquez le lieu de l’entretien.");
 	if (!link || !*link || !in_list(LINK_V, N(LINK_V), link))
-		form_error(fe, "link", "Indiquez le critère de lien avec la commune (R264-4), ou son absence dans la décision.");
+		form_error(fe, "link", "Indiquez le critère de lien avec la commune (R264-4), ou « aucun lien établi ».");
 	if (fe->n)
 		return E_INPUT;
 	int64_t n = 0;
@@ -336,7 +337,7 @@ static err decide(web_req *r, domi *d, const char *outcome, const char *start_s,
 		if (e == E_OK)
 			e = event(r, d->id, renewal ? "renouvellement_accorde" : "accord", arena_printf(r->a, "%s → %s", iso(r, start), iso(r, end)));
 	} else {
-		if (strcmp(s_(d->f[F_LINK]), "")) {
+		if (strcmp(s_(d->f[F_LINK]), "") && strcmp(s_(d->f[F_LINK]), "aucun")) {
 			form_error(fe, "outcome", "Un lien avec la commune a été établi : la loi ne permet pas de refuser (L264-4).");
 			return E_INPUT;
 		}
@@ -411,7 +412,8 @@ static void list_page(web_req *r)
 	html_printf(b, "<nav class=\"pager\" aria-label=\"Listes\"><ul><li><a href=\"/domiciliation\">Toutes</a></li>"
 	               "<li><a href=\"?liste=expire15\">Expirent sous 15 jours</a></li><li><a href=\"?liste=expire60\">Sous 60 jours</a></li>"
 	               "<li><a href=\"?liste=sans_contact\">Sans contact depuis plus de 3 mois</a></li>"
-	               "<li><a href=\"?liste=delai\">Délai de réponse dépassé</a></li><li><a href=\"/domiciliation/courrier\">Guichet courrier</a></li></ul></nav>");
+	               "<li><a href=\"?liste=delai\">Délai de réponse dépassé</a></li><li><a href=\"/domiciliation/courrier\">Guichet courrier</a></li>"
+	               "<li><a href=\"/domiciliation/rapport\">Rapport annuel</a></li></ul></nav>");
 	html_printf(b, "<form method=\"get\" action=\"/domiciliation\" class=\"filters\"><input type=\"hidden\" name=\"liste\" value=\"%s\">", filter);
 	const char *sv[6] = {""}, *sl[6] = {"Tous les statuts"};
 	for (int i = 0; i < N(ST_V); i++) {
@@ -577,7 +579,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 	html_printf(b, "<dl class=\"facts\"><dt>Demande</dt><dd>%s</dd><dt>Entretien</dt><dd>%s %s</dd><dt>Lien avec la commune</dt><dd>%s</dd>"
 	               "<dt>Première domiciliation</dt><dd>%s</dd><dt>Validité</dt><dd>du %s au %s</dd><dt>Dernier contact</dt><dd>%s</dd>",
 	            fr_date(r, d->f[F_REQUESTED]), fr_date(r, d->f[F_INTERVIEW]), s_(d->f[F_PLACE]),
-	            *s_(d->f[F_LINK]) ? fr_of(LINK_V, LINK_L, N(LINK_V), d->f[F_LINK]) : "non établi",
+	            *s_(d->f[F_LINK]) ? fr_of(LINK_V, LINK_L, N(LINK_V), d->f[F_LINK]) : "à déterminer",
 	            fr_date(r, d->f[F_FIRST]), fr_date(r, d->f[F_START]), fr_date(r, d->f[F_END]), fr_date(r, d->f[F_LASTC]));
 	if (d->f[F_RENEWAL])
 		html_printf(b, "<dt>Renouvellement demandé le</dt><dd>%s (la validité actuelle court jusqu’à la décision)</dd>", fr_date(r, d->f[F_RENEWAL]));
@@ -1310,6 +1312,8 @@ static void domi_home_widget(web_req *r)
 	            (long long)n15, (long long)lapsed);
 }
 
+void domiciliation_report_routes(int perm);
+
 void domiciliation_init(void)
 {
 	unsigned desk = ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER);
@@ -1323,6 +1327,7 @@ void domiciliation_init(void)
 	web_route(M_GET, "/domiciliation/courrier", counter_page, PERM_DOMI_MAIL, 0, "Guichet courrier");
 	web_route(M_POST, "/domiciliation/courrier", counter_post, PERM_DOMI_MAIL, 0, "Enregistrer des arrivées de courrier");
 	web_route(M_POST, "/domiciliation/radiations", strike_many, PERM_DOMI_DECIDE, 0, "Radier plusieurs domiciliations");
+	domiciliation_report_routes(PERM_DOMI_INSTRUCT);
 	web_route(M_GET, "/domiciliation/{id}", file_page, PERM_DOMI_MAIL, 0, "Dossier de domiciliation");
 	web_route(M_POST, "/domiciliation/{id}/transmettre", submit_post, PERM_DOMI_INSTRUCT, 0, "Transmettre pour décision");
 	web_route(M_POST, "/domiciliation/{id}/decision", decision_post, PERM_DOMI_DECIDE, 0, "Décider");

@@ -1,0 +1,263 @@
+/*
+ * domiciliation_report.c — the yearly activity report to the préfet
+ * (L264-8, D264-8) for any period: people domiciled at the end of the
+ * period by sex, age band, first domiciliation or renewal, household type,
+ * cause of instability and link with the commune; over the period,
+ * decisions (first, renewal, refusals), strikings-off by motive, mail
+ * received, handed over, forwarded, returned, and contacts. As a page and
+ * as CSV (spreadsheet).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "modules/domiciliation/domiciliation.h"
+#include "modules/journal/journal.h"
+#include "modules/persons/persons.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "core/banned.h"
+
+static db_sql Q_ACTIVE_AT = DB_SQL(DB_SCOPED,
+	"SELECT person_id, household_type, cause, link, first_on, start_on FROM domiciliations WHERE structure_id = $1 "
+	"AND start_on IS NOT NULL AND start_on <= $2 AND end_on >= $2 AND (struck_on IS NULL OR struck_on > $2) "
+	"AND status IN ('active', 'radiee')");
+static db_sql Q_EVENTS_IN = DB_SQL(DB_SCOPED,
+	"SELECT kind, detail, count(*) FROM domi_events WHERE structure_id = $1 AND on_date >= $2 AND on_date <= $3 "
+	"AND kind IN ('accord', 'renouvellement_accorde', 'refus', 'renouvellement_refuse', 'radiation', 'demande') "
+	"GROUP BY kind, detail ORDER BY kind, detail");
+static db_sql Q_MAIL_IN = DB_SQL(DB_SCOPED,
+	"SELECT coalesce(sum(count), 0) FROM domi_mail WHERE structure_id = $1 AND received_on >= $2 AND received_on <= $3");
+static db_sql Q_MAIL_DONE = DB_SQL(DB_SCOPED,
+	"SELECT status, coalesce(sum(count), 0) FROM domi_mail WHERE structure_id = $1 AND done_on >= $2 AND done_on <= $3 "
+	"GROUP BY status ORDER BY status");
+static db_sql Q_CONTACTS_IN = DB_SQL(DB_SCOPED,
+	"SELECT kind, count(*) FROM domi_contacts WHERE structure_id = $1 AND on_date >= $2 AND on_date <= $3 GROUP BY kind ORDER BY kind");
+
+#define MAXROWS 64
+typedef struct tally { const char *label[MAXROWS]; int64_t n[MAXROWS]; int rows; } tally;
+
+static void add(tally *t, const char *label, int64_t n)
+{
+	for (int i = 0; i < t->rows; i++)
+		if (!strcmp(t->label[i], label)) {
+			t->n[i] += n;
+			return;
+		}
+	if (t->rows < MAXROWS) {
+		t->label[t->rows] = label;
+		t->n[t->rows++] = n;
+	}
+}
+
+typedef struct report {
+	int64_t active;
+	tally sex, age, kind, htype, cause, link, decisions, strikes, mail, contacts;
+} report;
+
+static const char *label_of(const char *v, const char *const *vals, const char *const *labels, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(vals[i], v))
+			return labels[i];
+	return *v ? v : "Non renseigné";
+}
+
+static const char *const HTV[] = {"isole", "couple", "isole_enfants", "couple_enfants", "autre"};
+static const char *const HTL[] = {"Personne isolée", "Couple sans enfant", "Isolé avec enfant(s)", "Couple avec enfant(s)", "Autre"};
+static const char *const CAV[] = {"rupture_familiale", "expulsion", "sortie_institution", "errance", "migration", "hebergement_tiers", "autre"};
+static const char *const CAL[] = {"Rupture familiale ou conjugale", "Expulsion locative", "Sortie d’institution", "Errance",
+                                  "Arrivée en France", "Hébergement chez un tiers", "Autre"};
+static const char *const LKV[] = {"sejour", "travail", "suivi", "famille", "autorite_parentale", "aucun"};
+static const char *const LKL[] = {"Séjour sur la commune", "Activité professionnelle", "Suivi social ou d’insertion",
+                                  "Liens familiaux", "Autorité parentale (enfant scolarisé)", "Aucun lien établi"};
+
+static err compute(web_req *r, const char *from, const char *to, report *rp)
+{
+	memset(rp, 0, sizeof *rp);
+	civil_date end;
+	civil_parse(to, &end);
+	db_res q;
+	err e = DBQ(r->db, &Q_ACTIVE_AT, &q, A_TEXT(to));
+	/* Collect first: person look-ups run their own statements. */
+	int64_t *pid = NULL;
+	char **f = NULL;
+	int n = 0, cap = 0;
+	while (e == E_OK && db_next(&q)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			int64_t *np = arena_array(r->a, (size_t)cap, sizeof *np);
+			char **nf = arena_array(r->a, (size_t)cap * 5, sizeof *nf);
+			if (!np || !nf)
+				break;
+			if (n) {
+				memcpy(np, pid, sizeof *pid * (size_t)n);
+				memcpy(nf, f, sizeof *f * (size_t)n * 5);
+			}
+			pid = np;
+			f = nf;
+		}
+		pid[n] = db_int(&q, 0);
+		for (int k = 0; k < 5; k++)
+			f[n * 5 + k] = db_dup(&q, 1 + k, r->a);
+		n++;
+	}
+	db_close(&q);
+	if (e != E_OK)
+		return e;
+	rp->active = n;
+	for (int i = 0; i < n; i++) {
+		person_brief p;
+		if (persons_person_brief(r->db, r->a, pid[i], &p) == E_OK) {
+			add(&rp->sex, !strcmp(p.sex, "F") ? "Femmes" : !strcmp(p.sex, "M") ? "Hommes" : "Non renseigné", 1);
+			civil_date b;
+			const char *band = "Âge non renseigné";
+			if (civil_parse(p.birth_date, &b)) {
+				int age = civil_age(b, end);
+				band = age < 18 ? "Moins de 18 ans" : age < 25 ? "18 à 24 ans" : age < 35 ? "25 à 34 ans" : age < 45 ? "35 à 44 ans"
+				     : age < 55 ? "45 à 54 ans" : age < 65 ? "55 à 64 ans" : "65 ans et plus";
+			}
+			add(&rp->age, band, 1);
+		}
+		char **g = &f[i * 5];
+		add(&rp->kind, g[3] && g[4] && !strcmp(g[3], g[4]) ? "Première domiciliation" : "Renouvellement", 1);
+		add(&rp->htype, label_of(g[0] ? g[0] : "", HTV, HTL, 5), 1);
+		add(&rp->cause, label_of(g[1] ? g[1] : "", CAV, CAL, 7), 1);
+		add(&rp->link, label_of(g[2] ? g[2] : "", LKV, LKL, 6), 1);
+	}
+	e = DBQ(r->db, &Q_EVENTS_IN, &q, A_TEXT(from), A_TEXT(to));
+	while (e == E_OK && db_next(&q)) {
+		const char *k = db_text(&q, 0);
+		int64_t c = db_int(&q, 2);
+		if (!strcmp(k, "radiation"))
+			add(&rp->strikes, db_dup(&q, 1, r->a), c);
+		else
+			add(&rp->decisions, !strcmp(k, "accord") ? "Attestations délivrées (première demande)"
+			                  : !strcmp(k, "renouvellement_accorde") ? "Attestations délivrées (renouvellement)"
+			                  : !strcmp(k, "refus") ? "Refus (première demande)"
+			                  : !strcmp(k, "renouvellement_refuse") ? "Refus (renouvellement)" : "Demandes reçues", c);
+	}
+	db_close(&q);
+	int64_t received = 0;
+	if (e == E_OK)
+		e = DBID(r->db, &Q_MAIL_IN, &received, A_TEXT(from), A_TEXT(to));
+	add(&rp->mail, "Plis reçus", received);
+	e = e == E_OK ? DBQ(r->db, &Q_MAIL_DONE, &q, A_TEXT(from), A_TEXT(to)) : e;
+	while (e == E_OK && db_next(&q)) {
+		const char *s = db_text(&q, 0);
+		add(&rp->mail, !strcmp(s, "remis") ? "Plis remis" : !strcmp(s, "reexpedie") ? "Plis réexpédiés"
+		             : !strcmp(s, "retourne") ? "Plis retournés à l’expéditeur" : "Autres", db_int(&q, 1));
+	}
+	db_close(&q);
+	e = e == E_OK ? DBQ(r->db, &Q_CONTACTS_IN, &q, A_TEXT(from), A_TEXT(to)) : e;
+	while (e == E_OK && db_next(&q)) {
+		const char *k = db_text(&q, 0);
+		add(&rp->contacts, !strcmp(k, "visite") ? "Visites" : !strcmp(k, "appel") ? "Appels"
+		                 : !strcmp(k, "courrier_en_personne") ? "Retraits de courrier en personne"
+		                 : !strcmp(k, "courrier_procuration") ? "Retraits par un mandataire" : k, db_int(&q, 1));
+	}
+	db_close(&q);
+	return e;
+}
+
+static void table(buf *b, const char *caption, const tally *t)
+{
+	html_printf(b, "<table class=\"data report\"><caption>%s</caption><thead><tr><th scope=\"col\">Catégorie</th>"
+	               "<th scope=\"col\" class=\"num\">Nombre</th></tr></thead><tbody>", caption);
+	for (int i = 0; i < t->rows; i++)
+		html_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td></tr>", t->label[i], (long long)t->n[i]);
+	if (!t->rows)
+		html_lit(b, "<tr><th scope=\"row\">—</th><td class=\"num\">0</td></tr>");
+	html_lit(b, "</tbody></table>");
+}
+
+static void csv_rows(buf *b, const char *section, const tally *t)
+{
+	for (int i = 0; i < t->rows; i++) {
+		buf_printf(b, "%s;\"", section);
+		for (const char *p = t->label[i]; *p; p++) {
+			if (*p == '"')
+				buf_addc(b, '"');
+			buf_addc(b, *p);
+		}
+		buf_printf(b, "\";%lld\r\n", (long long)t->n[i]);
+	}
+}
+
+static void report_page(web_req *r)
+{
+	civil_date t = civil_today(r->user->tz), f, e;
+	char dfrom[11], dto[11];
+	const char *from = web_arg(r, "du"), *to = web_arg(r, "au");
+	if (!from || !civil_parse(from, &f)) {
+		civil_format((civil_date){t.y - 1, 1, 1}, dfrom);
+		from = dfrom;
+	}
+	if (!to || !civil_parse(to, &e)) {
+		civil_format((civil_date){t.y - 1, 12, 31}, dto);
+		to = dto;
+	}
+	civil_parse(from, &f);
+	civil_parse(to, &e);
+	if (civil_to_days(e) < civil_to_days(f)) {
+		web_error(r, E_INPUT, "La fin de la période précède son début.");
+		return;
+	}
+	report rp;
+	err er = compute(r, from, to, &rp);
+	if (er != E_OK) {
+		web_error(r, er, NULL);
+		return;
+	}
+	journal_record(r->db, r->user->id, "export", "domiciliation_report", 0, NULL);
+	const char *fmt = web_arg(r, "format");
+	if (fmt && !strcmp(fmt, "csv")) {
+		r->out_type = "text/csv; charset=utf-8";
+		web_header(r, "Content-Disposition: attachment; filename=\"rapport-domiciliation.csv\"");
+		buf *b = &r->out;
+		buf_adds(b, "\xef\xbb\xbf"); /* BOM: spreadsheets then read UTF-8 */
+		buf_printf(b, "Rubrique;Catégorie;Nombre\r\nPériode;du %s au %s;\r\nDomiciliations actives;au %s;%lld\r\n", from, to, to,
+		           (long long)rp.active);
+		csv_rows(b, "Sexe", &rp.sex);
+		csv_rows(b, "Âge", &rp.age);
+		csv_rows(b, "Première ou renouvellement", &rp.kind);
+		csv_rows(b, "Composition", &rp.htype);
+		csv_rows(b, "Cause de l’instabilité", &rp.cause);
+		csv_rows(b, "Lien avec la commune", &rp.link);
+		csv_rows(b, "Décisions", &rp.decisions);
+		csv_rows(b, "Radiations", &rp.strikes);
+		csv_rows(b, "Courrier", &rp.mail);
+		csv_rows(b, "Contacts", &rp.contacts);
+		return;
+	}
+	char ffr[11], tfr[11];
+	civil_iso_to_fr(from, ffr);
+	civil_iso_to_fr(to, tfr);
+	page_begin(r, "Rapport d’activité de domiciliation");
+	buf *b = &r->out;
+	html_lit(b, "<form method=\"get\" action=\"/domiciliation/rapport\" class=\"filters\">");
+	html_printf(b, "<div class=\"field\"><label for=\"du\">Du</label><input id=\"du\" name=\"du\" type=\"date\" value=\"%s\"></div>"
+	               "<div class=\"field\"><label for=\"au\">Au</label><input id=\"au\" name=\"au\" type=\"date\" value=\"%s\"></div>"
+	               "<button type=\"submit\">Calculer</button> <a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=csv\">Télécharger (CSV)</a></form>",
+	            from, to, from, to);
+	html_printf(b, "<p class=\"lead\">Période du %s au %s (articles L264-8 et D264-8 du CASF). "
+	               "<strong>%lld</strong> personne%s domiciliée%s au %s.</p><div class=\"widgets\">",
+	            ffr, tfr, (long long)rp.active, rp.active > 1 ? "s" : "", rp.active > 1 ? "s" : "", tfr);
+	table(b, "Par sexe", &rp.sex);
+	table(b, "Par âge", &rp.age);
+	table(b, "Première domiciliation ou renouvellement", &rp.kind);
+	table(b, "Composition du ménage", &rp.htype);
+	table(b, "Cause de l’instabilité du logement", &rp.cause);
+	table(b, "Lien avec la commune", &rp.link);
+	table(b, "Décisions sur la période", &rp.decisions);
+	table(b, "Radiations par motif", &rp.strikes);
+	table(b, "Courrier sur la période", &rp.mail);
+	table(b, "Contacts sur la période", &rp.contacts);
+	html_lit(b, "</div><p class=\"muted\">Les ayants droit, la liste d’attente, les effectifs et le coût du service ne sont pas encore "
+	            "calculés : à compléter à la main dans le rapport transmis.</p>");
+	page_end(r);
+}
+
+void domiciliation_report_routes(int perm);
+void domiciliation_report_routes(int perm)
+{
+	web_route(M_GET, "/domiciliation/rapport", report_page, perm, 0, "Rapport d’activité au préfet (page, CSV)");
+}
