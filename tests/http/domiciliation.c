@@ -38,6 +38,28 @@ static resp *act(cli *k, int64_t id, const char *json)
 
 static char today[11];
 
+/* The text of a PDF the server sent (pdftotext from poppler-utils). */
+static char *pdf_text(resp *r)
+{
+	char in[64], cmd[160];
+	snprintf(in, sizeof in, "/tmp/openccas-pdf-%d.pdf", (int)getpid());
+	FILE *f = fopen(in, "wb");
+	if (!f)
+		return strdup("");
+	fwrite(r->body, 1, r->len, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "pdftotext -q %s - 2>/dev/null", in);
+	FILE *p = popen(cmd, "r");
+	char *out = calloc(1, 65536);
+	size_t n = p && out ? fread(out, 1, 65535, p) : 0;
+	if (out)
+		out[n] = 0;
+	if (p)
+		pclose(p);
+	unlink(in);
+	return out ? out : strdup("");
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -310,6 +332,42 @@ int main(void)
 	snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31", Y, Y);
 	r = get(&bb, path);
 	CHECK_HAS(r->body, "<strong>1</strong> personne domiciliée");
+
+	T_GROUP("documents (PDF text extracted)");
+	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
+	r = get(&bb, path);
+	CHECK(r->status == 200 && r->len > 1000 && !memcmp(r->body, "%PDF", 4), "attestation is a PDF (%ld, %zu bytes)", r->status, r->len);
+	char *txt = pdf_text(r);
+	CHECK_HAS(txt, "Attestation d’élection de domicile");
+	CHECK_HAS(txt, "cerfa n° 16030");
+	CHECK_HAS(txt, "Nom d’usage : Rapport-Un");
+	CHECK_HAS(txt, "Date de naissance : 05/05/1990");
+	char line2[96];
+	snprintf(line2, sizeof line2, "Date de début de validité : 01/03/%d", Y);
+	CHECK_HAS(txt, line2);
+	snprintf(line2, sizeof line2, "Date de fin de validité : 28/02/%d", Y + 1);
+	CHECK_HAS(txt, line2);
+	CHECK_HAS(txt, "première élection de domicile");
+	CHECK_HAS(txt, "CIAS des Hauts-de-Rivière");
+	free(txt);
+	snprintf(path, sizeof path, "/domiciliation/%lld/refus.pdf", (long long)ids[2]);
+	txt = pdf_text(get(&bb, path));
+	CHECK_HAS(txt, "Décision de refus");
+	CHECK_HAS(txt, "L264-4");
+	CHECK_HAS(txt, "Association agréée");
+	CHECK_HAS(txt, "R421-5");
+	CHECK_HAS(txt, "deux mois");
+	free(txt);
+	snprintf(path, sizeof path, "/domiciliation/%lld/radiation.pdf", (long long)ids[1]);
+	txt = pdf_text(get(&bb, path));
+	CHECK_HAS(txt, "Décision de radiation");
+	CHECK_HAS(txt, "logement stable");
+	CHECK_HAS(txt, "recours gracieux");
+	free(txt);
+	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[2]);
+	CHECK_INT(get(&bb, path)->status, 409); /* no attestation for a refusal */
+	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
+	CHECK_INT(get(&mgr, path)->status, 404); /* another structure's document */
 	cli_free(&b);
 	cli_free(&bb);
 

@@ -154,6 +154,37 @@ static db_sql Q_FAIL_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM login_failures WHERE
 
 static db_sql Q_NIR_ENABLED = DB_SQL(DB_GLOBAL, "SELECT nir_enabled FROM structures WHERE id = $1");
 
+static db_sql Q_INFO = DB_SQL(DB_GLOBAL,
+	"SELECT name, address, insee, tz, phone, email, dpo_contact FROM structures WHERE id = $1");
+static db_sql Q_UNAME = DB_SQL(DB_GLOBAL, "SELECT display_name FROM users WHERE id = $1");
+
+err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o)
+{
+	db_res q;
+	err e = DBQ(c, &Q_INFO, &q, A_INT(sid));
+	if (e == E_OK && !db_next(&q))
+		e = E_NOT_FOUND;
+	if (e == E_OK) {
+		const char **f[] = {&o->name, &o->address, &o->insee, &o->tz, &o->phone, &o->email, &o->dpo};
+		for (int i = 0; i < 7; i++) {
+			char *v = db_dup(&q, i, a);
+			*f[i] = v ? v : "";
+		}
+	}
+	db_close(&q);
+	return e;
+}
+
+const char *accounts_user_name(db_conn *c, arena *a, int64_t uid)
+{
+	db_res q;
+	char *s = NULL;
+	if (DBQ(c, &Q_UNAME, &q, A_INT(uid)) == E_OK && db_next(&q))
+		s = db_dup(&q, 0, a);
+	db_close(&q);
+	return s ? s : "";
+}
+
 bool accounts_nir_enabled(db_conn *c, int64_t structure_id)
 {
 	int64_t v = 0;

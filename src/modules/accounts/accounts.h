@@ -67,6 +67,13 @@ err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, c
 /* Whether the structure has chosen to record people's NIR (social
  * security number); off by default (CNIL: only where a mission needs it). */
 bool accounts_nir_enabled(db_conn *c, int64_t structure_id);
+/* What documents print about the structure (arena-owned, "" if unset). */
+typedef struct structure_info {
+	const char *name, *address, *insee, *tz, *phone, *email, *dpo;
+} structure_info;
+err accounts_structure_info(db_conn *c, arena *a, int64_t structure_id, structure_info *out);
+/* A user's display name (arena-owned), "" if unknown. */
+const char *accounts_user_name(db_conn *c, arena *a, int64_t user_id);
 /* Count of structures (for `demo`: create one only if none). */
 err accounts_structure_first(db_conn *c, int64_t *id);
 #endif

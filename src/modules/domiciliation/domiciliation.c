@@ -587,7 +587,14 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 		html_printf(b, "<dt>Refus</dt><dd>Absence de lien avec la commune ; orientation : %s</dd>", s_(d->f[F_ORIENT]));
 	if (!strcmp(st, "radiee"))
 		html_printf(b, "<dt>Radiation</dt><dd>le %s : %s</dd>", fr_date(r, d->f[F_STRUCK]), fr_of(STRIKE_V, STRIKE_L, N(STRIKE_V), d->f[F_SMOTIVE]));
-	html_lit(b, "</dl><div class=\"file\"><div class=\"col-main\">");
+	html_lit(b, "</dl>");
+	if (!strcmp(st, "active"))
+		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/attestation.pdf\">Attestation (PDF)</a></p>", (long long)d->id);
+	else if (!strcmp(st, "refusee"))
+		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/refus.pdf\">Lettre de refus (PDF)</a></p>", (long long)d->id);
+	else if (!strcmp(st, "radiee"))
+		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/radiation.pdf\">Lettre de radiation (PDF)</a></p>", (long long)d->id);
+	html_lit(b, "<div class=\"file\"><div class=\"col-main\">");
 	/* Actions, by status and role. */
 	char *action = arena_printf(r->a, "/domiciliation/%lld", (long long)d->id);
 	if (!strcmp(st, "instruction") && web_can(r, PERM_DOMI_INSTRUCT)) {
@@ -1313,6 +1320,7 @@ static void domi_home_widget(web_req *r)
 }
 
 void domiciliation_report_routes(int perm);
+void domiciliation_docs_routes(int perm);
 
 void domiciliation_init(void)
 {
@@ -1328,6 +1336,7 @@ void domiciliation_init(void)
 	web_route(M_POST, "/domiciliation/courrier", counter_post, PERM_DOMI_MAIL, 0, "Enregistrer des arrivées de courrier");
 	web_route(M_POST, "/domiciliation/radiations", strike_many, PERM_DOMI_DECIDE, 0, "Radier plusieurs domiciliations");
 	domiciliation_report_routes(PERM_DOMI_INSTRUCT);
+	domiciliation_docs_routes(PERM_DOMI_MAIL);
 	web_route(M_GET, "/domiciliation/{id}", file_page, PERM_DOMI_MAIL, 0, "Dossier de domiciliation");
 	web_route(M_POST, "/domiciliation/{id}/transmettre", submit_post, PERM_DOMI_INSTRUCT, 0, "Transmettre pour décision");
 	web_route(M_POST, "/domiciliation/{id}/decision", decision_post, PERM_DOMI_DECIDE, 0, "Décider");

@@ -1,0 +1,217 @@
+/*
+ * domiciliation_docs.c — the documents of domiciliation, as PDF: the
+ * attestation with every field of CERFA 16030 (arrêté du 20 décembre
+ * 2019), the refusal letter and the striking-off letter with the appeal
+ * routes (recours gracieux within two months, recours contentieux before
+ * the administrative court, CJA R421-5). The official form's layout is not
+ * reproduced yet: the fields and mentions are.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "modules/domiciliation/domiciliation.h"
+#include "modules/accounts/accounts.h"
+#include "modules/journal/journal.h"
+#include "modules/persons/persons.h"
+#include "web/pdf.h"
+#include "web/web.h"
+#include "core/banned.h"
+
+static db_sql Q_DOC = DB_SQL(DB_SCOPED,
+	"SELECT person_id, status, first_on, start_on, end_on, decided_on, decided_by, non_eu_limited, orientation, struck_on, "
+	"strike_motive FROM domiciliations WHERE structure_id = $1 AND id = $2");
+
+typedef struct docdata {
+	person_brief p;
+	structure_info s;
+	const char *status, *first, *start, *end, *decided, *decider, *orientation, *struck, *motive;
+	bool limited;
+} docdata;
+
+static const char *fr(web_req *r, const char *iso)
+{
+	char *o = arena_alloc(r->a, 11);
+	if (o)
+		civil_iso_to_fr(iso, o);
+	return o && *o ? o : "—";
+}
+
+static bool load(web_req *r, docdata *d)
+{
+	db_res q;
+	bool ok = DBQ(r->db, &Q_DOC, &q, A_INT(r->param[0])) == E_OK && db_next(&q);
+	int64_t pid = 0, decider = 0;
+	if (ok) {
+		pid = db_int(&q, 0);
+		d->status = db_dup(&q, 1, r->a);
+		d->first = db_dup(&q, 2, r->a);
+		d->start = db_dup(&q, 3, r->a);
+		d->end = db_dup(&q, 4, r->a);
+		d->decided = db_dup(&q, 5, r->a);
+		decider = db_int(&q, 6);
+		d->limited = db_int(&q, 7) != 0;
+		d->orientation = db_dup(&q, 8, r->a);
+		d->struck = db_dup(&q, 9, r->a);
+		d->motive = db_dup(&q, 10, r->a);
+	}
+	db_close(&q);
+	if (!ok || persons_person_brief(r->db, r->a, pid, &d->p) != E_OK ||
+	    accounts_structure_info(r->db, r->a, r->user->structure_id, &d->s) != E_OK)
+		return false;
+	d->decider = decider ? accounts_user_name(r->db, r->a, decider) : "";
+	return true;
+}
+
+static void send(web_req *r, pdf_doc *pd, const char *filename, const char *what)
+{
+	size_t n;
+	void *bytes = pdf_finish(pd, r->a, &n);
+	if (!bytes) {
+		web_error(r, E_INTERNAL, "Le document n’a pas pu être produit.");
+		return;
+	}
+	journal_record(r->db, r->user->id, "export", "domiciliation", r->param[0], what);
+	r->out_type = "application/pdf";
+	web_header(r, arena_printf(r->a, "Content-Disposition: inline; filename=\"%s\"", filename));
+	buf_add(&r->out, bytes, n);
+}
+
+static void header(web_req *r, pdf_doc *pd, docdata *d)
+{
+	pdf_small(pd, d->s.name);
+	if (*d->s.address)
+		pdf_small(pd, d->s.address);
+	if (*d->s.phone || *d->s.email)
+		pdf_small(pd, arena_printf(r->a, "%s %s", d->s.phone, d->s.email));
+	pdf_space(pd, 12);
+}
+
+static const char *appeal =
+	"Voies de recours : vous pouvez contester cette décision dans un délai de deux mois à compter de sa notification, "
+	"par un recours gracieux adressé au président du centre communal d’action sociale, ou par un recours contentieux "
+	"devant le tribunal administratif territorialement compétent (article R421-5 du code de justice administrative). "
+	"Le recours gracieux prolonge le délai du recours contentieux.";
+
+static void attestation(web_req *r)
+{
+	docdata d;
+	if (!load(r, &d)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	if (strcmp(d.status, "active")) {
+		web_error(r, E_CONFLICT, "Une attestation n’est délivrée que pour une domiciliation active.");
+		return;
+	}
+	const char *why;
+	pdf_doc *pd = pdf_new("Attestation d’élection de domicile", &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	header(r, pd, &d);
+	pdf_heading(pd, "Attestation d’élection de domicile");
+	pdf_small(pd, "Articles L264-1 et suivants et D264-1 et suivants du code de l’action sociale et des familles — cerfa n° 16030");
+	pdf_space(pd, 8);
+	pdf_heading(pd, "La personne domiciliée");
+	pdf_field(pd, "Nom de naissance", *d.p.birth_name ? d.p.birth_name : d.p.last_name);
+	pdf_field(pd, "Nom d’usage", d.p.last_name);
+	pdf_field(pd, "Prénoms", d.p.first_names);
+	pdf_field(pd, "Sexe", !strcmp(d.p.sex, "F") ? "Féminin" : !strcmp(d.p.sex, "M") ? "Masculin" : "Non renseigné");
+	pdf_field(pd, "Date de naissance", fr(r, d.p.birth_date));
+	pdf_field(pd, "Lieu de naissance", *d.p.birth_place ? d.p.birth_place : "—");
+	pdf_field(pd, "Ayants droit", "aucun déclaré");
+	pdf_heading(pd, "L’organisme domiciliataire");
+	pdf_field(pd, "Organisme", d.s.name);
+	pdf_field(pd, "Adresse", *d.s.address ? d.s.address : "—");
+	pdf_field(pd, "Contact", *d.s.phone || *d.s.email ? arena_printf(r->a, "%s %s", d.s.phone, d.s.email) : "—");
+	pdf_field(pd, "Responsable", *d.decider ? d.decider : "—");
+	pdf_heading(pd, "Adresse postale de la personne");
+	pdf_para(pd, arena_printf(r->a, "%s %s\nchez %s\n%s", d.p.first_names, d.p.last_name, d.s.name, d.s.address));
+	pdf_heading(pd, "Validité");
+	pdf_field(pd, "Date de début de validité", fr(r, d.start));
+	pdf_field(pd, "Date de fin de validité", fr(r, d.end));
+	pdf_field(pd, "Date de la première élection de domicile", fr(r, d.first));
+	if (d.limited)
+		pdf_para(pd, "Cette domiciliation vaut uniquement pour l’aide médicale de l’État, l’aide juridictionnelle et "
+		             "l’exercice des droits civils (article L264-2 du code de l’action sociale et des familles).");
+	pdf_space(pd, 12);
+	char today[11];
+	civil_format(civil_today(r->user->tz), today);
+	pdf_para(pd, arena_printf(r->a, "Fait le %s, pour le président du CCAS, %s.", fr(r, today), *d.decider ? d.decider : ""));
+	pdf_small(pd, "Signature et cachet de l’organisme");
+	send(r, pd, "attestation-domiciliation.pdf", "attestation");
+}
+
+static void refusal(web_req *r)
+{
+	docdata d;
+	if (!load(r, &d)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	if (strcmp(d.status, "refusee")) {
+		web_error(r, E_CONFLICT, "Cette demande n’a pas été refusée.");
+		return;
+	}
+	const char *why;
+	pdf_doc *pd = pdf_new("Refus d’élection de domicile", &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	header(r, pd, &d);
+	pdf_para(pd, arena_printf(r->a, "%s %s", d.p.first_names, d.p.last_name));
+	pdf_heading(pd, "Décision de refus d’élection de domicile");
+	pdf_para(pd, arena_printf(r->a, "Par décision du %s, votre demande d’élection de domicile auprès du %s est refusée.",
+	                          fr(r, d.decided), d.s.name));
+	pdf_para(pd, "Motif : vous ne justifiez pas d’un lien avec la commune au sens de l’article R264-4 du code de l’action "
+	             "sociale et des familles (séjour sur son territoire, activité professionnelle, suivi social ou médico-social, "
+	             "liens familiaux, autorité parentale sur un enfant scolarisé) (article L264-4).");
+	pdf_para(pd, arena_printf(r->a, "Vous êtes orienté(e) vers : %s.", d.orientation && *d.orientation ? d.orientation : "—"));
+	pdf_para(pd, appeal);
+	send(r, pd, "refus-domiciliation.pdf", "refusal_letter");
+}
+
+static void striking(web_req *r)
+{
+	docdata d;
+	if (!load(r, &d)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	if (strcmp(d.status, "radiee")) {
+		web_error(r, E_CONFLICT, "Cette domiciliation n’a pas été radiée.");
+		return;
+	}
+	static const char *mv[] = {"demande", "logement_stable", "plus_de_lien", "fin_sans_renouvellement", "manquement", "sans_contact"};
+	static const char *ml[] = {"à votre demande", "vous avez accédé à un logement stable", "vous n’avez plus de lien avec la commune",
+	                           "la période de validité a pris fin sans demande de renouvellement",
+	                           "manquement au règlement de la domiciliation",
+	                           "vous ne vous êtes pas présenté(e) ni n’avez pris contact depuis plus de trois mois consécutifs"};
+	const char *motive = "—";
+	for (int i = 0; i < 6; i++)
+		if (d.motive && !strcmp(d.motive, mv[i]))
+			motive = ml[i];
+	const char *why;
+	pdf_doc *pd = pdf_new("Radiation de la domiciliation", &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	header(r, pd, &d);
+	pdf_para(pd, arena_printf(r->a, "%s %s", d.p.first_names, d.p.last_name));
+	pdf_heading(pd, "Décision de radiation de la domiciliation");
+	pdf_para(pd, arena_printf(r->a, "Votre élection de domicile auprès du %s prend fin le %s (article L264-5 du code de "
+	                                "l’action sociale et des familles).", d.s.name, fr(r, d.struck)));
+	pdf_para(pd, arena_printf(r->a, "Motif : %s.", motive));
+	pdf_para(pd, appeal);
+	send(r, pd, "radiation-domiciliation.pdf", "striking_off_letter");
+}
+
+void domiciliation_docs_routes(int perm);
+void domiciliation_docs_routes(int perm)
+{
+	web_route(M_GET, "/domiciliation/{id}/attestation.pdf", attestation, perm, 0, "Attestation d’élection de domicile (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/refus.pdf", refusal, perm, 0, "Lettre de refus (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/radiation.pdf", striking, perm, 0, "Lettre de radiation (PDF)");
+}

@@ -1,0 +1,27 @@
+/*
+ * pdf.h — documents people leave with (attestations, letters), generated
+ * in-process with libharu. A4, one embedded Unicode font (DejaVu Sans),
+ * a cursor that flows down the page and starts a new page when needed.
+ *
+ * Usage: pdf_doc *d = pdf_new(&why); pdf_heading(d, …); pdf_para(d, …);
+ * then pdf_finish(d, arena, &len) returns the bytes (arena-owned) and frees
+ * the document; pdf_free(d) abandons it. Text is UTF-8 and written as is
+ * (there is no markup to escape in a PDF text operator; libharu quotes it).
+ */
+#ifndef WEB_PDF_H
+#define WEB_PDF_H
+#include <stddef.h>
+#include "core/arena.h"
+
+typedef struct pdf_doc pdf_doc;
+/* NULL on failure (font missing: OPENCCAS_FONT or DejaVu Sans), why set. */
+pdf_doc *pdf_new(const char *title, const char **why);
+void pdf_heading(pdf_doc *d, const char *text);     /* bold, larger */
+void pdf_small(pdf_doc *d, const char *text);       /* small grey line */
+void pdf_para(pdf_doc *d, const char *text);        /* wrapped paragraph */
+void pdf_field(pdf_doc *d, const char *label, const char *value); /* "label : value" */
+void pdf_space(pdf_doc *d, double points);
+/* The PDF bytes in the arena; frees d. NULL on failure. */
+void *pdf_finish(pdf_doc *d, arena *a, size_t *len);
+void pdf_free(pdf_doc *d);
+#endif
