@@ -317,6 +317,7 @@ int main(void)
 	char line[160];
 	snprintf(line, sizeof line, "Domiciliations actives;au %d-12-31;1", Y);
 	CHECK_HAS(r->body, line);
+	CHECK_HAS(r->body, "Ayants droit des personnes domiciliées");
 	CHECK_HAS(r->body, "Sexe;\"Femmes\";1");
 	CHECK_LACKS(r->body, "Sexe;\"Hommes\"");
 	CHECK_HAS(r->body, "Âge;\"35 à 44 ans\";1");
@@ -366,6 +367,30 @@ int main(void)
 	free(txt);
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[2]);
 	CHECK_INT(get(&bb, path)->status, 409); /* no attestation for a refusal */
+	/* A dependant appears on the attestation. */
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)ids[0]);
+	j = J(get(&bb, path));
+	int64_t hh = geti(j, "household_id");
+	json_decref(j);
+	snprintf(path, sizeof path, "/api/v1/households/%lld/members", (long long)hh);
+	CHECK_INT(post_json(&bb, path, "{\"last_name\":\"Rapport-Un\",\"first_names\":\"Petit\",\"birth_date\":\"2019-09-09\",\"relation\":\"enfant\"}")->status, 201);
+	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
+	txt = pdf_text(get(&bb, path));
+	CHECK_HAS(txt, "Rapport-Un Petit, né(e) le 09/09/2019 (enfant)");
+	free(txt);
+	/* A provisional attestation while the request is instructed. */
+	j = J(post_json(&bb, "/api/v1/households", "{\"last_name\":\"Provisoire\",\"first_names\":\"Paul\",\"confirm_duplicate\":true}"));
+	int64_t pp = geti(j, "person_id");
+	json_decref(j);
+	snprintf(body, sizeof body, "{\"person_id\":%lld,\"requested_on\":\"%s\"}", (long long)pp, today);
+	j = J(post_json(&bb, "/api/v1/domiciliations", body));
+	snprintf(path, sizeof path, "/domiciliation/%lld/provisoire.pdf", (long long)geti(j, "id"));
+	json_decref(j);
+	txt = pdf_text(get(&bb, path));
+	CHECK_HAS(txt, "Attestation provisoire");
+	CHECK_HAS(txt, "Paul Provisoire");
+	CHECK_HAS(txt, "ne vaut pas élection de domicile");
+	free(txt);
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
 	CHECK_INT(get(&mgr, path)->status, 404); /* another structure's document */
 	cli_free(&b);

@@ -592,6 +592,8 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/attestation.pdf\">Attestation (PDF)</a></p>", (long long)d->id);
 	else if (!strcmp(st, "refusee"))
 		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/refus.pdf\">Lettre de refus (PDF)</a></p>", (long long)d->id);
+	else if (!strcmp(st, "instruction") || !strcmp(st, "attente_decision"))
+		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/provisoire.pdf\">Attestation provisoire (PDF)</a></p>", (long long)d->id);
 	else if (!strcmp(st, "radiee"))
 		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/radiation.pdf\">Lettre de radiation (PDF)</a></p>", (long long)d->id);
 	html_lit(b, "<div class=\"file\"><div class=\"col-main\">");

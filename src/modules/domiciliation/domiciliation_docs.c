@@ -119,7 +119,24 @@ static void attestation(web_req *r)
 	pdf_field(pd, "Sexe", !strcmp(d.p.sex, "F") ? "Féminin" : !strcmp(d.p.sex, "M") ? "Masculin" : "Non renseigné");
 	pdf_field(pd, "Date de naissance", fr(r, d.p.birth_date));
 	pdf_field(pd, "Lieu de naissance", *d.p.birth_place ? d.p.birth_place : "—");
-	pdf_field(pd, "Ayants droit", "aucun déclaré");
+	/* Dependants: the other members of the household, as the file records them. */
+	person_brief m[16];
+	int nm = persons_household_members(r->db, r->a, d.p.household_id, m, 16), nd = 0;
+	for (int i = 0; i < nm; i++) {
+		if (m[i].id == d.p.id)
+			continue;
+		static const char *rv[] = {"conjoint", "enfant", "enfant_alterne", "enfant_majeur", "heberge", "demandeur", "autre"};
+		static const char *rl[] = {"conjoint(e)", "enfant", "enfant (garde alternée)", "enfant majeur", "personne hébergée",
+		                           "demandeur", "autre"};
+		const char *rel = m[i].relation;
+		for (int k = 0; k < 7; k++)
+			if (!strcmp(rel, rv[k]))
+				rel = rl[k];
+		pdf_field(pd, nd++ ? "" : "Ayants droit",
+		          arena_printf(r->a, "%s %s, né(e) le %s (%s)", m[i].last_name, m[i].first_names, fr(r, m[i].birth_date), rel));
+	}
+	if (!nd)
+		pdf_field(pd, "Ayants droit", "aucun");
 	pdf_heading(pd, "L’organisme domiciliataire");
 	pdf_field(pd, "Organisme", d.s.name);
 	pdf_field(pd, "Adresse", *d.s.address ? d.s.address : "—");
@@ -208,10 +225,41 @@ static void striking(web_req *r)
 	send(r, pd, "radiation-domiciliation.pdf", "striking_off_letter");
 }
 
+/* While the request is instructed: a receipt the person can show. */
+static void provisional(web_req *r)
+{
+	docdata d;
+	if (!load(r, &d)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	if (strcmp(d.status, "instruction") && strcmp(d.status, "attente_decision")) {
+		web_error(r, E_CONFLICT, "Une attestation provisoire n’est délivrée que pendant l’instruction de la demande.");
+		return;
+	}
+	const char *why;
+	pdf_doc *pd = pdf_new("Attestation provisoire de demande d’élection de domicile", &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	header(r, pd, &d);
+	pdf_heading(pd, "Attestation provisoire — demande d’élection de domicile en cours");
+	pdf_para(pd, arena_printf(r->a, "Le %s atteste que %s %s, né(e) le %s, a déposé une demande d’élection de domicile, "
+	                                "en cours d’instruction. Une réponse lui sera donnée dans un délai de deux mois.",
+	                          d.s.name, d.p.first_names, d.p.last_name, fr(r, d.p.birth_date)));
+	pdf_para(pd, "Cette attestation ne vaut pas élection de domicile.");
+	char today[11];
+	civil_format(civil_today(r->user->tz), today);
+	pdf_para(pd, arena_printf(r->a, "Fait le %s.", fr(r, today)));
+	send(r, pd, "attestation-provisoire.pdf", "provisional_attestation");
+}
+
 void domiciliation_docs_routes(int perm);
 void domiciliation_docs_routes(int perm)
 {
 	web_route(M_GET, "/domiciliation/{id}/attestation.pdf", attestation, perm, 0, "Attestation d’élection de domicile (PDF)");
 	web_route(M_GET, "/domiciliation/{id}/refus.pdf", refusal, perm, 0, "Lettre de refus (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/provisoire.pdf", provisional, perm, 0, "Attestation provisoire (PDF)");
 	web_route(M_GET, "/domiciliation/{id}/radiation.pdf", striking, perm, 0, "Lettre de radiation (PDF)");
 }

@@ -49,7 +49,7 @@ static void add(tally *t, const char *label, int64_t n)
 }
 
 typedef struct report {
-	int64_t active;
+	int64_t active, dependants;
 	tally sex, age, kind, htype, cause, link, decisions, strikes, mail, contacts;
 } report;
 
@@ -107,6 +107,9 @@ static err compute(web_req *r, const char *from, const char *to, report *rp)
 	for (int i = 0; i < n; i++) {
 		person_brief p;
 		if (persons_person_brief(r->db, r->a, pid[i], &p) == E_OK) {
+			person_brief m[16];
+			int nm = persons_household_members(r->db, r->a, p.household_id, m, 16);
+			rp->dependants += nm > 1 ? nm - 1 : 0;
 			add(&rp->sex, !strcmp(p.sex, "F") ? "Femmes" : !strcmp(p.sex, "M") ? "Hommes" : "Non renseigné", 1);
 			civil_date b;
 			const char *band = "Âge non renseigné";
@@ -214,8 +217,9 @@ static void report_page(web_req *r)
 		web_header(r, "Content-Disposition: attachment; filename=\"rapport-domiciliation.csv\"");
 		buf *b = &r->out;
 		buf_adds(b, "\xef\xbb\xbf"); /* BOM: spreadsheets then read UTF-8 */
-		buf_printf(b, "Rubrique;Catégorie;Nombre\r\nPériode;du %s au %s;\r\nDomiciliations actives;au %s;%lld\r\n", from, to, to,
-		           (long long)rp.active);
+		buf_printf(b, "Rubrique;Catégorie;Nombre\r\nPériode;du %s au %s;\r\nDomiciliations actives;au %s;%lld\r\n"
+		              "Ayants droit des personnes domiciliées;au %s;%lld\r\n", from, to, to, (long long)rp.active, to,
+		           (long long)rp.dependants);
 		csv_rows(b, "Sexe", &rp.sex);
 		csv_rows(b, "Âge", &rp.age);
 		csv_rows(b, "Première ou renouvellement", &rp.kind);
@@ -239,8 +243,9 @@ static void report_page(web_req *r)
 	               "<button type=\"submit\">Calculer</button> <a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=csv\">Télécharger (CSV)</a></form>",
 	            from, to, from, to);
 	html_printf(b, "<p class=\"lead\">Période du %s au %s (articles L264-8 et D264-8 du CASF). "
-	               "<strong>%lld</strong> personne%s domiciliée%s au %s.</p><div class=\"widgets\">",
-	            ffr, tfr, (long long)rp.active, rp.active > 1 ? "s" : "", rp.active > 1 ? "s" : "", tfr);
+	               "<strong>%lld</strong> personne%s domiciliée%s au %s, avec %lld ayant%s droit.</p><div class=\"widgets\">",
+	            ffr, tfr, (long long)rp.active, rp.active > 1 ? "s" : "", rp.active > 1 ? "s" : "", tfr,
+	            (long long)rp.dependants, rp.dependants > 1 ? "s" : "");
 	table(b, "Par sexe", &rp.sex);
 	table(b, "Par âge", &rp.age);
 	table(b, "Première domiciliation ou renouvellement", &rp.kind);
