@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "modules/accounts/accounts.h"
 #include "modules/demo/demo.h"
+#include "modules/domiciliation/domiciliation.h"
 #include "modules/journal/journal.h"
 #include "modules/modules.h"
 #include "store/store.h"
@@ -40,6 +41,7 @@ static const char *usage_main =
 	"  token     créer un jeton d’API : token create --user EMAIL\n"
 	"  journal   vérifier le journal des accès : journal verify\n"
 	"  demo      créer des données de démonstration réalistes et reproductibles\n"
+	"  purge     lister ce que la durée de conservation ferait archiver (--dry-run)\n"
 	"  routes    lister les routes HTTP\n"
 	"  version   afficher la version\n\n"
 	"Option commune : --db URL (sqlite:CHEMIN, par défaut sqlite:data/ccas.db, ou postgresql://…)\n"
@@ -384,6 +386,25 @@ static int cmd_demo(int argc, char **argv)
 	return e == E_OK ? 0 : EX_FAIL;
 }
 
+static int cmd_purge(int argc, char **argv)
+{
+	if (flag(argc, argv, "--help") || !flag(argc, argv, "--dry-run"))
+		return usage("Usage : openccas purge --dry-run [--db URL] [--date AAAA-MM-JJ]\n"
+		             "Liste ce qui serait archivé (deux ans après le dernier contact). Seule la liste existe pour\n"
+		             "l’instant : rien n’est modifié.\n", flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	civil_date today = civil_today("Europe/Paris");
+	const char *ds = opt(argc, argv, "--date");
+	if (ds && !civil_parse(ds, &today))
+		return usage("openccas : --date attend AAAA-MM-JJ\n", EX_USAGE);
+	db *d = open_db(1, true);
+	if (!d)
+		return EX_DB;
+	int64_t n = 0;
+	err e = domiciliation_retention_list(d, today, &n);
+	db_close_all(d);
+	return e == E_OK ? 0 : EX_FAIL;
+}
+
 static int cmd_routes(void)
 {
 	modules_init();
@@ -427,6 +448,7 @@ int main(int argc, char **argv)
 	if (!strcmp(verb, "token")) return cmd_token(argc, argv);
 	if (!strcmp(verb, "journal")) return cmd_journal(argc, argv);
 	if (!strcmp(verb, "demo")) return cmd_demo(argc, argv);
+	if (!strcmp(verb, "purge")) return cmd_purge(argc, argv);
 	fprintf(stderr, "openccas : verbe inconnu « %s »\n\n", verb);
 	return usage(usage_main, EX_USAGE);
 }

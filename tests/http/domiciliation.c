@@ -393,6 +393,24 @@ int main(void)
 	free(txt);
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
 	CHECK_INT(get(&mgr, path)->status, 404); /* another structure's document */
+	T_GROUP("retention list");
+	{
+		/* In ten years every closed file of this test is past the two years. */
+		char cmd[700], out[8192] = "";
+		snprintf(cmd, sizeof cmd, "%s purge --dry-run --db '%s' --date %d-01-01", bin_path(), fresh_url, Y + 10);
+		FILE *p = popen(cmd, "r");
+		size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+		out[n] = 0;
+		int rc = p ? pclose(p) : -1;
+		CHECK_INT(rc, 0);
+		snprintf(line, sizeof line, "domiciliation %lld  radiee", (long long)ids[1]);
+		CHECK_HAS(out, line);
+		snprintf(line, sizeof line, "domiciliation %lld  refusee", (long long)ids[2]);
+		CHECK_HAS(out, line);
+		snprintf(line, sizeof line, "domiciliation %lld  active", (long long)ids[0]);
+		CHECK_LACKS(out, line); /* an active file is never archived */
+		CHECK_HAS(out, "Rien n’a été modifié");
+	}
 	cli_free(&b);
 	cli_free(&bb);
 

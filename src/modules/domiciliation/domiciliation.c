@@ -1435,3 +1435,31 @@ err domiciliation_demo(db *d, int64_t sid, uint64_t seed, const int64_t *users, 
 	db_conn_put(c);
 	return e;
 }
+
+/* ---- retention ------------------------------------------------------------------------------------------ */
+
+static db_sql Q_RETENTION = DB_SQL(DB_GLOBAL,
+	"SELECT structure_id, id, status, coalesce(last_contact_on, requested_on), struck_on FROM domiciliations "
+	"WHERE coalesce(last_contact_on, requested_on) < $1 AND status IN ('refusee', 'radiee') ORDER BY structure_id, id");
+
+err domiciliation_retention_list(db *d, civil_date today, int64_t *count)
+{
+	*count = 0;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	char limit[11];
+	civil_format(civil_add_months(today, -24), limit);
+	db_res q;
+	err e = DBQ(c, &Q_RETENTION, &q, A_TEXT(limit));
+	printf("Domiciliations à archiver (dernier contact avant le %s, dossier clos) :\n", limit);
+	while (e == E_OK && db_next(&q)) {
+		printf("  structure %lld  domiciliation %lld  %-8s  dernier contact %s\n", (long long)db_int(&q, 0),
+		       (long long)db_int(&q, 1), db_text(&q, 2), db_text(&q, 3));
+		(*count)++;
+	}
+	db_close(&q);
+	printf("%lld domiciliation(s). Rien n’a été modifié (liste seulement).\n", (long long)*count);
+	db_conn_put(c);
+	return e;
+}

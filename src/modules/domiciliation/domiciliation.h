@@ -45,6 +45,12 @@ bool domi_contact_lapsed(civil_date last_contact, civil_date today);
  * mail collected in person. Mail collected by a proxy does not. */
 bool domi_contact_counts(const char *kind);
 
+/* Retention (CNIL: two years after the last contact, then three years of
+ * intermediate archive): prints, for every structure, the domiciliations
+ * that are due for archiving at `today` (ids and dates only). Changes
+ * nothing: the privacy machinery will apply it. *count gets their number. */
+err domiciliation_retention_list(db *d, civil_date today, int64_t *count);
+
 /* Demo data: some domiciled people with years of mail. */
 err domiciliation_demo(db *d, int64_t structure_id, uint64_t seed, const int64_t *users, int nusers, int64_t manager);
 #endif
