@@ -334,6 +334,15 @@ int main(void)
 	r = get(&bb, path);
 	CHECK_HAS(r->body, "<strong>1</strong> personne domiciliée");
 
+	snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31&format=pdf", Y, Y);
+	{
+		char *t = pdf_text(get(&bb, path));
+		CHECK_HAS(t, "Rapport d’activité de domiciliation");
+		CHECK_HAS(t, "Plis reçus : 3");
+		CHECK_HAS(t, "Accès à un logement stable : 1");
+		free(t);
+	}
+
 	T_GROUP("documents (PDF text extracted)");
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
 	r = get(&bb, path);
@@ -350,6 +359,13 @@ int main(void)
 	CHECK_HAS(txt, line2);
 	CHECK_HAS(txt, "première élection de domicile");
 	CHECK_HAS(txt, "CIAS des Hauts-de-Rivière");
+	free(txt);
+	snprintf(path, sizeof path, "/domiciliation/%lld/demande.pdf", (long long)ids[0]);
+	txt = pdf_text(get(&bb, path));
+	CHECK_HAS(txt, "cerfa n° 16029");
+	CHECK_HAS(txt, "Lien avec la commune (R264-4) : séjour sur le territoire de la commune");
+	snprintf(line2, sizeof line2, "Date de la demande : 15/01/%d", Y);
+	CHECK_HAS(txt, line2);
 	free(txt);
 	snprintf(path, sizeof path, "/domiciliation/%lld/refus.pdf", (long long)ids[2]);
 	txt = pdf_text(get(&bb, path));

@@ -588,6 +588,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 	if (!strcmp(st, "radiee"))
 		html_printf(b, "<dt>Radiation</dt><dd>le %s : %s</dd>", fr_date(r, d->f[F_STRUCK]), fr_of(STRIKE_V, STRIKE_L, N(STRIKE_V), d->f[F_SMOTIVE]));
 	html_lit(b, "</dl>");
+	html_printf(b, "<p><a href=\"/domiciliation/%lld/demande.pdf\">Demande (cerfa 16029, PDF)</a></p>", (long long)d->id);
 	if (!strcmp(st, "active"))
 		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/attestation.pdf\">Attestation (PDF)</a></p>", (long long)d->id);
 	else if (!strcmp(st, "refusee"))

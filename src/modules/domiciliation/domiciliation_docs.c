@@ -18,12 +18,13 @@
 
 static db_sql Q_DOC = DB_SQL(DB_SCOPED,
 	"SELECT person_id, status, first_on, start_on, end_on, decided_on, decided_by, non_eu_limited, orientation, struck_on, "
-	"strike_motive FROM domiciliations WHERE structure_id = $1 AND id = $2");
+	"strike_motive, requested_on, interview_on, interview_place, link, reason FROM domiciliations WHERE structure_id = $1 AND id = $2");
 
 typedef struct docdata {
 	person_brief p;
 	structure_info s;
 	const char *status, *first, *start, *end, *decided, *decider, *orientation, *struck, *motive;
+	const char *requested, *interview, *place, *link, *reason;
 	bool limited;
 } docdata;
 
@@ -52,6 +53,11 @@ static bool load(web_req *r, docdata *d)
 		d->orientation = db_dup(&q, 8, r->a);
 		d->struck = db_dup(&q, 9, r->a);
 		d->motive = db_dup(&q, 10, r->a);
+		d->requested = db_dup(&q, 11, r->a);
+		d->interview = db_dup(&q, 12, r->a);
+		d->place = db_dup(&q, 13, r->a);
+		d->link = db_dup(&q, 14, r->a);
+		d->reason = db_dup(&q, 15, r->a);
 	}
 	db_close(&q);
 	if (!ok || persons_person_brief(r->db, r->a, pid, &d->p) != E_OK ||
@@ -255,11 +261,67 @@ static void provisional(web_req *r)
 	send(r, pd, "attestation-provisoire.pdf", "provisional_attestation");
 }
 
+/* The request as filed (cerfa 16029): the person, the dependants, the
+ * organisation, the interview, the link with the commune, signatures. */
+static void request_form(web_req *r)
+{
+	docdata d;
+	if (!load(r, &d)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	const char *why;
+	pdf_doc *pd = pdf_new("Demande d’élection de domicile", &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	header(r, pd, &d);
+	pdf_heading(pd, "Demande d’élection de domicile");
+	pdf_small(pd, "Articles L264-1 et suivants du code de l’action sociale et des familles — cerfa n° 16029");
+	pdf_heading(pd, "Le demandeur");
+	pdf_field(pd, "Nom de naissance", *d.p.birth_name ? d.p.birth_name : d.p.last_name);
+	pdf_field(pd, "Nom d’usage", d.p.last_name);
+	pdf_field(pd, "Prénoms", d.p.first_names);
+	pdf_field(pd, "Sexe", !strcmp(d.p.sex, "F") ? "Féminin" : !strcmp(d.p.sex, "M") ? "Masculin" : "Non renseigné");
+	pdf_field(pd, "Date et lieu de naissance", arena_printf(r->a, "%s, %s", fr(r, d.p.birth_date), *d.p.birth_place ? d.p.birth_place : "—"));
+	person_brief m[16];
+	int nm = persons_household_members(r->db, r->a, d.p.household_id, m, 16), nd = 0;
+	for (int i = 0; i < nm; i++)
+		if (m[i].id != d.p.id)
+			pdf_field(pd, nd++ ? "" : "Ayants droit", arena_printf(r->a, "%s %s, né(e) le %s", m[i].last_name, m[i].first_names,
+			                                                       fr(r, m[i].birth_date)));
+	if (!nd)
+		pdf_field(pd, "Ayants droit", "aucun");
+	pdf_heading(pd, "L’organisme sollicité");
+	pdf_field(pd, "Organisme", d.s.name);
+	pdf_field(pd, "Adresse", *d.s.address ? d.s.address : "—");
+	pdf_heading(pd, "Instruction");
+	pdf_field(pd, "Date de la demande", fr(r, d.requested));
+	pdf_field(pd, "Entretien", arena_printf(r->a, "%s, %s", fr(r, d.interview), d.place && *d.place ? d.place : "lieu non renseigné"));
+	static const char *lv[] = {"sejour", "travail", "suivi", "famille", "autorite_parentale", "aucun"};
+	static const char *ll[] = {"séjour sur le territoire de la commune", "activité professionnelle sur la commune",
+	                           "suivi social, médico-social ou d’insertion", "liens familiaux avec un résident",
+	                           "autorité parentale sur un enfant scolarisé dans la commune", "aucun lien établi"};
+	const char *link = "à déterminer";
+	for (int i = 0; i < 6; i++)
+		if (d.link && !strcmp(d.link, lv[i]))
+			link = ll[i];
+	pdf_field(pd, "Lien avec la commune (R264-4)", link);
+	if (d.reason && *d.reason)
+		pdf_field(pd, "Motif de la demande", d.reason);
+	pdf_space(pd, 16);
+	pdf_para(pd, "Je certifie sur l’honneur l’exactitude des renseignements ci-dessus.");
+	pdf_para(pd, "Fait à …………………………, le ………………            Signature du demandeur :");
+	send(r, pd, "demande-domiciliation.pdf", "request_form");
+}
+
 void domiciliation_docs_routes(int perm);
 void domiciliation_docs_routes(int perm)
 {
 	web_route(M_GET, "/domiciliation/{id}/attestation.pdf", attestation, perm, 0, "Attestation d’élection de domicile (PDF)");
 	web_route(M_GET, "/domiciliation/{id}/refus.pdf", refusal, perm, 0, "Lettre de refus (PDF)");
 	web_route(M_GET, "/domiciliation/{id}/provisoire.pdf", provisional, perm, 0, "Attestation provisoire (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/demande.pdf", request_form, perm, 0, "Demande d’élection de domicile, cerfa 16029 (PDF)");
 	web_route(M_GET, "/domiciliation/{id}/radiation.pdf", striking, perm, 0, "Lettre de radiation (PDF)");
 }

@@ -14,6 +14,7 @@
 #include "modules/persons/persons.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "web/pdf.h"
 #include "core/banned.h"
 
 static db_sql Q_ACTIVE_AT = DB_SQL(DB_SCOPED,
@@ -235,13 +236,47 @@ static void report_page(web_req *r)
 	char ffr[11], tfr[11];
 	civil_iso_to_fr(from, ffr);
 	civil_iso_to_fr(to, tfr);
+	if (fmt && !strcmp(fmt, "pdf")) {
+		const char *why;
+		pdf_doc *pd = pdf_new("Rapport d’activité de domiciliation", &why);
+		if (!pd) {
+			web_error(r, E_INTERNAL, why);
+			return;
+		}
+		pdf_small(pd, r->user->structure_name);
+		pdf_heading(pd, "Rapport d’activité de domiciliation (L264-8, D264-8 du CASF)");
+		pdf_para(pd, arena_printf(r->a, "Période du %s au %s. Personnes domiciliées au %s : %lld, avec %lld ayant(s) droit.", ffr, tfr,
+		                          tfr, (long long)rp.active, (long long)rp.dependants));
+		const tally *ts[] = {&rp.sex, &rp.age, &rp.kind, &rp.htype, &rp.cause, &rp.link, &rp.decisions, &rp.strikes, &rp.mail, &rp.contacts};
+		const char *titles[] = {"Par sexe", "Par âge", "Première domiciliation ou renouvellement", "Composition du ménage",
+		                        "Cause de l’instabilité du logement", "Lien avec la commune", "Décisions sur la période",
+		                        "Radiations par motif", "Courrier sur la période", "Contacts sur la période"};
+		for (int k = 0; k < 10; k++) {
+			pdf_heading(pd, titles[k]);
+			for (int i = 0; i < ts[k]->rows; i++)
+				pdf_field(pd, ts[k]->label[i], arena_printf(r->a, "%lld", (long long)ts[k]->n[i]));
+			if (!ts[k]->rows)
+				pdf_para(pd, "—");
+		}
+		size_t n;
+		void *bytes = pdf_finish(pd, r->a, &n);
+		if (!bytes) {
+			web_error(r, E_INTERNAL, "Le document n’a pas pu être produit.");
+			return;
+		}
+		r->out_type = "application/pdf";
+		web_header(r, "Content-Disposition: inline; filename=\"rapport-domiciliation.pdf\"");
+		buf_add(&r->out, bytes, n);
+		return;
+	}
 	page_begin(r, "Rapport d’activité de domiciliation");
 	buf *b = &r->out;
 	html_lit(b, "<form method=\"get\" action=\"/domiciliation/rapport\" class=\"filters\">");
 	html_printf(b, "<div class=\"field\"><label for=\"du\">Du</label><input id=\"du\" name=\"du\" type=\"date\" value=\"%s\"></div>"
 	               "<div class=\"field\"><label for=\"au\">Au</label><input id=\"au\" name=\"au\" type=\"date\" value=\"%s\"></div>"
-	               "<button type=\"submit\">Calculer</button> <a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=csv\">Télécharger (CSV)</a></form>",
-	            from, to, from, to);
+	               "<button type=\"submit\">Calculer</button> <a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=csv\">Télécharger (CSV)</a> · "
+	               "<a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=pdf\">PDF</a></form>",
+	            from, to, from, to, from, to);
 	html_printf(b, "<p class=\"lead\">Période du %s au %s (articles L264-8 et D264-8 du CASF). "
 	               "<strong>%lld</strong> personne%s domiciliée%s au %s, avec %lld ayant%s droit.</p><div class=\"widgets\">",
 	            ffr, tfr, (long long)rp.active, rp.active > 1 ? "s" : "", rp.active > 1 ? "s" : "", tfr,
