@@ -42,6 +42,7 @@ static const char *usage_main =
 	"  journal   vérifier le journal des accès : journal verify\n"
 	"  demo      créer des données de démonstration réalistes et reproductibles\n"
 	"  purge     lister ce que la durée de conservation ferait archiver (--dry-run)\n"
+	"  notify    prévenir du courrier en attente (SMS, e-mail, avec consentement) : notify --send\n"
 	"  routes    lister les routes HTTP\n"
 	"  version   afficher la version\n\n"
 	"Option commune : --db URL (sqlite:CHEMIN, par défaut sqlite:data/ccas.db, ou postgresql://…)\n"
@@ -405,6 +406,23 @@ static int cmd_purge(int argc, char **argv)
 	return e == E_OK ? 0 : EX_FAIL;
 }
 
+static int cmd_notify(int argc, char **argv)
+{
+	if (flag(argc, argv, "--help"))
+		return usage("Usage : openccas notify [--send] [--db URL]\n"
+		             "Prévient une fois par jour les personnes domiciliées qui ont du courrier en attente et qui ont\n"
+		             "accepté les SMS ou les e-mails. Sans --send : compte seulement. À lancer chaque jour (cron).\n", 0);
+	db *d = open_db(1, true);
+	if (!d)
+		return EX_DB;
+	int64_t n = 0;
+	bool send = flag(argc, argv, "--send");
+	err e = domiciliation_notify(d, civil_today("Europe/Paris"), send, &n);
+	db_close_all(d);
+	printf("%lld notification(s) %s.\n", (long long)n, send ? "envoyée(s)" : "à envoyer");
+	return e == E_OK ? 0 : EX_FAIL;
+}
+
 static int cmd_routes(void)
 {
 	modules_init();
@@ -449,6 +467,7 @@ int main(int argc, char **argv)
 	if (!strcmp(verb, "journal")) return cmd_journal(argc, argv);
 	if (!strcmp(verb, "demo")) return cmd_demo(argc, argv);
 	if (!strcmp(verb, "purge")) return cmd_purge(argc, argv);
+	if (!strcmp(verb, "notify")) return cmd_notify(argc, argv);
 	fprintf(stderr, "openccas : verbe inconnu « %s »\n\n", verb);
 	return usage(usage_main, EX_USAGE);
 }

@@ -409,6 +409,38 @@ int main(void)
 	free(txt);
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
 	CHECK_INT(get(&mgr, path)->status, 404); /* another structure's document */
+	T_GROUP("notifications");
+	{
+		/* P1 has one letter waiting; she accepts SMS: one notification, and only one a day. */
+		snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)ids[0]);
+		j = J(get(&bb, path));
+		int64_t p1 = geti(j, "person_id");
+		json_decref(j);
+		char cmd[700], out[2048];
+		snprintf(cmd, sizeof cmd, "%s notify --send --db '%s' 2>/dev/null", bin_path(), fresh_url);
+		FILE *p = popen(cmd, "r");
+		size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+		out[n] = 0;
+		if (p)
+			pclose(p);
+		CHECK_HAS(out, "0 notification(s) envoyée(s)"); /* no consent yet */
+		snprintf(path, sizeof path, "/api/v1/persons/%lld", (long long)p1);
+		CHECK_INT(post_json(&bb, path, "{\"last_name\":\"Rapport-Un\",\"first_names\":\"X\",\"sex\":\"F\",\"birth_date\":\"1990-05-05\","
+		                             "\"phone\":\"0692 00 00 01\",\"consent_sms\":true,\"version\":1}")->status, 200);
+		p = popen(cmd, "r");
+		n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+		out[n] = 0;
+		if (p)
+			pclose(p);
+		CHECK_HAS(out, "1 notification(s) envoyée(s)");
+		p = popen(cmd, "r");
+		n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+		out[n] = 0;
+		if (p)
+			pclose(p);
+		CHECK_HAS(out, "0 notification(s) envoyée(s)"); /* once a day */
+	}
+
 	T_GROUP("retention list");
 	{
 		/* In ten years every closed file of this test is past the two years. */

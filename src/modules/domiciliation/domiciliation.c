@@ -48,6 +48,9 @@ static const db_migration migrations[] = {
 	 " domiciliation_id INTEGER NOT NULL REFERENCES domiciliations(id), on_date TEXT NOT NULL, kind TEXT NOT NULL, "
 	 " user_id INTEGER NOT NULL) STRICT;",
 	 NULL},
+	{2, "notifications of waiting mail, once a day",
+	 "CREATE TABLE domi_notifications (structure_id INTEGER NOT NULL, domiciliation_id INTEGER NOT NULL, day TEXT NOT NULL, "
+	 " channel TEXT NOT NULL, PRIMARY KEY (structure_id, domiciliation_id, day)) STRICT;", NULL},
 };
 const db_module_schema domiciliation_schema = {"domiciliation", migrations, sizeof migrations / sizeof *migrations};
 
@@ -1461,6 +1464,83 @@ err domiciliation_retention_list(db *d, civil_date today, int64_t *count)
 	}
 	db_close(&q);
 	printf("%lld domiciliation(s). Rien n’a été modifié (liste seulement).\n", (long long)*count);
+	db_conn_put(c);
+	return e;
+}
+
+/* ---- notifications of waiting mail ------------------------------------------------------------------------ */
+
+#include "core/notify.h"
+
+static db_sql Q_N_WAITING = DB_SQL(DB_GLOBAL,
+	"SELECT d.structure_id, d.id, d.person_id, sum(m.count) FROM domiciliations d JOIN domi_mail m "
+	"ON m.domiciliation_id = d.id AND m.structure_id = d.structure_id AND m.status = 'attente' "
+	"WHERE d.status = 'active' GROUP BY d.structure_id, d.id, d.person_id ORDER BY d.structure_id, d.id");
+static db_sql Q_N_MARK = DB_SQL(DB_SCOPED,
+	"INSERT INTO domi_notifications (structure_id, domiciliation_id, day, channel) VALUES ($1, $2, $3, $4) "
+	"ON CONFLICT (structure_id, domiciliation_id, day) DO NOTHING");
+
+err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count)
+{
+	*count = 0;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	arena a;
+	arena_init(&a, 0);
+	/* Collect first: the look-ups below run statements on the same connection. */
+	db_res q;
+	err e = DBQ0(c, &Q_N_WAITING, &q);
+	int64_t (*rows)[4] = NULL;
+	int n = 0, cap = 0;
+	while (e == E_OK && db_next(&q)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			void *nr = realloc(rows, sizeof *rows * (size_t)cap);
+			if (!nr)
+				break;
+			rows = nr;
+		}
+		for (int k = 0; k < 4; k++)
+			rows[n][k] = db_int(&q, k);
+		n++;
+	}
+	db_close(&q);
+	char day[11];
+	civil_format(today, day);
+	for (int i = 0; e == E_OK && i < n; i++) {
+		db_conn_scope(c, rows[i][0]);
+		person_brief p;
+		structure_info si;
+		if (persons_person_brief(c, &a, rows[i][2], &p) != E_OK || accounts_structure_info(c, &a, rows[i][0], &si) != E_OK)
+			continue;
+		/* Only with consent, and only on a channel the person gave. */
+		notify_channel ch;
+		const char *to;
+		if (p.consent_sms && *p.phone) {
+			ch = NOTIFY_SMS;
+			to = p.phone;
+		} else if (p.consent_email && *p.email) {
+			ch = NOTIFY_EMAIL;
+			to = p.email;
+		} else {
+			continue;
+		}
+		if (!send) {
+			(*count)++;
+			continue;
+		}
+		int64_t fresh = 0;
+		e = DBX(c, &Q_N_MARK, &fresh, A_INT(rows[i][1]), A_TEXT(day), A_TEXT(ch == NOTIFY_SMS ? "sms" : "email"));
+		if (e != E_OK || fresh != 1)
+			continue; /* already told today */
+		char *text = arena_printf(&a, "%s : vous avez %lld courrier(s) en attente. Présentez-vous à l’accueil avec une pièce d’identité.",
+		                          si.name, (long long)rows[i][3]);
+		if (notify_send(ch, p.id, to, "Courrier en attente", text) == E_OK)
+			(*count)++;
+	}
+	free(rows);
+	arena_release(&a);
 	db_conn_put(c);
 	return e;
 }

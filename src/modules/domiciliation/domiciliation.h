@@ -51,6 +51,12 @@ bool domi_contact_counts(const char *kind);
  * nothing: the privacy machinery will apply it. *count gets their number. */
 err domiciliation_retention_list(db *d, civil_date today, int64_t *count);
 
+/* Tells people with mail waiting, once a day at most, by SMS or e-mail,
+ * only if they consented (persons module), through the configured sender
+ * (core/notify.h; the default only logs). send=false counts without
+ * sending. Meant for a daily cron: `openccas notify --send`. */
+err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count);
+
 /* Demo data: some domiciled people with years of mail. */
 err domiciliation_demo(db *d, int64_t structure_id, uint64_t seed, const int64_t *users, int nusers, int64_t manager);
 #endif

@@ -600,12 +600,12 @@ bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id)
 
 static db_sql Q_BRIEF = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
-	"p.nationality, h.file_no, p.phone, p.active, p.relation FROM persons p JOIN households h ON h.id = p.household_id "
-	"WHERE p.structure_id = $1 AND p.id = $2");
+	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email FROM persons p "
+	"JOIN households h ON h.id = p.household_id WHERE p.structure_id = $1 AND p.id = $2");
 static db_sql Q_BRIEF_H = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
-	"p.nationality, h.file_no, p.phone, p.active, p.relation FROM persons p JOIN households h ON h.id = p.household_id "
-	"WHERE p.structure_id = $1 AND p.household_id = $2 AND p.active = 1 ORDER BY p.id");
+	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email FROM persons p "
+	"JOIN households h ON h.id = p.household_id WHERE p.structure_id = $1 AND p.household_id = $2 AND p.active = 1 ORDER BY p.id");
 
 static void brief_fill(db_res *q, arena *a, person_brief *o)
 {
@@ -618,8 +618,11 @@ static void brief_fill(db_res *q, arena *a, person_brief *o)
 		*f[i] = v ? v : "";
 	}
 	o->active = db_int(q, 11) != 0;
-	char *rel = db_dup(q, 12, a);
+	char *rel = db_dup(q, 12, a), *em = db_dup(q, 13, a);
 	o->relation = rel ? rel : "";
+	o->email = em ? em : "";
+	o->consent_sms = db_int(q, 14) != 0;
+	o->consent_email = db_int(q, 15) != 0;
 }
 
 err persons_person_brief(db_conn *c, arena *a, int64_t pid, person_brief *out)

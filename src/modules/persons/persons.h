@@ -34,6 +34,8 @@ typedef struct person_brief {
 	int64_t id, household_id;
 	const char *last_name, *birth_name, *first_names, *sex, *birth_date, *birth_place, *nationality, *file_no, *phone;
 	const char *relation;   /* demandeur, conjoint, enfant, enfant_alterne, enfant_majeur, heberge, autre */
+	const char *email;
+	bool consent_sms, consent_email;
 	bool active;
 } person_brief;
 err persons_person_brief(db_conn *c, arena *a, int64_t person_id, person_brief *out);
