@@ -51,6 +51,9 @@ static const db_migration migrations[] = {
 	{2, "notifications of waiting mail, once a day",
 	 "CREATE TABLE domi_notifications (structure_id INTEGER NOT NULL, domiciliation_id INTEGER NOT NULL, day TEXT NOT NULL, "
 	 " channel TEXT NOT NULL, PRIMARY KEY (structure_id, domiciliation_id, day)) STRICT;", NULL},
+	{3, "files waiting between import preview and confirmation",
+	 "CREATE TABLE domi_imports (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL, user_id INTEGER NOT NULL, "
+	 " created_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;", NULL},
 };
 const db_module_schema domiciliation_schema = {"domiciliation", migrations, sizeof migrations / sizeof *migrations};
 
@@ -410,13 +413,16 @@ static void list_page(web_req *r)
 	}
 	page_begin(r, title);
 	buf *b = &r->out;
-	if (web_arg(r, "ok"))
+	if (web_arg(r, "importees"))
+		page_notice(r, "ok", arena_printf(r->a, "%s domiciliation(s) importée(s).", web_arg(r, "importees")));
+	else if (web_arg(r, "ok"))
 		page_notice(r, "ok", "C’est enregistré.");
 	html_printf(b, "<nav class=\"pager\" aria-label=\"Listes\"><ul><li><a href=\"/domiciliation\">Toutes</a></li>"
 	               "<li><a href=\"?liste=expire15\">Expirent sous 15 jours</a></li><li><a href=\"?liste=expire60\">Sous 60 jours</a></li>"
 	               "<li><a href=\"?liste=sans_contact\">Sans contact depuis plus de 3 mois</a></li>"
 	               "<li><a href=\"?liste=delai\">Délai de réponse dépassé</a></li><li><a href=\"/domiciliation/courrier\">Guichet courrier</a></li>"
-	               "<li><a href=\"/domiciliation/rapport\">Rapport annuel</a></li></ul></nav>");
+	               "<li><a href=\"/domiciliation/rapport\">Rapport annuel</a></li><li><a href=\"/domiciliation/export.csv\">Export (CSV)</a></li>"
+	               "<li><a href=\"/domiciliation/import\">Import</a></li></ul></nav>");
 	html_printf(b, "<form method=\"get\" action=\"/domiciliation\" class=\"filters\"><input type=\"hidden\" name=\"liste\" value=\"%s\">", filter);
 	const char *sv[6] = {""}, *sl[6] = {"Tous les statuts"};
 	for (int i = 0; i < N(ST_V); i++) {
@@ -1327,6 +1333,7 @@ static void domi_home_widget(web_req *r)
 
 void domiciliation_report_routes(int perm);
 void domiciliation_docs_routes(int perm);
+void domiciliation_io_routes(int perm_read, int perm_write);
 
 void domiciliation_init(void)
 {
@@ -1343,6 +1350,7 @@ void domiciliation_init(void)
 	web_route(M_POST, "/domiciliation/radiations", strike_many, PERM_DOMI_DECIDE, 0, "Radier plusieurs domiciliations");
 	domiciliation_report_routes(PERM_DOMI_INSTRUCT);
 	domiciliation_docs_routes(PERM_DOMI_MAIL);
+	domiciliation_io_routes(PERM_DOMI_INSTRUCT, PERM_DOMI_DECIDE);
 	web_route(M_GET, "/domiciliation/{id}", file_page, PERM_DOMI_MAIL, 0, "Dossier de domiciliation");
 	web_route(M_POST, "/domiciliation/{id}/transmettre", submit_post, PERM_DOMI_INSTRUCT, 0, "Transmettre pour décision");
 	web_route(M_POST, "/domiciliation/{id}/decision", decision_post, PERM_DOMI_DECIDE, 0, "Décider");

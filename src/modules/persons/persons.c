@@ -1176,3 +1176,64 @@ int64_t persons_household_ids(db_conn *c, int64_t **ids)
 	db_close(&q);
 	return n;
 }
+
+static bool import_person_ok(const person_new *p, const char **why)
+{
+	civil_date d;
+	if (!p->last_name || !*p->last_name || strlen(p->last_name) > 100 || !p->first_names || !*p->first_names ||
+	    strlen(p->first_names) > 150) {
+		*why = "nom et prénom obligatoires (100 et 150 caractères au plus)";
+		return false;
+	}
+	if (p->birth_date && *p->birth_date && !civil_parse(p->birth_date, &d)) {
+		*why = "date de naissance invalide";
+		return false;
+	}
+	if (p->email && *p->email && !text_email_valid(p->email)) {
+		*why = "adresse e-mail invalide";
+		return false;
+	}
+	return true;
+}
+
+static err import_person(db_conn *c, arena *a, int64_t hid, const person_new *p, const char *rel, const char *today,
+                         int64_t *pid)
+{
+	char *sn = persons_search_name(a, p->last_name, p->birth_name, p->first_names);
+	err e = DBID(c, &Q_P_ADD, pid, A_INT(hid), A_TEXT(rel), A_TEXT(p->last_name), A_TEXT(nz(p->birth_name)),
+	             A_TEXT(p->first_names), A_TEXT(nz(p->sex)), A_TEXT(p->birth_date && *p->birth_date ? p->birth_date : NULL),
+	             A_TEXT(nz(p->birth_place)), A_TEXT(""), A_TEXT(nz(p->phone)), A_TEXT(phone_digits(a, p->phone)),
+	             A_TEXT(nz(p->email)), A_TEXT(""), A_INT(0), A_INT(0), A_TEXT(""), A_TEXT(""), A_TEXT(""), A_TEXT(""),
+	             A_INT(0), A_NULL, A_INT(0), A_TEXT(""), A_TEXT(sn ? sn : ""), A_INT(civil_now()));
+	if (e == E_OK)
+		e = DBX(c, &Q_M_ADD, NULL, A_INT(hid), A_INT(*pid), A_TEXT(rel), A_TEXT(today));
+	if (e == E_OK)
+		e = persons_keys_store(c, a, *pid, sn ? sn : "");
+	return e;
+}
+
+err persons_import_household(db_conn *c, arena *a, int64_t user_id, const person_new *ap, const person_new *deps, int ndeps,
+                             const char *today, int64_t *hid, int64_t *pid, const char **why)
+{
+	*why = NULL;
+	if (!import_person_ok(ap, why))
+		return E_INPUT;
+	for (int i = 0; i < ndeps; i++)
+		if (!import_person_ok(&deps[i], why))
+			return E_INPUT;
+	char *file_no = NULL;
+	err e = persons_next_file_no(c, a, &file_no);
+	if (e == E_OK)
+		e = DBID(c, &Q_H_ADD, hid, A_TEXT(file_no), A_TEXT(""), A_TEXT(""), A_TEXT(""), A_TEXT(""), A_TEXT(""),
+		         A_TEXT("sans_abri"), A_TEXT(today), A_INT(civil_now()));
+	if (e == E_OK)
+		e = import_person(c, a, *hid, ap, "demandeur", today, pid);
+	for (int i = 0; e == E_OK && i < ndeps; i++) {
+		int64_t dp;
+		const char *rel = deps[i].relation && code_valid(RELATIONS, NRELATIONS, deps[i].relation) ? deps[i].relation : "autre";
+		e = import_person(c, a, *hid, &deps[i], rel, today, &dp);
+	}
+	if (e == E_OK)
+		e = persons_timeline_add(c, *hid, user_id, "household", *hid, "Dossier repris d’un import");
+	return e;
+}

@@ -49,6 +49,15 @@ int persons_find(db_conn *c, arena *a, const char *q, int64_t *person_ids, int64
  * *ids is malloc'd: the caller frees it. */
 int64_t persons_household_ids(db_conn *c, int64_t **ids);
 
+/* For imports: a household with its applicant and dependants, created in
+ * the caller's transaction (the caller journals the import as a whole).
+ * Strings are validated here; E_INPUT with *why (static French) if not. */
+typedef struct person_new {
+	const char *last_name, *birth_name, *first_names, *sex, *birth_date, *birth_place, *phone, *email, *relation;
+} person_new;
+err persons_import_household(db_conn *c, arena *a, int64_t user_id, const person_new *applicant, const person_new *deps,
+                             int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why);
+
 /* Adds an event to a household's timeline. kind is a short code
  * ("contact", "aid_request", "domiciliation"…), ref_id the record in the
  * caller's module, summary a French line without sensitive detail. Runs in
