@@ -484,6 +484,11 @@ int main(void)
 		CHECK_HAS(r->body, "\"01/02/2026\";\"31/01/2027\";\"01/02/2024\"");
 		CHECK_HAS(r->body, "\"Importée\";\"Noé\";\"05/06/2015\";\"Enfant\"");
 		CHECK_LACKS(r->body, "Rapport-Un\";\"X\";\"05/05/1990\";\"Enfant"); /* an applicant is not her own dependant */
+		r = get(&bb, "/domiciliation/export.xlsx");
+		CHECK(r->status == 200 && r->len > 1000 && !memcmp(r->body, "PK\x03\x04", 4), "XLSX export is a zip (%ld, %zu bytes)", r->status, r->len);
+		snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31&format=xlsx", Y, Y);
+		r = get(&bb, path);
+		CHECK(r->status == 200 && r->len > 1000 && !memcmp(r->body, "PK\x03\x04", 4), "XLSX report (%ld)", r->status);
 		r = post_file(&bb, "/domiciliation/import", "file", "x.csv", "a;b\n\"unterminated", 15);
 		CHECK_INT(r->status, 400);
 	}

@@ -16,6 +16,7 @@
 #include "modules/persons/persons.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "web/xlsx.h"
 #include "core/banned.h"
 
 static db_sql Q_STORE = DB_SQL(DB_SCOPED,
@@ -382,51 +383,59 @@ static const char *fr_date(arena *a, const char *iso)
 	return o ? o : "";
 }
 
-static void export_csv(web_req *r)
+#define NCOLS (C__N + 40)
+
+/* Every domiciliation as a row of NCOLS cells, header first (arena). */
+static int export_grid(web_req *r, const char ****grid_out)
 {
-	buf *b = &r->out;
-	r->out_type = "text/csv; charset=utf-8";
-	web_header(r, "Content-Disposition: attachment; filename=\"domiciliations.csv\"");
-	buf_adds(b, "\xef\xbb\xbf");
+	const char ***grid = NULL;
+	int n = 0, cap = 0;
+	const char **h = arena_array(r->a, NCOLS, sizeof *h);
+	if (!h)
+		return 0;
 	for (int k = 0; k < C__N; k++)
-		csv_cell(b, HEADERS[k], false);
-	for (int k = 0; k < 10; k++) {
-		char h[64];
-		static const char *parts[] = {"nom", "prénom", "date naissance", "lien parenté"};
-		for (int j = 0; j < 4; j++) {
-			snprintf(h, sizeof h, "Ayant-droit %d: %s", k, parts[j]);
-			csv_cell(b, h, k == 9 && j == 3);
-		}
-	}
+		h[k] = HEADERS[k];
+	static const char *parts[] = {"nom", "prénom", "date naissance", "lien parenté"};
+	for (int k = 0; k < 10; k++)
+		for (int j = 0; j < 4; j++)
+			h[C__N + 4 * k + j] = arena_printf(r->a, "Ayant-droit %d: %s", k, parts[j]);
 	/* Collect first: person look-ups need the connection. */
 	db_res q;
 	DBQ0(r->db, &Q_ALL, &q);
 	typedef struct { int64_t id, pid; char *f[10]; } row;
 	row *rows = NULL;
-	int n = 0, cap = 0;
+	int nr = 0, rcap = 0;
 	while (db_next(&q)) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 128;
-			row *nr = arena_array(r->a, (size_t)cap, sizeof *nr);
-			if (!nr)
+		if (nr == rcap) {
+			rcap = rcap ? rcap * 2 : 128;
+			row *x = arena_array(r->a, (size_t)rcap, sizeof *x);
+			if (!x)
 				break;
-			if (n)
-				memcpy(nr, rows, sizeof *nr * (size_t)n);
-			rows = nr;
+			if (nr)
+				memcpy(x, rows, sizeof *x * (size_t)nr);
+			rows = x;
 		}
-		rows[n].id = db_int(&q, 0);
-		rows[n].pid = db_int(&q, 1);
+		rows[nr].id = db_int(&q, 0);
+		rows[nr].pid = db_int(&q, 1);
 		for (int k = 0; k < 10; k++)
-			rows[n].f[k] = db_dup(&q, 2 + k, r->a);
-		n++;
+			rows[nr].f[k] = db_dup(&q, 2 + k, r->a);
+		nr++;
 	}
 	db_close(&q);
+	cap = nr + 1;
+	grid = arena_array(r->a, (size_t)cap, sizeof *grid);
+	if (!grid)
+		return 0;
+	grid[n++] = h;
 	static const char *st_v[] = {"active", "refusee", "radiee", "instruction", "attente_decision"};
 	static const char *st_d[] = {"VALIDE", "REFUS", "RADIE", "INSTRUCTION", "ATTENTE_DECISION"};
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < nr; i++) {
 		person_brief p;
 		if (persons_person_brief(r->db, r->a, rows[i].pid, &p) != E_OK)
 			continue;
+		const char **c = arena_array(r->a, NCOLS, sizeof *c);
+		if (!c)
+			break;
 		const char *st = rows[i].f[0];
 		for (int k = 0; k < 5; k++)
 			if (st && !strcmp(st, st_v[k]))
@@ -438,24 +447,65 @@ static void export_csv(web_req *r)
 			"", fr_date(r->a, rows[i].f[3]), fr_date(r->a, rows[i].f[4]), fr_date(r->a, rows[i].f[5]), fr_date(r->a, rows[i].f[6]),
 			rows[i].f[8], "", "", rows[i].f[9]};
 		for (int k = 0; k < C__N; k++)
-			csv_cell(b, vals[k], false);
+			c[k] = vals[k] ? vals[k] : "";
+		for (int k = C__N; k < NCOLS; k++)
+			c[k] = "";
 		person_brief m[16];
-		int nm = persons_household_members(r->db, r->a, p.household_id, m, 16), written = 0;
-		for (int k = 0; k < nm && written < 10; k++) {
+		int nm = persons_household_members(r->db, r->a, p.household_id, m, 16), w = 0;
+		for (int k = 0; k < nm && w < 10; k++) {
 			if (m[k].id == p.id)
 				continue;
-			csv_cell(b, m[k].last_name, false);
-			csv_cell(b, m[k].first_names, false);
-			csv_cell(b, fr_date(r->a, m[k].birth_date), false);
-			csv_cell(b, !strcmp(m[k].relation, "conjoint") ? "Conjoint" : !strncmp(m[k].relation, "enfant", 6) ? "Enfant" : "Autre",
-			         written == 9);
-			written++;
+			c[C__N + 4 * w] = m[k].last_name;
+			c[C__N + 4 * w + 1] = m[k].first_names;
+			c[C__N + 4 * w + 2] = fr_date(r->a, m[k].birth_date);
+			c[C__N + 4 * w + 3] = !strcmp(m[k].relation, "conjoint") ? "Conjoint" : !strncmp(m[k].relation, "enfant", 6) ? "Enfant" : "Autre";
+			w++;
 		}
-		for (; written < 10; written++)
-			for (int j = 0; j < 4; j++)
-				csv_cell(b, "", written == 9 && j == 3);
+		grid[n++] = c;
 	}
-	journal_record(r->db, r->user->id, "export", "domiciliation", 0, arena_printf(r->a, "rows=%d", n));
+	*grid_out = grid;
+	return n;
+}
+
+static void export_csv(web_req *r)
+{
+	const char ***grid;
+	int n = export_grid(r, &grid);
+	buf *b = &r->out;
+	r->out_type = "text/csv; charset=utf-8";
+	web_header(r, "Content-Disposition: attachment; filename=\"domiciliations.csv\"");
+	buf_adds(b, "\xef\xbb\xbf");
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < NCOLS; k++)
+			csv_cell(b, grid[i][k], k == NCOLS - 1);
+	journal_record(r->db, r->user->id, "export", "domiciliation", 0, arena_printf(r->a, "rows=%d", n - 1));
+}
+
+static void export_xlsx(web_req *r)
+{
+	const char ***grid;
+	int n = export_grid(r, &grid);
+	xlsx_doc *x = xlsx_new("Domiciliations");
+	if (!x || !n) {
+		web_error(r, E_INTERNAL, "Le classeur n’a pas pu être produit.");
+		return;
+	}
+	xlsx_header(x, grid[0], NCOLS);
+	for (int i = 1; i < n; i++) {
+		for (int k = 0; k < NCOLS; k++)
+			xlsx_text(x, k, grid[i][k]);
+		xlsx_next_row(x);
+	}
+	size_t len;
+	void *bytes = xlsx_finish(x, r->a, &len);
+	if (!bytes) {
+		web_error(r, E_INTERNAL, "Le classeur n’a pas pu être produit.");
+		return;
+	}
+	r->out_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	web_header(r, "Content-Disposition: attachment; filename=\"domiciliations.xlsx\"");
+	buf_add(&r->out, bytes, len);
+	journal_record(r->db, r->user->id, "export", "domiciliation", 0, arena_printf(r->a, "rows=%d xlsx", n - 1));
 }
 
 void domiciliation_io_routes(int perm_read, int perm_write);
@@ -465,4 +515,5 @@ void domiciliation_io_routes(int perm_read, int perm_write)
 	web_route(M_POST, "/domiciliation/import", import_post, perm_write, 0, "Vérifier un fichier à importer");
 	web_route(M_POST, "/domiciliation/import/{id}", import_confirm, perm_write, 0, "Importer les lignes vérifiées");
 	web_route(M_GET, "/domiciliation/export.csv", export_csv, perm_read, 0, "Export (CSV, disposition DomiFa)");
+	web_route(M_GET, "/domiciliation/export.xlsx", export_xlsx, perm_read, 0, "Export (XLSX, disposition DomiFa)");
 }

@@ -15,6 +15,7 @@
 #include "web/html.h"
 #include "web/layout.h"
 #include "web/pdf.h"
+#include "web/xlsx.h"
 #include "core/banned.h"
 
 static db_sql Q_ACTIVE_AT = DB_SQL(DB_SCOPED,
@@ -236,6 +237,43 @@ static void report_page(web_req *r)
 	char ffr[11], tfr[11];
 	civil_iso_to_fr(from, ffr);
 	civil_iso_to_fr(to, tfr);
+	if (fmt && !strcmp(fmt, "xlsx")) {
+		xlsx_doc *x = xlsx_new("Rapport");
+		if (!x) {
+			web_error(r, E_INTERNAL, "Le classeur n’a pas pu être produit.");
+			return;
+		}
+		static const char *hd[] = {"Rubrique", "Catégorie", "Nombre"};
+		xlsx_header(x, hd, 3);
+		xlsx_text(x, 0, "Domiciliations actives");
+		xlsx_text(x, 1, arena_printf(r->a, "au %s", tfr));
+		xlsx_number(x, 2, rp.active);
+		xlsx_next_row(x);
+		xlsx_text(x, 0, "Ayants droit");
+		xlsx_text(x, 1, arena_printf(r->a, "au %s", tfr));
+		xlsx_number(x, 2, rp.dependants);
+		xlsx_next_row(x);
+		const tally *ts[] = {&rp.sex, &rp.age, &rp.kind, &rp.htype, &rp.cause, &rp.link, &rp.decisions, &rp.strikes, &rp.mail, &rp.contacts};
+		const char *titles[] = {"Sexe", "Âge", "Première ou renouvellement", "Composition", "Cause de l’instabilité",
+		                        "Lien avec la commune", "Décisions", "Radiations", "Courrier", "Contacts"};
+		for (int k = 0; k < 10; k++)
+			for (int i = 0; i < ts[k]->rows; i++) {
+				xlsx_text(x, 0, titles[k]);
+				xlsx_text(x, 1, ts[k]->label[i]);
+				xlsx_number(x, 2, ts[k]->n[i]);
+				xlsx_next_row(x);
+			}
+		size_t n;
+		void *bytes = xlsx_finish(x, r->a, &n);
+		if (!bytes) {
+			web_error(r, E_INTERNAL, "Le classeur n’a pas pu être produit.");
+			return;
+		}
+		r->out_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+		web_header(r, "Content-Disposition: attachment; filename=\"rapport-domiciliation.xlsx\"");
+		buf_add(&r->out, bytes, n);
+		return;
+	}
 	if (fmt && !strcmp(fmt, "pdf")) {
 		const char *why;
 		pdf_doc *pd = pdf_new("Rapport d’activité de domiciliation", &why);
@@ -275,8 +313,9 @@ static void report_page(web_req *r)
 	html_printf(b, "<div class=\"field\"><label for=\"du\">Du</label><input id=\"du\" name=\"du\" type=\"date\" value=\"%s\"></div>"
 	               "<div class=\"field\"><label for=\"au\">Au</label><input id=\"au\" name=\"au\" type=\"date\" value=\"%s\"></div>"
 	               "<button type=\"submit\">Calculer</button> <a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=csv\">Télécharger (CSV)</a> · "
-	               "<a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=pdf\">PDF</a></form>",
-	            from, to, from, to, from, to);
+	               "<a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=pdf\">PDF</a> · "
+	               "<a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=xlsx\">Tableur (XLSX)</a></form>",
+	            from, to, from, to, from, to, from, to);
 	html_printf(b, "<p class=\"lead\">Période du %s au %s (articles L264-8 et D264-8 du CASF). "
 	               "<strong>%lld</strong> personne%s domiciliée%s au %s, avec %lld ayant%s droit.</p><div class=\"widgets\">",
 	            ffr, tfr, (long long)rp.active, rp.active > 1 ? "s" : "", rp.active > 1 ? "s" : "", tfr,
