@@ -190,6 +190,21 @@ int main(void)
 	r = get(&desk, "/domiciliation/courrier?q=sansdomicile");
 	CHECK_HAS(r->body, "Sansdomicile Test");
 
+	T_GROUP("forwarding");
+	{
+		snprintf(path, sizeof path, "/domiciliation/%lld/reexpedition", (long long)id);
+		snprintf(body, sizeof body, "_csrf=%s&address=&fwd_from=%s&fwd_to=%s", desk.csrf, today, today);
+		CHECK_INT(post(&desk, path, body)->status, 400);
+		snprintf(body, sizeof body, "_csrf=%s&address=12+rue+de+la+Soeur%%2C+97400+Saint-Denis&fwd_from=%s&fwd_to=%s", desk.csrf, today, today);
+		CHECK_INT(post(&desk, path, body)->status, 303);
+		r = act(&desk, id, "{\"action\":\"mail\",\"kind\":\"lettre\"}");
+		CHECK_INT(r->status, 200);
+		snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+		CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":2}"); /* forwarded at once, not added to the waiting two */
+		snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld", desk.csrf, (long long)id);
+		CHECK_INT(post(&desk, "/domiciliation/courrier", body)->status, 303);
+		CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":2}"); /* the counter forwards too */
+	}
 	T_GROUP("renewal");
 	snprintf(body, sizeof body, "{\"action\":\"renew\",\"interview_on\":\"%s\",\"version\":%lld}", today, (long long)version_of(&ins, id));
 	CHECK_INT(act(&ins, id, body)->status, 200);

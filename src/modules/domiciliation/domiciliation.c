@@ -54,6 +54,9 @@ static const db_migration migrations[] = {
 	{3, "files waiting between import preview and confirmation",
 	 "CREATE TABLE domi_imports (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL, user_id INTEGER NOT NULL, "
 	 " created_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;", NULL},
+	{4, "forwarding of mail to an address over a period",
+	 "CREATE TABLE domi_forwards (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL, domiciliation_id INTEGER NOT NULL, "
+	 " address TEXT NOT NULL, from_on TEXT NOT NULL, to_on TEXT NOT NULL) STRICT;", NULL},
 };
 const db_module_schema domiciliation_schema = {"domiciliation", migrations, sizeof migrations / sizeof *migrations};
 
@@ -704,6 +707,12 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 		form_input(b, &(form_field){.name = "from", .label = "Du", .type = "date", .required = true, .value = iso(r, t)}, fe);
 		form_input(b, &(form_field){.name = "to", .label = "Au", .type = "date", .required = true, .value = d->f[F_END]}, fe);
 		html_lit(b, "<button type=\"submit\">Ajouter (5 au plus)</button></form>");
+		html_printf(b, "<h2>Réexpédition</h2><form method=\"post\" action=\"%s/reexpedition\" class=\"compact\" novalidate>", action);
+		page_csrf(r);
+		form_input(b, &(form_field){.name = "address", .label = "Adresse de réexpédition", .type = "textarea", .required = true}, fe);
+		form_input(b, &(form_field){.name = "fwd_from", .label = "Du", .type = "date", .required = true, .value = iso(r, t)}, fe);
+		form_input(b, &(form_field){.name = "fwd_to", .label = "Au", .type = "date", .required = true}, fe);
+		html_lit(b, "<button type=\"submit\">Réexpédier sur cette période</button></form>");
 	}
 	html_lit(b, "<h2>Historique</h2><ol class=\"timeline\">");
 	db_res q;
@@ -890,9 +899,34 @@ static void unstrike_post(web_req *r)
 	after(r, &d, e, NULL, NULL);
 }
 
+static db_sql Q_FWD_NOW = DB_SQL(DB_SCOPED,
+	"SELECT address FROM domi_forwards WHERE structure_id = $1 AND domiciliation_id = $2 AND from_on <= $3 AND to_on >= $3 "
+	"ORDER BY id DESC LIMIT 1");
+static db_sql Q_FWD_ADD = DB_SQL(DB_SCOPED,
+	"INSERT INTO domi_forwards (structure_id, domiciliation_id, address, from_on, to_on) VALUES ($1, $2, $3, $4, $5) RETURNING id");
+static db_sql Q_MAIL_FWD = DB_SQL(DB_SCOPED,
+	"INSERT INTO domi_mail (structure_id, domiciliation_id, received_on, kind, count, status, done_on, forward_to, user_id) "
+	"VALUES ($1, $2, $3, $4, $5, 'reexpedie', $3, $6, $7) RETURNING id");
+
+/* Records mail received; during a forwarding period it is forwarded at once. */
+static err mail_insert(web_req *r, int64_t did, const char *kind, int64_t count, bool *forwarded)
+{
+	db_res q;
+	char *fwd = NULL;
+	int64_t id;
+	if (DBQ(r->db, &Q_FWD_NOW, &q, A_INT(did), A_TEXT(iso(r, today_of(r)))) == E_OK && db_next(&q))
+		fwd = db_dup(&q, 0, r->a);
+	db_close(&q);
+	*forwarded = fwd != NULL;
+	if (fwd)
+		return DBID(r->db, &Q_MAIL_FWD, &id, A_INT(did), A_TEXT(iso(r, today_of(r))), A_TEXT(kind), A_INT(count), A_TEXT(fwd),
+		            A_INT(r->user->id));
+	return DBID(r->db, &Q_MAIL_ADD, &id, A_INT(did), A_TEXT(iso(r, today_of(r))), A_TEXT(kind), A_INT(count), A_INT(r->user->id));
+}
+
 static err mail_add(web_req *r, domi *d, const char *kind, const char *count_s, form_errors *fe)
 {
-	int64_t count = 1, id;
+	int64_t count = 1;
 	if (strcmp(d->f[F_STATUS], "active"))
 		return E_CONFLICT;
 	if (!in_list(MAIL_V, N(MAIL_V), kind))
@@ -901,11 +935,12 @@ static err mail_add(web_req *r, domi *d, const char *kind, const char *count_s, 
 		form_error(fe, "count", "Le nombre est compris entre 1 et 500.");
 	if (fe->n)
 		return E_INPUT;
+	bool fwd = false;
 	err e = db_begin(r->db, true);
 	if (e == E_OK)
-		e = DBID(r->db, &Q_MAIL_ADD, &id, A_INT(d->id), A_TEXT(iso(r, today_of(r))), A_TEXT(kind), A_INT(count), A_INT(r->user->id));
+		e = mail_insert(r, d->id, kind, count, &fwd);
 	if (e == E_OK)
-		e = journal_record(r->db, r->user->id, "create", "domi_mail", d->id, NULL);
+		e = journal_record(r->db, r->user->id, "create", "domi_mail", d->id, fwd ? "forwarded" : NULL);
 	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
 }
 
@@ -978,6 +1013,31 @@ static void contact_post(web_req *r)
 	form_errors fe = {0};
 	if (e == E_INPUT)
 		form_error(&fe, "contact_kind", "Type de contact inconnu.");
+	after(r, &d, e, &fe, NULL);
+}
+
+static void forward_post(web_req *r)
+{
+	domi d;
+	form_errors fe = {0};
+	if (!load_or_404(r, &d))
+		return;
+	const char *addr = web_field(r, "address"), *from = web_field(r, "fwd_from"), *to = web_field(r, "fwd_to");
+	civil_date f, t;
+	int64_t id;
+	if (!addr || !*addr || strlen(addr) > 500)
+		form_error(&fe, "address", "Indiquez l’adresse de réexpédition.");
+	if (!from || !to || !civil_parse(from, &f) || !civil_parse(to, &t) || civil_to_days(t) < civil_to_days(f))
+		form_error(&fe, "fwd_from", "Indiquez une période de réexpédition valable (du … au …).");
+	err e = strcmp(d.f[F_STATUS], "active") ? E_CONFLICT : fe.n ? E_INPUT : db_begin(r->db, true);
+	if (e == E_OK)
+		e = DBID(r->db, &Q_FWD_ADD, &id, A_INT(d.id), A_TEXT(addr), A_TEXT(from), A_TEXT(to));
+	if (e == E_OK)
+		e = event(r, d.id, "reexpedition", arena_printf(r->a, "du %s au %s", from, to));
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "create", "domi_forward", id, NULL);
+	if (db_in_tx(r->db))
+		e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
 	after(r, &d, e, &fe, NULL);
 }
 
@@ -1086,8 +1146,8 @@ static void counter_post(web_req *r)
 	}
 	err e = db_begin(r->db, true);
 	for (int i = 0; e == E_OK && i < n; i++) {
-		int64_t mid;
-		e = DBID(r->db, &Q_MAIL_ADD, &mid, A_INT(ids[i]), A_TEXT(iso(r, today_of(r))), A_TEXT(kind), A_INT(1), A_INT(r->user->id));
+		bool fwd;
+		e = mail_insert(r, ids[i], kind, 1, &fwd);
 	}
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "create", "domi_mail", 0, arena_printf(r->a, "count=%d", n));
@@ -1361,6 +1421,7 @@ void domiciliation_init(void)
 	web_route(M_POST, "/domiciliation/{id}/remise", handover_post, PERM_DOMI_MAIL, 0, "Remise du courrier");
 	web_route(M_POST, "/domiciliation/{id}/contact", contact_post, PERM_DOMI_MAIL, 0, "Contact");
 	web_route(M_POST, "/domiciliation/{id}/mandataires", proxy_post, PERM_DOMI_MAIL, 0, "Ajouter un mandataire");
+	web_route(M_POST, "/domiciliation/{id}/reexpedition", forward_post, PERM_DOMI_MAIL, 0, "Réexpédier sur une période");
 	web_route(M_GET, "/api/v1/domiciliations", api_list, PERM_DOMI_MAIL, 0, "Domiciliations");
 	web_route(M_POST, "/api/v1/domiciliations", api_create, PERM_DOMI_INSTRUCT, 0, "Enregistrer une demande");
 	web_route(M_GET, "/api/v1/domiciliations/{id}", api_get, PERM_DOMI_MAIL, 0, "Lire une domiciliation");
@@ -1548,6 +1609,55 @@ err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count)
 			(*count)++;
 	}
 	free(rows);
+	/* Reminders one month before the end of validity, once per period. */
+	static db_sql Q_N_EXPIRING = DB_SQL(DB_GLOBAL,
+		"SELECT structure_id, id, person_id, end_on FROM domiciliations WHERE status = 'active' AND renewal_on IS NULL "
+		"AND end_on >= $1 AND end_on <= $2 ORDER BY structure_id, id");
+	char soon[11];
+	civil_format(civil_add_months(today, 1), soon);
+	typedef struct { int64_t sid, id, pid; char end[11]; } exp_row;
+	exp_row *ex = NULL;
+	int nx = 0, xcap = 0;
+	if (e == E_OK && (e = DBQ(c, &Q_N_EXPIRING, &q, A_TEXT(day), A_TEXT(soon))) == E_OK)
+		while (db_next(&q)) {
+			if (nx == xcap) {
+				xcap = xcap ? xcap * 2 : 64;
+				void *nr = realloc(ex, sizeof *ex * (size_t)xcap);
+				if (!nr)
+					break;
+				ex = nr;
+			}
+			ex[nx] = (exp_row){db_int(&q, 0), db_int(&q, 1), db_int(&q, 2), ""};
+			snprintf(ex[nx].end, sizeof ex[nx].end, "%s", db_text(&q, 3));
+			nx++;
+		}
+	db_close(&q);
+	for (int i = 0; e == E_OK && i < nx; i++) {
+		db_conn_scope(c, ex[i].sid);
+		person_brief p;
+		structure_info si;
+		if (persons_person_brief(c, &a, ex[i].pid, &p) != E_OK || accounts_structure_info(c, &a, ex[i].sid, &si) != E_OK)
+			continue;
+		bool sms = p.consent_sms && *p.phone, mail = p.consent_email && *p.email;
+		if (!sms && !mail)
+			continue;
+		if (!send) {
+			(*count)++;
+			continue;
+		}
+		int64_t fresh = 0;
+		/* The key "expiry:<end>" makes it once per validity period. */
+		e = DBX(c, &Q_N_MARK, &fresh, A_INT(ex[i].id), A_TEXT(arena_printf(&a, "expiry:%s", ex[i].end)), A_TEXT(sms ? "sms" : "email"));
+		if (e != E_OK || fresh != 1)
+			continue;
+		char fr[11];
+		civil_iso_to_fr(ex[i].end, fr);
+		char *text = arena_printf(&a, "%s : votre domiciliation prend fin le %s. Pour la renouveler, venez à l’accueil avant cette date.",
+		                          si.name, fr);
+		if (notify_send(sms ? NOTIFY_SMS : NOTIFY_EMAIL, p.id, sms ? p.phone : p.email, "Fin de domiciliation", text) == E_OK)
+			(*count)++;
+	}
+	free(ex);
 	arena_release(&a);
 	db_conn_put(c);
 	return e;
