@@ -501,6 +501,20 @@ int main(void)
 		CHECK_LACKS(r->body, "Rapport-Un\";\"X\";\"05/05/1990\";\"Enfant"); /* an applicant is not her own dependant */
 		r = get(&bb, "/domiciliation/export.xlsx");
 		CHECK(r->status == 200 && r->len > 1000 && !memcmp(r->body, "PK\x03\x04", 4), "XLSX export is a zip (%ld, %zu bytes)", r->status, r->len);
+		/* Round trip: the workbook we export is read back by the import (preview only). */
+		size_t xl = r->len;
+		char *xb = malloc(xl);
+		memcpy(xb, r->body, xl);
+		j = J(get(&bb, "/api/v1/domiciliations"));
+		int total = (int)json_array_size(json_object_get(j, "domiciliations"));
+		json_decref(j);
+		r = post_file(&bb, "/domiciliation/import", "file", "export.xlsx", xb, xl);
+		free(xb);
+		CHECK_INT(r->status, 200);
+		CHECK_HAS(r->body, "Importée Zélie");
+		CHECK_HAS(r->body, "Rapport-Un X");
+		snprintf(line, sizeof line, "<strong>%d</strong> ligne", total);
+		CHECK(strstr(r->body, line) != NULL, "%d rows read back from the XLSX: %.200s", total, strstr(r->body, "role=\"status\"") ? strstr(r->body, "role=\"status\"") : "");
 		snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31&format=xlsx", Y, Y);
 		r = get(&bb, path);
 		CHECK(r->status == 200 && r->len > 1000 && !memcmp(r->body, "PK\x03\x04", 4), "XLSX report (%ld)", r->status);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/csv.h"
+#include "core/xlsx_read.h"
 #include "core/text.h"
 #include "modules/domiciliation/domiciliation.h"
 #include "modules/journal/journal.h"
@@ -80,6 +81,16 @@ static const char *date_of(arena *a, const char *s)
 		return "";
 	if (civil_parse(s, &d))
 		return s;
+	/* A spreadsheet day number (days since 1899-12-30), as XLSX stores dates. */
+	int64_t serial;
+	char whole[16];
+	snprintf(whole, sizeof whole, "%.*s", (int)strcspn(s, "."), s);
+	if (text_to_int64(whole, 1, 200000, &serial)) {
+		char *o = arena_alloc(a, 11);
+		if (o)
+			civil_format(civil_from_days(serial - 25569), o);
+		return o;
+	}
 	if (sscanf(s, "%2d/%2d/%4d", &dd, &mm, &yy) == 3) {
 		char *o = arena_printf(a, "%04u-%02u-%02u", (unsigned)yy % 10000u, (unsigned)mm % 100u, (unsigned)dd % 100u);
 		return o && civil_parse(o, &d) ? o : NULL;
@@ -200,8 +211,8 @@ static void upload_form(web_req *r)
 	buf *b = &r->out;
 	html_lit(b, "<form method=\"post\" action=\"/domiciliation/import\" enctype=\"multipart/form-data\" class=\"compact\">");
 	page_csrf(r);
-	html_lit(b, "<div class=\"field\"><label for=\"f-file\">Fichier CSV (enregistré depuis le tableur, séparateur « ; » ou « , »)</label>"
-	            "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".csv,text/csv\" required></div>"
+	html_lit(b, "<div class=\"field\"><label for=\"f-file\">Classeur XLSX (première feuille) ou fichier CSV (séparateur « ; » ou « , »)</label>"
+	            "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv,text/csv\" required></div>"
 	            "<button type=\"submit\" class=\"primary\">Vérifier le fichier</button></form>"
 	            "<h2>Colonnes lues</h2><p>Les colonnes sont reconnues par leur titre (disposition de DomiFa), dans n’importe quel ordre ; "
 	            "les autres sont ignorées :</p><ul>");
@@ -221,7 +232,13 @@ static void import_get(web_req *r)
 static bool parse_file(web_req *r, const char *data, size_t len, csv_table *t, layout *l, const char **why)
 {
 	int bad = 0;
-	csv_status st = csv_parse(r->a, data, len, t, &bad);
+	/* An .xlsx is a zip: recognised by its content, not its name. */
+	bool xlsx = len >= 4 && !memcmp(data, "PK\x03\x04", 4);
+	csv_status st = xlsx ? xlsx_read(r->a, (const unsigned char *)data, len, t) : csv_parse(r->a, data, len, t, &bad);
+	if (xlsx && st == CSV_BAD) {
+		*why = "Le classeur XLSX n’a pas pu être lu (première feuille).";
+		return false;
+	}
 	if (st == CSV_TOO_LARGE) {
 		*why = "Le fichier dépasse les limites (20 000 lignes, 128 colonnes, 4 096 caractères par cellule).";
 		return false;
@@ -246,7 +263,7 @@ static void import_post(web_req *r)
 {
 	const web_file *f = web_file_field(r, "file");
 	if (!f || !f->len) {
-		web_error(r, E_INPUT, "Choisissez un fichier CSV.");
+		web_error(r, E_INPUT, "Choisissez un fichier XLSX ou CSV.");
 		return;
 	}
 	csv_table t;
