@@ -479,8 +479,6 @@ static void list_page(web_req *r)
 			            "<button type=\"submit\" class=\"primary\">Radier les personnes cochées</button>");
 		html_lit(b, "</form>");
 	}
-	if (page > 1 || more)
-		html_printf(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>%s%s</ul></nav>", "", "");
 	if (page > 1)
 		html_printf(b, "<p><a href=\"?liste=%s&amp;statut=%s&amp;page=%lld\">Page précédente</a></p>", filter, status, (long long)(page - 1));
 	if (more)
