@@ -151,6 +151,25 @@ void web_error(web_req *r, err e, const char *detail)
 
 void web_error_fields(web_req *r, json_t *fields) { json_error(r, E_INPUT, NULL, fields); }
 
+void web_error_form(web_req *r, const form_errors *fe, const char *const (*rename)[2], int nrename)
+{
+	json_t *f = json_object();
+	for (int i = 0; i < fe->n; i++) {
+		const char *n = fe->name[i];
+		for (int k = 0; k < nrename; k++)
+			if (!strcmp(n, rename[k][0]))
+				n = rename[k][1];
+		json_object_set_new(f, n, json_string(fe->msg[i]));
+	}
+	web_error_fields(r, f);
+}
+
+const char *web_jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
 bool web_can(web_req *r, int perm)
 {
 	if (perm == WEB_PUBLIC)

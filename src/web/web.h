@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "web/form.h"
 #include "web/parse.h"
 
 typedef enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 } web_method;
@@ -121,6 +122,11 @@ void web_json(web_req *r, int status, json_t *j);
 void web_error(web_req *r, err e, const char *detail);
 /* Form errors for the API: {"error":{…,"fields":{name:message}}}. */
 void web_error_fields(web_req *r, json_t *fields);
+/* Same, from the errors a form validation collected. rename (may be NULL)
+ * maps form field names to the API's: {{"place", "interview_place"}, …}. */
+void web_error_form(web_req *r, const form_errors *fe, const char *const (*rename)[2], int nrename);
+/* A string member of a JSON object, or NULL. */
+const char *web_jstr(json_t *o, const char *key);
 bool web_can(web_req *r, int perm);
 
 /* Server configuration and life. */

@@ -44,20 +44,6 @@ static void api_users(web_req *r)
 	web_json(r, 200, json_pack("{s:o}", "users", arr));
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static json_t *fields_json(const form_errors *fe)
-{
-	json_t *f = json_object();
-	for (int i = 0; i < fe->n; i++)
-		json_object_set_new(f, fe->name[i], json_string(fe->msg[i]));
-	return f;
-}
-
 static void api_user_create(web_req *r)
 {
 	json_t *in = web_json_body(r);
@@ -67,11 +53,11 @@ static void api_user_create(web_req *r)
 	}
 	form_errors fe = {0};
 	int64_t uid = 0;
-	err e = accounts_admin_add_user(r, jstr(in, "display_name"), jstr(in, "email"), jstr(in, "role"),
-	                                jstr(in, "password"), &fe, &uid);
+	err e = accounts_admin_add_user(r, web_jstr(in, "display_name"), web_jstr(in, "email"), web_jstr(in, "role"),
+	                                web_jstr(in, "password"), &fe, &uid);
 	json_decref(in);
 	if (fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, NULL, 0);
 		return;
 	}
 	if (e != E_OK) {
@@ -90,7 +76,7 @@ static void api_user_update(web_req *r)
 	}
 	json_t *act = json_object_get(in, "active");
 	const char *active = json_is_boolean(act) ? (json_is_true(act) ? "1" : "0") : NULL;
-	err e = accounts_admin_update_user(r, r->param[0], jstr(in, "role"), active);
+	err e = accounts_admin_update_user(r, r->param[0], web_jstr(in, "role"), active);
 	json_decref(in);
 	if (e == E_CONFLICT) {
 		web_error(r, E_INPUT, "Vous ne pouvez pas retirer votre propre rôle d’administrateur.");
@@ -146,8 +132,8 @@ static void api_structure_update(web_req *r)
 	}
 	json_t *v = json_object_get(in, "version");
 	char *ver = json_is_integer(v) ? arena_printf(r->a, "%lld", (long long)json_integer_value(v)) : NULL;
-	structure_form f = {jstr(in, "name"), jstr(in, "address"), jstr(in, "insee"), jstr(in, "tz"), jstr(in, "phone"),
-	                    jstr(in, "email"), jstr(in, "dpo_contact"), ver,
+	structure_form f = {web_jstr(in, "name"), web_jstr(in, "address"), web_jstr(in, "insee"), web_jstr(in, "tz"), web_jstr(in, "phone"),
+	                    web_jstr(in, "email"), web_jstr(in, "dpo_contact"), ver,
 	                    json_is_true(json_object_get(in, "nir_enabled")) ? "1" : NULL};
 	/* Strings point into `in`: copy before releasing it. */
 	structure_form c = {arena_strdup(r->a, f.name), arena_strdup(r->a, f.address), arena_strdup(r->a, f.insee),
@@ -157,7 +143,7 @@ static void api_structure_update(web_req *r)
 	form_errors fe = {0};
 	err e = accounts_structure_update(r, &c, &fe);
 	if (fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, NULL, 0);
 		return;
 	}
 	if (e != E_OK) {

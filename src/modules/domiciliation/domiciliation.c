@@ -1187,28 +1187,10 @@ static void section(web_req *r, int64_t hid)
 
 /* ---- API ------------------------------------------------------------------------------------------- */
 
-static const char *js(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* Form field names → the API's names. */
-static json_t *fields_json(const form_errors *fe)
-{
-	static const char *map[][2] = {{"place", "interview_place"}, {"interview", "interview_on"}, {"start", "start_on"},
-	                               {"end", "end_on"}, {"requested", "requested_on"}, {"htype", "household_type"},
-	                               {"person", "person_id"}, {"contact_kind", "kind"}};
-	json_t *f = json_object();
-	for (int i = 0; i < fe->n; i++) {
-		const char *n = fe->name[i];
-		for (size_t k = 0; k < sizeof map / sizeof *map; k++)
-			if (!strcmp(n, map[k][0]))
-				n = map[k][1];
-		json_object_set_new(f, n, json_string(fe->msg[i]));
-	}
-	return f;
-}
+/* Form field names → the API's names, in error reports. */
+static const char *const DOMI_API_NAMES[][2] = {
+	{"place", "interview_place"}, {"interview", "interview_on"}, {"start", "start_on"}, {"end", "end_on"},
+	{"requested", "requested_on"}, {"htype", "household_type"}, {"person", "person_id"}, {"contact_kind", "kind"}};
 
 static json_t *domi_json(domi *d)
 {
@@ -1249,17 +1231,17 @@ static void api_create(web_req *r)
 	arena *a = r->a;
 	json_t *pid = json_object_get(j, "person_id");
 	request_in in = {json_is_integer(pid) ? arena_printf(a, "%lld", (long long)json_integer_value(pid)) : NULL,
-	                 arena_strdup(a, js(j, "requested_on")), arena_strdup(a, js(j, "interview_on")),
-	                 arena_strdup(a, js(j, "interview_place")), arena_strdup(a, js(j, "link") ? js(j, "link") : ""),
-	                 arena_strdup(a, js(j, "household_type") ? js(j, "household_type") : ""),
-	                 arena_strdup(a, js(j, "cause") ? js(j, "cause") : ""), arena_strdup(a, js(j, "reason")),
+	                 arena_strdup(a, web_jstr(j, "requested_on")), arena_strdup(a, web_jstr(j, "interview_on")),
+	                 arena_strdup(a, web_jstr(j, "interview_place")), arena_strdup(a, web_jstr(j, "link") ? web_jstr(j, "link") : ""),
+	                 arena_strdup(a, web_jstr(j, "household_type") ? web_jstr(j, "household_type") : ""),
+	                 arena_strdup(a, web_jstr(j, "cause") ? web_jstr(j, "cause") : ""), arena_strdup(a, web_jstr(j, "reason")),
 	                 json_is_true(json_object_get(j, "non_eu_limited")) ? "1" : NULL};
 	json_decref(j);
 	form_errors fe = {0};
 	int64_t id;
 	err e = request_add(r, &in, &fe, &id);
 	if (fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, DOMI_API_NAMES, (int)(sizeof DOMI_API_NAMES / sizeof *DOMI_API_NAMES));
 		return;
 	}
 	if (e != E_OK) {
@@ -1282,12 +1264,12 @@ static void api_action(web_req *r)
 		return;
 	}
 	arena *a = r->a;
-	char *action = arena_strdup(a, js(j, "action"));
-	char *s1 = arena_strdup(a, js(j, "interview_on")), *s2 = arena_strdup(a, js(j, "interview_place")),
-	     *s3 = arena_strdup(a, js(j, "link")), *outcome = arena_strdup(a, js(j, "outcome")),
-	     *start = arena_strdup(a, js(j, "start_on")), *end = arena_strdup(a, js(j, "end_on")),
-	     *orient = arena_strdup(a, js(j, "orientation")), *motive = arena_strdup(a, js(j, "motive")),
-	     *kind = arena_strdup(a, js(j, "kind")), *to = arena_strdup(a, js(j, "to")), *fwd = arena_strdup(a, js(j, "forward_to"));
+	char *action = arena_strdup(a, web_jstr(j, "action"));
+	char *s1 = arena_strdup(a, web_jstr(j, "interview_on")), *s2 = arena_strdup(a, web_jstr(j, "interview_place")),
+	     *s3 = arena_strdup(a, web_jstr(j, "link")), *outcome = arena_strdup(a, web_jstr(j, "outcome")),
+	     *start = arena_strdup(a, web_jstr(j, "start_on")), *end = arena_strdup(a, web_jstr(j, "end_on")),
+	     *orient = arena_strdup(a, web_jstr(j, "orientation")), *motive = arena_strdup(a, web_jstr(j, "motive")),
+	     *kind = arena_strdup(a, web_jstr(j, "kind")), *to = arena_strdup(a, web_jstr(j, "to")), *fwd = arena_strdup(a, web_jstr(j, "forward_to"));
 	json_t *cnt = json_object_get(j, "count"), *ver = json_object_get(j, "version"), *px = json_object_get(j, "proxy_id");
 	char *count = json_is_integer(cnt) ? arena_printf(a, "%lld", (long long)json_integer_value(cnt)) : NULL;
 	if (json_is_integer(px))
@@ -1335,7 +1317,7 @@ static void api_action(web_req *r)
 	} else
 		e = E_INPUT;
 	if (fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, DOMI_API_NAMES, (int)(sizeof DOMI_API_NAMES / sizeof *DOMI_API_NAMES));
 		return;
 	}
 	if (e != E_OK) {

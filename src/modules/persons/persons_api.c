@@ -21,20 +21,6 @@ err persons_alert_add(web_req *r, int64_t hid, const char *text, int64_t *id);
 err persons_budget_line_add(web_req *r, int64_t hid, const char *mkey, const char *cat, const char *person,
                             const char *amount, bool counted, form_errors *fe, int64_t *id);
 
-static const char *js(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static json_t *fields_json(const form_errors *fe)
-{
-	json_t *f = json_object();
-	for (int i = 0; i < fe->n; i++)
-		json_object_set_new(f, fe->name[i], json_string(fe->msg[i]));
-	return f;
-}
-
 static json_t *hits_json(search_hit *h, int n)
 {
 	json_t *arr = json_array();
@@ -57,14 +43,14 @@ static void api_search(web_req *r)
 static person_in person_json(web_req *r, json_t *o)
 {
 	(void)r;
-	return (person_in){js(o, "last_name"), js(o, "birth_name"), js(o, "first_names"), js(o, "sex"), js(o, "birth_date"),
-	                   js(o, "birth_place"), js(o, "nationality"), js(o, "phone"), js(o, "email"), js(o, "channel"),
+	return (person_in){web_jstr(o, "last_name"), web_jstr(o, "birth_name"), web_jstr(o, "first_names"), web_jstr(o, "sex"), web_jstr(o, "birth_date"),
+	                   web_jstr(o, "birth_place"), web_jstr(o, "nationality"), web_jstr(o, "phone"), web_jstr(o, "email"), web_jstr(o, "channel"),
 	                   json_is_true(json_object_get(o, "consent_sms")) ? "1" : NULL,
-	                   json_is_true(json_object_get(o, "consent_email")) ? "1" : NULL, js(o, "employment"),
-	                   js(o, "health_cover"), js(o, "protection"), js(o, "representative"),
-	                   json_is_true(json_object_get(o, "disability")) ? "1" : NULL, js(o, "gir"),
-	                   json_is_true(json_object_get(o, "student")) ? "1" : NULL, js(o, "caf_number"), js(o, "relation"),
-	                   js(o, "nir")};
+	                   json_is_true(json_object_get(o, "consent_email")) ? "1" : NULL, web_jstr(o, "employment"),
+	                   web_jstr(o, "health_cover"), web_jstr(o, "protection"), web_jstr(o, "representative"),
+	                   json_is_true(json_object_get(o, "disability")) ? "1" : NULL, web_jstr(o, "gir"),
+	                   json_is_true(json_object_get(o, "student")) ? "1" : NULL, web_jstr(o, "caf_number"), web_jstr(o, "relation"),
+	                   web_jstr(o, "nir")};
 }
 
 /* Copies every string of p into the arena (the JSON is freed before use). */
@@ -92,16 +78,16 @@ static void api_household_create(web_req *r)
 	person_own(r->a, &p);
 	household_in h = {0};
 	if (json_is_object(jh))
-		h = (household_in){arena_strdup(r->a, js(jh, "street_no")), arena_strdup(r->a, js(jh, "street")),
-		                   arena_strdup(r->a, js(jh, "postcode")), arena_strdup(r->a, js(jh, "city")),
-		                   arena_strdup(r->a, js(jh, "neighbourhood")), arena_strdup(r->a, js(jh, "housing"))};
+		h = (household_in){arena_strdup(r->a, web_jstr(jh, "street_no")), arena_strdup(r->a, web_jstr(jh, "street")),
+		                   arena_strdup(r->a, web_jstr(jh, "postcode")), arena_strdup(r->a, web_jstr(jh, "city")),
+		                   arena_strdup(r->a, web_jstr(jh, "neighbourhood")), arena_strdup(r->a, web_jstr(jh, "housing"))};
 	bool confirm = json_is_true(json_object_get(in, "confirm_duplicate"));
 	json_decref(in);
 	form_errors fe = {0};
 	person_validate(&p, &fe, true);
 	household_validate(&h, &fe);
 	if (fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, NULL, 0);
 		return;
 	}
 	if (!confirm) {
@@ -206,7 +192,7 @@ static void api_member_add(web_req *r)
 		p.relation = "enfant";
 	form_errors fe = {0};
 	if (!person_validate(&p, &fe, true)) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, NULL, 0);
 		return;
 	}
 	int64_t pid;
@@ -234,7 +220,7 @@ static void api_person_update(web_req *r)
 	if (!version)
 		form_error(&fe, "version", "La version lue (entier) est requise pour modifier une fiche.");
 	if (!person_validate(&p, &fe, true) || fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, NULL, 0);
 		return;
 	}
 	err e = persons_person_update(r, r->param[0], &p, version);
@@ -283,8 +269,8 @@ static void api_budget_add(web_req *r)
 		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
 		return;
 	}
-	char *month = arena_strdup(r->a, js(in, "month")), *cat = NULL, *amount = NULL, *person = NULL;
-	const char *kind = js(in, "kind"), *c = js(in, "category");
+	char *month = arena_strdup(r->a, web_jstr(in, "month")), *cat = NULL, *amount = NULL, *person = NULL;
+	const char *kind = web_jstr(in, "kind"), *c = web_jstr(in, "category");
 	if (kind && c)
 		cat = arena_printf(r->a, "%s:%s", !strcmp(kind, "resource") ? "R" : !strcmp(kind, "charge") ? "C" : "?", c);
 	json_t *am = json_object_get(in, "amount_cents"), *pe = json_object_get(in, "person_id");
@@ -302,7 +288,7 @@ static void api_budget_add(web_req *r)
 	int64_t id;
 	err e = persons_budget_line_add(r, r->param[0], month, cat, person, amount, counted, &fe, &id);
 	if (fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, NULL, 0);
 		return;
 	}
 	if (e != E_OK) {
@@ -319,7 +305,7 @@ static void api_note_add(web_req *r)
 		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
 		return;
 	}
-	char *body = arena_strdup(r->a, js(in, "body")), *vis = arena_strdup(r->a, js(in, "visibility"));
+	char *body = arena_strdup(r->a, web_jstr(in, "body")), *vis = arena_strdup(r->a, web_jstr(in, "visibility"));
 	json_decref(in);
 	if (!persons_household_exists(r->db, r->param[0])) {
 		web_error(r, E_NOT_FOUND, NULL);
@@ -341,7 +327,7 @@ static void api_alert_add(web_req *r)
 		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
 		return;
 	}
-	char *text = arena_strdup(r->a, js(in, "text"));
+	char *text = arena_strdup(r->a, web_jstr(in, "text"));
 	json_decref(in);
 	if (!persons_household_exists(r->db, r->param[0])) {
 		web_error(r, E_NOT_FOUND, NULL);
@@ -386,7 +372,7 @@ static void api_merge(web_req *r)
 	json_t *in = web_json_body(r);
 	json_t *g = in ? json_object_get(in, "merge_household_id") : NULL;
 	int64_t gone = json_is_integer(g) ? json_integer_value(g) : 0;
-	const char *fno = in ? js(in, "merge_file_no") : NULL;
+	const char *fno = in ? web_jstr(in, "merge_file_no") : NULL;
 	if (!gone && fno)
 		DBID(r->db, &Q_API_BY_FILE, &gone, A_TEXT(fno));
 	json_decref(in);

@@ -884,24 +884,11 @@ static void motive_off(web_req *r)
 
 /* ---- API ------------------------------------------------------------------------ */
 
-static const char *js(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
 static char *jnum(web_req *r, json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 	return json_is_integer(v) ? arena_printf(r->a, "%lld", (long long)json_integer_value(v)) : NULL;
 }
-static json_t *fields_json(const form_errors *fe)
-{
-	json_t *f = json_object();
-	for (int i = 0; i < fe->n; i++)
-		json_object_set_new(f, fe->name[i], json_string(fe->msg[i]));
-	return f;
-}
-
 static void api_contact_add(web_req *r)
 {
 	json_t *in = web_json_body(r);
@@ -910,8 +897,8 @@ static void api_contact_add(web_req *r)
 		return;
 	}
 	arena *a = r->a;
-	contact_in c = {arena_strdup(a, js(in, "channel")), jnum(r, in, "motive_id"), arena_strdup(a, js(in, "answer")),
-	                arena_strdup(a, js(in, "orientation")), jnum(r, in, "orient_user_id"), arena_strdup(a, js(in, "orient_service")),
+	contact_in c = {arena_strdup(a, web_jstr(in, "channel")), jnum(r, in, "motive_id"), arena_strdup(a, web_jstr(in, "answer")),
+	                arena_strdup(a, web_jstr(in, "orientation")), jnum(r, in, "orient_user_id"), arena_strdup(a, web_jstr(in, "orient_service")),
 	                jnum(r, in, "orient_partner_id"), jnum(r, in, "minutes")};
 	json_t *h = json_object_get(in, "household_id");
 	int64_t hid = json_is_integer(h) ? json_integer_value(h) : 0;
@@ -920,7 +907,7 @@ static void api_contact_add(web_req *r)
 	int64_t id;
 	err e = contact_add(r, hid, &c, &fe, &id);
 	if (fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, NULL, 0);
 		return;
 	}
 	if (e != E_OK) {
@@ -956,14 +943,14 @@ static void api_appt_add(web_req *r)
 		return;
 	}
 	arena *a = r->a;
-	appt_in ap = {jnum(r, in, "household_id"), jnum(r, in, "agent_id"), arena_strdup(a, js(in, "date")), arena_strdup(a, js(in, "time")),
-	              jnum(r, in, "minutes"), arena_strdup(a, js(in, "place")), arena_strdup(a, js(in, "motive"))};
+	appt_in ap = {jnum(r, in, "household_id"), jnum(r, in, "agent_id"), arena_strdup(a, web_jstr(in, "date")), arena_strdup(a, web_jstr(in, "time")),
+	              jnum(r, in, "minutes"), arena_strdup(a, web_jstr(in, "place")), arena_strdup(a, web_jstr(in, "motive"))};
 	json_decref(in);
 	form_errors fe = {0};
 	int64_t id;
 	err e = appt_add(r, &ap, &fe, &id);
 	if (fe.n) {
-		web_error_fields(r, fields_json(&fe));
+		web_error_form(r, &fe, NULL, 0);
 		return;
 	}
 	if (e != E_OK) {
