@@ -42,7 +42,7 @@ echo "== tests unitaires (ASan+UBSan)"
 for t in build/asan/test_*; do
   run "$(basename "$t") sqlite" "$t"
   # Tests that open a database run on both engines; the pure ones once.
-  case "$(basename "$t")" in test_core|test_domiciliation) ;; *) run "$(basename "$t") postgresql" env OPENCCAS_TEST_PG="$PG_URL" "$t" ;; esac
+  case "$(basename "$t")" in test_core|test_domiciliation|test_aid_rules) ;; *) run "$(basename "$t") postgresql" env OPENCCAS_TEST_PG="$PG_URL" "$t" ;; esac
 done
 
 echo "== tests HTTP (binaire réel sur 127.0.0.1)"

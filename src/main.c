@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "modules/accounts/accounts.h"
+#include "modules/aid/aid_rules.h"
 #include "modules/demo/demo.h"
 #include "modules/domiciliation/domiciliation.h"
 #include "modules/journal/journal.h"
@@ -43,6 +44,7 @@ static const char *usage_main =
 	"  demo      créer des données de démonstration réalistes et reproductibles\n"
 	"  purge     lister ce que la durée de conservation ferait archiver (--dry-run)\n"
 	"  notify    prévenir du courrier en attente (SMS, e-mail, avec consentement) : notify --send\n"
+	"  rules     vérifier un règlement des aides facultatives : rules check FICHIER\n"
 	"  routes    lister les routes HTTP\n"
 	"  version   afficher la version\n\n"
 	"Option commune : --db URL (sqlite:CHEMIN, par défaut sqlite:data/ccas.db, ou postgresql://…)\n"
@@ -423,6 +425,47 @@ static int cmd_notify(int argc, char **argv)
 	return e == E_OK ? 0 : EX_FAIL;
 }
 
+static int cmd_rules(int argc, char **argv)
+{
+	if (flag(argc, argv, "--help") || argc < 4 || strcmp(argv[2], "check"))
+		return usage("Usage : openccas rules check FICHIER\n"
+		             "Vérifie un règlement des aides facultatives (texte UTF-8) et indique chaque erreur avec son numéro\n"
+		             "de ligne. Code 0 si le règlement est valide, 5 sinon. Exemple : docs/reglement-exemple.txt\n",
+		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	FILE *f = fopen(argv[3], "rb");
+	if (!f) {
+		fprintf(stderr, "openccas : impossible de lire %s\n", argv[3]);
+		return EX_NOTFOUND;
+	}
+	static char text[1 << 20];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	bool too_big = !feof(f);
+	fclose(f);
+	if (too_big) {
+		fprintf(stderr, "openccas : règlement trop long (1 Mo au plus)\n");
+		return EX_USAGE;
+	}
+	text[n] = 0;
+	arena a;
+	arena_init(&a, 0);
+	aid_rulebook rb;
+	aid_error errs[100];
+	int ne = 0;
+	bool ok = aid_rules_parse(&a, text, &rb, errs, 100, &ne);
+	if (ok) {
+		printf("Règlement valide : version %s, en vigueur le %s, %d aide%s.\n", rb.version ? rb.version : "?", rb.effective,
+		       rb.naids, rb.naids > 1 ? "s" : "");
+		for (int i = 0; i < rb.naids; i++)
+			printf("  %-20s %s\n", rb.aids[i].key, rb.aids[i].label);
+	} else {
+		for (int i = 0; i < ne && i < 100; i++)
+			printf("%s:%d: %s\n", argv[3], errs[i].line, errs[i].message);
+		printf("%d erreur%s : le règlement n’est pas utilisable.\n", ne, ne > 1 ? "s" : "");
+	}
+	arena_release(&a);
+	return ok ? 0 : EX_VERIFY;
+}
+
 static int cmd_routes(void)
 {
 	modules_init();
@@ -468,6 +511,7 @@ int main(int argc, char **argv)
 	if (!strcmp(verb, "demo")) return cmd_demo(argc, argv);
 	if (!strcmp(verb, "purge")) return cmd_purge(argc, argv);
 	if (!strcmp(verb, "notify")) return cmd_notify(argc, argv);
+	if (!strcmp(verb, "rules")) return cmd_rules(argc, argv);
 	fprintf(stderr, "openccas : verbe inconnu « %s »\n\n", verb);
 	return usage(usage_main, EX_USAGE);
 }

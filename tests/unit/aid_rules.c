@@ -1,0 +1,154 @@
+/* The rulebook file and the evaluation engine, on worked cases written out. */
+#define T_NAME "aid-rules"
+#include "t.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include "modules/aid/aid_rules.h"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	static char text[1 << 16];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = 0;
+	return text;
+}
+
+int main(void)
+{
+	arena a;
+	arena_init(&a, 0);
+	aid_rulebook rb;
+	aid_error errs[32];
+	int ne = 0;
+
+	T_GROUP("the example rulebook");
+	CHECK(aid_rules_parse(&a, slurp("docs/reglement-exemple.txt"), &rb, errs, 32, &ne), "valid (%d errors, first line %d: %s)", ne,
+	      ne ? errs[0].line : 0, ne ? errs[0].message : "");
+	CHECK_INT(rb.naids, 4);
+	CHECK_STR(rb.effective, "2026-02-01");
+	const aid_rule *urg = aid_rules_find(&rb, "secours_urgence"), *en = aid_rules_find(&rb, "energie"),
+	               *cant = aid_rules_find(&rb, "cantine"), *alim = aid_rules_find(&rb, "alimentaire");
+	CHECK(urg && en && cant && alim, "all four found");
+	if (!urg || !en || !cant || !alim)
+		return T_DONE();
+	aid_result res;
+
+	T_GROUP("emergency aid by brackets of reste à vivre, with the yearly ceiling");
+	/* RAV 4,12 €/day/person > 4,00 and ≤ 8,00 → bracket 2 → 80 €;
+	 * already 220 € granted this year out of 300 € → 80 € still fits → 80 €. */
+	aid_facts f = {.on = {2026, 3, 10}, .rav_day_person = 412, .qf = 35000, .members = 3, .children = 1, .applicant_age = 40,
+	               .residence_months = 24, .granted_year = 22000, .count_year = 1};
+	aid_evaluate(&a, urg, &f, &res);
+	CHECK(res.eligible, "eligible");
+	CHECK_INT(res.amount, 8000);
+	CHECK_HAS(res.explain, "Reste à vivre : 4,12\xc2\xa0€ par jour et par personne ≤ 8,00\xc2\xa0€");
+	CHECK_HAS(res.explain, "tranche 2 → 80,00\xc2\xa0€");
+	CHECK_HAS(res.explain, "déjà accordé cette année : 220,00\xc2\xa0€ sur 300,00\xc2\xa0€");
+	CHECK_HAS(res.explain, "aide d’urgence");
+	/* Same household, 250 € already granted: only 50 € left. */
+	f.granted_year = 25000;
+	aid_evaluate(&a, urg, &f, &res);
+	CHECK_INT(res.amount, 5000);
+	CHECK_HAS(res.explain, "reste disponible → 50,00\xc2\xa0€");
+	/* RAV 3,00 → bracket 1 → 150 €, within the director's delegation (150 €). */
+	f.granted_year = 0;
+	f.rav_day_person = 300;
+	aid_evaluate(&a, urg, &f, &res);
+	CHECK_INT(res.amount, 15000);
+	CHECK(!res.committee, "150 € ≤ delegation 150 €");
+	/* RAV 9,00 > 8,00: not eligible. */
+	f.rav_day_person = 900;
+	aid_evaluate(&a, urg, &f, &res);
+	CHECK(!res.eligible && res.amount == 0, "over the threshold");
+	CHECK_HAS(res.explain, "non éligible");
+	/* Three aids already this year: the fourth is refused. */
+	f.rav_day_person = 300;
+	f.count_year = 3;
+	aid_evaluate(&a, urg, &f, &res);
+	CHECK(!res.eligible, "fourth aid of the year");
+
+	T_GROUP("energy: percentage of the bill, rounding, rolling 12 months across a year boundary");
+	/* 50 % of 123,45 € = 61,725 → 61,73 € (half away from zero). */
+	aid_facts g = {.on = {2026, 1, 10}, .qf = 50000, .members = 2, .applicant_age = 50, .residence_months = 12, .bill = 12345};
+	aid_evaluate(&a, en, &g, &res);
+	CHECK_INT(res.amount, 6173);
+	/* 50 % of 900 € = 450 € → capped at 250 € per request. */
+	g.bill = 90000;
+	aid_evaluate(&a, en, &g, &res);
+	CHECK_INT(res.amount, 25000);
+	CHECK(res.committee, "250 € > delegation 200 €: the committee decides");
+	/* In January 2026, 300 € granted in November 2025 count in the rolling 12 months
+	 * (not in the calendar year): 400 − 300 = 100 € left. */
+	g.granted_12m = 30000;
+	g.granted_year = 0;
+	aid_evaluate(&a, en, &g, &res);
+	CHECK_INT(res.amount, 10000);
+	CHECK_HAS(res.explain, "déjà accordé sur douze mois : 300,00\xc2\xa0€ sur 400,00\xc2\xa0€");
+	/* Three months of residence required. */
+	g.residence_months = 2;
+	aid_evaluate(&a, en, &g, &res);
+	CHECK(!res.eligible, "not resident long enough");
+	CHECK_HAS(res.explain, "Résidence dans la commune : 2 mois < 3 exigés");
+
+	T_GROUP("canteen per child, food per person");
+	aid_facts h = {.qf = 45000, .members = 4, .children = 2, .applicant_age = 35};
+	aid_evaluate(&a, cant, &h, &res);
+	CHECK_INT(res.amount, 12000); /* 60 € × 2 children */
+	h.granted_year = 30000;
+	aid_evaluate(&a, cant, &h, &res);
+	CHECK_INT(res.amount, 6000); /* 360 − 300 = 60 € left */
+	aid_facts k = {.rav_day_person = 500, .members = 6};
+	aid_evaluate(&a, alim, &k, &res);
+	CHECK_INT(res.amount, 15000); /* 30 € × 6 = 180 € → capped at 150 € per request */
+
+	T_GROUP("a rule change between two requests");
+	/* Version 2 lowers the emergency brackets; the same facts give another amount,
+	 * and each request keeps the version that produced it. */
+	const char *v2 = "version : 2027-1\nen vigueur le : 2027-01-01\n"
+	                 "aide : secours_urgence\nlibellé : Secours d’urgence\nreste à vivre max : 8,00\n"
+	                 "montant : tranches reste à vivre\ntranche : 4,00 → 120,00\ntranche : 8,00 → 60,00\nfin\n";
+	aid_rulebook rb2;
+	CHECK(aid_rules_parse(&a, v2, &rb2, errs, 32, &ne), "version 2 valid");
+	aid_facts same = {.rav_day_person = 412, .members = 3};
+	aid_result r1, r2;
+	aid_evaluate(&a, urg, &same, &r1);
+	aid_evaluate(&a, aid_rules_find(&rb2, "secours_urgence"), &same, &r2);
+	CHECK(r1.amount == 8000 && r2.amount == 6000, "80 € under version 1, 60 € under version 2 (%lld, %lld)",
+	      (long long)r1.amount, (long long)r2.amount);
+	aid_result r3;
+	aid_evaluate(&a, urg, &same, &r3);
+	CHECK(r3.amount == r1.amount && !strcmp(r3.explain, r1.explain), "deterministic: same rule, same facts, same text");
+
+	T_GROUP("bad rule files, with their lines");
+	const char *bad = "en vigueur le : 2026-02-30\n"      /* 1 */
+	                  "aide : Secours Urgence\n"          /* 2: bad key */
+	                  "libellé : X\n"                     /* 3 */
+	                  "nationalité : française\n"         /* 4: forbidden */
+	                  "montant : tranches quotient\n"     /* 5 */
+	                  "tranche : 500,00 → 100,00\n"       /* 6 */
+	                  "tranche : 400,00 → 50,00\n"        /* 7: not increasing */
+	                  "plafond annuel : beaucoup\n"       /* 8 */
+	                  "couleur : bleu\n"                  /* 9: unknown key */
+	                  "fin\n"                             /* 10 */
+	                  "aide : pourcent\nlibellé : P\nmontant : pourcentage 150\nfin\n"; /* 11-14 */
+	CHECK(!aid_rules_parse(&a, bad, &rb, errs, 32, &ne), "refused");
+	int lines[] = {1, 2, 4, 7, 8, 9, 13};
+	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+		bool found = false;
+		for (int j = 0; j < ne && j < 32; j++)
+			found |= errs[j].line == lines[i];
+		CHECK(found, "an error is reported at line %d", lines[i]);
+	}
+	bool nat = false;
+	for (int j = 0; j < ne && j < 32; j++)
+		nat |= errs[j].line == 4 && strstr(errs[j].message, "nationalité") != NULL;
+	CHECK(nat, "nationality is refused with its reason");
+	CHECK(!aid_rules_parse(&a, "aide : x\nlibellé : X\nmontant : fixe 10,00\n", &rb, errs, 32, &ne), "unterminated block refused");
+	CHECK(!aid_rules_parse(&a, "\xff\xfe", &rb, errs, 32, &ne), "not UTF-8 refused");
+	arena_release(&a);
+	return T_DONE();
+}
