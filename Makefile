@@ -15,7 +15,7 @@ ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,
 
 SRC := $(shell find src -name '*.c' | sort)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
-ASSETS := assets/style.css assets/app.js assets/openapi.json build/gen/htmx.min.js
+ASSETS := assets/style.css assets/app.js assets/openapi.json build/gen/htmx.min.js docs/reglement-exemple.txt
 
 REL_OBJ := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/assets.o
 ASAN_OBJ := $(patsubst src/%.c,build/asan/%.o,$(SRC)) build/asan/assets.o

@@ -15,6 +15,7 @@ static const char *type_of(const char *name)
 	if (!strcmp(dot, ".json")) return "application/json; charset=utf-8";
 	if (!strcmp(dot, ".svg")) return "image/svg+xml";
 	if (!strcmp(dot, ".png")) return "image/png";
+	if (!strcmp(dot, ".txt")) return "text/plain; charset=utf-8";
 	if (!strcmp(dot, ".woff2")) return "font/woff2";
 	return "application/octet-stream";
 }

@@ -6,6 +6,7 @@
 #include "modules/persons/persons.h"
 #include "modules/reception/reception.h"
 #include "modules/domiciliation/domiciliation.h"
+#include "modules/aid/aid.h"
 #include "core/banned.h"
 
 const db_module_schema *const modules_schemas[] = {
@@ -14,6 +15,7 @@ const db_module_schema *const modules_schemas[] = {
 	&persons_schema,
 	&reception_schema,
 	&domiciliation_schema,
+	&aid_schema,
 };
 const int modules_nschemas = sizeof modules_schemas / sizeof *modules_schemas;
 
@@ -30,5 +32,6 @@ void modules_init(void)
 	persons_init();
 	reception_init();
 	domiciliation_init();
+	aid_init();
 	home_init();
 }

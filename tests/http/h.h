@@ -272,7 +272,7 @@ __attribute__((unused)) static resp *post_file(cli *k, const char *path, const c
 
 static resp *get(cli *k, const char *path) { return req(k, "GET", path, NULL, NULL); }
 static resp *post(cli *k, const char *path, const char *body) { return req(k, "POST", path, body, NULL); }
-static resp *post_json(cli *k, const char *path, const char *json) { return req(k, "POST", path, json, "application/json"); }
+__attribute__((unused)) static resp *post_json(cli *k, const char *path, const char *json) { return req(k, "POST", path, json, "application/json"); }
 
 /* Value of attribute `name="X" value="…"` or data-csrf in the last body. */
 static int extract(const char *body, const char *marker, char *out, size_t n)

@@ -9,6 +9,7 @@
 #include "modules/persons/persons.h"
 #include "modules/reception/reception.h"
 #include "modules/domiciliation/domiciliation.h"
+#include "modules/aid/aid.h"
 #include "core/log.h"
 #include "core/banned.h"
 
@@ -64,6 +65,8 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 		e = reception_demo(d, sid, seed, uids, nuids);
 	if (e == E_OK)
 		e = domiciliation_demo(d, sid, seed, uids, nuids, uids[nuids - 1]);
+	if (e == E_OK)
+		e = aid_demo(d, sid, uids[nuids - 1]);
 	if (e == E_OK)
 		e = persons_demo(d, sid2, households / 20 + 5, seed + 1, &uid, 1);
 	if (e != E_OK) {
