@@ -238,7 +238,7 @@ const db_engine_ops db_sqlite_ops = {
 	.begin_write = "BEGIN IMMEDIATE",
 	.scoped_tables_sql =
 		"SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-		"WHERE m.type = 'table' AND p.name = 'structure_id' ORDER BY m.name",
+		"WHERE m.type IN ('table', 'view') AND p.name = 'structure_id' ORDER BY m.name",
 	.ddl = sq_ddl,
 	.healthy = sq_healthy,
 };

@@ -41,6 +41,13 @@ static const db_migration migrations[] = {
 	 NULL},
 	{2, "structure option: record the NIR",
 	 "ALTER TABLE structures ADD COLUMN nir_enabled INTEGER NOT NULL DEFAULT 0;", NULL},
+	/* What other modules may read of this one's tables, as views: agents'
+	 * names (for "by whom" columns) and the active agents of a structure
+	 * (for choosing a referent or an orientation). Nothing else. */
+	{3, "published views: agent_names, structure_agents",
+	 "CREATE VIEW agent_names AS SELECT id, display_name FROM users;"
+	 "CREATE VIEW structure_agents AS SELECT m.structure_id, u.id AS user_id, u.display_name, m.role FROM memberships m "
+	 " JOIN users u ON u.id = m.user_id WHERE m.active = 1 AND u.active = 1;", NULL},
 };
 const db_module_schema accounts_schema = {"accounts", migrations, sizeof migrations / sizeof *migrations};
 

@@ -43,6 +43,11 @@ uint64_t perm_mask_for(role r);
 /* Permissions of this module. */
 extern int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
 
+/* Published read-only views (the only tables of this module others may
+ * name in SQL): agent_names(id, display_name) and
+ * structure_agents(structure_id, user_id, display_name, role) — active
+ * members of active accounts. */
+
 /* Schema of this module (for db_migrate). */
 extern const db_module_schema accounts_schema;
 

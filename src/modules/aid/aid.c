@@ -34,7 +34,7 @@ static db_sql Q_LATEST = DB_SQL(DB_SCOPED,
 	"SELECT id, text FROM aid_rulebooks WHERE structure_id = $1 ORDER BY id DESC LIMIT 1");
 static db_sql Q_HISTORY = DB_SQL(DB_SCOPED,
 	"SELECT r.id, r.version, r.adopted_on, r.effective_on, u.display_name, r.created_at FROM aid_rulebooks r "
-	"LEFT JOIN users u ON u.id = r.created_by WHERE r.structure_id = $1 ORDER BY r.id DESC LIMIT 100");
+	"LEFT JOIN agent_names u ON u.id = r.created_by WHERE r.structure_id = $1 ORDER BY r.id DESC LIMIT 100");
 static db_sql Q_ONE = DB_SQL(DB_SCOPED, "SELECT version, effective_on, text FROM aid_rulebooks WHERE structure_id = $1 AND id = $2");
 
 static const char *fr(web_req *r, const char *iso)

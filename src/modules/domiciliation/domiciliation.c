@@ -169,7 +169,7 @@ static db_sql Q_PROXY_COUNT = DB_SQL(DB_SCOPED,
 static db_sql Q_PROXY_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO domi_proxies (structure_id, domiciliation_id, name, from_on, to_on) VALUES ($1, $2, $3, $4, $5) RETURNING id");
 static db_sql Q_EVENTS = DB_SQL(DB_SCOPED,
-	"SELECT e.on_date, e.kind, e.detail, u.display_name FROM domi_events e LEFT JOIN users u ON u.id = e.user_id "
+	"SELECT e.on_date, e.kind, e.detail, u.display_name FROM domi_events e LEFT JOIN agent_names u ON u.id = e.user_id "
 	"WHERE e.structure_id = $1 AND e.domiciliation_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT 50");
 static db_sql Q_BY_PERSON = DB_SQL(DB_SCOPED,
 	"SELECT id FROM domiciliations WHERE structure_id = $1 AND person_id = $2 AND status IN ('instruction', 'attente_decision', 'active')");

@@ -222,7 +222,7 @@ static const char *fr(const char *code)
 #define PAGE 100
 static db_sql Q_SEARCH = DB_SQL(DB_SCOPED,
 	"SELECT j.seq, j.at, j.user_id, u.display_name, j.action, j.kind, j.object_id, j.detail FROM journal j "
-	"LEFT JOIN users u ON u.id = j.user_id WHERE j.structure_id = $1 "
+	"LEFT JOIN agent_names u ON u.id = j.user_id WHERE j.structure_id = $1 "
 	"AND ($2 = 0 OR j.user_id = $2) AND ($3 = '' OR j.kind = $3) AND ($4 = 0 OR j.object_id = $4) "
 	"AND j.at >= $5 AND j.at < $6 AND ($7 = '' OR j.action = $7) ORDER BY j.seq DESC LIMIT $8 OFFSET $9");
 

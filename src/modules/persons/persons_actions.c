@@ -369,8 +369,8 @@ static db_sql Q_ALERT_ADD = DB_SQL(DB_SCOPED,
 static db_sql Q_ALERT_END = DB_SQL(DB_SCOPED,
 	"UPDATE alerts SET ended_at = $4 WHERE structure_id = $1 AND household_id = $2 AND id = $3 AND ended_at IS NULL");
 static db_sql Q_REF_ADD = DB_SQL(DB_SCOPED,
-	"INSERT INTO referents (structure_id, household_id, user_id) SELECT $1, $2, m.user_id FROM memberships m "
-	"WHERE m.structure_id = $1 AND m.user_id = $3 AND m.active = 1 ON CONFLICT (structure_id, household_id, user_id) DO NOTHING");
+	"INSERT INTO referents (structure_id, household_id, user_id) SELECT $1, $2, a.user_id FROM structure_agents a "
+	"WHERE a.structure_id = $1 AND a.user_id = $3 ON CONFLICT (structure_id, household_id, user_id) DO NOTHING");
 static db_sql Q_REF_DEL = DB_SQL(DB_SCOPED, "DELETE FROM referents WHERE structure_id = $1 AND household_id = $2 AND user_id = $3");
 
 err persons_note_add(web_req *r, int64_t hid, const char *body, const char *vis, int64_t *id);

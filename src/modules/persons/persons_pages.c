@@ -292,11 +292,11 @@ static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
 static db_sql Q_ALERTS = DB_SQL(DB_SCOPED,
 	"SELECT id, text, created_at FROM alerts WHERE structure_id = $1 AND household_id = $2 AND ended_at IS NULL ORDER BY id");
 static db_sql Q_REFERENTS = DB_SQL(DB_SCOPED,
-	"SELECT u.id, u.display_name FROM referents r JOIN users u ON u.id = r.user_id "
+	"SELECT u.id, u.display_name FROM referents r JOIN agent_names u ON u.id = r.user_id "
 	"WHERE r.structure_id = $1 AND r.household_id = $2 ORDER BY u.display_name");
 /* Notes: the visibility rule is in the query, so no page can forget it. */
 static db_sql Q_NOTES = DB_SQL(DB_SCOPED,
-	"SELECT n.id, n.visibility, n.body, n.created_at, u.display_name FROM notes n LEFT JOIN users u ON u.id = n.author_id "
+	"SELECT n.id, n.visibility, n.body, n.created_at, u.display_name FROM notes n LEFT JOIN agent_names u ON u.id = n.author_id "
 	"WHERE n.structure_id = $1 AND n.household_id = $2 AND (n.visibility = 'equipe' OR n.author_id = $3 OR "
 	"(n.visibility = 'referents' AND EXISTS (SELECT 1 FROM referents r WHERE r.structure_id = $1 "
 	"AND r.household_id = n.household_id AND r.user_id = $3))) ORDER BY n.created_at DESC, n.id DESC LIMIT $4");
@@ -304,15 +304,14 @@ static db_sql Q_DOCS = DB_SQL(DB_SCOPED,
 	"SELECT id, kind, filename, size, valid_until, created_at FROM documents WHERE structure_id = $1 AND household_id = $2 "
 	"ORDER BY created_at DESC, id DESC");
 static db_sql Q_TL = DB_SQL(DB_SCOPED,
-	"SELECT t.at, t.kind, t.summary, u.display_name FROM timeline t LEFT JOIN users u ON u.id = t.user_id "
+	"SELECT t.at, t.kind, t.summary, u.display_name FROM timeline t LEFT JOIN agent_names u ON u.id = t.user_id "
 	"WHERE t.structure_id = $1 AND t.household_id = $2 AND ($3 = '' OR t.kind = $3) ORDER BY t.at DESC, t.id DESC "
 	"LIMIT $4 OFFSET $5");
 static db_sql Q_OLD_ADDR = DB_SQL(DB_SCOPED,
 	"SELECT street_no, street, postcode, city, housing, from_date, to_date FROM household_addresses "
 	"WHERE structure_id = $1 AND household_id = $2 ORDER BY to_date DESC LIMIT 20");
 static db_sql Q_STAFF = DB_SQL(DB_SCOPED,
-	"SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.structure_id = $1 "
-	"AND m.active = 1 AND u.active = 1 ORDER BY u.display_name");
+	"SELECT user_id, display_name FROM structure_agents WHERE structure_id = $1 ORDER BY display_name");
 
 static const char *age_text(web_req *r, const char *birth)
 {

@@ -131,17 +131,17 @@ static db_sql Q_PARTNER_OK = DB_SQL(DB_SCOPED, "SELECT count(*) FROM partners WH
 static db_sql Q_PARTNER_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO partners (structure_id, name, kind, phone, email, address, notes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
 static db_sql Q_STAFF = DB_SQL(DB_SCOPED,
-	"SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.structure_id = $1 "
-	"AND m.active = 1 AND u.active = 1 AND m.role IN (1, 2, 3, 4) ORDER BY u.display_name");
+	"SELECT user_id, display_name FROM structure_agents WHERE structure_id = $1 AND role IN (1, 2, 3, 4) "
+	"ORDER BY display_name");
 static db_sql Q_STAFF_OK = DB_SQL(DB_SCOPED,
-	"SELECT count(*) FROM memberships WHERE structure_id = $1 AND user_id = $2 AND active = 1");
+	"SELECT count(*) FROM structure_agents WHERE structure_id = $1 AND user_id = $2");
 static db_sql Q_CONTACT_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO contacts (structure_id, household_id, at, channel, motive_id, answer, orientation, orient_user, "
 	"orient_service, orient_partner, minutes, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id");
 static db_sql Q_CONTACTS_H = DB_SQL(DB_SCOPED,
 	"SELECT c.at, c.channel, m.label, c.answer, c.orientation, u.display_name, c.orient_service, p.name, a.display_name, c.minutes "
-	"FROM contacts c LEFT JOIN contact_motives m ON m.id = c.motive_id LEFT JOIN users u ON u.id = c.orient_user "
-	"LEFT JOIN partners p ON p.id = c.orient_partner LEFT JOIN users a ON a.id = c.user_id "
+	"FROM contacts c LEFT JOIN contact_motives m ON m.id = c.motive_id LEFT JOIN agent_names u ON u.id = c.orient_user "
+	"LEFT JOIN partners p ON p.id = c.orient_partner LEFT JOIN agent_names a ON a.id = c.user_id "
 	"WHERE c.structure_id = $1 AND c.household_id = $2 ORDER BY c.at DESC, c.id DESC LIMIT $3");
 
 /* ---- contacts --------------------------------------------------------------- */
@@ -294,8 +294,8 @@ static void section_contacts(web_req *r, int64_t hid)
 
 static db_sql Q_QUEUE = DB_SQL(DB_SCOPED,
 	"SELECT q.id, q.label, q.household_id, m.label, u.display_name, q.status, q.checked_in_at, q.received_at, r.display_name "
-	"FROM queue q LEFT JOIN contact_motives m ON m.id = q.motive_id LEFT JOIN users u ON u.id = q.for_user "
-	"LEFT JOIN users r ON r.id = q.received_by WHERE q.structure_id = $1 AND q.checked_in_at >= $2 "
+	"FROM queue q LEFT JOIN contact_motives m ON m.id = q.motive_id LEFT JOIN agent_names u ON u.id = q.for_user "
+	"LEFT JOIN agent_names r ON r.id = q.received_by WHERE q.structure_id = $1 AND q.checked_in_at >= $2 "
 	"AND q.status IN ('attente', 'recu') ORDER BY q.checked_in_at");
 static db_sql Q_QUEUE_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO queue (structure_id, household_id, label, motive_id, for_user, status, checked_in_at) "
@@ -450,11 +450,11 @@ static db_sql Q_APPT_CLASH = DB_SQL(DB_SCOPED,
 	"AND starts_at < $3 AND starts_at + minutes * 60 > $4");
 static db_sql Q_APPT_RANGE = DB_SQL(DB_SCOPED,
 	"SELECT a.id, a.starts_at, a.minutes, a.place, a.motive, a.status, a.household_id, u.display_name, a.agent_id "
-	"FROM appointments a JOIN users u ON u.id = a.agent_id WHERE a.structure_id = $1 AND a.starts_at >= $2 "
+	"FROM appointments a JOIN agent_names u ON u.id = a.agent_id WHERE a.structure_id = $1 AND a.starts_at >= $2 "
 	"AND a.starts_at < $3 AND ($4 = 0 OR a.agent_id = $4) ORDER BY a.starts_at, u.display_name");
 static db_sql Q_APPT_H = DB_SQL(DB_SCOPED,
 	"SELECT a.id, a.starts_at, a.minutes, a.place, a.motive, a.status, u.display_name FROM appointments a "
-	"JOIN users u ON u.id = a.agent_id WHERE a.structure_id = $1 AND a.household_id = $2 ORDER BY a.starts_at DESC LIMIT 10");
+	"JOIN agent_names u ON u.id = a.agent_id WHERE a.structure_id = $1 AND a.household_id = $2 ORDER BY a.starts_at DESC LIMIT 10");
 static db_sql Q_APPT_STATUS = DB_SQL(DB_SCOPED,
 	"UPDATE appointments SET status = $3 WHERE structure_id = $1 AND id = $2 RETURNING household_id");
 
