@@ -104,3 +104,17 @@ csv_status csv_parse(arena *a, const char *d, size_t len, csv_table *out, int *b
 	}
 	return CSV_OK;
 }
+
+void csv_write_cell(buf *b, const char *s, bool last)
+{
+	const char *p = s ? s : "";
+	buf_addc(b, '"');
+	if (*p == '=' || *p == '+' || *p == '@' || (*p == '-' && p[1] && !(p[1] >= '0' && p[1] <= '9')))
+		buf_addc(b, '\'');
+	for (; *p; p++) {
+		if (*p == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *p);
+	}
+	buf_adds(b, last ? "\"\r\n" : "\";");
+}

@@ -6,7 +6,9 @@
 #ifndef CORE_CSV_H
 #define CORE_CSV_H
 #include <stddef.h>
+#include <stdbool.h>
 #include "core/arena.h"
+#include "core/buf.h"
 
 #define CSV_MAX_ROWS 20000
 #define CSV_MAX_COLS 128
@@ -27,4 +29,8 @@ typedef struct csv_table {
 typedef enum { CSV_OK, CSV_BAD, CSV_TOO_LARGE } csv_status;
 /* Parses data (a UTF-8 BOM is skipped). On CSV_BAD, *bad_line is set. */
 csv_status csv_parse(arena *a, const char *data, size_t len, csv_table *out, int *bad_line);
+/* Writes one quoted cell (';' separated, CRLF after the last). A cell
+ * that a spreadsheet would read as a formula (= + - @ at the start) is
+ * prefixed with an apostrophe (CSV injection). */
+void csv_write_cell(buf *b, const char *s, bool last);
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "web/web.h"
 #include "core/banned.h"
 
 #define MARGIN 56.0
@@ -168,4 +169,18 @@ void *pdf_finish(pdf_doc *d, arena *a, size_t *len)
 	}
 	pdf_free(d);
 	return out;
+}
+
+bool pdf_send(web_req *r, pdf_doc *d, const char *filename)
+{
+	size_t n;
+	void *bytes = pdf_finish(d, r->a, &n);
+	if (!bytes) {
+		web_error(r, E_INTERNAL, "Le document n’a pas pu être produit.");
+		return false;
+	}
+	r->out_type = "application/pdf";
+	web_header(r, arena_printf(r->a, "Content-Disposition: inline; filename=\"%s\"", filename));
+	buf_add(&r->out, bytes, n);
+	return true;
 }

@@ -10,6 +10,7 @@
  */
 #ifndef WEB_PDF_H
 #define WEB_PDF_H
+#include <stdbool.h>
 #include <stddef.h>
 #include "core/arena.h"
 
@@ -24,4 +25,9 @@ void pdf_space(pdf_doc *d, double points);
 /* The PDF bytes in the arena; frees d. NULL on failure. */
 void *pdf_finish(pdf_doc *d, arena *a, size_t *len);
 void pdf_free(pdf_doc *d);
+
+/* Finishes d and sends it as the response (inline, filename given);
+ * false (and a French error page) if it could not be produced. */
+struct web_req;
+bool pdf_send(struct web_req *r, pdf_doc *d, const char *filename);
 #endif

@@ -1,8 +1,46 @@
-/* HTTP tests of optional aid so far: the rulebook editor (invalid rules
- * never stored, text kept, line numbers), versions, and the simulation. */
+/* HTTP tests of optional aid: the rulebook editor (invalid rules never
+ * stored, text kept, line numbers), versions and their differences, the
+ * simulation, then a request through every step of its life by the API
+ * and the pages — refusals by role and by state, two deciders at once,
+ * the envelope, ceilings fed by past grants, the committee, letters and
+ * minutes read back as text, lists and exports. */
 #define T_NAME "http-aid"
 #include "http/h.h"
 #include <jansson.h>
+
+static json_t *J(resp *r) { return json_loads(r->body, 0, NULL); }
+static long long jint(json_t *o, const char *k) { return (long long)json_integer_value(json_object_get(o, k)); }
+static const char *jtxt(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+/* The detail of an API error, or one field's error. */
+static const char *jerr(json_t *o, const char *field)
+{
+	json_t *e = json_object_get(o, "error");
+	if (!field)
+		return jtxt(e, "detail");
+	return jtxt(json_object_get(e, "fields"), field);
+}
+
+/* Posts an action as JSON; the answer parsed (caller decrefs). */
+static json_t *act(cli *k, long long id, long long version, const char *rest, long *status)
+{
+	char path[64], body[1024];
+	snprintf(path, sizeof path, "/api/v1/aides/demandes/%lld", id);
+	snprintf(body, sizeof body, "{\"version\": %lld, %s}", version, rest);
+	resp *r = post_json(k, path, body);
+	*status = r->status;
+	return J(r);
+}
+
+static const char *RULES_TEST =
+	"version : test-3\nen vigueur le : 2026-02-03\n"
+	"aide : secours\nlibellé : Secours test\nmontant : fixe 100,00\nplafond annuel : 250,00\npaiement : bon, virement personne\n"
+	"pièces : identité\ndélégation : 150,00\nurgence : oui\nfin\n"
+	"aide : energie\nlibellé : Énergie test\nmontant : pourcentage 50\nplafonné à la facture : oui\nplafond par demande : 300,00\n"
+	"paiement : virement créancier\npièces : identité, facture\ndélégation : 100,00\nfin\n";
 
 int main(void)
 {
@@ -50,6 +88,362 @@ int main(void)
 	CHECK_HAS(r->body, "Rien n’est enregistré");
 	CHECK_INT(get(&desk, "/foyers/1/simulation")->status, 403); /* reception does not see income */
 	CHECK_INT(get(&soc, "/foyers/999999/simulation")->status, 404);
+	T_GROUP("a rulebook for the workflow");
+	char *rt = curl_easy_escape(mgr.c, RULES_TEST, 0);
+	char big[4096];
+	snprintf(big, sizeof big, "_csrf=%s&text=%s", mgr.csrf, rt);
+	curl_free(rt);
+	CHECK_INT(post(&mgr, "/aides/reglement", big)->status, 303);
+	json_t *j = J(get(&soc, "/api/v1/aides/reglement"));
+	CHECK_STR(jtxt(j, "version"), "test-3");
+	long long rb_id = jint(j, "id");
+	json_decref(j);
+	snprintf(body, sizeof body, "/aides/reglement/%lld/difference", rb_id);
+	r = get(&mgr, body);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "+ montant : pourcentage 50");   /* what the new version adds */
+	CHECK_HAS(r->body, "− montant : fixe 42,00");       /* and what it removes */
+	j = J(post_json(&mgr, "/api/v1/aides/reglement", "{\"text\": \"aide : x\\nmontant : fixe 1\\n\"}"));
+	CHECK(json_array_size(json_object_get(json_object_get(j, "error"), "lines")) >= 1, "API: invalid rulebook refused with its lines");
+	json_decref(j);
+
+	T_GROUP("creation: refusals keep nothing");
+	cli com;
+	cli_init(&com, &s);
+	CHECK_INT(login(&com, DEMO("commission"), DEMO_PW), 303);
+	r = post_json(&soc, "/api/v1/aides/demandes", "{\"household\": 1, \"aid\": \"nope\"}");
+	CHECK_INT(r->status, 400);
+	j = J(r);
+	CHECK_HAS(jerr(j, "aid"), "Choisissez une aide");
+	CHECK_HAS(jerr(j, "residence"), "mois");
+	json_decref(j);
+	CHECK_INT(post_json(&desk, "/api/v1/aides/demandes", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 3}")->status, 403);
+	r = post_json(&soc, "/api/v1/aides/demandes",
+	              "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"300,00\", \"creditor\": \"EDF\"}");
+	CHECK_INT(r->status, 201);
+	j = J(r);
+	long long id = jint(j, "id"), v = jint(j, "version");
+	CHECK_STR(jtxt(j, "status"), "brouillon");
+	json_decref(j);
+
+	T_GROUP("documents");
+	long st;
+	j = act(&soc, id, v, "\"action\": \"deposer\", \"pieces\": [\"identité\"]", &st);
+	CHECK_INT(st, 200);
+	CHECK_STR(jtxt(j, "status"), "deposee");
+	CHECK_STR(jtxt(j, "documents_missing"), "facture");
+	v = jint(j, "version");
+	json_decref(j);
+	j = act(&soc, id, v, "\"action\": \"instruire\", \"opinion\": \"favorable\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "opinion"), "pièces manquent");
+	json_decref(j);
+	snprintf(body, sizeof body, "/aides?liste=pieces");
+	CHECK_HAS(get(&soc, body)->body, "Énergie test");
+	j = act(&soc, id, v, "\"action\": \"pieces\", \"pieces\": [\"Identité\", \"facture\"]", &st);
+	CHECK_INT(st, 200);
+	CHECK_STR(jtxt(j, "documents_missing"), "");
+	long long stale = v;
+	v = jint(j, "version");
+	json_decref(j);
+
+	T_GROUP("instruction: the engine's proposal, a different opinion must say why");
+	j = act(&soc, id, stale, "\"action\": \"instruire\", \"opinion\": \"favorable\"", &st);
+	CHECK_INT(st, 409); /* an old version: someone changed it since */
+	json_decref(j);
+	j = act(&soc, id, v, "\"action\": \"instruire\", \"opinion\": \"favorable\", \"amount\": \"120\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "reason"), "écrivez pourquoi");
+	json_decref(j);
+	/* The page keeps what was typed when it refuses. */
+	snprintf(body, sizeof body, "_csrf=%s&action=instruire&version=%lld&opinion=favorable&amount=77,00", soc.csrf, v);
+	char path[128];
+	snprintf(path, sizeof path, "/aides/demandes/%lld/action", id);
+	r = post(&soc, path, body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "value=\"77,00\"");
+	CHECK_HAS(r->body, "écrivez pourquoi");
+	j = act(&soc, id, v, "\"action\": \"instruire\", \"opinion\": \"favorable\"", &st);
+	CHECK_INT(st, 200);
+	CHECK_INT(jint(j, "proposed_cents"), 15000);          /* 50 % of 300 € */
+	CHECK_HAS(jtxt(j, "explanation"), "50 % de la facture de 300,00");
+	CHECK_STR(jtxt(j, "route"), "commission");             /* above the 100 € delegation */
+	CHECK_INT(jint(j, "rulebook_id"), rb_id);
+	v = jint(j, "version");
+	json_decref(j);
+	j = act(&mgr, id, v, "\"action\": \"decider\", \"decision\": \"accorde\"", &st);
+	CHECK_INT(st, 409); /* above the delegation: the committee decides */
+	CHECK_HAS(jerr(j, NULL), "ordre du jour");
+	json_decref(j);
+
+	T_GROUP("committee session and agenda");
+	r = post_json(&mgr, "/api/v1/aides/commissions", "{\"held_on\": \"2026-12-01\", \"place\": \"Salle B\"}");
+	CHECK_INT(r->status, 201);
+	j = J(r);
+	long long sid = jint(j, "id");
+	json_decref(j);
+	char rest[256];
+	snprintf(rest, sizeof rest, "\"action\": \"inscrire\", \"session\": %lld", sid);
+	j = act(&soc, id, v, rest, &st);
+	CHECK_INT(st, 403); /* the agenda is the manager's */
+	json_decref(j);
+	j = act(&mgr, id, v, rest, &st);
+	CHECK_INT(st, 200);
+	CHECK_STR(jtxt(j, "status"), "inscrite");
+	v = jint(j, "version");
+	json_decref(j);
+
+	T_GROUP("budget envelope");
+	snprintf(body, sizeof body, "_csrf=%s&annee=2026&env_energie=100,00&env_secours=", mgr.csrf);
+	CHECK_INT(post(&mgr, "/aides/budget", body)->status, 303);
+	snprintf(body, sizeof body, "_csrf=%s&annee=2026&env_energie=beaucoup", mgr.csrf);
+	r = post(&mgr, "/aides/budget", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "value=\"beaucoup\"");
+	j = J(get(&soc, "/api/v1/aides/budget?annee=2026"));
+	json_t *env = json_array_get(json_object_get(j, "envelopes"), 1);
+	CHECK_STR(jtxt(env, "aid"), "energie");
+	CHECK_INT(jint(env, "voted_cents"), 10000);
+	json_decref(j);
+	j = act(&com, id, v, "\"action\": \"decider\", \"decision\": \"accorde\", \"amount\": \"120\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "motive"), "motivez");
+	json_decref(j);
+	j = act(&com, id, v, "\"action\": \"decider\", \"decision\": \"accorde\", \"amount\": \"120\", \"motive\": \"Facture partiellement réglée\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "amount"), "seul un responsable");
+	json_decref(j);
+	j = act(&mgr, id, v, "\"action\": \"decider\", \"decision\": \"accorde\", \"amount\": \"120\", \"motive\": \"Facture partiellement réglée\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "overcommit"), "Engager au-delà");
+	json_decref(j);
+	snprintf(body, sizeof body, "_csrf=%s&annee=2026&env_energie=10000,00", mgr.csrf);
+	CHECK_INT(post(&mgr, "/aides/budget", body)->status, 303);
+
+	T_GROUP("two deciders at once: one wins, the other is told");
+	cli com2;
+	cli_init(&com2, &s);
+	CHECK_INT(login(&com2, DEMO("responsable"), DEMO_PW), 303);
+	const char *grant = "\"action\": \"decider\", \"decision\": \"accorde\", \"amount\": \"120\", \"motive\": \"Facture partiellement réglée\"";
+	j = act(&com, id, v, grant, &st);
+	CHECK_INT(st, 200);
+	CHECK_STR(jtxt(j, "status"), "decidee");
+	CHECK_INT(jint(j, "granted_cents"), 12000);
+	long long v_after = jint(j, "version");
+	json_decref(j);
+	j = act(&com2, id, v, "\"action\": \"decider\", \"decision\": \"refuse\", \"motive\": \"non\"", &st);
+	CHECK_INT(st, 409);
+	CHECK_HAS(jerr(j, NULL), "Quelqu’un d’autre");
+	json_decref(j);
+	v = v_after;
+
+	T_GROUP("the household's letter, read back");
+	snprintf(path, sizeof path, "/aides/demandes/%lld/lettre.pdf", id);
+	r = get(&soc, path);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->headers, "application/pdf");
+	char *txt = pdf_text(r);
+	CHECK_HAS(txt, "120,00");
+	CHECK_HAS(txt, "commission permanente");
+	CHECK_HAS(txt, "version test-3");
+	CHECK_HAS(txt, "deux mois");
+	CHECK_HAS(txt, "tribunal administratif");
+	free(txt);
+
+	T_GROUP("notification, payment, closing");
+	j = act(&com, id, v, "\"action\": \"notifier\"", &st);
+	CHECK_INT(st, 403); /* committee members do not handle files */
+	json_decref(j);
+	j = act(&soc, id, v, "\"action\": \"notifier\"", &st);
+	CHECK_INT(st, 200);
+	v = jint(j, "version");
+	json_decref(j);
+	j = act(&soc, id, v, "\"action\": \"payer\", \"mode\": \"virement créancier\", \"reference\": \"M-1\"", &st);
+	CHECK_INT(st, 403); /* payment is the case officer's or the manager's */
+	json_decref(j);
+	cli ins;
+	cli_init(&ins, &s);
+	CHECK_INT(login(&ins, DEMO("instructeur"), DEMO_PW), 303);
+	CHECK_HAS(get(&ins, "/aides?liste=a_payer")->body, "Énergie test");
+	j = act(&ins, id, v, "\"action\": \"payer\", \"mode\": \"bon\", \"vouchers\": \"B1\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "mode"), "ne prévoit pas");
+	json_decref(j);
+	j = act(&ins, id, v, "\"action\": \"payer\", \"mode\": \"virement créancier\", \"amount\": \"500\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "amount"), "montant accordé");
+	CHECK_HAS(jerr(j, "reference"), "mandat");
+	json_decref(j);
+	j = act(&ins, id, v, "\"action\": \"payer\", \"mode\": \"virement créancier\", \"reference\": \"Mandat 2026-0042\"", &st);
+	CHECK_INT(st, 200);
+	CHECK_STR(jtxt(j, "status"), "payee");
+	CHECK_INT(jint(j, "paid_cents"), 12000);
+	CHECK_STR(jtxt(j, "creditor"), "EDF");
+	v = jint(j, "version");
+	json_decref(j);
+	j = act(&ins, id, v, "\"action\": \"annuler\", \"reason\": \"x\"", &st);
+	CHECK_INT(st, 403);
+	json_decref(j);
+	j = act(&mgr, id, v, "\"action\": \"annuler\", \"reason\": \"x\"", &st);
+	CHECK_INT(st, 409); /* a paid aid is not cancelled */
+	json_decref(j);
+	j = act(&ins, id, v, "\"action\": \"clore\"", &st);
+	CHECK_INT(st, 200);
+	CHECK_STR(jtxt(j, "status"), "close");
+	json_decref(j);
+	snprintf(path, sizeof path, "/api/v1/aides/demandes/%lld", id);
+	j = J(get(&soc, path));
+	json_t *steps = json_object_get(j, "steps");
+	CHECK_INT(json_array_size(steps), 9); /* création, dépôt, pièces, instruction, inscription, accord, notification, paiement, clôture */
+	json_decref(j);
+
+	T_GROUP("emergency aid: decided at once, ratified later; ceilings fed by past grants");
+	long long eid[3];
+	for (int k = 0; k < 3; k++) {
+		r = post_json(&soc, "/api/v1/aides/demandes", "{\"household\": 1, \"aid\": \"secours\", \"residence\": 24}");
+		j = J(r);
+		eid[k] = jint(j, "id");
+		v = jint(j, "version");
+		json_decref(j);
+		j = act(&soc, eid[k], v, "\"action\": \"deposer\", \"pieces\": []", &st);
+		CHECK_STR(jtxt(j, "documents_missing"), "identité");
+		v = jint(j, "version");
+		json_decref(j);
+		/* An emergency is instructed without waiting for the documents. */
+		j = act(&soc, eid[k], v, "\"action\": \"instruire\", \"opinion\": \"favorable\"", &st);
+		CHECK_INT(st, 200);
+		CHECK_STR(jtxt(j, "route"), "urgence");
+		CHECK_INT(jint(j, "proposed_cents"), k < 2 ? 10000 : 5000); /* 250 € a year: 100, 100, then 50 left */
+		if (k == 2)
+			CHECK_HAS(jtxt(j, "explanation"), "déjà accordé cette année : 200,00");
+		v = jint(j, "version");
+		json_decref(j);
+		j = act(&com, eid[k], v, "\"action\": \"decider\", \"decision\": \"accorde\"", &st);
+		CHECK_INT(st, 403); /* outside a session, only the manager decides */
+		json_decref(j);
+		j = act(&mgr, eid[k], v, "\"action\": \"decider\", \"decision\": \"accorde\"", &st);
+		CHECK_INT(st, 200);
+		CHECK_STR(jtxt(j, "ratified_on"), "");
+		json_decref(j);
+	}
+	snprintf(path, sizeof path, "/aides/commissions/%lld", sid);
+	r = get(&com, path);
+	CHECK_HAS(r->body, "Aides d’urgence à ratifier");
+	CHECK_HAS(r->body, "dossier ");                 /* members see file numbers … */
+	CHECK_LACKS(r->body, "Ajouter à l’ordre du jour"); /* … and do not build the agenda */
+	snprintf(path, sizeof path, "/api/v1/aides/demandes/%lld", eid[0]);
+	j = J(get(&soc, path));
+	v = jint(j, "version");
+	json_decref(j);
+	snprintf(rest, sizeof rest, "\"action\": \"ratifier\", \"session\": %lld", sid);
+	j = act(&com, eid[0], v, rest, &st);
+	CHECK_INT(st, 200);
+	CHECK(*jtxt(j, "ratified_on"), "ratified");
+	json_decref(j);
+
+	T_GROUP("withdrawal, cancellation");
+	r = post_json(&soc, "/api/v1/aides/demandes", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"80\"}");
+	j = J(r);
+	long long wid = jint(j, "id");
+	v = jint(j, "version");
+	json_decref(j);
+	j = act(&soc, wid, v, "\"action\": \"retirer\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "reason"), "retirée");
+	json_decref(j);
+	j = act(&soc, wid, v, "\"action\": \"annuler\", \"reason\": \"doublon\"", &st);
+	CHECK_INT(st, 403);
+	json_decref(j);
+	j = act(&soc, wid, v, "\"action\": \"retirer\", \"reason\": \"Facture payée par la famille\"", &st);
+	CHECK_INT(st, 200);
+	CHECK_STR(jtxt(j, "status"), "retiree");
+	v = jint(j, "version");
+	json_decref(j);
+	j = act(&soc, wid, v, "\"action\": \"deposer\"", &st);
+	CHECK_INT(st, 409);
+	CHECK_HAS(jerr(j, NULL), "état actuel");
+	json_decref(j);
+
+	T_GROUP("closing the session and its minutes");
+	r = post_json(&soc, "/api/v1/aides/demandes", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"400\"}");
+	j = J(r);
+	long long aid2 = jint(j, "id");
+	v = jint(j, "version");
+	json_decref(j);
+	j = act(&soc, aid2, v, "\"action\": \"deposer\", \"pieces\": [\"identité\", \"facture\"]", &st);
+	v = jint(j, "version");
+	json_decref(j);
+	j = act(&soc, aid2, v, "\"action\": \"instruire\", \"opinion\": \"defavorable\", \"reason\": \"Aide déjà obtenue du FSL\"", &st);
+	CHECK_INT(st, 200);
+	v = jint(j, "version");
+	json_decref(j);
+	snprintf(rest, sizeof rest, "\"action\": \"inscrire\", \"session\": %lld", sid);
+	j = act(&mgr, aid2, v, rest, &st);
+	v = jint(j, "version");
+	json_decref(j);
+	snprintf(path, sizeof path, "/api/v1/aides/commissions/%lld/cloture", sid);
+	r = post_json(&mgr, path, "{\"members\": \"Mme la vice-présidente, M. Hoarau\"}");
+	CHECK_INT(r->status, 409); /* one request of the agenda is undecided */
+	snprintf(path, sizeof path, "/aides/commissions/%lld/presentation?n=2", sid);
+	r = get(&com, path);
+	CHECK_HAS(r->body, "Demande 2 sur 2");
+	CHECK_HAS(r->body, "Aide déjà obtenue du FSL");
+	CHECK_LACKS(r->body, "/foyers/"); /* anonymised: no link to the household */
+	j = act(&com, aid2, v, "\"action\": \"decider\", \"decision\": \"refuse\"", &st);
+	CHECK_INT(st, 400);
+	CHECK_HAS(jerr(j, "motive"), "motivé");
+	json_decref(j);
+	j = act(&com, aid2, v, "\"action\": \"decider\", \"decision\": \"refuse\", \"motive\": \"Le FSL a déjà couvert cette facture.\"", &st);
+	CHECK_INT(st, 200);
+	json_decref(j);
+	snprintf(path, sizeof path, "/api/v1/aides/commissions/%lld/cloture", sid);
+	CHECK_INT(post_json(&mgr, path, "{\"members\": \"Mme la vice-présidente, M. Hoarau\"}")->status, 200);
+	j = act(&com, aid2, v, "\"action\": \"decider\", \"decision\": \"accorde\"", &st);
+	CHECK_INT(st, 409);
+	json_decref(j);
+	snprintf(path, sizeof path, "/aides/commissions/%lld/pv.pdf", sid);
+	txt = pdf_text(get(&com, path));
+	CHECK_HAS(txt, "Procès-verbal");
+	CHECK_HAS(txt, "Mme la vice-présidente, M. Hoarau");
+	CHECK_HAS(txt, "accordée");
+	CHECK_HAS(txt, "refusée");
+	CHECK_HAS(txt, "aide d’urgence ratifiée");
+	CHECK_HAS(txt, "120,00");
+	free(txt);
+	snprintf(path, sizeof path, "/aides/demandes/%lld/lettre.pdf", aid2);
+	txt = pdf_text(get(&soc, path));
+	CHECK_HAS(txt, "Le FSL a déjà couvert cette facture.");
+	CHECK_HAS(txt, "pas pu donner une suite favorable");
+	free(txt);
+
+	T_GROUP("lists, exports, pages, roles");
+	r = get(&soc, "/aides/export.csv?liste=&aide=energie");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"N°\";\"Dossier\"");
+	CHECK_HAS(r->body, "Énergie test");
+	r = get(&soc, "/aides/export.xlsx?liste=decidees_mois");
+	CHECK_INT(r->status, 200);
+	CHECK(r->len > 4 && !memcmp(r->body, "PK", 2), "xlsx is a zip");
+	j = J(get(&soc, "/api/v1/aides/demandes?liste=mes"));
+	CHECK(json_array_size(json_object_get(j, "items")) >= 5, "my requests");
+	json_decref(j);
+	snprintf(path, sizeof path, "/aides/demandes/%lld", id);
+	r = get(&soc, path);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "Pourquoi ce montant ?");
+	CHECK_HAS(r->body, "Facture partiellement réglée");
+	CHECK_INT(get(&com, path)->status, 403);  /* members never open the file */
+	CHECK_INT(get(&desk, path)->status, 403); /* nor does reception */
+	CHECK_INT(get(&soc, "/aides/demandes/999999")->status, 404);
+	r = get(&soc, "/foyers/1");
+	CHECK_HAS(r->body, "Secours test");        /* the household's page lists its requests */
+	r = get(&soc, "/foyers/1/simulation");
+	CHECK_HAS(r->body, "déjà accordé cette année : 250,00"); /* the simulation deducts past grants */
+	r = get(&mgr, "/aides/commissions");
+	CHECK_HAS(r->body, "Salle B");
+	cli_free(&com);
+	cli_free(&com2);
+	cli_free(&ins);
 	cli_free(&mgr);
 	cli_free(&soc);
 	cli_free(&desk);

@@ -38,27 +38,6 @@ static resp *act(cli *k, int64_t id, const char *json)
 
 static char today[11];
 
-/* The text of a PDF the server sent (pdftotext from poppler-utils). */
-static char *pdf_text(resp *r)
-{
-	char in[64], cmd[160];
-	snprintf(in, sizeof in, "/tmp/openccas-pdf-%d.pdf", (int)getpid());
-	FILE *f = fopen(in, "wb");
-	if (!f)
-		return strdup("");
-	fwrite(r->body, 1, r->len, f);
-	fclose(f);
-	snprintf(cmd, sizeof cmd, "pdftotext -q %s - 2>/dev/null", in);
-	FILE *p = popen(cmd, "r");
-	char *out = calloc(1, 65536);
-	size_t n = p && out ? fread(out, 1, 65535, p) : 0;
-	if (out)
-		out[n] = 0;
-	if (p)
-		pclose(p);
-	unlink(in);
-	return out ? out : strdup("");
-}
 
 int main(void)
 {

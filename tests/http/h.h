@@ -270,6 +270,28 @@ __attribute__((unused)) static resp *post_file(cli *k, const char *path, const c
 	return &k->last;
 }
 
+/* The text of a PDF the server sent (pdftotext from poppler-utils). */
+__attribute__((unused)) static char *pdf_text(resp *r)
+{
+	char in[64], cmd[160];
+	snprintf(in, sizeof in, "/tmp/openccas-pdf-%d.pdf", (int)getpid());
+	FILE *f = fopen(in, "wb");
+	if (!f)
+		return strdup("");
+	fwrite(r->body, 1, r->len, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "pdftotext -q %s - 2>/dev/null", in);
+	FILE *p = popen(cmd, "r");
+	char *out = calloc(1, 65536);
+	size_t n = p && out ? fread(out, 1, 65535, p) : 0;
+	if (out)
+		out[n] = 0;
+	if (p)
+		pclose(p);
+	unlink(in);
+	return out ? out : strdup("");
+}
+
 static resp *get(cli *k, const char *path) { return req(k, "GET", path, NULL, NULL); }
 static resp *post(cli *k, const char *path, const char *body) { return req(k, "POST", path, body, NULL); }
 __attribute__((unused)) static resp *post_json(cli *k, const char *path, const char *json) { return req(k, "POST", path, json, "application/json"); }

@@ -66,7 +66,7 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 	if (e == E_OK)
 		e = domiciliation_demo(d, sid, seed, uids, nuids, uids[nuids - 1]);
 	if (e == E_OK)
-		e = aid_demo(d, sid, uids[nuids - 1]);
+		e = aid_demo(d, sid, seed, uids, nuids, uids[nuids - 1]);
 	if (e == E_OK)
 		e = persons_demo(d, sid2, households / 20 + 5, seed + 1, &uid, 1);
 	if (e != E_OK) {

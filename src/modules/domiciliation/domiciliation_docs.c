@@ -69,16 +69,8 @@ static bool load(web_req *r, docdata *d)
 
 static void send(web_req *r, pdf_doc *pd, const char *filename, const char *what)
 {
-	size_t n;
-	void *bytes = pdf_finish(pd, r->a, &n);
-	if (!bytes) {
-		web_error(r, E_INTERNAL, "Le document n’a pas pu être produit.");
-		return;
-	}
-	journal_record(r->db, r->user->id, "export", "domiciliation", r->param[0], what);
-	r->out_type = "application/pdf";
-	web_header(r, arena_printf(r->a, "Content-Disposition: inline; filename=\"%s\"", filename));
-	buf_add(&r->out, bytes, n);
+	if (pdf_send(r, pd, filename))
+		journal_record(r->db, r->user->id, "export", "domiciliation", r->param[0], what);
 }
 
 static void header(web_req *r, pdf_doc *pd, docdata *d)

@@ -381,17 +381,6 @@ static db_sql Q_ALL = DB_SQL(DB_SCOPED,
 	"SELECT id, person_id, status, refusal_motive, strike_motive, start_on, end_on, first_on, last_contact_on, orientation, "
 	"link, reason FROM domiciliations WHERE structure_id = $1 ORDER BY id");
 
-static void csv_cell(buf *b, const char *s, bool last)
-{
-	buf_addc(b, '"');
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (*p == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *p);
-	}
-	buf_adds(b, last ? "\"\r\n" : "\";");
-}
-
 static const char *fr_date(arena *a, const char *iso)
 {
 	char *o = arena_alloc(a, 11);
@@ -494,7 +483,7 @@ static void export_csv(web_req *r)
 	buf_adds(b, "\xef\xbb\xbf");
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < NCOLS; k++)
-			csv_cell(b, grid[i][k], k == NCOLS - 1);
+			csv_write_cell(b, grid[i][k], k == NCOLS - 1);
 	journal_record(r->db, r->user->id, "export", "domiciliation", 0, arena_printf(r->a, "rows=%d", n - 1));
 }
 

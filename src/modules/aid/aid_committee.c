@@ -1,0 +1,502 @@
+/* aid_committee.c — the commission permanente: sessions, their agenda built
+ * from instructed requests, an anonymised presentation for members,
+ * decisions recorded in sequence (through aid_act), ratification of
+ * emergency aid, closing and the minutes (procès-verbal) as PDF. */
+#include <stdio.h>
+#include <string.h>
+#include "core/money.h"
+#include "core/text.h"
+#include "modules/accounts/accounts.h"
+#include "modules/aid/aid_internal.h"
+#include "modules/journal/journal.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "web/pdf.h"
+#include "core/banned.h"
+
+static db_sql Q_SESSIONS = DB_SQL(DB_SCOPED,
+	"SELECT s.id, s.held_on, s.place, s.status, (SELECT count(*) FROM aid_requests q WHERE q.structure_id = s.structure_id "
+	"AND q.session_id = s.id) FROM aid_sessions s WHERE s.structure_id = $1 ORDER BY s.held_on DESC, s.id DESC LIMIT $2 OFFSET $3");
+static db_sql Q_SESSION = DB_SQL(DB_SCOPED,
+	"SELECT held_on, place, members, status FROM aid_sessions WHERE structure_id = $1 AND id = $2");
+static db_sql Q_SESSION_ADD = DB_SQL(DB_SCOPED,
+	"INSERT INTO aid_sessions (structure_id, held_on, place, created_by) VALUES ($1, $2, $3, $4) RETURNING id");
+static db_sql Q_SESSION_CLOSE = DB_SQL(DB_SCOPED,
+	"UPDATE aid_sessions SET status = 'close', members = $3, closed_at = $4 WHERE structure_id = $1 AND id = $2 AND status = 'prevue'");
+static db_sql Q_SESSION_MEMBERS = DB_SQL(DB_SCOPED,
+	"UPDATE aid_sessions SET members = $3 WHERE structure_id = $1 AND id = $2 AND status = 'prevue'");
+static db_sql Q_PENDING = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND session_id = $2 AND status = 'inscrite'");
+static db_sql Q_TO_RATIFY = DB_SQL(DB_SCOPED,
+	"SELECT id FROM aid_requests WHERE structure_id = $1 AND route = 'urgence' AND decision IN ('accorde', 'refuse') "
+	"AND ratified_on IS NULL AND status <> 'annulee' ORDER BY decided_on, id LIMIT 100");
+static db_sql Q_MINUTES = DB_SQL(DB_SCOPED,
+	"SELECT e.request_id, e.kind, e.detail, q.aid_label, q.household_id, q.proposed, q.opinion, q.opinion_amount "
+	"FROM aid_events e JOIN aid_requests q ON q.structure_id = e.structure_id AND q.id = e.request_id "
+	"WHERE e.structure_id = $1 AND e.session_id = $2 AND e.kind IN ('accorde', 'refuse', 'ajourne', 'ratification') "
+	"ORDER BY e.at, e.id");
+
+typedef struct session {
+	int64_t id;
+	const char *held_on, *place, *members, *status;
+} session;
+
+static bool session_load(web_req *r, int64_t id, session *s)
+{
+	db_res q;
+	bool ok = DBQ(r->db, &Q_SESSION, &q, A_INT(id)) == E_OK && db_next(&q);
+	if (ok) {
+		s->id = id;
+		s->held_on = db_dup(&q, 0, r->a);
+		s->place = db_dup(&q, 1, r->a);
+		s->members = db_dup(&q, 2, r->a);
+		s->status = db_dup(&q, 3, r->a);
+	}
+	db_close(&q);
+	return ok;
+}
+
+static bool session_or_404(web_req *r, session *s)
+{
+	if (session_load(r, r->param[0], s))
+		return true;
+	web_error(r, E_NOT_FOUND, NULL);
+	return false;
+}
+
+/* ---- list and creation ----------------------------------------------------------------------- */
+
+static void sessions_page(web_req *r, const form_errors *fe)
+{
+	const char *ps = web_arg(r, "page");
+	int64_t page = 1;
+	if (ps && !text_to_int64(ps, 1, 10000, &page))
+		page = 1;
+	page_begin(r, "Commission permanente — séances");
+	buf *b = &r->out;
+	if (web_arg(r, "ok"))
+		page_notice(r, "ok", "C’est enregistré.");
+	if (web_can(r, PERM_AID_DECIDE)) {
+		form_error_summary(b, fe);
+		html_lit(b, "<form method=\"post\" action=\"/aides/commissions\" class=\"filters\" novalidate>");
+		page_csrf(r);
+		form_input(b, &(form_field){.name = "held_on", .label = "Date de la séance", .type = "date", .required = true,
+		                            .value = kv_get(&r->form, "held_on")}, fe);
+		form_input(b, &(form_field){.name = "place", .label = "Lieu", .value = kv_get(&r->form, "place")}, fe);
+		html_lit(b, "<button type=\"submit\" class=\"primary\">Prévoir une séance</button></form>");
+	}
+	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Séances</caption><thead><tr><th scope=\"col\">Date</th>"
+	            "<th scope=\"col\">Lieu</th><th scope=\"col\">État</th><th scope=\"col\" class=\"num\">Demandes</th></tr></thead><tbody>");
+	db_res q;
+	int n = 0;
+	DBQ(r->db, &Q_SESSIONS, &q, A_INT(31), A_INT((page - 1) * 30));
+	while (db_next(&q) && n < 30) {
+		n++;
+		html_printf(b, "<tr><td><a href=\"/aides/commissions/%lld\">%s</a></td><td>%s</td><td>%s</td><td class=\"num\">%lld</td></tr>",
+		            (long long)db_int(&q, 0), aid_fr_date(r->a, db_text(&q, 1)), db_text(&q, 2),
+		            strcmp(db_text(&q, 3), "close") ? "prévue" : "close", (long long)db_int(&q, 4));
+	}
+	bool more = db_next(&q);
+	db_close(&q);
+	html_lit(b, "</tbody></table>");
+	if (!n)
+		html_lit(b, "<p class=\"muted\">Aucune séance.</p>");
+	if (page > 1)
+		html_printf(b, "<p><a href=\"/aides/commissions?page=%lld\">Page précédente</a></p>", (long long)(page - 1));
+	if (more)
+		html_printf(b, "<p><a href=\"/aides/commissions?page=%lld\">Page suivante</a></p>", (long long)(page + 1));
+	page_end(r);
+}
+
+static void sessions_get(web_req *r) { sessions_page(r, NULL); }
+
+err aid_session_create(web_req *r, const char *held_on, const char *place, form_errors *fe, int64_t *id)
+{
+	civil_date d;
+	if (!held_on || !civil_parse(held_on, &d))
+		form_error(fe, "held_on", "Indiquez la date de la séance (AAAA-MM-JJ).");
+	if (place && strlen(place) > 200)
+		form_error(fe, "place", "Le lieu est trop long (200 caractères au plus).");
+	if (fe->n)
+		return E_INPUT;
+	err e = db_begin(r->db, true);
+	if (e == E_OK)
+		e = DBID(r->db, &Q_SESSION_ADD, id, A_TEXT(held_on), A_TEXT(place ? place : ""), A_INT(r->user->id));
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "create", "aid_session", *id, NULL);
+	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+}
+
+static void sessions_post(web_req *r)
+{
+	form_errors fe = {0};
+	int64_t id;
+	err e = aid_session_create(r, web_field(r, "held_on"), web_field(r, "place"), &fe, &id);
+	if (e == E_INPUT) {
+		r->status = 400;
+		sessions_page(r, &fe);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/aides/commissions/%lld", (long long)id));
+}
+
+/* ---- the session page ------------------------------------------------------------------------ */
+
+/* Names only for those who may read households; members see file numbers. */
+static const char *who(web_req *r, const aid_req *q)
+{
+	const char *no = persons_file_no(r->db, r->a, q->household_id);
+	if (!web_can(r, PERM_PERSONS_READ) || !q->person_id)
+		return arena_printf(r->a, "dossier %s", no ? no : "?");
+	person_brief p;
+	if (persons_person_brief(r->db, r->a, q->person_id, &p) != E_OK)
+		return no ? no : "?";
+	return arena_printf(r->a, "%s %s (%s)", p.last_name, p.first_names, no ? no : "?");
+}
+
+static void decision_form(web_req *r, const aid_req *q, const char *back, const char *idp)
+{
+	buf *b = &r->out;
+	html_printf(b, "<form method=\"post\" action=\"/aides/demandes/%lld/action\" class=\"decide\" novalidate>"
+	               "<input type=\"hidden\" name=\"action\" value=\"decider\"><input type=\"hidden\" name=\"version\" value=\"%lld\">"
+	               "<input type=\"hidden\" name=\"retour\" value=\"%s\">",
+	            (long long)q->id, (long long)q->version, back);
+	page_csrf(r);
+	html_printf(b, "<label for=\"%s-d\">Décision</label><select id=\"%s-d\" name=\"decision\"><option value=\"accorde\">Accorder</option>"
+	               "<option value=\"refuse\">Refuser</option><option value=\"ajourne\">Ajourner</option></select>"
+	               "<label for=\"%s-a\">Montant (€)</label><input id=\"%s-a\" name=\"amount\" size=\"8\" value=\"%s\">"
+	               "<label for=\"%s-m\">Motif</label><input id=\"%s-m\" name=\"motive\" size=\"30\">"
+	               "<button type=\"submit\" class=\"primary\">Enregistrer</button></form>",
+	            idp, idp, idp, idp, money_format(r->a, q->opinion_amount), idp, idp);
+}
+
+static void session_get(web_req *r)
+{
+	session s;
+	if (!session_or_404(r, &s))
+		return;
+	bool open = !strcmp(s.status, "prevue");
+	journal_record(r->db, r->user->id, "read", "aid_session", s.id, NULL);
+	page_begin(r, arena_printf(r->a, "Commission du %s", aid_fr_date(r->a, s.held_on)));
+	buf *b = &r->out;
+	if (web_arg(r, "ok"))
+		page_notice(r, "ok", "C’est enregistré.");
+	if (web_arg(r, "erreur"))
+		page_notice(r, "error", web_arg(r, "erreur"));
+	html_printf(b, "<p>%s — séance %s. <a href=\"/aides/commissions/%lld/presentation\">Présentation anonymisée</a> · "
+	               "<a href=\"/aides/commissions/%lld/pv.pdf\">Procès-verbal (PDF)</a> · <a href=\"/aides/export.csv?seance=%lld\">"
+	               "Ordre du jour (CSV)</a> · <a href=\"/aides/commissions\">Toutes les séances</a></p>",
+	            *s.place ? s.place : "Lieu non précisé", open ? "prévue" : "close", (long long)s.id, (long long)s.id, (long long)s.id);
+	aid_list_filter f = {.list = "", .status = "", .aid = "", .session_id = s.id, .page = 1};
+	aid_req *rows = arena_alloc(r->a, sizeof *rows * 200);
+	int n = rows ? aid_list_run(r, &f, 200, 0, rows) : 0;
+	/* Agenda order: the list runs newest first; the agenda reads by number. */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && rows[j - 1].agenda_no > rows[j].agenda_no; j--) {
+			aid_req t = rows[j];
+			rows[j] = rows[j - 1];
+			rows[j - 1] = t;
+		}
+	html_lit(b, "<h2>Ordre du jour</h2><table class=\"data\"><caption class=\"sr-only\">Ordre du jour</caption><thead><tr>"
+	            "<th scope=\"col\">N°</th><th scope=\"col\">Foyer</th><th scope=\"col\">Aide</th><th scope=\"col\" class=\"num\">QF</th>"
+	            "<th scope=\"col\" class=\"num\">Reste à vivre</th><th scope=\"col\" class=\"num\">Proposition</th><th scope=\"col\">Avis</th>"
+	            "<th scope=\"col\">Décision</th></tr></thead><tbody>");
+	bool can_decide = open && web_can(r, PERM_AID_COMMITTEE);
+	for (int i = 0; i < n; i++) {
+		aid_req *q = &rows[i];
+		html_printf(b, "<tr id=\"d%lld\"><td>%d</td><td>%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+		               "<td class=\"num\">%s</td><td>%s %s</td><td>",
+		            (long long)q->id, q->agenda_no, who(r, q), q->aid_label, money_format(r->a, q->qf), money_format(r->a, q->rav),
+		            money_format(r->a, q->proposed), strcmp(q->opinion, "favorable") ? "défavorable" : "favorable",
+		            money_format(r->a, q->opinion_amount));
+		if (!strcmp(q->status, "inscrite") && can_decide)
+			decision_form(r, q, arena_printf(r->a, "/aides/commissions/%lld?ok=1#d%lld", (long long)s.id, (long long)q->id),
+			              arena_printf(r->a, "r%lld", (long long)q->id));
+		else if (*q->decision)
+			html_printf(b, "%s%s%s", aid_decision_label(q->decision), !strcmp(q->decision, "accorde") ? " " : "",
+			            !strcmp(q->decision, "accorde") ? money_format(r->a, q->granted) : "");
+		else
+			html_lit(b, "à décider");
+		html_lit(b, "</td></tr>");
+	}
+	html_lit(b, "</tbody></table>");
+	if (!n)
+		html_lit(b, "<p class=\"muted\">L’ordre du jour est vide.</p>");
+	/* Emergency aid decided since: the committee ratifies it. */
+	db_res q;
+	int64_t ids[100];
+	int nr = 0;
+	DBQ0(r->db, &Q_TO_RATIFY, &q);
+	while (nr < 100 && db_next(&q))
+		ids[nr++] = db_int(&q, 0);
+	db_close(&q);
+	if (nr) {
+		html_lit(b, "<h2>Aides d’urgence à ratifier</h2><table class=\"data\"><caption class=\"sr-only\">Aides d’urgence à ratifier</caption>"
+		            "<thead><tr><th scope=\"col\">Demande</th><th scope=\"col\">Aide</th><th scope=\"col\">Décision</th>"
+		            "<th scope=\"col\">Ratification</th></tr></thead><tbody>");
+		for (int i = 0; i < nr; i++) {
+			aid_req x;
+			if (!aid_req_load(r->db, r->a, ids[i], &x))
+				continue;
+			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s %s le %s</td><td>", who(r, &x), x.aid_label, aid_decision_label(x.decision),
+			            !strcmp(x.decision, "accorde") ? money_format(r->a, x.granted) : "", aid_fr_date(r->a, x.decided_on));
+			if (can_decide) {
+				html_printf(b, "<form method=\"post\" action=\"/aides/demandes/%lld/action\" class=\"inline\">"
+				               "<input type=\"hidden\" name=\"action\" value=\"ratifier\"><input type=\"hidden\" name=\"version\" value=\"%lld\">"
+				               "<input type=\"hidden\" name=\"session\" value=\"%lld\"><input type=\"hidden\" name=\"retour\" value=\"/aides/commissions/%lld?ok=1\">",
+				            (long long)x.id, (long long)x.version, (long long)s.id, (long long)s.id);
+				page_csrf(r);
+				html_printf(b, "<button type=\"submit\" aria-label=\"Ratifier la demande %lld\">Ratifier</button></form>", (long long)x.id);
+			}
+			html_lit(b, "</td></tr>");
+		}
+		html_lit(b, "</tbody></table>");
+	}
+	/* Building the agenda: instructed requests above the delegation. */
+	if (open && web_can(r, PERM_AID_DECIDE)) {
+		aid_list_filter g = {.list = "a_inscrire", .status = "", .aid = "", .page = 1};
+		aid_req *cand = arena_alloc(r->a, sizeof *cand * 100);
+		int nc = cand ? aid_list_run(r, &g, 100, 0, cand) : 0;
+		html_printf(b, "<h2>Ajouter à l’ordre du jour</h2><form method=\"post\" action=\"/aides/commissions/%lld/ordre-du-jour\">", (long long)s.id);
+		page_csrf(r);
+		if (nc) {
+			html_lit(b, "<fieldset><legend>Demandes instruites à présenter en commission</legend>");
+			for (int i = 0; i < nc; i++)
+				html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"c%lld\" name=\"id\" value=\"%lld\" checked>"
+				               "<label for=\"c%lld\">%s — %s, proposé %s</label></div>",
+				            (long long)cand[i].id, (long long)cand[i].id, (long long)cand[i].id, who(r, &cand[i]), cand[i].aid_label,
+				            money_format(r->a, cand[i].opinion_amount));
+			html_lit(b, "</fieldset><button type=\"submit\">Inscrire les demandes cochées</button>");
+		} else {
+			html_lit(b, "<p class=\"muted\">Aucune demande instruite n’attend la commission.</p>");
+		}
+		html_lit(b, "</form>");
+		html_printf(b, "<h2>Clôture de la séance</h2><form method=\"post\" action=\"/aides/commissions/%lld/cloture\" novalidate>", (long long)s.id);
+		page_csrf(r);
+		form_input(b, &(form_field){.name = "members", .label = "Membres présents", .type = "textarea", .value = s.members,
+		                            .hint = "Noms et qualités, pour le procès-verbal."}, NULL);
+		html_lit(b, "<button type=\"submit\" name=\"fin\" value=\"0\">Enregistrer les présents</button> "
+		            "<button type=\"submit\" name=\"fin\" value=\"1\" data-confirm=\"Clore la séance ? Ses décisions ne pourront plus changer.\">"
+		            "Clore la séance</button></form>");
+	}
+	page_end(r);
+}
+
+static void agenda_post(web_req *r)
+{
+	session s;
+	if (!session_or_404(r, &s))
+		return;
+	int added = 0, refused = 0;
+	for (int i = 0; i < r->form.n; i++) {
+		int64_t id;
+		if (strcmp(r->form.items[i].name, "id") || !text_to_int64(r->form.items[i].value, 1, INT64_MAX, &id))
+			continue;
+		aid_req q;
+		if (!aid_req_load(r->db, r->a, id, &q)) {
+			refused++;
+			continue;
+		}
+		kv items[2] = {{"version", arena_printf(r->a, "%lld", (long long)q.version)}, {"session", arena_printf(r->a, "%lld", (long long)s.id)}};
+		kv_list in = {items, 2, NULL, 0};
+		form_errors fe = {0};
+		const char *why;
+		if (aid_act(r, &q, "inscrire", &in, &fe, &why) == E_OK)
+			added++;
+		else
+			refused++;
+	}
+	if (refused)
+		web_redirect(r, arena_printf(r->a, "/aides/commissions/%lld?erreur=%d%%20demande(s)%%20n%%E2%%80%%99ont%%20pas%%20pu%%20%%C3%%AAtre%%20inscrite(s)",
+		                             (long long)s.id, refused));
+	else
+		web_redirect(r, arena_printf(r->a, "/aides/commissions/%lld?ok=%d", (long long)s.id, added));
+}
+
+err aid_session_close(web_req *r, int64_t id, const char *members, bool finish, const char **why)
+{
+	*why = NULL;
+	if (members && strlen(members) > 4000) {
+		*why = "La liste des présents est trop longue.";
+		return E_INPUT;
+	}
+	db_res q;
+	int64_t pending = 0, n = 0;
+	if (finish) {
+		if (DBQ(r->db, &Q_PENDING, &q, A_INT(id)) == E_OK && db_next(&q))
+			pending = db_int(&q, 0);
+		db_close(&q);
+		if (pending) {
+			*why = arena_printf(r->a, "%lld demande(s) de l’ordre du jour restent à décider ou à ajourner avant la clôture.", (long long)pending);
+			return E_CONFLICT;
+		}
+	}
+	err e = db_begin(r->db, true);
+	if (e == E_OK)
+		e = finish ? DBX(r->db, &Q_SESSION_CLOSE, &n, A_INT(id), A_TEXT(members ? members : ""), A_INT(civil_now()))
+		           : DBX(r->db, &Q_SESSION_MEMBERS, &n, A_INT(id), A_TEXT(members ? members : ""));
+	if (e == E_OK && n != 1) {
+		*why = "La séance est déjà close.";
+		e = E_CONFLICT;
+	}
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "update", "aid_session", id, finish ? "closed" : "members");
+	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+}
+
+static void close_post(web_req *r)
+{
+	session s;
+	if (!session_or_404(r, &s))
+		return;
+	const char *why;
+	const char *fin = web_field(r, "fin");
+	err e = aid_session_close(r, s.id, web_field(r, "members"), fin && !strcmp(fin, "1"), &why);
+	if (e != E_OK) {
+		web_error(r, e, why);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/aides/commissions/%lld?ok=1", (long long)s.id));
+}
+
+/* ---- anonymised presentation ----------------------------------------------------------------- */
+
+static void presentation(web_req *r)
+{
+	session s;
+	if (!session_or_404(r, &s))
+		return;
+	aid_list_filter f = {.list = "", .status = "", .aid = "", .session_id = s.id, .page = 1};
+	aid_req *rows = arena_alloc(r->a, sizeof *rows * 200);
+	int n = rows ? aid_list_run(r, &f, 200, 0, rows) : 0;
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && rows[j - 1].agenda_no > rows[j].agenda_no; j--) {
+			aid_req t = rows[j];
+			rows[j] = rows[j - 1];
+			rows[j - 1] = t;
+		}
+	int64_t k = 1;
+	const char *ks = web_arg(r, "n");
+	if (ks && !text_to_int64(ks, 1, 1000, &k))
+		k = 1;
+	page_begin(r, arena_printf(r->a, "Commission du %s — présentation", aid_fr_date(r->a, s.held_on)));
+	buf *b = &r->out;
+	if (!n || k > n) {
+		html_printf(b, "<p>%s</p><p><a href=\"/aides/commissions/%lld\">Retour à la séance</a></p>",
+		            n ? "Toutes les demandes de l’ordre du jour ont été présentées." : "L’ordre du jour est vide.", (long long)s.id);
+		page_end(r);
+		return;
+	}
+	aid_req *q = &rows[k - 1];
+	journal_record(r->db, r->user->id, "read", "aid_request", q->id, "committee presentation");
+	civil_date on;
+	household_budget hb = {0};
+	aid_facts facts = {0};
+	if (civil_parse(q->requested_on, &on))
+		aid_facts_for(r->db, r->a, q->household_id, q->aid_key, on, q->id, q->residence_months, q->bill, &facts, &hb);
+	html_printf(b, "<p class=\"muted\">Demande %lld sur %d. Présentation sans nom ni adresse : seuls les éléments utiles à la décision.</p>",
+	            (long long)k, n);
+	html_printf(b, "<dl class=\"facts\"><dt>Aide</dt><dd>%s</dd><dt>Composition du foyer</dt><dd>%d personne%s dont %d enfant%s</dd>"
+	               "<dt>Quotient familial</dt><dd>%s</dd><dt>Reste à vivre</dt><dd>%s par personne et par jour</dd>"
+	               "<dt>Facture</dt><dd>%s</dd><dt>Déjà accordé pour cette aide sur 12 mois</dt><dd>%s</dd>"
+	               "<dt>Proposition du règlement</dt><dd>%s — %s</dd><dt>Avis de l’instructeur</dt><dd>%s, %s%s%s</dd>",
+	            q->aid_label, hb.members, hb.members > 1 ? "s" : "", hb.children, hb.children > 1 ? "s" : "",
+	            money_format(r->a, q->qf), money_format(r->a, q->rav), q->bill ? money_format(r->a, q->bill) : "—",
+	            money_format(r->a, facts.granted_12m), money_format(r->a, q->proposed), q->explain,
+	            strcmp(q->opinion, "favorable") ? "défavorable" : "favorable", money_format(r->a, q->opinion_amount),
+	            *q->opinion_reason ? " — " : "", q->opinion_reason);
+	if (*q->decision)
+		html_printf(b, "<dt>Décision</dt><dd>%s %s</dd>", aid_decision_label(q->decision),
+		            !strcmp(q->decision, "accorde") ? money_format(r->a, q->granted) : "");
+	html_lit(b, "</dl>");
+	if (!strcmp(q->status, "inscrite") && !strcmp(s.status, "prevue") && web_can(r, PERM_AID_COMMITTEE))
+		decision_form(r, q, arena_printf(r->a, "/aides/commissions/%lld/presentation?n=%lld", (long long)s.id, (long long)(k + 1)), "p");
+	html_printf(b, "<nav class=\"pager\" aria-label=\"Demandes\"><ul>");
+	if (k > 1)
+		html_printf(b, "<li><a href=\"?n=%lld\">Demande précédente</a></li>", (long long)(k - 1));
+	if (k < n)
+		html_printf(b, "<li><a href=\"?n=%lld\">Demande suivante</a></li>", (long long)(k + 1));
+	html_printf(b, "<li><a href=\"/aides/commissions/%lld\">Retour à la séance</a></li></ul></nav>", (long long)s.id);
+	page_end(r);
+}
+
+/* ---- minutes --------------------------------------------------------------------------------- */
+
+static void minutes(web_req *r)
+{
+	session s;
+	structure_info si;
+	if (!session_or_404(r, &s))
+		return;
+	if (accounts_structure_info(r->db, r->a, r->user->structure_id, &si) != E_OK) {
+		web_error(r, E_DB, NULL);
+		return;
+	}
+	const char *why;
+	pdf_doc *pd = pdf_new("Procès-verbal de la commission permanente", &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	pdf_small(pd, si.name);
+	if (*si.address)
+		pdf_small(pd, si.address);
+	pdf_space(pd, 12);
+	pdf_heading(pd, arena_printf(r->a, "Procès-verbal de la commission permanente du %s", aid_fr_date(r->a, s.held_on)));
+	pdf_field(pd, "Lieu", *s.place ? s.place : "—");
+	pdf_field(pd, "Membres présents", *s.members ? s.members : "—");
+	pdf_field(pd, "État de la séance", strcmp(s.status, "close") ? "prévue (procès-verbal provisoire)" : "close");
+	pdf_space(pd, 8);
+	pdf_para(pd, "Les demandes sont désignées par leur numéro et le numéro de dossier du foyer, sans nom.");
+	pdf_space(pd, 6);
+	db_res q;
+	int64_t total = 0;
+	int granted = 0, refused = 0, adjourned = 0, ratified = 0;
+	DBQ(r->db, &Q_MINUTES, &q, A_INT(s.id));
+	while (db_next(&q)) {
+		const char *kind = db_text(&q, 1);
+		const char *no = persons_file_no(r->db, r->a, db_int(&q, 4));
+		const char *what = !strcmp(kind, "accorde") ? "accordée" : !strcmp(kind, "refuse") ? "refusée"
+		                   : !strcmp(kind, "ajourne") ? "ajournée" : "aide d’urgence ratifiée";
+		granted += !strcmp(kind, "accorde");
+		refused += !strcmp(kind, "refuse");
+		adjourned += !strcmp(kind, "ajourne");
+		ratified += !strcmp(kind, "ratification");
+		pdf_para(pd, arena_printf(r->a, "Demande n° %lld — dossier %s — %s : %s%s%s (proposition du règlement %s, avis %s).",
+		                          (long long)db_int(&q, 0), no ? no : "?", db_text(&q, 3), what, *db_text(&q, 2) ? " — " : "",
+		                          db_text(&q, 2), money_format(r->a, db_int(&q, 5)), db_text(&q, 6)));
+	}
+	db_close(&q);
+	db_res t;
+	static db_sql Q_TOTAL = DB_SQL(DB_SCOPED,
+		"SELECT coalesce(sum(granted), 0) FROM aid_requests WHERE structure_id = $1 AND session_id = $2 AND decision = 'accorde' "
+		"AND status <> 'annulee'");
+	if (DBQ(r->db, &Q_TOTAL, &t, A_INT(s.id)) == E_OK && db_next(&t))
+		total = db_int(&t, 0);
+	db_close(&t);
+	pdf_space(pd, 8);
+	pdf_heading(pd, "Récapitulatif");
+	pdf_field(pd, "Aides accordées", arena_printf(r->a, "%d, pour un total de %s", granted, money_format(r->a, total)));
+	pdf_field(pd, "Refus", arena_printf(r->a, "%d", refused));
+	pdf_field(pd, "Ajournements", arena_printf(r->a, "%d", adjourned));
+	pdf_field(pd, "Aides d’urgence ratifiées", arena_printf(r->a, "%d", ratified));
+	pdf_space(pd, 24);
+	pdf_para(pd, "Le président de la commission                                        Le secrétaire de séance");
+	if (pdf_send(r, pd, arena_printf(r->a, "pv-commission-%s.pdf", s.held_on)))
+		journal_record(r->db, r->user->id, "export", "aid_session", s.id, "minutes");
+}
+
+void aid_committee_init(void)
+{
+	web_route(M_GET, "/aides/commissions", sessions_get, PERM_AID_COMMITTEE, 0, "Séances de la commission permanente");
+	web_route(M_POST, "/aides/commissions", sessions_post, PERM_AID_DECIDE, 0, "Prévoir une séance");
+	web_route(M_GET, "/aides/commissions/{id}", session_get, PERM_AID_COMMITTEE, 0, "Une séance : ordre du jour et décisions");
+	web_route(M_POST, "/aides/commissions/{id}/ordre-du-jour", agenda_post, PERM_AID_DECIDE, 0, "Inscrire des demandes à l’ordre du jour");
+	web_route(M_POST, "/aides/commissions/{id}/cloture", close_post, PERM_AID_DECIDE, 0, "Présents et clôture de la séance");
+	web_route(M_GET, "/aides/commissions/{id}/presentation", presentation, PERM_AID_COMMITTEE, 0, "Présentation anonymisée");
+	web_route(M_GET, "/aides/commissions/{id}/pv.pdf", minutes, PERM_AID_COMMITTEE, 0, "Procès-verbal (PDF)");
+}
