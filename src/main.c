@@ -19,6 +19,7 @@
 #include "modules/domiciliation/domiciliation.h"
 #include "modules/journal/journal.h"
 #include "modules/modules.h"
+#include "modules/persons/persons.h"
 #include "store/store.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -45,6 +46,7 @@ static const char *usage_main =
 	"  purge     lister ce que la durée de conservation ferait archiver (--dry-run)\n"
 	"  notify    prévenir du courrier en attente (SMS, e-mail, avec consentement) : notify --send\n"
 	"  rules     vérifier un règlement des aides facultatives : rules check FICHIER\n"
+	"  import    importer des personnes d’un fichier CSV : import personnes --user EMAIL FICHIER\n"
 	"  routes    lister les routes HTTP\n"
 	"  version   afficher la version\n\n"
 	"Option commune : --db URL (sqlite:CHEMIN, par défaut sqlite:data/ccas.db, ou postgresql://…)\n"
@@ -425,6 +427,62 @@ static int cmd_notify(int argc, char **argv)
 	return e == E_OK ? 0 : EX_FAIL;
 }
 
+static int cmd_import(int argc, char **argv)
+{
+	const char *email = opt(argc, argv, "--user"), *ss = opt(argc, argv, "--structure");
+	const char *file = argc > 2 ? argv[argc - 1] : NULL;
+	if (flag(argc, argv, "--help") || argc < 4 || strcmp(argv[2], "personnes") || !email || !file || file[0] == '-')
+		return usage("Usage : openccas import personnes --user EMAIL [--structure ID] [--check] FICHIER.csv\n"
+		             "Importe des personnes (une ligne chacune, séparateur ; ou ,), regroupées en foyers par la colonne\n"
+		             "« foyer » (lignes consécutives ; la première est le demandeur). Colonnes reconnues : foyer, lien, nom,\n"
+		             "nom_naissance, prenoms, sexe, date_naissance, lieu_naissance, telephone, email, numero, voie,\n"
+		             "code_postal, commune. Tout le fichier est vérifié d’abord : une ligne refusée et rien n’est écrit\n"
+		             "(code 5, les premières erreurs avec leur ligne). --check vérifie seulement.\n",
+		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	int64_t sid = 0, uid = 0;
+	if (ss && !text_to_int64(ss, 1, INT64_MAX, &sid))
+		return usage("openccas : --structure attend un numéro\n", EX_USAGE);
+	db *d = open_db(2, true);
+	if (!d)
+		return EX_DB;
+	db_conn *c = db_conn_get(d);
+	err e = c ? accounts_member_find(c, email, &sid, &uid) : E_DB;
+	db_conn_put(c);
+	if (e != E_OK) {
+		fprintf(stderr, "openccas : %s\n", e == E_NOT_FOUND ? "utilisateur inconnu" : e == E_FORBIDDEN ? "l’utilisateur n’est pas membre actif de cette structure" : err_message(e));
+		db_close_all(d);
+		return e == E_DB ? EX_DB : EX_NOTFOUND;
+	}
+	persons_import_report rep;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = persons_import_csv(d, sid, uid, file, flag(argc, argv, "--check"), &rep);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (e == E_OK && !flag(argc, argv, "--check"))
+		db_analyze(d);
+	db_close_all(d);
+	if (e == E_NOT_FOUND) {
+		fprintf(stderr, "openccas : impossible de lire %s\n", file);
+		return EX_NOTFOUND;
+	}
+	if (e == E_INPUT) {
+		fprintf(stderr, "openccas : %ld ligne(s) refusée(s), rien n’a été importé%s\n", rep.refused,
+		        rep.households ? " (sauf les foyers déjà écrits, voir ci-dessous)" : "");
+		for (int i = 0; i < rep.nerr; i++)
+			fprintf(stderr, "  ligne %ld : %s\n", rep.err_line[i], rep.err_msg[i]);
+		return EX_VERIFY;
+	}
+	if (e != E_OK) {
+		fprintf(stderr, "openccas : l’import s’est arrêté (%s) après %ld foyer(s) écrits\n", err_message(e), rep.households);
+		return EX_DB;
+	}
+	printf("%s : %ld personne(s), %ld foyer(s) en %.1f s (%.0f lignes par seconde)\n",
+	       flag(argc, argv, "--check") ? "Fichier valide" : "Import terminé", rep.rows, rep.households, secs,
+	       secs > 0 ? (double)rep.rows / secs : 0.0);
+	return 0;
+}
+
 static int cmd_rules(int argc, char **argv)
 {
 	if (flag(argc, argv, "--help") || argc < 4 || strcmp(argv[2], "check"))
@@ -512,6 +570,7 @@ int main(int argc, char **argv)
 	if (!strcmp(verb, "purge")) return cmd_purge(argc, argv);
 	if (!strcmp(verb, "notify")) return cmd_notify(argc, argv);
 	if (!strcmp(verb, "rules")) return cmd_rules(argc, argv);
+	if (!strcmp(verb, "import")) return cmd_import(argc, argv);
 	fprintf(stderr, "openccas : verbe inconnu « %s »\n\n", verb);
 	return usage(usage_main, EX_USAGE);
 }

@@ -449,6 +449,40 @@ static void test_rules(srv *s)
 	cli_free(&k);
 }
 
+/* `openccas import personnes`: a refused row and nothing is written; a
+ * valid file lands in households that the search finds. */
+static void test_import(srv *s)
+{
+	T_GROUP("CSV import of persons (CLI)");
+	char path[128];
+	snprintf(path, sizeof path, "/tmp/openccas-import-%d.csv", (int)getpid());
+	FILE *f = fopen(path, "w");
+	fputs("foyer;lien;nom;prénoms;sexe;date_naissance;voie;code_postal;commune\n"
+	      "F1;demandeur;Quenehervé;Ysolde;F;1961-04-02;rue des Lilas;97400;Port-Rivière\n"
+	      "F1;enfant;Quenehervé;Ewen;M;2012-13-01;;;\n"
+	      "F2;demandeur;Zébulon-Marcadier;Anne;;;;;\n", f);
+	fclose(f);
+	const char *argv[] = {bin_path(), "import", "personnes", "--db", fresh_url, "--user", DEMO("admin"), path, NULL};
+	CHECK_INT(run_cmd(argv, 1), 5); /* one bad date: nothing written */
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("social"), DEMO_PW), 303);
+	CHECK_LACKS(get(&k, "/api/v1/persons?q=zebulon")->body, "Zébulon");
+	f = fopen(path, "w");
+	fputs("foyer;lien;nom;prénoms;sexe;date_naissance;voie;code_postal;commune\n"
+	      "F1;demandeur;Quenehervé;Ysolde;F;1961-04-02;rue des Lilas;97400;Port-Rivière\n"
+	      "F1;enfant;Quenehervé;Ewen;M;2012-11-01;;;\n"
+	      "F2;demandeur;Zébulon-Marcadier;Anne;;;;;\n", f);
+	fclose(f);
+	CHECK_INT(run_cmd(argv, 1), 0);
+	resp *r = get(&k, "/api/v1/persons?q=quenherve");
+	CHECK_HAS(r->body, "Ewen");  /* found with a typo, in the same household as Ysolde */
+	CHECK_HAS(r->body, "Ysolde");
+	CHECK_HAS(get(&k, "/api/v1/persons?q=zebulon")->body, "Zébulon-Marcadier");
+	unlink(path);
+	cli_free(&k);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -465,6 +499,7 @@ int main(void)
 	test_reception(&s);
 	test_rules(&s);
 	test_nir(&s);
+	test_import(&s);
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();

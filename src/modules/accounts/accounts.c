@@ -266,8 +266,7 @@ err accounts_user_list(db_conn *c)
 	return e;
 }
 
-err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label,
-                          char out[64])
+err accounts_member_find(db_conn *c, const char *email, int64_t *structure_id, int64_t *user_id)
 {
 	arena a;
 	arena_init(&a, 0);
@@ -282,11 +281,22 @@ err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, c
 		return e;
 	if (!uid)
 		return E_NOT_FOUND;
-	if (!structure_id && DBID(c, &Q_FIRST_MEMBERSHIP, &structure_id, A_INT(uid)) != E_OK)
+	if (!*structure_id && DBID(c, &Q_FIRST_MEMBERSHIP, structure_id, A_INT(uid)) != E_OK)
 		return E_DB;
 	int64_t role_v = 0;
-	if (DBID(c, &Q_IS_MEMBER, &role_v, A_INT(uid), A_INT(structure_id)) != E_OK || !role_v)
+	if (DBID(c, &Q_IS_MEMBER, &role_v, A_INT(uid), A_INT(*structure_id)) != E_OK || !role_v)
 		return E_FORBIDDEN;
+	*user_id = uid;
+	return E_OK;
+}
+
+err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label,
+                          char out[64])
+{
+	int64_t uid = 0;
+	err e = accounts_member_find(c, email, &structure_id, &uid);
+	if (e != E_OK)
+		return e;
 	char tok[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_HASH_HEX + 1];
 	crypto_token(tok);
 	crypto_hash_hex(tok, strlen(tok), hash);

@@ -65,6 +65,9 @@ err accounts_user_set_active(db_conn *c, const char *email, bool active);
 err accounts_user_list(db_conn *c);
 /* Creates a bearer token for the user in the structure (first membership if
  * structure_id is 0). out receives the token, shown once. */
+/* The user with this e-mail, active member of *structure_id (0 = their
+ * first structure, then set): E_NOT_FOUND, E_FORBIDDEN if not a member. */
+err accounts_member_find(db_conn *c, const char *email, int64_t *structure_id, int64_t *user_id);
 err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label,
                           char out[64]);
 /* Minimum password length. */

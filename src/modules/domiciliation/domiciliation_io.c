@@ -337,7 +337,7 @@ static void import_confirm(web_req *r)
 		if (p.errors[0])
 			continue;
 		int64_t hid, pid, id;
-		e = persons_import_household(r->db, r->a, r->user->id, &p.p, p.deps, p.ndeps, today, &hid, &pid, &why);
+		e = persons_import_household(r->db, r->a, r->user->id, NULL, &p.p, p.deps, p.ndeps, today, &hid, &pid, &why);
 		if (e == E_INPUT) {
 			e = E_OK; /* validated twice: skip what the persons module refuses */
 			continue;

@@ -1212,8 +1212,8 @@ static err import_person(db_conn *c, arena *a, int64_t hid, const person_new *p,
 	return e;
 }
 
-err persons_import_household(db_conn *c, arena *a, int64_t user_id, const person_new *ap, const person_new *deps, int ndeps,
-                             const char *today, int64_t *hid, int64_t *pid, const char **why)
+err persons_import_household(db_conn *c, arena *a, int64_t user_id, const household_new *h, const person_new *ap,
+                             const person_new *deps, int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why)
 {
 	*why = NULL;
 	if (!import_person_ok(ap, why))
@@ -1224,8 +1224,10 @@ err persons_import_household(db_conn *c, arena *a, int64_t user_id, const person
 	char *file_no = NULL;
 	err e = persons_next_file_no(c, a, &file_no);
 	if (e == E_OK)
-		e = DBID(c, &Q_H_ADD, hid, A_TEXT(file_no), A_TEXT(""), A_TEXT(""), A_TEXT(""), A_TEXT(""), A_TEXT(""),
-		         A_TEXT("sans_abri"), A_TEXT(today), A_INT(civil_now()));
+		e = DBID(c, &Q_H_ADD, hid, A_TEXT(file_no), A_TEXT(h && h->street_no ? h->street_no : ""),
+		         A_TEXT(h && h->street ? h->street : ""), A_TEXT(h && h->postcode ? h->postcode : ""),
+		         A_TEXT(h && h->city ? h->city : ""), A_TEXT(""), A_TEXT(h && h->housing ? h->housing : "sans_abri"), A_TEXT(today),
+		         A_INT(civil_now()));
 	if (e == E_OK)
 		e = import_person(c, a, *hid, ap, "demandeur", today, pid);
 	for (int i = 0; e == E_OK && i < ndeps; i++) {

@@ -55,8 +55,30 @@ int64_t persons_household_ids(db_conn *c, int64_t **ids);
 typedef struct person_new {
 	const char *last_name, *birth_name, *first_names, *sex, *birth_date, *birth_place, *phone, *email, *relation;
 } person_new;
-err persons_import_household(db_conn *c, arena *a, int64_t user_id, const person_new *applicant, const person_new *deps,
-                             int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why);
+typedef struct household_new {
+	const char *street_no, *street, *postcode, *city, *housing; /* NULL housing: "sans_abri" */
+} household_new;
+/* h may be NULL: no address (people without a stable one). */
+err persons_import_household(db_conn *c, arena *a, int64_t user_id, const household_new *h, const person_new *applicant,
+                             const person_new *deps, int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why);
+
+/* `openccas import personnes`: a CSV (';' or ',') of persons, one row each,
+ * grouped into households by the "foyer" column (consecutive rows), the
+ * first row of a household being its applicant. Columns, in any order,
+ * headers without accents or case: foyer, lien, nom, nom_naissance,
+ * prenoms, sexe, date_naissance, lieu_naissance, telephone, email,
+ * numero, voie, code_postal, commune. A first pass checks every row:
+ * one refused row and nothing is written (the first errors are listed
+ * with their line). Then households are written in batches; one journal
+ * entry for the import. Any size (the file is read in bounded chunks). */
+typedef struct persons_import_report {
+	long rows, households, refused;
+	int nerr;
+	long err_line[20];
+	const char *err_msg[20];
+} persons_import_report;
+err persons_import_csv(db *d, int64_t structure_id, int64_t user_id, const char *path, bool check_only,
+                       persons_import_report *rep);
 
 /* Adds an event to a household's timeline. kind is a short code
  * ("contact", "aid_request", "domiciliation"…), ref_id the record in the
