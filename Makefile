@@ -20,7 +20,7 @@ ASSETS := assets/style.css assets/app.js assets/openapi.json build/gen/htmx.min.
 REL_OBJ := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/assets.o
 ASAN_OBJ := $(patsubst src/%.c,build/asan/%.o,$(SRC)) build/asan/assets.o
 
-.PHONY: all asan deps run test test-quick fuzz bench clean
+.PHONY: all asan deps run test test-quick fuzz bench clean bench bench-quick
 all: build/openccas
 
 deps:
@@ -93,6 +93,15 @@ test:
 
 fuzz: fuzz-build
 	@bash scripts/fuzz.sh 300
+
+# The benchmark (bench/run.sh, BENCHMARK.md): reference size on both
+# engines; bench-quick at 40,000 households on SQLite for a few minutes.
+bench: deps
+	@bash bench/run.sh 400000 sqlite
+	@bash bench/run.sh 400000 postgresql
+
+bench-quick: deps
+	@bash bench/run.sh 40000 sqlite
 
 clean:
 	rm -rf build

@@ -104,14 +104,29 @@ static db_sql Q_EVENTS = DB_SQL(DB_SCOPED,
 	"WHERE e.structure_id = $1 AND e.request_id = $2 ORDER BY e.at, e.id");
 static db_sql Q_NEXT_SESSIONS = DB_SQL(DB_SCOPED,
 	"SELECT id, held_on, place FROM aid_sessions WHERE structure_id = $1 AND status = 'prevue' ORDER BY held_on LIMIT 10");
-/* Lists: one statement, every filter a parameter (never assembled). */
+/* Lists: a few fixed statements, every filter a parameter (never
+ * assembled), each one able to use its index: by household, by session,
+ * by status, by decision date; the residual filters apply to what the
+ * index gave. */
+#define LIST_FILTERS                                                                                                  \
+	" AND ($3 = '' OR aid_key = $3) AND ($4 = 0 OR ($4 = 1 AND docs_missing <> '') OR ($4 = 2 AND docs_missing = '')) " \
+	"AND ($5 = '' OR route = $5 OR ($5 = 'hors_commission' AND route IN ('delegation', 'urgence'))) "                   \
+	"AND ($6 = '' OR decided_on >= $6) AND ($7 = 0 OR instructor_id = $7 OR created_by = $7) "                          \
+	"AND ($8 = 0 OR session_id = $8) AND ($9 = 0 OR household_id = $9) AND ($10 = '' OR decision = $10) "
+#define NEWEST " ORDER BY id DESC LIMIT $11 OFFSET $12"
+#define OLDEST " ORDER BY requested_on, id LIMIT $11 OFFSET $12"
 static db_sql Q_LIST = DB_SQL(DB_SCOPED,
-	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR aid_key = $3) "
-	"AND ($4 = 0 OR ($4 = 1 AND docs_missing <> '') OR ($4 = 2 AND docs_missing = '')) "
-	"AND ($5 = '' OR route = $5 OR ($5 = 'hors_commission' AND route IN ('delegation', 'urgence'))) "
-	"AND ($6 = '' OR decided_on >= $6) AND ($7 = 0 OR instructor_id = $7 OR created_by = $7) AND ($8 = 0 OR session_id = $8) "
-	"AND ($9 = 0 OR household_id = $9) AND ($10 = '' OR decision = $10) "
-	"ORDER BY CASE WHEN $11 = 1 THEN requested_on END, CASE WHEN $11 = 1 THEN id END, id DESC LIMIT $12 OFFSET $13");
+	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND ($2 = '' OR status = $2)" LIST_FILTERS NEWEST);
+static db_sql Q_LIST_STATUS = DB_SQL(DB_SCOPED,
+	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND status = $2" LIST_FILTERS NEWEST);
+static db_sql Q_LIST_STATUS_OLDEST = DB_SQL(DB_SCOPED, /* work lists: the oldest first, in the index's order */
+	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND status = $2" LIST_FILTERS OLDEST);
+static db_sql Q_LIST_HOUSEHOLD = DB_SQL(DB_SCOPED,
+	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND household_id = $9 AND ($2 = '' OR status = $2)" LIST_FILTERS NEWEST);
+static db_sql Q_LIST_SESSION = DB_SQL(DB_SCOPED,
+	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND session_id = $8 AND ($2 = '' OR status = $2)" LIST_FILTERS NEWEST);
+static db_sql Q_LIST_SINCE = DB_SQL(DB_SCOPED,
+	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND decided_on >= $6 AND ($2 = '' OR status = $2)" LIST_FILTERS NEWEST);
 
 static const char *const EV_V[] = {"creation", "deposer", "pieces", "instruction", "inscription", "accorde", "refuse", "ajourne",
                                    "ratification", "notification", "paiement", "cloture", "retrait", "annulation"};
@@ -722,8 +737,10 @@ int aid_list_run(web_req *r, const aid_list_filter *f, int limit, int offset, ai
 		asc = 0;
 	db_res q;
 	int n = 0;
-	if (DBQ(r->db, &Q_LIST, &q, A_TEXT(status), A_TEXT(f->aid), A_INT(docs), A_TEXT(route), A_TEXT(since), A_INT(mine),
-	        A_INT(f->session_id), A_INT(f->household_id), A_TEXT(decision), A_INT(asc), A_INT(limit), A_INT(offset)) == E_OK)
+	db_sql *which = f->household_id ? &Q_LIST_HOUSEHOLD : f->session_id ? &Q_LIST_SESSION
+	                : *status ? (asc ? &Q_LIST_STATUS_OLDEST : &Q_LIST_STATUS) : *since ? &Q_LIST_SINCE : &Q_LIST;
+	if (DBQ(r->db, which, &q, A_TEXT(status), A_TEXT(f->aid), A_INT(docs), A_TEXT(route), A_TEXT(since), A_INT(mine),
+	        A_INT(f->session_id), A_INT(f->household_id), A_TEXT(decision), A_INT(limit), A_INT(offset)) == E_OK)
 		while (n < limit && db_next(&q))
 			fill(&q, r->a, &rows[n++]);
 	db_close(&q);

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The benchmark of BENCHMARK.md: a big city's day at the counter.
+#   bench/run.sh [HOUSEHOLDS] [sqlite|postgresql]
+# `make bench` = 400,000 households on SQLite then PostgreSQL;
+# `make bench-quick` = 40,000 households, a few minutes.
+# The dataset is built once per size and engine (cached in build/bench/)
+# and copied before each run, so every run starts from the same data.
+# Prints one table and appends it, with date, commit and machine, to
+# bench/RESULTS.md. Needs wrk (scripts/deps.sh --test).
+set -u
+cd "$(dirname "$0")/.."
+N=${1:-40000}
+ENGINE=${2:-sqlite}
+DUR=${BENCH_SECONDS:-30}
+AGENTS=64
+PORT=${BENCH_PORT:-28090}
+CACHE=build/bench
+mkdir -p "$CACHE"
+command -v wrk >/dev/null || bash scripts/deps.sh --test >/dev/null || { echo "wrk introuvable"; exit 1; }
+make -s build/openccas build/search_floor >/dev/null || exit 1
+BIN=./build/openccas
+say() { printf '%s\n' "$*" >&2; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# ---- dataset ------------------------------------------------------------------
+GEN=""
+if [ "$ENGINE" = sqlite ]; then
+  PRISTINE=$CACHE/ccas-$N.db
+  if [ ! -f "$PRISTINE" ]; then
+    say "Jeu de données : $N foyers (une fois, gardé dans $CACHE)…"
+    t0=$(ms); $BIN demo --db "sqlite:$PRISTINE.tmp" --households "$N" --seed 1 >/dev/null || exit 1
+    echo $(( $(ms) - t0 )) > "$PRISTINE.gen"; mv "$PRISTINE.tmp" "$PRISTINE"
+  fi
+  GEN=$(cat "$PRISTINE.gen" 2>/dev/null || echo "")
+  WORK=$CACHE/work.db
+  rm -f "$WORK" "$WORK-wal" "$WORK-shm"; cp "$PRISTINE" "$WORK"
+  URL="sqlite:$WORK"
+  SIZE=$(du -b "$PRISTINE" | cut -f1)
+else
+  PGBASE=$(OPENCCAS_PG_PORT=55433 OPENCCAS_PG_DIR=$PWD/$CACHE/pg bash scripts/pg.sh start) || exit 1
+  PSQL="psql -q -At -d $PGBASE"
+  NAME=bench_$N
+  if [ "$($PSQL -c "SELECT 1 FROM pg_database WHERE datname = '$NAME'")" != 1 ]; then
+    say "Jeu de données PostgreSQL : $N foyers (une fois)…"
+    $PSQL -c "CREATE DATABASE ${NAME}_tmp" || exit 1
+    t0=$(ms); $BIN demo --db "${PGBASE%/*}/${NAME}_tmp" --households "$N" --seed 1 >/dev/null || exit 1
+    echo $(( $(ms) - t0 )) > "$CACHE/pg-$N.gen"
+    $PSQL -c "ALTER DATABASE ${NAME}_tmp RENAME TO $NAME" || exit 1
+  fi
+  GEN=$(cat "$CACHE/pg-$N.gen" 2>/dev/null || echo "")
+  $PSQL -c "DROP DATABASE IF EXISTS bench_work" && $PSQL -c "CREATE DATABASE bench_work TEMPLATE $NAME" || exit 1
+  URL="${PGBASE%/*}/bench_work"
+  SIZE=$($PSQL -c "SELECT pg_database_size('$NAME')")
+fi
+
+# ---- server -------------------------------------------------------------------
+TOKEN=$($BIN token create --db "$URL" --user responsable@demo.openccas.fr 2>/dev/null | tail -n 1)
+LOG=$CACHE/server.log
+t0=$(ms)
+$BIN serve --db "$URL" --listen 127.0.0.1:$PORT --threads 4 --sync normal > "$LOG" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
+until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.005; kill -0 $PID 2>/dev/null || { cat "$LOG"; exit 1; }; done
+START=$(( $(ms) - t0 ))
+BASE="http://127.0.0.1:$PORT"
+MOTIVE=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/motives" | grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
+DOMI=$CACHE/domi.txt
+curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/domiciliations?status=active" | grep -o '"id": *[0-9]*' | grep -o '[0-9]*$' > "$DOMI"
+[ -s "$DOMI" ] || { say "aucune domiciliation active"; exit 1; }
+
+# ---- the HTTP ceiling: a static file through the same server ------------------
+say "Plafond HTTP (fichier statique, $AGENTS connexions, 10 s)…"
+CEIL=$(wrk -t2 -c$AGENTS -d10s "$BASE/static/style.css" | awk '/Requests\/sec/ { printf "%d", $2 }')
+
+# ---- the day at the counter: one wrk per kind, agents in proportion -----------
+say "Journée au guichet : $AGENTS agents, ${DUR} s…"
+OUT=$CACHE/mix.txt
+: > "$OUT"
+run() { # kind threads connections
+  KIND=$1 TOKEN=$TOKEN MAX_ID=$N DOMI=$DOMI MOTIVE=${MOTIVE:-1} QUERIES=bench/queries.txt \
+    wrk -t"$2" -c"$3" -d"${DUR}s" --timeout 10s -s bench/mix.lua "$BASE" 2>&1 | grep -E "^$1 " >> "$OUT"
+}
+JOBS=""
+for k in "search 2 22" "household 2 16" "contact 1 10" "aid 6 6" "mail 1 3" "list 1 3" "dashboard 1 4"; do
+  run $k & JOBS="$JOBS $!"
+done
+wait $JOBS
+RSS=$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' /proc/$PID/status)
+
+# ---- yearly reports (whole dataset) -------------------------------------------
+Y=$(( $(date +%Y) - 1 ))
+REP_DOMI=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE/domiciliation/rapport?du=$Y-01-01&au=$Y-12-31")
+REP_AID=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE/aides/budget?annee=$Y")
+kill $PID; wait $PID 2>/dev/null; trap - EXIT
+
+# ---- the storage floor: the search query in the database alone ----------------
+FLOOR=$(./build/search_floor "$URL" 1 bench/queries.txt 3 2>/dev/null | sed -nE 's/.*p50 ([0-9]+) µs, p99 ([0-9]+) µs.*/\1 \2/p')
+
+# ---- import of a 1-million-row persons CSV -------------------------------------
+CSV=$CACHE/personnes-1M.csv
+[ -f "$CSV" ] || awk -v N=100000000 -v ROWS=1000000 -f bench/persons.awk > "$CSV"
+IMPORT=$($BIN import personnes --db "$URL" --user admin@demo.openccas.fr "$CSV" 2>&1 | grep -o '([0-9]* lignes par seconde)' | grep -o '[0-9]*')
+
+# ---- the table ----------------------------------------------------------------
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+MEM=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
+TABLE=$(awk -v ceil="$CEIL" -v floor="$FLOOR" -v rss="$RSS" -v start="$START" -v size="$SIZE" -v imp="${IMPORT:-?}" \
+  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" '
+  { kind[NR] = $1; req[NR] = $2; err[NR] = $3; rps[NR] = $5; p50[NR] = $6; p99[NR] = $7; mx[NR] = $8; tot += $5; errs += $3; if ($1 == "search") sp99 = $7 }
+  END {
+    printf "| kind | share | req/s | p50 ms | p99 ms | max ms | errors |\n|---|---:|---:|---:|---:|---:|---:|\n"
+    for (i = 1; i <= NR; i++) printf "| %s | %.0f %% | %.0f | %.2f | %.2f | %.0f | %d |\n", kind[i], 100 * rps[i] / tot, rps[i], p50[i], p99[i], mx[i], err[i]
+    printf "| **all** | 100 %% | **%.0f** | | | | **%d** |\n\n", tot, errs
+    split(floor, f, " ")
+    printf "* engine %s, %d households, %d agents for %d s\n", eng, n, 64, dur
+    printf "* HTTP ceiling (static file, same server): %d req/s — mixed workload = %.0f %% of it\n", ceil, ceil ? 100 * tot / ceil : 0
+    printf "* storage floor (search in the database alone): p50 %.2f ms, p99 %.2f ms — search p99 end to end = %.1f × the floor p99\n", f[1] / 1000, f[2] / 1000, f[2] ? sp99 / (f[2] / 1000) : 0
+    printf "* server peak memory (VmHWM): %d MB\n", rss
+    printf "* start-up to the first answered request: %d ms\n", start
+    printf "* yearly reports over the whole dataset: domiciliation %.3f s, optional aid budget %.3f s\n", rd, ra
+    printf "* import of a 1,000,000-row persons CSV: %s rows/s\n", imp
+    printf "* database size: %.2f GB; dataset built in %.0f s\n", size / 1e9, gen / 1000
+  }' "$OUT")
+HEAD="### $(date -u +%Y-%m-%d) · commit $COMMIT · $ENGINE · $N households · $(nproc) cores ($CPU), ${MEM} GiB"
+printf '\n%s\n\n%s\n' "$HEAD" "$TABLE"
+printf '\n%s\n\n%s\n' "$HEAD" "$TABLE" >> bench/RESULTS.md
