@@ -355,7 +355,7 @@ void *db_blob(db_res *r, int col, arena *a, size_t *n)
 
 err db_exec(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *changes)
 {
-	db_res r;
+	db_res r = {0};
 	err e = db_query(c, q, &r, nargs, args);
 	if (e == E_OK && changes)
 		*changes = r.nrows; /* engines store the affected-row count here */
@@ -365,7 +365,7 @@ err db_exec(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *chang
 
 err db_exec_id(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *id)
 {
-	db_res r;
+	db_res r = {0};
 	*id = 0;
 	err e = db_query(c, q, &r, nargs, args);
 	if (e == E_OK && db_next(&r))
@@ -394,7 +394,7 @@ static err refresh_scoped(db_conn *c)
 	db_sql *k = c->d->engine == DB_SQLITE ? &keep_sqlite : &keep_pg;
 	if (!k->text)
 		*k = q;
-	db_res r;
+	db_res r = {0};
 	err e = db_query(c, k, &r, 0, NULL);
 	if (e != E_OK)
 		return e;
@@ -441,7 +441,7 @@ err db_pending(db *d, const db_module_schema *mods, int nmods, int *pending)
 	err e = mig_table(c);
 	for (int m = 0; e == E_OK && m < nmods; m++)
 		for (int i = 0; e == E_OK && i < mods[m].count; i++) {
-			db_res r;
+			db_res r = {0};
 			e = DBQ(c, &Q_MIG_HAS, &r, A_TEXT(mods[m].module), A_INT(mods[m].migrations[i].version));
 			if (e == E_OK && db_next(&r) && db_int(&r, 0) == 0)
 				(*pending)++;
@@ -467,7 +467,7 @@ err db_migrate(db *d, const db_module_schema *mods, int nmods, int *applied)
 			if (e != E_OK)
 				break;
 			e = o->migration_lock(c);
-			db_res r;
+			db_res r = {0};
 			bool done = false;
 			if (e == E_OK) {
 				e = DBQ(c, &Q_MIG_HAS, &r, A_TEXT(mods[m].module), A_INT(mg->version));

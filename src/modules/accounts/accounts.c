@@ -167,7 +167,7 @@ static db_sql Q_UNAME = DB_SQL(DB_GLOBAL, "SELECT display_name FROM users WHERE 
 
 err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o)
 {
-	db_res q;
+	db_res q = {0};
 	err e = DBQ(c, &Q_INFO, &q, A_INT(sid));
 	if (e == E_OK && !db_next(&q))
 		e = E_NOT_FOUND;
@@ -184,7 +184,7 @@ err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o
 
 const char *accounts_user_name(db_conn *c, arena *a, int64_t uid)
 {
-	db_res q;
+	db_res q = {0};
 	char *s = NULL;
 	if (DBQ(c, &Q_UNAME, &q, A_INT(uid)) == E_OK && db_next(&q))
 		s = db_dup(&q, 0, a);
@@ -245,7 +245,7 @@ err accounts_user_set_active(db_conn *c, const char *email, bool active)
 
 err accounts_user_list(db_conn *c)
 {
-	db_res r;
+	db_res r = {0};
 	err e = DBQ0(c, &Q_USER_LIST, &r);
 	printf("%-6s %-36s %-9s %s\n", "id", "e-mail", "état", "structures (rôle)");
 	int64_t last = 0;
@@ -270,7 +270,7 @@ err accounts_member_find(db_conn *c, const char *email, int64_t *structure_id, i
 {
 	arena a;
 	arena_init(&a, 0);
-	db_res r;
+	db_res r = {0};
 	int64_t uid = 0;
 	err e = DBQ(c, &Q_USER_BY_EMAIL, &r, A_TEXT(text_ascii_lower(&a, email)));
 	if (e == E_OK && db_next(&r))
@@ -377,7 +377,7 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 	char *em = text_ascii_lower(a, email ? email : "");
 	if (accounts_throttled(c, a, em, remote))
 		return E_THROTTLED;
-	db_res r;
+	db_res r = {0};
 	int64_t uid = 0;
 	bool active = false;
 	char *hash = NULL;
@@ -439,7 +439,7 @@ static web_user *from_session(web_req *r, const char *token)
 {
 	char th[CRYPTO_HASH_HEX + 1];
 	crypto_hash_hex(token, strlen(token), th);
-	db_res q;
+	db_res q = {0};
 	web_user *u = NULL;
 	int64_t now = civil_now(), last = 0;
 	if (DBQ(r->db, &Q_SESSION_GET, &q, A_TEXT(th)) == E_OK && db_next(&q)) {
@@ -471,7 +471,7 @@ static web_user *from_token(web_req *r, const char *token)
 {
 	char th[CRYPTO_HASH_HEX + 1];
 	crypto_hash_hex(token, strlen(token), th);
-	db_res q;
+	db_res q = {0};
 	web_user *u = NULL;
 	int64_t tid = 0, last = 0;
 	if (DBQ(r->db, &Q_TOKEN_GET, &q, A_TEXT(th)) == E_OK && db_next(&q) &&

@@ -33,7 +33,7 @@ static void api_users(web_req *r)
 		return;
 	}
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_API_MEMBERS, &q, A_INT(limit), A_INT(offset));
 	while (db_next(&q))
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_int(&q, 0),
@@ -108,7 +108,7 @@ static db_sql Q_API_STRUCT = DB_SQL(DB_GLOBAL,
 
 static void api_structure(web_req *r)
 {
-	db_res q;
+	db_res q = {0};
 	json_t *o = NULL;
 	if (DBQ(r->db, &Q_API_STRUCT, &q, A_INT(r->user->structure_id)) == E_OK && db_next(&q))
 		o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b}", "id", (json_int_t)db_int(&q, 0), "name", db_text(&q, 1),

@@ -148,7 +148,7 @@ static void password_post(web_req *r)
 	const char *cur = kv_get(&r->form, "current"), *nw = kv_get(&r->form, "new"),
 	           *cf = kv_get(&r->form, "confirm");
 	form_errors fe = {0};
-	db_res q;
+	db_res q = {0};
 	char *hash = NULL;
 	if (DBQ(r->db, &Q_PW_GET, &q, A_INT(r->user->id)) == E_OK && db_next(&q))
 		hash = db_dup(&q, 0, r->a);
@@ -205,7 +205,7 @@ static void switch_get(web_req *r)
 	html_lit(b, "<form method=\"post\" action=\"/structure/changer\" class=\"narrow\">");
 	page_csrf(r);
 	html_lit(b, "<fieldset><legend>Structure dans laquelle travailler</legend>");
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_MY_STRUCTURES, &q, A_INT(r->user->id));
 	while (db_next(&q)) {
 		int64_t id = db_int(&q, 0);
@@ -333,7 +333,7 @@ static void users_list(web_req *r)
 	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Utilisateurs de la structure</caption><thead><tr>"
 	            "<th scope=\"col\">Nom</th><th scope=\"col\">E-mail</th><th scope=\"col\">Rôle</th>"
 	            "<th scope=\"col\">État</th><th scope=\"col\">Dernière activité</th></tr></thead><tbody>");
-	db_res q2;
+	db_res q2 = {0};
 	DBQ(r->db, &Q_MEMBERS, &q2, A_TEXT(q), A_TEXT(pat), A_INT(PAGE_SIZE), A_INT((page - 1) * PAGE_SIZE));
 	while (db_next(&q2)) {
 		char when[32] = "jamais";
@@ -435,7 +435,7 @@ static void user_new_post(web_req *r)
 
 static void user_edit(web_req *r)
 {
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_MEMBER_ONE, &q, A_INT(r->param[0]));
 	if (!db_next(&q)) {
 		db_close(&q);
@@ -574,7 +574,7 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	arena *a = r->a;
 	int64_t version = 0;
 	bool has_logo = false;
-	db_res q;
+	db_res q = {0};
 	if (DBQ(r->db, &Q_STRUCT_GET, &q, A_INT(r->user->structure_id)) == E_OK && db_next(&q)) {
 		f = (structure_form){db_dup(&q, 0, a), db_dup(&q, 1, a), db_dup(&q, 2, a), db_dup(&q, 3, a),
 		                     db_dup(&q, 4, a), db_dup(&q, 5, a), db_dup(&q, 6, a), NULL, db_int(&q, 9) ? "1" : NULL};
@@ -700,7 +700,7 @@ static void logo_post(web_req *r)
 
 static void logo_get(web_req *r)
 {
-	db_res q;
+	db_res q = {0};
 	size_t n = 0;
 	void *data = NULL;
 	char *type = NULL;

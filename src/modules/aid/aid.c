@@ -85,7 +85,7 @@ static bool parse_text(arena *a, const char *text, aid_rulebook *rb)
 
 bool aid_rulebook_on(db_conn *c, arena *a, civil_date on, aid_rulebook *rb, int64_t *id)
 {
-	db_res q;
+	db_res q = {0};
 	char *text = NULL;
 	if (DBQ(c, &Q_IN_FORCE, &q, A_TEXT(aid_iso(a, on))) == E_OK && db_next(&q)) {
 		*id = db_int(&q, 0);
@@ -97,7 +97,7 @@ bool aid_rulebook_on(db_conn *c, arena *a, civil_date on, aid_rulebook *rb, int6
 
 bool aid_rulebook_by_id(db_conn *c, arena *a, int64_t id, aid_rulebook *rb)
 {
-	db_res q;
+	db_res q = {0};
 	char *text = NULL;
 	if (DBQ(c, &Q_ONE, &q, A_INT(id)) == E_OK && db_next(&q))
 		text = db_dup(&q, 2, a);
@@ -129,7 +129,7 @@ static void editor(web_req *r, const char *text, aid_error *errs, int ne, const 
 	            "<th scope=\"col\">Version</th><th scope=\"col\">Adoptée le</th><th scope=\"col\">En vigueur le</th>"
 	            "<th scope=\"col\">Enregistrée par</th><th scope=\"col\" class=\"num\">Demandes instruites</th>"
 	            "<th scope=\"col\">Changements</th></tr></thead><tbody>");
-	db_res q;
+	db_res q = {0};
 	DBQ0(r->db, &Q_HISTORY, &q);
 	while (db_next(&q))
 		html_printf(b, "<tr><td><a href=\"/aides/reglement/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%lld</td>"
@@ -143,7 +143,7 @@ static void editor(web_req *r, const char *text, aid_error *errs, int ne, const 
 
 static void rules_get(web_req *r)
 {
-	db_res q;
+	db_res q = {0};
 	char *text = NULL;
 	if (DBQ0(r->db, &Q_LATEST, &q) == E_OK && db_next(&q))
 		text = db_dup(&q, 1, r->a);
@@ -193,7 +193,7 @@ static void rules_post(web_req *r)
 
 static void version_get(web_req *r)
 {
-	db_res q;
+	db_res q = {0};
 	if (DBQ(r->db, &Q_ONE, &q, A_INT(r->param[0])) != E_OK || !db_next(&q)) {
 		db_close(&q);
 		web_error(r, E_NOT_FOUND, NULL);
@@ -293,7 +293,7 @@ static void difference(web_req *r)
 	if (w && !text_to_int64(w, 1, INT64_MAX, &other))
 		other = 0;
 	if (!other) {
-		db_res q;
+		db_res q = {0};
 		if (DBQ(r->db, &Q_PREVIOUS, &q, A_INT(r->param[0])) == E_OK && db_next(&q))
 			other = db_int(&q, 0);
 		db_close(&q);
@@ -301,7 +301,7 @@ static void difference(web_req *r)
 	char *tx[2] = {NULL, NULL}, *vx[2] = {NULL, NULL};
 	int64_t ids[2] = {other, r->param[0]};
 	for (int k = 0; k < 2; k++) {
-		db_res q;
+		db_res q = {0};
 		if (ids[k] && DBQ(r->db, &Q_ONE, &q, A_INT(ids[k])) == E_OK && db_next(&q)) {
 			vx[k] = db_dup(&q, 0, r->a);
 			tx[k] = db_dup(&q, 2, r->a);
@@ -407,7 +407,7 @@ err aid_envelope_of(db_conn *c, const char *key, int year, aid_envelope *out)
 	char from[11], to[11];
 	snprintf(from, sizeof from, "%04d-01-01", year);
 	snprintf(to, sizeof to, "%04d-12-31", year);
-	db_res q;
+	db_res q = {0};
 	err e = DBQ(c, &Q_ENVELOPE, &q, A_INT(year), A_TEXT(key), A_TEXT(from), A_TEXT(to));
 	*out = (aid_envelope){-1, 0, 0};
 	if (e == E_OK && db_next(&q)) {

@@ -109,7 +109,7 @@ static void api_get(web_req *r)
 	}
 	journal_record(r->db, r->user->id, "read", "aid_request", q.id, "api");
 	json_t *o = req_json(&q), *ev = json_array();
-	db_res e;
+	db_res e = {0};
 	DBQ(r->db, &Q_EVENTS, &e, A_INT(q.id));
 	while (db_next(&e))
 		json_array_append_new(ev, json_pack("{s:s,s:s,s:s,s:I,s:o}", "on", db_text(&e, 0), "kind", db_text(&e, 1), "detail",
@@ -161,7 +161,10 @@ static void api_create(web_req *r)
 		return;
 	}
 	aid_req q;
-	aid_req_load(r->db, r->a, id, &q);
+	if (!aid_req_load(r->db, r->a, id, &q)) {
+		web_error(r, E_DB, NULL); /* written, but not read back */
+		return;
+	}
 	web_json(r, 201, req_json(&q));
 }
 
@@ -186,7 +189,10 @@ static void api_action(web_req *r)
 		web_error(r, e, why);
 		return;
 	}
-	aid_req_load(r->db, r->a, q.id, &q);
+	if (!aid_req_load(r->db, r->a, q.id, &q)) {
+		web_error(r, E_DB, NULL);
+		return;
+	}
 	web_json(r, 200, req_json(&q));
 }
 
@@ -302,7 +308,7 @@ static db_sql Q_SESSIONS = DB_SQL(DB_SCOPED,
 static void api_sessions(web_req *r)
 {
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ0(r->db, &Q_SESSIONS, &q);
 	while (db_next(&q))
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_int(&q, 0), "held_on", db_text(&q, 1), "place",

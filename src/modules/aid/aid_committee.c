@@ -43,7 +43,7 @@ typedef struct session {
 
 static bool session_load(web_req *r, int64_t id, session *s)
 {
-	db_res q;
+	db_res q = {0};
 	bool ok = DBQ(r->db, &Q_SESSION, &q, A_INT(id)) == E_OK && db_next(&q);
 	if (ok) {
 		s->id = id;
@@ -87,7 +87,7 @@ static void sessions_page(web_req *r, const form_errors *fe)
 	}
 	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Séances</caption><thead><tr><th scope=\"col\">Date</th>"
 	            "<th scope=\"col\">Lieu</th><th scope=\"col\">État</th><th scope=\"col\" class=\"num\">Demandes</th></tr></thead><tbody>");
-	db_res q;
+	db_res q = {0};
 	int n = 0;
 	DBQ(r->db, &Q_SESSIONS, &q, A_INT(31), A_INT((page - 1) * 30));
 	while (db_next(&q) && n < 30) {
@@ -227,7 +227,7 @@ static void session_get(web_req *r)
 	if (!n)
 		html_lit(b, "<p class=\"muted\">L’ordre du jour est vide.</p>");
 	/* Emergency aid decided since: the committee ratifies it. */
-	db_res q;
+	db_res q = {0};
 	int64_t ids[100];
 	int nr = 0;
 	DBQ0(r->db, &Q_TO_RATIFY, &q);
@@ -324,7 +324,7 @@ err aid_session_close(web_req *r, int64_t id, const char *members, bool finish, 
 		*why = "La liste des présents est trop longue.";
 		return E_INPUT;
 	}
-	db_res q;
+	db_res q = {0};
 	int64_t pending = 0, n = 0;
 	if (finish) {
 		if (DBQ(r->db, &Q_PENDING, &q, A_INT(id)) == E_OK && db_next(&q))
@@ -453,7 +453,7 @@ static void minutes(web_req *r)
 	pdf_space(pd, 8);
 	pdf_para(pd, "Les demandes sont désignées par leur numéro et le numéro de dossier du foyer, sans nom.");
 	pdf_space(pd, 6);
-	db_res q;
+	db_res q = {0};
 	int64_t total = 0;
 	int granted = 0, refused = 0, adjourned = 0, ratified = 0;
 	DBQ(r->db, &Q_MINUTES, &q, A_INT(s.id));
@@ -471,7 +471,7 @@ static void minutes(web_req *r)
 		                          db_text(&q, 2), money_format(r->a, db_int(&q, 5)), db_text(&q, 6)));
 	}
 	db_close(&q);
-	db_res t;
+	db_res t = {0};
 	static db_sql Q_TOTAL = DB_SQL(DB_SCOPED,
 		"SELECT coalesce(sum(granted), 0) FROM aid_requests WHERE structure_id = $1 AND session_id = $2 AND decision = 'accorde' "
 		"AND status <> 'annulee'");

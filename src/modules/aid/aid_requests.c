@@ -155,7 +155,7 @@ static void fill(db_res *q, arena *a, aid_req *o)
 
 bool aid_req_load(db_conn *c, arena *a, int64_t id, aid_req *out)
 {
-	db_res q;
+	db_res q = {0};
 	bool ok = DBQ(c, &Q_GET, &q, A_INT(id)) == E_OK && db_next(&q);
 	if (ok)
 		fill(&q, a, out);
@@ -269,7 +269,7 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	}
 	char year[8];
 	snprintf(year, sizeof year, "%04d", on.y);
-	db_res q;
+	db_res q = {0};
 	e = DBQ(c, &Q_PAST, &q, A_INT(hid), A_TEXT(key), A_TEXT(year), A_TEXT(aid_iso(a, civil_add_months(on, -12))),
 	        A_INT(exclude_id), A_TEXT(aid_iso(a, on)));
 	if (e == E_OK && db_next(&q)) {
@@ -439,7 +439,7 @@ static err decide(web_req *r, aid_req *q, const kv_list *in, form_errors *fe, in
 		return E_CONFLICT;
 	}
 	if (in_session) {
-		db_res s;
+		db_res s = {0};
 		int64_t open = 0;
 		if (DBQ(r->db, &Q_SESSION_OPEN, &s, A_INT(q->session_id)) == E_OK && db_next(&s))
 			open = db_int(&s, 0);
@@ -599,7 +599,7 @@ err aid_act(web_req *r, aid_req *q, const char *action, const kv_list *in, form_
 			form_error(fe, "session", "Choisissez la séance de la commission.");
 			e = E_INPUT;
 		} else {
-			db_res s;
+			db_res s = {0};
 			if (DBQ(r->db, &Q_SESSION_OPEN, &s, A_INT(sid)) == E_OK && db_next(&s))
 				open = db_int(&s, 0);
 			db_close(&s);
@@ -735,7 +735,7 @@ int aid_list_run(web_req *r, const aid_list_filter *f, int limit, int offset, ai
 		mine = r->user->id, asc = 0;
 	else
 		asc = 0;
-	db_res q;
+	db_res q = {0};
 	int n = 0;
 	db_sql *which = f->household_id ? &Q_LIST_HOUSEHOLD : f->session_id ? &Q_LIST_SESSION
 	                : *status ? (asc ? &Q_LIST_STATUS_OLDEST : &Q_LIST_STATUS) : *since ? &Q_LIST_SINCE : &Q_LIST;
@@ -1017,7 +1017,7 @@ static void actions(web_req *r, const aid_req *q, const form_errors *fe)
 		action_close(r, "Enregistrer l’instruction", false);
 	}
 	if (is(q->status, "instruite") && web_can(r, PERM_AID_DECIDE)) {
-		db_res s;
+		db_res s = {0};
 		const char *v[10], *l[10];
 		int ns = 0;
 		DBQ0(r->db, &Q_NEXT_SESSIONS, &s);
@@ -1157,7 +1157,7 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 	html_lit(b, "<section aria-labelledby=\"t-hist\"><h2 id=\"t-hist\">Historique</h2><table class=\"data\"><caption class=\"sr-only\">"
 	            "Étapes de la demande</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Étape</th><th scope=\"col\">Détail</th>"
 	            "<th scope=\"col\">Par</th></tr></thead><tbody>");
-	db_res e;
+	db_res e = {0};
 	DBQ(r->db, &Q_EVENTS, &e, A_INT(q->id));
 	while (db_next(&e))
 		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", aid_fr_date(r->a, db_text(&e, 0)),

@@ -203,7 +203,7 @@ enum { F_STATUS = 0, F_REQUESTED, F_INTERVIEW, F_PLACE, F_LINK, F_HTYPE, F_CAUSE
 
 static bool load(web_req *r, int64_t id, domi *d)
 {
-	db_res q;
+	db_res q = {0};
 	bool ok = DBQ(r->db, &Q_GET, &q, A_INT(id)) == E_OK && db_next(&q);
 	if (ok) {
 		d->id = id;
@@ -444,7 +444,7 @@ static void list_page(web_req *r)
 		html_lit(b, "<th scope=\"col\">Radier</th>");
 	html_lit(b, "<th scope=\"col\">Personne</th><th scope=\"col\">Statut</th><th scope=\"col\">Demande</th>"
 	            "<th scope=\"col\">Fin de validité</th><th scope=\"col\">Dernier contact</th></tr></thead><tbody>");
-	db_res res;
+	db_res res = {0};
 	/* PostgreSQL wants exactly the parameters a statement names. */
 	int nargs = q == &Q_LIST_ALL ? 3 : q == &Q_LIST_EXPIRING ? 5 : 4;
 	db_arg args[5] = {A_TEXT(status), A_INT(51), A_INT((page - 1) * 50), A_TEXT(p5), A_TEXT(p6)};
@@ -635,7 +635,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 	if (!strcmp(st, "active")) {
 		/* The mail counter for this person. */
 		html_lit(b, "<h2>Courrier en attente</h2>");
-		db_res q;
+		db_res q = {0};
 		DBQ(r->db, &Q_MAIL_WAITING, &q, A_INT(d->id));
 		int64_t waiting = 0;
 		html_lit(b, "<ul>");
@@ -694,7 +694,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 	html_lit(b, "</div><div class=\"col-side\">");
 	if (!strcmp(st, "active")) {
 		html_lit(b, "<h2>Mandataires</h2><ul>");
-		db_res q;
+		db_res q = {0};
 		DBQ(r->db, &Q_PROXIES, &q, A_INT(d->id));
 		while (db_next(&q))
 			html_printf(b, "<li>%s, du %s au %s</li>", db_text(&q, 1), fr_date(r, db_text(&q, 2)), fr_date(r, db_text(&q, 3)));
@@ -713,7 +713,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 		html_lit(b, "<button type=\"submit\">Réexpédier sur cette période</button></form>");
 	}
 	html_lit(b, "<h2>Historique</h2><ol class=\"timeline\">");
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_EVENTS, &q, A_INT(d->id));
 	while (db_next(&q))
 		html_printf(b, "<li><span class=\"when\">%s</span> %s %s <small>— %s</small></li>", fr_date(r, db_text(&q, 0)),
@@ -909,7 +909,7 @@ static db_sql Q_MAIL_FWD = DB_SQL(DB_SCOPED,
 /* Records mail received; during a forwarding period it is forwarded at once. */
 static err mail_insert(web_req *r, int64_t did, const char *kind, int64_t count, bool *forwarded)
 {
-	db_res q;
+	db_res q = {0};
 	char *fwd = NULL;
 	int64_t id;
 	if (DBQ(r->db, &Q_FWD_NOW, &q, A_INT(did), A_TEXT(iso(r, today_of(r)))) == E_OK && db_next(&q))
@@ -1163,7 +1163,7 @@ static void section(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-domi\"><h2 id=\"t-domi\">Domiciliation</h2>");
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_BY_HOUSEHOLD, &q, A_INT(hid));
 	int n = 0;
 	html_lit(b, "<ul>");
@@ -1211,7 +1211,7 @@ static void api_get(web_req *r)
 		return;
 	journal_record(r->db, r->user->id, "read", "domiciliation", d.id, "api");
 	json_t *o = domi_json(&d);
-	db_res q;
+	db_res q = {0};
 	json_t *mail = json_object();
 	DBQ(r->db, &Q_MAIL_WAITING, &q, A_INT(d.id));
 	while (db_next(&q))
@@ -1336,7 +1336,7 @@ static void api_list(web_req *r)
 	const char *status = web_arg(r, "status");
 	status = status && in_list(ST_V, N(ST_V), status) ? status : "";
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_LIST_ALL, &q, A_TEXT(status), A_INT(500), A_INT(0));
 	while (db_next(&q))
 		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:s?,s:s?}", "id", (json_int_t)db_int(&q, 0), "person_id",
@@ -1355,7 +1355,7 @@ static void domi_home_widget(web_req *r)
 {
 	civil_date t = today_of(r);
 	int64_t n15 = 0, lapsed = 0;
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_LIST_EXPIRING, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(iso(r, t)), A_TEXT(iso(r, civil_from_days(civil_to_days(t) + 15))));
 	while (db_next(&q))
 		n15++;
@@ -1503,7 +1503,7 @@ err domiciliation_retention_list(db *d, civil_date today, int64_t *count)
 		return E_DB;
 	char limit[11];
 	civil_format(civil_add_months(today, -24), limit);
-	db_res q;
+	db_res q = {0};
 	err e = DBQ(c, &Q_RETENTION, &q, A_TEXT(limit));
 	printf("Domiciliations à archiver (dernier contact avant le %s, dossier clos) :\n", limit);
 	while (e == E_OK && db_next(&q)) {
@@ -1538,7 +1538,7 @@ err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count)
 	arena a;
 	arena_init(&a, 0);
 	/* Collect first: the look-ups below run statements on the same connection. */
-	db_res q;
+	db_res q = {0};
 	err e = DBQ0(c, &Q_N_WAITING, &q);
 	int64_t (*rows)[4] = NULL;
 	int n = 0, cap = 0;

@@ -38,7 +38,7 @@ static const char *fr(web_req *r, const char *iso)
 
 static bool load(web_req *r, docdata *d)
 {
-	db_res q;
+	db_res q = {0};
 	bool ok = DBQ(r->db, &Q_DOC, &q, A_INT(r->param[0])) == E_OK && db_next(&q);
 	int64_t pid = 0, decider = 0;
 	if (ok) {

@@ -310,7 +310,7 @@ static void import_post(web_req *r)
 
 static void import_confirm(web_req *r)
 {
-	db_res q;
+	db_res q = {0};
 	size_t len = 0;
 	char *data = NULL;
 	if (DBQ(r->db, &Q_LOAD, &q, A_INT(r->param[0]), A_INT(r->user->id)) == E_OK && db_next(&q))
@@ -406,7 +406,7 @@ static int export_grid(web_req *r, const char ****grid_out)
 		for (int j = 0; j < 4; j++)
 			h[C__N + 4 * k + j] = arena_printf(r->a, "Ayant-droit %d: %s", k, parts[j]);
 	/* Collect first: person look-ups need the connection. */
-	db_res q;
+	db_res q = {0};
 	DBQ0(r->db, &Q_ALL, &q);
 	typedef struct { int64_t id, pid; char *f[10]; } row;
 	row *rows = NULL;

@@ -77,7 +77,7 @@ static err compute(web_req *r, const char *from, const char *to, report *rp)
 	memset(rp, 0, sizeof *rp);
 	civil_date end;
 	civil_parse(to, &end);
-	db_res q;
+	db_res q = {0};
 	err e = DBQ(r->db, &Q_ACTIVE_AT, &q, A_TEXT(to));
 	/* Collect first: person look-ups run their own statements. */
 	int64_t *pid = NULL;

@@ -85,7 +85,7 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 	err e = own ? db_begin(c, true) : E_OK;
 	int64_t seq = 0;
 	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, hash[CRYPTO_HASH_HEX + 1];
-	db_res q;
+	db_res q = {0};
 	if (e == E_OK)
 		e = DBX(c, &Q_HEAD_INIT, NULL, A_INT(sid));
 	if (e == E_OK && (e = DBQ(c, &Q_HEAD_NEXT, &q, A_INT(sid))) == E_OK) {
@@ -132,7 +132,7 @@ err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 	out->structure_id = sid;
 	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, h[CRYPTO_HASH_HEX + 1];
 	int64_t expect = 1;
-	db_res q;
+	db_res q = {0};
 	err e = DBQ(c, &Q_CHAIN, &q, A_INT(sid));
 	while (e == E_OK && db_next(&q)) {
 		int64_t seq = db_int(&q, 0);
@@ -176,7 +176,7 @@ err journal_verify_all(db_conn *c, int *broken)
 	*broken = 0;
 	int64_t ids[4096];
 	int n = 0;
-	db_res q;
+	db_res q = {0};
 	err e = DBQ0(c, &Q_STRUCTS, &q);
 	while (e == E_OK && db_next(&q) && n < 4096)
 		ids[n++] = db_int(&q, 0);
@@ -295,7 +295,7 @@ static void journal_page(web_req *r)
 	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Entrées du journal, les plus récentes d’abord</caption><thead><tr>"
 	            "<th scope=\"col\">N°</th><th scope=\"col\">Date</th><th scope=\"col\">Utilisateur</th><th scope=\"col\">Action</th>"
 	            "<th scope=\"col\">Fiche</th><th scope=\"col\">Détail</th></tr></thead><tbody>");
-	db_res q;
+	db_res q = {0};
 	int rows = 0;
 	if (ok) {
 		DBQ(r->db, &Q_SEARCH, &q, A_INT(f.user), A_TEXT(f.kind), A_INT(f.object), A_INT(f.from), A_INT(f.to),
@@ -339,7 +339,7 @@ static void journal_api(web_req *r)
 	}
 	journal_record(r->db, r->user->id, "read", "journal", 0, "api");
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_SEARCH, &q, A_INT(f.user), A_TEXT(f.kind), A_INT(f.object), A_INT(f.from), A_INT(f.to),
 	    A_TEXT(f.action), A_INT(PAGE), A_INT((f.page - 1) * PAGE));
 	while (db_next(&q))

@@ -528,7 +528,7 @@ err persons_address_update(web_req *r, int64_t hid, const household_in *h, const
 	civil_date d;
 	if (!since || !civil_parse(since, &d))
 		return E_INPUT;
-	db_res q;
+	db_res q = {0};
 	err e = db_begin(r->db, true);
 	if (e == E_OK)
 		e = DBQ(r->db, &Q_H_GET_ADDR, &q, A_INT(hid));
@@ -577,7 +577,7 @@ bool persons_household_exists(db_conn *c, int64_t hid)
 
 char *persons_file_no(db_conn *c, arena *a, int64_t hid)
 {
-	db_res q;
+	db_res q = {0};
 	char *s = NULL;
 	if (DBQ(c, &Q_H_FILE, &q, A_INT(hid)) == E_OK && db_next(&q))
 		s = db_dup(&q, 0, a);
@@ -628,7 +628,7 @@ static void brief_fill(db_res *q, arena *a, person_brief *o)
 err persons_person_brief(db_conn *c, arena *a, int64_t pid, person_brief *out)
 {
 	memset(out, 0, sizeof *out);
-	db_res q;
+	db_res q = {0};
 	err e = DBQ(c, &Q_BRIEF, &q, A_INT(pid));
 	if (e == E_OK && !db_next(&q))
 		e = E_NOT_FOUND;
@@ -640,7 +640,7 @@ err persons_person_brief(db_conn *c, arena *a, int64_t pid, person_brief *out)
 
 int persons_household_members(db_conn *c, arena *a, int64_t hid, person_brief *out, int max)
 {
-	db_res q;
+	db_res q = {0};
 	int n = 0;
 	if (DBQ(c, &Q_BRIEF_H, &q, A_INT(hid)) == E_OK)
 		while (n < max && db_next(&q))
@@ -781,7 +781,7 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 		db_arg args[50];
 		for (int i = 0; i < 50; i++)
 			args[i] = A_INT(off + i < ids->n ? ids->v[off + i] : 0);
-		db_res q;
+		db_res q = {0};
 		if (db_query(c, &Q_S_DETAILS, &q, 50, args) != E_OK) {
 			db_close(&q);
 			break;
@@ -829,7 +829,7 @@ int persons_search(db_conn *c, arena *a, const char *q, search_hit **out, int ma
 	if (!t || !*t || strlen(t) > 200)
 		return 0;
 	idset ids = {0};
-	db_res r;
+	db_res r = {0};
 	/* A birth date: 27/03/1984, 27-03-1984 or 1984-03-27. */
 	int d, m, y;
 	civil_date cd;
@@ -969,7 +969,7 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	civil_date first = {month.y, month.m, 1};
 	civil_format(first, mday);
 	snprintf(mkey, sizeof mkey, "%04u-%02u", (unsigned)month.y % 10000u, (unsigned)month.m % 100u);
-	db_res q;
+	db_res q = {0};
 	int64_t rule[9] = {0};
 	char *divisor = NULL, *from = NULL;
 	err e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));
@@ -1161,7 +1161,7 @@ int64_t persons_household_ids(db_conn *c, int64_t **ids)
 {
 	*ids = NULL;
 	int64_t n = 0, cap = 0;
-	db_res q;
+	db_res q = {0};
 	if (DBQ0(c, &Q_ALL_H, &q) == E_OK)
 		while (db_next(&q)) {
 			if (n == cap) {

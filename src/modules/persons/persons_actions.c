@@ -160,7 +160,7 @@ static void budget_page_render(web_req *r, const char *mkey, const form_errors *
 	html_lit(b, "<table class=\"data\"><caption>Lignes du mois</caption><thead><tr><th scope=\"col\">Type</th>"
 	            "<th scope=\"col\">Catégorie</th><th scope=\"col\">Membre</th><th scope=\"col\" class=\"num\">Montant</th>"
 	            "<th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>");
-	db_res q;
+	db_res q = {0};
 	int n = 0;
 	DBQ(r->db, &Q_LINES, &q, A_INT(hid), A_TEXT(mkey));
 	while (db_next(&q)) {
@@ -563,7 +563,7 @@ static void doc_post(web_req *r)
 
 static void doc_get(web_req *r)
 {
-	db_res q;
+	db_res q = {0};
 	size_t n = 0;
 	void *data = NULL;
 	char *name = NULL, *mime = NULL;

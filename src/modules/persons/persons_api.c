@@ -129,7 +129,7 @@ static db_sql Q_API_NOTES = DB_SQL(DB_SCOPED,
 static void api_household(web_req *r)
 {
 	int64_t hid = r->param[0];
-	db_res q;
+	db_res q = {0};
 	json_t *o = NULL;
 	if (DBQ(r->db, &Q_API_H, &q, A_INT(hid)) == E_OK && db_next(&q) && db_isnull(&q, 7))
 		o = json_pack("{s:I,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s}}", "id", (json_int_t)hid, "file_no", db_text(&q, 0), "address",
@@ -354,7 +354,7 @@ static void api_timeline(web_req *r)
 	}
 	const char *kind = web_arg(r, "kind");
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_API_TL, &q, A_INT(r->param[0]), A_TEXT(kind ? kind : ""));
 	while (db_next(&q))
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:s,s:I}", "at", (json_int_t)db_int(&q, 0), "kind", db_text(&q, 1),
@@ -415,7 +415,7 @@ static void home_expiring(web_req *r)
 	char today[11], soon[11];
 	civil_format(t, today);
 	civil_format(civil_from_days(civil_to_days(t) + 30), soon);
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_EXPIRING, &q, A_INT(r->user->id), A_TEXT(soon), A_TEXT(today));
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-exp\"><h2 id=\"t-exp\">Pièces qui expirent sous 30 jours</h2><ul>");

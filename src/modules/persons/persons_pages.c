@@ -352,7 +352,7 @@ static void section_notes(web_req *r, int64_t hid)
 	}
 	form_select(b, "visibility", "Visible par", vals, labs, NVISIBILITIES, "equipe", NULL);
 	html_lit(b, "<button type=\"submit\">Ajouter la note</button></form>");
-	db_res q;
+	db_res q = {0};
 	int n = 0;
 	DBQ(r->db, &Q_NOTES, &q, A_INT(hid), A_INT(r->user->id), A_INT(50));
 	html_lit(b, "<ul class=\"notes\">");
@@ -373,7 +373,7 @@ static void section_documents(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-docs\"><h2 id=\"t-docs\">Documents</h2>");
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_DOCS, &q, A_INT(hid));
 	civil_date today = civil_today(r->user->tz);
 	int n = 0;
@@ -419,7 +419,7 @@ static void section_documents(web_req *r, int64_t hid)
 static void household_page(web_req *r)
 {
 	int64_t hid = r->param[0];
-	db_res q;
+	db_res q = {0};
 	if (DBQ(r->db, &Q_H, &q, A_INT(hid)) != E_OK || !db_next(&q)) {
 		db_close(&q);
 		web_error(r, E_NOT_FOUND, NULL);
@@ -446,7 +446,7 @@ static void household_page(web_req *r)
 			db_rollback(r->db);
 	}
 	/* Title: the applicant's name. */
-	db_res m;
+	db_res m = {0};
 	DBQ(r->db, &Q_MEMBERS, &m, A_INT(hid));
 	typedef struct { int64_t id; char *f[22]; } member;
 	member mem[32];
@@ -641,7 +641,7 @@ static void timeline_page(web_req *r)
 	html_printf(b, "<button type=\"submit\">Filtrer</button> <a href=\"/foyers/%lld\">Retour au foyer</a></form>", (long long)hid);
 	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Événements, les plus récents d’abord</caption><thead><tr>"
 	            "<th scope=\"col\">Date</th><th scope=\"col\">Événement</th><th scope=\"col\">Par</th></tr></thead><tbody>");
-	db_res q;
+	db_res q = {0};
 	int n = 0;
 	DBQ(r->db, &Q_TL, &q, A_INT(hid), A_TEXT(kind), A_INT(101), A_INT((page - 1) * 100));
 	while (db_next(&q) && n < 100) {
@@ -737,7 +737,7 @@ static void person_edit_form(web_req *r, const person_in *p, int64_t hid, int64_
 
 static void person_edit(web_req *r)
 {
-	db_res q;
+	db_res q = {0};
 	if (DBQ(r->db, &Q_PERSON, &q, A_INT(r->param[0])) != E_OK || !db_next(&q)) {
 		db_close(&q);
 		web_error(r, E_NOT_FOUND, NULL);

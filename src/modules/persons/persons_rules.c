@@ -110,7 +110,7 @@ static void rules_page(web_req *r, const rule_in *in, const form_errors *fe)
 	for (int i = 0; i < 8; i++)
 		html_printf(b, "<th scope=\"col\">%s</th>", LABEL[i]);
 	html_lit(b, "<th scope=\"col\">Reste à vivre divisé par</th></tr></thead><tbody>");
-	db_res q;
+	db_res q = {0};
 	DBQ0(r->db, &Q_RULES, &q);
 	int n = 0;
 	while (db_next(&q)) {
@@ -168,7 +168,7 @@ static void rules_post(web_req *r)
 static void api_rules(web_req *r)
 {
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ0(r->db, &Q_RULES, &q);
 	while (db_next(&q)) {
 		json_t *o = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)db_int(&q, 0), "effective_from", db_text(&q, 1),

@@ -195,7 +195,7 @@ static void select_rows(web_req *r, db_sql *q, const char *name, const char *lab
 	buf *b = &r->out;
 	html_printf(b, "<div class=\"field\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">%s</option>",
 	            name, label, name, name, empty);
-	db_res q2;
+	db_res q2 = {0};
 	DBQ0(r->db, q, &q2);
 	while (db_next(&q2)) {
 		const char *id = db_text(&q2, 0);
@@ -265,7 +265,7 @@ static void section_contacts(web_req *r, int64_t hid)
 	            "<details><summary>Enregistrer un contact</summary>");
 	contact_form(r, hid, NULL, NULL);
 	html_lit(b, "</details>");
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_CONTACTS_H, &q, A_INT(hid), A_INT(10));
 	int n = 0;
 	while (db_next(&q)) {
@@ -324,7 +324,7 @@ queue_only:;
 	buf *b = &r->out;
 	html_lit(b, "<section id=\"file-attente\" aria-labelledby=\"t-q\" hx-get=\"/accueil?fragment=1\" hx-trigger=\"every 20s\" hx-swap=\"outerHTML\">"
 	            "<h2 id=\"t-q\">File d’attente</h2>");
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_QUEUE, &q, A_INT(t0));
 	int n = 0;
 	while (db_next(&q)) {
@@ -549,7 +549,7 @@ static void appt_status(web_req *r)
 		return;
 	}
 	int64_t hid = 0;
-	db_res q;
+	db_res q = {0};
 	err e = db_begin(r->db, true);
 	bool found = false;
 	if (e == E_OK && (e = DBQ(r->db, &Q_APPT_STATUS, &q, A_INT(r->param[0]), A_TEXT(s))) == E_OK && db_next(&q)) {
@@ -576,7 +576,7 @@ static void appt_status(web_req *r)
 static void appt_rows(web_req *r, int64_t from, int64_t to, int64_t agent, bool actions, bool day_col)
 {
 	buf *b = &r->out;
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_APPT_RANGE, &q, A_INT(from), A_INT(to), A_INT(agent));
 	int n = 0;
 	while (db_next(&q)) {
@@ -699,7 +699,7 @@ static void ics_export(web_req *r)
 	r->out_type = "text/calendar; charset=utf-8";
 	web_header(r, "Content-Disposition: attachment; filename=\"rendez-vous.ics\"");
 	buf_adds(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//OpenCCAS//FR\r\nCALSCALE:GREGORIAN\r\n");
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_APPT_RANGE, &q, A_INT(from), A_INT(to), A_INT(agent));
 	while (db_next(&q)) {
 		if (!strcmp(db_text(&q, 5), "annule"))
@@ -727,7 +727,7 @@ static void section_appointments(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-rdv\"><h2 id=\"t-rdv\">Rendez-vous</h2>");
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_APPT_H, &q, A_INT(hid));
 	int n = 0;
 	html_lit(b, "<ul>");
@@ -780,7 +780,7 @@ static void partners_page(web_req *r)
 	for (char *p = pat + 1; *p; p++)
 		if (*p == '_' || (*p == '%' && p[1]))
 			*p = ' ';
-	db_res rs;
+	db_res rs = {0};
 	DBQ(r->db, &Q_PARTNERS, &rs, A_TEXT(q), A_TEXT(text_ascii_lower(r->a, pat)));
 	int n = 0;
 	while (db_next(&rs)) {
@@ -838,7 +838,7 @@ static void motives_page(web_req *r)
 	page_begin(r, "Motifs de contact");
 	buf *b = &r->out;
 	html_lit(b, "<p>Le catalogue des motifs proposés à l’accueil. Un motif retiré reste dans l’historique.</p><ul>");
-	db_res q;
+	db_res q = {0};
 	DBQ0(r->db, &Q_MOTIVES, &q);
 	while (db_next(&q)) {
 		html_printf(b, "<li>%s <form method=\"post\" action=\"/admin/motifs/%lld/retirer\" class=\"inline\" "
@@ -924,7 +924,7 @@ static void api_contacts(web_req *r)
 		return;
 	}
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_CONTACTS_H, &q, A_INT(r->param[0]), A_INT(200));
 	while (db_next(&q))
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}", "at", (json_int_t)db_int(&q, 0), "channel", db_text(&q, 1),
@@ -971,7 +971,7 @@ static void api_appts(web_req *r)
 	}
 	int64_t from = day_start(r->user->tz, d), to = day_start(r->user->tz, civil_from_days(civil_to_days(d) + 1));
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_APPT_RANGE, &q, A_INT(from), A_INT(to), A_INT(agent));
 	while (db_next(&q))
 		json_array_append_new(arr, json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)db_int(&q, 0), "starts_at",
@@ -985,7 +985,7 @@ static void api_appts(web_req *r)
 static void api_partners(web_req *r)
 {
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ(r->db, &Q_PARTNERS, &q, A_TEXT(""), A_TEXT("%"));
 	while (db_next(&q))
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_int(&q, 0), "name", db_text(&q, 1),
@@ -997,7 +997,7 @@ static void api_partners(web_req *r)
 static void api_motives(web_req *r)
 {
 	json_t *arr = json_array();
-	db_res q;
+	db_res q = {0};
 	DBQ0(r->db, &Q_MOTIVES, &q);
 	while (db_next(&q))
 		json_array_append_new(arr, json_pack("{s:I,s:s}", "id", (json_int_t)db_int(&q, 0), "label", db_text(&q, 1)));
@@ -1075,7 +1075,7 @@ err reception_demo(db *d, int64_t sid, uint64_t seed, const int64_t *users, int 
 	/* About five contacts per household over five years. */
 	int64_t *hids = NULL;
 	size_t nh = 0, cap = 0;
-	db_res q;
+	db_res q = {0};
 	if (e == E_OK && DBQ0(c, &Q_D_HH, &q) == E_OK) {
 		while (db_next(&q)) {
 			if (nh == cap) {

@@ -1,0 +1,158 @@
+/* Fault injection through whole requests: the store is told to fail its
+ * Nth statement, then the request arena its Nth allocation, for N = 1, 2, …
+ * until the request goes through untouched. Every failure must give a clean
+ * error answer (no crash, no leak: ASan/LSan watch) and never a half write:
+ * the request's row is there entirely (with its journal entry: a fault after
+ * the commit, while reading back) or not at all, and the access journal's
+ * chain stays intact. Runs on the engine chosen by the environment. */
+#define T_NAME "faults"
+#include "t.h"
+#include "fresh.h"
+#include <stdlib.h>
+#include <string.h>
+#include "core/arena.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "modules/accounts/accounts.h"
+#include "modules/demo/demo.h"
+#include "modules/journal/journal.h"
+#include "modules/modules.h"
+#include "store/store.h"
+#include "web/web.h"
+
+static db_sql Q_CONTACTS = DB_SQL(DB_SCOPED, "SELECT count(*) FROM contacts WHERE structure_id = $1");
+static db_sql Q_AIDS = DB_SQL(DB_SCOPED, "SELECT count(*) FROM aid_requests WHERE structure_id = $1");
+static db_sql Q_JOURNAL = DB_SQL(DB_SCOPED, "SELECT count(*) FROM journal WHERE structure_id = $1");
+static db_sql Q_DOMI = DB_SQL(DB_SCOPED, "SELECT min(id) FROM domiciliations WHERE structure_id = $1 AND status = 'active'");
+static db_sql Q_MAIL = DB_SQL(DB_SCOPED, "SELECT count(*) FROM domi_mail WHERE structure_id = $1");
+
+static db *d;
+static char bearer[96];
+
+static int64_t count(db_sql *q)
+{
+	db_conn *c = db_conn_get(d);
+	db_conn_scope(c, 1);
+	int64_t n = -1;
+	DBID0(c, q, &n);
+	db_conn_put(c);
+	return n;
+}
+
+/* One request through the router, as the server would run it. */
+/* One request through the router, as the server would run it; the faults
+ * are armed once the request has been parsed (as at the server's door). */
+static int dispatch(int method, const char *path, const char *body, long db_fault, long alloc_fault)
+{
+	arena a;
+	arena_init(&a, 0);
+	web_req r;
+	memset(&r, 0, sizeof r);
+	r.a = &a;
+	r.method = (web_method)method;
+	char p[256];
+	snprintf(p, sizeof p, "%s", path);
+	char *qm = strchr(p, '?');
+	if (qm) {
+		*qm = '\0';
+		parse_urlencoded(&a, qm + 1, strlen(qm + 1), &r.query);
+	}
+	r.path = p;
+	r.remote = "127.0.0.1";
+	r.header_auth = bearer;
+	r.content_type = body ? "application/json" : NULL;
+	r.body = body;
+	r.body_len = body ? strlen(body) : 0;
+	buf_init(&r.out, &a, 4096);
+	db_fail_after(db_fault);
+	arena_fail_after(alloc_fault);
+	web_dispatch(d, &r);
+	db_fail_after(0);
+	arena_fail_after(0);
+	int status = r.status;
+	arena_release(&a);
+	return status;
+}
+
+typedef struct walk {
+	const char *name;
+	int method;
+	const char *path, *body;
+	int ok;          /* status when nothing fails */
+	db_sql *rows;    /* rows a success adds (NULL: a read) */
+} walk;
+
+/* Walks N upward for one kind of fault; returns the number of failures seen. */
+static int walk_faults(const walk *w, bool alloc)
+{
+	int failures = 0;
+	for (long n = 1; n < 400; n++) {
+		int64_t before = w->rows ? count(w->rows) : 0, jbefore = count(&Q_JOURNAL);
+		int st = dispatch(w->method, w->path, w->body, alloc ? 0 : n, alloc ? n : 0);
+		if (st == w->ok) {
+			CHECK(!w->rows || count(w->rows) == before + 1, "%s: the success at N=%ld wrote its row", w->name, n);
+			return failures;
+		}
+		failures++;
+		/* A page whose sign-in check failed sends to the login page: clean too. */
+		CHECK((st >= 400 && st <= 599) || (st == 303 && w->method == M_GET && strncmp(w->path, "/api/", 5)),
+		      "%s, %s fault at N=%ld: a clean error (got %d)", w->name, alloc ? "allocation" : "statement", n, st);
+		int64_t j = count(&Q_JOURNAL), rows = w->rows ? count(w->rows) - before : 0;
+		CHECK(rows == 0 || (rows == 1 && j > jbefore), "%s, fault at N=%ld: all or nothing (%lld row(s), journal +%lld)", w->name, n,
+		      (long long)rows, (long long)(j - jbefore));
+		CHECK(j - jbefore <= 1, "%s, fault at N=%ld: the journal moved by one entry at most", w->name, n);
+	}
+	CHECK(0, "%s: still failing after 400 faults", w->name);
+	return failures;
+}
+
+int main(void)
+{
+	crypto_init();
+	log_set_level(LOG_ERROR);
+	modules_init();
+	web_assets_init();
+	const char *url = fresh_db("faults");
+	const char *why;
+	d = db_open(url, 4, &why);
+	CHECK(d != NULL, "open %s", url);
+	if (!d)
+		return T_DONE();
+	db_module_schema mods[16];
+	modules_schema_list(mods);
+	CHECK(db_migrate(d, mods, modules_nschemas, NULL) == E_OK, "migrations");
+	CHECK(demo_build(d, 60, 3) == E_OK, "demo data");
+	db_conn *c = db_conn_get(d);
+	char tok[64];
+	CHECK(accounts_token_create(c, "responsable@" DEMO_DOMAIN, 1, "faults", tok) == E_OK, "token");
+	db_conn_put(c);
+	snprintf(bearer, sizeof bearer, "Bearer %s", tok);
+	int64_t domi = count(&Q_DOMI);
+	char mail_path[64];
+	snprintf(mail_path, sizeof mail_path, "/api/v1/domiciliations/%lld", (long long)domi);
+
+	const walk walks[] = {
+		{"contact", M_POST, "/api/v1/contacts", "{\"household_id\": 2, \"channel\": \"telephone\", \"motive_id\": 1, \"answer\": \"x\"}", 201, &Q_CONTACTS},
+		{"aid request", M_POST, "/api/v1/aides/demandes", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 12, \"bill\": \"90\"}", 201, &Q_AIDS},
+		{"mail", M_POST, mail_path, "{\"action\": \"mail\", \"kind\": \"lettre\", \"count\": 1}", 200, &Q_MAIL},
+		{"household page", M_GET, "/foyers/2", NULL, 200, NULL},
+		{"search", M_GET, "/api/v1/persons?q=martin", NULL, 200, NULL},
+		{"aid list", M_GET, "/aides?liste=a_instruire", NULL, 200, NULL},
+	};
+	int total = 0;
+	for (size_t i = 0; i < sizeof walks / sizeof *walks; i++) {
+		T_GROUP(walks[i].name);
+		CHECK_INT(dispatch(walks[i].method, walks[i].path, walks[i].body, 0, 0), walks[i].ok);
+		int f1 = walk_faults(&walks[i], false), f2 = walk_faults(&walks[i], true);
+		CHECK(f1 > 0, "%s: faults were injected (%d statements, %d allocations)", walks[i].name, f1, f2);
+		total += f1 + f2;
+	}
+	T_GROUP("the journal's chain after all of it");
+	c = db_conn_get(d);
+	journal_check jc;
+	CHECK(journal_verify(c, 1, &jc) == E_OK && jc.broken_seq == 0, "journal chain intact (%lld entries)", (long long)jc.entries);
+	db_conn_put(c);
+	printf("faults: %d injected failures, each a clean error\n", total);
+	db_close_all(d);
+	return T_DONE();
+}
