@@ -4,7 +4,7 @@
 set -eu
 PKGS_BUILD="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev
  libjansson-dev libsodium-dev libutf8proc-dev libcurl4-openssl-dev libhpdf-dev libxlsxwriter-dev zlib1g-dev fonts-dejavu-core"
-PKGS_TEST="postgresql clang libclang-rt-14-dev chromium poppler-utils wrk"
+PKGS_TEST="postgresql clang libclang-rt-14-dev chromium poppler-utils wrk sqlite3"
 want="$PKGS_BUILD"
 [ "${1:-}" = "--test" ] && want="$want $PKGS_TEST"
 missing=""

@@ -54,6 +54,9 @@ for t in build/asan/http_*; do
   run "$n postgresql asan" env OPENCCAS_BIN=build/asan/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
 done
 
+echo "== charge bornée (SQLite, 3 × ${LOAD_SECONDS:-8} s)"
+run "load" bash scripts/load.sh
+
 echo "== rapports des sanitizers côté serveur"
 bad=$(grep -l -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error' "$LOGDIR"/openccas-*.log 2>/dev/null)
 if [ -n "$bad" ]; then echo "  ÉCHEC rapports dans : $bad"; FAILED=$((FAILED + 1)); else echo "  ok    aucun rapport"; PASSED=$((PASSED + 1)); fi

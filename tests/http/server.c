@@ -539,6 +539,43 @@ static void test_cli(srv *s)
 	cli_free(&k);
 }
 
+/* A user sees their open sessions and closes one, or all the others. */
+static void test_sessions(srv *s)
+{
+	T_GROUP("my sessions");
+	cli a, b, c;
+	cli_init(&a, s);
+	cli_init(&b, s);
+	cli_init(&c, s);
+	CHECK_INT(login(&a, DEMO("dpo"), DEMO_PW), 303);
+	CHECK_INT(login(&b, DEMO("dpo"), DEMO_PW), 303);
+	CHECK_INT(login(&c, DEMO("dpo"), DEMO_PW), 303);
+	resp *r = get(&a, "/compte");
+	CHECK_HAS(r->body, "Mes sessions ouvertes");
+	CHECK_HAS(r->body, "cette session");
+	/* b's session: the one b's own page calls "cette session" is not closable there. */
+	char other[32] = "";
+	const char *p = strstr(get(&b, "/compte")->body, "cette session");
+	CHECK(p != NULL, "b sees its own session");
+	r = get(&a, "/compte");
+	CHECK(extract(r->body, "action=\"/compte/sessions/", other, sizeof other), "a closable session is listed");
+	char path[96], body[128];
+	snprintf(path, sizeof path, "/compte/sessions/%s", other); /* "N/fermer" */
+	snprintf(body, sizeof body, "_csrf=%s", a.csrf);
+	CHECK_INT(post(&a, path, body)->status, 303);
+	/* One of b or c has been signed out; closing all others signs out the rest. */
+	long sb = get(&b, "/")->status, sc = get(&c, "/")->status;
+	CHECK((sb == 303) != (sc == 303), "exactly one other session closed (%ld, %ld)", sb, sc);
+	CHECK_INT(post(&a, "/compte/sessions/fermer", body)->status, 303);
+	CHECK_INT(get(&b, "/")->status, 303);
+	CHECK_INT(get(&c, "/")->status, 303);
+	CHECK_INT(get(&a, "/")->status, 200); /* the session that asked stays open */
+	CHECK_INT(post(&a, "/compte/sessions/999999/fermer", body)->status, 404);
+	cli_free(&a);
+	cli_free(&b);
+	cli_free(&c);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -561,6 +598,7 @@ int main(void)
 	test_password(&s);
 	test_two_servers(&s);
 	test_cli(&s);
+	test_sessions(&s);
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();

@@ -112,7 +112,21 @@ static void logout_post(web_req *r)
 static db_sql Q_PW_GET = DB_SQL(DB_GLOBAL, "SELECT password_hash FROM users WHERE id = $1");
 static db_sql Q_PW_SET = DB_SQL(DB_GLOBAL,
 	"UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1");
+static db_sql Q_MY_SESSIONS = DB_SQL(DB_GLOBAL,
+	"SELECT id, created_at, last_seen, remote FROM sessions WHERE user_id = $1 ORDER BY last_seen DESC LIMIT 50");
+static db_sql Q_SESSION_CLOSE = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE id = $1 AND user_id = $2");
 static db_sql Q_SESSIONS_OTHER_DEL = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE user_id = $1 AND id <> $2");
+
+/* An instant as the user reads it: "22/11/2026 14:05" in their time zone. */
+static const char *when(web_req *r, int64_t t)
+{
+	struct tm tm;
+	char *o = arena_alloc(r->a, 20);
+	if (!o || !civil_local_time(r->user->tz, (time_t)t, &tm))
+		return "—";
+	strftime(o, 20, "%d/%m/%Y %H:%M", &tm);
+	return o;
+}
 
 static void account_page(web_req *r, const form_errors *fe, const char *ok)
 {
@@ -135,12 +149,69 @@ static void account_page(web_req *r, const form_errors *fe, const char *ok)
 	form_input(b, &(form_field){.name = "confirm", .label = "Confirmez le nouveau mot de passe",
 	                            .type = "password", .required = true, .autocomplete = "new-password"}, fe);
 	html_lit(b, "<button type=\"submit\" class=\"primary\">Changer le mot de passe</button></form>");
+	/* The user's open sessions: where and since when; any can be closed. */
+	html_lit(b, "<h2>Mes sessions ouvertes</h2><table class=\"data\"><caption class=\"sr-only\">Sessions ouvertes</caption><thead><tr>"
+	            "<th scope=\"col\">Ouverte le</th><th scope=\"col\">Dernière activité</th><th scope=\"col\">Adresse</th>"
+	            "<th scope=\"col\">Action</th></tr></thead><tbody>");
+	db_res q = {0};
+	DBQ(r->db, &Q_MY_SESSIONS, &q, A_INT(r->user->id));
+	while (db_next(&q)) {
+		int64_t id = db_int(&q, 0);
+		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", when(r, db_int(&q, 1)), when(r, db_int(&q, 2)), db_text(&q, 3));
+		if (id == r->user->session_id)
+			html_lit(b, "cette session");
+		else {
+			html_printf(b, "<form method=\"post\" action=\"/compte/sessions/%lld/fermer\" class=\"inline\">", (long long)id);
+			page_csrf(r);
+			html_printf(b, "<button type=\"submit\" aria-label=\"Fermer la session ouverte le %s\">Fermer</button></form>", when(r, db_int(&q, 1)));
+		}
+		html_lit(b, "</td></tr>");
+	}
+	db_close(&q);
+	html_lit(b, "</tbody></table><form method=\"post\" action=\"/compte/sessions/fermer\">");
+	page_csrf(r);
+	html_lit(b, "<button type=\"submit\">Fermer toutes mes autres sessions</button></form>");
 	page_end(r);
 }
 
 static void account_get(web_req *r)
 {
-	account_page(r, NULL, web_arg(r, "ok") ? "Votre mot de passe a été changé. Vos autres sessions ont été fermées." : NULL);
+	const char *ok = web_arg(r, "ok");
+	account_page(r, NULL, !ok ? NULL : !strcmp(ok, "sessions") ? "Les sessions ont été fermées."
+	                                  : "Votre mot de passe a été changé. Vos autres sessions ont été fermées.");
+}
+
+static void session_close_post(web_req *r)
+{
+	int64_t n = 0;
+	err e = r->user->session_id == r->param[0] ? E_CONFLICT : db_begin(r->db, true);
+	if (e == E_OK)
+		e = DBX(r->db, &Q_SESSION_CLOSE, &n, A_INT(r->param[0]), A_INT(r->user->id));
+	if (e == E_OK && n != 1)
+		e = E_NOT_FOUND;
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "delete", "session", r->param[0], NULL);
+	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	if (e != E_OK) {
+		web_error(r, e, e == E_CONFLICT ? "Pour fermer cette session-ci, déconnectez-vous." : NULL);
+		return;
+	}
+	web_redirect(r, "/compte?ok=sessions");
+}
+
+static void sessions_close_post(web_req *r)
+{
+	err e = db_begin(r->db, true);
+	if (e == E_OK)
+		e = DBX(r->db, &Q_SESSIONS_OTHER_DEL, NULL, A_INT(r->user->id), A_INT(r->user->session_id));
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "delete", "session", 0, "others");
+	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/compte?ok=sessions");
 }
 
 static void password_post(web_req *r)
@@ -726,6 +797,8 @@ void accounts_pages_init(void)
 	web_route(M_POST, "/deconnexion", logout_post, WEB_LOGGED_IN, 0, "Déconnexion");
 	web_route(M_GET, "/compte", account_get, WEB_LOGGED_IN, 0, "Mon compte");
 	web_route(M_POST, "/compte/mot-de-passe", password_post, WEB_LOGGED_IN, 0, "Changer de mot de passe");
+	web_route(M_POST, "/compte/sessions/{id}/fermer", session_close_post, WEB_LOGGED_IN, 0, "Fermer une de mes sessions");
+	web_route(M_POST, "/compte/sessions/fermer", sessions_close_post, WEB_LOGGED_IN, 0, "Fermer mes autres sessions");
 	web_route(M_GET, "/structure/changer", switch_get, WEB_LOGGED_IN, 0, "Choisir la structure");
 	web_route(M_POST, "/structure/changer", switch_post, WEB_LOGGED_IN, 0, "Changer de structure");
 	web_route(M_GET, "/structure/logo", logo_get, WEB_LOGGED_IN, 0, "Logo de la structure");
