@@ -483,6 +483,58 @@ static void test_import(srv *s)
 	cli_free(&k);
 }
 
+/* "What do you hold about me?": the DPO finds the person and exports
+ * everything, every module's part and who read the file; journaled. */
+static void test_subject_access(srv *s)
+{
+	T_GROUP("data-subject access (DPO)");
+	cli soc, dpo;
+	cli_init(&soc, s);
+	cli_init(&dpo, s);
+	CHECK_INT(login(&soc, DEMO("social"), DEMO_PW), 303);
+	CHECK_INT(login(&dpo, DEMO("dpo"), DEMO_PW), 303);
+	json_t *j = json_loads(get(&soc, "/api/v1/persons?q=queneherve+ysolde")->body, 0, NULL);
+	json_t *hit = json_array_get(json_object_get(j, "results"), 0);
+	long long pid = (long long)json_integer_value(json_object_get(hit, "person_id")),
+	          hid = (long long)json_integer_value(json_object_get(hit, "household_id"));
+	json_decref(j);
+	CHECK(pid > 0, "the imported person is found");
+	char path[96], body[256];
+	snprintf(path, sizeof path, "/api/v1/contacts");
+	snprintf(body, sizeof body, "{\"household_id\": %lld, \"channel\": \"visite\", \"motive_id\": 1, \"answer\": \"Orientée vers l’épicerie sociale\"}", hid);
+	cli desk;
+	cli_init(&desk, s);
+	CHECK_INT(login(&desk, DEMO("accueil"), DEMO_PW), 303);
+	CHECK_INT(post_json(&desk, path, body)->status, 201);
+	snprintf(path, sizeof path, "/foyers/%lld", hid);
+	CHECK_INT(get(&soc, path)->status, 200); /* a reading the journal will list */
+	resp *r = get(&dpo, "/droits?q=queneherve");
+	CHECK_INT(r->status, 200);
+	snprintf(path, sizeof path, "/personnes/%lld/donnees.pdf", pid);
+	CHECK_HAS(r->body, path);
+	snprintf(path, sizeof path, "/personnes/%lld/donnees.json", pid);
+	r = get(&dpo, path);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"first_names\":\"Ysolde\"");
+	CHECK_HAS(r->body, "rue des Lilas");
+	CHECK_HAS(r->body, "Orientée vers l’épicerie sociale"); /* reception's part */
+	CHECK_HAS(r->body, "\"accesses\"");
+	CHECK_HAS(r->body, "Karim Benali"); /* the social worker's reading, by name */
+	CHECK_INT(get(&soc, path)->status, 403); /* only the DPO and managers */
+	snprintf(path, sizeof path, "/personnes/%lld/donnees.pdf", pid);
+	char *t = pdf_text(get(&dpo, path));
+	CHECK_HAS(t, "Données détenues sur Ysolde");
+	CHECK_HAS(t, "Contacts avec le CCAS");
+	CHECK_HAS(t, "Consultations du dossier");
+	free(t);
+	CHECK_INT(get(&dpo, "/personnes/999999/donnees.json")->status, 404);
+	r = get(&dpo, "/api/v1/journal?kind=person");
+	CHECK_HAS(r->body, "subject access");
+	cli_free(&desk);
+	cli_free(&soc);
+	cli_free(&dpo);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -500,6 +552,7 @@ int main(void)
 	test_rules(&s);
 	test_nir(&s);
 	test_import(&s);
+	test_subject_access(&s);
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();

@@ -1312,8 +1312,28 @@ void aid_household_section(web_req *r, int64_t hid)
 	html_lit(b, "</section>");
 }
 
+/* The household's aid requests with their steps' outcome, for the
+ * data-subject export. */
+static db_sql Q_SUBJECT = DB_SQL(DB_SCOPED,
+	"SELECT id, aid_label, status, requested_on, purpose, bill, proposed, explain, opinion, opinion_amount, opinion_reason, "
+	"decision, granted, decision_motive, decided_on, notified_on, payment_mode, paid, paid_on, end_reason FROM aid_requests "
+	"WHERE structure_id = $1 AND household_id = $2 ORDER BY id");
+static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
+{
+	(void)a, (void)pid;
+	static const char *const cols[] = {"id", "aid", "status", "requested_on", "purpose", "bill_cents", "proposed_cents",
+		"explanation", "opinion", "opinion_cents", "opinion_reason", "decision", "granted_cents", "decision_motive", "decided_on",
+		"notified_on", "payment_mode", "paid_cents", "paid_on", "end_reason"};
+	db_res q = {0};
+	DBQ(c, &Q_SUBJECT, &q, A_INT(hid));
+	json_t *rows = persons_rows_json(&q, cols, 20);
+	json_array_extend(out, rows);
+	json_decref(rows);
+}
+
 void aid_requests_init(void)
 {
+	persons_subject_add("optional_aid", subject);
 	web_route(M_GET, "/aides", list_page, PERM_AID_READ, 0, "Demandes d’aide : listes de travail");
 	web_route(M_GET, "/aides/export.csv", export_csv, PERM_AID_READ, 0, "Exporter une liste de demandes (CSV)");
 	web_route(M_GET, "/aides/export.xlsx", export_xlsx, PERM_AID_READ, 0, "Exporter une liste de demandes (XLSX)");

@@ -1375,8 +1375,29 @@ void domiciliation_report_routes(int perm);
 void domiciliation_docs_routes(int perm);
 void domiciliation_io_routes(int perm_read, int perm_write);
 
+/* The person's domiciliations and their mail, for the data-subject export. */
+static db_sql Q_SUBJECT = DB_SQL(DB_SCOPED,
+	"SELECT d.id, d.status, d.requested_on, d.interview_on, d.interview_place, d.link, d.household_type, d.cause, d.reason, "
+	"d.first_on, d.start_on, d.end_on, d.decided_on, d.refusal_motive, d.orientation, d.struck_on, d.strike_motive, "
+	"d.last_contact_on, (SELECT count(*) FROM domi_mail m WHERE m.structure_id = d.structure_id AND m.domiciliation_id = d.id), "
+	"(SELECT count(*) FROM domi_proxies x WHERE x.structure_id = d.structure_id AND x.domiciliation_id = d.id) "
+	"FROM domiciliations d WHERE d.structure_id = $1 AND d.person_id = $2 ORDER BY d.id");
+static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
+{
+	(void)a, (void)hid;
+	static const char *const cols[] = {"id", "status", "requested_on", "interview_on", "interview_place", "link", "household_type",
+		"cause", "reason", "first_on", "start_on", "end_on", "decided_on", "refusal_motive", "orientation", "struck_on",
+		"strike_motive", "last_contact_on", "mail_items", "proxies_count"};
+	db_res q = {0};
+	DBQ(c, &Q_SUBJECT, &q, A_INT(pid));
+	json_t *rows = persons_rows_json(&q, cols, 20);
+	json_array_extend(out, rows);
+	json_decref(rows);
+}
+
 void domiciliation_init(void)
 {
+	persons_subject_add("domiciliation", subject);
 	unsigned desk = ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER);
 	PERM_DOMI_MAIL = perm_declare("domiciliation.mail", "Domiciliation : consulter, guichet courrier, contacts", desk);
 	PERM_DOMI_INSTRUCT = perm_declare("domiciliation.instruct", "Domiciliation : instruire les demandes et renouvellements",

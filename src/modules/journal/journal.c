@@ -372,3 +372,18 @@ void journal_init(void)
 	web_route(M_GET, "/api/v1/journal/verify", journal_verify_api, PERM_JOURNAL_READ, 0, "Vérifier la chaîne");
 	layout_nav_add(95, "Journal", "/journal", PERM_JOURNAL_READ);
 }
+
+static db_sql Q_ABOUT = DB_SQL(DB_SCOPED,
+	"SELECT j.at, u.display_name, j.action, j.detail FROM journal j LEFT JOIN agent_names u ON u.id = j.user_id "
+	"WHERE j.structure_id = $1 AND j.kind = $2 AND j.object_id = $3 ORDER BY j.seq LIMIT $4");
+
+err journal_about(db_conn *c, const char *kind, int64_t object_id, int max, json_t *arr)
+{
+	db_res q = {0};
+	err e = DBQ(c, &Q_ABOUT, &q, A_TEXT(kind), A_INT(object_id), A_INT(max));
+	while (e == E_OK && db_next(&q))
+		json_array_append_new(arr, json_pack("{s:s,s:I,s:s,s:s,s:s}", "object", kind, "at", (json_int_t)db_int(&q, 0), "user",
+		                                     db_text(&q, 1), "action", db_text(&q, 2), "detail", db_text(&q, 3)));
+	db_close(&q);
+	return e;
+}

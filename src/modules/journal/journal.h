@@ -41,4 +41,8 @@ err journal_verify(db_conn *c, int64_t structure_id, journal_check *out);
 err journal_verify_all(db_conn *c, int *broken);
 
 void journal_init(void);
+/* Entries about one object (kind, id), oldest first, appended to arr as
+ * {at, user, action, detail} (for the data-subject export). */
+#include <jansson.h>
+err journal_about(db_conn *c, const char *kind, int64_t object_id, int max, json_t *arr);
 #endif

@@ -106,6 +106,15 @@ err persons_budget(db_conn *c, arena *a, int64_t household_id, civil_date month,
 typedef void (*persons_section)(web_req *r, int64_t household_id);
 void persons_section_add(int order, const char *title, persons_section fn, int perm);
 
+/* Data-subject access (RGPD art. 15): a module adds what it holds about a
+ * person (and their household) as an array of objects, for the DPO's
+ * export (/personnes/N/donnees.pdf and .json). */
+typedef void (*persons_subject_fn)(db_conn *c, arena *a, int64_t person_id, int64_t household_id, json_t *out);
+void persons_subject_add(const char *section, persons_subject_fn fn);
+/* Rows of a query as objects named by names (values as text), for those
+ * sections; closes q. */
+json_t *persons_rows_json(db_res *q, const char *const *names, int n);
+
 /* Demo data: N households with members, budgets, notes. Deterministic for
  * a seed. Fills ids_out (household ids) when not NULL. */
 err persons_demo(db *d, int64_t structure_id, int64_t n, uint64_t seed, const int64_t *users, int nusers);

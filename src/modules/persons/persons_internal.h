@@ -62,4 +62,6 @@ err persons_merge(web_req *r, int64_t keep, int64_t gone);
 void persons_pages_init(void);
 void persons_api_init(void);
 void persons_page_sections(web_req *r, int64_t hid);
+void persons_subject_routes(void);
+extern int PERM_PERSONS_SUBJECT;
 #endif

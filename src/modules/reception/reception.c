@@ -1005,8 +1005,24 @@ static void api_motives(web_req *r)
 	web_json(r, 200, json_pack("{s:o}", "motives", arr));
 }
 
+/* The household's contacts, for the data-subject export. */
+static db_sql Q_SUBJECT = DB_SQL(DB_SCOPED,
+	"SELECT c.at, c.channel, m.label, c.answer, c.orientation, c.minutes FROM contacts c "
+	"LEFT JOIN contact_motives m ON m.id = c.motive_id WHERE c.structure_id = $1 AND c.household_id = $2 ORDER BY c.at");
+static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
+{
+	(void)a, (void)pid;
+	static const char *const cols[] = {"at", "channel", "motive", "answer", "orientation", "minutes"};
+	db_res q = {0};
+	DBQ(c, &Q_SUBJECT, &q, A_INT(hid));
+	json_t *rows = persons_rows_json(&q, cols, 6);
+	json_array_extend(out, rows);
+	json_decref(rows);
+}
+
 void reception_init(void)
 {
+	persons_subject_add("contacts", subject);
 	unsigned staff = ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER);
 	PERM_RECEPTION = perm_declare("reception.desk", "Accueil : contacts, file d’attente, rendez-vous", staff);
 	PERM_RECEPTION_ADMIN = perm_declare("reception.admin", "Gérer les motifs de contact et l’annuaire des partenaires",

@@ -1,0 +1,275 @@
+/* persons_subject.c — "what do you hold about me?" (RGPD art. 15): every
+ * record about a person gathered in one JSON document and one readable
+ * PDF, for the DPO or a manager. This module gives the person, their
+ * household, budget, notes, documents (described, not their bytes) and
+ * timeline; other modules add their sections through persons_subject_add;
+ * the journal adds who read the file. Each export is journaled. */
+#include <stdio.h>
+#include <string.h>
+#include "core/text.h"
+#include "modules/accounts/accounts.h"
+#include "modules/journal/journal.h"
+#include "modules/persons/persons_internal.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "web/pdf.h"
+#include "core/banned.h"
+
+int PERM_PERSONS_SUBJECT;
+
+#define MAX_SECTIONS 16
+static struct {
+	const char *title;
+	persons_subject_fn fn;
+} sections[MAX_SECTIONS];
+static int nsections;
+
+void persons_subject_add(const char *title, persons_subject_fn fn)
+{
+	if (nsections < MAX_SECTIONS) {
+		sections[nsections].title = title;
+		sections[nsections++].fn = fn;
+	}
+}
+
+json_t *persons_rows_json(db_res *q, const char *const *names, int n)
+{
+	json_t *arr = json_array();
+	while (db_next(q)) {
+		json_t *o = json_object();
+		for (int i = 0; i < n; i++)
+			json_object_set_new(o, names[i], db_isnull(q, i) ? json_null() : json_string(db_text(q, i)));
+		json_array_append_new(arr, o);
+	}
+	db_close(q);
+	return arr;
+}
+
+static db_sql Q_PERSON = DB_SQL(DB_SCOPED,
+	"SELECT household_id, relation, last_name, birth_name, first_names, sex, birth_date, birth_place, nationality, phone, email, "
+	"channel, consent_sms, consent_email, employment, health_cover, protection, representative, disability, gir, student, "
+	"caf_number, active, created_at, updated_at FROM persons WHERE structure_id = $1 AND id = $2");
+static const char *const PERSON_COLS[] = {"household_id", "relation", "last_name", "birth_name", "first_names", "sex", "birth_date",
+	"birth_place", "nationality", "phone", "email", "channel", "consent_sms", "consent_email", "employment", "health_cover",
+	"protection", "representative", "disability", "gir", "student", "caf_number", "active", "created_at", "updated_at"};
+static db_sql Q_HOUSEHOLD = DB_SQL(DB_SCOPED,
+	"SELECT file_no, street_no, street, postcode, city, neighbourhood, housing, address_since, created_at FROM households "
+	"WHERE structure_id = $1 AND id = $2");
+static const char *const HOUSEHOLD_COLS[] = {"file_no", "street_no", "street", "postcode", "city", "neighbourhood", "housing",
+	"address_since", "created_at"};
+static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
+	"SELECT m.relation, p.last_name, p.first_names, m.from_date, m.to_date FROM household_members m JOIN persons p "
+	"ON p.structure_id = m.structure_id AND p.id = m.person_id WHERE m.structure_id = $1 AND m.household_id = $2 ORDER BY m.id");
+static const char *const MEMBER_COLS[] = {"relation", "last_name", "first_names", "from", "to"};
+static db_sql Q_BUDGET = DB_SQL(DB_SCOPED,
+	"SELECT month, kind, category, amount, person_id FROM budget_lines WHERE structure_id = $1 AND household_id = $2 "
+	"ORDER BY month, id");
+static const char *const BUDGET_COLS[] = {"month", "kind", "category", "amount_cents", "person_id"};
+static db_sql Q_NOTES = DB_SQL(DB_SCOPED,
+	"SELECT n.created_at, n.visibility, u.display_name, n.body FROM notes n LEFT JOIN agent_names u ON u.id = n.author_id "
+	"WHERE n.structure_id = $1 AND n.household_id = $2 ORDER BY n.created_at");
+static const char *const NOTE_COLS[] = {"at", "visibility", "author", "text"};
+static db_sql Q_ALERTS = DB_SQL(DB_SCOPED,
+	"SELECT created_at, text, ended_at FROM alerts WHERE structure_id = $1 AND household_id = $2 ORDER BY id");
+static const char *const ALERT_COLS[] = {"at", "text", "ended_at"};
+static db_sql Q_DOCS = DB_SQL(DB_SCOPED,
+	"SELECT kind, filename, mime, size, valid_until, created_at FROM documents WHERE structure_id = $1 AND household_id = $2 "
+	"AND (person_id IS NULL OR person_id = $3) ORDER BY id");
+static const char *const DOC_COLS[] = {"kind", "filename", "type", "size", "valid_until", "uploaded_at"};
+static db_sql Q_TIMELINE = DB_SQL(DB_SCOPED,
+	"SELECT at, kind, summary FROM timeline WHERE structure_id = $1 AND household_id = $2 ORDER BY at, id");
+static const char *const TIMELINE_COLS[] = {"at", "kind", "summary"};
+#define N(x) (int)(sizeof x / sizeof *x)
+
+/* Everything held about the person, or NULL if unknown in the structure. */
+static json_t *gather(web_req *r, int64_t pid)
+{
+	db_res q = {0};
+	if (DBQ(r->db, &Q_PERSON, &q, A_INT(pid)) != E_OK) {
+		db_close(&q);
+		return NULL;
+	}
+	json_t *person = persons_rows_json(&q, PERSON_COLS, N(PERSON_COLS));
+	if (json_array_size(person) != 1) {
+		json_decref(person);
+		return NULL;
+	}
+	json_t *p = json_incref(json_array_get(person, 0));
+	json_decref(person);
+	int64_t hid = 0;
+	text_to_int64(json_string_value(json_object_get(p, "household_id")), 1, INT64_MAX, &hid);
+	structure_info si;
+	accounts_structure_info(r->db, r->a, r->user->structure_id, &si);
+	json_t *o = json_object();
+	json_object_set_new(o, "structure", json_pack("{s:s,s:s,s:s}", "name", si.name, "dpo", si.dpo, "email", si.email));
+	json_object_set_new(o, "person_id", json_integer(pid));
+	json_object_set_new(o, "person", p);
+	DBQ(r->db, &Q_HOUSEHOLD, &q, A_INT(hid));
+	json_t *h = persons_rows_json(&q, HOUSEHOLD_COLS, N(HOUSEHOLD_COLS));
+	json_object_set_new(o, "household", json_incref(json_array_get(h, 0)));
+	json_decref(h);
+	DBQ(r->db, &Q_MEMBERS, &q, A_INT(hid));
+	json_object_set_new(o, "household_members", persons_rows_json(&q, MEMBER_COLS, N(MEMBER_COLS)));
+	DBQ(r->db, &Q_BUDGET, &q, A_INT(hid));
+	json_object_set_new(o, "resources_and_charges", persons_rows_json(&q, BUDGET_COLS, N(BUDGET_COLS)));
+	DBQ(r->db, &Q_NOTES, &q, A_INT(hid));
+	json_object_set_new(o, "notes", persons_rows_json(&q, NOTE_COLS, N(NOTE_COLS)));
+	DBQ(r->db, &Q_ALERTS, &q, A_INT(hid));
+	json_object_set_new(o, "alerts", persons_rows_json(&q, ALERT_COLS, N(ALERT_COLS)));
+	DBQ(r->db, &Q_DOCS, &q, A_INT(hid), A_INT(pid));
+	json_object_set_new(o, "documents", persons_rows_json(&q, DOC_COLS, N(DOC_COLS)));
+	DBQ(r->db, &Q_TIMELINE, &q, A_INT(hid));
+	json_object_set_new(o, "timeline", persons_rows_json(&q, TIMELINE_COLS, N(TIMELINE_COLS)));
+	for (int i = 0; i < nsections; i++) {
+		json_t *s = json_array();
+		sections[i].fn(r->db, r->a, pid, hid, s);
+		json_object_set_new(o, sections[i].title, s);
+	}
+	json_t *acc = json_array();
+	journal_about(r->db, "household", hid, 1000, acc);
+	journal_about(r->db, "person", pid, 1000, acc);
+	json_object_set_new(o, "accesses", acc);
+	return o;
+}
+
+static json_t *load_or_404(web_req *r)
+{
+	json_t *o = gather(r, r->param[0]);
+	if (!o)
+		web_error(r, E_NOT_FOUND, NULL);
+	return o;
+}
+
+static void export_json(web_req *r)
+{
+	json_t *o = load_or_404(r);
+	if (!o)
+		return;
+	journal_record(r->db, r->user->id, "export", "person", r->param[0], "subject access json");
+	web_header(r, arena_printf(r->a, "Content-Disposition: attachment; filename=\"donnees-personne-%lld.json\"", (long long)r->param[0]));
+	web_json(r, 200, o);
+}
+
+/* French titles for the sections of the PDF. */
+static const char *title_of(const char *key)
+{
+	static const char *const map[][2] = {{"person", "Identité et situation"}, {"household", "Foyer"},
+		{"household_members", "Composition du foyer"}, {"resources_and_charges", "Ressources et charges"}, {"notes", "Notes de suivi"},
+		{"alerts", "Alertes"}, {"documents", "Pièces justificatives (description)"}, {"timeline", "Parcours"},
+		{"accesses", "Consultations du dossier (journal des accès)"}, {"contacts", "Contacts avec le CCAS"},
+		{"domiciliation", "Domiciliation"}, {"optional_aid", "Aides facultatives"}};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (!strcmp(map[i][0], key))
+			return map[i][1];
+	return key;
+}
+
+static void pdf_object(web_req *r, pdf_doc *pd, json_t *o)
+{
+	buf b;
+	buf_init(&b, r->a, 256);
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+	{
+		const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+		if (!s || !*s)
+			continue;
+		buf_printf(&b, "%s%s : %s", b.len ? " ; " : "", k, s);
+	}
+	pdf_para(pd, b.len ? buf_cstr(&b) : "—");
+}
+
+static void export_pdf(web_req *r)
+{
+	json_t *o = load_or_404(r);
+	if (!o)
+		return;
+	const char *why;
+	pdf_doc *pd = pdf_new("Données personnelles détenues", &why);
+	if (!pd) {
+		json_decref(o);
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	json_t *st = json_object_get(o, "structure"), *p = json_object_get(o, "person");
+	pdf_small(pd, json_string_value(json_object_get(st, "name")));
+	pdf_space(pd, 8);
+	pdf_heading(pd, arena_printf(r->a, "Données détenues sur %s %s", json_string_value(json_object_get(p, "first_names")),
+	                             json_string_value(json_object_get(p, "last_name"))));
+	pdf_para(pd, "Document établi au titre du droit d’accès (article 15 du règlement général sur la protection des données). "
+	             "Il reprend tout ce que le centre communal d’action sociale enregistre vous concernant, vous et votre foyer, "
+	             "ainsi que la liste des consultations de votre dossier. Pour faire rectifier ou effacer une information, "
+	             "adressez-vous au délégué à la protection des données.");
+	const char *dpo = json_string_value(json_object_get(st, "dpo"));
+	if (dpo && *dpo)
+		pdf_field(pd, "Délégué à la protection des données", dpo);
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+	{
+		if (!strcmp(k, "structure") || !strcmp(k, "person_id"))
+			continue;
+		pdf_space(pd, 6);
+		pdf_heading(pd, title_of(k));
+		if (json_is_object(v))
+			pdf_object(r, pd, v);
+		else if (json_is_array(v)) {
+			size_t i;
+			json_t *e;
+			if (!json_array_size(v))
+				pdf_para(pd, "Rien d’enregistré.");
+			json_array_foreach(v, i, e) pdf_object(r, pd, e);
+		}
+	}
+	json_decref(o);
+	if (pdf_send(r, pd, arena_printf(r->a, "donnees-personne-%lld.pdf", (long long)r->param[0])))
+		journal_record(r->db, r->user->id, "export", "person", r->param[0], "subject access pdf");
+}
+
+/* The DPO's page: find the person by name or birth date (same search as the
+ * counter), then export. The DPO does not otherwise open files. */
+static void rights_page(web_req *r)
+{
+	const char *q = web_arg(r, "q");
+	page_begin(r, "Droits des personnes : accès, rectification, effacement");
+	buf *b = &r->out;
+	html_lit(b, "<p>Pour une demande d’accès, retrouvez la personne puis remettez-lui le document (PDF) ou le fichier "
+	            "(JSON). La rectification se fait par les pages habituelles du dossier ; chaque export est inscrit au journal.</p>"
+	            "<form method=\"get\" action=\"/droits\" class=\"filters\" role=\"search\">");
+	html_printf(b, "<div class=\"field\"><label for=\"q\">Nom, prénom ou date de naissance</label><input id=\"q\" name=\"q\" "
+	               "value=\"%s\"></div><button type=\"submit\">Chercher</button></form>", q ? q : "");
+	if (q && *q) {
+		int64_t pids[25], hids[25];
+		int n = persons_find(r->db, r->a, q, pids, hids, 25);
+		html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Personnes trouvées</caption><thead><tr><th scope=\"col\">Personne</th>"
+		            "<th scope=\"col\">Née le</th><th scope=\"col\">Dossier</th><th scope=\"col\">Export</th></tr></thead><tbody>");
+		for (int i = 0; i < n; i++) {
+			person_brief p;
+			if (persons_person_brief(r->db, r->a, pids[i], &p) != E_OK)
+				continue;
+			char fr[11];
+			civil_iso_to_fr(p.birth_date, fr);
+			html_printf(b, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td><a href=\"/personnes/%lld/donnees.pdf\">PDF</a> · "
+			               "<a href=\"/personnes/%lld/donnees.json\">JSON</a></td></tr>",
+			            p.last_name, p.first_names, *fr ? fr : "—", p.file_no, (long long)pids[i], (long long)pids[i]);
+		}
+		html_lit(b, "</tbody></table>");
+		if (!n)
+			html_lit(b, "<p class=\"muted\">Personne ne correspond.</p>");
+		journal_record(r->db, r->user->id, "search", "person", 0, "subject access");
+	}
+	page_end(r);
+}
+
+void persons_subject_routes(void)
+{
+	PERM_PERSONS_SUBJECT = perm_declare("persons.subject", "Répondre aux demandes d’accès (tout ce qui concerne une personne)",
+	                                    ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_MANAGER));
+	web_route(M_GET, "/droits", rights_page, PERM_PERSONS_SUBJECT, 0, "Droits des personnes : retrouver et exporter");
+	layout_nav_add(96, "Droits des personnes", "/droits", PERM_PERSONS_SUBJECT);
+	web_route(M_GET, "/personnes/{id}/donnees.json", export_json, PERM_PERSONS_SUBJECT, 0, "Droit d’accès : tout sur une personne (JSON)");
+	web_route(M_GET, "/personnes/{id}/donnees.pdf", export_pdf, PERM_PERSONS_SUBJECT, 0, "Droit d’accès : tout sur une personne (PDF)");
+	web_route(M_GET, "/api/v1/persons/{id}/subject-access", export_json, PERM_PERSONS_SUBJECT, 0,
+	          "Droit d’accès : tout ce qui est détenu sur une personne");
+}
