@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 #include "core/civil.h"
@@ -539,6 +540,9 @@ static int cmd_routes(void)
 
 int main(int argc, char **argv)
 {
+	/* Files this program creates (the SQLite database and its journal,
+	 * exports, temporary spreadsheets) are readable by their owner only. */
+	umask(077);
 	if (!crypto_init()) {
 		fprintf(stderr, "openccas : libsodium n’a pas pu s’initialiser\n");
 		return EX_FAIL;

@@ -599,6 +599,11 @@ int main(void)
 	test_two_servers(&s);
 	test_cli(&s);
 	test_sessions(&s);
+	if (!fresh_is_pg()) {
+		T_GROUP("the database file is private");
+		struct stat st = {0};
+		CHECK(stat(fresh_url + 7, &st) == 0 && (st.st_mode & 077) == 0, "mode %o", (unsigned)(st.st_mode & 0777)); /* after "sqlite:" */
+	}
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();
