@@ -530,6 +530,17 @@ static void test_subject_access(srv *s)
 	CHECK_INT(get(&dpo, "/personnes/999999/donnees.json")->status, 404);
 	r = get(&dpo, "/api/v1/journal?kind=person");
 	CHECK_HAS(r->body, "subject access");
+
+	T_GROUP("signals: an agent reading far more files than usual");
+	CHECK_LACKS(get(&dpo, "/api/v1/journal/signals")->body, "ces 7 derniers jours");
+	for (int i = 1; i <= 40; i++) {
+		snprintf(path, sizeof path, "/foyers/%d", i);
+		get(&soc, path);
+	}
+	r = get(&dpo, "/api/v1/journal/signals");
+	CHECK_HAS(r->body, "Karim Benali");
+	CHECK_HAS(r->body, "dossiers lus ces 7 derniers jours");
+	CHECK_HAS(get(&dpo, "/journal")->body, "Signaux à examiner");
 	cli_free(&desk);
 	cli_free(&soc);
 	cli_free(&dpo);

@@ -47,6 +47,15 @@ int main(void)
 	db_module_schema mods[16];
 	modules_schema_list(mods);
 	int applied = -1, pending = -1;
+	T_GROUP("journal: working hours");
+	struct tm tm = {.tm_wday = 2, .tm_hour = 6};
+	CHECK(journal_outside_hours(&tm), "Tuesday 6 h is outside hours");
+	tm.tm_hour = 9;
+	CHECK(!journal_outside_hours(&tm), "Tuesday 9 h is a working hour");
+	tm.tm_hour = 20;
+	CHECK(journal_outside_hours(&tm), "20 h is outside hours");
+	tm.tm_wday = 6, tm.tm_hour = 10;
+	CHECK(journal_outside_hours(&tm), "Saturday is outside hours");
 	T_GROUP("migrations");
 	CHECK(db_migrate(d, mods, modules_nschemas, &applied) == E_OK && applied >= 2, "applied %d", applied);
 	CHECK(db_migrate(d, mods, modules_nschemas, &applied) == E_OK && applied == 0, "idempotent, %d", applied);

@@ -4,6 +4,7 @@
  */
 #include "modules/journal/journal.h"
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include "core/buf.h"
 #include "core/civil.h"
@@ -262,6 +263,81 @@ static bool read_filter(web_req *r, jfilter *f, const char **why)
 	return *why == NULL;
 }
 
+/* ---- signals for the DPO ---------------------------------------------------------------- */
+
+bool journal_outside_hours(const struct tm *t)
+{
+	return t->tm_wday == 0 || t->tm_wday == 6 || t->tm_hour < 7 || t->tm_hour >= 20;
+}
+
+/* Readings of files (households, persons, aid requests, domiciliations)
+ * over the last 35 days, the newest 300,000 entries at most. */
+static db_sql Q_READS = DB_SQL(DB_SCOPED,
+	"SELECT j.user_id, u.display_name, j.at FROM journal j LEFT JOIN agent_names u ON u.id = j.user_id "
+	"WHERE j.structure_id = $1 AND j.seq > (SELECT coalesce(max(seq), 0) FROM journal WHERE structure_id = $1) - 300000 "
+	"AND j.at >= $2 AND j.action = 'read' AND j.kind IN ('household', 'person', 'aid_request', 'domiciliation')");
+
+#define MAX_READERS 256
+typedef struct reader {
+	int64_t user;
+	const char *name;
+	int week, before, night;     /* reads in the last 7 days, the 28 before, outside hours */
+} reader;
+
+/* Users whose week stands out: at least 30 files read in 7 days and more
+ * than three times their weekly average of the four weeks before; users
+ * who read files at night or at the weekend. */
+int journal_signals(web_req *r, journal_signal *out, int max)
+{
+	int64_t now = civil_now();
+	reader rd[MAX_READERS];
+	int nr = 0;
+	db_res q = {0};
+	DBQ(r->db, &Q_READS, &q, A_INT(now - 35 * 86400));
+	while (db_next(&q)) {
+		int64_t u = db_int(&q, 0), at = db_int(&q, 2);
+		int k = 0;
+		while (k < nr && rd[k].user != u)
+			k++;
+		if (k == nr) {
+			if (nr == MAX_READERS)
+				continue;
+			rd[nr++] = (reader){u, db_dup(&q, 1, r->a), 0, 0, 0};
+		}
+		if (at >= now - 7 * 86400)
+			rd[k].week++;
+		else
+			rd[k].before++;
+		struct tm tm;
+		if (civil_local_time(r->user->tz, (time_t)at, &tm) && journal_outside_hours(&tm))
+			rd[k].night++;
+	}
+	db_close(&q);
+	int n = 0;
+	for (int k = 0; k < nr && n < max; k++) {
+		if (rd[k].week >= 30 && rd[k].week * 4 > 3 * rd[k].before)
+			out[n++] = (journal_signal){rd[k].user, rd[k].name ? rd[k].name : "?",
+			                            arena_printf(r->a, "%d dossiers lus ces 7 derniers jours, pour %d les 4 semaines d’avant",
+			                                         rd[k].week, rd[k].before)};
+		if (rd[k].night >= 5 && n < max)
+			out[n++] = (journal_signal){rd[k].user, rd[k].name ? rd[k].name : "?",
+			                            arena_printf(r->a, "%d dossiers lus la nuit (avant 7 h, après 20 h) ou le week-end en 35 jours",
+			                                         rd[k].night)};
+	}
+	return n;
+}
+
+static void signals_api(web_req *r)
+{
+	journal_signal sig[64];
+	int n = journal_signals(r, sig, 64);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s}", "user_id", (json_int_t)sig[i].user_id, "user", sig[i].user, "what",
+		                                     sig[i].what));
+	web_json(r, 200, json_pack("{s:o}", "signals", arr));
+}
+
 static void journal_page(web_req *r)
 {
 	jfilter f;
@@ -282,6 +358,18 @@ static void journal_page(web_req *r)
 		else
 			page_notice(r, "ok", arena_printf(r->a, "Chaîne intègre : %lld entrées vérifiées.", (long long)jc.entries));
 	}
+	journal_signal sig[32];
+	int ns = journal_signals(r, sig, 32);
+	html_lit(b, "<section aria-labelledby=\"t-sig\"><h2 id=\"t-sig\">Signaux à examiner</h2>");
+	if (!ns)
+		html_lit(b, "<p>Rien d’inhabituel : aucun agent n’a lu beaucoup plus de dossiers que d’habitude, ni la nuit ou le week-end.</p>");
+	else {
+		html_lit(b, "<ul>");
+		for (int i = 0; i < ns; i++)
+			html_printf(b, "<li><a href=\"/journal?user=%lld\">%s</a> : %s</li>", (long long)sig[i].user_id, sig[i].user, sig[i].what);
+		html_lit(b, "</ul>");
+	}
+	html_lit(b, "</section>");
 	html_lit(b, "<form method=\"get\" action=\"/journal\" class=\"filters\" role=\"search\">"
 	            "<div class=\"field\"><label for=\"user\">N° d’utilisateur</label>");
 	html_printf(b, "<input id=\"user\" name=\"user\" inputmode=\"numeric\" value=\"%s\"></div>", web_arg(r, "user") ? web_arg(r, "user") : "");
@@ -369,6 +457,7 @@ void journal_init(void)
 	                                 ROLE_BIT(ROLE_DPO));
 	web_route(M_GET, "/journal", journal_page, PERM_JOURNAL_READ, 0, "Journal des accès");
 	web_route(M_GET, "/api/v1/journal", journal_api, PERM_JOURNAL_READ, 0, "Rechercher dans le journal");
+	web_route(M_GET, "/api/v1/journal/signals", signals_api, PERM_JOURNAL_READ, 0, "Signaux à examiner");
 	web_route(M_GET, "/api/v1/journal/verify", journal_verify_api, PERM_JOURNAL_READ, 0, "Vérifier la chaîne");
 	layout_nav_add(95, "Journal", "/journal", PERM_JOURNAL_READ);
 }

@@ -41,6 +41,18 @@ err journal_verify(db_conn *c, int64_t structure_id, journal_check *out);
 err journal_verify_all(db_conn *c, int *broken);
 
 void journal_init(void);
+/* Signals for the DPO: agents whose readings stand out (volume against
+ * their own habit, night or weekend). */
+#include <time.h>
+#include "web/web.h"
+typedef struct journal_signal {
+	int64_t user_id;
+	const char *user, *what;     /* French */
+} journal_signal;
+int journal_signals(web_req *r, journal_signal *out, int max);
+/* Before 7 h, from 20 h, Saturday and Sunday (local time). */
+bool journal_outside_hours(const struct tm *t);
+
 /* Entries about one object (kind, id), oldest first, appended to arr as
  * {at, user, action, detail} (for the data-subject export). */
 #include <jansson.h>
