@@ -44,7 +44,7 @@ static const char *usage_main =
 	"  token     créer un jeton d’API : token create --user EMAIL\n"
 	"  journal   vérifier le journal des accès : journal verify\n"
 	"  demo      créer des données de démonstration réalistes et reproductibles\n"
-	"  purge     lister ce que la durée de conservation ferait archiver (--dry-run)\n"
+	"  purge     appliquer les durées de conservation : purge --dry-run | --apply\n"
 	"  notify    prévenir du courrier en attente (SMS, e-mail, avec consentement) : notify --send\n"
 	"  rules     vérifier un règlement des aides facultatives : rules check FICHIER\n"
 	"  import    importer des personnes d’un fichier CSV : import personnes --user EMAIL FICHIER\n"
@@ -394,10 +394,13 @@ static int cmd_demo(int argc, char **argv)
 
 static int cmd_purge(int argc, char **argv)
 {
-	if (flag(argc, argv, "--help") || !flag(argc, argv, "--dry-run"))
-		return usage("Usage : openccas purge --dry-run [--db URL] [--date AAAA-MM-JJ]\n"
-		             "Liste ce qui serait archivé (deux ans après le dernier contact). Seule la liste existe pour\n"
-		             "l’instant : rien n’est modifié.\n", flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	bool apply = flag(argc, argv, "--apply");
+	if (flag(argc, argv, "--help") || apply == flag(argc, argv, "--dry-run"))
+		return usage("Usage : openccas purge --dry-run | --apply [--db URL] [--date AAAA-MM-JJ]\n"
+		             "Applique les durées de conservation de chaque structure (réglées dans « Conservation ») : archive\n"
+		             "les dossiers sans contact depuis la durée active, anonymise ceux dont l’archive a expiré. --dry-run\n"
+		             "compte seulement, --apply modifie (sans effet la seconde fois : à lancer chaque nuit).\n",
+		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
 	civil_date today = civil_today("Europe/Paris");
 	const char *ds = opt(argc, argv, "--date");
 	if (ds && !civil_parse(ds, &today))
@@ -405,9 +408,10 @@ static int cmd_purge(int argc, char **argv)
 	db *d = open_db(1, true);
 	if (!d)
 		return EX_DB;
-	int64_t n = 0;
-	err e = domiciliation_retention_list(d, today, &n);
+	err e = persons_purge(d, today, apply, stdout);
 	db_close_all(d);
+	if (e != E_OK)
+		fprintf(stderr, "openccas : la purge s’est arrêtée (%s) ; ce qui a été fait l’est par lots entiers\n", err_message(e));
 	return e == E_OK ? 0 : EX_FAIL;
 }
 

@@ -546,6 +546,69 @@ static void test_subject_access(srv *s)
 	cli_free(&dpo);
 }
 
+/* Retention applied: `openccas purge` archives then anonymises what is past
+ * its durations, keeps what a module still works on, keeps the amounts,
+ * and does nothing the second time. Runs last: it empties the files. */
+static void test_retention(srv *s)
+{
+	T_GROUP("retention: purge --dry-run, --apply, idempotent");
+	cli mgr;
+	cli_init(&mgr, s);
+	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
+	json_t *j = json_loads(get(&mgr, "/api/v1/domiciliations?status=active")->body, 0, NULL);
+	long long did = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "domiciliations"), 0), "id"));
+	json_decref(j);
+	char dpath[64];
+	snprintf(dpath, sizeof dpath, "/api/v1/domiciliations/%lld", did);
+	j = json_loads(get(&mgr, dpath)->body, 0, NULL);
+	long long held = (long long)json_integer_value(json_object_get(j, "household_id"));
+	json_decref(j);
+	CHECK(held > 0, "a household with an active domiciliation");
+	const char *budget = "/api/v1/aides/budget?annee=2025";
+	char *before = strdup(get(&mgr, budget)->body);
+	char out[4096];
+	const char *dry[] = {bin_path(), "purge", "--dry-run", "--db", fresh_url, "--date", "2045-01-01", NULL};
+	CHECK_INT(run_cmd(dry, 1), 0);
+	CHECK(get(&mgr, "/api/v1/persons?q=queneherve")->body[0] && strstr(get(&mgr, "/api/v1/persons?q=queneherve")->body, "Ysolde"),
+	      "a dry run changes nothing");
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "%s purge --apply --db '%s' --date 2045-01-01", bin_path(), fresh_url);
+	FILE *p = popen(cmd, "r");
+	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+	out[n] = 0;
+	CHECK_INT(p ? pclose(p) : -1, 0);
+	CHECK_HAS(out, "anonymisé(s)");
+	CHECK_LACKS(get(&mgr, "/api/v1/persons?q=queneherve")->body, "Ysolde"); /* the names are gone, search keys too */
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/households/%lld", held);
+	CHECK_LACKS(get(&mgr, path)->body, "\"last_name\":\"Anonyme\""); /* held by its domiciliation */
+	CHECK_HAS(get(&mgr, "/api/v1/households/2")->body, "Anonyme");
+	CHECK_STR(get(&mgr, budget)->body, before); /* the amounts of aid stay */
+	free(before);
+	p = popen(cmd, "r");
+	n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+	out[n] = 0;
+	CHECK_INT(p ? pclose(p) : -1, 0);
+	CHECK_HAS(out, "fait : 0 archivé(s), 0 anonymisé(s)"); /* nothing the second time */
+	const char *verify[] = {bin_path(), "journal", "verify", "--db", fresh_url, NULL};
+	CHECK_INT(run_cmd(verify, 1), 0);
+	cli dpo;
+	cli_init(&dpo, s);
+	CHECK_INT(login(&dpo, DEMO("dpo"), DEMO_PW), 303);
+	resp *r = get(&dpo, "/admin/conservation");
+	CHECK_HAS(r->body, "À archiver maintenant");
+	char body[256];
+	snprintf(body, sizeof body, "_csrf=%s&active=2&archive=3&journal=7", dpo.csrf);
+	r = post(&dpo, "/admin/conservation", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "de 1 à 3 ans");
+	snprintf(body, sizeof body, "_csrf=%s&active=3&archive=2&journal=2", dpo.csrf);
+	CHECK_INT(post(&dpo, "/admin/conservation", body)->status, 303);
+	CHECK_HAS(get(&dpo, "/admin/conservation")->body, "reste <strong>actif</strong> 3 an(s)");
+	cli_free(&dpo);
+	cli_free(&mgr);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -564,6 +627,7 @@ int main(void)
 	test_nir(&s);
 	test_import(&s);
 	test_subject_access(&s);
+	test_retention(&s);
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();

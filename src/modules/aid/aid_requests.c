@@ -1331,9 +1331,26 @@ static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
 	json_decref(rows);
 }
 
+/* Retention: amounts and decisions stay (statistics, accounts); the
+ * words about the household and third parties go. */
+static db_sql Q_ANON_R = DB_SQL(DB_SCOPED,
+	"UPDATE aid_requests SET purpose = '', creditor = '', opinion_reason = '', decision_motive = '', vouchers = '', "
+	"pay_reference = '', end_reason = '', person_id = NULL WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_ANON_E = DB_SQL(DB_SCOPED,
+	"UPDATE aid_events SET detail = '' WHERE structure_id = $1 AND request_id IN "
+	"(SELECT id FROM aid_requests WHERE structure_id = $1 AND household_id = $2)");
+static err anonymise(db_conn *c, int64_t hid)
+{
+	err e = DBX(c, &Q_ANON_E, NULL, A_INT(hid));
+	return e == E_OK ? DBX(c, &Q_ANON_R, NULL, A_INT(hid)) : e;
+}
+
 void aid_requests_init(void)
 {
 	persons_subject_add("optional_aid", subject);
+	persons_anonymise_add(anonymise);
+	persons_retention_hold_add("SELECT 1 FROM aid_requests x WHERE x.structure_id = h.structure_id AND x.household_id = h.id "
+	                           "AND x.status IN ('brouillon', 'deposee', 'instruite', 'inscrite', 'decidee', 'notifiee')");
 	web_route(M_GET, "/aides", list_page, PERM_AID_READ, 0, "Demandes d’aide : listes de travail");
 	web_route(M_GET, "/aides/export.csv", export_csv, PERM_AID_READ, 0, "Exporter une liste de demandes (CSV)");
 	web_route(M_GET, "/aides/export.xlsx", export_xlsx, PERM_AID_READ, 0, "Exporter une liste de demandes (XLSX)");

@@ -1395,9 +1395,31 @@ static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
 	json_decref(rows);
 }
 
+/* Retention: the free texts and third parties' names of an anonymised household's domiciliations. */
+static db_sql Q_ANON_D = DB_SQL(DB_SCOPED,
+	"UPDATE domiciliations SET interview_place = '', reason = '', orientation = '' WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_ANON_PX = DB_SQL(DB_SCOPED,
+	"UPDATE domi_proxies SET name = '' WHERE structure_id = $1 AND domiciliation_id IN "
+	"(SELECT id FROM domiciliations WHERE structure_id = $1 AND household_id = $2)");
+static db_sql Q_ANON_FW = DB_SQL(DB_SCOPED,
+	"UPDATE domi_forwards SET address = '' WHERE structure_id = $1 AND domiciliation_id IN "
+	"(SELECT id FROM domiciliations WHERE structure_id = $1 AND household_id = $2)");
+static err anonymise(db_conn *c, int64_t hid)
+{
+	err e = DBX(c, &Q_ANON_D, NULL, A_INT(hid));
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_PX, NULL, A_INT(hid));
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_FW, NULL, A_INT(hid));
+	return e;
+}
+
 void domiciliation_init(void)
 {
 	persons_subject_add("domiciliation", subject);
+	persons_anonymise_add(anonymise);
+	persons_retention_hold_add("SELECT 1 FROM domiciliations x WHERE x.structure_id = h.structure_id AND x.household_id = h.id "
+	                           "AND x.status IN ('instruction', 'attente_decision', 'active')");
 	unsigned desk = ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER);
 	PERM_DOMI_MAIL = perm_declare("domiciliation.mail", "Domiciliation : consulter, guichet courrier, contacts", desk);
 	PERM_DOMI_INSTRUCT = perm_declare("domiciliation.instruct", "Domiciliation : instruire les demandes et renouvellements",
@@ -1506,34 +1528,6 @@ err domiciliation_demo(db *d, int64_t sid, uint64_t seed, const int64_t *users, 
 	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
 	arena_release(&a);
 	free(hids);
-	db_conn_put(c);
-	return e;
-}
-
-/* ---- retention ------------------------------------------------------------------------------------------ */
-
-static db_sql Q_RETENTION = DB_SQL(DB_GLOBAL,
-	"SELECT structure_id, id, status, coalesce(last_contact_on, requested_on), struck_on FROM domiciliations "
-	"WHERE coalesce(last_contact_on, requested_on) < $1 AND status IN ('refusee', 'radiee') ORDER BY structure_id, id");
-
-err domiciliation_retention_list(db *d, civil_date today, int64_t *count)
-{
-	*count = 0;
-	db_conn *c = db_conn_get(d);
-	if (!c)
-		return E_DB;
-	char limit[11];
-	civil_format(civil_add_months(today, -24), limit);
-	db_res q = {0};
-	err e = DBQ(c, &Q_RETENTION, &q, A_TEXT(limit));
-	printf("Domiciliations à archiver (dernier contact avant le %s, dossier clos) :\n", limit);
-	while (e == E_OK && db_next(&q)) {
-		printf("  structure %lld  domiciliation %lld  %-8s  dernier contact %s\n", (long long)db_int(&q, 0),
-		       (long long)db_int(&q, 1), db_text(&q, 2), db_text(&q, 3));
-		(*count)++;
-	}
-	db_close(&q);
-	printf("%lld domiciliation(s). Rien n’a été modifié (liste seulement).\n", (long long)*count);
 	db_conn_put(c);
 	return e;
 }

@@ -45,11 +45,6 @@ bool domi_contact_lapsed(civil_date last_contact, civil_date today);
  * mail collected in person. Mail collected by a proxy does not. */
 bool domi_contact_counts(const char *kind);
 
-/* Retention (CNIL: two years after the last contact, then three years of
- * intermediate archive): prints, for every structure, the domiciliations
- * that are due for archiving at `today` (ids and dates only). Changes
- * nothing: the privacy machinery will apply it. *count gets their number. */
-err domiciliation_retention_list(db *d, civil_date today, int64_t *count);
 
 /* Tells people with mail waiting, once a day at most, by SMS or e-mail,
  * only if they consented (persons module), through the configured sender

@@ -97,6 +97,11 @@ static const db_migration migrations[] = {
 	 PERSONS_DDL(T_KEYS_PG)},
 	{2, "NIR, recorded only where the structure enables it",
 	 "ALTER TABLE persons ADD COLUMN nir TEXT NOT NULL DEFAULT '';", NULL},
+	{3, "retention: archived and anonymised households, durations per structure",
+	 "ALTER TABLE households ADD COLUMN archived_at INTEGER;"
+	 "ALTER TABLE households ADD COLUMN anonymised_at INTEGER;"
+	 "CREATE TABLE retention_rules (structure_id INTEGER NOT NULL REFERENCES structures(id), kind TEXT NOT NULL, "
+	 " years INTEGER NOT NULL, PRIMARY KEY (structure_id, kind)) STRICT;", NULL},
 };
 const db_module_schema persons_schema = {"persons", migrations, sizeof migrations / sizeof *migrations};
 

@@ -12,6 +12,7 @@
 #define MODULES_PERSONS_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "core/civil.h"
 #include "store/store.h"
 #include "web/web.h"
@@ -114,6 +115,29 @@ void persons_subject_add(const char *section, persons_subject_fn fn);
 /* Rows of a query as objects named by names (values as text), for those
  * sections; closes q. */
 json_t *persons_rows_json(db_res *q, const char *const *names, int n);
+
+/* Retention (persons_retention.c): a file is active while it lives, then
+ * archived (managers and the DPO only), then anonymised; durations per
+ * structure. Other modules anonymise their part of a household's file
+ * (free texts, names, addresses; amounts stay) through a hook. */
+typedef err (*persons_anonymise_fn)(db_conn *c, int64_t household_id);
+void persons_anonymise_add(persons_anonymise_fn fn);
+/* A file a module still works on is never archived: condition is a
+ * literal "SELECT 1 FROM my_table x WHERE x.structure_id = h.structure_id
+ * AND x.household_id = h.id AND …" (h is the household). At init only. */
+void persons_retention_hold_add(const char *condition);
+typedef struct persons_retention {
+	int active_years, archive_years, journal_years;
+} persons_retention;
+void persons_retention_get(db_conn *c, persons_retention *out);
+typedef struct persons_retention_plan_t {
+	int64_t archive_now, anonymise_now, archive_next_month, anonymise_next_month;
+} persons_retention_plan_t;
+err persons_retention_plan(db_conn *c, civil_date on, persons_retention_plan_t *p);
+/* Every structure: lists (apply=false) or applies; a line per structure to out. */
+err persons_purge(db *d, civil_date on, bool apply, FILE *out);
+/* 0 active, 1 archived, 2 anonymised. */
+int persons_household_archived(db_conn *c, int64_t household_id);
 
 /* Demo data: N households with members, budgets, notes. Deterministic for
  * a seed. Fills ids_out (household ids) when not NULL. */

@@ -449,6 +449,7 @@ void persons_init(void)
 	persons_pages_routes();
 	persons_actions_routes();
 	persons_subject_routes();
+	persons_retention_routes();
 	persons_rules_routes();
 	web_route(M_GET, "/api/v1/persons", api_search, PERM_PERSONS_READ, 0, "Rechercher des personnes");
 	web_route(M_POST, "/api/v1/households", api_household_create, PERM_PERSONS_WRITE, 0, "Créer un foyer");

@@ -63,5 +63,6 @@ void persons_pages_init(void);
 void persons_api_init(void);
 void persons_page_sections(web_req *r, int64_t hid);
 void persons_subject_routes(void);
+void persons_retention_routes(void);
 extern int PERM_PERSONS_SUBJECT;
 #endif

@@ -436,6 +436,12 @@ static void household_page(web_req *r)
 	     *postcode = db_dup(&q, 3, a), *city = db_dup(&q, 4, a), *neighbourhood = db_dup(&q, 5, a),
 	     *housing = db_dup(&q, 6, a), *since = db_dup(&q, 7, a);
 	db_close(&q);
+	int archived = persons_household_archived(r->db, hid);
+	if (archived == 1 && !web_can(r, PERM_PERSONS_MERGE)) {
+		web_error(r, E_FORBIDDEN, "Ce dossier est en archive intermédiaire (aucun contact depuis la durée de conservation) : "
+		                          "seul un responsable peut l’ouvrir, par exemple si la personne revient.");
+		return;
+	}
 	/* One write transaction (one fsync) for the journal entry and the
 	 * "recently seen" mark; a failure of either leaves the page readable. */
 	if (db_begin(r->db, true) == E_OK) {
@@ -466,6 +472,9 @@ static void household_page(web_req *r)
 		page_notice(r, "ok", !strcmp(ok, "cree") ? "Le foyer a été créé." : "C’est enregistré.");
 	if (web_arg(r, "fusionne"))
 		page_notice(r, "info", "Le dossier demandé a été fusionné dans celui-ci.");
+	if (archived)
+		page_notice(r, "info", archived == 2 ? "Dossier anonymisé : seules restent les données utiles aux statistiques."
+		                                     : "Dossier en archive intermédiaire : consultation réservée aux responsables.");
 	/* Alerts first: they are what the agent must not miss. */
 	DBQ(r->db, &Q_ALERTS, &q, A_INT(hid));
 	int na = 0;

@@ -1020,9 +1020,15 @@ static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
 	json_decref(rows);
 }
 
+/* Retention: what was said at the counter goes with the names. */
+static db_sql Q_ANON = DB_SQL(DB_SCOPED,
+	"UPDATE contacts SET answer = '', orientation = '', orient_service = '' WHERE structure_id = $1 AND household_id = $2");
+static err anonymise(db_conn *c, int64_t hid) { return DBX(c, &Q_ANON, NULL, A_INT(hid)); }
+
 void reception_init(void)
 {
 	persons_subject_add("contacts", subject);
+	persons_anonymise_add(anonymise);
 	unsigned staff = ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER);
 	PERM_RECEPTION = perm_declare("reception.desk", "Accueil : contacts, file d’attente, rendez-vous", staff);
 	PERM_RECEPTION_ADMIN = perm_declare("reception.admin", "Gérer les motifs de contact et l’annuaire des partenaires",

@@ -1,0 +1,301 @@
+/* persons_retention.c — how long a household's file is kept (CNIL
+ * référentiel for social action): active while it lives, then an
+ * intermediate archive (readable by a manager or the DPO only), then
+ * anonymised — what statistics need stays (birth year, composition,
+ * postcode and neighbourhood, housing, amounts of aid), the rest is removed
+ * irreversibly, documents included. The durations are data, per structure
+ * (/admin/conservation). `openccas purge` applies them (--dry-run lists;
+ * idempotent, safe every night from cron); other modules anonymise their
+ * part through persons_anonymise_add. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include "core/text.h"
+#include "modules/accounts/accounts.h"
+#include "modules/journal/journal.h"
+#include "modules/persons/persons_internal.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "core/banned.h"
+
+#define MAX_HOOKS 8
+static persons_anonymise_fn hooks[MAX_HOOKS];
+static int nhooks;
+void persons_anonymise_add(persons_anonymise_fn fn)
+{
+	if (nhooks < MAX_HOOKS)
+		hooks[nhooks++] = fn;
+}
+static const char *holds[MAX_HOOKS];
+static int nholds;
+void persons_retention_hold_add(const char *condition)
+{
+	if (nholds < MAX_HOOKS)
+		holds[nholds++] = condition;
+}
+
+static db_sql Q_RULES = DB_SQL(DB_SCOPED, "SELECT kind, years FROM retention_rules WHERE structure_id = $1");
+static db_sql Q_RULE_SET = DB_SQL(DB_SCOPED,
+	"INSERT INTO retention_rules (structure_id, kind, years) VALUES ($1, $2, $3) "
+	"ON CONFLICT (structure_id, kind) DO UPDATE SET years = excluded.years");
+/* Last activity: the newest event of the household's timeline (contacts,
+ * aid, domiciliation, changes all write there), else its creation. */
+#define LAST_ACTIVITY "coalesce((SELECT max(t.at) FROM timeline t WHERE t.structure_id = h.structure_id AND t.household_id = h.id), h.created_at)"
+/* The four "due" statements are completed once, at first use, with the
+ * holds other modules declared (literal SQL from the code, never input). */
+#define DUE_BASE "FROM households h WHERE h.structure_id = $1 AND h.merged_into IS NULL AND " LAST_ACTIVITY " < $2"
+static db_sql Q_DUE_ARCHIVE = DB_SQL(DB_SCOPED, NULL), Q_DUE_ANON = DB_SQL(DB_SCOPED, NULL),
+	Q_COUNT_ARCHIVE = DB_SQL(DB_SCOPED, NULL), Q_COUNT_ANON = DB_SQL(DB_SCOPED, NULL);
+static char due_text[4][2048];
+static pthread_once_t due_once = PTHREAD_ONCE_INIT;
+static void due_build(void)
+{
+	char hold[1024] = "";
+	size_t n = 0;
+	for (int i = 0; i < nholds; i++)
+		n += (size_t)snprintf(hold + n, sizeof hold - n, " AND NOT EXISTS (%s)", holds[i]);
+	snprintf(due_text[0], sizeof due_text[0], "SELECT h.id " DUE_BASE " AND h.archived_at IS NULL%s ORDER BY h.id LIMIT $3", hold);
+	snprintf(due_text[1], sizeof due_text[1], "SELECT h.id " DUE_BASE " AND h.anonymised_at IS NULL%s ORDER BY h.id LIMIT $3", hold);
+	snprintf(due_text[2], sizeof due_text[2], "SELECT count(*) " DUE_BASE " AND h.archived_at IS NULL%s", hold);
+	snprintf(due_text[3], sizeof due_text[3], "SELECT count(*) " DUE_BASE " AND h.anonymised_at IS NULL%s", hold);
+	Q_DUE_ARCHIVE.text = due_text[0];
+	Q_DUE_ANON.text = due_text[1];
+	Q_COUNT_ARCHIVE.text = due_text[2];
+	Q_COUNT_ANON.text = due_text[3];
+}
+static db_sql Q_ARCHIVE = DB_SQL(DB_SCOPED, "UPDATE households SET archived_at = $3 WHERE structure_id = $1 AND id = $2 AND archived_at IS NULL");
+static db_sql Q_ANON_H = DB_SQL(DB_SCOPED,
+	"UPDATE households SET street_no = '', street = '', annual_taxable = NULL, anonymised_at = $3, archived_at = coalesce(archived_at, $3) "
+	"WHERE structure_id = $1 AND id = $2 AND anonymised_at IS NULL");
+static db_sql Q_ANON_P = DB_SQL(DB_SCOPED,
+	"UPDATE persons SET last_name = 'Anonyme', birth_name = '', first_names = '—', birth_place = '', phone = '', phone_digits = '', "
+	"email = '', caf_number = '', representative = '', nir = '', search_name = '', "
+	"birth_date = CASE WHEN birth_date IS NULL THEN NULL ELSE substr(birth_date, 1, 4) || '-01-01' END "
+	"WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_ANON_KEYS = DB_SQL(DB_SCOPED,
+	"DELETE FROM person_keys WHERE structure_id = $1 AND person_id IN (SELECT id FROM persons WHERE structure_id = $1 AND household_id = $2)");
+static db_sql Q_ANON_NOTES = DB_SQL(DB_SCOPED, "DELETE FROM notes WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_ANON_ALERTS = DB_SQL(DB_SCOPED, "DELETE FROM alerts WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_ANON_DOCS = DB_SQL(DB_SCOPED, "DELETE FROM documents WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_ARCHIVED = DB_SQL(DB_SCOPED, "SELECT archived_at, anonymised_at FROM households WHERE structure_id = $1 AND id = $2");
+static db_sql Q_STRUCTURES = DB_SQL(DB_GLOBAL, "SELECT id FROM structures ORDER BY id");
+
+void persons_retention_get(db_conn *c, persons_retention *out)
+{
+	*out = (persons_retention){2, 3, 1};
+	db_res q = {0};
+	DBQ0(c, &Q_RULES, &q);
+	while (db_next(&q)) {
+		const char *k = db_text(&q, 0);
+		int y = (int)db_int(&q, 1);
+		if (!strcmp(k, "active"))
+			out->active_years = y;
+		else if (!strcmp(k, "archive"))
+			out->archive_years = y;
+		else if (!strcmp(k, "journal"))
+			out->journal_years = y;
+	}
+	db_close(&q);
+}
+
+int persons_household_archived(db_conn *c, int64_t hid)
+{
+	db_res q = {0};
+	int st = 0;
+	if (DBQ(c, &Q_ARCHIVED, &q, A_INT(hid)) == E_OK && db_next(&q))
+		st = !db_isnull(&q, 1) ? 2 : !db_isnull(&q, 0) ? 1 : 0;
+	db_close(&q);
+	return st;
+}
+
+static int64_t cutoff(civil_date on, int years)
+{
+	civil_date c = civil_add_months(on, -12 * years);
+	return civil_to_days(c) * 86400;
+}
+
+static err count_due(db_conn *c, db_sql *q, int64_t before, int64_t *n)
+{
+	return DBID(c, q, n, A_INT(before));
+}
+
+err persons_retention_plan(db_conn *c, civil_date on, persons_retention_plan_t *p)
+{
+	pthread_once(&due_once, due_build);
+	persons_retention r;
+	persons_retention_get(c, &r);
+	memset(p, 0, sizeof *p);
+	civil_date next = civil_add_months(on, 1);
+	int64_t a0 = cutoff(on, r.active_years), n0 = cutoff(on, r.active_years + r.archive_years);
+	err e = count_due(c, &Q_COUNT_ARCHIVE, a0, &p->archive_now);
+	if (e == E_OK)
+		e = count_due(c, &Q_COUNT_ANON, n0, &p->anonymise_now);
+	if (e == E_OK)
+		e = count_due(c, &Q_COUNT_ARCHIVE, cutoff(next, r.active_years), &p->archive_next_month);
+	if (e == E_OK)
+		e = count_due(c, &Q_COUNT_ANON, cutoff(next, r.active_years + r.archive_years), &p->anonymise_next_month);
+	p->archive_next_month -= p->archive_now;
+	p->anonymise_next_month -= p->anonymise_now;
+	return e;
+}
+
+/* Applies the rules of one structure; batches of 200 households, each
+ * batch one transaction. */
+static err apply_structure(db_conn *c, civil_date on, int64_t *archived, int64_t *anonymised)
+{
+	pthread_once(&due_once, due_build);
+	persons_retention r;
+	persons_retention_get(c, &r);
+	int64_t now = civil_now(), a0 = cutoff(on, r.active_years), n0 = cutoff(on, r.active_years + r.archive_years);
+	err e = E_OK;
+	for (int pass = 0; pass < 2 && e == E_OK; pass++) {
+		bool anon = pass == 1;
+		for (;;) {
+			int64_t ids[200];
+			int n = 0;
+			db_res q = {0};
+			e = DBQ(c, anon ? &Q_DUE_ANON : &Q_DUE_ARCHIVE, &q, A_INT(anon ? n0 : a0), A_INT(200));
+			while (e == E_OK && n < 200 && db_next(&q))
+				ids[n++] = db_int(&q, 0);
+			db_close(&q);
+			if (e != E_OK || !n)
+				break;
+			e = db_begin(c, true);
+			for (int i = 0; e == E_OK && i < n; i++) {
+				if (!anon) {
+					e = DBX(c, &Q_ARCHIVE, NULL, A_INT(ids[i]), A_INT(now));
+					continue;
+				}
+				/* Keys before names: the keys are found through the persons. */
+				e = DBX(c, &Q_ANON_KEYS, NULL, A_INT(ids[i]));
+				if (e == E_OK)
+					e = DBX(c, &Q_ANON_P, NULL, A_INT(ids[i]));
+				if (e == E_OK)
+					e = DBX(c, &Q_ANON_NOTES, NULL, A_INT(ids[i]));
+				if (e == E_OK)
+					e = DBX(c, &Q_ANON_ALERTS, NULL, A_INT(ids[i]));
+				if (e == E_OK)
+					e = DBX(c, &Q_ANON_DOCS, NULL, A_INT(ids[i]));
+				for (int h = 0; e == E_OK && h < nhooks; h++)
+					e = hooks[h](c, ids[i]);
+				if (e == E_OK)
+					e = DBX(c, &Q_ANON_H, NULL, A_INT(ids[i]), A_INT(now));
+			}
+			if (e == E_OK)
+				e = journal_record(c, 0, anon ? "anonymise" : "archive", "households", n, "retention");
+			e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+			if (e == E_OK)
+				*(anon ? anonymised : archived) += n;
+		}
+	}
+	return e;
+}
+
+err persons_purge(db *d, civil_date on, bool apply, FILE *out)
+{
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	int64_t sids[256];
+	int ns = 0;
+	db_res q = {0};
+	err e = DBQ0(c, &Q_STRUCTURES, &q);
+	while (e == E_OK && ns < 256 && db_next(&q))
+		sids[ns++] = db_int(&q, 0);
+	db_close(&q);
+	for (int i = 0; e == E_OK && i < ns; i++) {
+		db_conn_scope(c, sids[i]);
+		persons_retention_plan_t p;
+		e = persons_retention_plan(c, on, &p);
+		if (e != E_OK)
+			break;
+		int64_t archived = 0, anonymised = 0;
+		if (apply)
+			e = apply_structure(c, on, &archived, &anonymised);
+		fprintf(out, "structure %lld : %lld dossier(s) à archiver, %lld à anonymiser%s ; le mois prochain : %lld et %lld de plus\n",
+		        (long long)sids[i], (long long)p.archive_now, (long long)p.anonymise_now,
+		        apply ? "" : " (rien n’est modifié : --dry-run)", (long long)p.archive_next_month, (long long)p.anonymise_next_month);
+		if (apply)
+			fprintf(out, "  fait : %lld archivé(s), %lld anonymisé(s)\n", (long long)archived, (long long)anonymised);
+	}
+	db_conn_put(c);
+	return e;
+}
+
+/* ---- the page: rules and what comes next ---------------------------------------------------- */
+
+static void page(web_req *r, const form_errors *fe, const char *ok)
+{
+	persons_retention rt;
+	persons_retention_get(r->db, &rt);
+	persons_retention_plan_t p = {0};
+	persons_retention_plan(r->db, civil_today(r->user->tz), &p);
+	page_begin(r, "Durées de conservation");
+	buf *b = &r->out;
+	if (ok)
+		page_notice(r, "ok", ok);
+	form_error_summary(b, fe);
+	html_printf(b, "<p>Un dossier reste <strong>actif</strong> %d an(s) après le dernier contact, puis passe en <strong>archive "
+	               "intermédiaire</strong> %d an(s) (seuls un responsable et le DPO l’ouvrent), puis il est <strong>anonymisé</strong> : "
+	               "restent l’année de naissance, la composition, le code postal et le quartier, le logement et les montants "
+	               "des aides ; noms, coordonnées, notes et pièces sont effacés sans retour possible.</p>",
+	            rt.active_years, rt.archive_years);
+	html_printf(b, "<h2>À venir</h2><ul><li>À archiver maintenant : %lld dossier(s) ; le mois prochain : %lld de plus.</li>"
+	               "<li>À anonymiser maintenant : %lld dossier(s) ; le mois prochain : %lld de plus.</li></ul>"
+	               "<p class=\"muted\">La purge s’applique chaque nuit par <code>openccas purge</code> (tâche planifiée).</p>",
+	            (long long)p.archive_now, (long long)p.archive_next_month, (long long)p.anonymise_now, (long long)p.anonymise_next_month);
+	html_lit(b, "<h2>Règles</h2><form method=\"post\" action=\"/admin/conservation\" class=\"narrow\" novalidate>");
+	page_csrf(r);
+	const char *v1 = kv_get(&r->form, "active"), *v2 = kv_get(&r->form, "archive"), *v3 = kv_get(&r->form, "journal");
+	form_input(b, &(form_field){.name = "active", .label = "Dossier actif après le dernier contact (années)", .type = "number",
+	                            .value = v1 ? v1 : arena_printf(r->a, "%d", rt.active_years)}, fe);
+	form_input(b, &(form_field){.name = "archive", .label = "Archive intermédiaire (années)", .type = "number",
+	                            .value = v2 ? v2 : arena_printf(r->a, "%d", rt.archive_years)}, fe);
+	form_input(b, &(form_field){.name = "journal", .label = "Journal des accès (années, de 1 à 3)", .type = "number",
+	                            .value = v3 ? v3 : arena_printf(r->a, "%d", rt.journal_years)}, fe);
+	html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer</button></form>");
+	page_end(r);
+}
+
+static void get_page(web_req *r) { page(r, NULL, web_arg(r, "ok") ? "Les durées ont été enregistrées." : NULL); }
+
+static void post_page(web_req *r)
+{
+	form_errors fe = {0};
+	int64_t a, b, j;
+	if (!text_to_int64(web_field(r, "active"), 1, 10, &a))
+		form_error(&fe, "active", "Entre 1 et 10 ans.");
+	if (!text_to_int64(web_field(r, "archive"), 0, 30, &b))
+		form_error(&fe, "archive", "Entre 0 et 30 ans.");
+	if (!text_to_int64(web_field(r, "journal"), 1, 3, &j))
+		form_error(&fe, "journal", "Le journal des accès se garde de 1 à 3 ans.");
+	if (fe.n) {
+		r->status = 400;
+		page(r, &fe, NULL);
+		return;
+	}
+	err e = db_begin(r->db, true);
+	if (e == E_OK)
+		e = DBX(r->db, &Q_RULE_SET, NULL, A_TEXT("active"), A_INT(a));
+	if (e == E_OK)
+		e = DBX(r->db, &Q_RULE_SET, NULL, A_TEXT("archive"), A_INT(b));
+	if (e == E_OK)
+		e = DBX(r->db, &Q_RULE_SET, NULL, A_TEXT("journal"), A_INT(j));
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "update", "retention", 0, arena_printf(r->a, "%lld/%lld/%lld", (long long)a, (long long)b, (long long)j));
+	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/admin/conservation?ok=1");
+}
+
+void persons_retention_routes(void)
+{
+	int perm = perm_declare("persons.retention", "Régler les durées de conservation et voir ce qui sera purgé",
+	                        ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_ADMIN));
+	web_route(M_GET, "/admin/conservation", get_page, perm, 0, "Durées de conservation et purge à venir");
+	web_route(M_POST, "/admin/conservation", post_page, perm, 0, "Enregistrer les durées de conservation");
+	layout_nav_add(97, "Conservation", "/admin/conservation", perm);
+}
