@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,6 +601,27 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	atomic_fetch_sub(&inflight, 1);
 }
 
+/* Percent-decoding of the path and query: "%00" (or any control byte)
+ * becomes 0x7F, which matches no route and no file, instead of a NUL that
+ * would silently cut the path ("/static/a.css%00.png" served a.css). */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls, (void)c;
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (*r == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+			int v = (isdigit((unsigned char)r[1]) ? r[1] - '0' : (tolower((unsigned char)r[1]) - 'a' + 10)) * 16 +
+			        (isdigit((unsigned char)r[2]) ? r[2] - '0' : (tolower((unsigned char)r[2]) - 'a' + 10));
+			*w++ = v < 0x20 || v == 0x7F ? (char)0x7F : (char)v;
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = 0;
+	return (size_t)(w - s);
+}
+
 int web_serve(db *d)
 {
 	the_db = d;
@@ -624,6 +646,7 @@ int web_serve(db *d)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)web_conf.threads,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
