@@ -13,6 +13,8 @@ static const struct {
 	[E_FORBIDDEN] = {"forbidden", 403, "Votre rôle ne permet pas cette action."},
 	[E_AUTH] = {"unauthenticated", 401, "Identifiez-vous pour continuer."},
 	[E_CSRF] = {"csrf", 403, "Le formulaire a expiré ou ne vient pas de cette application. Rechargez la page et recommencez."},
+	[E_AUTH_CODE_NEEDED] = {"auth_code_needed", 401, "La double authentification est activée pour ce compte : saisissez aussi le code à 6 chiffres de votre application."},
+	[E_AUTH_CODE] = {"auth_code", 401, "Code de vérification incorrect ou déjà utilisé : saisissez le code affiché maintenant."},
 	[E_THROTTLED] = {"throttled", 429, "Trop de tentatives. Patientez quelques minutes avant de réessayer."},
 	[E_CONFLICT] = {"conflict", 409, "Cette fiche a été modifiée entre-temps, ou existe déjà. Rechargez-la avant de recommencer."},
 	[E_TOO_LARGE] = {"too_large", 413, "Ce que vous avez envoyé est trop volumineux."},

@@ -23,6 +23,8 @@ typedef enum err {
 	E_NOMEM,
 	E_INTERNAL,
 	E_UNAVAILABLE,
+	E_AUTH_CODE_NEEDED, /* password right, the second factor's code is missing */
+	E_AUTH_CODE,        /* the second factor's code is wrong or already used */
 	E__MAX
 } err;
 

@@ -96,6 +96,10 @@ void page_begin(web_req *r, const char *title)
 		html_lit(b, "</ul></nav>");
 	}
 	html_printf(b, "<main id=\"contenu\" tabindex=\"-1\"><h1>%s</h1>", title);
+	if (r->user && r->user->must_enroll_totp)
+		html_lit(b, "<div class=\"notice notice-error\" role=\"alert\"><p>La double authentification est obligatoire pour votre "
+		            "rôle dans cette structure : <a href=\"/compte#totp\">activez-la dans « Mon compte »</a>. D’ici là, les dossiers "
+		            "restent fermés.</p></div>");
 }
 
 void page_end(web_req *r)

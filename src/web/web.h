@@ -39,6 +39,7 @@ typedef struct web_user {
 	const char *csrf;            /* the session's CSRF token */
 	int nstructures;             /* structures this user belongs to */
 	bool via_token;
+	bool must_enroll_totp;       /* two-factor required for the role, not set up yet */
 } web_user;
 
 #define WEB_MAX_PARAMS 4

@@ -1,6 +1,7 @@
 /* Unit tests of src/core and the web parsers/escaping (no database). */
 #define T_NAME "core"
 #include "t.h"
+#include "core/totp.h"
 #include <stdint.h>
 #include "core/arena.h"
 #include "core/buf.h"
@@ -174,6 +175,27 @@ static void test_crypto(void)
 
 int main(void)
 {
+	T_GROUP("totp (RFC 6238 vectors, SHA-1, 6 digits)");
+	{
+		const char *sec = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"; /* "12345678901234567890" */
+		CHECK_INT(totp_code(sec, 59 / 30), 287082);
+		CHECK_INT(totp_code(sec, 1111111109 / 30), 81804);
+		CHECK_INT(totp_code(sec, 1234567890 / 30), 5924);
+		CHECK_INT(totp_code(sec, 20000000000LL / 30), 353130);
+		CHECK_INT(totp_verify(sec, "287 082", 59, 0), 1);       /* spaces allowed */
+		CHECK_INT(totp_verify(sec, "287082", 59 + 30, 0), 1);   /* one step late is accepted */
+		CHECK_INT(totp_verify(sec, "287082", 59 + 90, 0), 0);   /* three steps late is not */
+		CHECK_INT(totp_verify(sec, "287082", 59, 1), 0);        /* a code is used once */
+		CHECK_INT(totp_verify(sec, "28708", 59, 0), 0);
+		CHECK_INT(totp_verify(sec, "2870822", 59, 0), 0);
+		CHECK_INT(totp_code("not base32!", 1), -1);
+		char s2[TOTP_SECRET_B32];
+		totp_secret_new(s2);
+		uint8_t raw[40];
+		CHECK_INT(strlen(s2), 32);
+		CHECK_INT(totp_base32_decode(s2, raw, sizeof raw), 20);
+	}
+
 	crypto_init();
 	test_arena();
 	test_buf_html();

@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "core/totp.h"
 #include "modules/journal/journal.h"
 #include "core/banned.h"
 
@@ -48,6 +49,11 @@ static const db_migration migrations[] = {
 	 "CREATE VIEW agent_names AS SELECT id, display_name FROM users;"
 	 "CREATE VIEW structure_agents AS SELECT m.structure_id, u.id AS user_id, u.display_name, m.role FROM memberships m "
 	 " JOIN users u ON u.id = m.user_id WHERE m.active = 1 AND u.active = 1;", NULL},
+	{4, "two-factor authentication (TOTP), required per role by a structure",
+	 "ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE users ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE structures ADD COLUMN totp_roles INTEGER NOT NULL DEFAULT 0;", NULL},
 };
 const db_module_schema accounts_schema = {"accounts", migrations, sizeof migrations / sizeof *migrations};
 
@@ -139,8 +145,8 @@ static db_sql Q_SESSION_ADD = DB_SQL(DB_GLOBAL,
 /* One query identifies a session: user, membership, structure. */
 static db_sql Q_SESSION_GET = DB_SQL(DB_GLOBAL,
 	"SELECT s.id, s.user_id, s.structure_id, s.csrf, s.last_seen, s.created_at, u.email, u.display_name, "
-	" m.role, st.name, st.tz, (SELECT count(*) FROM memberships m2 WHERE m2.user_id = u.id AND m2.active = 1) "
-	"FROM sessions s JOIN users u ON u.id = s.user_id AND u.active = 1 "
+	" m.role, st.name, st.tz, (SELECT count(*) FROM memberships m2 WHERE m2.user_id = u.id AND m2.active = 1), "
+	" u.totp_enabled, st.totp_roles FROM sessions s JOIN users u ON u.id = s.user_id AND u.active = 1 "
 	"JOIN memberships m ON m.user_id = s.user_id AND m.structure_id = s.structure_id AND m.active = 1 "
 	"JOIN structures st ON st.id = s.structure_id WHERE s.token_hash = $1");
 static db_sql Q_SESSION_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE sessions SET last_seen = $2 WHERE id = $1");
@@ -371,7 +377,10 @@ static const char *dummy_hash(void)
 	return dummy;
 }
 
-err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *remote,
+static db_sql Q_TOTP_GET = DB_SQL(DB_GLOBAL, "SELECT totp_secret, totp_enabled, totp_step FROM users WHERE id = $1");
+static db_sql Q_TOTP_STEP = DB_SQL(DB_GLOBAL, "UPDATE users SET totp_step = $2 WHERE id = $1 AND totp_step < $2");
+
+err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *code, const char *remote,
                    char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out)
 {
 	char *em = text_ascii_lower(a, email ? email : "");
@@ -400,6 +409,23 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 		log_info("accounts: login refused user=%lld", (long long)uid);
 		return E_AUTH;
 	}
+	/* Second factor, when the user set one up: a code used once. */
+	int64_t step = 0;
+	db_res t = {0};
+	bool totp = false;
+	char *secret = NULL;
+	int64_t last_step = 0;
+	if (DBQ(c, &Q_TOTP_GET, &t, A_INT(uid)) == E_OK && db_next(&t)) {
+		totp = db_int(&t, 1) != 0;
+		secret = db_dup(&t, 0, a);
+		last_step = db_int(&t, 2);
+	}
+	db_close(&t);
+	if (totp && !(step = totp_verify(secret, code, civil_now(), last_step))) {
+		accounts_failure(c, a, em, remote);
+		log_info("accounts: second factor refused user=%lld", (long long)uid);
+		return code && *code ? E_AUTH_CODE : E_AUTH_CODE_NEEDED;
+	}
 	char csrf[CRYPTO_TOKEN_LEN + 1], th[CRYPTO_HASH_HEX + 1];
 	crypto_token(token_out);
 	crypto_token(csrf);
@@ -416,8 +442,10 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 		e = DBX(c, &Q_FAIL_CLEAR, NULL, A_TEXT(ku));
 	if (e == E_OK)
 		e = DBX(c, &Q_SESSION_DEL_OLD, NULL, A_INT(now - ACCOUNTS_IDLE), A_INT(now - ACCOUNTS_MAX_AGE));
+	if (e == E_OK && step)
+		e = DBX(c, &Q_TOTP_STEP, NULL, A_INT(uid), A_INT(step));
 	if (e == E_OK)
-		e = journal_record_in(c, sid, uid, "login", "session", session_id, NULL);
+		e = journal_record_in(c, sid, uid, "login", "session", session_id, step ? "totp" : NULL);
 	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
 	*user_out = uid;
 	return e;
@@ -457,6 +485,7 @@ static web_user *from_session(web_req *r, const char *token)
 			u->structure_name = db_dup(&q, 9, r->a);
 			u->tz = db_dup(&q, 10, r->a);
 			u->nstructures = (int)db_int(&q, 11);
+			u->must_enroll_totp = !db_int(&q, 12) && (db_int(&q, 13) >> u->role & 1);
 		}
 	}
 	db_close(&q);
@@ -508,7 +537,7 @@ static web_user *authenticate(web_req *r)
 	}
 	if (!u)
 		return NULL;
-	u->perms = perm_mask_for((role)u->role);
+	u->perms = u->must_enroll_totp ? 0 : perm_mask_for((role)u->role);
 	u->role_label = role_label((role)u->role);
 	db_conn_scope(r->db, u->structure_id);
 	return u;

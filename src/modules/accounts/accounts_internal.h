@@ -12,7 +12,9 @@
 extern const web_auth_hooks accounts_auth_hooks;
 bool accounts_throttled(db_conn *c, arena *a, const char *email, const char *remote);
 void accounts_failure(db_conn *c, arena *a, const char *email, const char *remote);
-err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *remote,
+/* E_AUTH (wrong e-mail or password), E_AUTH_CODE_NEEDED / E_AUTH_CODE
+ * (the second factor is set up: code missing / wrong or already used). */
+err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *code, const char *remote,
                    char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out);
 err accounts_logout(db_conn *c, web_user *u);
 void accounts_pages_init(void);

@@ -8,6 +8,7 @@
 #include "core/civil.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "core/totp.h"
 #include "modules/journal/journal.h"
 #include "web/form.h"
 #include "web/html.h"
@@ -51,6 +52,9 @@ static void login_form(web_req *r, const char *email, const char *next, const ch
 	                            .value = email, .required = true, .autocomplete = "username"}, NULL);
 	form_input(b, &(form_field){.name = "password", .label = "Mot de passe", .type = "password",
 	                            .required = true, .autocomplete = "current-password"}, NULL);
+	form_input(b, &(form_field){.name = "code", .label = "Code de vérification", .autocomplete = "one-time-code",
+	                            .hint = "Les 6 chiffres de votre application d’authentification, si vous avez activé la double "
+	                                    "authentification."}, NULL);
 	html_lit(b, "<button type=\"submit\" class=\"primary\">Se connecter</button></form>"
 	            "<p class=\"muted\">Mot de passe oublié ? Demandez à l’administrateur de votre structure.</p>");
 	page_end(r);
@@ -83,10 +87,15 @@ static void login_post(web_req *r)
 	}
 	char token[CRYPTO_TOKEN_LEN + 1];
 	int64_t uid = 0;
-	err e = accounts_login(r->db, r->a, email, pw, r->remote, token, &uid);
+	err e = accounts_login(r->db, r->a, email, pw, web_field(r, "code"), r->remote, token, &uid);
 	if (e == E_THROTTLED) {
 		r->status = 429;
 		login_form(r, email, next, err_message(E_THROTTLED));
+		return;
+	}
+	if (e == E_AUTH_CODE_NEEDED || e == E_AUTH_CODE) {
+		r->status = 401;
+		login_form(r, email, next, err_message(e));
 		return;
 	}
 	if (e != E_OK) {
@@ -127,6 +136,101 @@ static const char *when(web_req *r, int64_t t)
 	strftime(o, 20, "%d/%m/%Y %H:%M", &tm);
 	return o;
 }
+
+/* ---- two-factor authentication ----------------------------------------------------------- */
+
+static db_sql Q_TOTP_ME = DB_SQL(DB_GLOBAL, "SELECT totp_secret, totp_enabled, totp_step FROM users WHERE id = $1");
+static db_sql Q_TOTP_PREPARE = DB_SQL(DB_GLOBAL, "UPDATE users SET totp_secret = $2 WHERE id = $1 AND totp_enabled = 0");
+static db_sql Q_TOTP_ENABLE = DB_SQL(DB_GLOBAL, "UPDATE users SET totp_enabled = $2, totp_step = $3 WHERE id = $1");
+static db_sql Q_TOTP_ROLES = DB_SQL(DB_GLOBAL, "SELECT totp_roles FROM structures WHERE id = $1");
+static db_sql Q_TOTP_ROLES_SET = DB_SQL(DB_GLOBAL, "UPDATE structures SET totp_roles = $2 WHERE id = $1");
+
+static void totp_section(web_req *r, const form_errors *fe)
+{
+	buf *b = &r->out;
+	db_res q = {0};
+	char *secret = NULL;
+	bool on = false;
+	if (DBQ(r->db, &Q_TOTP_ME, &q, A_INT(r->user->id)) == E_OK && db_next(&q)) {
+		secret = db_dup(&q, 0, r->a);
+		on = db_int(&q, 1) != 0;
+	}
+	db_close(&q);
+	html_lit(b, "<h2 id=\"totp\">Double authentification</h2>");
+	if (on) {
+		html_lit(b, "<p><strong>Activée.</strong> Chaque connexion demande aussi le code de votre application.</p>"
+		            "<form method=\"post\" action=\"/compte/totp/desactiver\" class=\"narrow\" novalidate>");
+		page_csrf(r);
+		form_input(b, &(form_field){.name = "code", .label = "Code actuel, pour désactiver", .autocomplete = "one-time-code"}, fe);
+		html_lit(b, "<button type=\"submit\">Désactiver la double authentification</button></form>");
+		return;
+	}
+	if (secret && *secret) { /* prepared, not confirmed yet */
+		html_printf(b, "<p>Dans votre application (FreeOTP, Aegis, Google Authenticator…), ajoutez un compte avec la clé "
+		               "<code id=\"totp-secret\">%s</code> (type : basé sur le temps), ou ouvrez ce lien depuis le téléphone : "
+		               "<code>otpauth://totp/OpenCCAS:%s?secret=%s&amp;issuer=OpenCCAS</code>. Puis saisissez le code affiché.</p>",
+		            secret, r->user->email, secret);
+		html_lit(b, "<form method=\"post\" action=\"/compte/totp/activer\" class=\"narrow\" novalidate>");
+		page_csrf(r);
+		form_input(b, &(form_field){.name = "code", .label = "Code affiché par l’application", .autocomplete = "one-time-code"}, fe);
+		html_lit(b, "<button type=\"submit\" class=\"primary\">Activer</button></form>");
+		return;
+	}
+	html_lit(b, "<p>Non activée. Avec elle, un mot de passe dérobé ne suffit plus pour ouvrir les dossiers.</p>"
+	            "<form method=\"post\" action=\"/compte/totp/preparer\">");
+	page_csrf(r);
+	html_lit(b, "<button type=\"submit\">Activer la double authentification</button></form>");
+}
+
+static void totp_prepare_post(web_req *r)
+{
+	char secret[TOTP_SECRET_B32];
+	totp_secret_new(secret);
+	err e = DBX(r->db, &Q_TOTP_PREPARE, NULL, A_INT(r->user->id), A_TEXT(secret));
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/compte?totp=1#totp");
+}
+
+static void account_page(web_req *r, const form_errors *fe, const char *ok);
+
+/* Enable (the code proves the application has the secret) or disable. */
+static void totp_switch(web_req *r, bool enable)
+{
+	db_res q = {0};
+	char *secret = NULL;
+	int64_t last = 0;
+	bool on = false;
+	if (DBQ(r->db, &Q_TOTP_ME, &q, A_INT(r->user->id)) == E_OK && db_next(&q)) {
+		secret = db_dup(&q, 0, r->a);
+		on = db_int(&q, 1) != 0;
+		last = db_int(&q, 2);
+	}
+	db_close(&q);
+	int64_t step = secret && *secret && on != enable ? totp_verify(secret, web_field(r, "code"), civil_now(), last) : 0;
+	if (!step) {
+		form_errors fe = {0};
+		form_error(&fe, "code", "Code incorrect ou déjà utilisé : saisissez les 6 chiffres affichés maintenant.");
+		r->status = 400;
+		account_page(r, &fe, NULL);
+		return;
+	}
+	err e = db_begin(r->db, true);
+	if (e == E_OK)
+		e = DBX(r->db, &Q_TOTP_ENABLE, NULL, A_INT(r->user->id), A_INT(enable ? 1 : 0), A_INT(step));
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "update", "totp", r->user->id, enable ? "enabled" : "disabled");
+	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, enable ? "/compte?ok=totp" : "/compte?ok=totp0");
+}
+static void totp_enable_post(web_req *r) { totp_switch(r, true); }
+static void totp_disable_post(web_req *r) { totp_switch(r, false); }
 
 static void account_page(web_req *r, const form_errors *fe, const char *ok)
 {
@@ -171,6 +275,7 @@ static void account_page(web_req *r, const form_errors *fe, const char *ok)
 	html_lit(b, "</tbody></table><form method=\"post\" action=\"/compte/sessions/fermer\">");
 	page_csrf(r);
 	html_lit(b, "<button type=\"submit\">Fermer toutes mes autres sessions</button></form>");
+	totp_section(r, fe);
 	page_end(r);
 }
 
@@ -178,6 +283,8 @@ static void account_get(web_req *r)
 {
 	const char *ok = web_arg(r, "ok");
 	account_page(r, NULL, !ok ? NULL : !strcmp(ok, "sessions") ? "Les sessions ont été fermées."
+	                                  : !strcmp(ok, "totp") ? "La double authentification est activée."
+	                                  : !strcmp(ok, "totp0") ? "La double authentification est désactivée."
 	                                  : "Votre mot de passe a été changé. Vos autres sessions ont été fermées.");
 }
 
@@ -527,7 +634,37 @@ static void user_edit(web_req *r)
 	static const char *av[] = {"1", "0"}, *al[] = {"Actif", "Suspendu dans cette structure"};
 	form_select(b, "active", "État", av, al, 2, active ? "1" : "0", NULL);
 	html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer</button> <a href=\"/admin/utilisateurs\">Annuler</a></form>");
+	html_printf(b, "<h2>Double authentification</h2><p>Téléphone perdu ou changé : la réinitialisation oblige la personne à la "
+	               "configurer de nouveau (si son rôle l’exige, ses dossiers restent fermés d’ici là).</p>"
+	               "<form method=\"post\" action=\"/admin/utilisateurs/%lld/totp\" data-confirm=\"Réinitialiser la double authentification ?\">",
+	            (long long)r->param[0]);
+	page_csrf(r);
+	html_lit(b, "<button type=\"submit\">Réinitialiser la double authentification</button></form>");
 	page_end(r);
+}
+
+static db_sql Q_TOTP_RESET = DB_SQL(DB_GLOBAL, "UPDATE users SET totp_enabled = 0, totp_secret = '' WHERE id = $1");
+
+static void user_totp_reset(web_req *r)
+{
+	db_res q = {0};
+	bool member = DBQ(r->db, &Q_MEMBER_ONE, &q, A_INT(r->param[0])) == E_OK && db_next(&q);
+	db_close(&q);
+	if (!member) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	err e = db_begin(r->db, true);
+	if (e == E_OK)
+		e = DBX(r->db, &Q_TOTP_RESET, NULL, A_INT(r->param[0]));
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "update", "totp", r->param[0], "reset by admin");
+	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/admin/utilisateurs/%lld?ok=1", (long long)r->param[0]));
 }
 
 err accounts_admin_update_user(web_req *r, int64_t uid, const char *role_s, const char *active_s)
@@ -677,6 +814,20 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	               "mission le justifie ; il est toujours affiché masqué.</label></div>",
 	            f.nir && *f.nir ? " checked" : "");
 	html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer</button></form>");
+	{
+		int64_t mask = 0;
+		db_res t = {0};
+		if (DBQ(r->db, &Q_TOTP_ROLES, &t, A_INT(r->user->structure_id)) == E_OK && db_next(&t))
+			mask = db_int(&t, 0);
+		db_close(&t);
+		html_lit(b, "<h2>Double authentification obligatoire</h2><form method=\"post\" action=\"/admin/structure/totp\" class=\"narrow\">");
+		page_csrf(r);
+		html_lit(b, "<fieldset class=\"radio\"><legend>Rôles qui doivent l’activer</legend>");
+		for (int ro = 1; ro < ROLE__MAX; ro++)
+			html_printf(b, "<div><input type=\"checkbox\" id=\"t%d\" name=\"role\" value=\"%s\"%s><label for=\"t%d\">%s</label></div>", ro,
+			            role_key((role)ro), mask >> ro & 1 ? " checked" : "", ro, role_label((role)ro));
+		html_lit(b, "</fieldset><button type=\"submit\">Enregistrer</button></form>");
+	}
 	html_lit(b, "<h2>Logo</h2>");
 	if (has_logo)
 		html_lit(b, "<p><img src=\"/structure/logo\" alt=\"Logo actuel de la structure\" class=\"logo\"></p>");
@@ -733,6 +884,28 @@ static void structure_post(web_req *r)
 		structure_page(r, &f, &fe, NULL);
 		return;
 	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/admin/structure?ok=1");
+}
+
+static void totp_roles_post(web_req *r)
+{
+	int64_t mask = 0;
+	for (int i = 0; i < r->form.n; i++)
+		if (!strcmp(r->form.items[i].name, "role")) {
+			role ro = role_from_key(r->form.items[i].value);
+			if (ro != ROLE_NONE)
+				mask |= (int64_t)1 << ro;
+		}
+	err e = db_begin(r->db, true);
+	if (e == E_OK)
+		e = DBX(r->db, &Q_TOTP_ROLES_SET, NULL, A_INT(r->user->structure_id), A_INT(mask));
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "update", "structure_totp", r->user->structure_id, arena_printf(r->a, "%lld", (long long)mask));
+	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
 	if (e != E_OK) {
 		web_error(r, e, NULL);
 		return;
@@ -799,6 +972,9 @@ void accounts_pages_init(void)
 	web_route(M_POST, "/compte/mot-de-passe", password_post, WEB_LOGGED_IN, 0, "Changer de mot de passe");
 	web_route(M_POST, "/compte/sessions/{id}/fermer", session_close_post, WEB_LOGGED_IN, 0, "Fermer une de mes sessions");
 	web_route(M_POST, "/compte/sessions/fermer", sessions_close_post, WEB_LOGGED_IN, 0, "Fermer mes autres sessions");
+	web_route(M_POST, "/compte/totp/preparer", totp_prepare_post, WEB_LOGGED_IN, 0, "Préparer la double authentification");
+	web_route(M_POST, "/compte/totp/activer", totp_enable_post, WEB_LOGGED_IN, 0, "Activer la double authentification");
+	web_route(M_POST, "/compte/totp/desactiver", totp_disable_post, WEB_LOGGED_IN, 0, "Désactiver la double authentification");
 	web_route(M_GET, "/structure/changer", switch_get, WEB_LOGGED_IN, 0, "Choisir la structure");
 	web_route(M_POST, "/structure/changer", switch_post, WEB_LOGGED_IN, 0, "Changer de structure");
 	web_route(M_GET, "/structure/logo", logo_get, WEB_LOGGED_IN, 0, "Logo de la structure");
@@ -807,10 +983,12 @@ void accounts_pages_init(void)
 	web_route(M_GET, "/admin/utilisateurs/nouveau", user_new_get, PERM_ADMIN_USERS, 0, "Formulaire d’ajout");
 	web_route(M_GET, "/admin/utilisateurs/{id}", user_edit, PERM_ADMIN_USERS, 0, "Modifier un utilisateur");
 	web_route(M_POST, "/admin/utilisateurs/{id}", user_edit_post, PERM_ADMIN_USERS, 0, "Enregistrer un utilisateur");
+	web_route(M_POST, "/admin/utilisateurs/{id}/totp", user_totp_reset, PERM_ADMIN_USERS, 0, "Réinitialiser la double authentification");
 	web_route(M_GET, "/admin/roles", roles_page, PERM_ADMIN_USERS, 0, "Rôles et permissions");
 	web_route(M_GET, "/admin/structure", structure_get, PERM_ADMIN_STRUCTURE, 0, "Paramètres de la structure");
 	web_route(M_POST, "/admin/structure", structure_post, PERM_ADMIN_STRUCTURE, 0, "Enregistrer les paramètres");
 	web_route(M_POST, "/admin/structure/logo", logo_post, PERM_ADMIN_STRUCTURE, 0, "Envoyer le logo");
+	web_route(M_POST, "/admin/structure/totp", totp_roles_post, PERM_ADMIN_STRUCTURE, 0, "Rôles tenus à la double authentification");
 	layout_nav_add(90, "Utilisateurs", "/admin/utilisateurs", PERM_ADMIN_USERS);
 	layout_nav_add(91, "Structure", "/admin/structure", PERM_ADMIN_STRUCTURE);
 }
