@@ -590,6 +590,7 @@ static void test_retention(srv *s)
 	out[n] = 0;
 	CHECK_INT(p ? pclose(p) : -1, 0);
 	CHECK_HAS(out, "fait : 0 archivé(s), 0 anonymisé(s)"); /* nothing the second time */
+	CHECK_HAS(out, "entrée(s) du journal retirée(s)");
 	const char *verify[] = {bin_path(), "journal", "verify", "--db", fresh_url, NULL};
 	CHECK_INT(run_cmd(verify, 1), 0);
 	cli dpo;

@@ -44,6 +44,26 @@ static const db_migration migrations[] = {
 	 " $$ BEGIN RAISE EXCEPTION 'journal is append-only'; END $$;"
 	 "CREATE TRIGGER journal_no_change BEFORE UPDATE OR DELETE ON journal "
 	 " FOR EACH ROW EXECUTE FUNCTION journal_append_only();"},
+	/* Retention: the oldest entries may go, but only up to an anchor that
+	 * keeps the number and hash of the last one removed, so the chain
+	 * still verifies from there; nothing else can ever be deleted. */
+	{2, "journal retention: an anchor, deletions only below it",
+	 "CREATE TABLE journal_anchor (structure_id INTEGER PRIMARY KEY REFERENCES structures(id), seq INTEGER NOT NULL, "
+	 " hash TEXT NOT NULL) STRICT;"
+	 "DROP TRIGGER journal_no_delete;"
+	 "CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal WHEN old.seq > coalesce((SELECT a.seq FROM journal_anchor a "
+	 " WHERE a.structure_id = old.structure_id), 0) BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;"
+	 "CREATE TRIGGER journal_anchor_back BEFORE UPDATE ON journal_anchor WHEN new.seq < old.seq "
+	 " BEGIN SELECT RAISE(ABORT, 'the anchor only moves forward'); END;",
+	 "CREATE TABLE journal_anchor (structure_id BIGINT PRIMARY KEY REFERENCES structures(id), seq BIGINT NOT NULL, "
+	 " hash TEXT NOT NULL);"
+	 "CREATE OR REPLACE FUNCTION journal_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+	 " $$ BEGIN IF TG_OP = 'DELETE' AND OLD.seq <= coalesce((SELECT a.seq FROM journal_anchor a "
+	 " WHERE a.structure_id = OLD.structure_id), 0) THEN RETURN OLD; END IF; "
+	 " RAISE EXCEPTION 'journal is append-only'; END $$;"
+	 "CREATE FUNCTION journal_anchor_forward() RETURNS trigger LANGUAGE plpgsql AS "
+	 " $$ BEGIN IF NEW.seq < OLD.seq THEN RAISE EXCEPTION 'the anchor only moves forward'; END IF; RETURN NEW; END $$;"
+	 "CREATE TRIGGER journal_anchor_back BEFORE UPDATE ON journal_anchor FOR EACH ROW EXECUTE FUNCTION journal_anchor_forward();"},
 };
 const db_module_schema journal_schema = {"journal", migrations, sizeof migrations / sizeof *migrations};
 
@@ -127,6 +147,38 @@ static db_sql Q_CHAIN = DB_SQL(DB_GLOBAL,
 static db_sql Q_HEAD_GET = DB_SQL(DB_GLOBAL, "SELECT last_seq, last_hash FROM journal_head WHERE structure_id = $1");
 static db_sql Q_STRUCTS = DB_SQL(DB_GLOBAL, "SELECT id FROM structures ORDER BY id");
 
+static db_sql Q_ANCHOR_GET = DB_SQL(DB_GLOBAL, "SELECT seq, hash FROM journal_anchor WHERE structure_id = $1");
+static db_sql Q_LAST_BEFORE = DB_SQL(DB_GLOBAL,
+	"SELECT seq, hash FROM journal WHERE structure_id = $1 AND at < $2 ORDER BY seq DESC LIMIT 1");
+static db_sql Q_ANCHOR_SET = DB_SQL(DB_GLOBAL,
+	"INSERT INTO journal_anchor (structure_id, seq, hash) VALUES ($1, $2, $3) "
+	"ON CONFLICT (structure_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
+static db_sql Q_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM journal WHERE structure_id = $1 AND seq <= $2");
+
+err journal_purge_before(db_conn *c, int64_t sid, int64_t before, int64_t *removed)
+{
+	*removed = 0;
+	db_res q = {0};
+	int64_t seq = 0;
+	char hash[CRYPTO_HASH_HEX + 1] = "";
+	err e = DBQ(c, &Q_LAST_BEFORE, &q, A_INT(sid), A_INT(before));
+	if (e == E_OK && db_next(&q)) {
+		seq = db_int(&q, 0);
+		snprintf(hash, sizeof hash, "%s", db_text(&q, 1));
+	}
+	db_close(&q);
+	if (e != E_OK || !seq)
+		return e;
+	e = db_begin(c, true);
+	if (e == E_OK)
+		e = DBX(c, &Q_ANCHOR_SET, NULL, A_INT(sid), A_INT(seq), A_TEXT(hash));
+	if (e == E_OK)
+		e = DBX(c, &Q_PURGE, removed, A_INT(sid), A_INT(seq));
+	if (e == E_OK)
+		e = journal_record_in(c, sid, 0, "purge", "journal", seq, "retention");
+	return e == E_OK ? db_commit(c) : (db_rollback(c), e);
+}
+
 err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 {
 	memset(out, 0, sizeof *out);
@@ -134,6 +186,12 @@ err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, h[CRYPTO_HASH_HEX + 1];
 	int64_t expect = 1;
 	db_res q = {0};
+	/* Entries removed by retention: the chain continues from the anchor. */
+	if (DBQ(c, &Q_ANCHOR_GET, &q, A_INT(sid)) == E_OK && db_next(&q)) {
+		expect = db_int(&q, 0) + 1;
+		snprintf(prev, sizeof prev, "%s", db_text(&q, 1));
+	}
+	db_close(&q);
 	err e = DBQ(c, &Q_CHAIN, &q, A_INT(sid));
 	while (e == E_OK && db_next(&q)) {
 		int64_t seq = db_int(&q, 0);

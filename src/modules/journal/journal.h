@@ -41,6 +41,11 @@ err journal_verify(db_conn *c, int64_t structure_id, journal_check *out);
 err journal_verify_all(db_conn *c, int *broken);
 
 void journal_init(void);
+/* Retention of the journal itself: removes the entries of a structure
+ * older than `before` (epoch seconds); an anchor keeps the number and hash
+ * of the last one removed, so journal_verify still proves the rest. */
+err journal_purge_before(db_conn *c, int64_t structure_id, int64_t before, int64_t *removed);
+
 /* Signals for the DPO: agents whose readings stand out (volume against
  * their own habit, night or weekend). */
 #include <time.h>

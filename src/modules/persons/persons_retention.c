@@ -209,14 +209,20 @@ err persons_purge(db *d, civil_date on, bool apply, FILE *out)
 		e = persons_retention_plan(c, on, &p);
 		if (e != E_OK)
 			break;
-		int64_t archived = 0, anonymised = 0;
+		int64_t archived = 0, anonymised = 0, journal = 0;
 		if (apply)
 			e = apply_structure(c, on, &archived, &anonymised);
+		if (apply && e == E_OK) {
+			persons_retention r;
+			persons_retention_get(c, &r);
+			e = journal_purge_before(c, sids[i], cutoff(on, r.journal_years), &journal);
+		}
 		fprintf(out, "structure %lld : %lld dossier(s) à archiver, %lld à anonymiser%s ; le mois prochain : %lld et %lld de plus\n",
 		        (long long)sids[i], (long long)p.archive_now, (long long)p.anonymise_now,
 		        apply ? "" : " (rien n’est modifié : --dry-run)", (long long)p.archive_next_month, (long long)p.anonymise_next_month);
 		if (apply)
-			fprintf(out, "  fait : %lld archivé(s), %lld anonymisé(s)\n", (long long)archived, (long long)anonymised);
+			fprintf(out, "  fait : %lld archivé(s), %lld anonymisé(s), %lld entrée(s) du journal retirée(s)\n", (long long)archived,
+			        (long long)anonymised, (long long)journal);
 	}
 	db_conn_put(c);
 	return e;
