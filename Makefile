@@ -85,7 +85,7 @@ run: deps build/openccas
 	@echo "  Connexion de démonstration : admin@demo.openccas.fr, accueil@…, social@…, instructeur@…,"
 	@echo "  responsable@…, commission@…, dpo@… (domaine demo.openccas.fr) — mot de passe : demo-openccas-2026"
 	@echo ""
-	./build/openccas serve --db sqlite:$(DATA) --insecure-cookies
+	./build/openccas serve --db sqlite:$(DATA) --insecure-cookies $$([ "$$(id -u)" -eq 0 ] && echo "--user nobody")
 
 test:
 	@bash scripts/deps.sh --test

@@ -9,6 +9,8 @@
 # bench/RESULTS.md. Needs wrk (scripts/deps.sh --test).
 set -u
 cd "$(dirname "$0")/.."
+# As root the server must be told which account to become once its port is open.
+AS_USER=$([ "$(id -u)" -eq 0 ] && echo "--user nobody")
 N=${1:-40000}
 ENGINE=${2:-sqlite}
 DUR=${BENCH_SECONDS:-30}
@@ -57,7 +59,7 @@ fi
 TOKEN=$($BIN token create --db "$URL" --user responsable@demo.openccas.fr 2>/dev/null | tail -n 1)
 LOG=$CACHE/server.log
 t0=$(ms)
-$BIN serve --db "$URL" --listen 127.0.0.1:$PORT --threads 4 --sync normal > "$LOG" 2>&1 &
+$BIN serve $AS_USER --db "$URL" --listen 127.0.0.1:$PORT --threads 4 --sync normal > "$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.005; kill -0 $PID 2>/dev/null || { cat "$LOG"; exit 1; }; done

@@ -7,6 +7,8 @@
 # Prints "load: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
+# As root the server must be told which account to become once its port is open.
+AS_USER=$([ "$(id -u)" -eq 0 ] && echo "--user nobody")
 PORT=${LOAD_PORT:-28085}
 SECS=${LOAD_SECONDS:-8}
 DB=/tmp/openccas-load-$$.db
@@ -16,7 +18,7 @@ ok() { if [ "$1" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1))
 rm -f "$DB"*
 ./build/openccas demo --db "sqlite:$DB" --households 300 >/dev/null 2>&1 || { echo "load: 0 passed, 1 failed"; exit 1; }
 TOKEN=$(./build/openccas token create --db "sqlite:$DB" --user responsable@demo.openccas.fr 2>/dev/null | tail -n 1)
-./build/openccas serve --db "sqlite:$DB" --listen 127.0.0.1:$PORT --threads 4 > "$LOG" 2>&1 &
+./build/openccas serve $AS_USER --db "sqlite:$DB" --listen 127.0.0.1:$PORT --threads 4 > "$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -f "$DB"* "$DB.domi"' EXIT
 for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05; done

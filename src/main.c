@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include "core/civil.h"
@@ -144,6 +147,40 @@ static char *read_password(int argc, char **argv, char *pwbuf, size_t len)
 	return pwbuf;
 }
 
+/* Running as root: the account to become once the socket is bound. */
+static uid_t run_uid;
+static gid_t run_gid;
+static bool drop_privileges(void)
+{
+	if (setgroups(0, NULL) != 0 || setgid(run_gid) != 0 || setuid(run_uid) != 0 || getuid() == 0 || geteuid() == 0) {
+		log_error("serve: cannot drop root privileges");
+		return false;
+	}
+#if defined(__SANITIZE_ADDRESS__)
+	prctl(PR_SET_DUMPABLE, 1); /* the leak checker attaches to the process at exit */
+#endif
+	log_info("serve: running as uid %u", (unsigned)run_uid);
+	return true;
+}
+
+/* A SQLite database and its journal files become the account's. */
+static bool give_files(const char *url)
+{
+	if (strncmp(url, "sqlite:", 7) && strstr(url, "://"))
+		return true;
+	const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+	const char *sfx[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		char f[1024];
+		snprintf(f, sizeof f, "%s%s", path, sfx[i]);
+		if (chown(f, run_uid, run_gid) != 0 && errno != ENOENT) {
+			fprintf(stderr, "openccas : impossible de confier %s au compte de service\n", f);
+			return false;
+		}
+	}
+	return true;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	if (flag(argc, argv, "--help"))
@@ -152,7 +189,20 @@ static int cmd_serve(int argc, char **argv)
 		             "  --threads           fils de traitement (8 par défaut)\n"
 		             "  --insecure-cookies  cookies sans « Secure » (HTTP en clair, pour localhost)\n"
 		             "  --sync normal|full  durabilité SQLite (full par défaut)\n"
+		             "  --user COMPTE       lancé en root : le compte à prendre une fois le port ouvert (obligatoire)\n"
 		             "S’arrête proprement sur SIGTERM ou SIGINT (les requêtes en cours se terminent).\n", 0);
+	const char *as = opt(argc, argv, "--user");
+	if (geteuid() == 0) {
+		if (!as)
+			return usage("openccas : refus de servir en tant que root. Indiquez le compte à prendre une fois le port ouvert,\n"
+			             "par exemple --user openccas (ou --user nobody pour un essai).\n", EX_USAGE);
+		struct passwd *pw = getpwnam(as);
+		if (!pw || pw->pw_uid == 0)
+			return usage("openccas : --user attend un compte existant autre que root\n", EX_USAGE);
+		run_uid = pw->pw_uid;
+		run_gid = pw->pw_gid;
+		web_conf.after_listen = drop_privileges;
+	}
 	const char *listen = opt(argc, argv, "--listen"), *threads = opt(argc, argv, "--threads");
 	if (listen) {
 		static char host[64];
@@ -176,6 +226,10 @@ static int cmd_serve(int argc, char **argv)
 	db *d = open_db(web_conf.threads + 2, true);
 	if (!d)
 		return EX_DB;
+	if (web_conf.after_listen && !give_files(opt_db)) {
+		db_close_all(d);
+		return EX_DB;
+	}
 	const char *sync = opt(argc, argv, "--sync");
 	if (sync && !strcmp(sync, "normal"))
 		db_set_sync_full(d, false);

@@ -35,7 +35,7 @@
 #define MAX_ROUTES 512
 #define ARENA_CAP (64u * 1024 * 1024)
 
-web_config web_conf = {"127.0.0.1", 8080, 8, true, NULL};
+web_config web_conf = {"127.0.0.1", 8080, 8, true, NULL, NULL};
 
 static web_route_def routes[MAX_ROUTES];
 static int nroutes;
@@ -656,6 +656,10 @@ int web_serve(db *d)
 	if (!dm) {
 		log_error("web: cannot listen on %s:%d", web_conf.listen_host, web_conf.port);
 		return 3;
+	}
+	if (web_conf.after_listen && !web_conf.after_listen()) {
+		MHD_stop_daemon(dm);
+		return 2;
 	}
 	log_info("web: serving on http://%s:%d/ with %d threads", web_conf.listen_host, web_conf.port,
 	         web_conf.threads);

@@ -137,6 +137,9 @@ typedef struct web_config {
 	int threads;
 	bool secure_cookies;
 	const char *public_url;      /* for links in mails/docs, optional */
+	/* Called once the socket is bound, before the first request: drops
+	 * privileges; false stops the server. NULL: nothing to do. */
+	bool (*after_listen)(void);
 } web_config;
 extern web_config web_conf;
 /* Serves until SIGTERM/SIGINT, then drains requests in flight. */

@@ -130,8 +130,13 @@ static int srv_start_on(srv *s, const char *url)
 		const char *dir = getenv("OPENCCAS_TEST_LOGDIR");
 		snprintf(logf, sizeof logf, "%s/openccas-%d.log", dir ? dir : "/tmp", s->port);
 		freopen(logf, "w", stderr);
-		execl(bin_path(), bin_path(), "serve", "--db", url, "--listen", listen, "--insecure-cookies",
-		      "--threads", "4", (char *)NULL);
+		/* As root (CI), the server must be told which account to become. */
+		if (geteuid() == 0)
+			execl(bin_path(), bin_path(), "serve", "--db", url, "--listen", listen, "--insecure-cookies", "--threads", "4",
+			      "--user", "nobody", (char *)NULL);
+		else
+			execl(bin_path(), bin_path(), "serve", "--db", url, "--listen", listen, "--insecure-cookies",
+			      "--threads", "4", (char *)NULL);
 		_exit(127);
 	}
 	if (nstarted < 8)

@@ -686,6 +686,23 @@ int main(void)
 	test_two_servers(&s);
 	test_cli(&s);
 	test_sessions(&s);
+	if (geteuid() == 0) {
+		T_GROUP("root must name the account to become");
+		const char *as_root[] = {bin_path(), "serve", "--db", fresh_url, "--listen", "127.0.0.1:1", NULL};
+		CHECK_INT(run_cmd(as_root, 1), 2);
+		const char *as_root_user[] = {bin_path(), "serve", "--db", fresh_url, "--listen", "127.0.0.1:1", "--user", "root", NULL};
+		CHECK_INT(run_cmd(as_root_user, 1), 2);
+		/* The server started by these tests runs as nobody: its log says so. */
+		char logf[256], line[512];
+		snprintf(logf, sizeof logf, "%s/openccas-%d.log", getenv("OPENCCAS_TEST_LOGDIR") ? getenv("OPENCCAS_TEST_LOGDIR") : "/tmp", s.port);
+		FILE *lf = fopen(logf, "r");
+		int dropped = 0;
+		while (lf && fgets(line, sizeof line, lf))
+			dropped |= strstr(line, "serve: running as uid") != NULL;
+		if (lf)
+			fclose(lf);
+		CHECK(dropped, "the server dropped root after opening its port");
+	}
 	if (!fresh_is_pg()) {
 		T_GROUP("the database file is private");
 		struct stat st = {0};
