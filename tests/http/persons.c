@@ -528,6 +528,28 @@ static void test_subject_access(srv *s)
 	CHECK_HAS(t, "Consultations du dossier");
 	free(t);
 	CHECK_INT(get(&dpo, "/personnes/999999/donnees.json")->status, 404);
+
+	T_GROUP("erasure on request, where the law allows");
+	j = json_loads(get(&soc, "/api/v1/persons?q=zebulon")->body, 0, NULL);
+	long long zid = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "results"), 0), "person_id"));
+	json_decref(j);
+	CHECK(zid > 0, "the person to erase");
+	snprintf(path, sizeof path, "/personnes/%lld/effacer", zid);
+	snprintf(body, sizeof body, "_csrf=%s", soc.csrf);
+	CHECK_INT(post(&soc, path, body)->status, 403); /* the DPO's (or a manager's) decision */
+	snprintf(body, sizeof body, "_csrf=%s", dpo.csrf);
+	CHECK_INT(post(&dpo, path, body)->status, 303);
+	CHECK_LACKS(get(&soc, "/api/v1/persons?q=zebulon")->body, "Zébulon");
+	j = json_loads(get(&desk, "/api/v1/domiciliations?status=active")->body, 0, NULL);
+	long long dpid = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "domiciliations"), 0), "person_id"));
+	json_decref(j);
+	CHECK(dpid > 0, "a person with a domiciliation in progress");
+	{
+		snprintf(path, sizeof path, "/personnes/%lld/effacer", dpid);
+		r = post(&dpo, path, body);
+		CHECK_INT(r->status, 409); /* a domiciliation in progress: kept while the mission lasts */
+		CHECK_HAS(r->body, "encore suivi");
+	}
 	r = get(&dpo, "/api/v1/journal?kind=person");
 	CHECK_HAS(r->body, "subject access");
 
@@ -606,6 +628,15 @@ static void test_retention(srv *s)
 	snprintf(body, sizeof body, "_csrf=%s&active=3&archive=2&journal=2", dpo.csrf);
 	CHECK_INT(post(&dpo, "/admin/conservation", body)->status, 303);
 	CHECK_HAS(get(&dpo, "/admin/conservation")->body, "reste <strong>actif</strong> 3 an(s)");
+	/* The public privacy notice follows the structure's settings. */
+	cli anon;
+	cli_init(&anon, s);
+	r = get(&anon, "/confidentialite");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "CCAS de Port-Rivière");
+	CHECK_HAS(r->body, "reste actif 3 an(s) après le dernier contact");
+	CHECK_HAS(r->body, "conservé 2 an(s)");
+	cli_free(&anon);
 	cli_free(&dpo);
 	cli_free(&mgr);
 }

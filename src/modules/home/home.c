@@ -3,6 +3,9 @@
 #include <string.h>
 #include <time.h>
 #include "core/civil.h"
+#include "core/text.h"
+#include "modules/accounts/accounts.h"
+#include "modules/persons/persons.h"
 #include "web/html.h"
 #include "web/layout.h"
 #include "core/banned.h"
@@ -70,21 +73,45 @@ static void accessibility_page(web_req *r)
 	page_end(r);
 }
 
+/* The privacy notice for the public, written from the structure's own
+ * settings (name, address, DPO contact, retention durations): the
+ * structure of the signed-in agent, else ?structure=N, else the first. */
 static void privacy_page(web_req *r)
 {
+	int64_t sid = r->user ? r->user->structure_id : 0;
+	const char *ss = web_arg(r, "structure");
+	if (!sid && ss)
+		text_to_int64(ss, 1, INT64_MAX, &sid);
+	if (!sid)
+		accounts_structure_first(r->db, &sid);
+	structure_info si = {"le centre communal d’action sociale", "", "", "", "", "", ""};
+	persons_retention rt = {2, 3, 1};
+	if (sid && accounts_structure_info(r->db, r->a, sid, &si) == E_OK) {
+		if (!r->user)
+			db_conn_scope(r->db, sid);
+		persons_retention_get(r->db, &rt);
+	}
 	page_begin(r, "Données personnelles");
-	html_lit(&r->out,
-		"<p>Le centre communal d’action sociale traite des données personnelles pour instruire les demandes "
-		"d’aide, suivre les personnes accompagnées, domicilier les personnes sans adresse stable et tenir le "
-		"registre des personnes vulnérables, dans le cadre de ses missions légales (code de l’action sociale "
-		"et des familles) et du référentiel de la CNIL pour l’action sociale (délibération 2021-028).</p>"
-		"<h2>Durées de conservation</h2><p>Un dossier actif est conservé deux ans après le dernier contact, "
-		"puis archivé ou anonymisé. Le journal des accès est conservé un an.</p>"
-		"<h2>Vos droits</h2><p>Vous pouvez accéder à vos données, les faire rectifier, et dans certains cas "
-		"les faire effacer ou vous opposer à leur traitement, en vous adressant à l’accueil ou au délégué à "
-		"la protection des données de la structure. Vous pouvez saisir la CNIL (cnil.fr).</p>"
-		"<h2>Qui voit vos données</h2><p>Seuls les agents dont le rôle le justifie ; chaque consultation "
-		"d’un dossier est inscrite dans un journal que le délégué à la protection des données contrôle.</p>");
+	buf *b = &r->out;
+	html_printf(b, "<p><strong>%s</strong>%s%s traite des données personnelles pour instruire les demandes d’aide, suivre les "
+	               "personnes accompagnées, domicilier les personnes sans adresse stable et tenir le registre des personnes "
+	               "vulnérables, dans le cadre de ses missions légales (code de l’action sociale et des familles) et du "
+	               "référentiel de la CNIL pour l’action sociale (délibération 2021-028).</p>",
+	            si.name, *si.address ? ", " : "", si.address);
+	html_lit(b, "<h2>Quelles données</h2><p>Identité et coordonnées, composition du foyer, situation (emploi, santé, "
+	            "protection), ressources et charges, échanges avec le CCAS, demandes et décisions, pièces justificatives. "
+	            "Jamais la nationalité comme condition d’une aide.</p>");
+	html_printf(b, "<h2>Durées de conservation</h2><p>Un dossier reste actif %d an(s) après le dernier contact, puis il est "
+	               "archivé %d an(s) (consultable par un responsable seulement), puis anonymisé : seules restent des données "
+	               "sans nom utiles aux statistiques. Le journal des consultations est conservé %d an(s).</p>",
+	            rt.active_years, rt.archive_years, rt.journal_years);
+	html_lit(b, "<h2>Vos droits</h2><p>Vous pouvez obtenir une copie de tout ce qui vous concerne (et la liste des "
+	            "consultations de votre dossier), faire rectifier une information, et dans certains cas la faire effacer "
+	            "ou vous opposer à son traitement. Vous pouvez saisir la CNIL (cnil.fr).</p>");
+	html_printf(b, "<p>Délégué à la protection des données : %s%s%s.</p>", *si.dpo ? si.dpo : "à l’accueil du CCAS",
+	            *si.email ? " — " : "", si.email);
+	html_lit(b, "<h2>Qui voit vos données</h2><p>Seuls les agents dont le rôle le justifie ; chaque consultation d’un dossier "
+	            "est inscrite dans un journal infalsifiable que le délégué à la protection des données contrôle.</p>");
 	page_end(r);
 }
 

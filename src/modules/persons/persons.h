@@ -136,6 +136,9 @@ typedef struct persons_retention_plan_t {
 err persons_retention_plan(db_conn *c, civil_date on, persons_retention_plan_t *p);
 /* Every structure: lists (apply=false) or applies; a line per structure to out. */
 err persons_purge(db *d, civil_date on, bool apply, FILE *out);
+/* Erasure on request (art. 17, where the law allows): the household's file
+ * anonymised now; E_CONFLICT while a module still works on it (held). */
+err persons_erase_household(db_conn *c, int64_t household_id, int64_t user_id);
 /* 0 active, 1 archived, 2 anonymised. */
 int persons_household_archived(db_conn *c, int64_t household_id);
 

@@ -45,8 +45,8 @@ static db_sql Q_RULE_SET = DB_SQL(DB_SCOPED,
  * holds other modules declared (literal SQL from the code, never input). */
 #define DUE_BASE "FROM households h WHERE h.structure_id = $1 AND h.merged_into IS NULL AND " LAST_ACTIVITY " < $2"
 static db_sql Q_DUE_ARCHIVE = DB_SQL(DB_SCOPED, NULL), Q_DUE_ANON = DB_SQL(DB_SCOPED, NULL),
-	Q_COUNT_ARCHIVE = DB_SQL(DB_SCOPED, NULL), Q_COUNT_ANON = DB_SQL(DB_SCOPED, NULL);
-static char due_text[4][2048];
+	Q_COUNT_ARCHIVE = DB_SQL(DB_SCOPED, NULL), Q_COUNT_ANON = DB_SQL(DB_SCOPED, NULL), Q_FREE = DB_SQL(DB_SCOPED, NULL);
+static char due_text[5][2048];
 static pthread_once_t due_once = PTHREAD_ONCE_INIT;
 static void due_build(void)
 {
@@ -62,6 +62,9 @@ static void due_build(void)
 	Q_DUE_ANON.text = due_text[1];
 	Q_COUNT_ARCHIVE.text = due_text[2];
 	Q_COUNT_ANON.text = due_text[3];
+	snprintf(due_text[4], sizeof due_text[4], "SELECT count(*) FROM households h WHERE h.structure_id = $1 AND h.id = $2 "
+	         "AND h.anonymised_at IS NULL%s", hold);
+	Q_FREE.text = due_text[4];
 }
 static db_sql Q_ARCHIVE = DB_SQL(DB_SCOPED, "UPDATE households SET archived_at = $3 WHERE structure_id = $1 AND id = $2 AND archived_at IS NULL");
 static db_sql Q_ANON_H = DB_SQL(DB_SCOPED,
@@ -139,6 +142,43 @@ err persons_retention_plan(db_conn *c, civil_date on, persons_retention_plan_t *
 	return e;
 }
 
+/* Everything but what statistics need, removed for good; keys before
+ * names (the keys are found through the persons). */
+static err anonymise_household(db_conn *c, int64_t hid, int64_t now)
+{
+	err e = DBX(c, &Q_ANON_KEYS, NULL, A_INT(hid));
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_P, NULL, A_INT(hid));
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_NOTES, NULL, A_INT(hid));
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_ALERTS, NULL, A_INT(hid));
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_DOCS, NULL, A_INT(hid));
+	for (int h = 0; e == E_OK && h < nhooks; h++)
+		e = hooks[h](c, hid);
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_H, NULL, A_INT(hid), A_INT(now));
+	return e;
+}
+
+err persons_erase_household(db_conn *c, int64_t hid, int64_t user_id)
+{
+	pthread_once(&due_once, due_build);
+	int64_t free_ = 0;
+	err e = DBID(c, &Q_FREE, &free_, A_INT(hid));
+	if (e != E_OK)
+		return e;
+	if (!free_)
+		return E_CONFLICT;
+	e = db_begin(c, true);
+	if (e == E_OK)
+		e = anonymise_household(c, hid, civil_now());
+	if (e == E_OK)
+		e = journal_record(c, user_id, "anonymise", "household", hid, "erasure request");
+	return e == E_OK ? db_commit(c) : (db_rollback(c), e);
+}
+
 /* Applies the rules of one structure; batches of 200 households, each
  * batch one transaction. */
 static err apply_structure(db_conn *c, civil_date on, int64_t *archived, int64_t *anonymised)
@@ -166,20 +206,7 @@ static err apply_structure(db_conn *c, civil_date on, int64_t *archived, int64_t
 					e = DBX(c, &Q_ARCHIVE, NULL, A_INT(ids[i]), A_INT(now));
 					continue;
 				}
-				/* Keys before names: the keys are found through the persons. */
-				e = DBX(c, &Q_ANON_KEYS, NULL, A_INT(ids[i]));
-				if (e == E_OK)
-					e = DBX(c, &Q_ANON_P, NULL, A_INT(ids[i]));
-				if (e == E_OK)
-					e = DBX(c, &Q_ANON_NOTES, NULL, A_INT(ids[i]));
-				if (e == E_OK)
-					e = DBX(c, &Q_ANON_ALERTS, NULL, A_INT(ids[i]));
-				if (e == E_OK)
-					e = DBX(c, &Q_ANON_DOCS, NULL, A_INT(ids[i]));
-				for (int h = 0; e == E_OK && h < nhooks; h++)
-					e = hooks[h](c, ids[i]);
-				if (e == E_OK)
-					e = DBX(c, &Q_ANON_H, NULL, A_INT(ids[i]), A_INT(now));
+				e = anonymise_household(c, ids[i], now);
 			}
 			if (e == E_OK)
 				e = journal_record(c, 0, anon ? "anonymise" : "archive", "households", n, "retention");

@@ -234,6 +234,8 @@ static void rights_page(web_req *r)
 	const char *q = web_arg(r, "q");
 	page_begin(r, "Droits des personnes : accès, rectification, effacement");
 	buf *b = &r->out;
+	if (web_arg(r, "efface"))
+		page_notice(r, "ok", "Le dossier du foyer a été anonymisé.");
 	html_lit(b, "<p>Pour une demande d’accès, retrouvez la personne puis remettez-lui le document (PDF) ou le fichier "
 	            "(JSON). La rectification se fait par les pages habituelles du dossier ; chaque export est inscrit au journal.</p>"
 	            "<form method=\"get\" action=\"/droits\" class=\"filters\" role=\"search\">");
@@ -251,8 +253,12 @@ static void rights_page(web_req *r)
 			char fr[11];
 			civil_iso_to_fr(p.birth_date, fr);
 			html_printf(b, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td><a href=\"/personnes/%lld/donnees.pdf\">PDF</a> · "
-			               "<a href=\"/personnes/%lld/donnees.json\">JSON</a></td></tr>",
-			            p.last_name, p.first_names, *fr ? fr : "—", p.file_no, (long long)pids[i], (long long)pids[i]);
+			               "<a href=\"/personnes/%lld/donnees.json\">JSON</a> · <form method=\"post\" action=\"/personnes/%lld/effacer\" "
+			               "class=\"inline\" data-confirm=\"Anonymiser tout le dossier du foyer, sans retour possible ?\">",
+			            p.last_name, p.first_names, *fr ? fr : "—", p.file_no, (long long)pids[i], (long long)pids[i], (long long)pids[i]);
+			page_csrf(r);
+			html_printf(b, "<button type=\"submit\" aria-label=\"Effacer le dossier de %s %s\">Effacer</button></form></td></tr>",
+			            p.first_names, p.last_name);
 		}
 		html_lit(b, "</tbody></table>");
 		if (!n)
@@ -262,12 +268,35 @@ static void rights_page(web_req *r)
 	page_end(r);
 }
 
+/* Erasure on request: the household's file anonymised now, unless a
+ * module still works on it (then the DPO is told why). */
+static void erase_post(web_req *r)
+{
+	person_brief p;
+	if (persons_person_brief(r->db, r->a, r->param[0], &p) != E_OK) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	err e = persons_erase_household(r->db, p.household_id, r->user->id);
+	if (e == E_CONFLICT) {
+		web_error(r, e, "Le dossier est encore suivi (domiciliation ou demande d’aide en cours) : la loi impose de le garder "
+		                "tant que la mission dure. Il sera anonymisé à l’échéance des durées de conservation.");
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/droits?efface=1");
+}
+
 void persons_subject_routes(void)
 {
 	PERM_PERSONS_SUBJECT = perm_declare("persons.subject", "Répondre aux demandes d’accès (tout ce qui concerne une personne)",
 	                                    ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_MANAGER));
 	web_route(M_GET, "/droits", rights_page, PERM_PERSONS_SUBJECT, 0, "Droits des personnes : retrouver et exporter");
 	layout_nav_add(96, "Droits des personnes", "/droits", PERM_PERSONS_SUBJECT);
+	web_route(M_POST, "/personnes/{id}/effacer", erase_post, PERM_PERSONS_SUBJECT, 0, "Effacer (anonymiser) le dossier d’une personne");
 	web_route(M_GET, "/personnes/{id}/donnees.json", export_json, PERM_PERSONS_SUBJECT, 0, "Droit d’accès : tout sur une personne (JSON)");
 	web_route(M_GET, "/personnes/{id}/donnees.pdf", export_pdf, PERM_PERSONS_SUBJECT, 0, "Droit d’accès : tout sur une personne (PDF)");
 	web_route(M_GET, "/api/v1/persons/{id}/subject-access", export_json, PERM_PERSONS_SUBJECT, 0,
