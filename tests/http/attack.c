@@ -6,11 +6,16 @@
  *    fields of the forms agents use most — rendered inert, stored as typed;
  *  - CSRF without or with a wrong token; session fixation; privilege
  *    escalation by role; path traversal on static files and documents;
- *    malformed and oversized requests.
+ *    malformed and oversized requests; slow clients holding connections.
  * Each must be refused or rendered inert, with no crash and no change. */
 #define T_NAME "http-attack"
 #include "http/h.h"
 #include <jansson.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char *const PAYLOADS[] = {
 	"<script>alert(1)</script>",
@@ -210,6 +215,32 @@ int main(void)
 	CHECK(r->status == 413 || r->status == 400, "a 3 MB body is refused (%ld)", r->status);
 	free(big);
 	CHECK_INT(get(&mgr, "/healthz")->status, 200); /* still standing */
+
+	T_GROUP("slow clients do not hold the door");
+	{
+		/* 200 connections that send half a request line and then nothing. */
+		int socks[200], open_ = 0;
+		for (int i = 0; i < 200; i++) {
+			int fd = socket(AF_INET, SOCK_STREAM, 0);
+			struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s.port)};
+			inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+			if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0 && write(fd, "GET /foyers/1 HTTP/1.1\r\nHo", 27) == 27)
+				socks[open_++] = fd;
+			else if (fd >= 0)
+				close(fd);
+		}
+		CHECK(open_ >= 150, "%d slow connections opened", open_);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = get(&mgr, "/foyers/1");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1000 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		CHECK_INT(r->status, 200);
+		CHECK(ms < 2000, "a normal request is served beside them (%.0f ms)", ms);
+		for (int i = 0; i < open_; i++)
+			close(socks[i]);
+		tried += open_;
+	}
 	printf("attack: %lld requests tried\n", tried);
 	cli_free(&x);
 	cli_free(&mgr);
