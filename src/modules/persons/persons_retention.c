@@ -269,7 +269,7 @@ static void page(web_req *r, const form_errors *fe, const char *ok)
 		page_notice(r, "ok", ok);
 	form_error_summary(b, fe);
 	html_printf(b, "<p>Un dossier reste <strong>actif</strong> %d an(s) après le dernier contact, puis passe en <strong>archive "
-	               "intermédiaire</strong> %d an(s) (seuls un responsable et le DPO l’ouvrent), puis il est <strong>anonymisé</strong> : "
+	               "intermédiaire</strong> %d an(s) (seul un responsable l’ouvre ; le DPO peut en exporter le contenu), puis il est <strong>anonymisé</strong> : "
 	               "restent l’année de naissance, la composition, le code postal et le quartier, le logement et les montants "
 	               "des aides ; noms, coordonnées, notes et pièces sont effacés sans retour possible.</p>",
 	            rt.active_years, rt.archive_years);

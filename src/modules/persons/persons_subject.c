@@ -245,7 +245,7 @@ static void rights_page(web_req *r)
 		int64_t pids[25], hids[25];
 		int n = persons_find(r->db, r->a, q, pids, hids, 25);
 		html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Personnes trouvées</caption><thead><tr><th scope=\"col\">Personne</th>"
-		            "<th scope=\"col\">Née le</th><th scope=\"col\">Dossier</th><th scope=\"col\">Export</th></tr></thead><tbody>");
+		            "<th scope=\"col\">Date de naissance</th><th scope=\"col\">Dossier</th><th scope=\"col\">Export</th></tr></thead><tbody>");
 		for (int i = 0; i < n; i++) {
 			person_brief p;
 			if (persons_person_brief(r->db, r->a, pids[i], &p) != E_OK)
