@@ -11,16 +11,18 @@ cd "$(dirname "$0")/.."
 AS_USER=$([ "$(id -u)" -eq 0 ] && echo "--user nobody")
 PORT=${LOAD_PORT:-28085}
 SECS=${LOAD_SECONDS:-8}
-DB=/tmp/openccas-load-$$.db
+# A private directory, as `make run` has: the server (dropping root) must be
+# able to open new connections to the database in it.
+DIR=$(mktemp -d /tmp/openccas-load-XXXXXX)
+DB=$DIR/ccas.db
 LOG=${OPENCCAS_TEST_LOGDIR:-/tmp}/openccas-load.log
 passed=0; failed=0
 ok() { if [ "$1" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "ÉCHEC $2"; fi; }
-rm -f "$DB"*
 ./build/openccas demo --db "sqlite:$DB" --households 300 >/dev/null 2>&1 || { echo "load: 0 passed, 1 failed"; exit 1; }
 TOKEN=$(./build/openccas token create --db "sqlite:$DB" --user responsable@demo.openccas.fr 2>/dev/null | tail -n 1)
 ./build/openccas serve $AS_USER --db "sqlite:$DB" --listen 127.0.0.1:$PORT --threads 4 > "$LOG" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -f "$DB"* "$DB.domi"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DIR"' EXIT
 for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05; done
 BASE="http://127.0.0.1:$PORT"
 MOTIVE=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/motives" | grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')

@@ -169,6 +169,20 @@ static bool give_files(const char *url)
 	if (strncmp(url, "sqlite:", 7) && strstr(url, "://"))
 		return true;
 	const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+	/* Its directory too (new connections open the file, SQLite recreates
+	 * the -wal and -shm files there), unless it is a shared one like /tmp. */
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = 0;
+	else
+		snprintf(dir, sizeof dir, "%s", slash ? "/" : ".");
+	struct stat st;
+	if (stat(dir, &st) == 0 && !(st.st_mode & S_ISVTX) && strcmp(dir, "/") && chown(dir, run_uid, run_gid) != 0) {
+		fprintf(stderr, "openccas : impossible de confier le dossier %s au compte de service\n", dir);
+		return false;
+	}
 	const char *sfx[] = {"", "-wal", "-shm"};
 	for (int i = 0; i < 3; i++) {
 		char f[1024];
