@@ -246,6 +246,7 @@ int main(void)
 	CHECK_HAS(txt, "120,00");
 	CHECK_HAS(txt, "commission permanente");
 	CHECK_HAS(txt, "version test-3");
+	CHECK_HAS(txt, "97420"); /* the household's postal address heads the letter (the structure has none) */
 	CHECK_HAS(txt, "deux mois");
 	CHECK_HAS(txt, "tribunal administratif");
 	free(txt);

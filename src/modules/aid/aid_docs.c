@@ -48,8 +48,13 @@ static void header(web_req *r, pdf_doc *pd, const letter *l)
 	if (*l->s.phone || *l->s.email)
 		pdf_small(pd, arena_printf(r->a, "%s %s", l->s.phone, l->s.email));
 	pdf_space(pd, 12);
-	if (l->q.person_id)
+	if (l->q.person_id) {
 		pdf_para(pd, arena_printf(r->a, "%s %s", l->p.first_names, l->p.last_name));
+		if (*l->p.address1)
+			pdf_para(pd, l->p.address1);
+		if (*l->p.address2)
+			pdf_para(pd, l->p.address2);
+	}
 	const char *no = persons_file_no(r->db, r->a, l->q.household_id);
 	pdf_small(pd, arena_printf(r->a, "Dossier %s — demande n° %lld", no ? no : "?", (long long)l->q.id));
 	pdf_space(pd, 12);

@@ -605,11 +605,13 @@ bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id)
 
 static db_sql Q_BRIEF = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
-	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email FROM persons p "
+	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email, "
+	"trim(h.street_no || ' ' || h.street), trim(h.postcode || ' ' || h.city) FROM persons p "
 	"JOIN households h ON h.id = p.household_id WHERE p.structure_id = $1 AND p.id = $2");
 static db_sql Q_BRIEF_H = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
-	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email FROM persons p "
+	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email, "
+	"trim(h.street_no || ' ' || h.street), trim(h.postcode || ' ' || h.city) FROM persons p "
 	"JOIN households h ON h.id = p.household_id WHERE p.structure_id = $1 AND p.household_id = $2 AND p.active = 1 ORDER BY p.id");
 
 static void brief_fill(db_res *q, arena *a, person_brief *o)
@@ -628,6 +630,9 @@ static void brief_fill(db_res *q, arena *a, person_brief *o)
 	o->email = em ? em : "";
 	o->consent_sms = db_int(q, 14) != 0;
 	o->consent_email = db_int(q, 15) != 0;
+	char *l1 = db_dup(q, 16, a), *l2 = db_dup(q, 17, a);
+	o->address1 = l1 ? l1 : "";
+	o->address2 = l2 ? l2 : "";
 }
 
 err persons_person_brief(db_conn *c, arena *a, int64_t pid, person_brief *out)

@@ -36,6 +36,7 @@ typedef struct person_brief {
 	const char *last_name, *birth_name, *first_names, *sex, *birth_date, *birth_place, *nationality, *file_no, *phone;
 	const char *relation;   /* demandeur, conjoint, enfant, enfant_alterne, enfant_majeur, heberge, autre */
 	const char *email;
+	const char *address1, *address2; /* the household's: "12 rue des Lilas", "97420 Le Port" ("" if none) */
 	bool consent_sms, consent_email;
 	bool active;
 } person_brief;
