@@ -593,6 +593,31 @@ static void test_retention(srv *s)
 	CHECK_INT(run_cmd(dry, 1), 0);
 	CHECK(get(&mgr, "/api/v1/persons?q=queneherve")->body[0] && strstr(get(&mgr, "/api/v1/persons?q=queneherve")->body, "Ysolde"),
 	      "a dry run changes nothing");
+	/* A long archive first: files are archived, not yet anonymised. */
+	cli dpo, soc;
+	cli_init(&dpo, s);
+	cli_init(&soc, s);
+	CHECK_INT(login(&dpo, DEMO("dpo"), DEMO_PW), 303);
+	CHECK_INT(login(&soc, DEMO("social"), DEMO_PW), 303);
+	char body[256];
+	snprintf(body, sizeof body, "_csrf=%s&active=1&archive=30&journal=3", dpo.csrf);
+	CHECK_INT(post(&dpo, "/admin/conservation", body)->status, 303);
+	const char *apply[] = {bin_path(), "purge", "--apply", "--db", fresh_url, "--date", "2045-01-01", NULL};
+	CHECK_INT(run_cmd(apply, 1), 0);
+	CHECK_LACKS(get(&soc, "/api/v1/persons?q=queneherve+ysolde")->body, "Ysolde"); /* archived: out of agents' search */
+	resp *ra = get(&mgr, "/api/v1/persons?q=queneherve+ysolde");
+	CHECK_HAS(ra->body, "Ysolde");                                                   /* a manager still finds it */
+	CHECK_HAS(ra->body, "\"archived\":true");
+	json_t *aj = json_loads(ra->body, 0, NULL);
+	long long ahid = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(aj, "results"), 0), "household_id"));
+	json_decref(aj);
+	char apath[64];
+	snprintf(apath, sizeof apath, "/foyers/%lld", ahid);
+	CHECK_INT(get(&soc, apath)->status, 403);
+	CHECK_HAS(soc.last.body, "archive intermédiaire");
+	CHECK_INT(get(&mgr, apath)->status, 200);
+	snprintf(body, sizeof body, "_csrf=%s&active=2&archive=3&journal=1", dpo.csrf);
+	CHECK_INT(post(&dpo, "/admin/conservation", body)->status, 303);
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "%s purge --apply --db '%s' --date 2045-01-01", bin_path(), fresh_url);
 	FILE *p = popen(cmd, "r");
@@ -615,12 +640,8 @@ static void test_retention(srv *s)
 	CHECK_HAS(out, "entrée(s) du journal retirée(s)");
 	const char *verify[] = {bin_path(), "journal", "verify", "--db", fresh_url, NULL};
 	CHECK_INT(run_cmd(verify, 1), 0);
-	cli dpo;
-	cli_init(&dpo, s);
-	CHECK_INT(login(&dpo, DEMO("dpo"), DEMO_PW), 303);
 	resp *r = get(&dpo, "/admin/conservation");
 	CHECK_HAS(r->body, "À archiver maintenant");
-	char body[256];
 	snprintf(body, sizeof body, "_csrf=%s&active=2&archive=3&journal=7", dpo.csrf);
 	r = post(&dpo, "/admin/conservation", body);
 	CHECK_INT(r->status, 400);
@@ -637,6 +658,7 @@ static void test_retention(srv *s)
 	CHECK_HAS(r->body, "reste actif 3 an(s) après le dernier contact");
 	CHECK_HAS(r->body, "conservé 2 an(s)");
 	cli_free(&anon);
+	cli_free(&soc);
 	cli_free(&dpo);
 	cli_free(&mgr);
 }

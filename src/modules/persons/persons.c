@@ -677,7 +677,7 @@ static db_sql Q_S_FILE = DB_SQL(DB_SCOPED,
  * structure's index. */
 static db_sql Q_S_DETAILS = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.birth_date, p.search_name, h.file_no, "
-	"h.last_seen_at, h.street_no || ' ' || h.street, p.relation, p.active FROM persons p "
+	"h.last_seen_at, h.street_no || ' ' || h.street, p.relation, p.active, h.archived_at FROM persons p "
 	"JOIN households h ON h.id = p.household_id AND h.structure_id = $1 AND h.merged_into IS NULL "
 	"WHERE +p.structure_id = $1 AND p.id IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51)");
 
@@ -820,6 +820,7 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 			h->last_seen = db_int(&q, 8);
 			h->address = db_dup(&q, 9, a);
 			h->relation = db_dup(&q, 10, a);
+			h->archived = !db_isnull(&q, 12);
 			h->score = score;
 		}
 		db_close(&q);

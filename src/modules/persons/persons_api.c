@@ -25,11 +25,11 @@ static json_t *hits_json(search_hit *h, int n)
 {
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s?,s:s,s:s}", "person_id", (json_int_t)h[i].person_id,
+		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s?,s:s,s:s,s:b}", "person_id", (json_int_t)h[i].person_id,
 		                                     "household_id", (json_int_t)h[i].household_id, "last_name", h[i].last_name,
 		                                     "birth_name", h[i].birth_name ? h[i].birth_name : "", "first_names",
 		                                     h[i].first_names, "birth_date", h[i].birth_date, "file_no", h[i].file_no,
-		                                     "address", h[i].address ? h[i].address : ""));
+		                                     "address", h[i].address ? h[i].address : "", "archived", h[i].archived));
 	return arr;
 }
 
@@ -37,6 +37,13 @@ static void api_search(web_req *r)
 {
 	search_hit *h;
 	int n = persons_search(r->db, r->a, web_arg(r, "q"), &h, 25);
+	if (!web_can(r, PERM_PERSONS_MERGE)) { /* archived files: managers only */
+		int k = 0;
+		for (int i = 0; i < n; i++)
+			if (!h[i].archived)
+				h[k++] = h[i];
+		n = k;
+	}
 	web_json(r, 200, json_pack("{s:o}", "results", hits_json(h, n)));
 }
 

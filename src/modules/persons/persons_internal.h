@@ -42,6 +42,7 @@ typedef struct search_hit {
 	int64_t person_id, household_id, last_seen;
 	const char *last_name, *birth_name, *first_names, *birth_date, *file_no, *address, *relation;
 	int score;
+	bool archived;      /* past its active period: shown to managers only */
 } search_hit;
 int persons_search(db_conn *c, arena *a, const char *q, search_hit **out, int max);
 /* Possible duplicates of a new person (same birth date and close name, or

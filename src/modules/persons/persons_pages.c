@@ -75,6 +75,13 @@ static void results(web_req *r, const char *q)
 	}
 	search_hit *hits;
 	int n = persons_search(r->db, r->a, q, &hits, 25);
+	if (!web_can(r, PERM_PERSONS_MERGE)) { /* archived files: managers only */
+		int k = 0;
+		for (int i = 0; i < n; i++)
+			if (!hits[i].archived)
+				hits[k++] = hits[i];
+		n = k;
+	}
 	if (!n) {
 		html_printf(b, "<p role=\"status\">Aucune personne ne correspond à « %s ».</p>", q);
 		if (web_can(r, PERM_PERSONS_WRITE))
@@ -91,6 +98,8 @@ static void results(web_req *r, const char *q)
 		html_printf(b, "<tr><td><a href=\"/foyers/%lld\">%s</a>", (long long)h->household_id, h->last_name);
 		if (h->birth_name && *h->birth_name && strcmp(h->birth_name, h->last_name))
 			html_printf(b, " <small>née %s</small>", h->birth_name);
+		if (h->archived)
+			html_lit(b, " <span class=\"tag\">archivé</span>");
 		html_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", h->first_names,
 		            fr_date(r, h->birth_date), h->file_no, h->address);
 	}
