@@ -540,6 +540,9 @@ static void test_subject_access(srv *s)
 	snprintf(body, sizeof body, "_csrf=%s", dpo.csrf);
 	CHECK_INT(post(&dpo, path, body)->status, 303);
 	CHECK_LACKS(get(&soc, "/api/v1/persons?q=zebulon")->body, "Zébulon");
+	r = post(&dpo, path, body); /* a second time: said, not an error */
+	CHECK_INT(r->status, 303);
+	CHECK_HAS(r->headers, "efface=deja");
 	j = json_loads(get(&desk, "/api/v1/domiciliations?status=active")->body, 0, NULL);
 	long long dpid = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "domiciliations"), 0), "person_id"));
 	json_decref(j);

@@ -83,7 +83,7 @@ static db_sql Q_ADJOURN = DB_SQL(DB_SCOPED,
 	"status IN ('instruite', 'inscrite')");
 static db_sql Q_RATIFY = DB_SQL(DB_SCOPED,
 	"UPDATE aid_requests SET ratified_on = $4, version = version + 1" WHERE_V
-	"route = 'urgence' AND ratified_on IS NULL AND decision IN ('accorde', 'refuse')");
+	"route = 'urgence' AND ratified_on IS NULL AND decision IN ('accorde', 'refuse') AND status <> 'annulee'");
 static db_sql Q_NOTIFY = DB_SQL(DB_SCOPED,
 	"UPDATE aid_requests SET status = 'notifiee', notified_on = $4, version = version + 1" WHERE_V "status = 'decidee'");
 static db_sql Q_PAY = DB_SQL(DB_SCOPED,

@@ -235,7 +235,8 @@ static void rights_page(web_req *r)
 	page_begin(r, "Droits des personnes : accès, rectification, effacement");
 	buf *b = &r->out;
 	if (web_arg(r, "efface"))
-		page_notice(r, "ok", "Le dossier du foyer a été anonymisé.");
+		page_notice(r, "ok", strcmp(web_arg(r, "efface"), "deja") ? "Le dossier du foyer a été anonymisé."
+		                                                           : "Ce dossier était déjà anonymisé.");
 	html_lit(b, "<p>Pour une demande d’accès, retrouvez la personne puis remettez-lui le document (PDF) ou le fichier "
 	            "(JSON). La rectification se fait par les pages habituelles du dossier ; chaque export est inscrit au journal.</p>"
 	            "<form method=\"get\" action=\"/droits\" class=\"filters\" role=\"search\">");
@@ -275,6 +276,10 @@ static void erase_post(web_req *r)
 	person_brief p;
 	if (persons_person_brief(r->db, r->a, r->param[0], &p) != E_OK) {
 		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	if (persons_household_archived(r->db, p.household_id) == 2) {
+		web_redirect(r, "/droits?efface=deja");
 		return;
 	}
 	err e = persons_erase_household(r->db, p.household_id, r->user->id);
