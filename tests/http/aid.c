@@ -390,6 +390,8 @@ int main(void)
 	CHECK_HAS(r->body, "Demande 2 sur 2");
 	CHECK_HAS(r->body, "Aide déjà obtenue du FSL");
 	CHECK_LACKS(r->body, "/foyers/"); /* anonymised: no link to the household */
+	snprintf(path, sizeof path, "/aides/commissions/%lld/presentation", sid);
+	CHECK_HAS(get(&com, path)->body, "Demande 2 sur 2"); /* without a number: the first one still to decide */
 	j = act(&com, aid2, v, "\"action\": \"decider\", \"decision\": \"refuse\"", &st);
 	CHECK_INT(st, 400);
 	CHECK_HAS(jerr(j, "motive"), "motivé");
@@ -397,6 +399,8 @@ int main(void)
 	j = act(&com, aid2, v, "\"action\": \"decider\", \"decision\": \"refuse\", \"motive\": \"Le FSL a déjà couvert cette facture.\"", &st);
 	CHECK_INT(st, 200);
 	json_decref(j);
+	snprintf(path, sizeof path, "/aides/commissions/%lld/presentation", sid);
+	CHECK_HAS(get(&com, path)->body, "Toutes les demandes de l’ordre du jour sont décidées");
 	snprintf(path, sizeof path, "/api/v1/aides/commissions/%lld/cloture", sid);
 	CHECK_INT(post_json(&mgr, path, "{\"members\": \"Mme la vice-présidente, M. Hoarau\"}")->status, 200);
 	j = act(&com, aid2, v, "\"action\": \"decider\", \"decision\": \"accorde\"", &st);

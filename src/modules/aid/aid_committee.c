@@ -379,10 +379,28 @@ static void presentation(web_req *r)
 			rows[j] = rows[j - 1];
 			rows[j - 1] = t;
 		}
-	int64_t k = 1;
+	/* Without ?n=, the first request still to decide: after each decision the
+	 * presentation comes back here, so an adjourned request (which leaves the
+	 * agenda) never makes it skip the next one. */
+	int64_t k = 0;
 	const char *ks = web_arg(r, "n");
 	if (ks && !text_to_int64(ks, 1, 1000, &k))
-		k = 1;
+		k = 0;
+	if (!k) {
+		for (int i = 0; i < n && !k; i++)
+			if (!strcmp(rows[i].status, "inscrite"))
+				k = i + 1;
+		if (!k && n) {
+			page_begin(r, arena_printf(r->a, "Commission du %s — présentation", aid_fr_date(r->a, s.held_on)));
+			html_printf(&r->out, "<p role=\"status\">Toutes les demandes de l’ordre du jour sont décidées.</p>"
+			                     "<p><a href=\"/aides/commissions/%lld\">Retour à la séance</a> · <a href=\"?n=1\">Revoir depuis "
+			                     "la première</a></p>", (long long)s.id);
+			page_end(r);
+			return;
+		}
+		if (!k)
+			k = 1;
+	}
 	page_begin(r, arena_printf(r->a, "Commission du %s — présentation", aid_fr_date(r->a, s.held_on)));
 	buf *b = &r->out;
 	if (!n || k > n) {
@@ -414,7 +432,7 @@ static void presentation(web_req *r)
 		            !strcmp(q->decision, "accorde") ? money_format(r->a, q->granted) : "");
 	html_lit(b, "</dl>");
 	if (!strcmp(q->status, "inscrite") && !strcmp(s.status, "prevue") && web_can(r, PERM_AID_COMMITTEE))
-		decision_form(r, q, arena_printf(r->a, "/aides/commissions/%lld/presentation?n=%lld", (long long)s.id, (long long)(k + 1)), "p");
+		decision_form(r, q, arena_printf(r->a, "/aides/commissions/%lld/presentation", (long long)s.id), "p");
 	html_printf(b, "<nav class=\"pager\" aria-label=\"Demandes\"><ul>");
 	if (k > 1)
 		html_printf(b, "<li><a href=\"?n=%lld\">Demande précédente</a></li>", (long long)(k - 1));
