@@ -79,16 +79,31 @@ const web_file *web_file_field(web_req *r, const char *name)
 
 json_t *web_json_body(web_req *r)
 {
-	if (!r->body || !r->body_len)
+	json_error_t je = {0};
+	if (!r->body || !r->body_len) {
+		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
 		return NULL;
-	json_error_t je;
+	}
 	/* Depth is bounded by jansson (2048); size by MAX_BODY_FORM. */
 	json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
 	if (j && !json_is_object(j)) {
 		json_decref(j);
-		return NULL;
+		j = NULL;
 	}
+	if (!j)
+		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
 	return j;
+}
+
+bool web_api_failed(web_req *r, err e, const form_errors *fe, const char *detail)
+{
+	if (fe && fe->n)
+		web_error_form(r, fe, NULL, 0);
+	else if (e != E_OK)
+		web_error(r, e, detail);
+	else
+		return false;
+	return true;
 }
 
 void web_header(web_req *r, const char *h)

@@ -108,7 +108,8 @@ void web_set_auth(const web_auth_hooks *h);
 const char *web_arg(web_req *r, const char *name);     /* query */
 const char *web_field(web_req *r, const char *name);   /* form (trimmed) */
 const web_file *web_file_field(web_req *r, const char *name);
-/* Parsed JSON body (objects only), or NULL with the reason set as error. */
+/* Parsed JSON body (objects only); NULL when there is none or it is not a
+ * JSON object — the 400 answer is then already written: just return. */
 json_t *web_json_body(web_req *r);
 
 /* Outputs. */
@@ -126,6 +127,10 @@ void web_error_fields(web_req *r, json_t *fields);
 /* Same, from the errors a form validation collected. rename (may be NULL)
  * maps form field names to the API's: {{"place", "interview_place"}, …}. */
 void web_error_form(web_req *r, const form_errors *fe, const char *const (*rename)[2], int nrename);
+/* The end of an API action: when the action failed (form errors first,
+ * then e with detail), writes the error answer and returns true; the
+ * handler then returns, else writes its success. */
+bool web_api_failed(web_req *r, err e, const form_errors *fe, const char *detail);
 /* A string member of a JSON object, or NULL. */
 const char *web_jstr(json_t *o, const char *key);
 bool web_can(web_req *r, int perm);

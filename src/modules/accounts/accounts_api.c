@@ -47,33 +47,23 @@ static void api_users(web_req *r)
 static void api_user_create(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	form_errors fe = {0};
 	int64_t uid = 0;
 	err e = accounts_admin_add_user(r, web_jstr(in, "display_name"), web_jstr(in, "email"), web_jstr(in, "role"),
 	                                web_jstr(in, "password"), &fe, &uid);
 	json_decref(in);
-	if (fe.n) {
-		web_error_form(r, &fe, NULL, 0);
+	if (web_api_failed(r, e, &fe, NULL))
 		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
 	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)uid));
 }
 
 static void api_user_update(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	json_t *act = json_object_get(in, "active");
 	const char *active = json_is_boolean(act) ? (json_is_true(act) ? "1" : "0") : NULL;
 	err e = accounts_admin_update_user(r, r->param[0], web_jstr(in, "role"), active);
@@ -126,10 +116,8 @@ static void api_structure(web_req *r)
 static void api_structure_update(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	json_t *v = json_object_get(in, "version");
 	char *ver = json_is_integer(v) ? arena_printf(r->a, "%lld", (long long)json_integer_value(v)) : NULL;
 	structure_form f = {web_jstr(in, "name"), web_jstr(in, "address"), web_jstr(in, "insee"), web_jstr(in, "tz"), web_jstr(in, "phone"),

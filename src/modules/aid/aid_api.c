@@ -135,10 +135,8 @@ static void api_list(web_req *r)
 static bool body_kv(web_req *r, kv_list *in)
 {
 	json_t *j = web_json_body(r);
-	if (!j) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!j)
 		return false;
-	}
 	aid_kv_from_json(r->a, j, in);
 	json_decref(j);
 	return true;
@@ -152,14 +150,8 @@ static void api_create(web_req *r)
 	form_errors fe = {0};
 	int64_t id;
 	err e = aid_create(r, &in, &fe, &id);
-	if (fe.n) {
-		web_error_form(r, &fe, NULL, 0);
+	if (web_api_failed(r, e, &fe, NULL))
 		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
 	aid_req q;
 	if (!aid_req_load(r->db, r->a, id, &q)) {
 		web_error(r, E_DB, NULL); /* written, but not read back */
@@ -181,14 +173,8 @@ static void api_action(web_req *r)
 	form_errors fe = {0};
 	const char *why;
 	err e = aid_act(r, &q, kv_get(&in, "action"), &in, &fe, &why);
-	if (fe.n) {
-		web_error_form(r, &fe, NULL, 0);
+	if (web_api_failed(r, e, &fe, why))
 		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, why);
-		return;
-	}
 	if (!aid_req_load(r->db, r->a, q.id, &q)) {
 		web_error(r, E_DB, NULL);
 		return;
@@ -215,10 +201,8 @@ static void api_rules_get(web_req *r)
 static void api_rules_post(web_req *r)
 {
 	json_t *j = web_json_body(r);
-	if (!j) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!j)
 		return;
-	}
 	const char *text = arena_strdup(r->a, web_jstr(j, "text"));
 	json_decref(j);
 	aid_error errs[50];
@@ -325,14 +309,8 @@ static void api_session_create(web_req *r)
 	form_errors fe = {0};
 	int64_t id;
 	err e = aid_session_create(r, kv_get(&in, "held_on"), kv_get(&in, "place"), &fe, &id);
-	if (fe.n) {
-		web_error_form(r, &fe, NULL, 0);
+	if (web_api_failed(r, e, &fe, NULL))
 		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
 	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 

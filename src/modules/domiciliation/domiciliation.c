@@ -1224,10 +1224,8 @@ static void api_get(web_req *r)
 static void api_create(web_req *r)
 {
 	json_t *j = web_json_body(r);
-	if (!j) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!j)
 		return;
-	}
 	arena *a = r->a;
 	json_t *pid = json_object_get(j, "person_id");
 	request_in in = {json_is_integer(pid) ? arena_printf(a, "%lld", (long long)json_integer_value(pid)) : NULL,
@@ -1259,10 +1257,8 @@ static void api_action(web_req *r)
 	if (!load_or_404(r, &d))
 		return;
 	json_t *j = web_json_body(r);
-	if (!j) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!j)
 		return;
-	}
 	arena *a = r->a;
 	char *action = arena_strdup(a, web_jstr(j, "action"));
 	char *s1 = arena_strdup(a, web_jstr(j, "interview_on")), *s2 = arena_strdup(a, web_jstr(j, "interview_place")),

@@ -184,10 +184,8 @@ static void api_rules(web_req *r)
 static void api_rules_add(web_req *r)
 {
 	json_t *j = web_json_body(r);
-	if (!j) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!j)
 		return;
-	}
 	rule_in in = {0};
 	json_t *v = json_object_get(j, "effective_from");
 	in.from = json_is_string(v) ? arena_strdup(r->a, json_string_value(v)) : NULL;

@@ -892,10 +892,8 @@ static char *jnum(web_req *r, json_t *o, const char *k)
 static void api_contact_add(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	arena *a = r->a;
 	contact_in c = {arena_strdup(a, web_jstr(in, "channel")), jnum(r, in, "motive_id"), arena_strdup(a, web_jstr(in, "answer")),
 	                arena_strdup(a, web_jstr(in, "orientation")), jnum(r, in, "orient_user_id"), arena_strdup(a, web_jstr(in, "orient_service")),
@@ -906,14 +904,8 @@ static void api_contact_add(web_req *r)
 	form_errors fe = {0};
 	int64_t id;
 	err e = contact_add(r, hid, &c, &fe, &id);
-	if (fe.n) {
-		web_error_form(r, &fe, NULL, 0);
+	if (web_api_failed(r, e, &fe, NULL))
 		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
 	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -938,10 +930,8 @@ static void api_contacts(web_req *r)
 static void api_appt_add(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	arena *a = r->a;
 	appt_in ap = {jnum(r, in, "household_id"), jnum(r, in, "agent_id"), arena_strdup(a, web_jstr(in, "date")), arena_strdup(a, web_jstr(in, "time")),
 	              jnum(r, in, "minutes"), arena_strdup(a, web_jstr(in, "place")), arena_strdup(a, web_jstr(in, "motive"))};
@@ -949,14 +939,8 @@ static void api_appt_add(web_req *r)
 	form_errors fe = {0};
 	int64_t id;
 	err e = appt_add(r, &ap, &fe, &id);
-	if (fe.n) {
-		web_error_form(r, &fe, NULL, 0);
+	if (web_api_failed(r, e, &fe, NULL))
 		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
 	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
