@@ -204,6 +204,19 @@ bool accounts_nir_enabled(db_conn *c, int64_t structure_id)
 	return DBID(c, &Q_NIR_ENABLED, &v, A_INT(structure_id)) == E_OK && v == 1;
 }
 
+static db_sql Q_STRUCT_IDS = DB_SQL(DB_GLOBAL, "SELECT id FROM structures ORDER BY id LIMIT $1");
+
+int accounts_structure_ids(db_conn *c, int64_t *ids, int max)
+{
+	db_res q = {0};
+	int n = 0, failed = db_conn_failures(c);
+	if (DBQ(c, &Q_STRUCT_IDS, &q, A_INT(max)) == E_OK)
+		while (n < max && db_next(&q))
+			ids[n++] = db_int(&q, 0);
+	db_close(&q);
+	return db_conn_failures(c) != failed ? -1 : n;
+}
+
 err accounts_structure_first(db_conn *c, int64_t *id)
 {
 	return DBID0(c, &Q_STRUCT_FIRST, id) == E_OK ? E_OK : E_DB;

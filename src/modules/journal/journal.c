@@ -145,7 +145,6 @@ static db_sql Q_CHAIN = DB_SQL(DB_GLOBAL,
 	"SELECT seq, at, user_id, action, kind, object_id, detail, prev, hash FROM journal "
 	"WHERE structure_id = $1 ORDER BY seq");
 static db_sql Q_HEAD_GET = DB_SQL(DB_GLOBAL, "SELECT last_seq, last_hash FROM journal_head WHERE structure_id = $1");
-static db_sql Q_STRUCTS = DB_SQL(DB_GLOBAL, "SELECT id FROM structures ORDER BY id");
 
 static db_sql Q_ANCHOR_GET = DB_SQL(DB_GLOBAL, "SELECT seq, hash FROM journal_anchor WHERE structure_id = $1");
 static db_sql Q_LAST_BEFORE = DB_SQL(DB_GLOBAL,
@@ -234,12 +233,8 @@ err journal_verify_all(db_conn *c, int *broken)
 {
 	*broken = 0;
 	int64_t ids[4096];
-	int n = 0;
-	db_res q = {0};
-	err e = DBQ0(c, &Q_STRUCTS, &q);
-	while (e == E_OK && db_next(&q) && n < 4096)
-		ids[n++] = db_int(&q, 0);
-	db_close(&q);
+	int n = accounts_structure_ids(c, ids, 4096);
+	err e = n < 0 ? E_DB : E_OK;
 	for (int i = 0; e == E_OK && i < n; i++) {
 		journal_check jc;
 		e = journal_verify(c, ids[i], &jc);

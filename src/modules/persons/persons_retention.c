@@ -81,7 +81,6 @@ static db_sql Q_ANON_NOTES = DB_SQL(DB_SCOPED, "DELETE FROM notes WHERE structur
 static db_sql Q_ANON_ALERTS = DB_SQL(DB_SCOPED, "DELETE FROM alerts WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ANON_DOCS = DB_SQL(DB_SCOPED, "DELETE FROM documents WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ARCHIVED = DB_SQL(DB_SCOPED, "SELECT archived_at, anonymised_at FROM households WHERE structure_id = $1 AND id = $2");
-static db_sql Q_STRUCTURES = DB_SQL(DB_GLOBAL, "SELECT id FROM structures ORDER BY id");
 
 void persons_retention_get(db_conn *c, persons_retention *out)
 {
@@ -223,13 +222,9 @@ err persons_purge(db *d, civil_date on, bool apply, FILE *out)
 	db_conn *c = db_conn_get(d);
 	if (!c)
 		return E_DB;
-	int64_t sids[256];
-	int ns = 0;
-	db_res q = {0};
-	err e = DBQ0(c, &Q_STRUCTURES, &q);
-	while (e == E_OK && ns < 256 && db_next(&q))
-		sids[ns++] = db_int(&q, 0);
-	db_close(&q);
+	int64_t sids[4096];
+	int ns = accounts_structure_ids(c, sids, 4096);
+	err e = ns < 0 ? E_DB : E_OK;
 	for (int i = 0; e == E_OK && i < ns; i++) {
 		db_conn_scope(c, sids[i]);
 		persons_retention_plan_t p;
