@@ -831,7 +831,7 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 	return nh < max ? nh : max;
 }
 
-int persons_search(db_conn *c, arena *a, const char *q, search_hit **out, int max)
+static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max)
 {
 	*out = NULL;
 	if (!q)
@@ -913,6 +913,17 @@ int persons_search(db_conn *c, arena *a, const char *q, search_hit **out, int ma
 	return fetch_details(c, a, &ids, words, nw, out, max, 0);
 }
 
+int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max)
+{
+	int n = search(c, a, q, out, max), k = 0;
+	if (with_archived)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (!(*out)[i].archived)
+			(*out)[k++] = (*out)[i];
+	return k;
+}
+
 int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,
                        search_hit **out, int max)
 {
@@ -921,7 +932,7 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 	*out = NULL;
 	char *q = arena_printf(a, "%s %s", last ? last : "", first ? first : "");
 	search_hit *byname = NULL;
-	int n = persons_search(c, a, q, &byname, 50);
+	int n = persons_search(c, a, q, true, &byname, 50);
 	search_hit *res = arena_array(a, (size_t)(max > 0 ? max : 1), sizeof *res);
 	int k = 0;
 	for (int i = 0; res && i < n && k < max; i++) {
@@ -932,7 +943,7 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 	if (birth && *birth && k < max) {
 		/* Same birth date, last name within one typo but first name typed differently. */
 		search_hit *bydate = NULL;
-		int nd = persons_search(c, a, birth, &bydate, 200);
+		int nd = persons_search(c, a, birth, true, &bydate, 200);
 		char *fl = text_fold(a, last ? last : "");
 		for (int i = 0; fl && i < nd && k < max; i++) {
 			bool seen = false;
@@ -1158,7 +1169,7 @@ err persons_merge(web_req *r, int64_t keep, int64_t gone)
 int persons_find(db_conn *c, arena *a, const char *q, int64_t *pids, int64_t *hids, int max)
 {
 	search_hit *h;
-	int n = persons_search(c, a, q, &h, max);
+	int n = persons_search(c, a, q, true, &h, max);
 	for (int i = 0; i < n; i++) {
 		pids[i] = h[i].person_id;
 		hids[i] = h[i].household_id;

@@ -36,14 +36,7 @@ static json_t *hits_json(search_hit *h, int n)
 static void api_search(web_req *r)
 {
 	search_hit *h;
-	int n = persons_search(r->db, r->a, web_arg(r, "q"), &h, 25);
-	if (!web_can(r, PERM_PERSONS_MERGE)) { /* archived files: managers only */
-		int k = 0;
-		for (int i = 0; i < n; i++)
-			if (!h[i].archived)
-				h[k++] = h[i];
-		n = k;
-	}
+	int n = persons_search(r->db, r->a, web_arg(r, "q"), web_can(r, PERM_PERSONS_MERGE), &h, 25);
 	web_json(r, 200, json_pack("{s:o}", "results", hits_json(h, n)));
 }
 
@@ -75,10 +68,8 @@ static void person_own(arena *a, person_in *p)
 static void api_household_create(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	json_t *jp = json_object_get(in, "applicant"), *jh = json_object_get(in, "address");
 	person_in p = person_json(r, json_is_object(jp) ? jp : in);
 	p.relation = "demandeur";
@@ -188,10 +179,8 @@ static void api_household(web_req *r)
 static void api_member_add(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	person_in p = person_json(r, in);
 	person_own(r->a, &p);
 	json_decref(in);
@@ -214,10 +203,8 @@ static void api_member_add(web_req *r)
 static void api_person_update(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	person_in p = person_json(r, in);
 	person_own(r->a, &p);
 	json_t *v = json_object_get(in, "version");
@@ -272,10 +259,8 @@ static void api_budget(web_req *r)
 static void api_budget_add(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	char *month = arena_strdup(r->a, web_jstr(in, "month")), *cat = NULL, *amount = NULL, *person = NULL;
 	const char *kind = web_jstr(in, "kind"), *c = web_jstr(in, "category");
 	if (kind && c)
@@ -294,24 +279,16 @@ static void api_budget_add(web_req *r)
 	form_errors fe = {0};
 	int64_t id;
 	err e = persons_budget_line_add(r, r->param[0], month, cat, person, amount, counted, &fe, &id);
-	if (fe.n) {
-		web_error_form(r, &fe, NULL, 0);
+	if (web_api_failed(r, e, &fe, NULL))
 		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
 	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
 static void api_note_add(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	char *body = arena_strdup(r->a, web_jstr(in, "body")), *vis = arena_strdup(r->a, web_jstr(in, "visibility"));
 	json_decref(in);
 	if (!persons_household_exists(r->db, r->param[0])) {
@@ -330,10 +307,8 @@ static void api_note_add(web_req *r)
 static void api_alert_add(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	if (!in) {
-		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+	if (!in)
 		return;
-	}
 	char *text = arena_strdup(r->a, web_jstr(in, "text"));
 	json_decref(in);
 	if (!persons_household_exists(r->db, r->param[0])) {
@@ -377,9 +352,11 @@ static db_sql Q_API_BY_FILE = DB_SQL(DB_SCOPED, "SELECT id FROM households WHERE
 static void api_merge(web_req *r)
 {
 	json_t *in = web_json_body(r);
-	json_t *g = in ? json_object_get(in, "merge_household_id") : NULL;
+	if (!in)
+		return;
+	json_t *g = json_object_get(in, "merge_household_id");
 	int64_t gone = json_is_integer(g) ? json_integer_value(g) : 0;
-	const char *fno = in ? web_jstr(in, "merge_file_no") : NULL;
+	const char *fno = web_jstr(in, "merge_file_no");
 	if (!gone && fno)
 		DBID(r->db, &Q_API_BY_FILE, &gone, A_TEXT(fno));
 	json_decref(in);

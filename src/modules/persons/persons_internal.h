@@ -44,7 +44,9 @@ typedef struct search_hit {
 	int score;
 	bool archived;      /* past its active period: shown to managers only */
 } search_hit;
-int persons_search(db_conn *c, arena *a, const char *q, search_hit **out, int max);
+/* with_archived: include files in intermediate archive (managers, the
+ * DPO's search, duplicate detection). */
+int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max);
 /* Possible duplicates of a new person (same birth date and close name, or
  * same name): up to max hits. */
 int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,

@@ -74,14 +74,7 @@ static void results(web_req *r, const char *q)
 		return;
 	}
 	search_hit *hits;
-	int n = persons_search(r->db, r->a, q, &hits, 25);
-	if (!web_can(r, PERM_PERSONS_MERGE)) { /* archived files: managers only */
-		int k = 0;
-		for (int i = 0; i < n; i++)
-			if (!hits[i].archived)
-				hits[k++] = hits[i];
-		n = k;
-	}
+	int n = persons_search(r->db, r->a, q, web_can(r, PERM_PERSONS_MERGE), &hits, 25); /* archived: managers only */
 	if (!n) {
 		html_printf(b, "<p role=\"status\">Aucune personne ne correspond à « %s ».</p>", q);
 		if (web_can(r, PERM_PERSONS_WRITE))
@@ -290,7 +283,8 @@ static void new_post(web_req *r)
 
 static db_sql Q_H = DB_SQL(DB_SCOPED,
 	"SELECT file_no, street_no, street, postcode, city, neighbourhood, housing, address_since, merged_into, version, "
-	"created_at, annual_taxable FROM households WHERE structure_id = $1 AND id = $2");
+	"created_at, annual_taxable, CASE WHEN anonymised_at IS NOT NULL THEN 2 WHEN archived_at IS NOT NULL THEN 1 ELSE 0 END "
+	"FROM households WHERE structure_id = $1 AND id = $2");
 static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED, "UPDATE households SET last_seen_at = $3 WHERE structure_id = $1 AND id = $2");
 static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.relation, p.last_name, p.birth_name, p.first_names, p.birth_date, p.sex, p.phone, p.employment, "
@@ -444,8 +438,8 @@ static void household_page(web_req *r)
 	char *file_no = db_dup(&q, 0, a), *street_no = db_dup(&q, 1, a), *street = db_dup(&q, 2, a),
 	     *postcode = db_dup(&q, 3, a), *city = db_dup(&q, 4, a), *neighbourhood = db_dup(&q, 5, a),
 	     *housing = db_dup(&q, 6, a), *since = db_dup(&q, 7, a);
+	int archived = (int)db_int(&q, 12); /* 1 archived, 2 anonymised */
 	db_close(&q);
-	int archived = persons_household_archived(r->db, hid);
 	if (archived == 1 && !web_can(r, PERM_PERSONS_MERGE)) {
 		web_error(r, E_FORBIDDEN, "Ce dossier est en archive intermédiaire (aucun contact depuis la durée de conservation) : "
 		                          "seul un responsable peut l’ouvrir, par exemple si la personne revient.");
