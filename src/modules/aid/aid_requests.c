@@ -178,47 +178,55 @@ static const char *in_get(const kv_list *in, const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* The items of a comma list ("identité, facture"), trimmed, empty ones
+ * dropped: the rule's documents and payment modes, a ticked "pieces". */
+#define MAX_ITEMS 32
+static int items_of(arena *a, const char *list, char **out)
+{
+	int n = 0;
+	char *all = arena_strdup(a, list ? list : "");
+	for (char *tok = all, *next; tok && *tok && n < MAX_ITEMS; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		char *t = text_trim(a, tok);
+		if (t && *t)
+			out[n++] = t;
+	}
+	return n;
+}
+
 /* Was document `doc` ticked? Checkboxes "piece" (repeated) or a list "pieces". */
 static bool has_doc(arena *a, const kv_list *in, const char *doc)
 {
-	char *want = text_fold(a, doc);
-	for (int i = 0; i < in->n; i++) {
-		if (!strcmp(in->items[i].name, "piece")) {
-			char *f = text_fold(a, in->items[i].value);
-			if (f && want && !strcmp(f, want))
+	char *want = text_fold(a, doc), *items[MAX_ITEMS];
+	for (int i = 0; want && i < in->n; i++) {
+		bool list = !strcmp(in->items[i].name, "pieces");
+		if (!list && strcmp(in->items[i].name, "piece"))
+			continue;
+		int n = list ? items_of(a, in->items[i].value, items) : 1;
+		for (int k = 0; k < n; k++) {
+			char *f = text_fold(a, list ? items[k] : in->items[i].value);
+			if (f && !strcmp(f, want))
 				return true;
-		} else if (!strcmp(in->items[i].name, "pieces")) {
-			char *all = arena_strdup(a, in->items[i].value);
-			for (char *tok = all, *next; tok && *tok; tok = next) {
-				next = strchr(tok, ',');
-				if (next)
-					*next++ = '\0';
-				char *f = text_fold(a, text_trim(a, tok));
-				if (f && want && !strcmp(f, want))
-					return true;
-			}
 		}
 	}
 	return false;
 }
 
-/* The required documents (comma list of the rule) not ticked, joined. */
+/* The required documents of the rule not ticked, joined. */
 static const char *missing_docs(arena *a, const aid_rule *rule, const kv_list *in)
 {
 	buf b;
 	buf_init(&b, a, 64);
-	char *all = arena_strdup(a, rule && rule->documents ? rule->documents : "");
-	for (char *tok = all, *next; tok && *tok; tok = next) {
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		char *d = text_trim(a, tok);
-		if (d && *d && !has_doc(a, in, d)) {
+	char *docs[MAX_ITEMS];
+	int n = items_of(a, rule ? rule->documents : NULL, docs);
+	for (int i = 0; i < n; i++)
+		if (!has_doc(a, in, docs[i])) {
 			if (b.len)
 				buf_adds(&b, ", ");
-			buf_adds(&b, d);
+			buf_adds(&b, docs[i]);
 		}
-	}
 	return b.len ? buf_cstr(&b) : "";
 }
 
@@ -226,14 +234,11 @@ static bool payment_allowed(arena *a, const aid_rule *rule, const char *mode)
 {
 	if (!rule || !rule->payment)
 		return true;
-	char *all = arena_strdup(a, rule->payment);
-	for (char *tok = all, *next; tok && *tok; tok = next) {
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		if (!strcmp(text_trim(a, tok), mode))
+	char *modes[MAX_ITEMS];
+	int n = items_of(a, rule->payment, modes);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(modes[i], mode))
 			return true;
-	}
 	return false;
 }
 
@@ -946,18 +951,13 @@ static void action_close(web_req *r, const char *button, bool confirm)
 static void doc_checkboxes(web_req *r, const aid_rule *rule)
 {
 	buf *b = &r->out;
-	char *all = arena_strdup(r->a, rule && rule->documents ? rule->documents : "");
-	int i = 0;
+	char *docs[MAX_ITEMS];
+	int n = items_of(r->a, rule ? rule->documents : NULL, docs);
 	html_lit(b, "<fieldset class=\"radio\"><legend>Pièces fournies</legend>");
-	for (char *tok = all, *next; tok && *tok; tok = next, i++) {
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		char *d = text_trim(r->a, tok);
+	for (int i = 0; i < n; i++)
 		html_printf(b, "<div><input type=\"checkbox\" id=\"piece%d\" name=\"piece\" value=\"%s\"><label for=\"piece%d\">%s</label></div>",
-		            i, d, i, d);
-	}
-	if (!i)
+		            i, docs[i], i, docs[i]);
+	if (!n)
 		html_lit(b, "<p>Le règlement ne demande aucune pièce pour cette aide.</p>");
 	html_lit(b, "</fieldset>");
 }
