@@ -132,3 +132,19 @@ void civil_iso_to_fr(const char *iso, char out[11])
 	}
 	snprintf(out, 11, "%02u/%02u/%04u", (unsigned)d.d % 100u, (unsigned)d.m % 100u, (unsigned)d.y % 10000u);
 }
+
+const char *civil_fr(arena *a, const char *iso)
+{
+	char *o = arena_alloc(a, 11);
+	if (o)
+		civil_iso_to_fr(iso, o);
+	return o && *o ? o : "—";
+}
+
+const char *civil_iso(arena *a, civil_date d)
+{
+	char *o = arena_alloc(a, 11);
+	if (o)
+		civil_format(d, o);
+	return o ? o : "";
+}

@@ -32,6 +32,12 @@ bool civil_local_time(const char *tz, time_t t, struct tm *out);
 int64_t civil_now(void);
 /* "1984-03-27" → "27/03/1984" into out (11 bytes); "" if not a date. */
 void civil_iso_to_fr(const char *iso, char out[11]);
+/* The same into an arena, for pages and documents: "27/03/1984", or "—"
+ * when iso is not a date. */
+#include "core/arena.h"
+const char *civil_fr(arena *a, const char *iso);
+/* "YYYY-MM-DD" into an arena. */
+const char *civil_iso(arena *a, civil_date d);
 /* Whole years between birth and day (age at that day). */
 int civil_age(civil_date birth, civil_date day);
 #endif

@@ -74,7 +74,6 @@ static db_sql Q_HISTORY = DB_SQL(DB_SCOPED,
 static db_sql Q_ONE = DB_SQL(DB_SCOPED, "SELECT version, effective_on, text, adopted_on FROM aid_rulebooks WHERE structure_id = $1 AND id = $2");
 static db_sql Q_PREVIOUS = DB_SQL(DB_SCOPED, "SELECT max(id) FROM aid_rulebooks WHERE structure_id = $1 AND id < $2");
 
-static const char *fr(web_req *r, const char *iso) { return aid_fr_date(r->a, iso); }
 
 static bool parse_text(arena *a, const char *text, aid_rulebook *rb)
 {
@@ -87,7 +86,7 @@ bool aid_rulebook_on(db_conn *c, arena *a, civil_date on, aid_rulebook *rb, int6
 {
 	db_res q = {0};
 	char *text = NULL;
-	if (DBQ(c, &Q_IN_FORCE, &q, A_TEXT(aid_iso(a, on))) == E_OK && db_next(&q)) {
+	if (DBQ(c, &Q_IN_FORCE, &q, A_TEXT(civil_iso(a, on))) == E_OK && db_next(&q)) {
 		*id = db_int(&q, 0);
 		text = db_dup(&q, 1, a);
 	}
@@ -134,7 +133,7 @@ static void editor(web_req *r, const char *text, aid_error *errs, int ne, const 
 	while (db_next(&q))
 		html_printf(b, "<tr><td><a href=\"/aides/reglement/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%lld</td>"
 		               "<td><a href=\"/aides/reglement/%lld/difference\">par rapport à la version précédente</a></td></tr>",
-		            (long long)db_int(&q, 0), db_text(&q, 1), fr(r, db_text(&q, 2)), fr(r, db_text(&q, 3)), db_text(&q, 4),
+		            (long long)db_int(&q, 0), db_text(&q, 1), civil_fr(r->a, db_text(&q, 2)), civil_fr(r->a, db_text(&q, 3)), db_text(&q, 4),
 		            (long long)db_int(&q, 6), (long long)db_int(&q, 0));
 	db_close(&q);
 	html_lit(b, "</tbody></table>");
@@ -204,7 +203,7 @@ static void version_get(web_req *r)
 	page_begin(r, arena_printf(r->a, "Règlement, version %s", v));
 	html_printf(&r->out, "<p>Adoptée le %s, en vigueur à partir du %s. <a href=\"/aides/reglement/%lld/difference\">Ce qui a changé</a> · "
 	                     "<a href=\"/aides/reglement\">Toutes les versions</a></p><pre class=\"code\">%s</pre>",
-	            fr(r, adopted), fr(r, eff), (long long)r->param[0], text);
+	            civil_fr(r->a, adopted), civil_fr(r->a, eff), (long long)r->param[0], text);
 	page_end(r);
 }
 
@@ -359,7 +358,7 @@ static void simulate(web_req *r)
 	journal_record(r->db, r->user->id, "read", "household", hid, "aid simulation");
 	html_printf(b, "<p>Règlement version %s en vigueur depuis le %s. Situation du foyer ce mois : quotient familial %s, reste à vivre %s "
 	               "par personne et par jour, %d personne%s dont %d enfant%s. Rien n’est enregistré : c’est une simulation.</p>",
-	            rb.version ? rb.version : "?", fr(r, rb.effective), money_format(r->a, hb.qf), money_format(r->a, hb.rav_day_person),
+	            rb.version ? rb.version : "?", civil_fr(r->a, rb.effective), money_format(r->a, hb.qf), money_format(r->a, hb.rav_day_person),
 	            hb.members, hb.members > 1 ? "s" : "", hb.children, hb.children > 1 ? "s" : "");
 	html_printf(b, "<form method=\"get\" action=\"/foyers/%lld/simulation\" class=\"filters\">", (long long)hid);
 	html_printf(b, "<div class=\"field\"><label for=\"facture\">Montant de la facture (€)</label><input id=\"facture\" name=\"facture\" value=\"%s\"></div>",
@@ -664,14 +663,14 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 		}
 		if (dice < 5) {
 			status = "retiree", end_reason = "Le foyer a trouvé une autre solution.", instructed = dice < 2, session = 0;
-			closed = aid_iso(x->a, dd);
+			closed = civil_iso(x->a, dd);
 		} else {
-			decided = aid_iso(x->a, dd);
+			decided = civil_iso(x->a, dd);
 			decided_by = x->manager;
 			if (res.eligible && res.amount > 0) {
 				decision = "accorde", granted = res.amount, paid = granted;
-				notified = aid_iso(x->a, civil_from_days(civil_to_days(dd) + 2));
-				paid_on = aid_iso(x->a, civil_from_days(civil_to_days(dd) + 9));
+				notified = civil_iso(x->a, civil_from_days(civil_to_days(dd) + 2));
+				paid_on = civil_iso(x->a, civil_from_days(civil_to_days(dd) + 9));
 				closed = paid_on, status = "close", mode = text_trim(x->a, pay);
 				if (!strcmp(mode, "bon"))
 					vouchers = arena_printf(x->a, "B%d-%05d à B%d-%05d", dd.y, (int)(rnd(&x->s) % 90000), dd.y, (int)(rnd(&x->s) % 90000));
@@ -679,11 +678,11 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 					ref = arena_printf(x->a, "Mandat %d-%04d", dd.y, (int)(rnd(&x->s) % 9000));
 			} else {
 				decision = "refuse", motive = "La situation du foyer ne répond pas aux conditions du règlement (voir le calcul).";
-				notified = aid_iso(x->a, civil_from_days(civil_to_days(dd) + 2));
+				notified = civil_iso(x->a, civil_from_days(civil_to_days(dd) + 2));
 				closed = notified, status = "close";
 			}
 			if (!strcmp(route, "urgence"))
-				ratified = aid_iso(x->a, civil_from_days(civil_to_days(dd) + 20));
+				ratified = civil_iso(x->a, civil_from_days(civil_to_days(dd) + 20));
 		}
 	} else {
 		/* This month's work: every state agents meet. */
@@ -698,7 +697,7 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 		else if (dice < 80 && !strcmp(route, "commission") && x->next_session)
 			status = "inscrite", session = x->next_session, agenda = ++x->agenda[48];
 		else if (dice < 90 && res.eligible && res.amount > 0) {
-			status = "decidee", decision = "accorde", granted = res.amount, decided = aid_iso(x->a, x->today);
+			status = "decidee", decision = "accorde", granted = res.amount, decided = civil_iso(x->a, x->today);
 			decided_by = x->manager;
 			if (!strcmp(route, "commission"))
 				status = "instruite", decision = "", granted = 0, decided = NULL, decided_by = 0;
@@ -707,7 +706,7 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 	}
 	int64_t id, creator = x->users[rnd(&x->s) % (uint64_t)x->nusers];
 	e = DBID(x->c, &Q_D_REQUEST, &id, A_INT(hid), A_INT_OR_NULL(pid), A_TEXT(rule->key), A_TEXT(rule->label), A_TEXT(status),
-	         A_TEXT(aid_iso(x->a, on)), A_TEXT(""), A_INT(bill), A_INT(months), A_TEXT(creditor), A_TEXT(missing),
+	         A_TEXT(civil_iso(x->a, on)), A_TEXT(""), A_INT(bill), A_INT(months), A_TEXT(creditor), A_TEXT(missing),
 	         instructed ? A_INT(newer ? x->rb_new : x->rb_old) : A_NULL, instructed ? A_INT(res.eligible ? 1 : 0) : A_NULL,
 	         A_INT(instructed ? res.amount : 0), A_TEXT(instructed ? res.explain : ""), A_INT(instructed ? hb.qf : 0),
 	         A_INT(instructed ? hb.rav_day_person : 0), A_TEXT(instructed ? (res.eligible ? "favorable" : "defavorable") : ""),
@@ -715,7 +714,7 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 	         A_TEXT(decision), A_INT(granted), A_TEXT(motive), A_TEXT(decided), A_INT_OR_NULL(decided_by), A_TEXT(ratified),
 	         A_TEXT(notified), A_TEXT(mode), A_INT(paid_on ? paid : 0), A_TEXT(paid_on), A_TEXT(vouchers), A_TEXT(ref), A_TEXT(closed),
 	         A_TEXT(end_reason), A_INT_OR_NULL(instructed ? creator : 0), A_INT(creator), A_INT(civil_now()));
-	const char *o = aid_iso(x->a, on);
+	const char *o = civil_iso(x->a, on);
 	if (e == E_OK)
 		e = aid_event(x->c, id, 0, creator, o, "creation", rule->label);
 	if (e == E_OK && instructed)
@@ -759,7 +758,7 @@ err aid_demo(db *d, int64_t sid, uint64_t seed, const int64_t *users, int nusers
 		civil_date on = civil_add_months(first, i);
 		bool past = civil_to_days(on) < civil_to_days(x.today);
 		int64_t id;
-		e = DBID(c, &Q_D_SESSION, &id, A_TEXT(aid_iso(&a, on)),
+		e = DBID(c, &Q_D_SESSION, &id, A_TEXT(civil_iso(&a, on)),
 		         A_TEXT(past ? "M. le vice-président (président de séance), Mme Da Silva, M. Nguyen, Mme Benali, Mme Roux (secrétaire)" : ""),
 		         A_TEXT(past ? "close" : "prevue"), past ? A_INT(civil_now()) : A_NULL, A_INT(manager));
 		if (past) {

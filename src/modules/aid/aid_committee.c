@@ -93,7 +93,7 @@ static void sessions_page(web_req *r, const form_errors *fe)
 	while (db_next(&q) && n < 30) {
 		n++;
 		html_printf(b, "<tr><td><a href=\"/aides/commissions/%lld\">%s</a></td><td>%s</td><td>%s</td><td class=\"num\">%lld</td></tr>",
-		            (long long)db_int(&q, 0), aid_fr_date(r->a, db_text(&q, 1)), db_text(&q, 2),
+		            (long long)db_int(&q, 0), civil_fr(r->a, db_text(&q, 1)), db_text(&q, 2),
 		            strcmp(db_text(&q, 3), "close") ? "prévue" : "close", (long long)db_int(&q, 4));
 	}
 	bool more = db_next(&q);
@@ -181,7 +181,7 @@ static void session_get(web_req *r)
 		return;
 	bool open = !strcmp(s.status, "prevue");
 	journal_record(r->db, r->user->id, "read", "aid_session", s.id, NULL);
-	page_begin(r, arena_printf(r->a, "Commission du %s", aid_fr_date(r->a, s.held_on)));
+	page_begin(r, arena_printf(r->a, "Commission du %s", civil_fr(r->a, s.held_on)));
 	buf *b = &r->out;
 	if (web_arg(r, "ok"))
 		page_notice(r, "ok", "C’est enregistré.");
@@ -243,7 +243,7 @@ static void session_get(web_req *r)
 			if (!aid_req_load(r->db, r->a, ids[i], &x))
 				continue;
 			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s %s le %s</td><td>", who(r, &x), x.aid_label, aid_decision_label(x.decision),
-			            !strcmp(x.decision, "accorde") ? money_format(r->a, x.granted) : "", aid_fr_date(r->a, x.decided_on));
+			            !strcmp(x.decision, "accorde") ? money_format(r->a, x.granted) : "", civil_fr(r->a, x.decided_on));
 			if (can_decide) {
 				html_printf(b, "<form method=\"post\" action=\"/aides/demandes/%lld/action\" class=\"inline\">"
 				               "<input type=\"hidden\" name=\"action\" value=\"ratifier\"><input type=\"hidden\" name=\"version\" value=\"%lld\">"
@@ -391,7 +391,7 @@ static void presentation(web_req *r)
 			if (!strcmp(rows[i].status, "inscrite"))
 				k = i + 1;
 		if (!k && n) {
-			page_begin(r, arena_printf(r->a, "Commission du %s — présentation", aid_fr_date(r->a, s.held_on)));
+			page_begin(r, arena_printf(r->a, "Commission du %s — présentation", civil_fr(r->a, s.held_on)));
 			html_printf(&r->out, "<p role=\"status\">Toutes les demandes de l’ordre du jour sont décidées.</p>"
 			                     "<p><a href=\"/aides/commissions/%lld\">Retour à la séance</a> · <a href=\"?n=1\">Revoir depuis "
 			                     "la première</a></p>", (long long)s.id);
@@ -401,7 +401,7 @@ static void presentation(web_req *r)
 		if (!k)
 			k = 1;
 	}
-	page_begin(r, arena_printf(r->a, "Commission du %s — présentation", aid_fr_date(r->a, s.held_on)));
+	page_begin(r, arena_printf(r->a, "Commission du %s — présentation", civil_fr(r->a, s.held_on)));
 	buf *b = &r->out;
 	if (!n || k > n) {
 		html_printf(b, "<p>%s</p><p><a href=\"/aides/commissions/%lld\">Retour à la séance</a></p>",
@@ -464,7 +464,7 @@ static void minutes(web_req *r)
 	if (*si.address)
 		pdf_small(pd, si.address);
 	pdf_space(pd, 12);
-	pdf_heading(pd, arena_printf(r->a, "Procès-verbal de la commission permanente du %s", aid_fr_date(r->a, s.held_on)));
+	pdf_heading(pd, arena_printf(r->a, "Procès-verbal de la commission permanente du %s", civil_fr(r->a, s.held_on)));
 	pdf_field(pd, "Lieu", *s.place ? s.place : "—");
 	pdf_field(pd, "Membres présents", *s.members ? s.members : "—");
 	pdf_field(pd, "État de la séance", strcmp(s.status, "close") ? "prévue (procès-verbal provisoire)" : "close");

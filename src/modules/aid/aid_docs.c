@@ -86,9 +86,9 @@ static void decision_letter(web_req *r)
 		return;
 	}
 	header(r, pd, &l);
-	pdf_small(pd, arena_printf(r->a, "Le %s", aid_fr_date(r->a, q->decided_on)));
+	pdf_small(pd, arena_printf(r->a, "Le %s", civil_fr(r->a, q->decided_on)));
 	pdf_space(pd, 6);
-	pdf_heading(pd, arena_printf(r->a, "Objet : votre demande « %s » du %s", q->aid_label, aid_fr_date(r->a, q->requested_on)));
+	pdf_heading(pd, arena_printf(r->a, "Objet : votre demande « %s » du %s", q->aid_label, civil_fr(r->a, q->requested_on)));
 	pdf_para(pd, "Madame, Monsieur,");
 	const char *by = !strcmp(q->route, "commission") ? "la commission permanente du centre communal d’action sociale"
 	                                                 : "le directeur du centre communal d’action sociale, par délégation du conseil d’administration";
@@ -141,7 +141,7 @@ static void voucher_receipt(web_req *r)
 	pdf_field(pd, "Aide", q->aid_label);
 	pdf_field(pd, "Montant remis", money_format(r->a, q->paid));
 	pdf_field(pd, "Numéros des bons", q->vouchers);
-	pdf_field(pd, "Remis le", aid_fr_date(r->a, q->paid_on));
+	pdf_field(pd, "Remis le", civil_fr(r->a, q->paid_on));
 	pdf_space(pd, 8);
 	pdf_para(pd, "Les bons sont nominatifs et ne peuvent être échangés contre de l’argent. Ils sont utilisables chez les commerçants "
 	             "partenaires jusqu’à la date indiquée sur chaque bon.");

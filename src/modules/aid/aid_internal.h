@@ -102,8 +102,6 @@ void aid_api_init(void);
 void aid_household_section(web_req *r, int64_t household_id);
 
 /* Small helpers. */
-const char *aid_fr_date(arena *a, const char *iso);
-const char *aid_iso(arena *a, civil_date d);
 err aid_event(db_conn *c, int64_t request_id, int64_t session_id, int64_t user_id, const char *on, const char *kind,
               const char *detail);
 /* A JSON object's members as pairs (strings, numbers, booleans; arrays of

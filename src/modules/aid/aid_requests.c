@@ -33,20 +33,6 @@ static const char *const ROUTE_V[] = {"delegation", "commission", "urgence"};
 static const char *const ROUTE_L[] = {"Délégation du directeur", "Commission permanente", "Urgence (ratification ensuite)"};
 const char *aid_route_label(const char *d) { return d && *d ? label_of(ROUTE_V, ROUTE_L, 3, d) : "—"; }
 
-const char *aid_fr_date(arena *a, const char *iso)
-{
-	char *o = arena_alloc(a, 11);
-	if (o)
-		civil_iso_to_fr(iso, o);
-	return o && *o ? o : "—";
-}
-const char *aid_iso(arena *a, civil_date d)
-{
-	char *o = arena_alloc(a, 11);
-	if (o)
-		civil_format(d, o);
-	return o ? o : "";
-}
 
 /* ---- statements ------------------------------------------------------------------------------ */
 
@@ -275,8 +261,8 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	char year[8];
 	snprintf(year, sizeof year, "%04d", on.y);
 	db_res q = {0};
-	e = DBQ(c, &Q_PAST, &q, A_INT(hid), A_TEXT(key), A_TEXT(year), A_TEXT(aid_iso(a, civil_add_months(on, -12))),
-	        A_INT(exclude_id), A_TEXT(aid_iso(a, on)));
+	e = DBQ(c, &Q_PAST, &q, A_INT(hid), A_TEXT(key), A_TEXT(year), A_TEXT(civil_iso(a, civil_add_months(on, -12))),
+	        A_INT(exclude_id), A_TEXT(civil_iso(a, on)));
 	if (e == E_OK && db_next(&q)) {
 		f->granted_year = db_int(&q, 0);
 		f->granted_12m = db_int(&q, 1);
@@ -337,10 +323,10 @@ err aid_create(web_req *r, const kv_list *in, form_errors *fe, int64_t *id)
 	err e = db_begin(r->db, true);
 	if (e == E_OK)
 		e = DBID(r->db, &Q_CREATE, id, A_INT(hid), A_INT_OR_NULL(pid), A_TEXT(rule->key), A_TEXT(rule->label),
-		         A_TEXT(aid_iso(r->a, on)), A_TEXT(purpose ? purpose : ""), A_INT(bill), A_INT(months),
+		         A_TEXT(civil_iso(r->a, on)), A_TEXT(purpose ? purpose : ""), A_INT(bill), A_INT(months),
 		         A_TEXT(creditor ? creditor : ""), A_INT(r->user->id), A_INT(civil_now()));
 	if (e == E_OK)
-		e = aid_event(r->db, *id, 0, r->user->id, aid_iso(r->a, today), "creation", rule->label);
+		e = aid_event(r->db, *id, 0, r->user->id, civil_iso(r->a, today), "creation", rule->label);
 	if (e == E_OK)
 		e = persons_timeline_add(r->db, hid, r->user->id, "aid_request", *id, arena_printf(r->a, "Demande d’aide : %s", rule->label));
 	if (e == E_OK)
@@ -428,7 +414,7 @@ static err instruct(web_req *r, aid_req *q, const kv_list *in, form_errors *fe, 
 	        A_TEXT(res.explain), A_INT(hb.qf), A_INT(hb.rav_day_person), A_TEXT(opinion), A_INT(amount), A_TEXT(reason ? reason : ""),
 	        A_TEXT(route), A_INT(r->user->id), A_INT(bill), A_INT(months));
 	if (e == E_OK && *n == 1)
-		e = aid_event(r->db, q->id, 0, r->user->id, aid_iso(r->a, civil_today(r->user->tz)), "instruction",
+		e = aid_event(r->db, q->id, 0, r->user->id, civil_iso(r->a, civil_today(r->user->tz)), "instruction",
 		              arena_printf(r->a, "avis %s, %s ; proposition du règlement %s", is(opinion, "favorable") ? "favorable" : "défavorable", money_format(r->a, amount),
 		                           money_format(r->a, res.amount)));
 	return e;
@@ -479,7 +465,7 @@ static err decide(web_req *r, aid_req *q, const kv_list *in, form_errors *fe, in
 	if (fe->n)
 		return E_INPUT;
 	civil_date today = civil_today(r->user->tz);
-	const char *t = aid_iso(r->a, today);
+	const char *t = civil_iso(r->a, today);
 	if (is(dec, "accorde")) {
 		aid_envelope env;
 		err e = aid_envelope_of(r->db, q->aid_key, today.y, &env);
@@ -550,7 +536,7 @@ static err pay(web_req *r, aid_req *q, const kv_list *in, form_errors *fe, int64
 		form_error(fe, "vouchers", "Un des champs est trop long.");
 	if (fe->n)
 		return E_INPUT;
-	const char *t = aid_iso(r->a, civil_today(r->user->tz));
+	const char *t = civil_iso(r->a, civil_today(r->user->tz));
 	err e = DBX(r->db, &Q_PAY, n, A_INT(q->id), A_INT(q->version), A_INT(amount), A_TEXT(t), A_TEXT(mode),
 	            A_TEXT(vouchers ? vouchers : ""), A_TEXT(ref ? ref : ""), A_TEXT(creditor ? creditor : ""));
 	if (e == E_OK && *n == 1)
@@ -574,7 +560,7 @@ err aid_act(web_req *r, aid_req *q, const char *action, const kv_list *in, form_
 		*why = CONFLICT_OTHER;
 		return E_CONFLICT;
 	}
-	const char *t = aid_iso(r->a, civil_today(r->user->tz));
+	const char *t = civil_iso(r->a, civil_today(r->user->tz));
 	const char *reason = in_get(in, "reason");
 	err e = db_begin(r->db, true);
 	if (e != E_OK)
@@ -735,7 +721,7 @@ int aid_list_run(web_req *r, const aid_list_filter *f, int limit, int offset, ai
 	else if (!strcmp(l, "decidees_mois")) {
 		civil_date t = civil_today(r->user->tz);
 		t.d = 1;
-		since = aid_iso(r->a, t), asc = 0;
+		since = civil_iso(r->a, t), asc = 0;
 	} else if (!strcmp(l, "mes"))
 		mine = r->user->id, asc = 0;
 	else
@@ -828,7 +814,7 @@ static void list_page(web_req *r)
 		html_printf(b, "<tr><td><a href=\"/aides/demandes/%lld\">%lld</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 		               "<td class=\"num\">%s</td><td>%s</td></tr>",
 		            (long long)rows[i].id, (long long)rows[i].id, applicant(r, &rows[i]), rows[i].aid_label,
-		            aid_fr_date(r->a, rows[i].requested_on), aid_status_label(rows[i].status), amount_shown(r, &rows[i]),
+		            civil_fr(r->a, rows[i].requested_on), aid_status_label(rows[i].status), amount_shown(r, &rows[i]),
 		            rows[i].docs_missing);
 	html_lit(b, "</tbody></table>");
 	if (!n)
@@ -1023,7 +1009,7 @@ static void actions(web_req *r, const aid_req *q, const form_errors *fe)
 		DBQ0(r->db, &Q_NEXT_SESSIONS, &s);
 		while (ns < 10 && db_next(&s)) {
 			v[ns] = arena_printf(r->a, "%lld", (long long)db_int(&s, 0));
-			l[ns] = arena_printf(r->a, "%s — %s", aid_fr_date(r->a, db_text(&s, 1)), db_text(&s, 2));
+			l[ns] = arena_printf(r->a, "%s — %s", civil_fr(r->a, db_text(&s, 1)), db_text(&s, 2));
 			ns++;
 		}
 		db_close(&s);
@@ -1119,7 +1105,7 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 	               "<dt>Demandée le</dt><dd>%s</dd><dt>Objet</dt><dd>%s</dd><dt>Facture</dt><dd>%s</dd><dt>Créancier</dt><dd>%s</dd>"
 	               "<dt>Résidence dans la commune</dt><dd>%d mois</dd><dt>Pièces manquantes</dt><dd>%s</dd></dl>",
 	            (long long)q->household_id, file_no ? file_no : "?", applicant(r, q), aid_status_label(q->status),
-	            aid_fr_date(r->a, q->requested_on), *q->purpose ? q->purpose : "—", q->bill ? money_format(r->a, q->bill) : "—",
+	            civil_fr(r->a, q->requested_on), *q->purpose ? q->purpose : "—", q->bill ? money_format(r->a, q->bill) : "—",
 	            *q->creditor ? q->creditor : "—", q->residence_months,
 	            is(q->status, "brouillon") ? "(au dépôt)" : *q->docs_missing ? q->docs_missing : "aucune");
 	html_lit(b, "<section aria-labelledby=\"t-why\"><h2 id=\"t-why\">Pourquoi ce montant ?</h2>");
@@ -1139,13 +1125,13 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 	if (*q->decision)
 		html_printf(b, "<p><strong>Décision</strong> : %s%s%s le %s%s%s.%s</p>", aid_decision_label(q->decision),
 		            is(q->decision, "accorde") ? ", " : "", is(q->decision, "accorde") ? money_format(r->a, q->granted) : "",
-		            aid_fr_date(r->a, q->decided_on), *q->decision_motive ? " — " : "", q->decision_motive,
-		            is(q->route, "urgence") ? (*q->ratified_on ? arena_printf(r->a, " Ratifiée le %s.", aid_fr_date(r->a, q->ratified_on))
+		            civil_fr(r->a, q->decided_on), *q->decision_motive ? " — " : "", q->decision_motive,
+		            is(q->route, "urgence") ? (*q->ratified_on ? arena_printf(r->a, " Ratifiée le %s.", civil_fr(r->a, q->ratified_on))
 		                                                       : " À ratifier par la prochaine commission.")
 		                                    : "");
 	if (*q->paid_on)
 		html_printf(b, "<p><strong>Paiement</strong> : %s le %s (%s%s%s%s%s).</p>", money_format(r->a, q->paid),
-		            aid_fr_date(r->a, q->paid_on), q->payment_mode, *q->vouchers ? ", bons " : "", q->vouchers,
+		            civil_fr(r->a, q->paid_on), q->payment_mode, *q->vouchers ? ", bons " : "", q->vouchers,
 		            *q->pay_reference ? ", mandat " : "", q->pay_reference);
 	if (*q->end_reason)
 		html_printf(b, "<p><strong>%s</strong> : %s</p>", aid_status_label(q->status), q->end_reason);
@@ -1160,7 +1146,7 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 	db_res e = {0};
 	DBQ(r->db, &Q_EVENTS, &e, A_INT(q->id));
 	while (db_next(&e))
-		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", aid_fr_date(r->a, db_text(&e, 0)),
+		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", civil_fr(r->a, db_text(&e, 0)),
 		            label_of(EV_V, EV_L, (int)(sizeof EV_V / sizeof *EV_V), db_text(&e, 1)),
 		            db_text(&e, 2), db_text(&e, 3));
 	db_close(&e);
@@ -1252,7 +1238,7 @@ static void new_form(web_req *r, const form_errors *fe)
 	const char *aid = web_field(r, "aid") ? web_field(r, "aid") : web_arg(r, "aide");
 	form_select(b, "aid", "Aide demandée", av, al, na, aid, fe);
 	form_input(b, &(form_field){.name = "requested_on", .label = "Date de la demande", .type = "date", .required = true,
-	                            .value = web_field(r, "requested_on") ? web_field(r, "requested_on") : aid_iso(r->a, civil_today(r->user->tz))}, fe);
+	                            .value = web_field(r, "requested_on") ? web_field(r, "requested_on") : civil_iso(r->a, civil_today(r->user->tz))}, fe);
 	form_input(b, &(form_field){.name = "residence", .label = "Mois de résidence dans la commune", .required = true,
 	                            .value = web_field(r, "residence") ? web_field(r, "residence") : web_arg(r, "residence")}, fe);
 	form_input(b, &(form_field){.name = "bill", .label = "Montant de la facture (€)", .value = web_field(r, "bill") ? web_field(r, "bill") : web_arg(r, "facture"),
@@ -1302,7 +1288,7 @@ void aid_household_section(web_req *r, int64_t hid)
 			            "<th scope=\"col\" class=\"num\">Montant</th></tr></thead><tbody>");
 			for (int i = 0; i < n && i < 10; i++)
 				html_printf(b, "<tr><td><a href=\"/aides/demandes/%lld\">%lld</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%s</td></tr>",
-				            (long long)rows[i].id, (long long)rows[i].id, rows[i].aid_label, aid_fr_date(r->a, rows[i].requested_on),
+				            (long long)rows[i].id, (long long)rows[i].id, rows[i].aid_label, civil_fr(r->a, rows[i].requested_on),
 				            aid_status_label(rows[i].status), amount_shown(r, &rows[i]));
 			html_lit(b, "</tbody></table>");
 			if (n > 10)

@@ -99,20 +99,6 @@ static bool in_list(const char **v, int n, const char *x)
 			return true;
 	return false;
 }
-static const char *fr_date(web_req *r, const char *iso)
-{
-	char *o = arena_alloc(r->a, 11);
-	if (o)
-		civil_iso_to_fr(iso, o);
-	return o && *o ? o : "—";
-}
-static const char *iso(web_req *r, civil_date d)
-{
-	char *o = arena_alloc(r->a, 11);
-	if (o)
-		civil_format(d, o);
-	return o ? o : "";
-}
 static civil_date today_of(web_req *r) { return civil_today(r->user->tz); }
 
 /* ---- statements ------------------------------------------------------------------- */
@@ -190,7 +176,7 @@ static db_sql Q_LIST_LATE = DB_SQL(DB_SCOPED, LIST_COLS
 
 static err event(web_req *r, int64_t id, const char *kind, const char *detail)
 {
-	return DBX(r->db, &Q_EVENT, NULL, A_INT(id), A_TEXT(iso(r, today_of(r))), A_TEXT(kind), A_TEXT(detail ? detail : ""),
+	return DBX(r->db, &Q_EVENT, NULL, A_INT(id), A_TEXT(civil_iso(r->a, today_of(r))), A_TEXT(kind), A_TEXT(detail ? detail : ""),
 	           A_INT(r->user->id), A_INT(civil_now()));
 }
 
@@ -339,12 +325,12 @@ static err decide(web_req *r, domi *d, const char *outcome, const char *start_s,
 		}
 		e = db_begin(r->db, true);
 		if (e == E_OK)
-			e = DBX(r->db, &Q_ACCEPT, &n, A_INT(d->id), A_TEXT(iso(r, start)), A_TEXT(iso(r, end)), A_TEXT(iso(r, today)),
+			e = DBX(r->db, &Q_ACCEPT, &n, A_INT(d->id), A_TEXT(civil_iso(r->a, start)), A_TEXT(civil_iso(r->a, end)), A_TEXT(civil_iso(r->a, today)),
 			        A_INT(r->user->id), A_INT(d->version));
 		if (e == E_OK && n != 1)
 			e = E_CONFLICT;
 		if (e == E_OK)
-			e = event(r, d->id, renewal ? "renouvellement_accorde" : "accord", arena_printf(r->a, "%s → %s", iso(r, start), iso(r, end)));
+			e = event(r, d->id, renewal ? "renouvellement_accorde" : "accord", arena_printf(r->a, "%s → %s", civil_iso(r->a, start), civil_iso(r->a, end)));
 	} else {
 		if (strcmp(s_(d->f[F_LINK]), "") && strcmp(s_(d->f[F_LINK]), "aucun")) {
 			form_error(fe, "outcome", "Un lien avec la commune a été établi : la loi ne permet pas de refuser (L264-4).");
@@ -356,7 +342,7 @@ static err decide(web_req *r, domi *d, const char *outcome, const char *start_s,
 		}
 		e = db_begin(r->db, true);
 		if (e == E_OK)
-			e = DBX(r->db, &Q_REFUSE, &n, A_INT(d->id), A_TEXT("absence_lien"), A_TEXT(orientation), A_TEXT(iso(r, today)),
+			e = DBX(r->db, &Q_REFUSE, &n, A_INT(d->id), A_TEXT("absence_lien"), A_TEXT(orientation), A_TEXT(civil_iso(r->a, today)),
 			        A_INT(r->user->id), A_INT(d->version));
 		if (e == E_OK && n != 1)
 			e = E_CONFLICT;
@@ -373,9 +359,9 @@ static err decide(web_req *r, domi *d, const char *outcome, const char *start_s,
 
 static err contact(web_req *r, int64_t id, const char *kind, civil_date on)
 {
-	err e = DBX(r->db, &Q_CONTACT, NULL, A_INT(id), A_TEXT(iso(r, on)), A_TEXT(kind), A_INT(r->user->id));
+	err e = DBX(r->db, &Q_CONTACT, NULL, A_INT(id), A_TEXT(civil_iso(r->a, on)), A_TEXT(kind), A_INT(r->user->id));
 	if (e == E_OK && domi_contact_counts(kind))
-		e = DBX(r->db, &Q_LAST_CONTACT, NULL, A_INT(id), A_TEXT(iso(r, on)));
+		e = DBX(r->db, &Q_LAST_CONTACT, NULL, A_INT(id), A_TEXT(civil_iso(r->a, on)));
 	return e;
 }
 
@@ -402,16 +388,16 @@ static void list_page(web_req *r)
 	const char *title = "Domiciliations";
 	if (!strcmp(filter, "expire15") || !strcmp(filter, "expire60")) {
 		q = &Q_LIST_EXPIRING;
-		p5 = iso(r, t);
-		p6 = iso(r, civil_from_days(civil_to_days(t) + (filter[6] == '1' ? 15 : 60)));
+		p5 = civil_iso(r->a, t);
+		p6 = civil_iso(r->a, civil_from_days(civil_to_days(t) + (filter[6] == '1' ? 15 : 60)));
 		title = filter[6] == '1' ? "Domiciliations qui expirent sous 15 jours" : "Domiciliations qui expirent sous 60 jours";
 	} else if (!strcmp(filter, "sans_contact")) {
 		q = &Q_LIST_NOCONTACT;
-		p5 = iso(r, civil_add_months(t, -3)); /* last contact before this day: more than 3 months */
+		p5 = civil_iso(r->a, civil_add_months(t, -3)); /* last contact before this day: more than 3 months */
 		title = "Sans contact depuis plus de trois mois";
 	} else if (!strcmp(filter, "delai")) {
 		q = &Q_LIST_LATE;
-		p5 = iso(r, civil_add_months(t, -2));
+		p5 = civil_iso(r->a, civil_add_months(t, -2));
 		title = "Demandes sans réponse depuis plus de deux mois";
 	}
 	page_begin(r, title);
@@ -466,7 +452,7 @@ static void list_page(web_req *r)
 			            (long long)id, (long long)id, name);
 		html_printf(b, "<td><a href=\"/domiciliation/%lld\">%s</a></td><td>%s%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 		            (long long)id, name, fr_of(ST_V, ST_L, N(ST_V), db_text(&res, 2)), db_isnull(&res, 6) ? "" : " (renouvellement demandé)",
-		            fr_date(r, db_text(&res, 3)), fr_date(r, db_text(&res, 4)), fr_date(r, db_text(&res, 5)));
+		            civil_fr(r->a, db_text(&res, 3)), civil_fr(r->a, db_text(&res, 4)), civil_fr(r->a, db_text(&res, 5)));
 	}
 	bool more = db_next(&res);
 	db_close(&res);
@@ -506,7 +492,7 @@ static void request_form(web_req *r, int64_t hid, const request_in *in, const fo
 		form_input(b, &(form_field){.name = "person", .label = "N° de la personne", .required = true, .value = in ? in->person : NULL}, fe);
 	}
 	form_input(b, &(form_field){.name = "requested", .label = "Date de la demande", .type = "date", .required = true,
-	                            .value = in && in->requested ? in->requested : iso(r, today_of(r))}, fe);
+	                            .value = in && in->requested ? in->requested : civil_iso(r->a, today_of(r))}, fe);
 	form_input(b, &(form_field){.name = "interview", .label = "Date de l’entretien", .type = "date", .value = in ? in->interview : NULL,
 	                            .hint = "L’entretien est obligatoire avant la décision."}, fe);
 	form_input(b, &(form_field){.name = "place", .label = "Lieu de l’entretien", .value = in ? in->place : NULL}, fe);
@@ -580,7 +566,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 		civil_date dl = domi_answer_deadline(x);
 		bool late = civil_to_days(dl) < civil_to_days(t);
 		html_printf(b, "<p class=\"%s\">Réponse due au plus tard le %s (deux mois après la demande)%s.</p>", late ? "warn" : "muted",
-		            fr_date(r, iso(r, dl)), late ? " : délai dépassé" : "");
+		            civil_fr(r->a, civil_iso(r->a, dl)), late ? " : délai dépassé" : "");
 	}
 	if (!strcmp(st, "active") && civil_parse(d->f[F_LASTC], &x) && domi_contact_lapsed(x, t))
 		page_notice(r, "error", "Aucun contact depuis plus de trois mois consécutifs : la radiation est possible.");
@@ -588,15 +574,15 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 		page_notice(r, "info", "Domiciliation limitée à l’aide médicale de l’État, à l’aide juridictionnelle et à l’exercice des droits civils (L264-2).");
 	html_printf(b, "<dl class=\"facts\"><dt>Demande</dt><dd>%s</dd><dt>Entretien</dt><dd>%s %s</dd><dt>Lien avec la commune</dt><dd>%s</dd>"
 	               "<dt>Première domiciliation</dt><dd>%s</dd><dt>Validité</dt><dd>du %s au %s</dd><dt>Dernier contact</dt><dd>%s</dd>",
-	            fr_date(r, d->f[F_REQUESTED]), fr_date(r, d->f[F_INTERVIEW]), s_(d->f[F_PLACE]),
+	            civil_fr(r->a, d->f[F_REQUESTED]), civil_fr(r->a, d->f[F_INTERVIEW]), s_(d->f[F_PLACE]),
 	            *s_(d->f[F_LINK]) ? fr_of(LINK_V, LINK_L, N(LINK_V), d->f[F_LINK]) : "à déterminer",
-	            fr_date(r, d->f[F_FIRST]), fr_date(r, d->f[F_START]), fr_date(r, d->f[F_END]), fr_date(r, d->f[F_LASTC]));
+	            civil_fr(r->a, d->f[F_FIRST]), civil_fr(r->a, d->f[F_START]), civil_fr(r->a, d->f[F_END]), civil_fr(r->a, d->f[F_LASTC]));
 	if (d->f[F_RENEWAL])
-		html_printf(b, "<dt>Renouvellement demandé le</dt><dd>%s (la validité actuelle court jusqu’à la décision)</dd>", fr_date(r, d->f[F_RENEWAL]));
+		html_printf(b, "<dt>Renouvellement demandé le</dt><dd>%s (la validité actuelle court jusqu’à la décision)</dd>", civil_fr(r->a, d->f[F_RENEWAL]));
 	if (!strcmp(st, "refusee"))
 		html_printf(b, "<dt>Refus</dt><dd>Absence de lien avec la commune ; orientation : %s</dd>", s_(d->f[F_ORIENT]));
 	if (!strcmp(st, "radiee"))
-		html_printf(b, "<dt>Radiation</dt><dd>le %s : %s</dd>", fr_date(r, d->f[F_STRUCK]), fr_of(STRIKE_V, STRIKE_L, N(STRIKE_V), d->f[F_SMOTIVE]));
+		html_printf(b, "<dt>Radiation</dt><dd>le %s : %s</dd>", civil_fr(r->a, d->f[F_STRUCK]), fr_of(STRIKE_V, STRIKE_L, N(STRIKE_V), d->f[F_SMOTIVE]));
 	html_lit(b, "</dl>");
 	html_printf(b, "<p><a href=\"/domiciliation/%lld/demande.pdf\">Demande (cerfa 16029, PDF)</a></p>", (long long)d->id);
 	if (!strcmp(st, "active"))
@@ -659,7 +645,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 			DBQ(r->db, &Q_PROXIES, &q, A_INT(d->id));
 			while (db_next(&q))
 				html_printf(b, "<option value=\"%lld\">Mandataire : %s (du %s au %s)</option>", (long long)db_int(&q, 0), db_text(&q, 1),
-				            fr_date(r, db_text(&q, 2)), fr_date(r, db_text(&q, 3)));
+				            civil_fr(r->a, db_text(&q, 2)), civil_fr(r->a, db_text(&q, 3)));
 			db_close(&q);
 			html_lit(b, "<option value=\"reexpedie\">Réexpédié</option><option value=\"retourne\">Retourné à l’expéditeur</option></select></div>");
 			form_input(b, &(form_field){.name = "forward", .label = "Adresse de réexpédition (si réexpédié)"}, fe);
@@ -675,7 +661,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 			page_csrf(r);
 			html_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)d->version);
 			form_input(b, &(form_field){.name = "interview", .label = "Date de l’entretien de renouvellement", .type = "date",
-			                            .required = true, .value = iso(r, t)}, fe);
+			                            .required = true, .value = civil_iso(r->a, t)}, fe);
 			html_lit(b, "<button type=\"submit\">Demander le renouvellement</button></form>");
 		}
 		if (web_can(r, PERM_DOMI_DECIDE)) {
@@ -697,18 +683,18 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 		db_res q = {0};
 		DBQ(r->db, &Q_PROXIES, &q, A_INT(d->id));
 		while (db_next(&q))
-			html_printf(b, "<li>%s, du %s au %s</li>", db_text(&q, 1), fr_date(r, db_text(&q, 2)), fr_date(r, db_text(&q, 3)));
+			html_printf(b, "<li>%s, du %s au %s</li>", db_text(&q, 1), civil_fr(r->a, db_text(&q, 2)), civil_fr(r->a, db_text(&q, 3)));
 		db_close(&q);
 		html_printf(b, "</ul><form method=\"post\" action=\"%s/mandataires\" class=\"compact\" novalidate>", action);
 		page_csrf(r);
 		form_input(b, &(form_field){.name = "name", .label = "Nom du mandataire", .required = true}, fe);
-		form_input(b, &(form_field){.name = "from", .label = "Du", .type = "date", .required = true, .value = iso(r, t)}, fe);
+		form_input(b, &(form_field){.name = "from", .label = "Du", .type = "date", .required = true, .value = civil_iso(r->a, t)}, fe);
 		form_input(b, &(form_field){.name = "to", .label = "Au", .type = "date", .required = true, .value = d->f[F_END]}, fe);
 		html_lit(b, "<button type=\"submit\">Ajouter (5 au plus)</button></form>");
 		html_printf(b, "<h2>Réexpédition</h2><form method=\"post\" action=\"%s/reexpedition\" class=\"compact\" novalidate>", action);
 		page_csrf(r);
 		form_input(b, &(form_field){.name = "address", .label = "Adresse de réexpédition", .type = "textarea", .required = true}, fe);
-		form_input(b, &(form_field){.name = "fwd_from", .label = "Du", .type = "date", .required = true, .value = iso(r, t)}, fe);
+		form_input(b, &(form_field){.name = "fwd_from", .label = "Du", .type = "date", .required = true, .value = civil_iso(r->a, t)}, fe);
 		form_input(b, &(form_field){.name = "fwd_to", .label = "Au", .type = "date", .required = true}, fe);
 		html_lit(b, "<button type=\"submit\">Réexpédier sur cette période</button></form>");
 	}
@@ -716,7 +702,7 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 	db_res q = {0};
 	DBQ(r->db, &Q_EVENTS, &q, A_INT(d->id));
 	while (db_next(&q))
-		html_printf(b, "<li><span class=\"when\">%s</span> %s %s <small>— %s</small></li>", fr_date(r, db_text(&q, 0)),
+		html_printf(b, "<li><span class=\"when\">%s</span> %s %s <small>— %s</small></li>", civil_fr(r->a, db_text(&q, 0)),
 		            db_text(&q, 1), db_text(&q, 2), db_text(&q, 3));
 	db_close(&q);
 	html_lit(b, "</ol></div></div>");
@@ -806,7 +792,7 @@ static void renew_post(web_req *r)
 	if (e == E_OK)
 		e = db_begin(r->db, true);
 	if (e == E_OK)
-		e = DBX(r->db, &Q_RENEW, &n, A_INT(d.id), A_TEXT(iso(r, today_of(r))), A_TEXT(iv), A_INT(d.version));
+		e = DBX(r->db, &Q_RENEW, &n, A_INT(d.id), A_TEXT(civil_iso(r->a, today_of(r))), A_TEXT(iv), A_INT(d.version));
 	if (e == E_OK && n != 1)
 		e = E_CONFLICT;
 	if (e == E_OK)
@@ -830,7 +816,7 @@ static err strike(web_req *r, int64_t id, const char *motive)
 		return E_NOT_FOUND;
 	err e = db_begin(r->db, true);
 	if (e == E_OK)
-		e = DBX(r->db, &Q_STRIKE, &n, A_INT(id), A_TEXT(iso(r, today_of(r))), A_TEXT(motive));
+		e = DBX(r->db, &Q_STRIKE, &n, A_INT(id), A_TEXT(civil_iso(r->a, today_of(r))), A_TEXT(motive));
 	if (e == E_OK && n != 1)
 		e = E_CONFLICT;
 	if (e == E_OK)
@@ -912,14 +898,14 @@ static err mail_insert(web_req *r, int64_t did, const char *kind, int64_t count,
 	db_res q = {0};
 	char *fwd = NULL;
 	int64_t id;
-	if (DBQ(r->db, &Q_FWD_NOW, &q, A_INT(did), A_TEXT(iso(r, today_of(r)))) == E_OK && db_next(&q))
+	if (DBQ(r->db, &Q_FWD_NOW, &q, A_INT(did), A_TEXT(civil_iso(r->a, today_of(r)))) == E_OK && db_next(&q))
 		fwd = db_dup(&q, 0, r->a);
 	db_close(&q);
 	*forwarded = fwd != NULL;
 	if (fwd)
-		return DBID(r->db, &Q_MAIL_FWD, &id, A_INT(did), A_TEXT(iso(r, today_of(r))), A_TEXT(kind), A_INT(count), A_TEXT(fwd),
+		return DBID(r->db, &Q_MAIL_FWD, &id, A_INT(did), A_TEXT(civil_iso(r->a, today_of(r))), A_TEXT(kind), A_INT(count), A_TEXT(fwd),
 		            A_INT(r->user->id));
-	return DBID(r->db, &Q_MAIL_ADD, &id, A_INT(did), A_TEXT(iso(r, today_of(r))), A_TEXT(kind), A_INT(count), A_INT(r->user->id));
+	return DBID(r->db, &Q_MAIL_ADD, &id, A_INT(did), A_TEXT(civil_iso(r->a, today_of(r))), A_TEXT(kind), A_INT(count), A_INT(r->user->id));
 }
 
 static err mail_add(web_req *r, domi *d, const char *kind, const char *count_s, form_errors *fe)
@@ -966,7 +952,7 @@ static err handover(web_req *r, domi *d, const char *to, const char *forward, fo
 		status = "retourne";
 		ckind = NULL;
 	} else if (text_to_int64(to, 1, INT64_MAX, &proxy) &&
-	           DBID(r->db, &Q_PROXY_OK, &n, A_INT(d->id), A_INT(proxy), A_TEXT(iso(r, t))) == E_OK && n == 1) {
+	           DBID(r->db, &Q_PROXY_OK, &n, A_INT(d->id), A_INT(proxy), A_TEXT(civil_iso(r->a, t))) == E_OK && n == 1) {
 		ckind = "courrier_procuration"; /* does not count as the person's contact */
 	} else {
 		form_error(fe, "to", "Ce mandataire n’est pas valable aujourd’hui.");
@@ -975,7 +961,7 @@ static err handover(web_req *r, domi *d, const char *to, const char *forward, fo
 		return E_INPUT;
 	err e = db_begin(r->db, true);
 	if (e == E_OK)
-		e = DBX(r->db, &Q_MAIL_HAND, &n, A_INT(d->id), A_TEXT(status), A_TEXT(iso(r, t)), A_INT_OR_NULL(proxy),
+		e = DBX(r->db, &Q_MAIL_HAND, &n, A_INT(d->id), A_TEXT(status), A_TEXT(civil_iso(r->a, t)), A_INT_OR_NULL(proxy),
 		        A_TEXT(forward && !strcmp(status, "reexpedie") ? forward : ""));
 	if (e == E_OK && n == 0)
 		e = E_CONFLICT; /* nothing was waiting any more */
@@ -1052,7 +1038,7 @@ static void proxy_post(web_req *r)
 		form_error(&fe, "name", "Indiquez le nom du mandataire.");
 	if (!from || !to || !civil_parse(from, &f) || !civil_parse(to, &t) || civil_to_days(t) < civil_to_days(f))
 		form_error(&fe, "from", "Indiquez une période valable (du … au …).");
-	if (!fe.n && DBID(r->db, &Q_PROXY_COUNT, &n, A_INT(d.id), A_TEXT(iso(r, today_of(r)))) == E_OK && n >= 5)
+	if (!fe.n && DBID(r->db, &Q_PROXY_COUNT, &n, A_INT(d.id), A_TEXT(civil_iso(r->a, today_of(r)))) == E_OK && n >= 5)
 		form_error(&fe, "name", "Cinq mandataires au plus peuvent être désignés.");
 	err e = fe.n ? E_INPUT : db_begin(r->db, true);
 	if (e == E_OK)
@@ -1173,7 +1159,7 @@ static void section(web_req *r, int64_t hid)
 		html_printf(b, "<li><a href=\"/domiciliation/%lld\">%s</a> : %s", (long long)db_int(&q, 0), person_name(r, db_int(&q, 1), &p),
 		            fr_of(ST_V, ST_L, N(ST_V), db_text(&q, 2)));
 		if (!db_isnull(&q, 3))
-			html_printf(b, ", valable jusqu’au %s", fr_date(r, db_text(&q, 3)));
+			html_printf(b, ", valable jusqu’au %s", civil_fr(r->a, db_text(&q, 3)));
 		html_lit(b, "</li>");
 	}
 	db_close(&q);
@@ -1303,7 +1289,7 @@ static void api_action(web_req *r)
 		if (e == E_INPUT)
 			form_error(&fe, "interview_on", "L’entretien de renouvellement est obligatoire.");
 		if (e == E_OK)
-			e = DBX(r->db, &Q_RENEW, &n, A_INT(d.id), A_TEXT(iso(r, today_of(r))), A_TEXT(s1), A_INT(d.version));
+			e = DBX(r->db, &Q_RENEW, &n, A_INT(d.id), A_TEXT(civil_iso(r->a, today_of(r))), A_TEXT(s1), A_INT(d.version));
 		if (e == E_OK && n != 1)
 			e = E_CONFLICT;
 		if (e == E_OK)
@@ -1352,11 +1338,11 @@ static void domi_home_widget(web_req *r)
 	civil_date t = today_of(r);
 	int64_t n15 = 0, lapsed = 0;
 	db_res q = {0};
-	DBQ(r->db, &Q_LIST_EXPIRING, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(iso(r, t)), A_TEXT(iso(r, civil_from_days(civil_to_days(t) + 15))));
+	DBQ(r->db, &Q_LIST_EXPIRING, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(civil_iso(r->a, t)), A_TEXT(civil_iso(r->a, civil_from_days(civil_to_days(t) + 15))));
 	while (db_next(&q))
 		n15++;
 	db_close(&q);
-	DBQ(r->db, &Q_LIST_NOCONTACT, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(iso(r, civil_add_months(t, -3))));
+	DBQ(r->db, &Q_LIST_NOCONTACT, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(civil_iso(r->a, civil_add_months(t, -3))));
 	while (db_next(&q))
 		lapsed++;
 	db_close(&q);

@@ -28,14 +28,6 @@ typedef struct docdata {
 	bool limited;
 } docdata;
 
-static const char *fr(web_req *r, const char *iso)
-{
-	char *o = arena_alloc(r->a, 11);
-	if (o)
-		civil_iso_to_fr(iso, o);
-	return o && *o ? o : "—";
-}
-
 static bool load(web_req *r, docdata *d)
 {
 	db_res q = {0};
@@ -115,7 +107,7 @@ static void attestation(web_req *r)
 	pdf_field(pd, "Nom d’usage", d.p.last_name);
 	pdf_field(pd, "Prénoms", d.p.first_names);
 	pdf_field(pd, "Sexe", !strcmp(d.p.sex, "F") ? "Féminin" : !strcmp(d.p.sex, "M") ? "Masculin" : "Non renseigné");
-	pdf_field(pd, "Date de naissance", fr(r, d.p.birth_date));
+	pdf_field(pd, "Date de naissance", civil_fr(r->a, d.p.birth_date));
 	pdf_field(pd, "Lieu de naissance", *d.p.birth_place ? d.p.birth_place : "—");
 	/* Dependants: the other members of the household, as the file records them. */
 	person_brief m[16];
@@ -131,7 +123,7 @@ static void attestation(web_req *r)
 			if (!strcmp(rel, rv[k]))
 				rel = rl[k];
 		pdf_field(pd, nd++ ? "" : "Ayants droit",
-		          arena_printf(r->a, "%s %s, né(e) le %s (%s)", m[i].last_name, m[i].first_names, fr(r, m[i].birth_date), rel));
+		          arena_printf(r->a, "%s %s, né(e) le %s (%s)", m[i].last_name, m[i].first_names, civil_fr(r->a, m[i].birth_date), rel));
 	}
 	if (!nd)
 		pdf_field(pd, "Ayants droit", "aucun");
@@ -143,16 +135,16 @@ static void attestation(web_req *r)
 	pdf_heading(pd, "Adresse postale de la personne");
 	pdf_para(pd, arena_printf(r->a, "%s %s\nchez %s\n%s", d.p.first_names, d.p.last_name, d.s.name, d.s.address));
 	pdf_heading(pd, "Validité");
-	pdf_field(pd, "Date de début de validité", fr(r, d.start));
-	pdf_field(pd, "Date de fin de validité", fr(r, d.end));
-	pdf_field(pd, "Date de la première élection de domicile", fr(r, d.first));
+	pdf_field(pd, "Date de début de validité", civil_fr(r->a, d.start));
+	pdf_field(pd, "Date de fin de validité", civil_fr(r->a, d.end));
+	pdf_field(pd, "Date de la première élection de domicile", civil_fr(r->a, d.first));
 	if (d.limited)
 		pdf_para(pd, "Cette domiciliation vaut uniquement pour l’aide médicale de l’État, l’aide juridictionnelle et "
 		             "l’exercice des droits civils (article L264-2 du code de l’action sociale et des familles).");
 	pdf_space(pd, 12);
 	char today[11];
 	civil_format(civil_today(r->user->tz), today);
-	pdf_para(pd, arena_printf(r->a, "Fait le %s, pour le président du CCAS, %s.", fr(r, today), *d.decider ? d.decider : ""));
+	pdf_para(pd, arena_printf(r->a, "Fait le %s, pour le président du CCAS, %s.", civil_fr(r->a, today), *d.decider ? d.decider : ""));
 	pdf_small(pd, "Signature et cachet de l’organisme");
 	send(r, pd, "attestation-domiciliation.pdf", "attestation");
 }
@@ -178,7 +170,7 @@ static void refusal(web_req *r)
 	pdf_para(pd, arena_printf(r->a, "%s %s", d.p.first_names, d.p.last_name));
 	pdf_heading(pd, "Décision de refus d’élection de domicile");
 	pdf_para(pd, arena_printf(r->a, "Par décision du %s, votre demande d’élection de domicile auprès du %s est refusée.",
-	                          fr(r, d.decided), d.s.name));
+	                          civil_fr(r->a, d.decided), d.s.name));
 	pdf_para(pd, "Motif : vous ne justifiez pas d’un lien avec la commune au sens de l’article R264-4 du code de l’action "
 	             "sociale et des familles (séjour sur son territoire, activité professionnelle, suivi social ou médico-social, "
 	             "liens familiaux, autorité parentale sur un enfant scolarisé) (article L264-4).");
@@ -217,7 +209,7 @@ static void striking(web_req *r)
 	pdf_para(pd, arena_printf(r->a, "%s %s", d.p.first_names, d.p.last_name));
 	pdf_heading(pd, "Décision de radiation de la domiciliation");
 	pdf_para(pd, arena_printf(r->a, "Votre élection de domicile auprès du %s prend fin le %s (article L264-5 du code de "
-	                                "l’action sociale et des familles).", d.s.name, fr(r, d.struck)));
+	                                "l’action sociale et des familles).", d.s.name, civil_fr(r->a, d.struck)));
 	pdf_para(pd, arena_printf(r->a, "Motif : %s.", motive));
 	pdf_para(pd, appeal);
 	send(r, pd, "radiation-domiciliation.pdf", "striking_off_letter");
@@ -245,11 +237,11 @@ static void provisional(web_req *r)
 	pdf_heading(pd, "Attestation provisoire — demande d’élection de domicile en cours");
 	pdf_para(pd, arena_printf(r->a, "Le %s atteste que %s %s, né(e) le %s, a déposé une demande d’élection de domicile, "
 	                                "en cours d’instruction. Une réponse lui sera donnée dans un délai de deux mois.",
-	                          d.s.name, d.p.first_names, d.p.last_name, fr(r, d.p.birth_date)));
+	                          d.s.name, d.p.first_names, d.p.last_name, civil_fr(r->a, d.p.birth_date)));
 	pdf_para(pd, "Cette attestation ne vaut pas élection de domicile.");
 	char today[11];
 	civil_format(civil_today(r->user->tz), today);
-	pdf_para(pd, arena_printf(r->a, "Fait le %s.", fr(r, today)));
+	pdf_para(pd, arena_printf(r->a, "Fait le %s.", civil_fr(r->a, today)));
 	send(r, pd, "attestation-provisoire.pdf", "provisional_attestation");
 }
 
@@ -276,21 +268,21 @@ static void request_form(web_req *r)
 	pdf_field(pd, "Nom d’usage", d.p.last_name);
 	pdf_field(pd, "Prénoms", d.p.first_names);
 	pdf_field(pd, "Sexe", !strcmp(d.p.sex, "F") ? "Féminin" : !strcmp(d.p.sex, "M") ? "Masculin" : "Non renseigné");
-	pdf_field(pd, "Date et lieu de naissance", arena_printf(r->a, "%s, %s", fr(r, d.p.birth_date), *d.p.birth_place ? d.p.birth_place : "—"));
+	pdf_field(pd, "Date et lieu de naissance", arena_printf(r->a, "%s, %s", civil_fr(r->a, d.p.birth_date), *d.p.birth_place ? d.p.birth_place : "—"));
 	person_brief m[16];
 	int nm = persons_household_members(r->db, r->a, d.p.household_id, m, 16), nd = 0;
 	for (int i = 0; i < nm; i++)
 		if (m[i].id != d.p.id)
 			pdf_field(pd, nd++ ? "" : "Ayants droit", arena_printf(r->a, "%s %s, né(e) le %s", m[i].last_name, m[i].first_names,
-			                                                       fr(r, m[i].birth_date)));
+			                                                       civil_fr(r->a, m[i].birth_date)));
 	if (!nd)
 		pdf_field(pd, "Ayants droit", "aucun");
 	pdf_heading(pd, "L’organisme sollicité");
 	pdf_field(pd, "Organisme", d.s.name);
 	pdf_field(pd, "Adresse", *d.s.address ? d.s.address : "—");
 	pdf_heading(pd, "Instruction");
-	pdf_field(pd, "Date de la demande", fr(r, d.requested));
-	pdf_field(pd, "Entretien", arena_printf(r->a, "%s, %s", fr(r, d.interview), d.place && *d.place ? d.place : "lieu non renseigné"));
+	pdf_field(pd, "Date de la demande", civil_fr(r->a, d.requested));
+	pdf_field(pd, "Entretien", arena_printf(r->a, "%s, %s", civil_fr(r->a, d.interview), d.place && *d.place ? d.place : "lieu non renseigné"));
 	static const char *lv[] = {"sejour", "travail", "suivi", "famille", "autorite_parentale", "aucun"};
 	static const char *ll[] = {"séjour sur le territoire de la commune", "activité professionnelle sur la commune",
 	                           "suivi social, médico-social ou d’insertion", "liens familiaux avec un résident",

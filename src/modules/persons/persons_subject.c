@@ -251,12 +251,10 @@ static void rights_page(web_req *r)
 			person_brief p;
 			if (persons_person_brief(r->db, r->a, pids[i], &p) != E_OK)
 				continue;
-			char fr[11];
-			civil_iso_to_fr(p.birth_date, fr);
 			html_printf(b, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td><a href=\"/personnes/%lld/donnees.pdf\">PDF</a> · "
 			               "<a href=\"/personnes/%lld/donnees.json\">JSON</a> · <form method=\"post\" action=\"/personnes/%lld/effacer\" "
 			               "class=\"inline\" data-confirm=\"Anonymiser tout le dossier du foyer, sans retour possible ?\">",
-			            p.last_name, p.first_names, *fr ? fr : "—", p.file_no, (long long)pids[i], (long long)pids[i], (long long)pids[i]);
+			            p.last_name, p.first_names, civil_fr(r->a, p.birth_date), p.file_no, (long long)pids[i], (long long)pids[i], (long long)pids[i]);
 			page_csrf(r);
 			html_printf(b, "<button type=\"submit\" aria-label=\"Effacer le dossier de %s %s\">Effacer</button></form></td></tr>",
 			            p.first_names, p.last_name);
