@@ -17,10 +17,16 @@ SRC := $(shell find src -name '*.c' | sort)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
 ASSETS := assets/style.css assets/app.js assets/openapi.json build/gen/htmx.min.js docs/reglement-exemple.txt
 
+ifeq ($(strip $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)),)
+ifneq ($(filter-out deps run test test-fresh clean,$(or $(MAKECMDGOALS),all)),)
+$(error Bibliothèques de développement manquantes : lancez « make deps » (ou « make run », qui les installe))
+endif
+endif
+
 REL_OBJ := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/assets.o
 ASAN_OBJ := $(patsubst src/%.c,build/asan/%.o,$(SRC)) build/asan/assets.o
 
-.PHONY: all asan deps run test test-quick fuzz bench clean bench bench-quick
+.PHONY: all asan deps run test test-fresh fuzz bench clean bench-quick check-deps
 all: build/openccas
 
 deps:
@@ -77,8 +83,13 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC)
 		$(shell pkg-config --cflags --libs libutf8proc) -lz
 fuzz-build: $(FUZZ)
 
+# run and test install what is missing first, then build in a second make:
+# that one reads this Makefile again, after the -dev packages exist, so
+# its pkg-config flags are right on the very first run of a fresh machine.
 DATA ?= data/ccas.db
-run: deps build/openccas
+run:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory build/openccas
 	@if [ ! -f $(DATA) ]; then mkdir -p data && ./build/openccas demo --db sqlite:$(DATA) --households 2000; fi
 	@echo ""
 	@echo "  OpenCCAS : http://127.0.0.1:8080/   (Ctrl+C pour arrêter)"
@@ -90,6 +101,11 @@ run: deps build/openccas
 test:
 	@bash scripts/deps.sh --test
 	@bash scripts/test.sh
+
+# The proof on a fresh Debian 12 root filesystem (debootstrap, chroot):
+# make run, then make test, as a newcomer would. Root only; long.
+test-fresh:
+	@bash scripts/test-fresh.sh
 
 fuzz: fuzz-build
 	@bash scripts/fuzz.sh 300

@@ -15,7 +15,6 @@ N=${1:-40000}
 ENGINE=${2:-sqlite}
 DUR=${BENCH_SECONDS:-30}
 AGENTS=64
-PORT=${BENCH_PORT:-28090}
 CACHE=build/bench
 mkdir -p "$CACHE"
 command -v wrk >/dev/null || bash scripts/deps.sh --test >/dev/null || { echo "wrk introuvable"; exit 1; }
@@ -39,19 +38,20 @@ if [ "$ENGINE" = sqlite ]; then
   URL="sqlite:$WORK"
   SIZE=$(du -b "$PRISTINE" | cut -f1)
 else
-  PGBASE=$(OPENCCAS_PG_PORT=55433 OPENCCAS_PG_DIR=$PWD/$CACHE/pg bash scripts/pg.sh start) || exit 1
+  PGBASE=$(OPENCCAS_PG_DIR=$PWD/$CACHE/pg bash scripts/pg.sh start) || exit 1
+  pgurl() { echo "postgresql://postgres@/$1?${PGBASE#*\?}"; }
   PSQL="psql -q -At -d $PGBASE"
   NAME=bench_$N
   if [ "$($PSQL -c "SELECT 1 FROM pg_database WHERE datname = '$NAME'")" != 1 ]; then
     say "Jeu de données PostgreSQL : $N foyers (une fois)…"
     $PSQL -c "CREATE DATABASE ${NAME}_tmp" || exit 1
-    t0=$(ms); $BIN demo --db "${PGBASE%/*}/${NAME}_tmp" --households "$N" --seed 1 >/dev/null || exit 1
+    t0=$(ms); $BIN demo --db "$(pgurl "${NAME}_tmp")" --households "$N" --seed 1 >/dev/null || exit 1
     echo $(( $(ms) - t0 )) > "$CACHE/pg-$N.gen"
     $PSQL -c "ALTER DATABASE ${NAME}_tmp RENAME TO $NAME" || exit 1
   fi
   GEN=$(cat "$CACHE/pg-$N.gen" 2>/dev/null || echo "")
   $PSQL -c "DROP DATABASE IF EXISTS bench_work" && $PSQL -c "CREATE DATABASE bench_work TEMPLATE $NAME" || exit 1
-  URL="${PGBASE%/*}/bench_work"
+  URL=$(pgurl bench_work)
   SIZE=$($PSQL -c "SELECT pg_database_size('$NAME')")
 fi
 
@@ -59,12 +59,12 @@ fi
 TOKEN=$($BIN token create --db "$URL" --user responsable@demo.openccas.fr 2>/dev/null | tail -n 1)
 LOG=$CACHE/server.log
 t0=$(ms)
-$BIN serve $AS_USER --db "$URL" --listen 127.0.0.1:$PORT --threads 4 --sync normal > "$LOG" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
-until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.005; kill -0 $PID 2>/dev/null || { cat "$LOG"; exit 1; }; done
+. scripts/serve-bg.sh
+trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null' EXIT
+serve_bg "$LOG" $BIN serve $AS_USER --db "$URL" --threads 4 --sync normal || exit 1
+PID=$SERVER_PID
+until curl -sf "$BASE/healthz" >/dev/null; do kill -0 $PID 2>/dev/null || { cat "$LOG"; exit 1; }; done
 START=$(( $(ms) - t0 ))
-BASE="http://127.0.0.1:$PORT"
 MOTIVE=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/motives" | grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
 DOMI=$CACHE/domi.txt
 curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/domiciliations?status=active" | grep -o '"id": *[0-9]*' | grep -o '[0-9]*$' > "$DOMI"

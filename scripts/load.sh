@@ -9,7 +9,6 @@ set -u
 cd "$(dirname "$0")/.."
 # As root the server must be told which account to become once its port is open.
 AS_USER=$([ "$(id -u)" -eq 0 ] && echo "--user nobody")
-PORT=${LOAD_PORT:-28085}
 SECS=${LOAD_SECONDS:-8}
 # A private directory, as `make run` has: the server (dropping root) must be
 # able to open new connections to the database in it.
@@ -20,11 +19,10 @@ passed=0; failed=0
 ok() { if [ "$1" = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "ÉCHEC $2"; fi; }
 ./build/openccas demo --db "sqlite:$DB" --households 300 >/dev/null 2>&1 || { echo "load: 0 passed, 1 failed"; exit 1; }
 TOKEN=$(./build/openccas token create --db "sqlite:$DB" --user responsable@demo.openccas.fr 2>/dev/null | tail -n 1)
-./build/openccas serve $AS_USER --db "sqlite:$DB" --listen 127.0.0.1:$PORT --threads 4 > "$LOG" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DIR"' EXIT
-for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05; done
-BASE="http://127.0.0.1:$PORT"
+. scripts/serve-bg.sh
+trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$DIR"' EXIT
+serve_bg "$LOG" ./build/openccas serve $AS_USER --db "sqlite:$DB" --threads 4 || { echo "load: 0 passed, 1 failed"; exit 1; }
+PID=$SERVER_PID
 MOTIVE=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/motives" | grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
 curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/domiciliations?status=active" | grep -o '"id": *[0-9]*' | grep -o '[0-9]*$' > "$DB.domi"
 c0=$(sqlite3 "$DB" "SELECT count(*) FROM contacts"); m0=$(sqlite3 "$DB" "SELECT count(*) FROM domi_mail")

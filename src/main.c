@@ -199,7 +199,8 @@ static int cmd_serve(int argc, char **argv)
 {
 	if (flag(argc, argv, "--help"))
 		return usage("Usage : openccas serve [--db URL] [--listen HÔTE:PORT] [--threads N] [--insecure-cookies]\n"
-		             "  --listen            adresse d’écoute (127.0.0.1:8080 par défaut)\n"
+		             "  --listen            adresse d’écoute (127.0.0.1:8080 par défaut ; port 0 : choisi par le système)\n"
+		             "  --port-file F       écrire dans F le port effectivement ouvert (utile avec le port 0)\n"
 		             "  --threads           fils de traitement (par défaut deux par cœur, de 4 à 64)\n"
 		             "  --insecure-cookies  cookies sans « Secure » (HTTP en clair, pour localhost)\n"
 		             "  --sync normal|full  durabilité SQLite (full par défaut)\n"
@@ -227,8 +228,9 @@ static int cmd_serve(int argc, char **argv)
 		static char host[64];
 		const char *colon = strrchr(listen, ':');
 		int64_t port;
-		if (!colon || (size_t)(colon - listen) >= sizeof host || !text_to_int64(colon + 1, 1, 65535, &port))
-			return usage("openccas : --listen attend HÔTE:PORT, par exemple 127.0.0.1:8080\n", EX_USAGE);
+		if (!colon || (size_t)(colon - listen) >= sizeof host || !text_to_int64(colon + 1, 0, 65535, &port))
+			return usage("openccas : --listen attend HÔTE:PORT, par exemple 127.0.0.1:8080 (port 0 : le système en choisit un)\n",
+			             EX_USAGE);
 		memcpy(host, listen, (size_t)(colon - listen));
 		host[colon - listen] = 0;
 		web_conf.listen_host = host;
@@ -242,6 +244,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	if (flag(argc, argv, "--insecure-cookies"))
 		web_conf.secure_cookies = false;
+	web_conf.port_file = opt(argc, argv, "--port-file");
 	db *d = open_db(web_conf.threads + 2, true);
 	if (!d)
 		return EX_DB;

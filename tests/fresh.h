@@ -34,11 +34,16 @@ static const char *fresh_db(const char *tag)
 		}
 		PQclear(r);
 		PQfinish(c);
-		/* Replace the database name at the end of the URL. */
-		snprintf(fresh_url, sizeof fresh_url, "%s", pg);
-		char *slash = strrchr(fresh_url, '/');
-		if (slash)
-			snprintf(slash + 1, sizeof fresh_url - (size_t)(slash + 1 - fresh_url), "%s", name);
+		/* Replace the database name: the path of the URL, before any
+		 * "?host=…" (the cluster is reached through a Unix socket). */
+		const char *auth = strstr(pg, "://");
+		const char *path = auth ? strchr(auth + 3, '/') : NULL;
+		const char *query = strchr(pg, '?');
+		if (!path || (query && path > query)) {
+			fprintf(stderr, "fresh_db: cannot read the database name in %s\n", pg);
+			exit(3);
+		}
+		snprintf(fresh_url, sizeof fresh_url, "%.*s/%s%s", (int)(path - pg), pg, name, query ? query : "");
 		return fresh_url;
 	}
 	snprintf(fresh_url, sizeof fresh_url, "/tmp/openccas-test-%s-%d.db", tag, (int)getpid());

@@ -35,7 +35,7 @@
 #define MAX_ROUTES 512
 #define ARENA_CAP (64u * 1024 * 1024)
 
-web_config web_conf = {"127.0.0.1", 8080, 8, true, NULL, NULL};
+web_config web_conf = {.listen_host = "127.0.0.1", .port = 8080, .threads = 8, .secure_cookies = true};
 
 static web_route_def routes[MAX_ROUTES];
 static int nroutes;
@@ -637,6 +637,21 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	return (size_t)(w - s);
 }
 
+/* Written to a temporary name then renamed: a reader never sees half a
+ * number. */
+static bool write_port_file(const char *path, int port)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return false;
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return false;
+	bool ok = fprintf(f, "%d\n", port) > 0;
+	ok = fclose(f) == 0 && ok;
+	return ok && rename(tmp, path) == 0;
+}
+
 int web_serve(db *d)
 {
 	the_db = d;
@@ -671,6 +686,15 @@ int web_serve(db *d)
 	if (!dm) {
 		log_error("web: cannot listen on %s:%d", web_conf.listen_host, web_conf.port);
 		return 3;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(dm, MHD_DAEMON_INFO_BIND_PORT);
+	if (di && di->port)
+		web_conf.port = di->port;
+	if (web_conf.port_file && !write_port_file(web_conf.port_file, web_conf.port)) {
+		log_error("web: cannot write the port file");
+		fprintf(stderr, "openccas : impossible d’écrire le port dans %s\n", web_conf.port_file);
+		MHD_stop_daemon(dm);
+		return 2;
 	}
 	if (web_conf.after_listen && !web_conf.after_listen()) {
 		MHD_stop_daemon(dm);

@@ -138,10 +138,14 @@ bool web_can(web_req *r, int perm);
 /* Server configuration and life. */
 typedef struct web_config {
 	const char *listen_host;
-	int port;
+	int port;                    /* 0: the kernel chooses */
 	int threads;
 	bool secure_cookies;
 	const char *public_url;      /* for links in mails/docs, optional */
+	/* When set, the port actually bound is written there once listening
+	 * (with port 0 the kernel chooses it; the address line on stdout and
+	 * the log say it too). */
+	const char *port_file;
 	/* Called once the socket is bound, before the first request: drops
 	 * privileges; false stops the server. NULL: nothing to do. */
 	bool (*after_listen)(void);

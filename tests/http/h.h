@@ -21,6 +21,7 @@ typedef struct srv {
 	pid_t pid;
 	int port;
 	char base[64];
+	char log[256];   /* the server's standard error */
 } srv;
 
 typedef struct resp {
@@ -95,7 +96,7 @@ static int srv_healthy(int port)
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/healthz", port);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 500L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
 	CURLcode rc = curl_easy_perform(c);
 	long st = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
@@ -103,7 +104,8 @@ static int srv_healthy(int port)
 	return rc == CURLE_OK && st == 200;
 }
 
-static pid_t started[8];
+#define MAX_STARTED 64
+static pid_t started[MAX_STARTED];
 static int nstarted;
 static void srv_kill_all(void)
 {
@@ -112,43 +114,86 @@ static void srv_kill_all(void)
 			kill(started[i], SIGKILL);
 }
 
-/* Starts `openccas serve` on url (already populated). Its log goes to
- * $OPENCCAS_TEST_LOGDIR (default /tmp)/openccas-PORT.log. */
-static int srv_start_on(srv *s, const char *url)
+/* Starts `openccas serve` on url (already populated), on a port the kernel
+ * chooses (--listen 127.0.0.1:0): the server says which on its standard
+ * output once it listens, and we wait for that line — a condition, not a
+ * delay. Its log goes to $OPENCCAS_TEST_LOGDIR (default /tmp)/
+ * openccas-PID-N.log. Extra arguments (NULL-terminated) are appended. */
+static int srv_start_args(srv *s, const char *url, const char *const *extra)
 {
 	if (nstarted == 0)
 		atexit(srv_kill_all);
+	if (nstarted >= MAX_STARTED) {
+		fprintf(stderr, "h.h: more than %d servers started by one test\n", MAX_STARTED);
+		abort();
+	}
 	static int next;
-	s->port = 20000 + (int)(getpid() % 20000) + next++;
-	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
-	char listen[32];
-	snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
+	int out[2];
+	if (pipe(out) != 0)
+		return 0;
+	char logf[256];
+	const char *dir = getenv("OPENCCAS_TEST_LOGDIR");
+	snprintf(logf, sizeof logf, "%s/openccas-%d-%d.log", dir ? dir : "/tmp", (int)getpid(), next++);
 	s->pid = fork();
 	if (s->pid == 0) {
-		freopen("/dev/null", "w", stdout);
-		char logf[256];
-		const char *dir = getenv("OPENCCAS_TEST_LOGDIR");
-		snprintf(logf, sizeof logf, "%s/openccas-%d.log", dir ? dir : "/tmp", s->port);
-		freopen(logf, "w", stderr);
+		close(out[0]);
+		dup2(out[1], 1);
+		close(out[1]);
+		if (!freopen(logf, "w", stderr))
+			_exit(126);
+		const char *argv[40];
+		int n = 0;
+		argv[n++] = bin_path();
+		argv[n++] = "serve";
+		argv[n++] = "--db";
+		argv[n++] = url;
+		argv[n++] = "--listen";
+		argv[n++] = "127.0.0.1:0";
+		argv[n++] = "--insecure-cookies";
+		argv[n++] = "--threads";
+		argv[n++] = "4";
 		/* As root (CI), the server must be told which account to become. */
-		if (geteuid() == 0)
-			execl(bin_path(), bin_path(), "serve", "--db", url, "--listen", listen, "--insecure-cookies", "--threads", "4",
-			      "--user", "nobody", (char *)NULL);
-		else
-			execl(bin_path(), bin_path(), "serve", "--db", url, "--listen", listen, "--insecure-cookies",
-			      "--threads", "4", (char *)NULL);
+		if (geteuid() == 0) {
+			argv[n++] = "--user";
+			argv[n++] = "nobody";
+		}
+		for (int i = 0; extra && extra[i] && n < 39; i++)
+			argv[n++] = extra[i];
+		argv[n] = NULL;
+		execv(bin_path(), (char *const *)argv);
 		_exit(127);
 	}
-	if (nstarted < 8)
-		started[nstarted++] = s->pid;
-	for (int i = 0; i < 200; i++) {
-		if (srv_healthy(s->port))
-			return 1;
-		struct timespec ts = {0, 50 * 1000 * 1000};
-		nanosleep(&ts, NULL);
+	close(out[1]);
+	started[nstarted++] = s->pid;
+	/* Read stdout until the address line (or the end: the server stopped). */
+	char line[512];
+	size_t len = 0;
+	s->port = 0;
+	for (;;) {
+		ssize_t k = read(out[0], line + len, sizeof line - 1 - len);
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+		line[len] = 0;
+		const char *p = strstr(line, "http://127.0.0.1:");
+		if (p && strchr(p, '\n')) {
+			s->port = atoi(p + strlen("http://127.0.0.1:"));
+			break;
+		}
+		if (len == sizeof line - 1)
+			len = 0;
 	}
-	return 0;
+	close(out[0]);
+	if (s->port <= 0) {
+		fprintf(stderr, "h.h: the server did not start (see %s)\n", logf);
+		return 0;
+	}
+	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+	snprintf(s->log, sizeof s->log, "%s", logf);
+	return srv_healthy(s->port);
 }
+
+static int srv_start_on(srv *s, const char *url) { return srv_start_args(s, url, NULL); }
 
 /* Fresh database + demo data + server. */
 static int srv_start(srv *s, const char *tag)

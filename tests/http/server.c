@@ -466,7 +466,20 @@ static void test_two_servers(srv *s)
 {
 	T_GROUP("two-servers");
 	srv s2;
-	CHECK(srv_start_on(&s2, db_url), "second serve process on the same database");
+	/* The second one also writes the port the kernel gave it to a file. */
+	char pf[128];
+	snprintf(pf, sizeof pf, "/tmp/openccas-port-%d", (int)getpid());
+	unlink(pf);
+	const char *extra[] = {"--port-file", pf, NULL};
+	CHECK(srv_start_args(&s2, db_url, extra), "second serve process on the same database");
+	CHECK(s2.port != s->port && s2.port > 0, "two servers, two ports chosen by the kernel (%d, %d)", s->port, s2.port);
+	FILE *f = fopen(pf, "r");
+	int filed = 0;
+	CHECK(f && fscanf(f, "%d", &filed) == 1, "the port file exists and holds a number");
+	if (f)
+		fclose(f);
+	CHECK_INT(filed, s2.port);
+	unlink(pf);
 	cli k;
 	cli_init(&k, s);
 	CHECK_INT(login(&k, DEMO("social"), DEMO_PW), 303);
@@ -688,14 +701,13 @@ int main(void)
 	test_sessions(&s);
 	if (geteuid() == 0) {
 		T_GROUP("root must name the account to become");
-		const char *as_root[] = {bin_path(), "serve", "--db", fresh_url, "--listen", "127.0.0.1:1", NULL};
+		const char *as_root[] = {bin_path(), "serve", "--db", fresh_url, "--listen", "127.0.0.1:0", NULL};
 		CHECK_INT(run_cmd(as_root, 1), 2);
-		const char *as_root_user[] = {bin_path(), "serve", "--db", fresh_url, "--listen", "127.0.0.1:1", "--user", "root", NULL};
+		const char *as_root_user[] = {bin_path(), "serve", "--db", fresh_url, "--listen", "127.0.0.1:0", "--user", "root", NULL};
 		CHECK_INT(run_cmd(as_root_user, 1), 2);
 		/* The server started by these tests runs as nobody: its log says so. */
-		char logf[256], line[512];
-		snprintf(logf, sizeof logf, "%s/openccas-%d.log", getenv("OPENCCAS_TEST_LOGDIR") ? getenv("OPENCCAS_TEST_LOGDIR") : "/tmp", s.port);
-		FILE *lf = fopen(logf, "r");
+		char line[512];
+		FILE *lf = fopen(s.log, "r");
 		int dropped = 0;
 		while (lf && fgets(line, sizeof line, lf))
 			dropped |= strstr(line, "serve: running as uid") != NULL;
