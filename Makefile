@@ -90,7 +90,10 @@ DATA ?= data/ccas.db
 run:
 	@bash scripts/deps.sh
 	@$(MAKE) --no-print-directory build/openccas
-	@if [ ! -f $(DATA) ]; then mkdir -p data && ./build/openccas demo --db sqlite:$(DATA) --households 2000; fi
+	@mkdir -p $(dir $(DATA))
+	@# As root the server runs as nobody: it needs to create SQLite's -wal file beside the database.
+	@if [ "$$(id -u)" -eq 0 ] && [ "$(dir $(DATA))" = "data/" ]; then chown nobody: data; fi
+	@if [ ! -f $(DATA) ]; then ./build/openccas demo --db sqlite:$(DATA) --households 2000; fi
 	@echo ""
 	@echo "  OpenCCAS : http://127.0.0.1:8080/   (Ctrl+C pour arrêter)"
 	@echo "  Connexion de démonstration : admin@demo.openccas.fr, accueil@…, social@…, instructeur@…,"

@@ -17,6 +17,8 @@ DUR=${BENCH_SECONDS:-30}
 AGENTS=64
 CACHE=build/bench
 mkdir -p "$CACHE"
+# As root the server runs as nobody: it creates SQLite's -wal file beside the database.
+[ "$(id -u)" -eq 0 ] && chown nobody: "$CACHE"
 command -v wrk >/dev/null || bash scripts/deps.sh --test >/dev/null || { echo "wrk introuvable"; exit 1; }
 make -s build/openccas build/search_floor >/dev/null || exit 1
 BIN=./build/openccas

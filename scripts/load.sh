@@ -13,6 +13,7 @@ SECS=${LOAD_SECONDS:-8}
 # A private directory, as `make run` has: the server (dropping root) must be
 # able to open new connections to the database in it.
 DIR=$(mktemp -d /tmp/openccas-load-XXXXXX)
+[ "$(id -u)" -eq 0 ] && chown nobody: "$DIR"
 DB=$DIR/ccas.db
 LOG=${OPENCCAS_TEST_LOGDIR:-/tmp}/openccas-load.log
 passed=0; failed=0

@@ -163,14 +163,25 @@ static bool drop_privileges(void)
 	return true;
 }
 
-/* A SQLite database and its journal files become the account's. */
-static bool give_files(const char *url)
+/* A SQLite database and its journal files become the account's; the
+ * folder that holds them is never touched (it may be an administrator's
+ * home): the account must already be able to create files in it (SQLite
+ * makes the -wal and -shm files there), or the server stops and says the
+ * command to run. */
+static bool dir_writable_by(const struct stat *st, uid_t uid, gid_t gid)
+{
+	if (st->st_uid == uid)
+		return (st->st_mode & (S_IWUSR | S_IXUSR)) == (S_IWUSR | S_IXUSR);
+	if (st->st_gid == gid)
+		return (st->st_mode & (S_IWGRP | S_IXGRP)) == (S_IWGRP | S_IXGRP);
+	return (st->st_mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH);
+}
+
+static bool give_files(const char *url, const char *account)
 {
 	if (strncmp(url, "sqlite:", 7) && strstr(url, "://"))
 		return true;
 	const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
-	/* Its directory too (new connections open the file, SQLite recreates
-	 * the -wal and -shm files there), unless it is a shared one like /tmp. */
 	char dir[1024];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
@@ -179,8 +190,13 @@ static bool give_files(const char *url)
 	else
 		snprintf(dir, sizeof dir, "%s", slash ? "/" : ".");
 	struct stat st;
-	if (stat(dir, &st) == 0 && !(st.st_mode & S_ISVTX) && strcmp(dir, "/") && chown(dir, run_uid, run_gid) != 0) {
-		fprintf(stderr, "openccas : impossible de confier le dossier %s au compte de service\n", dir);
+	if (stat(dir, &st) != 0 || !dir_writable_by(&st, run_uid, run_gid)) {
+		fprintf(stderr,
+		        "openccas : le compte de service « %s » ne peut pas créer de fichiers dans le dossier %s,\n"
+		        "où SQLite écrit le journal de la base (%s-wal). OpenCCAS ne change pas le propriétaire d’un dossier\n"
+		        "qu’il n’a pas créé. Donnez-lui ce dossier :\n    chown %s: %s\n"
+		        "ou placez la base dans un dossier à lui (par exemple /var/lib/openccas).\n",
+		        account, dir, path, account, dir);
 		return false;
 	}
 	const char *sfx[] = {"", "-wal", "-shm"};
@@ -188,7 +204,7 @@ static bool give_files(const char *url)
 		char f[1024];
 		snprintf(f, sizeof f, "%s%s", path, sfx[i]);
 		if (chown(f, run_uid, run_gid) != 0 && errno != ENOENT) {
-			fprintf(stderr, "openccas : impossible de confier %s au compte de service\n", f);
+			fprintf(stderr, "openccas : impossible de confier %s au compte de service « %s »\n", f, account);
 			return false;
 		}
 	}
@@ -248,7 +264,7 @@ static int cmd_serve(int argc, char **argv)
 	db *d = open_db(web_conf.threads + 2, true);
 	if (!d)
 		return EX_DB;
-	if (web_conf.after_listen && !give_files(opt_db)) {
+	if (web_conf.after_listen && !give_files(opt_db, as)) {
 		db_close_all(d);
 		return EX_DB;
 	}

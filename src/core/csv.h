@@ -30,7 +30,12 @@ typedef enum { CSV_OK, CSV_BAD, CSV_TOO_LARGE } csv_status;
 /* Parses data (a UTF-8 BOM is skipped). On CSV_BAD, *bad_line is set. */
 csv_status csv_parse(arena *a, const char *data, size_t len, csv_table *out, int *bad_line);
 /* Writes one quoted cell (';' separated, CRLF after the last). A cell
- * that a spreadsheet would read as a formula (= + - @ at the start) is
- * prefixed with an apostrophe (CSV injection). */
+ * that a spreadsheet could read as a formula is prefixed with an
+ * apostrophe (CSV injection): see csv_cell_dangerous. Every CSV the
+ * program writes goes through this function. */
 void csv_write_cell(buf *b, const char *s, bool last);
+/* True when s would be taken for a formula: its first non-blank character
+ * is = + - @ (or the full-width ＝), or it starts with TAB or CR — unless
+ * it is only a number with a sign ("-12,50", "+33 6"). */
+bool csv_cell_dangerous(const char *s);
 #endif

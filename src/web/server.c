@@ -298,11 +298,12 @@ static int match(const char *pattern, const char *path, int64_t *param, int *npa
 
 static bool is_api_path(const char *path) { return !strncmp(path, "/api/", 5); }
 
+/* The token comes from the form body or the X-CSRF-Token header (copied
+ * into the form at the door), never from the query string: a URL leaks
+ * through the Referer header, proxies' logs and the browser's history. */
 static bool csrf_ok(web_req *r)
 {
 	const char *t = kv_get(&r->form, "_csrf");
-	if (!t)
-		t = kv_get(&r->query, "_csrf");
 	if (!t)
 		return false;
 	return r->user && r->user->csrf && crypto_equal(t, r->user->csrf);

@@ -183,6 +183,13 @@ int main(void)
 	CHECK_INT(post(&mgr, "/aides/demandes", body)->status, 403); /* no token */
 	snprintf(body, sizeof body, "_csrf=%s&household=3&aid=alimentaire&residence=12", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 	CHECK_INT(post(&mgr, "/aides/demandes", body)->status, 403); /* a wrong token */
+	{
+		/* The right token in the query string is refused: URLs leak (Referer, logs). */
+		char qpath[160];
+		snprintf(qpath, sizeof qpath, "/aides/demandes?_csrf=%s", mgr.csrf);
+		snprintf(body, sizeof body, "household=3&aid=alimentaire&residence=12");
+		CHECK_INT(post(&mgr, qpath, body)->status, 403);
+	}
 	cli fx;
 	cli_init(&fx, &s);
 	curl_easy_setopt(fx.c, CURLOPT_COOKIE, "ccas_sid=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");

@@ -5,6 +5,7 @@
  */
 #define T_NAME "http-server"
 #include "http/h.h"
+#include <stdbool.h>
 #include <time.h>
 #include "core/totp.h"
 #include <jansson.h>
@@ -12,7 +13,7 @@
 
 static char db_url[512];
 
-static int capture(const char *const argv[], char *out, size_t n)
+static int capture_fds(const char *const argv[], char *out, size_t n, bool with_stderr)
 {
 	int fd[2];
 	if (pipe(fd))
@@ -20,6 +21,8 @@ static int capture(const char *const argv[], char *out, size_t n)
 	pid_t p = fork();
 	if (p == 0) {
 		dup2(fd[1], 1);
+		if (with_stderr)
+			dup2(fd[1], 2);
 		close(fd[0]);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
@@ -35,6 +38,9 @@ static int capture(const char *const argv[], char *out, size_t n)
 	waitpid(p, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+/* Standard output of a command; capture_all: standard error too. */
+static int capture(const char *const argv[], char *out, size_t n) { return capture_fds(argv, out, n, false); }
+static int capture_all(const char *const argv[], char *out, size_t n) { return capture_fds(argv, out, n, true); }
 
 static void test_shell(srv *s)
 {
@@ -714,6 +720,25 @@ int main(void)
 		if (lf)
 			fclose(lf);
 		CHECK(dropped, "the server dropped root after opening its port");
+
+		T_GROUP("serve --user never takes a folder it did not create");
+		char dir[128], url[200], out[4096];
+		snprintf(dir, sizeof dir, "/tmp/openccas-admin-home-%d", (int)getpid());
+		mkdir(dir, 0755); /* root's, as an administrator's home would be */
+		snprintf(url, sizeof url, "sqlite:%s/ccas.db", dir);
+		const char *mig[] = {bin_path(), "migrate", "--db", url, NULL};
+		CHECK_INT(run_cmd(mig, 1), 0);
+		const char *serve_there[] = {bin_path(), "serve", "--db", url, "--listen", "127.0.0.1:0", "--user", "nobody", NULL};
+		CHECK_INT(capture_all(serve_there, out, sizeof out), 3);
+		CHECK_HAS(out, "chown nobody: /tmp/openccas-admin-home-");
+		CHECK_HAS(out, "ne change pas le propriétaire");
+		struct stat dst = {0};
+		CHECK(stat(dir, &dst) == 0 && dst.st_uid == 0 && (dst.st_mode & 0777) == 0755, "the folder is still root's, 0755 (uid %u, mode %o)",
+		      (unsigned)dst.st_uid, (unsigned)(dst.st_mode & 0777));
+		char f[200];
+		snprintf(f, sizeof f, "%s/ccas.db", dir);
+		unlink(f);
+		rmdir(dir);
 	}
 	if (!fresh_is_pg()) {
 		T_GROUP("the database file is private");

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/civil.h"
 #include "core/crypto.h"
+#include "core/csv.h"
 #include "core/text.h"
 #include "web/html.h"
 #include "web/parse.h"
@@ -173,6 +174,28 @@ static void test_crypto(void)
 	CHECK(crypto_equal("abc", "abc") && !crypto_equal("abc", "abd") && !crypto_equal("abc", "ab"), "equal");
 }
 
+static void test_csv_guard(void)
+{
+	T_GROUP("csv: formula guard (CSV injection)");
+	static const char *const dangerous[] = {
+		"=1+1", "+cmd", "@SUM(A1)", "-2+3+cmd|' /C calc'!A0", "-cmd", " =1+1", "\t=1+1", "\r=1+1",
+		"\t", "\rabc", "\xC2\xA0=1", "\n=1", "\xEF\xBC\x9D" "1+1", "+", "-", " -12", "-1e3", "+33 6 =",
+	};
+	static const char *const harmless[] = {"", "Dupont", "12", "-12", "-12,50", "+33 6 12 34 56 78", "-3.5", "a=b", "Jean-Marie"};
+	for (size_t i = 0; i < sizeof dangerous / sizeof *dangerous; i++)
+		CHECK(csv_cell_dangerous(dangerous[i]), "« %s » must be neutralised", dangerous[i]);
+	for (size_t i = 0; i < sizeof harmless / sizeof *harmless; i++)
+		CHECK(!csv_cell_dangerous(harmless[i]), "« %s » is left as it is", harmless[i]);
+	arena a;
+	arena_init(&a, 1 << 20);
+	buf b;
+	buf_init(&b, &a, 64);
+	csv_write_cell(&b, "-2+3+cmd|' /C calc'!A0", false);
+	csv_write_cell(&b, "Dit \"non\"", true);
+	CHECK_STR(buf_cstr(&b), "\"'-2+3+cmd|' /C calc'!A0\";\"Dit \"\"non\"\"\"\r\n");
+	arena_release(&a);
+}
+
 int main(void)
 {
 	T_GROUP("totp (RFC 6238 vectors, SHA-1, 6 digits)");
@@ -203,5 +226,6 @@ int main(void)
 	test_text();
 	test_parse();
 	test_crypto();
+	test_csv_guard();
 	return T_DONE();
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "modules/domiciliation/domiciliation.h"
+#include "core/csv.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
 #include "web/html.h"
@@ -177,13 +178,9 @@ static void table(buf *b, const char *caption, const tally *t)
 static void csv_rows(buf *b, const char *section, const tally *t)
 {
 	for (int i = 0; i < t->rows; i++) {
-		buf_printf(b, "%s;\"", section);
-		for (const char *p = t->label[i]; *p; p++) {
-			if (*p == '"')
-				buf_addc(b, '"');
-			buf_addc(b, *p);
-		}
-		buf_printf(b, "\";%lld\r\n", (long long)t->n[i]);
+		csv_write_cell(b, section, false);
+		csv_write_cell(b, t->label[i], false);
+		buf_printf(b, "%lld\r\n", (long long)t->n[i]);
 	}
 }
 
