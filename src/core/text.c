@@ -40,6 +40,63 @@ bool text_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+static bool forbidden_cp(int32_t cp, bool multiline)
+{
+	if (cp < 0x20)
+		return !(multiline && (cp == '\t' || cp == '\n' || cp == '\r'));
+	if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+		return true;
+	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+		return true;
+	return !multiline && (cp == 0x2028 || cp == 0x2029);
+}
+
+uint32_t text_forbidden_char(const char *s, bool multiline)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	while (p && *p) {
+		if (*p >= 0x20 && *p < 0x7F) { /* the common case, ASCII text */
+			p++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+		if (k <= 0)
+			return 0xFFFD;
+		if (forbidden_cp(cp, multiline))
+			return (uint32_t)cp;
+		p += k;
+	}
+	return 0;
+}
+
+char *text_strip_forbidden(arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n + 1);
+	if (!out)
+		return NULL;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t w = 0;
+	while (*p) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+		if (k <= 0) {
+			p++; /* an invalid byte is dropped too */
+			continue;
+		}
+		if (!forbidden_cp(cp, false)) {
+			memcpy(out + w, p, (size_t)k);
+			w += (size_t)k;
+		}
+		p += k;
+	}
+	out[w] = 0;
+	return out;
+}
+
 char *text_trim(arena *a, const char *s)
 {
 	if (!s)

@@ -14,6 +14,16 @@ bool text_to_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* True when s[0..n) is well-formed UTF-8 without NUL or C0 controls other
  * than tab, CR and LF. */
 bool text_utf8_valid(const char *s, size_t n);
+/* The first character of s that a text field must not hold, or 0 when
+ * there is none: C0 controls (but TAB, LF and CR when multiline), DEL, C1
+ * controls (U+0080–U+009F), bidirectional embeddings, overrides and
+ * isolates (U+202A–U+202E, U+2066–U+2069: they make « fdp.exe » look like
+ * « exe.pdf »), and the line and paragraph separators U+2028/U+2029 when
+ * single-line. s must be valid UTF-8 (else 0xFFFD is returned). */
+uint32_t text_forbidden_char(const char *s, bool multiline);
+/* Copy of s without the characters text_forbidden_char refuses (single
+ * line): for names that arrive from files (an uploaded file's name). */
+char *text_strip_forbidden(arena *a, const char *s);
 /* Copy of s with leading and trailing ASCII spaces removed (arena-owned). */
 char *text_trim(arena *a, const char *s);
 /* Lower-case ASCII copy (for e-mail addresses). */

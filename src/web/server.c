@@ -24,6 +24,7 @@
 #include "web/web.h"
 #include "web/layout.h"
 #include "web/html.h"
+#include "core/countof.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -61,6 +62,82 @@ void web_set_auth(const web_auth_hooks *h) { auth_hooks = *h; }
 
 /* ---- inputs and outputs -------------------------------------------------- */
 
+/* Fields whose text may span lines (the textareas, and the API's keys for
+ * the same texts); every other text field is one line. */
+static const char *const multiline_fields[] = {
+	"access_notes", "address", "answer", "body", "comment", "detail", "forward_to", "members",
+	"minutes", "motive", "notes", "numbers", "purpose", "reason", "text",
+};
+
+static bool field_multiline(const char *name)
+{
+	for (int i = 0; i < COUNTOF(multiline_fields); i++)
+		if (!strcmp(multiline_fields[i], name))
+			return true;
+	return false;
+}
+
+/* The French message for a refused character, naming it. */
+static const char *forbidden_message(arena *a, uint32_t cp)
+{
+	return arena_printf(a, "Ce champ contient un caractère invisible ou de contrôle (U+%04X) qui est refusé : "
+	                       "retirez-le (il vient souvent d’un copier-coller) et renvoyez.", (unsigned)cp);
+}
+
+/* Every text that arrives (query, form fields and their names, JSON keys
+ * and strings) is checked once, at the door: controls and bidirectional
+ * overrides are refused with the field's name; newlines only where the
+ * field is multi-line. A file's name is cleaned instead (it is not typed,
+ * and refusing a scan for its name would help nobody). */
+static bool door_text_ok(web_req *r, const kv_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		const char *name = l->items[i].name, *v = l->items[i].value;
+		uint32_t cp = text_forbidden_char(name, false);
+		if (!cp)
+			cp = text_forbidden_char(v, field_multiline(name));
+		if (cp) {
+			const char *msg = forbidden_message(r->a, cp);
+			if (r->api)
+				web_error_fields(r, json_pack("{s:s}", text_forbidden_char(name, false) ? "_" : name, msg));
+			else
+				web_error(r, E_INPUT, arena_printf(r->a, "Champ « %s » : %s", name, msg));
+			return false;
+		}
+	}
+	return true;
+}
+
+static const char *json_forbidden(json_t *j, const char *key, uint32_t *cp, int depth)
+{
+	if (depth > 64)
+		return NULL;
+	if (json_is_string(j)) {
+		*cp = text_forbidden_char(json_string_value(j), key && field_multiline(key));
+		return *cp ? (key ? key : "_") : NULL;
+	}
+	if (json_is_object(j)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(j, k, v) {
+			if ((*cp = text_forbidden_char(k, false)))
+				return "_";
+			const char *bad = json_forbidden(v, k, cp, depth + 1);
+			if (bad)
+				return bad;
+		}
+	} else if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v) {
+			const char *bad = json_forbidden(v, key, cp, depth + 1);
+			if (bad)
+				return bad;
+		}
+	}
+	return NULL;
+}
+
 const char *web_arg(web_req *r, const char *name) { return kv_get(&r->query, name); }
 
 const char *web_field(web_req *r, const char *name)
@@ -90,8 +167,17 @@ json_t *web_json_body(web_req *r)
 		json_decref(j);
 		j = NULL;
 	}
-	if (!j)
+	if (!j) {
 		web_error(r, E_INPUT, "Le corps doit être un objet JSON.");
+		return NULL;
+	}
+	uint32_t cp = 0;
+	const char *bad = json_forbidden(j, NULL, &cp, 0);
+	if (bad) {
+		json_decref(j);
+		web_error_fields(r, json_pack("{s:s}", bad, forbidden_message(r->a, cp)));
+		return NULL;
+	}
 	return j;
 }
 
@@ -312,6 +398,10 @@ static bool csrf_ok(web_req *r)
 void web_dispatch(db *d, web_req *r)
 {
 	r->api = is_api_path(r->path);
+	for (int i = 0; i < r->form.nfiles; i++)
+		r->form.files[i].filename = text_strip_forbidden(r->a, r->form.files[i].filename);
+	if (!door_text_ok(r, &r->query) || !door_text_ok(r, &r->form))
+		return;
 	web_method m = r->method == M_HEAD ? M_GET : r->method;
 	web_route_def *found = NULL;
 	bool path_matched = false;

@@ -284,9 +284,10 @@ static resp *req(cli *k, const char *method, const char *path, const char *body,
 	return &k->last;
 }
 
-/* multipart/form-data POST: fields name=value pairs, then one file. */
-__attribute__((unused)) static resp *post_file(cli *k, const char *path, const char *field, const char *filename, const void *data,
-                       size_t len)
+/* multipart/form-data POST: the CSRF token, fields (name, value, …, NULL;
+ * pairs may be NULL), then one file. */
+__attribute__((unused)) static resp *post_form_file(cli *k, const char *path, const char *const *pairs, const char *field,
+                                                    const char *filename, const void *data, size_t len)
 {
 	free(k->last.body);
 	free(k->last.headers);
@@ -297,6 +298,11 @@ __attribute__((unused)) static resp *post_file(cli *k, const char *path, const c
 	curl_mimepart *p = curl_mime_addpart(m);
 	curl_mime_name(p, "_csrf");
 	curl_mime_data(p, k->csrf, CURL_ZERO_TERMINATED);
+	for (int i = 0; pairs && pairs[i] && pairs[i + 1]; i += 2) {
+		p = curl_mime_addpart(m);
+		curl_mime_name(p, pairs[i]);
+		curl_mime_data(p, pairs[i + 1], CURL_ZERO_TERMINATED);
+	}
 	p = curl_mime_addpart(m);
 	curl_mime_name(p, field);
 	curl_mime_filename(p, filename);
@@ -318,6 +324,12 @@ __attribute__((unused)) static resp *post_file(cli *k, const char *path, const c
 	if (!k->last.headers)
 		k->last.headers = calloc(1, 1);
 	return &k->last;
+}
+
+__attribute__((unused)) static resp *post_file(cli *k, const char *path, const char *field, const char *filename, const void *data,
+                                               size_t len)
+{
+	return post_form_file(k, path, NULL, field, filename, data, len);
 }
 
 /* The text of a PDF the server sent (pdftotext from poppler-utils). */

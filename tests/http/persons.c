@@ -23,6 +23,37 @@ static int64_t create(cli *k, const char *json)
 	return jint(r->body, "household_id");
 }
 
+static void test_control_characters(srv *s)
+{
+	T_GROUP("control and bidi-override characters are refused in every text field");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("social"), DEMO_PW), 303);
+	static const char *const bad[] = {"\\u001b[31m", "a\\bb", "\\u007f", "\\u202eexe.pdf", "\\u2066x", "\\u0085", "Jean\\nMarie"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char body[256];
+		snprintf(body, sizeof body, "{\"last_name\":\"Ctrl%s\",\"first_names\":\"Test\",\"confirm_duplicate\":true}", bad[i]);
+		resp *r = post_json(&k, "/api/v1/households", body);
+		CHECK(r->status == 400 && strstr(r->body, "\"last_name\"") && strstr(r->body, "U+"), "%s refused with the field: %ld %.200s",
+		      bad[i], r->status, r->body);
+		snprintf(body, sizeof body, "{\"last_name\":\"Ctrl\",\"first_names\":\"Test\",\"address\":{\"street\":\"rue %s\"},\"confirm_duplicate\":true}", bad[i]);
+		CHECK_INT(post_json(&k, "/api/v1/households", body)->status, 400);
+	}
+	CHECK_LACKS(get(&k, "/api/v1/persons?q=ctrl")->body, "Ctrl"); /* nothing was created */
+	/* A form field too (urlencoded U+202E), refused with its name. */
+	char body[256];
+	snprintf(body, sizeof body, "_csrf=%s&last_name=Ctrl%%E2%%80%%AEx&first_names=Test", k.csrf);
+	resp *r = post(&k, "/foyers", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "last_name");
+	/* A newline is fine where the field is multi-line (a contact's answer). */
+	r = post_json(&k, "/api/v1/contacts", "{\"channel\":\"telephone\",\"answer\":\"Ligne 1\\nLigne 2\"}");
+	CHECK_INT(r->status, 201);
+	r = post_json(&k, "/api/v1/contacts", "{\"channel\":\"telephone\",\"answer\":\"Ligne\\u202e1\"}");
+	CHECK_INT(r->status, 400);
+	cli_free(&k);
+}
+
 static void test_search(srv *s)
 {
 	T_GROUP("search");
@@ -231,6 +262,34 @@ static void test_documents(srv *s)
 	CHECK(has_header(r, "Content-Type: application/pdf"), "type from the content");
 	CHECK(has_header(r, "filename=\"avis.pdf\""), "no path in the stored name: %s", r->headers);
 	CHECK(has_header(r, "Cache-Control: no-store"), "never cached");
+	{
+		/* A PDF named like a page downloads as a PDF; a right-to-left
+		 * override in a name is dropped. */
+		const char *const kind[] = {"kind", "avis_imposition", NULL};
+		snprintf(path, sizeof path, "/foyers/%lld/documents", (long long)h);
+		CHECK_INT(post_form_file(&k, path, kind, "file", "poly.html", pdf, sizeof pdf - 1)->status, 303);
+		CHECK_INT(post_form_file(&k, path, kind, "file", "facture\xE2\x80\xAE" "fdp.exe", pdf, sizeof pdf - 1)->status, 303);
+		snprintf(path, sizeof path, "/foyers/%lld", (long long)h);
+		r = get(&k, path);
+		CHECK_LACKS(r->body, "\xE2\x80\xAE");
+		char ids[16][32];
+		int nids = 0;
+		for (const char *at = r->body; nids < 16 && (at = strstr(at, "<a href=\"/documents/"));) {
+			at += strlen("<a href=\"/documents/");
+			snprintf(ids[nids++], sizeof ids[0], "%.*s", (int)strspn(at, "0123456789"), at);
+		}
+		int seen_html = 0, seen_exe = 0, pdfs = 0;
+		for (int i = 0; i < nids; i++) {
+			char dl[64];
+			snprintf(dl, sizeof dl, "/documents/%s", ids[i]);
+			resp *d = get(&k, dl);
+			seen_html |= has_header(d, ".html");
+			seen_exe |= has_header(d, ".exe\"") || has_header(d, "\xE2\x80\xAE");
+			pdfs += has_header(d, "filename=\"poly.pdf\"") || has_header(d, "filename=\"facturefdp.pdf\"");
+		}
+		CHECK(!seen_html && !seen_exe, "no download named .html or .exe, no override character");
+		CHECK_INT(pdfs, 2);
+	}
 	cli dpo;
 	cli_init(&dpo, s);
 	CHECK_INT(login(&dpo, DEMO("dpo"), DEMO_PW), 303);
@@ -674,6 +733,7 @@ int main(void)
 		CHECK(0, "server did not start");
 		return T_DONE();
 	}
+	test_control_characters(&s);
 	test_search(&s);
 	test_duplicates_merge(&s);
 	test_notes(&s);

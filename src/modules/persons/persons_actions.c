@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include "modules/persons/persons_internal.h"
 #include "core/log.h"
 #include "core/money.h"
@@ -13,6 +14,7 @@
 #include "modules/journal/journal.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "core/countof.h"
 #include "core/banned.h"
 
 #define DOC_MAX (10 * 1024 * 1024)
@@ -504,18 +506,56 @@ const char *persons_sniff(const unsigned char *d, size_t n)
 	return NULL;
 }
 
-static const char *safe_filename(arena *a, const char *name)
+/* The extension a document of this detected type is downloaded with. An
+ * office file (a zip or an OLE container) keeps its own extension when it
+ * is one of theirs; anything else takes the type's: a PDF named
+ * « poly.html » downloads as « poly.pdf », never as a page. */
+static const char *type_extension(const char *mime, const char *ext)
 {
-	/* Keep the base name, letters, digits and a few signs; never a path. */
+	static const char *const zip_ext[] = {"docx", "xlsx", "pptx", "odt", "ods", "odp", "zip"};
+	static const char *const ole_ext[] = {"doc", "xls", "ppt", "msg"};
+	static const char *const by_type[][2] = {
+		{"application/pdf", "pdf"}, {"image/png", "png"}, {"image/jpeg", "jpg"}, {"image/webp", "webp"},
+		{"image/tiff", "tif"}, {"application/zip", "zip"}, {"application/x-ole-storage", "doc"},
+	};
+	if (ext && !strcmp(mime, "application/zip"))
+		for (int i = 0; i < COUNTOF(zip_ext); i++)
+			if (!strcasecmp(ext, zip_ext[i]))
+				return zip_ext[i];
+	if (ext && !strcmp(mime, "application/x-ole-storage"))
+		for (int i = 0; i < COUNTOF(ole_ext); i++)
+			if (!strcasecmp(ext, ole_ext[i]))
+				return ole_ext[i];
+	for (int i = 0; i < COUNTOF(by_type); i++)
+		if (!strcmp(mime, by_type[i][0]))
+			return by_type[i][1];
+	return "bin";
+}
+
+/* The name a document is stored and downloaded under: the base name only
+ * (never a path), without controls or bidirectional overrides, quotes or
+ * semicolons, at most 120 bytes of it (cut on a character boundary), and
+ * the extension of its detected type. */
+static const char *document_filename(arena *a, const char *name, const char *mime)
+{
 	const char *base = name ? strrchr(name, '/') : NULL;
-	base = base ? base + 1 : name ? name : "document";
+	base = base ? base + 1 : name ? name : "";
 	const char *bs = strrchr(base, '\\');
 	base = bs ? bs + 1 : base;
-	char *out = arena_strndup(a, base, strlen(base) > 120 ? 120 : strlen(base));
-	for (char *p = out; p && *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == '"' || *p == ';')
+	char *clean = text_strip_forbidden(a, base);
+	if (!clean)
+		return "document.bin";
+	for (char *p = clean; *p; p++)
+		if (*p == '"' || *p == ';')
 			*p = '_';
-	return out && *out ? out : "document";
+	char *dot = strrchr(clean, '.');
+	const char *ext = dot ? dot + 1 : NULL;
+	size_t stem = dot ? (size_t)(dot - clean) : strlen(clean);
+	while (stem > 120 || (stem && ((unsigned char)clean[stem] & 0xC0) == 0x80))
+		stem--;
+	while (stem && (clean[stem - 1] == ' ' || clean[stem - 1] == '.'))
+		stem--;
+	return arena_printf(a, "%.*s.%s", (int)(stem ? stem : 8), stem ? clean : "document", type_extension(mime, ext));
 }
 
 static void doc_post(web_req *r)
@@ -545,7 +585,7 @@ static void doc_post(web_req *r)
 	int64_t id;
 	err e = db_begin(r->db, true);
 	if (e == E_OK)
-		e = DBID(r->db, &Q_DOC_ADD, &id, A_INT(r->param[0]), A_TEXT(kind), A_TEXT(safe_filename(r->a, f->filename)),
+		e = DBID(r->db, &Q_DOC_ADD, &id, A_INT(r->param[0]), A_TEXT(kind), A_TEXT(document_filename(r->a, f->filename, mime)),
 		         A_TEXT(mime), A_INT((int64_t)f->len), A_BLOB(f->data, f->len), A_TEXT(until && *until ? until : NULL),
 		         A_INT(r->user->id), A_INT(civil_now()));
 	if (e == E_OK)
@@ -579,7 +619,21 @@ static void doc_get(web_req *r)
 	}
 	journal_record(r->db, r->user->id, "download", "document", r->param[0], NULL);
 	r->out_type = mime;
-	web_header(r, arena_printf(r->a, "Content-Disposition: attachment; filename=\"%s\"", name));
+	/* Names stored before the rule: the type's extension again. An ASCII
+	 * name for old clients, the UTF-8 one (RFC 6266) for the others. */
+	name = (char *)document_filename(r->a, name, mime);
+	buf ascii, utf;
+	buf_init(&ascii, r->a, 64);
+	buf_init(&utf, r->a, 64);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		buf_addc(&ascii, *p < 0x80 && *p >= 0x20 ? (char)*p : '_');
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			buf_addc(&utf, (char)*p);
+		else
+			buf_printf(&utf, "%%%02X", *p);
+	}
+	web_header(r, arena_printf(r->a, "Content-Disposition: attachment; filename=\"%s\"; filename*=UTF-8''%s", buf_cstr(&ascii),
+	                           buf_cstr(&utf)));
 	buf_add(&r->out, data, n);
 }
 
