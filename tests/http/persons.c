@@ -173,6 +173,41 @@ static void test_notes(srv *s)
 	CHECK_HAS(r->body, "NOTE-EQUIPE");
 	CHECK_LACKS(r->body, "NOTE-REFERENTS");
 	CHECK_LACKS(r->body, "NOTE-AUTEUR");
+	{
+		/* The data-subject export applies the reader's visibility; only the
+		 * DPO's is complete, and a partial one says so. */
+		json_t *jm = json_loads(get(&author, "/api/v1/persons?q=gisele+techer")->body, 0, NULL);
+		long long pid = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(jm, "results"), 0), "person_id"));
+		json_decref(jm);
+		char ep[96];
+		snprintf(ep, sizeof ep, "/api/v1/persons/%lld/subject-access", pid);
+		resp *x = get(&mgr, ep);
+		CHECK_INT(x->status, 200);
+		CHECK_HAS(x->body, "NOTE-EQUIPE");
+		CHECK_LACKS(x->body, "NOTE-REFERENTS");
+		CHECK_LACKS(x->body, "NOTE-AUTEUR");
+		CHECK_HAS(x->body, "\"complete\":false");
+		CHECK_HAS(x->body, "\"notes\":2"); /* two withheld */
+		snprintf(ep, sizeof ep, "/personnes/%lld/donnees.json", pid);
+		CHECK_LACKS(get(&mgr, ep)->body, "NOTE-AUTEUR");
+		snprintf(ep, sizeof ep, "/personnes/%lld/donnees.pdf", pid);
+		char *t = pdf_text(get(&mgr, ep));
+		CHECK_HAS(t, "Export partiel");
+		CHECK_LACKS(t, "NOTE-AUTEUR");
+		free(t);
+		cli dpo;
+		cli_init(&dpo, s);
+		CHECK_INT(login(&dpo, DEMO("dpo"), DEMO_PW), 303);
+		snprintf(ep, sizeof ep, "/api/v1/persons/%lld/subject-access", pid);
+		x = get(&dpo, ep);
+		CHECK_HAS(x->body, "NOTE-AUTEUR");
+		CHECK_HAS(x->body, "NOTE-REFERENTS");
+		CHECK_HAS(x->body, "\"complete\":true");
+		x = get(&dpo, "/api/v1/journal?kind=person&action=export");
+		CHECK_HAS(x->body, "subject access json complete");
+		CHECK_HAS(x->body, "subject access json partial");
+		cli_free(&dpo);
+	}
 	r = get(&desk, path);
 	CHECK_LACKS(r->body, "NOTE-EQUIPE"); /* reception never sees social notes */
 	CHECK_LACKS(r->body, "Budget du mois");

@@ -68,6 +68,15 @@ static const char *const BUDGET_COLS[] = {"month", "kind", "category", "amount_c
 static db_sql Q_NOTES = DB_SQL(DB_SCOPED,
 	"SELECT n.created_at, n.visibility, u.display_name, n.body FROM notes n LEFT JOIN agent_names u ON u.id = n.author_id "
 	"WHERE n.structure_id = $1 AND n.household_id = $2 ORDER BY n.created_at");
+/* Only the DPO's export is complete; anyone else's applies the rule of the
+ * household page (team notes, one's own, and the referents' notes for a
+ * referent), and the export says how many notes it left out. */
+static db_sql Q_NOTES_VISIBLE = DB_SQL(DB_SCOPED,
+	"SELECT n.created_at, n.visibility, u.display_name, n.body FROM notes n LEFT JOIN agent_names u ON u.id = n.author_id "
+	"WHERE n.structure_id = $1 AND n.household_id = $2 AND (n.visibility = 'equipe' OR n.author_id = $3 OR "
+	"(n.visibility = 'referents' AND EXISTS (SELECT 1 FROM referents r WHERE r.structure_id = $1 "
+	"AND r.household_id = n.household_id AND r.user_id = $3))) ORDER BY n.created_at");
+static db_sql Q_NOTES_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM notes WHERE structure_id = $1 AND household_id = $2");
 static const char *const NOTE_COLS[] = {"at", "visibility", "author", "text"};
 static db_sql Q_ALERTS = DB_SQL(DB_SCOPED,
 	"SELECT created_at, text, ended_at FROM alerts WHERE structure_id = $1 AND household_id = $2 ORDER BY id");
@@ -112,8 +121,23 @@ static json_t *gather(web_req *r, int64_t pid)
 	json_object_set_new(o, "household_members", persons_rows_json(&q, MEMBER_COLS, N(MEMBER_COLS)));
 	DBQ(r->db, &Q_BUDGET, &q, A_INT(hid));
 	json_object_set_new(o, "resources_and_charges", persons_rows_json(&q, BUDGET_COLS, N(BUDGET_COLS)));
-	DBQ(r->db, &Q_NOTES, &q, A_INT(hid));
-	json_object_set_new(o, "notes", persons_rows_json(&q, NOTE_COLS, N(NOTE_COLS)));
+	bool complete = r->user->role == ROLE_DPO;
+	if (complete)
+		DBQ(r->db, &Q_NOTES, &q, A_INT(hid));
+	else
+		DBQ(r->db, &Q_NOTES_VISIBLE, &q, A_INT(hid), A_INT(r->user->id));
+	json_t *notes = persons_rows_json(&q, NOTE_COLS, N(NOTE_COLS));
+	int64_t all_notes = 0;
+	DBID(r->db, &Q_NOTES_COUNT, &all_notes, A_INT(hid));
+	json_object_set_new(o, "notes", notes);
+	json_object_set_new(o, "complete", json_boolean(complete));
+	if (!complete) {
+		int64_t withheld = all_notes - (int64_t)json_array_size(notes);
+		json_object_set_new(o, "withheld", json_pack("{s:I,s:s}", "notes", (json_int_t)withheld, "why",
+		                                             "Export établi par un rôle autre que le DPO : il ne contient que ce que ce rôle "
+		                                             "peut lire. Les notes réservées à leur auteur ou aux référents du foyer n’y figurent "
+		                                             "pas ; seul le délégué à la protection des données produit l’export complet."));
+	}
 	DBQ(r->db, &Q_ALERTS, &q, A_INT(hid));
 	json_object_set_new(o, "alerts", persons_rows_json(&q, ALERT_COLS, N(ALERT_COLS)));
 	DBQ(r->db, &Q_DOCS, &q, A_INT(hid), A_INT(pid));
@@ -145,7 +169,8 @@ static void export_json(web_req *r)
 	json_t *o = load_or_404(r);
 	if (!o)
 		return;
-	journal_record(r->db, r->user->id, "export", "person", r->param[0], "subject access json");
+	journal_record(r->db, r->user->id, "export", "person", r->param[0],
+	               json_is_true(json_object_get(o, "complete")) ? "subject access json complete" : "subject access json partial");
 	web_header(r, arena_printf(r->a, "Content-Disposition: attachment; filename=\"donnees-personne-%lld.json\"", (long long)r->param[0]));
 	web_json(r, 200, o);
 }
@@ -204,11 +229,16 @@ static void export_pdf(web_req *r)
 	const char *dpo = json_string_value(json_object_get(st, "dpo"));
 	if (dpo && *dpo)
 		pdf_field(pd, "Délégué à la protection des données", dpo);
+	bool complete = json_is_true(json_object_get(o, "complete"));
+	json_t *wh = json_object_get(o, "withheld");
+	if (!complete && wh)
+		pdf_para(pd, arena_printf(r->a, "Export partiel : %s (%lld note(s) non reprise(s)).", json_string_value(json_object_get(wh, "why")),
+		                          (long long)json_integer_value(json_object_get(wh, "notes"))));
 	const char *k;
 	json_t *v;
 	json_object_foreach(o, k, v)
 	{
-		if (!strcmp(k, "structure") || !strcmp(k, "person_id"))
+		if (!strcmp(k, "structure") || !strcmp(k, "person_id") || !strcmp(k, "complete") || !strcmp(k, "withheld"))
 			continue;
 		pdf_space(pd, 6);
 		pdf_heading(pd, title_of(k));
@@ -224,7 +254,7 @@ static void export_pdf(web_req *r)
 	}
 	json_decref(o);
 	if (pdf_send(r, pd, arena_printf(r->a, "donnees-personne-%lld.pdf", (long long)r->param[0])))
-		journal_record(r->db, r->user->id, "export", "person", r->param[0], "subject access pdf");
+		journal_record(r->db, r->user->id, "export", "person", r->param[0], complete ? "subject access pdf complete" : "subject access pdf partial");
 }
 
 /* The DPO's page: find the person by name or birth date (same search as the
