@@ -2,7 +2,7 @@
 # Installs the Debian packages OpenCCAS needs to build, run and test.
 # Idempotent: only missing packages are installed. Needs root (or sudo).
 set -eu
-PKGS_BUILD="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev
+PKGS_BUILD="build-essential pkg-config ca-certificates libmicrohttpd-dev libsqlite3-dev libpq-dev
  libjansson-dev libsodium-dev libutf8proc-dev libcurl4-openssl-dev libhpdf-dev libxlsxwriter-dev zlib1g-dev fonts-dejavu-core
  libssl-dev"
 PKGS_TEST="postgresql clang libclang-rt-14-dev chromium poppler-utils wrk sqlite3"

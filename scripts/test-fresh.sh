@@ -49,6 +49,10 @@ rm -rf "$root"
 mkdir -p "$root"
 tar -C "$root" -xf "$tarball"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# This workplace reaches the npm registry through an egress proxy whose
+# certificate authority only the host knows; a real machine has no such
+# proxy. Give the chroot the host's bundle for Node.js, and nothing else.
+[ -f /etc/ssl/certs/ca-certificates.crt ] && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/host-ca.crt"
 # The same archive (and its security suite) as the host.
 [ -f /etc/apt/sources.list.d/debian.sources ] && cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
 [ -f /etc/apt/sources.list.d/debian.sources ] && rm -f "$root/etc/apt/sources.list"
@@ -63,7 +67,7 @@ git clone -q --no-local "$top" "$root/root/openccas"
 git -C "$root/root/openccas" log --oneline -1
 
 in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM=dumb bash -c "$1"; }
+  LANG=C.UTF-8 TERM=dumb NODE_EXTRA_CA_CERTS=/etc/host-ca.crt bash -c "$1"; }
 
 echo "fresh: apt-get install make"
 in_root 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make >/dev/null' >"$work/make-install.log" 2>&1 ||
