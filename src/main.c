@@ -44,7 +44,7 @@ static const char *usage_main =
 	"  migrate   appliquer les migrations de schéma en attente\n"
 	"  check     vérifier la base (migrations en attente, journal)\n"
 	"  user      gérer les comptes : user add | disable | enable | list\n"
-	"  token     créer un jeton d’API : token create --user EMAIL\n"
+	"  token     jetons d’API : token create --user EMAIL | token list | token revoke N\n"
 	"  journal   vérifier le journal des accès : journal verify\n"
 	"  demo      créer des données de démonstration réalistes et reproductibles\n"
 	"  purge     appliquer les durées de conservation : purge --dry-run | --apply\n"
@@ -421,20 +421,50 @@ static int cmd_user(int argc, char **argv)
 
 static int cmd_token(int argc, char **argv)
 {
-	const char *email = opt(argc, argv, "--user"), *ss = opt(argc, argv, "--structure");
-	if (flag(argc, argv, "--help") || argc < 3 || strcmp(argv[2], "create") || !email)
-		return usage("Usage : openccas token create --user EMAIL [--structure ID] [--label TEXTE]\n"
-		             "Affiche une fois un jeton d’API (en-tête « Authorization: Bearer JETON »).\n",
-		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
-	int64_t sid = 0;
+	static const char *help =
+		"Usage : openccas token create --user EMAIL [--structure ID] [--label TEXTE] [--days N] [--service]\n"
+		"        openccas token list\n"
+		"        openccas token revoke N\n"
+		"create affiche une fois un jeton d’API (en-tête « Authorization: Bearer JETON »). Il expire après --days jours\n"
+		"(1 à 730 ; par défaut la durée de la structure, 90 jours). --service : jeton d’un compte de service (un programme),\n"
+		"seul permis aux rôles tenus à la double authentification. Un jeton est révoqué quand son propriétaire change de\n"
+		"mot de passe ou est désactivé. list : tous les jetons ; revoke : révoquer le jeton n° N.\n";
+	const char *sub = argc >= 3 ? argv[2] : "";
+	if (flag(argc, argv, "--help"))
+		return usage(help, 0);
+	if (!strcmp(sub, "list") || !strcmp(sub, "revoke")) {
+		int64_t id = 0;
+		if (!strcmp(sub, "revoke") && (argc < 4 || !text_to_int64(argv[3], 1, INT64_MAX, &id)))
+			return usage("openccas : token revoke attend le numéro du jeton (voir token list)\n", EX_USAGE);
+		db *d = open_db(1, true);
+		if (!d)
+			return EX_DB;
+		db_conn *c = db_conn_get(d);
+		err e = id ? accounts_token_revoke(c, 0, id, 0) : accounts_tokens_print(c);
+		db_conn_put(c);
+		db_close_all(d);
+		if (e != E_OK) {
+			fprintf(stderr, "openccas : %s\n", e == E_NOT_FOUND ? "jeton inconnu" : err_message(e));
+			return e == E_NOT_FOUND ? EX_NOTFOUND : EX_FAIL;
+		}
+		if (id)
+			printf("Jeton n° %lld révoqué.\n", (long long)id);
+		return 0;
+	}
+	const char *email = opt(argc, argv, "--user"), *ss = opt(argc, argv, "--structure"), *ds = opt(argc, argv, "--days");
+	if (strcmp(sub, "create") || !email)
+		return usage(help, EX_USAGE);
+	int64_t sid = 0, days = 0;
 	if (ss && !text_to_int64(ss, 1, INT64_MAX, &sid))
 		return usage("openccas : --structure attend un numéro\n", EX_USAGE);
+	if (ds && !text_to_int64(ds, 1, 730, &days))
+		return usage("openccas : --days attend un nombre de jours entre 1 et 730\n", EX_USAGE);
 	db *d = open_db(1, true);
 	if (!d)
 		return EX_DB;
 	db_conn *c = db_conn_get(d);
 	char tok[64];
-	err e = accounts_token_create(c, email, sid, opt(argc, argv, "--label"), tok);
+	err e = accounts_token_create(c, email, sid, opt(argc, argv, "--label"), (int)days, flag(argc, argv, "--service"), 0, tok, NULL);
 	db_conn_put(c);
 	db_close_all(d);
 	if (e != E_OK) {

@@ -40,6 +40,35 @@ typedef struct cli {
 	resp last;
 } cli;
 
+/* Runs SQL straight on the test database (fresh_url), as someone who can
+ * write it would — to simulate time passing or an attack. PostgreSQL
+ * through libpq, SQLite through the sqlite3 command. 0 on success. */
+__attribute__((unused)) static int db_tamper(const char *sql)
+{
+	if (!strncmp(fresh_url, "postgresql:", 11)) {
+		PGconn *c = PQconnectdb(fresh_url);
+		PGresult *r = PQexec(c, sql);
+		int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+		if (!ok)
+			fprintf(stderr, "db_tamper: %s", PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+		return ok ? 0 : 1;
+	}
+	char path[] = "/tmp/openccas-tamper-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return 1;
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "PRAGMA busy_timeout = 10000;\n%s;\n", sql);
+	fclose(f);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "sqlite3 -bail '%s' < %s", fresh_url + 7, path);
+	int rc = system(cmd);
+	unlink(path);
+	return rc;
+}
+
 static const char *bin_path(void)
 {
 	const char *b = getenv("OPENCCAS_BIN");

@@ -389,6 +389,137 @@ static void test_api_token(srv *s)
 	CHECK_HAS(out, "chaîne intègre");
 }
 
+/* The id of the token whose label is `label`, from the admin's API list. */
+static long long token_id(cli *adm, const char *label)
+{
+	json_t *j = json_loads(get(adm, "/api/v1/tokens?limit=1000")->body, 0, NULL);
+	long long id = 0;
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(j, "tokens"), i, t)
+		if (!strcmp(json_string_value(json_object_get(t, "label")) ? json_string_value(json_object_get(t, "label")) : "", label))
+			id = (long long)json_integer_value(json_object_get(t, "id"));
+	json_decref(j);
+	return id;
+}
+
+static int token_status(srv *s, const char *tok)
+{
+	cli k;
+	cli_init(&k, s);
+	snprintf(k.bearer, sizeof k.bearer, "%s", tok);
+	int st = (int)get(&k, "/api/v1/me")->status;
+	cli_free(&k);
+	return st;
+}
+
+static void cli_token(const char *user, const char *label, const char *extra, char *out, size_t n)
+{
+	const char *argv[] = {bin_path(), "token", "create", "--user", user, "--label", label, "--db", db_url, extra, NULL};
+	out[0] = 0;
+	capture(argv, out, n);
+	out[strcspn(out, "\n")] = 0;
+}
+
+static void test_token_lifecycle(srv *s)
+{
+	T_GROUP("api tokens: list, revoke, expiry, password, disabled account, two-factor");
+	cli adm;
+	cli_init(&adm, s);
+	CHECK_INT(login(&adm, DEMO("admin"), DEMO_PW), 303);
+	char tok[80], out[8192], body[512], path[96];
+	/* Revoked through the API: refused at once. */
+	cli_token(DEMO("instructeur"), "a-revoquer", NULL, tok, sizeof tok);
+	CHECK_INT(token_status(s, tok), 200);
+	long long id = token_id(&adm, "a-revoquer");
+	CHECK(id > 0, "the token is listed");
+	snprintf(path, sizeof path, "/api/v1/tokens/%lld/revoke", id);
+	CHECK_INT(post_json(&adm, path, "{}")->status, 200);
+	CHECK_INT(token_status(s, tok), 401);
+	/* Revoked on the command line. */
+	cli_token(DEMO("instructeur"), "cli-revoke", NULL, tok, sizeof tok);
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", token_id(&adm, "cli-revoke"));
+	const char *list[] = {bin_path(), "token", "list", "--db", db_url, NULL};
+	CHECK_INT(capture(list, out, sizeof out), 0);
+	CHECK_HAS(out, "cli-revoke");
+	CHECK_HAS(out, "révoqué");
+	const char *rev[] = {bin_path(), "token", "revoke", ids, "--db", db_url, NULL};
+	CHECK_INT(capture(rev, out, sizeof out), 0);
+	CHECK_INT(token_status(s, tok), 401);
+	const char *rev_unknown[] = {bin_path(), "token", "revoke", "999999", "--db", db_url, NULL};
+	CHECK_INT(capture(rev_unknown, out, sizeof out), 4);
+	/* Every token expires: past its date, refused. */
+	cli_token(DEMO("instructeur"), "expire", "--service", tok, sizeof tok);
+	CHECK_INT(token_status(s, tok), 200);
+	snprintf(body, sizeof body, "UPDATE api_tokens SET expires_at = 1 WHERE id = %lld", token_id(&adm, "expire"));
+	CHECK_INT(db_tamper(body), 0);
+	CHECK_INT(token_status(s, tok), 401);
+	CHECK_HAS(get(&adm, "/admin/jetons")->body, "expiré");
+	const char *bad_days[] = {bin_path(), "token", "create", "--user", DEMO("instructeur"), "--days", "0", "--db", db_url, NULL};
+	CHECK_INT(capture(bad_days, out, sizeof out), 2);
+	/* Created on the administration page, shown once, works. */
+	snprintf(body, sizeof body, "_csrf=%s&email=%s&label=page-token&days=30", adm.csrf, DEMO("instructeur"));
+	resp *r = post(&adm, "/admin/jetons", body);
+	CHECK_INT(r->status, 200);
+	{
+		const char *at = strstr(r->body, "<code class=\"secret\">");
+		at = at ? at + strlen("<code class=\"secret\">") : "";
+		snprintf(tok, sizeof tok, "%.*s", (int)strcspn(at, "<"), at);
+	}
+	CHECK(strlen(tok) == 43, "the new token is shown once (%s)", tok);
+	CHECK_INT(token_status(s, tok), 200);
+	r = get(&adm, "/admin/jetons");
+	CHECK_HAS(r->body, "page-token");
+	CHECK_LACKS(r->body, tok);
+	snprintf(body, sizeof body, "_csrf=%s&email=personne@nulle.part&label=x", adm.csrf);
+	r = post(&adm, "/admin/jetons", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "value=\"personne@nulle.part\""); /* what was typed is kept */
+	/* A password change revokes the owner's tokens. */
+	cli ins;
+	cli_init(&ins, s);
+	CHECK_INT(login(&ins, DEMO("instructeur"), DEMO_PW), 303);
+	snprintf(body, sizeof body, "_csrf=%s&current=%s&new=un-autre-mot-de-passe&confirm=un-autre-mot-de-passe", ins.csrf, DEMO_PW);
+	CHECK_INT(post(&ins, "/compte/mot-de-passe", body)->status, 303);
+	CHECK_INT(token_status(s, tok), 401);
+	snprintf(body, sizeof body, "_csrf=%s&current=un-autre-mot-de-passe&new=%s&confirm=%s", ins.csrf, DEMO_PW, DEMO_PW);
+	CHECK_INT(post(&ins, "/compte/mot-de-passe", body)->status, 303);
+	CHECK_INT(token_status(s, tok), 401); /* and does not come back */
+	cli_free(&ins);
+	/* Disabling the account (here its membership) revokes them for good. */
+	cli_token(DEMO("commission"), "desactive", NULL, tok, sizeof tok);
+	CHECK_INT(token_status(s, tok), 200);
+	json_t *me = NULL;
+	{
+		cli c2;
+		cli_init(&c2, s);
+		snprintf(c2.bearer, sizeof c2.bearer, "%s", tok);
+		me = json_loads(get(&c2, "/api/v1/me")->body, 0, NULL);
+		cli_free(&c2);
+	}
+	long long uid = (long long)json_integer_value(json_object_get(me, "id"));
+	json_decref(me);
+	snprintf(path, sizeof path, "/admin/utilisateurs/%lld", uid);
+	snprintf(body, sizeof body, "_csrf=%s&role=commission&active=0", adm.csrf);
+	CHECK_INT(post(&adm, path, body)->status, 303);
+	snprintf(body, sizeof body, "_csrf=%s&role=commission&active=1", adm.csrf);
+	CHECK_INT(post(&adm, path, body)->status, 303);
+	CHECK_INT(token_status(s, tok), 401);
+	/* A role held to two-factor authentication: only a service token. */
+	char plain[80], service[80];
+	cli_token(DEMO("responsable"), "humain", NULL, plain, sizeof plain);
+	cli_token(DEMO("responsable"), "service", "--service", service, sizeof service);
+	snprintf(body, sizeof body, "_csrf=%s&role=responsable", adm.csrf);
+	CHECK_INT(post(&adm, "/admin/structure/totp", body)->status, 303);
+	CHECK_INT(token_status(s, plain), 401);
+	CHECK_INT(token_status(s, service), 200);
+	snprintf(body, sizeof body, "_csrf=%s", adm.csrf);
+	CHECK_INT(post(&adm, "/admin/structure/totp", body)->status, 303);
+	CHECK_INT(token_status(s, plain), 200);
+	cli_free(&adm);
+}
+
 static void test_openapi(srv *s)
 {
 	T_GROUP("openapi");
@@ -700,6 +831,7 @@ int main(void)
 	test_multi_structure(&s);
 	test_limits(&s);
 	test_api_token(&s);
+	test_token_lifecycle(&s);
 	test_openapi(&s);
 	test_password(&s);
 	test_two_servers(&s);

@@ -124,7 +124,7 @@ int main(void)
 	CHECK(demo_build(d, 60, 3) == E_OK, "demo data");
 	db_conn *c = db_conn_get(d);
 	char tok[64];
-	CHECK(accounts_token_create(c, "responsable@" DEMO_DOMAIN, 1, "faults", tok) == E_OK, "token");
+	CHECK(accounts_token_create(c, "responsable@" DEMO_DOMAIN, 1, "faults", 0, false, 0, tok, NULL) == E_OK, "token");
 	db_conn_put(c);
 	snprintf(bearer, sizeof bearer, "Bearer %s", tok);
 	int64_t domi = count(&Q_DOMI);

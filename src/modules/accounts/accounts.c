@@ -54,6 +54,15 @@ static const db_migration migrations[] = {
 	 "ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;"
 	 "ALTER TABLE users ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;"
 	 "ALTER TABLE structures ADD COLUMN totp_roles INTEGER NOT NULL DEFAULT 0;", NULL},
+	/* Tokens expire (those made before: 90 days after their creation),
+	 * and may be marked as a service account's. */
+	{5, "API tokens: expiry, service accounts, revocation date",
+	 "ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE api_tokens ADD COLUMN service INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE api_tokens ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;"
+	 "UPDATE api_tokens SET expires_at = created_at + 7776000;"
+	 "CREATE INDEX api_tokens_user ON api_tokens(user_id);"
+	 "ALTER TABLE structures ADD COLUMN token_days INTEGER NOT NULL DEFAULT 90;", NULL},
 };
 const db_module_schema accounts_schema = {"accounts", migrations, sizeof migrations / sizeof *migrations};
 
@@ -124,7 +133,7 @@ static db_sql Q_USER_ADD = DB_SQL(DB_GLOBAL,
 	"VALUES ($1, $2, $3, $4, $4) RETURNING id");
 static db_sql Q_MEMBER_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO memberships (structure_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)");
-static db_sql Q_USER_ACTIVE = DB_SQL(DB_GLOBAL, "UPDATE users SET active = $2 WHERE email = $1");
+static db_sql Q_USER_ACTIVE = DB_SQL(DB_GLOBAL, "UPDATE users SET active = $2 WHERE email = $1 RETURNING id");
 static db_sql Q_USER_LIST = DB_SQL(DB_GLOBAL,
 	"SELECT u.id, u.email, u.active, s.id, s.name, m.role, m.active FROM users u "
 	"LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN structures s ON s.id = m.structure_id "
@@ -136,9 +145,6 @@ static db_sql Q_FIRST_MEMBERSHIP = DB_SQL(DB_GLOBAL,
 	"ORDER BY m.structure_id LIMIT 1");
 static db_sql Q_IS_MEMBER = DB_SQL(DB_GLOBAL,
 	"SELECT role FROM memberships WHERE user_id = $1 AND structure_id = $2 AND active = 1");
-static db_sql Q_TOKEN_ADD = DB_SQL(DB_GLOBAL,
-	"INSERT INTO api_tokens (token_hash, user_id, structure_id, label, created_at) VALUES ($1, $2, $3, $4, $5) "
-	"RETURNING id");
 static db_sql Q_SESSION_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO sessions (token_hash, user_id, structure_id, csrf, created_at, last_seen, remote) "
 	"VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id");
@@ -152,11 +158,14 @@ static db_sql Q_SESSION_GET = DB_SQL(DB_GLOBAL,
 static db_sql Q_SESSION_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE sessions SET last_seen = $2 WHERE id = $1");
 static db_sql Q_SESSION_DEL = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE id = $1");
 static db_sql Q_SESSION_DEL_OLD = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2");
+/* A token is valid while not revoked, not expired, its owner active and
+ * a member, and not older than the owner's last password change. */
 static db_sql Q_TOKEN_GET = DB_SQL(DB_GLOBAL,
-	"SELECT t.id, t.user_id, t.structure_id, t.last_used, u.email, u.display_name, m.role, st.name, st.tz "
-	"FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active = 1 "
+	"SELECT t.id, t.user_id, t.structure_id, t.last_used, u.email, u.display_name, m.role, st.name, st.tz, "
+	" t.service, st.totp_roles FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active = 1 "
 	"JOIN memberships m ON m.user_id = t.user_id AND m.structure_id = t.structure_id AND m.active = 1 "
-	"JOIN structures st ON st.id = t.structure_id WHERE t.token_hash = $1 AND t.revoked = 0");
+	"JOIN structures st ON st.id = t.structure_id WHERE t.token_hash = $1 AND t.revoked = 0 AND t.expires_at > $2 "
+	"AND t.created_at >= u.password_changed_at");
 static db_sql Q_TOKEN_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE api_tokens SET last_used = $2 WHERE id = $1");
 static db_sql Q_FAIL_COUNT = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2");
 static db_sql Q_FAIL_ADD = DB_SQL(DB_GLOBAL, "INSERT INTO login_failures (key, at) VALUES ($1, $2)");
@@ -250,15 +259,22 @@ err accounts_user_create(db_conn *c, int64_t structure_id, const char *email, co
 	return e;
 }
 
+/* Disabling an account also revokes its API tokens, for good: enabling it
+ * again does not bring them back. */
 err accounts_user_set_active(db_conn *c, const char *email, bool active)
 {
 	arena a;
 	arena_init(&a, 0);
-	int64_t n = 0;
-	err e = DBX(c, &Q_USER_ACTIVE, &n, A_TEXT(text_ascii_lower(&a, email)), A_INT(active ? 1 : 0));
+	int64_t uid = 0;
+	err e = db_begin(c, true);
+	if (e == E_OK)
+		e = DBID(c, &Q_USER_ACTIVE, &uid, A_TEXT(text_ascii_lower(&a, email)), A_INT(active ? 1 : 0));
+	if (e == E_OK && !uid)
+		e = E_NOT_FOUND;
+	if (e == E_OK && !active)
+		e = accounts_tokens_revoke_user(c, uid, 0);
+	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
 	arena_release(&a);
-	if (e == E_OK && n == 0)
-		return E_NOT_FOUND;
 	return e;
 }
 
@@ -307,29 +323,6 @@ err accounts_member_find(db_conn *c, const char *email, int64_t *structure_id, i
 		return E_FORBIDDEN;
 	*user_id = uid;
 	return E_OK;
-}
-
-err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label,
-                          char out[64])
-{
-	int64_t uid = 0;
-	err e = accounts_member_find(c, email, &structure_id, &uid);
-	if (e != E_OK)
-		return e;
-	char tok[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_HASH_HEX + 1];
-	crypto_token(tok);
-	crypto_hash_hex(tok, strlen(tok), hash);
-	int64_t id;
-	e = db_begin(c, true);
-	if (e == E_OK)
-		e = DBID(c, &Q_TOKEN_ADD, &id, A_TEXT(hash), A_INT(uid), A_INT(structure_id),
-		         A_TEXT(label ? label : ""), A_INT(civil_now()));
-	if (e == E_OK)
-		e = journal_record_in(c, structure_id, uid, "create", "api_token", id, NULL);
-	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
-	if (e == E_OK)
-		snprintf(out, 64, "%s", tok);
-	return e;
 }
 
 /* ---- throttling ---------------------------------------------------------- */
@@ -515,23 +508,27 @@ static web_user *from_token(web_req *r, const char *token)
 	crypto_hash_hex(token, strlen(token), th);
 	db_res q = {0};
 	web_user *u = NULL;
-	int64_t tid = 0, last = 0;
-	if (DBQ(r->db, &Q_TOKEN_GET, &q, A_TEXT(th)) == E_OK && db_next(&q) &&
-	    (u = arena_alloc(r->a, sizeof *u))) {
+	int64_t tid = 0, last = 0, now = civil_now();
+	if (DBQ(r->db, &Q_TOKEN_GET, &q, A_TEXT(th), A_INT(now)) == E_OK && db_next(&q)) {
 		tid = db_int(&q, 0);
-		u->id = db_int(&q, 1);
-		u->structure_id = db_int(&q, 2);
-		last = db_int(&q, 3);
-		u->email = db_dup(&q, 4, r->a);
-		u->display_name = db_dup(&q, 5, r->a);
-		u->role = (int)db_int(&q, 6);
-		u->structure_name = db_dup(&q, 7, r->a);
-		u->tz = db_dup(&q, 8, r->a);
-		u->via_token = true;
-		u->nstructures = 1;
+		int role_v = (int)db_int(&q, 6);
+		bool service = db_int(&q, 9) != 0, needs_totp = (db_int(&q, 10) >> role_v) & 1;
+		if (needs_totp && !service)
+			log_info("accounts: token %lld refused: the role requires two-factor authentication", (long long)tid);
+		else if ((u = arena_alloc(r->a, sizeof *u))) {
+			u->id = db_int(&q, 1);
+			u->structure_id = db_int(&q, 2);
+			last = db_int(&q, 3);
+			u->email = db_dup(&q, 4, r->a);
+			u->display_name = db_dup(&q, 5, r->a);
+			u->role = role_v;
+			u->structure_name = db_dup(&q, 7, r->a);
+			u->tz = db_dup(&q, 8, r->a);
+			u->via_token = true;
+			u->nstructures = 1;
+		}
 	}
 	db_close(&q);
-	int64_t now = civil_now();
 	if (u && now - last >= 60)
 		DBX(r->db, &Q_TOKEN_TOUCH, NULL, A_INT(tid), A_INT(now));
 	return u;

@@ -68,8 +68,17 @@ err accounts_user_list(db_conn *c);
 /* The user with this e-mail, active member of *structure_id (0 = their
  * first structure, then set): E_NOT_FOUND, E_FORBIDDEN if not a member. */
 err accounts_member_find(db_conn *c, const char *email, int64_t *structure_id, int64_t *user_id);
-err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label,
-                          char out[64]);
+/* days: 1 to 730, 0 = the structure's default (90 unless set); service:
+ * for a program, allowed even where the role requires two-factor
+ * authentication. by_user: who creates it (0 = the owner, CLI). id_out
+ * may be NULL. E_INPUT for days out of range. */
+err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label, int days, bool service,
+                          int64_t by_user, char out[64], int64_t *id_out);
+/* Revokes a token of structure_id (0 = any, CLI); E_NOT_FOUND if there is
+ * none; revoking a revoked one does nothing. Journaled. */
+err accounts_token_revoke(db_conn *c, int64_t structure_id, int64_t token_id, int64_t by_user);
+/* Prints every token (CLI): number, state, name, owner, structure, dates. */
+err accounts_tokens_print(db_conn *c);
 /* Minimum password length. */
 #define ACCOUNTS_MIN_PASSWORD 12
 /* Whether the structure has chosen to record people's NIR (social

@@ -156,5 +156,6 @@ void accounts_init(void)
 {
 	accounts_pages_init();
 	accounts_api_init();
+	accounts_tokens_init();
 	web_set_auth(&accounts_auth_hooks);
 }

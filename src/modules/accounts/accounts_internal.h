@@ -28,4 +28,8 @@ err accounts_admin_add_user(web_req *r, const char *name, const char *email, con
 err accounts_admin_update_user(web_req *r, int64_t uid, const char *role_s, const char *active_s);
 err accounts_structure_update(web_req *r, const structure_form *f, form_errors *fe);
 void accounts_api_init(void);
+void accounts_tokens_init(void);
+/* Revokes every token of a user (in structure_id, 0 = everywhere), inside
+ * the caller's transaction: password changed, account disabled. */
+err accounts_tokens_revoke_user(db_conn *c, int64_t user_id, int64_t structure_id);
 #endif

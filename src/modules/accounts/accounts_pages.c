@@ -312,6 +312,8 @@ static void sessions_close_post(web_req *r)
 	if (e == E_OK)
 		e = DBX(r->db, &Q_SESSIONS_OTHER_DEL, NULL, A_INT(r->user->id), A_INT(r->user->session_id));
 	if (e == E_OK)
+		e = accounts_tokens_revoke_user(r->db, r->user->id, 0); /* a new password: the old tokens go */
+	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "delete", "session", 0, "others");
 	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
 	if (e != E_OK) {
@@ -356,6 +358,8 @@ static void password_post(web_req *r)
 		e = DBX(r->db, &Q_PW_SET, NULL, A_INT(r->user->id), A_TEXT(nh), A_INT(civil_now()));
 	if (e == E_OK)
 		e = DBX(r->db, &Q_SESSIONS_OTHER_DEL, NULL, A_INT(r->user->id), A_INT(r->user->session_id));
+	if (e == E_OK)
+		e = accounts_tokens_revoke_user(r->db, r->user->id, 0); /* a new password: the old tokens go */
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "update", "password", r->user->id, NULL);
 	if (e == E_OK)
@@ -683,6 +687,8 @@ err accounts_admin_update_user(web_req *r, int64_t uid, const char *role_s, cons
 		e = E_NOT_FOUND;
 	if (e == E_OK && !active)
 		e = DBX(r->db, &Q_USER_SESSIONS_END, NULL, A_INT(uid));
+	if (e == E_OK && !active)
+		e = accounts_tokens_revoke_user(r->db, uid, r->user->structure_id);
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "update", "membership", uid,
 		                   arena_printf(r->a, "role=%s active=%d", role_key(ro), active));
