@@ -217,6 +217,8 @@ static int cmd_serve(int argc, char **argv)
 		return usage("Usage : openccas serve [--db URL] [--listen HÔTE:PORT] [--threads N] [--insecure-cookies]\n"
 		             "  --listen            adresse d’écoute (127.0.0.1:8080 par défaut ; port 0 : choisi par le système)\n"
 		             "  --port-file F       écrire dans F le port effectivement ouvert (utile avec le port 0)\n"
+		             "  --trusted-proxy L   mandataires inverses de confiance (« 127.0.0.1,10.0.0.0/8 ») : l’adresse du client est\n"
+		             "                      lue dans leurs en-têtes Forwarded / X-Forwarded-For, jamais dans ceux des autres\n"
 		             "  --threads           fils de traitement (par défaut deux par cœur, de 4 à 64)\n"
 		             "  --insecure-cookies  cookies sans « Secure » (HTTP en clair, pour localhost)\n"
 		             "  --sync normal|full  durabilité SQLite (full par défaut)\n"
@@ -261,6 +263,9 @@ static int cmd_serve(int argc, char **argv)
 	if (flag(argc, argv, "--insecure-cookies"))
 		web_conf.secure_cookies = false;
 	web_conf.port_file = opt(argc, argv, "--port-file");
+	web_conf.trusted_proxies = opt(argc, argv, "--trusted-proxy");
+	if (!web_trusted_proxies_parse(web_conf.trusted_proxies))
+		return EX_USAGE;
 	db *d = open_db(web_conf.threads + 2, true);
 	if (!d)
 		return EX_DB;

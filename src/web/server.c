@@ -582,7 +582,10 @@ static void fill_remote(struct MHD_Connection *con, web_req *r)
 		else if (ci->client_addr->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip, sizeof ip);
 	}
-	r->remote = arena_strdup(r->a, ip);
+	/* Behind a trusted reverse proxy, the client it forwards for. */
+	r->remote = web_client_address(r->a, arena_strdup(r->a, ip),
+	                               MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Forwarded"),
+	                               MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-For"));
 }
 
 static enum MHD_Result early_error(struct MHD_Connection *con, ctx *c, err e)

@@ -146,11 +146,22 @@ typedef struct web_config {
 	 * (with port 0 the kernel chooses it; the address line on stdout and
 	 * the log say it too). */
 	const char *port_file;
+	/* Reverse proxies whose X-Forwarded-For / Forwarded headers are
+	 * believed ("127.0.0.1,10.0.0.0/8,::1"); NULL: none, the TCP peer is
+	 * the client. Set with web_set_trusted_proxies before serving. */
+	const char *trusted_proxies;
 	/* Called once the socket is bound, before the first request: drops
 	 * privileges; false stops the server. NULL: nothing to do. */
 	bool (*after_listen)(void);
 } web_config;
 extern web_config web_conf;
+/* Parses web_conf.trusted_proxies; false (and a French message on
+ * stderr) when an entry is not an IPv4/IPv6 address or prefix. */
+bool web_trusted_proxies_parse(const char *list);
+/* The client's address for a request that arrived from peer, with these
+ * header values (NULL when absent): the peer itself unless it is a trusted
+ * proxy; then the rightmost address of the headers that is not one. */
+const char *web_client_address(arena *a, const char *peer, const char *forwarded, const char *x_forwarded_for);
 /* Serves until SIGTERM/SIGINT, then drains requests in flight. */
 int web_serve(db *d);
 /* Static assets compiled into the binary. */

@@ -37,6 +37,7 @@ typedef struct cli {
 	const srv *s;
 	char csrf[64];
 	char bearer[80];
+	char xff[64];    /* X-Forwarded-For to send (a client behind a proxy) */
 	resp last;
 } cli;
 
@@ -298,6 +299,11 @@ static resp *req(cli *k, const char *method, const char *path, const char *body,
 	if (k->bearer[0]) {
 		char a[128];
 		snprintf(a, sizeof a, "Authorization: Bearer %s", k->bearer);
+		h = curl_slist_append(h, a);
+	}
+	if (k->xff[0]) {
+		char a[128];
+		snprintf(a, sizeof a, "X-Forwarded-For: %s", k->xff);
 		h = curl_slist_append(h, a);
 	}
 	curl_easy_setopt(k->c, CURLOPT_HTTPHEADER, h);

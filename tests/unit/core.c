@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "web/html.h"
 #include "web/parse.h"
+#include "web/web.h"
 
 static void test_arena(void)
 {
@@ -196,6 +197,33 @@ static void test_csv_guard(void)
 	arena_release(&a);
 }
 
+static void test_proxy(void)
+{
+	T_GROUP("client address behind a trusted proxy");
+	arena a;
+	arena_init(&a, 1 << 20);
+	CHECK(web_trusted_proxies_parse(NULL), "no proxy");
+	CHECK_STR(web_client_address(&a, "127.0.0.1", NULL, "203.0.113.7"), "127.0.0.1"); /* nobody trusted: headers ignored */
+	CHECK(!web_trusted_proxies_parse("abc"), "not an address");
+	CHECK(!web_trusted_proxies_parse("10.0.0.0/33"), "prefix too long");
+	CHECK(!web_trusted_proxies_parse("10.0.0.0/"), "empty prefix");
+	CHECK(web_trusted_proxies_parse("127.0.0.1, 10.0.0.0/8,::1"), "a list");
+	CHECK_STR(web_client_address(&a, "127.0.0.1", NULL, "203.0.113.7"), "203.0.113.7");
+	CHECK_STR(web_client_address(&a, "127.0.0.1", NULL, NULL), "127.0.0.1");
+	CHECK_STR(web_client_address(&a, "127.0.0.1", NULL, "1.1.1.1, 203.0.113.7"), "203.0.113.7"); /* the rightmost */
+	CHECK_STR(web_client_address(&a, "127.0.0.1", NULL, "203.0.113.7, 10.1.2.3"), "203.0.113.7"); /* through two proxies */
+	CHECK_STR(web_client_address(&a, "::ffff:127.0.0.1", NULL, "203.0.113.8"), "203.0.113.8"); /* mapped IPv4 */
+	CHECK_STR(web_client_address(&a, "198.51.100.1", NULL, "203.0.113.7"), "198.51.100.1"); /* an untrusted peer's header */
+	CHECK_STR(web_client_address(&a, "127.0.0.1", "for=192.0.2.60;proto=http;by=203.0.113.43", "1.2.3.4"), "192.0.2.60");
+	CHECK_STR(web_client_address(&a, "127.0.0.1", "for=\"[2001:db8:cafe::17]:4711\"", NULL), "2001:db8:cafe::17");
+	CHECK_STR(web_client_address(&a, "::1", "for=192.0.2.43, for=198.51.100.17", NULL), "198.51.100.17");
+	CHECK_STR(web_client_address(&a, "127.0.0.1", NULL, "192.0.2.1:5555"), "192.0.2.1");
+	CHECK_STR(web_client_address(&a, "127.0.0.1", NULL, "10.0.0.9, 127.0.0.1"), "10.0.0.9"); /* all trusted: the farthest */
+	CHECK_STR(web_client_address(&a, "127.0.0.1", NULL, "unknown"), "unknown");
+	CHECK(web_trusted_proxies_parse(NULL), "reset");
+	arena_release(&a);
+}
+
 int main(void)
 {
 	T_GROUP("totp (RFC 6238 vectors, SHA-1, 6 digits)");
@@ -227,5 +255,6 @@ int main(void)
 	test_parse();
 	test_crypto();
 	test_csv_guard();
+	test_proxy();
 	return T_DONE();
 }

@@ -63,6 +63,11 @@ static const db_migration migrations[] = {
 	 "UPDATE api_tokens SET expires_at = created_at + 7776000;"
 	 "CREATE INDEX api_tokens_user ON api_tokens(user_id);"
 	 "ALTER TABLE structures ADD COLUMN token_days INTEGER NOT NULL DEFAULT 90;", NULL},
+	/* Login throttling as counters claimed atomically (see below). */
+	{6, "login throttling: counters per address and per account and address",
+	 "DROP TABLE login_failures;"
+	 "CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, first_at INTEGER NOT NULL, "
+	 " next_at INTEGER NOT NULL DEFAULT 0) STRICT;", NULL},
 };
 const db_module_schema accounts_schema = {"accounts", migrations, sizeof migrations / sizeof *migrations};
 
@@ -167,10 +172,6 @@ static db_sql Q_TOKEN_GET = DB_SQL(DB_GLOBAL,
 	"JOIN structures st ON st.id = t.structure_id WHERE t.token_hash = $1 AND t.revoked = 0 AND t.expires_at > $2 "
 	"AND t.created_at >= u.password_changed_at");
 static db_sql Q_TOKEN_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE api_tokens SET last_used = $2 WHERE id = $1");
-static db_sql Q_FAIL_COUNT = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2");
-static db_sql Q_FAIL_ADD = DB_SQL(DB_GLOBAL, "INSERT INTO login_failures (key, at) VALUES ($1, $2)");
-static db_sql Q_FAIL_CLEAR = DB_SQL(DB_GLOBAL, "DELETE FROM login_failures WHERE key = $1");
-static db_sql Q_FAIL_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM login_failures WHERE at < $1");
 
 /* ---- commands ------------------------------------------------------------ */
 
@@ -327,41 +328,107 @@ err accounts_member_find(db_conn *c, const char *email, int64_t *structure_id, i
 
 /* ---- throttling ---------------------------------------------------------- */
 
+/* Two counters, kept in login_throttle and claimed before a password is
+ * checked (see accounts_internal.h):
+ *  - per (account, address) pair: 5 attempts, then a growing delay (30 s,
+ *    1 min, 2, 4, 8, 16 min) before each next one — the attacker slows
+ *    down, the real user (from another address) is never locked out;
+ *  - per address: 20 failures in 15 minutes lock that address only.
+ * Counters start again 15 minutes after their first failure. */
 #define THROTTLE_WINDOW (15 * 60)
-#define THROTTLE_ACCOUNT 5
+#define THROTTLE_PAIR_FREE 5
 #define THROTTLE_ADDRESS 20
 
-static void throttle_keys(arena *a, const char *email, const char *remote, char **k_user, char **k_ip)
+static db_sql Q_THR_ENSURE = DB_SQL(DB_GLOBAL,
+	"INSERT INTO login_throttle (key, failures, first_at, next_at) VALUES ($1, 0, $2, 0) ON CONFLICT (key) DO NOTHING");
+static db_sql Q_THR_WINDOW = DB_SQL(DB_GLOBAL,
+	"UPDATE login_throttle SET failures = 0, first_at = $2, next_at = 0 WHERE key = $1 AND first_at < $3 AND next_at <= $2");
+/* The claim is one conditional UPDATE: two parallel attempts cannot both
+ * see the last free slot (the row is written by one, then re-read). */
+static db_sql Q_THR_CLAIM_ADDRESS = DB_SQL(DB_GLOBAL,
+	"UPDATE login_throttle SET failures = failures + 1 WHERE key = $1 AND failures < $2 RETURNING failures");
+static db_sql Q_THR_CLAIM_PAIR = DB_SQL(DB_GLOBAL,
+	"UPDATE login_throttle SET failures = failures + 1, next_at = CASE WHEN failures + 1 < $3 THEN 0 "
+	" ELSE $2 + CASE failures + 1 - $3 WHEN 0 THEN 30 WHEN 1 THEN 60 WHEN 2 THEN 120 WHEN 3 THEN 240 WHEN 4 THEN 480 "
+	" ELSE 960 END END "
+	"WHERE key = $1 AND next_at <= $2 RETURNING failures");
+static db_sql Q_THR_WAIT = DB_SQL(DB_GLOBAL, "SELECT next_at, failures, first_at FROM login_throttle WHERE key = $1");
+static db_sql Q_THR_PAIR_OK = DB_SQL(DB_GLOBAL, "UPDATE login_throttle SET failures = 0, next_at = 0 WHERE key = $1");
+static db_sql Q_THR_ADDRESS_OK = DB_SQL(DB_GLOBAL,
+	"UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0");
+static db_sql Q_THR_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM login_throttle WHERE first_at < $1 AND next_at < $1");
+
+static void throttle_keys(arena *a, const char *email, const char *remote, char **k_pair, char **k_ip)
 {
 	char h[CRYPTO_HASH_HEX + 1];
-	/* Hash the e-mail: the throttle table must not list who tried. */
-	crypto_hash_hex(email, strlen(email), h);
-	*k_user = arena_printf(a, "u:%.32s", h);
-	*k_ip = arena_printf(a, "ip:%s", remote ? remote : "?");
+	const char *ip = remote ? remote : "?";
+	/* Hashed: the table must not list who tried, nor from where. */
+	char *pair = arena_printf(a, "%s\x1f%s", email, ip);
+	crypto_hash_hex(pair ? pair : "", pair ? strlen(pair) : 0, h);
+	*k_pair = arena_printf(a, "p:%.40s", h);
+	*k_ip = arena_printf(a, "ip:%s", ip);
 }
 
-bool accounts_throttled(db_conn *c, arena *a, const char *email, const char *remote)
+err accounts_attempt_claim(db_conn *c, arena *a, const char *email, const char *remote, const char **why)
 {
-	char *ku, *ki;
-	throttle_keys(a, email, remote, &ku, &ki);
-	int64_t since = civil_now() - THROTTLE_WINDOW, n1 = 0, n2 = 0;
-	DBID(c, &Q_FAIL_COUNT, &n1, A_TEXT(ku), A_INT(since));
-	DBID(c, &Q_FAIL_COUNT, &n2, A_TEXT(ki), A_INT(since));
-	return n1 >= THROTTLE_ACCOUNT || n2 >= THROTTLE_ADDRESS;
+	char *kp, *ki;
+	throttle_keys(a, email, remote, &kp, &ki);
+	*why = NULL;
+	if (!kp || !ki)
+		return E_NOMEM;
+	int64_t now = civil_now(), got_ip = 0, got_pair = 0;
+	err e = db_begin(c, true);
+	for (int i = 0; i < 2 && e == E_OK; i++) {
+		const char *k = i ? ki : kp;
+		e = DBX(c, &Q_THR_ENSURE, NULL, A_TEXT(k), A_INT(now));
+		if (e == E_OK)
+			e = DBX(c, &Q_THR_WINDOW, NULL, A_TEXT(k), A_INT(now), A_INT(now - THROTTLE_WINDOW));
+	}
+	if (e == E_OK)
+		e = DBID(c, &Q_THR_CLAIM_ADDRESS, &got_ip, A_TEXT(ki), A_INT(THROTTLE_ADDRESS));
+	if (e == E_OK && got_ip)
+		e = DBID(c, &Q_THR_CLAIM_PAIR, &got_pair, A_TEXT(kp), A_INT(now), A_INT(THROTTLE_PAIR_FREE));
+	if (e == E_OK && got_ip && got_pair) {
+		if (now % 64 == 0)
+			e = DBX(c, &Q_THR_PURGE, NULL, A_INT(now - 24 * 3600));
+		return e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	}
+	db_rollback(c);
+	if (e != E_OK)
+		return e;
+	/* Refused: say how long to wait. */
+	db_res q = {0};
+	int64_t wait = 0;
+	if (!got_ip) {
+		if (DBQ(c, &Q_THR_WAIT, &q, A_TEXT(ki)) == E_OK && db_next(&q))
+			wait = db_int(&q, 2) + THROTTLE_WINDOW - now;
+		*why = arena_printf(a, "Trop de tentatives de connexion depuis cette adresse : elle est bloquée pendant %lld minute(s). "
+		                       "Les autres postes ne sont pas concernés.", (long long)((wait + 59) / 60 > 0 ? (wait + 59) / 60 : 1));
+	} else {
+		if (DBQ(c, &Q_THR_WAIT, &q, A_TEXT(kp)) == E_OK && db_next(&q))
+			wait = db_int(&q, 0) - now;
+		if (wait < 1)
+			wait = 1;
+		*why = wait < 120 ? arena_printf(a, "Trop de tentatives pour ce compte depuis ce poste : réessayez dans %lld secondes.",
+		                                 (long long)wait)
+		                  : arena_printf(a, "Trop de tentatives pour ce compte depuis ce poste : réessayez dans %lld minutes.",
+		                                 (long long)((wait + 59) / 60));
+	}
+	db_close(&q);
+	log_info("accounts: attempt throttled (%s)", got_ip ? "account and address" : "address");
+	return E_THROTTLED;
 }
 
-void accounts_failure(db_conn *c, arena *a, const char *email, const char *remote)
+err accounts_attempt_succeeded(db_conn *c, arena *a, const char *email, const char *remote)
 {
-	char *ku, *ki;
-	throttle_keys(a, email, remote, &ku, &ki);
-	int64_t now = civil_now();
-	if (db_begin(c, true) != E_OK)
-		return;
-	DBX(c, &Q_FAIL_ADD, NULL, A_TEXT(ku), A_INT(now));
-	DBX(c, &Q_FAIL_ADD, NULL, A_TEXT(ki), A_INT(now));
-	DBX(c, &Q_FAIL_PURGE, NULL, A_INT(now - 24 * 3600));
-	if (db_commit(c) != E_OK)
-		log_warn("accounts: could not record a login failure");
+	char *kp, *ki;
+	throttle_keys(a, email, remote, &kp, &ki);
+	if (!kp || !ki)
+		return E_NOMEM;
+	err e = DBX(c, &Q_THR_PAIR_OK, NULL, A_TEXT(kp));
+	if (e == E_OK)
+		e = DBX(c, &Q_THR_ADDRESS_OK, NULL, A_TEXT(ki));
+	return e;
 }
 
 /* ---- login and sessions -------------------------------------------------- */
@@ -387,11 +454,12 @@ static db_sql Q_TOTP_GET = DB_SQL(DB_GLOBAL, "SELECT totp_secret, totp_enabled, 
 static db_sql Q_TOTP_STEP = DB_SQL(DB_GLOBAL, "UPDATE users SET totp_step = $2 WHERE id = $1 AND totp_step < $2");
 
 err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *code, const char *remote,
-                   char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out)
+                   char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out, const char **why)
 {
 	char *em = text_ascii_lower(a, email ? email : "");
-	if (accounts_throttled(c, a, em, remote))
-		return E_THROTTLED;
+	err te = accounts_attempt_claim(c, a, em, remote, why);
+	if (te != E_OK)
+		return te;
 	db_res r = {0};
 	int64_t uid = 0;
 	bool active = false;
@@ -411,9 +479,8 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 	if (ok && DBID(c, &Q_FIRST_MEMBERSHIP, &sid, A_INT(uid)) == E_OK && sid == 0)
 		ok = false; /* no active membership anywhere */
 	if (!ok) {
-		accounts_failure(c, a, em, remote);
 		log_info("accounts: login refused user=%lld", (long long)uid);
-		return E_AUTH;
+		return E_AUTH; /* the claimed attempt stays counted as a failure */
 	}
 	/* Second factor, when the user set one up: a code used once. */
 	int64_t step = 0;
@@ -428,7 +495,6 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 	}
 	db_close(&t);
 	if (totp && !(step = totp_verify(secret, code, civil_now(), last_step))) {
-		accounts_failure(c, a, em, remote);
 		log_info("accounts: second factor refused user=%lld", (long long)uid);
 		return code && *code ? E_AUTH_CODE : E_AUTH_CODE_NEEDED;
 	}
@@ -437,15 +503,13 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 	crypto_token(csrf);
 	crypto_hash_hex(token_out, strlen(token_out), th);
 	int64_t session_id = 0;
-	char *ku, *ki;
-	throttle_keys(a, em, remote, &ku, &ki);
 	int64_t now = civil_now();
 	e = db_begin(c, true);
 	if (e == E_OK)
 		e = DBID(c, &Q_SESSION_ADD, &session_id, A_TEXT(th), A_INT(uid), A_INT(sid), A_TEXT(csrf), A_INT(now),
 		         A_TEXT(remote ? remote : ""));
 	if (e == E_OK)
-		e = DBX(c, &Q_FAIL_CLEAR, NULL, A_TEXT(ku));
+		e = accounts_attempt_succeeded(c, a, em, remote);
 	if (e == E_OK)
 		e = DBX(c, &Q_SESSION_DEL_OLD, NULL, A_INT(now - ACCOUNTS_IDLE), A_INT(now - ACCOUNTS_MAX_AGE));
 	if (e == E_OK && step)

@@ -10,12 +10,19 @@
 #define ACCOUNTS_MAX_AGE (12 * 3600)    /* a working day, at most */
 
 extern const web_auth_hooks accounts_auth_hooks;
-bool accounts_throttled(db_conn *c, arena *a, const char *email, const char *remote);
-void accounts_failure(db_conn *c, arena *a, const char *email, const char *remote);
+/* One attempt at a password (a login, or the current password when
+ * changing it) for email from the address remote: claimed, in its own
+ * transaction, before the password is checked, and counted as a failure
+ * until accounts_attempt_succeeded says otherwise. E_THROTTLED with a
+ * French sentence in *why saying how long to wait. */
+err accounts_attempt_claim(db_conn *c, arena *a, const char *email, const char *remote, const char **why);
+/* Inside the caller's transaction: the password was right. */
+err accounts_attempt_succeeded(db_conn *c, arena *a, const char *email, const char *remote);
 /* E_AUTH (wrong e-mail or password), E_AUTH_CODE_NEEDED / E_AUTH_CODE
- * (the second factor is set up: code missing / wrong or already used). */
+ * (the second factor is set up: code missing / wrong or already used),
+ * E_THROTTLED (*why says how long to wait). */
 err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *code, const char *remote,
-                   char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out);
+                   char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out, const char **why);
 err accounts_logout(db_conn *c, web_user *u);
 void accounts_pages_init(void);
 /* Shared by pages and API (validation in one place). */

@@ -87,10 +87,11 @@ static void login_post(web_req *r)
 	}
 	char token[CRYPTO_TOKEN_LEN + 1];
 	int64_t uid = 0;
-	err e = accounts_login(r->db, r->a, email, pw, web_field(r, "code"), r->remote, token, &uid);
+	const char *why = NULL;
+	err e = accounts_login(r->db, r->a, email, pw, web_field(r, "code"), r->remote, token, &uid, &why);
 	if (e == E_THROTTLED) {
 		r->status = 429;
-		login_form(r, email, next, err_message(E_THROTTLED));
+		login_form(r, email, next, why ? why : err_message(E_THROTTLED));
 		return;
 	}
 	if (e == E_AUTH_CODE_NEEDED || e == E_AUTH_CODE) {
@@ -312,8 +313,6 @@ static void sessions_close_post(web_req *r)
 	if (e == E_OK)
 		e = DBX(r->db, &Q_SESSIONS_OTHER_DEL, NULL, A_INT(r->user->id), A_INT(r->user->session_id));
 	if (e == E_OK)
-		e = accounts_tokens_revoke_user(r->db, r->user->id, 0); /* a new password: the old tokens go */
-	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "delete", "session", 0, "others");
 	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
 	if (e != E_OK) {
@@ -333,16 +332,25 @@ static void password_post(web_req *r)
 	if (DBQ(r->db, &Q_PW_GET, &q, A_INT(r->user->id)) == E_OK && db_next(&q))
 		hash = db_dup(&q, 0, r->a);
 	db_close(&q);
-	if (accounts_throttled(r->db, r->a, r->user->email, r->remote))
-		form_error(&fe, "current", err_message(E_THROTTLED));
-	else if (!cur || !crypto_password_verify(hash, cur)) {
-		accounts_failure(r->db, r->a, r->user->email, r->remote);
+	const char *why = NULL;
+	bool right = false;
+	if (accounts_attempt_claim(r->db, r->a, r->user->email, r->remote, &why) != E_OK)
+		form_error(&fe, "current", why ? why : err_message(E_THROTTLED));
+	else if (!cur || !crypto_password_verify(hash, cur))
 		form_error(&fe, "current", "Le mot de passe actuel est incorrect.");
-	}
+	else
+		right = true;
 	if (!nw || strlen(nw) < ACCOUNTS_MIN_PASSWORD)
 		form_error(&fe, "new", "Le nouveau mot de passe doit compter au moins 12 caractères.");
 	else if (!cf || strcmp(nw, cf))
 		form_error(&fe, "confirm", "La confirmation ne correspond pas au nouveau mot de passe.");
+	if (fe.n && right && db_begin(r->db, true) == E_OK) {
+		/* The current password was right: that attempt is no failure. */
+		if (accounts_attempt_succeeded(r->db, r->a, r->user->email, r->remote) == E_OK)
+			db_commit(r->db);
+		else
+			db_rollback(r->db);
+	}
 	if (fe.n) {
 		r->status = 400;
 		account_page(r, &fe, NULL);
@@ -360,6 +368,8 @@ static void password_post(web_req *r)
 		e = DBX(r->db, &Q_SESSIONS_OTHER_DEL, NULL, A_INT(r->user->id), A_INT(r->user->session_id));
 	if (e == E_OK)
 		e = accounts_tokens_revoke_user(r->db, r->user->id, 0); /* a new password: the old tokens go */
+	if (e == E_OK && right)
+		e = accounts_attempt_succeeded(r->db, r->a, r->user->email, r->remote);
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "update", "password", r->user->id, NULL);
 	if (e == E_OK)
