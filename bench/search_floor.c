@@ -10,6 +10,7 @@
 #include <time.h>
 #include "core/crypto.h"
 #include "modules/modules.h"
+#include "modules/journal/journal.h"
 #include "modules/persons/persons_internal.h"
 
 static int cmp(const void *a, const void *b)
@@ -32,8 +33,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", why);
 		return 3;
 	}
-	db_module_schema mods[16];
-	modules_schema_list(mods);
+	const db_module_schema *mods = modules_schema_array();
+	static const unsigned char test_key[32] = "openccas-test-key-0123456789abc";
+	journal_key_use(test_key); /* the journal's key (a file in production) */
 	db_migrate(d, mods, modules_nschemas, NULL);
 	db_conn *c = db_conn_get(d);
 	db_conn_scope(c, atoll(argv[2]));

@@ -36,22 +36,25 @@ run() { # name cmd...
 }
 
 PG_URL=$(bash scripts/pg.sh start) || { echo "PostgreSQL n'a pas démarré"; echo "0 passed, 1 failed"; exit 1; }
+# The journal's key and seals for the PostgreSQL runs (a SQLite database
+# keeps them beside its file): one key for all the test databases.
+PG_KEYS="OPENCCAS_JOURNAL_KEY=$PWD/$LOGDIR/pg.journal-key OPENCCAS_JOURNAL_SEALS=$PWD/$LOGDIR/pg.journal-seals"
 trap 'bash scripts/pg.sh stop' EXIT
 
 echo "== tests unitaires (ASan+UBSan)"
 for t in build/asan/test_*; do
   run "$(basename "$t") sqlite" "$t"
   # Tests that open a database run on both engines; the pure ones once.
-  case "$(basename "$t")" in test_core|test_domiciliation|test_aid_rules) ;; *) run "$(basename "$t") postgresql" env OPENCCAS_TEST_PG="$PG_URL" "$t" ;; esac
+  case "$(basename "$t")" in test_core|test_domiciliation|test_aid_rules) ;; *) run "$(basename "$t") postgresql" env $PG_KEYS OPENCCAS_TEST_PG="$PG_URL" "$t" ;; esac
 done
 
 echo "== tests HTTP (binaire réel sur 127.0.0.1)"
 for t in build/asan/http_*; do
   n=$(basename "$t")
   run "$n sqlite" env OPENCCAS_BIN=build/openccas "$t"
-  run "$n postgresql" env OPENCCAS_BIN=build/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
+  run "$n postgresql" env $PG_KEYS OPENCCAS_BIN=build/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
   run "$n sqlite asan" env OPENCCAS_BIN=build/asan/openccas "$t"
-  run "$n postgresql asan" env OPENCCAS_BIN=build/asan/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
+  run "$n postgresql asan" env $PG_KEYS OPENCCAS_BIN=build/asan/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
 done
 
 echo "== charge bornée (SQLite, 3 × ${LOAD_SECONDS:-8} s)"

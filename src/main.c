@@ -35,6 +35,12 @@
 #define EX_VERIFY 5
 
 static const char *opt_db = "sqlite:data/ccas.db";
+/* The journal's key and seal files (journal.h): --journal-key and
+ * --journal-seals, or OPENCCAS_JOURNAL_KEY / OPENCCAS_JOURNAL_SEALS, or
+ * beside a SQLite database. */
+static char key_path[4096], seals_path[4096];
+/* Verbs that only read (check, journal verify) never create the key. */
+static bool key_may_create = true;
 
 static const char *usage_main =
 	"Usage : openccas VERBE [options]\n\n"
@@ -45,7 +51,7 @@ static const char *usage_main =
 	"  check     vérifier la base (migrations en attente, journal)\n"
 	"  user      gérer les comptes : user add | disable | enable | list\n"
 	"  token     jetons d’API : token create --user EMAIL | token list | token revoke N\n"
-	"  journal   vérifier le journal des accès : journal verify\n"
+	"  journal   journal des accès : journal verify [--seals F] | journal seal\n"
 	"  demo      créer des données de démonstration réalistes et reproductibles\n"
 	"  purge     appliquer les durées de conservation : purge --dry-run | --apply\n"
 	"  notify    prévenir du courrier en attente (SMS, e-mail, avec consentement) : notify --send\n"
@@ -53,8 +59,10 @@ static const char *usage_main =
 	"  import    importer des personnes d’un fichier CSV : import personnes --user EMAIL FICHIER\n"
 	"  routes    lister les routes HTTP\n"
 	"  version   afficher la version\n\n"
-	"Option commune : --db URL (sqlite:CHEMIN, par défaut sqlite:data/ccas.db, ou postgresql://…)\n"
-	"La variable OPENCCAS_DB remplace la valeur par défaut.\n"
+	"Options communes : --db URL (sqlite:CHEMIN, par défaut sqlite:data/ccas.db, ou postgresql://…) ;\n"
+	"  --journal-key F (clé du journal des accès, hors de la base : à côté d’une base SQLite, ./journal-key\n"
+	"  pour PostgreSQL, la même pour tous les serveurs) ; --journal-seals F (sceaux du journal).\n"
+	"Les variables OPENCCAS_DB, OPENCCAS_JOURNAL_KEY et OPENCCAS_JOURNAL_SEALS remplacent les valeurs par défaut.\n"
 	"« openccas VERBE --help » détaille chaque verbe.\n";
 
 static int usage(const char *text, int code)
@@ -93,8 +101,7 @@ static db *open_db(int threads, bool migrate)
 		return NULL;
 	}
 	if (migrate) {
-		db_module_schema mods[16];
-		modules_schema_list(mods);
+		const db_module_schema *mods = modules_schema_array();
 		int applied = 0;
 		if (db_migrate(d, mods, modules_nschemas, &applied) != E_OK) {
 			fprintf(stderr, "openccas : la migration du schéma a échoué (voir le journal ci-dessus)\n");
@@ -103,6 +110,12 @@ static db *open_db(int threads, bool migrate)
 		}
 		if (applied)
 			log_info("%d migration(s) appliquée(s)", applied);
+	}
+	const char *kwhy = NULL;
+	if (journal_key_open(d, key_path, key_may_create && migrate, &kwhy) != E_OK) {
+		fprintf(stderr, "openccas : %s (%s)\n", kwhy ? kwhy : "clé du journal inutilisable", key_path);
+		db_close_all(d);
+		return NULL;
 	}
 	return d;
 }
@@ -211,6 +224,32 @@ static bool give_files(const char *url, const char *account)
 	return true;
 }
 
+/* The journal's key (read already) and seal file are the service
+ * account's: files this program made, never their folders. */
+static bool give_journal_files(const char *account)
+{
+	const char *files[] = {key_path, seals_path};
+	for (int i = 0; i < 2; i++)
+		if (chown(files[i], run_uid, run_gid) != 0 && errno != ENOENT) {
+			fprintf(stderr, "openccas : impossible de confier %s au compte de service « %s »\n", files[i], account);
+			return false;
+		}
+	return true;
+}
+
+/* Sealing the journal's heads while serving (web_conf.periodic). */
+static db *serving_db;
+static void seal_now(void)
+{
+	db_conn *c = db_conn_get(serving_db);
+	if (!c)
+		return;
+	int n = 0;
+	if (journal_seal(c, seals_path, &n) != E_OK)
+		log_error("serve: the journal could not be sealed");
+	db_conn_put(c);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	if (flag(argc, argv, "--help"))
@@ -223,6 +262,7 @@ static int cmd_serve(int argc, char **argv)
 		             "  --insecure-cookies  cookies sans « Secure » (HTTP en clair, pour localhost)\n"
 		             "  --sync normal|full  durabilité SQLite (full par défaut)\n"
 		             "  --user COMPTE       lancé en root : le compte à prendre une fois le port ouvert (obligatoire)\n"
+		             "  --seal-every S      sceller la tête du journal toutes les S secondes (600 par défaut)\n"
 		             "S’arrête proprement sur SIGTERM ou SIGINT (les requêtes en cours se terminent).\n", 0);
 	const char *as = opt(argc, argv, "--user");
 	if (geteuid() == 0) {
@@ -269,13 +309,23 @@ static int cmd_serve(int argc, char **argv)
 	db *d = open_db(web_conf.threads + 2, true);
 	if (!d)
 		return EX_DB;
-	if (web_conf.after_listen && !give_files(opt_db, as)) {
+	serving_db = d;
+	seal_now(); /* the head as it is when the server starts (and the seal file, before it is given away) */
+	if (web_conf.after_listen && (!give_files(opt_db, as) || !give_journal_files(as))) {
 		db_close_all(d);
 		return EX_DB;
 	}
 	const char *sync = opt(argc, argv, "--sync");
 	if (sync && !strcmp(sync, "normal"))
 		db_set_sync_full(d, false);
+	const char *every = opt(argc, argv, "--seal-every");
+	int64_t seal_s = 600;
+	if (every && !text_to_int64(every, 1, 86400, &seal_s)) {
+		db_close_all(d);
+		return usage("openccas : --seal-every attend un nombre de secondes (1 à 86400)\n", EX_USAGE);
+	}
+	web_conf.periodic = seal_now;
+	web_conf.periodic_seconds = (int)seal_s;
 	web_assets_init();
 	int rc = web_serve(d);
 	db_close_all(d);
@@ -338,17 +388,20 @@ static int cmd_check(int argc, char **argv)
 {
 	if (flag(argc, argv, "--help"))
 		return usage("Usage : openccas check [--db URL]\nIndique les migrations en attente et vérifie le journal.\n", 0);
+	key_may_create = false;
 	db *d = open_db(1, false);
 	if (!d)
 		return EX_DB;
-	db_module_schema mods[16];
-	modules_schema_list(mods);
+	const db_module_schema *mods = modules_schema_array();
 	int pending = 0, broken = 0;
 	err e = db_pending(d, mods, modules_nschemas, &pending);
 	printf("Migrations en attente : %d\n", pending);
 	if (e == E_OK && !pending) {
 		db_conn *c = db_conn_get(d);
-		e = journal_verify_all(c, &broken);
+		arena a;
+		arena_init(&a, 0);
+		e = journal_verify_all(c, &a, &broken);
+		arena_release(&a);
 		db_conn_put(c);
 	}
 	db_close_all(d);
@@ -483,21 +536,43 @@ static int cmd_token(int argc, char **argv)
 
 static int cmd_journal(int argc, char **argv)
 {
-	if (flag(argc, argv, "--help") || argc < 3 || strcmp(argv[2], "verify"))
-		return usage("Usage : openccas journal verify [--db URL]\n"
-		             "Recalcule la chaîne de hachage de chaque structure ; code 5 si une chaîne est rompue.\n",
+	const char *sub = argc >= 3 ? argv[2] : "";
+	if (flag(argc, argv, "--help") || (strcmp(sub, "verify") && strcmp(sub, "seal")))
+		return usage("Usage : openccas journal verify [--db URL] [--seals FICHIER]\n"
+		             "        openccas journal seal [--db URL]\n"
+		             "verify recalcule la chaîne de chaque structure avec la clé du journal (--journal-key) ; avec --seals,\n"
+		             "compare aussi la base aux sceaux (entrées disparues, copie ancienne restaurée) ; code 5 si quelque chose\n"
+		             "ne va pas. seal ajoute au fichier de sceaux (--journal-seals) la tête de chaque chaîne qui a bougé.\n",
 		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
+	bool verify = !strcmp(sub, "verify");
+	key_may_create = false;
 	db *d = open_db(1, true);
 	if (!d)
 		return EX_DB;
 	db_conn *c = db_conn_get(d);
-	int broken = 0;
-	err e = journal_verify_all(c, &broken);
+	arena a;
+	arena_init(&a, 0);
+	int broken = 0, problems = 0, written = 0;
+	err e;
+	if (verify) {
+		e = journal_verify_all(c, &a, &broken);
+		const char *seals = opt(argc, argv, "--seals");
+		if (e == E_OK && seals) {
+			e = journal_seals_verify(c, seals, &problems);
+			if (e == E_NOT_FOUND)
+				e = E_OK;
+		}
+	} else {
+		e = journal_seal(c, seals_path, &written);
+		if (e == E_OK)
+			printf("%d sceau(x) ajouté(s) à %s\n", written, seals_path);
+	}
+	arena_release(&a);
 	db_conn_put(c);
 	db_close_all(d);
 	if (e != E_OK)
 		return EX_FAIL;
-	return broken ? EX_VERIFY : 0;
+	return broken || problems ? EX_VERIFY : 0;
 }
 
 static int cmd_demo(int argc, char **argv)
@@ -682,6 +757,16 @@ int main(int argc, char **argv)
 		opt_db = getenv("OPENCCAS_DB");
 	if (opt(argc, argv, "--db"))
 		opt_db = opt(argc, argv, "--db");
+	const char *kp = opt(argc, argv, "--journal-key") ? opt(argc, argv, "--journal-key") : getenv("OPENCCAS_JOURNAL_KEY");
+	const char *sp = opt(argc, argv, "--journal-seals") ? opt(argc, argv, "--journal-seals") : getenv("OPENCCAS_JOURNAL_SEALS");
+	if (kp)
+		snprintf(key_path, sizeof key_path, "%s", kp);
+	else
+		journal_key_default_path(opt_db, key_path, sizeof key_path);
+	if (sp)
+		snprintf(seals_path, sizeof seals_path, "%s", sp);
+	else
+		journal_seals_default_path(opt_db, seals_path, sizeof seals_path);
 	if (getenv("OPENCCAS_LOG") && !strcmp(getenv("OPENCCAS_LOG"), "debug"))
 		log_set_level(LOG_DEBUG);
 	const char *verb = argc > 1 ? argv[1] : "";

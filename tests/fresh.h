@@ -53,6 +53,10 @@ static const char *fresh_db(const char *tag)
 	unlink(side);
 	snprintf(side, sizeof side, "%s-shm", fresh_url);
 	unlink(side);
+	snprintf(side, sizeof side, "%s.journal-key", fresh_url);
+	unlink(side);
+	snprintf(side, sizeof side, "%s.journal-seals", fresh_url);
+	unlink(side);
 	char *u = strdup(fresh_url);
 	snprintf(fresh_url, sizeof fresh_url, "sqlite:%s", u);
 	free(u);

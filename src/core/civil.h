@@ -30,6 +30,8 @@ civil_date civil_today(const char *tz);
 bool civil_local_time(const char *tz, time_t t, struct tm *out);
 /* Seconds since the epoch, now. */
 int64_t civil_now(void);
+/* Test hook: civil_now() is shifted by seconds from now on (0: real). */
+void civil_clock_shift(int64_t seconds);
 /* "1984-03-27" → "27/03/1984" into out (11 bytes); "" if not a date. */
 void civil_iso_to_fr(const char *iso, char out[11]);
 /* The same into an arena, for pages and documents: "27/03/1984", or "—"

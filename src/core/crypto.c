@@ -21,6 +21,22 @@ void crypto_hash_hex(const void *data, size_t n, char out[CRYPTO_HASH_HEX + 1])
 	sodium_bin2hex(out, CRYPTO_HASH_HEX + 1, h, sizeof h);
 }
 
+void crypto_mac_hex(const unsigned char key[CRYPTO_KEY_LEN], const void *data, size_t n, char out[CRYPTO_HASH_HEX + 1])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, data, n, key, CRYPTO_KEY_LEN);
+	sodium_bin2hex(out, CRYPTO_HASH_HEX + 1, h, sizeof h);
+}
+
+void crypto_random(void *out, size_t n) { randombytes_buf(out, n); }
+
+bool crypto_from_hex(const char *hex, unsigned char *out, size_t n)
+{
+	size_t got = 0;
+	const char *end = NULL;
+	return hex && strlen(hex) == 2 * n && sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, &end) == 0 && got == n;
+}
+
 size_t crypto_password_hash_size(void) { return crypto_pwhash_STRBYTES; }
 
 bool crypto_password_hash(const char *password, char *out, size_t outlen)

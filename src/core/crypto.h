@@ -20,6 +20,13 @@ bool crypto_init(void);
 void crypto_token(char out[CRYPTO_TOKEN_LEN + 1]);
 /* BLAKE2b-256 of data, as 64 lowercase hex chars + NUL. */
 void crypto_hash_hex(const void *data, size_t n, char out[CRYPTO_HASH_HEX + 1]);
+/* Keyed BLAKE2b-256 (a MAC) of data with a 32-byte key, as 64 hex chars. */
+#define CRYPTO_KEY_LEN 32
+void crypto_mac_hex(const unsigned char key[CRYPTO_KEY_LEN], const void *data, size_t n, char out[CRYPTO_HASH_HEX + 1]);
+/* n random bytes. */
+void crypto_random(void *out, size_t n);
+/* Hex text (2n chars) to n bytes; false unless exactly that. */
+bool crypto_from_hex(const char *hex, unsigned char *out, size_t n);
 /* argon2id string (self-describing: salt and costs inside). False on OOM. */
 bool crypto_password_hash(const char *password, char *out, size_t outlen);
 bool crypto_password_verify(const char *hash, const char *password);

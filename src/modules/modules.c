@@ -19,10 +19,12 @@ const db_module_schema *const modules_schemas[] = {
 };
 const int modules_nschemas = sizeof modules_schemas / sizeof *modules_schemas;
 
-void modules_schema_list(db_module_schema *out)
+const db_module_schema *modules_schema_array(void)
 {
+	static db_module_schema all[sizeof modules_schemas / sizeof *modules_schemas];
 	for (int i = 0; i < modules_nschemas; i++)
-		out[i] = *modules_schemas[i];
+		all[i] = *modules_schemas[i];
+	return all;
 }
 
 void modules_init(void)

@@ -8,7 +8,7 @@
 #include "store/store.h"
 extern const db_module_schema *const modules_schemas[];
 extern const int modules_nschemas;
-/* Copies the schemas into out (array of at least modules_nschemas). */
-void modules_schema_list(db_module_schema *out);
+/* The schemas as one array of modules_nschemas (for db_migrate). */
+const db_module_schema *modules_schema_array(void);
 void modules_init(void);
 #endif

@@ -75,6 +75,7 @@ db_engine db_conn_engine(const db_conn *c) { return c->d->engine; }
 static void conn_free(db_conn *c)
 {
 	ops_of(c->d)->disconnect(c);
+	free(c->prepared);
 	free(c);
 }
 
@@ -182,6 +183,15 @@ err db_begin(db_conn *c, bool write)
 	return e;
 }
 
+err db_exec_ddl(db_conn *c, const char *sqlite_sql, const char *pg_sql)
+{
+	const char *sql = c->d->engine == DB_SQLITE ? sqlite_sql : pg_sql;
+	err e = sql ? ops_of(c->d)->simple(c, sql) : E_INTERNAL;
+	if (e != E_OK)
+		c->failures++;
+	return e;
+}
+
 err db_commit(db_conn *c)
 {
 	if (!c->in_tx)
@@ -254,11 +264,18 @@ static int sql_id(db_sql *q)
 static err prepare(db_conn *c, db_sql *q, int *idp)
 {
 	int id = sql_id(q);
-	if (id >= DB_MAX_STATEMENTS) {
-		log_error("store: too many statements (raise DB_MAX_STATEMENTS)");
-		return E_INTERNAL;
-	}
 	*idp = id;
+	if (id >= c->nprepared) {
+		int n = c->nprepared ? c->nprepared : 256;
+		while (n <= id)
+			n *= 2;
+		void **grown = realloc(c->prepared, sizeof *grown * (size_t)n);
+		if (!grown)
+			return E_NOMEM;
+		memset(grown + c->nprepared, 0, sizeof *grown * (size_t)(n - c->nprepared));
+		c->prepared = grown;
+		c->nprepared = n;
+	}
 	if (c->prepared[id])
 		return E_OK;
 	char table[64];

@@ -147,6 +147,12 @@ err db_migrate(db *d, const db_module_schema *mods, int nmods, int *applied);
 /* Number of migrations not yet applied (for `openccas check`). */
 err db_pending(db *d, const db_module_schema *mods, int nmods, int *pending);
 
+/* Runs a data-definition statement written for each engine (the one that
+ * matches the connection's), inside the caller's transaction if any: for
+ * the rare code that must, say, lift a trigger for a one-time upgrade.
+ * Never with text from outside. */
+err db_exec_ddl(db_conn *c, const char *sqlite_sql, const char *pg_sql);
+
 /* Refreshes the planner's statistics (ANALYZE), after a bulk load. */
 err db_analyze(db *d);
 

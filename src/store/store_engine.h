@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include "store.h"
 
-#define DB_MAX_STATEMENTS 1024
 #define DB_MAX_ARGS 64
 
 struct db {
@@ -30,7 +29,10 @@ struct db_conn {
 	bool in_tx;
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
-	void *prepared[DB_MAX_STATEMENTS]; /* sqlite3_stmt *, or (void *)1 on PG */
+	/* By statement id: sqlite3_stmt *, or (void *)1 on PG. Grows with the
+	 * ids handed out (no fixed number of statements). */
+	void **prepared;
+	int nprepared;
 };
 
 typedef struct db_engine_ops {

@@ -84,7 +84,7 @@ static err sq_connect(db_conn *c)
 
 static void sq_disconnect(db_conn *c)
 {
-	for (int i = 0; i < DB_MAX_STATEMENTS; i++)
+	for (int i = 0; i < c->nprepared; i++)
 		if (c->prepared[i])
 			sqlite3_finalize(c->prepared[i]);
 	sqlite3_close(c->h);

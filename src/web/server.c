@@ -9,6 +9,7 @@
  * time to dispatch; completed() logs one line and releases the arena.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -799,7 +800,14 @@ int web_serve(db *d)
 	printf("OpenCCAS écoute sur http://%s:%d/\n", web_conf.listen_host, web_conf.port);
 	fflush(stdout);
 	int sig = 0;
-	sigwait(&set, &sig);
+	if (web_conf.periodic && web_conf.periodic_seconds > 0) {
+		struct timespec every = {web_conf.periodic_seconds, 0};
+		while ((sig = sigtimedwait(&set, NULL, &every)) < 0)
+			if (errno == EAGAIN)
+				web_conf.periodic();
+	} else {
+		sigwait(&set, &sig);
+	}
 	log_info("web: signal %d, stopping: no new connections, finishing requests in flight", sig);
 	MHD_socket ls = MHD_quiesce_daemon(dm);
 	if (ls != MHD_INVALID_SOCKET)
@@ -809,6 +817,8 @@ int web_serve(db *d)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(dm);
+	if (web_conf.periodic)
+		web_conf.periodic();
 	log_info("web: stopped");
 	return 0;
 }

@@ -153,6 +153,10 @@ typedef struct web_config {
 	/* Called once the socket is bound, before the first request: drops
 	 * privileges; false stops the server. NULL: nothing to do. */
 	bool (*after_listen)(void);
+	/* Called every periodic_seconds while serving, and once more after
+	 * the last request when stopping (sealing the journal). NULL: none. */
+	void (*periodic)(void);
+	int periodic_seconds;
 } web_config;
 extern web_config web_conf;
 /* Parses web_conf.trusted_proxies; false (and a French message on

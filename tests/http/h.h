@@ -223,10 +223,10 @@ static int srv_start_args(srv *s, const char *url, const char *const *extra)
 	return srv_healthy(s->port);
 }
 
-static int srv_start_on(srv *s, const char *url) { return srv_start_args(s, url, NULL); }
+__attribute__((unused)) static int srv_start_on(srv *s, const char *url) { return srv_start_args(s, url, NULL); }
 
 /* Fresh database + demo data + server. */
-static int srv_start(srv *s, const char *tag)
+__attribute__((unused)) static int srv_start(srv *s, const char *tag)
 {
 	const char *url = fresh_db(tag);
 	const char *demo[] = {bin_path(), "demo", "--db", url, "--households", "50", NULL};
@@ -238,7 +238,7 @@ static int srv_start(srv *s, const char *tag)
 }
 
 /* SIGTERM, then the exit status (0 = clean stop). */
-static int srv_stop(srv *s)
+__attribute__((unused)) static int srv_stop(srv *s)
 {
 	kill(s->pid, SIGTERM);
 	int st = 0;
@@ -249,7 +249,7 @@ static int srv_stop(srv *s)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void cli_init(cli *k, const srv *s)
+__attribute__((unused)) static void cli_init(cli *k, const srv *s)
 {
 	memset(k, 0, sizeof *k);
 	k->c = curl_easy_init();
@@ -260,7 +260,7 @@ static void cli_init(cli *k, const srv *s)
 	curl_easy_setopt(k->c, CURLOPT_TIMEOUT, 30L);
 }
 
-static void cli_free(cli *k)
+__attribute__((unused)) static void cli_free(cli *k)
 {
 	free(k->last.body);
 	free(k->last.headers);
@@ -389,8 +389,8 @@ __attribute__((unused)) static char *pdf_text(resp *r)
 	return out ? out : strdup("");
 }
 
-static resp *get(cli *k, const char *path) { return req(k, "GET", path, NULL, NULL); }
-static resp *post(cli *k, const char *path, const char *body) { return req(k, "POST", path, body, NULL); }
+__attribute__((unused)) static resp *get(cli *k, const char *path) { return req(k, "GET", path, NULL, NULL); }
+__attribute__((unused)) static resp *post(cli *k, const char *path, const char *body) { return req(k, "POST", path, body, NULL); }
 __attribute__((unused)) static resp *post_json(cli *k, const char *path, const char *json) { return req(k, "POST", path, json, "application/json"); }
 
 /* Value of attribute `name="X" value="…"` or data-csrf in the last body. */
@@ -410,7 +410,7 @@ static int extract(const char *body, const char *marker, char *out, size_t n)
 }
 
 /* Logs in through the form; returns the final status of the POST. */
-static long login(cli *k, const char *email, const char *pw)
+__attribute__((unused)) static long login(cli *k, const char *email, const char *pw)
 {
 	get(k, "/connexion");
 	char pre[64] = "", body[512];

@@ -901,6 +901,13 @@ static void test_sessions(srv *s)
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
+	if (getenv("OPENCCAS_TEST_PG")) {
+		/* This database's own seal file (the key may be shared). */
+		static char sp[128];
+		snprintf(sp, sizeof sp, "/tmp/openccas-seals-%d", (int)getpid());
+		unlink(sp);
+		setenv("OPENCCAS_JOURNAL_SEALS", sp, 1);
+	}
 	srv s;
 	if (!srv_start(&s, "http")) {
 		CHECK(0, "server did not start");
@@ -966,6 +973,28 @@ int main(void)
 	}
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
+	T_GROUP("the server sealed the journal's heads; they match the database");
+	{
+		char sp[600];
+		if (getenv("OPENCCAS_JOURNAL_SEALS"))
+			snprintf(sp, sizeof sp, "%s", getenv("OPENCCAS_JOURNAL_SEALS"));
+		else if (!fresh_is_pg())
+			snprintf(sp, sizeof sp, "%s.journal-seals", fresh_url + 7);
+		else
+			snprintf(sp, sizeof sp, "journal-seals");
+		FILE *sf = fopen(sp, "r");
+		int lines = 0;
+		char l[512];
+		while (sf && fgets(l, sizeof l, sf))
+			lines += !strncmp(l, "seal 1 structure=", 17);
+		if (sf)
+			fclose(sf);
+		CHECK(lines >= 2, "seals written at start and at stop (%d)", lines);
+		char out[4096];
+		const char *vs[] = {bin_path(), "journal", "verify", "--db", fresh_url, "--seals", sp, NULL};
+		CHECK_INT(capture(vs, out, sizeof out), 0);
+		CHECK_HAS(out, "0 problème(s)");
+	}
 	curl_global_cleanup();
 	return T_DONE();
 }

@@ -7,6 +7,7 @@
 #include "core/money.h"
 #include "modules/accounts/accounts.h"
 #include "modules/modules.h"
+#include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
 #include "store/store.h"
 
@@ -43,8 +44,9 @@ int main(void)
 	modules_init();
 	const char *why;
 	db *d = db_open(fresh_db("budget"), 2, &why);
-	db_module_schema mods[16];
-	modules_schema_list(mods);
+	const db_module_schema *mods = modules_schema_array();
+	static const unsigned char test_key[32] = "openccas-test-key-0123456789abc";
+	journal_key_use(test_key); /* the journal's key (a file in production) */
 	CHECK(d && db_migrate(d, mods, modules_nschemas, NULL) == E_OK, "migrate");
 	db_conn *c = db_conn_get(d);
 	int64_t sid;

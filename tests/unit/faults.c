@@ -118,8 +118,9 @@ int main(void)
 	CHECK(d != NULL, "open %s", url);
 	if (!d)
 		return T_DONE();
-	db_module_schema mods[16];
-	modules_schema_list(mods);
+	const db_module_schema *mods = modules_schema_array();
+	static const unsigned char test_key[32] = "openccas-test-key-0123456789abc";
+	journal_key_use(test_key); /* the journal's key (a file in production) */
 	CHECK(db_migrate(d, mods, modules_nschemas, NULL) == E_OK, "migrations");
 	CHECK(demo_build(d, 60, 3) == E_OK, "demo data");
 	db_conn *c = db_conn_get(d);

@@ -45,8 +45,9 @@ int main(void)
 	CHECK(d != NULL, "open %s: %s", url, why ? why : "");
 	if (!d)
 		return T_DONE();
-	db_module_schema mods[16];
-	modules_schema_list(mods);
+	const db_module_schema *mods = modules_schema_array();
+	static const unsigned char test_key[32] = "openccas-test-key-0123456789abc";
+	journal_key_use(test_key); /* the journal's key (a file in production) */
 	int applied = -1, pending = -1;
 	T_GROUP("journal: working hours");
 	struct tm tm = {.tm_wday = 2, .tm_hour = 6};
@@ -149,9 +150,16 @@ int main(void)
 	/* Retention of the journal: entries before an instant go behind an anchor; the chain still verifies. */
 	{
 		int64_t removed = 0;
+		/* Two entries written two years ago, one today. */
+		civil_clock_shift(-2 * 365 * 86400);
 		journal_record_in(c, s2, 1, "read", "test", 1, NULL);
 		journal_record_in(c, s2, 1, "read", "test", 2, NULL);
-		CHECK(journal_purge_before(c, s2, civil_now() + 10, &removed) == E_OK && removed >= 1, "s2's journal purged (%lld)", (long long)removed);
+		civil_clock_shift(0);
+		journal_record_in(c, s2, 1, "read", "test", 3, NULL);
+		/* Asked to purge everything up to now, it stops a year back. */
+		CHECK(journal_purge_before(c, s2, civil_now() + 10, &removed) == E_OK && removed >= 2, "s2's journal purged (%lld)", (long long)removed);
+		CHECK(journal_verify(c, s2, &jc) == E_OK && jc.broken_seq == 0 && jc.entries >= 2, "the year's entries are kept (%lld)",
+		      (long long)jc.entries);
 		journal_check j2;
 		CHECK(journal_verify(c, s2, &j2) == E_OK && j2.broken_seq == 0, "s2's chain verifies from its anchor (%lld entries)",
 		      (long long)j2.entries);

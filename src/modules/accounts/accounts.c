@@ -214,17 +214,33 @@ bool accounts_nir_enabled(db_conn *c, int64_t structure_id)
 	return DBID(c, &Q_NIR_ENABLED, &v, A_INT(structure_id)) == E_OK && v == 1;
 }
 
-static db_sql Q_STRUCT_IDS = DB_SQL(DB_GLOBAL, "SELECT id FROM structures ORDER BY id LIMIT $1");
+static db_sql Q_STRUCT_IDS = DB_SQL(DB_GLOBAL, "SELECT id FROM structures ORDER BY id");
 
-int accounts_structure_ids(db_conn *c, int64_t *ids, int max)
+int accounts_structure_ids(db_conn *c, arena *a, int64_t **ids)
 {
 	db_res q = {0};
-	int n = 0, failed = db_conn_failures(c);
-	if (DBQ(c, &Q_STRUCT_IDS, &q, A_INT(max)) == E_OK)
-		while (n < max && db_next(&q))
-			ids[n++] = db_int(&q, 0);
+	int n = 0, cap = 0, failed = db_conn_failures(c);
+	int64_t *v = NULL;
+	bool nomem = false;
+	if (DBQ0(c, &Q_STRUCT_IDS, &q) == E_OK)
+		while (!nomem && db_next(&q)) {
+			if (n == cap) {
+				int nc = cap ? cap * 2 : 64;
+				int64_t *g = arena_array(a, (size_t)nc, sizeof *g);
+				if (!g) {
+					nomem = true;
+					break;
+				}
+				if (n)
+					memcpy(g, v, sizeof *v * (size_t)n);
+				v = g;
+				cap = nc;
+			}
+			v[n++] = db_int(&q, 0);
+		}
 	db_close(&q);
-	return db_conn_failures(c) != failed ? -1 : n;
+	*ids = v;
+	return nomem || db_conn_failures(c) != failed ? -1 : n;
 }
 
 err accounts_structure_first(db_conn *c, int64_t *id)

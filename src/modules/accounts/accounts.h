@@ -91,9 +91,9 @@ typedef struct structure_info {
 err accounts_structure_info(db_conn *c, arena *a, int64_t structure_id, structure_info *out);
 /* A user's display name (arena-owned), "" if unknown. */
 const char *accounts_user_name(db_conn *c, arena *a, int64_t user_id);
-/* Every structure's id, in order (nightly jobs that walk them all); -1 on
- * a database failure. */
-int accounts_structure_ids(db_conn *c, int64_t *ids, int max);
+/* Every structure's id, in order (nightly jobs that walk them all), as an
+ * array in the arena (*ids); their number, or -1 on a failure. */
+int accounts_structure_ids(db_conn *c, arena *a, int64_t **ids);
 /* Count of structures (for `demo`: create one only if none). */
 err accounts_structure_first(db_conn *c, int64_t *id);
 #endif

@@ -1,22 +1,28 @@
 /*
- * journal.c — the access journal (see journal.h): append, verify, and the
- * DPO's page and API to search it.
+ * journal.c — the access journal's model (see journal.h): the schema,
+ * appending an entry, verifying a chain, the retention purge behind an
+ * anchor, and the entries about one record. The key and the seals are in
+ * journal_key.c, the DPO's page and API in journal_pages.c.
+ *
+ * Every link is a keyed hash (BLAKE2b-256 with the key of journal_key.c)
+ * of the whole entry — previous link, number, structure, time, user,
+ * action, kind, object and detail, each length-prefixed — so that someone
+ * who can write the database but has not the key cannot rewrite an entry
+ * and recompute the chain. The head (last number and link) and the anchor
+ * (the last entry removed by retention, with its time) carry a keyed hash
+ * too: the tail cannot be cut and the anchor cannot be moved by hand.
  */
 #include "modules/journal/journal.h"
+#include "modules/journal/journal_internal.h"
 #include <stdio.h>
-#include <time.h>
 #include <string.h>
-#include "core/buf.h"
+#include <time.h>
 #include "core/civil.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "modules/accounts/accounts.h"
-#include "web/html.h"
-#include "web/layout.h"
 #include "core/banned.h"
-
-int PERM_JOURNAL_READ;
 
 static const db_migration migrations[] = {
 	{1, "journal with hash chain per structure",
@@ -64,10 +70,105 @@ static const db_migration migrations[] = {
 	 "CREATE FUNCTION journal_anchor_forward() RETURNS trigger LANGUAGE plpgsql AS "
 	 " $$ BEGIN IF NEW.seq < OLD.seq THEN RAISE EXCEPTION 'the anchor only moves forward'; END IF; RETURN NEW; END $$;"
 	 "CREATE TRIGGER journal_anchor_back BEFORE UPDATE ON journal_anchor FOR EACH ROW EXECUTE FUNCTION journal_anchor_forward();"},
+	/* Keyed links: the head and the anchor carry a keyed hash of what they
+	 * say, the anchor the time of the entry it stands for. journal_meta
+	 * says whether the chains are keyed (entries written before are
+	 * re-chained once, when the key is created: journal_key.c). */
+	{3, "keyed journal: head and anchor sealed, anchor time",
+	 "ALTER TABLE journal_head ADD COLUMN mac TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE journal_anchor ADD COLUMN at INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE journal_anchor ADD COLUMN mac TEXT NOT NULL DEFAULT '';"
+	 "CREATE TABLE journal_meta (id INTEGER PRIMARY KEY CHECK (id = 1), keyed INTEGER NOT NULL) STRICT;",
+	 NULL},
 };
 const db_module_schema journal_schema = {"journal", migrations, sizeof migrations / sizeof *migrations};
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* ---- the keyed link --------------------------------------------------------- */
+
+/* The entry as netstrings, "len:bytes," — no field can spill into the
+ * next. A stack buffer: the link never depends on an allocation. */
+typedef struct link_text {
+	char d[1024];
+	size_t n;
+	bool over;
+} link_text;
+
+static void put_field(link_text *l, const char *s)
+{
+	size_t k = strlen(s);
+	int w = snprintf(l->d + l->n, sizeof l->d - l->n, "%zu:", k);
+	if (w < 0 || l->over || l->n + (size_t)w + k + 1 >= sizeof l->d) {
+		l->over = true;
+		return;
+	}
+	l->n += (size_t)w;
+	memcpy(l->d + l->n, s, k);
+	l->n += k;
+	l->d[l->n++] = ',';
+}
+
+static void put_int(link_text *l, int64_t v)
+{
+	char t[24];
+	snprintf(t, sizeof t, "%lld", (long long)v);
+	put_field(l, t);
+}
+
+bool journal_link(const char *prev, int64_t seq, int64_t sid, int64_t at, int64_t user, const char *action, const char *kind,
+                  int64_t obj, const char *detail, char out[CRYPTO_HASH_HEX + 1])
+{
+	const unsigned char *key = journal_key_bytes();
+	if (!key)
+		return false;
+	/* Every field is bounded at the append (detail 500 bytes, codes 40):
+	 * an entry that does not fit was not written by the program. */
+	if (strlen(prev) > 64 || strlen(action) > JOURNAL_MAX_CODE || strlen(kind) > JOURNAL_MAX_CODE ||
+	    strlen(detail) > JOURNAL_MAX_DETAIL)
+		return false;
+	link_text l = {.n = 0};
+	put_field(&l, "link2");
+	put_field(&l, prev);
+	put_int(&l, seq);
+	put_int(&l, sid);
+	put_int(&l, at);
+	put_int(&l, user);
+	put_field(&l, action);
+	put_field(&l, kind);
+	put_int(&l, obj);
+	put_field(&l, detail);
+	if (l.over)
+		return false;
+	crypto_mac_hex(key, l.d, l.n, out);
+	return true;
+}
+
+/* The keyed hash of what a head or an anchor says. */
+static bool state_mac(const char *what, int64_t sid, int64_t seq, const char *hash, int64_t at, char out[CRYPTO_HASH_HEX + 1])
+{
+	const unsigned char *key = journal_key_bytes();
+	if (!key)
+		return false;
+	char line[256];
+	int n = snprintf(line, sizeof line, "%s\x1f%lld\x1f%lld\x1f%s\x1f%lld", what, (long long)sid, (long long)seq, hash, (long long)at);
+	if (n < 0 || (size_t)n >= sizeof line)
+		return false;
+	crypto_mac_hex(key, line, (size_t)n, out);
+	return true;
+}
+
+bool journal_head_mac(int64_t sid, int64_t seq, const char *hash, char out[CRYPTO_HASH_HEX + 1])
+{
+	return state_mac("head", sid, seq, hash, 0, out);
+}
+
+bool journal_anchor_mac(int64_t sid, int64_t seq, const char *hash, int64_t at, char out[CRYPTO_HASH_HEX + 1])
+{
+	return state_mac("anchor", sid, seq, hash, at, out);
+}
+
+/* ---- appending ------------------------------------------------------------------ */
 
 static db_sql Q_HEAD_INIT = DB_SQL(DB_GLOBAL,
 	"INSERT INTO journal_head (structure_id, last_seq, last_hash) VALUES ($1, 0, '" ZERO_HASH "') "
@@ -76,36 +177,26 @@ static db_sql Q_HEAD_INIT = DB_SQL(DB_GLOBAL,
  * lock (SQLite) until commit: appends to one chain are serialised. */
 static db_sql Q_HEAD_NEXT = DB_SQL(DB_GLOBAL,
 	"UPDATE journal_head SET last_seq = last_seq + 1 WHERE structure_id = $1 RETURNING last_seq, last_hash");
-static db_sql Q_HEAD_HASH = DB_SQL(DB_GLOBAL, "UPDATE journal_head SET last_hash = $2 WHERE structure_id = $1");
+static db_sql Q_HEAD_HASH = DB_SQL(DB_GLOBAL, "UPDATE journal_head SET last_hash = $2, mac = $3 WHERE structure_id = $1");
 static db_sql Q_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
-
-static void link_hash(const char *prev, int64_t seq, int64_t sid, int64_t at, int64_t user,
-                      const char *action, const char *kind, int64_t obj, const char *detail,
-                      char out[CRYPTO_HASH_HEX + 1])
-{
-	/* Fields separated by a byte that cannot appear in them (0x1f). */
-	char line[1024];
-	int n = snprintf(line, sizeof line, "%s\x1f%lld\x1f%lld\x1f%lld\x1f%lld\x1f%s\x1f%s\x1f%lld\x1f%s", prev,
-	                 (long long)seq, (long long)sid, (long long)at, (long long)user, action, kind,
-	                 (long long)obj, detail);
-	if (n < 0)
-		n = 0;
-	crypto_hash_hex(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, out);
-}
 
 err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *action, const char *kind,
                       int64_t object_id, const char *detail)
 {
 	if (!detail)
 		detail = "";
-	if (strlen(detail) > 500 || strlen(action) > 40 || strlen(kind) > 40)
+	if (strlen(detail) > JOURNAL_MAX_DETAIL || strlen(action) > JOURNAL_MAX_CODE || strlen(kind) > JOURNAL_MAX_CODE)
 		return E_INTERNAL;
+	if (!journal_key_bytes()) {
+		log_error("journal: no key loaded, nothing can be recorded");
+		return E_INTERNAL;
+	}
 	bool own = !db_in_tx(c);
 	err e = own ? db_begin(c, true) : E_OK;
 	int64_t seq = 0;
-	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, hash[CRYPTO_HASH_HEX + 1];
+	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, hash[CRYPTO_HASH_HEX + 1], mac[CRYPTO_HASH_HEX + 1];
 	db_res q = {0};
 	if (e == E_OK)
 		e = DBX(c, &Q_HEAD_INIT, NULL, A_INT(sid));
@@ -119,13 +210,14 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 	}
 	db_close(&q);
 	int64_t at = civil_now();
-	if (e == E_OK) {
-		link_hash(prev, seq, sid, at, user_id, action, kind, object_id, detail, hash);
+	if (e == E_OK && (!journal_link(prev, seq, sid, at, user_id, action, kind, object_id, detail, hash) ||
+	                  !journal_head_mac(sid, seq, hash, mac)))
+		e = E_INTERNAL;
+	if (e == E_OK)
 		e = DBX(c, &Q_ADD, NULL, A_INT(sid), A_INT(seq), A_INT(at), A_INT(user_id), A_TEXT(action),
 		        A_TEXT(kind), A_INT(object_id), A_TEXT(detail), A_TEXT(prev), A_TEXT(hash));
-	}
 	if (e == E_OK)
-		e = DBX(c, &Q_HEAD_HASH, NULL, A_INT(sid), A_TEXT(hash));
+		e = DBX(c, &Q_HEAD_HASH, NULL, A_INT(sid), A_TEXT(hash), A_TEXT(mac));
 	if (own)
 		e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
 	if (e != E_OK)
@@ -139,38 +231,40 @@ err journal_record(db_conn *c, int64_t user_id, const char *action, const char *
 	return journal_record_in(c, db_conn_structure(c), user_id, action, kind, object_id, detail);
 }
 
-/* ---- verification -------------------------------------------------------- */
+/* ---- retention -------------------------------------------------------------------- */
 
-static db_sql Q_CHAIN = DB_SQL(DB_GLOBAL,
-	"SELECT seq, at, user_id, action, kind, object_id, detail, prev, hash FROM journal "
-	"WHERE structure_id = $1 ORDER BY seq");
-static db_sql Q_HEAD_GET = DB_SQL(DB_GLOBAL, "SELECT last_seq, last_hash FROM journal_head WHERE structure_id = $1");
-
-static db_sql Q_ANCHOR_GET = DB_SQL(DB_GLOBAL, "SELECT seq, hash FROM journal_anchor WHERE structure_id = $1");
+static db_sql Q_ANCHOR_GET = DB_SQL(DB_GLOBAL, "SELECT seq, hash, at, mac FROM journal_anchor WHERE structure_id = $1");
 static db_sql Q_LAST_BEFORE = DB_SQL(DB_GLOBAL,
-	"SELECT seq, hash FROM journal WHERE structure_id = $1 AND at < $2 ORDER BY seq DESC LIMIT 1");
+	"SELECT seq, hash, at FROM journal WHERE structure_id = $1 AND at < $2 ORDER BY seq DESC LIMIT 1");
 static db_sql Q_ANCHOR_SET = DB_SQL(DB_GLOBAL,
-	"INSERT INTO journal_anchor (structure_id, seq, hash) VALUES ($1, $2, $3) "
-	"ON CONFLICT (structure_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
+	"INSERT INTO journal_anchor (structure_id, seq, hash, at, mac) VALUES ($1, $2, $3, $4, $5) "
+	"ON CONFLICT (structure_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at, mac = excluded.mac");
 static db_sql Q_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM journal WHERE structure_id = $1 AND seq <= $2");
 
 err journal_purge_before(db_conn *c, int64_t sid, int64_t before, int64_t *removed)
 {
 	*removed = 0;
+	/* Never younger than the shortest retention the program allows, even
+	 * when asked (a purge run "as of" a later date). */
+	if (before > civil_now() - JOURNAL_MIN_RETENTION)
+		before = civil_now() - JOURNAL_MIN_RETENTION;
 	db_res q = {0};
-	int64_t seq = 0;
-	char hash[CRYPTO_HASH_HEX + 1] = "";
+	int64_t seq = 0, at = 0;
+	char hash[CRYPTO_HASH_HEX + 1] = "", mac[CRYPTO_HASH_HEX + 1];
 	err e = DBQ(c, &Q_LAST_BEFORE, &q, A_INT(sid), A_INT(before));
 	if (e == E_OK && db_next(&q)) {
 		seq = db_int(&q, 0);
 		snprintf(hash, sizeof hash, "%s", db_text(&q, 1));
+		at = db_int(&q, 2);
 	}
 	db_close(&q);
 	if (e != E_OK || !seq)
 		return e;
+	if (!journal_anchor_mac(sid, seq, hash, at, mac))
+		return E_INTERNAL;
 	e = db_begin(c, true);
 	if (e == E_OK)
-		e = DBX(c, &Q_ANCHOR_SET, NULL, A_INT(sid), A_INT(seq), A_TEXT(hash));
+		e = DBX(c, &Q_ANCHOR_SET, NULL, A_INT(sid), A_INT(seq), A_TEXT(hash), A_INT(at), A_TEXT(mac));
 	if (e == E_OK)
 		e = DBX(c, &Q_PURGE, removed, A_INT(sid), A_INT(seq));
 	if (e == E_OK)
@@ -178,20 +272,46 @@ err journal_purge_before(db_conn *c, int64_t sid, int64_t before, int64_t *remov
 	return e == E_OK ? db_commit(c) : (db_rollback(c), e);
 }
 
+/* ---- verification ------------------------------------------------------------------ */
+
+static db_sql Q_CHAIN = DB_SQL(DB_GLOBAL,
+	"SELECT seq, at, user_id, action, kind, object_id, detail, prev, hash FROM journal "
+	"WHERE structure_id = $1 ORDER BY seq");
+static db_sql Q_HEAD_GET = DB_SQL(DB_GLOBAL, "SELECT last_seq, last_hash, mac FROM journal_head WHERE structure_id = $1");
+
 err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 {
 	memset(out, 0, sizeof *out);
 	out->structure_id = sid;
-	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, h[CRYPTO_HASH_HEX + 1];
-	int64_t expect = 1;
+	if (!journal_key_bytes()) {
+		out->broken_seq = 1;
+		out->reason = "la clé du journal n’est pas chargée : rien ne peut être vérifié";
+		return E_OK;
+	}
+	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, h[CRYPTO_HASH_HEX + 1], m[CRYPTO_HASH_HEX + 1];
+	int64_t expect = 1, now = civil_now();
 	db_res q = {0};
-	/* Entries removed by retention: the chain continues from the anchor. */
-	if (DBQ(c, &Q_ANCHOR_GET, &q, A_INT(sid)) == E_OK && db_next(&q)) {
-		expect = db_int(&q, 0) + 1;
-		snprintf(prev, sizeof prev, "%s", db_text(&q, 1));
+	/* Entries removed by retention: the chain continues from the anchor,
+	 * which must be the program's (keyed) and old enough. */
+	err e = DBQ(c, &Q_ANCHOR_GET, &q, A_INT(sid));
+	if (e == E_OK && db_next(&q)) {
+		int64_t aseq = db_int(&q, 0), aat = db_int(&q, 2);
+		const char *ahash = db_text(&q, 1);
+		if (!journal_anchor_mac(sid, aseq, ahash, aat, m) || strcmp(m, db_text(&q, 3))) {
+			out->broken_seq = aseq;
+			out->reason = "l’ancre de conservation a été modifiée hors du programme (son sceau ne correspond pas)";
+		} else if (aat > now - JOURNAL_MIN_RETENTION) {
+			out->broken_seq = aseq;
+			out->reason = "l’ancre de conservation couvre des entrées de moins d’un an : aucune purge ne le permet";
+		}
+		out->anchor_seq = aseq;
+		expect = aseq + 1;
+		snprintf(prev, sizeof prev, "%s", ahash);
 	}
 	db_close(&q);
-	err e = DBQ(c, &Q_CHAIN, &q, A_INT(sid));
+	if (e != E_OK || out->broken_seq)
+		return e;
+	e = DBQ(c, &Q_CHAIN, &q, A_INT(sid));
 	while (e == E_OK && db_next(&q)) {
 		int64_t seq = db_int(&q, 0);
 		out->entries++;
@@ -205,9 +325,9 @@ err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 			out->reason = "le lien vers l’entrée précédente ne correspond pas";
 			break;
 		}
-		link_hash(prev, seq, sid, db_int(&q, 1), db_int(&q, 2), db_text(&q, 3), db_text(&q, 4), db_int(&q, 5),
-		          db_text(&q, 6), h);
-		if (strcmp(h, db_text(&q, 8))) {
+		if (!journal_link(prev, seq, sid, db_int(&q, 1), db_int(&q, 2), db_text(&q, 3), db_text(&q, 4), db_int(&q, 5),
+		                  db_text(&q, 6), h) ||
+		    strcmp(h, db_text(&q, 8))) {
 			out->broken_seq = seq;
 			out->reason = "le contenu de l’entrée a été modifié";
 			break;
@@ -218,22 +338,31 @@ err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 	db_close(&q);
 	if (e != E_OK || out->broken_seq)
 		return e;
-	/* The head must point to the last entry: a truncated tail shows here. */
-	if (DBQ(c, &Q_HEAD_GET, &q, A_INT(sid)) == E_OK && db_next(&q)) {
+	/* The head must point to the last entry, with the program's seal: a
+	 * truncated tail shows here. */
+	e = DBQ(c, &Q_HEAD_GET, &q, A_INT(sid));
+	if (e == E_OK && db_next(&q)) {
+		out->head_seq = db_int(&q, 0);
 		if (db_int(&q, 0) != expect - 1 || strcmp(db_text(&q, 1), prev)) {
 			out->broken_seq = expect;
 			out->reason = "les dernières entrées ont disparu (la tête de chaîne ne correspond pas)";
+		} else if (!journal_head_mac(sid, db_int(&q, 0), db_text(&q, 1), m) || strcmp(m, db_text(&q, 2))) {
+			out->broken_seq = expect;
+			out->reason = "la tête de chaîne a été modifiée hors du programme (son sceau ne correspond pas)";
 		}
+	} else if (e == E_OK && expect > 1) {
+		out->broken_seq = expect;
+		out->reason = "la tête de chaîne a disparu";
 	}
 	db_close(&q);
-	return E_OK;
+	return e;
 }
 
-err journal_verify_all(db_conn *c, int *broken)
+err journal_verify_all(db_conn *c, arena *a, int *broken)
 {
 	*broken = 0;
-	int64_t ids[4096];
-	int n = accounts_structure_ids(c, ids, 4096);
+	int64_t *ids = NULL;
+	int n = accounts_structure_ids(c, a, &ids);
 	err e = n < 0 ? E_DB : E_OK;
 	for (int i = 0; e == E_OK && i < n; i++) {
 		journal_check jc;
@@ -251,281 +380,32 @@ err journal_verify_all(db_conn *c, int *broken)
 	return e;
 }
 
-/* ---- the DPO's page and API ---------------------------------------------- */
-
-/* The journal stores stable codes; people read French. Unknown codes are
- * shown as they are (a module may add its own). */
-static const char *fr(const char *code)
-{
-	static const char *const map[][2] = {
-		{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
-		{"delete", "suppression"}, {"login", "connexion"}, {"logout", "déconnexion"},
-		{"switch", "changement de structure"}, {"export", "export"}, {"download", "téléchargement"},
-		{"merge", "fusion"}, {"user", "utilisateur"}, {"session", "session"},
-		{"structure", "structure"}, {"structure_logo", "logo"}, {"journal", "journal"},
-		{"membership", "rattachement"}, {"password", "mot de passe"}, {"api_token", "jeton d’API"},
-		{"household", "foyer"}, {"person", "personne"}, {"document", "document"},
-		{"contact", "contact"}, {"note", "note"}, {"appointment", "rendez-vous"},
-	};
-	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-		if (!strcmp(map[i][0], code))
-			return map[i][1];
-	return code;
-}
-
-#define PAGE 100
-static db_sql Q_SEARCH = DB_SQL(DB_SCOPED,
-	"SELECT j.seq, j.at, j.user_id, u.display_name, j.action, j.kind, j.object_id, j.detail FROM journal j "
-	"LEFT JOIN agent_names u ON u.id = j.user_id WHERE j.structure_id = $1 "
-	"AND ($2 = 0 OR j.user_id = $2) AND ($3 = '' OR j.kind = $3) AND ($4 = 0 OR j.object_id = $4) "
-	"AND j.at >= $5 AND j.at < $6 AND ($7 = '' OR j.action = $7) ORDER BY j.seq DESC LIMIT $8 OFFSET $9");
-
-typedef struct jfilter {
-	int64_t user, object, from, to, page;
-	const char *kind, *action, *from_s, *to_s;
-} jfilter;
-
-static bool read_filter(web_req *r, jfilter *f, const char **why)
-{
-	memset(f, 0, sizeof *f);
-	f->page = 1;
-	f->to = INT64_MAX / 2;
-	const char *s;
-	*why = NULL;
-	if ((s = web_arg(r, "user")) && *s && !text_to_int64(s, 1, INT64_MAX, &f->user))
-		*why = "L’utilisateur doit être un numéro.";
-	if ((s = web_arg(r, "object")) && *s && !text_to_int64(s, 1, INT64_MAX, &f->object))
-		*why = "La fiche doit être un numéro.";
-	if ((s = web_arg(r, "page")) && *s && !text_to_int64(s, 1, 1000000, &f->page))
-		*why = "Numéro de page incorrect.";
-	f->kind = (s = web_arg(r, "kind")) ? s : "";
-	f->action = (s = web_arg(r, "action")) ? s : "";
-	civil_date d;
-	if ((f->from_s = web_arg(r, "from")) && *f->from_s) {
-		if (!civil_parse(f->from_s, &d))
-			*why = "La date de début doit être au format AAAA-MM-JJ.";
-		else
-			f->from = civil_to_days(d) * 86400 - 14 * 3600; /* generous: zones east/west of UTC */
-	}
-	if ((f->to_s = web_arg(r, "to")) && *f->to_s) {
-		if (!civil_parse(f->to_s, &d))
-			*why = "La date de fin doit être au format AAAA-MM-JJ.";
-		else
-			f->to = (civil_to_days(d) + 1) * 86400 + 14 * 3600;
-	}
-	return *why == NULL;
-}
-
-/* ---- signals for the DPO ---------------------------------------------------------------- */
-
-bool journal_outside_hours(const struct tm *t)
-{
-	return t->tm_wday == 0 || t->tm_wday == 6 || t->tm_hour < 7 || t->tm_hour >= 20;
-}
-
-/* Readings of files (households, persons, aid requests, domiciliations)
- * over the last 35 days, the newest 300,000 entries at most. */
-static db_sql Q_READS = DB_SQL(DB_SCOPED,
-	"SELECT j.user_id, u.display_name, j.at FROM journal j LEFT JOIN agent_names u ON u.id = j.user_id "
-	"WHERE j.structure_id = $1 AND j.seq > (SELECT coalesce(max(seq), 0) FROM journal WHERE structure_id = $1) - 300000 "
-	"AND j.at >= $2 AND j.action = 'read' AND j.kind IN ('household', 'person', 'aid_request', 'domiciliation')");
-
-#define MAX_READERS 256
-typedef struct reader {
-	int64_t user;
-	const char *name;
-	int week, before, night;     /* reads in the last 7 days, the 28 before, outside hours */
-} reader;
-
-/* Users whose week stands out: at least 30 files read in 7 days and more
- * than three times their weekly average of the four weeks before; users
- * who read files at night or at the weekend. */
-int journal_signals(web_req *r, journal_signal *out, int max)
-{
-	int64_t now = civil_now();
-	reader rd[MAX_READERS];
-	int nr = 0;
-	db_res q = {0};
-	DBQ(r->db, &Q_READS, &q, A_INT(now - 35 * 86400));
-	while (db_next(&q)) {
-		int64_t u = db_int(&q, 0), at = db_int(&q, 2);
-		int k = 0;
-		while (k < nr && rd[k].user != u)
-			k++;
-		if (k == nr) {
-			if (nr == MAX_READERS)
-				continue;
-			rd[nr++] = (reader){u, db_dup(&q, 1, r->a), 0, 0, 0};
-		}
-		if (at >= now - 7 * 86400)
-			rd[k].week++;
-		else
-			rd[k].before++;
-		struct tm tm;
-		if (civil_local_time(r->user->tz, (time_t)at, &tm) && journal_outside_hours(&tm))
-			rd[k].night++;
-	}
-	db_close(&q);
-	int n = 0;
-	for (int k = 0; k < nr && n < max; k++) {
-		if (rd[k].week >= 30 && rd[k].week * 4 > 3 * rd[k].before)
-			out[n++] = (journal_signal){rd[k].user, rd[k].name ? rd[k].name : "?",
-			                            arena_printf(r->a, "%d dossiers lus ces 7 derniers jours, pour %d les 4 semaines d’avant",
-			                                         rd[k].week, rd[k].before)};
-		if (rd[k].night >= 5 && n < max)
-			out[n++] = (journal_signal){rd[k].user, rd[k].name ? rd[k].name : "?",
-			                            arena_printf(r->a, "%d dossiers lus la nuit (avant 7 h, après 20 h) ou le week-end en 35 jours",
-			                                         rd[k].night)};
-	}
-	return n;
-}
-
-static void signals_api(web_req *r)
-{
-	journal_signal sig[64];
-	int n = journal_signals(r, sig, 64);
-	json_t *arr = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s}", "user_id", (json_int_t)sig[i].user_id, "user", sig[i].user, "what",
-		                                     sig[i].what));
-	web_json(r, 200, json_pack("{s:o}", "signals", arr));
-}
-
-static void journal_page(web_req *r)
-{
-	jfilter f;
-	const char *why;
-	bool ok = read_filter(r, &f, &why);
-	page_begin(r, "Journal des accès");
-	buf *b = &r->out;
-	if (!ok) {
-		r->status = 400;
-		page_notice(r, "error", why);
-	}
-	journal_record(r->db, r->user->id, "read", "journal", 0, NULL);
-	journal_check jc;
-	if (web_arg(r, "verifier") && journal_verify(r->db, r->user->structure_id, &jc) == E_OK) {
-		if (jc.broken_seq)
-			page_notice(r, "error", arena_printf(r->a, "Chaîne rompue à l’entrée n° %lld : %s.",
-			                                     (long long)jc.broken_seq, jc.reason));
-		else
-			page_notice(r, "ok", arena_printf(r->a, "Chaîne intègre : %lld entrées vérifiées.", (long long)jc.entries));
-	}
-	journal_signal sig[32];
-	int ns = journal_signals(r, sig, 32);
-	html_lit(b, "<section aria-labelledby=\"t-sig\"><h2 id=\"t-sig\">Signaux à examiner</h2>");
-	if (!ns)
-		html_lit(b, "<p>Rien d’inhabituel : aucun agent n’a lu beaucoup plus de dossiers que d’habitude, ni la nuit ou le week-end.</p>");
-	else {
-		html_lit(b, "<ul>");
-		for (int i = 0; i < ns; i++)
-			html_printf(b, "<li><a href=\"/journal?user=%lld\">%s</a> : %s</li>", (long long)sig[i].user_id, sig[i].user, sig[i].what);
-		html_lit(b, "</ul>");
-	}
-	html_lit(b, "</section>");
-	html_lit(b, "<form method=\"get\" action=\"/journal\" class=\"filters\" role=\"search\">"
-	            "<div class=\"field\"><label for=\"user\">N° d’utilisateur</label>");
-	html_printf(b, "<input id=\"user\" name=\"user\" inputmode=\"numeric\" value=\"%s\"></div>", web_arg(r, "user") ? web_arg(r, "user") : "");
-	html_printf(b, "<div class=\"field\"><label for=\"kind\">Type de fiche</label><input id=\"kind\" name=\"kind\" value=\"%s\"></div>", f.kind);
-	html_printf(b, "<div class=\"field\"><label for=\"object\">N° de fiche</label><input id=\"object\" name=\"object\" inputmode=\"numeric\" value=\"%s\"></div>",
-	            web_arg(r, "object") ? web_arg(r, "object") : "");
-	html_printf(b, "<div class=\"field\"><label for=\"action\">Action</label><input id=\"action\" name=\"action\" value=\"%s\"></div>", f.action);
-	html_printf(b, "<div class=\"field\"><label for=\"from\">Du</label><input id=\"from\" name=\"from\" type=\"date\" value=\"%s\"></div>", f.from_s ? f.from_s : "");
-	html_printf(b, "<div class=\"field\"><label for=\"to\">Au</label><input id=\"to\" name=\"to\" type=\"date\" value=\"%s\"></div>", f.to_s ? f.to_s : "");
-	html_lit(b, "<button type=\"submit\">Filtrer</button> <button type=\"submit\" name=\"verifier\" value=\"1\">Vérifier la chaîne</button></form>");
-	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Entrées du journal, les plus récentes d’abord</caption><thead><tr>"
-	            "<th scope=\"col\">N°</th><th scope=\"col\">Date</th><th scope=\"col\">Utilisateur</th><th scope=\"col\">Action</th>"
-	            "<th scope=\"col\">Fiche</th><th scope=\"col\">Détail</th></tr></thead><tbody>");
-	db_res q = {0};
-	int rows = 0;
-	if (ok) {
-		DBQ(r->db, &Q_SEARCH, &q, A_INT(f.user), A_TEXT(f.kind), A_INT(f.object), A_INT(f.from), A_INT(f.to),
-		    A_TEXT(f.action), A_INT(PAGE + 1), A_INT((f.page - 1) * PAGE));
-		while (db_next(&q) && rows < PAGE) {
-			rows++;
-			struct tm tm;
-			char when[32] = "";
-			if (civil_local_time(r->user->tz, (time_t)db_int(&q, 1), &tm))
-				strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S", &tm);
-			html_printf(b, "<tr><td>%lld</td><td>%s</td><td>%s <small>(n° %lld)</small></td><td>%s</td><td>%s %lld</td><td>%s</td></tr>",
-			            (long long)db_int(&q, 0), when, db_isnull(&q, 3) ? "système" : db_text(&q, 3),
-			            (long long)db_int(&q, 2), fr(db_text(&q, 4)), fr(db_text(&q, 5)), (long long)db_int(&q, 6),
-			            db_text(&q, 7));
-		}
-		db_close(&q);
-	}
-	html_lit(b, "</tbody></table>");
-	if (!rows)
-		html_lit(b, "<p>Aucune entrée ne correspond à ces critères.</p>");
-	if (f.page > 1 || rows == PAGE) {
-		html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
-		if (f.page > 1)
-			html_printf(b, "<li><a href=\"/journal?user=%lld&amp;kind=%s&amp;object=%lld&amp;action=%s&amp;page=%lld\">Plus récentes</a></li>",
-			            (long long)f.user, f.kind, (long long)f.object, f.action, (long long)(f.page - 1));
-		if (rows == PAGE)
-			html_printf(b, "<li><a href=\"/journal?user=%lld&amp;kind=%s&amp;object=%lld&amp;action=%s&amp;page=%lld\">Plus anciennes</a></li>",
-			            (long long)f.user, f.kind, (long long)f.object, f.action, (long long)(f.page + 1));
-		html_lit(b, "</ul></nav>");
-	}
-	page_end(r);
-}
-
-static void journal_api(web_req *r)
-{
-	jfilter f;
-	const char *why;
-	if (!read_filter(r, &f, &why)) {
-		web_error(r, E_INPUT, why);
-		return;
-	}
-	journal_record(r->db, r->user->id, "read", "journal", 0, "api");
-	json_t *arr = json_array();
-	db_res q = {0};
-	DBQ(r->db, &Q_SEARCH, &q, A_INT(f.user), A_TEXT(f.kind), A_INT(f.object), A_INT(f.from), A_INT(f.to),
-	    A_TEXT(f.action), A_INT(PAGE), A_INT((f.page - 1) * PAGE));
-	while (db_next(&q))
-		json_array_append_new(arr, json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s}", "seq", (json_int_t)db_int(&q, 0),
-		                                     "at", (json_int_t)db_int(&q, 1), "user_id", (json_int_t)db_int(&q, 2),
-		                                     "action", db_text(&q, 4), "kind", db_text(&q, 5), "object_id",
-		                                     (json_int_t)db_int(&q, 6), "detail", db_text(&q, 7)));
-	db_close(&q);
-	web_json(r, 200, json_pack("{s:o}", "entries", arr));
-}
-
-static void journal_verify_api(web_req *r)
-{
-	journal_check jc;
-	err e = journal_verify(r->db, r->user->structure_id, &jc);
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
-	web_json(r, 200, json_pack("{s:b,s:I,s:I,s:s?}", "intact", jc.broken_seq == 0, "entries", (json_int_t)jc.entries,
-	                           "broken_seq", (json_int_t)jc.broken_seq, "reason", jc.reason));
-}
-
-void journal_init(void)
-{
-	PERM_JOURNAL_READ = perm_declare("journal.read", "Lire et vérifier le journal des accès",
-	                                 ROLE_BIT(ROLE_DPO));
-	web_route(M_GET, "/journal", journal_page, PERM_JOURNAL_READ, 0, "Journal des accès");
-	web_route(M_GET, "/api/v1/journal", journal_api, PERM_JOURNAL_READ, 0, "Rechercher dans le journal");
-	web_route(M_GET, "/api/v1/journal/signals", signals_api, PERM_JOURNAL_READ, 0, "Signaux à examiner");
-	web_route(M_GET, "/api/v1/journal/verify", journal_verify_api, PERM_JOURNAL_READ, 0, "Vérifier la chaîne");
-	layout_nav_add(95, "Journal", "/journal", PERM_JOURNAL_READ);
-}
+/* ---- entries about one record ---------------------------------------------------------- */
 
 static db_sql Q_ABOUT = DB_SQL(DB_SCOPED,
 	"SELECT j.at, u.display_name, j.action, j.detail FROM journal j LEFT JOIN agent_names u ON u.id = j.user_id "
-	"WHERE j.structure_id = $1 AND j.kind = $2 AND j.object_id = $3 ORDER BY j.seq LIMIT $4");
+	"WHERE j.structure_id = $1 AND j.kind = $2 AND j.object_id = $3 ORDER BY j.seq LIMIT $4 OFFSET $5");
 
-err journal_about(db_conn *c, const char *kind, int64_t object_id, int max, json_t *arr)
+err journal_about(db_conn *c, const char *kind, int64_t object_id, json_t *arr)
 {
-	db_res q = {0};
-	err e = DBQ(c, &Q_ABOUT, &q, A_TEXT(kind), A_INT(object_id), A_INT(max));
-	while (e == E_OK && db_next(&q))
-		json_array_append_new(arr, json_pack("{s:s,s:I,s:s,s:s,s:s}", "object", kind, "at", (json_int_t)db_int(&q, 0), "user",
-		                                     db_text(&q, 1), "action", db_text(&q, 2), "detail", db_text(&q, 3)));
-	db_close(&q);
+	/* Every entry, read in pages: a file read ten thousand times lists
+	 * ten thousand readings. */
+	enum { PAGE = 1000 };
+	err e = E_OK;
+	for (int64_t off = 0;; off += PAGE) {
+		db_res q = {0};
+		int got = 0;
+		e = DBQ(c, &Q_ABOUT, &q, A_TEXT(kind), A_INT(object_id), A_INT(PAGE), A_INT(off));
+		while (e == E_OK && db_next(&q)) {
+			got++;
+			json_array_append_new(arr, json_pack("{s:s,s:I,s:s,s:s,s:s}", "object", kind, "at", (json_int_t)db_int(&q, 0), "user",
+			                                     db_text(&q, 1), "action", db_text(&q, 2), "detail", db_text(&q, 3)));
+		}
+		db_close(&q);
+		if (e != E_OK || got < PAGE)
+			break;
+	}
 	return e;
 }
+
+void journal_init(void) { journal_pages_init(); }

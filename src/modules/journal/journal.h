@@ -2,10 +2,15 @@
  * journal.h — the access journal: append-only, hash-chained, one chain per
  * structure. Who did what to which record, when. Ids only, never names.
  *
- * Chain: entry n of a structure stores prev = hash of entry n-1 (64 zeros
- * for the first) and hash = BLAKE2b(prev | seq | structure | at | user |
- * action | kind | object | detail). journal_verify() recomputes every link.
- * Triggers refuse UPDATE and DELETE on the table in both engines.
+ * Chain: entry n of a structure stores prev = link of entry n-1 (64 zeros
+ * for the first) and hash = keyed BLAKE2b of the whole entry (prev,
+ * number, structure, time, user, action, kind, object, detail). The key is
+ * a file outside the database (journal_key_open): someone who can write
+ * the database but not read the key cannot rewrite an entry and the chain
+ * after it. The head and the retention anchor carry a keyed hash too, and
+ * the head is sealed outside the database at intervals (journal_seal), so
+ * that cutting the tail or restoring an older copy shows against the
+ * seals. Triggers refuse UPDATE and DELETE on the table in both engines.
  *
  * journal_record must run inside the caller's write transaction when the
  * caller writes (so the entry commits or rolls back with the change); for a
@@ -33,12 +38,41 @@ typedef struct journal_check {
 	int64_t entries;
 	int64_t broken_seq;   /* 0 when the chain is intact */
 	const char *reason;   /* static French text when broken */
+	int64_t anchor_seq;   /* last entry removed by retention (0: none) */
+	int64_t head_seq;     /* last entry */
 } journal_check;
-/* Verifies one structure's chain. */
+/* Verifies one structure's chain: every link with the key, the anchor
+ * (keyed, at least a year old) and the head (keyed, on the last entry). */
 err journal_verify(db_conn *c, int64_t structure_id, journal_check *out);
 /* Verifies every structure, printing one line each; returns the number of
  * broken chains in *broken. */
-err journal_verify_all(db_conn *c, int *broken);
+err journal_verify_all(db_conn *c, arena *a, int *broken);
+
+/* The key. The default path for a database URL: beside a SQLite file
+ * ("<file>.journal-key"), "journal-key" in the working directory for
+ * PostgreSQL (every node of a cluster must use the same key). */
+void journal_key_default_path(const char *db_url, char *out, size_t n);
+/* Loads the key from path (64 hex characters, file mode 0600), or creates
+ * it when the file does not exist and may_create (init, demo, serve,
+ * migrate: not verify). A database whose chains were written before keys
+ * existed is re-chained with the new key once, after its old chains were
+ * verified intact. E_OK, or an error with a French reason in *why. */
+err journal_key_open(db *d, const char *path, bool may_create, const char **why);
+/* Tests: use this key. */
+void journal_key_use(const unsigned char key[32]);
+
+/* The seals: one line per structure whose head moved since the last seal
+ * this process wrote ("seal 1 structure=… seq=… hash=… at=… mac=…", the
+ * mac keyed), appended to path and synced. *written (may be NULL) gets
+ * the number of lines. */
+err journal_seal(db_conn *c, const char *path, int *written);
+/* Compares the database with the seals in path: each seal's mac must be
+ * right, its entry must be in the database with the same link (or under
+ * the retention anchor), and the head must not be before it. Prints one
+ * line per problem; *problems gets their number. */
+err journal_seals_verify(db_conn *c, const char *path, int *problems);
+/* The default seal file for a database URL (beside the key). */
+void journal_seals_default_path(const char *db_url, char *out, size_t n);
 
 void journal_init(void);
 /* Retention of the journal itself: removes the entries of a structure
@@ -54,12 +88,13 @@ typedef struct journal_signal {
 	int64_t user_id;
 	const char *user, *what;     /* French */
 } journal_signal;
-int journal_signals(web_req *r, journal_signal *out, int max);
+/* Every signal, in the request's arena. */
+int journal_signals(web_req *r, journal_signal **out);
 /* Before 7 h, from 20 h, Saturday and Sunday (local time). */
 bool journal_outside_hours(const struct tm *t);
 
-/* Entries about one object (kind, id), oldest first, appended to arr as
- * {at, user, action, detail} (for the data-subject export). */
+/* Every entry about one object (kind, id), oldest first, appended to arr
+ * as {object, at, user, action, detail} (for the data-subject export). */
 #include <jansson.h>
-err journal_about(db_conn *c, const char *kind, int64_t object_id, int max, json_t *arr);
+err journal_about(db_conn *c, const char *kind, int64_t object_id, json_t *arr);
 #endif

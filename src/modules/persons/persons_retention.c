@@ -222,8 +222,10 @@ err persons_purge(db *d, civil_date on, bool apply, FILE *out)
 	db_conn *c = db_conn_get(d);
 	if (!c)
 		return E_DB;
-	int64_t sids[4096];
-	int ns = accounts_structure_ids(c, sids, 4096);
+	arena a;
+	arena_init(&a, 0);
+	int64_t *sids = NULL;
+	int ns = accounts_structure_ids(c, &a, &sids);
 	err e = ns < 0 ? E_DB : E_OK;
 	for (int i = 0; e == E_OK && i < ns; i++) {
 		db_conn_scope(c, sids[i]);
@@ -246,6 +248,7 @@ err persons_purge(db *d, civil_date on, bool apply, FILE *out)
 			fprintf(out, "  fait : %lld archivé(s), %lld anonymisé(s), %lld entrée(s) du journal retirée(s)\n", (long long)archived,
 			        (long long)anonymised, (long long)journal);
 	}
+	arena_release(&a);
 	db_conn_put(c);
 	return e;
 }

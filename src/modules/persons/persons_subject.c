@@ -150,8 +150,8 @@ static json_t *gather(web_req *r, int64_t pid)
 		json_object_set_new(o, sections[i].title, s);
 	}
 	json_t *acc = json_array();
-	journal_about(r->db, "household", hid, 1000, acc);
-	journal_about(r->db, "person", pid, 1000, acc);
+	journal_about(r->db, "household", hid, acc);
+	journal_about(r->db, "person", pid, acc);
 	json_object_set_new(o, "accesses", acc);
 	return o;
 }

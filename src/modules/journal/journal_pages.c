@@ -1,0 +1,290 @@
+/*
+ * journal_pages.c — the DPO's page and API over the access journal:
+ * search, verification, and the signals to look at (agents whose readings
+ * stand out).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "modules/journal/journal.h"
+#include "modules/journal/journal_internal.h"
+#include "core/civil.h"
+#include "core/text.h"
+#include "modules/accounts/accounts.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "core/banned.h"
+
+int PERM_JOURNAL_READ;
+
+
+/* The journal stores stable codes; people read French. Unknown codes are
+ * shown as they are (a module may add its own). */
+static const char *fr(const char *code)
+{
+	static const char *const map[][2] = {
+		{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
+		{"delete", "suppression"}, {"login", "connexion"}, {"logout", "déconnexion"},
+		{"switch", "changement de structure"}, {"export", "export"}, {"download", "téléchargement"},
+		{"merge", "fusion"}, {"user", "utilisateur"}, {"session", "session"},
+		{"structure", "structure"}, {"structure_logo", "logo"}, {"journal", "journal"},
+		{"membership", "rattachement"}, {"password", "mot de passe"}, {"api_token", "jeton d’API"},
+		{"household", "foyer"}, {"person", "personne"}, {"document", "document"},
+		{"contact", "contact"}, {"note", "note"}, {"appointment", "rendez-vous"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (!strcmp(map[i][0], code))
+			return map[i][1];
+	return code;
+}
+
+#define PAGE 100
+static db_sql Q_SEARCH = DB_SQL(DB_SCOPED,
+	"SELECT j.seq, j.at, j.user_id, u.display_name, j.action, j.kind, j.object_id, j.detail FROM journal j "
+	"LEFT JOIN agent_names u ON u.id = j.user_id WHERE j.structure_id = $1 "
+	"AND ($2 = 0 OR j.user_id = $2) AND ($3 = '' OR j.kind = $3) AND ($4 = 0 OR j.object_id = $4) "
+	"AND j.at >= $5 AND j.at < $6 AND ($7 = '' OR j.action = $7) ORDER BY j.seq DESC LIMIT $8 OFFSET $9");
+
+typedef struct jfilter {
+	int64_t user, object, from, to, page;
+	const char *kind, *action, *from_s, *to_s;
+} jfilter;
+
+static bool read_filter(web_req *r, jfilter *f, const char **why)
+{
+	memset(f, 0, sizeof *f);
+	f->page = 1;
+	f->to = INT64_MAX / 2;
+	const char *s;
+	*why = NULL;
+	if ((s = web_arg(r, "user")) && *s && !text_to_int64(s, 1, INT64_MAX, &f->user))
+		*why = "L’utilisateur doit être un numéro.";
+	if ((s = web_arg(r, "object")) && *s && !text_to_int64(s, 1, INT64_MAX, &f->object))
+		*why = "La fiche doit être un numéro.";
+	if ((s = web_arg(r, "page")) && *s && !text_to_int64(s, 1, 1000000, &f->page))
+		*why = "Numéro de page incorrect.";
+	f->kind = (s = web_arg(r, "kind")) ? s : "";
+	f->action = (s = web_arg(r, "action")) ? s : "";
+	civil_date d;
+	if ((f->from_s = web_arg(r, "from")) && *f->from_s) {
+		if (!civil_parse(f->from_s, &d))
+			*why = "La date de début doit être au format AAAA-MM-JJ.";
+		else
+			f->from = civil_to_days(d) * 86400 - 14 * 3600; /* generous: zones east/west of UTC */
+	}
+	if ((f->to_s = web_arg(r, "to")) && *f->to_s) {
+		if (!civil_parse(f->to_s, &d))
+			*why = "La date de fin doit être au format AAAA-MM-JJ.";
+		else
+			f->to = (civil_to_days(d) + 1) * 86400 + 14 * 3600;
+	}
+	return *why == NULL;
+}
+
+/* ---- signals for the DPO ---------------------------------------------------------------- */
+
+bool journal_outside_hours(const struct tm *t)
+{
+	return t->tm_wday == 0 || t->tm_wday == 6 || t->tm_hour < 7 || t->tm_hour >= 20;
+}
+
+/* Readings of files (households, persons, aid requests, domiciliations)
+ * over the last 35 days, the newest 300,000 entries at most. */
+static db_sql Q_READS = DB_SQL(DB_SCOPED,
+	"SELECT j.user_id, u.display_name, j.at FROM journal j LEFT JOIN agent_names u ON u.id = j.user_id "
+	"WHERE j.structure_id = $1 AND j.seq > (SELECT coalesce(max(seq), 0) FROM journal WHERE structure_id = $1) - 300000 "
+	"AND j.at >= $2 AND j.action = 'read' AND j.kind IN ('household', 'person', 'aid_request', 'domiciliation')");
+
+typedef struct reader {
+	int64_t user;
+	const char *name;
+	int week, before, night;     /* reads in the last 7 days, the 28 before, outside hours */
+} reader;
+
+/* Users whose week stands out: at least 30 files read in 7 days and more
+ * than three times their weekly average of the four weeks before; users
+ * who read files at night or at the weekend. Every one of them (arena). */
+int journal_signals(web_req *r, journal_signal **out)
+{
+	int64_t now = civil_now();
+	reader *rd = NULL;
+	int nr = 0, cap = 0;
+	db_res q = {0};
+	DBQ(r->db, &Q_READS, &q, A_INT(now - 35 * 86400));
+	while (db_next(&q)) {
+		int64_t u = db_int(&q, 0), at = db_int(&q, 2);
+		int k = 0;
+		while (k < nr && rd[k].user != u)
+			k++;
+		if (k == nr) {
+			if (nr == cap) {
+				int nc = cap ? cap * 2 : 64;
+				reader *g = arena_array(r->a, (size_t)nc, sizeof *g);
+				if (!g)
+					break;
+				if (nr)
+					memcpy(g, rd, sizeof *rd * (size_t)nr);
+				rd = g;
+				cap = nc;
+			}
+			rd[nr++] = (reader){u, db_dup(&q, 1, r->a), 0, 0, 0};
+		}
+		if (at >= now - 7 * 86400)
+			rd[k].week++;
+		else
+			rd[k].before++;
+		struct tm tm;
+		if (civil_local_time(r->user->tz, (time_t)at, &tm) && journal_outside_hours(&tm))
+			rd[k].night++;
+	}
+	db_close(&q);
+	journal_signal *sig = arena_array(r->a, (size_t)(2 * nr + 1), sizeof *sig);
+	int n = 0;
+	for (int k = 0; sig && k < nr; k++) {
+		if (rd[k].week >= 30 && rd[k].week * 4 > 3 * rd[k].before)
+			sig[n++] = (journal_signal){rd[k].user, rd[k].name ? rd[k].name : "?",
+			                            arena_printf(r->a, "%d dossiers lus ces 7 derniers jours, pour %d les 4 semaines d’avant",
+			                                         rd[k].week, rd[k].before)};
+		if (rd[k].night >= 5)
+			sig[n++] = (journal_signal){rd[k].user, rd[k].name ? rd[k].name : "?",
+			                            arena_printf(r->a, "%d dossiers lus la nuit (avant 7 h, après 20 h) ou le week-end en 35 jours",
+			                                         rd[k].night)};
+	}
+	*out = sig;
+	return n;
+}
+
+static void signals_api(web_req *r)
+{
+	journal_signal *sig;
+	int n = journal_signals(r, &sig);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s}", "user_id", (json_int_t)sig[i].user_id, "user", sig[i].user, "what",
+		                                     sig[i].what));
+	web_json(r, 200, json_pack("{s:o}", "signals", arr));
+}
+
+static void journal_page(web_req *r)
+{
+	jfilter f;
+	const char *why;
+	bool ok = read_filter(r, &f, &why);
+	page_begin(r, "Journal des accès");
+	buf *b = &r->out;
+	if (!ok) {
+		r->status = 400;
+		page_notice(r, "error", why);
+	}
+	journal_record(r->db, r->user->id, "read", "journal", 0, NULL);
+	journal_check jc;
+	if (web_arg(r, "verifier") && journal_verify(r->db, r->user->structure_id, &jc) == E_OK) {
+		if (jc.broken_seq)
+			page_notice(r, "error", arena_printf(r->a, "Chaîne rompue à l’entrée n° %lld : %s.",
+			                                     (long long)jc.broken_seq, jc.reason));
+		else
+			page_notice(r, "ok", arena_printf(r->a, "Chaîne intègre : %lld entrées vérifiées.", (long long)jc.entries));
+	}
+	journal_signal *sig;
+	int ns = journal_signals(r, &sig);
+	html_lit(b, "<section aria-labelledby=\"t-sig\"><h2 id=\"t-sig\">Signaux à examiner</h2>");
+	if (!ns)
+		html_lit(b, "<p>Rien d’inhabituel : aucun agent n’a lu beaucoup plus de dossiers que d’habitude, ni la nuit ou le week-end.</p>");
+	else {
+		html_lit(b, "<ul>");
+		for (int i = 0; i < ns; i++)
+			html_printf(b, "<li><a href=\"/journal?user=%lld\">%s</a> : %s</li>", (long long)sig[i].user_id, sig[i].user, sig[i].what);
+		html_lit(b, "</ul>");
+	}
+	html_lit(b, "</section>");
+	html_lit(b, "<form method=\"get\" action=\"/journal\" class=\"filters\" role=\"search\">"
+	            "<div class=\"field\"><label for=\"user\">N° d’utilisateur</label>");
+	html_printf(b, "<input id=\"user\" name=\"user\" inputmode=\"numeric\" value=\"%s\"></div>", web_arg(r, "user") ? web_arg(r, "user") : "");
+	html_printf(b, "<div class=\"field\"><label for=\"kind\">Type de fiche</label><input id=\"kind\" name=\"kind\" value=\"%s\"></div>", f.kind);
+	html_printf(b, "<div class=\"field\"><label for=\"object\">N° de fiche</label><input id=\"object\" name=\"object\" inputmode=\"numeric\" value=\"%s\"></div>",
+	            web_arg(r, "object") ? web_arg(r, "object") : "");
+	html_printf(b, "<div class=\"field\"><label for=\"action\">Action</label><input id=\"action\" name=\"action\" value=\"%s\"></div>", f.action);
+	html_printf(b, "<div class=\"field\"><label for=\"from\">Du</label><input id=\"from\" name=\"from\" type=\"date\" value=\"%s\"></div>", f.from_s ? f.from_s : "");
+	html_printf(b, "<div class=\"field\"><label for=\"to\">Au</label><input id=\"to\" name=\"to\" type=\"date\" value=\"%s\"></div>", f.to_s ? f.to_s : "");
+	html_lit(b, "<button type=\"submit\">Filtrer</button> <button type=\"submit\" name=\"verifier\" value=\"1\">Vérifier la chaîne</button></form>");
+	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Entrées du journal, les plus récentes d’abord</caption><thead><tr>"
+	            "<th scope=\"col\">N°</th><th scope=\"col\">Date</th><th scope=\"col\">Utilisateur</th><th scope=\"col\">Action</th>"
+	            "<th scope=\"col\">Fiche</th><th scope=\"col\">Détail</th></tr></thead><tbody>");
+	db_res q = {0};
+	int rows = 0;
+	if (ok) {
+		DBQ(r->db, &Q_SEARCH, &q, A_INT(f.user), A_TEXT(f.kind), A_INT(f.object), A_INT(f.from), A_INT(f.to),
+		    A_TEXT(f.action), A_INT(PAGE + 1), A_INT((f.page - 1) * PAGE));
+		while (db_next(&q) && rows < PAGE) {
+			rows++;
+			struct tm tm;
+			char when[32] = "";
+			if (civil_local_time(r->user->tz, (time_t)db_int(&q, 1), &tm))
+				strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S", &tm);
+			html_printf(b, "<tr><td>%lld</td><td>%s</td><td>%s <small>(n° %lld)</small></td><td>%s</td><td>%s %lld</td><td>%s</td></tr>",
+			            (long long)db_int(&q, 0), when, db_isnull(&q, 3) ? "système" : db_text(&q, 3),
+			            (long long)db_int(&q, 2), fr(db_text(&q, 4)), fr(db_text(&q, 5)), (long long)db_int(&q, 6),
+			            db_text(&q, 7));
+		}
+		db_close(&q);
+	}
+	html_lit(b, "</tbody></table>");
+	if (!rows)
+		html_lit(b, "<p>Aucune entrée ne correspond à ces critères.</p>");
+	if (f.page > 1 || rows == PAGE) {
+		html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
+		if (f.page > 1)
+			html_printf(b, "<li><a href=\"/journal?user=%lld&amp;kind=%s&amp;object=%lld&amp;action=%s&amp;page=%lld\">Plus récentes</a></li>",
+			            (long long)f.user, f.kind, (long long)f.object, f.action, (long long)(f.page - 1));
+		if (rows == PAGE)
+			html_printf(b, "<li><a href=\"/journal?user=%lld&amp;kind=%s&amp;object=%lld&amp;action=%s&amp;page=%lld\">Plus anciennes</a></li>",
+			            (long long)f.user, f.kind, (long long)f.object, f.action, (long long)(f.page + 1));
+		html_lit(b, "</ul></nav>");
+	}
+	page_end(r);
+}
+
+static void journal_api(web_req *r)
+{
+	jfilter f;
+	const char *why;
+	if (!read_filter(r, &f, &why)) {
+		web_error(r, E_INPUT, why);
+		return;
+	}
+	journal_record(r->db, r->user->id, "read", "journal", 0, "api");
+	json_t *arr = json_array();
+	db_res q = {0};
+	DBQ(r->db, &Q_SEARCH, &q, A_INT(f.user), A_TEXT(f.kind), A_INT(f.object), A_INT(f.from), A_INT(f.to),
+	    A_TEXT(f.action), A_INT(PAGE), A_INT((f.page - 1) * PAGE));
+	while (db_next(&q))
+		json_array_append_new(arr, json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s}", "seq", (json_int_t)db_int(&q, 0),
+		                                     "at", (json_int_t)db_int(&q, 1), "user_id", (json_int_t)db_int(&q, 2),
+		                                     "action", db_text(&q, 4), "kind", db_text(&q, 5), "object_id",
+		                                     (json_int_t)db_int(&q, 6), "detail", db_text(&q, 7)));
+	db_close(&q);
+	web_json(r, 200, json_pack("{s:o}", "entries", arr));
+}
+
+static void journal_verify_api(web_req *r)
+{
+	journal_check jc;
+	err e = journal_verify(r->db, r->user->structure_id, &jc);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_json(r, 200, json_pack("{s:b,s:I,s:I,s:s?}", "intact", jc.broken_seq == 0, "entries", (json_int_t)jc.entries,
+	                           "broken_seq", (json_int_t)jc.broken_seq, "reason", jc.reason));
+}
+
+void journal_pages_init(void)
+{
+	PERM_JOURNAL_READ = perm_declare("journal.read", "Lire et vérifier le journal des accès",
+	                                 ROLE_BIT(ROLE_DPO));
+	web_route(M_GET, "/journal", journal_page, PERM_JOURNAL_READ, 0, "Journal des accès");
+	web_route(M_GET, "/api/v1/journal", journal_api, PERM_JOURNAL_READ, 0, "Rechercher dans le journal");
+	web_route(M_GET, "/api/v1/journal/signals", signals_api, PERM_JOURNAL_READ, 0, "Signaux à examiner");
+	web_route(M_GET, "/api/v1/journal/verify", journal_verify_api, PERM_JOURNAL_READ, 0, "Vérifier la chaîne");
+	layout_nav_add(95, "Journal", "/journal", PERM_JOURNAL_READ);
+}
