@@ -175,8 +175,9 @@ json_t *web_json_body(web_req *r)
 	uint32_t cp = 0;
 	const char *bad = json_forbidden(j, NULL, &cp, 0);
 	if (bad) {
+		bad = arena_strdup(r->a, bad); /* a key of j, freed below */
 		json_decref(j);
-		web_error_fields(r, json_pack("{s:s}", bad, forbidden_message(r->a, cp)));
+		web_error_fields(r, json_pack("{s:s}", bad ? bad : "_", forbidden_message(r->a, cp)));
 		return NULL;
 	}
 	return j;
