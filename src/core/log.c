@@ -3,6 +3,7 @@
 #include "log.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include "banned.h"
@@ -33,4 +34,15 @@ void log_msg(log_level l, const char *fmt, ...)
 	line[len++] = '\n';
 	ssize_t w = write(2, line, len);
 	(void)w;
+}
+
+void log_fatal(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	log_msg(LOG_ERROR, "fatal: %s", line);
+	abort();
 }

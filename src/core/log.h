@@ -11,4 +11,7 @@ void log_msg(log_level l, const char *fmt, ...) __attribute__((format(printf, 2,
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+/* For a fixed table that is full at start-up (a programming error, never
+ * data): says which and stops the program before it serves anything. */
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 #endif

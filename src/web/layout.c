@@ -6,6 +6,7 @@
 #include "web/layout.h"
 #include <string.h>
 #include "web/html.h"
+#include "core/log.h"
 #include "core/banned.h"
 
 #define MAX_NAV 32
@@ -19,7 +20,7 @@ static int nnav;
 void layout_nav_add(int order, const char *label, const char *href, int perm)
 {
 	if (nnav >= MAX_NAV)
-		return;
+		log_fatal("layout: more than %d navigation entries: raise MAX_NAV", MAX_NAV);
 	int i = nnav++;
 	while (i > 0 && nav[i - 1].order > order) {
 		nav[i] = nav[i - 1];

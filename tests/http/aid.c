@@ -446,6 +446,59 @@ int main(void)
 	CHECK_HAS(r->body, "déjà accordé cette année : 250,00"); /* the simulation deducts past grants */
 	r = get(&mgr, "/aides/commissions");
 	CHECK_HAS(r->body, "Salle B");
+
+	T_GROUP("no silent caps: a committee agenda of 250 requests");
+	{
+		r = post_json(&mgr, "/api/v1/aides/commissions", "{\"held_on\": \"2026-12-20\", \"place\": \"Grande salle\"}");
+		CHECK_INT(r->status, 201);
+		j = J(r);
+		long long sess = jint(j, "id");
+		json_decref(j);
+		char sql[900];
+		snprintf(sql, sizeof sql,
+		         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) "
+		         "INSERT INTO aid_requests (structure_id, household_id, aid_key, aid_label, status, requested_on, session_id, agenda_no, "
+		         "route, created_by, created_at) SELECT 1, 2, 'secours', 'Secours', 'en_commission', '2026-12-01', %lld, i, 'commission', 1, 1 FROM n",
+		         sess);
+		CHECK_INT(db_tamper(sql), 0);
+		snprintf(path, sizeof path, "/aides/commissions/%lld", sess);
+		r = get(&mgr, path);
+		CHECK_INT(r->status, 200);
+		int rows = 0;
+		for (const char *at = r->body; (at = strstr(at, "<tr")); at += 3)
+			rows++;
+		CHECK(rows > 250, "every request of the agenda is listed (%d rows)", rows);
+		CHECK_INT(db_tamper("DELETE FROM aid_requests WHERE created_at = 1"), 0);
+	}
+
+	T_GROUP("no silent caps: a household of 40, a member past the 16th as applicant");
+	{
+		r = post_json(&soc, "/api/v1/households", "{\"last_name\":\"Nombreux\",\"first_names\":\"Premier\",\"confirm_duplicate\":true}");
+		CHECK_INT(r->status, 201);
+		j = J(r);
+		long long crowd = jint(j, "household_id");
+		json_decref(j);
+		long long twentieth = 0;
+		for (int i = 2; i <= 40; i++) {
+			char mb[200];
+			snprintf(mb, sizeof mb, "{\"last_name\":\"Nombreux\",\"first_names\":\"Membre%02d\",\"relation\":\"heberge\",\"birth_date\":\"1980-01-01\"}", i);
+			snprintf(path, sizeof path, "/api/v1/households/%lld/members", crowd);
+			r = post_json(&soc, path, mb);
+			CHECK_INT(r->status, 201);
+			if (i == 20) {
+				j = J(r);
+				twentieth = jint(j, "person_id");
+				json_decref(j);
+			}
+		}
+		snprintf(path, sizeof path, "/foyers/%lld", crowd);
+		r = get(&soc, path);
+		CHECK_HAS(r->body, "Membre40"); /* the page lists every member, not 32 */
+		char rq[200];
+		snprintf(rq, sizeof rq, "{\"household\": %lld, \"person\": %lld, \"aid\": \"secours\", \"residence\": 24}", crowd, twentieth);
+		r = post_json(&soc, "/api/v1/aides/demandes", rq);
+		CHECK(r->status == 201, "the 20th member can be the applicant (%ld %.200s)", r->status, r->body);
+	}
 	cli_free(&com);
 	cli_free(&com2);
 	cli_free(&ins);

@@ -251,6 +251,29 @@ int main(void)
 	snprintf(path, sizeof path, "/domiciliation/%lld", (long long)id);
 	CHECK_HAS(get(&desk, path)->body, "Historique");
 
+	T_GROUP("the home page counts, past a thousand");
+	{
+		/* 1,200 active domiciliations without contact for a year (SQL
+		 * straight into the database): the figure is a count. */
+		r = get(&desk, "/");
+		const char *at = strstr(r->body, "sans contact depuis plus de 3 mois");
+		long before = 0;
+		if (at) {
+			const char *q = at;
+			while (q > r->body && q[-1] != '>')
+				q--;
+			before = atol(q);
+		}
+		CHECK_INT(db_tamper("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) "
+		                    "INSERT INTO domiciliations (structure_id, person_id, household_id, status, requested_on, start_on, end_on, "
+		                    "last_contact_on, created_at) SELECT 1, 1, 1, 'active', '2020-01-01', '2099-01-01', '2099-12-31', '2020-01-01', 1 FROM n"),
+		          0);
+		char want[96];
+		snprintf(want, sizeof want, ">%ld sans contact depuis plus de 3 mois", before + 1200);
+		CHECK_HAS(get(&desk, "/")->body, want);
+		CHECK_INT(db_tamper("DELETE FROM domiciliations WHERE created_at = 1"), 0);
+	}
+
 	T_GROUP("isolation");
 	cli b;
 	cli_init(&b, &s);

@@ -111,10 +111,8 @@ int perm_declare(const char *key, const char *label, unsigned role_mask)
 	for (int i = 0; i < nperms; i++)
 		if (!strcmp(perms[i].key, key))
 			return i;
-	if (nperms >= MAX_PERMS) {
-		log_error("accounts: more than 64 permissions");
-		return -3; /* never granted */
-	}
+	if (nperms >= MAX_PERMS)
+		log_fatal("accounts: more than %d permissions (a 64-bit mask per role)", MAX_PERMS);
 	perms[nperms] = (perm_def){key, label, role_mask};
 	for (int r = 1; r < ROLE__MAX; r++)
 		if (role_mask & ROLE_BIT(r))

@@ -773,8 +773,8 @@ err aid_demo(db *d, int64_t sid, uint64_t seed, const int64_t *users, int nusers
 	int64_t nh = e == E_OK ? persons_household_ids(c, &hids) : 0;
 	int made = 0;
 	for (int64_t i = 0; e == E_OK && i < nh && made < 6000; i += 7) {
-		person_brief p[1];
-		if (persons_household_members(c, &work, hids[i], p, 1) != 1)
+		person_brief *p;
+		if (persons_household_members(c, &work, hids[i], &p) < 1)
 			continue;
 		int k = 1 + (int)(rnd(&x.s) % 3);
 		int64_t day = civil_to_days(x.today) - 1080 + (int64_t)(rnd(&x.s) % 1000);
@@ -792,8 +792,8 @@ err aid_demo(db *d, int64_t sid, uint64_t seed, const int64_t *users, int nusers
 	}
 	/* This month's work at the counter: recent requests in every state. */
 	for (int64_t i = 3; e == E_OK && i < nh && made < 7000; i += 23, made++) {
-		person_brief p[1];
-		if (persons_household_members(c, &work, hids[i], p, 1) != 1)
+		person_brief *p;
+		if (persons_household_members(c, &work, hids[i], &p) < 1)
 			continue;
 		e = demo_request(&x, hids[i], p[0].id, civil_from_days(civil_to_days(x.today) - (int64_t)(rnd(&x.s) % 40)));
 	}

@@ -174,6 +174,36 @@ static void decision_form(web_req *r, const aid_req *q, const char *back, const 
 	            idp, idp, idp, idp, money_format(r->a, q->opinion_amount), idp, idp);
 }
 
+/* Every request of a session's agenda, in agenda order (read in pages of
+ * 200: an agenda has no size limit). */
+static int session_rows(web_req *r, int64_t session_id, aid_req **out)
+{
+	enum { PAGE = 200 };
+	aid_list_filter f = {.list = "", .status = "", .aid = "", .session_id = session_id, .page = 1};
+	aid_req *rows = NULL;
+	int n = 0;
+	for (;;) {
+		aid_req *grown = arena_array(r->a, (size_t)(n + PAGE), sizeof *grown);
+		if (!grown)
+			break;
+		if (n)
+			memcpy(grown, rows, sizeof *rows * (size_t)n);
+		rows = grown;
+		int got = aid_list_run(r, &f, PAGE, n, rows + n);
+		n += got;
+		if (got < PAGE)
+			break;
+	}
+	for (int i = 1; i < n; i++) /* the list runs newest first; the agenda reads by number */
+		for (int j = i; j > 0 && rows[j - 1].agenda_no > rows[j].agenda_no; j--) {
+			aid_req t = rows[j];
+			rows[j] = rows[j - 1];
+			rows[j - 1] = t;
+		}
+	*out = rows;
+	return n;
+}
+
 static void session_get(web_req *r)
 {
 	session s;
@@ -191,16 +221,8 @@ static void session_get(web_req *r)
 	               "<a href=\"/aides/commissions/%lld/pv.pdf\">Procès-verbal (PDF)</a> · <a href=\"/aides/export.csv?seance=%lld\">"
 	               "Ordre du jour (CSV)</a> · <a href=\"/aides/commissions\">Toutes les séances</a></p>",
 	            *s.place ? s.place : "Lieu non précisé", open ? "prévue" : "close", (long long)s.id, (long long)s.id, (long long)s.id);
-	aid_list_filter f = {.list = "", .status = "", .aid = "", .session_id = s.id, .page = 1};
-	aid_req *rows = arena_alloc(r->a, sizeof *rows * 200);
-	int n = rows ? aid_list_run(r, &f, 200, 0, rows) : 0;
-	/* Agenda order: the list runs newest first; the agenda reads by number. */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && rows[j - 1].agenda_no > rows[j].agenda_no; j--) {
-			aid_req t = rows[j];
-			rows[j] = rows[j - 1];
-			rows[j - 1] = t;
-		}
+	aid_req *rows;
+	int n = session_rows(r, s.id, &rows);
 	html_lit(b, "<h2>Ordre du jour</h2><table class=\"data\"><caption class=\"sr-only\">Ordre du jour</caption><thead><tr>"
 	            "<th scope=\"col\">N°</th><th scope=\"col\">Foyer</th><th scope=\"col\">Aide</th><th scope=\"col\" class=\"num\">QF</th>"
 	            "<th scope=\"col\" class=\"num\">Reste à vivre</th><th scope=\"col\" class=\"num\">Proposition</th><th scope=\"col\">Avis</th>"
@@ -370,15 +392,8 @@ static void presentation(web_req *r)
 	session s;
 	if (!session_or_404(r, &s))
 		return;
-	aid_list_filter f = {.list = "", .status = "", .aid = "", .session_id = s.id, .page = 1};
-	aid_req *rows = arena_alloc(r->a, sizeof *rows * 200);
-	int n = rows ? aid_list_run(r, &f, 200, 0, rows) : 0;
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && rows[j - 1].agenda_no > rows[j].agenda_no; j--) {
-			aid_req t = rows[j];
-			rows[j] = rows[j - 1];
-			rows[j - 1] = t;
-		}
+	aid_req *rows;
+	int n = session_rows(r, s.id, &rows);
 	/* Without ?n=, the first request still to decide: after each decision the
 	 * presentation comes back here, so an adjourned request (which leaves the
 	 * agenda) never makes it skip the next one. */

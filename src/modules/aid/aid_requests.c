@@ -251,8 +251,8 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	f->children = hb->children;
 	f->residence_months = residence_months;
 	f->bill = bill;
-	person_brief m[16];
-	int nm = persons_household_members(c, a, hid, m, 16);
+	person_brief *m;
+	int nm = persons_household_members(c, a, hid, &m);
 	for (int i = 0; i < nm; i++) {
 		civil_date bd;
 		if (!strcmp(m[i].relation, "demandeur") && civil_parse(m[i].birth_date, &bd))
@@ -302,8 +302,8 @@ err aid_create(web_req *r, const kv_list *in, form_errors *fe, int64_t *id)
 		form_error(fe, "purpose", "L’objet de la demande est trop long (2 000 caractères au plus).");
 	if (creditor && strlen(creditor) > 200)
 		form_error(fe, "creditor", "Le créancier est trop long (200 caractères au plus).");
-	person_brief m[16];
-	int nm = hid ? persons_household_members(r->db, r->a, hid, m, 16) : 0;
+	person_brief *m = NULL;
+	int nm = hid ? persons_household_members(r->db, r->a, hid, &m) : 0;
 	if (ps) {
 		bool found = false;
 		if (text_to_int64(ps, 1, INT64_MAX, &pid))
@@ -1214,16 +1214,16 @@ static void new_form(web_req *r, const form_errors *fe)
 	html_lit(b, "<form method=\"post\" action=\"/aides/demandes\" novalidate>");
 	page_csrf(r);
 	html_lit(b, "<div class=\"grid\">");
-	person_brief m[16];
-	int nm = hid && persons_household_exists(r->db, hid) ? persons_household_members(r->db, r->a, hid, m, 16) : 0;
+	person_brief *m = NULL;
+	int nm = hid && persons_household_exists(r->db, hid) ? persons_household_members(r->db, r->a, hid, &m) : 0;
 	if (nm) {
 		html_printf(b, "<input type=\"hidden\" name=\"household\" value=\"%lld\">", (long long)hid);
-		const char *v[16], *l[16];
-		for (int i = 0; i < nm; i++) {
+		const char **v = arena_array(r->a, (size_t)nm, sizeof *v), **l = arena_array(r->a, (size_t)nm, sizeof *l);
+		for (int i = 0; v && l && i < nm; i++) {
 			v[i] = arena_printf(r->a, "%lld", (long long)m[i].id);
 			l[i] = arena_printf(r->a, "%s %s (%s)", m[i].last_name, m[i].first_names, m[i].relation);
 		}
-		form_select(b, "person", "Demandeur", v, l, nm, web_field(r, "person"), fe);
+		form_select(b, "person", "Demandeur", v, l, v && l ? nm : 0, web_field(r, "person"), fe);
 	} else {
 		form_input(b, &(form_field){.name = "household", .label = "N° interne du foyer", .required = true, .value = hs,
 		                            .hint = "Ouvrez plutôt la demande depuis la fiche du foyer."}, fe);

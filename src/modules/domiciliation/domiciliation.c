@@ -479,15 +479,15 @@ static void request_form(web_req *r, int64_t hid, const request_in *in, const fo
 	form_error_summary(b, fe);
 	html_lit(b, "<form method=\"post\" action=\"/domiciliation\" novalidate><div class=\"grid\">");
 	page_csrf(r);
-	person_brief m[16];
-	int nm = hid ? persons_household_members(r->db, r->a, hid, m, 16) : 0;
+	person_brief *m = NULL;
+	int nm = hid ? persons_household_members(r->db, r->a, hid, &m) : 0;
 	if (nm) {
-		const char *v[16], *l[16];
-		for (int i = 0; i < nm; i++) {
+		const char **v = arena_array(r->a, (size_t)nm, sizeof *v), **l = arena_array(r->a, (size_t)nm, sizeof *l);
+		for (int i = 0; v && l && i < nm; i++) {
 			v[i] = arena_printf(r->a, "%lld", (long long)m[i].id);
 			l[i] = arena_printf(r->a, "%s %s", m[i].last_name, m[i].first_names);
 		}
-		form_select(b, "person", "Personne", v, l, nm, in ? in->person : NULL, fe);
+		form_select(b, "person", "Personne", v, l, v && l ? nm : 0, in ? in->person : NULL, fe);
 	} else {
 		form_input(b, &(form_field){.name = "person", .label = "N° de la personne", .required = true, .value = in ? in->person : NULL}, fe);
 	}
@@ -1333,19 +1333,18 @@ static void api_list(web_req *r)
 
 #include "modules/home/home.h"
 
+/* The home page's figures are counts, never a list counted by hand. */
+static db_sql Q_COUNT_EXPIRING = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM domiciliations WHERE structure_id = $1 AND status = 'active' AND end_on >= $2 AND end_on <= $3");
+static db_sql Q_COUNT_NOCONTACT = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM domiciliations WHERE structure_id = $1 AND status = 'active' AND last_contact_on < $2");
+
 static void domi_home_widget(web_req *r)
 {
 	civil_date t = today_of(r);
 	int64_t n15 = 0, lapsed = 0;
-	db_res q = {0};
-	DBQ(r->db, &Q_LIST_EXPIRING, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(civil_iso(r->a, t)), A_TEXT(civil_iso(r->a, civil_from_days(civil_to_days(t) + 15))));
-	while (db_next(&q))
-		n15++;
-	db_close(&q);
-	DBQ(r->db, &Q_LIST_NOCONTACT, &q, A_TEXT(""), A_INT(1000), A_INT(0), A_TEXT(civil_iso(r->a, civil_add_months(t, -3))));
-	while (db_next(&q))
-		lapsed++;
-	db_close(&q);
+	DBID(r->db, &Q_COUNT_EXPIRING, &n15, A_TEXT(civil_iso(r->a, t)), A_TEXT(civil_iso(r->a, civil_from_days(civil_to_days(t) + 15))));
+	DBID(r->db, &Q_COUNT_NOCONTACT, &lapsed, A_TEXT(civil_iso(r->a, civil_add_months(t, -3))));
 	html_printf(&r->out, "<section aria-labelledby=\"t-hd\"><h2 id=\"t-hd\">Domiciliation</h2><ul>"
 	                     "<li><a href=\"/domiciliation?liste=expire15\">%lld qui expirent sous 15 jours</a></li>"
 	                     "<li><a href=\"/domiciliation?liste=sans_contact\">%lld sans contact depuis plus de 3 mois</a></li>"
@@ -1464,8 +1463,8 @@ err domiciliation_demo(db *d, int64_t sid, uint64_t seed, const int64_t *users, 
 	arena_init(&a, 0);
 	int batch = 0;
 	for (int64_t i = 0; e == E_OK && i < nh; i += 33) {
-		person_brief p[1];
-		if (persons_household_members(c, &a, hids[i], p, 1) != 1)
+		person_brief *p;
+		if (persons_household_members(c, &a, hids[i], &p) < 1)
 			continue;
 		s ^= s << 13;
 		s ^= s >> 7;

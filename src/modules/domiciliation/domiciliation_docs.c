@@ -110,8 +110,8 @@ static void attestation(web_req *r)
 	pdf_field(pd, "Date de naissance", civil_fr(r->a, d.p.birth_date));
 	pdf_field(pd, "Lieu de naissance", *d.p.birth_place ? d.p.birth_place : "—");
 	/* Dependants: the other members of the household, as the file records them. */
-	person_brief m[16];
-	int nm = persons_household_members(r->db, r->a, d.p.household_id, m, 16), nd = 0;
+	person_brief *m;
+	int nm = persons_household_members(r->db, r->a, d.p.household_id, &m), nd = 0;
 	for (int i = 0; i < nm; i++) {
 		if (m[i].id == d.p.id)
 			continue;
@@ -269,8 +269,8 @@ static void request_form(web_req *r)
 	pdf_field(pd, "Prénoms", d.p.first_names);
 	pdf_field(pd, "Sexe", !strcmp(d.p.sex, "F") ? "Féminin" : !strcmp(d.p.sex, "M") ? "Masculin" : "Non renseigné");
 	pdf_field(pd, "Date et lieu de naissance", arena_printf(r->a, "%s, %s", civil_fr(r->a, d.p.birth_date), *d.p.birth_place ? d.p.birth_place : "—"));
-	person_brief m[16];
-	int nm = persons_household_members(r->db, r->a, d.p.household_id, m, 16), nd = 0;
+	person_brief *m;
+	int nm = persons_household_members(r->db, r->a, d.p.household_id, &m), nd = 0;
 	for (int i = 0; i < nm; i++)
 		if (m[i].id != d.p.id)
 			pdf_field(pd, nd++ ? "" : "Ayants droit", arena_printf(r->a, "%s %s, né(e) le %s", m[i].last_name, m[i].first_names,

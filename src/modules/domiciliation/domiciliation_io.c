@@ -456,8 +456,8 @@ static int export_grid(web_req *r, const char ****grid_out)
 			c[k] = vals[k] ? vals[k] : "";
 		for (int k = C__N; k < NCOLS; k++)
 			c[k] = "";
-		person_brief m[16];
-		int nm = persons_household_members(r->db, r->a, p.household_id, m, 16), w = 0;
+		person_brief *m;
+		int nm = persons_household_members(r->db, r->a, p.household_id, &m), w = 0;
 		for (int k = 0; k < nm && w < 10; k++) {
 			if (m[k].id == p.id)
 				continue;

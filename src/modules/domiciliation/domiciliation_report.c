@@ -110,8 +110,8 @@ static err compute(web_req *r, const char *from, const char *to, report *rp)
 	for (int i = 0; i < n; i++) {
 		person_brief p;
 		if (persons_person_brief(r->db, r->a, pid[i], &p) == E_OK) {
-			person_brief m[16];
-			int nm = persons_household_members(r->db, r->a, p.household_id, m, 16);
+			person_brief *m;
+			int nm = persons_household_members(r->db, r->a, p.household_id, &m);
 			rp->dependants += nm > 1 ? nm - 1 : 0;
 			add(&rp->sex, !strcmp(p.sex, "F") ? "Femmes" : !strcmp(p.sex, "M") ? "Hommes" : "Non renseigné", 1);
 			civil_date b;

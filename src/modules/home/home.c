@@ -8,6 +8,7 @@
 #include "modules/persons/persons.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "core/log.h"
 #include "core/banned.h"
 
 #define MAX_WIDGETS 16
@@ -17,7 +18,7 @@ static int nwidgets;
 void home_widget_add(int order, home_widget w, int perm)
 {
 	if (nwidgets >= MAX_WIDGETS)
-		return;
+		log_fatal("home: more than %d widgets: raise MAX_WIDGETS", MAX_WIDGETS);
 	int i = nwidgets++;
 	while (i > 0 && widgets[i - 1].order > order) {
 		widgets[i] = widgets[i - 1];

@@ -648,14 +648,27 @@ err persons_person_brief(db_conn *c, arena *a, int64_t pid, person_brief *out)
 	return e;
 }
 
-int persons_household_members(db_conn *c, arena *a, int64_t hid, person_brief *out, int max)
+int persons_household_members(db_conn *c, arena *a, int64_t hid, person_brief **out)
 {
 	db_res q = {0};
-	int n = 0;
+	int n = 0, cap = 0;
+	person_brief *v = NULL;
 	if (DBQ(c, &Q_BRIEF_H, &q, A_INT(hid)) == E_OK)
-		while (n < max && db_next(&q))
-			brief_fill(&q, a, &out[n++]);
+		while (db_next(&q)) {
+			if (n == cap) {
+				int nc = cap ? cap * 2 : 8;
+				person_brief *g = arena_array(a, (size_t)nc, sizeof *g);
+				if (!g)
+					break; /* a->failed: the request answers "out of memory" */
+				if (n)
+					memcpy(g, v, sizeof *v * (size_t)n);
+				v = g;
+				cap = nc;
+			}
+			brief_fill(&q, a, &v[n++]);
+		}
 	db_close(&q);
+	*out = v;
 	return n;
 }
 

@@ -41,8 +41,10 @@ typedef struct person_brief {
 	bool active;
 } person_brief;
 err persons_person_brief(db_conn *c, arena *a, int64_t person_id, person_brief *out);
-/* Members of a household (active ones), for choosing a person. n ≤ max. */
-int persons_household_members(db_conn *c, arena *a, int64_t household_id, person_brief *out, int max);
+/* Every active member of a household, the applicant first, as an array in
+ * the arena (*out); their number (0 when none or on a failure, which the
+ * connection's failure count and the arena's flag then tell). */
+int persons_household_members(db_conn *c, arena *a, int64_t household_id, person_brief **out);
 
 /* The search box for other modules: person and household ids of the best
  * matches (same tolerance and ranking as the page). Returns the count. */

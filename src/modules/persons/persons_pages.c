@@ -22,7 +22,7 @@ static int nsections;
 void persons_section_add(int order, const char *title, persons_section fn, int perm)
 {
 	if (nsections >= MAX_SECTIONS)
-		return;
+		log_fatal("persons: more than %d household-page sections: raise MAX_SECTIONS", MAX_SECTIONS);
 	int i = nsections++;
 	while (i > 0 && sections[i - 1].order > order) {
 		sections[i] = sections[i - 1];
@@ -458,9 +458,19 @@ static void household_page(web_req *r)
 	db_res m = {0};
 	DBQ(r->db, &Q_MEMBERS, &m, A_INT(hid));
 	typedef struct { int64_t id; char *f[22]; } member;
-	member mem[32];
-	int nm = 0;
-	while (db_next(&m) && nm < 32) {
+	member *mem = NULL;
+	int nm = 0, cap = 0;
+	while (db_next(&m)) {
+		if (nm == cap) { /* every member, however many */
+			int nc = cap ? cap * 2 : 16;
+			member *g = arena_array(a, (size_t)nc, sizeof *g);
+			if (!g)
+				break;
+			if (nm)
+				memcpy(g, mem, sizeof *mem * (size_t)nm);
+			mem = g;
+			cap = nc;
+		}
 		mem[nm].id = db_int(&m, 0);
 		for (int i = 0; i < 22; i++)
 			mem[nm].f[i] = db_dup(&m, i, a);

@@ -16,6 +16,7 @@
 #include "modules/persons/persons_internal.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "core/log.h"
 #include "core/banned.h"
 
 #define MAX_HOOKS 8
@@ -23,15 +24,17 @@ static persons_anonymise_fn hooks[MAX_HOOKS];
 static int nhooks;
 void persons_anonymise_add(persons_anonymise_fn fn)
 {
-	if (nhooks < MAX_HOOKS)
-		hooks[nhooks++] = fn;
+	if (nhooks >= MAX_HOOKS)
+		log_fatal("persons: more than %d anonymisation hooks: raise MAX_HOOKS", MAX_HOOKS);
+	hooks[nhooks++] = fn;
 }
 static const char *holds[MAX_HOOKS];
 static int nholds;
 void persons_retention_hold_add(const char *condition)
 {
-	if (nholds < MAX_HOOKS)
-		holds[nholds++] = condition;
+	if (nholds >= MAX_HOOKS)
+		log_fatal("persons: more than %d retention holds: raise MAX_HOOKS", MAX_HOOKS);
+	holds[nholds++] = condition;
 }
 
 static db_sql Q_RULES = DB_SQL(DB_SCOPED, "SELECT kind, years FROM retention_rules WHERE structure_id = $1");

@@ -13,6 +13,7 @@
 #include "web/html.h"
 #include "web/layout.h"
 #include "web/pdf.h"
+#include "core/log.h"
 #include "core/banned.h"
 
 int PERM_PERSONS_SUBJECT;
@@ -26,10 +27,10 @@ static int nsections;
 
 void persons_subject_add(const char *title, persons_subject_fn fn)
 {
-	if (nsections < MAX_SECTIONS) {
-		sections[nsections].title = title;
-		sections[nsections++].fn = fn;
-	}
+	if (nsections >= MAX_SECTIONS)
+		log_fatal("persons: more than %d data-subject sections: raise MAX_SECTIONS", MAX_SECTIONS);
+	sections[nsections].title = title;
+	sections[nsections++].fn = fn;
 }
 
 json_t *persons_rows_json(db_res *q, const char *const *names, int n)
