@@ -49,12 +49,14 @@ for t in build/asan/test_*; do
 done
 
 echo "== tests HTTP (binaire réel sur 127.0.0.1)"
+# The import's large file: 100,000 rows once (SQLite, plain build), a few
+# thousand elsewhere (PostgreSQL writes a row per round trip; ASan is slow).
 for t in build/asan/http_*; do
   n=$(basename "$t")
-  run "$n sqlite" env OPENCCAS_BIN=build/openccas "$t"
-  run "$n postgresql" env $PG_KEYS OPENCCAS_BIN=build/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
-  run "$n sqlite asan" env OPENCCAS_BIN=build/asan/openccas "$t"
-  run "$n postgresql asan" env $PG_KEYS OPENCCAS_BIN=build/asan/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
+  run "$n sqlite" env OPENCCAS_IMPORT_ROWS=100000 OPENCCAS_BIN=build/openccas "$t"
+  run "$n postgresql" env $PG_KEYS OPENCCAS_IMPORT_ROWS=5000 OPENCCAS_BIN=build/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
+  run "$n sqlite asan" env OPENCCAS_IMPORT_ROWS=5000 OPENCCAS_BIN=build/asan/openccas "$t"
+  run "$n postgresql asan" env $PG_KEYS OPENCCAS_IMPORT_ROWS=2000 OPENCCAS_BIN=build/asan/openccas OPENCCAS_TEST_PG="$PG_URL" "$t"
 done
 
 echo "== charge bornée (SQLite, 3 × ${LOAD_SECONDS:-8} s)"

@@ -56,7 +56,7 @@ static const char *usage_main =
 	"  purge     appliquer les durées de conservation : purge --dry-run | --apply\n"
 	"  notify    prévenir du courrier en attente (SMS, e-mail, avec consentement) : notify --send\n"
 	"  rules     vérifier un règlement des aides facultatives : rules check FICHIER\n"
-	"  import    importer des personnes d’un fichier CSV : import personnes --user EMAIL FICHIER\n"
+	"  import    importer des personnes d’un classeur ou d’un CSV : import personnes --user EMAIL FICHIER\n"
 	"  routes    lister les routes HTTP\n"
 	"  version   afficher la version\n\n"
 	"Options communes : --db URL (sqlite:CHEMIN, par défaut sqlite:data/ccas.db, ou postgresql://…) ;\n"
@@ -639,12 +639,14 @@ static int cmd_import(int argc, char **argv)
 	const char *email = opt(argc, argv, "--user"), *ss = opt(argc, argv, "--structure");
 	const char *file = argc > 2 ? argv[argc - 1] : NULL;
 	if (flag(argc, argv, "--help") || argc < 4 || strcmp(argv[2], "personnes") || !email || !file || file[0] == '-')
-		return usage("Usage : openccas import personnes --user EMAIL [--structure ID] [--check] FICHIER.csv\n"
-		             "Importe des personnes (une ligne chacune, séparateur ; ou ,), regroupées en foyers par la colonne\n"
+		return usage("Usage : openccas import personnes --user EMAIL [--structure ID] [--check] FICHIER\n"
+		             "Importe des personnes d’un classeur XLSX ou d’un CSV (UTF-8 ou Windows-1252, séparateur ; , ou tabulation),\n"
+		             "une ligne chacune, regroupées en foyers par la colonne\n"
 		             "« foyer » (lignes consécutives ; la première est le demandeur). Colonnes reconnues : foyer, lien, nom,\n"
 		             "nom_naissance, prenoms, sexe, date_naissance, lieu_naissance, telephone, email, numero, voie,\n"
-		             "code_postal, commune. Tout le fichier est vérifié d’abord : une ligne refusée et rien n’est écrit\n"
-		             "(code 5, les premières erreurs avec leur ligne). --check vérifie seulement.\n",
+		             "code_postal, commune. Dates AAAA-MM-JJ ou JJ/MM/AAAA. Tout le fichier est vérifié d’abord : une ligne\n"
+		             "refusée et rien n’est écrit (code 5, les 20 premières erreurs avec leur ligne du tableur) ; puis tous les\n"
+		             "foyers sont écrits en une seule transaction, ou aucun. --check vérifie seulement.\n",
 		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
 	int64_t sid = 0, uid = 0;
 	if (ss && !text_to_int64(ss, 1, INT64_MAX, &sid))
@@ -674,14 +676,15 @@ static int cmd_import(int argc, char **argv)
 		return EX_NOTFOUND;
 	}
 	if (e == E_INPUT) {
-		fprintf(stderr, "openccas : %ld ligne(s) refusée(s), rien n’a été importé%s\n", rep.refused,
-		        rep.households ? " (sauf les foyers déjà écrits, voir ci-dessous)" : "");
+		fprintf(stderr, "openccas : %ld ligne(s) refusée(s), rien n’a été importé\n", rep.refused);
 		for (int i = 0; i < rep.nerr; i++)
 			fprintf(stderr, "  ligne %ld : %s\n", rep.err_line[i], rep.err_msg[i]);
+		if (rep.refused > rep.nerr)
+			fprintf(stderr, "  … et %ld autre(s) : corrigez celles-ci et vérifiez à nouveau (--check)\n", rep.refused - rep.nerr);
 		return EX_VERIFY;
 	}
 	if (e != E_OK) {
-		fprintf(stderr, "openccas : l’import s’est arrêté (%s) après %ld foyer(s) écrits\n", err_message(e), rep.households);
+		fprintf(stderr, "openccas : l’import a échoué (%s) : rien n’a été écrit\n", err_message(e));
 		return EX_DB;
 	}
 	printf("%s : %ld personne(s), %ld foyer(s) en %.1f s (%.0f lignes par seconde)\n",

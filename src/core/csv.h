@@ -1,7 +1,6 @@
 /*
- * csv.h — a bounded CSV reader for spreadsheet exports (RFC 4180 quoting,
- * ';' or ',' separator detected on the first line, CRLF or LF). Every
- * count and size is capped before allocation; output lives in the arena.
+ * csv.h — CSV as the program writes it (';' separated, quoted, CRLF),
+ * with the guard against formulas. Reading spreadsheets is core/sheet.h.
  */
 #ifndef CORE_CSV_H
 #define CORE_CSV_H
@@ -10,25 +9,6 @@
 #include "core/arena.h"
 #include "core/buf.h"
 
-#define CSV_MAX_ROWS 20000
-#define CSV_MAX_COLS 128
-#define CSV_MAX_FIELD 4096
-
-typedef struct csv_row {
-	const char **cells;
-	int n;
-	int line;          /* 1-based line number in the file */
-} csv_row;
-
-typedef struct csv_table {
-	csv_row *rows;
-	int n;
-	char sep;
-} csv_table;
-
-typedef enum { CSV_OK, CSV_BAD, CSV_TOO_LARGE } csv_status;
-/* Parses data (a UTF-8 BOM is skipped). On CSV_BAD, *bad_line is set. */
-csv_status csv_parse(arena *a, const char *data, size_t len, csv_table *out, int *bad_line);
 /* Writes one quoted cell (';' separated, CRLF after the last). A cell
  * that a spreadsheet could read as a formula is prefixed with an
  * apostrophe (CSV injection): see csv_cell_dangerous. Every CSV the

@@ -34,6 +34,7 @@
 #define MAX_URI 4096
 #define MAX_BODY_FORM (256 * 1024)
 #define MAX_BODY_UPLOAD (12 * 1024 * 1024)
+#define MAX_BODY_LARGE (64 * 1024 * 1024)   /* routes flagged WEB_F_LARGE: imports */
 #define MAX_ROUTES 512
 #define ARENA_CAP (64u * 1024 * 1024)
 
@@ -204,6 +205,15 @@ void web_cookie(web_req *r, const char *c)
 {
 	if (r->nset_cookie < (int)(sizeof r->set_cookie / sizeof *r->set_cookie))
 		r->set_cookie[r->nset_cookie++] = c;
+}
+
+void web_send_fd(web_req *r, int fd, size_t len)
+{
+	if (r->out_fd > 0)
+		close(r->out_fd);
+	r->out_fd = fd;
+	r->out_fd_len = len;
+	r->out.len = 0;
 }
 
 void web_redirect(web_req *r, const char *to)
@@ -386,6 +396,19 @@ static int match(const char *pattern, const char *path, int64_t *param, int *npa
 
 static bool is_api_path(const char *path) { return !strncmp(path, "/api/", 5); }
 
+/* Whether a POST to path goes to a route flagged WEB_F_LARGE (checked at
+ * the door, before the body arrives). */
+static bool route_is_large(const char *path)
+{
+	for (int i = 0; i < nroutes; i++) {
+		int64_t param[WEB_MAX_PARAMS];
+		int np;
+		if ((routes[i].flags & WEB_F_LARGE) && (routes[i].methods & M_POST) && match(routes[i].pattern, path, param, &np))
+			return true;
+	}
+	return false;
+}
+
 /* The token comes from the form body or the X-CSRF-Token header (copied
  * into the form at the door), never from the query string: a URL leaks
  * through the Referer header, proxies' logs and the browser's history. */
@@ -548,8 +571,17 @@ static void add_security_headers(struct MHD_Response *resp, web_req *r)
 
 static enum MHD_Result respond(struct MHD_Connection *con, web_req *r)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		r->out.len, r->out.len ? r->out.data : (void *)"", MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *resp;
+	if (r->out_fd > 0 && r->status < 300 && r->method != M_HEAD) {
+		resp = MHD_create_response_from_fd64(r->out_fd_len, r->out_fd); /* MHD closes the file */
+		r->out_fd = 0;
+	} else {
+		if (r->out_fd > 0) {
+			close(r->out_fd);
+			r->out_fd = 0;
+		}
+		resp = MHD_create_response_from_buffer(r->out.len, r->out.len ? r->out.data : (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
 	if (!resp)
 		return MHD_NO;
 	if (r->status != 304)
@@ -597,7 +629,7 @@ static enum MHD_Result early_error(struct MHD_Connection *con, ctx *c, err e)
 	if (!r->out.a)
 		buf_init(&r->out, &c->a, 1024);
 	r->api = r->path ? !strncmp(r->path, "/api/", 5) : false;
-	web_error(r, e, e == E_TOO_LARGE ? "La limite est de 12 Mo pour un envoi de fichiers, 256 Ko pour un formulaire." : NULL);
+	web_error(r, e, e == E_TOO_LARGE ? "La limite est de 12 Mo pour un envoi de fichiers (64 Mo pour un fichier à importer), 256 Ko pour un formulaire." : NULL);
 	return respond(con, r);
 }
 
@@ -623,11 +655,19 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const ch
 			return early_error(con, c, E_METHOD);
 		const char *ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
 		r->content_type = ct ? arena_strdup(&c->a, ct) : NULL;
-		c->cap = ct && !strncasecmp(ct, "multipart/form-data", 19) ? MAX_BODY_UPLOAD : MAX_BODY_FORM;
+		bool multipart = ct && !strncasecmp(ct, "multipart/form-data", 19);
+		c->cap = multipart ? (route_is_large(r->path) ? MAX_BODY_LARGE : MAX_BODY_UPLOAD) : MAX_BODY_FORM;
 		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
 		int64_t len = 0;
 		if (cl && (!text_to_int64(cl, 0, INT64_MAX, &len) || (size_t)len > c->cap))
 			return early_error(con, c, E_TOO_LARGE);
+		if (c->cap == MAX_BODY_LARGE) {
+			/* The request may hold the whole file, and the work on it. */
+			c->a.cap = ARENA_CAP + MAX_BODY_LARGE;
+			/* Declared: reserved at once, so the buffer never doubles. */
+			if (len > 0 && !buf_reserve(&c->body, (size_t)len))
+				return early_error(con, c, E_TOO_LARGE);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {

@@ -71,6 +71,8 @@ typedef struct web_req {
 	const char *extra_headers[8]; /* "Name: value" */
 	int nextra;
 	bool cacheable;              /* static assets only */
+	int out_fd;                  /* > 0: the body is this file (web_send_fd) */
+	size_t out_fd_len;
 } web_req;
 
 typedef void (*web_handler)(web_req *r);
@@ -79,7 +81,9 @@ enum {
 	WEB_PUBLIC = -1,             /* no login needed */
 	WEB_LOGGED_IN = -2,          /* any logged-in user */
 };
-enum { WEB_F_API = 1, WEB_F_NO_CSRF = 2 };
+/* WEB_F_LARGE: the route takes uploads up to 64 MiB (imports) instead of
+ * 12 MiB. */
+enum { WEB_F_API = 1, WEB_F_NO_CSRF = 2, WEB_F_LARGE = 4 };
 
 typedef struct web_route_def {
 	int methods;
@@ -116,6 +120,10 @@ json_t *web_json_body(web_req *r);
 void web_header(web_req *r, const char *name_colon_value);
 void web_cookie(web_req *r, const char *cookie);
 void web_redirect(web_req *r, const char *to);   /* 303 See Other */
+/* The answer's body is the file fd (len bytes from its start), sent as it
+ * is read: for exports of any size, memory stays flat. The server closes
+ * fd. out_type and headers are set by the caller as usual. */
+void web_send_fd(web_req *r, int fd, size_t len);
 /* JSON response (steals the reference). */
 void web_json(web_req *r, int status, json_t *j);
 /* Error in the request's idiom: JSON {error:{code,message,detail}} for the

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <xlsxwriter.h>
 #include "core/banned.h"
 
@@ -15,7 +18,7 @@ struct xlsx_doc {
 	int row;
 };
 
-xlsx_doc *xlsx_new(const char *sheet)
+static xlsx_doc *open_doc(const char *sheet, bool streaming)
 {
 	xlsx_doc *x = calloc(1, sizeof *x);
 	if (!x)
@@ -27,7 +30,8 @@ xlsx_doc *xlsx_new(const char *sheet)
 		return NULL;
 	}
 	close(fd);
-	lxw_workbook_options o = {.constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+	lxw_workbook_options o = {.constant_memory = streaming ? LXW_TRUE : LXW_FALSE, .tmpdir = NULL,
+	                          .use_zip64 = streaming ? LXW_TRUE : LXW_FALSE};
 	x->wb = workbook_new_opt(x->path, &o);
 	x->ws = x->wb ? workbook_add_worksheet(x->wb, sheet) : NULL;
 	if (!x->ws) {
@@ -41,6 +45,9 @@ xlsx_doc *xlsx_new(const char *sheet)
 	format_set_bold(x->bold);
 	return x;
 }
+
+xlsx_doc *xlsx_new(const char *sheet) { return open_doc(sheet, false); }
+xlsx_doc *xlsx_new_streaming(const char *sheet) { return open_doc(sheet, true); }
 
 void xlsx_header(xlsx_doc *x, const char *const *cells, int n)
 {
@@ -83,4 +90,23 @@ void *xlsx_finish(xlsx_doc *x, arena *a, size_t *len)
 	unlink(x->path);
 	free(x);
 	return out;
+}
+
+int xlsx_finish_fd(xlsx_doc *x, size_t *len)
+{
+	*len = 0;
+	int fd = -1;
+	if (workbook_close(x->wb) == LXW_NO_ERROR) {
+		fd = open(x->path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0) {
+			*len = (size_t)st.st_size;
+		} else if (fd >= 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	unlink(x->path);
+	free(x);
+	return fd;
 }

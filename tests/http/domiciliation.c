@@ -458,70 +458,11 @@ int main(void)
 		CHECK_HAS(out, "0 notification(s) envoyée(s)"); /* once a day */
 	}
 
-	T_GROUP("import and export (DomiFa layout)");
+	T_GROUP("the yearly report as a workbook (imports and exports: http/import.c)");
 	{
-		const char *csv =
-			"\xef\xbb\xbfNuméro d'identification;Civilité;Nom;Prénom;Nom d'usage / Surnom;Date naissance;Lieu naissance;Téléphone;Email;"
-			"Statut demande;Motif de refus;Motif de radiation;Type de domiciliation;Date de Début de la domiciliation;"
-			"Date de fin de la domiciliation;Date 1ere domiciliation;Date de dernier passage;Orientation;Lien avec la commune;"
-			"Ayant-droit 0: nom;Ayant-droit 0: prénom;Ayant-droit 0: date naissance;Ayant-droit 0: lien parenté\r\n"
-			"12;Madame;Importée;Zélie;;03/04/1985;Saint-Denis;0692 11 22 33;;VALIDE;;;PREMIERE;01/02/2026;31/01/2027;01/02/2024;15/10/2026;;Résidence sur la commune;Importée;Noé;05/06/2015;Enfant\r\n"
-			"13;Monsieur;Mauvais;Date;;31/02/1980;;;;VALIDE;;;;01/02/2026;;;;;;;;;\r\n"
-			"14;Monsieur;Inconnu;Statut;;01/01/1970;;;;PEUT-ETRE;;;;;;;;;;;;;\r\n";
-		int64_t before = 0;
-		j = J(get(&bb, "/api/v1/domiciliations"));
-		before = (int64_t)json_array_size(json_object_get(j, "domiciliations"));
-		json_decref(j);
-		r = post_file(&bb, "/domiciliation/import", "file", "reprise.csv", csv, strlen(csv));
-		CHECK_INT(r->status, 200);
-		CHECK_HAS(r->body, "<strong>1</strong> ligne prête");
-		CHECK_HAS(r->body, "<strong>2</strong> refusées");
-		CHECK_HAS(r->body, "date de naissance illisible");
-		CHECK_HAS(r->body, "statut inconnu");
-		char imp[16] = "";
-		extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
-		j = J(get(&bb, "/api/v1/domiciliations"));
-		CHECK_INT(json_array_size(json_object_get(j, "domiciliations")), before); /* nothing written by the preview */
-		json_decref(j);
-		snprintf(path, sizeof path, "/domiciliation/import/%s", imp);
-		snprintf(body, sizeof body, "_csrf=%s", bb.csrf);
-		r = post(&bb, path, body);
-		CHECK_INT(r->status, 303);
-		CHECK_INT(post(&bb, path, body)->status, 404); /* imported once */
-		j = J(get(&bb, "/api/v1/domiciliations"));
-		CHECK_INT(json_array_size(json_object_get(j, "domiciliations")), before + 1);
-		json_decref(j);
-		r = get(&bb, "/api/v1/persons?q=zelie+importee");
-		CHECK_HAS(r->body, "Importée");
-		r = get(&bb, "/domiciliation/export.csv");
-		CHECK_INT(r->status, 200);
-		CHECK_HAS(r->body, "\"Numéro d'identification\";\"Civilité\";\"Nom\"");
-		CHECK_HAS(r->body, "\"Importée\";\"Zélie\"");
-		CHECK_HAS(r->body, "\"VALIDE\"");
-		CHECK_HAS(r->body, "\"01/02/2026\";\"31/01/2027\";\"01/02/2024\"");
-		CHECK_HAS(r->body, "\"Importée\";\"Noé\";\"05/06/2015\";\"Enfant\"");
-		CHECK_LACKS(r->body, "Rapport-Un\";\"X\";\"05/05/1990\";\"Enfant"); /* an applicant is not her own dependant */
-		r = get(&bb, "/domiciliation/export.xlsx");
-		CHECK(r->status == 200 && r->len > 1000 && !memcmp(r->body, "PK\x03\x04", 4), "XLSX export is a zip (%ld, %zu bytes)", r->status, r->len);
-		/* Round trip: the workbook we export is read back by the import (preview only). */
-		size_t xl = r->len;
-		char *xb = malloc(xl);
-		memcpy(xb, r->body, xl);
-		j = J(get(&bb, "/api/v1/domiciliations"));
-		int total = (int)json_array_size(json_object_get(j, "domiciliations"));
-		json_decref(j);
-		r = post_file(&bb, "/domiciliation/import", "file", "export.xlsx", xb, xl);
-		free(xb);
-		CHECK_INT(r->status, 200);
-		CHECK_HAS(r->body, "Importée Zélie");
-		CHECK_HAS(r->body, "Rapport-Un X");
-		snprintf(line, sizeof line, "<strong>%d</strong> ligne", total);
-		CHECK(strstr(r->body, line) != NULL, "%d rows read back from the XLSX: %.200s", total, strstr(r->body, "role=\"status\"") ? strstr(r->body, "role=\"status\"") : "");
 		snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31&format=xlsx", Y, Y);
 		r = get(&bb, path);
 		CHECK(r->status == 200 && r->len > 1000 && !memcmp(r->body, "PK\x03\x04", 4), "XLSX report (%ld)", r->status);
-		r = post_file(&bb, "/domiciliation/import", "file", "x.csv", "a;b\n\"unterminated", 15);
-		CHECK_INT(r->status, 400);
 	}
 
 	T_GROUP("retention: an active domiciliation holds its household");

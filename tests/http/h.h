@@ -27,7 +27,7 @@ typedef struct srv {
 typedef struct resp {
 	long status;
 	char *body;
-	size_t len;
+	size_t len, cap;   /* the body grows by doubling: a 40 MB export is not copied 2,500 times */
 	char *headers;
 	size_t hlen;
 } resp;
@@ -95,11 +95,17 @@ static size_t on_data(char *p, size_t sz, size_t n, void *u)
 {
 	resp *r = u;
 	size_t k = sz * n;
-	char *nb = realloc(r->body, r->len + k + 1);
-	if (!nb)
-		return 0;
-	memcpy(nb + r->len, p, k);
-	r->body = nb;
+	if (r->len + k + 1 > r->cap) {
+		size_t nc = r->cap ? r->cap : 4096;
+		while (nc < r->len + k + 1)
+			nc *= 2;
+		char *nb = realloc(r->body, nc);
+		if (!nb)
+			return 0;
+		r->body = nb;
+		r->cap = nc;
+	}
+	memcpy(r->body + r->len, p, k);
 	r->len += k;
 	r->body[r->len] = 0;
 	return k;

@@ -573,6 +573,44 @@ static void test_import(srv *s)
 	CHECK_HAS(r->body, "Ewen");  /* found with a typo, in the same household as Ysolde */
 	CHECK_HAS(r->body, "Ysolde");
 	CHECK_HAS(get(&k, "/api/v1/persons?q=zebulon")->body, "Zébulon-Marcadier");
+	/* Windows-1252, a household of 20 (no cap), a date JJ/MM/AAAA; a bad
+	 * row named by its line, nothing written. */
+	f = fopen(path, "w");
+	fputs("foyer;nom;pr\xe9noms;lien;date_naissance\nW1;C\x9c" "ur;L\xe9" "a;demandeur;02/03/1970\n", f);
+	for (int i = 2; i <= 20; i++)
+		fprintf(f, "W1;C\x9c" "ur;Enfant%02d;enfant;01/01/2010\n", i);
+	fclose(f);
+	CHECK_INT(run_cmd(argv, 1), 0);
+	r = get(&k, "/api/v1/persons?q=lea+coeur");
+	CHECK_HAS(r->body, "Cœur");
+	json_t *jj = json_loads(r->body, 0, NULL);
+	long long wh = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(jj, "results"), 0), "household_id"));
+	json_decref(jj);
+	char hp[64];
+	snprintf(hp, sizeof hp, "/foyers/%lld", wh);
+	CHECK_HAS(get(&k, hp)->body, "Enfant20");
+	f = fopen(path, "w");
+	fputs("foyer;nom;prénoms;date_naissance\nV1;Valide;Un;1970-01-01\nV2;Mauvais;Deux;15.06.1980\n", f);
+	fclose(f);
+	char out[2048];
+	int pfd[2];
+	CHECK(pipe(pfd) == 0, "pipe");
+	pid_t child = fork();
+	if (child == 0) {
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	ssize_t got = read(pfd[0], out, sizeof out - 1);
+	out[got > 0 ? got : 0] = 0;
+	close(pfd[0]);
+	int st = 0;
+	waitpid(child, &st, 0);
+	CHECK_INT(WEXITSTATUS(st), 5);
+	CHECK_HAS(out, "ligne 3 : date de naissance invalide");
+	CHECK_LACKS(get(&k, "/api/v1/persons?q=valide+un")->body, "Valide"); /* all or nothing */
 	unlink(path);
 	cli_free(&k);
 }

@@ -4,6 +4,7 @@
  * persons.h only.
  */
 #include "modules/domiciliation/domiciliation.h"
+#include "modules/domiciliation/domiciliation_internal.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,17 @@ static const db_migration migrations[] = {
 	{4, "forwarding of mail to an address over a period",
 	 "CREATE TABLE domi_forwards (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL, domiciliation_id INTEGER NOT NULL, "
 	 " address TEXT NOT NULL, from_on TEXT NOT NULL, to_on TEXT NOT NULL) STRICT;", NULL},
+	/* Moving in from DomiFa: its number for the person, the usage name or
+	 * nickname, first request or renewal as recorded, and the interview's
+	 * answers in DomiFa's own codes (kept as recorded, shown, exported
+	 * back). The waiting file keeps its name for the journal. */
+	{5, "imported files: former number, alias, request type, interview answers",
+	 "ALTER TABLE domiciliations ADD COLUMN ref TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE domiciliations ADD COLUMN alias TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE domiciliations ADD COLUMN dom_type TEXT NOT NULL DEFAULT '';"
+	 "CREATE TABLE domi_answers (structure_id INTEGER NOT NULL, domiciliation_id INTEGER NOT NULL REFERENCES domiciliations(id), "
+	 " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (structure_id, domiciliation_id, key)) STRICT;"
+	 "ALTER TABLE domi_imports ADD COLUMN name TEXT NOT NULL DEFAULT '';", NULL},
 };
 const db_module_schema domiciliation_schema = {"domiciliation", migrations, sizeof migrations / sizeof *migrations};
 
@@ -73,9 +85,10 @@ static const char *HT_V[] = {"", "isole", "couple", "isole_enfants", "couple_enf
 static const char *HT_L[] = {"— non renseigné —", "Personne isolée", "Couple sans enfant", "Isolé avec enfant(s)",
 	"Couple avec enfant(s)", "Autre"};
 static const char *CAUSE_V[] = {"", "rupture_familiale", "expulsion", "sortie_institution", "errance", "migration",
-	"hebergement_tiers", "autre"};
+	"hebergement_tiers", "itinerance", "violence", "sortie_hopital", "sortie_prison", "autre"};
 static const char *CAUSE_L[] = {"— non renseignée —", "Rupture familiale ou conjugale", "Expulsion locative",
-	"Sortie d’institution (hôpital, prison, ASE)", "Errance", "Arrivée en France", "Hébergement chez un tiers", "Autre"};
+	"Sortie d’institution (hôpital, prison, ASE)", "Errance", "Arrivée en France", "Hébergement chez un tiers",
+	"Itinérance", "Violences familiales ou conjugales", "Sortie d’hospitalisation", "Sortie d’incarcération", "Autre"};
 static const char *STRIKE_V[] = {"demande", "logement_stable", "plus_de_lien", "fin_sans_renouvellement", "manquement",
 	"sans_contact"};
 static const char *STRIKE_L[] = {"À la demande de la personne", "Accès à un logement stable", "Perte du lien avec la commune",
@@ -83,6 +96,17 @@ static const char *STRIKE_L[] = {"À la demande de la personne", "Accès à un l
 	"Aucun contact depuis plus de trois mois consécutifs"};
 static const char *MAIL_V[] = {"lettre", "recommande", "colis"};
 static const char *MAIL_L[] = {"Lettre", "Avis de recommandé", "Colis"};
+/* Motives as they may be recorded: a CCAS refuses only for lack of a link
+ * (L264-4), but files taken over from an association keep theirs; a
+ * striking-off "for another motive" is DomiFa's. Shown, never offered. */
+static const char *REFUSAL_V[] = {"absence_lien", "hors_agrement", "saturation", "autre"};
+static const char *REFUSAL_L[] = {"Absence de lien avec la commune", "En dehors des critères du public domicilié (repris de DomiFa)",
+	"Nombre maximal de domiciliations atteint (repris de DomiFa)", "Autre motif (repris de DomiFa)"};
+static const char *STRIKE_ALL_V[] = {"demande", "logement_stable", "plus_de_lien", "fin_sans_renouvellement", "manquement",
+	"sans_contact", "autre"};
+static const char *STRIKE_ALL_L[] = {"À la demande de la personne", "Accès à un logement stable", "Perte du lien avec la commune",
+	"Fin de validité sans demande de renouvellement", "Manquement au règlement",
+	"Aucun contact depuis plus de trois mois consécutifs", "Autre motif (repris de DomiFa)"};
 #define N(x) (int)(sizeof x / sizeof *x)
 
 static const char *fr_of(const char **v, const char **l, int n, const char *x)
@@ -101,6 +125,29 @@ static bool in_list(const char **v, int n, const char *x)
 }
 static civil_date today_of(web_req *r) { return civil_today(r->user->tz); }
 
+/* For the import and the export (domiciliation_internal.h). */
+static const struct { const char *name; const char **v, **l; int n; } LISTS[] = {
+	{"link", LINK_V, LINK_L, N(LINK_V)},          {"htype", HT_V, HT_L, N(HT_V)},
+	{"cause", CAUSE_V, CAUSE_L, N(CAUSE_V)},      {"refusal", REFUSAL_V, REFUSAL_L, N(REFUSAL_V)},
+	{"strike", STRIKE_ALL_V, STRIKE_ALL_L, N(STRIKE_ALL_V)}, {"status", ST_V, ST_L, N(ST_V)},
+};
+
+bool domi_code_ok(const char *list, const char *code)
+{
+	for (int i = 0; i < N(LISTS); i++)
+		if (!strcmp(LISTS[i].name, list))
+			return in_list(LISTS[i].v, LISTS[i].n, code);
+	return false;
+}
+
+const char *domi_code_label(const char *list, const char *code)
+{
+	for (int i = 0; i < N(LISTS); i++)
+		if (!strcmp(LISTS[i].name, list))
+			return fr_of(LISTS[i].v, LISTS[i].l, LISTS[i].n, code);
+	return code ? code : "";
+}
+
 /* ---- statements ------------------------------------------------------------------- */
 
 static db_sql Q_ADD = DB_SQL(DB_SCOPED,
@@ -110,7 +157,7 @@ static db_sql Q_ADD = DB_SQL(DB_SCOPED,
 static db_sql Q_GET = DB_SQL(DB_SCOPED,
 	"SELECT person_id, household_id, status, requested_on, interview_on, interview_place, link, household_type, cause, "
 	"reason, non_eu_limited, first_on, start_on, end_on, decided_on, refusal_motive, orientation, struck_on, strike_motive, "
-	"renewal_on, last_contact_on, version FROM domiciliations WHERE structure_id = $1 AND id = $2");
+	"renewal_on, last_contact_on, version, ref, alias, dom_type FROM domiciliations WHERE structure_id = $1 AND id = $2");
 static db_sql Q_EVENT = DB_SQL(DB_SCOPED,
 	"INSERT INTO domi_events (structure_id, domiciliation_id, on_date, kind, detail, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
 static db_sql Q_SUBMIT = DB_SQL(DB_SCOPED,
@@ -182,10 +229,10 @@ static err event(web_req *r, int64_t id, const char *kind, const char *detail)
 
 typedef struct domi {
 	int64_t id, person_id, household_id, version;
-	char *f[21];
+	char *f[24];
 } domi;
 enum { F_STATUS = 0, F_REQUESTED, F_INTERVIEW, F_PLACE, F_LINK, F_HTYPE, F_CAUSE, F_REASON, F_NONEU, F_FIRST, F_START,
-       F_END, F_DECIDED, F_REFUSAL, F_ORIENT, F_STRUCK, F_SMOTIVE, F_RENEWAL, F_LASTC };
+       F_END, F_DECIDED, F_REFUSAL, F_ORIENT, F_STRUCK, F_SMOTIVE, F_RENEWAL, F_LASTC, F_REF, F_ALIAS, F_DOMTYPE };
 
 static bool load(web_req *r, int64_t id, domi *d)
 {
@@ -198,6 +245,8 @@ static bool load(web_req *r, int64_t id, domi *d)
 		for (int i = 0; i < 19; i++)
 			d->f[i] = db_dup(&q, 2 + i, r->a);
 		d->version = db_int(&q, 21);
+		for (int i = 0; i < 3; i++)
+			d->f[F_REF + i] = db_dup(&q, 22 + i, r->a);
 	}
 	db_close(&q);
 	return ok;
@@ -580,10 +629,16 @@ static void file_page_render(web_req *r, domi *d, const form_errors *fe, const c
 	if (d->f[F_RENEWAL])
 		html_printf(b, "<dt>Renouvellement demandé le</dt><dd>%s (la validité actuelle court jusqu’à la décision)</dd>", civil_fr(r->a, d->f[F_RENEWAL]));
 	if (!strcmp(st, "refusee"))
-		html_printf(b, "<dt>Refus</dt><dd>Absence de lien avec la commune ; orientation : %s</dd>", s_(d->f[F_ORIENT]));
+		html_printf(b, "<dt>Refus</dt><dd>%s%s%s</dd>", domi_code_label("refusal", *s_(d->f[F_REFUSAL]) ? d->f[F_REFUSAL] : "absence_lien"),
+		            *s_(d->f[F_ORIENT]) ? " ; orientation : " : "", s_(d->f[F_ORIENT]));
+	if (*s_(d->f[F_ALIAS]))
+		html_printf(b, "<dt>Nom d’usage ou surnom</dt><dd>%s</dd>", d->f[F_ALIAS]);
+	if (*s_(d->f[F_REF]))
+		html_printf(b, "<dt>Ancien numéro (reprise)</dt><dd>%s</dd>", d->f[F_REF]);
 	if (!strcmp(st, "radiee"))
-		html_printf(b, "<dt>Radiation</dt><dd>le %s : %s</dd>", civil_fr(r->a, d->f[F_STRUCK]), fr_of(STRIKE_V, STRIKE_L, N(STRIKE_V), d->f[F_SMOTIVE]));
+		html_printf(b, "<dt>Radiation</dt><dd>le %s : %s</dd>", civil_fr(r->a, d->f[F_STRUCK]), fr_of(STRIKE_ALL_V, STRIKE_ALL_L, N(STRIKE_ALL_V), d->f[F_SMOTIVE]));
 	html_lit(b, "</dl>");
+	domi_answers_section(r, d->id);
 	html_printf(b, "<p><a href=\"/domiciliation/%lld/demande.pdf\">Demande (cerfa 16029, PDF)</a></p>", (long long)d->id);
 	if (!strcmp(st, "active"))
 		html_printf(b, "<p><a class=\"button\" href=\"/domiciliation/%lld/attestation.pdf\">Attestation (PDF)</a></p>", (long long)d->id);
@@ -1354,31 +1409,45 @@ static void domi_home_widget(web_req *r)
 
 void domiciliation_report_routes(int perm);
 void domiciliation_docs_routes(int perm);
-void domiciliation_io_routes(int perm_read, int perm_write);
+void domiciliation_export_routes(int perm_read);
+void domiciliation_import_routes(int perm_write);
 
 /* The person's domiciliations and their mail, for the data-subject export. */
 static db_sql Q_SUBJECT = DB_SQL(DB_SCOPED,
 	"SELECT d.id, d.status, d.requested_on, d.interview_on, d.interview_place, d.link, d.household_type, d.cause, d.reason, "
 	"d.first_on, d.start_on, d.end_on, d.decided_on, d.refusal_motive, d.orientation, d.struck_on, d.strike_motive, "
 	"d.last_contact_on, (SELECT count(*) FROM domi_mail m WHERE m.structure_id = d.structure_id AND m.domiciliation_id = d.id), "
-	"(SELECT count(*) FROM domi_proxies x WHERE x.structure_id = d.structure_id AND x.domiciliation_id = d.id) "
-	"FROM domiciliations d WHERE d.structure_id = $1 AND d.person_id = $2 ORDER BY d.id");
+	"(SELECT count(*) FROM domi_proxies x WHERE x.structure_id = d.structure_id AND x.domiciliation_id = d.id), "
+	"d.ref, d.alias, d.dom_type FROM domiciliations d WHERE d.structure_id = $1 AND d.person_id = $2 ORDER BY d.id");
+static db_sql Q_SUBJECT_ANSWERS = DB_SQL(DB_SCOPED,
+	"SELECT a.domiciliation_id, a.key, a.value FROM domi_answers a JOIN domiciliations d ON d.id = a.domiciliation_id "
+	"AND d.structure_id = $1 WHERE a.structure_id = $1 AND d.person_id = $2 ORDER BY a.domiciliation_id, a.key");
 static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
 {
 	(void)a, (void)hid;
 	static const char *const cols[] = {"id", "status", "requested_on", "interview_on", "interview_place", "link", "household_type",
 		"cause", "reason", "first_on", "start_on", "end_on", "decided_on", "refusal_motive", "orientation", "struck_on",
-		"strike_motive", "last_contact_on", "mail_items", "proxies_count"};
+		"strike_motive", "last_contact_on", "mail_items", "proxies_count", "former_number", "usage_name_or_nickname",
+		"request_type"};
 	db_res q = {0};
 	DBQ(c, &Q_SUBJECT, &q, A_INT(pid));
-	json_t *rows = persons_rows_json(&q, cols, 20);
+	json_t *rows = persons_rows_json(&q, cols, 23);
+	json_array_extend(out, rows);
+	json_decref(rows);
+	static const char *const acols[] = {"domiciliation_id", "interview_answer", "value"};
+	DBQ(c, &Q_SUBJECT_ANSWERS, &q, A_INT(pid));
+	rows = persons_rows_json(&q, acols, 3);
 	json_array_extend(out, rows);
 	json_decref(rows);
 }
 
 /* Retention: the free texts and third parties' names of an anonymised household's domiciliations. */
 static db_sql Q_ANON_D = DB_SQL(DB_SCOPED,
-	"UPDATE domiciliations SET interview_place = '', reason = '', orientation = '' WHERE structure_id = $1 AND household_id = $2");
+	"UPDATE domiciliations SET interview_place = '', reason = '', orientation = '', alias = '', ref = '' "
+	"WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_ANON_ANSWERS = DB_SQL(DB_SCOPED,
+	"DELETE FROM domi_answers WHERE structure_id = $1 AND domiciliation_id IN "
+	"(SELECT id FROM domiciliations WHERE structure_id = $1 AND household_id = $2)");
 static db_sql Q_ANON_PX = DB_SQL(DB_SCOPED,
 	"UPDATE domi_proxies SET name = '' WHERE structure_id = $1 AND domiciliation_id IN "
 	"(SELECT id FROM domiciliations WHERE structure_id = $1 AND household_id = $2)");
@@ -1392,6 +1461,8 @@ static err anonymise(db_conn *c, int64_t hid)
 		e = DBX(c, &Q_ANON_PX, NULL, A_INT(hid));
 	if (e == E_OK)
 		e = DBX(c, &Q_ANON_FW, NULL, A_INT(hid));
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_ANSWERS, NULL, A_INT(hid));
 	return e;
 }
 
@@ -1414,7 +1485,8 @@ void domiciliation_init(void)
 	web_route(M_POST, "/domiciliation/radiations", strike_many, PERM_DOMI_DECIDE, 0, "Radier plusieurs domiciliations");
 	domiciliation_report_routes(PERM_DOMI_INSTRUCT);
 	domiciliation_docs_routes(PERM_DOMI_MAIL);
-	domiciliation_io_routes(PERM_DOMI_INSTRUCT, PERM_DOMI_DECIDE);
+	domiciliation_export_routes(PERM_DOMI_INSTRUCT);
+	domiciliation_import_routes(PERM_DOMI_DECIDE);
 	web_route(M_GET, "/domiciliation/{id}", file_page, PERM_DOMI_MAIL, 0, "Dossier de domiciliation");
 	web_route(M_POST, "/domiciliation/{id}/transmettre", submit_post, PERM_DOMI_INSTRUCT, 0, "Transmettre pour décision");
 	web_route(M_POST, "/domiciliation/{id}/decision", decision_post, PERM_DOMI_DECIDE, 0, "Décider");

@@ -110,7 +110,8 @@ const db_module_schema persons_schema = {"persons", migrations, sizeof migration
 #define N(x) (int)(sizeof x / sizeof *x)
 const code RELATIONS[] = {{"demandeur", "Demandeur"}, {"conjoint", "Conjoint ou partenaire"},
 	{"enfant", "Enfant à charge"}, {"enfant_alterne", "Enfant en garde alternée"},
-	{"enfant_majeur", "Enfant non à charge"}, {"heberge", "Personne hébergée"}, {"autre", "Autre"}};
+	{"enfant_majeur", "Enfant non à charge"}, {"heberge", "Personne hébergée"}, {"parent", "Parent (ascendant)"},
+	{"autre", "Autre"}};
 const code HOUSING[] = {{"locataire_social", "Locataire (parc social)"}, {"locataire_prive", "Locataire (parc privé)"},
 	{"proprietaire", "Propriétaire"}, {"heberge", "Hébergé (famille, tiers)"}, {"urgence", "Hébergement d’urgence"},
 	{"sans_abri", "Sans domicile"}, {"autre", "Autre"}};
@@ -608,6 +609,16 @@ static db_sql Q_BRIEF = DB_SQL(DB_SCOPED,
 	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email, "
 	"trim(h.street_no || ' ' || h.street), trim(h.postcode || ' ' || h.city) FROM persons p "
 	"JOIN households h ON h.id = p.household_id WHERE p.structure_id = $1 AND p.id = $2");
+static db_sql Q_MAX_MEMBERS = DB_SQL(DB_SCOPED,
+	"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM persons WHERE structure_id = $1 AND active = 1 "
+	"GROUP BY household_id) t");
+
+int persons_max_members(db_conn *c)
+{
+	int64_t n = 0;
+	return DBID0(c, &Q_MAX_MEMBERS, &n) == E_OK ? (int)n : -1;
+}
+
 static db_sql Q_BRIEF_H = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
 	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email, "
@@ -1273,4 +1284,41 @@ err persons_import_household(db_conn *c, arena *a, int64_t user_id, const househ
 	if (e == E_OK)
 		e = persons_timeline_add(c, *hid, user_id, "household", *hid, "Dossier repris d’un import");
 	return e;
+}
+
+err persons_import_member(db_conn *c, arena *a, int64_t hid, const person_new *p, const char *today, int64_t *pid,
+                          const char **why)
+{
+	*why = NULL;
+	if (!import_person_ok(p, why))
+		return E_INPUT;
+	const char *rel = p->relation && code_valid(RELATIONS, NRELATIONS, p->relation) ? p->relation : "autre";
+	return import_person(c, a, hid, p, rel, today, pid);
+}
+
+/* Same person: same birth date, same folded surname and first names
+ * (accents, case and punctuation aside), still in a household that was
+ * not merged away. */
+static db_sql Q_MATCH = DB_SQL(DB_SCOPED,
+	"SELECT p.id, p.household_id, p.last_name, p.first_names FROM persons p JOIN households h ON h.id = p.household_id "
+	"AND h.structure_id = $1 AND h.merged_into IS NULL WHERE p.structure_id = $1 AND p.birth_date = $2 ORDER BY p.id");
+
+bool persons_match(db_conn *c, arena *a, const char *last_name, const char *first_names, const char *birth_date, int64_t *pid,
+                   int64_t *hid)
+{
+	*pid = *hid = 0;
+	if (!birth_date || !*birth_date)
+		return false;
+	char *l = text_fold(a, last_name ? last_name : ""), *f = text_fold(a, first_names ? first_names : "");
+	db_res q = {0};
+	if (l && f && DBQ(c, &Q_MATCH, &q, A_TEXT(birth_date)) == E_OK)
+		while (!*pid && db_next(&q)) {
+			char *l2 = text_fold(a, db_text(&q, 2)), *f2 = text_fold(a, db_text(&q, 3));
+			if (l2 && f2 && !strcmp(l, l2) && !strcmp(f, f2)) {
+				*pid = db_int(&q, 0);
+				*hid = db_int(&q, 1);
+			}
+		}
+	db_close(&q);
+	return *pid != 0;
 }

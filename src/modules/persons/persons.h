@@ -46,6 +46,10 @@ err persons_person_brief(db_conn *c, arena *a, int64_t person_id, person_brief *
  * connection's failure count and the arena's flag then tell). */
 int persons_household_members(db_conn *c, arena *a, int64_t household_id, person_brief **out);
 
+/* The largest number of active members of a household of the structure
+ * (exports size their columns with it); -1 on a failure. */
+int persons_max_members(db_conn *c);
+
 /* The search box for other modules: person and household ids of the best
  * matches (same tolerance and ranking as the page). Returns the count. */
 int persons_find(db_conn *c, arena *a, const char *q, int64_t *person_ids, int64_t *household_ids, int max);
@@ -65,6 +69,16 @@ typedef struct household_new {
 /* h may be NULL: no address (people without a stable one). */
 err persons_import_household(db_conn *c, arena *a, int64_t user_id, const household_new *h, const person_new *applicant,
                              const person_new *deps, int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why);
+
+/* A dependant added to an existing household by an import (caller's
+ * transaction). E_INPUT with *why (French) when the person is refused. */
+err persons_import_member(db_conn *c, arena *a, int64_t household_id, const person_new *p, const char *today, int64_t *pid,
+                          const char **why);
+/* The person of the structure with this surname, first names and birth
+ * date (accents, case and punctuation aside), if there is one: imports
+ * attach to them instead of making a duplicate. */
+bool persons_match(db_conn *c, arena *a, const char *last_name, const char *first_names, const char *birth_date, int64_t *pid,
+                   int64_t *household_id);
 
 /* `openccas import personnes`: a CSV (';' or ',') of persons, one row each,
  * grouped into households by the "foyer" column (consecutive rows), the

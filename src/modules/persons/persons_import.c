@@ -1,56 +1,47 @@
-/* persons_import.c — `openccas import personnes`: a persons CSV of any size
- * (see persons.h). The file is read whole (bounded), parsed by chunks of
- * at most CHUNK lines with the bounded CSV reader (the header repeated
- * before each chunk), checked entirely before anything is written. */
+/* persons_import.c — `openccas import personnes`: a file of persons of any
+ * size (see persons.h), XLSX or CSV in UTF-8 or Windows-1252, read row by
+ * row (core/sheet: memory for one household, never the file). A first pass
+ * checks every row; one refused row and nothing is written. The second
+ * writes every household in one transaction — all of them, or none — and
+ * journals the import once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/csv.h"
 #include "core/log.h"
+#include "core/sheet.h"
 #include "core/text.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons_internal.h"
 #include "core/banned.h"
 
-#define CHUNK 10000
 #define IMPORT_MAX_BYTES (2LL << 30)
-#define MAX_MEMBERS 16
 
 enum { C_FOYER, C_LIEN, C_NOM, C_NOM_NAISSANCE, C_PRENOMS, C_SEXE, C_DATE, C_LIEU, C_TEL, C_EMAIL, C_NUMERO, C_VOIE, C_CP, C_COMMUNE, NCOL };
 static const char *const COLS[NCOL] = {"foyer", "lien", "nom", "nom_naissance", "prenoms", "sexe", "date_naissance",
                                        "lieu_naissance", "telephone", "email", "numero", "voie", "code_postal", "commune"};
 
-typedef struct layout {
+typedef struct member {
+	person_new p;
+	long row;
+} member;
+
+typedef struct pctx {
 	int col[NCOL];
-} layout;
-
-static bool find_layout(arena *a, const csv_row *h, layout *l)
-{
-	for (int k = 0; k < NCOL; k++)
-		l->col[k] = -1;
-	for (int i = 0; i < h->n; i++) {
-		char *f = text_fold(a, h->cells[i]);
-		for (char *p = f; p && *p; p++)
-			if (*p == ' ' || *p == '-')
-				*p = '_';
-		for (int k = 0; f && k < NCOL; k++)
-			if (!strcmp(f, COLS[k]) || (k == C_PRENOMS && !strcmp(f, "prenom")))
-				l->col[k] = i;
-	}
-	return l->col[C_FOYER] >= 0 && l->col[C_NOM] >= 0 && l->col[C_PRENOMS] >= 0;
-}
-
-static const char *cell(const layout *l, const csv_row *r, int k)
-{
-	int c = l->col[k];
-	return c >= 0 && c < r->n ? r->cells[c] : "";
-}
-
-static void person_of(const layout *l, const csv_row *r, person_new *p)
-{
-	*p = (person_new){cell(l, r, C_NOM), cell(l, r, C_NOM_NAISSANCE), cell(l, r, C_PRENOMS), cell(l, r, C_SEXE),
-	                  cell(l, r, C_DATE), cell(l, r, C_LIEU), cell(l, r, C_TEL), cell(l, r, C_EMAIL), cell(l, r, C_LIEN)};
-}
+	bool have_layout;
+	persons_import_report *rep;
+	/* writing */
+	bool write;
+	db_conn *c;
+	int64_t user_id;
+	char today[11];
+	/* the household being gathered (its rows share the "foyer" value) */
+	arena ha;
+	member *m;
+	int n, cap;
+	char *foyer;
+	household_new h;
+	err e;
+} pctx;
 
 static void refuse(persons_import_report *rep, long line, const char *msg)
 {
@@ -61,161 +52,174 @@ static void refuse(persons_import_report *rep, long line, const char *msg)
 	rep->refused++;
 }
 
-static const char *row_problem(const layout *l, const csv_row *r)
+static bool find_layout(pctx *x, const sheet_row *h)
 {
+	arena a;
+	arena_init(&a, 0);
+	for (int k = 0; k < NCOL; k++)
+		x->col[k] = -1;
+	for (int i = 0; i < h->ncells; i++) {
+		char *f = text_fold(&a, h->cells[i].text);
+		for (char *p = f; p && *p; p++)
+			if (*p == ' ' || *p == '-')
+				*p = '_';
+		for (int k = 0; f && k < NCOL; k++)
+			if (!strcmp(f, COLS[k]) || (k == C_PRENOMS && !strcmp(f, "prenom")))
+				x->col[k] = i;
+	}
+	arena_release(&a);
+	return x->col[C_FOYER] >= 0 && x->col[C_NOM] >= 0 && x->col[C_PRENOMS] >= 0;
+}
+
+static const char *cell(const pctx *x, const sheet_row *r, int k)
+{
+	int c = x->col[k];
+	return c >= 0 && c < r->ncells ? r->cells[c].text : "";
+}
+
+/* ISO (AAAA-MM-JJ), JJ/MM/AAAA or a date cell; NULL when it is none of
+ * them (never guessed), "" when empty. */
+static const char *date_of(arena *a, const pctx *x, const sheet_row *r)
+{
+	int c = x->col[C_DATE];
+	const char *s = c >= 0 && c < r->ncells ? r->cells[c].text : "";
+	sheet_kind k = c >= 0 && c < r->ncells ? r->cells[c].kind : SHEET_EMPTY;
 	civil_date d;
-	const char *s;
-	if (!*cell(l, r, C_FOYER))
-		return "la colonne « foyer » est vide";
-	if (!*cell(l, r, C_NOM) || strlen(cell(l, r, C_NOM)) > 100)
-		return "le nom est obligatoire (100 caractères au plus)";
-	if (!*cell(l, r, C_PRENOMS) || strlen(cell(l, r, C_PRENOMS)) > 150)
-		return "le prénom est obligatoire (150 caractères au plus)";
-	if (*(s = cell(l, r, C_DATE)) && !civil_parse(s, &d))
-		return "date de naissance invalide (AAAA-MM-JJ)";
-	if (*(s = cell(l, r, C_SEXE)) && !code_valid(SEXES, NSEXES, s))
-		return "sexe : F, M ou vide";
-	if (*(s = cell(l, r, C_LIEN)) && !code_valid(RELATIONS, NRELATIONS, s))
-		return "lien : demandeur, conjoint, enfant, enfant_alterne, enfant_majeur, heberge ou autre";
-	if (*(s = cell(l, r, C_EMAIL)) && !text_email_valid(s))
-		return "adresse e-mail invalide";
+	if (!*s)
+		return "";
+	if (civil_parse(s, &d))
+		return arena_strdup(a, s);
+	if (k == SHEET_NUMBER)
+		return NULL;
+	int dd, mm, yy;
+	char tail;
+	if (sscanf(s, "%2d/%2d/%4d%c", &dd, &mm, &yy, &tail) == 3) {
+		char *iso = arena_printf(a, "%04d-%02d-%02d", yy, mm, dd);
+		if (iso && civil_parse(iso, &d))
+			return iso;
+	}
 	return NULL;
 }
 
-/* Walks the file by chunks; calls fn for each complete household (rows
- * sharing the "foyer" value, consecutive). A household is never split: a
- * chunk ends before the first row of its last household, which starts the
- * next chunk. */
-typedef err (*household_fn)(void *ctx, const layout *l, const csv_row *rows, int n, long first_line);
-
-static err walk(const char *data, size_t len, persons_import_report *rep, household_fn fn, void *ctx)
+static const char *row_problem(const pctx *x, const sheet_row *r, const char *birth)
 {
-	const char *nl = memchr(data, '\n', len);
-	if (!nl) {
-		refuse(rep, 1, "le fichier n’a pas de ligne d’en-tête suivie de données");
+	const char *s;
+	if (!*cell(x, r, C_FOYER))
+		return "la colonne « foyer » est vide";
+	if (!*cell(x, r, C_NOM) || strlen(cell(x, r, C_NOM)) > 100)
+		return "le nom est obligatoire (100 caractères au plus)";
+	if (!*cell(x, r, C_PRENOMS) || strlen(cell(x, r, C_PRENOMS)) > 150)
+		return "le prénom est obligatoire (150 caractères au plus)";
+	if (!birth)
+		return "date de naissance invalide (AAAA-MM-JJ ou JJ/MM/AAAA)";
+	if (*(s = cell(x, r, C_SEXE)) && !code_valid(SEXES, NSEXES, s))
+		return "sexe : F, M ou vide";
+	if (*(s = cell(x, r, C_LIEN)) && !code_valid(RELATIONS, NRELATIONS, s))
+		return "lien : demandeur, conjoint, enfant, enfant_alterne, enfant_majeur, heberge, parent ou autre";
+	if (*(s = cell(x, r, C_EMAIL)) && !text_email_valid(s))
+		return "adresse e-mail invalide";
+	for (int i = 0; i < r->ncells; i++)
+		if (text_forbidden_char(r->cells[i].text, false))
+			return "une cellule contient un caractère de contrôle";
+	return NULL;
+}
+
+/* The gathered household: counted (check) or written (write). */
+static void flush(pctx *x)
+{
+	if (!x->n)
+		return;
+	x->rep->households++;
+	if (x->write && x->e == E_OK) {
+		/* The household's first row is its applicant; the others follow. */
+		int64_t hid, pid;
+		const char *why = NULL;
+		person_new *deps = x->n > 1 ? arena_array(&x->ha, (size_t)(x->n - 1), sizeof *deps) : NULL;
+		if (x->n > 1 && !deps) {
+			x->e = E_NOMEM;
+		} else {
+			for (int i = 1; i < x->n; i++)
+				deps[i - 1] = x->m[i].p;
+			x->e = persons_import_household(x->c, &x->ha, x->user_id, &x->h, &x->m[0].p, deps, x->n - 1, x->today, &hid, &pid, &why);
+			if (x->e == E_INPUT)
+				refuse(x->rep, x->m[0].row, why ? why : "ligne refusée");
+		}
+	}
+	arena_release(&x->ha);
+	arena_init(&x->ha, 0);
+	x->m = NULL;
+	x->n = x->cap = 0;
+	x->foyer = NULL;
+}
+
+static bool on_row(void *vx, const sheet_row *r)
+{
+	pctx *x = vx;
+	if (!x->have_layout) {
+		x->have_layout = true;
+		if (!find_layout(x, r)) {
+			refuse(x->rep, r->number, "en-tête : colonnes « foyer », « nom » et « prenoms » obligatoires");
+			x->e = E_INPUT;
+			return false;
+		}
+		return true;
+	}
+	const char *foyer = cell(x, r, C_FOYER);
+	if (x->n && strcmp(foyer, x->foyer))
+		flush(x);
+	if (x->e != E_OK)
+		return false;
+	x->rep->rows++;
+	const char *birth = date_of(&x->ha, x, r);
+	const char *why = row_problem(x, r, birth);
+	if (why) {
+		refuse(x->rep, r->number, why);
+		return true; /* check every row, report the first 20 */
+	}
+	if (x->n == x->cap) {
+		int nc = x->cap ? x->cap * 2 : 8;
+		member *g = arena_array(&x->ha, (size_t)nc, sizeof *g);
+		if (!g) {
+			x->e = E_NOMEM;
+			return false;
+		}
+		if (x->n)
+			memcpy(g, x->m, sizeof *g * (size_t)x->n);
+		x->m = g;
+		x->cap = nc;
+	}
+	arena *a = &x->ha;
+#define KEEP(k) arena_strdup(a, cell(x, r, k))
+	x->m[x->n++] = (member){{KEEP(C_NOM), KEEP(C_NOM_NAISSANCE), KEEP(C_PRENOMS), KEEP(C_SEXE), birth, KEEP(C_LIEU), KEEP(C_TEL),
+	                         KEEP(C_EMAIL), KEEP(C_LIEN)}, r->number};
+	if (x->n == 1) {
+		x->foyer = KEEP(C_FOYER);
+		x->h = (household_new){KEEP(C_NUMERO), KEEP(C_VOIE), KEEP(C_CP), KEEP(C_COMMUNE), *cell(x, r, C_VOIE) ? "autre" : NULL};
+	}
+#undef KEEP
+	return true;
+}
+
+static err walk(pctx *x, const unsigned char *data, size_t len)
+{
+	const char *why;
+	sheet_info info;
+	arena_init(&x->ha, 0);
+	sheet_status st = sheet_read(data, len, 64, on_row, x, &info, &why);
+	if (x->e == E_OK && (st == SHEET_OK || st == SHEET_STOPPED))
+		flush(x);
+	arena_release(&x->ha);
+	if (st == SHEET_BAD || st == SHEET_TOO_LARGE) {
+		refuse(x->rep, 0, why);
 		return E_INPUT;
 	}
-	size_t hlen = (size_t)(nl - data) + 1, pos = hlen;
-	long pos_line = 2; /* file line number of the line at pos */
-	err e = E_OK;
-	while (e == E_OK && pos < len) {
-		/* Up to CHUNK lines, ending at a line break outside quotes. */
-		size_t end = pos;
-		int lines = 0;
-		bool quoted = false;
-		while (end < len && lines < CHUNK) {
-			if (data[end] == '"')
-				quoted = !quoted;
-			else if (data[end] == '\n' && !quoted)
-				lines++;
-			end++;
-		}
-		bool last = end >= len;
-		arena a;
-		arena_init(&a, 0);
-		char *text = arena_alloc(&a, hlen + (end - pos) + 1);
-		if (!text) {
-			arena_release(&a);
-			return E_NOMEM;
-		}
-		memcpy(text, data, hlen);
-		memcpy(text + hlen, data + pos, end - pos);
-		text[hlen + end - pos] = 0;
-		csv_table t;
-		int bad = 0;
-		csv_status st = csv_parse(&a, text, hlen + end - pos, &t, &bad);
-		layout l;
-		if (st != CSV_OK || t.n < 1 || !find_layout(&a, &t.rows[0], &l)) {
-			refuse(rep, st == CSV_BAD ? pos_line + bad - 2 : 1,
-			       st == CSV_BAD ? "guillemets mal fermés" : "en-tête : colonnes « foyer », « nom » et « prenoms » obligatoires");
-			arena_release(&a);
-			return E_INPUT;
-		}
-		/* The last household of a chunk that is not the file's end waits for the next one. */
-		int stop = t.n;
-		if (!last) {
-			stop = t.n - 1;
-			while (stop > 1 && !strcmp(cell(&l, &t.rows[stop], C_FOYER), cell(&l, &t.rows[stop - 1], C_FOYER)))
-				stop--;
-			if (stop <= 1)
-				stop = t.n; /* one household longer than a chunk: taken whole */
-		}
-		for (int i = 1; e == E_OK && i < stop;) {
-			int j = i + 1;
-			while (j < stop && !strcmp(cell(&l, &t.rows[j], C_FOYER), cell(&l, &t.rows[i], C_FOYER)))
-				j++;
-			e = fn(ctx, &l, &t.rows[i], j - i, pos_line + t.rows[i].line - 2);
-			i = j;
-		}
-		if (stop < t.n) {
-			/* Restart at the first row of the held-back household. */
-			const char *p = text;
-			for (int k = 1; k < t.rows[stop].line; k++)
-				p = strchr(p, '\n') + 1;
-			size_t consumed = (size_t)(p - text) - hlen;
-			pos_line += t.rows[stop].line - 2;
-			pos += consumed;
-		} else {
-			for (size_t k = pos; k < end; k++)
-				pos_line += data[k] == '\n';
-			pos = end;
-		}
-		arena_release(&a);
+	if (st == SHEET_NOMEM)
+		return E_NOMEM;
+	if (!x->have_layout) {
+		refuse(x->rep, 0, "le fichier n’a pas de ligne d’en-tête suivie de données");
+		return E_INPUT;
 	}
-	return e;
-}
-
-static err check_household(void *ctx, const layout *l, const csv_row *rows, int n, long first_line)
-{
-	persons_import_report *rep = ctx;
-	for (int i = 0; i < n; i++) {
-		rep->rows++;
-		const char *why = row_problem(l, &rows[i]);
-		if (why)
-			refuse(rep, first_line + rows[i].line - rows[0].line, why);
-	}
-	if (n > MAX_MEMBERS)
-		refuse(rep, first_line, "plus de 16 personnes dans un même foyer");
-	rep->households++;
-	return E_OK;
-}
-
-typedef struct writer {
-	db_conn *c;
-	arena a;
-	int64_t user_id;
-	char today[11];
-	long in_batch;
-	persons_import_report *rep;
-} writer;
-
-static err write_household(void *ctx, const layout *l, const csv_row *rows, int n, long first_line)
-{
-	writer *w = ctx;
-	person_new ap, deps[MAX_MEMBERS];
-	person_of(l, &rows[0], &ap);
-	for (int i = 1; i < n && i <= MAX_MEMBERS; i++)
-		person_of(l, &rows[i], &deps[i - 1]);
-	household_new h = {cell(l, &rows[0], C_NUMERO), cell(l, &rows[0], C_VOIE), cell(l, &rows[0], C_CP), cell(l, &rows[0], C_COMMUNE),
-	                   *cell(l, &rows[0], C_VOIE) ? "autre" : NULL};
-	int64_t hid, pid;
-	const char *why;
-	err e = persons_import_household(w->c, &w->a, w->user_id, &h, &ap, deps, n - 1, w->today, &hid, &pid, &why);
-	if (e == E_INPUT)
-		refuse(w->rep, first_line, why ? why : "ligne refusée");
-	if (e != E_OK)
-		return e;
-	w->rep->households++;
-	w->rep->rows += n;
-	if (++w->in_batch >= 2000) {
-		e = db_commit(w->c);
-		arena_release(&w->a);
-		arena_init(&w->a, 0);
-		w->in_batch = 0;
-		if (e == E_OK)
-			e = db_begin(w->c, true);
-	}
-	return e;
+	return x->e;
 }
 
 err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool check_only, persons_import_report *rep)
@@ -232,21 +236,15 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 		refuse(rep, 0, size <= 0 ? "fichier vide" : "fichier trop gros (2 Go au plus)");
 		return E_INPUT;
 	}
-	char *data = malloc((size_t)size + 1);
+	unsigned char *data = malloc((size_t)size + 1);
 	size_t n = data ? fread(data, 1, (size_t)size, f) : 0;
 	fclose(f);
 	if (!data || n != (size_t)size) {
 		free(data);
 		return E_NOMEM;
 	}
-	data[n] = 0;
-	size_t skip = n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
-	if (!text_utf8_valid(data + skip, n - skip)) {
-		free(data);
-		refuse(rep, 0, "le fichier n’est pas en UTF-8");
-		return E_INPUT;
-	}
-	err e = walk(data + skip, n - skip, rep, check_household, rep);
+	pctx x = {.rep = rep};
+	err e = walk(&x, data, n);
 	if (e == E_OK && rep->refused)
 		e = E_INPUT;
 	if (e != E_OK)
@@ -257,22 +255,26 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 	}
 	long rows = rep->rows;
 	rep->rows = rep->households = 0;
-	writer w = {.user_id = uid, .rep = rep};
+	pctx w = {.rep = rep, .write = true, .user_id = uid};
 	w.c = db_conn_get(d);
 	if (!w.c) {
 		free(data);
 		return E_DB;
 	}
 	db_conn_scope(w.c, sid);
-	arena_init(&w.a, 0);
 	civil_format(civil_today("Europe/Paris"), w.today);
+	/* One transaction: every household, or none. */
 	e = db_begin(w.c, true);
 	if (e == E_OK)
-		e = walk(data + skip, n - skip, rep, write_household, &w);
-	if (e == E_OK)
-		e = journal_record(w.c, uid, "import", "persons", 0, arena_printf(&w.a, "rows=%ld households=%ld", rows, rep->households));
+		e = walk(&w, data, n);
+	if (e == E_OK) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "rows=%ld households=%ld", rows, rep->households);
+		e = journal_record(w.c, uid, "import", "persons", 0, detail);
+	}
 	e = e == E_OK ? db_commit(w.c) : (db_rollback(w.c), e);
-	arena_release(&w.a);
+	if (e != E_OK)
+		rep->households = 0;
 	db_conn_put(w.c);
 	free(data);
 	return e;

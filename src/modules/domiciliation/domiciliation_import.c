@@ -1,0 +1,1245 @@
+/*
+ * domiciliation_import.c — moving in from DomiFa or from a spreadsheet:
+ * every row, or none, and nothing lost.
+ *
+ * What is read: DomiFa's own files as DomiFa writes and reads them (its
+ * template, by position: 36 columns then dependants by blocks of four),
+ * files whose columns were reordered when the titles say which is which,
+ * and OpenCCAS's own export (its extra columns, by title). Row 1 holds the
+ * titles; blank and merely formatted rows are skipped; columns past the
+ * 99th are ignored. XLSX or CSV (UTF-8 or Windows-1252), read row by row
+ * (core/sheet): memory for a row, never for the file.
+ *
+ * DomiFa's checks, in DomiFa's words: civilité H/F; surname, first name,
+ * birth date and place required; dates JJ/MM/AAAA and real, never guessed
+ * (« 15.06.1980 » and a bare « 2019 » are refused); born between 1900 and
+ * today; statut VALIDE / REFUS / RADIE with an end date (for REFUS and
+ * RADIE, the date of the decision, as DomiFa records it); VALIDE ends
+ * between its start and a year later — DomiFa's « same day next year » is
+ * accepted, recorded as the CASF says (a year less a day), with a warning;
+ * refusal and striking-off motives from DomiFa's lists, kept as recorded;
+ * dependants complete (name, first name, birth date, relationship); the
+ * telephone's leading 0 restored when a spreadsheet made it a number.
+ *
+ * The preview writes nothing and says, row by row, what will happen:
+ * written, refused (with the Excel row, the column and the value), or
+ * attached to a person already in OpenCCAS (same name and birth date).
+ * The confirmation writes every correct row in one transaction, or none;
+ * when the file has refused rows, only if the user chose to import the
+ * correct ones; and only if the figures are still those of the preview.
+ * The file waits in the database between the two (app nodes keep no
+ * state) and leaves with the import; the journal says file, rows, counts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "core/civil.h"
+#include "core/crypto.h"
+#include "core/csv.h"
+#include "core/log.h"
+#include "core/sheet.h"
+#include "core/text.h"
+#include "modules/domiciliation/domiciliation.h"
+#include "modules/domiciliation/domiciliation_domifa.h"
+#include "modules/domiciliation/domiciliation_internal.h"
+#include "modules/journal/journal.h"
+#include "modules/persons/persons.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "core/banned.h"
+
+#define IMPORT_MAX_ROWS 200000
+#define IMPORT_MAX_COLS 99        /* DomiFa reads 99 columns; beyond is ignored */
+#define SHOW_REFUSED 300          /* refused rows listed on the page (all in the report) */
+#define SHOW_WARNINGS 100
+
+static db_sql Q_STORE = DB_SQL(DB_SCOPED,
+	"INSERT INTO domi_imports (structure_id, user_id, created_at, data, name) VALUES ($1, $2, $3, $4, $5) RETURNING id");
+static db_sql Q_LOAD = DB_SQL(DB_SCOPED,
+	"SELECT data, name FROM domi_imports WHERE structure_id = $1 AND id = $2 AND user_id = $3");
+static db_sql Q_DROP = DB_SQL(DB_SCOPED, "DELETE FROM domi_imports WHERE structure_id = $1 AND id = $2");
+static db_sql Q_OLD = DB_SQL(DB_SCOPED, "DELETE FROM domi_imports WHERE structure_id = $1 AND created_at < $2");
+static db_sql Q_INSERT = DB_SQL(DB_SCOPED,
+	"INSERT INTO domiciliations (structure_id, person_id, household_id, status, requested_on, interview_on, interview_place, "
+	"link, household_type, cause, reason, first_on, start_on, end_on, decided_on, refusal_motive, orientation, struck_on, "
+	"strike_motive, last_contact_on, ref, alias, dom_type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id");
+static db_sql Q_ANSWER = DB_SQL(DB_SCOPED,
+	"INSERT INTO domi_answers (structure_id, domiciliation_id, key, value) VALUES ($1, $2, $3, $4)");
+static db_sql Q_EVENT = DB_SQL(DB_SCOPED,
+	"INSERT INTO domi_events (structure_id, domiciliation_id, on_date, kind, detail, user_id, at) "
+	"VALUES ($1, $2, $3, 'import', $4, $5, $6)");
+
+/* ---- the layout: which column holds what ---------------------------------------- */
+
+enum { DEP_NOM, DEP_PRENOM, DEP_DATE, DEP_LIEN, DEP_SEXE, DEP__N };
+static const char *const DEP_LABEL[DEP__N] = {"Nom", "Prénom", "Date de naissance", "Lien de parenté", "Sexe"};
+
+typedef struct layout {
+	int col[DF__N];
+	int (*dep)[DEP__N];          /* dependants' blocks: as many as the titles say */
+	int ndeps;
+	const char *how;             /* French: how the columns were recognised */
+	int nignored;
+	int *ignored;                /* header columns not read */
+	const char **ignored_title;
+	bool bad;
+	const char *why;
+	bool seen_header;
+	int header_cells;
+	const char **titles;         /* the header's cells (for messages) */
+} layout;
+
+/* "Ayant-droit 2: date naissance", "Date de naissance Ayant-Droit 1" → block and part. */
+static bool dependant_title(const char *folded, int *number, int *part)
+{
+	if (!strstr(folded, "ayant") || !strstr(folded, "droit"))
+		return false;
+	const char *p = folded;
+	while (*p && (*p < '0' || *p > '9'))
+		p++;
+	*number = *p ? (int)strtol(p, NULL, 10) : -1;
+	*part = strstr(folded, "prenom") ? DEP_PRENOM : strstr(folded, "date") ? DEP_DATE : strstr(folded, "lien") ? DEP_LIEN
+	      : strstr(folded, "sexe") ? DEP_SEXE : strstr(folded, "nom") ? DEP_NOM : -1;
+	return *number >= 0 && *part >= 0;
+}
+
+static bool alias_of(arena *a, int field, const char *folded)
+{
+	char *label = text_fold(a, DF_COLUMNS[field].label);
+	if (label && !strcmp(label, folded))
+		return true;
+	const char *al = DF_COLUMNS[field].aliases;
+	size_t n = strlen(folded);
+	for (const char *p = al; p && *p;) {
+		const char *e = strchr(p, '|');
+		size_t k = e ? (size_t)(e - p) : strlen(p);
+		if (k == n && !memcmp(p, folded, n))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+/* Reads the titles. By title when they say enough; else DomiFa's order. */
+static void layout_from_header(arena *a, const sheet_row *h, layout *l)
+{
+	for (int k = 0; k < DF__N; k++)
+		l->col[k] = -1;
+	int maxblocks = h->ncells > DF_DEP_BLOCKS ? h->ncells : DF_DEP_BLOCKS;
+	l->dep = arena_array(a, (size_t)maxblocks, sizeof *l->dep);
+	int *dep_numbers = arena_array(a, (size_t)maxblocks, sizeof *dep_numbers);
+	if (!l->dep || !dep_numbers) {
+		l->bad = true;
+		l->why = "Mémoire insuffisante pour lire les titres.";
+		return;
+	}
+	for (int b = 0; b < maxblocks; b++)
+		for (int k = 0; k < DEP__N; k++)
+			l->dep[b][k] = -1;
+	l->header_cells = h->ncells;
+	l->titles = arena_array(a, (size_t)h->ncells + 1, sizeof *l->titles);
+	l->ignored = arena_array(a, (size_t)h->ncells + 1, sizeof *l->ignored);
+	l->ignored_title = arena_array(a, (size_t)h->ncells + 1, sizeof *l->ignored_title);
+	if (!l->titles || !l->ignored || !l->ignored_title) {
+		l->bad = true;
+		l->why = "Mémoire insuffisante pour lire les titres.";
+		return;
+	}
+	int by_title = 0, at_domifa_place = 0, ndepn = 0;
+	bool *used = arena_array(a, (size_t)h->ncells + 1, sizeof *used);
+	for (int i = 0; i < h->ncells && used; i++) {
+		l->titles[i] = arena_strdup(a, h->cells[i].text);
+		char *f = text_fold(a, h->cells[i].text);
+		if (!f || !*f)
+			continue;
+		int number, part;
+		if (dependant_title(f, &number, &part)) {
+			int b = 0;
+			while (b < ndepn && dep_numbers[b] != number)
+				b++;
+			if (b == ndepn && ndepn < maxblocks)
+				dep_numbers[ndepn++] = number;
+			if (b < ndepn && l->dep[b][part] < 0) {
+				l->dep[b][part] = i;
+				used[i] = true;
+				if (b + 1 > l->ndeps)
+					l->ndeps = b + 1;
+			}
+			continue;
+		}
+		for (int k = 0; k < DF__N; k++)
+			if (l->col[k] < 0 && alias_of(a, k, f)) {
+				/* DomiFa titles two columns "Quelle est la situation
+				 * professionnelle ?": the first is the answer, the second
+				 * its detail. */
+				l->col[k] = i;
+				used[i] = true;
+				by_title++;
+				at_domifa_place += k < DF__DOMIFA && k == i;
+				break;
+			}
+	}
+	if (by_title >= 5 && l->col[DF_NOM] >= 0 && l->col[DF_PRENOM] >= 0) {
+		l->how = at_domifa_place == by_title && by_title >= DF__DOMIFA - 4
+		             ? "Disposition du modèle d’import de DomiFa, colonnes reconnues par leur titre."
+		             : "Colonnes reconnues par leur titre (dans un ordre différent de celui du modèle DomiFa).";
+	} else if (h->ncells >= 13) {
+		/* Titles not understood: DomiFa reads by position, so do we. */
+		for (int k = 0; k < DF__N; k++)
+			l->col[k] = k < DF__DOMIFA ? k : -1;
+		for (int b = 0; b < DF_DEP_BLOCKS; b++) {
+			for (int k = 0; k < DEP__N; k++)
+				l->dep[b][k] = k < DEP_SEXE ? DF_DEP_FIRST + 4 * b + k : -1;
+		}
+		l->ndeps = DF_DEP_BLOCKS;
+		for (int i = 0; i < h->ncells && used; i++)
+			used[i] = i < DF_DEP_FIRST + 4 * DF_DEP_BLOCKS;
+		l->how = "Titres non reconnus : colonnes lues dans l’ordre du modèle DomiFa (comme DomiFa le fait).";
+	} else {
+		l->bad = true;
+		l->why = "Ni les titres de la première ligne ni le nombre de colonnes ne correspondent au modèle DomiFa ou à un "
+		         "export d’OpenCCAS : il faut au moins les colonnes « Nom », « Prénom », « Date naissance » et « Statut "
+		         "domiciliation ».";
+		return;
+	}
+	for (int i = 0; i < h->ncells && used; i++)
+		if (!used[i] && *h->cells[i].text) {
+			l->ignored[l->nignored] = i;
+			l->ignored_title[l->nignored++] = l->titles[i];
+		}
+}
+
+/* ---- one row ------------------------------------------------------------------------ */
+
+typedef struct problem {
+	int col;                 /* 0-based column, -1 when it is the row */
+	const char *label, *value, *message;
+} problem;
+
+typedef struct answer { const char *key, *value; } answer;
+
+typedef struct imported {
+	long row;
+	person_new ap, *deps;         /* as many as the blocks */
+	int ndeps;
+	const char *status, *requested, *interview_on, *interview_place, *link, *htype, *cause, *reason, *first, *start, *end,
+		*decided, *refusal, *orientation, *struck, *strike, *last_contact, *ref, *alias, *dom_type;
+	answer answers[24];
+	int nanswers;
+	problem *errors, *warnings;
+	int nerrors, nwarnings, caperr, capwarn;
+	/* matching */
+	int64_t match_pid, match_hid;
+	bool in_file_twice;
+} imported;
+
+typedef struct ctx {
+	web_req *r;                  /* NULL on the command line */
+	db_conn *c;
+	arena *keep;                 /* what outlives the rows (summary) */
+	layout l;
+	civil_date today;
+	const char *today_iso, *next_year_iso;
+	int64_t user_id;
+	bool write, accept_refused;
+	const char *file_name;
+	/* figures */
+	long rows, ready, refused, matched, warned, written, dependants;
+	/* shown on the page, and the report */
+	int nshown_err, nshown_warn;
+	buf page_err, page_warn;
+	buf *report;                 /* CSV, every row (NULL when not asked) */
+	json_t *api;                 /* errors for the API (NULL when not asked) */
+	/* people seen in the file (name + birth date), to count a second row of
+	 * the same person as what it will be: attached to the first */
+	uint64_t *seen;
+	size_t seen_cap, seen_n;
+	err e;
+	const char *fail;
+	bool stop;
+} ctx;
+
+static void problem_add(arena *a, problem **list, int *n, int *cap, int col, const char *label, const char *value, const char *msg)
+{
+	if (*n == *cap) {
+		int nc = *cap ? *cap * 2 : 8;
+		problem *g = arena_array(a, (size_t)nc, sizeof *g);
+		if (!g)
+			return;
+		if (*n)
+			memcpy(g, *list, sizeof *g * (size_t)*n);
+		*list = g;
+		*cap = nc;
+	}
+	(*list)[(*n)++] = (problem){col, label, value ? value : "", msg};
+}
+
+static void fail(arena *a, imported *m, int col, const char *label, const char *value, const char *msg)
+{
+	problem_add(a, &m->errors, &m->nerrors, &m->caperr, col, label, value, msg);
+}
+
+static void warn(arena *a, imported *m, int col, const char *label, const char *value, const char *msg)
+{
+	problem_add(a, &m->warnings, &m->nwarnings, &m->capwarn, col, label, value, msg);
+}
+
+/* A cell's text. The apostrophe that exports put before what a
+ * spreadsheet would take for a formula (csv_write_cell) is taken off. */
+static const char *cell(const layout *l, const sheet_row *r, int field)
+{
+	int c = l->col[field];
+	const char *t = c >= 0 && c < r->ncells ? r->cells[c].text : "";
+	return t[0] == '\'' && csv_cell_dangerous(t + 1) ? t + 1 : t;
+}
+
+static sheet_kind kind_of(const layout *l, const sheet_row *r, int field)
+{
+	int c = l->col[field];
+	return c >= 0 && c < r->ncells ? r->cells[c].kind : SHEET_EMPTY;
+}
+
+static char *trimmed(arena *a, const char *s)
+{
+	char *t = text_trim(a, s ? s : "");
+	return t ? t : "";
+}
+
+/* A date as DomiFa takes it: a date cell, or text JJ/MM/AAAA (one or two
+ * digits for day and month), or the ISO form OpenCCAS writes; never a
+ * guess. "" when empty; NULL with *msg when it is no such date. */
+static const char *date_cell(arena *a, const char *s, sheet_kind k, const char **msg)
+{
+	*msg = NULL;
+	s = trimmed(a, s);
+	if (!*s)
+		return "";
+	civil_date d;
+	if (k == SHEET_DATE || civil_parse(s, &d))
+		return civil_parse(s, &d) ? s : (*msg = "date illisible", (const char *)NULL);
+	if (k == SHEET_NUMBER) {
+		*msg = "un nombre n’est pas une date : saisissez la date au format JJ/MM/AAAA (ou une cellule au format date)";
+		return NULL;
+	}
+	int dd = 0, mm = 0, yy = 0;
+	const char *p = s;
+	for (int part = 0; part < 3; part++) {
+		int v = 0, digits = 0;
+		while (*p >= '0' && *p <= '9' && digits < 5) {
+			v = v * 10 + (*p++ - '0');
+			digits++;
+		}
+		if ((part < 2 && (digits < 1 || digits > 2 || *p != '/')) || (part == 2 && (digits != 4 || *p))) {
+			*msg = "n’est pas une date au format JJ/MM/AAAA";
+			return NULL;
+		}
+		if (part < 2)
+			p++;
+		if (part == 0) dd = v; else if (part == 1) mm = v; else yy = v;
+	}
+	char *iso = arena_printf(a, "%04d-%02d-%02d", yy, mm, dd);
+	if (!iso || !civil_parse(iso, &d)) {
+		*msg = "n’est pas une date qui existe";
+		return NULL;
+	}
+	return iso;
+}
+
+static const char *upper(arena *a, const char *s)
+{
+	char *u = arena_strdup(a, trimmed(a, s));
+	for (char *p = u; p && *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return u ? u : "";
+}
+
+static void answer_add(imported *m, const char *key, const char *value)
+{
+	if (value && *value && m->nanswers < (int)(sizeof m->answers / sizeof *m->answers))
+		m->answers[m->nanswers++] = (answer){key, value};
+}
+
+/* A DomiFa code cell: its entry, or an error in DomiFa's words. */
+static const df_code *code_cell(arena *a, imported *m, const layout *l, const sheet_row *r, int field, const df_code *list, int n)
+{
+	const char *v = upper(a, cell(l, r, field));
+	if (!*v)
+		return NULL;
+	if (field == DF_SITPRO && !strcmp(v, "POLE_EMPLOI"))
+		v = "FRANCE_TRAVAIL";
+	const df_code *c = df_find(list, n, v);
+	if (!c) {
+		buf b;
+		buf_init(&b, a, 128);
+		buf_adds(&b, "valeur inconnue ; attendu : ");
+		for (int i = 0; i < n; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", list[i].code);
+		fail(a, m, l->col[field], DF_COLUMNS[field].label, cell(l, r, field), buf_cstr(&b));
+	}
+	return c;
+}
+
+static const char *yes_no(arena *a, imported *m, const layout *l, const sheet_row *r, int field)
+{
+	const char *v = upper(a, cell(l, r, field));
+	if (!*v)
+		return "";
+	if (!strcmp(v, "OUI") || !strcmp(v, "NON"))
+		return v;
+	fail(a, m, l->col[field], DF_COLUMNS[field].label, cell(l, r, field), "attendu OUI ou NON");
+	return "";
+}
+
+static bool date_between(const char *iso, const char *from, const char *to) { return strcmp(iso, from) >= 0 && strcmp(iso, to) <= 0; }
+
+static const char *date_field(arena *a, imported *m, const layout *l, const sheet_row *r, int field, bool required, const char *from,
+                              const char *to, const char *range_msg)
+{
+	const char *msg, *v = date_cell(a, cell(l, r, field), kind_of(l, r, field), &msg);
+	if (!v) {
+		fail(a, m, l->col[field], DF_COLUMNS[field].label, cell(l, r, field), msg);
+		return NULL;
+	}
+	if (!*v) {
+		if (required)
+			fail(a, m, l->col[field], DF_COLUMNS[field].label, "", "obligatoire");
+		return "";
+	}
+	if (!date_between(v, from, to)) {
+		fail(a, m, l->col[field], DF_COLUMNS[field].label, cell(l, r, field), range_msg);
+		return NULL;
+	}
+	return v;
+}
+
+static const char *phone_of(arena *a, imported *m, const layout *l, const sheet_row *r)
+{
+	const char *v = trimmed(a, cell(l, r, DF_TELEPHONE));
+	if (!*v)
+		return "";
+	/* A spreadsheet that took the number for a number dropped its 0. */
+	if (kind_of(l, r, DF_TELEPHONE) == SHEET_NUMBER && *v != '0' && strlen(v) == 9)
+		v = arena_printf(a, "0%s", v);
+	for (const char *p = v; *p; p++)
+		if (!strchr("0123456789 +.()-", *p)) {
+			fail(a, m, l->col[DF_TELEPHONE], DF_COLUMNS[DF_TELEPHONE].label, v, "un numéro de téléphone ne contient que des chiffres");
+			return "";
+		}
+	return v;
+}
+
+/* Everything checked; a text field also refuses control characters. */
+static const char *text_field(arena *a, imported *m, const layout *l, const sheet_row *r, int field, size_t max, bool multiline)
+{
+	const char *v = trimmed(a, cell(l, r, field));
+	if (strlen(v) > max) {
+		fail(a, m, l->col[field], DF_COLUMNS[field].label, "", arena_printf(a, "plus de %zu caractères", max));
+		return "";
+	}
+	if (text_forbidden_char(v, multiline)) {
+		fail(a, m, l->col[field], DF_COLUMNS[field].label, v, "contient un caractère de contrôle");
+		return "";
+	}
+	return v;
+}
+
+static void parse_row(ctx *x, arena *a, const sheet_row *r, imported *m)
+{
+	const layout *l = &x->l;
+	memset(m, 0, sizeof *m);
+	m->row = r->number;
+	const char *t = x->today_iso;
+	/* OpenCCAS's own export says what OpenCCAS holds, which may be less
+	 * than DomiFa requires (a person without a known birth place): only
+	 * DomiFa's files are held to DomiFa's "required". */
+	bool ours = l->col[DF_STATUS_OC] >= 0;
+	/* Who. */
+	const char *civ = upper(a, cell(l, r, DF_CIVILITE));
+	const char *sex = !strcmp(civ, "H") || !strcmp(civ, "HOMME") || !strcmp(civ, "MONSIEUR") || !strcmp(civ, "M") ? "M"
+	                : !strcmp(civ, "F") || !strcmp(civ, "FEMME") || !strcmp(civ, "MADAME") || !strcmp(civ, "MME") ? "F" : NULL;
+	if (!sex && (*civ || !ours))
+		fail(a, m, l->col[DF_CIVILITE], DF_COLUMNS[DF_CIVILITE].label, cell(l, r, DF_CIVILITE),
+		     *civ ? "attendu H (homme) ou F (femme)" : "obligatoire : H (homme) ou F (femme)");
+	m->ap.last_name = text_field(a, m, l, r, DF_NOM, 100, false);
+	m->ap.first_names = text_field(a, m, l, r, DF_PRENOM, 150, false);
+	if (!*m->ap.last_name)
+		fail(a, m, l->col[DF_NOM], DF_COLUMNS[DF_NOM].label, "", "obligatoire");
+	if (!*m->ap.first_names)
+		fail(a, m, l->col[DF_PRENOM], DF_COLUMNS[DF_PRENOM].label, "", "obligatoire");
+	m->ap.sex = sex ? sex : "";
+	m->ap.birth_date = date_field(a, m, l, r, DF_NAISSANCE, !ours, "1900-01-01", t, "la naissance doit être entre 1900 et aujourd’hui");
+	m->ap.birth_place = text_field(a, m, l, r, DF_LIEU, 1000, false);
+	if (!*m->ap.birth_place && !ours)
+		fail(a, m, l->col[DF_LIEU], DF_COLUMNS[DF_LIEU].label, "", "obligatoire");
+	m->ap.phone = phone_of(a, m, l, r);
+	m->ap.email = text_field(a, m, l, r, DF_EMAIL, 200, false);
+	if (*m->ap.email && !text_email_valid(m->ap.email))
+		fail(a, m, l->col[DF_EMAIL], DF_COLUMNS[DF_EMAIL].label, m->ap.email, "adresse e-mail invalide");
+	m->ap.relation = "demandeur";
+	m->ref = text_field(a, m, l, r, DF_REF, 50, false);
+	m->alias = text_field(a, m, l, r, DF_SURNOM, 100, false);
+
+	/* The domiciliation. */
+	const char *st = upper(a, cell(l, r, DF_STATUT));
+	const char *oc = trimmed(a, cell(l, r, DF_STATUS_OC));
+	if (*oc && (!strcmp(oc, "instruction") || !strcmp(oc, "attente_decision") || !strcmp(oc, "active") ||
+	            !strcmp(oc, "refusee") || !strcmp(oc, "radiee")))
+		m->status = oc;
+	else if (!strcmp(st, "VALIDE"))
+		m->status = "active";
+	else if (!strcmp(st, "REFUS"))
+		m->status = "refusee";
+	else if (!strcmp(st, "RADIE"))
+		m->status = "radiee";
+	else
+		fail(a, m, l->col[DF_STATUT], DF_COLUMNS[DF_STATUT].label, cell(l, r, DF_STATUT),
+		     *st ? "attendu VALIDE, REFUS ou RADIE" : "obligatoire : VALIDE, REFUS ou RADIE");
+	const char *type = upper(a, cell(l, r, DF_TYPE));
+	if (!strcmp(type, "PREMIERE") || !strcmp(type, "PREMIERE_DOM"))
+		m->dom_type = "premiere";
+	else if (!strcmp(type, "RENOUVELLEMENT"))
+		m->dom_type = "renouvellement";
+	else if (*type || !*oc) {
+		fail(a, m, l->col[DF_TYPE], DF_COLUMNS[DF_TYPE].label, cell(l, r, DF_TYPE),
+		     *type ? "attendu PREMIERE ou RENOUVELLEMENT" : "obligatoire : PREMIERE ou RENOUVELLEMENT");
+		m->dom_type = "";
+	} else {
+		m->dom_type = "";
+	}
+	bool valid = m->status && !strcmp(m->status, "active"), refused = m->status && !strcmp(m->status, "refusee"),
+	     struck = m->status && !strcmp(m->status, "radiee"), pending = m->status && !valid && !refused && !struck;
+	m->start = date_field(a, m, l, r, DF_DEBUT, valid, "1900-01-01", x->next_year_iso, "doit être entre 1900 et l’an prochain");
+	m->end = date_field(a, m, l, r, DF_FIN, !pending, "1900-01-01", x->next_year_iso, "doit être entre 1900 et l’an prochain");
+	m->first = date_field(a, m, l, r, DF_PREMIERE, false, "1900-01-01", t, "ne peut pas être après aujourd’hui");
+	m->last_contact = date_field(a, m, l, r, DF_PASSAGE, false, "1900-01-01", t, "ne peut pas être après aujourd’hui");
+	m->requested = date_field(a, m, l, r, DF_REQUESTED, false, "1900-01-01", t, "ne peut pas être après aujourd’hui");
+	m->interview_on = date_field(a, m, l, r, DF_INTERVIEW_ON, false, "1900-01-01", t, "ne peut pas être après aujourd’hui");
+	m->decided = date_field(a, m, l, r, DF_DECIDED_ON, false, "1900-01-01", t, "ne peut pas être après aujourd’hui");
+	m->struck = date_field(a, m, l, r, DF_STRUCK_ON, false, "1900-01-01", t, "ne peut pas être après aujourd’hui");
+	m->interview_place = text_field(a, m, l, r, DF_INTERVIEW_PLACE, 200, false);
+	m->orientation = text_field(a, m, l, r, DF_ORIENTATION_REFUS, 1000, true);
+	m->refusal = m->strike = "";
+	civil_date s, e;
+	if (valid && m->start && *m->start && m->end && *m->end && civil_parse(m->start, &s) && civil_parse(m->end, &e)) {
+		civil_date legal = domi_end_of(s), next = civil_from_days(civil_to_days(legal) + 1);
+		if (civil_to_days(e) < civil_to_days(s))
+			fail(a, m, l->col[DF_FIN], DF_COLUMNS[DF_FIN].label, cell(l, r, DF_FIN), "la fin est avant le début");
+		else if (civil_to_days(e) == civil_to_days(next)) {
+			/* DomiFa's « same day next year »: the CASF says a year less a day. */
+			m->end = civil_iso(a, legal);
+			warn(a, m, l->col[DF_FIN], DF_COLUMNS[DF_FIN].label, cell(l, r, DF_FIN),
+			     arena_printf(a, "même jour un an après : enregistrée au %s (un an moins un jour, CASF D264-1)", civil_fr(a, m->end)));
+		} else if (civil_to_days(e) > civil_to_days(next))
+			fail(a, m, l->col[DF_FIN], DF_COLUMNS[DF_FIN].label, cell(l, r, DF_FIN), "une domiciliation valide dure un an au plus");
+	}
+	if (refused) {
+		const df_code *c = code_cell(a, m, l, r, DF_MOTIF_REFUS, DFC_REFUS, DFC_NREFUS);
+		m->refusal = c ? c->ours : "autre";
+		if (!c && !*trimmed(a, cell(l, r, DF_MOTIF_REFUS)))
+			warn(a, m, l->col[DF_MOTIF_REFUS], DF_COLUMNS[DF_MOTIF_REFUS].label, "", "absent : « Autre motif », comme DomiFa");
+		if (!m->decided || !*m->decided)
+			m->decided = m->end; /* DomiFa records the decision's date there */
+	}
+	if (struck) {
+		const df_code *c = code_cell(a, m, l, r, DF_MOTIF_RADIATION, DFC_RADIATION, DFC_NRADIATION);
+		m->strike = c ? c->ours : "autre";
+		if (!c && !*trimmed(a, cell(l, r, DF_MOTIF_RADIATION)))
+			warn(a, m, l->col[DF_MOTIF_RADIATION], DF_COLUMNS[DF_MOTIF_RADIATION].label, "", "absent : « Autre motif », comme DomiFa");
+		if (!m->struck || !*m->struck)
+			m->struck = m->end; /* the striking-off's date, as DomiFa records it */
+	}
+	if (valid && (!m->decided || !*m->decided))
+		m->decided = m->start;
+	if (!m->first || !*m->first)
+		m->first = valid ? m->start : "";
+	if (!m->requested || !*m->requested)
+		m->requested = m->first && *m->first ? m->first : m->start && *m->start ? m->start : m->decided && *m->decided ? m->decided : t;
+	if (valid && (!m->last_contact || !*m->last_contact)) {
+		m->last_contact = t;
+		warn(a, m, l->col[DF_PASSAGE], DF_COLUMNS[DF_PASSAGE].label, "", "absente : le dernier passage compte au jour de l’import, comme DomiFa");
+	}
+
+	/* The interview's answers, kept as recorded. */
+	const char *yn;
+	if (*(yn = yes_no(a, m, l, r, DF_ORIENTATION)))
+		answer_add(m, DF_COLUMNS[DF_ORIENTATION].key, yn);
+	answer_add(m, DF_COLUMNS[DF_ORIENTATION_D].key, text_field(a, m, l, r, DF_ORIENTATION_D, 1000, true));
+	if (*(yn = yes_no(a, m, l, r, DF_EXISTANTE)))
+		answer_add(m, DF_COLUMNS[DF_EXISTANTE].key, yn);
+	const df_code *c;
+	if ((c = code_cell(a, m, l, r, DF_SITPRO, DFC_SITPRO, DFC_NSITPRO)))
+		answer_add(m, DF_COLUMNS[DF_SITPRO].key, c->code);
+	answer_add(m, DF_COLUMNS[DF_SITPRO_D].key, text_field(a, m, l, r, DF_SITPRO_D, 1000, true));
+	if (*(yn = yes_no(a, m, l, r, DF_REVENUS)))
+		answer_add(m, DF_COLUMNS[DF_REVENUS].key, yn);
+	answer_add(m, DF_COLUMNS[DF_REVENUS_D].key, text_field(a, m, l, r, DF_REVENUS_D, 1000, true));
+	m->link = "";
+	if ((c = code_cell(a, m, l, r, DF_LIEN, DFC_LIEN, DFC_NLIEN))) {
+		answer_add(m, DF_COLUMNS[DF_LIEN].key, c->code);
+		m->link = c->ours ? c->ours : "";
+	}
+	answer_add(m, DF_COLUMNS[DF_LIEN_D].key, text_field(a, m, l, r, DF_LIEN_D, 1000, true));
+	m->htype = "";
+	if ((c = code_cell(a, m, l, r, DF_MENAGE, DFC_MENAGE, DFC_NMENAGE))) {
+		answer_add(m, DF_COLUMNS[DF_MENAGE].key, c->code);
+		m->htype = c->ours;
+	}
+	if ((c = code_cell(a, m, l, r, DF_RESIDENCE, DFC_RESIDENCE, DFC_NRESIDENCE)))
+		answer_add(m, DF_COLUMNS[DF_RESIDENCE].key, c->code);
+	answer_add(m, DF_COLUMNS[DF_RESIDENCE_D].key, text_field(a, m, l, r, DF_RESIDENCE_D, 1000, true));
+	m->cause = "";
+	if ((c = code_cell(a, m, l, r, DF_CAUSE, DFC_CAUSE, DFC_NCAUSE))) {
+		answer_add(m, DF_COLUMNS[DF_CAUSE].key, c->code);
+		m->cause = c->ours;
+	}
+	answer_add(m, DF_COLUMNS[DF_CAUSE_D].key, text_field(a, m, l, r, DF_CAUSE_D, 1000, true));
+	const df_code *raison = code_cell(a, m, l, r, DF_RAISON, DFC_RAISON, DFC_NRAISON);
+	const char *raison_d = text_field(a, m, l, r, DF_RAISON_D, 1000, true);
+	if (raison)
+		answer_add(m, DF_COLUMNS[DF_RAISON].key, raison->code);
+	answer_add(m, DF_COLUMNS[DF_RAISON_D].key, raison_d);
+	m->reason = raison ? (*raison_d ? arena_printf(a, "%s : %s", raison->label, raison_d) : raison->label) : raison_d;
+	/* OpenCCAS's own export says its own codes too: they win. */
+	const char *oc_link = trimmed(a, cell(l, r, DF_LINK_OC)), *oc_htype = trimmed(a, cell(l, r, DF_HTYPE_OC)),
+		   *oc_cause = trimmed(a, cell(l, r, DF_CAUSE_OC));
+	if (*oc_link)
+		m->link = domi_code_ok("link", oc_link) ? oc_link : (fail(a, m, l->col[DF_LINK_OC], DF_COLUMNS[DF_LINK_OC].label, oc_link, "code inconnu"), "");
+	if (*oc_htype)
+		m->htype = domi_code_ok("htype", oc_htype) ? oc_htype
+		         : (fail(a, m, l->col[DF_HTYPE_OC], DF_COLUMNS[DF_HTYPE_OC].label, oc_htype, "code inconnu"), "");
+	if (*oc_cause)
+		m->cause = domi_code_ok("cause", oc_cause) ? oc_cause
+		         : (fail(a, m, l->col[DF_CAUSE_OC], DF_COLUMNS[DF_CAUSE_OC].label, oc_cause, "code inconnu"), "");
+	if (l->col[DF_REASON_OC] >= 0)
+		m->reason = text_field(a, m, l, r, DF_REASON_OC, 1000, true);
+	if (*(yn = yes_no(a, m, l, r, DF_ACCOMP)))
+		answer_add(m, DF_COLUMNS[DF_ACCOMP].key, yn);
+	answer_add(m, DF_COLUMNS[DF_ACCOMP_D].key, text_field(a, m, l, r, DF_ACCOMP_D, 1000, true));
+	answer_add(m, DF_COLUMNS[DF_COMMENTAIRES].key, text_field(a, m, l, r, DF_COMMENTAIRES, 2000, true));
+
+	/* Dependants: a block with anything in it must be whole. */
+	m->deps = l->ndeps ? arena_array(a, (size_t)l->ndeps, sizeof *m->deps) : NULL;
+	for (int b = 0; b < l->ndeps && m->deps; b++) {
+		const char *v[DEP__N];
+		bool any = false;
+		for (int k = 0; k < DEP__N; k++) {
+			int col = l->dep[b][k];
+			v[k] = col >= 0 && col < r->ncells ? trimmed(a, r->cells[col].text) : "";
+			any |= *v[k] != 0;
+		}
+		if (!any)
+			continue;
+		person_new *d = &m->deps[m->ndeps];
+		const char *lab[DEP__N];
+		for (int k = 0; k < DEP__N; k++)
+			lab[k] = arena_printf(a, "%s ayant droit %d", DEP_LABEL[k], b + 1);
+		bool ok = true;
+		for (int k = 0; k < DEP_LIEN; k++)
+			if (!*v[k] && !(ours && k == DEP_DATE)) {
+				fail(a, m, l->dep[b][k], lab[k], "", "obligatoire pour un ayant droit");
+				ok = false;
+			}
+		const char *msg = NULL;
+		int dc = l->dep[b][DEP_DATE];
+		const char *birth = *v[DEP_DATE] ? date_cell(a, v[DEP_DATE], dc >= 0 && dc < r->ncells ? r->cells[dc].kind : SHEET_TEXT, &msg) : "";
+		if (!birth) {
+			fail(a, m, dc, lab[DEP_DATE], v[DEP_DATE], msg);
+			ok = false;
+		} else if (*birth && !date_between(birth, "1900-01-01", t)) {
+			fail(a, m, dc, lab[DEP_DATE], v[DEP_DATE], "la naissance doit être entre 1900 et aujourd’hui");
+			ok = false;
+		}
+		const df_code *rel = df_find(DFC_PARENTE, DFC_NPARENTE, upper(a, v[DEP_LIEN]));
+		/* OpenCCAS's export writes its own relations. */
+		static const char *const ours_rel[] = {"conjoint", "enfant", "enfant_alterne", "enfant_majeur", "heberge", "parent", "autre"};
+		const char *our_rel = NULL;
+		for (size_t i = 0; ours && !rel && i < sizeof ours_rel / sizeof *ours_rel; i++)
+			if (!strcmp(v[DEP_LIEN], ours_rel[i]))
+				our_rel = ours_rel[i];
+		if (!rel && !our_rel) {
+			fail(a, m, l->dep[b][DEP_LIEN], lab[DEP_LIEN], v[DEP_LIEN],
+			     *v[DEP_LIEN] ? "attendu ENFANT, CONJOINT, PARENT ou AUTRE" : "obligatoire pour un ayant droit");
+			ok = false;
+		}
+		const char *dsex = upper(a, v[DEP_SEXE]);
+		for (int k = 0; k < DEP__N; k++)
+			if (text_forbidden_char(v[k], false)) {
+				fail(a, m, l->dep[b][k], lab[k], v[k], "contient un caractère de contrôle");
+				ok = false;
+			}
+		if (ok) {
+			*d = (person_new){.last_name = v[DEP_NOM], .first_names = v[DEP_PRENOM], .birth_date = birth,
+			                  .relation = rel ? rel->ours : our_rel,
+			                  .sex = !strcmp(dsex, "F") ? "F" : !strcmp(dsex, "M") || !strcmp(dsex, "H") ? "M" : ""};
+			m->ndeps++;
+		}
+	}
+}
+
+/* ---- the people already known, and those seen in the file ------------------------------ */
+
+static uint64_t person_key(arena *a, const person_new *p)
+{
+	char *k = arena_printf(a, "%s\x1f%s\x1f%s", text_fold(a, p->last_name) ? text_fold(a, p->last_name) : "",
+	                       text_fold(a, p->first_names) ? text_fold(a, p->first_names) : "", p->birth_date ? p->birth_date : "");
+	char h[CRYPTO_HASH_HEX + 1];
+	crypto_hash_hex(k ? k : "", k ? strlen(k) : 0, h);
+	uint64_t v = 0;
+	for (int i = 0; i < 16; i++)
+		v = v * 16 + (uint64_t)(h[i] <= '9' ? h[i] - '0' : h[i] - 'a' + 10);
+	return v ? v : 1;
+}
+
+/* Open addressing: true when the key was already there. */
+static bool seen_before(ctx *x, uint64_t key)
+{
+	if (x->seen_n * 2 >= x->seen_cap) {
+		size_t nc = x->seen_cap ? x->seen_cap * 2 : 1024;
+		uint64_t *g = calloc(nc, sizeof *g);
+		if (!g)
+			return false;
+		for (size_t i = 0; i < x->seen_cap; i++)
+			if (x->seen[i])
+				for (size_t j = x->seen[i] & (nc - 1);; j = (j + 1) & (nc - 1))
+					if (!g[j]) {
+						g[j] = x->seen[i];
+						break;
+					}
+		free(x->seen);
+		x->seen = g;
+		x->seen_cap = nc;
+	}
+	for (size_t j = key & (x->seen_cap - 1);; j = (j + 1) & (x->seen_cap - 1)) {
+		if (x->seen[j] == key)
+			return true;
+		if (!x->seen[j]) {
+			x->seen[j] = key;
+			x->seen_n++;
+			return false;
+		}
+	}
+}
+
+/* ---- writing one row ---------------------------------------------------------------------- */
+
+static err write_row(ctx *x, arena *a, imported *m)
+{
+	int64_t hid = m->match_hid, pid = m->match_pid, id = 0;
+	const char *why = NULL;
+	err e = E_OK;
+	if (!pid) {
+		e = persons_import_household(x->c, a, x->user_id, NULL, &m->ap, m->deps, m->ndeps, x->today_iso, &hid, &pid, &why);
+	} else {
+		/* Attached to the person already known: their dependants that are
+		 * not yet in the household join it. */
+		for (int i = 0; e == E_OK && i < m->ndeps; i++) {
+			int64_t dp, dh;
+			if (persons_match(x->c, a, m->deps[i].last_name, m->deps[i].first_names, m->deps[i].birth_date, &dp, &dh) && dh == hid)
+				continue;
+			e = persons_import_member(x->c, a, hid, &m->deps[i], x->today_iso, &dp, &why);
+		}
+	}
+	if (e == E_INPUT) {
+		x->fail = arena_printf(x->keep, "ligne %ld : %s", m->row, why ? why : "personne refusée");
+		return E_INPUT;
+	}
+#define OPT(s) A_TEXT((s) && *(s) ? (s) : NULL)
+	if (e == E_OK)
+		e = DBID(x->c, &Q_INSERT, &id, A_INT(pid), A_INT(hid), A_TEXT(m->status), A_TEXT(m->requested), OPT(m->interview_on),
+		         A_TEXT(m->interview_place), A_TEXT(m->link), A_TEXT(m->htype), A_TEXT(m->cause), A_TEXT(m->reason), OPT(m->first),
+		         OPT(m->start), OPT(m->end), OPT(m->decided), A_TEXT(m->refusal), A_TEXT(m->orientation), OPT(m->struck),
+		         A_TEXT(m->strike), OPT(m->last_contact), A_TEXT(m->ref), A_TEXT(m->alias), A_TEXT(m->dom_type), A_INT(civil_now()));
+#undef OPT
+	for (int i = 0; e == E_OK && i < m->nanswers; i++)
+		e = DBX(x->c, &Q_ANSWER, NULL, A_INT(id), A_TEXT(m->answers[i].key), A_TEXT(m->answers[i].value));
+	if (e == E_OK)
+		e = DBX(x->c, &Q_EVENT, NULL, A_INT(id), A_TEXT(x->today_iso),
+		        A_TEXT(arena_printf(a, "ligne %ld du fichier %s", m->row, x->file_name ? x->file_name : "")), A_INT(x->user_id),
+		        A_INT(civil_now()));
+	return e;
+}
+
+/* ---- the walk over the rows, for the preview and the confirmation ---------------------------- */
+
+static void problem_text(arena *a, const ctx *x, const problem *p, long row, buf *b)
+{
+	char col[8] = "";
+	if (p->col >= 0)
+		sheet_column_name(p->col, col);
+	buf_printf(b, "ligne %ld", row);
+	if (*col)
+		buf_printf(b, ", colonne %s", col);
+	buf_printf(b, " (%s)", p->label);
+	if (p->value && *p->value)
+		buf_printf(b, " : « %s »", p->value);
+	buf_printf(b, " — %s", p->message);
+	(void)a;
+	(void)x;
+}
+
+static void list_item(ctx *x, arena *a, buf *page, const imported *m, const problem *p)
+{
+	buf t;
+	buf_init(&t, a, 128);
+	problem_text(a, x, p, m->row, &t);
+	html_printf(page, "<li>%s %s — %s</li>", m->ap.last_name ? m->ap.last_name : "", m->ap.first_names ? m->ap.first_names : "",
+	            buf_cstr(&t));
+}
+
+static bool on_row(void *vx, const sheet_row *r)
+{
+	ctx *x = vx;
+	if (!x->l.seen_header) {
+		x->l.seen_header = true;
+		layout_from_header(x->keep, r, &x->l);
+		return !x->l.bad;
+	}
+	if (++x->rows > IMPORT_MAX_ROWS) {
+		x->fail = arena_printf(x->keep, "Le fichier dépasse %d lignes : découpez-le en plusieurs fichiers.", IMPORT_MAX_ROWS);
+		x->e = E_TOO_LARGE;
+		return false;
+	}
+	/* One arena per row: what a row needs goes when it is done. */
+	arena a;
+	arena_init(&a, 16u << 20);
+	imported m;
+	parse_row(x, &a, r, &m);
+	bool ok = m.nerrors == 0;
+	if (ok) {
+		bool twice = seen_before(x, person_key(&a, &m.ap));
+		if (x->write)
+			persons_match(x->c, &a, m.ap.last_name, m.ap.first_names, m.ap.birth_date, &m.match_pid, &m.match_hid);
+		else if (!persons_match(x->c, &a, m.ap.last_name, m.ap.first_names, m.ap.birth_date, &m.match_pid, &m.match_hid) && twice)
+			m.in_file_twice = true;
+		x->ready++;
+		if (m.match_pid || m.in_file_twice)
+			x->matched++;
+		x->dependants += m.ndeps;
+		if (m.nwarnings)
+			x->warned++;
+		if (x->write) {
+			err e = write_row(x, &a, &m);
+			if (e != E_OK) {
+				x->e = e;
+				if (!x->fail)
+					x->fail = arena_printf(x->keep, "ligne %ld : l’écriture a échoué", m.row);
+				arena_release(&a);
+				return false;
+			}
+			x->written++;
+		}
+	} else {
+		x->refused++;
+	}
+	for (int i = 0; i < m.nerrors && x->nshown_err < SHOW_REFUSED; i++, x->nshown_err++)
+		list_item(x, &a, &x->page_err, &m, &m.errors[i]);
+	for (int i = 0; i < m.nwarnings && ok && x->nshown_warn < SHOW_WARNINGS; i++, x->nshown_warn++)
+		list_item(x, &a, &x->page_warn, &m, &m.warnings[i]);
+	if (x->report) {
+		buf t;
+		buf_init(&t, &a, 256);
+		for (int i = 0; i < m.nerrors; i++) {
+			if (i)
+				buf_adds(&t, " ; ");
+			problem_text(&a, x, &m.errors[i], m.row, &t);
+		}
+		for (int i = 0; i < m.nwarnings; i++) {
+			if (t.len)
+				buf_adds(&t, " ; ");
+			problem_text(&a, x, &m.warnings[i], m.row, &t);
+		}
+		csv_write_cell(x->report, arena_printf(&a, "%ld", m.row), false);
+		csv_write_cell(x->report, m.ap.last_name, false);
+		csv_write_cell(x->report, m.ap.first_names, false);
+		csv_write_cell(x->report, !ok ? "refusée" : m.match_pid || m.in_file_twice ? "rattachée à une personne déjà connue" : "prête", false);
+		csv_write_cell(x->report, buf_cstr(&t), true);
+	}
+	if (x->api && (m.nerrors || m.nwarnings)) {
+		for (int i = 0; i < m.nerrors + m.nwarnings; i++) {
+			const problem *p = i < m.nerrors ? &m.errors[i] : &m.warnings[i - m.nerrors];
+			char col[8] = "";
+			if (p->col >= 0)
+				sheet_column_name(p->col, col);
+			json_array_append_new(x->api, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "row", (json_int_t)m.row, "column", col, "title",
+			                                        p->label, "value", p->value ? p->value : "", "message", p->message, "level",
+			                                        i < m.nerrors ? "erreur" : "avertissement"));
+		}
+	}
+	arena_release(&a);
+	return true;
+}
+
+/* Reads data through the rows; false with x->fail when the file is not
+ * readable. */
+static bool walk(ctx *x, const unsigned char *data, size_t len, sheet_info *info)
+{
+	const char *why;
+	sheet_status st = sheet_read(data, len, IMPORT_MAX_COLS, on_row, x, info, &why);
+	if (x->l.bad) {
+		x->fail = x->l.why;
+		x->e = E_INPUT;
+		return false;
+	}
+	if (st == SHEET_BAD || st == SHEET_TOO_LARGE) {
+		x->fail = arena_strdup(x->keep, why);
+		x->e = st == SHEET_BAD ? E_INPUT : E_TOO_LARGE;
+		return false;
+	}
+	if (st == SHEET_NOMEM) {
+		x->e = E_NOMEM;
+		x->fail = "Mémoire insuffisante pour lire ce fichier.";
+		return false;
+	}
+	if (st == SHEET_STOPPED && x->e != E_OK)
+		return false;
+	if (!x->l.seen_header) {
+		x->e = E_INPUT;
+		x->fail = "Le fichier est vide.";
+		return false;
+	}
+	return true;
+}
+
+static void ctx_init(ctx *x, web_req *r, db_conn *c, arena *keep, int64_t user_id, const char *tz)
+{
+	memset(x, 0, sizeof *x);
+	x->r = r;
+	x->c = c;
+	x->keep = keep;
+	x->user_id = user_id;
+	x->today = civil_today(tz);
+	x->today_iso = civil_iso(keep, x->today);
+	x->next_year_iso = civil_iso(keep, civil_add_months(x->today, 12));
+	buf_init(&x->page_err, keep, 256);
+	buf_init(&x->page_warn, keep, 256);
+	x->e = E_OK;
+}
+
+static void ctx_free(ctx *x) { free(x->seen); }
+
+/* ---- the pages ---------------------------------------------------------------------------- */
+
+static void upload_form(web_req *r)
+{
+	buf *b = &r->out;
+	html_lit(b, "<form method=\"post\" action=\"/domiciliation/import\" enctype=\"multipart/form-data\" class=\"compact\">");
+	page_csrf(r);
+	html_lit(b, "<div class=\"field\"><label for=\"f-file\">Fichier de DomiFa (modèle d’import ou export), export d’OpenCCAS, "
+	            "ou tableur : XLSX (première feuille) ou CSV</label>"
+	            "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv,text/csv\" required aria-describedby=\"f-file-h\">"
+	            "<p class=\"hint\" id=\"f-file-h\">64 Mo et 200 000 lignes au plus. Rien n’est enregistré avant votre confirmation.</p></div>"
+	            "<button type=\"submit\" class=\"primary\">Vérifier le fichier</button></form>"
+	            "<h2>Ce qui est lu</h2><p>La première ligne porte les titres. Le modèle d’import de DomiFa est lu tel quel "
+	            "(ses 36 colonnes, puis les ayants droit par blocs de quatre : nom, prénom, date de naissance, lien de parenté) ; "
+	            "des colonnes dans un autre ordre sont reconnues par leur titre. Les lignes vides, ou seulement mises en forme, "
+	            "sont ignorées, comme les colonnes au-delà de la 99<sup>e</sup>.</p>"
+	            "<p>Règles de DomiFa : civilité H ou F ; nom, prénom, date et lieu de naissance obligatoires ; dates au format "
+	            "JJ/MM/AAAA (jamais devinées) ; statut VALIDE, REFUS ou RADIE avec sa date de fin (pour un refus ou une radiation, "
+	            "la date de la décision) ; motifs de refus et de radiation de DomiFa, gardés tels qu’enregistrés. Une personne déjà "
+	            "connue (même nom, prénom et date de naissance) est rattachée, pas dédoublée.</p>");
+}
+
+static void import_get(web_req *r)
+{
+	page_begin(r, "Reprendre des domiciliations (import)");
+	upload_form(r);
+	page_end(r);
+}
+
+static void refused_page(web_req *r, const char *why)
+{
+	r->status = 400;
+	page_begin(r, "Reprendre des domiciliations (import)");
+	page_notice(r, "error", why);
+	upload_form(r);
+	page_end(r);
+}
+
+static const char *file_name_of(arena *a, const char *name)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	base = base ? base + 1 : name ? name : "fichier";
+	char *clean = text_strip_forbidden(a, base);
+	return clean && *clean ? arena_strndup(a, clean, strlen(clean) > 120 ? 120 : strlen(clean)) : "fichier";
+}
+
+static void import_post(web_req *r)
+{
+	const web_file *f = web_file_field(r, "file");
+	if (!f || !f->len) {
+		refused_page(r, "Choisissez un fichier XLSX ou CSV.");
+		return;
+	}
+	ctx x;
+	ctx_init(&x, r, r->db, r->a, r->user->id, r->user->tz);
+	x.file_name = file_name_of(r->a, f->filename);
+	sheet_info info;
+	bool ok = walk(&x, f->data, f->len, &info);
+	ctx_free(&x);
+	if (!ok) {
+		if (x.e == E_NOMEM || x.e == E_DB)
+			web_error(r, x.e, NULL);
+		else
+			refused_page(r, x.fail ? x.fail : "Le fichier n’a pas pu être lu.");
+		return;
+	}
+	int64_t id = 0;
+	/* Files left waiting more than a day are dropped with the next one. */
+	DBX(r->db, &Q_OLD, NULL, A_INT(civil_now() - 86400));
+	if (DBID(r->db, &Q_STORE, &id, A_INT(r->user->id), A_INT(civil_now()), A_BLOB(f->data, f->len), A_TEXT(x.file_name)) != E_OK) {
+		web_error(r, E_DB, NULL);
+		return;
+	}
+	page_begin(r, "Vérification avant import");
+	buf *b = &r->out;
+	html_printf(b, "<p>Fichier « %s » (%s, %s). %s Rien n’est encore enregistré.</p>", x.file_name, info.format, info.encoding,
+	            x.l.how);
+	html_printf(b, "<ul class=\"figures\" role=\"status\"><li><strong>%ld</strong> ligne%s lue%s</li>"
+	               "<li><strong>%ld</strong> prête%s à importer, dont <strong>%ld</strong> rattachée%s à une personne déjà connue</li>"
+	               "<li><strong>%ld</strong> refusée%s</li><li><strong>%ld</strong> avec un avertissement</li>"
+	               "<li><strong>%ld</strong> ayant%s droit</li></ul>",
+	            x.rows, x.rows > 1 ? "s" : "", x.rows > 1 ? "s" : "", x.ready, x.ready > 1 ? "s" : "", x.matched,
+	            x.matched > 1 ? "s" : "", x.refused, x.refused > 1 ? "s" : "", x.warned, x.dependants, x.dependants > 1 ? "s" : "");
+	if (x.l.nignored || info.ignored_cells) {
+		html_lit(b, "<h2>Colonnes ignorées</h2><ul>");
+		for (int i = 0; i < x.l.nignored; i++) {
+			char col[8];
+			sheet_column_name(x.l.ignored[i], col);
+			html_printf(b, "<li>Colonne %s « %s » : ignorée, aucune rubrique d’OpenCCAS ni de DomiFa ne porte ce titre.</li>", col,
+			            x.l.ignored_title[i]);
+		}
+		if (info.ignored_cells)
+			html_printf(b, "<li>%ld cellule%s au-delà de la 99<sup>e</sup> colonne : ignorée%s, comme DomiFa le fait.</li>",
+			            info.ignored_cells, info.ignored_cells > 1 ? "s" : "", info.ignored_cells > 1 ? "s" : "");
+		html_lit(b, "</ul>");
+	}
+	if (x.refused) {
+		html_printf(b, "<h2>Lignes refusées</h2><p>Chaque problème, avec la ligne et la colonne du tableur. "
+		               "<a href=\"/domiciliation/import/%lld/rapport.csv\">Toutes les lignes et leur sort (CSV)</a></p><ul>",
+		            (long long)id);
+		buf_add(b, x.page_err.data, x.page_err.len);
+		html_lit(b, "</ul>");
+		if (x.nshown_err >= SHOW_REFUSED)
+			html_printf(b, "<p>Les %d premiers problèmes sont listés ; le rapport CSV les donne tous.</p>", SHOW_REFUSED);
+	}
+	if (x.warned) {
+		html_lit(b, "<h2>Avertissements (ces lignes seront importées)</h2><ul>");
+		buf_add(b, x.page_warn.data, x.page_warn.len);
+		html_lit(b, "</ul>");
+		if (x.nshown_warn >= SHOW_WARNINGS)
+			html_printf(b, "<p>Les %d premiers avertissements sont listés ; le rapport CSV les donne tous.</p>", SHOW_WARNINGS);
+	}
+	if (x.ready) {
+		html_printf(b, "<form method=\"post\" action=\"/domiciliation/import/%lld\">", (long long)id);
+		page_csrf(r);
+		html_printf(b, "<input type=\"hidden\" name=\"ready\" value=\"%ld\">", x.ready);
+		if (x.refused)
+			html_printf(b, "<input type=\"hidden\" name=\"accept_refused\" value=\"1\"><p>Le fichier a %ld ligne%s refusée%s : "
+			               "vous pouvez importer les lignes correctes seulement (les autres ne seront pas reprises), ou corriger le "
+			               "fichier et le déposer à nouveau.</p><button type=\"submit\" class=\"primary\">Importer les %ld lignes "
+			               "correctes</button> ",
+			            x.refused, x.refused > 1 ? "s" : "", x.refused > 1 ? "s" : "", x.ready);
+		else if (x.ready == 1)
+			html_lit(b, "<button type=\"submit\" class=\"primary\">Importer la ligne</button> ");
+		else
+			html_printf(b, "<button type=\"submit\" class=\"primary\">Importer les %ld lignes</button> ", x.ready);
+		html_lit(b, "<a href=\"/domiciliation/import\">Corriger le fichier et recommencer</a></form>");
+	} else {
+		html_lit(b, "<p><a class=\"button\" href=\"/domiciliation/import\">Corriger le fichier et recommencer</a></p>");
+	}
+	page_end(r);
+}
+
+/* The stored file (arena), or NULL when it is gone. */
+static unsigned char *load(web_req *r, int64_t id, size_t *len, const char **name)
+{
+	db_res q = {0};
+	unsigned char *data = NULL;
+	*len = 0;
+	if (DBQ(r->db, &Q_LOAD, &q, A_INT(id), A_INT(r->user->id)) == E_OK && db_next(&q)) {
+		data = db_blob(&q, 0, r->a, len);
+		*name = db_dup(&q, 1, r->a);
+	}
+	db_close(&q);
+	return data;
+}
+
+/* The confirmation, pages and API: every correct row in one transaction. */
+static err confirm(web_req *r, int64_t id, bool accept_refused, long expect_ready, ctx *x, const char **why)
+{
+	size_t len;
+	const char *name = "";
+	unsigned char *data = load(r, id, &len, &name);
+	ctx_init(x, r, r->db, r->a, r->user->id, r->user->tz);
+	if (!data) {
+		*why = "Ce fichier a déjà été importé, ou n’est plus disponible : déposez-le à nouveau.";
+		return E_NOT_FOUND;
+	}
+	x->file_name = name && *name ? name : "fichier";
+	/* First the figures again (the people may have changed since). */
+	sheet_info info;
+	if (!walk(x, data, len, &info)) {
+		*why = x->fail;
+		ctx_free(x);
+		return x->e != E_OK ? x->e : E_INPUT;
+	}
+	long ready = x->ready, refused = x->refused, matched = x->matched;
+	ctx_free(x);
+	if (refused && !accept_refused) {
+		*why = "Ce fichier a des lignes refusées : choisissez d’importer les lignes correctes seulement, ou corrigez le fichier.";
+		return E_INPUT;
+	}
+	if (expect_ready >= 0 && expect_ready != ready) {
+		*why = arena_printf(r->a, "Depuis la vérification, %ld ligne(s) sont prêtes au lieu de %ld : vérifiez le fichier à nouveau.",
+		                    ready, expect_ready);
+		return E_CONFLICT;
+	}
+	ctx_init(x, r, r->db, r->a, r->user->id, r->user->tz);
+	x->file_name = name && *name ? name : "fichier";
+	x->write = true;
+	err e = db_begin(r->db, true);
+	if (e == E_OK && !walk(x, data, len, &info)) {
+		e = x->e != E_OK ? x->e : E_DB;
+		*why = x->fail;
+	}
+	if (e == E_OK && (x->written != ready || x->matched != matched)) {
+		e = E_CONFLICT;
+		*why = "Les figures ont changé pendant l’import : rien n’a été enregistré, vérifiez le fichier à nouveau.";
+	}
+	if (e == E_OK)
+		e = DBX(r->db, &Q_DROP, NULL, A_INT(id));
+	if (e == E_OK)
+		e = journal_record(r->db, r->user->id, "import", "domiciliation", id,
+		                   arena_printf(r->a, "file=%.80s rows=%ld written=%ld refused=%ld matched=%ld", x->file_name, x->rows,
+		                                x->written, x->refused, x->matched));
+	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	ctx_free(x);
+	if (e != E_OK && (!*why || !**why))
+		*why = "L’import a échoué : rien n’a été enregistré.";
+	if (e != E_OK)
+		log_warn("domiciliation: import %lld not written (%s)", (long long)id, err_code(e));
+	return e;
+}
+
+static void import_confirm(web_req *r)
+{
+	int64_t expect = -1;
+	const char *rs = web_field(r, "ready");
+	if (rs && !text_to_int64(rs, 0, IMPORT_MAX_ROWS, &expect))
+		expect = -1;
+	ctx x;
+	const char *why = "";
+	err e = confirm(r, r->param[0], web_field(r, "accept_refused") != NULL, expect, &x, &why);
+	if (e != E_OK) {
+		web_error(r, e, why);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/domiciliation?ok=1&importees=%ld", x.written));
+}
+
+static void import_report(web_req *r)
+{
+	size_t len;
+	const char *name = "";
+	unsigned char *data = load(r, r->param[0], &len, &name);
+	if (!data) {
+		web_error(r, E_NOT_FOUND, "Ce fichier a déjà été importé, ou n’est plus disponible.");
+		return;
+	}
+	ctx x;
+	ctx_init(&x, r, r->db, r->a, r->user->id, r->user->tz);
+	x.report = &r->out;
+	buf_adds(&r->out, "\xef\xbb\xbf");
+	csv_write_cell(&r->out, "Ligne", false);
+	csv_write_cell(&r->out, "Nom", false);
+	csv_write_cell(&r->out, "Prénom", false);
+	csv_write_cell(&r->out, "Résultat", false);
+	csv_write_cell(&r->out, "Problèmes", true);
+	sheet_info info;
+	bool ok = walk(&x, data, len, &info);
+	ctx_free(&x);
+	if (!ok) {
+		web_error(r, x.e, x.fail);
+		return;
+	}
+	r->out_type = "text/csv; charset=utf-8";
+	web_header(r, "Content-Disposition: attachment; filename=\"import-domiciliations-rapport.csv\"");
+}
+
+/* ---- the API -------------------------------------------------------------------------------------- */
+
+static void api_import(web_req *r)
+{
+	const web_file *f = web_file_field(r, "file");
+	if (!f || !f->len) {
+		web_error_fields(r, json_pack("{s:s}", "file", "Joignez un fichier XLSX ou CSV (champ « file »)."));
+		return;
+	}
+	ctx x;
+	ctx_init(&x, r, r->db, r->a, r->user->id, r->user->tz);
+	x.file_name = file_name_of(r->a, f->filename);
+	x.api = json_array();
+	sheet_info info;
+	bool ok = walk(&x, f->data, f->len, &info);
+	ctx_free(&x);
+	if (!ok) {
+		json_decref(x.api);
+		web_error(r, x.e, x.fail);
+		return;
+	}
+	int64_t id = 0;
+	DBX(r->db, &Q_OLD, NULL, A_INT(civil_now() - 86400));
+	if (DBID(r->db, &Q_STORE, &id, A_INT(r->user->id), A_INT(civil_now()), A_BLOB(f->data, f->len), A_TEXT(x.file_name)) != E_OK) {
+		json_decref(x.api);
+		web_error(r, E_DB, NULL);
+		return;
+	}
+	json_t *ign = json_array();
+	for (int i = 0; i < x.l.nignored; i++) {
+		char col[8];
+		sheet_column_name(x.l.ignored[i], col);
+		json_array_append_new(ign, json_pack("{s:s,s:s,s:s}", "column", col, "title", x.l.ignored_title[i], "why",
+		                                     "aucune rubrique ne porte ce titre"));
+	}
+	web_json(r, 201, json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "id", (json_int_t)id, "file", x.file_name,
+	                           "format", info.format, "encoding", info.encoding, "layout", x.l.how, "rows", (json_int_t)x.rows,
+	                           "ready", (json_int_t)x.ready, "refused", (json_int_t)x.refused, "matched", (json_int_t)x.matched,
+	                           "warned", (json_int_t)x.warned, "dependants", (json_int_t)x.dependants, "ignored_cells",
+	                           (json_int_t)info.ignored_cells, "ignored_columns", ign, "problems", x.api));
+}
+
+static void api_confirm(web_req *r)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	bool accept = json_is_true(json_object_get(in, "accept_refused"));
+	json_t *er = json_object_get(in, "ready");
+	long expect = json_is_integer(er) ? (long)json_integer_value(er) : -1;
+	json_decref(in);
+	ctx x;
+	const char *why = "";
+	err e = confirm(r, r->param[0], accept, expect, &x, &why);
+	if (e != E_OK) {
+		web_error(r, e, why);
+		return;
+	}
+	web_json(r, 200, json_pack("{s:I,s:I,s:I,s:I}", "rows", (json_int_t)x.rows, "written", (json_int_t)x.written, "refused",
+	                           (json_int_t)x.refused, "matched", (json_int_t)x.matched));
+}
+
+void domiciliation_import_routes(int perm_write);
+void domiciliation_import_routes(int perm_write)
+{
+	web_route(M_GET, "/domiciliation/import", import_get, perm_write, 0, "Import (fichier DomiFa, export OpenCCAS, tableur)");
+	web_route(M_POST, "/domiciliation/import", import_post, perm_write, WEB_F_LARGE, "Vérifier un fichier à importer");
+	web_route(M_POST, "/domiciliation/import/{id}", import_confirm, perm_write, 0, "Importer les lignes vérifiées");
+	web_route(M_GET, "/domiciliation/import/{id}/rapport.csv", import_report, perm_write, 0, "Rapport de vérification (CSV)");
+	web_route(M_POST, "/api/v1/domiciliations/imports", api_import, perm_write, WEB_F_LARGE,
+	          "Vérifier un fichier à importer (multipart, champ file)");
+	web_route(M_POST, "/api/v1/domiciliations/imports/{id}/confirm", api_confirm, perm_write, 0,
+	          "Importer les lignes vérifiées (tout ou rien)");
+}
