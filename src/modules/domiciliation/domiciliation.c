@@ -459,7 +459,7 @@ static void list_page(web_req *r)
 	               "<li><a href=\"?liste=expire15\">Expirent sous 15 jours</a></li><li><a href=\"?liste=expire60\">Sous 60 jours</a></li>"
 	               "<li><a href=\"?liste=sans_contact\">Sans contact depuis plus de 3 mois</a></li>"
 	               "<li><a href=\"?liste=delai\">Délai de réponse dépassé</a></li><li><a href=\"/domiciliation/courrier\">Guichet courrier</a></li>"
-	               "<li><a href=\"/domiciliation/rapport\">Rapport annuel</a></li><li><a href=\"/domiciliation/export.csv\">Export (CSV)</a> · <a href=\"/domiciliation/export.xlsx\">XLSX</a></li>"
+	               "<li><a href=\"/domiciliation/rapport\">Rapport annuel</a></li><li><a href=\"/domiciliation/exporter\">Export (OpenCCAS, modèle DomiFa)</a></li>"
 	               "<li><a href=\"/domiciliation/import\">Import</a></li></ul></nav>");
 	html_printf(b, "<form method=\"get\" action=\"/domiciliation\" class=\"filters\"><input type=\"hidden\" name=\"liste\" value=\"%s\">", filter);
 	const char *sv[6] = {""}, *sl[6] = {"Tous les statuts"};
