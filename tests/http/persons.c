@@ -604,9 +604,9 @@ static void test_import(srv *s)
 	}
 	close(pfd[1]);
 	size_t got = 0;
-	ssize_t k;
-	while (got + 1 < sizeof out && (k = read(pfd[0], out + got, sizeof out - 1 - got)) > 0)
-		got += (size_t)k; /* to the end: a reader that stops early kills the writer (SIGPIPE) */
+	ssize_t rd;
+	while (got + 1 < sizeof out && (rd = read(pfd[0], out + got, sizeof out - 1 - got)) > 0)
+		got += (size_t)rd; /* to the end: a reader that stops early kills the writer (SIGPIPE) */
 	out[got] = 0;
 	close(pfd[0]);
 	int st = 0;
