@@ -68,15 +68,17 @@ asan: build/asan/openccas
 # Unit tests link the library objects (everything but main.c).
 TEST_UNIT := $(patsubst tests/unit/%.c,build/asan/test_%,$(wildcard tests/unit/*.c))
 TEST_HTTP := $(patsubst tests/http/%.c,build/asan/http_%,$(wildcard tests/http/*.c))
-build/asan/test_%: tests/unit/%.c tests/t.h $(filter-out build/asan/main.o,$(ASAN_OBJ))
-	$(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(filter-out build/asan/main.o,$(ASAN_OBJ)) $(LIBS)
+# The example module (tests/example) is linked into the unit tests only.
+EXAMPLE_SRC := $(wildcard tests/example/*.c)
+build/asan/test_%: tests/unit/%.c tests/t.h $(EXAMPLE_SRC) $(filter-out build/asan/main.o,$(ASAN_OBJ))
+	$(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(EXAMPLE_SRC) $(filter-out build/asan/main.o,$(ASAN_OBJ)) $(LIBS)
 build/asan/http_%: tests/http/%.c tests/t.h tests/http/h.h
 	$(CC) $(ASAN_CFLAGS) -Itests -o $@ $< $(LIBS) -lcurl
 tests-build: $(TEST_UNIT) $(TEST_HTTP) build/asan/openccas build/openccas
 
 # Fuzz targets (clang libFuzzer) over the parsers of outside input.
 FUZZ := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/*.c))
-FUZZ_SRC := src/web/parse.c src/core/text.c src/core/arena.c src/core/buf.c src/core/civil.c src/core/csv.c src/core/sheet.c src/core/money.c src/modules/aid/aid_rules.c
+FUZZ_SRC := src/web/parse.c src/core/text.c src/core/arena.c src/core/buf.c src/core/civil.c src/core/csv.c src/core/sheet.c src/core/sheet_xlsx.c src/core/money.c src/modules/aid/aid_rules.c
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC)
 	@mkdir -p build/fuzz
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \

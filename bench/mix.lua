@@ -55,14 +55,14 @@ request = function()
       '{"household_id": %d, "channel": "telephone", "motive_id": %s, "answer": "Information donnée", "minutes": 5}', (x % max) + 1, motive))
   elseif kind == "aid" then
     if step == 1 and rid then
-      return wrk.format("POST", "/api/v1/aides/demandes/" .. rid, json, string.format(
+      return wrk.format("POST", "/api/v1/aid/requests/" .. rid, json, string.format(
         '{"version": %s, "action": "deposer", "pieces": "identité, facture, avis d’imposition, attestation CAF"}', rversion))
     elseif step == 2 and rid then
-      return wrk.format("POST", "/api/v1/aides/demandes/" .. rid, json, string.format(
+      return wrk.format("POST", "/api/v1/aid/requests/" .. rid, json, string.format(
         '{"version": %s, "action": "instruire", "opinion": "favorable", "amount": "50", "reason": "Banc d’essai"}', rversion))
     end
     step = 0
-    return wrk.format("POST", "/api/v1/aides/demandes", json, string.format(
+    return wrk.format("POST", "/api/v1/aid/requests", json, string.format(
       '{"household": %d, "aid": "energie", "residence": 24, "bill": "%d,00", "creditor": "EDF"}', (x % max) + 1, 50 + x % 400))
   elseif kind == "mail" then
     return wrk.format("POST", "/api/v1/domiciliations/" .. domi[(x % #domi) + 1] .. "", json, '{"action": "mail", "kind": "lettre", "count": 1}')

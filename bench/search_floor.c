@@ -33,10 +33,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", why);
 		return 3;
 	}
-	const db_module_schema *mods = modules_schema_array();
+	int nmods = 0;
+	const db_module_schema *mods = modules_schema_array(&nmods);
 	static const unsigned char test_key[32] = "openccas-test-key-0123456789abc";
 	journal_key_use(test_key); /* the journal's key (a file in production) */
-	db_migrate(d, mods, modules_nschemas, NULL);
+	db_migrate(d, mods, nmods, NULL);
 	db_conn *c = db_conn_get(d);
 	db_conn_scope(c, atoll(argv[2]));
 	char *qs[4096];

@@ -41,6 +41,9 @@ PG_URL=$(bash scripts/pg.sh start) || { echo "PostgreSQL n'a pas démarré"; ech
 PG_KEYS="OPENCCAS_JOURNAL_KEY=$PWD/$LOGDIR/pg.journal-key OPENCCAS_JOURNAL_SEALS=$PWD/$LOGDIR/pg.journal-seals"
 trap 'bash scripts/pg.sh stop' EXIT
 
+echo "== description OpenAPI (linter Redocly, règles recommandées)"
+run "openapi-lint" node tools/openapi-lint.mjs assets/openapi.json
+
 echo "== tests unitaires (ASan+UBSan)"
 for t in build/asan/test_*; do
   run "$(basename "$t") sqlite" "$t"

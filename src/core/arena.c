@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include "banned.h"
 
@@ -137,4 +138,23 @@ char *arena_printf(arena *a, const char *fmt, ...)
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+void *arena_push(arena *a, void **arr, int *n, int *cap, size_t size)
+{
+	if (*n == *cap) {
+		if (*cap > INT_MAX / 2) {
+			a->failed = true;
+			return NULL;
+		}
+		int nc = *cap ? *cap * 2 : 16;
+		void *p = arena_array(a, (size_t)nc, size);
+		if (!p)
+			return NULL;
+		if (*n)
+			memcpy(p, *arr, (size_t)*n * size);
+		*arr = p;
+		*cap = nc;
+	}
+	return (char *)*arr + (size_t)(*n)++ * size;
 }

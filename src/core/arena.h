@@ -37,6 +37,18 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 /* printf into the arena; never truncates. */
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A growing array in the arena: *arr holds *n elements of size bytes with
+ * room for *cap; returns the new last element (zeroed), moving the array
+ * to a block twice as large when full (the old one stays in the arena:
+ * amortised, at most twice the memory). NULL (a->failed set) when memory
+ * runs out; *n is then unchanged.
+ *
+ *   row *rows = NULL; int n = 0, cap = 0;
+ *   while (db_next(&q)) { row *r = ARENA_PUSH(a, rows, n, cap); if (!r) break; … }
+ */
+void *arena_push(arena *a, void **arr, int *n, int *cap, size_t size);
+#define ARENA_PUSH(a, arr, n, cap) ((__typeof__(arr))arena_push((a), (void **)&(arr), &(n), &(cap), sizeof *(arr)))
+
 /* Test hook (fault injection): fail the Nth allocation from now, 0 = never. */
 void arena_fail_after(long n);
 #endif

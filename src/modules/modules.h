@@ -1,14 +1,21 @@
 /*
- * modules.h — the list of the CCAS's modules, in dependency order: their
- * schemas (for migrations) and their init functions (routes, permissions,
- * navigation). Adding a module = one line in each table of modules.c.
+ * modules.h — the CCAS's modules, in the order their tables are made (modules.c lists
+ * their descriptors, module.h says what a descriptor holds). Adding a
+ * module is its folder and one line in that list (docs/ARCHITECTURE.md).
  */
 #ifndef MODULES_H
 #define MODULES_H
+#include "modules/module.h"
 #include "store/store.h"
-extern const db_module_schema *const modules_schemas[];
-extern const int modules_nschemas;
-/* The schemas as one array of modules_nschemas (for db_migrate). */
-const db_module_schema *modules_schema_array(void);
+
+/* The program's modules, in order (*n of them). */
+const module *const *modules_standard(int *n);
+/* Starts the modules of the list: numbers every permission, registers
+ * routes, hands the navigation to the layout. Once, before serving. */
+void modules_init_list(const module *const *list, int n);
+/* The same with the program's own list. */
 void modules_init(void);
+/* The schemas of the modules started (the program's list before
+ * modules_init), for db_migrate and db_pending: *n of them. */
+const db_module_schema *modules_schema_array(int *n);
 #endif

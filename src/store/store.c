@@ -192,6 +192,14 @@ err db_exec_ddl(db_conn *c, const char *sqlite_sql, const char *pg_sql)
 	return e;
 }
 
+err db_finish(db_conn *c, err e)
+{
+	if (e == E_OK)
+		return db_commit(c);
+	db_rollback(c);
+	return e;
+}
+
 err db_commit(db_conn *c)
 {
 	if (!c->in_tx)

@@ -97,6 +97,9 @@ err db_begin(db_conn *c, bool write);
 err db_commit(db_conn *c);
 void db_rollback(db_conn *c);
 bool db_in_tx(const db_conn *c);
+/* The end of a transaction: commits when e is E_OK (returning the
+ * commit's outcome), else rolls back and returns e. */
+err db_finish(db_conn *c, err e);
 
 /* Runs q with args; rows are read with db_next. Always call db_close. */
 err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args);

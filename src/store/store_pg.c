@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/countof.h"
 #include "store_engine.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -201,7 +202,7 @@ static char *pg_ddl(arena *a, const char *sql)
 	buf_init(&b, a, strlen(sql) + 256);
 	for (const char *p = sql; *p;) {
 		bool hit = false;
-		for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		for (int i = 0; i < COUNTOF(words); i++)
 			if (word_at(p, sql, words[i].from)) {
 				buf_adds(&b, words[i].to);
 				p += strlen(words[i].from);

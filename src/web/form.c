@@ -73,8 +73,7 @@ void form_input(buf *b, const form_field *f, const form_errors *fe)
 		html_lit(b, "></div>");
 }
 
-void form_select(buf *b, const char *name, const char *label, const char *const *values,
-                 const char *const *labels, int n, const char *selected, const form_errors *fe)
+static void select_open(buf *b, const char *name, const char *label, const form_errors *fe)
 {
 	const char *err = form_error_for(fe, name);
 	html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "", name, label);
@@ -84,8 +83,27 @@ void form_select(buf *b, const char *name, const char *label, const char *const 
 	if (err)
 		html_printf(b, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
 	html_lit(b, ">");
+}
+
+static void option(buf *b, const char *v, const char *label, const char *selected)
+{
+	html_printf(b, "<option value=\"%s\"%s>%s</option>", v, selected && !strcmp(selected, v) ? " selected" : "", label);
+}
+
+void form_select(buf *b, const char *name, const char *label, const char *const *values,
+                 const char *const *labels, int n, const char *selected, const form_errors *fe)
+{
+	select_open(b, name, label, fe);
 	for (int i = 0; i < n; i++)
-		html_printf(b, "<option value=\"%s\"%s>%s</option>", values[i],
-		            selected && !strcmp(selected, values[i]) ? " selected" : "", labels[i]);
+		option(b, values[i], labels[i], selected);
+	html_lit(b, "</select></div>");
+}
+
+void form_select_code(buf *b, const char *name, const char *label, const code *list, int n, const char *selected,
+                      const form_errors *fe)
+{
+	select_open(b, name, label, fe);
+	for (int i = 0; i < n; i++)
+		option(b, list[i].v, list[i].fr, selected);
 	html_lit(b, "</select></div>");
 }

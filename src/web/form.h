@@ -7,6 +7,7 @@
 #define WEB_FORM_H
 #include <stdbool.h>
 #include "core/buf.h"
+#include "core/codes.h"
 
 /* Errors collected while validating a form. */
 #define FORM_MAX_ERRORS 32
@@ -26,6 +27,11 @@ void form_input(buf *b, const form_field *f, const form_errors *fe);
 /* options: n pairs value/label. */
 void form_select(buf *b, const char *name, const char *label, const char *const *values,
                  const char *const *labels, int n, const char *selected, const form_errors *fe);
+/* The same for a code list (core/codes.h): the labels shown, the codes sent. */
+void form_select_code(buf *b, const char *name, const char *label, const code *list, int n, const char *selected,
+                      const form_errors *fe);
+#define FORM_SELECT_CODE(b, name, label, list, selected, fe) \
+	form_select_code((b), (name), (label), (list), COUNTOF(list), (selected), (fe))
 /* The summary at the top of a refused form, with links to each field. */
 void form_error_summary(buf *b, const form_errors *fe);
 #endif

@@ -49,6 +49,12 @@ void html_printf(buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	html_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void html_vprintf(buf *b, const char *fmt, va_list ap)
+{
 	const char *p = fmt;
 	while (*p) {
 		const char *pct = strchr(p, '%');
@@ -97,5 +103,27 @@ void html_printf(buf *b, const char *fmt, ...)
 			break;
 		}
 	}
-	va_end(ap);
+}
+
+void html_table_open(buf *b, const char *caption, unsigned flags, const char *const *heads)
+{
+	/* Markup chosen among literals: html_printf escapes every %s. */
+	if (flags & TABLE_DIFF)
+		html_lit(b, "<table class=\"data diff\">");
+	else
+		html_lit(b, "<table class=\"data\">");
+	if (flags & TABLE_CAPTION_SHOWN)
+		html_printf(b, "<caption>%s</caption><thead><tr>", caption);
+	else
+		html_printf(b, "<caption class=\"sr-only\">%s</caption><thead><tr>", caption);
+	for (const char *const *h = heads; *h; h++) {
+		const char *t = *h;
+		if (*t == '#')
+			html_printf(b, "<th scope=\"col\" class=\"num\">%s</th>", t + 1);
+		else if (*t == '~')
+			html_printf(b, "<th scope=\"col\"><span class=\"sr-only\">%s</span></th>", t + 1);
+		else
+			html_printf(b, "<th scope=\"col\">%s</th>", t);
+	}
+	html_lit(b, "</tr></thead><tbody>");
 }

@@ -15,9 +15,11 @@
  */
 #ifndef WEB_HTML_H
 #define WEB_HTML_H
+#include <stdarg.h>
 #include "core/buf.h"
 
 void html_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void html_vprintf(buf *b, const char *fmt, va_list ap);
 void html_text(buf *b, const char *s);          /* escaped */
 void html_textn(buf *b, const char *s, size_t n);
 /* Literal markup only: the "" s "" trick refuses anything but a literal. */
@@ -25,4 +27,17 @@ void html_textn(buf *b, const char *s, size_t n);
 void html_trusted(buf *b, const char *markup);
 /* Escapes into an arena string (for attributes built elsewhere). */
 char *html_escape(arena *a, const char *s);
+
+/* The opening of a data table, up to <tbody>: its caption (for screen
+ * readers only unless TABLE_CAPTION_SHOWN) and its column headers, a
+ * NULL-terminated list; a header "#Montant" is a number column (right
+ * aligned), "~Actions" is read by screen readers only. Close with
+ * html_lit(b, "</tbody></table>").
+ *
+ *   html_table(b, "Demandes du foyer", 0, "N°", "Aide", "#Montant");
+ */
+#define TABLE_CAPTION_SHOWN 1u
+#define TABLE_DIFF 2u
+void html_table_open(buf *b, const char *caption, unsigned flags, const char *const *heads);
+#define html_table(b, caption, flags, ...) html_table_open((b), (caption), (flags), (const char *const[]){__VA_ARGS__, NULL})
 #endif

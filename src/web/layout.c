@@ -4,35 +4,57 @@
  * current page marked aria-current, French lang attribute.
  */
 #include "web/layout.h"
+#include <stdarg.h>
 #include <string.h>
+#include <time.h>
+#include "core/civil.h"
+#include "core/countof.h"
 #include "web/html.h"
 #include "core/log.h"
 #include "core/banned.h"
 
-#define MAX_NAV 32
-static struct nav {
-	int order;
-	const char *label, *href;
-	int perm;
-} nav[MAX_NAV];
+/* The main navigation, in order (given by the module list at start-up). */
+static const layout_nav *nav;
 static int nnav;
 
-void layout_nav_add(int order, const char *label, const char *href, int perm)
+void layout_set_nav(const layout_nav *entries, int n)
 {
-	if (nnav >= MAX_NAV)
-		log_fatal("layout: more than %d navigation entries: raise MAX_NAV", MAX_NAV);
-	int i = nnav++;
-	while (i > 0 && nav[i - 1].order > order) {
-		nav[i] = nav[i - 1];
-		i--;
-	}
-	nav[i] = (struct nav){order, label, href, perm};
+	nav = entries;
+	nnav = n;
 }
 
-void page_csrf(web_req *r)
+static void csrf_field(web_req *r)
 {
 	if (r->user && r->user->csrf)
 		html_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->user->csrf);
+}
+
+void form_begin(web_req *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	html_vprintf(&r->out, fmt, ap);
+	va_end(ap);
+	csrf_field(r);
+}
+
+const char *page_date(web_req *r, const char *iso)
+{
+	char *out = arena_alloc(r->a, 11);
+	if (!out || !iso || !*iso)
+		return "";
+	civil_iso_to_fr(iso, out);
+	return out;
+}
+
+const char *page_instant(web_req *r, int64_t t, bool with_time)
+{
+	struct tm tm;
+	char *out = arena_alloc(r->a, 24);
+	if (!out || !r->user || !civil_local_time(r->user->tz, (time_t)t, &tm))
+		return "";
+	strftime(out, 24, with_time ? "%d/%m/%Y %H:%M" : "%d/%m/%Y", &tm);
+	return out;
 }
 
 void page_notice(web_req *r, const char *kind, const char *text)
@@ -76,9 +98,8 @@ void page_begin(web_req *r, const char *title)
 		html_printf(b, "<span>%s <small>(%s)</small></span>", r->user->display_name, r->user->role_label);
 		if (r->user->nstructures > 1)
 			html_lit(b, "<a href=\"/structure/changer\">Changer de structure</a>");
-		html_lit(b, "<a href=\"/compte\">Mon compte</a>"
-		            "<form method=\"post\" action=\"/deconnexion\" class=\"inline\">");
-		page_csrf(r);
+		html_lit(b, "<a href=\"/compte\">Mon compte</a>");
+		form_begin(r, "<form method=\"post\" action=\"/deconnexion\" class=\"inline\">");
 		html_lit(b, "<button type=\"submit\" class=\"link\">Se déconnecter</button></form></div>");
 	} else {
 		html_lit(b, "</div>");
@@ -119,7 +140,7 @@ void page_error(web_req *r, err e, const char *detail)
 		[E_INPUT] = "Demande incorrecte", [E_CONFLICT] = "Modification concurrente",
 		[E_METHOD] = "Action impossible",
 	};
-	const char *title = (e < sizeof titles / sizeof *titles && titles[e]) ? titles[e] : "Erreur du serveur";
+	const char *title = (e < COUNTOF(titles) && titles[e]) ? titles[e] : "Erreur du serveur";
 	r->out_type = "text/html; charset=utf-8";
 	page_begin(r, title);
 	html_printf(&r->out, "<p class=\"lead\">%s</p>", err_message(e));

@@ -9,12 +9,25 @@
 #define WEB_LAYOUT_H
 #include "web/web.h"
 
-/* A navigation entry; shown when the user has perm (or WEB_LOGGED_IN). */
-void layout_nav_add(int order, const char *label, const char *href, int perm);
+/* The main navigation, in the order shown: an entry is shown to those
+ * who hold perm (WEB_LOGGED_IN: every user). Set once at start-up by the
+ * module list (modules.c); the array must outlive the server. */
+typedef struct layout_nav {
+	const char *label, *href;
+	int perm;
+} layout_nav;
+void layout_set_nav(const layout_nav *entries, int n);
 void page_begin(web_req *r, const char *title);
 void page_end(web_req *r);
-/* The hidden CSRF input for forms of the logged-in user. */
-void page_csrf(web_req *r);
+/* Opens a form that posts: fmt (a literal, %s escaped as in html_printf)
+ * is the markup that opens it — its <form …> tag, possibly after a
+ * heading and before its first fields — then the hidden CSRF field of
+ * the logged-in user follows, which every such form must carry. */
+void form_begin(web_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A date for people: "AAAA-MM-JJ" → "JJ/MM/AAAA" ("" when there is none),
+ * and an instant in the user's time zone, with or without the time. */
+const char *page_date(web_req *r, const char *iso);
+const char *page_instant(web_req *r, int64_t t, bool with_time);
 /* A notice box: kind is "ok", "error" or "info". Text escaped. */
 void page_notice(web_req *r, const char *kind, const char *text);
 /* Error page body (used by web_error for HTML requests). */

@@ -186,6 +186,12 @@ typedef struct web_asset {
 const char *web_asset_url(const char *name);
 void web_assets_init(void);
 const web_asset *web_asset_find(const char *name);
+/* Answers a GET of /static/… (true), with its ETag and 304; false for
+ * any other path. */
+bool web_asset_serve(web_req *r, const char *if_none_match);
+/* Whether a POST to path goes to a route flagged WEB_F_LARGE (the door
+ * sizes the body by it before it arrives). */
+bool web_route_is_large(const char *path);
 /* Handles one request (for tests and fuzzing without a socket). */
 void web_dispatch(db *d, web_req *r);
 #endif

@@ -24,6 +24,9 @@ export default async function (page) {
   await audit(page, 'compte');
   await page.goto(BASE + '/nulle-part');
   await audit(page, 'erreur-404');
+  // An unknown address is answered before any database work: the page is
+  // the anonymous one, with the way back.
+  await page.getByRole('link', { name: 'Revenir à l’accueil' }).click();
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
   await page.waitForLoadState('load');
   check(page.url().includes('/connexion'), 'déconnexion');

@@ -28,7 +28,7 @@ static const char *jerr(json_t *o, const char *field)
 static json_t *act(cli *k, long long id, long long version, const char *rest, long *status)
 {
 	char path[64], body[1024];
-	snprintf(path, sizeof path, "/api/v1/aides/demandes/%lld", id);
+	snprintf(path, sizeof path, "/api/v1/aid/requests/%lld", id);
 	snprintf(body, sizeof body, "{\"version\": %lld, %s}", version, rest);
 	resp *r = post_json(k, path, body);
 	*status = r->status;
@@ -94,7 +94,7 @@ int main(void)
 	snprintf(big, sizeof big, "_csrf=%s&text=%s", mgr.csrf, rt);
 	curl_free(rt);
 	CHECK_INT(post(&mgr, "/aides/reglement", big)->status, 303);
-	json_t *j = J(get(&soc, "/api/v1/aides/reglement"));
+	json_t *j = J(get(&soc, "/api/v1/aid/rulebook"));
 	CHECK_STR(jtxt(j, "version"), "test-3");
 	long long rb_id = jint(j, "id");
 	json_decref(j);
@@ -103,7 +103,7 @@ int main(void)
 	CHECK_INT(r->status, 200);
 	CHECK_HAS(r->body, "+ montant : pourcentage 50");   /* what the new version adds */
 	CHECK_HAS(r->body, "− montant : fixe 42,00");       /* and what it removes */
-	j = J(post_json(&mgr, "/api/v1/aides/reglement", "{\"text\": \"aide : x\\nmontant : fixe 1\\n\"}"));
+	j = J(post_json(&mgr, "/api/v1/aid/rulebook", "{\"text\": \"aide : x\\nmontant : fixe 1\\n\"}"));
 	CHECK(json_array_size(json_object_get(json_object_get(j, "error"), "lines")) >= 1, "API: invalid rulebook refused with its lines");
 	json_decref(j);
 
@@ -111,14 +111,14 @@ int main(void)
 	cli com;
 	cli_init(&com, &s);
 	CHECK_INT(login(&com, DEMO("commission"), DEMO_PW), 303);
-	r = post_json(&soc, "/api/v1/aides/demandes", "{\"household\": 1, \"aid\": \"nope\"}");
+	r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"nope\"}");
 	CHECK_INT(r->status, 400);
 	j = J(r);
 	CHECK_HAS(jerr(j, "aid"), "Choisissez une aide");
 	CHECK_HAS(jerr(j, "residence"), "mois");
 	json_decref(j);
-	CHECK_INT(post_json(&desk, "/api/v1/aides/demandes", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 3}")->status, 403);
-	r = post_json(&soc, "/api/v1/aides/demandes",
+	CHECK_INT(post_json(&desk, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 3}")->status, 403);
+	r = post_json(&soc, "/api/v1/aid/requests",
 	              "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"300,00\", \"creditor\": \"EDF\"}");
 	CHECK_INT(r->status, 201);
 	j = J(r);
@@ -177,7 +177,7 @@ int main(void)
 	json_decref(j);
 
 	T_GROUP("committee session and agenda");
-	r = post_json(&mgr, "/api/v1/aides/commissions", "{\"held_on\": \"2026-12-01\", \"place\": \"Salle B\"}");
+	r = post_json(&mgr, "/api/v1/aid/sessions", "{\"held_on\": \"2026-12-01\", \"place\": \"Salle B\"}");
 	CHECK_INT(r->status, 201);
 	j = J(r);
 	long long sid = jint(j, "id");
@@ -200,7 +200,7 @@ int main(void)
 	r = post(&mgr, "/aides/budget", body);
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "value=\"beaucoup\"");
-	j = J(get(&soc, "/api/v1/aides/budget?annee=2026"));
+	j = J(get(&soc, "/api/v1/aid/budget?annee=2026"));
 	json_t *env = json_array_get(json_object_get(j, "envelopes"), 1);
 	CHECK_STR(jtxt(env, "aid"), "energie");
 	CHECK_INT(jint(env, "voted_cents"), 10000);
@@ -292,7 +292,7 @@ int main(void)
 	CHECK_INT(st, 200);
 	CHECK_STR(jtxt(j, "status"), "close");
 	json_decref(j);
-	snprintf(path, sizeof path, "/api/v1/aides/demandes/%lld", id);
+	snprintf(path, sizeof path, "/api/v1/aid/requests/%lld", id);
 	j = J(get(&soc, path));
 	json_t *steps = json_object_get(j, "steps");
 	CHECK_INT(json_array_size(steps), 9); /* création, dépôt, pièces, instruction, inscription, accord, notification, paiement, clôture */
@@ -301,7 +301,7 @@ int main(void)
 	T_GROUP("emergency aid: decided at once, ratified later; ceilings fed by past grants");
 	long long eid[3];
 	for (int k = 0; k < 3; k++) {
-		r = post_json(&soc, "/api/v1/aides/demandes", "{\"household\": 1, \"aid\": \"secours\", \"residence\": 24}");
+		r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"secours\", \"residence\": 24}");
 		j = J(r);
 		eid[k] = jint(j, "id");
 		v = jint(j, "version");
@@ -332,7 +332,7 @@ int main(void)
 	CHECK_HAS(r->body, "Aides d’urgence à ratifier");
 	CHECK_HAS(r->body, "dossier ");                 /* members see file numbers … */
 	CHECK_LACKS(r->body, "Ajouter à l’ordre du jour"); /* … and do not build the agenda */
-	snprintf(path, sizeof path, "/api/v1/aides/demandes/%lld", eid[0]);
+	snprintf(path, sizeof path, "/api/v1/aid/requests/%lld", eid[0]);
 	j = J(get(&soc, path));
 	v = jint(j, "version");
 	json_decref(j);
@@ -343,7 +343,7 @@ int main(void)
 	json_decref(j);
 
 	T_GROUP("withdrawal, cancellation");
-	r = post_json(&soc, "/api/v1/aides/demandes", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"80\"}");
+	r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"80\"}");
 	j = J(r);
 	long long wid = jint(j, "id");
 	v = jint(j, "version");
@@ -366,7 +366,7 @@ int main(void)
 	json_decref(j);
 
 	T_GROUP("closing the session and its minutes");
-	r = post_json(&soc, "/api/v1/aides/demandes", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"400\"}");
+	r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"400\"}");
 	j = J(r);
 	long long aid2 = jint(j, "id");
 	v = jint(j, "version");
@@ -382,7 +382,7 @@ int main(void)
 	j = act(&mgr, aid2, v, rest, &st);
 	v = jint(j, "version");
 	json_decref(j);
-	snprintf(path, sizeof path, "/api/v1/aides/commissions/%lld/cloture", sid);
+	snprintf(path, sizeof path, "/api/v1/aid/sessions/%lld/close", sid);
 	r = post_json(&mgr, path, "{\"members\": \"Mme la vice-présidente, M. Hoarau\"}");
 	CHECK_INT(r->status, 409); /* one request of the agenda is undecided */
 	snprintf(path, sizeof path, "/aides/commissions/%lld/presentation?n=2", sid);
@@ -401,7 +401,7 @@ int main(void)
 	json_decref(j);
 	snprintf(path, sizeof path, "/aides/commissions/%lld/presentation", sid);
 	CHECK_HAS(get(&com, path)->body, "Toutes les demandes de l’ordre du jour sont décidées");
-	snprintf(path, sizeof path, "/api/v1/aides/commissions/%lld/cloture", sid);
+	snprintf(path, sizeof path, "/api/v1/aid/sessions/%lld/close", sid);
 	CHECK_INT(post_json(&mgr, path, "{\"members\": \"Mme la vice-présidente, M. Hoarau\"}")->status, 200);
 	j = act(&com, aid2, v, "\"action\": \"decider\", \"decision\": \"accorde\"", &st);
 	CHECK_INT(st, 409);
@@ -429,7 +429,7 @@ int main(void)
 	r = get(&soc, "/aides/export.xlsx?liste=decidees_mois");
 	CHECK_INT(r->status, 200);
 	CHECK(r->len > 4 && !memcmp(r->body, "PK", 2), "xlsx is a zip");
-	j = J(get(&soc, "/api/v1/aides/demandes?liste=mes"));
+	j = J(get(&soc, "/api/v1/aid/requests?liste=mes"));
 	CHECK(json_array_size(json_object_get(j, "items")) >= 5, "my requests");
 	json_decref(j);
 	snprintf(path, sizeof path, "/aides/demandes/%lld", id);
@@ -449,7 +449,7 @@ int main(void)
 
 	T_GROUP("no silent caps: a committee agenda of 250 requests");
 	{
-		r = post_json(&mgr, "/api/v1/aides/commissions", "{\"held_on\": \"2026-12-20\", \"place\": \"Grande salle\"}");
+		r = post_json(&mgr, "/api/v1/aid/sessions", "{\"held_on\": \"2026-12-20\", \"place\": \"Grande salle\"}");
 		CHECK_INT(r->status, 201);
 		j = J(r);
 		long long sess = jint(j, "id");
@@ -496,7 +496,7 @@ int main(void)
 		CHECK_HAS(r->body, "Membre40"); /* the page lists every member, not 32 */
 		char rq[200];
 		snprintf(rq, sizeof rq, "{\"household\": %lld, \"person\": %lld, \"aid\": \"secours\", \"residence\": 24}", crowd, twentieth);
-		r = post_json(&soc, "/api/v1/aides/demandes", rq);
+		r = post_json(&soc, "/api/v1/aid/requests", rq);
 		CHECK(r->status == 201, "the 20th member can be the applicant (%ld %.200s)", r->status, r->body);
 	}
 	cli_free(&com);

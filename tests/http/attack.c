@@ -124,7 +124,7 @@ int main(void)
 		b = json_pack("{s:i,s:s,s:i,s:s,s:s}", "household", 3, "aid", "alimentaire", "residence", 12, "purpose", PAYLOADS[i], "creditor",
 		              PAYLOADS[i]);
 		body = json_dumps(b, 0);
-		CHECK_INT(post_json(&mgr, "/api/v1/aides/demandes", body)->status, 201);
+		CHECK_INT(post_json(&mgr, "/api/v1/aid/requests", body)->status, 201);
 		free(body);
 		json_decref(b);
 		b = json_pack("{s:s,s:s}", "body", PAYLOADS[i], "visibility", "equipe");
@@ -149,7 +149,7 @@ int main(void)
 	resp *r = get(&mgr, "/api/v1/households/3");
 	CHECK_HAS(r->body, "DROP TABLE"); /* stored as typed … */
 	CHECK_INT(get(&mgr, "/api/v1/persons?q=martin")->status, 200); /* … and the tables are all there */
-	json_t *j = json_loads(get(&mgr, "/api/v1/aides/demandes?foyer=3")->body, 0, NULL);
+	json_t *j = json_loads(get(&mgr, "/api/v1/aid/requests?foyer=3")->body, 0, NULL);
 	CHECK(json_array_size(json_object_get(j, "items")) >= (size_t)NPAY, "the aid requests with payloads are stored");
 	json_t *first = json_array_get(json_object_get(j, "items"), 0);
 	char path[96];
@@ -200,7 +200,7 @@ int main(void)
 	CHECK_INT(get(&desk, "/admin/utilisateurs")->status, 403);
 	CHECK_INT(get(&desk, "/aides/reglement")->status, 403);
 	CHECK_INT(get(&desk, "/journal")->status, 403);
-	CHECK_INT(post_json(&desk, "/api/v1/aides/commissions", "{\"held_on\": \"2026-12-01\"}")->status, 403);
+	CHECK_INT(post_json(&desk, "/api/v1/aid/sessions", "{\"held_on\": \"2026-12-01\"}")->status, 403);
 	snprintf(body, sizeof body, "_csrf=%s&role=administrateur&active=1", desk.csrf);
 	CHECK_INT(post(&desk, "/admin/utilisateurs/1", body)->status, 403);
 
@@ -212,13 +212,13 @@ int main(void)
 		CHECK(r->status == 404 || r->status == 400, "%s: %ld", trav[i], r->status);
 		CHECK_LACKS(r->body, "root:x:0");
 	}
-	CHECK_INT(post_json(&mgr, "/api/v1/aides/demandes", "{\"household\": ")->status, 400);
-	CHECK_INT(post_json(&mgr, "/api/v1/aides/demandes", "[1, 2, 3]")->status, 400);
+	CHECK_INT(post_json(&mgr, "/api/v1/aid/requests", "{\"household\": ")->status, 400);
+	CHECK_INT(post_json(&mgr, "/api/v1/aid/requests", "[1, 2, 3]")->status, 400);
 	char *big = malloc(3 << 20);
 	memset(big, 'a', 3 << 20);
 	memcpy(big, "{\"purpose\": \"", 13);
 	big[(3 << 20) - 1] = 0;
-	r = post_json(&mgr, "/api/v1/aides/demandes", big);
+	r = post_json(&mgr, "/api/v1/aid/requests", big);
 	CHECK(r->status == 413 || r->status == 400, "a 3 MB body is refused (%ld)", r->status);
 	free(big);
 	CHECK_INT(get(&mgr, "/healthz")->status, 200); /* still standing */

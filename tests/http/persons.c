@@ -724,7 +724,7 @@ static void test_retention(srv *s)
 	long long held = (long long)json_integer_value(json_object_get(j, "household_id"));
 	json_decref(j);
 	CHECK(held > 0, "a household with an active domiciliation");
-	const char *budget = "/api/v1/aides/budget?annee=2025";
+	const char *budget = "/api/v1/aid/budget?annee=2025";
 	char *before = strdup(get(&mgr, budget)->body);
 	char out[4096];
 	const char *dry[] = {bin_path(), "purge", "--dry-run", "--db", fresh_url, "--date", "2045-01-01", NULL};

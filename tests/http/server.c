@@ -606,6 +606,26 @@ static void test_token_lifecycle(srv *s)
 	cli_free(&adm);
 }
 
+/* A documented path with its parameters named ({id}, {person_id}) as the
+ * router writes it (every parameter {id}). */
+static void router_path(const char *doc, char *out, size_t n)
+{
+	size_t k = 0;
+	for (const char *p = doc; *p && k + 5 < n; p++) {
+		if (*p == '{') {
+			memcpy(out + k, "{id}", 4);
+			k += 4;
+			while (*p && *p != '}')
+				p++;
+			if (!*p)
+				break;
+		} else {
+			out[k++] = *p;
+		}
+	}
+	out[k] = 0;
+}
+
 static void test_openapi(srv *s)
 {
 	T_GROUP("openapi");
@@ -616,46 +636,65 @@ static void test_openapi(srv *s)
 	json_t *doc = json_loads(r->body, 0, NULL);
 	json_t *paths = json_object_get(doc, "paths");
 	CHECK(json_is_object(paths), "paths");
-	char out[16384];
+	static char out[1 << 18];
 	const char *argv[] = {bin_path(), "routes", NULL};
 	capture(argv, out, sizeof out);
+	CHECK(strlen(out) + 1 < sizeof out, "the route list was read whole");
+	/* The documented operations, with their paths as the router writes them. */
+	json_t *documented = json_object();
+	const char *path;
+	json_t *item;
+	json_object_foreach(paths, path, item) {
+		char rp[300];
+		router_path(path, rp, sizeof rp);
+		const char *m;
+		json_t *op;
+		json_object_foreach(item, m, op) {
+			char key[320];
+			snprintf(key, sizeof key, "%s %s", m, rp);
+			CHECK(!json_object_get(documented, key), "%s documented once", key);
+			json_object_set_new(documented, key, json_true());
+			/* Every operation says what it answers, with a schema. */
+			json_t *resp2 = NULL;
+			const char *code;
+			json_t *rv;
+			json_object_foreach(json_object_get(op, "responses"), code, rv)
+				if (code[0] == '2')
+					resp2 = rv;
+			CHECK(resp2 != NULL, "%s %s documents its success", m, path);
+			json_t *content = resp2 ? json_object_get(resp2, "content") : NULL;
+			bool schema = false;
+			const char *type;
+			json_t *media;
+			json_object_foreach(content, type, media)
+				schema |= json_object_get(media, "schema") != NULL;
+			CHECK(schema || (resp2 && json_object_get(resp2, "$ref")), "%s %s has a response schema", m, path);
+			if (!strcmp(m, "post")) {
+				json_t *rb = json_object_get(op, "requestBody");
+				bool body = rb && (json_object_get(rb, "$ref") || json_object_get(rb, "content"));
+				CHECK(body || json_is_true(json_object_get(op, "x-no-body")), "%s %s documents its request body", m, path);
+			}
+		}
+	}
 	int routes = 0;
 	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		char method[16], path[256];
-		if (sscanf(line, "%15s %255s", method, path) != 2 || strncmp(path, "/api/", 5))
+		char method[16], rpath[256];
+		if (sscanf(line, "%15s %255s", method, rpath) != 2 || strncmp(rpath, "/api/", 5))
 			continue;
 		routes++;
 		for (char *m = method; *m; m++)
 			*m = (char)(*m - 'A' + 'a');
-		json_t *p = json_object_get(paths, path);
-		CHECK(p && json_object_get(p, method), "route %s %s is documented in openapi.json", method, path);
+		char key[320];
+		snprintf(key, sizeof key, "%s %s", method, rpath);
+		CHECK(json_object_get(documented, key) != NULL, "route %s is documented in openapi.json", key);
+		json_object_del(documented, key);
 	}
-	const char *path;
-	json_t *item;
-	int documented = 0;
-	json_object_foreach(paths, path, item) {
-		const char *m;
-		json_t *op;
-		json_object_foreach(item, m, op) {
-			documented++;
-			char want[300];
-			snprintf(want, sizeof want, "%s", path);
-			int found = 0;
-			char again[16384];
-			capture(argv, again, sizeof again);
-			char up[16];
-			snprintf(up, sizeof up, "%s", m);
-			for (char *c = up; *c; c++)
-				*c = (char)(*c - 'a' + 'A');
-			for (char *line = strtok(again, "\n"); line; line = strtok(NULL, "\n")) {
-				char mm[16], pp[256];
-				if (sscanf(line, "%15s %255s", mm, pp) == 2 && !strcmp(mm, up) && !strcmp(pp, want))
-					found = 1;
-			}
-			CHECK(found, "documented %s %s exists as a route", m, path);
-		}
-	}
-	CHECK(routes > 5 && routes == documented, "%d routes, %d documented", routes, documented);
+	const char *left;
+	json_t *v;
+	json_object_foreach(documented, left, v)
+		CHECK(0, "documented %s exists as a route", left);
+	CHECK(routes > 5 && json_object_size(documented) == 0, "%d routes, all documented, nothing documented that is not one", routes);
+	json_decref(documented);
 	json_decref(doc);
 	cli_free(&k);
 }

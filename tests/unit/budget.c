@@ -44,10 +44,11 @@ int main(void)
 	modules_init();
 	const char *why;
 	db *d = db_open(fresh_db("budget"), 2, &why);
-	const db_module_schema *mods = modules_schema_array();
+	int nmods = 0;
+	const db_module_schema *mods = modules_schema_array(&nmods);
 	static const unsigned char test_key[32] = "openccas-test-key-0123456789abc";
 	journal_key_use(test_key); /* the journal's key (a file in production) */
-	CHECK(d && db_migrate(d, mods, modules_nschemas, NULL) == E_OK, "migrate");
+	CHECK(d && db_migrate(d, mods, nmods, NULL) == E_OK, "migrate");
 	db_conn *c = db_conn_get(d);
 	int64_t sid;
 	accounts_structure_create(c, "Test", &sid);

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/civil.h"
+#include "core/codes.h"
 #include "core/crypto.h"
 #include "core/csv.h"
 #include "core/text.h"
@@ -55,6 +56,34 @@ static void test_buf_html(void)
 	html_lit(&b, "<b>");
 	html_text(&b, NULL);
 	CHECK_STR(buf_cstr(&b), "<b>");
+	/* A data table's opening: the caption for screen readers only unless
+	 * shown, number and hidden headers, every text escaped. */
+	buf_init(&b, &a, 0);
+	html_table(&b, "Demandes <d’aide>", 0, "N°", "#Montant", "~Actions");
+	CHECK_STR(buf_cstr(&b), "<table class=\"data\"><caption class=\"sr-only\">Demandes &lt;d’aide&gt;</caption><thead><tr>"
+	                        "<th scope=\"col\">N°</th><th scope=\"col\" class=\"num\">Montant</th>"
+	                        "<th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>");
+	buf_init(&b, &a, 0);
+	html_table(&b, "Lignes", TABLE_CAPTION_SHOWN | TABLE_DIFF, "Avant");
+	CHECK_STR(buf_cstr(&b), "<table class=\"data diff\"><caption>Lignes</caption><thead><tr><th scope=\"col\">Avant</th>"
+	                        "</tr></thead><tbody>");
+	/* A code list and its labels. */
+	static const code list[] = {{"a", "Alpha"}, {"b", "Bêta"}};
+	CHECK_STR(CODE_LABEL(list, "b"), "Bêta");
+	CHECK_STR(CODE_LABEL(list, "z"), "z");
+	CHECK_STR(CODE_LABEL(list, NULL), "");
+	CHECK(CODE_OK(list, "a") && !CODE_OK(list, "z") && !CODE_OK(list, NULL), "code_ok");
+	/* An array that grows in the arena keeps what it held. */
+	int *v = NULL, n = 0, cap = 0;
+	for (int i = 0; i < 1000; i++) {
+		int *x = ARENA_PUSH(&a, v, n, cap);
+		if (x)
+			*x = i;
+	}
+	bool kept = n == 1000;
+	for (int i = 0; kept && i < n; i++)
+		kept = v[i] == i;
+	CHECK(kept, "ARENA_PUSH: 1000 values kept in order (n=%d)", n);
 	arena_release(&a);
 }
 

@@ -7,6 +7,7 @@
  * chain stays intact. Runs on the engine chosen by the environment. */
 #define T_NAME "faults"
 #include "t.h"
+#include "dispatch.h"
 #include "fresh.h"
 #include <stdlib.h>
 #include <string.h>
@@ -39,39 +40,9 @@ static int64_t count(db_sql *q)
 	return n;
 }
 
-/* One request through the router, as the server would run it. */
-/* One request through the router, as the server would run it; the faults
- * are armed once the request has been parsed (as at the server's door). */
 static int dispatch(int method, const char *path, const char *body, long db_fault, long alloc_fault)
 {
-	arena a;
-	arena_init(&a, 0);
-	web_req r;
-	memset(&r, 0, sizeof r);
-	r.a = &a;
-	r.method = (web_method)method;
-	char p[256];
-	snprintf(p, sizeof p, "%s", path);
-	char *qm = strchr(p, '?');
-	if (qm) {
-		*qm = '\0';
-		parse_urlencoded(&a, qm + 1, strlen(qm + 1), &r.query);
-	}
-	r.path = p;
-	r.remote = "127.0.0.1";
-	r.header_auth = bearer;
-	r.content_type = body ? "application/json" : NULL;
-	r.body = body;
-	r.body_len = body ? strlen(body) : 0;
-	buf_init(&r.out, &a, 4096);
-	db_fail_after(db_fault);
-	arena_fail_after(alloc_fault);
-	web_dispatch(d, &r);
-	db_fail_after(0);
-	arena_fail_after(0);
-	int status = r.status;
-	arena_release(&a);
-	return status;
+	return t_dispatch(d, bearer, method, path, body, db_fault, alloc_fault, NULL, 0);
 }
 
 typedef struct walk {
@@ -118,10 +89,11 @@ int main(void)
 	CHECK(d != NULL, "open %s", url);
 	if (!d)
 		return T_DONE();
-	const db_module_schema *mods = modules_schema_array();
+	int nmods = 0;
+	const db_module_schema *mods = modules_schema_array(&nmods);
 	static const unsigned char test_key[32] = "openccas-test-key-0123456789abc";
 	journal_key_use(test_key); /* the journal's key (a file in production) */
-	CHECK(db_migrate(d, mods, modules_nschemas, NULL) == E_OK, "migrations");
+	CHECK(db_migrate(d, mods, nmods, NULL) == E_OK, "migrations");
 	CHECK(demo_build(d, 60, 3) == E_OK, "demo data");
 	db_conn *c = db_conn_get(d);
 	char tok[64];
@@ -134,7 +106,7 @@ int main(void)
 
 	const walk walks[] = {
 		{"contact", M_POST, "/api/v1/contacts", "{\"household_id\": 2, \"channel\": \"telephone\", \"motive_id\": 1, \"answer\": \"x\"}", 201, &Q_CONTACTS},
-		{"aid request", M_POST, "/api/v1/aides/demandes", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 12, \"bill\": \"90\"}", 201, &Q_AIDS},
+		{"aid request", M_POST, "/api/v1/aid/requests", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 12, \"bill\": \"90\"}", 201, &Q_AIDS},
 		{"mail", M_POST, mail_path, "{\"action\": \"mail\", \"kind\": \"lettre\", \"count\": 1}", 200, &Q_MAIL},
 		{"household page", M_GET, "/foyers/2", NULL, 200, NULL},
 		{"search", M_GET, "/api/v1/persons?q=martin", NULL, 200, NULL},

@@ -2,6 +2,7 @@
  * accounts.c — the model: roles and permissions, structures, users,
  * sessions, tokens, throttling, and the authenticator the router calls.
  */
+#include "core/countof.h"
 #include "modules/accounts/accounts.h"
 #include "modules/accounts/accounts_internal.h"
 #include <stdio.h>
@@ -69,7 +70,9 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, first_at INTEGER NOT NULL, "
 	 " next_at INTEGER NOT NULL DEFAULT 0) STRICT;", NULL},
 };
-const db_module_schema accounts_schema = {"accounts", migrations, sizeof migrations / sizeof *migrations};
+int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
+
+const db_module_schema accounts_schema = {"accounts", migrations, COUNTOF(migrations)};
 
 /* ---- roles and permissions ----------------------------------------------- */
 
@@ -269,7 +272,7 @@ err accounts_user_create(db_conn *c, int64_t structure_id, const char *email, co
 	if (e == E_OK)
 		e = journal_record_in(c, structure_id, 0, "create", "user", *user_id, role_key(r));
 	if (own)
-		e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+		e = db_finish(c, e);
 	arena_release(&a);
 	return e;
 }
@@ -288,7 +291,7 @@ err accounts_user_set_active(db_conn *c, const char *email, bool active)
 		e = E_NOT_FOUND;
 	if (e == E_OK && !active)
 		e = accounts_tokens_revoke_user(c, uid, 0);
-	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	e = db_finish(c, e);
 	arena_release(&a);
 	return e;
 }
@@ -405,7 +408,7 @@ err accounts_attempt_claim(db_conn *c, arena *a, const char *email, const char *
 	if (e == E_OK && got_ip && got_pair) {
 		if (now % 64 == 0)
 			e = DBX(c, &Q_THR_PURGE, NULL, A_INT(now - 24 * 3600));
-		return e == E_OK ? db_commit(c) : (db_rollback(c), e);
+		return db_finish(c, e);
 	}
 	db_rollback(c);
 	if (e != E_OK)
@@ -467,7 +470,7 @@ static const char *dummy_hash(void)
 static db_sql Q_TOTP_GET = DB_SQL(DB_GLOBAL, "SELECT totp_secret, totp_enabled, totp_step FROM users WHERE id = $1");
 static db_sql Q_TOTP_STEP = DB_SQL(DB_GLOBAL, "UPDATE users SET totp_step = $2 WHERE id = $1 AND totp_step < $2");
 
-err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *code, const char *remote,
+err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *totp_code, const char *remote,
                    char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out, const char **why)
 {
 	char *em = text_ascii_lower(a, email ? email : "");
@@ -496,7 +499,7 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 		log_info("accounts: login refused user=%lld", (long long)uid);
 		return E_AUTH; /* the claimed attempt stays counted as a failure */
 	}
-	/* Second factor, when the user set one up: a code used once. */
+	/* Second factor, when the user set one up: a totp_code used once. */
 	int64_t step = 0;
 	db_res t = {0};
 	bool totp = false;
@@ -508,9 +511,9 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 		last_step = db_int(&t, 2);
 	}
 	db_close(&t);
-	if (totp && !(step = totp_verify(secret, code, civil_now(), last_step))) {
+	if (totp && !(step = totp_verify(secret, totp_code, civil_now(), last_step))) {
 		log_info("accounts: second factor refused user=%lld", (long long)uid);
-		return code && *code ? E_AUTH_CODE : E_AUTH_CODE_NEEDED;
+		return totp_code && *totp_code ? E_AUTH_CODE : E_AUTH_CODE_NEEDED;
 	}
 	char csrf[CRYPTO_TOKEN_LEN + 1], th[CRYPTO_HASH_HEX + 1];
 	crypto_token(token_out);
@@ -530,7 +533,7 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 		e = DBX(c, &Q_TOTP_STEP, NULL, A_INT(uid), A_INT(step));
 	if (e == E_OK)
 		e = journal_record_in(c, sid, uid, "login", "session", session_id, step ? "totp" : NULL);
-	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	e = db_finish(c, e);
 	*user_out = uid;
 	return e;
 }
@@ -544,7 +547,7 @@ err accounts_logout(db_conn *c, web_user *u)
 		e = DBX(c, &Q_SESSION_DEL, NULL, A_INT(u->session_id));
 	if (e == E_OK)
 		e = journal_record_in(c, u->structure_id, u->id, "logout", "session", u->session_id, NULL);
-	return e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	return db_finish(c, e);
 }
 
 static web_user *from_session(web_req *r, const char *token)
@@ -632,3 +635,11 @@ static web_user *authenticate(web_req *r)
 }
 
 const web_auth_hooks accounts_auth_hooks = {authenticate};
+
+static db_sql Q_TOKENS_OF_USER_REVOKE = DB_SQL(DB_GLOBAL,
+	"UPDATE api_tokens SET revoked = 1, revoked_at = $3 WHERE user_id = $1 AND ($2 = 0 OR structure_id = $2) AND revoked = 0");
+
+err accounts_tokens_revoke_user(db_conn *c, int64_t user_id, int64_t structure_id)
+{
+	return DBX(c, &Q_TOKENS_OF_USER_REVOKE, NULL, A_INT(user_id), A_INT(structure_id), A_INT(civil_now()));
+}

@@ -11,22 +11,11 @@
 #define MODULES_ACCOUNTS_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "modules/module.h"
 #include "store/store.h"
 #include "web/web.h"
 
-typedef enum role {
-	ROLE_NONE = 0,
-	ROLE_RECEPTION = 1,     /* agent d'accueil */
-	ROLE_SOCIAL_WORKER,     /* travailleur social */
-	ROLE_CASE_OFFICER,      /* instructeur */
-	ROLE_MANAGER,           /* responsable / direction */
-	ROLE_COMMITTEE,         /* commission / élus */
-	ROLE_DPO,               /* DPO / auditeur */
-	ROLE_ADMIN,             /* administrateur */
-	ROLE__MAX
-} role;
-#define ROLE_BIT(r) (1u << (r))
-#define ROLES_ALL 0xFEu
+/* The roles (enum role) are in module.h: every module names them. */
 
 const char *role_label(role r);       /* French, e.g. "Agent d’accueil" */
 const char *role_key(role r);         /* stable, e.g. "accueil" */
@@ -48,11 +37,9 @@ extern int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
  * structure_agents(structure_id, user_id, display_name, role) — active
  * members of active accounts. */
 
-/* Schema of this module (for db_migrate). */
+/* The module (modules.c) and its schema. */
+extern const module accounts_module;
 extern const db_module_schema accounts_schema;
-
-/* Registers routes, navigation and the authenticator. */
-void accounts_init(void);
 
 /* Commands (CLI) — each in its own transaction. The password is never an
  * argument on the command line; callers read it from a prompt, a file or

@@ -141,7 +141,7 @@ static void api_structure_update(web_req *r)
 	api_structure(r);
 }
 
-void accounts_api_init(void)
+void accounts_api_routes(void)
 {
 	web_route(M_GET, "/api/v1/me", api_me, WEB_LOGGED_IN, 0, "Utilisateur courant");
 	web_route(M_GET, "/api/v1/users", api_users, PERM_ADMIN_USERS, 0, "Utilisateurs de la structure");
@@ -150,12 +150,4 @@ void accounts_api_init(void)
 	web_route(M_GET, "/api/v1/roles", api_roles, WEB_LOGGED_IN, 0, "Rôles et permissions");
 	web_route(M_GET, "/api/v1/structure", api_structure, WEB_LOGGED_IN, 0, "Paramètres de la structure");
 	web_route(M_POST, "/api/v1/structure", api_structure_update, PERM_ADMIN_STRUCTURE, 0, "Modifier les paramètres");
-}
-
-void accounts_init(void)
-{
-	accounts_pages_init();
-	accounts_api_init();
-	accounts_tokens_init();
-	web_set_auth(&accounts_auth_hooks);
 }

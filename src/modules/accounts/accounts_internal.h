@@ -3,6 +3,7 @@
 #define MODULES_ACCOUNTS_INTERNAL_H
 #include "core/crypto.h"
 #include "modules/accounts/accounts.h"
+#include "web/form.h"
 
 #define ACCOUNTS_COOKIE "ccas_sid"
 #define ACCOUNTS_PRE_COOKIE "ccas_pre"
@@ -24,9 +25,7 @@ err accounts_attempt_succeeded(db_conn *c, arena *a, const char *email, const ch
 err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *code, const char *remote,
                    char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out, const char **why);
 err accounts_logout(db_conn *c, web_user *u);
-void accounts_pages_init(void);
-/* Shared by pages and API (validation in one place). */
-#include "web/form.h"
+/* Shared by pages and API (validation in one place; accounts_admin.c). */
 typedef struct structure_form {
 	const char *name, *address, *insee, *tz, *phone, *email, *dpo, *version, *nir;
 } structure_form;
@@ -34,9 +33,12 @@ err accounts_admin_add_user(web_req *r, const char *name, const char *email, con
                             const char *pw, form_errors *fe, int64_t *uid_out);
 err accounts_admin_update_user(web_req *r, int64_t uid, const char *role_s, const char *active_s);
 err accounts_structure_update(web_req *r, const structure_form *f, form_errors *fe);
-void accounts_api_init(void);
-void accounts_tokens_init(void);
-/* Revokes every token of a user (in structure_id, 0 = everywhere), inside
+/* Each file's routes (accounts_module.c calls them). */
+void accounts_pages_routes(void);
+void accounts_admin_routes(void);
+void accounts_api_routes(void);
+void accounts_tokens_routes(void);
+/* Revokes every token of a user (accounts.c) (in structure_id, 0 = everywhere), inside
  * the caller's transaction: password changed, account disabled. */
 err accounts_tokens_revoke_user(db_conn *c, int64_t user_id, int64_t structure_id);
 #endif

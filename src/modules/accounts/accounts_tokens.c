@@ -34,8 +34,6 @@ static db_sql Q_TOKEN_REVOKE = DB_SQL(DB_GLOBAL,
 	"UPDATE api_tokens SET revoked = 1, revoked_at = $3 WHERE id = $1 AND ($2 = 0 OR structure_id = $2) AND revoked = 0 "
 	"RETURNING structure_id");
 static db_sql Q_TOKEN_EXISTS = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM api_tokens WHERE id = $1 AND ($2 = 0 OR structure_id = $2)");
-static db_sql Q_TOKENS_OF_USER_REVOKE = DB_SQL(DB_GLOBAL,
-	"UPDATE api_tokens SET revoked = 1, revoked_at = $3 WHERE user_id = $1 AND ($2 = 0 OR structure_id = $2) AND revoked = 0");
 /* Every column the list shows; $1 = structure (0: all, for the CLI). */
 static db_sql Q_TOKEN_LIST = DB_SQL(DB_GLOBAL,
 	"SELECT t.id, t.label, u.email, u.display_name, t.structure_id, st.name, t.created_at, t.last_used, t.expires_at, "
@@ -73,7 +71,7 @@ err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, c
 	if (e == E_OK)
 		e = journal_record_in(c, structure_id, by_user ? by_user : uid, "create", "api_token", id, detail);
 	if (own)
-		e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+		e = db_finish(c, e);
 	if (e == E_OK) {
 		snprintf(out, 64, "%s", tok);
 		if (id_out)
@@ -98,13 +96,8 @@ err accounts_token_revoke(db_conn *c, int64_t structure_id, int64_t token_id, in
 		e = journal_record_in(c, sid, by_user, "revoke", "api_token", token_id, NULL);
 	}
 	if (own)
-		e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+		e = db_finish(c, e);
 	return e;
-}
-
-err accounts_tokens_revoke_user(db_conn *c, int64_t user_id, int64_t structure_id)
-{
-	return DBX(c, &Q_TOKENS_OF_USER_REVOKE, NULL, A_INT(user_id), A_INT(structure_id), A_INT(civil_now()));
 }
 
 static const char *token_state(int64_t now, db_res *q)
@@ -169,11 +162,8 @@ static void tokens_page(web_req *r, const form_errors *fe, const char *shown_tok
 	            "<code>Authorization: Bearer …</code>). Il expire, il est révoqué quand son propriétaire change de mot de passe "
 	            "ou est désactivé ; un rôle tenu à la double authentification ne peut utiliser qu’un jeton de compte de service.</p>");
 	html_printf(b, "<p class=\"muted\">%lld jeton%s</p>", (long long)total, total > 1 ? "s" : "");
-	html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Jetons\"><table class=\"data\">"
-	            "<caption class=\"sr-only\">Jetons d’API de la structure</caption><thead><tr><th scope=\"col\">N°</th>"
-	            "<th scope=\"col\">Nom</th><th scope=\"col\">Propriétaire</th><th scope=\"col\">Créé le</th>"
-	            "<th scope=\"col\">Dernier usage</th><th scope=\"col\">Expire le</th><th scope=\"col\">État</th>"
-	            "<th scope=\"col\">Action</th></tr></thead><tbody>");
+	html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Jetons\">");
+	html_table(b, "Jetons d’API de la structure", 0, "N°", "Nom", "Propriétaire", "Créé le", "Dernier usage", "Expire le", "État", "Action");
 	db_res q = {0};
 	DBQ(r->db, &Q_TOKEN_LIST, &q, A_INT(r->user->structure_id), A_INT(TOKENS_PAGE), A_INT((page - 1) * TOKENS_PAGE));
 	while (db_next(&q)) {
@@ -184,10 +174,9 @@ static void tokens_page(web_req *r, const form_errors *fe, const char *shown_tok
 		            db_text(&q, 3), db_text(&q, 2), date_of(r->a, r->user->tz, db_int(&q, 6), "—"),
 		            date_of(r->a, r->user->tz, db_int(&q, 7), "jamais"), date_of(r->a, r->user->tz, db_int(&q, 8), "—"), state);
 		if (!strcmp(state, "actif")) {
-			html_printf(b, "<form method=\"post\" action=\"/admin/jetons/%lld/revoquer\" class=\"inline\" "
+			form_begin(r, "<form method=\"post\" action=\"/admin/jetons/%lld/revoquer\" class=\"inline\" "
 			               "data-confirm=\"Révoquer ce jeton ? Les programmes qui l’utilisent n’auront plus accès.\">",
 			            (long long)id);
-			page_csrf(r);
 			html_printf(b, "<button type=\"submit\" aria-label=\"Révoquer le jeton n° %lld\">Révoquer</button></form>", (long long)id);
 		} else {
 			html_lit(b, "—");
@@ -208,8 +197,7 @@ static void tokens_page(web_req *r, const form_errors *fe, const char *shown_tok
 	}
 	html_lit(b, "<h2>Créer un jeton</h2>");
 	form_error_summary(b, fe);
-	html_lit(b, "<form method=\"post\" action=\"/admin/jetons\" class=\"stack\">");
-	page_csrf(r);
+	form_begin(r, "<form method=\"post\" action=\"/admin/jetons\" class=\"stack\">");
 	form_input(b, &(form_field){.name = "email", .label = "Propriétaire (e-mail de l’utilisateur)", .type = "email", .required = true,
 	                            .value = fe ? web_field(r, "email") : NULL}, fe);
 	form_input(b, &(form_field){.name = "label", .label = "Nom du jeton (à quoi il sert)", .value = fe ? web_field(r, "label") : NULL}, fe);
@@ -332,7 +320,7 @@ static void api_token_revoke(web_req *r)
 	web_json(r, 200, json_pack("{s:I,s:s}", "id", (json_int_t)r->param[0], "state", "révoqué"));
 }
 
-void accounts_tokens_init(void)
+void accounts_tokens_routes(void)
 {
 	web_route(M_GET, "/admin/jetons", tokens_get, PERM_ADMIN_USERS, 0, "Jetons d’API");
 	web_route(M_POST, "/admin/jetons", tokens_post, PERM_ADMIN_USERS, 0, "Créer un jeton d’API");
@@ -340,5 +328,4 @@ void accounts_tokens_init(void)
 	web_route(M_GET, "/api/v1/tokens", api_tokens, PERM_ADMIN_USERS, 0, "Jetons d’API de la structure");
 	web_route(M_POST, "/api/v1/tokens", api_token_create, PERM_ADMIN_USERS, 0, "Créer un jeton d’API (affiché une fois)");
 	web_route(M_POST, "/api/v1/tokens/{id}/revoke", api_token_revoke, PERM_ADMIN_USERS, 0, "Révoquer un jeton d’API");
-	layout_nav_add(92, "Jetons d’API", "/admin/jetons", PERM_ADMIN_USERS);
 }

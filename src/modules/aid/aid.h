@@ -7,11 +7,6 @@
  */
 #ifndef MODULES_AID_H
 #define MODULES_AID_H
-#include "store/store.h"
-extern const db_module_schema aid_schema;
-void aid_init(void);
-/* Demo: the example rulebook (docs/reglement-exemple.txt, compiled in) and
- * an older version, monthly committee sessions, about three years of
- * requests in every state (at most 6,000), envelopes. Deterministic. */
-err aid_demo(db *d, int64_t structure_id, uint64_t seed, const int64_t *users, int nusers, int64_t manager);
+#include "modules/module.h"
+extern const module aid_module;
 #endif

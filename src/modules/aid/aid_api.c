@@ -123,9 +123,9 @@ static void api_get(web_req *r)
 static void api_list(web_req *r)
 {
 	aid_list_filter f;
-	aid_list_filter_from(r, &f);
+	aid_list_filter_from(&r->query, &f);
 	aid_req *rows = arena_alloc(r->a, sizeof *rows * 101);
-	int n = rows ? aid_list_run(r, &f, 101, (f.page - 1) * 100, rows) : 0;
+	int n = rows ? aid_list_run(AID_X(r), &f, 101, (f.page - 1) * 100, rows) : 0;
 	json_t *items = json_array();
 	for (int i = 0; i < n && i < 100; i++)
 		json_array_append_new(items, req_json(&rows[i]));
@@ -149,7 +149,7 @@ static void api_create(web_req *r)
 		return;
 	form_errors fe = {0};
 	int64_t id;
-	err e = aid_create(r, &in, &fe, &id);
+	err e = aid_create(AID_X(r), &in, &fe, &id);
 	if (web_api_failed(r, e, &fe, NULL))
 		return;
 	aid_req q;
@@ -172,7 +172,7 @@ static void api_action(web_req *r)
 		return;
 	form_errors fe = {0};
 	const char *why;
-	err e = aid_act(r, &q, kv_get(&in, "action"), &in, &fe, &why);
+	err e = aid_act(AID_X(r), &q, kv_get(&in, "action"), &in, &fe, &why);
 	if (web_api_failed(r, e, &fe, why))
 		return;
 	if (!aid_req_load(r->db, r->a, q.id, &q)) {
@@ -208,7 +208,7 @@ static void api_rules_post(web_req *r)
 	aid_error errs[50];
 	int ne;
 	int64_t id;
-	err e = aid_rules_store_api(r, text, errs, 50, &ne, &id);
+	err e = aid_rules_store(AID_X(r), text, errs, 50, &ne, &id);
 	if (e == E_INPUT) {
 		json_t *lines = json_array();
 		for (int i = 0; i < ne && i < 50; i++)
@@ -231,7 +231,8 @@ static void api_simulate(web_req *r)
 		web_error(r, E_NOT_FOUND, NULL);
 		return;
 	}
-	const char *bs = web_arg(r, "facture"), *ms = web_arg(r, "residence");
+	const char *bs = web_arg(r, "bill") ? web_arg(r, "bill") : web_arg(r, "facture");
+	const char *ms = web_arg(r, "residence_months") ? web_arg(r, "residence_months") : web_arg(r, "residence");
 	if ((bs && !money_parse(bs, &bill)) || (ms && !text_to_int64(ms, 0, 1200, &months))) {
 		web_error(r, E_INPUT, "facture : un montant en euros ; residence : un nombre de mois (0 à 1200).");
 		return;
@@ -265,9 +266,9 @@ static void api_simulate(web_req *r)
 static void api_budget(web_req *r)
 {
 	int64_t y = civil_today(r->user->tz).y;
-	const char *ys = web_arg(r, "annee");
+	const char *ys = web_arg(r, "year") ? web_arg(r, "year") : web_arg(r, "annee");
 	if (ys && !text_to_int64(ys, 2000, 2100, &y)) {
-		web_error(r, E_INPUT, "annee : une année entre 2000 et 2100.");
+		web_error(r, E_INPUT, "year : une année entre 2000 et 2100.");
 		return;
 	}
 	aid_rulebook rb;
@@ -286,19 +287,85 @@ static void api_budget(web_req *r)
 	web_json(r, 200, json_pack("{s:I,s:o}", "year", (json_int_t)y, "envelopes", env));
 }
 
-static db_sql Q_SESSIONS = DB_SQL(DB_SCOPED,
-	"SELECT id, held_on, place, status FROM aid_sessions WHERE structure_id = $1 ORDER BY held_on DESC, id DESC LIMIT 200");
+/* {"year": 2026, "envelopes": {"aid key": cents, or null to remove}}:
+ * the aids of the rulebook in force; those not named keep theirs. */
+static void api_budget_set(web_req *r)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	json_t *yv = json_object_get(in, "year"), *env = json_object_get(in, "envelopes");
+	int64_t year = json_is_integer(yv) ? json_integer_value(yv) : 0;
+	aid_rulebook rb;
+	int64_t rbid;
+	json_t *fields = json_object();
+	if (year < 2000 || year > 2100)
+		json_object_set_new(fields, "year", json_string("Une année entre 2000 et 2100."));
+	if (!json_is_object(env))
+		json_object_set_new(fields, "envelopes", json_string("Un objet : clé de l’aide → montant en centimes, ou null."));
+	bool have = aid_rulebook_on(r->db, r->a, civil_today(r->user->tz), &rb, &rbid);
+	int64_t amounts[AID_MAX_AIDS];
+	for (int i = 0; have && i < rb.naids; i++) {
+		aid_envelope cur;
+		amounts[i] = aid_envelope_of(r->db, rb.aids[i].key, (int)year, &cur) == E_OK ? cur.voted : -1;
+	}
+	const char *k;
+	json_t *v;
+	if (json_is_object(env))
+		json_object_foreach(env, k, v) {
+			int at = -1;
+			for (int i = 0; have && i < rb.naids; i++)
+				if (!strcmp(rb.aids[i].key, k))
+					at = i;
+			if (at < 0)
+				json_object_set_new(fields, k, json_string("Cette aide n’est pas dans le règlement en vigueur."));
+			else if (json_is_null(v))
+				amounts[at] = -1;
+			else if (json_is_integer(v) && json_integer_value(v) >= 0)
+				amounts[at] = json_integer_value(v);
+			else
+				json_object_set_new(fields, k, json_string("Un montant en centimes (entier positif), ou null."));
+		}
+	json_decref(in);
+	if (json_object_size(fields)) {
+		web_error_fields(r, fields);
+		return;
+	}
+	json_decref(fields);
+	if (!have) {
+		web_error(r, E_CONFLICT, "Aucun règlement en vigueur : les enveloppes se votent par aide du règlement.");
+		return;
+	}
+	err e = aid_budget_set(AID_X(r), (int)year, &rb, amounts);
+	if (web_api_failed(r, e, NULL, NULL))
+		return;
+	web_json(r, 200, json_pack("{s:I,s:b}", "year", (json_int_t)year, "ok", 1));
+}
 
+static db_sql Q_SESSIONS = DB_SQL(DB_SCOPED,
+	"SELECT id, held_on, place, status FROM aid_sessions WHERE structure_id = $1 ORDER BY held_on DESC, id DESC LIMIT $2 OFFSET $3");
+
+/* In pages (?page=, ?limit= up to 1,000, 200 by default), with
+ * "next_page" while more follow. */
 static void api_sessions(web_req *r)
 {
+	const char *ps = web_arg(r, "page"), *ls = web_arg(r, "limit");
+	int64_t page = 1, limit = 200;
+	if ((ps && !text_to_int64(ps, 1, 10000000, &page)) || (ls && !text_to_int64(ls, 1, 1000, &limit))) {
+		web_error(r, E_INPUT, "page (≥ 1) et limit (1 à 1 000) sont facultatifs mais doivent être des entiers.");
+		return;
+	}
 	json_t *arr = json_array();
 	db_res q = {0};
-	DBQ0(r->db, &Q_SESSIONS, &q);
+	int n = 0;
+	DBQ(r->db, &Q_SESSIONS, &q, A_INT(limit + 1), A_INT((page - 1) * limit));
 	while (db_next(&q))
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_int(&q, 0), "held_on", db_text(&q, 1), "place",
-		                                     db_text(&q, 2), "status", db_text(&q, 3)));
+		if (n++ < limit)
+			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_int(&q, 0), "held_on", db_text(&q, 1),
+			                                     "place", db_text(&q, 2), "status", db_text(&q, 3)));
 	db_close(&q);
-	web_json(r, 200, json_pack("{s:o}", "items", arr));
+	web_json(r, 200, json_pack("{s:o,s:I,s:o}", "items", arr, "page", (json_int_t)page, "next_page",
+	                           n > limit ? json_integer(page + 1) : json_null()));
 }
 
 static void api_session_create(web_req *r)
@@ -308,7 +375,7 @@ static void api_session_create(web_req *r)
 		return;
 	form_errors fe = {0};
 	int64_t id;
-	err e = aid_session_create(r, kv_get(&in, "held_on"), kv_get(&in, "place"), &fe, &id);
+	err e = aid_session_create(AID_X(r), kv_get(&in, "held_on"), kv_get(&in, "place"), &fe, &id);
 	if (web_api_failed(r, e, &fe, NULL))
 		return;
 	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -320,7 +387,7 @@ static void api_session_close(web_req *r)
 	if (!body_kv(r, &in))
 		return;
 	const char *why;
-	err e = aid_session_close(r, r->param[0], kv_get(&in, "members"), true, &why);
+	err e = aid_session_close(AID_X(r), r->param[0], kv_get(&in, "members"), true, &why);
 	if (e != E_OK) {
 		web_error(r, e, why);
 		return;
@@ -328,17 +395,18 @@ static void api_session_close(web_req *r)
 	web_json(r, 200, json_pack("{s:I,s:s}", "id", (json_int_t)r->param[0], "status", "close"));
 }
 
-void aid_api_init(void)
+void aid_api_routes(void)
 {
-	web_route(M_GET, "/api/v1/aides/reglement", api_rules_get, PERM_AID_SIMULATE, 0, "Règlement en vigueur");
-	web_route(M_POST, "/api/v1/aides/reglement", api_rules_post, PERM_AID_RULES, 0, "Nouvelle version du règlement");
-	web_route(M_GET, "/api/v1/foyers/{id}/simulation", api_simulate, PERM_AID_SIMULATE, 0, "Simuler les aides d’un foyer");
-	web_route(M_GET, "/api/v1/aides/demandes", api_list, PERM_AID_READ, 0, "Demandes d’aide (listes de travail)");
-	web_route(M_POST, "/api/v1/aides/demandes", api_create, PERM_AID_INSTRUCT, 0, "Créer une demande (brouillon)");
-	web_route(M_GET, "/api/v1/aides/demandes/{id}", api_get, PERM_AID_READ, 0, "Lire une demande et ses étapes");
-	web_route(M_POST, "/api/v1/aides/demandes/{id}", api_action, PERM_AID_ACT, 0, "Faire avancer une demande");
-	web_route(M_GET, "/api/v1/aides/budget", api_budget, PERM_AID_READ, 0, "Enveloppes, engagé, payé");
-	web_route(M_GET, "/api/v1/aides/commissions", api_sessions, PERM_AID_COMMITTEE, 0, "Séances de la commission");
-	web_route(M_POST, "/api/v1/aides/commissions", api_session_create, PERM_AID_DECIDE, 0, "Prévoir une séance");
-	web_route(M_POST, "/api/v1/aides/commissions/{id}/cloture", api_session_close, PERM_AID_DECIDE, 0, "Clore une séance");
+	web_route(M_GET, "/api/v1/aid/rulebook", api_rules_get, PERM_AID_SIMULATE, 0, "Règlement en vigueur");
+	web_route(M_POST, "/api/v1/aid/rulebook", api_rules_post, PERM_AID_RULES, 0, "Nouvelle version du règlement");
+	web_route(M_GET, "/api/v1/households/{id}/simulation", api_simulate, PERM_AID_SIMULATE, 0, "Simuler les aides d’un foyer");
+	web_route(M_GET, "/api/v1/aid/requests", api_list, PERM_AID_READ, 0, "Demandes d’aide (listes de travail)");
+	web_route(M_POST, "/api/v1/aid/requests", api_create, PERM_AID_INSTRUCT, 0, "Créer une demande (brouillon)");
+	web_route(M_GET, "/api/v1/aid/requests/{id}", api_get, PERM_AID_READ, 0, "Lire une demande et ses étapes");
+	web_route(M_POST, "/api/v1/aid/requests/{id}", api_action, PERM_AID_ACT, 0, "Faire avancer une demande");
+	web_route(M_GET, "/api/v1/aid/budget", api_budget, PERM_AID_READ, 0, "Enveloppes, engagé, payé");
+	web_route(M_POST, "/api/v1/aid/budget", api_budget_set, PERM_AID_DECIDE, 0, "Enregistrer les enveloppes votées");
+	web_route(M_GET, "/api/v1/aid/sessions", api_sessions, PERM_AID_COMMITTEE, 0, "Séances de la commission");
+	web_route(M_POST, "/api/v1/aid/sessions", api_session_create, PERM_AID_DECIDE, 0, "Prévoir une séance");
+	web_route(M_POST, "/api/v1/aid/sessions/{id}/close", api_session_close, PERM_AID_DECIDE, 0, "Clore une séance");
 }

@@ -19,14 +19,6 @@ static db_sql Q_SESSIONS = DB_SQL(DB_SCOPED,
 	"AND q.session_id = s.id) FROM aid_sessions s WHERE s.structure_id = $1 ORDER BY s.held_on DESC, s.id DESC LIMIT $2 OFFSET $3");
 static db_sql Q_SESSION = DB_SQL(DB_SCOPED,
 	"SELECT held_on, place, members, status FROM aid_sessions WHERE structure_id = $1 AND id = $2");
-static db_sql Q_SESSION_ADD = DB_SQL(DB_SCOPED,
-	"INSERT INTO aid_sessions (structure_id, held_on, place, created_by) VALUES ($1, $2, $3, $4) RETURNING id");
-static db_sql Q_SESSION_CLOSE = DB_SQL(DB_SCOPED,
-	"UPDATE aid_sessions SET status = 'close', members = $3, closed_at = $4 WHERE structure_id = $1 AND id = $2 AND status = 'prevue'");
-static db_sql Q_SESSION_MEMBERS = DB_SQL(DB_SCOPED,
-	"UPDATE aid_sessions SET members = $3 WHERE structure_id = $1 AND id = $2 AND status = 'prevue'");
-static db_sql Q_PENDING = DB_SQL(DB_SCOPED,
-	"SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND session_id = $2 AND status = 'inscrite'");
 static db_sql Q_TO_RATIFY = DB_SQL(DB_SCOPED,
 	"SELECT id FROM aid_requests WHERE structure_id = $1 AND route = 'urgence' AND decision IN ('accorde', 'refuse') "
 	"AND ratified_on IS NULL AND status <> 'annulee' ORDER BY decided_on, id LIMIT 100");
@@ -78,15 +70,13 @@ static void sessions_page(web_req *r, const form_errors *fe)
 		page_notice(r, "ok", "C’est enregistré.");
 	if (web_can(r, PERM_AID_DECIDE)) {
 		form_error_summary(b, fe);
-		html_lit(b, "<form method=\"post\" action=\"/aides/commissions\" class=\"filters\" novalidate>");
-		page_csrf(r);
+		form_begin(r, "<form method=\"post\" action=\"/aides/commissions\" class=\"filters\" novalidate>");
 		form_input(b, &(form_field){.name = "held_on", .label = "Date de la séance", .type = "date", .required = true,
 		                            .value = kv_get(&r->form, "held_on")}, fe);
 		form_input(b, &(form_field){.name = "place", .label = "Lieu", .value = kv_get(&r->form, "place")}, fe);
 		html_lit(b, "<button type=\"submit\" class=\"primary\">Prévoir une séance</button></form>");
 	}
-	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Séances</caption><thead><tr><th scope=\"col\">Date</th>"
-	            "<th scope=\"col\">Lieu</th><th scope=\"col\">État</th><th scope=\"col\" class=\"num\">Demandes</th></tr></thead><tbody>");
+	html_table(b, "Séances", 0, "Date", "Lieu", "État", "#Demandes");
 	db_res q = {0};
 	int n = 0;
 	DBQ(r->db, &Q_SESSIONS, &q, A_INT(31), A_INT((page - 1) * 30));
@@ -110,28 +100,12 @@ static void sessions_page(web_req *r, const form_errors *fe)
 
 static void sessions_get(web_req *r) { sessions_page(r, NULL); }
 
-err aid_session_create(web_req *r, const char *held_on, const char *place, form_errors *fe, int64_t *id)
-{
-	civil_date d;
-	if (!held_on || !civil_parse(held_on, &d))
-		form_error(fe, "held_on", "Indiquez la date de la séance (AAAA-MM-JJ).");
-	if (place && strlen(place) > 200)
-		form_error(fe, "place", "Le lieu est trop long (200 caractères au plus).");
-	if (fe->n)
-		return E_INPUT;
-	err e = db_begin(r->db, true);
-	if (e == E_OK)
-		e = DBID(r->db, &Q_SESSION_ADD, id, A_TEXT(held_on), A_TEXT(place ? place : ""), A_INT(r->user->id));
-	if (e == E_OK)
-		e = journal_record(r->db, r->user->id, "create", "aid_session", *id, NULL);
-	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
-}
 
 static void sessions_post(web_req *r)
 {
 	form_errors fe = {0};
 	int64_t id;
-	err e = aid_session_create(r, web_field(r, "held_on"), web_field(r, "place"), &fe, &id);
+	err e = aid_session_create(AID_X(r), web_field(r, "held_on"), web_field(r, "place"), &fe, &id);
 	if (e == E_INPUT) {
 		r->status = 400;
 		sessions_page(r, &fe);
@@ -161,11 +135,10 @@ static const char *who(web_req *r, const aid_req *q)
 static void decision_form(web_req *r, const aid_req *q, const char *back, const char *idp)
 {
 	buf *b = &r->out;
-	html_printf(b, "<form method=\"post\" action=\"/aides/demandes/%lld/action\" class=\"decide\" novalidate>"
+	form_begin(r, "<form method=\"post\" action=\"/aides/demandes/%lld/action\" class=\"decide\" novalidate>"
 	               "<input type=\"hidden\" name=\"action\" value=\"decider\"><input type=\"hidden\" name=\"version\" value=\"%lld\">"
 	               "<input type=\"hidden\" name=\"retour\" value=\"%s\">",
 	            (long long)q->id, (long long)q->version, back);
-	page_csrf(r);
 	html_printf(b, "<label for=\"%s-d\">Décision</label><select id=\"%s-d\" name=\"decision\"><option value=\"accorde\">Accorder</option>"
 	               "<option value=\"refuse\">Refuser</option><option value=\"ajourne\">Ajourner</option></select>"
 	               "<label for=\"%s-a\">Montant (€)</label><input id=\"%s-a\" name=\"amount\" size=\"8\" value=\"%s\">"
@@ -189,7 +162,7 @@ static int session_rows(web_req *r, int64_t session_id, aid_req **out)
 		if (n)
 			memcpy(grown, rows, sizeof *rows * (size_t)n);
 		rows = grown;
-		int got = aid_list_run(r, &f, PAGE, n, rows + n);
+		int got = aid_list_run(AID_X(r), &f, PAGE, n, rows + n);
 		n += got;
 		if (got < PAGE)
 			break;
@@ -223,10 +196,8 @@ static void session_get(web_req *r)
 	            *s.place ? s.place : "Lieu non précisé", open ? "prévue" : "close", (long long)s.id, (long long)s.id, (long long)s.id);
 	aid_req *rows;
 	int n = session_rows(r, s.id, &rows);
-	html_lit(b, "<h2>Ordre du jour</h2><table class=\"data\"><caption class=\"sr-only\">Ordre du jour</caption><thead><tr>"
-	            "<th scope=\"col\">N°</th><th scope=\"col\">Foyer</th><th scope=\"col\">Aide</th><th scope=\"col\" class=\"num\">QF</th>"
-	            "<th scope=\"col\" class=\"num\">Reste à vivre</th><th scope=\"col\" class=\"num\">Proposition</th><th scope=\"col\">Avis</th>"
-	            "<th scope=\"col\">Décision</th></tr></thead><tbody>");
+	html_lit(b, "<h2>Ordre du jour</h2>");
+	html_table(b, "Ordre du jour", 0, "N°", "Foyer", "Aide", "#QF", "#Reste à vivre", "#Proposition", "Avis", "Décision");
 	bool can_decide = open && web_can(r, PERM_AID_COMMITTEE);
 	for (int i = 0; i < n; i++) {
 		aid_req *q = &rows[i];
@@ -257,9 +228,8 @@ static void session_get(web_req *r)
 		ids[nr++] = db_int(&q, 0);
 	db_close(&q);
 	if (nr) {
-		html_lit(b, "<h2>Aides d’urgence à ratifier</h2><table class=\"data\"><caption class=\"sr-only\">Aides d’urgence à ratifier</caption>"
-		            "<thead><tr><th scope=\"col\">Demande</th><th scope=\"col\">Aide</th><th scope=\"col\">Décision</th>"
-		            "<th scope=\"col\">Ratification</th></tr></thead><tbody>");
+		html_lit(b, "<h2>Aides d’urgence à ratifier</h2>");
+		html_table(b, "Aides d’urgence à ratifier", 0, "Demande", "Aide", "Décision", "Ratification");
 		for (int i = 0; i < nr; i++) {
 			aid_req x;
 			if (!aid_req_load(r->db, r->a, ids[i], &x))
@@ -267,11 +237,10 @@ static void session_get(web_req *r)
 			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s %s le %s</td><td>", who(r, &x), x.aid_label, aid_decision_label(x.decision),
 			            !strcmp(x.decision, "accorde") ? money_format(r->a, x.granted) : "", civil_fr(r->a, x.decided_on));
 			if (can_decide) {
-				html_printf(b, "<form method=\"post\" action=\"/aides/demandes/%lld/action\" class=\"inline\">"
+				form_begin(r, "<form method=\"post\" action=\"/aides/demandes/%lld/action\" class=\"inline\">"
 				               "<input type=\"hidden\" name=\"action\" value=\"ratifier\"><input type=\"hidden\" name=\"version\" value=\"%lld\">"
 				               "<input type=\"hidden\" name=\"session\" value=\"%lld\"><input type=\"hidden\" name=\"retour\" value=\"/aides/commissions/%lld?ok=1\">",
 				            (long long)x.id, (long long)x.version, (long long)s.id, (long long)s.id);
-				page_csrf(r);
 				html_printf(b, "<button type=\"submit\" aria-label=\"Ratifier la demande %lld\">Ratifier</button></form>", (long long)x.id);
 			}
 			html_lit(b, "</td></tr>");
@@ -282,9 +251,8 @@ static void session_get(web_req *r)
 	if (open && web_can(r, PERM_AID_DECIDE)) {
 		aid_list_filter g = {.list = "a_inscrire", .status = "", .aid = "", .page = 1};
 		aid_req *cand = arena_alloc(r->a, sizeof *cand * 100);
-		int nc = cand ? aid_list_run(r, &g, 100, 0, cand) : 0;
-		html_printf(b, "<h2>Ajouter à l’ordre du jour</h2><form method=\"post\" action=\"/aides/commissions/%lld/ordre-du-jour\">", (long long)s.id);
-		page_csrf(r);
+		int nc = cand ? aid_list_run(AID_X(r), &g, 100, 0, cand) : 0;
+		form_begin(r, "<h2>Ajouter à l’ordre du jour</h2><form method=\"post\" action=\"/aides/commissions/%lld/ordre-du-jour\">", (long long)s.id);
 		if (nc) {
 			html_lit(b, "<fieldset><legend>Demandes instruites à présenter en commission</legend>");
 			for (int i = 0; i < nc; i++)
@@ -297,8 +265,7 @@ static void session_get(web_req *r)
 			html_lit(b, "<p class=\"muted\">Aucune demande instruite n’attend la commission.</p>");
 		}
 		html_lit(b, "</form>");
-		html_printf(b, "<h2>Clôture de la séance</h2><form method=\"post\" action=\"/aides/commissions/%lld/cloture\" novalidate>", (long long)s.id);
-		page_csrf(r);
+		form_begin(r, "<h2>Clôture de la séance</h2><form method=\"post\" action=\"/aides/commissions/%lld/cloture\" novalidate>", (long long)s.id);
 		form_input(b, &(form_field){.name = "members", .label = "Membres présents", .type = "textarea", .value = s.members,
 		                            .hint = "Noms et qualités, pour le procès-verbal."}, NULL);
 		html_lit(b, "<button type=\"submit\" name=\"fin\" value=\"0\">Enregistrer les présents</button> "
@@ -327,7 +294,7 @@ static void agenda_post(web_req *r)
 		kv_list in = {items, 2, NULL, 0};
 		form_errors fe = {0};
 		const char *why;
-		if (aid_act(r, &q, "inscrire", &in, &fe, &why) == E_OK)
+		if (aid_act(AID_X(r), &q, "inscrire", &in, &fe, &why) == E_OK)
 			added++;
 		else
 			refused++;
@@ -339,36 +306,6 @@ static void agenda_post(web_req *r)
 		web_redirect(r, arena_printf(r->a, "/aides/commissions/%lld?ok=%d", (long long)s.id, added));
 }
 
-err aid_session_close(web_req *r, int64_t id, const char *members, bool finish, const char **why)
-{
-	*why = NULL;
-	if (members && strlen(members) > 4000) {
-		*why = "La liste des présents est trop longue.";
-		return E_INPUT;
-	}
-	db_res q = {0};
-	int64_t pending = 0, n = 0;
-	if (finish) {
-		if (DBQ(r->db, &Q_PENDING, &q, A_INT(id)) == E_OK && db_next(&q))
-			pending = db_int(&q, 0);
-		db_close(&q);
-		if (pending) {
-			*why = arena_printf(r->a, "%lld demande(s) de l’ordre du jour restent à décider ou à ajourner avant la clôture.", (long long)pending);
-			return E_CONFLICT;
-		}
-	}
-	err e = db_begin(r->db, true);
-	if (e == E_OK)
-		e = finish ? DBX(r->db, &Q_SESSION_CLOSE, &n, A_INT(id), A_TEXT(members ? members : ""), A_INT(civil_now()))
-		           : DBX(r->db, &Q_SESSION_MEMBERS, &n, A_INT(id), A_TEXT(members ? members : ""));
-	if (e == E_OK && n != 1) {
-		*why = "La séance est déjà close.";
-		e = E_CONFLICT;
-	}
-	if (e == E_OK)
-		e = journal_record(r->db, r->user->id, "update", "aid_session", id, finish ? "closed" : "members");
-	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
-}
 
 static void close_post(web_req *r)
 {
@@ -377,7 +314,7 @@ static void close_post(web_req *r)
 		return;
 	const char *why;
 	const char *fin = web_field(r, "fin");
-	err e = aid_session_close(r, s.id, web_field(r, "members"), fin && !strcmp(fin, "1"), &why);
+	err e = aid_session_close(AID_X(r), s.id, web_field(r, "members"), fin && !strcmp(fin, "1"), &why);
 	if (e != E_OK) {
 		web_error(r, e, why);
 		return;
@@ -523,7 +460,7 @@ static void minutes(web_req *r)
 		journal_record(r->db, r->user->id, "export", "aid_session", s.id, "minutes");
 }
 
-void aid_committee_init(void)
+void aid_committee_routes(void)
 {
 	web_route(M_GET, "/aides/commissions", sessions_get, PERM_AID_COMMITTEE, 0, "Séances de la commission permanente");
 	web_route(M_POST, "/aides/commissions", sessions_post, PERM_AID_DECIDE, 0, "Prévoir une séance");

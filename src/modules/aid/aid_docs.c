@@ -150,7 +150,7 @@ static void voucher_receipt(web_req *r)
 	send(r, pd, arena_printf(r->a, "recu-bons-%lld.pdf", (long long)q->id), "voucher receipt");
 }
 
-void aid_docs_init(void)
+void aid_docs_routes(void)
 {
 	web_route(M_GET, "/aides/demandes/{id}/lettre.pdf", decision_letter, PERM_AID_READ, 0, "Lettre de décision (PDF)");
 	web_route(M_GET, "/aides/demandes/{id}/recu.pdf", voucher_receipt, PERM_AID_READ, 0, "Reçu des bons (PDF)");

@@ -23,17 +23,36 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/civil.h"
+#include "core/codes.h"
+#include "modules/aid/aid.h"
 #include "modules/aid/aid_rules.h"
 #include "modules/persons/persons.h"
 #include "web/form.h"
 #include "web/web.h"
 
+extern const db_module_schema aid_schema;
 extern int PERM_AID_RULES, PERM_AID_SIMULATE, PERM_AID_READ, PERM_AID_INSTRUCT, PERM_AID_DECIDE, PERM_AID_COMMITTEE,
 	PERM_AID_PAY, PERM_AID_ACT;
 
+/* Who acts, on which connection, what day it is for them, and what
+ * their role allows (the workflow's rules depend on it). */
+typedef struct aid_ctx {
+	db_conn *c;
+	arena *a;
+	int64_t user;
+	civil_date today;
+	uint64_t perms;
+} aid_ctx;
+#define AID_CTX(r) ((aid_ctx){(r)->db, (r)->a, (r)->user->id, civil_today((r)->user->tz), (r)->user->perms})
+/* The same as a pointer, for a call. */
+#define AID_X(r) (&(aid_ctx){(r)->db, (r)->a, (r)->user->id, civil_today((r)->user->tz), (r)->user->perms})
+static inline bool aid_can(const aid_ctx *x, int perm) { return perm >= 0 && perm < 64 && ((x->perms >> perm) & 1); }
+
 /* Statuses and their French labels. */
 #define AID_NSTATUS 10
-extern const char *const AID_ST_V[AID_NSTATUS], *const AID_ST_L[AID_NSTATUS];
+extern const code AID_STATUS[AID_NSTATUS];
+/* The steps of a request's history, and the named work lists. */
+extern const code AID_EVENTS[14], AID_LISTS[10];
 const char *aid_status_label(const char *status);
 const char *aid_decision_label(const char *decision);
 const char *aid_route_label(const char *route);
@@ -47,10 +66,24 @@ typedef struct aid_req {
 		*paid_on, *vouchers, *pay_reference, *closed_on, *end_reason;
 } aid_req;
 bool aid_req_load(db_conn *c, arena *a, int64_t id, aid_req *out);
+/* A row of REQ_COLS (aid_workflow.c, aid_lists.c) into a request. */
+void aid_req_fill(db_res *q, arena *a, aid_req *o);
+#define REQ_COLS                                                                                                            \
+	"id, household_id, person_id, rulebook_id, session_id, version, instructor_id, decided_by, bill, proposed, "            \
+	"opinion_amount, granted, paid, qf, rav, residence_months, eligible, agenda_no, aid_key, aid_label, status, "           \
+	"requested_on, purpose, creditor, docs_missing, explain, opinion, opinion_reason, route, decision, decision_motive, " \
+	"decided_on, ratified_on, notified_on, payment_mode, paid_on, vouchers, pay_reference, closed_on, end_reason"
 
 /* The rulebook in force on a date (parsed), its id; false if none. */
 bool aid_rulebook_on(db_conn *c, arena *a, civil_date on, aid_rulebook *rb, int64_t *id);
 bool aid_rulebook_by_id(db_conn *c, arena *a, int64_t id, aid_rulebook *rb);
+/* The rule that applies to a request: the version it was instructed
+ * with, else the one in force on the request date (NULL: none). */
+const aid_rule *aid_rule_of(db_conn *c, arena *a, const aid_req *q, aid_rulebook *rb, int64_t *rbid);
+/* A rulebook's text parsed (false if it does not parse). */
+bool aid_rulebook_parse(arena *a, const char *text, aid_rulebook *rb);
+/* A version stored as it is (demo data: created at a past instant). */
+err aid_rulebook_insert(db_conn *c, const aid_rulebook *rb, const char *text, int64_t user, int64_t at, int64_t *id);
 
 /* The engine's facts for a household, an aid and a date, with what was
  * already granted (ceilings), not counting request exclude_id. */
@@ -69,10 +102,10 @@ err aid_envelope_of(db_conn *c, const char *aid_key, int year, aid_envelope *out
  * ratifier. in: the fields (form or JSON turned into pairs), including
  * "version" for the optimistic check. Returns E_OK, E_INPUT (fe filled),
  * E_FORBIDDEN (role), E_CONFLICT (*why says: state or someone else first). */
-err aid_act(web_req *r, aid_req *q, const char *action, const kv_list *in, form_errors *fe, const char **why);
+err aid_act(const aid_ctx *x, aid_req *q, const char *action, const kv_list *in, form_errors *fe, const char **why);
 /* Creates a draft. in: household, person (optional), aid, requested_on,
  * purpose, bill, residence, creditor. */
-err aid_create(web_req *r, const kv_list *in, form_errors *fe, int64_t *id);
+err aid_create(const aid_ctx *x, const kv_list *in, form_errors *fe, int64_t *id);
 
 /* Lists: the named work lists and their filters, shared by the page,
  * the exports and the API. */
@@ -83,23 +116,46 @@ typedef struct aid_list_filter {
 	int64_t household_id;
 	int page;              /* 1-based */
 } aid_list_filter;
-void aid_list_filter_from(web_req *r, aid_list_filter *f);
+void aid_list_filter_from(const kv_list *query, aid_list_filter *f);
 /* Runs the list; rows as aid_req (partially filled: list columns). */
-int aid_list_run(web_req *r, const aid_list_filter *f, int limit, int offset, aid_req *rows);
+int aid_list_run(const aid_ctx *x, const aid_list_filter *f, int limit, int offset, aid_req *rows);
 
 /* Committee sessions (aid_committee.c), for the page and the API. */
-err aid_session_create(web_req *r, const char *held_on, const char *place, form_errors *fe, int64_t *id);
+err aid_session_create(const aid_ctx *x, const char *held_on, const char *place, form_errors *fe, int64_t *id);
 /* Records the members present; finish closes the session (refused while
  * requests of its agenda are undecided: E_CONFLICT, *why). */
-err aid_session_close(web_req *r, int64_t id, const char *members, bool finish, const char **why);
+err aid_session_close(const aid_ctx *x, int64_t id, const char *members, bool finish, const char **why);
 /* A new rulebook version (E_INPUT with the errors when invalid). */
-err aid_rules_store_api(web_req *r, const char *text, aid_error *errs, int max, int *ne, int64_t *id);
+err aid_rules_store(const aid_ctx *x, const char *text, aid_error *errs, int max, int *ne, int64_t *id);
+/* The envelopes voted for a year, one per aid of rb (-1: none). */
+err aid_budget_set(const aid_ctx *x, int year, const aid_rulebook *rb, const int64_t *amounts);
 
-void aid_requests_init(void);
-void aid_committee_init(void);
-void aid_docs_init(void);
-void aid_api_init(void);
+/* Each file's routes (aid_module.c calls them), the descriptor's hooks. */
+void aid_pages_routes(void);
+void aid_requests_routes(void);
+void aid_committee_routes(void);
+void aid_docs_routes(void);
+void aid_api_routes(void);
 void aid_household_section(web_req *r, int64_t household_id);
+void aid_subject(db_conn *c, arena *a, int64_t person_id, int64_t household_id, json_t *out);
+err aid_anonymise(db_conn *c, int64_t household_id);
+err aid_demo(db *d, const module_demo *x);
+
+/* A request's history, oldest first. */
+typedef struct aid_step_row {
+	const char *on, *kind, *detail, *user;
+	int64_t session_id;
+} aid_step_row;
+int aid_events_of(db_conn *c, arena *a, int64_t request_id, aid_step_row **out);
+/* The sessions still to be held, soonest first. */
+typedef struct aid_session_brief {
+	int64_t id;
+	const char *held_on, *place;
+} aid_session_brief;
+int aid_open_sessions(db_conn *c, arena *a, aid_session_brief **out);
+/* The items of a comma list ("identité, facture"), trimmed, empty ones
+ * dropped: a rule's documents and payment modes. */
+int aid_items(arena *a, const char *list, char ***out);
 
 /* Small helpers. */
 err aid_event(db_conn *c, int64_t request_id, int64_t session_id, int64_t user_id, const char *on, const char *kind,

@@ -3,13 +3,12 @@
  * one account per role, a second structure to show that tenants are
  * isolated, and a responsable who belongs to both.
  */
+#include "core/countof.h"
 #include "modules/demo/demo.h"
 #include <stdio.h>
 #include "modules/accounts/accounts.h"
 #include "modules/persons/persons.h"
-#include "modules/reception/reception.h"
-#include "modules/domiciliation/domiciliation.h"
-#include "modules/aid/aid.h"
+#include "modules/modules.h"
 #include "core/log.h"
 #include "core/banned.h"
 
@@ -42,7 +41,7 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 		e = accounts_structure_create(c, "CCAS de Port-Rivière", &sid);
 	if (e == E_OK)
 		e = accounts_structure_create(c, "CIAS des Hauts-de-Rivière", &sid2);
-	for (size_t i = 0; e == E_OK && i < sizeof people / sizeof *people; i++) {
+	for (int i = 0; e == E_OK && i < COUNTOF(people); i++) {
 		char email[128];
 		snprintf(email, sizeof email, "%s@" DEMO_DOMAIN, people[i].login);
 		e = accounts_user_create(c, sid, email, people[i].name, DEMO_PASSWORD, people[i].r, &uid);
@@ -53,7 +52,7 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 	if (e == E_OK)
 		e = accounts_user_create(c, sid2, "admin@hauts-de-riviere." DEMO_DOMAIN, "Paul Técher",
 		                         DEMO_PASSWORD, ROLE_ADMIN, &uid);
-	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	e = db_finish(c, e);
 	db_conn_put(c);
 	if (e != E_OK) {
 		fprintf(stderr, "openccas : la création des données de démonstration a échoué\n");
@@ -61,12 +60,13 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 	}
 	log_info("demo: %lld foyers (graine %llu)", (long long)households, (unsigned long long)seed);
 	e = persons_demo(d, sid, households, seed, uids, nuids);
-	if (e == E_OK)
-		e = reception_demo(d, sid, seed, uids, nuids);
-	if (e == E_OK)
-		e = domiciliation_demo(d, sid, seed, uids, nuids, uids[nuids - 1]);
-	if (e == E_OK)
-		e = aid_demo(d, sid, seed, uids, nuids, uids[nuids - 1]);
+	/* Then each module's, in the list's order (they build on the households). */
+	module_demo x = {sid, households, seed, uids, nuids, uids[nuids - 1]};
+	for (int i = 0; e == E_OK && i < module_count(); i++)
+		if (module_at(i)->demo) {
+			log_info("demo: %s", module_at(i)->name);
+			e = module_at(i)->demo(d, &x);
+		}
 	if (e == E_OK)
 		e = persons_demo(d, sid2, households / 20 + 5, seed + 1, &uid, 1);
 	if (e != E_OK) {
@@ -76,7 +76,7 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 	db_analyze(d);
 	printf("Structure de démonstration « CCAS de Port-Rivière » créée.\nComptes (mot de passe : %s) :\n",
 	       DEMO_PASSWORD);
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
+	for (int i = 0; i < COUNTOF(people); i++)
 		printf("  %-24s %s@" DEMO_DOMAIN "\n", role_label(people[i].r), people[i].login);
 	return E_OK;
 }

@@ -13,10 +13,10 @@
 #define MODULES_DOMICILIATION_H
 #include <stdbool.h>
 #include "core/civil.h"
+#include "modules/module.h"
 #include "store/store.h"
 
-extern const db_module_schema domiciliation_schema;
-void domiciliation_init(void);
+extern const module domiciliation_module;
 
 /* Last day of validity for a start date: the day before the first
  * anniversary (start + 1 year − 1 day). The anniversary of 29 February in
@@ -51,7 +51,4 @@ bool domi_contact_counts(const char *kind);
  * (core/notify.h; the default only logs). send=false counts without
  * sending. Meant for a daily cron: `openccas notify --send`. */
 err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count);
-
-/* Demo data: some domiciled people with years of mail. */
-err domiciliation_demo(db *d, int64_t structure_id, uint64_t seed, const int64_t *users, int nusers, int64_t manager);
 #endif

@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "modules/domiciliation/domiciliation.h"
+#include "modules/domiciliation/domiciliation_internal.h"
 #include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
@@ -300,12 +300,11 @@ static void request_form(web_req *r)
 	send(r, pd, "demande-domiciliation.pdf", "request_form");
 }
 
-void domiciliation_docs_routes(int perm);
-void domiciliation_docs_routes(int perm)
+void domiciliation_docs_routes(void)
 {
-	web_route(M_GET, "/domiciliation/{id}/attestation.pdf", attestation, perm, 0, "Attestation d’élection de domicile (PDF)");
-	web_route(M_GET, "/domiciliation/{id}/refus.pdf", refusal, perm, 0, "Lettre de refus (PDF)");
-	web_route(M_GET, "/domiciliation/{id}/provisoire.pdf", provisional, perm, 0, "Attestation provisoire (PDF)");
-	web_route(M_GET, "/domiciliation/{id}/demande.pdf", request_form, perm, 0, "Demande d’élection de domicile, cerfa 16029 (PDF)");
-	web_route(M_GET, "/domiciliation/{id}/radiation.pdf", striking, perm, 0, "Lettre de radiation (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/attestation.pdf", attestation, PERM_DOMI_MAIL, 0, "Attestation d’élection de domicile (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/refus.pdf", refusal, PERM_DOMI_MAIL, 0, "Lettre de refus (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/provisoire.pdf", provisional, PERM_DOMI_MAIL, 0, "Attestation provisoire (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/demande.pdf", request_form, PERM_DOMI_MAIL, 0, "Demande d’élection de domicile, cerfa 16029 (PDF)");
+	web_route(M_GET, "/domiciliation/{id}/radiation.pdf", striking, PERM_DOMI_MAIL, 0, "Lettre de radiation (PDF)");
 }

@@ -6,6 +6,7 @@
  * its older versions and exports, and OpenCCAS's own exports.
  */
 #include <string.h>
+#include "core/countof.h"
 #include "modules/domiciliation/domiciliation_domifa.h"
 #include "store/store.h"
 #include "modules/domiciliation/domiciliation_internal.h"
@@ -133,15 +134,14 @@ const df_code DFC_PARENTE[] = {
 	{"ENFANT", "Enfant", "enfant"},
 	{"PARENT", "Parent", "parent"},
 };
-#define N(x) (int)(sizeof x / sizeof *x)
-const int DFC_NREFUS = N(DFC_REFUS), DFC_NRADIATION = N(DFC_RADIATION), DFC_NLIEN = N(DFC_LIEN), DFC_NMENAGE = N(DFC_MENAGE),
-          DFC_NCAUSE = N(DFC_CAUSE), DFC_NRAISON = N(DFC_RAISON), DFC_NRESIDENCE = N(DFC_RESIDENCE), DFC_NSITPRO = N(DFC_SITPRO),
-          DFC_NPARENTE = N(DFC_PARENTE);
+const int DFC_NREFUS = COUNTOF(DFC_REFUS), DFC_NRADIATION = COUNTOF(DFC_RADIATION), DFC_NLIEN = COUNTOF(DFC_LIEN), DFC_NMENAGE = COUNTOF(DFC_MENAGE),
+          DFC_NCAUSE = COUNTOF(DFC_CAUSE), DFC_NRAISON = COUNTOF(DFC_RAISON), DFC_NRESIDENCE = COUNTOF(DFC_RESIDENCE), DFC_NSITPRO = COUNTOF(DFC_SITPRO),
+          DFC_NPARENTE = COUNTOF(DFC_PARENTE);
 
-const df_code *df_find(const df_code *list, int n, const char *code)
+const df_code *df_find(const df_code *list, int n, const char *v)
 {
-	for (int i = 0; code && i < n; i++)
-		if (!strcmp(list[i].code, code))
+	for (int i = 0; v && i < n; i++)
+		if (!strcmp(list[i].code, v))
 			return &list[i];
 	return NULL;
 }
@@ -175,7 +175,7 @@ static const char *answer_text(arena *a, const char *key, const char *v)
 		{"raisonDemande", DFC_RAISON, &DFC_NRAISON}, {"situationResidentielle", DFC_RESIDENCE, &DFC_NRESIDENCE},
 		{"situationPro", DFC_SITPRO, &DFC_NSITPRO},
 	};
-	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+	for (int i = 0; i < COUNTOF(lists); i++)
 		if (!strcmp(lists[i].key, key)) {
 			const df_code *c = df_find(lists[i].list, *lists[i].n, v);
 			return c ? c->label : v;

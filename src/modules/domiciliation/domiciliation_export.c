@@ -383,13 +383,12 @@ static void export_page(web_req *r)
 	page_end(r);
 }
 
-void domiciliation_export_routes(int perm_read);
-void domiciliation_export_routes(int perm_read)
+void domiciliation_export_routes(void)
 {
-	web_route(M_GET, "/domiciliation/exporter", export_page, perm_read, 0, "Exporter les domiciliations (choix)");
-	web_route(M_GET, "/domiciliation/export", export_get, perm_read, 0, "Export (disposition=openccas|domifa, format=csv|xlsx)");
-	web_route(M_GET, "/domiciliation/export.csv", export_csv, perm_read, 0, "Export complet (CSV)");
-	web_route(M_GET, "/domiciliation/export.xlsx", export_xlsx, perm_read, 0, "Export complet (XLSX)");
-	web_route(M_GET, "/api/v1/domiciliations/export", export_get, perm_read, 0,
+	web_route(M_GET, "/domiciliation/exporter", export_page, PERM_DOMI_INSTRUCT, 0, "Exporter les domiciliations (choix)");
+	web_route(M_GET, "/domiciliation/export", export_get, PERM_DOMI_INSTRUCT, 0, "Export (disposition=openccas|domifa, format=csv|xlsx)");
+	web_route(M_GET, "/domiciliation/export.csv", export_csv, PERM_DOMI_INSTRUCT, 0, "Export complet (CSV)");
+	web_route(M_GET, "/domiciliation/export.xlsx", export_xlsx, PERM_DOMI_INSTRUCT, 0, "Export complet (XLSX)");
+	web_route(M_GET, "/api/v1/domiciliations/export", export_get, PERM_DOMI_INSTRUCT, 0,
 	          "Export (layout=openccas|domifa, format=csv|xlsx)");
 }

@@ -9,7 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "modules/domiciliation/domiciliation.h"
+#include "modules/domiciliation/domiciliation_internal.h"
 #include "core/csv.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
@@ -56,22 +56,28 @@ typedef struct report {
 	tally sex, age, kind, htype, cause, link, decisions, strikes, mail, contacts;
 } report;
 
-static const char *label_of(const char *v, const char *const *vals, const char *const *labels, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(vals[i], v))
-			return labels[i];
-	return *v ? v : "Non renseigné";
-}
+/* The report's words (shorter than the forms'); a value not recorded
+ * counts as « non renseigné ». */
+static const code HTYPES[] = {
+	{"isole", "Personne isolée"}, {"couple", "Couple sans enfant"}, {"isole_enfants", "Isolé avec enfant(s)"},
+	{"couple_enfants", "Couple avec enfant(s)"}, {"autre", "Autre"},
+};
+static const code CAUSES[] = {
+	{"rupture_familiale", "Rupture familiale ou conjugale"}, {"expulsion", "Expulsion locative"},
+	{"sortie_institution", "Sortie d’institution"}, {"errance", "Errance"}, {"migration", "Arrivée en France"},
+	{"hebergement_tiers", "Hébergement chez un tiers"}, {"itinerance", "Itinérance"},
+	{"violence", "Violences familiales ou conjugales"}, {"sortie_hopital", "Sortie d’hospitalisation"},
+	{"sortie_prison", "Sortie d’incarcération"}, {"autre", "Autre"},
+};
+static const code LINKS[] = {
+	{"sejour", "Séjour sur la commune"}, {"travail", "Activité professionnelle"}, {"suivi", "Suivi social ou d’insertion"},
+	{"famille", "Liens familiaux"}, {"autorite_parentale", "Autorité parentale (enfant scolarisé)"}, {"aucun", "Aucun lien établi"},
+};
 
-static const char *const HTV[] = {"isole", "couple", "isole_enfants", "couple_enfants", "autre"};
-static const char *const HTL[] = {"Personne isolée", "Couple sans enfant", "Isolé avec enfant(s)", "Couple avec enfant(s)", "Autre"};
-static const char *const CAV[] = {"rupture_familiale", "expulsion", "sortie_institution", "errance", "migration", "hebergement_tiers", "autre"};
-static const char *const CAL[] = {"Rupture familiale ou conjugale", "Expulsion locative", "Sortie d’institution", "Errance",
-                                  "Arrivée en France", "Hébergement chez un tiers", "Autre"};
-static const char *const LKV[] = {"sejour", "travail", "suivi", "famille", "autorite_parentale", "aucun"};
-static const char *const LKL[] = {"Séjour sur la commune", "Activité professionnelle", "Suivi social ou d’insertion",
-                                  "Liens familiaux", "Autorité parentale (enfant scolarisé)", "Aucun lien établi"};
+static const char *label_of(const char *v, const code *list, int n)
+{
+	return v && *v ? code_label(list, n, v) : "Non renseigné";
+}
 
 static err compute(web_req *r, const char *from, const char *to, report *rp)
 {
@@ -125,9 +131,9 @@ static err compute(web_req *r, const char *from, const char *to, report *rp)
 		}
 		char **g = &f[i * 5];
 		add(&rp->kind, g[3] && g[4] && !strcmp(g[3], g[4]) ? "Première domiciliation" : "Renouvellement", 1);
-		add(&rp->htype, label_of(g[0] ? g[0] : "", HTV, HTL, 5), 1);
-		add(&rp->cause, label_of(g[1] ? g[1] : "", CAV, CAL, 7), 1);
-		add(&rp->link, label_of(g[2] ? g[2] : "", LKV, LKL, 6), 1);
+		add(&rp->htype, label_of(g[0], HTYPES, COUNTOF(HTYPES)), 1);
+		add(&rp->cause, label_of(g[1], CAUSES, COUNTOF(CAUSES)), 1);
+		add(&rp->link, label_of(g[2], LINKS, COUNTOF(LINKS)), 1);
 	}
 	e = DBQ(r->db, &Q_EVENTS_IN, &q, A_TEXT(from), A_TEXT(to));
 	while (e == E_OK && db_next(&q)) {
@@ -332,8 +338,7 @@ static void report_page(web_req *r)
 	page_end(r);
 }
 
-void domiciliation_report_routes(int perm);
-void domiciliation_report_routes(int perm)
+void domiciliation_report_routes(void)
 {
-	web_route(M_GET, "/domiciliation/rapport", report_page, perm, 0, "Rapport d’activité au préfet (page, CSV)");
+	web_route(M_GET, "/domiciliation/rapport", report_page, PERM_DOMI_INSTRUCT, 0, "Rapport d’activité au préfet (page, CSV)");
 }

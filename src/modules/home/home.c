@@ -8,26 +8,7 @@
 #include "modules/persons/persons.h"
 #include "web/html.h"
 #include "web/layout.h"
-#include "core/log.h"
 #include "core/banned.h"
-
-#define MAX_WIDGETS 16
-static struct { int order; home_widget w; int perm; } widgets[MAX_WIDGETS];
-static int nwidgets;
-
-void home_widget_add(int order, home_widget w, int perm)
-{
-	if (nwidgets >= MAX_WIDGETS)
-		log_fatal("home: more than %d widgets: raise MAX_WIDGETS", MAX_WIDGETS);
-	int i = nwidgets++;
-	while (i > 0 && widgets[i - 1].order > order) {
-		widgets[i] = widgets[i - 1];
-		i--;
-	}
-	widgets[i].order = order;
-	widgets[i].w = w;
-	widgets[i].perm = perm;
-}
 
 static const char *day_names[] = {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
 static const char *month_names[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
@@ -44,9 +25,11 @@ static void home_page(web_req *r)
 	            day_names[tm.tm_wday], tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
 	html_lit(b, "<div class=\"widgets\">");
 	int shown = 0;
-	for (int i = 0; i < nwidgets; i++)
-		if (web_can(r, widgets[i].perm)) {
-			widgets[i].w(r);
+	const module_widget *const *w;
+	int nw = module_widgets(&w);
+	for (int i = 0; i < nw; i++)
+		if (web_can(r, w[i]->perm ? *w[i]->perm : WEB_LOGGED_IN)) {
+			w[i]->write(r);
 			shown++;
 		}
 	html_lit(b, "</div>");
@@ -146,7 +129,7 @@ static void favicon(web_req *r)
 	r->cacheable = true;
 }
 
-void home_init(void)
+static void init(void)
 {
 	web_route(M_GET, "/", home_page, WEB_LOGGED_IN, 0, "Accueil de l’agent");
 	web_route(M_GET, "/accessibilite", accessibility_page, WEB_PUBLIC, 0, "Déclaration d’accessibilité");
@@ -154,5 +137,15 @@ void home_init(void)
 	web_route(M_GET, "/healthz", healthz, WEB_PUBLIC, 0, "État du service");
 	web_route(M_GET, "/api/v1/openapi.json", openapi, WEB_PUBLIC, 0, "Description OpenAPI");
 	web_route(M_GET, "/favicon.ico", favicon, WEB_PUBLIC, 0, "Pas d’icône");
-	layout_nav_add(0, "Aujourd’hui", "/", WEB_LOGGED_IN);
 }
+
+static const module_nav nav[] = {
+	{0, "Aujourd’hui", "/", NULL},
+};
+
+const module home_module = {
+	.name = "home",
+	.init = init,
+	.nav = nav,
+	.nnav = COUNTOF(nav),
+};

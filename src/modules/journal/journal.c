@@ -12,6 +12,7 @@
  * (the last entry removed by retention, with its time) carry a keyed hash
  * too: the tail cannot be cut and the anchor cannot be moved by hand.
  */
+#include "core/countof.h"
 #include "modules/journal/journal.h"
 #include "modules/journal/journal_internal.h"
 #include <stdio.h>
@@ -21,7 +22,6 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/text.h"
-#include "modules/accounts/accounts.h"
 #include "core/banned.h"
 
 static const db_migration migrations[] = {
@@ -81,92 +81,10 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE journal_meta (id INTEGER PRIMARY KEY CHECK (id = 1), keyed INTEGER NOT NULL) STRICT;",
 	 NULL},
 };
-const db_module_schema journal_schema = {"journal", migrations, sizeof migrations / sizeof *migrations};
+int PERM_JOURNAL_READ;
+const db_module_schema journal_schema = {"journal", migrations, COUNTOF(migrations)};
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
-
-/* ---- the keyed link --------------------------------------------------------- */
-
-/* The entry as netstrings, "len:bytes," — no field can spill into the
- * next. A stack buffer: the link never depends on an allocation. */
-typedef struct link_text {
-	char d[1024];
-	size_t n;
-	bool over;
-} link_text;
-
-static void put_field(link_text *l, const char *s)
-{
-	size_t k = strlen(s);
-	int w = snprintf(l->d + l->n, sizeof l->d - l->n, "%zu:", k);
-	if (w < 0 || l->over || l->n + (size_t)w + k + 1 >= sizeof l->d) {
-		l->over = true;
-		return;
-	}
-	l->n += (size_t)w;
-	memcpy(l->d + l->n, s, k);
-	l->n += k;
-	l->d[l->n++] = ',';
-}
-
-static void put_int(link_text *l, int64_t v)
-{
-	char t[24];
-	snprintf(t, sizeof t, "%lld", (long long)v);
-	put_field(l, t);
-}
-
-bool journal_link(const char *prev, int64_t seq, int64_t sid, int64_t at, int64_t user, const char *action, const char *kind,
-                  int64_t obj, const char *detail, char out[CRYPTO_HASH_HEX + 1])
-{
-	const unsigned char *key = journal_key_bytes();
-	if (!key)
-		return false;
-	/* Every field is bounded at the append (detail 500 bytes, codes 40):
-	 * an entry that does not fit was not written by the program. */
-	if (strlen(prev) > 64 || strlen(action) > JOURNAL_MAX_CODE || strlen(kind) > JOURNAL_MAX_CODE ||
-	    strlen(detail) > JOURNAL_MAX_DETAIL)
-		return false;
-	link_text l = {.n = 0};
-	put_field(&l, "link2");
-	put_field(&l, prev);
-	put_int(&l, seq);
-	put_int(&l, sid);
-	put_int(&l, at);
-	put_int(&l, user);
-	put_field(&l, action);
-	put_field(&l, kind);
-	put_int(&l, obj);
-	put_field(&l, detail);
-	if (l.over)
-		return false;
-	crypto_mac_hex(key, l.d, l.n, out);
-	return true;
-}
-
-/* The keyed hash of what a head or an anchor says. */
-static bool state_mac(const char *what, int64_t sid, int64_t seq, const char *hash, int64_t at, char out[CRYPTO_HASH_HEX + 1])
-{
-	const unsigned char *key = journal_key_bytes();
-	if (!key)
-		return false;
-	char line[256];
-	int n = snprintf(line, sizeof line, "%s\x1f%lld\x1f%lld\x1f%s\x1f%lld", what, (long long)sid, (long long)seq, hash, (long long)at);
-	if (n < 0 || (size_t)n >= sizeof line)
-		return false;
-	crypto_mac_hex(key, line, (size_t)n, out);
-	return true;
-}
-
-bool journal_head_mac(int64_t sid, int64_t seq, const char *hash, char out[CRYPTO_HASH_HEX + 1])
-{
-	return state_mac("head", sid, seq, hash, 0, out);
-}
-
-bool journal_anchor_mac(int64_t sid, int64_t seq, const char *hash, int64_t at, char out[CRYPTO_HASH_HEX + 1])
-{
-	return state_mac("anchor", sid, seq, hash, at, out);
-}
 
 /* ---- appending ------------------------------------------------------------------ */
 
@@ -219,7 +137,7 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 	if (e == E_OK)
 		e = DBX(c, &Q_HEAD_HASH, NULL, A_INT(sid), A_TEXT(hash), A_TEXT(mac));
 	if (own)
-		e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+		e = db_finish(c, e);
 	if (e != E_OK)
 		log_error("journal: append failed structure=%lld", (long long)sid);
 	return e;
@@ -269,7 +187,7 @@ err journal_purge_before(db_conn *c, int64_t sid, int64_t before, int64_t *remov
 		e = DBX(c, &Q_PURGE, removed, A_INT(sid), A_INT(seq));
 	if (e == E_OK)
 		e = journal_record_in(c, sid, 0, "purge", "journal", seq, "retention");
-	return e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	return db_finish(c, e);
 }
 
 /* ---- verification ------------------------------------------------------------------ */
@@ -358,12 +276,10 @@ err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 	return e;
 }
 
-err journal_verify_all(db_conn *c, arena *a, int *broken)
+err journal_verify_all(db_conn *c, const int64_t *ids, int n, int *broken)
 {
 	*broken = 0;
-	int64_t *ids = NULL;
-	int n = accounts_structure_ids(c, a, &ids);
-	err e = n < 0 ? E_DB : E_OK;
+	err e = E_OK;
 	for (int i = 0; e == E_OK && i < n; i++) {
 		journal_check jc;
 		e = journal_verify(c, ids[i], &jc);
@@ -408,4 +324,3 @@ err journal_about(db_conn *c, const char *kind, int64_t object_id, json_t *arr)
 	return e;
 }
 
-void journal_init(void) { journal_pages_init(); }

@@ -19,8 +19,13 @@
 #ifndef MODULES_JOURNAL_H
 #define MODULES_JOURNAL_H
 #include <stdint.h>
+#include <time.h>
+#include <jansson.h>
+#include "modules/module.h"
 #include "store/store.h"
+#include "web/web.h"
 
+extern const module journal_module;
 extern const db_module_schema journal_schema;
 extern int PERM_JOURNAL_READ;
 
@@ -46,7 +51,7 @@ typedef struct journal_check {
 err journal_verify(db_conn *c, int64_t structure_id, journal_check *out);
 /* Verifies every structure, printing one line each; returns the number of
  * broken chains in *broken. */
-err journal_verify_all(db_conn *c, arena *a, int *broken);
+err journal_verify_all(db_conn *c, const int64_t *structure_ids, int n, int *broken);
 
 /* The key. The default path for a database URL: beside a SQLite file
  * ("<file>.journal-key"), "journal-key" in the working directory for
@@ -74,7 +79,6 @@ err journal_seals_verify(db_conn *c, const char *path, int *problems);
 /* The default seal file for a database URL (beside the key). */
 void journal_seals_default_path(const char *db_url, char *out, size_t n);
 
-void journal_init(void);
 /* Retention of the journal itself: removes the entries of a structure
  * older than `before` (epoch seconds); an anchor keeps the number and hash
  * of the last one removed, so journal_verify still proves the rest. */
@@ -82,8 +86,6 @@ err journal_purge_before(db_conn *c, int64_t structure_id, int64_t before, int64
 
 /* Signals for the DPO: agents whose readings stand out (volume against
  * their own habit, night or weekend). */
-#include <time.h>
-#include "web/web.h"
 typedef struct journal_signal {
 	int64_t user_id;
 	const char *user, *what;     /* French */
@@ -95,6 +97,5 @@ bool journal_outside_hours(const struct tm *t);
 
 /* Every entry about one object (kind, id), oldest first, appended to arr
  * as {object, at, user, action, detail} (for the data-subject export). */
-#include <jansson.h>
 err journal_about(db_conn *c, const char *kind, int64_t object_id, json_t *arr);
 #endif

@@ -13,11 +13,12 @@
 
 /* The key in use (journal_key.c), NULL until one is loaded. */
 const unsigned char *journal_key_bytes(void);
-/* The keyed link of an entry (journal.c); false when no key is loaded or
+/* The keyed link of an entry (journal_key.c); false when no key is loaded or
  * a field is longer than the program ever writes. */
 bool journal_link(const char *prev, int64_t seq, int64_t sid, int64_t at, int64_t user, const char *action, const char *kind,
                   int64_t obj, const char *detail, char out[CRYPTO_HASH_HEX + 1]);
 bool journal_head_mac(int64_t sid, int64_t seq, const char *hash, char out[CRYPTO_HASH_HEX + 1]);
 bool journal_anchor_mac(int64_t sid, int64_t seq, const char *hash, int64_t at, char out[CRYPTO_HASH_HEX + 1]);
-void journal_pages_init(void);
+/* The DPO's pages and API (journal_pages.c). */
+void journal_routes(void);
 #endif

@@ -27,7 +27,6 @@
 #include "modules/journal/journal_internal.h"
 #include "core/civil.h"
 #include "core/log.h"
-#include "modules/accounts/accounts.h"
 #include "core/banned.h"
 
 static unsigned char the_key[CRYPTO_KEY_LEN];
@@ -39,6 +38,89 @@ void journal_key_use(const unsigned char key[32])
 {
 	memcpy(the_key, key, CRYPTO_KEY_LEN);
 	key_loaded = true;
+}
+
+/* ---- the keyed link --------------------------------------------------------- */
+
+/* The entry as netstrings, "len:bytes," — no field can spill into the
+ * next. A stack buffer: the link never depends on an allocation. */
+typedef struct link_text {
+	char d[1024];
+	size_t n;
+	bool over;
+} link_text;
+
+static void put_field(link_text *l, const char *s)
+{
+	size_t k = strlen(s);
+	int w = snprintf(l->d + l->n, sizeof l->d - l->n, "%zu:", k);
+	if (w < 0 || l->over || l->n + (size_t)w + k + 1 >= sizeof l->d) {
+		l->over = true;
+		return;
+	}
+	l->n += (size_t)w;
+	memcpy(l->d + l->n, s, k);
+	l->n += k;
+	l->d[l->n++] = ',';
+}
+
+static void put_int(link_text *l, int64_t v)
+{
+	char t[24];
+	snprintf(t, sizeof t, "%lld", (long long)v);
+	put_field(l, t);
+}
+
+bool journal_link(const char *prev, int64_t seq, int64_t sid, int64_t at, int64_t user, const char *action, const char *kind,
+                  int64_t obj, const char *detail, char out[CRYPTO_HASH_HEX + 1])
+{
+	const unsigned char *key = journal_key_bytes();
+	if (!key)
+		return false;
+	/* Every field is bounded at the append (detail 500 bytes, codes 40):
+	 * an entry that does not fit was not written by the program. */
+	if (strlen(prev) > 64 || strlen(action) > JOURNAL_MAX_CODE || strlen(kind) > JOURNAL_MAX_CODE ||
+	    strlen(detail) > JOURNAL_MAX_DETAIL)
+		return false;
+	link_text l = {.n = 0};
+	put_field(&l, "link2");
+	put_field(&l, prev);
+	put_int(&l, seq);
+	put_int(&l, sid);
+	put_int(&l, at);
+	put_int(&l, user);
+	put_field(&l, action);
+	put_field(&l, kind);
+	put_int(&l, obj);
+	put_field(&l, detail);
+	if (l.over)
+		return false;
+	crypto_mac_hex(key, l.d, l.n, out);
+	return true;
+}
+
+/* The keyed hash of what a head or an anchor says. */
+static bool state_mac(const char *what, int64_t sid, int64_t seq, const char *hash, int64_t at, char out[CRYPTO_HASH_HEX + 1])
+{
+	const unsigned char *key = journal_key_bytes();
+	if (!key)
+		return false;
+	char line[256];
+	int n = snprintf(line, sizeof line, "%s\x1f%lld\x1f%lld\x1f%s\x1f%lld", what, (long long)sid, (long long)seq, hash, (long long)at);
+	if (n < 0 || (size_t)n >= sizeof line)
+		return false;
+	crypto_mac_hex(key, line, (size_t)n, out);
+	return true;
+}
+
+bool journal_head_mac(int64_t sid, int64_t seq, const char *hash, char out[CRYPTO_HASH_HEX + 1])
+{
+	return state_mac("head", sid, seq, hash, 0, out);
+}
+
+bool journal_anchor_mac(int64_t sid, int64_t seq, const char *hash, int64_t at, char out[CRYPTO_HASH_HEX + 1])
+{
+	return state_mac("anchor", sid, seq, hash, at, out);
 }
 
 static void beside(const char *db_url, const char *suffix, const char *pg_name, char *out, size_t n)
@@ -178,7 +260,7 @@ static err upgrade(db *d, const char **why)
 		e = db_begin(c, true);
 		if (e == E_OK)
 			e = DBX0(c, &Q_META_SET, NULL);
-		e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+		e = db_finish(c, e);
 		db_conn_put(c);
 		return e;
 	}
@@ -217,7 +299,7 @@ static err upgrade(db *d, const char **why)
 		                "ALTER TABLE journal ENABLE TRIGGER journal_no_change");
 	if (e == E_OK)
 		e = DBX0(c, &Q_META_SET, NULL);
-	e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	e = db_finish(c, e);
 	db_conn_put(c);
 	arena_release(&a);
 	if (e == E_OK)

@@ -6,36 +6,32 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "core/codes.h"
 #include "modules/journal/journal.h"
 #include "modules/journal/journal_internal.h"
 #include "core/civil.h"
 #include "core/text.h"
-#include "modules/accounts/accounts.h"
+#include "modules/module.h"
 #include "web/html.h"
 #include "web/layout.h"
 #include "core/banned.h"
 
-int PERM_JOURNAL_READ;
 
 
-/* The journal stores stable codes; people read French. Unknown codes are
- * shown as they are (a module may add its own). */
-static const char *fr(const char *code)
+/* The journal stores stable codes; people read French: the actions here,
+ * the kinds of record from the modules that write them (their
+ * descriptors' labels). Unknown codes are shown as they are. */
+static const code ACTIONS[] = {
+	{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
+	{"delete", "suppression"}, {"login", "connexion"}, {"logout", "déconnexion"},
+	{"switch", "changement de structure"}, {"export", "export"}, {"download", "téléchargement"},
+	{"merge", "fusion"}, {"search", "recherche"}, {"import", "import"}, {"archive", "archivage"},
+	{"anonymise", "anonymisation"}, {"purge", "purge"},
+};
+
+static const char *fr(const char *c)
 {
-	static const char *const map[][2] = {
-		{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
-		{"delete", "suppression"}, {"login", "connexion"}, {"logout", "déconnexion"},
-		{"switch", "changement de structure"}, {"export", "export"}, {"download", "téléchargement"},
-		{"merge", "fusion"}, {"user", "utilisateur"}, {"session", "session"},
-		{"structure", "structure"}, {"structure_logo", "logo"}, {"journal", "journal"},
-		{"membership", "rattachement"}, {"password", "mot de passe"}, {"api_token", "jeton d’API"},
-		{"household", "foyer"}, {"person", "personne"}, {"document", "document"},
-		{"contact", "contact"}, {"note", "note"}, {"appointment", "rendez-vous"},
-	};
-	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-		if (!strcmp(map[i][0], code))
-			return map[i][1];
-	return code;
+	return CODE_OK(ACTIONS, c) ? CODE_LABEL(ACTIONS, c) : module_code_label(c);
 }
 
 #define PAGE 100
@@ -207,9 +203,7 @@ static void journal_page(web_req *r)
 	html_printf(b, "<div class=\"field\"><label for=\"from\">Du</label><input id=\"from\" name=\"from\" type=\"date\" value=\"%s\"></div>", f.from_s ? f.from_s : "");
 	html_printf(b, "<div class=\"field\"><label for=\"to\">Au</label><input id=\"to\" name=\"to\" type=\"date\" value=\"%s\"></div>", f.to_s ? f.to_s : "");
 	html_lit(b, "<button type=\"submit\">Filtrer</button> <button type=\"submit\" name=\"verifier\" value=\"1\">Vérifier la chaîne</button></form>");
-	html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Entrées du journal, les plus récentes d’abord</caption><thead><tr>"
-	            "<th scope=\"col\">N°</th><th scope=\"col\">Date</th><th scope=\"col\">Utilisateur</th><th scope=\"col\">Action</th>"
-	            "<th scope=\"col\">Fiche</th><th scope=\"col\">Détail</th></tr></thead><tbody>");
+	html_table(b, "Entrées du journal, les plus récentes d’abord", 0, "N°", "Date", "Utilisateur", "Action", "Fiche", "Détail");
 	db_res q = {0};
 	int rows = 0;
 	if (ok) {
@@ -278,13 +272,10 @@ static void journal_verify_api(web_req *r)
 	                           "broken_seq", (json_int_t)jc.broken_seq, "reason", jc.reason));
 }
 
-void journal_pages_init(void)
+void journal_routes(void)
 {
-	PERM_JOURNAL_READ = perm_declare("journal.read", "Lire et vérifier le journal des accès",
-	                                 ROLE_BIT(ROLE_DPO));
 	web_route(M_GET, "/journal", journal_page, PERM_JOURNAL_READ, 0, "Journal des accès");
 	web_route(M_GET, "/api/v1/journal", journal_api, PERM_JOURNAL_READ, 0, "Rechercher dans le journal");
 	web_route(M_GET, "/api/v1/journal/signals", signals_api, PERM_JOURNAL_READ, 0, "Signaux à examiner");
 	web_route(M_GET, "/api/v1/journal/verify", journal_verify_api, PERM_JOURNAL_READ, 0, "Vérifier la chaîne");
-	layout_nav_add(95, "Journal", "/journal", PERM_JOURNAL_READ);
 }

@@ -1,8 +1,10 @@
 /*
  * persons.c — the persons module's model: schema, code lists, validation,
- * households and members, search keys and search, duplicates, budget (QF
- * and reste à vivre), timeline, merge.
+ * households and members, the small lookups other modules use, the
+ * timeline. The search (persons_search.c), the budget (persons_budget.c),
+ * the merge (persons_merge.c) and imports (persons_import.c) are apart.
  */
+#include "core/countof.h"
 #include "modules/persons/persons_internal.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -17,7 +19,8 @@
 #include "core/banned.h"
 
 int PERM_PERSONS_READ, PERM_PERSONS_WRITE, PERM_PERSONS_SITUATION, PERM_NOTES, PERM_DOCUMENTS,
-	PERM_PERSONS_MERGE;
+	PERM_PERSONS_MERGE, PERM_PERSONS_SUBJECT,
+	PERM_PERSONS_RETENTION, PERM_PERSONS_RULES;
 
 /* ---- schema ------------------------------------------------------------- */
 
@@ -103,11 +106,10 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE retention_rules (structure_id INTEGER NOT NULL REFERENCES structures(id), kind TEXT NOT NULL, "
 	 " years INTEGER NOT NULL, PRIMARY KEY (structure_id, kind)) STRICT;", NULL},
 };
-const db_module_schema persons_schema = {"persons", migrations, sizeof migrations / sizeof *migrations};
+const db_module_schema persons_schema = {"persons", migrations, COUNTOF(migrations)};
 
 /* ---- code lists ---------------------------------------------------------- */
 
-#define N(x) (int)(sizeof x / sizeof *x)
 const code RELATIONS[] = {{"demandeur", "Demandeur"}, {"conjoint", "Conjoint ou partenaire"},
 	{"enfant", "Enfant à charge"}, {"enfant_alterne", "Enfant en garde alternée"},
 	{"enfant_majeur", "Enfant non à charge"}, {"heberge", "Personne hébergée"}, {"parent", "Parent (ascendant)"},
@@ -141,26 +143,10 @@ const code DOC_KINDS[] = {{"identite", "Pièce d’identité"}, {"avis_impositio
 	{"autre", "Autre document"}};
 const code VISIBILITIES[] = {{"equipe", "Toute l’équipe habilitée"}, {"referents", "Les référents du foyer"},
 	{"auteur", "Moi seulement"}};
-const int NRELATIONS = N(RELATIONS), NHOUSING = N(HOUSING), NSEXES = N(SEXES), NNATIONALITIES = N(NATIONALITIES),
-	NEMPLOYMENTS = N(EMPLOYMENTS), NHEALTH = N(HEALTH), NPROTECTIONS = N(PROTECTIONS), NCHANNELS = N(CHANNELS),
-	NRESOURCE_CATS = N(RESOURCE_CATS), NCHARGE_CATS = N(CHARGE_CATS), NDOC_KINDS = N(DOC_KINDS),
-	NVISIBILITIES = N(VISIBILITIES);
-
-const char *code_fr(const code *list, int n, const char *v)
-{
-	for (int i = 0; v && i < n; i++)
-		if (!strcmp(list[i].v, v))
-			return list[i].fr;
-	return v ? v : "";
-}
-
-bool code_valid(const code *list, int n, const char *v)
-{
-	for (int i = 0; v && i < n; i++)
-		if (!strcmp(list[i].v, v))
-			return true;
-	return false;
-}
+const int NRELATIONS = COUNTOF(RELATIONS), NHOUSING = COUNTOF(HOUSING), NSEXES = COUNTOF(SEXES), NNATIONALITIES = COUNTOF(NATIONALITIES),
+	NEMPLOYMENTS = COUNTOF(EMPLOYMENTS), NHEALTH = COUNTOF(HEALTH), NPROTECTIONS = COUNTOF(PROTECTIONS), NCHANNELS = COUNTOF(CHANNELS),
+	NRESOURCE_CATS = COUNTOF(RESOURCE_CATS), NCHARGE_CATS = COUNTOF(CHARGE_CATS), NDOC_KINDS = COUNTOF(DOC_KINDS),
+	NVISIBILITIES = COUNTOF(VISIBILITIES);
 
 /* ---- validation ---------------------------------------------------------- */
 
@@ -222,9 +208,9 @@ bool person_validate(const person_in *p, form_errors *fe, bool full)
 	civil_date d;
 	if (!is_empty(p->birth_date) && !civil_parse(p->birth_date, &d))
 		form_error(fe, "birth_date", "La date de naissance doit être une date réelle au format AAAA-MM-JJ, par exemple 1984-03-27.");
-	if (!is_empty(p->sex) && !code_valid(SEXES, NSEXES, p->sex))
+	if (!is_empty(p->sex) && !code_ok(SEXES, NSEXES, p->sex))
 		form_error(fe, "sex", "Choisissez le sexe dans la liste.");
-	if (p->relation && !code_valid(RELATIONS, NRELATIONS, p->relation))
+	if (p->relation && !code_ok(RELATIONS, NRELATIONS, p->relation))
 		form_error(fe, "relation", "Choisissez le lien avec le foyer dans la liste.");
 	if (!is_empty(p->email) && !text_email_valid(p->email))
 		form_error(fe, "email", "L’adresse e-mail n’est pas valide.");
@@ -240,15 +226,15 @@ bool person_validate(const person_in *p, form_errors *fe, bool full)
 			form_error(fe, "phone", "Le téléphone doit compter de 6 à 15 chiffres, par exemple 06 12 34 56 78.");
 	}
 	if (full) {
-		if (!is_empty(p->nationality) && !code_valid(NATIONALITIES, NNATIONALITIES, p->nationality))
+		if (!is_empty(p->nationality) && !code_ok(NATIONALITIES, NNATIONALITIES, p->nationality))
 			form_error(fe, "nationality", "Choisissez la nationalité dans la liste.");
-		if (!is_empty(p->employment) && !code_valid(EMPLOYMENTS, NEMPLOYMENTS, p->employment))
+		if (!is_empty(p->employment) && !code_ok(EMPLOYMENTS, NEMPLOYMENTS, p->employment))
 			form_error(fe, "employment", "Choisissez la situation professionnelle dans la liste.");
-		if (!is_empty(p->health_cover) && !code_valid(HEALTH, NHEALTH, p->health_cover))
+		if (!is_empty(p->health_cover) && !code_ok(HEALTH, NHEALTH, p->health_cover))
 			form_error(fe, "health_cover", "Choisissez la couverture santé dans la liste.");
-		if (!is_empty(p->protection) && !code_valid(PROTECTIONS, NPROTECTIONS, p->protection))
+		if (!is_empty(p->protection) && !code_ok(PROTECTIONS, NPROTECTIONS, p->protection))
 			form_error(fe, "protection", "Choisissez la mesure de protection dans la liste.");
-		if (!is_empty(p->channel) && !code_valid(CHANNELS, NCHANNELS, p->channel))
+		if (!is_empty(p->channel) && !code_ok(CHANNELS, NCHANNELS, p->channel))
 			form_error(fe, "channel", "Choisissez le moyen de contact préféré dans la liste.");
 		int64_t gir;
 		if (!is_empty(p->gir) && !text_to_int64(p->gir, 1, 6, &gir))
@@ -265,90 +251,13 @@ bool person_validate(const person_in *p, form_errors *fe, bool full)
 bool household_validate(const household_in *h, form_errors *fe)
 {
 	int before = fe->n;
-	if (!is_empty(h->housing) && !code_valid(HOUSING, NHOUSING, h->housing))
+	if (!is_empty(h->housing) && !code_ok(HOUSING, NHOUSING, h->housing))
 		form_error(fe, "housing", "Choisissez la situation de logement dans la liste.");
 	if (h->postcode && *h->postcode && (strlen(h->postcode) != 5 || strspn(h->postcode, "0123456789") != 5))
 		form_error(fe, "postcode", "Le code postal compte 5 chiffres.");
 	if ((h->street && strlen(h->street) > 200) || (h->city && strlen(h->city) > 100))
 		form_error(fe, "street", "L’adresse est trop longue.");
 	return fe->n == before;
-}
-
-/* ---- search keys ---------------------------------------------------------- */
-
-char *persons_search_name(arena *a, const char *last, const char *birth, const char *first)
-{
-	char *s = arena_printf(a, "%s %s %s", last ? last : "", birth ? birth : "", first ? first : "");
-	return s ? text_fold(a, s) : NULL;
-}
-
-char *phone_digits(arena *a, const char *phone)
-{
-	if (!phone)
-		return arena_strdup(a, "");
-	char d[32];
-	size_t n = 0;
-	for (const char *c = phone; *c && n < sizeof d - 1; c++)
-		if (isdigit((unsigned char)*c))
-			d[n++] = *c;
-	d[n] = 0;
-	/* Keep the last 9 digits: 06 12… and +33 6 12… are the same number. */
-	return arena_strdup(a, n > 9 ? d + n - 9 : d);
-}
-
-/* Keys of a folded name: every word (searched by prefix) and, for words of
- * 4 letters or more, the word and each of its one-letter deletions marked
- * with '!' (searched exactly): two words within one edit share a key. This
- * is the "symmetric delete" scheme; it costs ~8 rows a word and finds one
- * typo (letter missing, extra, or replaced) with plain index lookups. */
-int persons_keys(arena *a, const char *sn, const char ***keys)
-{
-	int cap = 128, n = 0;
-	const char **k = arena_array(a, (size_t)cap, sizeof *k);
-	if (!k)
-		return 0;
-	const char *p = sn;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		const char *s = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t len = (size_t)(p - s);
-		if (!len)
-			continue;
-		if (n < cap)
-			k[n++] = arena_strndup(a, s, len);
-		if (len >= 4 && len <= 24) {
-			if (n < cap)
-				k[n++] = arena_printf(a, "!%.*s", (int)len, s);
-			for (size_t i = 0; i < len && n < cap; i++) {
-				if (i > 0 && s[i] == s[i - 1])
-					continue; /* deleting either of a double letter gives the same key */
-				k[n++] = arena_printf(a, "!%.*s%.*s", (int)i, s, (int)(len - i - 1), s + i + 1);
-			}
-		}
-	}
-	*keys = k;
-	return n;
-}
-
-static db_sql Q_KEYS_DEL = DB_SQL(DB_SCOPED, "DELETE FROM person_keys WHERE structure_id = $1 AND person_id = $2");
-static db_sql Q_KEYS_ADD = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $2, $3)");
-
-err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn)
-{
-	const char **keys;
-	int n = persons_keys(a, sn, &keys);
-	err e = DBX(c, &Q_KEYS_DEL, NULL, A_INT(pid));
-	for (int i = 0; e == E_OK && i < n; i++) {
-		bool dup = false;
-		for (int j = 0; j < i && !dup; j++)
-			dup = !strcmp(keys[i], keys[j]);
-		if (!dup)
-			e = DBX(c, &Q_KEYS_ADD, NULL, A_TEXT(keys[i]), A_INT(pid));
-	}
-	return e;
 }
 
 /* ---- households and members ---------------------------------------------- */
@@ -429,7 +338,7 @@ err persons_household_create(web_req *r, const household_in *h, const person_in 
 		e = persons_timeline_add(r->db, *hid, r->user->id, "household", *hid, "Ouverture du dossier");
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "create", "household", *hid, NULL);
-	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	return db_finish(r->db, e);
 }
 
 err persons_member_add(web_req *r, int64_t hid, const person_in *p, int64_t *pid)
@@ -441,10 +350,10 @@ err persons_member_add(web_req *r, int64_t hid, const person_in *p, int64_t *pid
 		e = person_insert(r, hid, p, pid);
 	if (e == E_OK)
 		e = persons_timeline_add(r->db, hid, r->user->id, "member", *pid,
-		                         arena_printf(r->a, "Arrivée d’un membre (%s)", code_fr(RELATIONS, NRELATIONS, p->relation)));
+		                         arena_printf(r->a, "Arrivée d’un membre (%s)", code_label(RELATIONS, NRELATIONS, p->relation)));
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "create", "person", *pid, NULL);
-	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	return db_finish(r->db, e);
 }
 
 static db_sql Q_P_UPDATE = DB_SQL(DB_SCOPED,
@@ -490,7 +399,7 @@ err persons_person_update(web_req *r, int64_t pid, const person_in *p, int64_t v
 		e = persons_timeline_add(r->db, hid, r->user->id, "person", pid, "Mise à jour d’une fiche personne");
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "update", "person", pid, NULL);
-	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	return db_finish(r->db, e);
 }
 
 static db_sql Q_M_LEAVE = DB_SQL(DB_SCOPED,
@@ -516,7 +425,7 @@ err persons_member_leave(web_req *r, int64_t hid, int64_t pid, const char *date)
 		e = persons_timeline_add(r->db, hid, r->user->id, "member", pid, arena_printf(r->a, "Départ d’un membre le %s", date));
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "update", "person", pid, "left");
-	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	return db_finish(r->db, e);
 }
 
 static db_sql Q_H_GET_ADDR = DB_SQL(DB_SCOPED,
@@ -562,7 +471,7 @@ err persons_address_update(web_req *r, int64_t hid, const household_in *h, const
 		e = persons_timeline_add(r->db, hid, r->user->id, "address", hid, arena_printf(r->a, "Nouvelle adresse depuis le %s", since));
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "update", "household", hid, "address");
-	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	return db_finish(r->db, e);
 }
 
 /* ---- small lookups ------------------------------------------------------- */
@@ -594,8 +503,14 @@ char *persons_file_no(db_conn *c, arena *a, int64_t hid)
 err persons_timeline_add(db_conn *c, int64_t hid, int64_t user_id, const char *kind, int64_t ref_id,
                          const char *summary)
 {
-	return DBX(c, &Q_TL_ADD, NULL, A_INT(hid), A_INT(civil_now()), A_TEXT(kind), A_INT(ref_id),
-	           A_TEXT(summary ? summary : ""), A_INT(user_id));
+	return persons_timeline_add_at(c, hid, user_id, kind, ref_id, summary, civil_now());
+}
+
+err persons_timeline_add_at(db_conn *c, int64_t hid, int64_t user_id, const char *kind, int64_t ref_id, const char *summary,
+                            int64_t at)
+{
+	return DBX(c, &Q_TL_ADD, NULL, A_INT(hid), A_INT(at), A_TEXT(kind), A_INT(ref_id), A_TEXT(summary ? summary : ""),
+	           A_INT(user_id));
 }
 
 bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id)
@@ -683,524 +598,6 @@ int persons_household_members(db_conn *c, arena *a, int64_t hid, person_brief **
 	return n;
 }
 
-/* ---- search -------------------------------------------------------------- */
-
-static db_sql Q_S_PREFIX = DB_SQL(DB_SCOPED,
-	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key >= $2 AND key < $3 LIMIT 300");
-static db_sql Q_S_EXACT = DB_SQL(DB_SCOPED,
-	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key = $2 LIMIT 200");
-static db_sql Q_S_BIRTH = DB_SQL(DB_SCOPED,
-	"SELECT id FROM persons WHERE structure_id = $1 AND birth_date = $2 LIMIT 200");
-static db_sql Q_S_PHONE = DB_SQL(DB_SCOPED,
-	"SELECT id FROM persons WHERE structure_id = $1 AND (phone_digits = $2 OR caf_number = $3) LIMIT 50");
-static db_sql Q_S_FILE = DB_SQL(DB_SCOPED,
-	"SELECT p.id FROM persons p JOIN households h ON h.id = p.household_id WHERE h.structure_id = $1 "
-	"AND h.file_no = $2 AND p.structure_id = $1 LIMIT 20");
-/* Candidates' details, fifty at a time. The unary + keeps the planner on
- * the primary key: without statistics, SQLite would rather scan the
- * structure's index. */
-static db_sql Q_S_DETAILS = DB_SQL(DB_SCOPED,
-	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.birth_date, p.search_name, h.file_no, "
-	"h.last_seen_at, h.street_no || ' ' || h.street, p.relation, p.active, h.archived_at FROM persons p "
-	"JOIN households h ON h.id = p.household_id AND h.structure_id = $1 AND h.merged_into IS NULL "
-	"WHERE +p.structure_id = $1 AND p.id IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51)");
-
-typedef struct idset { int64_t *v; int n, cap; } idset;
-
-static void idset_add(arena *a, idset *s, int64_t id)
-{
-	for (int i = 0; i < s->n; i++)
-		if (s->v[i] == id)
-			return;
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 64;
-		int64_t *nv = arena_array(a, (size_t)cap, sizeof *nv);
-		if (!nv)
-			return;
-		if (s->n)
-			memcpy(nv, s->v, sizeof *nv * (size_t)s->n);
-		s->v = nv;
-		s->cap = cap;
-	}
-	s->v[s->n++] = id;
-}
-
-static void collect(db_conn *c, db_sql *q, db_res *r, idset *s, arena *a)
-{
-	while (db_next(r))
-		idset_add(a, s, db_int(r, 0));
-	db_close(r);
-	(void)c;
-	(void)q;
-}
-
-/* One typo between a and b (lengths la, lb): Levenshtein distance ≤ 1, or
- * two adjacent letters swapped ("heleen" / "helene"), which is what the
- * symmetric-delete keys find too. */
-static bool within_one(const char *a, size_t la, const char *b, size_t lb)
-{
-	if (la == lb) {
-		size_t i = 0;
-		while (i < la && a[i] == b[i])
-			i++;
-		if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && !memcmp(a + i + 2, b + i + 2, la - i - 2))
-			return true;
-	}
-	if (la > lb + 1 || lb > la + 1)
-		return false;
-	size_t i = 0, j = 0;
-	int edits = 0;
-	while (i < la && j < lb) {
-		if (a[i] == b[j]) {
-			i++;
-			j++;
-			continue;
-		}
-		if (++edits > 1)
-			return false;
-		if (la > lb)
-			i++;
-		else if (lb > la)
-			j++;
-		else {
-			i++;
-			j++;
-		}
-	}
-	return edits + (int)(la - i) + (int)(lb - j) <= 1;
-}
-
-/* How well query word w matches name sn: 3 exact word, 2 prefix, 1 typo. */
-static int word_score(const char *w, const char *sn)
-{
-	size_t wl = strlen(w);
-	int best = 0;
-	const char *p = sn;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		const char *s = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t len = (size_t)(p - s);
-		if (!len)
-			continue;
-		if (len == wl && !memcmp(s, w, wl))
-			return 3;
-		if (len > wl && !memcmp(s, w, wl))
-			best = best > 2 ? best : 2;
-		else if (wl >= 4 && (within_one(w, wl, s, len) || (len > wl && within_one(w, wl, s, wl))))
-			best = best > 1 ? best : 1;
-	}
-	return best;
-}
-
-static int hit_cmp(const void *x, const void *y)
-{
-	const search_hit *a = x, *b = y;
-	if (a->score != b->score)
-		return b->score - a->score;
-	if (a->last_seen != b->last_seen)
-		return a->last_seen < b->last_seen ? 1 : -1;
-	int c = strcmp(a->last_name, b->last_name);
-	return c ? c : (a->person_id > b->person_id) - (a->person_id < b->person_id);
-}
-
-static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwords, search_hit **out, int max,
-                         int base_score)
-{
-	search_hit *hits = arena_array(a, (size_t)(ids->n ? ids->n : 1), sizeof *hits);
-	int nh = 0;
-	for (int off = 0; hits && off < ids->n; off += 50) {
-		db_arg args[50];
-		for (int i = 0; i < 50; i++)
-			args[i] = A_INT(off + i < ids->n ? ids->v[off + i] : 0);
-		db_res q = {0};
-		if (db_query(c, &Q_S_DETAILS, &q, 50, args) != E_OK) {
-			db_close(&q);
-			break;
-		}
-		while (db_next(&q)) {
-			const char *sn = db_text(&q, 6);
-			int score = base_score;
-			bool all = true;
-			for (int w = 0; w < nwords && all; w++) {
-				int s = word_score(words[w], sn);
-				all = s > 0;
-				score += s * 10;
-			}
-			if (!all)
-				continue;
-			if (!db_int(&q, 11))
-				score -= 5; /* left the household: after current members */
-			search_hit *h = &hits[nh++];
-			h->person_id = db_int(&q, 0);
-			h->household_id = db_int(&q, 1);
-			h->last_name = db_dup(&q, 2, a);
-			h->birth_name = db_dup(&q, 3, a);
-			h->first_names = db_dup(&q, 4, a);
-			h->birth_date = db_dup(&q, 5, a);
-			h->file_no = db_dup(&q, 7, a);
-			h->last_seen = db_int(&q, 8);
-			h->address = db_dup(&q, 9, a);
-			h->relation = db_dup(&q, 10, a);
-			h->archived = !db_isnull(&q, 12);
-			h->score = score;
-		}
-		db_close(&q);
-	}
-	if (nh > 1)
-		qsort(hits, (size_t)nh, sizeof *hits, hit_cmp);
-	*out = hits;
-	return nh < max ? nh : max;
-}
-
-static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max)
-{
-	*out = NULL;
-	if (!q)
-		return 0;
-	char *t = text_trim(a, q);
-	if (!t || !*t || strlen(t) > 200)
-		return 0;
-	idset ids = {0};
-	db_res r = {0};
-	/* A birth date: 27/03/1984, 27-03-1984 or 1984-03-27. */
-	int d, m, y;
-	civil_date cd;
-	char iso[11];
-	if ((sscanf(t, "%2d/%2d/%4d", &d, &m, &y) == 3 || sscanf(t, "%2d-%2d-%4d", &d, &m, &y) == 3) &&
-	    strlen(t) == 10) {
-		snprintf(iso, sizeof iso, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-		t = iso;
-	}
-	if (civil_parse(t, &cd)) {
-		if (DBQ(c, &Q_S_BIRTH, &r, A_TEXT(t)) == E_OK)
-			collect(c, &Q_S_BIRTH, &r, &ids, a);
-		return fetch_details(c, a, &ids, NULL, 0, out, max, 0);
-	}
-	/* A file number "26-0042" or digits (phone, CAF number). */
-	size_t digits = 0, other = 0;
-	for (const char *p = t; *p; p++)
-		isdigit((unsigned char)*p) ? digits++ : strchr(" .-+/", *p) ? 0 : other++;
-	if (!other && digits >= 3) {
-		if (DBQ(c, &Q_S_FILE, &r, A_TEXT(t)) == E_OK)
-			collect(c, &Q_S_FILE, &r, &ids, a);
-		if (digits >= 6 && DBQ(c, &Q_S_PHONE, &r, A_TEXT(phone_digits(a, t)), A_TEXT(t)) == E_OK)
-			collect(c, &Q_S_PHONE, &r, &ids, a);
-		return fetch_details(c, a, &ids, NULL, 0, out, max, 0);
-	}
-	/* Names: fold, split, look up the longest word (the most selective)
-	 * by prefix and by one-typo keys; check every word on the candidates. */
-	char *f = text_fold(a, t);
-	if (!f || !*f)
-		return 0;
-	char *words[8];
-	int nw = 0;
-	for (char *p = f; *p && nw < 8;) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		words[nw++] = p;
-		while (*p && *p != ' ')
-			p++;
-		if (*p)
-			*p++ = 0;
-	}
-	int drv = 0;
-	for (int i = 1; i < nw; i++)
-		if (strlen(words[i]) > strlen(words[drv]))
-			drv = i;
-	char *w = words[drv];
-	size_t wl = strlen(w);
-	/* Stage 1: the driver as a whole word, which is what agents type most;
-	 * enough results there and the prefix and typo look-ups are skipped. */
-	if (DBQ(c, &Q_S_EXACT, &r, A_TEXT(w)) == E_OK)
-		collect(c, &Q_S_EXACT, &r, &ids, a);
-	if (ids.n) {
-		int n = fetch_details(c, a, &ids, words, nw, out, max, 0);
-		if (n >= max)
-			return n;
-	}
-	/* Stage 2: prefix and one typo. */
-	char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", w); /* above any key starting with w */
-	if (DBQ(c, &Q_S_PREFIX, &r, A_TEXT(w), A_TEXT(hi)) == E_OK)
-		collect(c, &Q_S_PREFIX, &r, &ids, a);
-	if (wl >= 4 && wl <= 24) {
-		const char **keys;
-		int nk = persons_keys(a, w, &keys);
-		for (int i = 0; i < nk; i++)
-			if (keys[i][0] == '!' && DBQ(c, &Q_S_EXACT, &r, A_TEXT(keys[i])) == E_OK)
-				collect(c, &Q_S_EXACT, &r, &ids, a);
-	}
-	return fetch_details(c, a, &ids, words, nw, out, max, 0);
-}
-
-int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max)
-{
-	int n = search(c, a, q, out, max), k = 0;
-	if (with_archived)
-		return n;
-	for (int i = 0; i < n; i++)
-		if (!(*out)[i].archived)
-			(*out)[k++] = (*out)[i];
-	return k;
-}
-
-int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,
-                       search_hit **out, int max)
-{
-	/* Same birth date and a close name, or the same name whatever the
-	 * birth date (homonyms are shown too: the agent decides). */
-	*out = NULL;
-	char *q = arena_printf(a, "%s %s", last ? last : "", first ? first : "");
-	search_hit *byname = NULL;
-	int n = persons_search(c, a, q, true, &byname, 50);
-	search_hit *res = arena_array(a, (size_t)(max > 0 ? max : 1), sizeof *res);
-	int k = 0;
-	for (int i = 0; res && i < n && k < max; i++) {
-		bool same_birth = birth && *birth && byname[i].birth_date && !strcmp(birth, byname[i].birth_date);
-		if (same_birth || byname[i].score >= 60 || (!birth || !*birth))
-			res[k++] = byname[i];
-	}
-	if (birth && *birth && k < max) {
-		/* Same birth date, last name within one typo but first name typed differently. */
-		search_hit *bydate = NULL;
-		int nd = persons_search(c, a, birth, true, &bydate, 200);
-		char *fl = text_fold(a, last ? last : "");
-		for (int i = 0; fl && i < nd && k < max; i++) {
-			bool seen = false;
-			for (int j = 0; j < k && !seen; j++)
-				seen = res[j].person_id == bydate[i].person_id;
-			char *sn = persons_search_name(a, bydate[i].last_name, bydate[i].birth_name, "");
-			if (!seen && sn && word_score(fl, sn) > 0)
-				res[k++] = bydate[i];
-		}
-	}
-	*out = res;
-	return k;
-}
-
-/* ---- budget: QF and reste à vivre ----------------------------------------- */
-
-static db_sql Q_RULE = DB_SQL(DB_SCOPED,
-	"SELECT id, parts_couple, parts_single_parent, parts_single, child1, child2, child3, child_more, disabled_child, "
-	"rav_divisor, effective_from FROM qf_rules WHERE structure_id = $1 AND effective_from <= $2 "
-	"ORDER BY effective_from DESC LIMIT 1");
-static db_sql Q_RULE_DEFAULT = DB_SQL(DB_SCOPED,
-	"INSERT INTO qf_rules (structure_id, effective_from, parts_couple, parts_single_parent, parts_single, child1, "
-	"child2, child3, child_more, disabled_child, rav_divisor) VALUES ($1, '2000-01-01', 200, 200, 100, 50, 50, 100, "
-	"50, 50, 'personnes') ON CONFLICT (structure_id, effective_from) DO NOTHING");
-static db_sql Q_MEMBERS_NOW = DB_SQL(DB_SCOPED,
-	"SELECT relation, birth_date, disability FROM persons WHERE structure_id = $1 AND household_id = $2 AND active = 1");
-static db_sql Q_BUDGET_SUM = DB_SQL(DB_SCOPED,
-	"SELECT kind, category, sum(amount) FROM budget_lines WHERE structure_id = $1 AND household_id = $2 "
-	"AND month = $3 AND counted = 1 GROUP BY kind, category");
-static db_sql Q_TAXABLE = DB_SQL(DB_SCOPED, "SELECT annual_taxable FROM households WHERE structure_id = $1 AND id = $2");
-
-static const char *fmt_parts(arena *a, int64_t x100)
-{
-	if (x100 % 100 == 0)
-		return arena_printf(a, "%lld", (long long)(x100 / 100));
-	if (x100 % 10 == 0)
-		return arena_printf(a, "%lld,%lld", (long long)(x100 / 100), (long long)(x100 % 100 / 10));
-	return arena_printf(a, "%lld,%02lld", (long long)(x100 / 100), (long long)(x100 % 100));
-}
-
-err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, household_budget *o)
-{
-	memset(o, 0, sizeof *o);
-	char mday[11], mkey[8];
-	civil_date first = {month.y, month.m, 1};
-	civil_format(first, mday);
-	snprintf(mkey, sizeof mkey, "%04u-%02u", (unsigned)month.y % 10000u, (unsigned)month.m % 100u);
-	db_res q = {0};
-	int64_t rule[9] = {0};
-	char *divisor = NULL, *from = NULL;
-	err e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));
-	if (e == E_OK && !db_next(&q)) {
-		db_close(&q);
-		e = DBX0(c, &Q_RULE_DEFAULT, NULL);
-		if (e == E_OK)
-			e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));
-		if (e == E_OK && !db_next(&q))
-			e = E_DB;
-	}
-	if (e == E_OK) {
-		for (int i = 0; i < 9; i++)
-			rule[i] = db_int(&q, i);
-		divisor = db_dup(&q, 9, a);
-		from = db_dup(&q, 10, a);
-	}
-	db_close(&q);
-	if (e != E_OK)
-		return e;
-	o->rule_id = rule[0];
-	/* Members and their weights. */
-	bool couple = false;
-	int children = 0, disabled_children = 0;
-	int64_t children_half = 0; /* shared-custody children count half */
-	int64_t uc = 0;
-	int adults = 0;
-	civil_date ref = {month.y, month.m, 1};
-	e = DBQ(c, &Q_MEMBERS_NOW, &q, A_INT(hid));
-	int rank = 0;
-	int64_t child_parts = 0;
-	while (e == E_OK && db_next(&q)) {
-		const char *rel = db_text(&q, 0);
-		civil_date b;
-		int age = civil_parse(db_text(&q, 1), &b) ? civil_age(b, ref) : 30;
-		o->members++;
-		if (!strcmp(rel, "conjoint"))
-			couple = true;
-		bool child = !strcmp(rel, "enfant") || !strcmp(rel, "enfant_alterne");
-		bool shared = !strcmp(rel, "enfant_alterne");
-		if (child) {
-			children++;
-			rank++;
-			int64_t inc = rank == 1 ? rule[4] : rank == 2 ? rule[5] : rank == 3 ? rule[6] : rule[7];
-			if (db_int(&q, 2)) {
-				inc += rule[8];
-				disabled_children++;
-			}
-			child_parts += shared ? inc / 2 : inc;
-			if (shared)
-				children_half++;
-		} else {
-			adults++;
-		}
-		/* Consumption units (OECD modified): first adult 1, others 14+ 0.5, under 14 0.3; shared custody halves. */
-		int64_t w = (uc == 0 && !child) ? 100 : (age >= 14 ? 50 : 30);
-		uc += shared ? w / 2 : w;
-	}
-	db_close(&q);
-	if (e != E_OK)
-		return e;
-	o->children = children;
-	o->adults = adults;
-	int64_t base = couple ? rule[1] : children ? rule[2] : rule[3];
-	o->parts_x100 = base + child_parts;
-	o->uc_x100 = uc ? uc : 100;
-	/* Resources and charges of the month. */
-	e = DBQ(c, &Q_BUDGET_SUM, &q, A_INT(hid), A_TEXT(mkey));
-	while (e == E_OK && db_next(&q)) {
-		int64_t v = db_int(&q, 2);
-		if (!strcmp(db_text(&q, 0), "R")) {
-			o->resources += v;
-			if (!strcmp(db_text(&q, 1), "prestations_familiales"))
-				o->family_benefits += v;
-		} else {
-			o->charges += v;
-		}
-	}
-	db_close(&q);
-	int64_t taxable = 0;
-	bool has_taxable = false;
-	if (e == E_OK && DBQ(c, &Q_TAXABLE, &q, A_INT(hid)) == E_OK && db_next(&q) && !db_isnull(&q, 0)) {
-		taxable = db_int(&q, 0);
-		has_taxable = true;
-	}
-	db_close(&q);
-	buf ex;
-	buf_init(&ex, a, 512);
-	char from_fr[11];
-	civil_iso_to_fr(from, from_fr);
-	buf_printf(&ex, "Règles en vigueur depuis le %s. Parts : %s (%s", from_fr, fmt_parts(a, o->parts_x100),
-	           couple ? "couple" : children ? "parent isolé" : "personne seule");
-	buf_printf(&ex, " %s", fmt_parts(a, base));
-	if (children)
-		buf_printf(&ex, " + %d enfant%s %s", children, children > 1 ? "s" : "", fmt_parts(a, child_parts));
-	if (children_half)
-		buf_printf(&ex, ", dont %lld en garde alternée compté%s pour moitié", (long long)children_half,
-		           children_half > 1 ? "s" : "");
-	if (disabled_children)
-		buf_printf(&ex, ", dont %d en situation de handicap", disabled_children);
-	buf_adds(&ex, "). ");
-	/* QF = (annual taxable income / 12 + monthly family benefits) / parts.
-	 * Without a tax notice, the month's resources other than family
-	 * benefits stand in for the taxable income (said in the explanation).
-	 * Rounding: to the cent, half away from zero, once, at the end. */
-	int64_t monthly_income = has_taxable ? money_div_round(taxable, 12) : o->resources - o->family_benefits;
-	o->qf = money_div_round((monthly_income + o->family_benefits) * 100, o->parts_x100);
-	if (has_taxable)
-		buf_printf(&ex, "QF = (revenu imposable %s / 12 + prestations familiales %s) / %s part%s = %s. ",
-		           money_format(a, taxable), money_format(a, o->family_benefits), fmt_parts(a, o->parts_x100),
-		           o->parts_x100 > 100 ? "s" : "", money_format(a, o->qf));
-	else
-		buf_printf(&ex, "QF = (ressources du mois hors prestations familiales %s + prestations familiales %s) / %s part%s = %s "
-		                "(pas d’avis d’imposition saisi). ",
-		           money_format(a, monthly_income), money_format(a, o->family_benefits), fmt_parts(a, o->parts_x100),
-		           o->parts_x100 > 100 ? "s" : "", money_format(a, o->qf));
-	o->rav_month = o->resources - o->charges;
-	int64_t div_x100 = !strcmp(divisor, "parts") ? o->parts_x100 : !strcmp(divisor, "uc") ? o->uc_x100
-	                                                                                      : (int64_t)o->members * 100;
-	if (div_x100 <= 0)
-		div_x100 = 100;
-	o->rav_day_person = money_div_round(o->rav_month * 100, div_x100 * 30);
-	buf_printf(&ex, "Reste à vivre = ressources %s − charges %s = %s par mois, soit %s par %s et par jour (÷ %s ÷ 30).",
-	           money_format(a, o->resources), money_format(a, o->charges), money_format(a, o->rav_month),
-	           money_format(a, o->rav_day_person),
-	           !strcmp(divisor, "parts") ? "part" : !strcmp(divisor, "uc") ? "unité de consommation" : "personne",
-	           fmt_parts(a, div_x100));
-	o->explain = buf_cstr(&ex);
-	return E_OK;
-}
-
-/* ---- merge ---------------------------------------------------------------- */
-
-static db_sql Q_MV_PERSONS = DB_SQL(DB_SCOPED, "UPDATE persons SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_MV_MEMBERS = DB_SQL(DB_SCOPED, "UPDATE household_members SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_MV_BUDGET = DB_SQL(DB_SCOPED, "UPDATE budget_lines SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_MV_NOTES = DB_SQL(DB_SCOPED, "UPDATE notes SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_MV_ALERTS = DB_SQL(DB_SCOPED, "UPDATE alerts SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_MV_DOCS = DB_SQL(DB_SCOPED, "UPDATE documents SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_MV_TL = DB_SQL(DB_SCOPED, "UPDATE timeline SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_MV_ADDR = DB_SQL(DB_SCOPED, "UPDATE household_addresses SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_MV_REF = DB_SQL(DB_SCOPED,
-	"INSERT INTO referents (structure_id, household_id, user_id) SELECT structure_id, $3, user_id FROM referents "
-	"WHERE structure_id = $1 AND household_id = $2 ON CONFLICT (structure_id, household_id, user_id) DO NOTHING");
-static db_sql Q_MERGED = DB_SQL(DB_SCOPED,
-	"UPDATE households SET merged_into = $3, version = version + 1 WHERE structure_id = $1 AND id = $2 AND merged_into IS NULL");
-
-/* Moves everything of household `gone` into `keep`; `gone` stays, marked
- * merged, so links and the journal still resolve. Other modules' records
- * keep pointing to `gone` and are shown through merged_into. */
-err persons_merge(web_req *r, int64_t keep, int64_t gone)
-{
-	if (keep == gone)
-		return E_INPUT;
-	if (!persons_household_exists(r->db, keep) || !persons_household_exists(r->db, gone))
-		return E_NOT_FOUND;
-	int64_t n = 0;
-	err e = db_begin(r->db, true);
-	db_sql *moves[] = {&Q_MV_PERSONS, &Q_MV_MEMBERS, &Q_MV_BUDGET, &Q_MV_NOTES, &Q_MV_ALERTS, &Q_MV_DOCS, &Q_MV_TL,
-	                   &Q_MV_ADDR, &Q_MV_REF};
-	for (size_t i = 0; e == E_OK && i < sizeof moves / sizeof *moves; i++)
-		e = DBX(r->db, moves[i], NULL, A_INT(gone), A_INT(keep));
-	if (e == E_OK)
-		e = DBX(r->db, &Q_MERGED, &n, A_INT(gone), A_INT(keep));
-	if (e == E_OK && n != 1)
-		e = E_CONFLICT;
-	if (e == E_OK)
-		e = persons_timeline_add(r->db, keep, r->user->id, "merge", gone,
-		                         arena_printf(r->a, "Fusion du dossier %s dans celui-ci", nz(persons_file_no(r->db, r->a, gone))));
-	if (e == E_OK)
-		e = journal_record(r->db, r->user->id, "merge", "household", keep, arena_printf(r->a, "from=%lld", (long long)gone));
-	return e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
-}
-
-int persons_find(db_conn *c, arena *a, const char *q, int64_t *pids, int64_t *hids, int max)
-{
-	search_hit *h;
-	int n = persons_search(c, a, q, true, &h, max);
-	for (int i = 0; i < n; i++) {
-		pids[i] = h[i].person_id;
-		hids[i] = h[i].household_id;
-	}
-	return n;
-}
-
 static db_sql Q_ALL_H = DB_SQL(DB_SCOPED, "SELECT id FROM households WHERE structure_id = $1 AND merged_into IS NULL ORDER BY id");
 
 int64_t persons_household_ids(db_conn *c, int64_t **ids)
@@ -1222,6 +619,8 @@ int64_t persons_household_ids(db_conn *c, int64_t **ids)
 	db_close(&q);
 	return n;
 }
+
+/* ---- households created by other modules' imports ---------------------------------- */
 
 static bool import_person_ok(const person_new *p, const char **why)
 {
@@ -1278,7 +677,7 @@ err persons_import_household(db_conn *c, arena *a, int64_t user_id, const househ
 		e = import_person(c, a, *hid, ap, "demandeur", today, pid);
 	for (int i = 0; e == E_OK && i < ndeps; i++) {
 		int64_t dp;
-		const char *rel = deps[i].relation && code_valid(RELATIONS, NRELATIONS, deps[i].relation) ? deps[i].relation : "autre";
+		const char *rel = deps[i].relation && code_ok(RELATIONS, NRELATIONS, deps[i].relation) ? deps[i].relation : "autre";
 		e = import_person(c, a, *hid, &deps[i], rel, today, &dp);
 	}
 	if (e == E_OK)
@@ -1292,7 +691,7 @@ err persons_import_member(db_conn *c, arena *a, int64_t hid, const person_new *p
 	*why = NULL;
 	if (!import_person_ok(p, why))
 		return E_INPUT;
-	const char *rel = p->relation && code_valid(RELATIONS, NRELATIONS, p->relation) ? p->relation : "autre";
+	const char *rel = p->relation && code_ok(RELATIONS, NRELATIONS, p->relation) ? p->relation : "autre";
 	return import_person(c, a, hid, p, rel, today, pid);
 }
 

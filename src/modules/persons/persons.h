@@ -14,14 +14,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "core/civil.h"
+#include "modules/module.h"
 #include "store/store.h"
 #include "web/web.h"
 
+extern const module persons_module;
 extern const db_module_schema persons_schema;
 extern int PERM_PERSONS_READ, PERM_PERSONS_WRITE, PERM_PERSONS_SITUATION, PERM_NOTES,
 	PERM_DOCUMENTS, PERM_PERSONS_MERGE;
 
-void persons_init(void);
 
 /* True when the household exists in the connection's structure (and was
  * not merged into another). */
@@ -104,6 +105,9 @@ err persons_import_csv(db *d, int64_t structure_id, int64_t user_id, const char 
  * the caller's transaction if one is open. */
 err persons_timeline_add(db_conn *c, int64_t household_id, int64_t user_id, const char *kind,
                          int64_t ref_id, const char *summary);
+/* The same for an event of the past (imports, demo data). */
+err persons_timeline_add_at(db_conn *c, int64_t household_id, int64_t user_id, const char *kind, int64_t ref_id,
+                            const char *summary, int64_t at);
 
 /* The figures other modules need to apply their rules. */
 typedef struct household_budget {
@@ -120,29 +124,16 @@ typedef struct household_budget {
 } household_budget;
 err persons_budget(db_conn *c, arena *a, int64_t household_id, civil_date month, household_budget *out);
 
-/* A section of the household page, written by another module. */
-typedef void (*persons_section)(web_req *r, int64_t household_id);
-void persons_section_add(int order, const char *title, persons_section fn, int perm);
-
-/* Data-subject access (RGPD art. 15): a module adds what it holds about a
- * person (and their household) as an array of objects, for the DPO's
- * export (/personnes/N/donnees.pdf and .json). */
-typedef void (*persons_subject_fn)(db_conn *c, arena *a, int64_t person_id, int64_t household_id, json_t *out);
-void persons_subject_add(const char *section, persons_subject_fn fn);
-/* Rows of a query as objects named by names (values as text), for those
- * sections; closes q. */
+/* Data-subject access (RGPD art. 15): each module's descriptor gives what
+ * it holds about a person (module.h, subject). Rows of a query as objects
+ * named by names (values as text), for those sections; closes q. */
 json_t *persons_rows_json(db_res *q, const char *const *names, int n);
 
 /* Retention (persons_retention.c): a file is active while it lives, then
  * archived (managers and the DPO only), then anonymised; durations per
- * structure. Other modules anonymise their part of a household's file
- * (free texts, names, addresses; amounts stay) through a hook. */
-typedef err (*persons_anonymise_fn)(db_conn *c, int64_t household_id);
-void persons_anonymise_add(persons_anonymise_fn fn);
-/* A file a module still works on is never archived: condition is a
- * literal "SELECT 1 FROM my_table x WHERE x.structure_id = h.structure_id
- * AND x.household_id = h.id AND …" (h is the household). At init only. */
-void persons_retention_hold_add(const char *condition);
+ * structure. Each module anonymises its part of a household's file (free
+ * texts, names, addresses; amounts stay) and may hold a file it still works
+ * on from retention: its descriptor's anonymise and retention_hold. */
 typedef struct persons_retention {
 	int active_years, archive_years, journal_years;
 } persons_retention;

@@ -3,23 +3,16 @@
  * functions as the pages; and the module's init.
  */
 #include <string.h>
+#include "core/countof.h"
 #include "modules/persons/persons_internal.h"
 #include "core/money.h"
 #include "core/text.h"
 #include "modules/accounts/accounts.h"
-#include "modules/home/home.h"
 #include "modules/journal/journal.h"
 #include "web/html.h"
 #include "web/layout.h"
 #include "core/banned.h"
 
-void persons_pages_routes(void);
-void persons_actions_routes(void);
-void persons_rules_routes(void);
-err persons_note_add(web_req *r, int64_t hid, const char *body, const char *vis, int64_t *id);
-err persons_alert_add(web_req *r, int64_t hid, const char *text, int64_t *id);
-err persons_budget_line_add(web_req *r, int64_t hid, const char *mkey, const char *cat, const char *person,
-                            const char *amount, bool counted, form_errors *fe, int64_t *id);
 
 static json_t *hits_json(search_hit *h, int n)
 {
@@ -60,7 +53,7 @@ static void person_own(arena *a, person_in *p)
 	                    &p->nationality, &p->phone, &p->email, &p->channel, &p->consent_sms, &p->consent_email,
 	                    &p->employment, &p->health_cover, &p->protection, &p->representative, &p->disability,
 	                    &p->gir, &p->student, &p->caf_number, &p->relation, &p->nir};
-	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+	for (int i = 0; i < COUNTOF(f); i++)
 		if (*f[i])
 			*f[i] = arena_strdup(a, *f[i]);
 }
@@ -114,7 +107,7 @@ static db_sql Q_API_H = DB_SQL(DB_SCOPED,
 	"SELECT file_no, street_no, street, postcode, city, neighbourhood, housing, merged_into FROM households "
 	"WHERE structure_id = $1 AND id = $2");
 static db_sql Q_API_MEMBERS = DB_SQL(DB_SCOPED,
-	"SELECT id, relation, last_name, birth_name, first_names, sex, birth_date, phone, active FROM persons "
+	"SELECT id, relation, last_name, birth_name, first_names, sex, birth_date, phone, active, version FROM persons "
 	"WHERE structure_id = $1 AND household_id = $2 ORDER BY id");
 static db_sql Q_API_ALERTS = DB_SQL(DB_SCOPED,
 	"SELECT id, text FROM alerts WHERE structure_id = $1 AND household_id = $2 AND ended_at IS NULL ORDER BY id");
@@ -142,11 +135,11 @@ static void api_household(web_req *r)
 	json_t *members = json_array();
 	DBQ(r->db, &Q_API_MEMBERS, &q, A_INT(hid));
 	while (db_next(&q))
-		json_array_append_new(members, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:s,s:b}", "id", (json_int_t)db_int(&q, 0),
+		json_array_append_new(members, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:s,s:b,s:I}", "id", (json_int_t)db_int(&q, 0),
 		                                         "relation", db_text(&q, 1), "last_name", db_text(&q, 2), "birth_name",
 		                                         db_text(&q, 3), "first_names", db_text(&q, 4), "sex", db_text(&q, 5),
 		                                         "birth_date", db_isnull(&q, 6) ? NULL : db_text(&q, 6), "phone",
-		                                         db_text(&q, 7), "active", db_int(&q, 8) != 0));
+		                                         db_text(&q, 7), "active", db_int(&q, 8) != 0, "version", (json_int_t)db_int(&q, 9)));
 	db_close(&q);
 	json_object_set_new(o, "members", members);
 	json_t *alerts = json_array();
@@ -324,30 +317,31 @@ static void api_alert_add(web_req *r)
 	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
-static db_sql Q_API_TL = DB_SQL(DB_SCOPED,
-	"SELECT at, kind, ref_id, summary, user_id FROM timeline WHERE structure_id = $1 AND household_id = $2 "
-	"AND ($3 = '' OR kind = $3) ORDER BY at DESC, id DESC LIMIT 200");
-
+/* The timeline in pages (?page=, ?limit= up to 1,000, 200 by default),
+ * with "next_page" while more follow. */
 static void api_timeline(web_req *r)
 {
 	if (!persons_household_exists(r->db, r->param[0])) {
 		web_error(r, E_NOT_FOUND, NULL);
 		return;
 	}
-	const char *kind = web_arg(r, "kind");
+	const char *kind = web_arg(r, "kind"), *ps = web_arg(r, "page"), *ls = web_arg(r, "limit");
+	int64_t page = 1, limit = 200;
+	if ((ps && !text_to_int64(ps, 1, 10000000, &page)) || (ls && !text_to_int64(ls, 1, 1000, &limit))) {
+		web_error(r, E_INPUT, "page (≥ 1) et limit (1 à 1 000) sont facultatifs mais doivent être des entiers.");
+		return;
+	}
+	event_row *v;
+	int n = persons_event_rows(r->db, r->a, r->param[0], kind ? kind : "", (int)limit + 1, (page - 1) * limit, &v);
 	json_t *arr = json_array();
-	db_res q = {0};
-	DBQ(r->db, &Q_API_TL, &q, A_INT(r->param[0]), A_TEXT(kind ? kind : ""));
-	while (db_next(&q))
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:s,s:I}", "at", (json_int_t)db_int(&q, 0), "kind", db_text(&q, 1),
-		                                     "ref_id", (json_int_t)db_int(&q, 2), "summary", db_text(&q, 3), "user_id",
-		                                     (json_int_t)db_int(&q, 4)));
-	db_close(&q);
+	for (int i = 0; i < n && i < limit; i++)
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:s,s:o}", "at", (json_int_t)v[i].at, "kind", v[i].kind, "ref_id",
+		                                     (json_int_t)v[i].ref_id, "summary", v[i].summary, "user_id",
+		                                     v[i].user_id ? json_integer(v[i].user_id) : json_null()));
 	journal_record(r->db, r->user->id, "read", "household", r->param[0], "timeline api");
-	web_json(r, 200, json_pack("{s:o}", "events", arr));
+	web_json(r, 200, json_pack("{s:o,s:I,s:o}", "events", arr, "page", (json_int_t)page, "next_page",
+	                           n > limit ? json_integer(page + 1) : json_null()));
 }
-
-static db_sql Q_API_BY_FILE = DB_SQL(DB_SCOPED, "SELECT id FROM households WHERE structure_id = $1 AND file_no = $2");
 
 static void api_merge(web_req *r)
 {
@@ -358,7 +352,7 @@ static void api_merge(web_req *r)
 	int64_t gone = json_is_integer(g) ? json_integer_value(g) : 0;
 	const char *fno = web_jstr(in, "merge_file_no");
 	if (!gone && fno)
-		DBID(r->db, &Q_API_BY_FILE, &gone, A_TEXT(fno));
+		gone = persons_household_by_file_no(r->db, fno);
 	json_decref(in);
 	if (!gone) {
 		web_error(r, E_INPUT, "merge_household_id ou merge_file_no est requis.");
@@ -372,69 +366,152 @@ static void api_merge(web_req *r)
 	web_json(r, 200, json_pack("{s:I,s:I}", "household_id", (json_int_t)r->param[0], "merged", (json_int_t)gone));
 }
 
-/* Home: the quick search box, first thing on the agent's home page. */
-static void home_search(web_req *r)
+/* ---- the rest of what the household's pages offer ------------------------------------------ */
+
+static bool household_or_404(web_req *r)
 {
-	buf *b = &r->out;
-	html_lit(b, "<section class=\"wide\" aria-labelledby=\"t-hs\"><h2 id=\"t-hs\">Trouver une personne</h2>"
-	            "<form method=\"get\" action=\"/personnes\" role=\"search\" class=\"searchbox\">"
-	            "<label for=\"hq\">Nom, prénom, date de naissance, dossier, téléphone</label><div class=\"row\">"
-	            "<input id=\"hq\" name=\"q\" type=\"search\" autocomplete=\"off\" hx-get=\"/personnes?fragment=1\" "
-	            "hx-trigger=\"input changed delay:150ms, search\" hx-target=\"#hres\">"
-	            "<button type=\"submit\" class=\"primary\">Rechercher</button></div></form><div id=\"hres\" aria-live=\"polite\"></div>");
-	if (web_can(r, PERM_PERSONS_WRITE))
-		html_lit(b, "<p><a href=\"/foyers/nouveau\">Créer un nouveau foyer</a></p>");
-	html_lit(b, "</section>");
+	if (persons_household_exists(r->db, r->param[0]))
+		return true;
+	web_error(r, E_NOT_FOUND, NULL);
+	return false;
 }
 
-static db_sql Q_EXPIRING = DB_SQL(DB_SCOPED,
-	"SELECT d.household_id, d.kind, d.valid_until, h.file_no FROM documents d JOIN households h ON h.id = d.household_id "
-	"JOIN referents r ON r.household_id = d.household_id AND r.structure_id = $1 AND r.user_id = $2 "
-	"WHERE d.structure_id = $1 AND d.valid_until IS NOT NULL AND d.valid_until <= $3 AND d.valid_until >= $4 "
-	"ORDER BY d.valid_until LIMIT 10");
+static const char *jtext(web_req *r, json_t *o, const char *k) { return arena_strdup(r->a, web_jstr(o, k)); }
 
-static void home_expiring(web_req *r)
+static void done(web_req *r, err e, const form_errors *fe, const char *detail)
 {
-	civil_date t = civil_today(r->user->tz);
-	char today[11], soon[11];
-	civil_format(t, today);
-	civil_format(civil_from_days(civil_to_days(t) + 30), soon);
-	db_res q = {0};
-	DBQ(r->db, &Q_EXPIRING, &q, A_INT(r->user->id), A_TEXT(soon), A_TEXT(today));
-	buf *b = &r->out;
-	html_lit(b, "<section aria-labelledby=\"t-exp\"><h2 id=\"t-exp\">Pièces qui expirent sous 30 jours</h2><ul>");
-	int n = 0;
-	while (db_next(&q)) {
-		char fr[11];
-		civil_iso_to_fr(db_text(&q, 2), fr);
-		html_printf(b, "<li><a href=\"/foyers/%lld\">Dossier %s</a> : %s le %s</li>", (long long)db_int(&q, 0), db_text(&q, 3),
-		            code_fr(DOC_KINDS, NDOC_KINDS, db_text(&q, 1)), fr);
-		n++;
+	if (web_api_failed(r, e, fe, detail))
+		return;
+	web_json(r, 200, json_pack("{s:I,s:b}", "household_id", (json_int_t)r->param[0], "ok", 1));
+}
+
+static void api_member_leave(web_req *r)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	const char *date = jtext(r, in, "date");
+	json_decref(in);
+	err e = persons_member_leave(r, r->param[0], r->param[1], date);
+	done(r, e, NULL, e == E_INPUT ? "date : le jour du départ, AAAA-MM-JJ." : NULL);
+}
+
+static void api_address(web_req *r)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	household_in h = {jtext(r, in, "street_no"), jtext(r, in, "street"), jtext(r, in, "postcode"), jtext(r, in, "city"),
+	                  jtext(r, in, "neighbourhood"), jtext(r, in, "housing")};
+	const char *since = jtext(r, in, "since");
+	json_decref(in);
+	if (!household_or_404(r))
+		return;
+	form_errors fe = {0};
+	civil_date d;
+	household_validate(&h, &fe);
+	if (!since || !civil_parse(since, &d))
+		form_error(&fe, "since", "Indiquez la date d’arrivée à cette adresse (AAAA-MM-JJ).");
+	done(r, fe.n ? E_INPUT : persons_address_update(r, r->param[0], &h, since), &fe, NULL);
+}
+
+static void api_budget_copy(web_req *r)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	const char *month = jtext(r, in, "month"), *from = jtext(r, in, "from");
+	json_decref(in);
+	if (!household_or_404(r))
+		return;
+	err e = persons_budget_copy(r, r->param[0], month, from);
+	done(r, e, NULL, e == E_INPUT ? "month et from : des mois AAAA-MM." : NULL);
+}
+
+static void api_budget_delete(web_req *r) { done(r, persons_budget_line_delete(r, r->param[0], r->param[1]), NULL, NULL); }
+
+static void api_taxable(web_req *r)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	json_t *v = json_object_get(in, "annual_taxable_cents");
+	const char *amount = json_is_integer(v) && json_integer_value(v) >= 0
+	                         ? arena_printf(r->a, "%lld,%02lld", (long long)(json_integer_value(v) / 100), (long long)(json_integer_value(v) % 100))
+	                     : json_is_null(v) ? "" : "?";
+	json_decref(in);
+	if (!household_or_404(r))
+		return;
+	form_errors fe = {0};
+	static const char *const names[][2] = {{"taxable", "annual_taxable_cents"}};
+	err e = persons_taxable_set(r, r->param[0], amount, &fe);
+	if (fe.n) {
+		web_error_form(r, &fe, names, COUNTOF(names));
+		return;
 	}
-	db_close(&q);
-	html_lit(b, "</ul>");
-	if (!n)
-		html_lit(b, "<p class=\"muted\">Aucune pièce n’expire bientôt dans vos dossiers.</p>");
-	html_lit(b, "</section>");
+	done(r, e, NULL, NULL);
 }
 
-void persons_init(void)
+static void api_alert_end(web_req *r) { done(r, persons_alert_end(r, r->param[0], r->param[1]), NULL, NULL); }
+
+static void api_referent(web_req *r)
 {
-	unsigned staff = ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) |
-	                 ROLE_BIT(ROLE_MANAGER);
-	unsigned followers = ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER);
-	PERM_PERSONS_READ = perm_declare("persons.read", "Rechercher et consulter les foyers (identité, composition)", staff);
-	PERM_PERSONS_WRITE = perm_declare("persons.write", "Créer et modifier les foyers et les personnes", staff);
-	PERM_PERSONS_SITUATION = perm_declare("persons.situation", "Voir et saisir la situation, les ressources et les charges", followers);
-	PERM_NOTES = perm_declare("persons.notes", "Lire et écrire les notes de suivi, désigner les référents",
-	                          ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_MANAGER));
-	PERM_DOCUMENTS = perm_declare("persons.documents", "Déposer et consulter les pièces justificatives", followers);
-	PERM_PERSONS_MERGE = perm_declare("persons.merge", "Fusionner deux dossiers", ROLE_BIT(ROLE_MANAGER));
-	persons_pages_routes();
-	persons_actions_routes();
-	persons_subject_routes();
-	persons_retention_routes();
-	persons_rules_routes();
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	json_t *u = json_object_get(in, "user_id");
+	int64_t uid = json_is_integer(u) ? json_integer_value(u) : 0;
+	bool remove = json_is_true(json_object_get(in, "remove"));
+	json_decref(in);
+	if (!household_or_404(r))
+		return;
+	err e = uid > 0 ? persons_referent_set(r, r->param[0], uid, !remove) : E_INPUT;
+	done(r, e, NULL, e == E_INPUT ? "user_id : un agent de la structure." : NULL);
+}
+
+static void api_documents(web_req *r)
+{
+	if (!household_or_404(r))
+		return;
+	document_row *v;
+	int n = persons_document_rows(r->db, r->a, r->param[0], &v);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:I,s:o,s:I}", "id", (json_int_t)v[i].id, "kind", v[i].kind, "filename",
+		                                     v[i].filename, "size", (json_int_t)v[i].size, "valid_until",
+		                                     *v[i].valid_until ? json_string(v[i].valid_until) : json_null(), "created_at",
+		                                     (json_int_t)v[i].created_at));
+	journal_record(r->db, r->user->id, "read", "household", r->param[0], "documents api");
+	web_json(r, 200, json_pack("{s:o}", "documents", arr));
+}
+
+/* multipart/form-data: kind, valid_until (optional), file. */
+static void api_document_add(web_req *r)
+{
+	if (!household_or_404(r))
+		return;
+	const char *why = NULL;
+	int64_t id = 0;
+	err e = persons_document_add(r, r->param[0], web_field(r, "kind"), web_field(r, "valid_until"), web_file_field(r, "file"), &why,
+	                             &id);
+	if (web_api_failed(r, e, NULL, why))
+		return;
+	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static void api_document_get(web_req *r)
+{
+	persons_document doc;
+	err e = persons_document_get(r, r->param[0], &doc);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	persons_document_send(r, &doc);
+}
+
+void persons_api_routes(void)
+{
 	web_route(M_GET, "/api/v1/persons", api_search, PERM_PERSONS_READ, 0, "Rechercher des personnes");
 	web_route(M_POST, "/api/v1/households", api_household_create, PERM_PERSONS_WRITE, 0, "Créer un foyer");
 	web_route(M_GET, "/api/v1/households/{id}", api_household, PERM_PERSONS_READ, 0, "Lire un foyer");
@@ -446,7 +523,15 @@ void persons_init(void)
 	web_route(M_POST, "/api/v1/households/{id}/alerts", api_alert_add, PERM_PERSONS_WRITE, 0, "Ajouter une alerte");
 	web_route(M_GET, "/api/v1/households/{id}/timeline", api_timeline, PERM_PERSONS_READ, 0, "Parcours du foyer");
 	web_route(M_POST, "/api/v1/households/{id}/merge", api_merge, PERM_PERSONS_MERGE, 0, "Fusionner un doublon");
-	layout_nav_add(10, "Personnes", "/personnes", PERM_PERSONS_READ);
-	home_widget_add(0, home_search, PERM_PERSONS_READ);
-	home_widget_add(50, home_expiring, PERM_DOCUMENTS);
+	web_route(M_POST, "/api/v1/households/{id}/members/{id}/leave", api_member_leave, PERM_PERSONS_WRITE, 0, "Départ d’un membre");
+	web_route(M_POST, "/api/v1/households/{id}/address", api_address, PERM_PERSONS_WRITE, 0, "Changer d’adresse (l’ancienne est gardée)");
+	web_route(M_POST, "/api/v1/households/{id}/budget/copy", api_budget_copy, PERM_PERSONS_SITUATION, 0, "Reprendre les lignes d’un mois");
+	web_route(M_POST, "/api/v1/households/{id}/budget/{id}/delete", api_budget_delete, PERM_PERSONS_SITUATION, 0,
+	          "Supprimer une ligne de budget");
+	web_route(M_POST, "/api/v1/households/{id}/taxable-income", api_taxable, PERM_PERSONS_SITUATION, 0, "Revenu imposable annuel");
+	web_route(M_POST, "/api/v1/households/{id}/alerts/{id}/end", api_alert_end, PERM_PERSONS_WRITE, 0, "Lever une alerte");
+	web_route(M_POST, "/api/v1/households/{id}/referents", api_referent, PERM_NOTES, 0, "Ajouter ou retirer un référent");
+	web_route(M_GET, "/api/v1/households/{id}/documents", api_documents, PERM_DOCUMENTS, 0, "Documents du foyer");
+	web_route(M_POST, "/api/v1/households/{id}/documents", api_document_add, PERM_DOCUMENTS, 0, "Déposer un document (multipart)");
+	web_route(M_GET, "/api/v1/documents/{id}", api_document_get, PERM_DOCUMENTS, 0, "Télécharger un document");
 }

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "core/countof.h"
 #include "modules/persons/persons_internal.h"
 #include "core/civil.h"
 #include "core/log.h"
@@ -56,7 +57,6 @@ static int pick_skew(rng *g, int n)
 	int a = pick(g, n), b = pick(g, n);
 	return a < b ? a : b;
 }
-#define COUNT(x) (int)(sizeof x / sizeof *x)
 
 static db_sql Q_D_H = DB_SQL(DB_SCOPED,
 	"INSERT INTO households (structure_id, file_no, street_no, street, postcode, city, neighbourhood, housing, "
@@ -86,7 +86,7 @@ static db_sql Q_D_COUNTER = DB_SQL(DB_SCOPED,
 static err add_person(db_conn *c, arena *a, rng *g, int64_t hid, const char *rel, const char *last, const char *birth_last,
                       bool female, int age, civil_date today, int64_t now, const char *since, int64_t *pid)
 {
-	const char *first = female ? FIRST_F[pick_skew(g, COUNT(FIRST_F))] : FIRST_M[pick_skew(g, COUNT(FIRST_M))];
+	const char *first = female ? FIRST_F[pick_skew(g, COUNTOF(FIRST_F))] : FIRST_M[pick_skew(g, COUNTOF(FIRST_M))];
 	civil_date b = civil_from_days(civil_to_days(today) - age * 365 - pick(g, 365));
 	char bd[11];
 	civil_format(b, bd);
@@ -98,15 +98,15 @@ static err add_person(db_conn *c, arena *a, rng *g, int64_t hid, const char *rel
 	static const char *emp[] = {"cdi", "cdd", "demandeur_emploi", "retraite", "inactif", "independant", "invalidite"};
 	static const char *health[] = {"regime_general", "css", "sans_mutuelle", "regime_general", "ame"};
 	static const char *nat[] = {"francaise", "francaise", "francaise", "francaise", "ue", "hors_ue_titre", "hors_ue_sans_titre"};
-	const char *employment = age < 16 ? "" : age >= 65 ? "retraite" : age < 20 ? "etudiant" : emp[pick(g, COUNT(emp))];
+	const char *employment = age < 16 ? "" : age >= 65 ? "retraite" : age < 20 ? "etudiant" : emp[pick(g, COUNTOF(emp))];
 	char caf[16] = "";
 	if (!strcmp(rel, "demandeur") && pick(g, 3))
 		snprintf(caf, sizeof caf, "%07d", (int)(next(g) % 10000000));
 	int gir = age >= 75 && pick(g, 3) == 0 ? 2 + pick(g, 5) : 0;
 	char *sn = persons_search_name(a, last, birth_last, first);
 	err e = DBID(c, &Q_D_P, pid, A_INT(hid), A_TEXT(rel), A_TEXT(last), A_TEXT(birth_last ? birth_last : ""),
-	             A_TEXT(first), A_TEXT(female ? "F" : "M"), A_TEXT(bd), A_TEXT(nat[pick(g, COUNT(nat))]), A_TEXT(phone),
-	             A_TEXT(digits), A_TEXT(employment), A_TEXT(age < 16 ? "" : health[pick(g, COUNT(health))]),
+	             A_TEXT(first), A_TEXT(female ? "F" : "M"), A_TEXT(bd), A_TEXT(nat[pick(g, COUNTOF(nat))]), A_TEXT(phone),
+	             A_TEXT(digits), A_TEXT(employment), A_TEXT(age < 16 ? "" : health[pick(g, COUNTOF(health))]),
 	             A_INT(pick(g, 25) == 0), A_INT_OR_NULL(gir), A_TEXT(caf), A_TEXT(sn), A_INT(now));
 	if (e == E_OK)
 		e = DBX(c, &Q_D_M, NULL, A_INT(hid), A_INT(*pid), A_TEXT(rel), A_TEXT(since));
@@ -155,7 +155,7 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 		bool couple = kind >= 55 && kind < 95;
 		int children = kind < 35 ? 0 : kind < 55 ? 1 + pick(&g, 3) : kind < 85 ? 1 + pick(&g, 4) : kind < 95 ? 0 : pick(&g, 2);
 		int age = kind < 35 ? 20 + pick(&g, 70) : 22 + pick(&g, 35);
-		const char *last = SURNAMES[pick_skew(&g, COUNT(SURNAMES))];
+		const char *last = SURNAMES[pick_skew(&g, COUNTOF(SURNAMES))];
 		bool female = kind < 55 ? pick(&g, 3) != 0 : pick(&g, 2);
 		char fno[32];
 		snprintf(fno, sizeof fno, "%02lld-%04lld", (long long)((i + 1) / 10000), (long long)((i + 1) % 10000));
@@ -168,20 +168,20 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 		                                "heberge", "urgence", "sans_abri"};
 		int64_t hid = 0, pid = 0;
 		int64_t seen = now - (int64_t)pick(&g, 5 * 365) * 86400;
-		e = DBID(c, &Q_D_H, &hid, A_TEXT(fno), A_TEXT(street_no), A_TEXT(STREETS[pick(&g, COUNT(STREETS))]),
-		         A_TEXT(NEIGHBOURHOODS[pick(&g, COUNT(NEIGHBOURHOODS))]), A_TEXT(housing[pick(&g, COUNT(housing))]),
+		e = DBID(c, &Q_D_H, &hid, A_TEXT(fno), A_TEXT(street_no), A_TEXT(STREETS[pick(&g, COUNTOF(STREETS))]),
+		         A_TEXT(NEIGHBOURHOODS[pick(&g, COUNTOF(NEIGHBOURHOODS))]), A_TEXT(housing[pick(&g, COUNTOF(housing))]),
 		         A_TEXT(since), A_INT(now - years * 365 * 86400LL), A_INT(seen));
 		if (e == E_OK)
-			e = add_person(c, &a, &g, hid, "demandeur", last, pick(&g, 4) == 0 && female ? SURNAMES[pick(&g, COUNT(SURNAMES))] : "",
+			e = add_person(c, &a, &g, hid, "demandeur", last, pick(&g, 4) == 0 && female ? SURNAMES[pick(&g, COUNTOF(SURNAMES))] : "",
 			               female, age, today, now, since, &pid);
 		if (e == E_OK && couple)
-			e = add_person(c, &a, &g, hid, "conjoint", pick(&g, 3) ? last : SURNAMES[pick(&g, COUNT(SURNAMES))], "",
+			e = add_person(c, &a, &g, hid, "conjoint", pick(&g, 3) ? last : SURNAMES[pick(&g, COUNTOF(SURNAMES))], "",
 			               !female, age - 3 + pick(&g, 7), today, now, since, &pid);
 		for (int k = 0; e == E_OK && k < children; k++)
 			e = add_person(c, &a, &g, hid, pick(&g, 12) ? "enfant" : "enfant_alterne", last, "", pick(&g, 2),
 			               pick(&g, age > 40 ? 20 : 15), today, now, since, &pid);
 		if (e == E_OK && kind >= 95)
-			e = add_person(c, &a, &g, hid, "heberge", SURNAMES[pick(&g, COUNT(SURNAMES))], "", pick(&g, 2),
+			e = add_person(c, &a, &g, hid, "heberge", SURNAMES[pick(&g, COUNTOF(SURNAMES))], "", pick(&g, 2),
 			               18 + pick(&g, 60), today, now, since, &pid);
 		/* Budget of the last three months. */
 		int64_t salary = couple || pick(&g, 2) ? 90000 + (int64_t)pick(&g, 120000) : 0;
@@ -218,12 +218,12 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 			static const char *vis[] = {"equipe", "equipe", "referents", "auteur"};
 			if (e == E_OK)
 				e = DBX(c, &Q_D_NOTE, NULL, A_INT(hid), A_INT(worker), A_TEXT(vis[pick(&g, 4)]),
-				        A_TEXT(bodies[pick(&g, COUNT(bodies))]), A_INT(seen));
+				        A_TEXT(bodies[pick(&g, COUNTOF(bodies))]), A_INT(seen));
 		}
 		if (e == E_OK && pick(&g, 40) == 0) {
 			static const char *alerts[] = {"Interprète nécessaire (créole mauricien)", "Ne pas remettre d’espèces",
 			                               "Personne malentendante : privilégier l’écrit"};
-			e = DBX(c, &Q_D_ALERT, NULL, A_INT(hid), A_TEXT(alerts[pick(&g, COUNT(alerts))]), A_INT(users[0]), A_INT(now));
+			e = DBX(c, &Q_D_ALERT, NULL, A_INT(hid), A_TEXT(alerts[pick(&g, COUNTOF(alerts))]), A_INT(users[0]), A_INT(now));
 		}
 	}
 	if (e == E_OK)

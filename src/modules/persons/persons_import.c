@@ -112,9 +112,9 @@ static const char *row_problem(const pctx *x, const sheet_row *r, const char *bi
 		return "le prénom est obligatoire (150 caractères au plus)";
 	if (!birth)
 		return "date de naissance invalide (AAAA-MM-JJ ou JJ/MM/AAAA)";
-	if (*(s = cell(x, r, C_SEXE)) && !code_valid(SEXES, NSEXES, s))
+	if (*(s = cell(x, r, C_SEXE)) && !code_ok(SEXES, NSEXES, s))
 		return "sexe : F, M ou vide";
-	if (*(s = cell(x, r, C_LIEN)) && !code_valid(RELATIONS, NRELATIONS, s))
+	if (*(s = cell(x, r, C_LIEN)) && !code_ok(RELATIONS, NRELATIONS, s))
 		return "lien : demandeur, conjoint, enfant, enfant_alterne, enfant_majeur, heberge, parent ou autre";
 	if (*(s = cell(x, r, C_EMAIL)) && !text_email_valid(s))
 		return "adresse e-mail invalide";
@@ -272,7 +272,7 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 		snprintf(detail, sizeof detail, "rows=%ld households=%ld", rows, rep->households);
 		e = journal_record(w.c, uid, "import", "persons", 0, detail);
 	}
-	e = e == E_OK ? db_commit(w.c) : (db_rollback(w.c), e);
+	e = db_finish(w.c, e);
 	if (e != E_OK)
 		rep->households = 0;
 	db_conn_put(w.c);

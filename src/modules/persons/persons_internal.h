@@ -2,16 +2,14 @@
 #ifndef MODULES_PERSONS_INTERNAL_H
 #define MODULES_PERSONS_INTERNAL_H
 #include "modules/persons/persons.h"
+#include "core/codes.h"
 #include "web/form.h"
 
-/* Code lists: value (stored) and French label. */
-typedef struct code { const char *v, *fr; } code;
+/* Code lists (core/codes.h): value (stored) and French label. */
 extern const code RELATIONS[], HOUSING[], SEXES[], NATIONALITIES[], EMPLOYMENTS[], HEALTH[],
 	PROTECTIONS[], CHANNELS[], RESOURCE_CATS[], CHARGE_CATS[], DOC_KINDS[], VISIBILITIES[];
 extern const int NRELATIONS, NHOUSING, NSEXES, NNATIONALITIES, NEMPLOYMENTS, NHEALTH, NPROTECTIONS,
 	NCHANNELS, NRESOURCE_CATS, NCHARGE_CATS, NDOC_KINDS, NVISIBILITIES;
-const char *code_fr(const code *list, int n, const char *v);
-bool code_valid(const code *list, int n, const char *v);
 
 /* A person as typed in a form (all strings, validated by person_validate). */
 typedef struct person_in {
@@ -62,10 +60,115 @@ err persons_next_file_no(db_conn *c, arena *a, char **out);
 bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id);
 err persons_merge(web_req *r, int64_t keep, int64_t gone);
 
-void persons_pages_init(void);
-void persons_api_init(void);
-void persons_page_sections(web_req *r, int64_t hid);
+/* Each file's routes (persons_module.c calls them). */
+void persons_pages_routes(void);
+void persons_actions_routes(void);
+void persons_api_routes(void);
 void persons_subject_routes(void);
 void persons_retention_routes(void);
-extern int PERM_PERSONS_SUBJECT;
+void persons_rules_routes(void);
+/* The home page's blocks (persons_pages.c). */
+void persons_home_search(web_req *r);
+void persons_home_expiring(web_req *r);
+extern int PERM_PERSONS_SUBJECT, PERM_PERSONS_RETENTION, PERM_PERSONS_RULES;
+/* ---- a household's file as typed rows (persons_rows.c) ---------------------------------- */
+
+typedef struct household_row {
+	int64_t id, merged_into, version, created_at;
+	int64_t annual_taxable;  /* cents a year, -1 when not recorded */
+	int archived;            /* 0 active, 1 archived, 2 anonymised */
+	const char *file_no, *street_no, *street, *postcode, *city, *neighbourhood, *housing, *address_since;
+} household_row;
+err persons_household_load(db_conn *c, arena *a, int64_t household_id, household_row *out);
+/* The "recently seen" mark (in the caller's transaction). */
+err persons_household_seen(db_conn *c, int64_t household_id);
+typedef struct member_row {
+	int64_t id;
+	bool active, disability, consent_sms, consent_email, student;
+	const char *relation, *last_name, *birth_name, *first_names, *birth_date, *sex, *phone, *employment, *health_cover,
+		*protection, *gir, *caf_number, *nationality, *email, *representative, *nir;
+} member_row;
+/* Every member, present first, the applicant and the spouse first. */
+int persons_member_rows(db_conn *c, arena *a, int64_t household_id, member_row **out);
+typedef struct alert_row {
+	int64_t id, created_at;
+	const char *text;
+} alert_row;
+int persons_alert_rows(db_conn *c, arena *a, int64_t household_id, alert_row **out);
+typedef struct named_row {
+	int64_t id;
+	const char *name;
+} named_row;
+int persons_referent_rows(db_conn *c, arena *a, int64_t household_id, named_row **out);
+int persons_staff_rows(db_conn *c, arena *a, named_row **out);
+typedef struct note_row {
+	int64_t id, created_at;
+	const char *visibility, *body, *author;
+} note_row;
+/* The notes the reader may see, newest first: at most limit (0: all), and
+ * in *total how many they may see in all. */
+int persons_note_rows(db_conn *c, arena *a, int64_t household_id, int64_t reader, int limit, note_row **out, int64_t *total);
+typedef struct document_row {
+	int64_t id, size, created_at;
+	const char *kind, *filename, *valid_until;
+} document_row;
+int persons_document_rows(db_conn *c, arena *a, int64_t household_id, document_row **out);
+typedef struct address_row {
+	const char *street_no, *street, *postcode, *city, *housing, *from_date, *to_date;
+} address_row;
+int persons_address_rows(db_conn *c, arena *a, int64_t household_id, address_row **out);
+typedef struct event_row {
+	int64_t at, ref_id, user_id;
+	const char *kind, *summary, *user;  /* user NULL: the system */
+} event_row;
+/* The timeline, newest first, of one kind ("" every kind). */
+int persons_event_rows(db_conn *c, arena *a, int64_t household_id, const char *kind, int limit, int64_t offset, event_row **out);
+
+/* ---- shared by the pages ---------------------------------------------------------------- */
+
+void persons_household_routes(void);
+/* Birth date and age ("12/03/1980 (45 ans)"), "" when unknown. */
+const char *persons_age_text(web_req *r, const char *birth);
+/* ---- the smaller records (persons_records.c) -------------------------------------------- */
+
+/* "AAAA-MM" → its first day. */
+bool persons_month_parse(const char *month, civil_date *out);
+/* A resource or charge line of a month: cat "R:salaire" or "C:loyer". */
+err persons_budget_line_add(web_req *r, int64_t household_id, const char *month, const char *cat, const char *person,
+                            const char *amount, bool counted, form_errors *fe, int64_t *id);
+err persons_budget_line_delete(web_req *r, int64_t household_id, int64_t line);
+/* The lines of month from copied into month (E_INPUT for a wrong month). */
+err persons_budget_copy(web_req *r, int64_t household_id, const char *month, const char *from);
+/* The annual taxable income in euros ("" or NULL: not recorded). */
+err persons_taxable_set(web_req *r, int64_t household_id, const char *amount, form_errors *fe);
+/* E_INPUT: empty or over 20,000 characters, visibility not in the list. */
+err persons_note_add(web_req *r, int64_t household_id, const char *body, const char *visibility, int64_t *id);
+/* E_INPUT: empty or over 300 characters. */
+err persons_alert_add(web_req *r, int64_t household_id, const char *text, int64_t *id);
+err persons_alert_end(web_req *r, int64_t household_id, int64_t alert);
+/* add: an agent of the structure becomes a referent (E_INPUT if there is
+ * no such agent); else is no longer one. */
+err persons_referent_set(web_req *r, int64_t household_id, int64_t user, bool add);
+/* The active household with this file number, 0 if none. */
+int64_t persons_household_by_file_no(db_conn *c, const char *file_no);
+#define PERSONS_DOC_MAX (10 * 1024 * 1024)
+/* The type read from the content (magic numbers), NULL when not one of
+ * the accepted (PDF, images, office files). */
+const char *persons_sniff(const unsigned char *d, size_t n);
+/* The name a document is stored and downloaded under: base name only,
+ * cleaned, 120 bytes of stem at most, the extension of its type. */
+const char *persons_document_filename(arena *a, const char *name, const char *mime);
+/* E_INPUT / E_TOO_LARGE with *why (French). */
+err persons_document_add(web_req *r, int64_t household_id, const char *kind, const char *valid_until, const web_file *f,
+                         const char **why, int64_t *id);
+typedef struct persons_document {
+	int64_t household_id;
+	const char *filename, *mime;
+	const void *data;
+	size_t len;
+} persons_document;
+/* Read and journaled as a download. */
+err persons_document_get(web_req *r, int64_t id, persons_document *out);
+/* The answer: the file under its name (persons_actions.c). */
+void persons_document_send(web_req *r, const persons_document *doc);
 #endif

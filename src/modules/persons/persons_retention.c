@@ -6,36 +6,20 @@
  * irreversibly, documents included. The durations are data, per structure
  * (/admin/conservation). `openccas purge` applies them (--dry-run lists;
  * idempotent, safe every night from cron); other modules anonymise their
- * part through persons_anonymise_add. */
+ * part through their descriptors (module.h, anonymise). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include "core/countof.h"
 #include "core/text.h"
 #include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
+#include "modules/module.h"
 #include "modules/persons/persons_internal.h"
 #include "web/html.h"
 #include "web/layout.h"
 #include "core/log.h"
 #include "core/banned.h"
-
-#define MAX_HOOKS 8
-static persons_anonymise_fn hooks[MAX_HOOKS];
-static int nhooks;
-void persons_anonymise_add(persons_anonymise_fn fn)
-{
-	if (nhooks >= MAX_HOOKS)
-		log_fatal("persons: more than %d anonymisation hooks: raise MAX_HOOKS", MAX_HOOKS);
-	hooks[nhooks++] = fn;
-}
-static const char *holds[MAX_HOOKS];
-static int nholds;
-void persons_retention_hold_add(const char *condition)
-{
-	if (nholds >= MAX_HOOKS)
-		log_fatal("persons: more than %d retention holds: raise MAX_HOOKS", MAX_HOOKS);
-	holds[nholds++] = condition;
-}
 
 static db_sql Q_RULES = DB_SQL(DB_SCOPED, "SELECT kind, years FROM retention_rules WHERE structure_id = $1");
 static db_sql Q_RULE_SET = DB_SQL(DB_SCOPED,
@@ -49,25 +33,40 @@ static db_sql Q_RULE_SET = DB_SQL(DB_SCOPED,
 #define DUE_BASE "FROM households h WHERE h.structure_id = $1 AND h.merged_into IS NULL AND " LAST_ACTIVITY " < $2"
 static db_sql Q_DUE_ARCHIVE = DB_SQL(DB_SCOPED, NULL), Q_DUE_ANON = DB_SQL(DB_SCOPED, NULL),
 	Q_COUNT_ARCHIVE = DB_SQL(DB_SCOPED, NULL), Q_COUNT_ANON = DB_SQL(DB_SCOPED, NULL), Q_FREE = DB_SQL(DB_SCOPED, NULL);
-static char due_text[5][2048];
 static pthread_once_t due_once = PTHREAD_ONCE_INIT;
+/* Built once, kept for the program's life; fmt is always a literal of
+ * this file with one %s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char *due_printf(const char *fmt, const char *hold)
+{
+	char *out = NULL;
+	if (asprintf(&out, fmt, hold) < 0)
+		log_fatal("persons: out of memory building the retention statements");
+	return out;
+}
+#pragma GCC diagnostic pop
+
 static void due_build(void)
 {
-	char hold[1024] = "";
+	size_t len = 1;
+	for (int i = 0; i < module_count(); i++)
+		if (module_at(i)->retention_hold)
+			len += strlen(module_at(i)->retention_hold) + 32;
+	char *hold = calloc(1, len);
+	if (!hold)
+		log_fatal("persons: out of memory building the retention statements");
 	size_t n = 0;
-	for (int i = 0; i < nholds; i++)
-		n += (size_t)snprintf(hold + n, sizeof hold - n, " AND NOT EXISTS (%s)", holds[i]);
-	snprintf(due_text[0], sizeof due_text[0], "SELECT h.id " DUE_BASE " AND h.archived_at IS NULL%s ORDER BY h.id LIMIT $3", hold);
-	snprintf(due_text[1], sizeof due_text[1], "SELECT h.id " DUE_BASE " AND h.anonymised_at IS NULL%s ORDER BY h.id LIMIT $3", hold);
-	snprintf(due_text[2], sizeof due_text[2], "SELECT count(*) " DUE_BASE " AND h.archived_at IS NULL%s", hold);
-	snprintf(due_text[3], sizeof due_text[3], "SELECT count(*) " DUE_BASE " AND h.anonymised_at IS NULL%s", hold);
-	Q_DUE_ARCHIVE.text = due_text[0];
-	Q_DUE_ANON.text = due_text[1];
-	Q_COUNT_ARCHIVE.text = due_text[2];
-	Q_COUNT_ANON.text = due_text[3];
-	snprintf(due_text[4], sizeof due_text[4], "SELECT count(*) FROM households h WHERE h.structure_id = $1 AND h.id = $2 "
-	         "AND h.anonymised_at IS NULL%s", hold);
-	Q_FREE.text = due_text[4];
+	for (int i = 0; i < module_count(); i++)
+		if (module_at(i)->retention_hold)
+			n += (size_t)snprintf(hold + n, len - n, " AND NOT EXISTS (%s)", module_at(i)->retention_hold);
+	Q_DUE_ARCHIVE.text = due_printf("SELECT h.id " DUE_BASE " AND h.archived_at IS NULL%s ORDER BY h.id LIMIT $3", hold);
+	Q_DUE_ANON.text = due_printf("SELECT h.id " DUE_BASE " AND h.anonymised_at IS NULL%s ORDER BY h.id LIMIT $3", hold);
+	Q_COUNT_ARCHIVE.text = due_printf("SELECT count(*) " DUE_BASE " AND h.archived_at IS NULL%s", hold);
+	Q_COUNT_ANON.text = due_printf("SELECT count(*) " DUE_BASE " AND h.anonymised_at IS NULL%s", hold);
+	Q_FREE.text = due_printf("SELECT count(*) FROM households h WHERE h.structure_id = $1 AND h.id = $2 "
+	                         "AND h.anonymised_at IS NULL%s", hold);
+	free(hold);
 }
 static db_sql Q_ARCHIVE = DB_SQL(DB_SCOPED, "UPDATE households SET archived_at = $3 WHERE structure_id = $1 AND id = $2 AND archived_at IS NULL");
 static db_sql Q_ANON_H = DB_SQL(DB_SCOPED,
@@ -157,8 +156,9 @@ static err anonymise_household(db_conn *c, int64_t hid, int64_t now)
 		e = DBX(c, &Q_ANON_ALERTS, NULL, A_INT(hid));
 	if (e == E_OK)
 		e = DBX(c, &Q_ANON_DOCS, NULL, A_INT(hid));
-	for (int h = 0; e == E_OK && h < nhooks; h++)
-		e = hooks[h](c, hid);
+	for (int i = 0; e == E_OK && i < module_count(); i++)
+		if (module_at(i)->anonymise)
+			e = module_at(i)->anonymise(c, hid);
 	if (e == E_OK)
 		e = DBX(c, &Q_ANON_H, NULL, A_INT(hid), A_INT(now));
 	return e;
@@ -178,7 +178,7 @@ err persons_erase_household(db_conn *c, int64_t hid, int64_t user_id)
 		e = anonymise_household(c, hid, civil_now());
 	if (e == E_OK)
 		e = journal_record(c, user_id, "anonymise", "household", hid, "erasure request");
-	return e == E_OK ? db_commit(c) : (db_rollback(c), e);
+	return db_finish(c, e);
 }
 
 /* Applies the rules of one structure; batches of 200 households, each
@@ -212,7 +212,7 @@ static err apply_structure(db_conn *c, civil_date on, int64_t *archived, int64_t
 			}
 			if (e == E_OK)
 				e = journal_record(c, 0, anon ? "anonymise" : "archive", "households", n, "retention");
-			e = e == E_OK ? db_commit(c) : (db_rollback(c), e);
+			e = db_finish(c, e);
 			if (e == E_OK)
 				*(anon ? anonymised : archived) += n;
 		}
@@ -278,8 +278,7 @@ static void page(web_req *r, const form_errors *fe, const char *ok)
 	               "<li>À anonymiser maintenant : %lld dossier(s) ; le mois prochain : %lld de plus.</li></ul>"
 	               "<p class=\"muted\">La purge s’applique chaque nuit par <code>openccas purge</code> (tâche planifiée).</p>",
 	            (long long)p.archive_now, (long long)p.archive_next_month, (long long)p.anonymise_now, (long long)p.anonymise_next_month);
-	html_lit(b, "<h2>Règles</h2><form method=\"post\" action=\"/admin/conservation\" class=\"narrow\" novalidate>");
-	page_csrf(r);
+	form_begin(r, "<h2>Règles</h2><form method=\"post\" action=\"/admin/conservation\" class=\"narrow\" novalidate>");
 	const char *v1 = kv_get(&r->form, "active"), *v2 = kv_get(&r->form, "archive"), *v3 = kv_get(&r->form, "journal");
 	form_input(b, &(form_field){.name = "active", .label = "Dossier actif après le dernier contact (années)", .type = "number",
 	                            .value = v1 ? v1 : arena_printf(r->a, "%d", rt.active_years)}, fe);
@@ -293,21 +292,19 @@ static void page(web_req *r, const form_errors *fe, const char *ok)
 
 static void get_page(web_req *r) { page(r, NULL, web_arg(r, "ok") ? "Les durées ont été enregistrées." : NULL); }
 
-static void post_page(web_req *r)
+/* The durations in years; E_INPUT with errors named active, archive,
+ * journal. */
+static err rules_set(web_req *r, const char *as, const char *bs, const char *js, form_errors *fe)
 {
-	form_errors fe = {0};
 	int64_t a, b, j;
-	if (!text_to_int64(web_field(r, "active"), 1, 10, &a))
-		form_error(&fe, "active", "Entre 1 et 10 ans.");
-	if (!text_to_int64(web_field(r, "archive"), 0, 30, &b))
-		form_error(&fe, "archive", "Entre 0 et 30 ans.");
-	if (!text_to_int64(web_field(r, "journal"), 1, 3, &j))
-		form_error(&fe, "journal", "Le journal des accès se garde de 1 à 3 ans.");
-	if (fe.n) {
-		r->status = 400;
-		page(r, &fe, NULL);
-		return;
-	}
+	if (!as || !text_to_int64(as, 1, 10, &a))
+		form_error(fe, "active", "Entre 1 et 10 ans.");
+	if (!bs || !text_to_int64(bs, 0, 30, &b))
+		form_error(fe, "archive", "Entre 0 et 30 ans.");
+	if (!js || !text_to_int64(js, 1, 3, &j))
+		form_error(fe, "journal", "Le journal des accès se garde de 1 à 3 ans.");
+	if (fe->n)
+		return E_INPUT;
 	err e = db_begin(r->db, true);
 	if (e == E_OK)
 		e = DBX(r->db, &Q_RULE_SET, NULL, A_TEXT("active"), A_INT(a));
@@ -317,7 +314,18 @@ static void post_page(web_req *r)
 		e = DBX(r->db, &Q_RULE_SET, NULL, A_TEXT("journal"), A_INT(j));
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "update", "retention", 0, arena_printf(r->a, "%lld/%lld/%lld", (long long)a, (long long)b, (long long)j));
-	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	return db_finish(r->db, e);
+}
+
+static void post_page(web_req *r)
+{
+	form_errors fe = {0};
+	err e = rules_set(r, web_field(r, "active"), web_field(r, "archive"), web_field(r, "journal"), &fe);
+	if (e == E_INPUT) {
+		r->status = 400;
+		page(r, &fe, NULL);
+		return;
+	}
 	if (e != E_OK) {
 		web_error(r, e, NULL);
 		return;
@@ -325,11 +333,48 @@ static void post_page(web_req *r)
 	web_redirect(r, "/admin/conservation?ok=1");
 }
 
+static json_t *retention_json(web_req *r)
+{
+	persons_retention rt;
+	persons_retention_plan_t p = {0};
+	persons_retention_get(r->db, &rt);
+	persons_retention_plan(r->db, civil_today(r->user->tz), &p);
+	return json_pack("{s:i,s:i,s:i,s:{s:I,s:I,s:I,s:I}}", "active_years", rt.active_years, "archive_years", rt.archive_years,
+	                 "journal_years", rt.journal_years, "plan", "archive_now", (json_int_t)p.archive_now, "anonymise_now",
+	                 (json_int_t)p.anonymise_now, "archive_next_month", (json_int_t)p.archive_next_month,
+	                 "anonymise_next_month", (json_int_t)p.anonymise_next_month);
+}
+
+static void api_get(web_req *r) { web_json(r, 200, retention_json(r)); }
+
+static void api_set(web_req *r)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	const char *v[3] = {NULL, NULL, NULL};
+	static const char *const keys[3] = {"active_years", "archive_years", "journal_years"};
+	for (int i = 0; i < 3; i++) {
+		json_t *x = json_object_get(in, keys[i]);
+		v[i] = json_is_integer(x) ? arena_printf(r->a, "%lld", (long long)json_integer_value(x)) : NULL;
+	}
+	json_decref(in);
+	form_errors fe = {0};
+	err e = rules_set(r, v[0], v[1], v[2], &fe);
+	static const char *const names[][2] = {{"active", "active_years"}, {"archive", "archive_years"}, {"journal", "journal_years"}};
+	if (fe.n) {
+		web_error_form(r, &fe, names, COUNTOF(names));
+		return;
+	}
+	if (web_api_failed(r, e, NULL, NULL))
+		return;
+	web_json(r, 200, retention_json(r));
+}
+
 void persons_retention_routes(void)
 {
-	int perm = perm_declare("persons.retention", "Régler les durées de conservation et voir ce qui sera purgé",
-	                        ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_ADMIN));
-	web_route(M_GET, "/admin/conservation", get_page, perm, 0, "Durées de conservation et purge à venir");
-	web_route(M_POST, "/admin/conservation", post_page, perm, 0, "Enregistrer les durées de conservation");
-	layout_nav_add(97, "Conservation", "/admin/conservation", perm);
+	web_route(M_GET, "/admin/conservation", get_page, PERM_PERSONS_RETENTION, 0, "Durées de conservation et purge à venir");
+	web_route(M_POST, "/admin/conservation", post_page, PERM_PERSONS_RETENTION, 0, "Enregistrer les durées de conservation");
+	web_route(M_GET, "/api/v1/retention", api_get, PERM_PERSONS_RETENTION, 0, "Durées de conservation et purge à venir");
+	web_route(M_POST, "/api/v1/retention", api_set, PERM_PERSONS_RETENTION, 0, "Régler les durées de conservation");
 }

@@ -68,8 +68,8 @@ static const char *parts_fmt(arena *a, int64_t x)
 	               : arena_printf(a, "%lld", (long long)(x / 100));
 }
 
-err persons_rule_add(web_req *r, const rule_in *in, form_errors *fe, int64_t *id);
-err persons_rule_add(web_req *r, const rule_in *in, form_errors *fe, int64_t *id)
+
+static err persons_rule_add(web_req *r, const rule_in *in, form_errors *fe, int64_t *id)
 {
 	civil_date d;
 	int64_t v[8];
@@ -91,7 +91,7 @@ err persons_rule_add(web_req *r, const rule_in *in, form_errors *fe, int64_t *id
 		         A_INT(v[5]), A_INT(v[6]), A_INT(v[7]), A_TEXT(in->divisor));
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "create", "qf_rules", *id, in->from);
-	e = e == E_OK ? db_commit(r->db) : (db_rollback(r->db), e);
+	e = db_finish(r->db, e);
 	if (e == E_CONFLICT)
 		form_error(fe, "from", "Une version prend déjà effet à cette date.");
 	return e;
@@ -130,8 +130,7 @@ static void rules_page(web_req *r, const rule_in *in, const form_errors *fe)
 		            "personne seule 1, enfants 0,5 / 0,5 / 1 puis 0,5, enfant handicapé + 0,5, reste à vivre par personne).</p>");
 	html_lit(b, "<h2>Nouvelle version</h2>");
 	form_error_summary(b, fe);
-	html_lit(b, "<form method=\"post\" action=\"/admin/quotient\" novalidate><div class=\"grid\">");
-	page_csrf(r);
+	form_begin(r, "<form method=\"post\" action=\"/admin/quotient\" novalidate><div class=\"grid\">");
 	form_input(b, &(form_field){.name = "from", .label = "Prend effet le", .type = "date", .required = true,
 	                            .value = in ? in->from : NULL}, fe);
 	static const char *defaults[8] = {"2", "2", "1", "0,5", "0,5", "1", "0,5", "0,5"};
@@ -219,14 +218,10 @@ static void api_rules_add(web_req *r)
 	web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
-void persons_rules_routes(void);
 void persons_rules_routes(void)
 {
-	int perm = perm_declare("persons.rules", "Fixer les règles datées du quotient familial et du reste à vivre",
-	                        ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN));
-	web_route(M_GET, "/admin/quotient", rules_get, perm, 0, "Règles du quotient familial");
-	web_route(M_POST, "/admin/quotient", rules_post, perm, 0, "Nouvelle version des règles");
+	web_route(M_GET, "/admin/quotient", rules_get, PERM_PERSONS_RULES, 0, "Règles du quotient familial");
+	web_route(M_POST, "/admin/quotient", rules_post, PERM_PERSONS_RULES, 0, "Nouvelle version des règles");
 	web_route(M_GET, "/api/v1/qf-rules", api_rules, PERM_PERSONS_SITUATION, 0, "Versions des règles QF et reste à vivre");
-	web_route(M_POST, "/api/v1/qf-rules", api_rules_add, perm, 0, "Ajouter une version des règles");
-	layout_nav_add(93, "Quotient familial", "/admin/quotient", perm);
+	web_route(M_POST, "/api/v1/qf-rules", api_rules_add, PERM_PERSONS_RULES, 0, "Ajouter une version des règles");
 }

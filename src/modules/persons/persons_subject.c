@@ -2,36 +2,21 @@
  * record about a person gathered in one JSON document and one readable
  * PDF, for the DPO or a manager. This module gives the person, their
  * household, budget, notes, documents (described, not their bytes) and
- * timeline; other modules add their sections through persons_subject_add;
+ * timeline; other modules add theirs through their descriptors (module.h);
  * the journal adds who read the file. Each export is journaled. */
 #include <stdio.h>
 #include <string.h>
+#include "core/countof.h"
 #include "core/text.h"
 #include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
+#include "modules/module.h"
 #include "modules/persons/persons_internal.h"
 #include "web/html.h"
 #include "web/layout.h"
 #include "web/pdf.h"
 #include "core/log.h"
 #include "core/banned.h"
-
-int PERM_PERSONS_SUBJECT;
-
-#define MAX_SECTIONS 16
-static struct {
-	const char *title;
-	persons_subject_fn fn;
-} sections[MAX_SECTIONS];
-static int nsections;
-
-void persons_subject_add(const char *title, persons_subject_fn fn)
-{
-	if (nsections >= MAX_SECTIONS)
-		log_fatal("persons: more than %d data-subject sections: raise MAX_SECTIONS", MAX_SECTIONS);
-	sections[nsections].title = title;
-	sections[nsections++].fn = fn;
-}
 
 json_t *persons_rows_json(db_res *q, const char *const *names, int n)
 {
@@ -89,7 +74,6 @@ static const char *const DOC_COLS[] = {"kind", "filename", "type", "size", "vali
 static db_sql Q_TIMELINE = DB_SQL(DB_SCOPED,
 	"SELECT at, kind, summary FROM timeline WHERE structure_id = $1 AND household_id = $2 ORDER BY at, id");
 static const char *const TIMELINE_COLS[] = {"at", "kind", "summary"};
-#define N(x) (int)(sizeof x / sizeof *x)
 
 /* Everything held about the person, or NULL if unknown in the structure. */
 static json_t *gather(web_req *r, int64_t pid)
@@ -99,7 +83,7 @@ static json_t *gather(web_req *r, int64_t pid)
 		db_close(&q);
 		return NULL;
 	}
-	json_t *person = persons_rows_json(&q, PERSON_COLS, N(PERSON_COLS));
+	json_t *person = persons_rows_json(&q, PERSON_COLS, COUNTOF(PERSON_COLS));
 	if (json_array_size(person) != 1) {
 		json_decref(person);
 		return NULL;
@@ -115,19 +99,19 @@ static json_t *gather(web_req *r, int64_t pid)
 	json_object_set_new(o, "person_id", json_integer(pid));
 	json_object_set_new(o, "person", p);
 	DBQ(r->db, &Q_HOUSEHOLD, &q, A_INT(hid));
-	json_t *h = persons_rows_json(&q, HOUSEHOLD_COLS, N(HOUSEHOLD_COLS));
+	json_t *h = persons_rows_json(&q, HOUSEHOLD_COLS, COUNTOF(HOUSEHOLD_COLS));
 	json_object_set_new(o, "household", json_incref(json_array_get(h, 0)));
 	json_decref(h);
 	DBQ(r->db, &Q_MEMBERS, &q, A_INT(hid));
-	json_object_set_new(o, "household_members", persons_rows_json(&q, MEMBER_COLS, N(MEMBER_COLS)));
+	json_object_set_new(o, "household_members", persons_rows_json(&q, MEMBER_COLS, COUNTOF(MEMBER_COLS)));
 	DBQ(r->db, &Q_BUDGET, &q, A_INT(hid));
-	json_object_set_new(o, "resources_and_charges", persons_rows_json(&q, BUDGET_COLS, N(BUDGET_COLS)));
+	json_object_set_new(o, "resources_and_charges", persons_rows_json(&q, BUDGET_COLS, COUNTOF(BUDGET_COLS)));
 	bool complete = r->user->role == ROLE_DPO;
 	if (complete)
 		DBQ(r->db, &Q_NOTES, &q, A_INT(hid));
 	else
 		DBQ(r->db, &Q_NOTES_VISIBLE, &q, A_INT(hid), A_INT(r->user->id));
-	json_t *notes = persons_rows_json(&q, NOTE_COLS, N(NOTE_COLS));
+	json_t *notes = persons_rows_json(&q, NOTE_COLS, COUNTOF(NOTE_COLS));
 	int64_t all_notes = 0;
 	DBID(r->db, &Q_NOTES_COUNT, &all_notes, A_INT(hid));
 	json_object_set_new(o, "notes", notes);
@@ -140,15 +124,18 @@ static json_t *gather(web_req *r, int64_t pid)
 		                                             "pas ; seul le délégué à la protection des données produit l’export complet."));
 	}
 	DBQ(r->db, &Q_ALERTS, &q, A_INT(hid));
-	json_object_set_new(o, "alerts", persons_rows_json(&q, ALERT_COLS, N(ALERT_COLS)));
+	json_object_set_new(o, "alerts", persons_rows_json(&q, ALERT_COLS, COUNTOF(ALERT_COLS)));
 	DBQ(r->db, &Q_DOCS, &q, A_INT(hid), A_INT(pid));
-	json_object_set_new(o, "documents", persons_rows_json(&q, DOC_COLS, N(DOC_COLS)));
+	json_object_set_new(o, "documents", persons_rows_json(&q, DOC_COLS, COUNTOF(DOC_COLS)));
 	DBQ(r->db, &Q_TIMELINE, &q, A_INT(hid));
-	json_object_set_new(o, "timeline", persons_rows_json(&q, TIMELINE_COLS, N(TIMELINE_COLS)));
-	for (int i = 0; i < nsections; i++) {
+	json_object_set_new(o, "timeline", persons_rows_json(&q, TIMELINE_COLS, COUNTOF(TIMELINE_COLS)));
+	for (int i = 0; i < module_count(); i++) {
+		const module *m = module_at(i);
+		if (!m->subject)
+			continue;
 		json_t *s = json_array();
-		sections[i].fn(r->db, r->a, pid, hid, s);
-		json_object_set_new(o, sections[i].title, s);
+		m->subject(r->db, r->a, pid, hid, s);
+		json_object_set_new(o, m->subject_key, s);
 	}
 	json_t *acc = json_array();
 	journal_about(r->db, "household", hid, acc);
@@ -184,7 +171,7 @@ static const char *title_of(const char *key)
 		{"alerts", "Alertes"}, {"documents", "Pièces justificatives (description)"}, {"timeline", "Parcours"},
 		{"accesses", "Consultations du dossier (journal des accès)"}, {"contacts", "Contacts avec le CCAS"},
 		{"domiciliation", "Domiciliation"}, {"optional_aid", "Aides facultatives"}};
-	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+	for (int i = 0; i < COUNTOF(map); i++)
 		if (!strcmp(map[i][0], key))
 			return map[i][1];
 	return key;
@@ -276,17 +263,15 @@ static void rights_page(web_req *r)
 	if (q && *q) {
 		int64_t pids[25], hids[25];
 		int n = persons_find(r->db, r->a, q, pids, hids, 25);
-		html_lit(b, "<table class=\"data\"><caption class=\"sr-only\">Personnes trouvées</caption><thead><tr><th scope=\"col\">Personne</th>"
-		            "<th scope=\"col\">Date de naissance</th><th scope=\"col\">Dossier</th><th scope=\"col\">Export</th></tr></thead><tbody>");
+		html_table(b, "Personnes trouvées", 0, "Personne", "Date de naissance", "Dossier", "Export");
 		for (int i = 0; i < n; i++) {
 			person_brief p;
 			if (persons_person_brief(r->db, r->a, pids[i], &p) != E_OK)
 				continue;
-			html_printf(b, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td><a href=\"/personnes/%lld/donnees.pdf\">PDF</a> · "
+			form_begin(r, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td><a href=\"/personnes/%lld/donnees.pdf\">PDF</a> · "
 			               "<a href=\"/personnes/%lld/donnees.json\">JSON</a> · <form method=\"post\" action=\"/personnes/%lld/effacer\" "
 			               "class=\"inline\" data-confirm=\"Anonymiser tout le dossier du foyer, sans retour possible ?\">",
 			            p.last_name, p.first_names, civil_fr(r->a, p.birth_date), p.file_no, (long long)pids[i], (long long)pids[i], (long long)pids[i]);
-			page_csrf(r);
 			html_printf(b, "<button type=\"submit\" aria-label=\"Effacer le dossier de %s %s\">Effacer</button></form></td></tr>",
 			            p.first_names, p.last_name);
 		}
@@ -324,15 +309,29 @@ static void erase_post(web_req *r)
 	web_redirect(r, "/droits?efface=1");
 }
 
+/* The same through the API: {"erased": true}, or already anonymised. */
+static void api_erase(web_req *r)
+{
+	person_brief p;
+	if (persons_person_brief(r->db, r->a, r->param[0], &p) != E_OK) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	bool already = persons_household_archived(r->db, p.household_id) == 2;
+	err e = already ? E_OK : persons_erase_household(r->db, p.household_id, r->user->id);
+	if (web_api_failed(r, e, NULL, e == E_CONFLICT ? "Le dossier est encore suivi (domiciliation ou demande d’aide en cours) : il "
+	                                                 "sera anonymisé à l’échéance des durées de conservation." : NULL))
+		return;
+	web_json(r, 200, json_pack("{s:I,s:b,s:b}", "household_id", (json_int_t)p.household_id, "erased", 1, "already", already));
+}
+
 void persons_subject_routes(void)
 {
-	PERM_PERSONS_SUBJECT = perm_declare("persons.subject", "Répondre aux demandes d’accès (tout ce qui concerne une personne)",
-	                                    ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_MANAGER));
 	web_route(M_GET, "/droits", rights_page, PERM_PERSONS_SUBJECT, 0, "Droits des personnes : retrouver et exporter");
-	layout_nav_add(96, "Droits des personnes", "/droits", PERM_PERSONS_SUBJECT);
 	web_route(M_POST, "/personnes/{id}/effacer", erase_post, PERM_PERSONS_SUBJECT, 0, "Effacer (anonymiser) le dossier d’une personne");
 	web_route(M_GET, "/personnes/{id}/donnees.json", export_json, PERM_PERSONS_SUBJECT, 0, "Droit d’accès : tout sur une personne (JSON)");
 	web_route(M_GET, "/personnes/{id}/donnees.pdf", export_pdf, PERM_PERSONS_SUBJECT, 0, "Droit d’accès : tout sur une personne (PDF)");
+	web_route(M_POST, "/api/v1/persons/{id}/erase", api_erase, PERM_PERSONS_SUBJECT, 0, "Effacer (anonymiser) le dossier d’une personne");
 	web_route(M_GET, "/api/v1/persons/{id}/subject-access", export_json, PERM_PERSONS_SUBJECT, 0,
 	          "Droit d’accès : tout ce qui est détenu sur une personne");
 }

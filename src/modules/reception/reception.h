@@ -6,10 +6,8 @@
  */
 #ifndef MODULES_RECEPTION_H
 #define MODULES_RECEPTION_H
-#include "store/store.h"
-extern const db_module_schema reception_schema;
+#include "modules/module.h"
+
+extern const module reception_module;
 extern int PERM_RECEPTION, PERM_RECEPTION_ADMIN;
-void reception_init(void);
-/* Demo: contacts and appointments for the households of a structure. */
-err reception_demo(db *d, int64_t structure_id, uint64_t seed, const int64_t *users, int nusers);
 #endif

@@ -1,0 +1,157 @@
+/*
+ * aid_model.c — the optional aid's tables, its rulebook versions (stored,
+ * read in force on a date), and the budget envelopes. No HTML.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "modules/aid/aid_internal.h"
+#include "modules/journal/journal.h"
+#include "core/banned.h"
+
+int PERM_AID_RULES, PERM_AID_SIMULATE, PERM_AID_READ, PERM_AID_INSTRUCT, PERM_AID_DECIDE, PERM_AID_COMMITTEE, PERM_AID_PAY,
+	PERM_AID_ACT;
+
+static const db_migration migrations[] = {
+	{1, "rulebook versions",
+	 "CREATE TABLE aid_rulebooks (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " version TEXT NOT NULL, adopted_on TEXT, effective_on TEXT NOT NULL, text TEXT NOT NULL, created_by INTEGER NOT NULL, "
+	 " created_at INTEGER NOT NULL) STRICT;"
+	 "CREATE INDEX aid_rulebooks_s ON aid_rulebooks(structure_id, effective_on);",
+	 NULL},
+	{2, "requests, their steps, committee sessions, budget envelopes",
+	 "CREATE TABLE aid_sessions (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " held_on TEXT NOT NULL, place TEXT NOT NULL DEFAULT '', members TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'prevue', "
+	 " closed_at INTEGER, created_by INTEGER NOT NULL) STRICT;"
+	 "CREATE INDEX aid_sessions_s ON aid_sessions(structure_id, status, held_on);"
+	 "CREATE TABLE aid_requests (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " household_id INTEGER NOT NULL, person_id INTEGER, aid_key TEXT NOT NULL, aid_label TEXT NOT NULL, status TEXT NOT NULL, "
+	 " requested_on TEXT NOT NULL, purpose TEXT NOT NULL DEFAULT '', bill INTEGER NOT NULL DEFAULT 0, "
+	 " residence_months INTEGER NOT NULL DEFAULT 0, creditor TEXT NOT NULL DEFAULT '', docs_missing TEXT NOT NULL DEFAULT '', "
+	 " rulebook_id INTEGER REFERENCES aid_rulebooks(id), eligible INTEGER, proposed INTEGER NOT NULL DEFAULT 0, "
+	 " explain TEXT NOT NULL DEFAULT '', qf INTEGER NOT NULL DEFAULT 0, rav INTEGER NOT NULL DEFAULT 0, "
+	 " opinion TEXT NOT NULL DEFAULT '', opinion_amount INTEGER NOT NULL DEFAULT 0, opinion_reason TEXT NOT NULL DEFAULT '', "
+	 " route TEXT NOT NULL DEFAULT '', session_id INTEGER REFERENCES aid_sessions(id), agenda_no INTEGER, "
+	 " decision TEXT NOT NULL DEFAULT '', granted INTEGER NOT NULL DEFAULT 0, decision_motive TEXT NOT NULL DEFAULT '', "
+	 " decided_on TEXT, decided_by INTEGER, ratified_on TEXT, notified_on TEXT, payment_mode TEXT NOT NULL DEFAULT '', "
+	 " paid INTEGER NOT NULL DEFAULT 0, paid_on TEXT, vouchers TEXT NOT NULL DEFAULT '', pay_reference TEXT NOT NULL DEFAULT '', "
+	 " closed_on TEXT, end_reason TEXT NOT NULL DEFAULT '', instructor_id INTEGER, created_by INTEGER NOT NULL, "
+	 " created_at INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1) STRICT;"
+	 "CREATE INDEX aid_requests_status ON aid_requests(structure_id, status, requested_on);"
+	 "CREATE INDEX aid_requests_household ON aid_requests(structure_id, household_id, aid_key);"
+	 "CREATE INDEX aid_requests_session ON aid_requests(structure_id, session_id);"
+	 "CREATE INDEX aid_requests_decided ON aid_requests(structure_id, decided_on);"
+	 "CREATE TABLE aid_events (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL, "
+	 " request_id INTEGER NOT NULL REFERENCES aid_requests(id), session_id INTEGER, on_date TEXT NOT NULL, kind TEXT NOT NULL, "
+	 " detail TEXT NOT NULL DEFAULT '', user_id INTEGER NOT NULL, at INTEGER NOT NULL) STRICT;"
+	 "CREATE INDEX aid_events_r ON aid_events(structure_id, request_id);"
+	 "CREATE INDEX aid_events_s ON aid_events(structure_id, session_id);"
+	 "CREATE TABLE aid_budgets (structure_id INTEGER NOT NULL REFERENCES structures(id), year INTEGER NOT NULL, "
+	 " aid_key TEXT NOT NULL, amount INTEGER NOT NULL, PRIMARY KEY (structure_id, year, aid_key)) STRICT;",
+	 NULL},
+};
+const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
+
+
+static db_sql Q_ADD = DB_SQL(DB_SCOPED,
+	"INSERT INTO aid_rulebooks (structure_id, version, adopted_on, effective_on, text, created_by, created_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+static db_sql Q_IN_FORCE = DB_SQL(DB_SCOPED,
+	"SELECT id, text FROM aid_rulebooks WHERE structure_id = $1 AND effective_on <= $2 ORDER BY effective_on DESC, id DESC LIMIT 1");
+static db_sql Q_ONE = DB_SQL(DB_SCOPED, "SELECT version, effective_on, text, adopted_on FROM aid_rulebooks WHERE structure_id = $1 AND id = $2");
+
+bool aid_rulebook_parse(arena *a, const char *text, aid_rulebook *rb)
+{
+	aid_error errs[4];
+	int ne;
+	return text && aid_rules_parse(a, text, rb, errs, 4, &ne);
+}
+
+bool aid_rulebook_on(db_conn *c, arena *a, civil_date on, aid_rulebook *rb, int64_t *id)
+{
+	db_res q = {0};
+	char *text = NULL;
+	if (DBQ(c, &Q_IN_FORCE, &q, A_TEXT(civil_iso(a, on))) == E_OK && db_next(&q)) {
+		*id = db_int(&q, 0);
+		text = db_dup(&q, 1, a);
+	}
+	db_close(&q);
+	return aid_rulebook_parse(a, text, rb);
+}
+
+bool aid_rulebook_by_id(db_conn *c, arena *a, int64_t id, aid_rulebook *rb)
+{
+	db_res q = {0};
+	char *text = NULL;
+	if (DBQ(c, &Q_ONE, &q, A_INT(id)) == E_OK && db_next(&q))
+		text = db_dup(&q, 2, a);
+	db_close(&q);
+	return aid_rulebook_parse(a, text, rb);
+}
+
+err aid_rulebook_insert(db_conn *c, const aid_rulebook *rb, const char *text, int64_t user, int64_t at, int64_t *id)
+{
+	return DBID(c, &Q_ADD, id, A_TEXT(rb->version ? rb->version : "sans numéro"), A_TEXT(rb->adopted), A_TEXT(rb->effective),
+	            A_TEXT(text), A_INT(user), A_INT(at));
+}
+
+/* Stores a new version; E_INPUT with the errors when the text is invalid. */
+err aid_rules_store(const aid_ctx *x, const char *text, aid_error *errs, int max, int *ne, int64_t *id)
+{
+	aid_rulebook rb;
+	*ne = 0;
+	if (!text || !*text || strlen(text) > 200000) {
+		errs[0] = (aid_error){0, "le texte est vide ou trop long (200 000 caractères au plus)"};
+		*ne = 1;
+		return E_INPUT;
+	}
+	if (!aid_rules_parse(x->a, text, &rb, errs, max, ne))
+		return E_INPUT;
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBID(x->c, &Q_ADD, id, A_TEXT(rb.version ? rb.version : "sans numéro"), A_TEXT(rb.adopted), A_TEXT(rb.effective),
+		         A_TEXT(text), A_INT(x->user), A_INT(civil_now()));
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "create", "aid_rulebook", *id, rb.version);
+	return db_finish(x->c, e);
+}
+
+
+/* ---- budget envelopes ------------------------------------------------------------------------ */
+
+static db_sql Q_ENVELOPE = DB_SQL(DB_SCOPED,
+	"SELECT (SELECT amount FROM aid_budgets WHERE structure_id = $1 AND year = $2 AND aid_key = $3), "
+	"coalesce(sum(CASE WHEN decision = 'accorde' AND status <> 'annulee' THEN granted ELSE 0 END), 0), coalesce(sum(paid), 0) "
+	"FROM aid_requests WHERE structure_id = $1 AND aid_key = $3 AND decided_on >= $4 AND decided_on <= $5");
+static db_sql Q_BUDGET_SET = DB_SQL(DB_SCOPED,
+	"INSERT INTO aid_budgets (structure_id, year, aid_key, amount) VALUES ($1, $2, $3, $4) "
+	"ON CONFLICT (structure_id, year, aid_key) DO UPDATE SET amount = excluded.amount");
+static db_sql Q_BUDGET_DEL = DB_SQL(DB_SCOPED, "DELETE FROM aid_budgets WHERE structure_id = $1 AND year = $2 AND aid_key = $3");
+
+err aid_envelope_of(db_conn *c, const char *key, int year, aid_envelope *out)
+{
+	char from[11], to[11];
+	snprintf(from, sizeof from, "%04d-01-01", year);
+	snprintf(to, sizeof to, "%04d-12-31", year);
+	db_res q = {0};
+	err e = DBQ(c, &Q_ENVELOPE, &q, A_INT(year), A_TEXT(key), A_TEXT(from), A_TEXT(to));
+	*out = (aid_envelope){-1, 0, 0};
+	if (e == E_OK && db_next(&q)) {
+		out->voted = db_isnull(&q, 0) ? -1 : db_int(&q, 0);
+		out->committed = db_int(&q, 1);
+		out->paid = db_int(&q, 2);
+	}
+	db_close(&q);
+	return e;
+}
+
+
+err aid_budget_set(const aid_ctx *x, int year, const aid_rulebook *rb, const int64_t *amounts)
+{
+	err e = db_begin(x->c, true);
+	for (int i = 0; e == E_OK && i < rb->naids; i++)
+		e = amounts[i] >= 0 ? DBX(x->c, &Q_BUDGET_SET, NULL, A_INT(year), A_TEXT(rb->aids[i].key), A_INT(amounts[i]))
+		                    : DBX(x->c, &Q_BUDGET_DEL, NULL, A_INT(year), A_TEXT(rb->aids[i].key));
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "update", "aid_budget", year, NULL);
+	return db_finish(x->c, e);
+}

@@ -1,0 +1,64 @@
+/* domiciliation_module.c — élection de domicile as a module (see module.h). */
+#include "modules/domiciliation/domiciliation_internal.h"
+#include "core/banned.h"
+
+#define DESK (ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER))
+
+static const module_perm perms[] = {
+	{&PERM_DOMI_MAIL, "domiciliation.mail", "Domiciliation : consulter, guichet courrier, contacts", DESK},
+	{&PERM_DOMI_INSTRUCT, "domiciliation.instruct", "Domiciliation : instruire les demandes et renouvellements",
+	 ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER)},
+	{&PERM_DOMI_DECIDE, "domiciliation.decide", "Domiciliation : accepter, refuser, radier", ROLE_BIT(ROLE_MANAGER)},
+};
+static const module_nav nav[] = {
+	{30, "Domiciliation", "/domiciliation", &PERM_DOMI_MAIL},
+};
+static const module_section sections[] = {
+	{30, "Domiciliation", domi_section, &PERM_DOMI_MAIL},
+};
+static const module_widget widgets[] = {
+	{30, domi_home_widget, &PERM_DOMI_MAIL},
+};
+static const module_label labels[] = {
+	{"domiciliation", "domiciliation"}, {"domiciliations", "domiciliations"}, {"domi_mail", "courrier de domiciliation"},
+	{"domi_proxy", "mandataire"}, {"domi_forward", "réexpédition"}, {"domi_contact", "contact de domiciliation"},
+	{"domi_import", "import de domiciliations"},
+};
+static const code timeline[] = {
+	{"domiciliation", "Domiciliation"},
+};
+
+static void init(void)
+{
+	domiciliation_pages_routes();
+	domiciliation_actions_routes();
+	domiciliation_api_routes();
+	domiciliation_report_routes();
+	domiciliation_docs_routes();
+	domiciliation_export_routes();
+	domiciliation_import_routes();
+}
+
+const module domiciliation_module = {
+	.name = "domiciliation",
+	.schema = &domiciliation_schema,
+	.perms = perms,
+	.nperms = COUNTOF(perms),
+	.init = init,
+	.nav = nav,
+	.nnav = COUNTOF(nav),
+	.sections = sections,
+	.nsections = COUNTOF(sections),
+	.widgets = widgets,
+	.nwidgets = COUNTOF(widgets),
+	.subject_key = "domiciliation",
+	.subject = domi_subject,
+	.anonymise = domi_anonymise,
+	.retention_hold = "SELECT 1 FROM domiciliations x WHERE x.structure_id = h.structure_id AND x.household_id = h.id "
+	                  "AND x.status IN ('instruction', 'attente_decision', 'active')",
+	.demo = domi_demo,
+	.labels = labels,
+	.nlabels = COUNTOF(labels),
+	.timeline = timeline,
+	.ntimeline = COUNTOF(timeline),
+};

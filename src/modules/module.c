@@ -1,0 +1,88 @@
+/* module.c — the module list as the program runs (see module.h). */
+#include "modules/module.h"
+#include <stdlib.h>
+#include <string.h>
+#include "core/log.h"
+#include "core/banned.h"
+
+static const module *const *mods;
+static int nmods;
+static const module_section **sections;
+static int nsections;
+static const module_widget **widgets;
+static int nwidgets;
+static const code **kinds;
+static int nkinds;
+
+void module_list_set(const module *const *list, int n)
+{
+	mods = list;
+	nmods = n;
+	int ns = 0, nw = 0, nk = 0;
+	for (int i = 0; i < n; i++) {
+		ns += list[i]->nsections;
+		nw += list[i]->nwidgets;
+		nk += list[i]->ntimeline;
+	}
+	free(sections);
+	free(widgets);
+	free(kinds);
+	sections = calloc((size_t)ns + 1, sizeof *sections);
+	widgets = calloc((size_t)nw + 1, sizeof *widgets);
+	kinds = calloc((size_t)nk + 1, sizeof *kinds);
+	if (!sections || !widgets || !kinds)
+		log_fatal("modules: out of memory");
+	nsections = nwidgets = nkinds = 0;
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < list[i]->nsections; k++)
+			sections[nsections++] = &list[i]->sections[k];
+		for (int k = 0; k < list[i]->nwidgets; k++)
+			widgets[nwidgets++] = &list[i]->widgets[k];
+		for (int k = 0; k < list[i]->ntimeline; k++)
+			kinds[nkinds++] = &list[i]->timeline[k];
+	}
+	/* Insertion sorts: stable (equal orders keep the list's order), and
+	 * the lists are short. */
+	for (int i = 1; i < nsections; i++)
+		for (int j = i; j > 0 && sections[j - 1]->order > sections[j]->order; j--) {
+			const module_section *t = sections[j];
+			sections[j] = sections[j - 1];
+			sections[j - 1] = t;
+		}
+	for (int i = 1; i < nwidgets; i++)
+		for (int j = i; j > 0 && widgets[j - 1]->order > widgets[j]->order; j--) {
+			const module_widget *t = widgets[j];
+			widgets[j] = widgets[j - 1];
+			widgets[j - 1] = t;
+		}
+}
+
+int module_count(void) { return nmods; }
+const module *module_at(int i) { return i >= 0 && i < nmods ? mods[i] : NULL; }
+
+int module_sections(const module_section *const **out)
+{
+	*out = sections;
+	return nsections;
+}
+
+int module_widgets(const module_widget *const **out)
+{
+	*out = widgets;
+	return nwidgets;
+}
+
+int module_timeline_kinds(const code *const **out)
+{
+	*out = kinds;
+	return nkinds;
+}
+
+const char *module_code_label(const char *c)
+{
+	for (int i = 0; c && i < nmods; i++)
+		for (int k = 0; k < mods[i]->nlabels; k++)
+			if (!strcmp(mods[i]->labels[k].code, c))
+				return mods[i]->labels[k].label;
+	return c;
+}

@@ -1,0 +1,152 @@
+/*
+ * module.h — what a mission module is to the rest of the program.
+ *
+ * Each module exports one `const module` (its descriptor, in its
+ * <name>_module.c) and src/modules/modules.c lists them, once, in order:
+ * adding a module is a folder and a line there (docs/ARCHITECTURE.md, « how
+ * to add a module »). Everything the program needs from a module goes
+ * through its descriptor: its schema, its permissions, its routes, and the
+ * hooks other parts call — the navigation, the household page's sections,
+ * the home page's widgets, the data-subject export, anonymisation, what
+ * holds a household from retention, demo data, the French words for its
+ * journal and timeline codes, its statistics. No registry, no cap: the
+ * lists are the descriptors' own arrays.
+ *
+ * Every field but the name may be left empty (NULL, 0).
+ */
+#ifndef MODULES_MODULE_H
+#define MODULES_MODULE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "core/codes.h"
+#include "core/countof.h"
+#include "store/store.h"
+#include "web/web.h"
+
+/* The roles of DOMAIN.md. */
+typedef enum role {
+	ROLE_NONE = 0,
+	ROLE_RECEPTION = 1,     /* agent d'accueil */
+	ROLE_SOCIAL_WORKER,     /* travailleur social */
+	ROLE_CASE_OFFICER,      /* instructeur */
+	ROLE_MANAGER,           /* responsable / direction */
+	ROLE_COMMITTEE,         /* commission / élus */
+	ROLE_DPO,               /* DPO / auditeur */
+	ROLE_ADMIN,             /* administrateur */
+	ROLE__MAX
+} role;
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_ALL 0xFEu
+
+/* A permission the module declares: its number is written to *id when
+ * the program starts (before the routes are registered). */
+typedef struct module_perm {
+	int *id;
+	const char *key, *label;
+	unsigned roles;              /* ROLE_BIT()s that hold it by default */
+} module_perm;
+
+/* An entry of the main navigation, shown to those who hold *perm
+ * (perm NULL: to every logged-in user). */
+typedef struct module_nav {
+	int order;
+	const char *label, *href;
+	const int *perm;
+} module_nav;
+
+/* A section of the household page, in order, for those who hold *perm. */
+typedef struct module_section {
+	int order;
+	const char *title;
+	void (*write)(web_req *r, int64_t household_id);
+	const int *perm;
+} module_section;
+
+/* A block of the agent's home page. */
+typedef struct module_widget {
+	int order;
+	void (*write)(web_req *r);
+	const int *perm;
+} module_widget;
+
+/* A code the module writes to the journal or the timeline ("domi_mail"),
+ * and how people read it ("courrier de domiciliation"). */
+typedef struct module_label {
+	const char *code, *label;
+} module_label;
+
+/* What demo data a module is asked for. */
+typedef struct module_demo {
+	int64_t structure_id;
+	int64_t households;           /* the size asked for */
+	uint64_t seed;
+	const int64_t *users;         /* the structure's agents, one per role */
+	int nusers;
+	int64_t manager;
+} module_demo;
+
+/* A figure the observation module can show (issue 19): over a period,
+ * counts by category. */
+typedef struct module_figure {
+	const char *category;         /* French, "" for a single figure */
+	int64_t n;
+} module_figure;
+typedef struct module_indicator {
+	const char *key, *label, *definition;  /* the definition says what is counted, in French */
+	/* Appends the counts for [from, to] (ISO dates) to out (arena). */
+	err (*count)(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n);
+} module_indicator;
+
+typedef struct module {
+	const char *name;             /* the folder's */
+	const db_module_schema *schema;
+	const module_perm *perms;
+	int nperms;
+	/* At start-up, once every module's permissions are numbered: its
+	 * web_route()s and whatever else it sets up. */
+	void (*init)(void);
+	const module_nav *nav;
+	int nnav;
+	const module_section *sections;
+	int nsections;
+	const module_widget *widgets;
+	int nwidgets;
+	/* Data-subject export: the module's records about a person (and their
+	 * household), appended to out as objects, under subject_key. */
+	const char *subject_key;
+	void (*subject)(db_conn *c, arena *a, int64_t person_id, int64_t household_id, json_t *out);
+	/* Anonymisation of a household (in the caller's transaction). */
+	err (*anonymise)(db_conn *c, int64_t household_id);
+	/* SQL condition on households h: the module still works on it, so it
+	 * is neither archived nor anonymised ("SELECT 1 FROM … h.id …"). */
+	const char *retention_hold;
+	err (*demo)(db *d, const module_demo *x);
+	const module_label *labels;
+	int nlabels;
+	/* The kinds of event it writes to a household's timeline
+	 * (persons_timeline_add), with the word the timeline's filter shows:
+	 * {"aid_request", "Aides"}. */
+	const code *timeline;
+	int ntimeline;
+	const module_indicator *indicators;
+	int nindicators;
+} module;
+
+/* The module list, as modules.c sets it at start-up; read by those that
+ * gather what the modules give (the household page's sections, the home
+ * page's widgets, the data-subject export, anonymisation, retention, the
+ * journal's words, the timeline's kinds, demo data). */
+void module_list_set(const module *const *list, int n);
+int module_count(void);
+const module *module_at(int i);
+/* Every module's household sections (home widgets), sorted by order; the
+ * arrays are built once by module_list_set. */
+int module_sections(const module_section *const **out);
+int module_widgets(const module_widget *const **out);
+/* Every module's timeline kinds, in the list's order. */
+int module_timeline_kinds(const code *const **out);
+/* The French for a journal or timeline code a module declared; the code
+ * itself when none did. */
+const char *module_code_label(const char *code);
+#endif

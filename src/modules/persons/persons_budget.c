@@ -1,0 +1,183 @@
+/*
+ * persons_budget.c — a household's budget for a month: members and CAF parts, consumption
+ * units, resources and charges, the quotient familial and the reste à
+ * vivre under the dated rules of the structure, explained in French.
+ */
+#include "modules/persons/persons_internal.h"
+#include "core/countof.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/money.h"
+#include "core/text.h"
+#include "modules/accounts/accounts.h"
+#include "modules/journal/journal.h"
+#include "core/banned.h"
+
+/* ---- budget: QF and reste à vivre ----------------------------------------- */
+
+static db_sql Q_RULE = DB_SQL(DB_SCOPED,
+	"SELECT id, parts_couple, parts_single_parent, parts_single, child1, child2, child3, child_more, disabled_child, "
+	"rav_divisor, effective_from FROM qf_rules WHERE structure_id = $1 AND effective_from <= $2 "
+	"ORDER BY effective_from DESC LIMIT 1");
+static db_sql Q_RULE_DEFAULT = DB_SQL(DB_SCOPED,
+	"INSERT INTO qf_rules (structure_id, effective_from, parts_couple, parts_single_parent, parts_single, child1, "
+	"child2, child3, child_more, disabled_child, rav_divisor) VALUES ($1, '2000-01-01', 200, 200, 100, 50, 50, 100, "
+	"50, 50, 'personnes') ON CONFLICT (structure_id, effective_from) DO NOTHING");
+static db_sql Q_MEMBERS_NOW = DB_SQL(DB_SCOPED,
+	"SELECT relation, birth_date, disability FROM persons WHERE structure_id = $1 AND household_id = $2 AND active = 1");
+static db_sql Q_BUDGET_SUM = DB_SQL(DB_SCOPED,
+	"SELECT kind, category, sum(amount) FROM budget_lines WHERE structure_id = $1 AND household_id = $2 "
+	"AND month = $3 AND counted = 1 GROUP BY kind, category");
+static db_sql Q_TAXABLE = DB_SQL(DB_SCOPED, "SELECT annual_taxable FROM households WHERE structure_id = $1 AND id = $2");
+
+static const char *fmt_parts(arena *a, int64_t x100)
+{
+	if (x100 % 100 == 0)
+		return arena_printf(a, "%lld", (long long)(x100 / 100));
+	if (x100 % 10 == 0)
+		return arena_printf(a, "%lld,%lld", (long long)(x100 / 100), (long long)(x100 % 100 / 10));
+	return arena_printf(a, "%lld,%02lld", (long long)(x100 / 100), (long long)(x100 % 100));
+}
+
+err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, household_budget *o)
+{
+	memset(o, 0, sizeof *o);
+	char mday[11], mkey[8];
+	civil_date first = {month.y, month.m, 1};
+	civil_format(first, mday);
+	snprintf(mkey, sizeof mkey, "%04u-%02u", (unsigned)month.y % 10000u, (unsigned)month.m % 100u);
+	db_res q = {0};
+	int64_t rule[9] = {0};
+	char *divisor = NULL, *from = NULL;
+	err e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));
+	if (e == E_OK && !db_next(&q)) {
+		db_close(&q);
+		e = DBX0(c, &Q_RULE_DEFAULT, NULL);
+		if (e == E_OK)
+			e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));
+		if (e == E_OK && !db_next(&q))
+			e = E_DB;
+	}
+	if (e == E_OK) {
+		for (int i = 0; i < 9; i++)
+			rule[i] = db_int(&q, i);
+		divisor = db_dup(&q, 9, a);
+		from = db_dup(&q, 10, a);
+	}
+	db_close(&q);
+	if (e != E_OK)
+		return e;
+	o->rule_id = rule[0];
+	/* Members and their weights. */
+	bool couple = false;
+	int children = 0, disabled_children = 0;
+	int64_t children_half = 0; /* shared-custody children count half */
+	int64_t uc = 0;
+	int adults = 0;
+	civil_date ref = {month.y, month.m, 1};
+	e = DBQ(c, &Q_MEMBERS_NOW, &q, A_INT(hid));
+	int rank = 0;
+	int64_t child_parts = 0;
+	while (e == E_OK && db_next(&q)) {
+		const char *rel = db_text(&q, 0);
+		civil_date b;
+		int age = civil_parse(db_text(&q, 1), &b) ? civil_age(b, ref) : 30;
+		o->members++;
+		if (!strcmp(rel, "conjoint"))
+			couple = true;
+		bool child = !strcmp(rel, "enfant") || !strcmp(rel, "enfant_alterne");
+		bool shared = !strcmp(rel, "enfant_alterne");
+		if (child) {
+			children++;
+			rank++;
+			int64_t inc = rank == 1 ? rule[4] : rank == 2 ? rule[5] : rank == 3 ? rule[6] : rule[7];
+			if (db_int(&q, 2)) {
+				inc += rule[8];
+				disabled_children++;
+			}
+			child_parts += shared ? inc / 2 : inc;
+			if (shared)
+				children_half++;
+		} else {
+			adults++;
+		}
+		/* Consumption units (OECD modified): first adult 1, others 14+ 0.5, under 14 0.3; shared custody halves. */
+		int64_t w = (uc == 0 && !child) ? 100 : (age >= 14 ? 50 : 30);
+		uc += shared ? w / 2 : w;
+	}
+	db_close(&q);
+	if (e != E_OK)
+		return e;
+	o->children = children;
+	o->adults = adults;
+	int64_t base = couple ? rule[1] : children ? rule[2] : rule[3];
+	o->parts_x100 = base + child_parts;
+	o->uc_x100 = uc ? uc : 100;
+	/* Resources and charges of the month. */
+	e = DBQ(c, &Q_BUDGET_SUM, &q, A_INT(hid), A_TEXT(mkey));
+	while (e == E_OK && db_next(&q)) {
+		int64_t v = db_int(&q, 2);
+		if (!strcmp(db_text(&q, 0), "R")) {
+			o->resources += v;
+			if (!strcmp(db_text(&q, 1), "prestations_familiales"))
+				o->family_benefits += v;
+		} else {
+			o->charges += v;
+		}
+	}
+	db_close(&q);
+	int64_t taxable = 0;
+	bool has_taxable = false;
+	if (e == E_OK && DBQ(c, &Q_TAXABLE, &q, A_INT(hid)) == E_OK && db_next(&q) && !db_isnull(&q, 0)) {
+		taxable = db_int(&q, 0);
+		has_taxable = true;
+	}
+	db_close(&q);
+	buf ex;
+	buf_init(&ex, a, 512);
+	char from_fr[11];
+	civil_iso_to_fr(from, from_fr);
+	buf_printf(&ex, "Règles en vigueur depuis le %s. Parts : %s (%s", from_fr, fmt_parts(a, o->parts_x100),
+	           couple ? "couple" : children ? "parent isolé" : "personne seule");
+	buf_printf(&ex, " %s", fmt_parts(a, base));
+	if (children)
+		buf_printf(&ex, " + %d enfant%s %s", children, children > 1 ? "s" : "", fmt_parts(a, child_parts));
+	if (children_half)
+		buf_printf(&ex, ", dont %lld en garde alternée compté%s pour moitié", (long long)children_half,
+		           children_half > 1 ? "s" : "");
+	if (disabled_children)
+		buf_printf(&ex, ", dont %d en situation de handicap", disabled_children);
+	buf_adds(&ex, "). ");
+	/* QF = (annual taxable income / 12 + monthly family benefits) / parts.
+	 * Without a tax notice, the month's resources other than family
+	 * benefits stand in for the taxable income (said in the explanation).
+	 * Rounding: to the cent, half away from zero, once, at the end. */
+	int64_t monthly_income = has_taxable ? money_div_round(taxable, 12) : o->resources - o->family_benefits;
+	o->qf = money_div_round((monthly_income + o->family_benefits) * 100, o->parts_x100);
+	if (has_taxable)
+		buf_printf(&ex, "QF = (revenu imposable %s / 12 + prestations familiales %s) / %s part%s = %s. ",
+		           money_format(a, taxable), money_format(a, o->family_benefits), fmt_parts(a, o->parts_x100),
+		           o->parts_x100 > 100 ? "s" : "", money_format(a, o->qf));
+	else
+		buf_printf(&ex, "QF = (ressources du mois hors prestations familiales %s + prestations familiales %s) / %s part%s = %s "
+		                "(pas d’avis d’imposition saisi). ",
+		           money_format(a, monthly_income), money_format(a, o->family_benefits), fmt_parts(a, o->parts_x100),
+		           o->parts_x100 > 100 ? "s" : "", money_format(a, o->qf));
+	o->rav_month = o->resources - o->charges;
+	int64_t div_x100 = !strcmp(divisor, "parts") ? o->parts_x100 : !strcmp(divisor, "uc") ? o->uc_x100
+	                                                                                      : (int64_t)o->members * 100;
+	if (div_x100 <= 0)
+		div_x100 = 100;
+	o->rav_day_person = money_div_round(o->rav_month * 100, div_x100 * 30);
+	buf_printf(&ex, "Reste à vivre = ressources %s − charges %s = %s par mois, soit %s par %s et par jour (÷ %s ÷ 30).",
+	           money_format(a, o->resources), money_format(a, o->charges), money_format(a, o->rav_month),
+	           money_format(a, o->rav_day_person),
+	           !strcmp(divisor, "parts") ? "part" : !strcmp(divisor, "uc") ? "unité de consommation" : "personne",
+	           fmt_parts(a, div_x100));
+	o->explain = buf_cstr(&ex);
+	return E_OK;
+}

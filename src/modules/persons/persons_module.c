@@ -1,0 +1,68 @@
+/* persons_module.c — households and persons as a module (see module.h). */
+#include "modules/persons/persons.h"
+#include "modules/persons/persons_internal.h"
+#include "core/banned.h"
+
+#define STAFF (ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER))
+#define FOLLOWERS (ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER))
+
+static const module_perm perms[] = {
+	{&PERM_PERSONS_READ, "persons.read", "Rechercher et consulter les foyers (identité, composition)", STAFF},
+	{&PERM_PERSONS_WRITE, "persons.write", "Créer et modifier les foyers et les personnes", STAFF},
+	{&PERM_PERSONS_SITUATION, "persons.situation", "Voir et saisir la situation, les ressources et les charges", FOLLOWERS},
+	{&PERM_NOTES, "persons.notes", "Lire et écrire les notes de suivi, désigner les référents",
+	 ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_MANAGER)},
+	{&PERM_DOCUMENTS, "persons.documents", "Déposer et consulter les pièces justificatives", FOLLOWERS},
+	{&PERM_PERSONS_MERGE, "persons.merge", "Fusionner deux dossiers", ROLE_BIT(ROLE_MANAGER)},
+	{&PERM_PERSONS_SUBJECT, "persons.subject", "Répondre aux demandes d’accès (tout ce qui concerne une personne)",
+	 ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_MANAGER)},
+	{&PERM_PERSONS_RETENTION, "persons.retention", "Régler les durées de conservation et voir ce qui sera purgé",
+	 ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_ADMIN)},
+	{&PERM_PERSONS_RULES, "persons.rules", "Fixer les règles datées du quotient familial et du reste à vivre",
+	 ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
+};
+static const module_nav nav[] = {
+	{10, "Personnes", "/personnes", &PERM_PERSONS_READ},
+	{93, "Quotient familial", "/admin/quotient", &PERM_PERSONS_RULES},
+	{96, "Droits des personnes", "/droits", &PERM_PERSONS_SUBJECT},
+	{97, "Conservation", "/admin/conservation", &PERM_PERSONS_RETENTION},
+};
+static const module_widget widgets[] = {
+	{0, persons_home_search, &PERM_PERSONS_READ},
+	{50, persons_home_expiring, &PERM_DOCUMENTS},
+};
+static const module_label labels[] = {
+	{"household", "foyer"}, {"households", "foyers"}, {"person", "personne"}, {"persons", "personnes"}, {"document", "document"},
+	{"note", "note"}, {"alert", "alerte"}, {"retention", "conservation"}, {"qf_rules", "règles du quotient familial"},
+};
+static const code timeline[] = {
+	{"household", "Dossier"}, {"member", "Membres"}, {"person", "Personnes"}, {"address", "Adresse"}, {"note", "Notes"},
+	{"alert", "Alertes"}, {"document", "Documents"}, {"merge", "Fusions"},
+};
+
+static void init(void)
+{
+	persons_pages_routes();
+	persons_household_routes();
+	persons_actions_routes();
+	persons_api_routes();
+	persons_subject_routes();
+	persons_retention_routes();
+	persons_rules_routes();
+}
+
+const module persons_module = {
+	.name = "persons",
+	.schema = &persons_schema,
+	.perms = perms,
+	.nperms = COUNTOF(perms),
+	.init = init,
+	.nav = nav,
+	.nnav = COUNTOF(nav),
+	.widgets = widgets,
+	.nwidgets = COUNTOF(widgets),
+	.labels = labels,
+	.nlabels = COUNTOF(labels),
+	.timeline = timeline,
+	.ntimeline = COUNTOF(timeline),
+};

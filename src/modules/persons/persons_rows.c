@@ -1,0 +1,240 @@
+/*
+ * persons_rows.c — a household's file read as typed rows, one loader per
+ * entity (the household, its members, alerts, referents, notes visible to
+ * the reader, documents, former addresses, timeline): the pages render
+ * them and never read a column by its position.
+ */
+#include "modules/persons/persons_internal.h"
+#include <string.h>
+#include "core/banned.h"
+
+static db_sql Q_H = DB_SQL(DB_SCOPED,
+	"SELECT file_no, street_no, street, postcode, city, neighbourhood, housing, address_since, merged_into, version, "
+	"created_at, annual_taxable, CASE WHEN anonymised_at IS NOT NULL THEN 2 WHEN archived_at IS NOT NULL THEN 1 ELSE 0 END "
+	"FROM households WHERE structure_id = $1 AND id = $2");
+static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED, "UPDATE households SET last_seen_at = $3 WHERE structure_id = $1 AND id = $2");
+static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
+	"SELECT p.id, p.relation, p.last_name, p.birth_name, p.first_names, p.birth_date, p.sex, p.phone, p.employment, "
+	"p.health_cover, p.protection, p.disability, p.gir, p.caf_number, p.active, p.nationality, p.email, p.consent_sms, "
+	"p.consent_email, p.student, p.representative, p.nir "
+	"FROM persons p WHERE p.structure_id = $1 AND p.household_id = $2 ORDER BY p.active DESC, "
+	"CASE p.relation WHEN 'demandeur' THEN 0 WHEN 'conjoint' THEN 1 ELSE 2 END, p.birth_date, p.id");
+static db_sql Q_ALERTS = DB_SQL(DB_SCOPED,
+	"SELECT id, text, created_at FROM alerts WHERE structure_id = $1 AND household_id = $2 AND ended_at IS NULL ORDER BY id");
+static db_sql Q_REFERENTS = DB_SQL(DB_SCOPED,
+	"SELECT u.id, u.display_name FROM referents r JOIN agent_names u ON u.id = r.user_id "
+	"WHERE r.structure_id = $1 AND r.household_id = $2 ORDER BY u.display_name");
+static db_sql Q_STAFF = DB_SQL(DB_SCOPED,
+	"SELECT user_id, display_name FROM structure_agents WHERE structure_id = $1 ORDER BY display_name");
+/* Notes: the visibility rule is in the query, so no page can forget it. */
+#define NOTES_VISIBLE                                                                                                  \
+	"WHERE n.structure_id = $1 AND n.household_id = $2 AND (n.visibility = 'equipe' OR n.author_id = $3 OR "            \
+	"(n.visibility = 'referents' AND EXISTS (SELECT 1 FROM referents r WHERE r.structure_id = $1 "                    \
+	"AND r.household_id = n.household_id AND r.user_id = $3)))"
+static db_sql Q_NOTES = DB_SQL(DB_SCOPED,
+	"SELECT n.id, n.visibility, n.body, n.created_at, u.display_name FROM notes n LEFT JOIN agent_names u ON u.id = n.author_id "
+	NOTES_VISIBLE " ORDER BY n.created_at DESC, n.id DESC LIMIT $4");
+static db_sql Q_NOTES_N = DB_SQL(DB_SCOPED, "SELECT count(*) FROM notes n " NOTES_VISIBLE);
+static db_sql Q_DOCS = DB_SQL(DB_SCOPED,
+	"SELECT id, kind, filename, size, valid_until, created_at FROM documents WHERE structure_id = $1 AND household_id = $2 "
+	"ORDER BY created_at DESC, id DESC");
+static db_sql Q_TL = DB_SQL(DB_SCOPED,
+	"SELECT t.at, t.kind, t.summary, u.display_name, t.ref_id, t.user_id FROM timeline t LEFT JOIN agent_names u ON u.id = t.user_id "
+	"WHERE t.structure_id = $1 AND t.household_id = $2 AND ($3 = '' OR t.kind = $3) ORDER BY t.at DESC, t.id DESC "
+	"LIMIT $4 OFFSET $5");
+static db_sql Q_OLD_ADDR = DB_SQL(DB_SCOPED,
+	"SELECT street_no, street, postcode, city, housing, from_date, to_date FROM household_addresses "
+	"WHERE structure_id = $1 AND household_id = $2 ORDER BY to_date DESC");
+
+static const char *t_(db_res *q, int col, arena *a) { return arena_strdup(a, db_isnull(q, col) ? "" : db_text(q, col)); }
+static bool yes(db_res *q, int col) { return !db_isnull(q, col) && !strcmp(db_text(q, col), "1"); }
+#define DONE(e, a, n) ((e) == E_OK && !(a)->failed ? (n) : -1)
+
+err persons_household_load(db_conn *c, arena *a, int64_t hid, household_row *h)
+{
+	db_res q = {0};
+	err e = DBQ(c, &Q_H, &q, A_INT(hid));
+	if (e == E_OK && !db_next(&q))
+		e = E_NOT_FOUND;
+	if (e == E_OK) {
+		*h = (household_row){.id = hid};
+		h->file_no = t_(&q, 0, a);
+		h->street_no = t_(&q, 1, a);
+		h->street = t_(&q, 2, a);
+		h->postcode = t_(&q, 3, a);
+		h->city = t_(&q, 4, a);
+		h->neighbourhood = t_(&q, 5, a);
+		h->housing = t_(&q, 6, a);
+		h->address_since = t_(&q, 7, a);
+		h->merged_into = db_isnull(&q, 8) ? 0 : db_int(&q, 8);
+		h->version = db_int(&q, 9);
+		h->created_at = db_int(&q, 10);
+		h->annual_taxable = db_isnull(&q, 11) ? -1 : db_int(&q, 11);
+		h->archived = (int)db_int(&q, 12);
+	}
+	db_close(&q);
+	return e == E_OK && a->failed ? E_NOMEM : e;
+}
+
+err persons_household_seen(db_conn *c, int64_t hid) { return DBX(c, &Q_H_SEEN, NULL, A_INT(hid), A_INT(civil_now())); }
+
+int persons_member_rows(db_conn *c, arena *a, int64_t hid, member_row **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	err e = DBQ(c, &Q_MEMBERS, &q, A_INT(hid));
+	while (e == E_OK && db_next(&q)) {
+		member_row *m = ARENA_PUSH(a, *out, n, cap);
+		if (!m)
+			break;
+		m->id = db_int(&q, 0);
+		m->relation = t_(&q, 1, a);
+		m->last_name = t_(&q, 2, a);
+		m->birth_name = t_(&q, 3, a);
+		m->first_names = t_(&q, 4, a);
+		m->birth_date = t_(&q, 5, a);
+		m->sex = t_(&q, 6, a);
+		m->phone = t_(&q, 7, a);
+		m->employment = t_(&q, 8, a);
+		m->health_cover = t_(&q, 9, a);
+		m->protection = t_(&q, 10, a);
+		m->disability = yes(&q, 11);
+		m->gir = t_(&q, 12, a);
+		m->caf_number = t_(&q, 13, a);
+		m->active = yes(&q, 14);
+		m->nationality = t_(&q, 15, a);
+		m->email = t_(&q, 16, a);
+		m->consent_sms = yes(&q, 17);
+		m->consent_email = yes(&q, 18);
+		m->student = yes(&q, 19);
+		m->representative = t_(&q, 20, a);
+		m->nir = t_(&q, 21, a);
+	}
+	db_close(&q);
+	return DONE(e, a, n);
+}
+
+int persons_alert_rows(db_conn *c, arena *a, int64_t hid, alert_row **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	err e = DBQ(c, &Q_ALERTS, &q, A_INT(hid));
+	while (e == E_OK && db_next(&q)) {
+		alert_row *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		x->id = db_int(&q, 0);
+		x->text = t_(&q, 1, a);
+		x->created_at = db_int(&q, 2);
+	}
+	db_close(&q);
+	return DONE(e, a, n);
+}
+
+static int named(db_conn *c, arena *a, db_sql *s, int64_t hid, named_row **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	err e = hid ? DBQ(c, s, &q, A_INT(hid)) : DBQ0(c, s, &q);
+	while (e == E_OK && db_next(&q)) {
+		named_row *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		x->id = db_int(&q, 0);
+		x->name = t_(&q, 1, a);
+	}
+	db_close(&q);
+	return DONE(e, a, n);
+}
+
+int persons_referent_rows(db_conn *c, arena *a, int64_t hid, named_row **out) { return named(c, a, &Q_REFERENTS, hid, out); }
+int persons_staff_rows(db_conn *c, arena *a, named_row **out) { return named(c, a, &Q_STAFF, 0, out); }
+
+int persons_note_rows(db_conn *c, arena *a, int64_t hid, int64_t reader, int limit, note_row **out, int64_t *total)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	err e = DBID(c, &Q_NOTES_N, total, A_INT(hid), A_INT(reader));
+	if (e == E_OK)
+		e = DBQ(c, &Q_NOTES, &q, A_INT(hid), A_INT(reader), A_INT(limit > 0 ? limit : INT64_MAX));
+	while (e == E_OK && db_next(&q)) {
+		note_row *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		x->id = db_int(&q, 0);
+		x->visibility = t_(&q, 1, a);
+		x->body = t_(&q, 2, a);
+		x->created_at = db_int(&q, 3);
+		x->author = db_isnull(&q, 4) ? "?" : t_(&q, 4, a);
+	}
+	db_close(&q);
+	return DONE(e, a, n);
+}
+
+int persons_document_rows(db_conn *c, arena *a, int64_t hid, document_row **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	err e = DBQ(c, &Q_DOCS, &q, A_INT(hid));
+	while (e == E_OK && db_next(&q)) {
+		document_row *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		x->id = db_int(&q, 0);
+		x->kind = t_(&q, 1, a);
+		x->filename = t_(&q, 2, a);
+		x->size = db_int(&q, 3);
+		x->valid_until = t_(&q, 4, a);
+		x->created_at = db_int(&q, 5);
+	}
+	db_close(&q);
+	return DONE(e, a, n);
+}
+
+int persons_address_rows(db_conn *c, arena *a, int64_t hid, address_row **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	err e = DBQ(c, &Q_OLD_ADDR, &q, A_INT(hid));
+	while (e == E_OK && db_next(&q)) {
+		address_row *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		x->street_no = t_(&q, 0, a);
+		x->street = t_(&q, 1, a);
+		x->postcode = t_(&q, 2, a);
+		x->city = t_(&q, 3, a);
+		x->housing = t_(&q, 4, a);
+		x->from_date = t_(&q, 5, a);
+		x->to_date = t_(&q, 6, a);
+	}
+	db_close(&q);
+	return DONE(e, a, n);
+}
+
+int persons_event_rows(db_conn *c, arena *a, int64_t hid, const char *kind, int limit, int64_t offset, event_row **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	err e = DBQ(c, &Q_TL, &q, A_INT(hid), A_TEXT(kind ? kind : ""), A_INT(limit > 0 ? limit : INT64_MAX), A_INT(offset));
+	while (e == E_OK && db_next(&q)) {
+		event_row *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		x->at = db_int(&q, 0);
+		x->kind = t_(&q, 1, a);
+		x->summary = t_(&q, 2, a);
+		x->user = db_isnull(&q, 3) ? NULL : t_(&q, 3, a);
+		x->ref_id = db_isnull(&q, 4) ? 0 : db_int(&q, 4);
+		x->user_id = db_isnull(&q, 5) ? 0 : db_int(&q, 5);
+	}
+	db_close(&q);
+	return DONE(e, a, n);
+}

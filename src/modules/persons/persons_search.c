@@ -1,0 +1,405 @@
+/*
+ * persons_search.c — the search: keys stored for every person (names folded, phonetic, birth
+ * date, telephone, file number), the ranked search with one typing
+ * error forgiven, duplicates, and persons_find for other modules.
+ */
+#include "modules/persons/persons_internal.h"
+#include "core/countof.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/money.h"
+#include "core/text.h"
+#include "modules/accounts/accounts.h"
+#include "modules/journal/journal.h"
+#include "core/banned.h"
+
+/* ---- search keys ---------------------------------------------------------- */
+
+char *persons_search_name(arena *a, const char *last, const char *birth, const char *first)
+{
+	char *s = arena_printf(a, "%s %s %s", last ? last : "", birth ? birth : "", first ? first : "");
+	return s ? text_fold(a, s) : NULL;
+}
+
+char *phone_digits(arena *a, const char *phone)
+{
+	if (!phone)
+		return arena_strdup(a, "");
+	char d[32];
+	size_t n = 0;
+	for (const char *c = phone; *c && n < sizeof d - 1; c++)
+		if (isdigit((unsigned char)*c))
+			d[n++] = *c;
+	d[n] = 0;
+	/* Keep the last 9 digits: 06 12… and +33 6 12… are the same number. */
+	return arena_strdup(a, n > 9 ? d + n - 9 : d);
+}
+
+/* Keys of a folded name: every word (searched by prefix) and, for words of
+ * 4 letters or more, the word and each of its one-letter deletions marked
+ * with '!' (searched exactly): two words within one edit share a key. This
+ * is the "symmetric delete" scheme; it costs ~8 rows a word and finds one
+ * typo (letter missing, extra, or replaced) with plain index lookups. */
+int persons_keys(arena *a, const char *sn, const char ***keys)
+{
+	int cap = 128, n = 0;
+	const char **k = arena_array(a, (size_t)cap, sizeof *k);
+	if (!k)
+		return 0;
+	const char *p = sn;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *s = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t len = (size_t)(p - s);
+		if (!len)
+			continue;
+		if (n < cap)
+			k[n++] = arena_strndup(a, s, len);
+		if (len >= 4 && len <= 24) {
+			if (n < cap)
+				k[n++] = arena_printf(a, "!%.*s", (int)len, s);
+			for (size_t i = 0; i < len && n < cap; i++) {
+				if (i > 0 && s[i] == s[i - 1])
+					continue; /* deleting either of a double letter gives the same key */
+				k[n++] = arena_printf(a, "!%.*s%.*s", (int)i, s, (int)(len - i - 1), s + i + 1);
+			}
+		}
+	}
+	*keys = k;
+	return n;
+}
+
+static db_sql Q_KEYS_DEL = DB_SQL(DB_SCOPED, "DELETE FROM person_keys WHERE structure_id = $1 AND person_id = $2");
+static db_sql Q_KEYS_ADD = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $2, $3)");
+
+err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn)
+{
+	const char **keys;
+	int n = persons_keys(a, sn, &keys);
+	err e = DBX(c, &Q_KEYS_DEL, NULL, A_INT(pid));
+	for (int i = 0; e == E_OK && i < n; i++) {
+		bool dup = false;
+		for (int j = 0; j < i && !dup; j++)
+			dup = !strcmp(keys[i], keys[j]);
+		if (!dup)
+			e = DBX(c, &Q_KEYS_ADD, NULL, A_TEXT(keys[i]), A_INT(pid));
+	}
+	return e;
+}
+
+/* ---- search -------------------------------------------------------------- */
+
+static db_sql Q_S_PREFIX = DB_SQL(DB_SCOPED,
+	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key >= $2 AND key < $3 LIMIT 300");
+static db_sql Q_S_EXACT = DB_SQL(DB_SCOPED,
+	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key = $2 LIMIT 200");
+static db_sql Q_S_BIRTH = DB_SQL(DB_SCOPED,
+	"SELECT id FROM persons WHERE structure_id = $1 AND birth_date = $2 LIMIT 200");
+static db_sql Q_S_PHONE = DB_SQL(DB_SCOPED,
+	"SELECT id FROM persons WHERE structure_id = $1 AND (phone_digits = $2 OR caf_number = $3) LIMIT 50");
+static db_sql Q_S_FILE = DB_SQL(DB_SCOPED,
+	"SELECT p.id FROM persons p JOIN households h ON h.id = p.household_id WHERE h.structure_id = $1 "
+	"AND h.file_no = $2 AND p.structure_id = $1 LIMIT 20");
+/* Candidates' details, fifty at a time. The unary + keeps the planner on
+ * the primary key: without statistics, SQLite would rather scan the
+ * structure's index. */
+static db_sql Q_S_DETAILS = DB_SQL(DB_SCOPED,
+	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.birth_date, p.search_name, h.file_no, "
+	"h.last_seen_at, h.street_no || ' ' || h.street, p.relation, p.active, h.archived_at FROM persons p "
+	"JOIN households h ON h.id = p.household_id AND h.structure_id = $1 AND h.merged_into IS NULL "
+	"WHERE +p.structure_id = $1 AND p.id IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51)");
+
+typedef struct idset { int64_t *v; int n, cap; } idset;
+
+static void idset_add(arena *a, idset *s, int64_t id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->v[i] == id)
+			return;
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 64;
+		int64_t *nv = arena_array(a, (size_t)cap, sizeof *nv);
+		if (!nv)
+			return;
+		if (s->n)
+			memcpy(nv, s->v, sizeof *nv * (size_t)s->n);
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n++] = id;
+}
+
+static void collect(db_conn *c, db_sql *q, db_res *r, idset *s, arena *a)
+{
+	while (db_next(r))
+		idset_add(a, s, db_int(r, 0));
+	db_close(r);
+	(void)c;
+	(void)q;
+}
+
+/* One typo between a and b (lengths la, lb): Levenshtein distance ≤ 1, or
+ * two adjacent letters swapped ("heleen" / "helene"), which is what the
+ * symmetric-delete keys find too. */
+static bool within_one(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la == lb) {
+		size_t i = 0;
+		while (i < la && a[i] == b[i])
+			i++;
+		if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && !memcmp(a + i + 2, b + i + 2, la - i - 2))
+			return true;
+	}
+	if (la > lb + 1 || lb > la + 1)
+		return false;
+	size_t i = 0, j = 0;
+	int edits = 0;
+	while (i < la && j < lb) {
+		if (a[i] == b[j]) {
+			i++;
+			j++;
+			continue;
+		}
+		if (++edits > 1)
+			return false;
+		if (la > lb)
+			i++;
+		else if (lb > la)
+			j++;
+		else {
+			i++;
+			j++;
+		}
+	}
+	return edits + (int)(la - i) + (int)(lb - j) <= 1;
+}
+
+/* How well query word w matches name sn: 3 exact word, 2 prefix, 1 typo. */
+static int word_score(const char *w, const char *sn)
+{
+	size_t wl = strlen(w);
+	int best = 0;
+	const char *p = sn;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *s = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t len = (size_t)(p - s);
+		if (!len)
+			continue;
+		if (len == wl && !memcmp(s, w, wl))
+			return 3;
+		if (len > wl && !memcmp(s, w, wl))
+			best = best > 2 ? best : 2;
+		else if (wl >= 4 && (within_one(w, wl, s, len) || (len > wl && within_one(w, wl, s, wl))))
+			best = best > 1 ? best : 1;
+	}
+	return best;
+}
+
+static int hit_cmp(const void *x, const void *y)
+{
+	const search_hit *a = x, *b = y;
+	if (a->score != b->score)
+		return b->score - a->score;
+	if (a->last_seen != b->last_seen)
+		return a->last_seen < b->last_seen ? 1 : -1;
+	int c = strcmp(a->last_name, b->last_name);
+	return c ? c : (a->person_id > b->person_id) - (a->person_id < b->person_id);
+}
+
+static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwords, search_hit **out, int max,
+                         int base_score)
+{
+	search_hit *hits = arena_array(a, (size_t)(ids->n ? ids->n : 1), sizeof *hits);
+	int nh = 0;
+	for (int off = 0; hits && off < ids->n; off += 50) {
+		db_arg args[50];
+		for (int i = 0; i < 50; i++)
+			args[i] = A_INT(off + i < ids->n ? ids->v[off + i] : 0);
+		db_res q = {0};
+		if (db_query(c, &Q_S_DETAILS, &q, 50, args) != E_OK) {
+			db_close(&q);
+			break;
+		}
+		while (db_next(&q)) {
+			const char *sn = db_text(&q, 6);
+			int score = base_score;
+			bool all = true;
+			for (int w = 0; w < nwords && all; w++) {
+				int s = word_score(words[w], sn);
+				all = s > 0;
+				score += s * 10;
+			}
+			if (!all)
+				continue;
+			if (!db_int(&q, 11))
+				score -= 5; /* left the household: after current members */
+			search_hit *h = &hits[nh++];
+			h->person_id = db_int(&q, 0);
+			h->household_id = db_int(&q, 1);
+			h->last_name = db_dup(&q, 2, a);
+			h->birth_name = db_dup(&q, 3, a);
+			h->first_names = db_dup(&q, 4, a);
+			h->birth_date = db_dup(&q, 5, a);
+			h->file_no = db_dup(&q, 7, a);
+			h->last_seen = db_int(&q, 8);
+			h->address = db_dup(&q, 9, a);
+			h->relation = db_dup(&q, 10, a);
+			h->archived = !db_isnull(&q, 12);
+			h->score = score;
+		}
+		db_close(&q);
+	}
+	if (nh > 1)
+		qsort(hits, (size_t)nh, sizeof *hits, hit_cmp);
+	*out = hits;
+	return nh < max ? nh : max;
+}
+
+static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max)
+{
+	*out = NULL;
+	if (!q)
+		return 0;
+	char *t = text_trim(a, q);
+	if (!t || !*t || strlen(t) > 200)
+		return 0;
+	idset ids = {0};
+	db_res r = {0};
+	/* A birth date: 27/03/1984, 27-03-1984 or 1984-03-27. */
+	int d, m, y;
+	civil_date cd;
+	char iso[11];
+	if ((sscanf(t, "%2d/%2d/%4d", &d, &m, &y) == 3 || sscanf(t, "%2d-%2d-%4d", &d, &m, &y) == 3) &&
+	    strlen(t) == 10) {
+		snprintf(iso, sizeof iso, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+		t = iso;
+	}
+	if (civil_parse(t, &cd)) {
+		if (DBQ(c, &Q_S_BIRTH, &r, A_TEXT(t)) == E_OK)
+			collect(c, &Q_S_BIRTH, &r, &ids, a);
+		return fetch_details(c, a, &ids, NULL, 0, out, max, 0);
+	}
+	/* A file number "26-0042" or digits (phone, CAF number). */
+	size_t digits = 0, other = 0;
+	for (const char *p = t; *p; p++)
+		isdigit((unsigned char)*p) ? digits++ : strchr(" .-+/", *p) ? 0 : other++;
+	if (!other && digits >= 3) {
+		if (DBQ(c, &Q_S_FILE, &r, A_TEXT(t)) == E_OK)
+			collect(c, &Q_S_FILE, &r, &ids, a);
+		if (digits >= 6 && DBQ(c, &Q_S_PHONE, &r, A_TEXT(phone_digits(a, t)), A_TEXT(t)) == E_OK)
+			collect(c, &Q_S_PHONE, &r, &ids, a);
+		return fetch_details(c, a, &ids, NULL, 0, out, max, 0);
+	}
+	/* Names: fold, split, look up the longest word (the most selective)
+	 * by prefix and by one-typo keys; check every word on the candidates. */
+	char *f = text_fold(a, t);
+	if (!f || !*f)
+		return 0;
+	char *words[8];
+	int nw = 0;
+	for (char *p = f; *p && nw < 8;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		words[nw++] = p;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = 0;
+	}
+	int drv = 0;
+	for (int i = 1; i < nw; i++)
+		if (strlen(words[i]) > strlen(words[drv]))
+			drv = i;
+	char *w = words[drv];
+	size_t wl = strlen(w);
+	/* Stage 1: the driver as a whole word, which is what agents type most;
+	 * enough results there and the prefix and typo look-ups are skipped. */
+	if (DBQ(c, &Q_S_EXACT, &r, A_TEXT(w)) == E_OK)
+		collect(c, &Q_S_EXACT, &r, &ids, a);
+	if (ids.n) {
+		int n = fetch_details(c, a, &ids, words, nw, out, max, 0);
+		if (n >= max)
+			return n;
+	}
+	/* Stage 2: prefix and one typo. */
+	char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", w); /* above any key starting with w */
+	if (DBQ(c, &Q_S_PREFIX, &r, A_TEXT(w), A_TEXT(hi)) == E_OK)
+		collect(c, &Q_S_PREFIX, &r, &ids, a);
+	if (wl >= 4 && wl <= 24) {
+		const char **keys;
+		int nk = persons_keys(a, w, &keys);
+		for (int i = 0; i < nk; i++)
+			if (keys[i][0] == '!' && DBQ(c, &Q_S_EXACT, &r, A_TEXT(keys[i])) == E_OK)
+				collect(c, &Q_S_EXACT, &r, &ids, a);
+	}
+	return fetch_details(c, a, &ids, words, nw, out, max, 0);
+}
+
+int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max)
+{
+	int n = search(c, a, q, out, max), k = 0;
+	if (with_archived)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (!(*out)[i].archived)
+			(*out)[k++] = (*out)[i];
+	return k;
+}
+
+int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,
+                       search_hit **out, int max)
+{
+	/* Same birth date and a close name, or the same name whatever the
+	 * birth date (homonyms are shown too: the agent decides). */
+	*out = NULL;
+	char *q = arena_printf(a, "%s %s", last ? last : "", first ? first : "");
+	search_hit *byname = NULL;
+	int n = persons_search(c, a, q, true, &byname, 50);
+	search_hit *res = arena_array(a, (size_t)(max > 0 ? max : 1), sizeof *res);
+	int k = 0;
+	for (int i = 0; res && i < n && k < max; i++) {
+		bool same_birth = birth && *birth && byname[i].birth_date && !strcmp(birth, byname[i].birth_date);
+		if (same_birth || byname[i].score >= 60 || (!birth || !*birth))
+			res[k++] = byname[i];
+	}
+	if (birth && *birth && k < max) {
+		/* Same birth date, last name within one typo but first name typed differently. */
+		search_hit *bydate = NULL;
+		int nd = persons_search(c, a, birth, true, &bydate, 200);
+		char *fl = text_fold(a, last ? last : "");
+		for (int i = 0; fl && i < nd && k < max; i++) {
+			bool seen = false;
+			for (int j = 0; j < k && !seen; j++)
+				seen = res[j].person_id == bydate[i].person_id;
+			char *sn = persons_search_name(a, bydate[i].last_name, bydate[i].birth_name, "");
+			if (!seen && sn && word_score(fl, sn) > 0)
+				res[k++] = bydate[i];
+		}
+	}
+	*out = res;
+	return k;
+}
+
+int persons_find(db_conn *c, arena *a, const char *q, int64_t *pids, int64_t *hids, int max)
+{
+	search_hit *h;
+	int n = persons_search(c, a, q, true, &h, max);
+	for (int i = 0; i < n; i++) {
+		pids[i] = h[i].person_id;
+		hids[i] = h[i].household_id;
+	}
+	return n;
+}

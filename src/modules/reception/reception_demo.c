@@ -1,0 +1,78 @@
+/*
+ * reception_demo.c — demo data of the front desk: the motives and partners
+ * of a town, and about five contacts per household over five years.
+ * Deterministic for a seed.
+ */
+#include "modules/reception/reception_internal.h"
+#include <stdlib.h>
+#include "modules/persons/persons.h"
+#include "core/banned.h"
+
+static db_sql Q_D_C = DB_SQL(DB_SCOPED,
+	"INSERT INTO contacts (structure_id, household_id, at, channel, motive_id, answer, orientation, minutes, user_id) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id");
+
+err rc_demo(db *d, const module_demo *x)
+{
+	static const char *motives[] = {"Demande d’aide alimentaire", "Facture d’énergie impayée", "Loyer, impayés",
+	                                "Domiciliation, courrier", "Dossier APA / aide à domicile", "Logement social",
+	                                "Renseignement administratif", "Aide à la cantine scolaire"};
+	static const char *answers[] = {"Information donnée, documents à rapporter.", "Rendez-vous proposé avec un travailleur social.",
+	                                "Orientation vers le partenaire compétent.", "Dossier remis, à compléter."};
+	static const partner_in partners[] = {
+		{"CAF de La Réunion", "caf", "0 969 32 50 00", "", "", ""},
+		{"Secours populaire, antenne du Port", "association", "02 62 00 00 01", "", "", ""},
+		{"SIDR, agence Ouest", "bailleur", "02 62 00 00 02", "", "", ""},
+		{"CPAM, accueil du Port", "cpam", "36 46", "", "", ""},
+		{"Département, espace solidarité", "departement", "02 62 00 00 03", "", "", ""},
+	};
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	db_conn_scope(c, x->structure_id);
+	int64_t mids[COUNTOF(motives)], id;
+	err e = E_OK;
+	for (int i = 0; e == E_OK && i < COUNTOF(motives); i++) {
+		form_errors fe = {0};
+		e = rc_motive_add(c, x->manager, motives[i], &fe, &mids[i]);
+	}
+	for (int i = 0; e == E_OK && i < COUNTOF(partners); i++) {
+		form_errors fe = {0};
+		e = rc_partner_add(c, x->manager, &partners[i], &fe, &id);
+	}
+	int64_t *hids = NULL;
+	int64_t nh = e == E_OK ? persons_household_ids(c, &hids) : 0;
+	uint64_t s = x->seed * 0x9e3779b97f4a7c15ULL + 3;
+	int64_t now = civil_now();
+	static const char *ch[] = {"visite", "visite", "telephone", "telephone", "courrier", "email", "visite_domicile", "tiers"};
+	for (int64_t i = 0; e == E_OK && i < nh; i++) {
+		if (i % 2000 == 0) {
+			if (i)
+				e = db_commit(c);
+			if (e == E_OK)
+				e = db_begin(c, true);
+		}
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		int k = (int)(s % 10);
+		for (int j = 0; e == E_OK && j < k; j++) {
+			uint64_t v = s >> (j * 5);
+			int64_t at = now - (int64_t)((v ^ (uint64_t)j * 7919) % (5 * 365)) * 86400 - (int64_t)(v % 36000);
+			int64_t uid = x->users[(v >> 3) % (uint64_t)x->nusers];
+			const char *channel = ch[(v >> 7) % 8];
+			e = DBID(c, &Q_D_C, &id, A_INT(hids[i]), A_INT(at), A_TEXT(channel), A_INT(mids[(v >> 11) % 8]),
+			         A_TEXT(answers[(v >> 13) % 4]), A_TEXT((v >> 17) % 4 == 0 ? "partenaire" : ""), A_INT(5 + (int64_t)(v % 40)),
+			         A_INT(uid));
+			if (e == E_OK)
+				e = persons_timeline_add_at(c, hids[i], uid, "contact", id, "Contact", at);
+		}
+	}
+	if (e == E_OK && db_in_tx(c))
+		e = db_commit(c);
+	else if (db_in_tx(c))
+		db_rollback(c);
+	free(hids);
+	db_conn_put(c);
+	return e;
+}

@@ -1,0 +1,620 @@
+/*
+ * reception_pages.c — the front desk's pages: the waiting queue and quick
+ * contact (/accueil), contacts, appointments (day, week, print,
+ * iCalendar), partners, motives; the household page's sections and the
+ * home page's blocks. A refused form comes back with what was typed.
+ */
+#include "modules/reception/reception_internal.h"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "core/text.h"
+#include "modules/journal/journal.h"
+#include "modules/persons/persons.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "core/banned.h"
+
+#define PARTNERS_PAGE 50
+
+/* A select of one of the lists (motives, staff, partners). */
+static void select_named(web_req *r, rc_list which, const char *name, const char *label, const char *empty, const char *sel,
+                         const form_errors *fe)
+{
+	rc_named *v;
+	int n = rc_named_list(r->db, r->a, which, &v);
+	code *list = arena_array(r->a, (size_t)(n > 0 ? n : 0) + 1, sizeof *list);
+	if (!list)
+		return;
+	list[0] = (code){"", empty};
+	for (int i = 0; i < n; i++)
+		list[i + 1] = (code){arena_printf(r->a, "%lld", (long long)v[i].id), v[i].name};
+	form_select_code(&r->out, name, label, list, n > 0 ? n + 1 : 1, sel, fe);
+}
+
+static const char *hhmm(web_req *r, int64_t t, const char *fmt) { return rc_when(r->a, r->user->tz, t, fmt); }
+
+/* ---- contacts ------------------------------------------------------------------- */
+
+static void contact_form(web_req *r, int64_t hid, const contact_in *c, const form_errors *fe)
+{
+	buf *b = &r->out;
+	form_error_summary(b, fe);
+	form_begin(r, "<form method=\"post\" action=\"/contacts\" class=\"compact\" novalidate>");
+	if (hid)
+		html_printf(b, "<input type=\"hidden\" name=\"household\" value=\"%lld\">", (long long)hid);
+	html_lit(b, "<div class=\"grid\">");
+	FORM_SELECT_CODE(b, "channel", "Type de contact", RC_CHANNELS, c && c->channel ? c->channel : "visite", fe);
+	select_named(r, RC_MOTIVES, "motive", "Motif", "— choisir —", c ? c->motive : NULL, fe);
+	FORM_SELECT_CODE(b, "orientation", "Orientation", RC_ORIENTATIONS, c ? c->orientation : "", fe);
+	select_named(r, RC_STAFF, "orient_user", "Agent (si orientation vers un agent)", "—", c ? c->orient_user : NULL, fe);
+	select_named(r, RC_PARTNER_NAMES, "orient_partner", "Partenaire (si orientation)", "—", c ? c->orient_partner : NULL, fe);
+	form_input(b, &(form_field){.name = "orient_service", .label = "Service (si orientation interne)", .value = c ? c->orient_service : NULL}, fe);
+	form_input(b, &(form_field){.name = "minutes", .label = "Durée (minutes)", .type = "number", .value = c ? c->minutes : NULL}, fe);
+	html_lit(b, "</div>");
+	form_input(b, &(form_field){.name = "answer", .label = "Réponse apportée", .type = "textarea", .value = c ? c->answer : NULL}, fe);
+	html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer le contact</button></form>");
+}
+
+static void contact_post(web_req *r)
+{
+	contact_in c = {web_field(r, "channel"), web_field(r, "motive"), web_field(r, "answer"), web_field(r, "orientation"),
+	                web_field(r, "orient_user"), web_field(r, "orient_service"), web_field(r, "orient_partner"),
+	                web_field(r, "minutes")};
+	int64_t hid = 0, id;
+	const char *h = web_field(r, "household");
+	form_errors fe = {0};
+	if (h && *h && !text_to_int64(h, 1, INT64_MAX, &hid))
+		form_error(&fe, "household", "Foyer incorrect.");
+	err e = fe.n ? E_INPUT : rc_contact_add(r->db, r->a, r->user->id, hid, &c, &fe, &id);
+	if (e == E_INPUT) {
+		r->status = 400;
+		page_begin(r, "Enregistrer un contact");
+		contact_form(r, hid, &c, &fe);
+		page_end(r);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, hid ? arena_printf(r->a, "/foyers/%lld?ok=1#t-contacts", (long long)hid) : "/accueil?ok=contact");
+}
+
+#define SECTION_ROWS 10
+
+void rc_section_contacts(web_req *r, int64_t hid)
+{
+	buf *b = &r->out;
+	html_lit(b, "<section aria-labelledby=\"t-contacts\"><h2 id=\"t-contacts\">Contacts</h2>"
+	            "<details><summary>Enregistrer un contact</summary>");
+	contact_form(r, hid, NULL, NULL);
+	html_lit(b, "</details>");
+	rc_contact *v;
+	int n = rc_contacts_of(r->db, r->a, hid, SECTION_ROWS, &v);
+	if (n > 0) {
+		html_table(b, "Derniers contacts", 0, "Date", "Type", "Motif", "Réponse et orientation", "Agent");
+		for (int i = 0; i < n; i++) {
+			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s", hhmm(r, v[i].at, "%d/%m/%Y %H:%M"),
+			            CODE_LABEL(RC_CHANNELS, v[i].channel), v[i].motive, v[i].answer);
+			if (*v[i].orient_to)
+				html_printf(b, " <em>→ %s</em>", v[i].orient_to);
+			html_printf(b, "</td><td>%s</td></tr>", v[i].agent);
+		}
+		html_lit(b, "</tbody></table>");
+		int64_t total = rc_contacts_count(r->db, hid);
+		if (total > n)
+			html_printf(b, "<p><a href=\"/foyers/%lld/parcours?type=contact\">Voir les %lld contacts</a></p>", (long long)hid,
+			            (long long)total);
+	} else {
+		html_lit(b, "<p class=\"muted\">Aucun contact enregistré.</p>");
+	}
+	html_lit(b, "</section>");
+}
+
+/* ---- the waiting queue -------------------------------------------------------------- */
+
+static void queue_section(web_req *r, int64_t t0)
+{
+	buf *b = &r->out;
+	int64_t now = civil_now();
+	html_lit(b, "<section id=\"file-attente\" aria-labelledby=\"t-q\" hx-get=\"/accueil?fragment=1\" hx-trigger=\"every 20s\" "
+	            "hx-swap=\"outerHTML\"><h2 id=\"t-q\">File d’attente</h2>");
+	rc_waiting *v;
+	int n = rc_queue_since(r->db, r->a, t0, &v);
+	if (n > 0) {
+		html_table(b, "Personnes présentes", 0, "Arrivée", "Attente", "Personne", "Motif", "Pour", "État", "~Actions");
+		for (int i = 0; i < n; i++) {
+			bool waiting = !strcmp(v[i].status, "attente");
+			int64_t wait = ((waiting ? now : v[i].received_at) - v[i].checked_in_at) / 60;
+			html_printf(b, "<tr><td>%s</td><td>%lld min</td><td>", hhmm(r, v[i].checked_in_at, "%H:%M"), (long long)wait);
+			if (v[i].household_id)
+				html_printf(b, "<a href=\"/foyers/%lld\">%s</a>", (long long)v[i].household_id, v[i].label);
+			else
+				html_printf(b, "%s", v[i].label);
+			html_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td>", v[i].motive, v[i].for_user ? v[i].for_user : "tout agent",
+			            waiting ? "En attente" : arena_printf(r->a, "Reçu par %s", v[i].received_by));
+			static const char *const next_w[] = {"recu", "parti"}, *const lab_w[] = {"Recevoir", "Parti sans être reçu"};
+			static const char *const next_r[] = {"termine"}, *const lab_r[] = {"Terminé"};
+			const char *const *nx = waiting ? next_w : next_r, *const *lb = waiting ? lab_w : lab_r;
+			for (int k = 0; k < (waiting ? 2 : 1); k++) {
+				form_begin(r, "<form method=\"post\" action=\"/accueil/file/%lld\" class=\"inline\">", (long long)v[i].id);
+				html_printf(b, "<input type=\"hidden\" name=\"from\" value=\"%s\"><input type=\"hidden\" name=\"to\" value=\"%s\">"
+				               "<button type=\"submit\" class=\"link\">%s</button></form> ", v[i].status, nx[k], lb[k]);
+			}
+			html_lit(b, "</td></tr>");
+		}
+		html_lit(b, "</tbody></table>");
+	} else {
+		html_lit(b, "<p class=\"muted\">Personne n’attend.</p>");
+	}
+	rc_queue_day st;
+	rc_queue_stats(r->db, t0, &st);
+	html_printf(b, "<p class=\"muted\">Aujourd’hui : %lld arrivée%s", (long long)st.arrivals, st.arrivals > 1 ? "s" : "");
+	if (st.received)
+		html_printf(b, ", attente moyenne %lld min", (long long)(st.waited_seconds / st.received / 60));
+	html_lit(b, ".</p></section>");
+}
+
+static void desk(web_req *r, const queue_in *in, const form_errors *fe)
+{
+	civil_date today = civil_today(r->user->tz);
+	int64_t t0 = rc_day_start(r->user->tz, today);
+	if (r->htmx && web_arg(r, "fragment")) {
+		queue_section(r, t0);
+		return;
+	}
+	page_begin(r, "Accueil du public");
+	const char *ok = web_arg(r, "ok");
+	if (ok && !fe)
+		page_notice(r, "ok", !strcmp(ok, "contact") ? "Le contact a été enregistré." : "C’est enregistré.");
+	buf *b = &r->out;
+	html_lit(b, "<div class=\"file\"><div class=\"col-main\">");
+	queue_section(r, t0);
+	html_lit(b, "<h2 id=\"t-arrivee\">Nouvelle arrivée</h2>");
+	form_error_summary(b, fe);
+	form_begin(r, "<form method=\"post\" action=\"/accueil/file\" class=\"compact\" novalidate>");
+	html_lit(b, "<div class=\"grid\">");
+	form_input(b, &(form_field){.name = "label", .label = "Personne (nom ou description)", .required = true,
+	                            .value = in ? in->label : NULL,
+	                            .hint = "Ce qui permet de l’appeler, par exemple « Mme Payet » ou « monsieur au pull bleu »."}, fe);
+	form_input(b, &(form_field){.name = "household", .label = "N° de foyer (si connu)", .type = "number",
+	                            .value = in ? in->household : NULL}, fe);
+	select_named(r, RC_MOTIVES, "motive", "Motif", "— choisir —", in ? in->motive : NULL, fe);
+	select_named(r, RC_STAFF, "for_user", "Attend", "Tout agent", in ? in->for_user : NULL, fe);
+	html_lit(b, "</div><button type=\"submit\" class=\"primary\">Ajouter à la file</button></form>");
+	html_lit(b, "</div><div class=\"col-side\"><section aria-labelledby=\"t-qc\"><h2 id=\"t-qc\">Contact rapide (personne non identifiée)</h2>"
+	            "<p class=\"hint\">Pour un renseignement sans dossier : compté dans les statistiques, sans donnée personnelle.</p>");
+	contact_form(r, 0, NULL, NULL);
+	html_lit(b, "</section></div></div>");
+	page_end(r);
+}
+
+static void desk_page(web_req *r) { desk(r, NULL, NULL); }
+
+static void queue_add(web_req *r)
+{
+	queue_in in = {web_field(r, "label"), web_field(r, "household"), web_field(r, "motive"), web_field(r, "for_user")};
+	form_errors fe = {0};
+	int64_t id;
+	err e = rc_queue_add(r->db, r->user->id, &in, &fe, &id);
+	if (e == E_INPUT) {
+		r->status = 400;
+		desk(r, &in, &fe);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/accueil");
+}
+
+static void queue_move(web_req *r)
+{
+	err e = rc_queue_move(r->db, r->user->id, r->param[0], web_field(r, "from"), web_field(r, "to"));
+	if (e != E_OK) {
+		web_error(r, e, e == E_CONFLICT ? "Un collègue a déjà pris en charge cette personne."
+		                : e == E_INPUT  ? "Ce passage d’état n’est pas possible." : NULL);
+		return;
+	}
+	web_redirect(r, "/accueil");
+}
+
+/* ---- appointments ------------------------------------------------------------------ */
+
+static void appt_form(web_req *r, int64_t hid, const appt_in *a, const form_errors *fe)
+{
+	buf *b = &r->out;
+	form_error_summary(b, fe);
+	form_begin(r, "<form method=\"post\" action=\"/rendez-vous\" class=\"compact\" novalidate>");
+	html_lit(b, "<div class=\"grid\">");
+	if (hid)
+		html_printf(b, "<input type=\"hidden\" name=\"household\" value=\"%lld\">", (long long)hid);
+	else
+		form_input(b, &(form_field){.name = "household", .label = "N° de foyer (facultatif)", .value = a ? a->household : NULL}, fe);
+	char me[24];
+	snprintf(me, sizeof me, "%lld", (long long)r->user->id);
+	select_named(r, RC_STAFF, "agent", "Agent", "— choisir —", a && a->agent ? a->agent : me, fe);
+	char today[11];
+	civil_format(civil_today(r->user->tz), today);
+	form_input(b, &(form_field){.name = "date", .label = "Date", .type = "date", .required = true, .value = a && a->date ? a->date : today}, fe);
+	form_input(b, &(form_field){.name = "time", .label = "Heure", .type = "time", .required = true, .value = a ? a->time : "09:00"}, fe);
+	form_input(b, &(form_field){.name = "duration", .label = "Durée du rendez-vous (minutes)", .type = "number",
+	                            .value = a && a->minutes ? a->minutes : "30"}, fe);
+	form_input(b, &(form_field){.name = "place", .label = "Lieu", .value = a ? a->place : NULL}, fe);
+	form_input(b, &(form_field){.name = "subject", .label = "Objet", .value = a ? a->motive : NULL}, fe);
+	html_lit(b, "</div><button type=\"submit\" class=\"primary\">Prendre le rendez-vous</button></form>");
+}
+
+static void appt_post(web_req *r)
+{
+	appt_in a = {web_field(r, "household"), web_field(r, "agent"), web_field(r, "date"), web_field(r, "time"),
+	             web_field(r, "duration"), web_field(r, "place"), web_field(r, "subject")};
+	form_errors fe = {0};
+	int64_t id, hid = 0;
+	err e = rc_appt_add(r->db, r->a, r->user->id, r->user->tz, &a, &fe, &id);
+	if (e == E_INPUT) {
+		r->status = 400;
+		page_begin(r, "Prendre un rendez-vous");
+		appt_form(r, 0, &a, &fe);
+		page_end(r);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	if (a.household && *a.household)
+		text_to_int64(a.household, 1, INT64_MAX, &hid);
+	web_redirect(r, hid ? arena_printf(r->a, "/foyers/%lld?ok=1#t-rdv", (long long)hid)
+	                    : arena_printf(r->a, "/rendez-vous?jour=%s", a.date));
+}
+
+static void appt_status(web_req *r)
+{
+	err e = rc_appt_set_status(r->db, r->a, r->user->id, r->param[0], web_field(r, "status"));
+	if (e != E_OK) {
+		web_error(r, e, e == E_INPUT ? "État inconnu." : NULL);
+		return;
+	}
+	const char *back = web_field(r, "back");
+	web_redirect(r, back && back[0] == '/' && back[1] != '/' ? back : "/rendez-vous");
+}
+
+static void appt_table(web_req *r, const rc_appt *v, int n, bool actions, bool day_col)
+{
+	buf *b = &r->out;
+	if (n <= 0) {
+		html_lit(b, "<p class=\"muted\">Aucun rendez-vous.</p>");
+		return;
+	}
+	const char *heads[11];
+	int k = 0;
+	if (day_col)
+		heads[k++] = "Jour";
+	const char *rest[] = {"Heure", "Durée", "Agent", "Foyer", "Objet", "Lieu", "État"};
+	for (int i = 0; i < COUNTOF(rest); i++)
+		heads[k++] = rest[i];
+	if (actions)
+		heads[k++] = "~Actions";
+	heads[k] = NULL;
+	html_table_open(b, "Rendez-vous", 0, heads);
+	for (int i = 0; i < n; i++) {
+		html_lit(b, "<tr>");
+		if (day_col)
+			html_printf(b, "<td>%s</td>", hhmm(r, v[i].starts_at, "%a %d/%m"));
+		html_printf(b, "<td>%s</td><td>%lld min</td><td>%s</td><td>", hhmm(r, v[i].starts_at, "%H:%M"), (long long)v[i].minutes,
+		            v[i].agent);
+		if (v[i].household_id)
+			html_printf(b, "<a href=\"/foyers/%lld\">dossier %s</a>", (long long)v[i].household_id,
+			            persons_file_no(r->db, r->a, v[i].household_id));
+		html_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td>", v[i].motive, v[i].place, CODE_LABEL(RC_APPT_STATES, v[i].status));
+		if (actions) {
+			html_lit(b, "<td>");
+			if (!strcmp(v[i].status, "prevu"))
+				for (int s = 1; s < COUNTOF(RC_APPT_STATES); s++) {
+					form_begin(r, "<form method=\"post\" action=\"/rendez-vous/%lld/statut\" class=\"inline\"%s>", (long long)v[i].id,
+					           s == 2 ? " data-confirm=\"Annuler ce rendez-vous ?\"" : "");
+					html_printf(b, "<input type=\"hidden\" name=\"status\" value=\"%s\"><input type=\"hidden\" name=\"back\" value=\"%s\">"
+					               "<button type=\"submit\" class=\"link\">%s</button></form> ",
+					            RC_APPT_STATES[s].v, r->path, RC_APPT_STATES[s].fr);
+				}
+			html_lit(b, "</td>");
+		}
+		html_lit(b, "</tr>");
+	}
+	html_lit(b, "</tbody></table>");
+}
+
+static void calendar_page(web_req *r)
+{
+	const char *day = web_arg(r, "jour"), *view = web_arg(r, "vue"), *ag = web_arg(r, "agent");
+	civil_date d = civil_today(r->user->tz);
+	if (day && *day && !civil_parse(day, &d)) {
+		web_error(r, E_INPUT, "Le jour doit être au format AAAA-MM-JJ.");
+		return;
+	}
+	int64_t agent = 0;
+	if (ag && *ag && !text_to_int64(ag, 1, INT64_MAX, &agent))
+		agent = 0;
+	bool week = view && !strcmp(view, "semaine");
+	bool print = web_arg(r, "imprimer") != NULL;
+	civil_date start = d;
+	if (week) {
+		int64_t days = civil_to_days(d);
+		int wd = (int)((days + 3) % 7); /* 0 = Monday (1970-01-01 was a Thursday) */
+		start = civil_from_days(days - wd);
+	}
+	int64_t from = rc_day_start(r->user->tz, start),
+	        to = rc_day_start(r->user->tz, civil_from_days(civil_to_days(start) + (week ? 7 : 1)));
+	char iso[11], prev[11], next[11];
+	civil_format(d, iso);
+	civil_format(civil_from_days(civil_to_days(d) - (week ? 7 : 1)), prev);
+	civil_format(civil_from_days(civil_to_days(d) + (week ? 7 : 1)), next);
+	char fr[11];
+	civil_iso_to_fr(iso, fr);
+	page_begin(r, week ? arena_printf(r->a, "Rendez-vous de la semaine du %s", fr) : arena_printf(r->a, "Rendez-vous du %s", fr));
+	buf *b = &r->out;
+	const char *vue = week ? "semaine" : "jour";
+	if (!print) {
+		static const code VIEWS[] = {{"jour", "Jour"}, {"semaine", "Semaine"}};
+		html_lit(b, "<form method=\"get\" action=\"/rendez-vous\" class=\"filters\">");
+		html_printf(b, "<div class=\"field\"><label for=\"f-jour\">Jour</label><input id=\"f-jour\" name=\"jour\" type=\"date\" value=\"%s\"></div>", iso);
+		FORM_SELECT_CODE(b, "vue", "Vue", VIEWS, vue, NULL);
+		select_named(r, RC_STAFF, "agent", "Agent", "Tous les agents", ag, NULL);
+		html_lit(b, "<button type=\"submit\">Afficher</button></form>");
+		html_printf(b, "<nav class=\"pager\" aria-label=\"Période\"><ul><li><a href=\"?jour=%s&amp;vue=%s&amp;agent=%lld\">Précédent</a></li>"
+		               "<li><a href=\"?jour=%s&amp;vue=%s&amp;agent=%lld\">Suivant</a></li>"
+		               "<li><a href=\"?jour=%s&amp;vue=%s&amp;agent=%lld&amp;imprimer=1\">Version imprimable</a></li>"
+		               "<li><a href=\"/rendez-vous/export.ics?jour=%s&amp;agent=%lld\">Exporter (iCalendar)</a></li></ul></nav>",
+		            prev, vue, (long long)agent, next, vue, (long long)agent, iso, vue, (long long)agent, iso, (long long)agent);
+	}
+	rc_appt *v;
+	int n = rc_appts_between(r->db, r->a, from, to, agent, &v);
+	appt_table(r, v, n, !print, week);
+	if (!print) {
+		html_lit(b, "<h2>Nouveau rendez-vous</h2>");
+		appt_form(r, 0, NULL, NULL);
+	}
+	page_end(r);
+}
+
+static void ics_text(buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == ',' || *s == ';' || *s == '\\')
+			buf_addc(b, '\\');
+		if (*s == '\n') {
+			buf_adds(b, "\\n");
+			continue;
+		}
+		if (*s != '\r')
+			buf_addc(b, *s);
+	}
+}
+
+static void ics_export(web_req *r)
+{
+	const char *day = web_arg(r, "jour"), *ag = web_arg(r, "agent");
+	civil_date d = civil_today(r->user->tz);
+	int64_t agent = 0;
+	if ((day && *day && !civil_parse(day, &d)) || (ag && *ag && !text_to_int64(ag, 0, INT64_MAX, &agent))) {
+		web_error(r, E_INPUT, "Paramètres incorrects.");
+		return;
+	}
+	/* Thirty days from the chosen day. No names: the file leaves the system. */
+	int64_t from = rc_day_start(r->user->tz, d), to = from + 30 * 86400;
+	rc_appt *v;
+	int n = rc_appts_between(r->db, r->a, from, to, agent, &v);
+	buf *b = &r->out;
+	r->out_type = "text/calendar; charset=utf-8";
+	web_header(r, "Content-Disposition: attachment; filename=\"rendez-vous.ics\"");
+	buf_adds(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//OpenCCAS//FR\r\nCALSCALE:GREGORIAN\r\n");
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(v[i].status, "annule"))
+			continue;
+		struct tm s, e;
+		time_t t0 = (time_t)v[i].starts_at, t1 = t0 + (time_t)v[i].minutes * 60;
+		gmtime_r(&t0, &s);
+		gmtime_r(&t1, &e);
+		char a[20], z[20];
+		strftime(a, sizeof a, "%Y%m%dT%H%M%SZ", &s);
+		strftime(z, sizeof z, "%Y%m%dT%H%M%SZ", &e);
+		buf_printf(b, "BEGIN:VEVENT\r\nUID:rdv-%lld-%lld@openccas\r\nDTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\nSUMMARY:",
+		           (long long)v[i].id, (long long)r->user->structure_id, a, a, z);
+		ics_text(b, *v[i].motive ? v[i].motive : "Rendez-vous");
+		buf_adds(b, "\r\nLOCATION:");
+		ics_text(b, v[i].place);
+		buf_adds(b, "\r\nEND:VEVENT\r\n");
+	}
+	buf_adds(b, "END:VCALENDAR\r\n");
+	journal_record(r->db, r->user->id, "export", "appointments", agent, NULL);
+}
+
+void rc_section_appointments(web_req *r, int64_t hid)
+{
+	buf *b = &r->out;
+	html_lit(b, "<section aria-labelledby=\"t-rdv\"><h2 id=\"t-rdv\">Rendez-vous</h2>");
+	rc_appt *v;
+	int n = rc_appts_of(r->db, r->a, hid, SECTION_ROWS, &v);
+	if (n > 0) {
+		html_lit(b, "<ul>");
+		for (int i = 0; i < n; i++)
+			html_printf(b, "<li>%s, %lld min avec %s — %s <span class=\"tag\">%s</span></li>",
+			            hhmm(r, v[i].starts_at, "%d/%m/%Y %H:%M"), (long long)v[i].minutes, v[i].agent, v[i].motive,
+			            CODE_LABEL(RC_APPT_STATES, v[i].status));
+		html_lit(b, "</ul>");
+		int64_t total = rc_appts_count(r->db, hid);
+		if (total > n)
+			html_printf(b, "<p><a href=\"/foyers/%lld/parcours?type=appointment\">Voir les %lld rendez-vous</a></p>", (long long)hid,
+			            (long long)total);
+	} else {
+		html_lit(b, "<p class=\"muted\">Aucun rendez-vous.</p>");
+	}
+	html_lit(b, "<details><summary>Prendre un rendez-vous</summary>");
+	appt_form(r, hid, NULL, NULL);
+	html_lit(b, "</details></section>");
+}
+
+/* Home: a contact in a few seconds, even for someone without a file. */
+void rc_home_quick_contact(web_req *r)
+{
+	html_lit(&r->out, "<section aria-labelledby=\"t-hq\"><h2 id=\"t-hq\">Contact rapide</h2>"
+	                  "<p class=\"hint\">Renseignement sans dossier (compté dans les statistiques, sans donnée personnelle).</p>");
+	contact_form(r, 0, NULL, NULL);
+	html_lit(&r->out, "</section>");
+}
+
+void rc_home_appointments(web_req *r)
+{
+	civil_date t = civil_today(r->user->tz);
+	int64_t from = rc_day_start(r->user->tz, t), to = rc_day_start(r->user->tz, civil_from_days(civil_to_days(t) + 1));
+	html_lit(&r->out, "<section aria-labelledby=\"t-hr\"><h2 id=\"t-hr\">Mes rendez-vous du jour</h2>");
+	rc_appt *v;
+	int n = rc_appts_between(r->db, r->a, from, to, r->user->id, &v);
+	appt_table(r, v, n, false, false);
+	html_lit(&r->out, "<p><a href=\"/rendez-vous\">Agenda</a> · <a href=\"/accueil\">File d’attente</a></p></section>");
+}
+
+/* ---- partners and motives ------------------------------------------------------------ */
+
+static void partners(web_req *r, const partner_in *in, const form_errors *fe)
+{
+	const char *q = web_arg(r, "q");
+	q = q ? text_trim(r->a, q) : "";
+	int64_t page = 1, total = 0;
+	const char *ps = web_arg(r, "page");
+	if (ps && !text_to_int64(ps, 1, 1000000, &page))
+		page = 1;
+	page_begin(r, "Annuaire des partenaires");
+	buf *b = &r->out;
+	if (web_arg(r, "ok") && !fe)
+		page_notice(r, "ok", "Le partenaire a été ajouté.");
+	html_printf(b, "<form method=\"get\" action=\"/partenaires\" role=\"search\" class=\"filters\"><div class=\"field\">"
+	               "<label for=\"pq\">Rechercher</label><input id=\"pq\" name=\"q\" type=\"search\" value=\"%s\"></div>"
+	               "<button type=\"submit\">Rechercher</button></form>", q);
+	rc_partner *v;
+	int n = rc_partners_find(r->db, r->a, q, PARTNERS_PAGE, (page - 1) * PARTNERS_PAGE, &v, &total);
+	if (n > 0) {
+		html_printf(b, "<p class=\"muted\">%lld partenaire%s.</p>", (long long)total, total > 1 ? "s" : "");
+		html_table(b, "Partenaires", 0, "Nom", "Type", "Téléphone", "E-mail", "Adresse", "Notes");
+		for (int i = 0; i < n; i++)
+			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", v[i].name,
+			            CODE_LABEL(RC_PARTNER_KINDS, v[i].kind), v[i].phone, v[i].email, v[i].address, v[i].notes);
+		html_lit(b, "</tbody></table>");
+		if (page > 1 || page * PARTNERS_PAGE < total) {
+			html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
+			if (page > 1)
+				html_printf(b, "<li><a href=\"?q=%s&amp;page=%lld\">Page précédente</a></li>", q, (long long)(page - 1));
+			if (page * PARTNERS_PAGE < total)
+				html_printf(b, "<li><a href=\"?q=%s&amp;page=%lld\">Page suivante</a></li>", q, (long long)(page + 1));
+			html_lit(b, "</ul></nav>");
+		}
+	} else {
+		html_lit(b, "<p class=\"muted\">Aucun partenaire.</p>");
+	}
+	if (web_can(r, PERM_RECEPTION_ADMIN)) {
+		html_lit(b, "<h2 id=\"t-padd\">Ajouter un partenaire</h2>");
+		form_error_summary(b, fe);
+		form_begin(r, "<form method=\"post\" action=\"/partenaires\" class=\"compact\" novalidate>");
+		html_lit(b, "<div class=\"grid\">");
+		form_input(b, &(form_field){.name = "name", .label = "Nom", .required = true, .value = in ? in->name : NULL}, fe);
+		FORM_SELECT_CODE(b, "kind", "Type", RC_PARTNER_KINDS, in && in->kind ? in->kind : "association", fe);
+		form_input(b, &(form_field){.name = "phone", .label = "Téléphone", .type = "tel", .value = in ? in->phone : NULL}, fe);
+		form_input(b, &(form_field){.name = "email", .label = "E-mail", .type = "email", .value = in ? in->email : NULL}, fe);
+		form_input(b, &(form_field){.name = "address", .label = "Adresse", .value = in ? in->address : NULL}, fe);
+		form_input(b, &(form_field){.name = "notes", .label = "Notes (horaires, interlocuteur)", .value = in ? in->notes : NULL}, fe);
+		html_lit(b, "</div><button type=\"submit\" class=\"primary\">Ajouter</button></form>");
+	}
+	page_end(r);
+}
+
+static void partners_page(web_req *r) { partners(r, NULL, NULL); }
+
+static void partner_post(web_req *r)
+{
+	partner_in in = {web_field(r, "name"), web_field(r, "kind"), web_field(r, "phone"), web_field(r, "email"),
+	                 web_field(r, "address"), web_field(r, "notes")};
+	form_errors fe = {0};
+	int64_t id;
+	err e = rc_partner_add(r->db, r->user->id, &in, &fe, &id);
+	if (e == E_INPUT) {
+		r->status = 400;
+		partners(r, &in, &fe);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/partenaires?ok=1");
+}
+
+static void motives(web_req *r, const char *typed, const form_errors *fe)
+{
+	page_begin(r, "Motifs de contact");
+	buf *b = &r->out;
+	html_lit(b, "<p>Le catalogue des motifs proposés à l’accueil. Un motif retiré reste dans l’historique.</p><ul>");
+	rc_named *v;
+	int n = rc_named_list(r->db, r->a, RC_MOTIVES, &v);
+	for (int i = 0; i < n; i++) {
+		html_printf(b, "<li>%s ", v[i].name);
+		form_begin(r, "<form method=\"post\" action=\"/admin/motifs/%lld/retirer\" class=\"inline\" "
+		              "data-confirm=\"Retirer ce motif de la liste ?\">", (long long)v[i].id);
+		html_lit(b, "<button type=\"submit\" class=\"link\">Retirer</button></form></li>");
+	}
+	html_lit(b, "</ul>");
+	form_error_summary(b, fe);
+	form_begin(r, "<form method=\"post\" action=\"/admin/motifs\" class=\"compact\" novalidate>");
+	form_input(b, &(form_field){.name = "label", .label = "Nouveau motif", .required = true, .value = typed}, fe);
+	html_lit(b, "<button type=\"submit\" class=\"primary\">Ajouter</button></form>");
+	page_end(r);
+}
+
+static void motives_page(web_req *r) { motives(r, NULL, NULL); }
+
+static void motive_post(web_req *r)
+{
+	const char *l = web_field(r, "label");
+	form_errors fe = {0};
+	int64_t id;
+	err e = rc_motive_add(r->db, r->user->id, l, &fe, &id);
+	if (e == E_INPUT) {
+		r->status = 400;
+		motives(r, l, &fe);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/admin/motifs");
+}
+
+static void motive_off(web_req *r)
+{
+	err e = rc_motive_retire(r->db, r->user->id, r->param[0]);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/admin/motifs");
+}
+
+void reception_pages_routes(void)
+{
+	web_route(M_GET, "/accueil", desk_page, PERM_RECEPTION, 0, "Accueil du public : file d’attente");
+	web_route(M_POST, "/accueil/file", queue_add, PERM_RECEPTION, 0, "Ajouter à la file d’attente");
+	web_route(M_POST, "/accueil/file/{id}", queue_move, PERM_RECEPTION, 0, "Faire avancer la file");
+	web_route(M_POST, "/contacts", contact_post, PERM_RECEPTION, 0, "Enregistrer un contact");
+	web_route(M_GET, "/rendez-vous", calendar_page, PERM_RECEPTION, 0, "Agenda (jour, semaine, impression)");
+	web_route(M_POST, "/rendez-vous", appt_post, PERM_RECEPTION, 0, "Prendre un rendez-vous");
+	web_route(M_POST, "/rendez-vous/{id}/statut", appt_status, PERM_RECEPTION, 0, "Annuler, absent, honoré");
+	web_route(M_GET, "/rendez-vous/export.ics", ics_export, PERM_RECEPTION, 0, "Export iCalendar");
+	web_route(M_GET, "/partenaires", partners_page, PERM_RECEPTION, 0, "Annuaire des partenaires");
+	web_route(M_POST, "/partenaires", partner_post, PERM_RECEPTION_ADMIN, 0, "Ajouter un partenaire");
+	web_route(M_GET, "/admin/motifs", motives_page, PERM_RECEPTION_ADMIN, 0, "Motifs de contact");
+	web_route(M_POST, "/admin/motifs", motive_post, PERM_RECEPTION_ADMIN, 0, "Ajouter un motif");
+	web_route(M_POST, "/admin/motifs/{id}/retirer", motive_off, PERM_RECEPTION_ADMIN, 0, "Retirer un motif");
+}

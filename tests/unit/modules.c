@@ -1,0 +1,130 @@
+/* The module list, proven with the example module of tests/example (the
+ * « how to add a module » of docs/ARCHITECTURE.md): added to the list, it
+ * gets its tables, its permission, its routes, its place in the
+ * navigation, on the household page, on the home page, in the timeline's
+ * filter, in the journal's words, in the data-subject export, in
+ * anonymisation and in the demo data, without a line elsewhere. Requests
+ * go through the router as the server runs them. Runs on the engine the
+ * environment chooses. */
+#define T_NAME "modules"
+#include "t.h"
+#include "dispatch.h"
+#include "fresh.h"
+#include <stdlib.h>
+#include <string.h>
+#include "core/arena.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "example/example.h"
+#include "modules/accounts/accounts.h"
+#include "modules/demo/demo.h"
+#include "modules/journal/journal.h"
+#include "modules/modules.h"
+#include "modules/persons/persons.h"
+#include "store/store.h"
+#include "web/parse.h"
+#include "web/web.h"
+
+static db *d;
+static char bearer[96];
+static char body[1 << 20];
+
+/* One request through the router; its status, its body in `body`. */
+static int dispatch(int method, const char *path, const char *json)
+{
+	return t_dispatch(d, bearer, method, path, json, 0, 0, body, sizeof body);
+}
+
+int main(void)
+{
+	crypto_init();
+	log_set_level(LOG_ERROR);
+	/* The program's list and one line more. */
+	int n = 0;
+	const module *const *std = modules_standard(&n);
+	const module **list = calloc((size_t)n + 1, sizeof *list);
+	for (int i = 0; i < n; i++)
+		list[i] = std[i];
+	list[n] = &example_module;
+	modules_init_list(list, n + 1);
+	web_assets_init();
+	CHECK(module_count() == n + 1 && module_at(n) == &example_module, "the example is in the list");
+
+	T_GROUP("its tables and its permission");
+	const char *why;
+	d = db_open(fresh_db("modules"), 4, &why);
+	CHECK(d != NULL, "open");
+	if (!d)
+		return T_DONE();
+	int nmods = 0;
+	const db_module_schema *mods = modules_schema_array(&nmods);
+	CHECK(nmods > 1 && !strcmp(mods[nmods - 1].module, "example"), "its migrations come last in the list (%d)", nmods);
+	static const unsigned char key[32] = "openccas-test-key-0123456789abc";
+	journal_key_use(key);
+	CHECK(db_migrate(d, mods, nmods, NULL) == E_OK, "migrations, the example's with the others");
+	CHECK(perm_key(PERM_EXAMPLE) && !strcmp(perm_key(PERM_EXAMPLE), "example.use"), "its permission is numbered");
+	CHECK(perm_granted(PERM_EXAMPLE, ROLE_MANAGER) && !perm_granted(PERM_EXAMPLE, ROLE_RECEPTION), "held by the roles it names");
+
+	T_GROUP("its demo data, its page and its API");
+	CHECK(demo_build(d, 40, 7) == E_OK, "demo data, the example's included");
+	db_conn *c = db_conn_get(d);
+	char tok[64];
+	CHECK(accounts_token_create(c, "responsable@" DEMO_DOMAIN, 1, "modules", 0, false, 0, tok, NULL) == E_OK, "token");
+	db_conn_put(c);
+	snprintf(bearer, sizeof bearer, "Bearer %s", tok);
+	CHECK_INT(dispatch(M_GET, "/exemple", NULL), 200);
+	CHECK_HAS(body, "interprète");                               /* its demo rows */
+	CHECK_HAS(body, "href=\"/exemple\" aria-current=\"page\">Exemple"); /* its navigation entry */
+	/* A household of its own (no other module holds it from erasure). */
+	CHECK_INT(dispatch(M_POST, "/api/v1/households", "{\"applicant\": {\"last_name\": \"Exemple\", \"first_names\": \"Alix\", "
+	                                                 "\"sex\": \"F\", \"birth_date\": \"1990-04-02\", \"relation\": \"demandeur\"}}"), 201);
+	json_t *created = json_loads(body, 0, NULL);
+	long long hid = (long long)json_integer_value(json_object_get(created, "household_id")),
+	          pid = (long long)json_integer_value(json_object_get(created, "person_id"));
+	json_decref(created);
+	CHECK(hid > 0 && pid > 0, "household %lld, person %lld", hid, pid);
+	char json[160], path[96];
+	snprintf(json, sizeof json, "{\"household_id\": %lld, \"tag\": \"rendez-vous tardifs\"}", hid);
+	CHECK_INT(dispatch(M_POST, "/api/v1/example/tags", json), 201);
+	snprintf(json, sizeof json, "{\"household_id\": %lld}", hid);
+	CHECK_INT(dispatch(M_POST, "/api/v1/example/tags", json), 400);
+
+	T_GROUP("what the other modules gather from it");
+	snprintf(path, sizeof path, "/foyers/%lld", hid);
+	CHECK_INT(dispatch(M_GET, path, NULL), 200);
+	CHECK_HAS(body, "<h2 id=\"t-ex\">Étiquettes</h2>");
+	CHECK_HAS(body, "rendez-vous tardifs");
+	const char *sec_ex = strstr(body, "id=\"t-ex\""), *sec_domi = strstr(body, "id=\"t-domi\"");
+	CHECK(sec_ex && sec_domi && sec_ex > sec_domi, "its section after domiciliation's (order 35 after 30)");
+	CHECK_INT(dispatch(M_GET, "/", NULL), 200);
+	CHECK_HAS(body, "étiquette(s) posée(s)");
+	snprintf(path, sizeof path, "/foyers/%lld/parcours?type=example_tag", hid);
+	CHECK_INT(dispatch(M_GET, path, NULL), 200);
+	CHECK_HAS(body, "<option value=\"example_tag\" selected>Étiquettes</option>");
+	CHECK_HAS(body, "Étiquette ajoutée");
+	CHECK(!strcmp(module_code_label("example_tag"), "étiquette"), "its word for the journal");
+	snprintf(path, sizeof path, "/api/v1/persons/%lld/subject-access", pid);
+	CHECK_INT(dispatch(M_GET, path, NULL), 200);
+	CHECK_HAS(body, "\"example_tags\":[{\"tag\":\"rendez-vous tardifs\"}]");
+	arena a;
+	arena_init(&a, 0);
+	const module_indicator *ind = &example_module.indicators[0];
+	module_figure *fig = NULL;
+	int nf = 0;
+	c = db_conn_get(d);
+	db_conn_scope(c, 1);
+	CHECK(ind->count(c, &a, "2000-01-01", "2100-12-31", &fig, &nf) == E_OK && nf >= 2, "its indicator counts by tag (%d)", nf);
+	db_conn_put(c);
+	/* Erasure reaches its table through the descriptor. */
+	snprintf(path, sizeof path, "/api/v1/persons/%lld/erase", pid);
+	CHECK_INT(dispatch(M_POST, path, NULL), 200);
+	CHECK_INT(dispatch(M_GET, "/exemple", NULL), 200);
+	CHECK_LACKS(body, "rendez-vous tardifs");
+	arena_release(&a);
+
+	T_GROUP("an unknown path");
+	CHECK_INT(dispatch(M_GET, "/nulle-part", NULL), 404);
+	db_close_all(d);
+	free(list);
+	return T_DONE();
+}
