@@ -63,7 +63,7 @@ request = function()
     end
     step = 0
     return wrk.format("POST", "/api/v1/aid/requests", json, string.format(
-      '{"household": %d, "aid": "energie", "residence": 24, "bill": "%d,00", "creditor": "EDF"}', (x % max) + 1, 50 + x % 400))
+      '{"household": %d, "aid": "energie", "residence": 24, "residence_reason": "déclaration", "bill": "%d,00", "creditor": "EDF"}', (x % max) + 1, 50 + x % 400))
   elseif kind == "mail" then
     return wrk.format("POST", "/api/v1/domiciliations/" .. domi[(x % #domi) + 1] .. "", json, '{"action": "mail", "kind": "lettre", "count": 1}')
   elseif kind == "list" then

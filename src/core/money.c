@@ -82,3 +82,5 @@ int64_t money_div_round(int64_t a, int64_t b)
 		return (a + b / 2) / b;
 	return -((-a + b / 2) / b);
 }
+
+const char *money_format_known(arena *a, bool known, int64_t cents) { return known ? money_format(a, cents) : "non renseigné"; }

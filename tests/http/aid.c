@@ -88,6 +88,7 @@ int main(void)
 	CHECK_HAS(r->body, "Rien n’est enregistré");
 	CHECK_INT(get(&desk, "/foyers/1/simulation")->status, 403); /* reception does not see income */
 	CHECK_INT(get(&soc, "/foyers/999999/simulation")->status, 404);
+
 	T_GROUP("a rulebook for the workflow");
 	char *rt = curl_easy_escape(mgr.c, RULES_TEST, 0);
 	char big[4096];
@@ -115,11 +116,23 @@ int main(void)
 	CHECK_INT(r->status, 400);
 	j = J(r);
 	CHECK_HAS(jerr(j, "aid"), "Choisissez une aide");
-	CHECK_HAS(jerr(j, "residence"), "mois");
+	CHECK_STR(jerr(j, "residence"), ""); /* the months of residence come from the address history */
 	json_decref(j);
 	CHECK_INT(post_json(&desk, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 3}")->status, 403);
+	/* Typed, a residence other than the history's says why. */
+	j = J(get(&soc, "/api/v1/households/1"));
+	long long hist = jint(j, "residence_months");
+	json_decref(j);
+	CHECK(hist >= 0, "household 1's residence from its address history (%lld months)", hist);
+	snprintf(body, sizeof body, "{\"household\": 1, \"aid\": \"energie\", \"residence\": %lld, \"bill\": \"300,00\"}", hist + 7);
+	r = post_json(&soc, "/api/v1/aid/requests", body);
+	CHECK_INT(r->status, 400);
+	j = J(r);
+	CHECK_HAS(jerr(j, "residence_reason"), "historique des adresses");
+	json_decref(j);
 	r = post_json(&soc, "/api/v1/aid/requests",
-	              "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"300,00\", \"creditor\": \"EDF\"}");
+	              "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"residence_reason\": \"déclaration du foyer\", "
+	              "\"bill\": \"300,00\", \"creditor\": \"EDF\"}");
 	CHECK_INT(r->status, 201);
 	j = J(r);
 	long long id = jint(j, "id"), v = jint(j, "version");
@@ -301,7 +314,7 @@ int main(void)
 	T_GROUP("emergency aid: decided at once, ratified later; ceilings fed by past grants");
 	long long eid[3];
 	for (int k = 0; k < 3; k++) {
-		r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"secours\", \"residence\": 24}");
+		r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"secours\", \"residence\": 24, \"residence_reason\": \"déclaration du foyer\"}");
 		j = J(r);
 		eid[k] = jint(j, "id");
 		v = jint(j, "version");
@@ -343,7 +356,7 @@ int main(void)
 	json_decref(j);
 
 	T_GROUP("withdrawal, cancellation");
-	r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"80\"}");
+	r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"residence_reason\": \"déclaration du foyer\", \"bill\": \"80\"}");
 	j = J(r);
 	long long wid = jint(j, "id");
 	v = jint(j, "version");
@@ -366,7 +379,7 @@ int main(void)
 	json_decref(j);
 
 	T_GROUP("closing the session and its minutes");
-	r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 24, \"bill\": \"400\"}");
+	r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 24, \"residence_reason\": \"déclaration du foyer\", \"bill\": \"400\"}");
 	j = J(r);
 	long long aid2 = jint(j, "id");
 	v = jint(j, "version");
@@ -495,10 +508,54 @@ int main(void)
 		r = get(&soc, path);
 		CHECK_HAS(r->body, "Membre40"); /* the page lists every member, not 32 */
 		char rq[200];
-		snprintf(rq, sizeof rq, "{\"household\": %lld, \"person\": %lld, \"aid\": \"secours\", \"residence\": 24}", crowd, twentieth);
+		snprintf(rq, sizeof rq, "{\"household\": %lld, \"person\": %lld, \"aid\": \"secours\", \"residence\": 24, \"residence_reason\": \"déclaration du foyer\"}", crowd, twentieth);
 		r = post_json(&soc, "/api/v1/aid/requests", rq);
 		CHECK(r->status == 201, "the 20th member can be the applicant (%ld %.200s)", r->status, r->body);
 	}
+	T_GROUP("a figure not recorded is « non renseigné », and nothing is computed from it");
+	{
+		r = post_json(&soc, "/api/v1/households", "{\"last_name\":\"Sansbudget\",\"first_names\":\"Léa\",\"sex\":\"F\","
+		                                          "\"birth_date\":\"1991-05-02\",\"confirm_duplicate\":true}");
+		CHECK_INT(r->status, 201);
+		json_t *h = J(r);
+		long long bare = jint(h, "household_id");
+		json_decref(h);
+		char p[96];
+		snprintf(p, sizeof p, "/api/v1/households/%lld/budget", bare);
+		h = J(get(&soc, p));
+		CHECK(json_is_null(json_object_get(h, "qf")) && json_is_null(json_object_get(h, "resources")) &&
+		      json_is_null(json_object_get(h, "rav_day_person")), "API: QF, resources and reste à vivre null, not 0");
+		CHECK(json_is_false(json_object_get(h, "resources_known")), "resources_known false");
+		json_decref(h);
+		/* A version of the rulebook whose aid needs the QF (the last one). */
+		CHECK_INT(post_json(&mgr, "/api/v1/aid/rulebook", "{\"text\": \"version : qf-1\\nen vigueur le : 2026-02-04\\n"
+		                                                  "aide : cantineqf\\nlibellé : Cantine au QF\\nquotient max : 600,00\\n"
+		                                                  "montant : fixe 30,00\\nfin\\n\"}")->status, 201);
+		snprintf(p, sizeof p, "/api/v1/households/%lld/simulation", bare);
+		h = J(get(&soc, p));
+		json_t *res = json_object_get(h, "results"), *x;
+		size_t i;
+		int incomplete = 0, computed = 0;
+		json_array_foreach(res, i, x) {
+			if (json_is_true(json_object_get(x, "incomplete"))) {
+				incomplete++;
+				CHECK(json_is_null(json_object_get(x, "amount_cents")), "%s: no amount proposed", jtxt(x, "aid"));
+				CHECK_HAS(jtxt(x, "explanation"), "non renseignées");
+			} else {
+				computed++;
+			}
+		}
+		CHECK(incomplete == 1 && computed == 0, "the QF aid says it cannot compute (%d, %d)", incomplete, computed);
+		json_decref(h);
+		snprintf(p, sizeof p, "/foyers/%lld/simulation", bare);
+		r = get(&soc, p);
+		CHECK_HAS(r->body, "quotient familial non renseigné, reste à vivre non renseigné");
+		CHECK_LACKS(r->body, "Quotient familial : 0,00");
+		snprintf(p, sizeof p, "/foyers/%lld", bare);
+		r = get(&soc, p);
+		CHECK_HAS(r->body, "<dt>Quotient familial</dt><dd>non renseigné</dd>");
+	}
+
 	cli_free(&com);
 	cli_free(&com2);
 	cli_free(&ins);

@@ -71,6 +71,19 @@ int main(void)
 	aid_evaluate(&a, urg, &f, &res);
 	CHECK(!res.eligible, "fourth aid of the year");
 
+	T_GROUP("a figure not recorded is never 0: nothing is computed from it");
+	f.count_year = 0;
+	f.rav_day_person = 0; /* what the budget says when nothing is recorded */
+	f.rav_unknown = true;
+	aid_evaluate(&a, urg, &f, &res);
+	CHECK(res.incomplete && !res.eligible && res.amount == 0, "reste à vivre unknown: incomplete, nothing proposed");
+	CHECK_HAS(res.explain, "Impossible de calculer : ressources du mois (reste à vivre) non renseignées");
+	CHECK_LACKS(res.explain, "tranche");
+	f.rav_unknown = false;
+	f.qf_unknown = true; /* this rule does not use the QF: computed as before */
+	aid_evaluate(&a, urg, &f, &res);
+	CHECK(!res.incomplete && res.eligible && res.amount == 15000, "a figure the rule does not use changes nothing");
+
 	T_GROUP("energy: percentage of the bill, rounding, rolling 12 months across a year boundary");
 	/* 50 % of 123,45 € = 61,725 → 61,73 € (half away from zero). */
 	aid_facts g = {.on = {2026, 1, 10}, .qf = 50000, .members = 2, .applicant_age = 50, .residence_months = 12, .bill = 12345};

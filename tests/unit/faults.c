@@ -106,7 +106,7 @@ int main(void)
 
 	const walk walks[] = {
 		{"contact", M_POST, "/api/v1/contacts", "{\"household_id\": 2, \"channel\": \"telephone\", \"motive_id\": 1, \"answer\": \"x\"}", 201, &Q_CONTACTS},
-		{"aid request", M_POST, "/api/v1/aid/requests", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 12, \"bill\": \"90\"}", 201, &Q_AIDS},
+		{"aid request", M_POST, "/api/v1/aid/requests", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 12, \"residence_reason\": \"test\", \"bill\": \"90\"}", 201, &Q_AIDS},
 		{"mail", M_POST, mail_path, "{\"action\": \"mail\", \"kind\": \"lettre\", \"count\": 1}", 200, &Q_MAIL},
 		{"household page", M_GET, "/foyers/2", NULL, 200, NULL},
 		{"search", M_GET, "/api/v1/persons?q=martin", NULL, 200, NULL},

@@ -73,8 +73,8 @@ static json_t *req_json(const aid_req *q)
 	json_object_set_new(o, "eligible", q->eligible < 0 ? json_null() : json_boolean(q->eligible));
 	json_object_set_new(o, "proposed_cents", json_integer(q->proposed));
 	json_object_set_new(o, "explanation", json_string(q->explain));
-	json_object_set_new(o, "qf_cents", json_integer(q->qf));
-	json_object_set_new(o, "rav_day_person_cents", json_integer(q->rav));
+	json_object_set_new(o, "qf_cents", q->qf_known ? json_integer(q->qf) : json_null());
+	json_object_set_new(o, "rav_day_person_cents", q->rav_known ? json_integer(q->rav) : json_null());
 	json_object_set_new(o, "opinion", jstr(q->opinion));
 	json_object_set_new(o, "opinion_cents", json_integer(q->opinion_amount));
 	json_object_set_new(o, "opinion_reason", json_string(q->opinion_reason));
@@ -226,11 +226,12 @@ static void api_rules_post(web_req *r)
 
 static void api_simulate(web_req *r)
 {
-	int64_t hid = r->param[0], bill = 0, months = 12;
+	int64_t hid = r->param[0], bill = 0, months = -1;
 	if (!persons_household_exists(r->db, hid)) {
 		web_error(r, E_NOT_FOUND, NULL);
 		return;
 	}
+	months = persons_residence_months(r->db, hid, civil_today(r->user->tz)); /* unless given */
 	const char *bs = web_arg(r, "bill") ? web_arg(r, "bill") : web_arg(r, "facture");
 	const char *ms = web_arg(r, "residence_months") ? web_arg(r, "residence_months") : web_arg(r, "residence");
 	if ((bs && !money_parse(bs, &bill)) || (ms && !text_to_int64(ms, 0, 1200, &months))) {
@@ -254,11 +255,13 @@ static void api_simulate(web_req *r)
 			web_error(r, E_DB, NULL);
 			return;
 		}
+		f.residence_unknown = months < 0;
 		aid_result x;
 		aid_evaluate(r->a, &rb.aids[i], &f, &x);
-		json_array_append_new(res, json_pack("{s:s,s:s,s:b,s:I,s:b,s:s}", "aid", rb.aids[i].key, "label", rb.aids[i].label, "eligible",
-		                                     x.eligible, "amount_cents", (json_int_t)x.amount, "committee", x.committee,
-		                                     "explanation", x.explain));
+		json_array_append_new(res, json_pack("{s:s,s:s,s:o,s:o,s:b,s:b,s:s}", "aid", rb.aids[i].key, "label", rb.aids[i].label,
+		                                     "eligible", x.incomplete ? json_null() : json_boolean(x.eligible), "amount_cents",
+		                                     x.incomplete ? json_null() : json_integer(x.amount), "committee", x.committee,
+		                                     "incomplete", x.incomplete, "explanation", x.explain));
 	}
 	web_json(r, 200, json_pack("{s:I,s:o,s:o}", "rulebook_id", (json_int_t)id, "rulebook_version", jstr(rb.version), "results", res));
 }

@@ -203,7 +203,7 @@ static void session_get(web_req *r)
 		aid_req *q = &rows[i];
 		html_printf(b, "<tr id=\"d%lld\"><td>%d</td><td>%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
 		               "<td class=\"num\">%s</td><td>%s %s</td><td>",
-		            (long long)q->id, q->agenda_no, who(r, q), q->aid_label, money_format(r->a, q->qf), money_format(r->a, q->rav),
+		            (long long)q->id, q->agenda_no, who(r, q), q->aid_label, money_format_known(r->a, q->qf_known, q->qf), money_format_known(r->a, q->rav_known, q->rav),
 		            money_format(r->a, q->proposed), strcmp(q->opinion, "favorable") ? "défavorable" : "favorable",
 		            money_format(r->a, q->opinion_amount));
 		if (!strcmp(q->status, "inscrite") && can_decide)
@@ -375,7 +375,7 @@ static void presentation(web_req *r)
 	               "<dt>Facture</dt><dd>%s</dd><dt>Déjà accordé pour cette aide sur 12 mois</dt><dd>%s</dd>"
 	               "<dt>Proposition du règlement</dt><dd>%s — %s</dd><dt>Avis de l’instructeur</dt><dd>%s, %s%s%s</dd>",
 	            q->aid_label, hb.members, hb.members > 1 ? "s" : "", hb.children, hb.children > 1 ? "s" : "",
-	            money_format(r->a, q->qf), money_format(r->a, q->rav), q->bill ? money_format(r->a, q->bill) : "—",
+	            money_format_known(r->a, q->qf_known, q->qf), money_format_known(r->a, q->rav_known, q->rav), q->bill ? money_format(r->a, q->bill) : "—",
 	            money_format(r->a, facts.granted_12m), money_format(r->a, q->proposed), q->explain,
 	            strcmp(q->opinion, "favorable") ? "défavorable" : "favorable", money_format(r->a, q->opinion_amount),
 	            *q->opinion_reason ? " — " : "", q->opinion_reason);

@@ -91,7 +91,10 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 	int months = 4 + (int)(rnd(&x->s) % 120);
 	aid_facts f;
 	household_budget hb;
-	err e = aid_facts_for(x->c, x->a, hid, rule->key, on, 0, months, bill, &f, &hb);
+	/* The demo keeps three months of budgets: a request of the past is
+	 * evaluated on the latest month's figures (its dates stay its own). */
+	err e = aid_facts_for(x->c, x->a, hid, rule->key, x->today, 0, months, bill, &f, &hb);
+	f.on = on;
 	if (e != E_OK)
 		return e;
 	aid_result res;
@@ -108,7 +111,16 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 	char *comma = strchr(pay, ',');
 	if (comma)
 		*comma = '\0';
-	if (age > 45) {
+	if (res.incomplete) {
+		/* No resources ever recorded: the request waits for them, or was
+		 * withdrawn long ago for that reason. */
+		instructed = false;
+		if (age > 45)
+			status = "retiree", end_reason = "Dossier incomplet : les ressources du foyer n’ont pas été fournies.",
+			closed = civil_iso(x->a, civil_from_days(civil_to_days(on) + 30));
+		else
+			status = "deposee";
+	} else if (age > 45) {
 		civil_date dd = civil_from_days(civil_to_days(on) + 7 + (int64_t)(rnd(&x->s) % 20));
 		if (!strcmp(route, "commission")) {
 			/* The first monthly session after instruction. */

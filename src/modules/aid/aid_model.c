@@ -48,6 +48,12 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE aid_budgets (structure_id INTEGER NOT NULL REFERENCES structures(id), year INTEGER NOT NULL, "
 	 " aid_key TEXT NOT NULL, amount INTEGER NOT NULL, PRIMARY KEY (structure_id, year, aid_key)) STRICT;",
 	 NULL},
+	/* A figure not recorded when the request was instructed is « non
+	 * renseigné », never 0: the QF and the reste à vivre say whether they
+	 * were known. */
+	{3, "whether the QF and the reste à vivre were known at instruction",
+	 "ALTER TABLE aid_requests ADD COLUMN qf_known INTEGER NOT NULL DEFAULT 1;"
+	 "ALTER TABLE aid_requests ADD COLUMN rav_known INTEGER NOT NULL DEFAULT 1;", NULL},
 };
 const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
 

@@ -237,15 +237,18 @@ static void simulate(web_req *r)
 		page_end(r);
 		return;
 	}
-	int64_t bill = 0, months = 12;
+	/* The months of residence from the address history unless typed. */
+	int64_t bill = 0, months = persons_residence_months(r->db, hid, today);
 	const char *bs = web_arg(r, "facture"), *ms = web_arg(r, "residence");
 	if (bs && *bs && !money_parse(bs, &bill))
 		bill = 0;
 	if (ms && *ms && !text_to_int64(ms, 0, 1200, &months))
-		months = 12;
+		months = -1;
 	aid_facts f;
 	household_budget hb;
-	if (aid_facts_for(r->db, r->a, hid, "", today, 0, (int)months, bill, &f, &hb) != E_OK) {
+	if (aid_facts_for(r->db, r->a, hid, "", today, 0, (int)months, bill, &f, &hb) == E_OK)
+		f.residence_unknown = months < 0;
+	else {
 		r->out.len = 0;
 		web_error(r, E_DB, NULL);
 		return;
@@ -253,14 +256,15 @@ static void simulate(web_req *r)
 	journal_record(r->db, r->user->id, "read", "household", hid, "aid simulation");
 	html_printf(b, "<p>Règlement version %s en vigueur depuis le %s. Situation du foyer ce mois : quotient familial %s, reste à vivre %s "
 	               "par personne et par jour, %d personne%s dont %d enfant%s. Rien n’est enregistré : c’est une simulation.</p>",
-	            rb.version ? rb.version : "?", civil_fr(r->a, rb.effective), money_format(r->a, hb.qf), money_format(r->a, hb.rav_day_person),
+	            rb.version ? rb.version : "?", civil_fr(r->a, rb.effective), money_format_known(r->a, hb.qf_known, hb.qf),
+	            money_format_known(r->a, hb.resources_known, hb.rav_day_person),
 	            hb.members, hb.members > 1 ? "s" : "", hb.children, hb.children > 1 ? "s" : "");
 	html_printf(b, "<form method=\"get\" action=\"/foyers/%lld/simulation\" class=\"filters\">", (long long)hid);
 	html_printf(b, "<div class=\"field\"><label for=\"facture\">Montant de la facture (€)</label><input id=\"facture\" name=\"facture\" value=\"%s\"></div>",
 	            bs ? bs : "");
 	html_printf(b, "<div class=\"field\"><label for=\"residence\">Mois de résidence dans la commune</label><input id=\"residence\" "
-	               "name=\"residence\" inputmode=\"numeric\" value=\"%lld\"></div><button type=\"submit\">Simuler</button></form>",
-	            (long long)months);
+	               "name=\"residence\" inputmode=\"numeric\" value=\"%s\"></div><button type=\"submit\">Simuler</button></form>",
+	            months >= 0 ? arena_printf(r->a, "%lld", (long long)months) : "");
 	html_table(b, "Aides simulées", 0, "Aide", "Éligible", "#Montant proposé", "Pourquoi", "Demande");
 	bool can_create = web_can(r, PERM_AID_INSTRUCT);
 	for (int i = 0; i < rb.naids; i++) {
@@ -269,14 +273,16 @@ static void simulate(web_req *r)
 		household_budget hbi;
 		if (aid_facts_for(r->db, r->a, hid, rb.aids[i].key, today, 0, (int)months, bill, &fi, &hbi) != E_OK)
 			fi = f;
+		fi.residence_unknown = months < 0;
 		aid_result res;
 		aid_evaluate(r->a, &rb.aids[i], &fi, &res);
 		html_printf(b, "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"num\">%s</td><td>%s</td><td>", rb.aids[i].label,
-		            res.eligible ? "oui" : "non", money_format(r->a, res.amount), res.explain);
+		            res.incomplete ? "non renseigné" : res.eligible ? "oui" : "non", res.incomplete ? "—" : money_format(r->a, res.amount),
+		            res.explain);
 		if (can_create && res.eligible)
 			html_printf(b, "<a href=\"/aides/demandes/nouvelle?foyer=%lld&amp;aide=%s&amp;facture=%s&amp;residence=%lld\" "
 			               "aria-label=\"Créer une demande : %s\">Créer</a>",
-			            (long long)hid, rb.aids[i].key, bs ? bs : "", (long long)months, rb.aids[i].label);
+			            (long long)hid, rb.aids[i].key, bs ? bs : "", (long long)(months < 0 ? 0 : months), rb.aids[i].label);
 		html_lit(b, "</td></tr>");
 	}
 	html_lit(b, "</tbody></table><p class=\"muted\">Les aides déjà accordées au foyer sont déduites des plafonds.</p>");

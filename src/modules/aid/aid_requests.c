@@ -257,8 +257,12 @@ static void actions(web_req *r, const aid_req *q, const form_errors *fe)
 		aid_envelope env;
 		civil_date t = civil_today(r->user->tz);
 		action_open(r, q, "instruire", is(q->status, "instruite") ? "Reprendre l’instruction" : "Instruire");
-		html_printf(b, "<p><strong>Proposition du règlement</strong> : %s, %s.<br>%s</p>", res.eligible ? "éligible" : "non éligible",
-		            money_format(r->a, res.amount), res.explain ? res.explain : "");
+		if (res.incomplete)
+			html_printf(b, "<p class=\"warn\"><strong>Proposition du règlement</strong> : impossible à calculer. %s. "
+			               "<a href=\"/foyers/%lld/budget\">Compléter le budget du foyer</a>.</p>", res.explain, (long long)q->household_id);
+		else
+			html_printf(b, "<p><strong>Proposition du règlement</strong> : %s, %s.<br>%s</p>", res.eligible ? "éligible" : "non éligible",
+			            money_format(r->a, res.amount), res.explain ? res.explain : "");
 		if (aid_envelope_of(r->db, q->aid_key, t.y, &env) == E_OK)
 			html_printf(b, "<p>Enveloppe %d de cette aide : %s</p>", t.y,
 			            env.voted < 0 ? "aucune enveloppe votée."
@@ -387,7 +391,7 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 		html_printf(b, "<p>Règlement appliqué : <a href=\"/aides/reglement/%lld\">version %s</a>. Quotient familial %s, reste à vivre "
 		               "%s par personne et par jour.</p><p><strong>Proposition du règlement</strong> : %s, %s. %s</p>"
 		               "<p><strong>Avis de l’instructeur</strong> : %s, %s%s%s. Voie de décision : %s.</p>",
-		            (long long)q->rulebook_id, ver, money_format(r->a, q->qf), money_format(r->a, q->rav),
+		            (long long)q->rulebook_id, ver, money_format_known(r->a, q->qf_known, q->qf), money_format_known(r->a, q->rav_known, q->rav),
 		            q->eligible ? "éligible" : "non éligible", money_format(r->a, q->proposed), q->explain,
 		            is(q->opinion, "favorable") ? "favorable" : "défavorable", money_format(r->a, q->opinion_amount),
 		            *q->opinion_reason ? " — " : "", q->opinion_reason, aid_route_label(q->route));
@@ -505,8 +509,15 @@ static void new_form(web_req *r, const form_errors *fe)
 	form_select(b, "aid", "Aide demandée", av, al, na, aid, fe);
 	form_input(b, &(form_field){.name = "requested_on", .label = "Date de la demande", .type = "date", .required = true,
 	                            .value = web_field(r, "requested_on") ? web_field(r, "requested_on") : civil_iso(r->a, civil_today(r->user->tz))}, fe);
+	/* From the address history; changed, it says why. */
+	int known = nm ? persons_residence_months(r->db, hid, civil_today(r->user->tz)) : -1;
+	const char *res = web_field(r, "residence") ? web_field(r, "residence") : web_arg(r, "residence");
 	form_input(b, &(form_field){.name = "residence", .label = "Mois de résidence dans la commune", .required = true,
-	                            .value = web_field(r, "residence") ? web_field(r, "residence") : web_arg(r, "residence")}, fe);
+	                            .value = res ? res : known >= 0 ? arena_printf(r->a, "%d", known) : NULL,
+	                            .hint = known >= 0 ? "D’après l’historique des adresses du foyer ; si vous la changez, dites pourquoi."
+	                                               : "L’adresse du foyer n’a pas de date d’arrivée."}, fe);
+	form_input(b, &(form_field){.name = "residence_reason", .label = "Pourquoi une autre durée (si vous l’avez changée)",
+	                            .value = web_field(r, "residence_reason")}, fe);
 	form_input(b, &(form_field){.name = "bill", .label = "Montant de la facture (€)", .value = web_field(r, "bill") ? web_field(r, "bill") : web_arg(r, "facture"),
 	                            .hint = "Pour une aide calculée sur une facture."}, fe);
 	form_input(b, &(form_field){.name = "creditor", .label = "Créancier", .value = web_field(r, "creditor"),

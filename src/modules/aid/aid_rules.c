@@ -225,7 +225,23 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 	out->eligible = true;
 	out->amount = 0;
 	out->committee = false;
+	out->incomplete = false;
 #define STEP(...) (b.len ? buf_adds(&b, " ; ") : (void)0, buf_printf(&b, __VA_ARGS__))
+	/* A figure the rule needs and that is not recorded: nothing is
+	 * computed from it, and the answer says what is missing. */
+	bool need_rav = r->rav_max >= 0 || r->kind == AMOUNT_BRACKETS_RAV, need_qf = r->qf_max >= 0 || r->kind == AMOUNT_BRACKETS_QF;
+	bool need_res = r->residence_months >= 0, need_age = r->age_max != 0;
+	if ((need_rav && f->rav_unknown) || (need_qf && f->qf_unknown) || (need_age && f->age_unknown) ||
+	    (need_res && f->residence_unknown)) {
+		out->eligible = false;
+		out->incomplete = true;
+		STEP("Impossible de calculer : %s", need_age && f->age_unknown         ? "âge du demandeur non renseigné"
+		                                    : need_res && f->residence_unknown ? "durée de résidence dans la commune non renseignée"
+		                                    : need_rav && f->rav_unknown       ? "ressources du mois (reste à vivre) non renseignées"
+		                                                                       : "ressources du mois (quotient familial) non renseignées");
+		out->explain = buf_cstr(&b);
+		return;
+	}
 	if (r->residence_months >= 0) {
 		bool ok = f->residence_months >= r->residence_months;
 		STEP("Résidence dans la commune : %d mois %s %d exigés", f->residence_months, ok ? "≥" : "<", r->residence_months);

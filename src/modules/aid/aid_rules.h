@@ -75,6 +75,9 @@ const aid_rule *aid_rules_find(const aid_rulebook *b, const char *key);
 typedef struct aid_facts {
 	civil_date on;                 /* date of the request */
 	int64_t rav_day_person, qf;    /* cents (from the persons module) */
+	/* Not recorded (the figure above is then meaningless): a rule that
+	 * needs it cannot be computed, and says so. */
+	bool rav_unknown, qf_unknown, age_unknown, residence_unknown;
 	int members, children;
 	int applicant_age;
 	int residence_months;          /* months resident in the commune */
@@ -87,6 +90,7 @@ typedef struct aid_result {
 	bool eligible;
 	int64_t amount;                /* cents proposed */
 	bool committee;                /* above the delegation */
+	bool incomplete;               /* a figure the rule needs is not recorded: nothing proposed */
 	const char *explain;           /* the steps, in French, "→" and ";" separated */
 } aid_result;
 

@@ -59,7 +59,7 @@ static db_sql Q_DOCS = DB_SQL(DB_SCOPED,
 static db_sql Q_INSTRUCT = DB_SQL(DB_SCOPED,
 	"UPDATE aid_requests SET status = 'instruite', rulebook_id = $4, eligible = $5, proposed = $6, explain = $7, qf = $8, "
 	"rav = $9, opinion = $10, opinion_amount = $11, opinion_reason = $12, route = $13, instructor_id = $14, bill = $15, "
-	"residence_months = $16, version = version + 1" WHERE_V "status IN ('deposee', 'instruite')");
+	"residence_months = $16, qf_known = $17, rav_known = $18, version = version + 1" WHERE_V "status IN ('deposee', 'instruite')");
 static db_sql Q_AGENDA = DB_SQL(DB_SCOPED,
 	"UPDATE aid_requests SET status = 'inscrite', session_id = $4, agenda_no = (SELECT coalesce(max(x.agenda_no), 0) + 1 "
 	"FROM aid_requests x WHERE x.structure_id = $1 AND x.session_id = $4), version = version + 1" WHERE_V "status = 'instruite'");
@@ -101,6 +101,8 @@ void aid_req_fill(db_res *q, arena *a, aid_req *o)
 	o->residence_months = (int)db_int(q, 15);
 	o->eligible = db_isnull(q, 16) ? -1 : (int)db_int(q, 16);
 	o->agenda_no = (int)db_int(q, 17);
+	o->qf_known = db_int(q, 40) != 0;
+	o->rav_known = db_int(q, 41) != 0;
 	const char **txt[] = {&o->aid_key, &o->aid_label, &o->status, &o->requested_on, &o->purpose, &o->creditor,
 	                      &o->docs_missing, &o->explain, &o->opinion, &o->opinion_reason, &o->route, &o->decision,
 	                      &o->decision_motive, &o->decided_on, &o->ratified_on, &o->notified_on, &o->payment_mode,
@@ -258,6 +260,9 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	f->on = on;
 	f->rav_day_person = hb->rav_day_person;
 	f->qf = hb->qf;
+	f->rav_unknown = !hb->resources_known;
+	f->qf_unknown = !hb->qf_known;
+	f->age_unknown = true;
 	f->members = hb->members;
 	f->children = hb->children;
 	f->residence_months = residence_months;
@@ -266,8 +271,10 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	int nm = persons_household_members(c, a, hid, &m);
 	for (int i = 0; i < nm; i++) {
 		civil_date bd;
-		if (!strcmp(m[i].relation, "demandeur") && civil_parse(m[i].birth_date, &bd))
+		if (!strcmp(m[i].relation, "demandeur") && civil_parse(m[i].birth_date, &bd)) {
 			f->applicant_age = civil_age(bd, on);
+			f->age_unknown = false;
+		}
 	}
 	char year[8];
 	snprintf(year, sizeof year, "%04d", on.y);
@@ -307,8 +314,21 @@ err aid_create(const aid_ctx *x, const kv_list *in, form_errors *fe, int64_t *id
 		form_error(fe, "aid", "Choisissez une aide du règlement en vigueur.");
 	if (bs && !money_parse(bs, &bill))
 		form_error(fe, "bill", "Le montant de la facture doit être un montant en euros (par exemple 120,50).");
-	if (!ms || !text_to_int64(ms, 0, 1200, &months))
-		form_error(fe, "residence", "Indiquez depuis combien de mois le foyer réside dans la commune (0 à 1200).");
+	/* The months of residence come from the address history; typed, they
+	 * must say why they differ from it. */
+	int known = hid ? persons_residence_months(x->c, hid, on) : -1;
+	const char *why_res = in_get(in, "residence_reason");
+	if (ms && !text_to_int64(ms, 0, 1200, &months))
+		form_error(fe, "residence", "La durée de résidence est un nombre de mois (0 à 1200).");
+	else if (!ms && known < 0 && hid)
+		form_error(fe, "residence", "L’adresse du foyer n’a pas de date d’arrivée : indiquez depuis combien de mois il réside "
+		                            "dans la commune (0 à 1200), ou complétez l’adresse.");
+	else if (!ms)
+		months = known;
+	else if (known >= 0 && months != known && (!why_res || strlen(why_res) > 500))
+		form_error(fe, "residence_reason", arena_printf(x->a, "L’historique des adresses donne %d mois de résidence : indiquez "
+		                                                      "pourquoi la durée saisie (%lld mois) est différente.", known,
+		                                                (long long)months));
 	if (purpose && strlen(purpose) > 2000)
 		form_error(fe, "purpose", "L’objet de la demande est trop long (2 000 caractères au plus).");
 	if (creditor && strlen(creditor) > 200)
@@ -337,7 +357,11 @@ err aid_create(const aid_ctx *x, const kv_list *in, form_errors *fe, int64_t *id
 		         A_TEXT(civil_iso(x->a, on)), A_TEXT(purpose ? purpose : ""), A_INT(bill), A_INT(months),
 		         A_TEXT(creditor ? creditor : ""), A_INT(x->user), A_INT(civil_now()));
 	if (e == E_OK)
-		e = aid_event(x->c, *id, 0, x->user, civil_iso(x->a, today), "creation", rule->label);
+		e = aid_event(x->c, *id, 0, x->user, civil_iso(x->a, today), "creation",
+		              ms && known >= 0 && months != known
+		                  ? arena_printf(x->a, "%s — résidence %lld mois au lieu de %d (historique des adresses) : %s", rule->label,
+		                                 (long long)months, known, why_res)
+		                  : rule->label);
 	if (e == E_OK)
 		e = persons_timeline_add(x->c, hid, x->user, "aid_request", *id, arena_printf(x->a, "Demande d’aide : %s", rule->label));
 	if (e == E_OK)
@@ -406,6 +430,11 @@ static err instruct(const aid_ctx *x, aid_req *q, const kv_list *in, form_errors
 		return e;
 	aid_result res;
 	aid_evaluate(x->a, rule, &f, &res);
+	if (res.incomplete) {
+		form_error(fe, "opinion", arena_printf(x->a, "%s : complétez le budget du foyer (ressources du mois) avant d’instruire.",
+		                                       res.explain));
+		return E_INPUT;
+	}
 	if (is(opinion, "defavorable"))
 		amount = 0;
 	else if (amount < 0)
@@ -423,7 +452,7 @@ static err instruct(const aid_ctx *x, aid_req *q, const kv_list *in, form_errors
 	const char *route = rule->emergency ? "urgence" : rule->delegation >= 0 && amount <= rule->delegation ? "delegation" : "commission";
 	e = DBX(x->c, &Q_INSTRUCT, n, A_INT(q->id), A_INT(q->version), A_INT(rbid), A_INT(res.eligible ? 1 : 0), A_INT(res.amount),
 	        A_TEXT(res.explain), A_INT(hb.qf), A_INT(hb.rav_day_person), A_TEXT(opinion), A_INT(amount), A_TEXT(reason ? reason : ""),
-	        A_TEXT(route), A_INT(x->user), A_INT(bill), A_INT(months));
+	        A_TEXT(route), A_INT(x->user), A_INT(bill), A_INT(months), A_INT(hb.qf_known), A_INT(hb.resources_known));
 	if (e == E_OK && *n == 1)
 		e = aid_event(x->c, q->id, 0, x->user, civil_iso(x->a, x->today), "instruction",
 		              arena_printf(x->a, "avis %s, %s ; proposition du règlement %s", is(opinion, "favorable") ? "favorable" : "défavorable", money_format(x->a, amount),

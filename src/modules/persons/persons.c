@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/money.h"
@@ -720,4 +721,41 @@ bool persons_match(db_conn *c, arena *a, const char *last_name, const char *firs
 		}
 	db_close(&q);
 	return *pid != 0;
+}
+
+/* ---- residence in the commune ---------------------------------------------------- */
+
+static db_sql Q_SINCE = DB_SQL(DB_SCOPED, "SELECT address_since, city FROM households WHERE structure_id = $1 AND id = $2");
+static db_sql Q_PAST_ADDR = DB_SQL(DB_SCOPED,
+	"SELECT city, from_date, to_date FROM household_addresses WHERE structure_id = $1 AND household_id = $2 ORDER BY to_date DESC, id DESC");
+
+int persons_residence_months(db_conn *c, int64_t hid, civil_date on)
+{
+	db_res q = {0};
+	char since[11] = "", city[160] = "";
+	if (DBQ(c, &Q_SINCE, &q, A_INT(hid)) == E_OK && db_next(&q) && !db_isnull(&q, 0)) {
+		snprintf(since, sizeof since, "%s", db_text(&q, 0));
+		snprintf(city, sizeof city, "%s", db_text(&q, 1));
+	}
+	db_close(&q);
+	civil_date first;
+	if (!civil_parse(since, &first))
+		return -1;
+	/* Earlier addresses in the same commune, each ending where the next
+	 * began (a month's gap at most): the run goes back to the first. */
+	if (DBQ(c, &Q_PAST_ADDR, &q, A_INT(hid)) == E_OK)
+		while (db_next(&q)) {
+			civil_date from, to;
+			if (strcasecmp(db_text(&q, 0), city) || db_isnull(&q, 1) || !civil_parse(db_text(&q, 1), &from) ||
+			    !civil_parse(db_text(&q, 2), &to) || civil_to_days(first) - civil_to_days(to) > 31)
+				break;
+			first = from;
+		}
+	db_close(&q);
+	if (civil_to_days(on) < civil_to_days(first))
+		return 0;
+	int months = (on.y - first.y) * 12 + (on.m - first.m);
+	if (on.d < first.d)
+		months--;
+	return months < 0 ? 0 : months;
 }

@@ -54,6 +54,11 @@ int persons_max_members(db_conn *c);
 /* The search box for other modules: person and household ids of the best
  * matches (same tolerance and ranking as the page). Returns the count. */
 int persons_find(db_conn *c, arena *a, const char *q, int64_t *person_ids, int64_t *household_ids, int max);
+/* How many whole months the household has lived in the commune on the
+ * day on: since its current address, or since the first address of the
+ * unbroken run of earlier ones in the same commune (the address history);
+ * -1 when no arrival date was recorded. */
+int persons_residence_months(db_conn *c, int64_t household_id, civil_date on);
 /* Every household id of the structure, in creation order (demo data).
  * *ids is malloc'd: the caller frees it. */
 int64_t persons_household_ids(db_conn *c, int64_t **ids);
@@ -119,6 +124,10 @@ typedef struct household_budget {
 	int64_t qf;                  /* quotient familial, cents per part */
 	int64_t rav_month;           /* reste à vivre per month, cents */
 	int64_t rav_day_person;      /* per person (or divisor unit) per day, cents */
+	/* What was not recorded for the month: without a resource line, the
+	 * reste à vivre is unknown, and the QF too unless a tax notice is; the
+	 * figures are then 0 and must not be shown or used ("non renseigné"). */
+	bool resources_known, qf_known;
 	const char *explain;         /* the computation in French (arena) */
 	int64_t rule_id;             /* version of the QF/RAV rules used */
 } household_budget;

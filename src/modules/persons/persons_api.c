@@ -14,6 +14,20 @@
 #include "core/banned.h"
 
 
+/* A household's figures; those not recorded are null, never 0. */
+static json_t *budget_json(const household_budget *hb)
+{
+	json_t *o = json_pack("{s:i,s:i,s:I,s:I,s:I,s:I,s:I,s:s,s:b}", "members", hb->members, "children", hb->children, "parts_x100",
+	                      (json_int_t)hb->parts_x100, "uc_x100", (json_int_t)hb->uc_x100, "charges", (json_int_t)hb->charges,
+	                      "family_benefits", (json_int_t)hb->family_benefits, "rule_id", (json_int_t)hb->rule_id, "explain",
+	                      hb->explain, "resources_known", hb->resources_known);
+	json_object_set_new(o, "resources", hb->resources_known ? json_integer(hb->resources) : json_null());
+	json_object_set_new(o, "qf", hb->qf_known ? json_integer(hb->qf) : json_null());
+	json_object_set_new(o, "rav_month", hb->resources_known ? json_integer(hb->rav_month) : json_null());
+	json_object_set_new(o, "rav_day_person", hb->resources_known ? json_integer(hb->rav_day_person) : json_null());
+	return o;
+}
+
 static json_t *hits_json(search_hit *h, int n)
 {
 	json_t *arr = json_array();
@@ -147,14 +161,13 @@ static void api_household(web_req *r)
 	while (db_next(&q))
 		json_array_append_new(alerts, json_pack("{s:I,s:s}", "id", (json_int_t)db_int(&q, 0), "text", db_text(&q, 1)));
 	db_close(&q);
+	int months = persons_residence_months(r->db, hid, civil_today(r->user->tz));
+	json_object_set_new(o, "residence_months", months >= 0 ? json_integer(months) : json_null());
 	json_object_set_new(o, "alerts", alerts);
 	if (web_can(r, PERM_PERSONS_SITUATION)) {
 		household_budget hb;
 		if (persons_budget(r->db, r->a, hid, civil_today(r->user->tz), &hb) == E_OK)
-			json_object_set_new(o, "budget", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "resources", (json_int_t)hb.resources,
-			                                           "charges", (json_int_t)hb.charges, "parts_x100", (json_int_t)hb.parts_x100,
-			                                           "qf", (json_int_t)hb.qf, "rav_month", (json_int_t)hb.rav_month,
-			                                           "rav_day_person", (json_int_t)hb.rav_day_person, "explain", hb.explain));
+			json_object_set_new(o, "budget", budget_json(&hb));
 	}
 	if (web_can(r, PERM_NOTES)) {
 		json_t *notes = json_array();
@@ -241,12 +254,7 @@ static void api_budget(web_req *r)
 		return;
 	}
 	journal_record(r->db, r->user->id, "read", "household", r->param[0], "budget api");
-	web_json(r, 200, json_pack("{s:i,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "members", hb.members, "children", hb.children,
-	                           "parts_x100", (json_int_t)hb.parts_x100, "uc_x100", (json_int_t)hb.uc_x100, "resources",
-	                           (json_int_t)hb.resources, "charges", (json_int_t)hb.charges, "family_benefits",
-	                           (json_int_t)hb.family_benefits, "qf", (json_int_t)hb.qf, "rav_month",
-	                           (json_int_t)hb.rav_month, "rav_day_person", (json_int_t)hb.rav_day_person, "explain",
-	                           hb.explain));
+	web_json(r, 200, budget_json(&hb));
 }
 
 static void api_budget_add(web_req *r)

@@ -122,6 +122,7 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	while (e == E_OK && db_next(&q)) {
 		int64_t v = db_int(&q, 2);
 		if (!strcmp(db_text(&q, 0), "R")) {
+			o->resources_known = true;
 			o->resources += v;
 			if (!strcmp(db_text(&q, 1), "prestations_familiales"))
 				o->family_benefits += v;
@@ -156,6 +157,13 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	 * Without a tax notice, the month's resources other than family
 	 * benefits stand in for the taxable income (said in the explanation).
 	 * Rounding: to the cent, half away from zero, once, at the end. */
+	o->qf_known = has_taxable || o->resources_known;
+	if (!o->qf_known) {
+		buf_adds(&ex, "Ressources du mois non renseignées : le quotient familial et le reste à vivre ne peuvent pas être "
+		              "calculés (saisissez les ressources du mois, ou le revenu imposable de l’avis d’imposition).");
+		o->explain = buf_cstr(&ex);
+		return E_OK;
+	}
 	int64_t monthly_income = has_taxable ? money_div_round(taxable, 12) : o->resources - o->family_benefits;
 	o->qf = money_div_round((monthly_income + o->family_benefits) * 100, o->parts_x100);
 	if (has_taxable)
@@ -167,6 +175,11 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 		                "(pas d’avis d’imposition saisi). ",
 		           money_format(a, monthly_income), money_format(a, o->family_benefits), fmt_parts(a, o->parts_x100),
 		           o->parts_x100 > 100 ? "s" : "", money_format(a, o->qf));
+	if (!o->resources_known) {
+		buf_adds(&ex, "Ressources du mois non renseignées : le reste à vivre ne peut pas être calculé.");
+		o->explain = buf_cstr(&ex);
+		return E_OK;
+	}
 	o->rav_month = o->resources - o->charges;
 	int64_t div_x100 = !strcmp(divisor, "parts") ? o->parts_x100 : !strcmp(divisor, "uc") ? o->uc_x100
 	                                                                                      : (int64_t)o->members * 100;

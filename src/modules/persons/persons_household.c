@@ -158,8 +158,9 @@ static void budget(web_req *r, int64_t hid)
 	                     "<dt>Quotient familial</dt><dd>%s</dd><dt>Reste à vivre</dt><dd>%s par mois, %s par personne et par jour</dd></dl>"
 	                     "<details><summary>Détail du calcul</summary><p>%s</p></details>"
 	                     "<p><a href=\"/foyers/%lld/budget\">Ressources et charges par mois</a></p></section>",
-	            money_format(r->a, hb.resources), money_format(r->a, hb.charges), money_format(r->a, hb.qf),
-	            money_format(r->a, hb.rav_month), money_format(r->a, hb.rav_day_person), hb.explain, (long long)hid);
+	            money_format_known(r->a, hb.resources_known, hb.resources), money_format(r->a, hb.charges),
+	            money_format_known(r->a, hb.qf_known, hb.qf), money_format_known(r->a, hb.resources_known, hb.rav_month),
+	            money_format_known(r->a, hb.resources_known, hb.rav_day_person), hb.explain, (long long)hid);
 }
 
 static void referents(web_req *r, int64_t hid)
