@@ -143,6 +143,22 @@ const char *civil_fr(arena *a, const char *iso)
 	return o && *o ? o : "—";
 }
 
+const char *civil_month_name(int m)
+{
+	static const char *names[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	                              "août", "septembre", "octobre", "novembre", "décembre"};
+	return m >= 1 && m <= 12 ? names[m - 1] : "";
+}
+
+const char *civil_fr_long(arena *a, const char *iso)
+{
+	civil_date d;
+	if (!iso || !civil_parse(iso, &d))
+		return "—";
+	const char *s = arena_printf(a, "%d%s %s %d", d.d, d.d == 1 ? "er" : "", civil_month_name(d.m), d.y);
+	return s ? s : "—";
+}
+
 const char *civil_iso(arena *a, civil_date d)
 {
 	char *o = arena_alloc(a, 11);

@@ -38,6 +38,10 @@ void civil_iso_to_fr(const char *iso, char out[11]);
  * when iso is not a date. */
 #include "core/arena.h"
 const char *civil_fr(arena *a, const char *iso);
+/* "janvier" … "décembre" for 1 … 12; "" otherwise. */
+const char *civil_month_name(int m);
+/* "1984-03-27" → "27 mars 1984" (letters), "—" when not a date. */
+const char *civil_fr_long(arena *a, const char *iso);
 /* "YYYY-MM-DD" into an arena. */
 const char *civil_iso(arena *a, civil_date d);
 /* Whole years between birth and day (age at that day). */

@@ -138,6 +138,26 @@ void pdf_para(pdf_doc *d, const char *t)
 }
 void pdf_space(pdf_doc *d, double pt) { d->y -= pt; }
 
+void pdf_address_block(pdf_doc *d, const char *const *lines, int n)
+{
+	const double mm = 72.0 / 25.4, size = 10.5, lead = size * 1.35;
+	double y = HEIGHT - 50 * mm;
+	if (d->y < y + lead) /* already past the window: a new page keeps it in place */
+		new_page(d);
+	for (int i = 0; i < n; i++) {
+		if (!lines[i] || !*lines[i])
+			continue;
+		HPDF_Page_SetGrayFill(d->page, 0);
+		HPDF_Page_BeginText(d->page);
+		HPDF_Page_SetFontAndSize(d->page, d->font, (HPDF_REAL)size);
+		HPDF_Page_TextOut(d->page, (HPDF_REAL)(110 * mm), (HPDF_REAL)(y - size), lines[i]);
+		HPDF_Page_EndText(d->page);
+		y -= lead;
+	}
+	if (y - 12 < d->y)
+		d->y = y - 12;
+}
+
 void pdf_field(pdf_doc *d, const char *label, const char *value)
 {
 	size_t n = strlen(label) + strlen(value ? value : "") + 4;

@@ -22,6 +22,10 @@ void pdf_small(pdf_doc *d, const char *text);       /* small grey line */
 void pdf_para(pdf_doc *d, const char *text);        /* wrapped paragraph */
 void pdf_field(pdf_doc *d, const char *label, const char *value); /* "label : value" */
 void pdf_space(pdf_doc *d, double points);
+/* The recipient's address where the window of a DL envelope (window on
+ * the right, AFNOR) shows it once the A4 is folded in three: from 110 mm
+ * of the left edge and 50 mm of the top; the text goes on below it. */
+void pdf_address_block(pdf_doc *d, const char *const *lines, int n);
 /* The PDF bytes in the arena; frees d. NULL on failure. */
 void *pdf_finish(pdf_doc *d, arena *a, size_t *len);
 void pdf_free(pdf_doc *d);

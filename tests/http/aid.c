@@ -250,8 +250,20 @@ int main(void)
 	json_decref(j);
 	v = v_after;
 
-	T_GROUP("the household's letter, read back");
+	T_GROUP("no letter without the structure's address and signatory");
 	snprintf(path, sizeof path, "/aides/demandes/%lld/lettre.pdf", id);
+	CHECK_INT(db_tamper("UPDATE structures SET address = '' WHERE id = 1"), 0);
+	r = get(&soc, path);
+	CHECK_INT(r->status, 409);
+	CHECK_HAS(r->body, "L’adresse de la structure n’est pas renseignée");
+	CHECK_INT(db_tamper("UPDATE structures SET address = '2 place de la Mairie\n97470 Port-Rivière', "
+	                    "signatory_title = '' WHERE id = 1"), 0);
+	r = get(&soc, path);
+	CHECK_INT(r->status, 409);
+	CHECK_HAS(r->body, "signataire des lettres");
+	CHECK_INT(db_tamper("UPDATE structures SET signatory_title = 'Directrice du CCAS', signatory_name = 'Anne Vidot' WHERE id = 1"), 0);
+
+	T_GROUP("the household's letter, read back");
 	r = get(&soc, path);
 	CHECK_INT(r->status, 200);
 	CHECK_HAS(r->headers, "application/pdf");
@@ -259,7 +271,16 @@ int main(void)
 	CHECK_HAS(txt, "120,00");
 	CHECK_HAS(txt, "commission permanente");
 	CHECK_HAS(txt, "version test-3");
-	CHECK_HAS(txt, "97420"); /* the household's postal address heads the letter (the structure has none) */
+	CHECK_HAS(txt, "97420"); /* the household's postal address, in the window */
+	CHECK_HAS(txt, "97470 Port-Rivière"); /* the sender's */
+	/* Signed by the signatory the structure sets, not by who clicked. */
+	CHECK_HAS(txt, "Pour le président et par délégation");
+	CHECK_HAS(txt, "Anne Vidot, Directrice du CCAS");
+	CHECK(!strstr(txt, "Jean-Luc Grondin"), "the decider does not sign");
+	/* Plain French: the rulebook's sentences, no rule syntax. */
+	CHECK_HAS(txt, "Le règlement prend en charge 50 % de votre facture");
+	CHECK(!strstr(txt, "→") && !strstr(txt, "≥") && !strstr(txt, "≤"), "no rule syntax in a letter");
+	CHECK_HAS(txt, "Le montant accordé diffère de cette proposition pour le motif suivant : Facture partiellement réglée");
 	CHECK_HAS(txt, "deux mois");
 	CHECK_HAS(txt, "tribunal administratif");
 	free(txt);
@@ -430,7 +451,9 @@ int main(void)
 	free(txt);
 	snprintf(path, sizeof path, "/aides/demandes/%lld/lettre.pdf", aid2);
 	txt = pdf_text(get(&soc, path));
-	CHECK_HAS(txt, "Le FSL a déjà couvert cette facture.");
+	/* The rulebook would have granted it: the letter says so, and prints
+	 * the decider's reason as the motive (never a contradicting one). */
+	CHECK_HAS(txt, "La décision s’écarte de cette proposition pour le motif suivant : Le FSL a déjà couvert cette facture.");
 	CHECK_HAS(txt, "pas pu donner une suite favorable");
 	free(txt);
 

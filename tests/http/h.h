@@ -374,6 +374,8 @@ __attribute__((unused)) static resp *post_file(cli *k, const char *path, const c
 }
 
 /* The text of a PDF the server sent (pdftotext from poppler-utils). */
+/* The PDF's text, lines joined by spaces (a sentence the layout wraps
+ * reads whole). */
 __attribute__((unused)) static char *pdf_text(resp *r)
 {
 	char in[64], cmd[160];
@@ -385,10 +387,26 @@ __attribute__((unused)) static char *pdf_text(resp *r)
 	fclose(f);
 	snprintf(cmd, sizeof cmd, "pdftotext -q %s - 2>/dev/null", in);
 	FILE *p = popen(cmd, "r");
-	char *out = calloc(1, 65536);
-	size_t n = p && out ? fread(out, 1, 65535, p) : 0;
-	if (out)
+	size_t n = 0, cap = 65536;
+	char *out = malloc(cap);
+	while (p && out) {
+		if (cap - n < 4096) {
+			char *g = realloc(out, cap * 2);
+			if (!g)
+				break;
+			out = g, cap *= 2;
+		}
+		size_t k = fread(out + n, 1, cap - n - 1, p);
+		if (!k)
+			break;
+		n += k;
+	}
+	if (out) {
 		out[n] = 0;
+		for (char *c = out; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+	}
 	if (p)
 		pclose(p);
 	unlink(in);

@@ -327,6 +327,25 @@ static void test_admin(srv *s)
 	r = get(&k, "/api/v1/structure");
 	CHECK_HAS(r->body, "\"insee\":\"97407\"");
 	CHECK_HAS(r->body, "\"tz\":\"Indian/Reunion\"");
+	/* The signatory of letters, set on the page, read back by the API. */
+	r = get(&k, "/admin/structure");
+	extract(r->body, "name=\"version\" value=\"", ver, sizeof ver);
+	snprintf(body, sizeof body, "_csrf=%s&version=%s&name=CCAS+de+Port-Rivi%%C3%%A8re&insee=97407&tz=Indian%%2FReunion&"
+	         "address=1+rue+de+la+Mairie&sig_name=Marie+Hoarau&sig_title=Directrice+du+CCAS", k.csrf, ver);
+	CHECK_INT(post(&k, "/admin/structure", body)->status, 303);
+	json_t *sj = json_loads(get(&k, "/api/v1/structure")->body, 0, NULL);
+	json_t *sig = json_object_get(sj, "signatory");
+	CHECK_STR(json_string_value(json_object_get(sig, "name")), "Marie Hoarau");
+	CHECK_STR(json_string_value(json_object_get(sig, "title")), "Directrice du CCAS");
+	CHECK(json_is_false(json_object_get(sig, "by_delegation")), "the box left unticked: signs in own name");
+	/* Through the API: a change without the signatory keeps it. */
+	snprintf(body, sizeof body, "{\"version\": %lld, \"name\": \"CCAS de Port-Rivière\", \"insee\": \"97407\", "
+	         "\"tz\": \"Indian/Reunion\", \"address\": \"1 rue de la Mairie\", \"phone\": \"02 62 00 00 01\"}",
+	         (long long)json_integer_value(json_object_get(sj, "version")));
+	json_decref(sj);
+	CHECK_INT(post_json(&k, "/api/v1/structure", body)->status, 200);
+	CHECK_HAS(k.last.body, "\"name\":\"Marie Hoarau\"");
+	CHECK_HAS(k.last.body, "02 62 00 00 01");
 	/* Logo: content checked, not the name. */
 	r = post_file(&k, "/admin/structure/logo", "logo", "logo.png", "<svg onload=alert(1)>", 21);
 	CHECK_INT(r->status, 400);

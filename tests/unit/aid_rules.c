@@ -54,6 +54,11 @@ int main(void)
 	aid_evaluate(&a, urg, &f, &res);
 	CHECK_INT(res.amount, 5000);
 	CHECK_HAS(res.explain, "reste disponible → 50,00\xc2\xa0€");
+	CHECK_HAS(res.plain, "il reste à votre foyer 4,12\xc2\xa0€ par jour et par personne ; le règlement retient au plus 8,00\xc2\xa0€.");
+	CHECK_HAS(res.plain, "Le règlement limite cette aide à 300,00\xc2\xa0€ par an ; votre foyer en a déjà reçu 250,00\xc2\xa0€ : il "
+	                     "reste 50,00\xc2\xa0€.");
+	CHECK_LACKS(res.plain, "→");
+	CHECK_LACKS(res.plain, "≤");
 	/* RAV 3,00 → bracket 1 → 150 €, within the director's delegation (150 €). */
 	f.granted_year = 0;
 	f.rav_day_person = 300;
@@ -78,6 +83,7 @@ int main(void)
 	aid_evaluate(&a, urg, &f, &res);
 	CHECK(res.incomplete && !res.eligible && res.amount == 0, "reste à vivre unknown: incomplete, nothing proposed");
 	CHECK_HAS(res.explain, "Impossible de calculer : ressources du mois (reste à vivre) non renseignées");
+	CHECK_HAS(res.plain, "Les informations nécessaires au calcul n’ont pas été fournies.");
 	CHECK_LACKS(res.explain, "tranche");
 	f.rav_unknown = false;
 	f.qf_unknown = true; /* this rule does not use the QF: computed as before */
@@ -106,6 +112,12 @@ int main(void)
 	aid_evaluate(&a, en, &g, &res);
 	CHECK(!res.eligible, "not resident long enough");
 	CHECK_HAS(res.explain, "Résidence dans la commune : 2 mois < 3 exigés");
+	/* The same, told to the person (letters): sentences, no rule syntax. */
+	CHECK_HAS(res.plain, "Vous résidez dans la commune depuis 2 mois ; le règlement demande au moins 3 mois : cette condition "
+	                     "n’est pas remplie.");
+	CHECK_HAS(res.plain, "Votre demande ne remplit donc pas les conditions du règlement.");
+	CHECK_LACKS(res.plain, "→");
+	CHECK_LACKS(res.plain, "<");
 
 	T_GROUP("canteen per child, food per person");
 	aid_facts h = {.qf = 45000, .members = 4, .children = 2, .applicant_age = 35};

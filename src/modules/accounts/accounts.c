@@ -69,6 +69,12 @@ static const db_migration migrations[] = {
 	 "DROP TABLE login_failures;"
 	 "CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, first_at INTEGER NOT NULL, "
 	 " next_at INTEGER NOT NULL DEFAULT 0) STRICT;", NULL},
+	/* Who signs the letters: a name and a title the structure chooses,
+	 * « par délégation » or not — never whoever clicked. */
+	{7, "the signatory of letters",
+	 "ALTER TABLE structures ADD COLUMN signatory_name TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE structures ADD COLUMN signatory_title TEXT NOT NULL DEFAULT '';"
+	 "ALTER TABLE structures ADD COLUMN signatory_delegation INTEGER NOT NULL DEFAULT 1;", NULL},
 };
 int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
 
@@ -179,7 +185,8 @@ static db_sql Q_TOKEN_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE api_tokens SET last_used
 static db_sql Q_NIR_ENABLED = DB_SQL(DB_GLOBAL, "SELECT nir_enabled FROM structures WHERE id = $1");
 
 static db_sql Q_INFO = DB_SQL(DB_GLOBAL,
-	"SELECT name, address, insee, tz, phone, email, dpo_contact FROM structures WHERE id = $1");
+	"SELECT name, address, insee, tz, phone, email, dpo_contact, signatory_name, signatory_title, signatory_delegation "
+	"FROM structures WHERE id = $1");
 static db_sql Q_UNAME = DB_SQL(DB_GLOBAL, "SELECT display_name FROM users WHERE id = $1");
 
 err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o)
@@ -189,11 +196,13 @@ err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o
 	if (e == E_OK && !db_next(&q))
 		e = E_NOT_FOUND;
 	if (e == E_OK) {
-		const char **f[] = {&o->name, &o->address, &o->insee, &o->tz, &o->phone, &o->email, &o->dpo};
-		for (int i = 0; i < 7; i++) {
+		const char **f[] = {&o->name, &o->address, &o->insee, &o->tz, &o->phone, &o->email, &o->dpo, &o->signatory_name,
+		                    &o->signatory_title};
+		for (int i = 0; i < 9; i++) {
 			char *v = db_dup(&q, i, a);
 			*f[i] = v ? v : "";
 		}
+		o->signatory_delegation = db_int(&q, 9) != 0;
 	}
 	db_close(&q);
 	return e;
@@ -252,6 +261,18 @@ err accounts_structure_first(db_conn *c, int64_t *id)
 err accounts_structure_create(db_conn *c, const char *name, int64_t *id)
 {
 	return DBID(c, &Q_STRUCT_ADD, id, A_TEXT(name), A_INT(civil_now()));
+}
+
+static db_sql Q_STRUCT_DESCRIBE = DB_SQL(DB_GLOBAL,
+	"UPDATE structures SET address = $2, phone = $3, email = $4, dpo_contact = $5, signatory_name = $6, signatory_title = $7, "
+	"signatory_delegation = $8, version = version + 1 WHERE id = $1");
+
+err accounts_structure_describe(db_conn *c, int64_t id, const structure_info *s)
+{
+	int64_t n = 0;
+	err e = DBX(c, &Q_STRUCT_DESCRIBE, &n, A_INT(id), A_TEXT(s->address), A_TEXT(s->phone), A_TEXT(s->email), A_TEXT(s->dpo),
+	            A_TEXT(s->signatory_name), A_TEXT(s->signatory_title), A_INT(s->signatory_delegation ? 1 : 0));
+	return e == E_OK && n != 1 ? E_NOT_FOUND : e;
 }
 
 err accounts_user_create(db_conn *c, int64_t structure_id, const char *email, const char *name,

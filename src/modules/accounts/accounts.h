@@ -74,8 +74,14 @@ bool accounts_nir_enabled(db_conn *c, int64_t structure_id);
 /* What documents print about the structure (arena-owned, "" if unset). */
 typedef struct structure_info {
 	const char *name, *address, *insee, *tz, *phone, *email, *dpo;
+	/* Who signs the letters (name, title), « par délégation » or not. */
+	const char *signatory_name, *signatory_title;
+	bool signatory_delegation;
 } structure_info;
 err accounts_structure_info(db_conn *c, arena *a, int64_t structure_id, structure_info *out);
+/* Sets a structure's address, contacts and signatory (the demo; the
+ * settings page and the API go through their own validated form). */
+err accounts_structure_describe(db_conn *c, int64_t structure_id, const structure_info *s);
 /* A user's display name (arena-owned), "" if unknown. */
 const char *accounts_user_name(db_conn *c, arena *a, int64_t user_id);
 /* Every structure's id, in order (nightly jobs that walk them all), as an

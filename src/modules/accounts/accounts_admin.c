@@ -323,10 +323,13 @@ static void roles_page(web_req *r)
 /* ---- administration: structure -------------------------------------------- */
 
 static db_sql Q_STRUCT_GET = DB_SQL(DB_GLOBAL,
-	"SELECT name, address, insee, tz, phone, email, dpo_contact, logo_type, version, nir_enabled FROM structures WHERE id = $1");
+	"SELECT name, address, insee, tz, phone, email, dpo_contact, logo_type, version, nir_enabled, signatory_name, "
+	"signatory_title, signatory_delegation FROM structures WHERE id = $1");
 static db_sql Q_STRUCT_SET = DB_SQL(DB_GLOBAL,
 	"UPDATE structures SET name = $2, address = $3, insee = $4, tz = $5, phone = $6, email = $7, dpo_contact = $8, "
-	"nir_enabled = $10, version = version + 1 WHERE id = $1 AND version = $9");
+	"nir_enabled = $10, signatory_name = coalesce($11, signatory_name), signatory_title = coalesce($12, signatory_title), "
+	"signatory_delegation = coalesce($13, signatory_delegation), version = version + 1 "
+	"WHERE id = $1 AND version = $9");
 static db_sql Q_STRUCT_LOGO = DB_SQL(DB_GLOBAL, "UPDATE structures SET logo = $2, logo_type = $3 WHERE id = $1");
 
 static const char *tz_values[] = {"Europe/Paris", "Indian/Reunion", "Indian/Mayotte", "America/Martinique",
@@ -363,6 +366,8 @@ static err accounts_structure_validate(const structure_form *f, form_errors *fe)
 		form_error(fe, "email", "L’adresse e-mail de contact n’est pas valide.");
 	if (f->address && strlen(f->address) > 500)
 		form_error(fe, "address", "L’adresse est trop longue (500 caractères au plus).");
+	if ((f->sig_name && strlen(f->sig_name) > 200) || (f->sig_title && strlen(f->sig_title) > 200))
+		form_error(fe, "sig_name", "Le nom ou la qualité du signataire est trop long (200 caractères au plus).");
 	return fe->n ? E_INPUT : E_OK;
 }
 
@@ -375,7 +380,8 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	db_res q = {0};
 	if (DBQ(r->db, &Q_STRUCT_GET, &q, A_INT(r->user->structure_id)) == E_OK && db_next(&q)) {
 		f = (structure_form){db_dup(&q, 0, a), db_dup(&q, 1, a), db_dup(&q, 2, a), db_dup(&q, 3, a),
-		                     db_dup(&q, 4, a), db_dup(&q, 5, a), db_dup(&q, 6, a), NULL, db_int(&q, 9) ? "1" : NULL};
+		                     db_dup(&q, 4, a), db_dup(&q, 5, a), db_dup(&q, 6, a), NULL, db_int(&q, 9) ? "1" : NULL,
+		                     db_dup(&q, 10, a), db_dup(&q, 11, a), db_int(&q, 12) ? "1" : "0"};
 		has_logo = !db_isnull(&q, 7);
 		version = db_int(&q, 8);
 	}
@@ -398,6 +404,15 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	form_input(b, &(form_field){.name = "phone", .label = "Téléphone d’accueil", .type = "tel", .value = f.phone}, fe);
 	form_input(b, &(form_field){.name = "email", .label = "E-mail de contact", .type = "email", .value = f.email}, fe);
 	form_input(b, &(form_field){.name = "dpo", .label = "Contact du délégué à la protection des données", .value = f.dpo}, fe);
+	html_lit(b, "<fieldset><legend>Signataire des lettres</legend>"
+	            "<p class=\"hint\">Les lettres de décision sont signées ainsi, jamais du nom de l’agent qui les imprime.</p>");
+	form_input(b, &(form_field){.name = "sig_name", .label = "Nom du signataire", .value = f.sig_name,
+	                            .hint = "Par exemple : Marie Hoarau"}, fe);
+	form_input(b, &(form_field){.name = "sig_title", .label = "Qualité", .value = f.sig_title,
+	                            .hint = "Par exemple : Directrice du CCAS"}, fe);
+	html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"f-sig_delegation\" name=\"sig_delegation\" value=\"1\"%s>"
+	               "<label for=\"f-sig_delegation\">Signe « pour le président et par délégation »</label></div></fieldset>",
+	            f.sig_delegation && !strcmp(f.sig_delegation, "1") ? " checked" : "");
 	html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"f-nir\" name=\"nir\" value=\"1\"%s>"
 	               "<label for=\"f-nir\">Enregistrer le NIR (numéro de sécurité sociale) des personnes : seulement si une "
 	               "mission le justifie ; il est toujours affiché masqué.</label></div>",
@@ -444,7 +459,8 @@ err accounts_structure_update(web_req *r, const structure_form *f, form_errors *
 		e = DBX(r->db, &Q_STRUCT_SET, &n, A_INT(r->user->structure_id), A_TEXT(f->name), A_TEXT(f->address ? f->address : ""),
 		        A_TEXT(f->insee ? f->insee : ""), A_TEXT(f->tz), A_TEXT(f->phone ? f->phone : ""),
 		        A_TEXT(f->email ? f->email : ""), A_TEXT(f->dpo ? f->dpo : ""), A_INT(version),
-		        A_INT(f->nir && *f->nir ? 1 : 0));
+		        A_INT(f->nir && *f->nir ? 1 : 0), A_TEXT(f->sig_name), A_TEXT(f->sig_title),
+		        f->sig_delegation ? A_INT(!strcmp(f->sig_delegation, "1")) : A_NULL);
 	if (e == E_OK && n == 0)
 		e = E_CONFLICT;
 	if (e == E_OK)
@@ -456,7 +472,8 @@ static void structure_post(web_req *r)
 {
 	structure_form f = {web_field(r, "name"), web_field(r, "address"), web_field(r, "insee"), web_field(r, "tz"),
 	                    web_field(r, "phone"), web_field(r, "email"), web_field(r, "dpo"), web_field(r, "version"),
-	                    web_field(r, "nir")};
+	                    web_field(r, "nir"), web_field(r, "sig_name") ? web_field(r, "sig_name") : "",
+	                    web_field(r, "sig_title") ? web_field(r, "sig_title") : "", web_field(r, "sig_delegation") ? "1" : "0"};
 	form_errors fe = {0};
 	err e = accounts_structure_update(r, &f, &fe);
 	if (e == E_INPUT) {

@@ -28,6 +28,8 @@ err accounts_logout(db_conn *c, web_user *u);
 /* Shared by pages and API (validation in one place; accounts_admin.c). */
 typedef struct structure_form {
 	const char *name, *address, *insee, *tz, *phone, *email, *dpo, *version, *nir;
+	/* the signatory of letters: name, title, "1" when « par délégation » */
+	const char *sig_name, *sig_title, *sig_delegation;
 } structure_form;
 err accounts_admin_add_user(web_req *r, const char *name, const char *email, const char *role_s,
                             const char *pw, form_errors *fe, int64_t *uid_out);

@@ -21,9 +21,9 @@ static db_sql Q_D_REQUEST = DB_SQL(DB_SCOPED,
 	"INSERT INTO aid_requests (structure_id, household_id, person_id, aid_key, aid_label, status, requested_on, purpose, bill, "
 	"residence_months, creditor, docs_missing, rulebook_id, eligible, proposed, explain, qf, rav, opinion, opinion_amount, route, "
 	"session_id, agenda_no, decision, granted, decision_motive, decided_on, decided_by, ratified_on, notified_on, payment_mode, paid, "
-	"paid_on, vouchers, pay_reference, closed_on, end_reason, instructor_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, "
-	"$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, "
-	"$33, $34, $35, $36, $37, $38, $39, $40) RETURNING id");
+	"paid_on, vouchers, pay_reference, closed_on, end_reason, instructor_id, created_by, created_at, explain_plain) VALUES ($1, $2, $3, "
+	"$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
+	"$31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41) RETURNING id");
 static db_sql Q_D_BUDGETS = DB_SQL(DB_SCOPED,
 	"INSERT INTO aid_budgets (structure_id, year, aid_key, amount) SELECT structure_id, CAST(substr(decided_on, 1, 4) AS INTEGER), "
 	"aid_key, (sum(granted) * CASE WHEN substr(decided_on, 1, 4) = $2 THEN 16 ELSE 12 END / 10 / 100000 + 1) * 100000 "
@@ -146,7 +146,7 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 				else if (!strncmp(mode, "virement", 8))
 					ref = arena_printf(x->a, "Mandat %d-%04d", dd.y, (int)(rnd(&x->s) % 9000));
 			} else {
-				decision = "refuse", motive = "La situation du foyer ne répond pas aux conditions du règlement (voir le calcul).";
+				decision = "refuse", motive = "Refus conforme au règlement.";
 				notified = civil_iso(x->a, civil_from_days(civil_to_days(dd) + 2));
 				closed = notified, status = "close";
 			}
@@ -182,7 +182,8 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 	         A_INT(instructed ? res.amount : 0), A_TEXT(instructed ? route : ""), A_INT_OR_NULL(session), A_INT_OR_NULL(agenda),
 	         A_TEXT(decision), A_INT(granted), A_TEXT(motive), A_TEXT(decided), A_INT_OR_NULL(decided_by), A_TEXT(ratified),
 	         A_TEXT(notified), A_TEXT(mode), A_INT(paid_on ? paid : 0), A_TEXT(paid_on), A_TEXT(vouchers), A_TEXT(ref), A_TEXT(closed),
-	         A_TEXT(end_reason), A_INT_OR_NULL(instructed ? creator : 0), A_INT(creator), A_INT(civil_now()));
+	         A_TEXT(end_reason), A_INT_OR_NULL(instructed ? creator : 0), A_INT(creator), A_INT(civil_now()),
+	         A_TEXT(instructed && res.plain ? res.plain : ""));
 	const char *o = civil_iso(x->a, on);
 	if (e == E_OK)
 		e = aid_event(x->c, id, 0, creator, o, "creation", rule->label);

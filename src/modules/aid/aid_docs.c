@@ -22,7 +22,7 @@ typedef struct letter {
 	aid_req q;
 	person_brief p;
 	structure_info s;
-	const char *version, *decider;
+	const char *version;
 } letter;
 
 static bool load(web_req *r, letter *l)
@@ -35,29 +35,48 @@ static bool load(web_req *r, letter *l)
 	if (accounts_structure_info(r->db, r->a, r->user->structure_id, &l->s) != E_OK)
 		return false;
 	aid_rulebook rb;
-	l->version = l->q.rulebook_id && aid_rulebook_by_id(r->db, r->a, l->q.rulebook_id, &rb) && rb.version ? rb.version : "?";
-	l->decider = l->q.decided_by ? accounts_user_name(r->db, r->a, l->q.decided_by) : "";
+	l->version = l->q.rulebook_id && aid_rulebook_by_id(r->db, r->a, l->q.rulebook_id, &rb) && rb.version ? rb.version : "non renseignée";
 	return true;
+}
+
+/* What the structure must have told before a letter leaves: its address
+ * (the sender block and the appeal) and who signs. NULL when complete. */
+static const char *missing(const letter *l, bool signed_letter)
+{
+	if (!*l->s.address)
+		return "L’adresse de la structure n’est pas renseignée : un administrateur la saisit dans Administration › "
+		       "Structure avant que la lettre puisse être imprimée.";
+	if (signed_letter && (!*l->s.signatory_name || !*l->s.signatory_title))
+		return "Le signataire des lettres (nom et qualité) n’est pas renseigné : un administrateur le saisit dans "
+		       "Administration › Structure avant que la lettre puisse être imprimée.";
+	return NULL;
 }
 
 static void header(web_req *r, pdf_doc *pd, const letter *l)
 {
 	pdf_small(pd, l->s.name);
-	if (*l->s.address)
-		pdf_small(pd, l->s.address);
+	pdf_small(pd, l->s.address);
 	if (*l->s.phone || *l->s.email)
-		pdf_small(pd, arena_printf(r->a, "%s %s", l->s.phone, l->s.email));
-	pdf_space(pd, 12);
+		pdf_small(pd, arena_printf(r->a, "%s%s%s", l->s.phone, *l->s.phone && *l->s.email ? " — " : "", l->s.email));
+	/* The recipient where the envelope's window shows it. */
+	const char *to[3] = {0};
 	if (l->q.person_id) {
-		pdf_para(pd, arena_printf(r->a, "%s %s", l->p.first_names, l->p.last_name));
-		if (*l->p.address1)
-			pdf_para(pd, l->p.address1);
-		if (*l->p.address2)
-			pdf_para(pd, l->p.address2);
+		to[0] = arena_printf(r->a, "%s %s", l->p.first_names, l->p.last_name);
+		to[1] = l->p.address1;
+		to[2] = l->p.address2;
 	}
+	pdf_address_block(pd, to, COUNTOF(to));
 	const char *no = persons_file_no(r->db, r->a, l->q.household_id);
-	pdf_small(pd, arena_printf(r->a, "Dossier %s — demande n° %lld", no ? no : "?", (long long)l->q.id));
+	pdf_small(pd, arena_printf(r->a, "Dossier %s — demande n° %lld", no ? no : "non renseigné", (long long)l->q.id));
 	pdf_space(pd, 12);
+}
+
+static void signature(web_req *r, pdf_doc *pd, const letter *l)
+{
+	pdf_space(pd, 10);
+	if (l->s.signatory_delegation)
+		pdf_para(pd, "Pour le président et par délégation,");
+	pdf_para(pd, arena_printf(r->a, "%s, %s", l->s.signatory_name, l->s.signatory_title));
 }
 
 static void send(web_req *r, pdf_doc *pd, const char *filename, const char *what)
@@ -79,6 +98,11 @@ static void decision_letter(web_req *r)
 		web_error(r, E_CONFLICT, "La lettre de décision est disponible une fois la demande accordée ou refusée.");
 		return;
 	}
+	const char *gap = missing(&l, true);
+	if (gap) {
+		web_error(r, E_CONFLICT, gap);
+		return;
+	}
 	const char *why;
 	pdf_doc *pd = pdf_new("Décision relative à votre demande d’aide", &why);
 	if (!pd) {
@@ -86,12 +110,19 @@ static void decision_letter(web_req *r)
 		return;
 	}
 	header(r, pd, &l);
-	pdf_small(pd, arena_printf(r->a, "Le %s", civil_fr(r->a, q->decided_on)));
+	pdf_small(pd, arena_printf(r->a, "Le %s", civil_fr_long(r->a, q->decided_on)));
 	pdf_space(pd, 6);
-	pdf_heading(pd, arena_printf(r->a, "Objet : votre demande « %s » du %s", q->aid_label, civil_fr(r->a, q->requested_on)));
+	pdf_heading(pd, arena_printf(r->a, "Objet : votre demande « %s » du %s", q->aid_label, civil_fr_long(r->a, q->requested_on)));
 	pdf_para(pd, "Madame, Monsieur,");
 	const char *by = !strcmp(q->route, "commission") ? "la commission permanente du centre communal d’action sociale"
-	                                                 : "le directeur du centre communal d’action sociale, par délégation du conseil d’administration";
+	                                                 : "le directeur du centre communal d’action sociale, par délégation du conseil d’administration,";
+	/* What the rulebook said, in sentences; a request instructed before
+	 * the sentences existed says only its outcome. */
+	const char *rule = *q->explain_plain ? q->explain_plain
+	                   : q->eligible == 1 && q->proposed > 0
+	                       ? arena_printf(r->a, "Le règlement permettait une aide de %s.", money_format(r->a, q->proposed))
+	                       : "Votre demande ne remplissait pas les conditions du règlement.";
+	bool rule_grants = q->eligible == 1 && q->proposed > 0;
 	if (granted) {
 		pdf_para(pd, arena_printf(r->a, "Nous avons le plaisir de vous informer que %s a accordé à votre foyer l’aide « %s » d’un "
 		                                "montant de %s.", by, q->aid_label, money_format(r->a, q->granted)));
@@ -100,21 +131,27 @@ static void decision_letter(web_req *r)
 	} else {
 		pdf_para(pd, arena_printf(r->a, "Nous sommes au regret de vous informer que %s n’a pas pu donner une suite favorable à votre "
 		                                "demande d’aide « %s ».", by, q->aid_label));
-		pdf_field(pd, "Motif", *q->decision_motive ? q->decision_motive : "—");
 	}
 	pdf_space(pd, 6);
-	pdf_heading(pd, "La règle appliquée");
+	pdf_heading(pd, "Les raisons de la décision");
 	pdf_para(pd, arena_printf(r->a, "Votre demande a été examinée selon le règlement des aides facultatives adopté par le conseil "
-	                                "d’administration, version %s, en vigueur à la date de votre demande. Le calcul : %s",
-	                          l.version, *q->explain ? q->explain : "—"));
-	if (granted && q->granted != q->proposed && *q->decision_motive)
-		pdf_field(pd, "Motif de la décision", q->decision_motive);
+	                                "d’administration (version %s), en vigueur à la date de votre demande.", l.version));
+	pdf_para(pd, rule);
+	/* The motive printed is the one decided: the rulebook's outcome when
+	 * the decision follows it, the decider's stated reason when it
+	 * departs from it (a refusal the rulebook would have granted, an
+	 * amount other than the proposal). */
+	if (refused && rule_grants)
+		pdf_para(pd, arena_printf(r->a, "La décision s’écarte de cette proposition pour le motif suivant : %s", q->decision_motive));
+	else if (refused && *q->decision_motive)
+		pdf_para(pd, arena_printf(r->a, "Motif de la décision : %s", q->decision_motive));
+	else if (granted && q->granted != q->proposed && *q->decision_motive)
+		pdf_para(pd, arena_printf(r->a, "Le montant accordé diffère de cette proposition pour le motif suivant : %s", q->decision_motive));
 	pdf_space(pd, 6);
 	pdf_para(pd, APPEAL);
 	pdf_space(pd, 6);
 	pdf_para(pd, "Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.");
-	if (*l.decider)
-		pdf_para(pd, arena_printf(r->a, "Pour le président et par délégation, %s", l.decider));
+	signature(r, pd, &l);
 	send(r, pd, arena_printf(r->a, "decision-aide-%lld.pdf", (long long)q->id), "decision letter");
 }
 
@@ -128,6 +165,11 @@ static void voucher_receipt(web_req *r)
 	const aid_req *q = &l.q;
 	if (!*q->vouchers) {
 		web_error(r, E_CONFLICT, "Aucun bon n’a été remis pour cette demande.");
+		return;
+	}
+	const char *gap = missing(&l, false);
+	if (gap) {
+		web_error(r, E_CONFLICT, gap);
 		return;
 	}
 	const char *why;

@@ -54,6 +54,9 @@ static const db_migration migrations[] = {
 	{3, "whether the QF and the reste à vivre were known at instruction",
 	 "ALTER TABLE aid_requests ADD COLUMN qf_known INTEGER NOT NULL DEFAULT 1;"
 	 "ALTER TABLE aid_requests ADD COLUMN rav_known INTEGER NOT NULL DEFAULT 1;", NULL},
+	/* The engine's steps told in plain sentences, for the letters. */
+	{4, "the rule's outcome in plain French",
+	 "ALTER TABLE aid_requests ADD COLUMN explain_plain TEXT NOT NULL DEFAULT '';", NULL},
 };
 const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
 

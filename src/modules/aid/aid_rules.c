@@ -226,7 +226,12 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 	out->amount = 0;
 	out->committee = false;
 	out->incomplete = false;
+	/* The same steps told for the person (letters): plain sentences. */
+	buf p;
+	buf_init(&p, a, 256);
 #define STEP(...) (b.len ? buf_adds(&b, " ; ") : (void)0, buf_printf(&b, __VA_ARGS__))
+#define SAY(...) (p.len ? buf_addc(&p, ' ') : (void)0, buf_printf(&p, __VA_ARGS__))
+#define DONE() (out->explain = buf_cstr(&b), out->plain = buf_cstr(&p))
 	/* A figure the rule needs and that is not recorded: nothing is
 	 * computed from it, and the answer says what is missing. */
 	bool need_rav = r->rav_max >= 0 || r->kind == AMOUNT_BRACKETS_RAV, need_qf = r->qf_max >= 0 || r->kind == AMOUNT_BRACKETS_QF;
@@ -239,39 +244,53 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 		                                    : need_res && f->residence_unknown ? "durée de résidence dans la commune non renseignée"
 		                                    : need_rav && f->rav_unknown       ? "ressources du mois (reste à vivre) non renseignées"
 		                                                                       : "ressources du mois (quotient familial) non renseignées");
-		out->explain = buf_cstr(&b);
+		SAY("Les informations nécessaires au calcul n’ont pas été fournies.");
+		DONE();
 		return;
 	}
 	if (r->residence_months >= 0) {
 		bool ok = f->residence_months >= r->residence_months;
 		STEP("Résidence dans la commune : %d mois %s %d exigés", f->residence_months, ok ? "≥" : "<", r->residence_months);
+		if (r->residence_months > 0)
+			SAY("Vous résidez dans la commune depuis %d mois ; le règlement demande au moins %d mois%s.", f->residence_months,
+			    r->residence_months, ok ? "" : " : cette condition n’est pas remplie");
 		out->eligible &= ok;
 	}
 	if (r->age_max) {
 		bool ok = f->applicant_age >= r->age_min && f->applicant_age <= r->age_max;
 		STEP("Âge : %d ans %s de %d à %d ans", f->applicant_age, ok ? "compris" : "hors", r->age_min, r->age_max);
+		SAY("Cette aide est réservée aux personnes de %d à %d ans%s.", r->age_min, r->age_max,
+		    ok ? "" : " : votre âge ne remplit pas cette condition");
 		out->eligible &= ok;
 	}
 	if (r->rav_max >= 0) {
 		bool ok = f->rav_day_person <= r->rav_max;
 		STEP("Reste à vivre : %s par jour et par personne %s %s", money_format(a, f->rav_day_person), ok ? "≤" : ">",
 		     money_format(a, r->rav_max));
+		SAY("Une fois vos charges payées, il reste à votre foyer %s par jour et par personne ; le règlement retient au plus %s%s.",
+		    money_format(a, f->rav_day_person), money_format(a, r->rav_max), ok ? "" : " : cette condition n’est pas remplie");
 		out->eligible &= ok;
 	}
 	if (r->qf_max >= 0) {
 		bool ok = f->qf <= r->qf_max;
 		STEP("Quotient familial : %s %s %s", money_format(a, f->qf), ok ? "≤" : ">", money_format(a, r->qf_max));
+		SAY("Votre quotient familial est de %s ; le règlement retient au plus %s%s.", money_format(a, f->qf), money_format(a, r->qf_max),
+		    ok ? "" : " : cette condition n’est pas remplie");
 		out->eligible &= ok;
 	}
 	if (r->max_per_year >= 0) {
 		bool ok = f->count_year < r->max_per_year;
 		STEP("Déjà %d aide%s cette année sur %d possible%s", f->count_year, f->count_year > 1 ? "s" : "", r->max_per_year,
 		     r->max_per_year > 1 ? "s" : "");
+		if (f->count_year > 0)
+			SAY("Votre foyer a déjà reçu cette aide %d fois cette année ; le règlement l’accorde %d fois par an au plus%s.",
+			    f->count_year, r->max_per_year, ok ? "" : " : ce nombre est atteint");
 		out->eligible &= ok;
 	}
 	if (!out->eligible) {
 		STEP("non éligible → 0,00 €");
-		out->explain = buf_cstr(&b);
+		SAY("Votre demande ne remplit donc pas les conditions du règlement.");
+		DONE();
 		return;
 	}
 	int64_t amt = 0;
@@ -279,19 +298,26 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 	case AMOUNT_FIXED:
 		amt = r->amount;
 		STEP("Montant fixe → %s", money_format(a, amt));
+		SAY("Le règlement prévoit un montant de %s.", money_format(a, amt));
 		break;
 	case AMOUNT_PER_PERSON:
 		amt = r->amount * f->members;
 		STEP("%s × %d personne%s → %s", money_format(a, r->amount), f->members, f->members > 1 ? "s" : "", money_format(a, amt));
+		SAY("Le règlement prévoit %s par personne du foyer, soit %s pour %d personne%s.", money_format(a, r->amount),
+		    money_format(a, amt), f->members, f->members > 1 ? "s" : "");
 		break;
 	case AMOUNT_PER_CHILD:
 		amt = r->amount * f->children;
 		STEP("%s × %d enfant%s → %s", money_format(a, r->amount), f->children, f->children > 1 ? "s" : "", money_format(a, amt));
+		SAY("Le règlement prévoit %s par enfant, soit %s pour %d enfant%s.", money_format(a, r->amount), money_format(a, amt),
+		    f->children, f->children > 1 ? "s" : "");
 		break;
 	case AMOUNT_PERCENT:
 		/* Rounded to the cent, half away from zero. */
 		amt = money_div_round(f->bill * r->amount, 100);
 		STEP("%lld %% de la facture de %s → %s", (long long)r->amount, money_format(a, f->bill), money_format(a, amt));
+		SAY("Le règlement prend en charge %lld %% de votre facture de %s, soit %s.", (long long)r->amount, money_format(a, f->bill),
+		    money_format(a, amt));
 		break;
 	case AMOUNT_BRACKETS_RAV:
 	case AMOUNT_BRACKETS_QF: {
@@ -303,23 +329,30 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 		if (t < 0) {
 			STEP("%s %s au-delà de la dernière tranche → 0,00 €", r->kind == AMOUNT_BRACKETS_RAV ? "Reste à vivre" : "Quotient",
 			     money_format(a, v));
+			SAY("%s de %s dépasse le barème du règlement : votre demande ne remplit pas ses conditions.",
+			    r->kind == AMOUNT_BRACKETS_RAV ? "Votre reste à vivre" : "Votre quotient familial", money_format(a, v));
 			out->eligible = false;
-			out->explain = buf_cstr(&b);
+			DONE();
 			return;
 		}
 		amt = r->bracket_amount[t];
 		STEP("%s %s ≤ %s → tranche %d → %s", r->kind == AMOUNT_BRACKETS_RAV ? "Reste à vivre" : "Quotient", money_format(a, v),
 		     money_format(a, r->bracket_upto[t]), t + 1, money_format(a, amt));
+		SAY("%s de %s vous place dans la tranche %d du barème, qui prévoit %s.",
+		    r->kind == AMOUNT_BRACKETS_RAV ? "Votre reste à vivre" : "Votre quotient familial", money_format(a, v), t + 1,
+		    money_format(a, amt));
 		break;
 	}
 	}
 	if (r->capped_by_bill && f->bill > 0 && amt > f->bill) {
 		amt = f->bill;
 		STEP("plafonné au montant de la facture → %s", money_format(a, amt));
+		SAY("L’aide ne peut pas dépasser le montant de la facture : %s.", money_format(a, amt));
 	}
 	if (r->cap_request >= 0 && amt > r->cap_request) {
 		amt = r->cap_request;
 		STEP("plafond par demande → %s", money_format(a, amt));
+		SAY("Le règlement plafonne l’aide à %s par demande.", money_format(a, amt));
 	}
 	if (r->cap_year >= 0) {
 		int64_t left = r->cap_year - f->granted_year;
@@ -329,6 +362,8 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 		if (amt > left) {
 			amt = left;
 			STEP("reste disponible → %s", money_format(a, amt));
+			SAY("Le règlement limite cette aide à %s par an ; votre foyer en a déjà reçu %s : il reste %s.", money_format(a, r->cap_year),
+			    money_format(a, f->granted_year), money_format(a, amt));
 		}
 	}
 	if (r->cap_12m >= 0) {
@@ -339,6 +374,8 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 		if (amt > left) {
 			amt = left;
 			STEP("reste disponible → %s", money_format(a, amt));
+			SAY("Le règlement limite cette aide à %s sur douze mois ; votre foyer en a déjà reçu %s : il reste %s.",
+			    money_format(a, r->cap_12m), money_format(a, f->granted_12m), money_format(a, amt));
 		}
 	}
 	out->amount = amt;
@@ -348,6 +385,9 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 		STEP("aide d’urgence : décidée immédiatement, ratifiée ensuite");
 	else
 		STEP("%s", out->committee ? "décision de la commission" : "décision du directeur par délégation");
-	out->explain = buf_cstr(&b);
+	SAY("Le montant proposé par le règlement est donc de %s.", money_format(a, amt));
+	DONE();
 #undef STEP
+#undef SAY
+#undef DONE
 }

@@ -92,6 +92,7 @@ typedef struct aid_result {
 	bool committee;                /* above the delegation */
 	bool incomplete;               /* a figure the rule needs is not recorded: nothing proposed */
 	const char *explain;           /* the steps, in French, "→" and ";" separated */
+	const char *plain;             /* the same for the person: plain sentences (letters) */
 } aid_result;
 
 /* Deterministic: the same rule and facts give the same result and text. */

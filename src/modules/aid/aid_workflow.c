@@ -59,7 +59,7 @@ static db_sql Q_DOCS = DB_SQL(DB_SCOPED,
 static db_sql Q_INSTRUCT = DB_SQL(DB_SCOPED,
 	"UPDATE aid_requests SET status = 'instruite', rulebook_id = $4, eligible = $5, proposed = $6, explain = $7, qf = $8, "
 	"rav = $9, opinion = $10, opinion_amount = $11, opinion_reason = $12, route = $13, instructor_id = $14, bill = $15, "
-	"residence_months = $16, qf_known = $17, rav_known = $18, version = version + 1" WHERE_V "status IN ('deposee', 'instruite')");
+	"residence_months = $16, qf_known = $17, rav_known = $18, explain_plain = $19, version = version + 1" WHERE_V "status IN ('deposee', 'instruite')");
 static db_sql Q_AGENDA = DB_SQL(DB_SCOPED,
 	"UPDATE aid_requests SET status = 'inscrite', session_id = $4, agenda_no = (SELECT coalesce(max(x.agenda_no), 0) + 1 "
 	"FROM aid_requests x WHERE x.structure_id = $1 AND x.session_id = $4), version = version + 1" WHERE_V "status = 'instruite'");
@@ -103,6 +103,8 @@ void aid_req_fill(db_res *q, arena *a, aid_req *o)
 	o->agenda_no = (int)db_int(q, 17);
 	o->qf_known = db_int(q, 40) != 0;
 	o->rav_known = db_int(q, 41) != 0;
+	char *plain = db_dup(q, 42, a);
+	o->explain_plain = plain ? plain : "";
 	const char **txt[] = {&o->aid_key, &o->aid_label, &o->status, &o->requested_on, &o->purpose, &o->creditor,
 	                      &o->docs_missing, &o->explain, &o->opinion, &o->opinion_reason, &o->route, &o->decision,
 	                      &o->decision_motive, &o->decided_on, &o->ratified_on, &o->notified_on, &o->payment_mode,
@@ -452,7 +454,8 @@ static err instruct(const aid_ctx *x, aid_req *q, const kv_list *in, form_errors
 	const char *route = rule->emergency ? "urgence" : rule->delegation >= 0 && amount <= rule->delegation ? "delegation" : "commission";
 	e = DBX(x->c, &Q_INSTRUCT, n, A_INT(q->id), A_INT(q->version), A_INT(rbid), A_INT(res.eligible ? 1 : 0), A_INT(res.amount),
 	        A_TEXT(res.explain), A_INT(hb.qf), A_INT(hb.rav_day_person), A_TEXT(opinion), A_INT(amount), A_TEXT(reason ? reason : ""),
-	        A_TEXT(route), A_INT(x->user), A_INT(bill), A_INT(months), A_INT(hb.qf_known), A_INT(hb.resources_known));
+	        A_TEXT(route), A_INT(x->user), A_INT(bill), A_INT(months), A_INT(hb.qf_known), A_INT(hb.resources_known),
+	        A_TEXT(res.plain ? res.plain : ""));
 	if (e == E_OK && *n == 1)
 		e = aid_event(x->c, q->id, 0, x->user, civil_iso(x->a, x->today), "instruction",
 		              arena_printf(x->a, "avis %s, %s ; proposition du règlement %s", is(opinion, "favorable") ? "favorable" : "défavorable", money_format(x->a, amount),

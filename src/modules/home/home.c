@@ -11,8 +11,6 @@
 #include "core/banned.h"
 
 static const char *day_names[] = {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
-static const char *month_names[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-                                    "août", "septembre", "octobre", "novembre", "décembre"};
 
 static void home_page(web_req *r)
 {
@@ -22,7 +20,7 @@ static void home_page(web_req *r)
 	page_begin(r, arena_printf(r->a, "%s %s", hello, r->user->display_name));
 	buf *b = &r->out;
 	html_printf(b, "<p class=\"lead\">Nous sommes le %s %d %s %d. Voici ce qui vous attend.</p>",
-	            day_names[tm.tm_wday], tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
+	            day_names[tm.tm_wday], tm.tm_mday, civil_month_name(tm.tm_mon + 1), tm.tm_year + 1900);
 	html_lit(b, "<div class=\"widgets\">");
 	int shown = 0;
 	const module_widget *const *w;
@@ -68,7 +66,7 @@ static void privacy_page(web_req *r)
 		text_to_int64(ss, 1, INT64_MAX, &sid);
 	if (!sid)
 		accounts_structure_first(r->db, &sid);
-	structure_info si = {"le centre communal d’action sociale", "", "", "", "", "", ""};
+	structure_info si = {"le centre communal d’action sociale", "", "", "", "", "", "", "", "", true};
 	persons_retention rt = {2, 3, 1};
 	if (sid && accounts_structure_info(r->db, r->a, sid, &si) == E_OK) {
 		if (!r->user)

@@ -127,9 +127,7 @@ static void budget_page_render(web_req *r, const char *mkey, const form_errors *
 	char pk[8], nk[8];
 	snprintf(pk, sizeof pk, "%04u-%02u", (unsigned)prev.y % 10000u, (unsigned)prev.m % 100u);
 	snprintf(nk, sizeof nk, "%04u-%02u", (unsigned)next.y % 10000u, (unsigned)next.m % 100u);
-	static const char *months[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-	                               "septembre", "octobre", "novembre", "décembre"};
-	page_begin(r, arena_printf(r->a, "Budget de %s %d — dossier %s", months[m.m - 1], m.y, persons_file_no(r->db, r->a, hid)));
+	page_begin(r, arena_printf(r->a, "Budget de %s %d — dossier %s", civil_month_name(m.m), m.y, persons_file_no(r->db, r->a, hid)));
 	buf *b = &r->out;
 	form_error_summary(b, fe);
 	html_printf(b, "<nav class=\"pager\" aria-label=\"Mois\"><ul><li><a href=\"?mois=%s\">Mois précédent</a></li>"
