@@ -37,6 +37,7 @@ static resp *act(cli *k, int64_t id, const char *json)
 }
 
 static char today[11];
+static char line0[160];
 
 
 int main(void)
@@ -156,18 +157,47 @@ int main(void)
 	json_decref(o);
 	CHECK_INT(act(&desk, id, "{\"action\":\"handover\",\"to\":\"personne\"}")->status, 409); /* nothing waiting */
 
-	T_GROUP("mail counter");
-	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld%%0A999999", desk.csrf, (long long)id);
+	T_GROUP("mail counter: by the domiciliation's number, a wrong number loses nothing");
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	j = J(get(&desk, path));
+	long long num = (long long)geti(j, "number");
+	json_decref(j);
+	CHECK(num > 0, "the domiciliation has a number (%lld)", num);
+	CHECK_HAS(get(&desk, "/api/v1/domiciliations")->body, "\"number\":");
+	snprintf(path, sizeof path, "/domiciliation/%lld", (long long)id);
+	snprintf(line0, sizeof line0, "Domiciliation n° <strong>%lld</strong>", num);
+	CHECK_HAS(get(&desk, path)->body, line0);
+	/* The morning's batch with one wrong number and one typo: the good one
+	 * is recorded, the two others stay in the field with their reason. */
+	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld%%0A999999%%0A1x2", desk.csrf, num);
+	r = post(&desk, "/domiciliation/courrier", body);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "1 courrier(s) enregistré(s)");
+	CHECK_HAS(r->body, "« 999999 » : aucune domiciliation active sous ce numéro");
+	CHECK_HAS(r->body, "« 1x2 » : ce n’est pas un numéro");
+	CHECK_HAS(r->body, ">999999\n1x2</textarea>");
+	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
+	CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":1}");
+	/* Nothing valid: 400, the field kept. */
+	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=999999", desk.csrf);
 	r = post(&desk, "/domiciliation/courrier", body);
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "rien n’a été enregistré");
-	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
-	CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{}");
-	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld%%0A%lld", desk.csrf, (long long)id, (long long)id);
-	CHECK_INT(post(&desk, "/domiciliation/courrier", body)->status, 303);
+	CHECK_HAS(r->body, ">999999</textarea>");
+	/* The API says the same. */
+	snprintf(body, sizeof body, "{\"numbers\": \"%lld 999999\", \"kind\": \"lettre\"}", num);
+	r = post_json(&desk, "/api/v1/domiciliations/mail", body);
+	CHECK_INT(r->status, 201);
+	CHECK_HAS(r->body, "\"recorded\":1");
+	CHECK_HAS(r->body, "\"number\":\"999999\"");
+	r = post_json(&desk, "/api/v1/domiciliations/mail", "{\"numbers\": \"999999\"}");
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "\"rejected\":[{");
 	CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":2}");
 	r = get(&desk, "/domiciliation/courrier?q=sansdomicile");
 	CHECK_HAS(r->body, "Sansdomicile Test");
+	snprintf(line0, sizeof line0, "domiciliation n° %lld", num);
+	CHECK_HAS(r->body, line0);
 
 	T_GROUP("forwarding");
 	{
@@ -180,7 +210,7 @@ int main(void)
 		CHECK_INT(r->status, 200);
 		snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
 		CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":2}"); /* forwarded at once, not added to the waiting two */
-		snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld", desk.csrf, (long long)id);
+		snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld", desk.csrf, num);
 		CHECK_INT(post(&desk, "/domiciliation/courrier", body)->status, 303);
 		CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":2}"); /* the counter forwards too */
 	}
@@ -286,8 +316,8 @@ int main(void)
 	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)id);
 	CHECK_INT(get(&bb, path)->status, 404);
 	CHECK_INT(act(&bb, id, "{\"action\":\"strike\",\"motive\":\"demande\"}")->status, 404);
-	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld", bb.csrf, (long long)id);
-	CHECK_INT(post(&bb, "/domiciliation/courrier", body)->status, 400);
+	snprintf(body, sizeof body, "_csrf=%s&kind=lettre&numbers=%lld", bb.csrf, num);
+	CHECK_INT(post(&bb, "/domiciliation/courrier", body)->status, 400); /* another structure's number */
 	CHECK_LACKS(get(&bb, "/api/v1/domiciliations")->body, "\"id\":");
 
 	T_GROUP("yearly report (structure B, computed by hand)");
@@ -332,24 +362,29 @@ int main(void)
 	r = get(&bb, path);
 	CHECK_INT(r->status, 200);
 	char line[160];
-	snprintf(line, sizeof line, "Domiciliations actives;au %d-12-31;1", Y);
+	/* P1 and P2 were both domiciled during the year (P2 until struck
+	 * off); only P1 still is on its last day. */
+	CHECK_HAS(r->body, "\"Personnes\";\"Personnes domiciliées au cours de la période\";2");
+	snprintf(line, sizeof line, "\"Personnes\";\"dont domiciliées au 31/12/%d\";1", Y);
 	CHECK_HAS(r->body, line);
 	CHECK_HAS(r->body, "Ayants droit des personnes domiciliées");
-	CHECK_HAS(r->body, "\"Sexe\";\"Femmes\";1");
-	CHECK_LACKS(r->body, "\"Sexe\";\"Hommes\"");
-	CHECK_HAS(r->body, "\"Âge\";\"35 à 44 ans\";1");
-	CHECK_HAS(r->body, "\"Première ou renouvellement\";\"Première domiciliation\";1");
+	CHECK_HAS(r->body, "\"Par sexe\";\"Femmes\";1");
+	CHECK_HAS(r->body, "\"Par sexe\";\"Hommes\";1");
+	CHECK_HAS(r->body, "\"Par âge (au dernier jour de la période)\";\"35 à 44 ans\";1");
+	CHECK_HAS(r->body, "\"Par âge (au dernier jour de la période)\";\"65 ans et plus\";1");
+	CHECK_HAS(r->body, "\"Première domiciliation ou renouvellement\";\"Première domiciliation\";2");
 	CHECK_HAS(r->body, "\"Lien avec la commune\";\"Séjour sur la commune\";1");
-	CHECK_HAS(r->body, "\"Décisions\";\"Demandes reçues\";3");
-	CHECK_HAS(r->body, "\"Décisions\";\"Attestations délivrées (première demande)\";2");
-	CHECK_HAS(r->body, "\"Décisions\";\"Refus (première demande)\";1");
-	CHECK_HAS(r->body, "\"Radiations\";\"Accès à un logement stable\";1");
-	CHECK_HAS(r->body, "\"Courrier\";\"Plis reçus\";3");
-	CHECK_HAS(r->body, "\"Courrier\";\"Plis remis\";2");
-	CHECK_HAS(r->body, "\"Contacts\";\"Retraits de courrier en personne\";1");
+	CHECK_HAS(r->body, "\"Lien avec la commune\";\"Activité professionnelle\";1");
+	CHECK_HAS(r->body, "\"Décisions sur la période\";\"Demandes reçues\";3");
+	CHECK_HAS(r->body, "\"Décisions sur la période\";\"Attestations délivrées (première demande)\";2");
+	CHECK_HAS(r->body, "\"Décisions sur la période\";\"Refus (première demande)\";1");
+	CHECK_HAS(r->body, "\"Radiations par motif\";\"Accès à un logement stable\";1");
+	CHECK_HAS(r->body, "\"Courrier sur la période\";\"Plis reçus\";3");
+	CHECK_HAS(r->body, "\"Courrier sur la période\";\"Plis remis\";2");
+	CHECK_HAS(r->body, "\"Contacts sur la période\";\"Retraits de courrier en personne\";1");
 	snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31", Y, Y);
 	r = get(&bb, path);
-	CHECK_HAS(r->body, "<strong>1</strong> personne domiciliée");
+	CHECK_HAS(r->body, "<strong>2</strong> personnes domiciliées au cours de la période, dont 1 au 31/12/");
 
 	snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31&format=pdf", Y, Y);
 	{
@@ -359,6 +394,125 @@ int main(void)
 		CHECK_HAS(t, "Accès à un logement stable : 1");
 		free(t);
 	}
+
+	T_GROUP("a past year's report, built by hand: every figure");
+	{
+		/* P4, a man of 45 on 31/12 of Y-1, couple, errance, social follow-up:
+		 *   first domiciliation Y-2-02-01 → Y-1-01-31, renewed Y-1-02-01 → Y-01-31;
+		 *   3 letters received Y-1-05-02, handed over in person Y-1-05-06; a visit Y-1-07-01.
+		 * P5, a woman of 30 on 31/12 of Y-1, alone, expulsion, living in the commune:
+		 *   requested Y-1-03-01, first domiciliation from Y-1-03-10, struck off at her
+		 *   request on Y-1-09-30; a parcel received Y-1-04-01, returned Y-1-10-15.
+		 * Year Y-1: 2 people domiciled during the year, 1 on its last day; 1 first and
+		 * 1 renewal; 1 request received, 1 first attestation, 1 renewal, 1 striking-off;
+		 * 4 items received, 3 handed over, 1 returned; 1 collection in person, 1 visit.
+		 * (P1 to P3 above belong to year Y only.) */
+		int64_t pp[2], dd[2];
+		const char *who[2][4] = {{"Passe-Quatre", "M", "-02-10", "suivi"}, {"Passe-Cinq", "F", "-07-01", "sejour"}};
+		const int born[2] = {Y - 46, Y - 31};
+		const char *req[2] = {"-2-01-10", "-1-03-01"};
+		const char *ht[2] = {"couple", "isole"}, *cause[2] = {"errance", "expulsion"};
+		for (int i = 0; i < 2; i++) {
+			snprintf(body, sizeof body, "{\"last_name\":\"%s\",\"first_names\":\"X\",\"sex\":\"%s\",\"birth_date\":\"%d%s\","
+			         "\"confirm_duplicate\":true}", who[i][0], who[i][1], born[i], who[i][2]);
+			j = J(post_json(&bb, "/api/v1/households", body));
+			pp[i] = geti(j, "person_id");
+			json_decref(j);
+			int yy = Y - (req[i][1] - '0');
+			snprintf(body, sizeof body, "{\"person_id\":%lld,\"requested_on\":\"%d%s\",\"household_type\":\"%s\",\"cause\":\"%s\"}",
+			         (long long)pp[i], yy, req[i] + 2, ht[i], cause[i]);
+			j = J(post_json(&bb, "/api/v1/domiciliations", body));
+			dd[i] = geti(j, "id");
+			json_decref(j);
+			snprintf(body, sizeof body, "{\"action\":\"submit\",\"interview_on\":\"%d%s\",\"interview_place\":\"Accueil\","
+			         "\"link\":\"%s\",\"version\":%lld}", yy, req[i] + 2, who[i][3], (long long)version_of(&bb, dd[i]));
+			CHECK_INT(act(&bb, dd[i], body)->status, 200);
+		}
+		snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"start_on\":\"%d-02-01\",\"version\":%lld}", Y - 2,
+		         (long long)version_of(&bb, dd[0]));
+		CHECK_INT(act(&bb, dd[0], body)->status, 200);
+		snprintf(body, sizeof body, "{\"action\":\"renew\",\"interview_on\":\"%d-01-15\",\"version\":%lld}", Y - 1,
+		         (long long)version_of(&bb, dd[0]));
+		CHECK_INT(act(&bb, dd[0], body)->status, 200);
+		snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"start_on\":\"%d-02-01\",\"version\":%lld}", Y - 1,
+		         (long long)version_of(&bb, dd[0]));
+		r = act(&bb, dd[0], body);
+		CHECK_INT(r->status, 200);
+		snprintf(line, sizeof line, "\"start_on\":\"%d-02-01\"", Y - 1);
+		CHECK_HAS(r->body, line);
+		snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"start_on\":\"%d-03-10\",\"version\":%lld}", Y - 1,
+		         (long long)version_of(&bb, dd[1]));
+		CHECK_INT(act(&bb, dd[1], body)->status, 200);
+		CHECK_INT(act(&bb, dd[1], "{\"action\":\"strike\",\"motive\":\"demande\"}")->status, 200);
+		/* What happened on those days, written as it would have been then. */
+		char sql[2048];
+		snprintf(sql, sizeof sql,
+		         "UPDATE domi_events SET on_date = substr(detail, 1, 10) WHERE domiciliation_id IN (%lld, %lld) "
+		         " AND kind IN ('accord', 'renouvellement_accorde');"
+		         "UPDATE domi_events SET on_date = detail WHERE domiciliation_id IN (%lld, %lld) AND kind = 'demande';"
+		         "UPDATE domi_events SET on_date = '%d-01-15' WHERE domiciliation_id = %lld AND kind = 'demande_renouvellement';"
+		         "UPDATE domi_events SET on_date = '%d-09-30' WHERE domiciliation_id = %lld AND kind = 'radiation';"
+		         "UPDATE domiciliations SET struck_on = '%d-09-30' WHERE id = %lld;"
+		         "INSERT INTO domi_mail (structure_id, domiciliation_id, received_on, kind, count, status, done_on, user_id) VALUES "
+		         " (2, %lld, '%d-05-02', 'lettre', 3, 'remis', '%d-05-06', 1), (2, %lld, '%d-04-01', 'colis', 1, 'retourne', '%d-10-15', 1);"
+		         "INSERT INTO domi_contacts (structure_id, domiciliation_id, on_date, kind, user_id) VALUES "
+		         " (2, %lld, '%d-05-06', 'courrier_en_personne', 1), (2, %lld, '%d-07-01', 'visite', 1)",
+		         (long long)dd[0], (long long)dd[1], (long long)dd[0], (long long)dd[1], Y - 1, (long long)dd[0], Y - 1,
+		         (long long)dd[1], Y - 1, (long long)dd[1], (long long)dd[0], Y - 1, Y - 1, (long long)dd[1], Y - 1, Y - 1,
+		         (long long)dd[0], Y - 1, (long long)dd[0], Y - 1);
+		CHECK_INT(db_tamper(sql), 0);
+		snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31&format=csv", Y - 1, Y - 1);
+		r = get(&bb, path);
+		CHECK_INT(r->status, 200);
+		static const char *const expect[] = {
+			"\"Personnes\";\"Personnes domiciliées au cours de la période\";2",
+			"\"Personnes\";\"Ayants droit des personnes domiciliées au cours de la période\";0",
+			"\"Par sexe\";\"Hommes\";1", "\"Par sexe\";\"Femmes\";1",
+			"\"Par âge (au dernier jour de la période)\";\"45 à 54 ans\";1",
+			"\"Par âge (au dernier jour de la période)\";\"25 à 34 ans\";1",
+			"\"Première domiciliation ou renouvellement\";\"Renouvellement\";1",
+			"\"Première domiciliation ou renouvellement\";\"Première domiciliation\";1",
+			"\"Composition du ménage\";\"Couple sans enfant\";1", "\"Composition du ménage\";\"Personne isolée\";1",
+			"\"Cause de l’instabilité du logement\";\"Errance\";1",
+			"\"Cause de l’instabilité du logement\";\"Expulsion locative\";1",
+			"\"Lien avec la commune\";\"Suivi social ou d’insertion\";1", "\"Lien avec la commune\";\"Séjour sur la commune\";1",
+			"\"Décisions sur la période\";\"Demandes reçues\";1",
+			"\"Décisions sur la période\";\"Attestations délivrées (première demande)\";1",
+			"\"Décisions sur la période\";\"Attestations délivrées (renouvellement)\";1",
+			"\"Radiations par motif\";\"À la demande de la personne\";1",
+			"\"Courrier sur la période\";\"Plis reçus\";4", "\"Courrier sur la période\";\"Plis remis\";3",
+			"\"Courrier sur la période\";\"Plis retournés à l’expéditeur\";1",
+			"\"Contacts sur la période\";\"Retraits de courrier en personne\";1", "\"Contacts sur la période\";\"Visites\";1",
+		};
+		for (int i = 0; i < (int)(sizeof expect / sizeof *expect); i++)
+			CHECK_HAS(r->body, expect[i]);
+		snprintf(line, sizeof line, "\"Personnes\";\"dont domiciliées au 31/12/%d\";1", Y - 1);
+		CHECK_HAS(r->body, line);
+		CHECK_LACKS(r->body, "Refus");
+		/* Exactly these lines: nothing else counted. */
+		int lines = 0;
+		for (const char *c = r->body; *c; c++)
+			lines += *c == '\n';
+		CHECK_INT(lines, 2 + 3 + (int)(sizeof expect / sizeof *expect) - 2);
+		/* The year before: P4 alone, a first domiciliation, still valid on 31/12. */
+		snprintf(path, sizeof path, "/domiciliation/rapport?du=%d-01-01&au=%d-12-31&format=csv", Y - 2, Y - 2);
+		r = get(&bb, path);
+		CHECK_HAS(r->body, "\"Personnes\";\"Personnes domiciliées au cours de la période\";1");
+		snprintf(line, sizeof line, "\"Personnes\";\"dont domiciliées au 31/12/%d\";1", Y - 2);
+		CHECK_HAS(r->body, line);
+		CHECK_HAS(r->body, "\"Première domiciliation ou renouvellement\";\"Première domiciliation\";1");
+	}
+
+	T_GROUP("the demo's mail is consistent with its domiciliations");
+	/* No item received outside a period of validity, none after a
+	 * striking-off, no hand-over before the arrival. */
+	CHECK_INT(db_zero("SELECT count(*) FROM domi_mail m WHERE m.structure_id = 1 AND NOT EXISTS (SELECT 1 FROM domi_periods p "
+	                  "WHERE p.domiciliation_id = m.domiciliation_id AND p.start_on <= m.received_on AND p.end_on >= m.received_on)"), 0);
+	CHECK_INT(db_zero("SELECT count(*) FROM domi_mail m JOIN domiciliations d ON d.id = m.domiciliation_id "
+	                  "WHERE m.structure_id = 1 AND d.struck_on IS NOT NULL AND m.received_on > d.struck_on"), 0);
+	CHECK_INT(db_zero("SELECT count(*) FROM domi_mail WHERE structure_id = 1 AND done_on < received_on"), 0);
+	CHECK_INT(db_zero("SELECT count(*) FROM domi_mail WHERE structure_id = 1 AND done_on > '2999-01-01'"), 0);
+	CHECK(db_zero("SELECT count(*) FROM domi_mail WHERE structure_id = 1") != 0, "the demo has mail to check");
 
 	T_GROUP("documents (PDF text extracted)");
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);

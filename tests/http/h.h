@@ -70,6 +70,21 @@ __attribute__((unused)) static int db_tamper(const char *sql)
 	return rc;
 }
 
+/* 0 when the count the SQL gives is 0 (an invariant of the data), else
+ * non-zero: a CHECK constraint refuses any other number, on both
+ * engines. */
+__attribute__((unused)) static int db_zero(const char *count_sql)
+{
+	size_t n = strlen(count_sql) + 160;
+	char *sql = malloc(n);
+	if (!sql)
+		return 1;
+	snprintf(sql, n, "CREATE TEMP TABLE t_zero (n INTEGER CHECK (n = 0)); INSERT INTO t_zero SELECT (%s)", count_sql);
+	int rc = db_tamper(sql);
+	free(sql);
+	return rc;
+}
+
 static const char *bin_path(void)
 {
 	const char *b = getenv("OPENCCAS_BIN");

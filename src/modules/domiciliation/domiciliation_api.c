@@ -22,6 +22,7 @@ static json_t *domi_json(const domi *d)
 {
 	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:s}", "id", (json_int_t)d->id, "person_id", (json_int_t)d->person_id, "household_id",
 	                      (json_int_t)d->household_id, "version", (json_int_t)d->version, "status", d->status);
+	json_object_set_new(o, "number", json_integer((json_int_t)d->num));
 	json_object_set_new(o, "requested_on", opt(d->requested_on));
 	json_object_set_new(o, "interview_on", opt(d->interview_on));
 	json_object_set_new(o, "interview_place", json_string(d->interview_place));
@@ -264,7 +265,7 @@ static void api_list(web_req *r)
 	                  &more);
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:o,s:o,s:o,s:b}", "id", (json_int_t)v[i].id, "person_id",
+		json_array_append_new(arr, json_pack("{s:I,s:I,s:I,s:s,s:o,s:o,s:o,s:b}", "id", (json_int_t)v[i].id, "number", (json_int_t)v[i].num, "person_id",
 		                                     (json_int_t)v[i].person_id, "status", v[i].status, "requested_on", opt(v[i].requested_on),
 		                                     "end_on", opt(v[i].end_on), "last_contact_on", opt(v[i].last_contact_on),
 		                                     "renewal_requested", v[i].renewal_asked));
@@ -272,24 +273,33 @@ static void api_list(web_req *r)
 	                           more ? json_integer(page + 1) : json_null()));
 }
 
-/* The mail counter: {"numbers": "12, 12, 57", "kind": "lettre"}. */
+/* The mail counter: {"numbers": "12, 12, 57", "kind": "lettre"}. The
+ * valid numbers are recorded; the others come back with their reason. */
 static void api_mail_batch(web_req *r)
 {
 	json_t *j = web_json_body(r);
 	if (!j)
 		return;
-	const char *nums = jtext(r, j, "numbers"), *kind = jtext(r, j, "kind"), *why = NULL;
+	const char *nums = jtext(r, j, "numbers"), *kind = jtext(r, j, "kind");
 	json_decref(j);
-	int n = 0;
 	domi_ctx x = DOMI_CTX(r);
-	err e = domi_mail_batch(&x, nums, kind ? kind : "lettre", &n, &why);
+	domi_batch res;
+	err e = domi_mail_batch(&x, nums, kind ? kind : "lettre", &res);
+	json_t *rej = json_array();
+	for (int i = 0; i < res.nrejected; i++)
+		json_array_append_new(rej, json_pack("{s:s,s:s}", "number", res.rejected[i].token, "reason", res.rejected[i].why));
 	if (e == E_INPUT) {
-		web_error_fields(r, json_pack("{s:s}", "numbers", why));
+		/* The usual error, with the numbers refused and why. */
+		web_json(r, err_http_status(E_INPUT),
+		         json_pack("{s:{s:s,s:s,s:{s:s},s:o}}", "error", "code", err_code(E_INPUT), "message", err_message(E_INPUT), "fields",
+		                   "numbers", res.why, "rejected", rej));
 		return;
 	}
-	if (web_api_failed(r, e, NULL, NULL))
+	if (web_api_failed(r, e, NULL, NULL)) {
+		json_decref(rej);
 		return;
-	web_json(r, 201, json_pack("{s:i}", "recorded", n));
+	}
+	web_json(r, 201, json_pack("{s:i,s:o}", "recorded", res.written, "rejected", rej));
 }
 
 void domiciliation_api_routes(void)

@@ -37,10 +37,10 @@
 
 static db_sql Q_PAGE = DB_SQL(DB_SCOPED,
 	"SELECT id, person_id, status, requested_on, interview_on, interview_place, link, household_type, cause, reason, first_on, "
-	"start_on, end_on, decided_on, refusal_motive, orientation, struck_on, strike_motive, last_contact_on, ref, alias, dom_type "
+	"start_on, end_on, decided_on, refusal_motive, orientation, struck_on, strike_motive, last_contact_on, ref, alias, dom_type, num "
 	"FROM domiciliations WHERE structure_id = $1 AND id > $2 ORDER BY id LIMIT $3");
 enum { X_ID, X_PERSON, X_STATUS, X_REQUESTED, X_INTERVIEW_ON, X_INTERVIEW_PLACE, X_LINK, X_HTYPE, X_CAUSE, X_REASON, X_FIRST,
-       X_START, X_END, X_DECIDED, X_REFUSAL, X_ORIENTATION, X_STRUCK, X_STRIKE, X_LAST, X_REF, X_ALIAS, X_TYPE, X__N };
+       X_START, X_END, X_DECIDED, X_REFUSAL, X_ORIENTATION, X_STRUCK, X_STRIKE, X_LAST, X_REF, X_ALIAS, X_TYPE, X_NUM, X__N };
 static db_sql Q_ANSWERS = DB_SQL(DB_SCOPED, "SELECT key, value FROM domi_answers WHERE structure_id = $1 AND domiciliation_id = $2");
 static db_sql Q_PENDING = DB_SQL(DB_SCOPED,
 	"SELECT count(*) FROM domiciliations WHERE structure_id = $1 AND status IN ('instruction', 'attente_decision')");
@@ -129,7 +129,7 @@ static int build_row(web_req *r, arena *a, char *const *raw, bool domifa, int bl
 	db_close(&aq);
 	const char *st = v[X_STATUS];
 	bool valid = !strcmp(st, "active"), refused = !strcmp(st, "refusee"), struck = !strcmp(st, "radiee");
-	c[DF_REF] = *v[X_REF] ? v[X_REF] : arena_printf(a, "%lld", (long long)id);
+	c[DF_REF] = *v[X_REF] ? v[X_REF] : v[X_NUM];
 	c[DF_CIVILITE] = !strcmp(p.sex, "F") ? "F" : !strcmp(p.sex, "M") ? "H" : "";
 	c[DF_NOM] = p.last_name;
 	c[DF_PRENOM] = p.first_names;
@@ -177,7 +177,7 @@ static int build_row(web_req *r, arena *a, char *const *raw, bool domifa, int bl
 		c[DF_DECIDED_ON] = fr(a, v[X_DECIDED]);
 		c[DF_STRUCK_ON] = fr(a, v[X_STRUCK]);
 		c[DF_ORIENTATION_REFUS] = v[X_ORIENTATION];
-		c[DF_NUMBER] = arena_printf(a, "%lld", (long long)id);
+		c[DF_NUMBER] = v[X_NUM];
 		c[DF_LINK_OC] = v[X_LINK];
 		c[DF_HTYPE_OC] = v[X_HTYPE];
 		c[DF_CAUSE_OC] = v[X_CAUSE];

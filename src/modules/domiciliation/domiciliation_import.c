@@ -60,13 +60,30 @@ static db_sql Q_OLD = DB_SQL(DB_SCOPED, "DELETE FROM domi_imports WHERE structur
 static db_sql Q_INSERT = DB_SQL(DB_SCOPED,
 	"INSERT INTO domiciliations (structure_id, person_id, household_id, status, requested_on, interview_on, interview_place, "
 	"link, household_type, cause, reason, first_on, start_on, end_on, decided_on, refusal_motive, orientation, struck_on, "
-	"strike_motive, last_contact_on, ref, alias, dom_type, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id");
+	"strike_motive, last_contact_on, ref, alias, dom_type, created_at, num) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
+	/* DomiFa's number kept when it is a free number, else the next one. */
+	"CASE WHEN $25 > 0 AND NOT EXISTS (SELECT 1 FROM domiciliations WHERE structure_id = $1 AND num = $25) THEN $25 "
+	"ELSE (SELECT coalesce(max(num), 0) + 1 FROM domiciliations WHERE structure_id = $1) END) RETURNING id");
+static db_sql Q_PERIOD = DB_SQL(DB_SCOPED,
+	"INSERT INTO domi_periods (structure_id, domiciliation_id, start_on, end_on, renewal) VALUES ($1, $2, $3, $4, $5) "
+	"ON CONFLICT DO NOTHING");
 static db_sql Q_ANSWER = DB_SQL(DB_SCOPED,
 	"INSERT INTO domi_answers (structure_id, domiciliation_id, key, value) VALUES ($1, $2, $3, $4)");
 static db_sql Q_EVENT = DB_SQL(DB_SCOPED,
 	"INSERT INTO domi_events (structure_id, domiciliation_id, on_date, kind, detail, user_id, at) "
 	"VALUES ($1, $2, $3, 'import', $4, $5, $6)");
+
+/* DomiFa's number, when it is one (digits, at most 9): the person keeps
+ * it at the counter. 0 otherwise. */
+static int64_t keep_number(const char *ref)
+{
+	int64_t v = 0;
+	size_t n = ref ? strlen(ref) : 0;
+	if (!n || n > 9 || strspn(ref, "0123456789") != n || !text_to_int64(ref, 1, 999999999, &v))
+		return 0;
+	return v;
+}
 
 /* ---- the people already known, and those seen in the file ------------------------------ */
 
@@ -140,8 +157,12 @@ static err write_row(ctx *x, arena *a, imported *m)
 		e = DBID(x->c, &Q_INSERT, &id, A_INT(pid), A_INT(hid), A_TEXT(m->status), A_TEXT(m->requested), OPT(m->interview_on),
 		         A_TEXT(m->interview_place), A_TEXT(m->link), A_TEXT(m->htype), A_TEXT(m->cause), A_TEXT(m->reason), OPT(m->first),
 		         OPT(m->start), OPT(m->end), OPT(m->decided), A_TEXT(m->refusal), A_TEXT(m->orientation), OPT(m->struck),
-		         A_TEXT(m->strike), OPT(m->last_contact), A_TEXT(m->ref), A_TEXT(m->alias), A_TEXT(m->dom_type), A_INT(civil_now()));
+		         A_TEXT(m->strike), OPT(m->last_contact), A_TEXT(m->ref), A_TEXT(m->alias), A_TEXT(m->dom_type), A_INT(civil_now()),
+		         A_INT(keep_number(m->ref)));
 #undef OPT
+	if (e == E_OK && m->start && *m->start && m->end && *m->end)
+		e = DBX(x->c, &Q_PERIOD, NULL, A_INT(id), A_TEXT(m->start), A_TEXT(m->end),
+		        A_INT(!strcmp(m->dom_type, "renouvellement") || (m->first && *m->first && strcmp(m->first, m->start)) ? 1 : 0));
 	for (int i = 0; e == E_OK && i < m->nanswers; i++)
 		e = DBX(x->c, &Q_ANSWER, NULL, A_INT(id), A_TEXT(m->answers[i].key), A_TEXT(m->answers[i].value));
 	if (e == E_OK)

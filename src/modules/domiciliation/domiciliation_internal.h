@@ -43,6 +43,7 @@ typedef struct domi_ctx {
  * recorded; texts are "" when empty. */
 typedef struct domi {
 	int64_t id, person_id, household_id, version;
+	int64_t num;                              /* the number the counter works by, per structure */
 	const char *status;                       /* DOMI_STATUS */
 	const char *requested_on, *interview_on, *interview_place;
 	const char *link, *household_type, *cause, *reason;
@@ -85,7 +86,7 @@ typedef enum domi_list_kind {
 	DOMI_LIST_LATE,        /* not answered within two months */
 } domi_list_kind;
 typedef struct domi_line {
-	int64_t id, person_id;
+	int64_t id, person_id, num;
 	const char *status, *requested_on, *end_on, *last_contact_on;
 	bool renewal_asked;
 } domi_line;
@@ -125,7 +126,18 @@ err domi_mail_add(const domi_ctx *x, const domi *d, const char *kind, const char
 /* The mail counter: numbers of active domiciliations in text ("12, 12,
  * 57": one letter each); all checked first, nothing written if one is
  * wrong (*why, French). *written: how many. */
-err domi_mail_batch(const domi_ctx *x, const char *numbers, const char *kind, int *written, const char **why);
+/* The mail counter: numbers separated by spaces, commas or lines (a
+ * number repeated = several letters). The valid ones are recorded; the
+ * others are listed with their reason. E_INPUT when none is valid (why). */
+#define DOMI_BATCH_MAX 1000
+typedef struct domi_reject { const char *token, *why; } domi_reject;
+typedef struct domi_batch {
+	int written, nrejected;
+	domi_reject *rejected;
+	const char *why;
+} domi_batch;
+err domi_mail_batch(const domi_ctx *x, const char *numbers, const char *kind, domi_batch *out);
+const char *domi_batch_left(arena *a, const domi_batch *b);
 /* Everything waiting handed over: to "personne", a proxy's id valid
  * today, "reexpedie" (with forward), "retourne". */
 err domi_handover(const domi_ctx *x, const domi *d, const char *to, const char *forward, form_errors *fe);

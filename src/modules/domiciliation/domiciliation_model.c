@@ -63,6 +63,29 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE domi_answers (structure_id INTEGER NOT NULL, domiciliation_id INTEGER NOT NULL REFERENCES domiciliations(id), "
 	 " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (structure_id, domiciliation_id, key)) STRICT;"
 	 "ALTER TABLE domi_imports ADD COLUMN name TEXT NOT NULL DEFAULT '';", NULL},
+	/* Every period a domiciliation was valid (a renewal moves start_on and
+	 * end_on forward: the yearly report needs the past ones), rebuilt from
+	 * the decisions' history, then from the current period of each row. */
+	{6, "the periods of validity, past ones included",
+	 "CREATE TABLE domi_periods (structure_id INTEGER NOT NULL, domiciliation_id INTEGER NOT NULL REFERENCES domiciliations(id), "
+	 " start_on TEXT NOT NULL, end_on TEXT NOT NULL, renewal INTEGER NOT NULL, "
+	 " PRIMARY KEY (structure_id, domiciliation_id, start_on)) STRICT;"
+	 "CREATE INDEX domi_periods_span ON domi_periods(structure_id, start_on, end_on);"
+	 "INSERT INTO domi_periods (structure_id, domiciliation_id, start_on, end_on, renewal) "
+	 " SELECT structure_id, domiciliation_id, substr(detail, 1, 10), substr(detail, 14, 10), "
+	 " CASE WHEN kind = 'accord' THEN 0 ELSE 1 END FROM domi_events "
+	 " WHERE kind IN ('accord', 'renouvellement_accorde') AND detail LIKE '____-__-__ _ ____-__-__' "
+	 " ON CONFLICT DO NOTHING;"
+	 "INSERT INTO domi_periods (structure_id, domiciliation_id, start_on, end_on, renewal) "
+	 " SELECT structure_id, id, start_on, end_on, CASE WHEN first_on IS NULL OR first_on = start_on THEN 0 ELSE 1 END "
+	 " FROM domiciliations WHERE start_on IS NOT NULL AND end_on IS NOT NULL ON CONFLICT DO NOTHING;", NULL},
+	/* The number the counter works by: one sequence per structure, kept
+	 * for life (an import keeps DomiFa's number when it is free). */
+	{7, "the domiciliation number, per structure",
+	 "ALTER TABLE domiciliations ADD COLUMN num INTEGER;"
+	 "UPDATE domiciliations SET num = r.n FROM (SELECT id, row_number() OVER (PARTITION BY structure_id ORDER BY id) AS n "
+	 " FROM domiciliations) AS r WHERE r.id = domiciliations.id;"
+	 "CREATE UNIQUE INDEX domiciliations_num ON domiciliations(structure_id, num);", NULL},
 };
 const db_module_schema domiciliation_schema = {"domiciliation", migrations, COUNTOF(migrations)};
 
@@ -150,7 +173,7 @@ const char *domi_code_label(const char *list, const char *v)
 static db_sql Q_GET = DB_SQL(DB_SCOPED,
 	"SELECT person_id, household_id, status, requested_on, interview_on, interview_place, link, household_type, cause, "
 	"reason, non_eu_limited, first_on, start_on, end_on, decided_on, refusal_motive, orientation, struck_on, strike_motive, "
-	"renewal_on, last_contact_on, version, ref, alias, dom_type FROM domiciliations WHERE structure_id = $1 AND id = $2");
+	"renewal_on, last_contact_on, version, ref, alias, dom_type, num FROM domiciliations WHERE structure_id = $1 AND id = $2");
 static db_sql Q_MAIL_WAITING = DB_SQL(DB_SCOPED,
 	"SELECT kind, sum(count) FROM domi_mail WHERE structure_id = $1 AND domiciliation_id = $2 AND status = 'attente' GROUP BY kind");
 static db_sql Q_PROXIES = DB_SQL(DB_SCOPED,
@@ -161,7 +184,7 @@ static db_sql Q_EVENTS = DB_SQL(DB_SCOPED,
 static db_sql Q_BY_HOUSEHOLD = DB_SQL(DB_SCOPED,
 	"SELECT id FROM domiciliations WHERE structure_id = $1 AND household_id = $2 ORDER BY id DESC");
 /* Lists: one statement each, chosen by a fixed filter (never assembled). */
-#define LIST_COLS "SELECT id, person_id, status, requested_on, end_on, last_contact_on, renewal_on FROM domiciliations "
+#define LIST_COLS "SELECT id, person_id, status, requested_on, end_on, last_contact_on, renewal_on, num FROM domiciliations "
 static db_sql Q_LIST_ALL = DB_SQL(DB_SCOPED, LIST_COLS "WHERE structure_id = $1 AND ($2 = '' OR status = $2) ORDER BY id DESC LIMIT $3 OFFSET $4");
 static db_sql Q_LIST_EXPIRING = DB_SQL(DB_SCOPED, LIST_COLS
 	"WHERE structure_id = $1 AND status = 'active' AND end_on >= $5 AND end_on <= $6 AND ($2 = '' OR $2 = 'active') "
@@ -220,6 +243,7 @@ err domi_load(db_conn *c, arena *a, int64_t id, domi *d)
 		d->ref = t_(&q, 22, a);
 		d->alias = t_(&q, 23, a);
 		d->dom_type = t_(&q, 24, a);
+		d->num = db_isnull(&q, 25) ? 0 : db_int(&q, 25);
 	}
 	db_close(&q);
 	return e == E_OK && a->failed ? E_NOMEM : e;
@@ -363,6 +387,7 @@ int domi_list(db_conn *c, arena *a, domi_list_kind kind, const char *status, civ
 		l->end_on = d_(&res, 4, a);
 		l->last_contact_on = d_(&res, 5, a);
 		l->renewal_asked = !db_isnull(&res, 6);
+		l->num = db_isnull(&res, 7) ? 0 : db_int(&res, 7);
 	}
 	db_close(&res);
 	return e == E_OK && !a->failed ? n : -1;

@@ -77,9 +77,9 @@ static void list_page(web_req *r)
 	if (strike_list)
 		form_begin(r, "<form method=\"post\" action=\"/domiciliation/radiations\" data-confirm=\"Radier les personnes cochées ?\">");
 	if (strike_list)
-		html_table(b, "Domiciliations", 0, "Radier", "Personne", "Statut", "Demande", "Fin de validité", "Dernier contact");
+		html_table(b, "Domiciliations", 0, "Radier", "N°", "Personne", "Statut", "Demande", "Fin de validité", "Dernier contact");
 	else
-		html_table(b, "Domiciliations", 0, "Personne", "Statut", "Demande", "Fin de validité", "Dernier contact");
+		html_table(b, "Domiciliations", 0, "N°", "Personne", "Statut", "Demande", "Fin de validité", "Dernier contact");
 	for (int i = 0; i < n; i++) {
 		person_brief p;
 		const char *name = domi_person_name(r, v[i].person_id, &p);
@@ -87,8 +87,9 @@ static void list_page(web_req *r)
 		if (strike_list)
 			html_printf(b, "<td><input type=\"checkbox\" name=\"id\" value=\"%lld\" id=\"c%lld\" aria-label=\"Radier %s\"></td>",
 			            (long long)v[i].id, (long long)v[i].id, name);
-		html_printf(b, "<td><a href=\"/domiciliation/%lld\">%s</a></td><td>%s%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		            (long long)v[i].id, name, CODE_LABEL(DOMI_STATUS, v[i].status), v[i].renewal_asked ? " (renouvellement demandé)" : "",
+		html_printf(b, "<td class=\"num\">%lld</td><td><a href=\"/domiciliation/%lld\">%s</a></td><td>%s%s</td><td>%s</td><td>%s</td>"
+		               "<td>%s</td></tr>",
+		            (long long)v[i].num, (long long)v[i].id, name, CODE_LABEL(DOMI_STATUS, v[i].status), v[i].renewal_asked ? " (renouvellement demandé)" : "",
 		            civil_fr(r->a, v[i].requested_on), civil_fr(r->a, v[i].end_on), civil_fr(r->a, v[i].last_contact_on));
 	}
 	html_lit(b, "</tbody></table>");
@@ -339,8 +340,8 @@ void domi_file_render(web_req *r, const domi *d, const form_errors *fe, const ch
 		page_notice(r, "ok", notice);
 	form_error_summary(b, fe);
 	const char *st = d->status;
-	html_printf(b, "<p class=\"lead\">%s · <a href=\"/foyers/%lld\">dossier %s</a></p>", CODE_LABEL(DOMI_STATUS, st),
-	            (long long)d->household_id, p.file_no);
+	html_printf(b, "<p class=\"lead\">Domiciliation n° <strong>%lld</strong> · %s · <a href=\"/foyers/%lld\">dossier %s</a></p>",
+	            (long long)d->num, CODE_LABEL(DOMI_STATUS, st), (long long)d->household_id, p.file_no);
 	if ((!strcmp(st, "instruction") || !strcmp(st, "attente_decision")) && d->requested_on && civil_parse(d->requested_on, &x)) {
 		civil_date dl = domi_answer_deadline(x);
 		bool late = civil_to_days(dl) < civil_to_days(t);
@@ -402,17 +403,27 @@ static void file_page(web_req *r)
 /* ---- the mail counter ---------------------------------------------------------------------- */
 
 /* The fastest path is the main path: type (or scan) a domiciliation number,
- * or a name; one line per letter received, several at once. */
-static void counter(web_req *r, const char *numbers, const char *kind, const char *error)
+ * or a name; one line per letter received, several at once. A refused
+ * number stays in the field with its reason; the others are recorded. */
+static void counter(web_req *r, const char *numbers, const char *kind, const domi_batch *res)
 {
 	page_begin(r, "Guichet courrier");
 	buf *b = &r->out;
 	const char *done = web_arg(r, "enregistre");
-	if (done && !error)
+	if (res && res->written)
+		page_notice(r, "ok", arena_printf(r->a, "%d courrier(s) enregistré(s). Les numéros ci-dessous ne l’ont pas été.", res->written));
+	else if (done && !res)
 		page_notice(r, "ok", arena_printf(r->a, "%s courrier(s) enregistré(s).", done));
 	form_errors fe = {0};
-	if (error)
-		form_error(&fe, "numbers", error);
+	if (res && (res->nrejected || res->why)) {
+		buf m;
+		buf_init(&m, r->a, 128);
+		if (res->why)
+			buf_adds(&m, res->why);
+		for (int i = 0; i < res->nrejected; i++)
+			buf_printf(&m, "%s« %s » : %s", m.len ? " — " : "", res->rejected[i].token, res->rejected[i].why);
+		form_error(&fe, "numbers", buf_cstr(&m));
+	}
 	form_error_summary(b, &fe);
 	html_lit(b, "<p>Saisissez ou scannez le numéro de domiciliation (un par ligne pour plusieurs arrivées), "
 	            "ou cherchez la personne par son nom.</p>");
@@ -432,12 +443,13 @@ static void counter(web_req *r, const char *numbers, const char *kind, const cha
 		html_lit(b, "<ul>");
 		for (int i = 0; i < n; i++) {
 			int64_t id = domi_active_of_person(r->db, pids[i]);
-			if (!id)
+			domi d;
+			if (!id || domi_load(r->db, r->a, id, &d) != E_OK)
 				continue;
 			person_brief p;
 			shown++;
 			html_printf(b, "<li><a href=\"/domiciliation/%lld\">%s</a> — domiciliation n° %lld</li>", (long long)id,
-			            domi_person_name(r, pids[i], &p), (long long)id);
+			            domi_person_name(r, pids[i], &p), (long long)d.num);
 		}
 		html_lit(b, "</ul>");
 		if (!shown)
@@ -452,20 +464,24 @@ static void counter_page(web_req *r) { counter(r, NULL, NULL, NULL); }
 
 static void counter_post(web_req *r)
 {
-	const char *nums = web_field(r, "numbers"), *kind = web_field(r, "kind"), *why = NULL;
-	int n = 0;
+	const char *nums = web_field(r, "numbers"), *kind = web_field(r, "kind");
 	domi_ctx x = DOMI_CTX(r);
-	err e = domi_mail_batch(&x, nums, kind, &n, &why);
+	domi_batch res;
+	err e = domi_mail_batch(&x, nums, kind, &res);
 	if (e == E_INPUT) {
 		r->status = 400;
-		counter(r, nums, kind, why);
+		counter(r, res.nrejected ? domi_batch_left(r->a, &res) : nums, kind, &res);
 		return;
 	}
 	if (e != E_OK) {
 		web_error(r, e, NULL);
 		return;
 	}
-	web_redirect(r, arena_printf(r->a, "/domiciliation/courrier?enregistre=%d", n));
+	if (res.nrejected) { /* recorded the rest: the refused ones stay in the field */
+		counter(r, domi_batch_left(r->a, &res), kind, &res);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/domiciliation/courrier?enregistre=%d", res.written));
 }
 
 /* ---- household section and home figures ------------------------------------------------------ */

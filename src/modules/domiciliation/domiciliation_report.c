@@ -1,11 +1,13 @@
 /*
  * domiciliation_report.c — the yearly activity report to the préfet
- * (L264-8, D264-8) for any period: people domiciled at the end of the
- * period by sex, age band, first domiciliation or renewal, household type,
- * cause of instability and link with the commune; over the period,
+ * (L264-8, D264-8) for any period: people domiciled at any time in the
+ * period (and on its last day) by sex, age band, first domiciliation or
+ * renewal, household type, cause of instability and link with the
+ * commune, from the periods of validity (a renewal does not erase the
+ * year before); over the period,
  * decisions (first, renewal, refusals), strikings-off by motive, mail
- * received, handed over, forwarded, returned, and contacts. As a page and
- * as CSV (spreadsheet).
+ * received, handed over, forwarded, returned, and contacts. As a page,
+ * CSV, XLSX and PDF.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,10 +21,17 @@
 #include "web/xlsx.h"
 #include "core/banned.h"
 
-static db_sql Q_ACTIVE_AT = DB_SQL(DB_SCOPED,
-	"SELECT person_id, household_type, cause, link, first_on, start_on FROM domiciliations WHERE structure_id = $1 "
-	"AND start_on IS NOT NULL AND start_on <= $2 AND end_on >= $2 AND (struck_on IS NULL OR struck_on > $2) "
-	"AND status IN ('active', 'radiee')");
+/* One line per person domiciled at some time between $2 and $3: whether
+ * their first domiciliation began in the period (else they are counted
+ * as a renewal), whether they were still domiciled on $3 (a
+ * striking-off ends the validity on its date). */
+static db_sql Q_SPAN = DB_SQL(DB_SCOPED,
+	"SELECT d.person_id, max(d.household_type), max(d.cause), max(d.link), "
+	"min(CASE WHEN p.start_on >= $2 THEN p.renewal ELSE 1 END), "
+	"max(CASE WHEN p.start_on <= $3 AND p.end_on >= $3 AND (d.struck_on IS NULL OR d.struck_on > $3) THEN 1 ELSE 0 END) "
+	"FROM domi_periods p JOIN domiciliations d ON d.id = p.domiciliation_id AND d.structure_id = p.structure_id "
+	"WHERE p.structure_id = $1 AND p.start_on <= $3 AND p.end_on >= $2 AND (d.struck_on IS NULL OR d.struck_on >= $2) "
+	"GROUP BY d.person_id ORDER BY d.person_id");
 static db_sql Q_EVENTS_IN = DB_SQL(DB_SCOPED,
 	"SELECT kind, detail, count(*) FROM domi_events WHERE structure_id = $1 AND on_date >= $2 AND on_date <= $3 "
 	"AND kind IN ('accord', 'renouvellement_accorde', 'refus', 'renouvellement_refuse', 'radiation', 'demande') "
@@ -35,8 +44,14 @@ static db_sql Q_MAIL_DONE = DB_SQL(DB_SCOPED,
 static db_sql Q_CONTACTS_IN = DB_SQL(DB_SCOPED,
 	"SELECT kind, count(*) FROM domi_contacts WHERE structure_id = $1 AND on_date >= $2 AND on_date <= $3 GROUP BY kind ORDER BY kind");
 
-#define MAXROWS 64
-typedef struct tally { const char *label[MAXROWS]; int64_t n[MAXROWS]; int rows; } tally;
+/* A count per label, in the order met; grows as needed (a free-text
+ * motive can make many rows). */
+typedef struct tally {
+	const char **label;
+	int64_t *n;
+	int rows, cap;
+	arena *a;
+} tally;
 
 static void add(tally *t, const char *label, int64_t n)
 {
@@ -45,16 +60,33 @@ static void add(tally *t, const char *label, int64_t n)
 			t->n[i] += n;
 			return;
 		}
-	if (t->rows < MAXROWS) {
-		t->label[t->rows] = label;
-		t->n[t->rows++] = n;
+	if (t->rows == t->cap) {
+		int nc = t->cap ? t->cap * 2 : 16;
+		const char **l = arena_array(t->a, (size_t)nc, sizeof *l);
+		int64_t *v = arena_array(t->a, (size_t)nc, sizeof *v);
+		if (!l || !v)
+			return; /* the arena failed: the page answers an error */
+		if (t->rows) {
+			memcpy(l, t->label, sizeof *l * (size_t)t->rows);
+			memcpy(v, t->n, sizeof *v * (size_t)t->rows);
+		}
+		t->label = l, t->n = v, t->cap = nc;
 	}
+	t->label[t->rows] = label;
+	t->n[t->rows++] = n;
 }
 
 typedef struct report {
-	int64_t active, dependants;
+	int64_t during, at_end, dependants;
 	tally sex, age, kind, htype, cause, link, decisions, strikes, mail, contacts;
 } report;
+
+#define SECTIONS(rp) {&(rp)->sex, &(rp)->age, &(rp)->kind, &(rp)->htype, &(rp)->cause, &(rp)->link, &(rp)->decisions, \
+                      &(rp)->strikes, &(rp)->mail, &(rp)->contacts}
+static const char *const TITLES[] = {"Par sexe", "Par âge (au dernier jour de la période)",
+                                     "Première domiciliation ou renouvellement", "Composition du ménage",
+                                     "Cause de l’instabilité du logement", "Lien avec la commune", "Décisions sur la période",
+                                     "Radiations par motif", "Courrier sur la période", "Contacts sur la période"};
 
 /* The report's words (shorter than the forms'); a value not recorded
  * counts as « non renseigné ». */
@@ -82,40 +114,34 @@ static const char *label_of(const char *v, const code *list, int n)
 static err compute(web_req *r, const char *from, const char *to, report *rp)
 {
 	memset(rp, 0, sizeof *rp);
+	tally *ts[] = SECTIONS(rp);
+	for (int i = 0; i < COUNTOF(ts); i++)
+		ts[i]->a = r->a;
 	civil_date end;
 	civil_parse(to, &end);
 	db_res q = {0};
-	err e = DBQ(r->db, &Q_ACTIVE_AT, &q, A_TEXT(to));
+	err e = DBQ(r->db, &Q_SPAN, &q, A_TEXT(from), A_TEXT(to));
 	/* Collect first: person look-ups run their own statements. */
-	int64_t *pid = NULL;
-	char **f = NULL;
+	typedef struct who { int64_t pid; const char *htype, *cause, *link; bool first, at_end; } who;
+	who *w = NULL;
 	int n = 0, cap = 0;
 	while (e == E_OK && db_next(&q)) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			int64_t *np = arena_array(r->a, (size_t)cap, sizeof *np);
-			char **nf = arena_array(r->a, (size_t)cap * 5, sizeof *nf);
-			if (!np || !nf)
-				break;
-			if (n) {
-				memcpy(np, pid, sizeof *pid * (size_t)n);
-				memcpy(nf, f, sizeof *f * (size_t)n * 5);
-			}
-			pid = np;
-			f = nf;
+		who *x = ARENA_PUSH(r->a, w, n, cap);
+		if (!x) {
+			e = E_NOMEM;
+			break;
 		}
-		pid[n] = db_int(&q, 0);
-		for (int k = 0; k < 5; k++)
-			f[n * 5 + k] = db_dup(&q, 1 + k, r->a);
-		n++;
+		*x = (who){db_int(&q, 0), db_dup(&q, 1, r->a), db_dup(&q, 2, r->a), db_dup(&q, 3, r->a), db_int(&q, 4) == 0,
+		           db_int(&q, 5) == 1};
 	}
 	db_close(&q);
 	if (e != E_OK)
 		return e;
-	rp->active = n;
+	rp->during = n;
 	for (int i = 0; i < n; i++) {
+		rp->at_end += w[i].at_end;
 		person_brief p;
-		if (persons_person_brief(r->db, r->a, pid[i], &p) == E_OK) {
+		if (persons_person_brief(r->db, r->a, w[i].pid, &p) == E_OK) {
 			person_brief *m;
 			int nm = persons_household_members(r->db, r->a, p.household_id, &m);
 			rp->dependants += nm > 1 ? nm - 1 : 0;
@@ -129,11 +155,10 @@ static err compute(web_req *r, const char *from, const char *to, report *rp)
 			}
 			add(&rp->age, band, 1);
 		}
-		char **g = &f[i * 5];
-		add(&rp->kind, g[3] && g[4] && !strcmp(g[3], g[4]) ? "Première domiciliation" : "Renouvellement", 1);
-		add(&rp->htype, label_of(g[0], HTYPES, COUNTOF(HTYPES)), 1);
-		add(&rp->cause, label_of(g[1], CAUSES, COUNTOF(CAUSES)), 1);
-		add(&rp->link, label_of(g[2], LINKS, COUNTOF(LINKS)), 1);
+		add(&rp->kind, w[i].first ? "Première domiciliation" : "Renouvellement", 1);
+		add(&rp->htype, label_of(w[i].htype, HTYPES, COUNTOF(HTYPES)), 1);
+		add(&rp->cause, label_of(w[i].cause, CAUSES, COUNTOF(CAUSES)), 1);
+		add(&rp->link, label_of(w[i].link, LINKS, COUNTOF(LINKS)), 1);
 	}
 	e = DBQ(r->db, &Q_EVENTS_IN, &q, A_TEXT(from), A_TEXT(to));
 	while (e == E_OK && db_next(&q)) {
@@ -167,7 +192,7 @@ static err compute(web_req *r, const char *from, const char *to, report *rp)
 		                 : !strcmp(k, "courrier_procuration") ? "Retraits par un mandataire" : k, db_int(&q, 1));
 	}
 	db_close(&q);
-	return e;
+	return e == E_OK && r->a->failed ? E_NOMEM : e;
 }
 
 static void table(buf *b, const char *caption, const tally *t)
@@ -217,29 +242,31 @@ static void report_page(web_req *r)
 	}
 	journal_record(r->db, r->user->id, "export", "domiciliation_report", 0, NULL);
 	const char *fmt = web_arg(r, "format");
+	char ffr[11], tfr[11];
+	civil_iso_to_fr(from, ffr);
+	civil_iso_to_fr(to, tfr);
+	const tally *ts[] = SECTIONS(&rp);
+	/* The head figures, the same in every format. */
+	const struct { const char *label; int64_t n; } head[] = {
+		{"Personnes domiciliées au cours de la période", rp.during},
+		{arena_printf(r->a, "dont domiciliées au %s", tfr), rp.at_end},
+		{"Ayants droit des personnes domiciliées au cours de la période", rp.dependants},
+	};
 	if (fmt && !strcmp(fmt, "csv")) {
 		r->out_type = "text/csv; charset=utf-8";
 		web_header(r, "Content-Disposition: attachment; filename=\"rapport-domiciliation.csv\"");
 		buf *b = &r->out;
 		buf_adds(b, "\xef\xbb\xbf"); /* BOM: spreadsheets then read UTF-8 */
-		buf_printf(b, "Rubrique;Catégorie;Nombre\r\nPériode;du %s au %s;\r\nDomiciliations actives;au %s;%lld\r\n"
-		              "Ayants droit des personnes domiciliées;au %s;%lld\r\n", from, to, to, (long long)rp.active, to,
-		           (long long)rp.dependants);
-		csv_rows(b, "Sexe", &rp.sex);
-		csv_rows(b, "Âge", &rp.age);
-		csv_rows(b, "Première ou renouvellement", &rp.kind);
-		csv_rows(b, "Composition", &rp.htype);
-		csv_rows(b, "Cause de l’instabilité", &rp.cause);
-		csv_rows(b, "Lien avec la commune", &rp.link);
-		csv_rows(b, "Décisions", &rp.decisions);
-		csv_rows(b, "Radiations", &rp.strikes);
-		csv_rows(b, "Courrier", &rp.mail);
-		csv_rows(b, "Contacts", &rp.contacts);
+		buf_printf(b, "Rubrique;Catégorie;Nombre\r\nPériode;du %s au %s;\r\n", ffr, tfr);
+		for (int i = 0; i < COUNTOF(head); i++) {
+			csv_write_cell(b, "Personnes", false);
+			csv_write_cell(b, head[i].label, false);
+			buf_printf(b, "%lld\r\n", (long long)head[i].n);
+		}
+		for (int k = 0; k < COUNTOF(ts); k++)
+			csv_rows(b, TITLES[k], ts[k]);
 		return;
 	}
-	char ffr[11], tfr[11];
-	civil_iso_to_fr(from, ffr);
-	civil_iso_to_fr(to, tfr);
 	if (fmt && !strcmp(fmt, "xlsx")) {
 		xlsx_doc *x = xlsx_new("Rapport");
 		if (!x) {
@@ -248,20 +275,15 @@ static void report_page(web_req *r)
 		}
 		static const char *hd[] = {"Rubrique", "Catégorie", "Nombre"};
 		xlsx_header(x, hd, 3);
-		xlsx_text(x, 0, "Domiciliations actives");
-		xlsx_text(x, 1, arena_printf(r->a, "au %s", tfr));
-		xlsx_number(x, 2, rp.active);
-		xlsx_next_row(x);
-		xlsx_text(x, 0, "Ayants droit");
-		xlsx_text(x, 1, arena_printf(r->a, "au %s", tfr));
-		xlsx_number(x, 2, rp.dependants);
-		xlsx_next_row(x);
-		const tally *ts[] = {&rp.sex, &rp.age, &rp.kind, &rp.htype, &rp.cause, &rp.link, &rp.decisions, &rp.strikes, &rp.mail, &rp.contacts};
-		const char *titles[] = {"Sexe", "Âge", "Première ou renouvellement", "Composition", "Cause de l’instabilité",
-		                        "Lien avec la commune", "Décisions", "Radiations", "Courrier", "Contacts"};
-		for (int k = 0; k < 10; k++)
+		for (int i = 0; i < COUNTOF(head); i++) {
+			xlsx_text(x, 0, "Personnes");
+			xlsx_text(x, 1, head[i].label);
+			xlsx_number(x, 2, head[i].n);
+			xlsx_next_row(x);
+		}
+		for (int k = 0; k < COUNTOF(ts); k++)
 			for (int i = 0; i < ts[k]->rows; i++) {
-				xlsx_text(x, 0, titles[k]);
+				xlsx_text(x, 0, TITLES[k]);
 				xlsx_text(x, 1, ts[k]->label[i]);
 				xlsx_number(x, 2, ts[k]->n[i]);
 				xlsx_next_row(x);
@@ -286,18 +308,15 @@ static void report_page(web_req *r)
 		}
 		pdf_small(pd, r->user->structure_name);
 		pdf_heading(pd, "Rapport d’activité de domiciliation (L264-8, D264-8 du CASF)");
-		pdf_para(pd, arena_printf(r->a, "Période du %s au %s. Personnes domiciliées au %s : %lld, avec %lld ayant(s) droit.", ffr, tfr,
-		                          tfr, (long long)rp.active, (long long)rp.dependants));
-		const tally *ts[] = {&rp.sex, &rp.age, &rp.kind, &rp.htype, &rp.cause, &rp.link, &rp.decisions, &rp.strikes, &rp.mail, &rp.contacts};
-		const char *titles[] = {"Par sexe", "Par âge", "Première domiciliation ou renouvellement", "Composition du ménage",
-		                        "Cause de l’instabilité du logement", "Lien avec la commune", "Décisions sur la période",
-		                        "Radiations par motif", "Courrier sur la période", "Contacts sur la période"};
-		for (int k = 0; k < 10; k++) {
-			pdf_heading(pd, titles[k]);
+		pdf_para(pd, arena_printf(r->a, "Période du %s au %s.", ffr, tfr));
+		for (int i = 0; i < COUNTOF(head); i++)
+			pdf_field(pd, head[i].label, arena_printf(r->a, "%lld", (long long)head[i].n));
+		for (int k = 0; k < COUNTOF(ts); k++) {
+			pdf_heading(pd, TITLES[k]);
 			for (int i = 0; i < ts[k]->rows; i++)
 				pdf_field(pd, ts[k]->label[i], arena_printf(r->a, "%lld", (long long)ts[k]->n[i]));
 			if (!ts[k]->rows)
-				pdf_para(pd, "—");
+				pdf_para(pd, "Aucun");
 		}
 		size_t n;
 		void *bytes = pdf_finish(pd, r->a, &n);
@@ -319,22 +338,14 @@ static void report_page(web_req *r)
 	               "<a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=pdf\">PDF</a> · "
 	               "<a href=\"/domiciliation/rapport?du=%s&amp;au=%s&amp;format=xlsx\">Tableur (XLSX)</a></form>",
 	            from, to, from, to, from, to, from, to);
-	html_printf(b, "<p class=\"lead\">Période du %s au %s (articles L264-8 et D264-8 du CASF). "
-	               "<strong>%lld</strong> personne%s domiciliée%s au %s, avec %lld ayant%s droit.</p><div class=\"widgets\">",
-	            ffr, tfr, (long long)rp.active, rp.active > 1 ? "s" : "", rp.active > 1 ? "s" : "", tfr,
+	html_printf(b, "<p class=\"lead\">Période du %s au %s (articles L264-8 et D264-8 du CASF). <strong>%lld</strong> personne%s "
+	               "domiciliée%s au cours de la période, dont %lld au %s ; %lld ayant%s droit.</p><div class=\"widgets\">",
+	            ffr, tfr, (long long)rp.during, rp.during > 1 ? "s" : "", rp.during > 1 ? "s" : "", (long long)rp.at_end, tfr,
 	            (long long)rp.dependants, rp.dependants > 1 ? "s" : "");
-	table(b, "Par sexe", &rp.sex);
-	table(b, "Par âge", &rp.age);
-	table(b, "Première domiciliation ou renouvellement", &rp.kind);
-	table(b, "Composition du ménage", &rp.htype);
-	table(b, "Cause de l’instabilité du logement", &rp.cause);
-	table(b, "Lien avec la commune", &rp.link);
-	table(b, "Décisions sur la période", &rp.decisions);
-	table(b, "Radiations par motif", &rp.strikes);
-	table(b, "Courrier sur la période", &rp.mail);
-	table(b, "Contacts sur la période", &rp.contacts);
-	html_lit(b, "</div><p class=\"muted\">Les ayants droit, la liste d’attente, les effectifs et le coût du service ne sont pas encore "
-	            "calculés : à compléter à la main dans le rapport transmis.</p>");
+	for (int k = 0; k < COUNTOF(ts); k++)
+		table(b, TITLES[k], ts[k]);
+	html_lit(b, "</div><p class=\"muted\">La liste d’attente, les effectifs et le coût du service ne sont pas calculés : "
+	            "à compléter à la main dans le rapport transmis.</p>");
 	page_end(r);
 }
 

@@ -17,8 +17,12 @@
 
 static db_sql Q_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO domiciliations (structure_id, person_id, household_id, status, requested_on, interview_on, interview_by, "
-	"interview_place, link, household_type, cause, reason, non_eu_limited, created_at, last_contact_on) "
-	"VALUES ($1, $2, $3, 'instruction', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $4) RETURNING id");
+	"interview_place, link, household_type, cause, reason, non_eu_limited, created_at, last_contact_on, num) "
+	"VALUES ($1, $2, $3, 'instruction', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $4, "
+	"(SELECT coalesce(max(num), 0) + 1 FROM domiciliations WHERE structure_id = $1)) RETURNING id");
+static db_sql Q_PERIOD = DB_SQL(DB_SCOPED,
+	"INSERT INTO domi_periods (structure_id, domiciliation_id, start_on, end_on, renewal) VALUES ($1, $2, $3, $4, $5) "
+	"ON CONFLICT (structure_id, domiciliation_id, start_on) DO UPDATE SET end_on = excluded.end_on");
 static db_sql Q_EVENT = DB_SQL(DB_SCOPED,
 	"INSERT INTO domi_events (structure_id, domiciliation_id, on_date, kind, detail, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
 static db_sql Q_SUBMIT = DB_SQL(DB_SCOPED,
@@ -68,8 +72,8 @@ static db_sql Q_FWD_ADD = DB_SQL(DB_SCOPED,
 static db_sql Q_MAIL_FWD = DB_SQL(DB_SCOPED,
 	"INSERT INTO domi_mail (structure_id, domiciliation_id, received_on, kind, count, status, done_on, forward_to, user_id) "
 	"VALUES ($1, $2, $3, $4, $5, 'reexpedie', $3, $6, $7) RETURNING id");
-static db_sql Q_ACTIVE_BY_FILE = DB_SQL(DB_SCOPED,
-	"SELECT id FROM domiciliations WHERE structure_id = $1 AND id = $2 AND status = 'active'");
+static db_sql Q_ACTIVE_BY_NUM = DB_SQL(DB_SCOPED,
+	"SELECT id FROM domiciliations WHERE structure_id = $1 AND num = $2 AND status = 'active'");
 
 static const char *t_(db_res *q, int col, arena *a) { return arena_strdup(a, db_isnull(q, col) ? "" : db_text(q, col)); }
 static const char *s_(const char *x) { return x ? x : ""; }
@@ -210,6 +214,9 @@ err domi_decide(const domi_ctx *x, const domi *d, int64_t version, const char *o
 		if (e == E_OK && n != 1)
 			e = E_CONFLICT;
 		if (e == E_OK)
+			e = DBX(x->c, &Q_PERIOD, NULL, A_INT(d->id), A_TEXT(civil_iso(x->a, start)), A_TEXT(civil_iso(x->a, end)),
+			        A_INT(renewal ? 1 : 0));
+		if (e == E_OK)
 			e = event(x, d->id, renewal ? "renouvellement_accorde" : "accord",
 			          arena_printf(x->a, "%s → %s", civil_iso(x->a, start), civil_iso(x->a, end)));
 	} else {
@@ -347,31 +354,46 @@ err domi_mail_add(const domi_ctx *x, const domi *d, const char *kind, const char
 	return db_finish(x->c, e);
 }
 
-err domi_mail_batch(const domi_ctx *x, const char *nums, const char *kind, int *written, const char **why)
+err domi_mail_batch(const domi_ctx *x, const char *nums, const char *kind, domi_batch *out)
 {
-	*written = 0;
-	*why = NULL;
-	if (!nums || !*nums || !CODE_OK(DOMI_MAIL, kind)) {
-		*why = "Indiquez au moins un numéro de domiciliation et le type de courrier.";
+	*out = (domi_batch){0};
+	if (!CODE_OK(DOMI_MAIL, kind)) {
+		out->why = "Choisissez le type de courrier.";
 		return E_INPUT;
 	}
-	/* Check every number first: nothing is written if one is wrong. */
+	/* Each number on its own: the valid ones are recorded, the others
+	 * come back with their reason (a wrong one loses nothing else). */
 	int64_t *ids = NULL;
-	int n = 0, cap = 0;
-	for (const char *p = nums; *p;) {
-		while (*p && !(*p >= '0' && *p <= '9'))
+	int n = 0, cap = 0, rcap = 0, tokens = 0;
+	for (const char *p = nums ? nums : ""; *p;) {
+		while (*p && strchr(" \t\r\n,;", *p))
 			p++;
 		if (!*p)
 			break;
 		const char *start = p;
-		while (*p >= '0' && *p <= '9')
+		while (*p && !strchr(" \t\r\n,;", *p))
 			p++;
-		char *num = arena_strndup(x->a, start, (size_t)(p - start));
-		int64_t id = 0, found = 0;
-		if (!num || !text_to_int64(num, 1, INT64_MAX, &id) || DBID(x->c, &Q_ACTIVE_BY_FILE, &found, A_INT(id)) != E_OK || !found) {
-			*why = arena_printf(x->a, "Le numéro %.20s ne correspond à aucune domiciliation active : rien n’a été enregistré.",
-			                    num ? num : "?");
+		if (++tokens > DOMI_BATCH_MAX) {
+			out->why = arena_printf(x->a, "Au plus %d numéros à la fois : enregistrez le reste ensuite.", DOMI_BATCH_MAX);
 			return E_INPUT;
+		}
+		char *tok = arena_strndup(x->a, start, (size_t)(p - start) > 40 ? 40 : (size_t)(p - start));
+		if (!tok)
+			return E_NOMEM;
+		int64_t num = 0, id = 0;
+		const char *why = NULL;
+		if (!text_to_int64(tok, 1, INT64_MAX, &num))
+			why = "ce n’est pas un numéro (des chiffres seulement)";
+		else if (DBID(x->c, &Q_ACTIVE_BY_NUM, &id, A_INT(num)) != E_OK)
+			return E_DB;
+		else if (!id)
+			why = "aucune domiciliation active sous ce numéro";
+		if (why) {
+			domi_reject *r = ARENA_PUSH(x->a, out->rejected, out->nrejected, rcap);
+			if (!r)
+				return E_NOMEM;
+			*r = (domi_reject){tok, why};
+			continue;
 		}
 		int64_t *slot = ARENA_PUSH(x->a, ids, n, cap);
 		if (!slot)
@@ -379,7 +401,7 @@ err domi_mail_batch(const domi_ctx *x, const char *nums, const char *kind, int *
 		*slot = id;
 	}
 	if (!n) {
-		*why = "Indiquez au moins un numéro de domiciliation.";
+		out->why = out->nrejected ? "Aucun numéro n’est valable : rien n’a été enregistré." : "Indiquez au moins un numéro de domiciliation.";
 		return E_INPUT;
 	}
 	err e = db_begin(x->c, true);
@@ -391,8 +413,18 @@ err domi_mail_batch(const domi_ctx *x, const char *nums, const char *kind, int *
 		e = journal_record(x->c, x->user, "create", "domi_mail", 0, arena_printf(x->a, "count=%d", n));
 	e = db_finish(x->c, e);
 	if (e == E_OK)
-		*written = n;
+		out->written = n;
 	return e;
+}
+
+/* The refused numbers, one per line, as the form gives them back. */
+const char *domi_batch_left(arena *a, const domi_batch *b)
+{
+	buf t;
+	buf_init(&t, a, 64);
+	for (int i = 0; i < b->nrejected; i++)
+		buf_printf(&t, "%s%s", i ? "\n" : "", b->rejected[i].token);
+	return buf_cstr(&t);
 }
 
 err domi_handover(const domi_ctx *x, const domi *d, const char *to, const char *forward, form_errors *fe)
