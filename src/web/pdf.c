@@ -2,6 +2,7 @@
 #include "web/pdf.h"
 #include <hpdf.h>
 #include <stdlib.h>
+#include <zint.h>
 #include <string.h>
 #include <unistd.h>
 #include "web/web.h"
@@ -157,6 +158,154 @@ void pdf_address_block(pdf_doc *d, const char *const *lines, int n)
 	if (y - 12 < d->y)
 		d->y = y - 12;
 }
+
+/* ---- forms: a head, boxed sections, check boxes, a barcode ------------------ */
+
+static const double MM = 72.0 / 25.4;
+
+void pdf_text_at(pdf_doc *d, double x_mm, double y_mm, double size, bool bold, const char *text)
+{
+	HPDF_Page_SetGrayFill(d->page, 0);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, bold ? d->bold : d->font, (HPDF_REAL)size);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)(x_mm * MM), (HPDF_REAL)(HEIGHT - y_mm * MM - size), text ? text : "");
+	HPDF_Page_EndText(d->page);
+}
+
+void pdf_frame(pdf_doc *d, double x_mm, double y_mm, double w_mm, double h_mm, bool dashed)
+{
+	static const HPDF_UINT16 dash[] = {3, 2};
+	HPDF_Page_SetLineWidth(d->page, 0.6f);
+	HPDF_Page_SetGrayStroke(d->page, 0.2f);
+	if (dashed)
+		HPDF_Page_SetDash(d->page, dash, 2, 0);
+	HPDF_Page_Rectangle(d->page, (HPDF_REAL)(x_mm * MM), (HPDF_REAL)(HEIGHT - (y_mm + h_mm) * MM), (HPDF_REAL)(w_mm * MM),
+	                    (HPDF_REAL)(h_mm * MM));
+	HPDF_Page_Stroke(d->page);
+	if (dashed)
+		HPDF_Page_SetDash(d->page, NULL, 0, 0);
+}
+
+static double width_of(pdf_doc *d, HPDF_Font f, double size, const char *t)
+{
+	HPDF_Page_SetFontAndSize(d->page, f, (HPDF_REAL)size);
+	return HPDF_Page_TextWidth(d->page, t);
+}
+
+static void centered(pdf_doc *d, HPDF_Font f, double size, const char *t)
+{
+	double w = width_of(d, f, size, t), x = (WIDTH - w) / 2;
+	if (w > WIDTH - 2 * MARGIN) {
+		flow(d, f, size, 0, t);
+		return;
+	}
+	if (d->y - size * 1.35 < MARGIN)
+		new_page(d);
+	HPDF_Page_SetGrayFill(d->page, 0);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, f, (HPDF_REAL)size);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)x, (HPDF_REAL)(d->y - size), t);
+	HPDF_Page_EndText(d->page);
+	d->y -= size * 1.35;
+}
+
+void pdf_form_head(pdf_doc *d, const char *cerfa, const char *title, const char *subtitle)
+{
+	double top = HEIGHT - 36;
+	HPDF_Page_SetGrayFill(d->page, 0);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, 9);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)MARGIN, (HPDF_REAL)(top - 9), "RÉPUBLIQUE FRANÇAISE");
+	HPDF_Page_EndText(d->page);
+	/* The form's number in its frame, top right, as on the official form. */
+	double bw = 96, bx = WIDTH - MARGIN - bw;
+	HPDF_Page_SetLineWidth(d->page, 0.8f);
+	HPDF_Page_SetGrayStroke(d->page, 0);
+	HPDF_Page_Rectangle(d->page, (HPDF_REAL)bx, (HPDF_REAL)(top - 30), (HPDF_REAL)bw, 30);
+	HPDF_Page_Stroke(d->page);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, 11);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)(bx + 6), (HPDF_REAL)(top - 13), "cerfa");
+	HPDF_Page_SetFontAndSize(d->page, d->font, 9);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)(bx + 6), (HPDF_REAL)(top - 25), cerfa);
+	HPDF_Page_EndText(d->page);
+	d->y = top - 44;
+	centered(d, d->bold, 14, title);
+	if (subtitle && *subtitle)
+		centered(d, d->font, 8, subtitle);
+	d->y -= 6;
+}
+
+void pdf_section(pdf_doc *d, const char *title)
+{
+	double h = 15;
+	if (d->y - h - 40 < MARGIN)
+		new_page(d);
+	d->y -= 4;
+	HPDF_Page_SetGrayFill(d->page, 0.86f);
+	HPDF_Page_Rectangle(d->page, (HPDF_REAL)MARGIN, (HPDF_REAL)(d->y - h), (HPDF_REAL)(WIDTH - 2 * MARGIN), (HPDF_REAL)h);
+	HPDF_Page_Fill(d->page);
+	HPDF_Page_SetGrayFill(d->page, 0);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, 10);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)(MARGIN + 4), (HPDF_REAL)(d->y - 11), title);
+	HPDF_Page_EndText(d->page);
+	d->y -= h + 5;
+}
+
+void pdf_check(pdf_doc *d, const char *label, const char *const *choices, int n, int checked)
+{
+	size_t len = strlen(label ? label : "") + 8;
+	for (int i = 0; i < n; i++)
+		len += strlen(choices[i]) + 12;
+	char *s = malloc(len), *p = s;
+	if (!s) {
+		d->failed = 1;
+		return;
+	}
+	*p = 0;
+	if (label && *label)
+		p += snprintf(p, len, "%s : ", label);
+	for (int i = 0; i < n; i++)
+		p += snprintf(p, len - (size_t)(p - s), "%s%s %s", i ? "     " : "", i == checked ? "☒" : "☐", choices[i]);
+	flow(d, d->font, 10.5, 0, s);
+	free(s);
+}
+
+bool pdf_barcode(pdf_doc *d, const char *data, double x_mm, double y_mm, double h_mm)
+{
+	struct zint_symbol *z = ZBarcode_Create();
+	if (!z)
+		return false;
+	z->symbology = BARCODE_CODE128;
+	z->show_hrt = 0;
+	int rc = ZBarcode_Encode_and_Buffer_Vector(z, (const unsigned char *)data, (int)strlen(data), 0);
+	bool ok = rc < ZINT_ERROR && z->vector && z->vector->rectangles;
+	if (ok) {
+		/* The narrowest bar is one module: 0.33 mm, what handheld scanners read
+		 * at arm's length; the height is ours. */
+		float minw = 0;
+		for (struct zint_vector_rect *r = z->vector->rectangles; r; r = r->next)
+			if (r->width > 0 && (minw == 0 || r->width < minw))
+				minw = r->width;
+		double k = 0.33 * MM / minw, top = HEIGHT - y_mm * MM, h = h_mm * MM;
+		HPDF_Page_SetGrayFill(d->page, 0);
+		for (struct zint_vector_rect *r = z->vector->rectangles; r; r = r->next)
+			HPDF_Page_Rectangle(d->page, (HPDF_REAL)(x_mm * MM + r->x * k), (HPDF_REAL)(top - h), (HPDF_REAL)(r->width * k), (HPDF_REAL)h);
+		HPDF_Page_Fill(d->page);
+		/* The digits under the bars, for the eye. */
+		double w = width_of(d, d->font, 8, data), bw = z->vector->width * k;
+		HPDF_Page_BeginText(d->page);
+		HPDF_Page_SetFontAndSize(d->page, d->font, 8);
+		HPDF_Page_TextOut(d->page, (HPDF_REAL)(x_mm * MM + (bw - w) / 2), (HPDF_REAL)(top - h - 9), data);
+		HPDF_Page_EndText(d->page);
+	}
+	ZBarcode_Delete(z);
+	return ok;
+}
+
+double pdf_cursor_mm(const pdf_doc *d) { return (HEIGHT - d->y) / MM; }
+void pdf_cursor_set_mm(pdf_doc *d, double y_mm) { d->y = HEIGHT - y_mm * MM; }
 
 void pdf_field(pdf_doc *d, const char *label, const char *value)
 {

@@ -26,6 +26,22 @@ void pdf_space(pdf_doc *d, double points);
  * the right, AFNOR) shows it once the A4 is folded in three: from 110 mm
  * of the left edge and 50 mm of the top; the text goes on below it. */
 void pdf_address_block(pdf_doc *d, const char *const *lines, int n);
+/* Forms (cerfa layouts). Positions in millimetres from the page's top
+ * left corner; these draw without moving the cursor unless said. */
+void pdf_text_at(pdf_doc *d, double x_mm, double y_mm, double size, bool bold, const char *text);
+void pdf_frame(pdf_doc *d, double x_mm, double y_mm, double w_mm, double h_mm, bool dashed);
+/* « RÉPUBLIQUE FRANÇAISE », the cerfa number in its frame, the title and
+ * the legal references centred; the cursor goes below. */
+void pdf_form_head(pdf_doc *d, const char *cerfa, const char *title, const char *subtitle);
+/* A grey title bar across the page; the cursor goes below. */
+void pdf_section(pdf_doc *d, const char *title);
+/* « label : ☒ A   ☐ B » with choice `checked` ticked (-1: none). */
+void pdf_check(pdf_doc *d, const char *label, const char *const *choices, int n, int checked);
+/* A Code 128 barcode of data (what a handheld scanner types back) with
+ * its text under it, its top left corner at (x, y), h tall. */
+bool pdf_barcode(pdf_doc *d, const char *data, double x_mm, double y_mm, double h_mm);
+double pdf_cursor_mm(const pdf_doc *d);
+void pdf_cursor_set_mm(pdf_doc *d, double y_mm);
 /* The PDF bytes in the arena; frees d. NULL on failure. */
 void *pdf_finish(pdf_doc *d, arena *a, size_t *len);
 void pdf_free(pdf_doc *d);

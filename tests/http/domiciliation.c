@@ -519,8 +519,22 @@ int main(void)
 	r = get(&bb, path);
 	CHECK(r->status == 200 && r->len > 1000 && !memcmp(r->body, "%PDF", 4), "attestation is a PDF (%ld, %zu bytes)", r->status, r->len);
 	char *txt = pdf_text(r);
-	CHECK_HAS(txt, "Attestation d’élection de domicile");
-	CHECK_HAS(txt, "cerfa n° 16030");
+	CHECK_HAS(txt, "ATTESTATION D’ÉLECTION DE DOMICILE");
+	CHECK_HAS(txt, "cerfa N° 16030*01");
+	/* The cerfa's blocks, in its order. */
+	{
+		const char *blocks[] = {"L’organisme domiciliataire", "atteste que la personne", "a élu domicile auprès de l’organisme",
+		                        "Validité de l’élection de domicile", "Fait à Hauts-de-Rivière, le"};
+		const char *at = txt;
+		for (int i = 0; i < 5; i++) {
+			const char *f = strstr(at, blocks[i]);
+			CHECK(f != NULL, "block « %s » after the previous one", blocks[i]);
+			if (f)
+				at = f;
+		}
+	}
+	CHECK_HAS(txt, "Nom et fonction du responsable : Paul Técher, Directeur du CIAS");
+	CHECK_HAS(txt, "Sexe : ☒ Féminin ☐ Masculin");
 	CHECK_HAS(txt, "Nom d’usage : Rapport-Un");
 	CHECK_HAS(txt, "Date de naissance : 05/05/1990");
 	char line2[96];
@@ -533,8 +547,12 @@ int main(void)
 	free(txt);
 	snprintf(path, sizeof path, "/domiciliation/%lld/demande.pdf", (long long)ids[0]);
 	txt = pdf_text(get(&bb, path));
-	CHECK_HAS(txt, "cerfa n° 16029");
-	CHECK_HAS(txt, "Lien avec la commune (R264-4) : séjour sur le territoire de la commune");
+	CHECK_HAS(txt, "DEMANDE D’ÉLECTION DE DOMICILE");
+	CHECK_HAS(txt, "cerfa N° 16029*01");
+	CHECK_HAS(txt, "Type de demande : ☒ Première demande");
+	CHECK_HAS(txt, "☐ Renouvellement");
+	CHECK_HAS(txt, "Lien avec la commune (article R. 264-4) : séjour sur le territoire de la commune");
+	CHECK_HAS(txt, "☒ Élection de domicile acceptée");
 	snprintf(line2, sizeof line2, "Date de la demande : 15/01/%d", Y);
 	CHECK_HAS(txt, line2);
 	free(txt);
@@ -554,6 +572,50 @@ int main(void)
 	free(txt);
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[2]);
 	CHECK_INT(get(&bb, path)->status, 409); /* no attestation for a refusal */
+	/* The number, as a barcode a scanner reads, on the attestation and the card. */
+	{
+		snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)ids[0]);
+		j = J(get(&bb, path));
+		long long n0 = (long long)geti(j, "number");
+		json_decref(j);
+		char want[40];
+		snprintf(want, sizeof want, "CODE-128:%lld\n", n0);
+		snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
+		r = get(&bb, path);
+		char *codes = pdf_barcodes(r);
+		CHECK_STR(codes, want);
+		free(codes);
+		txt = pdf_text(r);
+		snprintf(want, sizeof want, "Domiciliation n° %lld", n0);
+		CHECK_HAS(txt, want);
+		free(txt);
+		snprintf(path, sizeof path, "/domiciliation/%lld/carte.pdf", (long long)ids[0]);
+		r = get(&bb, path);
+		CHECK_INT(r->status, 200);
+		codes = pdf_barcodes(r);
+		snprintf(want, sizeof want, "CODE-128:%lld\n", n0);
+		CHECK_STR(codes, want);
+		free(codes);
+		snprintf(path, sizeof path, "/domiciliation/%lld/carte.pdf", (long long)ids[2]);
+		CHECK_INT(get(&bb, path)->status, 409);
+	}
+	/* No attestation, form or letter without the structure's address. */
+	CHECK_INT(db_tamper("UPDATE structures SET address = '' WHERE id = 2"), 0);
+	static const char *const docs[] = {"attestation", "demande", "carte"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "/domiciliation/%lld/%s.pdf", (long long)ids[0], docs[i]);
+		r = get(&bb, path);
+		CHECK_INT(r->status, 409);
+		CHECK_HAS(r->body, "L’adresse de la structure n’est pas renseignée");
+	}
+	snprintf(path, sizeof path, "/domiciliation/%lld/refus.pdf", (long long)ids[2]);
+	CHECK_INT(get(&bb, path)->status, 409);
+	CHECK_INT(db_tamper("UPDATE structures SET address = '1 rue des Écoles\n97480 Hauts-de-Rivière', signatory_name = '' WHERE id = 2"), 0);
+	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
+	r = get(&bb, path);
+	CHECK_INT(r->status, 409);
+	CHECK_HAS(r->body, "signataire");
+	CHECK_INT(db_tamper("UPDATE structures SET signatory_name = 'Paul Técher' WHERE id = 2"), 0);
 	/* A dependant appears on the attestation. */
 	snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)ids[0]);
 	j = J(get(&bb, path));
@@ -563,7 +625,7 @@ int main(void)
 	CHECK_INT(post_json(&bb, path, "{\"last_name\":\"Rapport-Un\",\"first_names\":\"Petit\",\"birth_date\":\"2019-09-09\",\"relation\":\"enfant\"}")->status, 201);
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
 	txt = pdf_text(get(&bb, path));
-	CHECK_HAS(txt, "Rapport-Un Petit, né(e) le 09/09/2019 (enfant)");
+	CHECK_HAS(txt, "Rapport-Un Petit, né(e) le 09/09/2019"); /* sex not recorded */
 	free(txt);
 	/* A provisional attestation while the request is instructed. */
 	j = J(post_json(&bb, "/api/v1/households", "{\"last_name\":\"Provisoire\",\"first_names\":\"Paul\",\"confirm_duplicate\":true}"));

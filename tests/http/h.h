@@ -428,6 +428,33 @@ __attribute__((unused)) static char *pdf_text(resp *r)
 	return out ? out : strdup("");
 }
 
+/* The barcodes a scanner reads on the PDF's first page ("CODE-128:12\n"
+ * per code), through pdftoppm and zbarimg. */
+__attribute__((unused)) static char *pdf_barcodes(resp *r)
+{
+	char in[64], cmd[300];
+	snprintf(in, sizeof in, "/tmp/openccas-bc-%d", (int)getpid());
+	char pdf[80];
+	snprintf(pdf, sizeof pdf, "%s.pdf", in);
+	FILE *f = fopen(pdf, "wb");
+	if (!f)
+		return strdup("");
+	fwrite(r->body, 1, r->len, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "pdftoppm -q -r 200 -f 1 -l 1 -png %s %s && zbarimg -q %s-1.png 2>/dev/null", pdf, in, in);
+	FILE *p = popen(cmd, "r");
+	char *out = calloc(1, 4096);
+	size_t n = p && out ? fread(out, 1, 4095, p) : 0;
+	if (out)
+		out[n] = 0;
+	if (p)
+		pclose(p);
+	unlink(pdf);
+	snprintf(cmd, sizeof cmd, "%s-1.png", in);
+	unlink(cmd);
+	return out ? out : strdup("");
+}
+
 __attribute__((unused)) static resp *get(cli *k, const char *path) { return req(k, "GET", path, NULL, NULL); }
 __attribute__((unused)) static resp *post(cli *k, const char *path, const char *body) { return req(k, "POST", path, body, NULL); }
 __attribute__((unused)) static resp *post_json(cli *k, const char *path, const char *json) { return req(k, "POST", path, json, "application/json"); }

@@ -208,6 +208,30 @@ err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o
 	return e;
 }
 
+const char *accounts_letter_gap(const structure_info *s, bool signed_document)
+{
+	if (!s->address || !*s->address)
+		return "L’adresse de la structure n’est pas renseignée : un administrateur la saisit dans Administration › "
+		       "Structure avant que le document puisse être imprimé.";
+	if (signed_document && (!s->signatory_name || !*s->signatory_name || !s->signatory_title || !*s->signatory_title))
+		return "Le signataire des lettres (nom et qualité) n’est pas renseigné : un administrateur le saisit dans "
+		       "Administration › Structure avant que le document puisse être imprimé.";
+	return NULL;
+}
+
+const char *accounts_structure_town(arena *a, const structure_info *s)
+{
+	const char *addr = s->address ? s->address : "", *last = addr;
+	for (const char *p = addr; *p; p++)
+		if (*p == '\n' && p[1])
+			last = p + 1;
+	while (*last == ' ' || (*last >= '0' && *last <= '9'))
+		last++;
+	size_t n = strcspn(last, "\r\n");
+	char *t = arena_strndup(a, last, n);
+	return t ? t : "";
+}
+
 const char *accounts_user_name(db_conn *c, arena *a, int64_t uid)
 {
 	db_res q = {0};

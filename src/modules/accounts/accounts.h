@@ -79,6 +79,13 @@ typedef struct structure_info {
 	bool signatory_delegation;
 } structure_info;
 err accounts_structure_info(db_conn *c, arena *a, int64_t structure_id, structure_info *out);
+/* What a structure must have told before a letter, an attestation or a
+ * form leaves: its address and, for a signed document, its signatory.
+ * NULL when complete, else the French sentence saying what to fill in. */
+const char *accounts_letter_gap(const structure_info *s, bool signed_document);
+/* The commune of the structure's address (« Fait à … »): the last line
+ * without its postcode; "" when the address has none. */
+const char *accounts_structure_town(arena *a, const structure_info *s);
 /* Sets a structure's address, contacts and signatory (the demo; the
  * settings page and the API go through their own validated form). */
 err accounts_structure_describe(db_conn *c, int64_t structure_id, const structure_info *s);

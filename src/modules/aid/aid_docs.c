@@ -39,18 +39,7 @@ static bool load(web_req *r, letter *l)
 	return true;
 }
 
-/* What the structure must have told before a letter leaves: its address
- * (the sender block and the appeal) and who signs. NULL when complete. */
-static const char *missing(const letter *l, bool signed_letter)
-{
-	if (!*l->s.address)
-		return "L’adresse de la structure n’est pas renseignée : un administrateur la saisit dans Administration › "
-		       "Structure avant que la lettre puisse être imprimée.";
-	if (signed_letter && (!*l->s.signatory_name || !*l->s.signatory_title))
-		return "Le signataire des lettres (nom et qualité) n’est pas renseigné : un administrateur le saisit dans "
-		       "Administration › Structure avant que la lettre puisse être imprimée.";
-	return NULL;
-}
+static const char *missing(const letter *l, bool signed_letter) { return accounts_letter_gap(&l->s, signed_letter); }
 
 static void header(web_req *r, pdf_doc *pd, const letter *l)
 {

@@ -373,7 +373,8 @@ void domi_file_render(web_req *r, const domi *d, const form_errors *fe, const ch
 	domi_answers_section(r, d->id);
 	html_printf(b, "<p><a href=\"/domiciliation/%lld/demande.pdf\">Demande (cerfa 16029, PDF)</a></p>", (long long)d->id);
 	static const struct { const char *status, *doc, *label; } DOCS[] = {
-		{"active", "attestation", "Attestation (PDF)"}, {"refusee", "refus", "Lettre de refus (PDF)"},
+		{"active", "attestation", "Attestation (PDF)"}, {"active", "carte", "Carte avec le code-barres (PDF)"},
+		{"refusee", "refus", "Lettre de refus (PDF)"},
 		{"instruction", "provisoire", "Attestation provisoire (PDF)"}, {"attente_decision", "provisoire", "Attestation provisoire (PDF)"},
 		{"radiee", "radiation", "Lettre de radiation (PDF)"},
 	};
@@ -496,8 +497,8 @@ void domi_section(web_req *r, int64_t hid)
 		html_lit(b, "<ul>");
 		for (int i = 0; i < n; i++) {
 			person_brief p;
-			html_printf(b, "<li><a href=\"/domiciliation/%lld\">%s</a> : %s", (long long)v[i].id, domi_person_name(r, v[i].person_id, &p),
-			            CODE_LABEL(DOMI_STATUS, v[i].status));
+			html_printf(b, "<li><a href=\"/domiciliation/%lld\">n° %lld, %s</a> : %s", (long long)v[i].id, (long long)v[i].num,
+			            domi_person_name(r, v[i].person_id, &p), CODE_LABEL(DOMI_STATUS, v[i].status));
 			if (v[i].end_on)
 				html_printf(b, ", valable jusqu’au %s", civil_fr(r->a, v[i].end_on));
 			html_lit(b, "</li>");
