@@ -418,7 +418,18 @@ int main(void)
 	json_decref(j);
 	snprintf(path, sizeof path, "/api/v1/aid/sessions/%lld/close", sid);
 	r = post_json(&mgr, path, "{\"members\": \"Mme la vice-présidente, M. Hoarau\"}");
-	CHECK_INT(r->status, 409); /* one request of the agenda is undecided */
+	CHECK_INT(r->status, 400); /* one request of the agenda is undecided: not a concurrent change */
+	CHECK_HAS(r->body, "reste à décider ou à ajourner — n° ");
+	/* On the page: the attendance typed is kept, the undecided request named. */
+	snprintf(path, sizeof path, "/aides/commissions/%lld/cloture", sid);
+	snprintf(body, sizeof body, "_csrf=%s&fin=1&members=Mme+Payet%%2C+M.+Grondin", mgr.csrf);
+	r = post(&mgr, path, body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "Mme Payet, M. Grondin</textarea>");
+	CHECK_HAS(r->body, "Les présents sont enregistrés");
+	CHECK_HAS(r->body, "Restent à décider ou à ajourner avant la clôture : n° ");
+	snprintf(path, sizeof path, "/aides/commissions/%lld", sid);
+	CHECK_HAS(get(&mgr, path)->body, "Mme Payet, M. Grondin</textarea>"); /* recorded, not only redisplayed */
 	snprintf(path, sizeof path, "/aides/commissions/%lld/presentation?n=2", sid);
 	r = get(&com, path);
 	CHECK_HAS(r->body, "Demande 2 sur 2");

@@ -391,6 +391,10 @@ static void api_session_close(web_req *r)
 		return;
 	const char *why;
 	err e = aid_session_close(AID_X(r), r->param[0], kv_get(&in, "members"), true, &why);
+	if (e == E_INPUT) {
+		web_error_fields(r, json_pack("{s:s}", "agenda", why));
+		return;
+	}
 	if (e != E_OK) {
 		web_error(r, e, why);
 		return;

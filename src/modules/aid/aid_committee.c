@@ -177,11 +177,10 @@ static int session_rows(web_req *r, int64_t session_id, aid_req **out)
 	return n;
 }
 
-static void session_get(web_req *r)
+/* The session's page; members and close_error when a close was refused
+ * (what was typed stays, the reason beside it). */
+static void session_render(web_req *r, session s, const char *members, const char *close_error)
 {
-	session s;
-	if (!session_or_404(r, &s))
-		return;
 	bool open = !strcmp(s.status, "prevue");
 	journal_record(r->db, r->user->id, "read", "aid_session", s.id, NULL);
 	page_begin(r, arena_printf(r->a, "Commission du %s", civil_fr(r->a, s.held_on)));
@@ -265,14 +264,30 @@ static void session_get(web_req *r)
 			html_lit(b, "<p class=\"muted\">Aucune demande instruite n’attend la commission.</p>");
 		}
 		html_lit(b, "</form>");
-		form_begin(r, "<h2>Clôture de la séance</h2><form method=\"post\" action=\"/aides/commissions/%lld/cloture\" novalidate>", (long long)s.id);
-		form_input(b, &(form_field){.name = "members", .label = "Membres présents", .type = "textarea", .value = s.members,
-		                            .hint = "Noms et qualités, pour le procès-verbal."}, NULL);
+		form_errors fe = {0};
+		if (close_error)
+			form_error(&fe, "members", close_error);
+		int np = 0;
+		const char *undecided = aid_session_pending(AID_X(r), s.id, &np);
+		html_lit(b, "<h2 id=\"cloture\">Clôture de la séance</h2>");
+		form_error_summary(b, &fe);
+		if (np)
+			html_printf(b, "<p>Restent à décider ou à ajourner avant la clôture : %s.</p>", undecided);
+		form_begin(r, "<form method=\"post\" action=\"/aides/commissions/%lld/cloture\" novalidate>", (long long)s.id);
+		form_input(b, &(form_field){.name = "members", .label = "Membres présents", .type = "textarea",
+		                            .value = members ? members : s.members, .hint = "Noms et qualités, pour le procès-verbal."}, &fe);
 		html_lit(b, "<button type=\"submit\" name=\"fin\" value=\"0\">Enregistrer les présents</button> "
 		            "<button type=\"submit\" name=\"fin\" value=\"1\" data-confirm=\"Clore la séance ? Ses décisions ne pourront plus changer.\">"
 		            "Clore la séance</button></form>");
 	}
 	page_end(r);
+}
+
+static void session_get(web_req *r)
+{
+	session s;
+	if (session_or_404(r, &s))
+		session_render(r, s, NULL, NULL);
 }
 
 static void agenda_post(web_req *r)
@@ -314,7 +329,16 @@ static void close_post(web_req *r)
 		return;
 	const char *why;
 	const char *fin = web_field(r, "fin");
-	err e = aid_session_close(AID_X(r), s.id, web_field(r, "members"), fin && !strcmp(fin, "1"), &why);
+	const char *members = web_field(r, "members");
+	err e = aid_session_close(AID_X(r), s.id, members, fin && !strcmp(fin, "1"), &why);
+	if (e == E_INPUT || e == E_CONFLICT) {
+		/* The page again, with what was typed and why; a 409 only when
+		 * someone else closed it meanwhile. */
+		r->status = e == E_INPUT ? 400 : 409;
+		session_or_404(r, &s);
+		session_render(r, s, members, why);
+		return;
+	}
 	if (e != E_OK) {
 		web_error(r, e, why);
 		return;

@@ -126,7 +126,12 @@ int aid_list_run(const aid_ctx *x, const aid_list_filter *f, int limit, int offs
 err aid_session_create(const aid_ctx *x, const char *held_on, const char *place, form_errors *fe, int64_t *id);
 /* Records the members present; finish closes the session (refused while
  * requests of its agenda are undecided: E_CONFLICT, *why). */
+/* Records who attended; closes when finish and nothing on the agenda is
+ * undecided. Undecided requests: E_INPUT, why lists them, the attendance
+ * is recorded all the same. E_CONFLICT only when already closed. */
 err aid_session_close(const aid_ctx *x, int64_t id, const char *members, bool finish, const char **why);
+/* The agenda's undecided requests, « n° 3 (Secours), … », and their count. */
+const char *aid_session_pending(const aid_ctx *x, int64_t id, int *n);
 /* A new rulebook version (E_INPUT with the errors when invalid). */
 err aid_rules_store(const aid_ctx *x, const char *text, aid_error *errs, int max, int *ne, int64_t *id);
 /* The envelopes voted for a year, one per aid of rb (-1: none). */

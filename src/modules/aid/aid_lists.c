@@ -119,7 +119,8 @@ static db_sql Q_SESSION_CLOSE = DB_SQL(DB_SCOPED,
 static db_sql Q_SESSION_MEMBERS = DB_SQL(DB_SCOPED,
 	"UPDATE aid_sessions SET members = $3 WHERE structure_id = $1 AND id = $2 AND status = 'prevue'");
 static db_sql Q_PENDING = DB_SQL(DB_SCOPED,
-	"SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND session_id = $2 AND status = 'inscrite'");
+	"SELECT agenda_no, aid_label FROM aid_requests WHERE structure_id = $1 AND session_id = $2 AND status = 'inscrite' "
+	"ORDER BY agenda_no, id");
 
 err aid_session_create(const aid_ctx *x, const char *held_on, const char *place, form_errors *fe, int64_t *id)
 {
@@ -138,35 +139,49 @@ err aid_session_create(const aid_ctx *x, const char *held_on, const char *place,
 	return db_finish(x->c, e);
 }
 
+const char *aid_session_pending(const aid_ctx *x, int64_t id, int *n)
+{
+	db_res q = {0};
+	buf t;
+	buf_init(&t, x->a, 128);
+	*n = 0;
+	if (DBQ(x->c, &Q_PENDING, &q, A_INT(id)) == E_OK)
+		while (db_next(&q))
+			buf_printf(&t, "%sn° %lld (%s)", (*n)++ ? ", " : "", (long long)db_int(&q, 0), db_text(&q, 1));
+	db_close(&q);
+	return buf_cstr(&t);
+}
+
 err aid_session_close(const aid_ctx *x, int64_t id, const char *members, bool finish, const char **why)
 {
 	*why = NULL;
 	if (members && strlen(members) > 4000) {
-		*why = "La liste des présents est trop longue.";
+		*why = "La liste des présents est trop longue (4 000 caractères au plus).";
 		return E_INPUT;
 	}
-	db_res q = {0};
-	int64_t pending = 0, n = 0;
-	if (finish) {
-		if (DBQ(x->c, &Q_PENDING, &q, A_INT(id)) == E_OK && db_next(&q))
-			pending = db_int(&q, 0);
-		db_close(&q);
-		if (pending) {
-			*why = arena_printf(x->a, "%lld demande(s) de l’ordre du jour restent à décider ou à ajourner avant la clôture.", (long long)pending);
-			return E_CONFLICT;
-		}
-	}
+	int pending = 0;
+	const char *list = finish ? aid_session_pending(x, id, &pending) : "";
+	int64_t n = 0;
 	err e = db_begin(x->c, true);
+	/* Undecided requests keep the session open, but the attendance just
+	 * typed is recorded all the same. */
 	if (e == E_OK)
-		e = finish ? DBX(x->c, &Q_SESSION_CLOSE, &n, A_INT(id), A_TEXT(members ? members : ""), A_INT(civil_now()))
-		           : DBX(x->c, &Q_SESSION_MEMBERS, &n, A_INT(id), A_TEXT(members ? members : ""));
+		e = finish && !pending ? DBX(x->c, &Q_SESSION_CLOSE, &n, A_INT(id), A_TEXT(members ? members : ""), A_INT(civil_now()))
+		                       : DBX(x->c, &Q_SESSION_MEMBERS, &n, A_INT(id), A_TEXT(members ? members : ""));
 	if (e == E_OK && n != 1) {
-		*why = "La séance est déjà close.";
+		*why = "La séance est déjà close : quelqu’un d’autre l’a clôturée entre-temps. Rechargez la page pour voir son procès-verbal.";
 		e = E_CONFLICT;
 	}
 	if (e == E_OK)
-		e = journal_record(x->c, x->user, "update", "aid_session", id, finish ? "closed" : "members");
-	return db_finish(x->c, e);
+		e = journal_record(x->c, x->user, "update", "aid_session", id, finish && !pending ? "closed" : "members");
+	e = db_finish(x->c, e);
+	if (e == E_OK && pending) {
+		*why = arena_printf(x->a, "La séance ne peut pas être close : %d demande%s de l’ordre du jour reste%s à décider ou à "
+		                          "ajourner — %s. Les présents sont enregistrés.",
+		                    pending, pending > 1 ? "s" : "", pending > 1 ? "nt" : "", list);
+		return E_INPUT;
+	}
+	return e;
 }
 
 /* ---- the data subject and retention ------------------------------------------------------------ */
