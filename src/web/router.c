@@ -243,6 +243,23 @@ static int match(const char *pattern, const char *path, int64_t *param, int *npa
 	return *p == 0 && *s == 0;
 }
 
+bool web_may(web_req *r, int method, const char *path)
+{
+	size_t n = strcspn(path, "?#");
+	char p[512];
+	if (n >= sizeof p)
+		return false;
+	memcpy(p, path, n);
+	p[n] = 0;
+	for (int i = 0; i < nroutes; i++) {
+		int64_t param[WEB_MAX_PARAMS];
+		int np;
+		if ((routes[i].methods & method) && match(routes[i].pattern, p, param, &np))
+			return web_can(r, routes[i].perm);
+	}
+	return false;
+}
+
 static bool is_api_path(const char *path) { return !strncmp(path, "/api/", 5); }
 
 /* Whether a POST to path goes to a route flagged WEB_F_LARGE (checked at
@@ -325,14 +342,16 @@ void web_dispatch(db *d, web_req *r)
 		}
 		goto out;
 	}
+	/* The role first, then the form's origin: both refuse, and the answer
+	 * says which (a page offering a button its reader cannot use shows). */
+	if (!web_can(r, found->perm)) {
+		web_error(r, E_FORBIDDEN, NULL);
+		goto out;
+	}
 	if (r->method != M_GET && r->method != M_HEAD && r->user && !r->user->via_token &&
 	    !(found->flags & WEB_F_NO_CSRF) && !csrf_ok(r)) {
 		log_warn("web: csrf refused user=%lld path-route=%s", (long long)r->user->id, found->pattern);
 		web_error(r, E_CSRF, NULL);
-		goto out;
-	}
-	if (!web_can(r, found->perm)) {
-		web_error(r, E_FORBIDDEN, NULL);
 		goto out;
 	}
 	r->status = 200;

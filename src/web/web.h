@@ -142,6 +142,10 @@ bool web_api_failed(web_req *r, err e, const form_errors *fe, const char *detail
 /* A string member of a JSON object, or NULL. */
 const char *web_jstr(json_t *o, const char *key);
 bool web_can(web_req *r, int perm);
+/* Whether the user may reach path with method (M_GET, M_POST): the
+ * permission of the route that answers it. Pages offer a link or a
+ * button only when it leads somewhere for their reader. */
+bool web_may(web_req *r, int method, const char *path);
 
 /* Server configuration and life. */
 typedef struct web_config {

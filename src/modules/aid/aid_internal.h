@@ -31,7 +31,7 @@
 #include "web/web.h"
 
 extern const db_module_schema aid_schema;
-extern int PERM_AID_RULES, PERM_AID_SIMULATE, PERM_AID_READ, PERM_AID_INSTRUCT, PERM_AID_DECIDE, PERM_AID_COMMITTEE,
+extern int PERM_AID_RULES, PERM_AID_RULES_READ, PERM_AID_SIMULATE, PERM_AID_READ, PERM_AID_INSTRUCT, PERM_AID_DECIDE, PERM_AID_COMMITTEE,
 	PERM_AID_PAY, PERM_AID_ACT;
 
 /* Who acts, on which connection, what day it is for them, and what

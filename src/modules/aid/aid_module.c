@@ -9,6 +9,7 @@
 
 static const module_perm perms[] = {
 	{&PERM_AID_RULES, "aid.rules", "Écrire le règlement des aides facultatives", MG | ROLE_BIT(ROLE_ADMIN)},
+	{&PERM_AID_RULES_READ, "aid.rules.read", "Lire les versions adoptées du règlement des aides", SW | CO | MG | CM | ROLE_BIT(ROLE_ADMIN)},
 	{&PERM_AID_SIMULATE, "aid.simulate", "Simuler les aides facultatives pour un foyer", SW | CO | MG},
 	{&PERM_AID_READ, "aid.read", "Lire les demandes d’aide facultative", SW | CO | MG},
 	{&PERM_AID_INSTRUCT, "aid.instruct", "Créer, déposer et instruire les demandes d’aide", SW | CO | MG},

@@ -97,9 +97,10 @@ static void version_get(web_req *r)
 	char *v = db_dup(&q, 0, r->a), *eff = db_dup(&q, 1, r->a), *text = db_dup(&q, 2, r->a), *adopted = db_dup(&q, 3, r->a);
 	db_close(&q);
 	page_begin(r, arena_printf(r->a, "Règlement, version %s", v));
-	html_printf(&r->out, "<p>Adoptée le %s, en vigueur à partir du %s. <a href=\"/aides/reglement/%lld/difference\">Ce qui a changé</a> · "
-	                     "<a href=\"/aides/reglement\">Toutes les versions</a></p><pre class=\"code\">%s</pre>",
-	            civil_fr(r->a, adopted), civil_fr(r->a, eff), (long long)r->param[0], text);
+	html_printf(&r->out, "<p>Adoptée le %s, en vigueur à partir du %s. <a href=\"/aides/reglement/%lld/difference\">Ce qui a changé</a>%s</p>"
+	                     "<pre class=\"code\">%s</pre>",
+	            civil_fr(r->a, adopted), civil_fr(r->a, eff), (long long)r->param[0],
+	            web_may(r, M_GET, "/aides/reglement") ? " · <a href=\"/aides/reglement\">Toutes les versions</a>" : "", text);
 	page_end(r);
 }
 
@@ -384,8 +385,9 @@ void aid_pages_routes(void)
 {
 	web_route(M_GET, "/aides/reglement", rules_get, PERM_AID_RULES, 0, "Règlement des aides : éditeur et versions");
 	web_route(M_POST, "/aides/reglement", rules_post, PERM_AID_RULES, 0, "Enregistrer une version du règlement");
-	web_route(M_GET, "/aides/reglement/{id}", version_get, PERM_AID_RULES, 0, "Une version du règlement");
-	web_route(M_GET, "/aides/reglement/{id}/difference", difference, PERM_AID_RULES, 0, "Ce qui change entre deux versions");
+	/* A version adopted by the board is read by whoever instructs under it. */
+	web_route(M_GET, "/aides/reglement/{id}", version_get, PERM_AID_RULES_READ, 0, "Une version du règlement");
+	web_route(M_GET, "/aides/reglement/{id}/difference", difference, PERM_AID_RULES_READ, 0, "Ce qui change entre deux versions");
 	web_route(M_GET, "/foyers/{id}/simulation", simulate, PERM_AID_SIMULATE, 0, "Simuler les aides pour un foyer");
 	web_route(M_GET, "/aides/budget", budget_get, PERM_AID_READ, 0, "Budget des aides : enveloppes, engagé, payé");
 	web_route(M_POST, "/aides/budget", budget_post, PERM_AID_DECIDE, 0, "Enregistrer les enveloppes votées");

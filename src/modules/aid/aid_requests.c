@@ -58,10 +58,17 @@ static void list_page(web_req *r)
 	for (int i = 0; i < COUNTOF(AID_LISTS); i++)
 		html_printf(b, "<li><a href=\"/aides?liste=%s\"%s>%s</a></li>", AID_LISTS[i].v,
 		            !strcmp(f.list, AID_LISTS[i].v) ? " aria-current=\"page\"" : "", AID_LISTS[i].fr);
-	html_lit(b, "</ul></nav><p><a href=\"/aides/commissions\">Commissions</a> · <a href=\"/aides/budget\">Budget</a>");
-	if (web_can(r, PERM_AID_RULES))
-		html_lit(b, " · <a href=\"/aides/reglement\">Règlement</a>");
-	html_lit(b, "</p><form method=\"get\" action=\"/aides\" class=\"filters\">");
+	html_lit(b, "</ul></nav>");
+	/* Only what the reader's role opens. */
+	static const struct { const char *href, *label; } more[] = {
+		{"/aides/commissions", "Commissions"}, {"/aides/budget", "Budget"}, {"/aides/reglement", "Règlement"}};
+	int shown = 0;
+	for (int i = 0; i < COUNTOF(more); i++)
+		if (web_may(r, M_GET, more[i].href))
+			html_printf(b, "%s<a href=\"%s\">%s</a>", shown++ ? " · " : "<p>", more[i].href, more[i].label);
+	if (shown)
+		html_lit(b, "</p>");
+	html_lit(b, "<form method=\"get\" action=\"/aides\" class=\"filters\">");
 	html_printf(b, "<input type=\"hidden\" name=\"liste\" value=\"%s\">", f.list);
 	aid_rulebook rb;
 	int64_t rbid;

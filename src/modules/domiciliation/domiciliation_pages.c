@@ -64,9 +64,16 @@ static void list_page(web_req *r)
 	html_lit(b, "<nav class=\"pager\" aria-label=\"Listes\"><ul><li><a href=\"/domiciliation\">Toutes</a></li>"
 	            "<li><a href=\"?liste=expire15\">Expirent sous 15 jours</a></li><li><a href=\"?liste=expire60\">Sous 60 jours</a></li>"
 	            "<li><a href=\"?liste=sans_contact\">Sans contact depuis plus de 3 mois</a></li>"
-	            "<li><a href=\"?liste=delai\">Délai de réponse dépassé</a></li><li><a href=\"/domiciliation/courrier\">Guichet courrier</a></li>"
-	            "<li><a href=\"/domiciliation/rapport\">Rapport annuel</a></li><li><a href=\"/domiciliation/exporter\">Export (OpenCCAS, modèle DomiFa)</a></li>"
-	            "<li><a href=\"/domiciliation/import\">Import</a></li></ul></nav>");
+	            "<li><a href=\"?liste=delai\">Délai de réponse dépassé</a></li>");
+	/* Only what the reader's role opens. */
+	static const struct { const char *href, *label; } tools[] = {
+		{"/domiciliation/courrier", "Guichet courrier"}, {"/domiciliation/nouvelle", "Nouvelle demande"},
+		{"/domiciliation/rapport", "Rapport annuel"}, {"/domiciliation/exporter", "Export (OpenCCAS, modèle DomiFa)"},
+		{"/domiciliation/import", "Import"}};
+	for (int i = 0; i < COUNTOF(tools); i++)
+		if (web_may(r, M_GET, tools[i].href))
+			html_printf(b, "<li><a href=\"%s\">%s</a></li>", tools[i].href, tools[i].label);
+	html_lit(b, "</ul></nav>");
 	html_printf(b, "<form method=\"get\" action=\"/domiciliation\" class=\"filters\"><input type=\"hidden\" name=\"liste\" value=\"%s\">", filter);
 	code statuses[COUNTOF(DOMI_STATUS) + 1] = {{"", "Tous les statuts"}};
 	for (int i = 0; i < COUNTOF(DOMI_STATUS); i++)
