@@ -166,3 +166,59 @@ const char *civil_iso(arena *a, civil_date d)
 		civil_format(d, o);
 	return o ? o : "";
 }
+
+bool civil_local_instant(const char *tz, const char *date, const char *hhmm, int64_t *out)
+{
+	civil_date d;
+	int h, m;
+	if (!date || !hhmm || !civil_parse(date, &d) || strlen(hhmm) != 5 || sscanf(hhmm, "%2d:%2d", &h, &m) != 2 ||
+	    h < 0 || h > 23 || m < 0 || m > 59)
+		return false;
+	int64_t guess = civil_to_days(d) * 86400 + h * 3600 + m * 60;
+	for (int i = 0; i < 2; i++) {
+		struct tm tm;
+		if (!civil_local_time(tz, (time_t)guess, &tm))
+			return false;
+		civil_date ld = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+		int64_t shown = civil_to_days(ld) * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60;
+		guess += (civil_to_days(d) * 86400 + h * 3600 + m * 60) - shown;
+	}
+	*out = guess;
+	return true;
+}
+
+int64_t civil_day_start(const char *tz, civil_date d)
+{
+	char iso[11];
+	civil_format(d, iso);
+	int64_t t = 0;
+	civil_local_instant(tz, iso, "00:00", &t);
+	return t;
+}
+
+const char *civil_done_at(const char *tz, const char *date, const char *hhmm, int days_back, int64_t now, int64_t *out)
+{
+	*out = now;
+	bool has_date = date && *date, has_time = hhmm && *hhmm;
+	if (!has_date && !has_time)
+		return NULL;
+	struct tm tm;
+	char today[16], nowhm[8];
+	if (!civil_local_time(tz, (time_t)now, &tm))
+		return "Le fuseau horaire de la structure est inconnu.";
+	snprintf(today, sizeof today, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100);
+	snprintf(nowhm, sizeof nowhm, "%02d:%02d", tm.tm_hour % 100, tm.tm_min % 100);
+	int64_t t;
+	if (!civil_local_instant(tz, has_date ? date : today, has_time ? hhmm : (has_date && strcmp(date, today) ? "12:00" : nowhm), &t))
+		return "Indiquez la date (AAAA-MM-JJ) et l’heure (HH:MM).";
+	if (t > now + 300)
+		return "La date et l’heure ne peuvent pas être dans le futur.";
+	civil_date td, dd;
+	civil_parse(today, &td);
+	civil_parse(has_date ? date : today, &dd);
+	if (civil_to_days(td) - civil_to_days(dd) > days_back)
+		return days_back ? "Cette date est trop ancienne : la structure permet une saisie après coup dans la limite qu’elle a fixée."
+		                 : "La structure ne permet pas de dater une action d’un autre jour qu’aujourd’hui.";
+	*out = t;
+	return NULL;
+}

@@ -44,6 +44,14 @@ const char *civil_month_name(int m);
 const char *civil_fr_long(arena *a, const char *iso);
 /* "YYYY-MM-DD" into an arena. */
 const char *civil_iso(arena *a, civil_date d);
+/* A local date and time ("2026-03-27", "14:05") in tz as an instant. */
+bool civil_local_instant(const char *tz, const char *date, const char *hhmm, int64_t *out);
+/* The instant a local day begins in tz. */
+int64_t civil_day_start(const char *tz, civil_date d);
+/* When an action was done, as typed (« effectué le »): date and time,
+ * local to tz; both empty: now. NULL and *out set, or the French reason
+ * (in the future, older than days_back days, not a date). */
+const char *civil_done_at(const char *tz, const char *date, const char *hhmm, int days_back, int64_t now, int64_t *out);
 /* Whole years between birth and day (age at that day). */
 int civil_age(civil_date birth, civil_date day);
 #endif

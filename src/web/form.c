@@ -4,6 +4,16 @@
 #include "web/html.h"
 #include "core/banned.h"
 
+/* The prefix of the ids the next fields take (two forms of one page with
+ * a field of the same name keep distinct ids); reset by each page. */
+static _Thread_local const char *scope = "";
+
+void form_scope(const char *prefix) { scope = prefix && *prefix ? prefix : ""; }
+
+/* "motive" → "motive" or "qc-motive" */
+#define SC "%s%s"
+#define SCOPED(name) scope, *scope ? "-" : "", name
+
 void form_error(form_errors *fe, const char *name, const char *msg)
 {
 	if (fe->n < FORM_MAX_ERRORS) {
@@ -28,27 +38,27 @@ void form_error_summary(buf *b, const form_errors *fe)
 	html_lit(b, "<div class=\"notice notice-error\" role=\"alert\" tabindex=\"-1\" id=\"erreurs\">"
 	            "<p><strong>Le formulaire n’a pas été enregistré.</strong> Corrigez :</p><ul>");
 	for (int i = 0; i < fe->n; i++)
-		html_printf(b, "<li><a href=\"#f-%s\">%s</a></li>", fe->name[i], fe->msg[i]);
+		html_printf(b, "<li><a href=\"#f-" SC "%s\">%s</a></li>", SCOPED(fe->name[i]), fe->msg[i]);
 	html_lit(b, "</ul></div>");
 }
 
 void form_input(buf *b, const form_field *f, const form_errors *fe)
 {
 	const char *err = form_error_for(fe, f->name);
-	html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", err ? " has-error" : "", f->name, f->label);
+	html_printf(b, "<div class=\"field%s\"><label for=\"f-" SC "%s\">%s", err ? " has-error" : "", SCOPED(f->name), f->label);
 	if (f->required)
 		html_lit(b, " <span class=\"req\" aria-hidden=\"true\">*</span>");
 	html_lit(b, "</label>");
 	if (f->hint)
-		html_printf(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", f->name, f->hint);
+		html_printf(b, "<p class=\"hint\" id=\"h-" SC "%s\">%s</p>", SCOPED(f->name), f->hint);
 	if (err)
-		html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", f->name, err);
+		html_printf(b, "<p class=\"error\" id=\"e-" SC "%s\">%s</p>", SCOPED(f->name), err);
 	const char *type = f->type ? f->type : "text";
 	bool area = !strcmp(type, "textarea");
 	if (area)
-		html_printf(b, "<textarea id=\"f-%s\" name=\"%s\" rows=\"4\"", f->name, f->name);
+		html_printf(b, "<textarea id=\"f-" SC "%s\" name=\"%s\" rows=\"4\"", SCOPED(f->name), f->name);
 	else
-		html_printf(b, "<input id=\"f-%s\" name=\"%s\" type=\"%s\"", f->name, f->name, type);
+		html_printf(b, "<input id=\"f-" SC "%s\" name=\"%s\" type=\"%s\"", SCOPED(f->name), f->name, type);
 	if (f->required)
 		html_lit(b, " required");
 	if (f->autocomplete)
@@ -56,11 +66,11 @@ void form_input(buf *b, const form_field *f, const form_errors *fe)
 	if (err || f->hint) {
 		html_lit(b, " aria-describedby=\"");
 		if (err)
-			html_printf(b, "e-%s", f->name);
+			html_printf(b, "e-" SC "%s", SCOPED(f->name));
 		if (err && f->hint)
 			html_lit(b, " ");
 		if (f->hint)
-			html_printf(b, "h-%s", f->name);
+			html_printf(b, "h-" SC "%s", SCOPED(f->name));
 		html_lit(b, "\"");
 	}
 	if (err)
@@ -76,12 +86,12 @@ void form_input(buf *b, const form_field *f, const form_errors *fe)
 static void select_open(buf *b, const char *name, const char *label, const form_errors *fe)
 {
 	const char *err = form_error_for(fe, name);
-	html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", err ? " has-error" : "", name, label);
+	html_printf(b, "<div class=\"field%s\"><label for=\"f-" SC "%s\">%s</label>", err ? " has-error" : "", SCOPED(name), label);
 	if (err)
-		html_printf(b, "<p class=\"error\" id=\"e-%s\">%s</p>", name, err);
-	html_printf(b, "<select id=\"f-%s\" name=\"%s\"", name, name);
+		html_printf(b, "<p class=\"error\" id=\"e-" SC "%s\">%s</p>", SCOPED(name), err);
+	html_printf(b, "<select id=\"f-" SC "%s\" name=\"%s\"", SCOPED(name), name);
 	if (err)
-		html_printf(b, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+		html_printf(b, " aria-invalid=\"true\" aria-describedby=\"e-" SC "%s\"", SCOPED(name));
 	html_lit(b, ">");
 }
 

@@ -32,6 +32,10 @@ void form_select_code(buf *b, const char *name, const char *label, const code *l
                       const form_errors *fe);
 #define FORM_SELECT_CODE(b, name, label, list, selected, fe) \
 	form_select_code((b), (name), (label), (list), COUNTOF(list), (selected), (fe))
+/* Ids of the fields written next start with prefix ("qc" → "f-qc-motive"):
+ * two forms of a page with fields of the same name. NULL: none. Each page
+ * starts without. */
+void form_scope(const char *prefix);
 /* The summary at the top of a refused form, with links to each field. */
 void form_error_summary(buf *b, const form_errors *fe);
 #endif

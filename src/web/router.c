@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "web/form.h"
 #include "web/web.h"
 #include "web/layout.h"
 #include "web/html.h"
@@ -289,6 +290,7 @@ static bool csrf_ok(web_req *r)
 void web_dispatch(db *d, web_req *r)
 {
 	r->api = is_api_path(r->path);
+	form_scope(NULL); /* a thread serves many requests */
 	for (int i = 0; i < r->form.nfiles; i++)
 		r->form.files[i].filename = text_strip_forbidden(r->a, r->form.files[i].filename);
 	if (!door_text_ok(r, &r->query) || !door_text_ok(r, &r->form))

@@ -121,8 +121,8 @@ int main(void)
 		CHECK_INT(post_json(&desk, "/api/v1/contacts", body)->status, 201);
 		free(body);
 		json_decref(b);
-		b = json_pack("{s:i,s:s,s:i,s:s,s:s}", "household", 3, "aid", "alimentaire", "residence", 12, "purpose", PAYLOADS[i], "creditor",
-		              PAYLOADS[i]);
+		b = json_pack("{s:i,s:s,s:i,s:s,s:s,s:s}", "household", 3, "aid", "alimentaire", "residence", 12, "residence_reason",
+		              PAYLOADS[i], "purpose", PAYLOADS[i], "creditor", PAYLOADS[i]);
 		body = json_dumps(b, 0);
 		CHECK_INT(post_json(&mgr, "/api/v1/aid/requests", body)->status, 201);
 		free(body);

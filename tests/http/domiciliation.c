@@ -228,6 +228,42 @@ int main(void)
 	CHECK_HAS(r->body, "\"end_on\":\"2028-02-29\"");
 	CHECK_HAS(r->body, "\"first_on\":\"2026-03-01\""); /* kept across renewals */
 
+	T_GROUP("« effectué le »: yesterday's hand-over typed today; the lists at a given date");
+	{
+		time_t y = time(NULL) - 86400, old = time(NULL) - 40 * 86400;
+		struct tm t1;
+		char yday[16], oday[16];
+		localtime_r(&y, &t1);
+		strftime(yday, sizeof yday, "%Y-%m-%d", &t1);
+		localtime_r(&old, &t1);
+		strftime(oday, sizeof oday, "%Y-%m-%d", &t1);
+		snprintf(body, sizeof body, "{\"action\":\"mail\",\"kind\":\"colis\",\"done_on\":\"%s\"}", yday);
+		CHECK_INT(act(&desk, id, body)->status, 200);
+		snprintf(body, sizeof body, "{\"action\":\"contact\",\"kind\":\"appel\",\"done_on\":\"%s\"}", oday);
+		r = act(&desk, id, body);
+		CHECK_INT(r->status, 400);
+		CHECK_HAS(r->body, "done_on");
+		CHECK_HAS(r->body, "trop ancienne");
+		snprintf(body, sizeof body, "{\"action\":\"handover\",\"to\":\"personne\",\"done_on\":\"%s\"}", yday);
+		r = act(&desk, id, body);
+		CHECK_INT(r->status, 200);
+		snprintf(line0, sizeof line0, "\"last_contact_on\":\"%s\"", today);
+		CHECK_HAS(r->body, line0); /* a later contact stays the last one */
+		snprintf(path, sizeof path, "/domiciliation/%lld/contact", (long long)id);
+		snprintf(body, sizeof body, "_csrf=%s&contact_kind=appel&done_on=%s", desk.csrf, oday);
+		r = post(&desk, path, body);
+		CHECK_INT(r->status, 400);
+		CHECK_HAS(r->body, "id=\"f-co-done_on\"");
+		snprintf(line0, sizeof line0, "value=\"%s\"", oday);
+		CHECK_HAS(r->body, line0); /* what was typed, kept */
+		CHECK_HAS(r->body, "href=\"#f-co-done_on\""); /* the summary leads to it */
+		/* The list of those expiring within 15 days, as on 20 February 2028. */
+		snprintf(line0, sizeof line0, "<td class=\"num\">%lld</td>", num);
+		CHECK_HAS(get(&desk, "/domiciliation?liste=expire15&date=2028-02-20")->body, line0);
+		CHECK_LACKS(get(&desk, "/domiciliation?liste=expire15&date=2027-06-01")->body, line0);
+		CHECK_HAS(get(&desk, "/domiciliation?liste=expire15&date=2028-02-31")->body, "AAAA-MM-JJ");
+	}
+
 	T_GROUP("striking off");
 	CHECK_INT(act(&mgr, id, "{\"action\":\"strike\",\"motive\":\"humeur\"}")->status, 400);
 	CHECK_INT(act(&desk, id, "{\"action\":\"strike\",\"motive\":\"demande\"}")->status, 403);

@@ -419,23 +419,119 @@ static void test_reception(srv *s)
 	CHECK_HAS(r->body, "4 rue Neuve, 97420 Port-Rivière");
 	CHECK_HAS(r->body, "Adresses précédentes");
 	CHECK_HAS(r->body, "jusqu’au 14/01/2026");
-	T_GROUP("queue");
-	snprintf(body, sizeof body, "_csrf=%s&label=Mme+P.&household=%lld", k.csrf, (long long)h);
-	CHECK_INT(post(&k, "/accueil/file", body)->status, 303);
-	r = get(&k, "/accueil");
-	CHECK_HAS(r->body, "Mme P.");
-	CHECK_HAS(r->body, "En attente");
-	char qid[16] = "";
-	extract(r->body, "action=\"/accueil/file/", qid, sizeof qid);
-	snprintf(path, sizeof path, "/accueil/file/%s", qid);
-	snprintf(body, sizeof body, "_csrf=%s&from=attente&to=recu", k.csrf);
-	CHECK_INT(post(&k, path, body)->status, 303);
-	CHECK_INT(post(&k, path, body)->status, 409); /* a colleague already received her */
-	snprintf(body, sizeof body, "_csrf=%s&from=recu&to=attente", k.csrf);
-	CHECK_INT(post(&k, path, body)->status, 400);
-	snprintf(body, sizeof body, "_csrf=%s&from=recu&to=termine", k.csrf);
-	CHECK_INT(post(&k, path, body)->status, 303);
-	CHECK_LACKS(get(&k, "/accueil")->body, "Mme P.");
+	T_GROUP("queue: check-in by the search, receive opens the file, end records the contact");
+	char line[256];
+	{
+		snprintf(path, sizeof path, "/api/v1/households/%lld", (long long)h);
+		json_t *hh = json_loads(get(&k, path)->body, 0, NULL);
+		const char *last = json_string_value(json_object_get(json_array_get(json_object_get(hh, "members"), 0), "last_name"));
+		char q[200];
+		snprintf(q, sizeof q, "/accueil?q=%s", last ? last : "x");
+		json_decref(hh);
+		r = get(&k, q);
+		snprintf(line, sizeof line, "name=\"household\" value=\"%lld\"", (long long)h);
+		CHECK_HAS(r->body, line);                /* the household found, to pick */
+		char motive[16] = "";
+		extract(strstr(r->body, "id=\"f-ar-motive\"") ? strstr(r->body, "id=\"f-ar-motive\"") : r->body, "<option value=\"\">— choisir —</option><option value=\"",
+		        motive, sizeof motive);
+		CHECK(motive[0], "a motive to choose");
+		snprintf(body, sizeof body, "_csrf=%s&household=%lld&motive=%s", k.csrf, (long long)h, motive);
+		CHECK_INT(post(&k, "/accueil/file", body)->status, 303);
+		r = get(&k, "/accueil");
+		CHECK_HAS(r->body, "En attente");
+		char qid[16] = "";
+		extract(r->body, "action=\"/accueil/file/", qid, sizeof qid);
+		snprintf(path, sizeof path, "/accueil/file/%s", qid);
+		snprintf(body, sizeof body, "_csrf=%s&from=attente&to=recu", k.csrf);
+		r = post(&k, path, body);
+		CHECK_INT(r->status, 303);
+		snprintf(line, sizeof line, "/foyers/%lld?file=%s#contact", (long long)h, qid);
+		CHECK_HAS(r->headers, line);             /* received: the file, the contact form ready */
+		CHECK_INT(post(&k, path, body)->status, 409); /* a colleague already received her */
+		snprintf(line, sizeof line, "/foyers/%lld?file=%s", (long long)h, qid);
+		r = get(&k, line);
+		CHECK_HAS(r->body, "<details id=\"contact\" open>");
+		CHECK_HAS(r->body, "Enregistrer le contact et terminer le passage");
+		snprintf(line, sizeof line, "<option value=\"%s\" selected>", motive);
+		CHECK_HAS(r->body, line);                /* the check-in's motive */
+		snprintf(body, sizeof body, "_csrf=%s&from=recu&to=attente", k.csrf);
+		CHECK_INT(post(&k, path, body)->status, 400);
+		/* End: the contact is recorded with its duration, the entry leaves. */
+		snprintf(path, sizeof path, "/api/v1/households/%lld/contacts", (long long)h);
+		json_t *before = json_loads(get(&k, path)->body, 0, NULL);
+		size_t nb = json_array_size(json_object_get(before, "contacts"));
+		json_decref(before);
+		snprintf(path, sizeof path, "/accueil/file/%s", qid);
+		snprintf(body, sizeof body, "_csrf=%s&from=recu&to=termine", k.csrf);
+		r = post(&k, path, body);
+		CHECK_INT(r->status, 303);
+		CHECK_HAS(r->headers, "/accueil?ok=termine");
+		CHECK_LACKS(get(&k, "/accueil")->body, "En attente");
+		snprintf(path, sizeof path, "/api/v1/households/%lld/contacts", (long long)h);
+		json_t *after = json_loads(get(&k, path)->body, 0, NULL);
+		CHECK_INT((long)json_array_size(json_object_get(after, "contacts")), (long)nb + 1);
+		json_t *c0 = json_array_get(json_object_get(after, "contacts"), 0);
+		CHECK(json_integer_value(json_object_get(c0, "minutes")) >= 1, "the duration since received (%lld min)",
+		      (long long)json_integer_value(json_object_get(c0, "minutes")));
+		json_decref(after);
+		/* Without a motive at check-in, « Terminer » opens the form instead. */
+		snprintf(body, sizeof body, "_csrf=%s&label=Monsieur+au+pull+bleu", k.csrf);
+		CHECK_INT(post(&k, "/accueil/file", body)->status, 303);
+		r = get(&k, "/accueil");
+		extract(strstr(r->body, "Monsieur au pull bleu") ? strstr(r->body, "Monsieur au pull bleu") : r->body, "action=\"/accueil/file/", qid, sizeof qid);
+		snprintf(path, sizeof path, "/accueil/file/%s", qid);
+		snprintf(body, sizeof body, "_csrf=%s&from=attente&to=recu", k.csrf);
+		r = post(&k, path, body);
+		snprintf(line, sizeof line, "/accueil?recu=%s#t-qc", qid);
+		CHECK_HAS(r->headers, line);
+		snprintf(body, sizeof body, "_csrf=%s&from=recu&to=termine", k.csrf);
+		r = post(&k, path, body);
+		CHECK_HAS(r->headers, line);             /* the form, to say the motive */
+		snprintf(body, sizeof body, "_csrf=%s&channel=visite&motive=%s&queue=%s&answer=Orient%%C3%%A9+vers+la+CAF", k.csrf, motive, qid);
+		r = post(&k, "/contacts", body);
+		CHECK_INT(r->status, 303);
+		CHECK_LACKS(get(&k, "/accueil")->body, "Monsieur au pull bleu");
+		/* The API no longer ends a passage without its contact. */
+		snprintf(path, sizeof path, "/api/v1/queue/%s/move", qid);
+		CHECK_INT(post_json(&k, path, "{\"from\": \"recu\", \"to\": \"termine\"}")->status, 400);
+	}
+	T_GROUP("a contact dated when it was done, within the structure's limit");
+	{
+		time_t now = time(NULL) - 86400;
+		struct tm tm;
+		localtime_r(&now, &tm);
+		char yday[16], old[16];
+		strftime(yday, sizeof yday, "%Y-%m-%d", &tm);
+		now -= 30 * 86400;
+		localtime_r(&now, &tm);
+		strftime(old, sizeof old, "%Y-%m-%d", &tm);
+		snprintf(body, sizeof body, "{\"household_id\": %lld, \"channel\": \"telephone\", \"done_on\": \"%s\", \"done_time\": \"10:15\"}",
+		         (long long)h, yday);
+		CHECK_INT(post_json(&k, "/api/v1/contacts", body)->status, 201);
+		snprintf(body, sizeof body, "{\"household_id\": %lld, \"channel\": \"telephone\", \"done_on\": \"%s\", \"done_time\": \"10:15\"}",
+		         (long long)h, old);
+		r = post_json(&k, "/api/v1/contacts", body);
+		CHECK_INT(r->status, 400);
+		CHECK_HAS(r->body, "trop ancienne");
+		snprintf(body, sizeof body, "{\"household_id\": %lld, \"channel\": \"telephone\", \"done_on\": \"2099-01-01\", \"done_time\": \"10:15\"}",
+		         (long long)h);
+		r = post_json(&k, "/api/v1/contacts", body);
+		CHECK_INT(r->status, 400);
+		CHECK_HAS(r->body, "futur");
+		/* The page keeps what was typed. */
+		snprintf(body, sizeof body, "_csrf=%s&household=%lld&channel=telephone&done_date=%s&done_time=09%%3A00&answer=Appel+d%%27hier",
+		         k.csrf, (long long)h, old);
+		r = post(&k, "/contacts", body);
+		CHECK_INT(r->status, 400);
+		CHECK_HAS(r->body, "Appel d&#39;hier");
+		snprintf(line, sizeof line, "value=\"%s\"", old);
+		CHECK_HAS(r->body, line);
+		/* Yesterday's call is listed with yesterday's date. */
+		snprintf(path, sizeof path, "/foyers/%lld", (long long)h);
+		char fr[32];
+		snprintf(fr, sizeof fr, "%.2s/%.2s/%.4s 10:15", yday + 8, yday + 5, yday);
+		CHECK_HAS(get(&k, path)->body, fr);
+	}
 	T_GROUP("appointments");
 	json_t *me = json_loads(get(&k, "/api/v1/me")->body, 0, NULL);
 	int64_t uid = json_integer_value(json_object_get(me, "id"));

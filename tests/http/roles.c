@@ -4,7 +4,9 @@
  * household), and checks that no link a page shows leads to « Votre rôle
  * ne permet pas » and that no form a page shows is refused for the role
  * (posted with a wrong CSRF token: the answer then says the form expired,
- * which proves the role got past; nothing is written). */
+ * which proves the role got past; nothing is written), and that no page
+ * gives the same id to two elements (a label would then name the wrong
+ * field). */
 #define T_NAME "http-roles"
 #include "http/h.h"
 #include <ctype.h>
@@ -104,6 +106,15 @@ static void walk(srv *s, const char *who)
 		if (r->status != 200 || !r->body)
 			goto next;
 		char *body = strdup(r->body), v[512];
+		/* Every id once. */
+		{
+			seen ids = {0};
+			for (const char *p = body; (p = next_attr(p, " id=\"", v, sizeof v));)
+				CHECK(seen_add(&ids, v), "%s : l’id « %s » apparaît deux fois sur %s", who, v, url);
+			for (int i = 0; i < ids.n; i++)
+				free(ids.shape[i]);
+			free(ids.shape);
+		}
 		/* Links. */
 		for (const char *p = body; (p = next_attr(p, "href=\"", v, sizeof v));) {
 			if (!followable(v))

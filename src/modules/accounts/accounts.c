@@ -75,6 +75,10 @@ static const db_migration migrations[] = {
 	 "ALTER TABLE structures ADD COLUMN signatory_name TEXT NOT NULL DEFAULT '';"
 	 "ALTER TABLE structures ADD COLUMN signatory_title TEXT NOT NULL DEFAULT '';"
 	 "ALTER TABLE structures ADD COLUMN signatory_delegation INTEGER NOT NULL DEFAULT 1;", NULL},
+	/* How far back an agent may date what was done (yesterday's calls
+	 * typed today): a number of days the structure chooses. */
+	{8, "how many days back an action may be dated",
+	 "ALTER TABLE structures ADD COLUMN backdate_days INTEGER NOT NULL DEFAULT 7;", NULL},
 };
 int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
 
@@ -185,8 +189,8 @@ static db_sql Q_TOKEN_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE api_tokens SET last_used
 static db_sql Q_NIR_ENABLED = DB_SQL(DB_GLOBAL, "SELECT nir_enabled FROM structures WHERE id = $1");
 
 static db_sql Q_INFO = DB_SQL(DB_GLOBAL,
-	"SELECT name, address, insee, tz, phone, email, dpo_contact, signatory_name, signatory_title, signatory_delegation "
-	"FROM structures WHERE id = $1");
+	"SELECT name, address, insee, tz, phone, email, dpo_contact, signatory_name, signatory_title, signatory_delegation, "
+	"backdate_days FROM structures WHERE id = $1");
 static db_sql Q_UNAME = DB_SQL(DB_GLOBAL, "SELECT display_name FROM users WHERE id = $1");
 
 err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o)
@@ -203,6 +207,7 @@ err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o
 			*f[i] = v ? v : "";
 		}
 		o->signatory_delegation = db_int(&q, 9) != 0;
+		o->backdate_days = (int)db_int(&q, 10);
 	}
 	db_close(&q);
 	return e;

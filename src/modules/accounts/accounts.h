@@ -77,6 +77,7 @@ typedef struct structure_info {
 	/* Who signs the letters (name, title), « par délégation » or not. */
 	const char *signatory_name, *signatory_title;
 	bool signatory_delegation;
+	int backdate_days;   /* how far back a contact, a visit or a hand-over may be dated */
 } structure_info;
 err accounts_structure_info(db_conn *c, arena *a, int64_t structure_id, structure_info *out);
 /* What a structure must have told before a letter, an attestation or a

@@ -324,11 +324,11 @@ static void roles_page(web_req *r)
 
 static db_sql Q_STRUCT_GET = DB_SQL(DB_GLOBAL,
 	"SELECT name, address, insee, tz, phone, email, dpo_contact, logo_type, version, nir_enabled, signatory_name, "
-	"signatory_title, signatory_delegation FROM structures WHERE id = $1");
+	"signatory_title, signatory_delegation, backdate_days FROM structures WHERE id = $1");
 static db_sql Q_STRUCT_SET = DB_SQL(DB_GLOBAL,
 	"UPDATE structures SET name = $2, address = $3, insee = $4, tz = $5, phone = $6, email = $7, dpo_contact = $8, "
 	"nir_enabled = $10, signatory_name = coalesce($11, signatory_name), signatory_title = coalesce($12, signatory_title), "
-	"signatory_delegation = coalesce($13, signatory_delegation), version = version + 1 "
+	"signatory_delegation = coalesce($13, signatory_delegation), backdate_days = coalesce($14, backdate_days), version = version + 1 "
 	"WHERE id = $1 AND version = $9");
 static db_sql Q_STRUCT_LOGO = DB_SQL(DB_GLOBAL, "UPDATE structures SET logo = $2, logo_type = $3 WHERE id = $1");
 
@@ -366,6 +366,9 @@ static err accounts_structure_validate(const structure_form *f, form_errors *fe)
 		form_error(fe, "email", "L’adresse e-mail de contact n’est pas valide.");
 	if (f->address && strlen(f->address) > 500)
 		form_error(fe, "address", "L’adresse est trop longue (500 caractères au plus).");
+	int64_t days;
+	if (f->backdate && *f->backdate && !text_to_int64(f->backdate, 0, 366, &days))
+		form_error(fe, "backdate", "Indiquez un nombre de jours entre 0 et 366.");
 	if ((f->sig_name && strlen(f->sig_name) > 200) || (f->sig_title && strlen(f->sig_title) > 200))
 		form_error(fe, "sig_name", "Le nom ou la qualité du signataire est trop long (200 caractères au plus).");
 	return fe->n ? E_INPUT : E_OK;
@@ -381,7 +384,7 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	if (DBQ(r->db, &Q_STRUCT_GET, &q, A_INT(r->user->structure_id)) == E_OK && db_next(&q)) {
 		f = (structure_form){db_dup(&q, 0, a), db_dup(&q, 1, a), db_dup(&q, 2, a), db_dup(&q, 3, a),
 		                     db_dup(&q, 4, a), db_dup(&q, 5, a), db_dup(&q, 6, a), NULL, db_int(&q, 9) ? "1" : NULL,
-		                     db_dup(&q, 10, a), db_dup(&q, 11, a), db_int(&q, 12) ? "1" : "0"};
+		                     db_dup(&q, 10, a), db_dup(&q, 11, a), db_int(&q, 12) ? "1" : "0", db_dup(&q, 13, a)};
 		has_logo = !db_isnull(&q, 7);
 		version = db_int(&q, 8);
 	}
@@ -413,6 +416,9 @@ static void structure_page(web_req *r, const structure_form *in, const form_erro
 	html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"f-sig_delegation\" name=\"sig_delegation\" value=\"1\"%s>"
 	               "<label for=\"f-sig_delegation\">Signe « pour le président et par délégation »</label></div></fieldset>",
 	            f.sig_delegation && !strcmp(f.sig_delegation, "1") ? " checked" : "");
+	form_input(b, &(form_field){.name = "backdate", .label = "Saisie après coup (jours)", .type = "number", .value = f.backdate,
+	                            .hint = "Jusqu’à combien de jours en arrière un contact, une visite ou une remise de courrier peut "
+	                                    "être daté (l’heure de saisie est toujours gardée). 0 : seulement aujourd’hui."}, fe);
 	html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"f-nir\" name=\"nir\" value=\"1\"%s>"
 	               "<label for=\"f-nir\">Enregistrer le NIR (numéro de sécurité sociale) des personnes : seulement si une "
 	               "mission le justifie ; il est toujours affiché masqué.</label></div>",
@@ -460,7 +466,8 @@ err accounts_structure_update(web_req *r, const structure_form *f, form_errors *
 		        A_TEXT(f->insee ? f->insee : ""), A_TEXT(f->tz), A_TEXT(f->phone ? f->phone : ""),
 		        A_TEXT(f->email ? f->email : ""), A_TEXT(f->dpo ? f->dpo : ""), A_INT(version),
 		        A_INT(f->nir && *f->nir ? 1 : 0), A_TEXT(f->sig_name), A_TEXT(f->sig_title),
-		        f->sig_delegation ? A_INT(!strcmp(f->sig_delegation, "1")) : A_NULL);
+		        f->sig_delegation ? A_INT(!strcmp(f->sig_delegation, "1")) : A_NULL,
+		        f->backdate && *f->backdate ? A_INT(strtoll(f->backdate, NULL, 10)) : A_NULL);
 	if (e == E_OK && n == 0)
 		e = E_CONFLICT;
 	if (e == E_OK)
@@ -473,7 +480,8 @@ static void structure_post(web_req *r)
 	structure_form f = {web_field(r, "name"), web_field(r, "address"), web_field(r, "insee"), web_field(r, "tz"),
 	                    web_field(r, "phone"), web_field(r, "email"), web_field(r, "dpo"), web_field(r, "version"),
 	                    web_field(r, "nir"), web_field(r, "sig_name") ? web_field(r, "sig_name") : "",
-	                    web_field(r, "sig_title") ? web_field(r, "sig_title") : "", web_field(r, "sig_delegation") ? "1" : "0"};
+	                    web_field(r, "sig_title") ? web_field(r, "sig_title") : "", web_field(r, "sig_delegation") ? "1" : "0",
+	                    web_field(r, "backdate")};
 	form_errors fe = {0};
 	err e = accounts_structure_update(r, &f, &fe);
 	if (e == E_INPUT) {

@@ -95,7 +95,7 @@ static void api_roles(web_req *r)
 
 static db_sql Q_API_STRUCT = DB_SQL(DB_GLOBAL,
 	"SELECT id, name, address, insee, tz, phone, email, dpo_contact, version, nir_enabled, signatory_name, signatory_title, "
-	"signatory_delegation FROM structures WHERE id = $1");
+	"signatory_delegation, backdate_days FROM structures WHERE id = $1");
 
 static void api_structure(web_req *r)
 {
@@ -109,6 +109,8 @@ static void api_structure(web_req *r)
 	if (o)
 		json_object_set_new(o, "signatory", json_pack("{s:s,s:s,s:b}", "name", db_text(&q, 10), "title", db_text(&q, 11),
 		                                              "by_delegation", db_int(&q, 12) != 0));
+	if (o)
+		json_object_set_new(o, "backdate_days", json_integer(db_int(&q, 13)));
 	db_close(&q);
 	if (!o) {
 		web_error(r, E_NOT_FOUND, NULL);
@@ -126,7 +128,7 @@ static void api_structure_update(web_req *r)
 	char *ver = json_is_integer(v) ? arena_printf(r->a, "%lld", (long long)json_integer_value(v)) : NULL;
 	structure_form f = {web_jstr(in, "name"), web_jstr(in, "address"), web_jstr(in, "insee"), web_jstr(in, "tz"), web_jstr(in, "phone"),
 	                    web_jstr(in, "email"), web_jstr(in, "dpo_contact"), ver,
-	                    json_is_true(json_object_get(in, "nir_enabled")) ? "1" : NULL, NULL, NULL, NULL};
+	                    json_is_true(json_object_get(in, "nir_enabled")) ? "1" : NULL, NULL, NULL, NULL, NULL};
 	/* Strings point into `in`: copy before releasing it. */
 	json_t *sig = json_object_get(in, "signatory");
 	structure_form c = {arena_strdup(r->a, f.name), arena_strdup(r->a, f.address), arena_strdup(r->a, f.insee),
@@ -134,7 +136,10 @@ static void api_structure_update(web_req *r)
 	                    arena_strdup(r->a, f.dpo), ver, f.nir, arena_strdup(r->a, web_jstr(sig, "name")),
 	                    arena_strdup(r->a, web_jstr(sig, "title")),
 	                    json_is_boolean(json_object_get(sig, "by_delegation")) ? (json_is_true(json_object_get(sig, "by_delegation")) ? "1" : "0")
-	                                                                             : NULL};
+	                                                                             : NULL,
+	                    json_is_integer(json_object_get(in, "backdate_days"))
+	                        ? arena_printf(r->a, "%lld", (long long)json_integer_value(json_object_get(in, "backdate_days")))
+	                        : NULL};
 	json_decref(in);
 	form_errors fe = {0};
 	err e = accounts_structure_update(r, &c, &fe);

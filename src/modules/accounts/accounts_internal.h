@@ -30,6 +30,7 @@ typedef struct structure_form {
 	const char *name, *address, *insee, *tz, *phone, *email, *dpo, *version, *nir;
 	/* the signatory of letters: name, title, "1" when « par délégation » */
 	const char *sig_name, *sig_title, *sig_delegation;
+	const char *backdate;  /* days, "" or NULL: unchanged */
 } structure_form;
 err accounts_admin_add_user(web_req *r, const char *name, const char *email, const char *role_s,
                             const char *pw, form_errors *fe, int64_t *uid_out);

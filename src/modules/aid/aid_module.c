@@ -26,6 +26,9 @@ static const module_nav nav[] = {
 static const module_section sections[] = {
 	{40, "Aides facultatives", aid_household_section, &PERM_AID_SIMULATE},
 };
+static const module_widget widgets[] = {
+	{20, aid_home_widget, &PERM_AID_ACT},
+};
 static const module_label labels[] = {
 	{"aid_request", "demande d’aide"}, {"aid_requests", "demandes d’aide"}, {"aid_rulebook", "règlement des aides"},
 	{"aid_session", "séance de commission"}, {"aid_budget", "budget des aides"}, {"aid_letter", "lettre de décision"},
@@ -51,6 +54,8 @@ const module aid_module = {
 	.init = init,
 	.nav = nav,
 	.nnav = COUNTOF(nav),
+	.widgets = widgets,
+	.nwidgets = COUNTOF(widgets),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
 	.subject_key = "optional_aid",

@@ -202,14 +202,20 @@ static const char *typed(web_req *r, const char *name, const char *dflt)
 	return v ? v : dflt;
 }
 
+/* Withdrawal and cancellation both ask a reason: their fields' ids carry
+ * the action (one page, two « reason » fields). */
+static const char *scope_of(const char *action) { return is(action, "retirer") || is(action, "annuler") ? action : NULL; }
+
 static void action_open(web_req *r, const aid_req *q, const char *action, const char *title)
 {
+	form_scope(scope_of(action));
 	form_begin(r, "<form method=\"post\" action=\"/aides/demandes/%lld/action\" class=\"action\" novalidate><fieldset><legend>%s</legend>"
 	               "<input type=\"hidden\" name=\"action\" value=\"%s\"><input type=\"hidden\" name=\"version\" value=\"%lld\">",
 	            (long long)q->id, title, action, (long long)q->version);
 }
 static void action_close(web_req *r, const char *button, bool confirm)
 {
+	form_scope(NULL);
 	if (confirm)
 		html_printf(&r->out, "<button type=\"submit\" data-confirm=\"%s ?\">%s</button></fieldset></form>", button, button);
 	else
@@ -237,7 +243,9 @@ static void actions(web_req *r, const aid_req *q, const form_errors *fe)
 	int64_t rbid;
 	const aid_rule *rule = aid_rule_of(r->db, r->a, q, &rb, &rbid);
 	html_lit(b, "<section aria-labelledby=\"t-act\"><h2 id=\"t-act\">Suite à donner</h2>");
+	form_scope(fe && fe->n ? scope_of(typed(r, "action", "")) : NULL);
 	form_error_summary(b, fe);
+	form_scope(NULL);
 	bool any = false;
 	if (is(q->status, "brouillon") && web_can(r, PERM_AID_INSTRUCT)) {
 		any = true;

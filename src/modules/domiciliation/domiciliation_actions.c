@@ -66,9 +66,13 @@ ACTION(decision_post, domi_decide(&x, &d, version_of(r), web_field(r, "outcome")
 ACTION(renew_post, domi_renew(&x, &d, version_of(r), web_field(r, "interview"), &fe))
 ACTION(strike_post, domi_strike(&x, &d, web_field(r, "motive"), &fe))
 ACTION(unstrike_post, domi_unstrike(&x, &d))
-ACTION(mail_post, domi_mail_add(&x, &d, web_field(r, "kind"), web_field(r, "count"), &fe))
-ACTION(handover_post, domi_handover(&x, &d, web_field(r, "to"), web_field(r, "forward"), &fe))
-ACTION(contact_post, domi_contact_add(&x, &d, web_field(r, "contact_kind"), &fe))
+/* Dated « effectué le » (yesterday's hand-over typed today). */
+ACTION(mail_post, !domi_dated(r, &x, web_field(r, "done_on"), &fe) ? E_INPUT
+                  : domi_mail_add(&x, &d, web_field(r, "kind"), web_field(r, "count"), &fe))
+ACTION(handover_post, !domi_dated(r, &x, web_field(r, "done_on"), &fe) ? E_INPUT
+                      : domi_handover(&x, &d, web_field(r, "to"), web_field(r, "forward"), &fe))
+ACTION(contact_post, !domi_dated(r, &x, web_field(r, "done_on"), &fe) ? E_INPUT
+                     : domi_contact_add(&x, &d, web_field(r, "contact_kind"), &fe))
 ACTION(proxy_post, domi_proxy_add(&x, &d, web_field(r, "name"), web_field(r, "from"), web_field(r, "to"), &fe, &(int64_t){0}))
 ACTION(forward_post, domi_forward_add(&x, &d, web_field(r, "address"), web_field(r, "fwd_from"), web_field(r, "fwd_to"), &fe,
                                       &(int64_t){0}))

@@ -119,6 +119,7 @@ typedef struct act_in {
 	const char *interview_on, *interview_place, *link, *outcome, *start_on, *end_on, *orientation, *motive, *kind, *count, *to,
 		*forward_to, *name, *from_on, *to_on, *address;
 	int64_t version;
+	const char *done_on; /* mail, handover, contact: the day it happened */
 } act_in;
 
 /* One route for the workflow: {"action": …, its fields}. The table says
@@ -200,7 +201,7 @@ static void api_action(web_req *r)
 	act_in in = {jtext(r, j, "interview_on"), jtext(r, j, "interview_place"), jtext(r, j, "link"), jtext(r, j, "outcome"),
 	             jtext(r, j, "start_on"), jtext(r, j, "end_on"), jtext(r, j, "orientation"), jtext(r, j, "motive"),
 	             jtext(r, j, "kind"), jnum(r, j, "count"), jtext(r, j, "to"), jtext(r, j, "forward_to"), jtext(r, j, "name"),
-	             jtext(r, j, "from_on"), jtext(r, j, "to_on"), jtext(r, j, "address"), 0};
+	             jtext(r, j, "from_on"), jtext(r, j, "to_on"), jtext(r, j, "address"), 0, jtext(r, j, "done_on")};
 	if (jnum(r, j, "proxy_id"))
 		in.to = jnum(r, j, "proxy_id");
 	json_t *ver = json_object_get(j, "version");
@@ -222,7 +223,9 @@ static void api_action(web_req *r)
 	form_errors fe = {0};
 	const char *warning = NULL;
 	domi_ctx x = DOMI_CTX(r);
-	err e = ACTIONS[k].fn(&x, &d, &in, &fe, &warning);
+	bool dated = strcmp(action, "mail") && strcmp(action, "handover") && strcmp(action, "contact") ? true
+	                                                                                                 : domi_dated(r, &x, in.done_on, &fe);
+	err e = dated ? ACTIONS[k].fn(&x, &d, &in, &fe, &warning) : E_INPUT;
 	if (fe.n) {
 		web_error_form(r, &fe, API_NAMES, COUNTOF(API_NAMES));
 		return;

@@ -38,6 +38,10 @@ typedef struct domi_ctx {
 	civil_date today;
 } domi_ctx;
 #define DOMI_CTX(r) ((domi_ctx){(r)->db, (r)->a, (r)->user->id, civil_today((r)->user->tz)})
+/* « Effectué le »: a mail arrival, a hand-over or a contact dated the day
+ * it happened (done_on "AAAA-MM-JJ"; empty: today), within the days the
+ * structure allows; sets x->today to it. false with the reason in fe. */
+bool domi_dated(web_req *r, domi_ctx *x, const char *done_on, form_errors *fe);
 
 /* A domiciliation as stored. Dates are ISO (AAAA-MM-JJ) or NULL when not
  * recorded; texts are "" when empty. */

@@ -48,9 +48,17 @@ static void list_page(web_req *r)
 	int64_t page = 1;
 	if (ps && !text_to_int64(ps, 1, 100000, &page))
 		page = 1;
+	/* « À la date du »: the lists as they stood (or will stand) that day. */
+	civil_date on = civil_today(r->user->tz);
+	const char *ds = web_arg(r, "date"), *bad_date = NULL;
+	if (ds && *ds && !civil_parse(ds, &on)) {
+		bad_date = "La date doit être au format AAAA-MM-JJ : les listes sont calculées à la date du jour.";
+		on = civil_today(r->user->tz);
+	}
+	const char *on_iso = civil_iso(r->a, on);
 	domi_line *v;
 	bool more = false;
-	int n = domi_list(r->db, r->a, LISTS[li].kind, status, civil_today(r->user->tz), PAGE, (page - 1) * PAGE, &v, &more);
+	int n = domi_list(r->db, r->a, LISTS[li].kind, status, on, PAGE, (page - 1) * PAGE, &v, &more);
 	if (n < 0) {
 		web_error(r, E_DB, NULL);
 		return;
@@ -74,7 +82,11 @@ static void list_page(web_req *r)
 		if (web_may(r, M_GET, tools[i].href))
 			html_printf(b, "<li><a href=\"%s\">%s</a></li>", tools[i].href, tools[i].label);
 	html_lit(b, "</ul></nav>");
+	if (bad_date)
+		page_notice(r, "error", bad_date);
 	html_printf(b, "<form method=\"get\" action=\"/domiciliation\" class=\"filters\"><input type=\"hidden\" name=\"liste\" value=\"%s\">", filter);
+	html_printf(b, "<div class=\"field\"><label for=\"dl-date\">À la date du</label><input id=\"dl-date\" name=\"date\" type=\"date\" "
+	               "value=\"%s\"></div>", ds && *ds ? ds : on_iso);
 	code statuses[COUNTOF(DOMI_STATUS) + 1] = {{"", "Tous les statuts"}};
 	for (int i = 0; i < COUNTOF(DOMI_STATUS); i++)
 		statuses[i + 1] = DOMI_STATUS[i];
@@ -109,9 +121,11 @@ static void list_page(web_req *r)
 		html_lit(b, "</form>");
 	}
 	if (page > 1)
-		html_printf(b, "<p><a href=\"?liste=%s&amp;statut=%s&amp;page=%lld\">Page précédente</a></p>", filter, status, (long long)(page - 1));
+		html_printf(b, "<p><a href=\"?liste=%s&amp;statut=%s&amp;date=%s&amp;page=%lld\">Page précédente</a></p>", filter, status, on_iso,
+		            (long long)(page - 1));
 	if (more)
-		html_printf(b, "<p><a href=\"?liste=%s&amp;statut=%s&amp;page=%lld\">Page suivante</a></p>", filter, status, (long long)(page + 1));
+		html_printf(b, "<p><a href=\"?liste=%s&amp;statut=%s&amp;date=%s&amp;page=%lld\">Page suivante</a></p>", filter, status, on_iso,
+		            (long long)(page + 1));
 	page_end(r);
 }
 
@@ -196,8 +210,23 @@ static const char *typed(web_req *r, const form_errors *fe, const char *name, co
 	return v ? v : dflt;
 }
 
-static void actions_main(web_req *r, const domi *d, const form_errors *fe, civil_date t)
+/* The errors of a refused form, for that form only (the page has several). */
+static const form_errors *posted(web_req *r, const form_errors *fe, const char *suffix)
 {
+	size_t n = strlen(r->path), k = strlen(suffix);
+	return fe && n >= k && !strcmp(r->path + n - k, suffix) ? fe : NULL;
+}
+
+/* « Effectué le », today by default, the day typed kept when refused. */
+static void done_on(web_req *r, const form_errors *fe, civil_date t)
+{
+	form_input(&r->out, &(form_field){.name = "done_on", .label = "Effectué le", .type = "date",
+	                                  .value = typed(r, fe, "done_on", civil_iso(r->a, t))}, fe);
+}
+
+static void actions_main(web_req *r, const domi *d, const form_errors *fe0, civil_date t)
+{
+	const form_errors *fe = fe0;
 	buf *b = &r->out;
 	const char *st = d->status;
 	long long id = (long long)d->id;
@@ -242,10 +271,13 @@ static void actions_main(web_req *r, const domi *d, const form_errors *fe, civil
 		}
 		if (!waiting)
 			html_lit(b, "<p class=\"muted\">Aucun courrier en attente.</p>");
+		fe = posted(r, fe0, "/courrier");
+		form_scope("ma");
 		form_begin(r, "<form method=\"post\" action=\"/domiciliation/%lld/courrier\" class=\"compact\" novalidate>", id);
 		html_lit(b, "<div class=\"grid\">");
 		FORM_SELECT_CODE(b, "kind", "Type", DOMI_MAIL, typed(r, fe, "kind", "lettre"), fe);
 		form_input(b, &(form_field){.name = "count", .label = "Nombre", .type = "number", .value = typed(r, fe, "count", "1")}, fe);
+		done_on(r, fe, t);
 		html_lit(b, "</div><button type=\"submit\">Enregistrer l’arrivée</button></form>");
 		if (waiting) {
 			domi_proxy *px;
@@ -260,18 +292,27 @@ static void actions_main(web_req *r, const domi *d, const form_errors *fe, civil
 					                              civil_fr(r->a, px[i].to_on))};
 				to[k++] = (code){"reexpedie", "Réexpédié"};
 				to[k++] = (code){"retourne", "Retourné à l’expéditeur"};
+				fe = posted(r, fe0, "/remise");
+				form_scope("re");
 				form_begin(r, "<form method=\"post\" action=\"/domiciliation/%lld/remise\" class=\"compact\" novalidate>", id);
 				html_lit(b, "<div class=\"grid\">");
 				form_select_code(b, "to", "Remis à", to, k, typed(r, fe, "to", "personne"), fe);
 				form_input(b, &(form_field){.name = "forward", .label = "Adresse de réexpédition (si réexpédié)",
 				                            .value = typed(r, fe, "forward", NULL)}, fe);
+				done_on(r, fe, t);
 				html_lit(b, "</div><button type=\"submit\" class=\"primary\">Remettre tout le courrier en attente</button></form>");
 			}
 		}
 		html_lit(b, "<h2>Contact</h2>");
-		form_begin(r, "<form method=\"post\" action=\"/domiciliation/%lld/contact\" class=\"compact\">", id);
-		FORM_SELECT_CODE(b, "contact_kind", "Type de contact", DOMI_CONTACT_KINDS, "visite", fe);
-		html_lit(b, "<button type=\"submit\">Enregistrer le contact</button></form>");
+		fe = posted(r, fe0, "/contact");
+		form_scope("co");
+		form_begin(r, "<form method=\"post\" action=\"/domiciliation/%lld/contact\" class=\"compact\" novalidate>", id);
+		html_lit(b, "<div class=\"grid\">");
+		FORM_SELECT_CODE(b, "contact_kind", "Type de contact", DOMI_CONTACT_KINDS, typed(r, fe, "contact_kind", "visite"), fe);
+		done_on(r, fe, t);
+		html_lit(b, "</div><button type=\"submit\">Enregistrer le contact</button></form>");
+		form_scope(NULL);
+		fe = fe0;
 		if (!d->renewal_on && web_can(r, PERM_DOMI_INSTRUCT)) {
 			html_lit(b, "<h2>Renouvellement</h2>");
 			form_begin(r, "<form method=\"post\" action=\"/domiciliation/%lld/renouvellement\" class=\"compact\" novalidate>", id);
@@ -345,7 +386,10 @@ void domi_file_render(web_req *r, const domi *d, const form_errors *fe, const ch
 	civil_date t = civil_today(r->user->tz), x;
 	if (notice)
 		page_notice(r, "ok", notice);
+	/* The summary links to the refused form's fields (scoped ids). */
+	form_scope(posted(r, fe, "/courrier") ? "ma" : posted(r, fe, "/remise") ? "re" : posted(r, fe, "/contact") ? "co" : NULL);
 	form_error_summary(b, fe);
+	form_scope(NULL);
 	const char *st = d->status;
 	html_printf(b, "<p class=\"lead\">Domiciliation n° <strong>%lld</strong> · %s · <a href=\"/foyers/%lld\">dossier %s</a></p>",
 	            (long long)d->num, CODE_LABEL(DOMI_STATUS, st), (long long)d->household_id, p.file_no);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/text.h"
+#include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
 #include "core/banned.h"
@@ -54,7 +55,7 @@ static db_sql Q_MAIL_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO domi_mail (structure_id, domiciliation_id, received_on, kind, count, user_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
 static db_sql Q_MAIL_HAND = DB_SQL(DB_SCOPED,
 	"UPDATE domi_mail SET status = $3, done_on = $4, proxy_id = $5, forward_to = $6 "
-	"WHERE structure_id = $1 AND domiciliation_id = $2 AND status = 'attente'");
+	"WHERE structure_id = $1 AND domiciliation_id = $2 AND status = 'attente' AND received_on <= $4");
 static db_sql Q_PROXY_OK = DB_SQL(DB_SCOPED,
 	"SELECT count(*) FROM domi_proxies WHERE structure_id = $1 AND domiciliation_id = $2 AND id = $3 AND active = 1 "
 	"AND from_on <= $4 AND to_on >= $4");
@@ -332,6 +333,25 @@ static err mail_insert(const domi_ctx *x, int64_t did, const char *kind, int64_t
 	if (fwd)
 		return DBID(x->c, &Q_MAIL_FWD, &id, A_INT(did), A_TEXT(today), A_TEXT(kind), A_INT(count), A_TEXT(fwd), A_INT(x->user));
 	return DBID(x->c, &Q_MAIL_ADD, &id, A_INT(did), A_TEXT(today), A_TEXT(kind), A_INT(count), A_INT(x->user));
+}
+
+bool domi_dated(web_req *r, domi_ctx *x, const char *done_on, form_errors *fe)
+{
+	if (!done_on || !*done_on)
+		return true;
+	structure_info s;
+	int days = accounts_structure_info(r->db, r->a, r->user->structure_id, &s) == E_OK ? s.backdate_days : 0;
+	int64_t at;
+	civil_date d;
+	const char *why = civil_done_at(r->user->tz, done_on, NULL, days, civil_now(), &at);
+	if (!why && !civil_parse(done_on, &d))
+		why = "La date doit être au format AAAA-MM-JJ.";
+	if (why) {
+		form_error(fe, "done_on", why);
+		return false;
+	}
+	x->today = d;
+	return true;
 }
 
 err domi_mail_add(const domi_ctx *x, const domi *d, const char *kind, const char *count_s, form_errors *fe)

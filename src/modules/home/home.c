@@ -66,7 +66,7 @@ static void privacy_page(web_req *r)
 		text_to_int64(ss, 1, INT64_MAX, &sid);
 	if (!sid)
 		accounts_structure_first(r->db, &sid);
-	structure_info si = {"le centre communal d’action sociale", "", "", "", "", "", "", "", "", true};
+	structure_info si = {"le centre communal d’action sociale", "", "", "", "", "", "", "", "", true, 7};
 	persons_retention rt = {2, 3, 1};
 	if (sid && accounts_structure_info(r->db, r->a, sid, &si) == E_OK) {
 		if (!r->user)

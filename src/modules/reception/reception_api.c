@@ -36,15 +36,17 @@ static void api_contact_add(web_req *r)
 		return;
 	contact_in c = {jtext(r, in, "channel"), jnum(r, in, "motive_id"), jtext(r, in, "answer"), jtext(r, in, "orientation"),
 	                jnum(r, in, "orient_user_id"), jtext(r, in, "orient_service"), jnum(r, in, "orient_partner_id"),
-	                jnum(r, in, "minutes")};
+	                jnum(r, in, "minutes"), jtext(r, in, "done_on"), jtext(r, in, "done_time"), jnum(r, in, "queue_id")};
 	json_t *h = json_object_get(in, "household_id");
 	int64_t hid = json_is_integer(h) ? json_integer_value(h) : 0;
 	json_decref(in);
 	form_errors fe = {0};
 	int64_t id = 0;
-	err e = rc_contact_add(r->db, r->a, r->user->id, hid, &c, &fe, &id);
+	rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id);
+	err e = rc_contact_add(r->db, r->a, r->user->id, hid, &c, &when, &fe, &id);
 	static const char *const names[][2] = {{"motive", "motive_id"}, {"orient_user", "orient_user_id"},
-	                                       {"orient_partner", "orient_partner_id"}, {"household", "household_id"}};
+	                                       {"orient_partner", "orient_partner_id"}, {"household", "household_id"},
+	                                       {"done_date", "done_on"}, {"queue", "queue_id"}};
 	created(r, e, &fe, names, COUNTOF(names), id);
 }
 
@@ -98,7 +100,7 @@ static void api_appts(web_req *r)
 		web_error(r, E_INPUT, "date (AAAA-MM-JJ) et agent_id (entier) sont facultatifs mais doivent être valides.");
 		return;
 	}
-	int64_t from = rc_day_start(r->user->tz, d), to = rc_day_start(r->user->tz, civil_from_days(civil_to_days(d) + 1));
+	int64_t from = civil_day_start(r->user->tz, d), to = civil_day_start(r->user->tz, civil_from_days(civil_to_days(d) + 1));
 	rc_appt *v;
 	int n = rc_appts_between(r->db, r->a, from, to, agent, &v);
 	json_t *arr = json_array();
@@ -126,7 +128,7 @@ static void api_appt_status(web_req *r)
 
 static void api_queue(web_req *r)
 {
-	int64_t t0 = rc_day_start(r->user->tz, civil_today(r->user->tz));
+	int64_t t0 = civil_day_start(r->user->tz, civil_today(r->user->tz));
 	rc_waiting *v;
 	int n = rc_queue_since(r->db, r->a, t0, &v);
 	json_t *arr = json_array();
@@ -166,7 +168,8 @@ static void api_queue_move(web_req *r)
 	json_decref(in);
 	err e = rc_queue_move(r->db, r->user->id, r->param[0], from, to);
 	if (e == E_INPUT) {
-		web_error_fields(r, json_pack("{s:s}", "to", "Passages possibles : attente → recu ou parti, recu → termine."));
+		web_error_fields(r, json_pack("{s:s}", "to", "Passages possibles : attente → recu ou parti. Un passage reçu se termine en "
+		                                          "enregistrant son contact (POST /api/v1/contacts avec queue_id)."));
 		return;
 	}
 	if (web_api_failed(r, e, NULL, e == E_CONFLICT ? "Un collègue a déjà pris en charge cette personne." : NULL))

@@ -22,10 +22,6 @@ extern const code RC_CHANNELS[6], RC_ORIENTATIONS[4], RC_PARTNER_KINDS[8], RC_AP
 /* Local time of an instant in the zone tz, by a strftime format that is a
  * literal of this module ("%H:%M"), in the arena; "" if unknown. */
 const char *rc_when(arena *a, const char *tz, int64_t t, const char *fmt);
-/* Local wall time (date AAAA-MM-JJ + HH:MM) in zone tz → instant. */
-bool rc_local_to_instant(const char *tz, const char *date, const char *hhmm, int64_t *out);
-/* Start of the local day (00:00) as an instant. */
-int64_t rc_day_start(const char *tz, civil_date d);
 
 /* ---- rows ------------------------------------------------------------------- */
 
@@ -83,9 +79,26 @@ int rc_partners_find(db_conn *c, arena *a, const char *q, int limit, int64_t off
 
 typedef struct contact_in {
 	const char *channel, *motive, *answer, *orientation, *orient_user, *orient_service, *orient_partner, *minutes;
+	const char *done_date, *done_time;  /* « effectué le » (local); empty: now */
+	const char *queue;                  /* the queue entry this contact ends, or NULL */
 } contact_in;
-err rc_contact_add(db_conn *c, arena *a, int64_t user_id, int64_t household_id, const contact_in *in, form_errors *fe,
-                   int64_t *id);
+/* How an action may be dated: the structure's zone and how many days back. */
+typedef struct rc_when_rule {
+	const char *tz;
+	int days_back;
+} rc_when_rule;
+/* A contact, dated when it was done (within the rule; the entry time is
+ * kept and journaled); with a queue entry being received, ends it (its
+ * household and duration by default). */
+err rc_contact_add(db_conn *c, arena *a, int64_t user_id, int64_t household_id, const contact_in *in, const rc_when_rule *when,
+                   form_errors *fe, int64_t *id);
+typedef struct rc_queue_entry {
+	int64_t id, household_id, motive_id, received_at;
+	const char *status, *label;
+} rc_queue_entry;
+err rc_queue_get(db_conn *c, arena *a, int64_t id, rc_queue_entry *out);
+/* The structure's rule for dating actions (its zone given). */
+rc_when_rule rc_when_of(db_conn *c, arena *a, const char *tz, int64_t structure_id);
 
 typedef struct appt_in {
 	const char *household, *agent, *date, *time, *minutes, *place, *motive;
@@ -99,7 +112,8 @@ typedef struct queue_in {
 	const char *label, *household, *motive, *for_user;
 } queue_in;
 err rc_queue_add(db_conn *c, int64_t user_id, const queue_in *in, form_errors *fe, int64_t *id);
-/* attente → recu or parti, recu → termine. E_INPUT for any other step,
+/* attente → recu or parti (recu → termine is recording the contact, with
+ * rc_contact_add and the entry). E_INPUT for any other step,
  * E_CONFLICT when the entry was no longer in state from (a colleague
  * moved it first), E_NOT_FOUND. */
 err rc_queue_move(db_conn *c, int64_t user_id, int64_t id, const char *from, const char *to);

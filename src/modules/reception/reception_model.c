@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/text.h"
+#include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
 #include "core/banned.h"
@@ -38,6 +39,12 @@ static const db_migration migrations[] = {
 	 "CREATE INDEX appointments_agent ON appointments(structure_id, agent_id, starts_at);"
 	 "CREATE INDEX appointments_h ON appointments(structure_id, household_id, starts_at);",
 	 NULL},
+	/* A contact dated when it happened (yesterday's calls typed today)
+	 * keeps when it was typed; a queue entry ends with its contact. */
+	{2, "contacts dated when done, entry time kept; the queue's contact",
+	 "ALTER TABLE contacts ADD COLUMN entered_at INTEGER;"
+	 "UPDATE contacts SET entered_at = at;"
+	 "ALTER TABLE queue ADD COLUMN contact_id INTEGER;", NULL},
 };
 const db_module_schema reception_schema = {"reception", migrations, COUNTOF(migrations)};
 
@@ -75,35 +82,6 @@ const char *rc_when(arena *a, const char *tz, int64_t t, const char *fmt)
 #pragma GCC diagnostic pop
 
 /* The zone offset is found by asking the zone what time it is at the guess. */
-bool rc_local_to_instant(const char *tz, const char *date, const char *hhmm, int64_t *out)
-{
-	civil_date d;
-	int h, m;
-	if (!date || !hhmm || !civil_parse(date, &d) || strlen(hhmm) != 5 || sscanf(hhmm, "%2d:%2d", &h, &m) != 2 ||
-	    h < 0 || h > 23 || m < 0 || m > 59)
-		return false;
-	int64_t guess = civil_to_days(d) * 86400 + h * 3600 + m * 60;
-	for (int i = 0; i < 2; i++) {
-		struct tm tm;
-		if (!civil_local_time(tz, (time_t)guess, &tm))
-			return false;
-		civil_date ld = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-		int64_t shown = civil_to_days(ld) * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60;
-		guess += (civil_to_days(d) * 86400 + h * 3600 + m * 60) - shown;
-	}
-	*out = guess;
-	return true;
-}
-
-int64_t rc_day_start(const char *tz, civil_date d)
-{
-	char iso[11];
-	civil_format(d, iso);
-	int64_t t = 0;
-	rc_local_to_instant(tz, iso, "00:00", &t);
-	return t;
-}
-
 /* ---- statements ------------------------------------------------------------- */
 
 static db_sql Q_MOTIVES = DB_SQL(DB_SCOPED, "SELECT id, label FROM contact_motives WHERE structure_id = $1 AND active = 1 ORDER BY label");
@@ -125,7 +103,12 @@ static db_sql Q_STAFF_OK = DB_SQL(DB_SCOPED,
 	"SELECT count(*) FROM structure_agents WHERE structure_id = $1 AND user_id = $2");
 static db_sql Q_CONTACT_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO contacts (structure_id, household_id, at, channel, motive_id, answer, orientation, orient_user, "
-	"orient_service, orient_partner, minutes, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id");
+	"orient_service, orient_partner, minutes, user_id, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+	"RETURNING id");
+static db_sql Q_QUEUE_ONE = DB_SQL(DB_SCOPED,
+	"SELECT q.household_id, q.motive_id, q.status, q.received_at, q.label FROM queue q WHERE q.structure_id = $1 AND q.id = $2");
+static db_sql Q_QUEUE_DONE = DB_SQL(DB_SCOPED,
+	"UPDATE queue SET status = 'termine', done_at = $3, contact_id = $4 WHERE structure_id = $1 AND id = $2 AND status = 'recu'");
 static db_sql Q_CONTACTS_H = DB_SQL(DB_SCOPED,
 	"SELECT c.at, c.channel, m.label, c.answer, c.orientation, u.display_name, c.orient_service, p.name, a.display_name, c.minutes "
 	"FROM contacts c LEFT JOIN contact_motives m ON m.id = c.motive_id LEFT JOIN agent_names u ON u.id = c.orient_user "
@@ -355,9 +338,53 @@ static bool id_in(db_conn *c, db_sql *check, const char *s, int64_t *id)
 	return s && text_to_int64(s, 1, INT64_MAX, id) && DBID(c, check, &n, A_INT(*id)) == E_OK && n;
 }
 
-err rc_contact_add(db_conn *c, arena *a, int64_t user_id, int64_t hid, const contact_in *in, form_errors *fe, int64_t *id)
+rc_when_rule rc_when_of(db_conn *c, arena *a, const char *tz, int64_t structure_id)
 {
-	int64_t motive = 0, ou = 0, op = 0, min = 0;
+	structure_info s;
+	rc_when_rule w = {tz, 0};
+	if (accounts_structure_info(c, a, structure_id, &s) == E_OK)
+		w.days_back = s.backdate_days;
+	return w;
+}
+
+err rc_queue_get(db_conn *c, arena *a, int64_t id, rc_queue_entry *out)
+{
+	db_res q = {0};
+	*out = (rc_queue_entry){.id = id};
+	err e = DBQ(c, &Q_QUEUE_ONE, &q, A_INT(id));
+	if (e == E_OK && !db_next(&q))
+		e = E_NOT_FOUND;
+	if (e == E_OK) {
+		out->household_id = db_isnull(&q, 0) ? 0 : db_int(&q, 0);
+		out->motive_id = db_isnull(&q, 1) ? 0 : db_int(&q, 1);
+		out->status = arena_strdup(a, s_(&q, 2));
+		out->received_at = db_isnull(&q, 3) ? 0 : db_int(&q, 3);
+		out->label = arena_strdup(a, s_(&q, 4));
+	}
+	db_close(&q);
+	return e;
+}
+
+err rc_contact_add(db_conn *c, arena *a, int64_t user_id, int64_t hid, const contact_in *in, const rc_when_rule *when,
+                   form_errors *fe, int64_t *id)
+{
+	int64_t motive = 0, ou = 0, op = 0, min = 0, now = civil_now(), at = now, qid = 0;
+	rc_queue_entry qe = {0};
+	/* Ending a visit from the queue: its household, its motive by default,
+	 * its duration from when the person was received. */
+	if (in->queue && *in->queue) {
+		if (!text_to_int64(in->queue, 1, INT64_MAX, &qid) || rc_queue_get(c, a, qid, &qe) != E_OK)
+			form_error(fe, "queue", "Ce passage dans la file d’attente n’existe pas.");
+		else if (strcmp(qe.status, "recu"))
+			form_error(fe, "queue", "Cette personne n’est plus en cours de réception : un collègue a terminé son passage.");
+		else if (hid && qe.household_id && hid != qe.household_id)
+			form_error(fe, "queue", "Ce passage concerne un autre foyer.");
+		else if (!hid)
+			hid = qe.household_id;
+	}
+	const char *bad_when = civil_done_at(when->tz, in->done_date, in->done_time, when->days_back, now, &at);
+	if (bad_when)
+		form_error(fe, "done_date", bad_when);
 	if (!CODE_OK(RC_CHANNELS, in->channel))
 		form_error(fe, "channel", "Choisissez le type de contact.");
 	if (in->motive && *in->motive && !id_in(c, &Q_MOTIVE_OK, in->motive, &motive))
@@ -373,6 +400,10 @@ err rc_contact_add(db_conn *c, arena *a, int64_t user_id, int64_t hid, const con
 		form_error(fe, "orient_service", "Indiquez le service du CCAS.");
 	if (in->minutes && *in->minutes && !text_to_int64(in->minutes, 0, 600, &min))
 		form_error(fe, "minutes", "La durée est un nombre de minutes (0 à 600).");
+	else if ((!in->minutes || !*in->minutes) && qid && qe.received_at) {
+		min = (now - qe.received_at + 59) / 60; /* a minute begun counts */
+		min = min < 1 ? 1 : min > 600 ? 600 : min;
+	}
 	if (in->answer && strlen(in->answer) > 4000)
 		form_error(fe, "answer", "La réponse est trop longue (4 000 caractères au plus).");
 	if (hid && !persons_household_exists(c, hid))
@@ -381,14 +412,24 @@ err rc_contact_add(db_conn *c, arena *a, int64_t user_id, int64_t hid, const con
 		return E_INPUT;
 	err e = db_begin(c, true);
 	if (e == E_OK)
-		e = DBID(c, &Q_CONTACT_ADD, id, A_INT_OR_NULL(hid), A_INT(civil_now()), A_TEXT(in->channel), A_INT_OR_NULL(motive),
+		e = DBID(c, &Q_CONTACT_ADD, id, A_INT_OR_NULL(hid), A_INT(at), A_TEXT(in->channel), A_INT_OR_NULL(motive),
 		         A_TEXT(in->answer ? in->answer : ""), A_TEXT(o), A_INT_OR_NULL(ou),
-		         A_TEXT(in->orient_service ? in->orient_service : ""), A_INT_OR_NULL(op), A_INT(min), A_INT(user_id));
+		         A_TEXT(in->orient_service ? in->orient_service : ""), A_INT_OR_NULL(op), A_INT(min), A_INT(user_id), A_INT(now));
+	if (e == E_OK && qid) {
+		int64_t n = 0;
+		e = DBX(c, &Q_QUEUE_DONE, &n, A_INT(qid), A_INT(now), A_INT(*id));
+		if (e == E_OK && n != 1)
+			e = E_CONFLICT; /* a colleague ended it meanwhile */
+		if (e == E_OK)
+			e = journal_record(c, user_id, "update", "queue", qid, "termine");
+	}
 	if (e == E_OK && hid)
 		e = persons_timeline_add(c, hid, user_id, "contact", *id,
 		                         arena_printf(a, "Contact : %s", CODE_LABEL(RC_CHANNELS, in->channel)));
 	if (e == E_OK)
-		e = journal_record(c, user_id, "create", "contact", *id, hid ? arena_printf(a, "household=%lld", (long long)hid) : "anonymous");
+		e = journal_record(c, user_id, "create", "contact", *id,
+		                   arena_printf(a, "%s%s", hid ? arena_printf(a, "household=%lld", (long long)hid) : "anonymous",
+		                                at < now - 300 ? arena_printf(a, " done_at=%lld", (long long)at) : ""));
 	return db_finish(c, e);
 }
 
@@ -399,7 +440,7 @@ err rc_appt_add(db_conn *c, arena *a, int64_t user_id, const char *tz, const app
 		form_error(fe, "household", "Ce foyer n’existe pas.");
 	if (!id_in(c, &Q_STAFF_OK, in->agent, &agent))
 		form_error(fe, "agent", "Choisissez l’agent qui reçoit.");
-	if (!rc_local_to_instant(tz, in->date, in->time, &start))
+	if (!civil_local_instant(tz, in->date, in->time, &start))
 		form_error(fe, "date", "Indiquez la date (AAAA-MM-JJ) et l’heure (HH:MM) du rendez-vous.");
 	if (in->minutes && *in->minutes && !text_to_int64(in->minutes, 5, 480, &min))
 		form_error(fe, "duration", "La durée est comprise entre 5 et 480 minutes.");
@@ -474,9 +515,9 @@ err rc_queue_add(db_conn *c, int64_t user_id, const queue_in *in, form_errors *f
 
 err rc_queue_move(db_conn *c, int64_t user_id, int64_t id, const char *from, const char *to)
 {
-	bool ok = CODE_OK(RC_QUEUE_STATES, from) && CODE_OK(RC_QUEUE_STATES, to) &&
-	          ((!strcmp(from, "attente") && (!strcmp(to, "recu") || !strcmp(to, "parti"))) ||
-	           (!strcmp(from, "recu") && !strcmp(to, "termine")));
+	/* recu → termine is the contact's (rc_contact_add with the entry). */
+	bool ok = CODE_OK(RC_QUEUE_STATES, from) && CODE_OK(RC_QUEUE_STATES, to) && !strcmp(from, "attente") &&
+	          (!strcmp(to, "recu") || !strcmp(to, "parti"));
 	if (!ok)
 		return E_INPUT;
 	int64_t n = 0;

@@ -36,41 +36,64 @@ static const char *hhmm(web_req *r, int64_t t, const char *fmt) { return rc_when
 
 /* ---- contacts ------------------------------------------------------------------- */
 
-static void contact_form(web_req *r, int64_t hid, const contact_in *c, const form_errors *fe)
+/* The contact form; queue: the entry it ends (its motive preselected),
+ * scope: the ids' prefix when the page has another form. */
+static void contact_form(web_req *r, int64_t hid, const contact_in *c, const form_errors *fe, const rc_queue_entry *queue)
 {
 	buf *b = &r->out;
 	form_error_summary(b, fe);
 	form_begin(r, "<form method=\"post\" action=\"/contacts\" class=\"compact\" novalidate>");
 	if (hid)
 		html_printf(b, "<input type=\"hidden\" name=\"household\" value=\"%lld\">", (long long)hid);
+	if (queue)
+		html_printf(b, "<input type=\"hidden\" name=\"queue\" value=\"%lld\">", (long long)queue->id);
+	else if (c && c->queue && *c->queue)
+		html_printf(b, "<input type=\"hidden\" name=\"queue\" value=\"%s\">", c->queue);
 	html_lit(b, "<div class=\"grid\">");
 	FORM_SELECT_CODE(b, "channel", "Type de contact", RC_CHANNELS, c && c->channel ? c->channel : "visite", fe);
-	select_named(r, RC_MOTIVES, "motive", "Motif", "— choisir —", c ? c->motive : NULL, fe);
+	const char *motive = c ? c->motive : queue && queue->motive_id ? arena_printf(r->a, "%lld", (long long)queue->motive_id) : NULL;
+	select_named(r, RC_MOTIVES, "motive", "Motif", "— choisir —", motive, fe);
 	FORM_SELECT_CODE(b, "orientation", "Orientation", RC_ORIENTATIONS, c ? c->orientation : "", fe);
 	select_named(r, RC_STAFF, "orient_user", "Agent (si orientation vers un agent)", "—", c ? c->orient_user : NULL, fe);
 	select_named(r, RC_PARTNER_NAMES, "orient_partner", "Partenaire (si orientation)", "—", c ? c->orient_partner : NULL, fe);
 	form_input(b, &(form_field){.name = "orient_service", .label = "Service (si orientation interne)", .value = c ? c->orient_service : NULL}, fe);
-	form_input(b, &(form_field){.name = "minutes", .label = "Durée (minutes)", .type = "number", .value = c ? c->minutes : NULL}, fe);
+	form_input(b, &(form_field){.name = "minutes", .label = "Durée (minutes)", .type = "number", .value = c ? c->minutes : NULL,
+	                            .hint = queue ? "Vide : depuis que la personne a été reçue." : NULL}, fe);
+	/* « Effectué le »: now by default; yesterday's call typed today. */
+	struct tm tm;
+	char d[16] = "", t[8] = "";
+	if (civil_local_time(r->user->tz, time(NULL), &tm)) {
+		snprintf(d, sizeof d, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100);
+		snprintf(t, sizeof t, "%02d:%02d", tm.tm_hour % 100, tm.tm_min % 100);
+	}
+	form_input(b, &(form_field){.name = "done_date", .label = "Effectué le", .type = "date",
+	                            .value = c && c->done_date ? c->done_date : d}, fe);
+	form_input(b, &(form_field){.name = "done_time", .label = "à (heure)", .type = "time",
+	                            .value = c && c->done_time ? c->done_time : t}, fe);
 	html_lit(b, "</div>");
 	form_input(b, &(form_field){.name = "answer", .label = "Réponse apportée", .type = "textarea", .value = c ? c->answer : NULL}, fe);
-	html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer le contact</button></form>");
+	html_printf(b, "<button type=\"submit\" class=\"primary\">%s</button></form>",
+	            queue || (c && c->queue && *c->queue) ? "Enregistrer le contact et terminer le passage" : "Enregistrer le contact");
 }
 
 static void contact_post(web_req *r)
 {
 	contact_in c = {web_field(r, "channel"), web_field(r, "motive"), web_field(r, "answer"), web_field(r, "orientation"),
 	                web_field(r, "orient_user"), web_field(r, "orient_service"), web_field(r, "orient_partner"),
-	                web_field(r, "minutes")};
+	                web_field(r, "minutes"), web_field(r, "done_date"), web_field(r, "done_time"), web_field(r, "queue")};
 	int64_t hid = 0, id;
 	const char *h = web_field(r, "household");
 	form_errors fe = {0};
 	if (h && *h && !text_to_int64(h, 1, INT64_MAX, &hid))
 		form_error(&fe, "household", "Foyer incorrect.");
-	err e = fe.n ? E_INPUT : rc_contact_add(r->db, r->a, r->user->id, hid, &c, &fe, &id);
-	if (e == E_INPUT) {
-		r->status = 400;
+	rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id);
+	err e = fe.n ? E_INPUT : rc_contact_add(r->db, r->a, r->user->id, hid, &c, &when, &fe, &id);
+	if (e == E_INPUT || e == E_CONFLICT) {
+		r->status = e == E_INPUT ? 400 : 409;
+		if (e == E_CONFLICT)
+			form_error(&fe, "queue", "Un collègue a terminé ce passage entre-temps : le contact n’a pas été enregistré.");
 		page_begin(r, "Enregistrer un contact");
-		contact_form(r, hid, &c, &fe);
+		contact_form(r, hid, &c, &fe, NULL);
 		page_end(r);
 		return;
 	}
@@ -78,7 +101,9 @@ static void contact_post(web_req *r)
 		web_error(r, e, NULL);
 		return;
 	}
-	web_redirect(r, hid ? arena_printf(r->a, "/foyers/%lld?ok=1#t-contacts", (long long)hid) : "/accueil?ok=contact");
+	bool from_queue = c.queue && *c.queue;
+	web_redirect(r, from_queue ? "/accueil?ok=termine"
+	                : hid ? arena_printf(r->a, "/foyers/%lld?ok=1#t-contacts", (long long)hid) : "/accueil?ok=contact");
 }
 
 #define SECTION_ROWS 10
@@ -86,10 +111,24 @@ static void contact_post(web_req *r)
 void rc_section_contacts(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
-	html_lit(b, "<section aria-labelledby=\"t-contacts\"><h2 id=\"t-contacts\">Contacts</h2>"
-	            "<details><summary>Enregistrer un contact</summary>");
-	contact_form(r, hid, NULL, NULL);
+	/* Received from the queue (?file=N): the form open, the motive of the
+	 * check-in chosen, the passage ended with it. */
+	rc_queue_entry qe, *queue = NULL;
+	int64_t qid = 0;
+	const char *qs = web_arg(r, "file");
+	if (qs && text_to_int64(qs, 1, INT64_MAX, &qid) && rc_queue_get(r->db, r->a, qid, &qe) == E_OK && qe.household_id == hid &&
+	    !strcmp(qe.status, "recu"))
+		queue = &qe;
+	html_printf(b, "<section aria-labelledby=\"t-contacts\"><h2 id=\"t-contacts\">Contacts</h2>"
+	               "<details id=\"contact\"%s><summary>Enregistrer un contact</summary>", queue ? " open" : "");
+	form_scope("ct");
+	contact_form(r, hid, NULL, NULL, queue);
+	form_scope(NULL);
 	html_lit(b, "</details>");
+	if (web_may(r, M_POST, "/accueil/file"))
+		form_begin(r, "<form method=\"post\" action=\"/accueil/file\" class=\"inline\"><input type=\"hidden\" name=\"household\" "
+		              "value=\"%lld\"><button type=\"submit\">Arrivé à l’accueil : mettre dans la file d’attente</button></form>",
+		           (long long)hid);
 	rc_contact *v;
 	int n = rc_contacts_of(r->db, r->a, hid, SECTION_ROWS, &v);
 	if (n > 0) {
@@ -132,16 +171,24 @@ static void queue_section(web_req *r, int64_t t0)
 				html_printf(b, "<a href=\"/foyers/%lld\">%s</a>", (long long)v[i].household_id, v[i].label);
 			else
 				html_printf(b, "%s", v[i].label);
-			html_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td>", v[i].motive, v[i].for_user ? v[i].for_user : "tout agent",
+			html_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td class=\"actions\">", *v[i].motive ? v[i].motive : "non renseigné",
+			            v[i].for_user ? v[i].for_user : "tout agent",
 			            waiting ? "En attente" : arena_printf(r->a, "Reçu par %s", v[i].received_by));
+			/* Receive: opens the file with the contact form ready; end:
+			 * records the contact with its duration. */
 			static const char *const next_w[] = {"recu", "parti"}, *const lab_w[] = {"Recevoir", "Parti sans être reçu"};
-			static const char *const next_r[] = {"termine"}, *const lab_r[] = {"Terminé"};
+			static const char *const next_r[] = {"termine"}, *const lab_r[] = {"Terminer"};
 			const char *const *nx = waiting ? next_w : next_r, *const *lb = waiting ? lab_w : lab_r;
 			for (int k = 0; k < (waiting ? 2 : 1); k++) {
 				form_begin(r, "<form method=\"post\" action=\"/accueil/file/%lld\" class=\"inline\">", (long long)v[i].id);
 				html_printf(b, "<input type=\"hidden\" name=\"from\" value=\"%s\"><input type=\"hidden\" name=\"to\" value=\"%s\">"
-				               "<button type=\"submit\" class=\"link\">%s</button></form> ", v[i].status, nx[k], lb[k]);
+				               "<button type=\"submit\"%s aria-label=\"%s : %s\">%s</button></form> ",
+				            v[i].status, nx[k], k ? "" : " class=\"primary\"", lb[k], v[i].label, lb[k]);
 			}
+			if (!waiting)
+				html_printf(b, "<a href=\"%s\">Ouvrir le contact</a>",
+				            v[i].household_id ? arena_printf(r->a, "/foyers/%lld?file=%lld#contact", (long long)v[i].household_id, (long long)v[i].id)
+				                              : arena_printf(r->a, "/accueil?recu=%lld#t-qc", (long long)v[i].id));
 			html_lit(b, "</td></tr>");
 		}
 		html_lit(b, "</tbody></table>");
@@ -156,10 +203,60 @@ static void queue_section(web_req *r, int64_t t0)
 	html_lit(b, ".</p></section>");
 }
 
+/* Who arrives: the same search as everywhere; a household found, or a
+ * person without a file (a label to call them), or a new file. */
+#define ARRIVAL_MATCHES 10
+static void arrival_form(web_req *r, const queue_in *in, const form_errors *fe)
+{
+	buf *b = &r->out;
+	const char *q = web_arg(r, "q");
+	q = q ? text_trim(r->a, q) : "";
+	html_lit(b, "<section aria-labelledby=\"t-arrivee\"><h2 id=\"t-arrivee\">Nouvelle arrivée</h2>");
+	html_printf(b, "<form method=\"get\" action=\"/accueil\" role=\"search\" class=\"filters\"><div class=\"field\">"
+	               "<label for=\"aq\">Qui arrive ? (nom, prénom, n° de dossier)</label><input id=\"aq\" name=\"q\" type=\"search\" "
+	               "value=\"%s\" autocomplete=\"off\"></div><button type=\"submit\">Chercher</button></form>", q);
+	form_error_summary(b, fe);
+	form_scope("ar");
+	form_begin(r, "<form method=\"post\" action=\"/accueil/file\" class=\"compact\" novalidate>");
+	const char *chosen = in && in->household ? in->household : "";
+	html_lit(b, "<fieldset><legend>Personne</legend>");
+	if (*q) {
+		int64_t pids[ARRIVAL_MATCHES + 1], hids[ARRIVAL_MATCHES + 1];
+		int n = persons_find(r->db, r->a, q, pids, hids, ARRIVAL_MATCHES + 1);
+		for (int i = 0; i < n && i < ARRIVAL_MATCHES; i++) {
+			person_brief p;
+			if (persons_person_brief(r->db, r->a, pids[i], &p) != E_OK)
+				continue;
+			const char *v = arena_printf(r->a, "%lld", (long long)hids[i]);
+			html_printf(b, "<div class=\"radio\"><input type=\"radio\" id=\"ah%d\" name=\"household\" value=\"%s\"%s>"
+			               "<label for=\"ah%d\">%s %s — dossier %s%s%s</label></div>",
+			            i, v, !strcmp(chosen, v) || (!*chosen && i == 0) ? " checked" : "", i, p.last_name, p.first_names, p.file_no,
+			            *p.birth_date ? ", né" : "", *p.birth_date ? arena_printf(r->a, "%s le %s", !strcmp(p.sex, "F") ? "e" : !strcmp(p.sex, "M") ? "" : "(e)", civil_fr(r->a, p.birth_date)) : "");
+		}
+		if (!n)
+			html_printf(b, "<p>Aucun dossier ne correspond à « %s ».</p>", q);
+		else if (n > ARRIVAL_MATCHES)
+			html_printf(b, "<p class=\"muted\">Les %d premiers dossiers sont proposés : précisez la recherche si la personne n’y est pas.</p>",
+			            ARRIVAL_MATCHES);
+	}
+	html_printf(b, "<div class=\"radio\"><input type=\"radio\" id=\"ah-none\" name=\"household\" value=\"\"%s>"
+	               "<label for=\"ah-none\">Sans dossier (ou pas encore trouvé)</label></div>", *q && !(in && in->household && !*in->household) ? "" : " checked");
+	form_input(b, &(form_field){.name = "label", .label = "Comment l’appeler (sans dossier)", .value = in ? in->label : NULL,
+	                            .hint = "Par exemple « Mme Payet » ou « monsieur au pull bleu »."}, fe);
+	html_lit(b, "</fieldset><div class=\"grid\">");
+	select_named(r, RC_MOTIVES, "motive", "Motif", "— choisir —", in ? in->motive : NULL, fe);
+	select_named(r, RC_STAFF, "for_user", "Attend", "Tout agent", in ? in->for_user : NULL, fe);
+	html_lit(b, "</div><button type=\"submit\" class=\"primary\">Ajouter à la file</button></form>");
+	form_scope(NULL);
+	if (web_may(r, M_GET, "/foyers/nouveau"))
+		html_lit(b, "<p><a href=\"/foyers/nouveau\">Créer un dossier</a> (puis « mettre dans la file d’attente » depuis le dossier)</p>");
+	html_lit(b, "</section>");
+}
+
 static void desk(web_req *r, const queue_in *in, const form_errors *fe)
 {
 	civil_date today = civil_today(r->user->tz);
-	int64_t t0 = rc_day_start(r->user->tz, today);
+	int64_t t0 = civil_day_start(r->user->tz, today);
 	if (r->htmx && web_arg(r, "fragment")) {
 		queue_section(r, t0);
 		return;
@@ -167,25 +264,27 @@ static void desk(web_req *r, const queue_in *in, const form_errors *fe)
 	page_begin(r, "Accueil du public");
 	const char *ok = web_arg(r, "ok");
 	if (ok && !fe)
-		page_notice(r, "ok", !strcmp(ok, "contact") ? "Le contact a été enregistré." : "C’est enregistré.");
+		page_notice(r, "ok", !strcmp(ok, "contact") ? "Le contact a été enregistré."
+		                     : !strcmp(ok, "termine") ? "Le passage est terminé : le contact a été enregistré avec sa durée."
+		                                              : "C’est enregistré.");
 	buf *b = &r->out;
+	/* Received without a file (?recu=N): the quick contact ends the passage. */
+	rc_queue_entry qe, *queue = NULL;
+	int64_t qid = 0;
+	const char *qs = web_arg(r, "recu");
+	if (qs && text_to_int64(qs, 1, INT64_MAX, &qid) && rc_queue_get(r->db, r->a, qid, &qe) == E_OK && !strcmp(qe.status, "recu"))
+		queue = &qe;
 	html_lit(b, "<div class=\"file\"><div class=\"col-main\">");
 	queue_section(r, t0);
-	html_lit(b, "<h2 id=\"t-arrivee\">Nouvelle arrivée</h2>");
-	form_error_summary(b, fe);
-	form_begin(r, "<form method=\"post\" action=\"/accueil/file\" class=\"compact\" novalidate>");
-	html_lit(b, "<div class=\"grid\">");
-	form_input(b, &(form_field){.name = "label", .label = "Personne (nom ou description)", .required = true,
-	                            .value = in ? in->label : NULL,
-	                            .hint = "Ce qui permet de l’appeler, par exemple « Mme Payet » ou « monsieur au pull bleu »."}, fe);
-	form_input(b, &(form_field){.name = "household", .label = "N° de foyer (si connu)", .type = "number",
-	                            .value = in ? in->household : NULL}, fe);
-	select_named(r, RC_MOTIVES, "motive", "Motif", "— choisir —", in ? in->motive : NULL, fe);
-	select_named(r, RC_STAFF, "for_user", "Attend", "Tout agent", in ? in->for_user : NULL, fe);
-	html_lit(b, "</div><button type=\"submit\" class=\"primary\">Ajouter à la file</button></form>");
-	html_lit(b, "</div><div class=\"col-side\"><section aria-labelledby=\"t-qc\"><h2 id=\"t-qc\">Contact rapide (personne non identifiée)</h2>"
-	            "<p class=\"hint\">Pour un renseignement sans dossier : compté dans les statistiques, sans donnée personnelle.</p>");
-	contact_form(r, 0, NULL, NULL);
+	arrival_form(r, in, fe);
+	html_lit(b, "</div><div class=\"col-side\"><section aria-labelledby=\"t-qc\"><h2 id=\"t-qc\">Contact rapide</h2>");
+	if (queue)
+		html_printf(b, "<p>Contact de « %s », reçu%s depuis la file d’attente.</p>", qe.label, "");
+	else
+		html_lit(b, "<p class=\"hint\">Pour un renseignement sans dossier : compté dans les statistiques, sans donnée personnelle.</p>");
+	form_scope("qc");
+	contact_form(r, 0, NULL, NULL, queue);
+	form_scope(NULL);
 	html_lit(b, "</section></div></div>");
 	page_end(r);
 }
@@ -195,6 +294,13 @@ static void desk_page(web_req *r) { desk(r, NULL, NULL); }
 static void queue_add(web_req *r)
 {
 	queue_in in = {web_field(r, "label"), web_field(r, "household"), web_field(r, "motive"), web_field(r, "for_user")};
+	/* A household chosen: it is called by its applicant's name. */
+	int64_t hid = 0;
+	if (in.household && *in.household && text_to_int64(in.household, 1, INT64_MAX, &hid) && (!in.label || !*in.label)) {
+		person_brief *m;
+		if (persons_household_members(r->db, r->a, hid, &m) > 0)
+			in.label = arena_printf(r->a, "%s %s", m[0].first_names, m[0].last_name);
+	}
 	form_errors fe = {0};
 	int64_t id;
 	err e = rc_queue_add(r->db, r->user->id, &in, &fe, &id);
@@ -207,18 +313,50 @@ static void queue_add(web_req *r)
 		web_error(r, e, NULL);
 		return;
 	}
-	web_redirect(r, "/accueil");
+	web_redirect(r, "/accueil?ok=file");
 }
 
 static void queue_move(web_req *r)
 {
-	err e = rc_queue_move(r->db, r->user->id, r->param[0], web_field(r, "from"), web_field(r, "to"));
+	const char *from = web_field(r, "from"), *to = web_field(r, "to");
+	rc_queue_entry qe;
+	if (rc_queue_get(r->db, r->a, r->param[0], &qe) != E_OK) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	/* Ending a passage is recording its contact: with the motive of the
+	 * check-in, at once; without one, the contact form asks for it. */
+	if (to && !strcmp(to, "termine") && from && !strcmp(from, "recu")) {
+		if (!qe.motive_id) {
+			web_redirect(r, qe.household_id ? arena_printf(r->a, "/foyers/%lld?file=%lld#contact", (long long)qe.household_id, (long long)qe.id)
+			                                : arena_printf(r->a, "/accueil?recu=%lld#t-qc", (long long)qe.id));
+			return;
+		}
+		contact_in c = {"visite", arena_printf(r->a, "%lld", (long long)qe.motive_id), "", "", NULL, NULL, NULL, NULL, NULL, NULL,
+		                arena_printf(r->a, "%lld", (long long)qe.id)};
+		rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id);
+		form_errors fe = {0};
+		int64_t cid;
+		err e = rc_contact_add(r->db, r->a, r->user->id, qe.household_id, &c, &when, &fe, &cid);
+		if (e != E_OK) {
+			web_error(r, e == E_INPUT ? E_CONFLICT : e, fe.n ? fe.msg[0] : "Un collègue a déjà terminé ce passage.");
+			return;
+		}
+		web_redirect(r, "/accueil?ok=termine");
+		return;
+	}
+	err e = rc_queue_move(r->db, r->user->id, r->param[0], from, to);
 	if (e != E_OK) {
 		web_error(r, e, e == E_CONFLICT ? "Un collègue a déjà pris en charge cette personne."
 		                : e == E_INPUT  ? "Ce passage d’état n’est pas possible." : NULL);
 		return;
 	}
-	web_redirect(r, "/accueil");
+	/* Received: straight to the file, the contact form ready. */
+	if (!strcmp(to, "recu"))
+		web_redirect(r, qe.household_id ? arena_printf(r->a, "/foyers/%lld?file=%lld#contact", (long long)qe.household_id, (long long)qe.id)
+		                                : arena_printf(r->a, "/accueil?recu=%lld#t-qc", (long long)qe.id));
+	else
+		web_redirect(r, "/accueil");
 }
 
 /* ---- appointments ------------------------------------------------------------------ */
@@ -346,8 +484,8 @@ static void calendar_page(web_req *r)
 		int wd = (int)((days + 3) % 7); /* 0 = Monday (1970-01-01 was a Thursday) */
 		start = civil_from_days(days - wd);
 	}
-	int64_t from = rc_day_start(r->user->tz, start),
-	        to = rc_day_start(r->user->tz, civil_from_days(civil_to_days(start) + (week ? 7 : 1)));
+	int64_t from = civil_day_start(r->user->tz, start),
+	        to = civil_day_start(r->user->tz, civil_from_days(civil_to_days(start) + (week ? 7 : 1)));
 	char iso[11], prev[11], next[11];
 	civil_format(d, iso);
 	civil_format(civil_from_days(civil_to_days(d) - (week ? 7 : 1)), prev);
@@ -361,8 +499,10 @@ static void calendar_page(web_req *r)
 		static const code VIEWS[] = {{"jour", "Jour"}, {"semaine", "Semaine"}};
 		html_lit(b, "<form method=\"get\" action=\"/rendez-vous\" class=\"filters\">");
 		html_printf(b, "<div class=\"field\"><label for=\"f-jour\">Jour</label><input id=\"f-jour\" name=\"jour\" type=\"date\" value=\"%s\"></div>", iso);
+		form_scope("vue");
 		FORM_SELECT_CODE(b, "vue", "Vue", VIEWS, vue, NULL);
 		select_named(r, RC_STAFF, "agent", "Agent", "Tous les agents", ag, NULL);
+		form_scope(NULL);
 		html_lit(b, "<button type=\"submit\">Afficher</button></form>");
 		html_printf(b, "<nav class=\"pager\" aria-label=\"Période\"><ul><li><a href=\"?jour=%s&amp;vue=%s&amp;agent=%lld\">Précédent</a></li>"
 		               "<li><a href=\"?jour=%s&amp;vue=%s&amp;agent=%lld\">Suivant</a></li>"
@@ -404,7 +544,7 @@ static void ics_export(web_req *r)
 		return;
 	}
 	/* Thirty days from the chosen day. No names: the file leaves the system. */
-	int64_t from = rc_day_start(r->user->tz, d), to = from + 30 * 86400;
+	int64_t from = civil_day_start(r->user->tz, d), to = from + 30 * 86400;
 	rc_appt *v;
 	int n = rc_appts_between(r->db, r->a, from, to, agent, &v);
 	buf *b = &r->out;
@@ -462,14 +602,16 @@ void rc_home_quick_contact(web_req *r)
 {
 	html_lit(&r->out, "<section aria-labelledby=\"t-hq\"><h2 id=\"t-hq\">Contact rapide</h2>"
 	                  "<p class=\"hint\">Renseignement sans dossier (compté dans les statistiques, sans donnée personnelle).</p>");
-	contact_form(r, 0, NULL, NULL);
+	form_scope("qc");
+	contact_form(r, 0, NULL, NULL, NULL);
+	form_scope(NULL);
 	html_lit(&r->out, "</section>");
 }
 
 void rc_home_appointments(web_req *r)
 {
 	civil_date t = civil_today(r->user->tz);
-	int64_t from = rc_day_start(r->user->tz, t), to = rc_day_start(r->user->tz, civil_from_days(civil_to_days(t) + 1));
+	int64_t from = civil_day_start(r->user->tz, t), to = civil_day_start(r->user->tz, civil_from_days(civil_to_days(t) + 1));
 	html_lit(&r->out, "<section aria-labelledby=\"t-hr\"><h2 id=\"t-hr\">Mes rendez-vous du jour</h2>");
 	rc_appt *v;
 	int n = rc_appts_between(r->db, r->a, from, to, r->user->id, &v);

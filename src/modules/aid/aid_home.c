@@ -1,0 +1,85 @@
+/*
+ * aid_home.c — the home page's part of optional aid: each role's own work,
+ * counted, each count a link to its list (to instruct, documents awaited,
+ * to decide under delegation, to put on the agenda, to notify, to pay,
+ * emergency aid to ratify, the next committee session and its agenda).
+ */
+#include "modules/aid/aid_internal.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "core/banned.h"
+
+static db_sql Q_COUNTS = DB_SQL(DB_SCOPED,
+	"SELECT coalesce(sum(CASE WHEN status = 'deposee' AND docs_missing = '' THEN 1 ELSE 0 END), 0), "
+	"coalesce(sum(CASE WHEN status = 'deposee' AND docs_missing <> '' THEN 1 ELSE 0 END), 0), "
+	"coalesce(sum(CASE WHEN status = 'instruite' AND route IN ('delegation', 'urgence') THEN 1 ELSE 0 END), 0), "
+	"coalesce(sum(CASE WHEN status = 'instruite' AND route = 'commission' THEN 1 ELSE 0 END), 0), "
+	"coalesce(sum(CASE WHEN status = 'decidee' THEN 1 ELSE 0 END), 0), "
+	"coalesce(sum(CASE WHEN status = 'notifiee' AND decision = 'accorde' THEN 1 ELSE 0 END), 0) "
+	"FROM aid_requests WHERE structure_id = $1 AND status IN ('deposee', 'instruite', 'decidee', 'notifiee')");
+static db_sql Q_RATIFY = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND route = 'urgence' AND decision IN ('accorde', 'refuse') "
+	"AND ratified_on IS NULL AND status <> 'annulee'");
+static db_sql Q_NEXT_SESSION = DB_SQL(DB_SCOPED,
+	"SELECT s.id, s.held_on, (SELECT count(*) FROM aid_requests q WHERE q.structure_id = s.structure_id AND q.session_id = s.id), "
+	"(SELECT count(*) FROM aid_requests q WHERE q.structure_id = s.structure_id AND q.session_id = s.id AND q.status = 'inscrite') "
+	"FROM aid_sessions s WHERE s.structure_id = $1 AND s.status = 'prevue' ORDER BY s.held_on, s.id LIMIT 1");
+
+/* « 3 demandes à instruire » as a link when the reader may open it. */
+static void item(web_req *r, int64_t n, const char *one, const char *many, const char *href)
+{
+	if (!n)
+		return;
+	const char *text = arena_printf(r->a, "%lld %s", (long long)n, n > 1 ? many : one);
+	if (web_may(r, M_GET, href))
+		html_printf(&r->out, "<li><a href=\"%s\">%s</a></li>", href, text);
+	else
+		html_printf(&r->out, "<li>%s</li>", text);
+}
+
+void aid_home_widget(web_req *r)
+{
+	int64_t c[6] = {0}, ratify = 0;
+	db_res q = {0};
+	if (DBQ0(r->db, &Q_COUNTS, &q) == E_OK && db_next(&q))
+		for (int i = 0; i < 6; i++)
+			c[i] = db_int(&q, i);
+	db_close(&q);
+	DBID0(r->db, &Q_RATIFY, &ratify);
+	int64_t sid = 0, total = 0, open = 0;
+	char *held = NULL;
+	if (DBQ0(r->db, &Q_NEXT_SESSION, &q) == E_OK && db_next(&q)) {
+		sid = db_int(&q, 0);
+		held = db_dup(&q, 1, r->a);
+		total = db_int(&q, 2);
+		open = db_int(&q, 3);
+	}
+	db_close(&q);
+	buf *b = &r->out;
+	html_lit(b, "<section aria-labelledby=\"t-ha\"><h2 id=\"t-ha\">Aides facultatives</h2><ul>");
+	size_t before = b->len;
+	if (web_can(r, PERM_AID_INSTRUCT)) {
+		item(r, c[0], "demande déposée à instruire", "demandes déposées à instruire", "/aides?liste=a_instruire");
+		item(r, c[1], "demande en attente de pièces", "demandes en attente de pièces", "/aides?liste=pieces");
+		item(r, c[4], "décision à notifier", "décisions à notifier", "/aides?liste=a_notifier");
+	}
+	if (web_can(r, PERM_AID_DECIDE)) {
+		item(r, c[2], "demande à décider (délégation ou urgence)", "demandes à décider (délégation ou urgence)",
+		     "/aides?liste=delegation");
+		item(r, c[3], "demande à inscrire en commission", "demandes à inscrire en commission", "/aides?liste=a_inscrire");
+	}
+	if (web_can(r, PERM_AID_PAY))
+		item(r, c[5], "aide accordée à payer", "aides accordées à payer", "/aides?liste=a_payer");
+	if (web_can(r, PERM_AID_COMMITTEE)) {
+		if (sid) {
+			const char *href = arena_printf(r->a, "/aides/commissions/%lld", (long long)sid);
+			html_printf(b, "<li><a href=\"%s\">Prochaine commission le %s : %lld demande%s à l’ordre du jour, %lld à décider</a></li>",
+			            href, civil_fr(r->a, held), (long long)total, total > 1 ? "s" : "", (long long)open);
+		}
+		item(r, ratify, "aide d’urgence à ratifier", "aides d’urgence à ratifier",
+		     sid ? arena_printf(r->a, "/aides/commissions/%lld", (long long)sid) : "/aides/commissions");
+	}
+	if (b->len == before)
+		html_lit(b, "<li>Rien à traiter.</li>");
+	html_lit(b, "</ul></section>");
+}
