@@ -31,7 +31,7 @@ export default async function (page) {
   check(await page.getByRole('cell', { name: /Première venue/ }).count() === 1, 'contact visible sur le foyer');
   await page.getByText('Prendre un rendez-vous').click();
   await page.locator('#f-date').fill('2031-06-02');
-  await page.getByLabel('Heure').fill('10:00');
+  await page.locator('#f-time').fill('10:00');
   await page.getByLabel('Objet').fill('Constitution du dossier');
   await page.getByRole('button', { name: 'Prendre le rendez-vous' }).click();
   await page.waitForLoadState('load');
@@ -39,12 +39,25 @@ export default async function (page) {
   await page.goto(BASE + '/rendez-vous?jour=2031-06-02');
   check(await page.getByRole('cell', { name: 'Constitution du dossier' }).count() === 1, 'rendez-vous dans l’agenda');
   await audit(page, 'agenda');
+  // She comes back: check-in by the search, received into her file with
+  // the contact form ready, the passage ended by the contact.
   await page.goto(BASE + '/accueil');
-  await page.getByLabel('Personne (nom ou description)').fill('Mme Lataniers');
+  await page.getByLabel(/Qui arrive/).fill('Lataniers');
+  await page.getByRole('button', { name: 'Chercher' }).click();
+  await page.waitForLoadState('load');
+  await page.getByLabel(/Lataniers Zoé — dossier/).check();
   await page.getByRole('button', { name: 'Ajouter à la file' }).click();
   await page.waitForLoadState('load');
-  check(await page.getByText('Mme Lataniers').count() >= 1, 'file d’attente');
+  check(await page.getByText('Zoé Lataniers').count() >= 1, 'file d’attente');
   await audit(page, 'file-attente');
+  await page.getByRole('button', { name: 'Recevoir : Zoé Lataniers' }).click();
+  await page.waitForLoadState('load');
+  check(/\/foyers\/\d+\?file=\d+/.test(page.url()), 'reçue : son dossier, ' + page.url());
+  await page.getByLabel('Réponse apportée').fill('Pièces du dossier déposées.');
+  await page.getByRole('button', { name: 'Enregistrer le contact et terminer le passage' }).click();
+  await page.waitForLoadState('load');
+  check(page.url().includes('/accueil?ok=termine'), 'passage terminé : ' + page.url());
+  check(await page.getByText('Le passage est terminé').count() === 1, 'contact enregistré avec sa durée');
   // Live search as the agent types (htmx).
   await page.goto(BASE + '/personnes');
   await page.getByLabel(/Nom, prénom, date de naissance/).pressSequentially('latanier', { delay: 20 });

@@ -28,7 +28,6 @@ export default async function (page) {
   await page.goto(BASE + '/foyers/1');
   await page.getByRole('link', { name: 'Nouvelle demande' }).click();
   await page.getByLabel('Aide demandée').selectOption('energie');
-  await page.getByLabel('Mois de résidence dans la commune').fill('24');
   await page.getByLabel('Montant de la facture (€)').fill('480,00');
   await page.getByLabel('Créancier').fill('EDF Solidarité');
   await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();

@@ -68,7 +68,7 @@ static void contact_form(web_req *r, int64_t hid, const contact_in *c, const for
 	}
 	form_input(b, &(form_field){.name = "done_date", .label = "Effectué le", .type = "date",
 	                            .value = c && c->done_date ? c->done_date : d}, fe);
-	form_input(b, &(form_field){.name = "done_time", .label = "à (heure)", .type = "time",
+	form_input(b, &(form_field){.name = "done_time", .label = "À (heure)", .type = "time",
 	                            .value = c && c->done_time ? c->done_time : t}, fe);
 	html_lit(b, "</div>");
 	form_input(b, &(form_field){.name = "answer", .label = "Réponse apportée", .type = "textarea", .value = c ? c->answer : NULL}, fe);
