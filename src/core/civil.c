@@ -143,6 +143,32 @@ const char *civil_fr(arena *a, const char *iso)
 	return o && *o ? o : "—";
 }
 
+const char *civil_fr_dates_in(arena *a, const char *text)
+{
+	if (!text)
+		return "";
+	size_t n = strlen(text);
+	char *o = arena_alloc(a, n + 1);
+	if (!o)
+		return text;
+	memcpy(o, text, n + 1);
+	/* Same length both ways: rewritten in place, one pass. */
+	for (size_t i = 0; i + 10 <= n; i++) {
+		civil_date d;
+		char iso[11];
+		memcpy(iso, o + i, 10);
+		iso[10] = 0;
+		bool edge = (i == 0 || !(o[i - 1] >= '0' && o[i - 1] <= '9')) && !(o[i + 10] >= '0' && o[i + 10] <= '9');
+		if (edge && iso[4] == '-' && iso[7] == '-' && civil_parse(iso, &d)) {
+			char fr[11];
+			civil_iso_to_fr(iso, fr);
+			memcpy(o + i, fr, 10);
+			i += 9;
+		}
+	}
+	return o;
+}
+
 const char *civil_month_name(int m)
 {
 	static const char *names[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",

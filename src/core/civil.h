@@ -42,6 +42,9 @@ const char *civil_fr(arena *a, const char *iso);
 const char *civil_month_name(int m);
 /* "1984-03-27" → "27 mars 1984" (letters), "—" when not a date. */
 const char *civil_fr_long(arena *a, const char *iso);
+/* A text with ISO dates in it ("du 2026-02-18 → 2027-02-17") with each
+ * written the French way ("du 18/02/2026 → 17/02/2027"), in the arena. */
+const char *civil_fr_dates_in(arena *a, const char *text);
 /* "YYYY-MM-DD" into an arena. */
 const char *civil_iso(arena *a, civil_date d);
 /* A local date and time ("2026-03-27", "14:05") in tz as an instant. */

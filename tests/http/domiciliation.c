@@ -227,6 +227,13 @@ int main(void)
 	CHECK_HAS(r->body, "\"start_on\":\"2027-03-01\""); /* the day after the current end */
 	CHECK_HAS(r->body, "\"end_on\":\"2028-02-29\"");
 	CHECK_HAS(r->body, "\"first_on\":\"2026-03-01\""); /* kept across renewals */
+	/* The history in words and French dates. */
+	snprintf(path, sizeof path, "/domiciliation/%lld", (long long)id);
+	r = get(&mgr, path);
+	CHECK_HAS(r->body, "Renouvellement accordé : 01/03/2027 → 29/02/2028");
+	CHECK_HAS(r->body, "Domiciliation accordée : 01/03/2026 → 28/02/2027");
+	CHECK_LACKS(r->body, "renouvellement_accorde");
+	CHECK_LACKS(r->body, "2027-03-01 →");
 
 	T_GROUP("« effectué le »: yesterday's hand-over typed today; the lists at a given date");
 	{

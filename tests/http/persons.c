@@ -96,6 +96,57 @@ static void test_search(srv *s)
 	cli_free(&k);
 }
 
+/* The words a page uses: a man is « né », a baby is « 3 mois », the same
+ * person comes first among the possible duplicates, a housing not said
+ * is « non renseigné », demo contacts happen when the counter is open. */
+static void test_words(srv *s)
+{
+	T_GROUP("words: sex, a baby's age, duplicates' order, housing not said, demo hours");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("social"), DEMO_PW), 303);
+	char body[600], path[96];
+	resp *r = post_json(&k, "/api/v1/households", "{\"last_name\":\"Técher\",\"first_names\":\"Michel\",\"sex\":\"M\","
+	                                              "\"birth_date\":\"1970-04-04\",\"confirm_duplicate\":true}");
+	CHECK_INT(r->status, 201);
+	json_t *j = json_loads(r->body, 0, NULL);
+	long long h = (long long)json_integer_value(json_object_get(j, "household_id"));
+	json_decref(j);
+	/* Homonyms first, then the same man: he must come first. */
+	post_json(&k, "/api/v1/households", "{\"last_name\":\"Técher\",\"first_names\":\"Michelle\",\"confirm_duplicate\":true}");
+	post_json(&k, "/api/v1/households", "{\"last_name\":\"Tessier\",\"first_names\":\"Michel\",\"birth_date\":\"1970-04-04\","
+	                                    "\"confirm_duplicate\":true}");
+	snprintf(body, sizeof body, "_csrf=%s&last_name=T%%C3%%A9cher&first_names=Michel&sex=M&birth_date=1970-04-04", k.csrf);
+	r = post(&k, "/foyers", body);
+	CHECK_INT(r->status, 409);
+	const char *first = strstr(r->body, "<li><a href=\"/foyers/");
+	snprintf(path, sizeof path, "<li><a href=\"/foyers/%lld\">Técher Michel</a>, né le 04/04/1970", h);
+	CHECK(first && !strncmp(first, path, strlen(path)), "the same man first, « né le » (%.120s)", first ? first : "none");
+	/* A baby of three months. */
+	time_t b = time(NULL) - (time_t)(95 * 86400);
+	struct tm tm;
+	localtime_r(&b, &tm);
+	char birth[16];
+	strftime(birth, sizeof birth, "%Y-%m-%d", &tm);
+	snprintf(path, sizeof path, "/api/v1/households/%lld/members", h);
+	snprintf(body, sizeof body, "{\"last_name\":\"Técher\",\"first_names\":\"Bébé\",\"birth_date\":\"%s\",\"relation\":\"enfant\"}", birth);
+	CHECK_INT(post_json(&k, path, body)->status, 201);
+	snprintf(path, sizeof path, "/foyers/%lld", h);
+	r = get(&k, path);
+	CHECK_HAS(r->body, "(3 mois)");
+	CHECK_LACKS(r->body, "(0 an)");
+	CHECK_HAS(r->body, "Non renseigné"); /* housing: nothing said */
+	CHECK_LACKS(r->body, "Locataire (parc social)");
+	/* Demo contacts: weekdays' opening hours, 8:30 to 17:00 in La Réunion (UTC+4). */
+	char sql[300];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM contacts WHERE at < %lld AND ((at + 14400) %% 86400 < 30600 OR (at + 14400) %% 86400 >= 61200)",
+	         (long long)time(NULL) - 86400);
+	CHECK_INT(db_zero(sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM contacts WHERE at < %lld", (long long)time(NULL) - 86400);
+	CHECK(db_zero(sql) != 0, "demo contacts to check");
+	cli_free(&k);
+}
+
 static void test_duplicates_merge(srv *s)
 {
 	T_GROUP("duplicates");
@@ -917,6 +968,7 @@ int main(void)
 	test_import(&s);
 	test_subject_access(&s);
 	test_retention(&s);
+	test_words(&s);
 	T_GROUP("stop");
 	CHECK_INT(srv_stop(&s), 0);
 	curl_global_cleanup();

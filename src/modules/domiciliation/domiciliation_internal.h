@@ -21,7 +21,7 @@ extern int PERM_DOMI_MAIL, PERM_DOMI_INSTRUCT, PERM_DOMI_DECIDE;
 /* ---- code lists ---------------------------------------------------------------- */
 
 extern const code DOMI_STATUS[5], DOMI_LINK[7], DOMI_HTYPE[6], DOMI_CAUSE[12], DOMI_STRIKE[6], DOMI_MAIL[3],
-	DOMI_REFUSAL[4], DOMI_STRIKE_ALL[7], DOMI_CONTACT_KINDS[2];
+	DOMI_REFUSAL[4], DOMI_STRIKE_ALL[7], DOMI_CONTACT_KINDS[2], DOMI_EVENTS[12];
 /* The module's code lists, by name: "link", "htype", "cause", "refusal",
  * "strike" (every motive that may be recorded), "status". */
 bool domi_code_ok(const char *list, const char *code);

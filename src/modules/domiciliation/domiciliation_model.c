@@ -92,6 +92,14 @@ const db_module_schema domiciliation_schema = {"domiciliation", migrations, COUN
 
 /* ---- code lists ---------------------------------------------------------------- */
 
+const code DOMI_EVENTS[12] = {
+	{"demande", "Demande"}, {"entretien", "Entretien"}, {"accord", "Domiciliation accordée"},
+	{"refus", "Refus"}, {"demande_renouvellement", "Demande de renouvellement"},
+	{"renouvellement_accorde", "Renouvellement accordé"}, {"renouvellement_refuse", "Renouvellement refusé"},
+	{"radiation", "Radiation"}, {"annulation_radiation", "Radiation annulée"}, {"mandataire", "Mandataire ajouté"},
+	{"reexpedition", "Réexpédition du courrier"}, {"import", "Reprise depuis un fichier"},
+};
+
 const code DOMI_STATUS[5] = {
 	{"instruction", "En cours d’instruction"}, {"attente_decision", "En attente de décision"}, {"active", "Active"},
 	{"refusee", "Refusée"}, {"radiee", "Radiée"},

@@ -369,8 +369,9 @@ static void actions_side(web_req *r, const domi *d, const form_errors *fe, civil
 	domi_event *ev;
 	int ne = domi_events(r->db, r->a, d->id, &ev);
 	for (int i = 0; i < ne; i++)
-		html_printf(b, "<li><span class=\"when\">%s</span> %s %s <small>— %s</small></li>", civil_fr(r->a, ev[i].on), ev[i].kind,
-		            ev[i].detail, ev[i].user);
+		html_printf(b, "<li><span class=\"when\">%s</span> %s%s%s <small>— %s</small></li>", civil_fr(r->a, ev[i].on),
+		            CODE_LABEL(DOMI_EVENTS, ev[i].kind), *ev[i].detail ? " : " : "", civil_fr_dates_in(r->a, ev[i].detail),
+		            *ev[i].user ? ev[i].user : "agent non renseigné");
 	html_lit(b, "</ol>");
 	if (ne == 0)
 		html_lit(b, "<p class=\"muted\">Aucune étape enregistrée (dossier repris ou antérieur à l’historique).</p>");

@@ -115,7 +115,7 @@ const code RELATIONS[] = {{"demandeur", "Demandeur"}, {"conjoint", "Conjoint ou 
 	{"enfant", "Enfant à charge"}, {"enfant_alterne", "Enfant en garde alternée"},
 	{"enfant_majeur", "Enfant non à charge"}, {"heberge", "Personne hébergée"}, {"parent", "Parent (ascendant)"},
 	{"autre", "Autre"}};
-const code HOUSING[] = {{"locataire_social", "Locataire (parc social)"}, {"locataire_prive", "Locataire (parc privé)"},
+const code HOUSING[] = {{"", "Non renseigné"}, {"locataire_social", "Locataire (parc social)"}, {"locataire_prive", "Locataire (parc privé)"},
 	{"proprietaire", "Propriétaire"}, {"heberge", "Hébergé (famille, tiers)"}, {"urgence", "Hébergement d’urgence"},
 	{"sans_abri", "Sans domicile"}, {"autre", "Autre"}};
 const code SEXES[] = {{"", "Non renseigné"}, {"F", "Femme"}, {"M", "Homme"}};
@@ -332,7 +332,7 @@ err persons_household_create(web_req *r, const household_in *h, const person_in 
 	if (e == E_OK)
 		e = DBID(r->db, &Q_H_ADD, hid, A_TEXT(file_no), A_TEXT(nz(h->street_no)), A_TEXT(nz(h->street)),
 		         A_TEXT(nz(h->postcode)), A_TEXT(nz(h->city)), A_TEXT(nz(h->neighbourhood)),
-		         A_TEXT(h->housing && *h->housing ? h->housing : "autre"), A_TEXT(today), A_INT(civil_now()));
+		         A_TEXT(h->housing ? h->housing : ""), A_TEXT(today), A_INT(civil_now()));
 	if (e == E_OK)
 		e = person_insert(r, *hid, p, pid);
 	if (e == E_OK)
@@ -467,7 +467,7 @@ err persons_address_update(web_req *r, int64_t hid, const household_in *h, const
 	if (e == E_OK)
 		e = DBX(r->db, &Q_H_SET_ADDR, NULL, A_INT(hid), A_TEXT(nz(h->street_no)), A_TEXT(nz(h->street)),
 		        A_TEXT(nz(h->postcode)), A_TEXT(nz(h->city)), A_TEXT(nz(h->neighbourhood)),
-		        A_TEXT(h->housing && *h->housing ? h->housing : "autre"), A_TEXT(since));
+		        A_TEXT(h->housing ? h->housing : ""), A_TEXT(since));
 	if (e == E_OK)
 		e = persons_timeline_add(r->db, hid, r->user->id, "address", hid, arena_printf(r->a, "Nouvelle adresse depuis le %s", since));
 	if (e == E_OK)

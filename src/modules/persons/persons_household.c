@@ -23,8 +23,17 @@ const char *persons_age_text(web_req *r, const char *birth)
 	civil_date b;
 	if (!birth || !civil_parse(birth, &b))
 		return "";
-	int age = civil_age(b, civil_today(r->user->tz));
-	return arena_printf(r->a, "%s (%d an%s)", page_date(r, birth), age, age > 1 ? "s" : "");
+	civil_date t = civil_today(r->user->tz);
+	int age = civil_age(b, t);
+	if (age >= 1)
+		return arena_printf(r->a, "%s (%d an%s)", page_date(r, birth), age, age > 1 ? "s" : "");
+	/* A baby: in months (weeks for the first month). */
+	int months = (t.y - b.y) * 12 + (t.m - b.m) - (t.d < b.d ? 1 : 0);
+	if (months >= 1)
+		return arena_printf(r->a, "%s (%d mois)", page_date(r, birth), months);
+	int64_t days = civil_to_days(t) - civil_to_days(b);
+	return days >= 7 ? arena_printf(r->a, "%s (%lld semaine%s)", page_date(r, birth), (long long)(days / 7), days >= 14 ? "s" : "")
+	                 : arena_printf(r->a, "%s (%lld jour%s)", page_date(r, birth), (long long)(days < 0 ? 0 : days), days > 1 ? "s" : "");
 }
 
 static void alerts(web_req *r, int64_t hid)

@@ -38,7 +38,7 @@ err persons_address_update(web_req *r, int64_t hid, const household_in *h, const
  * file number, address) — used by the page (rendered) and the API. */
 typedef struct search_hit {
 	int64_t person_id, household_id, last_seen;
-	const char *last_name, *birth_name, *first_names, *birth_date, *file_no, *address, *relation;
+	const char *last_name, *birth_name, *first_names, *birth_date, *file_no, *address, *relation, *sex;
 	int score;
 	bool archived;      /* past its active period: shown to managers only */
 } search_hit;

@@ -166,9 +166,11 @@ static void new_form(web_req *r, const person_in *p, const household_in *h, cons
 		html_lit(b, "<div class=\"notice notice-info\" role=\"alert\" tabindex=\"-1\" id=\"doublons\">"
 		            "<p><strong>Cette personne est peut-être déjà connue.</strong> Vérifiez avant de créer un nouveau dossier :</p><ul>");
 		for (int i = 0; i < ndups; i++)
-			html_printf(b, "<li><a href=\"/foyers/%lld\">%s %s</a>, née le %s, dossier %s, %s</li>",
+			html_printf(b, "<li><a href=\"/foyers/%lld\">%s %s</a>, %s %s, dossier %s, %s</li>",
 			            (long long)dups[i].household_id, dups[i].last_name, dups[i].first_names,
-			            *dups[i].birth_date ? page_date(r, dups[i].birth_date) : "?", dups[i].file_no, dups[i].address);
+			            !strcmp(dups[i].sex, "F") ? "née le" : !strcmp(dups[i].sex, "M") ? "né le" : "né(e) le",
+			            *dups[i].birth_date ? page_date(r, dups[i].birth_date) : "non renseigné", dups[i].file_no,
+			            *dups[i].address && strcmp(dups[i].address, " ") ? dups[i].address : "adresse non renseignée");
 		html_lit(b, "</ul></div>");
 	}
 	form_begin(r, "<form method=\"post\" action=\"/foyers\" novalidate>");

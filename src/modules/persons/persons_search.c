@@ -112,7 +112,7 @@ static db_sql Q_S_FILE = DB_SQL(DB_SCOPED,
  * structure's index. */
 static db_sql Q_S_DETAILS = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.birth_date, p.search_name, h.file_no, "
-	"h.last_seen_at, h.street_no || ' ' || h.street, p.relation, p.active, h.archived_at FROM persons p "
+	"h.last_seen_at, h.street_no || ' ' || h.street, p.relation, p.active, h.archived_at, p.sex FROM persons p "
 	"JOIN households h ON h.id = p.household_id AND h.structure_id = $1 AND h.merged_into IS NULL "
 	"WHERE +p.structure_id = $1 AND p.id IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51)");
 
@@ -256,6 +256,9 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 			h->address = db_dup(&q, 9, a);
 			h->relation = db_dup(&q, 10, a);
 			h->archived = !db_isnull(&q, 12);
+			h->sex = db_dup(&q, 13, a);
+			if (!h->sex)
+				h->sex = "";
 			h->score = score;
 		}
 		db_close(&q);
@@ -389,6 +392,25 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 				res[k++] = bydate[i];
 		}
 	}
+	/* The same person first: same names and birth date, then the same
+	 * birth date, then the closest names. */
+	char *fl = text_fold(a, last ? last : ""), *ff = text_fold(a, first ? first : "");
+	int *rank = arena_array(a, (size_t)(k ? k : 1), sizeof *rank);
+	for (int i = 0; rank && i < k; i++) {
+		char *hl = text_fold(a, res[i].last_name), *hf = text_fold(a, res[i].first_names);
+		bool sb = birth && *birth && res[i].birth_date && !strcmp(birth, res[i].birth_date);
+		bool sn = fl && ff && hl && hf && !strcmp(fl, hl) && !strcmp(ff, hf);
+		rank[i] = (sb && sn ? 3000 : sb ? 2000 : sn ? 1000 : 0) + res[i].score;
+	}
+	for (int i = 1; rank && i < k; i++) /* insertion sort: a handful, stable */
+		for (int j = i; j > 0 && rank[j] > rank[j - 1]; j--) {
+			search_hit t = res[j];
+			res[j] = res[j - 1];
+			res[j - 1] = t;
+			int r = rank[j];
+			rank[j] = rank[j - 1];
+			rank[j - 1] = r;
+		}
 	*out = res;
 	return k;
 }

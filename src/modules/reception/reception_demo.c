@@ -9,8 +9,8 @@
 #include "core/banned.h"
 
 static db_sql Q_D_C = DB_SQL(DB_SCOPED,
-	"INSERT INTO contacts (structure_id, household_id, at, channel, motive_id, answer, orientation, minutes, user_id) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id");
+	"INSERT INTO contacts (structure_id, household_id, at, channel, motive_id, answer, orientation, minutes, user_id, entered_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3) RETURNING id");
 
 err rc_demo(db *d, const module_demo *x)
 {
@@ -43,7 +43,7 @@ err rc_demo(db *d, const module_demo *x)
 	int64_t *hids = NULL;
 	int64_t nh = e == E_OK ? persons_household_ids(c, &hids) : 0;
 	uint64_t s = x->seed * 0x9e3779b97f4a7c15ULL + 3;
-	int64_t now = civil_now();
+	civil_date today = civil_today("Indian/Reunion");
 	static const char *ch[] = {"visite", "visite", "telephone", "telephone", "courrier", "email", "visite_domicile", "tiers"};
 	for (int64_t i = 0; e == E_OK && i < nh; i++) {
 		if (i % 2000 == 0) {
@@ -58,7 +58,13 @@ err rc_demo(db *d, const module_demo *x)
 		int k = (int)(s % 10);
 		for (int j = 0; e == E_OK && j < k; j++) {
 			uint64_t v = s >> (j * 5);
-			int64_t at = now - (int64_t)((v ^ (uint64_t)j * 7919) % (5 * 365)) * 86400 - (int64_t)(v % 36000);
+			/* A weekday of the last five years, within opening hours
+			 * (8:30 to 17:00, local time). */
+			civil_date day = civil_from_days(civil_to_days(today) - 1 - (int64_t)((v ^ (uint64_t)j * 7919) % (5 * 365)));
+			int64_t dn = civil_to_days(day), wd = ((dn % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday: 0 = Sunday */
+			if (wd == 0 || wd == 6)
+				day = civil_from_days(dn - (wd == 0 ? 2 : 1));
+			int64_t at = civil_day_start("Indian/Reunion", day) + 8 * 3600 + 30 * 60 + (int64_t)(v % (8 * 3600 + 30 * 60));
 			int64_t uid = x->users[(v >> 3) % (uint64_t)x->nusers];
 			const char *channel = ch[(v >> 7) % 8];
 			e = DBID(c, &Q_D_C, &id, A_INT(hids[i]), A_INT(at), A_TEXT(channel), A_INT(mids[(v >> 11) % 8]),
