@@ -176,3 +176,24 @@ char *text_fold(arena *a, const char *s)
 		out[o] = 0;
 	return out;
 }
+
+char *text_url_encode(arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = s ? strlen(s) : 0;
+	char *o = arena_alloc(a, n * 3 + 1), *p = o;
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+			*p++ = (char)c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	*p = 0;
+	return o;
+}

@@ -34,4 +34,6 @@ bool text_email_valid(const char *s);
  * N'Diaye" -> "helene ndiaye". Letters and digits kept, runs of anything
  * else become one space. Arena-owned; NULL if s is not valid UTF-8. */
 char *text_fold(arena *a, const char *s);
+/* s percent-encoded for a URL's query (RFC 3986 unreserved kept), in the arena. */
+char *text_url_encode(arena *a, const char *s);
 #endif

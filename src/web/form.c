@@ -10,6 +10,8 @@ static _Thread_local const char *scope = "";
 
 void form_scope(const char *prefix) { scope = prefix && *prefix ? prefix : ""; }
 
+const char *form_scope_get(void) { return scope; }
+
 /* "motive" → "motive" or "qc-motive" */
 #define SC "%s%s"
 #define SCOPED(name) scope, *scope ? "-" : "", name

@@ -36,6 +36,8 @@ void form_select_code(buf *b, const char *name, const char *label, const code *l
  * two forms of a page with fields of the same name. NULL: none. Each page
  * starts without. */
 void form_scope(const char *prefix);
+/* The prefix in force ("" when none): a control written by hand follows it. */
+const char *form_scope_get(void);
 /* The summary at the top of a refused form, with links to each field. */
 void form_error_summary(buf *b, const form_errors *fe);
 #endif

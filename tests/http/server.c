@@ -306,6 +306,38 @@ static void test_admin(srv *s)
 	CHECK_INT(get(&k, "/admin/roles")->status, 200);
 	CHECK_HAS(k.last.body, "journal.read");
 
+	T_GROUP("agents grouped by service, narrowed as one types");
+	{
+		static const char *const who[][2] = {{"Agathe Seniors-Un", "Pôle seniors"}, {"Bruno Seniors-Deux", "Pôle seniors"},
+		                                     {"Chloé Accueil-Trois", "Accueil"}};
+		for (int i = 0; i < 3; i++) {
+			snprintf(body, sizeof body, "{\"display_name\": \"%s\", \"email\": \"svc%d@port-riviere.fr\", \"role\": \"travailleur_social\", "
+			         "\"password\": \"mot-de-passe-long-%d\", \"service\": \"%s\"}", who[i][0], i, i, who[i][1]);
+			CHECK_INT(post_json(&k, "/api/v1/users", body)->status, 201);
+		}
+		CHECK_HAS(get(&k, "/api/v1/users?limit=1000")->body, "\"service\":\"Pôle seniors\"");
+		r = get(&k, "/agents/choix?champ=orient_user&roles=0&_cherche_orient_user=seniors");
+		CHECK_INT(r->status, 200);
+		CHECK_HAS(r->body, "<optgroup label=\"Pôle seniors\"><option value=\"");
+		CHECK_HAS(r->body, "Agathe Seniors-Un");
+		CHECK_HAS(r->body, "Bruno Seniors-Deux");
+		CHECK_LACKS(r->body, "Chloé Accueil-Trois");
+		CHECK_HAS(r->body, "2 agents sur");
+		r = get(&k, "/agents/choix?champ=orient_user&roles=0&_cherche_orient_user=bruno%20seniors");
+		CHECK_LACKS(r->body, "Agathe");
+		CHECK_HAS(r->body, "Bruno Seniors-Deux");
+		/* The household page's agent fields: grouped, with the search. */
+		cli soc;
+		cli_init(&soc, s);
+		CHECK_INT(login(&soc, DEMO("social"), DEMO_PW), 303);
+		r = get(&soc, "/foyers/1");
+		CHECK_HAS(r->body, "<optgroup label=\"Pôle seniors\">");
+		CHECK_HAS(r->body, "Chercher un agent (nom ou service)");
+		CHECK_HAS(r->body, "hx-get=\"/agents/choix?champ=");
+		CHECK_INT(get(&soc, "/agents/choix?champ=Bad%3Cname&roles=0")->status, 400);
+		cli_free(&soc);
+	}
+
 	T_GROUP("admin-structure");
 	r = get(&k, "/admin/structure");
 	char ver[16] = "";

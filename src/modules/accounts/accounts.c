@@ -79,6 +79,13 @@ static const db_migration migrations[] = {
 	 * typed today): a number of days the structure chooses. */
 	{8, "how many days back an action may be dated",
 	 "ALTER TABLE structures ADD COLUMN backdate_days INTEGER NOT NULL DEFAULT 7;", NULL},
+	/* An agent's service in the structure (« Accueil », « Pôle seniors »):
+	 * the agent lists of a CCAS of 184 are grouped by it. */
+	{9, "an agent's service",
+	 "ALTER TABLE memberships ADD COLUMN service TEXT NOT NULL DEFAULT '';"
+	 "DROP VIEW structure_agents;"
+	 "CREATE VIEW structure_agents AS SELECT m.structure_id, u.id AS user_id, u.display_name, m.role, m.service "
+	 " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.active = 1 AND u.active = 1;", NULL},
 };
 int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
 
@@ -295,6 +302,17 @@ err accounts_structure_create(db_conn *c, const char *name, int64_t *id)
 static db_sql Q_STRUCT_DESCRIBE = DB_SQL(DB_GLOBAL,
 	"UPDATE structures SET address = $2, phone = $3, email = $4, dpo_contact = $5, signatory_name = $6, signatory_title = $7, "
 	"signatory_delegation = $8, version = version + 1 WHERE id = $1");
+
+static db_sql Q_SERVICE_SET = DB_SQL(DB_GLOBAL, "UPDATE memberships SET service = $3 WHERE structure_id = $1 AND user_id = $2");
+
+err accounts_set_service(db_conn *c, int64_t structure_id, int64_t user_id, const char *service)
+{
+	if (!service)
+		return E_OK;
+	if (strlen(service) > 100)
+		return E_INPUT;
+	return DBX(c, &Q_SERVICE_SET, NULL, A_INT(structure_id), A_INT(user_id), A_TEXT(service));
+}
 
 err accounts_structure_describe(db_conn *c, int64_t id, const structure_info *s)
 {

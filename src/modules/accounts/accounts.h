@@ -87,6 +87,15 @@ const char *accounts_letter_gap(const structure_info *s, bool signed_document);
 /* The commune of the structure's address (« Fait à … »): the last line
  * without its postcode; "" when the address has none. */
 const char *accounts_structure_town(arena *a, const structure_info *s);
+/* An agent's service in a structure (NULL: unchanged; 100 characters at
+ * most, else E_INPUT). */
+err accounts_set_service(db_conn *c, int64_t structure_id, int64_t user_id, const char *service);
+/* An agent picker for a form: a select of the structure's agents grouped
+ * by service (optgroups; the browser's type-ahead works without script),
+ * and a search field that narrows it as one types (htmx, /agents/choix).
+ * roles: a mask of ROLE_BIT()s, 0 for every role. */
+void accounts_agent_select(web_req *r, const char *name, const char *label, const char *empty, const char *selected,
+                           unsigned roles, const form_errors *fe);
 /* Sets a structure's address, contacts and signatory (the demo; the
  * settings page and the API go through their own validated form). */
 err accounts_structure_describe(db_conn *c, int64_t structure_id, const structure_info *s);

@@ -32,7 +32,7 @@ static db_sql Q_MEMBERS_COUNT = DB_SQL(DB_SCOPED,
 	"SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.structure_id = $1 "
 	"AND ($2 = '' OR lower(u.email) LIKE $3 OR lower(u.display_name) LIKE $3)");
 static db_sql Q_MEMBER_ONE = DB_SQL(DB_SCOPED,
-	"SELECT u.id, u.email, u.display_name, m.role, m.active FROM memberships m JOIN users u ON u.id = m.user_id "
+	"SELECT u.id, u.email, u.display_name, m.role, m.active, m.service FROM memberships m JOIN users u ON u.id = m.user_id "
 	"WHERE m.structure_id = $1 AND u.id = $2");
 static db_sql Q_MEMBER_UPDATE = DB_SQL(DB_SCOPED,
 	"UPDATE memberships SET role = $3, active = $4 WHERE structure_id = $1 AND user_id = $2");
@@ -135,6 +135,8 @@ static void user_new_form(web_req *r, const form_errors *fe)
 	roles_options();
 	form_select(b, "role", "Rôle dans cette structure", role_values, role_labels, ROLE__MAX - 1,
 	            web_field(r, "role") ? web_field(r, "role") : "accueil", fe);
+	form_input(b, &(form_field){.name = "service", .label = "Service", .value = web_field(r, "service"),
+	                            .hint = "Par exemple « Accueil », « Pôle seniors » : les listes d’agents sont groupées par service."}, fe);
 	form_input(b, &(form_field){.name = "password", .label = "Mot de passe initial", .type = "password",
 	                            .autocomplete = "new-password",
 	                            .hint = "Au moins 12 caractères, à transmettre de vive voix. Inutile si la personne a déjà un compte dans une autre structure."}, fe);
@@ -190,6 +192,8 @@ static void user_new_post(web_req *r)
 	int64_t uid = 0;
 	err e = accounts_admin_add_user(r, web_field(r, "display_name"), web_field(r, "email"),
 	                                web_field(r, "role"), kv_get(&r->form, "password"), &fe, &uid);
+	if (e == E_OK)
+		e = accounts_set_service(r->db, r->user->structure_id, uid, web_field(r, "service"));
 	if (e == E_INPUT || (e == E_CONFLICT && fe.n)) {
 		r->status = 400;
 		user_new_form(r, &fe);
@@ -214,6 +218,7 @@ static void user_edit(web_req *r)
 	char *email = db_dup(&q, 1, r->a), *name = db_dup(&q, 2, r->a);
 	role ro = (role)db_int(&q, 3);
 	bool active = db_int(&q, 4) != 0;
+	char *service = db_dup(&q, 5, r->a);
 	db_close(&q);
 	page_begin(r, name);
 	buf *b = &r->out;
@@ -223,6 +228,8 @@ static void user_edit(web_req *r)
 	form_select(b, "role", "Rôle dans cette structure", role_values, role_labels, ROLE__MAX - 1, role_key(ro), NULL);
 	static const char *av[] = {"1", "0"}, *al[] = {"Actif", "Suspendu dans cette structure"};
 	form_select(b, "active", "État", av, al, 2, active ? "1" : "0", NULL);
+	form_input(b, &(form_field){.name = "service", .label = "Service", .value = service,
+	                            .hint = "Par exemple « Accueil », « Pôle seniors » : les listes d’agents sont groupées par service."}, NULL);
 	html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer</button> <a href=\"/admin/utilisateurs\">Annuler</a></form>");
 	form_begin(r, "<h2>Double authentification</h2><p>Téléphone perdu ou changé : la réinitialisation oblige la personne à la "
 	               "configurer de nouveau (si son rôle l’exige, ses dossiers restent fermés d’ici là).</p>"
@@ -283,6 +290,8 @@ err accounts_admin_update_user(web_req *r, int64_t uid, const char *role_s, cons
 static void user_edit_post(web_req *r)
 {
 	err e = accounts_admin_update_user(r, r->param[0], web_field(r, "role"), web_field(r, "active"));
+	if (e == E_OK)
+		e = accounts_set_service(r->db, r->user->structure_id, r->param[0], web_field(r, "service"));
 	if (e == E_CONFLICT) {
 		web_error(r, E_INPUT, "Vous ne pouvez pas retirer votre propre rôle d’administrateur : demandez-le à un autre administrateur.");
 		return;

@@ -21,7 +21,7 @@ static void api_me(web_req *r)
 }
 
 static db_sql Q_API_MEMBERS = DB_SQL(DB_SCOPED,
-	"SELECT u.id, u.email, u.display_name, m.role, m.active, u.active FROM memberships m "
+	"SELECT u.id, u.email, u.display_name, m.role, m.active, u.active, m.service FROM memberships m "
 	"JOIN users u ON u.id = m.user_id WHERE m.structure_id = $1 ORDER BY u.id LIMIT $2 OFFSET $3");
 
 static void api_users(web_req *r)
@@ -36,10 +36,10 @@ static void api_users(web_req *r)
 	db_res q = {0};
 	DBQ(r->db, &Q_API_MEMBERS, &q, A_INT(limit), A_INT(offset));
 	while (db_next(&q))
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_int(&q, 0),
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:b,s:s}", "id", (json_int_t)db_int(&q, 0),
 		                                     "email", db_text(&q, 1), "display_name", db_text(&q, 2),
 		                                     "role", role_key((role)db_int(&q, 3)),
-		                                     "active", db_int(&q, 4) && db_int(&q, 5)));
+		                                     "active", db_int(&q, 4) && db_int(&q, 5), "service", db_text(&q, 6)));
 	db_close(&q);
 	web_json(r, 200, json_pack("{s:o}", "users", arr));
 }
@@ -53,6 +53,8 @@ static void api_user_create(web_req *r)
 	int64_t uid = 0;
 	err e = accounts_admin_add_user(r, web_jstr(in, "display_name"), web_jstr(in, "email"), web_jstr(in, "role"),
 	                                web_jstr(in, "password"), &fe, &uid);
+	if (e == E_OK)
+		e = accounts_set_service(r->db, r->user->structure_id, uid, web_jstr(in, "service"));
 	json_decref(in);
 	if (web_api_failed(r, e, &fe, NULL))
 		return;
@@ -67,6 +69,8 @@ static void api_user_update(web_req *r)
 	json_t *act = json_object_get(in, "active");
 	const char *active = json_is_boolean(act) ? (json_is_true(act) ? "1" : "0") : NULL;
 	err e = accounts_admin_update_user(r, r->param[0], web_jstr(in, "role"), active);
+	if (e == E_OK)
+		e = accounts_set_service(r->db, r->user->structure_id, r->param[0], web_jstr(in, "service"));
 	json_decref(in);
 	if (e == E_CONFLICT) {
 		web_error(r, E_INPUT, "Vous ne pouvez pas retirer votre propre rôle d’administrateur.");

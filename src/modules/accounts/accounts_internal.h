@@ -41,6 +41,7 @@ void accounts_pages_routes(void);
 void accounts_admin_routes(void);
 void accounts_api_routes(void);
 void accounts_tokens_routes(void);
+void accounts_agents_routes(void);
 /* Revokes every token of a user (accounts.c) (in structure_id, 0 = everywhere), inside
  * the caller's transaction: password changed, account disabled. */
 err accounts_tokens_revoke_user(db_conn *c, int64_t user_id, int64_t structure_id);

@@ -22,6 +22,7 @@ static void init(void)
 	accounts_admin_routes();
 	accounts_api_routes();
 	accounts_tokens_routes();
+	accounts_agents_routes();
 	web_set_auth(&accounts_auth_hooks);
 }
 

@@ -12,14 +12,14 @@
 #include "core/log.h"
 #include "core/banned.h"
 
-static const struct { const char *login, *name; role r; } people[] = {
-	{"accueil", "Maëlle Payet", ROLE_RECEPTION},
-	{"social", "Karim Benali", ROLE_SOCIAL_WORKER},
-	{"instructeur", "Sophie Hoarau", ROLE_CASE_OFFICER},
-	{"responsable", "Jean-Luc Grondin", ROLE_MANAGER},
-	{"commission", "Hélène N’Diaye", ROLE_COMMITTEE},
-	{"dpo", "Thomas Lebreton", ROLE_DPO},
-	{"admin", "Nadia Fontaine", ROLE_ADMIN},
+static const struct { const char *login, *name; role r; const char *service; } people[] = {
+	{"accueil", "Maëlle Payet", ROLE_RECEPTION, "Accueil"},
+	{"social", "Karim Benali", ROLE_SOCIAL_WORKER, "Action sociale"},
+	{"instructeur", "Sophie Hoarau", ROLE_CASE_OFFICER, "Aides facultatives"},
+	{"responsable", "Jean-Luc Grondin", ROLE_MANAGER, "Direction"},
+	{"commission", "Hélène N’Diaye", ROLE_COMMITTEE, "Conseil d’administration"},
+	{"dpo", "Thomas Lebreton", ROLE_DPO, "Direction"},
+	{"admin", "Nadia Fontaine", ROLE_ADMIN, "Informatique"},
 };
 
 err demo_build(db *d, int64_t households, uint64_t seed)
@@ -55,6 +55,8 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 		char email[128];
 		snprintf(email, sizeof email, "%s@" DEMO_DOMAIN, people[i].login);
 		e = accounts_user_create(c, sid, email, people[i].name, DEMO_PASSWORD, people[i].r, &uid);
+		if (e == E_OK)
+			e = accounts_set_service(c, sid, uid, people[i].service);
 		if (people[i].r == ROLE_RECEPTION || people[i].r == ROLE_SOCIAL_WORKER || people[i].r == ROLE_CASE_OFFICER ||
 		    people[i].r == ROLE_MANAGER)
 			uids[nuids++] = uid;

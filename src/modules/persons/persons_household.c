@@ -12,6 +12,7 @@
 #include "modules/journal/journal.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "modules/accounts/accounts.h"
 #include "core/banned.h"
 
 #define NOTES_SHOWN 50
@@ -187,13 +188,8 @@ static void referents(web_req *r, int64_t hid)
 		html_lit(b, "<p class=\"muted\">Aucun référent.</p>");
 	}
 	if (web_can(r, PERM_NOTES)) {
-		named_row *s;
-		int ns = persons_staff_rows(r->db, r->a, &s);
-		code *staff = ns > 0 ? arena_array(r->a, (size_t)ns, sizeof *staff) : NULL;
-		for (int i = 0; staff && i < ns; i++)
-			staff[i] = (code){arena_printf(r->a, "%lld", (long long)s[i].id), s[i].name};
 		form_begin(r, "<form method=\"post\" action=\"/foyers/%lld/referents\" class=\"compact\">", (long long)hid);
-		form_select_code(b, "user", "Référent", staff, staff ? ns : 0, arena_printf(r->a, "%lld", (long long)r->user->id), NULL);
+		accounts_agent_select(r, "user", "Référent", "— choisir —", arena_printf(r->a, "%lld", (long long)r->user->id), 0, NULL);
 		html_lit(b, "<button type=\"submit\" name=\"action\" value=\"add\">Ajouter</button> "
 		            "<button type=\"submit\" name=\"action\" value=\"remove\">Retirer</button></form>");
 	}

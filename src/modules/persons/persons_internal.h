@@ -100,7 +100,6 @@ typedef struct named_row {
 	const char *name;
 } named_row;
 int persons_referent_rows(db_conn *c, arena *a, int64_t household_id, named_row **out);
-int persons_staff_rows(db_conn *c, arena *a, named_row **out);
 typedef struct note_row {
 	int64_t id, created_at;
 	const char *visibility, *body, *author;

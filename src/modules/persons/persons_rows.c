@@ -24,8 +24,6 @@ static db_sql Q_ALERTS = DB_SQL(DB_SCOPED,
 static db_sql Q_REFERENTS = DB_SQL(DB_SCOPED,
 	"SELECT u.id, u.display_name FROM referents r JOIN agent_names u ON u.id = r.user_id "
 	"WHERE r.structure_id = $1 AND r.household_id = $2 ORDER BY u.display_name");
-static db_sql Q_STAFF = DB_SQL(DB_SCOPED,
-	"SELECT user_id, display_name FROM structure_agents WHERE structure_id = $1 ORDER BY display_name");
 /* Notes: the visibility rule is in the query, so no page can forget it. */
 #define NOTES_VISIBLE                                                                                                  \
 	"WHERE n.structure_id = $1 AND n.household_id = $2 AND (n.visibility = 'equipe' OR n.author_id = $3 OR "            \
@@ -151,7 +149,6 @@ static int named(db_conn *c, arena *a, db_sql *s, int64_t hid, named_row **out)
 }
 
 int persons_referent_rows(db_conn *c, arena *a, int64_t hid, named_row **out) { return named(c, a, &Q_REFERENTS, hid, out); }
-int persons_staff_rows(db_conn *c, arena *a, named_row **out) { return named(c, a, &Q_STAFF, 0, out); }
 
 int persons_note_rows(db_conn *c, arena *a, int64_t hid, int64_t reader, int limit, note_row **out, int64_t *total)
 {

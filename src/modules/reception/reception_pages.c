@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/text.h"
+#include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
 #include "web/html.h"
@@ -16,6 +17,8 @@
 #include "core/banned.h"
 
 #define PARTNERS_PAGE 50
+/* The agents who receive the public (the queue, orientations, appointments). */
+#define FRONT (ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER))
 
 /* A select of one of the lists (motives, staff, partners). */
 static void select_named(web_req *r, rc_list which, const char *name, const char *label, const char *empty, const char *sel,
@@ -54,7 +57,7 @@ static void contact_form(web_req *r, int64_t hid, const contact_in *c, const for
 	const char *motive = c ? c->motive : queue && queue->motive_id ? arena_printf(r->a, "%lld", (long long)queue->motive_id) : NULL;
 	select_named(r, RC_MOTIVES, "motive", "Motif", "— choisir —", motive, fe);
 	FORM_SELECT_CODE(b, "orientation", "Orientation", RC_ORIENTATIONS, c ? c->orientation : "", fe);
-	select_named(r, RC_STAFF, "orient_user", "Agent (si orientation vers un agent)", "—", c ? c->orient_user : NULL, fe);
+	accounts_agent_select(r, "orient_user", "Agent (si orientation vers un agent)", "—", c ? c->orient_user : NULL, FRONT, fe);
 	select_named(r, RC_PARTNER_NAMES, "orient_partner", "Partenaire (si orientation)", "—", c ? c->orient_partner : NULL, fe);
 	form_input(b, &(form_field){.name = "orient_service", .label = "Service (si orientation interne)", .value = c ? c->orient_service : NULL}, fe);
 	form_input(b, &(form_field){.name = "minutes", .label = "Durée (minutes)", .type = "number", .value = c ? c->minutes : NULL,
@@ -245,7 +248,7 @@ static void arrival_form(web_req *r, const queue_in *in, const form_errors *fe)
 	                            .hint = "Par exemple « Mme Payet » ou « monsieur au pull bleu »."}, fe);
 	html_lit(b, "</fieldset><div class=\"grid\">");
 	select_named(r, RC_MOTIVES, "motive", "Motif", "— choisir —", in ? in->motive : NULL, fe);
-	select_named(r, RC_STAFF, "for_user", "Attend", "Tout agent", in ? in->for_user : NULL, fe);
+	accounts_agent_select(r, "for_user", "Attend", "Tout agent", in ? in->for_user : NULL, FRONT, fe);
 	html_lit(b, "</div><button type=\"submit\" class=\"primary\">Ajouter à la file</button></form>");
 	form_scope(NULL);
 	if (web_may(r, M_GET, "/foyers/nouveau"))
@@ -373,7 +376,7 @@ static void appt_form(web_req *r, int64_t hid, const appt_in *a, const form_erro
 		form_input(b, &(form_field){.name = "household", .label = "N° de foyer (facultatif)", .value = a ? a->household : NULL}, fe);
 	char me[24];
 	snprintf(me, sizeof me, "%lld", (long long)r->user->id);
-	select_named(r, RC_STAFF, "agent", "Agent", "— choisir —", a && a->agent ? a->agent : me, fe);
+	accounts_agent_select(r, "agent", "Agent", "— choisir —", a && a->agent ? a->agent : me, FRONT, fe);
 	char today[11];
 	civil_format(civil_today(r->user->tz), today);
 	form_input(b, &(form_field){.name = "date", .label = "Date", .type = "date", .required = true, .value = a && a->date ? a->date : today}, fe);
@@ -501,7 +504,7 @@ static void calendar_page(web_req *r)
 		html_printf(b, "<div class=\"field\"><label for=\"f-jour\">Jour</label><input id=\"f-jour\" name=\"jour\" type=\"date\" value=\"%s\"></div>", iso);
 		form_scope("vue");
 		FORM_SELECT_CODE(b, "vue", "Vue", VIEWS, vue, NULL);
-		select_named(r, RC_STAFF, "agent", "Agent", "Tous les agents", ag, NULL);
+		accounts_agent_select(r, "agent", "Agent", "Tous les agents", ag, FRONT, NULL);
 		form_scope(NULL);
 		html_lit(b, "<button type=\"submit\">Afficher</button></form>");
 		html_printf(b, "<nav class=\"pager\" aria-label=\"Période\"><ul><li><a href=\"?jour=%s&amp;vue=%s&amp;agent=%lld\">Précédent</a></li>"
