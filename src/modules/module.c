@@ -78,6 +78,26 @@ int module_timeline_kinds(const code *const **out)
 	return nkinds;
 }
 
+const char *module_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href)
+{
+	*href = NULL;
+	for (int i = 0; kind && i < nmods; i++)
+		if (mods[i]->ref) {
+			const char *s = mods[i]->ref(c, a, kind, id, href);
+			if (s)
+				return s;
+		}
+	return NULL;
+}
+
+bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id)
+{
+	for (int i = 0; text && *text && i < nmods; i++)
+		if (mods[i]->lookup && mods[i]->lookup(c, a, text, kind, id))
+			return true;
+	return false;
+}
+
 const char *module_code_label(const char *c)
 {
 	for (int i = 0; c && i < nmods; i++)

@@ -131,6 +131,13 @@ typedef struct module {
 	int ntimeline;
 	const module_indicator *indicators;
 	int nindicators;
+	/* How people name one of its records in the journal: « dossier
+	 * 00-3001 », « domiciliation n° 12 », with the page that shows it
+	 * (*href, may stay NULL); NULL when the kind is not its own. */
+	const char *(*ref)(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
+	/* The reverse, for a search: « 00-3001 » typed → the household it
+	 * names (*kind, *id); false when the text is not one of its numbers. */
+	bool (*lookup)(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
 } module;
 
 /* The module list, as modules.c sets it at start-up; read by those that
@@ -146,6 +153,10 @@ int module_sections(const module_section *const **out);
 int module_widgets(const module_widget *const **out);
 /* Every module's timeline kinds, in the list's order. */
 int module_timeline_kinds(const code *const **out);
+/* A record as people name it (see module.ref), or NULL; the modules'
+ * lookup of a typed number (see module.lookup). */
+const char *module_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
+bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
 /* The French for a journal or timeline code a module declared; the code
  * itself when none did. */
 const char *module_code_label(const char *code);

@@ -45,7 +45,7 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_ALL);
 	time_t now = time(NULL);
 	struct tm tm;
-	setenv("TZ", "Europe/Paris", 1);
+	setenv("TZ", "Indian/Reunion", 1); /* the demo structure's zone */
 	tzset();
 	localtime_r(&now, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);

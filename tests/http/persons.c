@@ -790,6 +790,29 @@ static void test_subject_access(srv *s)
 	CHECK_INT(post_json(&desk, path, body)->status, 201);
 	snprintf(path, sizeof path, "/foyers/%lld", hid);
 	CHECK_INT(get(&soc, path)->status, 200); /* a reading the journal will list */
+	{
+		/* The DPO finds that reading by the file's number, in words. */
+		snprintf(path, sizeof path, "/api/v1/households/%lld", hid);
+		j = json_loads(get(&soc, path)->body, 0, NULL);
+		char fno[32];
+		snprintf(fno, sizeof fno, "%s", json_string_value(json_object_get(j, "file_no")) ? json_string_value(json_object_get(j, "file_no")) : "?");
+		json_decref(j);
+		snprintf(path, sizeof path, "/journal?object=%s", fno);
+		resp *jr = get(&dpo, path);
+		CHECK_INT(jr->status, 200);
+		CHECK_HAS(jr->body, "<td>Karim Benali</td><td>consultation</td>");
+		char want[96];
+		snprintf(want, sizeof want, "foyer : dossier %s</td><td>par l’API</td>", fno); /* the DPO does not open files: no link */
+		CHECK_HAS(jr->body, want);
+		CHECK_LACKS(jr->body, "<td>read</td>");
+		CHECK_HAS(jr->body, "<optgroup label=\""); /* agents by service */
+		jr = get(&dpo, "/journal?object=ZZ-nulle-part");
+		CHECK_INT(jr->status, 400);
+		CHECK_HAS(jr->body, "Fiche inconnue");
+		CHECK_HAS(jr->body, "value=\"ZZ-nulle-part\""); /* what was typed stays */
+		CHECK_HAS(get(&dpo, "/journal?kind=user")->body, "rôle : ");
+		CHECK_LACKS(get(&dpo, "/journal?kind=user")->body, "travailleur_social");
+	}
 	resp *r = get(&dpo, "/droits?q=queneherve");
 	CHECK_INT(r->status, 200);
 	snprintf(path, sizeof path, "/personnes/%lld/donnees.pdf", pid);
@@ -808,6 +831,11 @@ static void test_subject_access(srv *s)
 	CHECK_HAS(t, "Données détenues sur Ysolde");
 	CHECK_HAS(t, "Contacts avec le CCAS");
 	CHECK_HAS(t, "Consultations du dossier");
+	/* Read by the person: labels and French values, no field codes. */
+	CHECK_LACKS(t, "created_at");
+	CHECK_LACKS(t, "consent_sms");
+	CHECK_LACKS(t, "_cents");
+	CHECK_LACKS(t, "first_names :");
 	free(t);
 	CHECK_INT(get(&dpo, "/personnes/999999/donnees.json")->status, 404);
 
@@ -951,6 +979,8 @@ static void test_retention(srv *s)
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
+	setenv("TZ", "Indian/Reunion", 1); /* the demo structure's zone: « yesterday » there */
+	tzset();
 	srv s;
 	if (!srv_start(&s, "persons")) {
 		CHECK(0, "server did not start");

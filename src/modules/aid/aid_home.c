@@ -4,6 +4,7 @@
  * to decide under delegation, to put on the agenda, to notify, to pay,
  * emergency aid to ratify, the next committee session and its agenda).
  */
+#include <string.h>
 #include "modules/aid/aid_internal.h"
 #include "web/html.h"
 #include "web/layout.h"
@@ -82,4 +83,20 @@ void aid_home_widget(web_req *r)
 	if (b->len == before)
 		html_lit(b, "<li>Rien à traiter.</li>");
 	html_lit(b, "</ul></section>");
+}
+
+const char *aid_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href)
+{
+	(void)c;
+	if (!id)
+		return NULL;
+	if (!strcmp(kind, "aid_request") || !strcmp(kind, "aid_letter")) {
+		*href = arena_printf(a, "/aides/demandes/%lld", (long long)id);
+		return arena_printf(a, "demande d’aide n° %lld", (long long)id);
+	}
+	if (!strcmp(kind, "aid_session")) {
+		*href = arena_printf(a, "/aides/commissions/%lld", (long long)id);
+		return arena_printf(a, "séance de commission n° %lld", (long long)id);
+	}
+	return NULL;
 }

@@ -145,6 +145,8 @@ void aid_docs_routes(void);
 void aid_api_routes(void);
 void aid_household_section(web_req *r, int64_t household_id);
 void aid_home_widget(web_req *r);
+/* « demande d’aide n° 5 » for the journal (module.ref). */
+const char *aid_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
 void aid_subject(db_conn *c, arena *a, int64_t person_id, int64_t household_id, json_t *out);
 err aid_anonymise(db_conn *c, int64_t household_id);
 err aid_demo(db *d, const module_demo *x);

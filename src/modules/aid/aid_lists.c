@@ -187,7 +187,8 @@ err aid_session_close(const aid_ctx *x, int64_t id, const char *members, bool fi
 /* ---- the data subject and retention ------------------------------------------------------------ */
 
 static db_sql Q_SUBJECT = DB_SQL(DB_SCOPED,
-	"SELECT id, aid_label, status, requested_on, purpose, bill, proposed, explain, opinion, opinion_amount, opinion_reason, "
+	"SELECT id, aid_label, status, requested_on, purpose, bill, proposed, CASE WHEN explain_plain <> '' THEN explain_plain ELSE explain END, "
+	"opinion, opinion_amount, opinion_reason, "
 	"decision, granted, decision_motive, decided_on, notified_on, payment_mode, paid, paid_on, end_reason FROM aid_requests "
 	"WHERE structure_id = $1 AND household_id = $2 ORDER BY id");
 void aid_subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)

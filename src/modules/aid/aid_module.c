@@ -65,6 +65,7 @@ const module aid_module = {
 	                  "AND x.status IN ('brouillon', 'deposee', 'instruite', 'inscrite', 'decidee', 'notifiee')",
 	.demo = aid_demo,
 	.labels = labels,
+	.ref = aid_ref,
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,
 	.ntimeline = COUNTOF(timeline),

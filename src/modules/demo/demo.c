@@ -43,14 +43,16 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 		e = accounts_structure_describe(c, sid, &(structure_info){
 			.address = "Hôtel de ville, 2 place de la Mairie\n97470 Port-Rivière", .phone = "02 62 00 00 00",
 			.email = "ccas@port-riviere." DEMO_DOMAIN, .dpo = "dpo@port-riviere." DEMO_DOMAIN,
-			.signatory_name = "Jean-Luc Grondin", .signatory_title = "Directeur du CCAS", .signatory_delegation = true});
+			.signatory_name = "Jean-Luc Grondin", .signatory_title = "Directeur du CCAS", .signatory_delegation = true,
+			.tz = "Indian/Reunion"});
 	if (e == E_OK)
 		e = accounts_structure_create(c, "CIAS des Hauts-de-Rivière", &sid2);
 	if (e == E_OK)
 		e = accounts_structure_describe(c, sid2, &(structure_info){
 			.address = "1 rue des Écoles\n97480 Hauts-de-Rivière", .phone = "02 62 11 11 11",
 			.email = "cias@hauts-de-riviere." DEMO_DOMAIN, .dpo = "dpo@hauts-de-riviere." DEMO_DOMAIN,
-			.signatory_name = "Paul Técher", .signatory_title = "Directeur du CIAS", .signatory_delegation = true});
+			.signatory_name = "Paul Técher", .signatory_title = "Directeur du CIAS", .signatory_delegation = true,
+			.tz = "Indian/Reunion"});
 	for (int i = 0; e == E_OK && i < COUNTOF(people); i++) {
 		char email[128];
 		snprintf(email, sizeof email, "%s@" DEMO_DOMAIN, people[i].login);

@@ -58,6 +58,8 @@ typedef struct domi {
 } domi;
 /* E_NOT_FOUND outside the structure. */
 err domi_load(db_conn *c, arena *a, int64_t id, domi *out);
+/* « domiciliation n° 12 » for the journal (module.ref). */
+const char *domi_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
 bool domi_is(const domi *d, const char *status);
 
 typedef struct domi_mail_count {

@@ -340,6 +340,20 @@ int domi_of_household(db_conn *c, arena *a, int64_t hid, domi **out)
 	return n;
 }
 
+static db_sql Q_NUM_OF = DB_SQL(DB_SCOPED, "SELECT num FROM domiciliations WHERE structure_id = $1 AND id = $2");
+
+const char *domi_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href)
+{
+	if (strcmp(kind, "domiciliation") && strcmp(kind, "domi_mail") && strcmp(kind, "domi_contact") && strcmp(kind, "domi_proxy") &&
+	    strcmp(kind, "domi_forward"))
+		return NULL;
+	int64_t num = 0;
+	if (!id || DBID(c, &Q_NUM_OF, &num, A_INT(id)) != E_OK || !num)
+		return !strcmp(kind, "domi_mail") && !id ? "guichet courrier" : NULL;
+	*href = arena_printf(a, "/domiciliation/%lld", (long long)id);
+	return arena_printf(a, "domiciliation n° %lld", (long long)num);
+}
+
 int64_t domi_active_of_person(db_conn *c, int64_t pid)
 {
 	int64_t id = 0;

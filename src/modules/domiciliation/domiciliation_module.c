@@ -58,6 +58,7 @@ const module domiciliation_module = {
 	                  "AND x.status IN ('instruction', 'attente_decision', 'active')",
 	.demo = domi_demo,
 	.labels = labels,
+	.ref = domi_ref,
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,
 	.ntimeline = COUNTOF(timeline),

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/civil.h"
+#include "core/codes.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -324,3 +325,89 @@ err journal_about(db_conn *c, const char *kind, int64_t object_id, json_t *arr)
 	return e;
 }
 
+
+/* ---- the words people read ---------------------------------------------------------------- */
+
+static const code ACTIONS[] = {
+	{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
+	{"delete", "suppression"}, {"login", "connexion"}, {"logout", "déconnexion"},
+	{"switch", "changement de structure"}, {"export", "export"}, {"download", "téléchargement"},
+	{"merge", "fusion"}, {"search", "recherche"}, {"import", "import"}, {"archive", "archivage"},
+	{"anonymise", "anonymisation"}, {"purge", "purge"},
+};
+
+const char *journal_action_fr(const char *action) { return CODE_OK(ACTIONS, action) ? CODE_LABEL(ACTIONS, action) : action; }
+
+/* Whole details the modules write, and their French. */
+static const code DETAILS[] = {
+	{"decision letter", "lettre de décision"}, {"voucher receipt", "reçu des bons"}, {"attestation", "attestation"},
+	{"card", "carte de domiciliation"}, {"request_form", "formulaire de demande"}, {"refusal_letter", "lettre de refus"},
+	{"striking_off_letter", "lettre de radiation"}, {"provisional_attestation", "attestation provisoire"},
+	{"closed", "séance close"}, {"members", "présents enregistrés"}, {"submitted", "transmise pour décision"},
+	{"forwarded", "réexpédié"}, {"budget", "budget"}, {"termine", "passage terminé"}, {"recu", "reçu"},
+	{"parti", "parti sans être reçu"}, {"reset by admin", "réinitialisée par un administrateur"}, {"anonymous", "sans dossier"}, {"api", "par l’API"},
+	{"subject access pdf complete", "droit d’accès : document complet"},
+	{"subject access pdf partial", "droit d’accès : document partiel"},
+	{"subject access json complete", "droit d’accès : données complètes (JSON)"},
+	{"subject access json partial", "droit d’accès : données partielles (JSON)"},
+	{"granted", "accordée"}, {"refused", "refusée"}, {"accorde", "accordée"}, {"refuse", "refusée"},
+};
+
+/* The roles an account is given (accounts writes their keys). */
+static const code ROLE_WORDS[] = {
+	{"accueil", "agent d’accueil"}, {"travailleur_social", "travailleur social"}, {"instructeur", "instructeur"},
+	{"responsable", "responsable"}, {"commission", "membre de commission"}, {"dpo", "DPO / auditeur"},
+	{"administrateur", "administrateur"}, {"aucun", "aucun rôle"},
+};
+
+const char *journal_detail_fr(arena *a, const char *tz, const char *detail, journal_namer name_of, void *ctx)
+{
+	if (!detail || !*detail)
+		return "";
+	if (CODE_OK(DETAILS, detail))
+		return CODE_LABEL(DETAILS, detail);
+	if (CODE_OK(ROLE_WORDS, detail))
+		return arena_printf(a, "rôle : %s", CODE_LABEL(ROLE_WORDS, detail));
+	/* "key=value" words: the known keys in French, the rest as written. */
+	if (!strchr(detail, '='))
+		return detail;
+	buf b;
+	buf_init(&b, a, 64);
+	for (const char *p = detail; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " ");
+		char *w = arena_strndup(a, p, n);
+		p += n;
+		if (!w || !*w)
+			continue;
+		char *eq = strchr(w, '=');
+		const char *out = w;
+		int64_t v = 0;
+		if (eq) {
+			*eq = 0;
+			const char *k = w, *val = eq + 1;
+			bool num = text_to_int64(val, INT64_MIN / 2, INT64_MAX / 2, &v);
+			if (!strcmp(k, "household") && num && name_of)
+				out = name_of(ctx, "household", v);
+			else if (!strcmp(k, "count") && num)
+				out = arena_printf(a, "%lld élément%s", (long long)v, v > 1 ? "s" : "");
+			else if (!strcmp(k, "done_at") && num) {
+				struct tm tm;
+				char when[32] = "";
+				if (civil_local_time(tz, (time_t)v, &tm))
+					strftime(when, sizeof when, "%d/%m/%Y à %H:%M", &tm);
+				out = arena_printf(a, "effectué le %s", when);
+			} else if (!strcmp(k, "role"))
+				out = arena_printf(a, "rôle : %s", CODE_OK(ROLE_WORDS, val) ? CODE_LABEL(ROLE_WORDS, val) : val);
+			else if (!strcmp(k, "active"))
+				out = !strcmp(val, "1") ? "actif" : "suspendu";
+			else
+				out = arena_printf(a, "%s : %s", k, val);
+			if (!out)
+				out = arena_printf(a, "%s : %s", k, val);
+		}
+		buf_printf(&b, "%s%s", b.len ? ", " : "", out);
+	}
+	return buf_cstr(&b);
+}

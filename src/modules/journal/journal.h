@@ -98,4 +98,10 @@ bool journal_outside_hours(const struct tm *t);
 /* Every entry about one object (kind, id), oldest first, appended to arr
  * as {object, at, user, action, detail} (for the data-subject export). */
 err journal_about(db_conn *c, const char *kind, int64_t object_id, json_t *arr);
+/* The French of what the journal stores: an action (« consultation »), a
+ * detail (« lettre de décision », « 3 courrier(s) », « effectué le … »,
+ * a « household=12 » written through name_of when given). tz for dates. */
+const char *journal_action_fr(const char *action);
+typedef const char *(*journal_namer)(void *ctx, const char *kind, int64_t id);
+const char *journal_detail_fr(arena *a, const char *tz, const char *detail, journal_namer name_of, void *ctx);
 #endif

@@ -18,20 +18,10 @@
 
 
 
-/* The journal stores stable codes; people read French: the actions here,
- * the kinds of record from the modules that write them (their
- * descriptors' labels). Unknown codes are shown as they are. */
-static const code ACTIONS[] = {
-	{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
-	{"delete", "suppression"}, {"login", "connexion"}, {"logout", "déconnexion"},
-	{"switch", "changement de structure"}, {"export", "export"}, {"download", "téléchargement"},
-	{"merge", "fusion"}, {"search", "recherche"}, {"import", "import"}, {"archive", "archivage"},
-	{"anonymise", "anonymisation"}, {"purge", "purge"},
-};
-
 static const char *fr(const char *c)
 {
-	return CODE_OK(ACTIONS, c) ? CODE_LABEL(ACTIONS, c) : module_code_label(c);
+	const char *a = journal_action_fr(c);
+	return a != c ? a : module_code_label(c);
 }
 
 #define PAGE 100
@@ -44,6 +34,7 @@ static db_sql Q_SEARCH = DB_SQL(DB_SCOPED,
 typedef struct jfilter {
 	int64_t user, object, from, to, page;
 	const char *kind, *action, *from_s, *to_s;
+	const char *looked_up;  /* the kind a typed file number named */
 } jfilter;
 
 static bool read_filter(web_req *r, jfilter *f, const char **why)
@@ -55,11 +46,19 @@ static bool read_filter(web_req *r, jfilter *f, const char **why)
 	*why = NULL;
 	if ((s = web_arg(r, "user")) && *s && !text_to_int64(s, 1, INT64_MAX, &f->user))
 		*why = "L’utilisateur doit être un numéro.";
-	if ((s = web_arg(r, "object")) && *s && !text_to_int64(s, 1, INT64_MAX, &f->object))
-		*why = "La fiche doit être un numéro.";
+	/* « 00-3001 » (a file number a module knows) or the record's number. */
+	if ((s = web_arg(r, "object")) && *s && !text_to_int64(s, 1, INT64_MAX, &f->object)) {
+		const char *k = NULL;
+		if (module_lookup(r->db, r->a, s, &k, &f->object))
+			f->looked_up = k;
+		else
+			*why = "Fiche inconnue : indiquez un n° de dossier (par exemple 00-3001) ou le numéro de la fiche.";
+	}
 	if ((s = web_arg(r, "page")) && *s && !text_to_int64(s, 1, 1000000, &f->page))
 		*why = "Numéro de page incorrect.";
 	f->kind = (s = web_arg(r, "kind")) ? s : "";
+	if (f->looked_up && !*f->kind)
+		f->kind = f->looked_up;
 	f->action = (s = web_arg(r, "action")) ? s : "";
 	civil_date d;
 	if ((f->from_s = web_arg(r, "from")) && *f->from_s) {
@@ -161,6 +160,56 @@ static void signals_api(web_req *r)
 	web_json(r, 200, json_pack("{s:o}", "signals", arr));
 }
 
+/* « household=12 » in a detail: the file as people name it. */
+static const char *name_household(void *ctx, const char *kind, int64_t id)
+{
+	web_req *r = ctx;
+	const char *href;
+	return module_ref(r->db, r->a, kind, id, &href);
+}
+
+/* The agents of the structure, by service (the published view). */
+static db_sql Q_AGENTS = DB_SQL(DB_SCOPED,
+	"SELECT user_id, display_name, service FROM structure_agents WHERE structure_id = $1 ORDER BY service, display_name, user_id");
+
+static void agents_select(web_req *r, int64_t chosen)
+{
+	buf *b = &r->out;
+	html_lit(b, "<div class=\"field\"><label for=\"user\">Agent</label><select id=\"user\" name=\"user\"><option value=\"\">Tous</option>");
+	db_res q = {0};
+	const char *group = NULL;
+	if (DBQ0(r->db, &Q_AGENTS, &q) == E_OK)
+		while (db_next(&q)) {
+			const char *g = *db_text(&q, 2) ? db_text(&q, 2) : "Sans service";
+			if (!group || strcmp(group, g)) {
+				if (group)
+					html_lit(b, "</optgroup>");
+				html_printf(b, "<optgroup label=\"%s\">", g);
+				group = arena_strdup(r->a, g);
+			}
+			html_printf(b, "<option value=\"%lld\"%s>%s</option>", (long long)db_int(&q, 0), db_int(&q, 0) == chosen ? " selected" : "",
+			            db_text(&q, 1));
+		}
+	db_close(&q);
+	if (group)
+		html_lit(b, "</optgroup>");
+	html_lit(b, "</select></div>");
+}
+
+/* The kinds of record, as the modules name them. */
+static void kinds_select(web_req *r, const char *chosen)
+{
+	buf *b = &r->out;
+	html_lit(b, "<div class=\"field\"><label for=\"kind\">Type de fiche</label><select id=\"kind\" name=\"kind\"><option value=\"\">Tous</option>");
+	for (int i = 0; i < module_count(); i++) {
+		const module *m = module_at(i);
+		for (int k = 0; k < m->nlabels; k++)
+			html_printf(b, "<option value=\"%s\"%s>%s</option>", m->labels[k].code, !strcmp(chosen, m->labels[k].code) ? " selected" : "",
+			            m->labels[k].label);
+	}
+	html_lit(b, "</select></div>");
+}
+
 static void journal_page(web_req *r)
 {
 	jfilter f;
@@ -193,34 +242,53 @@ static void journal_page(web_req *r)
 		html_lit(b, "</ul>");
 	}
 	html_lit(b, "</section>");
-	html_lit(b, "<form method=\"get\" action=\"/journal\" class=\"filters\" role=\"search\">"
-	            "<div class=\"field\"><label for=\"user\">N° d’utilisateur</label>");
-	html_printf(b, "<input id=\"user\" name=\"user\" inputmode=\"numeric\" value=\"%s\"></div>", web_arg(r, "user") ? web_arg(r, "user") : "");
-	html_printf(b, "<div class=\"field\"><label for=\"kind\">Type de fiche</label><input id=\"kind\" name=\"kind\" value=\"%s\"></div>", f.kind);
-	html_printf(b, "<div class=\"field\"><label for=\"object\">N° de fiche</label><input id=\"object\" name=\"object\" inputmode=\"numeric\" value=\"%s\"></div>",
-	            web_arg(r, "object") ? web_arg(r, "object") : "");
-	html_printf(b, "<div class=\"field\"><label for=\"action\">Action</label><input id=\"action\" name=\"action\" value=\"%s\"></div>", f.action);
+	html_lit(b, "<form method=\"get\" action=\"/journal\" class=\"filters\" role=\"search\">");
+	agents_select(r, f.user);
+	kinds_select(r, f.kind);
+	html_printf(b, "<div class=\"field\"><label for=\"object\">N° de dossier ou de fiche</label><input id=\"object\" name=\"object\" "
+	               "value=\"%s\"></div>", web_arg(r, "object") ? web_arg(r, "object") : "");
+	html_printf(b, "<div class=\"field\"><label for=\"action\">Action</label><select id=\"action\" name=\"action\">"
+	               "<option value=\"\">Toutes</option>");
+	static const char *const acts[] = {"read", "create", "update", "delete", "export", "download", "login", "logout", "switch",
+	                                   "merge", "search", "import", "archive", "anonymise", "purge"};
+	for (int i = 0; i < COUNTOF(acts); i++)
+		html_printf(b, "<option value=\"%s\"%s>%s</option>", acts[i], !strcmp(f.action, acts[i]) ? " selected" : "", journal_action_fr(acts[i]));
+	html_lit(b, "</select></div>");
 	html_printf(b, "<div class=\"field\"><label for=\"from\">Du</label><input id=\"from\" name=\"from\" type=\"date\" value=\"%s\"></div>", f.from_s ? f.from_s : "");
 	html_printf(b, "<div class=\"field\"><label for=\"to\">Au</label><input id=\"to\" name=\"to\" type=\"date\" value=\"%s\"></div>", f.to_s ? f.to_s : "");
 	html_lit(b, "<button type=\"submit\">Filtrer</button> <button type=\"submit\" name=\"verifier\" value=\"1\">Vérifier la chaîne</button></form>");
-	html_table(b, "Entrées du journal, les plus récentes d’abord", 0, "N°", "Date", "Utilisateur", "Action", "Fiche", "Détail");
+	html_table(b, "Entrées du journal, les plus récentes d’abord", 0, "Date", "Agent", "Action", "Fiche", "Détail");
 	db_res q = {0};
 	int rows = 0;
 	if (ok) {
+		typedef struct jrow { int64_t at, user, object; const char *who, *action, *kind, *detail; } jrow;
+		jrow *v = arena_array(r->a, PAGE + 1, sizeof *v);
 		DBQ(r->db, &Q_SEARCH, &q, A_INT(f.user), A_TEXT(f.kind), A_INT(f.object), A_INT(f.from), A_INT(f.to),
 		    A_TEXT(f.action), A_INT(PAGE + 1), A_INT((f.page - 1) * PAGE));
-		while (db_next(&q) && rows < PAGE) {
+		/* Read first: naming the records runs the modules' statements. */
+		while (v && db_next(&q) && rows < PAGE) {
+			v[rows] = (jrow){db_int(&q, 1), db_int(&q, 2), db_int(&q, 6), db_isnull(&q, 3) ? "système" : db_dup(&q, 3, r->a),
+			                 db_dup(&q, 4, r->a), db_dup(&q, 5, r->a), db_dup(&q, 7, r->a)};
 			rows++;
-			struct tm tm;
-			char when[32] = "";
-			if (civil_local_time(r->user->tz, (time_t)db_int(&q, 1), &tm))
-				strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S", &tm);
-			html_printf(b, "<tr><td>%lld</td><td>%s</td><td>%s <small>(n° %lld)</small></td><td>%s</td><td>%s %lld</td><td>%s</td></tr>",
-			            (long long)db_int(&q, 0), when, db_isnull(&q, 3) ? "système" : db_text(&q, 3),
-			            (long long)db_int(&q, 2), fr(db_text(&q, 4)), fr(db_text(&q, 5)), (long long)db_int(&q, 6),
-			            db_text(&q, 7));
 		}
 		db_close(&q);
+		for (int i = 0; i < rows; i++) {
+			struct tm tm;
+			char when[32] = "";
+			if (civil_local_time(r->user->tz, (time_t)v[i].at, &tm))
+				strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S", &tm);
+			const char *href = NULL, *ref = v[i].object ? module_ref(r->db, r->a, v[i].kind, v[i].object, &href) : NULL;
+			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", when, v[i].who, fr(v[i].action));
+			if (ref && href && web_may(r, M_GET, href))
+				html_printf(b, "%s : <a href=\"%s\">%s</a>", fr(v[i].kind), href, ref);
+			else if (ref)
+				html_printf(b, "%s : %s", fr(v[i].kind), ref);
+			else if (v[i].object)
+				html_printf(b, "%s n° %lld", fr(v[i].kind), (long long)v[i].object);
+			else
+				html_printf(b, "%s", fr(v[i].kind));
+			html_printf(b, "</td><td>%s</td></tr>", journal_detail_fr(r->a, r->user->tz, v[i].detail, name_household, r));
+		}
 	}
 	html_lit(b, "</tbody></table>");
 	if (!rows)

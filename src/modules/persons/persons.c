@@ -501,6 +501,34 @@ char *persons_file_no(db_conn *c, arena *a, int64_t hid)
 	return s;
 }
 
+static db_sql Q_BY_FILE_NO = DB_SQL(DB_SCOPED, "SELECT id FROM households WHERE structure_id = $1 AND file_no = $2");
+
+const char *persons_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href)
+{
+	int64_t hid = 0;
+	if (!strcmp(kind, "household") || !strcmp(kind, "budget"))
+		hid = id;
+	else if (!strcmp(kind, "person") && DBID(c, &Q_P_HOUSEHOLD, &hid, A_INT(id)) != E_OK)
+		hid = 0;
+	if (!hid)
+		return NULL;
+	char *no = persons_file_no(c, a, hid);
+	*href = arena_printf(a, "/foyers/%lld", (long long)hid);
+	return !strcmp(kind, "person") ? arena_printf(a, "une personne du dossier %s", no ? no : "supprimé")
+	                               : arena_printf(a, "dossier %s", no ? no : "supprimé");
+}
+
+bool persons_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id)
+{
+	(void)a;
+	int64_t hid = 0;
+	if (strlen(text) > 20 || DBID(c, &Q_BY_FILE_NO, &hid, A_TEXT(text)) != E_OK || !hid)
+		return false;
+	*kind = "household";
+	*id = hid;
+	return true;
+}
+
 err persons_timeline_add(db_conn *c, int64_t hid, int64_t user_id, const char *kind, int64_t ref_id,
                          const char *summary)
 {

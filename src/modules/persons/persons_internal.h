@@ -170,4 +170,7 @@ typedef struct persons_document {
 err persons_document_get(web_req *r, int64_t id, persons_document *out);
 /* The answer: the file under its name (persons_actions.c). */
 void persons_document_send(web_req *r, const persons_document *doc);
+/* The module's names for the journal (module.ref, module.lookup). */
+const char *persons_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
+bool persons_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
 #endif

@@ -14,6 +14,7 @@
 #include "modules/persons/persons_internal.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "core/money.h"
 #include "web/pdf.h"
 #include "core/log.h"
 #include "core/banned.h"
@@ -177,20 +178,152 @@ static const char *title_of(const char *key)
 	return key;
 }
 
+/* The fields as a person reads them: a French label, and its value
+ * written the French way (dates, euros, yes/no, the lists' words). */
+static const char *const LABELS[][2] = {
+	{"relation", "Place dans le foyer"}, {"last_name", "Nom"}, {"birth_name", "Nom de naissance"}, {"first_names", "Prénoms"},
+	{"sex", "Sexe"}, {"birth_date", "Date de naissance"}, {"birth_place", "Lieu de naissance"}, {"nationality", "Nationalité"},
+	{"phone", "Téléphone"}, {"email", "E-mail"}, {"channel", "Moyen de contact"}, {"consent_sms", "Accepte les SMS"},
+	{"consent_email", "Accepte les e-mails"}, {"employment", "Situation professionnelle"}, {"health_cover", "Couverture maladie"},
+	{"protection", "Mesure de protection"}, {"representative", "Représentant"}, {"disability", "Handicap"}, {"gir", "GIR"},
+	{"student", "Étudiant"}, {"caf_number", "N° d’allocataire CAF"}, {"active", "Membre actuel du foyer"},
+	{"created_at", "Créé le"}, {"updated_at", "Modifié le"}, {"file_no", "N° de dossier"}, {"street_no", "Numéro"},
+	{"street", "Voie"}, {"postcode", "Code postal"}, {"city", "Commune"}, {"neighbourhood", "Quartier"}, {"housing", "Logement"},
+	{"address_since", "À cette adresse depuis le"}, {"from", "Depuis le"}, {"to", "Jusqu’au"}, {"month", "Mois"},
+	{"kind", "Nature"}, {"category", "Catégorie"}, {"amount_cents", "Montant"}, {"at", "Le"}, {"visibility", "Visibilité"},
+	{"author", "Auteur"}, {"text", "Texte"}, {"ended_at", "Terminée le"}, {"filename", "Fichier"}, {"type", "Format"},
+	{"size", "Taille (octets)"}, {"valid_until", "Valable jusqu’au"}, {"uploaded_at", "Déposé le"}, {"summary", "Événement"},
+	{"motive", "Motif"}, {"answer", "Réponse apportée"}, {"orientation", "Orientation"}, {"minutes", "Durée (minutes)"},
+	{"status", "État"}, {"requested_on", "Demandée le"}, {"interview_on", "Entretien le"}, {"interview_place", "Lieu de l’entretien"},
+	{"link", "Lien avec la commune"}, {"household_type", "Composition"}, {"cause", "Cause"}, {"reason", "Motif"},
+	{"first_on", "Première domiciliation le"}, {"start_on", "Valable du"}, {"end_on", "Valable jusqu’au"},
+	{"decided_on", "Décidée le"}, {"refusal_motive", "Motif du refus"}, {"struck_on", "Radiée le"},
+	{"strike_motive", "Motif de la radiation"}, {"last_contact_on", "Dernier contact le"}, {"mail_items", "Courriers reçus"},
+	{"proxies_count", "Mandataires"}, {"former_number", "Ancien numéro"}, {"usage_name_or_nickname", "Nom d’usage ou surnom"},
+	{"request_type", "Type de demande"}, {"aid", "Aide"}, {"purpose", "Objet"}, {"bill_cents", "Facture"},
+	{"proposed_cents", "Montant proposé par le règlement"}, {"explanation", "Calcul"}, {"opinion", "Avis de l’instructeur"},
+	{"opinion_cents", "Montant proposé par l’instructeur"}, {"opinion_reason", "Motivation de l’avis"}, {"decision", "Décision"},
+	{"granted_cents", "Montant accordé"}, {"decision_motive", "Motif de la décision"}, {"notified_on", "Notifiée le"},
+	{"payment_mode", "Mode de paiement"}, {"paid_cents", "Montant payé"}, {"paid_on", "Payée le"}, {"end_reason", "Motif de fin"},
+	{"user", "Agent"}, {"action", "Action"}, {"detail", "Détail"}, {"object", "Fiche"},
+};
+/* Codes that read as words. */
+static const char *const WORDS[][2] = {
+	{"F", "femme"}, {"M", "homme"}, {"demandeur", "demandeur"}, {"conjoint", "conjoint(e)"}, {"enfant", "enfant"},
+	{"enfant_alterne", "enfant en garde alternée"}, {"enfant_majeur", "enfant majeur"}, {"heberge", "personne hébergée"},
+	{"ressource", "ressource"}, {"charge", "charge"}, {"equipe", "toute l’équipe"}, {"referents", "les référents du foyer"},
+	{"auteur", "son auteur seulement"}, {"active", "active"}, {"radiee", "radiée"}, {"refusee", "refusée"},
+	{"instruction", "en instruction"}, {"attente_decision", "en attente de décision"}, {"accorde", "accordée"},
+	{"refuse", "refusée"}, {"favorable", "favorable"}, {"defavorable", "défavorable"}, {"brouillon", "brouillon"},
+	{"deposee", "déposée"}, {"instruite", "instruite"}, {"inscrite", "inscrite en commission"}, {"decidee", "décidée"},
+	{"notifiee", "notifiée"}, {"close", "close"}, {"retiree", "retirée"}, {"annulee", "annulée"}, {"visite", "visite"},
+	{"telephone", "téléphone"}, {"visite_domicile", "visite à domicile"}, {"tiers", "par un tiers"}, {"courrier", "courrier"},
+	{"email", "e-mail"}, {"partenaire", "vers un partenaire"}, {"agent", "vers un agent"}, {"service", "vers un service du CCAS"},
+	{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
+	{"export", "export"}, {"household", "dossier"}, {"person", "personne"},
+};
+
+static const char *word(const char *const (*list)[2], int n, const char *k)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(list[i][0], k))
+			return list[i][1];
+	return NULL;
+}
+
+static bool ends_with(const char *s, const char *t)
+{
+	size_t n = strlen(s), k = strlen(t);
+	return n >= k && !strcmp(s + n - k, t);
+}
+
+static const char *value_fr(web_req *r, const char *key, json_t *v)
+{
+	if (json_is_integer(v) || (json_is_string(v) && *json_string_value(v))) {
+		const char *s = json_is_string(v) ? json_string_value(v) : arena_printf(r->a, "%lld", (long long)json_integer_value(v));
+		int64_t n;
+		bool num = text_to_int64(s, INT64_MIN / 2, INT64_MAX / 2, &n);
+		if (num && (!strcmp(key, "at") || ends_with(key, "_at")) && n > 100000) {
+			struct tm tm;
+			char when[40] = "";
+			if (civil_local_time(r->user->tz, (time_t)n, &tm))
+				strftime(when, sizeof when, "%d/%m/%Y à %H:%M", &tm);
+			return arena_strdup(r->a, when);
+		}
+		if (num && ends_with(key, "_cents"))
+			return n ? money_format(r->a, n) : NULL; /* no amount: nothing to say */
+		if (!strcmp(key, "consent_sms") || !strcmp(key, "consent_email") || !strcmp(key, "active") || !strcmp(key, "student") ||
+		    !strcmp(key, "disability"))
+			return n ? "oui" : "non";
+		/* The persons' own lists. */
+		static const struct { const char *key; const code *list; const int *n; } LISTS[] = {
+			{"relation", RELATIONS, &NRELATIONS}, {"nationality", NATIONALITIES, &NNATIONALITIES},
+			{"employment", EMPLOYMENTS, &NEMPLOYMENTS}, {"health_cover", HEALTH, &NHEALTH}, {"protection", PROTECTIONS, &NPROTECTIONS},
+			{"channel", CHANNELS, &NCHANNELS}, {"visibility", VISIBILITIES, &NVISIBILITIES},
+		};
+		for (int i = 0; i < COUNTOF(LISTS); i++)
+			if (!strcmp(key, LISTS[i].key) && code_ok(LISTS[i].list, *LISTS[i].n, s))
+				return code_label(LISTS[i].list, *LISTS[i].n, s);
+		if (!strcmp(key, "category"))
+			return code_ok(RESOURCE_CATS, NRESOURCE_CATS, s) ? code_label(RESOURCE_CATS, NRESOURCE_CATS, s)
+			       : code_ok(CHARGE_CATS, NCHARGE_CATS, s)   ? code_label(CHARGE_CATS, NCHARGE_CATS, s) : s;
+		if (!strcmp(key, "kind") && (!strcmp(s, "R") || !strcmp(s, "C")))
+			return *s == 'R' ? "ressource" : "charge";
+		if (!strcmp(key, "kind") && code_ok(DOC_KINDS, NDOC_KINDS, s))
+			return code_label(DOC_KINDS, NDOC_KINDS, s);
+		if (!strcmp(key, "kind"))
+			return module_code_label(s);
+		if (!strcmp(key, "month") && strlen(s) == 7)
+			return arena_printf(r->a, "%.2s/%.4s", s + 5, s);
+		civil_date d;
+		if (civil_parse(s, &d))
+			return civil_fr(r->a, s);
+		if (!strcmp(key, "housing"))
+			return code_label(HOUSING, NHOUSING, s);
+		const char *w = word(WORDS, COUNTOF(WORDS), s);
+		return w ? w : civil_fr_dates_in(r->a, s);
+	}
+	return NULL;
+}
+
+/* One record: a line per field that says something; internal numbers left out. */
 static void pdf_object(web_req *r, pdf_doc *pd, json_t *o)
 {
-	buf b;
-	buf_init(&b, r->a, 256);
 	const char *k;
 	json_t *v;
+	int shown = 0;
 	json_object_foreach(o, k, v)
 	{
-		const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-		if (!s || !*s)
+		if (!strcmp(k, "household_id") || !strcmp(k, "person_id") || !strcmp(k, "id"))
 			continue;
-		buf_printf(&b, "%s%s : %s", b.len ? " ; " : "", k, s);
+		const char *val = value_fr(r, k, v);
+		if (!val || !*val)
+			continue;
+		const char *label = word(LABELS, COUNTOF(LABELS), k);
+		pdf_field(pd, label ? label : k, val);
+		shown++;
 	}
-	pdf_para(pd, b.len ? buf_cstr(&b) : "—");
+	if (!shown)
+		pdf_para(pd, "Rien d’enregistré.");
+	pdf_space(pd, 4);
+}
+
+/* The journal's readings: one line each. */
+static void pdf_accesses(web_req *r, pdf_doc *pd, json_t *arr)
+{
+	size_t i;
+	json_t *e;
+	if (!json_array_size(arr))
+		pdf_para(pd, "Aucune consultation enregistrée.");
+	json_array_foreach(arr, i, e)
+	{
+		const char *det = json_string_value(json_object_get(e, "detail"));
+		pdf_small(pd, arena_printf(r->a, "%s — %s — %s%s%s", value_fr(r, "at", json_object_get(e, "at")),
+		                           json_string_value(json_object_get(e, "user")) && *json_string_value(json_object_get(e, "user"))
+		                               ? json_string_value(json_object_get(e, "user")) : "système",
+		                           journal_action_fr(json_string_value(json_object_get(e, "action"))), det && *det ? " : " : "",
+		                           det && *det ? journal_detail_fr(r->a, r->user->tz, det, NULL, NULL) : ""));
+	}
 }
 
 static void export_pdf(web_req *r)
@@ -230,14 +363,38 @@ static void export_pdf(web_req *r)
 			continue;
 		pdf_space(pd, 6);
 		pdf_heading(pd, title_of(k));
-		if (json_is_object(v))
+		if (!strcmp(k, "accesses"))
+			pdf_accesses(r, pd, v);
+		else if (json_is_object(v))
 			pdf_object(r, pd, v);
 		else if (json_is_array(v)) {
 			size_t i;
 			json_t *e;
 			if (!json_array_size(v))
 				pdf_para(pd, "Rien d’enregistré.");
-			json_array_foreach(v, i, e) pdf_object(r, pd, e);
+			/* Lists read best one line per entry; records, field by field. */
+			bool lines = !strcmp(k, "household_members") || !strcmp(k, "resources_and_charges") || !strcmp(k, "timeline");
+			json_array_foreach(v, i, e)
+			{
+				if (!lines) {
+					pdf_object(r, pd, e);
+					continue;
+				}
+				buf t;
+				buf_init(&t, r->a, 128);
+				const char *f;
+				json_t *x;
+				json_object_foreach(e, f, x)
+				{
+					if (!strcmp(f, "person_id"))
+						continue;
+					const char *val = value_fr(r, f, x);
+					if (val && *val)
+						buf_printf(&t, "%s%s%s", t.len ? " — " : "", !strcmp(f, "from") ? "depuis le " : !strcmp(f, "to") ? "jusqu’au " : "",
+						           val);
+				}
+				pdf_para(pd, buf_cstr(&t));
+			}
 		}
 	}
 	json_decref(o);
