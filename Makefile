@@ -1,7 +1,7 @@
 # OpenCCAS — `make` builds, `make run` serves a demo, `make test` runs the
 # whole suite (SQLite and PostgreSQL, plain and ASan+UBSan builds).
 VERSION := 0.1.0
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libutf8proc xlsxwriter libcrypto
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libutf8proc xlsxwriter libcrypto libcurl
 CC ?= cc
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifeq ($(CI),true)

@@ -5,7 +5,7 @@ set -eu
 PKGS_BUILD="build-essential pkg-config ca-certificates libmicrohttpd-dev libsqlite3-dev libpq-dev
  libjansson-dev libsodium-dev libutf8proc-dev libcurl4-openssl-dev libhpdf-dev libxlsxwriter-dev zlib1g-dev fonts-dejavu-core libzint-dev
  libssl-dev"
-PKGS_TEST="postgresql clang libclang-rt-14-dev chromium poppler-utils zbar-tools wrk sqlite3 curl"
+PKGS_TEST="postgresql clang libclang-rt-14-dev chromium poppler-utils zbar-tools wrk sqlite3 curl python3-aiosmtpd"
 want="$PKGS_BUILD"
 [ "${1:-}" = "--test" ] && want="$want $PKGS_TEST"
 missing=""

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "core/text.h"
+#include "core/notify.h"
 #include "modules/accounts/accounts.h"
 #include "modules/aid/aid_rules.h"
 #include "modules/demo/demo.h"
@@ -317,16 +318,33 @@ int cmd_notify(int argc, char **argv)
 {
 	if (flag(argc, argv, "--help"))
 		return usage("Usage : openccas notify [--send] [--db URL]\n"
-		             "Prévient une fois par jour les personnes domiciliées qui ont du courrier en attente et qui ont\n"
-		             "accepté les SMS ou les e-mails. Sans --send : compte seulement. À lancer chaque jour (cron).\n", 0);
+		             "Prévient une fois par jour les personnes domiciliées qui ont du courrier en attente (et celles dont la\n"
+		             "domiciliation prend fin dans le mois) et qui ont accepté les SMS ou les e-mails, puis envoie les avis en\n"
+		             "attente ; ceux qu’un serveur n’a pas pris sont réessayés au passage suivant (5 essais). Sans --send :\n"
+		             "compte seulement. À lancer régulièrement (cron). Envoi : variables OPENCCAS_SMTP_* et OPENCCAS_SMS_*\n"
+		             "(voir le README).\n", 0);
+	const char *why = NULL;
+	if (notify_configure_env(&why) != E_OK) {
+		fprintf(stderr, "openccas : réglage d’envoi incorrect : %s\n", why);
+		return EX_USAGE;
+	}
 	db *d = open_db(1, true);
 	if (!d)
 		return EX_DB;
 	int64_t n = 0;
 	bool send = flag(argc, argv, "--send");
 	err e = domiciliation_notify(d, civil_today("Europe/Paris"), send, &n);
+	notice_counts k = {0};
+	if (e == E_OK && send)
+		e = persons_notices_deliver(d, &k);
 	db_close_all(d);
-	printf("%lld notification(s) %s.\n", (long long)n, send ? "envoyée(s)" : "à envoyer");
+	if (!send)
+		printf("%lld avis à envoyer.\n", (long long)n);
+	else
+		printf("%lld avis préparé(s) ; %lld envoyé(s), %lld à réessayer, %lld non envoyé(s), %lld annulé(s).\n", (long long)n,
+		       (long long)k.sent, (long long)k.retry, (long long)k.failed, (long long)k.cancelled);
+	if (e != E_OK)
+		fprintf(stderr, "openccas : l’envoi s’est arrêté (%s)\n", err_message(e));
 	return e == E_OK ? 0 : EX_FAIL;
 }
 

@@ -685,36 +685,120 @@ int main(void)
 	free(txt);
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);
 	CHECK_INT(get(&mgr, path)->status, 404); /* another structure's document */
-	T_GROUP("notifications");
+	T_GROUP("notifications: sent by SMTP and by an SMS gateway, retried, their state on the file");
 	{
-		/* P1 has one letter waiting; she accepts SMS: one notification, and only one a day. */
+		/* A real SMTP server and an HTTP sink standing for the SMS gateway,
+		 * which answers 503 to its first request. */
+		char sdir[600], hdir[600], keyf[620], setting[256];
+		snprintf(sdir, sizeof sdir, "%s.smtp", fresh_url + (strncmp(fresh_url, "sqlite:", 7) ? 0 : 7));
+		snprintf(hdir, sizeof hdir, "%s.sms", fresh_url + (strncmp(fresh_url, "sqlite:", 7) ? 0 : 7));
+		if (strncmp(fresh_url, "sqlite:", 7)) { /* PostgreSQL: a path of our own */
+			snprintf(sdir, sizeof sdir, "/tmp/openccas-smtp-%d", (int)getpid());
+			snprintf(hdir, sizeof hdir, "/tmp/openccas-sms-%d", (int)getpid());
+		}
+		snprintf(keyf, sizeof keyf, "%s.key", hdir);
+		int sport = sink_start("smtp", sdir, NULL), hport = sink_start("http", hdir, "1");
+		CHECK(sport > 0 && hport > 0, "the SMTP server and the SMS sink listen");
+		FILE *kf = fopen(keyf, "w");
+		if (kf) {
+			fputs("Bearer cle-de-test\n", kf);
+			fclose(kf);
+		}
+		snprintf(setting, sizeof setting, "smtp://127.0.0.1:%d", sport);
+		setenv("OPENCCAS_SMTP_URL", setting, 1);
+		setenv("OPENCCAS_SMTP_FROM", "ccas@example.org", 1);
+		snprintf(setting, sizeof setting, "http://127.0.0.1:%d/sms", hport);
+		setenv("OPENCCAS_SMS_URL", setting, 1);
+		setenv("OPENCCAS_SMS_AUTH_FILE", keyf, 1);
+		setenv("OPENCCAS_SMS_SENDER", "CCAS", 1);
+
+		/* P1 has one letter waiting; she accepts SMS: one notice, and only one a day. */
 		snprintf(path, sizeof path, "/api/v1/domiciliations/%lld", (long long)ids[0]);
 		j = J(get(&bb, path));
-		int64_t p1 = geti(j, "person_id");
+		int64_t p1 = geti(j, "person_id"), h1 = geti(j, "household_id");
 		json_decref(j);
-		char cmd[700], out[2048];
+		char cmd[700], out[2048], page[64];
 		snprintf(cmd, sizeof cmd, "%s notify --send --db '%s' 2>/dev/null", bin_path(), fresh_url);
-		FILE *p = popen(cmd, "r");
-		size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-		out[n] = 0;
-		if (p)
-			pclose(p);
-		CHECK_HAS(out, "0 notification(s) envoyée(s)"); /* no consent yet */
+		snprintf(page, sizeof page, "/foyers/%lld", (long long)h1);
+#define NOTIFY_RUN() do { FILE *np = popen(cmd, "r"); size_t nn = np ? fread(out, 1, sizeof out - 1, np) : 0; \
+		out[nn] = 0; if (np) pclose(np); } while (0)
+		NOTIFY_RUN();
+		CHECK_HAS(out, "0 avis préparé(s) ; 0 envoyé(s)"); /* no consent yet */
 		snprintf(path, sizeof path, "/api/v1/persons/%lld", (long long)p1);
 		CHECK_INT(post_json(&bb, path, "{\"last_name\":\"Rapport-Un\",\"first_names\":\"X\",\"sex\":\"F\",\"birth_date\":\"1990-05-05\","
 		                             "\"phone\":\"0692 00 00 01\",\"consent_sms\":true,\"version\":1}")->status, 200);
-		p = popen(cmd, "r");
-		n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-		out[n] = 0;
-		if (p)
-			pclose(p);
-		CHECK_HAS(out, "1 notification(s) envoyée(s)");
-		p = popen(cmd, "r");
-		n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-		out[n] = 0;
-		if (p)
-			pclose(p);
-		CHECK_HAS(out, "0 notification(s) envoyée(s)"); /* once a day */
+		NOTIFY_RUN();
+		CHECK_HAS(out, "1 avis préparé(s) ; 0 envoyé(s), 1 à réessayer"); /* the gateway was busy */
+		r = get(&bb, page);
+		CHECK_HAS(r->body, "Avis envoyés (SMS, e-mail)");
+		CHECK_HAS(r->body, "nouvel essai prévu (1 essai) : passerelle SMS indisponible (code 503)");
+		NOTIFY_RUN();
+		CHECK_HAS(out, "0 avis préparé(s) ; 1 envoyé(s), 0 à réessayer"); /* once a day; the retry went through */
+		char f[700];
+		snprintf(f, sizeof f, "%s/1.txt", hdir);
+		const char *got = slurp(f);
+		CHECK_HAS(got, "PATH: /sms");
+		CHECK_HAS(got, "Authorization: Bearer cle-de-test");
+		CHECK_HAS(got, "Content-Type: application/json");
+		CHECK_HAS(got, "\"to\":\"+262692000001\""); /* a Réunion mobile, in international form */
+		CHECK_HAS(got, "courrier(s) en attente");
+		CHECK_HAS(got, "\"sender\":\"CCAS\"");
+		CHECK_HAS(get(&bb, page)->body, "<strong>envoyé le ");
+		NOTIFY_RUN();
+		CHECK_HAS(out, "0 avis préparé(s) ; 0 envoyé(s), 0 à réessayer");
+
+		/* By e-mail: one address the server takes, one it refuses (for good: no retry). */
+		const char *mails[2] = {"lea.courrier@example.org", "refuse@example.org"};
+		int64_t homes[2] = {0, 0};
+		for (int k = 0; k < 2; k++) {
+			snprintf(body, sizeof body, "{\"last_name\":\"Avis-%d\",\"first_names\":\"Léa\",\"confirm_duplicate\":true}", k);
+			j = J(post_json(&bb, "/api/v1/households", body));
+			int64_t pk = geti(j, "person_id");
+			homes[k] = geti(j, "household_id");
+			json_decref(j);
+			snprintf(path, sizeof path, "/api/v1/persons/%lld", (long long)pk);
+			snprintf(body, sizeof body, "{\"last_name\":\"Avis-%d\",\"first_names\":\"Léa\",\"email\":\"%s\",\"consent_email\":true,\"version\":1}",
+			         k, mails[k]);
+			CHECK_INT(post_json(&bb, path, body)->status, 200);
+			snprintf(body, sizeof body, "{\"person_id\":%lld,\"requested_on\":\"%s\",\"household_type\":\"isole\"}", (long long)pk, today);
+			j = J(post_json(&bb, "/api/v1/domiciliations", body));
+			int64_t dk = geti(j, "id");
+			json_decref(j);
+			snprintf(body, sizeof body, "{\"action\":\"submit\",\"interview_on\":\"%s\",\"interview_place\":\"Accueil\",\"link\":\"sejour\","
+			         "\"version\":%lld}", today, (long long)version_of(&bb, dk));
+			CHECK_INT(act(&bb, dk, body)->status, 200);
+			snprintf(body, sizeof body, "{\"action\":\"decide\",\"outcome\":\"accepter\",\"start_on\":\"%s\",\"version\":%lld}", today,
+			         (long long)version_of(&bb, dk));
+			CHECK_INT(act(&bb, dk, body)->status, 200);
+			CHECK_INT(act(&bb, dk, "{\"action\":\"mail\",\"kind\":\"colis\",\"count\":1}")->status, 200);
+		}
+		NOTIFY_RUN();
+		CHECK_HAS(out, "2 avis préparé(s) ; 1 envoyé(s), 0 à réessayer, 1 non envoyé(s)");
+		snprintf(f, sizeof f, "%s/1.txt", sdir);
+		got = slurp(f);
+		CHECK_HAS(got, "RCPT TO: lea.courrier@example.org");
+		CHECK_HAS(got, "From: ccas@example.org");
+		CHECK_HAS(got, "Subject: =?UTF-8?B?"); /* « Courrier en attente », encoded */
+		CHECK_HAS(got, "Content-Type: text/plain; charset=UTF-8");
+		CHECK_HAS(got, "1 courrier(s) en attente");
+		snprintf(path, sizeof path, "/foyers/%lld", (long long)homes[1]);
+		CHECK_HAS(get(&bb, path)->body, "non envoyé : le serveur de messagerie a refusé le message (code 550)");
+		NOTIFY_RUN();
+		CHECK_HAS(out, "0 avis préparé(s) ; 0 envoyé(s), 0 à réessayer, 0 non envoyé(s)"); /* a refusal is not retried */
+		/* The person's data export lists the notices. */
+		snprintf(path, sizeof path, "/api/v1/persons/%lld/subject-access", (long long)p1);
+		r = get(&bb, path);
+		CHECK_HAS(r->body, "\"notices\"");
+		CHECK_HAS(r->body, "\"status\":\"envoye\"");
+		/* A wrong setting is said, and nothing is sent. */
+		setenv("OPENCCAS_SMTP_FROM", "pas-une-adresse", 1);
+		snprintf(cmd, sizeof cmd, "%s notify --send --db '%s' 2>&1", bin_path(), fresh_url);
+		NOTIFY_RUN();
+		CHECK_HAS(out, "OPENCCAS_SMTP_FROM doit être l’adresse e-mail de l’expéditeur");
+#undef NOTIFY_RUN
+		const char *const vars[] = {"OPENCCAS_SMTP_URL", "OPENCCAS_SMTP_FROM", "OPENCCAS_SMS_URL", "OPENCCAS_SMS_AUTH_FILE", "OPENCCAS_SMS_SENDER"};
+		for (int k = 0; k < 5; k++)
+			unsetenv(vars[k]);
 	}
 
 	T_GROUP("the yearly report as a workbook (imports and exports: http/import.c)");

@@ -244,6 +244,65 @@ static int srv_start_args(srv *s, const char *url, const char *const *extra)
 	return srv_healthy(s->port);
 }
 
+/* Starts one of tests/sinks.py's servers (kind "smtp" or "http", writing
+ * what it receives in dir; arg: the http sink's failures to answer
+ * first, or NULL) and returns the port the kernel gave it (0 on failure).
+ * It is killed when the test ends. */
+__attribute__((unused)) static int sink_start(const char *kind, const char *dir, const char *arg)
+{
+	if (nstarted == 0)
+		atexit(srv_kill_all);
+	if (nstarted >= MAX_STARTED)
+		return 0;
+	int out[2];
+	if (pipe(out) != 0)
+		return 0;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(out[0]);
+		dup2(out[1], 1);
+		close(out[1]);
+		const char *argv[] = {"/usr/bin/python3", "tests/sinks.py", kind, dir, arg, NULL};
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	started[nstarted++] = pid;
+	char line[64];
+	size_t len = 0;
+	int port = 0;
+	for (;;) { /* until the sink says it listens: a condition, not a delay */
+		ssize_t k = read(out[0], line + len, sizeof line - 1 - len);
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+		line[len] = 0;
+		if (strchr(line, '\n')) {
+			if (!strncmp(line, "PORT ", 5))
+				port = atoi(line + 5);
+			break;
+		}
+		if (len == sizeof line - 1)
+			break;
+	}
+	close(out[0]);
+	return port;
+}
+
+/* The whole of a small file, in a static buffer ("" when absent). */
+__attribute__((unused)) static const char *slurp(const char *path)
+{
+	static char b[16384];
+	b[0] = 0;
+	FILE *f = fopen(path, "r");
+	if (f) {
+		size_t n = fread(b, 1, sizeof b - 1, f);
+		b[n] = 0;
+		fclose(f);
+	}
+	return b;
+}
+
 __attribute__((unused)) static int srv_start_on(srv *s, const char *url) { return srv_start_args(s, url, NULL); }
 
 /* Fresh database + demo data + server. */

@@ -9,6 +9,7 @@
 #include "core/codes.h"
 #include "core/crypto.h"
 #include "core/csv.h"
+#include "core/notify.h"
 #include "core/text.h"
 #include "web/html.h"
 #include "web/parse.h"
@@ -285,5 +286,26 @@ int main(void)
 	test_crypto();
 	test_csv_guard();
 	test_proxy();
+	T_GROUP("notify: phone numbers for an SMS gateway, settings checked");
+	{
+		char o[20];
+		const char *in[][2] = {{"0692 00 00 01", "+262692000001"}, {"06.12.34.56.78", "+33612345678"}, {"0696-12-34-56", "+596696123456"},
+		                       {"0690 12 34 56", "+590690123456"}, {"+33 6 12 34 56 78", "+33612345678"}, {"0033612345678", "+33612345678"},
+		                       {"0694123456", "+594694123456"}, {"12", ""}, {"06 12 34 56 7x", ""}, {"", ""}};
+		for (size_t k = 0; k < sizeof in / sizeof *in; k++) {
+			notify_phone_e164(in[k][0], o);
+			CHECK_STR(o, in[k][1]);
+		}
+		const char *why = NULL;
+		CHECK_INT(notify_configure(&(notify_config){.smtp_url = "http://x", .smtp_from = "a@b.fr"}, &why), E_INPUT);
+		CHECK_INT(notify_configure(&(notify_config){.smtp_url = "smtp://x:25", .smtp_from = "nobody"}, &why), E_INPUT);
+		CHECK_INT(notify_configure(&(notify_config){.sms_url = "https://sms", .sms_body = "to={to}"}, &why), E_INPUT); /* no {text} */
+		CHECK_INT(notify_configure(&(notify_config){.sms_url = "https://sms", .sms_auth = "Bearer a\r\nX: y"}, &why), E_INPUT);
+		CHECK_INT(notify_configure(&(notify_config){0}, &why), E_OK);
+		CHECK(!notify_ready(NOTIFY_SMS) && !notify_ready(NOTIFY_EMAIL), "nothing configured, nothing ready");
+		notify_result res;
+		CHECK_INT(notify_send(NOTIFY_SMS, "0692000001", "s", "t", &res), E_UNAVAILABLE);
+		CHECK_HAS(res.why, "aucune passerelle SMS");
+	}
 	return T_DONE();
 }

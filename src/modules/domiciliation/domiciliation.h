@@ -47,8 +47,9 @@ bool domi_contact_counts(const char *kind);
 
 
 /* Tells people with mail waiting, once a day at most, by SMS or e-mail,
- * only if they consented (persons module), through the configured sender
- * (core/notify.h; the default only logs). send=false counts without
- * sending. Meant for a daily cron: `openccas notify --send`. */
+ * and those whose domiciliation ends within a month, once per period,
+ * only if they consented: queues the notices in the persons' outbox
+ * (persons_notice_queue), which persons_notices_deliver sends. send=false
+ * counts without queueing. Meant for a daily cron: `openccas notify --send`. */
 err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count);
 #endif

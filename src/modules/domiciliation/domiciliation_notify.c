@@ -56,16 +56,12 @@ err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count)
 			continue;
 		/* Only with consent, and only on a channel the person gave. */
 		notify_channel ch;
-		const char *to;
-		if (p.consent_sms && *p.phone) {
+		if (p.consent_sms && *p.phone)
 			ch = NOTIFY_SMS;
-			to = p.phone;
-		} else if (p.consent_email && *p.email) {
+		else if (p.consent_email && *p.email)
 			ch = NOTIFY_EMAIL;
-			to = p.email;
-		} else {
+		else
 			continue;
-		}
 		if (!send) {
 			(*count)++;
 			continue;
@@ -76,8 +72,9 @@ err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count)
 			continue; /* already told today */
 		char *text = arena_printf(&a, "%s : vous avez %lld courrier(s) en attente. Présentez-vous à l’accueil avec une pièce d’identité.",
 		                          si.name, (long long)rows[i][3]);
-		if (notify_send(ch, p.id, to, "Courrier en attente", text) == E_OK)
-			(*count)++;
+		bool queued = false;
+		e = persons_notice_queue(c, p.id, "domiciliation", "Courrier en attente", text, &queued);
+		*count += queued;
 	}
 	free(rows);
 	/* Reminders one month before the end of validity, once per period. */
@@ -125,8 +122,9 @@ err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count)
 		civil_iso_to_fr(ex[i].end, fr);
 		char *text = arena_printf(&a, "%s : votre domiciliation prend fin le %s. Pour la renouveler, venez à l’accueil avant cette date.",
 		                          si.name, fr);
-		if (notify_send(sms ? NOTIFY_SMS : NOTIFY_EMAIL, p.id, sms ? p.phone : p.email, "Fin de domiciliation", text) == E_OK)
-			(*count)++;
+		bool queued = false;
+		e = persons_notice_queue(c, p.id, "domiciliation", "Fin de domiciliation", text, &queued);
+		*count += queued;
 	}
 	free(ex);
 	arena_release(&a);

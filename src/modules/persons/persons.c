@@ -106,6 +106,14 @@ static const db_migration migrations[] = {
 	 "ALTER TABLE households ADD COLUMN anonymised_at INTEGER;"
 	 "CREATE TABLE retention_rules (structure_id INTEGER NOT NULL REFERENCES structures(id), kind TEXT NOT NULL, "
 	 " years INTEGER NOT NULL, PRIMARY KEY (structure_id, kind)) STRICT;", NULL},
+	{4, "notices to people (SMS, e-mail) and what became of them",
+	 "CREATE TABLE notices (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " household_id INTEGER NOT NULL, person_id INTEGER NOT NULL, origin TEXT NOT NULL, "
+	 " channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')), subject TEXT NOT NULL, body TEXT NOT NULL, "
+	 " status TEXT NOT NULL CHECK (status IN ('attente', 'envoye', 'echec', 'annule')), attempts INTEGER NOT NULL DEFAULT 0, "
+	 " last_error TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, tried_at INTEGER, sent_at INTEGER) STRICT;"
+	 "CREATE INDEX notices_h ON notices(structure_id, household_id, created_at);"
+	 "CREATE INDEX notices_wait ON notices(status, id);", NULL},
 };
 const db_module_schema persons_schema = {"persons", migrations, COUNTOF(migrations)};
 

@@ -47,6 +47,15 @@ err persons_person_brief(db_conn *c, arena *a, int64_t person_id, person_brief *
  * connection's failure count and the arena's flag then tell). */
 int persons_household_members(db_conn *c, arena *a, int64_t household_id, person_brief **out);
 
+/* Notices to people (persons_notices.c). Queues one for the person on
+ * the channel they accepted (SMS first, then e-mail); *queued is false
+ * when they accepted none. */
+err persons_notice_queue(db_conn *c, int64_t person_id, const char *origin, const char *subject, const char *text, bool *queued);
+/* Sends every notice waiting (all structures); one that failed for a
+ * passing reason waits for the next run, up to five attempts. */
+typedef struct notice_counts { int64_t sent, retry, failed, cancelled; } notice_counts;
+err persons_notices_deliver(db *d, notice_counts *out);
+
 /* The largest number of active members of a household of the structure
  * (exports size their columns with it); -1 on a failure. */
 int persons_max_members(db_conn *c);

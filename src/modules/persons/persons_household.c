@@ -315,6 +315,7 @@ static void household_page(web_req *r)
 	if (web_can(r, PERM_PERSONS_SITUATION))
 		budget(r, hid);
 	referents(r, hid);
+	persons_notices_section(r, hid);
 	former_addresses(r, hid);
 	side_forms(r, hid);
 	html_lit(&r->out, "</div></div>");

@@ -26,6 +26,7 @@ static db_sql Q_MV_ALERTS = DB_SQL(DB_SCOPED, "UPDATE alerts SET household_id = 
 static db_sql Q_MV_DOCS = DB_SQL(DB_SCOPED, "UPDATE documents SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_MV_TL = DB_SQL(DB_SCOPED, "UPDATE timeline SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_MV_ADDR = DB_SQL(DB_SCOPED, "UPDATE household_addresses SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_MV_NOTICES = DB_SQL(DB_SCOPED, "UPDATE notices SET household_id = $3 WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_MV_REF = DB_SQL(DB_SCOPED,
 	"INSERT INTO referents (structure_id, household_id, user_id) SELECT structure_id, $3, user_id FROM referents "
 	"WHERE structure_id = $1 AND household_id = $2 ON CONFLICT (structure_id, household_id, user_id) DO NOTHING");
@@ -44,7 +45,7 @@ err persons_merge(web_req *r, int64_t keep, int64_t gone)
 	int64_t n = 0;
 	err e = db_begin(r->db, true);
 	db_sql *moves[] = {&Q_MV_PERSONS, &Q_MV_MEMBERS, &Q_MV_BUDGET, &Q_MV_NOTES, &Q_MV_ALERTS, &Q_MV_DOCS, &Q_MV_TL,
-	                   &Q_MV_ADDR, &Q_MV_REF};
+	                   &Q_MV_ADDR, &Q_MV_NOTICES, &Q_MV_REF};
 	for (int i = 0; e == E_OK && i < COUNTOF(moves); i++)
 		e = DBX(r->db, moves[i], NULL, A_INT(gone), A_INT(keep));
 	if (e == E_OK)

@@ -82,6 +82,7 @@ static db_sql Q_ANON_KEYS = DB_SQL(DB_SCOPED,
 static db_sql Q_ANON_NOTES = DB_SQL(DB_SCOPED, "DELETE FROM notes WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ANON_ALERTS = DB_SQL(DB_SCOPED, "DELETE FROM alerts WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ANON_DOCS = DB_SQL(DB_SCOPED, "DELETE FROM documents WHERE structure_id = $1 AND household_id = $2");
+static db_sql Q_ANON_NOTICES = DB_SQL(DB_SCOPED, "DELETE FROM notices WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ARCHIVED = DB_SQL(DB_SCOPED, "SELECT archived_at, anonymised_at FROM households WHERE structure_id = $1 AND id = $2");
 
 void persons_retention_get(db_conn *c, persons_retention *out)
@@ -156,6 +157,8 @@ static err anonymise_household(db_conn *c, int64_t hid, int64_t now)
 		e = DBX(c, &Q_ANON_ALERTS, NULL, A_INT(hid));
 	if (e == E_OK)
 		e = DBX(c, &Q_ANON_DOCS, NULL, A_INT(hid));
+	if (e == E_OK)
+		e = DBX(c, &Q_ANON_NOTICES, NULL, A_INT(hid));
 	for (int i = 0; e == E_OK && i < module_count(); i++)
 		if (module_at(i)->anonymise)
 			e = module_at(i)->anonymise(c, hid);

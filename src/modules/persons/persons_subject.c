@@ -75,6 +75,10 @@ static const char *const DOC_COLS[] = {"kind", "filename", "type", "size", "vali
 static db_sql Q_TIMELINE = DB_SQL(DB_SCOPED,
 	"SELECT at, kind, summary FROM timeline WHERE structure_id = $1 AND household_id = $2 ORDER BY at, id");
 static const char *const TIMELINE_COLS[] = {"at", "kind", "summary"};
+static db_sql Q_NOTICES = DB_SQL(DB_SCOPED,
+	"SELECT created_at, channel, subject, body, status, sent_at, last_error FROM notices WHERE structure_id = $1 AND person_id = $2 "
+	"ORDER BY id");
+static const char *const NOTICE_COLS[] = {"at", "channel", "message_subject", "text", "status", "sent_at", "why"};
 
 /* Everything held about the person, or NULL if unknown in the structure. */
 static json_t *gather(web_req *r, int64_t pid)
@@ -130,6 +134,8 @@ static json_t *gather(web_req *r, int64_t pid)
 	json_object_set_new(o, "documents", persons_rows_json(&q, DOC_COLS, COUNTOF(DOC_COLS)));
 	DBQ(r->db, &Q_TIMELINE, &q, A_INT(hid));
 	json_object_set_new(o, "timeline", persons_rows_json(&q, TIMELINE_COLS, COUNTOF(TIMELINE_COLS)));
+	DBQ(r->db, &Q_NOTICES, &q, A_INT(pid));
+	json_object_set_new(o, "notices", persons_rows_json(&q, NOTICE_COLS, COUNTOF(NOTICE_COLS)));
 	for (int i = 0; i < module_count(); i++) {
 		const module *m = module_at(i);
 		if (!m->subject)
@@ -169,7 +175,7 @@ static const char *title_of(const char *key)
 {
 	static const char *const map[][2] = {{"person", "Identité et situation"}, {"household", "Foyer"},
 		{"household_members", "Composition du foyer"}, {"resources_and_charges", "Ressources et charges"}, {"notes", "Notes de suivi"},
-		{"alerts", "Alertes"}, {"documents", "Pièces justificatives (description)"}, {"timeline", "Parcours"},
+		{"alerts", "Alertes"}, {"documents", "Pièces justificatives (description)"}, {"timeline", "Parcours"}, {"notices", "Avis envoyés (SMS, e-mail)"},
 		{"accesses", "Consultations du dossier (journal des accès)"}, {"contacts", "Contacts avec le CCAS"},
 		{"domiciliation", "Domiciliation"}, {"optional_aid", "Aides facultatives"}};
 	for (int i = 0; i < COUNTOF(map); i++)
@@ -205,6 +211,7 @@ static const char *const LABELS[][2] = {
 	{"opinion_cents", "Montant proposé par l’instructeur"}, {"opinion_reason", "Motivation de l’avis"}, {"decision", "Décision"},
 	{"granted_cents", "Montant accordé"}, {"decision_motive", "Motif de la décision"}, {"notified_on", "Notifiée le"},
 	{"payment_mode", "Mode de paiement"}, {"paid_cents", "Montant payé"}, {"paid_on", "Payée le"}, {"end_reason", "Motif de fin"},
+	{"message_subject", "Objet du message"}, {"sent_at", "Envoyé le"}, {"why", "Raison"},
 	{"user", "Agent"}, {"action", "Action"}, {"detail", "Détail"}, {"object", "Fiche"},
 };
 /* Codes that read as words. */
@@ -220,7 +227,8 @@ static const char *const WORDS[][2] = {
 	{"telephone", "téléphone"}, {"visite_domicile", "visite à domicile"}, {"tiers", "par un tiers"}, {"courrier", "courrier"},
 	{"email", "e-mail"}, {"partenaire", "vers un partenaire"}, {"agent", "vers un agent"}, {"service", "vers un service du CCAS"},
 	{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
-	{"export", "export"}, {"household", "dossier"}, {"person", "personne"},
+	{"export", "export"}, {"household", "dossier"}, {"person", "personne"}, {"sms", "SMS"}, {"envoye", "envoyé"},
+	{"echec", "non envoyé"}, {"annule", "annulé"}, {"attente", "à envoyer"},
 };
 
 static const char *word(const char *const (*list)[2], int n, const char *k)
