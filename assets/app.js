@@ -1,6 +1,7 @@
 /* OpenCCAS — the little JavaScript the pages use. Everything works without
- * it; this only makes htmx requests carry the CSRF token and moves focus to
- * the error summary of a refused form. */
+ * it; this only makes htmx requests carry the CSRF token, asks before an
+ * action that loses data, unfolds the form a skip link leads to, and moves
+ * focus to the error summary of a refused form. */
 (function () {
   'use strict';
   document.addEventListener('htmx:configRequest', function (e) {
@@ -10,9 +11,20 @@
   // Actions that lose data ask first (forms marked data-confirm).
   document.addEventListener('submit', function (e) {
     var f = e.target;
-    var msg = f && f.getAttribute && f.getAttribute('data-confirm');
+    var b = e.submitter;
+    var msg = (b && b.getAttribute('data-confirm')) || (f && f.getAttribute && f.getAttribute('data-confirm'));
     if (msg && !window.confirm(msg)) { e.preventDefault(); }
   }, true);
+  // A skip link to a folded form (« Enregistrer un contact »): unfold it
+  // and put the cursor in its first field.
+  document.addEventListener('click', function (e) {
+    var a = e.target && e.target.closest && e.target.closest('a[data-open]');
+    var t = a && document.getElementById(a.getAttribute('href').slice(1));
+    if (!t) { return; }
+    if (t.tagName === 'DETAILS') { t.open = true; }
+    var field = t.querySelector('select, input:not([type=hidden]), textarea, button');
+    if (field) { e.preventDefault(); field.focus(); }
+  });
   document.addEventListener('DOMContentLoaded', function () {
     var s = document.getElementById('erreurs');
     if (s) { s.focus(); }

@@ -61,6 +61,9 @@ typedef struct module_section {
 	const char *title;
 	void (*write)(web_req *r, int64_t household_id);
 	const int *perm;
+	/* A skip link the household page offers to the section's main form
+	 * (« Enregistrer un contact » → #contact), or NULL. */
+	const char *skip_href, *skip_label;
 } module_section;
 
 /* A block of the agent's home page. */

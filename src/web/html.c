@@ -105,9 +105,14 @@ void html_vprintf(buf *b, const char *fmt, va_list ap)
 	}
 }
 
+void html_table_close(buf *b) { html_lit(b, "</tbody></table></div>"); }
+
 void html_table_open(buf *b, const char *caption, unsigned flags, const char *const *heads)
 {
-	/* Markup chosen among literals: html_printf escapes every %s. */
+	/* Markup chosen among literals: html_printf escapes every %s. A narrow
+	 * screen scrolls the table in its own region, which the keyboard
+	 * reaches (WCAG 1.4.10 lets a data table scroll). */
+	html_printf(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">", caption);
 	if (flags & TABLE_DIFF)
 		html_lit(b, "<table class=\"data diff\">");
 	else

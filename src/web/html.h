@@ -32,12 +32,13 @@ char *html_escape(arena *a, const char *s);
  * readers only unless TABLE_CAPTION_SHOWN) and its column headers, a
  * NULL-terminated list; a header "#Montant" is a number column (right
  * aligned), "~Actions" is read by screen readers only. Close with
- * html_lit(b, "</tbody></table>").
+ * html_table_close(b).
  *
  *   html_table(b, "Demandes du foyer", 0, "N°", "Aide", "#Montant");
  */
 #define TABLE_CAPTION_SHOWN 1u
 #define TABLE_DIFF 2u
 void html_table_open(buf *b, const char *caption, unsigned flags, const char *const *heads);
+void html_table_close(buf *b);
 #define html_table(b, caption, flags, ...) html_table_open((b), (caption), (flags), (const char *const[]){__VA_ARGS__, NULL})
 #endif

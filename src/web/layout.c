@@ -75,6 +75,14 @@ static bool nav_current(const char *href, const char *path)
 	return !strncmp(path, href, n) && (path[n] == 0 || path[n] == '/');
 }
 
+void page_skip(web_req *r, const char *href, const char *label)
+{
+	if (r->nskip < 3) {
+		r->skip_href[r->nskip] = href;
+		r->skip_label[r->nskip++] = label;
+	}
+}
+
 void page_begin(web_req *r, const char *title)
 {
 	buf *b = &r->out;
@@ -90,8 +98,10 @@ void page_begin(web_req *r, const char *title)
 		html_printf(b, "<body data-csrf=\"%s\">", r->user->csrf);
 	else
 		html_lit(b, "<body>");
-	html_lit(b, "<a class=\"skip\" href=\"#contenu\">Aller au contenu</a>"
-	            "<header class=\"top\"><div class=\"brand\"><a href=\"/\">OpenCCAS</a>");
+	html_lit(b, "<a class=\"skip\" href=\"#contenu\">Aller au contenu</a>");
+	for (int i = 0; i < r->nskip; i++)
+		html_printf(b, "<a class=\"skip\" href=\"%s\" data-open>%s</a>", r->skip_href[i], r->skip_label[i]);
+	html_lit(b, "<header class=\"top\"><div class=\"brand\"><a href=\"/\">OpenCCAS</a>");
 	if (r->user) {
 		html_printf(b, "<span class=\"structure\">%s</span></div>", r->user->structure_name);
 		html_lit(b, "<div class=\"who\">");

@@ -17,6 +17,10 @@ typedef struct layout_nav {
 	int perm;
 } layout_nav;
 void layout_set_nav(const layout_nav *entries, int n);
+/* A skip link to a part of the page (« Enregistrer un contact » → #contact),
+ * after « Aller au contenu »; called before page_begin. A closed <details>
+ * it leads to opens, its first field focused (app.js). */
+void page_skip(web_req *r, const char *href, const char *label);
 void page_begin(web_req *r, const char *title);
 void page_end(web_req *r);
 /* Opens a form that posts: fmt (a literal, %s escaped as in html_printf)

@@ -71,6 +71,8 @@ typedef struct web_req {
 	const char *extra_headers[8]; /* "Name: value" */
 	int nextra;
 	bool cacheable;              /* static assets only */
+	const char *skip_href[3], *skip_label[3]; /* more skip links (page_skip) */
+	int nskip;
 	int out_fd;                  /* > 0: the body is this file (web_send_fd) */
 	size_t out_fd_len;
 } web_req;

@@ -23,7 +23,14 @@ export default async function (page) {
   check(/\/foyers\/\d+/.test(page.url()), 'foyer créé : ' + page.url());
   check(await page.getByText('Le foyer a été créé.').count() === 1, 'message de création');
   await audit(page, 'foyer');
-  await page.getByText('Enregistrer un contact').click();
+  // The keyboard's shortest path to record a contact: the second skip link
+  // unfolds the form and puts the cursor in its first field (3 keys).
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  check(await page.evaluate(() => { const e = document.activeElement;
+    return !!(e && e.closest('#contact') && ['SELECT', 'INPUT', 'TEXTAREA'].includes(e.tagName)); }),
+    'contact : le premier champ atteint en 3 touches (Tab, Tab, Entrée)');
   await page.getByLabel('Type de contact').selectOption('visite');
   await page.getByLabel('Réponse apportée').fill('Première venue, liste des pièces remise.');
   await page.getByRole('button', { name: 'Enregistrer le contact' }).click();

@@ -34,11 +34,13 @@ export async function login(page, who) {
   await page.waitForLoadState('load');
 }
 
-export async function audit(page, name) {
-  await page.addScriptTag({ path: axePath });
-  const res = await page.evaluate(async () => await window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
+export const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export async function audit(page, name, tags = WCAG) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: axePath });
+  const res = await page.evaluate(async (values) => await window.axe.run(document, {
+    runOnly: { type: 'tag', values },
+  }), tags);
   const bad = res.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
   for (const v of bad) console.error(`  axe ${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`);
   check(bad.length === 0, `accessibilité de ${name}: ${bad.length} violation(s) graves`);

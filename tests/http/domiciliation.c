@@ -736,7 +736,7 @@ int main(void)
 		CHECK_HAS(out, "0 avis préparé(s) ; 1 envoyé(s), 0 à réessayer"); /* once a day; the retry went through */
 		char f[700];
 		snprintf(f, sizeof f, "%s/1.txt", hdir);
-		const char *got = slurp(f);
+		const char *got = file_text(f);
 		CHECK_HAS(got, "PATH: /sms");
 		CHECK_HAS(got, "Authorization: Bearer cle-de-test");
 		CHECK_HAS(got, "Content-Type: application/json");
@@ -775,7 +775,7 @@ int main(void)
 		NOTIFY_RUN();
 		CHECK_HAS(out, "2 avis préparé(s) ; 1 envoyé(s), 0 à réessayer, 1 non envoyé(s)");
 		snprintf(f, sizeof f, "%s/1.txt", sdir);
-		got = slurp(f);
+		got = file_text(f);
 		CHECK_HAS(got, "RCPT TO: lea.courrier@example.org");
 		CHECK_HAS(got, "From: ccas@example.org");
 		CHECK_HAS(got, "Subject: =?UTF-8?B?"); /* « Courrier en attente », encoded */

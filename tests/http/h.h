@@ -290,7 +290,7 @@ __attribute__((unused)) static int sink_start(const char *kind, const char *dir,
 }
 
 /* The whole of a small file, in a static buffer ("" when absent). */
-__attribute__((unused)) static const char *slurp(const char *path)
+__attribute__((unused)) static const char *file_text(const char *path)
 {
 	static char b[16384];
 	b[0] = 0;

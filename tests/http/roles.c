@@ -115,6 +115,9 @@ static void walk(srv *s, const char *who)
 				free(ids.shape[i]);
 			free(ids.shape);
 		}
+		/* No attribute written as text (an escaped « aria-current="page" »). */
+		CHECK(!strstr(body, "=&quot;"), "%s : un attribut échappé sur %s (%.80s)", who, url,
+		      strstr(body, "=&quot;") ? strstr(body, "=&quot;") - 40 : "");
 		/* Links. */
 		for (const char *p = body; (p = next_attr(p, "href=\"", v, sizeof v));) {
 			if (!followable(v))

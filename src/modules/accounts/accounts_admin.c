@@ -117,7 +117,7 @@ static void users_list(web_req *r)
 		            !db_int(&q2, 5) ? "Désactivé" : db_int(&q2, 4) ? "Actif" : "Suspendu ici", when);
 	}
 	db_close(&q2);
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	pager(r, "/admin/utilisateurs", html_escape(r->a, q), page, total);
 	page_end(r);
 }
@@ -311,7 +311,7 @@ static void roles_page(web_req *r)
 	buf *b = &r->out;
 	html_lit(b, "<p>Chaque module déclare ses permissions et les rôles qui les détiennent. "
 	            "Ce tableau est la référence appliquée à chaque requête.</p>"
-	            "<div class=\"scroll\"><table class=\"data matrix\"><caption class=\"sr-only\">Permissions par rôle</caption>"
+	            "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Permissions par rôle\"><table class=\"data matrix\"><caption class=\"sr-only\">Permissions par rôle</caption>"
 	            "<thead><tr><th scope=\"col\">Permission</th>");
 	for (int ro = 1; ro < ROLE__MAX; ro++)
 		html_printf(b, "<th scope=\"col\">%s</th>", role_label((role)ro));

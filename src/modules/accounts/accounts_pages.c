@@ -264,7 +264,8 @@ static void account_page(web_req *r, const form_errors *fe, const char *ok)
 		html_lit(b, "</td></tr>");
 	}
 	db_close(&q);
-	form_begin(r, "</tbody></table><form method=\"post\" action=\"/compte/sessions/fermer\">");
+	html_table_close(b);
+	form_begin(r, "<form method=\"post\" action=\"/compte/sessions/fermer\">");
 	html_lit(b, "<button type=\"submit\">Fermer toutes mes autres sessions</button></form>");
 	totp_section(r, fe);
 	page_end(r);

@@ -162,7 +162,6 @@ static void tokens_page(web_req *r, const form_errors *fe, const char *shown_tok
 	            "<code>Authorization: Bearer …</code>). Il expire, il est révoqué quand son propriétaire change de mot de passe "
 	            "ou est désactivé ; un rôle tenu à la double authentification ne peut utiliser qu’un jeton de compte de service.</p>");
 	html_printf(b, "<p class=\"muted\">%lld jeton%s</p>", (long long)total, total > 1 ? "s" : "");
-	html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Jetons\">");
 	html_table(b, "Jetons d’API de la structure", 0, "N°", "Nom", "Propriétaire", "Créé le", "Dernier usage", "Expire le", "État", "Action");
 	db_res q = {0};
 	DBQ(r->db, &Q_TOKEN_LIST, &q, A_INT(r->user->structure_id), A_INT(TOKENS_PAGE), A_INT((page - 1) * TOKENS_PAGE));
@@ -184,7 +183,7 @@ static void tokens_page(web_req *r, const form_errors *fe, const char *shown_tok
 		html_lit(b, "</td></tr>");
 	}
 	db_close(&q);
-	html_lit(b, "</tbody></table></div>");
+	html_table_close(b);
 	int64_t pages = (total + TOKENS_PAGE - 1) / TOKENS_PAGE;
 	if (pages > 1) {
 		html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");

@@ -21,7 +21,7 @@ static db_sql Q_SESSION = DB_SQL(DB_SCOPED,
 	"SELECT held_on, place, members, status FROM aid_sessions WHERE structure_id = $1 AND id = $2");
 static db_sql Q_TO_RATIFY = DB_SQL(DB_SCOPED,
 	"SELECT id FROM aid_requests WHERE structure_id = $1 AND route = 'urgence' AND decision IN ('accorde', 'refuse') "
-	"AND ratified_on IS NULL AND status <> 'annulee' ORDER BY decided_on, id LIMIT 100");
+	"AND ratified_on IS NULL AND status <> 'annulee' ORDER BY decided_on, id");
 static db_sql Q_MINUTES = DB_SQL(DB_SCOPED,
 	"SELECT e.request_id, e.kind, e.detail, q.aid_label, q.household_id, q.proposed, q.opinion, q.opinion_amount "
 	"FROM aid_events e JOIN aid_requests q ON q.structure_id = e.structure_id AND q.id = e.request_id "
@@ -88,7 +88,7 @@ static void sessions_page(web_req *r, const form_errors *fe)
 	}
 	bool more = db_next(&q);
 	db_close(&q);
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (!n)
 		html_lit(b, "<p class=\"muted\">Aucune séance.</p>");
 	if (page > 1)
@@ -215,16 +215,20 @@ static void session_render(web_req *r, session s, const char *members, const cha
 			html_lit(b, "à décider");
 		html_lit(b, "</td></tr>");
 	}
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (!n)
 		html_lit(b, "<p class=\"muted\">L’ordre du jour est vide.</p>");
 	/* Emergency aid decided since: the committee ratifies it. */
 	db_res q = {0};
-	int64_t ids[100];
-	int nr = 0;
+	int64_t *ids = NULL;
+	int nr = 0, cap = 0;
 	DBQ0(r->db, &Q_TO_RATIFY, &q);
-	while (nr < 100 && db_next(&q))
-		ids[nr++] = db_int(&q, 0);
+	while (db_next(&q)) {
+		int64_t *slot = ARENA_PUSH(r->a, ids, nr, cap);
+		if (!slot)
+			break;
+		*slot = db_int(&q, 0);
+	}
 	db_close(&q);
 	if (nr) {
 		html_lit(b, "<h2>Aides d’urgence à ratifier</h2>");
@@ -244,13 +248,23 @@ static void session_render(web_req *r, session s, const char *members, const cha
 			}
 			html_lit(b, "</td></tr>");
 		}
-		html_lit(b, "</tbody></table>");
+		html_table_close(b);
 	}
 	/* Building the agenda: instructed requests above the delegation. */
 	if (open && web_can(r, PERM_AID_DECIDE)) {
 		aid_list_filter g = {.list = "a_inscrire", .status = "", .aid = "", .page = 1};
-		aid_req *cand = arena_alloc(r->a, sizeof *cand * 100);
-		int nc = cand ? aid_list_run(AID_X(r), &g, 100, 0, cand) : 0;
+		/* All of them, by pages of the list's statement. */
+		aid_req *cand = NULL, *pg = arena_array(r->a, 200, sizeof *pg);
+		int nc = 0, ccap = 0;
+		for (int got = 200, off = 0; pg && got == 200; off += got) {
+			got = aid_list_run(AID_X(r), &g, 200, off, pg);
+			for (int i = 0; i < got; i++) {
+				aid_req *c = ARENA_PUSH(r->a, cand, nc, ccap);
+				if (!c)
+					break;
+				*c = pg[i];
+			}
+		}
 		form_begin(r, "<h2>Ajouter à l’ordre du jour</h2><form method=\"post\" action=\"/aides/commissions/%lld/ordre-du-jour\">", (long long)s.id);
 		if (nc) {
 			html_lit(b, "<fieldset><legend>Demandes instruites à présenter en commission</legend>");

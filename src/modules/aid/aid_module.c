@@ -24,7 +24,7 @@ static const module_nav nav[] = {
 	{94, "Règlement des aides", "/aides/reglement", &PERM_AID_RULES},
 };
 static const module_section sections[] = {
-	{40, "Aides facultatives", aid_household_section, &PERM_AID_SIMULATE},
+	{40, "Aides facultatives", aid_household_section, &PERM_AID_SIMULATE, NULL, NULL},
 };
 static const module_widget widgets[] = {
 	{20, aid_home_widget, &PERM_AID_ACT},

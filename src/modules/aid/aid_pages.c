@@ -52,7 +52,7 @@ static void editor(web_req *r, const char *text, aid_error *errs, int ne, const 
 		            (long long)db_int(&q, 0), db_text(&q, 1), civil_fr(r->a, db_text(&q, 2)), civil_fr(r->a, db_text(&q, 3)), db_text(&q, 4),
 		            (long long)db_int(&q, 6), (long long)db_int(&q, 0));
 	db_close(&q);
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	page_end(r);
 }
 
@@ -176,7 +176,7 @@ static void diff_lines(web_req *r, lines x, lines y)
 		}
 	}
 #undef T
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (!changes)
 		html_lit(b, "<p>Les deux versions ont le même texte.</p>");
 }
@@ -286,7 +286,8 @@ static void simulate(web_req *r)
 			            (long long)hid, rb.aids[i].key, bs ? bs : "", (long long)(months < 0 ? 0 : months), rb.aids[i].label);
 		html_lit(b, "</td></tr>");
 	}
-	html_lit(b, "</tbody></table><p class=\"muted\">Les aides déjà accordées au foyer sont déduites des plafonds.</p>");
+	html_table_close(b);
+	html_lit(b, "<p class=\"muted\">Les aides déjà accordées au foyer sont déduites des plafonds.</p>");
 	page_end(r);
 }
 
@@ -330,7 +331,7 @@ static void budget_page(web_req *r, const form_errors *fe)
 			const char *typed = kv_get(&r->form, name), *err_ = form_error_for(fe, name);
 			html_printf(b, "<label class=\"sr-only\" for=\"%s\">Enveloppe %s</label><input id=\"%s\" name=\"%s\" class=\"num\" size=\"10\" value=\"%s\"%s>",
 			            name, rb.aids[i].label, name, name, typed ? typed : env.voted >= 0 ? money_format(r->a, env.voted) : "",
-			            err_ ? " aria-invalid=\"true\"" : "");
+			            err_ ? " aria-invalid=true" : "");
 		} else {
 			html_printf(b, "%s", env.voted >= 0 ? money_format(r->a, env.voted) : "—");
 		}
@@ -340,7 +341,7 @@ static void budget_page(web_req *r, const form_errors *fe)
 		            env.voted >= 0 ? money_format(r->a, env.voted - env.committed) : "—", over ? " (dépassement)" : "");
 	}
 	html_printf(b, "</tbody><tfoot><tr><th scope=\"row\">Total</th><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-	               "<td class=\"num\">%s</td></tr></tfoot></table>",
+	               "<td class=\"num\">%s</td></tr></tfoot></table></div>",
 	            money_format(r->a, tv), money_format(r->a, tc), money_format(r->a, tp), money_format(r->a, tv - tc));
 	if (edit)
 		html_lit(b, "<p class=\"muted\">Laissez vide une aide sans enveloppe votée.</p><button type=\"submit\" class=\"primary\">"

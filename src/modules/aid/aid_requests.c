@@ -57,7 +57,7 @@ static void list_page(web_req *r)
 	html_lit(b, "<nav class=\"pager\" aria-label=\"Listes de travail\"><ul>");
 	for (int i = 0; i < COUNTOF(AID_LISTS); i++)
 		html_printf(b, "<li><a href=\"/aides?liste=%s\"%s>%s</a></li>", AID_LISTS[i].v,
-		            !strcmp(f.list, AID_LISTS[i].v) ? " aria-current=\"page\"" : "", AID_LISTS[i].fr);
+		            !strcmp(f.list, AID_LISTS[i].v) ? " aria-current=page" : "", AID_LISTS[i].fr);
 	html_lit(b, "</ul></nav>");
 	/* Only what the reader's role opens. */
 	static const struct { const char *href, *label; } more[] = {
@@ -100,7 +100,7 @@ static void list_page(web_req *r)
 		            (long long)rows[i].id, (long long)rows[i].id, applicant(r, &rows[i]), rows[i].aid_label,
 		            civil_fr(r->a, rows[i].requested_on), aid_status_label(rows[i].status), amount_shown(r, &rows[i]),
 		            rows[i].docs_missing);
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (!n)
 		html_lit(b, "<p class=\"muted\">Aucune demande dans cette liste.</p>");
 	if (f.page > 1)
@@ -202,9 +202,9 @@ static const char *typed(web_req *r, const char *name, const char *dflt)
 	return v ? v : dflt;
 }
 
-/* Withdrawal and cancellation both ask a reason: their fields' ids carry
- * the action (one page, two « reason » fields). */
-static const char *scope_of(const char *action) { return is(action, "retirer") || is(action, "annuler") ? action : NULL; }
+/* Several actions of one page ask the same fields (a reason, an amount):
+ * their fields' ids carry the action (« f-decider-amount »). */
+static const char *scope_of(const char *action) { return action && *action ? action : NULL; }
 
 static void action_open(web_req *r, const aid_req *q, const char *action, const char *title)
 {
@@ -327,7 +327,7 @@ static void actions(web_req *r, const aid_req *q, const form_errors *fe)
 		if (web_can(r, PERM_AID_DECIDE))
 			html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"f-overcommit\" name=\"overcommit\" value=\"1\"%s%s>"
 			               "<label for=\"f-overcommit\">Engager au-delà de l’enveloppe votée (responsable)</label></div>",
-			            oe ? " aria-invalid=\"true\" aria-describedby=\"e-overcommit\"" : "", typed(r, "overcommit", NULL) ? " checked" : "");
+			            oe ? " aria-invalid=true aria-describedby=e-overcommit" : "", typed(r, "overcommit", NULL) ? " checked" : "");
 		if (oe)
 			html_printf(b, "<p class=\"error\" id=\"e-overcommit\">%s</p>", oe);
 		action_close(r, "Enregistrer la décision", false);
@@ -436,7 +436,8 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 	for (int i = 0; i < ne; i++)
 		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", civil_fr(r->a, ev[i].on),
 		            CODE_LABEL(AID_EVENTS, ev[i].kind), ev[i].detail, ev[i].user);
-	html_lit(b, "</tbody></table></section>");
+	html_table_close(b);
+	html_lit(b, "</section>");
 	page_end(r);
 }
 
@@ -580,7 +581,7 @@ void aid_household_section(web_req *r, int64_t hid)
 				html_printf(b, "<tr><td><a href=\"/aides/demandes/%lld\">%lld</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%s</td></tr>",
 				            (long long)rows[i].id, (long long)rows[i].id, rows[i].aid_label, civil_fr(r->a, rows[i].requested_on),
 				            aid_status_label(rows[i].status), amount_shown(r, &rows[i]));
-			html_lit(b, "</tbody></table>");
+			html_table_close(b);
 			if (n > 10)
 				html_printf(b, "<p><a href=\"/aides?foyer=%lld\">Toutes les demandes du foyer</a></p>", (long long)hid);
 		}

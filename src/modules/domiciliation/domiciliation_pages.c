@@ -111,7 +111,7 @@ static void list_page(web_req *r)
 		            (long long)v[i].num, (long long)v[i].id, name, CODE_LABEL(DOMI_STATUS, v[i].status), v[i].renewal_asked ? " (renouvellement demandé)" : "",
 		            civil_fr(r->a, v[i].requested_on), civil_fr(r->a, v[i].end_on), civil_fr(r->a, v[i].last_contact_on));
 	}
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (!n)
 		html_lit(b, "<p class=\"muted\">Aucune domiciliation dans cette liste.</p>");
 	if (strike_list) {

@@ -197,13 +197,14 @@ static err compute(web_req *r, const char *from, const char *to, report *rp)
 
 static void table(buf *b, const char *caption, const tally *t)
 {
+	html_printf(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">", caption);
 	html_printf(b, "<table class=\"data report\"><caption>%s</caption><thead><tr><th scope=\"col\">Catégorie</th>"
 	               "<th scope=\"col\" class=\"num\">Nombre</th></tr></thead><tbody>", caption);
 	for (int i = 0; i < t->rows; i++)
 		html_printf(b, "<tr><th scope=\"row\">%s</th><td class=\"num\">%lld</td></tr>", t->label[i], (long long)t->n[i]);
 	if (!t->rows)
 		html_lit(b, "<tr><th scope=\"row\">—</th><td class=\"num\">0</td></tr>");
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 }
 
 static void csv_rows(buf *b, const char *section, const tally *t)

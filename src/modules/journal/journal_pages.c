@@ -290,7 +290,7 @@ static void journal_page(web_req *r)
 			html_printf(b, "</td><td>%s</td></tr>", journal_detail_fr(r->a, r->user->tz, v[i].detail, name_household, r));
 		}
 	}
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (!rows)
 		html_lit(b, "<p>Aucune entrée ne correspond à ces critères.</p>");
 	if (f.page > 1 || rows == PAGE) {

@@ -155,7 +155,7 @@ static void budget_page_render(web_req *r, const char *mkey, const form_errors *
 		html_printf(b, "<input type=\"hidden\" name=\"mois\" value=\"%s\"><button type=\"submit\" class=\"link\">Supprimer</button></form></td></tr>", mkey);
 	}
 	db_close(&q);
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (!n) {
 		form_begin(r, "<form method=\"post\" action=\"/foyers/%lld/budget/copier\" class=\"compact\">", (long long)hid);
 		html_printf(b, "<input type=\"hidden\" name=\"mois\" value=\"%s\"><input type=\"hidden\" name=\"depuis\" value=\"%s\">"

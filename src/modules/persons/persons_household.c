@@ -111,7 +111,7 @@ static void members(web_req *r, int64_t hid, const member_row *m, int nm)
 			            p->last_name, p->first_names);
 		html_lit(b, "</td></tr>");
 	}
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (write)
 		html_printf(b, "<p><a href=\"/foyers/%lld/membres/nouveau\">Ajouter un membre</a> · "
 		               "<a href=\"/foyers/%lld/adresse\">Changer d’adresse</a></p>", (long long)hid, (long long)hid);
@@ -248,7 +248,7 @@ static void documents(web_req *r, int64_t hid)
 			            code_label(DOC_KINDS, NDOC_KINDS, v[i].kind), (long long)v[i].id, v[i].filename, (long long)((v[i].size + 1023) / 1024),
 			            *v[i].valid_until ? page_date(r, v[i].valid_until) : "—", warn, page_instant(r, v[i].created_at, false));
 		}
-		html_lit(b, "</tbody></table>");
+		html_table_close(b);
 	} else {
 		html_lit(b, "<p class=\"muted\">Aucun document.</p>");
 	}
@@ -290,6 +290,11 @@ static void household_page(web_req *r)
 	}
 	member_row *m;
 	int nm = persons_member_rows(r->db, r->a, hid, &m);
+	const module_section *const *sec;
+	int nsec = module_sections(&sec);
+	for (int i = 0; i < nsec; i++)
+		if (sec[i]->skip_href && web_can(r, sec[i]->perm ? *sec[i]->perm : WEB_LOGGED_IN))
+			page_skip(r, sec[i]->skip_href, sec[i]->skip_label);
 	page_begin(r, nm > 0 ? arena_printf(r->a, "Foyer %s %s", m[0].last_name, m[0].first_names) : "Foyer");
 	const char *ok = web_arg(r, "ok");
 	if (ok)
@@ -303,8 +308,6 @@ static void household_page(web_req *r)
 	address_line(r, &h);
 	html_lit(&r->out, "<div class=\"file\"><div class=\"col-main\">");
 	members(r, hid, m, nm > 0 ? nm : 0);
-	const module_section *const *sec;
-	int nsec = module_sections(&sec);
 	for (int i = 0; i < nsec; i++)
 		if (web_can(r, sec[i]->perm ? *sec[i]->perm : WEB_LOGGED_IN))
 			sec[i]->write(r, hid);
@@ -360,7 +363,7 @@ static void timeline_page(web_req *r)
 	for (int i = 0; i < n && i < TIMELINE_PAGE; i++)
 		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", page_instant(r, v[i].at, true), v[i].summary,
 		            v[i].user ? v[i].user : "système");
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 	if (page > 1 || more) {
 		html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
 		if (page > 1)

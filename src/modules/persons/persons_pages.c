@@ -46,7 +46,7 @@ static void results(web_req *r, const char *q)
 		html_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", h->first_names,
 		            page_date(r, h->birth_date), h->file_no, h->address);
 	}
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 }
 
 static void search_page(web_req *r)

@@ -105,7 +105,7 @@ static void rules_page(web_req *r, const rule_in *in, const form_errors *fe)
 		page_notice(r, "ok", "La nouvelle version a été enregistrée.");
 	html_lit(b, "<p>Chaque version prend effet à sa date ; les calculs d’un mois utilisent la version alors en vigueur. "
 	            "Une version enregistrée ne se modifie pas : pour changer une règle, ajoutez une version.</p>"
-	            "<div class=\"scroll\"><table class=\"data\"><caption>Versions (la plus récente d’abord)</caption><thead><tr>"
+	            "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Versions des règles\"><table class=\"data\"><caption>Versions (la plus récente d’abord)</caption><thead><tr>"
 	            "<th scope=\"col\">En vigueur depuis</th>");
 	for (int i = 0; i < 8; i++)
 		html_printf(b, "<th scope=\"col\">%s</th>", LABEL[i]);

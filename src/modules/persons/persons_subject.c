@@ -440,7 +440,7 @@ static void rights_page(web_req *r)
 			html_printf(b, "<button type=\"submit\" aria-label=\"Effacer le dossier de %s %s\">Effacer</button></form></td></tr>",
 			            p.first_names, p.last_name);
 		}
-		html_lit(b, "</tbody></table>");
+		html_table_close(b);
 		if (!n)
 			html_lit(b, "<p class=\"muted\">Personne ne correspond.</p>");
 		journal_record(r->db, r->user->id, "search", "person", 0, "subject access");

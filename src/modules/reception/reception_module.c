@@ -16,8 +16,8 @@ static const module_nav nav[] = {
 	{92, "Motifs", "/admin/motifs", &PERM_RECEPTION_ADMIN},
 };
 static const module_section sections[] = {
-	{10, "Contacts", rc_section_contacts, &PERM_RECEPTION},
-	{20, "Rendez-vous", rc_section_appointments, &PERM_RECEPTION},
+	{10, "Contacts", rc_section_contacts, &PERM_RECEPTION, "#contact", "Enregistrer un contact"},
+	{20, "Rendez-vous", rc_section_appointments, &PERM_RECEPTION, NULL, NULL},
 };
 static const module_widget widgets[] = {
 	{10, rc_home_appointments, &PERM_RECEPTION},

@@ -143,7 +143,7 @@ void rc_section_contacts(web_req *r, int64_t hid)
 				html_printf(b, " <em>→ %s</em>", v[i].orient_to);
 			html_printf(b, "</td><td>%s</td></tr>", v[i].agent);
 		}
-		html_lit(b, "</tbody></table>");
+		html_table_close(b);
 		int64_t total = rc_contacts_count(r->db, hid);
 		if (total > n)
 			html_printf(b, "<p><a href=\"/foyers/%lld/parcours?type=contact\">Voir les %lld contacts</a></p>", (long long)hid,
@@ -194,7 +194,7 @@ static void queue_section(web_req *r, int64_t t0)
 				                              : arena_printf(r->a, "/accueil?recu=%lld#t-qc", (long long)v[i].id));
 			html_lit(b, "</td></tr>");
 		}
-		html_lit(b, "</tbody></table>");
+		html_table_close(b);
 	} else {
 		html_lit(b, "<p class=\"muted\">Personne n’attend.</p>");
 	}
@@ -455,8 +455,8 @@ static void appt_table(web_req *r, const rc_appt *v, int n, bool actions, bool d
 			html_lit(b, "<td>");
 			if (!strcmp(v[i].status, "prevu"))
 				for (int s = 1; s < COUNTOF(RC_APPT_STATES); s++) {
-					form_begin(r, "<form method=\"post\" action=\"/rendez-vous/%lld/statut\" class=\"inline\"%s>", (long long)v[i].id,
-					           s == 2 ? " data-confirm=\"Annuler ce rendez-vous ?\"" : "");
+					form_begin(r, "<form method=\"post\" action=\"/rendez-vous/%lld/statut\" class=\"inline\" data-confirm=\"%s\">", (long long)v[i].id,
+					           s == 2 ? "Annuler ce rendez-vous ?" : "");
 					html_printf(b, "<input type=\"hidden\" name=\"status\" value=\"%s\"><input type=\"hidden\" name=\"back\" value=\"%s\">"
 					               "<button type=\"submit\" class=\"link\">%s</button></form> ",
 					            RC_APPT_STATES[s].v, r->path, RC_APPT_STATES[s].fr);
@@ -465,7 +465,7 @@ static void appt_table(web_req *r, const rc_appt *v, int n, bool actions, bool d
 		}
 		html_lit(b, "</tr>");
 	}
-	html_lit(b, "</tbody></table>");
+	html_table_close(b);
 }
 
 static void calendar_page(web_req *r)
@@ -647,7 +647,7 @@ static void partners(web_req *r, const partner_in *in, const form_errors *fe)
 		for (int i = 0; i < n; i++)
 			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", v[i].name,
 			            CODE_LABEL(RC_PARTNER_KINDS, v[i].kind), v[i].phone, v[i].email, v[i].address, v[i].notes);
-		html_lit(b, "</tbody></table>");
+		html_table_close(b);
 		if (page > 1 || page * PARTNERS_PAGE < total) {
 			html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
 			if (page > 1)
