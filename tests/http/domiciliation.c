@@ -194,6 +194,15 @@ int main(void)
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "\"rejected\":[{");
 	CHECK_HAS(get(&desk, path)->body, "\"mail_waiting\":{\"lettre\":2}");
+	/* Handing over: the number typed (or the card scanned) opens the hand-over form. */
+	snprintf(path, sizeof path, "/domiciliation/courrier?q=%lld", num);
+	r = get(&desk, path);
+	CHECK_INT(r->status, 303);
+	snprintf(line0, sizeof line0, "/domiciliation/%lld#remise", (long long)id);
+	CHECK_HAS(r->headers, line0);
+	snprintf(path, sizeof path, "/domiciliation/%lld", (long long)id);
+	CHECK_HAS(get(&desk, path)->body, "<form id=\"remise\"");
+	CHECK_INT(get(&desk, "/domiciliation/courrier?q=999999")->status, 200); /* unknown: the counter, searched by name */
 	r = get(&desk, "/domiciliation/courrier?q=sansdomicile");
 	CHECK_HAS(r->body, "Sansdomicile Test");
 	snprintf(line0, sizeof line0, "domiciliation n° %lld", num);

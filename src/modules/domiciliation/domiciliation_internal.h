@@ -59,6 +59,8 @@ typedef struct domi {
 /* E_NOT_FOUND outside the structure. */
 err domi_load(db_conn *c, arena *a, int64_t id, domi *out);
 /* « domiciliation n° 12 » for the journal (module.ref). */
+/* The active domiciliation of that number in the structure, or 0. */
+int64_t domi_active_by_num(db_conn *c, int64_t num);
 const char *domi_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
 bool domi_is(const domi *d, const char *status);
 

@@ -294,7 +294,7 @@ static void actions_main(web_req *r, const domi *d, const form_errors *fe0, civi
 				to[k++] = (code){"retourne", "Retourné à l’expéditeur"};
 				fe = posted(r, fe0, "/remise");
 				form_scope("re");
-				form_begin(r, "<form method=\"post\" action=\"/domiciliation/%lld/remise\" class=\"compact\" novalidate>", id);
+				form_begin(r, "<form id=\"remise\" method=\"post\" action=\"/domiciliation/%lld/remise\" class=\"compact\" novalidate>", id);
 				html_lit(b, "<div class=\"grid\">");
 				form_select_code(b, "to", "Remis à", to, k, typed(r, fe, "to", "personne"), fe);
 				form_input(b, &(form_field){.name = "forward", .label = "Adresse de réexpédition (si réexpédié)",
@@ -485,8 +485,8 @@ static void counter(web_req *r, const char *numbers, const char *kind, const dom
 	                            .value = numbers, .hint = "Par exemple : 12, 12, 57 (un même numéro répété = plusieurs lettres)."}, &fe);
 	FORM_SELECT_CODE(b, "kind", "Type", DOMI_MAIL, kind ? kind : "lettre", NULL);
 	html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer les arrivées</button></form>");
-	html_lit(b, "<h2>Trouver une personne domiciliée</h2><form method=\"get\" action=\"/domiciliation/courrier\" role=\"search\" class=\"filters\">"
-	            "<div class=\"field\"><label for=\"dq\">Nom</label>");
+	html_lit(b, "<h2>Remettre le courrier</h2><form method=\"get\" action=\"/domiciliation/courrier\" role=\"search\" class=\"filters\">"
+	            "<div class=\"field\"><label for=\"dq\">Numéro (ou scannez la carte), ou nom</label>");
 	const char *q = web_arg(r, "q");
 	html_printf(b, "<input id=\"dq\" name=\"q\" type=\"search\" value=\"%s\"></div><button type=\"submit\">Chercher</button></form>", s_(q));
 	if (q && *q) {
@@ -513,7 +513,17 @@ static void counter(web_req *r, const char *numbers, const char *kind, const dom
 	page_end(r);
 }
 
-static void counter_page(web_req *r) { counter(r, NULL, NULL, NULL); }
+/* A number typed or scanned leads straight to the hand-over form. */
+static void counter_page(web_req *r)
+{
+	const char *q = web_arg(r, "q");
+	int64_t num = 0, id = 0;
+	if (q && text_to_int64(q, 1, INT64_MAX, &num) && (id = domi_active_by_num(r->db, num))) {
+		web_redirect(r, arena_printf(r->a, "/domiciliation/%lld#remise", (long long)id));
+		return;
+	}
+	counter(r, NULL, NULL, NULL);
+}
 
 static void counter_post(web_req *r)
 {

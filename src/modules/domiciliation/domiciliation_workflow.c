@@ -76,6 +76,12 @@ static db_sql Q_MAIL_FWD = DB_SQL(DB_SCOPED,
 static db_sql Q_ACTIVE_BY_NUM = DB_SQL(DB_SCOPED,
 	"SELECT id FROM domiciliations WHERE structure_id = $1 AND num = $2 AND status = 'active'");
 
+int64_t domi_active_by_num(db_conn *c, int64_t num)
+{
+	int64_t id = 0;
+	return DBID(c, &Q_ACTIVE_BY_NUM, &id, A_INT(num)) == E_OK ? id : 0;
+}
+
 static const char *t_(db_res *q, int col, arena *a) { return arena_strdup(a, db_isnull(q, col) ? "" : db_text(q, col)); }
 static const char *s_(const char *x) { return x ? x : ""; }
 
