@@ -118,6 +118,8 @@ static void walk(srv *s, const char *who)
 		/* No attribute written as text (an escaped « aria-current="page" »). */
 		CHECK(!strstr(body, "=&quot;"), "%s : un attribut échappé sur %s (%.80s)", who, url,
 		      strstr(body, "=&quot;") ? strstr(body, "=&quot;") - 40 : "");
+		CHECK(!strstr(body, "&lt;/"), "%s : une balise échappée sur %s (%.80s)", who, url,
+		      strstr(body, "&lt;/") ? strstr(body, "&lt;/") - 40 : "");
 		/* Links. */
 		for (const char *p = body; (p = next_attr(p, "href=\"", v, sizeof v));) {
 			if (!followable(v))

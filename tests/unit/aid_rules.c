@@ -174,6 +174,152 @@ int main(void)
 	CHECK(nat, "nationality is refused with its reason");
 	CHECK(!aid_rules_parse(&a, "aide : x\nlibellé : X\nmontant : fixe 10,00\n", &rb, errs, 32, &ne), "unterminated block refused");
 	CHECK(!aid_rules_parse(&a, "\xff\xfe", &rb, errs, 32, &ne), "not UTF-8 refused");
+	T_GROUP("shapes real boards write: a share of the bill by bracket of reste à vivre");
+	{
+		/* « 80 % of the bill when the RAV is at most 5 €, 60 % up to 8 €, 40 % up to 10 € », bill 250 €. */
+		const char *txt = "en vigueur le : 2026-01-01\n"
+		                  "aide : energie\nlibellé : Énergie\nmontant : tranches reste à vivre\n"
+		                  "tranche : 5,00 → 80 %\ntranche : de 5,01 à 8,00 → 60 %\ntranche : de 8,01 à 10,00 → 40 % ; plafond 90,00\n"
+		                  "arrondi : euro inférieur\nfin\n";
+		CHECK(aid_rules_parse(&a, txt, &rb, errs, 32, &ne), "valid (%d: %s)", ne, ne ? errs[0].message : "");
+		const aid_rule *r = aid_rules_find(&rb, "energie");
+		aid_facts ff = {.on = {2026, 3, 1}, .bill = 25000, .members = 2, .rav_day_person = 500};
+		int64_t want[][2] = {{500, 20000}, {501, 15000}, {800, 15000}, {801, 9000}, {1000, 9000}, {1001, -1}};
+		for (size_t kk = 0; r && kk < sizeof want / sizeof *want; kk++) {
+			ff.rav_day_person = want[kk][0];
+			aid_evaluate(&a, r, &ff, &res);
+			if (want[kk][1] < 0)
+				CHECK(!res.eligible, "RAV %lld: beyond the scale", (long long)want[kk][0]);
+			else
+				CHECK(res.eligible && res.amount == want[kk][1], "RAV %lld → %lld (got %lld: %s)", (long long)want[kk][0],
+				      (long long)want[kk][1], (long long)res.amount, res.explain);
+		}
+		/* (40 % of 250 € = 100 € > the third bracket's ceiling of 90 €, above.) */
+		ff.rav_day_person = 700;
+		ff.bill = 33333;
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK_INT(res.amount, 20000); /* 60 % of 333,33 € = 199,998 → 200,00 € to the cent, then down to the euro: 200,00 € */
+		ff.bill = 0;
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK(res.incomplete, "no bill: nothing computed");
+		CHECK_HAS(res.explain, "montant de la facture non renseigné");
+	}
+
+	T_GROUP("two-dimensional scale: the bracket and the kind of need");
+	{
+		const char *txt = "en vigueur le : 2026-01-01\n"
+		                  "aide : secours\nlibellé : Secours\nbesoins : primaire, confort, loisirs et vacances\n"
+		                  "montant : tranches quotient\n"
+		                  "tranche : 300,00 → primaire 90 % ; confort 60 % ; loisirs et vacances 40 %\n"
+		                  "tranche : de 300,01 à 600,00 → primaire 70 % ; confort 40 % ; loisirs et vacances 20 % ; plafond 150,00\n"
+		                  "plafonné à la facture : oui\nfin\n";
+		CHECK(aid_rules_parse(&a, txt, &rb, errs, 32, &ne), "valid (%d: %s)", ne, ne ? errs[0].message : "");
+		const aid_rule *r = aid_rules_find(&rb, "secours");
+		aid_facts ff = {.on = {2026, 3, 1}, .bill = 20000, .members = 2, .qf = 30000, .need = "primaire"};
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK_INT(res.amount, 18000); /* 90 % of 200 € */
+		ff.need = "loisirs et vacances";
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK_INT(res.amount, 8000); /* 40 % */
+		ff.qf = 30001;
+		ff.need = "primaire";
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK_INT(res.amount, 14000); /* 70 % of 200 € = 140 € ≤ 150 € */
+		ff.bill = 30000;
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK_INT(res.amount, 15000); /* 210 € capped by the bracket at 150 € */
+		CHECK_HAS(res.explain, "besoin « primaire »");
+		CHECK_HAS(res.explain, "plafond de la tranche");
+		ff.need = "";
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK(res.incomplete, "the need must be chosen");
+		CHECK_HAS(res.explain, "besoin non précisé");
+	}
+
+	T_GROUP("resources by household size, household conditions, per child within an age band, a shared ceiling");
+	{
+		const char *txt = "en vigueur le : 2026-01-01\nplafond commun famille : 400,00 par an\n"
+		                  "aide : rentree\nlibellé : Rentrée scolaire\n"
+		                  "ressources max : 1 → 900,00 ; 2 → 1 350,00 ; 3 → 1 620,00 ; par personne en plus 270,00\n"
+		                  "famille monoparentale : oui\nenfants : 1 à 10\nâge des enfants : 3 à 17\n"
+		                  "logement : locataire_social, locataire_prive, heberge\nsans prestation : aah\n"
+		                  "montant : par enfant 75,00\nplafond par demande : 225,00\nplafond commun : famille\nfin\n"
+		                  "aide : vacances\nlibellé : Vacances\nprestation : rsa, prime_activite\nmontant : fixe 300,00\n"
+		                  "plafond commun : famille\nfin\n";
+		CHECK(aid_rules_parse(&a, txt, &rb, errs, 32, &ne), "valid (%d: %s)", ne, ne ? errs[0].message : "");
+		const aid_rule *r = aid_rules_find(&rb, "rentree"), *vac = aid_rules_find(&rb, "vacances");
+		int ages[] = {2, 5, 12, 16};
+		/* A mother and four children (one aged 2): 5 persons → 1 620 + 2 × 270 = 2 160 €. */
+		aid_facts ff = {.on = {2026, 8, 20}, .members = 5, .children = 4, .child_ages = ages, .couple = false,
+		               .resources = 216000, .housing = "locataire_social", .resource_cats = ",salaire,prestations_familiales,"};
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK(res.eligible, "eligible: %s", res.explain);
+		CHECK_INT(res.amount, 22500); /* 3 children aged 3 to 17 × 75 € = 225 € */
+		CHECK_HAS(res.explain, "160,00\xc2\xa0€ pour 5 personnes");
+		ff.resources = 216001;
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK(!res.eligible, "one cent above the table: refused");
+		ff.resources = 100000;
+		ff.couple = true;
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK(!res.eligible, "a couple is not a single-parent family");
+		ff.couple = false;
+		ff.housing = "proprietaire";
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK(!res.eligible, "an owner is not in the housing list");
+		ff.housing = "locataire_prive";
+		ff.resource_cats = ",aah,";
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK(!res.eligible, "receiving AAH excludes");
+		ff.resource_cats = ",rsa,";
+		/* The shared ceiling: 300 € already granted this year under « vacances » → 100 € left. */
+		ff.shared_year = 30000;
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK_INT(res.amount, 10000);
+		CHECK_HAS(res.explain, "plafond commun « famille » : déjà 300,00\xc2\xa0€ sur 400,00\xc2\xa0€");
+		ff.shared_year = 0;
+		aid_evaluate(&a, vac, &ff, &res);
+		CHECK(res.eligible && res.amount == 30000, "RSA opens the holiday aid");
+		ff.resource_cats = ",salaire,";
+		aid_evaluate(&a, vac, &ff, &res);
+		CHECK(!res.eligible, "no RSA nor prime d’activité: refused");
+	}
+
+	T_GROUP("a tariff grid by QF, priced rather than granted");
+	{
+		const char *txt = "en vigueur le : 2026-01-01\naide : cantine\nlibellé : Repas de cantine\ntarif : oui\n"
+		                  "montant : tranches quotient\ntranche : 400,00 → 0,50\ntranche : de 400,01 à 800,00 → 1,80\n"
+		                  "tranche : de 800,01 à 99999,00 → 3,60\nfin\n";
+		CHECK(aid_rules_parse(&a, txt, &rb, errs, 32, &ne), "valid (%d: %s)", ne, ne ? errs[0].message : "");
+		aid_facts ff = {.on = {2026, 3, 1}, .members = 3, .qf = 40001};
+		aid_evaluate(&a, aid_rules_find(&rb, "cantine"), &ff, &res);
+		CHECK_INT(res.amount, 180);
+		CHECK_HAS(res.explain, "tarif à payer 1,80");
+	}
+
+	T_GROUP("what the engine understood, line by line");
+	{
+		aid_line *told;
+		int n = aid_rule_describe(&a, aid_rules_find(&rb, "cantine"), &told);
+		bool seen = false;
+		for (int kk = 0; kk < n; kk++)
+			seen |= strstr(told[kk].label, "tranche 2") && strstr(told[kk].value, "1,80");
+		CHECK(seen, "the second bracket is told (%d told)", n);
+	}
+
+	T_GROUP("the checker names what is wrong, once");
+	{
+		const char *txt = "en vigueur le : 2026-01-01\naide : x\nlibellé : X\nmontant : tranches quotient\n"
+		                  "tranche : 500 → quatre-vingts pour cent\ncouleur : bleu\nfin\n";
+		CHECK(!aid_rules_parse(&a, txt, &rb, errs, 32, &ne), "refused");
+		CHECK_INT(ne, 2); /* the bracket and the key; no « montant par tranches sans aucune tranche » besides */
+		CHECK(ne >= 2 && strstr(errs[0].message, "pourcentage de la facture") != NULL, "why the bracket: %s", ne ? errs[0].message : "");
+		CHECK(ne >= 2 && strstr(errs[1].message, "clé inconnue « couleur »") && strstr(errs[1].message, "plafond par demande"),
+		      "the key named with those accepted: %s", ne >= 2 ? errs[1].message : "");
+		CHECK(!aid_rules_parse(&a, "en vigueur le : 2026-01-01\naide : y\nlibellé : Y\nmontant : fixe 10,00\nplafond commun : z\nfin\n", &rb,
+		                       errs, 32, &ne) && ne == 1 && strstr(errs[0].message, "non déclaré"), "an undeclared shared ceiling");
+	}
+
 	arena_release(&a);
 	return T_DONE();
 }

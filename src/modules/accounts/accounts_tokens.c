@@ -168,8 +168,8 @@ static void tokens_page(web_req *r, const form_errors *fe, const char *shown_tok
 	while (db_next(&q)) {
 		int64_t id = db_int(&q, 0);
 		const char *state = token_state(now, &q);
-		html_printf(b, "<tr><td>%lld</td><td>%s%s</td><td>%s <small>%s</small></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		            (long long)id, *db_text(&q, 1) ? db_text(&q, 1) : "(sans nom)", db_int(&q, 11) ? " <small>(compte de service)</small>" : "",
+		html_printf(b, "<tr><td>%lld</td><td>%s <small>%s</small></td><td>%s <small>%s</small></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		            (long long)id, *db_text(&q, 1) ? db_text(&q, 1) : "(sans nom)", db_int(&q, 11) ? "(compte de service)" : "",
 		            db_text(&q, 3), db_text(&q, 2), date_of(r->a, r->user->tz, db_int(&q, 6), "—"),
 		            date_of(r->a, r->user->tz, db_int(&q, 7), "jamais"), date_of(r->a, r->user->tz, db_int(&q, 8), "—"), state);
 		if (!strcmp(state, "actif")) {

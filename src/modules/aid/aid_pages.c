@@ -24,6 +24,31 @@ static db_sql Q_HISTORY = DB_SQL(DB_SCOPED,
 static db_sql Q_PREVIOUS = DB_SQL(DB_SCOPED, "SELECT max(id) FROM aid_rulebooks WHERE structure_id = $1 AND id < $2");
 static db_sql Q_VERSION = DB_SQL(DB_SCOPED, "SELECT version, effective_on, text, adopted_on FROM aid_rulebooks WHERE structure_id = $1 AND id = $2");
 
+/* What the engine understood of a valid text: each aid as a table. */
+static void understood(web_req *r, const char *text)
+{
+	aid_rulebook *rb = arena_alloc(r->a, sizeof *rb);
+	aid_error errs[4];
+	int ne;
+	if (!rb || !text || !aid_rules_parse(r->a, text, rb, errs, 4, &ne))
+		return;
+	buf *b = &r->out;
+	html_lit(b, "<section aria-labelledby=\"t-compris\"><h2 id=\"t-compris\">Ce que le moteur a compris</h2>");
+	for (int i = 0; i < rb->nshared; i++)
+		html_printf(b, "<p>Plafond commun « %s » : %s %s.</p>", rb->shared[i].name, money_format(r->a, rb->shared[i].cap),
+		            rb->shared[i].rolling ? "sur douze mois glissants" : "par année civile");
+	for (int i = 0; i < rb->naids; i++) {
+		aid_line *v;
+		int n = aid_rule_describe(r->a, &rb->aids[i], &v);
+		html_printf(b, "<h3>%s <small>(%s)</small></h3>", rb->aids[i].label, rb->aids[i].key);
+		html_table(b, arena_printf(r->a, "Conditions, barème et plafonds : %s", rb->aids[i].label), 0, "Règle", "Valeur");
+		for (int k = 0; k < n; k++)
+			html_printf(b, "<tr><th scope=\"row\">%s</th><td>%s</td></tr>", v[k].label, v[k].value);
+		html_table_close(b);
+	}
+	html_lit(b, "</section>");
+}
+
 static void editor(web_req *r, const char *text, aid_error *errs, int ne, const char *ok)
 {
 	page_begin(r, "Règlement des aides facultatives");
@@ -42,7 +67,11 @@ static void editor(web_req *r, const char *text, aid_error *errs, int ne, const 
 	            "Un règlement invalide n’est jamais enregistré.</p><form method=\"post\" action=\"/aides/reglement\" novalidate>");
 	html_printf(b, "<div class=\"field\"><label for=\"f-text\">Texte du règlement</label><textarea id=\"f-text\" name=\"text\" rows=\"28\" "
 	               "class=\"code\" spellcheck=\"false\">%s</textarea></div>", text ? text : "");
-	html_lit(b, "<button type=\"submit\" class=\"primary\">Vérifier et enregistrer une nouvelle version</button></form><h2>Versions</h2>");
+	html_lit(b, "<button type=\"submit\" name=\"apercu\" value=\"1\">Vérifier sans enregistrer</button> "
+	            "<button type=\"submit\" class=\"primary\">Vérifier et enregistrer une nouvelle version</button></form>");
+	if (!ne)
+		understood(r, text);
+	html_lit(b, "<h2>Versions</h2>");
 	html_table(b, "Versions du règlement", 0, "Version", "Adoptée le", "En vigueur le", "Enregistrée par", "#Demandes instruites", "Changements");
 	db_res q = {0};
 	DBQ0(r->db, &Q_HISTORY, &q);
@@ -72,6 +101,17 @@ static void rules_post(web_req *r)
 	aid_error errs[50];
 	int ne;
 	int64_t id;
+	if (web_field(r, "apercu")) {
+		/* Checked and explained, nothing stored. */
+		aid_rulebook *rb = arena_alloc(r->a, sizeof *rb);
+		if (rb && !aid_rules_parse(r->a, text ? text : "", rb, errs, 50, &ne)) {
+			r->status = 400;
+			editor(r, text, errs, ne < 50 ? ne : 50, NULL);
+		} else {
+			editor(r, text, NULL, 0, "Le règlement est valide (rien n’a été enregistré) : voyez ci-dessous ce que le moteur a compris.");
+		}
+		return;
+	}
 	aid_ctx x = AID_CTX(r);
 	err e = aid_rules_store(&x, text, errs, 50, &ne, &id);
 	if (e == E_INPUT) {
@@ -97,10 +137,12 @@ static void version_get(web_req *r)
 	char *v = db_dup(&q, 0, r->a), *eff = db_dup(&q, 1, r->a), *text = db_dup(&q, 2, r->a), *adopted = db_dup(&q, 3, r->a);
 	db_close(&q);
 	page_begin(r, arena_printf(r->a, "Règlement, version %s", v));
-	html_printf(&r->out, "<p>Adoptée le %s, en vigueur à partir du %s. <a href=\"/aides/reglement/%lld/difference\">Ce qui a changé</a>%s</p>"
-	                     "<pre class=\"code\">%s</pre>",
-	            civil_fr(r->a, adopted), civil_fr(r->a, eff), (long long)r->param[0],
-	            web_may(r, M_GET, "/aides/reglement") ? " · <a href=\"/aides/reglement\">Toutes les versions</a>" : "", text);
+	html_printf(&r->out, "<p>Adoptée le %s, en vigueur à partir du %s. <a href=\"/aides/reglement/%lld/difference\">Ce qui a changé</a>",
+	            civil_fr(r->a, adopted), civil_fr(r->a, eff), (long long)r->param[0]);
+	if (web_may(r, M_GET, "/aides/reglement"))
+		html_lit(&r->out, " · <a href=\"/aides/reglement\">Toutes les versions</a>");
+	html_printf(&r->out, "</p><pre class=\"code\">%s</pre>", text);
+	understood(r, text);
 	page_end(r);
 }
 

@@ -267,6 +267,14 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	f->age_unknown = true;
 	f->members = hb->members;
 	f->children = hb->children;
+	f->child_ages = hb->child_ages;
+	f->couple = hb->couple;
+	f->resources = hb->resources;
+	f->parts_x100 = hb->parts_x100;
+	f->uc_x100 = hb->uc_x100;
+	f->housing = hb->housing;
+	f->resource_cats = hb->resource_cats;
+	f->need = "";
 	f->residence_months = residence_months;
 	f->bill = bill;
 	person_brief *m;
@@ -289,6 +297,22 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 		f->count_year = (int)db_int(&q, 2);
 	}
 	db_close(&q);
+	/* A shared ceiling counts what was granted under every aid sharing it. */
+	aid_rulebook rb;
+	int64_t rbid;
+	const aid_rule *rule;
+	if (e == E_OK && *key && aid_rulebook_on(c, a, on, &rb, &rbid) && (rule = aid_rules_find(&rb, key)) && rule->shared)
+		for (int i = 0; e == E_OK && i < rb.naids; i++) {
+			if (!rb.aids[i].shared || strcmp(rb.aids[i].shared, rule->shared))
+				continue;
+			e = DBQ(c, &Q_PAST, &q, A_INT(hid), A_TEXT(rb.aids[i].key), A_TEXT(year), A_TEXT(civil_iso(a, civil_add_months(on, -12))),
+			        A_INT(exclude_id), A_TEXT(civil_iso(a, on)));
+			if (e == E_OK && db_next(&q)) {
+				f->shared_year += db_int(&q, 0);
+				f->shared_12m += db_int(&q, 1);
+			}
+			db_close(&q);
+		}
 	return e;
 }
 

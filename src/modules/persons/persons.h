@@ -137,6 +137,13 @@ typedef struct household_budget {
 	 * reste à vivre is unknown, and the QF too unless a tax notice is; the
 	 * figures are then 0 and must not be shown or used ("non renseigné"). */
 	bool resources_known, qf_known;
+	/* For the rulebook's conditions on the household: a couple or not, the
+	 * children's ages (children of them, in the arena), the month's resource
+	 * categories with an amount (",rsa,aah,"), the housing code ("" when not
+	 * said). */
+	bool couple;
+	int *child_ages;
+	const char *resource_cats, *housing;
 	const char *explain;         /* the computation in French (arena) */
 	int64_t rule_id;             /* version of the QF/RAV rules used */
 } household_budget;

@@ -32,7 +32,7 @@ static db_sql Q_MEMBERS_NOW = DB_SQL(DB_SCOPED,
 static db_sql Q_BUDGET_SUM = DB_SQL(DB_SCOPED,
 	"SELECT kind, category, sum(amount) FROM budget_lines WHERE structure_id = $1 AND household_id = $2 "
 	"AND month = $3 AND counted = 1 GROUP BY kind, category");
-static db_sql Q_TAXABLE = DB_SQL(DB_SCOPED, "SELECT annual_taxable FROM households WHERE structure_id = $1 AND id = $2");
+static db_sql Q_TAXABLE = DB_SQL(DB_SCOPED, "SELECT annual_taxable, housing FROM households WHERE structure_id = $1 AND id = $2");
 
 static const char *fmt_parts(arena *a, int64_t x100)
 {
@@ -80,7 +80,7 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	int adults = 0;
 	civil_date ref = {month.y, month.m, 1};
 	e = DBQ(c, &Q_MEMBERS_NOW, &q, A_INT(hid));
-	int rank = 0;
+	int rank = 0, ncap = 0;
 	int64_t child_parts = 0;
 	while (e == E_OK && db_next(&q)) {
 		const char *rel = db_text(&q, 0);
@@ -92,7 +92,11 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 		bool child = !strcmp(rel, "enfant") || !strcmp(rel, "enfant_alterne");
 		bool shared = !strcmp(rel, "enfant_alterne");
 		if (child) {
-			children++;
+			int *slot = ARENA_PUSH(a, o->child_ages, children, ncap);
+			if (slot)
+				*slot = age;
+			else
+				children++; /* counted all the same; a->failed tells */
 			rank++;
 			int64_t inc = rank == 1 ? rule[4] : rank == 2 ? rule[5] : rank == 3 ? rule[6] : rule[7];
 			if (db_int(&q, 2)) {
@@ -114,16 +118,22 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 		return e;
 	o->children = children;
 	o->adults = adults;
+	o->couple = couple;
 	int64_t base = couple ? rule[1] : children ? rule[2] : rule[3];
 	o->parts_x100 = base + child_parts;
 	o->uc_x100 = uc ? uc : 100;
 	/* Resources and charges of the month. */
 	e = DBQ(c, &Q_BUDGET_SUM, &q, A_INT(hid), A_TEXT(mkey));
+	buf cats;
+	buf_init(&cats, a, 64);
+	buf_addc(&cats, ',');
 	while (e == E_OK && db_next(&q)) {
 		int64_t v = db_int(&q, 2);
 		if (!strcmp(db_text(&q, 0), "R")) {
 			o->resources_known = true;
 			o->resources += v;
+			if (v > 0)
+				buf_printf(&cats, "%s,", db_text(&q, 1));
 			if (!strcmp(db_text(&q, 1), "prestations_familiales"))
 				o->family_benefits += v;
 		} else {
@@ -133,9 +143,14 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	db_close(&q);
 	int64_t taxable = 0;
 	bool has_taxable = false;
-	if (e == E_OK && DBQ(c, &Q_TAXABLE, &q, A_INT(hid)) == E_OK && db_next(&q) && !db_isnull(&q, 0)) {
-		taxable = db_int(&q, 0);
-		has_taxable = true;
+	o->resource_cats = buf_cstr(&cats);
+	o->housing = "";
+	if (e == E_OK && DBQ(c, &Q_TAXABLE, &q, A_INT(hid)) == E_OK && db_next(&q)) {
+		if (!db_isnull(&q, 0)) {
+			taxable = db_int(&q, 0);
+			has_taxable = true;
+		}
+		o->housing = db_isnull(&q, 1) ? "" : db_dup(&q, 1, a);
 	}
 	db_close(&q);
 	buf ex;
