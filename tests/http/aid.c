@@ -590,6 +590,63 @@ int main(void)
 		CHECK_HAS(r->body, "<dt>Quotient familial</dt><dd>non renseigné</dd>");
 	}
 
+	T_GROUP("a scale by the kind of need: simulation per need, the need asked on the request, the proposal from it");
+	{
+		CHECK_INT(post_json(&mgr, "/api/v1/aid/rulebook", "{\"text\": \"version : besoins-1\\nen vigueur le : 2026-02-05\\n"
+		                                                  "aide : secours\\nlibellé : Secours par besoin\\nbesoins : primaire, confort\\n"
+		                                                  "montant : tranches quotient\\n"
+		                                                  "tranche : 100000,00 → primaire 80 % ; confort 40 %\\n"
+		                                                  "plafonné à la facture : oui\\ndélégation : 1000,00\\nfin\\n\"}")->status, 201);
+		json_t *h = J(get(&soc, "/api/v1/households/1/simulation?facture=200&residence=24"));
+		json_t *res = json_object_get(h, "results"), *x;
+		size_t i;
+		long long prim = -1, conf = -1;
+		json_array_foreach(res, i, x) {
+			if (!strcmp(jtxt(x, "need"), "primaire"))
+				prim = jint(x, "amount_cents");
+			if (!strcmp(jtxt(x, "need"), "confort"))
+				conf = jint(x, "amount_cents");
+		}
+		CHECK(json_array_size(res) == 2, "one aid, two needs (%zu results)", json_array_size(res));
+		CHECK(prim == 16000 && conf == 8000, "80 %% and 40 %% of 200 € (%lld, %lld)", prim, conf);
+		json_decref(h);
+		r = get(&soc, "/foyers/1/simulation?facture=200&residence=24");
+		CHECK_HAS(r->body, "Secours par besoin — besoin « primaire »");
+		CHECK_HAS(r->body, "besoin=primaire");
+		/* The need is asked; without it, the request is refused and says which. */
+		r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"secours\", \"residence\": 24, "
+		                                            "\"residence_reason\": \"déclaration\", \"bill\": \"200\"}");
+		CHECK_INT(r->status, 400);
+		CHECK_HAS(r->body, "Choisissez le besoin (primaire, confort)");
+		r = get(&soc, "/aides/demandes/nouvelle?foyer=1&aide=secours&besoin=confort");
+		CHECK_HAS(r->body, "<label for=\"f-need\">Besoin");
+		CHECK_HAS(r->body, "<option value=\"confort\" selected>");
+		r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"secours\", \"need\": \"Confort\", \"residence\": 24, "
+		                                            "\"residence_reason\": \"déclaration\", \"bill\": \"200\"}");
+		CHECK_INT(r->status, 201);
+		h = J(r);
+		long long nid = jint(h, "id");
+		json_decref(h);
+		char p[96], bd[256];
+		snprintf(p, sizeof p, "/api/v1/aid/requests/%lld", nid);
+		h = J(get(&soc, p));
+		CHECK_STR(jtxt(h, "need"), "confort");
+		long long ver = jint(h, "version");
+		json_decref(h);
+		snprintf(bd, sizeof bd, "{\"action\": \"deposer\", \"version\": %lld}", ver);
+		CHECK_INT(post_json(&soc, p, bd)->status, 200);
+		h = J(get(&soc, p));
+		ver = jint(h, "version");
+		json_decref(h);
+		snprintf(bd, sizeof bd, "{\"action\": \"instruire\", \"opinion\": \"favorable\", \"version\": %lld}", ver);
+		r = post_json(&soc, p, bd);
+		CHECK_INT(r->status, 200);
+		h = J(get(&soc, p));
+		CHECK_INT(jint(h, "proposed_cents"), 8000);
+		CHECK_HAS(jtxt(h, "explanation"), "besoin « confort »");
+		json_decref(h);
+	}
+
 	cli_free(&com);
 	cli_free(&com2);
 	cli_free(&ins);

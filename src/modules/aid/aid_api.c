@@ -65,6 +65,7 @@ static json_t *req_json(const aid_req *q)
 	json_object_set_new(o, "status", json_string(q->status));
 	json_object_set_new(o, "requested_on", json_string(q->requested_on));
 	json_object_set_new(o, "purpose", json_string(q->purpose));
+	json_object_set_new(o, "need", *q->need ? json_string(q->need) : json_null());
 	json_object_set_new(o, "bill_cents", json_integer(q->bill));
 	json_object_set_new(o, "residence_months", json_integer(q->residence_months));
 	json_object_set_new(o, "creditor", json_string(q->creditor));
@@ -256,12 +257,17 @@ static void api_simulate(web_req *r)
 			return;
 		}
 		f.residence_unknown = months < 0;
-		aid_result x;
-		aid_evaluate(r->a, &rb.aids[i], &f, &x);
-		json_array_append_new(res, json_pack("{s:s,s:s,s:o,s:o,s:b,s:b,s:s}", "aid", rb.aids[i].key, "label", rb.aids[i].label,
-		                                     "eligible", x.incomplete ? json_null() : json_boolean(x.eligible), "amount_cents",
-		                                     x.incomplete ? json_null() : json_integer(x.amount), "committee", x.committee,
-		                                     "incomplete", x.incomplete, "explanation", x.explain));
+		const aid_rule *ru = &rb.aids[i];
+		for (int k = 0; k < (ru->nneeds ? ru->nneeds : 1); k++) {
+			f.need = ru->nneeds ? ru->need_keys[k] : "";
+			aid_result x;
+			aid_evaluate(r->a, ru, &f, &x);
+			json_array_append_new(res, json_pack("{s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:b,s:s}", "aid", ru->key, "label", ru->label, "need",
+			                                     ru->nneeds ? json_string(ru->needs[k]) : json_null(), "eligible",
+			                                     x.incomplete ? json_null() : json_boolean(x.eligible), "amount_cents",
+			                                     x.incomplete ? json_null() : json_integer(x.amount), "committee", x.committee, "tariff",
+			                                     ru->tariff, "incomplete", x.incomplete, "explanation", x.explain));
+		}
 	}
 	web_json(r, 200, json_pack("{s:I,s:o,s:o}", "rulebook_id", (json_int_t)id, "rulebook_version", jstr(rb.version), "results", res));
 }

@@ -406,6 +406,7 @@ static void presentation(web_req *r)
 	aid_facts facts = {0};
 	if (civil_parse(q->requested_on, &on))
 		aid_facts_for(r->db, r->a, q->household_id, q->aid_key, on, q->id, q->residence_months, q->bill, &facts, &hb);
+	facts.need = q->need;
 	html_printf(b, "<p class=\"muted\">Demande %lld sur %d. Présentation sans nom ni adresse : seuls les éléments utiles à la décision.</p>",
 	            (long long)k, n);
 	html_printf(b, "<dl class=\"facts\"><dt>Aide</dt><dd>%s</dd><dt>Composition du foyer</dt><dd>%d personne%s dont %d enfant%s</dd>"

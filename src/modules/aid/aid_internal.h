@@ -63,6 +63,7 @@ typedef struct aid_req {
 	int residence_months, eligible, agenda_no; /* eligible: -1 not evaluated yet */
 	bool qf_known, rav_known;                  /* at instruction; else « non renseigné » */
 	const char *explain_plain;                 /* the rule's outcome for the person ("" before it existed) */
+	const char *need;                          /* the kind of need (folded key), "" when the aid has none */
 	const char *aid_key, *aid_label, *status, *requested_on, *purpose, *creditor, *docs_missing, *explain, *opinion,
 		*opinion_reason, *route, *decision, *decision_motive, *decided_on, *ratified_on, *notified_on, *payment_mode,
 		*paid_on, *vouchers, *pay_reference, *closed_on, *end_reason;
@@ -74,7 +75,7 @@ void aid_req_fill(db_res *q, arena *a, aid_req *o);
 	"id, household_id, person_id, rulebook_id, session_id, version, instructor_id, decided_by, bill, proposed, "            \
 	"opinion_amount, granted, paid, qf, rav, residence_months, eligible, agenda_no, aid_key, aid_label, status, "           \
 	"requested_on, purpose, creditor, docs_missing, explain, opinion, opinion_reason, route, decision, decision_motive, " \
-	"decided_on, ratified_on, notified_on, payment_mode, paid_on, vouchers, pay_reference, closed_on, end_reason, qf_known, rav_known, explain_plain"
+	"decided_on, ratified_on, notified_on, payment_mode, paid_on, vouchers, pay_reference, closed_on, end_reason, qf_known, rav_known, explain_plain, need"
 
 /* The rulebook in force on a date (parsed), its id; false if none. */
 bool aid_rulebook_on(db_conn *c, arena *a, civil_date on, aid_rulebook *rb, int64_t *id);

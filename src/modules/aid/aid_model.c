@@ -57,6 +57,8 @@ static const db_migration migrations[] = {
 	/* The engine's steps told in plain sentences, for the letters. */
 	{4, "the rule's outcome in plain French",
 	 "ALTER TABLE aid_requests ADD COLUMN explain_plain TEXT NOT NULL DEFAULT '';", NULL},
+	{5, "the kind of need, for scales by need",
+	 "ALTER TABLE aid_requests ADD COLUMN need TEXT NOT NULL DEFAULT '';", NULL},
 };
 const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
 

@@ -317,16 +317,22 @@ static void simulate(web_req *r)
 		if (aid_facts_for(r->db, r->a, hid, rb.aids[i].key, today, 0, (int)months, bill, &fi, &hbi) != E_OK)
 			fi = f;
 		fi.residence_unknown = months < 0;
-		aid_result res;
-		aid_evaluate(r->a, &rb.aids[i], &fi, &res);
-		html_printf(b, "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"num\">%s</td><td>%s</td><td>", rb.aids[i].label,
-		            res.incomplete ? "non renseigné" : res.eligible ? "oui" : "non", res.incomplete ? "—" : money_format(r->a, res.amount),
-		            res.explain);
-		if (can_create && res.eligible)
-			html_printf(b, "<a href=\"/aides/demandes/nouvelle?foyer=%lld&amp;aide=%s&amp;facture=%s&amp;residence=%lld\" "
-			               "aria-label=\"Créer une demande : %s\">Créer</a>",
-			            (long long)hid, rb.aids[i].key, bs ? bs : "", (long long)(months < 0 ? 0 : months), rb.aids[i].label);
-		html_lit(b, "</td></tr>");
+		/* One aid; by need when its scale depends on the need. */
+		const aid_rule *ru = &rb.aids[i];
+		for (int k = 0; k < (ru->nneeds ? ru->nneeds : 1); k++) {
+			fi.need = ru->nneeds ? ru->need_keys[k] : "";
+			const char *label = ru->nneeds ? arena_printf(r->a, "%s — besoin « %s »", ru->label, ru->needs[k]) : ru->label;
+			aid_result res;
+			aid_evaluate(r->a, ru, &fi, &res);
+			html_printf(b, "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"num\">%s</td><td>%s</td><td>", label,
+			            res.incomplete ? "non renseigné" : res.eligible ? "oui" : "non",
+			            res.incomplete ? "—" : money_format(r->a, res.amount), res.explain);
+			if (can_create && res.eligible)
+				html_printf(b, "<a href=\"/aides/demandes/nouvelle?foyer=%lld&amp;aide=%s&amp;besoin=%s&amp;facture=%s&amp;residence=%lld\" "
+				               "aria-label=\"Créer une demande : %s\">Créer</a>",
+				            (long long)hid, ru->key, fi.need, bs ? bs : "", (long long)(months < 0 ? 0 : months), label);
+			html_lit(b, "</td></tr>");
+		}
 	}
 	html_table_close(b);
 	html_lit(b, "<p class=\"muted\">Les aides déjà accordées au foyer sont déduites des plafonds.</p>");

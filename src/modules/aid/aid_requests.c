@@ -267,8 +267,10 @@ static void actions(web_req *r, const aid_req *q, const form_errors *fe)
 		household_budget hb;
 		aid_result res = {0};
 		if (rule && civil_parse(q->requested_on, &on) &&
-		    aid_facts_for(r->db, r->a, q->household_id, q->aid_key, on, q->id, q->residence_months, q->bill, &f, &hb) == E_OK)
+		    aid_facts_for(r->db, r->a, q->household_id, q->aid_key, on, q->id, q->residence_months, q->bill, &f, &hb) == E_OK) {
+			f.need = q->need;
 			aid_evaluate(r->a, rule, &f, &res);
+		}
 		aid_envelope env;
 		civil_date t = civil_today(r->user->tz);
 		action_open(r, q, "instruire", is(q->status, "instruite") ? "Reprendre l’instruction" : "Instruire");
@@ -392,11 +394,14 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 		page_notice(r, notice_kind, notice);
 	html_printf(b, "<dl class=\"facts\"><dt>Foyer</dt><dd><a href=\"/foyers/%lld\">%s</a> — %s</dd><dt>Statut</dt><dd><strong>%s</strong></dd>"
 	               "<dt>Demandée le</dt><dd>%s</dd><dt>Objet</dt><dd>%s</dd><dt>Facture</dt><dd>%s</dd><dt>Créancier</dt><dd>%s</dd>"
-	               "<dt>Résidence dans la commune</dt><dd>%d mois</dd><dt>Pièces manquantes</dt><dd>%s</dd></dl>",
+	               "<dt>Résidence dans la commune</dt><dd>%d mois</dd><dt>Pièces manquantes</dt><dd>%s</dd>",
 	            (long long)q->household_id, file_no ? file_no : "?", applicant(r, q), aid_status_label(q->status),
 	            civil_fr(r->a, q->requested_on), *q->purpose ? q->purpose : "—", q->bill ? money_format(r->a, q->bill) : "—",
 	            *q->creditor ? q->creditor : "—", q->residence_months,
 	            is(q->status, "brouillon") ? "(au dépôt)" : *q->docs_missing ? q->docs_missing : "aucune");
+	if (*q->need)
+		html_printf(b, "<dt>Besoin</dt><dd>%s</dd>", q->need);
+	html_lit(b, "</dl>");
 	html_lit(b, "<section aria-labelledby=\"t-why\"><h2 id=\"t-why\">Pourquoi ce montant ?</h2>");
 	if (q->eligible < 0) {
 		html_lit(b, "<p>La demande n’a pas encore été instruite : le règlement sera appliqué à l’instruction.</p>");
@@ -523,6 +528,26 @@ static void new_form(web_req *r, const form_errors *fe)
 			av[na] = rb.aids[i].key, al[na] = rb.aids[i].label;
 	const char *aid = web_field(r, "aid") ? web_field(r, "aid") : web_arg(r, "aide");
 	form_select(b, "aid", "Aide demandée", av, al, na, aid, fe);
+	/* The kinds of need, when an aid's scale depends on them. */
+	const char *nv[AID_MAX_AIDS * AID_MAX_NEEDS + 1] = {""}, *nl[AID_MAX_AIDS * AID_MAX_NEEDS + 1] = {"— sans objet —"};
+	int nn = 1;
+	buf which;
+	buf_init(&which, r->a, 64);
+	for (int i = 0; i < na - 1; i++)
+		for (int k = 0; k < rb.aids[i].nneeds; k++) {
+			bool dup = false;
+			for (int j = 1; j < nn && !dup; j++)
+				dup = !strcmp(nv[j], rb.aids[i].need_keys[k]);
+			if (!dup)
+				nv[nn] = rb.aids[i].need_keys[k], nl[nn++] = rb.aids[i].needs[k];
+			if (!k)
+				buf_printf(&which, "%s%s", which.len ? ", " : "", rb.aids[i].label);
+		}
+	if (nn > 1) {
+		const char *need = web_field(r, "need") ? web_field(r, "need") : web_arg(r, "besoin");
+		html_printf(b, "<p class=\"hint\">Le barème dépend du besoin pour : %s.</p>", buf_cstr(&which));
+		form_select(b, "need", "Besoin", nv, nl, nn, need, fe);
+	}
 	form_input(b, &(form_field){.name = "requested_on", .label = "Date de la demande", .type = "date", .required = true,
 	                            .value = web_field(r, "requested_on") ? web_field(r, "requested_on") : civil_iso(r->a, civil_today(r->user->tz))}, fe);
 	/* From the address history; changed, it says why. */

@@ -46,7 +46,7 @@ const char *aid_route_label(const char *d) { return d && *d ? CODE_LABEL(ROUTES,
 static db_sql Q_GET = DB_SQL(DB_SCOPED, "SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND id = $2");
 static db_sql Q_CREATE = DB_SQL(DB_SCOPED,
 	"INSERT INTO aid_requests (structure_id, household_id, person_id, aid_key, aid_label, status, requested_on, purpose, bill, "
-	"residence_months, creditor, created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'brouillon', $6, $7, $8, $9, $10, $11, $12) "
+	"residence_months, creditor, created_by, created_at, need) VALUES ($1, $2, $3, $4, $5, 'brouillon', $6, $7, $8, $9, $10, $11, $12, $13) "
 	"RETURNING id");
 static db_sql Q_EVENT = DB_SQL(DB_SCOPED,
 	"INSERT INTO aid_events (structure_id, request_id, session_id, on_date, kind, detail, user_id, at) "
@@ -103,8 +103,9 @@ void aid_req_fill(db_res *q, arena *a, aid_req *o)
 	o->agenda_no = (int)db_int(q, 17);
 	o->qf_known = db_int(q, 40) != 0;
 	o->rav_known = db_int(q, 41) != 0;
-	char *plain = db_dup(q, 42, a);
+	char *plain = db_dup(q, 42, a), *need = db_dup(q, 43, a);
 	o->explain_plain = plain ? plain : "";
+	o->need = need ? need : "";
 	const char **txt[] = {&o->aid_key, &o->aid_label, &o->status, &o->requested_on, &o->purpose, &o->creditor,
 	                      &o->docs_missing, &o->explain, &o->opinion, &o->opinion_reason, &o->route, &o->decision,
 	                      &o->decision_motive, &o->decided_on, &o->ratified_on, &o->notified_on, &o->payment_mode,
@@ -340,6 +341,21 @@ err aid_create(const aid_ctx *x, const kv_list *in, form_errors *fe, int64_t *id
 		form_error(fe, "aid", "Choisissez une aide du règlement en vigueur.");
 	if (bs && !money_parse(bs, &bill))
 		form_error(fe, "bill", "Le montant de la facture doit être un montant en euros (par exemple 120,50).");
+	/* A scale by need: the need is chosen among those the rule declares. */
+	const char *need = "", *ns = in_get(in, "need");
+	if (rule && rule->nneeds) {
+		const char *f = ns ? text_fold(x->a, ns) : NULL;
+		for (int i = 0; f && i < rule->nneeds; i++)
+			if (!strcmp(f, rule->need_keys[i]))
+				need = rule->need_keys[i];
+		if (!*need) {
+			buf nb;
+			buf_init(&nb, x->a, 64);
+			for (int i = 0; i < rule->nneeds; i++)
+				buf_printf(&nb, "%s%s", i ? ", " : "", rule->needs[i]);
+			form_error(fe, "need", arena_printf(x->a, "Choisissez le besoin (%s) : le barème de cette aide en dépend.", buf_cstr(&nb)));
+		}
+	}
 	/* The months of residence come from the address history; typed, they
 	 * must say why they differ from it. */
 	int known = hid ? persons_residence_months(x->c, hid, on) : -1;
@@ -381,7 +397,7 @@ err aid_create(const aid_ctx *x, const kv_list *in, form_errors *fe, int64_t *id
 	if (e == E_OK)
 		e = DBID(x->c, &Q_CREATE, id, A_INT(hid), A_INT_OR_NULL(pid), A_TEXT(rule->key), A_TEXT(rule->label),
 		         A_TEXT(civil_iso(x->a, on)), A_TEXT(purpose ? purpose : ""), A_INT(bill), A_INT(months),
-		         A_TEXT(creditor ? creditor : ""), A_INT(x->user), A_INT(civil_now()));
+		         A_TEXT(creditor ? creditor : ""), A_INT(x->user), A_INT(civil_now()), A_TEXT(need));
 	if (e == E_OK)
 		e = aid_event(x->c, *id, 0, x->user, civil_iso(x->a, today), "creation",
 		              ms && known >= 0 && months != known
@@ -454,6 +470,7 @@ static err instruct(const aid_ctx *x, aid_req *q, const kv_list *in, form_errors
 	err e = aid_facts_for(x->c, x->a, q->household_id, q->aid_key, on, q->id, (int)months, bill, &f, &hb);
 	if (e != E_OK)
 		return e;
+	f.need = q->need;
 	aid_result res;
 	aid_evaluate(x->a, rule, &f, &res);
 	if (res.incomplete) {
