@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "example/example.h"
 #include "modules/accounts/accounts.h"
+#include "modules/aid/aid.h"
 #include "modules/demo/demo.h"
 #include "modules/journal/journal.h"
 #include "modules/modules.h"
@@ -115,6 +116,36 @@ int main(void)
 	db_conn_scope(c, 1);
 	CHECK(ind->count(c, &a, "2000-01-01", "2100-12-31", &fig, &nf) == E_OK && nf >= 2, "its indicator counts by tag (%d)", nf);
 	db_conn_put(c);
+	/* Another module prices a service by the rulebook's tariff grid (a version in force today). */
+	{
+		civil_date t0 = civil_today("Europe/Paris");
+		char rules[400];
+		snprintf(rules, sizeof rules, "{\"text\": \"version : tarifs\\nen vigueur le : %04d-%02d-%02d\\naide : cantine\\n"
+		                              "libellé : Repas de cantine\\ntarif : oui\\nmontant : tranches quotient\\n"
+		                              "tranche : 400,00 → 0,50\\ntranche : de 400,01 à 99999,00 → 2,40\\nfin\\n\"}", t0.y, t0.m, t0.d);
+		CHECK_INT(dispatch(M_POST, "/api/v1/aid/rulebook", rules), 201);
+	}
+	{
+		int64_t price = -1;
+		const char *told = NULL;
+		civil_date today = civil_today("Europe/Paris");
+		c = db_conn_get(d);
+		db_conn_scope(c, 1);
+		CHECK_INT(aid_tariff(c, &a, hid, "cantine", today, &price, &told), E_INPUT); /* no resources recorded: no price */
+		CHECK(told && strstr(told, "non renseignées"), "says why: %s", told ? told : "");
+		CHECK_INT(aid_tariff(c, &a, hid, "nulle_part", today, &price, &told), E_NOT_FOUND);
+		db_conn_put(c);
+		char month[8], line[200];
+		snprintf(month, sizeof month, "%04d-%02d", today.y, today.m);
+		snprintf(line, sizeof line, "{\"month\": \"%s\", \"kind\": \"resource\", \"category\": \"salaire\", \"amount_cents\": 35000}", month);
+		snprintf(path, sizeof path, "/api/v1/households/%lld/budget", hid);
+		CHECK_INT(dispatch(M_POST, path, line), 201);
+		c = db_conn_get(d);
+		db_conn_scope(c, 1);
+		CHECK_INT(aid_tariff(c, &a, hid, "cantine", today, &price, &told), E_OK); /* QF 350 € (one part) → 0,50 € */
+		CHECK_INT(price, 50);
+		db_conn_put(c);
+	}
 	/* Erasure reaches its table through the descriptor. */
 	snprintf(path, sizeof path, "/api/v1/persons/%lld/erase", pid);
 	CHECK_INT(dispatch(M_POST, path, NULL), 200);

@@ -317,6 +317,31 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	return e;
 }
 
+err aid_tariff(db_conn *c, arena *a, int64_t hid, const char *key, civil_date on, int64_t *price, const char **explain)
+{
+	aid_rulebook rb;
+	int64_t rbid;
+	const aid_rule *rule;
+	*price = 0;
+	*explain = "";
+	if (!aid_rulebook_on(c, a, on, &rb, &rbid) || !(rule = aid_rules_find(&rb, key)) || !rule->tariff)
+		return E_NOT_FOUND;
+	aid_facts f;
+	household_budget hb;
+	int months = persons_residence_months(c, hid, on);
+	err e = aid_facts_for(c, a, hid, key, on, 0, months, 0, &f, &hb);
+	if (e != E_OK)
+		return e;
+	f.residence_unknown = months < 0;
+	aid_result res;
+	aid_evaluate(a, rule, &f, &res);
+	*explain = res.explain;
+	if (res.incomplete || !res.eligible)
+		return E_INPUT;
+	*price = res.amount;
+	return E_OK;
+}
+
 /* ---- creation -------------------------------------------------------------------------------- */
 
 err aid_create(const aid_ctx *x, const kv_list *in, form_errors *fe, int64_t *id)
