@@ -78,7 +78,7 @@ tests-build: $(TEST_UNIT) $(TEST_HTTP) build/asan/openccas build/openccas
 
 # Fuzz targets (clang libFuzzer) over the parsers of outside input.
 FUZZ := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/*.c))
-FUZZ_SRC := src/web/parse.c src/core/text.c src/core/arena.c src/core/buf.c src/core/civil.c src/core/csv.c src/core/sheet.c src/core/sheet_xlsx.c src/core/money.c src/modules/aid/aid_rules.c
+FUZZ_SRC := src/web/parse.c src/core/text.c src/core/arena.c src/core/buf.c src/core/civil.c src/core/csv.c src/core/sheet.c src/core/sheet_row.c src/core/sheet_xlsx.c src/core/money.c src/modules/aid/aid_rules.c src/modules/aid/aid_engine.c
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC)
 	@mkdir -p build/fuzz
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \

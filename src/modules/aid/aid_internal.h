@@ -2,17 +2,25 @@
  * aid_internal.h — what the files of the aid module share (not for other
  * modules: they use aid.h).
  *
- *   aid.c            schema, rulebook versions and their differences,
- *                    simulation, budget envelopes, demo
- *   aid_requests.c   a request's life: draft → submitted → instructed →
+ *   aid_module.c     the descriptor (permissions, routes, navigation, sections)
+ *   aid_model.c      schema, rulebook versions, the engine's facts about a
+ *                    household (and what it already received), tariffs
+ *   aid_rules.c      the rulebook's parser and checker; aid_engine.c the
+ *                    evaluation and what it understood (aid_rules.h)
+ *   aid_workflow.c   a request's life: draft → submitted → instructed →
  *                    on a committee agenda or under delegation → decided →
- *                    notified → paid → closed; withdrawal, cancellation;
- *                    the request page and the work lists with exports
+ *                    notified → paid → closed; withdrawal, cancellation
+ *                    (aid_act, a table of transitions)
+ *   aid_requests.c   the request page and the new-request form
+ *   aid_lists.c      the work lists, their exports
+ *   aid_pages.c      the rulebook's pages, the simulation, budget envelopes
  *   aid_committee.c  committee sessions: agenda, anonymised presentation,
  *                    decisions in sequence, ratification of emergencies,
  *                    minutes (PDF)
+ *   aid_home.c       each role's work on the home page
  *   aid_docs.c       decision letters and voucher receipts (PDF)
  *   aid_api.c        the JSON API
+ *   aid_demo.c       demo data
  *
  * Every change of state goes through aid_act(), whichever door it came
  * from (page or API): one place checks the role, the state and the

@@ -166,3 +166,101 @@ err aid_budget_set(const aid_ctx *x, int year, const aid_rulebook *rb, const int
 		e = journal_record(x->c, x->user, "update", "aid_budget", year, NULL);
 	return db_finish(x->c, e);
 }
+
+/* ---- the engine's facts about a household, and tariffs -------------------------------------- */
+
+static db_sql Q_PAST = DB_SQL(DB_SCOPED,
+	"SELECT coalesce(sum(CASE WHEN substr(decided_on, 1, 4) = $4 THEN granted ELSE 0 END), 0), "
+	"coalesce(sum(CASE WHEN decided_on > $5 THEN granted ELSE 0 END), 0), "
+	"coalesce(sum(CASE WHEN substr(decided_on, 1, 4) = $4 THEN 1 ELSE 0 END), 0) FROM aid_requests "
+	"WHERE structure_id = $1 AND household_id = $2 AND aid_key = $3 AND decision = 'accorde' AND status <> 'annulee' "
+	"AND id <> $6 AND decided_on <= $7");
+
+err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date on, int64_t exclude_id, int residence_months,
+                  int64_t bill, aid_facts *f, household_budget *hb)
+{
+	err e = persons_budget(c, a, hid, on, hb);
+	if (e != E_OK)
+		return e;
+	memset(f, 0, sizeof *f);
+	f->on = on;
+	f->rav_day_person = hb->rav_day_person;
+	f->qf = hb->qf;
+	f->rav_unknown = !hb->resources_known;
+	f->qf_unknown = !hb->qf_known;
+	f->age_unknown = true;
+	f->members = hb->members;
+	f->children = hb->children;
+	f->child_ages = hb->child_ages;
+	f->couple = hb->couple;
+	f->resources = hb->resources;
+	f->parts_x100 = hb->parts_x100;
+	f->uc_x100 = hb->uc_x100;
+	f->housing = hb->housing;
+	f->resource_cats = hb->resource_cats;
+	f->need = "";
+	f->residence_months = residence_months;
+	f->bill = bill;
+	person_brief *m;
+	int nm = persons_household_members(c, a, hid, &m);
+	for (int i = 0; i < nm; i++) {
+		civil_date bd;
+		if (!strcmp(m[i].relation, "demandeur") && civil_parse(m[i].birth_date, &bd)) {
+			f->applicant_age = civil_age(bd, on);
+			f->age_unknown = false;
+		}
+	}
+	char year[8];
+	snprintf(year, sizeof year, "%04d", on.y);
+	db_res q = {0};
+	e = DBQ(c, &Q_PAST, &q, A_INT(hid), A_TEXT(key), A_TEXT(year), A_TEXT(civil_iso(a, civil_add_months(on, -12))),
+	        A_INT(exclude_id), A_TEXT(civil_iso(a, on)));
+	if (e == E_OK && db_next(&q)) {
+		f->granted_year = db_int(&q, 0);
+		f->granted_12m = db_int(&q, 1);
+		f->count_year = (int)db_int(&q, 2);
+	}
+	db_close(&q);
+	/* A shared ceiling counts what was granted under every aid sharing it. */
+	aid_rulebook rb;
+	int64_t rbid;
+	const aid_rule *rule;
+	if (e == E_OK && *key && aid_rulebook_on(c, a, on, &rb, &rbid) && (rule = aid_rules_find(&rb, key)) && rule->shared)
+		for (int i = 0; e == E_OK && i < rb.naids; i++) {
+			if (!rb.aids[i].shared || strcmp(rb.aids[i].shared, rule->shared))
+				continue;
+			e = DBQ(c, &Q_PAST, &q, A_INT(hid), A_TEXT(rb.aids[i].key), A_TEXT(year), A_TEXT(civil_iso(a, civil_add_months(on, -12))),
+			        A_INT(exclude_id), A_TEXT(civil_iso(a, on)));
+			if (e == E_OK && db_next(&q)) {
+				f->shared_year += db_int(&q, 0);
+				f->shared_12m += db_int(&q, 1);
+			}
+			db_close(&q);
+		}
+	return e;
+}
+
+err aid_tariff(db_conn *c, arena *a, int64_t hid, const char *key, civil_date on, int64_t *price, const char **explain)
+{
+	aid_rulebook rb;
+	int64_t rbid;
+	const aid_rule *rule;
+	*price = 0;
+	*explain = "";
+	if (!aid_rulebook_on(c, a, on, &rb, &rbid) || !(rule = aid_rules_find(&rb, key)) || !rule->tariff)
+		return E_NOT_FOUND;
+	aid_facts f;
+	household_budget hb;
+	int months = persons_residence_months(c, hid, on);
+	err e = aid_facts_for(c, a, hid, key, on, 0, months, 0, &f, &hb);
+	if (e != E_OK)
+		return e;
+	f.residence_unknown = months < 0;
+	aid_result res;
+	aid_evaluate(a, rule, &f, &res);
+	*explain = res.explain;
+	if (res.incomplete || !res.eligible)
+		return E_INPUT;
+	*price = res.amount;
+	return E_OK;
+}
