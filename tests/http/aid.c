@@ -79,6 +79,27 @@ int main(void)
 	CHECK_HAS(r->body, "2026-2");
 	CHECK_HAS(r->body, "2026-1"); /* the previous version stays listed */
 	CHECK_INT(get(&soc, "/aides/reglement")->status, 403);
+	/* Checked without storing: what the engine understood, as tables. */
+	char *look = curl_easy_escape(mgr.c, "version : apercu\nen vigueur le : 2026-02-03\naide : energie\nlibellé : Énergie\n"
+	                                     "montant : tranches reste à vivre\ntranche : 5,00 → 80 %\ntranche : de 5,01 à 8,00 → 60 % ; plafond 90,00\n"
+	                                     "fin\n", 0);
+	snprintf(body, sizeof body, "_csrf=%s&apercu=1&text=%s", mgr.csrf, look);
+	curl_free(look);
+	r = post(&mgr, "/aides/reglement", body);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "rien n’a été enregistré");
+	CHECK_HAS(r->body, "Ce que le moteur a compris");
+	CHECK_HAS(r->body, "<th scope=\"row\">Montant, tranche 2 (reste à vivre de 5,01\xc2\xa0€ à 8,00\xc2\xa0€)</th><td>60 % de la facture ; plafond 90,00\xc2\xa0€</td>");
+	CHECK_LACKS(get(&mgr, "/aides/reglement")->body, "\">apercu</a>"); /* no version stored */
+	look = curl_easy_escape(mgr.c, "en vigueur le : 2026-02-03\naide : x\nlibellé : X\nmontant : tranches quotient\ntranche : 5 → beaucoup\n"
+	                               "couleur : bleu\nfin\n", 0);
+	snprintf(body, sizeof body, "_csrf=%s&apercu=1&text=%s", mgr.csrf, look);
+	curl_free(look);
+	r = post(&mgr, "/aides/reglement", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "Ligne 5 : tranche : la valeur est un montant");
+	CHECK_HAS(r->body, "Ligne 6 : clé inconnue « couleur » ; dans une aide : libellé,");
+	CHECK_LACKS(r->body, "sans aucune tranche");
 
 	T_GROUP("simulation");
 	r = get(&soc, "/foyers/1/simulation");
