@@ -57,17 +57,21 @@ static void test_buf_html(void)
 	html_lit(&b, "<b>");
 	html_text(&b, NULL);
 	CHECK_STR(buf_cstr(&b), "<b>");
-	/* A data table's opening: the caption for screen readers only unless
-	 * shown, number and hidden headers, every text escaped. */
+	/* A data table's opening: in its own scroll region the keyboard
+	 * reaches (named by the caption), the caption for screen readers only
+	 * unless shown, number and hidden headers, every text escaped. */
 	buf_init(&b, &a, 0);
 	html_table(&b, "Demandes <d’aide>", 0, "N°", "#Montant", "~Actions");
-	CHECK_STR(buf_cstr(&b), "<table class=\"data\"><caption class=\"sr-only\">Demandes &lt;d’aide&gt;</caption><thead><tr>"
+	CHECK_STR(buf_cstr(&b), "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Demandes &lt;d’aide&gt;\">"
+	                        "<table class=\"data\"><caption class=\"sr-only\">Demandes &lt;d’aide&gt;</caption><thead><tr>"
 	                        "<th scope=\"col\">N°</th><th scope=\"col\" class=\"num\">Montant</th>"
 	                        "<th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>");
 	buf_init(&b, &a, 0);
 	html_table(&b, "Lignes", TABLE_CAPTION_SHOWN | TABLE_DIFF, "Avant");
-	CHECK_STR(buf_cstr(&b), "<table class=\"data diff\"><caption>Lignes</caption><thead><tr><th scope=\"col\">Avant</th>"
-	                        "</tr></thead><tbody>");
+	CHECK_STR(buf_cstr(&b), "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Lignes\"><table class=\"data diff\">"
+	                        "<caption>Lignes</caption><thead><tr><th scope=\"col\">Avant</th></tr></thead><tbody>");
+	html_table_close(&b);
+	CHECK(strstr(buf_cstr(&b), "</tbody></table></div>") != NULL, "the close ends the region");
 	/* A code list and its labels. */
 	static const code list[] = {{"a", "Alpha"}, {"b", "Bêta"}};
 	CHECK_STR(CODE_LABEL(list, "b"), "Bêta");
