@@ -11,6 +11,8 @@
 
 /* A French message with a number in it, in the thread's buffer. */
 extern _Thread_local char sheet_why_buf[256];
+/* Row numbers a workbook may claim (Excel stops at 1,048,576). */
+#define SHEET_MAX_ROWNO 100000000L
 #define SAY(...) (snprintf(sheet_why_buf, sizeof sheet_why_buf, __VA_ARGS__), (const char *)sheet_why_buf)
 
 /* A growable byte buffer (malloc: these outlive no call). */

@@ -647,7 +647,10 @@ sheet_status sheet_read_xlsx(const unsigned char *d, size_t len, int max_cols, s
 		}
 		if (tag_is(&x, "row")) {
 			char rv[24];
-			rowno = attr(&x, "r", rv, sizeof rv) ? strtol(rv, NULL, 10) : rowno + 1;
+			/* The row's number as written, else the next; bounded (a
+			 * hostile « r » must not overflow the count). */
+			long next = rowno < SHEET_MAX_ROWNO ? rowno + 1 : SHEET_MAX_ROWNO, n = 0;
+			rowno = attr(&x, "r", rv, sizeof rv) && (n = strtol(rv, NULL, 10)) >= 1 && n <= SHEET_MAX_ROWNO ? n : next;
 			sheet_row_clear(&r);
 			r.number = rowno;
 			col = -1;
