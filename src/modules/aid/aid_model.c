@@ -59,6 +59,9 @@ static const db_migration migrations[] = {
 	 "ALTER TABLE aid_requests ADD COLUMN explain_plain TEXT NOT NULL DEFAULT '';", NULL},
 	{5, "the kind of need, for scales by need",
 	 "ALTER TABLE aid_requests ADD COLUMN need TEXT NOT NULL DEFAULT '';", NULL},
+	{6, "the home page's counts from indexes alone (work by status, emergency aid to ratify)",
+	 "CREATE INDEX aid_requests_work ON aid_requests(structure_id, status, route, decision, docs_missing);"
+	 "CREATE INDEX aid_requests_ratify ON aid_requests(structure_id, route, ratified_on, decision, status);", NULL},
 };
 const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
 
