@@ -54,7 +54,7 @@ static void page(web_req *r)
 	while (db_next(&q))
 		html_printf(&r->out, "<tr><td>%s</td><td class=\"num\">%lld</td></tr>", db_text(&q, 0), (long long)db_int(&q, 1));
 	db_close(&q);
-	html_lit(&r->out, "</tbody></table>");
+	html_table_close(&r->out);
 	page_end(r);
 }
 
