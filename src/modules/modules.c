@@ -8,6 +8,7 @@
 #include "modules/domiciliation/domiciliation.h"
 #include "modules/home/home.h"
 #include "modules/journal/journal.h"
+#include "modules/legal/legal.h"
 #include "modules/persons/persons.h"
 #include "modules/reception/reception.h"
 #include "web/layout.h"
@@ -22,6 +23,7 @@ static const module *const standard[] = {
 	&reception_module,
 	&domiciliation_module,
 	&aid_module,
+	&legal_module,
 	&home_module,
 };
 

@@ -379,3 +379,31 @@ out:
 	db_conn_put(r->db);
 	r->db = NULL;
 }
+
+/* A JSON object's members as form pairs (numbers written out; arrays of
+ * strings repeated, as a form's checkboxes). */
+bool web_json_form(web_req *r, kv_list *out)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return false;
+	int cap = 0;
+	*out = (kv_list){0};
+	const char *k;
+	json_t *v;
+	json_object_foreach(in, k, v) {
+		json_t *items = json_is_array(v) ? v : NULL;
+		size_t n = items ? json_array_size(items) : 1;
+		for (size_t i = 0; i < n; i++) {
+			json_t *x = items ? json_array_get(items, i) : v;
+			const char *s = json_is_string(x) ? json_string_value(x)
+			              : json_is_integer(x) ? arena_printf(r->a, "%lld", (long long)json_integer_value(x))
+			              : json_is_true(x) ? "1" : NULL;
+			kv *slot = s ? ARENA_PUSH(r->a, out->items, out->n, cap) : NULL;
+			if (slot)
+				*slot = (kv){arena_strdup(r->a, k), arena_strdup(r->a, s)};
+		}
+	}
+	json_decref(in);
+	return true;
+}

@@ -117,6 +117,11 @@ const web_file *web_file_field(web_req *r, const char *name);
 /* Parsed JSON body (objects only); NULL when there is none or it is not a
  * JSON object — the 400 answer is then already written: just return. */
 json_t *web_json_body(web_req *r);
+/* The JSON body's members as form pairs, for code shared with a page's
+ * form: strings as they are, integers written out, true as "1", an array
+ * of strings as the same name repeated (as checkboxes post). False (the
+ * answer sent) when the body is not an object. */
+bool web_json_form(web_req *r, kv_list *out);
 
 /* Outputs. */
 void web_header(web_req *r, const char *name_colon_value);

@@ -304,22 +304,10 @@ err aid_create(const aid_ctx *x, const kv_list *in, form_errors *fe, int64_t *id
 		form_error(fe, "purpose", "L’objet de la demande est trop long (2 000 caractères au plus).");
 	if (creditor && strlen(creditor) > 200)
 		form_error(fe, "creditor", "Le créancier est trop long (200 caractères au plus).");
-	person_brief *m = NULL;
-	int nm = hid ? persons_household_members(x->c, x->a, hid, &m) : 0;
-	if (ps) {
-		bool found = false;
-		if (text_to_int64(ps, 1, INT64_MAX, &pid))
-			for (int i = 0; i < nm; i++)
-				found |= m[i].id == pid;
-		if (!found)
-			form_error(fe, "person", "Le demandeur doit être un membre du foyer.");
-	} else {
-		for (int i = 0; i < nm && !pid; i++)
-			if (!strcmp(m[i].relation, "demandeur"))
-				pid = m[i].id;
-		if (!pid && nm)
-			pid = m[0].id;
-	}
+	bool not_member = false;
+	pid = persons_member_or_applicant(x->c, x->a, hid, ps, &not_member);
+	if (not_member)
+		form_error(fe, "person", "Le demandeur doit être un membre du foyer.");
 	if (fe->n)
 		return E_INPUT;
 	err e = db_begin(x->c, true);

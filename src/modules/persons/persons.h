@@ -56,6 +56,11 @@ err persons_notice_queue(db_conn *c, int64_t person_id, const char *origin, cons
 typedef struct notice_counts { int64_t sent, retry, failed, cancelled; } notice_counts;
 err persons_notices_deliver(db *d, notice_counts *out);
 
+/* The person a request is for: the member typed (a person id as text),
+ * checked to belong to the household (*bad when not), else the applicant,
+ * else the first member; 0 when the household has none. */
+int64_t persons_member_or_applicant(db_conn *c, arena *a, int64_t household_id, const char *typed, bool *bad);
+
 /* The largest number of active members of a household of the structure
  * (exports size their columns with it); -1 on a failure. */
 int persons_max_members(db_conn *c);

@@ -6,6 +6,7 @@
  */
 #include "modules/persons/persons_internal.h"
 #include <string.h>
+#include "core/text.h"
 #include "core/banned.h"
 
 static db_sql Q_H = DB_SQL(DB_SCOPED,
@@ -234,4 +235,24 @@ int persons_event_rows(db_conn *c, arena *a, int64_t hid, const char *kind, int 
 	}
 	db_close(&q);
 	return DONE(e, a, n);
+}
+
+int64_t persons_member_or_applicant(db_conn *c, arena *a, int64_t hid, const char *typed, bool *bad)
+{
+	person_brief *m = NULL;
+	int nm = hid ? persons_household_members(c, a, hid, &m) : 0;
+	int64_t pid = 0;
+	*bad = false;
+	if (typed) {
+		bool found = false;
+		if (text_to_int64(typed, 1, INT64_MAX, &pid))
+			for (int i = 0; i < nm; i++)
+				found |= m[i].id == pid;
+		*bad = !found;
+		return found ? pid : 0;
+	}
+	for (int i = 0; i < nm && !pid; i++)
+		if (!strcmp(m[i].relation, "demandeur"))
+			pid = m[i].id;
+	return pid ? pid : nm > 0 ? m[0].id : 0;
 }

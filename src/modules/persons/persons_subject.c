@@ -177,7 +177,8 @@ static const char *title_of(const char *key)
 		{"household_members", "Composition du foyer"}, {"resources_and_charges", "Ressources et charges"}, {"notes", "Notes de suivi"},
 		{"alerts", "Alertes"}, {"documents", "Pièces justificatives (description)"}, {"timeline", "Parcours"}, {"notices", "Avis envoyés (SMS, e-mail)"},
 		{"accesses", "Consultations du dossier (journal des accès)"}, {"contacts", "Contacts avec le CCAS"},
-		{"domiciliation", "Domiciliation"}, {"optional_aid", "Aides facultatives"}};
+		{"domiciliation", "Domiciliation"}, {"optional_aid", "Aides facultatives"},
+		{"statutory_aid_files", "Aide sociale légale (dossiers transmis pour vous)"}};
 	for (int i = 0; i < COUNTOF(map); i++)
 		if (!strcmp(map[i][0], key))
 			return map[i][1];
@@ -211,6 +212,8 @@ static const char *const LABELS[][2] = {
 	{"opinion_cents", "Montant proposé par l’instructeur"}, {"opinion_reason", "Motivation de l’avis"}, {"decision", "Décision"},
 	{"granted_cents", "Montant accordé"}, {"decision_motive", "Motif de la décision"}, {"notified_on", "Notifiée le"},
 	{"payment_mode", "Mode de paiement"}, {"paid_cents", "Montant payé"}, {"paid_on", "Payée le"}, {"end_reason", "Motif de fin"},
+	{"lodged_on", "Déposé le"}, {"forwarded_on", "Transmis le"}, {"answer", "Réponse"}, {"answer_on", "Réponse reçue le"},
+	{"renewal_on", "À renouveler avant le"},
 	{"message_subject", "Objet du message"}, {"sent_at", "Envoyé le"}, {"why", "Raison"},
 	{"user", "Agent"}, {"action", "Action"}, {"detail", "Détail"}, {"object", "Fiche"},
 };
@@ -228,7 +231,8 @@ static const char *const WORDS[][2] = {
 	{"email", "e-mail"}, {"partenaire", "vers un partenaire"}, {"agent", "vers un agent"}, {"service", "vers un service du CCAS"},
 	{"read", "consultation"}, {"create", "création"}, {"update", "modification"},
 	{"export", "export"}, {"household", "dossier"}, {"person", "personne"}, {"sms", "SMS"}, {"envoye", "envoyé"},
-	{"echec", "non envoyé"}, {"annule", "annulé"}, {"attente", "à envoyer"},
+	{"echec", "non envoyé"}, {"annule", "annulé"}, {"attente", "à envoyer"}, {"ouvert", "en cours de constitution"},
+	{"transmis", "transmis à l’organisme"}, {"repondu", "réponse reçue"}, {"clos", "clos"}, {"partiel", "accordée en partie"},
 };
 
 static const char *word(const char *const (*list)[2], int n, const char *k)

@@ -1,0 +1,527 @@
+/*
+ * legal_model.c — statutory aid files: schema, the catalogue of kinds,
+ * files and their steps, the one-month rule (CASF L131-1: forwarded within
+ * one month of lodging, whatever the CCAS thinks of it — L123-5), lists.
+ * No HTML here.
+ */
+#include "modules/legal/legal_internal.h"
+#include <stdio.h>
+#include <string.h>
+#include "core/money.h"
+#include "core/text.h"
+#include "modules/journal/journal.h"
+#include "modules/persons/persons.h"
+#include "core/banned.h"
+
+int PERM_LEGAL_READ, PERM_LEGAL_WRITE, PERM_LEGAL_KINDS;
+
+static const db_migration migrations[] = {
+	{1, "statutory aid: kinds (the structure's catalogue) and files",
+	 "CREATE TABLE legal_kinds (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " code TEXT NOT NULL, label TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', pieces TEXT NOT NULL DEFAULT '', "
+	 " opinion INTEGER NOT NULL DEFAULT 0, answer_days INTEGER NOT NULL DEFAULT 60, renewal_months INTEGER NOT NULL DEFAULT 0, "
+	 " active INTEGER NOT NULL DEFAULT 1, UNIQUE (structure_id, code)) STRICT;"
+	 "CREATE TABLE legal_files (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " household_id INTEGER NOT NULL, person_id INTEGER, kind_id INTEGER NOT NULL, lodged_on TEXT NOT NULL, due_on TEXT NOT NULL, "
+	 " lodged_by TEXT NOT NULL DEFAULT 'personne', "
+	 " status TEXT NOT NULL CHECK (status IN ('ouvert', 'transmis', 'repondu', 'clos')), "
+	 " pieces_received TEXT NOT NULL DEFAULT '', opinion TEXT NOT NULL DEFAULT '', opinion_reason TEXT NOT NULL DEFAULT '', "
+	 " forwarded_on TEXT, forward_means TEXT NOT NULL DEFAULT '', forward_ref TEXT NOT NULL DEFAULT '', "
+	 " forwarded_missing TEXT NOT NULL DEFAULT '', expected_on TEXT, answer TEXT NOT NULL DEFAULT '', answer_on TEXT, "
+	 " answer_amount INTEGER, answer_from TEXT, answer_to TEXT, renewal_on TEXT, created_by INTEGER NOT NULL, "
+	 " created_at INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 1) STRICT;"
+	 "CREATE INDEX legal_files_h ON legal_files(structure_id, household_id);"
+	 "CREATE INDEX legal_files_due ON legal_files(structure_id, status, due_on);"
+	 "CREATE INDEX legal_files_expected ON legal_files(structure_id, status, expected_on);"
+	 "CREATE INDEX legal_files_renewal ON legal_files(structure_id, renewal_on);",
+	 NULL},
+};
+const db_module_schema legal_schema = {"legal", migrations, COUNTOF(migrations)};
+
+const code LEGAL_STATES[4] = {{"ouvert", "Déposé, en cours de constitution"}, {"transmis", "Transmis, en attente de réponse"},
+                              {"repondu", "Réponse reçue"}, {"clos", "Clos"}};
+const code LEGAL_ANSWERS[4] = {{"", "— choisir —"}, {"accorde", "Accordé"}, {"partiel", "Accordé en partie"}, {"refuse", "Refusé"}};
+const code LEGAL_OPINIONS[3] = {{"", "— choisir —"}, {"favorable", "Favorable"}, {"defavorable", "Défavorable"}};
+const code LEGAL_MEANS[5] = {{"courrier", "Courrier"}, {"depot", "Dépôt en main propre"}, {"plateforme", "Plateforme en ligne"},
+                             {"email", "Messagerie sécurisée"}, {"coursier", "Navette"}};
+/* The work lists: to forward (by days left), late, awaiting an answer longer
+ * than the kind's usual time, answers to record, renewals within 60 days, all. */
+const code LEGAL_LISTS[6] = {{"a_transmettre", "À transmettre"}, {"en_retard", "En retard (plus d’un mois)"},
+                             {"attente_longue", "Réponse attendue depuis longtemps"}, {"a_repondre", "Réponses à enregistrer"},
+                             {"renouvellements", "Renouvellements sous 60 jours"}, {"", "Tous"}};
+
+/* ---- the catalogue ------------------------------------------------------------------------ */
+
+/* The usual kinds, as a structure starts with them (then edits them). */
+static const struct { const char *code, *label, *body, *pieces; int opinion, days, renewal; } DEFAULTS[] = {
+	{"apa_domicile", "APA à domicile", "Département", "pièce d’identité, avis d’imposition, relevé d’identité bancaire", 0, 60, 0},
+	{"apa_etablissement", "APA en établissement", "Département", "pièce d’identité, avis d’imposition, relevé d’identité bancaire", 0, 60, 0},
+	{"ash", "Aide sociale à l’hébergement (ASH)", "Département",
+	 "pièce d’identité, avis d’imposition, relevés bancaires, titres de propriété, liste des obligés alimentaires", 1, 90, 0},
+	{"aide_menagere", "Aide ménagère", "Département", "pièce d’identité, avis d’imposition, certificat médical", 1, 60, 12},
+	{"pch", "Prestation de compensation du handicap (PCH)", "MDPH", "formulaire MDPH, certificat médical, pièce d’identité", 0, 120, 0},
+	{"aah", "Allocation aux adultes handicapés (AAH)", "MDPH", "formulaire MDPH, certificat médical, pièce d’identité", 0, 120, 0},
+	{"cmi", "Carte mobilité inclusion", "MDPH", "formulaire MDPH, certificat médical, photo d’identité", 0, 120, 0},
+	{"rsa", "Revenu de solidarité active (RSA)", "Département", "pièce d’identité, relevé d’identité bancaire, justificatif de domicile",
+	 0, 30, 0},
+	{"css", "Complémentaire santé solidaire (CSS)", "CPAM", "pièce d’identité, ressources des 12 derniers mois", 0, 60, 12},
+	{"fsl", "Fonds de solidarité logement (FSL)", "Département", "pièce d’identité, quittance de loyer, facture impayée", 1, 60, 0},
+	{"obligation_alimentaire", "Enquête d’obligation alimentaire", "Département", "liste des obligés alimentaires", 0, 60, 0},
+	{"autre", "Autre dossier", "", "", 0, 60, 0},
+};
+
+static db_sql Q_K_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM legal_kinds WHERE structure_id = $1");
+static db_sql Q_K_INSERT = DB_SQL(DB_SCOPED,
+	"INSERT INTO legal_kinds (structure_id, code, label, body, pieces, opinion, answer_days, renewal_months) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (structure_id, code) DO NOTHING");
+#define K_COLS "id, code, label, body, pieces, opinion, answer_days, renewal_months, active"
+static db_sql Q_K_LIST = DB_SQL(DB_SCOPED, "SELECT " K_COLS " FROM legal_kinds WHERE structure_id = $1 AND ($2 = 0 OR active = 1) ORDER BY label, id");
+static db_sql Q_K_GET = DB_SQL(DB_SCOPED, "SELECT " K_COLS " FROM legal_kinds WHERE structure_id = $1 AND id = $2");
+static db_sql Q_K_UPDATE = DB_SQL(DB_SCOPED,
+	"UPDATE legal_kinds SET label = $3, body = $4, pieces = $5, opinion = $6, answer_days = $7, renewal_months = $8, active = $9 "
+	"WHERE structure_id = $1 AND id = $2");
+
+err legal_kinds_ensure(db_conn *c)
+{
+	int64_t n = 0;
+	err e = DBID(c, &Q_K_COUNT, &n);
+	for (int i = 0; e == E_OK && !n && i < COUNTOF(DEFAULTS); i++)
+		e = DBX(c, &Q_K_INSERT, NULL, A_TEXT(DEFAULTS[i].code), A_TEXT(DEFAULTS[i].label), A_TEXT(DEFAULTS[i].body),
+		        A_TEXT(DEFAULTS[i].pieces), A_INT(DEFAULTS[i].opinion), A_INT(DEFAULTS[i].days), A_INT(DEFAULTS[i].renewal));
+	return e;
+}
+
+static void kind_fill(db_res *q, arena *a, legal_kind *k)
+{
+	*k = (legal_kind){db_int(q, 0), db_dup(q, 1, a), db_dup(q, 2, a), db_dup(q, 3, a), db_dup(q, 4, a), db_int(q, 5) != 0,
+	                  db_int(q, 8) != 0, (int)db_int(q, 6), (int)db_int(q, 7)};
+}
+
+int legal_kinds(db_conn *c, arena *a, bool active_only, legal_kind **out)
+{
+	*out = NULL;
+	if (legal_kinds_ensure(c) != E_OK)
+		return -1;
+	db_res q = {0};
+	int n = 0, cap = 0;
+	if (DBQ(c, &Q_K_LIST, &q, A_INT(active_only)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		legal_kind *k = ARENA_PUSH(a, *out, n, cap);
+		if (!k)
+			break;
+		kind_fill(&q, a, k);
+	}
+	db_close(&q);
+	return n;
+}
+
+bool legal_kind_get(db_conn *c, arena *a, int64_t id, legal_kind *out)
+{
+	db_res q = {0};
+	bool ok = DBQ(c, &Q_K_GET, &q, A_INT(id)) == E_OK && db_next(&q);
+	if (ok)
+		kind_fill(&q, a, out);
+	db_close(&q);
+	return ok;
+}
+
+static const char *in_get(const kv_list *in, const char *name)
+{
+	const char *v = kv_get(in, name);
+	return v && *v ? v : NULL;
+}
+
+err legal_kind_save(db_conn *c, int64_t user, int64_t id, const kv_list *in, form_errors *fe, int64_t *out_id)
+{
+	const char *label = in_get(in, "label"), *body = in_get(in, "body"), *pieces = in_get(in, "pieces"),
+	           *days = in_get(in, "answer_days"), *renew = in_get(in, "renewal_months"), *kcode = in_get(in, "code");
+	int64_t d = 60, rm = 0;
+	if (!label || strlen(label) > 120)
+		form_error(fe, "label", "Le nom du type de dossier est requis (120 caractères au plus).");
+	if (body && strlen(body) > 120)
+		form_error(fe, "body", "L’organisme qui décide tient en 120 caractères.");
+	if (pieces && strlen(pieces) > 1000)
+		form_error(fe, "pieces", "La liste des pièces tient en 1 000 caractères (séparées par des virgules).");
+	if (days && !text_to_int64(days, 1, 730, &d))
+		form_error(fe, "answer_days", "Le délai habituel de réponse est un nombre de jours (1 à 730).");
+	if (renew && !text_to_int64(renew, 0, 120, &rm))
+		form_error(fe, "renewal_months", "La périodicité du renouvellement est un nombre de mois (0 si aucune, 120 au plus).");
+	if (!id) {
+		bool ok = kcode && strlen(kcode) <= 40;
+		for (const char *p = kcode; ok && *p; p++)
+			ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+		if (!ok)
+			form_error(fe, "code", "Le code : lettres minuscules sans accent, chiffres et _ (40 au plus), par exemple « aide_menagere ».");
+	}
+	if (fe->n)
+		return E_INPUT;
+	bool opinion = in_get(in, "opinion") != NULL, active = id ? in_get(in, "active") != NULL : true;
+	err e = legal_kinds_ensure(c);
+	if (e == E_OK)
+		e = db_begin(c, true);
+	if (e != E_OK)
+		return e;
+	if (id) {
+		int64_t n = 0;
+		e = DBX(c, &Q_K_UPDATE, &n, A_INT(id), A_TEXT(label), A_TEXT(body ? body : ""), A_TEXT(pieces ? pieces : ""), A_INT(opinion),
+		        A_INT(d), A_INT(rm), A_INT(active));
+		if (e == E_OK && n != 1)
+			e = E_NOT_FOUND;
+		*out_id = id;
+	} else {
+		static db_sql Q_K_NEW = DB_SQL(DB_SCOPED,
+			"INSERT INTO legal_kinds (structure_id, code, label, body, pieces, opinion, answer_days, renewal_months) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id");
+		e = DBID(c, &Q_K_NEW, out_id, A_TEXT(kcode), A_TEXT(label), A_TEXT(body ? body : ""), A_TEXT(pieces ? pieces : ""),
+		         A_INT(opinion), A_INT(d), A_INT(rm));
+		if (e == E_CONFLICT)
+			form_error(fe, "code", "Ce code est déjà celui d’un autre type de dossier.");
+		if (e == E_CONFLICT)
+			e = E_INPUT;
+	}
+	if (e == E_OK)
+		e = journal_record(c, user, id ? "update" : "create", "legal_kind", *out_id, NULL);
+	return db_finish(c, e);
+}
+
+/* ---- files ---------------------------------------------------------------------------------- */
+
+#define F_COLS                                                                                                             \
+	"f.id, f.household_id, coalesce(f.person_id, 0), f.kind_id, f.version, coalesce(f.answer_amount, -1), k.label, k.body, " \
+	"k.pieces, f.lodged_on, f.due_on, f.lodged_by, f.status, f.pieces_received, f.opinion, f.opinion_reason, f.forwarded_on, " \
+	"f.forward_means, f.forward_ref, f.forwarded_missing, f.answer, f.answer_on, f.answer_from, f.answer_to, f.expected_on, "   \
+	"f.renewal_on, k.opinion"
+#define F_FROM " FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
+
+static void file_fill(db_res *q, arena *a, legal_file *o)
+{
+	int64_t *ints[] = {&o->id, &o->household_id, &o->person_id, &o->kind_id, &o->version, &o->answer_amount};
+	for (int i = 0; i < 6; i++)
+		*ints[i] = db_int(q, i);
+	const char **txt[] = {&o->kind_label, &o->body, &o->kind_pieces, &o->lodged_on, &o->due_on, &o->lodged_by, &o->status,
+	                      &o->pieces_received, &o->opinion, &o->opinion_reason, &o->forwarded_on, &o->forward_means,
+	                      &o->forward_ref, &o->forwarded_missing, &o->answer, &o->answer_on, &o->answer_from, &o->answer_to,
+	                      &o->expected_on, &o->renewal_on};
+	for (int i = 0; i < 20; i++) {
+		char *s = db_dup(q, 6 + i, a);
+		*txt[i] = s ? s : "";
+	}
+	o->kind_opinion = db_int(q, 26) != 0;
+}
+
+static db_sql Q_F_GET = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.id = $2");
+
+bool legal_file_load(db_conn *c, arena *a, int64_t id, legal_file *out)
+{
+	db_res q = {0};
+	bool ok = DBQ(c, &Q_F_GET, &q, A_INT(id)) == E_OK && db_next(&q);
+	if (ok)
+		file_fill(&q, a, out);
+	db_close(&q);
+	return ok;
+}
+
+civil_date legal_due(civil_date lodged) { return civil_add_months(lodged, 1); }
+
+/* Is « piece » in the comma list? (words compared folded) */
+static bool in_list(arena *a, const char *list, const char *piece)
+{
+	const char *want = text_fold(a, piece);
+	for (const char *p = list ? list : ""; want && *p;) {
+		size_t n = strcspn(p, ",");
+		char *w = text_trim(a, arena_strndup(a, p, n));
+		p += n + (p[n] == ',');
+		const char *f = w ? text_fold(a, w) : NULL;
+		if (f && *f && !strcmp(f, want))
+			return true;
+	}
+	return false;
+}
+
+const char *legal_missing(arena *a, const legal_file *f)
+{
+	buf b;
+	buf_init(&b, a, 64);
+	for (const char *p = f->kind_pieces; *p;) {
+		size_t n = strcspn(p, ",");
+		char *w = text_trim(a, arena_strndup(a, p, n));
+		p += n + (p[n] == ',');
+		if (w && *w && !in_list(a, f->pieces_received, w))
+			buf_printf(&b, "%s%s", b.len ? ", " : "", w);
+	}
+	return buf_cstr(&b);
+}
+
+static db_sql Q_F_NEW = DB_SQL(DB_SCOPED,
+	"INSERT INTO legal_files (structure_id, household_id, person_id, kind_id, lodged_on, due_on, lodged_by, status, created_by, "
+	"created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'ouvert', $8, $9) RETURNING id");
+
+err legal_create(const legal_ctx *x, const kv_list *in, form_errors *fe, int64_t *id)
+{
+	int64_t hid = 0, pid = 0, kid = 0;
+	const char *hs = in_get(in, "household"), *ps = in_get(in, "person"), *ks = in_get(in, "kind"), *ls = in_get(in, "lodged_on"),
+	           *by = in_get(in, "lodged_by");
+	civil_date on = x->today;
+	legal_kind k;
+	if (!hs || !text_to_int64(hs, 1, INT64_MAX, &hid) || !persons_household_exists(x->c, hid)) {
+		form_error(fe, "household", "Choisissez le foyer dont c’est le dossier.");
+		hid = 0;
+	}
+	if (legal_kinds_ensure(x->c) != E_OK || !ks || !text_to_int64(ks, 1, INT64_MAX, &kid) || !legal_kind_get(x->c, x->a, kid, &k) ||
+	    !k.active)
+		form_error(fe, "kind", "Choisissez le type de dossier.");
+	if (ls && (!civil_parse(ls, &on) || civil_to_days(on) > civil_to_days(x->today)))
+		form_error(fe, "lodged_on", "La date de dépôt est au format AAAA-MM-JJ et ne peut pas être dans le futur.");
+	if (by && strcmp(by, "personne") && strcmp(by, "tiers"))
+		form_error(fe, "lodged_by", "Déposé par la personne ou par un tiers.");
+	bool not_member = false;
+	pid = persons_member_or_applicant(x->c, x->a, hid, ps, &not_member);
+	if (not_member)
+		form_error(fe, "person", "La personne concernée doit être un membre du foyer.");
+	if (fe->n)
+		return E_INPUT;
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBID(x->c, &Q_F_NEW, id, A_INT(hid), A_INT_OR_NULL(pid), A_INT(kid), A_TEXT(civil_iso(x->a, on)),
+		         A_TEXT(civil_iso(x->a, legal_due(on))), A_TEXT(by ? by : "personne"), A_INT(x->user), A_INT(civil_now()));
+	if (e == E_OK)
+		e = persons_timeline_add(x->c, hid, x->user, "legal_file", *id, arena_printf(x->a, "Dossier déposé : %s", k.label));
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "create", "legal_file", *id, k.code);
+	return db_finish(x->c, e);
+}
+
+static db_sql Q_F_PIECES = DB_SQL(DB_SCOPED,
+	"UPDATE legal_files SET pieces_received = $3, version = version + 1 WHERE structure_id = $1 AND id = $2 AND version = $4 "
+	"AND status = 'ouvert'");
+static db_sql Q_F_OPINION = DB_SQL(DB_SCOPED,
+	"UPDATE legal_files SET opinion = $3, opinion_reason = $4, version = version + 1 WHERE structure_id = $1 AND id = $2 "
+	"AND version = $5 AND status = 'ouvert'");
+static db_sql Q_F_FORWARD = DB_SQL(DB_SCOPED,
+	"UPDATE legal_files SET status = 'transmis', forwarded_on = $3, forward_means = $4, forward_ref = $5, forwarded_missing = $6, "
+	"expected_on = $7, version = version + 1 WHERE structure_id = $1 AND id = $2 AND version = $8 AND status = 'ouvert'");
+static db_sql Q_F_ANSWER = DB_SQL(DB_SCOPED,
+	"UPDATE legal_files SET status = 'repondu', answer = $3, answer_on = $4, answer_amount = $5, answer_from = $6, answer_to = $7, "
+	"renewal_on = $8, version = version + 1 WHERE structure_id = $1 AND id = $2 AND version = $9 AND status = 'transmis'");
+static db_sql Q_F_CLOSE = DB_SQL(DB_SCOPED,
+	"UPDATE legal_files SET status = 'clos', version = version + 1 WHERE structure_id = $1 AND id = $2 AND version = $3 "
+	"AND status <> 'clos'");
+
+/* A date typed for a step: ISO or « JJ/MM/AAAA », not before from, not after today. */
+static bool step_date(const legal_ctx *x, const char *s, const char *from, civil_date *out)
+{
+	civil_date f;
+	if (!s || !civil_parse(s, out) || civil_to_days(*out) > civil_to_days(x->today))
+		return false;
+	return !from || !*from || !civil_parse(from, &f) || civil_to_days(*out) >= civil_to_days(f);
+}
+
+err legal_act(const legal_ctx *x, legal_file *f, const char *action, const kv_list *in, form_errors *fe, const char **why)
+{
+	*why = NULL;
+	int64_t ver = 0, n = 0;
+	const char *vs = in_get(in, "version");
+	if (!vs || !text_to_int64(vs, 0, INT64_MAX, &ver))
+		ver = f->version;
+	err e = E_OK;
+	const char *detail = NULL, *event = NULL;
+	civil_date d;
+	if (!strcmp(action, "pieces")) {
+		/* The ticked pieces of the kind, and any other typed. */
+		buf b;
+		buf_init(&b, x->a, 128);
+		for (int i = 0; i < in->n; i++) {
+			const char *v = in->items[i].value;
+			if (!strcmp(in->items[i].name, "piece") && v && *v && strlen(v) <= 200 && !strchr(v, ','))
+				buf_printf(&b, "%s%s", b.len ? ", " : "", v);
+		}
+		const char *other = in_get(in, "other");
+		if (other && (strlen(other) > 500))
+			form_error(fe, "other", "Les autres pièces tiennent en 500 caractères.");
+		else if (other)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", other);
+		if (fe->n)
+			return E_INPUT;
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_F_PIECES, &n, A_INT(f->id), A_TEXT(buf_cstr(&b)), A_INT(ver));
+		event = "Pièces mises à jour";
+	} else if (!strcmp(action, "avis")) {
+		const char *op = in_get(in, "opinion"), *reason = in_get(in, "opinion_reason");
+		if (!op || !CODE_OK(LEGAL_OPINIONS, op))
+			form_error(fe, "opinion", "Choisissez l’avis du CCAS : favorable ou défavorable.");
+		if (!reason || strlen(reason) > 2000)
+			form_error(fe, "opinion_reason", "L’avis est motivé : dites pourquoi (2 000 caractères au plus).");
+		if (fe->n)
+			return E_INPUT;
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_F_OPINION, &n, A_INT(f->id), A_TEXT(op), A_TEXT(reason), A_INT(ver));
+		event = arena_printf(x->a, "Avis du CCAS : %s", CODE_LABEL(LEGAL_OPINIONS, op));
+	} else if (!strcmp(action, "transmettre")) {
+		const char *on = in_get(in, "forwarded_on"), *means = in_get(in, "means"), *ref = in_get(in, "reference");
+		if (!on)
+			on = civil_iso(x->a, x->today);
+		if (!step_date(x, on, f->lodged_on, &d))
+			form_error(fe, "forwarded_on", "La date de transmission : pas avant le dépôt ni dans le futur (AAAA-MM-JJ).");
+		if (!means || !CODE_OK(LEGAL_MEANS, means))
+			form_error(fe, "means", "Comment le dossier a-t-il été transmis ?");
+		if (ref && strlen(ref) > 120)
+			form_error(fe, "reference", "La référence tient en 120 caractères.");
+		if (f->kind_opinion && !*f->opinion)
+			form_error(fe, "opinion", "Ce type de dossier part avec l’avis motivé du CCAS : donnez-le d’abord.");
+		if (fe->n)
+			return E_INPUT;
+		/* Incomplete files leave all the same (the month runs): the missing
+		 * pieces go with them, listed. */
+		legal_kind k;
+		int days = legal_kind_get(x->c, x->a, f->kind_id, &k) ? k.answer_days : 60;
+		const char *missing = legal_missing(x->a, f);
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_F_FORWARD, &n, A_INT(f->id), A_TEXT(civil_iso(x->a, d)), A_TEXT(means), A_TEXT(ref ? ref : ""),
+			        A_TEXT(missing), A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(d) + days))), A_INT(ver));
+		event = *missing ? arena_printf(x->a, "Dossier transmis (%s), pièces manquantes : %s", CODE_LABEL(LEGAL_MEANS, means), missing)
+		                 : arena_printf(x->a, "Dossier transmis (%s)", CODE_LABEL(LEGAL_MEANS, means));
+	} else if (!strcmp(action, "reponse")) {
+		const char *ans = in_get(in, "answer"), *on = in_get(in, "answer_on"), *am = in_get(in, "amount"), *from = in_get(in, "from"),
+		           *to = in_get(in, "to");
+		int64_t amount = -1;
+		civil_date df, dt;
+		if (!ans || !*ans || !CODE_OK(LEGAL_ANSWERS, ans))
+			form_error(fe, "answer", "Choisissez la réponse : accordé, accordé en partie ou refusé.");
+		if (!on)
+			on = civil_iso(x->a, x->today);
+		if (!step_date(x, on, f->forwarded_on, &d))
+			form_error(fe, "answer_on", "La date de réception de la réponse : pas avant la transmission ni dans le futur.");
+		if (am && (!money_parse(am, &amount) || amount < 0))
+			form_error(fe, "amount", "Le montant est en euros, par exemple 312,50 (laissez vide s’il n’y en a pas).");
+		if (from && !civil_parse(from, &df))
+			form_error(fe, "from", "Début des droits : AAAA-MM-JJ.");
+		if (to && (!civil_parse(to, &dt) || (from && civil_parse(from, &df) && civil_to_days(dt) < civil_to_days(df))))
+			form_error(fe, "to", "Fin des droits : AAAA-MM-JJ, après le début.");
+		if (fe->n)
+			return E_INPUT;
+		/* The renewal: the end of the rights, else the kind's period after the answer. */
+		legal_kind k;
+		const char *renew = NULL;
+		if (strcmp(ans, "refuse") && legal_kind_get(x->c, x->a, f->kind_id, &k)) {
+			if (to)
+				renew = to;
+			else if (k.renewal_months)
+				renew = civil_iso(x->a, civil_add_months(d, k.renewal_months));
+		}
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_F_ANSWER, &n, A_INT(f->id), A_TEXT(ans), A_TEXT(civil_iso(x->a, d)),
+			        amount >= 0 ? A_INT(amount) : A_NULL, A_TEXT(from), A_TEXT(to), A_TEXT(renew), A_INT(ver));
+		event = arena_printf(x->a, "Réponse reçue : %s%s", CODE_LABEL(LEGAL_ANSWERS, ans),
+		                     amount >= 0 ? arena_printf(x->a, " (%s)", money_format(x->a, amount)) : "");
+	} else if (!strcmp(action, "clore")) {
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_F_CLOSE, &n, A_INT(f->id), A_INT(ver));
+		event = "Dossier clos";
+	} else {
+		return E_NOT_FOUND;
+	}
+	if (e == E_OK && n != 1) {
+		e = E_CONFLICT;
+		*why = ver != f->version ? "Quelqu’un d’autre a modifié ce dossier entre-temps : voici son état actuel, vérifiez avant de recommencer."
+		                         : "Cette étape n’est pas possible dans l’état actuel du dossier.";
+	}
+	if (e == E_OK)
+		e = persons_timeline_add(x->c, f->household_id, x->user, "legal_file", f->id, arena_printf(x->a, "%s — %s", f->kind_label, event));
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "update", "legal_file", f->id, detail ? detail : action);
+	return db_finish(x->c, e);
+}
+
+/* ---- lists ---------------------------------------------------------------------------------- */
+
+static db_sql Q_L_DUE = DB_SQL(DB_SCOPED,
+	"SELECT " F_COLS ", count(*) OVER () " F_FROM "WHERE f.structure_id = $1 AND f.status = 'ouvert' AND f.due_on <= $2 "
+	"AND ($3 = 0 OR f.kind_id = $3) ORDER BY f.due_on, f.id LIMIT $4 OFFSET $5");
+static db_sql Q_L_WAIT = DB_SQL(DB_SCOPED,
+	"SELECT " F_COLS ", count(*) OVER () " F_FROM "WHERE f.structure_id = $1 AND f.status = 'transmis' AND f.expected_on <= $2 "
+	"AND ($3 = 0 OR f.kind_id = $3) ORDER BY f.expected_on, f.id LIMIT $4 OFFSET $5");
+static db_sql Q_L_RENEW = DB_SQL(DB_SCOPED,
+	"SELECT " F_COLS ", count(*) OVER () " F_FROM "WHERE f.structure_id = $1 AND f.renewal_on >= $6 AND f.renewal_on <= $2 "
+	"AND f.status IN ('repondu', 'clos') AND ($3 = 0 OR f.kind_id = $3) ORDER BY f.renewal_on, f.id LIMIT $4 OFFSET $5");
+static db_sql Q_L_ALL = DB_SQL(DB_SCOPED,
+	"SELECT " F_COLS ", count(*) OVER () " F_FROM "WHERE f.structure_id = $1 AND f.lodged_on <= $2 AND ($3 = 0 OR f.kind_id = $3) "
+	"ORDER BY f.lodged_on DESC, f.id DESC LIMIT $4 OFFSET $5");
+
+int legal_list(const legal_ctx *x, const char *list, int64_t kind, int limit, int offset, legal_file **out, int64_t *total)
+{
+	*out = NULL;
+	*total = 0;
+	const char *today = civil_iso(x->a, x->today);
+	db_sql *q = &Q_L_ALL;
+	const char *upto = "9999-12-31", *from = today;
+	if (!strcmp(list, "a_transmettre"))
+		q = &Q_L_DUE; /* every open file, soonest due first */
+	else if (!strcmp(list, "en_retard"))
+		q = &Q_L_DUE, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 1));
+	else if (!strcmp(list, "a_repondre"))
+		q = &Q_L_WAIT;
+	else if (!strcmp(list, "attente_longue"))
+		q = &Q_L_WAIT, upto = today;
+	else if (!strcmp(list, "renouvellements"))
+		q = &Q_L_RENEW, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 60));
+	db_res r = {0};
+	int n = 0, cap = 0;
+	err e = q == &Q_L_RENEW ? DBQ(x->c, q, &r, A_TEXT(upto), A_INT(kind), A_INT(limit), A_INT(offset), A_TEXT(from))
+	                        : DBQ(x->c, q, &r, A_TEXT(upto), A_INT(kind), A_INT(limit), A_INT(offset));
+	if (e != E_OK)
+		return -1;
+	while (db_next(&r)) {
+		legal_file *f = ARENA_PUSH(x->a, *out, n, cap);
+		if (!f)
+			break;
+		file_fill(&r, x->a, f);
+		*total = db_int(&r, 27);
+	}
+	db_close(&r);
+	return n;
+}
+
+static db_sql Q_OF_H = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.household_id = $2 ORDER BY f.lodged_on DESC, f.id DESC");
+
+int legal_of_household(db_conn *c, arena *a, int64_t hid, legal_file **out)
+{
+	*out = NULL;
+	db_res q = {0};
+	int n = 0, cap = 0;
+	if (DBQ(c, &Q_OF_H, &q, A_INT(hid)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		legal_file *f = ARENA_PUSH(a, *out, n, cap);
+		if (!f)
+			break;
+		file_fill(&q, a, f);
+	}
+	db_close(&q);
+	return n;
+}
+
+static db_sql Q_COUNTS = DB_SQL(DB_SCOPED,
+	"SELECT (SELECT count(*) FROM legal_files WHERE structure_id = $1 AND status = 'ouvert' AND due_on < $2), "
+	"(SELECT count(*) FROM legal_files WHERE structure_id = $1 AND status = 'ouvert' AND due_on >= $2 AND due_on <= $3), "
+	"(SELECT count(*) FROM legal_files WHERE structure_id = $1 AND status = 'transmis' AND expected_on < $2), "
+	"(SELECT count(*) FROM legal_files WHERE structure_id = $1 AND renewal_on >= $2 AND renewal_on <= $4 "
+	" AND status IN ('repondu', 'clos'))");
+
+err legal_counts_of(const legal_ctx *x, legal_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	db_res q = {0};
+	int64_t t = civil_to_days(x->today);
+	err e = DBQ(x->c, &Q_COUNTS, &q, A_TEXT(civil_iso(x->a, x->today)), A_TEXT(civil_iso(x->a, civil_from_days(t + 7))),
+	            A_TEXT(civil_iso(x->a, civil_from_days(t + 60))));
+	if (e == E_OK && db_next(&q))
+		*out = (legal_counts){db_int(&q, 0), db_int(&q, 1), db_int(&q, 2), db_int(&q, 3)};
+	db_close(&q);
+	return e;
+}

@@ -1,0 +1,180 @@
+/* legal_module.c — the statutory aid module's descriptor: permissions, routes, hooks, demo data. */
+#include <stdlib.h>
+#include <string.h>
+#include "modules/legal/legal_internal.h"
+#include "modules/persons/persons.h"
+#include "core/banned.h"
+
+static void init(void)
+{
+	legal_pages_init();
+	legal_api_init();
+}
+
+static db_sql Q_SUBJECT = DB_SQL(DB_SCOPED,
+	"SELECT k.label, f.lodged_on, f.status, f.forwarded_on, f.answer, f.answer_on, f.renewal_on FROM legal_files f "
+	"JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id WHERE f.structure_id = $1 AND f.household_id = $2 "
+	"AND (f.person_id IS NULL OR f.person_id = $3) ORDER BY f.lodged_on, f.id");
+
+static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
+{
+	(void)a;
+	static const char *const cols[] = {"kind", "lodged_on", "status", "forwarded_on", "answer", "answer_on", "renewal_on"};
+	db_res q = {0};
+	DBQ(c, &Q_SUBJECT, &q, A_INT(hid), A_INT(pid));
+	json_t *rows = persons_rows_json(&q, cols, COUNTOF(cols));
+	json_array_extend(out, rows);
+	json_decref(rows);
+}
+
+/* What statistics need stays (kind, dates, outcome); the words go. */
+static db_sql Q_ANON = DB_SQL(DB_SCOPED,
+	"UPDATE legal_files SET person_id = NULL, opinion_reason = '', forward_ref = '', pieces_received = '', forwarded_missing = '' "
+	"WHERE structure_id = $1 AND household_id = $2");
+static err anonymise(db_conn *c, int64_t hid) { return DBX(c, &Q_ANON, NULL, A_INT(hid)); }
+
+static db_sql Q_REF = DB_SQL(DB_SCOPED,
+	"SELECT k.label FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
+	"WHERE f.structure_id = $1 AND f.id = $2");
+static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href)
+{
+	if (strcmp(kind, "legal_file"))
+		return NULL;
+	db_res q = {0};
+	const char *out = NULL;
+	if (DBQ(c, &Q_REF, &q, A_INT(id)) == E_OK && db_next(&q))
+		out = arena_printf(a, "dossier « %s » n° %lld", db_text(&q, 0), (long long)id);
+	db_close(&q);
+	if (out)
+		*href = arena_printf(a, "/aide-legale/%lld", (long long)id);
+	return out;
+}
+
+static db_sql Q_PERIOD = DB_SQL(DB_SCOPED,
+	"SELECT k.label, count(*) FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
+	"WHERE f.structure_id = $1 AND f.lodged_on >= $2 AND f.lodged_on <= $3 GROUP BY k.label ORDER BY k.label");
+static err count_by_kind(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	db_res q = {0};
+	int cap = 0;
+	*out = NULL;
+	*n = 0;
+	err e = DBQ(c, &Q_PERIOD, &q, A_TEXT(from), A_TEXT(to));
+	while (e == E_OK && db_next(&q)) {
+		module_figure *x = ARENA_PUSH(a, *out, *n, cap);
+		if (!x)
+			break;
+		*x = (module_figure){db_dup(&q, 0, a), db_int(&q, 1)};
+	}
+	db_close(&q);
+	return e;
+}
+
+/* ---- demo: files for a few per cent of households, over two years ------------------------------ */
+
+static db_sql Q_D_KINDS = DB_SQL(DB_SCOPED, "SELECT id, answer_days, renewal_months FROM legal_kinds WHERE structure_id = $1 ORDER BY id");
+static db_sql Q_D_FILE = DB_SQL(DB_SCOPED,
+	"INSERT INTO legal_files (structure_id, household_id, person_id, kind_id, lodged_on, due_on, lodged_by, status, pieces_received, "
+	"forwarded_on, forward_means, forward_ref, expected_on, answer, answer_on, renewal_on, created_by, created_at) "
+	"SELECT $1, $2, m.person_id, $3, $4, $5, 'personne', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 "
+	"FROM household_members m WHERE m.structure_id = $1 AND m.household_id = $2 AND m.relation = 'demandeur' LIMIT 1");
+
+static err demo(db *d, const module_demo *x)
+{
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	db_conn_scope(c, x->structure_id);
+	arena a;
+	arena_init(&a, 0);
+	err e = legal_kinds_ensure(c);
+	int64_t kinds[32][3];
+	int nk = 0;
+	db_res q = {0};
+	if (e == E_OK && (e = DBQ0(c, &Q_D_KINDS, &q)) == E_OK)
+		while (db_next(&q) && nk < 32) {
+			kinds[nk][0] = db_int(&q, 0), kinds[nk][1] = db_int(&q, 1), kinds[nk][2] = db_int(&q, 2);
+			nk++;
+		}
+	db_close(&q);
+	int64_t *ids = NULL;
+	int64_t n = persons_household_ids(c, &ids);
+	civil_date today = civil_today("Europe/Paris");
+	uint64_t s = x->seed * 2654435761u + 7;
+	if (e == E_OK)
+		e = db_begin(c, true);
+	for (int64_t i = 0; e == E_OK && nk && i < n; i++) {
+		s = s * 6364136223846793005u + 1442695040888963407u;
+		if ((s >> 33) % 100 >= 6) /* about 6 % of households */
+			continue;
+		int64_t *k = kinds[(s >> 20) % (uint64_t)nk];
+		/* A third lodged within the last six weeks, the rest over two years. */
+		int64_t back = (s >> 50) % 3 ? (int64_t)((s >> 40) % 720) : (int64_t)((s >> 40) % 42);
+		civil_date lodged = civil_from_days(civil_to_days(today) - back);
+		civil_date due = legal_due(lodged);
+		int64_t age = civil_to_days(today) - civil_to_days(lodged);
+		/* Recent files are still being built (a few late), older ones forwarded and answered. */
+		bool forwarded = age > 90 || (age > 35 && (s >> 12) % 8) || (age > 10 && (s >> 12) % 3 == 0);
+		bool answered = forwarded && age > k[1] + 20;
+		civil_date fwd = civil_from_days(civil_to_days(lodged) + (int64_t)((s >> 8) % 25));
+		if (civil_to_days(fwd) > civil_to_days(today))
+			fwd = today;
+		civil_date ans = civil_from_days(civil_to_days(fwd) + k[1] - 10 + (int64_t)((s >> 4) % 20));
+		const char *answer = answered ? ((s >> 16) % 5 ? "accorde" : "refuse") : "";
+		const char *renew = answered && k[2] && strcmp(answer, "refuse") ? civil_iso(&a, civil_add_months(ans, (int)k[2])) : NULL;
+		e = DBX(c, &Q_D_FILE, NULL, A_INT(ids[i]), A_INT(k[0]), A_TEXT(civil_iso(&a, lodged)), A_TEXT(civil_iso(&a, due)),
+		        A_TEXT(answered ? "repondu" : forwarded ? "transmis" : "ouvert"), A_TEXT(forwarded ? "pièce d’identité" : ""),
+		        A_TEXT(forwarded ? civil_iso(&a, fwd) : NULL), A_TEXT(forwarded ? "courrier" : ""),
+		        A_TEXT(forwarded ? arena_printf(&a, "BT-%lld", (long long)(1000 + i)) : ""),
+		        A_TEXT(forwarded ? civil_iso(&a, civil_from_days(civil_to_days(fwd) + k[1])) : NULL), A_TEXT(answer),
+		        A_TEXT(answered ? civil_iso(&a, ans) : NULL), A_TEXT(renew), A_INT(x->manager), A_INT(civil_now()));
+	}
+	e = db_finish(c, e);
+	free(ids);
+	arena_release(&a);
+	db_conn_put(c);
+	return e;
+}
+
+static const module_perm perms[] = {
+	{&PERM_LEGAL_READ, "legal.read", "Consulter les dossiers d’aide sociale légale",
+	 ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER)},
+	{&PERM_LEGAL_WRITE, "legal.write", "Déposer, compléter, transmettre les dossiers d’aide sociale légale",
+	 ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER)},
+	{&PERM_LEGAL_KINDS, "legal.kinds", "Gérer les types de dossiers d’aide sociale légale", ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
+};
+static const module_nav nav[] = {{55, "Aide légale", "/aide-legale", &PERM_LEGAL_READ}};
+static const module_section sections[] = {{38, "Aide sociale légale", legal_section, &PERM_LEGAL_READ, NULL, NULL}};
+static const module_widget widgets[] = {{25, legal_widget, &PERM_LEGAL_READ}};
+static const module_label labels[] = {{"legal_file", "dossier d’aide légale"}, {"legal_kind", "type de dossier d’aide légale"}};
+static const code timeline[] = {{"legal_file", "Aide sociale légale"}};
+static const module_indicator indicators[] = {
+	{"legal.files", "Dossiers d’aide sociale légale déposés", "Dossiers déposés sur la période, par type.", count_by_kind},
+};
+
+const module legal_module = {
+	.name = "legal",
+	.schema = &legal_schema,
+	.perms = perms,
+	.nperms = COUNTOF(perms),
+	.init = init,
+	.nav = nav,
+	.nnav = COUNTOF(nav),
+	.sections = sections,
+	.nsections = COUNTOF(sections),
+	.widgets = widgets,
+	.nwidgets = COUNTOF(widgets),
+	.subject_key = "statutory_aid_files",
+	.subject = subject,
+	.anonymise = anonymise,
+	.retention_hold = "SELECT 1 FROM legal_files f WHERE f.structure_id = h.structure_id AND f.household_id = h.id "
+	                  "AND f.status IN ('ouvert', 'transmis')",
+	.demo = demo,
+	.labels = labels,
+	.nlabels = COUNTOF(labels),
+	.timeline = timeline,
+	.ntimeline = COUNTOF(timeline),
+	.indicators = indicators,
+	.nindicators = COUNTOF(indicators),
+	.ref = ref,
+};

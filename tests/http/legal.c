@@ -1,0 +1,206 @@
+/* HTTP tests of statutory aid files: the catalogue, lodging and the
+ * one-month rule (end of month included), pieces, the CCAS's opinion when
+ * the kind asks for it, forwarding incomplete with the missing pieces
+ * listed, the answer and the renewal, the work lists and their CSV, the
+ * household page and the home page, roles, versions and isolation. */
+#define T_NAME "http-legal"
+#include "http/h.h"
+#include <jansson.h>
+
+static json_t *J(resp *r) { return json_loads(r->body, 0, NULL); }
+static int64_t geti(json_t *j, const char *k) { return json_integer_value(json_object_get(j, k)); }
+static const char *gets_(json_t *j, const char *k)
+{
+	const char *s = json_string_value(json_object_get(j, k));
+	return s ? s : "(null)";
+}
+
+static int64_t kind_id(cli *k, const char *code)
+{
+	json_t *j = J(get(k, "/api/v1/legal/kinds")), *x;
+	size_t i;
+	int64_t id = 0;
+	json_array_foreach(json_object_get(j, "kinds"), i, x) if (!strcmp(gets_(x, "code"), code)) id = geti(x, "id");
+	json_decref(j);
+	return id;
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+	setenv("TZ", "Indian/Reunion", 1); /* the demo structure's zone */
+	tzset();
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	char today[11], old[11];
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	time_t then = now - 40 * 86400;
+	localtime_r(&then, &tm);
+	strftime(old, sizeof old, "%Y-%m-%d", &tm);
+	srv s;
+	if (!srv_start(&s, "legal")) {
+		CHECK(0, "server did not start");
+		return T_DONE();
+	}
+	cli soc, mgr, desk, com;
+	cli_init(&soc, &s);
+	cli_init(&mgr, &s);
+	cli_init(&desk, &s);
+	cli_init(&com, &s);
+	CHECK_INT(login(&soc, DEMO("social"), DEMO_PW), 303);
+	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
+	CHECK_INT(login(&desk, DEMO("accueil"), DEMO_PW), 303);
+	CHECK_INT(login(&com, DEMO("commission"), DEMO_PW), 303);
+
+	T_GROUP("the catalogue: the usual kinds, edited by the structure");
+	int64_t ash = kind_id(&soc, "ash"), css = kind_id(&soc, "css"), apa = kind_id(&soc, "apa_domicile");
+	CHECK(ash && css && apa, "ASH, CSS and APA are in the catalogue");
+	CHECK_HAS(get(&soc, "/aide-legale/types")->body, "Complémentaire santé solidaire (CSS)");
+	char path[128], body[1024];
+	snprintf(path, sizeof path, "/api/v1/legal/kinds/%lld", (long long)css);
+	CHECK_INT(post_json(&soc, path, "{\"label\":\"CSS\"}")->status, 403); /* the manager's */
+	resp *r = post_json(&mgr, path, "{\"label\":\"Complémentaire santé solidaire\",\"body\":\"CPAM\",\"pieces\":\"pièce d’identité, "
+	                                "ressources des 12 derniers mois\",\"answer_days\":45,\"renewal_months\":12,\"active\":true}");
+	CHECK_INT(r->status, 200);
+	r = post_json(&mgr, "/api/v1/legal/kinds", "{\"code\":\"Mauvais Code\",\"label\":\"X\"}");
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "lettres minuscules");
+	CHECK_INT(post_json(&mgr, "/api/v1/legal/kinds", "{\"code\":\"teleassistance\",\"label\":\"Téléassistance (Département)\","
+	                                                 "\"body\":\"Département\",\"answer_days\":30}")->status, 201);
+	CHECK(kind_id(&soc, "teleassistance") > 0, "a kind of its own");
+
+	T_GROUP("lodging: due one calendar month later, the end of a month handled");
+	json_t *j = J(post_json(&soc, "/api/v1/households", "{\"last_name\":\"Légale\",\"first_names\":\"Rose\",\"confirm_duplicate\":true}"));
+	int64_t hid = geti(j, "household_id"), pid = geti(j, "person_id");
+	json_decref(j);
+	CHECK(hid > 0, "a household");
+	snprintf(body, sizeof body, "{\"household\":%lld,\"kind\":%lld,\"lodged_on\":\"2026-01-31\"}", (long long)hid, (long long)ash);
+	r = post_json(&desk, "/api/v1/legal/files", body); /* the reception lodges */
+	CHECK_INT(r->status, 201);
+	j = J(r);
+	int64_t f1 = geti(j, "id");
+	CHECK_STR(gets_(j, "due_on"), "2026-02-28");
+	CHECK_STR(gets_(j, "status"), "ouvert");
+	CHECK_HAS(gets_(j, "pieces_missing"), "liste des obligés alimentaires");
+	json_decref(j);
+	snprintf(body, sizeof body, "{\"household\":%lld,\"kind\":%lld,\"lodged_on\":\"2099-01-01\"}", (long long)hid, (long long)ash);
+	r = post_json(&soc, "/api/v1/legal/files", body);
+	CHECK_INT(r->status, 400); /* never in the future */
+	CHECK_HAS(r->body, "lodged_on");
+	snprintf(body, sizeof body, "{\"household\":%lld,\"kind\":%lld,\"lodged_on\":\"%s\"}", (long long)hid, (long long)css, old);
+	j = J(post_json(&soc, "/api/v1/legal/files", body));
+	int64_t f2 = geti(j, "id");
+	json_decref(j);
+	CHECK(f2 > 0, "a file lodged 40 days ago");
+	/* The page's form keeps what was typed when refused. */
+	snprintf(body, sizeof body, "_csrf=%s&household=%lld&kind=&lodged_on=2026-03-03&lodged_by=tiers", soc.csrf, (long long)hid);
+	r = post(&soc, "/aide-legale", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "Choisissez le type de dossier");
+	CHECK_HAS(r->body, "value=\"2026-03-03\"");
+
+	T_GROUP("pieces, the opinion the kind asks for, forwarding incomplete");
+	snprintf(path, sizeof path, "/api/v1/legal/files/%lld", (long long)f1);
+	r = post_json(&soc, path, "{\"action\":\"pieces\",\"piece\":[\"pièce d’identité\",\"avis d’imposition\"],\"version\":1}");
+	CHECK_INT(r->status, 200);
+	j = J(r);
+	CHECK_STR(gets_(j, "pieces_received"), "pièce d’identité, avis d’imposition");
+	CHECK(!strstr(gets_(j, "pieces_missing"), "avis d’imposition"), "received pieces are no longer missing");
+	int64_t ver = geti(j, "version");
+	json_decref(j);
+	CHECK_INT(post_json(&soc, path, "{\"action\":\"pieces\",\"piece\":[\"x\"],\"version\":1}")->status, 409); /* someone else first */
+	snprintf(body, sizeof body, "{\"action\":\"transmettre\",\"means\":\"courrier\",\"forwarded_on\":\"2026-02-10\",\"version\":%lld}", (long long)ver);
+	r = post_json(&soc, path, body);
+	CHECK_INT(r->status, 400); /* ASH: the CCAS's opinion goes with it */
+	CHECK_HAS(r->body, "avis motivé");
+	snprintf(body, sizeof body, "{\"action\":\"avis\",\"opinion\":\"favorable\",\"version\":%lld}", (long long)ver);
+	r = post_json(&soc, path, body);
+	CHECK_INT(r->status, 400); /* an opinion says why */
+	snprintf(body, sizeof body, "{\"action\":\"avis\",\"opinion\":\"favorable\",\"opinion_reason\":\"Ressources insuffisantes pour "
+	                            "l’hébergement.\",\"version\":%lld}", (long long)ver);
+	j = J(post_json(&soc, path, body));
+	ver = geti(j, "version");
+	json_decref(j);
+	snprintf(body, sizeof body, "{\"action\":\"transmettre\",\"means\":\"courrier\",\"forwarded_on\":\"2026-01-30\",\"version\":%lld}",
+	         (long long)ver);
+	CHECK_INT(post_json(&soc, path, body)->status, 400); /* not before it was lodged */
+	snprintf(body, sizeof body, "{\"action\":\"transmettre\",\"means\":\"courrier\",\"forwarded_on\":\"2026-02-10\",\"reference\":\"BT-2026-014\","
+	                            "\"version\":%lld}", (long long)ver);
+	r = post_json(&soc, path, body);
+	CHECK_INT(r->status, 200);
+	j = J(r);
+	CHECK_STR(gets_(j, "status"), "transmis");
+	CHECK_HAS(gets_(j, "pieces_missing"), "relevés bancaires"); /* left with it, listed */
+	CHECK_STR(gets_(j, "answer_expected_on"), "2026-05-11");     /* + the kind's 90 days */
+	ver = geti(j, "version");
+	json_decref(j);
+
+	T_GROUP("the answer and the renewal");
+	snprintf(body, sizeof body, "{\"action\":\"reponse\",\"answer\":\"accorde\",\"answer_on\":\"2026-01-01\",\"version\":%lld}", (long long)ver);
+	CHECK_INT(post_json(&soc, path, body)->status, 400); /* not before it was forwarded */
+	snprintf(body, sizeof body, "{\"action\":\"reponse\",\"answer\":\"partiel\",\"answer_on\":\"2026-04-02\",\"amount\":\"312,50\","
+	                            "\"from\":\"2026-04-01\",\"to\":\"2027-03-31\",\"version\":%lld}", (long long)ver);
+	r = post_json(&soc, path, body);
+	CHECK_INT(r->status, 200);
+	j = J(r);
+	CHECK_INT(geti(j, "answer_amount_cents"), 31250);
+	CHECK_STR(gets_(j, "renewal_on"), "2027-03-31");
+	json_decref(j);
+	snprintf(path, sizeof path, "/aide-legale/%lld", (long long)f1);
+	r = get(&soc, path);
+	CHECK_HAS(r->body, "Accordé en partie, reçue le 02/04/2026, 312,50");
+	CHECK_HAS(r->body, "transmis sans : relevés bancaires");
+
+	T_GROUP("work lists, their CSV, the household page and the home page");
+	r = get(&soc, "/aide-legale?liste=en_retard");
+	CHECK_INT(r->status, 200);
+	snprintf(path, sizeof path, "href=\"/aide-legale/%lld\"", (long long)f2);
+	CHECK_HAS(r->body, path); /* lodged 40 days ago, not forwarded */
+	CHECK_HAS(r->body, "en retard de");
+	j = J(get(&soc, "/api/v1/legal/files?liste=en_retard"));
+	CHECK(geti(j, "total") >= 1, "late files by the API");
+	json_decref(j);
+	r = get(&soc, "/aide-legale/export.csv?liste=en_retard");
+	CHECK_HAS(r->headers, "text/csv");
+	CHECK_HAS(r->body, "Complémentaire santé solidaire");
+	CHECK_INT(get(&soc, "/aide-legale?liste=nulle")->status, 400);
+	snprintf(path, sizeof path, "/foyers/%lld", (long long)hid);
+	r = get(&soc, path);
+	CHECK_HAS(r->body, "<h2 id=\"t-legal\">Aide sociale légale</h2>");
+	CHECK_HAS(r->body, "Déposer un dossier");
+	CHECK_HAS(get(&mgr, "/")->body, "en retard</strong>");
+	CHECK_INT(get(&com, "/aide-legale")->status, 403); /* the committee does not handle these files */
+	snprintf(path, sizeof path, "/api/v1/persons/%lld/subject-access", (long long)pid);
+	r = get(&mgr, path); /* the person's data export has them */
+	CHECK_HAS(r->body, "\"statutory_aid_files\"");
+	CHECK_HAS(r->body, "Aide sociale à l’hébergement (ASH)");
+	snprintf(path, sizeof path, "/api/v1/journal?kind=legal_file&object=%lld", (long long)f1);
+	CHECK_INT(get(&mgr, path)->status, 403); /* the journal is the DPO's */
+
+	T_GROUP("isolation");
+	cli b;
+	cli_init(&b, &s);
+	CHECK_INT(login(&b, "admin@hauts-de-riviere.demo.openccas.fr", DEMO_PW), 303);
+	snprintf(body, sizeof body, "_csrf=%s&display_name=Resp+B&email=respb%%40b.fr&role=responsable&password=mot-de-passe-long-b", b.csrf);
+	CHECK_INT(post(&b, "/admin/utilisateurs", body)->status, 303);
+	cli bb;
+	cli_init(&bb, &s);
+	CHECK_INT(login(&bb, "respb@b.fr", "mot-de-passe-long-b"), 303);
+	snprintf(path, sizeof path, "/api/v1/legal/files/%lld", (long long)f1);
+	CHECK_INT(get(&bb, path)->status, 404);
+	CHECK_INT(post_json(&bb, path, "{\"action\":\"clore\"}")->status, 404);
+	snprintf(path, sizeof path, "/aide-legale/%lld", (long long)f1);
+	CHECK_INT(get(&bb, path)->status, 404);
+	CHECK_LACKS(get(&bb, "/api/v1/legal/files")->body, "\"id\":");
+
+	cli_free(&bb);
+	cli_free(&b);
+	cli_free(&com);
+	cli_free(&desk);
+	cli_free(&mgr);
+	cli_free(&soc);
+	T_GROUP("stop");
+	CHECK_INT(srv_stop(&s), 0);
+	return T_DONE();
+}
