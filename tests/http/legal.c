@@ -147,6 +147,13 @@ int main(void)
 	CHECK_INT(geti(j, "answer_amount_cents"), 31250);
 	CHECK_STR(gets_(j, "renewal_on"), "2027-03-31");
 	json_decref(j);
+	snprintf(path, sizeof path, "/aide-legale/%lld/recepisse.pdf", (long long)f1);
+	char *txt = pdf_text(get(&desk, path)); /* the receipt handed at lodging */
+	CHECK_HAS(txt, "Récépissé de dépôt — Aide sociale à l’hébergement (ASH)");
+	CHECK_HAS(txt, "Rose Légale");
+	CHECK_HAS(txt, "au plus tard le 28/02/2026");
+	CHECK_HAS(txt, "relevés bancaires");
+	free(txt);
 	snprintf(path, sizeof path, "/aide-legale/%lld", (long long)f1);
 	r = get(&soc, path);
 	CHECK_HAS(r->body, "Accordé en partie, reçue le 02/04/2026, 312,50");

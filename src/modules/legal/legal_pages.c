@@ -8,11 +8,13 @@
 #include "core/csv.h"
 #include "core/money.h"
 #include "core/text.h"
+#include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
 #include "modules/legal/legal_internal.h"
 #include "modules/persons/persons.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "web/pdf.h"
 #include "core/banned.h"
 
 #define PAGE 50
@@ -272,6 +274,8 @@ static void file_render(web_req *r, legal_file *f, const form_errors *fe, const 
 	if (*f->renewal_on)
 		html_printf(b, "<dt>Renouvellement</dt><dd>avant le %s</dd>", civil_fr(r->a, f->renewal_on));
 	html_lit(b, "</dl>");
+	html_printf(b, "<p><a href=\"/aide-legale/%lld/recepisse.pdf\">Récépissé de dépôt (PDF) à remettre à la personne</a></p>",
+	            (long long)f->id);
 	if (!web_can(r, PERM_LEGAL_WRITE) || is(f->status, "clos")) {
 		page_end(r);
 		return;
@@ -363,6 +367,54 @@ static void action_post(web_req *r)
 		return;
 	}
 	web_redirect(r, arena_printf(r->a, "/aide-legale/%lld?ok=1", (long long)f.id));
+}
+
+/* The receipt handed to the person at lodging: what was given, what is
+ * missing, the body it goes to and the day it leaves at the latest. */
+static void receipt_pdf(web_req *r)
+{
+	legal_file f;
+	structure_info s;
+	person_brief p;
+	if (!legal_file_load(r->db, r->a, r->param[0], &f) || accounts_structure_info(r->db, r->a, r->user->structure_id, &s) != E_OK) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	const char *gap = accounts_letter_gap(&s, false);
+	if (gap) {
+		web_error(r, E_CONFLICT, gap);
+		return;
+	}
+	const char *why = NULL;
+	pdf_doc *pd = pdf_new("Récépissé de dépôt", &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	pdf_small(pd, s.name);
+	pdf_small(pd, s.address);
+	pdf_space(pd, 10);
+	pdf_heading(pd, arena_printf(r->a, "Récépissé de dépôt — %s", f.kind_label));
+	pdf_space(pd, 6);
+	if (f.person_id && persons_person_brief(r->db, r->a, f.person_id, &p) == E_OK)
+		pdf_field(pd, "Personne", arena_printf(r->a, "%s %s", p.first_names, p.last_name));
+	pdf_field(pd, "N° de dossier du foyer", persons_file_no(r->db, r->a, f.household_id));
+	pdf_field(pd, "Déposé le", arena_printf(r->a, "%s, %s", civil_fr(r->a, f.lodged_on), strcmp(f.lodged_by, "tiers") ? "par la personne"
+	                                                                                                            : "par un tiers pour elle"));
+	pdf_field(pd, "Organisme qui décide", *f.body ? f.body : "non renseigné");
+	pdf_field(pd, "Pièces remises", *f.pieces_received ? f.pieces_received : "aucune à ce jour");
+	const char *missing = legal_missing(r->a, &f);
+	pdf_field(pd, "Pièces à fournir", *missing ? missing : "aucune");
+	pdf_space(pd, 6);
+	pdf_para(pd, arena_printf(r->a, "Le CCAS transmettra votre dossier à l’organisme qui décide%s au plus tard le %s, complet ou "
+	                                "non : les pièces qui manqueraient lui seront signalées. C’est cet organisme qui décide et vous répond.",
+	                          *f.body ? arena_printf(r->a, " (%s)", f.body) : "", civil_fr(r->a, f.due_on)));
+	if (*s.phone)
+		pdf_para(pd, arena_printf(r->a, "Pour toute question : %s.", s.phone));
+	pdf_space(pd, 8);
+	pdf_small(pd, arena_printf(r->a, "Délivré le %s", civil_fr(r->a, civil_iso(r->a, civil_today(r->user->tz)))));
+	if (pdf_send(r, pd, "recepisse.pdf"))
+		journal_record(r->db, r->user->id, "export", "legal_file", f.id, "receipt");
 }
 
 /* ---- the catalogue --------------------------------------------------------------------------- */
@@ -506,5 +558,6 @@ void legal_pages_init(void)
 	web_route(M_POST, "/aide-legale/types", kind_post, PERM_LEGAL_KINDS, 0, "Aide sociale légale : ajouter un type");
 	web_route(M_POST, "/aide-legale/types/{id}", kind_post, PERM_LEGAL_KINDS, 0, "Aide sociale légale : modifier un type");
 	web_route(M_GET, "/aide-legale/{id}", file_page, PERM_LEGAL_READ, 0, "Aide sociale légale : un dossier");
+	web_route(M_GET, "/aide-legale/{id}/recepisse.pdf", receipt_pdf, PERM_LEGAL_READ, 0, "Aide sociale légale : récépissé de dépôt (PDF)");
 	web_route(M_POST, "/aide-legale/{id}/action", action_post, PERM_LEGAL_WRITE, 0, "Aide sociale légale : étape d’un dossier");
 }
