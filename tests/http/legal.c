@@ -159,6 +159,45 @@ int main(void)
 	CHECK_HAS(r->body, "Accordé en partie, reçue le 02/04/2026, 312,50");
 	CHECK_HAS(r->body, "transmis sans : relevés bancaires");
 
+	T_GROUP("several files to one body with one slip");
+	{
+		int64_t g[3];
+		const int64_t kinds3[3] = {apa, apa, css};
+		for (int k = 0; k < 3; k++) {
+			snprintf(body, sizeof body, "{\"household\":%lld,\"kind\":%lld}", (long long)hid, (long long)kinds3[k]);
+			j = J(post_json(&soc, "/api/v1/legal/files", body));
+			g[k] = geti(j, "id");
+			json_decref(j);
+		}
+		r = get(&soc, "/aide-legale?liste=a_transmettre");
+		snprintf(path, sizeof path, "name=\"id\" value=\"%lld\"", (long long)g[0]);
+		CHECK_HAS(r->body, path); /* a box to tick per file */
+		snprintf(body, sizeof body, "_csrf=%s&id=%lld&id=%lld&means=courrier", soc.csrf, (long long)g[0], (long long)g[2]);
+		r = post(&soc, "/aide-legale/bordereau", body);
+		CHECK_INT(r->status, 400); /* the Département and the CPAM: two slips */
+		CHECK_HAS(r->body, "un seul organisme");
+		snprintf(path, sizeof path, "/api/v1/legal/files/%lld", (long long)g[0]);
+		j = J(get(&soc, path));
+		CHECK_STR(gets_(j, "status"), "ouvert"); /* nothing forwarded */
+		json_decref(j);
+		snprintf(body, sizeof body, "_csrf=%s&id=%lld&id=%lld&means=depot&reference=BT-TEST-1", soc.csrf, (long long)g[0], (long long)g[1]);
+		r = post(&soc, "/aide-legale/bordereau", body);
+		CHECK_INT(r->status, 303);
+		CHECK_HAS(r->headers, "/aide-legale/bordereau?ref=BT-TEST-1");
+		CHECK_HAS(get(&soc, "/aide-legale/bordereau?ref=BT-TEST-1")->body, "2 dossiers transmis à Département");
+		char *slip = pdf_text(get(&soc, "/aide-legale/bordereau.pdf?ref=BT-TEST-1"));
+		CHECK_HAS(slip, "Bordereau de transmission n° BT-TEST-1");
+		CHECK_HAS(slip, "Destinataire : Département");
+		CHECK_HAS(slip, "APA à domicile — Légale Rose");
+		CHECK_HAS(slip, "Pièces manquantes : pièce d’identité, avis d’imposition, relevé d’identité bancaire");
+		free(slip);
+		j = J(get(&soc, path));
+		CHECK_STR(gets_(j, "status"), "transmis");
+		CHECK_STR(gets_(j, "forward_reference"), "BT-TEST-1");
+		json_decref(j);
+		CHECK_INT(get(&soc, "/aide-legale/bordereau?ref=NULLE-PART")->status, 404);
+	}
+
 	T_GROUP("work lists, their CSV, the household page and the home page");
 	r = get(&soc, "/aide-legale?liste=en_retard");
 	CHECK_INT(r->status, 200);

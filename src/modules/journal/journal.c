@@ -340,7 +340,7 @@ const char *journal_action_fr(const char *action) { return CODE_OK(ACTIONS, acti
 
 /* Whole details the modules write, and their French. */
 static const code DETAILS[] = {
-	{"decision letter", "lettre de décision"}, {"voucher receipt", "reçu des bons"}, {"receipt", "récépissé de dépôt"}, {"attestation", "attestation"},
+	{"decision letter", "lettre de décision"}, {"voucher receipt", "reçu des bons"}, {"receipt", "récépissé de dépôt"}, {"slip", "bordereau de transmission"}, {"attestation", "attestation"},
 	{"card", "carte de domiciliation"}, {"request_form", "formulaire de demande"}, {"refusal_letter", "lettre de refus"},
 	{"striking_off_letter", "lettre de radiation"}, {"provisional_attestation", "attestation provisoire"},
 	{"closed", "séance close"}, {"members", "présents enregistrés"}, {"submitted", "transmise pour décision"},

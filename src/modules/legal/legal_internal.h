@@ -62,6 +62,13 @@ err legal_create(const legal_ctx *x, const kv_list *in, form_errors *fe, int64_t
 /* action: pieces, avis, transmettre, reponse, clore; in holds the fields and "version". */
 err legal_act(const legal_ctx *x, legal_file *f, const char *action, const kv_list *in, form_errors *fe, const char **why);
 
+/* Several open files to one body at once (one transaction): marked
+ * forwarded with the slip's reference (typed, else « BT-AAAAMMJJ-id »),
+ * in *out_ref; the files of a slip, to print it. */
+err legal_forward_batch(const legal_ctx *x, const int64_t *ids, int n, const char *on, const char *means, const char *ref,
+                        form_errors *fe, const char **out_ref);
+int legal_slip(db_conn *c, arena *a, const char *ref, legal_file **out);
+
 /* Work lists (LEGAL_LISTS), newest due first; *total the whole count. */
 int legal_list(const legal_ctx *x, const char *list, int64_t kind, int limit, int offset, legal_file **out, int64_t *total);
 int legal_of_household(db_conn *c, arena *a, int64_t hid, legal_file **out);

@@ -438,6 +438,83 @@ err legal_act(const legal_ctx *x, legal_file *f, const char *action, const kv_li
 	return db_finish(x->c, e);
 }
 
+/* ---- a forwarding slip: several files to one body, at once -------------------------------- */
+
+err legal_forward_batch(const legal_ctx *x, const int64_t *ids, int n, const char *on, const char *means, const char *ref,
+                        form_errors *fe, const char **out_ref)
+{
+	civil_date d;
+	*out_ref = NULL;
+	if (n < 1)
+		form_error(fe, "id", "Cochez au moins un dossier à transmettre.");
+	if (!on)
+		on = civil_iso(x->a, x->today);
+	if (!civil_parse(on, &d) || civil_to_days(d) > civil_to_days(x->today))
+		form_error(fe, "forwarded_on", "La date de transmission : AAAA-MM-JJ, pas dans le futur.");
+	if (!means || !CODE_OK(LEGAL_MEANS, means))
+		form_error(fe, "means", "Comment les dossiers sont-ils transmis ?");
+	if (ref && strlen(ref) > 60)
+		form_error(fe, "reference", "La référence du bordereau tient en 60 caractères.");
+	legal_file *v = n > 0 ? arena_array(x->a, (size_t)n, sizeof *v) : NULL;
+	const char *body = NULL;
+	for (int i = 0; v && i < n && !fe->n; i++) {
+		if (!legal_file_load(x->c, x->a, ids[i], &v[i]) || strcmp(v[i].status, "ouvert"))
+			form_error(fe, "id", "Un dossier coché n’est plus à transmettre : rechargez la liste.");
+		else if (body && strcmp(body, v[i].body))
+			form_error(fe, "id", arena_printf(x->a, "Un bordereau va à un seul organisme : « %s » et « %s » sont cochés.", body, v[i].body));
+		else if (v[i].kind_opinion && !*v[i].opinion)
+			form_error(fe, "id", arena_printf(x->a, "Le dossier « %s » déposé le %s attend l’avis motivé du CCAS.", v[i].kind_label,
+			                                  civil_fr(x->a, v[i].lodged_on)));
+		else if (strcmp(civil_iso(x->a, d), v[i].lodged_on) < 0) /* ISO dates compare as text */
+			form_error(fe, "forwarded_on", "La date de transmission précède le dépôt d’un dossier coché.");
+		body = v[i].body;
+	}
+	if (fe->n)
+		return E_INPUT;
+	if (!v)
+		return E_NOMEM;
+	const char *slip = ref ? ref : arena_printf(x->a, "BT-%04d%02d%02d-%lld", d.y, d.m, d.d, (long long)ids[0]);
+	err e = db_begin(x->c, true);
+	for (int i = 0; e == E_OK && i < n; i++) {
+		legal_kind k;
+		int days = legal_kind_get(x->c, x->a, v[i].kind_id, &k) ? k.answer_days : 60;
+		int64_t changed = 0;
+		const char *missing = legal_missing(x->a, &v[i]);
+		e = DBX(x->c, &Q_F_FORWARD, &changed, A_INT(v[i].id), A_TEXT(civil_iso(x->a, d)), A_TEXT(means), A_TEXT(slip), A_TEXT(missing),
+		        A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(d) + days))), A_INT(v[i].version));
+		if (e == E_OK && changed != 1)
+			e = E_CONFLICT;
+		if (e == E_OK)
+			e = persons_timeline_add(x->c, v[i].household_id, x->user, "legal_file", v[i].id,
+			                         arena_printf(x->a, "%s — transmis par le bordereau %s", v[i].kind_label, slip));
+		if (e == E_OK)
+			e = journal_record(x->c, x->user, "update", "legal_file", v[i].id, "slip");
+	}
+	e = db_finish(x->c, e);
+	if (e == E_OK)
+		*out_ref = slip;
+	return e;
+}
+
+static db_sql Q_SLIP = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.forward_ref = $2 ORDER BY f.id");
+
+int legal_slip(db_conn *c, arena *a, const char *ref, legal_file **out)
+{
+	*out = NULL;
+	db_res q = {0};
+	int n = 0, cap = 0;
+	if (!ref || !*ref || DBQ(c, &Q_SLIP, &q, A_TEXT(ref)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		legal_file *f = ARENA_PUSH(a, *out, n, cap);
+		if (!f)
+			break;
+		file_fill(&q, a, f);
+	}
+	db_close(&q);
+	return n;
+}
+
 /* ---- lists ---------------------------------------------------------------------------------- */
 
 static db_sql Q_L_DUE = DB_SQL(DB_SCOPED,

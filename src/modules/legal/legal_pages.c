@@ -83,17 +83,39 @@ static void list_page(web_req *r)
 	html_lit(b, "</select></div><button type=\"submit\">Filtrer</button></form>");
 	html_printf(b, "<p>%lld dossier%s · <a href=\"/aide-legale/export.csv?liste=%s&amp;type=%lld\">Exporter la liste (CSV)</a></p>",
 	            (long long)total, total > 1 ? "s" : "", list, (long long)kind);
-	html_table(b, arena_printf(r->a, "Dossiers : %s", CODE_LABEL(LEGAL_LISTS, list)), 0, "Personne", "Type", "Organisme",
-	           "Déposé le", "À transmettre avant", "État");
+	/* To forward: several files to one body at once, with one slip. */
+	bool batch = (is(list, "a_transmettre") || is(list, "en_retard")) && n > 0 && web_can(r, PERM_LEGAL_WRITE);
+	if (batch)
+		form_begin(r, "<form method=\"post\" action=\"/aide-legale/bordereau\" novalidate>");
+	if (batch)
+		html_table(b, arena_printf(r->a, "Dossiers : %s", CODE_LABEL(LEGAL_LISTS, list)), 0, "~Choisir", "Personne", "Type", "Organisme",
+		           "Déposé le", "À transmettre avant", "État");
+	else
+		html_table(b, arena_printf(r->a, "Dossiers : %s", CODE_LABEL(LEGAL_LISTS, list)), 0, "Personne", "Type", "Organisme",
+		           "Déposé le", "À transmettre avant", "État");
 	for (int i = 0; i < n; i++) {
 		bool late = false;
 		const char *left = is(v[i].status, "ouvert") ? days_left(r, v[i].due_on, &late) : "";
-		html_printf(b, "<tr><td><a href=\"/aide-legale/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s %s</td><td>%s</td></tr>",
+		if (batch)
+			html_printf(b, "<tr><td><input type=\"checkbox\" id=\"bt%lld\" name=\"id\" value=\"%lld\" aria-label=\"Choisir : %s, %s\"></td>",
+			            (long long)v[i].id, (long long)v[i].id, who(r, &v[i]), v[i].kind_label);
+		else
+			html_lit(b, "<tr>");
+		html_printf(b, "<td><a href=\"/aide-legale/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s %s</td><td>%s</td></tr>",
 		            (long long)v[i].id, who(r, &v[i]), v[i].kind_label, *v[i].body ? v[i].body : "non renseigné",
 		            civil_fr(r->a, v[i].lodged_on), late ? "warn" : "", civil_fr(r->a, v[i].due_on), left,
 		            CODE_LABEL(LEGAL_STATES, v[i].status));
 	}
 	html_table_close(b);
+	if (batch) {
+		html_lit(b, "<fieldset><legend>Transmettre les dossiers cochés (un même organisme) avec un bordereau</legend><div class=\"grid\">");
+		form_input(b, &(form_field){.name = "forwarded_on", .label = "Transmis le", .type = "date",
+		                            .value = civil_iso(r->a, civil_today(r->user->tz))}, NULL);
+		FORM_SELECT_CODE(b, "means", "Moyen", LEGAL_MEANS, "courrier", NULL);
+		form_input(b, &(form_field){.name = "reference", .label = "Référence du bordereau",
+		                            .hint = "Laissée vide : BT-date-numéro."}, NULL);
+		html_lit(b, "</div><button type=\"submit\" class=\"primary\">Transmettre et imprimer le bordereau</button></fieldset></form>");
+	}
 	if (!n)
 		html_lit(b, "<p>Aucun dossier dans cette liste.</p>");
 	int64_t pages = (total + PAGE - 1) / PAGE;
@@ -417,6 +439,110 @@ static void receipt_pdf(web_req *r)
 		journal_record(r->db, r->user->id, "export", "legal_file", f.id, "receipt");
 }
 
+/* ---- forwarding slips ------------------------------------------------------------------------- */
+
+static void slip_post(web_req *r)
+{
+	int64_t *ids = NULL;
+	int n = 0, cap = 0;
+	bool bad = false;
+	for (int i = 0; i < r->form.n; i++) {
+		if (strcmp(r->form.items[i].name, "id"))
+			continue;
+		int64_t *slot = ARENA_PUSH(r->a, ids, n, cap);
+		if (!slot || !text_to_int64(r->form.items[i].value, 1, INT64_MAX, slot))
+			bad = true;
+	}
+	form_errors fe = {0};
+	const char *ref = NULL, *typed_ref = web_field(r, "reference");
+	legal_ctx x = LEGAL_CTX(r);
+	err e = bad ? E_INPUT : legal_forward_batch(&x, ids, n, web_field(r, "forwarded_on"), web_field(r, "means"),
+	                                             typed_ref && *typed_ref ? typed_ref : NULL, &fe, &ref);
+	if (e == E_INPUT || e == E_CONFLICT) {
+		r->status = e == E_INPUT ? 400 : 409;
+		page_begin(r, "Bordereau de transmission");
+		if (e == E_CONFLICT)
+			form_error(&fe, "id", "Un dossier coché a changé entre-temps : rechargez la liste.");
+		form_error_summary(&r->out, &fe);
+		html_lit(&r->out, "<p><a href=\"/aide-legale?liste=a_transmettre\">Revenir à la liste des dossiers à transmettre</a> "
+		                  "(aucun n’a été transmis).</p>");
+		page_end(r);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/aide-legale/bordereau?ref=%s", text_url_encode(r->a, ref)));
+}
+
+static void slip_page(web_req *r)
+{
+	const char *ref = web_arg(r, "ref");
+	legal_file *v;
+	int n = legal_slip(r->db, r->a, ref, &v);
+	if (n <= 0) {
+		web_error(r, E_NOT_FOUND, "Aucun dossier n’a été transmis avec ce bordereau.");
+		return;
+	}
+	page_begin(r, arena_printf(r->a, "Bordereau %s", ref));
+	page_notice(r, "ok", arena_printf(r->a, "%d dossier%s transmis à %s.", n, n > 1 ? "s" : "", *v[0].body ? v[0].body : "l’organisme"));
+	html_printf(&r->out, "<p><a href=\"/aide-legale/bordereau.pdf?ref=%s\">Imprimer le bordereau (PDF)</a></p><ul>",
+	            text_url_encode(r->a, ref));
+	for (int i = 0; i < n; i++)
+		html_printf(&r->out, "<li><a href=\"/aide-legale/%lld\">%s — %s</a></li>", (long long)v[i].id, who(r, &v[i]), v[i].kind_label);
+	html_lit(&r->out, "</ul>");
+	page_end(r);
+}
+
+static void slip_pdf(web_req *r)
+{
+	const char *ref = web_arg(r, "ref");
+	legal_file *v;
+	structure_info s;
+	int n = legal_slip(r->db, r->a, ref, &v);
+	if (n <= 0 || accounts_structure_info(r->db, r->a, r->user->structure_id, &s) != E_OK) {
+		web_error(r, E_NOT_FOUND, "Aucun dossier n’a été transmis avec ce bordereau.");
+		return;
+	}
+	const char *gap = accounts_letter_gap(&s, false);
+	if (gap) {
+		web_error(r, E_CONFLICT, gap);
+		return;
+	}
+	const char *why = NULL;
+	pdf_doc *pd = pdf_new("Bordereau de transmission", &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return;
+	}
+	pdf_small(pd, s.name);
+	pdf_small(pd, s.address);
+	pdf_space(pd, 8);
+	pdf_heading(pd, arena_printf(r->a, "Bordereau de transmission n° %s", ref));
+	pdf_field(pd, "Destinataire", *v[0].body ? v[0].body : "non renseigné");
+	pdf_field(pd, "Transmis le", arena_printf(r->a, "%s (%s)", civil_fr(r->a, v[0].forwarded_on), CODE_LABEL(LEGAL_MEANS, v[0].forward_means)));
+	pdf_field(pd, "Nombre de dossiers", arena_printf(r->a, "%d", n));
+	pdf_space(pd, 6);
+	for (int i = 0; i < n; i++) {
+		person_brief p;
+		const char *person = v[i].person_id && persons_person_brief(r->db, r->a, v[i].person_id, &p) == E_OK
+		                         ? arena_printf(r->a, "%s %s, né(e) le %s", p.last_name, p.first_names, *p.birth_date ? civil_fr(r->a, p.birth_date) : "non renseigné")
+		                         : "personne non renseignée";
+		pdf_section(pd, arena_printf(r->a, "%d. %s — %s", i + 1, v[i].kind_label, person));
+		pdf_field(pd, "Déposé au CCAS le", civil_fr(r->a, v[i].lodged_on));
+		pdf_field(pd, "Pièces jointes", *v[i].pieces_received ? v[i].pieces_received : "aucune");
+		pdf_field(pd, "Pièces manquantes", *v[i].forwarded_missing ? v[i].forwarded_missing : "aucune");
+		if (*v[i].opinion)
+			pdf_field(pd, "Avis du CCAS", arena_printf(r->a, "%s : %s", CODE_LABEL(LEGAL_OPINIONS, v[i].opinion), v[i].opinion_reason));
+	}
+	pdf_space(pd, 8);
+	pdf_para(pd, "Les dossiers sont transmis dans le mois qui suit leur dépôt, complets ou non (CASF L131-1) ; les pièces manquantes "
+	             "sont listées pour chacun.");
+	if (pdf_send(r, pd, "bordereau.pdf"))
+		journal_record(r->db, r->user->id, "export", "legal_file", v[0].id, "slip");
+}
+
 /* ---- the catalogue --------------------------------------------------------------------------- */
 
 static void kind_fields(web_req *r, const legal_kind *k, const form_errors *fe, bool fresh)
@@ -554,6 +680,9 @@ void legal_pages_init(void)
 	web_route(M_GET, "/aide-legale/export.csv", export_csv, PERM_LEGAL_READ, 0, "Aide sociale légale : exporter une liste (CSV)");
 	web_route(M_GET, "/aide-legale/nouveau", new_get, PERM_LEGAL_WRITE, 0, "Aide sociale légale : déposer un dossier");
 	web_route(M_POST, "/aide-legale", create_post, PERM_LEGAL_WRITE, 0, "Aide sociale légale : enregistrer un dépôt");
+	web_route(M_POST, "/aide-legale/bordereau", slip_post, PERM_LEGAL_WRITE, 0, "Aide sociale légale : transmettre avec un bordereau");
+	web_route(M_GET, "/aide-legale/bordereau", slip_page, PERM_LEGAL_READ, 0, "Aide sociale légale : un bordereau");
+	web_route(M_GET, "/aide-legale/bordereau.pdf", slip_pdf, PERM_LEGAL_READ, 0, "Aide sociale légale : bordereau (PDF)");
 	web_route(M_GET, "/aide-legale/types", kinds_page, PERM_LEGAL_READ, 0, "Aide sociale légale : types de dossiers");
 	web_route(M_POST, "/aide-legale/types", kind_post, PERM_LEGAL_KINDS, 0, "Aide sociale légale : ajouter un type");
 	web_route(M_POST, "/aide-legale/types/{id}", kind_post, PERM_LEGAL_KINDS, 0, "Aide sociale légale : modifier un type");
