@@ -224,6 +224,25 @@ int main(void)
 	snprintf(path, sizeof path, "/api/v1/journal?kind=legal_file&object=%lld", (long long)f1);
 	CHECK_INT(get(&mgr, path)->status, 403); /* the journal is the DPO's */
 
+	T_GROUP("reminders to the person, with consent");
+	{
+		snprintf(path, sizeof path, "/api/v1/persons/%lld", (long long)pid);
+		CHECK_INT(post_json(&soc, path, "{\"last_name\":\"Légale\",\"first_names\":\"Rose\",\"phone\":\"0692 00 00 02\","
+		                                "\"consent_sms\":true,\"version\":1}")->status, 200);
+		char cmd[700], out[1024];
+		snprintf(cmd, sizeof cmd, "%s notify --send --db '%s' 2>/dev/null", bin_path(), fresh_url);
+		FILE *np = popen(cmd, "r");
+		size_t nn = np ? fread(out, 1, sizeof out - 1, np) : 0;
+		out[nn] = 0;
+		if (np)
+			pclose(np);
+		CHECK_HAS(out, "à réessayer"); /* no gateway here: queued, said, not sent */
+		snprintf(path, sizeof path, "/foyers/%lld", (long long)hid);
+		r = get(&soc, path);
+		CHECK_HAS(r->body, "« Pièces manquantes »"); /* the CSS file lodged 40 days ago still misses its pieces */
+		CHECK_HAS(r->body, "nouvel essai prévu (1 essai) : aucune passerelle SMS n’est configurée");
+	}
+
 	T_GROUP("isolation");
 	cli b;
 	cli_init(&b, &s);

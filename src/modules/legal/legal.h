@@ -7,6 +7,13 @@
  */
 #ifndef MODULES_LEGAL_H
 #define MODULES_LEGAL_H
+#include "core/civil.h"
 #include "modules/module.h"
 extern const module legal_module;
+
+/* Reminders to the persons who consented (notices of the persons module):
+ * pieces still missing a week after lodging (then every two weeks), rights
+ * to renew within 30 days (once per date). send=false counts only. For
+ * `openccas notify`. */
+err legal_notify(db *d, civil_date today, bool send, int64_t *count);
 #endif

@@ -35,6 +35,9 @@ static const db_migration migrations[] = {
 	 "CREATE INDEX legal_files_expected ON legal_files(structure_id, status, expected_on);"
 	 "CREATE INDEX legal_files_renewal ON legal_files(structure_id, renewal_on);",
 	 NULL},
+	{2, "reminders to the person: missing pieces, renewal",
+	 "ALTER TABLE legal_files ADD COLUMN pieces_reminded_on TEXT;"
+	 "ALTER TABLE legal_files ADD COLUMN renewal_reminded_for TEXT;", NULL},
 };
 const db_module_schema legal_schema = {"legal", migrations, COUNTOF(migrations)};
 
@@ -600,5 +603,84 @@ err legal_counts_of(const legal_ctx *x, legal_counts *out)
 	if (e == E_OK && db_next(&q))
 		*out = (legal_counts){db_int(&q, 0), db_int(&q, 1), db_int(&q, 2), db_int(&q, 3)};
 	db_close(&q);
+	return e;
+}
+
+/* ---- reminders to the person (notices, with consent) --------------------------------------- */
+
+static db_sql Q_R_PIECES = DB_SQL(DB_GLOBAL,
+	"SELECT f.structure_id, f.id FROM legal_files f WHERE f.status = 'ouvert' AND f.person_id IS NOT NULL AND f.lodged_on <= $1 "
+	"AND (f.pieces_reminded_on IS NULL OR f.pieces_reminded_on <= $2) ORDER BY f.structure_id, f.id");
+static db_sql Q_R_RENEW = DB_SQL(DB_GLOBAL,
+	"SELECT f.structure_id, f.id FROM legal_files f WHERE f.status IN ('repondu', 'clos') AND f.person_id IS NOT NULL "
+	"AND f.renewal_on >= $1 AND f.renewal_on <= $2 AND (f.renewal_reminded_for IS NULL OR f.renewal_reminded_for <> f.renewal_on) "
+	"ORDER BY f.structure_id, f.id");
+static db_sql Q_R_MARK_P = DB_SQL(DB_SCOPED, "UPDATE legal_files SET pieces_reminded_on = $3 WHERE structure_id = $1 AND id = $2");
+static db_sql Q_R_MARK_R = DB_SQL(DB_SCOPED, "UPDATE legal_files SET renewal_reminded_for = renewal_on WHERE structure_id = $1 AND id = $2");
+
+typedef struct due_row { int64_t sid, id; } due_row;
+
+static int collect(db_conn *c, arena *a, db_sql *q, const char *p1, const char *p2, due_row **out)
+{
+	db_res r = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (DBQ(c, q, &r, A_TEXT(p1), A_TEXT(p2)) != E_OK)
+		return -1;
+	while (db_next(&r)) {
+		due_row *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		*x = (due_row){db_int(&r, 0), db_int(&r, 1)};
+	}
+	db_close(&r);
+	return n;
+}
+
+err legal_notify(db *d, civil_date today, bool send, int64_t *count)
+{
+	*count = 0;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	arena a;
+	arena_init(&a, 0);
+	int64_t t = civil_to_days(today);
+	const char *iso = civil_iso(&a, today);
+	due_row *p, *rn;
+	/* Pieces: a week after lodging, then every two weeks while some are missing. */
+	int np = collect(c, &a, &Q_R_PIECES, civil_iso(&a, civil_from_days(t - 7)), civil_iso(&a, civil_from_days(t - 14)), &p);
+	int nr = collect(c, &a, &Q_R_RENEW, iso, civil_iso(&a, civil_from_days(t + 30)), &rn);
+	err e = np < 0 || nr < 0 ? E_DB : E_OK;
+	for (int i = 0; e == E_OK && i < np + nr; i++) {
+		bool pieces = i < np;
+		due_row *x = pieces ? &p[i] : &rn[i - np];
+		db_conn_scope(c, x->sid);
+		legal_file f;
+		if (!legal_file_load(c, &a, x->id, &f))
+			continue;
+		const char *missing = pieces ? legal_missing(&a, &f) : "";
+		if (pieces && !*missing)
+			continue;
+		if (!send) {
+			(*count)++;
+			continue;
+		}
+		const char *text = pieces ? arena_printf(&a, "Votre dossier « %s » déposé le %s au CCAS : il manque encore %s. Apportez ces pièces "
+		                                             "avant le %s, date à laquelle le dossier sera transmis.", f.kind_label,
+		                                         civil_fr(&a, f.lodged_on), missing, civil_fr(&a, f.due_on))
+		                          : arena_printf(&a, "Vos droits « %s » sont à renouveler avant le %s. Le CCAS peut vous aider à "
+		                                             "constituer le dossier.", f.kind_label, civil_fr(&a, f.renewal_on));
+		bool queued = false;
+		e = db_begin(c, true);
+		if (e == E_OK)
+			e = persons_notice_queue(c, f.person_id, "legal", pieces ? "Pièces manquantes" : "Renouvellement", text, &queued);
+		if (e == E_OK)
+			e = pieces ? DBX(c, &Q_R_MARK_P, NULL, A_INT(f.id), A_TEXT(iso)) : DBX(c, &Q_R_MARK_R, NULL, A_INT(f.id));
+		e = db_finish(c, e);
+		*count += queued;
+	}
+	arena_release(&a);
+	db_conn_put(c);
 	return e;
 }
