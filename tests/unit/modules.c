@@ -19,6 +19,7 @@
 #include "modules/accounts/accounts.h"
 #include "modules/aid/aid.h"
 #include "modules/demo/demo.h"
+#include "modules/legal/legal.h"
 #include "modules/journal/journal.h"
 #include "modules/modules.h"
 #include "modules/persons/persons.h"
@@ -115,6 +116,15 @@ int main(void)
 	c = db_conn_get(d);
 	db_conn_scope(c, 1);
 	CHECK(ind->count(c, &a, "2000-01-01", "2100-12-31", &fig, &nf) == E_OK && nf >= 2, "its indicator counts by tag (%d)", nf);
+	/* Statutory aid's figures over the demo: by kind, by delay, by answer — each file counted once in each. */
+	int64_t sums[3] = {0, 0, 0};
+	for (int k = 0; k < legal_module.nindicators && k < 3; k++) {
+		CHECK(legal_module.indicators[k].count(c, &a, "2000-01-01", "2100-12-31", &fig, &nf) == E_OK, "%s", legal_module.indicators[k].key);
+		for (int i = 0; i < nf; i++)
+			sums[k] += fig[i].n;
+	}
+	CHECK(legal_module.nindicators == 3 && sums[0] > 0 && sums[0] == sums[1] && sums[1] == sums[2],
+	      "the same files by kind, delay and answer (%lld, %lld, %lld)", (long long)sums[0], (long long)sums[1], (long long)sums[2]);
 	db_conn_put(c);
 	/* Another module prices a service by the rulebook's tariff grid (a version in force today). */
 	{

@@ -53,21 +53,45 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 static db_sql Q_PERIOD = DB_SQL(DB_SCOPED,
 	"SELECT k.label, count(*) FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
 	"WHERE f.structure_id = $1 AND f.lodged_on >= $2 AND f.lodged_on <= $3 GROUP BY k.label ORDER BY k.label");
+static err figures(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n);
 static err count_by_kind(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
 {
-	db_res q = {0};
+	return figures(c, a, &Q_PERIOD, from, to, out, n);
+}
+
+/* Forwarded within the month or late, and answers by outcome, for files lodged in the period. */
+static db_sql Q_DELAY = DB_SQL(DB_SCOPED,
+	"SELECT CASE WHEN forwarded_on IS NULL THEN 'non transmis' WHEN forwarded_on <= due_on THEN 'transmis dans le mois' "
+	"ELSE 'transmis en retard' END, count(*) FROM legal_files WHERE structure_id = $1 AND lodged_on >= $2 AND lodged_on <= $3 "
+	"GROUP BY 1 ORDER BY 1");
+static db_sql Q_ANSWERS = DB_SQL(DB_SCOPED,
+	"SELECT CASE answer WHEN 'accorde' THEN 'accordé' WHEN 'partiel' THEN 'accordé en partie' WHEN 'refuse' THEN 'refusé' "
+	"ELSE 'sans réponse' END, count(*) FROM legal_files WHERE structure_id = $1 AND lodged_on >= $2 AND lodged_on <= $3 "
+	"GROUP BY 1 ORDER BY 1");
+
+static err figures(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n)
+{
+	db_res r = {0};
 	int cap = 0;
 	*out = NULL;
 	*n = 0;
-	err e = DBQ(c, &Q_PERIOD, &q, A_TEXT(from), A_TEXT(to));
-	while (e == E_OK && db_next(&q)) {
+	err e = DBQ(c, q, &r, A_TEXT(from), A_TEXT(to));
+	while (e == E_OK && db_next(&r)) {
 		module_figure *x = ARENA_PUSH(a, *out, *n, cap);
 		if (!x)
 			break;
-		*x = (module_figure){db_dup(&q, 0, a), db_int(&q, 1)};
+		*x = (module_figure){db_dup(&r, 0, a), db_int(&r, 1)};
 	}
-	db_close(&q);
+	db_close(&r);
 	return e;
+}
+static err count_delay(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	return figures(c, a, &Q_DELAY, from, to, out, n);
+}
+static err count_answers(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	return figures(c, a, &Q_ANSWERS, from, to, out, n);
 }
 
 /* ---- demo: files for a few per cent of households, over two years ------------------------------ */
@@ -150,6 +174,10 @@ static const module_label labels[] = {{"legal_file", "dossier d’aide légale"}
 static const code timeline[] = {{"legal_file", "Aide sociale légale"}};
 static const module_indicator indicators[] = {
 	{"legal.files", "Dossiers d’aide sociale légale déposés", "Dossiers déposés sur la période, par type.", count_by_kind},
+	{"legal.delay", "Délai de transmission", "Dossiers déposés sur la période : transmis dans le mois qui suit le dépôt, transmis en "
+	                                         "retard, pas encore transmis.", count_delay},
+	{"legal.answers", "Réponses des organismes", "Dossiers déposés sur la période, par réponse reçue (accordé, en partie, refusé, "
+	                                             "sans réponse).", count_answers},
 };
 
 const module legal_module = {
