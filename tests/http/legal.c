@@ -159,6 +159,35 @@ int main(void)
 	CHECK_HAS(r->body, "Accordé en partie, reçue le 02/04/2026, 312,50");
 	CHECK_HAS(r->body, "transmis sans : relevés bancaires");
 
+	T_GROUP("the obligés alimentaires of the ASH file");
+	{
+		snprintf(path, sizeof path, "/api/v1/legal/files/%lld/obliges", (long long)f1);
+		r = post_json(&soc, path, "{\"name\":\"Paul Légale\",\"relation\":\"fils\",\"contact\":\"0692 11 22 33\"}");
+		CHECK_INT(r->status, 201);
+		j = J(r);
+		int64_t ob = geti(j, "id");
+		json_decref(j);
+		snprintf(path, sizeof path, "/api/v1/legal/files/%lld/obliges/%lld", (long long)f1, (long long)ob);
+		CHECK_INT(post_json(&soc, path, "{\"answer\":\"participe\",\"amount\":\"120,00\",\"answered_on\":\"2099-01-01\"}")->status, 400);
+		CHECK_INT(post_json(&soc, path, "{\"answer\":\"participe\",\"amount\":\"120,00\"}")->status, 200);
+		snprintf(path, sizeof path, "/api/v1/legal/files/%lld", (long long)f1);
+		r = get(&soc, path);
+		CHECK_HAS(r->body, "\"obliges\"");
+		CHECK_HAS(r->body, "\"amount_cents\":12000");
+		snprintf(path, sizeof path, "/api/v1/legal/files/%lld/obliges", (long long)f2);
+		r = post_json(&soc, path, "{\"name\":\"X\"}");
+		CHECK_INT(r->status, 400); /* a CSS file has none */
+		snprintf(path, sizeof path, "/aide-legale/%lld/obliges", (long long)f1);
+		snprintf(body, sizeof body, "_csrf=%s&action=obl&name=&relation=fille&contact=", soc.csrf);
+		r = post(&soc, path, body);
+		CHECK_INT(r->status, 400);
+		CHECK_HAS(r->body, "Le nom de l’obligé alimentaire est requis");
+		CHECK_HAS(r->body, "value=\"fille\""); /* what was typed stays */
+		snprintf(path, sizeof path, "/aide-legale/%lld", (long long)f1);
+		r = get(&soc, path);
+		CHECK_HAS(r->body, "<td>Paul Légale</td><td>fils</td><td>0692 11 22 33</td><td>Participe");
+	}
+
 	T_GROUP("several files to one body with one slip");
 	{
 		int64_t g[3];

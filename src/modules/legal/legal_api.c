@@ -38,6 +38,18 @@ static json_t *file_json(arena *a, const legal_file *f)
 	return o;
 }
 
+static json_t *obliges_json(web_req *r, const legal_file *f)
+{
+	legal_oblige *v;
+	int n = legal_obliges(r->db, r->a, f->id, &v);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)v[i].id, "name", v[i].name, "relation",
+		                                     v[i].relation, "contact", v[i].contact, "answer", jstr(v[i].answer), "amount_cents",
+		                                     v[i].amount >= 0 ? json_integer(v[i].amount) : json_null(), "answered_on", jstr(v[i].answered_on)));
+	return arr;
+}
+
 static void api_kinds(web_req *r)
 {
 	legal_kind *k;
@@ -113,7 +125,10 @@ static void api_get(web_req *r)
 		return;
 	}
 	journal_record(r->db, r->user->id, "read", "legal_file", f.id, "api");
-	web_json(r, 200, file_json(r->a, &f));
+	json_t *o = file_json(r->a, &f);
+	if (legal_has_obliges(&f))
+		json_object_set_new(o, "obliges", obliges_json(r, &f));
+	web_json(r, 200, o);
 }
 
 static void api_action(web_req *r)
@@ -136,6 +151,25 @@ static void api_action(web_req *r)
 	web_json(r, 200, legal_file_load(r->db, r->a, f.id, &now) ? file_json(r->a, &now) : json_pack("{s:I}", "id", (json_int_t)f.id));
 }
 
+static void api_oblige(web_req *r)
+{
+	legal_file f;
+	if (!legal_file_load(r->db, r->a, r->param[0], &f)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	kv_list in;
+	if (!web_json_form(r, &in))
+		return;
+	form_errors fe = {0};
+	int64_t id = r->nparams > 1 ? r->param[1] : 0;
+	legal_ctx x = LEGAL_CTX(r);
+	err e = r->nparams > 1 ? legal_oblige_answer(&x, &f, id, &in, &fe) : legal_oblige_add(&x, &f, &in, &fe, &id);
+	if (web_api_failed(r, e, &fe, NULL))
+		return;
+	web_json(r, r->nparams > 1 ? 200 : 201, json_pack("{s:I,s:o}", "id", (json_int_t)id, "obliges", obliges_json(r, &f)));
+}
+
 void legal_api_init(void)
 {
 	web_route(M_GET, "/api/v1/legal/kinds", api_kinds, PERM_LEGAL_READ, 0, "Aide sociale légale : types de dossiers");
@@ -144,5 +178,8 @@ void legal_api_init(void)
 	web_route(M_GET, "/api/v1/legal/files", api_list, PERM_LEGAL_READ, 0, "Aide sociale légale : listes de travail");
 	web_route(M_POST, "/api/v1/legal/files", api_create, PERM_LEGAL_WRITE, 0, "Aide sociale légale : enregistrer un dépôt");
 	web_route(M_GET, "/api/v1/legal/files/{id}", api_get, PERM_LEGAL_READ, 0, "Aide sociale légale : un dossier");
+	web_route(M_POST, "/api/v1/legal/files/{id}/obliges", api_oblige, PERM_LEGAL_WRITE, 0, "Aide sociale légale : ajouter un obligé alimentaire");
+	web_route(M_POST, "/api/v1/legal/files/{id}/obliges/{id}", api_oblige, PERM_LEGAL_WRITE, 0,
+	          "Aide sociale légale : réponse d’un obligé alimentaire");
 	web_route(M_POST, "/api/v1/legal/files/{id}", api_action, PERM_LEGAL_WRITE, 0, "Aide sociale légale : étape d’un dossier");
 }

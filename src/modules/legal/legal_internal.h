@@ -36,7 +36,19 @@ typedef struct legal_file {
 		*opinion_reason, *forwarded_on, *forward_means, *forward_ref, *forwarded_missing, *answer, *answer_on, *answer_from,
 		*answer_to, *expected_on, *renewal_on;
 	bool kind_opinion;
+	const char *kind_code;
 } legal_file;
+
+/* The obligés alimentaires of an ASH file (or an enquiry): contact, answer. */
+extern const code LEGAL_OBLIGE_ANSWERS[5];
+typedef struct legal_oblige {
+	int64_t id;
+	const char *name, *relation, *contact, *answer;
+	int64_t amount; /* monthly, cents; -1: none said */
+	const char *answered_on;
+} legal_oblige;
+bool legal_has_obliges(const legal_file *f);
+int legal_obliges(db_conn *c, arena *a, int64_t file_id, legal_oblige **out);
 
 /* Default kinds are written for a structure the first time it needs them. */
 err legal_kinds_ensure(db_conn *c);
@@ -61,6 +73,9 @@ typedef struct legal_ctx {
 err legal_create(const legal_ctx *x, const kv_list *in, form_errors *fe, int64_t *id);
 /* action: pieces, avis, transmettre, reponse, clore; in holds the fields and "version". */
 err legal_act(const legal_ctx *x, legal_file *f, const char *action, const kv_list *in, form_errors *fe, const char **why);
+
+err legal_oblige_add(const legal_ctx *x, const legal_file *f, const kv_list *in, form_errors *fe, int64_t *id);
+err legal_oblige_answer(const legal_ctx *x, const legal_file *f, int64_t oid, const kv_list *in, form_errors *fe);
 
 /* Several open files to one body at once (one transaction): marked
  * forwarded with the slip's reference (typed, else « BT-AAAAMMJJ-id »),

@@ -38,6 +38,12 @@ static const db_migration migrations[] = {
 	{2, "reminders to the person: missing pieces, renewal",
 	 "ALTER TABLE legal_files ADD COLUMN pieces_reminded_on TEXT;"
 	 "ALTER TABLE legal_files ADD COLUMN renewal_reminded_for TEXT;", NULL},
+	{3, "the obligés alimentaires of an ASH file, their contact and answers",
+	 "CREATE TABLE legal_obliges (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " file_id INTEGER NOT NULL, name TEXT NOT NULL, relation TEXT NOT NULL DEFAULT '', contact TEXT NOT NULL DEFAULT '', "
+	 " answer TEXT NOT NULL DEFAULT '' CHECK (answer IN ('', 'participe', 'refuse', 'sans_ressources', 'sans_reponse')), "
+	 " amount INTEGER, answered_on TEXT, created_at INTEGER NOT NULL) STRICT;"
+	 "CREATE INDEX legal_obliges_f ON legal_obliges(structure_id, file_id);", NULL},
 };
 const db_module_schema legal_schema = {"legal", migrations, COUNTOF(migrations)};
 
@@ -194,7 +200,7 @@ err legal_kind_save(db_conn *c, int64_t user, int64_t id, const kv_list *in, for
 	"f.id, f.household_id, coalesce(f.person_id, 0), f.kind_id, f.version, coalesce(f.answer_amount, -1), k.label, k.body, " \
 	"k.pieces, f.lodged_on, f.due_on, f.lodged_by, f.status, f.pieces_received, f.opinion, f.opinion_reason, f.forwarded_on, " \
 	"f.forward_means, f.forward_ref, f.forwarded_missing, f.answer, f.answer_on, f.answer_from, f.answer_to, f.expected_on, "   \
-	"f.renewal_on, k.opinion"
+	"f.renewal_on, k.opinion, k.code"
 #define F_FROM " FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
 
 static void file_fill(db_res *q, arena *a, legal_file *o)
@@ -211,6 +217,8 @@ static void file_fill(db_res *q, arena *a, legal_file *o)
 		*txt[i] = s ? s : "";
 	}
 	o->kind_opinion = db_int(q, 26) != 0;
+	char *kc = db_dup(q, 27, a);
+	o->kind_code = kc ? kc : "";
 }
 
 static db_sql Q_F_GET = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.id = $2");
@@ -561,7 +569,7 @@ int legal_list(const legal_ctx *x, const char *list, int64_t kind, int limit, in
 		if (!f)
 			break;
 		file_fill(&r, x->a, f);
-		*total = db_int(&r, 27);
+		*total = db_int(&r, 28);
 	}
 	db_close(&r);
 	return n;
@@ -683,4 +691,84 @@ err legal_notify(db *d, civil_date today, bool send, int64_t *count)
 	arena_release(&a);
 	db_conn_put(c);
 	return e;
+}
+
+/* ---- the obligés alimentaires of an ASH file --------------------------------------------------- */
+
+const code LEGAL_OBLIGE_ANSWERS[5] = {{"", "Pas encore de réponse"}, {"participe", "Participe"}, {"refuse", "Refuse"},
+                                      {"sans_ressources", "Sans ressources suffisantes"}, {"sans_reponse", "Ne répond pas"}};
+
+bool legal_has_obliges(const legal_file *f) { return !strcmp(f->kind_code, "ash") || !strcmp(f->kind_code, "obligation_alimentaire"); }
+
+static db_sql Q_O_LIST = DB_SQL(DB_SCOPED,
+	"SELECT id, name, relation, contact, answer, coalesce(amount, -1), coalesce(answered_on, '') FROM legal_obliges "
+	"WHERE structure_id = $1 AND file_id = $2 ORDER BY id");
+
+int legal_obliges(db_conn *c, arena *a, int64_t file_id, legal_oblige **out)
+{
+	*out = NULL;
+	db_res q = {0};
+	int n = 0, cap = 0;
+	if (DBQ(c, &Q_O_LIST, &q, A_INT(file_id)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		legal_oblige *o = ARENA_PUSH(a, *out, n, cap);
+		if (!o)
+			break;
+		*o = (legal_oblige){db_int(&q, 0), db_dup(&q, 1, a), db_dup(&q, 2, a), db_dup(&q, 3, a), db_dup(&q, 4, a), db_int(&q, 5),
+		                    db_dup(&q, 6, a)};
+	}
+	db_close(&q);
+	return n;
+}
+
+static db_sql Q_O_ADD = DB_SQL(DB_SCOPED,
+	"INSERT INTO legal_obliges (structure_id, file_id, name, relation, contact, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
+static db_sql Q_O_ANSWER = DB_SQL(DB_SCOPED,
+	"UPDATE legal_obliges SET answer = $4, amount = $5, answered_on = $6 WHERE structure_id = $1 AND file_id = $2 AND id = $3");
+
+err legal_oblige_add(const legal_ctx *x, const legal_file *f, const kv_list *in, form_errors *fe, int64_t *id)
+{
+	const char *name = in_get(in, "name"), *rel = in_get(in, "relation"), *contact = in_get(in, "contact");
+	if (!legal_has_obliges(f))
+		form_error(fe, "name", "Les obligés alimentaires se recensent pour un dossier d’ASH ou une enquête d’obligation alimentaire.");
+	if (!name || strlen(name) > 120)
+		form_error(fe, "name", "Le nom de l’obligé alimentaire est requis (120 caractères au plus).");
+	if (rel && strlen(rel) > 60)
+		form_error(fe, "relation", "Le lien de parenté tient en 60 caractères.");
+	if (contact && strlen(contact) > 300)
+		form_error(fe, "contact", "Les coordonnées tiennent en 300 caractères.");
+	if (fe->n)
+		return E_INPUT;
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBID(x->c, &Q_O_ADD, id, A_INT(f->id), A_TEXT(name), A_TEXT(rel ? rel : ""), A_TEXT(contact ? contact : ""), A_INT(civil_now()));
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "update", "legal_file", f->id, "oblige");
+	return db_finish(x->c, e);
+}
+
+err legal_oblige_answer(const legal_ctx *x, const legal_file *f, int64_t oid, const kv_list *in, form_errors *fe)
+{
+	const char *ans = in_get(in, "answer"), *am = in_get(in, "amount"), *on = in_get(in, "answered_on");
+	int64_t amount = -1;
+	civil_date d = x->today;
+	if (!ans || !CODE_OK(LEGAL_OBLIGE_ANSWERS, ans))
+		form_error(fe, "answer", "Choisissez la réponse de l’obligé alimentaire.");
+	if (am && (!money_parse(am, &amount) || amount < 0))
+		form_error(fe, "amount", "La participation mensuelle est un montant en euros (laissez vide s’il n’y en a pas).");
+	if (on && (!civil_parse(on, &d) || civil_to_days(d) > civil_to_days(x->today)))
+		form_error(fe, "answered_on", "La date de la réponse : AAAA-MM-JJ, pas dans le futur.");
+	if (fe->n)
+		return E_INPUT;
+	int64_t n = 0;
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBX(x->c, &Q_O_ANSWER, &n, A_INT(f->id), A_INT(oid), A_TEXT(ans), amount >= 0 ? A_INT(amount) : A_NULL,
+		        A_TEXT(civil_iso(x->a, d)));
+	if (e == E_OK && n != 1)
+		e = E_NOT_FOUND;
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "update", "legal_file", f->id, "oblige");
+	return db_finish(x->c, e);
 }

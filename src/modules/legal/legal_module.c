@@ -31,7 +31,14 @@ static void subject(db_conn *c, arena *a, int64_t pid, int64_t hid, json_t *out)
 static db_sql Q_ANON = DB_SQL(DB_SCOPED,
 	"UPDATE legal_files SET person_id = NULL, opinion_reason = '', forward_ref = '', pieces_received = '', forwarded_missing = '' "
 	"WHERE structure_id = $1 AND household_id = $2");
-static err anonymise(db_conn *c, int64_t hid) { return DBX(c, &Q_ANON, NULL, A_INT(hid)); }
+static db_sql Q_ANON_OBL = DB_SQL(DB_SCOPED,
+	"UPDATE legal_obliges SET name = '', contact = '' WHERE structure_id = $1 AND file_id IN "
+	"(SELECT id FROM legal_files WHERE structure_id = $1 AND household_id = $2)");
+static err anonymise(db_conn *c, int64_t hid)
+{
+	err e = DBX(c, &Q_ANON, NULL, A_INT(hid));
+	return e == E_OK ? DBX(c, &Q_ANON_OBL, NULL, A_INT(hid)) : e;
+}
 
 static db_sql Q_REF = DB_SQL(DB_SCOPED,
 	"SELECT k.label FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "

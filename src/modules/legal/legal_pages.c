@@ -298,6 +298,54 @@ static void file_render(web_req *r, legal_file *f, const form_errors *fe, const 
 	html_lit(b, "</dl>");
 	html_printf(b, "<p><a href=\"/aide-legale/%lld/recepisse.pdf\">Récépissé de dépôt (PDF) à remettre à la personne</a></p>",
 	            (long long)f->id);
+	if (legal_has_obliges(f)) {
+		/* The obligés alimentaires: who they are, how to reach them, what they answered. */
+		legal_oblige *o;
+		int no = legal_obliges(r->db, r->a, f->id, &o);
+		html_lit(b, "<section aria-labelledby=\"t-obl\"><h2 id=\"t-obl\">Obligés alimentaires</h2>");
+		if (no > 0) {
+			html_table(b, "Obligés alimentaires", 0, "Nom", "Lien", "Coordonnées", "Réponse", "#Participation mensuelle");
+			for (int i = 0; i < no; i++)
+				html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s%s</td><td class=\"num\">%s</td></tr>", o[i].name,
+				            *o[i].relation ? o[i].relation : "non renseigné", *o[i].contact ? o[i].contact : "non renseignées",
+				            CODE_LABEL(LEGAL_OBLIGE_ANSWERS, o[i].answer),
+				            *o[i].answered_on ? arena_printf(r->a, " (le %s)", civil_fr(r->a, o[i].answered_on)) : "",
+				            o[i].amount >= 0 ? money_format(r->a, o[i].amount) : "—");
+			html_table_close(b);
+		} else {
+			html_lit(b, "<p class=\"muted\">Aucun obligé alimentaire recensé.</p>");
+		}
+		if (web_can(r, PERM_LEGAL_WRITE)) {
+			for (int i = 0; i < no; i++) {
+				const char *sc = arena_printf(r->a, "ob%lld", (long long)o[i].id);
+				const form_errors *mine = is(act, sc) ? fe : NULL; /* a refused answer comes back open, as typed */
+				form_scope(sc);
+				html_printf(b, "<details%s><summary>Réponse de %s</summary>", mine ? " open" : "", o[i].name);
+				form_begin(r, "<form method=\"post\" action=\"/aide-legale/%lld/obliges/%lld\" class=\"compact\" novalidate>"
+				              "<input type=\"hidden\" name=\"action\" value=\"%s\"><div class=\"grid\">", (long long)f->id, (long long)o[i].id, sc);
+				FORM_SELECT_CODE(b, "answer", "Réponse", LEGAL_OBLIGE_ANSWERS, mine ? typed(r, "answer", "") : o[i].answer, mine);
+				form_input(b, &(form_field){.name = "amount", .label = "Participation mensuelle (€)",
+				                            .value = mine ? typed(r, "amount", NULL) : o[i].amount >= 0 ? money_format(r->a, o[i].amount) : NULL},
+				           mine);
+				form_input(b, &(form_field){.name = "answered_on", .label = "Réponse du", .type = "date",
+				                            .value = mine ? typed(r, "answered_on", NULL)
+				                                   : *o[i].answered_on ? o[i].answered_on : civil_iso(r->a, civil_today(r->user->tz))}, mine);
+				html_lit(b, "</div><button type=\"submit\">Enregistrer la réponse</button></form></details>");
+				form_scope(NULL);
+			}
+			const form_errors *add = is(act, "obl") ? fe : NULL;
+			form_scope("obl");
+			form_begin(r, "<form method=\"post\" action=\"/aide-legale/%lld/obliges\" class=\"compact\" novalidate>"
+			              "<input type=\"hidden\" name=\"action\" value=\"obl\"><div class=\"grid\">", (long long)f->id);
+			form_input(b, &(form_field){.name = "name", .label = "Nom et prénom", .required = true, .value = add ? typed(r, "name", NULL) : NULL}, add);
+			form_input(b, &(form_field){.name = "relation", .label = "Lien (fils, fille, gendre…)", .value = add ? typed(r, "relation", NULL) : NULL},
+			           add);
+			form_input(b, &(form_field){.name = "contact", .label = "Adresse, téléphone", .value = add ? typed(r, "contact", NULL) : NULL}, add);
+			html_lit(b, "</div><button type=\"submit\">Ajouter l’obligé alimentaire</button></form>");
+			form_scope(NULL);
+		}
+		html_lit(b, "</section>");
+	}
 	if (!web_can(r, PERM_LEGAL_WRITE) || is(f->status, "clos")) {
 		page_end(r);
 		return;
@@ -437,6 +485,30 @@ static void receipt_pdf(web_req *r)
 	pdf_small(pd, arena_printf(r->a, "Délivré le %s", civil_fr(r->a, civil_iso(r->a, civil_today(r->user->tz)))));
 	if (pdf_send(r, pd, "recepisse.pdf"))
 		journal_record(r->db, r->user->id, "export", "legal_file", f.id, "receipt");
+}
+
+static void oblige_post(web_req *r)
+{
+	legal_file f;
+	if (!legal_file_load(r->db, r->a, r->param[0], &f)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	form_errors fe = {0};
+	int64_t id = 0;
+	legal_ctx x = LEGAL_CTX(r);
+	err e = r->nparams > 1 ? legal_oblige_answer(&x, &f, r->param[1], &r->form, &fe) : legal_oblige_add(&x, &f, &r->form, &fe, &id);
+	if (e == E_INPUT) {
+		r->status = 400;
+		/* The add form's fields are scoped « obl »; an answer's errors are summarised. */
+		file_render(r, &f, &fe, NULL, NULL);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/aide-legale/%lld?ok=1#t-obl", (long long)f.id));
 }
 
 /* ---- forwarding slips ------------------------------------------------------------------------- */
@@ -688,5 +760,8 @@ void legal_pages_init(void)
 	web_route(M_POST, "/aide-legale/types/{id}", kind_post, PERM_LEGAL_KINDS, 0, "Aide sociale légale : modifier un type");
 	web_route(M_GET, "/aide-legale/{id}", file_page, PERM_LEGAL_READ, 0, "Aide sociale légale : un dossier");
 	web_route(M_GET, "/aide-legale/{id}/recepisse.pdf", receipt_pdf, PERM_LEGAL_READ, 0, "Aide sociale légale : récépissé de dépôt (PDF)");
+	web_route(M_POST, "/aide-legale/{id}/obliges", oblige_post, PERM_LEGAL_WRITE, 0, "Aide sociale légale : ajouter un obligé alimentaire");
+	web_route(M_POST, "/aide-legale/{id}/obliges/{id}", oblige_post, PERM_LEGAL_WRITE, 0,
+	          "Aide sociale légale : réponse d’un obligé alimentaire");
 	web_route(M_POST, "/aide-legale/{id}/action", action_post, PERM_LEGAL_WRITE, 0, "Aide sociale légale : étape d’un dossier");
 }
