@@ -528,6 +528,8 @@ static void slip_post(web_req *r)
 	form_errors fe = {0};
 	const char *ref = NULL, *typed_ref = web_field(r, "reference");
 	legal_ctx x = LEGAL_CTX(r);
+	if (bad)
+		form_error(&fe, "id", "Un dossier coché n’est pas reconnu : rechargez la liste.");
 	err e = bad ? E_INPUT : legal_forward_batch(&x, ids, n, web_field(r, "forwarded_on"), web_field(r, "means"),
 	                                             typed_ref && *typed_ref ? typed_ref : NULL, &fe, &ref);
 	if (e == E_INPUT || e == E_CONFLICT) {
