@@ -32,7 +32,14 @@ umount_all() {
     mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m" || true
   done
 }
-trap 'kill -KILL $(chroot_pids 2>/dev/null) 2>/dev/null; umount_all' EXIT
+# (set -e holds in the trap too: a kill with no process to kill must not end it before the unmounting.)
+stop_root() {
+  local pids
+  pids=$(chroot_pids 2>/dev/null || true)
+  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+  umount_all
+}
+trap stop_root EXIT
 
 if [ ! -f "$tarball" ]; then
   command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
