@@ -60,6 +60,8 @@ static void editor(web_req *r, const char *text, aid_error *errs, int ne, const 
 		            "enregistré</strong> : il contient des erreurs. Corrigez-les ; le texte saisi est conservé.</p><ul>");
 		for (int i = 0; i < ne && i < 50; i++)
 			html_printf(b, "<li>Ligne %d : %s</li>", errs[i].line, errs[i].message);
+		if (ne > 50)
+			html_printf(b, "<li>… et %d autres erreurs, après celles-ci.</li>", ne - 50);
 		html_lit(b, "</ul></div>");
 	}
 	form_begin(r, "<p>Une aide par bloc, de « aide : » à « fin ». Chaque enregistrement crée une nouvelle version ; les "
@@ -106,7 +108,7 @@ static void rules_post(web_req *r)
 		aid_rulebook *rb = arena_alloc(r->a, sizeof *rb);
 		if (rb && !aid_rules_parse(r->a, text ? text : "", rb, errs, 50, &ne)) {
 			r->status = 400;
-			editor(r, text, errs, ne < 50 ? ne : 50, NULL);
+			editor(r, text, errs, ne, NULL);
 		} else {
 			editor(r, text, NULL, 0, "Le règlement est valide (rien n’a été enregistré) : voyez ci-dessous ce que le moteur a compris.");
 		}
@@ -116,7 +118,7 @@ static void rules_post(web_req *r)
 	err e = aid_rules_store(&x, text, errs, 50, &ne, &id);
 	if (e == E_INPUT) {
 		r->status = 400;
-		editor(r, text, errs, ne < 50 ? ne : 50, NULL);
+		editor(r, text, errs, ne, NULL);
 		return;
 	}
 	if (e != E_OK) {
