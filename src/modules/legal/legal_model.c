@@ -221,6 +221,28 @@ static void file_fill(db_res *q, arena *a, legal_file *o)
 	o->kind_code = kc ? kc : "";
 }
 
+/* Every file a query (F_COLS first) returns, into *out; its count, -1 when
+ * the query failed. total_col >= 0: that column's value into *total. */
+static int files_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, int total_col, legal_file **out,
+                    int64_t *total)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (db_query(c, sql, &q, nargs, args) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		legal_file *f = ARENA_PUSH(a, *out, n, cap);
+		if (!f)
+			break;
+		file_fill(&q, a, f);
+		if (total_col >= 0 && total)
+			*total = db_int(&q, total_col);
+	}
+	db_close(&q);
+	return n;
+}
+
 static db_sql Q_F_GET = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.id = $2");
 
 bool legal_file_load(db_conn *c, arena *a, int64_t id, legal_file *out)
@@ -512,18 +534,9 @@ static db_sql Q_SLIP = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.struct
 int legal_slip(db_conn *c, arena *a, const char *ref, legal_file **out)
 {
 	*out = NULL;
-	db_res q = {0};
-	int n = 0, cap = 0;
-	if (!ref || !*ref || DBQ(c, &Q_SLIP, &q, A_TEXT(ref)) != E_OK)
+	if (!ref || !*ref)
 		return -1;
-	while (db_next(&q)) {
-		legal_file *f = ARENA_PUSH(a, *out, n, cap);
-		if (!f)
-			break;
-		file_fill(&q, a, f);
-	}
-	db_close(&q);
-	return n;
+	return files_of(c, a, &Q_SLIP, 1, (db_arg[]){A_TEXT(ref)}, -1, out, NULL);
 }
 
 /* ---- lists ---------------------------------------------------------------------------------- */
@@ -558,40 +571,15 @@ int legal_list(const legal_ctx *x, const char *list, int64_t kind, int limit, in
 		q = &Q_L_WAIT, upto = today;
 	else if (!strcmp(list, "renouvellements"))
 		q = &Q_L_RENEW, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 60));
-	db_res r = {0};
-	int n = 0, cap = 0;
-	err e = q == &Q_L_RENEW ? DBQ(x->c, q, &r, A_TEXT(upto), A_INT(kind), A_INT(limit), A_INT(offset), A_TEXT(from))
-	                        : DBQ(x->c, q, &r, A_TEXT(upto), A_INT(kind), A_INT(limit), A_INT(offset));
-	if (e != E_OK)
-		return -1;
-	while (db_next(&r)) {
-		legal_file *f = ARENA_PUSH(x->a, *out, n, cap);
-		if (!f)
-			break;
-		file_fill(&r, x->a, f);
-		*total = db_int(&r, 28);
-	}
-	db_close(&r);
-	return n;
+	db_arg args[] = {A_TEXT(upto), A_INT(kind), A_INT(limit), A_INT(offset), A_TEXT(from)};
+	return files_of(x->c, x->a, q, q == &Q_L_RENEW ? 5 : 4, args, 28, out, total); /* column 28: count(*) OVER () */
 }
 
 static db_sql Q_OF_H = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.household_id = $2 ORDER BY f.lodged_on DESC, f.id DESC");
 
 int legal_of_household(db_conn *c, arena *a, int64_t hid, legal_file **out)
 {
-	*out = NULL;
-	db_res q = {0};
-	int n = 0, cap = 0;
-	if (DBQ(c, &Q_OF_H, &q, A_INT(hid)) != E_OK)
-		return -1;
-	while (db_next(&q)) {
-		legal_file *f = ARENA_PUSH(a, *out, n, cap);
-		if (!f)
-			break;
-		file_fill(&q, a, f);
-	}
-	db_close(&q);
-	return n;
+	return files_of(c, a, &Q_OF_H, 1, (db_arg[]){A_INT(hid)}, -1, out, NULL);
 }
 
 static db_sql Q_COUNTS = DB_SQL(DB_SCOPED,
