@@ -18,8 +18,6 @@
 #include "modules/accounts/accounts.h"
 #include "modules/aid/aid_rules.h"
 #include "modules/demo/demo.h"
-#include "modules/domiciliation/domiciliation.h"
-#include "modules/legal/legal.h"
 #include "modules/journal/journal.h"
 #include "modules/modules.h"
 #include "modules/persons/persons.h"
@@ -321,7 +319,8 @@ int cmd_notify(int argc, char **argv)
 		return usage("Usage : openccas notify [--send] [--db URL]\n"
 		             "Prévient une fois par jour les personnes domiciliées qui ont du courrier en attente (et celles dont la\n"
 		             "domiciliation prend fin dans le mois), celles dont un dossier d’aide légale attend des pièces ou doit être\n"
-		             "renouvelé, si elles ont accepté les SMS ou les e-mails, puis envoie les avis en\n"
+		             "renouvelé, celles dont la demande de logement social est à renouveler dans le mois, si elles ont accepté\n"
+		             "les SMS ou les e-mails, puis envoie les avis en\n"
 		             "attente ; ceux qu’un serveur n’a pas pris sont réessayés au passage suivant (5 essais). Sans --send :\n"
 		             "compte seulement. À lancer régulièrement (cron). Envoi : variables OPENCCAS_SMTP_* et OPENCCAS_SMS_*\n"
 		             "(voir le README).\n", 0);
@@ -335,11 +334,14 @@ int cmd_notify(int argc, char **argv)
 		return EX_DB;
 	int64_t n = 0;
 	bool send = flag(argc, argv, "--send");
-	err e = domiciliation_notify(d, civil_today("Europe/Paris"), send, &n);
-	int64_t nl = 0;
-	if (e == E_OK)
-		e = legal_notify(d, civil_today("Europe/Paris"), send, &nl);
-	n += nl;
+	/* Every module that reminds people of something. */
+	err e = E_OK;
+	for (int i = 0; e == E_OK && i < module_count(); i++)
+		if (module_at(i)->notify) {
+			int64_t nm = 0;
+			e = module_at(i)->notify(d, civil_today("Europe/Paris"), send, &nm);
+			n += nm;
+		}
 	notice_counts k = {0};
 	if (e == E_OK && send)
 		e = persons_notices_deliver(d, &k);

@@ -106,3 +106,21 @@ const char *module_code_label(const char *c)
 				return mods[i]->labels[k].label;
 	return c;
 }
+
+err module_figures_query(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n)
+{
+	db_res r = {0};
+	int cap = 0;
+	*out = NULL;
+	*n = 0;
+	err e = DBQ(c, q, &r, A_TEXT(from), A_TEXT(to));
+	while (e == E_OK && db_next(&r)) {
+		module_figure *x = ARENA_PUSH(a, *out, *n, cap);
+		if (!x)
+			break;
+		const char *cat = db_dup(&r, 0, a);
+		*x = (module_figure){cat && *cat ? cat : "non renseigné", db_int(&r, 1)};
+	}
+	db_close(&r);
+	return e == E_OK && a->failed ? E_NOMEM : e;
+}

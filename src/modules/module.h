@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
+#include "core/civil.h"
 #include "core/codes.h"
 #include "core/countof.h"
 #include "store/store.h"
@@ -141,6 +142,10 @@ typedef struct module {
 	/* The reverse, for a search: « 00-3001 » typed → the household it
 	 * names (*kind, *id); false when the text is not one of its numbers. */
 	bool (*lookup)(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
+	/* `openccas notify`: queues the module's reminders to the persons who
+	 * consented (persons_notice_queue), *count how many; send=false
+	 * counts only. */
+	err (*notify)(db *d, civil_date today, bool send, int64_t *count);
 } module;
 
 /* The module list, as modules.c sets it at start-up; read by those that
@@ -160,6 +165,10 @@ int module_timeline_kinds(const code *const **out);
  * lookup of a typed number (see module.lookup). */
 const char *module_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
 bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
+/* For a module's indicator: the rows (category, count) of q run with
+ * (from, to) as $2, $3, appended to *out; a NULL or empty category
+ * reads « non renseigné ». */
+err module_figures_query(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n);
 /* The French for a journal or timeline code a module declared; the code
  * itself when none did. */
 const char *module_code_label(const char *code);

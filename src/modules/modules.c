@@ -7,6 +7,7 @@
 #include "modules/aid/aid.h"
 #include "modules/domiciliation/domiciliation.h"
 #include "modules/home/home.h"
+#include "modules/housing/housing.h"
 #include "modules/journal/journal.h"
 #include "modules/legal/legal.h"
 #include "modules/persons/persons.h"
@@ -24,6 +25,7 @@ static const module *const standard[] = {
 	&domiciliation_module,
 	&aid_module,
 	&legal_module,
+	&housing_module,
 	&home_module,
 };
 

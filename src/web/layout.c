@@ -67,6 +67,21 @@ void page_notice(web_req *r, const char *kind, const char *text)
 		html_printf(&r->out, "<div class=\"notice notice-info\">%s</div>", text);
 }
 
+void page_pager(web_req *r, const char *href, int64_t page, int64_t total, int per_page)
+{
+	int64_t pages = per_page > 0 ? (total + per_page - 1) / per_page : 0;
+	if (pages <= 1)
+		return;
+	buf *b = &r->out;
+	html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
+	if (page > 1)
+		html_printf(b, "<li><a href=\"%spage=%lld\" rel=\"prev\">Précédente</a></li>", href, (long long)(page - 1));
+	html_printf(b, "<li aria-current=\"page\">Page %lld sur %lld</li>", (long long)page, (long long)pages);
+	if (page < pages)
+		html_printf(b, "<li><a href=\"%spage=%lld\" rel=\"next\">Suivante</a></li>", href, (long long)(page + 1));
+	html_lit(b, "</ul></nav>");
+}
+
 static bool nav_current(const char *href, const char *path)
 {
 	size_t n = strlen(href);

@@ -34,6 +34,11 @@ const char *page_date(web_req *r, const char *iso);
 const char *page_instant(web_req *r, int64_t t, bool with_time);
 /* A notice box: kind is "ok", "error" or "info". Text escaped. */
 void page_notice(web_req *r, const char *kind, const char *text);
+/* « Précédente · Page 2 sur 7 · Suivante » under a list of total rows,
+ * per_page a page; href the list's address with its query up to the page
+ * number (« /logement?liste=actives& »), not escaped. Nothing when one
+ * page holds them all. */
+void page_pager(web_req *r, const char *href, int64_t page, int64_t total, int per_page);
 /* Error page body (used by web_error for HTML requests). */
 void page_error(web_req *r, err e, const char *detail);
 #endif

@@ -552,6 +552,23 @@ __attribute__((unused)) static long login(cli *k, const char *email, const char 
 	return st;
 }
 
+/* For the isolation checks: a manager of the demo's second structure
+ * (created by its admin on first use), logged in as bb (cli_init done
+ * here). 1 when both logins and the creation went through. */
+__attribute__((unused)) static int other_structure_manager(srv *s, cli *bb)
+{
+	cli b;
+	char body[256];
+	cli_init(&b, s);
+	int ok = login(&b, "admin@hauts-de-riviere.demo.openccas.fr", DEMO_PW) == 303;
+	snprintf(body, sizeof body, "_csrf=%s&display_name=Resp+B&email=respb%%40b.fr&role=responsable&password=mot-de-passe-long-b", b.csrf);
+	long st = ok ? post(&b, "/admin/utilisateurs", body)->status : 0;
+	ok = ok && (st == 303 || st == 400); /* 400: the account exists already */
+	cli_free(&b);
+	cli_init(bb, s);
+	return ok && login(bb, "respb@b.fr", "mot-de-passe-long-b") == 303;
+}
+
 __attribute__((unused)) static int has_header(resp *r, const char *line)
 {
 	return r->headers && strcasestr(r->headers, line) != NULL;

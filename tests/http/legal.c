@@ -273,14 +273,8 @@ int main(void)
 	}
 
 	T_GROUP("isolation");
-	cli b;
-	cli_init(&b, &s);
-	CHECK_INT(login(&b, "admin@hauts-de-riviere.demo.openccas.fr", DEMO_PW), 303);
-	snprintf(body, sizeof body, "_csrf=%s&display_name=Resp+B&email=respb%%40b.fr&role=responsable&password=mot-de-passe-long-b", b.csrf);
-	CHECK_INT(post(&b, "/admin/utilisateurs", body)->status, 303);
 	cli bb;
-	cli_init(&bb, &s);
-	CHECK_INT(login(&bb, "respb@b.fr", "mot-de-passe-long-b"), 303);
+	CHECK(other_structure_manager(&s, &bb), "a manager of another structure");
 	snprintf(path, sizeof path, "/api/v1/legal/files/%lld", (long long)f1);
 	CHECK_INT(get(&bb, path)->status, 404);
 	CHECK_INT(post_json(&bb, path, "{\"action\":\"clore\"}")->status, 404);
@@ -289,7 +283,6 @@ int main(void)
 	CHECK_LACKS(get(&bb, "/api/v1/legal/files")->body, "\"id\":");
 
 	cli_free(&bb);
-	cli_free(&b);
 	cli_free(&com);
 	cli_free(&desk);
 	cli_free(&mgr);

@@ -66,19 +66,7 @@ static char *like_pattern(arena *a, const char *q)
 
 static void pager(web_req *r, const char *base, const char *q, int64_t page, int64_t total)
 {
-	int64_t pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
-	if (pages <= 1)
-		return;
-	buf *b = &r->out;
-	html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
-	if (page > 1)
-		html_printf(b, "<li><a href=\"%s?q=%s&amp;page=%lld\" rel=\"prev\">Précédente</a></li>", base, q,
-		            (long long)(page - 1));
-	html_printf(b, "<li aria-current=\"page\">Page %lld sur %lld</li>", (long long)page, (long long)pages);
-	if (page < pages)
-		html_printf(b, "<li><a href=\"%s?q=%s&amp;page=%lld\" rel=\"next\">Suivante</a></li>", base, q,
-		            (long long)(page + 1));
-	html_lit(b, "</ul></nav>");
+	page_pager(r, arena_printf(r->a, "%s?q=%s&", base, q), page, total, PAGE_SIZE);
 }
 
 static void users_list(web_req *r)
@@ -118,7 +106,7 @@ static void users_list(web_req *r)
 	}
 	db_close(&q2);
 	html_table_close(b);
-	pager(r, "/admin/utilisateurs", html_escape(r->a, q), page, total);
+	pager(r, "/admin/utilisateurs", text_url_encode(r->a, q), page, total);
 	page_end(r);
 }
 

@@ -184,16 +184,7 @@ static void tokens_page(web_req *r, const form_errors *fe, const char *shown_tok
 	}
 	db_close(&q);
 	html_table_close(b);
-	int64_t pages = (total + TOKENS_PAGE - 1) / TOKENS_PAGE;
-	if (pages > 1) {
-		html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
-		if (page > 1)
-			html_printf(b, "<li><a href=\"/admin/jetons?page=%lld\" rel=\"prev\">Précédente</a></li>", (long long)(page - 1));
-		html_printf(b, "<li aria-current=\"page\">Page %lld sur %lld</li>", (long long)page, (long long)pages);
-		if (page < pages)
-			html_printf(b, "<li><a href=\"/admin/jetons?page=%lld\" rel=\"next\">Suivante</a></li>", (long long)(page + 1));
-		html_lit(b, "</ul></nav>");
-	}
+	page_pager(r, "/admin/jetons?", page, total, TOKENS_PAGE);
 	html_lit(b, "<h2>Créer un jeton</h2>");
 	form_error_summary(b, fe);
 	form_begin(r, "<form method=\"post\" action=\"/admin/jetons\" class=\"stack\">");

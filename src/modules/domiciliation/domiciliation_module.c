@@ -59,6 +59,7 @@ const module domiciliation_module = {
 	.demo = domi_demo,
 	.labels = labels,
 	.ref = domi_ref,
+	.notify = domiciliation_notify,
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,
 	.ntimeline = COUNTOF(timeline),

@@ -60,10 +60,9 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 static db_sql Q_PERIOD = DB_SQL(DB_SCOPED,
 	"SELECT k.label, count(*) FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
 	"WHERE f.structure_id = $1 AND f.lodged_on >= $2 AND f.lodged_on <= $3 GROUP BY k.label ORDER BY k.label");
-static err figures(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n);
 static err count_by_kind(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
 {
-	return figures(c, a, &Q_PERIOD, from, to, out, n);
+	return module_figures_query(c, a, &Q_PERIOD, from, to, out, n);
 }
 
 /* Forwarded within the month or late, and answers by outcome, for files lodged in the period. */
@@ -76,29 +75,13 @@ static db_sql Q_ANSWERS = DB_SQL(DB_SCOPED,
 	"ELSE 'sans réponse' END, count(*) FROM legal_files WHERE structure_id = $1 AND lodged_on >= $2 AND lodged_on <= $3 "
 	"GROUP BY 1 ORDER BY 1");
 
-static err figures(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n)
-{
-	db_res r = {0};
-	int cap = 0;
-	*out = NULL;
-	*n = 0;
-	err e = DBQ(c, q, &r, A_TEXT(from), A_TEXT(to));
-	while (e == E_OK && db_next(&r)) {
-		module_figure *x = ARENA_PUSH(a, *out, *n, cap);
-		if (!x)
-			break;
-		*x = (module_figure){db_dup(&r, 0, a), db_int(&r, 1)};
-	}
-	db_close(&r);
-	return e;
-}
 static err count_delay(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
 {
-	return figures(c, a, &Q_DELAY, from, to, out, n);
+	return module_figures_query(c, a, &Q_DELAY, from, to, out, n);
 }
 static err count_answers(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
 {
-	return figures(c, a, &Q_ANSWERS, from, to, out, n);
+	return module_figures_query(c, a, &Q_ANSWERS, from, to, out, n);
 }
 
 /* ---- demo: files for a few per cent of households, over two years ------------------------------ */
@@ -212,4 +195,5 @@ const module legal_module = {
 	.indicators = indicators,
 	.nindicators = COUNTOF(indicators),
 	.ref = ref,
+	.notify = legal_notify,
 };

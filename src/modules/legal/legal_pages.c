@@ -118,18 +118,7 @@ static void list_page(web_req *r)
 	}
 	if (!n)
 		html_lit(b, "<p>Aucun dossier dans cette liste.</p>");
-	int64_t pages = (total + PAGE - 1) / PAGE;
-	if (pages > 1) {
-		html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\"><ul>");
-		if (page > 1)
-			html_printf(b, "<li><a href=\"/aide-legale?liste=%s&amp;type=%lld&amp;page=%lld\" rel=\"prev\">Précédente</a></li>", list,
-			            (long long)kind, (long long)(page - 1));
-		html_printf(b, "<li>Page %lld sur %lld</li>", (long long)page, (long long)pages);
-		if (page < pages)
-			html_printf(b, "<li><a href=\"/aide-legale?liste=%s&amp;type=%lld&amp;page=%lld\" rel=\"next\">Suivante</a></li>", list,
-			            (long long)kind, (long long)(page + 1));
-		html_lit(b, "</ul></nav>");
-	}
+	page_pager(r, arena_printf(r->a, "/aide-legale?liste=%s&type=%lld&", list, (long long)kind), page, total, PAGE);
 	page_end(r);
 }
 
