@@ -9,7 +9,7 @@ WARN += -Werror
 endif
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -DOPENCCAS_VERSION='"$(VERSION)"' -Isrc -Ibuild/gen $(WARN) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lzint -lpthread
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lzint -lpthread -lm
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 

@@ -10,6 +10,7 @@
 #include "modules/housing/housing.h"
 #include "modules/journal/journal.h"
 #include "modules/legal/legal.h"
+#include "modules/microcredit/microcredit.h"
 #include "modules/persons/persons.h"
 #include "modules/reception/reception.h"
 #include "web/layout.h"
@@ -26,6 +27,7 @@ static const module *const standard[] = {
 	&aid_module,
 	&legal_module,
 	&housing_module,
+	&microcredit_module,
 	&home_module,
 };
 

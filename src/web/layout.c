@@ -4,6 +4,7 @@
  * current page marked aria-current, French lang attribute.
  */
 #include "web/layout.h"
+#include "web/form.h"
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +37,23 @@ void form_begin(web_req *r, const char *fmt, ...)
 	html_vprintf(&r->out, fmt, ap);
 	va_end(ap);
 	csrf_field(r);
+}
+
+void form_step_open(web_req *r, const char *action_url, const char *action, int64_t version, const char *legend)
+{
+	form_scope(action);
+	form_begin(r, "<form method=\"post\" action=\"%s\" class=\"compact\" novalidate><fieldset><legend>%s</legend>"
+	              "<input type=\"hidden\" name=\"action\" value=\"%s\"><input type=\"hidden\" name=\"version\" value=\"%lld\">",
+	           action_url, legend, action, (long long)version);
+}
+
+void form_step_close(web_req *r, const char *button, bool confirm)
+{
+	form_scope(NULL);
+	if (confirm)
+		html_printf(&r->out, "<button type=\"submit\" data-confirm=\"%s ?\">%s</button></fieldset></form>", button, button);
+	else
+		html_printf(&r->out, "<button type=\"submit\" class=\"primary\">%s</button></fieldset></form>", button);
 }
 
 const char *page_date(web_req *r, const char *iso)

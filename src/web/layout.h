@@ -28,6 +28,14 @@ void page_end(web_req *r);
  * heading and before its first fields — then the hidden CSRF field of
  * the logged-in user follows, which every such form must carry. */
 void form_begin(web_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A step of a record's page: a compact form posting to action_url with
+ * the hidden fields action and version, inside a fieldset with legend;
+ * the form scope is the action's (form_scope), so a refused step comes
+ * back with its own errors. form_step_close ends it with its button (a
+ * confirmation asked first when confirm: the step loses or ends
+ * something). */
+void form_step_open(web_req *r, const char *action_url, const char *action, int64_t version, const char *legend);
+void form_step_close(web_req *r, const char *button, bool confirm);
 /* A date for people: "AAAA-MM-JJ" → "JJ/MM/AAAA" ("" when there is none),
  * and an instant in the user's time zone, with or without the time. */
 const char *page_date(web_req *r, const char *iso);

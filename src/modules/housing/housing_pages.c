@@ -277,20 +277,10 @@ static void create_post(web_req *r)
 
 static void step_open(web_req *r, const housing_request *h, const char *action, const char *title)
 {
-	form_scope(action);
-	form_begin(r, "<form method=\"post\" action=\"/logement/%lld/action\" class=\"compact\" novalidate><fieldset><legend>%s</legend>"
-	              "<input type=\"hidden\" name=\"action\" value=\"%s\"><input type=\"hidden\" name=\"version\" value=\"%lld\">",
-	           (long long)h->id, title, action, (long long)h->version);
+	form_step_open(r, arena_printf(r->a, "/logement/%lld/action", (long long)h->id), action, h->version, title);
 }
 
-static void step_close(web_req *r, const char *button, bool confirm)
-{
-	form_scope(NULL);
-	if (confirm)
-		html_printf(&r->out, "<button type=\"submit\" data-confirm=\"%s ?\">%s</button></fieldset></form>", button, button);
-	else
-		html_printf(&r->out, "<button type=\"submit\" class=\"primary\">%s</button></fieldset></form>", button);
-}
+static void step_close(web_req *r, const char *button, bool confirm) { form_step_close(r, button, confirm); }
 
 static void request_render(web_req *r, housing_request *h, const form_errors *fe, const char *notice, const char *kind)
 {

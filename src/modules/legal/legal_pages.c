@@ -233,20 +233,10 @@ static const char *typed(web_req *r, const char *name, const char *dflt)
 
 static void step_open(web_req *r, const legal_file *f, const char *action, const char *title)
 {
-	form_scope(action);
-	form_begin(r, "<form method=\"post\" action=\"/aide-legale/%lld/action\" class=\"compact\" novalidate><fieldset><legend>%s</legend>"
-	              "<input type=\"hidden\" name=\"action\" value=\"%s\"><input type=\"hidden\" name=\"version\" value=\"%lld\">",
-	           (long long)f->id, title, action, (long long)f->version);
+	form_step_open(r, arena_printf(r->a, "/aide-legale/%lld/action", (long long)f->id), action, f->version, title);
 }
 
-static void step_close(web_req *r, const char *button, bool confirm)
-{
-	form_scope(NULL);
-	if (confirm)
-		html_printf(&r->out, "<button type=\"submit\" data-confirm=\"%s ?\">%s</button></fieldset></form>", button, button);
-	else
-		html_printf(&r->out, "<button type=\"submit\" class=\"primary\">%s</button></fieldset></form>", button);
-}
+static void step_close(web_req *r, const char *button, bool confirm) { form_step_close(r, button, confirm); }
 
 static void file_render(web_req *r, legal_file *f, const form_errors *fe, const char *notice, const char *kind)
 {
