@@ -7,7 +7,8 @@
 --   KIND=contact    record a contact (JSON API)
 --   KIND=aid        create, file and instruct an aid request (the scale evaluated)
 --   KIND=mail       mail received at a domiciliation (JSON API)
---   KIND=list       a filtered, paged work list of aid requests
+--   KIND=list       a filtered, paged work list: aid requests (half), statutory aid
+--                   files, social housing requests, micro-credits
 --   KIND=dashboard  the agent's page for today
 -- Environment: TOKEN (bearer), MAX_ID (households), DOMI (file of active
 -- domiciliation ids), QUERIES, MOTIVE (a contact motive id).
@@ -41,7 +42,11 @@ end
 
 -- For KIND=aid, each thread walks its own requests: create → file → instruct.
 local step, rid, rversion = 0, nil, nil
-local lists = { "a_instruire", "pieces", "commission", "a_notifier", "decidees_mois", "" }
+local lists = { "/aides?liste=a_instruire", "/aides?liste=pieces", "/aides?liste=commission", "/aides?liste=a_notifier",
+  "/aides?liste=decidees_mois", "/aides?liste=", "/aides?liste=a_instruire", "/aides?liste=commission",
+  "/aide-legale?liste=a_transmettre", "/aide-legale?liste=en_retard", "/aide-legale?liste=attente_longue",
+  "/aide-legale?liste=renouvellements", "/logement?liste=renouvellements", "/logement?liste=propositions",
+  "/logement?liste=attente_longue", "/microcredit?liste=en_cours" }
 
 request = function()
   n = n + 1
@@ -67,7 +72,7 @@ request = function()
   elseif kind == "mail" then
     return wrk.format("POST", "/api/v1/domiciliations/" .. domi[(x % #domi) + 1] .. "", json, '{"action": "mail", "kind": "lettre", "count": 1}')
   elseif kind == "list" then
-    return wrk.format("GET", "/aides?liste=" .. lists[(x % #lists) + 1] .. "&page=" .. ((x % 3) + 1), auth)
+    return wrk.format("GET", lists[(x % #lists) + 1] .. "&page=" .. ((x % 3) + 1), auth)
   else
     return wrk.format("GET", "/", auth)
   end

@@ -119,18 +119,20 @@ static void list_page(web_req *r)
 	}
 	html_printf(b, "<p>%lld demande%s · <a href=\"/logement/export.csv?liste=%s\">Exporter la liste (CSV)</a></p>", (long long)total,
 	            total > 1 ? "s" : "", list);
-	html_table(b, arena_printf(r->a, "Demandes : %s", CODE_LABEL(HOUSING_LISTS, list)), 0, "Demandeur", "Numéro unique",
-	           "Première demande", "Ancienneté", "À renouveler avant", "Taille", "État");
-	for (int i = 0; i < n; i++) {
-		bool late = false;
-		const char *st = state(r, &v[i], &late);
-		html_printf(b, "<tr><td><a href=\"/logement/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td><td>%s</td>"
-		               "<td class=\"%s\">%s</td></tr>",
-		            (long long)v[i].id, who(r, &v[i]), v[i].number, civil_fr(r->a, v[i].filed_on), seniority(r, &v[i]),
-		            late ? "warn" : "", is(v[i].status, "active") ? civil_fr(r->a, v[i].expires_on) : "—",
-		            *v[i].size ? CODE_LABEL(HOUSING_SIZES, v[i].size) : "non renseignée", late ? "warn" : "", st);
+	if (n > 0) {
+		html_table(b, arena_printf(r->a, "Demandes : %s", CODE_LABEL(HOUSING_LISTS, list)), 0, "Demandeur", "Numéro unique",
+		           "Première demande", "Ancienneté", "À renouveler avant", "Taille", "État");
+		for (int i = 0; i < n; i++) {
+			bool late = false;
+			const char *st = state(r, &v[i], &late);
+			html_printf(b, "<tr><td><a href=\"/logement/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td><td>%s</td>"
+			               "<td class=\"%s\">%s</td></tr>",
+			            (long long)v[i].id, who(r, &v[i]), v[i].number, civil_fr(r->a, v[i].filed_on), seniority(r, &v[i]),
+			            late ? "warn" : "", is(v[i].status, "active") ? civil_fr(r->a, v[i].expires_on) : "—",
+			            *v[i].size ? CODE_LABEL(HOUSING_SIZES, v[i].size) : "non renseignée", late ? "warn" : "", st);
+		}
+		html_table_close(b);
 	}
-	html_table_close(b);
 	if (!n)
 		html_lit(b, "<p>Aucune demande dans cette liste.</p>");
 	page_pager(r, arena_printf(r->a, "/logement?liste=%s&", list), page, total, PAGE);
@@ -232,14 +234,7 @@ static void new_form(web_req *r, const form_errors *fe)
 	            (long long)hid, persons_file_no(r->db, r->a, hid));
 	form_begin(r, "<form method=\"post\" action=\"/logement\" novalidate><input type=\"hidden\" name=\"household\" value=\"%lld\">"
 	              "<input type=\"hidden\" name=\"version\" value=\"0\"><div class=\"grid\">", (long long)hid);
-	person_brief *m;
-	int nm = persons_household_members(r->db, r->a, hid, &m);
-	const char **pv = arena_array(r->a, (size_t)(nm > 0 ? nm : 1), sizeof *pv), **pl = arena_array(r->a, (size_t)(nm > 0 ? nm : 1), sizeof *pl);
-	for (int i = 0; pv && pl && i < nm; i++) {
-		pv[i] = arena_printf(r->a, "%lld", (long long)m[i].id);
-		pl[i] = arena_printf(r->a, "%s %s", m[i].last_name, m[i].first_names);
-	}
-	form_select(b, "person", "Demandeur", pv, pl, pv && pl && nm > 0 ? nm : 0, web_field(r, "person"), fe);
+	persons_member_select(r, hid, "person", "Demandeur", web_field(r, "person"), fe);
 	form_input(b, &(form_field){.name = "number", .label = "Numéro unique", .required = true, .value = web_field(r, "number"),
 	                            .hint = "Par exemple 974 0324 12345 67890 A (espaces libres)."}, fe);
 	form_input(b, &(form_field){.name = "filed_on", .label = "Première demande le", .type = "date", .required = true,

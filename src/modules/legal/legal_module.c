@@ -84,7 +84,7 @@ static err count_answers(db_conn *c, arena *a, const char *from, const char *to,
 	return module_figures_query(c, a, &Q_ANSWERS, from, to, out, n);
 }
 
-/* ---- demo: files for a few per cent of households, over two years ------------------------------ */
+/* ---- demo: files for a few per cent of households, over five years ------------------------------ */
 
 static db_sql Q_D_KINDS = DB_SQL(DB_SCOPED, "SELECT id, answer_days, renewal_months FROM legal_kinds WHERE structure_id = $1 ORDER BY id");
 static db_sql Q_D_FILE = DB_SQL(DB_SCOPED,
@@ -122,8 +122,8 @@ static err demo(db *d, const module_demo *x)
 		if ((s >> 33) % 100 >= 6) /* about 6 % of households */
 			continue;
 		int64_t *k = kinds[(s >> 20) % (uint64_t)nk];
-		/* A third lodged within the last six weeks, the rest over two years. */
-		int64_t back = (s >> 50) % 3 ? (int64_t)((s >> 40) % 720) : (int64_t)((s >> 40) % 42);
+		/* A third lodged within the last six weeks, the rest over five years. */
+		int64_t back = (s >> 50) % 3 ? (int64_t)((s >> 40) % 1825) : (int64_t)((s >> 40) % 42);
 		civil_date lodged = civil_from_days(civil_to_days(today) - back);
 		civil_date due = legal_due(lodged);
 		int64_t age = civil_to_days(today) - civil_to_days(lodged);

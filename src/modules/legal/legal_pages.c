@@ -176,14 +176,7 @@ static void new_form(web_req *r, const form_errors *fe)
 	            (long long)hid, persons_file_no(r->db, r->a, hid));
 	form_begin(r, "<form method=\"post\" action=\"/aide-legale\" novalidate><input type=\"hidden\" name=\"household\" value=\"%lld\">"
 	              "<div class=\"grid\">", (long long)hid);
-	person_brief *m;
-	int nm = persons_household_members(r->db, r->a, hid, &m);
-	const char **pv = arena_array(r->a, (size_t)(nm > 0 ? nm : 1), sizeof *pv), **pl = arena_array(r->a, (size_t)(nm > 0 ? nm : 1), sizeof *pl);
-	for (int i = 0; pv && pl && i < nm; i++) {
-		pv[i] = arena_printf(r->a, "%lld", (long long)m[i].id);
-		pl[i] = arena_printf(r->a, "%s %s", m[i].last_name, m[i].first_names);
-	}
-	form_select(b, "person", "Personne concernée", pv, pl, pv && pl && nm > 0 ? nm : 0, web_field(r, "person"), fe);
+	persons_member_select(r, hid, "person", "Personne concernée", web_field(r, "person"), fe);
 	legal_kind *k;
 	int nk = legal_kinds(r->db, r->a, true, &k);
 	const char **kvals = arena_array(r->a, (size_t)(nk > 0 ? nk : 0) + 1, sizeof *kvals), **kl = arena_array(r->a, (size_t)(nk > 0 ? nk : 0) + 1, sizeof *kl);

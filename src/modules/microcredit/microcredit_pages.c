@@ -67,14 +67,16 @@ static void list_page(web_req *r)
 	}
 	html_printf(b, "<p>%lld microcrédit%s · <a href=\"/microcredit/export.csv?liste=%s\">Exporter la liste (CSV)</a></p>", (long long)total,
 	            total > 1 ? "s" : "", list);
-	html_table(b, arena_printf(r->a, "Microcrédits : %s", CODE_LABEL(MC_LISTS, list)), 0, "Emprunteur", "Projet", "#Montant", "#Durée",
-	           "Banque", "Ouvert le", "État");
-	for (int i = 0; i < n; i++)
-		html_printf(b, "<tr><td><a href=\"/microcredit/%lld\">%s</a></td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%lld mois</td>"
-		               "<td>%s</td><td>%s</td><td>%s</td></tr>",
-		            (long long)v[i].id, who(r, &v[i]), CODE_LABEL(MC_PROJECTS, v[i].project_kind), money_format(r->a, v[i].amount),
-		            (long long)v[i].months, v[i].bank, civil_fr(r->a, v[i].opened_on), CODE_LABEL(MC_STATES, v[i].status));
-	html_table_close(b);
+	if (n > 0) {
+		html_table(b, arena_printf(r->a, "Microcrédits : %s", CODE_LABEL(MC_LISTS, list)), 0, "Emprunteur", "Projet", "#Montant", "#Durée",
+		           "Banque", "Ouvert le", "État");
+		for (int i = 0; i < n; i++)
+			html_printf(b, "<tr><td><a href=\"/microcredit/%lld\">%s</a></td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%lld mois</td>"
+			               "<td>%s</td><td>%s</td><td>%s</td></tr>",
+			            (long long)v[i].id, who(r, &v[i]), CODE_LABEL(MC_PROJECTS, v[i].project_kind), money_format(r->a, v[i].amount),
+			            (long long)v[i].months, v[i].bank, civil_fr(r->a, v[i].opened_on), CODE_LABEL(MC_STATES, v[i].status));
+		html_table_close(b);
+	}
 	if (!n)
 		html_lit(b, "<p>Aucun microcrédit dans cette liste.</p>");
 	page_pager(r, arena_printf(r->a, "/microcredit?liste=%s&", list), page, total, PAGE);
@@ -158,15 +160,7 @@ static void new_form(web_req *r, const form_errors *fe)
 	            persons_file_no(r->db, r->a, hid), money_format_known(r->a, known, hb.rav_month));
 	form_begin(r, "<form method=\"post\" action=\"/microcredit\" novalidate><input type=\"hidden\" name=\"household\" value=\"%lld\">",
 	           (long long)hid);
-	person_brief *mm;
-	int nm = persons_household_members(r->db, r->a, hid, &mm);
-	const char **pv = arena_array(r->a, (size_t)(nm > 0 ? nm : 1), sizeof *pv), **pl = arena_array(r->a, (size_t)(nm > 0 ? nm : 1), sizeof *pl);
-	for (int i = 0; pv && pl && i < nm; i++) {
-		pv[i] = arena_printf(r->a, "%lld", (long long)mm[i].id);
-		pl[i] = arena_printf(r->a, "%s %s", mm[i].last_name, mm[i].first_names);
-	}
-	html_lit(b, "<div class=\"grid\">");
-	form_select(b, "person", "Emprunteur", pv, pl, pv && pl && nm > 0 ? nm : 0, web_field(r, "person"), fe);
+	persons_member_select(r, hid, "person", "Emprunteur", web_field(r, "person"), fe);
 	form_input(b, &(form_field){.name = "opened_on", .label = "Premier entretien le", .type = "date",
 	                            .value = web_field(r, "opened_on") ? web_field(r, "opened_on") : civil_iso(r->a, civil_today(r->user->tz))}, fe);
 	html_lit(b, "</div>");
@@ -326,7 +320,8 @@ static void credit_render(web_req *r, mc_credit *m, const form_errors *fe, const
 #undef MINE
 		html_lit(b, "</section>");
 	}
-	html_lit(b, "<section aria-labelledby=\"t-sch\"><h2 id=\"t-sch\">Échéancier</h2>");
+	html_printf(b, "<section aria-labelledby=\"t-sch\"><h2 id=\"t-sch\">Échéancier</h2><details><summary>%lld mensualités de %s</summary>",
+	            (long long)m->months, money_format(r->a, pay));
 	if (!*m->first_due_on)
 		html_lit(b, "<p class=\"muted\">Les dates des échéances seront connues à la signature.</p>");
 	html_table(b, "Échéancier", 0, "#N°", "Échéance", "#Mensualité", "#Intérêts", "#Capital", "#Restant dû");
@@ -336,7 +331,7 @@ static void credit_render(web_req *r, mc_credit *m, const form_errors *fe, const
 		            sch[i].n, *sch[i].on ? civil_fr(r->a, sch[i].on) : "à la signature", money_format(r->a, sch[i].payment),
 		            money_format(r->a, sch[i].interest), money_format(r->a, sch[i].principal), money_format(r->a, sch[i].remaining));
 	html_table_close(b);
-	html_lit(b, "</section>");
+	html_lit(b, "</details></section>");
 	page_end(r);
 }
 

@@ -16,6 +16,7 @@
 #include "core/civil.h"
 #include "modules/module.h"
 #include "store/store.h"
+#include "web/form.h"
 #include "web/web.h"
 
 extern const module persons_module;
@@ -46,6 +47,10 @@ err persons_person_brief(db_conn *c, arena *a, int64_t person_id, person_brief *
  * the arena (*out); their number (0 when none or on a failure, which the
  * connection's failure count and the arena's flag then tell). */
 int persons_household_members(db_conn *c, arena *a, int64_t household_id, person_brief **out);
+/* For another module's form: a select of the household's active members
+ * (the applicant first), the person ids as values; their number. */
+int persons_member_select(web_req *r, int64_t household_id, const char *name, const char *label, const char *selected,
+                          const form_errors *fe);
 
 /* Notices to people (persons_notices.c). Queues one for the person on
  * the channel they accepted (SMS first, then e-mail); *queued is false

@@ -415,3 +415,17 @@ void persons_home_expiring(web_req *r)
 	html_lit(b, "</section>");
 }
 
+
+int persons_member_select(web_req *r, int64_t household_id, const char *name, const char *label, const char *selected,
+                          const form_errors *fe)
+{
+	person_brief *m = NULL;
+	int nm = persons_household_members(r->db, r->a, household_id, &m);
+	const char **v = arena_array(r->a, (size_t)(nm > 0 ? nm : 1), sizeof *v), **l = arena_array(r->a, (size_t)(nm > 0 ? nm : 1), sizeof *l);
+	for (int i = 0; v && l && i < nm; i++) {
+		v[i] = arena_printf(r->a, "%lld", (long long)m[i].id);
+		l[i] = arena_printf(r->a, "%s %s", m[i].last_name, m[i].first_names);
+	}
+	form_select(&r->out, name, label, v, l, v && l && nm > 0 ? nm : 0, selected, fe);
+	return nm;
+}
