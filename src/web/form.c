@@ -65,6 +65,8 @@ void form_input(buf *b, const form_field *f, const form_errors *fe)
 		html_lit(b, " required");
 	if (f->autocomplete)
 		html_printf(b, " autocomplete=\"%s\"", f->autocomplete);
+	if (f->nsuggest > 0 && !area)
+		html_printf(b, " list=\"l-" SC "%s\"", SCOPED(f->name));
 	if (err || f->hint) {
 		html_lit(b, " aria-describedby=\"");
 		if (err)
@@ -80,9 +82,17 @@ void form_input(buf *b, const form_field *f, const form_errors *fe)
 	if (area)
 		html_printf(b, ">%s</textarea></div>", f->value ? f->value : "");
 	else if (f->value && strcmp(type, "password"))
-		html_printf(b, " value=\"%s\"></div>", f->value);
+		html_printf(b, " value=\"%s\">", f->value);
 	else
-		html_lit(b, "></div>");
+		html_lit(b, ">");
+	if (!area && f->nsuggest > 0) {
+		html_printf(b, "<datalist id=\"l-" SC "%s\">", SCOPED(f->name));
+		for (int i = 0; i < f->nsuggest; i++)
+			html_printf(b, "<option value=\"%s\"></option>", f->suggest[i]);
+		html_lit(b, "</datalist>");
+	}
+	if (!area)
+		html_lit(b, "</div>");
 }
 
 static void select_open(buf *b, const char *name, const char *label, const form_errors *fe)

@@ -22,6 +22,9 @@ typedef struct form_field {
 	const char *name, *label, *type;  /* type: text, email, password, date, number, tel, textarea */
 	const char *value, *hint, *autocomplete;
 	bool required;
+	/* Suggestions offered while typing (a <datalist>), any text allowed. */
+	const char *const *suggest;
+	int nsuggest;
 } form_field;
 void form_input(buf *b, const form_field *f, const form_errors *fe);
 /* options: n pairs value/label. */

@@ -117,6 +117,9 @@ int main(void)
 	CHECK_INT(post_json(&soc, path, body)->status, 400);
 
 	T_GROUP("proposals: a refusal says why, an allocation ends the request");
+	snprintf(body, sizeof body, "/logement/%lld", (long long)q1);
+	r = get(&soc, body);
+	CHECK_HAS(r->body, "<option value=\"SIDR, agence Ouest\">"); /* the directory's landlords suggested */
 	r = post_json(&soc, path, "{\"action\":\"proposition\",\"landlord\":\"SIDR\",\"version\":2}");
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "address");

@@ -11,6 +11,7 @@
 #include "modules/housing/housing_internal.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
+#include "modules/reception/reception.h"
 #include "web/html.h"
 #include "web/layout.h"
 #include "core/banned.h"
@@ -359,7 +360,10 @@ static void request_render(web_req *r, housing_request *h, const form_errors *fe
 	const form_errors *pf = is(act, "proposition") ? fe : NULL;
 	step_open(r, h, "proposition", "Une proposition de logement");
 	html_lit(b, "<div class=\"grid\">");
-	form_input(b, &(form_field){.name = "landlord", .label = "Bailleur", .required = true, .value = pf ? typed(r, "landlord", NULL) : NULL}, pf);
+	const char **lords = NULL;
+	int nl = reception_partner_names(r->db, r->a, "bailleur", &lords); /* the directory's landlords, any other typed */
+	form_input(b, &(form_field){.name = "landlord", .label = "Bailleur", .required = true, .value = pf ? typed(r, "landlord", NULL) : NULL,
+	                            .suggest = lords, .nsuggest = nl > 0 ? nl : 0}, pf);
 	FORM_SELECT_CODE(b, "size", "Taille", HOUSING_SIZES, pf ? typed(r, "size", "") : h->size, pf);
 	form_input(b, &(form_field){.name = "rent", .label = "Loyer mensuel charges comprises (€)", .value = pf ? typed(r, "rent", NULL) : NULL}, pf);
 	form_input(b, &(form_field){.name = "commission_on", .label = "Commission d’attribution le", .type = "date",

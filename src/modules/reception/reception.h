@@ -10,4 +10,9 @@
 
 extern const module reception_module;
 extern int PERM_RECEPTION, PERM_RECEPTION_ADMIN;
+
+/* The names of the structure's active partners of one kind (« bailleur »,
+ * « departement »…, see the directory's kinds), sorted, into *out (arena);
+ * their number, -1 on failure. For other modules' suggestions. */
+int reception_partner_names(db_conn *c, arena *a, const char *kind, const char ***out);
 #endif

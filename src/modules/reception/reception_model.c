@@ -602,3 +602,23 @@ static db_sql Q_ANON = DB_SQL(DB_SCOPED,
 	"UPDATE contacts SET answer = '', orientation = '', orient_service = '' WHERE structure_id = $1 AND household_id = $2");
 err rc_anonymise(db_conn *c, int64_t hid) { return DBX(c, &Q_ANON, NULL, A_INT(hid)); }
 
+
+static db_sql Q_PARTNER_NAMES = DB_SQL(DB_SCOPED,
+	"SELECT name FROM partners WHERE structure_id = $1 AND active = 1 AND kind = $2 ORDER BY name, id");
+
+int reception_partner_names(db_conn *c, arena *a, const char *kind, const char ***out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (DBQ(c, &Q_PARTNER_NAMES, &q, A_TEXT(kind)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		const char **x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		*x = db_dup(&q, 0, a);
+	}
+	db_close(&q);
+	return a->failed ? -1 : n;
+}
