@@ -54,6 +54,7 @@ typedef struct module_nav {
 	int order;
 	const char *label, *href;
 	const int *perm;
+	bool (*visible)(web_req *r); /* NULL, or a further condition to show it */
 } module_nav;
 
 /* A section of the household page, in order, for those who hold *perm. */

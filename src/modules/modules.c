@@ -13,6 +13,7 @@
 #include "modules/microcredit/microcredit.h"
 #include "modules/persons/persons.h"
 #include "modules/reception/reception.h"
+#include "modules/register/register.h"
 #include "web/layout.h"
 #include "core/banned.h"
 
@@ -28,6 +29,7 @@ static const module *const standard[] = {
 	&legal_module,
 	&housing_module,
 	&microcredit_module,
+	&register_module,
 	&home_module,
 };
 
@@ -62,7 +64,7 @@ void modules_init_list(const module *const *list, int n)
 			order[at] = e;
 		}
 	for (int i = 0; i < nnav; i++)
-		nav[i] = (layout_nav){order[i]->label, order[i]->href, order[i]->perm ? *order[i]->perm : WEB_LOGGED_IN};
+		nav[i] = (layout_nav){order[i]->label, order[i]->href, order[i]->perm ? *order[i]->perm : WEB_LOGGED_IN, order[i]->visible};
 	free(order);
 	for (int i = 0; i < n; i++)
 		if (list[i]->init)

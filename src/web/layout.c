@@ -151,7 +151,7 @@ void page_begin(web_req *r, const char *title)
 	if (r->user) {
 		html_lit(b, "<nav class=\"main-nav\" aria-label=\"Navigation principale\"><ul>");
 		for (int i = 0; i < nnav; i++) {
-			if (!web_can(r, nav[i].perm))
+			if (!web_can(r, nav[i].perm) || (nav[i].visible && !nav[i].visible(r)))
 				continue;
 			if (nav_current(nav[i].href, r->path))
 				html_printf(b, "<li><a href=\"%s\" aria-current=\"page\">%s</a></li>", nav[i].href, nav[i].label);

@@ -15,6 +15,7 @@
 typedef struct layout_nav {
 	const char *label, *href;
 	int perm;
+	bool (*visible)(web_req *r); /* NULL, or a further condition (the register's named agents) */
 } layout_nav;
 void layout_set_nav(const layout_nav *entries, int n);
 /* A skip link to a part of the page (« Enregistrer un contact » → #contact),

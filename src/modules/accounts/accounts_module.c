@@ -7,9 +7,9 @@ static const module_perm perms[] = {
 	{&PERM_ADMIN_STRUCTURE, "admin.structure", "Modifier les paramètres de la structure", ROLE_BIT(ROLE_ADMIN)},
 };
 static const module_nav nav[] = {
-	{90, "Utilisateurs", "/admin/utilisateurs", &PERM_ADMIN_USERS},
-	{91, "Structure", "/admin/structure", &PERM_ADMIN_STRUCTURE},
-	{92, "Jetons d’API", "/admin/jetons", &PERM_ADMIN_USERS},
+	{90, "Utilisateurs", "/admin/utilisateurs", &PERM_ADMIN_USERS, NULL},
+	{91, "Structure", "/admin/structure", &PERM_ADMIN_STRUCTURE, NULL},
+	{92, "Jetons d’API", "/admin/jetons", &PERM_ADMIN_USERS, NULL},
 };
 static const module_label labels[] = {
 	{"user", "utilisateur"}, {"session", "session"}, {"structure", "structure"}, {"structure_logo", "logo"},

@@ -19,9 +19,9 @@ static const module_perm perms[] = {
 	{&PERM_AID_ACT, "aid.act", "Faire avancer une demande d’aide (selon le rôle)", SW | CO | MG | CM},
 };
 static const module_nav nav[] = {
-	{60, "Aides", "/aides", &PERM_AID_READ},
-	{61, "Commission", "/aides/commissions", &PERM_AID_COMMITTEE},
-	{94, "Règlement des aides", "/aides/reglement", &PERM_AID_RULES},
+	{60, "Aides", "/aides", &PERM_AID_READ, NULL},
+	{61, "Commission", "/aides/commissions", &PERM_AID_COMMITTEE, NULL},
+	{94, "Règlement des aides", "/aides/reglement", &PERM_AID_RULES, NULL},
 };
 static const module_section sections[] = {
 	{40, "Aides facultatives", aid_household_section, &PERM_AID_SIMULATE, NULL, NULL},

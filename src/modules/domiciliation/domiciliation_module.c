@@ -11,7 +11,7 @@ static const module_perm perms[] = {
 	{&PERM_DOMI_DECIDE, "domiciliation.decide", "Domiciliation : accepter, refuser, radier", ROLE_BIT(ROLE_MANAGER)},
 };
 static const module_nav nav[] = {
-	{30, "Domiciliation", "/domiciliation", &PERM_DOMI_MAIL},
+	{30, "Domiciliation", "/domiciliation", &PERM_DOMI_MAIL, NULL},
 };
 static const module_section sections[] = {
 	{30, "Domiciliation", domi_section, &PERM_DOMI_MAIL, NULL, NULL},

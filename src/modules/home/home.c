@@ -138,7 +138,7 @@ static void init(void)
 }
 
 static const module_nav nav[] = {
-	{0, "Aujourd’hui", "/", NULL},
+	{0, "Aujourd’hui", "/", NULL, NULL},
 };
 
 const module home_module = {

@@ -168,7 +168,7 @@ static const module_perm perms[] = {
 	 ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER)},
 	{&PERM_HOUSING_SETTINGS, "housing.settings", "Régler le délai anormalement long du logement social", ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
 };
-static const module_nav nav[] = {{56, "Logement", "/logement", &PERM_HOUSING_READ}};
+static const module_nav nav[] = {{56, "Logement", "/logement", &PERM_HOUSING_READ, NULL}};
 static const module_section sections[] = {{39, "Logement social", housing_section, &PERM_HOUSING_READ, NULL, NULL}};
 static const module_widget widgets[] = {{26, housing_widget, &PERM_HOUSING_READ}};
 static const module_label labels[] = {{"housing_request", "demande de logement social"},

@@ -7,7 +7,7 @@ static const module_perm perms[] = {
 	{&PERM_JOURNAL_READ, "journal.read", "Lire et vérifier le journal des accès", ROLE_BIT(ROLE_DPO)},
 };
 static const module_nav nav[] = {
-	{95, "Journal", "/journal", &PERM_JOURNAL_READ},
+	{95, "Journal", "/journal", &PERM_JOURNAL_READ, NULL},
 };
 static const module_label labels[] = {
 	{"journal", "journal"},

@@ -157,7 +157,7 @@ static const module_perm perms[] = {
 	 ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER)},
 	{&PERM_LEGAL_KINDS, "legal.kinds", "Gérer les types de dossiers d’aide sociale légale", ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
 };
-static const module_nav nav[] = {{55, "Aide légale", "/aide-legale", &PERM_LEGAL_READ}};
+static const module_nav nav[] = {{55, "Aide légale", "/aide-legale", &PERM_LEGAL_READ, NULL}};
 static const module_section sections[] = {{38, "Aide sociale légale", legal_section, &PERM_LEGAL_READ, NULL, NULL}};
 static const module_widget widgets[] = {{25, legal_widget, &PERM_LEGAL_READ}};
 static const module_label labels[] = {{"legal_file", "dossier d’aide légale"}, {"legal_kind", "type de dossier d’aide légale"}};

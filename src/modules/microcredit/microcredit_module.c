@@ -150,7 +150,7 @@ static const module_perm perms[] = {
 	{&PERM_MC_WRITE, "microcredit.write", "Accompagner un microcrédit (instruction, suivi, incidents)",
 	 ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER)},
 };
-static const module_nav nav[] = {{57, "Microcrédit", "/microcredit", &PERM_MC_READ}};
+static const module_nav nav[] = {{57, "Microcrédit", "/microcredit", &PERM_MC_READ, NULL}};
 static const module_section sections[] = {{40, "Microcrédit", mc_section, &PERM_MC_READ, NULL, NULL}};
 static const module_widget widgets[] = {{27, mc_widget, &PERM_MC_READ}};
 static const module_label labels[] = {{"mc_credit", "microcrédit accompagné"}};

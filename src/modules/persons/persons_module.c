@@ -22,10 +22,10 @@ static const module_perm perms[] = {
 	 ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
 };
 static const module_nav nav[] = {
-	{10, "Personnes", "/personnes", &PERM_PERSONS_READ},
-	{93, "Quotient familial", "/admin/quotient", &PERM_PERSONS_RULES},
-	{96, "Droits des personnes", "/droits", &PERM_PERSONS_SUBJECT},
-	{97, "Conservation", "/admin/conservation", &PERM_PERSONS_RETENTION},
+	{10, "Personnes", "/personnes", &PERM_PERSONS_READ, NULL},
+	{93, "Quotient familial", "/admin/quotient", &PERM_PERSONS_RULES, NULL},
+	{96, "Droits des personnes", "/droits", &PERM_PERSONS_SUBJECT, NULL},
+	{97, "Conservation", "/admin/conservation", &PERM_PERSONS_RETENTION, NULL},
 };
 static const module_widget widgets[] = {
 	{0, persons_home_search, &PERM_PERSONS_READ},

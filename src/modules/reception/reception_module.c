@@ -10,10 +10,10 @@ static const module_perm perms[] = {
 	 ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
 };
 static const module_nav nav[] = {
-	{5, "Accueil du public", "/accueil", &PERM_RECEPTION},
-	{20, "Rendez-vous", "/rendez-vous", &PERM_RECEPTION},
-	{80, "Partenaires", "/partenaires", &PERM_RECEPTION},
-	{92, "Motifs", "/admin/motifs", &PERM_RECEPTION_ADMIN},
+	{5, "Accueil du public", "/accueil", &PERM_RECEPTION, NULL},
+	{20, "Rendez-vous", "/rendez-vous", &PERM_RECEPTION, NULL},
+	{80, "Partenaires", "/partenaires", &PERM_RECEPTION, NULL},
+	{92, "Motifs", "/admin/motifs", &PERM_RECEPTION_ADMIN, NULL},
 };
 static const module_section sections[] = {
 	{10, "Contacts", rc_section_contacts, &PERM_RECEPTION, "#contact", "Enregistrer un contact"},
