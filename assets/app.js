@@ -1,7 +1,8 @@
 /* OpenCCAS — the little JavaScript the pages use. Everything works without
  * it; this only makes htmx requests carry the CSRF token, asks before an
- * action that loses data, unfolds the form a skip link leads to, and moves
- * focus to the error summary of a refused form. */
+ * action that loses data, unfolds the form a skip link leads to, folds the
+ * main menu on a narrow screen, and moves focus to the error summary of a
+ * refused form. */
 (function () {
   'use strict';
   document.addEventListener('htmx:configRequest', function (e) {
@@ -26,6 +27,13 @@
     if (field) { e.preventDefault(); field.focus(); }
   });
   document.addEventListener('DOMContentLoaded', function () {
+    // On a narrow screen the main menu starts folded (it is open without JavaScript).
+    var m = document.querySelector('details.menu');
+    var narrow = m && window.matchMedia && window.matchMedia('(max-width: 47.99rem)');
+    if (narrow) {
+      m.open = !narrow.matches;
+      narrow.addEventListener('change', function (q) { m.open = !q.matches; });
+    }
     var s = document.getElementById('erreurs');
     if (s) { s.focus(); }
   });

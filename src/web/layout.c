@@ -149,7 +149,15 @@ void page_begin(web_req *r, const char *title)
 	}
 	html_lit(b, "</header>");
 	if (r->user) {
-		html_lit(b, "<nav class=\"main-nav\" aria-label=\"Navigation principale\"><ul>");
+		/* Folded behind « Menu » on a narrow screen (app.js; open without it). */
+		const char *here = NULL;
+		for (int i = 0; i < nnav && !here; i++)
+			if (web_can(r, nav[i].perm) && (!nav[i].visible || nav[i].visible(r)) && nav_current(nav[i].href, r->path))
+				here = nav[i].label;
+		html_lit(b, "<nav class=\"main-nav\" aria-label=\"Navigation principale\"><details class=\"menu\" open><summary>Menu");
+		if (here)
+			html_printf(b, " <span class=\"muted\">· %s</span>", here);
+		html_lit(b, "</summary><ul>");
 		for (int i = 0; i < nnav; i++) {
 			if (!web_can(r, nav[i].perm) || (nav[i].visible && !nav[i].visible(r)))
 				continue;
@@ -158,7 +166,7 @@ void page_begin(web_req *r, const char *title)
 			else
 				html_printf(b, "<li><a href=\"%s\">%s</a></li>", nav[i].href, nav[i].label);
 		}
-		html_lit(b, "</ul></nav>");
+		html_lit(b, "</ul></details></nav>");
 	}
 	html_printf(b, "<main id=\"contenu\" tabindex=\"-1\"><h1>%s</h1>", title);
 	if (r->user && r->user->must_enroll_totp)

@@ -84,6 +84,12 @@ err accounts_structure_info(db_conn *c, arena *a, int64_t structure_id, structur
  * form leaves: its address and, for a signed document, its signatory.
  * NULL when complete, else the French sentence saying what to fill in. */
 const char *accounts_letter_gap(const structure_info *s, bool signed_document);
+/* A document the structure hands out (a receipt, a letter, a slip): a PDF
+ * titled title with the structure's name and address at the top, *s
+ * filled. NULL when the structure has not told what a letter needs or on
+ * a failure: the error page is then written. */
+struct pdf_doc;
+struct pdf_doc *accounts_pdf_letter(web_req *r, const char *title, structure_info *s);
 /* The commune of the structure's address (« Fait à … »): the last line
  * without its postcode; "" when the address has none. */
 const char *accounts_structure_town(arena *a, const structure_info *s);

@@ -14,6 +14,7 @@
 #include "web/form.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "web/pdf.h"
 #include "core/banned.h"
 
 static const char *cookie_attrs(void)
@@ -465,4 +466,26 @@ void accounts_pages_routes(void)
 	web_route(M_GET, "/structure/changer", switch_get, WEB_LOGGED_IN, 0, "Choisir la structure");
 	web_route(M_POST, "/structure/changer", switch_post, WEB_LOGGED_IN, 0, "Changer de structure");
 	web_route(M_GET, "/structure/logo", logo_get, WEB_LOGGED_IN, 0, "Logo de la structure");
+}
+
+pdf_doc *accounts_pdf_letter(web_req *r, const char *title, structure_info *s)
+{
+	if (accounts_structure_info(r->db, r->a, r->user->structure_id, s) != E_OK) {
+		web_error(r, E_DB, NULL);
+		return NULL;
+	}
+	const char *gap = accounts_letter_gap(s, false), *why = NULL;
+	if (gap) {
+		web_error(r, E_CONFLICT, gap);
+		return NULL;
+	}
+	pdf_doc *pd = pdf_new(title, &why);
+	if (!pd) {
+		web_error(r, E_INTERNAL, why);
+		return NULL;
+	}
+	pdf_small(pd, s->name);
+	pdf_small(pd, s->address);
+	pdf_space(pd, 8);
+	return pd;
 }

@@ -418,24 +418,14 @@ static void receipt_pdf(web_req *r)
 	legal_file f;
 	structure_info s;
 	person_brief p;
-	if (!legal_file_load(r->db, r->a, r->param[0], &f) || accounts_structure_info(r->db, r->a, r->user->structure_id, &s) != E_OK) {
+	if (!legal_file_load(r->db, r->a, r->param[0], &f)) {
 		web_error(r, E_NOT_FOUND, NULL);
 		return;
 	}
-	const char *gap = accounts_letter_gap(&s, false);
-	if (gap) {
-		web_error(r, E_CONFLICT, gap);
+	pdf_doc *pd = accounts_pdf_letter(r, "Récépissé de dépôt", &s);
+	if (!pd)
 		return;
-	}
-	const char *why = NULL;
-	pdf_doc *pd = pdf_new("Récépissé de dépôt", &why);
-	if (!pd) {
-		web_error(r, E_INTERNAL, why);
-		return;
-	}
-	pdf_small(pd, s.name);
-	pdf_small(pd, s.address);
-	pdf_space(pd, 10);
+	pdf_space(pd, 2);
 	pdf_heading(pd, arena_printf(r->a, "Récépissé de dépôt — %s", f.kind_label));
 	pdf_space(pd, 6);
 	if (f.person_id && persons_person_brief(r->db, r->a, f.person_id, &p) == E_OK)
@@ -547,24 +537,13 @@ static void slip_pdf(web_req *r)
 	legal_file *v;
 	structure_info s;
 	int n = legal_slip(r->db, r->a, ref, &v);
-	if (n <= 0 || accounts_structure_info(r->db, r->a, r->user->structure_id, &s) != E_OK) {
+	if (n <= 0) {
 		web_error(r, E_NOT_FOUND, "Aucun dossier n’a été transmis avec ce bordereau.");
 		return;
 	}
-	const char *gap = accounts_letter_gap(&s, false);
-	if (gap) {
-		web_error(r, E_CONFLICT, gap);
+	pdf_doc *pd = accounts_pdf_letter(r, "Bordereau de transmission", &s);
+	if (!pd)
 		return;
-	}
-	const char *why = NULL;
-	pdf_doc *pd = pdf_new("Bordereau de transmission", &why);
-	if (!pd) {
-		web_error(r, E_INTERNAL, why);
-		return;
-	}
-	pdf_small(pd, s.name);
-	pdf_small(pd, s.address);
-	pdf_space(pd, 8);
 	pdf_heading(pd, arena_printf(r->a, "Bordereau de transmission n° %s", ref));
 	pdf_field(pd, "Destinataire", *v[0].body ? v[0].body : "non renseigné");
 	pdf_field(pd, "Transmis le", arena_printf(r->a, "%s (%s)", civil_fr(r->a, v[0].forwarded_on), CODE_LABEL(LEGAL_MEANS, v[0].forward_means)));

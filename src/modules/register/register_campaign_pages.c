@@ -35,6 +35,22 @@ static const char *said(const char *s, const char *what) { return s && *s ? s : 
 
 static const char *hhmm(web_req *r, int64_t t) { return t ? page_instant(r, t, true) : "—"; }
 
+/* A phone number as a link that dials it (a tablet, a softphone): digits and + only in the address. */
+static void tel(web_req *r, const char *phone)
+{
+	char *dial = arena_strdup(r->a, phone ? phone : "");
+	size_t n = 0;
+	for (const char *p = phone ? phone : ""; dial && *p; p++)
+		if ((*p >= '0' && *p <= '9') || *p == '+')
+			dial[n++] = *p;
+	if (dial)
+		dial[n] = 0;
+	if (dial && n)
+		html_printf(&r->out, "<a href=\"tel:%s\"><strong>%s</strong></a>", dial, phone);
+	else
+		html_lit(&r->out, "non renseigné");
+}
+
 /* ---- the campaigns ----------------------------------------------------------------------------------- */
 
 static void campaigns_render(web_req *r, const form_errors *fe)
@@ -112,7 +128,7 @@ static void board_counts(web_req *r, const reg_campaign *k)
 	reg_board_of(&x, k->id, &bd);
 	buf *b = &r->out;
 	html_printf(b, "<section id=\"tableau\" aria-labelledby=\"t-board\" hx-get=\"/registre/campagnes/%lld?fragment=1\" hx-trigger=\"every 30s\" "
-	               "hx-swap=\"outerHTML\"><h2 id=\"t-board\">Tableau de bord</h2><ul class=\"figures\" role=\"status\">"
+	               "hx-swap=\"outerHTML\"><h2 id=\"t-board\">Tableau de bord</h2><ul class=\"figures\">"
 	               "<li><strong>%lld</strong> personnes</li><li><strong>%lld</strong> à appeler</li><li><strong>%lld</strong> joints, tout va bien</li>"
 	               "<li><strong>%lld</strong> joints avec un besoin</li><li><strong>%lld</strong> à rappeler</li><li><strong>%lld</strong> visites à faire</li>"
 	               "<li><strong>%lld</strong> secours appelés</li><li class=\"%s\"><strong>%lld</strong> en retard</li></ul>",
@@ -221,11 +237,13 @@ static void call_render(web_req *r, const reg_campaign *k, reg_call *c, const fo
 		page_notice(r, "error", notice);
 	form_error_summary(b, fe);
 	html_printf(b, "<p><a href=\"/registre/campagnes/%lld\">Retour au tableau de bord</a></p>", (long long)k->id);
-	html_printf(b, "<dl class=\"facts\"><dt>Téléphone</dt><dd><strong>%s</strong></dd><dt>Autres téléphones</dt><dd>%s</dd>"
+	html_lit(b, "<dl class=\"facts\"><dt>Téléphone</dt><dd>");
+	tel(r, c->e.phone);
+	html_printf(b, "</dd><dt>Autres téléphones</dt><dd>%s</dd>"
 	               "<dt>Adresse</dt><dd>%s %s</dd><dt>Comment entrer</dt><dd>%s</dd><dt>Vit seul</dt><dd>%s</dd><dt>Services</dt><dd>%s</dd>"
 	               "<dt>Médecin</dt><dd>%s</dd><dt>Santé, mobilité</dt><dd>%s</dd><dt>État</dt><dd><strong>%s</strong>%s</dd>"
 	               "<dt>Essais</dt><dd>%lld (dernier : %s)</dd>",
-	            said(c->e.phone, "non renseigné"), said(c->e.phones, "non renseignés"), said(c->e.address1, "non renseignée"), c->e.address2,
+	            said(c->e.phones, "non renseignés"), said(c->e.address1, "non renseignée"), c->e.address2,
 	            said(c->e.access_notes, "non renseigné"), c->e.living_alone < 0 ? "non renseigné" : c->e.living_alone ? "oui" : "non",
 	            said(c->e.services, "aucun noté"), said(c->e.doctor, "non renseigné"), said(c->e.health_notes, "rien de noté"), state_fr(c->state),
 	            c->due_at ? arena_printf(r->a, " — avant %s", hhmm(r, c->due_at)) : "", (long long)c->attempts, hhmm(r, c->last_at));
@@ -237,9 +255,11 @@ static void call_render(web_req *r, const reg_campaign *k, reg_call *c, const fo
 	html_lit(b, "<h2>Personnes à prévenir</h2>");
 	if (nc > 0) {
 		html_lit(b, "<ul>");
-		for (int i = 0; i < nc; i++)
-			html_printf(b, "<li>%s%s%s%s — <strong>%s</strong></li>", ct[i].name, *ct[i].relation ? " (" : "", ct[i].relation,
-			            *ct[i].relation ? ")" : "", ct[i].phone);
+		for (int i = 0; i < nc; i++) {
+			html_printf(b, "<li>%s%s%s%s — ", ct[i].name, *ct[i].relation ? " (" : "", ct[i].relation, *ct[i].relation ? ")" : "");
+			tel(r, ct[i].phone);
+			html_lit(b, "</li>");
+		}
 		html_lit(b, "</ul>");
 	} else {
 		html_lit(b, "<p class=\"muted\">Aucune.</p>");

@@ -355,24 +355,13 @@ static void ack_pdf(web_req *r)
 		return;
 	reg_entry e;
 	structure_info s;
-	if (!reg_load(r->db, r->a, r->param[0], &e) || accounts_structure_info(r->db, r->a, r->user->structure_id, &s) != E_OK) {
+	if (!reg_load(r->db, r->a, r->param[0], &e)) {
 		web_error(r, E_NOT_FOUND, NULL);
 		return;
 	}
-	const char *gap = accounts_letter_gap(&s, false);
-	if (gap) {
-		web_error(r, E_CONFLICT, gap);
+	pdf_doc *pd = accounts_pdf_letter(r, "Accusé de réception — registre des personnes vulnérables", &s);
+	if (!pd)
 		return;
-	}
-	const char *why = NULL;
-	pdf_doc *pd = pdf_new("Accusé de réception — registre des personnes vulnérables", &why);
-	if (!pd) {
-		web_error(r, E_INTERNAL, why);
-		return;
-	}
-	pdf_small(pd, s.name);
-	pdf_small(pd, s.address);
-	pdf_space(pd, 8);
 	const char *lines[] = {arena_printf(r->a, "%s %s", e.first_names, e.last_name), e.address1, e.address2};
 	pdf_address_block(pd, lines, 3);
 	pdf_space(pd, 8);
