@@ -61,6 +61,12 @@ int64_t civil_to_days(civil_date c)
 	return era * 146097 + doe - 719468;
 }
 
+int civil_weekday(civil_date d)
+{
+	int64_t n = civil_to_days(d); /* 1970-01-01 was a Thursday */
+	return (int)(((n % 7) + 7 + 3) % 7);
+}
+
 civil_date civil_from_days(int64_t z)
 {
 	z += 719468;

@@ -20,6 +20,8 @@ bool civil_parse(const char *s, civil_date *out);
 void civil_format(civil_date d, char out[11]);
 int64_t civil_to_days(civil_date d);
 civil_date civil_from_days(int64_t days);
+/* The day of the week, 0 = Monday … 6 = Sunday. */
+int civil_weekday(civil_date d);
 bool civil_is_leap(int y);
 int civil_month_days(int y, int m);
 /* Adds months, clamping the day to the month's end (31 Jan + 1 month = 28/29 Feb). */

@@ -7,6 +7,7 @@
 #include "modules/aid/aid.h"
 #include "modules/domiciliation/domiciliation.h"
 #include "modules/home/home.h"
+#include "modules/homecare/homecare.h"
 #include "modules/housing/housing.h"
 #include "modules/journal/journal.h"
 #include "modules/legal/legal.h"
@@ -30,6 +31,7 @@ static const module *const standard[] = {
 	&housing_module,
 	&microcredit_module,
 	&register_module,
+	&homecare_module,
 	&home_module,
 };
 

@@ -28,7 +28,8 @@ int main(void)
 	T_GROUP("the example rulebook");
 	CHECK(aid_rules_parse(&a, slurp("docs/reglement-exemple.txt"), &rb, errs, 32, &ne), "valid (%d errors, first line %d: %s)", ne,
 	      ne ? errs[0].line : 0, ne ? errs[0].message : "");
-	CHECK_INT(rb.naids, 4);
+	CHECK_INT(rb.naids, 5);
+	CHECK(aid_rules_find(&rb, "repas_domicile") && aid_rules_find(&rb, "repas_domicile")->tariff, "the meals' tariff grid");
 	CHECK_STR(rb.effective, "2026-02-01");
 	const aid_rule *urg = aid_rules_find(&rb, "secours_urgence"), *en = aid_rules_find(&rb, "energie"),
 	               *cant = aid_rules_find(&rb, "cantine"), *alim = aid_rules_find(&rb, "alimentaire");

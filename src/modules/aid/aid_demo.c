@@ -86,7 +86,14 @@ static err demo_request(demo_ctx *x, int64_t hid, int64_t pid, civil_date on)
 {
 	bool newer = civil_to_days(on) >= civil_to_days((civil_date){2026, 2, 1});
 	aid_rulebook *rb = newer ? &x->cur : &x->old;
-	const aid_rule *rule = &rb->aids[rnd(&x->s) % (uint64_t)rb->naids];
+	/* Among the aids one requests (a tariff grid prices a service, it is not requested). */
+	int idx[AID_MAX_AIDS], ni = 0;
+	for (int i = 0; i < rb->naids; i++)
+		if (!rb->aids[i].tariff)
+			idx[ni++] = i;
+	if (!ni)
+		return E_OK;
+	const aid_rule *rule = &rb->aids[idx[rnd(&x->s) % (uint64_t)ni]];
 	int64_t bill = rule->capped_by_bill || rule->kind == AMOUNT_PERCENT ? 8000 + (int64_t)(rnd(&x->s) % 52000) : 0;
 	int months = 4 + (int)(rnd(&x->s) % 120);
 	aid_facts f;

@@ -524,8 +524,9 @@ static void new_form(web_req *r, const form_errors *fe)
 	const char *av[AID_MAX_AIDS + 1] = {""}, *al[AID_MAX_AIDS + 1] = {"— choisir —"};
 	int na = 1;
 	if (aid_rulebook_on(r->db, r->a, civil_today(r->user->tz), &rb, &rbid))
-		for (int i = 0; i < rb.naids; i++, na++)
-			av[na] = rb.aids[i].key, al[na] = rb.aids[i].label;
+		for (int i = 0; i < rb.naids; i++)
+			if (!rb.aids[i].tariff) /* a tariff grid prices a service, it is not requested */
+				av[na] = rb.aids[i].key, al[na++] = rb.aids[i].label;
 	const char *aid = web_field(r, "aid") ? web_field(r, "aid") : web_arg(r, "aide");
 	form_select(b, "aid", "Aide demandée", av, al, na, aid, fe);
 	/* The kinds of need, when an aid's scale depends on them. */

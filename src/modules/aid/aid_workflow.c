@@ -268,6 +268,11 @@ err aid_create(const aid_ctx *x, const kv_list *in, form_errors *fe, int64_t *id
 		form_error(fe, "aid", "Aucun règlement des aides n’est en vigueur à cette date.");
 	else if (!key || !(rule = aid_rules_find(&rb, key)))
 		form_error(fe, "aid", "Choisissez une aide du règlement en vigueur.");
+	else if (rule->tariff) {
+		form_error(fe, "aid", arena_printf(x->a, "« %s » est une grille de tarifs (repas, cantine…) : elle fixe le prix d’un service, elle "
+		                                         "ne se demande pas.", rule->label));
+		rule = NULL;
+	}
 	if (bs && !money_parse(bs, &bill))
 		form_error(fe, "bill", "Le montant de la facture doit être un montant en euros (par exemple 120,50).");
 	/* A scale by need: the need is chosen among those the rule declares. */

@@ -483,9 +483,7 @@ static void calendar_page(web_req *r)
 	bool print = web_arg(r, "imprimer") != NULL;
 	civil_date start = d;
 	if (week) {
-		int64_t days = civil_to_days(d);
-		int wd = (int)((days + 3) % 7); /* 0 = Monday (1970-01-01 was a Thursday) */
-		start = civil_from_days(days - wd);
+		start = civil_from_days(civil_to_days(d) - civil_weekday(d));
 	}
 	int64_t from = civil_day_start(r->user->tz, start),
 	        to = civil_day_start(r->user->tz, civil_from_days(civil_to_days(start) + (week ? 7 : 1)));

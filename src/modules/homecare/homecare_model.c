@@ -1,0 +1,649 @@
+/*
+ * homecare_model.c — services at home: schema, téléassistance
+ * subscriptions, meal subscriptions and their absences, rounds and stops,
+ * the day's orders. No HTML here.
+ */
+#include "modules/homecare/homecare_internal.h"
+#include <string.h>
+#include "core/money.h"
+#include "core/text.h"
+#include "modules/journal/journal.h"
+#include "modules/persons/persons.h"
+#include "core/banned.h"
+
+int PERM_HC_READ, PERM_HC_WRITE, PERM_HC_BILL;
+
+static const db_migration migrations[] = {
+	{1, "services at home: téléassistance, meal subscriptions, absences, rounds, orders, invoices, payments",
+	 "CREATE TABLE hc_alarms (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " household_id INTEGER NOT NULL, person_id INTEGER, provider TEXT NOT NULL, device TEXT NOT NULL DEFAULT '', "
+	 " started_on TEXT NOT NULL, ended_on TEXT, price INTEGER, payer TEXT NOT NULL DEFAULT '', contacts TEXT NOT NULL DEFAULT '', "
+	 " notes TEXT NOT NULL DEFAULT '', end_reason TEXT NOT NULL DEFAULT '', created_by INTEGER NOT NULL, created_at INTEGER NOT NULL, "
+	 " version INTEGER NOT NULL DEFAULT 1) STRICT;"
+	 "CREATE INDEX hc_alarms_h ON hc_alarms(structure_id, household_id);"
+	 "CREATE INDEX hc_alarms_end ON hc_alarms(structure_id, ended_on);"
+	 "CREATE TABLE hc_rounds (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), name TEXT NOT NULL, "
+	 " driver TEXT NOT NULL DEFAULT '', active INTEGER NOT NULL DEFAULT 1, UNIQUE (structure_id, name)) STRICT;"
+	 "CREATE TABLE hc_subs (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " household_id INTEGER NOT NULL, person_id INTEGER, started_on TEXT NOT NULL, ended_on TEXT, diet TEXT NOT NULL DEFAULT 'normal', "
+	 " texture TEXT NOT NULL DEFAULT 'normale', pattern TEXT NOT NULL, round_id INTEGER, stop_order INTEGER NOT NULL DEFAULT 0, "
+	 " access_notes TEXT NOT NULL DEFAULT '', created_by INTEGER NOT NULL, created_at INTEGER NOT NULL, "
+	 " version INTEGER NOT NULL DEFAULT 1) STRICT;"
+	 "CREATE INDEX hc_subs_h ON hc_subs(structure_id, household_id);"
+	 "CREATE INDEX hc_subs_r ON hc_subs(structure_id, round_id, stop_order);"
+	 "CREATE TABLE hc_absences (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), sub_id INTEGER NOT NULL, "
+	 " from_on TEXT NOT NULL, to_on TEXT NOT NULL, reason TEXT NOT NULL) STRICT;"
+	 "CREATE INDEX hc_absences_s ON hc_absences(structure_id, sub_id, from_on);"
+	 "CREATE TABLE hc_orders (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), sub_id INTEGER NOT NULL, "
+	 " day TEXT NOT NULL, meals INTEGER NOT NULL, diet TEXT NOT NULL, texture TEXT NOT NULL, round_id INTEGER, "
+	 " state TEXT NOT NULL CHECK (state IN ('prevu', 'livre', 'absent', 'annule')), UNIQUE (sub_id, day)) STRICT;"
+	 "CREATE INDEX hc_orders_d ON hc_orders(structure_id, day, round_id);"
+	 "CREATE INDEX hc_orders_s ON hc_orders(structure_id, sub_id, day);"
+	 "CREATE TABLE hc_invoices (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), sub_id INTEGER NOT NULL, "
+	 " household_id INTEGER NOT NULL, month TEXT NOT NULL, number TEXT NOT NULL, meals INTEGER NOT NULL, unit INTEGER NOT NULL, "
+	 " total INTEGER NOT NULL, explain TEXT NOT NULL DEFAULT '', issued_on TEXT NOT NULL, paid INTEGER NOT NULL DEFAULT 0, "
+	 " created_by INTEGER NOT NULL, UNIQUE (sub_id, month), UNIQUE (structure_id, number)) STRICT;"
+	 "CREATE INDEX hc_invoices_m ON hc_invoices(structure_id, month);"
+	 "CREATE INDEX hc_invoices_h ON hc_invoices(structure_id, household_id);"
+	 "CREATE TABLE hc_payments (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), invoice_id INTEGER NOT NULL, "
+	 " paid_on TEXT NOT NULL, amount INTEGER NOT NULL, means TEXT NOT NULL, created_by INTEGER NOT NULL) STRICT;"
+	 "CREATE INDEX hc_payments_i ON hc_payments(structure_id, invoice_id);",
+	 NULL},
+};
+const db_module_schema homecare_schema = {"homecare", migrations, COUNTOF(migrations)};
+
+const code HC_PAYERS[6] = {{"", "non renseigné"}, {"personne", "La personne"}, {"ccas", "Le CCAS"}, {"departement", "Le Département (APA)"},
+                           {"caisse_retraite", "La caisse de retraite"}, {"autre", "Autre"}};
+const code HC_DIETS[7] = {{"normal", "Normal"}, {"diabetique", "Diabétique"}, {"sans_sel", "Sans sel"}, {"hypocalorique", "Hypocalorique"},
+                          {"sans_porc", "Sans porc"}, {"vegetarien", "Végétarien"}, {"hyperproteine", "Hyperprotéiné"}};
+const code HC_TEXTURES[3] = {{"normale", "Normale"}, {"hachee", "Hachée"}, {"mixee", "Mixée"}};
+const code HC_ABSENCES[4] = {{"hospitalisation", "Hospitalisation"}, {"vacances", "Vacances"}, {"famille", "Chez la famille"},
+                             {"autre", "Autre"}};
+const code HC_ORDER_STATES[4] = {{"prevu", "Prévu"}, {"livre", "Livré"}, {"absent", "Absent, non livré"}, {"annule", "Annulé"}};
+const code HC_MEANS[4] = {{"cheque", "Chèque"}, {"especes", "Espèces"}, {"virement", "Virement"}, {"prelevement", "Prélèvement"}};
+
+static const char *in_get(const kv_list *in, const char *name)
+{
+	const char *v = kv_get(in, name);
+	return v && *v ? v : NULL;
+}
+
+/* A date typed: ISO, not after limit (NULL: any), not before from (NULL: any). */
+static bool date_in(const char *s, const char *from, const civil_date *limit, civil_date *out)
+{
+	civil_date f;
+	if (!s || !civil_parse(s, out) || (limit && civil_to_days(*out) > civil_to_days(*limit)))
+		return false;
+	return !from || !*from || !civil_parse(from, &f) || civil_to_days(*out) >= civil_to_days(f);
+}
+
+static err finish(const hc_ctx *x, err e, int64_t n, int64_t ver, int64_t cur, int64_t hid, const char *kind, int64_t id,
+                  const char *event, const char *detail, const char **why)
+{
+	if (e == E_OK && n != 1) {
+		e = E_CONFLICT;
+		*why = ver != cur ? "Quelqu’un d’autre a modifié ce service entre-temps : voici son état actuel, vérifiez avant de recommencer."
+		                  : "Ce n’est pas possible : le service a pris fin.";
+	}
+	if (e == E_OK && event)
+		e = persons_timeline_add(x->c, hid, x->user, kind, id, event);
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "update", kind, id, detail);
+	return db_finish(x->c, e);
+}
+
+/* ---- téléassistance -------------------------------------------------------------------------- */
+
+#define A_COLS "id, household_id, coalesce(person_id, 0), coalesce(price, -1), version, provider, device, started_on, ended_on, payer, " \
+               "contacts, notes, end_reason"
+
+static int alarms_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, int total_col, hc_alarm **out, int64_t *total)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (db_query(c, sql, &q, nargs, args) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		hc_alarm *al = ARENA_PUSH(a, *out, n, cap);
+		if (!al)
+			break;
+		*al = (hc_alarm){.id = db_int(&q, 0), .household_id = db_int(&q, 1), .person_id = db_int(&q, 2), .price = db_int(&q, 3),
+		                 .version = db_int(&q, 4)};
+		const char **t[] = {&al->provider, &al->device, &al->started_on, &al->ended_on, &al->payer, &al->contacts, &al->notes,
+		                    &al->end_reason};
+		for (int i = 0; i < COUNTOF(t); i++) {
+			char *s = db_dup(&q, 5 + i, a);
+			*t[i] = s ? s : "";
+		}
+		if (total_col >= 0 && total)
+			*total = db_int(&q, total_col);
+	}
+	db_close(&q);
+	return n;
+}
+
+static db_sql Q_A_GET = DB_SQL(DB_SCOPED, "SELECT " A_COLS " FROM hc_alarms WHERE structure_id = $1 AND id = $2");
+static db_sql Q_A_OF = DB_SQL(DB_SCOPED, "SELECT " A_COLS " FROM hc_alarms WHERE structure_id = $1 AND household_id = $2 ORDER BY started_on DESC, id DESC");
+static db_sql Q_A_LIST = DB_SQL(DB_SCOPED,
+	"SELECT " A_COLS ", count(*) OVER () FROM hc_alarms WHERE structure_id = $1 AND "
+	"(($2 = 'actives' AND (ended_on IS NULL OR ended_on >= $3)) OR ($2 = 'fin_proche' AND ended_on >= $3 AND ended_on <= $4) "
+	" OR ($2 = 'terminees' AND ended_on < $3) OR $2 = '') ORDER BY started_on DESC, id DESC LIMIT $5 OFFSET $6");
+
+bool hc_alarm_load(db_conn *c, arena *a, int64_t id, hc_alarm *out)
+{
+	hc_alarm *v;
+	if (alarms_of(c, a, &Q_A_GET, 1, (db_arg[]){A_INT(id)}, -1, &v, NULL) != 1)
+		return false;
+	*out = v[0];
+	return true;
+}
+
+int hc_alarms_of(db_conn *c, arena *a, int64_t hid, hc_alarm **out)
+{
+	return alarms_of(c, a, &Q_A_OF, 1, (db_arg[]){A_INT(hid)}, -1, out, NULL);
+}
+
+int hc_alarms(const hc_ctx *x, const char *list, int limit, int offset, hc_alarm **out, int64_t *total)
+{
+	*total = 0;
+	db_arg args[] = {A_TEXT(list), A_TEXT(civil_iso(x->a, x->today)), A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 30))),
+	                 A_INT(limit), A_INT(offset)};
+	return alarms_of(x->c, x->a, &Q_A_LIST, 5, args, 13, out, total);
+}
+
+/* The fields of a subscription, new or changed. */
+typedef struct alarm_in { const char *provider, *device, *payer, *contacts, *notes; int64_t price; } alarm_in;
+
+static void alarm_read(const kv_list *in, form_errors *fe, alarm_in *o)
+{
+	const char *ps = in_get(in, "price");
+	*o = (alarm_in){in_get(in, "provider"), in_get(in, "device"), in_get(in, "payer"), in_get(in, "contacts"), in_get(in, "notes"), -1};
+	if (!o->provider || strlen(o->provider) > 120)
+		form_error(fe, "provider", "Le prestataire de téléassistance (120 caractères au plus).");
+	if (o->device && strlen(o->device) > 120)
+		form_error(fe, "device", "L’appareil tient en 120 caractères (bracelet, médaillon, détecteur de chute…).");
+	if (ps && (!money_parse(ps, &o->price) || o->price < 0 || o->price > 100000))
+		form_error(fe, "price", "Le prix mensuel en euros : 24,90 (vide s’il n’est pas connu).");
+	if (o->payer && !CODE_OK(HC_PAYERS, o->payer))
+		form_error(fe, "payer", "Qui paie : la personne, le CCAS, le Département, la caisse de retraite, autre.");
+	if (o->contacts && strlen(o->contacts) > 1000)
+		form_error(fe, "contacts", "Les personnes à appeler tiennent en 1 000 caractères.");
+	if (o->notes && strlen(o->notes) > 2000)
+		form_error(fe, "notes", "Les observations tiennent en 2 000 caractères.");
+}
+
+static db_sql Q_A_NEW = DB_SQL(DB_SCOPED,
+	"INSERT INTO hc_alarms (structure_id, household_id, person_id, provider, device, started_on, price, payer, contacts, notes, "
+	"created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id");
+
+err hc_alarm_create(const hc_ctx *x, const kv_list *in, form_errors *fe, int64_t *id)
+{
+	int64_t hid = 0;
+	const char *hs = in_get(in, "household");
+	civil_date on = x->today;
+	if (!hs || !text_to_int64(hs, 1, INT64_MAX, &hid) || !persons_household_exists(x->c, hid)) {
+		form_error(fe, "household", "Choisissez le foyer.");
+		hid = 0;
+	}
+	if (in_get(in, "started_on") && !date_in(in_get(in, "started_on"), NULL, NULL, &on))
+		form_error(fe, "started_on", "La date de mise en service : AAAA-MM-JJ.");
+	alarm_in a;
+	alarm_read(in, fe, &a);
+	bool bad = false;
+	int64_t pid = persons_member_or_applicant(x->c, x->a, hid, in_get(in, "person"), &bad);
+	if (bad)
+		form_error(fe, "person", "La personne équipée doit être un membre du foyer.");
+	if (fe->n)
+		return E_INPUT;
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBID(x->c, &Q_A_NEW, id, A_INT(hid), A_INT_OR_NULL(pid), A_TEXT(a.provider), A_TEXT(a.device ? a.device : ""),
+		         A_TEXT(civil_iso(x->a, on)), a.price >= 0 ? A_INT(a.price) : A_NULL, A_TEXT(a.payer ? a.payer : ""),
+		         A_TEXT(a.contacts ? a.contacts : ""), A_TEXT(a.notes ? a.notes : ""), A_INT(x->user), A_INT(civil_now()));
+	if (e == E_OK)
+		e = persons_timeline_add(x->c, hid, x->user, "hc_alarm", *id, arena_printf(x->a, "Téléassistance mise en service (%s)", a.provider));
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "create", "hc_alarm", *id, NULL);
+	return db_finish(x->c, e);
+}
+
+static db_sql Q_A_SET = DB_SQL(DB_SCOPED,
+	"UPDATE hc_alarms SET provider = $3, device = $4, price = $5, payer = $6, contacts = $7, notes = $8, version = version + 1 "
+	"WHERE structure_id = $1 AND id = $2 AND version = $9 AND ended_on IS NULL");
+static db_sql Q_A_END = DB_SQL(DB_SCOPED,
+	"UPDATE hc_alarms SET ended_on = $3, end_reason = $4, version = version + 1 WHERE structure_id = $1 AND id = $2 AND version = $5 "
+	"AND ended_on IS NULL");
+
+err hc_alarm_act(const hc_ctx *x, hc_alarm *al, const char *action, const kv_list *in, form_errors *fe, const char **why)
+{
+	*why = NULL;
+	int64_t ver = 0, n = 0;
+	if (!in_get(in, "version") || !text_to_int64(in_get(in, "version"), 0, INT64_MAX, &ver))
+		ver = al->version;
+	err e;
+	const char *event;
+	if (!strcmp(action, "modifier")) {
+		alarm_in a;
+		alarm_read(in, fe, &a);
+		if (fe->n)
+			return E_INPUT;
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_A_SET, &n, A_INT(al->id), A_TEXT(a.provider), A_TEXT(a.device ? a.device : ""), a.price >= 0 ? A_INT(a.price) : A_NULL,
+			        A_TEXT(a.payer ? a.payer : ""), A_TEXT(a.contacts ? a.contacts : ""), A_TEXT(a.notes ? a.notes : ""), A_INT(ver));
+		event = "Téléassistance modifiée";
+	} else if (!strcmp(action, "terminer")) {
+		const char *reason = in_get(in, "end_reason");
+		civil_date d;
+		if (!date_in(in_get(in, "ended_on") ? in_get(in, "ended_on") : civil_iso(x->a, x->today), al->started_on, NULL, &d))
+			form_error(fe, "ended_on", "La date de fin : après la mise en service (AAAA-MM-JJ).");
+		if (!reason || strlen(reason) > 200)
+			form_error(fe, "end_reason", "Le motif de la fin (entrée en établissement, décès, résiliation…), 200 caractères au plus.");
+		if (fe->n)
+			return E_INPUT;
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_A_END, &n, A_INT(al->id), A_TEXT(civil_iso(x->a, d)), A_TEXT(reason), A_INT(ver));
+		event = arena_printf(x->a, "Téléassistance terminée le %s", civil_fr(x->a, civil_iso(x->a, d)));
+	} else {
+		return E_NOT_FOUND;
+	}
+	return finish(x, e, n, ver, al->version, al->household_id, "hc_alarm", al->id, event, action, why);
+}
+
+/* ---- rounds ------------------------------------------------------------------------------------ */
+
+static db_sql Q_R_LIST = DB_SQL(DB_SCOPED,
+	"SELECT r.id, (SELECT count(*) FROM hc_subs s WHERE s.structure_id = r.structure_id AND s.round_id = r.id AND s.ended_on IS NULL), "
+	"r.name, r.driver, r.active FROM hc_rounds r WHERE r.structure_id = $1 ORDER BY r.name, r.id");
+
+int hc_rounds(db_conn *c, arena *a, hc_round **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (DBQ0(c, &Q_R_LIST, &q) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		hc_round *r = ARENA_PUSH(a, *out, n, cap);
+		if (!r)
+			break;
+		*r = (hc_round){db_int(&q, 0), db_int(&q, 1), db_dup(&q, 2, a), db_dup(&q, 3, a), db_int(&q, 4) != 0};
+	}
+	db_close(&q);
+	return n;
+}
+
+static db_sql Q_R_NEW = DB_SQL(DB_SCOPED, "INSERT INTO hc_rounds (structure_id, name, driver) VALUES ($1, $2, $3) RETURNING id");
+static db_sql Q_R_SET = DB_SQL(DB_SCOPED, "UPDATE hc_rounds SET name = $3, driver = $4, active = $5 WHERE structure_id = $1 AND id = $2");
+
+err hc_round_save(const hc_ctx *x, int64_t id, const kv_list *in, form_errors *fe, int64_t *out_id)
+{
+	const char *name = in_get(in, "name"), *driver = in_get(in, "driver");
+	if (!name || strlen(name) > 80)
+		form_error(fe, "name", "Le nom de la tournée (80 caractères au plus) : « Centre-ville », « Rivière des Galets »…");
+	if (driver && strlen(driver) > 120)
+		form_error(fe, "driver", "Le livreur tient en 120 caractères.");
+	if (fe->n)
+		return E_INPUT;
+	int64_t n = 1;
+	err e = db_begin(x->c, true);
+	if (e == E_OK && id)
+		e = DBX(x->c, &Q_R_SET, &n, A_INT(id), A_TEXT(name), A_TEXT(driver ? driver : ""), A_INT(in_get(in, "active") != NULL));
+	else if (e == E_OK)
+		e = DBID(x->c, &Q_R_NEW, &id, A_TEXT(name), A_TEXT(driver ? driver : ""));
+	if (e == E_CONFLICT) {
+		form_error(fe, "name", "Une autre tournée porte déjà ce nom.");
+		e = E_INPUT;
+	}
+	if (e == E_OK && n != 1)
+		e = E_NOT_FOUND;
+	*out_id = id;
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "update", "hc_round", id, NULL);
+	return db_finish(x->c, e);
+}
+
+/* ---- meal subscriptions ---------------------------------------------------------------------------- */
+
+#define S_COLS                                                                                                               \
+	"s.id, s.household_id, coalesce(s.person_id, 0), coalesce(s.round_id, 0), s.stop_order, s.version, s.started_on, s.ended_on, " \
+	"s.diet, s.texture, s.pattern, s.access_notes, coalesce(r.name, '')"
+#define S_FROM " FROM hc_subs s LEFT JOIN hc_rounds r ON r.structure_id = s.structure_id AND r.id = s.round_id "
+
+static void sub_fill(db_res *q, arena *a, hc_sub *o)
+{
+	*o = (hc_sub){.id = db_int(q, 0), .household_id = db_int(q, 1), .person_id = db_int(q, 2), .round_id = db_int(q, 3),
+	              .stop_order = db_int(q, 4), .version = db_int(q, 5)};
+	const char **t[] = {&o->started_on, &o->ended_on, &o->diet, &o->texture, &o->pattern, &o->access_notes, &o->round_name};
+	for (int i = 0; i < COUNTOF(t); i++) {
+		char *s = db_dup(q, 6 + i, a);
+		*t[i] = s ? s : "";
+	}
+}
+
+/* The person's name and address, from the persons module. */
+static void sub_who(db_conn *c, arena *a, hc_sub *o)
+{
+	person_brief p;
+	if (o->person_id && persons_person_brief(c, a, o->person_id, &p) == E_OK)
+		o->last_name = p.last_name, o->first_names = p.first_names, o->address1 = p.address1, o->address2 = p.address2, o->phone = p.phone;
+	else
+		o->last_name = o->first_names = o->address1 = o->address2 = o->phone = "";
+}
+
+static int subs_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, hc_sub **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (db_query(c, sql, &q, nargs, args) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		hc_sub *s = ARENA_PUSH(a, *out, n, cap);
+		if (!s)
+			break;
+		sub_fill(&q, a, s);
+	}
+	db_close(&q);
+	for (int i = 0; i < n; i++)
+		sub_who(c, a, &(*out)[i]);
+	return n;
+}
+
+static db_sql Q_S_GET = DB_SQL(DB_SCOPED, "SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.id = $2");
+static db_sql Q_S_OF = DB_SQL(DB_SCOPED, "SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.household_id = $2 ORDER BY s.started_on DESC, s.id DESC");
+static db_sql Q_S_ROUND = DB_SQL(DB_SCOPED,
+	"SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND ($2 = 0 OR s.round_id = $2) AND s.ended_on IS NULL "
+	"ORDER BY s.round_id, s.stop_order, s.id");
+
+bool hc_sub_load(db_conn *c, arena *a, int64_t id, hc_sub *out)
+{
+	hc_sub *v;
+	if (subs_of(c, a, &Q_S_GET, 1, (db_arg[]){A_INT(id)}, &v) != 1)
+		return false;
+	*out = v[0];
+	return true;
+}
+
+int hc_subs_of(db_conn *c, arena *a, int64_t hid, hc_sub **out) { return subs_of(c, a, &Q_S_OF, 1, (db_arg[]){A_INT(hid)}, out); }
+
+int hc_subs_of_round(db_conn *c, arena *a, int64_t round, hc_sub **out)
+{
+	return subs_of(c, a, &Q_S_ROUND, 1, (db_arg[]){A_INT(round)}, out);
+}
+
+/* The weekly pattern: meals Monday to Sunday, as seven digits (0 to 3),
+ * from "p1".."p7" fields or a "pattern" string. */
+static const char *pattern_read(arena *a, const kv_list *in, form_errors *fe)
+{
+	const char *p = in_get(in, "pattern");
+	char buf7[8] = "0000000";
+	if (!p) {
+		static const char *const days[] = {"p1", "p2", "p3", "p4", "p5", "p6", "p7"};
+		bool any = false;
+		for (int i = 0; i < 7; i++) {
+			const char *v = in_get(in, days[i]);
+			if (v) {
+				any = true;
+				buf7[i] = strlen(v) == 1 && v[0] >= '0' && v[0] <= '3' ? v[0] : 'x';
+			}
+		}
+		p = any ? buf7 : NULL;
+	}
+	bool ok = p && strlen(p) == 7 && strspn(p, "0123") == 7 && strcmp(p, "0000000");
+	if (!ok) {
+		form_error(fe, "pattern", "Les repas de la semaine : pour chaque jour, de 0 à 3 repas (au moins un jour livré).");
+		return NULL;
+	}
+	return arena_strdup(a, p);
+}
+
+typedef struct sub_in { const char *diet, *texture, *pattern, *access; int64_t round, stop; } sub_in;
+
+static void sub_read(const hc_ctx *x, const kv_list *in, form_errors *fe, sub_in *o)
+{
+	const char *rs = in_get(in, "round"), *ss = in_get(in, "stop");
+	*o = (sub_in){in_get(in, "diet"), in_get(in, "texture"), pattern_read(x->a, in, fe), in_get(in, "access_notes"), 0, 0};
+	if (o->diet && !CODE_OK(HC_DIETS, o->diet))
+		form_error(fe, "diet", "Choisissez le régime dans la liste.");
+	if (o->texture && !CODE_OK(HC_TEXTURES, o->texture))
+		form_error(fe, "texture", "Choisissez la texture : normale, hachée, mixée.");
+	hc_round *rv;
+	int nr = hc_rounds(x->c, x->a, &rv);
+	bool found = false;
+	if (rs && text_to_int64(rs, 1, INT64_MAX, &o->round))
+		for (int i = 0; i < nr; i++)
+			found = found || (rv[i].id == o->round && rv[i].active);
+	if (rs && !found)
+		form_error(fe, "round", "Choisissez une tournée de livraison active.");
+	if (ss && !text_to_int64(ss, 0, 999, &o->stop))
+		form_error(fe, "stop", "Le rang dans la tournée : un nombre de 0 à 999.");
+	if (o->access && strlen(o->access) > 1000)
+		form_error(fe, "access_notes", "Les indications d’accès tiennent en 1 000 caractères.");
+}
+
+static db_sql Q_S_NEW = DB_SQL(DB_SCOPED,
+	"INSERT INTO hc_subs (structure_id, household_id, person_id, started_on, diet, texture, pattern, round_id, stop_order, access_notes, "
+	"created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id");
+static db_sql Q_S_ACTIVE = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM hc_subs WHERE structure_id = $1 AND person_id = $2 AND ended_on IS NULL");
+
+err hc_sub_create(const hc_ctx *x, const kv_list *in, form_errors *fe, int64_t *id)
+{
+	int64_t hid = 0, other = 0;
+	const char *hs = in_get(in, "household");
+	civil_date on = x->today;
+	if (!hs || !text_to_int64(hs, 1, INT64_MAX, &hid) || !persons_household_exists(x->c, hid)) {
+		form_error(fe, "household", "Choisissez le foyer.");
+		hid = 0;
+	}
+	if (in_get(in, "started_on") && !date_in(in_get(in, "started_on"), NULL, NULL, &on))
+		form_error(fe, "started_on", "La date de la première livraison : AAAA-MM-JJ.");
+	sub_in s;
+	sub_read(x, in, fe, &s);
+	bool bad = false;
+	int64_t pid = persons_member_or_applicant(x->c, x->a, hid, in_get(in, "person"), &bad);
+	if (bad || (hid && !pid))
+		form_error(fe, "person", "La personne livrée doit être un membre du foyer.");
+	if (pid && DBID(x->c, &Q_S_ACTIVE, &other, A_INT(pid)) == E_OK && other)
+		form_error(fe, "person", "Cette personne a déjà un portage de repas en cours : modifiez-le.");
+	if (fe->n)
+		return E_INPUT;
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBID(x->c, &Q_S_NEW, id, A_INT(hid), A_INT(pid), A_TEXT(civil_iso(x->a, on)), A_TEXT(s.diet ? s.diet : "normal"),
+		         A_TEXT(s.texture ? s.texture : "normale"), A_TEXT(s.pattern), s.round ? A_INT(s.round) : A_NULL, A_INT(s.stop),
+		         A_TEXT(s.access ? s.access : ""), A_INT(x->user), A_INT(civil_now()));
+	if (e == E_OK)
+		e = persons_timeline_add(x->c, hid, x->user, "hc_sub", *id, "Portage de repas à domicile commencé");
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "create", "hc_sub", *id, NULL);
+	return db_finish(x->c, e);
+}
+
+static db_sql Q_S_SET = DB_SQL(DB_SCOPED,
+	"UPDATE hc_subs SET diet = $3, texture = $4, pattern = $5, round_id = $6, stop_order = $7, access_notes = $8, version = version + 1 "
+	"WHERE structure_id = $1 AND id = $2 AND version = $9 AND ended_on IS NULL");
+static db_sql Q_S_END = DB_SQL(DB_SCOPED,
+	"UPDATE hc_subs SET ended_on = $3, version = version + 1 WHERE structure_id = $1 AND id = $2 AND version = $4 AND ended_on IS NULL");
+static db_sql Q_S_BUMP = DB_SQL(DB_SCOPED,
+	"UPDATE hc_subs SET version = version + 1 WHERE structure_id = $1 AND id = $2 AND version = $3 AND ended_on IS NULL");
+/* Orders not yet delivered from a day on follow a change (written again from the pattern when asked for). */
+static db_sql Q_O_FORGET = DB_SQL(DB_SCOPED,
+	"DELETE FROM hc_orders WHERE structure_id = $1 AND sub_id = $2 AND day >= $3 AND state = 'prevu'");
+static db_sql Q_O_ABSENT = DB_SQL(DB_SCOPED,
+	"UPDATE hc_orders SET state = 'absent' WHERE structure_id = $1 AND sub_id = $2 AND day >= $3 AND day <= $4 AND state = 'prevu'");
+static db_sql Q_ABS_NEW = DB_SQL(DB_SCOPED,
+	"INSERT INTO hc_absences (structure_id, sub_id, from_on, to_on, reason) VALUES ($1, $2, $3, $4, $5)");
+
+err hc_sub_act(const hc_ctx *x, hc_sub *s, const char *action, const kv_list *in, form_errors *fe, const char **why)
+{
+	*why = NULL;
+	int64_t ver = 0, n = 0;
+	if (!in_get(in, "version") || !text_to_int64(in_get(in, "version"), 0, INT64_MAX, &ver))
+		ver = s->version;
+	err e;
+	const char *event = NULL, *today = civil_iso(x->a, x->today);
+	if (!strcmp(action, "modifier")) {
+		sub_in v;
+		sub_read(x, in, fe, &v);
+		if (fe->n)
+			return E_INPUT;
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_S_SET, &n, A_INT(s->id), A_TEXT(v.diet ? v.diet : "normal"), A_TEXT(v.texture ? v.texture : "normale"),
+			        A_TEXT(v.pattern), v.round ? A_INT(v.round) : A_NULL, A_INT(v.stop), A_TEXT(v.access ? v.access : ""), A_INT(ver));
+		if (e == E_OK && n == 1)
+			e = DBX(x->c, &Q_O_FORGET, NULL, A_INT(s->id), A_TEXT(today));
+		event = "Portage de repas modifié";
+	} else if (!strcmp(action, "absence")) {
+		const char *reason = in_get(in, "reason");
+		civil_date f, t;
+		if (!date_in(in_get(in, "from_on"), NULL, NULL, &f))
+			form_error(fe, "from_on", "Le premier jour d’absence : AAAA-MM-JJ.");
+		else if (!date_in(in_get(in, "to_on"), civil_iso(x->a, f), NULL, &t) || civil_to_days(t) - civil_to_days(f) > 366)
+			form_error(fe, "to_on", "Le dernier jour d’absence : AAAA-MM-JJ, après le premier, un an au plus.");
+		if (!reason || !CODE_OK(HC_ABSENCES, reason))
+			form_error(fe, "reason", "Le motif : hospitalisation, vacances, chez la famille, autre.");
+		if (fe->n)
+			return E_INPUT;
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_S_BUMP, &n, A_INT(s->id), A_INT(ver));
+		if (e == E_OK && n == 1)
+			e = DBX(x->c, &Q_ABS_NEW, NULL, A_INT(s->id), A_TEXT(civil_iso(x->a, f)), A_TEXT(civil_iso(x->a, t)), A_TEXT(reason));
+		if (e == E_OK && n == 1)
+			e = DBX(x->c, &Q_O_ABSENT, NULL, A_INT(s->id), A_TEXT(civil_iso(x->a, f)), A_TEXT(civil_iso(x->a, t)));
+		event = arena_printf(x->a, "Portage de repas suspendu du %s au %s (%s)", civil_fr(x->a, civil_iso(x->a, f)),
+		                     civil_fr(x->a, civil_iso(x->a, t)), CODE_LABEL(HC_ABSENCES, reason));
+	} else if (!strcmp(action, "terminer")) {
+		civil_date d;
+		if (!date_in(in_get(in, "ended_on") ? in_get(in, "ended_on") : today, s->started_on, NULL, &d))
+			form_error(fe, "ended_on", "La dernière livraison : après la première (AAAA-MM-JJ).");
+		if (fe->n)
+			return E_INPUT;
+		e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_S_END, &n, A_INT(s->id), A_TEXT(civil_iso(x->a, d)), A_INT(ver));
+		if (e == E_OK && n == 1)
+			e = DBX(x->c, &Q_O_FORGET, NULL, A_INT(s->id), A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(d) + 1))));
+		event = arena_printf(x->a, "Portage de repas terminé le %s", civil_fr(x->a, civil_iso(x->a, d)));
+	} else {
+		return E_NOT_FOUND;
+	}
+	return finish(x, e, n, ver, s->version, s->household_id, "hc_sub", s->id, event, action, why);
+}
+
+static db_sql Q_ABS = DB_SQL(DB_SCOPED,
+	"SELECT id, from_on, to_on, reason FROM hc_absences WHERE structure_id = $1 AND sub_id = $2 ORDER BY from_on DESC, id DESC");
+
+int hc_absences(db_conn *c, arena *a, int64_t sub, hc_absence **out)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (DBQ(c, &Q_ABS, &q, A_INT(sub)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		hc_absence *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
+			break;
+		*x = (hc_absence){db_int(&q, 0), db_dup(&q, 1, a), db_dup(&q, 2, a), db_dup(&q, 3, a)};
+	}
+	db_close(&q);
+	return n;
+}
+
+static const char *const DAY_NAMES[7] = {"Lun", "Mar", "Mer", "Jeu", "Ven", "Sam", "Dim"};
+
+const char *hc_pattern_fr(arena *a, const char *p)
+{
+	buf b;
+	buf_init(&b, a, 64);
+	for (int i = 0; p && i < 7 && p[i]; i++)
+		if (p[i] != '0')
+			buf_printf(&b, "%s%s %c", b.len ? ", " : "", DAY_NAMES[i], p[i]);
+	return b.len ? buf_cstr(&b) : "aucun jour";
+}
+
+/* ---- the day's orders ----------------------------------------------------------------------------- */
+
+static db_sql Q_O_WRITE = DB_SQL(DB_SCOPED,
+	"INSERT INTO hc_orders (structure_id, sub_id, day, meals, diet, texture, round_id, state) "
+	"SELECT $1, s.id, $2, CAST(substr(s.pattern, $3, 1) AS INTEGER), s.diet, s.texture, s.round_id, "
+	"CASE WHEN EXISTS (SELECT 1 FROM hc_absences a WHERE a.structure_id = $1 AND a.sub_id = s.id AND a.from_on <= $2 AND a.to_on >= $2) "
+	"THEN 'absent' ELSE 'prevu' END FROM hc_subs s WHERE s.structure_id = $1 AND s.started_on <= $2 "
+	"AND (s.ended_on IS NULL OR s.ended_on >= $2) AND substr(s.pattern, $3, 1) <> '0' ON CONFLICT (sub_id, day) DO NOTHING");
+static db_sql Q_O_DAY = DB_SQL(DB_SCOPED,
+	"SELECT o.id, o.sub_id, coalesce(o.round_id, 0), o.meals, o.day, o.diet, o.texture, o.state FROM hc_orders o "
+	"LEFT JOIN hc_subs s ON s.structure_id = o.structure_id AND s.id = o.sub_id WHERE o.structure_id = $1 AND o.day = $2 "
+	"AND ($3 = 0 OR o.round_id = $3) ORDER BY coalesce(o.round_id, 0), s.stop_order, o.id");
+
+int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out)
+{
+	*out = NULL;
+	const char *iso = civil_iso(x->a, day);
+	/* Written once per day from the patterns (a new subscription since is added, none is changed). */
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBX(x->c, &Q_O_WRITE, NULL, A_TEXT(iso), A_INT(civil_weekday(day) + 1));
+	if (db_finish(x->c, e) != E_OK)
+		return -1;
+	db_res q = {0};
+	int n = 0, cap = 0;
+	if (DBQ(x->c, &Q_O_DAY, &q, A_TEXT(iso), A_INT(round)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		hc_order *o = ARENA_PUSH(x->a, *out, n, cap);
+		if (!o)
+			break;
+		*o = (hc_order){.id = db_int(&q, 0), .sub_id = db_int(&q, 1), .round_id = db_int(&q, 2), .count = db_int(&q, 3),
+		                .day = db_dup(&q, 4, x->a), .diet = db_dup(&q, 5, x->a), .texture = db_dup(&q, 6, x->a), .state = db_dup(&q, 7, x->a)};
+	}
+	db_close(&q);
+	for (int i = 0; i < n; i++)
+		if (!hc_sub_load(x->c, x->a, (*out)[i].sub_id, &(*out)[i].s))
+			memset(&(*out)[i].s, 0, sizeof (*out)[i].s);
+	return n;
+}
+
+static db_sql Q_O_DELIVER = DB_SQL(DB_SCOPED,
+	"UPDATE hc_orders SET state = 'livre' WHERE structure_id = $1 AND day = $2 AND ($3 = 0 OR round_id = $3) AND state = 'prevu'");
+static db_sql Q_O_SET = DB_SQL(DB_SCOPED, "UPDATE hc_orders SET state = $3 WHERE structure_id = $1 AND id = $2");
+static db_sql Q_O_SET_DAY = DB_SQL(DB_SCOPED,
+	"UPDATE hc_orders SET state = 'absent' WHERE structure_id = $1 AND id = $2 AND day = $3 AND state = 'prevu'");
+
+err hc_day_delivered(const hc_ctx *x, civil_date day, int64_t round, const int64_t *absent, int nabsent, int64_t *n)
+{
+	*n = 0;
+	if (civil_to_days(day) > civil_to_days(x->today))
+		return E_INPUT; /* not before it happened */
+	const char *iso = civil_iso(x->a, day);
+	err e = db_begin(x->c, true);
+	for (int i = 0; e == E_OK && i < nabsent; i++)
+		e = DBX(x->c, &Q_O_SET_DAY, NULL, A_INT(absent[i]), A_TEXT(iso));
+	if (e == E_OK)
+		e = DBX(x->c, &Q_O_DELIVER, n, A_TEXT(iso), A_INT(round));
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "update", "hc_round", round, arena_printf(x->a, "delivered %s n=%lld absent=%d", iso, (long long)*n, nabsent));
+	return db_finish(x->c, e);
+}
+
+err hc_order_set(const hc_ctx *x, int64_t order, const char *state, form_errors *fe)
+{
+	if (!state || !CODE_OK(HC_ORDER_STATES, state)) {
+		form_error(fe, "state", "L’état d’une commande : prévu, livré, absent, annulé.");
+		return E_INPUT;
+	}
+	int64_t n = 0;
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBX(x->c, &Q_O_SET, &n, A_INT(order), A_TEXT(state));
+	if (e == E_OK && n != 1)
+		e = E_NOT_FOUND;
+	if (e == E_OK)
+		e = journal_record(x->c, x->user, "update", "hc_order", order, state);
+	return db_finish(x->c, e);
+}
