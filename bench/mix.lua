@@ -8,7 +8,8 @@
 --   KIND=aid        create, file and instruct an aid request (the scale evaluated)
 --   KIND=mail       mail received at a domiciliation (JSON API)
 --   KIND=list       a filtered, paged work list: aid requests (half), statutory aid
---                   files, social housing requests, micro-credits
+--                   files, social housing requests, micro-credits, the register's
+--                   campaign board, the day's meal rounds
 --   KIND=dashboard  the agent's page for today
 -- Environment: TOKEN (bearer), MAX_ID (households), DOMI (file of active
 -- domiciliation ids), QUERIES, MOTIVE (a contact motive id).
@@ -46,7 +47,8 @@ local lists = { "/aides?liste=a_instruire", "/aides?liste=pieces", "/aides?liste
   "/aides?liste=decidees_mois", "/aides?liste=", "/aides?liste=a_instruire", "/aides?liste=commission",
   "/aide-legale?liste=a_transmettre", "/aide-legale?liste=en_retard", "/aide-legale?liste=attente_longue",
   "/aide-legale?liste=renouvellements", "/logement?liste=renouvellements", "/logement?liste=propositions",
-  "/logement?liste=attente_longue", "/microcredit?liste=en_cours" }
+  "/logement?liste=attente_longue", "/microcredit?liste=en_cours", "/registre/campagnes/1?liste=tous",
+  "/domicile?tournee=0" }
 
 request = function()
   n = n + 1

@@ -56,6 +56,18 @@ void form_step_close(web_req *r, const char *button, bool confirm)
 		html_printf(&r->out, "<button type=\"submit\" class=\"primary\">%s</button></fieldset></form>", button);
 }
 
+void page_after_post(web_req *r, err e, const form_errors *fe, void (*again)(web_req *r, const form_errors *fe), const char *done)
+{
+	if (e == E_INPUT) {
+		r->status = 400;
+		again(r, fe);
+	} else if (e != E_OK) {
+		web_error(r, e, NULL);
+	} else {
+		web_redirect(r, done);
+	}
+}
+
 const char *page_date(web_req *r, const char *iso)
 {
 	char *out = arena_alloc(r->a, 11);

@@ -37,6 +37,11 @@ void form_begin(web_req *r, const char *fmt, ...) __attribute__((format(printf, 
  * something). */
 void form_step_open(web_req *r, const char *action_url, const char *action, int64_t version, const char *legend);
 void form_step_close(web_req *r, const char *button, bool confirm);
+/* After a form's POST: E_INPUT → the form again, as typed, with its
+ * errors (400); another failure → the error page; else → 303 to done. */
+struct form_errors;
+void page_after_post(web_req *r, err e, const struct form_errors *fe, void (*again)(web_req *r, const struct form_errors *fe),
+                     const char *done);
 /* A date for people: "AAAA-MM-JJ" → "JJ/MM/AAAA" ("" when there is none),
  * and an instant in the user's time zone, with or without the time. */
 const char *page_date(web_req *r, const char *iso);

@@ -106,16 +106,7 @@ static void sessions_post(web_req *r)
 	form_errors fe = {0};
 	int64_t id;
 	err e = aid_session_create(AID_X(r), web_field(r, "held_on"), web_field(r, "place"), &fe, &id);
-	if (e == E_INPUT) {
-		r->status = 400;
-		sessions_page(r, &fe);
-		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
-	web_redirect(r, arena_printf(r->a, "/aides/commissions/%lld", (long long)id));
+	page_after_post(r, e, &fe, sessions_page, arena_printf(r->a, "/aides/commissions/%lld", (long long)id));
 }
 
 /* ---- the session page ------------------------------------------------------------------------ */

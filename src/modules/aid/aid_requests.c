@@ -577,16 +577,7 @@ static void create_post(web_req *r)
 	form_errors fe = {0};
 	int64_t id;
 	err e = aid_create(AID_X(r), &r->form, &fe, &id);
-	if (e == E_INPUT) {
-		r->status = 400;
-		new_form(r, &fe);
-		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
-	web_redirect(r, arena_printf(r->a, "/aides/demandes/%lld?ok=1", (long long)id));
+	page_after_post(r, e, &fe, new_form, arena_printf(r->a, "/aides/demandes/%lld?ok=1", (long long)id));
 }
 
 void aid_household_section(web_req *r, int64_t hid)

@@ -321,7 +321,11 @@ static void bill_page(web_req *r)
 		web_error(r, E_INPUT, "Le mois : AAAA-MM.");
 		return;
 	}
-	page_begin(r, arena_printf(r->a, "Facturation des repas — %s", month));
+	civil_date m0;
+	char d0[11];
+	snprintf(d0, sizeof d0, "%.7s-01", month);
+	page_begin(r, civil_parse(d0, &m0) ? arena_printf(r->a, "Facturation des repas — %s %d", civil_month_name(m0.m), m0.y)
+	                                   : arena_printf(r->a, "Facturation des repas — %s", month));
 	buf *b = &r->out;
 	hc_subnav(r, "/domicile/facturation");
 	if (web_arg(r, "ok"))

@@ -39,6 +39,9 @@ static const db_migration migrations[] = {
 	 " state TEXT NOT NULL CHECK (state IN ('prevu', 'livre', 'absent', 'annule')), UNIQUE (sub_id, day)) STRICT;"
 	 "CREATE INDEX hc_orders_d ON hc_orders(structure_id, day, round_id);"
 	 "CREATE INDEX hc_orders_s ON hc_orders(structure_id, sub_id, day);"
+	 "CREATE TABLE hc_gen (structure_id INTEGER PRIMARY KEY REFERENCES structures(id), gen INTEGER NOT NULL) STRICT;"
+	 "CREATE TABLE hc_days (structure_id INTEGER NOT NULL REFERENCES structures(id), day TEXT NOT NULL, gen INTEGER NOT NULL, "
+	 " PRIMARY KEY (structure_id, day)) STRICT;"
 	 "CREATE TABLE hc_invoices (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), sub_id INTEGER NOT NULL, "
 	 " household_id INTEGER NOT NULL, month TEXT NOT NULL, number TEXT NOT NULL, meals INTEGER NOT NULL, unit INTEGER NOT NULL, "
 	 " total INTEGER NOT NULL, explain TEXT NOT NULL DEFAULT '', issued_on TEXT NOT NULL, paid INTEGER NOT NULL DEFAULT 0, "
@@ -77,9 +80,16 @@ static bool date_in(const char *s, const char *from, const civil_date *limit, ci
 	return !from || !*from || !civil_parse(from, &f) || civil_to_days(*out) >= civil_to_days(f);
 }
 
+/* The subscriptions' generation: moved by every change of a subscription,
+ * so that a day's orders are written again only when something changed. */
+static db_sql Q_GEN_BUMP = DB_SQL(DB_SCOPED,
+	"INSERT INTO hc_gen (structure_id, gen) VALUES ($1, 1) ON CONFLICT (structure_id) DO UPDATE SET gen = hc_gen.gen + 1");
+
 static err finish(const hc_ctx *x, err e, int64_t n, int64_t ver, int64_t cur, int64_t hid, const char *kind, int64_t id,
                   const char *event, const char *detail, const char **why)
 {
+	if (e == E_OK && n == 1 && !strcmp(kind, "hc_sub"))
+		e = DBX0(x->c, &Q_GEN_BUMP, NULL);
 	if (e == E_OK && n != 1) {
 		e = E_CONFLICT;
 		*why = ver != cur ? "Quelqu’un d’autre a modifié ce service entre-temps : voici son état actuel, vérifiez avant de recommencer."
@@ -457,6 +467,8 @@ err hc_sub_create(const hc_ctx *x, const kv_list *in, form_errors *fe, int64_t *
 		         A_TEXT(s.texture ? s.texture : "normale"), A_TEXT(s.pattern), s.round ? A_INT(s.round) : A_NULL, A_INT(s.stop),
 		         A_TEXT(s.access ? s.access : ""), A_INT(x->user), A_INT(civil_now()));
 	if (e == E_OK)
+		e = DBX0(x->c, &Q_GEN_BUMP, NULL);
+	if (e == E_OK)
 		e = persons_timeline_add(x->c, hid, x->user, "hc_sub", *id, "Portage de repas à domicile commencé");
 	if (e == E_OK)
 		e = journal_record(x->c, x->user, "create", "hc_sub", *id, NULL);
@@ -581,16 +593,33 @@ static db_sql Q_O_DAY = DB_SQL(DB_SCOPED,
 	"LEFT JOIN hc_subs s ON s.structure_id = o.structure_id AND s.id = o.sub_id WHERE o.structure_id = $1 AND o.day = $2 "
 	"AND ($3 = 0 OR o.round_id = $3) ORDER BY coalesce(o.round_id, 0), s.stop_order, o.id");
 
+static db_sql Q_GEN_SEEN = DB_SQL(DB_SCOPED,
+	"SELECT coalesce((SELECT gen FROM hc_gen WHERE structure_id = $1), 0), "
+	"coalesce((SELECT gen FROM hc_days WHERE structure_id = $1 AND day = $2), -1)");
+static db_sql Q_GEN_DAY = DB_SQL(DB_SCOPED,
+	"INSERT INTO hc_days (structure_id, day, gen) VALUES ($1, $2, $3) ON CONFLICT (structure_id, day) DO UPDATE SET gen = excluded.gen");
+
 int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out)
 {
 	*out = NULL;
 	const char *iso = civil_iso(x->a, day);
-	/* Written once per day from the patterns (a new subscription since is added, none is changed). */
-	err e = db_begin(x->c, true);
-	if (e == E_OK)
-		e = DBX(x->c, &Q_O_WRITE, NULL, A_TEXT(iso), A_INT(civil_weekday(day) + 1));
-	if (db_finish(x->c, e) != E_OK)
-		return -1;
+	/* Written from the patterns the first time, then again only when a
+	 * subscription changed since (a new one is added, none is changed):
+	 * reading the day is not a write otherwise. */
+	db_res g = {0};
+	int64_t gen = 0, seen = -1;
+	if (DBQ(x->c, &Q_GEN_SEEN, &g, A_TEXT(iso)) == E_OK && db_next(&g))
+		gen = db_int(&g, 0), seen = db_int(&g, 1);
+	db_close(&g);
+	if (seen != gen) {
+		err e = db_begin(x->c, true);
+		if (e == E_OK)
+			e = DBX(x->c, &Q_O_WRITE, NULL, A_TEXT(iso), A_INT(civil_weekday(day) + 1));
+		if (e == E_OK)
+			e = DBX(x->c, &Q_GEN_DAY, NULL, A_TEXT(iso), A_INT(gen));
+		if (db_finish(x->c, e) != E_OK)
+			return -1;
+	}
 	db_res q = {0};
 	int n = 0, cap = 0;
 	if (DBQ(x->c, &Q_O_DAY, &q, A_TEXT(iso), A_INT(round)) != E_OK)

@@ -167,16 +167,7 @@ static void alarm_create(web_req *r)
 	int64_t id = 0;
 	hc_ctx x = HC_CTX(r);
 	err e = hc_alarm_create(&x, &r->form, &fe, &id);
-	if (e == E_INPUT) {
-		r->status = 400;
-		alarm_new_form(r, &fe);
-		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
-	web_redirect(r, arena_printf(r->a, "/domicile/teleassistance/%lld?ok=1", (long long)id));
+	page_after_post(r, e, &fe, alarm_new_form, arena_printf(r->a, "/domicile/teleassistance/%lld?ok=1", (long long)id));
 }
 
 static void alarm_render(web_req *r, hc_alarm *al, const form_errors *fe, const char *notice)
@@ -322,16 +313,7 @@ static void sub_create(web_req *r)
 	int64_t id = 0;
 	hc_ctx x = HC_CTX(r);
 	err e = hc_sub_create(&x, &r->form, &fe, &id);
-	if (e == E_INPUT) {
-		r->status = 400;
-		sub_new_form(r, &fe);
-		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
-	web_redirect(r, arena_printf(r->a, "/domicile/repas/%lld?ok=1", (long long)id));
+	page_after_post(r, e, &fe, sub_new_form, arena_printf(r->a, "/domicile/repas/%lld?ok=1", (long long)id));
 }
 
 static void sub_render(web_req *r, hc_sub *s, const form_errors *fe, const char *notice)

@@ -177,16 +177,7 @@ static void create_post(web_req *r)
 	int64_t id = 0;
 	mc_ctx x = MC_CTX(r);
 	err e = mc_create(&x, &r->form, &fe, &id);
-	if (e == E_INPUT) {
-		r->status = 400;
-		new_form(r, &fe);
-		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
-	web_redirect(r, arena_printf(r->a, "/microcredit/%lld?ok=1", (long long)id));
+	page_after_post(r, e, &fe, new_form, arena_printf(r->a, "/microcredit/%lld?ok=1", (long long)id));
 }
 
 /* ---- a credit --------------------------------------------------------------------------------------- */

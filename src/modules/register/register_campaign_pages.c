@@ -103,16 +103,7 @@ static void campaign_post(web_req *r)
 	int64_t id = 0;
 	reg_ctx x = REG_CTX(r);
 	err e = reg_campaign_create(&x, &r->form, &fe, &id);
-	if (e == E_INPUT) {
-		r->status = 400;
-		campaigns_render(r, &fe);
-		return;
-	}
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
-	web_redirect(r, arena_printf(r->a, "/registre/campagnes/%lld", (long long)id));
+	page_after_post(r, e, &fe, campaigns_render, arena_printf(r->a, "/registre/campagnes/%lld", (long long)id));
 }
 
 /* ---- the board --------------------------------------------------------------------------------------- */
