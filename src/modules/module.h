@@ -35,10 +35,11 @@ typedef enum role {
 	ROLE_COMMITTEE,         /* commission / élus */
 	ROLE_DPO,               /* DPO / auditeur */
 	ROLE_ADMIN,             /* administrateur */
+	ROLE_VOLUNTEER,         /* bénévole (the calls of an alert campaign it is given, nothing else) */
 	ROLE__MAX
 } role;
 #define ROLE_BIT(r) (1u << (r))
-#define ROLES_ALL 0xFEu
+#define ROLES_ALL 0x1FEu
 
 /* A permission the module declares: its number is written to *id when
  * the program starts (before the routes are registered). */

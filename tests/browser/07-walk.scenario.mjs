@@ -1,5 +1,5 @@
 // Every page of every role, at 1366 px and at 320 px: logged in as each of
-// the demo's seven roles, walks the pages from the home page by their links
+// the demo's eight roles, walks the pages from the home page by their links
 // (one page per shape of address: /foyers/12 stands for every household),
 // and on each page, at both widths: the WCAG 2.2 AA rules of axe-core (a
 // serious or critical violation fails), no id given twice, and at 320 px
@@ -7,7 +7,7 @@
 // focusable scroll region) and the page's title is on the first screen.
 import { BASE, check, login, audit } from './lib.mjs';
 
-const ROLES = ['accueil', 'social', 'instructeur', 'responsable', 'commission', 'dpo', 'admin'];
+const ROLES = ['accueil', 'social', 'instructeur', 'responsable', 'commission', 'dpo', 'admin', 'benevole'];
 const SKIP = /\.(pdf|xlsx|csv|json|txt|png|svg|ics)(\?|$)|^\/api\/|^\/deconnexion|^\/static\/|\/exporter|\/telecharger|donnees\./;
 
 function shape(path) {

@@ -217,6 +217,37 @@ int main(void)
 	snprintf(path, sizeof path, "/registre/campagnes/%lld/appels.pdf", (long long)k1);
 	CHECK_HAS(get(&soc, path)->headers, "application/pdf");
 
+	T_GROUP("a volunteer: the calls given to them, the minimum of data");
+	{
+		cli vol;
+		cli_init(&vol, &s);
+		CHECK_INT(login(&vol, DEMO("benevole"), DEMO_PW), 303);
+		CHECK_INT(get(&vol, "/registre")->status, 403);
+		snprintf(path, sizeof path, "/registre/%lld", (long long)e1);
+		CHECK_INT(get(&vol, path)->status, 403);
+		CHECK_INT(get(&vol, "/api/v1/register/entries")->status, 403);
+		snprintf(path, sizeof path, "/foyers/%lld", (long long)h1);
+		CHECK_INT(get(&vol, path)->status, 403);
+		r = get(&vol, "/appels");
+		CHECK_INT(r->status, 200);
+		CHECK_HAS(r->body, "appel");
+		CHECK_LACKS(r->body, "déambulateur"); /* no health */
+		CHECK_LACKS(r->body, "Code 4521"); /* no access code */
+		/* One of their calls: recorded; another's: not theirs. */
+		int64_t mine = 0;
+		const char *p = strstr(r->body, "action=\"/appels/");
+		if (p)
+			mine = strtoll(p + strlen("action=\"/appels/"), NULL, 10);
+		CHECK(mine > 0, "the volunteer was given calls");
+		CHECK_HAS(get(&vol, "/")->body, "t-vol");
+		snprintf(body, sizeof body, "_csrf=%s&outcome=ok&attempts=0", vol.csrf);
+		snprintf(path, sizeof path, "/appels/%lld", (long long)mine);
+		CHECK_INT(post(&vol, path, body)->status, 303);
+		snprintf(path, sizeof path, "/appels/%lld", (long long)c1);
+		CHECK_INT(post(&vol, path, body)->status, 404); /* the social worker's call */
+		cli_free(&vol);
+	}
+
 	T_GROUP("the préfet's export: while the plan runs, recorded");
 	snprintf(path, sizeof path, "/registre/campagnes/%lld/prefet.csv", (long long)k1);
 	CHECK_INT(get(&soc, path)->status, 403);

@@ -1,5 +1,5 @@
 /* HTTP test: every role, every page it can reach. Logged in as each of
- * the demo's seven roles, walks the pages from the home page by their
+ * the demo's eight roles, walks the pages from the home page by their
  * links (one page per shape of address: /foyers/12 stands for every
  * household), and checks that no link a page shows leads to « Votre rôle
  * ne permet pas » and that no form a page shows is refused for the role
@@ -182,7 +182,7 @@ int main(void)
 		CHECK(0, "server did not start");
 		return T_DONE();
 	}
-	static const char *const roles[] = {"accueil", "social", "instructeur", "responsable", "commission", "dpo", "admin"};
+	static const char *const roles[] = {"accueil", "social", "instructeur", "responsable", "commission", "dpo", "admin", "benevole"};
 	for (int i = 0; i < 7; i++) {
 		T_GROUP(roles[i]);
 		walk(&s, roles[i]);

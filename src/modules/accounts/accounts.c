@@ -102,6 +102,7 @@ static const struct { const char *key, *label; } roles[ROLE__MAX] = {
 	[ROLE_COMMITTEE] = {"commission", "Membre de commission"},
 	[ROLE_DPO] = {"dpo", "DPO / auditeur"},
 	[ROLE_ADMIN] = {"administrateur", "Administrateur"},
+	[ROLE_VOLUNTEER] = {"benevole", "Bénévole"},
 };
 
 const char *role_label(role r) { return r > 0 && r < ROLE__MAX ? roles[r].label : roles[0].label; }

@@ -20,6 +20,7 @@ static const struct { const char *login, *name; role r; const char *service; } p
 	{"commission", "Hélène N’Diaye", ROLE_COMMITTEE, "Conseil d’administration"},
 	{"dpo", "Thomas Lebreton", ROLE_DPO, "Direction"},
 	{"admin", "Nadia Fontaine", ROLE_ADMIN, "Informatique"},
+	{"benevole", "Lucie Técher", ROLE_VOLUNTEER, "Bénévoles du plan canicule"},
 };
 
 err demo_build(db *d, int64_t households, uint64_t seed)

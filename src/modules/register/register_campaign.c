@@ -214,6 +214,7 @@ static int calls_of(const reg_ctx *x, db_sql *sql, int nargs, const db_arg *args
 static db_sql Q_CALLS = DB_SQL(DB_SCOPED,
 	"SELECT " C_COLS ", count(*) OVER ()" C_FROM "WHERE c.structure_id = $1 AND c.campaign_id = $2 "
 	"AND ($3 = 'tous' OR c.state = $3 OR ($3 = 'mine' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler', 'visite')) "
+	" OR ($3 = 'mes_appels' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler')) "
 	" OR ($3 = 'en_retard' AND c.state IN ('a_rappeler', 'visite') AND c.due_at < $5)) "
 	"ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.priority DESC, c.id LIMIT $6 OFFSET $7");
 

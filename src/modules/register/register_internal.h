@@ -29,7 +29,7 @@
 #include "web/form.h"
 #include "web/web.h"
 
-extern int PERM_REG_READ, PERM_REG_ADMIN;
+extern int PERM_REG_READ, PERM_REG_ADMIN, PERM_REG_CALL;
 extern const db_module_schema register_schema;
 extern const code REG_BASES[3], REG_BY[3], REG_THIRD[4], REG_LISTS[5], REG_CAMPAIGN_KINDS[4], REG_OUTCOMES[4], REG_CALL_STATES[7],
 	REG_REMOVE_REASONS[4];
@@ -38,6 +38,8 @@ extern const code REG_BASES[3], REG_BY[3], REG_THIRD[4], REG_LISTS[5], REG_CAMPA
 bool reg_named(web_req *r);
 /* Refuses (403, in French) and returns false when not; journals nothing. */
 bool reg_gate(web_req *r);
+/* A volunteer the structure named: the calls given to them, nothing else. */
+bool reg_caller(web_req *r);
 int reg_agents(db_conn *c, arena *a, int64_t **ids, const char ***names); /* the named agents */
 err reg_agent_set(db_conn *c, int64_t by, int64_t user_id, bool named);
 
@@ -99,7 +101,8 @@ bool reg_campaign_open(db_conn *c, arena *a, reg_campaign *out); /* the one in p
  * exposed first, shared among the named agents in turn. */
 err reg_campaign_create(const reg_ctx *x, const kv_list *in, form_errors *fe, int64_t *id);
 err reg_campaign_close(const reg_ctx *x, reg_campaign *k, const kv_list *in, form_errors *fe, const char **why);
-/* state filter: "" all, else a REG_CALL_STATES code or "mine" (assigned to the user). */
+/* state filter: "" all, else a REG_CALL_STATES code, "mine" (assigned to the user, calls and visits),
+ * "mes_appels" (assigned to the user, calls only: a volunteer's), "en_retard". */
 int reg_calls(const reg_ctx *x, int64_t campaign, const char *filter, int limit, int offset, reg_call **out, int64_t *total);
 bool reg_call_load(const reg_ctx *x, int64_t campaign, int64_t call, reg_call *out);
 /* An attempt: outcome ok / besoin / sans_reponse (then a recall is due
@@ -113,6 +116,8 @@ err reg_export_record(const reg_ctx *x, int64_t campaign, const char *format, in
 
 void reg_pages_init(void);
 void reg_campaign_pages_init(void);
+void reg_volunteer_init(void);
+void reg_volunteer_widget(web_req *r);
 void reg_api_init(void);
 void reg_section(web_req *r, int64_t hid);
 void reg_widget(web_req *r);

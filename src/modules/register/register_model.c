@@ -11,7 +11,7 @@
 #include "modules/persons/persons.h"
 #include "core/banned.h"
 
-int PERM_REG_READ, PERM_REG_ADMIN;
+int PERM_REG_READ, PERM_REG_ADMIN, PERM_REG_CALL;
 
 static const db_migration migrations[] = {
 	{1, "the register of vulnerable persons, its named readers, campaigns, calls and the préfet's exports",
@@ -76,6 +76,12 @@ bool reg_named(web_req *r)
 {
 	int64_t n = 0;
 	return r->user && web_can(r, PERM_REG_READ) && DBID(r->db, &Q_NAMED, &n, A_INT(r->user->id)) == E_OK && n == 1;
+}
+
+bool reg_caller(web_req *r)
+{
+	int64_t n = 0;
+	return r->user && web_can(r, PERM_REG_CALL) && DBID(r->db, &Q_NAMED, &n, A_INT(r->user->id)) == E_OK && n == 1;
 }
 
 bool reg_gate(web_req *r)

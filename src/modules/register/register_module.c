@@ -9,6 +9,7 @@ static void init(void)
 {
 	reg_pages_init();
 	reg_campaign_pages_init();
+	reg_volunteer_init();
 	reg_api_init();
 }
 
@@ -88,6 +89,9 @@ static err by_call(db_conn *c, arena *a, const char *from, const char *to, modul
 
 static db_sql Q_D_AGENT = DB_SQL(DB_SCOPED,
 	"INSERT INTO reg_agents (structure_id, user_id, named_by, named_at) VALUES ($1, $2, $3, $4) ON CONFLICT (structure_id, user_id) DO NOTHING");
+static db_sql Q_D_VOLUNTEERS = DB_SQL(DB_SCOPED,
+	"INSERT INTO reg_agents (structure_id, user_id, named_by, named_at) SELECT $1, user_id, $3, $4 FROM structure_agents "
+	"WHERE structure_id = $1 AND role = $2 ON CONFLICT (structure_id, user_id) DO NOTHING");
 static db_sql Q_D_ENTRY = DB_SQL(DB_SCOPED,
 	"INSERT INTO reg_entries (structure_id, household_id, person_id, status, basis, requested_by, third_kind, third_name, written_ref, "
 	"requested_on, ack_due_on, ack_on, consent_on, living_alone, gir, access_notes, doctor, services, confirmed_on, created_by, created_at) "
@@ -119,6 +123,8 @@ static err demo(db *d, const module_demo *x)
 	err e = db_begin(c, true);
 	for (int i = 1; e == E_OK && i < x->nusers; i++) /* every agent but the reception's */
 		e = DBX(c, &Q_D_AGENT, NULL, A_INT(x->users[i]), A_INT(x->manager), A_INT(civil_now()));
+	if (e == E_OK) /* and the volunteers */
+		e = DBX(c, &Q_D_VOLUNTEERS, NULL, A_INT(ROLE_VOLUNTEER), A_INT(x->manager), A_INT(civil_now()));
 	int64_t(*reg)[2] = NULL;
 	int nr = 0, cap = 0;
 	for (int64_t i = 0; e == E_OK && i < n; i++) {
@@ -177,10 +183,12 @@ static const module_perm perms[] = {
 	{&PERM_REG_READ, "register.read", "Lire et tenir le registre des personnes vulnérables (avec la désignation de la structure)",
 	 ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER)},
 	{&PERM_REG_ADMIN, "register.admin", "Désigner les agents du registre, ouvrir les campagnes, communiquer au préfet", ROLE_BIT(ROLE_MANAGER)},
+	{&PERM_REG_CALL, "register.call", "Passer les appels d’une campagne qu’on lui confie (bénévoles désignés)", ROLE_BIT(ROLE_VOLUNTEER)},
 };
-static const module_nav nav[] = {{58, "Registre", "/registre", &PERM_REG_READ, reg_named}};
+static const module_nav nav[] = {{58, "Registre", "/registre", &PERM_REG_READ, reg_named},
+                                 {58, "Mes appels", "/appels", &PERM_REG_CALL, reg_caller}};
 static const module_section sections[] = {{41, "Registre des personnes vulnérables", reg_section, &PERM_REG_READ, NULL, NULL}};
-static const module_widget widgets[] = {{15, reg_widget, &PERM_REG_READ}};
+static const module_widget widgets[] = {{15, reg_widget, &PERM_REG_READ}, {15, reg_volunteer_widget, &PERM_REG_CALL}};
 static const module_label labels[] = {{"reg_entry", "inscription au registre des personnes vulnérables"},
                                       {"reg_campaign", "campagne d’alerte"},
                                       {"reg_agent", "agent désigné pour le registre"},
