@@ -132,3 +132,17 @@ void html_table_open(buf *b, const char *caption, unsigned flags, const char *co
 	}
 	html_lit(b, "</tr></thead><tbody>");
 }
+
+void html_tel(buf *b, const char *phone)
+{
+	char dial[48];
+	size_t n = 0;
+	for (const char *p = phone ? phone : ""; *p && n < sizeof dial - 1; p++)
+		if ((*p >= '0' && *p <= '9') || *p == '+')
+			dial[n++] = *p;
+	dial[n] = 0;
+	if (n)
+		html_printf(b, "<a href=\"tel:%s\"><strong>%s</strong></a>", dial, phone);
+	else
+		html_lit(b, "non renseigné");
+}

@@ -40,5 +40,8 @@ char *html_escape(arena *a, const char *s);
 #define TABLE_DIFF 2u
 void html_table_open(buf *b, const char *caption, unsigned flags, const char *const *heads);
 void html_table_close(buf *b);
+/* A phone number as a link that dials it (tel:, digits and + only in the
+ * address), bold; « non renseigné » when there is none. */
+void html_tel(buf *b, const char *phone);
 #define html_table(b, caption, flags, ...) html_table_open((b), (caption), (flags), (const char *const[]){__VA_ARGS__, NULL})
 #endif

@@ -35,21 +35,6 @@ static const char *said(const char *s, const char *what) { return s && *s ? s : 
 
 static const char *hhmm(web_req *r, int64_t t) { return t ? page_instant(r, t, true) : "—"; }
 
-/* A phone number as a link that dials it (a tablet, a softphone): digits and + only in the address. */
-static void tel(web_req *r, const char *phone)
-{
-	char *dial = arena_strdup(r->a, phone ? phone : "");
-	size_t n = 0;
-	for (const char *p = phone ? phone : ""; dial && *p; p++)
-		if ((*p >= '0' && *p <= '9') || *p == '+')
-			dial[n++] = *p;
-	if (dial)
-		dial[n] = 0;
-	if (dial && n)
-		html_printf(&r->out, "<a href=\"tel:%s\"><strong>%s</strong></a>", dial, phone);
-	else
-		html_lit(&r->out, "non renseigné");
-}
 
 /* ---- the campaigns ----------------------------------------------------------------------------------- */
 
@@ -229,7 +214,7 @@ static void call_render(web_req *r, const reg_campaign *k, reg_call *c, const fo
 	form_error_summary(b, fe);
 	html_printf(b, "<p><a href=\"/registre/campagnes/%lld\">Retour au tableau de bord</a></p>", (long long)k->id);
 	html_lit(b, "<dl class=\"facts\"><dt>Téléphone</dt><dd>");
-	tel(r, c->e.phone);
+	html_tel(b, c->e.phone);
 	html_printf(b, "</dd><dt>Autres téléphones</dt><dd>%s</dd>"
 	               "<dt>Adresse</dt><dd>%s %s</dd><dt>Comment entrer</dt><dd>%s</dd><dt>Vit seul</dt><dd>%s</dd><dt>Services</dt><dd>%s</dd>"
 	               "<dt>Médecin</dt><dd>%s</dd><dt>Santé, mobilité</dt><dd>%s</dd><dt>État</dt><dd><strong>%s</strong>%s</dd>"
@@ -248,7 +233,7 @@ static void call_render(web_req *r, const reg_campaign *k, reg_call *c, const fo
 		html_lit(b, "<ul>");
 		for (int i = 0; i < nc; i++) {
 			html_printf(b, "<li>%s%s%s%s — ", ct[i].name, *ct[i].relation ? " (" : "", ct[i].relation, *ct[i].relation ? ")" : "");
-			tel(r, ct[i].phone);
+			html_tel(b, ct[i].phone);
 			html_lit(b, "</li>");
 		}
 		html_lit(b, "</ul>");

@@ -47,19 +47,19 @@ static void calls_page(web_req *r)
 		journal_record(r->db, r->user->id, "read", "reg_entry", v[i].entry_id, "volunteer");
 		html_printf(b, "<section class=\"card\" aria-labelledby=\"c%lld\"><h2 id=\"c%lld\">%s %s</h2><p>", (long long)v[i].id, (long long)v[i].id,
 		            v[i].e.last_name, v[i].e.first_names);
-		const char *phones[] = {v[i].e.phone, v[i].e.phones};
-		for (int k2 = 0; k2 < 2; k2++)
-			if (phones[k2] && *phones[k2])
-				html_printf(b, "%s<strong>%s</strong>", k2 ? " · " : "Téléphone : ", phones[k2]);
-		if (!*v[i].e.phone && !*v[i].e.phones)
-			html_lit(b, "Téléphone : non renseigné");
+		html_lit(b, "Téléphone : ");
+		html_tel(b, v[i].e.phone);
+		if (*v[i].e.phones)
+			html_printf(b, " · autres : %s", v[i].e.phones);
 		html_printf(b, "%s</p>", is(v[i].state, "a_rappeler") ? " — <span class=\"warn\">deuxième essai</span>" : "");
 		reg_contact *ct;
 		int nc = reg_contacts(r->db, r->a, v[i].entry_id, &ct);
 		if (nc > 0) {
 			html_lit(b, "<p>À prévenir :");
-			for (int j = 0; j < nc; j++)
-				html_printf(b, "%s %s (%s) %s", j ? " ;" : "", ct[j].name, *ct[j].relation ? ct[j].relation : "lien non renseigné", ct[j].phone);
+			for (int j = 0; j < nc; j++) {
+				html_printf(b, "%s %s (%s) ", j ? " ;" : "", ct[j].name, *ct[j].relation ? ct[j].relation : "lien non renseigné");
+				html_tel(b, ct[j].phone);
+			}
 			html_lit(b, "</p>");
 		}
 		form_scope(arena_printf(r->a, "a%lld", (long long)v[i].id));
