@@ -322,6 +322,7 @@ static void ctx_init(ctx *x, web_req *r, db_conn *c, arena *keep, int64_t user_i
 	x->user_id = user_id;
 	x->today = civil_today(tz);
 	x->today_iso = civil_iso(keep, x->today);
+	x->tomorrow_iso = civil_iso(keep, civil_from_days(civil_to_days(x->today) + 1));
 	x->next_year_iso = civil_iso(keep, civil_add_months(x->today, 12));
 	buf_init(&x->page_err, keep, 256);
 	buf_init(&x->page_warn, keep, 256);

@@ -61,7 +61,7 @@ typedef struct ctx {
 	arena *keep;                 /* what outlives the rows (summary) */
 	layout l;
 	civil_date today;
-	const char *today_iso, *next_year_iso;
+	const char *today_iso, *tomorrow_iso, *next_year_iso;
 	int64_t user_id;
 	bool write, accept_refused;
 	const char *file_name;

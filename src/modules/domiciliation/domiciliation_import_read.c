@@ -326,7 +326,10 @@ void dimp_parse_row(ctx *x, arena *a, const sheet_row *r, imported *m)
 	const layout *l = &x->l;
 	memset(m, 0, sizeof *m);
 	m->row = r->number;
-	const char *t = x->today_iso;
+	/* « Not after today », a day's margin: the file may come from a structure
+	 * in another time zone (La Réunion is three hours ahead of Paris), where
+	 * it is already tomorrow. */
+	const char *t = x->tomorrow_iso;
 	/* OpenCCAS's own export says what OpenCCAS holds, which may be less
 	 * than DomiFa requires (a person without a known birth place): only
 	 * DomiFa's files are held to DomiFa's "required". */
