@@ -163,15 +163,18 @@ void page_begin(web_req *r, const char *title)
 	if (r->user) {
 		/* Folded behind « Menu » on a narrow screen (app.js; open without it). */
 		const char *here = NULL;
-		for (int i = 0; i < nnav && !here; i++)
-			if (web_can(r, nav[i].perm) && (!nav[i].visible || nav[i].visible(r)) && nav_current(nav[i].href, r->path))
+		bool *shown = arena_array(r->a, (size_t)nnav + 1, sizeof *shown); /* a visibility hook may query: once per page */
+		for (int i = 0; shown && i < nnav; i++) {
+			shown[i] = web_can(r, nav[i].perm) && (!nav[i].visible || nav[i].visible(r));
+			if (shown[i] && !here && nav_current(nav[i].href, r->path))
 				here = nav[i].label;
+		}
 		html_lit(b, "<nav class=\"main-nav\" aria-label=\"Navigation principale\"><details class=\"menu\" open><summary>Menu");
 		if (here)
 			html_printf(b, " <span class=\"muted\">· %s</span>", here);
 		html_lit(b, "</summary><ul>");
 		for (int i = 0; i < nnav; i++) {
-			if (!web_can(r, nav[i].perm) || (nav[i].visible && !nav[i].visible(r)))
+			if (!shown || !shown[i])
 				continue;
 			if (nav_current(nav[i].href, r->path))
 				html_printf(b, "<li><a href=\"%s\" aria-current=\"page\">%s</a></li>", nav[i].href, nav[i].label);

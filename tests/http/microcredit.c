@@ -89,31 +89,37 @@ int main(void)
 	CHECK_INT(r->status, 200);
 	j = J(r);
 	CHECK_INT(geti(j, "budget_before_cents"), 25000);
+	CHECK(json_is_integer(json_object_get(j, "budget_after_cents")), "known before, known after");
 	CHECK_INT(geti(j, "budget_after_cents"), 25000 - geti(j, "monthly_payment_cents"));
 	json_decref(j);
+	j = J(post_json(&soc, path, "{\"action\":\"modifier\",\"project\":\"Véhicule\",\"bank\":\"CEPAC\",\"amount\":\"3 000\","
+	                            "\"months\":36,\"rate\":\"3\",\"budget_before\":\"-0,01\",\"version\":2}"));
+	CHECK_INT(geti(j, "budget_before_cents"), -1); /* a budget of -0,01 € is known, not « non renseigné » */
+	CHECK(json_is_integer(json_object_get(j, "budget_before_cents")), "a negative budget stays a figure");
+	json_decref(j);
 	CHECK_INT(post_json(&soc, path, "{\"action\":\"decision\",\"decision\":\"accorde\",\"version\":1}")->status, 409); /* stale */
-	r = post_json(&soc, path, "{\"action\":\"decision\",\"decision\":\"refuse\",\"version\":2}");
+	r = post_json(&soc, path, "{\"action\":\"decision\",\"decision\":\"refuse\",\"version\":3}");
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "motif du refus");
-	CHECK_INT(post_json(&soc, path, "{\"action\":\"incident\",\"note\":\"x\",\"version\":2}")->status, 400); /* nothing to repay yet */
-	j = J(post_json(&soc, path, "{\"action\":\"decision\",\"decision\":\"accorde\",\"version\":2}"));
+	CHECK_INT(post_json(&soc, path, "{\"action\":\"incident\",\"note\":\"x\",\"version\":3}")->status, 400); /* nothing to repay yet */
+	j = J(post_json(&soc, path, "{\"action\":\"decision\",\"decision\":\"accorde\",\"version\":3}"));
 	CHECK_STR(gets_(j, "status"), "accorde");
 	json_decref(j);
 	CHECK_INT(post_json(&soc, path, "{\"action\":\"modifier\",\"project\":\"V\",\"bank\":\"B\",\"amount\":\"3 000\",\"months\":36,"
-	                                "\"rate\":\"3\",\"version\":3}")->status, 409); /* the terms are the bank's now */
-	r = post_json(&soc, path, "{\"action\":\"signature\",\"first_due_on\":\"2000-01-01\",\"version\":3}");
+	                                "\"rate\":\"3\",\"version\":4}")->status, 409); /* the terms are the bank's now */
+	r = post_json(&soc, path, "{\"action\":\"signature\",\"first_due_on\":\"2000-01-01\",\"version\":4}");
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "first_due_on");
-	j = J(post_json(&soc, path, "{\"action\":\"signature\",\"version\":3}"));
+	j = J(post_json(&soc, path, "{\"action\":\"signature\",\"version\":4}"));
 	CHECK_STR(gets_(j, "status"), "en_cours");
 	CHECK(strcmp(gets_(j, "first_due_on"), gets_(j, "signed_on")) > 0, "first due after the signature");
 	CHECK_STR(gets_(json_array_get(json_object_get(j, "schedule"), 0), "due_on"), gets_(j, "first_due_on"));
 	json_decref(j);
 
 	T_GROUP("follow-up, an incident and its settlement, the outcome");
-	CHECK_INT(post_json(&soc, path, "{\"action\":\"suivi\",\"version\":4}")->status, 400); /* a contact says something */
-	CHECK_INT(post_json(&soc, path, "{\"action\":\"suivi\",\"note\":\"Budget tenu, premier prélèvement passé.\",\"version\":4}")->status, 200);
-	j = J(post_json(&soc, path, "{\"action\":\"incident\",\"note\":\"Prélèvement rejeté en mars.\",\"version\":5}"));
+	CHECK_INT(post_json(&soc, path, "{\"action\":\"suivi\",\"version\":5}")->status, 400); /* a contact says something */
+	CHECK_INT(post_json(&soc, path, "{\"action\":\"suivi\",\"note\":\"Budget tenu, premier prélèvement passé.\",\"version\":5}")->status, 200);
+	j = J(post_json(&soc, path, "{\"action\":\"incident\",\"note\":\"Prélèvement rejeté en mars.\",\"version\":6}"));
 	int64_t ev = 0;
 	json_array_foreach(json_object_get(j, "events"), i, x) if (!strcmp(gets_(x, "kind"), "incident")) ev = geti(x, "id");
 	json_decref(j);
@@ -122,22 +128,22 @@ int main(void)
 	snprintf(body, sizeof body, "href=\"/microcredit/%lld\"", (long long)c1);
 	CHECK_HAS(r->body, body);
 	CHECK_HAS(get(&soc, "/")->body, "non régularisé");
-	snprintf(body, sizeof body, "{\"action\":\"regularise\",\"event\":%lld,\"version\":6}", (long long)ev);
+	snprintf(body, sizeof body, "{\"action\":\"regularise\",\"event\":%lld,\"version\":7}", (long long)ev);
 	j = J(post_json(&soc, path, body));
 	bool settled = false;
 	json_array_foreach(json_object_get(j, "events"), i, x) settled = settled || (geti(x, "id") == ev && json_is_string(json_object_get(x, "resolved_on")));
 	json_decref(j);
 	CHECK(settled, "the incident is settled");
-	snprintf(body, sizeof body, "{\"action\":\"regularise\",\"event\":%lld,\"version\":7}", (long long)ev);
+	snprintf(body, sizeof body, "{\"action\":\"regularise\",\"event\":%lld,\"version\":8}", (long long)ev);
 	CHECK_INT(post_json(&soc, path, body)->status, 400); /* once */
 	snprintf(body, sizeof body, "href=\"/microcredit/%lld\"", (long long)c1);
 	CHECK_LACKS(get(&soc, "/microcredit?liste=incidents")->body, body); /* settled: off the list */
-	r = post_json(&soc, path, "{\"action\":\"cloture\",\"end\":\"abandon\",\"version\":7}");
+	r = post_json(&soc, path, "{\"action\":\"cloture\",\"end\":\"abandon\",\"version\":8}");
 	CHECK_INT(r->status, 409); /* a signed loan is repaid or defaulted, not abandoned */
-	j = J(post_json(&soc, path, "{\"action\":\"cloture\",\"end\":\"solde\",\"note\":\"Remboursé par anticipation.\",\"version\":7}"));
+	j = J(post_json(&soc, path, "{\"action\":\"cloture\",\"end\":\"solde\",\"note\":\"Remboursé par anticipation.\",\"version\":8}"));
 	CHECK_STR(gets_(j, "status"), "solde");
 	json_decref(j);
-	CHECK_INT(post_json(&soc, path, "{\"action\":\"suivi\",\"note\":\"x\",\"version\":8}")->status, 200); /* follow-up continues after */
+	CHECK_INT(post_json(&soc, path, "{\"action\":\"suivi\",\"note\":\"x\",\"version\":9}")->status, 200); /* follow-up continues after */
 
 	T_GROUP("lists, CSV, the household page, the person's export, roles");
 	j = J(get(&soc, "/api/v1/microcredits?liste=termines"));

@@ -19,7 +19,7 @@ static db_sql Q_MONTH = DB_SQL(DB_SCOPED,
 	"SELECT o.sub_id, s.household_id, sum(o.meals) FROM hc_orders o JOIN hc_subs s ON s.structure_id = o.structure_id AND s.id = o.sub_id "
 	"WHERE o.structure_id = $1 AND o.day >= $2 AND o.day <= $3 AND o.state = 'livre' GROUP BY o.sub_id, s.household_id ORDER BY o.sub_id");
 static db_sql Q_INV_OF = DB_SQL(DB_SCOPED,
-	"SELECT id, number, paid, total FROM hc_invoices WHERE structure_id = $1 AND sub_id = $2 AND month = $3");
+	"SELECT id, number, paid, total, unit FROM hc_invoices WHERE structure_id = $1 AND sub_id = $2 AND month = $3");
 
 static bool month_ok(const char *month, civil_date *first, civil_date *last)
 {
@@ -56,12 +56,12 @@ int hc_bill_preview(const hc_ctx *x, const char *month, hc_bill_line **out)
 		b->who = hc_sub_load(x->c, x->a, b->sub_id, &s) ? arena_printf(x->a, "%s %s", s.last_name, s.first_names) : "?";
 		db_res r = {0};
 		if (DBQ(x->c, &Q_INV_OF, &r, A_INT(b->sub_id), A_TEXT(month)) == E_OK && db_next(&r)) {
-			b->invoice_id = db_int(&r, 0), b->number = db_dup(&r, 1, x->a), b->paid = db_int(&r, 2), b->total = db_int(&r, 3);
+			b->invoice_id = db_int(&r, 0), b->number = db_dup(&r, 1, x->a), b->paid = db_int(&r, 2), b->total = db_int(&r, 3),
+			b->unit = db_int(&r, 4);
 			b->status = b->paid >= b->total ? "payée" : b->paid ? "payée en partie" : "à payer";
 		}
 		db_close(&r);
 		if (b->invoice_id) {
-			b->unit = b->meals ? b->total / b->meals : 0;
 			b->explain = "facture émise";
 			continue;
 		}

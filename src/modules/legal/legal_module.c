@@ -90,8 +90,7 @@ static db_sql Q_D_KINDS = DB_SQL(DB_SCOPED, "SELECT id, answer_days, renewal_mon
 static db_sql Q_D_FILE = DB_SQL(DB_SCOPED,
 	"INSERT INTO legal_files (structure_id, household_id, person_id, kind_id, lodged_on, due_on, lodged_by, status, pieces_received, "
 	"forwarded_on, forward_means, forward_ref, expected_on, answer, answer_on, renewal_on, created_by, created_at) "
-	"SELECT $1, $2, m.person_id, $3, $4, $5, 'personne', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 "
-	"FROM household_members m WHERE m.structure_id = $1 AND m.household_id = $2 AND m.relation = 'demandeur' LIMIT 1");
+	"VALUES ($1, $2, $17, $3, $4, $5, 'personne', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)");
 
 static err demo(db *d, const module_demo *x)
 {
@@ -136,12 +135,16 @@ static err demo(db *d, const module_demo *x)
 		civil_date ans = civil_from_days(civil_to_days(fwd) + k[1] - 10 + (int64_t)((s >> 4) % 20));
 		const char *answer = answered ? ((s >> 16) % 5 ? "accorde" : "refuse") : "";
 		const char *renew = answered && k[2] && strcmp(answer, "refuse") ? civil_iso(&a, civil_add_months(ans, (int)k[2])) : NULL;
+		bool bad = false;
+		int64_t pid = persons_member_or_applicant(c, &a, ids[i], NULL, &bad);
+		if (!pid)
+			continue;
 		e = DBX(c, &Q_D_FILE, NULL, A_INT(ids[i]), A_INT(k[0]), A_TEXT(civil_iso(&a, lodged)), A_TEXT(civil_iso(&a, due)),
 		        A_TEXT(answered ? "repondu" : forwarded ? "transmis" : "ouvert"), A_TEXT(forwarded ? "pièce d’identité" : ""),
 		        A_TEXT(forwarded ? civil_iso(&a, fwd) : NULL), A_TEXT(forwarded ? "courrier" : ""),
 		        A_TEXT(forwarded ? arena_printf(&a, "BT-%lld", (long long)(1000 + i)) : ""),
 		        A_TEXT(forwarded ? civil_iso(&a, civil_from_days(civil_to_days(fwd) + k[1])) : NULL), A_TEXT(answer),
-		        A_TEXT(answered ? civil_iso(&a, ans) : NULL), A_TEXT(renew), A_INT(x->manager), A_INT(civil_now()));
+		        A_TEXT(answered ? civil_iso(&a, ans) : NULL), A_TEXT(renew), A_INT(x->manager), A_INT(civil_now()), A_INT(pid));
 	}
 	e = db_finish(c, e);
 	free(ids);

@@ -16,8 +16,8 @@ static json_t *credit_json(web_req *r, const mc_credit *m, bool whole)
 	                      "amount_cents", (json_int_t)m->amount, "months", (json_int_t)m->months, "rate_bp", (json_int_t)m->rate_bp,
 	                      "monthly_payment_cents", (json_int_t)pay, "bank", m->bank, "status", m->status, "version", (int)m->version);
 	json_object_set_new(o, "person_id", m->person_id ? json_integer(m->person_id) : json_null());
-	json_object_set_new(o, "budget_before_cents", m->budget_before != -1 ? json_integer(m->budget_before) : json_null());
-	json_object_set_new(o, "budget_after_cents", m->budget_before != -1 ? json_integer(m->budget_before - pay) : json_null());
+	json_object_set_new(o, "budget_before_cents", m->budget_known ? json_integer(m->budget_before) : json_null());
+	json_object_set_new(o, "budget_after_cents", m->budget_known ? json_integer(m->budget_before - pay) : json_null());
 	json_object_set_new(o, "decision_on", jstr(m->decision_on));
 	json_object_set_new(o, "decision_reason", jstr(m->decision_reason));
 	json_object_set_new(o, "signed_on", jstr(m->signed_on));

@@ -26,7 +26,8 @@ extern const db_module_schema microcredit_schema;
 extern const code MC_STATES[7], MC_PROJECTS[7], MC_EVENTS[2], MC_LISTS[5], MC_DECISIONS[3], MC_ENDS[4];
 
 typedef struct mc_credit {
-	int64_t id, household_id, person_id, amount, months, rate_bp, budget_before, version; /* budget_before -1: not said */
+	int64_t id, household_id, person_id, amount, months, rate_bp, budget_before, version; /* budget_before: when budget_known */
+	bool budget_known;
 	const char *project, *project_kind, *bank, *status, *decision_on, *decision_reason, *signed_on, *first_due_on, *ended_on,
 		*end_note, *opened_on;
 } mc_credit;

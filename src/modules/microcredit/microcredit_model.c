@@ -85,9 +85,9 @@ int64_t mc_schedule(arena *a, int64_t amount, int64_t months, int64_t rate_bp, c
 /* ---- credits -------------------------------------------------------------------------------------- */
 
 #define C_COLS                                                                                                               \
-	"c.id, c.household_id, coalesce(c.person_id, 0), c.amount, c.months, c.rate_bp, coalesce(c.budget_before, -1), c.version, " \
+	"c.id, c.household_id, coalesce(c.person_id, 0), c.amount, c.months, c.rate_bp, coalesce(c.budget_before, 0), c.version, " \
 	"c.project, c.project_kind, c.bank, c.status, c.decision_on, c.decision_reason, c.signed_on, c.first_due_on, c.ended_on, "   \
-	"c.end_note, c.opened_on"
+	"c.end_note, c.opened_on, c.budget_before IS NOT NULL"
 
 static void fill(db_res *q, arena *a, mc_credit *o)
 {
@@ -100,6 +100,7 @@ static void fill(db_res *q, arena *a, mc_credit *o)
 		char *s = db_dup(q, 8 + i, a);
 		*txt[i] = s ? s : "";
 	}
+	o->budget_known = db_int(q, 19) != 0;
 }
 
 static int credits_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, int total_col, mc_credit **out, int64_t *total)
@@ -154,12 +155,12 @@ int mc_events(db_conn *c, arena *a, int64_t id, mc_event **out)
 }
 
 /* The terms of the loan as typed (new credit and changes before the decision). */
-typedef struct terms { const char *project, *kind, *bank; int64_t amount, months, rate_bp, budget; } terms;
+typedef struct terms { const char *project, *kind, *bank; int64_t amount, months, rate_bp, budget; bool budget_known; } terms;
 
 static void terms_read(const mc_ctx *x, const kv_list *in, form_errors *fe, terms *t)
 {
 	const char *am = in_get(in, "amount"), *mo = in_get(in, "months"), *ra = in_get(in, "rate"), *bu = in_get(in, "budget_before");
-	*t = (terms){in_get(in, "project"), in_get(in, "project_kind"), in_get(in, "bank"), 0, 0, 0, -1};
+	*t = (terms){in_get(in, "project"), in_get(in, "project_kind"), in_get(in, "bank"), 0, 0, 0, 0, bu != NULL};
 	if (!t->project || strlen(t->project) > 1000)
 		form_error(fe, "project", "Décrivez le projet financé (1 000 caractères au plus).");
 	if (t->kind && !CODE_OK(MC_PROJECTS, t->kind))
@@ -213,13 +214,13 @@ err mc_create(const mc_ctx *x, const kv_list *in, form_errors *fe, int64_t *id)
 		return E_INPUT;
 	/* The budget before: as typed, else the household's reste à vivre when it is known. */
 	household_budget hb;
-	if (t.budget == -1 && persons_budget(x->c, x->a, hid, x->today, &hb) == E_OK && hb.resources_known)
-		t.budget = hb.rav_month;
+	if (!t.budget_known && persons_budget(x->c, x->a, hid, x->today, &hb) == E_OK && hb.resources_known)
+		t.budget = hb.rav_month, t.budget_known = true;
 	err e = db_begin(x->c, true);
 	if (e == E_OK)
 		e = DBID(x->c, &Q_NEW, id, A_INT(hid), A_INT_OR_NULL(pid), A_TEXT(civil_iso(x->a, on)), A_TEXT(t.project),
 		         A_TEXT(t.kind ? t.kind : "autre"), A_INT(t.amount), A_INT(t.months), A_INT(t.rate_bp), A_TEXT(t.bank),
-		         t.budget == -1 ? A_NULL : A_INT(t.budget), A_INT(x->user), A_INT(civil_now()));
+		         t.budget_known ? A_INT(t.budget) : A_NULL, A_INT(x->user), A_INT(civil_now()));
 	if (e == E_OK)
 		e = persons_timeline_add(x->c, hid, x->user, "mc_credit", *id,
 		                         arena_printf(x->a, "Microcrédit en instruction : %s sur %lld mois (%s)", money_format(x->a, t.amount),
@@ -280,7 +281,7 @@ err mc_act(const mc_ctx *x, mc_credit *m, const char *action, const kv_list *in,
 		e = db_begin(x->c, true);
 		if (e == E_OK)
 			e = DBX(x->c, &Q_TERMS, &n, A_INT(m->id), A_TEXT(t.project), A_TEXT(t.kind ? t.kind : "autre"), A_INT(t.amount),
-			        A_INT(t.months), A_INT(t.rate_bp), A_TEXT(t.bank), t.budget == -1 ? A_NULL : A_INT(t.budget), A_INT(ver));
+			        A_INT(t.months), A_INT(t.rate_bp), A_TEXT(t.bank), t.budget_known ? A_INT(t.budget) : A_NULL, A_INT(ver));
 		event = arena_printf(x->a, "Microcrédit modifié : %s sur %lld mois", money_format(x->a, t.amount), (long long)t.months);
 	} else if (!strcmp(action, "decision")) {
 		const char *dec = in_get(in, "decision");
@@ -396,14 +397,14 @@ int mc_list(const mc_ctx *x, const char *list, int limit, int offset, mc_credit 
 	*out = NULL;
 	*total = 0;
 	if (!strcmp(list, "incidents"))
-		return credits_of(x->c, x->a, &Q_L_INCIDENTS, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, 19, out, total);
+		return credits_of(x->c, x->a, &Q_L_INCIDENTS, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, 20, out, total);
 	if (!*list)
-		return credits_of(x->c, x->a, &Q_L_ALL, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, 19, out, total);
+		return credits_of(x->c, x->a, &Q_L_ALL, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, 20, out, total);
 	static const char *const sets[][4] = {{"instruction", "accorde", "", ""}, {"en_cours", "", "", ""},
 	                                      {"solde", "contentieux", "refuse", "abandon"}};
 	int k = !strcmp(list, "instruction") ? 0 : !strcmp(list, "en_cours") ? 1 : 2;
 	db_arg args[] = {A_TEXT(sets[k][0]), A_TEXT(sets[k][1]), A_TEXT(sets[k][2]), A_TEXT(sets[k][3]), A_INT(limit), A_INT(offset)};
-	return credits_of(x->c, x->a, &Q_L_STATUS, 6, args, 19, out, total); /* column 19: count(*) OVER () */
+	return credits_of(x->c, x->a, &Q_L_STATUS, 6, args, 20, out, total); /* column 20: count(*) OVER () */
 }
 
 static db_sql Q_OF_H = DB_SQL(DB_SCOPED,

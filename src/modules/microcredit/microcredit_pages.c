@@ -138,7 +138,7 @@ static void terms_fields(web_req *r, const mc_credit *m, const form_errors *fe)
 	                                                                       (long long)(m->rate_bp % 100)) : NULL)}, fe);
 	form_input(b, &(form_field){.name = "bank", .label = "Banque partenaire", .required = true, .value = typed(r, "bank", m ? m->bank : NULL)}, fe);
 	form_input(b, &(form_field){.name = "budget_before", .label = "Reste à vivre mensuel avant le prêt (€)",
-	                            .value = typed(r, "budget_before", m && m->budget_before != -1 ? money_format(r->a, m->budget_before) : NULL),
+	                            .value = typed(r, "budget_before", m && m->budget_known ? money_format(r->a, m->budget_before) : NULL),
 	                            .hint = "Vide : celui du budget du foyer, s’il est connu."}, fe);
 	html_lit(b, "</div>");
 }
@@ -213,7 +213,7 @@ static void credit_render(web_req *r, mc_credit *m, const form_errors *fe, const
 	int64_t cost = 0;
 	for (int64_t i = 0; sch && i < m->months; i++)
 		cost += sch[i].interest;
-	bool known = m->budget_before != -1;
+	bool known = m->budget_known;
 	html_printf(b, "<dl class=\"facts\"><dt>Foyer</dt><dd><a href=\"/foyers/%lld\">%s</a></dd><dt>État</dt><dd><strong>%s</strong></dd>"
 	               "<dt>Projet</dt><dd>%s — %s</dd><dt>Prêt</dt><dd>%s sur %lld mois à %s, banque : %s</dd>"
 	               "<dt>Mensualité</dt><dd>%s (coût total du crédit : %s)</dd><dt>Reste à vivre mensuel avant</dt><dd>%s</dd>"

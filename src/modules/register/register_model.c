@@ -538,7 +538,6 @@ int reg_list(const reg_ctx *x, const char *list, const char *q, int limit, int o
 		*total = n;
 		return np < 0 ? -1 : n;
 	}
-	const char *today = civil_iso(x->a, x->today);
 	db_sql *sql = &Q_L_STATUS;
 	const char *arg = "inscrit";
 	if (!strcmp(list, "a_accuser"))
@@ -549,7 +548,6 @@ int reg_list(const reg_ctx *x, const char *list, const char *q, int limit, int o
 		sql = &Q_L_CONFIRM, arg = civil_iso(x->a, civil_add_months(x->today, -12));
 	else if (!strcmp(list, "radies"))
 		arg = "radie";
-	(void)today;
 	db_arg args[] = {A_TEXT(arg), A_INT(limit), A_INT(offset)};
 	return entries_of(x->c, x->a, sql, 3, args, 25, out, total); /* column 25: count(*) OVER () */
 }

@@ -360,11 +360,10 @@ static void ack_pdf(web_req *r)
 	pdf_space(pd, 4);
 	pdf_para(pd, arena_printf(r->a, "Nous avons reçu le %s %s votre inscription au registre nominatif des personnes âgées et des "
 	                                "personnes handicapées vivant à domicile que tient la commune (article L121-6-1 du code de l’action "
-	                                "sociale et des familles). Vous y êtes inscrit(e)%s.",
+	                                "sociale et des familles). Vous y êtes inscrit(e).",
 	                          civil_fr(r->a, e.requested_on),
 	                          is(e.requested_by, "personne") ? "la demande de" : is(e.requested_by, "representant") ? "la demande de votre représentant légal pour"
-	                                                                                                             : "la demande écrite d’un tiers pour",
-	                          ""));
+	                                                                                                             : "la demande écrite d’un tiers pour"));
 	pdf_para(pd, "Ce registre sert à vous contacter et, si besoin, à vous porter assistance lorsque le préfet déclenche un plan d’alerte "
 	             "(canicule, grand froid, épidémie). Les informations qu’il contient sont confidentielles : seuls les agents que le CCAS "
 	             "désigne les consultent, et elles ne sont communiquées qu’au préfet, à sa demande, pendant un plan d’alerte.");
