@@ -6,6 +6,7 @@
 #include "modules/accounts/accounts.h"
 #include "modules/aid/aid.h"
 #include "modules/domiciliation/domiciliation.h"
+#include "modules/food/food.h"
 #include "modules/home/home.h"
 #include "modules/homecare/homecare.h"
 #include "modules/housing/housing.h"
@@ -32,6 +33,7 @@ static const module *const standard[] = {
 	&microcredit_module,
 	&register_module,
 	&homecare_module,
+	&food_module,
 	&home_module,
 };
 
