@@ -9,10 +9,12 @@
 --   KIND=mail       mail received at a domiciliation (JSON API)
 --   KIND=list       a filtered, paged work list: aid requests (half), statutory aid
 --                   files, social housing requests, micro-credits, the register's
---                   campaign board, the day's meal rounds
+--                   campaign board, the day's meal rounds, the food counter of
+--                   the day's distribution, the grocery's till for a household
 --   KIND=dashboard  the agent's page for today
 -- Environment: TOKEN (bearer), MAX_ID (households), DOMI (file of active
--- domiciliation ids), QUERIES, MOTIVE (a contact motive id).
+-- domiciliation ids), FOOD (file of households with a grocery decision),
+-- QUERIES, MOTIVE (a contact motive id).
 local kind = os.getenv("KIND") or "search"
 local token = os.getenv("TOKEN")
 local max = tonumber(os.getenv("MAX_ID") or "40000")
@@ -20,10 +22,14 @@ local motive = os.getenv("MOTIVE") or "1"
 local auth = { ["Authorization"] = "Bearer " .. token }
 local json = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
 
-local queries, domi = {}, {}
+local queries, domi, food = {}, {}, {}
 if kind == "search" then
   for line in io.lines(os.getenv("QUERIES") or "bench/queries.txt") do
     if #line > 0 then queries[#queries + 1] = line end
+  end
+elseif kind == "list" and os.getenv("FOOD") then
+  for line in io.lines(os.getenv("FOOD")) do
+    if #line > 0 then food[#food + 1] = line end
   end
 elseif kind == "mail" then
   for line in io.lines(os.getenv("DOMI")) do
@@ -48,7 +54,7 @@ local lists = { "/aides?liste=a_instruire", "/aides?liste=pieces", "/aides?liste
   "/aide-legale?liste=a_transmettre", "/aide-legale?liste=en_retard", "/aide-legale?liste=attente_longue",
   "/aide-legale?liste=renouvellements", "/logement?liste=renouvellements", "/logement?liste=propositions",
   "/logement?liste=attente_longue", "/microcredit?liste=en_cours", "/registre/campagnes/1?liste=tous",
-  "/domicile?tournee=0" }
+  "/domicile?tournee=0", "/alimentaire/comptoir?liste=attendu", "till" }
 
 request = function()
   n = n + 1
@@ -74,7 +80,11 @@ request = function()
   elseif kind == "mail" then
     return wrk.format("POST", "/api/v1/domiciliations/" .. domi[(x % #domi) + 1] .. "", json, '{"action": "mail", "kind": "lettre", "count": 1}')
   elseif kind == "list" then
-    return wrk.format("GET", lists[(x % #lists) + 1] .. "&page=" .. ((x % 3) + 1), auth)
+    local l = lists[(x % #lists) + 1]
+    if l == "till" then
+      l = #food > 0 and ("/alimentaire/epicerie/caisse?foyer=" .. food[(x % #food) + 1]) or "/alimentaire/epicerie?q="
+    end
+    return wrk.format("GET", l .. "&page=" .. ((x % 3) + 1), auth)
   else
     return wrk.format("GET", "/", auth)
   end

@@ -71,6 +71,11 @@ MOTIVE=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/motives" | grep
 DOMI=$CACHE/domi.txt
 curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/domiciliations?status=active" | grep -o '"id": *[0-9]*' | grep -o '[0-9]*$' > "$DOMI"
 [ -s "$DOMI" ] || { say "aucune domiciliation active"; exit 1; }
+# The households with a grocery decision in force, for the till (the « list » kind).
+FOOD=$CACHE/food.txt
+for p in 1 2 3 4 5 6 7 8 9 10; do curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/food/decisions?liste=actives&page=$p"; done | grep -o '"household_id": *[0-9]*, *"kind": *"epicerie"' |
+  grep -o '"household_id": *[0-9]*' | grep -o '[0-9]*$' > "$FOOD"
+[ -s "$FOOD" ] || { say "aucun droit à l’épicerie en cours"; exit 1; }
 
 # ---- the HTTP ceiling: a static file through the same server ------------------
 say "Plafond HTTP (fichier statique, $AGENTS connexions, 10 s)…"
@@ -81,7 +86,7 @@ say "Journée au guichet : $AGENTS agents, ${DUR} s…"
 OUT=$CACHE/mix.txt
 : > "$OUT"
 run() { # kind threads connections
-  KIND=$1 TOKEN=$TOKEN MAX_ID=$N DOMI=$DOMI MOTIVE=${MOTIVE:-1} QUERIES=bench/queries.txt \
+  KIND=$1 TOKEN=$TOKEN MAX_ID=$N DOMI=$DOMI FOOD=$FOOD MOTIVE=${MOTIVE:-1} QUERIES=bench/queries.txt \
     wrk -t"$2" -c"$3" -d"${DUR}s" --timeout 10s -s bench/mix.lua "$BASE" 2>&1 | grep -E "^$1 " >> "$OUT"
 }
 JOBS=""

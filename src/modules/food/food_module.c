@@ -120,6 +120,16 @@ static db_sql Q_D_VMOVE = DB_SQL(DB_SCOPED,
 	"INSERT INTO food_moves (structure_id, lot_id, day, kind, qty, visit_id, note, created_by, created_at) VALUES ($1, $2, $3, 'vente', $4, $5, '', $6, $7)");
 
 typedef struct demo_dec { int64_t id, hid, persons, allowance; int64_t from, to; bool delivery; const char *size; } demo_dec;
+static db_sql Q_D_EXPIRED_MOVE = DB_SQL(DB_SCOPED,
+	"INSERT INTO food_moves (structure_id, lot_id, day, kind, qty, note, created_by, created_at) SELECT structure_id, id, best_on, 'perime', -qty, "
+	"'', $3, $4 FROM food_lots WHERE structure_id = $1 AND date_kind = 'dlc' AND best_on < $2 AND qty > 0");
+static db_sql Q_D_EXPIRED = DB_SQL(DB_SCOPED,
+	"UPDATE food_lots SET qty = 0 WHERE structure_id = $1 AND date_kind = 'dlc' AND best_on < $2 AND qty > 0");
+static db_sql Q_D_OLD_MOVE = DB_SQL(DB_SCOPED,
+	"INSERT INTO food_moves (structure_id, lot_id, day, kind, qty, note, created_by, created_at) SELECT structure_id, id, $2, 'transfert', -qty, "
+	"'Restos du Cœur, antenne du Port', $3, $4 FROM food_lots WHERE structure_id = $1 AND received_on < $2 AND qty > 0");
+static db_sql Q_D_OLD = DB_SQL(DB_SCOPED, "UPDATE food_lots SET qty = 0 WHERE structure_id = $1 AND received_on < $2 AND qty > 0");
+
 typedef struct demo_line { int64_t lot, product, qty, price, grams; } demo_line;
 typedef struct demo_lot { int64_t id, product, received, best, grams, qty_in; bool dlc; } demo_lot; /* qty_in: what the demo has left */
 
@@ -274,6 +284,15 @@ static err demo(db *d, const module_demo *x)
 			}
 		}
 	}
+	/* What a grocery does with what it did not sell: lots past their use-by date thrown away, old stock passed on to a partner. */
+	if (e == E_OK)
+		e = DBX(c, &Q_D_EXPIRED_MOVE, NULL, A_TEXT(civil_iso(&a, civil_from_days(t0 - 1))), A_INT(x->manager), A_INT(civil_now()));
+	if (e == E_OK)
+		e = DBX(c, &Q_D_EXPIRED, NULL, A_TEXT(civil_iso(&a, civil_from_days(t0 - 1))));
+	if (e == E_OK)
+		e = DBX(c, &Q_D_OLD_MOVE, NULL, A_TEXT(civil_iso(&a, civil_from_days(t0 - 45))), A_INT(x->manager), A_INT(civil_now()));
+	if (e == E_OK)
+		e = DBX(c, &Q_D_OLD, NULL, A_TEXT(civil_iso(&a, civil_from_days(t0 - 45))));
 	e = db_finish(c, e);
 	free(ids);
 	arena_release(&a);
@@ -323,8 +342,7 @@ const module food_module = {
 	.subject_key = "food_aid",
 	.subject = subject,
 	.anonymise = anonymise,
-	.retention_hold = "SELECT 1 FROM food_decisions f WHERE f.structure_id = h.structure_id AND f.household_id = h.id AND f.granted = 1 "
-	                  "AND f.ended_on IS NULL AND f.to_on >= CAST(CURRENT_DATE AS TEXT)",
+	/* No hold: a right lasts a year at most and is recorded on the household's timeline, far inside the active years. */
 	.demo = demo,
 	.labels = labels,
 	.nlabels = COUNTOF(labels),

@@ -213,6 +213,34 @@ static void dist_page(web_req *r)
 	counter_render(r, &d, NULL, E_OK);
 }
 
+/* The counter tablet's address: today's open distribution, wherever it is in the list. */
+static db_sql Q_TODAY = DB_SQL(DB_SCOPED, "SELECT id FROM food_dists WHERE structure_id = $1 AND day = $2 AND closed = 0 ORDER BY id");
+
+static void counter_today(web_req *r)
+{
+	food_ctx x = FOOD_CTX(r);
+	db_res q = {0};
+	int64_t ids[2] = {0};
+	int n = 0;
+	if (DBQ(r->db, &Q_TODAY, &q, A_TEXT(civil_iso(r->a, x.today))) == E_OK)
+		while (db_next(&q))
+			if (n++ < 2)
+				ids[n - 1] = db_int(&q, 0);
+	db_close(&q);
+	food_dist d;
+	if (n == 1 && food_dist_load(r->db, r->a, ids[0], &d)) {
+		journal_record(r->db, r->user->id, "read", "food_dist", d.id, NULL);
+		counter_render(r, &d, NULL, E_OK);
+		return;
+	}
+	page_begin(r, "Le comptoir du jour");
+	food_subnav(r, "");
+	page_notice(r, "info", n ? "Plusieurs distributions sont ouvertes aujourd’hui : choisissez la vôtre dans la liste."
+	                         : "Aucune distribution n’est ouverte aujourd’hui : préparez-la depuis la liste des distributions.");
+	html_lit(&r->out, "<p><a href=\"/alimentaire\">Les distributions</a></p>");
+	page_end(r);
+}
+
 static void counter_post(web_req *r)
 {
 	food_dist d;
@@ -647,7 +675,7 @@ void food_widget(web_req *r)
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-hfood\"><h2 id=\"t-hfood\">Aide alimentaire</h2><ul>");
 	if (dists)
-		html_printf(b, "<li><a href=\"/alimentaire\">%lld distribution%s aujourd’hui — le comptoir</a></li>", (long long)dists, dists > 1 ? "s" : "");
+		html_printf(b, "<li><a href=\"/alimentaire/comptoir\">%lld distribution%s aujourd’hui — le comptoir</a></li>", (long long)dists, dists > 1 ? "s" : "");
 	if (renew)
 		html_printf(b, "<li><a href=\"/alimentaire/droits?liste=renouveler\">%lld droit%s à renouveler dans les 15 jours</a></li>", (long long)renew,
 		            renew > 1 ? "s" : "");
@@ -662,6 +690,7 @@ void food_pages_init(void)
 	web_route(M_GET, "/alimentaire", dists_page, PERM_FOOD_READ, 0, "Aide alimentaire : distributions");
 	web_route(M_POST, "/alimentaire/distributions", dist_create, PERM_FOOD_COUNTER, 0, "Aide alimentaire : préparer une distribution");
 	web_route(M_GET, "/alimentaire/distributions/{id}", dist_page, PERM_FOOD_READ, 0, "Aide alimentaire : une distribution, le comptoir");
+	web_route(M_GET, "/alimentaire/comptoir", counter_today, PERM_FOOD_READ, 0, "Aide alimentaire : le comptoir du jour");
 	web_route(M_POST, "/alimentaire/distributions/{id}/comptoir", counter_post, PERM_FOOD_COUNTER, 0, "Aide alimentaire : colis retiré, livré");
 	web_route(M_POST, "/alimentaire/distributions/{id}/cloture", dist_close, PERM_FOOD_COUNTER, 0, "Aide alimentaire : clore une distribution");
 	web_route(M_GET, "/alimentaire/distributions/{id}/livraisons.pdf", dist_delivery_pdf, PERM_FOOD_READ, 0, "Aide alimentaire : feuille de livraison");

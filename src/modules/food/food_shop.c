@@ -256,8 +256,11 @@ static void stock_page(web_req *r)
 	page_begin(r, "Épicerie sociale — stock");
 	buf *b = &r->out;
 	food_subnav(r, "/alimentaire/stock");
-	html_lit(b, "<p><a href=\"/alimentaire/stock/reception\" class=\"button primary\">Enregistrer une réception</a> · "
-	            "<a href=\"/alimentaire/stock/produits\">Produits</a> · <a href=\"/alimentaire/stock/inventaire\">Inventaire</a></p>");
+	if (web_can(r, PERM_FOOD_STOCK))
+		html_lit(b, "<p><a href=\"/alimentaire/stock/reception\" class=\"button primary\">Enregistrer une réception</a> · "
+		            "<a href=\"/alimentaire/stock/produits\">Produits</a> · <a href=\"/alimentaire/stock/inventaire\">Inventaire</a></p>");
+	else
+		html_lit(b, "<p><a href=\"/alimentaire/stock/produits\">Produits</a></p>");
 	html_lit(b, "<nav class=\"pager\" aria-label=\"Listes\"><ul>");
 	for (int i = 0; i < COUNTOF(LOT_LISTS); i++)
 		html_printf(b, "<li><a href=\"/alimentaire/stock?liste=%s\"%s>%s</a></li>", LOT_LISTS[i].v, is(list, LOT_LISTS[i].v) ? " aria-current=page" : "",
