@@ -96,24 +96,21 @@ static void dist_create(web_req *r)
 
 static const code LINE_TABS[4] = {{"attendu", "À servir"}, {"livraison", "À livrer"}, {"fait", "Servis"}, {"", "Tous"}};
 
-/* One household's line: its one-action buttons. */
+/* One household's line: the household, its one-action buttons first (they stay in view on a phone), then the parcel. */
 static void line_row(web_req *r, const food_dist *d, const food_line *l, const char *tab)
 {
 	buf *b = &r->out;
 	const char *url = arena_printf(r->a, "/alimentaire/distributions/%lld/comptoir", (long long)d->id);
-	html_printf(b, "<tr><td><a href=\"/foyers/%lld\">%s %s</a><br><small>%s</small></td><td>%s</td><td>%s</td><td>%s</td><td>",
-	            (long long)l->household_id, l->last_name, l->first_names, l->file_no, CODE_LABEL(FOOD_SIZES, l->size),
-	            l->delivery ? "livraison" : *l->slot ? l->slot : "—",
-	            is(l->state, "procuration") ? arena_printf(r->a, "Retiré par %s", l->proxy) : CODE_LABEL(FOOD_LINE_STATES, l->state));
+	html_printf(b, "<tr><td><a href=\"/foyers/%lld\">%s %s</a><br><small>%s</small></td><td>", (long long)l->household_id, l->last_name,
+	            l->first_names, l->file_no);
 	if (!d->closed && web_can(r, PERM_FOOD_COUNTER)) {
 		const char *back = arena_printf(r->a, "<input type=\"hidden\" name=\"line\" value=\"%lld\"><input type=\"hidden\" name=\"liste\" value=\"%s\">",
 		                                (long long)l->id, tab);
 		if (is(l->state, "attendu")) {
-			const char *primary = l->delivery ? "livre" : "retire";
 			form_begin(r, "<form method=\"post\" action=\"%s\">", url);
 			buf_adds(b, back);
-			html_printf(b, "<input type=\"hidden\" name=\"state\" value=\"%s\"><button type=\"submit\" class=\"primary\">%s</button></form>", primary,
-			            l->delivery ? "Livré" : "Retiré");
+			html_printf(b, "<input type=\"hidden\" name=\"state\" value=\"%s\"><button type=\"submit\" class=\"primary\">%s</button></form>",
+			            l->delivery ? "livre" : "retire", l->delivery ? "Livré" : "Retiré");
 			if (!l->delivery) {
 				form_begin(r, "<form method=\"post\" action=\"%s\">", url);
 				buf_adds(b, back);
@@ -128,7 +125,10 @@ static void line_row(web_req *r, const food_dist *d, const food_line *l, const c
 			html_lit(b, "<input type=\"hidden\" name=\"state\" value=\"attendu\"><button type=\"submit\">Annuler</button></form>");
 		}
 	}
-	html_lit(b, "</td></tr>");
+	static const code SHORT[3] = {{"petit", "Petit"}, {"moyen", "Moyen"}, {"grand", "Grand"}};
+	html_printf(b, "</td><td>%s (%lld pers.)</td><td>%s</td><td>%s</td></tr>", CODE_LABEL(SHORT, l->size), (long long)l->persons,
+	            l->delivery ? "livraison" : *l->slot ? l->slot : "—",
+	            is(l->state, "procuration") ? arena_printf(r->a, "Retiré par %s", l->proxy) : CODE_LABEL(FOOD_LINE_STATES, l->state));
 }
 
 static void counter_render(web_req *r, food_dist *d, const food_collect_out *res, err e)
@@ -165,7 +165,7 @@ static void counter_render(web_req *r, food_dist *d, const food_collect_out *res
 		               "est noté retiré d’un seul geste.</p></form>", tab);
 	}
 	if (res && res->nmatches > 1) {
-		html_table(b, "Plusieurs foyers correspondent", 0, "Foyer", "Colis", "Créneau", "État", "Action");
+		html_table(b, "Plusieurs foyers correspondent", 0, "Foyer", "Action", "Colis", "Créneau", "État");
 		for (int i = 0; i < res->nmatches; i++)
 			line_row(r, d, &res->matches[i], tab);
 		html_table_close(b);
@@ -176,7 +176,7 @@ static void counter_render(web_req *r, food_dist *d, const food_collect_out *res
 		            is(tab, LINE_TABS[i].v) ? " aria-current=page" : "", LINE_TABS[i].fr);
 	html_lit(b, "</ul></nav>");
 	if (n > 0) {
-		html_table(b, arena_printf(r->a, "%s (%lld)", CODE_LABEL(LINE_TABS, tab), (long long)total), 0, "Foyer", "Colis", "Créneau", "État", "Action");
+		html_table(b, arena_printf(r->a, "%s (%lld)", CODE_LABEL(LINE_TABS, tab), (long long)total), 0, "Foyer", "Action", "Colis", "Créneau", "État");
 		for (int i = 0; i < n; i++)
 			line_row(r, d, &v[i], tab);
 		html_table_close(b);
