@@ -339,6 +339,14 @@ int main(void)
 	snprintf(path, sizeof path, "/alimentaire/epicerie?q=%s", no_a);
 	CHECK_INT(get(&desk, path)->status, 303); /* the card opens the till */
 
+	snprintf(path, sizeof path, "/api/v1/food/products/%lld", (long long)rice);
+	j = J(post_json(&mgr, path, "{\"name\":\"Riz test 1 kg\",\"category\":\"feculents\",\"price\":\"2,10\",\"grams\":1000}"));
+	CHECK_INT(geti(j, "price_cents"), 210);
+	json_decref(j);
+	CHECK_INT(post_json(&desk, path, "{\"name\":\"\",\"category\":\"feculents\",\"price\":\"2,10\",\"grams\":1000}")->status, 400);
+	snprintf(path, sizeof path, "/alimentaire/stock/produits/%lld", (long long)rice);
+	CHECK_HAS(get(&desk, path)->body, "2,10");
+
 	T_GROUP("exits and inventory");
 	snprintf(path, sizeof path, "/api/v1/food/lots/%lld", (long long)lot_y);
 	CHECK_HAS(post_json(&desk, path, "{\"kind\":\"perime\",\"qty\":9}")->body, "qty");

@@ -279,6 +279,24 @@ static void api_products(web_req *r)
 	web_json(r, 200, json_pack("{s:o}", "products", arr));
 }
 
+static void api_product(web_req *r)
+{
+	food_ctx x = FOOD_CTX(r);
+	food_product p;
+	kv_list in;
+	form_errors fe = {0};
+	int64_t id = 0;
+	if (!food_product_load(&x, r->param[0], &p)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	if (!web_json_form(r, &in) || web_api_failed(r, food_product_save(&x, p.id, &in, &fe, &id), &fe, NULL))
+		return;
+	food_product_load(&x, p.id, &p);
+	web_json(r, 200, json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:b}", "id", (json_int_t)p.id, "name", p.name, "category", p.category, "price_cents",
+	                           (json_int_t)p.price, "grams", (json_int_t)p.grams, "stock", (json_int_t)p.stock, "active", p.active));
+}
+
 static void api_lots(web_req *r)
 {
 	food_ctx x = FOOD_CTX(r);
@@ -459,6 +477,7 @@ void food_api_init(void)
 	web_route(M_POST, "/api/v1/food/distributions/{id}/close", api_close, PERM_FOOD_COUNTER, 0, "Aide alimentaire : clore une distribution");
 	web_route(M_GET, "/api/v1/food/products", api_products, PERM_FOOD_READ, 0, "Épicerie sociale : produits");
 	web_route(M_POST, "/api/v1/food/products", api_products, PERM_FOOD_STOCK, 0, "Épicerie sociale : ajouter un produit");
+	web_route(M_POST, "/api/v1/food/products/{id}", api_product, PERM_FOOD_STOCK, 0, "Épicerie sociale : modifier un produit");
 	web_route(M_GET, "/api/v1/food/lots", api_lots, PERM_FOOD_READ, 0, "Épicerie sociale : lots");
 	web_route(M_POST, "/api/v1/food/lots", api_lots, PERM_FOOD_STOCK, 0, "Épicerie sociale : une réception");
 	web_route(M_GET, "/api/v1/food/lots/{id}", api_lot, PERM_FOOD_READ, 0, "Épicerie sociale : un lot");

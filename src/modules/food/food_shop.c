@@ -407,8 +407,8 @@ static void products_form(web_req *r, const form_errors *fe)
 	if (n > 0) {
 		html_table(b, arena_printf(r->a, "Produits (%d)", n), 0, "Produit", "Catégorie", "#Prix en magasin", "#Poids (g)", "#En stock", "#Lots", "Code-barres");
 		for (int i = 0; i < n; i++)
-			html_printf(b, "<tr%s><td>%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-			               "<td>%s</td></tr>", p[i].active ? "" : " class=\"gone\"", p[i].name, CODE_LABEL(FOOD_CATEGORIES, p[i].category),
+			html_printf(b, "<tr%s><td><a href=\"/alimentaire/stock/produits/%lld\">%s</a></td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+			               "<td>%s</td></tr>", p[i].active ? "" : " class=\"gone\"", (long long)p[i].id, p[i].name, CODE_LABEL(FOOD_CATEGORIES, p[i].category),
 			            money_format(r->a, p[i].price), (long long)p[i].grams, (long long)p[i].stock, (long long)p[i].lots,
 			            *p[i].barcode ? p[i].barcode : "—");
 		html_table_close(b);
@@ -483,6 +483,85 @@ static void inventory_post(web_req *r)
 	page_after_post(r, e, &fe, inventory_form, arena_printf(r->a, "/alimentaire/stock/inventaire?ok=1&lots=%lld&ecart=%lld", (long long)n, (long long)diff));
 }
 
+/* A product: its figures, its lots, its change (price, weight, category, withdrawn from sale). */
+static void product_render(web_req *r, food_product *p, const form_errors *fe)
+{
+	food_ctx x = FOOD_CTX(r);
+	page_begin(r, arena_printf(r->a, "Produit — %s", p->name));
+	buf *b = &r->out;
+	food_subnav(r, "/alimentaire/stock");
+	if (web_arg(r, "ok") && !fe)
+		page_notice(r, "ok", "C’est enregistré.");
+	form_error_summary(b, fe);
+	html_printf(b, "<dl class=\"facts\"><dt>Catégorie</dt><dd>%s</dd><dt>Prix en magasin</dt><dd>%s</dd><dt>Poids d’une unité</dt><dd>%lld g</dd>"
+	               "<dt>En stock (vendable aujourd’hui)</dt><dd>%lld</dd><dt>En vente</dt><dd>%s</dd></dl>",
+	            CODE_LABEL(FOOD_CATEGORIES, p->category), money_format(r->a, p->price), (long long)p->grams, (long long)p->stock, p->active ? "oui" : "non, retiré");
+	food_lot *v;
+	int64_t total = 0;
+	int n = food_lots(&x, "stock", p->id, 200, 0, &v, &total);
+	if (n > 0) {
+		html_table(b, arena_printf(r->a, "Lots en stock (%lld)", (long long)total), 0, "Lot", "Date", "#Reste", "Reçu le");
+		for (int i = 0; i < n; i++) {
+			html_printf(b, "<tr><td><a href=\"/alimentaire/stock/lots/%lld\">n° %lld</a></td><td>", (long long)v[i].id, (long long)v[i].id);
+			html_trusted(b, date_of(r, &v[i]));
+			html_printf(b, "</td><td class=\"num\">%lld</td><td>%s</td></tr>", (long long)v[i].qty, civil_fr(r->a, v[i].received_on));
+		}
+		html_table_close(b);
+		if (total > n)
+			html_printf(b, "<p><a href=\"/alimentaire/stock?liste=stock\">Les %lld lots dans la liste du stock</a></p>", (long long)total);
+	}
+	if (web_can(r, PERM_FOOD_STOCK)) {
+		form_begin(r, "<h2>Modifier</h2><form method=\"post\" action=\"/alimentaire/stock/produits/%lld\" novalidate>", (long long)p->id);
+		html_lit(b, "<div class=\"grid\">");
+		form_input(b, &(form_field){.name = "name", .label = "Nom", .required = true, .value = typed(r, "name", p->name)}, fe);
+		FORM_SELECT_CODE(b, "category", "Catégorie", FOOD_CATEGORIES, typed(r, "category", p->category), fe);
+		form_input(b, &(form_field){.name = "price", .label = "Prix en magasin (€)", .required = true, .value = typed(r, "price", money_format(r->a, p->price))}, fe);
+		form_input(b, &(form_field){.name = "grams", .label = "Poids d’une unité (g)", .type = "number", .required = true,
+		                            .value = typed(r, "grams", arena_printf(r->a, "%lld", (long long)p->grams))}, fe);
+		form_input(b, &(form_field){.name = "barcode", .label = "Code-barres (EAN)", .value = typed(r, "barcode", p->barcode)}, fe);
+		html_lit(b, "</div>");
+		bool off = fe ? kv_get(&r->form, "inactive") != NULL : !p->active;
+		html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"f-inactive\" name=\"inactive\" value=\"1\"%s>"
+		               "<label for=\"f-inactive\">Retiré de la vente (n’apparaît plus à la caisse ni à la réception)</label></div>", off ? " checked" : "");
+		html_lit(b, "<button type=\"submit\" class=\"primary\">Enregistrer</button></form>");
+	}
+	page_end(r);
+}
+
+static void product_page(web_req *r)
+{
+	food_ctx x = FOOD_CTX(r);
+	food_product p;
+	if (!food_product_load(&x, r->param[0], &p)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	product_render(r, &p, NULL);
+}
+
+static void product_update(web_req *r)
+{
+	food_ctx x = FOOD_CTX(r);
+	food_product p;
+	if (!food_product_load(&x, r->param[0], &p)) {
+		web_error(r, E_NOT_FOUND, NULL);
+		return;
+	}
+	form_errors fe = {0};
+	int64_t id = 0;
+	err e = food_product_save(&x, p.id, &r->form, &fe, &id);
+	if (e == E_INPUT) {
+		r->status = 400;
+		product_render(r, &p, &fe);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/alimentaire/stock/produits/%lld?ok=1", (long long)p.id));
+}
+
 void food_shop_init(void)
 {
 	web_route(M_GET, "/alimentaire/epicerie", shop_page, PERM_FOOD_READ, 0, "Épicerie sociale : trouver le foyer, passages du jour");
@@ -496,6 +575,8 @@ void food_shop_init(void)
 	web_route(M_POST, "/alimentaire/stock/lots/{id}/sortie", lot_exit, PERM_FOOD_STOCK, 0, "Épicerie sociale : sortie d’un lot");
 	web_route(M_GET, "/alimentaire/stock/produits", products_page, PERM_FOOD_READ, 0, "Épicerie sociale : produits");
 	web_route(M_POST, "/alimentaire/stock/produits", product_post, PERM_FOOD_STOCK, 0, "Épicerie sociale : ajouter un produit");
+	web_route(M_GET, "/alimentaire/stock/produits/{id}", product_page, PERM_FOOD_READ, 0, "Épicerie sociale : un produit et ses lots");
+	web_route(M_POST, "/alimentaire/stock/produits/{id}", product_update, PERM_FOOD_STOCK, 0, "Épicerie sociale : modifier un produit");
 	web_route(M_GET, "/alimentaire/stock/inventaire", inventory_page, PERM_FOOD_STOCK, 0, "Épicerie sociale : inventaire");
 	web_route(M_POST, "/alimentaire/stock/inventaire", inventory_post, PERM_FOOD_STOCK, 0, "Épicerie sociale : inventaire");
 }
