@@ -107,13 +107,13 @@ const char *module_code_label(const char *c)
 	return c;
 }
 
-err module_figures_query(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n)
+static err figures(db_conn *c, arena *a, db_sql *q, db_arg from, db_arg to, module_figure **out, int *n)
 {
 	db_res r = {0};
 	int cap = 0;
 	*out = NULL;
 	*n = 0;
-	err e = DBQ(c, q, &r, A_TEXT(from), A_TEXT(to));
+	err e = DBQ(c, q, &r, from, to);
 	while (e == E_OK && db_next(&r)) {
 		module_figure *x = ARENA_PUSH(a, *out, *n, cap);
 		if (!x)
@@ -123,4 +123,24 @@ err module_figures_query(db_conn *c, arena *a, db_sql *q, const char *from, cons
 	}
 	db_close(&r);
 	return e == E_OK && a->failed ? E_NOMEM : e;
+}
+
+err module_figures_query(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n)
+{
+	return figures(c, a, q, A_TEXT(from), A_TEXT(to), out, n);
+}
+
+err module_figures_query_at(db_conn *c, arena *a, db_sql *q, int64_t start, int64_t end, module_figure **out, int *n)
+{
+	return figures(c, a, q, A_INT(start), A_INT(end), out, n);
+}
+
+void module_figures_relabel(module_figure *v, int n, const code *list, int nlist)
+{
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < nlist; k++)
+			if (!strcmp(v[i].category, list[k].v)) {
+				v[i].category = list[k].fr;
+				break;
+			}
 }

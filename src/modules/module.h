@@ -171,6 +171,11 @@ bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, in
  * (from, to) as $2, $3, appended to *out; a NULL or empty category
  * reads « non renseigné ». */
 err module_figures_query(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n);
+/* The same over timestamped rows: (start, end) instants as $2, $3
+ * (accounts_period_instants gives them for a period of days). */
+err module_figures_query_at(db_conn *c, arena *a, db_sql *q, int64_t start, int64_t end, module_figure **out, int *n);
+/* Categories that are codes of list shown by their French label. */
+void module_figures_relabel(module_figure *v, int n, const code *list, int nlist);
 /* The French for a journal or timeline code a module declared; the code
  * itself when none did. */
 const char *module_code_label(const char *code);

@@ -13,6 +13,7 @@
 #include "modules/journal/journal.h"
 #include "modules/legal/legal.h"
 #include "modules/microcredit/microcredit.h"
+#include "modules/observation/observation.h"
 #include "modules/persons/persons.h"
 #include "modules/reception/reception.h"
 #include "modules/register/register.h"
@@ -34,6 +35,7 @@ static const module *const standard[] = {
 	&register_module,
 	&homecare_module,
 	&food_module,
+	&observation_module,
 	&home_module,
 };
 

@@ -1,6 +1,7 @@
 /* pdf.c — libharu wrapper (see pdf.h). */
 #include "web/pdf.h"
 #include <hpdf.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <zint.h>
 #include <string.h>
@@ -186,6 +187,26 @@ void pdf_frame(pdf_doc *d, double x_mm, double y_mm, double w_mm, double h_mm, b
 		HPDF_Page_SetDash(d->page, NULL, 0, 0);
 }
 
+bool pdf_image(pdf_doc *d, const void *bytes, size_t len, const char *type, double x_mm, double y_mm, double h_mm)
+{
+	if (!bytes || !len || len > UINT32_MAX || !type)
+		return false;
+	int was = d->failed;
+	HPDF_Image img = !strcmp(type, "image/png") ? HPDF_LoadPngImageFromMem(d->pdf, bytes, (HPDF_UINT)len)
+	               : !strcmp(type, "image/jpeg") ? HPDF_LoadJpegImageFromMem(d->pdf, bytes, (HPDF_UINT)len) : NULL;
+	if (!img) {
+		HPDF_ResetError(d->pdf);
+		d->failed = was; /* a logo that does not load is left out, the document goes on */
+		return false;
+	}
+	double w = HPDF_Image_GetWidth(img), h = HPDF_Image_GetHeight(img);
+	if (w <= 0 || h <= 0)
+		return false;
+	double hm = h_mm, wm = h_mm * w / h;
+	HPDF_Page_DrawImage(d->page, img, (HPDF_REAL)(x_mm * MM), (HPDF_REAL)(HEIGHT - (y_mm + hm) * MM), (HPDF_REAL)(wm * MM), (HPDF_REAL)(hm * MM));
+	return true;
+}
+
 static double width_of(pdf_doc *d, HPDF_Font f, double size, const char *t)
 {
 	HPDF_Page_SetFontAndSize(d->page, f, (HPDF_REAL)size);
@@ -306,6 +327,46 @@ bool pdf_barcode(pdf_doc *d, const char *data, double x_mm, double y_mm, double 
 
 double pdf_cursor_mm(const pdf_doc *d) { return (HEIGHT - d->y) / MM; }
 void pdf_cursor_set_mm(pdf_doc *d, double y_mm) { d->y = HEIGHT - y_mm * MM; }
+
+void pdf_bar_row(pdf_doc *d, const char *label, double fraction, const char *value)
+{
+	const double size = 9, lead = 14, label_w = 62 * MM, bar_x = MARGIN + label_w + 4, bar_w = 80 * MM;
+	if (d->y - lead < MARGIN)
+		new_page(d);
+	/* The label, cut to its column (at a character, never inside one). */
+	const char *t = label ? label : "";
+	HPDF_REAL real_w;
+	HPDF_UINT fit = HPDF_Font_MeasureText(d->font, (const HPDF_BYTE *)t, (HPDF_UINT)strlen(t), (HPDF_REAL)label_w, (HPDF_REAL)size, 0, 0,
+	                                      HPDF_FALSE, &real_w);
+	while (fit > 0 && fit < strlen(t) && ((unsigned char)t[fit] & 0xC0) == 0x80)
+		fit--;
+	char *cut = malloc(fit + 1);
+	if (!cut) {
+		d->failed = 1;
+		return;
+	}
+	memcpy(cut, t, fit);
+	cut[fit] = 0;
+	double base = d->y - size;
+	HPDF_Page_SetGrayFill(d->page, 0);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->font, (HPDF_REAL)size);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)MARGIN, (HPDF_REAL)base, cut);
+	free(cut);
+	double w = fraction > 0 ? (fraction > 1 ? 1 : fraction) * bar_w : 0;
+	HPDF_Page_EndText(d->page);
+	if (w > 0) {
+		HPDF_Page_SetGrayFill(d->page, 0.35f);
+		HPDF_Page_Rectangle(d->page, (HPDF_REAL)bar_x, (HPDF_REAL)(base - 1), (HPDF_REAL)w, (HPDF_REAL)(size));
+		HPDF_Page_Fill(d->page);
+		HPDF_Page_SetGrayFill(d->page, 0);
+	}
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->font, (HPDF_REAL)size);
+	HPDF_Page_TextOut(d->page, (HPDF_REAL)(bar_x + w + 4), (HPDF_REAL)base, value ? value : "");
+	HPDF_Page_EndText(d->page);
+	d->y -= lead;
+}
 
 void pdf_field(pdf_doc *d, const char *label, const char *value)
 {

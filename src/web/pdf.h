@@ -30,6 +30,12 @@ void pdf_address_block(pdf_doc *d, const char *const *lines, int n);
  * left corner; these draw without moving the cursor unless said. */
 void pdf_text_at(pdf_doc *d, double x_mm, double y_mm, double size, bool bold, const char *text);
 void pdf_frame(pdf_doc *d, double x_mm, double y_mm, double w_mm, double h_mm, bool dashed);
+/* A chart's line in the flow: label, a bar of fraction (0–1) of the
+ * chart's width, the value written after it. */
+void pdf_bar_row(pdf_doc *d, const char *label, double fraction, const char *value);
+/* A PNG or JPEG image (type "image/png" or "image/jpeg") h tall, its top
+ * left corner at (x, y); false when the bytes are not such an image. */
+bool pdf_image(pdf_doc *d, const void *bytes, size_t len, const char *type, double x_mm, double y_mm, double h_mm);
 /* « RÉPUBLIQUE FRANÇAISE », the cerfa number in its frame, the title and
  * the legal references centred; the cursor goes below. */
 void pdf_form_head(pdf_doc *d, const char *cerfa, const char *title, const char *subtitle);

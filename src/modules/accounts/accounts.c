@@ -221,6 +221,33 @@ err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o
 	return e;
 }
 
+bool accounts_period_instants(db_conn *c, arena *a, const char *from, const char *to, int64_t *start, int64_t *end)
+{
+	structure_info si;
+	const char *tz = accounts_structure_info(c, a, db_conn_structure(c), &si) == E_OK && *si.tz ? si.tz : "Europe/Paris";
+	civil_date f, t;
+	if (!from || !to || !civil_parse(from, &f) || !civil_parse(to, &t))
+		return false;
+	*start = civil_day_start(tz, f);
+	*end = civil_day_start(tz, civil_from_days(civil_to_days(t) + 1));
+	return true;
+}
+
+static db_sql Q_LOGO = DB_SQL(DB_GLOBAL, "SELECT logo, logo_type FROM structures WHERE id = $1 AND logo IS NOT NULL");
+
+bool accounts_structure_logo(db_conn *c, arena *a, int64_t sid, const void **bytes, size_t *len, const char **type)
+{
+	db_res q = {0};
+	bool ok = false;
+	if (DBQ(c, &Q_LOGO, &q, A_INT(sid)) == E_OK && db_next(&q)) {
+		*bytes = db_blob(&q, 0, a, len);
+		*type = db_dup(&q, 1, a);
+		ok = *bytes && *len && *type;
+	}
+	db_close(&q);
+	return ok;
+}
+
 const char *accounts_letter_gap(const structure_info *s, bool signed_document)
 {
 	if (!s->address || !*s->address)

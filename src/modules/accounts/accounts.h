@@ -80,6 +80,13 @@ typedef struct structure_info {
 	int backdate_days;   /* how far back a contact, a visit or a hand-over may be dated */
 } structure_info;
 err accounts_structure_info(db_conn *c, arena *a, int64_t structure_id, structure_info *out);
+/* A period of days [from, to] (ISO dates) as instants [*start, *end) in
+ * the connection's structure's time zone: for figures over timestamped
+ * rows. False when a date is malformed. */
+bool accounts_period_instants(db_conn *c, arena *a, const char *from, const char *to, int64_t *start, int64_t *end);
+/* The structure's logo (arena-owned bytes, *type "image/png" or
+ * "image/jpeg"); false when it has none. */
+bool accounts_structure_logo(db_conn *c, arena *a, int64_t structure_id, const void **bytes, size_t *len, const char **type);
 /* What a structure must have told before a letter, an attestation or a
  * form leaves: its address and, for a signed document, its signatory.
  * NULL when complete, else the French sentence saying what to fill in. */

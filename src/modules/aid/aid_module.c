@@ -1,5 +1,6 @@
 /* aid_module.c — optional aid as a module (see module.h). */
 #include "modules/aid/aid_internal.h"
+#include <string.h>
 #include "core/banned.h"
 
 #define SW ROLE_BIT(ROLE_SOCIAL_WORKER)
@@ -46,6 +47,36 @@ static void init(void)
 	aid_api_routes();
 }
 
+/* Figures for observation: requests by aid, decisions, euros granted. */
+static db_sql Q_I_KIND = DB_SQL(DB_SCOPED,
+	"SELECT aid_label, count(*) FROM aid_requests WHERE structure_id = $1 AND requested_on >= $2 AND requested_on <= $3 GROUP BY 1 ORDER BY 1");
+static db_sql Q_I_DECISION = DB_SQL(DB_SCOPED,
+	"SELECT decision, count(*) FROM aid_requests WHERE structure_id = $1 AND decided_on >= $2 AND decided_on <= $3 GROUP BY 1 ORDER BY 1");
+static db_sql Q_I_GRANTED = DB_SQL(DB_SCOPED,
+	"SELECT aid_label, sum(granted) / 100 FROM aid_requests WHERE structure_id = $1 AND decided_on >= $2 AND decided_on <= $3 "
+	"AND granted IS NOT NULL AND granted > 0 GROUP BY 1 ORDER BY 1");
+static err by_kind(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	return module_figures_query(c, a, &Q_I_KIND, from, to, out, n);
+}
+static err by_decision(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	err e = module_figures_query(c, a, &Q_I_DECISION, from, to, out, n);
+	for (int i = 0; e == E_OK && i < *n; i++)
+		if (strcmp((*out)[i].category, "non renseigné"))
+			(*out)[i].category = aid_decision_label((*out)[i].category);
+	return e;
+}
+static err by_granted(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	return module_figures_query(c, a, &Q_I_GRANTED, from, to, out, n);
+}
+static const module_indicator indicators[] = {
+	{"aid.kind", "Demandes d’aide facultative", "Demandes créées dans la période (date de la demande), par aide du règlement.", by_kind},
+	{"aid.decision", "Décisions d’aide facultative", "Demandes décidées dans la période, par décision.", by_decision},
+	{"aid.granted", "Euros accordés", "Montants accordés par les décisions de la période, en euros entiers, par aide.", by_granted},
+};
+
 const module aid_module = {
 	.name = "aid",
 	.schema = &aid_schema,
@@ -69,4 +100,6 @@ const module aid_module = {
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,
 	.ntimeline = COUNTOF(timeline),
+	.indicators = indicators,
+	.nindicators = COUNTOF(indicators),
 };

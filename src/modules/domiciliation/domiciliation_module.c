@@ -39,6 +39,32 @@ static void init(void)
 	domiciliation_import_routes();
 }
 
+/* Figures for observation: requests of a period by what became of them; domiciliations in force. */
+static db_sql Q_I_REQ = DB_SQL(DB_SCOPED,
+	"SELECT status, count(*) FROM domiciliations WHERE structure_id = $1 AND requested_on >= $2 AND requested_on <= $3 GROUP BY 1 ORDER BY 1");
+static db_sql Q_I_INFORCE = DB_SQL(DB_SCOPED,
+	"SELECT household_type, count(*) FROM domiciliations WHERE structure_id = $1 AND start_on <= $3 AND (end_on IS NULL OR end_on >= $2) "
+	"AND (struck_on IS NULL OR struck_on >= $2) AND start_on IS NOT NULL GROUP BY 1 ORDER BY 1");
+static err by_request(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	err e = module_figures_query(c, a, &Q_I_REQ, from, to, out, n);
+	if (e == E_OK)
+		module_figures_relabel(*out, *n, DOMI_STATUS, COUNTOF(DOMI_STATUS));
+	return e;
+}
+static err by_inforce(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	err e = module_figures_query(c, a, &Q_I_INFORCE, from, to, out, n);
+	if (e == E_OK)
+		module_figures_relabel(*out, *n, DOMI_HTYPE, COUNTOF(DOMI_HTYPE));
+	return e;
+}
+static const module_indicator indicators[] = {
+	{"domiciliation.requests", "Demandes de domiciliation", "Demandes reçues dans la période, selon ce qu’elles sont devenues (en cours, "
+	                                                         "active, refusée, radiée).", by_request},
+	{"domiciliation.inforce", "Domiciliations en cours", "Domiciliations valides à un moment de la période, par type de foyer.", by_inforce},
+};
+
 const module domiciliation_module = {
 	.name = "domiciliation",
 	.schema = &domiciliation_schema,
@@ -63,4 +89,6 @@ const module domiciliation_module = {
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,
 	.ntimeline = COUNTOF(timeline),
+	.indicators = indicators,
+	.nindicators = COUNTOF(indicators),
 };

@@ -1,5 +1,6 @@
 /* reception_module.c — the front desk as a module (see module.h). */
 #include "modules/reception/reception_internal.h"
+#include "modules/accounts/accounts.h"
 #include "core/banned.h"
 
 #define STAFF (ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER))
@@ -37,6 +38,46 @@ static void init(void)
 	reception_api_routes();
 }
 
+/* Figures for observation: contacts of a period, by channel, motive, orientation. */
+static db_sql Q_I_CHANNEL = DB_SQL(DB_SCOPED, "SELECT channel, count(*) FROM contacts WHERE structure_id = $1 AND at >= $2 AND at < $3 GROUP BY 1 ORDER BY 1");
+static db_sql Q_I_MOTIVE = DB_SQL(DB_SCOPED,
+	"SELECT m.label, count(*) FROM contacts c LEFT JOIN contact_motives m ON m.structure_id = c.structure_id AND m.id = c.motive_id "
+	"WHERE c.structure_id = $1 AND c.at >= $2 AND c.at < $3 GROUP BY 1 ORDER BY 1");
+static db_sql Q_I_ORIENT = DB_SQL(DB_SCOPED,
+	"SELECT CASE WHEN orientation = '' THEN 'aucune' ELSE orientation END, count(*) FROM contacts WHERE structure_id = $1 AND at >= $2 "
+	"AND at < $3 GROUP BY 1 ORDER BY 1");
+
+static err contacts_by(db_sql *q, const code *words, int nwords, db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	int64_t s, e;
+	if (!accounts_period_instants(c, a, from, to, &s, &e))
+		return E_INPUT;
+	err r = module_figures_query_at(c, a, q, s, e, out, n);
+	if (r == E_OK && words)
+		module_figures_relabel(*out, *n, words, nwords);
+	return r;
+}
+static err by_channel(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	return contacts_by(&Q_I_CHANNEL, RC_CHANNELS, COUNTOF(RC_CHANNELS), c, a, from, to, out, n);
+}
+static err by_motive(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	return contacts_by(&Q_I_MOTIVE, NULL, 0, c, a, from, to, out, n);
+}
+static err by_orientation(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+{
+	static const code O[] = {{"aucune", "Aucune (réponse donnée)"}, {"agent", "Vers un agent"}, {"service", "Vers un service du CCAS"},
+	                         {"partenaire", "Vers un partenaire"}};
+	return contacts_by(&Q_I_ORIENT, O, COUNTOF(O), c, a, from, to, out, n);
+}
+static const module_indicator indicators[] = {
+	{"reception.channel", "Contacts par canal", "Contacts enregistrés à l’accueil dans la période (avec ou sans dossier), par canal.", by_channel},
+	{"reception.motive", "Contacts par motif", "Contacts enregistrés dans la période, par motif (la liste de la structure).", by_motive},
+	{"reception.orientation", "Contacts par orientation", "Contacts enregistrés dans la période, selon la suite donnée : réponse sur place ou "
+	                                                       "orientation vers un agent, un service, un partenaire.", by_orientation},
+};
+
 const module reception_module = {
 	.name = "reception",
 	.schema = &reception_schema,
@@ -57,4 +98,6 @@ const module reception_module = {
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,
 	.ntimeline = COUNTOF(timeline),
+	.indicators = indicators,
+	.nindicators = COUNTOF(indicators),
 };

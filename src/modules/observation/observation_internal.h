@@ -1,0 +1,57 @@
+/*
+ * observation_internal.h — what the files of the observation module share.
+ *
+ *   observation_model.c    settings (threshold, the report's text), the
+ *                          figures of every module's indicators over a
+ *                          period and the one before, small counts hidden
+ *   observation_pages.c    the page (charts, tables, sentences), the
+ *                          open-data CSV, the JSON API, the yearly report
+ *                          (PDF, XLSX), the settings
+ *   observation_module.c   the descriptor
+ */
+#ifndef MODULES_OBSERVATION_INTERNAL_H
+#define MODULES_OBSERVATION_INTERNAL_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "modules/observation/observation.h"
+#include "web/form.h"
+#include "web/web.h"
+
+extern int PERM_OBS_READ, PERM_OBS_SETTINGS;
+extern const db_module_schema observation_schema;
+
+typedef struct obs_settings {
+	int threshold;         /* a count under it (and above 0) is shown « < threshold » */
+	const char *report_text;
+} obs_settings;
+void obs_settings_get(db_conn *c, arena *a, obs_settings *out);
+err obs_settings_set(db_conn *c, arena *a, int64_t user, const kv_list *in, form_errors *fe);
+
+/* One category of an indicator: its count in the period and the one before; hidden when small. */
+typedef struct obs_row {
+	const char *category;
+	int64_t n, prev;
+	bool n_hidden, prev_hidden;
+} obs_row;
+typedef struct obs_figure {
+	const module_indicator *ind;
+	const char *module_label;  /* the mission's name (its navigation entry) */
+	obs_row *rows;
+	int nrows;
+	int64_t total, prev_total;
+	bool total_hidden, prev_total_hidden; /* one hidden cell alone would be found by subtraction */
+	bool failed;
+} obs_figure;
+typedef struct obs_period {
+	const char *from, *to, *prev_from, *prev_to;
+} obs_period;
+/* The period [from, to] and the one it is compared with: the same dates a year before for a year or less, else the period of the
+ * same length just before; false when the dates are not a period (at most ten years). */
+bool obs_period_of(arena *a, const char *from, const char *to, obs_period *out);
+/* Every module's indicators over p, hidden below threshold: *out, their number. */
+int obs_gather(db_conn *c, arena *a, const obs_period *p, int threshold, obs_figure **out);
+/* How a count is shown: "12", "< 5". */
+const char *obs_show(arena *a, int64_t n, bool hidden, int threshold);
+
+void obs_pages_init(void);
+#endif

@@ -1,0 +1,143 @@
+/* HTTP tests of observation: every mission's indicators on one page (SVG
+ * charts with their sentence and table), a figure equal to what was done
+ * (six contacts recorded: the count moves by six), small counts hidden
+ * everywhere (page, API, open-data CSV) at the structure's threshold,
+ * no name nor file number in the exports, the yearly report (PDF with the
+ * director's text, XLSX), the settings keeping what was typed, roles. */
+#define T_NAME "http-observation"
+#include "http/h.h"
+#include <jansson.h>
+#include <stdbool.h>
+
+static json_t *J(resp *r) { return json_loads(r->body, 0, NULL); }
+
+static void day(char out[11], int n)
+{
+	time_t t = time(NULL) + (time_t)n * 86400;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The row of category cat in indicator key; its count (-1 hidden, -2 absent) and how it is shown. */
+static int64_t row_of(json_t *j, const char *key, const char *cat, char *shown, size_t n)
+{
+	size_t i, k;
+	json_t *x, *y;
+	if (shown)
+		shown[0] = 0;
+	json_array_foreach(json_object_get(j, "indicators"), i, x) if (!strcmp(json_string_value(json_object_get(x, "key")), key)) {
+		json_array_foreach(json_object_get(x, "rows"), k, y) if (!strcmp(json_string_value(json_object_get(y, "category")), cat)) {
+			if (shown)
+				snprintf(shown, n, "%s", json_string_value(json_object_get(y, "shown")));
+			json_t *v = json_object_get(y, "n");
+			return json_is_integer(v) ? json_integer_value(v) : -1;
+		}
+	}
+	return -2;
+}
+
+static void settings(cli *k, const char *threshold, const char *text, long want)
+{
+	char body[600];
+	snprintf(body, sizeof body, "_csrf=%s&threshold=%s&report_text=%s", k->csrf, threshold, text);
+	CHECK_INT(post(k, "/observation/reglage", body)->status, want);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+	setenv("TZ", "Indian/Reunion", 1); /* the demo structure's time zone: « today » is the server's */
+	tzset();
+	char today[11], path[200], body[600], shown[32];
+	day(today, 0);
+	srv s;
+	if (!srv_start(&s, "observation")) {
+		CHECK(0, "server did not start");
+		return T_DONE();
+	}
+	cli mgr, desk, com;
+	cli_init(&mgr, &s), cli_init(&desk, &s), cli_init(&com, &s);
+	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
+	CHECK_INT(login(&desk, DEMO("accueil"), DEMO_PW), 303);
+	CHECK_INT(login(&com, DEMO("commission"), DEMO_PW), 303);
+
+	T_GROUP("the page: every mission, charts with their sentence and table");
+	resp *r = get(&mgr, "/observation");
+	CHECK_INT(r->status, 200);
+	static const char *const words[] = {"Contacts par canal", "Foyers suivis par logement", "Demandes d’aide facultative", "Demandes de domiciliation",
+	                                    "Colis alimentaires", "role=\"img\"", "<desc id=", "Le tableau des données"};
+	for (int i = 0; i < (int)(sizeof words / sizeof *words); i++)
+		CHECK_HAS(r->body, words[i]);
+	CHECK_INT(get(&com, "/observation")->status, 200); /* the board reads figures, never files */
+	CHECK_INT(get(&desk, "/observation")->status, 403);
+	CHECK_INT(get(&mgr, "/observation?du=2026-05-01&au=2026-04-01")->status, 400);
+
+	T_GROUP("a figure equals what was done");
+	settings(&mgr, "2", "", 303); /* only the 1s hidden: the count is read whole */
+	snprintf(path, sizeof path, "/api/v1/observation?du=%s&au=%s", today, today);
+	json_t *j = J(get(&mgr, path));
+	int64_t before = row_of(j, "reception.channel", "Courrier", NULL, 0), area = row_of(j, "persons.neighbourhood", "non renseigné", NULL, 0);
+	json_decref(j);
+	before = before == -1 ? 1 : before == -2 ? 0 : before; /* hidden at 2: exactly one */
+	area = area == -1 ? 1 : area == -2 ? 0 : area;
+	j = J(post_json(&desk, "/api/v1/households", "{\"last_name\":\"Observé\",\"first_names\":\"Unique\",\"confirm_duplicate\":true}"));
+	long long hid = (long long)json_integer_value(json_object_get(j, "household_id"));
+	char file_no[32];
+	snprintf(file_no, sizeof file_no, "%s", json_string_value(json_object_get(j, "file_no")) ? json_string_value(json_object_get(j, "file_no")) : "?");
+	json_decref(j);
+	j = J(get(&desk, "/api/v1/motives"));
+	long long motive = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "motives"), 0), "id"));
+	json_decref(j);
+	for (int i = 0; i < 6; i++) {
+		snprintf(body, sizeof body, "{\"household_id\": %lld, \"channel\": \"courrier\", \"motive_id\": %lld, \"answer\": \"Réponse écrite\"}", hid, motive);
+		CHECK_INT(post_json(&desk, "/api/v1/contacts", body)->status, 201);
+	}
+	j = J(get(&mgr, path));
+	int64_t after = row_of(j, "reception.channel", "Courrier", NULL, 0);
+	CHECK_INT(after, before + 6);
+	int64_t area2 = row_of(j, "persons.neighbourhood", "non renseigné", NULL, 0);
+	CHECK_INT(area2 == -1 ? 1 : area2, area + 1); /* the household followed today, without an address (1 is hidden at 2) */
+	json_decref(j);
+
+	T_GROUP("small counts hidden everywhere");
+	settings(&mgr, "20", "Une année de travail au service des habitants.", 303);
+	CHECK(after < 20, "the test's count is under the threshold");
+	j = J(get(&mgr, path));
+	CHECK_INT(row_of(j, "reception.channel", "Courrier", shown, sizeof shown), -1);
+	CHECK_STR(shown, "< 20");
+	json_decref(j);
+	snprintf(path, sizeof path, "/observation?du=%s&au=%s", today, today);
+	CHECK_HAS(get(&mgr, path)->body, "&lt; 20");
+	snprintf(path, sizeof path, "/observation.csv?du=%s&au=%s", today, today);
+	r = get(&mgr, path);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"reception.channel\"");
+	CHECK_HAS(r->body, "\"< 20\"");
+	CHECK_LACKS(r->body, "Observé");
+	CHECK_LACKS(r->body, file_no);
+
+	T_GROUP("the yearly report and the settings");
+	char year[8];
+	snprintf(year, sizeof year, "%.4s", today);
+	snprintf(path, sizeof path, "/observation/rapport?annee=%s", year);
+	r = get(&com, path);
+	CHECK_INT(r->status, 200);
+	char *txt = pdf_text(r);
+	CHECK_HAS(txt, "Rapport d’activité");
+	CHECK_HAS(txt, "Une année de travail");
+	CHECK_HAS(txt, "Contacts par canal");
+	CHECK_LACKS(txt, "Observé");
+	free(txt);
+	snprintf(path, sizeof path, "/observation/rapport?annee=%s&format=xlsx", year);
+	r = get(&mgr, path);
+	CHECK_INT(r->status, 200);
+	CHECK(has_header(r, "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "a spreadsheet");
+	CHECK_INT(get(&mgr, "/observation/rapport?annee=1999")->status, 400);
+	settings(&mgr, "1", "Texte gardé", 400);
+	CHECK_HAS(mgr.last.body, "Texte gardé");
+	CHECK_INT(get(&com, "/observation/reglage")->status, 403);
+	cli_free(&mgr), cli_free(&desk), cli_free(&com);
+	srv_stop(&s);
+	return T_DONE();
+}
