@@ -329,7 +329,8 @@ err accounts_structure_create(db_conn *c, const char *name, int64_t *id)
 
 static db_sql Q_STRUCT_DESCRIBE = DB_SQL(DB_GLOBAL,
 	"UPDATE structures SET address = $2, phone = $3, email = $4, dpo_contact = $5, signatory_name = $6, signatory_title = $7, "
-	"signatory_delegation = $8, tz = CASE WHEN $9 = '' THEN tz ELSE $9 END, version = version + 1 WHERE id = $1");
+	"signatory_delegation = $8, tz = CASE WHEN $9 = '' THEN tz ELSE $9 END, insee = CASE WHEN $10 = '' THEN insee ELSE $10 END, "
+	"version = version + 1 WHERE id = $1");
 
 static db_sql Q_SERVICE_SET = DB_SQL(DB_GLOBAL, "UPDATE memberships SET service = $3 WHERE structure_id = $1 AND user_id = $2");
 
@@ -347,7 +348,7 @@ err accounts_structure_describe(db_conn *c, int64_t id, const structure_info *s)
 	int64_t n = 0;
 	err e = DBX(c, &Q_STRUCT_DESCRIBE, &n, A_INT(id), A_TEXT(s->address), A_TEXT(s->phone), A_TEXT(s->email), A_TEXT(s->dpo),
 	            A_TEXT(s->signatory_name), A_TEXT(s->signatory_title), A_INT(s->signatory_delegation ? 1 : 0),
-	            A_TEXT(s->tz ? s->tz : ""));
+	            A_TEXT(s->tz ? s->tz : ""), A_TEXT(s->insee ? s->insee : ""));
 	return e == E_OK && n != 1 ? E_NOT_FOUND : e;
 }
 

@@ -45,7 +45,7 @@ err demo_build(db *d, int64_t households, uint64_t seed)
 			.address = "Hôtel de ville, 2 place de la Mairie\n97470 Port-Rivière", .phone = "02 62 00 00 00",
 			.email = "ccas@port-riviere." DEMO_DOMAIN, .dpo = "dpo@port-riviere." DEMO_DOMAIN,
 			.signatory_name = "Jean-Luc Grondin", .signatory_title = "Directeur du CCAS", .signatory_delegation = true,
-			.tz = "Indian/Reunion"});
+			.tz = "Indian/Reunion", .insee = "97407"}); /* its quarters are Le Port's: the INSEE's figures by IRIS match them */
 	if (e == E_OK)
 		e = accounts_structure_create(c, "CIAS des Hauts-de-Rivière", &sid2);
 	if (e == E_OK)

@@ -7,6 +7,8 @@
  *   observation_pages.c    the page (charts, tables, sentences), the
  *                          open-data CSV, the JSON API, the yearly report
  *                          (PDF, XLSX), the settings
+ *   observation_abs.c      the needs analysis's dataset by neighbourhood and
+ *                          year, with the INSEE's population by IRIS imported
  *   observation_module.c   the descriptor
  */
 #ifndef MODULES_OBSERVATION_INTERNAL_H
@@ -54,4 +56,5 @@ int obs_gather(db_conn *c, arena *a, const obs_period *p, int threshold, obs_fig
 const char *obs_show(arena *a, int64_t n, bool hidden, int threshold);
 
 void obs_pages_init(void);
+void obs_abs_init(void);
 #endif

@@ -18,6 +18,13 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE obs_settings (structure_id INTEGER PRIMARY KEY REFERENCES structures(id), threshold INTEGER NOT NULL, "
 	 " report_text TEXT NOT NULL DEFAULT '') STRICT;",
 	 NULL},
+	{2, "observation: the INSEE's population by IRIS the structure imports, and which IRIS each neighbourhood is",
+	 "CREATE TABLE obs_population (structure_id INTEGER NOT NULL REFERENCES structures(id), year INTEGER NOT NULL, iris TEXT NOT NULL, "
+	 " name TEXT NOT NULL, population INTEGER NOT NULL, p0014 INTEGER, p1529 INTEGER, p3044 INTEGER, p4559 INTEGER, p6074 INTEGER, "
+	 " p75p INTEGER, PRIMARY KEY (structure_id, year, iris)) STRICT;"
+	 "CREATE TABLE obs_area_map (structure_id INTEGER NOT NULL REFERENCES structures(id), neighbourhood TEXT NOT NULL, iris TEXT NOT NULL, "
+	 " PRIMARY KEY (structure_id, neighbourhood)) STRICT;",
+	 NULL},
 };
 const db_module_schema observation_schema = {"observation", migrations, COUNTOF(migrations)};
 

@@ -132,6 +132,7 @@ static void obs_page(web_req *r)
 	               "<a href=\"/observation/rapport?annee=%d\">Rapport d’activité %d (PDF)</a> · "
 	               "<a href=\"/observation/rapport?annee=%d&amp;format=xlsx\">(XLSX)</a>",
 	            civil_fr(r->a, p.prev_from), civil_fr(r->a, p.prev_to), st.threshold - 1, st.threshold, p.from, p.to, t.y - 1, t.y - 1, t.y - 1);
+	html_lit(b, " · <a href=\"/observation/abs\">Analyse des besoins sociaux (par quartier)</a>");
 	if (web_can(r, PERM_OBS_SETTINGS))
 		html_lit(b, " · <a href=\"/observation/reglage\">Réglages</a>");
 	html_lit(b, "</p>");

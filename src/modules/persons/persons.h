@@ -159,6 +159,17 @@ typedef struct household_budget {
 } household_budget;
 err persons_budget(db_conn *c, arena *a, int64_t household_id, civil_date month, household_budget *out);
 
+/* For the needs analysis (observation): over the instants [start, end),
+ * per neighbourhood of the household's address ("" when none), the
+ * households whose timeline has an event (kind "") and, per kind of event
+ * (module.timeline's codes), the households and the events; *out in the
+ * arena, their number (-1 on a failure). */
+typedef struct persons_area_row {
+	const char *neighbourhood, *kind;
+	int64_t households, events;
+} persons_area_row;
+int persons_area_figures(db_conn *c, arena *a, int64_t start, int64_t end, persons_area_row **out);
+
 /* Data-subject access (RGPD art. 15): each module's descriptor gives what
  * it holds about a person (module.h, subject). Rows of a query as objects
  * named by names (values as text), for those sections; closes q. */
