@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,8 +47,23 @@ static void ensure_file(const char *path)
 		close(fd);
 }
 
+/* Before the library starts: no memory statistics. Debian builds SQLite
+ * with them on, and every allocation of every connection then takes one
+ * global mutex (the profile of issue 20 found the server's threads
+ * waiting on it). Nothing here reads them. */
+static void sq_configure(void)
+{
+	const char *keep = getenv("OPENCCAS_SQLITE_MEMSTATUS"); /* "1": left on, to measure the difference (bench/RESULTS.md) */
+	if (keep && !strcmp(keep, "1"))
+		return;
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		log_info("sqlite: memory statistics left on (the library had already started)");
+}
+
 static err sq_connect(db_conn *c)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_configure);
 	sqlite3 *h = NULL;
 	ensure_file(c->d->target);
 	int rc = sqlite3_open_v2(c->d->target, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);

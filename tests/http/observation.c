@@ -120,7 +120,7 @@ int main(void)
 	T_GROUP("the yearly report and the settings");
 	char year[8];
 	snprintf(year, sizeof year, "%.4s", today);
-	snprintf(path, sizeof path, "/observation/rapport?annee=%s", year);
+	snprintf(path, sizeof path, "/observation/rapport.pdf?annee=%s", year);
 	r = get(&com, path);
 	CHECK_INT(r->status, 200);
 	char *txt = pdf_text(r);
@@ -129,11 +129,11 @@ int main(void)
 	CHECK_HAS(txt, "Contacts par canal");
 	CHECK_LACKS(txt, "Observé");
 	free(txt);
-	snprintf(path, sizeof path, "/observation/rapport?annee=%s&format=xlsx", year);
+	snprintf(path, sizeof path, "/observation/rapport.xlsx?annee=%s", year);
 	r = get(&mgr, path);
 	CHECK_INT(r->status, 200);
 	CHECK(has_header(r, "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "a spreadsheet");
-	CHECK_INT(get(&mgr, "/observation/rapport?annee=1999")->status, 400);
+	CHECK_INT(get(&mgr, "/observation/rapport.pdf?annee=1999")->status, 400);
 	settings(&mgr, "1", "Texte gardé", 400);
 	CHECK_HAS(mgr.last.body, "Texte gardé");
 	CHECK_INT(get(&com, "/observation/reglage")->status, 403);

@@ -86,6 +86,8 @@ static const db_migration migrations[] = {
 	 "UPDATE domiciliations SET num = r.n FROM (SELECT id, row_number() OVER (PARTITION BY structure_id ORDER BY id) AS n "
 	 " FROM domiciliations) AS r WHERE r.id = domiciliations.id;"
 	 "CREATE UNIQUE INDEX domiciliations_num ON domiciliations(structure_id, num);", NULL},
+	{8, "the home page's count of domiciliations without contact, and its list, over an index (status, last contact)",
+	 "CREATE INDEX domiciliations_contact ON domiciliations(structure_id, status, last_contact_on);", NULL},
 };
 const db_module_schema domiciliation_schema = {"domiciliation", migrations, COUNTOF(migrations)};
 
@@ -193,7 +195,8 @@ static db_sql Q_BY_HOUSEHOLD = DB_SQL(DB_SCOPED,
 	"SELECT id FROM domiciliations WHERE structure_id = $1 AND household_id = $2 ORDER BY id DESC");
 /* Lists: one statement each, chosen by a fixed filter (never assembled). */
 #define LIST_COLS "SELECT id, person_id, status, requested_on, end_on, last_contact_on, renewal_on, num FROM domiciliations "
-static db_sql Q_LIST_ALL = DB_SQL(DB_SCOPED, LIST_COLS "WHERE structure_id = $1 AND ($2 = '' OR status = $2) ORDER BY id DESC LIMIT $3 OFFSET $4");
+static db_sql Q_LIST_ALL = DB_SQL(DB_SCOPED, LIST_COLS "WHERE structure_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3");
+static db_sql Q_LIST_STATUS = DB_SQL(DB_SCOPED, LIST_COLS "WHERE structure_id = $1 AND status = $2 ORDER BY id DESC LIMIT $3 OFFSET $4");
 static db_sql Q_LIST_EXPIRING = DB_SQL(DB_SCOPED, LIST_COLS
 	"WHERE structure_id = $1 AND status = 'active' AND end_on >= $5 AND end_on <= $6 AND ($2 = '' OR $2 = 'active') "
 	"ORDER BY end_on LIMIT $3 OFFSET $4");
@@ -201,7 +204,10 @@ static db_sql Q_LIST_NOCONTACT = DB_SQL(DB_SCOPED, LIST_COLS
 	"WHERE structure_id = $1 AND status = 'active' AND last_contact_on < $5 AND ($2 = '' OR $2 = 'active') "
 	"ORDER BY last_contact_on LIMIT $3 OFFSET $4");
 static db_sql Q_LIST_LATE = DB_SQL(DB_SCOPED, LIST_COLS
-	"WHERE structure_id = $1 AND status IN ('instruction', 'attente_decision') AND requested_on < $5 AND ($2 = '' OR $2 = status) "
+	"WHERE structure_id = $1 AND status IN ('instruction', 'attente_decision') AND requested_on < $5 AND $2 = '' "
+	"ORDER BY requested_on LIMIT $3 OFFSET $4");
+static db_sql Q_LIST_LATE_STATUS = DB_SQL(DB_SCOPED, LIST_COLS
+	"WHERE structure_id = $1 AND status = $2 AND status IN ('instruction', 'attente_decision') AND requested_on < $5 "
 	"ORDER BY requested_on LIMIT $3 OFFSET $4");
 
 
@@ -380,20 +386,24 @@ int domi_list(db_conn *c, arena *a, domi_list_kind kind, const char *status, civ
 		nargs = 4;
 		break;
 	case DOMI_LIST_LATE:
-		q = &Q_LIST_LATE;
+		q = status && *status ? &Q_LIST_LATE_STATUS : &Q_LIST_LATE; /* a filter is its own statement: the index serves it */
 		p5 = civil_iso(a, civil_add_months(t, -2));
 		nargs = 4;
 		break;
 	case DOMI_LIST_ALL:
+		q = status && *status ? &Q_LIST_STATUS : &Q_LIST_ALL;
 		break;
 	}
 	/* PostgreSQL wants exactly the parameters a statement names. */
 	db_arg args[5] = {A_TEXT(status ? status : ""), A_INT((int64_t)limit + 1), A_INT(offset), A_TEXT(p5), A_TEXT(p6)};
+	db_arg *argv = args;
+	if (q == &Q_LIST_ALL)
+		argv = args + 1, nargs = 2;
 	db_res res = {0};
 	int n = 0, cap = 0;
 	*out = NULL;
 	*more = false;
-	err e = db_query(c, q, &res, nargs, args);
+	err e = db_query(c, q, &res, nargs, argv);
 	while (e == E_OK && db_next(&res)) {
 		if (n == limit) {
 			*more = true;

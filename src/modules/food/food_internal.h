@@ -89,7 +89,8 @@ bool food_dist_load(db_conn *c, arena *a, int64_t id, food_dist *out);
 int food_dists(const food_ctx *x, int limit, int offset, food_dist **out, int64_t *total);
 /* Creates a distribution with the households whose parcel decision covers its day. */
 err food_dist_create(const food_ctx *x, const kv_list *in, form_errors *fe, int64_t *id, int64_t *lines);
-/* The households of a distribution: state "" every one, or one state; delivery -1 any, 0 at the counter, 1 delivered. */
+/* The households of a distribution: state "" every one, "servi" those served (taken, by a proxy, delivered), or one state;
+ * delivery -1 any, 0 at the counter, 1 delivered. */
 int food_lines(db_conn *c, arena *a, int64_t dist, const char *state, int delivery, int limit, int offset, food_line **out, int64_t *total);
 /* The counter's one action. line > 0 names the household's line; else q
  * (a card's barcode, a file number, or a name) finds it. state: retire,

@@ -551,6 +551,9 @@ static db_sql Q_L_LIST = DB_SQL(DB_SCOPED,
 static db_sql Q_L_ALL = DB_SQL(DB_SCOPED,
 	"SELECT " L_COLS ", count(*) OVER () FROM food_lines WHERE structure_id = $1 AND dist_id = $2 "
 	"AND delivery IN ($3, $4) ORDER BY id LIMIT $5 OFFSET $6");
+static db_sql Q_L_SERVED = DB_SQL(DB_SCOPED,
+	"SELECT " L_COLS ", count(*) OVER () FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND state IN ('retire', 'procuration', 'livre') "
+	"AND delivery IN ($3, $4) ORDER BY id LIMIT $5 OFFSET $6");
 static db_sql Q_L_GET = DB_SQL(DB_SCOPED, "SELECT " L_COLS " FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND id = $3");
 static db_sql Q_L_OF_H = DB_SQL(DB_SCOPED, "SELECT " L_COLS " FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND household_id = $3");
 
@@ -558,6 +561,8 @@ int food_lines(db_conn *c, arena *a, int64_t dist, const char *state, int delive
 {
 	*total = 0;
 	int lo = delivery < 0 ? 0 : delivery, hi = delivery < 0 ? 1 : delivery;
+	if (state && !strcmp(state, "servi"))
+		return lines_q(c, a, &Q_L_SERVED, 5, (db_arg[]){A_INT(dist), A_INT(lo), A_INT(hi), A_INT(limit), A_INT(offset)}, 11, out, total);
 	if (state && *state)
 		return lines_q(c, a, &Q_L_LIST, 6, (db_arg[]){A_INT(dist), A_TEXT(state), A_INT(lo), A_INT(hi), A_INT(limit), A_INT(offset)}, 11, out,
 		               total);

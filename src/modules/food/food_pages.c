@@ -144,7 +144,7 @@ static void counter_render(web_req *r, food_dist *d, const food_collect_out *res
 	food_line *v;
 	int n = is(tab, "attendu") ? food_lines(r->db, r->a, d->id, "attendu", 0, PAGE, (int)((page - 1) * PAGE), &v, &total)
 	      : is(tab, "livraison") ? food_lines(r->db, r->a, d->id, "", 1, PAGE, (int)((page - 1) * PAGE), &v, &total)
-	      : is(tab, "fait") ? food_lines(r->db, r->a, d->id, "retire", -1, PAGE, (int)((page - 1) * PAGE), &v, &total)
+	      : is(tab, "fait") ? food_lines(r->db, r->a, d->id, "servi", -1, PAGE, (int)((page - 1) * PAGE), &v, &total)
 	                        : food_lines(r->db, r->a, d->id, "", -1, PAGE, (int)((page - 1) * PAGE), &v, &total);
 	page_begin(r, arena_printf(r->a, "Distribution du %s — %s", civil_fr(r->a, d->day), d->site));
 	buf *b = &r->out;

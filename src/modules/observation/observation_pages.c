@@ -129,8 +129,8 @@ static void obs_page(web_req *r)
 	            p.from, p.to);
 	html_printf(b, "<p>Comparé à la période du %s au %s (barres claires). Les nombres de 1 à %d sont masqués (« < %d ») : "
 	               "secret statistique. <a href=\"/observation.csv?du=%s&amp;au=%s\">Données ouvertes (CSV)</a> · "
-	               "<a href=\"/observation/rapport?annee=%d\">Rapport d’activité %d (PDF)</a> · "
-	               "<a href=\"/observation/rapport?annee=%d&amp;format=xlsx\">(XLSX)</a>",
+	               "<a href=\"/observation/rapport.pdf?annee=%d\">Rapport d’activité %d (PDF)</a> · "
+	               "<a href=\"/observation/rapport.xlsx?annee=%d\">(XLSX)</a>",
 	            civil_fr(r->a, p.prev_from), civil_fr(r->a, p.prev_to), st.threshold - 1, st.threshold, p.from, p.to, t.y - 1, t.y - 1, t.y - 1);
 	html_lit(b, " · <a href=\"/observation/abs\">Analyse des besoins sociaux (par quartier)</a>");
 	if (web_can(r, PERM_OBS_SETTINGS))
@@ -228,13 +228,13 @@ static void obs_api(web_req *r)
 
 /* ---- the board's yearly activity report ------------------------------------------------------------ */
 
-static void obs_report(web_req *r)
+static void obs_report(web_req *r, const char *fmt)
 {
 	civil_date t = civil_today(r->user->tz);
 	int64_t year = t.y - 1;
-	const char *ys = web_arg(r, "annee"), *fmt = web_arg(r, "format");
-	if ((ys && *ys && !text_to_int64(ys, 2000, t.y, &year)) || (fmt && *fmt && strcmp(fmt, "pdf") && strcmp(fmt, "xlsx"))) {
-		web_error(r, E_INPUT, arena_printf(r->a, "L’année : de 2000 à %d ; le format : pdf ou xlsx.", t.y));
+	const char *ys = web_arg(r, "annee");
+	if (ys && *ys && !text_to_int64(ys, 2000, t.y, &year)) {
+		web_error(r, E_INPUT, arena_printf(r->a, "L’année : de 2000 à %d.", t.y));
 		return;
 	}
 	obs_period p;
@@ -244,7 +244,7 @@ static void obs_report(web_req *r)
 	obs_figure *v;
 	int n = obs_gather(r->db, r->a, &p, st.threshold, &v);
 	int th = st.threshold;
-	if (fmt && !strcmp(fmt, "xlsx")) {
+	if (!strcmp(fmt, "xlsx")) {
 		xlsx_doc *x = xlsx_new("Rapport");
 		const char *hd[] = {"Mission", "Indicateur", "Catégorie", arena_printf(r->a, "%lld", (long long)year), arena_printf(r->a, "%lld", (long long)year - 1)};
 		xlsx_header(x, hd, 5);
@@ -318,6 +318,9 @@ static void obs_report(web_req *r)
 	pdf_send(r, pd, arena_printf(r->a, "rapport-activite-%lld.pdf", (long long)year));
 }
 
+static void obs_report_pdf(web_req *r) { obs_report(r, "pdf"); }
+static void obs_report_xlsx(web_req *r) { obs_report(r, "xlsx"); }
+
 /* ---- settings ------------------------------------------------------------------------------------------ */
 
 static void settings_form(web_req *r, const form_errors *fe)
@@ -353,7 +356,8 @@ void obs_pages_init(void)
 {
 	web_route(M_GET, "/observation", obs_page, PERM_OBS_READ, 0, "Observation sociale : les chiffres d’une période");
 	web_route(M_GET, "/observation.csv", obs_csv, PERM_OBS_READ, 0, "Observation sociale : données ouvertes (CSV)");
-	web_route(M_GET, "/observation/rapport", obs_report, PERM_OBS_READ, 0, "Observation sociale : rapport d’activité annuel (PDF, XLSX)");
+	web_route(M_GET, "/observation/rapport.pdf", obs_report_pdf, PERM_OBS_READ, 0, "Observation sociale : rapport d’activité annuel (PDF)");
+	web_route(M_GET, "/observation/rapport.xlsx", obs_report_xlsx, PERM_OBS_READ, 0, "Observation sociale : rapport d’activité annuel (tableur)");
 	web_route(M_GET, "/observation/reglage", settings_page, PERM_OBS_SETTINGS, 0, "Observation sociale : réglages");
 	web_route(M_POST, "/observation/reglage", settings_post, PERM_OBS_SETTINGS, 0, "Observation sociale : réglages");
 	web_route(M_GET, "/api/v1/observation", obs_api, PERM_OBS_READ, 0, "Observation sociale : les chiffres d’une période");
