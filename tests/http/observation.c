@@ -140,23 +140,23 @@ int main(void)
 	T_GROUP("the needs analysis: the INSEE's population by IRIS, the dataset by neighbourhood");
 	/* The INSEE's file as published (CSV: ';', decimals with a point; another commune's IRIS in it). */
 	static const char insee[] =
-		"IRIS;REG;DEP;UU2020;COM;LIBCOM;TRIRIS;GRD_QUART;LIBIRIS;TYP_IRIS;MODIF_IRIS;LAB_IRIS;P21_POP;P21_POP0014;P21_POP1529;P21_POP3044;P21_POP4559;"
-		"P21_POP6074;P21_POP75P\n"
+		"IRIS;REG;DEP;UU2020;COM;LIBCOM;TRIRIS;GRD_QUART;LIBIRIS;TYP_IRIS;MODIF_IRIS;LAB_IRIS;P25_POP;P25_POP0014;P25_POP1529;P25_POP3044;P25_POP4559;"
+		"P25_POP6074;P25_POP75P\n"
 		"974070101;04;974;97701;97407;Le Port;974001;9740701;Centre-ville;H;00;1;2204.71;512.3;480;401;402;300;109.41\n"
 		"974070102;04;974;97701;97407;Le Port;974001;9740701;Say-Piscine;H;00;1;3110.2;800;700;600;500;400;110.2\n"
 		"974110101;04;974;97701;97411;Saint-Denis;974002;9741101;Centre-ville;H;00;1;4000;1000;1000;800;700;400;100\n";
-	r = post_file(&com, "/observation/abs/population", "file", "base-ic-evol-struct-pop-2021.csv", insee, strlen(insee));
+	r = post_file(&com, "/observation/abs/population", "file", "base-ic-evol-struct-pop-2025.csv", insee, strlen(insee));
 	CHECK_INT(r->status, 403); /* the board reads, the manager imports */
-	static const char wrong[] = "IRIS;COM;P21_POP\n974070101;97407;2204\n";
+	static const char wrong[] = "IRIS;COM;P25_POP\n974070101;97407;2204\n";
 	r = post_file(&mgr, "/observation/abs/population", "file", "pop.csv", wrong, strlen(wrong));
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "LIBIRIS");
-	r = post_file(&mgr, "/observation/abs/population", "file", "base-ic-evol-struct-pop-2021.csv", insee, strlen(insee));
+	r = post_file(&mgr, "/observation/abs/population", "file", "base-ic-evol-struct-pop-2025.csv", insee, strlen(insee));
 	CHECK_INT(r->status, 200);
-	CHECK_HAS(r->body, "Population 2021 importée : 2 IRIS de la commune");
+	CHECK_HAS(r->body, "Population 2025 importée : 2 IRIS de la commune");
 	r = get(&com, "/observation/abs");
 	CHECK_INT(r->status, 200);
-	CHECK_HAS(r->body, "Recensement 2021 : 2 IRIS");
+	CHECK_HAS(r->body, "Recensement 2025 : 2 IRIS");
 	r = get(&mgr, "/observation/abs.csv");
 	CHECK_INT(r->status, 200);
 	CHECK_HAS(r->body, "\"foyers_suivis\"");
