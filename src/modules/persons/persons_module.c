@@ -78,37 +78,6 @@ static err by_area(db_conn *c, arena *a, const char *from, const char *to, modul
 {
 	return followed_by(&Q_I_AREA, c, a, from, to, out, n);
 }
-static db_sql Q_AREA_ALL = DB_SQL(DB_SCOPED,
-	"SELECT h.neighbourhood, '', count(DISTINCT t.household_id), count(*) FROM timeline t JOIN households h ON h.structure_id = t.structure_id "
-	"AND h.id = t.household_id WHERE t.structure_id = $1 AND t.at >= $2 AND t.at < $3 AND h.merged_into IS NULL GROUP BY 1 ORDER BY 1");
-static db_sql Q_AREA_KIND = DB_SQL(DB_SCOPED,
-	"SELECT h.neighbourhood, t.kind, count(DISTINCT t.household_id), count(*) FROM timeline t JOIN households h ON h.structure_id = t.structure_id "
-	"AND h.id = t.household_id WHERE t.structure_id = $1 AND t.at >= $2 AND t.at < $3 AND h.merged_into IS NULL GROUP BY 1, 2 ORDER BY 1, 2");
-
-int persons_area_figures(db_conn *c, arena *a, int64_t start, int64_t end, persons_area_row **out)
-{
-	int n = 0, cap = 0;
-	*out = NULL;
-	db_sql *qs[] = {&Q_AREA_ALL, &Q_AREA_KIND};
-	for (int k = 0; k < 2; k++) {
-		db_res q = {0};
-		if (DBQ(c, qs[k], &q, A_INT(start), A_INT(end)) != E_OK)
-			return -1;
-		while (db_next(&q)) {
-			persons_area_row *r = ARENA_PUSH(a, *out, n, cap);
-			if (!r)
-				break;
-			*r = (persons_area_row){db_dup(&q, 0, a), db_dup(&q, 1, a), db_int(&q, 2), db_int(&q, 3)};
-			if (!r->neighbourhood)
-				r->neighbourhood = "";
-			if (!r->kind)
-				r->kind = "";
-		}
-		db_close(&q);
-	}
-	return n;
-}
-
 static const module_indicator indicators[] = {
 	{"persons.housing", "Foyers suivis par logement", "Foyers dont le parcours a un événement dans la période (contact, demande, décision…), "
 	                                                   "selon leur logement aujourd’hui.", by_housing},
