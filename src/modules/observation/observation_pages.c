@@ -67,7 +67,8 @@ static const char *summary(web_req *r, const obs_figure *f, int th)
 	                    th ? arena_printf(r->a, " Les nombres de 1 à %d sont masqués (« < %d »).", th - 1, th) : "");
 }
 
-/* A horizontal bar chart: the period (dark) and the one before (light) per category. */
+/* A horizontal bar chart: the period (dark) and the one compared (light) per category; narrow enough that its
+ * text stays legible on a phone (the table under it says the same in full). */
 static void chart(web_req *r, const obs_figure *f, int idx, int th)
 {
 	buf *b = &r->out;
@@ -79,18 +80,22 @@ static void chart(web_req *r, const obs_figure *f, int idx, int th)
 			max = f->rows[i].prev;
 	}
 	int h = 24 * f->nrows + 8;
-	html_printf(b, "<svg class=\"chart\" viewBox=\"0 0 640 %d\" role=\"img\" aria-labelledby=\"ct%d cd%d\"><title id=\"ct%d\">%s</title>"
+	html_printf(b, "<svg class=\"chart\" viewBox=\"0 0 420 %d\" role=\"img\" aria-labelledby=\"ct%d cd%d\"><title id=\"ct%d\">%s</title>"
 	               "<desc id=\"cd%d\">%s</desc>", h, idx, idx, idx, f->ind->label, idx, summary(r, f, th));
 	for (int i = 0; i < f->nrows; i++) {
 		const obs_row *x = &f->rows[i];
 		int y = 4 + 24 * i;
 		const char *cat = x->category;
-		if (strlen(cat) > 34)
-			cat = arena_printf(r->a, "%.32s…", cat);
-		int w = x->n_hidden ? 0 : (int)(x->n * 330 / max), wp = x->prev_hidden ? 0 : (int)(x->prev * 330 / max);
-		html_printf(b, "<text x=\"0\" y=\"%d\" class=\"cl\">%s</text><rect x=\"230\" y=\"%d\" width=\"%d\" height=\"11\" class=\"bn\"/>"
-		               "<rect x=\"230\" y=\"%d\" width=\"%d\" height=\"5\" class=\"bp\"/><text x=\"%d\" y=\"%d\" class=\"cv\">%s</text>",
-		            y + 13, cat, y, w, y + 13, wp, 236 + (w > wp ? w : wp), y + 12, obs_show(r->a, x->n, x->n_hidden, th));
+		if (strlen(cat) > 26) { /* cut at a character, never inside one */
+			size_t k = 24;
+			while (k > 0 && ((unsigned char)cat[k] & 0xC0) == 0x80)
+				k--;
+			cat = arena_printf(r->a, "%.*s…", (int)k, cat);
+		}
+		int w = x->n_hidden ? 0 : (int)(x->n * 190 / max), wp = x->prev_hidden ? 0 : (int)(x->prev * 190 / max);
+		html_printf(b, "<text x=\"0\" y=\"%d\" class=\"cl\">%s</text><rect x=\"165\" y=\"%d\" width=\"%d\" height=\"11\" class=\"bn\"/>"
+		               "<rect x=\"165\" y=\"%d\" width=\"%d\" height=\"5\" class=\"bp\"/><text x=\"%d\" y=\"%d\" class=\"cv\">%s</text>",
+		            y + 13, cat, y, w, y + 13, wp, 170 + (w > wp ? w : wp), y + 12, obs_show(r->a, x->n, x->n_hidden, th));
 	}
 	html_lit(b, "</svg>");
 }
