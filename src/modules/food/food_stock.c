@@ -52,7 +52,25 @@ static db_sql Q_P_GET = DB_SQL(DB_SCOPED, "SELECT " P_COLS " FROM food_products 
 
 int food_products(const food_ctx *x, bool active_only, food_product **out)
 {
-	return products_q(x->c, x->a, &Q_P_LIST, 2, (db_arg[]){A_TEXT(civil_iso(x->a, x->today)), A_INT(active_only)}, out);
+	food_product *v;
+	int n = products_q(x->c, x->a, &Q_P_LIST, 2, (db_arg[]){A_TEXT(civil_iso(x->a, x->today)), A_INT(active_only)}, &v);
+	*out = v;
+	if (n <= 1)
+		return n;
+	/* In the order of the food bank's categories (dairy first…), by name within each. */
+	food_product *o = arena_array(x->a, (size_t)n, sizeof *o);
+	if (!o)
+		return n;
+	int k = 0;
+	for (int c = 0; c < COUNTOF(FOOD_CATEGORIES); c++)
+		for (int i = 0; i < n; i++)
+			if (!strcmp(v[i].category, FOOD_CATEGORIES[c].v))
+				o[k++] = v[i];
+	for (int i = 0; i < n; i++) /* a category no longer in the list: last */
+		if (!CODE_OK(FOOD_CATEGORIES, v[i].category))
+			o[k++] = v[i];
+	*out = o;
+	return k;
 }
 
 bool food_product_load(const food_ctx *x, int64_t id, food_product *out)
