@@ -28,8 +28,33 @@ int main(void)
 	T_GROUP("the example rulebook");
 	CHECK(aid_rules_parse(&a, slurp("docs/reglement-exemple.txt"), &rb, errs, 32, &ne), "valid (%d errors, first line %d: %s)", ne,
 	      ne ? errs[0].line : 0, ne ? errs[0].message : "");
-	CHECK_INT(rb.naids, 5);
+	CHECK_INT(rb.naids, 7);
 	CHECK(aid_rules_find(&rb, "repas_domicile") && aid_rules_find(&rb, "repas_domicile")->tariff, "the meals' tariff grid");
+	/* Food aid's access (issue 18): grids, never offered as a request; resources by the household's size. */
+	const aid_rule *colis = aid_rules_find(&rb, "colis_alimentaire"), *epi = aid_rules_find(&rb, "epicerie_sociale");
+	CHECK(colis && colis->tariff && epi && epi->tariff, "the food rules are grids");
+	if (colis && epi) {
+		aid_result fr;
+		aid_facts one = {.on = {2026, 3, 10}, .members = 1, .resources = 80000, .applicant_age = 40, .residence_months = 24,
+		                 .rav_day_person = 900, .qf = 50000};
+		aid_evaluate(&a, colis, &one, &fr);
+		CHECK(fr.eligible && !fr.incomplete, "800 € alone: under 1 000 €");
+		one.resources = 150000;
+		aid_evaluate(&a, colis, &one, &fr);
+		CHECK(!fr.eligible, "1 500 € alone: over 1 000 €");
+		one.members = 2;
+		aid_evaluate(&a, colis, &one, &fr);
+		CHECK(fr.eligible, "1 500 € for two: within 1 500 €");
+		one.members = 6, one.resources = 270000; /* 4 → 2 100 €, + 300 € a person beyond: 2 700 € for six */
+		aid_evaluate(&a, colis, &one, &fr);
+		CHECK(fr.eligible, "2 700 € for six: within 2 700 €");
+		one.members = 3, one.resources = 120000, one.rav_day_person = 900;
+		aid_evaluate(&a, epi, &one, &fr);
+		CHECK(fr.eligible && fr.amount == 12000, "the grocery: 40 € a person, 120 € for three (got %lld)", (long long)fr.amount);
+		one.rav_day_person = 1100;
+		aid_evaluate(&a, epi, &one, &fr);
+		CHECK(!fr.eligible, "a reste à vivre over 10 € a day: not eligible");
+	}
 	CHECK_STR(rb.effective, "2026-02-01");
 	const aid_rule *urg = aid_rules_find(&rb, "secours_urgence"), *en = aid_rules_find(&rb, "energie"),
 	               *cant = aid_rules_find(&rb, "cantine"), *alim = aid_rules_find(&rb, "alimentaire");
