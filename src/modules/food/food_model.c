@@ -634,7 +634,7 @@ err food_collect(const food_ctx *x, food_dist *d, int64_t line, const char *q, c
 			return E_NOT_FOUND;
 		}
 	} else {
-		int64_t hids[20];
+		int64_t hids[50]; /* a common name (Hoarau, Payet…): the best fifty, the list's among them */
 		int nh = food_find(x, q, hids, COUNTOF(hids));
 		if (nh <= 0) {
 			out->outcome = "Aucun foyer ne correspond : vérifiez le numéro de la carte, ou cherchez par le nom.";
@@ -689,8 +689,7 @@ err food_collect(const food_ctx *x, food_dist *d, int64_t line, const char *q, c
 	out->line = l->id, out->household_id = l->household_id;
 	const char *name = arena_printf(x->a, "%s %s (%s)", l->last_name, l->first_names, l->file_no);
 	if (strcmp(state, "attendu") && strcmp(l->state, "attendu")) {
-		out->outcome = arena_printf(x->a, "%s : déjà « %s »%s — rien n’est changé.", name, CODE_LABEL(FOOD_LINE_STATES, l->state),
-		                            l->at ? "" : "");
+		out->outcome = arena_printf(x->a, "%s : déjà « %s » — rien n’est changé.", name, CODE_LABEL(FOOD_LINE_STATES, l->state));
 		return E_CONFLICT;
 	}
 	if (!strcmp(state, "attendu") && !strcmp(l->state, "attendu")) {
