@@ -113,7 +113,7 @@ static void till_render(web_req *r, int64_t hid, const food_account *acc, const 
 	               "<li>Participation : %lld %%</li><li>Droit jusqu’au %s</li></ul>",
 	            money_format_known(r->a, acc->d.allowance >= 0, acc->left), money_format_known(r->a, acc->d.allowance >= 0, acc->d.allowance),
 	            money_format(r->a, acc->spent), (long long)acc->d.rate, civil_fr(r->a, acc->d.to_on));
-	if (bk && bk->n) {
+	if (bk && bk->n && !fe) { /* a refused basket is not priced: its reasons say why */
 		html_table(b, "Le panier", 0, "Produit", "#Quantité", "#Prix unitaire", "#Valeur");
 		for (int i = 0; i < bk->n; i++)
 			html_printf(b, "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>", bk->lines[i].name,
