@@ -58,6 +58,9 @@ static void shop_page(web_req *r)
 	if (q && *q && nh == 0)
 		page_notice(r, "error", "Aucun foyer ne correspond : vérifiez le numéro de la carte, ou cherchez par le nom.");
 	if (nh > 1) {
+		if (nh == COUNTOF(hids))
+			html_printf(b, "<p>Les %d foyers qui correspondent le mieux ; il peut y en avoir d’autres : précisez le nom ou le prénom, "
+			               "ou passez la carte.</p>", nh);
 		html_table(b, "Plusieurs foyers correspondent", 0, "Foyer", "Épicerie");
 		for (int i = 0; i < nh; i++) {
 			food_decision d;
