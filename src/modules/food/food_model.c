@@ -681,7 +681,10 @@ err food_collect(const food_ctx *x, food_dist *d, int64_t line, const char *q, c
 			if (n != 1)
 				return E_DB;
 		} else {
-			out->outcome = "Aucun des foyers trouvés n’est sur la liste de cette distribution : précisez (numéro de la carte).";
+			out->outcome = nh == COUNTOF(hids)
+			                   ? "Ce nom est très répandu : aucun des cinquante foyers qui lui ressemblent le plus n’est sur la liste. "
+			                     "Ajoutez le prénom, ou passez la carte."
+			                   : "Aucun des foyers trouvés n’est sur la liste de cette distribution : précisez (numéro de la carte).";
 			return E_NOT_FOUND;
 		}
 	}
