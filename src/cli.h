@@ -46,6 +46,7 @@ int cmd_journal(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
+int cmd_observation(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_routes(void);

@@ -20,6 +20,7 @@
 #include "modules/demo/demo.h"
 #include "modules/journal/journal.h"
 #include "modules/modules.h"
+#include "modules/observation/observation.h"
 #include "modules/persons/persons.h"
 #include "core/banned.h"
 
@@ -310,6 +311,28 @@ int cmd_purge(int argc, char **argv)
 	db_close_all(d);
 	if (e != E_OK)
 		fprintf(stderr, "openccas : la purge s’est arrêtée (%s) ; ce qui a été fait l’est par lots entiers\n", err_message(e));
+	return e == E_OK ? 0 : EX_FAIL;
+}
+
+int cmd_observation(int argc, char **argv)
+{
+	if (flag(argc, argv, "--help"))
+		return usage("Usage : openccas observation [--db URL] [--date AAAA-MM-JJ]\n"
+		             "Calcule d’avance les chiffres de l’observation sociale de chaque structure : l’année en cours jusqu’à ce\n"
+		             "jour et les six années d’avant. La page et le rapport annuel les lisent alors (en disant de quand ils\n"
+		             "datent) au lieu de tout compter. À lancer chaque nuit (cron) ; « Recalculer » dans la page fait de même\n"
+		             "pour une période.\n", 0);
+	const char *ds = opt(argc, argv, "--date");
+	civil_date t;
+	if (ds && !civil_parse(ds, &t))
+		return usage("openccas : --date attend AAAA-MM-JJ\n", EX_USAGE);
+	db *d = open_db(1, true);
+	if (!d)
+		return EX_DB;
+	err e = obs_nightly(d, ds, stdout);
+	db_close_all(d);
+	if (e != E_OK)
+		fprintf(stderr, "openccas : le calcul s’est arrêté (%s)\n", err_message(e));
 	return e == E_OK ? 0 : EX_FAIL;
 }
 

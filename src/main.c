@@ -42,6 +42,7 @@ static const char *usage_main =
 	"  demo      créer des données de démonstration réalistes et reproductibles\n"
 	"  purge     appliquer les durées de conservation : purge --dry-run | --apply\n"
 	"  notify    prévenir du courrier en attente (SMS, e-mail, avec consentement) : notify --send\n"
+	"  observation  calculer d’avance les chiffres de l’observation sociale (chaque nuit)\n"
 	"  rules     vérifier un règlement des aides facultatives : rules check FICHIER\n"
 	"  import    importer des personnes d’un classeur ou d’un CSV : import personnes --user EMAIL FICHIER\n"
 	"  routes    lister les routes HTTP\n"
@@ -270,6 +271,7 @@ int main(int argc, char **argv)
 	if (!strcmp(verb, "demo")) return cmd_demo(argc, argv);
 	if (!strcmp(verb, "purge")) return cmd_purge(argc, argv);
 	if (!strcmp(verb, "notify")) return cmd_notify(argc, argv);
+	if (!strcmp(verb, "observation")) return cmd_observation(argc, argv);
 	if (!strcmp(verb, "rules")) return cmd_rules(argc, argv);
 	if (!strcmp(verb, "import")) return cmd_import(argc, argv);
 	fprintf(stderr, "openccas : verbe inconnu « %s »\n\n", verb);

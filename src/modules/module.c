@@ -1,5 +1,7 @@
 /* module.c — the module list as the program runs (see module.h). */
 #include "modules/module.h"
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/log.h"
@@ -107,32 +109,114 @@ const char *module_code_label(const char *c)
 	return c;
 }
 
-static err figures(db_conn *c, arena *a, db_sql *q, db_arg from, db_arg to, module_figure **out, int *n)
+/* The statements derived from an indicator's (see MODULE_HOUSEHOLD): built
+ * once per statement and kept for the process's life (their ids are
+ * prepared per connection like any other); a list under a lock, as long as
+ * the program has indicator statements. */
+typedef struct derived {
+	const db_sql *from;
+	db_sql v[3];          /* [0] scoped, [1] drill-down, [2] drill-down scoped; text NULL: no household marker */
+	struct derived *next;
+} derived;
+static derived *derived_list;
+static pthread_mutex_t derived_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* s with its first occurrence of what replaced by with (malloc'ed), or NULL. */
+static char *replace_once(const char *s, const char *what, const char *with)
 {
-	db_res r = {0};
-	int cap = 0;
+	const char *at = strstr(s, what);
+	if (!at)
+		return NULL;
+	size_t a = (size_t)(at - s), w = strlen(what), n = strlen(with), rest = strlen(at + w);
+	char *o = malloc(a + n + rest + 1);
+	if (!o)
+		return NULL;
+	memcpy(o, s, a);
+	memcpy(o + a, with, n);
+	memcpy(o + a + n, at + w, rest + 1);
+	return o;
+}
+
+static char *derive(const char *text, bool scoped, bool drill)
+{
+	const char *m = strstr(text, "/*household:"), *e = m ? strstr(m, "*/") : NULL;
+	if (!m || !e || strncmp(text, "SELECT ", 7) || !strstr(text, " GROUP BY 1"))
+		return NULL;
+	char expr[128], marker[160], cond[256];
+	size_t n = (size_t)(e - (m + 12));
+	if (n == 0 || n >= sizeof expr)
+		return NULL;
+	memcpy(expr, m + 12, n);
+	expr[n] = 0;
+	snprintf(marker, sizeof marker, "/*household:%s*/", expr);
+	cond[0] = 0;
+	if (scoped)
+		snprintf(cond, sizeof cond, "AND %s IN (SELECT household_id FROM obs_scope)", expr);
+	char *t = replace_once(text, marker, cond);
+	if (t && drill) {
+		char head[160];
+		snprintf(head, sizeof head, "SELECT %s, ", expr);
+		char *u = replace_once(t, "SELECT ", head);
+		free(t);
+		t = u ? replace_once(u, " GROUP BY 1", " GROUP BY 1, 2") : NULL;
+		free(u);
+	}
+	return t;
+}
+
+static db_sql *derived_of(db_sql *q, bool scoped, bool drill)
+{
+	pthread_mutex_lock(&derived_lock);
+	derived *d = derived_list;
+	while (d && d->from != q)
+		d = d->next;
+	if (!d && (d = calloc(1, sizeof *d))) {
+		d->from = q;
+		for (int k = 0; k < 3; k++)
+			d->v[k] = (db_sql)DB_SQL(q->flags, derive(q->text, k != 1, k != 0));
+		d->next = derived_list;
+		derived_list = d;
+	}
+	pthread_mutex_unlock(&derived_lock);
+	db_sql *v = d ? &d->v[drill ? (scoped ? 2 : 1) : 0] : NULL;
+	if (!v || !v->text) {
+		log_warn("module_figures: no household marker in the indicator statement (%.60s…)", q->text);
+		return NULL;
+	}
+	return v;
+}
+
+static err figures(db_conn *c, arena *a, db_sql *q, const module_period *p, db_arg from, db_arg to, module_figure **out, int *n)
+{
 	*out = NULL;
 	*n = 0;
+	if (p->scoped || p->drill) {
+		q = derived_of(q, p->scoped, p->drill);
+		if (!q)
+			return E_INPUT;
+	}
+	db_res r = {0};
+	int cap = 0, k = p->drill ? 1 : 0;
 	err e = DBQ(c, q, &r, from, to);
 	while (e == E_OK && db_next(&r)) {
 		module_figure *x = ARENA_PUSH(a, *out, *n, cap);
 		if (!x)
 			break;
-		const char *cat = db_dup(&r, 0, a);
-		*x = (module_figure){cat && *cat ? cat : "non renseigné", db_int(&r, 1)};
+		const char *cat = db_dup(&r, k, a);
+		*x = (module_figure){cat && *cat ? cat : "non renseigné", db_int(&r, k + 1), p->drill ? db_int(&r, 0) : 0};
 	}
 	db_close(&r);
 	return e == E_OK && a->failed ? E_NOMEM : e;
 }
 
-err module_figures_query(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n)
+err module_figures_query(db_conn *c, arena *a, db_sql *q, const module_period *p, module_figure **out, int *n)
 {
-	return figures(c, a, q, A_TEXT(from), A_TEXT(to), out, n);
+	return figures(c, a, q, p, A_TEXT(p->from), A_TEXT(p->to), out, n);
 }
 
-err module_figures_query_at(db_conn *c, arena *a, db_sql *q, int64_t start, int64_t end, module_figure **out, int *n)
+err module_figures_query_at(db_conn *c, arena *a, db_sql *q, const module_period *p, int64_t start, int64_t end, module_figure **out, int *n)
 {
-	return figures(c, a, q, A_INT(start), A_INT(end), out, n);
+	return figures(c, a, q, p, A_INT(start), A_INT(end), out, n);
 }
 
 void module_figures_relabel(module_figure *v, int n, const code *list, int nlist)

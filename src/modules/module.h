@@ -97,11 +97,28 @@ typedef struct module_demo {
 typedef struct module_figure {
 	const char *category;         /* French, "" for a single figure */
 	int64_t n;
+	int64_t household;            /* in a drill-down (module_period.drill): the household behind the row */
 } module_figure;
+/* What an indicator is asked: the period [from, to] (ISO dates); only the
+ * households of the observation's filters (scoped: the connection's
+ * temporary table obs_scope, filled by persons_scope_fill); or, for a
+ * drill-down, the households behind each category rather than counts. */
+typedef struct module_period {
+	const char *from, *to;
+	bool scoped, drill;
+} module_period;
+/* In an indicator's statement, after its WHERE conditions: the expression
+ * that names the household of a counted row. The scoped statement adds
+ * « AND expr IN (SELECT household_id FROM obs_scope) » there; the drill-down
+ * selects it and groups by it too. The statement must read
+ * « SELECT category, aggregate … GROUP BY 1 … »; without the marker, the
+ * indicator is neither filtered nor drilled into (the page says so). */
+#define MODULE_HOUSEHOLD(expr) " /*household:" expr "*/ "
 typedef struct module_indicator {
 	const char *key, *label, *definition;  /* the definition says what is counted, in French */
-	/* Appends the counts for [from, to] (ISO dates) to out (arena). */
-	err (*count)(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n);
+	/* Appends the counts for p to out (arena); E_INPUT when p asks a
+	 * filter or a drill-down its statement has no household for. */
+	err (*count)(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n);
 } module_indicator;
 
 typedef struct module {
@@ -168,13 +185,13 @@ int module_timeline_kinds(const code *const **out);
 const char *module_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
 bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
 /* For a module's indicator: the rows (category, count) of q run with
- * (from, to) as $2, $3, appended to *out; a NULL or empty category
- * reads « non renseigné ». */
-err module_figures_query(db_conn *c, arena *a, db_sql *q, const char *from, const char *to, module_figure **out, int *n);
+ * (p->from, p->to) as $2, $3, appended to *out; a NULL or empty category
+ * reads « non renseigné ». Honours p->scoped and p->drill (see
+ * MODULE_HOUSEHOLD). */
+err module_figures_query(db_conn *c, arena *a, db_sql *q, const module_period *p, module_figure **out, int *n);
 /* The same over timestamped rows: (start, end) instants as $2, $3
  * (accounts_period_instants gives them for a period of days). */
-err module_figures_query_at(db_conn *c, arena *a, db_sql *q, int64_t start, int64_t end, module_figure **out, int *n);
-/* Categories that are codes of list shown by their French label. */
+err module_figures_query_at(db_conn *c, arena *a, db_sql *q, const module_period *p, int64_t start, int64_t end, module_figure **out, int *n);
 void module_figures_relabel(module_figure *v, int n, const code *list, int nlist);
 /* The French for a journal or timeline code a module declared; the code
  * itself when none did. */

@@ -26,7 +26,8 @@ static db_sql Q_ALL = DB_SQL(DB_SCOPED, "SELECT tag, count(*) FROM example_tags 
 static db_sql Q_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM example_tags WHERE structure_id = $1");
 static db_sql Q_ANON = DB_SQL(DB_SCOPED, "DELETE FROM example_tags WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_PERIOD = DB_SQL(DB_SCOPED,
-	"SELECT tag, count(*) FROM example_tags WHERE structure_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY tag ORDER BY tag");
+	"SELECT tag, count(*) FROM example_tags WHERE structure_id = $1 AND created_at >= $2 AND created_at < $3" MODULE_HOUSEHOLD("household_id")
+	"GROUP BY 1 ORDER BY 1");
 
 /* The model: one action, validated, in one transaction with the timeline
  * and the journal. */
@@ -128,25 +129,14 @@ static err demo(db *d, const module_demo *x)
 	return e;
 }
 
-static err count_by_tag(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+/* An indicator for the observation module: the statement names the household of each row (MODULE_HOUSEHOLD), so
+ * the figure follows the page's filters and lists the households behind it. */
+static err count_by_tag(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
 	civil_date f, t;
-	if (!civil_parse(from, &f) || !civil_parse(to, &t))
+	if (!civil_parse(p->from, &f) || !civil_parse(p->to, &t))
 		return E_INPUT;
-	db_res q = {0};
-	int cap = 0;
-	*out = NULL;
-	*n = 0;
-	err e = DBQ(c, &Q_PERIOD, &q, A_INT(civil_to_days(f) * 86400), A_INT((civil_to_days(t) + 1) * 86400));
-	while (e == E_OK && db_next(&q)) {
-		module_figure *x = ARENA_PUSH(a, *out, *n, cap);
-		if (!x)
-			break;
-		x->category = arena_strdup(a, db_text(&q, 0));
-		x->n = db_int(&q, 1);
-	}
-	db_close(&q);
-	return e;
+	return module_figures_query_at(c, a, &Q_PERIOD, p, civil_to_days(f) * 86400, (civil_to_days(t) + 1) * 86400, out, n);
 }
 
 static const module_perm perms[] = {

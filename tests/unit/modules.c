@@ -115,11 +115,12 @@ int main(void)
 	int nf = 0;
 	c = db_conn_get(d);
 	db_conn_scope(c, 1);
-	CHECK(ind->count(c, &a, "2000-01-01", "2100-12-31", &fig, &nf) == E_OK && nf >= 2, "its indicator counts by tag (%d)", nf);
+	const module_period all = {"2000-01-01", "2100-12-31", false, false};
+	CHECK(ind->count(c, &a, &all, &fig, &nf) == E_OK && nf >= 2, "its indicator counts by tag (%d)", nf);
 	/* Statutory aid's figures over the demo: by kind, by delay, by answer — each file counted once in each. */
 	int64_t sums[3] = {0, 0, 0};
 	for (int k = 0; k < legal_module.nindicators && k < 3; k++) {
-		CHECK(legal_module.indicators[k].count(c, &a, "2000-01-01", "2100-12-31", &fig, &nf) == E_OK, "%s", legal_module.indicators[k].key);
+		CHECK(legal_module.indicators[k].count(c, &a, &all, &fig, &nf) == E_OK, "%s", legal_module.indicators[k].key);
 		for (int i = 0; i < nf; i++)
 			sums[k] += fig[i].n;
 	}

@@ -49,27 +49,27 @@ static void init(void)
 
 /* Figures for observation: requests by aid, decisions, euros granted. */
 static db_sql Q_I_KIND = DB_SQL(DB_SCOPED,
-	"SELECT aid_label, count(*) FROM aid_requests WHERE structure_id = $1 AND requested_on >= $2 AND requested_on <= $3 GROUP BY 1 ORDER BY 1");
+	"SELECT aid_label, count(*) FROM aid_requests WHERE structure_id = $1 AND requested_on >= $2 AND requested_on <= $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
 static db_sql Q_I_DECISION = DB_SQL(DB_SCOPED,
-	"SELECT decision, count(*) FROM aid_requests WHERE structure_id = $1 AND decided_on >= $2 AND decided_on <= $3 GROUP BY 1 ORDER BY 1");
+	"SELECT decision, count(*) FROM aid_requests WHERE structure_id = $1 AND decided_on >= $2 AND decided_on <= $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
 static db_sql Q_I_GRANTED = DB_SQL(DB_SCOPED,
 	"SELECT aid_label, sum(granted) / 100 FROM aid_requests WHERE structure_id = $1 AND decided_on >= $2 AND decided_on <= $3 "
-	"AND granted IS NOT NULL AND granted > 0 GROUP BY 1 ORDER BY 1");
-static err by_kind(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"AND granted IS NOT NULL AND granted > 0" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_kind(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_I_KIND, from, to, out, n);
+	return module_figures_query(c, a, &Q_I_KIND, p, out, n);
 }
-static err by_decision(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_decision(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	err e = module_figures_query(c, a, &Q_I_DECISION, from, to, out, n);
+	err e = module_figures_query(c, a, &Q_I_DECISION, p, out, n);
 	for (int i = 0; e == E_OK && i < *n; i++)
 		if (strcmp((*out)[i].category, "non renseigné"))
 			(*out)[i].category = aid_decision_label((*out)[i].category);
 	return e;
 }
-static err by_granted(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_granted(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_I_GRANTED, from, to, out, n);
+	return module_figures_query(c, a, &Q_I_GRANTED, p, out, n);
 }
 static const module_indicator indicators[] = {
 	{"aid.kind", "Demandes d’aide facultative", "Demandes créées dans la période (date de la demande), par aide du règlement.", by_kind},

@@ -41,20 +41,20 @@ static void init(void)
 
 /* Figures for observation: requests of a period by what became of them; domiciliations in force. */
 static db_sql Q_I_REQ = DB_SQL(DB_SCOPED,
-	"SELECT status, count(*) FROM domiciliations WHERE structure_id = $1 AND requested_on >= $2 AND requested_on <= $3 GROUP BY 1 ORDER BY 1");
+	"SELECT status, count(*) FROM domiciliations WHERE structure_id = $1 AND requested_on >= $2 AND requested_on <= $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
 static db_sql Q_I_INFORCE = DB_SQL(DB_SCOPED,
 	"SELECT household_type, count(*) FROM domiciliations WHERE structure_id = $1 AND start_on <= $3 AND (end_on IS NULL OR end_on >= $2) "
-	"AND (struck_on IS NULL OR struck_on >= $2) AND start_on IS NOT NULL GROUP BY 1 ORDER BY 1");
-static err by_request(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"AND (struck_on IS NULL OR struck_on >= $2) AND start_on IS NOT NULL" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_request(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	err e = module_figures_query(c, a, &Q_I_REQ, from, to, out, n);
+	err e = module_figures_query(c, a, &Q_I_REQ, p, out, n);
 	if (e == E_OK)
 		module_figures_relabel(*out, *n, DOMI_STATUS, COUNTOF(DOMI_STATUS));
 	return e;
 }
-static err by_inforce(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_inforce(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	err e = module_figures_query(c, a, &Q_I_INFORCE, from, to, out, n);
+	err e = module_figures_query(c, a, &Q_I_INFORCE, p, out, n);
 	if (e == E_OK)
 		module_figures_relabel(*out, *n, DOMI_HTYPE, COUNTOF(DOMI_HTYPE));
 	return e;

@@ -69,25 +69,25 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 static db_sql Q_I_PARCELS = DB_SQL(DB_SCOPED,
 	"SELECT CASE l.state WHEN 'retire' THEN 'retirés' WHEN 'procuration' THEN 'retirés par un tiers' WHEN 'livre' THEN 'livrés à domicile' "
 	"WHEN 'absent' THEN 'non retirés' ELSE 'attendus' END, count(*) FROM food_lines l JOIN food_dists t ON t.structure_id = l.structure_id "
-	"AND t.id = l.dist_id WHERE l.structure_id = $1 AND t.day >= $2 AND t.day <= $3 GROUP BY 1 ORDER BY 1");
-static err by_parcels(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"AND t.id = l.dist_id WHERE l.structure_id = $1 AND t.day >= $2 AND t.day <= $3" MODULE_HOUSEHOLD("l.household_id") "GROUP BY 1 ORDER BY 1");
+static err by_parcels(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_I_PARCELS, from, to, out, n);
+	return module_figures_query(c, a, &Q_I_PARCELS, p, out, n);
 }
 static db_sql Q_I_DECISIONS = DB_SQL(DB_SCOPED,
 	"SELECT CASE kind WHEN 'colis' THEN 'colis' ELSE 'épicerie' END || CASE WHEN granted = 1 THEN ' accordés' ELSE ' refusés' END, count(*) "
-	"FROM food_decisions WHERE structure_id = $1 AND from_on >= $2 AND from_on <= $3 GROUP BY 1 ORDER BY 1");
-static err by_decisions(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"FROM food_decisions WHERE structure_id = $1 AND from_on >= $2 AND from_on <= $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_decisions(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_I_DECISIONS, from, to, out, n);
+	return module_figures_query(c, a, &Q_I_DECISIONS, p, out, n);
 }
 static db_sql Q_I_KG = DB_SQL(DB_SCOPED,
 	"SELECT p.category, sum(l.grams) / 1000 FROM food_visit_lines l JOIN food_visits v ON v.structure_id = l.structure_id AND v.id = l.visit_id "
-	"JOIN food_products p ON p.structure_id = l.structure_id AND p.id = l.product_id WHERE l.structure_id = $1 AND v.day >= $2 AND v.day <= $3 "
+	"JOIN food_products p ON p.structure_id = l.structure_id AND p.id = l.product_id WHERE l.structure_id = $1 AND v.day >= $2 AND v.day <= $3" MODULE_HOUSEHOLD("v.household_id")
 	"GROUP BY 1 ORDER BY 1");
-static err by_kg(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_kg(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	err e = module_figures_query(c, a, &Q_I_KG, from, to, out, n);
+	err e = module_figures_query(c, a, &Q_I_KG, p, out, n);
 	for (int i = 0; e == E_OK && i < *n; i++)
 		(*out)[i].category = CODE_LABEL(FOOD_CATEGORIES, (*out)[i].category);
 	return e;

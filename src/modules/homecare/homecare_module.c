@@ -67,18 +67,19 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 
 static db_sql Q_MEALS = DB_SQL(DB_SCOPED,
 	"SELECT CASE state WHEN 'livre' THEN 'livrés' WHEN 'absent' THEN 'non livrés (absence)' WHEN 'annule' THEN 'annulés' ELSE 'prévus' END, "
-	"sum(meals) FROM hc_orders WHERE structure_id = $1 AND day >= $2 AND day <= $3 GROUP BY 1 ORDER BY 1");
-static err by_meals(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"sum(o.meals) FROM hc_orders o JOIN hc_subs s ON s.structure_id = o.structure_id AND s.id = o.sub_id WHERE o.structure_id = $1 AND o.day >= $2 "
+	"AND o.day <= $3" MODULE_HOUSEHOLD("s.household_id") "GROUP BY 1 ORDER BY 1");
+static err by_meals(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_MEALS, from, to, out, n);
+	return module_figures_query(c, a, &Q_MEALS, p, out, n);
 }
 static db_sql Q_ALARMS = DB_SQL(DB_SCOPED,
 	"SELECT CASE payer WHEN 'personne' THEN 'payée par la personne' WHEN 'ccas' THEN 'payée par le CCAS' WHEN 'departement' "
 	"THEN 'payée par le Département' WHEN 'caisse_retraite' THEN 'payée par la caisse de retraite' ELSE 'payeur non renseigné' END, count(*) "
-	"FROM hc_alarms WHERE structure_id = $1 AND started_on <= $3 AND (ended_on IS NULL OR ended_on >= $2) GROUP BY 1 ORDER BY 1");
-static err by_alarm(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"FROM hc_alarms WHERE structure_id = $1 AND started_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_alarm(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_ALARMS, from, to, out, n);
+	return module_figures_query(c, a, &Q_ALARMS, p, out, n);
 }
 
 /* ---- demo: three rounds, meals for a few hundred people, téléassistance, six weeks delivered ---------- */

@@ -59,28 +59,30 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 
 static db_sql Q_BY_SIZE = DB_SQL(DB_SCOPED,
 	"SELECT size, count(*) FROM housing_requests WHERE structure_id = $1 AND filed_on <= $3 "
-	"AND (status = 'active' OR ended_on >= $2) GROUP BY size ORDER BY size");
-static err by_size(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"AND (status = 'active' OR ended_on >= $2)" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_size(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_BY_SIZE, from, to, out, n);
+	return module_figures_query(c, a, &Q_BY_SIZE, p, out, n);
 }
 /* Waiting time of the requests allocated in the period, from the first filing to the allocation. */
+#define WAIT_MONTHS "((CAST(substr(ended_on, 1, 4) AS INTEGER) - CAST(substr(filed_on, 1, 4) AS INTEGER)) * 12 " \
+	"+ CAST(substr(ended_on, 6, 2) AS INTEGER) - CAST(substr(filed_on, 6, 2) AS INTEGER))"
 static db_sql Q_WAIT = DB_SQL(DB_SCOPED,
-	"SELECT CASE WHEN m < 12 THEN 'moins d’un an' WHEN m < 24 THEN 'un à deux ans' WHEN m < 48 THEN 'deux à quatre ans' "
-	"ELSE 'quatre ans ou plus' END, count(*) FROM (SELECT (CAST(substr(ended_on, 1, 4) AS INTEGER) - CAST(substr(filed_on, 1, 4) AS INTEGER)) * 12 "
-	"+ CAST(substr(ended_on, 6, 2) AS INTEGER) - CAST(substr(filed_on, 6, 2) AS INTEGER) AS m FROM housing_requests "
-	"WHERE structure_id = $1 AND status = 'attribuee' AND ended_on >= $2 AND ended_on <= $3) w GROUP BY 1 ORDER BY min(m)");
-static err by_wait(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"SELECT CASE WHEN " WAIT_MONTHS " < 12 THEN 'moins d’un an' WHEN " WAIT_MONTHS " < 24 THEN 'un à deux ans' WHEN " WAIT_MONTHS " < 48 "
+	"THEN 'deux à quatre ans' ELSE 'quatre ans ou plus' END, count(*) FROM housing_requests "
+	"WHERE structure_id = $1 AND status = 'attribuee' AND ended_on >= $2 AND ended_on <= $3" MODULE_HOUSEHOLD("household_id")
+	"GROUP BY 1 ORDER BY min(" WAIT_MONTHS ")");
+static err by_wait(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_WAIT, from, to, out, n);
+	return module_figures_query(c, a, &Q_WAIT, p, out, n);
 }
 static db_sql Q_ENDS = DB_SQL(DB_SCOPED,
 	"SELECT CASE WHEN status = 'attribuee' THEN 'logement attribué' WHEN end_reason = 'non_renouvellement' THEN 'radiée, non renouvelée' "
 	"ELSE 'radiée, autre motif' END, count(*) FROM housing_requests WHERE structure_id = $1 AND status <> 'active' "
-	"AND ended_on >= $2 AND ended_on <= $3 GROUP BY 1 ORDER BY 1");
-static err by_end(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"AND ended_on >= $2 AND ended_on <= $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_end(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_ENDS, from, to, out, n);
+	return module_figures_query(c, a, &Q_ENDS, p, out, n);
 }
 
 /* ---- demo: requests for a few per cent of households, over five years ------------------------ */

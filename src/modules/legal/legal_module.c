@@ -59,29 +59,29 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 
 static db_sql Q_PERIOD = DB_SQL(DB_SCOPED,
 	"SELECT k.label, count(*) FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
-	"WHERE f.structure_id = $1 AND f.lodged_on >= $2 AND f.lodged_on <= $3 GROUP BY k.label ORDER BY k.label");
-static err count_by_kind(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"WHERE f.structure_id = $1 AND f.lodged_on >= $2 AND f.lodged_on <= $3" MODULE_HOUSEHOLD("f.household_id") "GROUP BY 1 ORDER BY 1");
+static err count_by_kind(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_PERIOD, from, to, out, n);
+	return module_figures_query(c, a, &Q_PERIOD, p, out, n);
 }
 
 /* Forwarded within the month or late, and answers by outcome, for files lodged in the period. */
 static db_sql Q_DELAY = DB_SQL(DB_SCOPED,
 	"SELECT CASE WHEN forwarded_on IS NULL THEN 'non transmis' WHEN forwarded_on <= due_on THEN 'transmis dans le mois' "
-	"ELSE 'transmis en retard' END, count(*) FROM legal_files WHERE structure_id = $1 AND lodged_on >= $2 AND lodged_on <= $3 "
+	"ELSE 'transmis en retard' END, count(*) FROM legal_files WHERE structure_id = $1 AND lodged_on >= $2 AND lodged_on <= $3" MODULE_HOUSEHOLD("household_id")
 	"GROUP BY 1 ORDER BY 1");
 static db_sql Q_ANSWERS = DB_SQL(DB_SCOPED,
 	"SELECT CASE answer WHEN 'accorde' THEN 'accordé' WHEN 'partiel' THEN 'accordé en partie' WHEN 'refuse' THEN 'refusé' "
-	"ELSE 'sans réponse' END, count(*) FROM legal_files WHERE structure_id = $1 AND lodged_on >= $2 AND lodged_on <= $3 "
+	"ELSE 'sans réponse' END, count(*) FROM legal_files WHERE structure_id = $1 AND lodged_on >= $2 AND lodged_on <= $3" MODULE_HOUSEHOLD("household_id")
 	"GROUP BY 1 ORDER BY 1");
 
-static err count_delay(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err count_delay(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_DELAY, from, to, out, n);
+	return module_figures_query(c, a, &Q_DELAY, p, out, n);
 }
-static err count_answers(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err count_answers(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_ANSWERS, from, to, out, n);
+	return module_figures_query(c, a, &Q_ANSWERS, p, out, n);
 }
 
 /* ---- demo: files for a few per cent of households, over five years ------------------------------ */

@@ -57,18 +57,18 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 static db_sql Q_OUTCOMES = DB_SQL(DB_SCOPED,
 	"SELECT CASE status WHEN 'instruction' THEN 'en instruction' WHEN 'accorde' THEN 'accordé, à signer' WHEN 'refuse' THEN 'refusé' "
 	"WHEN 'en_cours' THEN 'en remboursement' WHEN 'solde' THEN 'remboursé' WHEN 'contentieux' THEN 'impayé, contentieux' "
-	"ELSE 'abandonné' END, count(*) FROM mc_credits WHERE structure_id = $1 AND opened_on >= $2 AND opened_on <= $3 GROUP BY 1 ORDER BY 1");
-static err by_outcome(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"ELSE 'abandonné' END, count(*) FROM mc_credits WHERE structure_id = $1 AND opened_on >= $2 AND opened_on <= $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_outcome(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_OUTCOMES, from, to, out, n);
+	return module_figures_query(c, a, &Q_OUTCOMES, p, out, n);
 }
 static db_sql Q_PROJECTS = DB_SQL(DB_SCOPED,
 	"SELECT CASE project_kind WHEN 'mobilite' THEN 'mobilité' WHEN 'emploi' THEN 'emploi, formation' WHEN 'logement' THEN 'logement' "
 	"WHEN 'sante' THEN 'santé' WHEN 'famille' THEN 'événement familial' WHEN 'dette' THEN 'rachat de dette' ELSE 'autre' END, count(*) "
-	"FROM mc_credits WHERE structure_id = $1 AND opened_on >= $2 AND opened_on <= $3 GROUP BY 1 ORDER BY 1");
-static err by_project(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"FROM mc_credits WHERE structure_id = $1 AND opened_on >= $2 AND opened_on <= $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_project(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_PROJECTS, from, to, out, n);
+	return module_figures_query(c, a, &Q_PROJECTS, p, out, n);
 }
 
 /* ---- demo: a few hundred credits over five years ------------------------------------------------- */

@@ -10,6 +10,11 @@
  */
 #ifndef MODULES_OBSERVATION_H
 #define MODULES_OBSERVATION_H
+#include <stdio.h>
 #include "modules/module.h"
 extern const module observation_module;
+/* The nightly job (`openccas observation`): for each structure, the figures of the year so far and of the six
+ * years before computed and kept, so that the page and the yearly report read them rather than count
+ * (date: the day to compute for, NULL for each structure's today). A line per period to out. */
+err obs_nightly(db *d, const char *date, FILE *out);
 #endif

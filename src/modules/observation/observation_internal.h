@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "modules/observation/observation.h"
+#include "modules/persons/persons.h"
 #include "web/form.h"
 #include "web/web.h"
 
@@ -43,6 +44,7 @@ typedef struct obs_figure {
 	int64_t total, prev_total;
 	bool total_hidden, prev_total_hidden; /* one hidden cell alone would be found by subtraction */
 	bool failed;
+	bool unfiltered;    /* a filter is set but the indicator has no household: not counted */
 } obs_figure;
 typedef struct obs_period {
 	const char *from, *to, *prev_from, *prev_to;
@@ -50,8 +52,32 @@ typedef struct obs_period {
 /* The period [from, to] and the one it is compared with: the same dates a year before for a year or less, else the period of the
  * same length just before; false when the dates are not a period (at most ten years). */
 bool obs_period_of(arena *a, const char *from, const char *to, obs_period *out);
-/* Every module's indicators over p, hidden below threshold: *out, their number. */
-int obs_gather(db_conn *c, arena *a, const obs_period *p, int threshold, obs_figure **out);
+/* What the figures are asked for: a period, the household filters (the
+ * scope is filled by obs_ask_scope), and whether to count now rather than
+ * read the figures computed before (obs_precompute). */
+typedef struct obs_ask {
+	obs_period p;
+	persons_filter f;
+	bool filtered;          /* a filter is set: only the households it keeps (counted in households) */
+	int64_t households;
+	bool direct;
+	int64_t computed_at;    /* out: when the figures read were computed; 0 when counted now */
+} obs_ask;
+/* Fills the connection's scope when a filter is set. */
+err obs_ask_scope(db_conn *c, arena *a, obs_ask *q);
+/* Every module's indicators for q, hidden below threshold: *out, their number. Reads the figures computed for
+ * q's two periods when there are some and q is neither filtered nor direct. */
+int obs_gather(db_conn *c, arena *a, obs_ask *q, int threshold, obs_figure **out);
+/* The households behind a category of an indicator (its label as shown) over q's period (previous: the
+ * compared one), sorted: *out in the arena, their number; -1 when the indicator cannot say (no household in
+ * its statement) or on a failure. */
+int obs_drill(db_conn *c, arena *a, const obs_ask *q, const module_indicator *ind, const char *category, bool previous, int64_t **out);
+const module_indicator *obs_indicator(const char *key, const char **module_label);
+/* Counts every indicator over [from, to] now and keeps the figures (the nightly job, and « Recalculer »). */
+err obs_precompute(db_conn *c, arena *a, const char *from, const char *to, int64_t *ms);
+/* The periods the nightly job computes for a structure on its day today: the year so far and the six years
+ * before (each year's comparison is the one before it). */
+int obs_nightly_periods(arena *a, civil_date today, const char ***from, const char ***to);
 /* How a count is shown: "12", "< 5". */
 const char *obs_show(arena *a, int64_t n, bool hidden, int threshold);
 

@@ -6,8 +6,11 @@
  */
 #include "modules/observation/observation_internal.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "core/text.h"
+#include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
 #include "core/banned.h"
 
@@ -24,6 +27,12 @@ static const db_migration migrations[] = {
 	 " p75p INTEGER, PRIMARY KEY (structure_id, year, iris)) STRICT;"
 	 "CREATE TABLE obs_area_map (structure_id INTEGER NOT NULL REFERENCES structures(id), neighbourhood TEXT NOT NULL, iris TEXT NOT NULL, "
 	 " PRIMARY KEY (structure_id, neighbourhood)) STRICT;",
+	 NULL},
+	{3, "observation: the figures computed ahead (nightly, or on demand) for a period, and when",
+	 "CREATE TABLE obs_runs (structure_id INTEGER NOT NULL REFERENCES structures(id), from_on TEXT NOT NULL, to_on TEXT NOT NULL, "
+	 " computed_at INTEGER NOT NULL, ms INTEGER NOT NULL, PRIMARY KEY (structure_id, from_on, to_on)) STRICT;"
+	 "CREATE TABLE obs_figures (structure_id INTEGER NOT NULL REFERENCES structures(id), from_on TEXT NOT NULL, to_on TEXT NOT NULL, "
+	 " indicator TEXT NOT NULL, category TEXT NOT NULL, pos INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (structure_id, from_on, to_on, indicator, category)) STRICT;",
 	 NULL},
 };
 const db_module_schema observation_schema = {"observation", migrations, COUNTOF(migrations)};
@@ -104,29 +113,108 @@ static void hide(obs_figure *f, int threshold)
 	f->prev_total_hidden = hidden_prev == 1 || (f->prev_total > 0 && f->prev_total < threshold);
 }
 
-int obs_gather(db_conn *c, arena *a, const obs_period *p, int threshold, obs_figure **out)
+err obs_ask_scope(db_conn *c, arena *a, obs_ask *q)
+{
+	q->households = 0;
+	return q->filtered ? persons_scope_fill(c, a, &q->f, &q->households) : E_OK;
+}
+
+static db_sql Q_RUN = DB_SQL(DB_SCOPED, "SELECT computed_at FROM obs_runs WHERE structure_id = $1 AND from_on = $2 AND to_on = $3");
+static db_sql Q_KEPT = DB_SQL(DB_SCOPED,
+	"SELECT indicator, category, n FROM obs_figures WHERE structure_id = $1 AND from_on = $2 AND to_on = $3 ORDER BY indicator, pos");
+
+/* The figures computed for [from, to], one list per indicator key: *when, 0 when there are none. */
+typedef struct kept { const char *key; module_figure *v; int n, cap; } kept;
+static int kept_read(db_conn *c, arena *a, const char *from, const char *to, int64_t *when, kept **out)
+{
+	*when = 0;
+	*out = NULL;
+	int n = 0, cap = 0;
+	db_res q = {0};
+	if (DBQ(c, &Q_RUN, &q, A_TEXT(from), A_TEXT(to)) == E_OK && db_next(&q))
+		*when = db_int(&q, 0);
+	db_close(&q);
+	if (!*when || DBQ(c, &Q_KEPT, &q, A_TEXT(from), A_TEXT(to)) != E_OK) {
+		*when = 0;
+		return 0;
+	}
+	while (db_next(&q)) {
+		const char *key = db_text(&q, 0);
+		if (!n || strcmp((*out)[n - 1].key, key)) {
+			kept *k = ARENA_PUSH(a, *out, n, cap);
+			if (!k)
+				break;
+			*k = (kept){arena_strdup(a, key), NULL, 0, 0};
+		}
+		kept *k = &(*out)[n - 1];
+		module_figure *f = ARENA_PUSH(a, k->v, k->n, k->cap);
+		if (f)
+			*f = (module_figure){db_dup(&q, 1, a), db_int(&q, 2), 0};
+	}
+	db_close(&q);
+	if (a->failed)
+		*when = 0;
+	return n;
+}
+
+static const kept *kept_of(const kept *v, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(v[i].key, key))
+			return &v[i];
+	return NULL;
+}
+
+int obs_gather(db_conn *c, arena *a, obs_ask *q, int threshold, obs_figure **out)
 {
 	obs_figure *v = NULL;
 	int n = 0, cap = 0;
+	const obs_period *p = &q->p;
+	kept *kc = NULL, *kp = NULL;
+	int nkc = 0, nkp = 0;
+	int64_t wc = 0, wp = 0;
+	q->computed_at = 0;
+	if (!q->filtered && !q->direct) {
+		nkc = kept_read(c, a, p->from, p->to, &wc, &kc);
+		nkp = kept_read(c, a, p->prev_from, p->prev_to, &wp, &kp);
+		if (wc && wp)
+			q->computed_at = wc < wp ? wc : wp;
+	}
+	module_period cur_p = {p->from, p->to, q->filtered, false}, prev_p = {p->prev_from, p->prev_to, q->filtered, false};
 	for (int i = 0; i < module_count(); i++) {
 		const module *m = module_at(i);
 		for (int k = 0; k < m->nindicators; k++) {
 			obs_figure *f = ARENA_PUSH(a, v, n, cap);
 			if (!f)
 				break;
-			*f = (obs_figure){.ind = &m->indicators[k], .module_label = module_label_of(m)};
+			const module_indicator *ind = &m->indicators[k];
+			*f = (obs_figure){.ind = ind, .module_label = module_label_of(m)};
 			module_figure *cur = NULL, *prev = NULL;
 			int nc = 0, np = 0;
-			if (m->indicators[k].count(c, a, p->from, p->to, &cur, &nc) != E_OK ||
-			    m->indicators[k].count(c, a, p->prev_from, p->prev_to, &prev, &np) != E_OK) {
-				f->failed = true;
-				continue;
+			if (q->computed_at) {
+				const kept *x = kept_of(kc, nkc, ind->key), *y = kept_of(kp, nkp, ind->key);
+				if (x)
+					cur = x->v, nc = x->n;
+				if (y)
+					prev = y->v, np = y->n;
+			} else {
+				err e1 = ind->count(c, a, &cur_p, &cur, &nc), e2 = e1 == E_OK ? ind->count(c, a, &prev_p, &prev, &np) : e1;
+				if (e2 != E_OK) {
+					f->failed = !(q->filtered && e2 == E_INPUT);
+					f->unfiltered = !f->failed;
+					continue;
+				}
 			}
 			int rc = 0;
 			for (int j = 0; j < nc; j++) {
-				obs_row *r = ARENA_PUSH(a, f->rows, f->nrows, rc);
+				obs_row *r = NULL;
+				for (int x = 0; x < f->nrows && !r; x++) /* two codes may read the same */
+					if (!strcmp(f->rows[x].category, cur[j].category))
+						r = &f->rows[x];
+				if (!r && (r = ARENA_PUSH(a, f->rows, f->nrows, rc)))
+					*r = (obs_row){cur[j].category, 0, 0, false, false};
 				if (r)
-					*r = (obs_row){cur[j].category, cur[j].n, 0, false, false};
+					r->n += cur[j].n;
 			}
 			for (int j = 0; j < np; j++) {
 				obs_row *r = NULL;
@@ -143,4 +231,157 @@ int obs_gather(db_conn *c, arena *a, const obs_period *p, int threshold, obs_fig
 	}
 	*out = v;
 	return n;
+}
+
+const module_indicator *obs_indicator(const char *key, const char **mission)
+{
+	for (int i = 0; key && i < module_count(); i++) {
+		const module *m = module_at(i);
+		for (int k = 0; k < m->nindicators; k++)
+			if (!strcmp(m->indicators[k].key, key)) {
+				if (mission)
+					*mission = module_label_of(m);
+				return &m->indicators[k];
+			}
+	}
+	return NULL;
+}
+
+static int by_id(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+int obs_drill(db_conn *c, arena *a, const obs_ask *q, const module_indicator *ind, const char *category, bool previous, int64_t **out)
+{
+	*out = NULL;
+	module_period mp = {previous ? q->p.prev_from : q->p.from, previous ? q->p.prev_to : q->p.to, q->filtered, true};
+	module_figure *v = NULL;
+	int nv = 0, n = 0, cap = 0;
+	if (ind->count(c, a, &mp, &v, &nv) != E_OK)
+		return -1;
+	for (int i = 0; i < nv; i++)
+		if (!strcmp(v[i].category, category)) {
+			int64_t *x = ARENA_PUSH(a, *out, n, cap);
+			if (!x)
+				return -1;
+			*x = v[i].household;
+		}
+	if (n > 1)
+		qsort(*out, (size_t)n, sizeof **out, by_id);
+	int k = 0; /* two codes that read the same: a household once */
+	for (int i = 0; i < n; i++)
+		if (!k || (*out)[k - 1] != (*out)[i])
+			(*out)[k++] = (*out)[i];
+	return k;
+}
+
+static db_sql Q_DROP = DB_SQL(DB_SCOPED, "DELETE FROM obs_figures WHERE structure_id = $1 AND from_on = $2 AND to_on = $3");
+static db_sql Q_FIG = DB_SQL(DB_SCOPED, "INSERT INTO obs_figures (structure_id, from_on, to_on, indicator, category, pos, n) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                                        "ON CONFLICT (structure_id, from_on, to_on, indicator, category) DO UPDATE SET n = obs_figures.n + excluded.n");
+static db_sql Q_RUN_PUT = DB_SQL(DB_SCOPED,
+	"INSERT INTO obs_runs (structure_id, from_on, to_on, computed_at, ms) VALUES ($1, $2, $3, $4, $5) "
+	"ON CONFLICT (structure_id, from_on, to_on) DO UPDATE SET computed_at = excluded.computed_at, ms = excluded.ms");
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+err obs_precompute(db_conn *c, arena *a, const char *from, const char *to, int64_t *ms)
+{
+	int64_t t0 = now_ms();
+	typedef struct one { const char *key; module_figure *v; int n; } one;
+	one *all = NULL;
+	int n = 0, cap = 0;
+	module_period mp = {from, to, false, false};
+	/* Counted first, outside the write: the write then takes a moment. */
+	for (int i = 0; i < module_count(); i++) {
+		const module *m = module_at(i);
+		for (int k = 0; k < m->nindicators; k++) {
+			one *o = ARENA_PUSH(a, all, n, cap);
+			if (!o)
+				return E_NOMEM;
+			*o = (one){m->indicators[k].key, NULL, 0};
+			err e = m->indicators[k].count(c, a, &mp, &o->v, &o->n);
+			if (e != E_OK)
+				return e;
+		}
+	}
+	*ms = now_ms() - t0;
+	err e = db_begin(c, true);
+	if (e == E_OK)
+		e = DBX(c, &Q_DROP, NULL, A_TEXT(from), A_TEXT(to));
+	for (int i = 0; e == E_OK && i < n; i++)
+		for (int j = 0; e == E_OK && j < all[i].n; j++)
+			e = DBX(c, &Q_FIG, NULL, A_TEXT(from), A_TEXT(to), A_TEXT(all[i].key), A_TEXT(all[i].v[j].category), A_INT(j), A_INT(all[i].v[j].n));
+	if (e == E_OK)
+		e = DBX(c, &Q_RUN_PUT, NULL, A_TEXT(from), A_TEXT(to), A_INT(civil_now()), A_INT(*ms));
+	return db_finish(c, e);
+}
+
+int obs_nightly_periods(arena *a, civil_date today, const char ***from, const char ***to)
+{
+	enum { N = 8 };
+	const char **f = arena_alloc(a, N * sizeof *f), **t = arena_alloc(a, N * sizeof *t);
+	if (!f || !t)
+		return 0;
+	obs_period p;
+	if (!obs_period_of(a, civil_iso(a, (civil_date){today.y, 1, 1}), civil_iso(a, today), &p))
+		return 0;
+	f[0] = p.from, t[0] = p.to, f[1] = p.prev_from, t[1] = p.prev_to;
+	for (int k = 1; k <= 6; k++) {
+		f[1 + k] = arena_printf(a, "%04d-01-01", today.y - k);
+		t[1 + k] = arena_printf(a, "%04d-12-31", today.y - k);
+	}
+	*from = f, *to = t;
+	return N;
+}
+
+static db_sql Q_OLD_FIG = DB_SQL(DB_SCOPED,
+	"DELETE FROM obs_figures WHERE structure_id = $1 AND EXISTS (SELECT 1 FROM obs_runs r WHERE r.structure_id = obs_figures.structure_id "
+	"AND r.from_on = obs_figures.from_on AND r.to_on = obs_figures.to_on AND r.computed_at < $2)");
+static db_sql Q_OLD_RUN = DB_SQL(DB_SCOPED, "DELETE FROM obs_runs WHERE structure_id = $1 AND computed_at < $2");
+
+err obs_nightly(db *d, const char *date, FILE *out)
+{
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	arena a;
+	arena_init(&a, 0);
+	int64_t *sids = NULL;
+	int ns = accounts_structure_ids(c, &a, &sids);
+	err e = ns < 0 ? E_DB : E_OK;
+	for (int i = 0; e == E_OK && i < ns; i++) {
+		db_conn_scope(c, sids[i]);
+		structure_info si;
+		civil_date today;
+		if ((e = accounts_structure_info(c, &a, sids[i], &si)) != E_OK)
+			break;
+		if (date)
+			civil_parse(date, &today);
+		else
+			today = civil_today(si.tz && *si.tz ? si.tz : "Europe/Paris");
+		/* Figures computed on demand more than a month ago go; the night's are computed again. */
+		int64_t old = civil_now() - 35 * 86400;
+		if ((e = db_begin(c, true)) == E_OK && (e = DBX(c, &Q_OLD_FIG, NULL, A_INT(old))) == E_OK)
+			e = DBX(c, &Q_OLD_RUN, NULL, A_INT(old));
+		if ((e = db_finish(c, e)) != E_OK)
+			break;
+		const char **from, **to;
+		int np = obs_nightly_periods(&a, today, &from, &to);
+		for (int k = 0; e == E_OK && k < np; k++) {
+			int64_t ms = 0;
+			e = obs_precompute(c, &a, from[k], to[k], &ms);
+			if (e == E_OK)
+				fprintf(out, "structure %lld : chiffres du %s au %s calculés en %lld ms\n", (long long)sids[i], from[k], to[k], (long long)ms);
+		}
+	}
+	arena_release(&a);
+	db_conn_put(c);
+	return e;
 }

@@ -13,6 +13,7 @@
 #include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
 #include "modules/observation/observation_internal.h"
+#include "modules/persons/persons.h"
 #include "web/html.h"
 #include "web/layout.h"
 #include "web/pdf.h"
@@ -26,10 +27,9 @@ static const char *typed(web_req *r, const char *name, const char *dflt)
 }
 
 /* The period asked (du, au), by default the year so far. */
-static bool period_arg(web_req *r, obs_period *p)
+static bool period_of(web_req *r, const char *from, const char *to, obs_period *p)
 {
 	civil_date t = civil_today(r->user->tz);
-	const char *from = web_arg(r, "du"), *to = web_arg(r, "au");
 	if (!from || !*from)
 		from = civil_iso(r->a, (civil_date){t.y, 1, 1});
 	if (!to || !*to)
@@ -39,6 +39,61 @@ static bool period_arg(web_req *r, obs_period *p)
 		return false;
 	}
 	return true;
+}
+
+/* The figures asked: the period, the household filters (quartier, age, composition, ressources: persons.h's
+ * lists), and source=direct to count now. The scope is filled here; false after an error page. */
+static bool period_arg(web_req *r, obs_period *p)
+{
+	return period_of(r, web_arg(r, "du"), web_arg(r, "au"), p);
+}
+
+static bool ask_arg(web_req *r, obs_ask *q)
+{
+	*q = (obs_ask){0};
+	if (!period_arg(r, &q->p))
+		return false;
+	q->f = (persons_filter){web_arg(r, "quartier"), web_arg(r, "age"), web_arg(r, "composition"), web_arg(r, "ressources"), q->p.to};
+	const char *bad = NULL;
+	q->filtered = persons_filter_active(&q->f, &bad);
+	if (bad) {
+		web_error(r, E_INPUT, "Un filtre n’est pas dans sa liste (quartier, âge, composition, ressources) : choisissez-le dans la page.");
+		return false;
+	}
+	const char *src = web_arg(r, "source");
+	q->direct = src && !strcmp(src, "direct");
+	err e = obs_ask_scope(r->db, r->a, q);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return false;
+	}
+	return true;
+}
+
+/* The query string that asks the same again (values encoded, not escaped for HTML). */
+static const char *ask_qs(web_req *r, const obs_ask *q)
+{
+	const char *s = arena_printf(r->a, "du=%s&au=%s", q->p.from, q->p.to);
+	const char *names[] = {"quartier", "age", "composition", "ressources"}, *vals[] = {q->f.neighbourhood, q->f.age, q->f.type, q->f.resources};
+	for (int i = 0; i < 4; i++)
+		if (vals[i] && *vals[i])
+			s = arena_printf(r->a, "%s&%s=%s", s, names[i], text_url_encode(r->a, vals[i]));
+	return s;
+}
+
+/* « 1 234 foyers retenus : quartier Rivière, 60 à 74 ans » for people. */
+static const char *filters_fr(web_req *r, const obs_ask *q)
+{
+	const char *s = "";
+	if (q->f.neighbourhood && *q->f.neighbourhood)
+		s = arena_printf(r->a, "quartier %s", strcmp(q->f.neighbourhood, "nr") ? q->f.neighbourhood : "non renseigné");
+	const char *v[] = {q->f.age, q->f.type, q->f.resources};
+	const code *lists[] = {PERSONS_AGE_BANDS, PERSONS_HOUSEHOLD_TYPES, PERSONS_RESOURCE_BANDS};
+	const int ns[] = {NPERSONS_AGE_BANDS, NPERSONS_HOUSEHOLD_TYPES, NPERSONS_RESOURCE_BANDS};
+	for (int i = 0; i < 3; i++)
+		if (v[i] && *v[i])
+			s = arena_printf(r->a, "%s%s%s", s, *s ? ", " : "", code_label(lists[i], ns[i], v[i]));
+	return s;
 }
 
 static const char *change(web_req *r, const obs_row *x)
@@ -100,43 +155,99 @@ static void chart(web_req *r, const obs_figure *f, int idx, int th)
 	html_lit(b, "</svg>");
 }
 
-static void figure_table(web_req *r, const obs_figure *f, int th, const obs_period *p)
+/* The table under a chart; with the list of households behind each figure for the roles that see the files. */
+static void figure_table(web_req *r, const obs_figure *f, int th, const obs_ask *q)
 {
 	buf *b = &r->out;
+	const obs_period *p = &q->p;
+	bool drill = web_can(r, PERM_PERSONS_READ) && !f->unfiltered;
 	html_table(b, f->ind->label, 0, "Catégorie", arena_printf(r->a, "#Du %s au %s", civil_fr(r->a, p->from), civil_fr(r->a, p->to)),
 	           arena_printf(r->a, "#Du %s au %s", civil_fr(r->a, p->prev_from), civil_fr(r->a, p->prev_to)), "#Évolution");
-	for (int i = 0; i < f->nrows; i++)
-		html_printf(b, "<tr><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>", f->rows[i].category,
-		            obs_show(r->a, f->rows[i].n, f->rows[i].n_hidden, th), obs_show(r->a, f->rows[i].prev, f->rows[i].prev_hidden, th),
-		            change(r, &f->rows[i]));
+	for (int i = 0; i < f->nrows; i++) {
+		const obs_row *x = &f->rows[i];
+		const char *n = obs_show(r->a, x->n, x->n_hidden, th), *pv = obs_show(r->a, x->prev, x->prev_hidden, th);
+		if (!drill) {
+			html_printf(b, "<tr><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td></tr>", x->category, n, pv,
+			            change(r, x));
+			continue;
+		}
+		const char *href = arena_printf(r->a, "/observation/liste?indicateur=%s&categorie=%s&%s", f->ind->key, text_url_encode(r->a, x->category),
+		                                ask_qs(r, q));
+		html_printf(b, "<tr><td>%s</td><td class=\"num\">", x->category);
+		if (x->n)
+			html_printf(b, "<a href=\"%s\" aria-label=\"Les foyers : %s, période\">%s</a>", href, x->category, n);
+		else
+			html_printf(b, "%s", n);
+		html_lit(b, "</td><td class=\"num\">");
+		if (x->prev)
+			html_printf(b, "<a href=\"%s&precedente=1\" aria-label=\"Les foyers : %s, période précédente\">%s</a>", href, x->category, pv);
+		else
+			html_printf(b, "%s", pv);
+		html_printf(b, "</td><td class=\"num\">%s</td></tr>", change(r, x));
+	}
 	html_printf(b, "<tr><th scope=\"row\">Total</th><td class=\"num\">%s</td><td class=\"num\">%s</td><td></td></tr>",
 	            f->total_hidden ? "masqué" : arena_printf(r->a, "%lld", (long long)f->total),
 	            f->prev_total_hidden ? "masqué" : arena_printf(r->a, "%lld", (long long)f->prev_total));
 	html_table_close(b);
 }
 
+/* The filters' form: the period and the households. */
+static void filter_form(web_req *r, const obs_ask *q)
+{
+	buf *b = &r->out;
+	html_printf(b, "<form method=\"get\" action=\"/observation\" class=\"filters\"><div class=\"field\"><label for=\"du\">Du</label>"
+	               "<input id=\"du\" name=\"du\" type=\"date\" value=\"%s\"></div><div class=\"field\"><label for=\"au\">Au</label>"
+	               "<input id=\"au\" name=\"au\" type=\"date\" value=\"%s\"></div>", q->p.from, q->p.to);
+	const char **areas = NULL;
+	int na = persons_neighbourhoods(r->db, r->a, &areas);
+	const char **vals = arena_alloc(r->a, (size_t)(na > 0 ? na + 2 : 2) * sizeof *vals), **labels = arena_alloc(r->a, (size_t)(na > 0 ? na + 2 : 2) * sizeof *labels);
+	if (vals && labels) {
+		int k = 0;
+		vals[k] = "", labels[k++] = "Tous quartiers";
+		for (int i = 0; i < na; i++)
+			vals[k] = areas[i], labels[k++] = areas[i];
+		vals[k] = "nr", labels[k++] = "Quartier non renseigné";
+		form_select(b, "quartier", "Quartier", vals, labels, k, q->f.neighbourhood ? q->f.neighbourhood : "", NULL);
+	}
+	form_select_code(b, "age", "Âge du demandeur", PERSONS_AGE_BANDS, NPERSONS_AGE_BANDS, q->f.age ? q->f.age : "", NULL);
+	form_select_code(b, "composition", "Composition du foyer", PERSONS_HOUSEHOLD_TYPES, NPERSONS_HOUSEHOLD_TYPES, q->f.type ? q->f.type : "", NULL);
+	form_select_code(b, "ressources", "Ressources du foyer", PERSONS_RESOURCE_BANDS, NPERSONS_RESOURCE_BANDS, q->f.resources ? q->f.resources : "", NULL);
+	html_lit(b, "<button type=\"submit\">Afficher</button></form>");
+}
+
 static void obs_page(web_req *r)
 {
-	obs_period p;
-	if (!period_arg(r, &p))
+	obs_ask q;
+	if (!ask_arg(r, &q))
 		return;
+	const obs_period p = q.p;
 	obs_settings st;
 	obs_settings_get(r->db, r->a, &st);
 	obs_figure *v;
-	int n = obs_gather(r->db, r->a, &p, st.threshold, &v);
-	journal_record(r->db, r->user->id, "read", "observation", 0, arena_printf(r->a, "%s..%s", p.from, p.to));
+	int n = obs_gather(r->db, r->a, &q, st.threshold, &v);
+	journal_record(r->db, r->user->id, "read", "observation", 0, arena_printf(r->a, "%s..%s%s", p.from, p.to, q.filtered ? " filtres" : ""));
 	page_begin(r, "Observation sociale");
 	buf *b = &r->out;
 	civil_date t = civil_today(r->user->tz);
-	html_printf(b, "<form method=\"get\" action=\"/observation\" class=\"filters\"><div class=\"field\"><label for=\"du\">Du</label>"
-	               "<input id=\"du\" name=\"du\" type=\"date\" value=\"%s\"></div><div class=\"field\"><label for=\"au\">Au</label>"
-	               "<input id=\"au\" name=\"au\" type=\"date\" value=\"%s\"></div><button type=\"submit\">Afficher</button></form>",
-	            p.from, p.to);
+	if (web_arg(r, "calcule"))
+		page_notice(r, "ok", "Les chiffres de la période sont recalculés.");
+	filter_form(r, &q);
+	if (q.filtered)
+		html_printf(b, "<p class=\"notice info\"><strong>%lld foyer%s retenu%s</strong> : %s. Les foyers tels qu’ils sont aujourd’hui, l’âge du "
+		               "demandeur au %s ; ce qui n’a pas de dossier (un contact anonyme) n’est pas compté. <a href=\"/observation?du=%s&amp;au=%s\">"
+		               "Sans filtre</a></p>", (long long)q.households, q.households > 1 ? "s" : "", q.households > 1 ? "s" : "", filters_fr(r, &q),
+		            civil_fr(r->a, p.to), p.from, p.to);
+	if (q.computed_at) {
+		form_begin(r, "<form method=\"post\" action=\"/observation/calcul\" class=\"inline\">");
+		html_printf(b, "<input type=\"hidden\" name=\"du\" value=\"%s\"><input type=\"hidden\" name=\"au\" value=\"%s\"><p class=\"muted\">Chiffres "
+		               "calculés le %s (chaque nuit, ou à la demande) : ce qui a été saisi depuis n’y est pas encore. "
+		               "<button type=\"submit\">Recalculer maintenant</button></p></form>", p.from, p.to, page_instant(r, q.computed_at, true));
+	}
 	html_printf(b, "<p>Comparé à la période du %s au %s (barres claires). Les nombres de 1 à %d sont masqués (« < %d ») : "
-	               "secret statistique. <a href=\"/observation.csv?du=%s&amp;au=%s\">Données ouvertes (CSV)</a> · "
+	               "secret statistique. <a href=\"/observation.csv?%s\">Données ouvertes (CSV)</a> · "
 	               "<a href=\"/observation/rapport.pdf?annee=%d\">Rapport d’activité %d (PDF)</a> · "
 	               "<a href=\"/observation/rapport.xlsx?annee=%d\">(XLSX)</a>",
-	            civil_fr(r->a, p.prev_from), civil_fr(r->a, p.prev_to), st.threshold - 1, st.threshold, p.from, p.to, t.y - 1, t.y - 1, t.y - 1);
+	            civil_fr(r->a, p.prev_from), civil_fr(r->a, p.prev_to), st.threshold - 1, st.threshold, ask_qs(r, &q), t.y - 1, t.y - 1, t.y - 1);
 	html_lit(b, " · <a href=\"/observation/abs\">Analyse des besoins sociaux (par quartier)</a>");
 	if (web_can(r, PERM_OBS_SETTINGS))
 		html_lit(b, " · <a href=\"/observation/reglage\">Réglages</a>");
@@ -156,6 +267,10 @@ static void obs_page(web_req *r)
 			html_lit(b, "<p>Ce chiffre n’a pas pu être calculé.</p></section>");
 			continue;
 		}
+		if (v[i].unfiltered) {
+			html_lit(b, "<p>Ce chiffre ne se rapporte pas à des foyers : il ne se filtre pas.</p></section>");
+			continue;
+		}
 		if (!v[i].nrows) {
 			html_lit(b, "<p>Rien à compter sur la période ni sur la précédente.</p></section>");
 			continue;
@@ -163,7 +278,7 @@ static void obs_page(web_req *r)
 		chart(r, &v[i], i, st.threshold);
 		html_printf(b, "<p>%s</p>", summary(r, &v[i], st.threshold));
 		html_printf(b, "<details><summary>Le tableau des données</summary>");
-		figure_table(r, &v[i], st.threshold, &p);
+		figure_table(r, &v[i], st.threshold, &q);
 		html_lit(b, "</details></section>");
 	}
 	page_end(r);
@@ -172,13 +287,14 @@ static void obs_page(web_req *r)
 /* Open data: one row per indicator and category, no name, no file number. */
 static void obs_csv(web_req *r)
 {
-	obs_period p;
-	if (!period_arg(r, &p))
+	obs_ask q;
+	if (!ask_arg(r, &q))
 		return;
+	const obs_period p = q.p;
 	obs_settings st;
 	obs_settings_get(r->db, r->a, &st);
 	obs_figure *v;
-	int n = obs_gather(r->db, r->a, &p, st.threshold, &v);
+	int n = obs_gather(r->db, r->a, &q, st.threshold, &v);
 	buf *b = &r->out;
 	buf_adds(b, "\xEF\xBB\xBF");
 	static const char *const head[] = {"indicateur", "libelle", "mission", "categorie", "du", "au", "valeur", "du_precedent", "au_precedent",
@@ -202,13 +318,14 @@ static json_t *count_json(int64_t n, bool hidden) { return hidden ? json_null() 
 
 static void obs_api(web_req *r)
 {
-	obs_period p;
-	if (!period_arg(r, &p))
+	obs_ask q;
+	if (!ask_arg(r, &q))
 		return;
+	const obs_period p = q.p;
 	obs_settings st;
 	obs_settings_get(r->db, r->a, &st);
 	obs_figure *v;
-	int n = obs_gather(r->db, r->a, &p, st.threshold, &v);
+	int n = obs_gather(r->db, r->a, &q, st.threshold, &v);
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++) {
 		json_t *rows = json_array();
@@ -220,15 +337,142 @@ static void obs_api(web_req *r)
 			json_object_set_new(o, "previous", count_json(x->prev, x->prev_hidden));
 			json_array_append_new(rows, o);
 		}
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o}", "key", v[i].ind->key, "label", v[i].ind->label, "definition", v[i].ind->definition, "mission",
-		                      v[i].module_label, "failed", v[i].failed, "rows", rows);
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:o}", "key", v[i].ind->key, "label", v[i].ind->label, "definition", v[i].ind->definition,
+		                      "mission", v[i].module_label, "failed", v[i].failed, "unfiltered", v[i].unfiltered, "rows", rows);
 		json_object_set_new(o, "total", count_json(v[i].total, v[i].total_hidden));
 		json_object_set_new(o, "previous_total", count_json(v[i].prev_total, v[i].prev_total_hidden));
 		json_array_append_new(arr, o);
 	}
 	journal_record(r->db, r->user->id, "read", "observation", 0, arena_printf(r->a, "%s..%s api", p.from, p.to));
-	web_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:i,s:o}", "from", p.from, "to", p.to, "previous_from", p.prev_from, "previous_to", p.prev_to,
-	                           "threshold", st.threshold, "indicators", arr));
+	json_t *out = json_pack("{s:s,s:s,s:s,s:s,s:i,s:o}", "from", p.from, "to", p.to, "previous_from", p.prev_from, "previous_to", p.prev_to,
+	                        "threshold", st.threshold, "indicators", arr);
+	json_object_set_new(out, "computed_at", q.computed_at ? json_integer(q.computed_at) : json_null());
+	json_object_set_new(out, "households", q.filtered ? json_integer(q.households) : json_null());
+	web_json(r, 200, out);
+}
+
+/* ---- the households behind a figure (roles that see the files) ----------------------------------------- */
+
+enum { LIST_PAGE = 50 };
+
+/* The indicator, the category and the households behind it; false after an error page. */
+static bool list_arg(web_req *r, obs_ask *q, const module_indicator **ind, const char **mission, const char **cat, bool *prev, int64_t **ids,
+                     int *n)
+{
+	if (!web_can(r, PERM_PERSONS_READ)) {
+		web_error(r, E_FORBIDDEN, "La liste des foyers derrière un chiffre est réservée aux rôles qui voient les dossiers.");
+		return false;
+	}
+	*ind = obs_indicator(web_arg(r, "indicateur"), mission);
+	*cat = web_arg(r, "categorie");
+	if (!*ind || !*cat || !**cat) {
+		web_error(r, E_NOT_FOUND, "Cet indicateur ou cette catégorie n’existe pas : repartez de la page des chiffres.");
+		return false;
+	}
+	if (!ask_arg(r, q))
+		return false;
+	const char *pv = web_arg(r, "precedente");
+	*prev = pv && !strcmp(pv, "1");
+	*n = obs_drill(r->db, r->a, q, *ind, *cat, *prev, ids);
+	if (*n < 0) {
+		web_error(r, E_INPUT, "Ce chiffre ne se rapporte pas à des foyers : il n’a pas de liste.");
+		return false;
+	}
+	journal_record(r->db, r->user->id, "read", "observation_list", 0, arena_printf(r->a, "%s %s..%s n=%d", (*ind)->key,
+	               *prev ? q->p.prev_from : q->p.from, *prev ? q->p.prev_to : q->p.to, *n));
+	return true;
+}
+
+static int64_t page_of(web_req *r, int n)
+{
+	int64_t pg = 1;
+	const char *ps = web_arg(r, "page");
+	if (ps && *ps && !text_to_int64(ps, 1, 1000000, &pg))
+		pg = 1;
+	int64_t last = n ? (n + LIST_PAGE - 1) / LIST_PAGE : 1;
+	return pg > last ? last : pg;
+}
+
+static void obs_list(web_req *r)
+{
+	obs_ask q;
+	const module_indicator *ind;
+	const char *mission = "", *cat;
+	bool prev;
+	int64_t *ids;
+	int n;
+	if (!list_arg(r, &q, &ind, &mission, &cat, &prev, &ids, &n))
+		return;
+	page_begin(r, arena_printf(r->a, "%s : %s", ind->label, cat));
+	buf *b = &r->out;
+	html_printf(b, "<p>%s — %s Du %s au %s%s. <strong>%d foyer%s</strong>.</p>", mission, ind->definition,
+	            civil_fr(r->a, prev ? q.p.prev_from : q.p.from), civil_fr(r->a, prev ? q.p.prev_to : q.p.to),
+	            q.filtered ? arena_printf(r->a, " ; filtres : %s", filters_fr(r, &q)) : "", n, n > 1 ? "s" : "");
+	html_printf(b, "<p><a href=\"/observation?%s\">Retour aux chiffres</a> · <a href=\"/api/v1/observation/households?indicateur=%s&amp;categorie=%s&amp;%s%s\">"
+	               "La même liste (JSON)</a></p>", ask_qs(r, &q), ind->key, text_url_encode(r->a, cat), ask_qs(r, &q), prev ? "&precedente=1" : "");
+	if (!n) {
+		html_lit(b, "<p>Aucun foyer : les chiffres ont changé depuis, ou ils étaient calculés d’avance.</p>");
+		page_end(r);
+		return;
+	}
+	int64_t pg = page_of(r, n);
+	html_table(b, "Les foyers derrière ce chiffre", 0, "Dossier", "Demandeur", "Adresse");
+	for (int64_t i = (pg - 1) * LIST_PAGE; i < n && i < pg * LIST_PAGE; i++) {
+		person_brief *m = NULL;
+		int nm = persons_household_members(r->db, r->a, ids[i], &m);
+		const char *no = persons_file_no(r->db, r->a, ids[i]);
+		html_printf(b, "<tr><td><a href=\"/foyers/%lld\">%s</a></td><td>%s</td><td>%s</td></tr>", (long long)ids[i], no ? no : "non renseigné",
+		            nm > 0 ? arena_printf(r->a, "%s %s", m[0].last_name, m[0].first_names) : "non renseigné",
+		            nm > 0 && *m[0].address1 ? arena_printf(r->a, "%s, %s", m[0].address1, m[0].address2) : "non renseignée");
+	}
+	html_table_close(b);
+	page_pager(r, arena_printf(r->a, "/observation/liste?indicateur=%s&categorie=%s&%s%s&", ind->key, text_url_encode(r->a, cat), ask_qs(r, &q),
+	                           prev ? "&precedente=1" : ""), pg, n, LIST_PAGE);
+	page_end(r);
+}
+
+static void obs_list_api(web_req *r)
+{
+	obs_ask q;
+	const module_indicator *ind;
+	const char *mission = "", *cat;
+	bool prev;
+	int64_t *ids;
+	int n;
+	if (!list_arg(r, &q, &ind, &mission, &cat, &prev, &ids, &n))
+		return;
+	int64_t pg = page_of(r, n);
+	json_t *arr = json_array();
+	for (int64_t i = (pg - 1) * LIST_PAGE; i < n && i < pg * LIST_PAGE; i++) {
+		const char *no = persons_file_no(r->db, r->a, ids[i]);
+		json_array_append_new(arr, json_pack("{s:I,s:s?}", "id", (json_int_t)ids[i], "file_no", no));
+	}
+	web_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:i,s:o}", "indicator", ind->key, "category", cat, "from",
+	                           prev ? q.p.prev_from : q.p.from, "to", prev ? q.p.prev_to : q.p.to, "count", n, "page", (json_int_t)pg,
+	                           "per_page", LIST_PAGE, "households", arr));
+}
+
+/* « Recalculer maintenant »: the figures of a period and of the one it is compared with, counted now and kept. */
+static void obs_recompute(web_req *r)
+{
+	obs_period p;
+	const char *from = web_field(r, "du"), *to = web_field(r, "au");
+	if (!period_of(r, from ? from : web_arg(r, "du"), to ? to : web_arg(r, "au"), &p))
+		return;
+	int64_t ms = 0, ms2 = 0;
+	err e = obs_precompute(r->db, r->a, p.from, p.to, &ms);
+	if (e == E_OK)
+		e = obs_precompute(r->db, r->a, p.prev_from, p.prev_to, &ms2);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	journal_record(r->db, r->user->id, "update", "obs_figures", 0, arena_printf(r->a, "%s..%s %lld ms", p.from, p.to, (long long)(ms + ms2)));
+	if (r->api) {
+		web_json(r, 200, json_pack("{s:s,s:s,s:I}", "from", p.from, "to", p.to, "ms", (json_int_t)(ms + ms2)));
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/observation?du=%s&au=%s&calcule=1", p.from, p.to));
 }
 
 /* ---- the board's yearly activity report ------------------------------------------------------------ */
@@ -247,7 +491,8 @@ static void obs_report(web_req *r, const char *fmt)
 	obs_settings st;
 	obs_settings_get(r->db, r->a, &st);
 	obs_figure *v;
-	int n = obs_gather(r->db, r->a, &p, st.threshold, &v);
+	obs_ask q = {.p = p};
+	int n = obs_gather(r->db, r->a, &q, st.threshold, &v);
 	int th = st.threshold;
 	if (!strcmp(fmt, "xlsx")) {
 		xlsx_doc *x = xlsx_new("Rapport");
@@ -366,4 +611,8 @@ void obs_pages_init(void)
 	web_route(M_GET, "/observation/reglage", settings_page, PERM_OBS_SETTINGS, 0, "Observation sociale : réglages");
 	web_route(M_POST, "/observation/reglage", settings_post, PERM_OBS_SETTINGS, 0, "Observation sociale : réglages");
 	web_route(M_GET, "/api/v1/observation", obs_api, PERM_OBS_READ, 0, "Observation sociale : les chiffres d’une période");
+	web_route(M_GET, "/observation/liste", obs_list, PERM_OBS_READ, 0, "Observation sociale : les foyers derrière un chiffre");
+	web_route(M_GET, "/api/v1/observation/households", obs_list_api, PERM_OBS_READ, 0, "Observation sociale : les foyers derrière un chiffre");
+	web_route(M_POST, "/observation/calcul", obs_recompute, PERM_OBS_READ, 0, "Observation sociale : recalculer les chiffres d’une période");
+	web_route(M_POST, "/api/v1/observation/compute", obs_recompute, PERM_OBS_READ, 0, "Observation sociale : recalculer les chiffres d’une période");
 }

@@ -170,6 +170,24 @@ typedef struct persons_area_row {
 } persons_area_row;
 int persons_area_figures(db_conn *c, arena *a, int64_t start, int64_t end, persons_area_row **out);
 
+/* For the observation's filters (issue 19): the households kept by a
+ * neighbourhood, the applicant's age band on a date, the household's
+ * composition and its monthly resources band (the last month of its budget
+ * with resources), each "" for any and "nr" for « non renseigné ».
+ * persons_scope_fill puts the kept households in the connection's temporary
+ * table obs_scope (module.h, module_period.scoped) and says how many. */
+typedef struct persons_filter {
+	const char *neighbourhood, *age, *type, *resources;
+	const char *at;   /* ISO date the ages are reckoned on */
+} persons_filter;
+extern const code PERSONS_AGE_BANDS[], PERSONS_HOUSEHOLD_TYPES[], PERSONS_RESOURCE_BANDS[];
+extern const int NPERSONS_AGE_BANDS, NPERSONS_HOUSEHOLD_TYPES, NPERSONS_RESOURCE_BANDS;
+/* false when no filter is set; *bad names a value not in its list. */
+bool persons_filter_active(const persons_filter *f, const char **bad);
+err persons_scope_fill(db_conn *c, arena *a, const persons_filter *f, int64_t *count);
+/* The neighbourhoods of the structure's households, sorted (arena), their number (-1 on a failure). */
+int persons_neighbourhoods(db_conn *c, arena *a, const char ***out);
+
 /* Data-subject access (RGPD art. 15): each module's descriptor gives what
  * it holds about a person (module.h, subject). Rows of a query as objects
  * named by names (values as text), for those sections; closes q. */

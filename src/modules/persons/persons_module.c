@@ -55,28 +55,28 @@ static void init(void)
 /* Figures for observation: the households followed in a period (an event on their timeline), by housing and by neighbourhood. */
 static db_sql Q_I_HOUSING = DB_SQL(DB_SCOPED,
 	"SELECT h.housing, count(*) FROM households h WHERE h.structure_id = $1 AND h.merged_into IS NULL AND EXISTS (SELECT 1 FROM timeline t "
-	"WHERE t.structure_id = h.structure_id AND t.household_id = h.id AND t.at >= $2 AND t.at < $3) GROUP BY 1 ORDER BY 1");
+	"WHERE t.structure_id = h.structure_id AND t.household_id = h.id AND t.at >= $2 AND t.at < $3)" MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY 1");
 static db_sql Q_I_AREA = DB_SQL(DB_SCOPED,
 	"SELECT h.neighbourhood, count(*) FROM households h WHERE h.structure_id = $1 AND h.merged_into IS NULL AND EXISTS (SELECT 1 FROM timeline t "
-	"WHERE t.structure_id = h.structure_id AND t.household_id = h.id AND t.at >= $2 AND t.at < $3) GROUP BY 1 ORDER BY 1");
+	"WHERE t.structure_id = h.structure_id AND t.household_id = h.id AND t.at >= $2 AND t.at < $3)" MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY 1");
 
-static err followed_by(db_sql *q, db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err followed_by(db_sql *q, db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
 	int64_t s, e;
-	if (!accounts_period_instants(c, a, from, to, &s, &e))
+	if (!accounts_period_instants(c, a, p->from, p->to, &s, &e))
 		return E_INPUT;
-	return module_figures_query_at(c, a, q, s, e, out, n);
+	return module_figures_query_at(c, a, q, p, s, e, out, n);
 }
-static err by_housing(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_housing(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	err e = followed_by(&Q_I_HOUSING, c, a, from, to, out, n);
+	err e = followed_by(&Q_I_HOUSING, c, a, p, out, n);
 	if (e == E_OK)
 		module_figures_relabel(*out, *n, HOUSING, NHOUSING);
 	return e;
 }
-static err by_area(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_area(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return followed_by(&Q_I_AREA, c, a, from, to, out, n);
+	return followed_by(&Q_I_AREA, c, a, p, out, n);
 }
 static const module_indicator indicators[] = {
 	{"persons.housing", "Foyers suivis par logement", "Foyers dont le parcours a un événement dans la période (contact, demande, décision…), "

@@ -39,37 +39,37 @@ static void init(void)
 }
 
 /* Figures for observation: contacts of a period, by channel, motive, orientation. */
-static db_sql Q_I_CHANNEL = DB_SQL(DB_SCOPED, "SELECT channel, count(*) FROM contacts WHERE structure_id = $1 AND at >= $2 AND at < $3 GROUP BY 1 ORDER BY 1");
+static db_sql Q_I_CHANNEL = DB_SQL(DB_SCOPED, "SELECT channel, count(*) FROM contacts WHERE structure_id = $1 AND at >= $2 AND at < $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
 static db_sql Q_I_MOTIVE = DB_SQL(DB_SCOPED,
 	"SELECT m.label, count(*) FROM contacts c LEFT JOIN contact_motives m ON m.structure_id = c.structure_id AND m.id = c.motive_id "
-	"WHERE c.structure_id = $1 AND c.at >= $2 AND c.at < $3 GROUP BY 1 ORDER BY 1");
+	"WHERE c.structure_id = $1 AND c.at >= $2 AND c.at < $3" MODULE_HOUSEHOLD("c.household_id") "GROUP BY 1 ORDER BY 1");
 static db_sql Q_I_ORIENT = DB_SQL(DB_SCOPED,
 	"SELECT CASE WHEN orientation = '' THEN 'aucune' ELSE orientation END, count(*) FROM contacts WHERE structure_id = $1 AND at >= $2 "
-	"AND at < $3 GROUP BY 1 ORDER BY 1");
+	"AND at < $3" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
 
-static err contacts_by(db_sql *q, const code *words, int nwords, db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err contacts_by(db_sql *q, const code *words, int nwords, db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
 	int64_t s, e;
-	if (!accounts_period_instants(c, a, from, to, &s, &e))
+	if (!accounts_period_instants(c, a, p->from, p->to, &s, &e))
 		return E_INPUT;
-	err r = module_figures_query_at(c, a, q, s, e, out, n);
+	err r = module_figures_query_at(c, a, q, p, s, e, out, n);
 	if (r == E_OK && words)
 		module_figures_relabel(*out, *n, words, nwords);
 	return r;
 }
-static err by_channel(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_channel(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return contacts_by(&Q_I_CHANNEL, RC_CHANNELS, COUNTOF(RC_CHANNELS), c, a, from, to, out, n);
+	return contacts_by(&Q_I_CHANNEL, RC_CHANNELS, COUNTOF(RC_CHANNELS), c, a, p, out, n);
 }
-static err by_motive(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_motive(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return contacts_by(&Q_I_MOTIVE, NULL, 0, c, a, from, to, out, n);
+	return contacts_by(&Q_I_MOTIVE, NULL, 0, c, a, p, out, n);
 }
-static err by_orientation(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+static err by_orientation(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
 	static const code O[] = {{"aucune", "Aucune (réponse donnée)"}, {"agent", "Vers un agent"}, {"service", "Vers un service du CCAS"},
 	                         {"partenaire", "Vers un partenaire"}};
-	return contacts_by(&Q_I_ORIENT, O, COUNTOF(O), c, a, from, to, out, n);
+	return contacts_by(&Q_I_ORIENT, O, COUNTOF(O), c, a, p, out, n);
 }
 static const module_indicator indicators[] = {
 	{"reception.channel", "Contacts par canal", "Contacts enregistrés à l’accueil dans la période (avec ou sans dossier), par canal.", by_channel},

@@ -70,19 +70,20 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 static db_sql Q_BASES = DB_SQL(DB_SCOPED,
 	"SELECT CASE basis WHEN 'age65' THEN '65 ans ou plus' WHEN 'inapte60' THEN '60 ans ou plus, inapte au travail' "
 	"ELSE 'adulte handicapé' END, count(*) FROM reg_entries WHERE structure_id = $1 AND requested_on <= $3 "
-	"AND (removed_on IS NULL OR removed_on >= $2) GROUP BY 1 ORDER BY 1");
-static err by_basis(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"AND (removed_on IS NULL OR removed_on >= $2)" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+static err by_basis(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_BASES, from, to, out, n);
+	return module_figures_query(c, a, &Q_BASES, p, out, n);
 }
 static db_sql Q_CALLS = DB_SQL(DB_SCOPED,
 	"SELECT CASE l.state WHEN 'ok' THEN 'joint, tout va bien' WHEN 'besoin' THEN 'joint avec un besoin' WHEN 'urgence' THEN 'secours appelés' "
 	"WHEN 'visite' THEN 'visite à domicile' WHEN 'a_rappeler' THEN 'à rappeler' WHEN 'a_appeler' THEN 'jamais appelé' ELSE 'sorti de la liste' END, "
 	"count(*) FROM reg_calls l JOIN reg_campaigns k ON k.structure_id = l.structure_id AND k.id = l.campaign_id "
-	"WHERE l.structure_id = $1 AND k.started_on >= $2 AND k.started_on <= $3 GROUP BY 1 ORDER BY 1");
-static err by_call(db_conn *c, arena *a, const char *from, const char *to, module_figure **out, int *n)
+	"JOIN reg_entries r ON r.structure_id = l.structure_id AND r.id = l.entry_id "
+	"WHERE l.structure_id = $1 AND k.started_on >= $2 AND k.started_on <= $3" MODULE_HOUSEHOLD("r.household_id") "GROUP BY 1 ORDER BY 1");
+static err by_call(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
-	return module_figures_query(c, a, &Q_CALLS, from, to, out, n);
+	return module_figures_query(c, a, &Q_CALLS, p, out, n);
 }
 
 /* ---- demo: the elders of a tenth of the households, agents named, last summer's campaign ---------------- */
