@@ -1,7 +1,9 @@
 /*
  * persons_scope.c — the households the observation's filters keep (see
  * persons.h, persons_filter): neighbourhood, the applicant's age band, the
- * household's composition, its monthly resources band. The first filter set
+ * household's composition, its monthly resources band, each read in one
+ * pass (an index range or a scan grouped by household, never a search per
+ * household). The first filter set
  * fills the connection's temporary table obs_scope, each other one deletes
  * the households it does not keep: one statement per filter, whatever their
  * combination.
@@ -27,29 +29,35 @@ const int NPERSONS_AGE_BANDS = COUNTOF(PERSONS_AGE_BANDS), NPERSONS_HOUSEHOLD_TY
 	                  "AND h.merged_into IS NULL AND (" cond ")"), \
 	DB_SQL(DB_SCOPED, "DELETE FROM obs_scope WHERE household_id NOT IN (SELECT h.id FROM households h WHERE h.structure_id = $1 " \
 	                  "AND (" cond "))")
-#define APPLICANT "SELECT 1 FROM persons p WHERE p.structure_id = h.structure_id AND p.household_id = h.id AND p.active = 1 " \
-	"AND p.relation = 'demandeur'"
-#define HAS(rel) "EXISTS (SELECT 1 FROM persons p WHERE p.structure_id = h.structure_id AND p.household_id = h.id " \
-	"AND p.active = 1 AND p.relation IN (" rel "))"
-#define RESOURCES "(SELECT sum(b.amount) FROM budget_lines b WHERE b.structure_id = h.structure_id AND b.household_id = h.id " \
-	"AND b.kind = 'R' AND b.counted = 1 AND b.month = (SELECT max(m.month) FROM budget_lines m WHERE m.structure_id = h.structure_id " \
-	"AND m.household_id = h.id AND m.kind = 'R' AND m.counted = 1))"
+/* The applicants' households, read from the persons by their birth date (persons_birth), never a search per household. */
+#define APPLICANTS "SELECT p.household_id FROM persons p WHERE p.structure_id = $1 AND p.active = 1 AND p.relation = 'demandeur'"
+/* The composition from one pass over the members, household by household (persons_household). */
+#define KIDS "sum(CASE WHEN p.relation IN ('enfant', 'enfant_alterne') THEN 1 ELSE 0 END) > 0"
+#define COMPOSITION \
+	"h.id IN (SELECT p.household_id FROM persons p WHERE p.structure_id = $1 AND p.active = 1 GROUP BY p.household_id HAVING " \
+	"CASE WHEN sum(CASE WHEN p.relation = 'conjoint' THEN 1 ELSE 0 END) > 0 THEN CASE WHEN " KIDS " THEN 'couple_enfants' ELSE 'couple' END " \
+	"WHEN " KIDS " THEN 'monoparental' WHEN count(*) > 1 THEN 'autre' ELSE 'seul' END = $2)"
+/* The resources of each household's last month with resources: one pass over the budget's resource lines. */
+#define RESOURCES_IN \
+	"h.id IN (SELECT household_id FROM (SELECT b.household_id, b.month, sum(b.amount) AS total, max(b.month) OVER (PARTITION BY b.household_id) " \
+	"AS last FROM budget_lines b WHERE b.structure_id = $1 AND b.kind = 'R' AND b.counted = 1 GROUP BY b.household_id, b.month) m " \
+	"WHERE m.month = m.last AND m.total >= $2 AND m.total < $3)"
 static db_sql Q_AREA[2] = {KEEP("h.neighbourhood = $2")};
-static db_sql Q_AGE[2] = {KEEP("EXISTS (" APPLICANT " AND p.birth_date > $2 AND p.birth_date <= $3)")};
-static db_sql Q_AGE_NR[2] = {KEEP("NOT EXISTS (" APPLICANT " AND p.birth_date IS NOT NULL AND p.birth_date <> '')")};
-static db_sql Q_TYPE[2] = {KEEP("CASE WHEN " HAS("'conjoint'") " THEN CASE WHEN " HAS("'enfant', 'enfant_alterne'") " THEN 'couple_enfants' "
-                                "ELSE 'couple' END WHEN " HAS("'enfant', 'enfant_alterne'") " THEN 'monoparental' WHEN (SELECT count(*) "
-                                "FROM persons p WHERE p.structure_id = h.structure_id AND p.household_id = h.id AND p.active = 1) > 1 "
-                                "THEN 'autre' ELSE 'seul' END = $2")};
-static db_sql Q_RES[2] = {KEEP(RESOURCES " >= $2 AND " RESOURCES " < $3")};
-static db_sql Q_RES_NR[2] = {KEEP(RESOURCES " IS NULL")};
+static db_sql Q_AGE[2] = {KEEP("h.id IN (" APPLICANTS " AND p.birth_date > $2 AND p.birth_date <= $3)")};
+static db_sql Q_AGE_NR[2] = {KEEP("h.id NOT IN (" APPLICANTS " AND p.birth_date IS NOT NULL AND p.birth_date <> '')")};
+static db_sql Q_TYPE[2] = {KEEP(COMPOSITION)};
+static db_sql Q_RES[2] = {KEEP(RESOURCES_IN)};
+static db_sql Q_RES_NR[2] = {KEEP("h.id NOT IN (SELECT b.household_id FROM budget_lines b WHERE b.structure_id = $1 AND b.kind = 'R' AND b.counted = 1)")};
 static db_sql Q_EMPTY = DB_SQL(0, "DELETE FROM obs_scope");
 static db_sql Q_COUNT = DB_SQL(0, "SELECT count(*) FROM obs_scope");
 static db_sql Q_MAKE_SQLITE = DB_SQL(0, "CREATE TEMP TABLE IF NOT EXISTS obs_scope (household_id INTEGER PRIMARY KEY)");
 static db_sql Q_HAS_PG = DB_SQL(0, "SELECT count(*) FROM pg_class WHERE relname = 'obs_scope' AND relnamespace = pg_my_temp_schema()");
 static db_sql Q_MAKE_PG = DB_SQL(0, "CREATE TEMP TABLE obs_scope (household_id BIGINT PRIMARY KEY)");
+/* Each neighbourhood once, from the index (households_area): a step per neighbourhood, not a row per household. */
 static db_sql Q_AREAS = DB_SQL(DB_SCOPED,
-	"SELECT DISTINCT neighbourhood FROM households WHERE structure_id = $1 AND merged_into IS NULL AND neighbourhood <> '' ORDER BY 1");
+	"WITH RECURSIVE n(v) AS (SELECT min(neighbourhood) FROM households WHERE structure_id = $1 AND neighbourhood > '' UNION ALL "
+	"SELECT (SELECT min(neighbourhood) FROM households WHERE structure_id = $1 AND neighbourhood > n.v) FROM n WHERE n.v IS NOT NULL) "
+	"SELECT v FROM n WHERE v IS NOT NULL");
 
 static bool in_list(const char *v, const code *list, int n)
 {
