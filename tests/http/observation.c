@@ -261,6 +261,18 @@ int main(void)
 	CHECK_HAS(r->body, "\"Centre-ville\";\"974070101\";\"2205\""); /* matched by its name, the population rounded */
 	CHECK_LACKS(r->body, "974110101");                                 /* another commune's IRIS is not kept */
 	CHECK_LACKS(r->body, "Observé");
+	/* The dataset read from the figures computed ahead equals the one counted now. */
+	char year_csv[80], year_page[80];
+	snprintf(year_csv, sizeof year_csv, "/observation/abs.csv?depuis=%.4s", today);
+	snprintf(year_page, sizeof year_page, "/observation/abs?depuis=%.4s", today);
+	CHECK_LACKS(get(&mgr, year_page)->body, "Chiffres calculés d’avance");
+	char *live = strdup(get(&mgr, year_csv)->body);
+	snprintf(path, sizeof path, "/api/v1/observation/compute?du=%.4s-01-01&au=%s", today, today);
+	CHECK_INT(post_json(&mgr, path, "{}")->status, 200);
+	CHECK_HAS(get(&mgr, year_page)->body, "Chiffres calculés d’avance");
+	r = get(&mgr, year_csv);
+	CHECK(live && strstr(live, "\"foyers_suivis\"") && !strcmp(live, r->body), "the needs analysis computed ahead equals a direct count");
+	free(live);
 	cli_free(&mgr), cli_free(&desk), cli_free(&com);
 	srv_stop(&s);
 	return T_DONE();

@@ -269,19 +269,23 @@ typedef struct abs_cell {
 	int64_t followed, kinds[COUNTOF(KINDS)];
 } abs_cell;
 
-static int dataset(web_req *r, int y0, int y1, abs_cell **out)
+/* The cells of the years y0..y1; *oldest: when the oldest of the figures read was computed ahead, 0 when one year
+ * was counted now. */
+static int dataset(web_req *r, int y0, int y1, abs_cell **out, int64_t *oldest)
 {
+	*oldest = INT64_MAX;
 	abs_cell *v = NULL;
 	int n = 0, cap = 0;
 	civil_date t = civil_today(r->user->tz);
 	for (int y = y0; y <= y1; y++) {
-		int64_t s, e;
 		const char *to = y == t.y ? civil_iso(r->a, t) : arena_printf(r->a, "%04d-12-31", y);
 		persons_area_row *rows;
-		int nr;
-		if (!accounts_period_instants(r->db, r->a, arena_printf(r->a, "%04d-01-01", y), to, &s, &e) ||
-		    (nr = persons_area_figures(r->db, r->a, s, e, &rows)) < 0)
+		int64_t when = 0;
+		int nr = obs_area_figures(r->db, r->a, arena_printf(r->a, "%04d-01-01", y), to, &rows, &when);
+		if (nr < 0)
 			return -1;
+		if (when < *oldest)
+			*oldest = when;
 		for (int i = 0; i < nr; i++) {
 			abs_cell *c = NULL;
 			for (int k = n - 1; k >= 0 && v[k].year == y && !c; k--)
@@ -299,6 +303,8 @@ static int dataset(web_req *r, int y0, int y1, abs_cell **out)
 		}
 	}
 	*out = v;
+	if (*oldest == INT64_MAX)
+		*oldest = 0;
 	return n;
 }
 
@@ -326,7 +332,8 @@ static void abs_csv(web_req *r)
 	kv *map;
 	int npop = populations(r, &pop), nmap = map_of(r, &map);
 	abs_cell *v;
-	int n = dataset(r, y0, y1, &v);
+	int64_t when;
+	int n = dataset(r, y0, y1, &v, &when);
 	if (n < 0) {
 		web_error(r, E_DB, NULL);
 		return;
@@ -364,7 +371,8 @@ static void abs_render(web_req *r, const char *notice, bool error)
 	kv *map;
 	int npop = populations(r, &pop), nmap = map_of(r, &map);
 	abs_cell *v;
-	int n = dataset(r, y0, y1, &v);
+	int64_t when;
+	int n = dataset(r, y0, y1, &v, &when);
 	if (n < 0) {
 		web_error(r, E_DB, NULL);
 		return;
@@ -375,6 +383,9 @@ static void abs_render(web_req *r, const char *notice, bool error)
 	if (notice)
 		page_notice(r, error ? "error" : "ok", notice);
 	html_printf(b, "<p><a href=\"/observation\">Observation</a> · <a href=\"/observation/abs.csv?depuis=%d\">Le jeu de données (CSV)</a></p>", y0);
+	if (when)
+		html_printf(b, "<p class=\"muted\">Chiffres calculés d’avance, les plus anciens le %s (chaque nuit).</p>",
+		            page_instant(r, when, true));
 	html_lit(b, "<p class=\"muted\">Pour chaque année et chaque quartier : les foyers dont le parcours a un événement dans l’année, et ceux qui ont eu "
 	            "un contact, une demande ou un dossier de chaque mission ; la population de l’INSEE de l’IRIS du quartier et le nombre de foyers "
 	            "suivis pour mille habitants. Les nombres sous le seuil du secret statistique sont masqués.</p>");

@@ -73,6 +73,10 @@ int obs_gather(db_conn *c, arena *a, obs_ask *q, int threshold, obs_figure **out
  * its statement) or on a failure. */
 int obs_drill(db_conn *c, arena *a, const obs_ask *q, const module_indicator *ind, const char *category, bool previous, int64_t **out);
 const module_indicator *obs_indicator(const char *key, const char **module_label);
+/* The needs analysis's households by neighbourhood and kind of event over [from, to] (persons_area_figures; the
+ * events' counts are not kept): the figures computed ahead when there are some (*computed_at), else counted now. */
+#define OBS_ABS_KEY "abs"
+int obs_area_figures(db_conn *c, arena *a, const char *from, const char *to, persons_area_row **out, int64_t *computed_at);
 /* Counts every indicator over [from, to] now and keeps the figures (the nightly job, and « Recalculer »). */
 err obs_precompute(db_conn *c, arena *a, const char *from, const char *to, int64_t *ms);
 /* The periods the nightly job computes for a structure on its day today: the year so far and the six years

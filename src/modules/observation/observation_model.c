@@ -311,6 +311,20 @@ err obs_precompute(db_conn *c, arena *a, const char *from, const char *to, int64
 				return e;
 		}
 	}
+	/* The needs analysis's rows (observation_abs.c): households by neighbourhood and kind of event. */
+	{
+		one *o = ARENA_PUSH(a, all, n, cap);
+		persons_area_row *rows;
+		int nr = -1;
+		int64_t s, e;
+		if (!o || !accounts_period_instants(c, a, from, to, &s, &e) || (nr = persons_area_figures(c, a, s, e, &rows)) < 0)
+			return o ? E_DB : E_NOMEM;
+		*o = (one){OBS_ABS_KEY, arena_alloc(a, (size_t)(nr ? nr : 1) * sizeof *o->v), nr};
+		if (!o->v)
+			return E_NOMEM;
+		for (int i = 0; i < nr; i++)
+			o->v[i] = (module_figure){arena_printf(a, "%s\x1f%s", rows[i].neighbourhood, rows[i].kind), rows[i].households, 0};
+	}
 	*ms = now_ms() - t0;
 	err e = db_begin(c, true);
 	if (e == E_OK)
@@ -384,4 +398,27 @@ err obs_nightly(db *d, const char *date, FILE *out)
 	arena_release(&a);
 	db_conn_put(c);
 	return e;
+}
+
+int obs_area_figures(db_conn *c, arena *a, const char *from, const char *to, persons_area_row **out, int64_t *computed_at)
+{
+	kept *k = NULL;
+	int nk = kept_read(c, a, from, to, computed_at, &k);
+	const kept *x = *computed_at ? kept_of(k, nk, OBS_ABS_KEY) : NULL;
+	if (!x) {
+		int64_t s, e;
+		*computed_at = 0;
+		if (!accounts_period_instants(c, a, from, to, &s, &e))
+			return -1;
+		return persons_area_figures(c, a, s, e, out);
+	}
+	persons_area_row *v = arena_alloc(a, (size_t)(x->n ? x->n : 1) * sizeof *v);
+	if (!v)
+		return -1;
+	for (int i = 0; i < x->n; i++) {
+		const char *cat = x->v[i].category, *sep = strchr(cat, '\x1f');
+		v[i] = (persons_area_row){sep ? arena_strndup(a, cat, (size_t)(sep - cat)) : cat, sep ? sep + 1 : "", x->v[i].n, 0};
+	}
+	*out = v;
+	return x->n;
 }
