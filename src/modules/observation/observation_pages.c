@@ -408,8 +408,8 @@ static void obs_list(web_req *r)
 	html_printf(b, "<p>%s — %s Du %s au %s%s. <strong>%d foyer%s</strong>.</p>", mission, ind->definition,
 	            civil_fr(r->a, prev ? q.p.prev_from : q.p.from), civil_fr(r->a, prev ? q.p.prev_to : q.p.to),
 	            q.filtered ? arena_printf(r->a, " ; filtres : %s", filters_fr(r, &q)) : "", n, n > 1 ? "s" : "");
-	html_printf(b, "<p><a href=\"/observation?%s\">Retour aux chiffres</a> · <a href=\"/api/v1/observation/households?indicateur=%s&amp;categorie=%s&amp;%s%s\">"
-	               "La même liste (JSON)</a></p>", ask_qs(r, &q), ind->key, text_url_encode(r->a, cat), ask_qs(r, &q), prev ? "&precedente=1" : "");
+	html_printf(b, "<p class=\"muted\">Le chiffre compte des contacts, des demandes, des colis… ; la liste, les foyers concernés, chacun une fois "
+	               "(ce qui n’a pas de dossier n’y est pas). <a href=\"/observation?%s\">Retour aux chiffres</a></p>", ask_qs(r, &q));
 	if (!n) {
 		html_lit(b, "<p>Aucun foyer : les chiffres ont changé depuis, ou ils étaient calculés d’avance.</p>");
 		page_end(r);
