@@ -186,7 +186,8 @@ static db_sql *derived_of(db_sql *q, bool scoped, bool drill)
 	return v;
 }
 
-static err figures(db_conn *c, arena *a, db_sql *q, const module_period *p, db_arg from, db_arg to, module_figure **out, int *n)
+err module_figures_query_args(db_conn *c, arena *a, db_sql *q, const module_period *p, int nargs, const db_arg *args, module_figure **out,
+                              int *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -197,7 +198,7 @@ static err figures(db_conn *c, arena *a, db_sql *q, const module_period *p, db_a
 	}
 	db_res r = {0};
 	int cap = 0, k = p->drill ? 1 : 0;
-	err e = DBQ(c, q, &r, from, to);
+	err e = db_query(c, q, &r, nargs, args);
 	while (e == E_OK && db_next(&r)) {
 		module_figure *x = ARENA_PUSH(a, *out, *n, cap);
 		if (!x)
@@ -211,12 +212,14 @@ static err figures(db_conn *c, arena *a, db_sql *q, const module_period *p, db_a
 
 err module_figures_query(db_conn *c, arena *a, db_sql *q, const module_period *p, module_figure **out, int *n)
 {
-	return figures(c, a, q, p, A_TEXT(p->from), A_TEXT(p->to), out, n);
+	db_arg v[] = {A_TEXT(p->from), A_TEXT(p->to)};
+	return module_figures_query_args(c, a, q, p, 2, v, out, n);
 }
 
 err module_figures_query_at(db_conn *c, arena *a, db_sql *q, const module_period *p, int64_t start, int64_t end, module_figure **out, int *n)
 {
-	return figures(c, a, q, p, A_INT(start), A_INT(end), out, n);
+	db_arg v[] = {A_INT(start), A_INT(end)};
+	return module_figures_query_args(c, a, q, p, 2, v, out, n);
 }
 
 void module_figures_relabel(module_figure *v, int n, const code *list, int nlist)

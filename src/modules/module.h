@@ -192,6 +192,10 @@ err module_figures_query(db_conn *c, arena *a, db_sql *q, const module_period *p
 /* The same over timestamped rows: (start, end) instants as $2, $3
  * (accounts_period_instants gives them for a period of days). */
 err module_figures_query_at(db_conn *c, arena *a, db_sql *q, const module_period *p, int64_t start, int64_t end, module_figure **out, int *n);
+/* The same with the caller's arguments from $2 (a statement that needs more than the period). */
+err module_figures_query_args(db_conn *c, arena *a, db_sql *q, const module_period *p, int nargs, const db_arg *args, module_figure **out,
+                              int *n);
+/* Categories that are codes of list shown by their French label. */
 void module_figures_relabel(module_figure *v, int n, const code *list, int nlist);
 /* The French for a journal or timeline code a module declared; the code
  * itself when none did. */

@@ -135,6 +135,15 @@ int main(void)
 		CHECK(row_of(j, "reception.channel", "Courrier", NULL, 0) == F[i].courrier, "%s: the six contacts, or none", F[i].q);
 		json_decref(j);
 	}
+	/* Its household in the figures by age, composition and resources (one: hidden at 2, so « exactly one »). */
+	snprintf(path, sizeof path, "/api/v1/observation?du=%s&au=%s&quartier=Quartier%%20T%%C3%%A9moin", today, today);
+	j = J(get(&mgr, path));
+	CHECK_INT(row_of(j, "persons.age", "75 ans ou plus", NULL, 0), -1);
+	CHECK_INT(row_of(j, "persons.age", "moins de 25 ans", NULL, 0), -2);
+	CHECK_INT(row_of(j, "persons.composition", "Personne seule", NULL, 0), -1);
+	CHECK_INT(row_of(j, "persons.resources", "500 à 999 € par mois", NULL, 0), -1);
+	CHECK_INT(row_of(j, "persons.persons", "75 ans ou plus", NULL, 0), -1);
+	json_decref(j);
 	snprintf(path, sizeof path, "/api/v1/observation?du=%s&au=%s&age=99", today, today);
 	r = get(&mgr, path);
 	CHECK_INT(r->status, 400);

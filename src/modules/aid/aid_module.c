@@ -55,6 +55,18 @@ static db_sql Q_I_DECISION = DB_SQL(DB_SCOPED,
 static db_sql Q_I_GRANTED = DB_SQL(DB_SCOPED,
 	"SELECT aid_label, sum(granted) / 100 FROM aid_requests WHERE structure_id = $1 AND decided_on >= $2 AND decided_on <= $3 "
 	"AND granted IS NOT NULL AND granted > 0" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY 1");
+/* From the request to the decision, in months from date to date (a month and a day late is « un à deux mois »). */
+#define SPAN "((CAST(substr(decided_on, 1, 4) AS INTEGER) - CAST(substr(requested_on, 1, 4) AS INTEGER)) * 1200 " \
+	"+ (CAST(substr(decided_on, 6, 2) AS INTEGER) - CAST(substr(requested_on, 6, 2) AS INTEGER)) * 100 " \
+	"+ CAST(substr(decided_on, 9, 2) AS INTEGER) - CAST(substr(requested_on, 9, 2) AS INTEGER))"
+static db_sql Q_I_DELAY = DB_SQL(DB_SCOPED,
+	"SELECT CASE WHEN " SPAN " < 100 THEN 'moins d’un mois' WHEN " SPAN " < 200 THEN 'un à deux mois' WHEN " SPAN " < 300 THEN 'deux à trois mois' "
+	"ELSE 'trois mois ou plus' END, count(*) FROM aid_requests WHERE structure_id = $1 AND decided_on >= $2 AND decided_on <= $3 "
+	"AND decision <> ''" MODULE_HOUSEHOLD("household_id") "GROUP BY 1 ORDER BY min(" SPAN ")");
+static err by_delay(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
+{
+	return module_figures_query(c, a, &Q_I_DELAY, p, out, n);
+}
 static err by_kind(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
 	return module_figures_query(c, a, &Q_I_KIND, p, out, n);
@@ -74,6 +86,7 @@ static err by_granted(db_conn *c, arena *a, const module_period *p, module_figur
 static const module_indicator indicators[] = {
 	{"aid.kind", "Demandes d’aide facultative", "Demandes créées dans la période (date de la demande), par aide du règlement.", by_kind},
 	{"aid.decision", "Décisions d’aide facultative", "Demandes décidées dans la période, par décision.", by_decision},
+	{"aid.delay", "Délai de décision", "Demandes décidées dans la période, selon le temps écoulé depuis la demande.", by_delay},
 	{"aid.granted", "Euros accordés", "Montants accordés par les décisions de la période, en euros entiers, par aide.", by_granted},
 };
 

@@ -80,10 +80,79 @@ static err by_area(db_conn *c, arena *a, const module_period *p, module_figure *
 {
 	return followed_by(&Q_I_AREA, c, a, p, out, n);
 }
+
+/* Ages on the period's last day: $4..$7 are the birth dates of those turning 25, 40, 60 and 75 that day. */
+#define AGE_BAND(col) \
+	"CASE WHEN " col " IS NULL OR " col " = '' THEN '' WHEN " col " > $4 THEN 'moins de 25 ans' WHEN " col " > $5 THEN '25 à 39 ans' " \
+	"WHEN " col " > $6 THEN '40 à 59 ans' WHEN " col " > $7 THEN '60 à 74 ans' ELSE '75 ans ou plus' END"
+#define FOLLOWED_FROM \
+	"FROM (SELECT DISTINCT t.household_id FROM timeline t WHERE t.structure_id = $1 AND t.at >= $2 AND t.at < $3) f " \
+	"JOIN households h ON h.structure_id = $1 AND h.id = f.household_id "
+static db_sql Q_I_AGE = DB_SQL(DB_SCOPED,
+	"SELECT " AGE_BAND("p.birth_date") ", count(*) " FOLLOWED_FROM "LEFT JOIN persons p ON p.structure_id = $1 AND p.household_id = h.id "
+	"AND p.active = 1 AND p.relation = 'demandeur' WHERE h.merged_into IS NULL" MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY min(coalesce(p.birth_date, '')) DESC");
+static db_sql Q_I_PERSONS = DB_SQL(DB_SCOPED,
+	"SELECT " AGE_BAND("p.birth_date") ", count(*) " FOLLOWED_FROM "JOIN persons p ON p.structure_id = $1 AND p.household_id = h.id "
+	"AND p.active = 1 WHERE h.merged_into IS NULL" MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY min(coalesce(p.birth_date, '')) DESC");
+#define KIDS "sum(CASE WHEN relation IN ('enfant', 'enfant_alterne') THEN 1 ELSE 0 END) > 0"
+static db_sql Q_I_COMPOSITION = DB_SQL(DB_SCOPED,
+	"SELECT CASE WHEN m.kind IS NULL THEN '' ELSE m.kind END, count(*) " FOLLOWED_FROM
+	"LEFT JOIN (SELECT household_id, CASE WHEN sum(CASE WHEN relation = 'conjoint' THEN 1 ELSE 0 END) > 0 THEN CASE WHEN " KIDS " "
+	"THEN 'couple_enfants' ELSE 'couple' END WHEN " KIDS " THEN 'monoparental' WHEN count(*) > 1 THEN 'autre' ELSE 'seul' END AS kind "
+	"FROM persons WHERE structure_id = $1 AND active = 1 GROUP BY household_id) m ON m.household_id = h.id WHERE h.merged_into IS NULL"
+	MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY 1");
+static db_sql Q_I_RESOURCES = DB_SQL(DB_SCOPED,
+	"SELECT CASE WHEN m.total IS NULL THEN '' WHEN m.total < 50000 THEN 'm500' WHEN m.total < 100000 THEN '500-1000' WHEN m.total < 150000 "
+	"THEN '1000-1500' WHEN m.total < 200000 THEN '1500-2000' ELSE '2000p' END, count(*) " FOLLOWED_FROM
+	"LEFT JOIN (SELECT household_id, total FROM (SELECT b.household_id, b.month, sum(b.amount) AS total, max(b.month) OVER (PARTITION BY "
+	"b.household_id) AS last FROM budget_lines b WHERE b.structure_id = $1 AND b.kind = 'R' AND b.counted = 1 GROUP BY b.household_id, "
+	"b.month) x WHERE x.month = x.last) m ON m.household_id = h.id WHERE h.merged_into IS NULL" MODULE_HOUSEHOLD("h.id")
+	"GROUP BY 1 ORDER BY min(coalesce(m.total, -1))");
+
+static err by_age_of(db_sql *q, db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
+{
+	int64_t s, e;
+	civil_date d;
+	if (!accounts_period_instants(c, a, p->from, p->to, &s, &e) || !civil_parse(p->to, &d))
+		return E_INPUT;
+	db_arg v[] = {A_INT(s), A_INT(e), A_TEXT(civil_iso(a, civil_add_months(d, -12 * 25))), A_TEXT(civil_iso(a, civil_add_months(d, -12 * 40))),
+	              A_TEXT(civil_iso(a, civil_add_months(d, -12 * 60))), A_TEXT(civil_iso(a, civil_add_months(d, -12 * 75)))};
+	return module_figures_query_args(c, a, q, p, 6, v, out, n);
+}
+static err by_age(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
+{
+	return by_age_of(&Q_I_AGE, c, a, p, out, n);
+}
+static err by_person_age(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
+{
+	return by_age_of(&Q_I_PERSONS, c, a, p, out, n);
+}
+static err by_composition(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
+{
+	err e = followed_by(&Q_I_COMPOSITION, c, a, p, out, n);
+	if (e == E_OK)
+		module_figures_relabel(*out, *n, PERSONS_HOUSEHOLD_TYPES, NPERSONS_HOUSEHOLD_TYPES);
+	return e;
+}
+static err by_resources(db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
+{
+	err e = followed_by(&Q_I_RESOURCES, c, a, p, out, n);
+	if (e == E_OK)
+		module_figures_relabel(*out, *n, PERSONS_RESOURCE_BANDS, NPERSONS_RESOURCE_BANDS);
+	return e;
+}
+
 static const module_indicator indicators[] = {
 	{"persons.housing", "Foyers suivis par logement", "Foyers dont le parcours a un événement dans la période (contact, demande, décision…), "
 	                                                   "selon leur logement aujourd’hui.", by_housing},
 	{"persons.neighbourhood", "Foyers suivis par quartier", "Les mêmes foyers, selon le quartier de leur adresse aujourd’hui.", by_area},
+	{"persons.age", "Foyers suivis par âge du demandeur", "Les mêmes foyers, selon l’âge de leur demandeur le dernier jour de la période.", by_age},
+	{"persons.composition", "Foyers suivis par composition", "Les mêmes foyers, selon leurs membres aujourd’hui : personne seule, couple avec "
+	                                                          "ou sans enfants, famille monoparentale, autre.", by_composition},
+	{"persons.resources", "Foyers suivis par ressources", "Les mêmes foyers, selon les ressources du dernier mois de leur budget "
+	                                                       "(non renseignées : aucun budget).", by_resources},
+	{"persons.persons", "Personnes des foyers suivis, par âge", "Les membres de ces foyers aujourd’hui, selon leur âge le dernier jour de la "
+	                                                             "période.", by_person_age},
 };
 
 const module persons_module = {
