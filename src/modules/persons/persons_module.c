@@ -94,20 +94,22 @@ static db_sql Q_I_AGE = DB_SQL(DB_SCOPED,
 static db_sql Q_I_PERSONS = DB_SQL(DB_SCOPED,
 	"SELECT " AGE_BAND("p.birth_date") ", count(*) " FOLLOWED_FROM "JOIN persons p ON p.structure_id = $1 AND p.household_id = h.id "
 	"AND p.active = 1 WHERE h.merged_into IS NULL" MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY min(coalesce(p.birth_date, '')) DESC");
-#define KIDS "sum(CASE WHEN relation IN ('enfant', 'enfant_alterne') THEN 1 ELSE 0 END) > 0"
+/* Each household's composition and resources by a search of its own rows (persons_household, budget_lines_h): a
+ * join with a grouped subquery is scanned whole for each household on SQLite. */
+#define KIDS "sum(CASE WHEN p.relation IN ('enfant', 'enfant_alterne') THEN 1 ELSE 0 END) > 0"
 static db_sql Q_I_COMPOSITION = DB_SQL(DB_SCOPED,
-	"SELECT CASE WHEN m.kind IS NULL THEN '' ELSE m.kind END, count(*) " FOLLOWED_FROM
-	"LEFT JOIN (SELECT household_id, CASE WHEN sum(CASE WHEN relation = 'conjoint' THEN 1 ELSE 0 END) > 0 THEN CASE WHEN " KIDS " "
-	"THEN 'couple_enfants' ELSE 'couple' END WHEN " KIDS " THEN 'monoparental' WHEN count(*) > 1 THEN 'autre' ELSE 'seul' END AS kind "
-	"FROM persons WHERE structure_id = $1 AND active = 1 GROUP BY household_id) m ON m.household_id = h.id WHERE h.merged_into IS NULL"
-	MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY 1");
+	"SELECT (SELECT CASE WHEN count(*) = 0 THEN '' WHEN sum(CASE WHEN p.relation = 'conjoint' THEN 1 ELSE 0 END) > 0 THEN CASE WHEN " KIDS " "
+	"THEN 'couple_enfants' ELSE 'couple' END WHEN " KIDS " THEN 'monoparental' WHEN count(*) > 1 THEN 'autre' ELSE 'seul' END "
+	"FROM persons p WHERE p.structure_id = $1 AND p.household_id = h.id AND p.active = 1), count(*) " FOLLOWED_FROM
+	"WHERE h.merged_into IS NULL" MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY 1");
+#define LAST_RESOURCES \
+	"(SELECT sum(b.amount) FROM budget_lines b WHERE b.structure_id = $1 AND b.household_id = h.id AND b.kind = 'R' AND b.counted = 1 " \
+	"AND b.month = (SELECT max(m.month) FROM budget_lines m WHERE m.structure_id = $1 AND m.household_id = h.id AND m.kind = 'R' " \
+	"AND m.counted = 1))"
 static db_sql Q_I_RESOURCES = DB_SQL(DB_SCOPED,
-	"SELECT CASE WHEN m.total IS NULL THEN '' WHEN m.total < 50000 THEN 'm500' WHEN m.total < 100000 THEN '500-1000' WHEN m.total < 150000 "
-	"THEN '1000-1500' WHEN m.total < 200000 THEN '1500-2000' ELSE '2000p' END, count(*) " FOLLOWED_FROM
-	"LEFT JOIN (SELECT household_id, total FROM (SELECT b.household_id, b.month, sum(b.amount) AS total, max(b.month) OVER (PARTITION BY "
-	"b.household_id) AS last FROM budget_lines b WHERE b.structure_id = $1 AND b.kind = 'R' AND b.counted = 1 GROUP BY b.household_id, "
-	"b.month) x WHERE x.month = x.last) m ON m.household_id = h.id WHERE h.merged_into IS NULL" MODULE_HOUSEHOLD("h.id")
-	"GROUP BY 1 ORDER BY min(coalesce(m.total, -1))");
+	"SELECT CASE " LAST_RESOURCES " / 50000 WHEN 0 THEN 'm500' WHEN 1 THEN '500-1000' WHEN 2 THEN '1000-1500' WHEN 3 THEN '1500-2000' "
+	"ELSE CASE WHEN " LAST_RESOURCES " IS NULL THEN '' ELSE '2000p' END END, count(*) " FOLLOWED_FROM "WHERE h.merged_into IS NULL"
+	MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY 1");
 
 static err by_age_of(db_sql *q, db_conn *c, arena *a, const module_period *p, module_figure **out, int *n)
 {
