@@ -103,7 +103,8 @@ static db_sql Q_I_COMPOSITION = DB_SQL(DB_SCOPED,
 	"FROM persons p WHERE p.structure_id = $1 AND p.household_id = h.id AND p.active = 1), count(*) " FOLLOWED_FROM
 	"WHERE h.merged_into IS NULL" MODULE_HOUSEHOLD("h.id") "GROUP BY 1 ORDER BY 1");
 #define LAST_RESOURCES \
-	"(SELECT sum(b.amount) FROM budget_lines b WHERE b.structure_id = $1 AND b.household_id = h.id AND b.kind = 'R' AND b.counted = 1 " \
+	"(SELECT CAST(sum(b.amount) AS BIGINT) FROM budget_lines b WHERE b.structure_id = $1 AND b.household_id = h.id AND b.kind = 'R' " \
+	"AND b.counted = 1 " \
 	"AND b.month = (SELECT max(m.month) FROM budget_lines m WHERE m.structure_id = $1 AND m.household_id = h.id AND m.kind = 'R' " \
 	"AND m.counted = 1))"
 static db_sql Q_I_RESOURCES = DB_SQL(DB_SCOPED,
