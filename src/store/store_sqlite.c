@@ -42,7 +42,12 @@ static void ensure_file(const char *path)
 		*slash = 0;
 		mkdir(dir, 0700);
 	}
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* Only when it does not exist: closing a descriptor of the database
+	 * drops every POSIX lock this process holds on it — the shared lock of
+	 * the connections already open included — and another process (a
+	 * command run beside the server) could then think itself the last one,
+	 * checkpoint and reset the WAL under them: a corrupt database. */
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		close(fd);
 }
