@@ -221,7 +221,10 @@ static int cmd_serve(int argc, char **argv)
 	web_conf.periodic = seal_now;
 	web_conf.periodic_seconds = (int)seal_s;
 	web_assets_init();
+	if (journal_async_start(d) != E_OK)
+		log_warn("serve: no writer for the journal's read entries: each read appends its own");
 	int rc = web_serve(d);
+	journal_async_stop(); /* the read entries queued, written before the database closes */
 	db_close_all(d);
 	return rc;
 }

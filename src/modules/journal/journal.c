@@ -15,7 +15,9 @@
 #include "core/countof.h"
 #include "modules/journal/journal.h"
 #include "modules/journal/journal_internal.h"
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "core/civil.h"
@@ -101,6 +103,165 @@ static db_sql Q_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
 
+/* One entry, as the chain stores it. */
+typedef struct entry {
+	int64_t sid, user, object, at;
+	char action[JOURNAL_MAX_CODE + 1], kind[JOURNAL_MAX_CODE + 1], detail[JOURNAL_MAX_DETAIL + 1];
+} entry;
+
+/* Appends x to its chain in c's transaction. */
+static err append(db_conn *c, const entry *x)
+{
+	int64_t seq = 0;
+	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, hash[CRYPTO_HASH_HEX + 1], mac[CRYPTO_HASH_HEX + 1];
+	db_res q = {0};
+	err e = DBX(c, &Q_HEAD_INIT, NULL, A_INT(x->sid));
+	if (e == E_OK && (e = DBQ(c, &Q_HEAD_NEXT, &q, A_INT(x->sid))) == E_OK) {
+		if (db_next(&q)) {
+			seq = db_int(&q, 0);
+			snprintf(prev, sizeof prev, "%s", db_text(&q, 1));
+		} else {
+			e = E_DB;
+		}
+	}
+	db_close(&q);
+	if (e == E_OK && (!journal_link(prev, seq, x->sid, x->at, x->user, x->action, x->kind, x->object, x->detail, hash) ||
+	                  !journal_head_mac(x->sid, seq, hash, mac)))
+		e = E_INTERNAL;
+	if (e == E_OK)
+		e = DBX(c, &Q_ADD, NULL, A_INT(x->sid), A_INT(seq), A_INT(x->at), A_INT(x->user), A_TEXT(x->action), A_TEXT(x->kind),
+		        A_INT(x->object), A_TEXT(x->detail), A_TEXT(prev), A_TEXT(hash));
+	if (e == E_OK)
+		e = DBX(c, &Q_HEAD_HASH, NULL, A_INT(x->sid), A_TEXT(hash), A_TEXT(mac));
+	return e;
+}
+
+/* ---- the entries of reads, appended by one writer in group commits --------------------------------------
+ *
+ * A read (an entry recorded outside a transaction) is queued and the request goes on: the writer thread
+ * appends what the queue holds in one transaction, then the next group. Opening a file is therefore not a
+ * write transaction of its own. The entry of a write is still appended in that write's transaction
+ * (journal_record inside it): a crash can lose at most the read entries queued and not yet committed —
+ * the last groups, in order (the groups commit in the order the reads were queued) — never a write's. A
+ * full queue makes the read append its entry itself, as before: nothing is dropped. */
+enum { QUEUE_CAP = 8192, GROUP_MAX = 1024 };
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	entry *ring;
+	int head, n;
+	int64_t queued, committed;   /* entries queued and committed since the start (journal_flush waits on them) */
+	bool on, stop;
+	db *d;
+	pthread_t thread;
+} jq = {.lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+
+static void *writer(void *arg)
+{
+	(void)arg;
+	entry *group = malloc(GROUP_MAX * sizeof *group);
+	if (!group) {
+		log_error("journal: the writer has no memory; reads are journaled by their request");
+		pthread_mutex_lock(&jq.lock);
+		jq.on = false;
+		pthread_cond_broadcast(&jq.done);
+		pthread_mutex_unlock(&jq.lock);
+		return NULL;
+	}
+	for (;;) {
+		pthread_mutex_lock(&jq.lock);
+		while (!jq.n && !jq.stop)
+			pthread_cond_wait(&jq.work, &jq.lock);
+		if (!jq.n && jq.stop) {
+			pthread_mutex_unlock(&jq.lock);
+			break;
+		}
+		int k = jq.n < GROUP_MAX ? jq.n : GROUP_MAX;
+		for (int i = 0; i < k; i++)
+			group[i] = jq.ring[(jq.head + i) % QUEUE_CAP];
+		pthread_mutex_unlock(&jq.lock);
+		/* The group in one transaction, tried again when the database is busy; the entries leave the queue
+		 * only once committed, so journal_flush and a full queue see them until then. */
+		err e = E_DB;
+		for (int attempt = 0; attempt < 5 && e != E_OK; attempt++) {
+			db_conn *c = db_conn_get(jq.d);
+			if (!c)
+				continue;
+			e = db_begin(c, true);
+			for (int i = 0; e == E_OK && i < k; i++)
+				e = append(c, &group[i]);
+			e = db_finish(c, e);
+			db_conn_put(c);
+		}
+		if (e != E_OK)
+			log_error("journal: a group of %d read entries could not be written", k);
+		pthread_mutex_lock(&jq.lock);
+		jq.head = (jq.head + k) % QUEUE_CAP;
+		jq.n -= k;
+		jq.committed += k;
+		pthread_cond_broadcast(&jq.done);
+		pthread_mutex_unlock(&jq.lock);
+	}
+	free(group);
+	return NULL;
+}
+
+err journal_async_start(db *d)
+{
+	jq.ring = malloc(QUEUE_CAP * sizeof *jq.ring);
+	if (!jq.ring)
+		return E_NOMEM;
+	jq.d = d;
+	jq.head = jq.n = 0;
+	jq.stop = false;
+	jq.on = true;
+	if (pthread_create(&jq.thread, NULL, writer, NULL)) {
+		jq.on = false;
+		free(jq.ring);
+		jq.ring = NULL;
+		return E_INTERNAL;
+	}
+	return E_OK;
+}
+
+void journal_async_stop(void)
+{
+	if (!jq.ring)
+		return;
+	pthread_mutex_lock(&jq.lock);
+	jq.stop = true;
+	pthread_cond_signal(&jq.work);
+	pthread_mutex_unlock(&jq.lock);
+	pthread_join(jq.thread, NULL);
+	jq.on = false;
+	free(jq.ring);
+	jq.ring = NULL;
+}
+
+void journal_flush(void)
+{
+	pthread_mutex_lock(&jq.lock);
+	int64_t target = jq.queued;
+	while (jq.on && jq.committed < target)
+		pthread_cond_wait(&jq.done, &jq.lock);
+	pthread_mutex_unlock(&jq.lock);
+}
+
+/* Queues x; false when the writer is not running or the queue is full. */
+static bool enqueue(const entry *x)
+{
+	pthread_mutex_lock(&jq.lock);
+	bool ok = jq.on && !jq.stop && jq.n < QUEUE_CAP;
+	if (ok) {
+		jq.ring[(jq.head + jq.n) % QUEUE_CAP] = *x;
+		jq.n++;
+		jq.queued++;
+		pthread_cond_signal(&jq.work);
+	}
+	pthread_mutex_unlock(&jq.lock);
+	return ok;
+}
+
 err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *action, const char *kind,
                       int64_t object_id, const char *detail)
 {
@@ -112,31 +273,16 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 		log_error("journal: no key loaded, nothing can be recorded");
 		return E_INTERNAL;
 	}
+	entry x = {sid, user_id, object_id, civil_now(), "", "", ""};
+	snprintf(x.action, sizeof x.action, "%s", action);
+	snprintf(x.kind, sizeof x.kind, "%s", kind);
+	snprintf(x.detail, sizeof x.detail, "%s", detail);
 	bool own = !db_in_tx(c);
+	if (own && enqueue(&x))
+		return E_OK;
 	err e = own ? db_begin(c, true) : E_OK;
-	int64_t seq = 0;
-	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, hash[CRYPTO_HASH_HEX + 1], mac[CRYPTO_HASH_HEX + 1];
-	db_res q = {0};
 	if (e == E_OK)
-		e = DBX(c, &Q_HEAD_INIT, NULL, A_INT(sid));
-	if (e == E_OK && (e = DBQ(c, &Q_HEAD_NEXT, &q, A_INT(sid))) == E_OK) {
-		if (db_next(&q)) {
-			seq = db_int(&q, 0);
-			snprintf(prev, sizeof prev, "%s", db_text(&q, 1));
-		} else {
-			e = E_DB;
-		}
-	}
-	db_close(&q);
-	int64_t at = civil_now();
-	if (e == E_OK && (!journal_link(prev, seq, sid, at, user_id, action, kind, object_id, detail, hash) ||
-	                  !journal_head_mac(sid, seq, hash, mac)))
-		e = E_INTERNAL;
-	if (e == E_OK)
-		e = DBX(c, &Q_ADD, NULL, A_INT(sid), A_INT(seq), A_INT(at), A_INT(user_id), A_TEXT(action),
-		        A_TEXT(kind), A_INT(object_id), A_TEXT(detail), A_TEXT(prev), A_TEXT(hash));
-	if (e == E_OK)
-		e = DBX(c, &Q_HEAD_HASH, NULL, A_INT(sid), A_TEXT(hash), A_TEXT(mac));
+		e = append(c, &x);
 	if (own)
 		e = db_finish(c, e);
 	if (e != E_OK)
@@ -305,6 +451,7 @@ static db_sql Q_ABOUT = DB_SQL(DB_SCOPED,
 
 err journal_about(db_conn *c, const char *kind, int64_t object_id, json_t *arr)
 {
+	journal_flush();
 	/* Every entry, read in pages: a file read ten thousand times lists
 	 * ten thousand readings. */
 	enum { PAGE = 1000 };

@@ -14,7 +14,10 @@
  *
  * journal_record must run inside the caller's write transaction when the
  * caller writes (so the entry commits or rolls back with the change); for a
- * plain read it may be called outside one: it then opens its own.
+ * plain read it may be called outside one: the entry is then queued for the
+ * writer thread when the server runs one (journal_async_start: group
+ * commits; a crash loses at most the last groups of read entries, never a
+ * write's), else appended in a transaction of its own.
  */
 #ifndef MODULES_JOURNAL_H
 #define MODULES_JOURNAL_H
@@ -37,6 +40,14 @@ err journal_record(db_conn *c, int64_t user_id, const char *action, const char *
 /* Same, for a structure other than the connection's scope (CLI, login). */
 err journal_record_in(db_conn *c, int64_t structure_id, int64_t user_id, const char *action,
                       const char *kind, int64_t object_id, const char *detail);
+
+/* The server's writer of read entries (see above): started before serving,
+ * stopped (the queue written) after. */
+err journal_async_start(db *d);
+void journal_async_stop(void);
+/* Waits until every entry queued before the call is committed: whoever
+ * reads the journal calls it first, and sees every access that happened. */
+void journal_flush(void);
 
 typedef struct journal_check {
 	int64_t structure_id;
