@@ -6,24 +6,36 @@
 # The dataset is built once per size and engine (cached in build/bench/)
 # and copied before each run, so every run starts from the same data.
 # Prints one table and appends it, with date, commit and machine, to
-# bench/RESULTS.md. Needs wrk (scripts/deps.sh --test).
+# bench/RESULTS.md (or, from a read-only checkout, to RESULTS.md in the
+# output directory: BENCH_DIR, else $TMPDIR/openccas-bench). The server runs
+# with the durability a user gets by default (SQLite synchronous=FULL;
+# PostgreSQL fsync and synchronous_commit on); BENCH_SYNC=normal measures
+# SQLite's other setting, and the table says which. Needs wrk
+# (scripts/deps.sh --test).
 set -u
 cd "$(dirname "$0")/.."
+say() { printf '%s\n' "$*" >&2; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # As root the server must be told which account to become once its port is open.
 AS_USER=$([ "$(id -u)" -eq 0 ] && echo "--user nobody")
 N=${1:-40000}
 ENGINE=${2:-sqlite}
 DUR=${BENCH_SECONDS:-30}
 AGENTS=64
-CACHE=build/bench
-mkdir -p "$CACHE"
+if [ -n "${BENCH_DIR:-}" ]; then CACHE=$BENCH_DIR
+elif [ -w . ]; then CACHE=build/bench
+else CACHE=${TMPDIR:-/tmp}/openccas-bench; fi
+mkdir -p "$CACHE" || exit 1
+RESULTS=bench/RESULTS.md
+[ -w bench ] && [ -w . ] || RESULTS=$CACHE/RESULTS.md
+SYNC=${BENCH_SYNC:-full}
 # As root the server runs as nobody: it creates SQLite's -wal file beside the database.
 [ "$(id -u)" -eq 0 ] && chown nobody: "$CACHE"
 command -v wrk >/dev/null || bash scripts/deps.sh --test >/dev/null || { echo "wrk introuvable"; exit 1; }
-make -s build/openccas build/search_floor >/dev/null || exit 1
-BIN=./build/openccas
-say() { printf '%s\n' "$*" >&2; }
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
+if [ -w . ]; then make -s build/openccas build/search_floor >/dev/null || exit 1; fi
+BIN=${OPENCCAS_BIN:-./build/openccas}
+FLOORBIN=$(dirname "$BIN")/search_floor
+[ -x "$BIN" ] || { say "$BIN introuvable : construisez-le (make) ou donnez OPENCCAS_BIN"; exit 1; }
 
 # ---- dataset ------------------------------------------------------------------
 GEN=""
@@ -40,7 +52,9 @@ if [ "$ENGINE" = sqlite ]; then
   URL="sqlite:$WORK"
   SIZE=$(du -b "$PRISTINE" | cut -f1)
 else
-  PGBASE=$(OPENCCAS_PG_DIR=$PWD/$CACHE/pg bash scripts/pg.sh start) || exit 1
+  case $CACHE in /*) PGDIR=$CACHE/pg ;; *) PGDIR=$PWD/$CACHE/pg ;; esac
+  # fsync and synchronous_commit on: the durability a deployment has.
+  PGBASE=$(OPENCCAS_PG_DURABLE=1 OPENCCAS_PG_DIR=$PGDIR bash scripts/pg.sh start) || exit 1
   pgurl() { echo "postgresql://postgres@/$1?${PGBASE#*\?}"; }
   PSQL="psql -q -At -d $PGBASE"
   NAME=bench_$N
@@ -63,13 +77,19 @@ LOG=$CACHE/server.log
 t0=$(ms)
 . scripts/serve-bg.sh
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null' EXIT
-serve_bg "$LOG" $BIN serve $AS_USER --db "$URL" --threads 4 --sync normal || exit 1
+serve_bg "$LOG" $BIN serve $AS_USER --db "$URL" --threads 4 --sync "$SYNC" || exit 1
 PID=$SERVER_PID
 until curl -sf "$BASE/healthz" >/dev/null; do kill -0 $PID 2>/dev/null || { cat "$LOG"; exit 1; }; done
 START=$(( $(ms) - t0 ))
 MOTIVE=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/motives" | grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
 DOMI=$CACHE/domi.txt
-curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/domiciliations?status=active" | grep -o '"id": *[0-9]*' | grep -o '[0-9]*$' > "$DOMI"
+# Every active domiciliation, page by page: the mail lands all over the dataset, not on the first page's.
+: > "$DOMI"
+for p in $(seq 1 1000); do
+  got=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/domiciliations?status=active&limit=5000&page=$p" | grep -o '"id": *[0-9]*' | grep -o '[0-9]*$')
+  [ -n "$got" ] || break
+  printf '%s\n' "$got" >> "$DOMI"
+done
 [ -s "$DOMI" ] || { say "aucune domiciliation active"; exit 1; }
 # The households with a grocery decision in force, for the till (the « list » kind).
 FOOD=$CACHE/food.txt
@@ -96,6 +116,22 @@ done
 wait $JOBS
 RSS=$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' /proc/$PID/status)
 
+# ---- CPU per request, each kind alone: the server's /proc counters before and after, and wrk's own ----------
+# Steadier than throughput on a noisy machine; the load generator's share says how much of the two cores it took.
+CPUOUT=$CACHE/cpu.txt
+: > "$CPUOUT"
+ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
+HZ=$(getconf CLK_TCK)
+for k in search household contact aid mail list dashboard; do
+  before=$(ticks $PID)
+  /usr/bin/time -f "%U %S" -o "$CACHE/wrk-time.txt" env KIND=$k TOKEN=$TOKEN MAX_ID=$N DOMI=$DOMI FOOD=$FOOD MOTIVE=${MOTIVE:-1} \
+    QUERIES=bench/queries.txt wrk -t2 -c16 -d5s --timeout 10s -s bench/mix.lua "$BASE" 2>&1 | grep -E "^$k " > "$CACHE/alone.txt"
+  after=$(ticks $PID)
+  awk -v k=$k -v t=$(( after - before )) -v hz=$HZ -v w="$(tail -n 1 "$CACHE/wrk-time.txt")" '
+    { split(w, u, " "); srv = t / hz; gen = u[1] + u[2]
+      printf "%s %d %.3f %.0f\n", k, $2, $2 ? 1000 * srv / $2 : 0, srv + gen > 0 ? 100 * gen / (srv + gen) : 0 }' "$CACHE/alone.txt" >> "$CPUOUT"
+done
+
 # ---- yearly reports (whole dataset) -------------------------------------------
 Y=$(( $(date +%Y) - 1 ))
 REP_DOMI=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE/domiciliation/rapport?du=$Y-01-01&au=$Y-12-31")
@@ -103,7 +139,7 @@ REP_AID=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOK
 kill $PID; wait $PID 2>/dev/null; trap - EXIT
 
 # ---- the storage floor: the search query in the database alone ----------------
-FLOOR=$(./build/search_floor "$URL" 1 bench/queries.txt 3 2>/dev/null | sed -nE 's/.*p50 ([0-9]+) µs, p99 ([0-9]+) µs.*/\1 \2/p')
+FLOOR=$("$FLOORBIN" "$URL" 1 bench/queries.txt 3 2>/dev/null | sed -nE 's/.*p50 ([0-9]+) µs, p99 ([0-9]+) µs.*/\1 \2/p')
 
 # ---- import of a 1-million-row persons CSV -------------------------------------
 CSV=$CACHE/personnes-1M.csv
@@ -114,13 +150,23 @@ IMPORT=$($BIN import personnes --db "$URL" --user admin@demo.openccas.fr "$CSV" 
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 MEM=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
-TABLE=$(awk -v ceil="$CEIL" -v floor="$FLOOR" -v rss="$RSS" -v start="$START" -v size="$SIZE" -v imp="${IMPORT:-?}" \
+if [ "$ENGINE" = sqlite ]; then DURABLE="SQLite synchronous=$(echo "$SYNC" | tr a-z A-Z)$([ "$SYNC" = full ] && echo ' (the default)')"
+else DURABLE="PostgreSQL fsync=on, synchronous_commit=on (the defaults)"; fi
+TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FLOOR" -v rss="$RSS" -v start="$START" -v size="$SIZE" -v imp="${IMPORT:-?}" \
   -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" '
   { kind[NR] = $1; req[NR] = $2; err[NR] = $3; rps[NR] = $5; p50[NR] = $6; p99[NR] = $7; mx[NR] = $8; tot += $5; errs += $3; if ($1 == "search") sp99 = $7 }
   END {
-    printf "| kind | share | req/s | p50 ms | p99 ms | max ms | errors |\n|---|---:|---:|---:|---:|---:|---:|\n"
-    for (i = 1; i <= NR; i++) printf "| %s | %.0f %% | %.0f | %.2f | %.2f | %.0f | %d |\n", kind[i], 100 * rps[i] / tot, rps[i], p50[i], p99[i], mx[i], err[i]
-    printf "| **all** | 100 %% | **%.0f** | | | | **%d** |\n\n", tot, errs
+    design["search"] = 35; design["household"] = 25; design["contact"] = 15; design["aid"] = 10; design["mail"] = 5; design["list"] = 5; design["dashboard"] = 5
+    while ((getline line < cpu) > 0) { split(line, c, " "); cms[c[1]] = c[3]; gshare[c[1]] = c[4] }
+    printf "| kind | share (designed) | req/s | p50 ms | p99 ms | max ms | errors | server CPU ms/req alone | wrk share of CPU |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    drift = 0
+    for (i = 1; i <= NR; i++) {
+      sh = 100 * rps[i] / tot; d = sh - design[kind[i]]; if (d < 0) d = -d; if (d > drift) drift = d
+      printf "| %s | %.0f %% (%d %%) | %.0f | %.2f | %.2f | %.0f | %d | %.2f | %d %% |\n", kind[i], sh, design[kind[i]], rps[i], p50[i], p99[i], mx[i], err[i], cms[kind[i]], gshare[kind[i]]
+    }
+    printf "| **all** | 100 %% | **%.0f** | | | | **%d** | | |\n\n", tot, errs
+    printf "* durability: %s\n", durable
+    printf "* mix drift: the furthest kind is %.0f points from its designed share — %s\n", drift, drift > 3 ? "**over 3 points: the shares are not the designed mix** (one closed-loop wrk per kind; a fixed arrival rate per kind is not built)" : "within 3 points"
     split(floor, f, " ")
     printf "* engine %s, %d households, %d agents for %d s\n", eng, n, 64, dur
     printf "* HTTP ceiling (static file, same server): %d req/s — mixed workload = %.0f %% of it\n", ceil, ceil ? 100 * tot / ceil : 0
@@ -133,4 +179,4 @@ TABLE=$(awk -v ceil="$CEIL" -v floor="$FLOOR" -v rss="$RSS" -v start="$START" -v
   }' "$OUT")
 HEAD="### $(date -u +%Y-%m-%d) · commit $COMMIT · $ENGINE · $N households · $(nproc) cores ($CPU), ${MEM} GiB"
 printf '\n%s\n\n%s\n' "$HEAD" "$TABLE"
-printf '\n%s\n\n%s\n' "$HEAD" "$TABLE" >> bench/RESULTS.md
+printf '\n%s\n\n%s\n' "$HEAD" "$TABLE" >> "$RESULTS"

@@ -135,6 +135,7 @@ void db_conn_put(db_conn *c)
 		db_rollback(c);
 	c->scope = 0;
 	c->failures = 0;
+	c->statements = 0;
 	if (!ops_of(d)->healthy(c)) {
 		/* A broken connection (server restarted) is dropped, not reused. */
 		conn_free(c);
@@ -152,6 +153,7 @@ void db_conn_put(db_conn *c)
 
 void db_conn_scope(db_conn *c, int64_t structure_id) { c->scope = structure_id; }
 int db_conn_failures(const db_conn *c) { return c->failures; }
+int db_conn_statements(const db_conn *c) { return c->statements; }
 int64_t db_conn_structure(const db_conn *c) { return c->scope; }
 bool db_in_tx(const db_conn *c) { return c->in_tx; }
 
@@ -309,6 +311,7 @@ err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
 		return E_DB;
 	}
 	int id;
+	c->statements++;
 	err e = prepare(c, q, &id);
 	if (e != E_OK) {
 		r->status = e;

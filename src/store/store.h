@@ -86,6 +86,8 @@ void db_conn_put(db_conn *c);
  * since the connection was taken from the pool. The router checks it once
  * after the handler: a page built on a failed query is never shown. */
 int db_conn_failures(const db_conn *c);
+/* The statements run on c since it was taken from the pool. */
+int db_conn_statements(const db_conn *c);
 /* Sets the structure every DB_SCOPED statement on this connection uses. */
 void db_conn_scope(db_conn *c, int64_t structure_id);
 int64_t db_conn_structure(const db_conn *c);

@@ -29,6 +29,7 @@ struct db_conn {
 	bool in_tx;
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
+	int statements;          /* statements run since taken from the pool (the access log says how many a page took) */
 	/* By statement id: sqlite3_stmt *, or (void *)1 on PG. Grows with the
 	 * ids handed out (no fixed number of statements). */
 	void **prepared;

@@ -376,6 +376,7 @@ void web_dispatch(db *d, web_req *r)
 		web_error(r, E_NOMEM, NULL);
 	}
 out:
+	r->statements = db_conn_statements(r->db);
 	db_conn_put(r->db);
 	r->db = NULL;
 }

@@ -63,6 +63,7 @@ typedef struct web_req {
 	struct web_route_def *route;
 	/* response */
 	int status;
+	int statements;              /* run while the request held its connection (the access log) */
 	buf out;
 	const char *out_type;
 	const char *location;        /* redirect target */
