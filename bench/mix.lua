@@ -1,7 +1,12 @@
--- wrk script for one kind of request of the day at the counter
--- (BENCHMARK.md). bench/run.sh starts one wrk per kind at the same time,
--- with agents (connections) in proportion to the mix, so that each kind
--- gets its own latency histogram:
+-- wrk script for the day at the counter (BENCHMARK.md).
+--   KIND=mix        the whole day from one wrk: each connection (one per
+--                   thread: -t N -c N) sends the kinds in the designed
+--                   proportions (a schedule of 20: 7 search, 5 household,
+--                   3 contact, 2 aid, 1 mail, 1 list, 1 dashboard), so the
+--                   shares cannot drift with the scheduler; each kind's
+--                   latency is timed here (LuaJIT's FFI clock) and done()
+--                   prints a line per kind
+-- or one kind alone (bench/run.sh's CPU per request):
 --   KIND=search     a name fragment as typed (bench/queries.txt), htmx fragment
 --   KIND=household  a household's file
 --   KIND=contact    record a contact (JSON API)
@@ -16,6 +21,7 @@
 -- domiciliation ids), FOOD (file of households with a grocery decision),
 -- QUERIES, MOTIVE (a contact motive id).
 local kind = os.getenv("KIND") or "search"
+local mix = kind == "mix"
 local token = os.getenv("TOKEN")
 local max = tonumber(os.getenv("MAX_ID") or "40000")
 local motive = os.getenv("MOTIVE") or "1"
@@ -23,28 +29,47 @@ local auth = { ["Authorization"] = "Bearer " .. token }
 local json = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
 
 local queries, domi, food = {}, {}, {}
-if kind == "search" then
+if kind == "search" or mix then
   for line in io.lines(os.getenv("QUERIES") or "bench/queries.txt") do
     if #line > 0 then queries[#queries + 1] = line end
   end
-elseif kind == "list" and os.getenv("FOOD") then
+end
+if (kind == "list" or mix) and os.getenv("FOOD") then
   for line in io.lines(os.getenv("FOOD")) do
     if #line > 0 then food[#food + 1] = line end
   end
-elseif kind == "mail" then
+end
+if kind == "mail" or mix then
   for line in io.lines(os.getenv("DOMI")) do
     if #line > 0 then domi[#domi + 1] = line end
   end
 end
 
+-- The mixed day: the schedule, the clock, the latencies of each kind (globals: done() reads them from each thread).
+local schedule = { "search", "household", "search", "contact", "search", "household", "aid", "search", "mail", "household",
+  "search", "contact", "list", "search", "household", "aid", "search", "contact", "household", "dashboard" }
+local ffi, now, ts
+if mix then
+  ffi = require("ffi")
+  ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } bench_ts; int clock_gettime(int, bench_ts *); ]]
+  ts = ffi.new("bench_ts")
+  now = function() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) * 1e6 + tonumber(ts.tv_nsec) / 1e3 end
+end
+-- One flat array per kind (lat_search…) and a count of refusals (bad_search…): wrk copies a thread's globals to
+-- done() one by one, flat tables only.
+local KINDS = { "search", "household", "contact", "aid", "mail", "list", "dashboard" }
+for _, k in ipairs(KINDS) do _G["lat_" .. k] = {}; _G["bad_" .. k] = 0 end
+sent_at, current = 0, nil
+
 local function enc(s)
   return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
-local n, seed = 0, 0
+local n, seed, threads = 0, 0, {}
 setup = function(thread)
   seed = seed + 1
   thread:set("tid", seed)
+  threads[#threads + 1] = thread
 end
 
 -- For KIND=aid, each thread walks its own requests: create → file → instruct.
@@ -56,9 +81,7 @@ local lists = { "/aides?liste=a_instruire", "/aides?liste=pieces", "/aides?liste
   "/logement?liste=attente_longue", "/microcredit?liste=en_cours", "/registre/campagnes/1?liste=tous",
   "/domicile?tournee=0", "/alimentaire/comptoir?liste=attendu", "till" }
 
-request = function()
-  n = n + 1
-  local x = n * 7919 + (tid or 1) * 104729
+local function build(kind, x)
   if kind == "search" then
     return wrk.format("GET", "/personnes?q=" .. enc(queries[(x % #queries) + 1]), { ["Authorization"] = "Bearer " .. token, ["HX-Request"] = "true" })
   elseif kind == "household" then
@@ -90,8 +113,24 @@ request = function()
   end
 end
 
+request = function()
+  n = n + 1
+  local x = n * 7919 + (tid or 1) * 104729
+  if not mix then return build(kind, x) end
+  current = schedule[((n + (tid or 1) * 3) % #schedule) + 1]
+  sent_at = now()
+  return build(current, x)
+end
+
 response = function(status, headers, body)
-  if kind ~= "aid" then return end
+  local k = kind
+  if mix then
+    k = current
+    local l = _G["lat_" .. k]
+    l[#l + 1] = now() - sent_at
+    if status >= 400 then _G["bad_" .. k] = _G["bad_" .. k] + 1 end
+  end
+  if k ~= "aid" then return end
   if status == 200 or status == 201 then
     rid = body:match('"id":%s*(%d+)')
     rversion = body:match('"version":%s*(%d+)')
@@ -102,6 +141,22 @@ response = function(status, headers, body)
 end
 
 done = function(summary, latency, requests)
+  if mix then
+    local seconds = summary.duration / 1e6
+    for _, k in ipairs(KINDS) do
+      local all, errs = {}, 0
+      for _, t in ipairs(threads) do
+        local l = t:get("lat_" .. k)
+        if l then for i = 1, #l do all[#all + 1] = l[i] end end
+        errs = errs + (t:get("bad_" .. k) or 0)
+      end
+      table.sort(all)
+      local function pct(p) return #all > 0 and all[math.max(1, math.ceil(#all * p / 100))] / 1000 or 0 end
+      io.write(string.format("%s %d %d %d %.1f %.2f %.2f %.2f\n", k, #all, errs, errs, #all / seconds, pct(50), pct(99),
+        #all > 0 and all[#all] / 1000 or 0))
+    end
+    return
+  end
   io.write(string.format("%s %d %d %d %.1f %.2f %.2f %.2f\n", kind, summary.requests,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.errors.status, summary.requests / (summary.duration / 1e6),
