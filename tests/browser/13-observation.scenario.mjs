@@ -17,11 +17,11 @@ export default async function (page) {
   await page.waitForLoadState('load');
   check(/du=2026-01-01/.test(page.url()), 'la période choisie');
   // A filter: the older applicants; the notice says how many households, and a figure opens its list.
-  await page.getByLabel('Âge du demandeur').selectOption('60-74');
+  await page.getByLabel('Âge du demandeur', { exact: true }).selectOption('60-74');
   await page.getByRole('button', { name: 'Afficher' }).click();
   await page.waitForLoadState('load');
   check(/age=60-74/.test(page.url()) && await page.getByText(/foyers? retenus?/).count() === 1, 'le filtre et ses foyers');
-  check(await page.getByLabel('Âge du demandeur').inputValue() === '60-74', 'le filtre gardé');
+  check(await page.getByLabel('Âge du demandeur', { exact: true }).inputValue() === '60-74', 'le filtre gardé');
   await audit(page, 'observation-filtre');
   await page.locator('details summary', { hasText: 'Le tableau des données' }).first().click();
   const link = page.locator('details[open] table a[href^="/observation/liste"]').first();
