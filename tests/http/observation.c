@@ -201,6 +201,15 @@ int main(void)
 		}
 		json_decref(a1), json_decref(a2);
 	}
+	/* An indicator the computation did not keep (added since) is counted now, not shown empty. */
+	CHECK_INT(db_tamper("DELETE FROM obs_figures WHERE indicator = 'reception.channel'"), 0);
+	{
+		json_t *a1 = J(get(&mgr, kept)), *a2 = J(get(&mgr, direct));
+		CHECK(json_is_integer(json_object_get(a1, "computed_at")), "still read from the figures kept");
+		CHECK(row_of(a1, "reception.channel", "Courrier", NULL, 0) == row_of(a2, "reception.channel", "Courrier", NULL, 0) &&
+		      row_of(a2, "reception.channel", "Courrier", NULL, 0) > 0, "the indicator missing from them counted now");
+		json_decref(a1), json_decref(a2);
+	}
 	snprintf(path, sizeof path, "/observation?du=%s&au=%s", today, today);
 	r = get(&mgr, path);
 	CHECK_HAS(r->body, "Chiffres calculés le");

@@ -123,6 +123,10 @@ static db_sql Q_RUN = DB_SQL(DB_SCOPED, "SELECT computed_at FROM obs_runs WHERE 
 static db_sql Q_KEPT = DB_SQL(DB_SCOPED,
 	"SELECT indicator, category, n FROM obs_figures WHERE structure_id = $1 AND from_on = $2 AND to_on = $3 ORDER BY indicator, pos");
 
+/* The category kept for an indicator counted with nothing to count: its key is there, so the figures read
+ * say « nothing » rather than « not computed » (an indicator added since the last computation is counted now). */
+#define NOTHING "\x1e"
+
 /* The figures computed for [from, to], one list per indicator key: *when, 0 when there are none. */
 typedef struct kept { const char *key; module_figure *v; int n, cap; } kept;
 static int kept_read(db_conn *c, arena *a, const char *from, const char *to, int64_t *when, kept **out)
@@ -147,6 +151,9 @@ static int kept_read(db_conn *c, arena *a, const char *from, const char *to, int
 			*k = (kept){arena_strdup(a, key), NULL, 0, 0};
 		}
 		kept *k = &(*out)[n - 1];
+		const char *cat = db_text(&q, 1);
+		if (cat && !strcmp(cat, NOTHING))
+			continue; /* the indicator was counted and had nothing */
 		module_figure *f = ARENA_PUSH(a, k->v, k->n, k->cap);
 		if (f)
 			*f = (module_figure){db_dup(&q, 1, a), db_int(&q, 2), 0};
@@ -191,12 +198,10 @@ int obs_gather(db_conn *c, arena *a, obs_ask *q, int threshold, obs_figure **out
 			*f = (obs_figure){.ind = ind, .module_label = module_label_of(m)};
 			module_figure *cur = NULL, *prev = NULL;
 			int nc = 0, np = 0;
-			if (q->computed_at) {
-				const kept *x = kept_of(kc, nkc, ind->key), *y = kept_of(kp, nkp, ind->key);
-				if (x)
-					cur = x->v, nc = x->n;
-				if (y)
-					prev = y->v, np = y->n;
+			const kept *kx = q->computed_at ? kept_of(kc, nkc, ind->key) : NULL, *ky = q->computed_at ? kept_of(kp, nkp, ind->key) : NULL;
+			if (kx && ky) {
+				cur = kx->v, nc = kx->n;
+				prev = ky->v, np = ky->n;
 			} else {
 				err e1 = ind->count(c, a, &cur_p, &cur, &nc), e2 = e1 == E_OK ? ind->count(c, a, &prev_p, &prev, &np) : e1;
 				if (e2 != E_OK) {
@@ -329,9 +334,12 @@ err obs_precompute(db_conn *c, arena *a, const char *from, const char *to, int64
 	err e = db_begin(c, true);
 	if (e == E_OK)
 		e = DBX(c, &Q_DROP, NULL, A_TEXT(from), A_TEXT(to));
-	for (int i = 0; e == E_OK && i < n; i++)
+	for (int i = 0; e == E_OK && i < n; i++) {
+		if (!all[i].n)
+			e = DBX(c, &Q_FIG, NULL, A_TEXT(from), A_TEXT(to), A_TEXT(all[i].key), A_TEXT(NOTHING), A_INT(-1), A_INT(0));
 		for (int j = 0; e == E_OK && j < all[i].n; j++)
 			e = DBX(c, &Q_FIG, NULL, A_TEXT(from), A_TEXT(to), A_TEXT(all[i].key), A_TEXT(all[i].v[j].category), A_INT(j), A_INT(all[i].v[j].n));
+	}
 	if (e == E_OK)
 		e = DBX(c, &Q_RUN_PUT, NULL, A_TEXT(from), A_TEXT(to), A_INT(civil_now()), A_INT(*ms));
 	return db_finish(c, e);
