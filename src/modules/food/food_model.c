@@ -651,9 +651,13 @@ err food_collect(const food_ctx *x, food_dist *d, int64_t line, const char *q, c
 					*p = l[0];
 			}
 		}
-		if (non > 1) {
+		bool full = nh == COUNTOF(hids); /* at the limit: others may match beyond the fifty, so nothing is done on a guess */
+		if (non > 1 || (non == 1 && full)) {
 			out->matches = on, out->nmatches = non;
-			out->outcome = arena_printf(x->a, "%d foyers de la liste correspondent : choisissez.", non);
+			out->outcome = full ? arena_printf(x->a, "Ce nom est très répandu : parmi les cinquante foyers qui lui ressemblent le plus, %d %s sur "
+			                                         "la liste ; d’autres peuvent l’être. Choisissez, ajoutez le prénom, ou passez la carte.",
+			                                   non, non > 1 ? "sont" : "est")
+			                    : arena_printf(x->a, "%d foyers de la liste correspondent : choisissez.", non);
 			return E_CONFLICT;
 		}
 		if (non == 1) {
@@ -681,7 +685,7 @@ err food_collect(const food_ctx *x, food_dist *d, int64_t line, const char *q, c
 			if (n != 1)
 				return E_DB;
 		} else {
-			out->outcome = nh == COUNTOF(hids)
+			out->outcome = full
 			                   ? "Ce nom est très répandu : aucun des cinquante foyers qui lui ressemblent le plus n’est sur la liste. "
 			                     "Ajoutez le prénom, ou passez la carte."
 			                   : "Aucun des foyers trouvés n’est sur la liste de cette distribution : précisez (numéro de la carte).";
