@@ -41,13 +41,14 @@ static bool period_of(web_req *r, const char *from, const char *to, obs_period *
 	return true;
 }
 
-/* The figures asked: the period, the household filters (quartier, age, composition, ressources: persons.h's
- * lists), and source=direct to count now. The scope is filled here; false after an error page. */
+/* The period of the query string (du, au). */
 static bool period_arg(web_req *r, obs_period *p)
 {
 	return period_of(r, web_arg(r, "du"), web_arg(r, "au"), p);
 }
 
+/* The figures asked: the period, the household filters (quartier, age, composition, ressources: persons.h's
+ * lists), and source=direct to count now. The scope is filled here; false after an error page. */
 static bool ask_arg(web_req *r, obs_ask *q)
 {
 	*q = (obs_ask){0};
