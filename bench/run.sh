@@ -29,6 +29,11 @@ mkdir -p "$CACHE" || exit 1
 RESULTS=bench/RESULTS.md
 [ -w bench ] && [ -w . ] || RESULTS=$CACHE/RESULTS.md
 SYNC=${BENCH_SYNC:-full}
+# The server's own default number of threads unless BENCH_THREADS says otherwise.
+THREADS_OPT=${BENCH_THREADS:+--threads $BENCH_THREADS}
+# BENCH_PARTS=mix: the day at the counter only (to try a setting); the table is printed, not kept.
+PARTS=${BENCH_PARTS:-all}
+CEIL=0 REP_DOMI=0 REP_AID=0 FLOOR="" IMPORT=""
 # As root the server runs as nobody: it creates SQLite's -wal file beside the database.
 [ "$(id -u)" -eq 0 ] && chown nobody: "$CACHE"
 command -v wrk >/dev/null || bash scripts/deps.sh --test >/dev/null || { echo "wrk introuvable"; exit 1; }
@@ -77,7 +82,8 @@ LOG=$CACHE/server.log
 t0=$(ms)
 . scripts/serve-bg.sh
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null' EXIT
-serve_bg "$LOG" $BIN serve $AS_USER --db "$URL" --threads 4 --sync "$SYNC" || exit 1
+serve_bg "$LOG" $BIN serve $AS_USER --db "$URL" $THREADS_OPT --sync "$SYNC" || exit 1
+THREADS=$(sed -n 's/.* with \([0-9]*\) threads.*/\1/p' "$LOG" | head -n 1)
 PID=$SERVER_PID
 until curl -sf "$BASE/healthz" >/dev/null; do kill -0 $PID 2>/dev/null || { cat "$LOG"; exit 1; }; done
 START=$(( $(ms) - t0 ))
@@ -99,25 +105,33 @@ for p in 1 2 3 4 5 6 7 8 9 10; do curl -s -H "Authorization: Bearer $TOKEN" "$BA
 
 # ---- the HTTP ceiling: a static file through the same server ------------------
 say "Plafond HTTP (fichier statique, $AGENTS connexions, 10 s)…"
-CEIL=$(wrk -t2 -c$AGENTS -d10s "$BASE/static/style.css" | awk '/Requests\/sec/ { printf "%d", $2 }')
+[ "$PARTS" = all ] && CEIL=$(wrk -t2 -c$AGENTS -d10s "$BASE/static/style.css" | awk '/Requests\/sec/ { printf "%d", $2 }')
 
 # ---- the day at the counter: one wrk, each agent a connection of its own ---------
 # Every connection sends the kinds in the designed proportions (bench/mix.lua, KIND=mix) and times each
 # request: the shares are the design's whatever the scheduler does, and each kind has its own percentiles.
 say "Journée au guichet : $AGENTS agents, ${DUR} s…"
 OUT=$CACHE/mix.txt
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
+MIX0=$(awk '{ print $14 + $15 }' /proc/$PID/stat); BUSY0=$(busy)
 KIND=mix TOKEN=$TOKEN MAX_ID=$N DOMI=$DOMI FOOD=$FOOD MOTIVE=${MOTIVE:-1} QUERIES=bench/queries.txt \
   wrk -t$AGENTS -c$AGENTS -d"${DUR}s" --timeout 10s -s bench/mix.lua "$BASE" 2>&1 |
   grep -E "^(search|household|contact|aid|mail|list|dashboard) " > "$OUT"
+MIX1=$(awk '{ print $14 + $15 }' /proc/$PID/stat); BUSY1=$(busy)
+# During the mix: the server's share of the two cores, and how busy the machine was (the rest is idle or waiting for the disk).
+MIXCPU=$(awk -v a="$BUSY0" -v b="$BUSY1" -v s0="$MIX0" -v s1="$MIX1" 'BEGIN { split(a, x, " "); split(b, y, " ")
+  tot = (y[1] - x[1]) + (y[2] - x[2]); if (tot <= 0) tot = 1
+  printf "server %.0f %%, whole machine %.0f %% busy (of two cores)", 100 * (s1 - s0) / tot, 100 * (y[1] - x[1]) / tot }')
 RSS=$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' /proc/$PID/status)
 
 # ---- CPU per request, each kind alone: the server's /proc counters before and after, and wrk's own ----------
 # Steadier than throughput on a noisy machine; the load generator's share says how much of the two cores it took.
 CPUOUT=$CACHE/cpu.txt
 : > "$CPUOUT"
+[ "$PARTS" = all ] || KINDS_ALONE=""
 ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
 HZ=$(getconf CLK_TCK)
-for k in search household contact aid mail list dashboard; do
+for k in ${KINDS_ALONE-search household contact aid mail list dashboard}; do
   before=$(ticks $PID)
   /usr/bin/time -f "%U %S" -o "$CACHE/wrk-time.txt" env KIND=$k TOKEN=$TOKEN MAX_ID=$N DOMI=$DOMI FOOD=$FOOD MOTIVE=${MOTIVE:-1} \
     QUERIES=bench/queries.txt wrk -t2 -c16 -d5s --timeout 10s -s bench/mix.lua "$BASE" 2>&1 | grep -E "^$k " > "$CACHE/alone.txt"
@@ -129,26 +143,30 @@ done
 
 # ---- yearly reports (whole dataset) -------------------------------------------
 Y=$(( $(date +%Y) - 1 ))
-REP_DOMI=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE/domiciliation/rapport?du=$Y-01-01&au=$Y-12-31")
-REP_AID=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE/aides/budget?annee=$Y")
+[ "$PARTS" = all ] && REP_DOMI=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE/domiciliation/rapport?du=$Y-01-01&au=$Y-12-31")
+[ "$PARTS" = all ] && REP_AID=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE/aides/budget?annee=$Y")
 kill $PID; wait $PID 2>/dev/null; trap - EXIT
+# SQLite's group commit: how many commits shared one sync of the WAL (the server says it as it stops).
+GROUP=$(sed -n 's/.*store: \([0-9]*\) commits, \([0-9]*\) syncs of the WAL.*/\1 \2/p' "$LOG" | tail -n 1)
 
 # ---- the storage floor: the search query in the database alone ----------------
-FLOOR=$("$FLOORBIN" "$URL" 1 bench/queries.txt 3 2>/dev/null | sed -nE 's/.*p50 ([0-9]+) µs, p99 ([0-9]+) µs.*/\1 \2/p')
+[ "$PARTS" = all ] && FLOOR=$("$FLOORBIN" "$URL" 1 bench/queries.txt 3 2>/dev/null | sed -nE 's/.*p50 ([0-9]+) µs, p99 ([0-9]+) µs.*/\1 \2/p')
 
 # ---- import of a 1-million-row persons CSV -------------------------------------
 CSV=$CACHE/personnes-1M.csv
 [ -f "$CSV" ] || awk -v N=100000000 -v ROWS=1000000 -f bench/persons.awk > "$CSV"
-IMPORT=$($BIN import personnes --db "$URL" --user admin@demo.openccas.fr "$CSV" 2>&1 | grep -o '([0-9]* lignes par seconde)' | grep -o '[0-9]*')
+[ "$PARTS" = all ] && IMPORT=$($BIN import personnes --db "$URL" --user admin@demo.openccas.fr "$CSV" 2>&1 | grep -o '([0-9]* lignes par seconde)' | grep -o '[0-9]*')
 
 # ---- the table ----------------------------------------------------------------
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 MEM=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
-if [ "$ENGINE" = sqlite ]; then DURABLE="SQLite synchronous=$(echo "$SYNC" | tr a-z A-Z)$([ "$SYNC" = full ] && echo ' (the default)')"
+if [ "$ENGINE" = sqlite ] && [ "$SYNC" = full ]; then
+  DURABLE="SQLite, the default: a commit is answered once the WAL is on disk (one sync shared by the commits of the moment$([ -n "$GROUP" ] && awk -v g="$GROUP" 'BEGIN { split(g, x, " "); printf ": %d commits, %d syncs", x[1], x[2] }'))"
+elif [ "$ENGINE" = sqlite ]; then DURABLE="SQLite synchronous=NORMAL, no sync at commit (BENCH_SYNC=normal: a power cut may lose the last commits)"
 else DURABLE="PostgreSQL fsync=on, synchronous_commit=on (the defaults)"; fi
 TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FLOOR" -v rss="$RSS" -v start="$START" -v size="$SIZE" -v imp="${IMPORT:-?}" \
-  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" '
+  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" -v threads="${THREADS:-?}" -v mixcpu="$MIXCPU" '
   { kind[NR] = $1; req[NR] = $2; err[NR] = $3; rps[NR] = $5; p50[NR] = $6; p99[NR] = $7; mx[NR] = $8; tot += $5; errs += $3; if ($1 == "search") sp99 = $7 }
   END {
     design["search"] = 35; design["household"] = 25; design["contact"] = 15; design["aid"] = 10; design["mail"] = 5; design["list"] = 5; design["dashboard"] = 5
@@ -163,9 +181,10 @@ TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FL
     printf "* durability: %s\n", durable
     printf "* mix: one wrk, %d agents each sending the kinds in the designed proportions; the furthest kind is %.1f points from its share%s\n", 64, drift, (drift > 3 ? " — **over 3 points: this run is not the designed mix**" : "")
     split(floor, f, " ")
-    printf "* engine %s, %d households, %d agents for %d s\n", eng, n, 64, dur
+    printf "* engine %s, %d households, %d agents for %d s, server with %s threads\n", eng, n, 64, dur, threads
     printf "* HTTP ceiling (static file, same server): %d req/s — mixed workload = %.0f %% of it\n", ceil, ceil ? 100 * tot / ceil : 0
     printf "* storage floor (search in the database alone): p50 %.2f ms, p99 %.2f ms — search p99 end to end = %.1f × the floor p99\n", f[1] / 1000, f[2] / 1000, f[2] ? sp99 / (f[2] / 1000) : 0
+    printf "* processor during the mix: %s\n", mixcpu
     printf "* server peak memory (VmHWM): %d MB\n", rss
     printf "* start-up to the first answered request: %d ms\n", start
     printf "* yearly reports over the whole dataset: domiciliation %.3f s, optional aid budget %.3f s\n", rd, ra
@@ -176,5 +195,5 @@ TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FL
 DRIFT=$?
 HEAD="### $(date -u +%Y-%m-%d) · commit $COMMIT · $ENGINE · $N households · $(nproc) cores ($CPU), ${MEM} GiB"
 printf '\n%s\n\n%s\n' "$HEAD" "$TABLE"
-printf '\n%s\n\n%s\n' "$HEAD" "$TABLE" >> "$RESULTS"
+[ "$PARTS" = all ] && printf '\n%s\n\n%s\n' "$HEAD" "$TABLE" >> "$RESULTS"
 [ "$DRIFT" = 0 ] || { say "La répartition des requêtes s’écarte du mélange prévu de plus de 3 points : mesure refusée."; exit 1; }

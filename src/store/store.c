@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "core/log.h"
 #include "core/civil.h"
 #include "core/banned.h"
@@ -29,6 +30,8 @@ static const db_engine_ops *ops_of(const db *d)
 {
 	return d->engine == DB_SQLITE ? &db_sqlite_ops : &db_pg_ops;
 }
+
+static err durable(db_conn *c);
 
 db *db_open(const char *url, int pool_size, const char **why)
 {
@@ -56,6 +59,9 @@ db *db_open(const char *url, int pool_size, const char **why)
 	pthread_cond_init(&d->cond, NULL);
 	pthread_mutex_init(&d->write_lock, NULL);
 	pthread_rwlock_init(&d->scoped_lock, NULL);
+	pthread_mutex_init(&d->flush_lock, NULL);
+	pthread_cond_init(&d->flush_cond, NULL);
+	d->wal_fd = -1;
 	/* Open one connection now so a wrong URL fails before serving. */
 	db_conn *c = db_conn_get(d);
 	if (!c) {
@@ -94,6 +100,12 @@ void db_close_all(db *d)
 	pthread_cond_destroy(&d->cond);
 	pthread_mutex_destroy(&d->write_lock);
 	pthread_rwlock_destroy(&d->scoped_lock);
+	pthread_mutex_destroy(&d->flush_lock);
+	pthread_cond_destroy(&d->flush_cond);
+	if (d->wal_fd >= 0)
+		close(d->wal_fd);
+	if (d->written)
+		log_info("store: %llu commits, %llu syncs of the WAL", (unsigned long long)d->written, (unsigned long long)d->syncs);
 	free(d);
 }
 
@@ -133,6 +145,7 @@ void db_conn_put(db_conn *c)
 	db *d = c->d;
 	if (c->in_tx)
 		db_rollback(c);
+	durable(c); /* a write made outside a transaction is on disk before the answer */
 	c->scope = 0;
 	c->failures = 0;
 	c->statements = 0;
@@ -154,6 +167,18 @@ void db_conn_put(db_conn *c)
 void db_conn_scope(db_conn *c, int64_t structure_id) { c->scope = structure_id; }
 int db_conn_failures(const db_conn *c) { return c->failures; }
 int db_conn_statements(const db_conn *c) { return c->statements; }
+uint64_t db_conn_last_commit(const db_conn *c) { return c->last_commit; }
+
+void db_sync_stats(db *d, db_sync_info *out)
+{
+	pthread_mutex_lock(&d->flush_lock);
+	out->written = d->written;
+	out->synced = d->synced;
+	out->syncs = d->syncs;
+	out->failed = d->flush_errors > 0;
+	pthread_mutex_unlock(&d->flush_lock);
+}
+
 int64_t db_conn_structure(const db_conn *c) { return c->scope; }
 bool db_in_tx(const db_conn *c) { return c->in_tx; }
 
@@ -202,6 +227,18 @@ err db_finish(db_conn *c, err e)
 	return e;
 }
 
+/* Waits until the commits of c are on disk (SQLite's group commit: the
+ * write lock is already released, so other writers go on meanwhile). */
+static err durable(db_conn *c)
+{
+	if (!c->ticket || !ops_of(c->d)->durable)
+		return E_OK;
+	err e = ops_of(c->d)->durable(c);
+	c->last_commit = c->ticket;
+	c->ticket = 0;
+	return e;
+}
+
 err db_commit(db_conn *c)
 {
 	if (!c->in_tx)
@@ -212,6 +249,8 @@ err db_commit(db_conn *c)
 	}
 	c->in_tx = false;
 	write_release(c);
+	if (e == E_OK)
+		e = durable(c);
 	return e;
 }
 

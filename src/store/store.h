@@ -75,7 +75,9 @@ typedef struct db_res {
 db *db_open(const char *url, int pool_size, const char **why);
 void db_close_all(db *d);
 db_engine db_engine_of(const db *d);
-/* SQLite durability: true = synchronous FULL (default), false = NORMAL. */
+/* SQLite durability: true (default) = a commit is acknowledged once the
+ * WAL is on disk (a sync shared by the commits of the moment), false =
+ * synchronous NORMAL (no sync at commit: a power cut may lose the last). */
 void db_set_sync_full(db *d, bool full);
 
 /* Takes a connection from the pool (waits when all are busy). */
@@ -163,4 +165,17 @@ err db_analyze(db *d);
 
 /* Test hook (fault injection): fail the Nth statement from now, 0 = never. */
 void db_fail_after(long n);
+
+/* SQLite's group commit (store_sqlite.c): commits whose WAL is written,
+ * those known on disk, the syncs made, and whether one failed (then every
+ * commit is refused until restart). */
+typedef struct db_sync_info {
+	uint64_t written, synced, syncs;
+	bool failed;
+} db_sync_info;
+void db_sync_stats(db *d, db_sync_info *out);
+/* The number of the last commit acknowledged on c (SQLite), 0 if none. */
+uint64_t db_conn_last_commit(const db_conn *c);
+/* Tests: the n-th sync of the WAL fails as a disk would (EIO). */
+void db_fail_sync_after(long n);
 #endif

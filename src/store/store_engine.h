@@ -4,6 +4,7 @@
 #ifndef STORE_ENGINE_H
 #define STORE_ENGINE_H
 #include <pthread.h>
+#include <stdint.h>
 #include "store.h"
 
 #define DB_MAX_ARGS 64
@@ -18,6 +19,17 @@ struct db {
 	int nidle, nopen, max;
 	pthread_mutex_t write_lock;  /* SQLite: one writer at a time in this process */
 	pthread_rwlock_t scoped_lock;
+	/* SQLite group commit (store_sqlite.c): commits write the WAL without
+	 * waiting for the disk; before a commit is acknowledged, one thread
+	 * syncs the WAL for every commit written until then. */
+	pthread_mutex_t flush_lock;
+	pthread_cond_t flush_cond;
+	uint64_t written;        /* commits whose WAL frames are written */
+	uint64_t synced;         /* commits known to be on disk */
+	bool flushing;
+	int flush_errors;        /* syncs that failed (each logged) */
+	int wal_fd;              /* -1 until the first sync */
+	uint64_t syncs;          /* syncs done (the bench says how many commits share one) */
 	char **scoped;           /* tables with a structure_id column */
 	int nscoped;
 };
@@ -30,6 +42,8 @@ struct db_conn {
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
 	int statements;          /* statements run since taken from the pool (the access log says how many a page took) */
+	uint64_t ticket;         /* SQLite: the last commit of this connection not yet known on disk, 0 if none */
+	uint64_t last_commit;    /* SQLite: the number of this connection's last commit (tests) */
 	/* By statement id: sqlite3_stmt *, or (void *)1 on PG. Grows with the
 	 * ids handed out (no fixed number of statements). */
 	void **prepared;
@@ -53,6 +67,7 @@ typedef struct db_engine_ops {
 	const char *scoped_tables_sql;                /* returns table names */
 	char *(*ddl)(arena *a, const char *sql);      /* dialect rewrite */
 	bool (*healthy)(db_conn *c);
+	err (*durable)(db_conn *c);                   /* waits until c's commits are on disk (NULL: COMMIT already waits) */
 } db_engine_ops;
 
 extern const db_engine_ops db_sqlite_ops;

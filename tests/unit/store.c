@@ -18,9 +18,38 @@ static db_sql Q_T_GET = DB_SQL(DB_SCOPED, "SELECT name, data FROM t_items WHERE 
 static db_sql Q_T_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE structure_id = $1");
 static db_sql Q_T_UNSCOPED = DB_SQL(0, "SELECT count(*) FROM t_items");
 static db_sql Q_T_BAD_SCOPED = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE id = $2");
+static db_sql Q_T_GC_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'gc-%'");
 static db_sql Q_T_TWICE = DB_SQL(DB_GLOBAL, "SELECT $2 || '-' || $1 || '-' || $2");
 
 typedef struct { db *d; int64_t sid; int ok; } worker_arg;
+
+/* Group commit: each thread commits 25 rows and checks, as each commit
+ * returns, that a sync covering it is done. */
+typedef struct { db *d; int64_t sid; int tag; int ok, covered; } commit_arg;
+static void *committer(void *p)
+{
+	commit_arg *w = p;
+	for (int i = 0; i < 25; i++) {
+		db_conn *c = db_conn_get(w->d);
+		db_conn_scope(c, w->sid);
+		char name[48];
+		snprintf(name, sizeof name, "gc-%d-%d", w->tag, i);
+		int64_t id = 0;
+		if (db_begin(c, true) == E_OK) {
+			DBID(c, &Q_T_ADD, &id, A_TEXT(name), A_NULL);
+			if (db_commit(c) == E_OK && id > 0) {
+				w->ok++;
+				db_sync_info si;
+				db_sync_stats(w->d, &si);
+				uint64_t mine = db_conn_last_commit(c);
+				if (mine > 0 && si.synced >= mine)
+					w->covered++;
+			}
+		}
+		db_conn_put(c);
+	}
+	return NULL;
+}
 
 static void *worker(void *p)
 {
@@ -120,6 +149,62 @@ int main(void)
 	db_fail_after(1);
 	CHECK(DBID0(c, &Q_T_COUNT, &n) == E_DB, "fault injection");
 	CHECK(DBID0(c, &Q_T_COUNT, &n) == E_OK, "and only once");
+
+	if (!fresh_is_pg()) {
+		T_GROUP("group commit (SQLite)");
+		db_conn_put(c);
+		commit_arg g[6];
+		pthread_t gt[6];
+		db_sync_info before, after;
+		db_sync_stats(d, &before);
+		for (int i = 0; i < 6; i++) {
+			g[i] = (commit_arg){d, s1, i, 0, 0};
+			pthread_create(&gt[i], NULL, committer, &g[i]);
+		}
+		int gok = 0, gcov = 0;
+		for (int i = 0; i < 6; i++) {
+			pthread_join(gt[i], NULL);
+			gok += g[i].ok;
+			gcov += g[i].covered;
+		}
+		db_sync_stats(d, &after);
+		CHECK(gok == 150, "150 commits from 6 threads, %d", gok);
+		CHECK(gcov == gok, "each commit acknowledged after a sync that covers it (%d of %d)", gcov, gok);
+		CHECK(after.written - before.written >= 150 && after.synced == after.written,
+		      "every commit written is synced (%llu written, %llu synced)", (unsigned long long)after.written,
+		      (unsigned long long)after.synced);
+		CHECK(after.syncs > before.syncs && after.syncs - before.syncs <= after.written - before.written,
+		      "at most one sync per commit (%llu syncs for %llu commits)", (unsigned long long)(after.syncs - before.syncs),
+		      (unsigned long long)(after.written - before.written));
+		/* A sync the disk refuses: the commit is not acknowledged, nor any
+		 * after it (a second handle, so the first stays usable). */
+		db *d2 = db_open(url, 2, &why);
+		CHECK(d2 != NULL, "second handle");
+		if (d2) {
+			db_conn *c2 = db_conn_get(d2);
+			db_conn_scope(c2, s1);
+			int64_t gid = 0;
+			db_fail_sync_after(1);
+			CHECK(db_begin(c2, true) == E_OK && DBID(c2, &Q_T_ADD, &gid, A_TEXT("gc-fail-1"), A_NULL) == E_OK &&
+			          db_commit(c2) == E_DB,
+			      "a failed sync: the commit is refused");
+			CHECK(db_begin(c2, true) == E_OK && DBID(c2, &Q_T_ADD, &gid, A_TEXT("gc-fail-2"), A_NULL) == E_OK &&
+			          db_commit(c2) == E_DB,
+			      "and the next one too, until restart");
+			db_sync_info si;
+			db_sync_stats(d2, &si);
+			CHECK(si.failed && si.synced < si.written, "the handle says a sync failed");
+			db_conn_put(c2);
+			db_close_all(d2);
+		}
+		db_fail_sync_after(0);
+		c = db_conn_get(d);
+		db_conn_scope(c, s1);
+		int64_t gid = 0;
+		CHECK(db_begin(c, true) == E_OK && DBID(c, &Q_T_ADD, &gid, A_TEXT("gc-after"), A_NULL) == E_OK && db_commit(c) == E_OK,
+		      "the first handle still commits");
+		CHECK(DBX0(c, &Q_T_GC_CLEAN, NULL) == E_OK, "clean up");
+	}
 
 	T_GROUP("journal");
 	for (int i = 0; i < 5; i++)
