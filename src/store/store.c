@@ -145,6 +145,7 @@ void db_conn_put(db_conn *c)
 	db *d = c->d;
 	if (c->in_tx)
 		db_rollback(c);
+	db_snapshot_end(c);
 	durable(c); /* a write made outside a transaction is on disk before the answer */
 	c->scope = 0;
 	c->failures = 0;
@@ -194,10 +195,29 @@ static void write_release(db_conn *c)
 	}
 }
 
+void db_snapshot(db_conn *c)
+{
+	if (c->d->engine != DB_SQLITE || c->in_tx || c->snapshot)
+		return;
+	if (ops_of(c->d)->simple(c, "BEGIN") == E_OK)
+		c->snapshot = true;
+}
+
+void db_snapshot_end(db_conn *c)
+{
+	if (!c->snapshot)
+		return;
+	c->snapshot = false;
+	/* A read transaction: its COMMIT writes nothing. */
+	if (ops_of(c->d)->simple(c, "COMMIT") != E_OK)
+		ops_of(c->d)->simple(c, "ROLLBACK");
+}
+
 err db_begin(db_conn *c, bool write)
 {
 	if (c->in_tx)
 		return E_INTERNAL;
+	db_snapshot_end(c);
 	if (write && c->d->engine == DB_SQLITE) {
 		pthread_mutex_lock(&c->d->write_lock);
 		c->holds_write = true;
@@ -212,6 +232,7 @@ err db_begin(db_conn *c, bool write)
 
 err db_exec_ddl(db_conn *c, const char *sqlite_sql, const char *pg_sql)
 {
+	db_snapshot_end(c);
 	const char *sql = c->d->engine == DB_SQLITE ? sqlite_sql : pg_sql;
 	err e = sql ? ops_of(c->d)->simple(c, sql) : E_INTERNAL;
 	if (e != E_OK)

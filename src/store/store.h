@@ -95,6 +95,15 @@ void db_conn_scope(db_conn *c, int64_t structure_id);
 int64_t db_conn_structure(const db_conn *c);
 db_engine db_conn_engine(const db_conn *c);
 
+/* SQLite: the reads that follow share one snapshot (a read transaction)
+ * until a transaction begins, a statement writes, db_snapshot_end, or the
+ * connection goes back to the pool. Each commit of another connection
+ * empties this one's page cache at its next read transaction; with one per
+ * statement, a page of forty statements under load re-read its pages
+ * several times. The router opens one per request. PostgreSQL: nothing. */
+void db_snapshot(db_conn *c);
+void db_snapshot_end(db_conn *c);
+
 /* Transactions. write=true takes the write lock at once on SQLite
  * (BEGIN IMMEDIATE) so two writers never deadlock on upgrade. */
 err db_begin(db_conn *c, bool write);

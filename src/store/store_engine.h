@@ -39,6 +39,7 @@ struct db_conn {
 	void *h;                 /* sqlite3 * or PGconn * */
 	int64_t scope;
 	bool in_tx;
+	bool snapshot;           /* SQLite: a read transaction shared by the reads of a request (db_snapshot) */
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
 	int statements;          /* statements run since taken from the pool (the access log says how many a page took) */

@@ -237,6 +237,14 @@ static err sq_run(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *arg
 {
 	sqlite3_stmt *st = c->prepared[q->id];
 	r->stmt = st;
+	if (c->snapshot && !sqlite3_stmt_readonly(st)) {
+		/* A write outside a transaction: it runs on its own, after the
+		 * reads' snapshot (a deferred read transaction that writes could
+		 * find its snapshot stale and fail). */
+		c->snapshot = false;
+		if (sqlite3_exec(c->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			sqlite3_exec(c->h, "ROLLBACK", NULL, NULL, NULL);
+	}
 	int np = sqlite3_bind_parameter_count(st);
 	for (int i = 1; i <= np; i++) {
 		const char *name = sqlite3_bind_parameter_name(st, i);

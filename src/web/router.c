@@ -322,6 +322,7 @@ void web_dispatch(db *d, web_req *r)
 		web_error(r, E_UNAVAILABLE, NULL);
 		return;
 	}
+	db_snapshot(r->db); /* the request's reads share one snapshot (store.h) */
 	if (auth_hooks.authenticate)
 		r->user = auth_hooks.authenticate(r);
 	r->route = found;

@@ -204,6 +204,30 @@ int main(void)
 		CHECK(db_begin(c, true) == E_OK && DBID(c, &Q_T_ADD, &gid, A_TEXT("gc-after"), A_NULL) == E_OK && db_commit(c) == E_OK,
 		      "the first handle still commits");
 		CHECK(DBX0(c, &Q_T_GC_CLEAN, NULL) == E_OK, "clean up");
+
+		T_GROUP("a request's reads share one snapshot (SQLite)");
+		int64_t n0 = -1, n1 = -1, n2 = -1;
+		db_snapshot(c);
+		CHECK(DBID0(c, &Q_T_COUNT, &n0) == E_OK, "count in the snapshot");
+		db_conn *o = db_conn_get(d);
+		db_conn_scope(o, s1);
+		CHECK(db_begin(o, true) == E_OK && DBID(o, &Q_T_ADD, &gid, A_TEXT("gc-other"), A_NULL) == E_OK && db_commit(o) == E_OK,
+		      "another connection commits meanwhile");
+		db_conn_put(o);
+		CHECK(DBID0(c, &Q_T_COUNT, &n1) == E_OK && n1 == n0, "the snapshot still reads %lld rows (read %lld)", (long long)n0,
+		      (long long)n1);
+		/* A write outside a transaction leaves the snapshot first: it
+		 * succeeds (a stale read transaction could not write). */
+		CHECK(DBID(c, &Q_T_ADD, &gid, A_TEXT("gc-mine"), A_NULL) == E_OK && gid > 0, "a write after it succeeds");
+		CHECK(DBID0(c, &Q_T_COUNT, &n2) == E_OK && n2 == n0 + 2, "and the reads after it see both rows (%lld)", (long long)n2);
+		db_snapshot(c);
+		CHECK(db_begin(c, true) == E_OK, "a write transaction ends the snapshot");
+		CHECK(DBX0(c, &Q_T_GC_CLEAN, NULL) == E_OK && db_commit(c) == E_OK, "clean up");
+		db_snapshot(c);
+		db_conn_put(c); /* ends it */
+		c = db_conn_get(d);
+		db_conn_scope(c, s1);
+		CHECK(db_begin(c, true) == E_OK && db_commit(c) == E_OK, "a connection given back in a snapshot is clean");
 	}
 
 	T_GROUP("journal");

@@ -238,13 +238,16 @@ void journal_async_stop(void)
 	jq.ring = NULL;
 }
 
-void journal_flush(void)
+void journal_flush(db_conn *c)
 {
 	pthread_mutex_lock(&jq.lock);
 	int64_t target = jq.queued;
 	while (jq.on && jq.committed < target)
 		pthread_cond_wait(&jq.done, &jq.lock);
 	pthread_mutex_unlock(&jq.lock);
+	/* The reads that follow see what was just committed, not the
+	 * snapshot the request began with. */
+	db_snapshot_end(c);
 }
 
 /* Queues x; false when the writer is not running or the queue is full. */
@@ -451,7 +454,7 @@ static db_sql Q_ABOUT = DB_SQL(DB_SCOPED,
 
 err journal_about(db_conn *c, const char *kind, int64_t object_id, json_t *arr)
 {
-	journal_flush();
+	journal_flush(c);
 	/* Every entry, read in pages: a file read ten thousand times lists
 	 * ten thousand readings. */
 	enum { PAGE = 1000 };

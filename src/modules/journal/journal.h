@@ -46,8 +46,9 @@ err journal_record_in(db_conn *c, int64_t structure_id, int64_t user_id, const c
 err journal_async_start(db *d);
 void journal_async_stop(void);
 /* Waits until every entry queued before the call is committed: whoever
- * reads the journal calls it first, and sees every access that happened. */
-void journal_flush(void);
+ * reads the journal calls it first, and sees every access that happened
+ * (c's reads leave the snapshot they shared: db_snapshot_end). */
+void journal_flush(db_conn *c);
 
 typedef struct journal_check {
 	int64_t structure_id;

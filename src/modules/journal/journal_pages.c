@@ -101,7 +101,7 @@ typedef struct reader {
  * who read files at night or at the weekend. Every one of them (arena). */
 int journal_signals(web_req *r, journal_signal **out)
 {
-	journal_flush(); /* every access that happened, the reads queued included */
+	journal_flush(r->db); /* every access that happened, the reads queued included */
 	int64_t now = civil_now();
 	reader *rd = NULL;
 	int nr = 0, cap = 0;
@@ -213,7 +213,7 @@ static void kinds_select(web_req *r, const char *chosen)
 
 static void journal_page(web_req *r)
 {
-	journal_flush(); /* every access that happened, the reads queued included */
+	journal_flush(r->db); /* every access that happened, the reads queued included */
 	jfilter f;
 	const char *why;
 	bool ok = read_filter(r, &f, &why);
@@ -310,7 +310,7 @@ static void journal_page(web_req *r)
 
 static void journal_api(web_req *r)
 {
-	journal_flush(); /* every access that happened, the reads queued included */
+	journal_flush(r->db); /* every access that happened, the reads queued included */
 	jfilter f;
 	const char *why;
 	if (!read_filter(r, &f, &why)) {
@@ -333,7 +333,7 @@ static void journal_api(web_req *r)
 
 static void journal_verify_api(web_req *r)
 {
-	journal_flush(); /* every access that happened, the reads queued included */
+	journal_flush(r->db); /* every access that happened, the reads queued included */
 	journal_check jc;
 	err e = journal_verify(r->db, r->user->structure_id, &jc);
 	if (e != E_OK) {
