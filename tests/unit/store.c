@@ -23,6 +23,24 @@ static db_sql Q_T_TWICE = DB_SQL(DB_GLOBAL, "SELECT $2 || '-' || $1 || '-' || $2
 
 typedef struct { db *d; int64_t sid; int ok; } worker_arg;
 
+/* A module's mark after a read entry (journal_on_read). */
+static int64_t marked_object, marked_structure;
+static int marks_seen;
+static err mark_ok(db_conn *c, int64_t object, int64_t at)
+{
+	(void)at;
+	marked_object = object;
+	marked_structure = db_conn_structure(c);
+	marks_seen++;
+	return E_OK;
+}
+static err mark_fails(db_conn *c, int64_t object, int64_t at)
+{
+	(void)c, (void)object, (void)at;
+	return E_DB;
+}
+static journal_read_hook hook_ok = {"hooktest", mark_ok, NULL}, hook_bad = {"hookbad", mark_fails, NULL};
+
 /* Group commit: each thread commits 25 rows and checks, as each commit
  * returns, that a sync covering it is done. */
 typedef struct { db *d; int64_t sid; int tag; int ok, covered; } commit_arg;
@@ -228,6 +246,27 @@ int main(void)
 		c = db_conn_get(d);
 		db_conn_scope(c, s1);
 		CHECK(db_begin(c, true) == E_OK && db_commit(c) == E_OK, "a connection given back in a snapshot is clean");
+	}
+
+	T_GROUP("journal: a mark follows a read entry");
+	journal_on_read(&hook_ok);
+	journal_on_read(&hook_bad);
+	{
+		db_conn_scope(c, s2); /* structure B's chain: the next group counts A's */
+		journal_check j0, j1;
+		CHECK(journal_verify(c, s2, &j0) == E_OK, "count before");
+		CHECK(journal_record(c, 7, "read", "hooktest", 4242, NULL) == E_OK && marks_seen == 1 && marked_object == 4242 &&
+		          marked_structure == s2,
+		      "the mark ran for the read, in the entry's structure (%d, %lld)", marks_seen, (long long)marked_object);
+		CHECK(journal_record(c, 7, "update", "hooktest", 4243, NULL) == E_OK && marks_seen == 1, "not for another action");
+		CHECK(db_begin(c, true) == E_OK && journal_record(c, 7, "read", "hooktest", 4244, NULL) == E_OK && db_commit(c) == E_OK &&
+		          marks_seen == 1,
+		      "not for an entry inside a write's transaction");
+		CHECK(journal_record(c, 7, "read", "hookbad", 1, NULL) == E_OK, "a failing mark: the read is still journaled");
+		CHECK(journal_verify(c, s2, &j1) == E_OK && j1.entries == j0.entries + 4 && j1.broken_seq == 0,
+		      "four entries more, chain intact (%lld → %lld)", (long long)j0.entries, (long long)j1.entries);
+		CHECK(db_conn_structure(c) == s2, "the connection keeps its structure");
+		db_conn_scope(c, s1);
 	}
 
 	T_GROUP("journal");

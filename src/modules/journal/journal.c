@@ -136,6 +136,43 @@ static err append(db_conn *c, const entry *x)
 	return e;
 }
 
+/* ---- what follows a read ---------------------------------------------------------------------------------
+ * A module may keep a mark of its own when one of its records is read (persons: the household « recently
+ * seen », for the search's order). The mark follows the read entry where it is written — in the writer's
+ * group, or by the request when the queue is full — in a transaction of its own after the entries: a mark
+ * that fails never costs an entry of the journal. */
+static journal_read_hook *read_hooks;
+
+void journal_on_read(journal_read_hook *h)
+{
+	h->next = read_hooks;
+	read_hooks = h;
+}
+
+static void marks(db_conn *c, const entry *x, int n)
+{
+	if (!read_hooks)
+		return;
+	bool any = false;
+	for (int i = 0; i < n && !any; i++)
+		for (journal_read_hook *h = read_hooks; h && !any; h = h->next)
+			any = !strcmp(x[i].action, "read") && !strcmp(x[i].kind, h->kind);
+	if (!any)
+		return;
+	int64_t scope = db_conn_structure(c);
+	err e = db_begin(c, true);
+	for (int i = 0; e == E_OK && i < n; i++)
+		for (journal_read_hook *h = read_hooks; e == E_OK && h; h = h->next)
+			if (!strcmp(x[i].action, "read") && !strcmp(x[i].kind, h->kind)) {
+				db_conn_scope(c, x[i].sid);
+				e = h->fn(c, x[i].object, x[i].at);
+			}
+	e = db_finish(c, e);
+	db_conn_scope(c, scope);
+	if (e != E_OK)
+		log_warn("journal: the marks of %d read entries could not be kept (the entries are)", n);
+}
+
 /* ---- the entries of reads, appended by one writer in group commits --------------------------------------
  *
  * A read (an entry recorded outside a transaction) is queued and the request goes on: the writer thread
@@ -191,6 +228,8 @@ static void *writer(void *arg)
 			for (int i = 0; e == E_OK && i < k; i++)
 				e = append(c, &group[i]);
 			e = db_finish(c, e);
+			if (e == E_OK)
+				marks(c, group, k);
 			db_conn_put(c);
 		}
 		if (e != E_OK)
@@ -288,6 +327,8 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 		e = append(c, &x);
 	if (own)
 		e = db_finish(c, e);
+	if (own && e == E_OK)
+		marks(c, &x, 1);
 	if (e != E_OK)
 		log_error("journal: append failed structure=%lld", (long long)sid);
 	return e;

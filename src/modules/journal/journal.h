@@ -50,6 +50,18 @@ void journal_async_stop(void);
  * (c's reads leave the snapshot they shared: db_snapshot_end). */
 void journal_flush(db_conn *c);
 
+/* A mark a module keeps when one of its records is read: fn runs after
+ * each read entry of this kind recorded outside a transaction (action
+ * "read"), on a connection scoped to the entry's structure, in a
+ * transaction of its own (a failure is logged, the entry stays). The
+ * hook is the caller's (static), registered once at start-up. */
+typedef struct journal_read_hook {
+	const char *kind;
+	err (*fn)(db_conn *c, int64_t object_id, int64_t at);
+	struct journal_read_hook *next;
+} journal_read_hook;
+void journal_on_read(journal_read_hook *h);
+
 typedef struct journal_check {
 	int64_t structure_id;
 	int64_t entries;

@@ -280,14 +280,9 @@ static void household_page(web_req *r)
 		                          "seul un responsable peut l’ouvrir, par exemple si la personne revient.");
 		return;
 	}
-	/* One write transaction (one fsync) for the journal entry and the
-	 * "recently seen" mark; a failure of either leaves the page readable. */
-	if (db_begin(r->db, true) == E_OK) {
-		if (journal_record(r->db, r->user->id, "read", "household", hid, NULL) == E_OK && persons_household_seen(r->db, hid) == E_OK)
-			db_commit(r->db);
-		else
-			db_rollback(r->db);
-	}
+	/* The read entry, queued for the journal's writer; the « recently
+	 * seen » mark follows it there (persons_module.c): no write here. */
+	journal_record(r->db, r->user->id, "read", "household", hid, NULL);
 	member_row *m;
 	int nm = persons_member_rows(r->db, r->a, hid, &m);
 	const module_section *const *sec;

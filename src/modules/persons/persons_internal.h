@@ -81,7 +81,7 @@ typedef struct household_row {
 } household_row;
 err persons_household_load(db_conn *c, arena *a, int64_t household_id, household_row *out);
 /* The "recently seen" mark (in the caller's transaction). */
-err persons_household_seen(db_conn *c, int64_t household_id);
+err persons_household_seen(db_conn *c, int64_t household_id, int64_t at);
 typedef struct member_row {
 	int64_t id;
 	bool active, disability, consent_sms, consent_email, student;

@@ -2,6 +2,7 @@
 #include "modules/persons/persons.h"
 #include "modules/accounts/accounts.h"
 #include "modules/persons/persons_internal.h"
+#include "modules/journal/journal.h"
 #include "core/banned.h"
 
 #define STAFF (ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER))
@@ -41,8 +42,13 @@ static const code timeline[] = {
 	{"alert", "Alertes"}, {"document", "Documents"}, {"merge", "Fusions"},
 };
 
+/* The household « recently seen » (the search shows those first) follows the journal's read entry of the
+ * file, in the journal writer's group: opening a file is no write of the request's own. */
+static journal_read_hook seen_hook = {"household", persons_household_seen, NULL};
+
 static void init(void)
 {
+	journal_on_read(&seen_hook);
 	persons_pages_routes();
 	persons_household_routes();
 	persons_actions_routes();

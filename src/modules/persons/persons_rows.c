@@ -13,7 +13,8 @@ static db_sql Q_H = DB_SQL(DB_SCOPED,
 	"SELECT file_no, street_no, street, postcode, city, neighbourhood, housing, address_since, merged_into, version, "
 	"created_at, annual_taxable, CASE WHEN anonymised_at IS NOT NULL THEN 2 WHEN archived_at IS NOT NULL THEN 1 ELSE 0 END "
 	"FROM households WHERE structure_id = $1 AND id = $2");
-static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED, "UPDATE households SET last_seen_at = $3 WHERE structure_id = $1 AND id = $2");
+static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED,
+	"UPDATE households SET last_seen_at = $3 WHERE structure_id = $1 AND id = $2 AND last_seen_at < $3");
 static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.relation, p.last_name, p.birth_name, p.first_names, p.birth_date, p.sex, p.phone, p.employment, "
 	"p.health_cover, p.protection, p.disability, p.gir, p.caf_number, p.active, p.nationality, p.email, p.consent_sms, "
@@ -75,7 +76,7 @@ err persons_household_load(db_conn *c, arena *a, int64_t hid, household_row *h)
 	return e == E_OK && a->failed ? E_NOMEM : e;
 }
 
-err persons_household_seen(db_conn *c, int64_t hid) { return DBX(c, &Q_H_SEEN, NULL, A_INT(hid), A_INT(civil_now())); }
+err persons_household_seen(db_conn *c, int64_t hid, int64_t at) { return DBX(c, &Q_H_SEEN, NULL, A_INT(hid), A_INT(at)); }
 
 int persons_member_rows(db_conn *c, arena *a, int64_t hid, member_row **out)
 {
