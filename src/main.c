@@ -224,7 +224,10 @@ static int cmd_serve(int argc, char **argv)
 	web_assets_init();
 	if (journal_async_start(d) != E_OK)
 		log_warn("serve: no writer for the journal's read entries: each read appends its own");
+	if (persons_index_start(d) != E_OK)
+		log_warn("serve: no search index in memory: the database answers every search");
 	int rc = web_serve(d);
+	persons_index_stop();
 	journal_async_stop(); /* the read entries queued, written before the database closes */
 	db_close_all(d);
 	return rc;

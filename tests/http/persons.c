@@ -976,6 +976,67 @@ static void test_retention(srv *s)
 	cli_free(&mgr);
 }
 
+/* The search keys in memory, kept current by the change feed: a second
+ * server on the same database (two nodes of one PostgreSQL, or two
+ * processes on one SQLite file) finds at its next search a person the
+ * first one created or renamed. */
+static void test_index_two_nodes(srv *s)
+{
+	T_GROUP("search index in memory: two servers on one database");
+	srv b;
+	if (!srv_start_on(&b, fresh_url)) {
+		CHECK(0, "second server did not start");
+		return;
+	}
+	cli ka, kb;
+	cli_init(&ka, s);
+	cli_init(&kb, &b);
+	CHECK_INT(login(&ka, DEMO("social"), DEMO_PW), 303);
+	CHECK_INT(login(&kb, DEMO("social"), DEMO_PW), 303);
+	/* The second server's index is built in the background: wait for its line (a condition, bounded). */
+	bool built = false;
+	for (int i = 0; i < 1000 && !built; i++) {
+		built = strstr(file_text(b.log), "search index of structure") != NULL;
+		if (!built)
+			usleep(10000);
+	}
+	CHECK(built, "the second server built its index");
+	/* The index answers: a demo person whose keys are removed from the
+	 * database behind the servers' back is still found by name (the
+	 * database alone would not find her; her details still come from it). */
+	resp *r = get(&kb, "/api/v1/persons?q=girard");
+	json_t *j = json_loads(r->body, 0, NULL);
+	json_t *first = json_array_get(json_object_get(j, "results"), 0);
+	long long pid = (long long)json_integer_value(json_object_get(first, "person_id"));
+	json_decref(j);
+	CHECK(pid > 0, "a Girard in the demo (%.200s)", r->body);
+	char sql[160], q[96];
+	snprintf(sql, sizeof sql, "DELETE FROM person_keys WHERE person_id = %lld", pid);
+	CHECK_INT(db_tamper(sql), 0);
+	snprintf(q, sizeof q, "\"person_id\":%lld,", pid);
+	CHECK_HAS(get(&kb, "/api/v1/persons?q=girard")->body, q);
+	/* Created on the first server, found on the second at once, also with a typo. */
+	int64_t hid = create(&ka, "{\"last_name\":\"Quibbleton\",\"first_names\":\"Xandrelle\",\"sex\":\"F\",\"birth_date\":\"1977-07-07\"}");
+	CHECK(hid > 0, "created on A");
+	CHECK_HAS(get(&kb, "/api/v1/persons?q=quibbleton")->body, "Xandrelle");
+	CHECK_HAS(get(&kb, "/api/v1/persons?q=quiblleton")->body, "Xandrelle"); /* one letter swapped */
+	CHECK_HAS(get(&kb, "/api/v1/persons?q=xandrel")->body, "Quibbleton"); /* a prefix */
+	r = get(&ka, "/api/v1/persons?q=quibbleton");
+	j = json_loads(r->body, 0, NULL);
+	long long qp = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "results"), 0), "person_id"));
+	json_decref(j);
+	/* Renamed on the second: the first finds the new name, not the old one. */
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/persons/%lld", qp);
+	CHECK_INT(post_json(&kb, path, "{\"last_name\":\"Vrombaud\",\"first_names\":\"Xandrelle\",\"sex\":\"F\","
+	                               "\"birth_date\":\"1977-07-07\",\"version\":1}")->status, 200);
+	CHECK_HAS(get(&ka, "/api/v1/persons?q=vrombaud")->body, "Xandrelle");
+	CHECK_LACKS(get(&ka, "/api/v1/persons?q=quibbleton")->body, "Xandrelle");
+	CHECK_INT(srv_stop(&b), 0);
+	cli_free(&ka);
+	cli_free(&kb);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -995,6 +1056,7 @@ int main(void)
 	test_reception(&s);
 	test_rules(&s);
 	test_nir(&s);
+	test_index_two_nodes(&s);
 	test_import(&s);
 	test_subject_access(&s);
 	test_retention(&s);

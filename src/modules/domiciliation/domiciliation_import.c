@@ -510,10 +510,14 @@ static err confirm(web_req *r, int64_t id, bool accept_refused, long expect_read
 	x->file_name = name && *name ? name : "fichier";
 	x->write = true;
 	err e = db_begin(r->db, true);
+	persons_feed_bulk(true); /* one mark for the search indexes in memory, not a row per person */
 	if (e == E_OK && !walk(x, data, len, &info)) {
 		e = x->e != E_OK ? x->e : E_DB;
 		*why = x->fail;
 	}
+	persons_feed_bulk(false);
+	if (e == E_OK)
+		e = persons_feed_rebuild(r->db);
 	if (e == E_OK && (x->written != ready || x->matched != matched)) {
 		e = E_CONFLICT;
 		*why = "Les figures ont changé pendant l’import : rien n’a été enregistré, vérifiez le fichier à nouveau.";

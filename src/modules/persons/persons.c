@@ -93,6 +93,12 @@ int PERM_PERSONS_READ, PERM_PERSONS_WRITE, PERM_PERSONS_SITUATION, PERM_NOTES, P
 	"CREATE TABLE counters (structure_id INTEGER NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL, " \
 	" PRIMARY KEY (structure_id, name)) STRICT;"
 
+/* The keys' index carries the person: the search and the index in memory read it alone, in key order,
+ * never the table (building the index of 100 000 persons: 2.9 s through the table). */
+#define PERSON_KEYS_COVER \
+	"CREATE INDEX person_keys_cover ON person_keys(structure_id, key, person_id);" \
+	"DROP INDEX person_keys_key;"
+
 static const db_migration migrations[] = {
 	{1, "households, persons, members, search keys, budget, notes, alerts, documents, timeline, QF rules",
 	 PERSONS_DDL(T_KEYS_SQLITE),
@@ -117,6 +123,15 @@ static const db_migration migrations[] = {
 	/* The observation's neighbourhood filter and its list of neighbourhoods read this index, not 400 000 rows. */
 	{5, "households by neighbourhood",
 	 "CREATE INDEX households_area ON households(structure_id, neighbourhood);", NULL},
+	/* The search keys' change feed: the servers' indexes in memory read it (persons_index.c). */
+	{6, "search keys' change feed",
+	 "CREATE TABLE search_feed (structure_id INTEGER NOT NULL, seq INTEGER NOT NULL, person_id INTEGER NOT NULL, "
+	 " at INTEGER NOT NULL, PRIMARY KEY (structure_id, seq)) WITHOUT ROWID, STRICT;"
+	 "CREATE TABLE search_feed_head (structure_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL) STRICT;"
+	 PERSON_KEYS_COVER,
+	 "CREATE TABLE search_feed (structure_id BIGINT NOT NULL, seq BIGINT NOT NULL, person_id BIGINT NOT NULL, "
+	 " at BIGINT NOT NULL, PRIMARY KEY (structure_id, seq));"
+	 "CREATE TABLE search_feed_head (structure_id BIGINT PRIMARY KEY, seq BIGINT NOT NULL);" PERSON_KEYS_COVER},
 };
 const db_module_schema persons_schema = {"persons", migrations, COUNTOF(migrations)};
 

@@ -228,6 +228,8 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 	}
 	if (e == E_OK)
 		e = DBX(c, &Q_D_COUNTER, NULL, A_INT(n));
+	if (e == E_OK)
+		e = persons_feed_rebuild(c); /* keys written directly: a server reads the structure's again */
 	if (e == E_OK && db_in_tx(c))
 		e = db_commit(c);
 	arena_release(&a);

@@ -265,8 +265,13 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 	civil_format(civil_today("Europe/Paris"), w.today);
 	/* One transaction: every household, or none. */
 	e = db_begin(w.c, true);
-	if (e == E_OK)
+	if (e == E_OK) {
+		persons_feed_bulk(true); /* one mark for the servers' indexes, not a row per person */
 		e = walk(&w, data, n);
+		persons_feed_bulk(false);
+	}
+	if (e == E_OK)
+		e = persons_feed_rebuild(w.c);
 	if (e == E_OK) {
 		char detail[96];
 		snprintf(detail, sizeof detail, "rows=%ld households=%ld", rows, rep->households);

@@ -53,6 +53,14 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 char *persons_search_name(arena *a, const char *last, const char *birth, const char *first);
 int persons_keys(arena *a, const char *search_name, const char ***keys);
 err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *search_name);
+/* The change feed: person pid's keys were written (in the caller's transaction). */
+err persons_feed_add(db_conn *c, int64_t pid);
+/* The persons with this key (prefix: keys starting with it) in the
+ * connection's structure, from memory, up to max; -1 when the index cannot
+ * answer (not built yet): ask the database. */
+int persons_index_find(db_conn *c, const char *key, bool prefix, int64_t *out, int max);
+void persons_index_stats(size_t *bytes, int64_t *keys, int64_t *entries);
+int64_t persons_index_builds(void);
 char *phone_digits(arena *a, const char *phone);
 err persons_next_file_no(db_conn *c, arena *a, char **out);
 

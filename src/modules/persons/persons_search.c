@@ -91,6 +91,8 @@ err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn)
 		if (!dup)
 			e = DBX(c, &Q_KEYS_ADD, NULL, A_TEXT(keys[i]), A_INT(pid));
 	}
+	if (e == E_OK)
+		e = persons_feed_add(c, pid); /* the servers' indexes in memory add them */
 	return e;
 }
 
@@ -134,6 +136,24 @@ static void idset_add(arena *a, idset *s, int64_t id)
 		s->cap = cap;
 	}
 	s->v[s->n++] = id;
+}
+
+/* A key's persons: from the index in memory when it can answer, else the database. */
+static void lookup(db_conn *c, arena *a, idset *s, const char *key, const char *hi)
+{
+	int64_t got[300];
+	int max = hi ? 300 : 200;
+	int n = persons_index_find(c, key, hi != NULL, got, max);
+	if (n >= 0) {
+		for (int i = 0; i < n; i++)
+			idset_add(a, s, got[i]);
+		return;
+	}
+	db_res r = {0};
+	if (hi ? DBQ(c, &Q_S_PREFIX, &r, A_TEXT(key), A_TEXT(hi)) == E_OK : DBQ(c, &Q_S_EXACT, &r, A_TEXT(key)) == E_OK)
+		while (db_next(&r))
+			idset_add(a, s, db_int(&r, 0));
+	db_close(&r);
 }
 
 static void collect(db_conn *c, db_sql *q, db_res *r, idset *s, arena *a)
@@ -330,8 +350,7 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	size_t wl = strlen(w);
 	/* Stage 1: the driver as a whole word, which is what agents type most;
 	 * enough results there and the prefix and typo look-ups are skipped. */
-	if (DBQ(c, &Q_S_EXACT, &r, A_TEXT(w)) == E_OK)
-		collect(c, &Q_S_EXACT, &r, &ids, a);
+	lookup(c, a, &ids, w, NULL);
 	if (ids.n) {
 		int n = fetch_details(c, a, &ids, words, nw, out, max, 0);
 		if (n >= max)
@@ -339,14 +358,13 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	}
 	/* Stage 2: prefix and one typo. */
 	char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", w); /* above any key starting with w */
-	if (DBQ(c, &Q_S_PREFIX, &r, A_TEXT(w), A_TEXT(hi)) == E_OK)
-		collect(c, &Q_S_PREFIX, &r, &ids, a);
+	lookup(c, a, &ids, w, hi);
 	if (wl >= 4 && wl <= 24) {
 		const char **keys;
 		int nk = persons_keys(a, w, &keys);
 		for (int i = 0; i < nk; i++)
-			if (keys[i][0] == '!' && DBQ(c, &Q_S_EXACT, &r, A_TEXT(keys[i])) == E_OK)
-				collect(c, &Q_S_EXACT, &r, &ids, a);
+			if (keys[i][0] == '!')
+				lookup(c, a, &ids, keys[i], NULL);
 	}
 	return fetch_details(c, a, &ids, words, nw, out, max, 0);
 }

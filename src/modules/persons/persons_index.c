@@ -1,0 +1,558 @@
+/*
+ * persons_index.c — the search keys in memory (the server only).
+ *
+ * Each structure's keys (persons_keys: words and their one-letter
+ * deletions) are read once, in key order, into a compact index: the
+ * distinct keys side by side in one block, each with its persons. The
+ * search then finds its candidates without a statement; their details
+ * still come from the database, which decides (a person renamed or gone
+ * since is dropped there: the index may hold more than the truth, never
+ * less).
+ *
+ * Kept current by a change feed in the database (search_feed): every
+ * write of a person's keys appends its number there in the same
+ * transaction, numbered by a head row per structure (its lock orders the
+ * writers, so numbers appear in commit order on both engines). Before
+ * each search, the feed past the index's number is read (one statement,
+ * usually empty) and its persons' keys added. So a person written by
+ * another process — a second server on the same PostgreSQL, an import
+ * from the command line — is found by the next search here. An import
+ * appends one mark instead of a row per person (person 0: read the
+ * structure again), as does a gap in the numbers (the feed's old rows
+ * are removed after a day).
+ *
+ * Until a structure's index is built (in the background at start-up, or
+ * again after a mark), its searches use the database as before.
+ */
+#include "modules/persons/persons_internal.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+#include "core/civil.h"
+#include "core/log.h"
+#include "modules/accounts/accounts.h"
+#include "core/banned.h"
+
+/* ---- the feed, written with the keys ------------------------------------------------------------ */
+
+static db_sql Q_FEED_HEAD_INIT = DB_SQL(DB_SCOPED,
+	"INSERT INTO search_feed_head (structure_id, seq) VALUES ($1, 0) ON CONFLICT (structure_id) DO NOTHING");
+static db_sql Q_FEED_NEXT = DB_SQL(DB_SCOPED,
+	"UPDATE search_feed_head SET seq = seq + 1 WHERE structure_id = $1 RETURNING seq");
+static db_sql Q_FEED_ADD = DB_SQL(DB_SCOPED,
+	"INSERT INTO search_feed (structure_id, seq, person_id, at) VALUES ($1, $2, $3, $4)");
+static db_sql Q_FEED_HEAD = DB_SQL(DB_SCOPED, "SELECT seq FROM search_feed_head WHERE structure_id = $1");
+static db_sql Q_FEED_READ = DB_SQL(DB_SCOPED,
+	"SELECT seq, person_id FROM search_feed WHERE structure_id = $1 AND seq > $2 ORDER BY seq LIMIT 500");
+/* The last row stays, whatever its age: a server further behind sees the gap before it. */
+static db_sql Q_FEED_PRUNE = DB_SQL(DB_SCOPED,
+	"DELETE FROM search_feed WHERE structure_id = $1 AND at < $2 AND seq < (SELECT seq FROM search_feed_head WHERE structure_id = $1)");
+static db_sql Q_PERSON_KEYS = DB_SQL(DB_SCOPED, "SELECT key FROM person_keys WHERE structure_id = $1 AND person_id = $2");
+static db_sql Q_ALL_KEYS = DB_SQL(DB_SCOPED, "SELECT key, person_id FROM person_keys WHERE structure_id = $1 ORDER BY key");
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static _Thread_local bool bulk; /* an import: one mark at the end instead of a row per person */
+
+err persons_feed_add(db_conn *c, int64_t pid)
+{
+	if (bulk && pid)
+		return E_OK;
+	int64_t seq = 0;
+	err e = DBX(c, &Q_FEED_HEAD_INIT, NULL);
+	if (e == E_OK)
+		e = DBID(c, &Q_FEED_NEXT, &seq);
+	if (e == E_OK && seq <= 0)
+		e = E_DB;
+	if (e == E_OK)
+		e = DBX(c, &Q_FEED_ADD, NULL, A_INT(seq), A_INT(pid), A_INT(civil_now()));
+	return e;
+}
+
+void persons_feed_bulk(bool on) { bulk = on; }
+
+err persons_feed_rebuild(db_conn *c)
+{
+	bool was = bulk;
+	bulk = false;
+	err e = persons_feed_add(c, 0);
+	bulk = was;
+	return e;
+}
+
+/* ---- the index ------------------------------------------------------------------------------------ */
+
+typedef struct drow {
+	char *key;
+	uint32_t pid;
+} drow;
+
+typedef struct part {
+	int64_t sid;
+	int64_t seq;             /* the feed's number the index includes */
+	/* the base: distinct keys in byte order, each with its persons */
+	uint32_t nkeys;
+	uint32_t *koff;          /* nkeys + 1 offsets in pool */
+	char *pool;
+	uint32_t *pstart;        /* nkeys + 1 offsets in pids */
+	uint32_t *pids;
+	size_t bytes;
+	/* added since, in key order */
+	drow *delta;
+	size_t nd, capd;
+	bool stale;              /* a mark or a gap: read again (the base and delta still answer meanwhile) */
+	bool building;
+} part;
+
+static struct {
+	pthread_rwlock_t lock;   /* the parts and their contents */
+	pthread_mutex_t work;    /* the builder's queue */
+	pthread_cond_t wake;
+	part **parts;
+	int nparts, cap;
+	db *d;
+	bool on, stop;
+	pthread_t thread;
+	_Atomic int64_t builds;
+} ix = {.lock = PTHREAD_RWLOCK_INITIALIZER, .work = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+enum { DELTA_MAX = 1 << 18 };
+
+static part *part_of(int64_t sid)
+{
+	for (int i = 0; i < ix.nparts; i++)
+		if (ix.parts[i]->sid == sid)
+			return ix.parts[i];
+	return NULL;
+}
+
+static void base_free(part *p)
+{
+	free(p->koff);
+	free(p->pool);
+	free(p->pstart);
+	free(p->pids);
+	p->koff = p->pstart = p->pids = NULL;
+	p->pool = NULL;
+	p->nkeys = 0;
+	p->bytes = 0;
+}
+
+static void delta_free(part *p)
+{
+	for (size_t i = 0; i < p->nd; i++)
+		free(p->delta[i].key);
+	free(p->delta);
+	p->delta = NULL;
+	p->nd = p->capd = 0;
+}
+
+/* A growing array: false when memory is short. */
+static bool grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t nc = *cap ? *cap : 1024;
+	while (nc < need)
+		nc *= 2;
+	void *nv = realloc(*v, nc * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = nc;
+	return true;
+}
+
+/* Reads a structure's keys in key order into a new base (no lock held: the
+ * old one answers meanwhile). The feed's number is read first, in the same
+ * transaction: what is written after it comes through the feed. */
+static err build(db_conn *c, int64_t sid, part *out)
+{
+	memset(out, 0, sizeof *out);
+	out->sid = sid;
+	db_conn_scope(c, sid);
+	err e = db_begin(c, false);
+	if (e != E_OK)
+		return e;
+	int64_t seq = 0;
+	DBID0(c, &Q_FEED_HEAD, &seq);
+	size_t ck = 0, cp = 0, cpool = 0, npool = 0, npids = 0;
+	db_res q = {0};
+	e = DBQ0(c, &Q_ALL_KEYS, &q);
+	const char *prev = NULL;
+	size_t prevlen = 0;
+	while (e == E_OK && db_next(&q)) {
+		const char *k = db_text(&q, 0);
+		int64_t pid = db_int(&q, 1);
+		size_t kl = strlen(k);
+		if (pid <= 0 || pid > UINT32_MAX || out->nkeys >= UINT32_MAX - 1 || npids >= UINT32_MAX - 1 || npool + kl + 1 >= UINT32_MAX) {
+			e = E_INTERNAL; /* beyond this index's numbers: the database answers */
+			break;
+		}
+		if (!prev || kl != prevlen || memcmp(prev, k, kl)) {
+			if (!grow((void **)&out->koff, &ck, out->nkeys + 2, sizeof *out->koff) ||
+			    !grow((void **)&out->pstart, &cp, out->nkeys + 2, sizeof *out->pstart) ||
+			    !grow((void **)&out->pool, &cpool, npool + kl + 1, 1)) {
+				e = E_NOMEM;
+				break;
+			}
+			out->koff[out->nkeys] = (uint32_t)npool;
+			out->pstart[out->nkeys] = (uint32_t)npids;
+			memcpy(out->pool + npool, k, kl + 1);
+			prev = out->pool + npool;
+			prevlen = kl;
+			npool += kl + 1;
+			out->nkeys++;
+		}
+		size_t cids = out->bytes; /* capacity of pids, kept in bytes' place while building */
+		if (!grow((void **)&out->pids, &cids, npids + 1, sizeof *out->pids)) {
+			e = E_NOMEM;
+			break;
+		}
+		out->bytes = cids;
+		out->pids[npids++] = (uint32_t)pid;
+	}
+	if (e == E_OK && q.status != E_OK)
+		e = q.status;
+	db_close(&q);
+	db_rollback(c);
+	if (e == E_OK && !grow((void **)&out->koff, &ck, out->nkeys + 1, sizeof *out->koff))
+		e = E_NOMEM;
+	if (e == E_OK && !grow((void **)&out->pstart, &cp, out->nkeys + 1, sizeof *out->pstart))
+		e = E_NOMEM;
+	if (e != E_OK) {
+		base_free(out);
+		return e;
+	}
+	out->koff[out->nkeys] = (uint32_t)npool;
+	out->pstart[out->nkeys] = (uint32_t)npids;
+	out->bytes = ck * sizeof *out->koff + cp * sizeof *out->pstart + cpool + out->bytes * sizeof *out->pids;
+	out->seq = seq;
+	return E_OK;
+}
+
+/* Builds (again) every structure asked for, one at a time. */
+static void *builder(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&ix.work);
+		int64_t sid = 0;
+		while (!ix.stop && !sid) {
+			pthread_rwlock_rdlock(&ix.lock);
+			for (int i = 0; i < ix.nparts && !sid; i++)
+				if (ix.parts[i]->building)
+					sid = ix.parts[i]->sid;
+			pthread_rwlock_unlock(&ix.lock);
+			if (!sid && !ix.stop)
+				pthread_cond_wait(&ix.wake, &ix.work);
+		}
+		pthread_mutex_unlock(&ix.work);
+		if (ix.stop)
+			break;
+		db_conn *c = db_conn_get(ix.d);
+		part fresh;
+		int64_t t0 = now_ms();
+		err e = c ? build(c, sid, &fresh) : E_DB;
+		if (c && e == E_OK && db_begin(c, true) == E_OK) {
+			/* The feed's rows of more than a day: a server away longer reads the structure again. */
+			DBX(c, &Q_FEED_PRUNE, NULL, A_INT(civil_now() - 86400));
+			db_commit(c);
+		}
+		db_conn_put(c);
+		uint32_t nk = e == E_OK ? fresh.nkeys : 0, ne = e == E_OK ? fresh.pstart[fresh.nkeys] : 0;
+		size_t kb = e == E_OK ? fresh.bytes / 1024 : 0;
+		pthread_rwlock_wrlock(&ix.lock);
+		part *p = part_of(sid);
+		if (!p && e == E_OK)
+			base_free(&fresh);
+		if (p) {
+			p->building = false;
+			if (e == E_OK) {
+				base_free(p);
+				delta_free(p);
+				p->nkeys = fresh.nkeys;
+				p->koff = fresh.koff;
+				p->pool = fresh.pool;
+				p->pstart = fresh.pstart;
+				p->pids = fresh.pids;
+				p->bytes = fresh.bytes;
+				p->seq = fresh.seq;
+				p->stale = false;
+			}
+		}
+		pthread_rwlock_unlock(&ix.lock);
+		if (e == E_OK) {
+			atomic_fetch_add(&ix.builds, 1);
+			log_info("persons: search index of structure %lld: %u keys, %u entries, %zu kB, %lld ms", (long long)sid, nk, ne, kb,
+			         (long long)(now_ms() - t0));
+		} else {
+			log_warn("persons: search index of structure %lld not built (%s): the database answers", (long long)sid, err_code(e));
+		}
+	}
+	return NULL;
+}
+
+/* Asks the builder for structure sid (new, or read again). Under the write lock. */
+static void ask_build(part *p)
+{
+	if (p->building)
+		return;
+	p->building = true;
+	pthread_mutex_lock(&ix.work);
+	pthread_cond_signal(&ix.wake);
+	pthread_mutex_unlock(&ix.work);
+}
+
+/* A new structure's part, asked of the builder. Under the write lock. */
+static void add_part(int64_t sid)
+{
+	size_t cap = (size_t)ix.cap;
+	part *n = calloc(1, sizeof *n);
+	if (!n || !grow((void **)&ix.parts, &cap, (size_t)ix.nparts + 1, sizeof *ix.parts)) {
+		free(n);
+		return;
+	}
+	ix.cap = (int)cap;
+	n->sid = sid;
+	ix.parts[ix.nparts++] = n;
+	ask_build(n);
+}
+
+err persons_index_start(db *d)
+{
+	const char *off = getenv("OPENCCAS_SEARCH_INDEX");
+	if (off && !strcmp(off, "0"))
+		return E_OK;
+	ix.d = d;
+	ix.stop = false;
+	if (pthread_create(&ix.thread, NULL, builder, NULL))
+		return E_INTERNAL;
+	ix.on = true;
+	/* Every structure now, so the first searches of the day find it built. */
+	arena a;
+	arena_init(&a, 0);
+	int64_t *sids = NULL;
+	int n = 0;
+	db_conn *c = db_conn_get(d);
+	if (c) {
+		n = accounts_structure_ids(c, &a, &sids);
+		db_conn_put(c);
+	}
+	pthread_rwlock_wrlock(&ix.lock);
+	for (int i = 0; i < n; i++)
+		if (!part_of(sids[i]))
+			add_part(sids[i]);
+	pthread_rwlock_unlock(&ix.lock);
+	arena_release(&a);
+	return E_OK;
+}
+
+void persons_index_stop(void)
+{
+	if (!ix.on)
+		return;
+	pthread_mutex_lock(&ix.work);
+	ix.stop = true;
+	pthread_cond_broadcast(&ix.wake);
+	pthread_mutex_unlock(&ix.work);
+	pthread_join(ix.thread, NULL);
+	ix.on = false;
+	pthread_rwlock_wrlock(&ix.lock);
+	for (int i = 0; i < ix.nparts; i++) {
+		base_free(ix.parts[i]);
+		delta_free(ix.parts[i]);
+		free(ix.parts[i]);
+	}
+	free(ix.parts);
+	ix.parts = NULL;
+	ix.nparts = ix.cap = 0;
+	pthread_rwlock_unlock(&ix.lock);
+}
+
+int64_t persons_index_builds(void) { return atomic_load(&ix.builds); }
+
+/* Adds a (key, person) to the delta, in key order. Under the write lock. */
+static bool delta_add(part *p, const char *key, uint32_t pid)
+{
+	size_t lo = 0, hi = p->nd;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(p->delta[mid].key, key);
+		if (c < 0 || (c == 0 && p->delta[mid].pid < pid))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->nd && p->delta[lo].pid == pid && !strcmp(p->delta[lo].key, key))
+		return true; /* already there */
+	if (!grow((void **)&p->delta, &p->capd, p->nd + 1, sizeof *p->delta))
+		return false;
+	char *k = strdup(key);
+	if (!k)
+		return false;
+	memmove(p->delta + lo + 1, p->delta + lo, (p->nd - lo) * sizeof *p->delta);
+	p->delta[lo] = (drow){k, pid};
+	p->nd++;
+	return true;
+}
+
+/* Reads the feed past the index's number and adds its persons' keys. One
+ * statement when nothing changed. False when the structure's index cannot
+ * answer (not built, being read again after a mark). */
+static bool catch_up(db_conn *c, int64_t sid)
+{
+	pthread_rwlock_rdlock(&ix.lock);
+	part *p = part_of(sid);
+	bool ready = p && p->koff && !p->stale;
+	int64_t from = p ? p->seq : 0;
+	pthread_rwlock_unlock(&ix.lock);
+	if (!p) {
+		/* A structure created since the start: built now in the background. */
+		pthread_rwlock_wrlock(&ix.lock);
+		if (!part_of(sid))
+			add_part(sid);
+		pthread_rwlock_unlock(&ix.lock);
+		return false;
+	}
+	if (!ready)
+		return false;
+	for (int round = 0; round < 100; round++) {
+		db_res q = {0};
+		int64_t seqs[500], pids[500];
+		int n = 0;
+		if (DBQ(c, &Q_FEED_READ, &q, A_INT(from)) != E_OK) {
+			db_close(&q);
+			return false;
+		}
+		while (n < 500 && db_next(&q)) {
+			seqs[n] = db_int(&q, 0);
+			pids[n++] = db_int(&q, 1);
+		}
+		db_close(&q);
+		if (!n)
+			return true;
+		for (int i = 0; i < n; i++) {
+			if (seqs[i] != from + 1 || pids[i] <= 0 || pids[i] > UINT32_MAX) {
+				/* A mark (an import), or rows removed before this server read them: read the structure again. */
+				pthread_rwlock_wrlock(&ix.lock);
+				p->stale = true;
+				ask_build(p);
+				pthread_rwlock_unlock(&ix.lock);
+				return false;
+			}
+			/* The person's keys as they are now. */
+			const char *keys[256];
+			char *store[256];
+			int nk = 0;
+			db_res kq = {0};
+			if (DBQ(c, &Q_PERSON_KEYS, &kq, A_INT(pids[i])) == E_OK)
+				while (nk < 256 && db_next(&kq)) {
+					store[nk] = strdup(db_text(&kq, 0));
+					if (store[nk])
+						keys[nk] = store[nk], nk++;
+				}
+			db_close(&kq);
+			pthread_rwlock_wrlock(&ix.lock);
+			bool ok = true;
+			if (p->seq == from) { /* nobody applied it meanwhile */
+				for (int k = 0; k < nk && ok; k++)
+					ok = delta_add(p, keys[k], (uint32_t)pids[i]);
+				if (ok)
+					p->seq = seqs[i];
+				if (!ok || p->nd > DELTA_MAX) {
+					p->stale = !ok;
+					ask_build(p); /* the delta folded into a new base */
+				}
+			}
+			from = p->seq;
+			pthread_rwlock_unlock(&ix.lock);
+			for (int k = 0; k < nk; k++)
+				free(store[k]);
+			if (!ok)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The base's first key ≥ k. */
+static uint32_t lower(const part *p, const char *k)
+{
+	uint32_t lo = 0, hi = p->nkeys;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcmp(p->pool + p->koff[mid], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t dlower(const part *p, const char *k)
+{
+	size_t lo = 0, hi = p->nd;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(p->delta[mid].key, k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int persons_index_find(db_conn *c, const char *key, bool prefix, int64_t *out, int max)
+{
+	if (!ix.on)
+		return -1;
+	int64_t sid = db_conn_structure(c);
+	if (!catch_up(c, sid))
+		return -1;
+	size_t kl = strlen(key);
+	int n = 0;
+	pthread_rwlock_rdlock(&ix.lock);
+	part *p = part_of(sid);
+	if (!p || !p->koff || p->stale) {
+		pthread_rwlock_unlock(&ix.lock);
+		return -1;
+	}
+	for (uint32_t i = lower(p, key); i < p->nkeys && n < max; i++) {
+		const char *k = p->pool + p->koff[i];
+		if (prefix ? strncmp(k, key, kl) != 0 : strcmp(k, key) != 0)
+			break;
+		for (uint32_t j = p->pstart[i]; j < p->pstart[i + 1] && n < max; j++)
+			out[n++] = p->pids[j];
+	}
+	for (size_t i = dlower(p, key); i < p->nd && n < max; i++) {
+		const char *k = p->delta[i].key;
+		if (prefix ? strncmp(k, key, kl) != 0 : strcmp(k, key) != 0)
+			break;
+		out[n++] = p->delta[i].pid;
+	}
+	pthread_rwlock_unlock(&ix.lock);
+	return n;
+}
+
+void persons_index_stats(size_t *bytes, int64_t *keys, int64_t *entries)
+{
+	*bytes = 0;
+	*keys = *entries = 0;
+	pthread_rwlock_rdlock(&ix.lock);
+	for (int i = 0; i < ix.nparts; i++) {
+		part *p = ix.parts[i];
+		*bytes += p->bytes + p->capd * sizeof *p->delta;
+		*keys += p->nkeys;
+		*entries += (p->koff ? p->pstart[p->nkeys] : 0) + (int64_t)p->nd;
+	}
+	pthread_rwlock_unlock(&ix.lock);
+}
