@@ -118,13 +118,43 @@ static db_sql Q_S_DETAILS = DB_SQL(DB_SCOPED,
 	"JOIN households h ON h.id = p.household_id AND h.structure_id = $1 AND h.merged_into IS NULL "
 	"WHERE +p.structure_id = $1 AND p.id IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51)");
 
-typedef struct idset { int64_t *v; int n, cap; } idset;
+/* Candidates in the order found, each once: a hash of what is in (open
+ * addressing, grown at half full) — a common name gives hundreds. */
+typedef struct idset { int64_t *v; int n, cap; int64_t *h; int hcap; } idset;
+
+static bool idset_seen(arena *a, idset *s, int64_t id)
+{
+	if (s->n * 2 >= s->hcap) {
+		int hc = s->hcap ? s->hcap * 2 : 256;
+		int64_t *nh = arena_array(a, (size_t)hc, sizeof *nh);
+		if (!nh)
+			return true; /* no memory: the id is left out, the arena says it failed */
+		memset(nh, 0, sizeof *nh * (size_t)hc);
+		for (int i = 0; i < s->n; i++) {
+			uint64_t k = (uint64_t)s->v[i] * 0x9E3779B97F4A7C15u;
+			int j = (int)(k >> 40) & (hc - 1);
+			while (nh[j])
+				j = (j + 1) & (hc - 1);
+			nh[j] = s->v[i];
+		}
+		s->h = nh;
+		s->hcap = hc;
+	}
+	uint64_t k = (uint64_t)id * 0x9E3779B97F4A7C15u;
+	int j = (int)(k >> 40) & (s->hcap - 1);
+	while (s->h[j]) {
+		if (s->h[j] == id)
+			return true;
+		j = (j + 1) & (s->hcap - 1);
+	}
+	s->h[j] = id;
+	return false;
+}
 
 static void idset_add(arena *a, idset *s, int64_t id)
 {
-	for (int i = 0; i < s->n; i++)
-		if (s->v[i] == id)
-			return;
+	if (id <= 0 || idset_seen(a, s, id))
+		return;
 	if (s->n == s->cap) {
 		int cap = s->cap ? s->cap * 2 : 64;
 		int64_t *nv = arena_array(a, (size_t)cap, sizeof *nv);
