@@ -234,7 +234,14 @@ static err build(db_conn *c, int64_t sid, part *out)
 	}
 	out->koff[out->nkeys] = (uint32_t)npool;
 	out->pstart[out->nkeys] = (uint32_t)npids;
-	out->bytes = ck * sizeof *out->koff + cp * sizeof *out->pstart + cpool + out->bytes * sizeof *out->pids;
+	/* To the size used (the arrays grew by doubling: up to half was spare). */
+	uint32_t *pids = npids ? realloc(out->pids, npids * sizeof *pids) : out->pids;
+	if (pids)
+		out->pids = pids;
+	char *pool = npool ? realloc(out->pool, npool) : out->pool;
+	if (pool)
+		out->pool = pool;
+	out->bytes = (out->nkeys + 1) * (sizeof *out->koff + sizeof *out->pstart) + npool + npids * sizeof *out->pids;
 	out->seq = seq;
 	return E_OK;
 }
