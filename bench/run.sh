@@ -196,4 +196,6 @@ DRIFT=$?
 HEAD="### $(date -u +%Y-%m-%d) · commit $COMMIT · $ENGINE · $N households · $(nproc) cores ($CPU), ${MEM} GiB"
 printf '\n%s\n\n%s\n' "$HEAD" "$TABLE"
 [ "$PARTS" = all ] && printf '\n%s\n\n%s\n' "$HEAD" "$TABLE" >> "$RESULTS"
+# For the growth curve (bench/curve.sh): this size's figures per kind, and the whole.
+[ "$PARTS" = all ] && { cp "$OUT" "$CACHE/curve-$ENGINE-$N.txt"; echo "rss $RSS" >> "$CACHE/curve-$ENGINE-$N.txt"; }
 [ "$DRIFT" = 0 ] || { say "La répartition des requêtes s’écarte du mélange prévu de plus de 3 points : mesure refusée."; exit 1; }

@@ -19,6 +19,29 @@
 
 const char *web_arg(web_req *r, const char *name) { return kv_get(&r->query, name); }
 
+struct web_memo {
+	const void *key;
+	void *value;
+	struct web_memo *next;
+};
+
+void *web_memo_get(web_req *r, const void *key)
+{
+	for (struct web_memo *m = r->memo; m; m = m->next)
+		if (m->key == key)
+			return m->value;
+	return NULL;
+}
+
+void web_memo_put(web_req *r, const void *key, void *value)
+{
+	struct web_memo *m = arena_alloc(r->a, sizeof *m);
+	if (!m)
+		return; /* read again next time */
+	*m = (struct web_memo){key, value, r->memo};
+	r->memo = m;
+}
+
 const char *web_field(web_req *r, const char *name)
 {
 	const char *v = kv_get(&r->form, name);

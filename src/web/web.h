@@ -76,7 +76,15 @@ typedef struct web_req {
 	int nskip;
 	int out_fd;                  /* > 0: the body is this file (web_send_fd) */
 	size_t out_fd_len;
+	struct web_memo *memo;       /* what this request already read (web_memo_get) */
 } web_req;
+
+/* What a request already read, kept for its other parts (a page with three
+ * agent fields reads the structure's agents once): the value stored under
+ * key (any address the caller owns, e.g. its statement), NULL if none.
+ * The value lives in r->a, for the request only. */
+void *web_memo_get(web_req *r, const void *key);
+void web_memo_put(web_req *r, const void *key, void *value);
 
 typedef void (*web_handler)(web_req *r);
 

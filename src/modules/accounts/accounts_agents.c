@@ -15,6 +15,57 @@
 static db_sql Q_AGENTS = DB_SQL(DB_SCOPED,
 	"SELECT user_id, display_name, service, role FROM structure_agents WHERE structure_id = $1 ORDER BY service, display_name, user_id");
 
+/* The structure's agents, read once a request (a household's page has
+ * three agent fields). NULL when the read failed (the router then shows
+ * the error page). */
+typedef struct agent_row {
+	const char *uid, *name, *service;
+	int role;
+} agent_row;
+typedef struct group_agents {
+	agent_row *v;
+	int n;
+} group_agents;
+
+static const group_agents *agents_of(web_req *r)
+{
+	group_agents *g = web_memo_get(r, &Q_AGENTS);
+	if (g)
+		return g;
+	g = arena_alloc(r->a, sizeof *g);
+	if (!g)
+		return NULL;
+	*g = (group_agents){0};
+	int cap = 0;
+	db_res res = {0};
+	if (DBQ0(r->db, &Q_AGENTS, &res) == E_OK)
+		while (db_next(&res)) {
+			if (g->n == cap) {
+				int nc = cap ? cap * 2 : 64;
+				agent_row *nv = arena_array(r->a, (size_t)nc, sizeof *nv);
+				if (!nv)
+					break;
+				if (g->n)
+					memcpy(nv, g->v, sizeof *nv * (size_t)g->n);
+				g->v = nv;
+				cap = nc;
+			}
+			g->v[g->n++] = (agent_row){arena_strdup(r->a, db_text(&res, 0)), arena_strdup(r->a, db_text(&res, 1)),
+			                            arena_strdup(r->a, db_text(&res, 2)), (int)db_int(&res, 3)};
+		}
+	bool ok = res.status == E_OK;
+	db_close(&res);
+	if (!ok)
+		return NULL;
+	for (int i = 0; i < g->n; i++) {
+		agent_row *a = &g->v[i];
+		if (!a->uid || !a->name || !a->service)
+			return NULL; /* out of memory: the arena says so */
+	}
+	web_memo_put(r, &Q_AGENTS, g);
+	return g;
+}
+
 /* The select itself, filtered by q (folded, every word found in the name
  * or the service); the chosen agent is always kept in the list. */
 static void agent_options(web_req *r, const char *name, const char *label, const char *empty, const char *selected, unsigned roles,
@@ -32,42 +83,40 @@ static void agent_options(web_req *r, const char *name, const char *label, const
 		html_printf(b, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", id);
 	html_printf(b, "><option value=\"\">%s</option>", empty);
 	char *fq = q && *q ? text_fold(r->a, q) : NULL;
-	db_res res = {0};
+	const group_agents *all = agents_of(r);
 	const char *group = NULL;
 	int shown = 0, total = 0;
-	if (DBQ0(r->db, &Q_AGENTS, &res) == E_OK)
-		while (db_next(&res)) {
-			int ro = (int)db_int(&res, 3);
-			if (roles && !(roles & ROLE_BIT(ro)))
+	for (int i = 0; all && i < all->n; i++) {
+		const agent_row *ag = &all->v[i];
+		if (roles && !(roles & ROLE_BIT(ag->role)))
+			continue;
+		total++;
+		const char *uid = ag->uid, *who = ag->name, *svc = ag->service;
+		bool chosen = selected && !strcmp(selected, uid);
+		if (fq && !chosen) {
+			char *hay = text_fold(r->a, arena_printf(r->a, "%s %s", who, svc));
+			bool match = hay != NULL;
+			for (const char *w = fq; match && *w;) {
+				while (*w == ' ')
+					w++;
+				size_t n = strcspn(w, " ");
+				if (n)
+					match = strstr(hay, arena_strndup(r->a, w, n)) != NULL;
+				w += n;
+			}
+			if (!match)
 				continue;
-			total++;
-			const char *uid = db_text(&res, 0), *who = db_text(&res, 1), *svc = db_text(&res, 2);
-			bool chosen = selected && !strcmp(selected, uid);
-			if (fq && !chosen) {
-				char *hay = text_fold(r->a, arena_printf(r->a, "%s %s", who, svc));
-				bool all = hay != NULL;
-				for (const char *w = fq; all && *w;) {
-					while (*w == ' ')
-						w++;
-					size_t n = strcspn(w, " ");
-					if (n)
-						all = strstr(hay, arena_strndup(r->a, w, n)) != NULL;
-					w += n;
-				}
-				if (!all)
-					continue;
-			}
-			const char *g = *svc ? svc : "Sans service";
-			if (!group || strcmp(group, g)) {
-				if (group)
-					html_lit(b, "</optgroup>");
-				html_printf(b, "<optgroup label=\"%s\">", g);
-				group = arena_strdup(r->a, g);
-			}
-			html_printf(b, "<option value=\"%s\"%s>%s</option>", uid, chosen ? " selected" : "", who);
-			shown++;
 		}
-	db_close(&res);
+		const char *g = *svc ? svc : "Sans service";
+		if (!group || strcmp(group, g)) {
+			if (group)
+				html_lit(b, "</optgroup>");
+			html_printf(b, "<optgroup label=\"%s\">", g);
+			group = g;
+		}
+		html_printf(b, "<option value=\"%s\"%s>%s</option>", uid, chosen ? " selected" : "", who);
+		shown++;
+	}
 	if (group)
 		html_lit(b, "</optgroup>");
 	html_lit(b, "</select>");

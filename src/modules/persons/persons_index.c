@@ -120,9 +120,11 @@ static struct {
 	int nparts, cap;
 	db *d;
 	bool on, stop;
+	int pending;             /* builds asked since the builder last looked (under work) */
+	_Atomic bool halt;       /* stopping: no new build */
 	pthread_t thread;
 	_Atomic int64_t builds;
-} ix = {.lock = PTHREAD_RWLOCK_INITIALIZER, .work = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+} ix = {.lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP, /* writers are not starved by searches */ .work = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 enum { DELTA_MAX = 1 << 18 };
 
@@ -246,25 +248,41 @@ static err build(db_conn *c, int64_t sid, part *out)
 	return E_OK;
 }
 
+static void build_one(int64_t sid);
+
 /* Builds (again) every structure asked for, one at a time. */
 static void *builder(void *arg)
 {
 	(void)arg;
 	for (;;) {
+		/* Lock order: ix.lock, then ix.work (ask_build runs under the first); never the other way. */
 		pthread_mutex_lock(&ix.work);
-		int64_t sid = 0;
-		while (!ix.stop && !sid) {
+		while (!ix.stop && !ix.pending)
+			pthread_cond_wait(&ix.wake, &ix.work);
+		bool stop = ix.stop;
+		ix.pending = 0;
+		pthread_mutex_unlock(&ix.work);
+		if (stop)
+			break;
+		for (;;) {
+			int64_t sid = 0;
 			pthread_rwlock_rdlock(&ix.lock);
 			for (int i = 0; i < ix.nparts && !sid; i++)
 				if (ix.parts[i]->building)
 					sid = ix.parts[i]->sid;
 			pthread_rwlock_unlock(&ix.lock);
-			if (!sid && !ix.stop)
-				pthread_cond_wait(&ix.wake, &ix.work);
+			if (!sid || atomic_load(&ix.halt))
+				break;
+			build_one(sid);
 		}
-		pthread_mutex_unlock(&ix.work);
-		if (ix.stop)
-			break;
+	}
+	return NULL;
+}
+
+/* Reads structure sid's keys and puts them in place of its index. */
+static void build_one(int64_t sid)
+{
+	{
 		db_conn *c = db_conn_get(ix.d);
 		part fresh;
 		int64_t t0 = now_ms();
@@ -305,7 +323,6 @@ static void *builder(void *arg)
 			log_warn("persons: search index of structure %lld not built (%s): the database answers", (long long)sid, err_code(e));
 		}
 	}
-	return NULL;
 }
 
 /* Asks the builder for structure sid (new, or read again). Under the write lock. */
@@ -315,6 +332,7 @@ static void ask_build(part *p)
 		return;
 	p->building = true;
 	pthread_mutex_lock(&ix.work);
+	ix.pending++;
 	pthread_cond_signal(&ix.wake);
 	pthread_mutex_unlock(&ix.work);
 }
@@ -341,6 +359,7 @@ err persons_index_start(db *d)
 		return E_OK;
 	ix.d = d;
 	ix.stop = false;
+	atomic_store(&ix.halt, false);
 	if (pthread_create(&ix.thread, NULL, builder, NULL))
 		return E_INTERNAL;
 	ix.on = true;
@@ -367,6 +386,7 @@ void persons_index_stop(void)
 {
 	if (!ix.on)
 		return;
+	atomic_store(&ix.halt, true);
 	pthread_mutex_lock(&ix.work);
 	ix.stop = true;
 	pthread_cond_broadcast(&ix.wake);
