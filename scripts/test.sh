@@ -29,10 +29,14 @@ tally() { # name logfile exit-code
   if [ "$f" -eq 0 ]; then printf '  ok    %-34s %s\n' "$1" "$p passed"
   else printf '  ÉCHEC %-34s %s (journal : %s)\n' "$1" "$p passed, $f failed" "$2"; grep -E 'ÉCHEC|ERROR|runtime error' "$2" | head -n 15 | sed 's/^/        /'; fi
 }
+# Each test is bounded: one that hangs (a deadlock) is stopped and counted failed, the suite goes on.
+TEST_TIMEOUT=${TEST_TIMEOUT:-1500}
 run() { # name cmd...
   local name=$1; shift
-  local log="$LOGDIR/$(echo "$name" | tr ' /:' '___').log"
-  "$@" >"$log" 2>&1; tally "$name" "$log" $?
+  local log="$LOGDIR/$(echo "$name" | tr ' /:' '___').log" rc
+  timeout -k 10 "$TEST_TIMEOUT" "$@" >"$log" 2>&1; rc=$?
+  [ "$rc" -eq 124 ] && echo "ÉCHEC arrêté après $TEST_TIMEOUT s (bloqué ?)" >> "$log"
+  tally "$name" "$log" $rc
 }
 
 PG_URL=$(bash scripts/pg.sh start) || { echo "PostgreSQL n'a pas démarré"; echo "0 passed, 1 failed"; exit 1; }
