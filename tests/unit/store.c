@@ -110,6 +110,27 @@ int main(void)
 	CHECK(db_migrate(d, mods, nmods, &applied) == E_OK && applied >= 2, "applied %d", applied);
 	CHECK(db_migrate(d, mods, nmods, &applied) == E_OK && applied == 0, "idempotent, %d", applied);
 	CHECK(db_pending(d, mods, nmods, &pending) == E_OK && pending == 0, "none pending");
+	{
+		T_GROUP("an upgrade refreshes the planner's statistics");
+		static const db_migration v1[] = {{1, "table", "CREATE TABLE t_mig (id INTEGER PRIMARY KEY, v INTEGER NOT NULL);", NULL}};
+		static const db_migration v2[] = {{1, "table", "CREATE TABLE t_mig (id INTEGER PRIMARY KEY, v INTEGER NOT NULL);", NULL},
+		                                  {2, "index", "CREATE INDEX t_mig_v ON t_mig(v);", NULL}};
+		const db_module_schema first = {"t_mig", v1, 1}, then = {"t_mig", v2, 2};
+		static db_sql fill = DB_SQL(DB_GLOBAL, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200) "
+		                                       "INSERT INTO t_mig (id, v) SELECT x, x % 7 FROM n");
+		static db_sql stat_sq = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM sqlite_stat1 WHERE idx = 't_mig_v'");
+		static db_sql stat_pg = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM pg_stats WHERE tablename = 't_mig' AND attname = 'v'");
+		int got = -1;
+		CHECK(db_migrate(d, &first, 1, &got) == E_OK && got == 1, "a first version (%d)", got);
+		db_conn *m = db_conn_get(d);
+		CHECK(DBX0(m, &fill, NULL) == E_OK, "in use: 200 rows");
+		db_conn_put(m);
+		CHECK(db_migrate(d, &then, 1, &got) == E_OK && got == 1, "an upgrade adds an index (%d)", got);
+		m = db_conn_get(d);
+		int64_t st = 0;
+		CHECK(DBID0(m, fresh_is_pg() ? &stat_pg : &stat_sq, &st) == E_OK && st == 1, "the new index has statistics (%lld)", (long long)st);
+		db_conn_put(m);
+	}
 
 	db_conn *c = db_conn_get(d);
 	int64_t s1 = 0, s2 = 0, id = 0, n = 0;

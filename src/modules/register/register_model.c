@@ -72,17 +72,23 @@ const code REG_REMOVE_REASONS[4] = {{"", "— choisir —"}, {"demande", "À la 
 
 static db_sql Q_NAMED = DB_SQL(DB_SCOPED, "SELECT count(*) FROM reg_agents WHERE structure_id = $1 AND user_id = $2");
 
-bool reg_named(web_req *r)
+/* Whether the user is one of the register's named agents: read once a
+ * request (a household's page asks twice). */
+static bool named_agent(web_req *r)
 {
+	static const bool yes = true, no = false;
+	const bool *m = web_memo_get(r, &Q_NAMED);
+	if (m)
+		return *m;
 	int64_t n = 0;
-	return r->user && web_can(r, PERM_REG_READ) && DBID(r->db, &Q_NAMED, &n, A_INT(r->user->id)) == E_OK && n == 1;
+	bool named = DBID(r->db, &Q_NAMED, &n, A_INT(r->user->id)) == E_OK && n == 1;
+	web_memo_put(r, &Q_NAMED, (void *)(named ? &yes : &no));
+	return named;
 }
 
-bool reg_caller(web_req *r)
-{
-	int64_t n = 0;
-	return r->user && web_can(r, PERM_REG_CALL) && DBID(r->db, &Q_NAMED, &n, A_INT(r->user->id)) == E_OK && n == 1;
-}
+bool reg_named(web_req *r) { return r->user && web_can(r, PERM_REG_READ) && named_agent(r); }
+
+bool reg_caller(web_req *r) { return r->user && web_can(r, PERM_REG_CALL) && named_agent(r); }
 
 bool reg_gate(web_req *r)
 {
