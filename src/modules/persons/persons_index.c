@@ -79,6 +79,8 @@ err persons_feed_add(db_conn *c, int64_t pid)
 
 void persons_feed_bulk(bool on) { bulk = on; }
 
+err persons_feed_prune(db_conn *c) { return DBX(c, &Q_FEED_PRUNE, NULL, A_INT(civil_now() - 86400)); }
+
 err persons_feed_rebuild(db_conn *c)
 {
 	bool was = bulk;
@@ -289,7 +291,7 @@ static void build_one(int64_t sid)
 		err e = c ? build(c, sid, &fresh) : E_DB;
 		if (c && e == E_OK && db_begin(c, true) == E_OK) {
 			/* The feed's rows of more than a day: a server away longer reads the structure again. */
-			DBX(c, &Q_FEED_PRUNE, NULL, A_INT(civil_now() - 86400));
+			persons_feed_prune(c);
 			db_commit(c);
 		}
 		db_conn_put(c);

@@ -55,6 +55,8 @@ int persons_keys(arena *a, const char *search_name, const char ***keys);
 err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *search_name);
 /* The change feed: person pid's keys were written (in the caller's transaction). */
 err persons_feed_add(db_conn *c, int64_t pid);
+/* Removes the feed's rows of more than a day (the last one stays): the nightly purge, and each build. */
+err persons_feed_prune(db_conn *c);
 /* The persons with this key (prefix: keys starting with it) in the
  * connection's structure, from memory, up to max; -1 when the index cannot
  * answer (not built yet): ask the database. */

@@ -246,6 +246,8 @@ err persons_purge(db *d, civil_date on, bool apply, FILE *out)
 			persons_retention r;
 			persons_retention_get(c, &r);
 			e = journal_purge_before(c, sids[i], cutoff(on, r.journal_years), &journal);
+			if (e == E_OK)
+				e = persons_feed_prune(c);
 		}
 		fprintf(out, "structure %lld : %lld dossier(s) à archiver, %lld à anonymiser%s ; le mois prochain : %lld et %lld de plus\n",
 		        (long long)sids[i], (long long)p.archive_now, (long long)p.anonymise_now,
