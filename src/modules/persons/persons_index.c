@@ -33,6 +33,7 @@
 #include <string.h>
 #include "core/civil.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "modules/accounts/accounts.h"
 #include "core/banned.h"
 
@@ -51,7 +52,13 @@ static db_sql Q_FEED_READ = DB_SQL(DB_SCOPED,
 static db_sql Q_FEED_PRUNE = DB_SQL(DB_SCOPED,
 	"DELETE FROM search_feed WHERE structure_id = $1 AND at < $2 AND seq < (SELECT seq FROM search_feed_head WHERE structure_id = $1)");
 static db_sql Q_PERSON_KEYS = DB_SQL(DB_SCOPED, "SELECT key FROM person_keys WHERE structure_id = $1 AND person_id = $2");
-static db_sql Q_ALL_KEYS = DB_SQL(DB_SCOPED, "SELECT key, person_id FROM person_keys WHERE structure_id = $1 ORDER BY key");
+/* The keys in pages along the covering index: PostgreSQL's client holds a whole result in memory, and a city has
+ * millions of keys. */
+enum { KEYS_PAGE = 50000 };
+static db_sql Q_KEYS_FIRST = DB_SQL(DB_SCOPED,
+	"SELECT key, person_id FROM person_keys WHERE structure_id = $1 ORDER BY key, person_id LIMIT $2");
+static db_sql Q_KEYS_NEXT = DB_SQL(DB_SCOPED,
+	"SELECT key, person_id FROM person_keys WHERE structure_id = $1 AND (key, person_id) > ($2, $3) ORDER BY key, person_id LIMIT $4");
 
 static int64_t now_ms(void)
 {
@@ -189,44 +196,65 @@ static err build(db_conn *c, int64_t sid, part *out)
 	int64_t seq = 0;
 	DBID0(c, &Q_FEED_HEAD, &seq);
 	size_t ck = 0, cp = 0, cpool = 0, npool = 0, npids = 0;
-	db_res q = {0};
-	e = DBQ0(c, &Q_ALL_KEYS, &q);
 	const char *prev = NULL;
 	size_t prevlen = 0;
-	while (e == E_OK && db_next(&q)) {
-		const char *k = db_text(&q, 0);
-		int64_t pid = db_int(&q, 1);
-		size_t kl = strlen(k);
-		if (pid <= 0 || pid > UINT32_MAX || out->nkeys >= UINT32_MAX - 1 || npids >= UINT32_MAX - 1 || npool + kl + 1 >= UINT32_MAX) {
-			e = E_INTERNAL; /* beyond this index's numbers: the database answers */
-			break;
-		}
-		if (!prev || kl != prevlen || memcmp(prev, k, kl)) {
-			if (!grow((void **)&out->koff, &ck, out->nkeys + 2, sizeof *out->koff) ||
-			    !grow((void **)&out->pstart, &cp, out->nkeys + 2, sizeof *out->pstart) ||
-			    !grow((void **)&out->pool, &cpool, npool + kl + 1, 1)) {
+	char *lastk = NULL;
+	int64_t lastp = 0, page = KEYS_PAGE;
+	const char *pg = getenv("OPENCCAS_INDEX_PAGE"); /* tests: small pages, to read many */
+	int64_t want;
+	if (pg && text_to_int64(pg, 1, KEYS_PAGE, &want))
+		page = want;
+	for (bool more = true; e == E_OK && more;) {
+		db_res q = {0};
+		e = lastk ? DBQ(c, &Q_KEYS_NEXT, &q, A_TEXT(lastk), A_INT(lastp), A_INT(page))
+		          : DBQ(c, &Q_KEYS_FIRST, &q, A_INT(page));
+		int rows = 0;
+		while (e == E_OK && db_next(&q)) {
+			rows++;
+			const char *k = db_text(&q, 0);
+			int64_t pid = db_int(&q, 1);
+			size_t kl = strlen(k);
+			if (pid <= 0 || pid > UINT32_MAX || out->nkeys >= UINT32_MAX - 1 || npids >= UINT32_MAX - 1 ||
+			    npool + kl + 1 >= UINT32_MAX) {
+				e = E_INTERNAL; /* beyond this index's numbers: the database answers */
+				break;
+			}
+			if (!prev || kl != prevlen || memcmp(prev, k, kl)) {
+				if (!grow((void **)&out->koff, &ck, out->nkeys + 2, sizeof *out->koff) ||
+				    !grow((void **)&out->pstart, &cp, out->nkeys + 2, sizeof *out->pstart) ||
+				    !grow((void **)&out->pool, &cpool, npool + kl + 1, 1)) {
+					e = E_NOMEM;
+					break;
+				}
+				out->koff[out->nkeys] = (uint32_t)npool;
+				out->pstart[out->nkeys] = (uint32_t)npids;
+				memcpy(out->pool + npool, k, kl + 1);
+				prev = out->pool + npool;
+				prevlen = kl;
+				npool += kl + 1;
+				out->nkeys++;
+			}
+			size_t cids = out->bytes; /* capacity of pids, kept in bytes' place while building */
+			if (!grow((void **)&out->pids, &cids, npids + 1, sizeof *out->pids)) {
 				e = E_NOMEM;
 				break;
 			}
-			out->koff[out->nkeys] = (uint32_t)npool;
-			out->pstart[out->nkeys] = (uint32_t)npids;
-			memcpy(out->pool + npool, k, kl + 1);
-			prev = out->pool + npool;
-			prevlen = kl;
-			npool += kl + 1;
-			out->nkeys++;
+			out->bytes = cids;
+			out->pids[npids++] = (uint32_t)pid;
+			lastp = pid;
 		}
-		size_t cids = out->bytes; /* capacity of pids, kept in bytes' place while building */
-		if (!grow((void **)&out->pids, &cids, npids + 1, sizeof *out->pids)) {
-			e = E_NOMEM;
-			break;
+		if (e == E_OK && q.status != E_OK)
+			e = q.status;
+		db_close(&q);
+		more = rows == page;
+		if (e == E_OK && more) {
+			free(lastk);
+			lastk = strndup(prev, prevlen); /* the page's last key is the last distinct one */
+			if (!lastk)
+				e = E_NOMEM;
 		}
-		out->bytes = cids;
-		out->pids[npids++] = (uint32_t)pid;
 	}
-	if (e == E_OK && q.status != E_OK)
-		e = q.status;
-	db_close(&q);
+	free(lastk);
 	db_rollback(c);
 	if (e == E_OK && !grow((void **)&out->koff, &ck, out->nkeys + 1, sizeof *out->koff))
 		e = E_NOMEM;
