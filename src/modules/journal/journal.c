@@ -383,10 +383,13 @@ err journal_purge_before(db_conn *c, int64_t sid, int64_t before, int64_t *remov
 
 /* ---- verification ------------------------------------------------------------------ */
 
+/* The entries up to the head read before them: entries appended meanwhile (the journal's writer does not
+ * stop for a verification) are the next verification's, not a broken tail. With no head, every entry. */
 static db_sql Q_CHAIN = DB_SQL(DB_GLOBAL,
 	"SELECT seq, at, user_id, action, kind, object_id, detail, prev, hash FROM journal "
-	"WHERE structure_id = $1 ORDER BY seq");
+	"WHERE structure_id = $1 AND seq <= $2 ORDER BY seq");
 static db_sql Q_HEAD_GET = DB_SQL(DB_GLOBAL, "SELECT last_seq, last_hash, mac FROM journal_head WHERE structure_id = $1");
+static db_sql Q_LAST_SEQ = DB_SQL(DB_GLOBAL, "SELECT coalesce(max(seq), 0) FROM journal WHERE structure_id = $1");
 
 err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 {
@@ -420,7 +423,21 @@ err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 	db_close(&q);
 	if (e != E_OK || out->broken_seq)
 		return e;
-	e = DBQ(c, &Q_CHAIN, &q, A_INT(sid));
+	/* The head first (its row and its entry are written in one transaction). */
+	bool has_head = false;
+	int64_t head_seq = 0;
+	char head_hash[CRYPTO_HASH_HEX + 1] = "", head_mac[CRYPTO_HASH_HEX + 1] = "";
+	e = DBQ(c, &Q_HEAD_GET, &q, A_INT(sid));
+	if (e == E_OK && db_next(&q)) {
+		has_head = true;
+		head_seq = db_int(&q, 0);
+		snprintf(head_hash, sizeof head_hash, "%s", db_text(&q, 1));
+		snprintf(head_mac, sizeof head_mac, "%s", db_text(&q, 2));
+	}
+	db_close(&q);
+	if (e != E_OK)
+		return e;
+	e = DBQ(c, &Q_CHAIN, &q, A_INT(sid), A_INT(has_head ? head_seq : INT64_MAX));
 	while (e == E_OK && db_next(&q)) {
 		int64_t seq = db_int(&q, 0);
 		out->entries++;
@@ -449,21 +466,35 @@ err journal_verify(db_conn *c, int64_t sid, journal_check *out)
 		return e;
 	/* The head must point to the last entry, with the program's seal: a
 	 * truncated tail shows here. */
-	e = DBQ(c, &Q_HEAD_GET, &q, A_INT(sid));
-	if (e == E_OK && db_next(&q)) {
-		out->head_seq = db_int(&q, 0);
-		if (db_int(&q, 0) != expect - 1 || strcmp(db_text(&q, 1), prev)) {
+	if (has_head) {
+		out->head_seq = head_seq;
+		if (head_seq != expect - 1 || strcmp(head_hash, prev)) {
 			out->broken_seq = expect;
 			out->reason = "les dernières entrées ont disparu (la tête de chaîne ne correspond pas)";
-		} else if (!journal_head_mac(sid, db_int(&q, 0), db_text(&q, 1), m) || strcmp(m, db_text(&q, 2))) {
+		} else if (!journal_head_mac(sid, head_seq, head_hash, m) || strcmp(m, head_mac)) {
 			out->broken_seq = expect;
 			out->reason = "la tête de chaîne a été modifiée hors du programme (son sceau ne correspond pas)";
 		}
-	} else if (e == E_OK && expect > 1) {
+	} else if (expect > 1) {
 		out->broken_seq = expect;
 		out->reason = "la tête de chaîne a disparu";
 	}
-	db_close(&q);
+	if (e == E_OK && has_head && !out->broken_seq) {
+		/* Entries after the head: appended since it was read (the head has
+		 * moved past them), or added outside the program (it has not). */
+		int64_t last = 0, now_head = head_seq;
+		e = DBID(c, &Q_LAST_SEQ, &last, A_INT(sid));
+		if (e == E_OK && last > head_seq) {
+			e = DBQ(c, &Q_HEAD_GET, &q, A_INT(sid));
+			if (e == E_OK && db_next(&q))
+				now_head = db_int(&q, 0);
+			db_close(&q);
+			if (e == E_OK && now_head < last) {
+				out->broken_seq = head_seq + 1;
+				out->reason = "des entrées suivent la tête de chaîne sans qu’elle les compte (ajoutées hors du programme)";
+			}
+		}
+	}
 	return e;
 }
 
