@@ -1044,6 +1044,25 @@ static void test_index_two_nodes(srv *s)
 	CHECK_HAS(get(&ka, "/api/v1/persons?q=vrombaud")->body, "Xandrelle");
 	CHECK_LACKS(get(&ka, "/api/v1/persons?q=quibbleton")->body, "Xandrelle");
 	CHECK_INT(srv_stop(&b), 0);
+	/* A name carried by more persons than the search looks at: the answer says it is incomplete, never silently. */
+	CHECK_HAS(get(&ka, "/api/v1/persons?q=girard")->body, "\"incomplete\":false");
+	for (int i = 0; i < 201; i++) {
+		char body[200];
+		snprintf(body, sizeof body, "{\"last_name\":\"Ombrelune\",\"first_names\":\"P%03d\",\"confirm_duplicate\":true}", i);
+		if (post_json(&ka, "/api/v1/households", body)->status != 201) {
+			CHECK(0, "household %d created", i);
+			break;
+		}
+	}
+	resp *cr = get(&ka, "/api/v1/persons?q=ombrelune");
+	CHECK_HAS(cr->body, "\"incomplete\":true");
+	CHECK_HAS(cr->body, "Ombrelune");
+	CHECK_LACKS(get(&ka, "/api/v1/persons?q=ombrelune+p007")->body, "\"incomplete\":false"); /* the driver word is still the common one */
+	cli k2;
+	cli_init(&k2, s);
+	CHECK_INT(login(&k2, DEMO("social"), DEMO_PW), 303);
+	CHECK_HAS(get(&k2, "/personnes?q=ombrelune")->body, "Nom très courant");
+	cli_free(&k2);
 	cli_free(&ka);
 	cli_free(&kb);
 }

@@ -43,8 +43,10 @@ static json_t *hits_json(search_hit *h, int n)
 static void api_search(web_req *r)
 {
 	search_hit *h;
-	int n = persons_search(r->db, r->a, web_arg(r, "q"), web_can(r, PERM_PERSONS_MERGE), &h, 25);
-	web_json(r, 200, json_pack("{s:o}", "results", hits_json(h, n)));
+	bool capped = false;
+	int n = persons_search(r->db, r->a, web_arg(r, "q"), web_can(r, PERM_PERSONS_MERGE), &h, 25, &capped);
+	/* incomplete: a word too common, only its first 200 persons looked at. */
+	web_json(r, 200, json_pack("{s:o,s:b}", "results", hits_json(h, n), "incomplete", capped));
 }
 
 static person_in person_json(web_req *r, json_t *o)

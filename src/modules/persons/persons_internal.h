@@ -43,8 +43,9 @@ typedef struct search_hit {
 	bool archived;      /* past its active period: shown to managers only */
 } search_hit;
 /* with_archived: include files in intermediate archive (managers, the
- * DPO's search, duplicate detection). */
-int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max);
+ * DPO's search, duplicate detection). *capped (may be NULL): a word too
+ * common (more than 200 persons), only part of them looked at — say it. */
+int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped);
 /* Possible duplicates of a new person (same birth date and close name, or
  * same name): up to max hits. */
 int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,

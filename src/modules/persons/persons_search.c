@@ -99,16 +99,16 @@ err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn)
 /* ---- search -------------------------------------------------------------- */
 
 static db_sql Q_S_PREFIX = DB_SQL(DB_SCOPED,
-	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key >= $2 AND key < $3 LIMIT 300");
+	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key >= $2 AND key < $3 LIMIT 301");
 static db_sql Q_S_EXACT = DB_SQL(DB_SCOPED,
-	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key = $2 LIMIT 200");
+	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key = $2 LIMIT 201");
 static db_sql Q_S_BIRTH = DB_SQL(DB_SCOPED,
-	"SELECT id FROM persons WHERE structure_id = $1 AND birth_date = $2 LIMIT 200");
+	"SELECT id FROM persons WHERE structure_id = $1 AND birth_date = $2 LIMIT 201");
 static db_sql Q_S_PHONE = DB_SQL(DB_SCOPED,
-	"SELECT id FROM persons WHERE structure_id = $1 AND (phone_digits = $2 OR caf_number = $3) LIMIT 50");
+	"SELECT id FROM persons WHERE structure_id = $1 AND (phone_digits = $2 OR caf_number = $3) LIMIT 51");
 static db_sql Q_S_FILE = DB_SQL(DB_SCOPED,
 	"SELECT p.id FROM persons p JOIN households h ON h.id = p.household_id WHERE h.structure_id = $1 "
-	"AND h.file_no = $2 AND p.structure_id = $1 LIMIT 20");
+	"AND h.file_no = $2 AND p.structure_id = $1 LIMIT 21");
 /* Candidates' details, fifty at a time. The unary + keeps the planner on
  * the primary key: without statistics, SQLite would rather scan the
  * structure's index. */
@@ -120,7 +120,7 @@ static db_sql Q_S_DETAILS = DB_SQL(DB_SCOPED,
 
 /* Candidates in the order found, each once: a hash of what is in (open
  * addressing, grown at half full) — a common name gives hundreds. */
-typedef struct idset { int64_t *v; int n, cap; int64_t *h; int hcap; } idset;
+typedef struct idset { int64_t *v; int n, cap; int64_t *h; int hcap; bool capped; } idset;
 
 static bool idset_seen(arena *a, idset *s, int64_t id)
 {
@@ -168,31 +168,43 @@ static void idset_add(arena *a, idset *s, int64_t id)
 	s->v[s->n++] = id;
 }
 
-/* A key's persons: from the index in memory when it can answer, else the database. */
+/* A key's persons: from the index in memory when it can answer, else the
+ * database — at most KEY_MAX (a prefix PREFIX_MAX) of them; one more is
+ * asked for, and when it is there the search says it looked at part of a
+ * common name (capped), never silently. */
+enum { KEY_MAX = 200, PREFIX_MAX = 300 };
 static void lookup(db_conn *c, arena *a, idset *s, const char *key, const char *hi)
 {
-	int64_t got[300];
-	int max = hi ? 300 : 200;
-	int n = persons_index_find(c, key, hi != NULL, got, max);
-	if (n >= 0) {
-		for (int i = 0; i < n; i++)
-			idset_add(a, s, got[i]);
-		return;
+	int64_t got[PREFIX_MAX + 1];
+	int max = hi ? PREFIX_MAX : KEY_MAX, n = persons_index_find(c, key, hi != NULL, got, max + 1);
+	if (n < 0) {
+		db_res r = {0};
+		n = 0;
+		if (hi ? DBQ(c, &Q_S_PREFIX, &r, A_TEXT(key), A_TEXT(hi)) == E_OK : DBQ(c, &Q_S_EXACT, &r, A_TEXT(key)) == E_OK)
+			while (n < max + 1 && db_next(&r))
+				got[n++] = db_int(&r, 0);
+		db_close(&r);
 	}
-	db_res r = {0};
-	if (hi ? DBQ(c, &Q_S_PREFIX, &r, A_TEXT(key), A_TEXT(hi)) == E_OK : DBQ(c, &Q_S_EXACT, &r, A_TEXT(key)) == E_OK)
-		while (db_next(&r))
-			idset_add(a, s, db_int(&r, 0));
-	db_close(&r);
+	if (n > max) {
+		s->capped = true;
+		n = max;
+	}
+	for (int i = 0; i < n; i++)
+		idset_add(a, s, got[i]);
 }
 
-static void collect(db_conn *c, db_sql *q, db_res *r, idset *s, arena *a)
+/* The rows of r, at most max: the statement asks one more, whose presence says more were left (capped). */
+static void collect(db_res *r, idset *s, arena *a, int max)
 {
-	while (db_next(r))
+	int n = 0;
+	while (db_next(r)) {
+		if (n++ == max) {
+			s->capped = true;
+			break;
+		}
 		idset_add(a, s, db_int(r, 0));
+	}
 	db_close(r);
-	(void)c;
-	(void)q;
 }
 
 /* One typo between a and b (lengths la, lb): Levenshtein distance ≤ 1, or
@@ -319,7 +331,18 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 	return nh < max ? nh : max;
 }
 
-static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max)
+static int search_in(db_conn *c, arena *a, const char *q, search_hit **out, int max, idset *ids_out);
+
+static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max, bool *capped)
+{
+	idset ids = {0};
+	int n = search_in(c, a, q, out, max, &ids);
+	if (capped)
+		*capped = ids.capped;
+	return n;
+}
+
+static int search_in(db_conn *c, arena *a, const char *q, search_hit **out, int max, idset *ids_out)
 {
 	*out = NULL;
 	if (!q)
@@ -327,7 +350,6 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	char *t = text_trim(a, q);
 	if (!t || !*t || strlen(t) > 200)
 		return 0;
-	idset ids = {0};
 	db_res r = {0};
 	/* A birth date: 27/03/1984, 27-03-1984 or 1984-03-27. */
 	int d, m, y;
@@ -340,8 +362,8 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	}
 	if (civil_parse(t, &cd)) {
 		if (DBQ(c, &Q_S_BIRTH, &r, A_TEXT(t)) == E_OK)
-			collect(c, &Q_S_BIRTH, &r, &ids, a);
-		return fetch_details(c, a, &ids, NULL, 0, out, max, 0);
+			collect(&r, ids_out, a, 200);
+		return fetch_details(c, a, ids_out, NULL, 0, out, max, 0);
 	}
 	/* A file number "26-0042" or digits (phone, CAF number). */
 	size_t digits = 0, other = 0;
@@ -349,10 +371,10 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 		isdigit((unsigned char)*p) ? digits++ : strchr(" .-+/", *p) ? 0 : other++;
 	if (!other && digits >= 3) {
 		if (DBQ(c, &Q_S_FILE, &r, A_TEXT(t)) == E_OK)
-			collect(c, &Q_S_FILE, &r, &ids, a);
+			collect(&r, ids_out, a, 20);
 		if (digits >= 6 && DBQ(c, &Q_S_PHONE, &r, A_TEXT(phone_digits(a, t)), A_TEXT(t)) == E_OK)
-			collect(c, &Q_S_PHONE, &r, &ids, a);
-		return fetch_details(c, a, &ids, NULL, 0, out, max, 0);
+			collect(&r, ids_out, a, 50);
+		return fetch_details(c, a, ids_out, NULL, 0, out, max, 0);
 	}
 	/* Names: fold, split, look up the longest word (the most selective)
 	 * by prefix and by one-typo keys; check every word on the candidates. */
@@ -380,28 +402,28 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	size_t wl = strlen(w);
 	/* Stage 1: the driver as a whole word, which is what agents type most;
 	 * enough results there and the prefix and typo look-ups are skipped. */
-	lookup(c, a, &ids, w, NULL);
-	if (ids.n) {
-		int n = fetch_details(c, a, &ids, words, nw, out, max, 0);
+	lookup(c, a, ids_out, w, NULL);
+	if (ids_out->n) {
+		int n = fetch_details(c, a, ids_out, words, nw, out, max, 0);
 		if (n >= max)
 			return n;
 	}
 	/* Stage 2: prefix and one typo. */
 	char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", w); /* above any key starting with w */
-	lookup(c, a, &ids, w, hi);
+	lookup(c, a, ids_out, w, hi);
 	if (wl >= 4 && wl <= 24) {
 		const char **keys;
 		int nk = persons_keys(a, w, &keys);
 		for (int i = 0; i < nk; i++)
 			if (keys[i][0] == '!')
-				lookup(c, a, &ids, keys[i], NULL);
+				lookup(c, a, ids_out, keys[i], NULL);
 	}
-	return fetch_details(c, a, &ids, words, nw, out, max, 0);
+	return fetch_details(c, a, ids_out, words, nw, out, max, 0);
 }
 
-int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max)
+int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped)
 {
-	int n = search(c, a, q, out, max), k = 0;
+	int n = search(c, a, q, out, max, capped), k = 0;
 	if (with_archived)
 		return n;
 	for (int i = 0; i < n; i++)
@@ -418,7 +440,7 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 	*out = NULL;
 	char *q = arena_printf(a, "%s %s", last ? last : "", first ? first : "");
 	search_hit *byname = NULL;
-	int n = persons_search(c, a, q, true, &byname, 50);
+	int n = persons_search(c, a, q, true, &byname, 50, NULL);
 	search_hit *res = arena_array(a, (size_t)(max > 0 ? max : 1), sizeof *res);
 	int k = 0;
 	for (int i = 0; res && i < n && k < max; i++) {
@@ -429,7 +451,7 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 	if (birth && *birth && k < max) {
 		/* Same birth date, last name within one typo but first name typed differently. */
 		search_hit *bydate = NULL;
-		int nd = persons_search(c, a, birth, true, &bydate, 200);
+		int nd = persons_search(c, a, birth, true, &bydate, 200, NULL);
 		char *fl = text_fold(a, last ? last : "");
 		for (int i = 0; fl && i < nd && k < max; i++) {
 			bool seen = false;
@@ -466,7 +488,7 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 int persons_find(db_conn *c, arena *a, const char *q, int64_t *pids, int64_t *hids, int max)
 {
 	search_hit *h;
-	int n = persons_search(c, a, q, true, &h, max);
+	int n = persons_search(c, a, q, true, &h, max, NULL);
 	for (int i = 0; i < n; i++) {
 		pids[i] = h[i].person_id;
 		hids[i] = h[i].household_id;
