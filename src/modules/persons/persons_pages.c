@@ -29,7 +29,7 @@ static void results(web_req *r, const char *q)
 	bool capped = false;
 	int n = persons_search(r->db, r->a, q, web_can(r, PERM_PERSONS_MERGE), &hits, 25, &capped); /* archived: managers only */
 	if (capped)
-		html_lit(b, "<p role=\"status\" class=\"notice\">Nom très courant : une partie seulement des personnes qui le portent a été "
+		html_lit(b, "<p role=\"status\" class=\"notice\">Beaucoup de personnes correspondent : une partie seulement a été "
 		            "examinée. Ajoutez le prénom, la date de naissance ou le numéro de dossier.</p>");
 	if (!n) {
 		html_printf(b, "<p role=\"status\">Aucune personne ne correspond à « %s ».</p>", q);
