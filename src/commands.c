@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "cli.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "core/notify.h"
 #include "modules/accounts/accounts.h"
@@ -432,6 +433,9 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "openccas : l’import a échoué (%s) : rien n’a été écrit\n", err_message(e));
 		return EX_DB;
 	}
+	if (rep.steps >= 0 && rep.rows > 0)
+		log_info("import: %ld rows written in %lld steps of the database (%lld a row)", rep.rows, rep.steps,
+		         rep.steps / rep.rows);
 	printf("%s : %ld personne(s), %ld foyer(s) en %.1f s (%.0f lignes par seconde)\n",
 	       flag(argc, argv, "--check") ? "Fichier valide" : "Import terminé", rep.rows, rep.households, secs,
 	       secs > 0 ? (double)rep.rows / secs : 0.0);

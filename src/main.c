@@ -145,6 +145,23 @@ static void seal_now(void)
 	db_conn_put(c);
 }
 
+/* The planner's statistics of the tables that grew (a database started
+ * empty grows under the server: SQLite's plans without them scanned). */
+static void refresh_stats(void)
+{
+	int n = 0;
+	if (db_refresh_stats(serving_db, &n) != E_OK)
+		log_warn("serve: the planner's statistics could not be refreshed");
+	else if (n)
+		log_info("serve: statistics refreshed for %d table(s) that grew", n);
+}
+
+static void housekeeping(void)
+{
+	seal_now();
+	refresh_stats();
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	if (flag(argc, argv, "--help"))
@@ -157,7 +174,8 @@ static int cmd_serve(int argc, char **argv)
 		             "  --insecure-cookies  cookies sans « Secure » (HTTP en clair, pour localhost)\n"
 		             "  --sync normal|full  durabilité SQLite (full par défaut)\n"
 		             "  --user COMPTE       lancé en root : le compte à prendre une fois le port ouvert (obligatoire)\n"
-		             "  --seal-every S      sceller la tête du journal toutes les S secondes (600 par défaut)\n"
+		             "  --seal-every S      sceller la tête du journal toutes les S secondes (600 par défaut) ; au même\n"
+		             "                      rythme, les statistiques des tables qui ont grandi sont rafraîchies (SQLite)\n"
 		             "S’arrête proprement sur SIGTERM ou SIGINT (les requêtes en cours se terminent).\n", 0);
 	const char *as = opt(argc, argv, "--user");
 	if (geteuid() == 0) {
@@ -206,6 +224,7 @@ static int cmd_serve(int argc, char **argv)
 		return EX_DB;
 	serving_db = d;
 	seal_now(); /* the head as it is when the server starts (and the seal file, before it is given away) */
+	refresh_stats();
 	if (web_conf.after_listen && (!give_files(opt_db, as) || !give_journal_files(as))) {
 		db_close_all(d);
 		return EX_DB;
@@ -219,7 +238,7 @@ static int cmd_serve(int argc, char **argv)
 		db_close_all(d);
 		return usage("openccas : --seal-every attend un nombre de secondes (1 à 86400)\n", EX_USAGE);
 	}
-	web_conf.periodic = seal_now;
+	web_conf.periodic = housekeeping;
 	web_conf.periodic_seconds = (int)seal_s;
 	web_assets_init();
 	if (journal_async_start(d) != E_OK)

@@ -150,6 +150,7 @@ void db_conn_put(db_conn *c)
 	c->scope = 0;
 	c->failures = 0;
 	c->statements = 0;
+	c->steps = 0;
 	if (!ops_of(d)->healthy(c)) {
 		/* A broken connection (server restarted) is dropped, not reused. */
 		conn_free(c);
@@ -168,6 +169,7 @@ void db_conn_put(db_conn *c)
 void db_conn_scope(db_conn *c, int64_t structure_id) { c->scope = structure_id; }
 int db_conn_failures(const db_conn *c) { return c->failures; }
 int db_conn_statements(const db_conn *c) { return c->statements; }
+int64_t db_conn_steps(const db_conn *c) { return c->d->engine == DB_SQLITE ? c->steps : -1; }
 uint64_t db_conn_last_commit(const db_conn *c) { return c->last_commit; }
 
 void db_sync_stats(db *d, db_sync_info *out)
@@ -609,7 +611,20 @@ err db_analyze(db *d)
 	db_conn *c = db_conn_get(d);
 	if (!c)
 		return E_DB;
-	err e = ops_of(d)->simple(c, "ANALYZE");
+	err e = ops_of(d)->simple(c, d->engine == DB_SQLITE ? "PRAGMA analysis_limit=1000; ANALYZE;" : "ANALYZE");
+	db_conn_put(c);
+	return e;
+}
+
+err db_refresh_stats(db *d, int *analyzed)
+{
+	*analyzed = 0;
+	if (!ops_of(d)->refresh_stats)
+		return E_OK;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	err e = ops_of(d)->refresh_stats(c, analyzed);
 	db_conn_put(c);
 	return e;
 }

@@ -90,6 +90,11 @@ void db_conn_put(db_conn *c);
 int db_conn_failures(const db_conn *c);
 /* The statements run on c since it was taken from the pool. */
 int db_conn_statements(const db_conn *c);
+/* The work of those statements on SQLite: its virtual machine's steps
+ * (each row looked at is a few), counted when a statement is closed; -1 on
+ * PostgreSQL (not known). Says a scan where a lookup was meant: the cost
+ * of saving a person must not grow with the structure's size. */
+int64_t db_conn_steps(const db_conn *c);
 /* Sets the structure every DB_SCOPED statement on this connection uses. */
 void db_conn_scope(db_conn *c, int64_t structure_id);
 int64_t db_conn_structure(const db_conn *c);
@@ -169,8 +174,14 @@ err db_pending(db *d, const db_module_schema *mods, int nmods, int *pending);
  * Never with text from outside. */
 err db_exec_ddl(db_conn *c, const char *sqlite_sql, const char *pg_sql);
 
-/* Refreshes the planner's statistics (ANALYZE), after a bulk load. */
+/* Refreshes the planner's statistics (ANALYZE; sampled on SQLite), after a
+ * bulk load. */
 err db_analyze(db *d);
+/* Refreshes those of the tables that grew past twice their rows at the
+ * last analysis (SQLite; PostgreSQL's autovacuum does it itself). The
+ * server calls it now and then: a database started empty grows under it.
+ * *analyzed gets the number of tables analysed. */
+err db_refresh_stats(db *d, int *analyzed);
 
 /* Test hook (fault injection): fail the Nth statement from now, 0 = never. */
 void db_fail_after(long n);

@@ -43,6 +43,7 @@ struct db_conn {
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
 	int statements;          /* statements run since taken from the pool (the access log says how many a page took) */
+	int64_t steps;           /* SQLite: the virtual machine's steps of those statements (rows looked at, and more) */
 	uint64_t ticket;         /* SQLite: the last commit of this connection not yet known on disk, 0 if none */
 	uint64_t last_commit;    /* SQLite: the number of this connection's last commit (tests) */
 	/* By statement id: sqlite3_stmt *, or (void *)1 on PG. Grows with the
@@ -69,6 +70,7 @@ typedef struct db_engine_ops {
 	char *(*ddl)(arena *a, const char *sql);      /* dialect rewrite */
 	bool (*healthy)(db_conn *c);
 	err (*durable)(db_conn *c);                   /* waits until c's commits are on disk (NULL: COMMIT already waits) */
+	err (*refresh_stats)(db_conn *c, int *analyzed); /* NULL: the engine keeps them itself (PostgreSQL's autovacuum) */
 } db_engine_ops;
 
 extern const db_engine_ops db_sqlite_ops;

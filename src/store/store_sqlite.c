@@ -314,6 +314,7 @@ static bool sq_next(db_res *r)
 static void sq_close(db_res *r)
 {
 	if (r->stmt) {
+		r->c->steps += sqlite3_stmt_status(r->stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
 		sqlite3_reset(r->stmt);
 		sqlite3_clear_bindings(r->stmt);
 	}
@@ -370,6 +371,72 @@ static char *sq_ddl(arena *a, const char *sql) { return arena_strdup(a, sql); }
 
 static bool sq_healthy(db_conn *c) { return c->h != NULL; }
 
+/* ---- the planner's statistics --------------------------------------------- */
+
+static int64_t sq_int_of(sqlite3 *h, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A table's statistics are stale when it holds more than twice the rows
+ * it had when analysed (and 500 more): a database started empty had none,
+ * and SQLite then guessed — a structure's index of 40 000 search keys taken
+ * for one person's, each save scanning them all. Its row count is bounded
+ * first by the largest rowid (a lookup), then counted only when that bound
+ * says it may have grown. Each stale table is analysed on a sample
+ * (analysis_limit): a fraction of a second at a million persons. */
+static err sq_refresh_stats(db_conn *c, int *analyzed)
+{
+	sqlite3 *h = c->h;
+	*analyzed = 0;
+	bool have = sq_int_of(h, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'") > 0;
+	const char *sql = have
+		? "SELECT m.name, (SELECT s.stat FROM sqlite_stat1 s WHERE s.tbl = m.name AND s.idx IS NOT NULL LIMIT 1) "
+		  "FROM sqlite_schema m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' "
+		  "AND EXISTS (SELECT 1 FROM sqlite_schema i WHERE i.type = 'index' AND i.tbl_name = m.name) ORDER BY m.name"
+		: "SELECT m.name, NULL FROM sqlite_schema m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' "
+		  "AND EXISTS (SELECT 1 FROM sqlite_schema i WHERE i.type = 'index' AND i.tbl_name = m.name) ORDER BY m.name";
+	sqlite3_stmt *t = NULL;
+	if (sqlite3_prepare_v2(h, sql, -1, &t, NULL) != SQLITE_OK)
+		return sq_err(c, sqlite3_errcode(h), "statistics");
+	err e = E_OK;
+	while (e == E_OK && sqlite3_step(t) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(t, 0);
+		const char *stat = (const char *)sqlite3_column_text(t, 1);
+		bool plain = name && *name && strlen(name) < 64;
+		for (const char *p = name; plain && *p; p++)
+			plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+		if (!plain)
+			continue; /* our tables only: a name is never quoted into SQL otherwise */
+		int64_t was = 0;
+		if (stat)
+			for (const char *p = stat; *p >= '0' && *p <= '9' && was < INT64_MAX / 10 - 10; p++)
+				was = was * 10 + (*p - '0');
+		char q[160];
+		snprintf(q, sizeof q, "SELECT max(rowid) FROM %s", name);
+		int64_t bound = sq_int_of(h, q); /* -1: a table without rowid, counted */
+		if (bound >= 0 && bound <= 2 * was + 500)
+			continue;
+		snprintf(q, sizeof q, "SELECT count(*) FROM %s", name);
+		int64_t now = sq_int_of(h, q);
+		if (now <= 2 * was + 500)
+			continue;
+		snprintf(q, sizeof q, "PRAGMA analysis_limit=1000; ANALYZE %s", name);
+		int rc = sqlite3_exec(h, q, NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			e = sq_err(c, rc, "analyze");
+		else
+			(*analyzed)++;
+	}
+	sqlite3_finalize(t);
+	return e;
+}
+
 const db_engine_ops db_sqlite_ops = {
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
@@ -390,4 +457,5 @@ const db_engine_ops db_sqlite_ops = {
 	.ddl = sq_ddl,
 	.healthy = sq_healthy,
 	.durable = sq_durable,
+	.refresh_stats = sq_refresh_stats,
 };

@@ -378,6 +378,7 @@ void web_dispatch(db *d, web_req *r)
 	}
 out:
 	r->statements = db_conn_statements(r->db);
+	r->steps = db_conn_steps(r->db);
 	db_conn_put(r->db);
 	r->db = NULL;
 }

@@ -276,8 +276,8 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 		               : (c->r.method < 9 ? names[c->r.method] : "?");
 		const char *route = c->r.route ? c->r.route->pattern
 		                  : (!strncmp(c->r.path, "/static/", 8) ? "/static/*" : "-");
-		log_debug("http %s %s %d %ldus user=%lld bytes=%zu statements=%d%s", mn, route, c->r.status, us,
-		          c->r.user ? (long long)c->r.user->id : 0LL, c->r.out.len, c->r.statements,
+		log_debug("http %s %s %d %ldus user=%lld bytes=%zu statements=%d steps=%lld%s", mn, route, c->r.status, us,
+		          c->r.user ? (long long)c->r.user->id : 0LL, c->r.out.len, c->r.statements, c->r.steps,
 		          toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	}
 	arena_release(&c->a);

@@ -64,6 +64,7 @@ typedef struct web_req {
 	/* response */
 	int status;
 	int statements;              /* run while the request held its connection (the access log) */
+	long long steps;             /* their work on SQLite (db_conn_steps), -1 on PostgreSQL */
 	buf out;
 	const char *out_type;
 	const char *location;        /* redirect target */

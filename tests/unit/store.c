@@ -131,6 +131,26 @@ int main(void)
 		CHECK(DBID0(m, fresh_is_pg() ? &stat_pg : &stat_sq, &st) == E_OK && st == 1, "the new index has statistics (%lld)", (long long)st);
 		db_conn_put(m);
 	}
+	{
+		T_GROUP("statistics of a table that grew are refreshed (SQLite), not the others");
+		static db_sql grow = DB_SQL(DB_GLOBAL, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5000) "
+		                                       "INSERT INTO t_mig (id, v) SELECT 1000 + x, x % 7 FROM n");
+		static db_sql rows_sq = DB_SQL(DB_GLOBAL, "SELECT CAST(stat AS INTEGER) FROM sqlite_stat1 WHERE idx = 't_mig_v'");
+		int k = -1;
+		CHECK(db_refresh_stats(d, &k) == E_OK && k == 0, "nothing grew: nothing analysed (%d)", k);
+		db_conn *m = db_conn_get(d);
+		CHECK(DBX0(m, &grow, NULL) == E_OK, "5 000 rows more (200 at the last analysis)");
+		db_conn_put(m);
+		CHECK(db_refresh_stats(d, &k) == E_OK && k == (fresh_is_pg() ? 0 : 1), "one table analysed (%d; PostgreSQL's autovacuum does it)", k);
+		if (!fresh_is_pg()) {
+			int64_t rows = 0;
+			m = db_conn_get(d);
+			CHECK(DBID0(m, &rows_sq, &rows) == E_OK && rows >= 2600 && rows <= 10400,
+			      "its statistics count its 5 200 rows (sampled: within a factor of two; %lld)", (long long)rows);
+			db_conn_put(m);
+		}
+		CHECK(db_refresh_stats(d, &k) == E_OK && k == 0, "then nothing (%d)", k);
+	}
 
 	db_conn *c = db_conn_get(d);
 	int64_t s1 = 0, s2 = 0, id = 0, n = 0;

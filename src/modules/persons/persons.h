@@ -127,6 +127,7 @@ err persons_feed_rebuild(db_conn *c);
  * entry for the import. Any size (the file is read in bounded chunks). */
 typedef struct persons_import_report {
 	long rows, households, refused;
+	long long steps; /* SQLite's work writing them (db_conn_steps), -1 on PostgreSQL */
 	int nerr;
 	long err_line[20];
 	const char *err_msg[20];

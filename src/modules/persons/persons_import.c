@@ -280,6 +280,7 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 	e = db_finish(w.c, e);
 	if (e != E_OK)
 		rep->households = 0;
+	rep->steps = db_conn_steps(w.c);
 	db_conn_put(w.c);
 	free(data);
 	return e;

@@ -51,7 +51,7 @@ static db_sql Q_FEED_READ = DB_SQL(DB_SCOPED,
 /* The last row stays, whatever its age: a server further behind sees the gap before it. */
 static db_sql Q_FEED_PRUNE = DB_SQL(DB_SCOPED,
 	"DELETE FROM search_feed WHERE structure_id = $1 AND at < $2 AND seq < (SELECT seq FROM search_feed_head WHERE structure_id = $1)");
-static db_sql Q_PERSON_KEYS = DB_SQL(DB_SCOPED, "SELECT key FROM person_keys WHERE structure_id = $1 AND person_id = $2");
+static db_sql Q_PERSON_KEYS = DB_SQL(DB_SCOPED, "SELECT key FROM person_keys WHERE +structure_id = $1 AND person_id = $2");
 /* The keys in pages along the covering index: PostgreSQL's client holds a whole result in memory, and a city has
  * millions of keys. */
 enum { KEYS_PAGE = 50000 };

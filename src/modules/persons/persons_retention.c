@@ -78,7 +78,7 @@ static db_sql Q_ANON_P = DB_SQL(DB_SCOPED,
 	"birth_date = CASE WHEN birth_date IS NULL THEN NULL ELSE substr(birth_date, 1, 4) || '-01-01' END "
 	"WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ANON_KEYS = DB_SQL(DB_SCOPED,
-	"DELETE FROM person_keys WHERE structure_id = $1 AND person_id IN (SELECT id FROM persons WHERE structure_id = $1 AND household_id = $2)");
+	"DELETE FROM person_keys WHERE +structure_id = $1 AND person_id IN (SELECT id FROM persons WHERE structure_id = $1 AND household_id = $2)");
 static db_sql Q_ANON_NOTES = DB_SQL(DB_SCOPED, "DELETE FROM notes WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ANON_ALERTS = DB_SQL(DB_SCOPED, "DELETE FROM alerts WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ANON_DOCS = DB_SQL(DB_SCOPED, "DELETE FROM documents WHERE structure_id = $1 AND household_id = $2");

@@ -76,7 +76,7 @@ int persons_keys(arena *a, const char *sn, const char ***keys)
 	return n;
 }
 
-static db_sql Q_KEYS_DEL = DB_SQL(DB_SCOPED, "DELETE FROM person_keys WHERE structure_id = $1 AND person_id = $2");
+static db_sql Q_KEYS_DEL = DB_SQL(DB_SCOPED, "DELETE FROM person_keys WHERE +structure_id = $1 AND person_id = $2");
 static db_sql Q_KEYS_ADD = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $2, $3)");
 
 err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn)
