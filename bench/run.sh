@@ -141,6 +141,34 @@ for k in ${KINDS_ALONE-search household contact aid mail list dashboard}; do
       printf "%s %d %.3f %.0f\n", k, $2, ($2 ? 1000 * srv / $2 : 0), ((srv + gen) > 0 ? 100 * gen / (srv + gen) : 0) }' "$CACHE/alone.txt" >> "$CPUOUT"
 done
 
+# ---- the agent home at 30,000 active domiciliations (SQLite) -------------------
+# DomiFa's city scale: active domiciliations added (straight into the database, beside the server) up to 30,000,
+# last contacts over 200 days (a third never), ends over the year to come; then the home page alone, for the
+# reception agent and for the manager (every widget), 64 connections, 10 s each.
+HOME30="not measured (SQLite only)"
+if [ "$PARTS" = all ] && [ "$ENGINE" = sqlite ]; then
+  say "Accueil de l’agent à 30 000 domiciliations actives…"
+  sqlite3 "$WORK" "PRAGMA busy_timeout = 30000;
+    INSERT INTO domiciliations (structure_id, person_id, household_id, status, requested_on, first_on, start_on, end_on, decided_on,
+      last_contact_on, created_at, num)
+    SELECT p.structure_id, p.id, p.household_id, 'active', date('now', '-1 year'), date('now', '-1 year'), date('now', '-1 year'),
+      date('now', '+' || (p.id % 365) || ' days'), date('now', '-1 year'),
+      CASE WHEN p.id % 3 = 0 THEN NULL ELSE date('now', '-' || (p.id % 200) || ' days') END, unixepoch(),
+      (SELECT coalesce(max(num), 0) FROM domiciliations) + row_number() OVER (ORDER BY p.id)
+    FROM persons p WHERE p.relation = 'demandeur' AND NOT EXISTS (SELECT 1 FROM domiciliations d WHERE d.person_id = p.id)
+    LIMIT max(0, 30000 - (SELECT count(*) FROM domiciliations WHERE status = 'active'));" || exit 1
+  ACTIVE=$(sqlite3 "$WORK" "SELECT count(*) FROM domiciliations WHERE status = 'active'")
+  HOME30="$ACTIVE active domiciliations:"
+  for who in accueil responsable; do
+    T=$($BIN token create --db "$URL" --user $who@demo.openccas.fr 2>/dev/null | tail -n 1)
+    before=$(ticks $PID)
+    got=$(KIND=dashboard TOKEN=$T MAX_ID=$N DOMI=$DOMI QUERIES=bench/queries.txt wrk -t2 -c$AGENTS -d10s --timeout 10s \
+      -s bench/mix.lua "$BASE" 2>&1 | grep -E "^dashboard ")
+    after=$(ticks $PID)
+    HOME30="$HOME30 $(echo "$got" | awk -v w=$who -v t=$(( after - before )) -v hz=$HZ '{ printf "%s %.0f req/s (p99 %.1f ms, %d errors, server CPU %.2f ms/req);", w, $5, $7, $3, ($2 ? 1000 * t / hz / $2 : 0) }')"
+  done
+fi
+
 # ---- yearly reports (whole dataset) -------------------------------------------
 Y=$(( $(date +%Y) - 1 ))
 [ "$PARTS" = all ] && REP_DOMI=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$BASE/domiciliation/rapport?du=$Y-01-01&au=$Y-12-31")
@@ -166,7 +194,7 @@ if [ "$ENGINE" = sqlite ] && [ "$SYNC" = full ]; then
 elif [ "$ENGINE" = sqlite ]; then DURABLE="SQLite synchronous=NORMAL, no sync at commit (BENCH_SYNC=normal: a power cut may lose the last commits)"
 else DURABLE="PostgreSQL fsync=on, synchronous_commit=on (the defaults)"; fi
 TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FLOOR" -v rss="$RSS" -v start="$START" -v size="$SIZE" -v imp="${IMPORT:-?}" \
-  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" -v threads="${THREADS:-?}" -v mixcpu="$MIXCPU" '
+  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" -v threads="${THREADS:-?}" -v mixcpu="$MIXCPU" -v home30="$HOME30" '
   { kind[NR] = $1; req[NR] = $2; err[NR] = $3; rps[NR] = $5; p50[NR] = $6; p99[NR] = $7; mx[NR] = $8; tot += $5; errs += $3; if ($1 == "search") sp99 = $7 }
   END {
     design["search"] = 35; design["household"] = 25; design["contact"] = 15; design["aid"] = 10; design["mail"] = 5; design["list"] = 5; design["dashboard"] = 5
@@ -187,6 +215,7 @@ TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FL
     printf "* processor during the mix: %s\n", mixcpu
     printf "* server peak memory (VmHWM): %d MB\n", rss
     printf "* start-up to the first answered request: %d ms\n", start
+    printf "* the agent home page alone at 30,000 domiciliations: %s\n", home30
     printf "* yearly reports over the whole dataset: domiciliation %.3f s, optional aid budget %.3f s\n", rd, ra
     printf "* import of a 1,000,000-row persons CSV: %s rows/s\n", imp
     printf "* database size: %.2f GB; dataset built in %.0f s\n", size / 1e9, gen / 1000

@@ -314,7 +314,10 @@ static bool sq_next(db_res *r)
 static void sq_close(db_res *r)
 {
 	if (r->stmt) {
-		r->c->steps += sqlite3_stmt_status(r->stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+		int steps = sqlite3_stmt_status(r->stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+		r->c->steps += steps;
+		if (steps > 20000) /* a scan, where a lookup may have been meant: which one (its text holds no value) */
+			log_debug("sqlite: %d steps: %.160s", steps, sqlite3_sql(r->stmt));
 		sqlite3_reset(r->stmt);
 		sqlite3_clear_bindings(r->stmt);
 	}

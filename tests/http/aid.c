@@ -42,6 +42,49 @@ static const char *RULES_TEST =
 	"aide : energie\nlibellé : Énergie test\nmontant : pourcentage 50\nplafonné à la facture : oui\nplafond par demande : 300,00\n"
 	"paiement : virement créancier\npièces : identité, facture\ndélégation : 100,00\nfin\n";
 
+/* The number before a figure's words on the home page, 0 when the line is
+ * absent (a zero is not shown). */
+static long home_figure(const char *body, const char *one, const char *many)
+{
+	const char *at = strstr(body, many);
+	if (!at)
+		at = strstr(body, one);
+	if (!at)
+		return 0;
+	const char *q = at;
+	while (q > body && q[-1] != '>')
+		q--;
+	return atol(q);
+}
+
+/* Each of the home page's figures of optional aid is the count of its
+ * requests in the database (the manager sees them all). */
+static void home_figures_agree(cli *mgr)
+{
+	static const struct { const char *one, *many, *where; } F[] = {
+		{"demande déposée à instruire", "demandes déposées à instruire", "status = 'deposee' AND docs_missing = ''"},
+		{"demande en attente de pièces", "demandes en attente de pièces", "status = 'deposee' AND docs_missing <> ''"},
+		{"décision à notifier", "décisions à notifier", "status = 'decidee'"},
+		{"demande à décider (délégation ou urgence)", "demandes à décider (délégation ou urgence)",
+		 "status = 'instruite' AND route IN ('delegation', 'urgence')"},
+		{"demande à inscrire en commission", "demandes à inscrire en commission", "status = 'instruite' AND route = 'commission'"},
+		{"aide accordée à payer", "aides accordées à payer", "status = 'notifiee' AND decision = 'accorde'"},
+	};
+	resp *r = get(mgr, "/");
+	CHECK_INT(r->status, 200);
+	char *body = strdup(r->body);
+	long total = 0;
+	for (size_t i = 0; i < sizeof F / sizeof F[0]; i++) {
+		long n = home_figure(body, F[i].one, F[i].many);
+		total += n;
+		char sql[512];
+		snprintf(sql, sizeof sql, "SELECT count(*) - %ld FROM aid_requests WHERE structure_id = 1 AND %s", n, F[i].where);
+		CHECK(db_zero(sql) == 0, "« %s » on the home page: %ld, the count of the database", F[i].many, n);
+	}
+	CHECK(total > 0, "the demo has aid work on the home page (%ld)", total);
+	free(body);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -396,6 +439,9 @@ int main(void)
 	CHECK_INT(st, 200);
 	CHECK(*jtxt(j, "ratified_on"), "ratified");
 	json_decref(j);
+
+	T_GROUP("the home page's figures are the database's counts");
+	home_figures_agree(&mgr);
 
 	T_GROUP("withdrawal, cancellation");
 	r = post_json(&soc, "/api/v1/aid/requests", "{\"household\": 1, \"aid\": \"energie\", \"residence\": 24, \"residence_reason\": \"déclaration du foyer\", \"bill\": \"80\"}");

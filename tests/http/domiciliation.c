@@ -40,6 +40,15 @@ static char today[11];
 static char line0[160];
 
 
+/* The active domiciliations counted by day (kept by triggers, migration
+ * domiciliation/9) are the counts of the table itself, day by day. */
+#define DAY_COUNTS_AGREE \
+	"SELECT count(*) FROM (SELECT structure_id, 'contact' AS what, last_contact_on AS day, count(*) AS n FROM domiciliations " \
+	"WHERE status = 'active' AND last_contact_on IS NOT NULL GROUP BY structure_id, last_contact_on UNION ALL " \
+	"SELECT structure_id, 'end', end_on, count(*) FROM domiciliations WHERE status = 'active' AND end_on IS NOT NULL " \
+	"GROUP BY structure_id, end_on) t FULL OUTER JOIN domi_day_counts c ON c.structure_id = t.structure_id AND c.what = t.what " \
+	"AND c.day = t.day WHERE t.n IS DISTINCT FROM c.n"
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -353,7 +362,17 @@ int main(void)
 		char want[96];
 		snprintf(want, sizeof want, ">%ld sans contact depuis plus de 3 mois", before + 1200);
 		CHECK_HAS(get(&desk, "/")->body, want);
+		CHECK_INT(db_zero(DAY_COUNTS_AGREE), 0);
+		/* Changed by hand too: a contact, an end moved, a striking-off. */
+		CHECK_INT(db_tamper("UPDATE domiciliations SET last_contact_on = '2099-01-02' WHERE created_at = 1 AND id % 3 = 0"), 0);
+		CHECK_INT(db_tamper("UPDATE domiciliations SET end_on = '2098-06-30' WHERE created_at = 1 AND id % 3 = 1"), 0);
+		CHECK_INT(db_tamper("UPDATE domiciliations SET status = 'radiee' WHERE created_at = 1 AND id % 5 = 0"), 0);
+		CHECK_INT(db_zero(DAY_COUNTS_AGREE), 0);
 		CHECK_INT(db_tamper("DELETE FROM domiciliations WHERE created_at = 1"), 0);
+		snprintf(want, sizeof want, ">%ld sans contact depuis plus de 3 mois", before);
+		CHECK_HAS(get(&desk, "/")->body, want);
+		CHECK_INT(db_zero(DAY_COUNTS_AGREE), 0);
+		CHECK_INT(db_zero("SELECT count(*) FROM domi_day_counts WHERE n <= 0"), 0); /* a day at zero is removed */
 	}
 
 	T_GROUP("isolation");
@@ -559,6 +578,10 @@ int main(void)
 	CHECK_INT(db_zero("SELECT count(*) FROM domi_mail WHERE structure_id = 1 AND done_on < received_on"), 0);
 	CHECK_INT(db_zero("SELECT count(*) FROM domi_mail WHERE structure_id = 1 AND done_on > '2999-01-01'"), 0);
 	CHECK(db_zero("SELECT count(*) FROM domi_mail WHERE structure_id = 1") != 0, "the demo has mail to check");
+
+	T_GROUP("the counts by day agree with the domiciliations after every action of this test");
+	CHECK_INT(db_zero(DAY_COUNTS_AGREE), 0);
+	CHECK(db_zero("SELECT count(*) FROM domi_day_counts WHERE structure_id = 1") != 0, "the demo's active domiciliations are counted");
 
 	T_GROUP("documents (PDF text extracted)");
 	snprintf(path, sizeof path, "/domiciliation/%lld/attestation.pdf", (long long)ids[0]);

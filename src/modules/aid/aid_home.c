@@ -10,14 +10,16 @@
 #include "web/layout.h"
 #include "core/banned.h"
 
+/* Six counts, each over its part of the index (structure, status, route,
+ * decision, documents missing): not a sum of CASEs evaluated on every open
+ * request. */
 static db_sql Q_COUNTS = DB_SQL(DB_SCOPED,
-	"SELECT coalesce(sum(CASE WHEN status = 'deposee' AND docs_missing = '' THEN 1 ELSE 0 END), 0), "
-	"coalesce(sum(CASE WHEN status = 'deposee' AND docs_missing <> '' THEN 1 ELSE 0 END), 0), "
-	"coalesce(sum(CASE WHEN status = 'instruite' AND route IN ('delegation', 'urgence') THEN 1 ELSE 0 END), 0), "
-	"coalesce(sum(CASE WHEN status = 'instruite' AND route = 'commission' THEN 1 ELSE 0 END), 0), "
-	"coalesce(sum(CASE WHEN status = 'decidee' THEN 1 ELSE 0 END), 0), "
-	"coalesce(sum(CASE WHEN status = 'notifiee' AND decision = 'accorde' THEN 1 ELSE 0 END), 0) "
-	"FROM aid_requests WHERE structure_id = $1 AND status IN ('deposee', 'instruite', 'decidee', 'notifiee')");
+	"SELECT (SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'deposee' AND docs_missing = ''), "
+	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'deposee' AND docs_missing <> ''), "
+	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'instruite' AND route IN ('delegation', 'urgence')), "
+	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'instruite' AND route = 'commission'), "
+	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'decidee'), "
+	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'notifiee' AND decision = 'accorde')");
 static db_sql Q_RATIFY = DB_SQL(DB_SCOPED,
 	"SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND route = 'urgence' AND decision IN ('accorde', 'refuse') "
 	"AND ratified_on IS NULL AND status <> 'annulee'");
