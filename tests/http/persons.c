@@ -1123,6 +1123,14 @@ static void test_index_two_nodes(srv *s)
 	CHECK_HAS(cr->body, "\"incomplete\":true");
 	CHECK_HAS(cr->body, "Ombrelune");
 	CHECK_LACKS(get(&ka, "/api/v1/persons?q=ombrelune+p007")->body, "\"incomplete\":false"); /* the driver word is still the common one */
+	/* A name of many long words has all its keys (past 128, the last words' were dropped): found by its last
+	 * word, exactly and with a letter missing. */
+	CHECK_INT(post_json(&ka, "/api/v1/households", "{\"last_name\":\"Wolkenstein Brauneberger Hochstetterin Kaltenbrunner\","
+	                                                "\"first_names\":\"Maximilienne Bartholomaea Konstantina Friederika Wilhelmineke "
+	                                                "Ottolinette Zephyrinette\",\"confirm_duplicate\":true}")->status, 201);
+	CHECK_HAS(get(&ka, "/api/v1/persons?q=zephyrinette")->body, "Wolkenstein");
+	CHECK_HAS(get(&ka, "/api/v1/persons?q=zephyrinete")->body, "Wolkenstein");
+	CHECK_HAS(get(&ka, "/api/v1/persons?q=kaltenbruner+zephyrinette")->body, "Wolkenstein");
 	cli k2;
 	cli_init(&k2, s);
 	CHECK_INT(login(&k2, DEMO("social"), DEMO_PW), 303);

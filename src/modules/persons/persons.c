@@ -344,7 +344,7 @@ static err person_insert(web_req *r, int64_t hid, const person_in *p, int64_t *p
 		e = DBX(r->db, &Q_M_ADD, NULL, A_INT(hid), A_INT(*pid), A_TEXT(p->relation ? p->relation : "demandeur"),
 		        A_TEXT(today));
 	if (e == E_OK)
-		e = persons_keys_store(r->db, a, *pid, sn ? sn : "");
+		e = persons_keys_store(r->db, a, *pid, sn ? sn : "", true);
 	return e;
 }
 
@@ -421,7 +421,7 @@ err persons_person_update(web_req *r, int64_t pid, const person_in *p, int64_t v
 	if (e == E_OK && n == 0)
 		e = E_CONFLICT;
 	if (e == E_OK)
-		e = persons_keys_store(r->db, a, pid, sn ? sn : "");
+		e = persons_keys_store(r->db, a, pid, sn ? sn : "", false);
 	if (e == E_OK)
 		e = persons_timeline_add(r->db, hid, r->user->id, "person", pid, "Mise à jour d’une fiche personne");
 	if (e == E_OK)
@@ -740,7 +740,7 @@ static err import_person(db_conn *c, arena *a, int64_t hid, const person_new *p,
 	if (e == E_OK)
 		e = DBX(c, &Q_M_ADD, NULL, A_INT(hid), A_INT(*pid), A_TEXT(rel), A_TEXT(today));
 	if (e == E_OK)
-		e = persons_keys_store(c, a, *pid, sn ? sn : "");
+		e = persons_keys_store(c, a, *pid, sn ? sn : "", true);
 	return e;
 }
 

@@ -53,7 +53,9 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 /* Folded name and the search keys of a person (for the demo's bulk insert). */
 char *persons_search_name(arena *a, const char *last, const char *birth, const char *first);
 int persons_keys(arena *a, const char *search_name, const char ***keys);
-err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *search_name);
+/* Writes a person's search keys (fresh: a person just created, who has
+ * none to remove). */
+err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *search_name, bool fresh);
 /* The change feed: person pid's keys were written (in the caller's transaction). */
 err persons_feed_add(db_conn *c, int64_t pid);
 /* Removes the feed's rows of more than a day (the last one stays): the nightly purge, and each build. */

@@ -46,8 +46,23 @@ char *phone_digits(arena *a, const char *phone)
  * typo (letter missing, extra, or replaced) with plain index lookups. */
 int persons_keys(arena *a, const char *sn, const char ***keys)
 {
-	int cap = 128, n = 0;
-	const char **k = arena_array(a, (size_t)cap, sizeof *k);
+	/* Counted first: a name of many long words has all its keys (an array
+	 * of fixed size dropped the last word's, and the person was not found
+	 * by it). */
+	size_t cap = 1;
+	for (const char *p = sn; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t len = 0;
+		while (p[len] && p[len] != ' ')
+			len++;
+		if (len)
+			cap += 1 + (len >= 4 && len <= 24 ? 1 + len : 0);
+		p += len;
+	}
+	int n = 0;
+	const char **k = arena_array(a, cap, sizeof *k);
+	*keys = k;
 	if (!k)
 		return 0;
 	const char *p = sn;
@@ -60,37 +75,62 @@ int persons_keys(arena *a, const char *sn, const char ***keys)
 		size_t len = (size_t)(p - s);
 		if (!len)
 			continue;
-		if (n < cap)
-			k[n++] = arena_strndup(a, s, len);
+		k[n++] = arena_strndup(a, s, len);
 		if (len >= 4 && len <= 24) {
-			if (n < cap)
-				k[n++] = arena_printf(a, "!%.*s", (int)len, s);
-			for (size_t i = 0; i < len && n < cap; i++) {
+			k[n++] = arena_printf(a, "!%.*s", (int)len, s);
+			for (size_t i = 0; i < len; i++) {
 				if (i > 0 && s[i] == s[i - 1])
 					continue; /* deleting either of a double letter gives the same key */
 				k[n++] = arena_printf(a, "!%.*s%.*s", (int)i, s, (int)(len - i - 1), s + i + 1);
 			}
 		}
 	}
-	*keys = k;
 	return n;
 }
 
-static db_sql Q_KEYS_DEL = DB_SQL(DB_SCOPED, "DELETE FROM person_keys WHERE +structure_id = $1 AND person_id = $2");
-static db_sql Q_KEYS_ADD = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $2, $3)");
+static int key_cmp(const void *x, const void *y)
+{
+	const char *a = *(const char *const *)x, *b = *(const char *const *)y;
+	return strcmp(a ? a : "", b ? b : "");
+}
 
-err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn)
+static db_sql Q_KEYS_DEL = DB_SQL(DB_SCOPED, "DELETE FROM person_keys WHERE +structure_id = $1 AND person_id = $2");
+/* A person's keys in a few statements (16, 8, 4, 2 and 1 at a time: a
+ * name has about sixteen): one round trip each on PostgreSQL. */
+static db_sql Q_KEYS_ADD1 = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2)");
+static db_sql Q_KEYS_ADD2 = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2)");
+static db_sql Q_KEYS_ADD4 = DB_SQL(DB_SCOPED,
+	"INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2), ($1, $5, $2), ($1, $6, $2)");
+static db_sql Q_KEYS_ADD8 = DB_SQL(DB_SCOPED,
+	"INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2), ($1, $5, $2), ($1, $6, $2), "
+	"($1, $7, $2), ($1, $8, $2), ($1, $9, $2), ($1, $10, $2)");
+static db_sql Q_KEYS_ADD16 = DB_SQL(DB_SCOPED,
+	"INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2), ($1, $5, $2), ($1, $6, $2), "
+	"($1, $7, $2), ($1, $8, $2), ($1, $9, $2), ($1, $10, $2), ($1, $11, $2), ($1, $12, $2), ($1, $13, $2), ($1, $14, $2), "
+	"($1, $15, $2), ($1, $16, $2), ($1, $17, $2), ($1, $18, $2)");
+
+err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn, bool fresh)
 {
 	const char **keys;
 	int n = persons_keys(a, sn, &keys);
-	err e = DBX(c, &Q_KEYS_DEL, NULL, A_INT(pid));
-	for (int i = 0; e == E_OK && i < n; i++) {
-		bool dup = false;
-		for (int j = 0; j < i && !dup; j++)
-			dup = !strcmp(keys[i], keys[j]);
-		if (!dup)
-			e = DBX(c, &Q_KEYS_ADD, NULL, A_TEXT(keys[i]), A_INT(pid));
-	}
+	if (!keys)
+		return E_NOMEM;
+	/* Sorted, each once (a doubled word gives the same keys twice). */
+	qsort(keys, (size_t)n, sizeof *keys, key_cmp);
+	int u = 0;
+	for (int i = 0; i < n; i++)
+		if (!u || strcmp(keys[i], keys[u - 1]))
+			keys[u++] = keys[i];
+	err e = fresh ? E_OK : DBX(c, &Q_KEYS_DEL, NULL, A_INT(pid)); /* a new person has none yet */
+	static db_sql *const by[5] = {&Q_KEYS_ADD16, &Q_KEYS_ADD8, &Q_KEYS_ADD4, &Q_KEYS_ADD2, &Q_KEYS_ADD1};
+	db_arg args[17];
+	args[0] = A_INT(pid);
+	for (int i = 0, w = 16, k = 0; e == E_OK && i < u; w >>= 1, k++)
+		for (; e == E_OK && u - i >= w; i += w) {
+			for (int j = 0; j < w; j++)
+				args[1 + j] = A_TEXT(keys[i + j]);
+			e = db_exec(c, by[k], 1 + w, args, NULL);
+		}
 	if (e == E_OK)
 		e = persons_feed_add(c, pid); /* the servers' indexes in memory add them */
 	return e;
