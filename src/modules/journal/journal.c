@@ -15,6 +15,7 @@
 #include "core/countof.h"
 #include "modules/journal/journal.h"
 #include "modules/journal/journal_internal.h"
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,13 +181,19 @@ static void marks(db_conn *c, const entry *x, int n)
  * write transaction of its own. The entry of a write is still appended in that write's transaction
  * (journal_record inside it): a crash can lose at most the read entries queued and not yet committed —
  * the last groups, in order (the groups commit in the order the reads were queued) — never a write's. A
- * full queue makes the read append its entry itself, as before: nothing is dropped. */
-enum { QUEUE_CAP = 8192, GROUP_MAX = 1024 };
+ * full queue makes the read append its entry itself, as before: nothing is dropped.
+ *
+ * A group gathers for GATHER_MS after the previous one began: each commit empties the page cache of every
+ * other connection (SQLite), and a group per read or two did so hundreds of times a second. A crash can
+ * therefore lose the reads of the last GATHER_MS or so (and of the group being committed). A request that
+ * reads the journal (journal_flush), a full group or the server's stop does not wait. */
+enum { QUEUE_CAP = 8192, GROUP_MAX = 1024, GATHER_MS = 10 };
 static struct {
 	pthread_mutex_t lock;
-	pthread_cond_t work, done;
+	pthread_cond_t work, done;   /* work: on the monotonic clock (journal_async_start) */
 	entry *ring;
 	int head, n;
+	int flushing;                /* requests waiting in journal_flush: the group goes now */
 	int64_t queued, committed;   /* entries queued and committed since the start (journal_flush waits on them) */
 	bool on, stop;
 	db *d;
@@ -205,6 +212,7 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&jq.lock);
 		return NULL;
 	}
+	struct timespec last = {0, 0};
 	for (;;) {
 		pthread_mutex_lock(&jq.lock);
 		while (!jq.n && !jq.stop)
@@ -213,6 +221,14 @@ static void *writer(void *arg)
 			pthread_mutex_unlock(&jq.lock);
 			break;
 		}
+		struct timespec until = last;
+		until.tv_nsec += GATHER_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L)
+			until.tv_sec++, until.tv_nsec -= 1000000000L;
+		while (!jq.stop && !jq.flushing && jq.n < GROUP_MAX &&
+		       pthread_cond_timedwait(&jq.work, &jq.lock, &until) != ETIMEDOUT)
+			;
+		clock_gettime(CLOCK_MONOTONIC, &last);
 		int k = jq.n < GROUP_MAX ? jq.n : GROUP_MAX;
 		for (int i = 0; i < k; i++)
 			group[i] = jq.ring[(jq.head + i) % QUEUE_CAP];
@@ -251,9 +267,15 @@ err journal_async_start(db *d)
 	if (!jq.ring)
 		return E_NOMEM;
 	jq.d = d;
-	jq.head = jq.n = 0;
+	jq.head = jq.n = jq.flushing = 0;
 	jq.stop = false;
 	jq.on = true;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_destroy(&jq.work);
+	pthread_cond_init(&jq.work, &ca);
+	pthread_condattr_destroy(&ca);
 	if (pthread_create(&jq.thread, NULL, writer, NULL)) {
 		jq.on = false;
 		free(jq.ring);
@@ -281,8 +303,13 @@ void journal_flush(db_conn *c)
 {
 	pthread_mutex_lock(&jq.lock);
 	int64_t target = jq.queued;
-	while (jq.on && jq.committed < target)
-		pthread_cond_wait(&jq.done, &jq.lock);
+	if (jq.on && jq.committed < target) {
+		jq.flushing++;
+		pthread_cond_signal(&jq.work); /* the group being gathered goes now */
+		while (jq.on && jq.committed < target)
+			pthread_cond_wait(&jq.done, &jq.lock);
+		jq.flushing--;
+	}
 	pthread_mutex_unlock(&jq.lock);
 	/* The reads that follow see what was just committed, not the
 	 * snapshot the request began with. */
@@ -298,7 +325,8 @@ static bool enqueue(const entry *x)
 		jq.ring[(jq.head + jq.n) % QUEUE_CAP] = *x;
 		jq.n++;
 		jq.queued++;
-		pthread_cond_signal(&jq.work);
+		if (jq.n == 1 || jq.n == GROUP_MAX)
+			pthread_cond_signal(&jq.work); /* work to wait for, or a full group (gathering waits otherwise) */
 	}
 	pthread_mutex_unlock(&jq.lock);
 	return ok;
