@@ -61,7 +61,8 @@ int main(int argc, char **argv)
 			struct timespec t0, t1;
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			search_hit *h;
-			hits += persons_search(c, &a, qs[i], false, &h, 25) > 0;
+			bool capped;
+			hits += persons_search(c, &a, qs[i], false, &h, 25, &capped) > 0;
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			us[n++] = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 			arena_release(&a);

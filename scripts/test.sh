@@ -14,7 +14,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 start=$(date +%s)
 
 echo "== construction"
-make -s -j2 build/openccas build/asan/openccas tests-build fuzz-build || { echo "0 passed, 1 failed"; exit 1; }
+make -s -j2 build/openccas build/search_floor build/asan/openccas tests-build fuzz-build || { echo "0 passed, 1 failed"; exit 1; }
 
 PASSED=0; FAILED=0
 tally() { # name logfile exit-code

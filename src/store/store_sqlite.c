@@ -399,10 +399,10 @@ static err sq_refresh_stats(db_conn *c, int *analyzed)
 	*analyzed = 0;
 	bool have = sq_int_of(h, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'") > 0;
 	const char *sql = have
-		? "SELECT m.name, (SELECT s.stat FROM sqlite_stat1 s WHERE s.tbl = m.name AND s.idx IS NOT NULL LIMIT 1) "
+		? "SELECT m.name, (SELECT max(CAST(s.stat AS INTEGER)) FROM sqlite_stat1 s WHERE s.tbl = m.name) "
 		  "FROM sqlite_schema m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' "
 		  "AND EXISTS (SELECT 1 FROM sqlite_schema i WHERE i.type = 'index' AND i.tbl_name = m.name) ORDER BY m.name"
-		: "SELECT m.name, NULL FROM sqlite_schema m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' "
+		: "SELECT m.name, 0 FROM sqlite_schema m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' "
 		  "AND EXISTS (SELECT 1 FROM sqlite_schema i WHERE i.type = 'index' AND i.tbl_name = m.name) ORDER BY m.name";
 	sqlite3_stmt *t = NULL;
 	if (sqlite3_prepare_v2(h, sql, -1, &t, NULL) != SQLITE_OK)
@@ -410,16 +410,12 @@ static err sq_refresh_stats(db_conn *c, int *analyzed)
 	err e = E_OK;
 	while (e == E_OK && sqlite3_step(t) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(t, 0);
-		const char *stat = (const char *)sqlite3_column_text(t, 1);
 		bool plain = name && *name && strlen(name) < 64;
 		for (const char *p = name; plain && *p; p++)
 			plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
 		if (!plain)
 			continue; /* our tables only: a name is never quoted into SQL otherwise */
-		int64_t was = 0;
-		if (stat)
-			for (const char *p = stat; *p >= '0' && *p <= '9' && was < INT64_MAX / 10 - 10; p++)
-				was = was * 10 + (*p - '0');
+		int64_t was = sqlite3_column_int64(t, 1); /* the rows at the last analysis (the largest index's), 0 if none */
 		char q[160];
 		snprintf(q, sizeof q, "SELECT max(rowid) FROM %s", name);
 		int64_t bound = sq_int_of(h, q); /* -1: a table without rowid, counted */
