@@ -1123,6 +1123,27 @@ static void test_index_two_nodes(srv *s)
 	CHECK_HAS(cr->body, "\"incomplete\":true");
 	CHECK_HAS(cr->body, "Ombrelune");
 	CHECK_LACKS(get(&ka, "/api/v1/persons?q=ombrelune+p007")->body, "\"incomplete\":false"); /* the driver word is still the common one */
+	/* The duplicate check of a new person named like 201 others, without a birth date: it cannot say « none ». */
+	resp *dr = post_json(&ka, "/api/v1/households", "{\"last_name\":\"Ombrelune\",\"first_names\":\"Zoé\"}");
+	CHECK_INT(dr->status, 409);
+	CHECK_HAS(dr->body, "\"incomplete\":true");
+	CHECK_HAS(dr->body, "n’en a examiné qu’une partie");
+	/* With a birth date no one else has, the date is looked at whole: the check is complete. */
+	dr = post_json(&ka, "/api/v1/households", "{\"last_name\":\"Ombrelune\",\"first_names\":\"Zoé\",\"birth_date\":\"1931-02-03\"}");
+	CHECK(dr->status == 201 || strstr(dr->body, "\"incomplete\":false"), "a birth date checked whole (%ld: %.200s)", dr->status, dr->body);
+	{
+		cli kp;
+		cli_init(&kp, s);
+		CHECK_INT(login(&kp, DEMO("social"), DEMO_PW), 303);
+		char fb[256];
+		snprintf(fb, sizeof fb, "_csrf=%s&last_name=Ombrelune&first_names=Yvonne", kp.csrf);
+		dr = post(&kp, "/foyers", fb);
+		CHECK_INT(dr->status, 409);
+		CHECK_HAS(dr->body, "la recherche de doublons n’en a examiné qu’une partie");
+		CHECK_HAS(dr->body, "name=\"confirm_duplicate\"");
+		CHECK_HAS(dr->body, "value=\"Yvonne\""); /* what was typed is kept */
+		cli_free(&kp);
+	}
 	/* A name of many long words has all its keys (past 128, the last words' were dropped): found by its last
 	 * word, exactly and with a letter missing. */
 	CHECK_INT(post_json(&ka, "/api/v1/households", "{\"last_name\":\"Wolkenstein Brauneberger Hochstetterin Kaltenbrunner\","

@@ -99,12 +99,17 @@ static void api_household_create(web_req *r)
 	}
 	if (!confirm) {
 		search_hit *d;
-		int nd = persons_duplicates(r->db, r->a, p.last_name, p.first_names, p.birth_date, &d, 10);
-		if (nd) {
-			json_t *je = json_pack("{s:s,s:s,s:o}", "code", "possible_duplicate", "message",
-			                        "Cette personne est peut-être déjà connue. Vérifiez les candidats, puis renvoyez avec "
-			                        "\"confirm_duplicate\": true s’il s’agit d’une autre personne.",
-			                        "candidates", hits_json(d, nd));
+		bool incomplete;
+		int nd = persons_duplicates(r->db, r->a, p.last_name, p.first_names, p.birth_date, &d, 10, &incomplete);
+		if (nd || incomplete) {
+			json_t *je = json_pack("{s:s,s:s,s:o,s:b}", "code", "possible_duplicate", "message",
+			                        incomplete
+			                            ? "Beaucoup de personnes portent ce nom : la recherche de doublons n’en a examiné qu’une "
+			                              "partie. Cherchez la personne (nom, prénom et date de naissance), puis renvoyez avec "
+			                              "\"confirm_duplicate\": true s’il s’agit d’une autre personne."
+			                            : "Cette personne est peut-être déjà connue. Vérifiez les candidats, puis renvoyez avec "
+			                              "\"confirm_duplicate\": true s’il s’agit d’une autre personne.",
+			                        "candidates", hits_json(d, nd), "incomplete", incomplete);
 			web_json(r, 409, json_pack("{s:o}", "error", je));
 			return;
 		}

@@ -47,9 +47,12 @@ typedef struct search_hit {
  * common (more than 200 persons), only part of them looked at — say it. */
 int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped);
 /* Possible duplicates of a new person (same birth date and close name, or
- * same name): up to max hits. */
+ * same name): up to max hits. *incomplete: the name is carried by more
+ * persons than the search looks at and the birth date (absent, or shared
+ * by more than 200) could not make up for it — the check cannot say « no
+ * duplicate », the caller says so. */
 int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,
-                       search_hit **out, int max);
+                       search_hit **out, int max, bool *incomplete);
 /* Folded name and the search keys of a person (for the demo's bulk insert). */
 char *persons_search_name(arena *a, const char *last, const char *birth, const char *first);
 int persons_keys(arena *a, const char *search_name, const char ***keys);

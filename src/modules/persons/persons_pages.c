@@ -161,26 +161,33 @@ static void address_fields(web_req *r, const household_in *h, const form_errors 
 }
 
 static void new_form(web_req *r, const person_in *p, const household_in *h, const form_errors *fe,
-                     search_hit *dups, int ndups)
+                     search_hit *dups, int ndups, bool incomplete)
 {
 	page_begin(r, "Nouveau foyer");
 	buf *b = &r->out;
 	form_error_summary(b, fe);
-	if (ndups) {
-		html_lit(b, "<div class=\"notice notice-info\" role=\"alert\" tabindex=\"-1\" id=\"doublons\">"
-		            "<p><strong>Cette personne est peut-être déjà connue.</strong> Vérifiez avant de créer un nouveau dossier :</p><ul>");
+	if (ndups || incomplete) {
+		html_lit(b, "<div class=\"notice notice-info\" role=\"alert\" tabindex=\"-1\" id=\"doublons\">");
+		if (incomplete)
+			html_lit(b, "<p><strong>Beaucoup de personnes portent ce nom : la recherche de doublons n’en a examiné qu’une "
+			            "partie.</strong> <a href=\"/personnes\">Cherchez la personne</a> avec son prénom et sa date de naissance "
+			            "avant de créer un nouveau dossier.</p>");
+		if (ndups)
+			html_lit(b, "<p><strong>Cette personne est peut-être déjà connue.</strong> Vérifiez avant de créer un nouveau dossier :</p><ul>");
 		for (int i = 0; i < ndups; i++)
 			html_printf(b, "<li><a href=\"/foyers/%lld\">%s %s</a>, %s %s, dossier %s, %s</li>",
 			            (long long)dups[i].household_id, dups[i].last_name, dups[i].first_names,
 			            !strcmp(dups[i].sex, "F") ? "née le" : !strcmp(dups[i].sex, "M") ? "né le" : "né(e) le",
 			            *dups[i].birth_date ? page_date(r, dups[i].birth_date) : "non renseigné", dups[i].file_no,
 			            *dups[i].address && strcmp(dups[i].address, " ") ? dups[i].address : "adresse non renseignée");
-		html_lit(b, "</ul></div>");
+		if (ndups)
+			html_lit(b, "</ul>");
+		html_lit(b, "</div>");
 	}
 	form_begin(r, "<form method=\"post\" action=\"/foyers\" novalidate>");
 	person_fields(r, p, fe, false, false);
 	address_fields(r, h, fe);
-	if (ndups)
+	if (ndups || incomplete)
 		checkbox(b, "confirm_duplicate", "J’ai vérifié : il s’agit d’une autre personne, créer un nouveau dossier", NULL);
 	html_lit(b, "<button type=\"submit\" class=\"primary\">Créer le foyer</button> <a href=\"/personnes\">Annuler</a></form>");
 	page_end(r);
@@ -200,7 +207,7 @@ static void new_get(web_req *r)
 		}
 		p.last_name = t;
 	}
-	new_form(r, &p, &h, NULL, NULL, 0);
+	new_form(r, &p, &h, NULL, NULL, 0, false);
 }
 
 static void new_post(web_req *r)
@@ -213,15 +220,16 @@ static void new_post(web_req *r)
 	household_validate(&h, &fe);
 	if (fe.n) {
 		r->status = 400;
-		new_form(r, &p, &h, &fe, NULL, 0);
+		new_form(r, &p, &h, &fe, NULL, 0, false);
 		return;
 	}
 	if (!web_field(r, "confirm_duplicate")) {
 		search_hit *d;
-		int nd = persons_duplicates(r->db, r->a, p.last_name, p.first_names, p.birth_date, &d, 10);
-		if (nd) {
+		bool incomplete;
+		int nd = persons_duplicates(r->db, r->a, p.last_name, p.first_names, p.birth_date, &d, 10, &incomplete);
+		if (nd || incomplete) {
 			r->status = 409;
-			new_form(r, &p, &h, NULL, d, nd);
+			new_form(r, &p, &h, NULL, d, nd, incomplete);
 			return;
 		}
 	}

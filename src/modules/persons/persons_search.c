@@ -473,14 +473,17 @@ int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, sear
 }
 
 int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,
-                       search_hit **out, int max)
+                       search_hit **out, int max, bool *incomplete)
 {
 	/* Same birth date and a close name, or the same name whatever the
 	 * birth date (homonyms are shown too: the agent decides). */
 	*out = NULL;
+	*incomplete = false;
 	char *q = arena_printf(a, "%s %s", last ? last : "", first ? first : "");
 	search_hit *byname = NULL;
-	int n = persons_search(c, a, q, true, &byname, 50, NULL);
+	bool capped = false;
+	int n = persons_search(c, a, q, true, &byname, 50, &capped);
+	*incomplete = capped; /* more persons carry the name than the search looked at: said, never a silent « none » */
 	search_hit *res = arena_array(a, (size_t)(max > 0 ? max : 1), sizeof *res);
 	int k = 0;
 	for (int i = 0; res && i < n && k < max; i++) {
@@ -491,7 +494,8 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 	if (birth && *birth && k < max) {
 		/* Same birth date, last name within one typo but first name typed differently. */
 		search_hit *bydate = NULL;
-		int nd = persons_search(c, a, birth, true, &bydate, 200, NULL);
+		int nd = persons_search(c, a, birth, true, &bydate, 200, &capped);
+		*incomplete = *incomplete && capped; /* the birth date looked at whole finds the same person anyway */
 		char *fl = text_fold(a, last ? last : "");
 		for (int i = 0; fl && i < nd && k < max; i++) {
 			bool seen = false;
