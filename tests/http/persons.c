@@ -1156,6 +1156,8 @@ static void test_index_two_nodes(srv *s)
 	cli_init(&k2, s);
 	CHECK_INT(login(&k2, DEMO("social"), DEMO_PW), 303);
 	CHECK_HAS(get(&k2, "/personnes?q=ombrelune")->body, "Beaucoup de personnes correspondent");
+	/* Their birth date and address were not given: the results say so, not a blank cell. */
+	CHECK_HAS(get(&k2, "/personnes?q=ombrelune+p007")->body, "<td><span class=\"muted\">non renseignée</span></td><td>");
 	cli_free(&k2);
 	cli_free(&ka);
 	cli_free(&kb);

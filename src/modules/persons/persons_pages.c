@@ -47,8 +47,19 @@ static void results(web_req *r, const char *q)
 			html_printf(b, " <small>née %s</small>", h->birth_name);
 		if (h->archived)
 			html_lit(b, " <span class=\"tag\">archivé</span>");
-		html_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", h->first_names,
-		            page_date(r, h->birth_date), h->file_no, h->address);
+		/* Not known is said, never a blank cell. */
+		bool has_birth = h->birth_date && *h->birth_date, has_addr = h->address && *h->address && strcmp(h->address, " ");
+		html_printf(b, "</td><td>%s</td><td>", h->first_names);
+		if (has_birth)
+			html_printf(b, "%s", page_date(r, h->birth_date));
+		else
+			html_lit(b, "<span class=\"muted\">non renseignée</span>");
+		html_printf(b, "</td><td>%s</td><td>", h->file_no);
+		if (has_addr)
+			html_printf(b, "%s", h->address);
+		else
+			html_lit(b, "<span class=\"muted\">non renseignée</span>");
+		html_lit(b, "</td></tr>");
 	}
 	html_table_close(b);
 }
