@@ -67,7 +67,6 @@ static db_sql Q_D_P = DB_SQL(DB_SCOPED,
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id");
 static db_sql Q_D_M = DB_SQL(DB_SCOPED,
 	"INSERT INTO household_members (structure_id, household_id, person_id, relation, from_date) VALUES ($1, $2, $3, $4, $5)");
-static db_sql Q_D_K = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $2, $3)");
 static db_sql Q_D_B = DB_SQL(DB_SCOPED,
 	"INSERT INTO budget_lines (structure_id, household_id, month, kind, category, amount, created_by, created_at) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
@@ -110,17 +109,8 @@ static err add_person(db_conn *c, arena *a, rng *g, int64_t hid, const char *rel
 	             A_INT(pick(g, 25) == 0), A_INT_OR_NULL(gir), A_TEXT(caf), A_TEXT(sn), A_INT(now));
 	if (e == E_OK)
 		e = DBX(c, &Q_D_M, NULL, A_INT(hid), A_INT(*pid), A_TEXT(rel), A_TEXT(since));
-	if (e == E_OK) {
-		const char **keys;
-		int nk = persons_keys(a, sn, &keys);
-		for (int i = 0; e == E_OK && i < nk; i++) {
-			bool dup = false;
-			for (int j = 0; j < i && !dup; j++)
-				dup = !strcmp(keys[i], keys[j]);
-			if (!dup)
-				e = DBX(c, &Q_D_K, NULL, A_TEXT(keys[i]), A_INT(*pid));
-		}
-	}
+	if (e == E_OK)
+		e = persons_keys_store(c, a, *pid, sn ? sn : "", true); /* a few at a time (no feed row: the demo marks a rebuild) */
 	return e;
 }
 
@@ -137,6 +127,7 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 	arena a;
 	arena_init(&a, 0);
 	const int64_t batch = 1000;
+	persons_feed_bulk(true); /* one rebuild mark at the end, not a feed row per person */
 	for (int64_t i = 0; e == E_OK && i < n; i++) {
 		if (i % batch == 0) {
 			if (i) {
@@ -228,8 +219,9 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 	}
 	if (e == E_OK)
 		e = DBX(c, &Q_D_COUNTER, NULL, A_INT(n));
+	persons_feed_bulk(false);
 	if (e == E_OK)
-		e = persons_feed_rebuild(c); /* keys written directly: a server reads the structure's again */
+		e = persons_feed_rebuild(c); /* a server reads the structure's keys again */
 	if (e == E_OK && db_in_tx(c))
 		e = db_commit(c);
 	arena_release(&a);
