@@ -1156,6 +1156,19 @@ static void test_index_two_nodes(srv *s)
 	cli_init(&k2, s);
 	CHECK_INT(login(&k2, DEMO("social"), DEMO_PW), 303);
 	CHECK_HAS(get(&k2, "/personnes?q=ombrelune")->body, "Beaucoup de personnes correspondent");
+	/* The DPO's search for a subject access says it too, and that it shows the 25 closest. */
+	{
+		cli kd;
+		cli_init(&kd, s);
+		CHECK_INT(login(&kd, DEMO("dpo"), DEMO_PW), 303);
+		resp *rd = get(&kd, "/droits?q=ombrelune");
+		CHECK_INT(rd->status, 200);
+		CHECK_HAS(rd->body, "une partie seulement a été examinée");
+		CHECK_HAS(rd->body, "Les 25 plus proches sont montrées");
+		CHECK_HAS(rd->body, "<td>non renseignée</td>");
+		CHECK_LACKS(get(&kd, "/droits?q=wolkenstein")->body, "Les 25 plus proches");
+		cli_free(&kd);
+	}
 	/* Their birth date and address were not given: the results say so, not a blank cell. */
 	CHECK_HAS(get(&k2, "/personnes?q=ombrelune+p007")->body, "<td><span class=\"muted\">non renseignée</span></td><td>");
 	cli_free(&k2);

@@ -491,7 +491,7 @@ static void counter(web_req *r, const char *numbers, const char *kind, const dom
 	html_printf(b, "<input id=\"dq\" name=\"q\" type=\"search\" value=\"%s\"></div><button type=\"submit\">Chercher</button></form>", s_(q));
 	if (q && *q) {
 		int64_t pids[25], hids[25];
-		int n = persons_find(r->db, r->a, q, pids, hids, 25);
+		int n = persons_find(r->db, r->a, q, pids, hids, 25, NULL);
 		int shown = 0;
 		html_lit(b, "<ul>");
 		for (int i = 0; i < n; i++) {

@@ -592,7 +592,7 @@ int food_find(const food_ctx *x, const char *q, int64_t *hids, int max)
 		return 1;
 	}
 	int64_t pids[50], hh[50];
-	int n = persons_find(x->c, x->a, t, pids, hh, max < 50 ? max : 50), k = 0;
+	int n = persons_find(x->c, x->a, t, pids, hh, max < 50 ? max : 50, NULL), k = 0;
 	for (int i = 0; i < n; i++) {
 		bool seen = false;
 		for (int j = 0; j < k; j++)

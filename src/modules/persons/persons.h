@@ -71,8 +71,9 @@ int64_t persons_member_or_applicant(db_conn *c, arena *a, int64_t household_id, 
 int persons_max_members(db_conn *c);
 
 /* The search box for other modules: person and household ids of the best
- * matches (same tolerance and ranking as the page). Returns the count. */
-int persons_find(db_conn *c, arena *a, const char *q, int64_t *person_ids, int64_t *household_ids, int max);
+ * matches (same tolerance and ranking as the page). Returns the count;
+ * *capped (may be NULL): more persons matched a word than were examined. */
+int persons_find(db_conn *c, arena *a, const char *q, int64_t *person_ids, int64_t *household_ids, int max, bool *capped);
 /* How many whole months the household has lived in the commune on the
  * day on: since its current address, or since the first address of the
  * unbroken run of earlier ones in the same commune (the address history);

@@ -529,10 +529,10 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 	return k;
 }
 
-int persons_find(db_conn *c, arena *a, const char *q, int64_t *pids, int64_t *hids, int max)
+int persons_find(db_conn *c, arena *a, const char *q, int64_t *pids, int64_t *hids, int max, bool *capped)
 {
 	search_hit *h;
-	int n = persons_search(c, a, q, true, &h, max, NULL);
+	int n = persons_search(c, a, q, true, &h, max, capped);
 	for (int i = 0; i < n; i++) {
 		pids[i] = h[i].person_id;
 		hids[i] = h[i].household_id;

@@ -430,8 +430,17 @@ static void rights_page(web_req *r)
 	html_printf(b, "<div class=\"field\"><label for=\"q\">Nom, prénom ou date de naissance</label><input id=\"q\" name=\"q\" "
 	               "value=\"%s\"></div><button type=\"submit\">Chercher</button></form>", q ? q : "");
 	if (q && *q) {
-		int64_t pids[25], hids[25];
-		int n = persons_find(r->db, r->a, q, pids, hids, 25);
+		enum { MAX = 25 };
+		int64_t pids[MAX], hids[MAX];
+		bool capped = false;
+		int n = persons_find(r->db, r->a, q, pids, hids, MAX, &capped);
+		/* Neither a common name nor the list's length is left unsaid. */
+		if (capped)
+			page_notice(r, "info", "Beaucoup de personnes correspondent : une partie seulement a été examinée. "
+			                       "Ajoutez le prénom ou la date de naissance.");
+		if (n == MAX)
+			html_lit(b, "<p class=\"muted\" role=\"status\">Les 25 plus proches sont montrées : précisez la recherche "
+			            "(prénom, date de naissance) pour en voir d’autres.</p>");
 		html_table(b, "Personnes trouvées", 0, "Personne", "Date de naissance", "Dossier", "Export");
 		for (int i = 0; i < n; i++) {
 			person_brief p;
@@ -440,7 +449,7 @@ static void rights_page(web_req *r)
 			form_begin(r, "<tr><td>%s %s</td><td>%s</td><td>%s</td><td><a href=\"/personnes/%lld/donnees.pdf\">PDF</a> · "
 			               "<a href=\"/personnes/%lld/donnees.json\">JSON</a> · <form method=\"post\" action=\"/personnes/%lld/effacer\" "
 			               "class=\"inline\" data-confirm=\"Anonymiser tout le dossier du foyer, sans retour possible ?\">",
-			            p.last_name, p.first_names, civil_fr(r->a, p.birth_date), p.file_no, (long long)pids[i], (long long)pids[i], (long long)pids[i]);
+			            p.last_name, p.first_names, p.birth_date && *p.birth_date ? civil_fr(r->a, p.birth_date) : "non renseignée", p.file_no, (long long)pids[i], (long long)pids[i], (long long)pids[i]);
 			html_printf(b, "<button type=\"submit\" aria-label=\"Effacer le dossier de %s %s\">Effacer</button></form></td></tr>",
 			            p.first_names, p.last_name);
 		}

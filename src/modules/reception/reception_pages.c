@@ -225,7 +225,7 @@ static void arrival_form(web_req *r, const queue_in *in, const form_errors *fe)
 	html_lit(b, "<fieldset><legend>Personne</legend>");
 	if (*q) {
 		int64_t pids[ARRIVAL_MATCHES + 1], hids[ARRIVAL_MATCHES + 1];
-		int n = persons_find(r->db, r->a, q, pids, hids, ARRIVAL_MATCHES + 1);
+		int n = persons_find(r->db, r->a, q, pids, hids, ARRIVAL_MATCHES + 1, NULL);
 		for (int i = 0; i < n && i < ARRIVAL_MATCHES; i++) {
 			person_brief p;
 			if (persons_person_brief(r->db, r->a, pids[i], &p) != E_OK)

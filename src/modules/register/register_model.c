@@ -530,7 +530,7 @@ int reg_list(const reg_ctx *x, const char *list, const char *q, int limit, int o
 	if (q && *q) {
 		/* A name typed: the persons the search finds, then their entries (no paging: the search's 200 at most). */
 		int64_t pids[200], hids[200];
-		int np = persons_find(x->c, x->a, q, pids, hids, 200), n = 0, cap = 0;
+		int np = persons_find(x->c, x->a, q, pids, hids, 200, NULL), n = 0, cap = 0;
 		for (int i = 0; i < np; i++) {
 			reg_entry *v;
 			int k = entries_of(x->c, x->a, &Q_OF_PERSON, 1, (db_arg[]){A_INT(pids[i])}, -1, &v, NULL);
