@@ -46,6 +46,8 @@ typedef struct search_hit {
  * DPO's search, duplicate detection). *capped (may be NULL): a word too
  * common (more than 200 persons), only part of them looked at — say it. */
 int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped);
+/* What a page says when a search was capped (the search page, the DPO's). */
+extern const char PERSONS_MANY[];
 /* Possible duplicates of a new person (same birth date and close name, or
  * same name): up to max hits. *incomplete: the name is carried by more
  * persons than the search looks at and the birth date (absent, or shared

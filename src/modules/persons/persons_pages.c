@@ -29,8 +29,7 @@ static void results(web_req *r, const char *q)
 	bool capped = false;
 	int n = persons_search(r->db, r->a, q, web_can(r, PERM_PERSONS_MERGE), &hits, 25, &capped); /* archived: managers only */
 	if (capped)
-		html_lit(b, "<p role=\"status\" class=\"notice\">Beaucoup de personnes correspondent : une partie seulement a été "
-		            "examinée. Ajoutez le prénom, la date de naissance ou le numéro de dossier.</p>");
+		html_printf(b, "<p role=\"status\" class=\"notice notice-info\">%s</p>", PERSONS_MANY);
 	if (!n) {
 		html_printf(b, "<p role=\"status\">Aucune personne ne correspond à « %s ».</p>", q);
 		if (web_can(r, PERM_PERSONS_WRITE))
@@ -48,7 +47,7 @@ static void results(web_req *r, const char *q)
 		if (h->archived)
 			html_lit(b, " <span class=\"tag\">archivé</span>");
 		/* Not known is said, never a blank cell. */
-		bool has_birth = h->birth_date && *h->birth_date, has_addr = h->address && *h->address && strcmp(h->address, " ");
+		bool has_birth = h->birth_date && *h->birth_date, has_addr = h->address && *h->address;
 		html_printf(b, "</td><td>%s</td><td>", h->first_names);
 		if (has_birth)
 			html_printf(b, "%s", page_date(r, h->birth_date));
@@ -190,7 +189,7 @@ static void new_form(web_req *r, const person_in *p, const household_in *h, cons
 			            (long long)dups[i].household_id, dups[i].last_name, dups[i].first_names,
 			            !strcmp(dups[i].sex, "F") ? "née le" : !strcmp(dups[i].sex, "M") ? "né le" : "né(e) le",
 			            *dups[i].birth_date ? page_date(r, dups[i].birth_date) : "non renseigné", dups[i].file_no,
-			            *dups[i].address && strcmp(dups[i].address, " ") ? dups[i].address : "adresse non renseignée");
+			            *dups[i].address ? dups[i].address : "adresse non renseignée");
 		if (ndups)
 			html_lit(b, "</ul>");
 		html_lit(b, "</div>");

@@ -90,13 +90,14 @@ int persons_keys(arena *a, const char *sn, const char ***keys)
 
 static int key_cmp(const void *x, const void *y)
 {
-	const char *a = *(const char *const *)x, *b = *(const char *const *)y;
-	return strcmp(a ? a : "", b ? b : "");
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
 static db_sql Q_KEYS_DEL = DB_SQL(DB_SCOPED, "DELETE FROM person_keys WHERE +structure_id = $1 AND person_id = $2");
 /* A person's keys in a few statements (16, 8, 4, 2 and 1 at a time: a
- * name has about sixteen): one round trip each on PostgreSQL. */
+ * name has about sixteen): one round trip each on PostgreSQL. Any number
+ * of keys is written, the widest statement as often as it fills. */
+enum { KEYS_AT_ONCE = 16 };
 static db_sql Q_KEYS_ADD1 = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2)");
 static db_sql Q_KEYS_ADD2 = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2)");
 static db_sql Q_KEYS_ADD4 = DB_SQL(DB_SCOPED,
@@ -113,8 +114,8 @@ err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn, bool f
 {
 	const char **keys;
 	int n = persons_keys(a, sn, &keys);
-	if (!keys)
-		return E_NOMEM;
+	if (!keys || a->failed)
+		return E_NOMEM; /* a key lost to memory would be a person the search misses */
 	/* Sorted, each once (a doubled word gives the same keys twice). */
 	qsort(keys, (size_t)n, sizeof *keys, key_cmp);
 	int u = 0;
@@ -123,9 +124,9 @@ err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn, bool f
 			keys[u++] = keys[i];
 	err e = fresh ? E_OK : DBX(c, &Q_KEYS_DEL, NULL, A_INT(pid)); /* a new person has none yet */
 	static db_sql *const by[5] = {&Q_KEYS_ADD16, &Q_KEYS_ADD8, &Q_KEYS_ADD4, &Q_KEYS_ADD2, &Q_KEYS_ADD1};
-	db_arg args[17];
+	db_arg args[1 + KEYS_AT_ONCE];
 	args[0] = A_INT(pid);
-	for (int i = 0, w = 16, k = 0; e == E_OK && i < u; w >>= 1, k++)
+	for (int i = 0, w = KEYS_AT_ONCE, k = 0; e == E_OK && i < u; w >>= 1, k++)
 		for (; e == E_OK && u - i >= w; i += w) {
 			for (int j = 0; j < w; j++)
 				args[1 + j] = A_TEXT(keys[i + j]);
@@ -137,6 +138,9 @@ err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn, bool f
 }
 
 /* ---- search -------------------------------------------------------------- */
+
+const char PERSONS_MANY[] = "Beaucoup de personnes correspondent : une partie seulement a été examinée. "
+                            "Ajoutez le prénom, la date de naissance ou le numéro de dossier.";
 
 static db_sql Q_S_PREFIX = DB_SQL(DB_SCOPED,
 	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key >= $2 AND key < $3 LIMIT 301");
@@ -154,7 +158,7 @@ static db_sql Q_S_FILE = DB_SQL(DB_SCOPED,
  * structure's index. */
 static db_sql Q_S_DETAILS = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.birth_date, p.search_name, h.file_no, "
-	"h.last_seen_at, h.street_no || ' ' || h.street, p.relation, p.active, h.archived_at, p.sex FROM persons p "
+	"h.last_seen_at, trim(h.street_no || ' ' || h.street), p.relation, p.active, h.archived_at, p.sex FROM persons p "
 	"JOIN households h ON h.id = p.household_id AND h.structure_id = $1 AND h.merged_into IS NULL "
 	"WHERE +p.structure_id = $1 AND p.id IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51)");
 
@@ -212,7 +216,7 @@ static void idset_add(arena *a, idset *s, int64_t id)
  * database — at most KEY_MAX (a prefix PREFIX_MAX) of them; one more is
  * asked for, and when it is there the search says it looked at part of a
  * common name (capped), never silently. */
-enum { KEY_MAX = 200, PREFIX_MAX = 300 };
+enum { KEY_MAX = 200, PREFIX_MAX = 300, BIRTH_MAX = 200, PHONE_MAX = 50, FILE_MAX = 20 }; /* the LIMITs above: one more */
 static void lookup(db_conn *c, arena *a, idset *s, const char *key, const char *hi)
 {
 	int64_t got[PREFIX_MAX + 1];
@@ -371,18 +375,7 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 	return nh < max ? nh : max;
 }
 
-static int search_in(db_conn *c, arena *a, const char *q, search_hit **out, int max, idset *ids_out);
-
-static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max, bool *capped)
-{
-	idset ids = {0};
-	int n = search_in(c, a, q, out, max, &ids);
-	if (capped)
-		*capped = ids.capped;
-	return n;
-}
-
-static int search_in(db_conn *c, arena *a, const char *q, search_hit **out, int max, idset *ids_out)
+static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max, idset *ids_out)
 {
 	*out = NULL;
 	if (!q)
@@ -402,7 +395,7 @@ static int search_in(db_conn *c, arena *a, const char *q, search_hit **out, int 
 	}
 	if (civil_parse(t, &cd)) {
 		if (DBQ(c, &Q_S_BIRTH, &r, A_TEXT(t)) == E_OK)
-			collect(&r, ids_out, a, 200);
+			collect(&r, ids_out, a, BIRTH_MAX);
 		return fetch_details(c, a, ids_out, NULL, 0, out, max, 0);
 	}
 	/* A file number "26-0042" or digits (phone, CAF number). */
@@ -411,9 +404,9 @@ static int search_in(db_conn *c, arena *a, const char *q, search_hit **out, int 
 		isdigit((unsigned char)*p) ? digits++ : strchr(" .-+/", *p) ? 0 : other++;
 	if (!other && digits >= 3) {
 		if (DBQ(c, &Q_S_FILE, &r, A_TEXT(t)) == E_OK)
-			collect(&r, ids_out, a, 20);
+			collect(&r, ids_out, a, FILE_MAX);
 		if (digits >= 6 && DBQ(c, &Q_S_PHONE, &r, A_TEXT(phone_digits(a, t)), A_TEXT(t)) == E_OK)
-			collect(&r, ids_out, a, 50);
+			collect(&r, ids_out, a, PHONE_MAX);
 		return fetch_details(c, a, ids_out, NULL, 0, out, max, 0);
 	}
 	/* Names: fold, split, look up the longest word (the most selective)
@@ -463,7 +456,10 @@ static int search_in(db_conn *c, arena *a, const char *q, search_hit **out, int 
 
 int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped)
 {
-	int n = search(c, a, q, out, max, capped), k = 0;
+	idset ids = {0};
+	int n = search(c, a, q, out, max, &ids), k = 0;
+	if (capped)
+		*capped = ids.capped;
 	if (with_archived)
 		return n;
 	for (int i = 0; i < n; i++)
@@ -478,7 +474,6 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 	/* Same birth date and a close name, or the same name whatever the
 	 * birth date (homonyms are shown too: the agent decides). */
 	*out = NULL;
-	*incomplete = false;
 	char *q = arena_printf(a, "%s %s", last ? last : "", first ? first : "");
 	search_hit *byname = NULL;
 	bool capped = false;

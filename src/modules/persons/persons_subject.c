@@ -436,8 +436,7 @@ static void rights_page(web_req *r)
 		int n = persons_find(r->db, r->a, q, pids, hids, MAX, &capped);
 		/* Neither a common name nor the list's length is left unsaid. */
 		if (capped)
-			page_notice(r, "info", "Beaucoup de personnes correspondent : une partie seulement a été examinée. "
-			                       "Ajoutez le prénom ou la date de naissance.");
+			page_notice(r, "info", PERSONS_MANY);
 		if (n == MAX)
 			html_lit(b, "<p class=\"muted\" role=\"status\">Les 25 plus proches sont montrées : précisez la recherche "
 			            "(prénom, date de naissance) pour en voir d’autres.</p>");
