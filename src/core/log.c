@@ -10,6 +10,7 @@
 
 static log_level min_level = LOG_INFO;
 void log_set_level(log_level l) { min_level = l; }
+bool log_enabled(log_level l) { return l >= min_level; }
 
 void log_msg(log_level l, const char *fmt, ...)
 {

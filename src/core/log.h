@@ -4,8 +4,10 @@
  */
 #ifndef CORE_LOG_H
 #define CORE_LOG_H
+#include <stdbool.h>
 typedef enum { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
 void log_set_level(log_level l);
+bool log_enabled(log_level l);
 void log_msg(log_level l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)

@@ -135,6 +135,12 @@ static enum MHD_Result respond(struct MHD_Connection *con, web_req *r)
 		MHD_add_response_header(resp, name, v);
 	}
 	add_security_headers(resp, r);
+	if (log_enabled(LOG_DEBUG)) {
+		/* What the access log says of the database's work, for the browser's tools and the tests (debug only). */
+		char st[96];
+		snprintf(st, sizeof st, "db;desc=\"statements=%d steps=%lld\"", r->statements, r->steps);
+		MHD_add_response_header(resp, "Server-Timing", st);
+	}
 	enum MHD_Result ret = MHD_queue_response(con, (unsigned)(r->status ? r->status : 200), resp);
 	MHD_destroy_response(resp);
 	return ret;

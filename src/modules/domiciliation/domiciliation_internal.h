@@ -81,7 +81,13 @@ typedef struct domi_event {
 /* The history, newest first, whole. */
 int domi_events(db_conn *c, arena *a, int64_t id, domi_event **out);
 /* A household's domiciliations, newest first. */
-int domi_of_household(db_conn *c, arena *a, int64_t household_id, domi **out);
+/* A household's domiciliations as its page lists them, newest first, in one statement (the person's name through
+ * the persons module's view person_names; "?" when the person is gone). */
+typedef struct domi_of_hh {
+	int64_t id, num;
+	const char *status, *end_on, *name;
+} domi_of_hh;
+int domi_of_household(db_conn *c, arena *a, int64_t household_id, domi_of_hh **out);
 /* The active domiciliation of a person, 0 if none. */
 int64_t domi_active_of_person(db_conn *c, int64_t person_id);
 

@@ -254,7 +254,9 @@ static db_sql Q_EVENTS = DB_SQL(DB_SCOPED,
 	"SELECT e.on_date, e.kind, e.detail, u.display_name FROM domi_events e LEFT JOIN agent_names u ON u.id = e.user_id "
 	"WHERE e.structure_id = $1 AND e.domiciliation_id = $2 ORDER BY e.at DESC, e.id DESC");
 static db_sql Q_BY_HOUSEHOLD = DB_SQL(DB_SCOPED,
-	"SELECT id FROM domiciliations WHERE structure_id = $1 AND household_id = $2 ORDER BY id DESC");
+	"SELECT d.id, d.num, d.status, d.end_on, p.last_name || ' ' || p.first_names FROM domiciliations d "
+	"LEFT JOIN person_names p ON p.id = d.person_id AND p.structure_id = d.structure_id "
+	"WHERE d.structure_id = $1 AND d.household_id = $2 ORDER BY d.id DESC");
 /* Lists: one statement each, chosen by a fixed filter (never assembled). */
 #define LIST_COLS "SELECT id, person_id, status, requested_on, end_on, last_contact_on, renewal_on, num FROM domiciliations "
 static db_sql Q_LIST_ALL = DB_SQL(DB_SCOPED, LIST_COLS "WHERE structure_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3");
@@ -383,30 +385,21 @@ int domi_events(db_conn *c, arena *a, int64_t id, domi_event **out)
 	return e == E_OK && !a->failed ? n : -1;
 }
 
-int domi_of_household(db_conn *c, arena *a, int64_t hid, domi **out)
+int domi_of_household(db_conn *c, arena *a, int64_t hid, domi_of_hh **out)
 {
 	db_res q = {0};
-	int64_t *ids = NULL;
 	int n = 0, cap = 0;
 	*out = NULL;
 	err e = DBQ(c, &Q_BY_HOUSEHOLD, &q, A_INT(hid));
 	while (e == E_OK && db_next(&q)) {
-		int64_t *id = ARENA_PUSH(a, ids, n, cap);
-		if (!id)
+		domi_of_hh *x = ARENA_PUSH(a, *out, n, cap);
+		if (!x)
 			break;
-		*id = db_int(&q, 0);
+		*x = (domi_of_hh){.id = db_int(&q, 0), .num = db_int(&q, 1), .status = t_(&q, 2, a), .end_on = d_(&q, 3, a),
+		                 .name = db_isnull(&q, 4) ? "?" : t_(&q, 4, a)};
 	}
 	db_close(&q);
-	if (e != E_OK || a->failed)
-		return -1;
-	domi *v = arena_array(a, (size_t)n + 1, sizeof *v);
-	if (!v)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (domi_load(c, a, ids[i], &v[i]) != E_OK)
-			return -1;
-	*out = v;
-	return n;
+	return e == E_OK && !a->failed ? n : -1;
 }
 
 static db_sql Q_NUM_OF = DB_SQL(DB_SCOPED, "SELECT num FROM domiciliations WHERE structure_id = $1 AND id = $2");

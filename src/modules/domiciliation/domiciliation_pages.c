@@ -553,14 +553,13 @@ void domi_section(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-domi\"><h2 id=\"t-domi\">Domiciliation</h2>");
-	domi *v;
+	domi_of_hh *v;
 	int n = domi_of_household(r->db, r->a, hid, &v);
 	if (n > 0) {
 		html_lit(b, "<ul>");
 		for (int i = 0; i < n; i++) {
-			person_brief p;
 			html_printf(b, "<li><a href=\"/domiciliation/%lld\">n° %lld, %s</a> : %s", (long long)v[i].id, (long long)v[i].num,
-			            domi_person_name(r, v[i].person_id, &p), CODE_LABEL(DOMI_STATUS, v[i].status));
+			            v[i].name, CODE_LABEL(DOMI_STATUS, v[i].status));
 			if (v[i].end_on)
 				html_printf(b, ", valable jusqu’au %s", civil_fr(r->a, v[i].end_on));
 			html_lit(b, "</li>");

@@ -132,6 +132,10 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE search_feed (structure_id BIGINT NOT NULL, seq BIGINT NOT NULL, person_id BIGINT NOT NULL, "
 	 " at BIGINT NOT NULL, PRIMARY KEY (structure_id, seq));"
 	 "CREATE TABLE search_feed_head (structure_id BIGINT PRIMARY KEY, seq BIGINT NOT NULL);" PERSON_KEYS_COVER},
+	/* What other modules may read of this one's tables, as a view: a person's name, to show it beside their own rows
+	 * in the same statement (a household's page would otherwise read each name apart). Nothing else. */
+	{7, "published view: person_names",
+	 "CREATE VIEW person_names AS SELECT id, structure_id, household_id, last_name, first_names FROM persons;", NULL},
 };
 const db_module_schema persons_schema = {"persons", migrations, COUNTOF(migrations)};
 

@@ -27,12 +27,15 @@ static db_sql Q_RULE_DEFAULT = DB_SQL(DB_SCOPED,
 	"INSERT INTO qf_rules (structure_id, effective_from, parts_couple, parts_single_parent, parts_single, child1, "
 	"child2, child3, child_more, disabled_child, rav_divisor) VALUES ($1, '2000-01-01', 200, 200, 100, 50, 50, 100, "
 	"50, 50, 'personnes') ON CONFLICT (structure_id, effective_from) DO NOTHING");
+/* The household's taxable income and housing with its members of today, in one read (a household without an
+ * active member gives one row, its members' columns NULL). */
 static db_sql Q_MEMBERS_NOW = DB_SQL(DB_SCOPED,
-	"SELECT relation, birth_date, disability FROM persons WHERE structure_id = $1 AND household_id = $2 AND active = 1");
+	"SELECT p.relation, p.birth_date, p.disability, h.annual_taxable, h.housing FROM households h "
+	"LEFT JOIN persons p ON p.structure_id = h.structure_id AND p.household_id = h.id AND p.active = 1 "
+	"WHERE h.structure_id = $1 AND h.id = $2 ORDER BY p.id");
 static db_sql Q_BUDGET_SUM = DB_SQL(DB_SCOPED,
 	"SELECT kind, category, sum(amount) FROM budget_lines WHERE structure_id = $1 AND household_id = $2 "
 	"AND month = $3 AND counted = 1 GROUP BY kind, category");
-static db_sql Q_TAXABLE = DB_SQL(DB_SCOPED, "SELECT annual_taxable, housing FROM households WHERE structure_id = $1 AND id = $2");
 
 static const char *fmt_parts(arena *a, int64_t x100)
 {
@@ -82,7 +85,20 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	e = DBQ(c, &Q_MEMBERS_NOW, &q, A_INT(hid));
 	int rank = 0, ncap = 0;
 	int64_t child_parts = 0;
+	int64_t taxable = 0;
+	bool has_taxable = false, first_row = true;
+	o->housing = "";
 	while (e == E_OK && db_next(&q)) {
+		if (first_row) {
+			first_row = false;
+			if (!db_isnull(&q, 3)) {
+				taxable = db_int(&q, 3);
+				has_taxable = true;
+			}
+			o->housing = db_isnull(&q, 4) ? "" : db_dup(&q, 4, a);
+		}
+		if (db_isnull(&q, 0))
+			continue; /* no member today */
 		const char *rel = db_text(&q, 0);
 		civil_date b;
 		int age = civil_parse(db_text(&q, 1), &b) ? civil_age(b, ref) : 30;
@@ -106,11 +122,10 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 			child_parts += shared ? inc / 2 : inc;
 			if (shared)
 				children_half++;
-		} else {
-			adults++;
 		}
-		/* Consumption units (OECD modified): first adult 1, others 14+ 0.5, under 14 0.3; shared custody halves. */
-		int64_t w = (uc == 0 && !child) ? 100 : (age >= 14 ? 50 : 30);
+		/* Consumption units (OECD modified): first adult 1, others 14+ 0.5, under 14 0.3; shared custody halves.
+		 * The first adult whatever the rows' order (a child's row may come first). */
+		int64_t w = !child && adults++ == 0 ? 100 : (age >= 14 ? 50 : 30);
 		uc += shared ? w / 2 : w;
 	}
 	db_close(&q);
@@ -141,18 +156,7 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 		}
 	}
 	db_close(&q);
-	int64_t taxable = 0;
-	bool has_taxable = false;
 	o->resource_cats = buf_cstr(&cats);
-	o->housing = "";
-	if (e == E_OK && DBQ(c, &Q_TAXABLE, &q, A_INT(hid)) == E_OK && db_next(&q)) {
-		if (!db_isnull(&q, 0)) {
-			taxable = db_int(&q, 0);
-			has_taxable = true;
-		}
-		o->housing = db_isnull(&q, 1) ? "" : db_dup(&q, 1, a);
-	}
-	db_close(&q);
 	buf ex;
 	buf_init(&ex, a, 512);
 	char from_fr[11];

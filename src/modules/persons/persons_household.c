@@ -266,7 +266,9 @@ static void household_page(web_req *r)
 {
 	int64_t hid = r->param[0];
 	household_row h;
-	err e = persons_household_load(r->db, r->a, hid, &h);
+	member_row *m;
+	int nm = 0;
+	err e = persons_household_with_members(r->db, r->a, hid, &h, &m, &nm);
 	if (e != E_OK) {
 		web_error(r, e, NULL);
 		return;
@@ -283,8 +285,6 @@ static void household_page(web_req *r)
 	/* The read entry, queued for the journal's writer; the « recently
 	 * seen » mark follows it there (persons_module.c): no write here. */
 	journal_record(r->db, r->user->id, "read", "household", hid, NULL);
-	member_row *m;
-	int nm = persons_member_rows(r->db, r->a, hid, &m);
 	const module_section *const *sec;
 	int nsec = module_sections(&sec);
 	for (int i = 0; i < nsec; i++)

@@ -108,6 +108,9 @@ typedef struct member_row {
 } member_row;
 /* Every member, present first, the applicant and the spouse first. */
 int persons_member_rows(db_conn *c, arena *a, int64_t household_id, member_row **out);
+/* Both in one read (the household's page); E_NOT_FOUND outside the structure. */
+err persons_household_with_members(db_conn *c, arena *a, int64_t household_id, household_row *h, member_row **members,
+                                   int *nmembers);
 typedef struct alert_row {
 	int64_t id, created_at;
 	const char *text;

@@ -15,12 +15,23 @@ static db_sql Q_H = DB_SQL(DB_SCOPED,
 	"FROM households WHERE structure_id = $1 AND id = $2");
 static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED,
 	"UPDATE households SET last_seen_at = $3 WHERE structure_id = $1 AND id = $2 AND last_seen_at < $3");
-static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
-	"SELECT p.id, p.relation, p.last_name, p.birth_name, p.first_names, p.birth_date, p.sex, p.phone, p.employment, "
-	"p.health_cover, p.protection, p.disability, p.gir, p.caf_number, p.active, p.nationality, p.email, p.consent_sms, "
+#define MEMBER_SELECT \
+	"SELECT p.id, p.relation, p.last_name, p.birth_name, p.first_names, p.birth_date, p.sex, p.phone, p.employment, " \
+	"p.health_cover, p.protection, p.disability, p.gir, p.caf_number, p.active, p.nationality, p.email, p.consent_sms, " \
 	"p.consent_email, p.student, p.representative, p.nir "
-	"FROM persons p WHERE p.structure_id = $1 AND p.household_id = $2 ORDER BY p.active DESC, "
-	"CASE p.relation WHEN 'demandeur' THEN 0 WHEN 'conjoint' THEN 1 ELSE 2 END, p.birth_date, p.id");
+enum { MEMBER_COLS = 22 };
+#define MEMBER_ORDER \
+	" ORDER BY p.active DESC, CASE p.relation WHEN 'demandeur' THEN 0 WHEN 'conjoint' THEN 1 ELSE 2 END, p.birth_date, p.id"
+static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
+	MEMBER_SELECT "FROM persons p WHERE p.structure_id = $1 AND p.household_id = $2" MEMBER_ORDER);
+/* The household's page: the household and its members in one read (one row with the members' columns NULL when
+ * it has none). */
+static db_sql Q_H_MEMBERS = DB_SQL(DB_SCOPED,
+	MEMBER_SELECT ", h.file_no, h.street_no, h.street, h.postcode, h.city, h.neighbourhood, h.housing, h.address_since, "
+	"h.merged_into, h.version, h.created_at, h.annual_taxable, "
+	"CASE WHEN h.anonymised_at IS NOT NULL THEN 2 WHEN h.archived_at IS NOT NULL THEN 1 ELSE 0 END "
+	"FROM households h LEFT JOIN persons p ON p.structure_id = h.structure_id AND p.household_id = h.id "
+	"WHERE h.structure_id = $1 AND h.id = $2" MEMBER_ORDER);
 static db_sql Q_ALERTS = DB_SQL(DB_SCOPED,
 	"SELECT id, text, created_at FROM alerts WHERE structure_id = $1 AND household_id = $2 AND ended_at IS NULL ORDER BY id");
 static db_sql Q_REFERENTS = DB_SQL(DB_SCOPED,
@@ -50,33 +61,63 @@ static const char *t_(db_res *q, int col, arena *a) { return arena_strdup(a, db_
 static bool yes(db_res *q, int col) { return !db_isnull(q, col) && !strcmp(db_text(q, col), "1"); }
 #define DONE(e, a, n) ((e) == E_OK && !(a)->failed ? (n) : -1)
 
+static void household_fill(db_res *q, arena *a, int o, int64_t hid, household_row *h)
+{
+	*h = (household_row){.id = hid};
+	h->file_no = t_(q, o + 0, a);
+	h->street_no = t_(q, o + 1, a);
+	h->street = t_(q, o + 2, a);
+	h->postcode = t_(q, o + 3, a);
+	h->city = t_(q, o + 4, a);
+	h->neighbourhood = t_(q, o + 5, a);
+	h->housing = t_(q, o + 6, a);
+	h->address_since = t_(q, o + 7, a);
+	h->merged_into = db_isnull(q, o + 8) ? 0 : db_int(q, o + 8);
+	h->version = db_int(q, o + 9);
+	h->created_at = db_int(q, o + 10);
+	h->annual_taxable = db_isnull(q, o + 11) ? -1 : db_int(q, o + 11);
+	h->archived = (int)db_int(q, o + 12);
+}
+
 err persons_household_load(db_conn *c, arena *a, int64_t hid, household_row *h)
 {
 	db_res q = {0};
 	err e = DBQ(c, &Q_H, &q, A_INT(hid));
 	if (e == E_OK && !db_next(&q))
 		e = E_NOT_FOUND;
-	if (e == E_OK) {
-		*h = (household_row){.id = hid};
-		h->file_no = t_(&q, 0, a);
-		h->street_no = t_(&q, 1, a);
-		h->street = t_(&q, 2, a);
-		h->postcode = t_(&q, 3, a);
-		h->city = t_(&q, 4, a);
-		h->neighbourhood = t_(&q, 5, a);
-		h->housing = t_(&q, 6, a);
-		h->address_since = t_(&q, 7, a);
-		h->merged_into = db_isnull(&q, 8) ? 0 : db_int(&q, 8);
-		h->version = db_int(&q, 9);
-		h->created_at = db_int(&q, 10);
-		h->annual_taxable = db_isnull(&q, 11) ? -1 : db_int(&q, 11);
-		h->archived = (int)db_int(&q, 12);
-	}
+	if (e == E_OK)
+		household_fill(&q, a, 0, hid, h);
 	db_close(&q);
 	return e == E_OK && a->failed ? E_NOMEM : e;
 }
 
 err persons_household_seen(db_conn *c, int64_t hid, int64_t at) { return DBX(c, &Q_H_SEEN, NULL, A_INT(hid), A_INT(at)); }
+
+static void member_fill(db_res *q, arena *a, member_row *m)
+{
+	m->id = db_int(q, 0);
+	m->relation = t_(q, 1, a);
+	m->last_name = t_(q, 2, a);
+	m->birth_name = t_(q, 3, a);
+	m->first_names = t_(q, 4, a);
+	m->birth_date = t_(q, 5, a);
+	m->sex = t_(q, 6, a);
+	m->phone = t_(q, 7, a);
+	m->employment = t_(q, 8, a);
+	m->health_cover = t_(q, 9, a);
+	m->protection = t_(q, 10, a);
+	m->disability = yes(q, 11);
+	m->gir = t_(q, 12, a);
+	m->caf_number = t_(q, 13, a);
+	m->active = yes(q, 14);
+	m->nationality = t_(q, 15, a);
+	m->email = t_(q, 16, a);
+	m->consent_sms = yes(q, 17);
+	m->consent_email = yes(q, 18);
+	m->student = yes(q, 19);
+	m->representative = t_(q, 20, a);
+	m->nir = t_(q, 21, a);
+}
 
 int persons_member_rows(db_conn *c, arena *a, int64_t hid, member_row **out)
 {
@@ -88,31 +129,38 @@ int persons_member_rows(db_conn *c, arena *a, int64_t hid, member_row **out)
 		member_row *m = ARENA_PUSH(a, *out, n, cap);
 		if (!m)
 			break;
-		m->id = db_int(&q, 0);
-		m->relation = t_(&q, 1, a);
-		m->last_name = t_(&q, 2, a);
-		m->birth_name = t_(&q, 3, a);
-		m->first_names = t_(&q, 4, a);
-		m->birth_date = t_(&q, 5, a);
-		m->sex = t_(&q, 6, a);
-		m->phone = t_(&q, 7, a);
-		m->employment = t_(&q, 8, a);
-		m->health_cover = t_(&q, 9, a);
-		m->protection = t_(&q, 10, a);
-		m->disability = yes(&q, 11);
-		m->gir = t_(&q, 12, a);
-		m->caf_number = t_(&q, 13, a);
-		m->active = yes(&q, 14);
-		m->nationality = t_(&q, 15, a);
-		m->email = t_(&q, 16, a);
-		m->consent_sms = yes(&q, 17);
-		m->consent_email = yes(&q, 18);
-		m->student = yes(&q, 19);
-		m->representative = t_(&q, 20, a);
-		m->nir = t_(&q, 21, a);
+		member_fill(&q, a, m);
 	}
 	db_close(&q);
 	return DONE(e, a, n);
+}
+
+err persons_household_with_members(db_conn *c, arena *a, int64_t hid, household_row *h, member_row **out, int *nout)
+{
+	db_res q = {0};
+	int n = 0, cap = 0;
+	bool found = false;
+	*out = NULL;
+	err e = DBQ(c, &Q_H_MEMBERS, &q, A_INT(hid));
+	while (e == E_OK && db_next(&q)) {
+		if (!found) {
+			found = true;
+			household_fill(&q, a, MEMBER_COLS, hid, h);
+		}
+		if (db_isnull(&q, 0))
+			continue; /* a household without a person */
+		member_row *m = ARENA_PUSH(a, *out, n, cap);
+		if (!m)
+			break;
+		member_fill(&q, a, m);
+	}
+	db_close(&q);
+	if (e == E_OK && !found)
+		e = E_NOT_FOUND;
+	if (e == E_OK && a->failed)
+		e = E_NOMEM;
+	*nout = n;
+	return e;
 }
 
 int persons_alert_rows(db_conn *c, arena *a, int64_t hid, alert_row **out)
@@ -157,9 +205,7 @@ int persons_note_rows(db_conn *c, arena *a, int64_t hid, int64_t reader, int lim
 	db_res q = {0};
 	int n = 0, cap = 0;
 	*out = NULL;
-	err e = DBID(c, &Q_NOTES_N, total, A_INT(hid), A_INT(reader));
-	if (e == E_OK)
-		e = DBQ(c, &Q_NOTES, &q, A_INT(hid), A_INT(reader), A_INT(limit > 0 ? limit : INT64_MAX));
+	err e = DBQ(c, &Q_NOTES, &q, A_INT(hid), A_INT(reader), A_INT(limit > 0 ? limit : INT64_MAX));
 	while (e == E_OK && db_next(&q)) {
 		note_row *x = ARENA_PUSH(a, *out, n, cap);
 		if (!x)
@@ -171,6 +217,10 @@ int persons_note_rows(db_conn *c, arena *a, int64_t hid, int64_t reader, int lim
 		x->author = db_isnull(&q, 4) ? "?" : t_(&q, 4, a);
 	}
 	db_close(&q);
+	/* Counted only when the list may have stopped short of them all. */
+	*total = n;
+	if (e == E_OK && limit > 0 && n == limit)
+		e = DBID(c, &Q_NOTES_N, total, A_INT(hid), A_INT(reader));
 	return DONE(e, a, n);
 }
 

@@ -34,6 +34,8 @@ typedef enum rc_list { RC_MOTIVES, RC_STAFF, RC_PARTNER_NAMES } rc_list;
 /* Every entry of the list, in order (arena array); their number, or -1 on
  * a failure. */
 int rc_named_list(db_conn *c, arena *a, rc_list which, rc_named **out);
+/* The contact form's motives and partners, both in one statement; 0, or -1 on a failure. */
+int rc_form_lists(db_conn *c, arena *a, rc_named **motives, int *nmotives, rc_named **partners, int *npartners);
 
 typedef struct rc_contact {
 	int64_t at, minutes;

@@ -121,6 +121,10 @@ static db_sql Q_CONTACTS_H = DB_SQL(DB_SCOPED,
 	"WHERE c.structure_id = $1 AND c.household_id = $2 ORDER BY c.at DESC, c.id DESC LIMIT $3");
 static db_sql Q_CONTACTS_N = DB_SQL(DB_SCOPED, "SELECT count(*) FROM contacts WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_PARTNERS_ALL = DB_SQL(DB_SCOPED, "SELECT id, name FROM partners WHERE structure_id = $1 AND active = 1 ORDER BY name");
+/* The contact form's two lists in one read. */
+static db_sql Q_FORM_LISTS = DB_SQL(DB_SCOPED,
+	"SELECT 0, id, label FROM contact_motives WHERE structure_id = $1 AND active = 1 UNION ALL "
+	"SELECT 1, id, name FROM partners WHERE structure_id = $1 AND active = 1 ORDER BY 1, 3");
 
 static db_sql Q_QUEUE = DB_SQL(DB_SCOPED,
 	"SELECT q.id, q.label, q.household_id, m.label, u.display_name, q.status, q.checked_in_at, q.received_at, r.display_name "
@@ -178,6 +182,26 @@ int rc_named_list(db_conn *c, arena *a, rc_list which, rc_named **out)
 	}
 	db_close(&res);
 	return e == E_OK && !a->failed ? n : -1;
+}
+
+int rc_form_lists(db_conn *c, arena *a, rc_named **motives, int *nmotives, rc_named **partners, int *npartners)
+{
+	db_res res = {0};
+	int cap[2] = {0, 0}, *n[2] = {nmotives, npartners};
+	rc_named **out[2] = {motives, partners};
+	*motives = *partners = NULL;
+	*nmotives = *npartners = 0;
+	err e = DBQ0(c, &Q_FORM_LISTS, &res);
+	while (e == E_OK && db_next(&res)) {
+		int k = db_int(&res, 0) ? 1 : 0;
+		rc_named *x = ARENA_PUSH(a, *out[k], *n[k], cap[k]);
+		if (!x)
+			break;
+		x->id = db_int(&res, 1);
+		x->name = arena_strdup(a, db_text(&res, 2));
+	}
+	db_close(&res);
+	return e == E_OK && !a->failed ? 0 : -1;
 }
 
 int rc_contacts_of(db_conn *c, arena *a, int64_t hid, int limit, rc_contact **out)

@@ -20,12 +20,35 @@
 /* The agents who receive the public (the queue, orientations, appointments). */
 #define FRONT (ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER))
 
+/* The motives and the partners read once a request, together (the contact form shows both). */
+typedef struct form_lists {
+	rc_named *v[2];
+	int n[2];
+} form_lists;
+static const char FORM_LISTS_KEY;
+
+static int named_of(web_req *r, rc_list which, rc_named **v)
+{
+	if (which == RC_STAFF)
+		return rc_named_list(r->db, r->a, which, v);
+	form_lists *fl = web_memo_get(r, &FORM_LISTS_KEY);
+	if (!fl) {
+		fl = arena_array(r->a, 1, sizeof *fl);
+		if (!fl || rc_form_lists(r->db, r->a, &fl->v[0], &fl->n[0], &fl->v[1], &fl->n[1]) != 0)
+			return -1;
+		web_memo_put(r, &FORM_LISTS_KEY, fl);
+	}
+	int k = which == RC_MOTIVES ? 0 : 1;
+	*v = fl->v[k];
+	return fl->n[k];
+}
+
 /* A select of one of the lists (motives, staff, partners). */
 static void select_named(web_req *r, rc_list which, const char *name, const char *label, const char *empty, const char *sel,
                          const form_errors *fe)
 {
 	rc_named *v;
-	int n = rc_named_list(r->db, r->a, which, &v);
+	int n = named_of(r, which, &v);
 	code *list = arena_array(r->a, (size_t)(n > 0 ? n : 0) + 1, sizeof *list);
 	if (!list)
 		return;
@@ -144,7 +167,7 @@ void rc_section_contacts(web_req *r, int64_t hid)
 			html_printf(b, "</td><td>%s</td></tr>", v[i].agent);
 		}
 		html_table_close(b);
-		int64_t total = rc_contacts_count(r->db, hid);
+		int64_t total = n == SECTION_ROWS ? rc_contacts_count(r->db, hid) : n; /* counted only when there may be more */
 		if (total > n)
 			html_printf(b, "<p><a href=\"/foyers/%lld/parcours?type=contact\">Voir les %lld contacts</a></p>", (long long)hid,
 			            (long long)total);

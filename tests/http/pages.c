@@ -1,0 +1,99 @@
+/* HTTP tests of the statements a page runs (issue 20, item 5): the
+ * household's page as the manager, who sees every module's section, reads
+ * the household and its members at once and each section in one or two
+ * statements — whatever the household holds (a domiciliation, eleven
+ * contacts, fifty-one notes). The server says its statements in a
+ * Server-Timing header at the debug level. The lists that stop short still
+ * say how many there are. */
+#define T_NAME "http-pages"
+#include "http/h.h"
+#include <jansson.h>
+
+static json_t *J(resp *r) { return json_loads(r->body, 0, NULL); }
+static int64_t geti(json_t *j, const char *k) { return json_integer_value(json_object_get(j, k)); }
+
+/* The statements of the last response (-1 without the header). */
+static int statements(resp *r)
+{
+	const char *p = r->headers ? strcasestr(r->headers, "Server-Timing: db;desc=\"statements=") : NULL;
+	return p ? (int)strtol(p + strlen("Server-Timing: db;desc=\"statements="), NULL, 10) : -1;
+}
+
+/* The bound: the household and its members (1), alerts, notes, timeline,
+ * budget (3), referents, notices, former addresses, documents; the contact
+ * form's lists (3), contacts, appointments; one per other module's section,
+ * the register's two (its named readers, its entries); the session. */
+enum { HOUSEHOLD_PAGE_MAX = 30 };
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+	srv s;
+	const char *url = fresh_db("pages");
+	const char *demo[] = {bin_path(), "demo", "--db", url, "--households", "20", NULL};
+	CHECK_INT(run_cmd(demo, 1), 0);
+	setenv("OPENCCAS_LOG", "debug", 1); /* the server only */
+	if (!srv_start_on(&s, url)) {
+		CHECK(0, "server did not start");
+		return T_DONE();
+	}
+	cli mgr;
+	cli_init(&mgr, &s);
+	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
+
+	T_GROUP("a new household: the page and its statements");
+	json_t *j = J(post_json(&mgr, "/api/v1/households",
+	                        "{\"last_name\":\"Statementi\",\"first_names\":\"Paule\",\"confirm_duplicate\":true}"));
+	int64_t hid = geti(j, "household_id"), pid = geti(j, "person_id");
+	json_decref(j);
+	CHECK(hid > 0 && pid > 0, "household created");
+	char path[96], body[256];
+	snprintf(path, sizeof path, "/foyers/%lld", (long long)hid);
+	resp *r = get(&mgr, path);
+	CHECK_INT(r->status, 200);
+	int n0 = statements(r);
+	CHECK(n0 > 0, "the debug level says the statements (Server-Timing)");
+	CHECK(n0 <= HOUSEHOLD_PAGE_MAX, "an empty household's page: at most the bound");
+	CHECK_HAS(r->body, "Statementi Paule");
+	CHECK_HAS(r->body, "Aucune domiciliation.");
+
+	T_GROUP("a full household: the same bound, the counts said");
+	snprintf(body, sizeof body, "{\"person_id\":%lld,\"requested_on\":\"2026-09-01\",\"cause\":\"expulsion\",\"household_type\":\"isole\"}",
+	         (long long)pid);
+	CHECK_INT(post_json(&mgr, "/api/v1/domiciliations", body)->status, 201);
+	json_t *mot = J(get(&mgr, "/api/v1/motives"));
+	long long motive = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(mot, "motives"), 0), "id"));
+	json_decref(mot);
+	for (int i = 0; i < 11; i++) {
+		snprintf(body, sizeof body, "{\"household_id\":%lld,\"channel\":\"visite\",\"motive_id\":%lld,\"answer\":\"Réponse %d\"}",
+		         (long long)hid, motive, i);
+		CHECK_INT(post_json(&mgr, "/api/v1/contacts", body)->status, 201);
+	}
+	char npath[96];
+	snprintf(npath, sizeof npath, "/api/v1/households/%lld/notes", (long long)hid);
+	for (int i = 0; i < 51; i++) {
+		snprintf(body, sizeof body, "{\"body\":\"Note %d\",\"visibility\":\"equipe\"}", i);
+		CHECK_INT(post_json(&mgr, npath, body)->status, 201);
+	}
+	r = get(&mgr, path);
+	CHECK_INT(r->status, 200);
+	int n1 = statements(r);
+	CHECK(n1 > 0 && n1 <= HOUSEHOLD_PAGE_MAX, "a household with a domiciliation, 11 contacts and 51 notes: at most the bound");
+	CHECK(n1 <= n0 + 2, "the two counts (contacts, notes) only when their lists are full");
+	fprintf(stderr, "household page: %d statements empty, %d full\n", n0, n1);
+	CHECK_HAS(r->body, "n° ");
+	CHECK_HAS(r->body, "Statementi Paule</a> : ");   /* the domiciliation's person, named in the same statement */
+	CHECK_HAS(r->body, "Voir les 11 contacts");
+	CHECK_HAS(r->body, "Voir les 51 notes");
+	snprintf(path, sizeof path, "/foyers/%lld?notes=toutes", (long long)hid);
+	r = get(&mgr, path);
+	CHECK_HAS(r->body, "Note 0<");
+	CHECK_LACKS(r->body, "Voir les 51 notes"); /* all shown */
+
+	T_GROUP("a household not in the structure");
+	CHECK_INT(get(&mgr, "/foyers/999999")->status, 404);
+
+	cli_free(&mgr);
+	srv_stop(&s);
+	return T_DONE();
+}
