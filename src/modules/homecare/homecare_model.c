@@ -52,6 +52,9 @@ static const db_migration migrations[] = {
 	 " paid_on TEXT NOT NULL, amount INTEGER NOT NULL, means TEXT NOT NULL, created_by INTEGER NOT NULL) STRICT;"
 	 "CREATE INDEX hc_payments_i ON hc_payments(structure_id, invoice_id);",
 	 NULL},
+	/* The meal subscriptions running (the home page's figure, a round's stops), over an index. */
+	{2, "the meal subscriptions running, over an index",
+	 "CREATE INDEX hc_subs_end ON hc_subs(structure_id, ended_on);", NULL},
 };
 const db_module_schema homecare_schema = {"homecare", migrations, COUNTOF(migrations)};
 
