@@ -628,3 +628,26 @@ err db_refresh_stats(db *d, int *analyzed)
 	db_conn_put(c);
 	return e;
 }
+
+void db_in50_args(db_arg args[DB_IN_N], const int64_t *ids, int from, int to)
+{
+	for (int k = 0; k < DB_IN_N; k++)
+		args[k] = A_INT(from + k < to ? ids[from + k] : 0);
+}
+
+err db_in50_each(db_conn *c, db_sql *q, const int64_t *ids, int n, void (*row)(db_res *res, int from, int to, void *ctx),
+                 void *ctx)
+{
+	err e = E_OK;
+	for (int from = 0; e == E_OK && from < n; from += DB_IN_N) {
+		int to = n - from > DB_IN_N ? from + DB_IN_N : n;
+		db_arg args[DB_IN_N];
+		db_in50_args(args, ids, from, to);
+		db_res res = {0};
+		e = db_query(c, q, &res, DB_IN_N, args);
+		while (e == E_OK && db_next(&res))
+			row(&res, from, to, ctx);
+		db_close(&res);
+	}
+	return e;
+}

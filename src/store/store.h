@@ -144,6 +144,18 @@ err db_exec_id(db_conn *c, db_sql *q, int nargs, const db_arg *args, int64_t *id
 #define DBID0(c, q, id) db_exec_id((c), (q), 0, NULL, (id))
 #define DBID(c, q, id, ...) db_exec_id((c), (q), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__}, (id))
 
+/* A list's rows by id, fifty a statement (never one a row): "… AND id IN " DB_IN50 takes $2…$51 after the
+ * structure; db_in50_args puts ids[from, to) there, 0 (which no row has) in the places left. */
+enum { DB_IN_N = 50 };
+#define DB_IN50 "($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, " \
+	"$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, " \
+	"$47, $48, $49, $50, $51)"
+void db_in50_args(db_arg args[DB_IN_N], const int64_t *ids, int from, int to);
+/* Runs q (its only arguments the fifty) over all n ids, fifty at a time: row(res, from, to, ctx) for each row of
+ * the statement that had ids[from, to). */
+err db_in50_each(db_conn *c, db_sql *q, const int64_t *ids, int n, void (*row)(db_res *res, int from, int to, void *ctx),
+                 void *ctx);
+
 /* Migrations: each module lists its own, in order; versions start at 1.
  * The DDL is written in SQLite's dialect with STRICT tables; the PostgreSQL
  * engine rewrites the few words that differ (see store_pg.c). */

@@ -24,13 +24,16 @@ static int statements(resp *r)
  * form's lists (3), contacts, appointments; one per other module's section,
  * the register's two (its named readers, its entries); the session. */
 enum { HOUSEHOLD_PAGE_MAX = 30 };
+/* A work list: the session, the register's readers, the list (and its count), its persons and their file
+ * numbers fifty at a time, the module's settings. */
+enum { LIST_PAGE_MAX = 12 };
 
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
 	srv s;
 	const char *url = fresh_db("pages");
-	const char *demo[] = {bin_path(), "demo", "--db", url, "--households", "20", NULL};
+	const char *demo[] = {bin_path(), "demo", "--db", url, "--households", "400", NULL};
 	CHECK_INT(run_cmd(demo, 1), 0);
 	setenv("OPENCCAS_LOG", "debug", 1); /* the server only */
 	if (!srv_start_on(&s, url)) {
@@ -89,6 +92,30 @@ int main(void)
 	r = get(&mgr, path);
 	CHECK_HAS(r->body, "Note 0<");
 	CHECK_LACKS(r->body, "Voir les 51 notes"); /* all shown */
+
+	T_GROUP("the work lists: a few statements for a page of rows, never one or more a row");
+	/* The bench's list kind: each shows up to fifty rows with their person and file number. */
+	static const char *const lists[] = {"/aides?liste=", "/aides?liste=a_instruire", "/aide-legale?liste=a_transmettre",
+	                                    "/aide-legale?liste=en_retard", "/logement?liste=attente_longue",
+	                                    "/logement?liste=propositions", "/microcredit?liste=en_cours",
+	                                    "/registre/campagnes/1?liste=tous", "/domicile?tournee=0",
+	                                    "/alimentaire/comptoir?liste=attendu"};
+	int most = 0, rows_seen = 0;
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+		r = get(&mgr, lists[i]);
+		CHECK_INT(r->status, 200);
+		int n = statements(r);
+		CHECK(n > 0 && n <= LIST_PAGE_MAX, "%s: %d statements", lists[i], n);
+		if (n > most)
+			most = n;
+		for (const char *p = r->body; (p = strstr(p, "<tr><td")); p++)
+			rows_seen++;
+	}
+	fprintf(stderr, "work lists: at most %d statements, %d rows shown in all\n", most, rows_seen);
+	CHECK(rows_seen > 60, "the lists had rows to show (one statement a row would pass the bound): %d", rows_seen);
+	r = get(&mgr, "/aides/export.csv?liste=");
+	CHECK_INT(r->status, 200);
+	CHECK(statements(r) <= LIST_PAGE_MAX, "the aid export: its file numbers fifty a statement");
 
 	T_GROUP("a household not in the structure");
 	CHECK_INT(get(&mgr, "/foyers/999999")->status, 404);

@@ -3,6 +3,7 @@
  * subscriptions, meal subscriptions and their absences, rounds and stops,
  * the day's orders. No HTML here.
  */
+#include <stddef.h>
 #include "modules/homecare/homecare_internal.h"
 #include <string.h>
 #include "core/money.h"
@@ -337,14 +338,15 @@ static void sub_fill(db_res *q, arena *a, hc_sub *o)
 }
 
 /* The person's name and address, from the persons module. */
-static void sub_who(db_conn *c, arena *a, hc_sub *o)
+static void sub_who_set(hc_sub *o, const person_brief *p)
 {
-	person_brief p;
-	if (o->person_id && persons_person_brief(c, a, o->person_id, &p) == E_OK)
-		o->last_name = p.last_name, o->first_names = p.first_names, o->address1 = p.address1, o->address2 = p.address2, o->phone = p.phone;
+	if (p)
+		o->last_name = p->last_name, o->first_names = p->first_names, o->address1 = p->address1, o->address2 = p->address2,
+		o->phone = p->phone;
 	else
 		o->last_name = o->first_names = o->address1 = o->address2 = o->phone = "";
 }
+
 
 static int subs_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, hc_sub **out)
 {
@@ -360,8 +362,12 @@ static int subs_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *a
 		sub_fill(&q, a, s);
 	}
 	db_close(&q);
+	/* Their persons: a statement for fifty subscriptions, not one each. */
+	persons_row_who *w = persons_rows_who(c, a, *out, sizeof **out, offsetof(hc_sub, person_id), PERSONS_NO_HOUSEHOLD, n);
+	if (!w)
+		return -1;
 	for (int i = 0; i < n; i++)
-		sub_who(c, a, &(*out)[i]);
+		sub_who_set(&(*out)[i], w[i].p.id ? &w[i].p : NULL);
 	return n;
 }
 
@@ -370,6 +376,28 @@ static db_sql Q_S_OF = DB_SQL(DB_SCOPED, "SELECT " S_COLS S_FROM "WHERE s.struct
 static db_sql Q_S_ROUND = DB_SQL(DB_SCOPED,
 	"SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND ($2 = 0 OR s.round_id = $2) AND s.ended_on IS NULL "
 	"ORDER BY s.round_id, s.stop_order, s.id");
+
+static db_sql Q_S_IDS = DB_SQL(DB_SCOPED, "SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.id IN " DB_IN50);
+
+/* Subscriptions by id for a list's rows, fifty a statement: out[i] for ids[i] (zeroed when not found). */
+static bool subs_by_ids(db_conn *c, arena *a, const int64_t *ids, int n, hc_sub *out)
+{
+	memset(out, 0, sizeof *out * (size_t)(n > 0 ? n : 0));
+	for (int from = 0; from < n; from += DB_IN_N) {
+		int to = n - from > DB_IN_N ? from + DB_IN_N : n;
+		db_arg args[DB_IN_N];
+		db_in50_args(args, ids, from, to);
+		hc_sub *v;
+		int k = subs_of(c, a, &Q_S_IDS, DB_IN_N, args, &v);
+		if (k < 0)
+			return false;
+		for (int j = 0; j < k; j++)
+			for (int i = from; i < to; i++)
+				if (ids[i] == v[j].id)
+					out[i] = v[j];
+	}
+	return true;
+}
 
 bool hc_sub_load(db_conn *c, arena *a, int64_t id, hc_sub *out)
 {
@@ -635,9 +663,17 @@ int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out)
 		                .day = db_dup(&q, 4, x->a), .diet = db_dup(&q, 5, x->a), .texture = db_dup(&q, 6, x->a), .state = db_dup(&q, 7, x->a)};
 	}
 	db_close(&q);
+	/* Their subscriptions: a few statements for the day, not one an order. */
+	int64_t *ids = arena_array(x->a, (size_t)(n > 0 ? n : 1), sizeof *ids);
+	hc_sub *subs = arena_array(x->a, (size_t)(n > 0 ? n : 1), sizeof *subs);
+	if (!ids || !subs)
+		return -1;
 	for (int i = 0; i < n; i++)
-		if (!hc_sub_load(x->c, x->a, (*out)[i].sub_id, &(*out)[i].s))
-			memset(&(*out)[i].s, 0, sizeof (*out)[i].s);
+		ids[i] = (*out)[i].sub_id;
+	if (!subs_by_ids(x->c, x->a, ids, n, subs))
+		return -1;
+	for (int i = 0; i < n; i++)
+		(*out)[i].s = subs[i];
 	return n;
 }
 

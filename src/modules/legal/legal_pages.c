@@ -3,6 +3,7 @@
  * their CSV), a file and its steps, the new-file form, the catalogue of
  * kinds, the household page's section and the home widget.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/csv.h"
@@ -34,14 +35,7 @@ static const char *days_left(web_req *r, const char *due, bool *late)
 	               : arena_printf(r->a, "en retard de %lld jour%s", (long long)-n, n < -1 ? "s" : "");
 }
 
-static const char *who(web_req *r, const legal_file *f)
-{
-	person_brief p;
-	const char *no = persons_file_no(r->db, r->a, f->household_id);
-	if (f->person_id && persons_person_brief(r->db, r->a, f->person_id, &p) == E_OK)
-		return arena_printf(r->a, "%s %s (%s)", p.last_name, p.first_names, no ? no : "?");
-	return arena_printf(r->a, "dossier %s", no ? no : "?");
-}
+static const char *who(web_req *r, const legal_file *f) { return PERSONS_WHO(r->db, r->a, f, legal_file); }
 
 /* ---- the work lists ----------------------------------------------------------------------- */
 
@@ -93,16 +87,17 @@ static void list_page(web_req *r)
 	else
 		html_table(b, arena_printf(r->a, "Dossiers : %s", CODE_LABEL(LEGAL_LISTS, list)), 0, "Personne", "Type", "Organisme",
 		           "Déposé le", "À transmettre avant", "État");
-	for (int i = 0; i < n; i++) {
+	const char **names = PERSONS_WHOS(r->db, r->a, v, n, legal_file); /* a few statements, not two a row */
+	for (int i = 0; names && i < n; i++) {
 		bool late = false;
 		const char *left = is(v[i].status, "ouvert") ? days_left(r, v[i].due_on, &late) : "";
 		if (batch)
 			html_printf(b, "<tr><td><input type=\"checkbox\" id=\"bt%lld\" name=\"id\" value=\"%lld\" aria-label=\"Choisir : %s, %s\"></td>",
-			            (long long)v[i].id, (long long)v[i].id, who(r, &v[i]), v[i].kind_label);
+			            (long long)v[i].id, (long long)v[i].id, names[i], v[i].kind_label);
 		else
 			html_lit(b, "<tr>");
 		html_printf(b, "<td><a href=\"/aide-legale/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s %s</td><td>%s</td></tr>",
-		            (long long)v[i].id, who(r, &v[i]), v[i].kind_label, *v[i].body ? v[i].body : "non renseigné",
+		            (long long)v[i].id, names[i], v[i].kind_label, *v[i].body ? v[i].body : "non renseigné",
 		            civil_fr(r->a, v[i].lodged_on), late ? "warn" : "", civil_fr(r->a, v[i].due_on), left,
 		            CODE_LABEL(LEGAL_STATES, v[i].status));
 	}

@@ -610,11 +610,19 @@ bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id)
 	return DBID(c, &Q_REFERENT, &n, A_INT(hid), A_INT(user_id)) == E_OK && n > 0;
 }
 
-static db_sql Q_BRIEF = DB_SQL(DB_SCOPED,
-	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
-	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email, "
-	"trim(h.street_no || ' ' || h.street), trim(h.postcode || ' ' || h.city) FROM persons p "
-	"JOIN households h ON h.id = p.household_id WHERE p.structure_id = $1 AND p.id = $2");
+#define BRIEF_SELECT \
+	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, " \
+	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email, " \
+	"trim(h.street_no || ' ' || h.street), trim(h.postcode || ' ' || h.city) FROM persons p " \
+	"JOIN households h ON h.id = p.household_id "
+static db_sql Q_BRIEF = DB_SQL(DB_SCOPED, BRIEF_SELECT "WHERE p.structure_id = $1 AND p.id = $2");
+/* A list's persons and households, fifty a statement (store.h). */
+#define FIFTY DB_IN50
+static db_sql Q_BRIEFS = DB_SQL(DB_SCOPED, BRIEF_SELECT "WHERE p.structure_id = $1 AND p.id IN " FIFTY);
+/* The households' applicants: each household's first row (its applicant, else its first active member). */
+static db_sql Q_APPLICANTS = DB_SQL(DB_SCOPED, BRIEF_SELECT "WHERE p.structure_id = $1 AND p.household_id IN " FIFTY
+	" AND p.active = 1 ORDER BY p.household_id, CASE WHEN p.relation = 'demandeur' THEN 0 ELSE 1 END, p.id");
+static db_sql Q_FILE_NOS = DB_SQL(DB_SCOPED, "SELECT id, file_no FROM households WHERE structure_id = $1 AND id IN " FIFTY);
 static db_sql Q_MAX_MEMBERS = DB_SQL(DB_SCOPED,
 	"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM persons WHERE structure_id = $1 AND active = 1 "
 	"GROUP BY household_id) t");
@@ -663,6 +671,118 @@ err persons_person_brief(db_conn *c, arena *a, int64_t pid, person_brief *out)
 		brief_fill(&q, a, out);
 	db_close(&q);
 	return e;
+}
+
+/* The rows of the fifty-at-a-time statements below, each given to every place that asked for it. */
+typedef struct in50 {
+	arena *a;
+	const int64_t *ids;
+	person_brief *briefs;
+	const char **nos;
+	int64_t last; /* the applicants: the household of the row before, in the statement of ids from… */
+	int from;
+} in50;
+
+static void brief_row(db_res *q, int from, int to, void *ctx)
+{
+	in50 *x = ctx;
+	person_brief one;
+	brief_fill(q, x->a, &one);
+	for (int i = from; i < to; i++)
+		if (x->ids[i] == one.id)
+			x->briefs[i] = one;
+}
+
+static void applicant_row(db_res *q, int from, int to, void *ctx)
+{
+	in50 *x = ctx;
+	if (from != x->from)
+		x->from = from, x->last = 0; /* a new statement */
+	if (db_int(q, 1) == x->last)
+		return; /* not the household's first */
+	person_brief one;
+	brief_fill(q, x->a, &one);
+	x->last = one.household_id;
+	for (int i = from; i < to; i++)
+		if (x->ids[i] == one.household_id)
+			x->briefs[i] = one;
+}
+
+static void file_no_row(db_res *q, int from, int to, void *ctx)
+{
+	in50 *x = ctx;
+	int64_t id = db_int(q, 0);
+	const char *no = db_dup(q, 1, x->a);
+	for (int i = from; i < to; i++)
+		if (x->ids[i] == id)
+			x->nos[i] = no;
+}
+
+err persons_briefs(db_conn *c, arena *a, const int64_t *ids, int n, person_brief *out)
+{
+	memset(out, 0, sizeof *out * (size_t)(n > 0 ? n : 0));
+	in50 x = {a, ids, out, NULL, 0, -1};
+	err e = db_in50_each(c, &Q_BRIEFS, ids, n, brief_row, &x);
+	return e == E_OK && a->failed ? E_NOMEM : e;
+}
+
+err persons_applicants(db_conn *c, arena *a, const int64_t *household_ids, int n, person_brief *out)
+{
+	memset(out, 0, sizeof *out * (size_t)(n > 0 ? n : 0));
+	in50 x = {a, household_ids, out, NULL, 0, -1};
+	err e = db_in50_each(c, &Q_APPLICANTS, household_ids, n, applicant_row, &x); /* ordered by household: a household's rows are together */
+	return e == E_OK && a->failed ? E_NOMEM : e;
+}
+
+err persons_file_nos(db_conn *c, arena *a, const int64_t *household_ids, int n, const char **out)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = NULL;
+	in50 x = {a, household_ids, NULL, out, 0, -1};
+	err e = db_in50_each(c, &Q_FILE_NOS, household_ids, n, file_no_row, &x);
+	return e == E_OK && a->failed ? E_NOMEM : e;
+}
+
+persons_row_who *persons_rows_who(db_conn *c, arena *a, const void *rows, size_t stride, size_t pid_at, size_t hid_at, int n)
+{
+	size_t m = (size_t)(n > 0 ? n : 1);
+	persons_row_who *out = arena_array(a, m, sizeof *out);
+	int64_t *pids = arena_array(a, m, sizeof *pids), *hids = arena_array(a, m, sizeof *hids);
+	person_brief *p = arena_array(a, m, sizeof *p);
+	const char **nos = arena_array(a, m, sizeof *nos);
+	if (!out || !pids || !hids || !p || !nos)
+		return NULL;
+	const unsigned char *row = rows;
+	for (int i = 0; i < n; i++, row += stride) {
+		memcpy(&pids[i], row + pid_at, sizeof pids[i]);
+		if (hid_at == PERSONS_NO_HOUSEHOLD)
+			hids[i] = 0;
+		else
+			memcpy(&hids[i], row + hid_at, sizeof hids[i]);
+	}
+	if (persons_briefs(c, a, pids, n, p) != E_OK ||
+	    (hid_at != PERSONS_NO_HOUSEHOLD && persons_file_nos(c, a, hids, n, nos) != E_OK))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		out[i] = (persons_row_who){p[i], hid_at != PERSONS_NO_HOUSEHOLD ? nos[i] : NULL};
+	return out;
+}
+
+const char *persons_who_text(arena *a, const persons_row_who *w)
+{
+	const char *no = w && w->file_no ? w->file_no : "?";
+	if (w && w->p.id)
+		return arena_printf(a, "%s %s (%s)", w->p.last_name, w->p.first_names, no);
+	return arena_printf(a, "dossier %s", no);
+}
+
+const char **persons_whos(db_conn *c, arena *a, const void *rows, size_t stride, size_t pid_at, size_t hid_at, int n)
+{
+	persons_row_who *w = persons_rows_who(c, a, rows, stride, pid_at, hid_at, n);
+	const char **out = w ? arena_array(a, (size_t)(n > 0 ? n : 1), sizeof *out) : NULL;
+	for (int i = 0; out && i < n; i++)
+		out[i] = persons_who_text(a, &w[i]);
+	return out;
 }
 
 int persons_household_members(db_conn *c, arena *a, int64_t hid, person_brief **out)

@@ -10,6 +10,7 @@
  */
 #ifndef MODULES_PERSONS_H
 #define MODULES_PERSONS_H
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +44,32 @@ typedef struct person_brief {
 	bool active;
 } person_brief;
 err persons_person_brief(db_conn *c, arena *a, int64_t person_id, person_brief *out);
+/* The same for a list's rows, fifty persons a statement (never one a row): out[i] for ids[i], its id 0 when the
+ * person is not in the structure (or ids[i] is 0). */
+err persons_briefs(db_conn *c, arena *a, const int64_t *ids, int n, person_brief *out);
+/* The applicants of a list's households (persons_member_or_applicant without a typed member), fifty households a
+ * statement: out[i] for household_ids[i], its id 0 when the household has no active member in the structure. */
+err persons_applicants(db_conn *c, arena *a, const int64_t *household_ids, int n, person_brief *out);
+/* The file numbers of a list's households, fifty a statement: out[i] for household_ids[i], NULL when not in the
+ * structure. */
+err persons_file_nos(db_conn *c, arena *a, const int64_t *household_ids, int n, const char **out);
+/* Both for a list's rows, whatever their struct: row i is at rows + i * stride, its person's id (int64_t) at
+ * offset pid_at (0: none), its household's at hid_at (PERSONS_NO_HOUSEHOLD: not wanted). An array of n in the
+ * arena, or NULL on a failure (the connection's failure count or the arena's flag tells). */
+typedef struct persons_row_who {
+	person_brief p;      /* p.id 0: no person, or not in the structure */
+	const char *file_no; /* the row's household's, NULL when unknown */
+} persons_row_who;
+#define PERSONS_NO_HOUSEHOLD ((size_t)-1)
+persons_row_who *persons_rows_who(db_conn *c, arena *a, const void *rows, size_t stride, size_t pid_at, size_t hid_at, int n);
+/* A list's « who » cell: « Nom Prénoms (n° de dossier) », or « dossier N » without a person ("?" for what is not
+ * known). */
+const char *persons_who_text(arena *a, const persons_row_who *w);
+/* The texts of n rows of a struct with person_id and household_id (NULL on a failure); of one row. */
+const char **persons_whos(db_conn *c, arena *a, const void *rows, size_t stride, size_t pid_at, size_t hid_at, int n);
+#define PERSONS_WHOS(c, a, rows, n, type) persons_whos((c), (a), (rows), sizeof(type), offsetof(type, person_id), offsetof(type, household_id), (n))
+#define PERSONS_WHO(c, a, row, type) \
+	persons_who_text((a), persons_rows_who((c), (a), (row), sizeof(type), offsetof(type, person_id), offsetof(type, household_id), 1))
 /* Every active member of a household, the applicant first, as an array in
  * the arena (*out); their number (0 when none or on a failure, which the
  * connection's failure count and the arena's flag then tell). */

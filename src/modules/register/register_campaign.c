@@ -204,9 +204,17 @@ static int calls_of(const reg_ctx *x, db_sql *sql, int nargs, const db_arg *args
 			*total = db_int(&q, total_col);
 	}
 	db_close(&q);
+	/* Their entries: a few statements for the board, not one a call. */
+	int64_t *ids = arena_array(x->a, (size_t)(n > 0 ? n : 1), sizeof *ids);
+	reg_entry *e = arena_array(x->a, (size_t)(n > 0 ? n : 1), sizeof *e);
+	if (!ids || !e)
+		return -1;
 	for (int i = 0; i < n; i++)
-		if (!reg_load(x->c, x->a, (*out)[i].entry_id, &(*out)[i].e))
-			memset(&(*out)[i].e, 0, sizeof (*out)[i].e);
+		ids[i] = (*out)[i].entry_id;
+	if (!reg_load_many(x->c, x->a, ids, n, e))
+		return -1;
+	for (int i = 0; i < n; i++)
+		(*out)[i].e = e[i];
 	return n;
 }
 

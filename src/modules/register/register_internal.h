@@ -71,6 +71,8 @@ typedef struct reg_ctx {
 #define REG_CTX(r) ((reg_ctx){(r)->db, (r)->a, (r)->user->id, civil_today((r)->user->tz), (r)->user->tz})
 
 bool reg_load(db_conn *c, arena *a, int64_t id, reg_entry *out);
+/* The entries of a list's rows, fifty a statement: out[i] for ids[i] (zeroed when not found); false on a failure. */
+bool reg_load_many(db_conn *c, arena *a, const int64_t *ids, int n, reg_entry *out);
 int reg_contacts(db_conn *c, arena *a, int64_t entry_id, reg_contact **out);
 err reg_create(const reg_ctx *x, const kv_list *in, form_errors *fe, int64_t *id);
 /* action: accuse (the letter sent), fiche (the file's contents), contact
