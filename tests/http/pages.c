@@ -99,7 +99,7 @@ int main(void)
 	                                    "/aide-legale?liste=en_retard", "/logement?liste=attente_longue",
 	                                    "/logement?liste=propositions", "/microcredit?liste=en_cours",
 	                                    "/registre/campagnes/1?liste=tous", "/domicile?tournee=0",
-	                                    "/alimentaire/comptoir?liste=attendu"};
+	                                    "/alimentaire/comptoir?liste=attendu", "/domiciliation?liste="};
 	int most = 0, rows_seen = 0;
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
 		r = get(&mgr, lists[i]);

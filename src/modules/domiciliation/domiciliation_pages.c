@@ -4,6 +4,7 @@
  * and role), the mail counter, the household page's section and the home
  * page's figures. The actions' answers are in domiciliation_actions.c.
  */
+#include <stddef.h>
 #include "modules/domiciliation/domiciliation_internal.h"
 #include <string.h>
 #include "core/text.h"
@@ -99,9 +100,10 @@ static void list_page(web_req *r)
 		html_table(b, "Domiciliations", 0, "Radier", "N°", "Personne", "Statut", "Demande", "Fin de validité", "Dernier contact");
 	else
 		html_table(b, "Domiciliations", 0, "N°", "Personne", "Statut", "Demande", "Fin de validité", "Dernier contact");
-	for (int i = 0; i < n; i++) {
-		person_brief p;
-		const char *name = domi_person_name(r, v[i].person_id, &p);
+	/* The persons of the page: a statement for fifty rows, not one a row. */
+	persons_row_who *w = persons_rows_who(r->db, r->a, v, sizeof *v, offsetof(domi_line, person_id), PERSONS_NO_HOUSEHOLD, n);
+	for (int i = 0; w && i < n; i++) {
+		const char *name = w[i].p.id ? arena_printf(r->a, "%s %s", w[i].p.last_name, w[i].p.first_names) : "?";
 		html_lit(b, "<tr>");
 		if (strike_list)
 			html_printf(b, "<td><input type=\"checkbox\" name=\"id\" value=\"%lld\" id=\"c%lld\" aria-label=\"Radier %s\"></td>",
