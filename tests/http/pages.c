@@ -116,6 +116,13 @@ int main(void)
 	r = get(&mgr, "/aides/export.csv?liste=");
 	CHECK_INT(r->status, 200);
 	CHECK(statements(r) <= LIST_PAGE_MAX, "the aid export: its file numbers fifty a statement");
+	r = get(&mgr, "/domiciliation/export?disposition=domifa&format=csv");
+	CHECK_INT(r->status, 200);
+	int lines = 0;
+	for (const char *p = r->body; (p = strchr(p, '\n')); p++)
+		lines++;
+	CHECK(lines > 10, "the DomiFa export has rows: %d lines", lines);
+	CHECK(statements(r) <= LIST_PAGE_MAX, "the DomiFa export: persons, answers and dependants fifty a statement (%d)", statements(r));
 
 	T_GROUP("a household not in the structure");
 	CHECK_INT(get(&mgr, "/foyers/999999")->status, 404);

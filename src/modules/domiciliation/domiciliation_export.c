@@ -41,7 +41,71 @@ static db_sql Q_PAGE = DB_SQL(DB_SCOPED,
 	"FROM domiciliations WHERE structure_id = $1 AND id > $2 ORDER BY id LIMIT $3");
 enum { X_ID, X_PERSON, X_STATUS, X_REQUESTED, X_INTERVIEW_ON, X_INTERVIEW_PLACE, X_LINK, X_HTYPE, X_CAUSE, X_REASON, X_FIRST,
        X_START, X_END, X_DECIDED, X_REFUSAL, X_ORIENTATION, X_STRUCK, X_STRIKE, X_LAST, X_REF, X_ALIAS, X_TYPE, X_NUM, X__N };
-static db_sql Q_ANSWERS = DB_SQL(DB_SCOPED, "SELECT key, value FROM domi_answers WHERE structure_id = $1 AND domiciliation_id = $2");
+/* The interview's answers of a page's domiciliations, fifty a statement. */
+static db_sql Q_ANSWERS = DB_SQL(DB_SCOPED,
+	"SELECT domiciliation_id, key, value FROM domi_answers WHERE structure_id = $1 AND domiciliation_id IN " DB_IN50);
+enum { ANSWERS_MAX = 32 };
+
+/* What a row needs besides its own columns, read for the whole page at once. */
+typedef struct row_extra {
+	person_brief p;        /* p.id 0: the person is not found (the row is left out) */
+	char (*keys)[40];
+	const char **vals;
+	int na;
+	person_brief *members; /* the household's active members */
+	int nm;
+} row_extra;
+
+typedef struct answers_ctx {
+	arena *a;
+	const int64_t *ids;
+	row_extra *x;
+} answers_ctx;
+
+static void answer_row(db_res *q, int from, int to, void *vctx)
+{
+	answers_ctx *ctx = vctx;
+	int64_t id = db_int(q, 0);
+	for (int i = from; i < to; i++) {
+		row_extra *x = &ctx->x[i];
+		if (ctx->ids[i] != id || x->na >= ANSWERS_MAX)
+			continue;
+		if (!x->keys) {
+			x->keys = arena_array(ctx->a, ANSWERS_MAX, sizeof *x->keys);
+			x->vals = arena_array(ctx->a, ANSWERS_MAX, sizeof *x->vals);
+			if (!x->keys || !x->vals)
+				return;
+		}
+		snprintf(x->keys[x->na], sizeof x->keys[0], "%s", db_text(q, 1));
+		x->vals[x->na++] = db_dup(q, 2, ctx->a);
+	}
+}
+
+/* A page's persons, answers and households' members: a few statements for the page, not three a row. */
+static row_extra *page_extra(web_req *r, arena *a, char *const (*raw)[X__N], int got)
+{
+	size_t m = (size_t)(got > 0 ? got : 1);
+	row_extra *x = arena_array(a, m, sizeof *x);
+	int64_t *ids = arena_array(a, m, sizeof *ids), *pids = arena_array(a, m, sizeof *pids), *hids = arena_array(a, m, sizeof *hids);
+	person_brief *p = arena_array(a, m, sizeof *p), **mem = arena_array(a, m, sizeof *mem);
+	int *nm = arena_array(a, m, sizeof *nm);
+	if (!x || !ids || !pids || !hids || !p || !mem || !nm)
+		return NULL;
+	for (int i = 0; i < got; i++) {
+		ids[i] = strtoll(raw[i][X_ID] ? raw[i][X_ID] : "0", NULL, 10);
+		pids[i] = strtoll(raw[i][X_PERSON] ? raw[i][X_PERSON] : "0", NULL, 10);
+	}
+	answers_ctx ac = {a, ids, x};
+	if (persons_briefs(r->db, a, pids, got, p) != E_OK || db_in50_each(r->db, &Q_ANSWERS, ids, got, answer_row, &ac) != E_OK)
+		return NULL;
+	for (int i = 0; i < got; i++)
+		hids[i] = p[i].household_id;
+	if (persons_households_members(r->db, a, hids, got, mem, nm) != E_OK)
+		return NULL;
+	for (int i = 0; i < got; i++)
+		x[i].p = p[i], x[i].members = mem[i], x[i].nm = nm[i];
+	return a->failed ? NULL : x;
+}
 static db_sql Q_PENDING = DB_SQL(DB_SCOPED,
 	"SELECT count(*) FROM domiciliations WHERE structure_id = $1 AND status IN ('instruction', 'attente_decision')");
 
@@ -99,12 +163,11 @@ static const char *dep_relation_domifa(const char *rel)
 
 /* One domiciliation (its columns as read, X_…) as a row of cells in the
  * arena; the number of cells, 0 when the person is not found. */
-static int build_row(web_req *r, arena *a, char *const *raw, bool domifa, int blocks, const char ***out)
+static int build_row(arena *a, char *const *raw, const row_extra *x, bool domifa, int blocks, const char ***out)
 {
 	const char *v[X__N];
 	for (int i = 0; i < X__N; i++)
 		v[i] = raw[i] ? raw[i] : "";
-	int64_t id = strtoll(v[X_ID], NULL, 10), pid = strtoll(v[X_PERSON], NULL, 10);
 	int parts = domifa ? DEP_PARTS_DOMIFA : DEP_PARTS_OURS;
 	int base = domifa ? DF__DOMIFA : DF__N;
 	int n = base + parts * blocks;
@@ -113,20 +176,13 @@ static int build_row(web_req *r, arena *a, char *const *raw, bool domifa, int bl
 		return 0;
 	for (int i = 0; i < n; i++)
 		c[i] = "";
-	person_brief p;
-	if (persons_person_brief(r->db, a, pid, &p) != E_OK)
+	if (!x->p.id)
 		return 0;
+	person_brief p = x->p;
 	/* The interview's answers as recorded (DomiFa's codes). */
-	char (*keys)[40] = arena_array(a, 32, sizeof *keys);
-	const char **vals = arena_array(a, 32, sizeof *vals);
-	int na = 0;
-	db_res aq = {0};
-	if (keys && vals && DBQ(r->db, &Q_ANSWERS, &aq, A_INT(id)) == E_OK)
-		while (db_next(&aq) && na < 32) {
-			snprintf(keys[na], sizeof keys[0], "%s", db_text(&aq, 0));
-			vals[na++] = db_dup(&aq, 1, a);
-		}
-	db_close(&aq);
+	char(*keys)[40] = x->keys;
+	const char *const *vals = x->vals;
+	int na = x->na;
 	const char *st = v[X_STATUS];
 	bool valid = !strcmp(st, "active"), refused = !strcmp(st, "refusee"), struck = !strcmp(st, "radiee");
 	c[DF_REF] = *v[X_REF] ? v[X_REF] : v[X_NUM];
@@ -184,8 +240,8 @@ static int build_row(web_req *r, arena *a, char *const *raw, bool domifa, int bl
 		c[DF_REASON_OC] = v[X_REASON];
 	}
 	/* Dependants: the household's other members, at their positions. */
-	person_brief *m;
-	int nm = persons_household_members(r->db, a, p.household_id, &m), w = 0;
+	const person_brief *m = x->members;
+	int nm = x->nm, w = 0;
 	for (int k = 0; k < nm && w < blocks; k++) {
 		if (m[k].id == p.id)
 			continue;
@@ -280,6 +336,12 @@ static void export_layout(web_req *r, bool domifa, bool xlsx)
 			got++;
 		}
 		db_close(&q);
+		row_extra *extra = page_extra(r, &pa, raw, got);
+		if (!extra) {
+			arena_release(&pa);
+			e = E_DB;
+			break;
+		}
 		for (int i = 0; i < got; i++) {
 			after = strtoll(raw[i][X_ID] ? raw[i][X_ID] : "0", NULL, 10);
 			const char *st = raw[i][X_STATUS] ? raw[i][X_STATUS] : "";
@@ -289,7 +351,7 @@ static void export_layout(web_req *r, bool domifa, bool xlsx)
 			arena_init(&ra, 0);
 			s.a = &ra;
 			const char **cells = NULL;
-			int n = build_row(r, &ra, raw[i], domifa, blocks, &cells);
+			int n = build_row(&ra, raw[i], &extra[i], domifa, blocks, &cells);
 			if (n) {
 				emit_row(&s, cells, n);
 				rows++;

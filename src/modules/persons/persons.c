@@ -622,6 +622,8 @@ static db_sql Q_BRIEFS = DB_SQL(DB_SCOPED, BRIEF_SELECT "WHERE p.structure_id = 
 /* The households' applicants: each household's first row (its applicant, else its first active member). */
 static db_sql Q_APPLICANTS = DB_SQL(DB_SCOPED, BRIEF_SELECT "WHERE p.structure_id = $1 AND p.household_id IN " FIFTY
 	" AND p.active = 1 ORDER BY p.household_id, CASE WHEN p.relation = 'demandeur' THEN 0 ELSE 1 END, p.id");
+static db_sql Q_MEMBERS_IN = DB_SQL(DB_SCOPED, BRIEF_SELECT "WHERE p.structure_id = $1 AND p.household_id IN " FIFTY
+	" AND p.active = 1 ORDER BY p.household_id, p.id");
 static db_sql Q_FILE_NOS = DB_SQL(DB_SCOPED, "SELECT id, file_no FROM households WHERE structure_id = $1 AND id IN " FIFTY);
 static db_sql Q_MAX_MEMBERS = DB_SQL(DB_SCOPED,
 	"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM persons WHERE structure_id = $1 AND active = 1 "
@@ -681,6 +683,8 @@ typedef struct in50 {
 	const char **nos;
 	int64_t last; /* the applicants: the household of the row before, in the statement of ids from… */
 	int from;
+	person_brief **lists; /* the members: each household's, and their number so far */
+	int *counts, *caps;
 } in50;
 
 static void brief_row(db_res *q, int from, int to, void *ctx)
@@ -718,10 +722,35 @@ static void file_no_row(db_res *q, int from, int to, void *ctx)
 			x->nos[i] = no;
 }
 
+static void members_row(db_res *q, int from, int to, void *ctx)
+{
+	in50 *x = ctx;
+	person_brief one;
+	brief_fill(q, x->a, &one);
+	for (int i = from; i < to; i++)
+		if (x->ids[i] == one.household_id) {
+			person_brief *slot = ARENA_PUSH(x->a, x->lists[i], x->counts[i], x->caps[i]);
+			if (slot)
+				*slot = one;
+		}
+}
+
+err persons_households_members(db_conn *c, arena *a, const int64_t *household_ids, int n, person_brief **out, int *counts)
+{
+	int *caps = arena_array(a, (size_t)(n > 0 ? n : 1), sizeof *caps);
+	if (!caps)
+		return E_NOMEM;
+	for (int i = 0; i < n; i++)
+		out[i] = NULL, counts[i] = 0;
+	in50 x = {a, household_ids, NULL, NULL, 0, -1, out, counts, caps};
+	err e = db_in50_each(c, &Q_MEMBERS_IN, household_ids, n, members_row, &x);
+	return e == E_OK && a->failed ? E_NOMEM : e;
+}
+
 err persons_briefs(db_conn *c, arena *a, const int64_t *ids, int n, person_brief *out)
 {
 	memset(out, 0, sizeof *out * (size_t)(n > 0 ? n : 0));
-	in50 x = {a, ids, out, NULL, 0, -1};
+	in50 x = {a, ids, out, NULL, 0, -1, NULL, NULL, NULL};
 	err e = db_in50_each(c, &Q_BRIEFS, ids, n, brief_row, &x);
 	return e == E_OK && a->failed ? E_NOMEM : e;
 }
@@ -729,7 +758,7 @@ err persons_briefs(db_conn *c, arena *a, const int64_t *ids, int n, person_brief
 err persons_applicants(db_conn *c, arena *a, const int64_t *household_ids, int n, person_brief *out)
 {
 	memset(out, 0, sizeof *out * (size_t)(n > 0 ? n : 0));
-	in50 x = {a, household_ids, out, NULL, 0, -1};
+	in50 x = {a, household_ids, out, NULL, 0, -1, NULL, NULL, NULL};
 	err e = db_in50_each(c, &Q_APPLICANTS, household_ids, n, applicant_row, &x); /* ordered by household: a household's rows are together */
 	return e == E_OK && a->failed ? E_NOMEM : e;
 }
@@ -738,7 +767,7 @@ err persons_file_nos(db_conn *c, arena *a, const int64_t *household_ids, int n, 
 {
 	for (int i = 0; i < n; i++)
 		out[i] = NULL;
-	in50 x = {a, household_ids, NULL, out, 0, -1};
+	in50 x = {a, household_ids, NULL, out, 0, -1, NULL, NULL, NULL};
 	err e = db_in50_each(c, &Q_FILE_NOS, household_ids, n, file_no_row, &x);
 	return e == E_OK && a->failed ? E_NOMEM : e;
 }

@@ -74,6 +74,8 @@ const char **persons_whos(db_conn *c, arena *a, const void *rows, size_t stride,
  * the arena (*out); their number (0 when none or on a failure, which the
  * connection's failure count and the arena's flag then tell). */
 int persons_household_members(db_conn *c, arena *a, int64_t household_id, person_brief **out);
+/* The same for a list's households, fifty a statement: out[i] (counts[i] of them) for household_ids[i]. */
+err persons_households_members(db_conn *c, arena *a, const int64_t *household_ids, int n, person_brief **out, int *counts);
 /* For another module's form: a select of the household's active members
  * (the applicant first), the person ids as values; their number. */
 int persons_member_select(web_req *r, int64_t household_id, const char *name, const char *label, const char *selected,
