@@ -2,6 +2,7 @@
  * from instructed requests, an anonymised presentation for members,
  * decisions recorded in sequence (through aid_act), ratification of
  * emergency aid, closing and the minutes (procès-verbal) as PDF. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/money.h"
@@ -111,16 +112,42 @@ static void sessions_post(web_req *r)
 
 /* ---- the session page ------------------------------------------------------------------------ */
 
-/* Names only for those who may read households; members see file numbers. */
+/* Names only for those who may read households; members see file numbers. For n requests at once: a few
+ * statements, not two a request. */
+static const char **whos(web_req *r, const aid_req *v, int n)
+{
+	const char **out = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *out);
+	if (!out)
+		return NULL;
+	if (!web_can(r, PERM_PERSONS_READ)) {
+		int64_t *hids = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *hids);
+		const char **nos = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *nos);
+		if (!hids || !nos)
+			return NULL;
+		for (int i = 0; i < n; i++)
+			hids[i] = v[i].household_id;
+		if (persons_file_nos(r->db, r->a, hids, n, nos) != E_OK)
+			return NULL;
+		for (int i = 0; i < n; i++)
+			out[i] = arena_printf(r->a, "dossier %s", nos[i] ? nos[i] : "?");
+		return out;
+	}
+	persons_row_who *w = persons_rows_who(r->db, r->a, v, sizeof *v, offsetof(aid_req, person_id), offsetof(aid_req, household_id), n);
+	if (!w)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		const char *no = w[i].file_no ? w[i].file_no : "?";
+		out[i] = !v[i].person_id ? arena_printf(r->a, "dossier %s", no)
+		       : !w[i].p.id     ? no
+		                        : arena_printf(r->a, "%s %s (%s)", w[i].p.last_name, w[i].p.first_names, no);
+	}
+	return out;
+}
+
 static const char *who(web_req *r, const aid_req *q)
 {
-	const char *no = persons_file_no(r->db, r->a, q->household_id);
-	if (!web_can(r, PERM_PERSONS_READ) || !q->person_id)
-		return arena_printf(r->a, "dossier %s", no ? no : "?");
-	person_brief p;
-	if (persons_person_brief(r->db, r->a, q->person_id, &p) != E_OK)
-		return no ? no : "?";
-	return arena_printf(r->a, "%s %s (%s)", p.last_name, p.first_names, no ? no : "?");
+	const char **w = whos(r, q, 1);
+	return w ? w[0] : "?";
 }
 
 static void decision_form(web_req *r, const aid_req *q, const char *back, const char *idp)
@@ -189,11 +216,12 @@ static void session_render(web_req *r, session s, const char *members, const cha
 	html_lit(b, "<h2>Ordre du jour</h2>");
 	html_table(b, "Ordre du jour", 0, "N°", "Foyer", "Aide", "#QF", "#Reste à vivre", "#Proposition", "Avis", "Décision");
 	bool can_decide = open && web_can(r, PERM_AID_COMMITTEE);
-	for (int i = 0; i < n; i++) {
+	const char **names = whos(r, rows, n);
+	for (int i = 0; names && i < n; i++) {
 		aid_req *q = &rows[i];
 		html_printf(b, "<tr id=\"d%lld\"><td>%d</td><td>%s</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
 		               "<td class=\"num\">%s</td><td>%s %s</td><td>",
-		            (long long)q->id, q->agenda_no, who(r, q), q->aid_label, money_format_known(r->a, q->qf_known, q->qf), money_format_known(r->a, q->rav_known, q->rav),
+		            (long long)q->id, q->agenda_no, names[i], q->aid_label, money_format_known(r->a, q->qf_known, q->qf), money_format_known(r->a, q->rav_known, q->rav),
 		            money_format(r->a, q->proposed), strcmp(q->opinion, "favorable") ? "défavorable" : "favorable",
 		            money_format(r->a, q->opinion_amount));
 		if (!strcmp(q->status, "inscrite") && can_decide)
@@ -257,12 +285,13 @@ static void session_render(web_req *r, session s, const char *members, const cha
 			}
 		}
 		form_begin(r, "<h2>Ajouter à l’ordre du jour</h2><form method=\"post\" action=\"/aides/commissions/%lld/ordre-du-jour\">", (long long)s.id);
+		const char **cnames = nc ? whos(r, cand, nc) : NULL;
 		if (nc) {
 			html_lit(b, "<fieldset><legend>Demandes instruites à présenter en commission</legend>");
-			for (int i = 0; i < nc; i++)
+			for (int i = 0; cnames && i < nc; i++)
 				html_printf(b, "<div class=\"radio\"><input type=\"checkbox\" id=\"c%lld\" name=\"id\" value=\"%lld\" checked>"
 				               "<label for=\"c%lld\">%s — %s, proposé %s</label></div>",
-				            (long long)cand[i].id, (long long)cand[i].id, (long long)cand[i].id, who(r, &cand[i]), cand[i].aid_label,
+				            (long long)cand[i].id, (long long)cand[i].id, (long long)cand[i].id, cnames[i], cand[i].aid_label,
 				            money_format(r->a, cand[i].opinion_amount));
 			html_lit(b, "</fieldset><button type=\"submit\">Inscrire les demandes cochées</button>");
 		} else {
@@ -456,21 +485,39 @@ static void minutes(web_req *r)
 	db_res q = {0};
 	int64_t total = 0;
 	int granted = 0, refused = 0, adjourned = 0, ratified = 0;
+	/* The rows first, then their file numbers fifty at a time (not a statement a row). */
+	typedef struct minute { int64_t id, hid, proposed; const char *kind, *why, *aid, *opinion; } minute;
+	minute *mv = NULL;
+	int nmv = 0, mcap = 0;
 	DBQ(r->db, &Q_MINUTES, &q, A_INT(s.id));
 	while (db_next(&q)) {
-		const char *kind = db_text(&q, 1);
-		const char *no = persons_file_no(r->db, r->a, db_int(&q, 4));
+		minute *x = ARENA_PUSH(r->a, mv, nmv, mcap);
+		if (!x)
+			break;
+		*x = (minute){db_int(&q, 0), db_int(&q, 4), db_int(&q, 5), db_dup(&q, 1, r->a), db_dup(&q, 2, r->a), db_dup(&q, 3, r->a),
+		              db_dup(&q, 6, r->a)};
+	}
+	db_close(&q);
+	int64_t *mh = arena_array(r->a, (size_t)(nmv > 0 ? nmv : 1), sizeof *mh);
+	const char **mno = arena_array(r->a, (size_t)(nmv > 0 ? nmv : 1), sizeof *mno);
+	for (int i = 0; mh && i < nmv; i++)
+		mh[i] = mv[i].hid;
+	if (!mh || !mno || persons_file_nos(r->db, r->a, mh, nmv, mno) != E_OK)
+		nmv = 0; /* the failure count or the arena's flag turns the page into an error */
+	for (int i = 0; i < nmv; i++) {
+		const char *kind = mv[i].kind ? mv[i].kind : "";
+		const char *no = mno[i];
 		const char *what = !strcmp(kind, "accorde") ? "accordée" : !strcmp(kind, "refuse") ? "refusée"
 		                   : !strcmp(kind, "ajourne") ? "ajournée" : "aide d’urgence ratifiée";
 		granted += !strcmp(kind, "accorde");
 		refused += !strcmp(kind, "refuse");
 		adjourned += !strcmp(kind, "ajourne");
 		ratified += !strcmp(kind, "ratification");
+		const char *detail = mv[i].why ? mv[i].why : "";
 		pdf_para(pd, arena_printf(r->a, "Demande n° %lld — dossier %s — %s : %s%s%s (proposition du règlement %s, avis %s).",
-		                          (long long)db_int(&q, 0), no ? no : "?", db_text(&q, 3), what, *db_text(&q, 2) ? " — " : "",
-		                          db_text(&q, 2), money_format(r->a, db_int(&q, 5)), db_text(&q, 6)));
+		                          (long long)mv[i].id, no ? no : "?", mv[i].aid ? mv[i].aid : "", what, *detail ? " — " : "", detail,
+		                          money_format(r->a, mv[i].proposed), mv[i].opinion ? mv[i].opinion : ""));
 	}
-	db_close(&q);
 	db_res t = {0};
 	static db_sql Q_TOTAL = DB_SQL(DB_SCOPED,
 		"SELECT coalesce(sum(granted), 0) FROM aid_requests WHERE structure_id = $1 AND session_id = $2 AND decision = 'accorde' "
