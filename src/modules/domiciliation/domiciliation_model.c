@@ -422,6 +422,31 @@ int64_t domi_active_of_person(db_conn *c, int64_t pid)
 	return DBID(c, &Q_ACTIVE_BY_PERSON, &id, A_INT(pid)) == E_OK ? id : 0;
 }
 
+static db_sql Q_ACTIVE_IN = DB_SQL(DB_SCOPED,
+	"SELECT person_id, id, num FROM domiciliations WHERE structure_id = $1 AND status = 'active' AND person_id IN " DB_IN50);
+
+typedef struct active_ctx {
+	const int64_t *pids;
+	int64_t *ids, *nums;
+} active_ctx;
+
+static void active_row(db_res *q, int from, int to, void *vctx)
+{
+	active_ctx *x = vctx;
+	int64_t pid = db_int(q, 0);
+	for (int i = from; i < to; i++)
+		if (x->pids[i] == pid)
+			x->ids[i] = db_int(q, 1), x->nums[i] = db_int(q, 2);
+}
+
+err domi_active_of_persons(db_conn *c, const int64_t *pids, int n, int64_t *ids, int64_t *nums)
+{
+	for (int i = 0; i < n; i++)
+		ids[i] = nums[i] = 0;
+	active_ctx x = {pids, ids, nums};
+	return db_in50_each(c, &Q_ACTIVE_IN, pids, n, active_row, &x);
+}
+
 int domi_list(db_conn *c, arena *a, domi_list_kind kind, const char *status, civil_date t, int limit, int64_t offset,
               domi_line **out, bool *more)
 {

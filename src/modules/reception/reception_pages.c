@@ -249,9 +249,12 @@ static void arrival_form(web_req *r, const queue_in *in, const form_errors *fe)
 	if (*q) {
 		int64_t pids[ARRIVAL_MATCHES + 1], hids[ARRIVAL_MATCHES + 1];
 		int n = persons_find(r->db, r->a, q, pids, hids, ARRIVAL_MATCHES + 1, NULL);
+		person_brief found[ARRIVAL_MATCHES + 1]; /* one statement for them all */
+		if (persons_briefs(r->db, r->a, pids, n, found) != E_OK)
+			n = 0; /* the failure count turns the page into an error */
 		for (int i = 0; i < n && i < ARRIVAL_MATCHES; i++) {
-			person_brief p;
-			if (persons_person_brief(r->db, r->a, pids[i], &p) != E_OK)
+			const person_brief p = found[i];
+			if (!p.id)
 				continue;
 			const char *v = arena_printf(r->a, "%lld", (long long)hids[i]);
 			html_printf(b, "<div class=\"radio\"><input type=\"radio\" id=\"ah%d\" name=\"household\" value=\"%s\"%s>"
@@ -464,6 +467,13 @@ static void appt_table(web_req *r, const rc_appt *v, int n, bool actions, bool d
 		heads[k++] = "~Actions";
 	heads[k] = NULL;
 	html_table_open(b, "Rendez-vous", 0, heads);
+	/* The households' file numbers: a statement for fifty appointments, not one each. */
+	int64_t *hids = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *hids);
+	const char **nos = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *nos);
+	for (int i = 0; hids && i < n; i++)
+		hids[i] = v[i].household_id;
+	if (!hids || !nos || persons_file_nos(r->db, r->a, hids, n, nos) != E_OK)
+		n = 0; /* the failure count or the arena's flag turns the page into an error */
 	for (int i = 0; i < n; i++) {
 		html_lit(b, "<tr>");
 		if (day_col)
@@ -471,8 +481,7 @@ static void appt_table(web_req *r, const rc_appt *v, int n, bool actions, bool d
 		html_printf(b, "<td>%s</td><td>%lld min</td><td>%s</td><td>", hhmm(r, v[i].starts_at, "%H:%M"), (long long)v[i].minutes,
 		            v[i].agent);
 		if (v[i].household_id)
-			html_printf(b, "<a href=\"/foyers/%lld\">dossier %s</a>", (long long)v[i].household_id,
-			            persons_file_no(r->db, r->a, v[i].household_id));
+			html_printf(b, "<a href=\"/foyers/%lld\">dossier %s</a>", (long long)v[i].household_id, nos[i] ? nos[i] : "?");
 		html_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td>", v[i].motive, v[i].place, CODE_LABEL(RC_APPT_STATES, v[i].status));
 		if (actions) {
 			html_lit(b, "<td>");
