@@ -120,13 +120,8 @@ static const char **whos(web_req *r, const aid_req *v, int n)
 	if (!out)
 		return NULL;
 	if (!web_can(r, PERM_PERSONS_READ)) {
-		int64_t *hids = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *hids);
-		const char **nos = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *nos);
-		if (!hids || !nos)
-			return NULL;
-		for (int i = 0; i < n; i++)
-			hids[i] = v[i].household_id;
-		if (persons_file_nos(r->db, r->a, hids, n, nos) != E_OK)
+		const char **nos = persons_file_nos_of(r->db, r->a, v, sizeof *v, offsetof(aid_req, household_id), n);
+		if (!nos)
 			return NULL;
 		for (int i = 0; i < n; i++)
 			out[i] = arena_printf(r->a, "dossier %s", nos[i] ? nos[i] : "?");
@@ -498,11 +493,8 @@ static void minutes(web_req *r)
 		              db_dup(&q, 6, r->a)};
 	}
 	db_close(&q);
-	int64_t *mh = arena_array(r->a, (size_t)(nmv > 0 ? nmv : 1), sizeof *mh);
-	const char **mno = arena_array(r->a, (size_t)(nmv > 0 ? nmv : 1), sizeof *mno);
-	for (int i = 0; mh && i < nmv; i++)
-		mh[i] = mv[i].hid;
-	if (!mh || !mno || persons_file_nos(r->db, r->a, mh, nmv, mno) != E_OK)
+	const char **mno = persons_file_nos_of(r->db, r->a, mv, sizeof *mv, offsetof(minute, hid), nmv);
+	if (!mno)
 		nmv = 0; /* the failure count or the arena's flag turns the page into an error */
 	for (int i = 0; i < nmv; i++) {
 		const char *kind = mv[i].kind ? mv[i].kind : "";

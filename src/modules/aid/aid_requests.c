@@ -149,18 +149,15 @@ static long export_each(web_req *r, void (*emit)(const char **c, void *ctx), voi
 	aid_list_filter f;
 	aid_list_filter_from(&r->query, &f);
 	aid_req *rows = arena_alloc(r->a, sizeof *rows * EXPORT_CHUNK);
-	int64_t *hids = arena_alloc(r->a, sizeof *hids * EXPORT_CHUNK);
-	const char **nos = arena_alloc(r->a, sizeof *nos * EXPORT_CHUNK);
-	if (!rows || !hids || !nos)
+	if (!rows)
 		return -1;
 	long total = 0;
 	for (int offset = 0;; offset += EXPORT_CHUNK) {
 		int n = aid_list_run(AID_X(r), &f, EXPORT_CHUNK, offset, rows);
 		if (n < 0)
 			return -1;
-		for (int i = 0; i < n; i++)
-			hids[i] = rows[i].household_id;
-		if (persons_file_nos(r->db, r->a, hids, n, nos) != E_OK)
+		const char **nos = persons_file_nos_of(r->db, r->a, rows, sizeof *rows, offsetof(aid_req, household_id), n);
+		if (!nos)
 			return -1;
 		for (int i = 0; i < n; i++) {
 			const char *c[NEXPORT];

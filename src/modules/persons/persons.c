@@ -797,6 +797,19 @@ persons_row_who *persons_rows_who(db_conn *c, arena *a, const void *rows, size_t
 	return out;
 }
 
+const char **persons_file_nos_of(db_conn *c, arena *a, const void *rows, size_t stride, size_t hid_at, int n)
+{
+	size_t m = (size_t)(n > 0 ? n : 1);
+	int64_t *hids = arena_array(a, m, sizeof *hids);
+	const char **nos = arena_array(a, m, sizeof *nos);
+	if (!hids || !nos)
+		return NULL;
+	const unsigned char *row = rows;
+	for (int i = 0; i < n; i++, row += stride)
+		memcpy(&hids[i], row + hid_at, sizeof hids[i]);
+	return persons_file_nos(c, a, hids, n, nos) == E_OK ? nos : NULL;
+}
+
 const char *persons_who_text(arena *a, const persons_row_who *w)
 {
 	const char *no = w && w->file_no ? w->file_no : "?";

@@ -54,7 +54,7 @@ err persons_applicants(db_conn *c, arena *a, const int64_t *household_ids, int n
  * structure. */
 err persons_file_nos(db_conn *c, arena *a, const int64_t *household_ids, int n, const char **out);
 /* Both for a list's rows, whatever their struct: row i is at rows + i * stride, its person's id (int64_t) at
- * offset pid_at (0: none), its household's at hid_at (PERSONS_NO_HOUSEHOLD: not wanted). An array of n in the
+ * offset pid_at, its household's at hid_at (PERSONS_NO_HOUSEHOLD: not wanted). An array of n in the
  * arena, or NULL on a failure (the connection's failure count or the arena's flag tells). */
 typedef struct persons_row_who {
 	person_brief p;      /* p.id 0: no person, or not in the structure */
@@ -62,6 +62,9 @@ typedef struct persons_row_who {
 } persons_row_who;
 #define PERSONS_NO_HOUSEHOLD ((size_t)-1)
 persons_row_who *persons_rows_who(db_conn *c, arena *a, const void *rows, size_t stride, size_t pid_at, size_t hid_at, int n);
+/* The file numbers alone of a list's rows (their households' ids at hid_at): an arena array of n (NULL where not
+ * known), or NULL on a failure. */
+const char **persons_file_nos_of(db_conn *c, arena *a, const void *rows, size_t stride, size_t hid_at, int n);
 /* A list's « who » cell: « Nom Prénoms (n° de dossier) », or « dossier N » without a person ("?" for what is not
  * known). */
 const char *persons_who_text(arena *a, const persons_row_who *w);

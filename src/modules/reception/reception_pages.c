@@ -4,6 +4,7 @@
  * iCalendar), partners, motives; the household page's sections and the
  * home page's blocks. A refused form comes back with what was typed.
  */
+#include <stddef.h>
 #include "modules/reception/reception_internal.h"
 #include <stdio.h>
 #include <string.h>
@@ -468,11 +469,8 @@ static void appt_table(web_req *r, const rc_appt *v, int n, bool actions, bool d
 	heads[k] = NULL;
 	html_table_open(b, "Rendez-vous", 0, heads);
 	/* The households' file numbers: a statement for fifty appointments, not one each. */
-	int64_t *hids = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *hids);
-	const char **nos = arena_array(r->a, (size_t)(n > 0 ? n : 1), sizeof *nos);
-	for (int i = 0; hids && i < n; i++)
-		hids[i] = v[i].household_id;
-	if (!hids || !nos || persons_file_nos(r->db, r->a, hids, n, nos) != E_OK)
+	const char **nos = persons_file_nos_of(r->db, r->a, v, sizeof *v, offsetof(rc_appt, household_id), n);
+	if (!nos)
 		n = 0; /* the failure count or the arena's flag turns the page into an error */
 	for (int i = 0; i < n; i++) {
 		html_lit(b, "<tr>");
