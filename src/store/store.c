@@ -651,3 +651,10 @@ err db_in50_each(db_conn *c, db_sql *q, const int64_t *ids, int n, void (*row)(d
 	}
 	return e;
 }
+
+static db_sql Q_BULK_PG = DB_SQL(DB_GLOBAL, "SET LOCAL plan_cache_mode = force_custom_plan");
+
+err db_bulk(db_conn *c)
+{
+	return db_conn_engine(c) == DB_POSTGRES ? db_exec(c, &Q_BULK_PG, 0, NULL, NULL) : E_OK;
+}

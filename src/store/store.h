@@ -112,6 +112,11 @@ void db_snapshot_end(db_conn *c);
 /* Transactions. write=true takes the write lock at once on SQLite
  * (BEGIN IMMEDIATE) so two writers never deadlock on upgrade. */
 err db_begin(db_conn *c, bool write);
+/* After db_begin, for an import writing many rows in this one transaction: on PostgreSQL the checks of foreign
+ * keys are then planned for each row, as the tables grow. Planned once (the session's cached plan), a check made
+ * while a new database's table was still small scans that table whole for every row: an import of 60 000 persons
+ * into a new database read 3.5 billion rows in 345 s (33 s with this). SQLite: nothing. */
+err db_bulk(db_conn *c);
 err db_commit(db_conn *c);
 void db_rollback(db_conn *c);
 bool db_in_tx(const db_conn *c);

@@ -511,10 +511,17 @@ static err confirm(web_req *r, int64_t id, bool accept_refused, long expect_read
 	x->write = true;
 	err e = db_begin(r->db, true);
 	persons_feed_bulk(true); /* one mark for the search indexes in memory, not a row per person */
+	if (e == E_OK)
+		e = db_bulk(r->db); /* PostgreSQL's key checks planned as the tables grow */
+	if (e == E_OK) /* the new households' file numbers in one statement (those not used go back) */
+		e = persons_file_nos_reserve(r->db, ready - matched);
 	if (e == E_OK && !walk(x, data, len, &info)) {
 		e = x->e != E_OK ? x->e : E_DB;
 		*why = x->fail;
 	}
+	err e2 = persons_file_nos_release(r->db);
+	if (e == E_OK)
+		e = e2;
 	persons_feed_bulk(false);
 	if (e == E_OK)
 		e = persons_feed_rebuild(r->db);

@@ -138,12 +138,26 @@ static err compute(web_req *r, const char *from, const char *to, report *rp)
 	if (e != E_OK)
 		return e;
 	rp->during = n;
+	/* The persons and their households' members, fifty a statement (not two statements a domiciliation). */
+	size_t m1 = (size_t)(n > 0 ? n : 1);
+	int64_t *pids = arena_array(r->a, m1, sizeof *pids), *hids = arena_array(r->a, m1, sizeof *hids);
+	person_brief *ps = arena_array(r->a, m1, sizeof *ps), **mem = arena_array(r->a, m1, sizeof *mem);
+	int *nms = arena_array(r->a, m1, sizeof *nms);
+	if (!pids || !hids || !ps || !mem || !nms)
+		return E_NOMEM;
+	for (int i = 0; i < n; i++)
+		pids[i] = w[i].pid;
+	if ((e = persons_briefs(r->db, r->a, pids, n, ps)) != E_OK)
+		return e;
+	for (int i = 0; i < n; i++)
+		hids[i] = ps[i].household_id;
+	if ((e = persons_households_members(r->db, r->a, hids, n, mem, nms)) != E_OK)
+		return e;
 	for (int i = 0; i < n; i++) {
 		rp->at_end += w[i].at_end;
-		person_brief p;
-		if (persons_person_brief(r->db, r->a, w[i].pid, &p) == E_OK) {
-			person_brief *m;
-			int nm = persons_household_members(r->db, r->a, p.household_id, &m);
+		if (ps[i].id) {
+			const person_brief p = ps[i];
+			int nm = nms[i];
 			rp->dependants += nm > 1 ? nm - 1 : 0;
 			add(&rp->sex, !strcmp(p.sex, "F") ? "Femmes" : !strcmp(p.sex, "M") ? "Hommes" : "Non renseigné", 1);
 			civil_date b;

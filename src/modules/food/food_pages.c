@@ -4,6 +4,7 @@
  * decisions (the rulebook's answer, the decision, its card with the
  * barcode, renewals), the settings, the household section, the widget.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/csv.h"
@@ -359,8 +360,9 @@ static void decisions_page(web_req *r)
 		int64_t rows = 0;
 		for (int off = 0;; off += 500) {
 			int n = food_decisions(&x, list, 500, off, &v, &total);
-			for (int i = 0; i < n; i++) {
-				const char *no = persons_file_no(r->db, r->a, v[i].household_id);
+			const char **nos = n > 0 ? persons_file_nos_of(r->db, r->a, v, sizeof *v, offsetof(food_decision, household_id), n) : NULL;
+			for (int i = 0; nos && i < n; i++) {
+				const char *no = nos[i];
 				const char *c[] = {no ? no : "", CODE_LABEL(FOOD_KINDS, v[i].kind), v[i].granted ? "accordé" : "refusé", v[i].from_on,
 				                   v[i].granted ? (*v[i].ended_on ? v[i].ended_on : v[i].to_on) : "",
 				                   v[i].allowance >= 0 ? money_format(r->a, v[i].allowance) : "", v[i].rate >= 0 ? arena_printf(r->a, "%lld", (long long)v[i].rate) : "",

@@ -3,6 +3,7 @@
  * steps, the new one), a meal subscription (its pattern, absences,
  * round), the module's sub-navigation, the household section, the widget.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/csv.h"
@@ -73,8 +74,9 @@ static void alarms_page(web_req *r)
 		int64_t rows = 0;
 		for (int off = 0;; off += 500) {
 			n = hc_alarms(&x, list, 500, off, &v, &total);
-			for (int i = 0; i < n; i++) {
-				const char *no = persons_file_no(r->db, r->a, v[i].household_id);
+			const char **nos = n > 0 ? persons_file_nos_of(r->db, r->a, v, sizeof *v, offsetof(hc_alarm, household_id), n) : NULL;
+			for (int i = 0; nos && i < n; i++) {
+				const char *no = nos[i];
 				const char *c[] = {no ? no : "", v[i].provider, v[i].device, v[i].started_on, v[i].ended_on,
 				                   v[i].price >= 0 ? money_format(r->a, v[i].price) : "", *v[i].payer ? CODE_LABEL(HC_PAYERS, v[i].payer) : ""};
 				for (int k = 0; k < COUNTOF(c); k++)

@@ -125,6 +125,11 @@ typedef struct household_new {
 	const char *street_no, *street, *postcode, *city, *housing; /* NULL housing: "sans_abri" */
 } household_new;
 /* h may be NULL: no address (people without a stable one). */
+/* An import of many households in one transaction: the next n file numbers taken in one statement, handed out by
+ * persons_import_household; release (in the transaction, before its end, whatever happened) gives back those not
+ * used and forgets the block. */
+err persons_file_nos_reserve(db_conn *c, int64_t n);
+err persons_file_nos_release(db_conn *c);
 err persons_import_household(db_conn *c, arena *a, int64_t user_id, const household_new *h, const person_new *applicant,
                              const person_new *deps, int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why);
 

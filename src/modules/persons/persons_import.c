@@ -253,7 +253,7 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 		free(data);
 		return e;
 	}
-	long rows = rep->rows;
+	long rows = rep->rows, households = rep->households;
 	rep->rows = rep->households = 0;
 	pctx w = {.rep = rep, .write = true, .user_id = uid};
 	w.c = db_conn_get(d);
@@ -267,7 +267,14 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 	e = db_begin(w.c, true);
 	if (e == E_OK) {
 		persons_feed_bulk(true); /* one mark for the servers' indexes, not a row per person */
-		e = walk(&w, data, n);
+		e = db_bulk(w.c); /* PostgreSQL's key checks planned as the tables grow */
+		if (e == E_OK)
+			e = persons_file_nos_reserve(w.c, households); /* one statement for all their file numbers */
+		if (e == E_OK)
+			e = walk(&w, data, n);
+		err e2 = persons_file_nos_release(w.c);
+		if (e == E_OK)
+			e = e2;
 		persons_feed_bulk(false);
 	}
 	if (e == E_OK)
