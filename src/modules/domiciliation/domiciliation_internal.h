@@ -88,9 +88,7 @@ typedef struct domi_of_hh {
 	const char *status, *end_on, *name;
 } domi_of_hh;
 int domi_of_household(db_conn *c, arena *a, int64_t household_id, domi_of_hh **out);
-/* The active domiciliation of a person, 0 if none. */
-int64_t domi_active_of_person(db_conn *c, int64_t person_id);
-/* The same for several persons, fifty a statement: ids[i] and nums[i] (0 when none) for pids[i]. */
+/* The active domiciliation of several persons, fifty a statement: ids[i] and nums[i] (0 when none) for pids[i]. */
 err domi_active_of_persons(db_conn *c, const int64_t *pids, int n, int64_t *ids, int64_t *nums);
 
 /* The team's working lists. */

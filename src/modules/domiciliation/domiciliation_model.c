@@ -275,8 +275,6 @@ static db_sql Q_LIST_LATE_STATUS = DB_SQL(DB_SCOPED, LIST_COLS
 	"ORDER BY requested_on LIMIT $3 OFFSET $4");
 
 
-static db_sql Q_ACTIVE_BY_PERSON = DB_SQL(DB_SCOPED,
-	"SELECT id FROM domiciliations WHERE structure_id = $1 AND person_id = $2 AND status = 'active'");
 
 /* The home page's figures are sums of the active domiciliations counted by
  * day (migration 9), never a list counted by hand. */
@@ -414,12 +412,6 @@ const char *domi_ref(db_conn *c, arena *a, const char *kind, int64_t id, const c
 		return !strcmp(kind, "domi_mail") && !id ? "guichet courrier" : NULL;
 	*href = arena_printf(a, "/domiciliation/%lld", (long long)id);
 	return arena_printf(a, "domiciliation n° %lld", (long long)num);
-}
-
-int64_t domi_active_of_person(db_conn *c, int64_t pid)
-{
-	int64_t id = 0;
-	return DBID(c, &Q_ACTIVE_BY_PERSON, &id, A_INT(pid)) == E_OK ? id : 0;
 }
 
 static db_sql Q_ACTIVE_IN = DB_SQL(DB_SCOPED,

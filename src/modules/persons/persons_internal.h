@@ -97,7 +97,6 @@ typedef struct household_row {
 	int archived;            /* 0 active, 1 archived, 2 anonymised */
 	const char *file_no, *street_no, *street, *postcode, *city, *neighbourhood, *housing, *address_since;
 } household_row;
-err persons_household_load(db_conn *c, arena *a, int64_t household_id, household_row *out);
 /* The "recently seen" mark (in the caller's transaction). */
 err persons_household_seen(db_conn *c, int64_t household_id, int64_t at);
 typedef struct member_row {
@@ -106,9 +105,8 @@ typedef struct member_row {
 	const char *relation, *last_name, *birth_name, *first_names, *birth_date, *sex, *phone, *employment, *health_cover,
 		*protection, *gir, *caf_number, *nationality, *email, *representative, *nir;
 } member_row;
-/* Every member, present first, the applicant and the spouse first. */
-int persons_member_rows(db_conn *c, arena *a, int64_t household_id, member_row **out);
-/* Both in one read (the household's page); E_NOT_FOUND outside the structure. */
+/* The household and every member (present first, the applicant and the spouse first) in one read (the household's page);
+ * E_NOT_FOUND outside the structure. */
 err persons_household_with_members(db_conn *c, arena *a, int64_t household_id, household_row *h, member_row **members,
                                    int *nmembers);
 typedef struct alert_row {

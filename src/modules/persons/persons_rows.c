@@ -9,10 +9,6 @@
 #include "core/text.h"
 #include "core/banned.h"
 
-static db_sql Q_H = DB_SQL(DB_SCOPED,
-	"SELECT file_no, street_no, street, postcode, city, neighbourhood, housing, address_since, merged_into, version, "
-	"created_at, annual_taxable, CASE WHEN anonymised_at IS NOT NULL THEN 2 WHEN archived_at IS NOT NULL THEN 1 ELSE 0 END "
-	"FROM households WHERE structure_id = $1 AND id = $2");
 static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED,
 	"UPDATE households SET last_seen_at = $3 WHERE structure_id = $1 AND id = $2 AND last_seen_at < $3");
 #define MEMBER_SELECT \
@@ -22,8 +18,6 @@ static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED,
 enum { MEMBER_COLS = 22 };
 #define MEMBER_ORDER \
 	" ORDER BY p.active DESC, CASE p.relation WHEN 'demandeur' THEN 0 WHEN 'conjoint' THEN 1 ELSE 2 END, p.birth_date, p.id"
-static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
-	MEMBER_SELECT "FROM persons p WHERE p.structure_id = $1 AND p.household_id = $2" MEMBER_ORDER);
 /* The household's page: the household and its members in one read (one row with the members' columns NULL when
  * it has none). */
 static db_sql Q_H_MEMBERS = DB_SQL(DB_SCOPED,
@@ -79,18 +73,6 @@ static void household_fill(db_res *q, arena *a, int o, int64_t hid, household_ro
 	h->archived = (int)db_int(q, o + 12);
 }
 
-err persons_household_load(db_conn *c, arena *a, int64_t hid, household_row *h)
-{
-	db_res q = {0};
-	err e = DBQ(c, &Q_H, &q, A_INT(hid));
-	if (e == E_OK && !db_next(&q))
-		e = E_NOT_FOUND;
-	if (e == E_OK)
-		household_fill(&q, a, 0, hid, h);
-	db_close(&q);
-	return e == E_OK && a->failed ? E_NOMEM : e;
-}
-
 err persons_household_seen(db_conn *c, int64_t hid, int64_t at) { return DBX(c, &Q_H_SEEN, NULL, A_INT(hid), A_INT(at)); }
 
 static void member_fill(db_res *q, arena *a, member_row *m)
@@ -117,22 +99,6 @@ static void member_fill(db_res *q, arena *a, member_row *m)
 	m->student = yes(q, 19);
 	m->representative = t_(q, 20, a);
 	m->nir = t_(q, 21, a);
-}
-
-int persons_member_rows(db_conn *c, arena *a, int64_t hid, member_row **out)
-{
-	db_res q = {0};
-	int n = 0, cap = 0;
-	*out = NULL;
-	err e = DBQ(c, &Q_MEMBERS, &q, A_INT(hid));
-	while (e == E_OK && db_next(&q)) {
-		member_row *m = ARENA_PUSH(a, *out, n, cap);
-		if (!m)
-			break;
-		member_fill(&q, a, m);
-	}
-	db_close(&q);
-	return DONE(e, a, n);
 }
 
 err persons_household_with_members(db_conn *c, arena *a, int64_t hid, household_row *h, member_row **out, int *nout)
