@@ -658,3 +658,141 @@ err db_bulk(db_conn *c)
 {
 	return db_conn_engine(c) == DB_POSTGRES ? db_exec(c, &Q_BULK_PG, 0, NULL, NULL) : E_OK;
 }
+
+/* ---- many rows into one table (db_copy) ---------------------------------------------------------------------- */
+
+void db_copy_init(db_copy *cp, db_conn *c, db_copy_sql *q)
+{
+	memset(cp, 0, sizeof *cp);
+	cp->c = c;
+	cp->q = q;
+	arena_init(&cp->a, 0);
+	buf_init(&cp->b, &cp->a, 0);
+}
+
+/* One field of COPY's text format: \N is NULL; the backslash, tab, newline and carriage return escaped. */
+static void copy_field(buf *b, const db_arg *x)
+{
+	char num[24];
+	switch (x->kind) {
+	case DBA_NULL: buf_adds(b, "\\N"); return;
+	case DBA_INT:
+		snprintf(num, sizeof num, "%lld", (long long)x->i);
+		buf_adds(b, num);
+		return;
+	case DBA_TEXT:
+		if (!x->s) {
+			buf_adds(b, "\\N");
+			return;
+		}
+		for (const char *p = x->s, *run = p;; p++) {
+			char esc = *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' : 0;
+			if (!esc && *p)
+				continue;
+			buf_add(b, run, (size_t)(p - run));
+			if (!*p)
+				return;
+			buf_addc(b, '\\');
+			buf_addc(b, esc);
+			run = p + 1;
+		}
+	case DBA_BLOB:
+		/* bytea's hex input, its backslash doubled for COPY */
+		buf_adds(b, "\\\\x");
+		for (size_t i = 0; i < x->n; i++) {
+			snprintf(num, sizeof num, "%02x", (unsigned char)x->s[i]);
+			buf_add(b, num, 2);
+		}
+		return;
+	}
+}
+
+err db_copy_row(db_copy *cp, int nargs, const db_arg *args)
+{
+	db_conn *c = cp->c;
+	const db_engine_ops *ops = ops_of(c->d);
+	if (!ops->copy)
+		return db_exec(c, &cp->q->insert, nargs, args, NULL);
+	if (c->scope <= 0) {
+		log_error("store: rows copied without a structure");
+		c->failures++;
+		return E_INTERNAL;
+	}
+	char scope[24];
+	snprintf(scope, sizeof scope, "%lld", (long long)c->scope);
+	buf_adds(&cp->b, scope);
+	for (int i = 0; i < nargs; i++) {
+		buf_addc(&cp->b, '\t');
+		copy_field(&cp->b, &args[i]);
+	}
+	buf_addc(&cp->b, '\n');
+	if (cp->b.failed)
+		return E_NOMEM;
+	cp->rows++;
+	return E_OK;
+}
+
+size_t db_copy_pending(const db_copy *cp) { return cp->b.len; }
+
+err db_copy_flush(db_copy *cp)
+{
+	db_conn *c = cp->c;
+	const db_engine_ops *ops = ops_of(c->d);
+	if (!ops->copy || !cp->rows)
+		return E_OK;
+	c->statements++;
+	err e = injected() ? E_DB : ops->copy(c, cp->q->copy, cp->b.data, cp->b.len);
+	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM)
+		c->failures++;
+	arena_release(&cp->a);
+	arena_init(&cp->a, 0);
+	buf_init(&cp->b, &cp->a, 0);
+	cp->rows = 0;
+	return e;
+}
+
+void db_copy_free(db_copy *cp)
+{
+	arena_release(&cp->a);
+	cp->rows = 0;
+	cp->c = NULL;
+}
+
+/* ---- ids handed out ahead (db_ids) ---------------------------------------------------------------------------- */
+
+void db_ids_init(db_ids *b, db_ids_sql *q)
+{
+	memset(b, 0, sizeof *b);
+	b->q = q;
+}
+
+err db_next_id(db_conn *c, db_ids *b, int64_t *id)
+{
+	if (b->next == b->n) {
+		err e;
+		b->n = b->next = 0;
+		if (db_conn_engine(c) == DB_SQLITE) {
+			int64_t max = 0;
+			e = db_exec_id(c, &b->q->max, 0, NULL, &max);
+			if (max < b->last)
+				max = b->last;
+			for (; e == E_OK && b->n < DB_IDS_AT_ONCE; b->n++)
+				b->ids[b->n] = max + 1 + b->n;
+		} else {
+			db_res q = {0};
+			db_arg n = A_INT(DB_IDS_AT_ONCE);
+			e = db_query(c, &b->q->seq, &q, 1, &n);
+			while (e == E_OK && b->n < DB_IDS_AT_ONCE && db_next(&q))
+				b->ids[b->n++] = db_int(&q, 0);
+			db_close(&q);
+		}
+		if (e != E_OK)
+			return e;
+		if (b->n < DB_IDS_AT_ONCE) {
+			b->n = 0;
+			return E_DB;
+		}
+	}
+	*id = b->last = b->ids[b->next++];
+	return E_OK;
+}

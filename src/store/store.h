@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 
 enum { DB_SCOPED = 1, DB_GLOBAL = 2 };
@@ -160,6 +161,58 @@ void db_in50_args(db_arg args[DB_IN_N], const int64_t *ids, int from, int to);
  * the statement that had ids[from, to). */
 err db_in50_each(db_conn *c, db_sql *q, const int64_t *ids, int n, void (*row)(db_res *res, int from, int to, void *ctx),
                  void *ctx);
+
+/* Many rows into one table in an import's transaction (after db_bulk), declared once:
+ *   static db_copy_sql C_T = DB_COPY("t", "structure_id, a, b", "$1, $2, $3");
+ * The first column is structure_id: the store writes the connection's scope there and a row's arguments start
+ * with the second. SQLite: each row is one step of the prepared INSERT, at once (in-process, nothing to gain by
+ * waiting). PostgreSQL: the rows are kept in memory as COPY text and sent by db_copy_flush in one COPY … FROM
+ * STDIN — one round trip and no statement planned for thousands of rows (an import's statement a row made the
+ * engine's planning and the round trips its cost: 1 400 persons a second). Until flushed they are not in the
+ * table: the caller flushes its tables in the order of their foreign keys, often enough to bound the memory
+ * (db_copy_pending says how much is kept), and before any statement that reads them. */
+typedef struct db_copy_sql {
+	db_sql insert;
+	const char *copy;
+} db_copy_sql;
+#define DB_COPY(table, cols, values) \
+	{DB_SQL(DB_SCOPED, "INSERT INTO " table " (" cols ") VALUES (" values ")"), "COPY " table " (" cols ") FROM STDIN"}
+typedef struct db_copy {
+	db_conn *c;
+	db_copy_sql *q;
+	arena a;
+	buf b;
+	long rows;           /* kept, not yet sent */
+} db_copy;
+void db_copy_init(db_copy *cp, db_conn *c, db_copy_sql *q);
+err db_copy_row(db_copy *cp, int nargs, const db_arg *args);
+#define DBCOPY(cp, ...) db_copy_row((cp), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__})
+err db_copy_flush(db_copy *cp);
+size_t db_copy_pending(const db_copy *cp);
+/* Forgets what was not flushed. */
+void db_copy_free(db_copy *cp);
+
+/* Ids handed out ahead, for rows written by db_copy that other rows name before either is sent:
+ *   static db_ids_sql I_T = DB_IDS("t");   db_ids ids; db_ids_init(&ids, &I_T);   db_next_id(c, &ids, &id);
+ * A block of DB_IDS_AT_ONCE at a time, in a write transaction: SQLite past the table's largest id (the
+ * transaction holds the only write lock), PostgreSQL from the identity's sequence (one statement a block; other
+ * sessions may take ids in between, so a block need not be contiguous; those not used are a gap, as after any
+ * rollback). The table's key is an INTEGER PRIMARY KEY named id. */
+enum { DB_IDS_AT_ONCE = 1024 };
+typedef struct db_ids_sql {
+	db_sql max, seq;
+} db_ids_sql;
+#define DB_IDS(table) \
+	{DB_SQL(DB_GLOBAL, "SELECT coalesce(max(id), 0) FROM " table), \
+	 DB_SQL(DB_GLOBAL, "SELECT nextval(pg_get_serial_sequence('" table "', 'id')) FROM generate_series(1, $1)")}
+typedef struct db_ids {
+	db_ids_sql *q;
+	int64_t ids[DB_IDS_AT_ONCE];
+	int n, next;
+	int64_t last;
+} db_ids;
+void db_ids_init(db_ids *b, db_ids_sql *q);
+err db_next_id(db_conn *c, db_ids *b, int64_t *id);
 
 /* Migrations: each module lists its own, in order; versions start at 1.
  * The DDL is written in SQLite's dialect with STRICT tables; the PostgreSQL

@@ -71,6 +71,7 @@ typedef struct db_engine_ops {
 	bool (*healthy)(db_conn *c);
 	err (*durable)(db_conn *c);                   /* waits until c's commits are on disk (NULL: COMMIT already waits) */
 	err (*refresh_stats)(db_conn *c, int *analyzed); /* NULL: the engine keeps them itself (PostgreSQL's autovacuum) */
+	err (*copy)(db_conn *c, const char *sql, const char *data, size_t len); /* NULL: rows are inserted one by one */
 } db_engine_ops;
 
 extern const db_engine_ops db_sqlite_ops;

@@ -215,6 +215,37 @@ static char *pg_ddl(arena *a, const char *sql)
 	return b.failed ? NULL : (char *)buf_cstr(&b);
 }
 
+/* Sends rows kept in COPY's text format (db_copy_flush) in one COPY … FROM STDIN. */
+static err pg_copy(db_conn *c, const char *sql, const char *data, size_t len)
+{
+	PGresult *res = PQexec(c->h, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		err e = pg_status_err(res, "copy");
+		PQclear(res);
+		return e;
+	}
+	PQclear(res);
+	bool sent = true;
+	for (size_t off = 0; sent && off < len;) {
+		int n = len - off > (1u << 20) ? 1 << 20 : (int)(len - off);
+		sent = PQputCopyData(c->h, data + off, n) == 1;
+		off += (size_t)n;
+	}
+	if (PQputCopyEnd(c->h, sent ? NULL : "envoi interrompu") != 1)
+		sent = false;
+	err e = E_OK;
+	while ((res = PQgetResult(c->h))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && e == E_OK)
+			e = pg_status_err(res, "copy");
+		PQclear(res);
+	}
+	if (!sent && e == E_OK) {
+		log_error("postgresql: copy: %s", PQerrorMessage(c->h));
+		e = E_DB;
+	}
+	return e;
+}
+
 static bool pg_healthy(db_conn *c) { return c->h && PQstatus(c->h) == CONNECTION_OK; }
 
 const db_engine_ops db_pg_ops = {
@@ -236,4 +267,5 @@ const db_engine_ops db_pg_ops = {
 		"AND table_schema = current_schema() ORDER BY 1",
 	.ddl = pg_ddl,
 	.healthy = pg_healthy,
+	.copy = pg_copy,
 };

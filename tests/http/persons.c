@@ -772,6 +772,41 @@ static void test_import(srv *s)
 	CHECK_INT(run_stderr(argv, out, sizeof out), 5);
 	CHECK_HAS(out, "ligne 3 : date de naissance invalide");
 	CHECK_LACKS(get(&k, "/api/v1/persons?q=valide+un")->body, "Valide"); /* all or nothing */
+
+	/* Written a thousand households at a time (persons_bulk.c; on PostgreSQL one COPY a table): 2 345 households,
+	 * two to three persons each, in three sends — every row lands, each person with its household, membership and
+	 * keys, the file numbers one after the other, the search finds the first and the last. */
+	T_GROUP("CSV import of persons (CLI): thousands of households, written by the thousand");
+	enum { NH = 2345 };
+	f = fopen(path, "w");
+	fputs("foyer;lien;nom;prénoms;date_naissance;voie;commune\n", f);
+	int nrows = 0;
+	for (int h = 0; h < NH; h++)
+		for (int m = 0; m < 2 + h % 2; m++, nrows++)
+			fprintf(f, "B%d;%s;Blocimport%04d;%s;19%02d-0%d-1%d;rue \\ des Tabs;Port-Rivière\n", h, m ? "enfant" : "demandeur", h,
+			        m ? "Élodie" : "Noé", 40 + m, 1 + h % 9, h % 10);
+	fclose(f);
+	CHECK_INT(run_cmd(argv, 1), 0);
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "SELECT abs(count(DISTINCT h.id) - %d) + abs(count(*) - %d) FROM persons p JOIN households h ON h.id = p.household_id "
+	         "AND h.structure_id = p.structure_id JOIN household_members m ON m.person_id = p.id AND m.household_id = h.id "
+	         "WHERE p.last_name LIKE 'Blocimport%%' AND h.street = 'rue \\ des Tabs' AND p.first_names IN ('Noé', 'Élodie') "
+	         "AND h.file_no <> ''", NH, nrows);
+	CHECK(db_zero(sql) == 0, "%d households, %d persons, each with its household and membership", NH, nrows);
+	CHECK(db_zero("SELECT count(*) FROM persons p WHERE p.last_name LIKE 'Blocimport%' AND NOT EXISTS "
+	              "(SELECT 1 FROM person_keys k WHERE k.person_id = p.id AND k.structure_id = p.structure_id)") == 0,
+	      "every person has search keys");
+	snprintf(sql, sizeof sql,
+	         "SELECT abs(count(*) - %d) FROM timeline t JOIN households h ON h.id = t.household_id "
+	         "WHERE h.street = 'rue \\ des Tabs' AND t.kind = 'household' AND t.ref_id = h.id", NH);
+	CHECK(db_zero(sql) == 0, "one line of the timeline a household");
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM households a JOIN households b ON b.file_no = a.file_no AND b.id <> a.id "
+	         "AND b.structure_id = a.structure_id WHERE a.street = 'rue \\ des Tabs'");
+	CHECK(db_zero(sql) == 0, "each household its own file number");
+	CHECK_HAS(get(&k, "/api/v1/persons?q=blocimport0000")->body, "Blocimport0000");
+	CHECK_HAS(get(&k, "/api/v1/persons?q=blocimport2344")->body, "Blocimport2344");
 	unlink(path);
 	cli_free(&k);
 }

@@ -20,6 +20,9 @@ static db_sql Q_T_UNSCOPED = DB_SQL(0, "SELECT count(*) FROM t_items");
 static db_sql Q_T_BAD_SCOPED = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE id = $2");
 static db_sql Q_T_GC_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'gc-%'");
 static db_sql Q_T_TWICE = DB_SQL(DB_GLOBAL, "SELECT $2 || '-' || $1 || '-' || $2");
+static db_copy_sql C_T_ITEMS = DB_COPY("t_items", "structure_id, name, data", "$1, $2, $3");
+static db_sql Q_T_CP_ROWS = DB_SQL(DB_SCOPED, "SELECT name, data FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%' ORDER BY id");
+static db_sql Q_T_CP_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%'");
 
 typedef struct { db *d; int64_t sid; int ok; } worker_arg;
 
@@ -193,6 +196,75 @@ int main(void)
 	CHECK(DBQ(c, &Q_T_TWICE, &r, A_TEXT("a"), A_TEXT("b")) == E_OK && db_next(&r), "parameter used twice");
 	CHECK_STR(db_text(&r, 0), "b-a-b");
 	db_close(&r);
+
+	{
+		T_GROUP("many rows into one table (db_copy): COPY on PostgreSQL, the INSERT on SQLite");
+		static const char *const odd[] = {"cp-tab\there", "cp-line\nbreak\r", "cp-back\\slash\\N", "cp-\\N", "cp-ordinaire é ’"};
+		static const unsigned char bytes[] = {0, 1, '\\', '\t', '\n', 0xff};
+		db_copy cp;
+		db_conn_scope(c, 0);
+		db_copy_init(&cp, c, &C_T_ITEMS);
+		CHECK(DBCOPY(&cp, A_TEXT("cp-sans"), A_NULL) == E_INTERNAL, "a row without a structure is refused");
+		db_copy_free(&cp);
+		db_conn_scope(c, s1);
+		CHECK(db_begin(c, true) == E_OK, "in a transaction");
+		db_copy_init(&cp, c, &C_T_ITEMS);
+		int statements = db_conn_statements(c);
+		err e = E_OK;
+		for (int i = 0; e == E_OK && i < 5; i++)
+			e = DBCOPY(&cp, A_TEXT(odd[i]), i == 1 ? A_NULL : A_BLOB(bytes, sizeof bytes));
+		char name[32];
+		for (int i = 0; e == E_OK && i < 2500; i++) {
+			snprintf(name, sizeof name, "cp-%04d", i);
+			e = DBCOPY(&cp, A_TEXT(name), A_NULL);
+		}
+		CHECK(e == E_OK, "2 505 rows given");
+		int64_t seen = -1;
+		if (fresh_is_pg()) {
+			CHECK(db_copy_pending(&cp) > 2500 * 8, "PostgreSQL: kept in memory (%zu bytes)", db_copy_pending(&cp));
+			CHECK(DBID0(c, &Q_T_CP_COUNT, &seen) == E_OK && seen == 0, "not in the table before the flush (%lld)", (long long)seen);
+		} else {
+			CHECK(db_copy_pending(&cp) == 0, "SQLite: written at once");
+		}
+		if (fresh_is_pg())
+			CHECK(db_conn_statements(c) - statements == 1, "no statement for the rows yet (the count's only: %d)",
+			      db_conn_statements(c) - statements);
+		statements = db_conn_statements(c);
+		CHECK(db_copy_flush(&cp) == E_OK, "flushed");
+		CHECK(db_copy_pending(&cp) == 0 && db_copy_flush(&cp) == E_OK, "nothing left; a second flush does nothing");
+		CHECK(db_conn_statements(c) - statements == (fresh_is_pg() ? 1 : 0), "the flush: one statement on PostgreSQL, none on SQLite (%d)",
+		      db_conn_statements(c) - statements);
+		CHECK(DBID0(c, &Q_T_CP_COUNT, &seen) == E_OK && seen == 2505, "all in the table (%lld)", (long long)seen);
+		CHECK(DBQ0(c, &Q_T_CP_ROWS, &r) == E_OK, "read back");
+		int k = 0, same = 0;
+		arena ca;
+		arena_init(&ca, 0);
+		while (db_next(&r)) {
+			size_t bn = 0;
+			unsigned char *got = db_blob(&r, 1, &ca, &bn);
+			if (k < 5) {
+				bool blob_ok = k == 1 ? db_isnull(&r, 1) : bn == sizeof bytes && got && !memcmp(got, bytes, sizeof bytes);
+				CHECK(!strcmp(db_text(&r, 0), odd[k]) && blob_ok, "row %d: text and bytes as given (%s)", k, db_text(&r, 0));
+			} else {
+				snprintf(name, sizeof name, "cp-%04d", k - 5);
+				same += !strcmp(db_text(&r, 0), name) && db_isnull(&r, 1);
+			}
+			k++;
+		}
+		db_close(&r);
+		arena_release(&ca);
+		CHECK(k == 2505 && same == 2500, "in order, each once (%d rows, %d as given)", k, same);
+		db_conn_scope(c, s2);
+		CHECK(DBID0(c, &Q_T_CP_COUNT, &seen) == E_OK && seen == 0, "in the connection's structure only (B sees %lld)", (long long)seen);
+		db_conn_scope(c, s1);
+		e = DBCOPY(&cp, A_TEXT("cp-0007"), A_NULL);
+		if (e == E_OK)
+			e = db_copy_flush(&cp);
+		CHECK(e == E_CONFLICT, "a row breaking a unique key: a conflict (%d)", e);
+		db_copy_free(&cp);
+		db_rollback(c);
+		CHECK(DBID0(c, &Q_T_CP_COUNT, &seen) == E_OK && seen == 0, "rolled back: none left (%lld)", (long long)seen);
+	}
 
 	T_GROUP("transactions");
 	db_conn_scope(c, s1);

@@ -919,7 +919,7 @@ int64_t persons_household_ids(db_conn *c, int64_t **ids)
 
 /* ---- households created by other modules' imports ---------------------------------- */
 
-static bool import_person_ok(const person_new *p, const char **why)
+bool persons_import_ok(const person_new *p, const char **why)
 {
 	civil_date d;
 	if (!p->last_name || !*p->last_name || strlen(p->last_name) > 100 || !p->first_names || !*p->first_names ||
@@ -954,15 +954,22 @@ static err import_person(db_conn *c, arena *a, int64_t hid, const person_new *p,
 	return e;
 }
 
+bool persons_import_all_ok(const person_new *ap, const person_new *deps, int ndeps, const char **why)
+{
+	*why = NULL;
+	if (!persons_import_ok(ap, why))
+		return false;
+	for (int i = 0; i < ndeps; i++)
+		if (!persons_import_ok(&deps[i], why))
+			return false;
+	return true;
+}
+
 err persons_import_household(db_conn *c, arena *a, int64_t user_id, const household_new *h, const person_new *ap,
                              const person_new *deps, int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why)
 {
-	*why = NULL;
-	if (!import_person_ok(ap, why))
+	if (!persons_import_all_ok(ap, deps, ndeps, why))
 		return E_INPUT;
-	for (int i = 0; i < ndeps; i++)
-		if (!import_person_ok(&deps[i], why))
-			return E_INPUT;
 	char *file_no = NULL;
 	err e = persons_next_file_no(c, a, &file_no);
 	if (e == E_OK)
@@ -986,7 +993,7 @@ err persons_import_member(db_conn *c, arena *a, int64_t hid, const person_new *p
                           const char **why)
 {
 	*why = NULL;
-	if (!import_person_ok(p, why))
+	if (!persons_import_ok(p, why))
 		return E_INPUT;
 	const char *rel = p->relation && code_ok(RELATIONS, NRELATIONS, p->relation) ? p->relation : "autre";
 	return import_person(c, a, hid, p, rel, today, pid);

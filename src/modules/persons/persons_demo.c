@@ -7,6 +7,7 @@
  * minutes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/countof.h"
 #include "modules/persons/persons_internal.h"
@@ -58,32 +59,49 @@ static int pick_skew(rng *g, int n)
 	return a < b ? a : b;
 }
 
-static db_sql Q_D_H = DB_SQL(DB_SCOPED,
-	"INSERT INTO households (structure_id, file_no, street_no, street, postcode, city, neighbourhood, housing, "
-	"address_since, created_at, last_seen_at) VALUES ($1, $2, $3, $4, '97420', 'Port-Rivière', $5, $6, $7, $8, $9) RETURNING id");
-static db_sql Q_D_P = DB_SQL(DB_SCOPED,
-	"INSERT INTO persons (structure_id, household_id, relation, last_name, birth_name, first_names, sex, birth_date, "
-	"nationality, phone, phone_digits, employment, health_cover, disability, gir, caf_number, search_name, created_at, updated_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id");
-static db_sql Q_D_M = DB_SQL(DB_SCOPED,
-	"INSERT INTO household_members (structure_id, household_id, person_id, relation, from_date) VALUES ($1, $2, $3, $4, $5)");
-static db_sql Q_D_B = DB_SQL(DB_SCOPED,
-	"INSERT INTO budget_lines (structure_id, household_id, month, kind, category, amount, created_by, created_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-static db_sql Q_D_TL = DB_SQL(DB_SCOPED,
-	"INSERT INTO timeline (structure_id, household_id, at, kind, ref_id, summary, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7)");
-static db_sql Q_D_NOTE = DB_SQL(DB_SCOPED,
-	"INSERT INTO notes (structure_id, household_id, author_id, visibility, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)");
-static db_sql Q_D_ALERT = DB_SQL(DB_SCOPED,
-	"INSERT INTO alerts (structure_id, household_id, text, created_by, created_at) VALUES ($1, $2, $3, $4, $5)");
-static db_sql Q_D_REF = DB_SQL(DB_SCOPED,
-	"INSERT INTO referents (structure_id, household_id, user_id) VALUES ($1, $2, $3) ON CONFLICT (structure_id, household_id, user_id) DO NOTHING");
+/* Written through db_copy (store.h): on PostgreSQL one COPY per table every thousand households, not a statement
+ * a row; the households' and persons' ids taken ahead so the rows can name them before they are sent. */
+static db_copy_sql C_D_H = DB_COPY("households",
+	"structure_id, id, file_no, street_no, street, postcode, city, neighbourhood, housing, address_since, created_at, last_seen_at",
+	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12");
+static db_copy_sql C_D_P = DB_COPY("persons",
+	"structure_id, id, household_id, relation, last_name, birth_name, first_names, sex, birth_date, nationality, phone, "
+	"phone_digits, employment, health_cover, disability, gir, caf_number, search_name, created_at, updated_at",
+	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20");
+static db_copy_sql C_D_M = DB_COPY("household_members", "structure_id, household_id, person_id, relation, from_date",
+	"$1, $2, $3, $4, $5");
+static db_copy_sql C_D_K = DB_COPY("person_keys", "structure_id, key, person_id", "$1, $2, $3");
+static db_copy_sql C_D_B = DB_COPY("budget_lines",
+	"structure_id, household_id, month, kind, category, amount, created_by, created_at", "$1, $2, $3, $4, $5, $6, $7, $8");
+static db_copy_sql C_D_TL = DB_COPY("timeline", "structure_id, household_id, at, kind, ref_id, summary, user_id",
+	"$1, $2, $3, $4, $5, $6, $7");
+static db_copy_sql C_D_NOTE = DB_COPY("notes", "structure_id, household_id, author_id, visibility, body, created_at",
+	"$1, $2, $3, $4, $5, $6");
+static db_copy_sql C_D_ALERT = DB_COPY("alerts", "structure_id, household_id, text, created_by, created_at", "$1, $2, $3, $4, $5");
+static db_copy_sql C_D_REF = DB_COPY("referents", "structure_id, household_id, user_id", "$1, $2, $3");
+static db_ids_sql I_D_H = DB_IDS("households"), I_D_P = DB_IDS("persons");
+
+/* The tables in the order of their foreign keys (households first). */
+enum { T_H, T_P, T_M, T_K, T_B, T_TL, T_NOTE, T_ALERT, T_REF, NT };
+typedef struct demo_out {
+	db_copy t[NT];
+	db_ids hid, pid;
+} demo_out;
+
+static err flush_all(demo_out *o)
+{
+	err e = E_OK;
+	for (int i = 0; e == E_OK && i < NT; i++)
+		e = db_copy_flush(&o->t[i]);
+	return e;
+}
+
 static db_sql Q_D_COUNTER = DB_SQL(DB_SCOPED,
 	"INSERT INTO counters (structure_id, name, value) VALUES ($1, 'household', $2) "
 	"ON CONFLICT (structure_id, name) DO UPDATE SET value = excluded.value");
 
-static err add_person(db_conn *c, arena *a, rng *g, int64_t hid, const char *rel, const char *last, const char *birth_last,
-                      bool female, int age, civil_date today, int64_t now, const char *since, int64_t *pid)
+static err add_person(db_conn *c, demo_out *o, arena *a, rng *g, int64_t hid, const char *rel, const char *last,
+                      const char *birth_last, bool female, int age, civil_date today, int64_t now, const char *since, int64_t *pid)
 {
 	const char *first = female ? FIRST_F[pick_skew(g, COUNTOF(FIRST_F))] : FIRST_M[pick_skew(g, COUNTOF(FIRST_M))];
 	civil_date b = civil_from_days(civil_to_days(today) - age * 365 - pick(g, 365));
@@ -103,14 +121,20 @@ static err add_person(db_conn *c, arena *a, rng *g, int64_t hid, const char *rel
 		snprintf(caf, sizeof caf, "%07d", (int)(next(g) % 10000000));
 	int gir = age >= 75 && pick(g, 3) == 0 ? 2 + pick(g, 5) : 0;
 	char *sn = persons_search_name(a, last, birth_last, first);
-	err e = DBID(c, &Q_D_P, pid, A_INT(hid), A_TEXT(rel), A_TEXT(last), A_TEXT(birth_last ? birth_last : ""),
-	             A_TEXT(first), A_TEXT(female ? "F" : "M"), A_TEXT(bd), A_TEXT(nat[pick(g, COUNTOF(nat))]), A_TEXT(phone),
-	             A_TEXT(digits), A_TEXT(employment), A_TEXT(age < 16 ? "" : health[pick(g, COUNTOF(health))]),
-	             A_INT(pick(g, 25) == 0), A_INT_OR_NULL(gir), A_TEXT(caf), A_TEXT(sn), A_INT(now));
+	const char **keys;
+	int nk = persons_keys_unique(a, sn ? sn : "", &keys);
+	if (nk < 0)
+		return E_NOMEM;
+	err e = db_next_id(c, &o->pid, pid);
 	if (e == E_OK)
-		e = DBX(c, &Q_D_M, NULL, A_INT(hid), A_INT(*pid), A_TEXT(rel), A_TEXT(since));
+		e = DBCOPY(&o->t[T_P], A_INT(*pid), A_INT(hid), A_TEXT(rel), A_TEXT(last), A_TEXT(birth_last ? birth_last : ""),
+		           A_TEXT(first), A_TEXT(female ? "F" : "M"), A_TEXT(bd), A_TEXT(nat[pick(g, COUNTOF(nat))]), A_TEXT(phone),
+		           A_TEXT(digits), A_TEXT(employment), A_TEXT(age < 16 ? "" : health[pick(g, COUNTOF(health))]),
+		           A_INT(pick(g, 25) == 0), A_INT_OR_NULL(gir), A_TEXT(caf), A_TEXT(sn), A_INT(now), A_INT(now));
 	if (e == E_OK)
-		e = persons_keys_store(c, a, *pid, sn ? sn : "", true); /* a few at a time (no feed row: the demo marks a rebuild) */
+		e = DBCOPY(&o->t[T_M], A_INT(hid), A_INT(*pid), A_TEXT(rel), A_TEXT(since));
+	for (int i = 0; e == E_OK && i < nk; i++) /* no feed row: the demo marks a rebuild */
+		e = DBCOPY(&o->t[T_K], A_TEXT(keys[i]), A_INT(*pid));
 	return e;
 }
 
@@ -127,11 +151,25 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 	arena a;
 	arena_init(&a, 0);
 	const int64_t batch = 1000;
+	demo_out *o = calloc(1, sizeof *o); /* the ids' blocks: 16 KB */
+	if (!o) {
+		db_conn_put(c);
+		return E_NOMEM;
+	}
+	static db_copy_sql *const tables[NT] = {&C_D_H, &C_D_P, &C_D_M, &C_D_K, &C_D_B, &C_D_TL, &C_D_NOTE, &C_D_ALERT, &C_D_REF};
+	for (int t = 0; t < NT; t++)
+		db_copy_init(&o->t[t], c, tables[t]);
+	db_ids_init(&o->hid, &I_D_H);
+	db_ids_init(&o->pid, &I_D_P);
 	persons_feed_bulk(true); /* one rebuild mark at the end, not a feed row per person */
 	for (int64_t i = 0; e == E_OK && i < n; i++) {
 		if (i % batch == 0) {
 			if (i) {
-				e = db_commit(c);
+				e = flush_all(o);
+				if (e == E_OK)
+					e = db_commit(c);
+				db_ids_init(&o->hid, &I_D_H); /* blocks are taken in a transaction (SQLite: past the largest) */
+				db_ids_init(&o->pid, &I_D_P);
 				if (i % 20000 == 0)
 					log_info("demo: %lld foyers sur %lld", (long long)i, (long long)n);
 			}
@@ -159,20 +197,22 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 		                                "heberge", "urgence", "sans_abri"};
 		int64_t hid = 0, pid = 0;
 		int64_t seen = now - (int64_t)pick(&g, 5 * 365) * 86400;
-		e = DBID(c, &Q_D_H, &hid, A_TEXT(fno), A_TEXT(street_no), A_TEXT(STREETS[pick(&g, COUNTOF(STREETS))]),
-		         A_TEXT(NEIGHBOURHOODS[pick(&g, COUNTOF(NEIGHBOURHOODS))]), A_TEXT(housing[pick(&g, COUNTOF(housing))]),
-		         A_TEXT(since), A_INT(now - years * 365 * 86400LL), A_INT(seen));
+		e = db_next_id(c, &o->hid, &hid);
 		if (e == E_OK)
-			e = add_person(c, &a, &g, hid, "demandeur", last, pick(&g, 4) == 0 && female ? SURNAMES[pick(&g, COUNTOF(SURNAMES))] : "",
+			e = DBCOPY(&o->t[T_H], A_INT(hid), A_TEXT(fno), A_TEXT(street_no), A_TEXT(STREETS[pick(&g, COUNTOF(STREETS))]),
+			           A_TEXT("97420"), A_TEXT("Port-Rivière"), A_TEXT(NEIGHBOURHOODS[pick(&g, COUNTOF(NEIGHBOURHOODS))]),
+			           A_TEXT(housing[pick(&g, COUNTOF(housing))]), A_TEXT(since), A_INT(now - years * 365 * 86400LL), A_INT(seen));
+		if (e == E_OK)
+			e = add_person(c, o, &a, &g, hid, "demandeur", last, pick(&g, 4) == 0 && female ? SURNAMES[pick(&g, COUNTOF(SURNAMES))] : "",
 			               female, age, today, now, since, &pid);
 		if (e == E_OK && couple)
-			e = add_person(c, &a, &g, hid, "conjoint", pick(&g, 3) ? last : SURNAMES[pick(&g, COUNTOF(SURNAMES))], "",
+			e = add_person(c, o, &a, &g, hid, "conjoint", pick(&g, 3) ? last : SURNAMES[pick(&g, COUNTOF(SURNAMES))], "",
 			               !female, age - 3 + pick(&g, 7), today, now, since, &pid);
 		for (int k = 0; e == E_OK && k < children; k++)
-			e = add_person(c, &a, &g, hid, pick(&g, 12) ? "enfant" : "enfant_alterne", last, "", pick(&g, 2),
+			e = add_person(c, o, &a, &g, hid, pick(&g, 12) ? "enfant" : "enfant_alterne", last, "", pick(&g, 2),
 			               pick(&g, age > 40 ? 20 : 15), today, now, since, &pid);
 		if (e == E_OK && kind >= 95)
-			e = add_person(c, &a, &g, hid, "heberge", SURNAMES[pick(&g, COUNTOF(SURNAMES))], "", pick(&g, 2),
+			e = add_person(c, o, &a, &g, hid, "heberge", SURNAMES[pick(&g, COUNTOF(SURNAMES))], "", pick(&g, 2),
 			               18 + pick(&g, 60), today, now, since, &pid);
 		/* Budget of the last three months. */
 		int64_t salary = couple || pick(&g, 2) ? 90000 + (int64_t)pick(&g, 120000) : 0;
@@ -182,41 +222,43 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 			char mk[8];
 			snprintf(mk, sizeof mk, "%04u-%02u", (unsigned)m.y % 10000u, (unsigned)m.m % 100u);
 			if (salary)
-				e = DBX(c, &Q_D_B, NULL, A_INT(hid), A_TEXT(mk), A_TEXT("R"), A_TEXT(age >= 65 ? "retraite" : "salaire"),
+				e = DBCOPY(&o->t[T_B], A_INT(hid), A_TEXT(mk), A_TEXT("R"), A_TEXT(age >= 65 ? "retraite" : "salaire"),
 				        A_INT(salary), A_INT(users[0]), A_INT(now));
 			else
-				e = DBX(c, &Q_D_B, NULL, A_INT(hid), A_TEXT(mk), A_TEXT("R"), A_TEXT("rsa"), A_INT(60765 + (children ? 30000 : 0)),
+				e = DBCOPY(&o->t[T_B], A_INT(hid), A_TEXT(mk), A_TEXT("R"), A_TEXT("rsa"), A_INT(60765 + (children ? 30000 : 0)),
 				        A_INT(users[0]), A_INT(now));
 			if (e == E_OK && children)
-				e = DBX(c, &Q_D_B, NULL, A_INT(hid), A_TEXT(mk), A_TEXT("R"), A_TEXT("prestations_familiales"),
+				e = DBCOPY(&o->t[T_B], A_INT(hid), A_TEXT(mk), A_TEXT("R"), A_TEXT("prestations_familiales"),
 				        A_INT(14000 * children), A_INT(users[0]), A_INT(now));
 			if (e == E_OK)
-				e = DBX(c, &Q_D_B, NULL, A_INT(hid), A_TEXT(mk), A_TEXT("C"), A_TEXT("loyer"), A_INT(rent), A_INT(users[0]), A_INT(now));
+				e = DBCOPY(&o->t[T_B], A_INT(hid), A_TEXT(mk), A_TEXT("C"), A_TEXT("loyer"), A_INT(rent), A_INT(users[0]), A_INT(now));
 			if (e == E_OK)
-				e = DBX(c, &Q_D_B, NULL, A_INT(hid), A_TEXT(mk), A_TEXT("C"), A_TEXT("energie"),
+				e = DBCOPY(&o->t[T_B], A_INT(hid), A_TEXT(mk), A_TEXT("C"), A_TEXT("energie"),
 				        A_INT(4000 + (int64_t)pick(&g, 9000)), A_INT(users[0]), A_INT(now));
 		}
 		if (e == E_OK)
-			e = DBX(c, &Q_D_TL, NULL, A_INT(hid), A_INT(now - years * 365 * 86400LL), A_TEXT("household"), A_INT(hid),
+			e = DBCOPY(&o->t[T_TL], A_INT(hid), A_INT(now - years * 365 * 86400LL), A_TEXT("household"), A_INT(hid),
 			        A_TEXT("Ouverture du dossier"), A_INT(users[0]));
 		if (e == E_OK && nusers > 1 && pick(&g, 3) == 0) {
 			int64_t worker = users[1 + pick(&g, nusers - 1)];
-			e = DBX(c, &Q_D_REF, NULL, A_INT(hid), A_INT(worker));
+			e = DBCOPY(&o->t[T_REF], A_INT(hid), A_INT(worker));
 			static const char *bodies[] = {"Entretien de suivi : démarches de relogement en cours.",
 			                               "Orientation vers la mission locale proposée.",
 			                               "Dossier FSL à compléter avec la dernière quittance.",
 			                               "Difficultés de paiement de l’énergie, plan d’apurement envisagé."};
 			static const char *vis[] = {"equipe", "equipe", "referents", "auteur"};
 			if (e == E_OK)
-				e = DBX(c, &Q_D_NOTE, NULL, A_INT(hid), A_INT(worker), A_TEXT(vis[pick(&g, 4)]),
+				e = DBCOPY(&o->t[T_NOTE], A_INT(hid), A_INT(worker), A_TEXT(vis[pick(&g, 4)]),
 				        A_TEXT(bodies[pick(&g, COUNTOF(bodies))]), A_INT(seen));
 		}
 		if (e == E_OK && pick(&g, 40) == 0) {
 			static const char *alerts[] = {"Interprète nécessaire (créole mauricien)", "Ne pas remettre d’espèces",
 			                               "Personne malentendante : privilégier l’écrit"};
-			e = DBX(c, &Q_D_ALERT, NULL, A_INT(hid), A_TEXT(alerts[pick(&g, COUNTOF(alerts))]), A_INT(users[0]), A_INT(now));
+			e = DBCOPY(&o->t[T_ALERT], A_INT(hid), A_TEXT(alerts[pick(&g, COUNTOF(alerts))]), A_INT(users[0]), A_INT(now));
 		}
 	}
+	if (e == E_OK)
+		e = flush_all(o);
 	if (e == E_OK)
 		e = DBX(c, &Q_D_COUNTER, NULL, A_INT(n));
 	persons_feed_bulk(false);
@@ -224,6 +266,9 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 		e = persons_feed_rebuild(c); /* a server reads the structure's keys again */
 	if (e == E_OK && db_in_tx(c))
 		e = db_commit(c);
+	for (int t = 0; t < NT; t++)
+		db_copy_free(&o->t[t]);
+	free(o);
 	arena_release(&a);
 	db_conn_put(c);
 	return e;

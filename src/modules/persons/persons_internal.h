@@ -58,6 +58,8 @@ int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first
 /* Folded name and the search keys of a person (for the demo's bulk insert). */
 char *persons_search_name(arena *a, const char *last, const char *birth, const char *first);
 int persons_keys(arena *a, const char *search_name, const char ***keys);
+/* The same sorted, each once; -1 when memory failed (no key may be lost). */
+int persons_keys_unique(arena *a, const char *search_name, const char ***keys);
 /* Writes a person's search keys (fresh: a person just created, who has
  * none to remove). */
 err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *search_name, bool fresh);
@@ -73,6 +75,20 @@ void persons_index_stats(size_t *bytes, int64_t *keys, int64_t *entries);
 int64_t persons_index_builds(void);
 char *phone_digits(arena *a, const char *phone);
 err persons_next_file_no(db_conn *c, arena *a, char **out);
+/* A person an import may write: names present and bounded, a valid birth date and e-mail if given; else false
+ * and *why (French). */
+bool persons_import_ok(const person_new *p, const char **why);
+/* The same for a household's applicant and dependants (the first refused gives *why). */
+bool persons_import_all_ok(const person_new *applicant, const person_new *deps, int ndeps, const char **why);
+
+/* The persons import's writer (persons_bulk.c): households given one at a time, written many at a time (db_copy),
+ * in the caller's transaction after db_bulk and persons_file_nos_reserve. E_INPUT with *why when a person is
+ * refused. close flushes what is kept when e is E_OK, frees the writer and returns the outcome. */
+typedef struct persons_bulk persons_bulk;
+persons_bulk *persons_bulk_open(db_conn *c, int64_t user_id, const char *today);
+err persons_bulk_household(persons_bulk *b, arena *a, const household_new *h, const person_new *applicant,
+                           const person_new *deps, int ndeps, const char **why);
+err persons_bulk_close(persons_bulk *b, err e);
 
 /* Notes visible to the user in a household. */
 bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id);

@@ -110,18 +110,28 @@ static db_sql Q_KEYS_ADD16 = DB_SQL(DB_SCOPED,
 	"($1, $7, $2), ($1, $8, $2), ($1, $9, $2), ($1, $10, $2), ($1, $11, $2), ($1, $12, $2), ($1, $13, $2), ($1, $14, $2), "
 	"($1, $15, $2), ($1, $16, $2), ($1, $17, $2), ($1, $18, $2)");
 
-err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn, bool fresh)
+int persons_keys_unique(arena *a, const char *sn, const char ***out)
 {
 	const char **keys;
 	int n = persons_keys(a, sn, &keys);
 	if (!keys || a->failed)
-		return E_NOMEM; /* a key lost to memory would be a person the search misses */
+		return -1;
 	/* Sorted, each once (a doubled word gives the same keys twice). */
 	qsort(keys, (size_t)n, sizeof *keys, key_cmp);
 	int u = 0;
 	for (int i = 0; i < n; i++)
 		if (!u || strcmp(keys[i], keys[u - 1]))
 			keys[u++] = keys[i];
+	*out = keys;
+	return u;
+}
+
+err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn, bool fresh)
+{
+	const char **keys;
+	int u = persons_keys_unique(a, sn, &keys);
+	if (u < 0)
+		return E_NOMEM; /* a key lost to memory would be a person the search misses */
 	err e = fresh ? E_OK : DBX(c, &Q_KEYS_DEL, NULL, A_INT(pid)); /* a new person has none yet */
 	static db_sql *const by[5] = {&Q_KEYS_ADD16, &Q_KEYS_ADD8, &Q_KEYS_ADD4, &Q_KEYS_ADD2, &Q_KEYS_ADD1};
 	db_arg args[1 + KEYS_AT_ONCE];
