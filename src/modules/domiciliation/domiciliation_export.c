@@ -257,9 +257,23 @@ static int build_row(arena *a, char *const *raw, const row_extra *x, bool domifa
 	return n;
 }
 
+/* The largest number of active members of a domiciled person's household: the export's dependants' columns. Over
+ * the domiciliations' households only (the persons module's view person_names), not every household of the
+ * structure (a scan of all its persons, for each export and each view of the export's page). -1 on a failure. */
+static db_sql Q_MAX_MEMBERS = DB_SQL(DB_SCOPED,
+	"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM person_names m WHERE m.structure_id = $1 AND m.active = 1 "
+	"AND m.household_id IN (SELECT p.household_id FROM domiciliations d JOIN person_names p ON p.id = d.person_id "
+	"AND p.structure_id = $1 WHERE d.structure_id = $1) GROUP BY m.household_id) t");
+
+static int max_members(db_conn *c)
+{
+	int64_t n = 0;
+	return DBID0(c, &Q_MAX_MEMBERS, &n) == E_OK ? (int)n : -1;
+}
+
 static void export_layout(web_req *r, bool domifa, bool xlsx)
 {
-	int maxm = persons_max_members(r->db);
+	int maxm = max_members(r->db);
 	if (maxm < 0) {
 		web_error(r, E_DB, NULL);
 		return;
@@ -424,7 +438,7 @@ static void export_page(web_req *r)
 {
 	int64_t pending = 0;
 	DBID0(r->db, &Q_PENDING, &pending);
-	int maxm = persons_max_members(r->db);
+	int maxm = max_members(r->db);
 	page_begin(r, "Exporter les domiciliations");
 	buf *b = &r->out;
 	html_lit(b, "<h2>Export complet d’OpenCCAS</h2><p>Toutes les domiciliations, tous statuts, avec ce que DomiFa ne garde pas "

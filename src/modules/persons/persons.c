@@ -136,6 +136,11 @@ static const db_migration migrations[] = {
 	 * in the same statement (a household's page would otherwise read each name apart). Nothing else. */
 	{7, "published view: person_names",
 	 "CREATE VIEW person_names AS SELECT id, structure_id, household_id, last_name, first_names FROM persons;", NULL},
+	/* Whether the person is still a member: another module counts the households' members of its own records (the
+	 * domiciliations' export sizes its dependants' columns with the largest, not with the structure's largest). */
+	{8, "published view: person_names says whether the person is an active member",
+	 "DROP VIEW person_names;"
+	 "CREATE VIEW person_names AS SELECT id, structure_id, household_id, last_name, first_names, active FROM persons;", NULL},
 };
 const db_module_schema persons_schema = {"persons", migrations, COUNTOF(migrations)};
 
@@ -648,6 +653,17 @@ err persons_timeline_add_at(db_conn *c, int64_t hid, int64_t user_id, const char
 	           A_INT(user_id));
 }
 
+static db_copy_sql C_TL = DB_COPY("timeline", "structure_id, household_id, at, kind, ref_id, summary, user_id",
+	"$1, $2, $3, $4, $5, $6, $7");
+
+void persons_timeline_copy_init(db_copy *cp, db_conn *c) { db_copy_init(cp, c, &C_TL); }
+
+err persons_timeline_copy(db_copy *cp, int64_t hid, int64_t user_id, const char *kind, int64_t ref_id, const char *summary,
+                          int64_t at)
+{
+	return DBCOPY(cp, A_INT(hid), A_INT(at), A_TEXT(kind), A_INT(ref_id), A_TEXT(summary ? summary : ""), A_INT(user_id));
+}
+
 bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id)
 {
 	int64_t n = 0;
@@ -669,16 +685,6 @@ static db_sql Q_APPLICANTS = DB_SQL(DB_SCOPED, BRIEF_SELECT "WHERE p.structure_i
 static db_sql Q_MEMBERS_IN = DB_SQL(DB_SCOPED, BRIEF_SELECT "WHERE p.structure_id = $1 AND p.household_id IN " FIFTY
 	" AND p.active = 1 ORDER BY p.household_id, p.id");
 static db_sql Q_FILE_NOS = DB_SQL(DB_SCOPED, "SELECT id, file_no FROM households WHERE structure_id = $1 AND id IN " FIFTY);
-static db_sql Q_MAX_MEMBERS = DB_SQL(DB_SCOPED,
-	"SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM persons WHERE structure_id = $1 AND active = 1 "
-	"GROUP BY household_id) t");
-
-int persons_max_members(db_conn *c)
-{
-	int64_t n = 0;
-	return DBID0(c, &Q_MAX_MEMBERS, &n) == E_OK ? (int)n : -1;
-}
-
 static db_sql Q_BRIEF_H = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, p.birth_place, "
 	"p.nationality, h.file_no, p.phone, p.active, p.relation, p.email, p.consent_sms, p.consent_email, "

@@ -98,10 +98,6 @@ err persons_notices_deliver(db *d, notice_counts *out);
  * else the first member; 0 when the household has none. */
 int64_t persons_member_or_applicant(db_conn *c, arena *a, int64_t household_id, const char *typed, bool *bad);
 
-/* The largest number of active members of a household of the structure
- * (exports size their columns with it); -1 on a failure. */
-int persons_max_members(db_conn *c);
-
 /* The search box for other modules: person and household ids of the best
  * matches (same tolerance and ranking as the page). Returns the count;
  * *capped (may be NULL): more persons matched a word than were examined. */
@@ -182,6 +178,11 @@ err persons_timeline_add(db_conn *c, int64_t household_id, int64_t user_id, cons
 /* The same for an event of the past (imports, demo data). */
 err persons_timeline_add_at(db_conn *c, int64_t household_id, int64_t user_id, const char *kind, int64_t ref_id,
                             const char *summary, int64_t at);
+/* The same, many lines at a time (a demo's, an import's): cp written by db_copy (store.h), initialised by
+ * persons_timeline_copy_init; the caller flushes it after the households it names, and frees it. */
+void persons_timeline_copy_init(db_copy *cp, db_conn *c);
+err persons_timeline_copy(db_copy *cp, int64_t household_id, int64_t user_id, const char *kind, int64_t ref_id,
+                          const char *summary, int64_t at);
 
 /* The figures other modules need to apply their rules. */
 typedef struct household_budget {

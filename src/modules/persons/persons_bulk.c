@@ -24,8 +24,6 @@ static db_copy_sql C_P = DB_COPY("persons",
 static db_copy_sql C_M = DB_COPY("household_members", "structure_id, household_id, person_id, relation, from_date",
 	"$1, $2, $3, $4, $5");
 static db_copy_sql C_K = DB_COPY("person_keys", "structure_id, key, person_id", "$1, $2, $3");
-static db_copy_sql C_T = DB_COPY("timeline", "structure_id, household_id, at, kind, ref_id, summary, user_id",
-	"$1, $2, $3, $4, $5, $6, $7");
 
 static db_ids_sql I_H = DB_IDS("households"), I_P = DB_IDS("persons");
 
@@ -54,7 +52,7 @@ persons_bulk *persons_bulk_open(db_conn *c, int64_t user_id, const char *today)
 	db_copy_init(&b->p, c, &C_P);
 	db_copy_init(&b->m, c, &C_M);
 	db_copy_init(&b->k, c, &C_K);
-	db_copy_init(&b->t, c, &C_T);
+	persons_timeline_copy_init(&b->t, c);
 	db_ids_init(&b->hid, &I_H);
 	db_ids_init(&b->pid, &I_P);
 	return b;
@@ -121,8 +119,7 @@ err persons_bulk_household(persons_bulk *b, arena *a, const household_new *h, co
 		e = add_person(b, a, hid, &deps[i],
 		               deps[i].relation && code_ok(RELATIONS, NRELATIONS, deps[i].relation) ? deps[i].relation : "autre");
 	if (e == E_OK)
-		e = DBCOPY(&b->t, A_INT(hid), A_INT(b->now), A_TEXT("household"), A_INT(hid), A_TEXT("Dossier repris d’un import"),
-		           A_INT(b->user_id));
+		e = persons_timeline_copy(&b->t, hid, b->user_id, "household", hid, "Dossier repris d’un import", b->now);
 	size_t kept = db_copy_pending(&b->h) + db_copy_pending(&b->p) + db_copy_pending(&b->m) + db_copy_pending(&b->k) +
 	              db_copy_pending(&b->t);
 	if (e == E_OK && (++b->kept >= FLUSH_HOUSEHOLDS || kept >= FLUSH_BYTES))

@@ -73,8 +73,6 @@ static db_copy_sql C_D_M = DB_COPY("household_members", "structure_id, household
 static db_copy_sql C_D_K = DB_COPY("person_keys", "structure_id, key, person_id", "$1, $2, $3");
 static db_copy_sql C_D_B = DB_COPY("budget_lines",
 	"structure_id, household_id, month, kind, category, amount, created_by, created_at", "$1, $2, $3, $4, $5, $6, $7, $8");
-static db_copy_sql C_D_TL = DB_COPY("timeline", "structure_id, household_id, at, kind, ref_id, summary, user_id",
-	"$1, $2, $3, $4, $5, $6, $7");
 static db_copy_sql C_D_NOTE = DB_COPY("notes", "structure_id, household_id, author_id, visibility, body, created_at",
 	"$1, $2, $3, $4, $5, $6");
 static db_copy_sql C_D_ALERT = DB_COPY("alerts", "structure_id, household_id, text, created_by, created_at", "$1, $2, $3, $4, $5");
@@ -156,9 +154,11 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 		db_conn_put(c);
 		return E_NOMEM;
 	}
-	static db_copy_sql *const tables[NT] = {&C_D_H, &C_D_P, &C_D_M, &C_D_K, &C_D_B, &C_D_TL, &C_D_NOTE, &C_D_ALERT, &C_D_REF};
+	static db_copy_sql *const tables[NT] = {&C_D_H, &C_D_P, &C_D_M, &C_D_K, &C_D_B, NULL, &C_D_NOTE, &C_D_ALERT, &C_D_REF};
 	for (int t = 0; t < NT; t++)
-		db_copy_init(&o->t[t], c, tables[t]);
+		if (tables[t])
+			db_copy_init(&o->t[t], c, tables[t]);
+	persons_timeline_copy_init(&o->t[T_TL], c);
 	db_ids_init(&o->hid, &I_D_H);
 	db_ids_init(&o->pid, &I_D_P);
 	persons_feed_bulk(true); /* one rebuild mark at the end, not a feed row per person */
@@ -237,8 +237,8 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 				        A_INT(4000 + (int64_t)pick(&g, 9000)), A_INT(users[0]), A_INT(now));
 		}
 		if (e == E_OK)
-			e = DBCOPY(&o->t[T_TL], A_INT(hid), A_INT(now - years * 365 * 86400LL), A_TEXT("household"), A_INT(hid),
-			        A_TEXT("Ouverture du dossier"), A_INT(users[0]));
+			e = persons_timeline_copy(&o->t[T_TL], hid, users[0], "household", hid, "Ouverture du dossier",
+			                          now - years * 365 * 86400LL);
 		if (e == E_OK && nusers > 1 && pick(&g, 3) == 0) {
 			int64_t worker = users[1 + pick(&g, nusers - 1)];
 			e = DBCOPY(&o->t[T_REF], A_INT(hid), A_INT(worker));
