@@ -92,13 +92,14 @@ const db_module_schema journal_schema = {"journal", migrations, COUNTOF(migratio
 
 /* ---- appending ------------------------------------------------------------------ */
 
+/* The structure's first entry makes its head row. */
 static db_sql Q_HEAD_INIT = DB_SQL(DB_GLOBAL,
 	"INSERT INTO journal_head (structure_id, last_seq, last_hash) VALUES ($1, 0, '" ZERO_HASH "') "
 	"ON CONFLICT (structure_id) DO NOTHING");
-/* Taking the next number locks the head row (PostgreSQL) or holds the write
+/* Taking the next numbers locks the head row (PostgreSQL) or holds the write
  * lock (SQLite) until commit: appends to one chain are serialised. */
-static db_sql Q_HEAD_NEXT = DB_SQL(DB_GLOBAL,
-	"UPDATE journal_head SET last_seq = last_seq + 1 WHERE structure_id = $1 RETURNING last_seq, last_hash");
+static db_sql Q_HEAD_TAKE = DB_SQL(DB_GLOBAL,
+	"UPDATE journal_head SET last_seq = last_seq + $2 WHERE structure_id = $1 RETURNING last_seq, last_hash");
 static db_sql Q_HEAD_HASH = DB_SQL(DB_GLOBAL, "UPDATE journal_head SET last_hash = $2, mac = $3 WHERE structure_id = $1");
 static db_sql Q_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
@@ -110,30 +111,54 @@ typedef struct entry {
 	char action[JOURNAL_MAX_CODE + 1], kind[JOURNAL_MAX_CODE + 1], detail[JOURNAL_MAX_DETAIL + 1];
 } entry;
 
-/* Appends x to its chain in c's transaction. */
-static err append(db_conn *c, const entry *x)
+/* Appends x[0..n), entries of one structure, to its chain in c's transaction: their numbers taken in one
+ * statement, each entry linked to the one before, the head's hash and seal written once for all (a group of
+ * reads was four statements an entry, the first an insert that waited on the head row's lock as the update
+ * after it did; now an entry is one statement, and three a group). */
+static err append_run(db_conn *c, const entry *x, int n)
 {
-	int64_t seq = 0;
+	int64_t sid = x[0].sid, last = 0;
 	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, hash[CRYPTO_HASH_HEX + 1], mac[CRYPTO_HASH_HEX + 1];
-	db_res q = {0};
-	err e = DBX(c, &Q_HEAD_INIT, NULL, A_INT(x->sid));
-	if (e == E_OK && (e = DBQ(c, &Q_HEAD_NEXT, &q, A_INT(x->sid))) == E_OK) {
-		if (db_next(&q)) {
-			seq = db_int(&q, 0);
+	bool got = false;
+	err e = E_OK;
+	for (int round = 0; e == E_OK && !got && round < 2; round++) {
+		db_res q = {0};
+		if (round)
+			e = DBX(c, &Q_HEAD_INIT, NULL, A_INT(sid)); /* no head yet: the structure's first entry */
+		if (e == E_OK && (e = DBQ(c, &Q_HEAD_TAKE, &q, A_INT(sid), A_INT(n))) == E_OK && db_next(&q)) {
+			last = db_int(&q, 0);
 			snprintf(prev, sizeof prev, "%s", db_text(&q, 1));
-		} else {
-			e = E_DB;
+			got = true;
 		}
+		db_close(&q);
 	}
-	db_close(&q);
-	if (e == E_OK && (!journal_link(prev, seq, x->sid, x->at, x->user, x->action, x->kind, x->object, x->detail, hash) ||
-	                  !journal_head_mac(x->sid, seq, hash, mac)))
+	if (e == E_OK && !got)
+		e = E_DB;
+	for (int i = 0; e == E_OK && i < n; i++) {
+		int64_t seq = last - n + 1 + i;
+		if (!journal_link(prev, seq, sid, x[i].at, x[i].user, x[i].action, x[i].kind, x[i].object, x[i].detail, hash))
+			e = E_INTERNAL;
+		if (e == E_OK)
+			e = DBX(c, &Q_ADD, NULL, A_INT(sid), A_INT(seq), A_INT(x[i].at), A_INT(x[i].user), A_TEXT(x[i].action),
+			        A_TEXT(x[i].kind), A_INT(x[i].object), A_TEXT(x[i].detail), A_TEXT(prev), A_TEXT(hash));
+		memcpy(prev, hash, sizeof prev);
+	}
+	if (e == E_OK && !journal_head_mac(sid, last, prev, mac))
 		e = E_INTERNAL;
 	if (e == E_OK)
-		e = DBX(c, &Q_ADD, NULL, A_INT(x->sid), A_INT(seq), A_INT(x->at), A_INT(x->user), A_TEXT(x->action), A_TEXT(x->kind),
-		        A_INT(x->object), A_TEXT(x->detail), A_TEXT(prev), A_TEXT(hash));
-	if (e == E_OK)
-		e = DBX(c, &Q_HEAD_HASH, NULL, A_INT(x->sid), A_TEXT(hash), A_TEXT(mac));
+		e = DBX(c, &Q_HEAD_HASH, NULL, A_INT(sid), A_TEXT(prev), A_TEXT(mac));
+	return e;
+}
+
+/* Appends x[0..n) in order, a run of the same structure at a time (each structure has its own chain). */
+static err append(db_conn *c, const entry *x, int n)
+{
+	err e = E_OK;
+	for (int i = 0, j; e == E_OK && i < n; i = j) {
+		for (j = i + 1; j < n && x[j].sid == x[i].sid; j++)
+			;
+		e = append_run(c, x + i, j - i);
+	}
 	return e;
 }
 
@@ -241,8 +266,8 @@ static void *writer(void *arg)
 			if (!c)
 				continue;
 			e = db_begin(c, true);
-			for (int i = 0; e == E_OK && i < k; i++)
-				e = append(c, &group[i]);
+			if (e == E_OK)
+				e = append(c, group, k);
 			e = db_finish(c, e);
 			if (e == E_OK)
 				marks(c, group, k);
@@ -352,7 +377,7 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 		return E_OK;
 	err e = own ? db_begin(c, true) : E_OK;
 	if (e == E_OK)
-		e = append(c, &x);
+		e = append(c, &x, 1);
 	if (own)
 		e = db_finish(c, e);
 	if (own && e == E_OK)
