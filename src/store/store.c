@@ -768,24 +768,24 @@ void db_ids_init(db_ids *b, db_ids_sql *q)
 
 err db_next_id(db_conn *c, db_ids *b, int64_t *id)
 {
+	if (db_conn_engine(c) == DB_SQLITE) {
+		/* Each id past the largest at the time (a lookup at the end of the key): a row inserted meanwhile by an
+		 * ordinary statement (which takes the largest plus one) never meets an id handed out ahead. */
+		int64_t max = 0;
+		err e = db_exec_id(c, &b->q->max, 0, NULL, &max);
+		if (e != E_OK)
+			return e;
+		*id = b->last = (max > b->last ? max : b->last) + 1;
+		return E_OK;
+	}
 	if (b->next == b->n) {
-		err e;
+		db_res q = {0};
+		db_arg n = A_INT(DB_IDS_AT_ONCE);
 		b->n = b->next = 0;
-		if (db_conn_engine(c) == DB_SQLITE) {
-			int64_t max = 0;
-			e = db_exec_id(c, &b->q->max, 0, NULL, &max);
-			if (max < b->last)
-				max = b->last;
-			for (; e == E_OK && b->n < DB_IDS_AT_ONCE; b->n++)
-				b->ids[b->n] = max + 1 + b->n;
-		} else {
-			db_res q = {0};
-			db_arg n = A_INT(DB_IDS_AT_ONCE);
-			e = db_query(c, &b->q->seq, &q, 1, &n);
-			while (e == E_OK && b->n < DB_IDS_AT_ONCE && db_next(&q))
-				b->ids[b->n++] = db_int(&q, 0);
-			db_close(&q);
-		}
+		err e = db_query(c, &b->q->seq, &q, 1, &n);
+		while (e == E_OK && b->n < DB_IDS_AT_ONCE && db_next(&q))
+			b->ids[b->n++] = db_int(&q, 0);
+		db_close(&q);
 		if (e != E_OK)
 			return e;
 		if (b->n < DB_IDS_AT_ONCE) {

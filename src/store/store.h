@@ -194,10 +194,12 @@ void db_copy_free(db_copy *cp);
 
 /* Ids handed out ahead, for rows written by db_copy that other rows name before either is sent:
  *   static db_ids_sql I_T = DB_IDS("t");   db_ids ids; db_ids_init(&ids, &I_T);   db_next_id(c, &ids, &id);
- * A block of DB_IDS_AT_ONCE at a time, in a write transaction: SQLite past the table's largest id (the
- * transaction holds the only write lock), PostgreSQL from the identity's sequence (one statement a block; other
- * sessions may take ids in between, so a block need not be contiguous; those not used are a gap, as after any
- * rollback). The table's key is an INTEGER PRIMARY KEY named id. */
+ * In a write transaction. PostgreSQL: a block of DB_IDS_AT_ONCE from the identity's sequence (one statement a
+ * block; other sessions may take ids in between, so a block need not be contiguous; those not used are a gap, as
+ * after any rollback). SQLite: each id past the table's largest at the time (one lookup; the transaction holds the
+ * only write lock, and a row inserted meanwhile by an ordinary INSERT never meets an id handed out). The rows of
+ * ids handed out must be given (db_copy_row) before the next id of the same table is asked for. The table's key
+ * is an INTEGER PRIMARY KEY named id. */
 enum { DB_IDS_AT_ONCE = 1024 };
 typedef struct db_ids_sql {
 	db_sql max, seq;

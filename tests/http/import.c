@@ -293,6 +293,43 @@ static void test_other_files(cli *mgr)
 	CHECK_HAS(r->body, "<strong>1</strong> ligne lue");
 	CHECK_HAS(r->body, "Importer la ligne");
 	CHECK_HAS(r->body, "L\xc5\x93uvre"); /* Lœuvre: the Windows-1252 œ read right */
+	T_GROUP("the same person twice in a file: one person, two domiciliations");
+	/* The confirmation sends its rows a thousand at a time (on PostgreSQL by COPY): the second row must find the
+	 * person of the first, written a moment before in the same import. */
+	const char twice[] = "Nom;Prénom;Civilité;Date naissance;Lieu naissance;Statut domiciliation;Type de domiciliation;"
+	                     "Date de Début de la domiciliation;Date de fin de la domiciliation;Motif de radiation\r\n"
+	                     "Deuxfois;Berthe;F;04/04/1975;Oran;RADIE;PREMIERE;01/09/2021;31/08/2022;FIN_DE_DOMICILIATION\r\n"
+	                     "Deuxfois;Berthe;F;04/04/1975;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023;\r\n";
+	r = post_file(mgr, "/domiciliation/import", "file", "deux-fois.csv", twice, sizeof twice - 1);
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "<strong>2</strong> prêtes à importer, dont <strong>1</strong> rattachée");
+	char imp[16] = "", path[96];
+	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
+	snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%s/confirm", imp);
+	r = post_json(mgr, path, "{\"ready\": 2}");
+	CHECK_INT(r->status, 200);
+	CHECK(db_zero("SELECT abs(count(*) - 1) FROM persons WHERE last_name = 'Deuxfois'") == 0, "one person");
+	CHECK(db_zero("SELECT abs(count(*) - 2) FROM domiciliations d JOIN persons p ON p.id = d.person_id "
+	              "WHERE p.last_name = 'Deuxfois'") == 0, "her two domiciliations");
+
+	T_GROUP("DomiFa's numbers kept when free, else the next after the largest");
+	const char nums[] = "Numéro d'identification;Nom;Prénom;Civilité;Date naissance;Lieu naissance;Statut domiciliation;"
+	                    "Type de domiciliation;Date de Début de la domiciliation;Date de fin de la domiciliation\r\n"
+	                    "987654;Numerote;Un;F;01/01/1971;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023\r\n"
+	                    "987654;Numerote;Deux;F;02/02/1972;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023\r\n"
+	                    "D-9;Numerote;Trois;F;03/03/1973;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023\r\n";
+	r = post_file(mgr, "/domiciliation/import", "file", "numeros.csv", nums, sizeof nums - 1);
+	CHECK_HAS(r->body, "<strong>3</strong> prêtes à importer");
+	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
+	snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%s/confirm", imp);
+	CHECK_INT(post_json(mgr, path, "{\"ready\": 3}")->status, 200);
+	CHECK(db_zero("SELECT count(*) FROM domiciliations d JOIN persons p ON p.id = d.person_id WHERE p.last_name = 'Numerote' "
+	              "AND NOT ((p.first_names = 'Un' AND d.num = 987654) OR (p.first_names = 'Deux' AND d.num = 987655) "
+	              "OR (p.first_names = 'Trois' AND d.num = 987656))") == 0 &&
+	      db_zero("SELECT abs(count(*) - 3) FROM domiciliations d JOIN persons p ON p.id = d.person_id "
+	              "WHERE p.last_name = 'Numerote'") == 0,
+	      "987654 kept, then 987655 and 987656");
+
 	T_GROUP("a file that is none of these is refused, with why");
 	r = post_file(mgr, "/domiciliation/import", "file", "x.csv", "a;b\n1;2\n", 8);
 	CHECK_INT(r->status, 400);

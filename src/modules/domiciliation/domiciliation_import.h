@@ -55,6 +55,12 @@ typedef struct imported {
 	bool in_file_twice;
 } imported;
 
+/* A set of non-zero 64-bit keys (open addressing, grown at half full). */
+typedef struct keyset {
+	uint64_t *v;
+	size_t cap, n;
+} keyset;
+
 typedef struct ctx {
 	web_req *r;                  /* NULL on the command line */
 	db_conn *c;
@@ -74,8 +80,8 @@ typedef struct ctx {
 	json_t *api;                 /* errors for the API (NULL when not asked) */
 	/* people seen in the file (name + birth date), to count a second row of
 	 * the same person as what it will be: attached to the first */
-	uint64_t *seen;
-	size_t seen_cap, seen_n;
+	keyset seen;
+	struct dimp_out *out;        /* the confirmation's writer (domiciliation_import.c) */
 	err e;
 	const char *fail;
 	bool stop;

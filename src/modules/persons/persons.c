@@ -971,30 +971,6 @@ bool persons_import_all_ok(const person_new *ap, const person_new *deps, int nde
 	return true;
 }
 
-err persons_import_household(db_conn *c, arena *a, int64_t user_id, const household_new *h, const person_new *ap,
-                             const person_new *deps, int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why)
-{
-	if (!persons_import_all_ok(ap, deps, ndeps, why))
-		return E_INPUT;
-	char *file_no = NULL;
-	err e = persons_next_file_no(c, a, &file_no);
-	if (e == E_OK)
-		e = DBID(c, &Q_H_ADD, hid, A_TEXT(file_no), A_TEXT(h && h->street_no ? h->street_no : ""),
-		         A_TEXT(h && h->street ? h->street : ""), A_TEXT(h && h->postcode ? h->postcode : ""),
-		         A_TEXT(h && h->city ? h->city : ""), A_TEXT(""), A_TEXT(h && h->housing ? h->housing : "sans_abri"), A_TEXT(today),
-		         A_INT(civil_now()));
-	if (e == E_OK)
-		e = import_person(c, a, *hid, ap, "demandeur", today, pid);
-	for (int i = 0; e == E_OK && i < ndeps; i++) {
-		int64_t dp;
-		const char *rel = deps[i].relation && code_ok(RELATIONS, NRELATIONS, deps[i].relation) ? deps[i].relation : "autre";
-		e = import_person(c, a, *hid, &deps[i], rel, today, &dp);
-	}
-	if (e == E_OK)
-		e = persons_timeline_add(c, *hid, user_id, "household", *hid, "Dossier repris d’un import");
-	return e;
-}
-
 err persons_import_member(db_conn *c, arena *a, int64_t hid, const person_new *p, const char *today, int64_t *pid,
                           const char **why)
 {

@@ -120,14 +120,24 @@ typedef struct person_new {
 typedef struct household_new {
 	const char *street_no, *street, *postcode, *city, *housing; /* NULL housing: "sans_abri" */
 } household_new;
-/* h may be NULL: no address (people without a stable one). */
 /* An import of many households in one transaction: the next n file numbers taken in one statement, handed out by
- * persons_import_household; release (in the transaction, before its end, whatever happened) gives back those not
+ * persons_bulk_household; release (in the transaction, before its end, whatever happened) gives back those not
  * used and forgets the block. */
 err persons_file_nos_reserve(db_conn *c, int64_t n);
 err persons_file_nos_release(db_conn *c);
-err persons_import_household(db_conn *c, arena *a, int64_t user_id, const household_new *h, const person_new *applicant,
-                             const person_new *deps, int ndeps, const char *today, int64_t *hid, int64_t *pid, const char **why);
+/* An import's households, given one at a time and written many at a time (persons_bulk.c, through db_copy: on
+ * PostgreSQL one COPY a table every thousand households), in the caller's transaction after
+ * persons_file_nos_reserve: each household, its persons, their memberships and search keys, the timeline's line.
+ * *hid and *pid (the applicant) are known at once, but the rows are in the tables only once sent: call
+ * persons_bulk_flush before reading them (persons_match) and before sending rows of one's own that name them.
+ * h may be NULL: no address (people without a stable one). E_INPUT with *why (static French) when a person is
+ * refused. close sends what is kept when e is E_OK, frees the writer and returns the outcome. */
+typedef struct persons_bulk persons_bulk;
+persons_bulk *persons_bulk_open(db_conn *c, int64_t user_id, const char *today);
+err persons_bulk_household(persons_bulk *b, arena *a, const household_new *h, const person_new *applicant,
+                           const person_new *deps, int ndeps, int64_t *hid, int64_t *pid, const char **why);
+err persons_bulk_flush(persons_bulk *b);
+err persons_bulk_close(persons_bulk *b, err e);
 
 /* A dependant added to an existing household by an import (caller's
  * transaction). E_INPUT with *why (French) when the person is refused. */

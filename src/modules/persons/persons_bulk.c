@@ -1,9 +1,9 @@
 /*
- * persons_bulk.c — households written by the thousand, for the persons import: the same rows as
- * persons_import_household (the household, each person, their membership and search keys, the timeline's
- * line), written through db_copy — on PostgreSQL one COPY per table for many households instead of five to
- * seven statements a person, each a round trip and a plan. The households' and persons' ids are taken from
- * their sequence ahead (a block at a time), so a person's row can name its household before either is sent.
+ * persons_bulk.c — households written by the thousand, for the imports (persons, DomiFa's files): the household,
+ * each person, their membership and search keys, the timeline's line, written through db_copy — on PostgreSQL one
+ * COPY per table for many households instead of five to seven statements a person, each a round trip and a plan.
+ * The households' and persons' ids are taken ahead (db_ids), so a person's row can name its household before
+ * either is sent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +59,7 @@ persons_bulk *persons_bulk_open(db_conn *c, int64_t user_id, const char *today)
 }
 
 /* In the order of the foreign keys: households, then what names them. */
-static err flush_all(persons_bulk *b)
+err persons_bulk_flush(persons_bulk *b)
 {
 	b->kept = 0;
 	err e = db_copy_flush(&b->h);
@@ -76,7 +76,7 @@ static err flush_all(persons_bulk *b)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
-static err add_person(persons_bulk *b, arena *a, int64_t hid, const person_new *p, const char *rel)
+static err add_person(persons_bulk *b, arena *a, int64_t hid, const person_new *p, const char *rel, int64_t *out)
 {
 	int64_t pid = 0;
 	char *sn = persons_search_name(a, p->last_name, p->birth_name, p->first_names);
@@ -95,12 +95,15 @@ static err add_person(persons_bulk *b, arena *a, int64_t hid, const person_new *
 		e = DBCOPY(&b->m, A_INT(hid), A_INT(pid), A_TEXT(rel), A_TEXT(b->today));
 	for (int i = 0; e == E_OK && i < nk; i++)
 		e = DBCOPY(&b->k, A_TEXT(keys[i]), A_INT(pid));
+	if (out)
+		*out = pid;
 	return e;
 }
 
 err persons_bulk_household(persons_bulk *b, arena *a, const household_new *h, const person_new *ap, const person_new *deps,
-                           int ndeps, const char **why)
+                           int ndeps, int64_t *out_hid, int64_t *out_pid, const char **why)
 {
+	*out_hid = *out_pid = 0;
 	if (!persons_import_all_ok(ap, deps, ndeps, why))
 		return E_INPUT;
 	char *file_no = NULL;
@@ -114,16 +117,18 @@ err persons_bulk_household(persons_bulk *b, arena *a, const household_new *h, co
 		           A_TEXT(h && h->city ? h->city : ""), A_TEXT(""), A_TEXT(h && h->housing ? h->housing : "sans_abri"),
 		           A_TEXT(b->today), A_INT(b->now), A_INT(b->now));
 	if (e == E_OK)
-		e = add_person(b, a, hid, ap, "demandeur");
+		e = add_person(b, a, hid, ap, "demandeur", out_pid);
 	for (int i = 0; e == E_OK && i < ndeps; i++)
 		e = add_person(b, a, hid, &deps[i],
-		               deps[i].relation && code_ok(RELATIONS, NRELATIONS, deps[i].relation) ? deps[i].relation : "autre");
+		               deps[i].relation && code_ok(RELATIONS, NRELATIONS, deps[i].relation) ? deps[i].relation : "autre", NULL);
 	if (e == E_OK)
 		e = persons_timeline_copy(&b->t, hid, b->user_id, "household", hid, "Dossier repris d’un import", b->now);
 	size_t kept = db_copy_pending(&b->h) + db_copy_pending(&b->p) + db_copy_pending(&b->m) + db_copy_pending(&b->k) +
 	              db_copy_pending(&b->t);
+	if (e == E_OK)
+		*out_hid = hid;
 	if (e == E_OK && (++b->kept >= FLUSH_HOUSEHOLDS || kept >= FLUSH_BYTES))
-		e = flush_all(b);
+		e = persons_bulk_flush(b);
 	return e;
 }
 
@@ -132,7 +137,7 @@ err persons_bulk_close(persons_bulk *b, err e)
 	if (!b)
 		return e == E_OK ? E_NOMEM : e;
 	if (e == E_OK)
-		e = flush_all(b);
+		e = persons_bulk_flush(b);
 	db_copy_free(&b->h);
 	db_copy_free(&b->p);
 	db_copy_free(&b->m);

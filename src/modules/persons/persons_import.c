@@ -140,7 +140,8 @@ static void flush(pctx *x)
 		} else {
 			for (int i = 1; i < x->n; i++)
 				deps[i - 1] = x->m[i].p;
-			x->e = persons_bulk_household(x->bulk, &x->ha, &x->h, &x->m[0].p, deps, x->n - 1, &why);
+			int64_t hid, pid;
+			x->e = persons_bulk_household(x->bulk, &x->ha, &x->h, &x->m[0].p, deps, x->n - 1, &hid, &pid, &why);
 			if (x->e == E_INPUT)
 				refuse(x->rep, x->m[0].row, why ? why : "ligne refusée");
 		}

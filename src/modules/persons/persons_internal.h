@@ -81,15 +81,6 @@ bool persons_import_ok(const person_new *p, const char **why);
 /* The same for a household's applicant and dependants (the first refused gives *why). */
 bool persons_import_all_ok(const person_new *applicant, const person_new *deps, int ndeps, const char **why);
 
-/* The persons import's writer (persons_bulk.c): households given one at a time, written many at a time (db_copy),
- * in the caller's transaction after db_bulk and persons_file_nos_reserve. E_INPUT with *why when a person is
- * refused. close flushes what is kept when e is E_OK, frees the writer and returns the outcome. */
-typedef struct persons_bulk persons_bulk;
-persons_bulk *persons_bulk_open(db_conn *c, int64_t user_id, const char *today);
-err persons_bulk_household(persons_bulk *b, arena *a, const household_new *h, const person_new *applicant,
-                           const person_new *deps, int ndeps, const char **why);
-err persons_bulk_close(persons_bulk *b, err e);
-
 /* Notes visible to the user in a household. */
 bool persons_is_referent(db_conn *c, int64_t hid, int64_t user_id);
 err persons_merge(web_req *r, int64_t keep, int64_t gone);
