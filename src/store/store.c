@@ -711,13 +711,15 @@ err db_copy_row(db_copy *cp, int nargs, const db_arg *args)
 {
 	db_conn *c = cp->c;
 	const db_engine_ops *ops = ops_of(c->d);
-	if (!ops->copy)
-		return db_exec(c, &cp->q->insert, nargs, args, NULL);
-	if (c->scope <= 0) {
+	if (!cp->checked && strstr(cp->q->copy, " (structure_id, "))
+		cp->checked = true;
+	if (!cp->checked || c->scope <= 0) {
 		log_error("store: rows copied without a structure");
 		c->failures++;
 		return E_INTERNAL;
 	}
+	if (!ops->copy)
+		return db_exec(c, &cp->q->insert, nargs, args, NULL);
 	char scope[24];
 	snprintf(scope, sizeof scope, "%lld", (long long)c->scope);
 	buf_adds(&cp->b, scope);

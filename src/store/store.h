@@ -162,10 +162,10 @@ void db_in50_args(db_arg args[DB_IN_N], const int64_t *ids, int from, int to);
 err db_in50_each(db_conn *c, db_sql *q, const int64_t *ids, int n, void (*row)(db_res *res, int from, int to, void *ctx),
                  void *ctx);
 
-/* Many rows into one table in an import's transaction (after db_bulk), declared once:
+/* Many rows into one table in an import's transaction, declared once:
  *   static db_copy_sql C_T = DB_COPY("t", "structure_id, a, b", "$1, $2, $3");
- * The first column is structure_id: the store writes the connection's scope there and a row's arguments start
- * with the second. SQLite: each row is one step of the prepared INSERT, at once (in-process, nothing to gain by
+ * The first column is structure_id (checked: E_INTERNAL otherwise): the store writes the connection's scope there
+ * and a row's arguments start with the second. SQLite: each row is one step of the prepared INSERT, at once (in-process, nothing to gain by
  * waiting). PostgreSQL: the rows are kept in memory as COPY text and sent by db_copy_flush in one COPY … FROM
  * STDIN — one round trip and no statement planned for thousands of rows (an import's statement a row made the
  * engine's planning and the round trips its cost: 1 400 persons a second). Until flushed they are not in the
@@ -183,6 +183,7 @@ typedef struct db_copy {
 	arena a;
 	buf b;
 	long rows;           /* kept, not yet sent */
+	bool checked;        /* its first column is structure_id */
 } db_copy;
 void db_copy_init(db_copy *cp, db_conn *c, db_copy_sql *q);
 err db_copy_row(db_copy *cp, int nargs, const db_arg *args);

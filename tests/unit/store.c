@@ -21,6 +21,7 @@ static db_sql Q_T_BAD_SCOPED = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items W
 static db_sql Q_T_GC_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'gc-%'");
 static db_sql Q_T_TWICE = DB_SQL(DB_GLOBAL, "SELECT $2 || '-' || $1 || '-' || $2");
 static db_copy_sql C_T_ITEMS = DB_COPY("t_items", "structure_id, name, data", "$1, $2, $3");
+static db_copy_sql C_T_ITEMS_LATE = DB_COPY("t_items", "name, structure_id", "$2, $1");
 static db_sql Q_T_CP_ROWS = DB_SQL(DB_SCOPED, "SELECT name, data FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%' ORDER BY id");
 static db_sql Q_T_CP_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%'");
 
@@ -207,6 +208,9 @@ int main(void)
 		CHECK(DBCOPY(&cp, A_TEXT("cp-sans"), A_NULL) == E_INTERNAL, "a row without a structure is refused");
 		db_copy_free(&cp);
 		db_conn_scope(c, s1);
+		db_copy_init(&cp, c, &C_T_ITEMS_LATE);
+		CHECK(DBCOPY(&cp, A_TEXT("cp-tard")) == E_INTERNAL, "a table whose first column is not structure_id is refused");
+		db_copy_free(&cp);
 		CHECK(db_begin(c, true) == E_OK, "in a transaction");
 		db_copy_init(&cp, c, &C_T_ITEMS);
 		int statements = db_conn_statements(c);
