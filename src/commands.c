@@ -380,6 +380,16 @@ int cmd_notify(int argc, char **argv)
 	return e == E_OK ? 0 : EX_FAIL;
 }
 
+/* A long import says where it is, on the standard error. */
+static void import_progress(void *ctx, bool writing, long rows, long total)
+{
+	(void)ctx;
+	if (writing)
+		fprintf(stderr, "  %ld / %ld lignes écrites (%ld %%)…\n", rows, total, total ? rows * 100 / total : 0);
+	else
+		fprintf(stderr, "  %ld lignes vérifiées…\n", rows);
+}
+
 int cmd_import(int argc, char **argv)
 {
 	const char *email = opt(argc, argv, "--user"), *ss = opt(argc, argv, "--structure");
@@ -392,7 +402,8 @@ int cmd_import(int argc, char **argv)
 		             "nom_naissance, prenoms, sexe, date_naissance, lieu_naissance, telephone, email, numero, voie,\n"
 		             "code_postal, commune. Dates AAAA-MM-JJ ou JJ/MM/AAAA. Tout le fichier est vérifié d’abord : une ligne\n"
 		             "refusée et rien n’est écrit (code 5, les 20 premières erreurs avec leur ligne du tableur) ; puis tous les\n"
-		             "foyers sont écrits en une seule transaction, ou aucun. --check vérifie seulement.\n",
+		             "foyers sont écrits en une seule transaction, ou aucun (où il en est : toutes les 10 000 lignes, sur la sortie\n"
+		             "d’erreur). --check vérifie seulement.\n",
 		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
 	int64_t sid = 0, uid = 0;
 	if (ss && !text_to_int64(ss, 1, INT64_MAX, &sid))
@@ -408,7 +419,7 @@ int cmd_import(int argc, char **argv)
 		db_close_all(d);
 		return e == E_DB ? EX_DB : EX_NOTFOUND;
 	}
-	persons_import_report rep;
+	persons_import_report rep = {.progress = import_progress};
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	e = persons_import_csv(d, sid, uid, file, flag(argc, argv, "--check"), &rep);

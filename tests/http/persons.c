@@ -919,6 +919,21 @@ static void test_import_fresh(void)
 	long long small = steps_a_row(30), large = steps_a_row(3000);
 	CHECK(small > 0 && large > 0, "the import says its work (%lld, %lld steps a row)", small, large);
 	CHECK(large < 2 * small, "3 000 persons: %lld steps a row, 30 persons: %lld", large, small);
+
+	T_GROUP("a long import says where it is");
+	char db[96], url[112], side[128], out[4096];
+	snprintf(db, sizeof db, "/tmp/openccas-long-%d.db", (int)getpid());
+	snprintf(url, sizeof url, "sqlite:%s", db);
+	CHECK(import_rows(url, 21000, out, sizeof out, true) == 0, "21 000 persons imported");
+	CHECK_HAS(out, "10000 lignes vérifiées…");
+	CHECK_HAS(out, "20000 lignes vérifiées…");
+	CHECK_HAS(out, "10000 / 21000 lignes écrites (47 %)…");
+	CHECK_HAS(out, "20000 / 21000 lignes écrites (95 %)…");
+	static const char *const sides[] = {"", "-wal", "-shm", ".journal-key", ".journal-seals"};
+	for (int i = 0; i < 5; i++) {
+		snprintf(side, sizeof side, "%s%s", db, sides[i]);
+		unlink(side);
+	}
 }
 
 /* "What do you hold about me?": the DPO finds the person and exports

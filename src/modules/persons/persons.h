@@ -170,12 +170,17 @@ err persons_feed_rebuild(db_conn *c);
  * with their line). Then households are written in batches; one journal
  * entry for the import. Any size (the file is read in bounded chunks). */
 typedef struct persons_import_report {
+	/* Given by the caller (kept): called every PERSONS_IMPORT_STEP rows of each pass — the check (writing false,
+	 * total 0: not known yet), then the writing (total: the rows checked). NULL: nothing said. */
+	void (*progress)(void *ctx, bool writing, long rows, long total);
+	void *progress_ctx;
 	long rows, households, refused;
 	long long steps; /* SQLite's work writing them (db_conn_steps), -1 on PostgreSQL */
 	int nerr;
 	long err_line[20];
 	const char *err_msg[20];
 } persons_import_report;
+enum { PERSONS_IMPORT_STEP = 10000 };
 err persons_import_csv(db *d, int64_t structure_id, int64_t user_id, const char *path, bool check_only,
                        persons_import_report *rep);
 

@@ -31,6 +31,7 @@ typedef struct pctx {
 	persons_import_report *rep;
 	/* writing */
 	bool write;
+	long total; /* writing: the rows checked */
 	db_conn *c;
 	persons_bulk *bulk;
 	int64_t user_id;
@@ -170,7 +171,8 @@ static bool on_row(void *vx, const sheet_row *r)
 		flush(x);
 	if (x->e != E_OK)
 		return false;
-	x->rep->rows++;
+	if (++x->rep->rows % PERSONS_IMPORT_STEP == 0 && x->rep->progress)
+		x->rep->progress(x->rep->progress_ctx, x->write, x->rep->rows, x->total);
 	const char *birth = date_of(&x->ha, x, r);
 	const char *why = row_problem(x, r, birth);
 	if (why) {
@@ -225,7 +227,11 @@ static err walk(pctx *x, const unsigned char *data, size_t len)
 
 err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool check_only, persons_import_report *rep)
 {
+	void (*progress)(void *, bool, long, long) = rep->progress;
+	void *progress_ctx = rep->progress_ctx;
 	memset(rep, 0, sizeof *rep);
+	rep->progress = progress;
+	rep->progress_ctx = progress_ctx;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return E_NOT_FOUND;
@@ -256,7 +262,7 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 	}
 	long rows = rep->rows, households = rep->households;
 	rep->rows = rep->households = 0;
-	pctx w = {.rep = rep, .write = true, .user_id = uid};
+	pctx w = {.rep = rep, .write = true, .total = rows, .user_id = uid};
 	w.c = db_conn_get(d);
 	if (!w.c) {
 		free(data);
