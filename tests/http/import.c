@@ -312,6 +312,22 @@ static void test_other_files(cli *mgr)
 	CHECK(db_zero("SELECT abs(count(*) - 2) FROM domiciliations d JOIN persons p ON p.id = d.person_id "
 	              "WHERE p.last_name = 'Deuxfois'") == 0, "her two domiciliations");
 
+	T_GROUP("a dependant of one row domiciled on a later row: attached to her, in the preview as in the confirmation");
+	const char dep[] = "Nom;Prénom;Civilité;Date naissance;Lieu naissance;Statut domiciliation;Type de domiciliation;"
+	                   "Date de Début de la domiciliation;Date de fin de la domiciliation;Nom Ayant-Droit 1;Prénom Ayant-Droit 1;"
+	                   "Date de naissance Ayant-Droit 1;Lien de Parenté Ayant-Droit 1\r\n"
+	                   "Premierfoyer;Paul;H;01/01/1970;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023;Secondfoyer;Anne;02/02/1972;CONJOINT\r\n"
+	                   "Secondfoyer;Anne;F;02/02/1972;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023;;;;\r\n";
+	r = post_file(mgr, "/domiciliation/import", "file", "ayant-droit.csv", dep, sizeof dep - 1);
+	CHECK_HAS(r->body, "<strong>2</strong> prêtes à importer, dont <strong>1</strong> rattachée");
+	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
+	snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%s/confirm", imp);
+	CHECK_INT(post_json(mgr, path, "{\"ready\": 2}")->status, 200);
+	CHECK(db_zero("SELECT abs(count(*) - 1) FROM persons WHERE last_name = 'Secondfoyer'") == 0, "one Anne");
+	CHECK(db_zero("SELECT abs(count(*) - 1) FROM domiciliations d JOIN persons p ON p.id = d.person_id JOIN persons q "
+	              "ON q.household_id = d.household_id AND q.last_name = 'Premierfoyer' WHERE p.last_name = 'Secondfoyer'") == 0,
+	      "her domiciliation in Paul's household");
+
 	T_GROUP("DomiFa's numbers kept when free, else the next after the largest");
 	const char nums[] = "Numéro d'identification;Nom;Prénom;Civilité;Date naissance;Lieu naissance;Statut domiciliation;"
 	                    "Type de domiciliation;Date de Début de la domiciliation;Date de fin de la domiciliation\r\n"

@@ -249,7 +249,9 @@ static int build_row(arena *a, char *const *raw, const row_extra *x, bool domifa
 		c[at] = m[k].last_name;
 		c[at + 1] = m[k].first_names;
 		c[at + 2] = fr(a, m[k].birth_date);
-		c[at + 3] = domifa ? dep_relation_domifa(m[k].relation) : m[k].relation;
+		/* The household's applicant, when the domiciled person is another member: « autre » (a dependant is never
+		 * « demandeur », and the import refuses it). */
+		c[at + 3] = domifa ? dep_relation_domifa(m[k].relation) : strcmp(m[k].relation, "demandeur") ? m[k].relation : "autre";
 		if (!domifa)
 			c[at + 4] = !strcmp(m[k].sex, "F") ? "F" : !strcmp(m[k].sex, "M") ? "M" : "";
 	}

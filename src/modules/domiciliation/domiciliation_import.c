@@ -344,6 +344,11 @@ static bool on_row(void *vx, const sheet_row *r)
 		if (m.match_pid || m.in_file_twice)
 			x->matched++;
 		x->dependants += m.ndeps;
+		/* Its dependants are persons of the file too: one of them domiciled on a later row is attached to the
+		 * person this row creates, in the preview as in the confirmation (the confirmation found her in the
+		 * database, the preview did not: the figures differed and the import was refused). */
+		for (int i = 0; i < m.ndeps; i++)
+			keyset_put(&x->seen, person_key(&a, &m.deps[i]));
 		if (m.nwarnings)
 			x->warned++;
 		if (x->write) {
