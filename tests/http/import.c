@@ -280,6 +280,19 @@ static void test_domifa_template(srv *s, cli *mgr)
 	CHECK_HAS(r->body, "Disposition du modèle d’import de DomiFa");
 }
 
+/* A small CSV previewed (its page must say `preview`), then confirmed through the API with its ready rows:
+ * the confirmation's status. */
+static int preview_confirm(cli *mgr, const char *name, const char *csv, size_t n, const char *preview, int ready)
+{
+	resp *r = post_file(mgr, "/domiciliation/import", "file", name, csv, n);
+	CHECK_HAS(r->body, preview);
+	char imp[16] = "", path[96], body[32];
+	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
+	snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%s/confirm", imp);
+	snprintf(body, sizeof body, "{\"ready\": %d}", ready);
+	return post_json(mgr, path, body)->status;
+}
+
 static void test_other_files(cli *mgr)
 {
 	T_GROUP("a CSV saved by a French spreadsheet (Windows-1252), columns in another order");
@@ -300,14 +313,8 @@ static void test_other_files(cli *mgr)
 	                     "Date de Début de la domiciliation;Date de fin de la domiciliation;Motif de radiation\r\n"
 	                     "Deuxfois;Berthe;F;04/04/1975;Oran;RADIE;PREMIERE;01/09/2021;31/08/2022;FIN_DE_DOMICILIATION\r\n"
 	                     "Deuxfois;Berthe;F;04/04/1975;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023;\r\n";
-	r = post_file(mgr, "/domiciliation/import", "file", "deux-fois.csv", twice, sizeof twice - 1);
-	CHECK_INT(r->status, 200);
-	CHECK_HAS(r->body, "<strong>2</strong> prêtes à importer, dont <strong>1</strong> rattachée");
-	char imp[16] = "", path[96];
-	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
-	snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%s/confirm", imp);
-	r = post_json(mgr, path, "{\"ready\": 2}");
-	CHECK_INT(r->status, 200);
+	CHECK_INT(preview_confirm(mgr, "deux-fois.csv", twice, sizeof twice - 1,
+	                          "<strong>2</strong> prêtes à importer, dont <strong>1</strong> rattachée", 2), 200);
 	CHECK(db_zero("SELECT abs(count(*) - 1) FROM persons WHERE last_name = 'Deuxfois'") == 0, "one person");
 	CHECK(db_zero("SELECT abs(count(*) - 2) FROM domiciliations d JOIN persons p ON p.id = d.person_id "
 	              "WHERE p.last_name = 'Deuxfois'") == 0, "her two domiciliations");
@@ -318,11 +325,8 @@ static void test_other_files(cli *mgr)
 	                   "Date de naissance Ayant-Droit 1;Lien de Parenté Ayant-Droit 1\r\n"
 	                   "Premierfoyer;Paul;H;01/01/1970;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023;Secondfoyer;Anne;02/02/1972;CONJOINT\r\n"
 	                   "Secondfoyer;Anne;F;02/02/1972;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023;;;;\r\n";
-	r = post_file(mgr, "/domiciliation/import", "file", "ayant-droit.csv", dep, sizeof dep - 1);
-	CHECK_HAS(r->body, "<strong>2</strong> prêtes à importer, dont <strong>1</strong> rattachée");
-	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
-	snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%s/confirm", imp);
-	CHECK_INT(post_json(mgr, path, "{\"ready\": 2}")->status, 200);
+	CHECK_INT(preview_confirm(mgr, "ayant-droit.csv", dep, sizeof dep - 1,
+	                          "<strong>2</strong> prêtes à importer, dont <strong>1</strong> rattachée", 2), 200);
 	CHECK(db_zero("SELECT abs(count(*) - 1) FROM persons WHERE last_name = 'Secondfoyer'") == 0, "one Anne");
 	CHECK(db_zero("SELECT abs(count(*) - 1) FROM domiciliations d JOIN persons p ON p.id = d.person_id JOIN persons q "
 	              "ON q.household_id = d.household_id AND q.last_name = 'Premierfoyer' WHERE p.last_name = 'Secondfoyer'") == 0,
@@ -334,11 +338,7 @@ static void test_other_files(cli *mgr)
 	                    "987654;Numerote;Un;F;01/01/1971;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023\r\n"
 	                    "987654;Numerote;Deux;F;02/02/1972;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023\r\n"
 	                    "D-9;Numerote;Trois;F;03/03/1973;Oran;VALIDE;PREMIERE;01/09/2022;31/08/2023\r\n";
-	r = post_file(mgr, "/domiciliation/import", "file", "numeros.csv", nums, sizeof nums - 1);
-	CHECK_HAS(r->body, "<strong>3</strong> prêtes à importer");
-	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
-	snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%s/confirm", imp);
-	CHECK_INT(post_json(mgr, path, "{\"ready\": 3}")->status, 200);
+	CHECK_INT(preview_confirm(mgr, "numeros.csv", nums, sizeof nums - 1, "<strong>3</strong> prêtes à importer", 3), 200);
 	CHECK(db_zero("SELECT count(*) FROM domiciliations d JOIN persons p ON p.id = d.person_id WHERE p.last_name = 'Numerote' "
 	              "AND NOT ((p.first_names = 'Un' AND d.num = 987654) OR (p.first_names = 'Deux' AND d.num = 987655) "
 	              "OR (p.first_names = 'Trois' AND d.num = 987656))") == 0 &&
