@@ -502,6 +502,8 @@ err persons_member_leave(web_req *r, int64_t hid, int64_t pid, const char *date)
 	if (e == E_OK)
 		e = DBX(r->db, &Q_P_INACTIVE, NULL, A_INT(pid), A_INT(hid));
 	if (e == E_OK)
+		e = persons_feed_add(r->db, pid); /* the servers' indexes rank her as a former member */
+	if (e == E_OK)
 		e = persons_timeline_add(r->db, hid, r->user->id, "member", pid, arena_printf(r->a, "Départ d’un membre le %s", date));
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "update", "person", pid, "left");

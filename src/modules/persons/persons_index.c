@@ -21,6 +21,17 @@
  * structure again), as does a gap in the numbers (the feed's old rows
  * are removed after a day).
  *
+ * The ranking too: beside the keys, each person's folded name, household
+ * and membership, and each household's last visit (one array, reached from
+ * the person in one step). The search scores and orders every candidate in
+ * memory and reads only the persons it shows — checked against the
+ * database, which still decides: a person shown whose row says otherwise
+ * (a change not yet in memory) makes the search rank them all from the
+ * database, as before. A fed person is read again whole; a visit here is
+ * put in memory as its mark is written (persons_index_seen), another
+ * server's is read at most a second later (read_tail). Merges, departures
+ * and erasures feed their persons.
+ *
  * Until a structure's index is built (in the background at start-up, or
  * again after a mark), its searches use the database as before.
  */
@@ -60,6 +71,24 @@ static db_sql Q_KEYS_FIRST = DB_SQL(DB_SCOPED,
 static db_sql Q_KEYS_NEXT = DB_SQL(DB_SCOPED,
 	"SELECT key, person_id FROM person_keys WHERE structure_id = $1 AND (key, person_id) > ($2, $3) ORDER BY key, person_id LIMIT $4");
 
+/* What the ranking needs, read with the keys: each person's search name, household and membership, and each
+ * household's last visit. */
+static db_sql Q_RANK_FIRST = DB_SQL(DB_SCOPED,
+	"SELECT id, household_id, active, search_name FROM persons WHERE structure_id = $1 ORDER BY id LIMIT $2");
+static db_sql Q_RANK_NEXT = DB_SQL(DB_SCOPED,
+	"SELECT id, household_id, active, search_name FROM persons WHERE structure_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+static db_sql Q_SEEN_FIRST = DB_SQL(DB_SCOPED,
+	"SELECT id, last_seen_at FROM households WHERE structure_id = $1 AND merged_into IS NULL ORDER BY id LIMIT $2");
+static db_sql Q_SEEN_NEXT = DB_SQL(DB_SCOPED,
+	"SELECT id, last_seen_at FROM households WHERE structure_id = $1 AND merged_into IS NULL AND id > $2 ORDER BY id LIMIT $3");
+/* A person fed: as she is now, with her household's last visit. */
+static db_sql Q_PERSON_REC = DB_SQL(DB_SCOPED,
+	"SELECT p.household_id, p.active, p.search_name, h.last_seen_at FROM persons p JOIN households h ON h.id = p.household_id "
+	"AND h.structure_id = $1 AND h.merged_into IS NULL WHERE p.structure_id = $1 AND p.id = $2");
+/* The visits of the last seconds (another server's, over the index households_seen). */
+static db_sql Q_SEEN_TAIL = DB_SQL(DB_SCOPED,
+	"SELECT id, last_seen_at FROM households WHERE structure_id = $1 AND last_seen_at >= $2 AND merged_into IS NULL");
+
 static int64_t now_ms(void)
 {
 	struct timespec t;
@@ -67,6 +96,7 @@ static int64_t now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+static bool grow(void **v, size_t *cap, size_t need, size_t size);
 static _Thread_local bool bulk; /* an import: one mark at the end instead of a row per person */
 
 err persons_feed_add(db_conn *c, int64_t pid)
@@ -88,6 +118,29 @@ void persons_feed_bulk(bool on) { bulk = on; }
 
 err persons_feed_prune(db_conn *c) { return DBX(c, &Q_FEED_PRUNE, NULL, A_INT(civil_now() - 86400)); }
 
+static db_sql Q_HOUSEHOLD_PERSONS = DB_SQL(DB_SCOPED, "SELECT id FROM persons WHERE structure_id = $1 AND household_id = $2");
+
+err persons_feed_household(db_conn *c, int64_t hid)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	db_res q = {0};
+	err e = DBQ(c, &Q_HOUSEHOLD_PERSONS, &q, A_INT(hid));
+	while (e == E_OK && db_next(&q)) {
+		if (!grow((void **)&ids, &cap, n + 1, sizeof *ids))
+			e = E_NOMEM;
+		else
+			ids[n++] = db_int(&q, 0);
+	}
+	if (e == E_OK)
+		e = q.status;
+	db_close(&q);
+	for (size_t i = 0; e == E_OK && i < n; i++)
+		e = persons_feed_add(c, ids[i]);
+	free(ids);
+	return e;
+}
+
 err persons_feed_rebuild(db_conn *c)
 {
 	bool was = bulk;
@@ -104,6 +157,20 @@ typedef struct drow {
 	uint32_t pid;
 } drow;
 
+/* A person fed since the base: name NULL when she is gone from the search (no row, or her household merged). */
+typedef struct prow {
+	uint32_t pid, hix; /* hix: her household's place in the part's households */
+	bool active;
+	char *name;
+} prow;
+
+/* A person of the base: her household's place, her search name's offset in names (top bit: no longer a member). */
+typedef struct prec {
+	uint32_t hix, name;
+} prec;
+
+enum { INACTIVE = 1u << 31, NO_HOUSEHOLD = UINT32_MAX };
+
 typedef struct part {
 	int64_t sid;
 	int64_t seq;             /* the feed's number the index includes */
@@ -119,6 +186,21 @@ typedef struct part {
 	size_t nd, capd;
 	bool stale;              /* a mark or a gap: read again (the base and delta still answer meanwhile) */
 	bool building;
+	/* for the ranking: the base's persons (rpid: their numbers, ascending; pix: where each number is, when the
+	 * numbers are dense enough for a direct table), the persons fed since (by number), the households (their
+	 * numbers and last visits side by side, and a hash from number to place) */
+	uint32_t np, pmin, prange;
+	uint32_t *rpid, *pix;
+	prec *rec;
+	char *names;
+	prow *pdelta;
+	size_t npd, cappd;
+	uint32_t *hid;
+	int64_t *hseen;
+	size_t nh, caph;
+	uint32_t *hkey, *hval;
+	size_t hcap;
+	_Atomic int64_t tail_at; /* the time the last visits were read up to (seconds) */
 } part;
 
 static struct {
@@ -135,7 +217,7 @@ static struct {
 	_Atomic int64_t builds;
 } ix = {.lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP, /* writers are not starved by searches */ .work = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
-enum { DELTA_MAX = 1 << 18 };
+enum { DELTA_MAX = 1 << 18, PDELTA_MAX = 1 << 16 };
 
 static part *part_of(int64_t sid)
 {
@@ -155,6 +237,20 @@ static void base_free(part *p)
 	p->pool = NULL;
 	p->nkeys = 0;
 	p->bytes = 0;
+	free(p->rpid);
+	free(p->pix);
+	free(p->rec);
+	free(p->names);
+	free(p->hid);
+	free(p->hseen);
+	free(p->hkey);
+	free(p->hval);
+	p->rpid = p->pix = p->hid = p->hkey = p->hval = NULL;
+	p->rec = NULL;
+	p->names = NULL;
+	p->hseen = NULL;
+	p->np = p->pmin = p->prange = 0;
+	p->nh = p->caph = p->hcap = 0;
 }
 
 static void delta_free(part *p)
@@ -164,6 +260,11 @@ static void delta_free(part *p)
 	free(p->delta);
 	p->delta = NULL;
 	p->nd = p->capd = 0;
+	for (size_t i = 0; i < p->npd; i++)
+		free(p->pdelta[i].name);
+	free(p->pdelta);
+	p->pdelta = NULL;
+	p->npd = p->cappd = 0;
 }
 
 /* A growing array: false when memory is short. */
@@ -182,6 +283,184 @@ static bool grow(void **v, size_t *cap, size_t need, size_t size)
 	return true;
 }
 
+/* ---- the households' last visits: open addressing on the household's number (0: a free slot) ---- */
+
+static size_t slot_of(uint32_t hid, size_t cap) { return (size_t)(((uint64_t)hid * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1); }
+
+/* Household hid's place in the part's households, or NO_HOUSEHOLD. */
+static uint32_t household_at(const part *p, uint32_t hid)
+{
+	if (!p->hcap)
+		return NO_HOUSEHOLD;
+	for (size_t j = slot_of(hid, p->hcap); p->hkey[j]; j = (j + 1) & (p->hcap - 1))
+		if (p->hkey[j] == hid)
+			return p->hval[j];
+	return NO_HOUSEHOLD;
+}
+
+/* Household hid was last seen at `at` or later (a visit never moves back); its place in *hix. False when memory
+ * is short. */
+static bool seen_put(part *p, uint32_t hid, int64_t at, uint32_t *hix)
+{
+	uint32_t x = household_at(p, hid);
+	if (x == NO_HOUSEHOLD) {
+		size_t c1 = p->caph, c2 = p->caph; /* the two arrays grow alike */
+		if (p->nh >= UINT32_MAX - 1 || !grow((void **)&p->hid, &c1, p->nh + 1, sizeof *p->hid) ||
+		    !grow((void **)&p->hseen, &c2, p->nh + 1, sizeof *p->hseen))
+			return false;
+		p->caph = c1 < c2 ? c1 : c2;
+		if ((p->nh + 1) * 2 > p->hcap) {
+			size_t nc = p->hcap ? p->hcap * 2 : 1024;
+			uint32_t *nk = calloc(nc, sizeof *nk), *nv = malloc(nc * sizeof *nv);
+			if (!nk || !nv) {
+				free(nk);
+				free(nv);
+				return false;
+			}
+			for (size_t i = 0; i < p->hcap; i++)
+				if (p->hkey[i]) {
+					size_t j = slot_of(p->hkey[i], nc);
+					while (nk[j])
+						j = (j + 1) & (nc - 1);
+					nk[j] = p->hkey[i];
+					nv[j] = p->hval[i];
+				}
+			free(p->hkey);
+			free(p->hval);
+			p->hkey = nk;
+			p->hval = nv;
+			p->hcap = nc;
+		}
+		size_t j = slot_of(hid, p->hcap);
+		while (p->hkey[j])
+			j = (j + 1) & (p->hcap - 1);
+		x = (uint32_t)p->nh++;
+		p->hkey[j] = hid;
+		p->hval[j] = x;
+		p->hid[x] = hid;
+		p->hseen[x] = at;
+	} else if (p->hseen[x] < at) {
+		p->hseen[x] = at;
+	}
+	if (hix)
+		*hix = x;
+	return true;
+}
+
+/* The persons fed since the base, by number: the slot of pid (found, or where it goes). */
+static size_t pdelta_at(const part *p, uint32_t pid)
+{
+	size_t lo = 0, hi = p->npd;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->pdelta[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Person pid as she is now (name NULL: gone from the search); takes name. Under the write lock. */
+static bool pdelta_put(part *p, uint32_t pid, uint32_t hid, bool active, char *name)
+{
+	size_t i = pdelta_at(p, pid);
+	if (i < p->npd && p->pdelta[i].pid == pid) {
+		free(p->pdelta[i].name);
+		p->pdelta[i] = (prow){pid, hid, active, name};
+		return true;
+	}
+	if (!grow((void **)&p->pdelta, &p->cappd, p->npd + 1, sizeof *p->pdelta)) {
+		free(name);
+		return false;
+	}
+	memmove(p->pdelta + i + 1, p->pdelta + i, (p->npd - i) * sizeof *p->pdelta);
+	p->pdelta[i] = (prow){pid, hid, active, name};
+	p->npd++;
+	return true;
+}
+
+/* The households' last visits and the base's persons (by number), in the build's transaction. */
+static err build_rank(db_conn *c, part *out, int64_t page)
+{
+	size_t cpid = 0, crec = 0, cpool = 0, npool = 0;
+	int64_t last = 0;
+	err e = E_OK;
+	for (bool more = true; e == E_OK && more;) {
+		db_res q = {0};
+		e = last ? DBQ(c, &Q_SEEN_NEXT, &q, A_INT(last), A_INT(page)) : DBQ(c, &Q_SEEN_FIRST, &q, A_INT(page));
+		int64_t rows = 0;
+		while (e == E_OK && db_next(&q)) {
+			rows++;
+			last = db_int(&q, 0);
+			if (last <= 0 || last > UINT32_MAX)
+				e = E_INTERNAL;
+			else if (!seen_put(out, (uint32_t)last, db_int(&q, 1), NULL))
+				e = E_NOMEM;
+		}
+		if (e == E_OK && q.status != E_OK)
+			e = q.status;
+		db_close(&q);
+		more = rows == page;
+	}
+	last = 0;
+	for (bool more = true; e == E_OK && more;) {
+		db_res q = {0};
+		e = last ? DBQ(c, &Q_RANK_NEXT, &q, A_INT(last), A_INT(page)) : DBQ(c, &Q_RANK_FIRST, &q, A_INT(page));
+		int64_t rows = 0;
+		while (e == E_OK && db_next(&q)) {
+			rows++;
+			int64_t pid = db_int(&q, 0), hid = db_isnull(&q, 1) ? 0 : db_int(&q, 1);
+			const char *sn = db_isnull(&q, 3) ? "" : db_text(&q, 3);
+			size_t l = strlen(sn);
+			last = pid;
+			if (pid <= 0 || pid > UINT32_MAX || out->np >= UINT32_MAX - 1 || npool + l + 1 >= INACTIVE) {
+				e = E_INTERNAL; /* beyond this index's numbers: the database answers */
+				break;
+			}
+			if (!grow((void **)&out->rpid, &cpid, out->np + 1, sizeof *out->rpid) ||
+			    !grow((void **)&out->rec, &crec, out->np + 1, sizeof *out->rec) ||
+			    !grow((void **)&out->names, &cpool, npool + l + 1, 1)) {
+				e = E_NOMEM;
+				break;
+			}
+			out->rpid[out->np] = (uint32_t)pid;
+			/* a household merged or not read: she is not found (the database joins the same households) */
+			out->rec[out->np].hix = hid > 0 && hid <= UINT32_MAX ? household_at(out, (uint32_t)hid) : NO_HOUSEHOLD;
+			out->rec[out->np].name = (uint32_t)npool | (db_int(&q, 2) ? 0 : INACTIVE);
+			memcpy(out->names + npool, sn, l + 1);
+			npool += l + 1;
+			out->np++;
+		}
+		if (e == E_OK && q.status != E_OK)
+			e = q.status;
+		db_close(&q);
+		more = rows == page;
+	}
+	if (e != E_OK)
+		return e;
+	if (out->np) { /* to the size used */
+		void *v;
+		if ((v = realloc(out->rpid, out->np * sizeof *out->rpid)))
+			out->rpid = v;
+		if ((v = realloc(out->rec, out->np * sizeof *out->rec)))
+			out->rec = v;
+		if ((v = realloc(out->names, npool)))
+			out->names = v;
+		/* Numbers dense enough (one structure's, or most of them): a direct table, one read instead of a search. */
+		uint64_t range = (uint64_t)out->rpid[out->np - 1] - out->rpid[0] + 1;
+		if (range <= 2 * (uint64_t)out->np + 1024 && (out->pix = calloc((size_t)range, sizeof *out->pix))) {
+			out->pmin = out->rpid[0];
+			out->prange = (uint32_t)range;
+			for (uint32_t i = 0; i < out->np; i++)
+				out->pix[out->rpid[i] - out->pmin] = i + 1;
+		}
+	}
+	out->bytes += out->np * (sizeof *out->rpid + sizeof *out->rec) + npool + out->prange * sizeof *out->pix +
+	              out->caph * (sizeof *out->hid + sizeof *out->hseen) + out->hcap * (sizeof *out->hkey + sizeof *out->hval);
+	return E_OK;
+}
+
 /* Reads a structure's keys in key order into a new base (no lock held: the
  * old one answers meanwhile). The feed's number is read first, in the same
  * transaction: what is written after it comes through the feed. */
@@ -193,7 +472,8 @@ static err build(db_conn *c, int64_t sid, part *out)
 	err e = db_begin(c, false);
 	if (e != E_OK)
 		return e;
-	int64_t seq = 0;
+	int64_t seq = 0, t0 = civil_now() - 2; /* visits from then on are read again after the build (the tail) */
+	size_t ranks = 0;
 	DBID0(c, &Q_FEED_HEAD, &seq);
 	size_t ck = 0, cp = 0, cpool = 0, npool = 0, npids = 0;
 	const char *prev = NULL;
@@ -255,6 +535,14 @@ static err build(db_conn *c, int64_t sid, part *out)
 		}
 	}
 	free(lastk);
+	size_t keybytes = 0;
+	if (e == E_OK) {
+		keybytes = out->bytes; /* pids' capacity, kept there while building */
+		out->bytes = 0;
+		e = build_rank(c, out, page);
+		ranks = out->bytes;
+		out->bytes = keybytes;
+	}
 	db_rollback(c);
 	if (e == E_OK && !grow((void **)&out->koff, &ck, out->nkeys + 1, sizeof *out->koff))
 		e = E_NOMEM;
@@ -273,8 +561,9 @@ static err build(db_conn *c, int64_t sid, part *out)
 	char *pool = npool ? realloc(out->pool, npool) : out->pool;
 	if (pool)
 		out->pool = pool;
-	out->bytes = (out->nkeys + 1) * (sizeof *out->koff + sizeof *out->pstart) + npool + npids * sizeof *out->pids;
+	out->bytes = (out->nkeys + 1) * (sizeof *out->koff + sizeof *out->pstart) + npool + npids * sizeof *out->pids + ranks;
 	out->seq = seq;
+	atomic_store(&out->tail_at, t0);
 	return E_OK;
 }
 
@@ -340,6 +629,21 @@ static void build_one(int64_t sid)
 				p->pstart = fresh.pstart;
 				p->pids = fresh.pids;
 				p->bytes = fresh.bytes;
+				p->np = fresh.np;
+				p->pmin = fresh.pmin;
+				p->prange = fresh.prange;
+				p->rpid = fresh.rpid;
+				p->pix = fresh.pix;
+				p->rec = fresh.rec;
+				p->names = fresh.names;
+				p->hid = fresh.hid;
+				p->hseen = fresh.hseen;
+				p->nh = fresh.nh;
+				p->caph = fresh.caph;
+				p->hkey = fresh.hkey;
+				p->hval = fresh.hval;
+				p->hcap = fresh.hcap;
+				atomic_store(&p->tail_at, atomic_load(&fresh.tail_at));
 				p->seq = fresh.seq;
 				p->stale = false;
 			}
@@ -518,20 +822,42 @@ static bool catch_up(db_conn *c, int64_t sid)
 						keys[nk] = store[nk], nk++;
 				}
 			db_close(&kq);
+			/* And what the ranking needs of her: none when she is gone from the search. */
+			int64_t hid = 0, seen = 0;
+			bool active = false, found = false;
+			char *name = NULL;
+			if (DBQ(c, &Q_PERSON_REC, &kq, A_INT(pids[i])) == E_OK && db_next(&kq)) {
+				hid = db_int(&kq, 0);
+				active = db_int(&kq, 1) != 0;
+				name = strdup(db_isnull(&kq, 2) ? "" : db_text(&kq, 2));
+				seen = db_int(&kq, 3);
+				found = true;
+			}
+			bool read = kq.status == E_OK && (!found || (name && hid > 0 && hid <= UINT32_MAX));
+			db_close(&kq);
 			pthread_rwlock_wrlock(&ix.lock);
-			bool ok = true;
-			if (p->seq == from) { /* nobody applied it meanwhile */
+			bool ok = read;
+			if (ok && p->seq == from) { /* nobody applied it meanwhile */
 				for (int k = 0; k < nk && ok; k++)
 					ok = delta_add(p, keys[k], (uint32_t)pids[i]);
+				uint32_t hix = NO_HOUSEHOLD;
+				if (ok && found)
+					ok = seen_put(p, (uint32_t)hid, seen, &hix);
+				if (ok)
+					ok = pdelta_put(p, (uint32_t)pids[i], hix, active, name);
+				else
+					free(name);
+				name = NULL;
 				if (ok)
 					p->seq = seqs[i];
-				if (!ok || p->nd > DELTA_MAX) {
+				if (!ok || p->nd > DELTA_MAX || p->npd > PDELTA_MAX) {
 					p->stale = !ok;
 					ask_build(p); /* the delta folded into a new base */
 				}
 			}
 			from = p->seq;
 			pthread_rwlock_unlock(&ix.lock);
+			free(name);
 			for (int k = 0; k < nk; k++)
 				free(store[k]);
 			if (!ok)
@@ -568,13 +894,130 @@ static size_t dlower(const part *p, const char *k)
 	return lo;
 }
 
+/* The visits of the last seconds, read at most once a second: another server's visits (this server's are put
+ * in memory as they are written, persons_index_seen) move a household up here within a second or so — the
+ * servers' clocks agreeing within two seconds. */
+static void read_tail(db_conn *c, part *p)
+{
+	int64_t now = civil_now(), t = atomic_load(&p->tail_at);
+	if ((now - t < 1 && now >= t) || !atomic_compare_exchange_strong(&p->tail_at, &t, now))
+		return;
+	db_res q = {0};
+	if (DBQ(c, &Q_SEEN_TAIL, &q, A_INT((t < now ? t : now) - 2)) != E_OK) {
+		db_close(&q);
+		atomic_store(&p->tail_at, t); /* read again at the next search */
+		return;
+	}
+	bool more = true;
+	while (more) {
+		enum { BATCH = 512 };
+		int64_t hid[BATCH], at[BATCH];
+		int n = 0;
+		while (n < BATCH && (more = db_next(&q))) {
+			hid[n] = db_int(&q, 0);
+			at[n++] = db_int(&q, 1);
+		}
+		pthread_rwlock_wrlock(&ix.lock);
+		for (int i = 0; i < n; i++)
+			if (hid[i] > 0 && hid[i] <= UINT32_MAX && p->hcap && !seen_put(p, (uint32_t)hid[i], at[i], NULL))
+				p->stale = true; /* no memory: the database answers until the index is read again */
+		pthread_rwlock_unlock(&ix.lock);
+	}
+	if (q.status != E_OK)
+		atomic_store(&p->tail_at, t);
+	db_close(&q);
+}
+
+bool persons_index_catch_up(db_conn *c)
+{
+	if (!ix.on)
+		return false;
+	int64_t sid = db_conn_structure(c);
+	if (!catch_up(c, sid))
+		return false;
+	pthread_rwlock_rdlock(&ix.lock);
+	part *p = part_of(sid);
+	pthread_rwlock_unlock(&ix.lock);
+	if (p)
+		read_tail(c, p);
+	return p != NULL;
+}
+
+void persons_index_seen(int64_t sid, int64_t hid, int64_t at)
+{
+	if (!ix.on || hid <= 0 || hid > UINT32_MAX)
+		return;
+	pthread_rwlock_wrlock(&ix.lock);
+	part *p = part_of(sid);
+	if (p && p->hcap && !seen_put(p, (uint32_t)hid, at, NULL))
+		p->stale = true;
+	pthread_rwlock_unlock(&ix.lock);
+}
+
+bool persons_index_rank(db_conn *c, arena *a, const int64_t *pids, int n, person_rank *out)
+{
+	if (!ix.on)
+		return false;
+	int64_t sid = db_conn_structure(c);
+	bool ok = true;
+	pthread_rwlock_rdlock(&ix.lock);
+	part *p = part_of(sid);
+	if (!p || !p->koff || p->stale)
+		ok = false;
+	for (int i = 0; ok && i < n; i++) {
+		out[i] = (person_rank){0};
+		if (pids[i] <= 0 || pids[i] > UINT32_MAX) {
+			ok = false;
+			break;
+		}
+		uint32_t pid = (uint32_t)pids[i], hix = NO_HOUSEHOLD;
+		const char *name = NULL;
+		size_t d = p->npd ? pdelta_at(p, pid) : 0;
+		if (d < p->npd && p->pdelta[d].pid == pid) {
+			hix = p->pdelta[d].hix;
+			name = p->pdelta[d].name;
+			out[i].active = p->pdelta[d].active;
+		} else {
+			uint32_t at = 0; /* her place in the base, plus one */
+			if (p->pix) {
+				at = pid >= p->pmin && pid - p->pmin < p->prange ? p->pix[pid - p->pmin] : 0;
+			} else {
+				uint32_t lo = 0, hi = p->np;
+				while (lo < hi) {
+					uint32_t mid = lo + (hi - lo) / 2;
+					if (p->rpid[mid] < pid)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				at = lo < p->np && p->rpid[lo] == pid ? lo + 1 : 0;
+			}
+			if (!at) {
+				ok = false; /* not known here: the database ranks */
+				break;
+			}
+			const prec *r = &p->rec[at - 1];
+			hix = r->hix;
+			name = p->names + (r->name & ~(uint32_t)INACTIVE);
+			out[i].active = !(r->name & INACTIVE);
+		}
+		if (!name || hix == NO_HOUSEHOLD || hix >= p->nh) {
+			out[i].gone = true;
+			continue;
+		}
+		out[i].household_id = p->hid[hix];
+		out[i].last_seen = p->hseen[hix];
+		ok = (out[i].search_name = arena_strdup(a, name)) != NULL;
+	}
+	pthread_rwlock_unlock(&ix.lock);
+	return ok;
+}
+
 int persons_index_find(db_conn *c, const char *key, bool prefix, int64_t *out, int max)
 {
 	if (!ix.on)
 		return -1;
 	int64_t sid = db_conn_structure(c);
-	if (!catch_up(c, sid))
-		return -1;
 	size_t kl = strlen(key);
 	int n = 0;
 	pthread_rwlock_rdlock(&ix.lock);

@@ -39,6 +39,7 @@ err persons_address_update(web_req *r, int64_t hid, const household_in *h, const
 typedef struct search_hit {
 	int64_t person_id, household_id, last_seen;
 	const char *last_name, *birth_name, *first_names, *birth_date, *file_no, *address, *relation, *sex;
+	const char *search_name; /* folded names: the order of equal scores and visits */
 	int score;
 	bool archived;      /* past its active period: shown to managers only */
 } search_hit;
@@ -65,12 +66,28 @@ int persons_keys_unique(arena *a, const char *search_name, const char ***keys);
 err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *search_name, bool fresh);
 /* The change feed: person pid's keys were written (in the caller's transaction). */
 err persons_feed_add(db_conn *c, int64_t pid);
+/* The same for every person of household hid: their household or membership changed (a merge, an erasure). */
+err persons_feed_household(db_conn *c, int64_t hid);
 /* Removes the feed's rows of more than a day (the last one stays): the nightly purge, and each build. */
 err persons_feed_prune(db_conn *c);
+/* Brings the connection's structure's index up to date (the change feed, the visits of the last seconds); false
+ * when it cannot answer (not built yet, read again, the feed unreadable): ask the database. Once a search. */
+bool persons_index_catch_up(db_conn *c);
 /* The persons with this key (prefix: keys starting with it) in the
  * connection's structure, from memory, up to max; -1 when the index cannot
- * answer (not built yet): ask the database. */
+ * answer (not built yet): ask the database. After persons_index_catch_up. */
 int persons_index_find(db_conn *c, const char *key, bool prefix, int64_t *out, int max);
+/* What the index knows of a person, to rank her without reading her: her search name (in the arena), household,
+ * membership and the household's last visit; gone: no longer found by the search (merged, erased). */
+typedef struct person_rank {
+	const char *search_name;
+	int64_t household_id, last_seen;
+	bool active, gone;
+} person_rank;
+/* Fills out[0..n) for persons pids; false when the index does not know one of them (the database ranks). */
+bool persons_index_rank(db_conn *c, arena *a, const int64_t *pids, int n, person_rank *out);
+/* Household hid (of structure sid) seen at `at`: the ranking's memory follows the mark written. */
+void persons_index_seen(int64_t sid, int64_t hid, int64_t at);
 void persons_index_stats(size_t *bytes, int64_t *keys, int64_t *entries);
 int64_t persons_index_builds(void);
 char *phone_digits(arena *a, const char *phone);

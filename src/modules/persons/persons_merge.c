@@ -50,6 +50,8 @@ err persons_merge(web_req *r, int64_t keep, int64_t gone)
 		e = DBX(r->db, moves[i], NULL, A_INT(gone), A_INT(keep));
 	if (e == E_OK)
 		e = DBX(r->db, &Q_MERGED, &n, A_INT(gone), A_INT(keep));
+	if (e == E_OK)
+		e = persons_feed_household(r->db, keep); /* the servers' indexes rank them with their new household */
 	if (e == E_OK && n != 1)
 		e = E_CONFLICT;
 	const char *gone_no = persons_file_no(r->db, r->a, gone);

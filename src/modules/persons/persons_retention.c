@@ -152,6 +152,8 @@ static err anonymise_household(db_conn *c, int64_t hid, int64_t now)
 	if (e == E_OK)
 		e = DBX(c, &Q_ANON_P, NULL, A_INT(hid));
 	if (e == E_OK)
+		e = persons_feed_household(c, hid); /* the servers' indexes forget their names */
+	if (e == E_OK)
 		e = DBX(c, &Q_ANON_NOTES, NULL, A_INT(hid));
 	if (e == E_OK)
 		e = DBX(c, &Q_ANON_ALERTS, NULL, A_INT(hid));

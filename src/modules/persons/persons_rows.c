@@ -73,7 +73,13 @@ static void household_fill(db_res *q, arena *a, int o, int64_t hid, household_ro
 	h->archived = (int)db_int(q, o + 12);
 }
 
-err persons_household_seen(db_conn *c, int64_t hid, int64_t at) { return DBX(c, &Q_H_SEEN, NULL, A_INT(hid), A_INT(at)); }
+err persons_household_seen(db_conn *c, int64_t hid, int64_t at)
+{
+	err e = DBX(c, &Q_H_SEEN, NULL, A_INT(hid), A_INT(at));
+	if (e == E_OK)
+		persons_index_seen(db_conn_structure(c), hid, at); /* the search's order, in memory */
+	return e;
+}
 
 static void member_fill(db_res *q, arena *a, member_row *m)
 {

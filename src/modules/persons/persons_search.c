@@ -227,10 +227,10 @@ static void idset_add(arena *a, idset *s, int64_t id)
  * asked for, and when it is there the search says it looked at part of a
  * common name (capped), never silently. */
 enum { KEY_MAX = 200, PREFIX_MAX = 300, BIRTH_MAX = 200, PHONE_MAX = 50, FILE_MAX = 20 }; /* the LIMITs above: one more */
-static void lookup(db_conn *c, arena *a, idset *s, const char *key, const char *hi)
+static void lookup(db_conn *c, arena *a, idset *s, const char *key, const char *hi, bool mem)
 {
 	int64_t got[PREFIX_MAX + 1];
-	int max = hi ? PREFIX_MAX : KEY_MAX, n = persons_index_find(c, key, hi != NULL, got, max + 1);
+	int max = hi ? PREFIX_MAX : KEY_MAX, n = mem ? persons_index_find(c, key, hi != NULL, got, max + 1) : -1;
 	if (n < 0) {
 		db_res r = {0};
 		n = 0;
@@ -322,26 +322,48 @@ static int word_score(const char *w, const char *sn)
 	return best;
 }
 
+/* The order of the results: the best score, then the household seen last, then the folded names, then the
+ * person's number — the same whether the index in memory or the database ranks. */
+static int rank_cmp(int sa, int sb, int64_t la, int64_t lb, const char *na, const char *nb, int64_t pa, int64_t pb)
+{
+	if (sa != sb)
+		return sb - sa;
+	if (la != lb)
+		return la < lb ? 1 : -1;
+	int c = strcmp(na ? na : "", nb ? nb : "");
+	return c ? c : (pa > pb) - (pa < pb);
+}
+
 static int hit_cmp(const void *x, const void *y)
 {
 	const search_hit *a = x, *b = y;
-	if (a->score != b->score)
-		return b->score - a->score;
-	if (a->last_seen != b->last_seen)
-		return a->last_seen < b->last_seen ? 1 : -1;
-	int c = strcmp(a->last_name, b->last_name);
-	return c ? c : (a->person_id > b->person_id) - (a->person_id < b->person_id);
+	return rank_cmp(a->score, b->score, a->last_seen, b->last_seen, a->search_name, b->search_name, a->person_id,
+	                b->person_id);
 }
 
-static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwords, search_hit **out, int max,
-                         int base_score)
+/* A person's score for the query's words: base, plus ten times each word's (all must match: else -1), five less
+ * when she left the household. */
+static int score_of(const char *sn, bool active, char **words, int nwords, int base_score)
 {
-	search_hit *hits = arena_array(a, (size_t)(ids->n ? ids->n : 1), sizeof *hits);
+	int score = base_score;
+	for (int w = 0; w < nwords; w++) {
+		int s = word_score(words[w], sn ? sn : "");
+		if (!s)
+			return -1;
+		score += s * 10;
+	}
+	return active ? score : score - 5; /* left the household: after current members */
+}
+
+/* The details of persons ids[0..n) as the database has them now, those matching every word, into hits. */
+static int read_hits(db_conn *c, arena *a, const int64_t *ids, int n, char **words, int nwords, int base_score,
+                     search_hit *hits)
+{
 	int nh = 0;
-	for (int off = 0; hits && off < ids->n; off += 50) {
+	for (int off = 0; hits && off < n; off += 50) {
 		db_arg args[50];
 		for (int i = 0; i < 50; i++)
-			args[i] = A_INT(off + i < ids->n ? ids->v[off + i] : 0);
+			args[i] = A_INT(off + i < n ? ids[off + i] : 0);
 		db_res q = {0};
 		if (db_query(c, &Q_S_DETAILS, &q, 50, args) != E_OK) {
 			db_close(&q);
@@ -349,17 +371,9 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 		}
 		while (db_next(&q)) {
 			const char *sn = db_text(&q, 6);
-			int score = base_score;
-			bool all = true;
-			for (int w = 0; w < nwords && all; w++) {
-				int s = word_score(words[w], sn);
-				all = s > 0;
-				score += s * 10;
-			}
-			if (!all)
+			int score = score_of(sn, db_int(&q, 11) != 0, words, nwords, base_score);
+			if (score < 0)
 				continue;
-			if (!db_int(&q, 11))
-				score -= 5; /* left the household: after current members */
 			search_hit *h = &hits[nh++];
 			h->person_id = db_int(&q, 0);
 			h->household_id = db_int(&q, 1);
@@ -367,6 +381,9 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 			h->birth_name = db_dup(&q, 3, a);
 			h->first_names = db_dup(&q, 4, a);
 			h->birth_date = db_dup(&q, 5, a);
+			h->search_name = db_dup(&q, 6, a);
+			if (!h->search_name)
+				h->search_name = "";
 			h->file_no = db_dup(&q, 7, a);
 			h->last_seen = db_int(&q, 8);
 			h->address = db_dup(&q, 9, a);
@@ -379,6 +396,65 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 		}
 		db_close(&q);
 	}
+	return nh;
+}
+
+/* Ranked in memory: the index knows every candidate's name, membership and household's last visit, so only the
+ * first max are read — and checked: each as the index said (score, visit, name), else -1 and the database ranks
+ * them all (a change not yet in memory). What the index cannot see is a visit on another server in the last
+ * second or so (read_tail): that household may not move up until then. */
+typedef struct ranked_id { int64_t id, last_seen; const char *sn; int score; } ranked_id;
+
+static int ranked_cmp(const void *x, const void *y)
+{
+	const ranked_id *a = x, *b = y;
+	return rank_cmp(a->score, b->score, a->last_seen, b->last_seen, a->sn, b->sn, a->id, b->id);
+}
+
+static int ranked(db_conn *c, arena *a, idset *ids, char **words, int nwords, search_hit **out, int max, int base_score)
+{
+	person_rank *pr = arena_array(a, (size_t)ids->n, sizeof *pr);
+	ranked_id *r = arena_array(a, (size_t)ids->n, sizeof *r);
+	if (!pr || !r || !persons_index_rank(c, a, ids->v, ids->n, pr))
+		return -1;
+	int nr = 0;
+	for (int i = 0; i < ids->n; i++) {
+		int score = pr[i].gone ? -1 : score_of(pr[i].search_name, pr[i].active, words, nwords, base_score);
+		if (score >= 0)
+			r[nr++] = (ranked_id){ids->v[i], pr[i].last_seen, pr[i].search_name, score};
+	}
+	if (nr > 1)
+		qsort(r, (size_t)nr, sizeof *r, ranked_cmp);
+	int take = nr < max ? nr : max;
+	int64_t *want = arena_array(a, (size_t)(take ? take : 1), sizeof *want);
+	search_hit *hits = arena_array(a, (size_t)(take ? take : 1), sizeof *hits);
+	if (!want || !hits)
+		return -1;
+	for (int i = 0; i < take; i++)
+		want[i] = r[i].id;
+	int nh = read_hits(c, a, want, take, words, nwords, base_score, hits);
+	if (nh != take)
+		return -1;
+	if (nh > 1)
+		qsort(hits, (size_t)nh, sizeof *hits, hit_cmp);
+	for (int i = 0; i < nh; i++)
+		if (hits[i].person_id != r[i].id || hits[i].score != r[i].score || hits[i].last_seen != r[i].last_seen ||
+		    strcmp(hits[i].search_name, r[i].sn))
+			return -1;
+	*out = hits;
+	return nh;
+}
+
+static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwords, search_hit **out, int max,
+                         int base_score, bool mem)
+{
+	if (mem && ids->n) {
+		int n = ranked(c, a, ids, words, nwords, out, max, base_score);
+		if (n >= 0)
+			return n;
+	}
+	search_hit *hits = arena_array(a, (size_t)(ids->n ? ids->n : 1), sizeof *hits);
+	int nh = read_hits(c, a, ids->v, ids->n, words, nwords, base_score, hits);
 	if (nh > 1)
 		qsort(hits, (size_t)nh, sizeof *hits, hit_cmp);
 	*out = hits;
@@ -394,6 +470,7 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	if (!t || !*t || strlen(t) > 200)
 		return 0;
 	db_res r = {0};
+	bool mem = persons_index_catch_up(c); /* the index in memory answers (candidates and their ranking) */
 	/* A birth date: 27/03/1984, 27-03-1984 or 1984-03-27. */
 	int d, m, y;
 	civil_date cd;
@@ -406,7 +483,7 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	if (civil_parse(t, &cd)) {
 		if (DBQ(c, &Q_S_BIRTH, &r, A_TEXT(t)) == E_OK)
 			collect(&r, ids_out, a, BIRTH_MAX);
-		return fetch_details(c, a, ids_out, NULL, 0, out, max, 0);
+		return fetch_details(c, a, ids_out, NULL, 0, out, max, 0, mem);
 	}
 	/* A file number "26-0042" or digits (phone, CAF number). */
 	size_t digits = 0, other = 0;
@@ -417,7 +494,7 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 			collect(&r, ids_out, a, FILE_MAX);
 		if (digits >= 6 && DBQ(c, &Q_S_PHONE, &r, A_TEXT(phone_digits(a, t)), A_TEXT(t)) == E_OK)
 			collect(&r, ids_out, a, PHONE_MAX);
-		return fetch_details(c, a, ids_out, NULL, 0, out, max, 0);
+		return fetch_details(c, a, ids_out, NULL, 0, out, max, 0, mem);
 	}
 	/* Names: fold, split, look up the longest word (the most selective)
 	 * by prefix and by one-typo keys; check every word on the candidates. */
@@ -445,23 +522,23 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	size_t wl = strlen(w);
 	/* Stage 1: the driver as a whole word, which is what agents type most;
 	 * enough results there and the prefix and typo look-ups are skipped. */
-	lookup(c, a, ids_out, w, NULL);
+	lookup(c, a, ids_out, w, NULL, mem);
 	if (ids_out->n) {
-		int n = fetch_details(c, a, ids_out, words, nw, out, max, 0);
+		int n = fetch_details(c, a, ids_out, words, nw, out, max, 0, mem);
 		if (n >= max)
 			return n;
 	}
 	/* Stage 2: prefix and one typo. */
 	char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", w); /* above any key starting with w */
-	lookup(c, a, ids_out, w, hi);
+	lookup(c, a, ids_out, w, hi, mem);
 	if (wl >= 4 && wl <= 24) {
 		const char **keys;
 		int nk = persons_keys(a, w, &keys);
 		for (int i = 0; i < nk; i++)
 			if (keys[i][0] == '!')
-				lookup(c, a, ids_out, keys[i], NULL);
+				lookup(c, a, ids_out, keys[i], NULL, mem);
 	}
-	return fetch_details(c, a, ids_out, words, nw, out, max, 0);
+	return fetch_details(c, a, ids_out, words, nw, out, max, 0, mem);
 }
 
 int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped)
