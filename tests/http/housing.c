@@ -204,6 +204,14 @@ int main(void)
 			break;
 	}
 	CHECK(found, "a request filed 900 days ago is past 24 months");
+	/* The total counted apart from the page: the same on the first page and past the last. */
+	j = J(get(&soc, "/api/v1/housing/requests?liste=attente_longue"));
+	int64_t waiting = geti(j, "total");
+	json_decref(j);
+	j = J(get(&soc, "/api/v1/housing/requests?liste=attente_longue&page=900"));
+	CHECK(waiting >= 1 && geti(j, "total") == waiting && json_array_size(json_object_get(j, "requests")) == 0,
+	      "the total past the last page (%lld)", (long long)waiting);
+	json_decref(j);
 	CHECK_INT(post_json(&mgr, "/api/v1/housing/settings", "{\"abnormal_months\":36}")->status, 200);
 	j = J(get(&soc, "/api/v1/housing/requests?liste=attente_longue"));
 	found = false;

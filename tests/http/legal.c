@@ -234,7 +234,12 @@ int main(void)
 	CHECK_HAS(r->body, path); /* lodged 40 days ago, not forwarded */
 	CHECK_HAS(r->body, "en retard de");
 	j = J(get(&soc, "/api/v1/legal/files?liste=en_retard"));
-	CHECK(geti(j, "total") >= 1, "late files by the API");
+	int64_t late = geti(j, "total");
+	CHECK(late >= 1 && (int64_t)json_array_size(json_object_get(j, "files")) == (late < 100 ? late : 100), "late files by the API");
+	json_decref(j);
+	/* A page past the end still says how many there are (the total is counted apart from the page). */
+	j = J(get(&soc, "/api/v1/legal/files?liste=en_retard&page=500"));
+	CHECK(geti(j, "total") == late && json_array_size(json_object_get(j, "files")) == 0, "the total past the last page");
 	json_decref(j);
 	r = get(&soc, "/aide-legale/export.csv?liste=en_retard");
 	CHECK_HAS(r->headers, "text/csv");

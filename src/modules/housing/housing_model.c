@@ -488,39 +488,49 @@ err housing_act(const housing_ctx *x, housing_request *h, const char *action, co
 
 /* ---- lists ------------------------------------------------------------------------------------- */
 
-static db_sql Q_L_EXP = DB_SQL(DB_SCOPED,
-	"SELECT " R_COLS ", count(*) OVER () FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' "
-	"AND r.expires_on <= $2 ORDER BY r.expires_on, r.id LIMIT $3 OFFSET $4");
-static db_sql Q_L_PROP = DB_SQL(DB_SCOPED,
-	"SELECT " R_COLS ", count(*) OVER () FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' "
-	"AND r.id IN (SELECT p.request_id FROM housing_proposals p WHERE p.structure_id = $1 AND p.outcome = 'attente') "
-	"AND r.filed_on <= $2 ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
-static db_sql Q_L_FILED = DB_SQL(DB_SCOPED,
-	"SELECT " R_COLS ", count(*) OVER () FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' "
-	"AND r.filed_on <= $2 ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
+/* Each list: its page (along the index of its order, stopping at the page's end) and its total (counted over the
+ * same index) — a count of the whole list beside every row made the database read and sort every matching request
+ * to show twenty-five. */
+#define L_EXP "FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND r.expires_on <= $2"
+#define L_PROP                                                                                                         \
+	"FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND r.id IN (SELECT p.request_id "      \
+	"FROM housing_proposals p WHERE p.structure_id = $1 AND p.outcome = 'attente') AND r.filed_on <= $2"
+#define L_FILED "FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND r.filed_on <= $2"
+static db_sql Q_L_EXP = DB_SQL(DB_SCOPED, "SELECT " R_COLS " " L_EXP " ORDER BY r.expires_on, r.id LIMIT $3 OFFSET $4");
+static db_sql Q_N_EXP = DB_SQL(DB_SCOPED, "SELECT count(*) " L_EXP);
+static db_sql Q_L_PROP = DB_SQL(DB_SCOPED, "SELECT " R_COLS " " L_PROP " ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
+static db_sql Q_N_PROP = DB_SQL(DB_SCOPED, "SELECT count(*) " L_PROP);
+static db_sql Q_L_FILED = DB_SQL(DB_SCOPED, "SELECT " R_COLS " " L_FILED " ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
+static db_sql Q_N_FILED = DB_SQL(DB_SCOPED, "SELECT count(*) " L_FILED);
 static db_sql Q_L_ENDED = DB_SQL(DB_SCOPED,
-	"SELECT " R_COLS ", count(*) OVER () FROM housing_requests r WHERE r.structure_id = $1 AND r.status = $5 "
+	"SELECT " R_COLS " FROM housing_requests r WHERE r.structure_id = $1 AND r.status = $5 "
 	"AND r.ended_on <= $2 ORDER BY r.ended_on DESC, r.id DESC LIMIT $3 OFFSET $4");
+static db_sql Q_N_ENDED = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM housing_requests r WHERE r.structure_id = $1 AND r.status = $3 AND r.ended_on <= $2");
 
 int housing_list(const housing_ctx *x, const char *list, int limit, int offset, housing_request **out, int64_t *total)
 {
 	*out = NULL;
 	*total = 0;
 	const char *upto = "9999-12-31", *status = "";
-	db_sql *q = &Q_L_FILED;
+	db_sql *q = &Q_L_FILED, *nq = &Q_N_FILED;
 	if (!strcmp(list, "renouvellements"))
-		q = &Q_L_EXP, upto = civil_iso(x->a, civil_add_months(x->today, 1));
+		q = &Q_L_EXP, nq = &Q_N_EXP, upto = civil_iso(x->a, civil_add_months(x->today, 1));
 	else if (!strcmp(list, "propositions"))
-		q = &Q_L_PROP;
+		q = &Q_L_PROP, nq = &Q_N_PROP;
 	else if (!strcmp(list, "attente_longue")) {
 		int m = housing_abnormal_months(x->c);
 		if (!m)
 			return 0; /* not set: the page says so */
 		upto = civil_iso(x->a, civil_add_months(x->today, -m));
 	} else if (!strcmp(list, "attribuees") || !strcmp(list, "radiees"))
-		q = &Q_L_ENDED, status = !strcmp(list, "attribuees") ? "attribuee" : "radiee";
+		q = &Q_L_ENDED, nq = &Q_N_ENDED, status = !strcmp(list, "attribuees") ? "attribuee" : "radiee";
 	db_arg args[] = {A_TEXT(upto), A_INT(limit), A_INT(offset), A_TEXT(status)};
-	return requests_of(x->c, x->a, q, q == &Q_L_ENDED ? 4 : 3, args, 20, out, total); /* column 20: count(*) OVER () */
+	int n = requests_of(x->c, x->a, q, q == &Q_L_ENDED ? 4 : 3, args, -1, out, NULL);
+	db_arg nargs[] = {A_TEXT(upto), A_TEXT(status)};
+	if (n >= 0 && db_exec_id(x->c, nq, nq == &Q_N_ENDED ? 2 : 1, nargs, total) != E_OK)
+		return -1;
+	return n;
 }
 
 static db_sql Q_OF_H = DB_SQL(DB_SCOPED,

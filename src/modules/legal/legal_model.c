@@ -541,38 +541,48 @@ int legal_slip(db_conn *c, arena *a, const char *ref, legal_file **out)
 
 /* ---- lists ---------------------------------------------------------------------------------- */
 
-static db_sql Q_L_DUE = DB_SQL(DB_SCOPED,
-	"SELECT " F_COLS ", count(*) OVER () " F_FROM "WHERE f.structure_id = $1 AND f.status = 'ouvert' AND f.due_on <= $2 "
-	"AND ($3 = 0 OR f.kind_id = $3) ORDER BY f.due_on, f.id LIMIT $4 OFFSET $5");
-static db_sql Q_L_WAIT = DB_SQL(DB_SCOPED,
-	"SELECT " F_COLS ", count(*) OVER () " F_FROM "WHERE f.structure_id = $1 AND f.status = 'transmis' AND f.expected_on <= $2 "
-	"AND ($3 = 0 OR f.kind_id = $3) ORDER BY f.expected_on, f.id LIMIT $4 OFFSET $5");
+/* Each list: its page (along the index of its order, stopping at the page's end) and its total (counted over the
+ * same index) — a count of the whole list beside every row made the database read and sort every matching file,
+ * with its kind, to show twenty-five. */
+#define L_DUE "WHERE f.structure_id = $1 AND f.status = 'ouvert' AND f.due_on <= $2 AND ($3 = 0 OR f.kind_id = $3)"
+#define L_WAIT "WHERE f.structure_id = $1 AND f.status = 'transmis' AND f.expected_on <= $2 AND ($3 = 0 OR f.kind_id = $3)"
+#define L_ALL "WHERE f.structure_id = $1 AND f.lodged_on <= $2 AND ($3 = 0 OR f.kind_id = $3)"
+static db_sql Q_L_DUE = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM L_DUE " ORDER BY f.due_on, f.id LIMIT $4 OFFSET $5");
+static db_sql Q_N_DUE = DB_SQL(DB_SCOPED, "SELECT count(*) FROM legal_files f " L_DUE);
+static db_sql Q_L_WAIT = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM L_WAIT " ORDER BY f.expected_on, f.id LIMIT $4 OFFSET $5");
+static db_sql Q_N_WAIT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM legal_files f " L_WAIT);
 static db_sql Q_L_RENEW = DB_SQL(DB_SCOPED,
-	"SELECT " F_COLS ", count(*) OVER () " F_FROM "WHERE f.structure_id = $1 AND f.renewal_on >= $6 AND f.renewal_on <= $2 "
+	"SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.renewal_on >= $6 AND f.renewal_on <= $2 "
 	"AND f.status IN ('repondu', 'clos') AND ($3 = 0 OR f.kind_id = $3) ORDER BY f.renewal_on, f.id LIMIT $4 OFFSET $5");
-static db_sql Q_L_ALL = DB_SQL(DB_SCOPED,
-	"SELECT " F_COLS ", count(*) OVER () " F_FROM "WHERE f.structure_id = $1 AND f.lodged_on <= $2 AND ($3 = 0 OR f.kind_id = $3) "
-	"ORDER BY f.lodged_on DESC, f.id DESC LIMIT $4 OFFSET $5");
+static db_sql Q_N_RENEW = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM legal_files f WHERE f.structure_id = $1 AND f.renewal_on >= $4 AND f.renewal_on <= $2 "
+	"AND f.status IN ('repondu', 'clos') AND ($3 = 0 OR f.kind_id = $3)");
+static db_sql Q_L_ALL = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM L_ALL " ORDER BY f.lodged_on DESC, f.id DESC LIMIT $4 OFFSET $5");
+static db_sql Q_N_ALL = DB_SQL(DB_SCOPED, "SELECT count(*) FROM legal_files f " L_ALL);
 
 int legal_list(const legal_ctx *x, const char *list, int64_t kind, int limit, int offset, legal_file **out, int64_t *total)
 {
 	*out = NULL;
 	*total = 0;
 	const char *today = civil_iso(x->a, x->today);
-	db_sql *q = &Q_L_ALL;
+	db_sql *q = &Q_L_ALL, *nq = &Q_N_ALL;
 	const char *upto = "9999-12-31", *from = today;
 	if (!strcmp(list, "a_transmettre"))
-		q = &Q_L_DUE; /* every open file, soonest due first */
+		q = &Q_L_DUE, nq = &Q_N_DUE; /* every open file, soonest due first */
 	else if (!strcmp(list, "en_retard"))
-		q = &Q_L_DUE, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 1));
+		q = &Q_L_DUE, nq = &Q_N_DUE, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 1));
 	else if (!strcmp(list, "a_repondre"))
-		q = &Q_L_WAIT;
+		q = &Q_L_WAIT, nq = &Q_N_WAIT;
 	else if (!strcmp(list, "attente_longue"))
-		q = &Q_L_WAIT, upto = today;
+		q = &Q_L_WAIT, nq = &Q_N_WAIT, upto = today;
 	else if (!strcmp(list, "renouvellements"))
-		q = &Q_L_RENEW, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 60));
+		q = &Q_L_RENEW, nq = &Q_N_RENEW, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 60));
 	db_arg args[] = {A_TEXT(upto), A_INT(kind), A_INT(limit), A_INT(offset), A_TEXT(from)};
-	return files_of(x->c, x->a, q, q == &Q_L_RENEW ? 5 : 4, args, 28, out, total); /* column 28: count(*) OVER () */
+	int n = files_of(x->c, x->a, q, q == &Q_L_RENEW ? 5 : 4, args, -1, out, NULL);
+	db_arg nargs[] = {A_TEXT(upto), A_INT(kind), A_TEXT(from)};
+	if (n >= 0 && db_exec_id(x->c, nq, nq == &Q_N_RENEW ? 3 : 2, nargs, total) != E_OK)
+		return -1;
+	return n;
 }
 
 static db_sql Q_OF_H = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.household_id = $2 ORDER BY f.lodged_on DESC, f.id DESC");

@@ -454,9 +454,11 @@ static err build_rank(db_conn *c, part *out, int64_t page)
 			out->prange = (uint32_t)range;
 			for (uint32_t i = 0; i < out->np; i++)
 				out->pix[out->rpid[i] - out->pmin] = i + 1;
+			free(out->rpid); /* the table says it all */
+			out->rpid = NULL;
 		}
 	}
-	out->bytes += out->np * (sizeof *out->rpid + sizeof *out->rec) + npool + out->prange * sizeof *out->pix +
+	out->bytes += out->np * ((out->rpid ? sizeof *out->rpid : 0) + sizeof *out->rec) + npool + out->prange * sizeof *out->pix +
 	              out->caph * (sizeof *out->hid + sizeof *out->hseen) + out->hcap * (sizeof *out->hkey + sizeof *out->hval);
 	return E_OK;
 }
