@@ -555,15 +555,17 @@ static int lines_q(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *a
 	return n;
 }
 
-static db_sql Q_L_LIST = DB_SQL(DB_SCOPED,
-	"SELECT " L_COLS ", count(*) OVER () FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND state = $3 "
-	"AND delivery IN ($4, $5) ORDER BY id LIMIT $6 OFFSET $7");
-static db_sql Q_L_ALL = DB_SQL(DB_SCOPED,
-	"SELECT " L_COLS ", count(*) OVER () FROM food_lines WHERE structure_id = $1 AND dist_id = $2 "
-	"AND delivery IN ($3, $4) ORDER BY id LIMIT $5 OFFSET $6");
-static db_sql Q_L_SERVED = DB_SQL(DB_SCOPED,
-	"SELECT " L_COLS ", count(*) OVER () FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND state IN ('retire', 'procuration', 'livre') "
-	"AND delivery IN ($3, $4) ORDER BY id LIMIT $5 OFFSET $6");
+/* A distribution's lines: the page along the index (state, id), the total counted apart — a count beside every
+ * row read every line of the distribution to show a page. */
+#define FL_LIST "FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND state = $3 AND delivery IN ($4, $5)"
+#define FL_ALL "FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND delivery IN ($3, $4)"
+#define FL_SERVED "FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND state IN ('retire', 'procuration', 'livre') AND delivery IN ($3, $4)"
+static db_sql Q_L_LIST = DB_SQL(DB_SCOPED, "SELECT " L_COLS " " FL_LIST " ORDER BY id LIMIT $6 OFFSET $7");
+static db_sql Q_N_LIST = DB_SQL(DB_SCOPED, "SELECT count(*) " FL_LIST);
+static db_sql Q_L_ALL = DB_SQL(DB_SCOPED, "SELECT " L_COLS " " FL_ALL " ORDER BY id LIMIT $5 OFFSET $6");
+static db_sql Q_N_ALL = DB_SQL(DB_SCOPED, "SELECT count(*) " FL_ALL);
+static db_sql Q_L_SERVED = DB_SQL(DB_SCOPED, "SELECT " L_COLS " " FL_SERVED " ORDER BY id LIMIT $5 OFFSET $6");
+static db_sql Q_N_SERVED = DB_SQL(DB_SCOPED, "SELECT count(*) " FL_SERVED);
 static db_sql Q_L_GET = DB_SQL(DB_SCOPED, "SELECT " L_COLS " FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND id = $3");
 static db_sql Q_L_OF_H = DB_SQL(DB_SCOPED, "SELECT " L_COLS " FROM food_lines WHERE structure_id = $1 AND dist_id = $2 AND household_id = $3");
 
@@ -571,12 +573,14 @@ int food_lines(db_conn *c, arena *a, int64_t dist, const char *state, int delive
 {
 	*total = 0;
 	int lo = delivery < 0 ? 0 : delivery, hi = delivery < 0 ? 1 : delivery;
-	if (state && !strcmp(state, "servi"))
-		return lines_q(c, a, &Q_L_SERVED, 5, (db_arg[]){A_INT(dist), A_INT(lo), A_INT(hi), A_INT(limit), A_INT(offset)}, 11, out, total);
-	if (state && *state)
-		return lines_q(c, a, &Q_L_LIST, 6, (db_arg[]){A_INT(dist), A_TEXT(state), A_INT(lo), A_INT(hi), A_INT(limit), A_INT(offset)}, 11, out,
-		               total);
-	return lines_q(c, a, &Q_L_ALL, 5, (db_arg[]){A_INT(dist), A_INT(lo), A_INT(hi), A_INT(limit), A_INT(offset)}, 11, out, total);
+	bool served = state && !strcmp(state, "servi"), one = state && *state && !served;
+	db_arg args[] = {A_INT(dist), A_TEXT(one ? state : ""), A_INT(lo), A_INT(hi), A_INT(limit), A_INT(offset)};
+	const db_arg *a0 = one ? args : (db_arg[]){args[0], args[2], args[3], args[4], args[5]};
+	int na = one ? 6 : 5;
+	int n = lines_q(c, a, served ? &Q_L_SERVED : one ? &Q_L_LIST : &Q_L_ALL, na, a0, -1, out, NULL);
+	if (n >= 0 && db_exec_id(c, served ? &Q_N_SERVED : one ? &Q_N_LIST : &Q_N_ALL, na - 2, a0, total) != E_OK)
+		return -1;
+	return n;
 }
 
 const char *food_who(db_conn *c, arena *a, int64_t hid)
