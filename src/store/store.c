@@ -226,7 +226,7 @@ err db_begin(db_conn *c, bool write)
 	}
 	err e = ops_of(c->d)->simple(c, write ? ops_of(c->d)->begin_write : "BEGIN");
 	if (e == E_OK)
-		c->in_tx = true;
+		c->in_tx = true, c->write_tx = write;
 	else
 		write_release(c);
 	return e;
@@ -272,6 +272,9 @@ err db_commit(db_conn *c)
 	}
 	c->in_tx = false;
 	write_release(c);
+	if (e == E_OK && c->write_tx && ops_of(c->d)->durable_after_write)
+		c->ticket = 1;
+	c->write_tx = false;
 	if (e == E_OK)
 		e = durable(c);
 	return e;
@@ -283,6 +286,7 @@ void db_rollback(db_conn *c)
 		return;
 	ops_of(c->d)->simple(c, "ROLLBACK");
 	c->in_tx = false;
+	c->write_tx = false;
 	write_release(c);
 }
 

@@ -44,7 +44,8 @@ struct db_conn {
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
 	int statements;          /* statements run since taken from the pool (the access log says how many a page took) */
 	int64_t steps;           /* SQLite: the virtual machine's steps of those statements (rows looked at, and more) */
-	uint64_t ticket;         /* SQLite: the last commit of this connection not yet known on disk, 0 if none */
+	uint64_t ticket;         /* the last commit of this connection not yet known on disk, 0 if none (PostgreSQL: 1) */
+	bool write_tx;           /* the transaction open is a write (db_begin(c, true)) */
 	uint64_t last_commit;    /* SQLite: the number of this connection's last commit (tests) */
 	/* By statement id: sqlite3_stmt *, or (void *)1 on PG. Grows with the
 	 * ids handed out (no fixed number of statements). */
@@ -70,6 +71,7 @@ typedef struct db_engine_ops {
 	char *(*ddl)(arena *a, const char *sql);      /* dialect rewrite */
 	bool (*healthy)(db_conn *c);
 	err (*durable)(db_conn *c);                   /* waits until c's commits are on disk (NULL: COMMIT already waits) */
+	bool durable_after_write;                     /* every write transaction's commit is followed by durable() */
 	err (*refresh_stats)(db_conn *c, int *analyzed); /* NULL: the engine keeps them itself (PostgreSQL's autovacuum) */
 	err (*copy)(db_conn *c, const char *sql, const char *data, size_t len); /* NULL: rows are inserted one by one */
 } db_engine_ops;

@@ -174,6 +174,21 @@ static err pg_simple(db_conn *c, const char *sql)
 	return e;
 }
 
+/* ---- commits: the locks released before the disk's sync -------------------------------------------
+ * A write transaction commits with synchronous_commit off: COMMIT returns once its record is in the WAL's
+ * buffers, and its row locks (a structure's journal head, which every write takes) go with it. The commit is
+ * acknowledged only after pg_durable: a statement whose transaction writes a WAL record (a logical message,
+ * which no table keeps) and commits synchronously, so PostgreSQL syncs the WAL up to it — past ours: the WAL is
+ * one sequence, synced in order. Durability is synchronous_commit's (an acknowledged write survives a crash),
+ * and the commits of the moment share a sync, as PostgreSQL's group commit does; what differs, as with
+ * SQLite's group commit (store_sqlite.c): another connection may read a commit a few milliseconds before it is
+ * on disk, and any write made after that read reaches the disk after it. Before, the writes of a structure
+ * followed each other at the pace of the disk's syncs, each holding the journal's head until its own. */
+static err pg_durable(db_conn *c)
+{
+	return pg_simple(c, "SELECT pg_logical_emit_message(true, 'openccas', '')");
+}
+
 static err pg_migration_lock(db_conn *c)
 {
 	/* Serialises migrations of several starting processes. */
@@ -261,7 +276,9 @@ const db_engine_ops db_pg_ops = {
 	.integer = pg_int,
 	.simple = pg_simple,
 	.migration_lock = pg_migration_lock,
-	.begin_write = "BEGIN",
+	.begin_write = "BEGIN; SET LOCAL synchronous_commit = off",
+	.durable = pg_durable,
+	.durable_after_write = true,
 	.scoped_tables_sql =
 		"SELECT table_name::text FROM information_schema.columns WHERE column_name = 'structure_id' "
 		"AND table_schema = current_schema() ORDER BY 1",

@@ -285,6 +285,41 @@ int main(void)
 	CHECK(DBID0(c, &Q_T_COUNT, &n) == E_DB, "fault injection");
 	CHECK(DBID0(c, &Q_T_COUNT, &n) == E_OK, "and only once");
 
+	if (fresh_is_pg()) {
+		/* A write commits without waiting for the disk (its locks go at once: a structure's journal head), and is
+		 * acknowledged only once the WAL is synced past it. */
+		T_GROUP("commits: locks released before the sync, acknowledged after it (PostgreSQL)");
+		static db_sql q_sync = DB_SQL(DB_GLOBAL, "SELECT current_setting('synchronous_commit')");
+		static db_sql q_lsn = DB_SQL(DB_GLOBAL, "SELECT pg_current_wal_insert_lsn()::text");
+		static db_sql q_flushed = DB_SQL(DB_GLOBAL, "SELECT CASE WHEN pg_current_wal_flush_lsn() >= $1::pg_lsn THEN 1 ELSE 0 END");
+		/* The tests' cluster runs with synchronous_commit off (and fsync off): the session asks for the default. */
+		static db_sql q_sync_on = DB_SQL(DB_GLOBAL, "SET synchronous_commit = on");
+		static db_sql q_sync_reset = DB_SQL(DB_GLOBAL, "RESET synchronous_commit");
+		CHECK(DBX0(c, &q_sync_on, NULL) == E_OK, "synchronous_commit on for this session");
+		for (int i = 0; i < 20; i++) {
+			int64_t gid = 0, flushed = 0;
+			db_res q = {0};
+			char in_tx[16] = "", lsn[32] = "", name[16];
+			snprintf(name, sizeof name, "gc-pg-%d", i);
+			CHECK(db_begin(c, true) == E_OK && DBID(c, &Q_T_ADD, &gid, A_TEXT(name), A_NULL) == E_OK, "a write");
+			if (DBQ0(c, &q_sync, &q) == E_OK && db_next(&q))
+				snprintf(in_tx, sizeof in_tx, "%s", db_text(&q, 0));
+			db_close(&q);
+			if (DBQ0(c, &q_lsn, &q) == E_OK && db_next(&q))
+				snprintf(lsn, sizeof lsn, "%s", db_text(&q, 0));
+			db_close(&q);
+			CHECK(db_commit(c) == E_OK, "committed");
+			CHECK(DBID(c, &q_flushed, &flushed, A_TEXT(lsn)) == E_OK && flushed == 1,
+			      "acknowledged once the WAL is on disk past the write (%s)", lsn);
+			if (i == 0) {
+				CHECK(!strcmp(in_tx, "off"), "inside the write, the commit does not wait for the disk (%s)", in_tx);
+				if (DBQ0(c, &q_sync, &q) == E_OK && db_next(&q))
+					CHECK(strcmp(db_text(&q, 0), "off") != 0, "outside it, the session's setting (%s)", db_text(&q, 0));
+				db_close(&q);
+			}
+		}
+		CHECK(DBX0(c, &q_sync_reset, NULL) == E_OK && DBX0(c, &Q_T_GC_CLEAN, NULL) == E_OK, "clean up");
+	}
 	if (!fresh_is_pg()) {
 		T_GROUP("group commit (SQLite)");
 		db_conn_put(c);
