@@ -124,6 +124,31 @@ int main(void)
 	CHECK(lines > 10, "the DomiFa export has rows: %d lines", lines);
 	CHECK(statements(r) <= LIST_PAGE_MAX, "the DomiFa export: persons, answers and dependants fifty a statement (%d)", statements(r));
 
+	T_GROUP("every work list's total is counted apart from its page: the same past the last page");
+	static const struct { const char *path, *rows; } apis[] = {
+		{"/api/v1/microcredits?liste=", "credits"}, {"/api/v1/microcredits?liste=en_cours", "credits"},
+		{"/api/v1/microcredits?liste=incidents", "credits"}, {"/api/v1/register/entries?liste=inscrits", "entries"},
+		{"/api/v1/register/entries?liste=a_confirmer", "entries"}, {"/api/v1/register/campaigns/1?liste=tous", "calls"},
+		{"/api/v1/food/decisions?liste=actives", "decisions"}, {"/api/v1/food/decisions?liste=", "decisions"},
+		{"/api/v1/food/distributions?liste=", "distributions"}, {"/api/v1/food/lots?liste=stock", "lots"},
+		{"/api/v1/food/lots?liste=alertes", "lots"}, {"/api/v1/homecare/alarms?liste=actives", "alarms"},
+		{"/api/v1/legal/files?liste=a_transmettre", "files"}, {"/api/v1/housing/requests?liste=actives", "requests"}};
+	int64_t sum = 0;
+	for (size_t i = 0; i < sizeof apis / sizeof *apis; i++) {
+		j = J(get(&mgr, apis[i].path));
+		int64_t total = geti(j, "total");
+		size_t first = json_array_size(json_object_get(j, apis[i].rows));
+		json_decref(j);
+		snprintf(body, sizeof body, "%s&page=9999", apis[i].path);
+		j = J(get(&mgr, body));
+		CHECK(j && geti(j, "total") == total && json_array_size(json_object_get(j, apis[i].rows)) == 0 && (total == 0) == (first == 0),
+		      "%s: %lld on the first page (%zu shown), %lld past the last", apis[i].path, (long long)total, first,
+		      (long long)geti(j, "total"));
+		json_decref(j);
+		sum += total;
+	}
+	CHECK(sum > 0, "the demo's lists are not all empty (%lld)", (long long)sum);
+
 	T_GROUP("a household not in the structure");
 	CHECK_INT(get(&mgr, "/foyers/999999")->status, 404);
 

@@ -215,18 +215,24 @@ static db_sql Q_D_ON = DB_SQL(DB_SCOPED,
 	"SELECT " D_COLS " FROM food_decisions WHERE structure_id = $1 AND household_id = $2 AND kind = $3 AND granted = 1 "
 	"AND from_on <= $4 AND to_on >= $4 AND (ended_on IS NULL OR ended_on >= $4) ORDER BY from_on DESC LIMIT 1");
 /* Renewals: granted, ending within 15 days or ended (by its term) within 30, with no later grant of the kind. */
-static db_sql Q_D_RENEW = DB_SQL(DB_SCOPED,
-	"SELECT " D_COLS ", count(*) OVER () FROM food_decisions d WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 1 "
-	"AND to_on >= $2 AND to_on <= $3 AND ended_on IS NULL AND NOT EXISTS (SELECT 1 FROM food_decisions n WHERE n.structure_id = d.structure_id "
-	"AND n.household_id = d.household_id AND n.kind = d.kind AND n.granted = 1 AND n.from_on > d.from_on) ORDER BY to_on, id LIMIT $4 OFFSET $5");
-static db_sql Q_D_ACTIVE = DB_SQL(DB_SCOPED,
-	"SELECT " D_COLS ", count(*) OVER () FROM food_decisions WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 1 "
-	"AND to_on >= $2 AND from_on <= $2 AND (ended_on IS NULL OR ended_on >= $2) ORDER BY to_on, id LIMIT $3 OFFSET $4");
-static db_sql Q_D_REFUSED = DB_SQL(DB_SCOPED,
-	"SELECT " D_COLS ", count(*) OVER () FROM food_decisions WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 0 "
-	"ORDER BY from_on DESC, id DESC LIMIT $2 OFFSET $3");
+/* Each list: its page and its total counted apart (a count beside every row said 0 on a page past the end). */
+#define D_RENEW                                                                                                        \
+	"FROM food_decisions d WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 1 AND to_on >= $2 " \
+	"AND to_on <= $3 AND ended_on IS NULL AND NOT EXISTS (SELECT 1 FROM food_decisions n WHERE n.structure_id = "        \
+	"d.structure_id AND n.household_id = d.household_id AND n.kind = d.kind AND n.granted = 1 AND n.from_on > d.from_on)"
+#define D_ACTIVE                                                                                                       \
+	"FROM food_decisions WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 1 AND to_on >= $2 "     \
+	"AND from_on <= $2 AND (ended_on IS NULL OR ended_on >= $2)"
+#define D_REFUSED "FROM food_decisions WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 0"
+static db_sql Q_D_RENEW = DB_SQL(DB_SCOPED, "SELECT " D_COLS " " D_RENEW " ORDER BY to_on, id LIMIT $4 OFFSET $5");
+static db_sql Q_ND_RENEW = DB_SQL(DB_SCOPED, "SELECT count(*) " D_RENEW);
+static db_sql Q_D_ACTIVE = DB_SQL(DB_SCOPED, "SELECT " D_COLS " " D_ACTIVE " ORDER BY to_on, id LIMIT $3 OFFSET $4");
+static db_sql Q_ND_ACTIVE = DB_SQL(DB_SCOPED, "SELECT count(*) " D_ACTIVE);
+static db_sql Q_D_REFUSED = DB_SQL(DB_SCOPED, "SELECT " D_COLS " " D_REFUSED " ORDER BY from_on DESC, id DESC LIMIT $2 OFFSET $3");
+static db_sql Q_ND_REFUSED = DB_SQL(DB_SCOPED, "SELECT count(*) " D_REFUSED);
 static db_sql Q_D_ALL = DB_SQL(DB_SCOPED,
-	"SELECT " D_COLS ", count(*) OVER () FROM food_decisions WHERE structure_id = $1 ORDER BY from_on DESC, id DESC LIMIT $2 OFFSET $3");
+	"SELECT " D_COLS " FROM food_decisions WHERE structure_id = $1 ORDER BY from_on DESC, id DESC LIMIT $2 OFFSET $3");
+static db_sql Q_ND_ALL = DB_SQL(DB_SCOPED, "SELECT count(*) FROM food_decisions WHERE structure_id = $1");
 
 bool food_decision_load(db_conn *c, arena *a, int64_t id, food_decision *out)
 {
@@ -255,16 +261,23 @@ int food_decisions(const food_ctx *x, const char *list, int limit, int offset, f
 {
 	*total = 0;
 	const char *today = civil_iso(x->a, x->today);
-	if (!strcmp(list, "renouveler"))
-		return decisions_q(x->c, x->a, &Q_D_RENEW, 4,
-		                   (db_arg[]){A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 30))),
-		                              A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 15))), A_INT(limit), A_INT(offset)},
-		                   18, out, total);
-	if (!strcmp(list, "actives"))
-		return decisions_q(x->c, x->a, &Q_D_ACTIVE, 3, (db_arg[]){A_TEXT(today), A_INT(limit), A_INT(offset)}, 18, out, total);
-	if (!strcmp(list, "refusees"))
-		return decisions_q(x->c, x->a, &Q_D_REFUSED, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, 18, out, total);
-	return decisions_q(x->c, x->a, &Q_D_ALL, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, 18, out, total);
+	db_sql *q = &Q_D_ALL, *nq = &Q_ND_ALL;
+	db_arg args[4];
+	int na = 0;
+	if (!strcmp(list, "renouveler")) {
+		q = &Q_D_RENEW, nq = &Q_ND_RENEW;
+		args[na++] = A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 30)));
+		args[na++] = A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 15)));
+	} else if (!strcmp(list, "actives")) {
+		q = &Q_D_ACTIVE, nq = &Q_ND_ACTIVE;
+		args[na++] = A_TEXT(today);
+	} else if (!strcmp(list, "refusees")) {
+		q = &Q_D_REFUSED, nq = &Q_ND_REFUSED;
+	}
+	args[na] = A_INT(limit);
+	args[na + 1] = A_INT(offset);
+	int n = decisions_q(x->c, x->a, q, na + 2, args, -1, out, NULL);
+	return n >= 0 && db_exec_id(x->c, nq, na, args, total) == E_OK ? n : -1;
 }
 
 static db_sql Q_D_OVERLAP = DB_SQL(DB_SCOPED,
@@ -418,7 +431,8 @@ static int dists_q(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *a
 
 static db_sql Q_T_GET = DB_SQL(DB_SCOPED, "SELECT " T_COLS ", 1 FROM food_dists t WHERE t.structure_id = $1 AND t.id = $2");
 static db_sql Q_T_LIST = DB_SQL(DB_SCOPED,
-	"SELECT " T_COLS ", count(*) OVER () FROM food_dists t WHERE t.structure_id = $1 ORDER BY t.day DESC, t.id DESC LIMIT $2 OFFSET $3");
+	"SELECT " T_COLS " FROM food_dists t WHERE t.structure_id = $1 ORDER BY t.day DESC, t.id DESC LIMIT $2 OFFSET $3");
+static db_sql Q_T_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM food_dists WHERE structure_id = $1");
 
 bool food_dist_load(db_conn *c, arena *a, int64_t id, food_dist *out)
 {
@@ -432,7 +446,8 @@ bool food_dist_load(db_conn *c, arena *a, int64_t id, food_dist *out)
 int food_dists(const food_ctx *x, int limit, int offset, food_dist **out, int64_t *total)
 {
 	*total = 0;
-	return dists_q(x->c, x->a, &Q_T_LIST, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, out, total);
+	int n = dists_q(x->c, x->a, &Q_T_LIST, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, out, NULL);
+	return n >= 0 && DBID0(x->c, &Q_T_COUNT, total) == E_OK ? n : -1;
 }
 
 static db_sql Q_T_NEW = DB_SQL(DB_SCOPED,

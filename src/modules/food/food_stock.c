@@ -157,19 +157,24 @@ static int lots_q(const food_ctx *x, db_sql *sql, int nargs, const db_arg *args,
 }
 
 /* Alerts: a use-by date within near_days (or past), a best-before date within ten times that. */
+#define LOT_LIST "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) AND l.qty > 0 "
+#define LOT_EMPTY "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) AND l.qty = 0 "
+#define LOT_ALL "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) "
 static db_sql Q_LOT_LIST = DB_SQL(DB_SCOPED,
-	"SELECT " LOT_COLS ", count(*) OVER ()" LOT_FROM "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) AND "
-	"l.qty > 0 ORDER BY l.best_on IS NULL, l.best_on, l.id LIMIT $3 OFFSET $4");
+	"SELECT " LOT_COLS LOT_FROM LOT_LIST "ORDER BY l.best_on IS NULL, l.best_on, l.id LIMIT $3 OFFSET $4");
 static db_sql Q_LOT_ALERT = DB_SQL(DB_SCOPED,
-	"SELECT " LOT_COLS ", count(*) OVER ()" LOT_FROM "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) AND l.qty > 0 "
-	"AND ((l.date_kind = 'dlc' AND l.best_on <= $5) OR (l.date_kind = 'ddm' AND l.best_on <= $6)) "
+	"SELECT " LOT_COLS LOT_FROM LOT_LIST "AND ((l.date_kind = 'dlc' AND l.best_on <= $5) OR (l.date_kind = 'ddm' AND l.best_on <= $6)) "
 	"ORDER BY l.date_kind = 'ddm', l.best_on, l.id LIMIT $3 OFFSET $4");
 static db_sql Q_LOT_EMPTY = DB_SQL(DB_SCOPED,
-	"SELECT " LOT_COLS ", count(*) OVER ()" LOT_FROM "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) AND l.qty = 0 "
-	"ORDER BY l.received_on DESC, l.id DESC LIMIT $3 OFFSET $4");
+	"SELECT " LOT_COLS LOT_FROM LOT_EMPTY "ORDER BY l.received_on DESC, l.id DESC LIMIT $3 OFFSET $4");
 static db_sql Q_LOT_ALL = DB_SQL(DB_SCOPED,
-	"SELECT " LOT_COLS ", count(*) OVER ()" LOT_FROM "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) "
-	"ORDER BY l.received_on DESC, l.id DESC LIMIT $3 OFFSET $4");
+	"SELECT " LOT_COLS LOT_FROM LOT_ALL "ORDER BY l.received_on DESC, l.id DESC LIMIT $3 OFFSET $4");
+/* Their totals counted apart (a count beside every row said 0 on a page past the end). */
+static db_sql Q_LOT_N_LIST = DB_SQL(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_LIST);
+static db_sql Q_LOT_N_ALERT = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM food_lots l " LOT_LIST "AND ((l.date_kind = 'dlc' AND l.best_on <= $3) OR (l.date_kind = 'ddm' AND l.best_on <= $4))");
+static db_sql Q_LOT_N_EMPTY = DB_SQL(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_EMPTY);
+static db_sql Q_LOT_N_ALL = DB_SQL(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_ALL);
 static db_sql Q_LOT_GET = DB_SQL(DB_SCOPED, "SELECT " LOT_COLS LOT_FROM "WHERE l.structure_id = $1 AND l.id = $2");
 
 int food_lots(const food_ctx *x, const char *list, int64_t product, int limit, int offset, food_lot **out, int64_t *total)
@@ -181,7 +186,10 @@ int food_lots(const food_ctx *x, const char *list, int64_t product, int limit, i
 	                 A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + st.near_days))),
 	                 A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 10 * st.near_days)))};
 	db_sql *q = !strcmp(list, "stock") ? &Q_LOT_LIST : !strcmp(list, "alertes") ? &Q_LOT_ALERT : !strcmp(list, "vides") ? &Q_LOT_EMPTY : &Q_LOT_ALL;
-	return lots_q(x, q, q == &Q_LOT_ALERT ? 5 : 3, args, 12, out, total);
+	db_sql *nq = q == &Q_LOT_LIST ? &Q_LOT_N_LIST : q == &Q_LOT_ALERT ? &Q_LOT_N_ALERT : q == &Q_LOT_EMPTY ? &Q_LOT_N_EMPTY : &Q_LOT_N_ALL;
+	int n = lots_q(x, q, q == &Q_LOT_ALERT ? 5 : 3, args, -1, out, NULL);
+	db_arg nargs[] = {args[0], args[3], args[4]};
+	return n >= 0 && db_exec_id(x->c, nq, q == &Q_LOT_ALERT ? 3 : 1, nargs, total) == E_OK ? n : -1;
 }
 
 bool food_lot_load(const food_ctx *x, int64_t id, food_lot *out)

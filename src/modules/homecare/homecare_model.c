@@ -139,10 +139,12 @@ static int alarms_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg 
 
 static db_sql Q_A_GET = DB_SQL(DB_SCOPED, "SELECT " A_COLS " FROM hc_alarms WHERE structure_id = $1 AND id = $2");
 static db_sql Q_A_OF = DB_SQL(DB_SCOPED, "SELECT " A_COLS " FROM hc_alarms WHERE structure_id = $1 AND household_id = $2 ORDER BY started_on DESC, id DESC");
-static db_sql Q_A_LIST = DB_SQL(DB_SCOPED,
-	"SELECT " A_COLS ", count(*) OVER () FROM hc_alarms WHERE structure_id = $1 AND "
-	"(($2 = 'actives' AND (ended_on IS NULL OR ended_on >= $3)) OR ($2 = 'fin_proche' AND ended_on >= $3 AND ended_on <= $4) "
-	" OR ($2 = 'terminees' AND ended_on < $3) OR $2 = '') ORDER BY started_on DESC, id DESC LIMIT $5 OFFSET $6");
+/* The list's page and its total counted apart (a count beside every row said 0 on a page past the end). */
+#define A_LIST                                                                                                         \
+	"FROM hc_alarms WHERE structure_id = $1 AND (($2 = 'actives' AND (ended_on IS NULL OR ended_on >= $3)) "             \
+	"OR ($2 = 'fin_proche' AND ended_on >= $3 AND ended_on <= $4) OR ($2 = 'terminees' AND ended_on < $3) OR $2 = '')"
+static db_sql Q_A_LIST = DB_SQL(DB_SCOPED, "SELECT " A_COLS " " A_LIST " ORDER BY started_on DESC, id DESC LIMIT $5 OFFSET $6");
+static db_sql Q_A_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) " A_LIST);
 
 bool hc_alarm_load(db_conn *c, arena *a, int64_t id, hc_alarm *out)
 {
@@ -163,7 +165,8 @@ int hc_alarms(const hc_ctx *x, const char *list, int limit, int offset, hc_alarm
 	*total = 0;
 	db_arg args[] = {A_TEXT(list), A_TEXT(civil_iso(x->a, x->today)), A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 30))),
 	                 A_INT(limit), A_INT(offset)};
-	return alarms_of(x->c, x->a, &Q_A_LIST, 5, args, 13, out, total);
+	int n = alarms_of(x->c, x->a, &Q_A_LIST, 5, args, -1, out, NULL);
+	return n >= 0 && db_exec_id(x->c, &Q_A_COUNT, 3, args, total) == E_OK ? n : -1;
 }
 
 /* The fields of a subscription, new or changed. */

@@ -383,28 +383,35 @@ err mc_act(const mc_ctx *x, mc_credit *m, const char *action, const kv_list *in,
 
 /* ---- lists ------------------------------------------------------------------------------------------ */
 
-static db_sql Q_L_STATUS = DB_SQL(DB_SCOPED,
-	"SELECT " C_COLS ", count(*) OVER () FROM mc_credits c WHERE c.structure_id = $1 AND c.status IN ($2, $3, $4, $5) "
-	"ORDER BY c.opened_on DESC, c.id DESC LIMIT $6 OFFSET $7");
-static db_sql Q_L_INCIDENTS = DB_SQL(DB_SCOPED,
-	"SELECT " C_COLS ", count(*) OVER () FROM mc_credits c WHERE c.structure_id = $1 AND c.id IN (SELECT e.credit_id FROM mc_events e "
-	"WHERE e.structure_id = $1 AND e.kind = 'incident' AND e.resolved_on IS NULL) ORDER BY c.opened_on, c.id LIMIT $2 OFFSET $3");
+/* Each list: its page and its total counted apart (a count beside every row said 0 on a page past the end). */
+#define L_STATUS "FROM mc_credits c WHERE c.structure_id = $1 AND c.status IN ($2, $3, $4, $5)"
+#define L_INCIDENTS                                                                                                    \
+	"FROM mc_credits c WHERE c.structure_id = $1 AND c.id IN (SELECT e.credit_id FROM mc_events e "                     \
+	"WHERE e.structure_id = $1 AND e.kind = 'incident' AND e.resolved_on IS NULL)"
+static db_sql Q_L_STATUS = DB_SQL(DB_SCOPED, "SELECT " C_COLS " " L_STATUS " ORDER BY c.opened_on DESC, c.id DESC LIMIT $6 OFFSET $7");
+static db_sql Q_N_STATUS = DB_SQL(DB_SCOPED, "SELECT count(*) " L_STATUS);
+static db_sql Q_L_INCIDENTS = DB_SQL(DB_SCOPED, "SELECT " C_COLS " " L_INCIDENTS " ORDER BY c.opened_on, c.id LIMIT $2 OFFSET $3");
+static db_sql Q_N_INCIDENTS = DB_SQL(DB_SCOPED, "SELECT count(*) " L_INCIDENTS);
 static db_sql Q_L_ALL = DB_SQL(DB_SCOPED,
-	"SELECT " C_COLS ", count(*) OVER () FROM mc_credits c WHERE c.structure_id = $1 ORDER BY c.opened_on DESC, c.id DESC LIMIT $2 OFFSET $3");
+	"SELECT " C_COLS " FROM mc_credits c WHERE c.structure_id = $1 ORDER BY c.opened_on DESC, c.id DESC LIMIT $2 OFFSET $3");
+static db_sql Q_N_ALL = DB_SQL(DB_SCOPED, "SELECT count(*) FROM mc_credits WHERE structure_id = $1");
 
 int mc_list(const mc_ctx *x, const char *list, int limit, int offset, mc_credit **out, int64_t *total)
 {
 	*out = NULL;
 	*total = 0;
-	if (!strcmp(list, "incidents"))
-		return credits_of(x->c, x->a, &Q_L_INCIDENTS, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, 20, out, total);
-	if (!*list)
-		return credits_of(x->c, x->a, &Q_L_ALL, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, 20, out, total);
+	int n;
+	if (!strcmp(list, "incidents") || !*list) {
+		bool inc = *list != 0;
+		n = credits_of(x->c, x->a, inc ? &Q_L_INCIDENTS : &Q_L_ALL, 2, (db_arg[]){A_INT(limit), A_INT(offset)}, -1, out, NULL);
+		return n >= 0 && db_exec_id(x->c, inc ? &Q_N_INCIDENTS : &Q_N_ALL, 0, NULL, total) == E_OK ? n : -1;
+	}
 	static const char *const sets[][4] = {{"instruction", "accorde", "", ""}, {"en_cours", "", "", ""},
 	                                      {"solde", "contentieux", "refuse", "abandon"}};
 	int k = !strcmp(list, "instruction") ? 0 : !strcmp(list, "en_cours") ? 1 : 2;
 	db_arg args[] = {A_TEXT(sets[k][0]), A_TEXT(sets[k][1]), A_TEXT(sets[k][2]), A_TEXT(sets[k][3]), A_INT(limit), A_INT(offset)};
-	return credits_of(x->c, x->a, &Q_L_STATUS, 6, args, 20, out, total); /* column 20: count(*) OVER () */
+	n = credits_of(x->c, x->a, &Q_L_STATUS, 6, args, -1, out, NULL);
+	return n >= 0 && db_exec_id(x->c, &Q_N_STATUS, 4, args, total) == E_OK ? n : -1;
 }
 
 static db_sql Q_OF_H = DB_SQL(DB_SCOPED,

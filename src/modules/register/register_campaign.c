@@ -219,19 +219,24 @@ static int calls_of(const reg_ctx *x, db_sql *sql, int nargs, const db_arg *args
 }
 
 /* The board's order: what is due first (recalls and visits by their time), then the list by priority. */
-static db_sql Q_CALLS = DB_SQL(DB_SCOPED,
-	"SELECT " C_COLS ", count(*) OVER ()" C_FROM "WHERE c.structure_id = $1 AND c.campaign_id = $2 "
-	"AND ($3 = 'tous' OR c.state = $3 OR ($3 = 'mine' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler', 'visite')) "
-	" OR ($3 = 'mes_appels' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler')) "
+#define CALLS_WHERE                                                                                                    \
+	"WHERE c.structure_id = $1 AND c.campaign_id = $2 "                                                                  \
+	"AND ($3 = 'tous' OR c.state = $3 OR ($3 = 'mine' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler', 'visite')) " \
+	" OR ($3 = 'mes_appels' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler')) "                        \
 	" OR ($3 = 'en_retard' AND c.state IN ('a_rappeler', 'visite') AND c.due_at < $5)) "
+static db_sql Q_CALLS = DB_SQL(DB_SCOPED,
+	"SELECT " C_COLS C_FROM CALLS_WHERE
 	"ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.priority DESC, c.id LIMIT $6 OFFSET $7");
+/* The total counted apart (a count beside every row said 0 on a page past the end). */
+static db_sql Q_CALLS_N = DB_SQL(DB_SCOPED, "SELECT count(*) FROM reg_calls c " CALLS_WHERE);
 
 int reg_calls(const reg_ctx *x, int64_t campaign, const char *filter, int limit, int offset, reg_call **out, int64_t *total)
 {
 	*total = 0;
 	db_arg args[] = {A_INT(campaign), A_TEXT(filter && *filter ? filter : "tous"), A_INT(x->user), A_INT(civil_now()), A_INT(limit),
 	                 A_INT(offset)};
-	return calls_of(x, &Q_CALLS, 6, args, 11, out, total);
+	int n = calls_of(x, &Q_CALLS, 6, args, -1, out, NULL);
+	return n >= 0 && db_exec_id(x->c, &Q_CALLS_N, 4, args, total) == E_OK ? n : -1;
 }
 
 static db_sql Q_CALL_GET = DB_SQL(DB_SCOPED, "SELECT " C_COLS C_FROM "WHERE c.structure_id = $1 AND c.campaign_id = $2 AND c.id = $3");

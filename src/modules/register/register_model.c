@@ -540,15 +540,17 @@ err reg_act(const reg_ctx *x, reg_entry *en, const char *action, const kv_list *
 
 /* ---- lists ----------------------------------------------------------------------------------------- */
 
-static db_sql Q_L_STATUS = DB_SQL(DB_SCOPED,
-	"SELECT " E_COLS ", count(*) OVER () FROM reg_entries e WHERE e.structure_id = $1 AND e.status = $2 "
-	"ORDER BY e.requested_on DESC, e.id DESC LIMIT $3 OFFSET $4");
-static db_sql Q_L_ACK = DB_SQL(DB_SCOPED,
-	"SELECT " E_COLS ", count(*) OVER () FROM reg_entries e WHERE e.structure_id = $1 AND e.status = 'inscrit' AND e.ack_on IS NULL "
-	"AND e.ack_due_on <= $2 ORDER BY e.ack_due_on, e.id LIMIT $3 OFFSET $4");
+/* Each list: its page and its total counted apart (a count beside every row said 0 on a page past the end). */
+#define L_STATUS "FROM reg_entries e WHERE e.structure_id = $1 AND e.status = $2"
+#define L_ACK "FROM reg_entries e WHERE e.structure_id = $1 AND e.status = 'inscrit' AND e.ack_on IS NULL AND e.ack_due_on <= $2"
+#define L_CONFIRM "FROM reg_entries e WHERE e.structure_id = $1 AND e.status = 'inscrit' AND coalesce(e.confirmed_on, e.requested_on) < $2"
+static db_sql Q_L_STATUS = DB_SQL(DB_SCOPED, "SELECT " E_COLS " " L_STATUS " ORDER BY e.requested_on DESC, e.id DESC LIMIT $3 OFFSET $4");
+static db_sql Q_N_STATUS = DB_SQL(DB_SCOPED, "SELECT count(*) " L_STATUS);
+static db_sql Q_L_ACK = DB_SQL(DB_SCOPED, "SELECT " E_COLS " " L_ACK " ORDER BY e.ack_due_on, e.id LIMIT $3 OFFSET $4");
+static db_sql Q_N_ACK = DB_SQL(DB_SCOPED, "SELECT count(*) " L_ACK);
 static db_sql Q_L_CONFIRM = DB_SQL(DB_SCOPED,
-	"SELECT " E_COLS ", count(*) OVER () FROM reg_entries e WHERE e.structure_id = $1 AND e.status = 'inscrit' "
-	"AND coalesce(e.confirmed_on, e.requested_on) < $2 ORDER BY coalesce(e.confirmed_on, e.requested_on), e.id LIMIT $3 OFFSET $4");
+	"SELECT " E_COLS " " L_CONFIRM " ORDER BY coalesce(e.confirmed_on, e.requested_on), e.id LIMIT $3 OFFSET $4");
+static db_sql Q_N_CONFIRM = DB_SQL(DB_SCOPED, "SELECT count(*) " L_CONFIRM);
 static db_sql Q_OF_PERSON = DB_SQL(DB_SCOPED,
 	"SELECT " E_COLS " FROM reg_entries e WHERE e.structure_id = $1 AND e.person_id = $2 ORDER BY e.id DESC");
 
@@ -573,18 +575,19 @@ int reg_list(const reg_ctx *x, const char *list, const char *q, int limit, int o
 		*total = n;
 		return np < 0 ? -1 : n;
 	}
-	db_sql *sql = &Q_L_STATUS;
+	db_sql *sql = &Q_L_STATUS, *nsql = &Q_N_STATUS;
 	const char *arg = "inscrit";
 	if (!strcmp(list, "a_accuser"))
-		sql = &Q_L_ACK, arg = "9999-12-31";
+		sql = &Q_L_ACK, nsql = &Q_N_ACK, arg = "9999-12-31";
 	else if (!strcmp(list, "accuse_retard"))
-		sql = &Q_L_ACK, arg = civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 1));
+		sql = &Q_L_ACK, nsql = &Q_N_ACK, arg = civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 1));
 	else if (!strcmp(list, "a_confirmer"))
-		sql = &Q_L_CONFIRM, arg = civil_iso(x->a, civil_add_months(x->today, -12));
+		sql = &Q_L_CONFIRM, nsql = &Q_N_CONFIRM, arg = civil_iso(x->a, civil_add_months(x->today, -12));
 	else if (!strcmp(list, "radies"))
 		arg = "radie";
 	db_arg args[] = {A_TEXT(arg), A_INT(limit), A_INT(offset)};
-	return entries_of(x->c, x->a, sql, 3, args, 25, out, total); /* column 25: count(*) OVER () */
+	int n = entries_of(x->c, x->a, sql, 3, args, -1, out, NULL);
+	return n >= 0 && db_exec_id(x->c, nsql, 1, args, total) == E_OK ? n : -1;
 }
 
 static db_sql Q_OF_H = DB_SQL(DB_SCOPED,
