@@ -313,9 +313,11 @@ int main(void)
 			      "acknowledged once the WAL is on disk past the write (%s)", lsn);
 			if (i == 0) {
 				CHECK(!strcmp(in_tx, "off"), "inside the write, the commit does not wait for the disk (%s)", in_tx);
+				char after[16] = "";
 				if (DBQ0(c, &q_sync, &q) == E_OK && db_next(&q))
-					CHECK(strcmp(db_text(&q, 0), "off") != 0, "outside it, the session's setting (%s)", db_text(&q, 0));
+					snprintf(after, sizeof after, "%s", db_text(&q, 0));
 				db_close(&q);
+				CHECK(*after && strcmp(after, "off") != 0, "outside it, the session's setting (%s)", after);
 			}
 		}
 		CHECK(DBX0(c, &q_sync_reset, NULL) == E_OK && DBX0(c, &Q_T_GC_CLEAN, NULL) == E_OK, "clean up");

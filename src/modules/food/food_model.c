@@ -589,13 +589,18 @@ int food_lines(db_conn *c, arena *a, int64_t dist, const char *state, int delive
 	*total = 0;
 	int lo = delivery < 0 ? 0 : delivery, hi = delivery < 0 ? 1 : delivery;
 	bool served = state && !strcmp(state, "servi"), one = state && *state && !served;
-	db_arg args[] = {A_INT(dist), A_TEXT(one ? state : ""), A_INT(lo), A_INT(hi), A_INT(limit), A_INT(offset)};
-	const db_arg *a0 = one ? args : (db_arg[]){args[0], args[2], args[3], args[4], args[5]};
-	int na = one ? 6 : 5;
-	int n = lines_q(c, a, served ? &Q_L_SERVED : one ? &Q_L_LIST : &Q_L_ALL, na, a0, -1, out, NULL);
-	if (n >= 0 && db_exec_id(c, served ? &Q_N_SERVED : one ? &Q_N_LIST : &Q_N_ALL, na - 2, a0, total) != E_OK)
-		return -1;
-	return n;
+	/* The distribution, the state when one is asked, the deliveries; then the page (the count stops before it). */
+	db_arg args[6];
+	int na = 0;
+	args[na++] = A_INT(dist);
+	if (one)
+		args[na++] = A_TEXT(state);
+	args[na++] = A_INT(lo);
+	args[na++] = A_INT(hi);
+	args[na] = A_INT(limit);
+	args[na + 1] = A_INT(offset);
+	int n = lines_q(c, a, served ? &Q_L_SERVED : one ? &Q_L_LIST : &Q_L_ALL, na + 2, args, -1, out, NULL);
+	return n >= 0 && db_exec_id(c, served ? &Q_N_SERVED : one ? &Q_N_LIST : &Q_N_ALL, na, args, total) == E_OK ? n : -1;
 }
 
 const char *food_who(db_conn *c, arena *a, int64_t hid)
