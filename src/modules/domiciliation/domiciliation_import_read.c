@@ -434,9 +434,10 @@ void dimp_parse_row(ctx *x, arena *a, const sheet_row *r, imported *m)
 	if (!m->first || !*m->first)
 		m->first = valid ? m->start : "";
 	if (!m->requested || !*m->requested)
-		m->requested = m->first && *m->first ? m->first : m->start && *m->start ? m->start : m->decided && *m->decided ? m->decided : t;
+		m->requested = m->first && *m->first ? m->first : m->start && *m->start ? m->start : m->decided && *m->decided ? m->decided
+		                                                                                                       : x->today_iso;
 	if (valid && (!m->last_contact || !*m->last_contact)) {
-		m->last_contact = t;
+		m->last_contact = x->today_iso; /* today, not the check's bound (tomorrow): a later import in another time zone refused it */
 		warn(a, m, l->col[DF_PASSAGE], DF_COLUMNS[DF_PASSAGE].label, "", "absente : le dernier passage compte au jour de l’import, comme DomiFa");
 	}
 
