@@ -956,6 +956,41 @@ void persons_index_seen(int64_t sid, int64_t hid, int64_t at)
 	pthread_rwlock_unlock(&ix.lock);
 }
 
+/* Person pid as the index knows her: her search name (NULL: gone from the search), household's place and
+ * membership; false when the index does not know her. Under the lock. */
+static bool person_at(const part *p, uint32_t pid, const char **name, uint32_t *hix, bool *active, bool *fed)
+{
+	size_t d = p->npd ? pdelta_at(p, pid) : 0;
+	*fed = d < p->npd && p->pdelta[d].pid == pid;
+	if (*fed) {
+		*hix = p->pdelta[d].hix;
+		*name = p->pdelta[d].name;
+		*active = p->pdelta[d].active;
+		return true;
+	}
+	uint32_t at = 0; /* her place in the base, plus one */
+	if (p->pix) {
+		at = pid >= p->pmin && pid - p->pmin < p->prange ? p->pix[pid - p->pmin] : 0;
+	} else {
+		uint32_t lo = 0, hi = p->np;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (p->rpid[mid] < pid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		at = lo < p->np && p->rpid[lo] == pid ? lo + 1 : 0;
+	}
+	if (!at)
+		return false;
+	const prec *r = &p->rec[at - 1];
+	*hix = r->hix;
+	*name = p->names + (r->name & ~(uint32_t)INACTIVE);
+	*active = !(r->name & INACTIVE);
+	return true;
+}
+
 bool persons_index_rank(db_conn *c, arena *a, const int64_t *pids, int n, person_rank *out)
 {
 	if (!ix.on)
@@ -968,40 +1003,12 @@ bool persons_index_rank(db_conn *c, arena *a, const int64_t *pids, int n, person
 		ok = false;
 	for (int i = 0; ok && i < n; i++) {
 		out[i] = (person_rank){0};
-		if (pids[i] <= 0 || pids[i] > UINT32_MAX) {
-			ok = false;
-			break;
-		}
-		uint32_t pid = (uint32_t)pids[i], hix = NO_HOUSEHOLD;
+		uint32_t hix = NO_HOUSEHOLD;
 		const char *name = NULL;
-		size_t d = p->npd ? pdelta_at(p, pid) : 0;
-		if (d < p->npd && p->pdelta[d].pid == pid) {
-			hix = p->pdelta[d].hix;
-			name = p->pdelta[d].name;
-			out[i].active = p->pdelta[d].active;
-		} else {
-			uint32_t at = 0; /* her place in the base, plus one */
-			if (p->pix) {
-				at = pid >= p->pmin && pid - p->pmin < p->prange ? p->pix[pid - p->pmin] : 0;
-			} else {
-				uint32_t lo = 0, hi = p->np;
-				while (lo < hi) {
-					uint32_t mid = lo + (hi - lo) / 2;
-					if (p->rpid[mid] < pid)
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				at = lo < p->np && p->rpid[lo] == pid ? lo + 1 : 0;
-			}
-			if (!at) {
-				ok = false; /* not known here: the database ranks */
-				break;
-			}
-			const prec *r = &p->rec[at - 1];
-			hix = r->hix;
-			name = p->names + (r->name & ~(uint32_t)INACTIVE);
-			out[i].active = !(r->name & INACTIVE);
+		bool fed;
+		if (pids[i] <= 0 || pids[i] > UINT32_MAX || !person_at(p, (uint32_t)pids[i], &name, &hix, &out[i].active, &fed)) {
+			ok = false; /* not known here: the database ranks */
+			break;
 		}
 		if (!name || hix == NO_HOUSEHOLD || hix >= p->nh) {
 			out[i].gone = true;
@@ -1013,6 +1020,172 @@ bool persons_index_rank(db_conn *c, arena *a, const int64_t *pids, int n, person
 	}
 	pthread_rwlock_unlock(&ix.lock);
 	return ok;
+}
+
+/* The best so far, best first. */
+typedef struct best_set {
+	person_best *v;
+	int n, max;
+	long examined, bound; /* entries offered, and how many the current look-up may offer */
+	bool known;           /* every person met is known to the index */
+	bool capped;          /* an entry was left at a bound */
+	int (*score)(const char *sn, bool active, void *ctx);
+	void *ctx;
+} best_set;
+
+/* Offers person pid: in her place if she is better than the last (and not there already). base_score: her score
+ * when the base's name is hers (a list of every word whole: the best of each), else below 0 — scored by name. False
+ * when the search must stop: the bound reached (capped: an entry was left), or a person the index does not know
+ * (the database answers). */
+static bool best_offer(const part *p, best_set *b, uint32_t pid, int base_score)
+{
+	if (b->examined == b->bound) {
+		b->capped = true;
+		return false;
+	}
+	b->examined++;
+	const char *name = NULL;
+	uint32_t hix = NO_HOUSEHOLD;
+	bool active = false, fed = false;
+	if (!person_at(p, pid, &name, &hix, &active, &fed)) {
+		b->known = false;
+		return false;
+	}
+	if (!name || hix == NO_HOUSEHOLD || hix >= p->nh)
+		return true; /* gone from the search */
+	int score = base_score >= 0 && !fed ? (active ? base_score : base_score - 5) : b->score(name, active, b->ctx);
+	if (score < 0)
+		return true;
+	person_best cand = {pid, p->hseen[hix], name, score};
+	if (b->n == b->max && persons_rank_cmp(&cand, &b->v[b->n - 1]) >= 0)
+		return true;
+	int at = b->n;
+	while (at > 0 && persons_rank_cmp(&cand, &b->v[at - 1]) < 0)
+		at--;
+	if (at > 0 && b->v[at - 1].id == cand.id)
+		return true; /* met by another key: the same entry, already in */
+	if (b->n < b->max)
+		b->n++;
+	memmove(b->v + at + 1, b->v + at, (size_t)(b->n - 1 - at) * sizeof *b->v);
+	b->v[at] = cand;
+	return true;
+}
+
+static bool key_matches(const char *k, const index_lookup *lk, size_t kl)
+{
+	return lk->prefix ? strncmp(k, lk->key, kl) == 0 : strcmp(k, lk->key) == 0;
+}
+
+/* Offers the persons of one look-up, base then delta, at most lk->max of them; false when the search must stop. */
+static bool best_lookup(const part *p, best_set *b, const index_lookup *lk)
+{
+	size_t kl = strlen(lk->key);
+	b->bound = b->examined + lk->max;
+	for (uint32_t i = lower(p, lk->key); i < p->nkeys && key_matches(p->pool + p->koff[i], lk, kl); i++)
+		for (uint32_t j = p->pstart[i]; j < p->pstart[i + 1]; j++)
+			if (!best_offer(p, b, p->pids[j], -1))
+				return b->known;
+	for (size_t i = dlower(p, lk->key); i < p->nd && key_matches(p->delta[i].key, lk, kl); i++)
+		if (!best_offer(p, b, p->delta[i].pid, -1))
+			return b->known;
+	return true;
+}
+
+/* The first place ≥ lo in list v[lo, hi) holding a number ≥ x: galloping, then halving (the lists are sorted). */
+static uint32_t gallop(const uint32_t *v, uint32_t lo, uint32_t hi, uint32_t x)
+{
+	uint32_t step = 1, at = lo;
+	while (at < hi && v[at] < x) {
+		lo = at + 1;
+		at += step;
+		step *= 2;
+	}
+	if (at > hi)
+		at = hi;
+	while (lo < at) {
+		uint32_t mid = lo + (at - lo) / 2;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			at = mid;
+	}
+	return lo;
+}
+
+/* Offers every person having all these keys exactly: the base's lists intersected (the shortest walked, the
+ * others galloped through), and the delta's persons of each key (those fed since the base have all their keys
+ * there). At most ALL_MAX offered; false when the search must stop. */
+enum { ALL_MAX = 50000 };
+static bool best_all(const part *p, best_set *b, const char *const *all, int nall, int all_score)
+{
+	enum { WORDS = 8 };
+	uint32_t from[WORDS], to[WORDS];
+	int n = 0;
+	bool everywhere = true;
+	for (int w = 0; w < nall && w < WORDS; w++) {
+		uint32_t i = lower(p, all[w]);
+		if (i >= p->nkeys || strcmp(p->pool + p->koff[i], all[w])) {
+			everywhere = false; /* no person of the base has it */
+			break;
+		}
+		from[n] = p->pstart[i];
+		to[n++] = p->pstart[i + 1];
+	}
+	b->bound = b->examined + ALL_MAX;
+	if (everywhere && n) {
+		int s = 0;
+		for (int w = 1; w < n; w++)
+			if (to[w] - from[w] < to[s] - from[s])
+				s = w;
+		for (uint32_t j = from[s]; j < to[s]; j++) {
+			uint32_t pid = p->pids[j];
+			bool in = true;
+			for (int w = 0; w < n && in; w++) {
+				if (w == s)
+					continue;
+				from[w] = gallop(p->pids, from[w], to[w], pid);
+				in = from[w] < to[w] && p->pids[from[w]] == pid;
+			}
+			if (in && !best_offer(p, b, pid, all_score))
+				return b->known;
+		}
+	}
+	for (int w = 0; w < nall; w++) {
+		index_lookup lk = {all[w], false, 0};
+		size_t kl = strlen(all[w]);
+		for (size_t i = dlower(p, all[w]); i < p->nd && key_matches(p->delta[i].key, &lk, kl); i++)
+			if (!best_offer(p, b, p->delta[i].pid, -1))
+				return b->known;
+	}
+	return true;
+}
+
+int persons_index_best(db_conn *c, arena *a, const index_lookup *lk, int nlk, const char *const *all, int nall,
+                       int all_score, int (*score)(const char *sn, bool active, void *ctx), void *ctx, int max, person_best *out,
+                       bool *capped)
+{
+	*capped = false;
+	if (!ix.on || max <= 0)
+		return -1;
+	int64_t sid = db_conn_structure(c);
+	best_set b = {.v = out, .max = max, .known = true, .score = score, .ctx = ctx};
+	pthread_rwlock_rdlock(&ix.lock);
+	part *p = part_of(sid);
+	if (!p || !p->koff || p->stale) {
+		pthread_rwlock_unlock(&ix.lock);
+		return -1;
+	}
+	bool go = nall <= 0 || best_all(p, &b, all, nall, all_score);
+	for (int l = 0; go && l < nlk; l++)
+		go = best_lookup(p, &b, &lk[l]);
+	for (int i = 0; b.known && i < b.n; i++) /* the names, while the lock keeps them */
+		if (!(out[i].search_name = arena_strdup(a, out[i].search_name)))
+			b.known = false;
+	pthread_rwlock_unlock(&ix.lock);
+	if (!b.known)
+		return -1;
+	*capped = b.capped;
+	return b.n;
 }
 
 int persons_index_find(db_conn *c, const char *key, bool prefix, int64_t *out, int max)

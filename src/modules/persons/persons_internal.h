@@ -86,6 +86,29 @@ typedef struct person_rank {
 } person_rank;
 /* Fills out[0..n) for persons pids; false when the index does not know one of them (the database ranks). */
 bool persons_index_rank(db_conn *c, arena *a, const int64_t *pids, int n, person_rank *out);
+/* The ranked search in memory. A look-up: the persons with this key, or (prefix) with a key starting with it — at
+ * most max of them examined. One of the best: a person, her score, her household's last visit and her search name
+ * (in the arena). */
+typedef struct index_lookup {
+	const char *key;
+	bool prefix;
+	int max;
+} index_lookup;
+typedef struct person_best {
+	int64_t id, last_seen;
+	const char *search_name;
+	int score;
+} person_best;
+/* The search's order: the best score, then the household seen last, then the folded names, then the number. */
+int persons_rank_cmp(const person_best *a, const person_best *b);
+/* The persons having every key of all[0..nall) exactly (lists intersected: every one of them, up to tens of
+ * thousands; all_score theirs, five less when they left the household, unless fed since the base), and those of
+ * the look-ups, each scored by score(search_name, active, ctx) (below 0: left out): the
+ * best max in the search's order into out, each once; *capped when a bound left one out. The number put in out,
+ * or -1 when the index cannot answer (ask the database). After persons_index_catch_up. */
+int persons_index_best(db_conn *c, arena *a, const index_lookup *lk, int nlk, const char *const *all, int nall,
+                       int all_score, int (*score)(const char *search_name, bool active, void *ctx), void *ctx, int max,
+                       person_best *out, bool *capped);
 /* Household hid (of structure sid) seen at `at`: the ranking's memory follows the mark written. */
 void persons_index_seen(int64_t sid, int64_t hid, int64_t at);
 void persons_index_stats(size_t *bytes, int64_t *keys, int64_t *entries);

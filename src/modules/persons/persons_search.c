@@ -334,6 +334,11 @@ static int rank_cmp(int sa, int sb, int64_t la, int64_t lb, const char *na, cons
 	return c ? c : (pa > pb) - (pa < pb);
 }
 
+int persons_rank_cmp(const person_best *a, const person_best *b)
+{
+	return rank_cmp(a->score, b->score, a->last_seen, b->last_seen, a->search_name, b->search_name, a->id, b->id);
+}
+
 static int hit_cmp(const void *x, const void *y)
 {
 	const search_hit *a = x, *b = y;
@@ -403,46 +408,92 @@ static int read_hits(db_conn *c, arena *a, const int64_t *ids, int n, char **wor
  * first max are read — and checked: each as the index said (score, visit, name), else -1 and the database ranks
  * them all (a change not yet in memory). What the index cannot see is a visit on another server in the last
  * second or so (read_tail): that household may not move up until then. */
-typedef struct ranked_id { int64_t id, last_seen; const char *sn; int score; } ranked_id;
+static int best_cmp(const void *x, const void *y) { return persons_rank_cmp(x, y); }
 
-static int ranked_cmp(const void *x, const void *y)
+/* The details of r[0..n), ranked by the index, read and checked against it. */
+static int read_checked(db_conn *c, arena *a, const person_best *r, int n, char **words, int nwords, int base_score,
+                        search_hit **out)
 {
-	const ranked_id *a = x, *b = y;
-	return rank_cmp(a->score, b->score, a->last_seen, b->last_seen, a->sn, b->sn, a->id, b->id);
+	int64_t *want = arena_array(a, (size_t)(n ? n : 1), sizeof *want);
+	search_hit *hits = arena_array(a, (size_t)(n ? n : 1), sizeof *hits);
+	if (!want || !hits)
+		return -1;
+	for (int i = 0; i < n; i++)
+		want[i] = r[i].id;
+	int nh = read_hits(c, a, want, n, words, nwords, base_score, hits);
+	if (nh != n)
+		return -1;
+	if (nh > 1)
+		qsort(hits, (size_t)nh, sizeof *hits, hit_cmp);
+	for (int i = 0; i < nh; i++)
+		if (hits[i].person_id != r[i].id || hits[i].score != r[i].score || hits[i].last_seen != r[i].last_seen ||
+		    strcmp(hits[i].search_name, r[i].search_name))
+			return -1;
+	*out = hits;
+	return nh;
 }
 
 static int ranked(db_conn *c, arena *a, idset *ids, char **words, int nwords, search_hit **out, int max, int base_score)
 {
 	person_rank *pr = arena_array(a, (size_t)ids->n, sizeof *pr);
-	ranked_id *r = arena_array(a, (size_t)ids->n, sizeof *r);
+	person_best *r = arena_array(a, (size_t)ids->n, sizeof *r);
 	if (!pr || !r || !persons_index_rank(c, a, ids->v, ids->n, pr))
 		return -1;
 	int nr = 0;
 	for (int i = 0; i < ids->n; i++) {
 		int score = pr[i].gone ? -1 : score_of(pr[i].search_name, pr[i].active, words, nwords, base_score);
 		if (score >= 0)
-			r[nr++] = (ranked_id){ids->v[i], pr[i].last_seen, pr[i].search_name, score};
+			r[nr++] = (person_best){ids->v[i], pr[i].last_seen, pr[i].search_name, score};
 	}
 	if (nr > 1)
-		qsort(r, (size_t)nr, sizeof *r, ranked_cmp);
-	int take = nr < max ? nr : max;
-	int64_t *want = arena_array(a, (size_t)(take ? take : 1), sizeof *want);
-	search_hit *hits = arena_array(a, (size_t)(take ? take : 1), sizeof *hits);
-	if (!want || !hits)
-		return -1;
-	for (int i = 0; i < take; i++)
-		want[i] = r[i].id;
-	int nh = read_hits(c, a, want, take, words, nwords, base_score, hits);
-	if (nh != take)
-		return -1;
-	if (nh > 1)
-		qsort(hits, (size_t)nh, sizeof *hits, hit_cmp);
-	for (int i = 0; i < nh; i++)
-		if (hits[i].person_id != r[i].id || hits[i].score != r[i].score || hits[i].last_seen != r[i].last_seen ||
-		    strcmp(hits[i].search_name, r[i].sn))
-			return -1;
-	*out = hits;
-	return nh;
+		qsort(r, (size_t)nr, sizeof *r, best_cmp);
+	return read_checked(c, a, r, nr < max ? nr : max, words, nwords, base_score, out);
+}
+
+/* Names looked up and ranked in memory: the look-ups the database makes, with the same bounds, and — when the
+ * query has several words — every person having each word whole, however common they are: the lists of the
+ * index intersected (« martin marie » finds Marie Martin among ten thousand Martin, where the first two hundred
+ * examined would not hold her). */
+typedef struct words_ctx { char **words; int nwords; } words_ctx;
+
+static int words_score(const char *sn, bool active, void *ctx)
+{
+	const words_ctx *w = ctx;
+	return score_of(sn, active, w->words, w->nwords, 0);
+}
+
+static int best_of(db_conn *c, arena *a, const index_lookup *lk, int nlk, char **words, int nwords, search_hit **out,
+                   int max, bool *capped)
+{
+	person_best *r = arena_array(a, (size_t)(max > 0 ? max : 1), sizeof *r);
+	words_ctx w = {words, nwords};
+	int n = r ? persons_index_best(c, a, lk, nlk, (const char *const *)words, nwords > 1 ? nwords : 0,
+	                               30 * nwords, /* score_of: each word whole, 3 × 10 */
+	                               words_score, &w,
+	                               max, r, capped)
+	          : -1;
+	return n < 0 ? -1 : read_checked(c, a, r, n, words, nwords, 0, out);
+}
+
+/* The name search in memory, in the database's two stages (below); -1 when the index cannot answer. */
+static int names_in_memory(db_conn *c, arena *a, char **words, int nw, const char *w, search_hit **out, int max,
+                           bool *capped)
+{
+	index_lookup lk[2 + 25] = {{w, false, KEY_MAX}};
+	int n = best_of(c, a, lk, 1, words, nw, out, max, capped);
+	if (n < 0 || n >= max)
+		return n;
+	int nlk = 0;
+	lk[nlk++] = (index_lookup){w, true, PREFIX_MAX};
+	size_t wl = strlen(w);
+	if (wl >= 4 && wl <= 24) {
+		const char **keys;
+		int nk = persons_keys(a, w, &keys);
+		for (int i = 0; i < nk && nlk < COUNTOF(lk); i++)
+			if (keys[i][0] == '!')
+				lk[nlk++] = (index_lookup){keys[i], false, KEY_MAX};
+	}
+	return best_of(c, a, lk, nlk, words, nw, out, max, capped);
 }
 
 static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwords, search_hit **out, int max,
@@ -520,6 +571,13 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 			drv = i;
 	char *w = words[drv];
 	size_t wl = strlen(w);
+	if (mem) {
+		int n = names_in_memory(c, a, words, nw, w, out, max, &ids_out->capped);
+		if (n >= 0)
+			return n;
+		ids_out->capped = false; /* a change not yet in memory: the database answers */
+		mem = false;
+	}
 	/* Stage 1: the driver as a whole word, which is what agents type most;
 	 * enough results there and the prefix and typo look-ups are skipped. */
 	lookup(c, a, ids_out, w, NULL, mem);
