@@ -1415,6 +1415,30 @@ static void test_index_two_nodes(srv *s)
 	cli_free(&k2);
 	cli_free(&ka);
 	cli_free(&kb);
+	/* A third server reads them all at its start: the index's own lists are intersected (above they were all
+	 * added since the start), and a person renamed since is found by her new name only. */
+	srv c;
+	if (!srv_start_on(&c, fresh_url)) {
+		CHECK(0, "third server did not start");
+		return;
+	}
+	cli kc;
+	cli_init(&kc, &c);
+	CHECK_INT(login(&kc, DEMO("social"), DEMO_PW), 303);
+	CHECK(index_built(&c), "the third server built its index");
+	CHECK_HAS(get(&kc, "/api/v1/persons?q=ombrelune+p301")->body, "\"first_names\":\"P301\"");
+	CHECK_HAS(get(&kc, "/api/v1/persons?q=p250+ombrelune")->body, "\"first_names\":\"P250\"");
+	j = json_loads(get(&kc, "/api/v1/persons?q=ombrelune+p280")->body, 0, NULL);
+	long long rp = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "results"), 0), "person_id"));
+	json_decref(j);
+	CHECK(rp > 0, "P280 found");
+	snprintf(path, sizeof path, "/api/v1/persons/%lld", rp);
+	CHECK_INT(post_json(&kc, path, "{\"last_name\":\"Ombrelune\",\"first_names\":\"Zéphyrin\",\"version\":1}")->status, 200);
+	CHECK_HAS(get(&kc, "/api/v1/persons?q=ombrelune+zephyrin")->body, "\"first_names\":\"Zéphyrin\"");
+	CHECK_LACKS(get(&kc, "/api/v1/persons?q=ombrelune+p280")->body, "\"first_names\":\"P280\"");
+	CHECK_LACKS(get(&kc, "/api/v1/persons?q=ombrelune+p280")->body, "Zéphyrin");
+	cli_free(&kc);
+	CHECK_INT(srv_stop(&c), 0);
 }
 
 int main(void)
