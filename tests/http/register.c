@@ -167,6 +167,22 @@ int main(void)
 	r = get(&soc, "/registre?q=registre");
 	snprintf(path, sizeof path, "href=\"/registre/%lld\"", (long long)e1);
 	CHECK_HAS(r->body, path); /* found by name */
+	CHECK_LACKS(r->body, "une inscription peut manquer");
+	snprintf(path, sizeof path, "\"id\":%lld,", (long long)e1);
+	r = get(&soc, "/api/v1/register/entries?q=registre");
+	CHECK_HAS(r->body, path);
+	CHECK_HAS(r->body, "\"incomplete\":false");
+	/* A name carried by more persons than the search looks at: the answer says an entry may be missing, never a
+	 * silent « none » (201 more Registre, none of them registered). */
+	for (int i = 0; i < 201; i++) {
+		int64_t pi = 0;
+		if (!household(&soc, "Registre", "", &pi)) {
+			CHECK(0, "household %d", i);
+			break;
+		}
+	}
+	CHECK_HAS(get(&soc, "/api/v1/register/entries?q=registre")->body, "\"incomplete\":true");
+	CHECK_HAS(get(&soc, "/registre?q=registre")->body, "une inscription peut manquer");
 
 	T_GROUP("a campaign: the call list, the escalation, the board");
 	CHECK_INT(post_json(&soc, "/api/v1/register/campaigns", "{\"kind\":\"canicule\"}")->status, 403); /* the manager's */

@@ -49,7 +49,8 @@ static void api_list(web_req *r)
 	reg_ctx x = REG_CTX(r);
 	reg_entry *v;
 	int64_t total = 0;
-	int n = reg_list(&x, list, q, 100, (int)((page - 1) * 100), &v, &total);
+	bool partial = false;
+	int n = reg_list(&x, list, q, 100, (int)((page - 1) * 100), &v, &total, &partial);
 	if (n < 0) {
 		web_error(r, E_DB, NULL);
 		return;
@@ -57,8 +58,9 @@ static void api_list(web_req *r)
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(arr, entry_json(r, &v[i], false));
-	web_json(r, 200, json_pack("{s:o,s:I,s:o}", "entries", arr, "total", (json_int_t)total, "next_page",
-	                           !(q && *q) && page * 100 < total ? json_integer(page + 1) : json_null()));
+	web_json(r, 200, json_pack("{s:o,s:I,s:o,s:b}", "entries", arr, "total", (json_int_t)total, "next_page",
+	                           !(q && *q) && page * 100 < total ? json_integer(page + 1) : json_null(), "incomplete",
+	                           q && *q && partial));
 }
 
 static void api_create(web_req *r)

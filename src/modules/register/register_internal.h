@@ -79,7 +79,11 @@ err reg_create(const reg_ctx *x, const kv_list *in, form_errors *fe, int64_t *id
  * (a person to warn), confirmer (the yearly check), radier (removal, at
  * once: the file's words wiped). */
 err reg_act(const reg_ctx *x, reg_entry *e, const char *action, const kv_list *in, form_errors *fe, const char **why);
-int reg_list(const reg_ctx *x, const char *list, const char *q, int limit, int offset, reg_entry **out, int64_t *total);
+/* A work list's page, or (q: a name) the entries of the REG_FOUND persons the search finds closest — partial when
+ * more may match than were looked at. */
+enum { REG_FOUND = 200 };
+int reg_list(const reg_ctx *x, const char *list, const char *q, int limit, int offset, reg_entry **out, int64_t *total,
+             bool *partial);
 int64_t reg_of_person_household(db_conn *c, int64_t household_id, reg_entry **out, arena *a, int *n);
 typedef struct reg_counts { int64_t registered, ack_late, unconfirmed; } reg_counts;
 err reg_counts_of(const reg_ctx *x, reg_counts *out);

@@ -551,29 +551,61 @@ static db_sql Q_N_ACK = DB_SQL(DB_SCOPED, "SELECT count(*) " L_ACK);
 static db_sql Q_L_CONFIRM = DB_SQL(DB_SCOPED,
 	"SELECT " E_COLS " " L_CONFIRM " ORDER BY coalesce(e.confirmed_on, e.requested_on), e.id LIMIT $3 OFFSET $4");
 static db_sql Q_N_CONFIRM = DB_SQL(DB_SCOPED, "SELECT count(*) " L_CONFIRM);
-static db_sql Q_OF_PERSON = DB_SQL(DB_SCOPED,
-	"SELECT " E_COLS " FROM reg_entries e WHERE e.structure_id = $1 AND e.person_id = $2 ORDER BY e.id DESC");
+static db_sql Q_OF_PERSONS = DB_SQL(DB_SCOPED,
+	"SELECT " E_COLS " FROM reg_entries e WHERE e.structure_id = $1 AND e.person_id IN " DB_IN50 " ORDER BY e.id DESC");
 
-int reg_list(const reg_ctx *x, const char *list, const char *q, int limit, int offset, reg_entry **out, int64_t *total)
+int reg_list(const reg_ctx *x, const char *list, const char *q, int limit, int offset, reg_entry **out, int64_t *total,
+             bool *partial)
 {
 	*out = NULL;
 	*total = 0;
+	*partial = false;
 	if (q && *q) {
-		/* A name typed: the persons the search finds, then their entries (no paging: the search's 200 at most). */
-		int64_t pids[200], hids[200];
-		int np = persons_find(x->c, x->a, q, pids, hids, 200, NULL), n = 0, cap = 0;
-		for (int i = 0; i < np; i++) {
+		/* A name typed: the persons the search finds (the REG_FOUND closest), then their entries, fifty persons a
+		 * statement, in the search's order. More persons than that, or a name too common for the search to look
+		 * at whole: partial, and the page says to be more precise — never a silent « none ». */
+		int64_t pids[REG_FOUND + 1], hids[REG_FOUND + 1];
+		bool capped = false;
+		int np = persons_find(x->c, x->a, q, pids, hids, REG_FOUND + 1, &capped), n = 0, cap = 0;
+		if (np < 0)
+			return -1;
+		*partial = capped || np > REG_FOUND;
+		if (np > REG_FOUND)
+			np = REG_FOUND;
+		reg_entry **by = arena_array(x->a, (size_t)(np ? np : 1), sizeof *by);
+		int *nby = arena_array(x->a, (size_t)(np ? np : 1), sizeof *nby), *capby = arena_array(x->a, (size_t)(np ? np : 1), sizeof *capby);
+		if (!by || !nby || !capby)
+			return -1;
+		memset(by, 0, sizeof *by * (size_t)(np ? np : 1));
+		memset(nby, 0, sizeof *nby * (size_t)(np ? np : 1));
+		memset(capby, 0, sizeof *capby * (size_t)(np ? np : 1));
+		for (int from = 0; from < np; from += DB_IN_N) {
+			int to = np - from > DB_IN_N ? from + DB_IN_N : np;
+			db_arg args[DB_IN_N];
+			db_in50_args(args, pids, from, to);
 			reg_entry *v;
-			int k = entries_of(x->c, x->a, &Q_OF_PERSON, 1, (db_arg[]){A_INT(pids[i])}, -1, &v, NULL);
-			for (int j = 0; j < k; j++) {
+			int k = entries_of(x->c, x->a, &Q_OF_PERSONS, DB_IN_N, args, -1, &v, NULL);
+			if (k < 0)
+				return -1;
+			for (int j = 0; j < k; j++)
+				for (int i = from; i < to; i++)
+					if (pids[i] == v[j].person_id) {
+						reg_entry *e = ARENA_PUSH(x->a, by[i], nby[i], capby[i]);
+						if (!e)
+							return -1;
+						*e = v[j];
+						break;
+					}
+		}
+		for (int i = 0; i < np; i++)
+			for (int j = 0; j < nby[i]; j++) {
 				reg_entry *e = ARENA_PUSH(x->a, *out, n, cap);
 				if (!e)
-					break;
-				*e = v[j];
+					return -1;
+				*e = by[i][j];
 			}
-		}
 		*total = n;
-		return np < 0 ? -1 : n;
+		return n;
 	}
 	db_sql *sql = &Q_L_STATUS, *nsql = &Q_N_STATUS;
 	const char *arg = "inscrit";

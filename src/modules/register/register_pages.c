@@ -52,7 +52,8 @@ static void list_page(web_req *r)
 	reg_ctx x = REG_CTX(r);
 	reg_entry *v;
 	int64_t total = 0;
-	int n = reg_list(&x, list, q, PAGE, (int)((page - 1) * PAGE), &v, &total);
+	bool partial = false;
+	int n = reg_list(&x, list, q, PAGE, (int)((page - 1) * PAGE), &v, &total, &partial);
 	page_begin(r, "Registre des personnes vulnérables");
 	buf *b = &r->out;
 	if (web_arg(r, "ok"))
@@ -74,8 +75,11 @@ static void list_page(web_req *r)
 		page_end(r);
 		return;
 	}
-	html_printf(b, "<p>%lld personne%s%s</p>", (long long)total, total > 1 ? "s" : "",
-	            q && *q && n >= 200 ? " (les 200 premières trouvées : précisez le nom)" : "");
+	html_printf(b, "<p>%lld inscription%s%s</p>", (long long)total, total > 1 ? "s" : "",
+	            q && *q ? " parmi les personnes trouvées par ce nom" : "");
+	if (q && *q && partial)
+		page_notice(r, "info", "Beaucoup de personnes portent ce nom : la recherche n’en a examiné qu’une partie, une inscription "
+		                       "peut manquer ici. Ajoutez le prénom ou cherchez la personne par sa date de naissance.");
 	if (n > 0) {
 		html_table(b, q && *q ? "Résultats de la recherche" : CODE_LABEL(REG_LISTS, list), 0, "Personne", "Titre", "Demandé le",
 		           "Accusé de réception", "Vit seul", "Confirmé le", "État");
