@@ -348,8 +348,8 @@ int main(void)
 			CHECK_HAS(r->body, pages[i].newest);
 			const char *sh = r->headers ? strcasestr(r->headers, "steps=") : NULL;
 			long long steps = sh ? strtoll(sh + 6, NULL, 10) : -1;
-			/* The whole journal read and sorted is about 20 steps an entry: 600 000 here. */
-			CHECK(!sqlite || (steps >= 0 && steps < 60000), "%s: %lld steps of SQLite (a page of 100)", pages[i].path, steps);
+			/* The whole journal read (and sorted): 110 000 to 370 000 steps here; a page along its index 3 000 to 11 000. */
+			CHECK(!sqlite || (steps >= 0 && steps < 30000), "%s: %lld steps of SQLite (a page of 100)", pages[i].path, steps);
 		}
 		/* Newest first, a hundred a page, and the next page keeps the dates. */
 		json_t *j = json_loads(get(&k, "/api/v1/journal?user=9001")->body, 0, NULL);
