@@ -286,6 +286,33 @@ static void test_notes(srv *s)
 	r = get(&desk, path);
 	CHECK_HAS(r->body, "Note ajoutée");
 	CHECK_LACKS(r->body, "NOTE-");
+	{
+		/* The household's API gives the 200 newest notes and how many the agent may read. */
+		char hp[64], np[96];
+		snprintf(hp, sizeof hp, "/api/v1/households/%lld", (long long)h);
+		snprintf(np, sizeof np, "/api/v1/households/%lld/notes", (long long)h);
+		json_t *jh = json_loads(get(&author, hp)->body, 0, NULL);
+		long long n0 = (long long)json_integer_value(json_object_get(jh, "notes_total"));
+		CHECK(n0 >= 3 && n0 < 200, "the author reads her %lld notes", n0);
+		CHECK_INT(json_array_size(json_object_get(jh, "notes")), n0);
+		json_decref(jh);
+		jh = json_loads(get(&mgr, hp)->body, 0, NULL);
+		long long m0 = (long long)json_integer_value(json_object_get(jh, "notes_total"));
+		CHECK(m0 < n0, "the manager reads fewer (%lld)", m0);
+		json_decref(jh);
+		for (long long i = n0; i < 201; i++)
+			if (post_json(&author, np, "{\"body\":\"suivi\",\"visibility\":\"equipe\"}")->status != 201) {
+				CHECK(0, "note %lld", i);
+				break;
+			}
+		jh = json_loads(get(&author, hp)->body, 0, NULL);
+		CHECK_INT(json_integer_value(json_object_get(jh, "notes_total")), 201);
+		CHECK_INT(json_array_size(json_object_get(jh, "notes")), 200);
+		json_decref(jh);
+		jh = json_loads(get(&mgr, hp)->body, 0, NULL);
+		CHECK_INT(json_integer_value(json_object_get(jh, "notes_total")), m0 + 201 - n0);
+		json_decref(jh);
+	}
 	cli_free(&author);
 	cli_free(&other);
 	cli_free(&mgr);
@@ -387,6 +414,29 @@ static void test_documents(srv *s)
 	snprintf(path, sizeof path, "/documents/%s", doc);
 	CHECK_INT(get(&dpo, path)->status, 403); /* the DPO audits, does not read files */
 	cli_free(&dpo);
+	/* The home's « pieces expiring within 30 days » shows ten of the agent's households' and says how many there
+	 * are: twelve copies of the notice, expiring in a week, the agent made the household's referent. */
+	{
+		time_t soon = time(NULL) + 7 * 86400;
+		struct tm tm;
+		gmtime_r(&soon, &tm);
+		char sql[1024], day[16];
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO referents (structure_id, household_id, user_id) SELECT structure_id, household_id, uploaded_by "
+		         "FROM documents WHERE id = %s; "
+		         "INSERT INTO documents (structure_id, household_id, person_id, kind, filename, mime, size, data, valid_until, "
+		         "uploaded_by, created_at) SELECT d.structure_id, d.household_id, d.person_id, d.kind, d.filename, d.mime, d.size, "
+		         "d.data, '%s', d.uploaded_by, d.created_at FROM documents d, "
+		         "(SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 "
+		         "UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10 UNION ALL SELECT 11 UNION ALL "
+		         "SELECT 12) x WHERE d.id = %s",
+		         doc, day, doc);
+		CHECK_INT(db_tamper(sql), 0);
+		resp *home = get(&k, "/");
+		CHECK_HAS(home->body, "Pièces qui expirent sous 30 jours");
+		CHECK_HAS(home->body, "Les 10 premières de 12 pièces.");
+	}
 	cli_free(&k);
 }
 

@@ -132,11 +132,15 @@ static db_sql Q_API_MEMBERS = DB_SQL(DB_SCOPED,
 	"WHERE structure_id = $1 AND household_id = $2 ORDER BY id");
 static db_sql Q_API_ALERTS = DB_SQL(DB_SCOPED,
 	"SELECT id, text FROM alerts WHERE structure_id = $1 AND household_id = $2 AND ended_at IS NULL ORDER BY id");
+/* The newest API_NOTES of the notes the agent may read; notes_total says how many there are. */
+enum { API_NOTES = 200 };
+#define API_NOTES_VISIBLE                                                                                           \
+	"FROM notes n WHERE n.structure_id = $1 AND n.household_id = $2 AND (n.visibility = 'equipe' OR n.author_id = $3 OR " \
+	"(n.visibility = 'referents' AND EXISTS (SELECT 1 FROM referents r WHERE r.structure_id = $1 "                  \
+	"AND r.household_id = n.household_id AND r.user_id = $3))) "
 static db_sql Q_API_NOTES = DB_SQL(DB_SCOPED,
-	"SELECT n.id, n.visibility, n.body, n.created_at, n.author_id FROM notes n "
-	"WHERE n.structure_id = $1 AND n.household_id = $2 AND (n.visibility = 'equipe' OR n.author_id = $3 OR "
-	"(n.visibility = 'referents' AND EXISTS (SELECT 1 FROM referents r WHERE r.structure_id = $1 "
-	"AND r.household_id = n.household_id AND r.user_id = $3))) ORDER BY n.created_at DESC, n.id DESC LIMIT 200");
+	"SELECT n.id, n.visibility, n.body, n.created_at, n.author_id " API_NOTES_VISIBLE "ORDER BY n.created_at DESC, n.id DESC LIMIT 201");
+static db_sql Q_API_NOTES_N = DB_SQL(DB_SCOPED, "SELECT count(*) " API_NOTES_VISIBLE);
 
 static void api_household(web_req *r)
 {
@@ -178,13 +182,17 @@ static void api_household(web_req *r)
 	}
 	if (web_can(r, PERM_NOTES)) {
 		json_t *notes = json_array();
+		int64_t nn = 0;
 		DBQ(r->db, &Q_API_NOTES, &q, A_INT(hid), A_INT(r->user->id));
-		while (db_next(&q))
+		while (db_next(&q) && nn++ < API_NOTES)
 			json_array_append_new(notes, json_pack("{s:I,s:s,s:s,s:I,s:I}", "id", (json_int_t)db_int(&q, 0), "visibility",
 			                                       db_text(&q, 1), "body", db_text(&q, 2), "created_at",
 			                                       (json_int_t)db_int(&q, 3), "author_id", (json_int_t)db_int(&q, 4)));
 		db_close(&q);
+		if (nn > API_NOTES) /* more than shown: counted */
+			nn = db_exec_id(r->db, &Q_API_NOTES_N, 2, (db_arg[]){A_INT(hid), A_INT(r->user->id)}, &nn) == E_OK ? nn : -1;
 		json_object_set_new(o, "notes", notes);
+		json_object_set_new(o, "notes_total", nn >= 0 ? json_integer(nn) : json_null());
 	}
 	web_json(r, 200, o);
 }

@@ -410,7 +410,11 @@ static db_sql Q_EXPIRING = DB_SQL(DB_SCOPED,
 	"SELECT d.household_id, d.kind, d.valid_until, h.file_no FROM documents d JOIN households h ON h.id = d.household_id "
 	"JOIN referents r ON r.household_id = d.household_id AND r.structure_id = $1 AND r.user_id = $2 "
 	"WHERE d.structure_id = $1 AND d.valid_until IS NOT NULL AND d.valid_until <= $3 AND d.valid_until >= $4 "
-	"ORDER BY d.valid_until LIMIT 10");
+	"ORDER BY d.valid_until LIMIT 11");
+/* The widget shows the ten that expire first, and says how many there are when there are more. */
+static db_sql Q_EXPIRING_N = DB_SQL(DB_SCOPED,
+	"SELECT count(*) FROM documents d JOIN referents r ON r.household_id = d.household_id AND r.structure_id = $1 "
+	"AND r.user_id = $2 WHERE d.structure_id = $1 AND d.valid_until IS NOT NULL AND d.valid_until <= $3 AND d.valid_until >= $4");
 
 void persons_home_expiring(web_req *r)
 {
@@ -423,15 +427,21 @@ void persons_home_expiring(web_req *r)
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-exp\"><h2 id=\"t-exp\">Pièces qui expirent sous 30 jours</h2><ul>");
 	int n = 0;
-	while (db_next(&q)) {
+	while (n < 10 && db_next(&q)) {
 		char fr[11];
 		civil_iso_to_fr(db_text(&q, 2), fr);
 		html_printf(b, "<li><a href=\"/foyers/%lld\">Dossier %s</a> : %s le %s</li>", (long long)db_int(&q, 0), db_text(&q, 3),
 		            code_label(DOC_KINDS, NDOC_KINDS, db_text(&q, 1)), fr);
 		n++;
 	}
+	bool more = n == 10 && db_next(&q);
 	db_close(&q);
 	html_lit(b, "</ul>");
+	int64_t total = 0;
+	if (more && db_exec_id(r->db, &Q_EXPIRING_N, 3, (db_arg[]){A_INT(r->user->id), A_TEXT(soon), A_TEXT(today)}, &total) == E_OK)
+		html_printf(b, "<p>Les 10 premières de %lld pièces.</p>", (long long)total);
+	else if (more)
+		html_lit(b, "<p>Les 10 premières ; les autres n’ont pas pu être comptées.</p>");
 	if (!n)
 		html_lit(b, "<p class=\"muted\">Aucune pièce n’expire bientôt dans vos dossiers.</p>");
 	html_lit(b, "</section>");
