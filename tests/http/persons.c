@@ -1387,6 +1387,17 @@ static void test_index_two_nodes(srv *s)
 	                               "\"birth_date\":\"1977-07-07\",\"version\":1}")->status, 200);
 	CHECK_HAS(get(&ka, "/api/v1/persons?q=vrombaud")->body, "Xandrelle");
 	CHECK_LACKS(get(&ka, "/api/v1/persons?q=quibbleton")->body, "Xandrelle");
+	/* A name as long as the form allows, 420 keys: the other server reads them all from the feed (it kept 256, and
+	 * the last in order — « zuvo » — was not found there). */
+	CHECK_INT(post_json(&ka, "/api/v1/households",
+	                    "{\"last_name\":\"Vafi Toge Bado Mika Mori Vimo Vuki Reba Sopa Fitu Dati Dute Vori Deno Sibo Rupo Pibo Ropu "
+	                    "Delu Dela\",\"birth_name\":\"Veni Fude Pitu Leda Kusi Nebi Guni Nima Nila Fida Kato Bafi Kudo Reto Pubo Sapi "
+	                    "Puse Nida Deki Pima\",\"first_names\":\"Nati Biro Nuki Bemo Gefo Pafe Bale Rinu Duvo Kube Fugi Fabo Mipo Dane "
+	                    "Kude Buva Vegi Lero Remi Pefu Resa Fera Reva Fuma Rima Galo Lake Dupo Bite Zuvo\",\"confirm_duplicate\":true}")
+	              ->status, 201);
+	CHECK_HAS(get(&kb, "/api/v1/persons?q=zuvo")->body, "Vafi Toge");
+	CHECK_HAS(get(&kb, "/api/v1/persons?q=zuvo+vafi")->body, "Vafi Toge");
+	CHECK_HAS(get(&kb, "/api/v1/persons?q=zuvi")->body, "Vafi Toge"); /* one letter changed */
 	CHECK_INT(srv_stop(&b), 0);
 	/* A name carried by more persons than the search looks at: the answer says it is incomplete, never silently. */
 	CHECK_HAS(get(&ka, "/api/v1/persons?q=girard")->body, "\"incomplete\":false");

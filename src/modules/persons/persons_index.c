@@ -812,17 +812,21 @@ static bool catch_up(db_conn *c, int64_t sid)
 				pthread_rwlock_unlock(&ix.lock);
 				return false;
 			}
-			/* The person's keys as they are now. */
-			const char *keys[256];
-			char *store[256];
-			int nk = 0;
+			/* The person's keys as they are now, all of them (a long name has hundreds). */
+			char **keys = NULL;
+			size_t nk = 0, capk = 0;
+			bool kept = true;
 			db_res kq = {0};
 			if (DBQ(c, &Q_PERSON_KEYS, &kq, A_INT(pids[i])) == E_OK)
-				while (nk < 256 && db_next(&kq)) {
-					store[nk] = strdup(db_text(&kq, 0));
-					if (store[nk])
-						keys[nk] = store[nk], nk++;
+				while (kept && db_next(&kq)) {
+					char *k = strdup(db_text(&kq, 0));
+					kept = k && grow((void **)&keys, &capk, nk + 1, sizeof *keys);
+					if (kept)
+						keys[nk++] = k;
+					else
+						free(k);
 				}
+			bool keys_read = kept && kq.status == E_OK; /* else a person the search would miss: not applied */
 			db_close(&kq);
 			/* And what the ranking needs of her: none when she is gone from the search. */
 			int64_t hid = 0, seen = 0;
@@ -835,12 +839,12 @@ static bool catch_up(db_conn *c, int64_t sid)
 				seen = db_int(&kq, 3);
 				found = true;
 			}
-			bool read = kq.status == E_OK && (!found || (name && hid > 0 && hid <= UINT32_MAX));
+			bool read = keys_read && kq.status == E_OK && (!found || (name && hid > 0 && hid <= UINT32_MAX));
 			db_close(&kq);
 			pthread_rwlock_wrlock(&ix.lock);
 			bool ok = read;
 			if (ok && p->seq == from) { /* nobody applied it meanwhile */
-				for (int k = 0; k < nk && ok; k++)
+				for (size_t k = 0; k < nk && ok; k++)
 					ok = delta_add(p, keys[k], (uint32_t)pids[i]);
 				uint32_t hix = NO_HOUSEHOLD;
 				if (ok && found)
@@ -860,8 +864,9 @@ static bool catch_up(db_conn *c, int64_t sid)
 			from = p->seq;
 			pthread_rwlock_unlock(&ix.lock);
 			free(name);
-			for (int k = 0; k < nk; k++)
-				free(store[k]);
+			for (size_t k = 0; k < nk; k++)
+				free(keys[k]);
+			free(keys);
 			if (!ok)
 				return false;
 		}
