@@ -92,6 +92,19 @@ const char *module_ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 	return NULL;
 }
 
+void module_refs(db_conn *c, arena *a, const char *const *kind_of, const int64_t *ids, int n, const char **ref, const char **href)
+{
+	for (int i = 0; i < n; i++)
+		ref[i] = href[i] = NULL;
+	for (int m = 0; m < nmods; m++)
+		if (mods[m]->refs && mods[m]->refs(c, a, kind_of, ids, n, ref, href) != E_OK)
+			for (int i = 0; i < n; i++) /* asked again one by one below */
+				ref[i] = href[i] = NULL;
+	for (int i = 0; i < n; i++)
+		if (!ref[i] && ids[i])
+			ref[i] = module_ref(c, a, kind_of[i], ids[i], &href[i]);
+}
+
 bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id)
 {
 	for (int i = 0; text && *text && i < nmods; i++)

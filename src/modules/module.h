@@ -158,6 +158,10 @@ typedef struct module {
 	 * 00-3001 », « domiciliation n° 12 », with the page that shows it
 	 * (*href, may stay NULL); NULL when the kind is not its own. */
 	const char *(*ref)(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
+	/* The same for many records at once (optional, for the kinds a page names by the hundred): fills ref[i] and
+	 * href[i] for the rows whose kind is its own and that it names, in a few statements; leaves the others. */
+	err (*refs)(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref,
+	            const char **href);
 	/* The reverse, for a search: « 00-3001 » typed → the household it
 	 * names (*kind, *id); false when the text is not one of its numbers. */
 	bool (*lookup)(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
@@ -183,6 +187,9 @@ int module_timeline_kinds(const code *const **out);
 /* A record as people name it (see module.ref), or NULL; the modules'
  * lookup of a typed number (see module.lookup). */
 const char *module_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
+/* The same for rows kinds[0..n), ids[0..n): each module names its own, many at a time where it can (module.refs);
+ * ref[i] NULL when no module names it. */
+void module_refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href);
 bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
 /* For a module's indicator: the rows (category, count) of q run with
  * (p->from, p->to) as $2, $3, appended to *out; a NULL or empty category

@@ -294,12 +294,24 @@ static void journal_page(web_req *r)
 			rows++;
 		}
 		db_close(&q);
+		/* The records named all at once, each module its own (a statement a row for a hundred rows before). */
+		const char **kinds = arena_array(r->a, PAGE, sizeof *kinds), **refs = arena_array(r->a, PAGE, sizeof *refs),
+		           **hrefs = arena_array(r->a, PAGE, sizeof *hrefs);
+		int64_t *ids = arena_array(r->a, PAGE, sizeof *ids);
+		for (int i = 0; kinds && ids && i < rows; i++)
+			kinds[i] = v[i].kind, ids[i] = v[i].object;
+		if (kinds && ids && refs && hrefs)
+			module_refs(r->db, r->a, kinds, ids, rows, refs, hrefs);
 		for (int i = 0; i < rows; i++) {
 			struct tm tm;
 			char when[32] = "";
 			if (civil_local_time(r->user->tz, (time_t)v[i].at, &tm))
 				strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S", &tm);
-			const char *href = NULL, *ref = v[i].object ? module_ref(r->db, r->a, v[i].kind, v[i].object, &href) : NULL;
+			const char *href = NULL, *ref = NULL;
+			if (refs && hrefs)
+				ref = refs[i], href = hrefs[i];
+			else if (v[i].object)
+				ref = module_ref(r->db, r->a, v[i].kind, v[i].object, &href);
 			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", when, v[i].who, fr(v[i].action));
 			if (ref && href && web_may(r, M_GET, href))
 				html_printf(b, "%s : <a href=\"%s\">%s</a>", fr(v[i].kind), href, ref);

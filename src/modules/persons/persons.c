@@ -599,6 +599,53 @@ const char *persons_ref(db_conn *c, arena *a, const char *kind, int64_t id, cons
 	                               : arena_printf(a, "dossier %s", no ? no : "supprimé");
 }
 
+static db_sql Q_P_HOUSEHOLDS = DB_SQL(DB_SCOPED, "SELECT id, household_id FROM persons WHERE structure_id = $1 AND id IN " DB_IN50);
+
+err persons_refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href)
+{
+	/* The households named: a household's own rows, and the persons' households (fifty persons a statement). */
+	int64_t *hid = arena_array(a, (size_t)(n > 0 ? n : 1), sizeof *hid), *pids = arena_array(a, (size_t)(n > 0 ? n : 1), sizeof *pids);
+	if (!hid || !pids)
+		return E_NOMEM;
+	int np = 0;
+	for (int i = 0; i < n; i++) {
+		hid[i] = 0;
+		if (!kinds[i])
+			continue;
+		if (!strcmp(kinds[i], "household") || !strcmp(kinds[i], "budget"))
+			hid[i] = ids[i];
+		else if (!strcmp(kinds[i], "person") && ids[i] > 0)
+			pids[np++] = ids[i];
+	}
+	for (int from = 0; from < np; from += DB_IN_N) {
+		int to = np - from > DB_IN_N ? from + DB_IN_N : np;
+		db_arg args[DB_IN_N];
+		db_in50_args(args, pids, from, to);
+		db_res q = {0};
+		err e = db_query(c, &Q_P_HOUSEHOLDS, &q, DB_IN_N, args);
+		while (e == E_OK && db_next(&q))
+			for (int i = 0; i < n; i++)
+				if (kinds[i] && !strcmp(kinds[i], "person") && ids[i] == db_int(&q, 0))
+					hid[i] = db_int(&q, 1);
+		e = e == E_OK ? q.status : e;
+		db_close(&q);
+		if (e != E_OK)
+			return e;
+	}
+	const char **no = arena_array(a, (size_t)(n > 0 ? n : 1), sizeof *no);
+	if (!no)
+		return E_NOMEM;
+	err e = persons_file_nos(c, a, hid, n, no);
+	for (int i = 0; e == E_OK && i < n; i++) {
+		if (!hid[i])
+			continue;
+		href[i] = arena_printf(a, "/foyers/%lld", (long long)hid[i]);
+		ref[i] = !strcmp(kinds[i], "person") ? arena_printf(a, "une personne du dossier %s", no[i] ? no[i] : "supprimé")
+		                                     : arena_printf(a, "dossier %s", no[i] ? no[i] : "supprimé");
+	}
+	return e;
+}
+
 bool persons_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id)
 {
 	(void)a;

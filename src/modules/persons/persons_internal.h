@@ -238,6 +238,7 @@ err persons_document_get(web_req *r, int64_t id, persons_document *out);
 void persons_document_send(web_req *r, const persons_document *doc);
 /* The module's names for the journal (module.ref, module.lookup). */
 const char *persons_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
+err persons_refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href);
 bool persons_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
 /* persons_notices.c: the notices sent to the household's members. */
 void persons_notices_section(web_req *r, int64_t hid);

@@ -176,6 +176,7 @@ const module persons_module = {
 	.nwidgets = COUNTOF(widgets),
 	.labels = labels,
 	.ref = persons_ref,
+	.refs = persons_refs,
 	.lookup = persons_lookup,
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,
