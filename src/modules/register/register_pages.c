@@ -75,8 +75,11 @@ static void list_page(web_req *r)
 		page_end(r);
 		return;
 	}
-	html_printf(b, "<p>%lld inscription%s%s</p>", (long long)total, total > 1 ? "s" : "",
-	            q && *q ? " parmi les personnes trouvées par ce nom" : "");
+	if (q && *q)
+		html_printf(b, "<p>%s parmi les personnes trouvées par ce nom.</p>",
+		            total ? arena_printf(r->a, "%lld inscription%s", (long long)total, total > 1 ? "s" : "") : "Aucune inscription");
+	else
+		html_printf(b, "<p>%lld personne%s</p>", (long long)total, total > 1 ? "s" : "");
 	if (q && *q && partial)
 		page_notice(r, "info", "Beaucoup de personnes portent ce nom : la recherche n’en a examiné qu’une partie, une inscription "
 		                       "peut manquer ici. Ajoutez le prénom ou cherchez la personne par sa date de naissance.");
@@ -94,7 +97,7 @@ static void list_page(web_req *r)
 			            *v[i].confirmed_on ? civil_fr(r->a, v[i].confirmed_on) : "jamais", is(v[i].status, "inscrit") ? "Inscrit" : "Radié");
 		}
 		html_table_close(b);
-	} else {
+	} else if (!(q && *q)) {
 		html_lit(b, "<p>Personne dans cette liste.</p>");
 	}
 	if (!(q && *q))
