@@ -300,7 +300,8 @@ static void journal_page(web_req *r)
 		int64_t *ids = arena_array(r->a, PAGE, sizeof *ids);
 		for (int i = 0; kinds && ids && i < rows; i++)
 			kinds[i] = v[i].kind, ids[i] = v[i].object;
-		if (kinds && ids && refs && hrefs)
+		bool named = kinds && ids && refs && hrefs; /* else (no memory) one by one below */
+		if (named)
 			module_refs(r->db, r->a, kinds, ids, rows, refs, hrefs);
 		for (int i = 0; i < rows; i++) {
 			struct tm tm;
@@ -308,7 +309,7 @@ static void journal_page(web_req *r)
 			if (civil_local_time(r->user->tz, (time_t)v[i].at, &tm))
 				strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S", &tm);
 			const char *href = NULL, *ref = NULL;
-			if (refs && hrefs)
+			if (named)
 				ref = refs[i], href = hrefs[i];
 			else if (v[i].object)
 				ref = module_ref(r->db, r->a, v[i].kind, v[i].object, &href);
