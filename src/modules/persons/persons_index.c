@@ -1126,8 +1126,10 @@ static bool best_all(const part *p, best_set *b, const char *const *all, int nal
 	enum { WORDS = 8 };
 	uint32_t from[WORDS], to[WORDS];
 	int n = 0;
-	bool everywhere = true;
-	for (int w = 0; w < nall && w < WORDS; w++) {
+	/* More words than it holds (the search takes eight at most): no intersection — a person of it would be given
+	 * the score of every word without having them all — the look-ups and the delta still answer. */
+	bool everywhere = nall <= WORDS;
+	for (int w = 0; everywhere && w < nall; w++) {
 		uint32_t i = lower(p, all[w]);
 		if (i >= p->nkeys || strcmp(p->pool + p->koff[i], all[w])) {
 			everywhere = false; /* no person of the base has it */
