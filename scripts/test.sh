@@ -48,6 +48,9 @@ trap 'bash scripts/pg.sh stop' EXIT
 echo "== description OpenAPI (linter Redocly, règles recommandées)"
 run "openapi-lint" node tools/openapi-lint.mjs assets/openapi.json
 
+echo "== balisage passé en argument à html_printf (qui l’échappe)"
+run "markup-args-lint" python3 tools/markup-args-lint.py $(find src -name '*.c' | sort)
+
 echo "== tests unitaires (ASan+UBSan)"
 for t in build/asan/test_*; do
   run "$(basename "$t") sqlite" "$t"

@@ -546,14 +546,23 @@ int main(void)
 	j = J(get(&soc, "/api/v1/aid/requests?liste=mes"));
 	CHECK(json_array_size(json_object_get(j, "items")) >= 5, "my requests");
 	json_decref(j);
+	/* A payment by vouchers offers their receipt beside the letter (markup, not text). */
+	char want[160];
+	snprintf(want, sizeof want, "UPDATE aid_requests SET vouchers = 'B7' WHERE id = %lld", id);
+	CHECK_INT(db_tamper(want), 0);
 	snprintf(path, sizeof path, "/aides/demandes/%lld", id);
 	r = get(&soc, path);
 	CHECK_INT(r->status, 200);
+	snprintf(want, sizeof want, "Lettre de décision (PDF)</a> · <a href=\"/aides/demandes/%lld/recu.pdf\">Reçu des bons (PDF)</a></p>", id);
+	CHECK_HAS(r->body, want);
 	CHECK_HAS(r->body, "Pourquoi ce montant ?");
 	CHECK_HAS(r->body, "Facture partiellement réglée");
 	CHECK_INT(get(&com, path)->status, 403);  /* members never open the file */
 	CHECK_INT(get(&desk, path)->status, 403); /* nor does reception */
 	CHECK_INT(get(&soc, "/aides/demandes/999999")->status, 404);
+	r = get(&mgr, "/aides");
+	CHECK_HAS(r->body, "<p><a href=\"/aides/commissions\">Commissions</a> · <a href=\"/aides/budget\">Budget</a>");
+	CHECK_LACKS(r->body, "&lt;p&gt;");
 	r = get(&soc, "/foyers/1");
 	CHECK_HAS(r->body, "Secours test");        /* the household's page lists its requests */
 	r = get(&soc, "/foyers/1/simulation");

@@ -320,6 +320,15 @@ int main(void)
 	int64_t visit = geti(j, "id");
 	CHECK_INT(geti(j, "grams"), 3150); /* the lot's weight: 10,5 kg for 10 */
 	json_decref(j);
+	/* The household's page: its decisions and its last visits, read in one statement. */
+	char hpath[64];
+	snprintf(hpath, sizeof hpath, "/foyers/%lld", (long long)ha);
+	r = get(&soc, hpath);
+	snprintf(body, sizeof body, "<p>Derniers passages : <a href=\"/alimentaire/epicerie/passages/%lld\">épicerie le ", (long long)visit);
+	CHECK_HAS(r->body, body);
+	CHECK_HAS(r->body, "€).</p>"); /* markup, not text: « &lt;p&gt; » was shown */
+	CHECK_LACKS(r->body, "&lt;p&gt;");
+	CHECK_HAS(r->body, "Épicerie sociale</a>");
 	j = J(get(&desk, path));
 	CHECK_INT(geti(j, "left_cents"), 400);
 	json_decref(j);

@@ -1,8 +1,8 @@
 /* HTTP tests of the statements a page runs (issue 20, item 5): the
  * household's page as the manager, who sees every module's section, reads
- * the household and its members at once and each section in one or two
- * statements — whatever the household holds (a domiciliation, eleven
- * contacts, fifty-one notes). The server says its statements in a
+ * the household and its members at once and each section in one statement
+ * — whatever the household holds (a domiciliation, eleven contacts,
+ * fifty-one notes, seven food decisions, a remote alarm and meals). The server says its statements in a
  * Server-Timing header at the debug level. The lists that stop short still
  * say how many there are. */
 #define T_NAME "http-pages"
@@ -20,10 +20,13 @@ static int statements(resp *r)
 }
 
 /* The bound: the household and its members (1), alerts, notes, timeline,
- * budget (3), referents, notices, former addresses, documents; the contact
- * form's lists (3), contacts, appointments; one per other module's section,
- * the register's two (its named readers, its entries); the session. */
-enum { HOUSEHOLD_PAGE_MAX = 30 };
+ * budget, referents, notices, former addresses, documents (one each); the
+ * structure's agents (the forms' lists, once); the contacts with the
+ * contact form's lists (1), appointments; one per other module's section
+ * (seven), the register's two (whether the reader is one of its named
+ * agents, its entries); the session: 22. The contacts' and the notes'
+ * counts are read only when their lists are full (two more). */
+enum { HOUSEHOLD_PAGE_MAX = 22 };
 /* A work list: the session, the register's readers, the list (and its count), its persons and their file
  * numbers fifty at a time, the module's settings. */
 enum { LIST_PAGE_MAX = 12 };
@@ -56,7 +59,7 @@ int main(void)
 	CHECK_INT(r->status, 200);
 	int n0 = statements(r);
 	CHECK(n0 > 0, "the debug level says the statements (Server-Timing)");
-	CHECK(n0 <= HOUSEHOLD_PAGE_MAX, "an empty household's page: at most the bound");
+	CHECK(n0 <= HOUSEHOLD_PAGE_MAX, "an empty household's page: at most the bound (%d)", n0);
 	CHECK_HAS(r->body, "Statementi Paule");
 	CHECK_HAS(r->body, "Aucune domiciliation.");
 
@@ -78,16 +81,47 @@ int main(void)
 		snprintf(body, sizeof body, "{\"body\":\"Note %d\",\"visibility\":\"equipe\"}", i);
 		CHECK_INT(post_json(&mgr, npath, body)->status, 201);
 	}
+	for (int i = 0; i < 7; i++) {
+		snprintf(body, sizeof body, "{\"household\":%lld,\"kind\":\"colis\",\"decision\":\"refuse\",\"reason\":\"Motif n%d\"}",
+		         (long long)hid, i);
+		CHECK_INT(post_json(&mgr, "/api/v1/food/decisions", body)->status, 201);
+	}
+	snprintf(body, sizeof body, "{\"household\":%lld,\"provider\":\"Présence Verte\"}", (long long)hid);
+	CHECK_INT(post_json(&mgr, "/api/v1/homecare/alarms", body)->status, 201);
+	snprintf(body, sizeof body, "{\"household\":%lld,\"pattern\":\"1111100\"}", (long long)hid);
+	CHECK_INT(post_json(&mgr, "/api/v1/homecare/meals", body)->status, 201);
 	r = get(&mgr, path);
 	CHECK_INT(r->status, 200);
 	int n1 = statements(r);
-	CHECK(n1 > 0 && n1 <= HOUSEHOLD_PAGE_MAX, "a household with a domiciliation, 11 contacts and 51 notes: at most the bound");
+	CHECK(n1 > 0 && n1 <= HOUSEHOLD_PAGE_MAX + 2, "a household with a domiciliation, 11 contacts, 51 notes, 7 food decisions, "
+	                                               "an alarm and meals: at most the bound and the two counts (%d)", n1);
 	CHECK(n1 <= n0 + 2, "the two counts (contacts, notes) only when their lists are full");
 	fprintf(stderr, "household page: %d statements empty, %d full\n", n0, n1);
 	CHECK_HAS(r->body, "n° ");
 	CHECK_HAS(r->body, "Statementi Paule</a> : ");   /* the domiciliation's person, named in the same statement */
 	CHECK_HAS(r->body, "Voir les 11 contacts");
 	CHECK_HAS(r->body, "Voir les 51 notes");
+	/* Each section's rows, from its one statement: the six newest food decisions and a link to the seven, the
+	 * alarm and the meals, the contact form's motives beside the contacts, the budget. */
+	CHECK_HAS(r->body, "Motif n6");
+	CHECK_HAS(r->body, "Motif n1");
+	CHECK_LACKS(r->body, "Motif n0<");
+	snprintf(body, sizeof body, "<a href=\"/foyers/%lld?droits=tous#t-food\">Voir les 7 droits du foyer</a>", (long long)hid);
+	CHECK_HAS(r->body, body);
+	CHECK_HAS(r->body, "Téléassistance Présence Verte</a> — depuis le ");
+	CHECK_HAS(r->body, "Portage de repas</a> — ");
+	CHECK(strstr(r->body, "Téléassistance Présence") < strstr(r->body, "Portage de repas</a>"), "the alarm, then the meals");
+	CHECK_HAS(r->body, "Réponse 10");
+	/* The form's motives, from the same statement. */
+	const char *sel = strstr(r->body, "<select id=\"f-ct-motive\" name=\"motive\">"), *end = sel ? strstr(sel, "</select>") : NULL;
+	snprintf(body, sizeof body, "<option value=\"%lld\">", motive);
+	const char *opt = sel ? strstr(sel, body) : NULL;
+	CHECK(opt && opt < end, "the contact form offers the motive %lld", motive);
+	CHECK_HAS(r->body, "<dt>Reste à vivre</dt>");
+	snprintf(path, sizeof path, "/foyers/%lld?droits=tous", (long long)hid);
+	r = get(&mgr, path);
+	CHECK_HAS(r->body, "Motif n0<");
+	CHECK_LACKS(r->body, "Voir les 7 droits");
 	snprintf(path, sizeof path, "/foyers/%lld?notes=toutes", (long long)hid);
 	r = get(&mgr, path);
 	CHECK_HAS(r->body, "Note 0<");

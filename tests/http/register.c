@@ -256,8 +256,14 @@ int main(void)
 			mine = strtoll(p + strlen("action=\"/appels/"), NULL, 10);
 		CHECK(mine > 0, "the volunteer was given calls");
 		CHECK_HAS(get(&vol, "/")->body, "t-vol");
-		snprintf(body, sizeof body, "_csrf=%s&outcome=ok&attempts=0", vol.csrf);
+		/* No answer: the call comes back, marked as the second try (markup, not text). */
+		snprintf(body, sizeof body, "_csrf=%s&outcome=sans_reponse&attempts=0", vol.csrf);
 		snprintf(path, sizeof path, "/appels/%lld", (long long)mine);
+		CHECK_INT(post(&vol, path, body)->status, 303);
+		r = get(&vol, "/appels");
+		CHECK_HAS(r->body, " — <span class=\"warn\">deuxième essai</span></p>");
+		CHECK_LACKS(r->body, "&lt;span");
+		snprintf(body, sizeof body, "_csrf=%s&outcome=ok&attempts=1", vol.csrf);
 		CHECK_INT(post(&vol, path, body)->status, 303);
 		snprintf(path, sizeof path, "/appels/%lld", (long long)c1);
 		CHECK_INT(post(&vol, path, body)->status, 404); /* the social worker's call */

@@ -65,8 +65,13 @@ static void list_page(web_req *r)
 		{"/aides/commissions", "Commissions"}, {"/aides/budget", "Budget"}, {"/aides/reglement", "Règlement"}};
 	int shown = 0;
 	for (int i = 0; i < COUNTOF(more); i++)
-		if (web_may(r, M_GET, more[i].href))
-			html_printf(b, "%s<a href=\"%s\">%s</a>", shown++ ? " · " : "<p>", more[i].href, more[i].label);
+		if (web_may(r, M_GET, more[i].href)) {
+			if (shown++)
+				html_lit(b, " · ");
+			else
+				html_lit(b, "<p>");
+			html_printf(b, "<a href=\"%s\">%s</a>", more[i].href, more[i].label);
+		}
 	if (shown)
 		html_lit(b, "</p>");
 	html_lit(b, "<form method=\"get\" action=\"/aides\" class=\"filters\">");
@@ -457,9 +462,12 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 		            *q->pay_reference ? ", mandat " : "", q->pay_reference);
 	if (*q->end_reason)
 		html_printf(b, "<p><strong>%s</strong> : %s</p>", aid_status_label(q->status), q->end_reason);
-	if (*q->decision && !is(q->decision, "ajourne"))
-		html_printf(b, "<p><a href=\"/aides/demandes/%lld/lettre.pdf\">Lettre de décision (PDF)</a>%s</p>", (long long)q->id,
-		            *q->vouchers ? arena_printf(r->a, " · <a href=\"/aides/demandes/%lld/recu.pdf\">Reçu des bons (PDF)</a>", (long long)q->id) : "");
+	if (*q->decision && !is(q->decision, "ajourne")) {
+		html_printf(b, "<p><a href=\"/aides/demandes/%lld/lettre.pdf\">Lettre de décision (PDF)</a>", (long long)q->id);
+		if (*q->vouchers)
+			html_printf(b, " · <a href=\"/aides/demandes/%lld/recu.pdf\">Reçu des bons (PDF)</a>", (long long)q->id);
+		html_lit(b, "</p>");
+	}
 	html_lit(b, "</section>");
 	actions(r, q, fe);
 	html_lit(b, "<section aria-labelledby=\"t-hist\"><h2 id=\"t-hist\">Historique</h2>");

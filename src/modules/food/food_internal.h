@@ -63,7 +63,6 @@ typedef struct food_decision {
  * is missing, -2 no rule in the rulebook; *explain in French. */
 void food_eligibility(const food_ctx *x, int64_t hid, const char *kind, int *state, int64_t *amount, const char **explain);
 bool food_decision_load(db_conn *c, arena *a, int64_t id, food_decision *out);
-int food_decisions_of(db_conn *c, arena *a, int64_t hid, food_decision **out);
 /* The household's decision granted for kind covering day, or false. */
 bool food_decision_on(db_conn *c, arena *a, int64_t hid, const char *kind, const char *day, food_decision *out);
 /* list: "renouveler" (granted, ending within 15 days or ended within 30 and not renewed), "actives", "refusees", "" all. */
@@ -162,7 +161,9 @@ typedef struct food_visit {
 } food_visit;
 bool food_visit_load(db_conn *c, arena *a, int64_t id, food_visit *out);
 int food_visits_of_day(db_conn *c, arena *a, const char *day, food_visit **out);
-int food_visits_of(db_conn *c, arena *a, int64_t hid, int limit, food_visit **out);
+/* The household's section, in one statement: its decisions (the newest first) and its last `visits` visits to the
+ * grocery (without their lines). */
+err food_household_of(db_conn *c, arena *a, int64_t hid, int visits, food_decision **d, int *nd, food_visit **v, int *nv);
 
 /* ---- the report ---- */
 typedef struct food_tally {

@@ -177,6 +177,24 @@ void food_eligibility(const food_ctx *x, int64_t hid, const char *kind, int *sta
 #define D_COLS "id, household_id, persons, coalesce(allowance, -1), coalesce(rate, -1), version, granted, eligible, delivery, kind, from_on, " \
                "to_on, reason, explain, size, ended_on, end_reason, created_at"
 
+/* A decision from the row's columns o… (D_COLS). */
+static void decision_fill(db_res *q, arena *a, int o, food_decision *d)
+{
+	*d = (food_decision){.id = db_int(q, o), .household_id = db_int(q, o + 1), .persons = db_int(q, o + 2), .allowance = db_int(q, o + 3),
+	                     .rate = db_int(q, o + 4), .version = db_int(q, o + 5), .granted = db_int(q, o + 6) != 0,
+	                     .eligible = db_int(q, o + 7) != 0, .delivery = db_int(q, o + 8) != 0};
+	const char **t[] = {&d->kind, &d->from_on, &d->to_on, &d->reason, &d->explain, &d->size, &d->ended_on, &d->end_reason};
+	for (int i = 0; i < COUNTOF(t); i++) {
+		char *s = db_dup(q, o + 9 + i, a);
+		*t[i] = s ? s : "";
+	}
+	char day[11];
+	struct tm tm;
+	civil_local_time("Europe/Paris", (time_t)db_int(q, o + 17), &tm);
+	civil_format((civil_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, day);
+	d->created_on = arena_strdup(a, day);
+}
+
 static int decisions_q(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, int total_col, food_decision **out, int64_t *total)
 {
 	db_res q = {0};
@@ -188,19 +206,7 @@ static int decisions_q(db_conn *c, arena *a, db_sql *sql, int nargs, const db_ar
 		food_decision *d = ARENA_PUSH(a, *out, n, cap);
 		if (!d)
 			break;
-		*d = (food_decision){.id = db_int(&q, 0), .household_id = db_int(&q, 1), .persons = db_int(&q, 2), .allowance = db_int(&q, 3),
-		                     .rate = db_int(&q, 4), .version = db_int(&q, 5), .granted = db_int(&q, 6) != 0, .eligible = db_int(&q, 7) != 0,
-		                     .delivery = db_int(&q, 8) != 0};
-		const char **t[] = {&d->kind, &d->from_on, &d->to_on, &d->reason, &d->explain, &d->size, &d->ended_on, &d->end_reason};
-		for (int i = 0; i < COUNTOF(t); i++) {
-			char *s = db_dup(&q, 9 + i, a);
-			*t[i] = s ? s : "";
-		}
-		char day[11];
-		struct tm tm;
-		civil_local_time("Europe/Paris", (time_t)db_int(&q, 17), &tm);
-		civil_format((civil_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, day);
-		d->created_on = arena_strdup(a, day);
+		decision_fill(&q, a, 0, d);
 		if (total_col >= 0 && total)
 			*total = db_int(&q, total_col);
 	}
@@ -209,8 +215,15 @@ static int decisions_q(db_conn *c, arena *a, db_sql *sql, int nargs, const db_ar
 }
 
 static db_sql Q_D_GET = DB_SQL(DB_SCOPED, "SELECT " D_COLS " FROM food_decisions WHERE structure_id = $1 AND id = $2");
+/* The household's section in one statement: its decisions (tag 0, the newest first), then its last $3 visits to the
+ * grocery (tag 1, the newest first) in the decision's columns: id, household_id, decision_id (persons), value
+ * (allowance), paid (rate), before (granted), grams (eligible), day (from_on). */
 static db_sql Q_D_OF = DB_SQL(DB_SCOPED,
-	"SELECT " D_COLS " FROM food_decisions WHERE structure_id = $1 AND household_id = $2 ORDER BY from_on DESC, id DESC");
+	"SELECT 0, " D_COLS " FROM food_decisions WHERE structure_id = $1 AND household_id = $2 "
+	"UNION ALL SELECT 1, id, household_id, decision_id, value, paid, 0, before, grams, 0, '', day, NULL, NULL, NULL, NULL, "
+	"NULL, NULL, 0 FROM (SELECT id, household_id, decision_id, value, paid, before, grams, day FROM food_visits "
+	"WHERE structure_id = $1 AND household_id = $2 ORDER BY day DESC, id DESC LIMIT $3) v "
+	"ORDER BY 1, 12 DESC, 2 DESC");
 static db_sql Q_D_ON = DB_SQL(DB_SCOPED,
 	"SELECT " D_COLS " FROM food_decisions WHERE structure_id = $1 AND household_id = $2 AND kind = $3 AND granted = 1 "
 	"AND from_on <= $4 AND to_on >= $4 AND (ended_on IS NULL OR ended_on >= $4) ORDER BY from_on DESC LIMIT 1");
@@ -243,9 +256,32 @@ bool food_decision_load(db_conn *c, arena *a, int64_t id, food_decision *out)
 	return true;
 }
 
-int food_decisions_of(db_conn *c, arena *a, int64_t hid, food_decision **out)
+err food_household_of(db_conn *c, arena *a, int64_t hid, int visits, food_decision **d, int *nd, food_visit **v, int *nv)
 {
-	return decisions_q(c, a, &Q_D_OF, 1, (db_arg[]){A_INT(hid)}, -1, out, NULL);
+	db_res q = {0};
+	int cd = 0, cv = 0;
+	*d = NULL, *v = NULL, *nd = *nv = 0;
+	err e = DBQ(c, &Q_D_OF, &q, A_INT(hid), A_INT(visits));
+	while (e == E_OK && db_next(&q)) {
+		if (db_int(&q, 0) == 0) {
+			food_decision *x = ARENA_PUSH(a, *d, *nd, cd);
+			if (!x)
+				e = E_NOMEM;
+			else
+				decision_fill(&q, a, 1, x);
+		} else {
+			food_visit *x = ARENA_PUSH(a, *v, *nv, cv);
+			if (!x)
+				e = E_NOMEM;
+			else
+				*x = (food_visit){.id = db_int(&q, 1), .household_id = db_int(&q, 2), .decision_id = db_int(&q, 3), .value = db_int(&q, 4),
+				                  .paid = db_int(&q, 5), .before = db_int(&q, 7), .grams = db_int(&q, 8), .day = db_dup(&q, 11, a)};
+		}
+	}
+	if (e == E_OK)
+		e = q.status;
+	db_close(&q);
+	return e;
 }
 
 bool food_decision_on(db_conn *c, arena *a, int64_t hid, const char *kind, const char *day, food_decision *out)

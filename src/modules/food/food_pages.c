@@ -627,25 +627,39 @@ static void settings_post(web_req *r)
 
 /* ---- what other pages show ------------------------------------------------------------------------------------ */
 
+/* The household page's section: its decisions, the six newest unless all are asked (?droits=tous), and its last
+ * three visits to the grocery — one statement. */
 void food_section(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	food_decision *v;
-	int n = food_decisions_of(r->db, r->a, hid, &v);
+	food_visit *vv;
+	int n, nv;
+	err e = food_household_of(r->db, r->a, hid, 3, &v, &n, &vv, &nv);
+	bool all = web_arg(r, "droits") && !strcmp(web_arg(r, "droits"), "tous");
+	int shown = all || n <= 6 ? n : 6;
 	html_lit(b, "<section aria-labelledby=\"t-food\"><h2 id=\"t-food\">Aide alimentaire</h2>");
-	if (n > 0) {
+	if (e != E_OK) {
+		html_lit(b, "<p class=\"error\">L’aide alimentaire du foyer n’a pas pu être lue.</p>");
+	} else if (n > 0) {
 		html_lit(b, "<ul>");
-		for (int i = 0; i < n && i < 6; i++)
+		for (int i = 0; i < shown; i++)
 			html_printf(b, "<li><a href=\"/alimentaire/droits/%lld\">%s</a> — %s — %s%s%s</li>", (long long)v[i].id, CODE_LABEL(FOOD_KINDS, v[i].kind),
 			            period(r, &v[i]), terms(r, &v[i]), *v[i].reason ? " — motif : " : "", v[i].reason);
 		html_lit(b, "</ul>");
-		if (n > 6)
-			html_printf(b, "<p><a href=\"/alimentaire/droits?liste=\">%d droits en tout</a></p>", n);
-		food_visit *vv;
-		int nv = food_visits_of(r->db, r->a, hid, 3, &vv);
-		for (int i = 0; i < nv; i++)
-			html_printf(b, "%s<a href=\"/alimentaire/epicerie/passages/%lld\">épicerie le %s</a> (%s)%s", i ? ", " : "<p>Derniers passages : ", (long long)vv[i].id,
-			            civil_fr(r->a, vv[i].day), money_format(r->a, vv[i].value), i == nv - 1 ? ".</p>" : "");
+		if (shown < n)
+			html_printf(b, "<p><a href=\"/foyers/%lld?droits=tous#t-food\">Voir les %d droits du foyer</a></p>", (long long)hid, n);
+		/* (The markup around the links is written as such: html_printf escapes its arguments.) */
+		for (int i = 0; i < nv; i++) {
+			if (i)
+				html_lit(b, ", ");
+			else
+				html_lit(b, "<p>Derniers passages : ");
+			html_printf(b, "<a href=\"/alimentaire/epicerie/passages/%lld\">épicerie le %s</a> (%s)", (long long)vv[i].id,
+			            civil_fr(r->a, vv[i].day), money_format(r->a, vv[i].value));
+		}
+		if (nv > 0)
+			html_lit(b, ".</p>");
 	} else {
 		html_lit(b, "<p class=\"muted\">Aucun droit à l’aide alimentaire.</p>");
 	}

@@ -477,9 +477,6 @@ static db_sql Q_V_LINES = DB_SQL(DB_SCOPED,
 	"ON p.structure_id = v.structure_id AND p.id = v.product_id WHERE v.structure_id = $1 AND v.visit_id = $2 ORDER BY v.id");
 static db_sql Q_V_DAY = DB_SQL(DB_SCOPED,
 	"SELECT id, household_id, decision_id, value, paid, before, grams, day FROM food_visits WHERE structure_id = $1 AND day = $2 ORDER BY id DESC");
-static db_sql Q_V_OF = DB_SQL(DB_SCOPED,
-	"SELECT id, household_id, decision_id, value, paid, before, grams, day FROM food_visits WHERE structure_id = $1 AND household_id = $2 "
-	"ORDER BY day DESC, id DESC LIMIT $3");
 
 static int visits_q(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, food_visit **out)
 {
@@ -521,9 +518,4 @@ bool food_visit_load(db_conn *c, arena *a, int64_t id, food_visit *out)
 int food_visits_of_day(db_conn *c, arena *a, const char *day, food_visit **out)
 {
 	return visits_q(c, a, &Q_V_DAY, 1, (db_arg[]){A_TEXT(day)}, out);
-}
-
-int food_visits_of(db_conn *c, arena *a, int64_t hid, int limit, food_visit **out)
-{
-	return visits_q(c, a, &Q_V_OF, 2, (db_arg[]){A_INT(hid), A_INT(limit)}, out);
 }

@@ -44,7 +44,14 @@ typedef struct hc_alarm {
 bool hc_alarm_load(db_conn *c, arena *a, int64_t id, hc_alarm *out);
 /* list: "actives", "fin_proche" (ending within 30 days), "terminees", "" all. */
 int hc_alarms(const hc_ctx *x, const char *list, int limit, int offset, hc_alarm **out, int64_t *total);
-int hc_alarms_of(db_conn *c, arena *a, int64_t hid, hc_alarm **out);
+/* What the household's page shows of a service: an alarm (provider) or a meal subscription (pattern). */
+typedef struct hc_service {
+	bool meals;
+	int64_t id;
+	const char *what, *started_on, *ended_on;
+} hc_service;
+/* The household's alarms, then its meal subscriptions, each the newest first (one statement); -1 when not read. */
+int hc_services_of(db_conn *c, arena *a, int64_t hid, hc_service **out);
 err hc_alarm_create(const hc_ctx *x, const kv_list *in, form_errors *fe, int64_t *id);
 /* action: modifier (provider, device, price, payer, contacts, notes), terminer (ended_on, end_reason). */
 err hc_alarm_act(const hc_ctx *x, hc_alarm *al, const char *action, const kv_list *in, form_errors *fe, const char **why);
@@ -67,7 +74,6 @@ typedef struct hc_order {
 int hc_rounds(db_conn *c, arena *a, hc_round **out);
 err hc_round_save(const hc_ctx *x, int64_t id, const kv_list *in, form_errors *fe, int64_t *out_id);
 bool hc_sub_load(db_conn *c, arena *a, int64_t id, hc_sub *out);
-int hc_subs_of(db_conn *c, arena *a, int64_t hid, hc_sub **out);
 /* Active subscriptions of a round (0: every round), in the order of stops. */
 int hc_subs_of_round(db_conn *c, arena *a, int64_t round, hc_sub **out);
 err hc_sub_create(const hc_ctx *x, const kv_list *in, form_errors *fe, int64_t *id);

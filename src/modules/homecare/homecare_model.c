@@ -138,7 +138,6 @@ static int alarms_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg 
 }
 
 static db_sql Q_A_GET = DB_SQL(DB_SCOPED, "SELECT " A_COLS " FROM hc_alarms WHERE structure_id = $1 AND id = $2");
-static db_sql Q_A_OF = DB_SQL(DB_SCOPED, "SELECT " A_COLS " FROM hc_alarms WHERE structure_id = $1 AND household_id = $2 ORDER BY started_on DESC, id DESC");
 /* The list's page and its total counted apart (a count beside every row said 0 on a page past the end). */
 #define A_LIST                                                                                                         \
 	"FROM hc_alarms WHERE structure_id = $1 AND (($2 = 'actives' AND (ended_on IS NULL OR ended_on >= $3)) "             \
@@ -155,9 +154,33 @@ bool hc_alarm_load(db_conn *c, arena *a, int64_t id, hc_alarm *out)
 	return true;
 }
 
-int hc_alarms_of(db_conn *c, arena *a, int64_t hid, hc_alarm **out)
+/* The household's section: its alarms then its meal subscriptions, each the newest first, in one statement. */
+static db_sql Q_SERVICES_OF = DB_SQL(DB_SCOPED,
+	"SELECT 0, id, provider, started_on, ended_on FROM hc_alarms WHERE structure_id = $1 AND household_id = $2 "
+	"UNION ALL SELECT 1, id, pattern, started_on, ended_on FROM hc_subs WHERE structure_id = $1 AND household_id = $2 "
+	"ORDER BY 1, 4 DESC, 2 DESC");
+
+int hc_services_of(db_conn *c, arena *a, int64_t hid, hc_service **out)
 {
-	return alarms_of(c, a, &Q_A_OF, 1, (db_arg[]){A_INT(hid)}, -1, out, NULL);
+	db_res q = {0};
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (DBQ(c, &Q_SERVICES_OF, &q, A_INT(hid)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		hc_service *v = ARENA_PUSH(a, *out, n, cap);
+		if (!v) {
+			n = -1;
+			break;
+		}
+		char *w = db_dup(&q, 2, a), *from = db_dup(&q, 3, a), *to = db_dup(&q, 4, a);
+		*v = (hc_service){.meals = db_int(&q, 0) == 1, .id = db_int(&q, 1), .what = w ? w : "", .started_on = from ? from : "",
+		                  .ended_on = to ? to : ""};
+	}
+	if (q.status != E_OK)
+		n = -1;
+	db_close(&q);
+	return n;
 }
 
 int hc_alarms(const hc_ctx *x, const char *list, int limit, int offset, hc_alarm **out, int64_t *total)
@@ -375,7 +398,6 @@ static int subs_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *a
 }
 
 static db_sql Q_S_GET = DB_SQL(DB_SCOPED, "SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.id = $2");
-static db_sql Q_S_OF = DB_SQL(DB_SCOPED, "SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.household_id = $2 ORDER BY s.started_on DESC, s.id DESC");
 static db_sql Q_S_ROUND = DB_SQL(DB_SCOPED,
 	"SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND ($2 = 0 OR s.round_id = $2) AND s.ended_on IS NULL "
 	"ORDER BY s.round_id, s.stop_order, s.id");
@@ -410,8 +432,6 @@ bool hc_sub_load(db_conn *c, arena *a, int64_t id, hc_sub *out)
 	*out = v[0];
 	return true;
 }
-
-int hc_subs_of(db_conn *c, arena *a, int64_t hid, hc_sub **out) { return subs_of(c, a, &Q_S_OF, 1, (db_arg[]){A_INT(hid)}, out); }
 
 int hc_subs_of_round(db_conn *c, arena *a, int64_t round, hc_sub **out)
 {

@@ -412,21 +412,23 @@ static void sub_action(web_req *r)
 void hc_section(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
-	hc_alarm *al;
-	hc_sub *sv;
-	int na = hc_alarms_of(r->db, r->a, hid, &al), ns = hc_subs_of(r->db, r->a, hid, &sv);
+	hc_service *v;
+	int n = hc_services_of(r->db, r->a, hid, &v);
 	html_lit(b, "<section aria-labelledby=\"t-hc\"><h2 id=\"t-hc\">Services à domicile</h2>");
-	if (na > 0 || ns > 0) {
+	if (n > 0) {
 		html_lit(b, "<ul>");
-		for (int i = 0; i < na; i++)
-			html_printf(b, "<li><a href=\"/domicile/teleassistance/%lld\">Téléassistance %s</a> — depuis le %s%s%s</li>", (long long)al[i].id,
-			            al[i].provider, civil_fr(r->a, al[i].started_on), *al[i].ended_on ? ", terminée le " : "",
-			            *al[i].ended_on ? civil_fr(r->a, al[i].ended_on) : "");
-		for (int i = 0; i < ns; i++)
-			html_printf(b, "<li><a href=\"/domicile/repas/%lld\">Portage de repas</a> — %s — depuis le %s%s%s</li>", (long long)sv[i].id,
-			            hc_pattern_fr(r->a, sv[i].pattern), civil_fr(r->a, sv[i].started_on), *sv[i].ended_on ? ", terminé le " : "",
-			            *sv[i].ended_on ? civil_fr(r->a, sv[i].ended_on) : "");
+		for (int i = 0; i < n; i++)
+			if (!v[i].meals)
+				html_printf(b, "<li><a href=\"/domicile/teleassistance/%lld\">Téléassistance %s</a> — depuis le %s%s%s</li>",
+				            (long long)v[i].id, v[i].what, civil_fr(r->a, v[i].started_on), *v[i].ended_on ? ", terminée le " : "",
+				            *v[i].ended_on ? civil_fr(r->a, v[i].ended_on) : "");
+			else
+				html_printf(b, "<li><a href=\"/domicile/repas/%lld\">Portage de repas</a> — %s — depuis le %s%s%s</li>", (long long)v[i].id,
+				            hc_pattern_fr(r->a, v[i].what), civil_fr(r->a, v[i].started_on), *v[i].ended_on ? ", terminé le " : "",
+				            *v[i].ended_on ? civil_fr(r->a, v[i].ended_on) : "");
 		html_lit(b, "</ul>");
+	} else if (n < 0) {
+		html_lit(b, "<p class=\"error\">Les services à domicile n’ont pas pu être lus.</p>");
 	} else {
 		html_lit(b, "<p class=\"muted\">Aucun service à domicile.</p>");
 	}

@@ -223,6 +223,7 @@ typedef struct household_budget {
 	const char *explain;         /* the computation in French (arena) */
 	int64_t rule_id;             /* version of the QF/RAV rules used */
 } household_budget;
+/* One statement (E_NOT_FOUND when the structure has no such household). */
 err persons_budget(db_conn *c, arena *a, int64_t household_id, civil_date month, household_budget *out);
 
 /* For the needs analysis (observation): over the instants [start, end),

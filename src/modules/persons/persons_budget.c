@@ -19,23 +19,29 @@
 
 /* ---- budget: QF and reste à vivre ----------------------------------------- */
 
-static db_sql Q_RULE = DB_SQL(DB_SCOPED,
-	"SELECT id, parts_couple, parts_single_parent, parts_single, child1, child2, child3, child_more, disabled_child, "
-	"rav_divisor, effective_from FROM qf_rules WHERE structure_id = $1 AND effective_from <= $2 "
-	"ORDER BY effective_from DESC LIMIT 1");
 static db_sql Q_RULE_DEFAULT = DB_SQL(DB_SCOPED,
 	"INSERT INTO qf_rules (structure_id, effective_from, parts_couple, parts_single_parent, parts_single, child1, "
 	"child2, child3, child_more, disabled_child, rav_divisor) VALUES ($1, '2000-01-01', 200, 200, 100, 50, 50, 100, "
 	"50, 50, 'personnes') ON CONFLICT (structure_id, effective_from) DO NOTHING");
-/* The household's taxable income and housing with its members of today, in one read (a household without an
- * active member gives one row, its members' columns NULL). */
-static db_sql Q_MEMBERS_NOW = DB_SQL(DB_SCOPED,
-	"SELECT p.relation, p.birth_date, p.disability, h.annual_taxable, h.housing FROM households h "
+/* The budget in one read, its parts told by the first column: 0 the rule in force on the month's first day $3
+ * (columns 2–12), 1 the household's taxable income and housing with its members of today, by id (13–17; a
+ * household without an active member gives one row, its members' columns NULL), 2 the month's ($4) resources and
+ * charges by kind and category (18–20). A column the first two parts leave empty holds a typed value there:
+ * PostgreSQL types a union's column from its first parts (two NULLs make a text, which a sum cannot join). */
+static db_sql Q_BUDGET = DB_SQL(DB_SCOPED,
+	"SELECT 0, 0, id, parts_couple, parts_single_parent, parts_single, child1, child2, child3, child_more, disabled_child, "
+	"rav_divisor, effective_from, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 FROM (SELECT id, parts_couple, "
+	"parts_single_parent, parts_single, child1, child2, child3, child_more, disabled_child, rav_divisor, effective_from "
+	"FROM qf_rules WHERE structure_id = $1 AND effective_from <= $3 ORDER BY effective_from DESC LIMIT 1) r "
+	"UNION ALL SELECT 1, p.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, p.relation, p.birth_date, "
+	"p.disability, h.annual_taxable, h.housing, NULL, NULL, 0 FROM households h "
 	"LEFT JOIN persons p ON p.structure_id = h.structure_id AND p.household_id = h.id AND p.active = 1 "
-	"WHERE h.structure_id = $1 AND h.id = $2 ORDER BY p.id");
-static db_sql Q_BUDGET_SUM = DB_SQL(DB_SCOPED,
-	"SELECT kind, category, sum(amount) FROM budget_lines WHERE structure_id = $1 AND household_id = $2 "
-	"AND month = $3 AND counted = 1 GROUP BY kind, category");
+	"WHERE h.structure_id = $1 AND h.id = $2 "
+	"UNION ALL SELECT 2, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+	"kind, category, sum(amount) FROM budget_lines WHERE structure_id = $1 AND household_id = $2 AND month = $4 "
+	"AND counted = 1 GROUP BY kind, category "
+	"ORDER BY 1, 2");
+enum { B_RULE = 2, B_MEMBER = 13, B_SUM = 18 };
 
 static const char *fmt_parts(arena *a, int64_t x100)
 {
@@ -56,24 +62,30 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	db_res q = {0};
 	int64_t rule[9] = {0};
 	char *divisor = NULL, *from = NULL;
-	err e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));
-	if (e == E_OK && !db_next(&q)) {
+	/* The rule comes first; a structure without one gets the default rule, once. */
+	err e = DBQ(c, &Q_BUDGET, &q, A_INT(hid), A_TEXT(mday), A_TEXT(mkey));
+	bool row = e == E_OK && db_next(&q);
+	if (e == E_OK && (!row || db_int(&q, 0) != 0)) {
 		db_close(&q);
 		e = DBX0(c, &Q_RULE_DEFAULT, NULL);
 		if (e == E_OK)
-			e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));
-		if (e == E_OK && !db_next(&q))
+			e = DBQ(c, &Q_BUDGET, &q, A_INT(hid), A_TEXT(mday), A_TEXT(mkey));
+		row = e == E_OK && db_next(&q);
+		if (e == E_OK && (!row || db_int(&q, 0) != 0))
 			e = E_DB;
 	}
 	if (e == E_OK) {
 		for (int i = 0; i < 9; i++)
-			rule[i] = db_int(&q, i);
-		divisor = db_dup(&q, 9, a);
-		from = db_dup(&q, 10, a);
+			rule[i] = db_int(&q, B_RULE + i);
+		divisor = db_dup(&q, B_RULE + 9, a);
+		from = db_dup(&q, B_RULE + 10, a);
+		if (!divisor || !from)
+			e = E_DB;
 	}
-	db_close(&q);
-	if (e != E_OK)
+	if (e != E_OK) {
+		db_close(&q);
 		return e;
+	}
 	o->rule_id = rule[0];
 	/* Members and their weights. */
 	bool couple = false;
@@ -82,26 +94,42 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	int64_t uc = 0;
 	int adults = 0;
 	civil_date ref = {month.y, month.m, 1};
-	e = DBQ(c, &Q_MEMBERS_NOW, &q, A_INT(hid));
 	int rank = 0, ncap = 0;
 	int64_t child_parts = 0;
 	int64_t taxable = 0;
 	bool has_taxable = false, first_row = true;
 	o->housing = "";
-	while (e == E_OK && db_next(&q)) {
+	buf cats;
+	buf_init(&cats, a, 64);
+	buf_addc(&cats, ',');
+	while (db_next(&q)) {
+		if (db_int(&q, 0) == 2) { /* resources and charges of the month */
+			int64_t v = db_int(&q, B_SUM + 2);
+			if (!strcmp(db_text(&q, B_SUM), "R")) {
+				o->resources_known = true;
+				o->resources += v;
+				if (v > 0)
+					buf_printf(&cats, "%s,", db_text(&q, B_SUM + 1));
+				if (!strcmp(db_text(&q, B_SUM + 1), "prestations_familiales"))
+					o->family_benefits += v;
+			} else {
+				o->charges += v;
+			}
+			continue;
+		}
 		if (first_row) {
 			first_row = false;
-			if (!db_isnull(&q, 3)) {
-				taxable = db_int(&q, 3);
+			if (!db_isnull(&q, B_MEMBER + 3)) {
+				taxable = db_int(&q, B_MEMBER + 3);
 				has_taxable = true;
 			}
-			o->housing = db_isnull(&q, 4) ? "" : db_dup(&q, 4, a);
+			o->housing = db_isnull(&q, B_MEMBER + 4) ? "" : db_dup(&q, B_MEMBER + 4, a);
 		}
-		if (db_isnull(&q, 0))
+		if (db_isnull(&q, B_MEMBER))
 			continue; /* no member today */
-		const char *rel = db_text(&q, 0);
+		const char *rel = db_text(&q, B_MEMBER);
 		civil_date b;
-		int age = civil_parse(db_text(&q, 1), &b) ? civil_age(b, ref) : 30;
+		int age = civil_parse(db_text(&q, B_MEMBER + 1), &b) ? civil_age(b, ref) : 30;
 		o->members++;
 		if (!strcmp(rel, "conjoint"))
 			couple = true;
@@ -115,7 +143,7 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 				children++; /* counted all the same; a->failed tells */
 			rank++;
 			int64_t inc = rank == 1 ? rule[4] : rank == 2 ? rule[5] : rank == 3 ? rule[6] : rule[7];
-			if (db_int(&q, 2)) {
+			if (db_int(&q, B_MEMBER + 2)) {
 				inc += rule[8];
 				disabled_children++;
 			}
@@ -128,34 +156,18 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 		int64_t w = !child && adults++ == 0 ? 100 : (age >= 14 ? 50 : 30);
 		uc += shared ? w / 2 : w;
 	}
+	e = q.status;
 	db_close(&q);
 	if (e != E_OK)
 		return e;
+	if (first_row)
+		return E_NOT_FOUND; /* no such household */
 	o->children = children;
 	o->adults = adults;
 	o->couple = couple;
 	int64_t base = couple ? rule[1] : children ? rule[2] : rule[3];
 	o->parts_x100 = base + child_parts;
 	o->uc_x100 = uc ? uc : 100;
-	/* Resources and charges of the month. */
-	e = DBQ(c, &Q_BUDGET_SUM, &q, A_INT(hid), A_TEXT(mkey));
-	buf cats;
-	buf_init(&cats, a, 64);
-	buf_addc(&cats, ',');
-	while (e == E_OK && db_next(&q)) {
-		int64_t v = db_int(&q, 2);
-		if (!strcmp(db_text(&q, 0), "R")) {
-			o->resources_known = true;
-			o->resources += v;
-			if (v > 0)
-				buf_printf(&cats, "%s,", db_text(&q, 1));
-			if (!strcmp(db_text(&q, 1), "prestations_familiales"))
-				o->family_benefits += v;
-		} else {
-			o->charges += v;
-		}
-	}
-	db_close(&q);
 	o->resource_cats = buf_cstr(&cats);
 	buf ex;
 	buf_init(&ex, a, 512);

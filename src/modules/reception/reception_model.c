@@ -119,6 +119,22 @@ static db_sql Q_CONTACTS_H = DB_SQL(DB_SCOPED,
 	"FROM contacts c LEFT JOIN contact_motives m ON m.id = c.motive_id LEFT JOIN agent_names u ON u.id = c.orient_user "
 	"LEFT JOIN partners p ON p.id = c.orient_partner LEFT JOIN agent_names a ON a.id = c.user_id "
 	"WHERE c.structure_id = $1 AND c.household_id = $2 ORDER BY c.at DESC, c.id DESC LIMIT $3");
+/* The household page's section in one read: the contact form's motives (tag 0) and partners (1), by name, then the
+ * household's last $2 contacts (2, the newest first) in Q_CONTACTS_H's columns from the fourth (a motive's or a
+ * partner's id and name in the contact's « at » and motive columns; 0 in its minutes: PostgreSQL types a union's
+ * column from its first parts, and two NULLs make a text). */
+static db_sql Q_SECTION = DB_SQL(DB_SCOPED,
+	"SELECT 0, 0, 0, id, NULL, label, NULL, NULL, NULL, NULL, NULL, NULL, 0 FROM contact_motives "
+	"WHERE structure_id = $1 AND active = 1 "
+	"UNION ALL SELECT 1, 0, 0, id, NULL, name, NULL, NULL, NULL, NULL, NULL, NULL, 0 FROM partners "
+	"WHERE structure_id = $1 AND active = 1 "
+	"UNION ALL SELECT 2, -x.at, -x.id, x.at, x.channel, x.mlabel, x.answer, x.orientation, x.uname, x.orient_service, x.pname, "
+	"x.aname, x.minutes FROM (SELECT c.id, c.at, c.channel, m.label AS mlabel, c.answer, c.orientation, u.display_name AS uname, "
+	"c.orient_service, p.name AS pname, a.display_name AS aname, c.minutes "
+	"FROM contacts c LEFT JOIN contact_motives m ON m.id = c.motive_id LEFT JOIN agent_names u ON u.id = c.orient_user "
+	"LEFT JOIN partners p ON p.id = c.orient_partner LEFT JOIN agent_names a ON a.id = c.user_id "
+	"WHERE c.structure_id = $1 AND c.household_id = $2 ORDER BY c.at DESC, c.id DESC LIMIT $3) x "
+	"ORDER BY 1, 2, 3, 6");
 static db_sql Q_CONTACTS_N = DB_SQL(DB_SCOPED, "SELECT count(*) FROM contacts WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_PARTNERS_ALL = DB_SQL(DB_SCOPED, "SELECT id, name FROM partners WHERE structure_id = $1 AND active = 1 ORDER BY name");
 /* The contact form's two lists in one read. */
@@ -204,6 +220,21 @@ int rc_form_lists(db_conn *c, arena *a, rc_named **motives, int *nmotives, rc_na
 	return e == E_OK && !a->failed ? 0 : -1;
 }
 
+/* A contact from the row's columns o… (Q_CONTACTS_H's). */
+static void contact_fill(db_res *q, arena *a, int o, rc_contact *x)
+{
+	x->at = db_int(q, o);
+	x->channel = arena_strdup(a, s_(q, o + 1));
+	x->motive = arena_strdup(a, s_(q, o + 2));
+	x->answer = arena_strdup(a, s_(q, o + 3));
+	x->orientation = arena_strdup(a, s_(q, o + 4));
+	const char *w = x->orientation;
+	x->orient_to = arena_strdup(a, !strcmp(w, "agent") ? s_(q, o + 5) : !strcmp(w, "service") ? s_(q, o + 6)
+	                                : !strcmp(w, "partenaire") ? s_(q, o + 7) : "");
+	x->agent = arena_strdup(a, s_(q, o + 8));
+	x->minutes = db_int(q, o + 9);
+}
+
 int rc_contacts_of(db_conn *c, arena *a, int64_t hid, int limit, rc_contact **out)
 {
 	db_res q = {0};
@@ -214,17 +245,38 @@ int rc_contacts_of(db_conn *c, arena *a, int64_t hid, int limit, rc_contact **ou
 		rc_contact *x = ARENA_PUSH(a, *out, n, cap);
 		if (!x)
 			break;
-		x->at = db_int(&q, 0);
-		x->channel = arena_strdup(a, s_(&q, 1));
-		x->motive = arena_strdup(a, s_(&q, 2));
-		x->answer = arena_strdup(a, s_(&q, 3));
-		x->orientation = arena_strdup(a, s_(&q, 4));
-		const char *o = x->orientation;
-		x->orient_to = arena_strdup(a, !strcmp(o, "agent") ? s_(&q, 5) : !strcmp(o, "service") ? s_(&q, 6)
-		                                : !strcmp(o, "partenaire") ? s_(&q, 7) : "");
-		x->agent = arena_strdup(a, s_(&q, 8));
-		x->minutes = db_int(&q, 9);
+		contact_fill(&q, a, 0, x);
 	}
+	db_close(&q);
+	return e == E_OK && !a->failed ? n : -1;
+}
+
+int rc_section_of(db_conn *c, arena *a, int64_t hid, int limit, rc_contact **out, rc_named **motives, int *nmotives,
+                  rc_named **partners, int *npartners)
+{
+	db_res q = {0};
+	int n = 0, cap = 0, lcap[2] = {0, 0}, *ln[2] = {nmotives, npartners};
+	rc_named **lists[2] = {motives, partners};
+	*out = NULL, *motives = *partners = NULL, *nmotives = *npartners = 0;
+	err e = DBQ(c, &Q_SECTION, &q, A_INT(hid), A_INT(LIMIT_OF(limit)));
+	while (e == E_OK && db_next(&q)) {
+		int64_t tag = db_int(&q, 0);
+		if (tag == 2) {
+			rc_contact *x = ARENA_PUSH(a, *out, n, cap);
+			if (!x)
+				break;
+			contact_fill(&q, a, 3, x);
+		} else {
+			int k = tag == 1;
+			rc_named *x = ARENA_PUSH(a, *lists[k], *ln[k], lcap[k]);
+			if (!x)
+				break;
+			x->id = db_int(&q, 3);
+			x->name = arena_strdup(a, db_text(&q, 5));
+		}
+	}
+	if (e == E_OK)
+		e = q.status;
 	db_close(&q);
 	return e == E_OK && !a->failed ? n : -1;
 }

@@ -146,6 +146,12 @@ void rc_section_contacts(web_req *r, int64_t hid)
 	if (qs && text_to_int64(qs, 1, INT64_MAX, &qid) && rc_queue_get(r->db, r->a, qid, &qe) == E_OK && qe.household_id == hid &&
 	    !strcmp(qe.status, "recu"))
 		queue = &qe;
+	/* The contacts and the form's lists in one read: the form takes its lists from the request's memo. */
+	rc_contact *v;
+	form_lists *fl = arena_array(r->a, 1, sizeof *fl);
+	int n = fl ? rc_section_of(r->db, r->a, hid, SECTION_ROWS, &v, &fl->v[0], &fl->n[0], &fl->v[1], &fl->n[1]) : -1;
+	if (n >= 0 && !web_memo_get(r, &FORM_LISTS_KEY))
+		web_memo_put(r, &FORM_LISTS_KEY, fl);
 	html_printf(b, "<section aria-labelledby=\"t-contacts\"><h2 id=\"t-contacts\">Contacts</h2>"
 	               "<details id=\"contact\"%s><summary>Enregistrer un contact</summary>", queue ? " open" : "");
 	form_scope("ct");
@@ -156,8 +162,6 @@ void rc_section_contacts(web_req *r, int64_t hid)
 		form_begin(r, "<form method=\"post\" action=\"/accueil/file\" class=\"inline\"><input type=\"hidden\" name=\"household\" "
 		              "value=\"%lld\"><button type=\"submit\">Arrivé à l’accueil : mettre dans la file d’attente</button></form>",
 		           (long long)hid);
-	rc_contact *v;
-	int n = rc_contacts_of(r->db, r->a, hid, SECTION_ROWS, &v);
 	if (n > 0) {
 		html_table(b, "Derniers contacts", 0, "Date", "Type", "Motif", "Réponse et orientation", "Agent");
 		for (int i = 0; i < n; i++) {
@@ -172,6 +176,8 @@ void rc_section_contacts(web_req *r, int64_t hid)
 		if (total > n)
 			html_printf(b, "<p><a href=\"/foyers/%lld/parcours?type=contact\">Voir les %lld contacts</a></p>", (long long)hid,
 			            (long long)total);
+	} else if (n < 0) {
+		html_lit(b, "<p class=\"error\">Les contacts du foyer n’ont pas pu être lus.</p>");
 	} else {
 		html_lit(b, "<p class=\"muted\">Aucun contact enregistré.</p>");
 	}

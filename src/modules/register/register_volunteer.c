@@ -51,7 +51,9 @@ static void calls_page(web_req *r)
 		html_tel(b, v[i].e.phone);
 		if (*v[i].e.phones)
 			html_printf(b, " · autres : %s", v[i].e.phones);
-		html_printf(b, "%s</p>", is(v[i].state, "a_rappeler") ? " — <span class=\"warn\">deuxième essai</span>" : "");
+		if (is(v[i].state, "a_rappeler"))
+			html_lit(b, " — <span class=\"warn\">deuxième essai</span>");
+		html_lit(b, "</p>");
 		reg_contact *ct;
 		int nc = reg_contacts(r->db, r->a, v[i].entry_id, &ct);
 		if (nc > 0) {
