@@ -1176,9 +1176,9 @@ static bool best_all(const part *p, best_set *b, const char *const *all, int nal
 	return true;
 }
 
-int persons_index_best(db_conn *c, arena *a, const index_lookup *lk, int nlk, const char *const *all, int nall,
-                       int all_score, int (*score)(const char *sn, bool active, void *ctx), void *ctx, int max, person_best *out,
-                       bool *capped)
+int persons_index_best(db_conn *c, arena *a, const index_lookup *lk, int nlk, const index_lookup *more, int nmore,
+                       const char *const *all, int nall, int all_score, int (*score)(const char *sn, bool active, void *ctx),
+                       void *ctx, int max, person_best *out, bool *capped)
 {
 	*capped = false;
 	if (!ix.on || max <= 0)
@@ -1191,13 +1191,20 @@ int persons_index_best(db_conn *c, arena *a, const index_lookup *lk, int nlk, co
 		pthread_rwlock_unlock(&ix.lock);
 		return -1;
 	}
-	bool go = nall <= 0 || best_all(p, &b, all, nall, all_score);
+	bool go = nall <= 0 || best_all(p, &b, all, nall, all_score), all_capped = b.capped;
 	/* The best max all have every word whole, the best score there is: anyone the look-ups would find with it is
 	 * among them, so they are skipped. */
 	if (nall > 0 && b.n == max && b.v[max - 1].score >= all_score)
-		nlk = 0;
+		nlk = nmore = 0;
 	for (int l = 0; go && l < nlk; l++)
 		go = best_lookup(p, &b, &lk[l]);
+	/* Fewer than max: the second stage's look-ups, wider; the first's persons stay in (the intersection is not
+	 * walked again), and a bound the first met is its own (the wider look-ups pass it). */
+	if (go && b.known && b.n < max && nmore > 0) {
+		b.capped = all_capped;
+		for (int l = 0; go && l < nmore; l++)
+			go = best_lookup(p, &b, &more[l]);
+	}
 	for (int i = 0; b.known && i < b.n; i++) /* the names, while the lock keeps them */
 		if (!(out[i].search_name = arena_strdup(a, out[i].search_name)))
 			b.known = false;

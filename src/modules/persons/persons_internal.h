@@ -103,11 +103,14 @@ typedef struct person_best {
 int persons_rank_cmp(const person_best *a, const person_best *b);
 /* The persons having every key of all[0..nall) exactly (lists intersected: every one of them, up to tens of
  * thousands; all_score theirs, five less when they left the household, unless fed since the base), and those of
- * the look-ups, each scored by score(search_name, active, ctx) (below 0: left out): the
- * best max in the search's order into out, each once; *capped when a bound left one out. The number put in out,
- * or -1 when the index cannot answer (ask the database). After persons_index_catch_up. */
-int persons_index_best(db_conn *c, arena *a, const index_lookup *lk, int nlk, const char *const *all, int nall,
-                       int all_score, int (*score)(const char *search_name, bool active, void *ctx), void *ctx, int max,
+ * the look-ups lk — then, when fewer than max were found, those of the look-ups more (the search's second stage,
+ * in the same pass) — each scored by score(search_name, active, ctx) (below 0: left out): the best max in the
+ * search's order into out, each once; *capped when a bound left one out (the first stage's look-ups' bounds not
+ * counted once the second ran). The number put in out, or -1 when the index cannot answer (ask the database).
+ * After persons_index_catch_up. */
+int persons_index_best(db_conn *c, arena *a, const index_lookup *lk, int nlk, const index_lookup *more, int nmore,
+                       const char *const *all, int nall, int all_score,
+                       int (*score)(const char *search_name, bool active, void *ctx), void *ctx, int max,
                        person_best *out, bool *capped);
 /* Household hid (of structure sid) seen at `at`: the ranking's memory follows the mark written. */
 void persons_index_seen(int64_t sid, int64_t hid, int64_t at);

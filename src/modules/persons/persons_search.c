@@ -462,38 +462,30 @@ static int words_score(const char *sn, bool active, void *ctx)
 	return score_of(sn, active, w->words, w->nwords, 0);
 }
 
-static int best_of(db_conn *c, arena *a, const index_lookup *lk, int nlk, char **words, int nwords, search_hit **out,
-                   int max, bool *capped)
-{
-	person_best *r = arena_array(a, (size_t)(max > 0 ? max : 1), sizeof *r);
-	words_ctx w = {words, nwords};
-	int n = r ? persons_index_best(c, a, lk, nlk, (const char *const *)words, nwords > 1 ? nwords : 0,
-	                               30 * nwords, /* score_of: each word whole, 3 × 10 */
-	                               words_score, &w,
-	                               max, r, capped)
-	          : -1;
-	return n < 0 ? -1 : read_checked(c, a, r, n, words, nwords, 0, out);
-}
-
-/* The name search in memory, in the database's two stages (below); -1 when the index cannot answer. */
+/* The name search in memory, in the database's two stages (below) made in one pass of the index: the word
+ * whole (and, for several words, every person having them all), then — when fewer than max answer — by prefix
+ * and with one typo; -1 when the index cannot answer. */
 static int names_in_memory(db_conn *c, arena *a, char **words, int nw, const char *w, search_hit **out, int max,
                            bool *capped)
 {
-	index_lookup lk[2 + 25] = {{w, false, KEY_MAX}};
-	int n = best_of(c, a, lk, 1, words, nw, out, max, capped);
-	if (n < 0 || n >= max)
-		return n;
-	int nlk = 0;
-	lk[nlk++] = (index_lookup){w, true, PREFIX_MAX};
+	index_lookup first = {w, false, KEY_MAX}, more[1 + 25];
+	int nmore = 0;
+	more[nmore++] = (index_lookup){w, true, PREFIX_MAX};
 	size_t wl = strlen(w);
 	if (wl >= 4 && wl <= 24) {
 		const char **keys;
 		int nk = persons_keys(a, w, &keys);
-		for (int i = 0; i < nk && nlk < COUNTOF(lk); i++)
+		for (int i = 0; i < nk && nmore < COUNTOF(more); i++)
 			if (keys[i][0] == '!')
-				lk[nlk++] = (index_lookup){keys[i], false, KEY_MAX};
+				more[nmore++] = (index_lookup){keys[i], false, KEY_MAX};
 	}
-	return best_of(c, a, lk, nlk, words, nw, out, max, capped);
+	person_best *r = arena_array(a, (size_t)(max > 0 ? max : 1), sizeof *r);
+	words_ctx x = {words, nw};
+	int n = r ? persons_index_best(c, a, &first, 1, more, nmore, (const char *const *)words, nw > 1 ? nw : 0,
+	                               30 * nw, /* score_of: each word whole, 3 × 10 */
+	                               words_score, &x, max, r, capped)
+	          : -1;
+	return n < 0 ? -1 : read_checked(c, a, r, n, words, nw, 0, out);
 }
 
 static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwords, search_hit **out, int max,
