@@ -101,8 +101,54 @@ void module_refs(db_conn *c, arena *a, const char *const *kind_of, const int64_t
 			for (int i = 0; i < n; i++) /* asked again one by one below */
 				ref[i] = href[i] = NULL;
 	for (int i = 0; i < n; i++)
-		if (!ref[i] && ids[i])
+		if (!ref[i] && ids[i] && !href[i])
 			ref[i] = module_ref(c, a, kind_of[i], ids[i], &href[i]);
+	for (int i = 0; i < n; i++)
+		if (!ref[i])
+			href[i] = NULL; /* a record gone, as module_ref says it */
+}
+
+typedef struct refs_ctx {
+	const char *const *kinds;
+	const int64_t *ids;
+	int n;
+	bool (*mine)(const char *kind);
+	const char *(*name)(db_res *row, arena *a, int64_t id, const char **href);
+	arena *a;
+	const char **ref, **href;
+} refs_ctx;
+
+static void refs_row(db_res *row, int from, int to, void *vctx)
+{
+	(void)from, (void)to;
+	refs_ctx *x = vctx;
+	int64_t id = db_int(row, 0);
+	const char *href = NULL, *s = x->name(row, x->a, id, &href);
+	for (int i = 0; s && i < x->n; i++)
+		if (x->ids[i] == id && x->kinds[i] && x->mine(x->kinds[i]))
+			x->ref[i] = s, x->href[i] = href;
+}
+
+err module_refs_of(db_conn *c, arena *a, const char *const *kind_of, const int64_t *ids, int n, bool (*mine)(const char *kind),
+                   db_sql *q, const char *(*name)(db_res *row, arena *a, int64_t id, const char **href), const char **ref,
+                   const char **href)
+{
+	int64_t *want = arena_array(a, (size_t)(n > 0 ? n : 1), sizeof *want);
+	if (!want)
+		return E_NOMEM;
+	int nw = 0;
+	for (int i = 0; i < n; i++)
+		if (kind_of[i] && ids[i] > 0 && mine(kind_of[i])) {
+			want[nw++] = ids[i];
+			href[i] = ""; /* gone, unless found below */
+		}
+	refs_ctx x = {kind_of, ids, n, mine, name, a, ref, href};
+	err e = nw ? db_in50_each(c, q, want, nw, refs_row, &x) : E_OK;
+	if (e != E_OK)
+		for (int i = 0; i < n; i++)
+			if (kind_of[i] && ids[i] > 0 && mine(kind_of[i]))
+				ref[i] = href[i] = NULL; /* asked again, one by one */
+	return e;
 }
 
 bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id)

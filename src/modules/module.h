@@ -159,7 +159,9 @@ typedef struct module {
 	 * (*href, may stay NULL); NULL when the kind is not its own. */
 	const char *(*ref)(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
 	/* The same for many records at once (optional, for the kinds a page names by the hundred): fills ref[i] and
-	 * href[i] for the rows whose kind is its own and that it names, in a few statements; leaves the others. */
+	 * href[i] for the rows whose kind is its own and that it names, in a few statements; for its own rows whose
+	 * record is gone, href[i] "" and ref[i] NULL (nobody asks again, one by one); leaves the others
+	 * (module_refs_of does it over a table). */
 	err (*refs)(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref,
 	            const char **href);
 	/* The reverse, for a search: « 00-3001 » typed → the household it
@@ -190,6 +192,12 @@ const char *module_ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 /* The same for rows kinds[0..n), ids[0..n): each module names its own, many at a time where it can (module.refs);
  * ref[i] NULL when no module names it. */
 void module_refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href);
+/* A module's refs over one of its tables: the rows whose kind mine() accepts, named from the rows of q (« SELECT
+ * id, … FROM t WHERE structure_id = $1 AND id IN » DB_IN50), fifty a statement — name(row, a, id, &href) for each
+ * row found, given to every entry of that id; the entries whose record is gone marked so (module.refs). */
+err module_refs_of(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, bool (*mine)(const char *kind),
+                   db_sql *q, const char *(*name)(db_res *row, arena *a, int64_t id, const char **href), const char **ref,
+                   const char **href);
 bool module_lookup(db_conn *c, arena *a, const char *text, const char **kind, int64_t *id);
 /* For a module's indicator: the rows (category, count) of q run with
  * (p->from, p->to) as $2, $3, appended to *out; a NULL or empty category

@@ -651,6 +651,8 @@ err db_in50_each(db_conn *c, db_sql *q, const int64_t *ids, int n, void (*row)(d
 		e = db_query(c, q, &res, DB_IN_N, args);
 		while (e == E_OK && db_next(&res))
 			row(&res, from, to, ctx);
+		if (e == E_OK)
+			e = res.status;
 		db_close(&res);
 	}
 	return e;

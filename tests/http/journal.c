@@ -368,6 +368,20 @@ int main(void)
 		int stn = sth ? atoi(sth + 11) : -1;
 		CHECK(stn > 0 && stn < 20, "the journal's page of 100 household rows: %d statements", stn);
 		CHECK_HAS(pg->body, "\">dossier "); /* named, linked to its page */
+		/* A hundred rows of the other modules' records — the demo's domiciliation among records since gone: named
+		 * a few statements for the page (module.refs), not one a row, the gone ones not asked again. */
+		CHECK_INT(db_tamper("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+		                    "INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
+		                    "SELECT 1, 2000000 + i, 1800000000 + i, 9100, 'read', CASE i % 4 WHEN 0 THEN 'domiciliation' "
+		                    "WHEN 1 THEN 'legal_file' WHEN 2 THEN 'housing_request' ELSE 'mc_credit' END, "
+		                    "CASE WHEN i = 4 THEN (SELECT min(id) FROM domiciliations) ELSE 900000 + i END, '', '', '' FROM n"), 0);
+		pg = get(&k, "/journal?user=9100");
+		CHECK_INT(pg->status, 200);
+		sth = pg->headers ? strcasestr(pg->headers, "statements=") : NULL;
+		stn = sth ? atoi(sth + 11) : -1;
+		CHECK(stn > 0 && stn < 20, "the journal's page of 100 rows of four modules' records: %d statements", stn);
+		CHECK_HAS(pg->body, "domiciliation : domiciliation n° "); /* the one that exists, named (not a page of the DPO's) */
+		CHECK_HAS(pg->body, "n° 900099"); /* a record gone: its number */
 		cli_free(&k);
 		CHECK_INT(srv_stop(&sv), 0);
 	} else {

@@ -62,6 +62,8 @@ err domi_load(db_conn *c, arena *a, int64_t id, domi *out);
 /* The active domiciliation of that number in the structure, or 0. */
 int64_t domi_active_by_num(db_conn *c, int64_t num);
 const char *domi_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href);
+/* The same for a page of journal entries (module.refs). */
+err domi_refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href);
 bool domi_is(const domi *d, const char *status);
 
 typedef struct domi_mail_count {

@@ -402,16 +402,36 @@ int domi_of_household(db_conn *c, arena *a, int64_t hid, domi_of_hh **out)
 
 static db_sql Q_NUM_OF = DB_SQL(DB_SCOPED, "SELECT num FROM domiciliations WHERE structure_id = $1 AND id = $2");
 
+static bool domi_kind(const char *kind)
+{
+	return !strcmp(kind, "domiciliation") || !strcmp(kind, "domi_mail") || !strcmp(kind, "domi_contact") ||
+	       !strcmp(kind, "domi_proxy") || !strcmp(kind, "domi_forward");
+}
+
 const char *domi_ref(db_conn *c, arena *a, const char *kind, int64_t id, const char **href)
 {
-	if (strcmp(kind, "domiciliation") && strcmp(kind, "domi_mail") && strcmp(kind, "domi_contact") && strcmp(kind, "domi_proxy") &&
-	    strcmp(kind, "domi_forward"))
+	if (!domi_kind(kind))
 		return NULL;
 	int64_t num = 0;
 	if (!id || DBID(c, &Q_NUM_OF, &num, A_INT(id)) != E_OK || !num)
 		return !strcmp(kind, "domi_mail") && !id ? "guichet courrier" : NULL;
 	*href = arena_printf(a, "/domiciliation/%lld", (long long)id);
 	return arena_printf(a, "domiciliation n° %lld", (long long)num);
+}
+
+/* The journal's page: its domiciliations named fifty a statement. */
+static db_sql Q_REFS = DB_SQL(DB_SCOPED, "SELECT id, num FROM domiciliations WHERE structure_id = $1 AND id IN " DB_IN50);
+static const char *domi_named(db_res *q, arena *a, int64_t id, const char **href)
+{
+	if (!db_int(q, 1))
+		return NULL;
+	*href = arena_printf(a, "/domiciliation/%lld", (long long)id);
+	return arena_printf(a, "domiciliation n° %lld", (long long)db_int(q, 1));
+}
+
+err domi_refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href)
+{
+	return module_refs_of(c, a, kinds, ids, n, domi_kind, &Q_REFS, domi_named, ref, href);
 }
 
 static db_sql Q_ACTIVE_IN = DB_SQL(DB_SCOPED,

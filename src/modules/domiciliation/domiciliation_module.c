@@ -85,6 +85,7 @@ const module domiciliation_module = {
 	.demo = domi_demo,
 	.labels = labels,
 	.ref = domi_ref,
+	.refs = domi_refs,
 	.notify = domiciliation_notify,
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,

@@ -55,6 +55,19 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 	return out;
 }
 
+/* The journal's page: its requests named fifty a statement. */
+static db_sql Q_REFS = DB_SQL(DB_SCOPED, "SELECT id, number FROM housing_requests WHERE structure_id = $1 AND id IN " DB_IN50);
+static bool mine(const char *kind) { return !strcmp(kind, "housing_request"); }
+static const char *named(db_res *q, arena *a, int64_t id, const char **href)
+{
+	*href = arena_printf(a, "/logement/%lld", (long long)id);
+	return arena_printf(a, "demande de logement n° %s", db_text(q, 1));
+}
+static err refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href)
+{
+	return module_refs_of(c, a, kinds, ids, n, mine, &Q_REFS, named, ref, href);
+}
+
 /* ---- figures for the observation module ------------------------------------------------------- */
 
 static db_sql Q_BY_SIZE = DB_SQL(DB_SCOPED,
@@ -211,5 +224,6 @@ const module housing_module = {
 	.indicators = indicators,
 	.nindicators = COUNTOF(indicators),
 	.ref = ref,
+	.refs = refs,
 	.notify = housing_notify,
 };

@@ -57,6 +57,21 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 	return out;
 }
 
+/* The journal's page: its files named fifty a statement. */
+static db_sql Q_REFS = DB_SQL(DB_SCOPED,
+	"SELECT f.id, k.label FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
+	"WHERE f.structure_id = $1 AND f.id IN " DB_IN50);
+static bool mine(const char *kind) { return !strcmp(kind, "legal_file"); }
+static const char *named(db_res *q, arena *a, int64_t id, const char **href)
+{
+	*href = arena_printf(a, "/aide-legale/%lld", (long long)id);
+	return arena_printf(a, "dossier « %s » n° %lld", db_text(q, 1), (long long)id);
+}
+static err refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href)
+{
+	return module_refs_of(c, a, kinds, ids, n, mine, &Q_REFS, named, ref, href);
+}
+
 static db_sql Q_PERIOD = DB_SQL(DB_SCOPED,
 	"SELECT k.label, count(*) FROM legal_files f JOIN legal_kinds k ON k.structure_id = f.structure_id AND k.id = f.kind_id "
 	"WHERE f.structure_id = $1 AND f.lodged_on >= $2 AND f.lodged_on <= $3" MODULE_HOUSEHOLD("f.household_id") "GROUP BY 1 ORDER BY 1");
@@ -198,5 +213,6 @@ const module legal_module = {
 	.indicators = indicators,
 	.nindicators = COUNTOF(indicators),
 	.ref = ref,
+	.refs = refs,
 	.notify = legal_notify,
 };

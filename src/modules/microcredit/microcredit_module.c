@@ -54,6 +54,20 @@ static const char *ref(db_conn *c, arena *a, const char *kind, int64_t id, const
 	return out;
 }
 
+/* The journal's page: its credits named fifty a statement. */
+static db_sql Q_REFS = DB_SQL(DB_SCOPED, "SELECT id FROM mc_credits WHERE structure_id = $1 AND id IN " DB_IN50);
+static bool mine(const char *kind) { return !strcmp(kind, "mc_credit"); }
+static const char *named(db_res *q, arena *a, int64_t id, const char **href)
+{
+	(void)q;
+	*href = arena_printf(a, "/microcredit/%lld", (long long)id);
+	return arena_printf(a, "microcrédit n° %lld", (long long)id);
+}
+static err refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href)
+{
+	return module_refs_of(c, a, kinds, ids, n, mine, &Q_REFS, named, ref, href);
+}
+
 static db_sql Q_OUTCOMES = DB_SQL(DB_SCOPED,
 	"SELECT CASE status WHEN 'instruction' THEN 'en instruction' WHEN 'accorde' THEN 'accordé, à signer' WHEN 'refuse' THEN 'refusé' "
 	"WHEN 'en_cours' THEN 'en remboursement' WHEN 'solde' THEN 'remboursé' WHEN 'contentieux' THEN 'impayé, contentieux' "
@@ -187,4 +201,5 @@ const module microcredit_module = {
 	.indicators = indicators,
 	.nindicators = COUNTOF(indicators),
 	.ref = ref,
+	.refs = refs,
 };
