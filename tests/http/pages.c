@@ -27,6 +27,11 @@ static int statements(resp *r)
  * agents, its entries); the session: 22. The contacts' and the notes'
  * counts are read only when their lists are full (two more). */
 enum { HOUSEHOLD_PAGE_MAX = 22 };
+/* The home page as the manager: the session; the register's reader check, its counts and its campaign; the
+ * appointments; the quick contact's lists and the agents; aid (its counts, the emergencies and the next session,
+ * one statement); legal aid; housing (its setting, its counts); micro-credit; food (its settings, its counts);
+ * home services; domiciliation (its two sums, one statement); the documents expiring: 18. */
+enum { HOME_PAGE_MAX = 18 };
 /* A work list: the session, the register's readers, the list (and its count), its persons and their file
  * numbers fifty at a time, the module's settings. */
 enum { LIST_PAGE_MAX = 12 };
@@ -46,6 +51,13 @@ int main(void)
 	cli mgr;
 	cli_init(&mgr, &s);
 	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
+
+	T_GROUP("the home page: a statement or two a widget");
+	resp *h = get(&mgr, "/");
+	CHECK_INT(h->status, 200);
+	CHECK(statements(h) > 0 && statements(h) <= HOME_PAGE_MAX, "the manager's home page: %d statements", statements(h));
+	CHECK_HAS(h->body, "<h2 id=\"t-ha\">Aides facultatives</h2>");
+	CHECK_HAS(h->body, "sans contact depuis plus de 3 mois</a>");
 
 	T_GROUP("a new household: the page and its statements");
 	json_t *j = J(post_json(&mgr, "/api/v1/households",

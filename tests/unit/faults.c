@@ -111,6 +111,7 @@ int main(void)
 		{"household page", M_GET, "/foyers/2", NULL, 200, NULL},
 		{"search", M_GET, "/api/v1/persons?q=martin", NULL, 200, NULL},
 		{"aid list", M_GET, "/aides?liste=a_instruire", NULL, 200, NULL},
+		{"home page", M_GET, "/", NULL, 200, NULL},
 	};
 	int total = 0;
 	for (size_t i = 0; i < sizeof walks / sizeof *walks; i++) {

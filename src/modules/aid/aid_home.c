@@ -10,23 +10,22 @@
 #include "web/layout.h"
 #include "core/banned.h"
 
-/* Six counts, each over its part of the index (structure, status, route,
- * decision, documents missing): not a sum of CASEs evaluated on every open
- * request. */
+/* In one statement: six counts, each over its part of the index (structure, status, route, decision, documents
+ * missing) — not a sum of CASEs evaluated on every open request —, the emergency aid to ratify, and the next
+ * committee session with its agenda's counts (NULL when none is planned). */
 static db_sql Q_COUNTS = DB_SQL(DB_SCOPED,
 	"SELECT (SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'deposee' AND docs_missing = ''), "
 	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'deposee' AND docs_missing <> ''), "
 	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'instruite' AND route IN ('delegation', 'urgence')), "
 	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'instruite' AND route = 'commission'), "
 	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'decidee'), "
-	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'notifiee' AND decision = 'accorde')");
-static db_sql Q_RATIFY = DB_SQL(DB_SCOPED,
-	"SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND route = 'urgence' AND decision IN ('accorde', 'refuse') "
-	"AND ratified_on IS NULL AND status <> 'annulee'");
-static db_sql Q_NEXT_SESSION = DB_SQL(DB_SCOPED,
-	"SELECT s.id, s.held_on, (SELECT count(*) FROM aid_requests q WHERE q.structure_id = s.structure_id AND q.session_id = s.id), "
-	"(SELECT count(*) FROM aid_requests q WHERE q.structure_id = s.structure_id AND q.session_id = s.id AND q.status = 'inscrite') "
-	"FROM aid_sessions s WHERE s.structure_id = $1 AND s.status = 'prevue' ORDER BY s.held_on, s.id LIMIT 1");
+	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'notifiee' AND decision = 'accorde'), "
+	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND route = 'urgence' AND decision IN ('accorde', 'refuse') "
+	"AND ratified_on IS NULL AND status <> 'annulee'), "
+	"s.id, s.held_on, (SELECT count(*) FROM aid_requests q WHERE q.structure_id = $1 AND q.session_id = s.id), "
+	"(SELECT count(*) FROM aid_requests q WHERE q.structure_id = $1 AND q.session_id = s.id AND q.status = 'inscrite') "
+	"FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, held_on FROM aid_sessions WHERE structure_id = $1 AND status = 'prevue' "
+	"ORDER BY held_on, id LIMIT 1) s ON o.one = 1");
 
 /* « 3 demandes à instruire » as a link when the reader may open it. */
 static void item(web_req *r, int64_t n, const char *one, const char *many, const char *href)
@@ -43,23 +42,28 @@ static void item(web_req *r, int64_t n, const char *one, const char *many, const
 void aid_home_widget(web_req *r)
 {
 	int64_t c[6] = {0}, ratify = 0;
-	db_res q = {0};
-	if (DBQ0(r->db, &Q_COUNTS, &q) == E_OK && db_next(&q))
-		for (int i = 0; i < 6; i++)
-			c[i] = db_int(&q, i);
-	db_close(&q);
-	DBID0(r->db, &Q_RATIFY, &ratify);
 	int64_t sid = 0, total = 0, open = 0;
 	char *held = NULL;
-	if (DBQ0(r->db, &Q_NEXT_SESSION, &q) == E_OK && db_next(&q)) {
-		sid = db_int(&q, 0);
-		held = db_dup(&q, 1, r->a);
-		total = db_int(&q, 2);
-		open = db_int(&q, 3);
+	db_res q = {0};
+	bool counted = DBQ0(r->db, &Q_COUNTS, &q) == E_OK && db_next(&q);
+	if (counted) {
+		for (int i = 0; i < 6; i++)
+			c[i] = db_int(&q, i);
+		ratify = db_int(&q, 6);
+		if (!db_isnull(&q, 7)) {
+			sid = db_int(&q, 7);
+			held = db_dup(&q, 8, r->a);
+			total = db_int(&q, 9);
+			open = db_int(&q, 10);
+		}
 	}
 	db_close(&q);
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-ha\"><h2 id=\"t-ha\">Aides facultatives</h2><ul>");
+	if (!counted) { /* never « rien à traiter » for a count not made */
+		html_lit(b, "<li>Les demandes n’ont pas pu être comptées : rechargez la page.</li></ul></section>");
+		return;
+	}
 	size_t before = b->len;
 	if (web_can(r, PERM_AID_INSTRUCT)) {
 		item(r, c[0], "demande déposée à instruire", "demandes déposées à instruire", "/aides?liste=a_instruire");

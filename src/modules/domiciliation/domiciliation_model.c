@@ -278,10 +278,10 @@ static db_sql Q_LIST_LATE_STATUS = DB_SQL(DB_SCOPED, LIST_COLS
 
 /* The home page's figures are sums of the active domiciliations counted by
  * day (migration 9), never a list counted by hand. */
-static db_sql Q_COUNT_EXPIRING = DB_SQL(DB_SCOPED,
-	"SELECT coalesce(sum(n), 0) FROM domi_day_counts WHERE structure_id = $1 AND what = 'end' AND day >= $2 AND day <= $3");
-static db_sql Q_COUNT_NOCONTACT = DB_SQL(DB_SCOPED,
-	"SELECT coalesce(sum(n), 0) FROM domi_day_counts WHERE structure_id = $1 AND what = 'contact' AND day < $2");
+static db_sql Q_COUNTS = DB_SQL(DB_SCOPED,
+	"SELECT (SELECT coalesce(sum(n), 0) FROM domi_day_counts WHERE structure_id = $1 AND what = 'end' AND day >= $2 "
+	"AND day <= $3), (SELECT coalesce(sum(n), 0) FROM domi_day_counts WHERE structure_id = $1 AND what = 'contact' "
+	"AND day < $4)");
 
 
 /* ---- the row and its lists ----------------------------------------------------------- */
@@ -525,9 +525,13 @@ err domi_home_figures(db_conn *c, civil_date t, domi_figures *out)
 	civil_format(civil_from_days(civil_to_days(t) + 15), in15);
 	civil_format(civil_add_months(t, -3), three);
 	*out = (domi_figures){0};
-	err e = DBID(c, &Q_COUNT_EXPIRING, &out->expiring15, A_TEXT(today), A_TEXT(in15));
+	db_res q = {0};
+	err e = DBQ(c, &Q_COUNTS, &q, A_TEXT(today), A_TEXT(in15), A_TEXT(three));
+	if (e == E_OK && !db_next(&q))
+		e = q.status != E_OK ? q.status : E_DB;
 	if (e == E_OK)
-		e = DBID(c, &Q_COUNT_NOCONTACT, &out->lapsed, A_TEXT(three));
+		out->expiring15 = db_int(&q, 0), out->lapsed = db_int(&q, 1);
+	db_close(&q);
 	return e;
 }
 

@@ -581,7 +581,12 @@ void domi_section(web_req *r, int64_t hid)
 void domi_home_widget(web_req *r)
 {
 	domi_figures f;
-	domi_home_figures(r->db, civil_today(r->user->tz), &f);
+	if (domi_home_figures(r->db, civil_today(r->user->tz), &f) != E_OK) { /* never a 0 for a count not made */
+		html_lit(&r->out, "<section aria-labelledby=\"t-hd\"><h2 id=\"t-hd\">Domiciliation</h2><ul>"
+		                  "<li>Les domiciliations n’ont pas pu être comptées : rechargez la page.</li>"
+		                  "<li><a href=\"/domiciliation/courrier\">Guichet courrier</a></li></ul></section>");
+		return;
+	}
 	html_printf(&r->out, "<section aria-labelledby=\"t-hd\"><h2 id=\"t-hd\">Domiciliation</h2><ul>"
 	                     "<li><a href=\"/domiciliation?liste=expire15\">%lld qui expirent sous 15 jours</a></li>"
 	                     "<li><a href=\"/domiciliation?liste=sans_contact\">%lld sans contact depuis plus de 3 mois</a></li>"
