@@ -118,8 +118,9 @@ static void budget_page_render(web_req *r, const char *mkey, const form_errors *
 	civil_date m;
 	persons_month_parse(mkey, &m);
 	household_budget hb;
-	if (persons_budget(r->db, r->a, hid, m, &hb) != E_OK) {
-		web_error(r, E_DB, NULL);
+	err e = persons_budget(r->db, r->a, hid, m, &hb);
+	if (e != E_OK) {
+		web_error(r, e == E_NOT_FOUND ? E_NOT_FOUND : E_DB, NULL);
 		return;
 	}
 	journal_record(r->db, r->user->id, "read", "household", hid, "budget");
