@@ -633,6 +633,17 @@ err db_refresh_stats(db *d, int *analyzed)
 	return e;
 }
 
+err db_conn_refresh_stats(db_conn *c, int *analyzed)
+{
+	*analyzed = 0;
+	if (!ops_of(c->d)->refresh_stats || db_in_tx(c))
+		return E_OK;
+	int failures = c->failures; /* what the caller wrote is committed: not its request's failure */
+	err e = ops_of(c->d)->refresh_stats(c, analyzed);
+	c->failures = failures;
+	return e;
+}
+
 void db_in50_args(db_arg args[DB_IN_N], const int64_t *ids, int from, int to)
 {
 	for (int k = 0; k < DB_IN_N; k++)

@@ -661,6 +661,9 @@ static err confirm(web_req *r, int64_t id, bool accept_refused, long expect_read
 		                                x->written, x->refused, x->matched));
 	e = db_finish(r->db, e);
 	ctx_free(x);
+	int analyzed = 0;
+	if (e == E_OK && db_conn_refresh_stats(r->db, &analyzed) != E_OK) /* the planner's figures of the grown tables */
+		log_warn("domiciliation: the statistics were not refreshed after import %lld", (long long)id);
 	if (e != E_OK && (!*why || !**why))
 		*why = "L’import a échoué : rien n’a été enregistré.";
 	if (e != E_OK)
