@@ -601,6 +601,24 @@ const char *persons_ref(db_conn *c, arena *a, const char *kind, int64_t id, cons
 
 static db_sql Q_P_HOUSEHOLDS = DB_SQL(DB_SCOPED, "SELECT id, household_id FROM persons WHERE structure_id = $1 AND id IN " DB_IN50);
 
+typedef struct refs_households {
+	const char *const *kinds;
+	const int64_t *ids;
+	int n;
+	int64_t *hid;
+} refs_households;
+
+/* A person's household, given to every « person » row of that person. */
+static void person_household_row(db_res *q, int from, int to, void *vctx)
+{
+	(void)from, (void)to;
+	refs_households *x = vctx;
+	int64_t pid = db_int(q, 0);
+	for (int i = 0; i < x->n; i++)
+		if (x->kinds[i] && !strcmp(x->kinds[i], "person") && x->ids[i] == pid)
+			x->hid[i] = db_int(q, 1);
+}
+
 err persons_refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *ids, int n, const char **ref, const char **href)
 {
 	/* The households named: a household's own rows, and the persons' households (fifty persons a statement). */
@@ -617,21 +635,10 @@ err persons_refs(db_conn *c, arena *a, const char *const *kinds, const int64_t *
 		else if (!strcmp(kinds[i], "person") && ids[i] > 0)
 			pids[np++] = ids[i];
 	}
-	for (int from = 0; from < np; from += DB_IN_N) {
-		int to = np - from > DB_IN_N ? from + DB_IN_N : np;
-		db_arg args[DB_IN_N];
-		db_in50_args(args, pids, from, to);
-		db_res q = {0};
-		err e = db_query(c, &Q_P_HOUSEHOLDS, &q, DB_IN_N, args);
-		while (e == E_OK && db_next(&q))
-			for (int i = 0; i < n; i++)
-				if (kinds[i] && !strcmp(kinds[i], "person") && ids[i] == db_int(&q, 0))
-					hid[i] = db_int(&q, 1);
-		e = e == E_OK ? q.status : e;
-		db_close(&q);
-		if (e != E_OK)
-			return e;
-	}
+	refs_households x = {kinds, ids, n, hid};
+	err pe = np ? db_in50_each(c, &Q_P_HOUSEHOLDS, pids, np, person_household_row, &x) : E_OK;
+	if (pe != E_OK)
+		return pe;
 	const char **no = arena_array(a, (size_t)(n > 0 ? n : 1), sizeof *no);
 	if (!no)
 		return E_NOMEM;
