@@ -15,9 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "store_engine.h"
+#include "store/sqlite_pages.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/banned.h"
+
+/* The shared page cache's default size, MiB (sqlite_pages.h). */
+#define SQ_PAGE_CACHE_MB 32
 
 static err sq_err(db_conn *c, int rc, const char *what)
 {
@@ -60,10 +64,14 @@ static void ensure_file(const char *path)
 static void sq_configure(void)
 {
 	const char *keep = getenv("OPENCCAS_SQLITE_MEMSTATUS"); /* "1": left on, to measure the difference (bench/RESULTS.md) */
-	if (keep && !strcmp(keep, "1"))
-		return;
-	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+	if ((!keep || strcmp(keep, "1")) && sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
 		log_info("sqlite: memory statistics left on (the library had already started)");
+	/* The database file's pages kept once for every connection
+	 * (sqlite_pages.h): OPENCCAS_PAGE_CACHE_MB, 0 to go without. */
+	const char *mb = getenv("OPENCCAS_PAGE_CACHE_MB");
+	long pages_mb = mb && *mb ? strtol(mb, NULL, 10) : SQ_PAGE_CACHE_MB;
+	if (sqlite_pages_register(pages_mb) != SQLITE_OK)
+		log_error("sqlite: the shared page cache could not be set up; each connection reads its own pages");
 }
 
 /* ---- group commit ------------------------------------------------------

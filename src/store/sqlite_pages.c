@@ -1,0 +1,593 @@
+/*
+ * sqlite_pages.c — the database file's pages kept once for all of the
+ * process's connections (see sqlite_pages.h for why).
+ *
+ * A VFS over SQLite's "unix": every file but a main database is SQLite's own
+ * file, opened in place. A main database gets a wrapper whose xRead looks in
+ * the cache shared by every open of the same file (device, inode) before
+ * reading, and whose xWrite writes through it.
+ *
+ * When the cache may hold a page that is no longer the file's. In WAL mode
+ * the database file is written only by a checkpoint, under the WAL's
+ * checkpoint lock; while it writes page P, every reader finds P in the WAL
+ * (the checkpoint copies only frames that every reader's snapshot holds, and
+ * keeps out the readers of the file alone); a reader goes back to the file
+ * for P only after the checkpoint recorded its progress (nBackfill) or the
+ * WAL was started again (new salts). Those four words of the WAL index —
+ * the salts, nBackfill, nBackfillAttempted (set before a checkpoint writes) —
+ * are read each time one of our connections takes a WAL lock, before it
+ * reads anything under it: if they differ from the last seen, the cache is
+ * emptied. Our own checkpoints write through the cache, and their changes
+ * of those words are recorded as seen when their lock is released (no other
+ * process writes the file while we hold it); our own restarts of the WAL
+ * likewise at the release of the write lock. A fill started before an
+ * emptying or a write is not kept (a generation count).
+ *
+ * The layout of the WAL index is SQLite's file format (walformat.html,
+ * version 3007000): a header that says another version turns the cache off
+ * for as long as it does. Without a WAL (no shared memory mapped) nothing is
+ * served from the cache.
+ */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "store/sqlite_pages.h"
+#include "core/log.h"
+#include "core/banned.h"
+
+/* Offsets in the WAL index's first region (walformat.html). */
+enum { WI_VERSION = 0, WI_SALT0 = 32, WI_SALT1 = 36, WI_BACKFILL = 96, WI_ATTEMPTED = 128, WI_FORMAT = 3007000 };
+/* WAL locks (xShmLock offsets): write, checkpoint, recover, then the readers'. */
+enum { LK_WRITE = 0, LK_CKPT = 1 };
+
+/* The pages are spread over stripes, each with its lock and its part of the
+ * room: the server's threads rarely wait on each other for a page. */
+enum { STRIPES = 64 };
+typedef struct stripe {
+	pthread_mutex_t lock;
+	uint64_t gen;      /* every emptying and write: a read begun before does not fill */
+	uint32_t nslots, used, hand, hmask;
+	uint32_t *pgno_of; /* slot → page number + 1 (0: free) */
+	uint8_t *used_bit; /* the clock's second chance */
+	uint8_t *data;     /* nslots pages */
+	uint32_t *hash;    /* open addressing: page number → slot + 1 */
+} stripe;
+
+typedef struct shared_pages shared_pages;
+struct shared_pages {
+	dev_t dev;
+	ino_t ino;
+	int refs;
+	shared_pages *next;
+	/* What the WAL index said, as last seen (salts, backfilled,
+	 * attempted), written under `state` once the emptying it called for is
+	 * done, so that a check that finds it equal needs no lock. */
+	pthread_mutex_t state;
+	_Atomic uint32_t seen[4];
+	_Atomic bool seen_valid; /* a WAL index in the known format was seen: pages may be served */
+	int ckpt_held;           /* our connections holding the checkpoint lock of this file */
+	int write_held;          /* and its write lock */
+	_Atomic int page;        /* page size, from the first full-page read; 0 until then, -1 unusable */
+	stripe st[STRIPES];
+};
+
+typedef struct pf_file {
+	sqlite3_file base;
+	sqlite3_file *real; /* SQLite's own file, just after this struct */
+	shared_pages *sp;   /* NULL: not cached */
+	volatile unsigned char *shm0;
+} pf_file;
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs pf_vfs;
+static size_t capacity_bytes;
+static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
+static shared_pages *caches;
+static _Atomic uint64_t st_hits, st_misses, st_writes, st_drops;
+
+/* ---- a stripe's table ---- */
+
+static stripe *stripe_of(shared_pages *sp, uint32_t key) { return &sp->st[(key * 2654435761u) >> 26]; }
+static uint32_t slot_hash(const stripe *t, uint32_t key) { return (key * 2246822519u) & t->hmask; }
+
+static long slot_find(const stripe *t, uint32_t key)
+{
+	for (uint32_t i = slot_hash(t, key);; i = (i + 1) & t->hmask) {
+		uint32_t s = t->hash[i];
+		if (!s)
+			return -1;
+		if (t->pgno_of[s - 1] == key)
+			return (long)(s - 1);
+	}
+}
+
+static void slot_unlink(stripe *t, uint32_t key)
+{
+	uint32_t i = slot_hash(t, key);
+	while (t->hash[i] && t->pgno_of[t->hash[i] - 1] != key)
+		i = (i + 1) & t->hmask;
+	if (!t->hash[i])
+		return;
+	t->hash[i] = 0;
+	/* Shift back the entries after it that its place had pushed on. */
+	for (uint32_t j = (i + 1) & t->hmask; t->hash[j]; j = (j + 1) & t->hmask) {
+		uint32_t home = slot_hash(t, t->pgno_of[t->hash[j] - 1]);
+		bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!between) {
+			t->hash[i] = t->hash[j];
+			t->hash[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static void slot_forget(stripe *t, uint32_t key)
+{
+	long s = slot_find(t, key);
+	if (s >= 0) {
+		slot_unlink(t, key);
+		t->pgno_of[s] = 0;
+	}
+}
+
+static void slot_put(stripe *t, int page, uint32_t key, const void *data)
+{
+	long s = slot_find(t, key);
+	if (s < 0) {
+		if (t->used < t->nslots) {
+			s = t->used++;
+		} else {
+			while (t->used_bit[t->hand]) {
+				t->used_bit[t->hand] = 0;
+				t->hand = (t->hand + 1) % t->nslots;
+			}
+			s = t->hand;
+			t->hand = (t->hand + 1) % t->nslots;
+			slot_unlink(t, t->pgno_of[s]);
+		}
+		t->pgno_of[s] = key;
+		uint32_t i = slot_hash(t, key);
+		while (t->hash[i])
+			i = (i + 1) & t->hmask;
+		t->hash[i] = (uint32_t)s + 1;
+	}
+	memcpy(t->data + (size_t)s * (size_t)page, data, (size_t)page);
+	t->used_bit[s] = 0;
+}
+
+/* Every stripe emptied; under sp->state. */
+static void cache_empty(shared_pages *sp)
+{
+	for (int i = 0; i < STRIPES; i++) {
+		stripe *t = &sp->st[i];
+		pthread_mutex_lock(&t->lock);
+		if (t->hash) {
+			memset(t->hash, 0, ((size_t)t->hmask + 1) * sizeof *t->hash);
+			memset(t->pgno_of, 0, (size_t)t->nslots * sizeof *t->pgno_of);
+		}
+		t->used = t->hand = 0;
+		t->gen++;
+		pthread_mutex_unlock(&t->lock);
+	}
+	atomic_fetch_add(&st_drops, 1);
+}
+
+/* The stripes' arrays, once the page size is known; under sp->state. */
+static void cache_setup(shared_pages *sp, int page)
+{
+	uint32_t n = (uint32_t)(capacity_bytes / (size_t)page / STRIPES);
+	uint32_t hsize = 1;
+	while (hsize < 2 * n)
+		hsize <<= 1;
+	bool ok = n >= 4;
+	for (int i = 0; ok && i < STRIPES; i++) {
+		stripe *t = &sp->st[i];
+		pthread_mutex_lock(&t->lock);
+		t->pgno_of = calloc(n, sizeof *t->pgno_of);
+		t->used_bit = calloc(n, 1);
+		t->hash = calloc(hsize, sizeof *t->hash);
+		t->data = malloc((size_t)n * (size_t)page); /* mapped by the allocator: touched as filled */
+		ok = t->pgno_of && t->used_bit && t->hash && t->data;
+		t->nslots = n;
+		t->hmask = hsize - 1;
+		pthread_mutex_unlock(&t->lock);
+	}
+	atomic_store(&sp->page, ok ? page : -1);
+	if (!ok)
+		log_error("sqlite: no memory for the shared page cache; each connection reads its own pages");
+}
+
+/* ---- what the WAL index says ---- */
+
+static uint32_t wi_word(volatile const unsigned char *shm, int at)
+{
+	return __atomic_load_n((const volatile uint32_t *)(shm + at), __ATOMIC_ACQUIRE);
+}
+
+static void wi_now(volatile const unsigned char *shm, uint32_t now[4])
+{
+	now[0] = wi_word(shm, WI_SALT0), now[1] = wi_word(shm, WI_SALT1);
+	now[2] = wi_word(shm, WI_BACKFILL), now[3] = wi_word(shm, WI_ATTEMPTED);
+}
+
+static bool seen_is(shared_pages *sp, const uint32_t now[4])
+{
+	for (int i = 0; i < 4; i++)
+		if (atomic_load(&sp->seen[i]) != now[i])
+			return false;
+	return true;
+}
+
+static void seen_set(shared_pages *sp, const uint32_t now[4])
+{
+	for (int i = 0; i < 4; i++)
+		atomic_store(&sp->seen[i], now[i]);
+}
+
+/* Compare the WAL index with what was last seen; empty the cache if it
+ * moved other than by us. When this returns, any change it saw is out of
+ * the cache. */
+static void cache_check(shared_pages *sp, volatile const unsigned char *shm)
+{
+	uint32_t now[4];
+	wi_now(shm, now);
+	bool valid = wi_word(shm, WI_VERSION) == WI_FORMAT;
+	if (valid && atomic_load(&sp->seen_valid) && seen_is(sp, now))
+		return;
+	pthread_mutex_lock(&sp->state);
+	wi_now(shm, now);
+	valid = wi_word(shm, WI_VERSION) == WI_FORMAT;
+	bool restarted = sp->write_held > 0 && now[2] == 0 && now[3] == 0;
+	if (valid && atomic_load(&sp->seen_valid) && (seen_is(sp, now) || sp->ckpt_held > 0 || restarted)) {
+		/* Unchanged; or our checkpoint is running: no other process
+		 * writes the file while it does; or our writer started the WAL
+		 * again (only the write lock's holder does), which the file does
+		 * not see — what was backfilled before was seen when our writer
+		 * began to read (it restarts only a WAL wholly backfilled then). */
+		seen_set(sp, now);
+	} else {
+		cache_empty(sp);
+		seen_set(sp, now);
+		atomic_store(&sp->seen_valid, valid);
+	}
+	pthread_mutex_unlock(&sp->state);
+}
+
+static int pf_shm_lock(sqlite3_file *f, int ofst, int n, int flags)
+{
+	pf_file *p = (pf_file *)f;
+	shared_pages *sp = p->sp;
+	bool unlock = flags & SQLITE_SHM_UNLOCK, excl = flags & SQLITE_SHM_EXCLUSIVE;
+	bool has_write = ofst <= LK_WRITE && LK_WRITE < ofst + n, has_ckpt = ofst <= LK_CKPT && LK_CKPT < ofst + n;
+	if (sp && p->shm0 && unlock && excl && (has_write || has_ckpt)) {
+		pthread_mutex_lock(&sp->state);
+		if (atomic_load(&sp->seen_valid) && wi_word(p->shm0, WI_VERSION) == WI_FORMAT) {
+			uint32_t now[4];
+			wi_now(p->shm0, now);
+			if (has_ckpt) {
+				/* What our checkpoint wrote is in the cache already. */
+				seen_set(sp, now);
+			} else if (now[0] != atomic_load(&sp->seen[0]) || now[1] != atomic_load(&sp->seen[1])) {
+				/* Only the write lock's holder starts the WAL again: ours did,
+				 * nothing backfilled yet (a backfill since is another's). */
+				now[2] = now[3] = 0;
+				seen_set(sp, now);
+			}
+		}
+		if (has_ckpt && sp->ckpt_held > 0)
+			sp->ckpt_held--;
+		if (has_write && sp->write_held > 0)
+			sp->write_held--;
+		pthread_mutex_unlock(&sp->state);
+	}
+	int rc = p->real->pMethods->xShmLock(p->real, ofst, n, flags);
+	if (sp && p->shm0 && rc == SQLITE_OK && !unlock) {
+		cache_check(sp, p->shm0);
+		if (excl && (has_ckpt || has_write)) {
+			pthread_mutex_lock(&sp->state);
+			sp->ckpt_held += has_ckpt;
+			sp->write_held += has_write;
+			pthread_mutex_unlock(&sp->state);
+		}
+	}
+	return rc;
+}
+
+/* ---- the file ---- */
+
+static bool page_sized(int amt, sqlite3_int64 off)
+{
+	return amt >= 512 && amt <= 65536 && (amt & (amt - 1)) == 0 && off >= 0 && off % amt == 0 && off / amt < UINT32_MAX - 1;
+}
+
+static int pf_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
+{
+	pf_file *p = (pf_file *)f;
+	shared_pages *sp = p->sp;
+	int page = sp ? atomic_load(&sp->page) : -1;
+	if (!sp || !p->shm0 || !page_sized(amt, off) || (page != 0 && page != amt) || !atomic_load(&sp->seen_valid))
+		return p->real->pMethods->xRead(p->real, buf, amt, off);
+	uint32_t key = (uint32_t)(off / amt) + 1;
+	stripe *t = stripe_of(sp, key);
+	pthread_mutex_lock(&t->lock);
+	if (page > 0) {
+		long s = slot_find(t, key);
+		if (s >= 0) {
+			memcpy(buf, t->data + (size_t)s * (size_t)amt, (size_t)amt);
+			t->used_bit[s] = 1;
+			pthread_mutex_unlock(&t->lock);
+			atomic_fetch_add_explicit(&st_hits, 1, memory_order_relaxed);
+			return SQLITE_OK;
+		}
+	}
+	uint64_t gen = t->gen;
+	pthread_mutex_unlock(&t->lock);
+	int rc = p->real->pMethods->xRead(p->real, buf, amt, off);
+	atomic_fetch_add_explicit(&st_misses, 1, memory_order_relaxed);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (page == 0) {
+		pthread_mutex_lock(&sp->state);
+		if (atomic_load(&sp->page) == 0)
+			cache_setup(sp, amt);
+		pthread_mutex_unlock(&sp->state);
+		if (atomic_load(&sp->page) != amt)
+			return rc;
+	}
+	pthread_mutex_lock(&t->lock);
+	if (t->gen == gen && atomic_load(&sp->seen_valid))
+		slot_put(t, amt, key, buf);
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+static int pf_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off)
+{
+	pf_file *p = (pf_file *)f;
+	shared_pages *sp = p->sp;
+	int rc = p->real->pMethods->xWrite(p->real, buf, amt, off);
+	if (!sp)
+		return rc;
+	atomic_fetch_add_explicit(&st_writes, 1, memory_order_relaxed);
+	int pg = atomic_load(&sp->page);
+	if (pg <= 0) {
+		/* Nothing kept yet: only the reads under way must not fill. */
+		for (int i = 0; i < STRIPES; i++) {
+			pthread_mutex_lock(&sp->st[i].lock);
+			sp->st[i].gen++;
+			pthread_mutex_unlock(&sp->st[i].lock);
+		}
+		return rc;
+	}
+	sqlite3_int64 first = off / pg, last = (off + amt - 1) / pg;
+	for (sqlite3_int64 k = first; k <= last && k < UINT32_MAX - 1; k++) {
+		uint32_t key = (uint32_t)k + 1;
+		stripe *t = stripe_of(sp, key);
+		pthread_mutex_lock(&t->lock);
+		if (rc == SQLITE_OK && off <= k * pg && off + amt >= (k + 1) * pg) {
+			if (slot_find(t, key) >= 0)
+				slot_put(t, pg, key, (const unsigned char *)buf + (k * pg - off));
+		} else {
+			slot_forget(t, key);
+		}
+		t->gen++;
+		pthread_mutex_unlock(&t->lock);
+	}
+	return rc;
+}
+
+static int pf_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	pf_file *p = (pf_file *)f;
+	shared_pages *sp = p->sp;
+	sqlite3_int64 before = -1;
+	if (sp && p->real->pMethods->xFileSize(p->real, &before) != SQLITE_OK)
+		before = -1;
+	int rc = p->real->pMethods->xTruncate(p->real, size);
+	int pg = sp ? atomic_load(&sp->page) : 0;
+	if (!sp || (rc == SQLITE_OK && before >= 0 && size >= before))
+		return rc; /* every checkpoint that ends the WAL truncates to the size the file has */
+	if (pg <= 0 || rc != SQLITE_OK) {
+		pthread_mutex_lock(&sp->state);
+		cache_empty(sp);
+		pthread_mutex_unlock(&sp->state);
+		return rc;
+	}
+	/* The pages past the new end are forgotten. */
+	for (int i = 0; i < STRIPES; i++) {
+		stripe *t = &sp->st[i];
+		pthread_mutex_lock(&t->lock);
+		for (uint32_t k = 0; k < t->used; k++)
+			if (t->pgno_of[k] && (sqlite3_int64)(t->pgno_of[k] - 1) * pg >= size)
+				slot_forget(t, t->pgno_of[k]);
+		t->gen++;
+		pthread_mutex_unlock(&t->lock);
+	}
+	return rc;
+}
+
+static void pages_release(shared_pages *sp)
+{
+	pthread_mutex_lock(&registry);
+	if (--sp->refs == 0) {
+		log_debug("sqlite: shared page cache: %llu pages served, %llu read, %llu written, emptied %llu times (process so far)",
+		          (unsigned long long)atomic_load(&st_hits), (unsigned long long)atomic_load(&st_misses),
+		          (unsigned long long)atomic_load(&st_writes), (unsigned long long)atomic_load(&st_drops));
+		for (shared_pages **at = &caches; *at; at = &(*at)->next)
+			if (*at == sp) {
+				*at = sp->next;
+				break;
+			}
+		pthread_mutex_destroy(&sp->state);
+		for (int i = 0; i < STRIPES; i++) {
+			stripe *t = &sp->st[i];
+			pthread_mutex_destroy(&t->lock);
+			free(t->pgno_of), free(t->used_bit), free(t->hash), free(t->data);
+		}
+		free(sp);
+	}
+	pthread_mutex_unlock(&registry);
+}
+
+static shared_pages *pages_attach(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	pthread_mutex_lock(&registry);
+	shared_pages *sp = caches;
+	while (sp && (sp->dev != st.st_dev || sp->ino != st.st_ino))
+		sp = sp->next;
+	if (!sp && (sp = calloc(1, sizeof *sp)) != NULL) {
+		sp->dev = st.st_dev, sp->ino = st.st_ino;
+		pthread_mutex_init(&sp->state, NULL);
+		for (int i = 0; i < STRIPES; i++)
+			pthread_mutex_init(&sp->st[i].lock, NULL);
+		sp->next = caches;
+		caches = sp;
+	}
+	if (sp)
+		sp->refs++;
+	pthread_mutex_unlock(&registry);
+	return sp;
+}
+
+static int pf_close(sqlite3_file *f)
+{
+	pf_file *p = (pf_file *)f;
+	int rc = p->real->pMethods ? p->real->pMethods->xClose(p->real) : SQLITE_OK;
+	if (p->sp)
+		pages_release(p->sp);
+	p->sp = NULL;
+	return rc;
+}
+
+static int pf_shm_map(sqlite3_file *f, int region, int size, int extend, void volatile **pp)
+{
+	pf_file *p = (pf_file *)f;
+	int rc = p->real->pMethods->xShmMap(p->real, region, size, extend, pp);
+	if (rc == SQLITE_OK && region == 0 && *pp)
+		p->shm0 = *pp;
+	return rc;
+}
+
+static int pf_shm_unmap(sqlite3_file *f, int del)
+{
+	pf_file *p = (pf_file *)f;
+	p->shm0 = NULL;
+	return p->real->pMethods->xShmUnmap(p->real, del);
+}
+
+/* The rest is SQLite's own. */
+#define REAL(f) (((pf_file *)(f))->real)
+static int pf_sync(sqlite3_file *f, int flags) { return REAL(f)->pMethods->xSync(REAL(f), flags); }
+static int pf_size(sqlite3_file *f, sqlite3_int64 *size) { return REAL(f)->pMethods->xFileSize(REAL(f), size); }
+static int pf_lock(sqlite3_file *f, int level) { return REAL(f)->pMethods->xLock(REAL(f), level); }
+static int pf_unlock(sqlite3_file *f, int level) { return REAL(f)->pMethods->xUnlock(REAL(f), level); }
+static int pf_reserved(sqlite3_file *f, int *out) { return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out); }
+static int pf_control(sqlite3_file *f, int op, void *arg) { return REAL(f)->pMethods->xFileControl(REAL(f), op, arg); }
+static int pf_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
+static int pf_device(sqlite3_file *f) { return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
+static void pf_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
+static int pf_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp)
+{
+	return REAL(f)->pMethods->xFetch(REAL(f), off, amt, pp);
+}
+static int pf_unfetch(sqlite3_file *f, sqlite3_int64 off, void *page) { return REAL(f)->pMethods->xUnfetch(REAL(f), off, page); }
+
+static const sqlite3_io_methods pf_methods = {
+	3, pf_close, pf_read, pf_write, pf_truncate, pf_sync, pf_size, pf_lock, pf_unlock, pf_reserved, pf_control, pf_sector,
+	pf_device, pf_shm_map, pf_shm_lock, pf_shm_barrier, pf_shm_unmap, pf_fetch, pf_unfetch,
+};
+
+static int pf_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
+{
+	(void)vfs;
+	if (!(flags & SQLITE_OPEN_MAIN_DB) || !name)
+		return real_vfs->xOpen(real_vfs, name, f, flags, out_flags); /* SQLite's own file, in place */
+	pf_file *p = (pf_file *)f;
+	memset(p, 0, sizeof *p);
+	p->real = (sqlite3_file *)(p + 1);
+	int rc = real_vfs->xOpen(real_vfs, name, p->real, flags, out_flags);
+	if (rc != SQLITE_OK) {
+		/* SQLite closes a file whose methods are set, even on failure. */
+		p->base.pMethods = p->real->pMethods ? &pf_methods : NULL;
+		return rc;
+	}
+	/* A file whose methods are not the version we forward stays SQLite's. */
+	p->sp = p->real->pMethods->iVersion >= 3 ? pages_attach(name) : NULL;
+	p->base.pMethods = &pf_methods;
+	return SQLITE_OK;
+}
+
+#define VREAL real_vfs
+static int pf_delete(sqlite3_vfs *v, const char *name, int sync) { (void)v; return VREAL->xDelete(VREAL, name, sync); }
+static int pf_access(sqlite3_vfs *v, const char *name, int flags, int *out) { (void)v; return VREAL->xAccess(VREAL, name, flags, out); }
+static int pf_fullpath(sqlite3_vfs *v, const char *name, int n, char *out) { (void)v; return VREAL->xFullPathname(VREAL, name, n, out); }
+static void *pf_dlopen(sqlite3_vfs *v, const char *name) { (void)v; return VREAL->xDlOpen(VREAL, name); }
+static void pf_dlerror(sqlite3_vfs *v, int n, char *out) { (void)v; VREAL->xDlError(VREAL, n, out); }
+static void (*pf_dlsym(sqlite3_vfs *v, void *h, const char *sym))(void) { (void)v; return VREAL->xDlSym(VREAL, h, sym); }
+static void pf_dlclose(sqlite3_vfs *v, void *h) { (void)v; VREAL->xDlClose(VREAL, h); }
+static int pf_random(sqlite3_vfs *v, int n, char *out) { (void)v; return VREAL->xRandomness(VREAL, n, out); }
+static int pf_sleep(sqlite3_vfs *v, int us) { (void)v; return VREAL->xSleep(VREAL, us); }
+static int pf_time(sqlite3_vfs *v, double *out) { (void)v; return VREAL->xCurrentTime(VREAL, out); }
+static int pf_lasterr(sqlite3_vfs *v, int n, char *out) { (void)v; return VREAL->xGetLastError(VREAL, n, out); }
+static int pf_time64(sqlite3_vfs *v, sqlite3_int64 *out) { (void)v; return VREAL->xCurrentTimeInt64(VREAL, out); }
+static int pf_setsys(sqlite3_vfs *v, const char *name, sqlite3_syscall_ptr fn) { (void)v; return VREAL->xSetSystemCall(VREAL, name, fn); }
+static sqlite3_syscall_ptr pf_getsys(sqlite3_vfs *v, const char *name) { (void)v; return VREAL->xGetSystemCall(VREAL, name); }
+static const char *pf_nextsys(sqlite3_vfs *v, const char *name) { (void)v; return VREAL->xNextSystemCall(VREAL, name); }
+
+int sqlite_pages_register(long mb)
+{
+	if (mb <= 0)
+		return SQLITE_OK;
+	real_vfs = sqlite3_vfs_find("unix");
+	if (!real_vfs || real_vfs->iVersion < 3)
+		return SQLITE_ERROR;
+	capacity_bytes = (size_t)mb * 1024 * 1024;
+	pf_vfs = (sqlite3_vfs){
+		.iVersion = 3,
+		.szOsFile = (int)sizeof(pf_file) + real_vfs->szOsFile,
+		.mxPathname = real_vfs->mxPathname,
+		.zName = "openccas-pages",
+		.xOpen = pf_open,
+		.xDelete = pf_delete,
+		.xAccess = pf_access,
+		.xFullPathname = pf_fullpath,
+		.xDlOpen = pf_dlopen,
+		.xDlError = pf_dlerror,
+		.xDlSym = pf_dlsym,
+		.xDlClose = pf_dlclose,
+		.xRandomness = pf_random,
+		.xSleep = pf_sleep,
+		.xCurrentTime = pf_time,
+		.xGetLastError = pf_lasterr,
+		.xCurrentTimeInt64 = pf_time64,
+		.xSetSystemCall = pf_setsys,
+		.xGetSystemCall = pf_getsys,
+		.xNextSystemCall = pf_nextsys,
+	};
+	return sqlite3_vfs_register(&pf_vfs, 1);
+}
+
+void sqlite_pages_stats(sqlite_pages_info *out)
+{
+	memset(out, 0, sizeof *out);
+	out->hits = atomic_load(&st_hits);
+	out->misses = atomic_load(&st_misses);
+	out->writes = atomic_load(&st_writes);
+	out->drops = atomic_load(&st_drops);
+	pthread_mutex_lock(&registry);
+	for (shared_pages *sp = caches; sp; sp = sp->next)
+		for (int i = 0; i < STRIPES; i++) {
+			pthread_mutex_lock(&sp->st[i].lock);
+			out->pages += sp->st[i].used;
+			out->capacity += sp->st[i].nslots;
+			pthread_mutex_unlock(&sp->st[i].lock);
+		}
+	pthread_mutex_unlock(&registry);
+}

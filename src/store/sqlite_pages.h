@@ -1,0 +1,28 @@
+/*
+ * sqlite_pages.h — one copy of the database file's pages for all the
+ * process's SQLite connections (a VFS over SQLite's own "unix").
+ *
+ * In WAL mode, every commit makes each other connection drop its whole page
+ * cache at its next transaction: the server's connections then read their
+ * pages again from the kernel, 70 `pread`s a request in the mixed day. The
+ * pages read from the database file are kept here, once, and stay valid
+ * until the file itself changes — which happens only at a checkpoint. This
+ * process's checkpoints write through this cache; another process's are seen
+ * in the WAL index (its backfill count and salts), read each time one of
+ * our connections takes a WAL lock, and empty it. Internal to src/store.
+ */
+#ifndef OPENCCAS_STORE_SQLITE_PAGES_H
+#define OPENCCAS_STORE_SQLITE_PAGES_H
+#include <stdint.h>
+
+/* Registers the VFS as SQLite's default, with room for `mb` MiB of pages.
+ * 0: not registered (SQLite's own "unix", as before). */
+int sqlite_pages_register(long mb);
+
+typedef struct sqlite_pages_info {
+	uint64_t hits, misses, writes, drops;
+	uint64_t pages, capacity;
+} sqlite_pages_info;
+void sqlite_pages_stats(sqlite_pages_info *out);
+
+#endif

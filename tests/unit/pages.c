@@ -1,0 +1,189 @@
+/* Unit tests of the database file's pages shared by a process's SQLite
+ * connections (src/store/sqlite_pages.c): what the connections read is
+ * always what the database holds — after this process's commits and
+ * checkpoints, under several threads, and after another process wrote,
+ * checkpointed and started the WAL again behind the cache's back.
+ * SQLite only (under OPENCCAS_TEST_PG too: the cache belongs to SQLite). */
+#define T_NAME "pages"
+#include "t.h"
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "store/sqlite_pages.h"
+#include "store/store.h"
+
+enum { ROWS = 3000 };
+
+static db_sql Q_CREATE = DB_SQL(DB_GLOBAL, "CREATE TABLE acct (id INTEGER PRIMARY KEY, bal INTEGER NOT NULL, v TEXT NOT NULL, pad BLOB)");
+static db_sql Q_FILL = DB_SQL(DB_GLOBAL, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) "
+                                         "INSERT INTO acct (id, bal, v, pad) SELECT x, 0, 'parent', randomblob(300) FROM n");
+static db_sql Q_SUM = DB_SQL(DB_GLOBAL, "SELECT sum(bal) * 100000 + count(*) FROM acct");
+static db_sql Q_MOVE = DB_SQL(DB_GLOBAL, "UPDATE acct SET bal = bal + $2, pad = randomblob(300) WHERE id = $1");
+static db_sql Q_CKPT = DB_SQL(DB_GLOBAL, "PRAGMA wal_checkpoint(PASSIVE)");
+static db_sql Q_OK = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'");
+static db_sql Q_V = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM acct WHERE v = $1");
+static db_sql Q_V1 = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM acct WHERE id = 1 AND v = $1");
+
+static int64_t one(db *d, db_sql *q, int nargs, const db_arg *args)
+{
+	db_conn *c = db_conn_get(d);
+	int64_t n = -1;
+	if (db_exec_id(c, q, nargs, args, &n) != E_OK)
+		n = -1;
+	db_conn_put(c);
+	return n;
+}
+
+/* ---- this process: writers, readers and checkpoints at once ---- */
+
+typedef struct { db *d; unsigned seed; int done, bad; } job;
+
+static void *mover(void *p)
+{
+	job *j = p;
+	for (int i = 0; i < 400; i++) {
+		db_conn *c = db_conn_get(j->d);
+		int64_t a = 1 + (int64_t)(rand_r(&j->seed) % ROWS), b = 1 + (int64_t)(rand_r(&j->seed) % ROWS), k = 1 + rand_r(&j->seed) % 50;
+		err e = db_begin(c, true);
+		if (e == E_OK)
+			e = DBX(c, &Q_MOVE, NULL, A_INT(a), A_INT(-k));
+		if (e == E_OK)
+			e = DBX(c, &Q_MOVE, NULL, A_INT(b), A_INT(k));
+		if (db_finish(c, e) == E_OK)
+			j->done++;
+		if (i % 50 == 49)
+			DBX0(c, &Q_CKPT, NULL);
+		db_conn_put(c);
+	}
+	return NULL;
+}
+
+static void *reader(void *p)
+{
+	job *j = p;
+	for (int i = 0; i < 300; i++) {
+		int64_t n = one(j->d, &Q_SUM, 0, NULL);
+		if (n == ROWS)
+			j->done++;
+		else
+			j->bad++;
+	}
+	return NULL;
+}
+
+/* ---- another process: plain SQLite, without the cache ---- */
+
+static int other(const char *path)
+{
+	sqlite3 *h = NULL;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, "unix") != SQLITE_OK)
+		return 2;
+	sqlite3_busy_timeout(h, 10000);
+	/* Every row changed and checkpointed, the WAL emptied: the parent's
+	 * next reads come from the file. Then every row again, checkpointed
+	 * whole; then one row, which starts the WAL again. */
+	const char *steps[] = {
+		"UPDATE acct SET v = 'other-1'",
+		"PRAGMA wal_checkpoint(TRUNCATE)",
+		"UPDATE acct SET v = 'other-2'",
+		"PRAGMA wal_checkpoint(PASSIVE)",
+		"UPDATE acct SET v = 'other-3' WHERE id = 1",
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		char *msg = NULL;
+		if (sqlite3_exec(h, steps[i], NULL, NULL, &msg) != SQLITE_OK) {
+			fprintf(stderr, "other: %s: %s\n", steps[i], msg ? msg : "?");
+			sqlite3_free(msg);
+			sqlite3_close(h);
+			return 3;
+		}
+	}
+	sqlite3_close(h);
+	return 0;
+}
+
+static int run_other(const char *self, const char *path)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl(self, self, "--other", path, (char *)NULL);
+		_exit(127);
+	}
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--other"))
+		return other(argv[2]);
+	char path[128], url[160], side[160];
+	snprintf(path, sizeof path, "/tmp/openccas-test-pages-%d.db", (int)getpid());
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	const char *sides[] = {"", "-wal", "-shm", ".journal-key"};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(side, sizeof side, "%s%s", path, sides[i]);
+		unlink(side);
+	}
+	const char *why = NULL;
+	db *d = db_open(url, 4, &why);
+	CHECK(d != NULL, "open %s: %s", url, why ? why : "");
+	if (!d)
+		return T_DONE();
+	db_conn *c = db_conn_get(d);
+	CHECK(DBX0(c, &Q_CREATE, NULL) == E_OK && DBX0(c, &Q_FILL, NULL) == E_OK, "3000 rows");
+	db_conn_put(c);
+
+	T_GROUP("this process: writers, readers, checkpoints");
+	sqlite_pages_info before, after;
+	sqlite_pages_stats(&before);
+	job jobs[4] = {{d, 1, 0, 0}, {d, 2, 0, 0}, {d, 3, 0, 0}, {d, 4, 0, 0}};
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++)
+		pthread_create(&th[i], NULL, i < 2 ? mover : reader, &jobs[i]);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	sqlite_pages_stats(&after);
+	CHECK(jobs[0].done + jobs[1].done == 800, "800 transfers committed (%d)", jobs[0].done + jobs[1].done);
+	CHECK(jobs[2].bad + jobs[3].bad == 0 && jobs[2].done + jobs[3].done == 600,
+	      "every read of the sums saw 3000 rows summing to 0 (%d reads wrong)", jobs[2].bad + jobs[3].bad);
+	CHECK_INT(one(d, &Q_SUM, 0, NULL), ROWS);
+	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
+	CHECK(after.hits > before.hits, "pages were served from the cache (%llu)", (unsigned long long)(after.hits - before.hits));
+	CHECK(after.writes > before.writes, "checkpoints wrote through it (%llu writes)", (unsigned long long)(after.writes - before.writes));
+	CHECK(after.pages > 0 && after.pages <= after.capacity, "%llu pages kept, room for %llu", (unsigned long long)after.pages,
+	      (unsigned long long)after.capacity);
+
+	T_GROUP("another process wrote, checkpointed, started the WAL again");
+	/* The cache full of the rows as this process last read them. */
+	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent")}), ROWS);
+	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent")}), ROWS);
+	sqlite_pages_stats(&before);
+	CHECK_INT(run_other(argv[0], path), 0);
+	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("other-2")}), ROWS - 1);
+	CHECK_INT(one(d, &Q_V1, 1, (db_arg[]){A_TEXT("other-3")}), 1);
+	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent")}), 0);
+	sqlite_pages_stats(&after);
+	CHECK(after.drops > before.drops, "the cache was emptied (%llu times)", (unsigned long long)(after.drops - before.drops));
+	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
+	/* And this process goes on writing over it. */
+	c = db_conn_get(d);
+	int64_t n = 0;
+	db_sql set = DB_SQL(DB_GLOBAL, "UPDATE acct SET v = 'parent-2' WHERE id % 2 = 0");
+	CHECK(DBX0(c, &set, &n) == E_OK && n == ROWS / 2, "rows updated (%lld)", (long long)n);
+	DBX0(c, &Q_CKPT, NULL);
+	db_conn_put(c);
+	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent-2")}), ROWS / 2);
+	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("other-2")}), ROWS / 2 - 1);
+	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
+	db_close_all(d);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(side, sizeof side, "%s%s", path, sides[i]);
+		unlink(side);
+	}
+	return T_DONE();
+}
