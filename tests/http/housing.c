@@ -156,6 +156,10 @@ int main(void)
 	ver = geti(j, "version");
 	json_decref(j);
 	CHECK_INT(post_json(&soc, path, body)->status, 400); /* its outcome is recorded */
+	/* No proposal awaits an answer any more: off that list (which asks each request in its order). */
+	r = get(&soc, "/logement?liste=propositions");
+	snprintf(body, sizeof body, "href=\"/logement/%lld\"", (long long)q1);
+	CHECK_LACKS(r->body, body);
 	snprintf(body, sizeof body, "{\"action\":\"proposition\",\"landlord\":\"SHLMR\",\"address\":\"12 avenue du 20 Décembre\",\"version\":%lld}",
 	         (long long)ver);
 	j = J(post_json(&soc, path, body));

@@ -214,8 +214,22 @@ int main(void)
 	CHECK(dueat > time(NULL) + 40 * 60 && dueat <= time(NULL) + 46 * 60, "a recall due within the campaign's 45 minutes");
 	json_decref(j);
 	CHECK_INT(post_json(&soc, path, "{\"outcome\":\"sans_reponse\",\"attempts\":0}")->status, 409); /* someone else called first */
+	/* The board counts the calls by state (counted along its index since the calls grew to thousands). */
+	char kpath[96];
+	snprintf(kpath, sizeof kpath, "/api/v1/register/campaigns/%lld", (long long)k1);
+	j = J(get(&soc, kpath));
+	bd = json_object_get(j, "board");
+	CHECK(geti(bd, "total") == total && geti(bd, "to_call") == total - 1 && geti(bd, "to_recall") == 1 && geti(bd, "to_visit") == 0 &&
+	          geti(bd, "overdue") == 0,
+	      "the board: %lld calls, %lld to call, %lld to recall (not yet due)", (long long)geti(bd, "total"), (long long)geti(bd, "to_call"),
+	      (long long)geti(bd, "to_recall"));
+	json_decref(j);
 	j = J(post_json(&soc, path, "{\"outcome\":\"sans_reponse\",\"attempts\":1}"));
 	CHECK_STR(gets_(j, "state"), "visite");
+	json_decref(j);
+	j = J(get(&soc, kpath));
+	bd = json_object_get(j, "board");
+	CHECK(geti(bd, "total") == total && geti(bd, "to_recall") == 0 && geti(bd, "to_visit") == 1, "the board: one visit to make");
 	json_decref(j);
 	snprintf(body, sizeof body, "/registre/campagnes/%lld?liste=visite", (long long)k1);
 	CHECK_HAS(get(&soc, body)->body, "Registre Odette");

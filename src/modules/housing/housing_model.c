@@ -498,7 +498,13 @@ err housing_act(const housing_ctx *x, housing_request *h, const char *action, co
 #define L_FILED "FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND r.filed_on <= $2"
 static db_sql Q_L_EXP = DB_SQL(DB_SCOPED, "SELECT " R_COLS " " L_EXP " ORDER BY r.expires_on, r.id LIMIT $3 OFFSET $4");
 static db_sql Q_N_EXP = DB_SQL(DB_SCOPED, "SELECT count(*) " L_EXP);
-static db_sql Q_L_PROP = DB_SQL(DB_SCOPED, "SELECT " R_COLS " " L_PROP " ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
+/* The page walks the requests in their order and asks each whether a proposal awaits (a third of them do): with
+ * `IN`, the database read every pending proposal's request and sorted them all to show twenty-five. The total
+ * goes the other way, from the pending proposals (fewer than the active requests). */
+static db_sql Q_L_PROP = DB_SQL(DB_SCOPED,
+	"SELECT " R_COLS " FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND EXISTS (SELECT 1 "
+	"FROM housing_proposals p WHERE p.structure_id = r.structure_id AND p.outcome = 'attente' AND p.request_id = r.id) "
+	"AND r.filed_on <= $2 ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
 static db_sql Q_N_PROP = DB_SQL(DB_SCOPED, "SELECT count(*) " L_PROP);
 static db_sql Q_L_FILED = DB_SQL(DB_SCOPED, "SELECT " R_COLS " " L_FILED " ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
 static db_sql Q_N_FILED = DB_SQL(DB_SCOPED, "SELECT count(*) " L_FILED);
