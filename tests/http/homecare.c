@@ -26,6 +26,28 @@ static void day(char out[11], int n)
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* The running subscriptions and alarms counted by triggers (homecare/3) are the table's own counts. */
+#define HC_COUNTS_AGREE                                                                                                    \
+	"SELECT count(*) FROM (SELECT structure_id, 'subs' AS what, count(*) AS n FROM hc_subs WHERE ended_on IS NULL "          \
+	"GROUP BY structure_id UNION ALL SELECT structure_id, 'alarms', count(*) FROM hc_alarms WHERE ended_on IS NULL "          \
+	"GROUP BY structure_id) t FULL OUTER JOIN hc_open_counts c ON c.structure_id = t.structure_id AND c.what = t.what "      \
+	"WHERE coalesce(t.n, 0) <> coalesce(c.n, 0)"
+
+/* The home page's figure after the link `href` (-1: not shown), and whether the table says the same for the
+ * structure's running `table` rows. */
+static long long home_figure(cli *k, const char *href, const char *table, bool *agrees)
+{
+	const char *b = get(k, "/")->body, *at = b ? strstr(b, "id=\"t-hhc\"") : NULL; /* the widget, after the navigation */
+	at = at ? strstr(at, href) : NULL;
+	long long n = -1;
+	if (!at || sscanf(at + strlen(href), "%lld", &n) != 1)
+		n = -1;
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM %s WHERE structure_id = 1 AND ended_on IS NULL) - %lld", table, n);
+	*agrees = n >= 0 && db_zero(sql) == 0;
+	return n;
+}
+
 /* The state of our subscription's order on a day ("" when it has none). */
 static const char *order_state(cli *k, const char *on, int64_t sub, char *out, size_t n, int64_t *meals_total)
 {
@@ -223,6 +245,12 @@ int main(void)
 	CHECK_HAS(r->body, "<h2 id=\"t-hc\">Services à domicile</h2>");
 	CHECK_HAS(r->body, "Téléassistance Vitaris");
 	CHECK_HAS(get(&soc, "/")->body, "t-hhc");
+	bool agrees;
+	long long subs_now = home_figure(&soc, "<a href=\"/domicile\">", "hc_subs", &agrees);
+	CHECK(agrees, "the home page's running meal subscriptions are the table's (%lld)", subs_now);
+	long long alarms_now = home_figure(&soc, "<a href=\"/domicile/teleassistance\">", "hc_alarms", &agrees);
+	CHECK(agrees, "and its alarms in service (%lld)", alarms_now);
+	CHECK_INT(db_zero(HC_COUNTS_AGREE), 0);
 	snprintf(path, sizeof path, "/api/v1/persons/%lld/subject-access", (long long)pid);
 	CHECK_HAS(get(&mgr, path)->body, "\"services_at_home\"");
 	snprintf(path, sizeof path, "/api/v1/homecare/meals/%lld", (long long)sub);
@@ -244,6 +272,24 @@ int main(void)
 	CHECK_INT(get(&bb, path)->status, 404);
 	snprintf(path, sizeof path, "/api/v1/homecare/day?jour=%s", ym1);
 	CHECK_LACKS(get(&bb, path)->body, "\"subscription_id\"");
+
+	T_GROUP("the home page's figures, whoever writes");
+	CHECK_INT(db_zero(HC_COUNTS_AGREE), 0); /* after the subscription's end */
+	CHECK_INT(home_figure(&soc, "<a href=\"/domicile\">", "hc_subs", &agrees), subs_now - 1);
+	CHECK(agrees, "one subscription fewer running");
+	snprintf(body, sizeof body, "UPDATE hc_subs SET ended_on = NULL WHERE id = %lld", (long long)sub);
+	CHECK_INT(db_tamper(body), 0); /* SQL typed by hand */
+	CHECK_INT(db_zero(HC_COUNTS_AGREE), 0);
+	CHECK_INT(home_figure(&soc, "<a href=\"/domicile\">", "hc_subs", &agrees), subs_now);
+	snprintf(body, sizeof body, "UPDATE hc_alarms SET ended_on = '2001-01-01' WHERE id = %lld", (long long)al);
+	CHECK_INT(db_tamper(body), 0);
+	CHECK_INT(db_zero(HC_COUNTS_AGREE), 0);
+	snprintf(body, sizeof body, "UPDATE hc_alarms SET ended_on = NULL WHERE id = %lld", (long long)al);
+	CHECK_INT(db_tamper(body), 0);
+	snprintf(body, sizeof body, "DELETE FROM hc_alarms WHERE id = %lld", (long long)al);
+	CHECK_INT(db_tamper(body), 0);
+	CHECK_INT(db_zero(HC_COUNTS_AGREE), 0);
+	CHECK(home_figure(&soc, "<a href=\"/domicile/teleassistance\">", "hc_alarms", &agrees) >= 0 && agrees, "the alarms' figure after a deletion");
 
 	cli_free(&bb);
 	cli_free(&com), cli_free(&desk), cli_free(&mgr), cli_free(&soc);

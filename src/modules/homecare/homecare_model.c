@@ -14,6 +14,22 @@
 
 int PERM_HC_READ, PERM_HC_WRITE, PERM_HC_BILL;
 
+/* SQLite's three triggers keeping hc_open_counts for one table (what: its row there). */
+#define HC_OPEN_TRIGGERS_SQ(table, what)                                                                                   \
+	"CREATE TRIGGER " table "_open_ins AFTER INSERT ON " table " WHEN new.ended_on IS NULL BEGIN"                         \
+	" INSERT INTO hc_open_counts (structure_id, what, n) VALUES (new.structure_id, '" what "', 1)"                        \
+	"  ON CONFLICT (structure_id, what) DO UPDATE SET n = n + 1;"                                                          \
+	" END;"                                                                                                               \
+	"CREATE TRIGGER " table "_open_del AFTER DELETE ON " table " WHEN old.ended_on IS NULL BEGIN"                         \
+	" UPDATE hc_open_counts SET n = n - 1 WHERE structure_id = old.structure_id AND what = '" what "';"                   \
+	" END;"                                                                                                               \
+	"CREATE TRIGGER " table "_open_upd AFTER UPDATE OF ended_on, structure_id ON " table                                  \
+	" WHEN old.ended_on IS NULL OR new.ended_on IS NULL BEGIN"                                                            \
+	" UPDATE hc_open_counts SET n = n - 1 WHERE old.ended_on IS NULL AND structure_id = old.structure_id AND what = '" what "';" \
+	" INSERT INTO hc_open_counts (structure_id, what, n) SELECT new.structure_id, '" what "', 1 WHERE new.ended_on IS NULL" \
+	"  ON CONFLICT (structure_id, what) DO UPDATE SET n = n + 1;"                                                          \
+	" END;"
+
 static const db_migration migrations[] = {
 	{1, "services at home: téléassistance, meal subscriptions, absences, rounds, orders, invoices, payments",
 	 "CREATE TABLE hc_alarms (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
@@ -56,6 +72,36 @@ static const db_migration migrations[] = {
 	/* The meal subscriptions running (the home page's figure, a round's stops), over an index. */
 	{2, "the meal subscriptions running, over an index",
 	 "CREATE INDEX hc_subs_end ON hc_subs(structure_id, ended_on);", NULL},
+	/* The home page's two figures — meal subscriptions and alarms running — were counted over their index, a few
+	 * steps a subscription (400 000 households: 7 000 of them, a fifth of the home page's database work). Counted
+	 * as they change, by triggers (whoever writes, even SQL typed by hand). */
+	{3, "the running meal subscriptions and alarms counted as they change, by triggers",
+	 "CREATE TABLE hc_open_counts (structure_id INTEGER NOT NULL, what TEXT NOT NULL, n INTEGER NOT NULL, "
+	 " PRIMARY KEY (structure_id, what)) WITHOUT ROWID, STRICT;"
+	 "INSERT INTO hc_open_counts (structure_id, what, n) SELECT structure_id, 'subs', count(*) FROM hc_subs WHERE ended_on IS NULL "
+	 " GROUP BY structure_id;"
+	 "INSERT INTO hc_open_counts (structure_id, what, n) SELECT structure_id, 'alarms', count(*) FROM hc_alarms WHERE ended_on IS NULL "
+	 " GROUP BY structure_id;"
+	 HC_OPEN_TRIGGERS_SQ("hc_subs", "subs") HC_OPEN_TRIGGERS_SQ("hc_alarms", "alarms"),
+	 "CREATE TABLE hc_open_counts (structure_id BIGINT NOT NULL, what TEXT COLLATE \"C\" NOT NULL, n BIGINT NOT NULL, "
+	 " PRIMARY KEY (structure_id, what));"
+	 "INSERT INTO hc_open_counts (structure_id, what, n) SELECT structure_id, 'subs', count(*) FROM hc_subs WHERE ended_on IS NULL "
+	 " GROUP BY structure_id;"
+	 "INSERT INTO hc_open_counts (structure_id, what, n) SELECT structure_id, 'alarms', count(*) FROM hc_alarms WHERE ended_on IS NULL "
+	 " GROUP BY structure_id;"
+	 "CREATE FUNCTION hc_open_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	 " IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.ended_on IS NULL THEN"
+	 "  UPDATE hc_open_counts SET n = n - 1 WHERE structure_id = OLD.structure_id AND what = TG_ARGV[0];"
+	 " END IF;"
+	 " IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.ended_on IS NULL THEN"
+	 "  INSERT INTO hc_open_counts (structure_id, what, n) VALUES (NEW.structure_id, TG_ARGV[0], 1)"
+	 "   ON CONFLICT (structure_id, what) DO UPDATE SET n = hc_open_counts.n + 1;"
+	 " END IF;"
+	 " RETURN NULL; END $$;"
+	 "CREATE TRIGGER hc_subs_open AFTER INSERT OR DELETE OR UPDATE OF ended_on, structure_id ON hc_subs "
+	 " FOR EACH ROW EXECUTE FUNCTION hc_open_counts_keep('subs');"
+	 "CREATE TRIGGER hc_alarms_open AFTER INSERT OR DELETE OR UPDATE OF ended_on, structure_id ON hc_alarms "
+	 " FOR EACH ROW EXECUTE FUNCTION hc_open_counts_keep('alarms');"},
 };
 const db_module_schema homecare_schema = {"homecare", migrations, COUNTOF(migrations)};
 
