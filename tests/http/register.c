@@ -40,6 +40,25 @@ static int64_t household(cli *k, const char *last, const char *birth, int64_t *p
 	return h;
 }
 
+/* The registered entries counted by triggers (register/3) are the table's own counts. */
+#define REG_COUNTS_AGREE                                                                                                   \
+	"SELECT count(*) FROM (SELECT structure_id, count(*) AS n FROM reg_entries WHERE status = 'inscrit' GROUP BY structure_id) t " \
+	"FULL OUTER JOIN reg_open_counts c ON c.structure_id = t.structure_id WHERE coalesce(t.n, 0) <> coalesce(c.n, 0)"
+
+/* The home page's « N personnes inscrites » (-1: not shown), and whether the table says the same. */
+static long long home_registered(cli *k, bool *agrees)
+{
+	const char *b = get(k, "/")->body, *at = b ? strstr(b, "id=\"t-hreg\"") : NULL;
+	at = at ? strstr(at, "<a href=\"/registre\">") : NULL;
+	long long n = -1;
+	if (!at || sscanf(at + strlen("<a href=\"/registre\">"), "%lld", &n) != 1)
+		n = -1;
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM reg_entries WHERE structure_id = 1 AND status = 'inscrit') - %lld", n);
+	*agrees = n >= 0 && db_zero(sql) == 0;
+	return n;
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -305,6 +324,10 @@ int main(void)
 	CHECK_HAS(get(&mgr, path)->headers, "application/pdf");
 
 	T_GROUP("removal at once, the file's words wiped");
+	bool agrees;
+	long long registered = home_registered(&soc, &agrees);
+	CHECK(agrees, "the home page's registered persons are the table's (%lld)", registered);
+	CHECK_INT(db_zero(REG_COUNTS_AGREE), 0);
 	snprintf(path, sizeof path, "/api/v1/register/entries/%lld", (long long)e1);
 	CHECK_HAS(post_json(&soc, path, "{\"action\":\"radier\",\"version\":5}")->body, "reason");
 	j = J(post_json(&soc, path, "{\"action\":\"radier\",\"reason\":\"demande\",\"version\":5}"));
@@ -312,6 +335,15 @@ int main(void)
 	CHECK(json_is_null(json_object_get(j, "access_notes")) && json_is_null(json_object_get(j, "health_notes")), "the file's words wiped");
 	CHECK_INT(json_array_size(json_object_get(j, "persons_to_warn")), 0);
 	json_decref(j);
+	CHECK_INT(home_registered(&soc, &agrees), registered - 1);
+	CHECK(agrees && db_zero(REG_COUNTS_AGREE) == 0, "one person fewer registered");
+	snprintf(body, sizeof body, "UPDATE reg_entries SET status = 'inscrit' WHERE id = %lld", (long long)e1);
+	CHECK_INT(db_tamper(body), 0); /* SQL typed by hand */
+	CHECK_INT(home_registered(&soc, &agrees), registered);
+	CHECK(agrees && db_zero(REG_COUNTS_AGREE) == 0, "the count follows SQL typed by hand");
+	snprintf(body, sizeof body, "UPDATE reg_entries SET status = 'radie' WHERE id = %lld", (long long)e1);
+	CHECK_INT(db_tamper(body), 0);
+	CHECK_INT(db_zero(REG_COUNTS_AGREE), 0);
 	snprintf(path, sizeof path, "/api/v1/register/entries/%lld", (long long)e4);
 	CHECK_INT(get(&soc, path)->status, 200);
 	snprintf(path, sizeof path, "/api/v1/persons/%lld/subject-access", (long long)p1);
