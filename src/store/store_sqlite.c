@@ -70,6 +70,8 @@ static void sq_configure(void)
 	 * (sqlite_pages.h): OPENCCAS_PAGE_CACHE_MB, 0 to go without. */
 	const char *mb = getenv("OPENCCAS_PAGE_CACHE_MB");
 	long pages_mb = mb && *mb ? strtol(mb, NULL, 10) : SQ_PAGE_CACHE_MB;
+	if (pages_mb > 65536)
+		pages_mb = 65536; /* 64 GiB: past it, a typing error */
 	if (sqlite_pages_register(pages_mb) != SQLITE_OK)
 		log_error("sqlite: the shared page cache could not be set up; each connection reads its own pages");
 }

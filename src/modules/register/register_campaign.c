@@ -330,6 +330,8 @@ err reg_board_of(const reg_ctx *x, int64_t campaign, reg_board *out)
 			if (!strcmp(state, figures[i].state))
 				*(int64_t *)((char *)out + figures[i].at) = n;
 	}
+	if (e == E_OK && q.status != E_OK)
+		e = q.status; /* a step failed: figures counted in part are not shown */
 	db_close(&q);
 	return e;
 }
