@@ -208,11 +208,17 @@ static err sq_connect(db_conn *c)
 	 * pread copies. */
 	const char *mm = getenv("OPENCCAS_MMAP_MB");
 	long mmap_mb = mm ? strtol(mm, NULL, 10) : 0;
+	/* OPENCCAS_SQLITE_CACHE_MB: each connection's own cache (16 by
+	 * default, at least 1, at most 4096); the load test makes it small
+	 * so that the caches are full after its first round. */
+	const char *cm = getenv("OPENCCAS_SQLITE_CACHE_MB");
+	long cache_mb = cm && *cm ? strtol(cm, NULL, 10) : 16;
+	cache_mb = cache_mb < 1 ? 1 : cache_mb > 4096 ? 4096 : cache_mb;
 	char pragmas[256];
 	snprintf(pragmas, sizeof pragmas,
 	         "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=%s; PRAGMA temp_store=MEMORY; "
-	         "PRAGMA cache_size=-16384; PRAGMA mmap_size=%lld;",
-	         "NORMAL", (long long)(mmap_mb > 0 ? mmap_mb : 0) * 1024 * 1024);
+	         "PRAGMA cache_size=-%ld; PRAGMA mmap_size=%lld;",
+	         "NORMAL", cache_mb * 1024, (long long)(mmap_mb > 0 ? mmap_mb : 0) * 1024 * 1024);
 	char *msg = NULL;
 	if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		log_error("sqlite: pragmas: %s", msg ? msg : "?");
