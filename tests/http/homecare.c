@@ -26,6 +26,15 @@ static void day(char out[11], int n)
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* How many times needle is in hay. */
+static int occurrences(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; p && (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
 /* The running subscriptions and alarms counted by triggers (homecare/3) are the table's own counts. */
 #define HC_COUNTS_AGREE                                                                                                    \
 	"SELECT count(*) FROM (SELECT structure_id, 'subs' AS what, count(*) AS n FROM hc_subs WHERE ended_on IS NULL "          \
@@ -238,6 +247,57 @@ int main(void)
 	CHECK_HAS(get(&mgr, path)->headers, "application/pdf");
 	snprintf(path, sizeof path, "/domicile/facturation?mois=%s", month);
 	CHECK_HAS(get(&mgr, path)->body, "payée");
+
+	T_GROUP("a day of many deliveries: a line a round, each round's stops on its page, the orders of no round apart");
+	{
+		char d5[11], sql[1024];
+		day(d5, -5);
+		/* 320 more orders that day (sub ids no subscription has), three of them of no round. */
+		snprintf(sql, sizeof sql,
+		         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 320) "
+		         "INSERT INTO hc_orders (structure_id, sub_id, day, meals, diet, texture, round_id, state) "
+		         "SELECT (SELECT structure_id FROM hc_rounds WHERE id = %lld), 900000 + i, '%s', 2, 'sans_sel', 'hachee', "
+		         "CASE WHEN i <= 3 THEN NULL ELSE %lld END, 'prevu' FROM n",
+		         (long long)rid, d5, (long long)rid);
+		CHECK_INT(db_tamper(sql), 0);
+		snprintf(path, sizeof path, "/api/v1/homecare/day?jour=%s", d5);
+		j = J(get(&soc, path));
+		int total = (int)json_array_size(json_object_get(j, "orders"));
+		int64_t meals_day = geti(j, "meals");
+		json_decref(j);
+		CHECK(total > 320, "the day's orders: ours and the subscription's (%d)", total);
+		snprintf(path, sizeof path, "/domicile?jour=%s&tournee=0", d5);
+		r = get(&soc, path);
+		CHECK_INT(r->status, 200);
+		char want[160];
+		snprintf(want, sizeof want, "%d livraisons ce jour", total);
+		CHECK_HAS(r->body, want);
+		snprintf(want, sizeof want, "Pour la cuisine : %lld repas", (long long)meals_day);
+		CHECK_HAS(r->body, want); /* the kitchen's count from the counts, as the API's from the rows */
+		CHECK_HAS(r->body, "Les tournées du jour");
+		CHECK_LACKS(r->body, "name=\"absent\""); /* no stop listed */
+		snprintf(want, sizeof want, "tournee=%lld\">", (long long)rid);
+		CHECK_HAS(r->body, want);
+		CHECK_HAS(r->body, "tournee=-1\">Sans tournée</a>");
+		/* The round's page: every stop of the round, each with its box. */
+		snprintf(path, sizeof path, "/domicile?jour=%s&tournee=%lld", d5, (long long)rid);
+		r = get(&soc, path);
+		CHECK_INT(occurrences(r->body, "name=\"absent\""), total - 3);
+		CHECK_LACKS(r->body, "Les tournées du jour");
+		/* The orders of no round: their own page and form, which delivers them alone. */
+		snprintf(path, sizeof path, "/domicile?jour=%s&tournee=-1", d5);
+		r = get(&soc, path);
+		CHECK_INT(occurrences(r->body, "name=\"absent\""), 3);
+		CHECK_HAS(r->body, "name=\"tournee\" value=\"-1\"");
+		snprintf(body, sizeof body, "_csrf=%s&jour=%s&tournee=-1", soc.csrf, d5);
+		CHECK_INT(post(&soc, "/domicile", body)->status, 303);
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM hc_orders WHERE day = '%s' AND round_id IS NULL AND state <> 'livre'", d5);
+		CHECK_INT(db_zero(sql), 0);
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM hc_orders WHERE day = '%s' AND round_id IS NOT NULL AND state <> 'prevu'", d5);
+		CHECK_INT(db_zero(sql), 0); /* the rounds' orders untouched (0 would have delivered them all) */
+		snprintf(body, sizeof body, "{\"jour\":\"%s\",\"tournee\":-2}", d5);
+		CHECK_INT(post_json(&soc, "/api/v1/homecare/day", body)->status, 400);
+	}
 
 	T_GROUP("the household page, the home page, the person's export, the end");
 	snprintf(path, sizeof path, "/foyers/%lld", (long long)hid);

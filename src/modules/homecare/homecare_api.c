@@ -143,9 +143,9 @@ static void api_day(web_req *r)
 	}
 	civil_date day = civil_today(r->user->tz);
 	int64_t round = 0;
-	if ((js && !civil_parse(js, &day)) || (ts && !text_to_int64(ts, 0, INT64_MAX, &round)) ||
+	if ((js && !civil_parse(js, &day)) || (ts && !text_to_int64(ts, -1, INT64_MAX, &round)) ||
 	    civil_to_days(day) > civil_to_days(civil_today(r->user->tz)) + 31) {
-		web_error(r, E_INPUT, "jour : AAAA-MM-JJ, au plus un mois à l’avance ; tournee : un numéro.");
+		web_error(r, E_INPUT, "jour : AAAA-MM-JJ, au plus un mois à l’avance ; tournee : un numéro (0 : toutes, -1 : sans tournée).");
 		return;
 	}
 	hc_ctx x = HC_CTX(r);

@@ -84,10 +84,19 @@ int hc_absences(db_conn *c, arena *a, int64_t sub, hc_absence **out);
 const char *hc_pattern_fr(arena *a, const char *pattern);
 /* The day's orders, written from the patterns and absences the first time
  * they are asked for (later changes of a pattern do not touch them), then
- * read by round and stop. */
+ * read by round and stop. round: 0 every round, -1 the orders of no round
+ * (their round_id 0), else that round. */
 int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out);
-/* Every order of a round that day marked delivered, but those the agent
- * ticked absent; *n how many. */
+/* The same day's orders counted (written first as hc_day does), by round
+ * (0: none), state, diet and texture, without reading them one by one;
+ * -1 on failure (never counts in part). */
+typedef struct hc_day_count {
+	int64_t round_id, orders, meals;
+	const char *state, *diet, *texture;
+} hc_day_count;
+int hc_day_counts(const hc_ctx *x, civil_date day, hc_day_count **out);
+/* Every order of a round (0 every round, -1 no round) that day marked
+ * delivered, but those the agent ticked absent; *n how many. */
 err hc_day_delivered(const hc_ctx *x, civil_date day, int64_t round, const int64_t *absent, int nabsent, int64_t *n);
 err hc_order_set(const hc_ctx *x, int64_t order, const char *state, form_errors *fe);
 

@@ -21,12 +21,12 @@
 static bool is(const char *a, const char *b) { return a && b && !strcmp(a, b); }
 static const char *said(const char *s, const char *what) { return s && *s ? s : what; }
 
-/* ?jour= (today by default) and ?tournee= (0: every round). */
+/* ?jour= (today by default) and ?tournee= (0: every round, -1: the orders of no round). */
 static bool day_args(web_req *r, civil_date *day, int64_t *round)
 {
 	const char *js = web_arg(r, "jour") ? web_arg(r, "jour") : web_field(r, "jour"), *ts = web_arg(r, "tournee") ? web_arg(r, "tournee") : web_field(r, "tournee");
 	*day = civil_today(r->user->tz), *round = 0;
-	if ((js && *js && !civil_parse(js, day)) || (ts && *ts && !text_to_int64(ts, 0, INT64_MAX, round))) {
+	if ((js && *js && !civil_parse(js, day)) || (ts && *ts && !text_to_int64(ts, -1, INT64_MAX, round))) {
 		web_error(r, E_INPUT, "Jour (AAAA-MM-JJ) ou tournée inconnus.");
 		return false;
 	}
@@ -39,6 +39,105 @@ static bool day_args(web_req *r, civil_date *day, int64_t *round)
 
 /* ---- the day -------------------------------------------------------------------------------------- */
 
+/* Beyond this many deliveries, the day's page for every round shows a line a round (its stops, meals and states,
+ * a link to its list and its sheet) rather than every stop: a page of thousands of stops helps no one, and the
+ * kitchen's counts need none of them. A round's page shows all its stops, however many. */
+enum { DAY_INLINE = 300 };
+
+static bool is_served(const char *state) { return !is(state, "absent") && !is(state, "annule"); }
+
+/* The round's name for the day's page; a round removed from the list keeps its number. */
+static const char *round_name(web_req *r, const hc_round *rv, int nr, int64_t rid)
+{
+	if (!rid)
+		return "Sans tournée";
+	for (int i = 0; i < nr; i++)
+		if (rv[i].id == rid)
+			return rv[i].name;
+	return arena_printf(r->a, "Tournée n° %lld", (long long)rid);
+}
+
+static const char *round_driver(const hc_round *rv, int nr, int64_t rid)
+{
+	for (int i = 0; i < nr; i++)
+		if (rv[i].id == rid)
+			return rv[i].driver;
+	return "";
+}
+
+/* The day's rounds, in the order of the list, then those it no longer has, then the orders of no round (0). */
+static int day_rounds(web_req *r, const hc_round *rv, int nr, const hc_day_count *c, int nc, int64_t **out)
+{
+	int64_t *ids = arena_array(r->a, (size_t)nr + (size_t)nc + 1, sizeof *ids);
+	int n = 0;
+	if (!ids)
+		return -1;
+	for (int i = 0; i < nr; i++)
+		for (int k = 0; k < nc; k++)
+			if (c[k].round_id == rv[i].id) {
+				ids[n++] = rv[i].id;
+				break;
+			}
+	for (int k = 0; k < nc; k++) {
+		bool have = !c[k].round_id;
+		for (int i = 0; i < n && !have; i++)
+			have = ids[i] == c[k].round_id;
+		if (!have)
+			ids[n++] = c[k].round_id;
+	}
+	for (int k = 0; k < nc; k++)
+		if (!c[k].round_id) {
+			ids[n++] = 0;
+			break;
+		}
+	*out = ids;
+	return n;
+}
+
+/* The day's counts of one round: stops (orders), meals to bring, and by state. */
+typedef struct round_sum { int64_t orders, meals, prevu, livre, absent, annule; } round_sum;
+
+static round_sum round_sum_of(const hc_day_count *c, int nc, int64_t rid)
+{
+	round_sum t = {0};
+	for (int k = 0; k < nc; k++) {
+		if (c[k].round_id != rid)
+			continue;
+		t.orders += c[k].orders;
+		if (is_served(c[k].state))
+			t.meals += c[k].meals;
+		int64_t *by = is(c[k].state, "prevu") ? &t.prevu : is(c[k].state, "livre") ? &t.livre : is(c[k].state, "absent") ? &t.absent : &t.annule;
+		*by += c[k].orders;
+	}
+	return t;
+}
+
+static void day_summary(web_req *r, const char *iso, const hc_round *rv, int nr, const hc_day_count *c, int nc, int64_t total)
+{
+	buf *b = &r->out;
+	int64_t *ids;
+	int n = day_rounds(r, rv, nr, c, nc, &ids);
+	html_printf(b, "<p>%lld livraisons ce jour : choisissez une tournée pour voir ses arrêts, cocher les absents et la marquer livrée.</p>",
+	            (long long)total);
+	html_table(b, "Les tournées du jour", 0, "Tournée", "Livreur", "#Arrêts", "#Repas", "#Prévus", "#Livrés", "#Absents", "#Annulés", "Feuille de route");
+	for (int i = 0; i < n; i++) {
+		round_sum t = round_sum_of(c, nc, ids[i]);
+		const char *driver = round_driver(rv, nr, ids[i]);
+		html_printf(b, "<tr><td><a href=\"/domicile?jour=%s&amp;tournee=%lld\">%s</a></td><td>%s</td><td class=\"num\">%lld</td>"
+		               "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+		               "<td class=\"num\">%lld</td><td>",
+		            iso, (long long)(ids[i] ? ids[i] : -1), round_name(r, rv, nr, ids[i]), ids[i] ? said(driver, "non renseigné") : "—",
+		            (long long)t.orders, (long long)t.meals, (long long)t.prevu, (long long)t.livre, (long long)t.absent, (long long)t.annule);
+		if (ids[i])
+			html_printf(b, "<a href=\"/domicile/tournees/%lld/feuille.pdf?jour=%s\">PDF<span class=\"sr-only\"> : %s</span></a>",
+			            (long long)ids[i], iso, round_name(r, rv, nr, ids[i]));
+		else
+			html_lit(b, "—");
+		html_lit(b, "</td></tr>");
+	}
+	html_table_close(b);
+}
+
 static void day_page(web_req *r)
 {
 	civil_date day;
@@ -46,15 +145,15 @@ static void day_page(web_req *r)
 	if (!day_args(r, &day, &round))
 		return;
 	hc_ctx x = HC_CTX(r);
-	hc_order *v;
-	int n = hc_day(&x, day, round, &v);
+	hc_day_count *c;
+	int nc = hc_day_counts(&x, day, &c);
 	const char *iso = civil_iso(r->a, day);
 	page_begin(r, arena_printf(r->a, "Repas à domicile du %s", civil_fr_long(r->a, iso)));
 	buf *b = &r->out;
 	hc_subnav(r, "/domicile");
 	if (web_arg(r, "ok"))
 		page_notice(r, "ok", arena_printf(r->a, "%s repas marqués livrés.", web_arg(r, "ok")));
-	if (n < 0) {
+	if (nc < 0) {
 		page_notice(r, "error", "Les commandes du jour n’ont pas pu être lues.");
 		page_end(r);
 		return;
@@ -66,16 +165,21 @@ static void day_page(web_req *r)
 	               "<select id=\"dt\" name=\"tournee\"><option value=\"0\">Toutes</option>", iso);
 	for (int i = 0; i < nr; i++)
 		html_printf(b, "<option value=\"%lld\"%s>%s</option>", (long long)rv[i].id, rv[i].id == round ? " selected" : "", rv[i].name);
-	html_lit(b, "</select></div><button type=\"submit\">Afficher</button></form>");
-	/* The kitchen's counts: meals to prepare by diet and texture. */
-	int64_t meals = 0, counts[COUNTOF(HC_DIETS)][COUNTOF(HC_TEXTURES)] = {{0}};
-	for (int i = 0; i < n; i++)
-		if (!is(v[i].state, "absent") && !is(v[i].state, "annule")) {
-			int d = code_index(HC_DIETS, COUNTOF(HC_DIETS), v[i].diet), t = code_index(HC_TEXTURES, COUNTOF(HC_TEXTURES), v[i].texture);
+	html_printf(b, "<option value=\"-1\"%s>Sans tournée</option></select></div><button type=\"submit\">Afficher</button></form>",
+	            round == -1 ? " selected" : "");
+	/* The kitchen's counts: meals to prepare by diet and texture, for the rounds shown. */
+	int64_t meals = 0, total = 0, counts[COUNTOF(HC_DIETS)][COUNTOF(HC_TEXTURES)] = {{0}};
+	for (int k = 0; k < nc; k++) {
+		if (round && c[k].round_id != (round < 0 ? 0 : round))
+			continue;
+		total += c[k].orders;
+		if (is_served(c[k].state)) {
+			int d = code_index(HC_DIETS, COUNTOF(HC_DIETS), c[k].diet), t = code_index(HC_TEXTURES, COUNTOF(HC_TEXTURES), c[k].texture);
 			if (d >= 0 && t >= 0)
-				counts[d][t] += v[i].count;
-			meals += v[i].count;
+				counts[d][t] += c[k].meals;
+			meals += c[k].meals;
 		}
+	}
 	html_printf(b, "<h2>Pour la cuisine : %lld repas</h2>", (long long)meals);
 	if (meals) {
 		html_table(b, "Repas à préparer par régime et texture", 0, "Régime", "#Normale", "#Hachée", "#Mixée");
@@ -86,27 +190,42 @@ static void day_page(web_req *r)
 		html_table_close(b);
 	}
 	html_lit(b, "<h2>Livraisons</h2>");
-	if (!n) {
+	if (!total) {
 		html_lit(b, "<p>Aucune livraison ce jour.</p>");
 		page_end(r);
 		return;
 	}
+	if (!round && total > DAY_INLINE) {
+		day_summary(r, iso, rv, nr, c, nc, total);
+		page_end(r);
+		return;
+	}
+	hc_order *v;
+	int n = hc_day(&x, day, round, &v);
+	int64_t *ids;
+	int nids = n < 0 ? -1 : day_rounds(r, rv, nr, c, nc, &ids);
+	if (n < 0 || nids < 0) {
+		page_notice(r, "error", "Les commandes du jour n’ont pas pu être lues.");
+		page_end(r);
+		return;
+	}
 	bool can = web_can(r, PERM_HC_WRITE) && civil_to_days(day) <= civil_to_days(x.today);
-	for (int k = -1; k < nr; k++) {
-		int64_t rid = k < 0 ? 0 : rv[k].id;
+	for (int k = 0; k < nids; k++) {
+		int64_t rid = ids[k];
 		int cnt = 0;
 		for (int i = 0; i < n; i++)
 			cnt += v[i].round_id == rid;
 		if (!cnt)
 			continue;
-		const char *name = k < 0 ? "Sans tournée" : rv[k].name;
+		const char *name = round_name(r, rv, nr, rid), *driver = rid ? round_driver(rv, nr, rid) : "";
 		html_printf(b, "<section aria-labelledby=\"t-r%lld\"><h3 id=\"t-r%lld\">%s%s%s</h3>", (long long)rid, (long long)rid, name,
-		            k >= 0 && *rv[k].driver ? " — " : "", k >= 0 ? rv[k].driver : "");
+		            *driver ? " — " : "", driver);
 		if (rid)
 			html_printf(b, "<p><a href=\"/domicile/tournees/%lld/feuille.pdf?jour=%s\">Feuille de route (PDF)</a></p>", (long long)rid, iso);
+		/* The orders of no round are delivered by their own form: -1, not 0 (every round). */
 		if (can)
 			form_begin(r, "<form method=\"post\" action=\"/domicile\" novalidate><input type=\"hidden\" name=\"jour\" value=\"%s\">"
-			              "<input type=\"hidden\" name=\"tournee\" value=\"%lld\">", iso, (long long)rid);
+			              "<input type=\"hidden\" name=\"tournee\" value=\"%lld\">", iso, (long long)(rid ? rid : -1));
 		if (can)
 			html_table(b, arena_printf(r->a, "Tournée %s", name), 0, "~Absent", "#Arrêt", "Personne", "Adresse", "#Repas", "Régime", "Texture", "État");
 		else

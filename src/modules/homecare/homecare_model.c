@@ -102,6 +102,11 @@ static const db_migration migrations[] = {
 	 " FOR EACH ROW EXECUTE FUNCTION hc_open_counts_keep('subs');"
 	 "CREATE TRIGGER hc_alarms_open AFTER INSERT OR DELETE OR UPDATE OF ended_on, structure_id ON hc_alarms "
 	 " FOR EACH ROW EXECUTE FUNCTION hc_open_counts_keep('alarms');"},
+	/* The day's counts (the kitchen's, each round's) read from the index alone, in its order: no row read, no
+	 * sort (3 000 orders a day: 63 000 steps before). */
+	{4, "the day's orders counted from their index",
+	 "CREATE INDEX hc_orders_day ON hc_orders(structure_id, day, round_id, state, diet, texture, meals);"
+	 "DROP INDEX hc_orders_d;", NULL},
 };
 const db_module_schema homecare_schema = {"homecare", migrations, COUNTOF(migrations)};
 
@@ -688,10 +693,14 @@ static db_sql Q_O_WRITE = DB_SQL(DB_SCOPED,
 	"CASE WHEN EXISTS (SELECT 1 FROM hc_absences a WHERE a.structure_id = $1 AND a.sub_id = s.id AND a.from_on <= $2 AND a.to_on >= $2) "
 	"THEN 'absent' ELSE 'prevu' END FROM hc_subs s WHERE s.structure_id = $1 AND s.started_on <= $2 "
 	"AND (s.ended_on IS NULL OR s.ended_on >= $2) AND substr(s.pattern, $3, 1) <> '0' ON CONFLICT (sub_id, day) DO NOTHING");
+/* round: 0 every round, -1 the orders of no round, else that round. */
 static db_sql Q_O_DAY = DB_SQL(DB_SCOPED,
 	"SELECT o.id, o.sub_id, coalesce(o.round_id, 0), o.meals, o.day, o.diet, o.texture, o.state FROM hc_orders o "
 	"LEFT JOIN hc_subs s ON s.structure_id = o.structure_id AND s.id = o.sub_id WHERE o.structure_id = $1 AND o.day = $2 "
-	"AND ($3 = 0 OR o.round_id = $3) ORDER BY coalesce(o.round_id, 0), s.stop_order, o.id");
+	"AND ($3 = 0 OR coalesce(o.round_id, -1) = $3) ORDER BY coalesce(o.round_id, 0), s.stop_order, o.id");
+static db_sql Q_O_COUNTS = DB_SQL(DB_SCOPED,
+	"SELECT coalesce(round_id, 0), state, diet, texture, count(*), sum(meals) FROM hc_orders WHERE structure_id = $1 AND day = $2 "
+	"GROUP BY round_id, state, diet, texture");
 
 static db_sql Q_GEN_SEEN = DB_SQL(DB_SCOPED,
 	"SELECT coalesce((SELECT gen FROM hc_gen WHERE structure_id = $1), 0), "
@@ -699,27 +708,56 @@ static db_sql Q_GEN_SEEN = DB_SQL(DB_SCOPED,
 static db_sql Q_GEN_DAY = DB_SQL(DB_SCOPED,
 	"INSERT INTO hc_days (structure_id, day, gen) VALUES ($1, $2, $3) ON CONFLICT (structure_id, day) DO UPDATE SET gen = excluded.gen");
 
-int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out)
+/* The day's orders written from the patterns the first time, then again
+ * only when a subscription changed since (a new one is added, none is
+ * changed): reading the day is not a write otherwise. */
+static bool day_ready(const hc_ctx *x, civil_date day, const char *iso)
 {
-	*out = NULL;
-	const char *iso = civil_iso(x->a, day);
-	/* Written from the patterns the first time, then again only when a
-	 * subscription changed since (a new one is added, none is changed):
-	 * reading the day is not a write otherwise. */
 	db_res g = {0};
 	int64_t gen = 0, seen = -1;
 	if (DBQ(x->c, &Q_GEN_SEEN, &g, A_TEXT(iso)) == E_OK && db_next(&g))
 		gen = db_int(&g, 0), seen = db_int(&g, 1);
 	db_close(&g);
-	if (seen != gen) {
-		err e = db_begin(x->c, true);
-		if (e == E_OK)
-			e = DBX(x->c, &Q_O_WRITE, NULL, A_TEXT(iso), A_INT(civil_weekday(day) + 1));
-		if (e == E_OK)
-			e = DBX(x->c, &Q_GEN_DAY, NULL, A_TEXT(iso), A_INT(gen));
-		if (db_finish(x->c, e) != E_OK)
-			return -1;
+	if (seen == gen)
+		return true;
+	err e = db_begin(x->c, true);
+	if (e == E_OK)
+		e = DBX(x->c, &Q_O_WRITE, NULL, A_TEXT(iso), A_INT(civil_weekday(day) + 1));
+	if (e == E_OK)
+		e = DBX(x->c, &Q_GEN_DAY, NULL, A_TEXT(iso), A_INT(gen));
+	return db_finish(x->c, e) == E_OK;
+}
+
+int hc_day_counts(const hc_ctx *x, civil_date day, hc_day_count **out)
+{
+	*out = NULL;
+	const char *iso = civil_iso(x->a, day);
+	if (!day_ready(x, day, iso))
+		return -1;
+	db_res q = {0};
+	int n = 0, cap = 0;
+	if (DBQ(x->c, &Q_O_COUNTS, &q, A_TEXT(iso)) != E_OK)
+		return -1;
+	while (db_next(&q)) {
+		hc_day_count *c = ARENA_PUSH(x->a, *out, n, cap);
+		if (!c) {
+			db_close(&q);
+			return -1; /* a figure counted in part is not shown */
+		}
+		*c = (hc_day_count){.round_id = db_int(&q, 0), .state = db_dup(&q, 1, x->a), .diet = db_dup(&q, 2, x->a),
+		                    .texture = db_dup(&q, 3, x->a), .orders = db_int(&q, 4), .meals = db_int(&q, 5)};
 	}
+	err e = q.status; /* a step that failed: no figures */
+	db_close(&q);
+	return e == E_OK ? n : -1;
+}
+
+int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out)
+{
+	*out = NULL;
+	const char *iso = civil_iso(x->a, day);
+	if (!day_ready(x, day, iso))
+		return -1;
 	db_res q = {0};
 	int n = 0, cap = 0;
 	if (DBQ(x->c, &Q_O_DAY, &q, A_TEXT(iso), A_INT(round)) != E_OK)
@@ -747,7 +785,8 @@ int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out)
 }
 
 static db_sql Q_O_DELIVER = DB_SQL(DB_SCOPED,
-	"UPDATE hc_orders SET state = 'livre' WHERE structure_id = $1 AND day = $2 AND ($3 = 0 OR round_id = $3) AND state = 'prevu'");
+	"UPDATE hc_orders SET state = 'livre' WHERE structure_id = $1 AND day = $2 AND ($3 = 0 OR coalesce(round_id, -1) = $3) "
+	"AND state = 'prevu'");
 static db_sql Q_O_SET = DB_SQL(DB_SCOPED, "UPDATE hc_orders SET state = $3 WHERE structure_id = $1 AND id = $2");
 static db_sql Q_O_SET_DAY = DB_SQL(DB_SCOPED,
 	"UPDATE hc_orders SET state = 'absent' WHERE structure_id = $1 AND id = $2 AND day = $3 AND state = 'prevu'");

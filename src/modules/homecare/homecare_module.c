@@ -139,8 +139,8 @@ static err demo(db *d, const module_demo *x)
 	/* Six weeks of meals delivered (the orders written day by day, as the pages do). */
 	hc_ctx hx = {c, &a, x->manager, today};
 	for (int dd = 42; e == E_OK && dd >= 1; dd--) {
-		hc_order *v;
-		if (hc_day(&hx, civil_from_days(civil_to_days(today) - dd), 0, &v) < 0)
+		hc_day_count *v;
+		if (hc_day_counts(&hx, civil_from_days(civil_to_days(today) - dd), &v) < 0)
 			e = E_DB;
 		arena_release(&a);
 		arena_init(&a, 0);
