@@ -10,6 +10,7 @@
 #include "http/h.h"
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 static json_t *J(resp *r) { return json_loads(r->body, 0, NULL); }
 static int64_t geti(json_t *j, const char *k) { return json_integer_value(json_object_get(j, k)); }
@@ -215,6 +216,7 @@ int main(void)
 	CHECK(total >= 2 && geti(bd, "to_call") == total, "everyone registered is to be called");
 	json_decref(j);
 	CHECK_HAS(post_json(&mgr, "/api/v1/register/campaigns", "{\"kind\":\"canicule\"}")->body, "déjà en cours");
+	char kpath[96];
 	/* Our person: alone, a high dependency, no service — among the first. */
 	snprintf(path, sizeof path, "/api/v1/register/campaigns/%lld?liste=tous", (long long)k1);
 	j = J(get(&soc, path));
@@ -233,8 +235,20 @@ int main(void)
 	CHECK(dueat > time(NULL) + 40 * 60 && dueat <= time(NULL) + 46 * 60, "a recall due within the campaign's 45 minutes");
 	json_decref(j);
 	CHECK_INT(post_json(&soc, path, "{\"outcome\":\"sans_reponse\",\"attempts\":0}")->status, 409); /* someone else called first */
+	/* The board's order (read along reg_calls_order): what has a time due comes first, then the list by priority. */
+	snprintf(kpath, sizeof kpath, "/api/v1/register/campaigns/%lld?liste=tous", (long long)k1);
+	j = J(get(&soc, kpath));
+	x = json_array_get(json_object_get(j, "calls"), 0);
+	CHECK_INT(x ? geti(x, "id") : 0, c1);
+	int64_t prev = INT64_MAX;
+	bool by_priority = true;
+	json_array_foreach(json_object_get(j, "calls"), i, x) if (i > 0) {
+		by_priority = by_priority && geti(x, "priority") <= prev;
+		prev = geti(x, "priority");
+	}
+	CHECK(by_priority, "then by priority, the highest first");
+	json_decref(j);
 	/* The board counts the calls by state (counted along its index since the calls grew to thousands). */
-	char kpath[96];
 	snprintf(kpath, sizeof kpath, "/api/v1/register/campaigns/%lld", (long long)k1);
 	j = J(get(&soc, kpath));
 	bd = json_object_get(j, "board");

@@ -219,7 +219,8 @@ static int calls_of(const reg_ctx *x, db_sql *sql, int nargs, const db_arg *args
 	return n;
 }
 
-/* The board's order: what is due first (recalls and visits by their time), then the list by priority. */
+/* The board's order: what is due first (recalls and visits by their time), then the list by priority; the index
+ * reg_calls_order (register/4) has the same expressions: change both together. */
 #define CALLS_WHERE                                                                                                    \
 	"WHERE c.structure_id = $1 AND c.campaign_id = $2 "                                                                  \
 	"AND ($3 = 'tous' OR c.state = $3 OR ($3 = 'mine' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler', 'visite')) " \

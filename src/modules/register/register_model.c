@@ -90,6 +90,12 @@ static const db_migration migrations[] = {
 	 " RETURN NULL; END $$;"
 	 "CREATE TRIGGER reg_open_keep AFTER INSERT OR DELETE OR UPDATE OF status, structure_id ON reg_entries "
 	 " FOR EACH ROW EXECUTE FUNCTION reg_open_counts_keep();"},
+	/* A campaign's calls in the board's order (register_campaign.c, CALLS_ORDER): its page read along the index,
+	 * stopping at the page's end, instead of every call sorted to show twenty-five (4 096 calls: 64 000 steps →
+	 * 700). */
+	{4, "a campaign's calls in the board's order, over an index",
+	 "CREATE INDEX reg_calls_order ON reg_calls(structure_id, campaign_id, (CASE WHEN due_at IS NULL THEN 1 ELSE 0 END), "
+	 " due_at, priority DESC, id);", NULL},
 };
 const db_module_schema register_schema = {"register", migrations, COUNTOF(migrations)};
 
