@@ -32,6 +32,25 @@ static void day(char out[11], int n)
 	"GROUP BY structure_id, filed_on) t FULL OUTER JOIN housing_day_counts c ON c.structure_id = t.structure_id " \
 	"AND c.day = t.day WHERE t.n IS DISTINCT FROM c.n"
 
+/* The requests with a pending proposal (housing/3), by request and by structure, are the table's own. */
+#define HOUSING_PENDING_AGREE                                                                                              \
+	"SELECT (SELECT count(*) FROM (SELECT structure_id, request_id, count(*) AS n FROM housing_proposals "                 \
+	"WHERE outcome = 'attente' GROUP BY structure_id, request_id) t FULL OUTER JOIN (SELECT * FROM housing_pending "        \
+	"WHERE n <> 0) c ON c.structure_id = t.structure_id AND c.request_id = t.request_id WHERE t.n IS DISTINCT FROM c.n) + " \
+	"(SELECT count(*) FROM (SELECT structure_id, count(DISTINCT request_id) AS n FROM housing_proposals "                  \
+	"WHERE outcome = 'attente' GROUP BY structure_id) t FULL OUTER JOIN (SELECT * FROM housing_pending_counts "             \
+	"WHERE n <> 0) c ON c.structure_id = t.structure_id WHERE t.n IS DISTINCT FROM c.n)"
+
+/* The home page's figure after `href` (-1: not shown). */
+static long long home_figure(cli *k, const char *href)
+{
+	const char *b = get(k, "/")->body, *at = b ? strstr(b, href) : NULL;
+	long long n = -1;
+	if (!at || sscanf(at + strlen(href), "%lld", &n) != 1)
+		n = -1;
+	return n;
+}
+
 /* The home page's « N au-delà du délai anormalement long » (-1: not shown). */
 static long long home_long_wait(cli *k)
 {
@@ -157,6 +176,34 @@ int main(void)
 	int64_t ver = geti(j, "version");
 	json_decref(j);
 	CHECK(p1 > 0, "a proposal pending");
+	/* The home page's pending proposals are the table's (kept by triggers, housing/3), whoever writes, one row or
+	 * many a statement. */
+	{
+		char sql[1024];
+		CHECK_INT(db_zero(HOUSING_PENDING_AGREE), 0);
+		long long shown = home_figure(&soc, "<a href=\"/logement?liste=propositions\">");
+		snprintf(sql, sizeof sql, "SELECT abs(%lld - (SELECT count(DISTINCT request_id) FROM housing_proposals WHERE outcome = 'attente' "
+		                          "AND structure_id = (SELECT structure_id FROM housing_requests WHERE id = %lld)))", shown, (long long)q1);
+		CHECK(shown >= 1, "the home page shows the pending proposals (%lld)", shown);
+		CHECK_INT(db_zero(sql), 0);
+		snprintf(sql, sizeof sql, "INSERT INTO housing_proposals (structure_id, request_id, landlord, address, received_on, outcome, created_by, "
+		                          "created_at) SELECT structure_id, request_id, 'SEMADER', 'à la main', received_on, 'attente', created_by, created_at "
+		                          "FROM housing_proposals WHERE id = %lld", (long long)p1);
+		CHECK_INT(db_tamper(sql), 0);
+		CHECK_INT(db_zero(HOUSING_PENDING_AGREE), 0);
+		CHECK_INT(home_figure(&soc, "<a href=\"/logement?liste=propositions\">"), shown); /* the same request: still one */
+		snprintf(sql, sizeof sql, "UPDATE housing_proposals SET outcome = 'annulee' WHERE request_id = %lld AND outcome = 'attente'", (long long)q1);
+		CHECK_INT(db_tamper(sql), 0); /* both in one statement */
+		CHECK_INT(db_zero(HOUSING_PENDING_AGREE), 0);
+		CHECK_INT(home_figure(&soc, "<a href=\"/logement?liste=propositions\">"), shown > 1 ? shown - 1 : -1);
+		snprintf(sql, sizeof sql, "UPDATE housing_proposals SET outcome = 'attente' WHERE request_id = %lld", (long long)q1);
+		CHECK_INT(db_tamper(sql), 0);
+		CHECK_INT(db_zero(HOUSING_PENDING_AGREE), 0);
+		snprintf(sql, sizeof sql, "DELETE FROM housing_proposals WHERE request_id = %lld AND id <> %lld", (long long)q1, (long long)p1);
+		CHECK_INT(db_tamper(sql), 0);
+		CHECK_INT(db_zero(HOUSING_PENDING_AGREE), 0);
+		CHECK_INT(home_figure(&soc, "<a href=\"/logement?liste=propositions\">"), shown);
+	}
 	r = get(&soc, "/logement?liste=propositions");
 	snprintf(body, sizeof body, "href=\"/logement/%lld\"", (long long)q1);
 	CHECK_HAS(r->body, body);
