@@ -160,6 +160,8 @@ static void day_page(web_req *r)
 	}
 	hc_round *rv;
 	int nr = hc_rounds(r->db, r->a, &rv);
+	if (nr < 0)
+		nr = 0; /* the rounds' names unread: « Tournée n° N » below */
 	html_printf(b, "<form method=\"get\" action=\"/domicile\" class=\"filters\"><div class=\"field\"><label for=\"dj\">Jour</label>"
 	               "<input id=\"dj\" name=\"jour\" type=\"date\" value=\"%s\"></div><div class=\"field\"><label for=\"dt\">Tournée</label>"
 	               "<select id=\"dt\" name=\"tournee\"><option value=\"0\">Toutes</option>", iso);
