@@ -193,7 +193,7 @@ if [ "$PARTS" = all ] && [ "$ENGINE" = sqlite ]; then
   rm -f "$HDB" "$HDB-wal" "$HDB-shm" "$HDB.journal-key"
 fi
 
-# ---- the storage floor: the search query in the database alone ----------------
+# ---- the storage floor: the search without HTTP (the index in memory, the rows from the database) ----
 [ "$PARTS" = all ] && FLOOR=$("$FLOORBIN" "$URL" 1 bench/queries.txt 3 2>/dev/null | sed -nE 's/.*p50 ([0-9]+) µs, p99 ([0-9]+) µs.*/\1 \2/p')
 
 # ---- import of a 1-million-row persons CSV -------------------------------------
@@ -227,7 +227,7 @@ TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FL
     split(floor, f, " ")
     printf "* engine %s, %d households, %d agents for %d s, server with %s threads\n", eng, n, 64, dur, threads
     printf "* HTTP ceiling (static file, same server): %d req/s — mixed workload = %.0f %% of it\n", ceil, ceil ? 100 * tot / ceil : 0
-    printf "* storage floor (search in the database alone): p50 %.2f ms, p99 %.2f ms — search p99 end to end = %.1f × the floor p99\n", f[1] / 1000, f[2] / 1000, f[2] ? sp99 / (f[2] / 1000) : 0
+    printf "* storage floor (the search without HTTP: its index in memory, the rows from the database): p50 %.2f ms, p99 %.2f ms — search p99 end to end = %.1f × the floor p99\n", f[1] / 1000, f[2] / 1000, f[2] ? sp99 / (f[2] / 1000) : 0
     printf "* processor during the mix: %s\n", mixcpu
     printf "* server peak memory (VmHWM): %d MB\n", rss
     printf "* start-up to the first answered request: %d ms; search index in memory (first structure): %s\n", start, ixline

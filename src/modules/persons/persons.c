@@ -141,6 +141,10 @@ static const db_migration migrations[] = {
 	{8, "published view: person_names says whether the person is an active member",
 	 "DROP VIEW person_names;"
 	 "CREATE VIEW person_names AS SELECT id, structure_id, household_id, last_name, first_names, active FROM persons;", NULL},
+	/* The search keys are made from the names by the index in memory (persons_index.c): half the database's size
+	 * at a city's scale (a million persons: 18 million keys, 1 GB with their two indexes), and the imports'
+	 * writes. Nothing to forget of a person erased but her row. */
+	{9, "search keys no longer stored", "DROP TABLE person_keys;", NULL},
 };
 const db_module_schema persons_schema = {"persons", migrations, COUNTOF(migrations)};
 
@@ -397,7 +401,7 @@ static err person_insert(web_req *r, int64_t hid, const person_in *p, int64_t *p
 		e = DBX(r->db, &Q_M_ADD, NULL, A_INT(hid), A_INT(*pid), A_TEXT(p->relation ? p->relation : "demandeur"),
 		        A_TEXT(today));
 	if (e == E_OK)
-		e = persons_keys_store(r->db, a, *pid, sn ? sn : "", true);
+		e = persons_feed_add(r->db, *pid); /* the servers' indexes in memory read her name */
 	return e;
 }
 
@@ -474,7 +478,7 @@ err persons_person_update(web_req *r, int64_t pid, const person_in *p, int64_t v
 	if (e == E_OK && n == 0)
 		e = E_CONFLICT;
 	if (e == E_OK)
-		e = persons_keys_store(r->db, a, pid, sn ? sn : "", false);
+		e = persons_feed_add(r->db, pid);
 	if (e == E_OK)
 		e = persons_timeline_add(r->db, hid, r->user->id, "person", pid, "Mise à jour d’une fiche personne");
 	if (e == E_OK)
@@ -1012,7 +1016,7 @@ static err import_person(db_conn *c, arena *a, int64_t hid, const person_new *p,
 	if (e == E_OK)
 		e = DBX(c, &Q_M_ADD, NULL, A_INT(hid), A_INT(*pid), A_TEXT(rel), A_TEXT(today));
 	if (e == E_OK)
-		e = persons_keys_store(c, a, *pid, sn ? sn : "", true);
+		e = persons_feed_add(c, *pid);
 	return e;
 }
 

@@ -1,6 +1,6 @@
 /*
  * persons_bulk.c — households written by the thousand, for the imports (persons, DomiFa's files): the household,
- * each person, their membership and search keys, the timeline's line, written through db_copy — on PostgreSQL one
+ * each person and their membership, the timeline's line, written through db_copy — on PostgreSQL one
  * COPY per table for many households instead of five to seven statements a person, each a round trip and a plan.
  * The households' and persons' ids are taken ahead (db_ids), so a person's row can name its household before
  * either is sent.
@@ -23,7 +23,6 @@ static db_copy_sql C_P = DB_COPY("persons",
 	"$25, $26, $27, $28");
 static db_copy_sql C_M = DB_COPY("household_members", "structure_id, household_id, person_id, relation, from_date",
 	"$1, $2, $3, $4, $5");
-static db_copy_sql C_K = DB_COPY("person_keys", "structure_id, key, person_id", "$1, $2, $3");
 
 static db_ids_sql I_H = DB_IDS("households"), I_P = DB_IDS("persons");
 
@@ -34,7 +33,7 @@ struct persons_bulk {
 	db_conn *c;
 	int64_t user_id, now;
 	const char *today;
-	db_copy h, p, m, k, t;
+	db_copy h, p, m, t;
 	db_ids hid, pid;
 	int kept; /* households not yet sent */
 };
@@ -51,7 +50,6 @@ persons_bulk *persons_bulk_open(db_conn *c, int64_t user_id, const char *today)
 	db_copy_init(&b->h, c, &C_H);
 	db_copy_init(&b->p, c, &C_P);
 	db_copy_init(&b->m, c, &C_M);
-	db_copy_init(&b->k, c, &C_K);
 	persons_timeline_copy_init(&b->t, c);
 	db_ids_init(&b->hid, &I_H);
 	db_ids_init(&b->pid, &I_P);
@@ -68,8 +66,6 @@ err persons_bulk_flush(persons_bulk *b)
 	if (e == E_OK)
 		e = db_copy_flush(&b->m);
 	if (e == E_OK)
-		e = db_copy_flush(&b->k);
-	if (e == E_OK)
 		e = db_copy_flush(&b->t);
 	return e;
 }
@@ -80,10 +76,6 @@ static err add_person(persons_bulk *b, arena *a, int64_t hid, const person_new *
 {
 	int64_t pid = 0;
 	char *sn = persons_search_name(a, p->last_name, p->birth_name, p->first_names);
-	const char **keys;
-	int nk = persons_keys_unique(a, sn ? sn : "", &keys);
-	if (nk < 0)
-		return E_NOMEM; /* a key lost to memory would be a person the search misses */
 	err e = db_next_id(b->c, &b->pid, &pid);
 	if (e == E_OK)
 		e = DBCOPY(&b->p, A_INT(pid), A_INT(hid), A_TEXT(rel), A_TEXT(p->last_name), A_TEXT(nz(p->birth_name)),
@@ -93,8 +85,6 @@ static err add_person(persons_bulk *b, arena *a, int64_t hid, const person_new *
 		           A_INT(0), A_NULL, A_INT(0), A_TEXT(""), A_TEXT(sn ? sn : ""), A_INT(b->now), A_INT(b->now));
 	if (e == E_OK)
 		e = DBCOPY(&b->m, A_INT(hid), A_INT(pid), A_TEXT(rel), A_TEXT(b->today));
-	for (int i = 0; e == E_OK && i < nk; i++)
-		e = DBCOPY(&b->k, A_TEXT(keys[i]), A_INT(pid));
 	if (out)
 		*out = pid;
 	return e;
@@ -123,7 +113,7 @@ err persons_bulk_household(persons_bulk *b, arena *a, const household_new *h, co
 		               deps[i].relation && code_ok(RELATIONS, NRELATIONS, deps[i].relation) ? deps[i].relation : "autre", NULL);
 	if (e == E_OK)
 		e = persons_timeline_copy(&b->t, hid, b->user_id, "household", hid, "Dossier repris d’un import", b->now);
-	size_t kept = db_copy_pending(&b->h) + db_copy_pending(&b->p) + db_copy_pending(&b->m) + db_copy_pending(&b->k) +
+	size_t kept = db_copy_pending(&b->h) + db_copy_pending(&b->p) + db_copy_pending(&b->m) +
 	              db_copy_pending(&b->t);
 	if (e == E_OK)
 		*out_hid = hid;
@@ -141,7 +131,6 @@ err persons_bulk_close(persons_bulk *b, err e)
 	db_copy_free(&b->h);
 	db_copy_free(&b->p);
 	db_copy_free(&b->m);
-	db_copy_free(&b->k);
 	db_copy_free(&b->t);
 	free(b);
 	return e;

@@ -70,7 +70,6 @@ static db_copy_sql C_D_P = DB_COPY("persons",
 	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20");
 static db_copy_sql C_D_M = DB_COPY("household_members", "structure_id, household_id, person_id, relation, from_date",
 	"$1, $2, $3, $4, $5");
-static db_copy_sql C_D_K = DB_COPY("person_keys", "structure_id, key, person_id", "$1, $2, $3");
 static db_copy_sql C_D_B = DB_COPY("budget_lines",
 	"structure_id, household_id, month, kind, category, amount, created_by, created_at", "$1, $2, $3, $4, $5, $6, $7, $8");
 static db_copy_sql C_D_NOTE = DB_COPY("notes", "structure_id, household_id, author_id, visibility, body, created_at",
@@ -80,7 +79,7 @@ static db_copy_sql C_D_REF = DB_COPY("referents", "structure_id, household_id, u
 static db_ids_sql I_D_H = DB_IDS("households"), I_D_P = DB_IDS("persons");
 
 /* The tables in the order of their foreign keys (households first). */
-enum { T_H, T_P, T_M, T_K, T_B, T_TL, T_NOTE, T_ALERT, T_REF, NT };
+enum { T_H, T_P, T_M, T_B, T_TL, T_NOTE, T_ALERT, T_REF, NT };
 typedef struct demo_out {
 	db_copy t[NT];
 	db_ids hid, pid;
@@ -119,10 +118,6 @@ static err add_person(db_conn *c, demo_out *o, arena *a, rng *g, int64_t hid, co
 		snprintf(caf, sizeof caf, "%07d", (int)(next(g) % 10000000));
 	int gir = age >= 75 && pick(g, 3) == 0 ? 2 + pick(g, 5) : 0;
 	char *sn = persons_search_name(a, last, birth_last, first);
-	const char **keys;
-	int nk = persons_keys_unique(a, sn ? sn : "", &keys);
-	if (nk < 0)
-		return E_NOMEM;
 	err e = db_next_id(c, &o->pid, pid);
 	if (e == E_OK)
 		e = DBCOPY(&o->t[T_P], A_INT(*pid), A_INT(hid), A_TEXT(rel), A_TEXT(last), A_TEXT(birth_last ? birth_last : ""),
@@ -131,8 +126,6 @@ static err add_person(db_conn *c, demo_out *o, arena *a, rng *g, int64_t hid, co
 		           A_INT(pick(g, 25) == 0), A_INT_OR_NULL(gir), A_TEXT(caf), A_TEXT(sn), A_INT(now), A_INT(now));
 	if (e == E_OK)
 		e = DBCOPY(&o->t[T_M], A_INT(hid), A_INT(*pid), A_TEXT(rel), A_TEXT(since));
-	for (int i = 0; e == E_OK && i < nk; i++) /* no feed row: the demo marks a rebuild */
-		e = DBCOPY(&o->t[T_K], A_TEXT(keys[i]), A_INT(*pid));
 	return e;
 }
 
@@ -154,7 +147,7 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 		db_conn_put(c);
 		return E_NOMEM;
 	}
-	static db_copy_sql *const tables[NT] = {&C_D_H, &C_D_P, &C_D_M, &C_D_K, &C_D_B, NULL, &C_D_NOTE, &C_D_ALERT, &C_D_REF};
+	static db_copy_sql *const tables[NT] = {&C_D_H, &C_D_P, &C_D_M, &C_D_B, NULL, &C_D_NOTE, &C_D_ALERT, &C_D_REF};
 	for (int t = 0; t < NT; t++)
 		if (tables[t])
 			db_copy_init(&o->t[t], c, tables[t]);
@@ -263,7 +256,7 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 		e = DBX(c, &Q_D_COUNTER, NULL, A_INT(n));
 	persons_feed_bulk(false);
 	if (e == E_OK)
-		e = persons_feed_rebuild(c); /* a server reads the structure's keys again */
+		e = persons_feed_rebuild(c); /* a server reads the structure's names again */
 	if (e == E_OK && db_in_tx(c))
 		e = db_commit(c);
 	for (int t = 0; t < NT; t++)

@@ -62,17 +62,9 @@ static db_sql Q_FEED_READ = DB_SQL(DB_SCOPED,
 /* The last row stays, whatever its age: a server further behind sees the gap before it. */
 static db_sql Q_FEED_PRUNE = DB_SQL(DB_SCOPED,
 	"DELETE FROM search_feed WHERE structure_id = $1 AND at < $2 AND seq < (SELECT seq FROM search_feed_head WHERE structure_id = $1)");
-static db_sql Q_PERSON_KEYS = DB_SQL(DB_SCOPED, "SELECT key FROM person_keys WHERE +structure_id = $1 AND person_id = $2");
-/* The keys in pages along the covering index: PostgreSQL's client holds a whole result in memory, and a city has
- * millions of keys. */
-enum { KEYS_PAGE = 50000 };
-static db_sql Q_KEYS_FIRST = DB_SQL(DB_SCOPED,
-	"SELECT key, person_id FROM person_keys WHERE structure_id = $1 ORDER BY key, person_id LIMIT $2");
-static db_sql Q_KEYS_NEXT = DB_SQL(DB_SCOPED,
-	"SELECT key, person_id FROM person_keys WHERE structure_id = $1 AND (key, person_id) > ($2, $3) ORDER BY key, person_id LIMIT $4");
-
-/* What the ranking needs, read with the keys: each person's search name, household and membership, and each
- * household's last visit. */
+enum { KEYS_PAGE = 50000 }; /* rows a statement: PostgreSQL's client holds a whole result in memory */
+/* What the keys are made from and the ranking needs: each person's search name, household and membership, and
+ * each household's last visit. */
 static db_sql Q_RANK_FIRST = DB_SQL(DB_SCOPED,
 	"SELECT id, household_id, active, search_name FROM persons WHERE structure_id = $1 ORDER BY id LIMIT $2");
 static db_sql Q_RANK_NEXT = DB_SQL(DB_SCOPED,
@@ -380,6 +372,176 @@ static bool pdelta_put(part *p, uint32_t pid, uint32_t hid, bool active, char *n
 	return true;
 }
 
+/* ---- the keys, made from the names ------------------------------------------------------------- */
+
+/* The distinct keys met while building (open addressing on a hash: a key's number plus one, 0 free), and for
+ * each its length, its place in the pool, its persons (then, in the second pass, the next place of its list)
+ * and the last person that gave it (a name's keys count once: « jean jean »). */
+typedef struct kset {
+	uint32_t *slot;
+	size_t cap;
+	uint32_t *off, *len, *cnt, *last;
+	size_t n, capn;
+	char *pool;
+	size_t npool, cpool;
+	uint32_t *pids;
+	uint32_t pid;
+	uint64_t entries;
+	bool second, failed;
+} kset;
+
+static uint64_t key_hash(const char *k, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)k[i]) * 0x100000001b3u;
+	return h ^ (h >> 29);
+}
+
+static bool kset_rehash(kset *s, size_t nc)
+{
+	uint32_t *ns = calloc(nc, sizeof *ns);
+	if (!ns)
+		return false;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t j = key_hash(s->pool + s->off[i], s->len[i]) & (nc - 1);
+		while (ns[j])
+			j = (j + 1) & (nc - 1);
+		ns[j] = (uint32_t)i + 1;
+	}
+	free(s->slot);
+	s->slot = ns;
+	s->cap = nc;
+	return true;
+}
+
+static void key_met(const char *k, size_t len, void *ctx)
+{
+	kset *s = ctx;
+	if (s->failed)
+		return;
+	size_t j = key_hash(k, len) & (s->cap - 1);
+	uint32_t id = UINT32_MAX;
+	for (uint32_t v; (v = s->slot[j]); j = (j + 1) & (s->cap - 1))
+		if (s->len[v - 1] == len && !memcmp(s->pool + s->off[v - 1], k, len)) {
+			id = v - 1;
+			break;
+		}
+	if (id == UINT32_MAX) {
+		size_t c1 = s->capn, c2 = s->capn, c3 = s->capn, c4 = s->capn;
+		if (s->second || s->n >= UINT32_MAX - 2 || s->npool + len + 1 >= UINT32_MAX ||
+		    !grow((void **)&s->off, &c1, s->n + 1, sizeof *s->off) || !grow((void **)&s->len, &c2, s->n + 1, sizeof *s->len) ||
+		    !grow((void **)&s->cnt, &c3, s->n + 1, sizeof *s->cnt) || !grow((void **)&s->last, &c4, s->n + 1, sizeof *s->last) ||
+		    !grow((void **)&s->pool, &s->cpool, s->npool + len + 1, 1)) {
+			s->failed = true; /* the second pass meets only keys of the first */
+			return;
+		}
+		s->capn = c1 < c2 ? c1 : c2;
+		s->capn = s->capn < c3 ? s->capn : c3;
+		s->capn = s->capn < c4 ? s->capn : c4;
+		id = (uint32_t)s->n++;
+		s->off[id] = (uint32_t)s->npool;
+		s->len[id] = (uint32_t)len;
+		s->cnt[id] = s->last[id] = 0;
+		memcpy(s->pool + s->npool, k, len);
+		s->pool[s->npool + len] = 0;
+		s->npool += len + 1;
+		s->slot[j] = id + 1;
+		if (s->n * 2 > s->cap && !kset_rehash(s, s->cap * 2)) {
+			s->failed = true;
+			return;
+		}
+	}
+	if (s->last[id] == s->pid)
+		return;
+	s->last[id] = s->pid;
+	if (s->second) {
+		s->pids[s->cnt[id]++] = s->pid;
+	} else {
+		s->cnt[id]++;
+		if (++s->entries >= UINT32_MAX - 1)
+			s->failed = true;
+	}
+}
+
+static void kset_free(kset *s)
+{
+	free(s->slot);
+	free(s->off);
+	free(s->len);
+	free(s->cnt);
+	free(s->last);
+	free(s->pool);
+}
+
+static _Thread_local const kset *sorting; /* qsort's comparison has no context */
+
+static int by_key(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return strcmp(sorting->pool + sorting->off[a], sorting->pool + sorting->off[b]);
+}
+
+/* The base's keys, made from its persons' names (read in the order of their numbers, so each key's list is sorted):
+ * a first pass counts each distinct key's persons, the keys are sorted, a second pass places the persons. */
+static err build_keys(part *out)
+{
+	kset s = {.cap = 1024};
+	err e = (s.slot = calloc(s.cap, sizeof *s.slot)) ? E_OK : E_NOMEM;
+	for (int pass = 0; e == E_OK && pass < 2; pass++) {
+		s.second = pass == 1;
+		for (uint32_t i = 0; i < out->np && !s.failed; i++) {
+			s.pid = out->rpid[i];
+			persons_keys_each(out->names + (out->rec[i].name & ~(uint32_t)INACTIVE), key_met, &s);
+		}
+		if (s.failed) {
+			e = s.entries >= UINT32_MAX - 1 || s.n >= UINT32_MAX - 2 ? E_INTERNAL : E_NOMEM;
+			break;
+		}
+		if (pass)
+			break;
+		/* The distinct keys in byte order, each list's place. */
+		uint32_t *order = malloc((s.n ? s.n : 1) * sizeof *order);
+		out->koff = malloc((s.n + 1) * sizeof *out->koff);
+		out->pstart = malloc((s.n + 1) * sizeof *out->pstart);
+		out->pool = malloc(s.npool ? s.npool : 1);
+		out->pids = malloc((s.entries ? s.entries : 1) * sizeof *out->pids);
+		if (!order || !out->koff || !out->pstart || !out->pool || !out->pids) {
+			free(order);
+			e = E_NOMEM;
+			break;
+		}
+		for (uint32_t i = 0; i < s.n; i++)
+			order[i] = i;
+		sorting = &s;
+		qsort(order, s.n, sizeof *order, by_key);
+		sorting = NULL;
+		uint32_t at = 0, np = 0;
+		for (uint32_t r = 0; r < s.n; r++) {
+			uint32_t id = order[r];
+			out->koff[r] = np;
+			out->pstart[r] = at;
+			memcpy(out->pool + np, s.pool + s.off[id], s.len[id] + 1);
+			np += s.len[id] + 1;
+			uint32_t n = s.cnt[id];
+			s.cnt[id] = at; /* the second pass: the next place of its list */
+			s.last[id] = 0;
+			at += n;
+		}
+		out->koff[s.n] = np;
+		out->pstart[s.n] = at;
+		out->nkeys = (uint32_t)s.n;
+		free(order);
+		s.pids = out->pids;
+	}
+	size_t keys = s.n, entries = s.entries;
+	kset_free(&s);
+	if (e != E_OK)
+		return e;
+	out->bytes += (keys + 1) * (sizeof *out->koff + sizeof *out->pstart) + out->koff[keys] + entries * sizeof *out->pids;
+	return E_OK;
+}
+
 /* The households' last visits and the base's persons (by number), in the build's transaction. */
 static err build_rank(db_conn *c, part *out, int64_t page)
 {
@@ -437,6 +599,8 @@ static err build_rank(db_conn *c, part *out, int64_t page)
 		db_close(&q);
 		more = rows == page;
 	}
+	if (e == E_OK)
+		e = build_keys(out); /* while the persons are in number order, before their table replaces that order */
 	if (e != E_OK)
 		return e;
 	if (out->np) { /* to the size used */
@@ -463,9 +627,9 @@ static err build_rank(db_conn *c, part *out, int64_t page)
 	return E_OK;
 }
 
-/* Reads a structure's keys in key order into a new base (no lock held: the
- * old one answers meanwhile). The feed's number is read first, in the same
- * transaction: what is written after it comes through the feed. */
+/* Reads a structure's persons and households into a new base, its keys made from the names (no lock held: the
+ * old one answers meanwhile). The feed's number is read first, in the same transaction: what is written after it
+ * comes through the feed. */
 static err build(db_conn *c, int64_t sid, part *out)
 {
 	memset(out, 0, sizeof *out);
@@ -475,95 +639,20 @@ static err build(db_conn *c, int64_t sid, part *out)
 	if (e != E_OK)
 		return e;
 	int64_t seq = 0, t0 = civil_now() - 2; /* visits from then on are read again after the build (the tail) */
-	size_t ranks = 0;
-	DBID0(c, &Q_FEED_HEAD, &seq);
-	size_t ck = 0, cp = 0, cpool = 0, npool = 0, npids = 0;
-	const char *prev = NULL;
-	size_t prevlen = 0;
-	char *lastk = NULL;
-	int64_t lastp = 0, page = KEYS_PAGE;
+	int64_t page = KEYS_PAGE, want;
 	const char *pg = getenv("OPENCCAS_INDEX_PAGE"); /* tests: small pages, to read many */
-	int64_t want;
 	if (pg && text_to_int64(pg, 1, KEYS_PAGE, &want))
 		page = want;
-	for (bool more = true; e == E_OK && more;) {
-		db_res q = {0};
-		e = lastk ? DBQ(c, &Q_KEYS_NEXT, &q, A_TEXT(lastk), A_INT(lastp), A_INT(page))
-		          : DBQ(c, &Q_KEYS_FIRST, &q, A_INT(page));
-		int rows = 0;
-		while (e == E_OK && db_next(&q)) {
-			rows++;
-			const char *k = db_text(&q, 0);
-			int64_t pid = db_int(&q, 1);
-			size_t kl = strlen(k);
-			if (pid <= 0 || pid > UINT32_MAX || out->nkeys >= UINT32_MAX - 1 || npids >= UINT32_MAX - 1 ||
-			    npool + kl + 1 >= UINT32_MAX) {
-				e = E_INTERNAL; /* beyond this index's numbers: the database answers */
-				break;
-			}
-			if (!prev || kl != prevlen || memcmp(prev, k, kl)) {
-				if (!grow((void **)&out->koff, &ck, out->nkeys + 2, sizeof *out->koff) ||
-				    !grow((void **)&out->pstart, &cp, out->nkeys + 2, sizeof *out->pstart) ||
-				    !grow((void **)&out->pool, &cpool, npool + kl + 1, 1)) {
-					e = E_NOMEM;
-					break;
-				}
-				out->koff[out->nkeys] = (uint32_t)npool;
-				out->pstart[out->nkeys] = (uint32_t)npids;
-				memcpy(out->pool + npool, k, kl + 1);
-				prev = out->pool + npool;
-				prevlen = kl;
-				npool += kl + 1;
-				out->nkeys++;
-			}
-			size_t cids = out->bytes; /* capacity of pids, kept in bytes' place while building */
-			if (!grow((void **)&out->pids, &cids, npids + 1, sizeof *out->pids)) {
-				e = E_NOMEM;
-				break;
-			}
-			out->bytes = cids;
-			out->pids[npids++] = (uint32_t)pid;
-			lastp = pid;
-		}
-		if (e == E_OK && q.status != E_OK)
-			e = q.status;
-		db_close(&q);
-		more = rows == page;
-		if (e == E_OK && more) {
-			free(lastk);
-			lastk = strndup(prev, prevlen); /* the page's last key is the last distinct one */
-			if (!lastk)
-				e = E_NOMEM;
-		}
-	}
-	free(lastk);
-	size_t keybytes = 0;
-	if (e == E_OK) {
-		keybytes = out->bytes; /* pids' capacity, kept there while building */
-		out->bytes = 0;
+	e = DBID0(c, &Q_FEED_HEAD, &seq);
+	if (e == E_NOT_FOUND)
+		e = E_OK; /* no person written yet */
+	if (e == E_OK)
 		e = build_rank(c, out, page);
-		ranks = out->bytes;
-		out->bytes = keybytes;
-	}
 	db_rollback(c);
-	if (e == E_OK && !grow((void **)&out->koff, &ck, out->nkeys + 1, sizeof *out->koff))
-		e = E_NOMEM;
-	if (e == E_OK && !grow((void **)&out->pstart, &cp, out->nkeys + 1, sizeof *out->pstart))
-		e = E_NOMEM;
 	if (e != E_OK) {
 		base_free(out);
 		return e;
 	}
-	out->koff[out->nkeys] = (uint32_t)npool;
-	out->pstart[out->nkeys] = (uint32_t)npids;
-	/* To the size used (the arrays grew by doubling: up to half was spare). */
-	uint32_t *pids = npids ? realloc(out->pids, npids * sizeof *pids) : out->pids;
-	if (pids)
-		out->pids = pids;
-	char *pool = npool ? realloc(out->pool, npool) : out->pool;
-	if (pool)
-		out->pool = pool;
-	out->bytes = (out->nkeys + 1) * (sizeof *out->koff + sizeof *out->pstart) + npool + npids * sizeof *out->pids + ranks;
 	out->seq = seq;
 	atomic_store(&out->tail_at, t0);
 	return E_OK;
@@ -768,6 +857,21 @@ static bool delta_add(part *p, const char *key, uint32_t pid)
 	return true;
 }
 
+/* A fed person's keys, each its own string. */
+typedef struct fed_keys { char **v; size_t n, cap; bool failed; } fed_keys;
+
+static void key_fed(const char *k, size_t len, void *ctx)
+{
+	fed_keys *f = ctx;
+	char *d = f->failed ? NULL : strndup(k, len);
+	if (!d || !grow((void **)&f->v, &f->cap, f->n + 1, sizeof *f->v)) {
+		free(d);
+		f->failed = true;
+		return;
+	}
+	f->v[f->n++] = d;
+}
+
 /* Reads the feed past the index's number and adds its persons' keys. One
  * statement when nothing changed. False when the structure's index cannot
  * answer (not built, being read again after a mark). */
@@ -812,26 +916,12 @@ static bool catch_up(db_conn *c, int64_t sid)
 				pthread_rwlock_unlock(&ix.lock);
 				return false;
 			}
-			/* The person's keys as they are now, all of them (a long name has hundreds). */
-			char **keys = NULL;
-			size_t nk = 0, capk = 0;
-			bool kept = true;
-			db_res kq = {0};
-			if (DBQ(c, &Q_PERSON_KEYS, &kq, A_INT(pids[i])) == E_OK)
-				while (kept && db_next(&kq)) {
-					char *k = strdup(db_text(&kq, 0));
-					kept = k && grow((void **)&keys, &capk, nk + 1, sizeof *keys);
-					if (kept)
-						keys[nk++] = k;
-					else
-						free(k);
-				}
-			bool keys_read = kept && kq.status == E_OK; /* else a person the search would miss: not applied */
-			db_close(&kq);
-			/* And what the ranking needs of her: none when she is gone from the search. */
+			/* What the ranking needs of her (none when she is gone from the search), and her keys, all of them (a
+			 * long name has hundreds), made from her name as it is now. */
 			int64_t hid = 0, seen = 0;
 			bool active = false, found = false;
 			char *name = NULL;
+			db_res kq = {0};
 			if (DBQ(c, &Q_PERSON_REC, &kq, A_INT(pids[i])) == E_OK && db_next(&kq)) {
 				hid = db_int(&kq, 0);
 				active = db_int(&kq, 1) != 0;
@@ -839,13 +929,19 @@ static bool catch_up(db_conn *c, int64_t sid)
 				seen = db_int(&kq, 3);
 				found = true;
 			}
-			bool read = keys_read && kq.status == E_OK && (!found || (name && hid > 0 && hid <= UINT32_MAX));
+			bool read = kq.status == E_OK && (!found || (name && hid > 0 && hid <= UINT32_MAX));
 			db_close(&kq);
+			fed_keys keys = {0};
+			if (read && name)
+				persons_keys_each(name, key_fed, &keys);
+			read = read && !keys.failed; /* else a person the search would miss: not applied */
+			char **fkeys = keys.v;
+			size_t nk = keys.n;
 			pthread_rwlock_wrlock(&ix.lock);
 			bool ok = read;
 			if (ok && p->seq == from) { /* nobody applied it meanwhile */
 				for (size_t k = 0; k < nk && ok; k++)
-					ok = delta_add(p, keys[k], (uint32_t)pids[i]);
+					ok = delta_add(p, fkeys[k], (uint32_t)pids[i]);
 				uint32_t hix = NO_HOUSEHOLD;
 				if (ok && found)
 					ok = seen_put(p, (uint32_t)hid, seen, &hix);
@@ -865,8 +961,8 @@ static bool catch_up(db_conn *c, int64_t sid)
 			pthread_rwlock_unlock(&ix.lock);
 			free(name);
 			for (size_t k = 0; k < nk; k++)
-				free(keys[k]);
-			free(keys);
+				free(fkeys[k]);
+			free(fkeys);
 			if (!ok)
 				return false;
 		}

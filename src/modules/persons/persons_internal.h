@@ -56,15 +56,12 @@ extern const char PERSONS_MANY[];
  * duplicate », the caller says so. */
 int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,
                        search_hit **out, int max, bool *incomplete);
-/* Folded name and the search keys of a person (for the demo's bulk insert). */
+/* A person's folded name (persons.search_name); the search keys made of it, each given to fn (key not
+ * NUL-terminated: len bytes), or in an array. No key is stored: the index in memory makes them. */
 char *persons_search_name(arena *a, const char *last, const char *birth, const char *first);
+void persons_keys_each(const char *search_name, void (*fn)(const char *key, size_t len, void *ctx), void *ctx);
 int persons_keys(arena *a, const char *search_name, const char ***keys);
-/* The same sorted, each once; -1 when memory failed (no key may be lost). */
-int persons_keys_unique(arena *a, const char *search_name, const char ***keys);
-/* Writes a person's search keys (fresh: a person just created, who has
- * none to remove). */
-err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *search_name, bool fresh);
-/* The change feed: person pid's keys were written (in the caller's transaction). */
+/* The change feed: person pid's name, household or membership was written (in the caller's transaction). */
 err persons_feed_add(db_conn *c, int64_t pid);
 /* The same for every person of household hid: their household or membership changed (a merge, an erasure). */
 err persons_feed_household(db_conn *c, int64_t hid);

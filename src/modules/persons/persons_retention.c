@@ -77,8 +77,6 @@ static db_sql Q_ANON_P = DB_SQL(DB_SCOPED,
 	"email = '', caf_number = '', representative = '', nir = '', search_name = '', "
 	"birth_date = CASE WHEN birth_date IS NULL THEN NULL ELSE substr(birth_date, 1, 4) || '-01-01' END "
 	"WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_ANON_KEYS = DB_SQL(DB_SCOPED,
-	"DELETE FROM person_keys WHERE +structure_id = $1 AND person_id IN (SELECT id FROM persons WHERE structure_id = $1 AND household_id = $2)");
 static db_sql Q_ANON_NOTES = DB_SQL(DB_SCOPED, "DELETE FROM notes WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ANON_ALERTS = DB_SQL(DB_SCOPED, "DELETE FROM alerts WHERE structure_id = $1 AND household_id = $2");
 static db_sql Q_ANON_DOCS = DB_SQL(DB_SCOPED, "DELETE FROM documents WHERE structure_id = $1 AND household_id = $2");
@@ -144,13 +142,11 @@ err persons_retention_plan(db_conn *c, civil_date on, persons_retention_plan_t *
 	return e;
 }
 
-/* Everything but what statistics need, removed for good; keys before
- * names (the keys are found through the persons). */
+/* Everything but what statistics need, removed for good (the search keys are made from the names: none is
+ * stored). */
 static err anonymise_household(db_conn *c, int64_t hid, int64_t now)
 {
-	err e = DBX(c, &Q_ANON_KEYS, NULL, A_INT(hid));
-	if (e == E_OK)
-		e = DBX(c, &Q_ANON_P, NULL, A_INT(hid));
+	err e = DBX(c, &Q_ANON_P, NULL, A_INT(hid));
 	if (e == E_OK)
 		e = persons_feed_household(c, hid); /* the servers' indexes forget their names */
 	if (e == E_OK)

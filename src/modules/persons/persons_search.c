@@ -42,31 +42,13 @@ char *phone_digits(arena *a, const char *phone)
 /* Keys of a folded name: every word (searched by prefix) and, for words of
  * 4 letters or more, the word and each of its one-letter deletions marked
  * with '!' (searched exactly): two words within one edit share a key. This
- * is the "symmetric delete" scheme; it costs ~8 rows a word and finds one
- * typo (letter missing, extra, or replaced) with plain index lookups. */
-int persons_keys(arena *a, const char *sn, const char ***keys)
+ * is the "symmetric delete" scheme: ~8 keys a word, one typo (letter
+ * missing, extra, or replaced) found by exact look-ups. No key is stored:
+ * the index in memory makes them from the names (persons_index.c). */
+void persons_keys_each(const char *sn, void (*fn)(const char *key, size_t len, void *ctx), void *ctx)
 {
-	/* Counted first: a name of many long words has all its keys (an array
-	 * of fixed size dropped the last word's, and the person was not found
-	 * by it). */
-	size_t cap = 1;
+	char b[1 + 24];
 	for (const char *p = sn; *p;) {
-		while (*p == ' ')
-			p++;
-		size_t len = 0;
-		while (p[len] && p[len] != ' ')
-			len++;
-		if (len)
-			cap += 1 + (len >= 4 && len <= 24 ? 1 + len : 0);
-		p += len;
-	}
-	int n = 0;
-	const char **k = arena_array(a, cap, sizeof *k);
-	*keys = k;
-	if (!k)
-		return 0;
-	const char *p = sn;
-	while (*p) {
 		while (*p == ' ')
 			p++;
 		const char *s = p;
@@ -75,76 +57,48 @@ int persons_keys(arena *a, const char *sn, const char ***keys)
 		size_t len = (size_t)(p - s);
 		if (!len)
 			continue;
-		k[n++] = arena_strndup(a, s, len);
+		fn(s, len, ctx);
 		if (len >= 4 && len <= 24) {
-			k[n++] = arena_printf(a, "!%.*s", (int)len, s);
+			b[0] = '!';
+			memcpy(b + 1, s, len);
+			fn(b, 1 + len, ctx);
 			for (size_t i = 0; i < len; i++) {
 				if (i > 0 && s[i] == s[i - 1])
 					continue; /* deleting either of a double letter gives the same key */
-				k[n++] = arena_printf(a, "!%.*s%.*s", (int)i, s, (int)(len - i - 1), s + i + 1);
+				memcpy(b + 1, s, i);
+				memcpy(b + 1 + i, s + i + 1, len - i - 1);
+				fn(b, len, ctx);
 			}
 		}
 	}
-	return n;
 }
 
-static int key_cmp(const void *x, const void *y)
+typedef struct keys_acc { arena *a; const char **k; int n, cap; } keys_acc;
+
+static void key_count(const char *key, size_t len, void *ctx)
 {
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
+	(void)key;
+	(void)len;
+	((keys_acc *)ctx)->cap++;
 }
 
-static db_sql Q_KEYS_DEL = DB_SQL(DB_SCOPED, "DELETE FROM person_keys WHERE +structure_id = $1 AND person_id = $2");
-/* A person's keys in a few statements (16, 8, 4, 2 and 1 at a time: a
- * name has about sixteen): one round trip each on PostgreSQL. Any number
- * of keys is written, the widest statement as often as it fills. */
-enum { KEYS_AT_ONCE = 16 };
-static db_sql Q_KEYS_ADD1 = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2)");
-static db_sql Q_KEYS_ADD2 = DB_SQL(DB_SCOPED, "INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2)");
-static db_sql Q_KEYS_ADD4 = DB_SQL(DB_SCOPED,
-	"INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2), ($1, $5, $2), ($1, $6, $2)");
-static db_sql Q_KEYS_ADD8 = DB_SQL(DB_SCOPED,
-	"INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2), ($1, $5, $2), ($1, $6, $2), "
-	"($1, $7, $2), ($1, $8, $2), ($1, $9, $2), ($1, $10, $2)");
-static db_sql Q_KEYS_ADD16 = DB_SQL(DB_SCOPED,
-	"INSERT INTO person_keys (structure_id, key, person_id) VALUES ($1, $3, $2), ($1, $4, $2), ($1, $5, $2), ($1, $6, $2), "
-	"($1, $7, $2), ($1, $8, $2), ($1, $9, $2), ($1, $10, $2), ($1, $11, $2), ($1, $12, $2), ($1, $13, $2), ($1, $14, $2), "
-	"($1, $15, $2), ($1, $16, $2), ($1, $17, $2), ($1, $18, $2)");
-
-int persons_keys_unique(arena *a, const char *sn, const char ***out)
+static void key_keep(const char *key, size_t len, void *ctx)
 {
-	const char **keys;
-	int n = persons_keys(a, sn, &keys);
-	if (!keys || a->failed)
-		return -1;
-	/* Sorted, each once (a doubled word gives the same keys twice). */
-	qsort(keys, (size_t)n, sizeof *keys, key_cmp);
-	int u = 0;
-	for (int i = 0; i < n; i++)
-		if (!u || strcmp(keys[i], keys[u - 1]))
-			keys[u++] = keys[i];
-	*out = keys;
-	return u;
+	keys_acc *x = ctx;
+	if (x->n < x->cap)
+		x->k[x->n++] = arena_strndup(x->a, key, len);
 }
 
-err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn, bool fresh)
+int persons_keys(arena *a, const char *sn, const char ***keys)
 {
-	const char **keys;
-	int u = persons_keys_unique(a, sn, &keys);
-	if (u < 0)
-		return E_NOMEM; /* a key lost to memory would be a person the search misses */
-	err e = fresh ? E_OK : DBX(c, &Q_KEYS_DEL, NULL, A_INT(pid)); /* a new person has none yet */
-	static db_sql *const by[5] = {&Q_KEYS_ADD16, &Q_KEYS_ADD8, &Q_KEYS_ADD4, &Q_KEYS_ADD2, &Q_KEYS_ADD1};
-	db_arg args[1 + KEYS_AT_ONCE];
-	args[0] = A_INT(pid);
-	for (int i = 0, w = KEYS_AT_ONCE, k = 0; e == E_OK && i < u; w >>= 1, k++)
-		for (; e == E_OK && u - i >= w; i += w) {
-			for (int j = 0; j < w; j++)
-				args[1 + j] = A_TEXT(keys[i + j]);
-			e = db_exec(c, by[k], 1 + w, args, NULL);
-		}
-	if (e == E_OK)
-		e = persons_feed_add(c, pid); /* the servers' indexes in memory add them */
-	return e;
+	/* Counted first: a name of many long words has all its keys. */
+	keys_acc x = {a, NULL, 0, 0};
+	persons_keys_each(sn, key_count, &x);
+	*keys = x.k = arena_array(a, (size_t)x.cap + 1, sizeof *x.k);
+	if (!x.k)
+		return 0;
+	persons_keys_each(sn, key_keep, &x);
+	return x.n;
 }
 
 /* ---- search -------------------------------------------------------------- */
@@ -152,10 +106,6 @@ err persons_keys_store(db_conn *c, arena *a, int64_t pid, const char *sn, bool f
 const char PERSONS_MANY[] = "Beaucoup de personnes correspondent : une partie seulement a été examinée. "
                             "Ajoutez le prénom, la date de naissance ou le numéro de dossier.";
 
-static db_sql Q_S_PREFIX = DB_SQL(DB_SCOPED,
-	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key >= $2 AND key < $3 LIMIT 301");
-static db_sql Q_S_EXACT = DB_SQL(DB_SCOPED,
-	"SELECT person_id FROM person_keys WHERE structure_id = $1 AND key = $2 LIMIT 201");
 static db_sql Q_S_BIRTH = DB_SQL(DB_SCOPED,
 	"SELECT id FROM persons WHERE structure_id = $1 AND birth_date = $2 LIMIT 201");
 static db_sql Q_S_PHONE = DB_SQL(DB_SCOPED,
@@ -222,29 +172,23 @@ static void idset_add(arena *a, idset *s, int64_t id)
 	s->v[s->n++] = id;
 }
 
-/* A key's persons: from the index in memory when it can answer, else the
- * database — at most KEY_MAX (a prefix PREFIX_MAX) of them; one more is
- * asked for, and when it is there the search says it looked at part of a
- * common name (capped), never silently. */
-enum { KEY_MAX = 200, PREFIX_MAX = 300, BIRTH_MAX = 200, PHONE_MAX = 50, FILE_MAX = 20 }; /* the LIMITs above: one more */
-static void lookup(db_conn *c, arena *a, idset *s, const char *key, const char *hi, bool mem)
+/* A key's persons, from the index in memory: at most KEY_MAX (a prefix PREFIX_MAX) of them; one more is asked for,
+ * and when it is there the search says it looked at part of a common name (capped), never silently. False when
+ * the index cannot answer. */
+enum { KEY_MAX = 200, PREFIX_MAX = 300, BIRTH_MAX = 200, PHONE_MAX = 50, FILE_MAX = 20 }; /* the LIMITs: one more */
+static bool lookup(db_conn *c, arena *a, idset *s, const char *key, bool prefix)
 {
 	int64_t got[PREFIX_MAX + 1];
-	int max = hi ? PREFIX_MAX : KEY_MAX, n = mem ? persons_index_find(c, key, hi != NULL, got, max + 1) : -1;
-	if (n < 0) {
-		db_res r = {0};
-		n = 0;
-		if (hi ? DBQ(c, &Q_S_PREFIX, &r, A_TEXT(key), A_TEXT(hi)) == E_OK : DBQ(c, &Q_S_EXACT, &r, A_TEXT(key)) == E_OK)
-			while (n < max + 1 && db_next(&r))
-				got[n++] = db_int(&r, 0);
-		db_close(&r);
-	}
+	int max = prefix ? PREFIX_MAX : KEY_MAX, n = persons_index_find(c, key, prefix, got, max + 1);
+	if (n < 0)
+		return false;
 	if (n > max) {
 		s->capped = true;
 		n = max;
 	}
 	for (int i = 0; i < n; i++)
 		idset_add(a, s, got[i]);
+	return true;
 }
 
 /* The rows of r, at most max: the statement asks one more, whose presence says more were left (capped). */
@@ -504,6 +448,64 @@ static int fetch_details(db_conn *c, arena *a, idset *ids, char **words, int nwo
 	return nh < max ? nh : max;
 }
 
+/* The index's candidates, in the two stages: the driver as a whole word, which is what agents type most (enough
+ * results there and the prefix and typo look-ups are skipped), then by prefix and with one typo; the database
+ * reads and ranks them all. -1 when the index cannot answer. */
+static int names_ranked_by_database(db_conn *c, arena *a, char **words, int nw, const char *w, search_hit **out, int max,
+                                    idset *ids)
+{
+	if (!lookup(c, a, ids, w, false))
+		return -1;
+	if (ids->n) {
+		int n = fetch_details(c, a, ids, words, nw, out, max, 0, false);
+		if (n >= max)
+			return n;
+	}
+	if (!lookup(c, a, ids, w, true))
+		return -1;
+	size_t wl = strlen(w);
+	if (wl >= 4 && wl <= 24) {
+		const char **keys;
+		int nk = persons_keys(a, w, &keys);
+		for (int i = 0; i < nk; i++)
+			if (keys[i][0] == '!' && !lookup(c, a, ids, keys[i], false))
+				return -1;
+	}
+	return fetch_details(c, a, ids, words, nw, out, max, 0, false);
+}
+
+/* Without the index in memory (still being built at start-up or after an import, or turned off): every person of
+ * the structure read, a page at a time, and scored by name; the database ranks the first SCAN_MAX that match.
+ * Linear in the structure's persons — tens of milliseconds for a town, about a second for a million persons —
+ * which is why it is only the fallback. */
+static db_sql Q_S_SCAN = DB_SQL(DB_SCOPED,
+	"SELECT id, search_name, active FROM persons WHERE +structure_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+enum { SCAN_PAGE = 5000, SCAN_MAX = 2000 };
+static int names_by_scan(db_conn *c, arena *a, char **words, int nw, search_hit **out, int max, idset *ids)
+{
+	int64_t last = 0;
+	for (bool more = true; more;) {
+		db_res q = {0};
+		int rows = 0;
+		if (DBQ(c, &Q_S_SCAN, &q, A_INT(last), A_INT(SCAN_PAGE)) == E_OK)
+			while (db_next(&q)) {
+				rows++;
+				last = db_int(&q, 0);
+				if (score_of(db_text(&q, 1), db_int(&q, 2) != 0, words, nw, 0) < 0)
+					continue;
+				if (ids->n >= SCAN_MAX) {
+					ids->capped = true; /* said, never silent */
+					more = false;
+					break;
+				}
+				idset_add(a, ids, last);
+			}
+		db_close(&q);
+		more = more && rows == SCAN_PAGE;
+	}
+	return fetch_details(c, a, ids, words, nw, out, max, 0, false);
+}
+
 static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max, idset *ids_out)
 {
 	*out = NULL;
@@ -557,38 +559,25 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 		if (*p)
 			*p++ = 0;
 	}
+	if (!nw)
+		return 0;
 	int drv = 0;
 	for (int i = 1; i < nw; i++)
 		if (strlen(words[i]) > strlen(words[drv]))
 			drv = i;
 	char *w = words[drv];
-	size_t wl = strlen(w);
 	if (mem) {
 		int n = names_in_memory(c, a, words, nw, w, out, max, &ids_out->capped);
 		if (n >= 0)
 			return n;
-		ids_out->capped = false; /* a change not yet in memory: the database answers */
-		mem = false;
-	}
-	/* Stage 1: the driver as a whole word, which is what agents type most;
-	 * enough results there and the prefix and typo look-ups are skipped. */
-	lookup(c, a, ids_out, w, NULL, mem);
-	if (ids_out->n) {
-		int n = fetch_details(c, a, ids_out, words, nw, out, max, 0, mem);
-		if (n >= max)
+		/* A change not yet in memory: the index's candidates, ranked by the database. */
+		ids_out->capped = false;
+		n = names_ranked_by_database(c, a, words, nw, w, out, max, ids_out);
+		if (n >= 0)
 			return n;
+		*ids_out = (idset){0};
 	}
-	/* Stage 2: prefix and one typo. */
-	char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", w); /* above any key starting with w */
-	lookup(c, a, ids_out, w, hi, mem);
-	if (wl >= 4 && wl <= 24) {
-		const char **keys;
-		int nk = persons_keys(a, w, &keys);
-		for (int i = 0; i < nk; i++)
-			if (keys[i][0] == '!')
-				lookup(c, a, ids_out, keys[i], NULL, mem);
-	}
-	return fetch_details(c, a, ids_out, words, nw, out, max, 0, mem);
+	return names_by_scan(c, a, words, nw, out, max, ids_out);
 }
 
 int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped)
