@@ -374,13 +374,16 @@ static bool pdelta_put(part *p, uint32_t pid, uint32_t hid, bool active, char *n
 
 /* ---- the keys, made from the names ------------------------------------------------------------- */
 
-/* The distinct keys met while building (open addressing on a hash: a key's number plus one, 0 free), and for
- * each its length, its place in the pool, its persons (then, in the second pass, the next place of its list)
- * and the last person that gave it (a name's keys count once: « jean jean »). */
+/* The distinct keys met while building: open addressing on a hash (each slot: the key's number plus one in its low
+ * half, 0 free, and the hash's high bits in its high half — most probes end there, without reading the key), and
+ * for each key, side by side (one cache line): its place in the pool, its length, its persons (then, in the second
+ * pass, the next place of its list) and the last person that gave it (a name's keys count once: « jean jean »). */
+typedef struct kmeta { uint32_t off, len, cnt, last; } kmeta;
+
 typedef struct kset {
-	uint32_t *slot;
+	uint64_t *slot;
 	size_t cap;
-	uint32_t *off, *len, *cnt, *last;
+	kmeta *k;
 	size_t n, capn;
 	char *pool;
 	size_t npool, cpool;
@@ -400,14 +403,17 @@ static uint64_t key_hash(const char *k, size_t len)
 
 static bool kset_rehash(kset *s, size_t nc)
 {
-	uint32_t *ns = calloc(nc, sizeof *ns);
+	uint64_t *ns = calloc(nc, sizeof *ns);
 	if (!ns)
 		return false;
-	for (size_t i = 0; i < s->n; i++) {
-		size_t j = key_hash(s->pool + s->off[i], s->len[i]) & (nc - 1);
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->slot[i])
+			continue;
+		uint32_t id = (uint32_t)s->slot[i] - 1;
+		size_t j = key_hash(s->pool + s->k[id].off, s->k[id].len) & (nc - 1);
 		while (ns[j])
 			j = (j + 1) & (nc - 1);
-		ns[j] = (uint32_t)i + 1;
+		ns[j] = s->slot[i];
 	}
 	free(s->slot);
 	s->slot = ns;
@@ -420,45 +426,42 @@ static void key_met(const char *k, size_t len, void *ctx)
 	kset *s = ctx;
 	if (s->failed)
 		return;
-	size_t j = key_hash(k, len) & (s->cap - 1);
+	uint64_t h = key_hash(k, len), tag = h >> 32 << 32;
+	size_t j = h & (s->cap - 1);
 	uint32_t id = UINT32_MAX;
-	for (uint32_t v; (v = s->slot[j]); j = (j + 1) & (s->cap - 1))
-		if (s->len[v - 1] == len && !memcmp(s->pool + s->off[v - 1], k, len)) {
-			id = v - 1;
-			break;
+	for (uint64_t v; (v = s->slot[j]); j = (j + 1) & (s->cap - 1))
+		if ((v & ~(uint64_t)UINT32_MAX) == tag) {
+			const kmeta *m = &s->k[(uint32_t)v - 1];
+			if (m->len == len && !memcmp(s->pool + m->off, k, len)) {
+				id = (uint32_t)v - 1;
+				break;
+			}
 		}
 	if (id == UINT32_MAX) {
-		size_t c1 = s->capn, c2 = s->capn, c3 = s->capn, c4 = s->capn;
 		if (s->second || s->n >= UINT32_MAX - 2 || s->npool + len + 1 >= UINT32_MAX ||
-		    !grow((void **)&s->off, &c1, s->n + 1, sizeof *s->off) || !grow((void **)&s->len, &c2, s->n + 1, sizeof *s->len) ||
-		    !grow((void **)&s->cnt, &c3, s->n + 1, sizeof *s->cnt) || !grow((void **)&s->last, &c4, s->n + 1, sizeof *s->last) ||
-		    !grow((void **)&s->pool, &s->cpool, s->npool + len + 1, 1)) {
+		    !grow((void **)&s->k, &s->capn, s->n + 1, sizeof *s->k) || !grow((void **)&s->pool, &s->cpool, s->npool + len + 1, 1)) {
 			s->failed = true; /* the second pass meets only keys of the first */
 			return;
 		}
-		s->capn = c1 < c2 ? c1 : c2;
-		s->capn = s->capn < c3 ? s->capn : c3;
-		s->capn = s->capn < c4 ? s->capn : c4;
 		id = (uint32_t)s->n++;
-		s->off[id] = (uint32_t)s->npool;
-		s->len[id] = (uint32_t)len;
-		s->cnt[id] = s->last[id] = 0;
+		s->k[id] = (kmeta){(uint32_t)s->npool, (uint32_t)len, 0, 0};
 		memcpy(s->pool + s->npool, k, len);
 		s->pool[s->npool + len] = 0;
 		s->npool += len + 1;
-		s->slot[j] = id + 1;
+		s->slot[j] = tag | (id + 1);
 		if (s->n * 2 > s->cap && !kset_rehash(s, s->cap * 2)) {
 			s->failed = true;
 			return;
 		}
 	}
-	if (s->last[id] == s->pid)
+	kmeta *m = &s->k[id];
+	if (m->last == s->pid)
 		return;
-	s->last[id] = s->pid;
+	m->last = s->pid;
 	if (s->second) {
-		s->pids[s->cnt[id]++] = s->pid;
+		s->pids[m->cnt++] = s->pid;
 	} else {
-		s->cnt[id]++;
+		m->cnt++;
 		if (++s->entries >= UINT32_MAX - 1)
 			s->failed = true;
 	}
@@ -467,19 +470,25 @@ static void key_met(const char *k, size_t len, void *ctx)
 static void kset_free(kset *s)
 {
 	free(s->slot);
-	free(s->off);
-	free(s->len);
-	free(s->cnt);
-	free(s->last);
+	free(s->k);
 	free(s->pool);
 }
+
+/* The keys in byte order: by their first eight bytes (most comparisons end there, without reading the pool),
+ * then by the rest. */
+typedef struct kord { uint64_t head; uint32_t id; } kord;
 
 static _Thread_local const kset *sorting; /* qsort's comparison has no context */
 
 static int by_key(const void *x, const void *y)
 {
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return strcmp(sorting->pool + sorting->off[a], sorting->pool + sorting->off[b]);
+	const kord *a = x, *b = y;
+	if (a->head != b->head)
+		return a->head < b->head ? -1 : 1;
+	const kmeta *ma = &sorting->k[a->id], *mb = &sorting->k[b->id];
+	if (ma->len <= 8 || mb->len <= 8) /* the whole of the shorter one is in its head */
+		return (ma->len > mb->len) - (ma->len < mb->len);
+	return strcmp(sorting->pool + ma->off + 8, sorting->pool + mb->off + 8);
 }
 
 /* The base's keys, made from its persons' names (read in the order of their numbers, so each key's list is sorted):
@@ -501,7 +510,7 @@ static err build_keys(part *out)
 		if (pass)
 			break;
 		/* The distinct keys in byte order, each list's place. */
-		uint32_t *order = malloc((s.n ? s.n : 1) * sizeof *order);
+		kord *order = malloc((s.n ? s.n : 1) * sizeof *order);
 		out->koff = malloc((s.n + 1) * sizeof *out->koff);
 		out->pstart = malloc((s.n + 1) * sizeof *out->pstart);
 		out->pool = malloc(s.npool ? s.npool : 1);
@@ -511,21 +520,26 @@ static err build_keys(part *out)
 			e = E_NOMEM;
 			break;
 		}
-		for (uint32_t i = 0; i < s.n; i++)
-			order[i] = i;
+		for (uint32_t i = 0; i < s.n; i++) {
+			const unsigned char *kp = (const unsigned char *)s.pool + s.k[i].off;
+			uint64_t head = 0;
+			for (uint32_t b = 0; b < 8; b++)
+				head = head << 8 | (b < s.k[i].len ? kp[b] : 0);
+			order[i] = (kord){head, i};
+		}
 		sorting = &s;
 		qsort(order, s.n, sizeof *order, by_key);
 		sorting = NULL;
 		uint32_t at = 0, np = 0;
 		for (uint32_t r = 0; r < s.n; r++) {
-			uint32_t id = order[r];
+			kmeta *m = &s.k[order[r].id];
 			out->koff[r] = np;
 			out->pstart[r] = at;
-			memcpy(out->pool + np, s.pool + s.off[id], s.len[id] + 1);
-			np += s.len[id] + 1;
-			uint32_t n = s.cnt[id];
-			s.cnt[id] = at; /* the second pass: the next place of its list */
-			s.last[id] = 0;
+			memcpy(out->pool + np, s.pool + m->off, m->len + 1);
+			np += m->len + 1;
+			uint32_t n = m->cnt;
+			m->cnt = at; /* the second pass: the next place of its list */
+			m->last = 0;
 			at += n;
 		}
 		out->koff[s.n] = np;
