@@ -676,6 +676,12 @@ err db_bulk(db_conn *c)
 	return db_conn_engine(c) == DB_POSTGRES ? db_exec(c, &Q_BULK_PG, 0, NULL, NULL) : E_OK;
 }
 
+err db_bulk_cache(db_conn *c, long mb)
+{
+	const db_engine_ops *o = ops_of(c->d);
+	return o->cache ? o->cache(c, mb) : E_OK;
+}
+
 /* ---- many rows into one table (db_copy) ---------------------------------------------------------------------- */
 
 void db_copy_init(db_copy *cp, db_conn *c, db_copy_sql *q)

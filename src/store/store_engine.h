@@ -74,6 +74,7 @@ typedef struct db_engine_ops {
 	bool durable_after_write;                     /* every write transaction's commit is followed by durable() */
 	err (*refresh_stats)(db_conn *c, int *analyzed); /* NULL: the engine keeps them itself (PostgreSQL's autovacuum) */
 	err (*copy)(db_conn *c, const char *sql, const char *data, size_t len); /* NULL: rows are inserted one by one */
+	err (*cache)(db_conn *c, long mb);            /* the connection's page cache (0: its default); NULL: the server's */
 } db_engine_ops;
 
 extern const db_engine_ops db_sqlite_ops;

@@ -186,6 +186,24 @@ static err sq_durable(db_conn *c)
 	return e;
 }
 
+static err sq_simple(db_conn *c, const char *sql);
+
+/* OPENCCAS_SQLITE_CACHE_MB: each connection's own cache (16 by default, at least 1, at most 4096); the load test
+ * makes it small so that the caches are full after its first round. */
+static long sq_cache_default(void)
+{
+	const char *cm = getenv("OPENCCAS_SQLITE_CACHE_MB");
+	long mb = cm && *cm ? strtol(cm, NULL, 10) : 16;
+	return mb < 1 ? 1 : mb > 4096 ? 4096 : mb;
+}
+
+static err sq_cache(db_conn *c, long mb)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%ld", (mb > 0 ? (mb > 4096 ? 4096 : mb) : sq_cache_default()) * 1024);
+	return sq_simple(c, pragma);
+}
+
 static err sq_connect(db_conn *c)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -208,12 +226,7 @@ static err sq_connect(db_conn *c)
 	 * pread copies. */
 	const char *mm = getenv("OPENCCAS_MMAP_MB");
 	long mmap_mb = mm ? strtol(mm, NULL, 10) : 0;
-	/* OPENCCAS_SQLITE_CACHE_MB: each connection's own cache (16 by
-	 * default, at least 1, at most 4096); the load test makes it small
-	 * so that the caches are full after its first round. */
-	const char *cm = getenv("OPENCCAS_SQLITE_CACHE_MB");
-	long cache_mb = cm && *cm ? strtol(cm, NULL, 10) : 16;
-	cache_mb = cache_mb < 1 ? 1 : cache_mb > 4096 ? 4096 : cache_mb;
+	long cache_mb = sq_cache_default();
 	char pragmas[256];
 	snprintf(pragmas, sizeof pragmas,
 	         "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=%s; PRAGMA temp_store=MEMORY; "
@@ -497,4 +510,5 @@ const db_engine_ops db_sqlite_ops = {
 	.healthy = sq_healthy,
 	.durable = sq_durable,
 	.refresh_stats = sq_refresh_stats,
+	.cache = sq_cache,
 };

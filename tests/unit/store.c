@@ -270,6 +270,19 @@ int main(void)
 		CHECK(DBID0(c, &Q_T_CP_COUNT, &seen) == E_OK && seen == 0, "rolled back: none left (%lld)", (long long)seen);
 	}
 
+	if (db_conn_engine(c) == DB_SQLITE) {
+		T_GROUP("a bigger page cache for an import, given back after (SQLite)");
+		static db_sql cache = DB_SQL(DB_GLOBAL, "PRAGMA cache_size");
+		int64_t kib = 0;
+		CHECK(DBID0(c, &cache, &kib) == E_OK && kib == -16 * 1024, "a connection's default: 16 MiB (%lld)", (long long)kib);
+		CHECK(db_bulk_cache(c, 256) == E_OK && DBID0(c, &cache, &kib) == E_OK && kib == -256 * 1024, "256 MiB (%lld)",
+		      (long long)kib);
+		CHECK(db_bulk_cache(c, 1 << 20) == E_OK && DBID0(c, &cache, &kib) == E_OK && kib == -4096 * 1024,
+		      "at most 4 GiB (%lld)", (long long)kib);
+		CHECK(db_bulk_cache(c, 0) == E_OK && DBID0(c, &cache, &kib) == E_OK && kib == -16 * 1024, "given back (%lld)",
+		      (long long)kib);
+	}
+
 	T_GROUP("transactions");
 	db_conn_scope(c, s1);
 	CHECK(db_begin(c, true) == E_OK, "begin");

@@ -15,6 +15,7 @@
 #include "core/banned.h"
 
 #define IMPORT_MAX_BYTES (2LL << 30)
+enum { IMPORT_CACHE_MB = 256 };
 
 enum { C_FOYER, C_LIEN, C_NOM, C_NOM_NAISSANCE, C_PRENOMS, C_SEXE, C_DATE, C_LIEU, C_TEL, C_EMAIL, C_NUMERO, C_VOIE, C_CP, C_COMMUNE, NCOL };
 static const char *const COLS[NCOL] = {"foyer", "lien", "nom", "nom_naissance", "prenoms", "sexe", "date_naissance",
@@ -269,6 +270,9 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 		return E_DB;
 	}
 	db_conn_scope(w.c, sid);
+	/* The rows go to random places of the persons' indexes (birth date, telephone): a bigger cache for this
+	 * connection, given back at the end (SQLite; it grows only as far as the database's pages it holds). */
+	db_bulk_cache(w.c, IMPORT_CACHE_MB);
 	civil_format(civil_today("Europe/Paris"), w.today);
 	/* One transaction: every household, or none. */
 	e = db_begin(w.c, true);
@@ -299,6 +303,7 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 	if (e != E_OK)
 		rep->households = 0;
 	rep->steps = db_conn_steps(w.c);
+	db_bulk_cache(w.c, 0);
 	db_conn_put(w.c);
 	free(data);
 	return e;
