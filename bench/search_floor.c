@@ -49,8 +49,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "search index not started\n");
 		return 3;
 	}
-	while (!persons_index_catch_up(c))
+	for (int waited = 0; !persons_index_catch_up(c); waited++) {
+		if (waited == 120000) { /* ten minutes: the server's log says why (« not built ») */
+			fprintf(stderr, "search index not built after ten minutes\n");
+			return 3;
+		}
 		nanosleep(&(struct timespec){0, 5000000}, NULL);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &b1);
 	fprintf(stderr, "search index built in %ld ms\n",
 	        (long)((b1.tv_sec - b0.tv_sec) * 1000 + (b1.tv_nsec - b0.tv_nsec) / 1000000));

@@ -149,14 +149,15 @@ err persons_import_member(db_conn *c, arena *a, int64_t household_id, const pers
 bool persons_match(db_conn *c, arena *a, const char *last_name, const char *first_names, const char *birth_date, int64_t *pid,
                    int64_t *household_id);
 
-/* The search keys in memory (persons_index.c), in the server: built in the
- * background at start, kept current by the change feed in the database.
- * OPENCCAS_SEARCH_INDEX=0: the database answers every search. */
+/* The search keys in memory (persons_index.c), in the server: made from the
+ * persons' names in the background at start, kept current by the change
+ * feed in the database. Until then, and with OPENCCAS_SEARCH_INDEX=0, each
+ * search reads the structure's names. */
 err persons_index_start(db *d);
 void persons_index_stop(void);
 /* An import on this thread: no feed row per person written; call
  * persons_feed_rebuild before the commit (servers read the structure's
- * keys again), then persons_feed_bulk(false). */
+ * names again), then persons_feed_bulk(false). */
 void persons_feed_bulk(bool on);
 err persons_feed_rebuild(db_conn *c);
 

@@ -1,9 +1,10 @@
 /*
- * persons_index.c — the search keys in memory (the server only).
+ * persons_index.c — the search keys in memory (none is stored).
  *
- * Each structure's keys (persons_keys: words and their one-letter
- * deletions) are read once, in key order, into a compact index: the
- * distinct keys side by side in one block, each with its persons. The
+ * Each structure's persons are read once and their keys (persons_keys_each:
+ * the words of their folded names and their one-letter deletions) made into
+ * a compact index: the distinct keys side by side in one block, each with
+ * its persons. The
  * search then finds its candidates without a statement; their details
  * still come from the database, which decides (a person renamed or gone
  * since is dropped there: the index may hold more than the truth, never
@@ -1037,7 +1038,7 @@ static void read_tail(db_conn *c, part *p)
 		pthread_rwlock_wrlock(&ix.lock);
 		for (int i = 0; i < n; i++)
 			if (hid[i] > 0 && hid[i] <= UINT32_MAX && p->hcap && !seen_put(p, (uint32_t)hid[i], at[i], NULL))
-				p->stale = true; /* no memory: the database answers until the index is read again */
+				p->stale = true; /* no memory: searches read the names until the index is built again */
 		pthread_rwlock_unlock(&ix.lock);
 	}
 	if (q.status != E_OK)
