@@ -142,7 +142,7 @@ static const db_migration migrations[] = {
 	 "DROP VIEW person_names;"
 	 "CREATE VIEW person_names AS SELECT id, structure_id, household_id, last_name, first_names, active FROM persons;", NULL},
 	/* The search keys are made from the names by the index in memory (persons_index.c): half the database's size
-	 * at a city's scale (a million persons: 18 million keys, 1 GB with their two indexes), and the imports'
+	 * at a city's scale (1.1 million persons: 17.5 million keys, 1 GiB with their two indexes), and the imports'
 	 * writes. Nothing to forget of a person erased but her row. */
 	{9, "search keys no longer stored", "DROP TABLE person_keys;", NULL},
 };

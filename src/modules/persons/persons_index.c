@@ -11,11 +11,12 @@
  * less).
  *
  * Kept current by a change feed in the database (search_feed): every
- * write of a person's keys appends its number there in the same
+ * write of a person's name, household or membership appends her number in the same
  * transaction, numbered by a head row per structure (its lock orders the
  * writers, so numbers appear in commit order on both engines). Before
  * each search, the feed past the index's number is read (one statement,
- * usually empty) and its persons' keys added. So a person written by
+ * usually empty) and its persons read again, their keys made from their
+ * names as they are now. So a person written by
  * another process — a second server on the same PostgreSQL, an import
  * from the command line — is found by the next search here. An import
  * appends one mark instead of a row per person (person 0: read the
@@ -34,7 +35,8 @@
  * and erasures feed their persons.
  *
  * Until a structure's index is built (in the background at start-up, or
- * again after a mark), its searches use the database as before.
+ * again after a mark), its searches read the structure's names
+ * (persons_search.c: names_by_scan).
  */
 #include "modules/persons/persons_internal.h"
 #include <pthread.h>
@@ -63,7 +65,7 @@ static db_sql Q_FEED_READ = DB_SQL(DB_SCOPED,
 /* The last row stays, whatever its age: a server further behind sees the gap before it. */
 static db_sql Q_FEED_PRUNE = DB_SQL(DB_SCOPED,
 	"DELETE FROM search_feed WHERE structure_id = $1 AND at < $2 AND seq < (SELECT seq FROM search_feed_head WHERE structure_id = $1)");
-enum { KEYS_PAGE = 50000 }; /* rows a statement: PostgreSQL's client holds a whole result in memory */
+enum { ROWS_PAGE = 50000 }; /* rows a statement: PostgreSQL's client holds a whole result in memory */
 /* What the keys are made from and the ranking needs: each person's search name, household and membership, and
  * each household's last visit. */
 static db_sql Q_RANK_FIRST = DB_SQL(DB_SCOPED,
@@ -654,9 +656,9 @@ static err build(db_conn *c, int64_t sid, part *out)
 	if (e != E_OK)
 		return e;
 	int64_t seq = 0, t0 = civil_now() - 2; /* visits from then on are read again after the build (the tail) */
-	int64_t page = KEYS_PAGE, want;
+	int64_t page = ROWS_PAGE, want;
 	const char *pg = getenv("OPENCCAS_INDEX_PAGE"); /* tests: small pages, to read many */
-	if (pg && text_to_int64(pg, 1, KEYS_PAGE, &want))
+	if (pg && text_to_int64(pg, 1, ROWS_PAGE, &want))
 		page = want;
 	e = DBID0(c, &Q_FEED_HEAD, &seq);
 	if (e == E_NOT_FOUND)
