@@ -85,6 +85,12 @@ __attribute__((unused)) static int db_zero(const char *count_sql)
 	return rc;
 }
 
+/* A table of counts kept by triggers (store/counts.h) against the same counts made again from the rows (RECOUNT:
+ * structure_id, what, day, n): the number of rows that differ — 0 when they agree; a row left at zero differs. */
+#define KEPT_AGREE(recount, table)                                                                                         \
+	"SELECT count(*) FROM (" recount ") t FULL OUTER JOIN " table " c ON c.structure_id = t.structure_id "                 \
+	"AND c.what = t.what AND c.day = t.day WHERE t.n IS DISTINCT FROM c.n"
+
 static const char *bin_path(void)
 {
 	const char *b = getenv("OPENCCAS_BIN");
@@ -535,6 +541,19 @@ static int extract(const char *body, const char *marker, char *out, size_t n)
 }
 
 /* Logs in through the form; returns the final status of the POST. */
+/* The number that first follows `marker` on the page at `path` (« 845 dossiers » after the link's address), -1 when
+ * the marker is not on the page. */
+__attribute__((unused)) static long long page_number(cli *k, const char *path, const char *marker)
+{
+	const char *b = get(k, path)->body, *at = b ? strstr(b, marker) : NULL;
+	if (!at)
+		return -1;
+	at += strlen(marker);
+	while (*at && (*at < '0' || *at > '9'))
+		at++;
+	return *at ? strtoll(at, NULL, 10) : -1;
+}
+
 __attribute__((unused)) static long login(cli *k, const char *email, const char *pw)
 {
 	get(k, "/connexion");

@@ -26,11 +26,17 @@ static void day(char out[11], int n)
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* The active requests counted by day of filing (housing/2) are the table's own counts. */
-#define HOUSING_COUNTS_AGREE                                                                                               \
-	"SELECT count(*) FROM (SELECT structure_id, filed_on AS day, count(*) AS n FROM housing_requests WHERE status = 'active' " \
-	"GROUP BY structure_id, filed_on) t FULL OUTER JOIN housing_day_counts c ON c.structure_id = t.structure_id " \
-	"AND c.day = t.day WHERE t.n IS DISTINCT FROM c.n"
+/* The active requests counted by day and month of expiry and of filing (housing/4), made again from the requests. */
+#define HOUSING_RECOUNT                                                                                                    \
+	"SELECT structure_id, 'expires' AS what, expires_on AS day, count(*) AS n FROM housing_requests "                   \
+	"WHERE status = 'active' AND expires_on IS NOT NULL GROUP BY 1, 3 "                                                    \
+	"UNION ALL SELECT structure_id, 'expires/m', substr(expires_on, 1, 7), count(*) FROM housing_requests "               \
+	"WHERE status = 'active' AND expires_on IS NOT NULL GROUP BY 1, 3 "                                                    \
+	"UNION ALL SELECT structure_id, 'filed', filed_on, count(*) FROM housing_requests "                                   \
+	"WHERE status = 'active' AND filed_on IS NOT NULL GROUP BY 1, 3 "                                                      \
+	"UNION ALL SELECT structure_id, 'filed/m', substr(filed_on, 1, 7), count(*) FROM housing_requests "                   \
+	"WHERE status = 'active' AND filed_on IS NOT NULL GROUP BY 1, 3"
+#define HOUSING_COUNTS_AGREE KEPT_AGREE(HOUSING_RECOUNT, "housing_counts")
 
 /* The requests with a pending proposal (housing/3), by request and by structure, are the table's own. */
 #define HOUSING_PENDING_AGREE                                                                                              \
@@ -290,6 +296,27 @@ int main(void)
 	CHECK_INT(db_tamper(body), 0);
 	CHECK_INT(db_zero(HOUSING_COUNTS_AGREE), 0);
 	CHECK_INT(home_long_wait(&soc), waiting);
+	{
+		/* Its expiry moved by hand to a past month, then back: « non renouvelées » counts it, by its month. */
+		const char *lapsed_at = "<a class=\"warn\" href=\"/logement?liste=renouvellements\"><strong>";
+		long long lapsed = home_figure(&soc, lapsed_at);
+		snprintf(path, sizeof path, "/api/v1/housing/requests/%lld", (long long)q2);
+		j = J(get(&soc, path));
+		char expires[16];
+		snprintf(expires, sizeof expires, "%s", gets_(j, "expires_on"));
+		json_decref(j);
+		CHECK(strlen(expires) == 10, "the request's expiry (%s)", expires);
+		snprintf(body, sizeof body, "UPDATE housing_requests SET expires_on = '2001-03-17' WHERE id = %lld", (long long)q2);
+		CHECK_INT(db_tamper(body), 0);
+		CHECK_INT(home_figure(&soc, lapsed_at), lapsed < 0 ? 1 : lapsed + 1);
+		CHECK_INT(home_long_wait(&soc), waiting);
+		CHECK_INT(db_zero(HOUSING_COUNTS_AGREE), 0);
+		snprintf(body, sizeof body, "UPDATE housing_requests SET expires_on = '%s' WHERE id = %lld", expires, (long long)q2);
+		CHECK_INT(db_tamper(body), 0);
+		CHECK_INT(home_figure(&soc, lapsed_at), lapsed);
+		CHECK_INT(db_zero(HOUSING_COUNTS_AGREE), 0);
+		CHECK_INT(db_zero("SELECT count(*) FROM housing_counts WHERE n <= 0"), 0); /* a day at zero is removed */
+	}
 	CHECK_INT(post_json(&mgr, "/api/v1/housing/settings", "{\"abnormal_months\":36}")->status, 200);
 	j = J(get(&soc, "/api/v1/housing/requests?liste=attente_longue"));
 	found = false;

@@ -25,6 +25,26 @@ static int64_t kind_id(cli *k, const char *code)
 	return id;
 }
 
+/* The home page's figures kept by triggers (legal/4), made again from the files. */
+#define LEGAL_RECOUNT                                                                                                      \
+	"SELECT structure_id, 'due' AS what, due_on AS day, count(*) AS n FROM legal_files WHERE status = 'ouvert' GROUP BY 1, 3 "   \
+	"UNION ALL SELECT structure_id, 'due/m', substr(due_on, 1, 7), count(*) FROM legal_files WHERE status = 'ouvert' GROUP BY 1, 3 " \
+	"UNION ALL SELECT structure_id, 'expected', expected_on, count(*) FROM legal_files WHERE status = 'transmis' "          \
+	"AND expected_on IS NOT NULL GROUP BY 1, 3 "                                                                           \
+	"UNION ALL SELECT structure_id, 'expected/m', substr(expected_on, 1, 7), count(*) FROM legal_files "                  \
+	"WHERE status = 'transmis' AND expected_on IS NOT NULL GROUP BY 1, 3 "                                                 \
+	"UNION ALL SELECT structure_id, 'renewal', renewal_on, count(*) FROM legal_files WHERE status IN ('repondu', 'clos') "  \
+	"AND renewal_on IS NOT NULL GROUP BY 1, 3"
+
+/* The home page's figure that links to a work list (none shown: 0). */
+static long long home_figure(cli *k, const char *list)
+{
+	char marker[64];
+	snprintf(marker, sizeof marker, "liste=%s\"", list);
+	long long n = page_number(k, "/", marker);
+	return n < 0 ? 0 : n;
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -286,6 +306,32 @@ int main(void)
 	snprintf(path, sizeof path, "/aide-legale/%lld", (long long)f1);
 	CHECK_INT(get(&bb, path)->status, 404);
 	CHECK_LACKS(get(&bb, "/api/v1/legal/files")->body, "\"id\":");
+
+	T_GROUP("the home page's figures, kept by triggers, are the files' own counts");
+	{
+		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
+		long long late = home_figure(&mgr, "en_retard"), sent = home_figure(&mgr, "attente_longue");
+		CHECK(late > 0, "the demo has late files (%lld)", late);
+		/* By hand (SQL typed by someone who may): a copy of every file of the structure, the open copies forwarded
+		 * long ago, then the copies removed — the figures follow each step. */
+		CHECK_INT(db_tamper("INSERT INTO legal_files (structure_id, household_id, person_id, kind_id, lodged_on, due_on, status, "
+		                    "expected_on, renewal_on, created_by, created_at) SELECT structure_id, household_id, person_id, kind_id, "
+		                    "lodged_on, due_on, status, expected_on, renewal_on, created_by, 1 FROM legal_files WHERE structure_id = 1"),
+		          0);
+		CHECK_INT(home_figure(&mgr, "en_retard"), 2 * late);
+		CHECK_INT(home_figure(&mgr, "attente_longue"), 2 * sent);
+		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
+		CHECK_INT(db_tamper("UPDATE legal_files SET status = 'transmis', expected_on = '2001-01-' || substr(due_on, 9, 2) "
+		                    "WHERE created_at = 1 AND status = 'ouvert'"),
+		          0);
+		CHECK_INT(home_figure(&mgr, "en_retard"), late);
+		CHECK(home_figure(&mgr, "attente_longue") >= 2 * sent + late, "the forwarded copies await an answer");
+		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
+		CHECK_INT(db_tamper("DELETE FROM legal_files WHERE created_at = 1"), 0);
+		CHECK_INT(home_figure(&mgr, "en_retard"), late);
+		CHECK_INT(home_figure(&mgr, "attente_longue"), sent);
+		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
+	}
 
 	cli_free(&bb);
 	cli_free(&com);

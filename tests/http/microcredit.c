@@ -17,6 +17,16 @@ static const char *gets_(json_t *j, const char *k)
 	return s ? s : "(null)";
 }
 
+/* The home page's figures kept by triggers (microcredit/2), made again from the credits and their incidents. */
+#define MC_RECOUNT                                                                                                         \
+	"SELECT structure_id, 'instruction' AS what, '' AS day, count(*) AS n FROM mc_credits "                               \
+	"WHERE status IN ('instruction', 'accorde') GROUP BY 1 "                                                               \
+	"UNION ALL SELECT structure_id, 'en_cours', '', count(*) FROM mc_credits WHERE status = 'en_cours' GROUP BY 1"
+#define MC_INCIDENT_RECOUNT                                                                                                \
+	"SELECT structure_id, 'incident' AS what, CAST(credit_id AS TEXT) AS day, count(*) AS n FROM mc_events "              \
+	"WHERE kind = 'incident' AND resolved_on IS NULL GROUP BY 1, 3"
+#define MC_AGREE "SELECT (" KEPT_AGREE(MC_RECOUNT, "mc_counts") ") + (" KEPT_AGREE(MC_INCIDENT_RECOUNT, "mc_incident_counts") ")"
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -128,6 +138,19 @@ int main(void)
 	snprintf(body, sizeof body, "href=\"/microcredit/%lld\"", (long long)c1);
 	CHECK_HAS(r->body, body);
 	CHECK_HAS(get(&soc, "/")->body, "non régularisé");
+	{
+		/* A second incident of the same credit, by hand: still one credit with incidents; removed, the same. */
+		long long credits = page_number(&soc, "/", "liste=incidents\"");
+		CHECK(credits >= 1, "credits with incidents on the home page (%lld)", credits);
+		snprintf(body, sizeof body, "INSERT INTO mc_events (structure_id, credit_id, on_date, kind, note, created_by, created_at) "
+		         "VALUES (1, %lld, '2026-01-01', 'incident', 'essai', 1, 1)", (long long)c1);
+		CHECK_INT(db_tamper(body), 0);
+		CHECK_INT(page_number(&soc, "/", "liste=incidents\""), credits);
+		CHECK_INT(db_zero(MC_AGREE), 0);
+		CHECK_INT(db_tamper("DELETE FROM mc_events WHERE created_at = 1"), 0);
+		CHECK_INT(page_number(&soc, "/", "liste=incidents\""), credits);
+		CHECK_INT(db_zero(MC_AGREE), 0);
+	}
 	snprintf(body, sizeof body, "{\"action\":\"regularise\",\"event\":%lld,\"version\":7}", (long long)ev);
 	j = J(post_json(&soc, path, body));
 	bool settled = false;
@@ -177,6 +200,26 @@ int main(void)
 	snprintf(path, sizeof path, "/microcredit/%lld", (long long)c1);
 	CHECK_INT(get(&bb, path)->status, 404);
 	CHECK_LACKS(get(&bb, "/api/v1/microcredits")->body, "\"id\":");
+
+	T_GROUP("the home page's figures, kept by triggers, are the credits' own counts");
+	{
+		CHECK_INT(db_zero(MC_AGREE), 0);
+		long long running = page_number(&soc, "/", "liste=en_cours\""); /* -1: no line, none */
+		/* By hand: a copy of every credit, being repaid, then the copies removed. */
+		CHECK_INT(db_tamper("INSERT INTO mc_credits (structure_id, household_id, opened_on, project, amount, months, rate_bp, bank, "
+		                    "status, created_by, created_at) SELECT structure_id, household_id, opened_on, project, amount, months, "
+		                    "rate_bp, bank, 'en_cours', created_by, 1 FROM mc_credits WHERE structure_id = 1"),
+		          0);
+		long long now = page_number(&soc, "/", "liste=en_cours\"");
+		CHECK(now > (running < 0 ? 0 : running), "the copies are being repaid (%lld, before %lld)", now, running);
+		snprintf(body, sizeof body, "SELECT count(*) - %lld FROM mc_credits WHERE structure_id = 1 AND status = 'en_cours'", now);
+		CHECK_INT(db_zero(body), 0);
+		CHECK_INT(db_zero(MC_AGREE), 0);
+		CHECK_INT(db_tamper("DELETE FROM mc_credits WHERE created_at = 1"), 0);
+		CHECK_INT(page_number(&soc, "/", "liste=en_cours\""), running);
+		CHECK_INT(db_zero(MC_AGREE), 0);
+		CHECK_INT(db_zero("SELECT count(*) FROM mc_counts WHERE n <= 0"), 0); /* a count at zero is removed */
+	}
 
 	cli_free(&bb);
 	cli_free(&desk);

@@ -8,20 +8,15 @@
 #include "modules/aid/aid_internal.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "store/counts.h"
 #include "core/banned.h"
 
-/* In one statement: six counts, each over its part of the index (structure, status, route, decision, documents
- * missing) — not a sum of CASEs evaluated on every open request —, the emergency aid to ratify, and the next
- * committee session with its agenda's counts (NULL when none is planned). */
+/* In one statement: six counts and the emergency aid to ratify, kept by triggers (aid/7, in aid_model.c), and the
+ * next committee session with its agenda's counts (NULL when none is planned). */
+#define AID_N(w) KC_SUM("aid_counts", w, "") ", "
 static db_sql Q_COUNTS = DB_SQL(DB_SCOPED,
-	"SELECT (SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'deposee' AND docs_missing = ''), "
-	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'deposee' AND docs_missing <> ''), "
-	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'instruite' AND route IN ('delegation', 'urgence')), "
-	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'instruite' AND route = 'commission'), "
-	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'decidee'), "
-	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND status = 'notifiee' AND decision = 'accorde'), "
-	"(SELECT count(*) FROM aid_requests WHERE structure_id = $1 AND route = 'urgence' AND decision IN ('accorde', 'refuse') "
-	"AND ratified_on IS NULL AND status <> 'annulee'), "
+	"SELECT " AID_N("deposee") AID_N("pieces") AID_N("delegation") AID_N("commission") AID_N("decidee") AID_N("a_payer")
+	AID_N("a_ratifier")
 	"s.id, s.held_on, (SELECT count(*) FROM aid_requests q WHERE q.structure_id = $1 AND q.session_id = s.id), "
 	"(SELECT count(*) FROM aid_requests q WHERE q.structure_id = $1 AND q.session_id = s.id AND q.status = 'inscrite') "
 	"FROM (SELECT 1 AS one) o LEFT JOIN (SELECT id, held_on FROM aid_sessions WHERE structure_id = $1 AND status = 'prevue' "

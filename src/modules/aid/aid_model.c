@@ -6,10 +6,24 @@
 #include <string.h>
 #include "modules/aid/aid_internal.h"
 #include "modules/journal/journal.h"
+#include "store/counts.h"
 #include "core/banned.h"
 
 int PERM_AID_RULES, PERM_AID_RULES_READ, PERM_AID_SIMULATE, PERM_AID_READ, PERM_AID_INSTRUCT, PERM_AID_DECIDE, PERM_AID_COMMITTEE, PERM_AID_PAY,
 	PERM_AID_ACT;
+
+/* The home page's work counts (aid_home.c), each under its name, without a day. */
+#define AID_COUNTED "structure_id, status, docs_missing, route, decision, ratified_on"
+#define AID_IF(c) "CASE WHEN " c " THEN '' END"
+#define AID_KEYS(X, r)                                                                                                       \
+	X("deposee", AID_IF(r ".status = 'deposee' AND " r ".docs_missing = ''"))                                                \
+	X("pieces", AID_IF(r ".status = 'deposee' AND " r ".docs_missing <> ''"))                                                \
+	X("delegation", AID_IF(r ".status = 'instruite' AND " r ".route IN ('delegation', 'urgence')"))                          \
+	X("commission", AID_IF(r ".status = 'instruite' AND " r ".route = 'commission'"))                                        \
+	X("decidee", AID_IF(r ".status = 'decidee'"))                                                                            \
+	X("a_payer", AID_IF(r ".status = 'notifiee' AND " r ".decision = 'accorde'"))                                             \
+	X("a_ratifier", AID_IF(r ".route = 'urgence' AND " r ".decision IN ('accorde', 'refuse') AND " r ".ratified_on IS NULL " \
+	                       "AND " r ".status <> 'annulee'"))
 
 static const db_migration migrations[] = {
 	{1, "rulebook versions",
@@ -62,6 +76,10 @@ static const db_migration migrations[] = {
 	{6, "the home page's counts from indexes alone (work by status, emergency aid to ratify)",
 	 "CREATE INDEX aid_requests_work ON aid_requests(structure_id, status, route, decision, docs_missing);"
 	 "CREATE INDEX aid_requests_ratify ON aid_requests(structure_id, route, ratified_on, decision, status);", NULL},
+	/* The home page's seven figures kept by triggers (store/counts.h; read in aid_home.c): they were counted over
+	 * the indexes above, 5 900 steps a manager's home page at 400 000 households. */
+	{7, "the home page's figures kept by triggers",
+	 KC_SQLITE("aid_counts", "aid_requests", AID_COUNTED, AID_KEYS), KC_PG("aid_counts", "aid_requests", AID_COUNTED, AID_KEYS)},
 };
 const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
 

@@ -68,6 +68,12 @@ static const db_migration migrations[] = {
 	 * own index, not every lot received since the grocery opened. */
 	{2, "the lots in stock by use-by date, over a partial index",
 	 "CREATE INDEX food_lots_dlc ON food_lots(structure_id, best_on) WHERE qty > 0 AND date_kind = 'dlc';", NULL},
+	/* The home page's rights ending within the week, not renewed since (food_pages.c): the candidates and the later
+	 * decision looked for read from indexes alone, not each decision's row (85 → 30 µs at 400 000 households). */
+	{3, "the rights ending soon, and the later decision, over covering indexes",
+	 "DROP INDEX food_decisions_k;"
+	 "CREATE INDEX food_decisions_k ON food_decisions(structure_id, kind, granted, to_on, ended_on, household_id, from_on);"
+	 "CREATE INDEX food_decisions_later ON food_decisions(structure_id, household_id, kind, granted, from_on);", NULL},
 };
 const db_module_schema food_schema = {"food", migrations, COUNTOF(migrations)};
 

@@ -11,9 +11,20 @@
 #include "core/text.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
+#include "store/counts.h"
 #include "core/banned.h"
 
 int PERM_MC_READ, PERM_MC_WRITE;
+
+/* What the home page counts (mc_counts_of), for store/counts.h: credits by stage; open incidents under their
+ * credit's number. */
+#define MC_COUNTED "structure_id, status"
+#define MC_KEYS(X, r)                                                                                                        \
+	X("instruction", "CASE WHEN " r ".status IN ('instruction', 'accorde') THEN '' END")                                    \
+	X("en_cours", "CASE WHEN " r ".status = 'en_cours' THEN '' END")
+#define MC_E_COUNTED "structure_id, kind, resolved_on, credit_id"
+#define MC_E_KEYS(X, r)                                                                                                      \
+	X("incident", "CASE WHEN " r ".kind = 'incident' AND " r ".resolved_on IS NULL THEN CAST(" r ".credit_id AS TEXT) END")
 
 static const db_migration migrations[] = {
 	{1, "micro-credits accompanied, their follow-up contacts and incidents",
@@ -33,6 +44,12 @@ static const db_migration migrations[] = {
 	 "CREATE INDEX mc_events_c ON mc_events(structure_id, credit_id, on_date);"
 	 "CREATE INDEX mc_events_open ON mc_events(structure_id, kind, resolved_on, credit_id);",
 	 NULL},
+	/* The home page's three figures kept by triggers (store/counts.h): the credits being prepared and being repaid,
+	 * and the open incidents by credit — a credit is counted once, however many incidents it has open. They were
+	 * counted over indexes, 4 300 steps a home page at 400 000 households. */
+	{2, "the home page's figures kept by triggers",
+	 KC_SQLITE("mc_counts", "mc_credits", MC_COUNTED, MC_KEYS) KC_SQLITE("mc_incident_counts", "mc_events", MC_E_COUNTED, MC_E_KEYS),
+	 KC_PG("mc_counts", "mc_credits", MC_COUNTED, MC_KEYS) KC_PG("mc_incident_counts", "mc_events", MC_E_COUNTED, MC_E_KEYS)},
 };
 const db_module_schema microcredit_schema = {"microcredit", migrations, COUNTOF(migrations)};
 
@@ -423,9 +440,8 @@ int mc_of_household(db_conn *c, arena *a, int64_t hid, mc_credit **out)
 }
 
 static db_sql Q_COUNTS = DB_SQL(DB_SCOPED,
-	"SELECT (SELECT count(*) FROM mc_credits WHERE structure_id = $1 AND status IN ('instruction', 'accorde')), "
-	"(SELECT count(*) FROM mc_credits WHERE structure_id = $1 AND status = 'en_cours'), "
-	"(SELECT count(DISTINCT credit_id) FROM mc_events WHERE structure_id = $1 AND kind = 'incident' AND resolved_on IS NULL)");
+	"SELECT " KC_SUM("mc_counts", "instruction", "") ", " KC_SUM("mc_counts", "en_cours", "") ", " /* microcredit/2 */
+	"(SELECT count(*) FROM mc_incident_counts WHERE structure_id = $1 AND what = 'incident')");
 
 err mc_counts_of(const mc_ctx *x, mc_counts *out)
 {

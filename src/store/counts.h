@@ -1,0 +1,101 @@
+/*
+ * counts.h — figures kept by triggers: the SQL of a table of counts that the
+ * database keeps current on every insert, update and delete of the rows it
+ * counts, whoever writes (the program, an import, SQL typed by hand).
+ *
+ * A home page's figure (« 845 dossiers en retard ») counted the rows it
+ * names, one index entry at a time: thousands for a city, on every home page.
+ * Kept, it is the sum of a few rows of the counts table.
+ *
+ * A module names its counts as a list of keys, an X-macro of the row:
+ *
+ *     #define LEGAL_KEYS(X, r) \
+ *             X("due", "CASE WHEN " r ".status = 'ouvert' THEN " r ".due_on END") \
+ *             X("due/m", "substr(CASE WHEN " r ".status = 'ouvert' THEN " r ".due_on END, 1, 7)")
+ *
+ * Each key is a name and an SQL expression of the row `r` (new, old, NEW,
+ * OLD or the table's alias): the day (or month, or '' for a count without a
+ * date) under which the row is counted, NULL when the row is not counted
+ * under that name. The table of counts holds (structure_id, what, day, n),
+ * one row per name and day that counts at least one row (a count that falls
+ * to zero is removed).
+ *
+ * A count of the days before a date sums its months (a key "…/m" with the
+ * month) and the days of the date's month: a few dozen rows, however long
+ * the history (KC_BEFORE).
+ *
+ * Migrations: KC_SQLITE and KC_PG create the table, fill it from the rows
+ * there are, and create the triggers. COLS lists the columns the keys read,
+ * structure_id among them (an update of another column changes nothing).
+ * The names in one list are distinct (PostgreSQL's ON CONFLICT updates a row
+ * once a statement).
+ */
+#ifndef STORE_COUNTS_H
+#define STORE_COUNTS_H
+
+/* The keys as rows of a VALUES list, as a CASE over the names, as the names alone. The lists end with a row that
+ * counts nothing ('' and NULL). */
+#define KC_VAL(w, e) "('" w "', " e "), "
+#define KC_CASE(w, e) " WHEN '" w "' THEN " e
+#define KC_NAME(w, e) "('" w "'), "
+
+#define KC_SQLITE(C, T, COLS, K)                                                                                             \
+	"CREATE TABLE " C " (structure_id INTEGER NOT NULL, what TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL, "        \
+	" PRIMARY KEY (structure_id, what, day)) WITHOUT ROWID, STRICT;"                                                         \
+	"INSERT INTO " C " (structure_id, what, day, n) SELECT structure_id, w, d, count(*) FROM (SELECT t.structure_id, "      \
+	" v.column1 AS w, CASE v.column1" K(KC_CASE, "t") " END AS d FROM " T " t, (VALUES " K(KC_NAME, "t") "('')) v) "         \
+	" WHERE d IS NOT NULL GROUP BY 1, 2, 3;"                                                                                 \
+	"CREATE TRIGGER " C "_ins AFTER INSERT ON " T " BEGIN"                                                                   \
+	" INSERT INTO " C " (structure_id, what, day, n) SELECT new.structure_id, column1, column2, 1 "                           \
+	"  FROM (VALUES " K(KC_VAL, "new") "('', NULL)) WHERE column2 IS NOT NULL "                                              \
+	"  ON CONFLICT (structure_id, what, day) DO UPDATE SET n = n + 1;"                                                       \
+	" END;"                                                                                                                  \
+	"CREATE TRIGGER " C "_del AFTER DELETE ON " T " BEGIN"                                                                   \
+	" UPDATE " C " SET n = n - 1 WHERE structure_id = old.structure_id "                                                     \
+	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                                                         \
+	" DELETE FROM " C " WHERE structure_id = old.structure_id AND n = 0 "                                                    \
+	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                                                         \
+	" END;"                                                                                                                  \
+	"CREATE TRIGGER " C "_upd AFTER UPDATE OF " COLS " ON " T " BEGIN"                                                       \
+	" UPDATE " C " SET n = n - 1 WHERE structure_id = old.structure_id "                                                     \
+	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                                                         \
+	" DELETE FROM " C " WHERE structure_id = old.structure_id AND n = 0 "                                                    \
+	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                                                         \
+	" INSERT INTO " C " (structure_id, what, day, n) SELECT new.structure_id, column1, column2, 1 "                           \
+	"  FROM (VALUES " K(KC_VAL, "new") "('', NULL)) WHERE column2 IS NOT NULL "                                              \
+	"  ON CONFLICT (structure_id, what, day) DO UPDATE SET n = n + 1;"                                                       \
+	" END;"
+
+#define KC_PG(C, T, COLS, K)                                                                                                 \
+	"CREATE TABLE " C " (structure_id BIGINT NOT NULL, what TEXT COLLATE \"C\" NOT NULL, day TEXT COLLATE \"C\" NOT NULL, " \
+	" n BIGINT NOT NULL, PRIMARY KEY (structure_id, what, day));"                                                            \
+	"INSERT INTO " C " (structure_id, what, day, n) SELECT structure_id, w, d, count(*) FROM (SELECT t.structure_id, "      \
+	" v.w, CASE v.w" K(KC_CASE, "t") " END AS d FROM " T " t, (VALUES " K(KC_NAME, "t") "('')) v(w)) x "                    \
+	" WHERE d IS NOT NULL GROUP BY 1, 2, 3;"                                                                                 \
+	"CREATE FUNCTION " C "_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"                                              \
+	" IF TG_OP IN ('UPDATE', 'DELETE') THEN"                                                                                 \
+	"  UPDATE " C " c SET n = c.n - 1 FROM (VALUES " K(KC_VAL, "OLD") "('', NULL)) v(what, day) "                            \
+	"   WHERE c.structure_id = OLD.structure_id AND c.what = v.what AND c.day = v.day;"                                      \
+	"  DELETE FROM " C " c USING (VALUES " K(KC_VAL, "OLD") "('', NULL)) v(what, day) "                                      \
+	"   WHERE c.structure_id = OLD.structure_id AND c.what = v.what AND c.day = v.day AND c.n = 0;"                          \
+	" END IF;"                                                                                                               \
+	" IF TG_OP IN ('INSERT', 'UPDATE') THEN"                                                                                 \
+	"  INSERT INTO " C " AS c (structure_id, what, day, n) SELECT NEW.structure_id, v.what, v.day, 1 "                       \
+	"   FROM (VALUES " K(KC_VAL, "NEW") "('', NULL)) v(what, day) WHERE v.day IS NOT NULL "                                  \
+	"   ON CONFLICT (structure_id, what, day) DO UPDATE SET n = c.n + 1;"                                                    \
+	" END IF;"                                                                                                               \
+	" RETURN NULL; END $$;"                                                                                                  \
+	"CREATE TRIGGER " C "_keep AFTER INSERT OR DELETE OR UPDATE OF " COLS " ON " T                                           \
+	" FOR EACH ROW EXECUTE FUNCTION " C "_keep();"
+
+/* Figures, as scalar subqueries of a DB_SCOPED statement ($1 the structure): the rows counted under a name with a
+ * condition on the day (" AND day >= $2"); those of the days before a date P (an SQL parameter or expression), or
+ * up to it, over the name's months ("what/m") and the days of P's month. */
+#define KC_SUM(C, w, cond) "(SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM " C " WHERE structure_id = $1 AND what = '" w "'" cond ")"
+#define KC_MONTHS_DAYS(C, w, P, op)                                                                                          \
+	"(" KC_SUM(C, w "/m", " AND day < substr(" P ", 1, 7)") " + "                                                            \
+	KC_SUM(C, w, " AND day >= substr(" P ", 1, 7) AND day " op " " P) ")"
+#define KC_BEFORE(C, w, P) KC_MONTHS_DAYS(C, w, P, "<")
+#define KC_UPTO(C, w, P) KC_MONTHS_DAYS(C, w, P, "<=")
+
+#endif
