@@ -307,6 +307,39 @@ int main(void)
 	CHECK_INT(get(&bb, path)->status, 404);
 	CHECK_LACKS(get(&bb, "/api/v1/legal/files")->body, "\"id\":");
 
+	T_GROUP("each list's total, of every kind (kept counts) and of one kind (an index), is the files' count");
+	{
+		static const char *const lists[] = {"a_transmettre", "en_retard", "a_repondre", "attente_longue", "renouvellements"};
+		json_t *kinds = J(get(&mgr, "/api/v1/legal/kinds"));
+		for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+			snprintf(path, sizeof path, "/api/v1/legal/files?liste=%s", lists[l]);
+			j = J(get(&mgr, path));
+			long long all = geti(j, "total"), sum = 0;
+			json_decref(j);
+			size_t k;
+			json_t *kd;
+			json_array_foreach(json_object_get(kinds, "kinds"), k, kd)
+			{
+				snprintf(path, sizeof path, "/api/v1/legal/files?liste=%s&type=%lld", lists[l], (long long)geti(kd, "id"));
+				j = J(get(&mgr, path));
+				sum += geti(j, "total");
+				json_decref(j);
+			}
+			CHECK(all == sum, "« %s »: %lld of every kind, %lld summed over the kinds", lists[l], all, sum);
+		}
+		json_decref(kinds);
+		j = J(get(&mgr, "/api/v1/legal/files?liste=a_transmettre"));
+		snprintf(body, sizeof body, "SELECT count(*) - %lld FROM legal_files WHERE structure_id = 1 AND status = 'ouvert'",
+		         (long long)geti(j, "total"));
+		json_decref(j);
+		CHECK_INT(db_zero(body), 0);
+		j = J(get(&mgr, "/api/v1/legal/files?liste=a_repondre"));
+		snprintf(body, sizeof body, "SELECT count(*) - %lld FROM legal_files WHERE structure_id = 1 AND status = 'transmis' "
+		         "AND expected_on IS NOT NULL", (long long)geti(j, "total"));
+		json_decref(j);
+		CHECK_INT(db_zero(body), 0);
+	}
+
 	T_GROUP("the home page's figures, kept by triggers, are the files' own counts");
 	{
 		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
