@@ -66,6 +66,17 @@
 	"  ON CONFLICT (structure_id, what, day) DO UPDATE SET n = n + 1;"                                                       \
 	" END;"
 
+/* PostgreSQL: one statement adds the row's −1 (old keys) and +1 (new keys) to the counts, in the order of the keys:
+ * two transactions changing the same counts lock them in the same order (none waits for the other while holding
+ * what the other waits for: no deadlock), and a key that does not change is not written. */
+#define KC_PG_ROWS(K, R, X) "SELECT " R ".structure_id AS s, v.w, v.d, " X " AS x FROM (VALUES " K(KC_VAL, R) "('', NULL)) v(w, d)"
+#define KC_PG_ADD(C, SRC)                                                                                                    \
+	"  INSERT INTO " C " AS c (structure_id, what, day, n) SELECT s, w, d, sum(x) FROM (" SRC ") k WHERE d IS NOT NULL "      \
+	"   GROUP BY s, w, d HAVING sum(x) <> 0 ORDER BY s, w, d ON CONFLICT (structure_id, what, day) DO UPDATE SET n = c.n + excluded.n;"
+#define KC_PG_ZEROS(C, K)                                                                                                    \
+	"  DELETE FROM " C " c USING (VALUES " K(KC_VAL, "OLD") "('', NULL)) v(what, day) "                                      \
+	"   WHERE c.structure_id = OLD.structure_id AND c.what = v.what AND c.day = v.day AND c.n = 0;"
+
 #define KC_PG(C, T, COLS, K)                                                                                                 \
 	"CREATE TABLE " C " (structure_id BIGINT NOT NULL, what TEXT COLLATE \"C\" NOT NULL, day TEXT COLLATE \"C\" NOT NULL, " \
 	" n BIGINT NOT NULL, PRIMARY KEY (structure_id, what, day));"                                                            \
@@ -73,16 +84,9 @@
 	" v.w, CASE v.w" K(KC_CASE, "t") " END AS d FROM " T " t, (VALUES " K(KC_NAME, "t") "('')) v(w)) x "                    \
 	" WHERE d IS NOT NULL GROUP BY 1, 2, 3;"                                                                                 \
 	"CREATE FUNCTION " C "_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"                                              \
-	" IF TG_OP IN ('UPDATE', 'DELETE') THEN"                                                                                 \
-	"  UPDATE " C " c SET n = c.n - 1 FROM (VALUES " K(KC_VAL, "OLD") "('', NULL)) v(what, day) "                            \
-	"   WHERE c.structure_id = OLD.structure_id AND c.what = v.what AND c.day = v.day;"                                      \
-	"  DELETE FROM " C " c USING (VALUES " K(KC_VAL, "OLD") "('', NULL)) v(what, day) "                                      \
-	"   WHERE c.structure_id = OLD.structure_id AND c.what = v.what AND c.day = v.day AND c.n = 0;"                          \
-	" END IF;"                                                                                                               \
-	" IF TG_OP IN ('INSERT', 'UPDATE') THEN"                                                                                 \
-	"  INSERT INTO " C " AS c (structure_id, what, day, n) SELECT NEW.structure_id, v.what, v.day, 1 "                       \
-	"   FROM (VALUES " K(KC_VAL, "NEW") "('', NULL)) v(what, day) WHERE v.day IS NOT NULL "                                  \
-	"   ON CONFLICT (structure_id, what, day) DO UPDATE SET n = c.n + 1;"                                                    \
+	" IF TG_OP = 'INSERT' THEN" KC_PG_ADD(C, KC_PG_ROWS(K, "NEW", "1"))                                                     \
+	" ELSIF TG_OP = 'DELETE' THEN" KC_PG_ADD(C, KC_PG_ROWS(K, "OLD", "-1")) KC_PG_ZEROS(C, K)                               \
+	" ELSE" KC_PG_ADD(C, KC_PG_ROWS(K, "OLD", "-1") " UNION ALL " KC_PG_ROWS(K, "NEW", "1")) KC_PG_ZEROS(C, K)             \
 	" END IF;"                                                                                                               \
 	" RETURN NULL; END $$;"                                                                                                  \
 	"CREATE TRIGGER " C "_keep AFTER INSERT OR DELETE OR UPDATE OF " COLS " ON " T                                           \
