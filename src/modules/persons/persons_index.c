@@ -67,16 +67,15 @@ static db_sql Q_FEED_PRUNE = DB_SQL(DB_SCOPED,
 	"DELETE FROM search_feed WHERE structure_id = $1 AND at < $2 AND seq < (SELECT seq FROM search_feed_head WHERE structure_id = $1)");
 enum { ROWS_PAGE = 50000 }; /* rows a statement: PostgreSQL's client holds a whole result in memory */
 /* What the keys are made from and the ranking needs: each person's search name, household and membership, and
- * each household's last visit. Read along the numbers (the unary `+` keeps SQLite off the structure's index, from
- * which it sorted all the structure's rows left for each page: 10 million steps a page at 1.1 million persons). */
+ * each household's last visit, along the index of their structure and numbers (persons/10). */
 static db_sql Q_RANK_FIRST = DB_SQL(DB_SCOPED,
-	"SELECT id, household_id, active, search_name FROM persons WHERE +structure_id = $1 ORDER BY id LIMIT $2");
+	"SELECT id, household_id, active, search_name FROM persons WHERE structure_id = $1 ORDER BY id LIMIT $2");
 static db_sql Q_RANK_NEXT = DB_SQL(DB_SCOPED,
-	"SELECT id, household_id, active, search_name FROM persons WHERE +structure_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+	"SELECT id, household_id, active, search_name FROM persons WHERE structure_id = $1 AND id > $2 ORDER BY id LIMIT $3");
 static db_sql Q_SEEN_FIRST = DB_SQL(DB_SCOPED,
-	"SELECT id, last_seen_at FROM households WHERE +structure_id = $1 AND merged_into IS NULL ORDER BY id LIMIT $2");
+	"SELECT id, last_seen_at FROM households WHERE structure_id = $1 AND merged_into IS NULL ORDER BY id LIMIT $2");
 static db_sql Q_SEEN_NEXT = DB_SQL(DB_SCOPED,
-	"SELECT id, last_seen_at FROM households WHERE +structure_id = $1 AND merged_into IS NULL AND id > $2 ORDER BY id LIMIT $3");
+	"SELECT id, last_seen_at FROM households WHERE structure_id = $1 AND merged_into IS NULL AND id > $2 ORDER BY id LIMIT $3");
 /* A person fed: as she is now, with her household's last visit. */
 static db_sql Q_PERSON_REC = DB_SQL(DB_SCOPED,
 	"SELECT p.household_id, p.active, p.search_name, h.last_seen_at FROM persons p JOIN households h ON h.id = p.household_id "

@@ -480,7 +480,7 @@ static int names_ranked_by_database(db_conn *c, arena *a, char **words, int nw, 
  * Linear in the structure's persons — a few milliseconds for a town, a third of a second for 1.1 million persons
  * — which is why it is only the fallback. */
 static db_sql Q_S_SCAN = DB_SQL(DB_SCOPED,
-	"SELECT id, search_name, active FROM persons WHERE +structure_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+	"SELECT id, search_name, active FROM persons WHERE structure_id = $1 AND id > $2 ORDER BY id LIMIT $3"); /* persons/10 */
 enum { SCAN_PAGE = 5000, SCAN_MAX = 2000 };
 static int names_by_scan(db_conn *c, arena *a, char **words, int nw, search_hit **out, int max, idset *ids)
 {
