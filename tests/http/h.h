@@ -540,7 +540,6 @@ static int extract(const char *body, const char *marker, char *out, size_t n)
 	return 1;
 }
 
-/* Logs in through the form; returns the final status of the POST. */
 /* The number that first follows `marker` on the page at `path` (« 845 dossiers » after the link's address), -1 when
  * the marker is not on the page. */
 __attribute__((unused)) static long long page_number(cli *k, const char *path, const char *marker)
@@ -554,6 +553,7 @@ __attribute__((unused)) static long long page_number(cli *k, const char *path, c
 	return *at ? strtoll(at, NULL, 10) : -1;
 }
 
+/* Logs in through the form; returns the final status of the POST. */
 __attribute__((unused)) static long login(cli *k, const char *email, const char *pw)
 {
 	get(k, "/connexion");
