@@ -343,26 +343,26 @@ int main(void)
 	T_GROUP("the home page's figures, kept by triggers, are the files' own counts");
 	{
 		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
-		long long late = home_figure(&mgr, "en_retard"), sent = home_figure(&mgr, "attente_longue");
-		CHECK(late > 0, "the demo has late files (%lld)", late);
+		long long overdue = home_figure(&mgr, "en_retard"), awaited = home_figure(&mgr, "attente_longue");
+		CHECK(overdue > 0, "the demo has overdue files (%lld)", overdue);
 		/* By hand (SQL typed by someone who may): a copy of every file of the structure, the open copies forwarded
 		 * long ago, then the copies removed — the figures follow each step. */
 		CHECK_INT(db_tamper("INSERT INTO legal_files (structure_id, household_id, person_id, kind_id, lodged_on, due_on, status, "
 		                    "expected_on, renewal_on, created_by, created_at) SELECT structure_id, household_id, person_id, kind_id, "
 		                    "lodged_on, due_on, status, expected_on, renewal_on, created_by, 1 FROM legal_files WHERE structure_id = 1"),
 		          0);
-		CHECK_INT(home_figure(&mgr, "en_retard"), 2 * late);
-		CHECK_INT(home_figure(&mgr, "attente_longue"), 2 * sent);
+		CHECK_INT(home_figure(&mgr, "en_retard"), 2 * overdue);
+		CHECK_INT(home_figure(&mgr, "attente_longue"), 2 * awaited);
 		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
 		CHECK_INT(db_tamper("UPDATE legal_files SET status = 'transmis', expected_on = '2001-01-' || substr(due_on, 9, 2) "
 		                    "WHERE created_at = 1 AND status = 'ouvert'"),
 		          0);
-		CHECK_INT(home_figure(&mgr, "en_retard"), late);
-		CHECK(home_figure(&mgr, "attente_longue") >= 2 * sent + late, "the forwarded copies await an answer");
+		CHECK_INT(home_figure(&mgr, "en_retard"), overdue);
+		CHECK(home_figure(&mgr, "attente_longue") >= 2 * awaited + overdue, "the forwarded copies await an answer");
 		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
 		CHECK_INT(db_tamper("DELETE FROM legal_files WHERE created_at = 1"), 0);
-		CHECK_INT(home_figure(&mgr, "en_retard"), late);
-		CHECK_INT(home_figure(&mgr, "attente_longue"), sent);
+		CHECK_INT(home_figure(&mgr, "en_retard"), overdue);
+		CHECK_INT(home_figure(&mgr, "attente_longue"), awaited);
 		CHECK_INT(db_zero(KEPT_AGREE(LEGAL_RECOUNT, "legal_counts")), 0);
 	}
 

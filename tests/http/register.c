@@ -389,15 +389,15 @@ int main(void)
 	T_GROUP("the home page's figures, kept by triggers, are the entries' own counts");
 	{
 		CHECK_INT(db_zero(KEPT_AGREE(REG_RECOUNT, "reg_counts")), 0);
-		bool agrees = false;
-		long long registered = home_registered(&soc, &agrees);
+		bool same = false;
+		long long inscribed = home_registered(&soc, &same);
 		long long unconfirmed = page_number(&soc, "/", "liste=a_confirmer\"");
-		CHECK(registered > 0, "registered persons on the home page (%lld)", registered);
-		/* By hand: every registered entry last confirmed in January 2001 (its date kept aside), then put back. */
+		CHECK(inscribed > 0, "registered persons on the home page (%lld)", inscribed);
+		/* By hand: every inscribed entry last confirmed in January 2001 (its date kept aside), then put back. */
 		CHECK_INT(db_tamper("UPDATE reg_entries SET remove_reason = 'essai:' || coalesce(confirmed_on, ''), "
 		                    "confirmed_on = '2001-01-' || substr(requested_on, 9, 2) WHERE structure_id = 1 AND status = 'inscrit'"),
 		          0);
-		CHECK_INT(page_number(&soc, "/", "liste=a_confirmer\""), registered);
+		CHECK_INT(page_number(&soc, "/", "liste=a_confirmer\""), inscribed);
 		CHECK_INT(db_zero(KEPT_AGREE(REG_RECOUNT, "reg_counts")), 0);
 		CHECK_INT(db_tamper("UPDATE reg_entries SET confirmed_on = nullif(substr(remove_reason, 7), ''), remove_reason = '' "
 		                    "WHERE remove_reason LIKE 'essai:%'"),
