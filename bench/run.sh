@@ -89,7 +89,9 @@ until curl -sf "$BASE/healthz" >/dev/null; do kill -0 $PID 2>/dev/null || { cat 
 START=$(( $(ms) - t0 ))
 # The day is measured with the search index in memory built (a server runs all day; the index builds in the
 # background after the start, the database answering the searches meanwhile): its line in the log, waited for.
-for i in $(seq 1 3000); do grep -q "search index of structure" "$LOG" && break; kill -0 $PID 2>/dev/null || exit 1; sleep 0.1; done
+# Waits (five minutes at most) for the line the server logs once a structure's search index is built.
+wait_index() { for i in $(seq 1 3000); do grep -q "search index of structure" "$1" && return 0; kill -0 "$2" 2>/dev/null || exit 1; sleep 0.1; done; }
+wait_index "$LOG" $PID
 IXLINE=$(grep -m1 -o "search index of structure [0-9]*: .*" "$LOG" | sed 's/^search index of structure [0-9]*: //')
 MOTIVE=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/motives" | grep -o '"id": *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
 DOMI=$CACHE/domi.txt
@@ -181,7 +183,7 @@ if [ "$PARTS" = all ] && [ "$ENGINE" = sqlite ]; then
   serve_bg "$CACHE/home.log" $BIN serve $AS_USER --db "sqlite:$HDB" $THREADS_OPT --sync "$SYNC" || exit 1
   trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null' EXIT
   # As for the day: measured once the search index is built (its build took a core during the first seconds).
-  for i in $(seq 1 3000); do grep -q "search index of structure" "$CACHE/home.log" && break; kill -0 $SERVER_PID 2>/dev/null || exit 1; sleep 0.1; done
+  wait_index "$CACHE/home.log" $SERVER_PID
   for who in accueil responsable; do
     T=$($BIN token create --db "sqlite:$HDB" --user $who@demo.openccas.fr 2>/dev/null | tail -n 1)
     curl -s -o /dev/null -H "Authorization: Bearer $T" "$BASE/" # a first one, not timed

@@ -39,32 +39,26 @@
 #define KC_CASE(w, e) " WHEN '" w "' THEN " e
 #define KC_NAME(w, e) "('" w "'), "
 
+/* SQLite: the row's old keys each −1 (a count at zero removed), its new keys each +1. */
+#define KC_SQLITE_OLD(C, K)                                                                                              \
+	" UPDATE " C " SET n = n - 1 WHERE structure_id = old.structure_id "                                             \
+	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                   \
+	" DELETE FROM " C " WHERE structure_id = old.structure_id AND n = 0 "                                            \
+	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"
+#define KC_SQLITE_NEW(C, K)                                                                                              \
+	" INSERT INTO " C " (structure_id, what, day, n) SELECT new.structure_id, column1, column2, 1 "                  \
+	"  FROM (VALUES " K(KC_VAL, "new") "('', NULL)) WHERE column2 IS NOT NULL "                                      \
+	"  ON CONFLICT (structure_id, what, day) DO UPDATE SET n = n + 1;"
+
 #define KC_SQLITE(C, T, COLS, K)                                                                                         \
 	"CREATE TABLE " C " (structure_id INTEGER NOT NULL, what TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL, " \
 	" PRIMARY KEY (structure_id, what, day)) WITHOUT ROWID, STRICT;"                                                 \
 	"INSERT INTO " C " (structure_id, what, day, n) SELECT structure_id, w, d, count(*) FROM (SELECT t.structure_id, " \
 	" v.column1 AS w, CASE v.column1" K(KC_CASE, "t") " END AS d FROM " T " t, (VALUES " K(KC_NAME, "t") "('')) v) " \
 	" WHERE d IS NOT NULL GROUP BY 1, 2, 3;"                                                                         \
-	"CREATE TRIGGER " C "_ins AFTER INSERT ON " T " BEGIN"                                                           \
-	" INSERT INTO " C " (structure_id, what, day, n) SELECT new.structure_id, column1, column2, 1 "                  \
-	"  FROM (VALUES " K(KC_VAL, "new") "('', NULL)) WHERE column2 IS NOT NULL "                                      \
-	"  ON CONFLICT (structure_id, what, day) DO UPDATE SET n = n + 1;"                                               \
-	" END;"                                                                                                          \
-	"CREATE TRIGGER " C "_del AFTER DELETE ON " T " BEGIN"                                                           \
-	" UPDATE " C " SET n = n - 1 WHERE structure_id = old.structure_id "                                             \
-	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                   \
-	" DELETE FROM " C " WHERE structure_id = old.structure_id AND n = 0 "                                            \
-	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                   \
-	" END;"                                                                                                          \
-	"CREATE TRIGGER " C "_upd AFTER UPDATE OF " COLS " ON " T " BEGIN"                                               \
-	" UPDATE " C " SET n = n - 1 WHERE structure_id = old.structure_id "                                             \
-	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                   \
-	" DELETE FROM " C " WHERE structure_id = old.structure_id AND n = 0 "                                            \
-	"  AND (what, day) IN (SELECT column1, column2 FROM (VALUES " K(KC_VAL, "old") "('', NULL)));"                   \
-	" INSERT INTO " C " (structure_id, what, day, n) SELECT new.structure_id, column1, column2, 1 "                  \
-	"  FROM (VALUES " K(KC_VAL, "new") "('', NULL)) WHERE column2 IS NOT NULL "                                      \
-	"  ON CONFLICT (structure_id, what, day) DO UPDATE SET n = n + 1;"                                               \
-	" END;"
+	"CREATE TRIGGER " C "_ins AFTER INSERT ON " T " BEGIN" KC_SQLITE_NEW(C, K) " END;"                               \
+	"CREATE TRIGGER " C "_del AFTER DELETE ON " T " BEGIN" KC_SQLITE_OLD(C, K) " END;"                               \
+	"CREATE TRIGGER " C "_upd AFTER UPDATE OF " COLS " ON " T " BEGIN" KC_SQLITE_OLD(C, K) KC_SQLITE_NEW(C, K) " END;"
 
 /* PostgreSQL: one statement adds the row's −1 (old keys) and +1 (new keys) to the counts, in the order of the keys:
  * two transactions changing the same counts lock them in the same order (none waits for the other while holding
