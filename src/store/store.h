@@ -167,6 +167,48 @@ void db_in50_args(db_arg args[DB_IN_N], const int64_t *ids, int from, int to);
 err db_in50_each(db_conn *c, db_sql *q, const int64_t *ids, int n, void (*row)(db_res *res, int from, int to, void *ctx),
                  void *ctx);
 
+/* A list's statement with optional filters, made of fixed pieces (never of input) — a filter not asked is not in
+ * the statement, so the engine plans each set of filters with the index that serves it (one statement shaped
+ * `($2 = '' OR col = $2)` is planned once for all values and reads the structure's whole index):
+ *   static const char *const WHERE[] = {" AND status = ?", " AND (instructor_id = ? OR created_by = ?)", …};
+ *   static db_filtered F = DB_FILTERED(DB_SCOPED, "SELECT … WHERE structure_id = $1", 1, WHERE,
+ *                                      " ORDER BY id DESC LIMIT ? OFFSET ?");
+ *   db_pick p = DB_PICK;
+ *   if (*status) DB_PICK_ON(&p, 0, A_TEXT(status));
+ *   DBQF(c, &F, &p, &res, A_INT(limit), A_INT(offset));
+ * The head's own parameters are $1…$head_params (a DB_SCOPED head's $1 is the structure, given by the store, its
+ * others given first with db_pick_arg); each '?' of a clause asked, then of the tail, is the next parameter, its
+ * argument given in that order. Clauses are asked in their order; at most 12. Made once for each set of clauses
+ * asked and kept for the process; a count and a page share the clauses and the pick (two families, one array). A
+ * pick whose arguments do not match the statement's parameters is refused (E_INTERNAL, logged). */
+typedef struct db_filtered {
+	unsigned flags;
+	const char *head;
+	int head_params;
+	const char *const *clauses;
+	int nclauses;
+	const char *tail;
+	void *made;          /* the statements made, by set of clauses (filtered.c) */
+} db_filtered;
+#define DB_FILTERED(flags, head, head_params, clauses, tail) \
+	{(flags), (head), (head_params), (clauses), (int)(sizeof(clauses) / sizeof *(clauses)), (tail), NULL}
+enum { DB_PICK_MAX = 32 };
+typedef struct db_pick {
+	unsigned mask;       /* the clauses asked */
+	int last;            /* the last clause asked: -1 at first */
+	int n;
+	bool bad;            /* asked out of order, or too many arguments */
+	db_arg args[DB_PICK_MAX];
+} db_pick;
+#define DB_PICK {.last = -1}
+void db_pick_arg(db_pick *p, db_arg a);
+void db_pick_on(db_pick *p, int clause, int nargs, const db_arg *args);
+#define DB_PICK_ON(p, clause, ...) db_pick_on((p), (clause), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__})
+#define DB_PICK_ON0(p, clause) db_pick_on((p), (clause), 0, NULL)
+err db_query_filtered(db_conn *c, db_filtered *f, const db_pick *p, db_res *r, int ntail, const db_arg *tail);
+#define DBQF(c, f, p, r, ...) db_query_filtered((c), (f), (p), (r), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__})
+#define DBQF0(c, f, p, r) db_query_filtered((c), (f), (p), (r), 0, NULL)
+
 /* Many rows into one table in an import's transaction, declared once:
  *   static db_copy_sql C_T = DB_COPY("t", "structure_id, a, b", "$1, $2, $3");
  * The first column is structure_id (checked: E_INTERNAL otherwise): the store writes the connection's scope there

@@ -137,6 +137,25 @@ int main(void)
 	json_array_foreach(json_object_get(j, "alarms"), i, x) found = found || geti(x, "id") == al;
 	json_decref(j);
 	CHECK(found, "listed as ending within 30 days");
+	{ /* each list: its rows, its total; every alarm = the active ones (this one ends tomorrow) + the ended ones */
+		static const char *const lists[] = {"actives", "fin_proche", "terminees", ""};
+		int64_t tot[4];
+		bool has[4];
+		for (int k = 0; k < 4; k++) {
+			snprintf(path, sizeof path, "/api/v1/homecare/alarms?liste=%s", lists[k]);
+			j = J(get(&soc, path));
+			tot[k] = geti(j, "total");
+			has[k] = false;
+			json_array_foreach(json_object_get(j, "alarms"), i, x) has[k] = has[k] || geti(x, "id") == al;
+			CHECK((int64_t)json_array_size(json_object_get(j, "alarms")) == (tot[k] < 100 ? tot[k] : 100),
+			      "« %s »: its rows are its total (%lld)", lists[k], (long long)tot[k]);
+			json_decref(j);
+		}
+		CHECK(has[0] && has[1] && !has[2] && has[3], "ending tomorrow: active, ending soon, not ended, in every alarm");
+		CHECK(tot[0] + tot[2] == tot[3] && tot[1] <= tot[0], "active %lld + ended %lld = every %lld; ending soon %lld",
+		      (long long)tot[0], (long long)tot[2], (long long)tot[3], (long long)tot[1]);
+		CHECK_INT(get(&soc, "/api/v1/homecare/alarms?liste=autre")->status, 400);
+	}
 	CHECK_INT(get(&com, "/domicile/teleassistance")->status, 403);
 
 	T_GROUP("meals: a round, a subscription and its pattern");

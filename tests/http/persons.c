@@ -491,6 +491,28 @@ static void test_reception(srv *s)
 	int64_t partner = json_integer_value(json_object_get(json_array_get(json_object_get(j, "partners"), 0), "id"));
 	json_decref(j);
 	CHECK(partner > 0, "demo partners");
+	{ /* the directory searched: the name typed finds its partner, a name no partner has finds none */
+		j = json_loads(get(&k, "/api/v1/partners")->body, 0, NULL);
+		const char *pname = json_string_value(json_object_get(json_array_get(json_object_get(j, "partners"), 0), "name"));
+		int64_t all = json_integer_value(json_object_get(j, "total"));
+		char q[160], word[64];
+		snprintf(word, sizeof word, "%.12s", pname ? pname : "");
+		for (char *w = word; *w; w++)
+			if (*w == ' ' || *w == '&' || *w == '?' || *w == '#' || *w == '+' || *w == '%')
+				*w = 0;
+		snprintf(q, sizeof q, "/api/v1/partners?q=%s", word);
+		json_t *f = json_loads(get(&k, q)->body, 0, NULL);
+		int64_t found = json_integer_value(json_object_get(f, "total"));
+		CHECK(found >= 1 && found <= all && json_array_size(json_object_get(f, "partners")) == (size_t)found,
+		      "« %s »: %lld of %lld partners", word, (long long)found, (long long)all);
+		json_decref(f);
+		json_decref(j);
+		f = json_loads(get(&k, "/api/v1/partners?q=zzqxw")->body, 0, NULL);
+		CHECK(json_integer_value(json_object_get(f, "total")) == 0 && json_array_size(json_object_get(f, "partners")) == 0,
+		      "a name no partner has: none");
+		json_decref(f);
+		CHECK_HAS(get(&k, "/partenaires?q=zzqxw")->body, "Aucun");
+	}
 	int64_t h = create(&k, "{\"last_name\":\"Maillot\",\"first_names\":\"Théo\",\"confirm_duplicate\":true}");
 	char body[300], path[96];
 	snprintf(body, sizeof body, "{\"household_id\":%lld,\"channel\":\"visite\",\"orientation\":\"partenaire\",\"orient_partner_id\":%lld,\"answer\":\"Orienté\"}",
@@ -651,6 +673,12 @@ static void test_reception(srv *s)
 	CHECK_HAS(r->body, "Dossier FSL");
 	r = get(&k, "/rendez-vous?jour=2031-03-04");
 	CHECK_HAS(r->body, "09:30");
+	snprintf(path, sizeof path, "/api/v1/appointments?date=2031-03-04&agent_id=%lld", (long long)uid);
+	CHECK_HAS(get(&k, path)->body, "Dossier FSL"); /* the agent's own */
+	snprintf(path, sizeof path, "/api/v1/appointments?date=2031-03-04&agent_id=%lld", (long long)uid + 100000);
+	CHECK_LACKS(get(&k, path)->body, "Dossier FSL"); /* another agent's: not hers */
+	snprintf(path, sizeof path, "/rendez-vous?jour=2031-03-04&agent=%lld", (long long)uid);
+	CHECK_HAS(get(&k, path)->body, "09:30");
 	r = get(&k, "/rendez-vous?jour=2031-03-03&vue=semaine");
 	CHECK_HAS(r->body, "Dossier FSL");
 	r = get(&k, "/rendez-vous/export.ics?jour=2031-03-01");

@@ -121,6 +121,41 @@ int main(void)
 		CHECK(f1 > 0, "%s: faults were injected (%d statements, %d allocations)", walks[i].name, f1, f2);
 		total += f1 + f2;
 	}
+	{
+		/* A statement failed while a page was built makes the page an error (the router): a widget whose count failed
+		 * cannot leave the page or show a figure not counted; when it could, it says so (aid, legal, micro-credit,
+		 * domiciliation). */
+		T_GROUP("the home page: a count that failed is an error page, never a page with a section or a figure missing");
+		static char base[1 << 17], got[1 << 17];
+		CHECK_INT(t_dispatch(d, bearer, M_GET, "/", NULL, 0, 0, base, sizeof base), 200);
+		const char *ids[32];
+		int nids = 0;
+		for (const char *p = base; nids < 32 && (p = strstr(p, "<h2 id=\"t-h")); p += 8) {
+			const char *e = strchr(p + 8, '"');
+			ids[nids++] = e ? strndup(p + 8, (size_t)(e - p - 8)) : NULL;
+		}
+		CHECK(nids >= 5, "the manager's home page has its sections (%d)", nids);
+		int errors = 0, silent = 0;
+		for (long n = 1; n < 150; n++) {
+			int st = t_dispatch(d, bearer, M_GET, "/", NULL, n, 0, got, sizeof got);
+			errors += st == 500;
+			if (st != 200)
+				continue;
+			silent += strstr(got, "pu être compt") != NULL; /* the fault was seen: the page must not be a 200 */
+			for (int i = 0; i < nids; i++) {
+				char h[64];
+				snprintf(h, sizeof h, "<h2 id=\"%s\"", ids[i] ? ids[i] : "");
+				if (!strstr(got, h)) {
+					silent++;
+					CHECK(0, "a fault at statement %ld took the section %s away", n, ids[i]);
+				}
+			}
+		}
+		CHECK(errors >= nids && silent == 0, "a fault in each of its counts: %d error pages; a page with a section gone or a "
+		      "figure not counted: %d", errors, silent);
+		for (int i = 0; i < nids; i++)
+			free((char *)ids[i]);
+	}
 	T_GROUP("the journal's chain after all of it");
 	c = db_conn_get(d);
 	journal_check jc;

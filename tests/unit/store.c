@@ -18,6 +18,7 @@ static db_sql Q_T_GET = DB_SQL(DB_SCOPED, "SELECT name, data FROM t_items WHERE 
 static db_sql Q_T_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE structure_id = $1");
 static db_sql Q_T_UNSCOPED = DB_SQL(0, "SELECT count(*) FROM t_items");
 static db_sql Q_T_BAD_SCOPED = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE id = $2");
+static db_sql Q_T_FQ_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'fq-%'");
 static db_sql Q_T_GC_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'gc-%'");
 static db_sql Q_T_TWICE = DB_SQL(DB_GLOBAL, "SELECT $2 || '-' || $1 || '-' || $2");
 static db_copy_sql C_T_ITEMS = DB_COPY("t_items", "structure_id, name, data", "$1, $2, $3");
@@ -26,6 +27,58 @@ static db_sql Q_T_CP_ROWS = DB_SQL(DB_SCOPED, "SELECT name, data FROM t_items WH
 static db_sql Q_T_CP_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%'");
 
 typedef struct { db *d; int64_t sid; int ok; } worker_arg;
+
+/* db_filtered: rows fq-0 … fq-9 of a structure (the odd ones with data), from the id `first`. */
+static const char *const T_WHERE[] = {" AND name LIKE ?", " AND data IS NULL", " AND id >= ?"};
+static db_filtered F_T_ITEMS = DB_FILTERED(DB_SCOPED, "SELECT name FROM t_items WHERE structure_id = $1", 1, T_WHERE,
+                                           " ORDER BY id LIMIT ?");
+typedef struct { db *d; int64_t sid, first; int bad; } fq_arg;
+
+/* Every set of the three filters, each against what it must give. */
+static void fq_check(db_conn *c, fq_arg *a)
+{
+	for (unsigned mask = 0; mask < 8; mask++) {
+		db_pick p = DB_PICK;
+		if (mask & 1)
+			DB_PICK_ON(&p, 0, A_TEXT("fq-%"));
+		if (mask & 2)
+			DB_PICK_ON0(&p, 1);
+		if (mask & 4)
+			DB_PICK_ON(&p, 2, A_INT(a->first + 6));
+		db_res r = {0};
+		int fq = 0, other = 0, odd = 0, early = 0;
+		if (DBQF(c, &F_T_ITEMS, &p, &r, A_INT(1000)) != E_OK) {
+			a->bad++;
+			continue;
+		}
+		while (db_next(&r)) {
+			const char *n = db_text(&r, 0);
+			if (strncmp(n, "fq-", 3) || !n[3] || n[4])
+				other++;
+			else {
+				fq++;
+				odd += (n[3] - '0') % 2;
+				early += n[3] < '6';
+			}
+		}
+		db_close(&r);
+		/* fq rows: 10, 5 without data, 4 from the seventh (2 of them without data) */
+		int want = mask & 4 ? (mask & 2 ? 2 : 4) : (mask & 2 ? 5 : 10);
+		bool ok = fq == want && (!(mask & 2) || !odd) && (!(mask & 4) || !early) && (!(mask & 1) || !other);
+		a->bad += !ok;
+	}
+}
+
+static void *fq_thread(void *p)
+{
+	fq_arg *a = p;
+	db_conn *c = db_conn_get(a->d);
+	db_conn_scope(c, a->sid);
+	for (int i = 0; i < 20; i++)
+		fq_check(c, a);
+	db_conn_put(c);
+	return NULL;
+}
 
 /* A module's mark after a read entry (journal_on_read). */
 static int64_t marked_object, marked_structure;
@@ -268,6 +321,54 @@ int main(void)
 		db_copy_free(&cp);
 		db_rollback(c);
 		CHECK(DBID0(c, &Q_T_CP_COUNT, &seen) == E_OK && seen == 0, "rolled back: none left (%lld)", (long long)seen);
+	}
+
+	{
+		T_GROUP("a list's statement made of the filters asked (db_filtered)");
+		char name[32];
+		int64_t first = 0, fid = 0;
+		for (int i = 0; i < 10; i++) {
+			snprintf(name, sizeof name, "fq-%d", i);
+			CHECK(DBID(c, &Q_T_ADD, &fid, A_TEXT(name), i % 2 ? A_BLOB("x", 1) : A_NULL) == E_OK, "row %s", name);
+			if (!i)
+				first = fid;
+		}
+		db_conn_scope(c, s2);
+		CHECK(DBID(c, &Q_T_ADD, &fid, A_TEXT("fq-autre"), A_NULL) == E_OK, "a row of the other structure");
+		db_conn_scope(c, s1);
+		fq_arg fa = {d, s1, first, 0};
+		fq_check(c, &fa);
+		CHECK(fa.bad == 0, "each set of filters gives its rows, of the structure only (%d wrong)", fa.bad);
+		db_pick p = DB_PICK;
+		DB_PICK_ON0(&p, 1);
+		DB_PICK_ON(&p, 0, A_TEXT("fq-%"));
+		CHECK(DBQF(c, &F_T_ITEMS, &p, &r, A_INT(100)) == E_INTERNAL, "clauses asked out of their order: refused");
+		p = (db_pick)DB_PICK;
+		DB_PICK_ON0(&p, 2); /* its '?' has no argument */
+		CHECK(DBQF(c, &F_T_ITEMS, &p, &r, A_INT(100)) == E_INTERNAL, "a clause's argument missing: refused");
+		p = (db_pick)DB_PICK;
+		CHECK(DBQF0(c, &F_T_ITEMS, &p, &r) == E_INTERNAL, "the tail's argument missing: refused");
+		p = (db_pick)DB_PICK;
+		DB_PICK_ON0(&p, 1);
+		db_pick_arg(&p, A_INT(1));
+		CHECK(DBQF(c, &F_T_ITEMS, &p, &r, A_INT(100)) == E_INTERNAL, "a head's argument after a clause: refused");
+		/* Four threads, a connection each, making the same statements at once: each made once, each right. */
+		fq_arg many[4];
+		pthread_t th[4];
+		for (int i = 0; i < 4; i++) {
+			many[i] = (fq_arg){d, s1, first, 0};
+			pthread_create(&th[i], NULL, fq_thread, &many[i]);
+		}
+		int wrong = 0;
+		for (int i = 0; i < 4; i++) {
+			pthread_join(th[i], NULL);
+			wrong += many[i].bad;
+		}
+		CHECK(wrong == 0, "made by four threads at once: every result right (%d wrong)", wrong);
+		CHECK(DBX0(c, &Q_T_FQ_CLEAN, NULL) == E_OK, "its rows removed");
+		db_conn_scope(c, s2);
+		CHECK(DBX0(c, &Q_T_FQ_CLEAN, NULL) == E_OK, "the other structure's too");
+		db_conn_scope(c, s1);
 	}
 
 	if (db_conn_engine(c) == DB_SQLITE) {

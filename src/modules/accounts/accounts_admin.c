@@ -22,15 +22,14 @@
 static db_sql Q_TOTP_ROLES = DB_SQL(DB_GLOBAL, "SELECT totp_roles FROM structures WHERE id = $1");
 static db_sql Q_TOTP_ROLES_SET = DB_SQL(DB_GLOBAL, "UPDATE structures SET totp_roles = $2 WHERE id = $1");
 #define PAGE_SIZE 50
-static db_sql Q_MEMBERS = DB_SQL(DB_SCOPED,
+/* The structure's users, all or those whose address or name hold the words typed (store.h: db_filtered). */
+static const char *const MEMBERS_WHERE[] = {" AND (lower(u.email) LIKE ? OR lower(u.display_name) LIKE ?)"};
+#define MEMBERS_OF "FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.structure_id = $1"
+static db_filtered F_MEMBERS = DB_FILTERED(DB_SCOPED,
 	"SELECT u.id, u.email, u.display_name, m.role, m.active, u.active, "
-	" (SELECT max(last_seen) FROM sessions s WHERE s.user_id = u.id) "
-	"FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.structure_id = $1 "
-	"AND ($2 = '' OR lower(u.email) LIKE $3 OR lower(u.display_name) LIKE $3) "
-	"ORDER BY u.display_name, u.id LIMIT $4 OFFSET $5");
-static db_sql Q_MEMBERS_COUNT = DB_SQL(DB_SCOPED,
-	"SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.structure_id = $1 "
-	"AND ($2 = '' OR lower(u.email) LIKE $3 OR lower(u.display_name) LIKE $3)");
+	"(SELECT max(last_seen) FROM sessions s WHERE s.user_id = u.id) " MEMBERS_OF, 1, MEMBERS_WHERE,
+	" ORDER BY u.display_name, u.id LIMIT ? OFFSET ?");
+static db_filtered F_MEMBERS_COUNT = DB_FILTERED(DB_SCOPED, "SELECT count(*) " MEMBERS_OF, 1, MEMBERS_WHERE, "");
 static db_sql Q_MEMBER_ONE = DB_SQL(DB_SCOPED,
 	"SELECT u.id, u.email, u.display_name, m.role, m.active, m.service FROM memberships m JOIN users u ON u.id = m.user_id "
 	"WHERE m.structure_id = $1 AND u.id = $2");
@@ -79,7 +78,13 @@ static void users_list(web_req *r)
 		page = 1;
 	char *pat = like_pattern(r->a, q);
 	int64_t total = 0;
-	DBID(r->db, &Q_MEMBERS_COUNT, &total, A_TEXT(q), A_TEXT(pat));
+	db_pick p = DB_PICK;
+	if (*q)
+		DB_PICK_ON(&p, 0, A_TEXT(pat), A_TEXT(pat));
+	db_res q2 = {0};
+	if (DBQF0(r->db, &F_MEMBERS_COUNT, &p, &q2) == E_OK && db_next(&q2))
+		total = db_int(&q2, 0);
+	db_close(&q2);
 	page_begin(r, "Utilisateurs");
 	buf *b = &r->out;
 	if (web_arg(r, "ok"))
@@ -91,8 +96,7 @@ static void users_list(web_req *r)
 	            "<a class=\"button primary\" href=\"/admin/utilisateurs/nouveau\">Ajouter un utilisateur</a></div>");
 	html_printf(b, "<p class=\"muted\">%lld utilisateur%s</p>", (long long)total, total > 1 ? "s" : "");
 	html_table(b, "Utilisateurs de la structure", 0, "Nom", "E-mail", "Rôle", "État", "Dernière activité");
-	db_res q2 = {0};
-	DBQ(r->db, &Q_MEMBERS, &q2, A_TEXT(q), A_TEXT(pat), A_INT(PAGE_SIZE), A_INT((page - 1) * PAGE_SIZE));
+	DBQF(r->db, &F_MEMBERS, &p, &q2, A_INT(PAGE_SIZE), A_INT((page - 1) * PAGE_SIZE));
 	while (db_next(&q2)) {
 		char when[32] = "jamais";
 		if (!db_isnull(&q2, 6)) {

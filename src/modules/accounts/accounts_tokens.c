@@ -34,13 +34,14 @@ static db_sql Q_TOKEN_REVOKE = DB_SQL(DB_GLOBAL,
 	"UPDATE api_tokens SET revoked = 1, revoked_at = $3 WHERE id = $1 AND ($2 = 0 OR structure_id = $2) AND revoked = 0 "
 	"RETURNING structure_id");
 static db_sql Q_TOKEN_EXISTS = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM api_tokens WHERE id = $1 AND ($2 = 0 OR structure_id = $2)");
-/* Every column the list shows; $1 = structure (0: all, for the CLI). */
-static db_sql Q_TOKEN_LIST = DB_SQL(DB_GLOBAL,
-	"SELECT t.id, t.label, u.email, u.display_name, t.structure_id, st.name, t.created_at, t.last_used, t.expires_at, "
-	" t.revoked, t.revoked_at, t.service FROM api_tokens t JOIN users u ON u.id = t.user_id "
-	"JOIN structures st ON st.id = t.structure_id WHERE ($1 = 0 OR t.structure_id = $1) "
-	"ORDER BY t.revoked, t.id DESC LIMIT $2 OFFSET $3");
-static db_sql Q_TOKEN_COUNT = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM api_tokens WHERE ($1 = 0 OR structure_id = $1)");
+/* Every column the list shows: a structure's ($1), or every structure's (the CLI). */
+#define TOKEN_LIST                                                                                                  \
+	"SELECT t.id, t.label, u.email, u.display_name, t.structure_id, st.name, t.created_at, t.last_used, t.expires_at, " \
+	" t.revoked, t.revoked_at, t.service FROM api_tokens t JOIN users u ON u.id = t.user_id "                         \
+	"JOIN structures st ON st.id = t.structure_id "
+static db_sql Q_TOKEN_LIST = DB_SQL(DB_GLOBAL, TOKEN_LIST "WHERE t.structure_id = $1 ORDER BY t.revoked, t.id DESC LIMIT $2 OFFSET $3");
+static db_sql Q_TOKEN_LIST_ALL = DB_SQL(DB_GLOBAL, TOKEN_LIST "ORDER BY t.revoked, t.id DESC");
+static db_sql Q_TOKEN_COUNT = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM api_tokens WHERE structure_id = $1");
 
 err accounts_token_create(db_conn *c, const char *email, int64_t structure_id, const char *label, int days, bool service,
                           int64_t by_user, char out[64], int64_t *id_out)
@@ -125,7 +126,7 @@ err accounts_tokens_print(db_conn *c)
 	arena a;
 	arena_init(&a, 0);
 	int64_t now = civil_now();
-	err e = DBQ(c, &Q_TOKEN_LIST, &q, A_INT(0), A_INT(INT64_MAX / 4), A_INT(0));
+	err e = DBQ0(c, &Q_TOKEN_LIST_ALL, &q);
 	printf("%-6s %-9s %-28s %-30s %-18s %-17s %-17s %s\n", "n°", "état", "nom", "propriétaire", "structure", "créé",
 	       "dernier usage", "expire");
 	while (e == E_OK && db_next(&q))

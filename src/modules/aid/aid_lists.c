@@ -11,29 +11,19 @@
 #include "modules/journal/journal.h"
 #include "core/banned.h"
 
-/* Lists: a few fixed statements, every filter a parameter (never
- * assembled), each one able to use its index: by household, by session,
- * by status, by decision date; the residual filters apply to what the
- * index gave. */
-#define LIST_FILTERS                                                                                                  \
-	" AND ($3 = '' OR aid_key = $3) AND ($4 = 0 OR ($4 = 1 AND docs_missing <> '') OR ($4 = 2 AND docs_missing = '')) " \
-	"AND ($5 = '' OR route = $5 OR ($5 = 'hors_commission' AND route IN ('delegation', 'urgence'))) "                   \
-	"AND ($6 = '' OR decided_on >= $6) AND ($7 = 0 OR instructor_id = $7 OR created_by = $7) "                          \
-	"AND ($8 = 0 OR session_id = $8) AND ($9 = 0 OR household_id = $9) AND ($10 = '' OR decision = $10) "
-#define NEWEST " ORDER BY id DESC LIMIT $11 OFFSET $12"
-#define OLDEST " ORDER BY requested_on, id LIMIT $11 OFFSET $12"
-static db_sql Q_LIST = DB_SQL(DB_SCOPED,
-	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND ($2 = '' OR status = $2)" LIST_FILTERS NEWEST);
-static db_sql Q_LIST_STATUS = DB_SQL(DB_SCOPED,
-	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND status = $2" LIST_FILTERS NEWEST);
-static db_sql Q_LIST_STATUS_OLDEST = DB_SQL(DB_SCOPED, /* work lists: the oldest first, in the index's order */
-	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND status = $2" LIST_FILTERS OLDEST);
-static db_sql Q_LIST_HOUSEHOLD = DB_SQL(DB_SCOPED,
-	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND household_id = $9 AND ($2 = '' OR status = $2)" LIST_FILTERS NEWEST);
-static db_sql Q_LIST_SESSION = DB_SQL(DB_SCOPED,
-	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND session_id = $8 AND ($2 = '' OR status = $2)" LIST_FILTERS NEWEST);
-static db_sql Q_LIST_SINCE = DB_SQL(DB_SCOPED,
-	"SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1 AND decided_on >= $6 AND ($2 = '' OR status = $2)" LIST_FILTERS NEWEST);
+/* Lists: a statement made of the filters asked (store.h: db_filtered), so each is planned with the index that
+ * serves it — by household, by session, by status, by decision date. */
+static const char *const LIST_WHERE[] = {
+	" AND status = ?", " AND aid_key = ?", " AND docs_missing <> ''", " AND docs_missing = ''", " AND route = ?",
+	" AND route IN ('delegation', 'urgence')", " AND decided_on >= ?", " AND (instructor_id = ? OR created_by = ?)",
+	" AND session_id = ?", " AND household_id = ?", " AND decision = ?",
+};
+enum { W_STATUS, W_AID, W_DOCS_MISSING, W_DOCS_COMPLETE, W_ROUTE, W_HORS_COMMISSION, W_SINCE, W_MINE, W_SESSION,
+       W_HOUSEHOLD, W_DECISION };
+#define LIST_HEAD "SELECT " REQ_COLS " FROM aid_requests WHERE structure_id = $1"
+static db_filtered F_NEWEST = DB_FILTERED(DB_SCOPED, LIST_HEAD, 1, LIST_WHERE, " ORDER BY id DESC LIMIT ? OFFSET ?");
+static db_filtered F_OLDEST = DB_FILTERED(DB_SCOPED, /* work lists: the oldest first, in the status index's order */
+	LIST_HEAD, 1, LIST_WHERE, " ORDER BY requested_on, id LIMIT ? OFFSET ?");
 
 
 
@@ -97,12 +87,32 @@ int aid_list_run(const aid_ctx *x, const aid_list_filter *f, int limit, int offs
 		mine = x->user, asc = 0;
 	else
 		asc = 0;
+	db_pick p = DB_PICK;
+	if (*status)
+		DB_PICK_ON(&p, W_STATUS, A_TEXT(status));
+	if (*f->aid)
+		DB_PICK_ON(&p, W_AID, A_TEXT(f->aid));
+	if (docs)
+		DB_PICK_ON0(&p, docs == 1 ? W_DOCS_MISSING : W_DOCS_COMPLETE);
+	if (!strcmp(route, "hors_commission"))
+		DB_PICK_ON0(&p, W_HORS_COMMISSION);
+	else if (*route)
+		DB_PICK_ON(&p, W_ROUTE, A_TEXT(route));
+	if (*since)
+		DB_PICK_ON(&p, W_SINCE, A_TEXT(since));
+	if (mine)
+		DB_PICK_ON(&p, W_MINE, A_INT(mine), A_INT(mine));
+	if (f->session_id)
+		DB_PICK_ON(&p, W_SESSION, A_INT(f->session_id));
+	if (f->household_id)
+		DB_PICK_ON(&p, W_HOUSEHOLD, A_INT(f->household_id));
+	if (*decision)
+		DB_PICK_ON(&p, W_DECISION, A_TEXT(decision));
 	db_res q = {0};
 	int n = 0;
-	db_sql *which = f->household_id ? &Q_LIST_HOUSEHOLD : f->session_id ? &Q_LIST_SESSION
-	                : *status ? (asc ? &Q_LIST_STATUS_OLDEST : &Q_LIST_STATUS) : *since ? &Q_LIST_SINCE : &Q_LIST;
-	if (DBQ(x->c, which, &q, A_TEXT(status), A_TEXT(f->aid), A_INT(docs), A_TEXT(route), A_TEXT(since), A_INT(mine),
-	        A_INT(f->session_id), A_INT(f->household_id), A_TEXT(decision), A_INT(limit), A_INT(offset)) == E_OK)
+	/* a work list of one status the oldest first; of a household or a session, the newest first */
+	bool oldest = *status && asc && !f->household_id && !f->session_id;
+	if (DBQF(x->c, oldest ? &F_OLDEST : &F_NEWEST, &p, &q, A_INT(limit), A_INT(offset)) == E_OK)
 		while (n < limit && db_next(&q))
 			aid_req_fill(&q, x->a, &rows[n++]);
 	db_close(&q);

@@ -259,20 +259,19 @@ static db_sql Q_BY_HOUSEHOLD = DB_SQL(DB_SCOPED,
 	"WHERE d.structure_id = $1 AND d.household_id = $2 ORDER BY d.id DESC");
 /* Lists: one statement each, chosen by a fixed filter (never assembled). */
 #define LIST_COLS "SELECT id, person_id, status, requested_on, end_on, last_contact_on, renewal_on, num FROM domiciliations "
+/* $2 and $3 the page (LIMIT, OFFSET), then the list's own. */
 static db_sql Q_LIST_ALL = DB_SQL(DB_SCOPED, LIST_COLS "WHERE structure_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3");
-static db_sql Q_LIST_STATUS = DB_SQL(DB_SCOPED, LIST_COLS "WHERE structure_id = $1 AND status = $2 ORDER BY id DESC LIMIT $3 OFFSET $4");
+static db_sql Q_LIST_STATUS = DB_SQL(DB_SCOPED, LIST_COLS "WHERE structure_id = $1 AND status = $4 ORDER BY id DESC LIMIT $2 OFFSET $3");
 static db_sql Q_LIST_EXPIRING = DB_SQL(DB_SCOPED, LIST_COLS
-	"WHERE structure_id = $1 AND status = 'active' AND end_on >= $5 AND end_on <= $6 AND ($2 = '' OR $2 = 'active') "
-	"ORDER BY end_on LIMIT $3 OFFSET $4");
+	"WHERE structure_id = $1 AND status = 'active' AND end_on >= $4 AND end_on <= $5 ORDER BY end_on LIMIT $2 OFFSET $3");
 static db_sql Q_LIST_NOCONTACT = DB_SQL(DB_SCOPED, LIST_COLS
-	"WHERE structure_id = $1 AND status = 'active' AND last_contact_on < $5 AND ($2 = '' OR $2 = 'active') "
-	"ORDER BY last_contact_on LIMIT $3 OFFSET $4");
+	"WHERE structure_id = $1 AND status = 'active' AND last_contact_on < $4 ORDER BY last_contact_on LIMIT $2 OFFSET $3");
 static db_sql Q_LIST_LATE = DB_SQL(DB_SCOPED, LIST_COLS
-	"WHERE structure_id = $1 AND status IN ('instruction', 'attente_decision') AND requested_on < $5 AND $2 = '' "
-	"ORDER BY requested_on LIMIT $3 OFFSET $4");
+	"WHERE structure_id = $1 AND status IN ('instruction', 'attente_decision') AND requested_on < $4 "
+	"ORDER BY requested_on LIMIT $2 OFFSET $3");
 static db_sql Q_LIST_LATE_STATUS = DB_SQL(DB_SCOPED, LIST_COLS
-	"WHERE structure_id = $1 AND status = $2 AND status IN ('instruction', 'attente_decision') AND requested_on < $5 "
-	"ORDER BY requested_on LIMIT $3 OFFSET $4");
+	"WHERE structure_id = $1 AND status = $5 AND status IN ('instruction', 'attente_decision') AND requested_on < $4 "
+	"ORDER BY requested_on LIMIT $2 OFFSET $3");
 
 
 
@@ -462,41 +461,41 @@ err domi_active_of_persons(db_conn *c, const int64_t *pids, int n, int64_t *ids,
 int domi_list(db_conn *c, arena *a, domi_list_kind kind, const char *status, civil_date t, int limit, int64_t offset,
               domi_line **out, bool *more)
 {
-	db_sql *q = &Q_LIST_ALL;
-	const char *p5 = "", *p6 = "";
-	int nargs = 3;
+	*out = NULL;
+	*more = false;
+	bool any = !status || !*status, active = !any && !strcmp(status, "active");
+	db_sql *q = any ? &Q_LIST_ALL : &Q_LIST_STATUS;
+	db_arg args[4] = {A_INT((int64_t)limit + 1), A_INT(offset), A_TEXT(status), A_NULL};
+	int nargs = any ? 2 : 3;
 	switch (kind) {
 	case DOMI_LIST_EXPIRING15:
 	case DOMI_LIST_EXPIRING60:
+		if (!any && !active)
+			return 0; /* the active ones only */
 		q = &Q_LIST_EXPIRING;
-		p5 = civil_iso(a, t);
-		p6 = civil_iso(a, civil_from_days(civil_to_days(t) + (kind == DOMI_LIST_EXPIRING15 ? 15 : 60)));
-		nargs = 5;
+		args[2] = A_TEXT(civil_iso(a, t));
+		args[3] = A_TEXT(civil_iso(a, civil_from_days(civil_to_days(t) + (kind == DOMI_LIST_EXPIRING15 ? 15 : 60))));
+		nargs = 4;
 		break;
 	case DOMI_LIST_NO_CONTACT:
+		if (!any && !active)
+			return 0;
 		q = &Q_LIST_NOCONTACT;
-		p5 = civil_iso(a, civil_add_months(t, -3)); /* last contact before this day: more than 3 months */
-		nargs = 4;
+		args[2] = A_TEXT(civil_iso(a, civil_add_months(t, -3))); /* last contact before this day: more than 3 months */
+		nargs = 3;
 		break;
-	case DOMI_LIST_LATE:
-		q = status && *status ? &Q_LIST_LATE_STATUS : &Q_LIST_LATE; /* a filter is its own statement: the index serves it */
-		p5 = civil_iso(a, civil_add_months(t, -2));
-		nargs = 4;
+	case DOMI_LIST_LATE: /* a filter is its own statement: the index serves it */
+		q = any ? &Q_LIST_LATE : &Q_LIST_LATE_STATUS;
+		args[2] = A_TEXT(civil_iso(a, civil_add_months(t, -2)));
+		args[3] = A_TEXT(status);
+		nargs = any ? 3 : 4;
 		break;
 	case DOMI_LIST_ALL:
-		q = status && *status ? &Q_LIST_STATUS : &Q_LIST_ALL;
 		break;
 	}
-	/* PostgreSQL wants exactly the parameters a statement names. */
-	db_arg args[5] = {A_TEXT(status ? status : ""), A_INT((int64_t)limit + 1), A_INT(offset), A_TEXT(p5), A_TEXT(p6)};
-	db_arg *argv = args;
-	if (q == &Q_LIST_ALL)
-		argv = args + 1, nargs = 2;
 	db_res res = {0};
 	int n = 0, cap = 0;
-	*out = NULL;
-	*more = false;
-	err e = db_query(c, q, &res, nargs, argv);
+	err e = db_query(c, q, &res, nargs, args);
 	while (e == E_OK && db_next(&res)) {
 		if (n == limit) {
 			*more = true;

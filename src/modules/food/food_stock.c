@@ -129,52 +129,60 @@ err food_product_save(const food_ctx *x, int64_t id, const kv_list *in, form_err
                  "coalesce(l.best_on, '')"
 #define LOT_FROM " FROM food_lots l JOIN food_products p ON p.structure_id = l.structure_id AND p.id = l.product_id "
 
-static int lots_q(const food_ctx *x, db_sql *sql, int nargs, const db_arg *args, int total_col, food_lot **out, int64_t *total)
+/* The lots of a statement run (e its result), the statement closed. */
+static int lots_read(const food_ctx *x, db_res *r, err e, food_lot **out)
 {
-	db_res q = {0};
 	int n = 0, cap = 0;
 	*out = NULL;
-	if (db_query(x->c, sql, &q, nargs, args) != E_OK)
+	if (e != E_OK)
 		return -1;
-	while (db_next(&q)) {
+	while (db_next(r)) {
 		food_lot *l = ARENA_PUSH(x->a, *out, n, cap);
 		if (!l)
 			break;
-		*l = (food_lot){.id = db_int(&q, 0), .product_id = db_int(&q, 1), .qty_in = db_int(&q, 2), .qty = db_int(&q, 3), .grams = db_int(&q, 4)};
+		*l = (food_lot){.id = db_int(r, 0), .product_id = db_int(r, 1), .qty_in = db_int(r, 2), .qty = db_int(r, 3), .grams = db_int(r, 4)};
 		const char **t[] = {&l->product, &l->category, &l->source, &l->origin, &l->received_on, &l->date_kind, &l->best_on};
 		for (int i = 0; i < COUNTOF(t); i++) {
-			char *s = db_dup(&q, 5 + i, x->a);
+			char *s = db_dup(r, 5 + i, x->a);
 			*t[i] = s ? s : "";
 		}
 		civil_date b;
 		l->dated = *l->best_on && civil_parse(l->best_on, &b);
 		l->days_left = l->dated ? (int)(civil_to_days(b) - civil_to_days(x->today)) : 0;
-		if (total_col >= 0 && total)
-			*total = db_int(&q, total_col);
 	}
-	db_close(&q);
+	db_close(r);
 	return n;
 }
 
+static int lots_q(const food_ctx *x, db_sql *sql, int nargs, const db_arg *args, food_lot **out)
+{
+	db_res q = {0};
+	err e = db_query(x->c, sql, &q, nargs, args);
+	return lots_read(x, &q, e, out);
+}
+
 /* Alerts: a use-by date within near_days (or past), a best-before date within ten times that. */
-#define LOT_LIST "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) AND l.qty > 0 "
-#define LOT_EMPTY "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) AND l.qty = 0 "
-#define LOT_ALL "WHERE l.structure_id = $1 AND ($2 = 0 OR l.product_id = $2) "
-static db_sql Q_LOT_LIST = DB_SQL(DB_SCOPED,
-	"SELECT " LOT_COLS LOT_FROM LOT_LIST "ORDER BY l.best_on IS NULL, l.best_on, l.id LIMIT $3 OFFSET $4");
-static db_sql Q_LOT_ALERT = DB_SQL(DB_SCOPED,
-	"SELECT " LOT_COLS LOT_FROM LOT_LIST "AND ((l.date_kind = 'dlc' AND l.best_on <= $5) OR (l.date_kind = 'ddm' AND l.best_on <= $6)) "
-	"ORDER BY l.date_kind = 'ddm', l.best_on, l.id LIMIT $3 OFFSET $4");
-static db_sql Q_LOT_EMPTY = DB_SQL(DB_SCOPED,
-	"SELECT " LOT_COLS LOT_FROM LOT_EMPTY "ORDER BY l.received_on DESC, l.id DESC LIMIT $3 OFFSET $4");
-static db_sql Q_LOT_ALL = DB_SQL(DB_SCOPED,
-	"SELECT " LOT_COLS LOT_FROM LOT_ALL "ORDER BY l.received_on DESC, l.id DESC LIMIT $3 OFFSET $4");
+/* Each list's statement: its one filter, a product, only when asked (store.h: db_filtered). Alerts: a use-by date
+ * within near_days (or past), a best-before date within ten times that. */
+static const char *const LOT_PRODUCT[] = {" AND l.product_id = ?"};
+#define LOT_IN_STOCK "WHERE l.structure_id = $1 AND l.qty > 0"
+#define LOT_EMPTY "WHERE l.structure_id = $1 AND l.qty = 0"
+#define LOT_ANY "WHERE l.structure_id = $1"
+#define LOT_ALERT " AND ((l.date_kind = 'dlc' AND l.best_on <= ?) OR (l.date_kind = 'ddm' AND l.best_on <= ?))"
+#define LOT_PAGE " LIMIT ? OFFSET ?"
+static db_filtered F_LOT_LIST = DB_FILTERED(DB_SCOPED, "SELECT " LOT_COLS LOT_FROM LOT_IN_STOCK, 1, LOT_PRODUCT,
+	" ORDER BY l.best_on IS NULL, l.best_on, l.id" LOT_PAGE);
+static db_filtered F_LOT_ALERT = DB_FILTERED(DB_SCOPED, "SELECT " LOT_COLS LOT_FROM LOT_IN_STOCK, 1, LOT_PRODUCT,
+	LOT_ALERT " ORDER BY l.date_kind = 'ddm', l.best_on, l.id" LOT_PAGE);
+static db_filtered F_LOT_EMPTY = DB_FILTERED(DB_SCOPED, "SELECT " LOT_COLS LOT_FROM LOT_EMPTY, 1, LOT_PRODUCT,
+	" ORDER BY l.received_on DESC, l.id DESC" LOT_PAGE);
+static db_filtered F_LOT_ALL = DB_FILTERED(DB_SCOPED, "SELECT " LOT_COLS LOT_FROM LOT_ANY, 1, LOT_PRODUCT,
+	" ORDER BY l.received_on DESC, l.id DESC" LOT_PAGE);
 /* Their totals counted apart (a count beside every row said 0 on a page past the end). */
-static db_sql Q_LOT_N_LIST = DB_SQL(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_LIST);
-static db_sql Q_LOT_N_ALERT = DB_SQL(DB_SCOPED,
-	"SELECT count(*) FROM food_lots l " LOT_LIST "AND ((l.date_kind = 'dlc' AND l.best_on <= $3) OR (l.date_kind = 'ddm' AND l.best_on <= $4))");
-static db_sql Q_LOT_N_EMPTY = DB_SQL(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_EMPTY);
-static db_sql Q_LOT_N_ALL = DB_SQL(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_ALL);
+static db_filtered F_LOT_N_LIST = DB_FILTERED(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_IN_STOCK, 1, LOT_PRODUCT, "");
+static db_filtered F_LOT_N_ALERT = DB_FILTERED(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_IN_STOCK, 1, LOT_PRODUCT, LOT_ALERT);
+static db_filtered F_LOT_N_EMPTY = DB_FILTERED(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_EMPTY, 1, LOT_PRODUCT, "");
+static db_filtered F_LOT_N_ALL = DB_FILTERED(DB_SCOPED, "SELECT count(*) FROM food_lots l " LOT_ANY, 1, LOT_PRODUCT, "");
 static db_sql Q_LOT_GET = DB_SQL(DB_SCOPED, "SELECT " LOT_COLS LOT_FROM "WHERE l.structure_id = $1 AND l.id = $2");
 
 int food_lots(const food_ctx *x, const char *list, int64_t product, int limit, int offset, food_lot **out, int64_t *total)
@@ -182,20 +190,30 @@ int food_lots(const food_ctx *x, const char *list, int64_t product, int limit, i
 	*total = 0;
 	food_settings st;
 	food_settings_get(x->c, &st);
-	db_arg args[] = {A_INT(product), A_INT(limit), A_INT(offset),
-	                 A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + st.near_days))),
-	                 A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 10 * st.near_days)))};
-	db_sql *q = !strcmp(list, "stock") ? &Q_LOT_LIST : !strcmp(list, "alertes") ? &Q_LOT_ALERT : !strcmp(list, "vides") ? &Q_LOT_EMPTY : &Q_LOT_ALL;
-	db_sql *nq = q == &Q_LOT_LIST ? &Q_LOT_N_LIST : q == &Q_LOT_ALERT ? &Q_LOT_N_ALERT : q == &Q_LOT_EMPTY ? &Q_LOT_N_EMPTY : &Q_LOT_N_ALL;
-	int n = lots_q(x, q, q == &Q_LOT_ALERT ? 5 : 3, args, -1, out, NULL);
-	db_arg nargs[] = {args[0], args[3], args[4]};
-	return n >= 0 && db_exec_id(x->c, nq, q == &Q_LOT_ALERT ? 3 : 1, nargs, total) == E_OK ? n : -1;
+	db_arg dates[] = {A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + st.near_days))),
+	                  A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 10 * st.near_days)))};
+	bool alert = !strcmp(list, "alertes");
+	db_filtered *q = !strcmp(list, "stock") ? &F_LOT_LIST : alert ? &F_LOT_ALERT : !strcmp(list, "vides") ? &F_LOT_EMPTY : &F_LOT_ALL;
+	db_filtered *nq = q == &F_LOT_LIST ? &F_LOT_N_LIST : alert ? &F_LOT_N_ALERT : q == &F_LOT_EMPTY ? &F_LOT_N_EMPTY : &F_LOT_N_ALL;
+	db_pick p = DB_PICK;
+	if (product)
+		DB_PICK_ON(&p, 0, A_INT(product));
+	db_arg tail[] = {dates[0], dates[1], A_INT(limit), A_INT(offset)};
+	db_res r = {0};
+	err e = db_query_filtered(x->c, q, &p, &r, alert ? 4 : 2, alert ? tail : tail + 2);
+	int n = lots_read(x, &r, e, out);
+	if (n < 0 || db_query_filtered(x->c, nq, &p, &r, alert ? 2 : 0, dates) != E_OK)
+		return -1;
+	if (db_next(&r))
+		*total = db_int(&r, 0);
+	db_close(&r);
+	return n;
 }
 
 bool food_lot_load(const food_ctx *x, int64_t id, food_lot *out)
 {
 	food_lot *v;
-	if (lots_q(x, &Q_LOT_GET, 1, (db_arg[]){A_INT(id)}, -1, &v, NULL) != 1)
+	if (lots_q(x, &Q_LOT_GET, 1, (db_arg[]){A_INT(id)}, &v) != 1)
 		return false;
 	*out = v[0];
 	return true;
@@ -412,7 +430,7 @@ err food_basket_read(const food_ctx *x, const food_account *acc, const kv_list *
 			continue;
 		}
 		food_lot *lots;
-		int nl = lots_q(x, &Q_SELLABLE, 2, (db_arg[]){A_INT(id), A_TEXT(civil_iso(x->a, x->today))}, -1, &lots, NULL);
+		int nl = lots_q(x, &Q_SELLABLE, 2, (db_arg[]){A_INT(id), A_TEXT(civil_iso(x->a, x->today))}, &lots);
 		int64_t want = qty;
 		for (int j = 0; j < nl && want > 0; j++) {
 			int64_t take = lots[j].qty < want ? lots[j].qty : want;

@@ -162,44 +162,51 @@ static err finish(const hc_ctx *x, err e, int64_t n, int64_t ver, int64_t cur, i
 #define A_COLS "id, household_id, coalesce(person_id, 0), coalesce(price, -1), version, provider, device, started_on, ended_on, payer, " \
                "contacts, notes, end_reason"
 
-static int alarms_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, int total_col, hc_alarm **out, int64_t *total)
+/* The alarms of a statement run (e its result), the statement closed. */
+static int alarms_read(db_res *q, err e, arena *a, hc_alarm **out)
 {
-	db_res q = {0};
 	int n = 0, cap = 0;
 	*out = NULL;
-	if (db_query(c, sql, &q, nargs, args) != E_OK)
+	if (e != E_OK)
 		return -1;
-	while (db_next(&q)) {
+	while (db_next(q)) {
 		hc_alarm *al = ARENA_PUSH(a, *out, n, cap);
 		if (!al)
 			break;
-		*al = (hc_alarm){.id = db_int(&q, 0), .household_id = db_int(&q, 1), .person_id = db_int(&q, 2), .price = db_int(&q, 3),
-		                 .version = db_int(&q, 4)};
+		*al = (hc_alarm){.id = db_int(q, 0), .household_id = db_int(q, 1), .person_id = db_int(q, 2), .price = db_int(q, 3),
+		                 .version = db_int(q, 4)};
 		const char **t[] = {&al->provider, &al->device, &al->started_on, &al->ended_on, &al->payer, &al->contacts, &al->notes,
 		                    &al->end_reason};
 		for (int i = 0; i < COUNTOF(t); i++) {
-			char *s = db_dup(&q, 5 + i, a);
+			char *s = db_dup(q, 5 + i, a);
 			*t[i] = s ? s : "";
 		}
-		if (total_col >= 0 && total)
-			*total = db_int(&q, total_col);
 	}
-	db_close(&q);
+	db_close(q);
 	return n;
 }
 
+static int alarms_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, hc_alarm **out)
+{
+	db_res q = {0};
+	err e = db_query(c, sql, &q, nargs, args);
+	return alarms_read(&q, e, a, out);
+}
+
 static db_sql Q_A_GET = DB_SQL(DB_SCOPED, "SELECT " A_COLS " FROM hc_alarms WHERE structure_id = $1 AND id = $2");
-/* The list's page and its total counted apart (a count beside every row said 0 on a page past the end). */
-#define A_LIST                                                                                                         \
-	"FROM hc_alarms WHERE structure_id = $1 AND (($2 = 'actives' AND (ended_on IS NULL OR ended_on >= $3)) "             \
-	"OR ($2 = 'fin_proche' AND ended_on >= $3 AND ended_on <= $4) OR ($2 = 'terminees' AND ended_on < $3) OR $2 = '')"
-static db_sql Q_A_LIST = DB_SQL(DB_SCOPED, "SELECT " A_COLS " " A_LIST " ORDER BY started_on DESC, id DESC LIMIT $5 OFFSET $6");
-static db_sql Q_A_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) " A_LIST);
+/* The list's page and its total counted apart (a count beside every row said 0 on a page past the end): every
+ * alarm, or those of one list, its statement its own (store.h: db_filtered). */
+static const char *const A_LISTS[] = {" AND (ended_on IS NULL OR ended_on >= ?)", " AND ended_on >= ? AND ended_on <= ?",
+                                      " AND ended_on < ?"};
+static const char *const A_LIST_NAMES[] = {"actives", "fin_proche", "terminees"};
+static db_filtered F_A_LIST = DB_FILTERED(DB_SCOPED, "SELECT " A_COLS " FROM hc_alarms WHERE structure_id = $1", 1, A_LISTS,
+	" ORDER BY started_on DESC, id DESC LIMIT ? OFFSET ?");
+static db_filtered F_A_COUNT = DB_FILTERED(DB_SCOPED, "SELECT count(*) FROM hc_alarms WHERE structure_id = $1", 1, A_LISTS, "");
 
 bool hc_alarm_load(db_conn *c, arena *a, int64_t id, hc_alarm *out)
 {
 	hc_alarm *v;
-	if (alarms_of(c, a, &Q_A_GET, 1, (db_arg[]){A_INT(id)}, -1, &v, NULL) != 1)
+	if (alarms_of(c, a, &Q_A_GET, 1, (db_arg[]){A_INT(id)}, &v) != 1)
 		return false;
 	*out = v[0];
 	return true;
@@ -237,10 +244,26 @@ int hc_services_of(db_conn *c, arena *a, int64_t hid, hc_service **out)
 int hc_alarms(const hc_ctx *x, const char *list, int limit, int offset, hc_alarm **out, int64_t *total)
 {
 	*total = 0;
-	db_arg args[] = {A_TEXT(list), A_TEXT(civil_iso(x->a, x->today)), A_TEXT(civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 30))),
-	                 A_INT(limit), A_INT(offset)};
-	int n = alarms_of(x->c, x->a, &Q_A_LIST, 5, args, -1, out, NULL);
-	return n >= 0 && db_exec_id(x->c, &Q_A_COUNT, 3, args, total) == E_OK ? n : -1;
+	*out = NULL;
+	const char *today = civil_iso(x->a, x->today), *soon = civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 30));
+	db_pick p = DB_PICK;
+	if (list && !strcmp(list, A_LIST_NAMES[0]))
+		DB_PICK_ON(&p, 0, A_TEXT(today));
+	else if (list && !strcmp(list, A_LIST_NAMES[1]))
+		DB_PICK_ON(&p, 1, A_TEXT(today), A_TEXT(soon));
+	else if (list && !strcmp(list, A_LIST_NAMES[2]))
+		DB_PICK_ON(&p, 2, A_TEXT(today));
+	else if (list && *list)
+		return 0; /* no such list: nothing in it */
+	db_res q = {0};
+	err e = DBQF(x->c, &F_A_LIST, &p, &q, A_INT(limit), A_INT(offset));
+	int n = alarms_read(&q, e, x->a, out);
+	if (n < 0 || DBQF0(x->c, &F_A_COUNT, &p, &q) != E_OK)
+		return -1;
+	if (db_next(&q))
+		*total = db_int(&q, 0);
+	db_close(&q);
+	return n;
 }
 
 /* The fields of a subscription, new or changed. */
@@ -449,9 +472,10 @@ static int subs_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *a
 }
 
 static db_sql Q_S_GET = DB_SQL(DB_SCOPED, "SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.id = $2");
+static db_sql Q_S_OPEN = DB_SQL(DB_SCOPED,
+	"SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.ended_on IS NULL ORDER BY s.round_id, s.stop_order, s.id");
 static db_sql Q_S_ROUND = DB_SQL(DB_SCOPED,
-	"SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND ($2 = 0 OR s.round_id = $2) AND s.ended_on IS NULL "
-	"ORDER BY s.round_id, s.stop_order, s.id");
+	"SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.round_id = $2 AND s.ended_on IS NULL ORDER BY s.stop_order, s.id");
 
 static db_sql Q_S_IDS = DB_SQL(DB_SCOPED, "SELECT " S_COLS S_FROM "WHERE s.structure_id = $1 AND s.id IN " DB_IN50);
 
@@ -486,6 +510,8 @@ bool hc_sub_load(db_conn *c, arena *a, int64_t id, hc_sub *out)
 
 int hc_subs_of_round(db_conn *c, arena *a, int64_t round, hc_sub **out)
 {
+	if (!round) /* every round's */
+		return subs_of(c, a, &Q_S_OPEN, 0, NULL, out);
 	return subs_of(c, a, &Q_S_ROUND, 1, (db_arg[]){A_INT(round)}, out);
 }
 
@@ -693,11 +719,19 @@ static db_sql Q_O_WRITE = DB_SQL(DB_SCOPED,
 	"CASE WHEN EXISTS (SELECT 1 FROM hc_absences a WHERE a.structure_id = $1 AND a.sub_id = s.id AND a.from_on <= $2 AND a.to_on >= $2) "
 	"THEN 'absent' ELSE 'prevu' END FROM hc_subs s WHERE s.structure_id = $1 AND s.started_on <= $2 "
 	"AND (s.ended_on IS NULL OR s.ended_on >= $2) AND substr(s.pattern, $3, 1) <> '0' ON CONFLICT (sub_id, day) DO NOTHING");
-/* round: 0 every round, -1 the orders of no round, else that round. */
-static db_sql Q_O_DAY = DB_SQL(DB_SCOPED,
-	"SELECT o.id, o.sub_id, coalesce(o.round_id, 0), o.meals, o.day, o.diet, o.texture, o.state FROM hc_orders o "
+/* The day's orders of every round, of none, of one ($3). */
+#define O_DAY                                                                                                        \
+	"SELECT o.id, o.sub_id, coalesce(o.round_id, 0), o.meals, o.day, o.diet, o.texture, o.state FROM hc_orders o " \
 	"LEFT JOIN hc_subs s ON s.structure_id = o.structure_id AND s.id = o.sub_id WHERE o.structure_id = $1 AND o.day = $2 "
-	"AND ($3 = 0 OR coalesce(o.round_id, -1) = $3) ORDER BY coalesce(o.round_id, 0), s.stop_order, o.id");
+static db_sql Q_O_DAY = DB_SQL(DB_SCOPED, O_DAY "ORDER BY coalesce(o.round_id, 0), s.stop_order, o.id");
+static db_sql Q_O_DAY_NONE = DB_SQL(DB_SCOPED, O_DAY "AND o.round_id IS NULL ORDER BY s.stop_order, o.id");
+static db_sql Q_O_DAY_ROUND = DB_SQL(DB_SCOPED, O_DAY "AND o.round_id = $3 ORDER BY s.stop_order, o.id");
+/* round: 0 every round, -1 no round, else that round; its statement and how many arguments it takes. */
+static db_sql *by_round(int64_t round, db_sql *every, db_sql *none, db_sql *one, int *nargs)
+{
+	*nargs = round > 0 ? 2 : 1;
+	return !round ? every : round < 0 ? none : one;
+}
 static db_sql Q_O_COUNTS = DB_SQL(DB_SCOPED,
 	"SELECT coalesce(round_id, 0), state, diet, texture, count(*), sum(meals) FROM hc_orders WHERE structure_id = $1 AND day = $2 "
 	"GROUP BY round_id, state, diet, texture");
@@ -760,7 +794,9 @@ int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out)
 		return -1;
 	db_res q = {0};
 	int n = 0, cap = 0;
-	if (DBQ(x->c, &Q_O_DAY, &q, A_TEXT(iso), A_INT(round)) != E_OK)
+	int na;
+	db_sql *which = by_round(round, &Q_O_DAY, &Q_O_DAY_NONE, &Q_O_DAY_ROUND, &na);
+	if (db_query(x->c, which, &q, na, (db_arg[]){A_TEXT(iso), A_INT(round)}) != E_OK)
 		return -1;
 	while (db_next(&q)) {
 		hc_order *o = ARENA_PUSH(x->a, *out, n, cap);
@@ -784,9 +820,10 @@ int hc_day(const hc_ctx *x, civil_date day, int64_t round, hc_order **out)
 	return n;
 }
 
-static db_sql Q_O_DELIVER = DB_SQL(DB_SCOPED,
-	"UPDATE hc_orders SET state = 'livre' WHERE structure_id = $1 AND day = $2 AND ($3 = 0 OR coalesce(round_id, -1) = $3) "
-	"AND state = 'prevu'");
+#define O_DELIVER "UPDATE hc_orders SET state = 'livre' WHERE structure_id = $1 AND day = $2 AND state = 'prevu'"
+static db_sql Q_O_DELIVER = DB_SQL(DB_SCOPED, O_DELIVER);
+static db_sql Q_O_DELIVER_NONE = DB_SQL(DB_SCOPED, O_DELIVER " AND round_id IS NULL");
+static db_sql Q_O_DELIVER_ROUND = DB_SQL(DB_SCOPED, O_DELIVER " AND round_id = $3");
 static db_sql Q_O_SET = DB_SQL(DB_SCOPED, "UPDATE hc_orders SET state = $3 WHERE structure_id = $1 AND id = $2");
 static db_sql Q_O_SET_DAY = DB_SQL(DB_SCOPED,
 	"UPDATE hc_orders SET state = 'absent' WHERE structure_id = $1 AND id = $2 AND day = $3 AND state = 'prevu'");
@@ -800,8 +837,10 @@ err hc_day_delivered(const hc_ctx *x, civil_date day, int64_t round, const int64
 	err e = db_begin(x->c, true);
 	for (int i = 0; e == E_OK && i < nabsent; i++)
 		e = DBX(x->c, &Q_O_SET_DAY, NULL, A_INT(absent[i]), A_TEXT(iso));
+	int na;
+	db_sql *deliver = by_round(round, &Q_O_DELIVER, &Q_O_DELIVER_NONE, &Q_O_DELIVER_ROUND, &na);
 	if (e == E_OK)
-		e = DBX(x->c, &Q_O_DELIVER, n, A_TEXT(iso), A_INT(round));
+		e = db_exec(x->c, deliver, na, (db_arg[]){A_TEXT(iso), A_INT(round)}, n);
 	if (e == E_OK)
 		e = journal_record(x->c, x->user, "update", "hc_round", round, arena_printf(x->a, "delivered %s n=%lld absent=%d", iso, (long long)*n, nabsent));
 	return db_finish(x->c, e);

@@ -32,16 +32,19 @@ static const char *fr(const char *c)
 #define J_SELECT                                                                                                    \
 	"SELECT j.seq, j.at, j.user_id, u.display_name, j.action, j.kind, j.object_id, j.detail FROM journal j "        \
 	"LEFT JOIN agent_names u ON u.id = j.user_id WHERE j.structure_id = $1 "
-#define J_ORDER "AND ($7 = '' OR j.action = $7) ORDER BY j.at DESC, j.seq DESC LIMIT $8 OFFSET $9"
-#define J_REST "AND j.at >= $5 AND j.at < $6 " J_ORDER
+/* The filters asked, and only they, in the statement (store.h: db_filtered). They apply to the rows the head's index
+ * gives (the unary + and coalesce keep the planner on it): a kind's index would give every entry of the kind, to
+ * sort by date for a page. */
+static const char *const J_WHERE[] = {" AND +j.user_id = ?", " AND coalesce(j.kind, '') = ?", " AND +j.object_id = ?",
+                                      " AND j.action = ?"};
+enum { JW_USER, JW_KIND, JW_OBJECT, JW_ACTION };
+#define J_ORDER " ORDER BY j.at DESC, j.seq DESC LIMIT ? OFFSET ?"
 /* A file's entries are few: the unary + keeps the planner off the dates' index, which sampled statistics can make
  * look more selective (a page then read the whole journal). */
-static db_sql Q_OF_OBJECT = DB_SQL(DB_SCOPED,
-	J_SELECT "AND j.kind = $3 AND j.object_id = $4 AND ($2 = 0 OR j.user_id = $2) AND +j.at >= $5 AND +j.at < $6 " J_ORDER);
-static db_sql Q_OF_USER = DB_SQL(DB_SCOPED,
-	J_SELECT "AND j.user_id = $2 AND ($3 = '' OR j.kind = $3) AND ($4 = 0 OR j.object_id = $4) " J_REST);
-static db_sql Q_ALL = DB_SQL(DB_SCOPED,
-	J_SELECT "AND ($2 = 0 OR j.user_id = $2) AND ($3 = '' OR j.kind = $3) AND ($4 = 0 OR j.object_id = $4) " J_REST);
+static db_filtered F_OF_OBJECT = DB_FILTERED(DB_SCOPED,
+	J_SELECT "AND j.kind = $2 AND j.object_id = $3 AND +j.at >= $4 AND +j.at < $5", 5, J_WHERE, J_ORDER);
+static db_filtered F_OF_USER = DB_FILTERED(DB_SCOPED, J_SELECT "AND j.user_id = $2 AND j.at >= $3 AND j.at < $4", 4, J_WHERE, J_ORDER);
+static db_filtered F_ALL = DB_FILTERED(DB_SCOPED, J_SELECT "AND j.at >= $2 AND j.at < $3", 3, J_WHERE, J_ORDER);
 
 typedef struct jfilter {
 	int64_t user, object, from, to, page;
@@ -90,9 +93,27 @@ static bool read_filter(web_req *r, jfilter *f, const char **why)
 
 static err search(web_req *r, const jfilter *f, db_res *q, int limit)
 {
-	db_sql *sql = f->object && *f->kind ? &Q_OF_OBJECT : f->user ? &Q_OF_USER : &Q_ALL;
-	return DBQ(r->db, sql, q, A_INT(f->user), A_TEXT(f->kind), A_INT(f->object), A_INT(f->from), A_INT(f->to),
-	           A_TEXT(f->action), A_INT(limit), A_INT((f->page - 1) * PAGE));
+	db_pick p = DB_PICK;
+	db_filtered *which = &F_ALL;
+	if (f->object && *f->kind) {
+		which = &F_OF_OBJECT;
+		db_pick_arg(&p, A_TEXT(f->kind));
+		db_pick_arg(&p, A_INT(f->object));
+	} else if (f->user) {
+		which = &F_OF_USER;
+		db_pick_arg(&p, A_INT(f->user));
+	}
+	db_pick_arg(&p, A_INT(f->from));
+	db_pick_arg(&p, A_INT(f->to));
+	if (f->user && which == &F_OF_OBJECT)
+		DB_PICK_ON(&p, JW_USER, A_INT(f->user));
+	if (*f->kind && which != &F_OF_OBJECT)
+		DB_PICK_ON(&p, JW_KIND, A_TEXT(f->kind));
+	if (f->object && which != &F_OF_OBJECT)
+		DB_PICK_ON(&p, JW_OBJECT, A_INT(f->object));
+	if (*f->action)
+		DB_PICK_ON(&p, JW_ACTION, A_TEXT(f->action));
+	return DBQF(r->db, which, &p, q, A_INT(limit), A_INT((f->page - 1) * PAGE));
 }
 
 /* ---- signals for the DPO ---------------------------------------------------------------- */

@@ -102,7 +102,9 @@ static db_sql Q_K_INSERT = DB_SQL(DB_SCOPED,
 	"INSERT INTO legal_kinds (structure_id, code, label, body, pieces, opinion, answer_days, renewal_months) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (structure_id, code) DO NOTHING");
 #define K_COLS "id, code, label, body, pieces, opinion, answer_days, renewal_months, active"
-static db_sql Q_K_LIST = DB_SQL(DB_SCOPED, "SELECT " K_COLS " FROM legal_kinds WHERE structure_id = $1 AND ($2 = 0 OR active = 1) ORDER BY label, id");
+static db_sql Q_K_LIST = DB_SQL(DB_SCOPED, "SELECT " K_COLS " FROM legal_kinds WHERE structure_id = $1 ORDER BY label, id");
+static db_sql Q_K_ACTIVE = DB_SQL(DB_SCOPED,
+	"SELECT " K_COLS " FROM legal_kinds WHERE structure_id = $1 AND active = 1 ORDER BY label, id");
 static db_sql Q_K_GET = DB_SQL(DB_SCOPED, "SELECT " K_COLS " FROM legal_kinds WHERE structure_id = $1 AND id = $2");
 static db_sql Q_K_UPDATE = DB_SQL(DB_SCOPED,
 	"UPDATE legal_kinds SET label = $3, body = $4, pieces = $5, opinion = $6, answer_days = $7, renewal_months = $8, active = $9 "
@@ -131,7 +133,7 @@ int legal_kinds(db_conn *c, arena *a, bool active_only, legal_kind **out)
 		return -1;
 	db_res q = {0};
 	int n = 0, cap = 0;
-	if (DBQ(c, &Q_K_LIST, &q, A_INT(active_only)) != E_OK)
+	if (DBQ0(c, active_only ? &Q_K_ACTIVE : &Q_K_LIST, &q) != E_OK)
 		return -1;
 	while (db_next(&q)) {
 		legal_kind *k = ARENA_PUSH(a, *out, n, cap);
@@ -241,24 +243,31 @@ static void file_fill(db_res *q, arena *a, legal_file *o)
 
 /* Every file a query (F_COLS first) returns, into *out; its count, -1 when
  * the query failed. total_col >= 0: that column's value into *total. */
+/* The files of a statement run (e its result), the statement closed. */
+static int files_read(db_res *q, err e, arena *a, int total_col, legal_file **out, int64_t *total)
+{
+	int n = 0, cap = 0;
+	*out = NULL;
+	if (e != E_OK)
+		return -1;
+	while (db_next(q)) {
+		legal_file *f = ARENA_PUSH(a, *out, n, cap);
+		if (!f)
+			break;
+		file_fill(q, a, f);
+		if (total_col >= 0 && total)
+			*total = db_int(q, total_col);
+	}
+	db_close(q);
+	return n;
+}
+
 static int files_of(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg *args, int total_col, legal_file **out,
                     int64_t *total)
 {
 	db_res q = {0};
-	int n = 0, cap = 0;
-	*out = NULL;
-	if (db_query(c, sql, &q, nargs, args) != E_OK)
-		return -1;
-	while (db_next(&q)) {
-		legal_file *f = ARENA_PUSH(a, *out, n, cap);
-		if (!f)
-			break;
-		file_fill(&q, a, f);
-		if (total_col >= 0 && total)
-			*total = db_int(&q, total_col);
-	}
-	db_close(&q);
-	return n;
+	err e = db_query(c, sql, &q, nargs, args);
+	return files_read(&q, e, a, total_col, out, total);
 }
 
 static db_sql Q_F_GET = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.id = $2");
@@ -562,16 +571,20 @@ int legal_slip(db_conn *c, arena *a, const char *ref, legal_file **out)
 /* Each list: its page (along the index of its order, stopping at the page's end) and its total (below) — a count
  * of the whole list beside every row made the database read and sort every matching file, with its kind, to show
  * twenty-five. */
-#define L_DUE "WHERE f.structure_id = $1 AND f.status = 'ouvert' AND f.due_on <= $2 AND ($3 = 0 OR f.kind_id = $3)"
-#define L_WAIT "WHERE f.structure_id = $1 AND f.status = 'transmis' AND f.expected_on <= $2 AND ($3 = 0 OR f.kind_id = $3)"
-#define L_ALL "WHERE f.structure_id = $1 AND f.lodged_on <= $2 AND ($3 = 0 OR f.kind_id = $3)"
-static db_sql Q_L_DUE = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM L_DUE " ORDER BY f.due_on, f.id LIMIT $4 OFFSET $5");
-static db_sql Q_L_WAIT = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM L_WAIT " ORDER BY f.expected_on, f.id LIMIT $4 OFFSET $5");
-static db_sql Q_L_RENEW = DB_SQL(DB_SCOPED,
-	"SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.renewal_on >= $6 AND f.renewal_on <= $2 "
-	"AND f.status IN ('repondu', 'clos') AND ($3 = 0 OR f.kind_id = $3) ORDER BY f.renewal_on, f.id LIMIT $4 OFFSET $5");
-static db_sql Q_L_ALL = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM L_ALL " ORDER BY f.lodged_on DESC, f.id DESC LIMIT $4 OFFSET $5");
-static db_sql Q_N_ALL = DB_SQL(DB_SCOPED, "SELECT count(*) FROM legal_files f " L_ALL);
+#define L_DUE "WHERE f.structure_id = $1 AND f.status = 'ouvert' AND f.due_on <= $2"
+#define L_WAIT "WHERE f.structure_id = $1 AND f.status = 'transmis' AND f.expected_on <= $2"
+#define L_ALL "WHERE f.structure_id = $1 AND f.lodged_on <= $2"
+#define L_RENEW "WHERE f.structure_id = $1 AND f.renewal_on >= $3 AND f.renewal_on <= $2 AND f.status IN ('repondu', 'clos')"
+/* The one filter, a kind: in the statement only when asked (store.h: db_filtered). */
+static const char *const L_KIND[] = {" AND f.kind_id = ?"};
+static db_filtered F_L_DUE = DB_FILTERED(DB_SCOPED, "SELECT " F_COLS F_FROM L_DUE, 2, L_KIND, " ORDER BY f.due_on, f.id LIMIT ? OFFSET ?");
+static db_filtered F_L_WAIT = DB_FILTERED(DB_SCOPED, "SELECT " F_COLS F_FROM L_WAIT, 2, L_KIND,
+	" ORDER BY f.expected_on, f.id LIMIT ? OFFSET ?");
+static db_filtered F_L_RENEW = DB_FILTERED(DB_SCOPED, "SELECT " F_COLS F_FROM L_RENEW, 3, L_KIND,
+	" ORDER BY f.renewal_on, f.id LIMIT ? OFFSET ?");
+static db_filtered F_L_ALL = DB_FILTERED(DB_SCOPED, "SELECT " F_COLS F_FROM L_ALL, 2, L_KIND,
+	" ORDER BY f.lodged_on DESC, f.id DESC LIMIT ? OFFSET ?");
+static db_filtered F_N_ALL = DB_FILTERED(DB_SCOPED, "SELECT count(*) FROM legal_files f " L_ALL, 2, L_KIND, "");
 /* The totals of the lists by date: of every kind, the counts kept by triggers (legal/4: 28 000 steps for every
  * open file → a few dozen rows; $2 the last day, $3 the first); of one kind ($3), over the index by kind (legal/5). */
 static db_sql Q_N_DUE_ALL = DB_SQL(DB_SCOPED, "SELECT " KC_UPTO("legal_counts", "due", "$2"));
@@ -582,35 +595,53 @@ static db_sql Q_N_DUE_KIND = DB_SQL(DB_SCOPED,
 static db_sql Q_N_WAIT_KIND = DB_SQL(DB_SCOPED,
 	"SELECT count(*) FROM legal_files WHERE structure_id = $1 AND kind_id = $3 AND status = 'transmis' AND expected_on <= $2");
 static db_sql Q_N_RENEW_KIND = DB_SQL(DB_SCOPED,
-	"SELECT count(*) FROM legal_files WHERE structure_id = $1 AND kind_id = $3 AND status IN ('repondu', 'clos') "
-	"AND renewal_on >= $4 AND renewal_on <= $2");
+	"SELECT count(*) FROM legal_files WHERE structure_id = $1 AND kind_id = $4 AND status IN ('repondu', 'clos') "
+	"AND renewal_on >= $3 AND renewal_on <= $2");
 
 int legal_list(const legal_ctx *x, const char *list, int64_t kind, int limit, int offset, legal_file **out, int64_t *total)
 {
 	*out = NULL;
 	*total = 0;
 	const char *today = civil_iso(x->a, x->today);
-	db_sql *q = &Q_L_ALL, *nq = &Q_N_ALL;
+	db_filtered *q = &F_L_ALL;
+	db_sql *nq = NULL; /* the list of every file: its count filtered as its page */
 	const char *upto = "9999-12-31", *from = today;
 	if (!strcmp(list, "a_transmettre"))
-		q = &Q_L_DUE, nq = kind ? &Q_N_DUE_KIND : &Q_N_DUE_ALL; /* every open file, soonest due first */
+		q = &F_L_DUE, nq = kind ? &Q_N_DUE_KIND : &Q_N_DUE_ALL; /* every open file, soonest due first */
 	else if (!strcmp(list, "en_retard"))
-		q = &Q_L_DUE, nq = kind ? &Q_N_DUE_KIND : &Q_N_DUE_ALL, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 1));
+		q = &F_L_DUE, nq = kind ? &Q_N_DUE_KIND : &Q_N_DUE_ALL, upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) - 1));
 	else if (!strcmp(list, "a_repondre"))
-		q = &Q_L_WAIT, nq = kind ? &Q_N_WAIT_KIND : &Q_N_WAIT_ALL;
+		q = &F_L_WAIT, nq = kind ? &Q_N_WAIT_KIND : &Q_N_WAIT_ALL;
 	else if (!strcmp(list, "attente_longue"))
-		q = &Q_L_WAIT, nq = kind ? &Q_N_WAIT_KIND : &Q_N_WAIT_ALL, upto = today;
+		q = &F_L_WAIT, nq = kind ? &Q_N_WAIT_KIND : &Q_N_WAIT_ALL, upto = today;
 	else if (!strcmp(list, "renouvellements"))
-		q = &Q_L_RENEW, nq = kind ? &Q_N_RENEW_KIND : &Q_N_RENEW_ALL,
+		q = &F_L_RENEW, nq = kind ? &Q_N_RENEW_KIND : &Q_N_RENEW_ALL,
 		upto = civil_iso(x->a, civil_from_days(civil_to_days(x->today) + 60));
-	db_arg args[] = {A_TEXT(upto), A_INT(kind), A_INT(limit), A_INT(offset), A_TEXT(from)};
-	int n = files_of(x->c, x->a, q, q == &Q_L_RENEW ? 5 : 4, args, -1, out, NULL);
-	db_arg kargs[] = {A_TEXT(upto), A_INT(kind), A_TEXT(from)}, aargs[] = {A_TEXT(upto), A_TEXT(from)};
-	bool all = nq == &Q_N_DUE_ALL || nq == &Q_N_WAIT_ALL || nq == &Q_N_RENEW_ALL;
-	int nn = all ? (nq == &Q_N_RENEW_ALL ? 2 : 1) : (nq == &Q_N_RENEW_KIND ? 3 : 2);
-	if (n >= 0 && db_exec_id(x->c, nq, nn, all ? aargs : kargs, total) != E_OK)
+	db_pick p = DB_PICK;
+	db_pick_arg(&p, A_TEXT(upto));
+	if (q == &F_L_RENEW)
+		db_pick_arg(&p, A_TEXT(from));
+	if (kind)
+		DB_PICK_ON(&p, 0, A_INT(kind));
+	db_res r = {0};
+	err e = DBQF(x->c, q, &p, &r, A_INT(limit), A_INT(offset));
+	int n = files_read(&r, e, x->a, -1, out, NULL);
+	if (n < 0)
 		return -1;
-	return n;
+	if (!nq) { /* every file lodged: its count, with the page's filter */
+		e = DBQF0(x->c, &F_N_ALL, &p, &r);
+		if (e == E_OK && db_next(&r))
+			*total = db_int(&r, 0);
+		db_close(&r);
+	} else { /* $2 the last day, $3 the first (renewals), then the kind */
+		db_arg args[] = {A_TEXT(upto), A_TEXT(from), A_INT(kind)};
+		bool renew = nq == &Q_N_RENEW_ALL || nq == &Q_N_RENEW_KIND;
+		int nn = (renew ? 2 : 1) + (kind ? 1 : 0);
+		if (!renew && kind)
+			args[1] = A_INT(kind);
+		e = db_exec_id(x->c, nq, nn, args, total);
+	}
+	return e == E_OK ? n : -1;
 }
 
 static db_sql Q_OF_H = DB_SQL(DB_SCOPED, "SELECT " F_COLS F_FROM "WHERE f.structure_id = $1 AND f.household_id = $2 ORDER BY f.lodged_on DESC, f.id DESC");

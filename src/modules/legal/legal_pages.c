@@ -665,10 +665,13 @@ void legal_widget(web_req *r)
 {
 	legal_ctx x = LEGAL_CTX(r);
 	legal_counts c;
-	if (legal_counts_of(&x, &c) != E_OK)
-		return;
+	bool counted = legal_counts_of(&x, &c) == E_OK;
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-hl\"><h2 id=\"t-hl\">Aide sociale légale</h2><ul>");
+	if (!counted) { /* never « rien en attente » for a count not made */
+		html_lit(b, "<li>Les dossiers n’ont pas pu être comptés : rechargez la page.</li></ul></section>");
+		return;
+	}
 	if (c.late)
 		html_printf(b, "<li><a class=\"warn\" href=\"/aide-legale?liste=en_retard\"><strong>%lld dossier%s en retard</strong> (déposé%s il y a "
 		               "plus d’un mois, non transmis)</a></li>", (long long)c.late, c.late > 1 ? "s" : "", c.late > 1 ? "s" : "");

@@ -383,9 +383,14 @@ void mc_widget(web_req *r)
 {
 	mc_ctx x = MC_CTX(r);
 	mc_counts c;
-	if (mc_counts_of(&x, &c) != E_OK || (!c.instruction && !c.running && !c.incidents))
-		return; /* a structure that does not accompany micro-credits sees nothing */
 	buf *b = &r->out;
+	if (mc_counts_of(&x, &c) != E_OK) { /* never silence for a count not made */
+		html_lit(b, "<section aria-labelledby=\"t-hmc\"><h2 id=\"t-hmc\">Microcrédit</h2><ul>"
+		            "<li>Les accompagnements n’ont pas pu être comptés : rechargez la page.</li></ul></section>");
+		return;
+	}
+	if (!c.instruction && !c.running && !c.incidents)
+		return; /* a structure that does not accompany micro-credits sees nothing */
 	html_lit(b, "<section aria-labelledby=\"t-hmc\"><h2 id=\"t-hmc\">Microcrédit</h2><ul>");
 	if (c.incidents)
 		html_printf(b, "<li><a class=\"warn\" href=\"/microcredit?liste=incidents\"><strong>%lld incident%s non régularisé%s</strong></a></li>",

@@ -43,10 +43,11 @@ static db_sql Q_NOTES_N = DB_SQL(DB_SCOPED, "SELECT count(*) FROM notes n " NOTE
 static db_sql Q_DOCS = DB_SQL(DB_SCOPED,
 	"SELECT id, kind, filename, size, valid_until, created_at FROM documents WHERE structure_id = $1 AND household_id = $2 "
 	"ORDER BY created_at DESC, id DESC");
-static db_sql Q_TL = DB_SQL(DB_SCOPED,
-	"SELECT t.at, t.kind, t.summary, u.display_name, t.ref_id, t.user_id FROM timeline t LEFT JOIN agent_names u ON u.id = t.user_id "
-	"WHERE t.structure_id = $1 AND t.household_id = $2 AND ($3 = '' OR t.kind = $3) ORDER BY t.at DESC, t.id DESC "
-	"LIMIT $4 OFFSET $5");
+/* The household's history, of every kind or of one. */
+#define TL "SELECT t.at, t.kind, t.summary, u.display_name, t.ref_id, t.user_id FROM timeline t " \
+	"LEFT JOIN agent_names u ON u.id = t.user_id WHERE t.structure_id = $1 AND t.household_id = $2 "
+static db_sql Q_TL = DB_SQL(DB_SCOPED, TL "ORDER BY t.at DESC, t.id DESC LIMIT $3 OFFSET $4");
+static db_sql Q_TL_KIND = DB_SQL(DB_SCOPED, TL "AND t.kind = $5 ORDER BY t.at DESC, t.id DESC LIMIT $3 OFFSET $4");
 static db_sql Q_OLD_ADDR = DB_SQL(DB_SCOPED,
 	"SELECT street_no, street, postcode, city, housing, from_date, to_date FROM household_addresses "
 	"WHERE structure_id = $1 AND household_id = $2 ORDER BY to_date DESC");
@@ -244,7 +245,9 @@ int persons_event_rows(db_conn *c, arena *a, int64_t hid, const char *kind, int 
 	db_res q = {0};
 	int n = 0, cap = 0;
 	*out = NULL;
-	err e = DBQ(c, &Q_TL, &q, A_INT(hid), A_TEXT(kind ? kind : ""), A_INT(limit > 0 ? limit : INT64_MAX), A_INT(offset));
+	bool one = kind && *kind;
+	db_arg args[] = {A_INT(hid), A_INT(limit > 0 ? limit : INT64_MAX), A_INT(offset), A_TEXT(one ? kind : "")};
+	err e = db_query(c, one ? &Q_TL_KIND : &Q_TL, &q, one ? 4 : 3, args);
 	while (e == E_OK && db_next(&q)) {
 		event_row *x = ARENA_PUSH(a, *out, n, cap);
 		if (!x)

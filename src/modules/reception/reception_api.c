@@ -188,7 +188,7 @@ static void api_partners(web_req *r)
 		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)v[i].id, "name", v[i].name, "kind",
 		                                     v[i].kind, "phone", v[i].phone, "email", v[i].email, "address", v[i].address, "notes",
 		                                     v[i].notes));
-	web_json(r, 200, json_pack("{s:o}", "partners", arr));
+	web_json(r, 200, json_pack("{s:o,s:I}", "partners", arr, "total", (json_int_t)total));
 }
 
 static void api_partner_add(web_req *r)

@@ -93,11 +93,12 @@ static db_sql Q_MOTIVES = DB_SQL(DB_SCOPED, "SELECT id, label FROM contact_motiv
 static db_sql Q_MOTIVE_OK = DB_SQL(DB_SCOPED, "SELECT count(*) FROM contact_motives WHERE structure_id = $1 AND id = $2");
 static db_sql Q_MOTIVE_ADD = DB_SQL(DB_SCOPED, "INSERT INTO contact_motives (structure_id, label) VALUES ($1, $2) RETURNING id");
 static db_sql Q_MOTIVE_OFF = DB_SQL(DB_SCOPED, "UPDATE contact_motives SET active = 0 WHERE structure_id = $1 AND id = $2");
-static db_sql Q_PARTNERS = DB_SQL(DB_SCOPED,
-	"SELECT id, name, kind, phone, email, address, notes FROM partners WHERE structure_id = $1 AND active = 1 "
-	"AND ($2 = '' OR lower(name) LIKE $3 OR lower(notes) LIKE $3) ORDER BY name LIMIT $4 OFFSET $5");
-static db_sql Q_PARTNERS_N = DB_SQL(DB_SCOPED,
-	"SELECT count(*) FROM partners WHERE structure_id = $1 AND active = 1 AND ($2 = '' OR lower(name) LIKE $3 OR lower(notes) LIKE $3)");
+/* The partners, all or those whose name or notes hold the words typed (store.h: db_filtered). */
+static const char *const PARTNERS_WHERE[] = {" AND (lower(name) LIKE ? OR lower(notes) LIKE ?)"};
+#define PARTNERS_OF "FROM partners WHERE structure_id = $1 AND active = 1"
+static db_filtered F_PARTNERS = DB_FILTERED(DB_SCOPED, "SELECT id, name, kind, phone, email, address, notes " PARTNERS_OF, 1,
+	PARTNERS_WHERE, " ORDER BY name LIMIT ? OFFSET ?");
+static db_filtered F_PARTNERS_N = DB_FILTERED(DB_SCOPED, "SELECT count(*) " PARTNERS_OF, 1, PARTNERS_WHERE, "");
 static db_sql Q_PARTNER_OK = DB_SQL(DB_SCOPED, "SELECT count(*) FROM partners WHERE structure_id = $1 AND id = $2");
 static db_sql Q_PARTNER_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO partners (structure_id, name, kind, phone, email, address, notes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
@@ -168,7 +169,11 @@ static db_sql Q_APPT_CLASH = DB_SQL(DB_SCOPED,
 static db_sql Q_APPT_RANGE = DB_SQL(DB_SCOPED,
 	"SELECT a.id, a.starts_at, a.minutes, a.place, a.motive, a.status, a.household_id, u.display_name, a.agent_id "
 	"FROM appointments a JOIN agent_names u ON u.id = a.agent_id WHERE a.structure_id = $1 AND a.starts_at >= $2 "
-	"AND a.starts_at < $3 AND ($4 = 0 OR a.agent_id = $4) ORDER BY a.starts_at, u.display_name");
+	"AND a.starts_at < $3 ORDER BY a.starts_at, u.display_name");
+static db_sql Q_APPT_RANGE_OF = DB_SQL(DB_SCOPED, /* one agent's */
+	"SELECT a.id, a.starts_at, a.minutes, a.place, a.motive, a.status, a.household_id, u.display_name, a.agent_id "
+	"FROM appointments a JOIN agent_names u ON u.id = a.agent_id WHERE a.structure_id = $1 AND a.agent_id = $4 "
+	"AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at");
 static db_sql Q_APPT_H = DB_SQL(DB_SCOPED,
 	"SELECT a.id, a.starts_at, a.minutes, a.place, a.motive, a.status, u.display_name FROM appointments a "
 	"JOIN agent_names u ON u.id = a.agent_id WHERE a.structure_id = $1 AND a.household_id = $2 ORDER BY a.starts_at DESC LIMIT $3");
@@ -318,7 +323,8 @@ static int appt_rows(db_conn *c, arena *a, db_res *q, err e, bool range, int64_t
 int rc_appts_between(db_conn *c, arena *a, int64_t from, int64_t to, int64_t agent, rc_appt **out)
 {
 	db_res q = {0};
-	err e = DBQ(c, &Q_APPT_RANGE, &q, A_INT(from), A_INT(to), A_INT(agent));
+	db_arg args[] = {A_INT(from), A_INT(to), A_INT(agent)};
+	err e = db_query(c, agent ? &Q_APPT_RANGE_OF : &Q_APPT_RANGE, &q, agent ? 3 : 2, args);
 	return appt_rows(c, a, &q, e, true, 0, out);
 }
 
@@ -392,9 +398,14 @@ int rc_partners_find(db_conn *c, arena *a, const char *q, int limit, int64_t off
 	db_res rs = {0};
 	int n = 0, cap = 0;
 	*out = NULL;
-	err e = DBID(c, &Q_PARTNERS_N, total, A_TEXT(q), A_TEXT(pat));
+	db_pick p = DB_PICK;
+	if (q && *q)
+		DB_PICK_ON(&p, 0, A_TEXT(pat), A_TEXT(pat));
+	err e = DBQF0(c, &F_PARTNERS_N, &p, &rs);
+	*total = e == E_OK && db_next(&rs) ? db_int(&rs, 0) : 0;
+	db_close(&rs);
 	if (e == E_OK)
-		e = DBQ(c, &Q_PARTNERS, &rs, A_TEXT(q), A_TEXT(pat), A_INT(LIMIT_OF(limit)), A_INT(offset));
+		e = DBQF(c, &F_PARTNERS, &p, &rs, A_INT(LIMIT_OF(limit)), A_INT(offset));
 	while (e == E_OK && db_next(&rs)) {
 		rc_partner *x = ARENA_PUSH(a, *out, n, cap);
 		if (!x)
