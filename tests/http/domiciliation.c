@@ -286,6 +286,10 @@ int main(void)
 		snprintf(line0, sizeof line0, "<td class=\"num\">%lld</td>", num);
 		CHECK_HAS(get(&desk, "/domiciliation?liste=expire15&date=2028-02-20")->body, line0);
 		CHECK_LACKS(get(&desk, "/domiciliation?liste=expire15&date=2027-06-01")->body, line0);
+		/* with a status: the active ones are this list; another status has none in it */
+		CHECK_HAS(get(&desk, "/domiciliation?liste=expire15&statut=active&date=2028-02-20")->body, line0);
+		CHECK_LACKS(get(&desk, "/domiciliation?liste=expire15&statut=radiee&date=2028-02-20")->body, "<td class=\"num\">");
+		CHECK_LACKS(get(&desk, "/domiciliation?liste=sans_contact&statut=refusee")->body, "<td class=\"num\">");
 		CHECK_HAS(get(&desk, "/domiciliation?liste=expire15&date=2028-02-31")->body, "AAAA-MM-JJ");
 	}
 

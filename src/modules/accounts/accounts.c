@@ -734,10 +734,14 @@ static web_user *authenticate(web_req *r)
 
 const web_auth_hooks accounts_auth_hooks = {authenticate};
 
+/* A user's tokens in one structure ($3), or in all (no structure). */
 static db_sql Q_TOKENS_OF_USER_REVOKE = DB_SQL(DB_GLOBAL,
-	"UPDATE api_tokens SET revoked = 1, revoked_at = $3 WHERE user_id = $1 AND ($2 = 0 OR structure_id = $2) AND revoked = 0");
+	"UPDATE api_tokens SET revoked = 1, revoked_at = $2 WHERE user_id = $1 AND revoked = 0");
+static db_sql Q_TOKENS_OF_USER_REVOKE_IN = DB_SQL(DB_GLOBAL,
+	"UPDATE api_tokens SET revoked = 1, revoked_at = $2 WHERE user_id = $1 AND structure_id = $3 AND revoked = 0");
 
 err accounts_tokens_revoke_user(db_conn *c, int64_t user_id, int64_t structure_id)
 {
-	return DBX(c, &Q_TOKENS_OF_USER_REVOKE, NULL, A_INT(user_id), A_INT(structure_id), A_INT(civil_now()));
+	return db_exec(c, structure_id ? &Q_TOKENS_OF_USER_REVOKE_IN : &Q_TOKENS_OF_USER_REVOKE, structure_id ? 3 : 2,
+	               (db_arg[]){A_INT(user_id), A_INT(civil_now()), A_INT(structure_id)}, NULL);
 }

@@ -30,10 +30,13 @@ static db_sql Q_TOKEN_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO api_tokens (token_hash, user_id, structure_id, label, created_at, expires_at, service) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
 static db_sql Q_TOKEN_DAYS = DB_SQL(DB_GLOBAL, "SELECT token_days FROM structures WHERE id = $1");
+/* A structure's token ($3), or any (the CLI: no structure). */
 static db_sql Q_TOKEN_REVOKE = DB_SQL(DB_GLOBAL,
-	"UPDATE api_tokens SET revoked = 1, revoked_at = $3 WHERE id = $1 AND ($2 = 0 OR structure_id = $2) AND revoked = 0 "
-	"RETURNING structure_id");
-static db_sql Q_TOKEN_EXISTS = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM api_tokens WHERE id = $1 AND ($2 = 0 OR structure_id = $2)");
+	"UPDATE api_tokens SET revoked = 1, revoked_at = $2 WHERE id = $1 AND revoked = 0 RETURNING structure_id");
+static db_sql Q_TOKEN_REVOKE_OF = DB_SQL(DB_GLOBAL,
+	"UPDATE api_tokens SET revoked = 1, revoked_at = $2 WHERE id = $1 AND structure_id = $3 AND revoked = 0 RETURNING structure_id");
+static db_sql Q_TOKEN_EXISTS = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM api_tokens WHERE id = $1");
+static db_sql Q_TOKEN_EXISTS_OF = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM api_tokens WHERE id = $1 AND structure_id = $2");
 /* Every column the list shows: a structure's ($1), or every structure's (the CLI). */
 #define TOKEN_LIST                                                                                                  \
 	"SELECT t.id, t.label, u.email, u.display_name, t.structure_id, st.name, t.created_at, t.last_used, t.expires_at, " \
@@ -87,10 +90,12 @@ err accounts_token_revoke(db_conn *c, int64_t structure_id, int64_t token_id, in
 	bool own = !db_in_tx(c);
 	err e = own ? db_begin(c, true) : E_OK;
 	if (e == E_OK)
-		e = DBID(c, &Q_TOKEN_REVOKE, &sid, A_INT(token_id), A_INT(structure_id), A_INT(civil_now()));
+		e = db_exec_id(c, structure_id ? &Q_TOKEN_REVOKE_OF : &Q_TOKEN_REVOKE, structure_id ? 3 : 2,
+		               (db_arg[]){A_INT(token_id), A_INT(civil_now()), A_INT(structure_id)}, &sid);
 	if (e == E_OK && !sid) {
 		/* Unknown here, or already revoked (then there is nothing to do). */
-		e = DBID(c, &Q_TOKEN_EXISTS, &exists, A_INT(token_id), A_INT(structure_id));
+		e = db_exec_id(c, structure_id ? &Q_TOKEN_EXISTS_OF : &Q_TOKEN_EXISTS, structure_id ? 2 : 1,
+		               (db_arg[]){A_INT(token_id), A_INT(structure_id)}, &exists);
 		if (e == E_OK)
 			e = exists ? E_OK : E_NOT_FOUND;
 	} else if (e == E_OK) {

@@ -46,14 +46,15 @@ static int products_q(db_conn *c, arena *a, db_sql *sql, int nargs, const db_arg
 	return n;
 }
 
-static db_sql Q_P_LIST = DB_SQL(DB_SCOPED,
-	"SELECT " P_COLS " FROM food_products p WHERE p.structure_id = $1 AND (p.active = 1 OR $3 = 0) ORDER BY p.category, p.name");
+static db_sql Q_P_LIST = DB_SQL(DB_SCOPED, "SELECT " P_COLS " FROM food_products p WHERE p.structure_id = $1 ORDER BY p.category, p.name");
+static db_sql Q_P_ACTIVE = DB_SQL(DB_SCOPED,
+	"SELECT " P_COLS " FROM food_products p WHERE p.structure_id = $1 AND p.active = 1 ORDER BY p.category, p.name");
 static db_sql Q_P_GET = DB_SQL(DB_SCOPED, "SELECT " P_COLS " FROM food_products p WHERE p.structure_id = $1 AND p.id = $3");
 
 int food_products(const food_ctx *x, bool active_only, food_product **out)
 {
 	food_product *v;
-	int n = products_q(x->c, x->a, &Q_P_LIST, 2, (db_arg[]){A_TEXT(civil_iso(x->a, x->today)), A_INT(active_only)}, &v);
+	int n = products_q(x->c, x->a, active_only ? &Q_P_ACTIVE : &Q_P_LIST, 1, (db_arg[]){A_TEXT(civil_iso(x->a, x->today))}, &v);
 	*out = v;
 	if (n <= 1)
 		return n;
