@@ -2,7 +2,10 @@
  * aid_model.c — the optional aid's tables, its rulebook versions (stored,
  * read in force on a date), and the budget envelopes. No HTML.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "modules/aid/aid_internal.h"
 #include "modules/journal/journal.h"
@@ -98,6 +101,63 @@ bool aid_rulebook_parse(arena *a, const char *text, aid_rulebook *rb)
 	return text && aid_rules_parse(a, text, rb, errs, 4, &ne);
 }
 
+/* Rulebooks parsed once for the process: a rulebook's row never changes (a new version is a new row), and every
+ * aid list, request page and step parsed the one in force again (a sixth of an aid list's processor). Kept by row
+ * number and text — the text read each time is compared with the one parsed (two databases in one process may give
+ * one number to two texts). At most KEPT_MAX, never dropped (a request may be reading one): past that, parsed for
+ * the request, as before. */
+enum { KEPT_MAX = 64 };
+typedef struct kept_rulebook {
+	int64_t id;
+	char *text;
+	arena a;             /* the parse's strings, for the process */
+	aid_rulebook rb;
+} kept_rulebook;
+static kept_rulebook *kept[KEPT_MAX];
+static _Atomic int nkept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const kept_rulebook *kept_find(int64_t id, const char *text)
+{
+	int n = atomic_load_explicit(&nkept, memory_order_acquire);
+	for (int i = 0; i < n; i++)
+		if (kept[i]->id == id && !strcmp(kept[i]->text, text))
+			return kept[i];
+	return NULL;
+}
+
+static bool rulebook_of(arena *a, int64_t id, const char *text, aid_rulebook *rb)
+{
+	if (!text)
+		return false;
+	const kept_rulebook *k = kept_find(id, text);
+	if (k) {
+		*rb = k->rb;
+		return true;
+	}
+	pthread_mutex_lock(&kept_lock);
+	int n = atomic_load_explicit(&nkept, memory_order_relaxed);
+	kept_rulebook *fresh = !kept_find(id, text) && n < KEPT_MAX ? calloc(1, sizeof *fresh) : NULL;
+	if (fresh) {
+		arena_init(&fresh->a, 0);
+		fresh->id = id;
+		fresh->text = arena_strdup(&fresh->a, text);
+		if (fresh->text && aid_rulebook_parse(&fresh->a, fresh->text, &fresh->rb) && !fresh->a.failed) {
+			kept[n] = fresh;
+			atomic_store_explicit(&nkept, n + 1, memory_order_release);
+		} else {
+			arena_release(&fresh->a);
+			free(fresh);
+		}
+	}
+	pthread_mutex_unlock(&kept_lock);
+	if ((k = kept_find(id, text))) {
+		*rb = k->rb;
+		return true;
+	}
+	return aid_rulebook_parse(a, text, rb); /* an invalid text, or more rulebooks than kept */
+}
+
 bool aid_rulebook_on(db_conn *c, arena *a, civil_date on, aid_rulebook *rb, int64_t *id)
 {
 	db_res q = {0};
@@ -107,7 +167,7 @@ bool aid_rulebook_on(db_conn *c, arena *a, civil_date on, aid_rulebook *rb, int6
 		text = db_dup(&q, 1, a);
 	}
 	db_close(&q);
-	return aid_rulebook_parse(a, text, rb);
+	return rulebook_of(a, text ? *id : 0, text, rb);
 }
 
 bool aid_rulebook_by_id(db_conn *c, arena *a, int64_t id, aid_rulebook *rb)
@@ -117,7 +177,7 @@ bool aid_rulebook_by_id(db_conn *c, arena *a, int64_t id, aid_rulebook *rb)
 	if (DBQ(c, &Q_ONE, &q, A_INT(id)) == E_OK && db_next(&q))
 		text = db_dup(&q, 2, a);
 	db_close(&q);
-	return aid_rulebook_parse(a, text, rb);
+	return rulebook_of(a, id, text, rb);
 }
 
 err aid_rulebook_insert(db_conn *c, const aid_rulebook *rb, const char *text, int64_t user, int64_t at, int64_t *id)
