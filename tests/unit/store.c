@@ -4,6 +4,7 @@
 #include "t.h"
 #include "fresh.h"
 #include <pthread.h>
+#include <sys/stat.h>
 #include "core/civil.h"
 #include "core/crypto.h"
 #include "modules/accounts/accounts.h"
@@ -372,6 +373,24 @@ int main(void)
 	}
 
 	if (db_conn_engine(c) == DB_SQLITE) {
+		T_GROUP("a commit past 1,000 pages of WAL is checkpointed: the WAL starts again rather than grow (SQLite)");
+		static db_sql big = DB_SQL(DB_SCOPED, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1500) "
+		                                      "INSERT INTO t_items (structure_id, name, data) "
+		                                      "SELECT $1, 'ck-' || $2 || '-' || x, zeroblob(3000) FROM n");
+		static db_sql ck_clean = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'ck-%'");
+		char wal[600];
+		snprintf(wal, sizeof wal, "%s-wal", url + strlen("sqlite:"));
+		struct stat w1 = {0}, w3 = {0};
+		for (int round = 1; round <= 3; round++) {
+			err e = db_begin(c, true);
+			if (e == E_OK)
+				e = DBX(c, &big, NULL, A_INT(round));
+			CHECK(db_finish(c, e) == E_OK, "round %d: 1,500 rows of 3,000 bytes committed", round);
+			stat(wal, round == 1 ? &w1 : &w3);
+		}
+		CHECK(w1.st_size > 4000000 && w3.st_size < w1.st_size * 3 / 2, "the WAL after one round %lld bytes, after three %lld",
+		      (long long)w1.st_size, (long long)w3.st_size);
+		CHECK(DBX0(c, &ck_clean, NULL) == E_OK, "its rows removed");
 		T_GROUP("a bigger page cache for an import, given back after (SQLite)");
 		static db_sql cache = DB_SQL(DB_GLOBAL, "PRAGMA cache_size");
 		int64_t kib = 0;
