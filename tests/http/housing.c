@@ -331,10 +331,27 @@ int main(void)
 	r = post_json(&soc, path, "{\"action\":\"radier\",\"version\":1}");
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "motif");
-	j = J(post_json(&soc, path, "{\"action\":\"radier\",\"end_reason\":\"renonciation\",\"version\":1}"));
+	/* A proposal awaiting when the request is struck off: closed with it — the home page's figure and the list's total
+	 * go down together (it stayed pending for ever, counted at home and absent from the list). */
+	j = J(post_json(&soc, path, "{\"action\":\"proposition\",\"landlord\":\"SIDR\",\"address\":\"3 rue des Lilas\",\"version\":1}"));
+	int64_t vq2 = geti(j, "version");
+	json_decref(j);
+	long long pending = home_figure(&soc, "<a href=\"/logement?liste=propositions\">");
+	j = J(get(&soc, "/api/v1/housing/requests?liste=propositions"));
+	CHECK_INT(geti(j, "total"), pending); /* the list and the home page agree */
+	json_decref(j);
+	snprintf(body, sizeof body, "{\"action\":\"radier\",\"end_reason\":\"renonciation\",\"version\":%lld}", (long long)vq2);
+	j = J(post_json(&soc, path, body));
 	CHECK_STR(gets_(j, "status"), "radiee");
 	CHECK_STR(gets_(j, "end_reason"), "renonciation");
+	CHECK_STR(gets_(json_array_get(json_object_get(j, "proposals"), 0), "outcome"), "annulee");
+	CHECK_STR(gets_(json_array_get(json_object_get(j, "proposals"), 0), "refusal_reason"), "Demande radiée");
 	json_decref(j);
+	CHECK_INT(home_figure(&soc, "<a href=\"/logement?liste=propositions\">"), pending > 1 ? pending - 1 : -1);
+	j = J(get(&soc, "/api/v1/housing/requests?liste=propositions"));
+	CHECK_INT(geti(j, "total"), pending - 1);
+	json_decref(j);
+	CHECK_INT(db_zero(HOUSING_PENDING_AGREE), 0);
 
 	T_GROUP("the household page, the home page, the person's export, reminders");
 	snprintf(path, sizeof path, "/foyers/%lld", (long long)hid);

@@ -24,6 +24,7 @@ int PERM_HOUSING_READ, PERM_HOUSING_WRITE, PERM_HOUSING_SETTINGS;
 	X("expires", HOUSING_ACTIVE(r, "expires_on")) X("expires/m", "substr(" HOUSING_ACTIVE(r, "expires_on") ", 1, 7)")     \
 	X("filed", HOUSING_ACTIVE(r, "filed_on")) X("filed/m", "substr(" HOUSING_ACTIVE(r, "filed_on") ", 1, 7)")
 
+#define ENDED_REASON "Demande close avant l’issue de cette proposition"
 static const db_migration migrations[] = {
 	{1, "social housing requests, the proposals made to them, the structure's setting",
 	 "CREATE TABLE housing_requests (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
@@ -160,6 +161,14 @@ static const db_migration migrations[] = {
 	 "DROP TABLE housing_day_counts;" KC_SQLITE("housing_counts", "housing_requests", HOUSING_COUNTED, HOUSING_KEYS),
 	 "DROP TABLE housing_day_counts; DROP FUNCTION housing_day_counts_keep() CASCADE;"
 	 KC_PG("housing_counts", "housing_requests", HOUSING_COUNTED, HOUSING_KEYS)},
+	/* A request that ended (a dwelling given by one proposal, or struck off) left its other proposals awaiting an
+	 * outcome that could no longer be recorded: counted on the home page for ever, absent from the list of pending
+	 * proposals (active requests). They are closed with the request now (housing_step); those left before, here. */
+	{5, "the proposals left pending by an ended request closed",
+	 "UPDATE housing_proposals SET outcome = 'annulee', refusal_reason = '" ENDED_REASON "' WHERE outcome = 'attente' "
+	 "AND request_id IN (SELECT id FROM housing_requests WHERE status <> 'active');",
+	 "UPDATE housing_proposals SET outcome = 'annulee', refusal_reason = '" ENDED_REASON "' WHERE outcome = 'attente' "
+	 "AND request_id IN (SELECT id FROM housing_requests WHERE status <> 'active');"},
 };
 const db_module_schema housing_schema = {"housing", migrations, COUNTOF(migrations)};
 
@@ -181,7 +190,7 @@ const code HOUSING_HELP[3] = {{"aide_depot", "Aide à la constitution et au dép
                               {"commission", "Représentation en commission d’attribution"}};
 const code HOUSING_OUTCOMES[5] = {{"attente", "En attente de la commission"}, {"attribuee", "Attribuée au foyer"},
                                   {"refusee_menage", "Refusée par le foyer"}, {"non_retenue", "Non retenue par la commission"},
-                                  {"annulee", "Retirée par le bailleur"}};
+                                  {"annulee", "Retirée (par le bailleur, ou la demande close)"}};
 const code HOUSING_END_REASONS[5] = {{"", "— choisir —"}, {"non_renouvellement", "Non renouvelée dans le délai"},
                                      {"renonciation", "Renonciation du demandeur"}, {"irrecevabilite", "Irrecevable"},
                                      {"autre", "Autre motif"}};
@@ -465,6 +474,10 @@ static db_sql Q_P_NEW = DB_SQL(DB_SCOPED,
 static db_sql Q_P_OUTCOME = DB_SQL(DB_SCOPED,
 	"UPDATE housing_proposals SET outcome = $4, refusal_reason = $5 WHERE structure_id = $1 AND request_id = $2 AND id = $3 "
 	"AND outcome = 'attente'");
+/* A request that ends closes the proposals still awaiting (their outcome could not be recorded after). */
+static db_sql Q_P_CLOSE_REST = DB_SQL(DB_SCOPED,
+	"UPDATE housing_proposals SET outcome = 'annulee', refusal_reason = $3 WHERE structure_id = $1 AND request_id = $2 "
+	"AND outcome = 'attente'");
 
 static bool proposal_find(const housing_ctx *x, const housing_request *h, int64_t pid, housing_proposal *out)
 {
@@ -575,6 +588,8 @@ err housing_act(const housing_ctx *x, housing_request *h, const char *action, co
 			          : DBX(x->c, &Q_BUMP, &n, A_INT(h->id), A_INT(ver));
 		if (e == E_OK && n == 1)
 			e = DBX(x->c, &Q_P_OUTCOME, &n2, A_INT(h->id), A_INT(pid), A_TEXT(out), A_TEXT(reason ? reason : ""));
+		if (e == E_OK && n == 1 && n2 == 1 && given)
+			e = DBX(x->c, &Q_P_CLOSE_REST, NULL, A_INT(h->id), A_TEXT("Logement attribué par une autre proposition"));
 		event = given ? arena_printf(x->a, "Logement attribué : %s (%s)", p.address, p.landlord)
 		              : arena_printf(x->a, "Proposition de %s : %s", p.landlord, CODE_LABEL(HOUSING_OUTCOMES, out));
 	} else if (!strcmp(action, "radier")) {
@@ -591,6 +606,8 @@ err housing_act(const housing_ctx *x, housing_request *h, const char *action, co
 		if (e == E_OK)
 			e = DBX(x->c, &Q_END, &n, A_INT(h->id), A_TEXT("radiee"), A_TEXT(civil_iso(x->a, d)), A_TEXT(reason), A_TEXT(""), A_TEXT(""),
 			        A_INT(ver));
+		if (e == E_OK && n == 1)
+			e = DBX(x->c, &Q_P_CLOSE_REST, NULL, A_INT(h->id), A_TEXT("Demande radiée"));
 		event = arena_printf(x->a, "Demande de logement radiée : %s", CODE_LABEL(HOUSING_END_REASONS, reason));
 	} else {
 		return E_NOT_FOUND;
