@@ -190,7 +190,7 @@ const code HOUSING_HELP[3] = {{"aide_depot", "Aide à la constitution et au dép
                               {"commission", "Représentation en commission d’attribution"}};
 const code HOUSING_OUTCOMES[5] = {{"attente", "En attente de la commission"}, {"attribuee", "Attribuée au foyer"},
                                   {"refusee_menage", "Refusée par le foyer"}, {"non_retenue", "Non retenue par la commission"},
-                                  {"annulee", "Retirée (par le bailleur, ou la demande close)"}};
+                                  {"annulee", "Retirée"}};
 const code HOUSING_END_REASONS[5] = {{"", "— choisir —"}, {"non_renouvellement", "Non renouvelée dans le délai"},
                                      {"renonciation", "Renonciation du demandeur"}, {"irrecevabilite", "Irrecevable"},
                                      {"autre", "Autre motif"}};
