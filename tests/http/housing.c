@@ -229,6 +229,13 @@ int main(void)
 	r = get(&soc, "/logement?liste=propositions");
 	snprintf(body, sizeof body, "href=\"/logement/%lld\"", (long long)q1);
 	CHECK_LACKS(r->body, body);
+	/* Two proposals awaiting; the dwelling given by one closes the other (its outcome could not be recorded after). */
+	snprintf(body, sizeof body, "{\"action\":\"proposition\",\"landlord\":\"SEMADER\",\"address\":\"5 rue Rontaunay\",\"version\":%lld}",
+	         (long long)ver);
+	j = J(post_json(&soc, path, body));
+	int64_t p3 = geti(json_array_get(json_object_get(j, "proposals"), 0), "id");
+	ver = geti(j, "version");
+	json_decref(j);
 	snprintf(body, sizeof body, "{\"action\":\"proposition\",\"landlord\":\"SHLMR\",\"address\":\"12 avenue du 20 Décembre\",\"version\":%lld}",
 	         (long long)ver);
 	j = J(post_json(&soc, path, body));
@@ -241,6 +248,14 @@ int main(void)
 	CHECK_STR(gets_(j, "allocated_address"), "12 avenue du 20 Décembre");
 	CHECK_STR(gets_(j, "allocated_landlord"), "SHLMR");
 	CHECK_STR(gets_(j, "ended_on"), today);
+	{
+		size_t k;
+		json_t *pr;
+		const char *other = "absente", *why = "";
+		json_array_foreach(json_object_get(j, "proposals"), k, pr) if (geti(pr, "id") == p3) other = gets_(pr, "outcome"), why = gets_(pr, "refusal_reason");
+		CHECK_STR(other, "annulee");
+		CHECK_STR(why, "Logement attribué par une autre proposition");
+	}
 	ver = geti(j, "version");
 	json_decref(j);
 	snprintf(body, sizeof body, "{\"action\":\"renouveler\",\"version\":%lld}", (long long)ver);
