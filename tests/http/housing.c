@@ -17,6 +17,22 @@ static const char *gets_(json_t *j, const char *k)
 	return s ? s : "(null)";
 }
 
+/* A proposal received for the request at path (its version *ver, then the new one): the proposal's number, 0 if refused. */
+static int64_t propose(cli *k, const char *path, const char *landlord, const char *address, int64_t *ver)
+{
+	char body[300];
+	snprintf(body, sizeof body, "{\"action\":\"proposition\",\"landlord\":\"%s\",\"address\":\"%s\",\"version\":%lld}", landlord,
+	         address, (long long)*ver);
+	resp *r = post_json(k, path, body);
+	if (r->status != 200)
+		return 0;
+	json_t *j = json_loads(r->body, 0, NULL);
+	int64_t id = json_integer_value(json_object_get(json_array_get(json_object_get(j, "proposals"), 0), "id"));
+	*ver = json_integer_value(json_object_get(j, "version"));
+	json_decref(j);
+	return id;
+}
+
 /* The day n days from today (negative: before), ISO. */
 static void day(char out[11], int n)
 {
@@ -230,18 +246,9 @@ int main(void)
 	snprintf(body, sizeof body, "href=\"/logement/%lld\"", (long long)q1);
 	CHECK_LACKS(r->body, body);
 	/* Two proposals awaiting; the dwelling given by one closes the other (its outcome could not be recorded after). */
-	snprintf(body, sizeof body, "{\"action\":\"proposition\",\"landlord\":\"SEMADER\",\"address\":\"5 rue Rontaunay\",\"version\":%lld}",
-	         (long long)ver);
-	j = J(post_json(&soc, path, body));
-	int64_t p3 = geti(json_array_get(json_object_get(j, "proposals"), 0), "id");
-	ver = geti(j, "version");
-	json_decref(j);
-	snprintf(body, sizeof body, "{\"action\":\"proposition\",\"landlord\":\"SHLMR\",\"address\":\"12 avenue du 20 Décembre\",\"version\":%lld}",
-	         (long long)ver);
-	j = J(post_json(&soc, path, body));
-	int64_t p2 = geti(json_array_get(json_object_get(j, "proposals"), 0), "id");
-	ver = geti(j, "version");
-	json_decref(j);
+	int64_t closed = propose(&soc, path, "SEMADER", "5 rue Rontaunay", &ver);
+	int64_t p2 = propose(&soc, path, "SHLMR", "12 avenue du 20 Décembre", &ver);
+	CHECK(closed > 0 && p2 > 0, "two proposals awaiting");
 	snprintf(body, sizeof body, "{\"action\":\"issue\",\"proposal\":%lld,\"outcome\":\"attribuee\",\"version\":%lld}", (long long)p2, (long long)ver);
 	j = J(post_json(&soc, path, body));
 	CHECK_STR(gets_(j, "status"), "attribuee");
@@ -252,7 +259,7 @@ int main(void)
 		size_t k;
 		json_t *pr;
 		const char *other = "absente", *why = "";
-		json_array_foreach(json_object_get(j, "proposals"), k, pr) if (geti(pr, "id") == p3) other = gets_(pr, "outcome"), why = gets_(pr, "refusal_reason");
+		json_array_foreach(json_object_get(j, "proposals"), k, pr) if (geti(pr, "id") == closed) other = gets_(pr, "outcome"), why = gets_(pr, "refusal_reason");
 		CHECK_STR(other, "annulee");
 		CHECK_STR(why, "Logement attribué par une autre proposition");
 	}
@@ -348,9 +355,8 @@ int main(void)
 	CHECK_HAS(r->body, "motif");
 	/* A proposal awaiting when the request is struck off: closed with it — the home page's figure and the list's total
 	 * go down together (it stayed pending for ever, counted at home and absent from the list). */
-	j = J(post_json(&soc, path, "{\"action\":\"proposition\",\"landlord\":\"SIDR\",\"address\":\"3 rue des Lilas\",\"version\":1}"));
-	int64_t vq2 = geti(j, "version");
-	json_decref(j);
+	int64_t vq2 = 1;
+	CHECK(propose(&soc, path, "SIDR", "3 rue des Lilas", &vq2) > 0, "a proposal awaiting on the request to strike off");
 	long long pending = home_figure(&soc, "<a href=\"/logement?liste=propositions\">");
 	j = J(get(&soc, "/api/v1/housing/requests?liste=propositions"));
 	CHECK_INT(geti(j, "total"), pending); /* the list and the home page agree */
