@@ -250,6 +250,28 @@ err db_finish(db_conn *c, err e)
 	return e;
 }
 
+err db_part_begin(db_conn *c, const char *name)
+{
+	if (!c->in_tx)
+		return E_INTERNAL;
+	char sql[96];
+	snprintf(sql, sizeof sql, "SAVEPOINT %s", name);
+	return ops_of(c->d)->simple(c, sql);
+}
+
+err db_part_end(db_conn *c, const char *name, err e)
+{
+	char sql[128];
+	if (e != E_OK) {
+		snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT %s", name);
+		if (ops_of(c->d)->simple(c, sql) != E_OK)
+			return E_DB; /* the transaction cannot go on: the caller rolls it back */
+	}
+	snprintf(sql, sizeof sql, "RELEASE SAVEPOINT %s", name);
+	err r = ops_of(c->d)->simple(c, sql);
+	return r != E_OK ? r : e;
+}
+
 /* Waits until the commits of c are on disk (SQLite's group commit: the
  * write lock is already released, so other writers go on meanwhile). */
 static err durable(db_conn *c)

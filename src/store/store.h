@@ -129,6 +129,13 @@ bool db_in_tx(const db_conn *c);
 /* The end of a transaction: commits when e is E_OK (returning the
  * commit's outcome), else rolls back and returns e. */
 err db_finish(db_conn *c, err e);
+/* A part of the open transaction that may fail alone: db_part_begin marks
+ * where it starts, db_part_end keeps it when e is E_OK and otherwise undoes
+ * it, the transaction going on (on PostgreSQL a failed statement would
+ * otherwise abort the whole transaction). name: a fixed identifier, never
+ * input. One part open at a time per name. */
+err db_part_begin(db_conn *c, const char *name);
+err db_part_end(db_conn *c, const char *name, err e);
 
 /* Runs q with args; rows are read with db_next. Always call db_close. */
 err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args);

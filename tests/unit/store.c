@@ -97,7 +97,19 @@ static err mark_fails(db_conn *c, int64_t object, int64_t at)
 	(void)c, (void)object, (void)at;
 	return E_DB;
 }
-static journal_read_hook hook_ok = {"hooktest", mark_ok, NULL}, hook_bad = {"hookbad", mark_fails, NULL};
+/* A mark that writes a row, then fails on a statement of its own (the name is taken): its row must go with it,
+ * the entry stay — and on PostgreSQL the transaction must go on after the failed statement. */
+static db_sql Q_T_MARK_N = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE structure_id = $1 AND name LIKE 'mk-%'");
+static db_sql Q_T_MARK_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'mk-%'");
+static err mark_half(db_conn *c, int64_t object, int64_t at)
+{
+	(void)object, (void)at;
+	int64_t id = 0;
+	err e = DBID(c, &Q_T_ADD, &id, A_TEXT("mk-1"), A_NULL);
+	return e == E_OK ? DBID(c, &Q_T_ADD, &id, A_TEXT("mk-1"), A_NULL) : e;
+}
+static journal_read_hook hook_ok = {"hooktest", mark_ok, NULL}, hook_bad = {"hookbad", mark_fails, NULL},
+                         hook_half = {"hookhalf", mark_half, NULL};
 
 /* Group commit: each thread commits 25 rows and checks, as each commit
  * returns, that a sync covering it is done. */
@@ -538,6 +550,7 @@ int main(void)
 	T_GROUP("journal: a mark follows a read entry");
 	journal_on_read(&hook_ok);
 	journal_on_read(&hook_bad);
+	journal_on_read(&hook_half);
 	{
 		db_conn_scope(c, s2); /* structure B's chain: the next group counts A's */
 		journal_check j0, j1;
@@ -550,8 +563,14 @@ int main(void)
 		          marks_seen == 1,
 		      "not for an entry inside a write's transaction");
 		CHECK(journal_record(c, 7, "read", "hookbad", 1, NULL) == E_OK, "a failing mark: the read is still journaled");
-		CHECK(journal_verify(c, s2, &j1) == E_OK && j1.entries == j0.entries + 4 && j1.broken_seq == 0,
-		      "four entries more, chain intact (%lld → %lld)", (long long)j0.entries, (long long)j1.entries);
+		CHECK(journal_record(c, 7, "read", "hookhalf", 1, NULL) == E_OK && !db_in_tx(c),
+		      "a mark failing after a write of its own: the read is still journaled");
+		int64_t marked_rows = -1;
+		CHECK(DBID0(c, &Q_T_MARK_N, &marked_rows) == E_OK && marked_rows == 0, "and the mark's write is undone with it (%lld)",
+		      (long long)marked_rows);
+		CHECK(journal_verify(c, s2, &j1) == E_OK && j1.entries == j0.entries + 5 && j1.broken_seq == 0,
+		      "five entries more, chain intact (%lld → %lld)", (long long)j0.entries, (long long)j1.entries);
+		DBX0(c, &Q_T_MARK_CLEAN, NULL);
 		CHECK(db_conn_structure(c) == s2, "the connection keeps its structure");
 		db_conn_scope(c, s1);
 	}

@@ -165,8 +165,11 @@ static err append(db_conn *c, const entry *x, int n)
 /* ---- what follows a read ---------------------------------------------------------------------------------
  * A module may keep a mark of its own when one of its records is read (persons: the household « recently
  * seen », for the search's order). The mark follows the read entry where it is written — in the writer's
- * group, or by the request when the queue is full — in a transaction of its own after the entries: a mark
- * that fails never costs an entry of the journal. */
+ * group, or by the request when the queue is full — in the entries' transaction, after them, as a part that
+ * may fail alone (db_part_begin): a mark that fails is undone and never costs an entry of the journal, and the
+ * entries and their marks take one commit and one sync (two before). A hook may keep something in memory
+ * before the commit (persons: the search's order); a commit that fails then leaves it a visit ahead, and the
+ * group is written again. */
 static journal_read_hook *read_hooks;
 
 void journal_on_read(journal_read_hook *h)
@@ -175,28 +178,36 @@ void journal_on_read(journal_read_hook *h)
 	read_hooks = h;
 }
 
-static void marks(db_conn *c, const entry *x, int n)
+/* The marks of x[0..n) in c's transaction, after their entries. E_OK when they are kept or undone (a mark that
+ * failed is logged); an error only when the undoing failed too: the transaction cannot be trusted, the caller
+ * writes the entries again without their marks. */
+static err marks(db_conn *c, const entry *x, int n)
 {
 	if (!read_hooks)
-		return;
+		return E_OK;
 	bool any = false;
 	for (int i = 0; i < n && !any; i++)
 		for (journal_read_hook *h = read_hooks; h && !any; h = h->next)
 			any = !strcmp(x[i].action, "read") && !strcmp(x[i].kind, h->kind);
 	if (!any)
-		return;
+		return E_OK;
+	if (db_part_begin(c, "journal_marks") != E_OK) {
+		log_warn("journal: the marks of %d read entries could not be kept (the entries are)", n);
+		return E_OK; /* nothing of them written */
+	}
 	int64_t scope = db_conn_structure(c);
-	err e = db_begin(c, true);
+	err e = E_OK;
 	for (int i = 0; e == E_OK && i < n; i++)
 		for (journal_read_hook *h = read_hooks; e == E_OK && h; h = h->next)
 			if (!strcmp(x[i].action, "read") && !strcmp(x[i].kind, h->kind)) {
 				db_conn_scope(c, x[i].sid);
 				e = h->fn(c, x[i].object, x[i].at);
 			}
-	e = db_finish(c, e);
 	db_conn_scope(c, scope);
 	if (e != E_OK)
 		log_warn("journal: the marks of %d read entries could not be kept (the entries are)", n);
+	err kept = db_part_end(c, "journal_marks", e);
+	return kept == E_OK || kept == e ? E_OK : kept;
 }
 
 /* ---- the entries of reads, appended by one writer in group commits --------------------------------------
@@ -261,6 +272,7 @@ static void *writer(void *arg)
 		/* The group in one transaction, tried again when the database is busy; the entries leave the queue
 		 * only once committed, so journal_flush and a full queue see them until then. */
 		err e = E_DB;
+		bool with_marks = true;
 		for (int attempt = 0; attempt < 5 && e != E_OK; attempt++) {
 			db_conn *c = db_conn_get(jq.d);
 			if (!c)
@@ -268,9 +280,11 @@ static void *writer(void *arg)
 			e = db_begin(c, true);
 			if (e == E_OK)
 				e = append(c, group, k);
+			if (e == E_OK && with_marks && marks(c, group, k) != E_OK) {
+				with_marks = false; /* their failure could not be undone: the entries again, without them */
+				e = E_DB;
+			}
 			e = db_finish(c, e);
-			if (e == E_OK)
-				marks(c, group, k);
 			db_conn_put(c);
 		}
 		if (e != E_OK)
@@ -378,10 +392,13 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 	err e = own ? db_begin(c, true) : E_OK;
 	if (e == E_OK)
 		e = append(c, &x, 1);
+	if (own && e == E_OK && marks(c, &x, 1) != E_OK) {
+		db_rollback(c); /* the mark's failure could not be undone: the entry again, without it */
+		if ((e = db_begin(c, true)) == E_OK)
+			e = append(c, &x, 1);
+	}
 	if (own)
 		e = db_finish(c, e);
-	if (own && e == E_OK)
-		marks(c, &x, 1);
 	if (e != E_OK)
 		log_error("journal: append failed structure=%lld", (long long)sid);
 	return e;
