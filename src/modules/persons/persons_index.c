@@ -1189,6 +1189,36 @@ static bool best_offer(const part *p, best_set *b, uint32_t pid, int base_score)
 	return true;
 }
 
+/* Offers pids[0..n) in order, as best_offer does one by one. Each offer reads three places picked by the person
+ * (her place in the base, her record, her household's last visit), each a miss of the processor's cache for a
+ * common name's thousands: they are asked for the whole batch first (prefetched, in three rounds, each round's
+ * addresses known from the last), so the misses overlap instead of following one another. */
+enum { OFFER_BATCH = 16 };
+static bool best_offer_batch(const part *p, best_set *b, const uint32_t *pids, int n, int base_score)
+{
+	const prec *r[OFFER_BATCH];
+	if (p->pix)
+		for (int i = 0; i < n; i++)
+			if (pids[i] >= p->pmin && pids[i] - p->pmin < p->prange)
+				__builtin_prefetch(&p->pix[pids[i] - p->pmin]);
+	for (int i = 0; i < n; i++) {
+		uint32_t at = p->pix && pids[i] >= p->pmin && pids[i] - p->pmin < p->prange ? p->pix[pids[i] - p->pmin] : 0;
+		r[i] = at ? &p->rec[at - 1] : NULL;
+		if (r[i])
+			__builtin_prefetch(r[i]);
+	}
+	for (int i = 0; i < n; i++)
+		if (r[i] && r[i]->hix < p->nh) {
+			__builtin_prefetch(&p->hseen[r[i]->hix]);
+			if (base_score < 0)
+				__builtin_prefetch(p->names + (r[i]->name & ~(uint32_t)INACTIVE));
+		}
+	for (int i = 0; i < n; i++)
+		if (!best_offer(p, b, pids[i], base_score))
+			return false;
+	return true;
+}
+
 static bool key_matches(const char *k, const index_lookup *lk, size_t kl)
 {
 	return lk->prefix ? strncmp(k, lk->key, kl) == 0 : strcmp(k, lk->key) == 0;
@@ -1200,9 +1230,11 @@ static bool best_lookup(const part *p, best_set *b, const index_lookup *lk)
 	size_t kl = strlen(lk->key);
 	b->bound = b->examined + lk->max;
 	for (uint32_t i = lower(p, lk->key); i < p->nkeys && key_matches(p->pool + p->koff[i], lk, kl); i++)
-		for (uint32_t j = p->pstart[i]; j < p->pstart[i + 1]; j++)
-			if (!best_offer(p, b, p->pids[j], -1))
+		for (uint32_t j = p->pstart[i]; j < p->pstart[i + 1]; j += OFFER_BATCH) {
+			uint32_t n = p->pstart[i + 1] - j < OFFER_BATCH ? p->pstart[i + 1] - j : OFFER_BATCH;
+			if (!best_offer_batch(p, b, p->pids + j, (int)n, -1))
 				return b->known;
+		}
 	for (size_t i = dlower(p, lk->key); i < p->nd && key_matches(p->delta[i].key, lk, kl); i++)
 		if (!best_offer(p, b, p->delta[i].pid, -1))
 			return b->known;
@@ -1262,6 +1294,8 @@ static bool best_all(const part *p, best_set *b, const char *const *all, int nal
 		bool linear[WORDS];
 		for (int w = 0; w < n; w++)
 			linear[w] = (uint64_t)(to[w] - from[w]) <= 16 * (uint64_t)(to[s] - from[s]);
+		uint32_t batch[OFFER_BATCH];
+		int nb = 0;
 		for (uint32_t j = from[s]; j < to[s]; j++) {
 			uint32_t pid = p->pids[j];
 			bool in = true;
@@ -1275,8 +1309,12 @@ static bool best_all(const part *p, best_set *b, const char *const *all, int nal
 					from[w] = gallop(p->pids, from[w], to[w], pid);
 				in = from[w] < to[w] && p->pids[from[w]] == pid;
 			}
-			if (in && !best_offer(p, b, pid, all_score))
+			if (in)
+				batch[nb++] = pid;
+			if ((nb == OFFER_BATCH || (nb && j + 1 == to[s])) && !best_offer_batch(p, b, batch, nb, all_score))
 				return b->known;
+			if (nb == OFFER_BATCH || j + 1 == to[s])
+				nb = 0;
 		}
 	}
 	for (int w = 0; w < nall; w++) {
