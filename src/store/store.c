@@ -259,17 +259,16 @@ err db_part_begin(db_conn *c, const char *name)
 	return ops_of(c->d)->simple(c, sql);
 }
 
-err db_part_end(db_conn *c, const char *name, err e)
+err db_part_end(db_conn *c, const char *name, bool keep)
 {
 	char sql[128];
-	if (e != E_OK) {
+	if (!keep) {
 		snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT %s", name);
 		if (ops_of(c->d)->simple(c, sql) != E_OK)
-			return E_DB; /* the transaction cannot go on: the caller rolls it back */
+			return E_DB;
 	}
 	snprintf(sql, sizeof sql, "RELEASE SAVEPOINT %s", name);
-	err r = ops_of(c->d)->simple(c, sql);
-	return r != E_OK ? r : e;
+	return ops_of(c->d)->simple(c, sql) == E_OK ? E_OK : E_DB;
 }
 
 /* Waits until the commits of c are on disk (SQLite's group commit: the

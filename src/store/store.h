@@ -130,12 +130,13 @@ bool db_in_tx(const db_conn *c);
  * commit's outcome), else rolls back and returns e. */
 err db_finish(db_conn *c, err e);
 /* A part of the open transaction that may fail alone: db_part_begin marks
- * where it starts, db_part_end keeps it when e is E_OK and otherwise undoes
- * it, the transaction going on (on PostgreSQL a failed statement would
- * otherwise abort the whole transaction). name: a fixed identifier, never
- * input. One part open at a time per name. */
+ * where it starts, db_part_end keeps it (keep) or undoes it, the transaction
+ * going on (on PostgreSQL a failed statement would otherwise abort the whole
+ * transaction). db_part_end's error says the transaction cannot go on (the
+ * part could not be undone or closed): the caller rolls it back. name: a
+ * fixed identifier, never input. */
 err db_part_begin(db_conn *c, const char *name);
-err db_part_end(db_conn *c, const char *name, err e);
+err db_part_end(db_conn *c, const char *name, bool keep);
 
 /* Runs q with args; rows are read with db_next. Always call db_close. */
 err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args);

@@ -179,8 +179,8 @@ void journal_on_read(journal_read_hook *h)
 }
 
 /* The marks of x[0..n) in c's transaction, after their entries. E_OK when they are kept or undone (a mark that
- * failed is logged); an error only when the undoing failed too: the transaction cannot be trusted, the caller
- * writes the entries again without their marks. */
+ * failed is logged); an error when their part could not begin, or not be undone: the transaction cannot be
+ * trusted, the caller writes the entries again without their marks. */
 static err marks(db_conn *c, const entry *x, int n)
 {
 	if (!read_hooks)
@@ -193,7 +193,7 @@ static err marks(db_conn *c, const entry *x, int n)
 		return E_OK;
 	if (db_part_begin(c, "journal_marks") != E_OK) {
 		log_warn("journal: the marks of %d read entries could not be kept (the entries are)", n);
-		return E_OK; /* nothing of them written */
+		return E_DB; /* on PostgreSQL the failed statement ends the transaction: the entries again, alone */
 	}
 	int64_t scope = db_conn_structure(c);
 	err e = E_OK;
@@ -206,8 +206,7 @@ static err marks(db_conn *c, const entry *x, int n)
 	db_conn_scope(c, scope);
 	if (e != E_OK)
 		log_warn("journal: the marks of %d read entries could not be kept (the entries are)", n);
-	err kept = db_part_end(c, "journal_marks", e);
-	return kept == E_OK || kept == e ? E_OK : kept;
+	return db_part_end(c, "journal_marks", e == E_OK);
 }
 
 /* ---- the entries of reads, appended by one writer in group commits --------------------------------------
