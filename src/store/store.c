@@ -61,6 +61,8 @@ db *db_open(const char *url, int pool_size, const char **why)
 	pthread_rwlock_init(&d->scoped_lock, NULL);
 	pthread_mutex_init(&d->flush_lock, NULL);
 	pthread_cond_init(&d->flush_cond, NULL);
+	pthread_mutex_init(&d->ckpt_lock, NULL);
+	pthread_cond_init(&d->ckpt_cond, NULL);
 	d->wal_fd = -1;
 	/* Open one connection now so a wrong URL fails before serving. */
 	db_conn *c = db_conn_get(d);
@@ -89,6 +91,8 @@ void db_close_all(db *d)
 {
 	if (!d)
 		return;
+	if (d->engine == DB_SQLITE)
+		sq_checkpoints_stop(d);
 	for (int i = 0; i < d->nidle; i++)
 		conn_free(d->idle[i]);
 	for (int i = 0; i < d->nscoped; i++)
@@ -102,10 +106,13 @@ void db_close_all(db *d)
 	pthread_rwlock_destroy(&d->scoped_lock);
 	pthread_mutex_destroy(&d->flush_lock);
 	pthread_cond_destroy(&d->flush_cond);
+	pthread_mutex_destroy(&d->ckpt_lock);
+	pthread_cond_destroy(&d->ckpt_cond);
 	if (d->wal_fd >= 0)
 		close(d->wal_fd);
 	if (d->written)
-		log_info("store: %llu commits, %llu syncs of the WAL", (unsigned long long)d->written, (unsigned long long)d->syncs);
+		log_info("store: %llu commits, %llu syncs of the WAL, %llu checkpoints", (unsigned long long)d->written,
+		         (unsigned long long)d->syncs, (unsigned long long)d->ckpts);
 	free(d);
 }
 

@@ -330,4 +330,6 @@ void db_sync_stats(db *d, db_sync_info *out);
 uint64_t db_conn_last_commit(const db_conn *c);
 /* Tests: the n-th sync of the WAL fails as a disk would (EIO). */
 void db_fail_sync_after(long n);
+/* Waits until the checkpoints asked for are made (SQLite; tests). */
+void db_checkpoints_settle(db *d);
 #endif

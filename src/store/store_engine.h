@@ -30,6 +30,13 @@ struct db {
 	int flush_errors;        /* syncs that failed (each logged) */
 	int wal_fd;              /* -1 until the first sync */
 	uint64_t syncs;          /* syncs done (the bench says how many commits share one) */
+	/* SQLite's checkpoints, made by a thread of their own (store_sqlite.c). */
+	pthread_mutex_t ckpt_lock;
+	pthread_cond_t ckpt_cond;
+	pthread_t ckpt_thread;
+	bool ckpt_running, ckpt_wanted, ckpt_busy, ckpt_stop, ckpt_failed;
+	int ckpt_left;           /* the WAL's frames when the last checkpoint ended */
+	uint64_t ckpts;
 	char **scoped;           /* tables with a structure_id column */
 	int nscoped;
 };
@@ -78,5 +85,7 @@ typedef struct db_engine_ops {
 } db_engine_ops;
 
 extern const db_engine_ops db_sqlite_ops;
+/* Stops SQLite's checkpointing thread, if it runs (db_close_all, before the connections close). */
+void sq_checkpoints_stop(db *d);
 extern const db_engine_ops db_pg_ops;
 #endif
