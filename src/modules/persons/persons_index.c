@@ -1315,10 +1315,11 @@ static bool best_all(const part *p, best_set *b, const char *const *all, int nal
 			}
 			if (in)
 				batch[nb++] = pid;
-			if ((nb == OFFER_BATCH || (nb && j + 1 == to[s])) && !best_offer_batch(p, b, batch, nb, all_score))
-				return b->known;
-			if (nb == OFFER_BATCH || j + 1 == to[s])
+			if (nb == OFFER_BATCH || (nb && j + 1 == to[s])) { /* full, or the list's end: offered, then emptied */
+				if (!best_offer_batch(p, b, batch, nb, all_score))
+					return b->known;
 				nb = 0;
+			}
 		}
 	}
 	for (int w = 0; w < nall; w++) {
