@@ -23,6 +23,19 @@
  * likewise at the release of the write lock. A fill started before an
  * emptying or a write is not kept (a generation count).
  *
+ * The WAL's frames of a transaction are written in one system call, not
+ * two a frame (a 24-byte header, then the page): a connection's writes
+ * that follow each other in its WAL are kept in a buffer of its own and
+ * written when one does not follow, when it is full, when the frame that
+ * commits has been written (so that its error is the commit's), and before
+ * anything else the connection does with its WAL (read, size, sync,
+ * truncate, close). Only the holder of the WAL's write lock writes frames;
+ * what it wrote is seen by others only once the WAL index's header says so,
+ * which SQLite writes around a memory barrier: the holder's barrier, and its
+ * release of the write lock, write what is left first. So a frame is never
+ * read before it is written, and frames kept past a rollback never land
+ * after another writer's.
+ *
  * The layout of the WAL index is SQLite's file format (walformat.html,
  * version 3007000): a header that says another version turns the cache off
  * for as long as it does. Without a WAL (no shared memory mapped) nothing is
@@ -70,6 +83,7 @@ struct shared_pages {
 	_Atomic uint32_t seen[4];
 	_Atomic bool seen_valid; /* a WAL index in the known format was seen: pages may be served */
 	int ckpt_held;           /* our connections holding the checkpoint lock of this file */
+	struct pf_file *_Atomic wal_kept; /* the WAL file whose writes wait in its buffer (the write lock's holder's) */
 	int write_held;          /* and its write lock */
 	_Atomic int page;        /* page size, from the first full-page read; 0 until then, -1 unusable */
 	stripe st[STRIPES];
@@ -78,9 +92,18 @@ struct shared_pages {
 typedef struct pf_file {
 	sqlite3_file base;
 	sqlite3_file *real; /* SQLite's own file, just after this struct */
-	shared_pages *sp;   /* NULL: not cached */
+	shared_pages *sp;   /* NULL: not cached (a WAL: its writes not kept) */
 	volatile unsigned char *shm0;
+	bool holds_write;   /* a main database: its connection holds the WAL's write lock */
+	/* A WAL: the writes that follow each other, from `from`, not yet written. */
+	unsigned char *kept;
+	size_t nkept;
+	sqlite3_int64 from;
+	bool commit_kept; /* the last write was a commit frame's header: write once its page is kept */
 } pf_file;
+
+/* SQLite's unix file writes at most 128 KiB - 1 at once (it masks the length): room for the largest frame. */
+enum { WAL_KEEP = 120 * 1024, WAL_FRAME_HEAD = 24 };
 
 static sqlite3_vfs *real_vfs;
 static sqlite3_vfs pf_vfs;
@@ -257,12 +280,107 @@ static void cache_check(shared_pages *sp, volatile const unsigned char *shm)
 	pthread_mutex_unlock(&sp->state);
 }
 
+/* ---- the WAL's writes, kept while they follow each other ---- */
+
+/* What w keeps, written; under the connection (its writes, or the write lock's holder's barrier or release). */
+static int wal_flush(pf_file *w)
+{
+	w->commit_kept = false;
+	if (!w->nkept)
+		return SQLITE_OK;
+	int rc = w->real->pMethods->xWrite(w->real, w->kept, (int)w->nkept, w->from);
+	w->nkept = 0;
+	pf_file *self = w;
+	atomic_compare_exchange_strong(&w->sp->wal_kept, &self, NULL);
+	return rc;
+}
+
+/* Called with the database file of the write lock's holder: its WAL's writes, before others may read them. */
+static int wal_flush_of(pf_file *db)
+{
+	if (!db->sp || !db->holds_write)
+		return SQLITE_OK;
+	pf_file *w = atomic_load(&db->sp->wal_kept);
+	int rc = w ? wal_flush(w) : SQLITE_OK;
+	if (rc != SQLITE_OK)
+		log_error("sqlite: the WAL's frames could not be written (%d)", rc);
+	return rc;
+}
+
+static int wal_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off)
+{
+	pf_file *w = (pf_file *)f;
+	if (!w->sp || amt <= 0)
+		return w->real->pMethods->xWrite(w->real, buf, amt, off);
+	/* A frame's header: its bytes 4 to 7, the database's size after a commit, say whether it commits. */
+	const unsigned char *b = buf;
+	bool commit_head = amt == WAL_FRAME_HEAD && (b[4] | b[5] | b[6] | b[7]) != 0;
+	bool page_of_commit = w->commit_kept;
+	int rc = SQLITE_OK;
+	if (!(w->nkept && off == w->from + (sqlite3_int64)w->nkept && w->nkept + (size_t)amt <= WAL_KEEP)) {
+		if ((rc = wal_flush(w)) != SQLITE_OK)
+			return rc;
+		if ((size_t)amt > WAL_KEEP || (!w->kept && !(w->kept = malloc(WAL_KEEP)))) {
+			rc = w->real->pMethods->xWrite(w->real, buf, amt, off);
+			w->commit_kept = rc == SQLITE_OK && commit_head;
+			return rc;
+		}
+		w->from = off;
+	}
+	memcpy(w->kept + w->nkept, buf, (size_t)amt);
+	w->nkept += (size_t)amt;
+	atomic_store(&w->sp->wal_kept, w);
+	if (page_of_commit)
+		return wal_flush(w); /* the commit's frames written: its error is the commit's */
+	w->commit_kept = commit_head;
+	return SQLITE_OK;
+}
+
+static int wal_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
+{
+	pf_file *w = (pf_file *)f;
+	int rc = wal_flush(w);
+	return rc != SQLITE_OK ? rc : w->real->pMethods->xRead(w->real, buf, amt, off);
+}
+
+static int wal_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	pf_file *w = (pf_file *)f;
+	int rc = wal_flush(w);
+	return rc != SQLITE_OK ? rc : w->real->pMethods->xTruncate(w->real, size);
+}
+
+static int wal_sync(sqlite3_file *f, int flags)
+{
+	pf_file *w = (pf_file *)f;
+	int rc = wal_flush(w);
+	return rc != SQLITE_OK ? rc : w->real->pMethods->xSync(w->real, flags);
+}
+
+static int wal_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	pf_file *w = (pf_file *)f;
+	int rc = wal_flush(w);
+	return rc != SQLITE_OK ? rc : w->real->pMethods->xFileSize(w->real, size);
+}
+
+static int wal_control(sqlite3_file *f, int op, void *arg)
+{
+	pf_file *w = (pf_file *)f;
+	int rc = wal_flush(w);
+	return rc != SQLITE_OK ? rc : w->real->pMethods->xFileControl(w->real, op, arg);
+}
+
 static int pf_shm_lock(sqlite3_file *f, int ofst, int n, int flags)
 {
 	pf_file *p = (pf_file *)f;
 	shared_pages *sp = p->sp;
 	bool unlock = flags & SQLITE_SHM_UNLOCK, excl = flags & SQLITE_SHM_EXCLUSIVE;
 	bool has_write = ofst <= LK_WRITE && LK_WRITE < ofst + n, has_ckpt = ofst <= LK_CKPT && LK_CKPT < ofst + n;
+	if (unlock && has_write && p->holds_write) {
+		wal_flush_of(p); /* frames of a rolled-back transaction: written now, never after another writer's */
+		p->holds_write = false;
+	}
 	if (sp && p->shm0 && unlock && excl && (has_write || has_ckpt)) {
 		pthread_mutex_lock(&sp->state);
 		if (atomic_load(&sp->seen_valid) && wi_word(p->shm0, WI_VERSION) == WI_FORMAT) {
@@ -285,6 +403,8 @@ static int pf_shm_lock(sqlite3_file *f, int ofst, int n, int flags)
 		pthread_mutex_unlock(&sp->state);
 	}
 	int rc = p->real->pMethods->xShmLock(p->real, ofst, n, flags);
+	if (rc == SQLITE_OK && !unlock && excl && has_write)
+		p->holds_write = true;
 	if (sp && p->shm0 && rc == SQLITE_OK && !unlock) {
 		cache_check(sp, p->shm0);
 		if (excl && (has_ckpt || has_write)) {
@@ -433,7 +553,8 @@ static void pages_release(shared_pages *sp)
 	pthread_mutex_unlock(&registry);
 }
 
-static shared_pages *pages_attach(const char *path)
+/* The pages of the file at path, made if `make` (a main database), else only if one of ours has them. */
+static shared_pages *pages_attach(const char *path, bool make)
 {
 	struct stat st;
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
@@ -442,7 +563,7 @@ static shared_pages *pages_attach(const char *path)
 	shared_pages *sp = caches;
 	while (sp && (sp->dev != st.st_dev || sp->ino != st.st_ino))
 		sp = sp->next;
-	if (!sp && (sp = calloc(1, sizeof *sp)) != NULL) {
+	if (!sp && make && (sp = calloc(1, sizeof *sp)) != NULL) {
 		sp->dev = st.st_dev, sp->ino = st.st_ino;
 		pthread_mutex_init(&sp->state, NULL);
 		for (int i = 0; i < STRIPES; i++)
@@ -492,12 +613,34 @@ static int pf_reserved(sqlite3_file *f, int *out) { return REAL(f)->pMethods->xC
 static int pf_control(sqlite3_file *f, int op, void *arg) { return REAL(f)->pMethods->xFileControl(REAL(f), op, arg); }
 static int pf_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
 static int pf_device(sqlite3_file *f) { return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
-static void pf_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
+static void pf_shm_barrier(sqlite3_file *f)
+{
+	wal_flush_of((pf_file *)f); /* the writer's barrier comes before the WAL index says its frames are there */
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
 static int pf_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp)
 {
 	return REAL(f)->pMethods->xFetch(REAL(f), off, amt, pp);
 }
 static int pf_unfetch(sqlite3_file *f, sqlite3_int64 off, void *page) { return REAL(f)->pMethods->xUnfetch(REAL(f), off, page); }
+
+static int wal_close(sqlite3_file *f)
+{
+	pf_file *w = (pf_file *)f;
+	int rc = wal_flush(w);
+	int rc2 = w->real->pMethods ? w->real->pMethods->xClose(w->real) : SQLITE_OK;
+	free(w->kept);
+	w->kept = NULL;
+	if (w->sp)
+		pages_release(w->sp);
+	w->sp = NULL;
+	return rc != SQLITE_OK ? rc : rc2;
+}
+
+static const sqlite3_io_methods wal_methods = {
+	3, wal_close, wal_read, wal_write, wal_truncate, wal_sync, wal_size, pf_lock, pf_unlock, pf_reserved, wal_control,
+	pf_sector, pf_device, pf_shm_map, pf_shm_lock, pf_shm_barrier, pf_shm_unmap, pf_fetch, pf_unfetch,
+};
 
 static const sqlite3_io_methods pf_methods = {
 	3, pf_close, pf_read, pf_write, pf_truncate, pf_sync, pf_size, pf_lock, pf_unlock, pf_reserved, pf_control, pf_sector,
@@ -507,20 +650,24 @@ static const sqlite3_io_methods pf_methods = {
 static int pf_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
 	(void)vfs;
-	if (!(flags & SQLITE_OPEN_MAIN_DB) || !name)
+	bool wal = flags & SQLITE_OPEN_WAL;
+	if (!(flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) || !name)
 		return real_vfs->xOpen(real_vfs, name, f, flags, out_flags); /* SQLite's own file, in place */
 	pf_file *p = (pf_file *)f;
 	memset(p, 0, sizeof *p);
 	p->real = (sqlite3_file *)(p + 1);
+	const sqlite3_io_methods *mine = wal ? &wal_methods : &pf_methods;
 	int rc = real_vfs->xOpen(real_vfs, name, p->real, flags, out_flags);
 	if (rc != SQLITE_OK) {
 		/* SQLite closes a file whose methods are set, even on failure. */
-		p->base.pMethods = p->real->pMethods ? &pf_methods : NULL;
+		p->base.pMethods = p->real->pMethods ? mine : NULL;
 		return rc;
 	}
-	/* A file whose methods are not the version we forward stays SQLite's. */
-	p->sp = p->real->pMethods->iVersion >= 3 ? pages_attach(name) : NULL;
-	p->base.pMethods = &pf_methods;
+	/* A file whose methods are not the version we forward stays SQLite's. A WAL keeps its writes only when
+	 * its database is one of ours (whose barrier and lock release write them). */
+	if (p->real->pMethods->iVersion >= 3)
+		p->sp = wal ? pages_attach(sqlite3_filename_database(name), false) : pages_attach(name, true);
+	p->base.pMethods = mine;
 	return SQLITE_OK;
 }
 

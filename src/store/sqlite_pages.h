@@ -9,7 +9,12 @@
  * until the file itself changes — which happens only at a checkpoint. This
  * process's checkpoints write through this cache; another process's are seen
  * in the WAL index (its backfill count and salts), read each time one of
- * our connections takes a WAL lock, and empty it. Internal to src/store.
+ * our connections takes a WAL lock, and empty it.
+ *
+ * The same VFS writes a transaction's WAL frames in one system call where
+ * SQLite makes two a frame (sqlite_pages.c says when they are written: at
+ * the commit's frame at the latest, always before other connections can
+ * know of them). Internal to src/store.
  */
 #ifndef OPENCCAS_STORE_SQLITE_PAGES_H
 #define OPENCCAS_STORE_SQLITE_PAGES_H

@@ -36,6 +36,14 @@ static int64_t one(db *d, db_sql *q, int nargs, const db_arg *args)
 	return n;
 }
 
+static int64_t one_on(db_conn *c, db_sql *q, int nargs, const db_arg *args)
+{
+	int64_t n = -1;
+	if (db_exec_id(c, q, nargs, args, &n) != E_OK)
+		n = -1;
+	return n;
+}
+
 /* ---- this process: writers, readers and checkpoints at once ---- */
 
 typedef struct { db *d; unsigned seed; int done, bad; } job;
@@ -104,11 +112,39 @@ static int other(const char *path)
 	return 0;
 }
 
-static int run_other(const char *self, const char *path)
+/* Another process's view, plain SQLite: `rows` rows have v = `v`, and the file is sound. */
+static int other_sees(const char *path, const char *v, const char *rows)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, "unix") != SQLITE_OK)
+		return 2;
+	sqlite3_busy_timeout(h, 10000);
+	int rc = 3;
+	if (sqlite3_prepare_v2(h, "SELECT (SELECT count(*) FROM acct WHERE v = ?1), (SELECT group_concat(integrity_check) FROM "
+	                          "pragma_integrity_check)", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const char *ok = (const char *)sqlite3_column_text(st, 1);
+		rc = sqlite3_column_int64(st, 0) == strtoll(rows, NULL, 10) && ok && !strcmp(ok, "ok") ? 0 : 4;
+		if (rc)
+			fprintf(stderr, "other: %lld rows « %s », integrity: %.200s\n", (long long)sqlite3_column_int64(st, 0), v,
+			        ok ? ok : "?");
+	} else {
+		fprintf(stderr, "other: %s\n", sqlite3_errmsg(h));
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return rc;
+}
+
+static int run_other(const char *self, const char *path, const char *v, const char *rows)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		execl(self, self, "--other", path, (char *)NULL);
+		if (v)
+			execl(self, self, "--sees", path, v, rows, (char *)NULL);
+		else
+			execl(self, self, "--other", path, (char *)NULL);
 		_exit(127);
 	}
 	int st = 0;
@@ -121,6 +157,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--other"))
 		return other(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "--sees"))
+		return other_sees(argv[2], argv[3], argv[4]);
 	char path[128], url[160], side[160];
 	snprintf(path, sizeof path, "/tmp/openccas-test-pages-%d.db", (int)getpid());
 	snprintf(url, sizeof url, "sqlite:%s", path);
@@ -163,7 +201,7 @@ int main(int argc, char **argv)
 	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent")}), ROWS);
 	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent")}), ROWS);
 	sqlite_pages_stats(&before);
-	CHECK_INT(run_other(argv[0], path), 0);
+	CHECK_INT(run_other(argv[0], path, NULL, NULL), 0);
 	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("other-2")}), ROWS - 1);
 	CHECK_INT(one(d, &Q_V1, 1, (db_arg[]){A_TEXT("other-3")}), 1);
 	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent")}), 0);
@@ -179,6 +217,39 @@ int main(int argc, char **argv)
 	db_conn_put(c);
 	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent-2")}), ROWS / 2);
 	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("other-2")}), ROWS / 2 - 1);
+	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
+
+	T_GROUP("the WAL's frames written together");
+	/* A commit is in the file before it is answered: another process reads it at once. */
+	c = db_conn_get(d);
+	db_sql kept1 = DB_SQL(DB_GLOBAL, "UPDATE acct SET v = 'kept-1', pad = randomblob(310) WHERE id <= 400");
+	CHECK(DBX0(c, &kept1, &n) == E_OK && n == 400, "a commit of many frames (%lld rows)", (long long)n);
+	db_conn_put(c);
+	CHECK_INT(run_other(argv[0], path, "kept-1", "400"), 0);
+	/* A transaction that spilled frames to the WAL, then rolled back; another connection's commit writes where
+	 * they were; the first connection reads again. The rolled-back frames must never land over the commit's. */
+	db_sql small = DB_SQL(DB_GLOBAL, "PRAGMA cache_size = 20"), back = DB_SQL(DB_GLOBAL, "PRAGMA cache_size = -16384");
+	db_sql grow = DB_SQL(DB_GLOBAL, "UPDATE acct SET pad = randomblob(420 + id % 7)");
+	db_sql redo = DB_SQL(DB_GLOBAL, "UPDATE acct SET v = 'after-' || $1, pad = randomblob(430)");
+	for (int round = 0; round < 3; round++) {
+		db_conn *a = db_conn_get(d), *b = db_conn_get(d);
+		err e = DBX0(a, &small, NULL);
+		if (e == E_OK)
+			e = db_begin(a, true);
+		if (e == E_OK)
+			e = DBX0(a, &grow, NULL);
+		db_rollback(a);
+		CHECK(e == E_OK, "round %d: the spilling transaction ran, then rolled back", round);
+		CHECK(DBX(b, &redo, &n, A_INT(round)) == E_OK && n == ROWS, "round %d: the other connection's commit (%lld rows)",
+		      round, (long long)n);
+		char v[24];
+		snprintf(v, sizeof v, "after-%d", round);
+		CHECK_INT(one_on(a, &Q_V, 1, (db_arg[]){A_TEXT(v)}), ROWS);
+		DBX0(a, &back, NULL);
+		db_conn_put(a);
+		db_conn_put(b);
+		CHECK_INT(run_other(argv[0], path, v, "3000"), 0);
+	}
 	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
 	db_close_all(d);
 	for (size_t i = 0; i < 4; i++) {
