@@ -83,8 +83,8 @@ struct shared_pages {
 	_Atomic uint32_t seen[4];
 	_Atomic bool seen_valid; /* a WAL index in the known format was seen: pages may be served */
 	int ckpt_held;           /* our connections holding the checkpoint lock of this file */
-	struct pf_file *_Atomic wal_kept; /* the WAL file whose writes wait in its buffer (the write lock's holder's) */
 	int write_held;          /* and its write lock */
+	struct pf_file *_Atomic wal_kept; /* the WAL file whose writes wait in its buffer: the write lock's holder's */
 	_Atomic int page;        /* page size, from the first full-page read; 0 until then, -1 unusable */
 	stripe st[STRIPES];
 };
