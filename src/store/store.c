@@ -61,6 +61,7 @@ db *db_open(const char *url, int pool_size, const char **why)
 	pthread_rwlock_init(&d->scoped_lock, NULL);
 	pthread_mutex_init(&d->flush_lock, NULL);
 	pthread_cond_init(&d->flush_cond, NULL);
+	pthread_cond_init(&d->later_cond, NULL);
 	pthread_mutex_init(&d->ckpt_lock, NULL);
 	pthread_cond_init(&d->ckpt_cond, NULL);
 	d->wal_fd = -1;
@@ -91,8 +92,10 @@ void db_close_all(db *d)
 {
 	if (!d)
 		return;
-	if (d->engine == DB_SQLITE)
+	if (d->engine == DB_SQLITE) {
+		sq_syncer_stop(d);
 		sq_checkpoints_stop(d);
+	}
 	for (int i = 0; i < d->nidle; i++)
 		conn_free(d->idle[i]);
 	for (int i = 0; i < d->nscoped; i++)
@@ -106,6 +109,7 @@ void db_close_all(db *d)
 	pthread_rwlock_destroy(&d->scoped_lock);
 	pthread_mutex_destroy(&d->flush_lock);
 	pthread_cond_destroy(&d->flush_cond);
+	pthread_cond_destroy(&d->later_cond);
 	pthread_mutex_destroy(&d->ckpt_lock);
 	pthread_cond_destroy(&d->ckpt_cond);
 	if (d->wal_fd >= 0)
@@ -153,7 +157,15 @@ void db_conn_put(db_conn *c)
 	if (c->in_tx)
 		db_rollback(c);
 	db_snapshot_end(c);
-	durable(c); /* a write made outside a transaction is on disk before the answer */
+	if (c->defer) {
+		/* The caller waits (db_conn_ticket, db_durable_later). */
+		if (c->ticket)
+			c->last_commit = c->ticket;
+		c->ticket = 0;
+		c->defer = false;
+	} else {
+		durable(c); /* a write made outside a transaction is on disk before the answer */
+	}
 	c->scope = 0;
 	c->failures = 0;
 	c->statements = 0;
@@ -303,9 +315,25 @@ err db_commit(db_conn *c)
 	if (e == E_OK && c->write_tx && ops_of(c->d)->durable_after_write)
 		c->ticket = 1;
 	c->write_tx = false;
-	if (e == E_OK)
+	if (e == E_OK && !c->defer)
 		e = durable(c);
 	return e;
+}
+
+/* Only where the engine can wait without the connection (SQLite): PostgreSQL's wait is a statement on it. */
+void db_conn_defer(db_conn *c) { c->defer = ops_of(c->d)->durable_later != NULL; }
+uint64_t db_conn_ticket(const db_conn *c) { return c->ticket; }
+
+int db_durable_later(db *d, db_wait *w)
+{
+	if (!w->ticket || !ops_of(d)->durable_later)
+		return 1;
+	return ops_of(d)->durable_later(d, w);
+}
+
+bool db_durable_cancel(db *d, db_wait *w)
+{
+	return !ops_of(d)->durable_cancel || ops_of(d)->durable_cancel(d, w);
 }
 
 void db_rollback(db_conn *c)

@@ -110,6 +110,28 @@ db_engine db_conn_engine(const db_conn *c);
 void db_snapshot(db_conn *c);
 void db_snapshot_end(db_conn *c);
 
+/* Answers that wait for the disk without holding their thread (SQLite's
+ * group commit; the web's requests). After db_conn_defer(c), the commits of
+ * c do not wait until they are on disk, nor does db_conn_put: the caller
+ * reads db_conn_ticket(c) before giving c back and, if it is not 0, does
+ * not answer before db_durable_later says the disk has it. On PostgreSQL
+ * the wait is a statement of the connection's (store_pg.c): db_conn_defer
+ * changes nothing there, and the ticket is 0 once given back. */
+void db_conn_defer(db_conn *c);
+uint64_t db_conn_ticket(const db_conn *c); /* the last commit of c not known on disk; 0: none */
+typedef struct db_wait db_wait;
+struct db_wait {
+	uint64_t ticket;
+	void (*done)(db_wait *w, bool ok); /* called once, from another thread; ok: on disk */
+	db_wait *next;
+};
+/* 1: on disk (or nothing to wait for); -1: the syncs failed (every commit
+ * is refused until the server restarts); 0: w->done will say. */
+int db_durable_later(db *d, db_wait *w);
+/* w no longer waited for: true when it was still waiting (w->done will not be called), false when w->done is
+ * being or was called. */
+bool db_durable_cancel(db *d, db_wait *w);
+
 /* Transactions. write=true takes the write lock at once on SQLite
  * (BEGIN IMMEDIATE) so two writers never deadlock on upgrade. */
 err db_begin(db_conn *c, bool write);

@@ -30,6 +30,11 @@ struct db {
 	int flush_errors;        /* syncs that failed (each logged) */
 	int wal_fd;              /* -1 until the first sync */
 	uint64_t syncs;          /* syncs done (the bench says how many commits share one) */
+	/* Commits waited for without their thread (db_durable_later): a thread syncs for them. */
+	pthread_cond_t later_cond;
+	db_wait *later;
+	pthread_t sync_thread;
+	bool sync_running, sync_stop;
 	/* SQLite's checkpoints, made by a thread of their own (store_sqlite.c). */
 	pthread_mutex_t ckpt_lock;
 	pthread_cond_t ckpt_cond;
@@ -54,6 +59,7 @@ struct db_conn {
 	uint64_t ticket;         /* the last commit of this connection not yet known on disk, 0 if none (PostgreSQL: 1) */
 	bool write_tx;           /* the transaction open is a write (db_begin(c, true)) */
 	uint64_t last_commit;    /* SQLite: the number of this connection's last commit (tests) */
+	bool defer;              /* its commits do not wait for the disk: the caller does (db_conn_defer) */
 	/* By statement id: sqlite3_stmt *, or (void *)1 on PG. Grows with the
 	 * ids handed out (no fixed number of statements). */
 	void **prepared;
@@ -78,6 +84,8 @@ typedef struct db_engine_ops {
 	char *(*ddl)(arena *a, const char *sql);      /* dialect rewrite */
 	bool (*healthy)(db_conn *c);
 	err (*durable)(db_conn *c);                   /* waits until c's commits are on disk (NULL: COMMIT already waits) */
+	int (*durable_later)(db *d, db_wait *w);      /* db_durable_later (NULL: nothing to wait for) */
+	bool (*durable_cancel)(db *d, db_wait *w);
 	bool durable_after_write;                     /* every write transaction's commit is followed by durable() */
 	err (*refresh_stats)(db_conn *c, int *analyzed); /* NULL: the engine keeps them itself (PostgreSQL's autovacuum) */
 	err (*copy)(db_conn *c, const char *sql, const char *data, size_t len); /* NULL: rows are inserted one by one */
@@ -87,5 +95,7 @@ typedef struct db_engine_ops {
 extern const db_engine_ops db_sqlite_ops;
 /* Stops SQLite's checkpointing thread, if it runs (db_close_all, before the connections close). */
 void sq_checkpoints_stop(db *d);
+/* Stops SQLite's syncing thread, once every commit waited for is on disk (db_close_all). */
+void sq_syncer_stop(db *d);
 extern const db_engine_ops db_pg_ops;
 #endif

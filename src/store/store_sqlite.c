@@ -220,14 +220,11 @@ static bool sync_fault(void)
 	return n > 0 && atomic_fetch_sub(&sync_countdown, 1) == 1;
 }
 
-static err sq_durable(db_conn *c)
+/* Syncs the WAL until commit `mine` is on disk, one thread at a time for every commit written by then (the
+ * others wait for it); with flush_lock held, released while the disk works. */
+static err flush_until(db *d, uint64_t mine)
 {
-	db *d = c->d;
-	if (!d->sync_full)
-		return E_OK; /* synchronous=NORMAL chosen (--sync normal): no sync at commit */
 	err e = E_OK;
-	uint64_t mine = c->ticket;
-	pthread_mutex_lock(&d->flush_lock);
 	while (d->synced < mine) {
 		if (d->flush_errors) {
 			/* A sync failed: a later sync's success would not say the
@@ -269,8 +266,111 @@ static err sq_durable(db_conn *c)
 		}
 		pthread_cond_broadcast(&d->flush_cond);
 	}
+	return e;
+}
+
+static err sq_durable(db_conn *c)
+{
+	db *d = c->d;
+	if (!d->sync_full)
+		return E_OK; /* synchronous=NORMAL chosen (--sync normal): no sync at commit */
+	pthread_mutex_lock(&d->flush_lock);
+	err e = flush_until(d, c->ticket);
 	pthread_mutex_unlock(&d->flush_lock);
 	return e;
+}
+
+/* The commits waited for without their thread (db_durable_later), synced by a thread of their own: all those
+ * written while it syncs go in its next sync. */
+static void *syncer(void *arg)
+{
+	db *d = arg;
+	pthread_mutex_lock(&d->flush_lock);
+	for (;;) {
+		while (!d->later && !d->sync_stop)
+			pthread_cond_wait(&d->later_cond, &d->flush_lock);
+		if (!d->later)
+			break; /* stopped, nothing left to wait for */
+		uint64_t want = 0;
+		for (db_wait *w = d->later; w; w = w->next)
+			if (w->ticket > want)
+				want = w->ticket;
+		err e = flush_until(d, want);
+		db_wait *done = NULL;
+		for (db_wait **at = &d->later; *at;) {
+			db_wait *w = *at;
+			if (e != E_OK || w->ticket <= d->synced) {
+				*at = w->next;
+				w->next = done;
+				done = w;
+			} else {
+				at = &w->next;
+			}
+		}
+		pthread_mutex_unlock(&d->flush_lock);
+		while (done) {
+			db_wait *w = done;
+			done = w->next; /* w belongs to its caller once done */
+			w->done(w, e == E_OK);
+		}
+		pthread_mutex_lock(&d->flush_lock);
+	}
+	pthread_mutex_unlock(&d->flush_lock);
+	return NULL;
+}
+
+static int sq_durable_later(db *d, db_wait *w)
+{
+	if (!d->sync_full)
+		return 1;
+	pthread_mutex_lock(&d->flush_lock);
+	int r = 0;
+	if (w->ticket > d->written)
+		w->ticket = d->written; /* no ticket past the commits written: none waits for ever */
+	if (d->synced >= w->ticket) {
+		r = 1;
+	} else if (d->flush_errors) {
+		r = -1;
+	} else {
+		if (!d->sync_running && !d->sync_stop)
+			/* Started by a request's thread: the stop signals stay blocked in it, as in the thread that made it. */
+			d->sync_running = pthread_create(&d->sync_thread, NULL, syncer, d) == 0;
+		if (d->sync_running && !d->sync_stop) {
+			w->next = d->later;
+			d->later = w;
+			pthread_cond_signal(&d->later_cond);
+		} else {
+			r = flush_until(d, w->ticket) == E_OK ? 1 : -1; /* no thread: this one waits, as before */
+		}
+	}
+	pthread_mutex_unlock(&d->flush_lock);
+	return r;
+}
+
+static bool sq_durable_cancel(db *d, db_wait *w)
+{
+	pthread_mutex_lock(&d->flush_lock);
+	bool found = false;
+	for (db_wait **at = &d->later; *at; at = &(*at)->next)
+		if (*at == w) {
+			*at = w->next;
+			found = true;
+			break;
+		}
+	pthread_mutex_unlock(&d->flush_lock);
+	return found;
+}
+
+void sq_syncer_stop(db *d)
+{
+	pthread_mutex_lock(&d->flush_lock);
+	d->sync_stop = true;
+	bool join = d->sync_running;
+	d->sync_running = false;
+	pthread_cond_broadcast(&d->later_cond);
+	pthread_mutex_unlock(&d->flush_lock);
+	if (join)
+		pthread_join(d->sync_thread, NULL);
 }
 
 static err sq_simple(db_conn *c, const char *sql);
@@ -596,6 +696,8 @@ const db_engine_ops db_sqlite_ops = {
 	.ddl = sq_ddl,
 	.healthy = sq_healthy,
 	.durable = sq_durable,
+	.durable_later = sq_durable_later,
+	.durable_cancel = sq_durable_cancel,
 	.refresh_stats = sq_refresh_stats,
 	.cache = sq_cache,
 };

@@ -322,6 +322,8 @@ void web_dispatch(db *d, web_req *r)
 		web_error(r, E_UNAVAILABLE, NULL);
 		return;
 	}
+	if (r->can_wait)
+		db_conn_defer(r->db); /* its commits: the server answers once they are on disk, its thread free meanwhile */
 	db_snapshot(r->db); /* the request's reads share one snapshot (store.h) */
 	if (auth_hooks.authenticate)
 		r->user = auth_hooks.authenticate(r);
@@ -379,6 +381,7 @@ void web_dispatch(db *d, web_req *r)
 out:
 	r->statements = db_conn_statements(r->db);
 	r->steps = db_conn_steps(r->db);
+	r->durable_ticket = db_conn_ticket(r->db);
 	db_conn_put(r->db);
 	r->db = NULL;
 }

@@ -52,7 +52,77 @@ typedef struct ctx {
 	size_t cap;
 	bool too_large, started, bad;
 	struct timespec t0;
+	/* Parked: the answer is ready, its commits not yet on disk; the connection suspended meanwhile, so that its
+	 * thread serves others (the syncing thread resumes it). */
+	db_wait wait;
+	struct MHD_Connection *con;
+	bool parked, failed;
+	struct ctx *prev, *next;
 } ctx;
+
+/* The parked requests, for the stop: MHD must not be stopped with a connection suspended. */
+static pthread_mutex_t parked_lock = PTHREAD_MUTEX_INITIALIZER;
+static ctx *parked;
+
+static void unpark(db_wait *w, bool ok)
+{
+	ctx *c = (ctx *)((char *)w - offsetof(ctx, wait));
+	pthread_mutex_lock(&parked_lock);
+	if (c->prev || parked == c) { /* not yet resumed by the stop */
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			parked = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		c->prev = c->next = NULL;
+		c->failed = !ok;
+		MHD_resume_connection(c->con);
+	}
+	pthread_mutex_unlock(&parked_lock);
+}
+
+/* The answer waits until the request's commits are on disk: true when the connection was suspended for it. */
+static bool park(struct MHD_Connection *con, ctx *c)
+{
+	c->wait = (db_wait){.ticket = c->r.durable_ticket, .done = unpark};
+	c->con = con;
+	c->parked = true;
+	MHD_suspend_connection(con);
+	pthread_mutex_lock(&parked_lock);
+	c->prev = NULL;
+	c->next = parked;
+	if (parked)
+		parked->prev = c;
+	parked = c;
+	pthread_mutex_unlock(&parked_lock);
+	int st = db_durable_later(the_db, &c->wait);
+	if (st != 0)
+		unpark(&c->wait, st > 0); /* on disk already, or the syncs failed */
+	return true;
+}
+
+/* At the stop, what is still parked after the wait for requests in flight (a disk that does not answer):
+ * resumed with an error — those whose wait is being ended by the syncing thread are left to it. */
+static void unpark_all(void)
+{
+	pthread_mutex_lock(&parked_lock);
+	for (ctx *c = parked, *next; c; c = next) {
+		next = c->next;
+		if (!db_durable_cancel(the_db, &c->wait))
+			continue;
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			parked = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		c->prev = c->next = NULL;
+		c->failed = true;
+		MHD_resume_connection(c->con);
+	}
+	pthread_mutex_unlock(&parked_lock);
+}
 
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *con)
 {
@@ -220,6 +290,23 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const ch
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (c->parked) {
+		/* Resumed: the commits are on disk, or could not be put there. */
+		c->parked = false;
+		if (c->failed) {
+			log_error("web: commits of %s not known on disk: answered as an error", c->r.route ? c->r.route->pattern : "-");
+			c->r.out.len = 0;
+			c->r.location = NULL;
+			c->r.nset_cookie = 0;
+			c->r.nextra = 0;
+			if (c->r.out_fd > 0) {
+				close(c->r.out_fd);
+				c->r.out_fd = 0;
+			}
+			web_error(&c->r, E_DB, NULL);
+		}
+		return respond(con, &c->r);
+	}
 	if (c->too_large || c->body.failed)
 		return early_error(con, c, E_TOO_LARGE);
 	/* Parse at the door. */
@@ -256,10 +343,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const ch
 			f->items[f->n++] = (kv){"_csrf", arena_strdup(&c->a, h)};
 	}
 	fill_remote(con, r);
+	r->can_wait = true;
 	if (!web_asset_serve(r, MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match")))
 		web_dispatch(the_db, r);
 	if (r->method == M_HEAD)
 		r->out.len = 0;
+	if (r->durable_ticket && park(con, c))
+		return MHD_YES;
 	return respond(con, r);
 }
 
@@ -351,7 +441,7 @@ int web_serve(db *d)
 		 * listen socket and aborts the process (an open MHD defect, seen here at a stop): the read
 		 * entries still queued for the journal were lost with it. A worker holds a few dozen
 		 * connections at most, where poll() costs no more. */
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		(uint16_t)web_conf.port, NULL, NULL, access_cb, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)web_conf.threads,
@@ -398,6 +488,11 @@ int web_serve(db *d)
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
 	for (int i = 0; i < 300 && atomic_load(&inflight) > 0; i++) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	unpark_all();
+	for (int i = 0; i < 20 && atomic_load(&inflight) > 0; i++) {
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}

@@ -64,6 +64,8 @@ typedef struct web_req {
 	/* response */
 	int status;
 	int statements;              /* run while the request held its connection (the access log) */
+	bool can_wait;               /* the server answers once the request's commits are on disk (server.c) */
+	uint64_t durable_ticket;     /* then: the last of them (db_conn_ticket), 0 if none */
 	long long steps;             /* their work on SQLite (db_conn_steps), -1 on PostgreSQL */
 	buf out;
 	const char *out_type;

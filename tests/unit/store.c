@@ -111,6 +111,52 @@ static err mark_half(db_conn *c, int64_t object, int64_t at)
 static journal_read_hook hook_ok = {"hooktest", mark_ok, NULL}, hook_bad = {"hookbad", mark_fails, NULL},
                          hook_half = {"hookhalf", mark_half, NULL};
 
+/* A wait for the disk without a thread (db_durable_later), seen by the test's thread. */
+typedef struct later_wait {
+	db_wait w;
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	int done;
+	bool ok;
+} later_wait;
+
+static void later_done(db_wait *w, bool ok)
+{
+	later_wait *x = (later_wait *)w;
+	pthread_mutex_lock(&x->m);
+	x->done++;
+	x->ok = ok;
+	pthread_cond_signal(&x->cv);
+	pthread_mutex_unlock(&x->m);
+}
+
+/* 1 / -1 as db_durable_later says, else what its callback says (waited for). */
+static int later_wait_for(db *d, uint64_t ticket, int *calls)
+{
+	later_wait x = {.w = {.ticket = ticket, .done = later_done}};
+	pthread_mutex_init(&x.m, NULL);
+	pthread_cond_init(&x.cv, NULL);
+	int st = db_durable_later(d, &x.w);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 60; /* a bound, not a pace: the callback comes within milliseconds */
+	pthread_mutex_lock(&x.m);
+	while (st == 0 && !x.done && pthread_cond_timedwait(&x.cv, &x.m, &until) == 0)
+		;
+	bool late = st == 0 && !x.done;
+	pthread_mutex_unlock(&x.m);
+	if (late && db_durable_cancel(d, &x.w))
+		return 0; /* never called back (and no longer waited for) */
+	pthread_mutex_lock(&x.m);
+	while (st == 0 && !x.done) /* being called back */
+		pthread_cond_wait(&x.cv, &x.m);
+	pthread_mutex_unlock(&x.m);
+	*calls = x.done;
+	pthread_mutex_destroy(&x.m);
+	pthread_cond_destroy(&x.cv);
+	return st != 0 ? st * 10 : x.ok ? 1 : -1;
+}
+
 /* Group commit: each thread commits 25 rows and checks, as each commit
  * returns, that a sync covering it is done. */
 typedef struct { db *d; int64_t sid; int tag; int ok, covered; } commit_arg;
@@ -447,6 +493,8 @@ int main(void)
 			db_res q = {0};
 			char in_tx[16] = "", lsn[32] = "", name[16];
 			snprintf(name, sizeof name, "gc-pg-%d", i);
+			if (i == 1)
+				db_conn_defer(c); /* the web's connections: on PostgreSQL the commit still waits for the disk */
 			CHECK(db_begin(c, true) == E_OK && DBID(c, &Q_T_ADD, &gid, A_TEXT(name), A_NULL) == E_OK, "a write");
 			if (DBQ0(c, &q_sync, &q) == E_OK && db_next(&q))
 				snprintf(in_tx, sizeof in_tx, "%s", db_text(&q, 0));
@@ -521,6 +569,49 @@ int main(void)
 		int64_t gid = 0;
 		CHECK(db_begin(c, true) == E_OK && DBID(c, &Q_T_ADD, &gid, A_TEXT("gc-after"), A_NULL) == E_OK && db_commit(c) == E_OK,
 		      "the first handle still commits");
+		CHECK(DBX0(c, &Q_T_GC_CLEAN, NULL) == E_OK, "clean up");
+		db_conn_put(c);
+
+		T_GROUP("an answer that waits for the disk without its thread (SQLite)");
+		db_conn *w = db_conn_get(d);
+		db_conn_scope(w, s1);
+		db_conn_defer(w);
+		CHECK(db_begin(w, true) == E_OK && DBID(w, &Q_T_ADD, &gid, A_TEXT("gc-later"), A_NULL) == E_OK && db_commit(w) == E_OK,
+		      "a deferred commit");
+		uint64_t ticket = db_conn_ticket(w);
+		db_sync_info mid;
+		db_sync_stats(d, &mid);
+		CHECK(ticket > 0 && mid.synced < ticket, "the commit returns before the disk has it (ticket %llu, synced %llu)",
+		      (unsigned long long)ticket, (unsigned long long)mid.synced);
+		db_conn_put(w); /* nor does giving the connection back wait */
+		db_sync_stats(d, &mid);
+		CHECK(mid.synced < ticket, "nor the connection given back (synced %llu)", (unsigned long long)mid.synced);
+		int calls = 0;
+		CHECK_INT(later_wait_for(d, ticket, &calls), 1);
+		CHECK_INT(calls, 1);
+		db_sync_stats(d, &mid);
+		CHECK(mid.synced >= ticket, "on disk when the wait says so (synced %llu)", (unsigned long long)mid.synced);
+		CHECK_INT(later_wait_for(d, ticket, &calls), 10); /* already on disk: said at once */
+		d2 = db_open(url, 2, &why);
+		CHECK(d2 != NULL, "second handle");
+		if (d2) {
+			db_conn *c2 = db_conn_get(d2);
+			db_conn_scope(c2, s1);
+			db_conn_defer(c2);
+			db_fail_sync_after(1);
+			CHECK(db_begin(c2, true) == E_OK && DBID(c2, &Q_T_ADD, &gid, A_TEXT("gc-later-fail"), A_NULL) == E_OK &&
+			          db_commit(c2) == E_OK,
+			      "a deferred commit, whose sync the disk will refuse");
+			uint64_t t2 = db_conn_ticket(c2);
+			db_conn_put(c2);
+			CHECK_INT(later_wait_for(d2, t2, &calls), -1);
+			CHECK_INT(calls, 1);
+			CHECK_INT(later_wait_for(d2, t2, &calls), -10); /* refused at once after */
+			db_close_all(d2);
+		}
+		db_fail_sync_after(0);
+		c = db_conn_get(d);
+		db_conn_scope(c, s1);
 		CHECK(DBX0(c, &Q_T_GC_CLEAN, NULL) == E_OK, "clean up");
 
 		T_GROUP("a request's reads share one snapshot (SQLite)");
