@@ -64,42 +64,49 @@ typedef struct ctx {
 static pthread_mutex_t parked_lock = PTHREAD_MUTEX_INITIALIZER;
 static ctx *parked;
 
+/* c out of the parked list and its connection resumed; under parked_lock. */
+static void resume(ctx *c, bool ok)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		parked = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+	c->failed = !ok;
+	MHD_resume_connection(c->con);
+}
+
 static void unpark(db_wait *w, bool ok)
 {
 	ctx *c = (ctx *)((char *)w - offsetof(ctx, wait));
 	pthread_mutex_lock(&parked_lock);
-	if (c->prev || parked == c) { /* not yet resumed by the stop */
-		if (c->prev)
-			c->prev->next = c->next;
-		else
-			parked = c->next;
-		if (c->next)
-			c->next->prev = c->prev;
-		c->prev = c->next = NULL;
-		c->failed = !ok;
-		MHD_resume_connection(c->con);
-	}
+	if (c->prev || parked == c) /* not yet resumed by the stop */
+		resume(c, ok);
 	pthread_mutex_unlock(&parked_lock);
 }
 
-/* The answer waits until the request's commits are on disk: true when the connection was suspended for it. */
+/* The answer waits until the request's commits are on disk: true when the connection is suspended for it (the
+ * syncing thread resumes it), false to answer now — on disk already, or the syncs failed (c->failed). */
 static bool park(struct MHD_Connection *con, ctx *c)
 {
 	c->wait = (db_wait){.ticket = c->r.durable_ticket, .done = unpark};
 	c->con = con;
-	c->parked = true;
-	MHD_suspend_connection(con);
-	pthread_mutex_lock(&parked_lock);
-	c->prev = NULL;
-	c->next = parked;
-	if (parked)
-		parked->prev = c;
-	parked = c;
-	pthread_mutex_unlock(&parked_lock);
+	pthread_mutex_lock(&parked_lock); /* unpark waits for it: the connection is suspended before it is resumed */
 	int st = db_durable_later(the_db, &c->wait);
-	if (st != 0)
-		unpark(&c->wait, st > 0); /* on disk already, or the syncs failed */
-	return true;
+	if (st == 0) {
+		MHD_suspend_connection(con);
+		c->parked = true;
+		c->prev = NULL;
+		c->next = parked;
+		if (parked)
+			parked->prev = c;
+		parked = c;
+	}
+	c->failed = st < 0;
+	pthread_mutex_unlock(&parked_lock);
+	return st == 0;
 }
 
 /* At the stop, what is still parked after the wait for requests in flight (a disk that does not answer):
@@ -109,17 +116,8 @@ static void unpark_all(void)
 	pthread_mutex_lock(&parked_lock);
 	for (ctx *c = parked, *next; c; c = next) {
 		next = c->next;
-		if (!db_durable_cancel(the_db, &c->wait))
-			continue;
-		if (c->prev)
-			c->prev->next = c->next;
-		else
-			parked = c->next;
-		if (c->next)
-			c->next->prev = c->prev;
-		c->prev = c->next = NULL;
-		c->failed = true;
-		MHD_resume_connection(c->con);
+		if (db_durable_cancel(the_db, &c->wait))
+			resume(c, false);
 	}
 	pthread_mutex_unlock(&parked_lock);
 }
@@ -243,6 +241,27 @@ static enum MHD_Result early_error(struct MHD_Connection *con, ctx *c, err e)
 	return respond(con, r);
 }
 
+/* The answer once its commits are on disk; an error page in its place when they could not be put there. */
+static enum MHD_Result answer(struct MHD_Connection *con, ctx *c)
+{
+	web_req *r = &c->r;
+	if (c->failed) {
+		log_error("web: commits of %s not known on disk: answered as an error", r->route ? r->route->pattern : "-");
+		r->out.len = 0;
+		r->location = NULL;
+		r->nset_cookie = 0;
+		r->nextra = 0;
+		if (r->out_fd > 0) {
+			close(r->out_fd);
+			r->out_fd = 0;
+		}
+		web_error(r, E_DB, NULL);
+		if (r->method == M_HEAD)
+			r->out.len = 0;
+	}
+	return respond(con, r);
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const char *url,
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_size, void **con_cls)
@@ -293,19 +312,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const ch
 	if (c->parked) {
 		/* Resumed: the commits are on disk, or could not be put there. */
 		c->parked = false;
-		if (c->failed) {
-			log_error("web: commits of %s not known on disk: answered as an error", c->r.route ? c->r.route->pattern : "-");
-			c->r.out.len = 0;
-			c->r.location = NULL;
-			c->r.nset_cookie = 0;
-			c->r.nextra = 0;
-			if (c->r.out_fd > 0) {
-				close(c->r.out_fd);
-				c->r.out_fd = 0;
-			}
-			web_error(&c->r, E_DB, NULL);
-		}
-		return respond(con, &c->r);
+		return answer(con, c);
 	}
 	if (c->too_large || c->body.failed)
 		return early_error(con, c, E_TOO_LARGE);
@@ -350,7 +357,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const ch
 		r->out.len = 0;
 	if (r->durable_ticket && park(con, c))
 		return MHD_YES;
-	return respond(con, r);
+	return answer(con, c);
 }
 
 static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
