@@ -158,16 +158,22 @@ static bool checkpoint_ask(db *d, int pages)
 	return ok;
 }
 
+/* A thread of the store told to stop (under its lock, its condition signalled), then joined if it ran. */
+static void thread_stop(pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop, bool *running, const pthread_t *t)
+{
+	pthread_mutex_lock(lock);
+	*stop = true;
+	bool join = *running;
+	*running = false;
+	pthread_cond_broadcast(cond);
+	pthread_mutex_unlock(lock);
+	if (join)
+		pthread_join(*t, NULL);
+}
+
 void sq_checkpoints_stop(db *d)
 {
-	pthread_mutex_lock(&d->ckpt_lock);
-	d->ckpt_stop = true;
-	bool join = d->ckpt_running;
-	d->ckpt_running = false;
-	pthread_cond_broadcast(&d->ckpt_cond);
-	pthread_mutex_unlock(&d->ckpt_lock);
-	if (join)
-		pthread_join(d->ckpt_thread, NULL);
+	thread_stop(&d->ckpt_lock, &d->ckpt_cond, &d->ckpt_stop, &d->ckpt_running, &d->ckpt_thread);
 }
 
 void db_checkpoints_settle(db *d)
@@ -363,14 +369,7 @@ static bool sq_durable_cancel(db *d, db_wait *w)
 
 void sq_syncer_stop(db *d)
 {
-	pthread_mutex_lock(&d->flush_lock);
-	d->sync_stop = true;
-	bool join = d->sync_running;
-	d->sync_running = false;
-	pthread_cond_broadcast(&d->later_cond);
-	pthread_mutex_unlock(&d->flush_lock);
-	if (join)
-		pthread_join(d->sync_thread, NULL);
+	thread_stop(&d->flush_lock, &d->later_cond, &d->sync_stop, &d->sync_running, &d->sync_thread);
 }
 
 static err sq_simple(db_conn *c, const char *sql);

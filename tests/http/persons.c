@@ -1305,8 +1305,16 @@ static void test_index_ranks(void)
 	                                "/api/v1/persons?q=zorglubin", "/api/v1/persons?q=zorglu", "/api/v1/persons?q=zorglubime+z1"};
 	enum { NQ = sizeof q / sizeof *q };
 	CHECK(same_answers(&ka, &kc, q, NQ), "the same answers with the index and without");
-	resp *r = get(&ka, q[0]);
-	int sa = statements(r);
+	/* The visits of other servers are read at most once a second (read_tail): a search may add that statement
+	 * when a second has turned; the fewest of three is the search's own. */
+	resp *r = NULL;
+	int sa = -1;
+	for (int i = 0; i < 3; i++) {
+		r = get(&ka, q[0]);
+		int s = statements(r);
+		if (sa < 0 || s < sa)
+			sa = s;
+	}
 	r = get(&kc, q[0]);
 	int sc = statements(r);
 	CHECK(sa > 0 && sa + 2 <= sc, "ranked in memory, the search reads the persons shown only: %d statements, %d without", sa, sc);
