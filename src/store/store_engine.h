@@ -34,7 +34,7 @@ struct db {
 	pthread_cond_t later_cond;
 	db_wait *later;
 	pthread_t sync_thread;
-	bool sync_running, sync_stop;
+	bool sync_running, sync_stop, sync_failed;
 	/* SQLite's checkpoints, made by a thread of their own (store_sqlite.c). */
 	pthread_mutex_t ckpt_lock;
 	pthread_cond_t ckpt_cond;

@@ -338,9 +338,13 @@ static int sq_durable_later(db *d, db_wait *w)
 	} else if (d->flush_errors) {
 		r = -1;
 	} else {
-		if (!d->sync_running && !d->sync_stop)
+		if (!d->sync_running && !d->sync_failed && !d->sync_stop) {
 			/* Started by a request's thread: the stop signals stay blocked in it, as in the thread that made it. */
 			d->sync_running = pthread_create(&d->sync_thread, NULL, syncer, d) == 0;
+			d->sync_failed = !d->sync_running;
+			if (d->sync_failed)
+				log_error("sqlite: no syncing thread; each answer waits for its commits' sync in its own thread");
+		}
 		if (d->sync_running && !d->sync_stop) {
 			w->next = d->later;
 			d->later = w;

@@ -26,21 +26,19 @@ static db_sql Q_OK = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM pragma_integrity_ch
 static db_sql Q_V = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM acct WHERE v = $1");
 static db_sql Q_V1 = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM acct WHERE id = 1 AND v = $1");
 
-static int64_t one(db *d, db_sql *q, int nargs, const db_arg *args)
-{
-	db_conn *c = db_conn_get(d);
-	int64_t n = -1;
-	if (db_exec_id(c, q, nargs, args, &n) != E_OK)
-		n = -1;
-	db_conn_put(c);
-	return n;
-}
-
 static int64_t one_on(db_conn *c, db_sql *q, int nargs, const db_arg *args)
 {
 	int64_t n = -1;
 	if (db_exec_id(c, q, nargs, args, &n) != E_OK)
 		n = -1;
+	return n;
+}
+
+static int64_t one(db *d, db_sql *q, int nargs, const db_arg *args)
+{
+	db_conn *c = db_conn_get(d);
+	int64_t n = one_on(c, q, nargs, args);
+	db_conn_put(c);
 	return n;
 }
 
