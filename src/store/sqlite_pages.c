@@ -66,6 +66,7 @@ typedef struct stripe {
 	uint32_t nslots, used, hand, hmask;
 	uint32_t *pgno_of; /* slot → page number + 1 (0: free) */
 	uint8_t *used_bit; /* the clock's second chance */
+	uint32_t *lent;    /* slot → connections reading it in place (xFetch): neither reused nor given another page */
 	uint8_t *data;     /* nslots pages */
 	uint32_t *hash;    /* open addressing: page number → slot + 1 */
 } stripe;
@@ -95,6 +96,7 @@ typedef struct pf_file {
 	shared_pages *sp;   /* NULL: not cached (a WAL: its writes not kept) */
 	volatile unsigned char *shm0;
 	bool holds_write;   /* a main database: its connection holds the WAL's write lock */
+	sqlite3_int64 lend_max; /* SQLite's mmap_size, as it set it (pf_control) */
 	/* A WAL: the writes that follow each other, from `from`, not yet written. */
 	unsigned char *kept;
 	size_t nkept;
@@ -110,7 +112,7 @@ static sqlite3_vfs pf_vfs;
 static size_t capacity_bytes;
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
 static shared_pages *caches;
-static _Atomic uint64_t st_hits, st_misses, st_writes, st_drops;
+static _Atomic uint64_t st_hits, st_misses, st_writes, st_drops, st_lent, st_refused;
 
 /* ---- a stripe's table ---- */
 
@@ -157,27 +159,47 @@ static void slot_forget(stripe *t, uint32_t key)
 	}
 }
 
+/* A slot for a page not kept: a fresh one, else the clock's choice — never one lent; -1 when every one is. */
+static long slot_claim(stripe *t)
+{
+	while (t->used < t->nslots)
+		if (!t->lent[t->used++])
+			return (long)t->used - 1;
+	for (uint32_t tries = 0; tries < 2 * t->nslots; tries++) {
+		uint32_t s = t->hand;
+		t->hand = (t->hand + 1) % t->nslots;
+		if (t->lent[s])
+			continue;
+		if (t->used_bit[s]) {
+			t->used_bit[s] = 0;
+			continue;
+		}
+		if (t->pgno_of[s])
+			slot_forget(t, t->pgno_of[s]);
+		return s;
+	}
+	return -1;
+}
+
+static void slot_link(stripe *t, long s, uint32_t key)
+{
+	t->pgno_of[s] = key;
+	uint32_t i = slot_hash(t, key);
+	while (t->hash[i])
+		i = (i + 1) & t->hmask;
+	t->hash[i] = (uint32_t)s + 1;
+}
+
 static void slot_put(stripe *t, int page, uint32_t key, const void *data)
 {
 	long s = slot_find(t, key);
 	if (s < 0) {
-		if (t->used < t->nslots) {
-			s = t->used++;
-		} else {
-			while (t->used_bit[t->hand]) {
-				t->used_bit[t->hand] = 0;
-				t->hand = (t->hand + 1) % t->nslots;
-			}
-			s = t->hand;
-			t->hand = (t->hand + 1) % t->nslots;
-			slot_unlink(t, t->pgno_of[s]);
-		}
-		t->pgno_of[s] = key;
-		uint32_t i = slot_hash(t, key);
-		while (t->hash[i])
-			i = (i + 1) & t->hmask;
-		t->hash[i] = (uint32_t)s + 1;
+		if ((s = slot_claim(t)) < 0)
+			return; /* every slot lent: not kept */
+		slot_link(t, s, key);
 	}
+	/* A slot lent is written in place, as a mapped file would be: only our checkpoint writes a kept page, and
+	 * it writes none that a reader of the file still reads (see the top of this file). */
 	memcpy(t->data + (size_t)s * (size_t)page, data, (size_t)page);
 	t->used_bit[s] = 0;
 }
@@ -212,9 +234,10 @@ static void cache_setup(shared_pages *sp, int page)
 		pthread_mutex_lock(&t->lock);
 		t->pgno_of = calloc(n, sizeof *t->pgno_of);
 		t->used_bit = calloc(n, 1);
+		t->lent = calloc(n, sizeof *t->lent);
 		t->hash = calloc(hsize, sizeof *t->hash);
 		t->data = malloc((size_t)n * (size_t)page); /* mapped by the allocator: touched as filled */
-		ok = t->pgno_of && t->used_bit && t->hash && t->data;
+		ok = t->pgno_of && t->used_bit && t->lent && t->hash && t->data;
 		t->nslots = n;
 		t->hmask = hsize - 1;
 		pthread_mutex_unlock(&t->lock);
@@ -546,7 +569,7 @@ static void pages_release(shared_pages *sp)
 		for (int i = 0; i < STRIPES; i++) {
 			stripe *t = &sp->st[i];
 			pthread_mutex_destroy(&t->lock);
-			free(t->pgno_of), free(t->used_bit), free(t->hash), free(t->data);
+			free(t->pgno_of), free(t->used_bit), free(t->lent), free(t->hash), free(t->data);
 		}
 		free(sp);
 	}
@@ -610,7 +633,19 @@ static int pf_size(sqlite3_file *f, sqlite3_int64 *size) { return REAL(f)->pMeth
 static int pf_lock(sqlite3_file *f, int level) { return REAL(f)->pMethods->xLock(REAL(f), level); }
 static int pf_unlock(sqlite3_file *f, int level) { return REAL(f)->pMethods->xUnlock(REAL(f), level); }
 static int pf_reserved(sqlite3_file *f, int *out) { return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out); }
-static int pf_control(sqlite3_file *f, int op, void *arg) { return REAL(f)->pMethods->xFileControl(REAL(f), op, arg); }
+static int pf_control(sqlite3_file *f, int op, void *arg)
+{
+	pf_file *p = (pf_file *)f;
+	if (op == SQLITE_FCNTL_MMAP_SIZE && p->sp) {
+		/* Pages are lent from the cache (pf_fetch), never from a map of the file: the limit is only recorded. */
+		sqlite3_int64 *v = arg, was = p->lend_max;
+		if (*v >= 0)
+			p->lend_max = *v;
+		*v = was;
+		return SQLITE_OK;
+	}
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
 static int pf_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
 static int pf_device(sqlite3_file *f) { return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
 static void pf_shm_barrier(sqlite3_file *f)
@@ -618,11 +653,77 @@ static void pf_shm_barrier(sqlite3_file *f)
 	wal_flush_of((pf_file *)f); /* the writer's barrier comes before the WAL index says its frames are there */
 	REAL(f)->pMethods->xShmBarrier(REAL(f));
 }
+
+/* A page lent in place (SQLite's xFetch, asked when mmap_size is set): SQLite reads it where the cache keeps it
+ * instead of copying it into a buffer of its connection — the copy that every transaction made of every page
+ * it touched, each commit of another connection emptying its own cache. The slot is not reused, nor given
+ * another page, until SQLite gives it back (xUnfetch); SQLite asks only for a page that no WAL frame of its
+ * snapshot holds, and never writes one (a mapped file is read-only to it). A page not kept is read into a slot
+ * claimed for it. NULL (SQLite then reads the page itself, pf_read) when the cache cannot serve. */
 static int pf_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp)
 {
-	return REAL(f)->pMethods->xFetch(REAL(f), off, amt, pp);
+	pf_file *p = (pf_file *)f;
+	shared_pages *sp = p->sp;
+	if (!sp)
+		return REAL(f)->pMethods->xFetch(REAL(f), off, amt, pp);
+	*pp = NULL;
+	int page = atomic_load(&sp->page);
+	if (!p->shm0 || page <= 0 || amt != page || !page_sized(amt, off) || !atomic_load(&sp->seen_valid))
+		return SQLITE_OK;
+	uint32_t key = (uint32_t)(off / amt) + 1;
+	stripe *t = stripe_of(sp, key);
+	pthread_mutex_lock(&t->lock);
+	long s = slot_find(t, key);
+	if (s >= 0) {
+		t->lent[s]++;
+		t->used_bit[s] = 1;
+		pthread_mutex_unlock(&t->lock);
+		atomic_fetch_add_explicit(&st_hits, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&st_lent, 1, memory_order_relaxed);
+		*pp = t->data + (size_t)s * (size_t)amt;
+		return SQLITE_OK;
+	}
+	uint64_t gen = t->gen;
+	if ((s = slot_claim(t)) >= 0)
+		t->lent[s] = 1; /* its own while it is read: no one else's, in no table */
+	pthread_mutex_unlock(&t->lock);
+	if (s < 0) {
+		atomic_fetch_add_explicit(&st_refused, 1, memory_order_relaxed);
+		return SQLITE_OK;
+	}
+	unsigned char *at = t->data + (size_t)s * (size_t)amt;
+	int rc = p->real->pMethods->xRead(p->real, at, amt, off);
+	atomic_fetch_add_explicit(&st_misses, 1, memory_order_relaxed);
+	pthread_mutex_lock(&t->lock);
+	if (rc != SQLITE_OK)
+		t->lent[s] = 0; /* past the end, or an error: SQLite reads it and says so */
+	else if (t->gen == gen && atomic_load(&sp->seen_valid) && slot_find(t, key) < 0)
+		slot_link(t, s, key); /* else kept out of the table, lent until given back, then reused */
+	pthread_mutex_unlock(&t->lock);
+	if (rc != SQLITE_OK)
+		return SQLITE_OK;
+	atomic_fetch_add_explicit(&st_lent, 1, memory_order_relaxed);
+	*pp = at;
+	return SQLITE_OK;
 }
-static int pf_unfetch(sqlite3_file *f, sqlite3_int64 off, void *page) { return REAL(f)->pMethods->xUnfetch(REAL(f), off, page); }
+
+static int pf_unfetch(sqlite3_file *f, sqlite3_int64 off, void *pg)
+{
+	pf_file *p = (pf_file *)f;
+	shared_pages *sp = p->sp;
+	if (!sp)
+		return REAL(f)->pMethods->xUnfetch(REAL(f), off, pg);
+	int page = atomic_load(&sp->page);
+	if (!pg || page <= 0)
+		return SQLITE_OK; /* NULL: "forget every map" — there is none */
+	stripe *t = stripe_of(sp, (uint32_t)(off / page) + 1);
+	size_t s = (size_t)((unsigned char *)pg - t->data) / (size_t)page;
+	pthread_mutex_lock(&t->lock);
+	if (s < t->nslots && t->lent[s])
+		t->lent[s]--;
+	pthread_mutex_unlock(&t->lock);
+	return SQLITE_OK;
+}
 
 static int wal_close(sqlite3_file *f)
 {
@@ -637,9 +738,12 @@ static int wal_close(sqlite3_file *f)
 	return rc != SQLITE_OK ? rc : rc2;
 }
 
+static int wal_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp) { return REAL(f)->pMethods->xFetch(REAL(f), off, amt, pp); }
+static int wal_unfetch(sqlite3_file *f, sqlite3_int64 off, void *pg) { return REAL(f)->pMethods->xUnfetch(REAL(f), off, pg); }
+
 static const sqlite3_io_methods wal_methods = {
 	3, wal_close, wal_read, wal_write, wal_truncate, wal_sync, wal_size, pf_lock, pf_unlock, pf_reserved, wal_control,
-	pf_sector, pf_device, pf_shm_map, pf_shm_lock, pf_shm_barrier, pf_shm_unmap, pf_fetch, pf_unfetch,
+	pf_sector, pf_device, pf_shm_map, pf_shm_lock, pf_shm_barrier, pf_shm_unmap, wal_fetch, wal_unfetch,
 };
 
 static const sqlite3_io_methods pf_methods = {
@@ -688,7 +792,11 @@ static int pf_setsys(sqlite3_vfs *v, const char *name, sqlite3_syscall_ptr fn) {
 static sqlite3_syscall_ptr pf_getsys(sqlite3_vfs *v, const char *name) { (void)v; return VREAL->xGetSystemCall(VREAL, name); }
 static const char *pf_nextsys(sqlite3_vfs *v, const char *name) { (void)v; return VREAL->xNextSystemCall(VREAL, name); }
 
-int sqlite_pages_register(long mb)
+static bool lending;
+
+bool sqlite_pages_lending(void) { return lending; }
+
+int sqlite_pages_register(long mb, bool lend)
 {
 	if (mb <= 0)
 		return SQLITE_OK;
@@ -718,7 +826,9 @@ int sqlite_pages_register(long mb)
 		.xGetSystemCall = pf_getsys,
 		.xNextSystemCall = pf_nextsys,
 	};
-	return sqlite3_vfs_register(&pf_vfs, 1);
+	int rc = sqlite3_vfs_register(&pf_vfs, 1);
+	lending = rc == SQLITE_OK && lend;
+	return rc;
 }
 
 void sqlite_pages_stats(sqlite_pages_info *out)
@@ -728,12 +838,16 @@ void sqlite_pages_stats(sqlite_pages_info *out)
 	out->misses = atomic_load(&st_misses);
 	out->writes = atomic_load(&st_writes);
 	out->drops = atomic_load(&st_drops);
+	out->lent = atomic_load(&st_lent);
+	out->refused = atomic_load(&st_refused);
 	pthread_mutex_lock(&registry);
 	for (shared_pages *sp = caches; sp; sp = sp->next)
 		for (int i = 0; i < STRIPES; i++) {
 			pthread_mutex_lock(&sp->st[i].lock);
 			out->pages += sp->st[i].used;
 			out->capacity += sp->st[i].nslots;
+			for (uint32_t k = 0; sp->st[i].lent && k < sp->st[i].nslots; k++)
+				out->lent_now += sp->st[i].lent[k];
 			pthread_mutex_unlock(&sp->st[i].lock);
 		}
 	pthread_mutex_unlock(&registry);

@@ -18,15 +18,23 @@
  */
 #ifndef OPENCCAS_STORE_SQLITE_PAGES_H
 #define OPENCCAS_STORE_SQLITE_PAGES_H
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Registers the VFS as SQLite's default, with room for `mb` MiB of pages.
- * 0: not registered (SQLite's own "unix", as before). */
-int sqlite_pages_register(long mb);
+ * 0: not registered (SQLite's own "unix", as before). `lend`: the pages are
+ * read in place by SQLite (its xFetch, asked for when a connection's
+ * mmap_size is set — sqlite_pages_lending() says whether to set it), not
+ * copied into each connection's own cache. */
+int sqlite_pages_register(long mb, bool lend);
+bool sqlite_pages_lending(void);
 
 typedef struct sqlite_pages_info {
 	uint64_t hits, misses, writes, drops;
+	uint64_t lent;    /* pages read in place (xFetch), among hits and misses */
+	uint64_t refused; /* pages SQLite read into its own buffer: every slot of their stripe was lent */
 	uint64_t pages, capacity;
+	uint64_t lent_now; /* pages being read in place now */
 } sqlite_pages_info;
 void sqlite_pages_stats(sqlite_pages_info *out);
 

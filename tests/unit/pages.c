@@ -135,14 +135,59 @@ static int other_sees(const char *path, const char *v, const char *rows)
 	return rc;
 }
 
-static int run_other(const char *self, const char *path, const char *v, const char *rows)
+/* Another process, this VFS with a cache of 1 MiB (four pages a stripe): 300 statements each stopped on its own
+ * leaf, so that more pages are lent than there are slots. Every statement reads on as it should; some pages were
+ * refused (SQLite read them itself), others lent. */
+static int all_lent(const char *path)
+{
+	if (sqlite_pages_register(1, true) != SQLITE_OK)
+		return 2;
+	sqlite3 *h = NULL;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(h, 10000) != SQLITE_OK ||
+	    /* every page in the file, none in the WAL: each is lent */
+	    sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA mmap_size = 1099511627776; BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return 3;
+	enum { N = 300 };
+	static sqlite3_stmt *st[N];
+	int bad = 0;
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < N; i++) {
+			if (!round && (sqlite3_prepare_v2(h, "SELECT id, length(pad) FROM acct WHERE id >= ?1 ORDER BY id", -1, &st[i],
+			                                  NULL) != SQLITE_OK ||
+			               sqlite3_bind_int(st[i], 1, 1 + i * 10) != SQLITE_OK))
+				return 4;
+			/* each statement's rows, in order: its first, then the next */
+			if (sqlite3_step(st[i]) != SQLITE_ROW || sqlite3_column_int(st[i], 0) != 1 + i * 10 + round ||
+			    sqlite3_column_int(st[i], 1) < 300)
+				bad++;
+		}
+	sqlite_pages_info info;
+	sqlite_pages_stats(&info);
+	for (int i = 0; i < N; i++)
+		sqlite3_finalize(st[i]);
+	sqlite3_stmt *ok = NULL;
+	const char *good = NULL;
+	if (sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "SELECT group_concat(integrity_check) FROM pragma_integrity_check", -1, &ok, NULL) != SQLITE_OK ||
+	    sqlite3_step(ok) != SQLITE_ROW)
+		bad++;
+	else
+		good = (const char *)sqlite3_column_text(ok, 0);
+	fprintf(stderr, "all lent: %d rows wrong, %llu pages lent, %llu refused, integrity %s\n", bad,
+	        (unsigned long long)info.lent, (unsigned long long)info.refused, good ? good : "?");
+	int rc = !bad && info.lent > 0 && info.refused > 0 && good && !strcmp(good, "ok") ? 0 : 5;
+	sqlite3_finalize(ok);
+	sqlite3_close(h);
+	return rc;
+}
+
+/* This test's binary in another process: `mode` ("--other", "--sees", "--touch", "--all-lent") on the file. */
+static int run_child(const char *self, const char *mode, const char *path, const char *v, const char *rows)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (v)
-			execl(self, self, "--sees", path, v, rows, (char *)NULL);
-		else
-			execl(self, self, "--other", path, (char *)NULL);
+		execl(self, self, mode, path, v, rows, (char *)NULL);
 		_exit(127);
 	}
 	int st = 0;
@@ -151,12 +196,35 @@ static int run_other(const char *self, const char *path, const char *v, const ch
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+static int run_other(const char *self, const char *path, const char *v, const char *rows)
+{
+	return v ? run_child(self, "--sees", path, v, rows) : run_child(self, "--other", path, NULL, NULL);
+}
+
+/* Another process: every row's v set to `v`, then a checkpoint (`mode`: PASSIVE copies what the readers allow). */
+static int touch(const char *path, const char *v, const char *mode)
+{
+	sqlite3 *h = NULL;
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE acct SET v = '%s'; PRAGMA wal_checkpoint(%s)", v, mode);
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, "unix") == SQLITE_OK &&
+	                 sqlite3_busy_timeout(h, 10000) == SQLITE_OK && sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK
+	             ? 0
+	             : 2;
+	sqlite3_close(h);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--other"))
 		return other(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "--sees"))
 		return other_sees(argv[2], argv[3], argv[4]);
+	if (argc == 3 && !strcmp(argv[1], "--all-lent"))
+		return all_lent(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "--touch"))
+		return touch(argv[2], argv[3], argv[4]);
 	char path[128], url[160], side[160];
 	snprintf(path, sizeof path, "/tmp/openccas-test-pages-%d.db", (int)getpid());
 	snprintf(url, sizeof url, "sqlite:%s", path);
@@ -190,6 +258,7 @@ int main(int argc, char **argv)
 	CHECK_INT(one(d, &Q_SUM, 0, NULL), ROWS);
 	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
 	CHECK(after.hits > before.hits, "pages were served from the cache (%llu)", (unsigned long long)(after.hits - before.hits));
+	CHECK(after.lent > before.lent, "read in place, not copied (%llu pages lent)", (unsigned long long)(after.lent - before.lent));
 	CHECK(after.writes > before.writes, "checkpoints wrote through it (%llu writes)", (unsigned long long)(after.writes - before.writes));
 	CHECK(after.pages > 0 && after.pages <= after.capacity, "%llu pages kept, room for %llu", (unsigned long long)after.pages,
 	      (unsigned long long)after.capacity);
@@ -216,6 +285,56 @@ int main(int argc, char **argv)
 	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("parent-2")}), ROWS / 2);
 	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("other-2")}), ROWS / 2 - 1);
 	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
+
+	T_GROUP("a page read in place stays as it was read");
+	db_sql mark_t = DB_SQL(DB_GLOBAL, "CREATE TABLE mark (x INTEGER)"), scan = DB_SQL(DB_GLOBAL, "SELECT id, v FROM acct ORDER BY id");
+	/* Another table, in the file: read by another connection once the cache is emptied, its pages take slots. */
+	db_sql filler = DB_SQL(DB_GLOBAL, "CREATE TABLE filler AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+	                                  "WHERE x < 3000) SELECT x AS id, randomblob(300) AS pad FROM n");
+	db_sql fill_read = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM filler WHERE length(pad) = 300");
+	c = db_conn_get(d);
+	CHECK(DBX0(c, &filler, NULL) == E_OK, "another table");
+	db_conn_put(c);
+	/* Every page in the file (another process's full checkpoint), the cache emptied; then a frame in the WAL, so
+	 * that a reader's snapshot has a mark another checkpoint can move. */
+	CHECK_INT(run_child(argv[0], "--touch", path, "touched", "TRUNCATE"), 0);
+	c = db_conn_get(d);
+	CHECK(DBX0(c, &mark_t, NULL) == E_OK, "a frame in the WAL");
+	db_conn_put(c);
+	/* A reader stopped halfway through the table: the pages under its cursor are lent, from the cache's first slots. */
+	db_conn *r = db_conn_get(d);
+	db_res q = {0};
+	int64_t seen = 0, wrong = 0, prev = 0;
+	CHECK(db_begin(r, false) == E_OK && db_query(r, &scan, &q, 0, NULL) == E_OK, "the reader's scan");
+	while (seen < ROWS / 2 && db_next(&q)) {
+		wrong += db_int(&q, 0) != prev + 1 || strcmp(db_text(&q, 1), "touched");
+		prev = db_int(&q, 0), seen++;
+	}
+	/* Another process changes every row and checkpoints what the reader allows; this process's other connections
+	 * see it (the cache emptied) and read the other table, filling the cache's slots anew — never the lent ones. */
+	sqlite_pages_stats(&before);
+	CHECK_INT(run_child(argv[0], "--touch", path, "touched-2", "PASSIVE"), 0);
+	CHECK_INT(one(d, &fill_read, 0, NULL), ROWS);
+	CHECK_INT(one(d, &fill_read, 0, NULL), ROWS);
+	sqlite_pages_stats(&after);
+	CHECK(after.drops > before.drops, "the cache was emptied under the reader (%llu times)",
+	      (unsigned long long)(after.drops - before.drops));
+	/* The reader goes on in its snapshot: the rows in order, the values as before the other process. */
+	while (db_next(&q)) {
+		wrong += db_int(&q, 0) != prev + 1 || strcmp(db_text(&q, 1), "touched");
+		prev = db_int(&q, 0), seen++;
+	}
+	db_close(&q);
+	db_rollback(r);
+	db_conn_put(r);
+	CHECK(seen == ROWS && wrong == 0, "the reader read its 3000 rows as they were (%lld read, %lld wrong)", (long long)seen,
+	      (long long)wrong);
+	sqlite_pages_stats(&after);
+	CHECK(after.lent_now == 0, "no page lent once the reader is done (%llu)", (unsigned long long)after.lent_now);
+	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("touched-2")}), ROWS);
+	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
+	/* More pages lent than the cache has slots: the rest read by SQLite itself. */
+	CHECK_INT(run_child(argv[0], "--all-lent", path, NULL, NULL), 0);
 
 	T_GROUP("the WAL's frames written together");
 	/* A commit is in the file before it is answered: another process reads it at once. */
