@@ -113,6 +113,7 @@ static size_t capacity_bytes;
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
 static shared_pages *caches;
 static _Atomic uint64_t st_hits, st_misses, st_writes, st_drops, st_lent, st_refused;
+static bool lending; /* pages lent in place (pf_fetch); set once, before any file is opened */
 
 /* ---- a stripe's table ---- */
 
@@ -636,7 +637,7 @@ static int pf_reserved(sqlite3_file *f, int *out) { return REAL(f)->pMethods->xC
 static int pf_control(sqlite3_file *f, int op, void *arg)
 {
 	pf_file *p = (pf_file *)f;
-	if (op == SQLITE_FCNTL_MMAP_SIZE && p->sp) {
+	if (op == SQLITE_FCNTL_MMAP_SIZE && p->sp && lending) {
 		/* Pages are lent from the cache (pf_fetch), never from a map of the file: the limit is only recorded. */
 		sqlite3_int64 *v = arg, was = p->lend_max;
 		if (*v >= 0)
@@ -664,8 +665,8 @@ static int pf_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp)
 {
 	pf_file *p = (pf_file *)f;
 	shared_pages *sp = p->sp;
-	if (!sp)
-		return REAL(f)->pMethods->xFetch(REAL(f), off, amt, pp);
+	if (!sp || !lending)
+		return REAL(f)->pMethods->xFetch(REAL(f), off, amt, pp); /* a map of the file, if OPENCCAS_MMAP_MB asked */
 	*pp = NULL;
 	int page = atomic_load(&sp->page);
 	if (!p->shm0 || page <= 0 || amt != page || !page_sized(amt, off) || !atomic_load(&sp->seen_valid))
@@ -711,7 +712,7 @@ static int pf_unfetch(sqlite3_file *f, sqlite3_int64 off, void *pg)
 {
 	pf_file *p = (pf_file *)f;
 	shared_pages *sp = p->sp;
-	if (!sp)
+	if (!sp || !lending)
 		return REAL(f)->pMethods->xUnfetch(REAL(f), off, pg);
 	int page = atomic_load(&sp->page);
 	if (!pg || page <= 0)
@@ -791,8 +792,6 @@ static int pf_time64(sqlite3_vfs *v, sqlite3_int64 *out) { (void)v; return VREAL
 static int pf_setsys(sqlite3_vfs *v, const char *name, sqlite3_syscall_ptr fn) { (void)v; return VREAL->xSetSystemCall(VREAL, name, fn); }
 static sqlite3_syscall_ptr pf_getsys(sqlite3_vfs *v, const char *name) { (void)v; return VREAL->xGetSystemCall(VREAL, name); }
 static const char *pf_nextsys(sqlite3_vfs *v, const char *name) { (void)v; return VREAL->xNextSystemCall(VREAL, name); }
-
-static bool lending;
 
 bool sqlite_pages_lending(void) { return lending; }
 

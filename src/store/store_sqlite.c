@@ -415,7 +415,8 @@ static err sq_connect(db_conn *c)
 	 * (a quarter of the CPU went to pread copies at 1 million persons).
 	 * mmap_size: with the shared page cache, its pages are lent in place
 	 * (sqlite_pages.h: SQLite asks for them as for a mapped file's, nothing
-	 * is mapped); without it, OPENCCAS_MMAP_MB maps the file (off by
+	 * is mapped); when they are not lent (no shared cache, or
+	 * OPENCCAS_PAGE_LEND=0), OPENCCAS_MMAP_MB maps the file (off by
 	 * default: mapped pages count in the resident memory). */
 	const char *mm = getenv("OPENCCAS_MMAP_MB");
 	long long mmap_bytes = sqlite_pages_lending() ? 1LL << 40 : (mm ? strtoll(mm, NULL, 10) : 0) * 1024 * 1024;

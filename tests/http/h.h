@@ -323,16 +323,22 @@ __attribute__((unused)) static int srv_start(srv *s, const char *tag)
 	return srv_start_on(s, url);
 }
 
-/* SIGTERM, then the exit status (0 = clean stop). */
-__attribute__((unused)) static int srv_stop(srv *s)
+/* The exit status of a server told to stop (0 = clean stop). */
+__attribute__((unused)) static int srv_wait(srv *s)
 {
-	kill(s->pid, SIGTERM);
 	int st = 0;
 	waitpid(s->pid, &st, 0);
 	for (int i = 0; i < nstarted; i++)
 		if (started[i] == s->pid)
 			started[i] = 0;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* SIGTERM, then the exit status (0 = clean stop). */
+__attribute__((unused)) static int srv_stop(srv *s)
+{
+	kill(s->pid, SIGTERM);
+	return srv_wait(s);
 }
 
 __attribute__((unused)) static void cli_init(cli *k, const srv *s)

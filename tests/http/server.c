@@ -11,6 +11,10 @@
 #include "core/totp.h"
 #include <jansson.h>
 #include <sys/stat.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 static char db_url[512];
 
@@ -988,6 +992,86 @@ static void test_sessions(srv *s)
 	cli_free(&c);
 }
 
+/* ---- the stop, on raw connections ---- */
+
+/* A connection to the server, reads bounded to 10 s. */
+static int raw_connect(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	struct timeval tv = {10, 0};
+	if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+	                connect(fd, (struct sockaddr *)&a, sizeof a) != 0)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static bool raw_send(int fd, const char *s) { return fd >= 0 && write(fd, s, strlen(s)) == (ssize_t)strlen(s); }
+
+/* What arrives until `want` is seen, the connection ends or 10 s pass: the bytes read, -1 on a timeout. */
+static long raw_read_until(int fd, const char *want, char *out, size_t n)
+{
+	size_t len = 0;
+	out[0] = 0;
+	while (fd >= 0 && len + 1 < n && !(want && strstr(out, want))) {
+		ssize_t k = read(fd, out + len, n - 1 - len);
+		if (k < 0 && errno != ECONNRESET)
+			return -1;
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+		out[len] = 0;
+	}
+	return (long)len;
+}
+
+/* The file holds `what`, within 10 s (a condition, checked every 10 ms). */
+static bool log_says(const char *path, const char *what)
+{
+	for (int i = 0; i < 1000; i++) {
+		FILE *f = fopen(path, "r");
+		char line[512];
+		bool found = false;
+		while (f && !found && fgets(line, sizeof line, f))
+			found = strstr(line, what) != NULL;
+		if (f)
+			fclose(f);
+		if (found)
+			return true;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+/* SIGTERM with a request in flight (its body not all sent): the server refuses new connections, answers the
+ * request once its body is complete, then stops cleanly. */
+static void test_stop(srv *s)
+{
+	int a = raw_connect(s->port);
+	char got[4096];
+	CHECK(raw_send(a, "POST /connexion HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+	                  "Content-Length: 26\r\nExpect: 100-continue\r\n\r\n") &&
+	          raw_read_until(a, "\r\n\r\n", got, sizeof got) > 0 && strstr(got, " 100 "),
+	      "a request in flight: its headers read, the server waits for its body (%.60s)", got);
+	kill(s->pid, SIGTERM);
+	CHECK(log_says(s->log, "stopping: no new connections"), "the server is stopping");
+	int b = raw_connect(s->port);
+	long nb = raw_send(b, "GET /connexion HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") ? raw_read_until(b, NULL, got, sizeof got) : 0;
+	CHECK(nb == 0, "a new connection is closed without an answer (%ld bytes: %.60s)", nb, got);
+	if (b >= 0)
+		close(b);
+	CHECK(raw_send(a, "email=x%40y.fr&password=zz") && raw_read_until(a, "\r\n\r\n", got, sizeof got) > 0 &&
+	          !strncmp(got, "HTTP/1.1 ", 9),
+	      "the request in flight is answered (%.40s)", got);
+	if (a >= 0)
+		close(a);
+	CHECK_INT(srv_wait(s), 0);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -1061,8 +1145,8 @@ int main(void)
 		struct stat st = {0};
 		CHECK(stat(fresh_url + 7, &st) == 0 && (st.st_mode & 077) == 0, "mode %o", (unsigned)(st.st_mode & 0777)); /* after "sqlite:" */
 	}
-	T_GROUP("stop");
-	CHECK_INT(srv_stop(&s), 0);
+	T_GROUP("stop: the request in flight answered, new connections refused");
+	test_stop(&s);
 	T_GROUP("the server sealed the journal's heads; they match the database");
 	{
 		char sp[600];
