@@ -277,6 +277,22 @@ int main(void)
 	json_decref(j);
 	snprintf(body, sizeof body, "/registre/campagnes/%lld?liste=visite", (long long)k1);
 	CHECK_HAS(get(&soc, body)->body, "Registre Odette");
+	/* Each list of the board is its own statement: its page and its total agree with the board. */
+	{
+		/* the call to visit is the social worker's (she called); none overdue yet; an unknown list is empty */
+		static const char *const lists[] = {"tous", "visite", "a_appeler", "en_retard", "mine", "mes_appels", "inconnu"};
+		for (size_t li = 0; li < sizeof lists / sizeof *lists; li++) {
+			char lp[128];
+			snprintf(lp, sizeof lp, "/api/v1/register/campaigns/%lld?liste=%s", (long long)k1, lists[li]);
+			j = J(get(&soc, lp));
+			int64_t want = !strcmp(lists[li], "tous") ? total : !strcmp(lists[li], "a_appeler") ? total - 1
+			             : !strcmp(lists[li], "visite") || !strcmp(lists[li], "mine") ? 1 : 0;
+			int64_t shown = (int64_t)json_array_size(json_object_get(j, "calls")), got = geti(j, "total");
+			CHECK(got == want && shown == (want < 100 ? want : 100), "liste=%s: %lld in all, %lld shown (want %lld)",
+			      lists[li], (long long)got, (long long)shown, (long long)want);
+			json_decref(j);
+		}
+	}
 	j = J(post_json(&soc, path, "{\"outcome\":\"sans_reponse\",\"attempts\":2}"));
 	CHECK_STR(gets_(j, "state"), "urgence"); /* nobody at the visit: the emergency services */
 	json_decref(j);

@@ -188,6 +188,10 @@ static void api_campaign(web_req *r)
 	}
 	reg_call *v;
 	int n = reg_calls(&x, k.id, filter, 100, (int)((page - 1) * 100), &v, &total);
+	if (n < 0) {
+		web_error(r, E_DB, NULL);
+		return;
+	}
 	json_t *arr = json_array(), *o = campaign_json(r, &k);
 	for (int i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:s}", "id", (json_int_t)v[i].id, "entry_id",

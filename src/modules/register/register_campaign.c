@@ -187,24 +187,23 @@ err reg_campaign_close(const reg_ctx *x, reg_campaign *k, const kv_list *in, for
 	"c.state, c.outcome, c.arranged, coalesce(a.display_name, '')"
 #define C_FROM " FROM reg_calls c LEFT JOIN structure_agents a ON a.structure_id = c.structure_id AND a.user_id = c.assigned_to "
 
-static int calls_of(const reg_ctx *x, db_sql *sql, int nargs, const db_arg *args, int total_col, reg_call **out, int64_t *total)
+/* The calls of q (run, closed here), their entries loaded. */
+static int calls_read(const reg_ctx *x, db_res *q, reg_call **out)
 {
-	db_res q = {0};
 	int n = 0, cap = 0;
 	*out = NULL;
-	if (db_query(x->c, sql, &q, nargs, args) != E_OK)
-		return -1;
-	while (db_next(&q)) {
+	while (db_next(q)) {
 		reg_call *k = ARENA_PUSH(x->a, *out, n, cap);
 		if (!k)
 			break;
-		*k = (reg_call){.id = db_int(&q, 0), .entry_id = db_int(&q, 1), .assigned_to = db_int(&q, 2), .priority = db_int(&q, 3),
-		                .attempts = db_int(&q, 4), .last_at = db_int(&q, 5), .due_at = db_int(&q, 6), .state = db_dup(&q, 7, x->a),
-		                .outcome = db_dup(&q, 8, x->a), .arranged = db_dup(&q, 9, x->a), .assigned_name = db_dup(&q, 10, x->a)};
-		if (total_col >= 0 && total)
-			*total = db_int(&q, total_col);
+		*k = (reg_call){.id = db_int(q, 0), .entry_id = db_int(q, 1), .assigned_to = db_int(q, 2), .priority = db_int(q, 3),
+		                .attempts = db_int(q, 4), .last_at = db_int(q, 5), .due_at = db_int(q, 6), .state = db_dup(q, 7, x->a),
+		                .outcome = db_dup(q, 8, x->a), .arranged = db_dup(q, 9, x->a), .assigned_name = db_dup(q, 10, x->a)};
 	}
-	db_close(&q);
+	bool ok = q->status == E_OK;
+	db_close(q);
+	if (!ok)
+		return -1;
 	/* Their entries: a few statements for the board, not one a call. */
 	int64_t *ids = arena_array(x->a, (size_t)(n > 0 ? n : 1), sizeof *ids);
 	reg_entry *e = arena_array(x->a, (size_t)(n > 0 ? n : 1), sizeof *e);
@@ -219,29 +218,64 @@ static int calls_of(const reg_ctx *x, db_sql *sql, int nargs, const db_arg *args
 	return n;
 }
 
+static int calls_of(const reg_ctx *x, db_sql *sql, int nargs, const db_arg *args, reg_call **out)
+{
+	db_res q = {0};
+	*out = NULL;
+	if (db_query(x->c, sql, &q, nargs, args) != E_OK)
+		return -1;
+	return calls_read(x, &q, out);
+}
+
 /* The board's order: what is due first (recalls and visits by their time), then the list by priority; the index
  * reg_calls_order (register/4) has the same expressions: change both together. */
-#define CALLS_WHERE                                                                                                    \
-	"WHERE c.structure_id = $1 AND c.campaign_id = $2 "                                                                  \
-	"AND ($3 = 'tous' OR c.state = $3 OR ($3 = 'mine' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler', 'visite')) " \
-	" OR ($3 = 'mes_appels' AND c.assigned_to = $4 AND c.state IN ('a_appeler', 'a_rappeler')) "                        \
-	" OR ($3 = 'en_retard' AND c.state IN ('a_rappeler', 'visite') AND c.due_at < $5)) "
 #define CALLS_ORDER "ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, c.priority DESC, c.id "
+/* The lists of the board, each its own statement (db_filtered): a state, mine, my calls, overdue; « tous »: none. */
+static const char *const CALLS_BY[] = {
+	" AND c.state = ?",
+	" AND c.assigned_to = ? AND c.state IN ('a_appeler', 'a_rappeler', 'visite')",
+	" AND c.assigned_to = ? AND c.state IN ('a_appeler', 'a_rappeler')",
+	" AND c.state IN ('a_rappeler', 'visite') AND c.due_at < ?",
+};
 /* The page first, then its agents' names: the agents are a view over two tables, which SQLite joins by reading
  * it whole for each row — for each of a campaign's thousands of calls when the join came before the page. */
-static db_sql Q_CALLS = DB_SQL(DB_SCOPED,
-	"SELECT " C_COLS " FROM (SELECT * FROM reg_calls c " CALLS_WHERE CALLS_ORDER "LIMIT $6 OFFSET $7) c "
-	"LEFT JOIN structure_agents a ON a.structure_id = c.structure_id AND a.user_id = c.assigned_to " CALLS_ORDER);
+static db_filtered F_CALLS = DB_FILTERED(DB_SCOPED,
+	"SELECT " C_COLS " FROM (SELECT * FROM reg_calls c WHERE c.structure_id = $1 AND c.campaign_id = $2", 2, CALLS_BY,
+	" " CALLS_ORDER "LIMIT ? OFFSET ?) c LEFT JOIN structure_agents a ON a.structure_id = c.structure_id "
+	"AND a.user_id = c.assigned_to " CALLS_ORDER);
 /* The total counted apart (a count beside every row said 0 on a page past the end). */
-static db_sql Q_CALLS_N = DB_SQL(DB_SCOPED, "SELECT count(*) FROM reg_calls c " CALLS_WHERE);
+static db_filtered F_CALLS_N = DB_FILTERED(DB_SCOPED, "SELECT count(*) FROM reg_calls c WHERE c.structure_id = $1 AND c.campaign_id = $2",
+                                           2, CALLS_BY, "");
 
 int reg_calls(const reg_ctx *x, int64_t campaign, const char *filter, int limit, int offset, reg_call **out, int64_t *total)
 {
 	*total = 0;
-	db_arg args[] = {A_INT(campaign), A_TEXT(filter && *filter ? filter : "tous"), A_INT(x->user), A_INT(civil_now()), A_INT(limit),
-	                 A_INT(offset)};
-	int n = calls_of(x, &Q_CALLS, 6, args, -1, out, NULL);
-	return n >= 0 && db_exec_id(x->c, &Q_CALLS_N, 4, args, total) == E_OK ? n : -1;
+	*out = NULL;
+	const char *f = filter && *filter ? filter : "tous";
+	db_pick p = DB_PICK;
+	db_pick_arg(&p, A_INT(campaign));
+	if (!strcmp(f, "mine"))
+		DB_PICK_ON(&p, 1, A_INT(x->user));
+	else if (!strcmp(f, "mes_appels"))
+		DB_PICK_ON(&p, 2, A_INT(x->user));
+	else if (!strcmp(f, "en_retard"))
+		DB_PICK_ON(&p, 3, A_INT(civil_now()));
+	else if (strcmp(f, "tous"))
+		DB_PICK_ON(&p, 0, A_TEXT(f));
+	db_res q = {0};
+	if (DBQF(x->c, &F_CALLS, &p, &q, A_INT(limit), A_INT(offset)) != E_OK) {
+		db_close(&q);
+		return -1;
+	}
+	int n = calls_read(x, &q, out);
+	if (n < 0 || DBQF0(x->c, &F_CALLS_N, &p, &q) != E_OK) {
+		db_close(&q);
+		return -1;
+	}
+	if (db_next(&q))
+		*total = db_int(&q, 0);
+	db_close(&q);
+	return n;
 }
 
 static db_sql Q_CALL_GET = DB_SQL(DB_SCOPED, "SELECT " C_COLS C_FROM "WHERE c.structure_id = $1 AND c.campaign_id = $2 AND c.id = $3");
@@ -249,7 +283,7 @@ static db_sql Q_CALL_GET = DB_SQL(DB_SCOPED, "SELECT " C_COLS C_FROM "WHERE c.st
 bool reg_call_load(const reg_ctx *x, int64_t campaign, int64_t call, reg_call *out)
 {
 	reg_call *v;
-	if (calls_of(x, &Q_CALL_GET, 2, (db_arg[]){A_INT(campaign), A_INT(call)}, -1, &v, NULL) != 1)
+	if (calls_of(x, &Q_CALL_GET, 2, (db_arg[]){A_INT(campaign), A_INT(call)}, &v) != 1)
 		return false;
 	*out = v[0];
 	return true;
