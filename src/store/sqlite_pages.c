@@ -175,8 +175,10 @@ static long slot_claim(stripe *t)
 			t->used_bit[s] = 0;
 			continue;
 		}
-		if (t->pgno_of[s])
-			slot_forget(t, t->pgno_of[s]);
+		if (t->pgno_of[s]) {
+			slot_unlink(t, t->pgno_of[s]); /* its page leaves the table: s is known, no look-up */
+			t->pgno_of[s] = 0;
+		}
 		return s;
 	}
 	return -1;

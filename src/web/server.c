@@ -122,6 +122,15 @@ static void unpark_all(void)
 	pthread_mutex_unlock(&parked_lock);
 }
 
+/* At the stop: until no request is in flight, `turns` times 50 ms at most. */
+static void wait_inflight(int turns)
+{
+	for (int i = 0; i < turns && atomic_load(&inflight) > 0; i++) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* Set at the stop: connections are accepted and closed at once, those open finish their requests. */
 static atomic_bool stopping;
 
@@ -503,15 +512,9 @@ int web_serve(db *d)
 	}
 	log_info("web: signal %d, stopping: no new connections, finishing requests in flight", sig);
 	atomic_store(&stopping, true);
-	for (int i = 0; i < 300 && atomic_load(&inflight) > 0; i++) {
-		struct timespec ts = {0, 50 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
+	wait_inflight(300); /* 15 s for the requests in flight */
 	unpark_all();
-	for (int i = 0; i < 20 && atomic_load(&inflight) > 0; i++) {
-		struct timespec ts = {0, 50 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
+	wait_inflight(20);  /* and 1 s for those answered with an error */
 	MHD_stop_daemon(dm);
 	if (web_conf.periodic)
 		web_conf.periodic();

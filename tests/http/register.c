@@ -292,6 +292,17 @@ int main(void)
 			      lists[li], (long long)got, (long long)shown, (long long)want);
 			json_decref(j);
 		}
+		/* The visit's time passed: it is overdue, alone. */
+		char sql[128];
+		snprintf(sql, sizeof sql, "UPDATE reg_calls SET due_at = 1 WHERE id = %lld", (long long)c1);
+		CHECK_INT(db_tamper(sql), 0);
+		char lp[128];
+		snprintf(lp, sizeof lp, "/api/v1/register/campaigns/%lld?liste=en_retard", (long long)k1);
+		j = J(get(&soc, lp));
+		json_t *first = json_array_get(json_object_get(j, "calls"), 0);
+		CHECK(geti(j, "total") == 1 && json_array_size(json_object_get(j, "calls")) == 1 && first && geti(first, "id") == c1,
+		      "liste=en_retard: the visit whose time passed (%lld in all)", (long long)geti(j, "total"));
+		json_decref(j);
 	}
 	j = J(post_json(&soc, path, "{\"outcome\":\"sans_reponse\",\"attempts\":2}"));
 	CHECK_STR(gets_(j, "state"), "urgence"); /* nobody at the visit: the emergency services */
