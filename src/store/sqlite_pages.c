@@ -87,6 +87,11 @@ struct shared_pages {
 	int write_held;          /* and its write lock */
 	struct pf_file *_Atomic wal_kept; /* the WAL file whose writes wait in its buffer: the write lock's holder's */
 	_Atomic int page;        /* page size, from the first full-page read; 0 until then, -1 unusable */
+	/* The file's size as last known, in bytes; -1 unknown (emptied with the cache). A page past it is not in
+	 * the file — one a write transaction added, in its connection's cache only —, so its fetch answers at once
+	 * instead of reading past the end. Only a hint: too small, SQLite reads the page itself (and the read
+	 * raises it); too large, the read past the end fails and SQLite reads it itself, as without it. */
+	_Atomic int64_t size;
 	stripe st[STRIPES];
 };
 
@@ -112,7 +117,7 @@ static sqlite3_vfs pf_vfs;
 static size_t capacity_bytes;
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
 static shared_pages *caches;
-static _Atomic uint64_t st_hits, st_misses, st_writes, st_drops, st_lent, st_refused;
+static _Atomic uint64_t st_hits, st_misses, st_writes, st_drops, st_lent, st_refused, st_past_end;
 static bool lending; /* pages lent in place (pf_fetch); set once, before any file is opened */
 
 /* ---- a stripe's table ---- */
@@ -221,7 +226,16 @@ static void cache_empty(shared_pages *sp)
 		t->gen++;
 		pthread_mutex_unlock(&t->lock);
 	}
+	atomic_store(&sp->size, -1);
 	atomic_fetch_add(&st_drops, 1);
+}
+
+/* The known size raised to `to` (a page read or written there); left unknown when unknown. */
+static void size_raise(shared_pages *sp, int64_t to)
+{
+	int64_t was = atomic_load(&sp->size);
+	while (was >= 0 && was < to && !atomic_compare_exchange_weak(&sp->size, &was, to))
+		;
 }
 
 /* The stripes' arrays, once the page size is known; under sp->state. */
@@ -476,6 +490,7 @@ static int pf_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
 	atomic_fetch_add_explicit(&st_misses, 1, memory_order_relaxed);
 	if (rc != SQLITE_OK)
 		return rc;
+	size_raise(sp, off + amt);
 	if (page == 0) {
 		pthread_mutex_lock(&sp->state);
 		if (atomic_load(&sp->page) == 0)
@@ -498,6 +513,8 @@ static int pf_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off
 	int rc = p->real->pMethods->xWrite(p->real, buf, amt, off);
 	if (!sp)
 		return rc;
+	if (rc == SQLITE_OK)
+		size_raise(sp, off + amt);
 	atomic_fetch_add_explicit(&st_writes, 1, memory_order_relaxed);
 	int pg = atomic_load(&sp->page);
 	if (pg <= 0) {
@@ -544,6 +561,7 @@ static int pf_truncate(sqlite3_file *f, sqlite3_int64 size)
 		return rc;
 	}
 	/* The pages past the new end are forgotten. */
+	atomic_store(&sp->size, -1);
 	for (int i = 0; i < STRIPES; i++) {
 		stripe *t = &sp->st[i];
 		pthread_mutex_lock(&t->lock);
@@ -591,6 +609,7 @@ static shared_pages *pages_attach(const char *path, bool make)
 		sp = sp->next;
 	if (!sp && make && (sp = calloc(1, sizeof *sp)) != NULL) {
 		sp->dev = st.st_dev, sp->ino = st.st_ino;
+		atomic_init(&sp->size, -1);
 		pthread_mutex_init(&sp->state, NULL);
 		for (int i = 0; i < STRIPES; i++)
 			pthread_mutex_init(&sp->st[i].lock, NULL);
@@ -673,6 +692,18 @@ static int pf_fetch(sqlite3_file *f, sqlite3_int64 off, int amt, void **pp)
 	int page = atomic_load(&sp->page);
 	if (!p->shm0 || page <= 0 || amt != page || !page_sized(amt, off) || !atomic_load(&sp->seen_valid))
 		return SQLITE_OK;
+	int64_t size = atomic_load(&sp->size);
+	if (size < 0) {
+		sqlite3_int64 now = 0;
+		if (p->real->pMethods->xFileSize(p->real, &now) != SQLITE_OK)
+			return SQLITE_OK;
+		atomic_compare_exchange_strong(&sp->size, &size, now); /* unless a write or a read raised it meanwhile */
+		size = now;
+	}
+	if (off + amt > size) {
+		atomic_fetch_add_explicit(&st_past_end, 1, memory_order_relaxed);
+		return SQLITE_OK; /* a page this connection's transaction added: in its own cache, not in the file */
+	}
 	uint32_t key = (uint32_t)(off / amt) + 1;
 	stripe *t = stripe_of(sp, key);
 	pthread_mutex_lock(&t->lock);
@@ -841,6 +872,7 @@ void sqlite_pages_stats(sqlite_pages_info *out)
 	out->drops = atomic_load(&st_drops);
 	out->lent = atomic_load(&st_lent);
 	out->refused = atomic_load(&st_refused);
+	out->past_end = atomic_load(&st_past_end);
 	pthread_mutex_lock(&registry);
 	for (shared_pages *sp = caches; sp; sp = sp->next)
 		for (int i = 0; i < STRIPES; i++) {

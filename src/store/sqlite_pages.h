@@ -33,6 +33,7 @@ typedef struct sqlite_pages_info {
 	uint64_t hits, misses, writes, drops;
 	uint64_t lent;    /* pages read in place (xFetch), among hits and misses */
 	uint64_t refused; /* pages SQLite read into its own buffer: every slot of their stripe was lent */
+	uint64_t past_end; /* fetches answered without a read: the page past the file's end (a transaction's new one) */
 	uint64_t pages, capacity;
 	uint64_t lent_now; /* pages being read in place now */
 } sqlite_pages_info;

@@ -847,16 +847,23 @@ void db_ids_init(db_ids *b, db_ids_sql *q)
 	b->q = q;
 }
 
+void db_ids_sole(db_ids *b) { b->sole = true; }
+
 err db_next_id(db_conn *c, db_ids *b, int64_t *id)
 {
 	if (db_conn_engine(c) == DB_SQLITE) {
 		/* Each id past the largest at the time (a lookup at the end of the key): a row inserted meanwhile by an
 		 * ordinary statement (which takes the largest plus one) never meets an id handed out ahead. */
+		if (b->sole && b->looked) {
+			*id = ++b->last;
+			return E_OK;
+		}
 		int64_t max = 0;
 		err e = db_exec_id(c, &b->q->max, 0, NULL, &max);
 		if (e != E_OK)
 			return e;
 		*id = b->last = (max > b->last ? max : b->last) + 1;
+		b->looked = true;
 		return E_OK;
 	}
 	if (b->next == b->n) {

@@ -277,21 +277,27 @@ void db_copy_free(db_copy *cp);
  * after any rollback). SQLite: each id past the table's largest at the time (one lookup; the transaction holds the
  * only write lock, and a row inserted meanwhile by an ordinary INSERT never meets an id handed out). The rows of
  * ids handed out must be given (db_copy_row) before the next id of the same table is asked for. The table's key
- * is an INTEGER PRIMARY KEY named id. */
+ * is an INTEGER PRIMARY KEY named id.
+ * db_ids_sole: the caller's promise that until its transaction ends the table gets no row but those of the ids
+ * handed out (an import that holds the write lock, nothing else written to that table meanwhile): SQLite looks
+ * the largest up once, then hands out the ids that follow it (the lookup was 4 % of an import). */
 enum { DB_IDS_AT_ONCE = 1024 };
 typedef struct db_ids_sql {
 	db_sql max, seq;
 } db_ids_sql;
 #define DB_IDS(table) \
 	{DB_SQL(DB_GLOBAL, "SELECT coalesce(max(id), 0) FROM " table), \
-	 DB_SQL(DB_GLOBAL, "SELECT nextval(pg_get_serial_sequence('" table "', 'id')) FROM generate_series(1, $1)")}
+	 DB_SQL(DB_GLOBAL, "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('" table "', 'id')::regclass AS q) " \
+	                   "SELECT nextval(s.q) FROM s, generate_series(1, $1)")}
 typedef struct db_ids {
 	db_ids_sql *q;
 	int64_t ids[DB_IDS_AT_ONCE];
 	int n, next;
 	int64_t last;
+	bool sole, looked; /* db_ids_sole; the largest looked up once */
 } db_ids;
 void db_ids_init(db_ids *b, db_ids_sql *q);
+void db_ids_sole(db_ids *b);
 err db_next_id(db_conn *c, db_ids *b, int64_t *id);
 
 /* Migrations: each module lists its own, in order; versions start at 1.

@@ -205,8 +205,13 @@ static int run_other(const char *self, const char *path, const char *v, const ch
 static int touch(const char *path, const char *v, const char *mode)
 {
 	sqlite3 *h = NULL;
-	char sql[160];
-	snprintf(sql, sizeof sql, "UPDATE acct SET v = '%s'; PRAGMA wal_checkpoint(%s)", v, mode);
+	char sql[400];
+	/* "touched-3": and a table of 2000 rows more, making the file longer. */
+	snprintf(sql, sizeof sql, "UPDATE acct SET v = '%s'; %s PRAGMA wal_checkpoint(%s)", v,
+	         strcmp(v, "touched-3") ? ""
+	                                : "CREATE TABLE theirs AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+	                                  "WHERE x < 2000) SELECT x AS id, randomblob(300) AS pad FROM n;",
+	         mode);
 	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, "unix") == SQLITE_OK &&
 	                 sqlite3_busy_timeout(h, 10000) == SQLITE_OK && sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK
 	             ? 0
@@ -335,6 +340,49 @@ int main(int argc, char **argv)
 	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
 	/* More pages lent than the cache has slots: the rest read by SQLite itself. */
 	CHECK_INT(run_child(argv[0], "--all-lent", path, NULL, NULL), 0);
+
+	T_GROUP("a transaction's new pages are not looked for in the file");
+	/* Pages a write transaction adds are past the file's end until a checkpoint writes them: SQLite asks to read
+	 * them in place all the same (each lookup of a read cursor); they are answered at once, not read past the end. */
+	db_sql grown_t = DB_SQL(DB_GLOBAL, "CREATE TABLE grown (id INTEGER PRIMARY KEY, pad BLOB)");
+	db_sql grown_fill = DB_SQL(DB_GLOBAL, "INSERT INTO grown (id, pad) WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+	                                      "FROM n WHERE x < 2000) SELECT x, randomblob(300) FROM n");
+	db_sql grown_n = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM grown WHERE length(pad) = 300");
+	c = db_conn_get(d);
+	sqlite_pages_stats(&before);
+	err ge = db_begin(c, true);
+	if (ge == E_OK)
+		ge = DBX0(c, &grown_t, NULL);
+	if (ge == E_OK)
+		ge = DBX0(c, &grown_fill, NULL);
+	CHECK(ge == E_OK, "2000 rows written in a transaction");
+	CHECK_INT(one_on(c, &grown_n, 0, NULL), 2000);
+	sqlite_pages_stats(&after);
+	CHECK(after.past_end >= before.past_end + 100, "the new pages answered without a read (%llu)",
+	      (unsigned long long)(after.past_end - before.past_end));
+	CHECK(db_commit(c) == E_OK, "committed");
+	DBX0(c, &Q_CKPT, NULL);
+	db_conn_put(c);
+	/* Written by the checkpoint, they are in the file: read in place like any other. */
+	sqlite_pages_stats(&before);
+	CHECK_INT(one(d, &grown_n, 0, NULL), 2000);
+	sqlite_pages_stats(&after);
+	CHECK(after.past_end == before.past_end && after.lent >= before.lent + 100,
+	      "once in the file, read in place (%llu lent, %llu past the end)", (unsigned long long)(after.lent - before.lent),
+	      (unsigned long long)(after.past_end - before.past_end));
+	/* Another process makes the file longer: its new pages are read in place here too (the size known here is
+	 * forgotten with the cache when the other's checkpoint is seen), and read right. */
+	CHECK_INT(run_child(argv[0], "--touch", path, "touched-3", "TRUNCATE"), 0);
+	db_sql theirs_n = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM theirs WHERE length(pad) = 300");
+	sqlite_pages_stats(&before);
+	CHECK_INT(one(d, &theirs_n, 0, NULL), 2000);
+	sqlite_pages_stats(&after);
+	CHECK(after.past_end == before.past_end && after.lent >= before.lent + 100,
+	      "the other process's new pages read in place (%llu lent, %llu past the end)",
+	      (unsigned long long)(after.lent - before.lent), (unsigned long long)(after.past_end - before.past_end));
+	CHECK_INT(one(d, &Q_V, 1, (db_arg[]){A_TEXT("touched-3")}), ROWS);
+	CHECK_INT(one(d, &grown_n, 0, NULL), 2000);
+	CHECK_INT(one(d, &Q_OK, 0, NULL), 1);
 
 	T_GROUP("the WAL's frames written together");
 	/* A commit is in the file before it is answered: another process reads it at once. */

@@ -23,6 +23,9 @@ static db_sql Q_T_FQ_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE struct
 static db_sql Q_T_GC_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'gc-%'");
 static db_sql Q_T_TWICE = DB_SQL(DB_GLOBAL, "SELECT $2 || '-' || $1 || '-' || $2");
 static db_copy_sql C_T_ITEMS = DB_COPY("t_items", "structure_id, name, data", "$1, $2, $3");
+static db_copy_sql C_T_ITEMS_ID = DB_COPY("t_items", "structure_id, id, name", "$1, $2, $3");
+static db_ids_sql I_T_ITEMS = DB_IDS("t_items");
+static db_sql Q_T_ID_OF = DB_SQL(DB_SCOPED, "SELECT id FROM t_items WHERE structure_id = $1 AND name = $2");
 static db_copy_sql C_T_ITEMS_LATE = DB_COPY("t_items", "name, structure_id", "$2, $1");
 static db_sql Q_T_CP_ROWS = DB_SQL(DB_SCOPED, "SELECT name, data FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%' ORDER BY id");
 static db_sql Q_T_CP_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%'");
@@ -380,6 +383,47 @@ int main(void)
 		db_copy_free(&cp);
 		db_rollback(c);
 		CHECK(DBID0(c, &Q_T_CP_COUNT, &seen) == E_OK && seen == 0, "rolled back: none left (%lld)", (long long)seen);
+	}
+
+	{
+		T_GROUP("ids handed out ahead (db_ids): each past the largest; looked up once when the caller writes alone");
+		for (int sole = 0; sole < 2; sole++) {
+			db_ids ids;
+			db_copy cp;
+			db_ids_init(&ids, &I_T_ITEMS);
+			if (sole)
+				db_ids_sole(&ids);
+			CHECK(db_begin(c, true) == E_OK, "in a transaction");
+			db_copy_init(&cp, c, &C_T_ITEMS_ID);
+			int statements = db_conn_statements(c);
+			int64_t got[3] = {0}, before = 0, ordinary = 0;
+			err e = E_OK;
+			char name[32];
+			for (int i = 0; e == E_OK && i < 3; i++) {
+				e = db_next_id(c, &ids, &got[i]);
+				snprintf(name, sizeof name, "ids-%d-%d", sole, i);
+				if (e == E_OK)
+					e = DBCOPY(&cp, A_INT(got[i]), A_TEXT(name));
+			}
+			int lookups = db_conn_statements(c) - statements - (fresh_is_pg() ? 0 : 3); /* SQLite: the 3 inserts */
+			if (e == E_OK)
+				e = db_copy_flush(&cp);
+			CHECK(e == E_OK && got[1] == got[0] + 1 && got[2] == got[1] + 1, "sole %d: three ids that follow (%lld, %lld, %lld)",
+			      sole, (long long)got[0], (long long)got[1], (long long)got[2]);
+			CHECK(lookups == 1 + (!sole && !fresh_is_pg() ? 2 : 0), "sole %d: %d statement(s) to hand them out", sole, lookups);
+			snprintf(name, sizeof name, "ids-%d-2", sole);
+			CHECK(DBID(c, &Q_T_ID_OF, &before, A_TEXT(name)) == E_OK && before == got[2], "sole %d: the rows in the table with "
+			      "their ids (%lld)", sole, (long long)before);
+			if (!sole && !fresh_is_pg()) {
+				/* Not alone: an ordinary insert takes the largest plus one; the next id handed out goes past it. */
+				CHECK(DBID(c, &Q_T_ADD, &ordinary, A_TEXT("ids-ordinary"), A_NULL) == E_OK && ordinary == got[2] + 1,
+				      "an ordinary insert after them (%lld)", (long long)ordinary);
+				int64_t next = 0;
+				CHECK(db_next_id(c, &ids, &next) == E_OK && next == ordinary + 1, "the next id past it (%lld)", (long long)next);
+			}
+			db_copy_free(&cp);
+			db_rollback(c);
+		}
 	}
 
 	{

@@ -138,6 +138,8 @@ err persons_bulk_household(persons_bulk *b, arena *a, const household_new *h, co
                            const person_new *deps, int ndeps, int64_t *hid, int64_t *pid, const char **why);
 err persons_bulk_flush(persons_bulk *b);
 err persons_bulk_close(persons_bulk *b, err e);
+/* The caller writes no household and no person but through b until its transaction ends (db_ids_sole). */
+void persons_bulk_sole(persons_bulk *b);
 
 /* A dependant added to an existing household by an import (caller's
  * transaction). E_INPUT with *why (French) when the person is refused. */

@@ -56,6 +56,12 @@ persons_bulk *persons_bulk_open(db_conn *c, int64_t user_id, const char *today)
 	return b;
 }
 
+void persons_bulk_sole(persons_bulk *b)
+{
+	db_ids_sole(&b->hid);
+	db_ids_sole(&b->pid);
+}
+
 /* In the order of the foreign keys: households, then what names them. */
 err persons_bulk_flush(persons_bulk *b)
 {

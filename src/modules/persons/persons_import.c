@@ -283,6 +283,8 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 		e = persons_file_nos_reserve(w.c, households); /* one statement for all their file numbers */
 		if (e == E_OK && !(w.bulk = persons_bulk_open(w.c, uid, w.today)))
 			e = E_NOMEM;
+		if (w.bulk)
+			persons_bulk_sole(w.bulk); /* its rows alone: the ids follow the largest, looked up once */
 		if (e == E_OK)
 			e = walk(&w, data, n);
 		if (w.bulk)
