@@ -850,6 +850,32 @@ static void test_import(srv *s)
 	CHECK_INT(run_stderr(argv, out, sizeof out), 5);
 	CHECK_HAS(out, "ligne 3 : date de naissance invalide");
 	CHECK_LACKS(get(&k, "/api/v1/persons?q=valide+un")->body, "Valide"); /* all or nothing */
+	/* A household's rows apart in the file (sorted by name, say): refused, not made into two households. */
+	f = fopen(path, "w");
+	fputs("foyer;lien;nom;prénoms;date_naissance\nS1;demandeur;Séparé;Paul;1970-01-01\nS2;demandeur;Autre;Julie;1971-01-01\n"
+	      "S1;conjoint;Séparé;Marie;1972-01-01\nS1;enfant;Séparé;Léo;2010-01-01\nS3;demandeur;Troisième;Jo;1973-01-01\n", f);
+	fclose(f);
+	CHECK_INT(run_stderr(argv, out, sizeof out), 5);
+	CHECK_HAS(out, "2 ligne(s) refusée(s), rien n’a été importé");
+	CHECK_HAS(out, "ligne 4 : ce foyer a déjà des lignes plus haut");
+	CHECK_HAS(out, "ligne 5 : ce foyer a déjà des lignes plus haut");
+	CHECK_LACKS(out, "ligne 6");
+	CHECK_LACKS(get(&k, "/api/v1/persons?q=separe")->body, "Séparé");
+	/* The same rows, each household's together: imported, the three Séparé in one household. */
+	f = fopen(path, "w");
+	fputs("foyer;lien;nom;prénoms;date_naissance\nS1;demandeur;Séparé;Paul;1970-01-01\nS1;conjoint;Séparé;Marie;1972-01-01\n"
+	      "S1;enfant;Séparé;Léo;2010-01-01\nS2;demandeur;Autre;Julie;1971-01-01\nS3;demandeur;Troisième;Jo;1973-01-01\n", f);
+	fclose(f);
+	CHECK_INT(run_stderr(argv, out, sizeof out), 0);
+	jj = json_loads(get(&k, "/api/v1/persons?q=separe")->body, 0, NULL);
+	json_t *sep = json_object_get(jj, "results");
+	long long sh = (long long)json_integer_value(json_object_get(json_array_get(sep, 0), "household_id"));
+	size_t same_h = 0;
+	for (size_t i = 0; i < json_array_size(sep); i++)
+		same_h += (long long)json_integer_value(json_object_get(json_array_get(sep, i), "household_id")) == sh;
+	CHECK(json_array_size(sep) == 3 && same_h == 3 && sh > 0, "the three Séparé in one household (%zu found, %zu in it)",
+	      json_array_size(sep), same_h);
+	json_decref(jj);
 
 	/* Written a thousand households at a time (persons_bulk.c; on PostgreSQL one COPY a table): 2 345 households,
 	 * two to three persons each, in three sends — every row lands, each person with its household, membership and

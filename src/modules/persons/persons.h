@@ -164,7 +164,8 @@ void persons_feed_bulk(bool on);
 err persons_feed_rebuild(db_conn *c);
 
 /* `openccas import personnes`: a CSV (';' or ',') of persons, one row each,
- * grouped into households by the "foyer" column (consecutive rows), the
+ * grouped into households by the "foyer" column (consecutive rows: a
+ * household whose rows are apart in the file is refused, not split), the
  * first row of a household being its applicant. Columns, in any order,
  * headers without accents or case: foyer, lien, nom, nom_naissance,
  * prenoms, sexe, date_naissance, lieu_naissance, telephone, email,

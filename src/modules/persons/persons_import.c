@@ -26,6 +26,15 @@ typedef struct member {
 	long row;
 } member;
 
+/* The "foyer" values of the households already read (the check): a value seen again after another household's
+ * rows would be a second household of the same name — the file's rows not in the order of their households. */
+typedef struct seen_set {
+	uint64_t *hash;
+	char **key;
+	size_t cap, n;
+	arena a;
+} seen_set;
+
 typedef struct pctx {
 	int col[NCOL];
 	bool have_layout;
@@ -44,7 +53,69 @@ typedef struct pctx {
 	char *foyer;
 	household_new h;
 	err e;
+	seen_set seen; /* checking: the households read */
 } pctx;
+
+static uint64_t seen_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+static bool seen_has(const seen_set *s, const char *k, uint64_t h)
+{
+	for (size_t i = s->cap ? h & (s->cap - 1) : 0; s->cap && s->key[i]; i = (i + 1) & (s->cap - 1))
+		if (s->hash[i] == h && !strcmp(s->key[i], k))
+			return true;
+	return false;
+}
+
+static void seen_put(seen_set *s, char *k, uint64_t h)
+{
+	size_t i = h & (s->cap - 1);
+	while (s->key[i])
+		i = (i + 1) & (s->cap - 1);
+	s->hash[i] = h;
+	s->key[i] = k;
+	s->n++;
+}
+
+static bool seen_add(seen_set *s, const char *k)
+{
+	uint64_t h = seen_hash(k);
+	if (seen_has(s, k, h))
+		return true;
+	if ((s->n + 1) * 2 > s->cap) {
+		seen_set g = {.cap = s->cap ? s->cap * 2 : 1024, .a = s->a};
+		g.hash = calloc(g.cap, sizeof *g.hash);
+		g.key = calloc(g.cap, sizeof *g.key);
+		if (!g.hash || !g.key) {
+			free(g.hash);
+			free(g.key);
+			return false;
+		}
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->key[i])
+				seen_put(&g, s->key[i], s->hash[i]);
+		free(s->hash);
+		free(s->key);
+		*s = g;
+	}
+	char *copy = arena_strdup(&s->a, k);
+	if (!copy)
+		return false;
+	seen_put(s, copy, h);
+	return true;
+}
+
+static void seen_free(seen_set *s)
+{
+	free(s->hash);
+	free(s->key);
+	arena_release(&s->a);
+}
 
 static void refuse(persons_import_report *rep, long line, const char *msg)
 {
@@ -133,6 +204,8 @@ static void flush(pctx *x)
 	if (!x->n)
 		return;
 	x->rep->households++;
+	if (!x->write && !seen_add(&x->seen, x->foyer))
+		x->e = E_NOMEM;
 	if (x->write && x->e == E_OK) {
 		/* The household's first row is its applicant; the others follow. */
 		const char *why = NULL;
@@ -176,6 +249,9 @@ static bool on_row(void *vx, const sheet_row *r)
 		x->rep->progress(x->rep->progress_ctx, x->write, x->rep->rows, x->total);
 	const char *birth = date_of(&x->ha, x, r);
 	const char *why = row_problem(x, r, birth);
+	if (!why && !x->write && !x->n && seen_has(&x->seen, foyer, seen_hash(foyer)))
+		why = "ce foyer a déjà des lignes plus haut, séparées de celle-ci : les lignes d’un même foyer doivent se "
+		      "suivre (triez le fichier par la colonne « foyer »)";
 	if (why) {
 		refuse(x->rep, r->number, why);
 		return true; /* check every row, report the first 20 */
@@ -252,7 +328,9 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 		return E_NOMEM;
 	}
 	pctx x = {.rep = rep};
+	arena_init(&x.seen.a, 0);
 	err e = walk(&x, data, n);
+	seen_free(&x.seen);
 	if (e == E_OK && rep->refused)
 		e = E_INPUT;
 	if (e != E_OK)
