@@ -169,7 +169,11 @@ err persons_feed_rebuild(db_conn *c);
  * first row of a household being its applicant. Columns, in any order,
  * headers without accents or case: foyer, lien, nom, nom_naissance,
  * prenoms, sexe, date_naissance, lieu_naissance, telephone, email,
- * numero, voie, code_postal, commune. A first pass checks every row:
+ * numero, voie, code_postal, commune, or their usual names (« Date de
+ * naissance », « Ville », « CP », « Courriel »…). A header the import does
+ * not know, or two naming the same column, refuse the file (nothing typed
+ * in a spreadsheet is dropped unsaid); so does a value under a column
+ * without a header. A first pass checks every row:
  * one refused row and nothing is written (the first errors are listed
  * with their line). Then households are written in batches; one journal
  * entry for the import. Any size (the file is read in bounded chunks). */
@@ -183,6 +187,7 @@ typedef struct persons_import_report {
 	int nerr;
 	long err_line[20];
 	const char *err_msg[20];
+	char header_msg[768]; /* what is wrong with the header row, when it is (err_msg points here) */
 } persons_import_report;
 enum { PERSONS_IMPORT_STEP = 10000 };
 err persons_import_csv(db *d, int64_t structure_id, int64_t user_id, const char *path, bool check_only,

@@ -20,6 +20,26 @@ enum { IMPORT_CACHE_MB = 256 };
 enum { C_FOYER, C_LIEN, C_NOM, C_NOM_NAISSANCE, C_PRENOMS, C_SEXE, C_DATE, C_LIEU, C_TEL, C_EMAIL, C_NUMERO, C_VOIE, C_CP, C_COMMUNE, NCOL };
 static const char *const COLS[NCOL] = {"foyer", "lien", "nom", "nom_naissance", "prenoms", "sexe", "date_naissance",
                                        "lieu_naissance", "telephone", "email", "numero", "voie", "code_postal", "commune"};
+/* The names a spreadsheet of the field gives them, folded (no accents, no case, '_' for what is not a letter or a
+ * digit): « Date de naissance », « N° foyer », « Ville », « Courriel »… */
+static const struct {
+	const char *name;
+	int col;
+} ALIASES[] = {
+	{"n_foyer", C_FOYER}, {"no_foyer", C_FOYER}, {"num_foyer", C_FOYER}, {"numero_foyer", C_FOYER},
+	{"numero_de_foyer", C_FOYER}, {"code_foyer", C_FOYER}, {"id_foyer", C_FOYER}, {"famille", C_FOYER},
+	{"menage", C_FOYER}, {"lien_de_parente", C_LIEN}, {"lien_parente", C_LIEN}, {"lien_avec_le_demandeur", C_LIEN},
+	{"nom_dusage", C_NOM}, {"nom_usage", C_NOM}, {"nom_de_famille", C_NOM}, {"nom_de_naissance", C_NOM_NAISSANCE},
+	{"nom_de_jeune_fille", C_NOM_NAISSANCE}, {"prenom", C_PRENOMS}, {"genre", C_SEXE},
+	{"date_de_naissance", C_DATE}, {"ne_le", C_DATE}, {"nee_le", C_DATE}, {"ne_e_le", C_DATE}, {"naissance", C_DATE},
+	{"lieu_de_naissance", C_LIEU}, {"ne_a", C_LIEU}, {"nee_a", C_LIEU}, {"tel", C_TEL}, {"portable", C_TEL},
+	{"mobile", C_TEL}, {"telephone_portable", C_TEL}, {"numero_de_telephone", C_TEL}, {"e_mail", C_EMAIL},
+	{"mail", C_EMAIL}, {"courriel", C_EMAIL}, {"adresse_mail", C_EMAIL}, {"adresse_e_mail", C_EMAIL},
+	{"adresse_electronique", C_EMAIL}, {"n", C_NUMERO}, {"no", C_NUMERO}, {"num", C_NUMERO},
+	{"numero_de_voie", C_NUMERO}, {"n_voie", C_NUMERO}, {"numero_voie", C_NUMERO}, {"rue", C_VOIE},
+	{"adresse", C_VOIE}, {"libelle_voie", C_VOIE}, {"nom_de_voie", C_VOIE}, {"cp", C_CP}, {"ville", C_COMMUNE},
+	{"localite", C_COMMUNE},
+};
 
 typedef struct member {
 	person_new p;
@@ -38,6 +58,8 @@ typedef struct seen_set {
 typedef struct pctx {
 	int col[NCOL];
 	bool have_layout;
+	int nhead;      /* the header's cells */
+	bool *named;    /* [nhead]: the cell names a column (an empty one does not) */
 	persons_import_report *rep;
 	/* writing */
 	bool write;
@@ -126,23 +148,73 @@ static void refuse(persons_import_report *rep, long line, const char *msg)
 	rep->refused++;
 }
 
+static int column_of(const char *f)
+{
+	for (int k = 0; k < NCOL; k++)
+		if (!strcmp(f, COLS[k]))
+			return k;
+	for (size_t k = 0; k < sizeof ALIASES / sizeof ALIASES[0]; k++)
+		if (!strcmp(f, ALIASES[k].name))
+			return ALIASES[k].col;
+	return -1;
+}
+
+/* The header row: which cell is which column. False, with the report's header_msg said, when a header is unknown,
+ * two name the same column, or a required one is missing. */
 static bool find_layout(pctx *x, const sheet_row *h)
 {
+	persons_import_report *rep = x->rep;
 	arena a;
 	arena_init(&a, 0);
 	for (int k = 0; k < NCOL; k++)
 		x->col[k] = -1;
-	for (int i = 0; i < h->ncells; i++) {
+	free(x->named);
+	x->nhead = h->ncells;
+	x->named = calloc((size_t)(h->ncells > 0 ? h->ncells : 1), sizeof *x->named);
+	buf unknown, twice;
+	buf_init(&unknown, &a, 0);
+	buf_init(&twice, &a, 0);
+	for (int i = 0; x->named && i < h->ncells; i++) {
 		char *f = text_fold(&a, h->cells[i].text);
 		for (char *p = f; p && *p; p++)
 			if (*p == ' ' || *p == '-')
 				*p = '_';
-		for (int k = 0; f && k < NCOL; k++)
-			if (!strcmp(f, COLS[k]) || (k == C_PRENOMS && !strcmp(f, "prenom")))
-				x->col[k] = i;
+		if (!f || !*f)
+			continue; /* no name: the column must then stay empty (row_problem) */
+		int k = column_of(f);
+		buf *to = k < 0 ? &unknown : x->col[k] >= 0 ? &twice : NULL;
+		if (to) {
+			const char *t = h->cells[i].text;
+			size_t n = strlen(t) > 60 ? 60 : strlen(t);
+			while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
+				n--; /* cut between two characters */
+			if (to->len < 300)
+				buf_printf(to, "%s« %.*s%s »", to->len ? ", " : "", (int)n, t, t[n] ? "…" : "");
+			continue;
+		}
+		x->col[k] = i;
+		x->named[i] = true;
 	}
+	const char *why = NULL;
+	if (!x->named || unknown.failed || twice.failed)
+		why = "en-tête illisible (mémoire)";
+	else if (unknown.len)
+		snprintf(rep->header_msg, sizeof rep->header_msg,
+		         "en-tête : colonne(s) inconnue(s) %s — renommez-les ou retirez-les ; colonnes lues : foyer, lien, nom, "
+		         "nom_naissance, prenoms, sexe, date_naissance, lieu_naissance, telephone, email, numero, voie, "
+		         "code_postal, commune (ou « Date de naissance », « Ville », « CP », « Courriel »…)",
+		         unknown.data);
+	else if (twice.len)
+		snprintf(rep->header_msg, sizeof rep->header_msg,
+		         "en-tête : %s nomme(nt) une colonne déjà lue plus à gauche — gardez-en une", twice.data);
+	else if (x->col[C_FOYER] < 0 || x->col[C_NOM] < 0 || x->col[C_PRENOMS] < 0)
+		why = "en-tête : colonnes « foyer », « nom » et « prenoms » obligatoires";
+	if (!why && rep->header_msg[0])
+		why = rep->header_msg;
 	arena_release(&a);
-	return x->col[C_FOYER] >= 0 && x->col[C_NOM] >= 0 && x->col[C_PRENOMS] >= 0;
+	if (why)
+		refuse(rep, h->number, why);
+	return !why;
 }
 
 static const char *cell(const pctx *x, const sheet_row *r, int k)
@@ -192,9 +264,12 @@ static const char *row_problem(const pctx *x, const sheet_row *r, const char *bi
 		return "lien : demandeur, conjoint, enfant, enfant_alterne, enfant_majeur, heberge, parent ou autre";
 	if (*(s = cell(x, r, C_EMAIL)) && !text_email_valid(s))
 		return "adresse e-mail invalide";
-	for (int i = 0; i < r->ncells; i++)
+	for (int i = 0; i < r->ncells; i++) {
 		if (text_forbidden_char(r->cells[i].text, false))
 			return "une cellule contient un caractère de contrôle";
+		if ((i >= x->nhead || !x->named[i]) && r->cells[i].text[strspn(r->cells[i].text, " \t")])
+			return "une cellule est remplie sous une colonne sans en-tête : nommez la colonne ou videz-la";
+	}
 	return NULL;
 }
 
@@ -234,7 +309,6 @@ static bool on_row(void *vx, const sheet_row *r)
 	if (!x->have_layout) {
 		x->have_layout = true;
 		if (!find_layout(x, r)) {
-			refuse(x->rep, r->number, "en-tête : colonnes « foyer », « nom » et « prenoms » obligatoires");
 			x->e = E_INPUT;
 			return false;
 		}
@@ -295,6 +369,8 @@ static err walk(pctx *x, const unsigned char *data, size_t len)
 	}
 	if (st == SHEET_NOMEM)
 		return E_NOMEM;
+	free(x->named);
+	x->named = NULL;
 	if (!x->have_layout) {
 		refuse(x->rep, 0, "le fichier n’a pas de ligne d’en-tête suivie de données");
 		return E_INPUT;
