@@ -880,6 +880,9 @@ static void test_import(srv *s)
 		{"Foyer;Nom;Prénom;Nom de famille\nE3;Double;Colonne;Autre\n",
 		 {"« Nom de famille » nomme(nt) une colonne déjà lue plus à gauche", NULL, NULL}, NULL,
 		 "/api/v1/persons?q=double+colonne", "Double"},
+		{"foyer;lien;nom;prenoms;sexe\nR1;demandeur;Refusmot;Un;X\nR1;cousin;Refusmot;Deux;F\n",
+		 {"ligne 2 : sexe : F (ou femme), M (ou homme) ou vide", "ligne 3 : lien : demandeur, conjoint, enfant", NULL},
+		 NULL, "/api/v1/persons?q=refusmot", "Refusmot"},
 		{"Foyer;Nom;Prénom;\nE4;Vide;Colonne;\nE5;Pleine;Colonne;oubliée\nE6;Trop;Long\nE7;Plus;Long;;en trop\n",
 		 {"2 ligne(s) refusée(s)", "ligne 3 : une cellule est remplie sous une colonne sans en-tête",
 		  "ligne 5 : une cellule est remplie sous une colonne sans en-tête"},
@@ -909,9 +912,14 @@ static void test_import(srv *s)
 	json_decref(jj);
 	/* The usual names of the columns are read as theirs. */
 	csv = "N° foyer;Lien de parenté;Nom;Prénom;Date de naissance;Nom de naissance;Lieu de naissance;Tél;Courriel;N°;Rue;CP;"
-	      "Ville\nE1;demandeur;Entête;Odile;02/03/1961;Avantnom;Oran;0612345678;odile@exemple.fr;12;rue des Lilas;97400;"
-	      "Saint-Denis\n";
+	      "Ville;Genre\nE1;Demandeuse;Entête;Odile;02/03/1961;Avantnom;Oran;0612345678;odile@exemple.fr;12;rue des Lilas;"
+	      "97400;Saint-Denis;Femme\nE1;Époux;Entête;Marc;1960-01-01;;;;;;;;;homme\nE1;Fille;Entête;Lou;2012-01-01;;;;;;;;;F\n";
 	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
+	/* The words of the field for the sex and the link: Femme, Époux, homme, Fille. */
+	CHECK(db_zero("SELECT count(*) - 3 FROM persons WHERE last_name = 'Entête' AND ((first_names = 'Odile' AND sex = 'F' "
+	              "AND relation = 'demandeur') OR (first_names = 'Marc' AND sex = 'M' AND relation = 'conjoint') OR "
+	              "(first_names = 'Lou' AND sex = 'F' AND relation = 'enfant'))") == 0,
+	      "Odile the applicant, Marc her husband, Lou their daughter");
 	CHECK(db_zero("SELECT count(*) FROM persons p JOIN households h ON h.id = p.household_id WHERE p.last_name = 'Entête' "
 	              "AND p.birth_date = '1961-03-02' AND p.birth_name = 'Avantnom' AND p.birth_place = 'Oran' AND "
 	              "p.phone = '0612345678' AND p.email = 'odile@exemple.fr' AND h.street_no = '12' AND "

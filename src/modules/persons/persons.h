@@ -170,7 +170,8 @@ err persons_feed_rebuild(db_conn *c);
  * headers without accents or case: foyer, lien, nom, nom_naissance,
  * prenoms, sexe, date_naissance, lieu_naissance, telephone, email,
  * numero, voie, code_postal, commune, or their usual names (« Date de
- * naissance », « Ville », « CP », « Courriel »…). A header the import does
+ * naissance », « Ville », « CP », « Courriel »…); the sex and the link as
+ * codes or as the field writes them (« Femme », « Conjointe », « Fils »…). A header the import does
  * not know, or two naming the same column, refuse the file (nothing typed
  * in a spreadsheet is dropped unsaid); so does a value under a column
  * without a header. A first pass checks every row:

@@ -247,7 +247,44 @@ static const char *date_of(arena *a, const pctx *x, const sheet_row *r)
 	return NULL;
 }
 
-static const char *row_problem(const pctx *x, const sheet_row *r, const char *birth)
+/* A value of a column of codes, as the field writes it (« Femme », « Conjointe », « Fils »): folded (no accents,
+ * case or punctuation), looked up among the words for each code. "" when empty; NULL when none is known. */
+typedef struct {
+	const char *word, *code;
+} word_code;
+static const word_code SEX_WORDS[] = {
+	{"f", "F"}, {"femme", "F"}, {"feminin", "F"}, {"mme", "F"}, {"madame", "F"}, {"mlle", "F"},
+	{"m", "M"}, {"h", "M"}, {"homme", "M"}, {"masculin", "M"}, {"mr", "M"}, {"monsieur", "M"},
+};
+static const word_code RELATION_WORDS[] = {
+	{"demandeur", "demandeur"}, {"demandeuse", "demandeur"}, {"demandeur euse", "demandeur"},
+	{"conjoint", "conjoint"}, {"conjointe", "conjoint"}, {"conjoint e", "conjoint"}, {"epoux", "conjoint"},
+	{"epouse", "conjoint"}, {"mari", "conjoint"}, {"concubin", "conjoint"}, {"concubine", "conjoint"},
+	{"concubin e", "conjoint"}, {"partenaire", "conjoint"}, {"pacse", "conjoint"}, {"pacsee", "conjoint"},
+	{"pacse e", "conjoint"}, {"compagnon", "conjoint"}, {"compagne", "conjoint"}, {"conjoint ou partenaire", "conjoint"},
+	{"enfant", "enfant"}, {"fils", "enfant"}, {"fille", "enfant"}, {"enfant a charge", "enfant"},
+	{"enfant alterne", "enfant_alterne"}, {"garde alternee", "enfant_alterne"}, {"enfant en garde alternee", "enfant_alterne"},
+	{"enfant majeur", "enfant_majeur"}, {"enfant non a charge", "enfant_majeur"},
+	{"heberge", "heberge"}, {"hebergee", "heberge"}, {"heberge e", "heberge"}, {"personne hebergee", "heberge"},
+	{"parent", "parent"}, {"pere", "parent"}, {"mere", "parent"}, {"ascendant", "parent"}, {"parent ascendant", "parent"},
+	{"grand pere", "parent"}, {"grand mere", "parent"}, {"autre", "autre"},
+};
+
+static const char *code_of_word(arena *a, const char *s, const word_code *w, size_t n)
+{
+	if (!*s)
+		return "";
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, w[i].code))
+			return w[i].code; /* the code itself: no folding */
+	const char *f = text_fold(a, s);
+	for (size_t i = 0; f && i < n; i++)
+		if (!strcmp(f, w[i].word))
+			return w[i].code;
+	return NULL;
+}
+
+static const char *row_problem(const pctx *x, const sheet_row *r, const char *birth, const char *sex, const char *rel)
 {
 	const char *s;
 	if (!*cell(x, r, C_FOYER))
@@ -258,10 +295,11 @@ static const char *row_problem(const pctx *x, const sheet_row *r, const char *bi
 		return "le prénom est obligatoire (150 caractères au plus)";
 	if (!birth)
 		return "date de naissance invalide (AAAA-MM-JJ ou JJ/MM/AAAA)";
-	if (*(s = cell(x, r, C_SEXE)) && !code_ok(SEXES, NSEXES, s))
-		return "sexe : F, M ou vide";
-	if (*(s = cell(x, r, C_LIEN)) && !code_ok(RELATIONS, NRELATIONS, s))
-		return "lien : demandeur, conjoint, enfant, enfant_alterne, enfant_majeur, heberge, parent ou autre";
+	if (!sex)
+		return "sexe : F (ou femme), M (ou homme) ou vide";
+	if (!rel)
+		return "lien : demandeur, conjoint, enfant, enfant_alterne, enfant_majeur, heberge, parent ou autre (ou leurs "
+		       "mots : conjointe, époux, fils, fille, hébergé, père, mère…)";
 	if (*(s = cell(x, r, C_EMAIL)) && !text_email_valid(s))
 		return "adresse e-mail invalide";
 	for (int i = 0; i < r->ncells; i++) {
@@ -322,7 +360,9 @@ static bool on_row(void *vx, const sheet_row *r)
 	if (++x->rep->rows % PERSONS_IMPORT_STEP == 0 && x->rep->progress)
 		x->rep->progress(x->rep->progress_ctx, x->write, x->rep->rows, x->total);
 	const char *birth = date_of(&x->ha, x, r);
-	const char *why = row_problem(x, r, birth);
+	const char *sex = code_of_word(&x->ha, cell(x, r, C_SEXE), SEX_WORDS, sizeof SEX_WORDS / sizeof SEX_WORDS[0]);
+	const char *rel = code_of_word(&x->ha, cell(x, r, C_LIEN), RELATION_WORDS, sizeof RELATION_WORDS / sizeof RELATION_WORDS[0]);
+	const char *why = row_problem(x, r, birth, sex, rel);
 	if (!why && !x->write && !x->n && seen_has(&x->seen, foyer, seen_hash(foyer)))
 		why = "ce foyer a déjà des lignes plus haut, séparées de celle-ci : les lignes d’un même foyer doivent se "
 		      "suivre (triez le fichier par la colonne « foyer »)";
@@ -344,8 +384,8 @@ static bool on_row(void *vx, const sheet_row *r)
 	}
 	arena *a = &x->ha;
 #define KEEP(k) arena_strdup(a, cell(x, r, k))
-	x->m[x->n++] = (member){{KEEP(C_NOM), KEEP(C_NOM_NAISSANCE), KEEP(C_PRENOMS), KEEP(C_SEXE), birth, KEEP(C_LIEU), KEEP(C_TEL),
-	                         KEEP(C_EMAIL), KEEP(C_LIEN)}, r->number};
+	x->m[x->n++] = (member){{KEEP(C_NOM), KEEP(C_NOM_NAISSANCE), KEEP(C_PRENOMS), sex, birth, KEEP(C_LIEU), KEEP(C_TEL),
+	                         KEEP(C_EMAIL), rel}, r->number};
 	if (x->n == 1) {
 		x->foyer = KEEP(C_FOYER);
 		x->h = (household_new){KEEP(C_NUMERO), KEEP(C_VOIE), KEEP(C_CP), KEEP(C_COMMUNE), *cell(x, r, C_VOIE) ? "autre" : NULL};
