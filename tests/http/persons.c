@@ -7,6 +7,7 @@
 #include "http/h.h"
 #include <time.h>
 #include <jansson.h>
+#include <xlsxwriter.h>
 #include <stdbool.h>
 
 static int64_t jint(const char *body, const char *key)
@@ -915,6 +916,35 @@ static void test_import(srv *s)
 	      "Ville;Genre\nE1;Demandeuse;Entête;Odile;02/03/1961;Avantnom;Oran;0612345678;odile@exemple.fr;12;rue des Lilas;"
 	      "97400;Saint-Denis;Femme\nE1;Époux;Entête;Marc;1960-01-01;;;;;;;;;homme\nE1;Fille;Entête;Lou;2012-01-01;;;;;;;;;F\n";
 	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
+	/* A workbook whose telephone and postcode the spreadsheet took for numbers (their 0 dropped), the birth date a
+	 * date cell: the 0s put back, the date read. */
+	{
+		char xl[96];
+		snprintf(xl, sizeof xl, "/tmp/openccas-import-%d.xlsx", (int)getpid());
+		lxw_workbook *wb = workbook_new(xl);
+		lxw_worksheet *ws = workbook_add_worksheet(wb, "Personnes");
+		lxw_format *day = workbook_add_format(wb);
+		format_set_num_format(day, "dd/mm/yyyy");
+		const char *heads[] = {"Foyer", "Nom", "Prénom", "Date de naissance", "Téléphone", "CP", "Ville"};
+		for (int i = 0; i < 7; i++)
+			worksheet_write_string(ws, 0, (lxw_col_t)i, heads[i], NULL);
+		worksheet_write_string(ws, 1, 0, "X1", NULL);
+		worksheet_write_string(ws, 1, 1, "Classeur", NULL);
+		worksheet_write_string(ws, 1, 2, "Nina", NULL);
+		lxw_datetime born = {1985, 4, 5, 0, 0, 0};
+		worksheet_write_datetime(ws, 1, 3, &born, day);
+		worksheet_write_number(ws, 1, 4, 612345678, NULL);
+		worksheet_write_number(ws, 1, 5, 1000, NULL);
+		worksheet_write_string(ws, 1, 6, "Bourg-en-Bresse", NULL);
+		CHECK(workbook_close(wb) == LXW_NO_ERROR, "the workbook written");
+		const char *xargv[] = {bin_path(), "import", "personnes", "--db", fresh_url, "--user", DEMO("admin"), xl, NULL};
+		CHECK_INT(run_stderr(xargv, out, sizeof out), 0);
+		unlink(xl);
+		CHECK(db_zero("SELECT count(*) - 1 FROM persons p JOIN households h ON h.id = p.household_id WHERE "
+		              "p.last_name = 'Classeur' AND p.birth_date = '1985-04-05' AND p.phone = '0612345678' AND "
+		              "h.postcode = '01000' AND h.city = 'Bourg-en-Bresse'") == 0,
+		      "the telephone's and the postcode's 0 put back, the date cell read");
+	}
 	/* The words of the field for the sex and the link: Femme, Époux, homme, Fille. */
 	CHECK(db_zero("SELECT count(*) - 3 FROM persons WHERE last_name = 'Entête' AND ((first_names = 'Odile' AND sex = 'F' "
 	              "AND relation = 'demandeur') OR (first_names = 'Marc' AND sex = 'M' AND relation = 'conjoint') OR "

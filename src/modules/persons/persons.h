@@ -171,10 +171,11 @@ err persons_feed_rebuild(db_conn *c);
  * prenoms, sexe, date_naissance, lieu_naissance, telephone, email,
  * numero, voie, code_postal, commune, or their usual names (« Date de
  * naissance », « Ville », « CP », « Courriel »…); the sex and the link as
- * codes or as the field writes them (« Femme », « Conjointe », « Fils »…). A header the import does
- * not know, or two naming the same column, refuse the file (nothing typed
- * in a spreadsheet is dropped unsaid); so does a value under a column
- * without a header. A first pass checks every row:
+ * codes or as the field writes them (« Femme », « Conjointe », « Fils »…).
+ * A header the import does not know, or two naming the same column,
+ * refuse the file (nothing typed in a spreadsheet is dropped unsaid); so
+ * does a value under a column without a header. A first pass checks every
+ * row:
  * one refused row and nothing is written (the first errors are listed
  * with their line). Then households are written in batches; one journal
  * entry for the import. Any size (the file is read in bounded chunks). */

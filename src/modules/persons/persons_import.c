@@ -223,6 +223,18 @@ static const char *cell(const pctx *x, const sheet_row *r, int k)
 	return c >= 0 && c < r->ncells ? r->cells[c].text : "";
 }
 
+/* A telephone number or a postcode a spreadsheet took for a number, its first 0 dropped (« 612345678 », « 1000 »):
+ * the 0 put back. Anything else as it was typed. */
+static char *kept_digits(arena *a, const pctx *x, const sheet_row *r, int k, size_t width)
+{
+	int c = x->col[k];
+	const char *s = cell(x, r, k);
+	if (c >= 0 && c < r->ncells && r->cells[c].kind == SHEET_NUMBER && strlen(s) == width - 1 &&
+	    strspn(s, "0123456789") == width - 1 && *s != '0')
+		return arena_printf(a, "0%s", s);
+	return arena_strdup(a, s);
+}
+
 /* ISO (AAAA-MM-JJ), JJ/MM/AAAA or a date cell; NULL when it is none of
  * them (never guessed), "" when empty. */
 static const char *date_of(arena *a, const pctx *x, const sheet_row *r)
@@ -384,11 +396,12 @@ static bool on_row(void *vx, const sheet_row *r)
 	}
 	arena *a = &x->ha;
 #define KEEP(k) arena_strdup(a, cell(x, r, k))
-	x->m[x->n++] = (member){{KEEP(C_NOM), KEEP(C_NOM_NAISSANCE), KEEP(C_PRENOMS), sex, birth, KEEP(C_LIEU), KEEP(C_TEL),
-	                         KEEP(C_EMAIL), rel}, r->number};
+	x->m[x->n++] = (member){{KEEP(C_NOM), KEEP(C_NOM_NAISSANCE), KEEP(C_PRENOMS), sex, birth, KEEP(C_LIEU),
+	                         kept_digits(a, x, r, C_TEL, 10), KEEP(C_EMAIL), rel}, r->number};
 	if (x->n == 1) {
 		x->foyer = KEEP(C_FOYER);
-		x->h = (household_new){KEEP(C_NUMERO), KEEP(C_VOIE), KEEP(C_CP), KEEP(C_COMMUNE), *cell(x, r, C_VOIE) ? "autre" : NULL};
+		x->h = (household_new){KEEP(C_NUMERO), KEEP(C_VOIE), kept_digits(a, x, r, C_CP, 5), KEEP(C_COMMUNE),
+		                       *cell(x, r, C_VOIE) ? "autre" : NULL};
 	}
 #undef KEEP
 	return true;
@@ -403,14 +416,14 @@ static err walk(pctx *x, const unsigned char *data, size_t len)
 	if (x->e == E_OK && (st == SHEET_OK || st == SHEET_STOPPED))
 		flush(x);
 	arena_release(&x->ha);
+	free(x->named);
+	x->named = NULL;
 	if (st == SHEET_BAD || st == SHEET_TOO_LARGE) {
 		refuse(x->rep, 0, why);
 		return E_INPUT;
 	}
 	if (st == SHEET_NOMEM)
 		return E_NOMEM;
-	free(x->named);
-	x->named = NULL;
 	if (!x->have_layout) {
 		refuse(x->rep, 0, "le fichier n’a pas de ligne d’en-tête suivie de données");
 		return E_INPUT;
