@@ -916,6 +916,13 @@ static void test_import(srv *s)
 	      "Ville;Genre\nE1;Demandeuse;Entête;Odile;02/03/1961;Avantnom;Oran;0612345678;odile@exemple.fr;12;rue des Lilas;"
 	      "97400;Saint-Denis;Femme\nE1;Époux;Entête;Marc;1960-01-01;;;;;;;;;homme\nE1;Fille;Entête;Lou;2012-01-01;;;;;;;;;F\n";
 	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
+	/* A title above the header (a blank row after it): not a person, not the header. */
+	csv = "Liste des usagers au 1er décembre\n\nFoyer;Nom;Prénom;Date de naissance\nT1;Titré;Anne;1970-01-01\n";
+	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
+	CHECK(db_zero("SELECT count(*) - 1 FROM persons WHERE last_name = 'Titré' AND birth_date = '1970-01-01'") == 0,
+	      "the person under the title imported");
+	CHECK(db_zero("SELECT count(*) FROM persons WHERE last_name LIKE 'Liste des usagers%' OR last_name = 'Nom'") == 0,
+	      "neither the title nor the header made a person");
 	/* A workbook whose telephone and postcode the spreadsheet took for numbers (their 0 dropped), the birth date a
 	 * date cell: the 0s put back, the date read. */
 	{

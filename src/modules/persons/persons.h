@@ -174,8 +174,9 @@ err persons_feed_rebuild(db_conn *c);
  * codes or as the field writes them (« Femme », « Conjointe », « Fils »…).
  * A header the import does not know, or two naming the same column,
  * refuse the file (nothing typed in a spreadsheet is dropped unsaid); so
- * does a value under a column without a header. A first pass checks every
- * row:
+ * does a value under a column without a header. Up to five rows of one or
+ * two cells naming no column above the header are titles, skipped. A first
+ * pass checks every row:
  * one refused row and nothing is written (the first errors are listed
  * with their line). Then households are written in batches; one journal
  * entry for the import. Any size (the file is read in bounded chunks). */

@@ -58,6 +58,7 @@ typedef struct seen_set {
 typedef struct pctx {
 	int col[NCOL];
 	bool have_layout;
+	int titles;     /* rows above the header taken for titles (five at most) */
 	int nhead;      /* the header's cells */
 	bool *named;    /* [nhead]: the cell names a column (an empty one does not) */
 	persons_import_report *rep;
@@ -159,11 +160,14 @@ static int column_of(const char *f)
 	return -1;
 }
 
-/* The header row: which cell is which column. False, with the report's header_msg said, when a header is unknown,
- * two name the same column, or a required one is missing. */
-static bool find_layout(pctx *x, const sheet_row *h)
+/* The header row: which cell is which column. NULL, or why not (a header unknown — said in the report's
+ * header_msg —, two naming the same column, a required one missing). *title: the row names no column and has at
+ * most two cells filled — a title above the header (« Liste des usagers au 1er décembre »). */
+static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 {
 	persons_import_report *rep = x->rep;
+	int known = 0, filled = 0;
+	rep->header_msg[0] = 0;
 	arena a;
 	arena_init(&a, 0);
 	for (int k = 0; k < NCOL; k++)
@@ -181,7 +185,9 @@ static bool find_layout(pctx *x, const sheet_row *h)
 				*p = '_';
 		if (!f || !*f)
 			continue; /* no name: the column must then stay empty (row_problem) */
+		filled++;
 		int k = column_of(f);
+		known += k >= 0;
 		buf *to = k < 0 ? &unknown : x->col[k] >= 0 ? &twice : NULL;
 		if (to) {
 			const char *t = h->cells[i].text;
@@ -212,9 +218,8 @@ static bool find_layout(pctx *x, const sheet_row *h)
 	if (!why && rep->header_msg[0])
 		why = rep->header_msg;
 	arena_release(&a);
-	if (why)
-		refuse(rep, h->number, why);
-	return !why;
+	*title = !known && filled <= 2;
+	return why;
 }
 
 static const char *cell(const pctx *x, const sheet_row *r, int k)
@@ -357,8 +362,15 @@ static bool on_row(void *vx, const sheet_row *r)
 {
 	pctx *x = vx;
 	if (!x->have_layout) {
+		bool title = false;
+		const char *why = find_layout(x, r, &title);
+		if (why && title && x->titles < 5) {
+			x->titles++; /* a title above the header: not a person */
+			return true;
+		}
 		x->have_layout = true;
-		if (!find_layout(x, r)) {
+		if (why) {
+			refuse(x->rep, r->number, why);
 			x->e = E_INPUT;
 			return false;
 		}
