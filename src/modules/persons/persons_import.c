@@ -218,7 +218,7 @@ static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 	if (!why && rep->header_msg[0])
 		why = rep->header_msg;
 	arena_release(&a);
-	*title = !known && filled <= 2;
+	*title = x->named && !known && filled <= 2;
 	return why;
 }
 
