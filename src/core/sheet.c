@@ -185,3 +185,9 @@ sheet_status sheet_read(const unsigned char *data, size_t len, int max_cols, she
 		return sheet_read_xlsx(data, len, max_cols, fn, ctx, info, why);
 	return read_csv(data, len, max_cols, fn, ctx, info, why);
 }
+
+bool sheet_lost_zero(const char *text, sheet_kind kind, size_t width)
+{
+	return kind == SHEET_NUMBER && width > 1 && strlen(text) == width - 1 && strspn(text, "0123456789") == width - 1 &&
+	       *text != '0';
+}

@@ -61,6 +61,11 @@ typedef bool (*sheet_row_fn)(void *ctx, const sheet_row *row);
 sheet_status sheet_read(const unsigned char *data, size_t len, int max_cols, sheet_row_fn fn, void *ctx, sheet_info *info,
                         const char **why);
 
+/* Whether a cell a spreadsheet took for a number lost the leading 0 typed before its digits (a telephone number of
+ * 10 digits read « 612345678 », a postcode of 5 read « 1000 »): a number cell of width - 1 digits, the first not a
+ * 0. The caller puts the 0 back. */
+bool sheet_lost_zero(const char *text, sheet_kind kind, size_t width);
+
 /* "AB" → 27 (1-based column of a spreadsheet), for messages; writes the
  * letters of column col (0-based) into out (8 bytes). */
 void sheet_column_name(int col, char out[8]);

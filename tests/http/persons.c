@@ -897,6 +897,17 @@ static void test_import(srv *s)
 			CHECK_LACKS(out, refused[i].lacks);
 		CHECK_LACKS(get(&k, refused[i].search)->body, refused[i].absent);
 	}
+	{
+		/* A value past the 64th column, which the import does not read: refused, not dropped. */
+		char wide[256];
+		int at = snprintf(wide, sizeof wide, "Foyer;Nom;Prénom\nW1;Large;Ligne");
+		for (int i = 3; i < 66; i++)
+			at += snprintf(wide + at, sizeof wide - (size_t)at, ";");
+		snprintf(wide + at, sizeof wide - (size_t)at, "loin\n");
+		CHECK_INT(import_text(argv, path, wide, out, sizeof out), 5);
+		CHECK_HAS(out, "au-delà de la 64e colonne");
+		CHECK_LACKS(get(&k, "/api/v1/persons?q=large+ligne")->body, "Large");
+	}
 	/* The household's rows together: imported, the three Séparé in one household. */
 	const char *csv = "foyer;lien;nom;prénoms;date_naissance\nS1;demandeur;Séparé;Paul;1970-01-01\n"
 	                  "S1;conjoint;Séparé;Marie;1972-01-01\nS1;enfant;Séparé;Léo;2010-01-01\n"

@@ -181,5 +181,13 @@ int main(void)
 	CHECK_STR(col, "AB");
 	sheet_column_name(149, col);
 	CHECK_STR(col, "ET");
+	T_GROUP("a number that lost its leading 0");
+	CHECK(sheet_lost_zero("612345678", SHEET_NUMBER, 10), "a telephone number of nine digits");
+	CHECK(sheet_lost_zero("1000", SHEET_NUMBER, 5), "a postcode of four");
+	CHECK(!sheet_lost_zero("612345678", SHEET_TEXT, 10), "typed as text: as typed");
+	CHECK(!sheet_lost_zero("0612345678", SHEET_NUMBER, 10), "ten digits: nothing lost");
+	CHECK(!sheet_lost_zero("97400", SHEET_NUMBER, 5), "a postcode of five");
+	CHECK(!sheet_lost_zero("12.5", SHEET_NUMBER, 5), "not digits alone");
+	CHECK(!sheet_lost_zero("", SHEET_NUMBER, 1), "nothing");
 	return T_DONE();
 }

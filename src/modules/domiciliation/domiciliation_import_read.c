@@ -296,7 +296,7 @@ static const char *phone_of(arena *a, imported *m, const layout *l, const sheet_
 	if (!*v)
 		return "";
 	/* A spreadsheet that took the number for a number dropped its 0. */
-	if (kind_of(l, r, DF_TELEPHONE) == SHEET_NUMBER && *v != '0' && strlen(v) == 9)
+	if (sheet_lost_zero(v, kind_of(l, r, DF_TELEPHONE), 10))
 		v = arena_printf(a, "0%s", v);
 	for (const char *p = v; *p; p++)
 		if (!strchr("0123456789 +.()-", *p)) {

@@ -15,7 +15,7 @@
 #include "core/banned.h"
 
 #define IMPORT_MAX_BYTES (2LL << 30)
-enum { IMPORT_CACHE_MB = 256 };
+enum { IMPORT_CACHE_MB = 256, IMPORT_MAX_COLS = 64 };
 
 enum { C_FOYER, C_LIEN, C_NOM, C_NOM_NAISSANCE, C_PRENOMS, C_SEXE, C_DATE, C_LIEU, C_TEL, C_EMAIL, C_NUMERO, C_VOIE, C_CP, C_COMMUNE, NCOL };
 static const char *const COLS[NCOL] = {"foyer", "lien", "nom", "nom_naissance", "prenoms", "sexe", "date_naissance",
@@ -234,8 +234,7 @@ static char *kept_digits(arena *a, const pctx *x, const sheet_row *r, int k, siz
 {
 	int c = x->col[k];
 	const char *s = cell(x, r, k);
-	if (c >= 0 && c < r->ncells && r->cells[c].kind == SHEET_NUMBER && strlen(s) == width - 1 &&
-	    strspn(s, "0123456789") == width - 1 && *s != '0')
+	if (c >= 0 && c < r->ncells && sheet_lost_zero(s, r->cells[c].kind, width))
 		return arena_printf(a, "0%s", s);
 	return arena_strdup(a, s);
 }
@@ -424,7 +423,7 @@ static err walk(pctx *x, const unsigned char *data, size_t len)
 	const char *why;
 	sheet_info info;
 	arena_init(&x->ha, 0);
-	sheet_status st = sheet_read(data, len, 64, on_row, x, &info, &why);
+	sheet_status st = sheet_read(data, len, IMPORT_MAX_COLS, on_row, x, &info, &why);
 	if (x->e == E_OK && (st == SHEET_OK || st == SHEET_STOPPED))
 		flush(x);
 	arena_release(&x->ha);
@@ -436,6 +435,11 @@ static err walk(pctx *x, const unsigned char *data, size_t len)
 	}
 	if (st == SHEET_NOMEM)
 		return E_NOMEM;
+	if (info.ignored_cells && x->e == E_OK) {
+		refuse(x->rep, 0, "des cellules sont remplies au-delà de la 64e colonne, que l’import ne lit pas : retirez ces "
+		                  "colonnes");
+		return E_INPUT;
+	}
 	if (!x->have_layout) {
 		refuse(x->rep, 0, "le fichier n’a pas de ligne d’en-tête suivie de données");
 		return E_INPUT;
