@@ -447,9 +447,9 @@ int cmd_import(int argc, char **argv)
 	if (rep.steps >= 0 && rep.rows > 0)
 		log_info("import: %ld rows written in %lld steps of the database (%lld a row)", rep.rows, rep.steps,
 		         rep.steps / rep.rows);
-	printf("%s : %ld personne(s), %ld foyer(s) en %.1f s (%.0f lignes par seconde)\n",
+	printf("%s : %ld personne(s), %ld foyer(s) en %.1f s (%.0f lignes par seconde)\nColonnes lues : %s\n",
 	       flag(argc, argv, "--check") ? "Fichier valide" : "Import terminé", rep.rows, rep.households, secs,
-	       secs > 0 ? (double)rep.rows / secs : 0.0);
+	       secs > 0 ? (double)rep.rows / secs : 0.0, rep.columns);
 	return 0;
 }
 

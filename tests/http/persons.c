@@ -770,17 +770,17 @@ static void test_rules(srv *s)
 	cli_free(&k);
 }
 
-/* Runs a command; its standard error in out. Its exit status. */
-static int run_stderr(const char *const argv[], char *out, size_t n)
+/* Runs a command; its standard output and error in out. Its exit status. */
+static int run_output(const char *const argv[], char *out, size_t n)
 {
 	int pfd[2];
 	if (pipe(pfd) != 0)
 		return -1;
 	pid_t child = fork();
 	if (child == 0) {
+		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
 		close(pfd[0]);
-		freopen("/dev/null", "w", stdout);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -806,7 +806,7 @@ static int import_text(const char *const argv[], const char *path, const char *t
 		return -1;
 	fputs(text, f);
 	fclose(f);
-	return run_stderr(argv, out, n);
+	return run_output(argv, out, n);
 }
 
 /* `openccas import personnes`: a refused row and nothing is written; a
@@ -859,7 +859,7 @@ static void test_import(srv *s)
 	fputs("foyer;nom;prénoms;date_naissance\nV1;Valide;Un;1970-01-01\nV2;Mauvais;Deux;15.06.1980\n", f);
 	fclose(f);
 	char out[2048];
-	CHECK_INT(run_stderr(argv, out, sizeof out), 5);
+	CHECK_INT(run_output(argv, out, sizeof out), 5);
 	CHECK_HAS(out, "ligne 3 : date de naissance invalide");
 	CHECK_LACKS(get(&k, "/api/v1/persons?q=valide+un")->body, "Valide"); /* all or nothing */
 	T_GROUP("CSV import of persons (CLI): files refused whole, and the headers a spreadsheet of the field has");
@@ -927,6 +927,11 @@ static void test_import(srv *s)
 	      "Ville;Genre\nE1;Demandeuse;Entête;Odile;02/03/1961;Avantnom;Oran;0612345678;odile@exemple.fr;12;rue des Lilas;"
 	      "97400;Saint-Denis;Femme\nE1;Époux;Entête;Marc;1960-01-01;;;;;;;;;homme\nE1;Fille;Entête;Lou;2012-01-01;;;;;;;;;F\n";
 	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
+	/* It says what it read each column as. */
+	CHECK_HAS(out, "Colonnes lues : foyer ← « N° foyer », lien ← « Lien de parenté », nom ← « Nom », nom_naissance ← "
+	               "« Nom de naissance », prenoms ← « Prénom », sexe ← « Genre », date_naissance ← « Date de naissance », "
+	               "lieu_naissance ← « Lieu de naissance », telephone ← « Tél », email ← « Courriel », numero ← « N° », "
+	               "voie ← « Rue », code_postal ← « CP », commune ← « Ville »");
 	/* A title above the header (a blank row after it): not a person, not the header. */
 	csv = "Liste des usagers au 1er décembre\n\nFoyer;Nom;Prénom;Date de naissance\nT1;Titré;Anne;1970-01-01\n";
 	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
@@ -956,7 +961,7 @@ static void test_import(srv *s)
 		worksheet_write_number(ws, 1, 5, 1000, NULL);
 		CHECK(workbook_close(wb) == LXW_NO_ERROR, "the workbook written");
 		const char *xargv[] = {bin_path(), "import", "personnes", "--db", fresh_url, "--user", DEMO("admin"), xl, NULL};
-		CHECK_INT(run_stderr(xargv, out, sizeof out), 0);
+		CHECK_INT(run_output(xargv, out, sizeof out), 0);
 		unlink(xl);
 		CHECK(db_zero("SELECT count(*) - 1 FROM persons p JOIN households h ON h.id = p.household_id WHERE "
 		              "p.last_name = 'Classeur' AND p.birth_date = '1985-04-05' AND p.phone = '0612345678' AND "
@@ -1031,7 +1036,7 @@ static int import_rows(const char *url, int rows, char *out, size_t n, bool init
 	setenv("OPENCCAS_PASSWORD", "premier-administrateur", 1);
 	const char *init[] = {bin_path(), "init", "--db", url, "--structure", "CCAS vide", "--admin", "vide@ccas.fr", NULL};
 	const char *imp[] = {bin_path(), "import", "personnes", "--db", url, "--user", "vide@ccas.fr", csv, NULL};
-	int rc = (!init_first || run_cmd(init, 1) == 0) && run_stderr(imp, out, n) == 0 ? 0 : 1;
+	int rc = (!init_first || run_cmd(init, 1) == 0) && run_output(imp, out, n) == 0 ? 0 : 1;
 	unsetenv("OPENCCAS_PASSWORD");
 	unlink(csv);
 	return rc;

@@ -191,6 +191,7 @@ typedef struct persons_import_report {
 	long err_line[20];
 	const char *err_msg[20];
 	char header_msg[768]; /* what is wrong with the header row, when it is (err_msg points here) */
+	char columns[1024];   /* the header read: « foyer ← « N° foyer », nom ← « Nom »… », for the agent to see */
 } persons_import_report;
 enum { PERSONS_IMPORT_STEP = 10000 };
 err persons_import_csv(db *d, int64_t structure_id, int64_t user_id, const char *path, bool check_only,

@@ -201,6 +201,19 @@ static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 		x->col[k] = i;
 		x->named[i] = true;
 	}
+	/* What each column was read as, in the columns' order. */
+	size_t at = 0;
+	rep->columns[0] = 0;
+	for (int k = 0; k < NCOL && at < sizeof rep->columns; k++)
+		if (x->col[k] >= 0) {
+			const char *t = h->cells[x->col[k]].text;
+			size_t n = strlen(t) > 40 ? 40 : strlen(t);
+			while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
+				n--;
+			int w = snprintf(rep->columns + at, sizeof rep->columns - at, "%s%s ← « %.*s%s »", at ? ", " : "", COLS[k],
+			                 (int)n, t, t[n] ? "…" : "");
+			at += w > 0 ? (size_t)w : 0;
+		}
 	const char *why = NULL;
 	if (!x->named || unknown.failed || twice.failed)
 		why = "en-tête illisible (mémoire)";
