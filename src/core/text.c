@@ -20,6 +20,14 @@ bool text_to_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return true;
 }
 
+size_t text_utf8_cut(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	while (n && n < strlen(s) && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 bool text_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;

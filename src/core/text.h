@@ -14,6 +14,8 @@ bool text_to_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* True when s[0..n) is well-formed UTF-8 without NUL or C0 controls other
  * than tab, CR and LF. */
 bool text_utf8_valid(const char *s, size_t n);
+/* The length of s's longest start of at most max bytes that ends between two characters (never inside one). */
+size_t text_utf8_cut(const char *s, size_t max);
 /* The first character of s that a text field must not hold, or 0 when
  * there is none: C0 controls (but TAB, LF and CR when multiline), DEL, C1
  * controls (U+0080–U+009F), bidirectional embeddings, overrides and

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "web/web.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 #define MARGIN 56.0
@@ -338,8 +339,7 @@ void pdf_bar_row(pdf_doc *d, const char *label, double fraction, const char *val
 	HPDF_REAL real_w;
 	HPDF_UINT fit = HPDF_Font_MeasureText(d->font, (const HPDF_BYTE *)t, (HPDF_UINT)strlen(t), (HPDF_REAL)label_w, (HPDF_REAL)size, 0, 0,
 	                                      HPDF_FALSE, &real_w);
-	while (fit > 0 && fit < strlen(t) && ((unsigned char)t[fit] & 0xC0) == 0x80)
-		fit--;
+	fit = (HPDF_UINT)text_utf8_cut(t, fit);
 	char *cut = malloc(fit + 1);
 	if (!cut) {
 		d->failed = 1;

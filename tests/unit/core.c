@@ -146,6 +146,9 @@ static void test_text(void)
 	CHECK(text_utf8_valid("Hélène", strlen("Hélène")), "utf8");
 	CHECK(!text_utf8_valid("\xc3\x28", 2), "bad utf8");
 	CHECK(!text_utf8_valid("a\x01" "b", 3), "control char");
+	CHECK(text_utf8_cut("Hélène", 2) == 1, "cut before the é, not inside it (%zu)", text_utf8_cut("Hélène", 2));
+	CHECK(text_utf8_cut("Hélène", 3) == 3, "after the é");
+	CHECK(text_utf8_cut("abc", 10) == 3 && text_utf8_cut("abc", 0) == 0 && text_utf8_cut("", 5) == 0, "short strings whole");
 	CHECK(text_email_valid("a.b@ville.fr") && !text_email_valid("a@b") && !text_email_valid("@x.fr") &&
 	      !text_email_valid("a b@x.fr"), "e-mail");
 	arena a;

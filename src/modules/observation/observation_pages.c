@@ -143,9 +143,7 @@ static void chart(web_req *r, const obs_figure *f, int idx, int th)
 		int y = 4 + 24 * i;
 		const char *cat = x->category;
 		if (strlen(cat) > 26) { /* cut at a character, never inside one */
-			size_t k = 24;
-			while (k > 0 && ((unsigned char)cat[k] & 0xC0) == 0x80)
-				k--;
+			size_t k = text_utf8_cut(cat, 24);
 			cat = arena_printf(r->a, "%.*s…", (int)k, cat);
 		}
 		int w = x->n_hidden ? 0 : (int)(x->n * 190 / max), wp = x->prev_hidden ? 0 : (int)(x->prev * 190 / max);

@@ -191,9 +191,7 @@ static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 		buf *to = k < 0 ? &unknown : x->col[k] >= 0 ? &twice : NULL;
 		if (to) {
 			const char *t = h->cells[i].text;
-			size_t n = strlen(t) > 60 ? 60 : strlen(t);
-			while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
-				n--; /* cut between two characters */
+			size_t n = text_utf8_cut(t, 60);
 			if (to->len < 300)
 				buf_printf(to, "%s« %.*s%s »", to->len ? ", " : "", (int)n, t, t[n] ? "…" : "");
 			continue;
@@ -207,9 +205,7 @@ static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 	for (int k = 0; k < NCOL && at < sizeof rep->columns; k++)
 		if (x->col[k] >= 0) {
 			const char *t = h->cells[x->col[k]].text;
-			size_t n = strlen(t) > 40 ? 40 : strlen(t);
-			while (n && ((unsigned char)t[n] & 0xC0) == 0x80)
-				n--;
+			size_t n = text_utf8_cut(t, 40);
 			int w = snprintf(rep->columns + at, sizeof rep->columns - at, "%s%s ← « %.*s%s »", at ? ", " : "", COLS[k],
 			                 (int)n, t, t[n] ? "…" : "");
 			at += w > 0 ? (size_t)w : 0;

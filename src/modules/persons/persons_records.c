@@ -245,8 +245,7 @@ const char *persons_document_filename(arena *a, const char *name, const char *mi
 	char *dot = strrchr(clean, '.');
 	const char *ext = dot ? dot + 1 : NULL;
 	size_t stem = dot ? (size_t)(dot - clean) : strlen(clean);
-	while (stem > 120 || (stem && ((unsigned char)clean[stem] & 0xC0) == 0x80))
-		stem--;
+	stem = text_utf8_cut(clean, stem > 120 ? 120 : stem);
 	while (stem && (clean[stem - 1] == ' ' || clean[stem - 1] == '.'))
 		stem--;
 	return arena_printf(a, "%.*s.%s", (int)(stem ? stem : 8), stem ? clean : "document", type_extension(mime, ext));
