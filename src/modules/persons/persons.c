@@ -21,7 +21,7 @@
 
 int PERM_PERSONS_READ, PERM_PERSONS_WRITE, PERM_PERSONS_SITUATION, PERM_NOTES, PERM_DOCUMENTS,
 	PERM_PERSONS_MERGE, PERM_PERSONS_SUBJECT,
-	PERM_PERSONS_RETENTION, PERM_PERSONS_RULES;
+	PERM_PERSONS_RETENTION, PERM_PERSONS_RULES, PERM_PERSONS_IMPORT;
 
 /* ---- schema ------------------------------------------------------------- */
 
@@ -152,6 +152,12 @@ static const db_migration migrations[] = {
 	{10, "a structure's persons and households in number order, over an index",
 	 "CREATE INDEX persons_structure ON persons(structure_id, id);"
 	 "CREATE INDEX households_structure ON households(structure_id, id);", NULL},
+	/* A spreadsheet of households uploaded and checked waits here for its confirmation (persons_import_pages.c):
+	 * app nodes keep no state. Dropped by the confirmation, by « Abandonner », or a day later. Its number is never
+	 * given twice (AUTOINCREMENT): a confirmation left open in another tab cannot import the next file. */
+	{11, "spreadsheets of households waiting between their check and their import",
+	 "CREATE TABLE person_imports (id INTEGER PRIMARY KEY AUTOINCREMENT, structure_id INTEGER NOT NULL REFERENCES structures(id), "
+	 " user_id INTEGER NOT NULL, created_at INTEGER NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL) STRICT;", NULL},
 };
 const db_module_schema persons_schema = {"persons", migrations, COUNTOF(migrations)};
 

@@ -180,6 +180,7 @@ err persons_feed_rebuild(db_conn *c);
  * one refused row and nothing is written (the first errors are listed
  * with their line). Then households are written in batches; one journal
  * entry for the import. Any size (the file is read in bounded chunks). */
+enum { PERSONS_IMPORT_SHOWN = 20 }; /* the lines named of each kind (errors, persons already known) */
 typedef struct persons_import_report {
 	/* Given by the caller (kept): called every PERSONS_IMPORT_STEP rows of each pass — the check (writing false,
 	 * total 0: not known yet), then the writing (total: the rows checked). NULL: nothing said. */
@@ -188,14 +189,25 @@ typedef struct persons_import_report {
 	long rows, households, refused;
 	long long steps; /* SQLite's work writing them (db_conn_steps), -1 on PostgreSQL */
 	int nerr;
-	long err_line[20];
-	const char *err_msg[20];
+	long err_line[PERSONS_IMPORT_SHOWN];
+	const char *err_msg[PERSONS_IMPORT_SHOWN];
+	/* PERSONS_IMPORT_KNOWN: the persons of the file the structure already has (same names and birth date), and the
+	 * lines of the first ones */
+	long known;
+	int nknown;
+	long known_line[PERSONS_IMPORT_SHOWN];
 	char header_msg[768]; /* what is wrong with the header row, when it is (err_msg points here) */
 	char columns[1024];   /* the header read: « foyer ← « N° foyer », nom ← « Nom »… », for the agent to see */
 } persons_import_report;
 enum { PERSONS_IMPORT_STEP = 10000 };
 err persons_import_csv(db *d, int64_t structure_id, int64_t user_id, const char *path, bool check_only,
                        persons_import_report *rep);
+/* The same for a file in memory (the page's and the API's upload), on c, scoped to the structure, in a transaction
+ * of its own. PERSONS_IMPORT_CHECK: the check only; PERSONS_IMPORT_KNOWN: the check also looks for each person in
+ * the structure (a database read a row: the page's, not the million rows' command). */
+enum { PERSONS_IMPORT_CHECK = 1, PERSONS_IMPORT_KNOWN = 2 };
+err persons_import_data(db_conn *c, int64_t user_id, const unsigned char *data, size_t len, unsigned flags,
+                        persons_import_report *rep);
 
 /* Adds an event to a household's timeline. kind is a short code
  * ("contact", "aid_request", "domiciliation"…), ref_id the record in the

@@ -64,7 +64,8 @@ typedef struct pctx {
 	persons_import_report *rep;
 	/* writing */
 	bool write;
-	long total; /* writing: the rows checked */
+	bool look_known; /* checking: each person looked for in the structure (same names and birth date) */
+	long total;      /* writing: the rows checked */
 	db_conn *c;
 	persons_bulk *bulk;
 	int64_t user_id;
@@ -142,7 +143,7 @@ static void seen_free(seen_set *s)
 
 static void refuse(persons_import_report *rep, long line, const char *msg)
 {
-	if (rep->nerr < 20) {
+	if (rep->nerr < PERSONS_IMPORT_SHOWN) {
 		rep->err_line[rep->nerr] = line;
 		rep->err_msg[rep->nerr++] = msg;
 	}
@@ -402,6 +403,12 @@ static bool on_row(void *vx, const sheet_row *r)
 		refuse(x->rep, r->number, why);
 		return true; /* check every row, report the first 20 */
 	}
+	int64_t kp, kh;
+	if (x->look_known && !x->write && persons_match(x->c, &x->ha, cell(x, r, C_NOM), cell(x, r, C_PRENOMS), birth, &kp, &kh)) {
+		if (x->rep->nknown < PERSONS_IMPORT_SHOWN)
+			x->rep->known_line[x->rep->nknown++] = r->number;
+		x->rep->known++;
+	}
 	if (x->n == x->cap) {
 		int nc = x->cap ? x->cap * 2 : 8;
 		member *g = arena_array(&x->ha, (size_t)nc, sizeof *g);
@@ -456,32 +463,21 @@ static err walk(pctx *x, const unsigned char *data, size_t len)
 	return x->e;
 }
 
-err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool check_only, persons_import_report *rep)
+/* The file's check, then (unless PERSONS_IMPORT_CHECK) its writing in one transaction on c, scoped to the
+ * structure. */
+err persons_import_data(db_conn *c, int64_t uid, const unsigned char *data, size_t n, unsigned flags,
+                        persons_import_report *rep)
 {
 	void (*progress)(void *, bool, long, long) = rep->progress;
 	void *progress_ctx = rep->progress_ctx;
 	memset(rep, 0, sizeof *rep);
 	rep->progress = progress;
 	rep->progress_ctx = progress_ctx;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return E_NOT_FOUND;
-	fseek(f, 0, SEEK_END);
-	long long size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	if (size <= 0 || size > IMPORT_MAX_BYTES) {
-		fclose(f);
-		refuse(rep, 0, size <= 0 ? "fichier vide" : "fichier trop gros (2 Go au plus)");
+	if (!n) {
+		refuse(rep, 0, "fichier vide");
 		return E_INPUT;
 	}
-	unsigned char *data = malloc((size_t)size + 1);
-	size_t n = data ? fread(data, 1, (size_t)size, f) : 0;
-	fclose(f);
-	if (!data || n != (size_t)size) {
-		free(data);
-		return E_NOMEM;
-	}
-	pctx x = {.rep = rep};
+	pctx x = {.rep = rep, .c = c, .look_known = (flags & PERSONS_IMPORT_KNOWN) != 0};
 	arena_init(&x.seen.a, 0);
 	err e = walk(&x, data, n);
 	seen_free(&x.seen);
@@ -489,19 +485,11 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 		e = E_INPUT;
 	if (e != E_OK)
 		rep->households = 0; /* nothing written */
-	if (e != E_OK || check_only) {
-		free(data);
+	if (e != E_OK || (flags & PERSONS_IMPORT_CHECK))
 		return e;
-	}
 	long rows = rep->rows, households = rep->households;
 	rep->rows = rep->households = 0;
-	pctx w = {.rep = rep, .write = true, .total = rows, .user_id = uid};
-	w.c = db_conn_get(d);
-	if (!w.c) {
-		free(data);
-		return E_DB;
-	}
-	db_conn_scope(w.c, sid);
+	pctx w = {.rep = rep, .write = true, .total = rows, .user_id = uid, .c = c};
 	/* The rows go to random places of the persons' indexes (birth date, telephone): a bigger cache for this
 	 * connection, given back at the end (SQLite; it grows only as far as the database's pages it holds). */
 	db_bulk_cache(w.c, IMPORT_CACHE_MB);
@@ -538,7 +526,42 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 		rep->households = 0;
 	rep->steps = db_conn_steps(w.c);
 	db_bulk_cache(w.c, 0);
-	db_conn_put(w.c);
+	return e;
+}
+
+err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool check_only, persons_import_report *rep)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return E_NOT_FOUND;
+	fseek(f, 0, SEEK_END);
+	long long size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	if (size <= 0 || size > IMPORT_MAX_BYTES) {
+		fclose(f);
+		void (*progress)(void *, bool, long, long) = rep->progress;
+		void *progress_ctx = rep->progress_ctx;
+		memset(rep, 0, sizeof *rep);
+		rep->progress = progress;
+		rep->progress_ctx = progress_ctx;
+		refuse(rep, 0, size <= 0 ? "fichier vide" : "fichier trop gros (2 Go au plus)");
+		return E_INPUT;
+	}
+	unsigned char *data = malloc((size_t)size + 1);
+	size_t n = data ? fread(data, 1, (size_t)size, f) : 0;
+	fclose(f);
+	if (!data || n != (size_t)size) {
+		free(data);
+		return E_NOMEM;
+	}
+	db_conn *c = db_conn_get(d);
+	if (!c) {
+		free(data);
+		return E_DB;
+	}
+	db_conn_scope(c, sid);
+	err e = persons_import_data(c, uid, data, n, check_only ? PERSONS_IMPORT_CHECK : 0, rep);
+	db_conn_put(c);
 	free(data);
 	return e;
 }

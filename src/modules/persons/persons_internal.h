@@ -132,10 +132,11 @@ void persons_api_routes(void);
 void persons_subject_routes(void);
 void persons_retention_routes(void);
 void persons_rules_routes(void);
+void persons_import_routes(void); /* persons_import_pages.c */
 /* The home page's blocks (persons_pages.c). */
 void persons_home_search(web_req *r);
 void persons_home_expiring(web_req *r);
-extern int PERM_PERSONS_SUBJECT, PERM_PERSONS_RETENTION, PERM_PERSONS_RULES;
+extern int PERM_PERSONS_SUBJECT, PERM_PERSONS_RETENTION, PERM_PERSONS_RULES, PERM_PERSONS_IMPORT;
 /* ---- a household's file as typed rows (persons_rows.c) ---------------------------------- */
 
 typedef struct household_row {

@@ -20,6 +20,7 @@ static const module_perm perms[] = {
 	 ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_MANAGER)},
 	{&PERM_PERSONS_RETENTION, "persons.retention", "Régler les durées de conservation et voir ce qui sera purgé",
 	 ROLE_BIT(ROLE_DPO) | ROLE_BIT(ROLE_ADMIN)},
+	{&PERM_PERSONS_IMPORT, "persons.import", "Importer des foyers depuis un tableur", ROLE_BIT(ROLE_MANAGER)},
 	{&PERM_PERSONS_RULES, "persons.rules", "Fixer les règles datées du quotient familial et du reste à vivre",
 	 ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
 };
@@ -56,6 +57,7 @@ static void init(void)
 	persons_subject_routes();
 	persons_retention_routes();
 	persons_rules_routes();
+	persons_import_routes();
 }
 
 /* Figures for observation: the households followed in a period (an event on their timeline), by housing and by neighbourhood. */

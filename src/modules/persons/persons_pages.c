@@ -83,6 +83,8 @@ static void search_page(web_req *r)
 	            "<div id=\"resultats\" aria-live=\"polite\">");
 	results(r, q);
 	html_lit(b, "</div>");
+	if (web_can(r, PERM_PERSONS_IMPORT))
+		html_lit(b, "<p><a href=\"/personnes/import\">Importer des foyers depuis un tableur</a></p>");
 	page_end(r);
 }
 

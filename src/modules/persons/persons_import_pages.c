@@ -1,0 +1,398 @@
+/*
+ * persons_import_pages.c — moving a structure's households in from a
+ * spreadsheet, by a page and by the API (the command `openccas import
+ * personnes` does the same from a file on the server; persons_import.c
+ * reads and writes for all three).
+ *
+ * The upload is checked whole and writes nothing: the page says what each
+ * column was read as, how many persons and households the file has, the
+ * lines refused (the file is then refused whole: one error and nothing is
+ * written) and the persons the structure already has (same names and birth
+ * date) — importing them again would make them twice, so the agent says so
+ * before anything is written. The file waits in the database between the
+ * check and the confirmation (app nodes keep no state), for a day at most;
+ * the confirmation checks it again, writes every household in one
+ * transaction only if the figures are still those the agent saw, and drops
+ * it; « Abandonner » drops it at once.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "core/civil.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "modules/persons/persons_internal.h"
+#include "web/html.h"
+#include "web/layout.h"
+#include "core/banned.h"
+
+static db_sql Q_STORE = DB_SQL(DB_SCOPED,
+	"INSERT INTO person_imports (structure_id, user_id, created_at, name, data) VALUES ($1, $2, $3, $4, $5) RETURNING id");
+static db_sql Q_LOAD = DB_SQL(DB_SCOPED,
+	"SELECT data, name FROM person_imports WHERE structure_id = $1 AND id = $2 AND user_id = $3");
+static db_sql Q_DROP = DB_SQL(DB_SCOPED, "DELETE FROM person_imports WHERE structure_id = $1 AND id = $2 AND user_id = $3");
+static db_sql Q_OLD = DB_SQL(DB_SCOPED, "DELETE FROM person_imports WHERE structure_id = $1 AND created_at < $2");
+
+static const char *GONE = "Ce fichier a déjà été importé, abandonné, ou n’est plus disponible : déposez-le à nouveau.";
+
+/* The figures the agent saw, sent back with the confirmation. */
+typedef struct seen_figures {
+	long rows, households, known;
+	bool accept_known;
+} seen_figures;
+
+static const char *file_name_of(arena *a, const char *name)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	base = base ? base + 1 : name ? name : "fichier";
+	char *clean = text_strip_forbidden(a, base);
+	if (!clean || !*clean)
+		return "fichier";
+	return arena_strndup(a, clean, text_utf8_cut(clean, 120));
+}
+
+/* ---- the pages ------------------------------------------------------------------------------------ */
+
+static void upload_form(web_req *r)
+{
+	buf *b = &r->out;
+	form_begin(r, "<form method=\"post\" action=\"/personnes/import\" enctype=\"multipart/form-data\" class=\"compact\">");
+	html_lit(b, "<div class=\"field\"><label for=\"f-file\">Tableur des foyers : XLSX (première feuille) ou CSV</label>"
+	            "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv,text/csv\" required aria-describedby=\"f-file-h\">"
+	            "<p class=\"hint\" id=\"f-file-h\">64 Mo au plus (pour un fichier plus gros, la commande <code>openccas import "
+	            "personnes</code> sur le serveur). Rien n’est enregistré avant votre confirmation.</p></div>"
+	            "<button type=\"submit\" class=\"primary\">Vérifier le fichier</button></form>"
+	            "<h2>Ce qui est lu</h2><p>Une ligne par personne ; les lignes d’un même foyer se suivent et portent la même "
+	            "valeur dans la colonne « foyer » ; la première est le demandeur. La première ligne porte les titres des "
+	            "colonnes, dans n’importe quel ordre (jusqu’à cinq lignes de titre d’une ou deux cellules au-dessus sont "
+	            "ignorées).</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Colonnes reconnues\">"
+	            "<table class=\"data\"><caption>Colonnes reconnues</caption><thead><tr><th scope=\"col\">Colonne</th>"
+	            "<th scope=\"col\">Aussi appelée</th><th scope=\"col\">Valeurs</th></tr></thead><tbody>"
+	            "<tr><th scope=\"row\">foyer (obligatoire)</th><td>N° foyer, Famille, Ménage</td><td>ce qui distingue les foyers</td></tr>"
+	            "<tr><th scope=\"row\">nom (obligatoire)</th><td>Nom d’usage, Nom de famille</td><td>100 caractères au plus</td></tr>"
+	            "<tr><th scope=\"row\">prenoms (obligatoire)</th><td>Prénom</td><td>150 caractères au plus</td></tr>"
+	            "<tr><th scope=\"row\">nom_naissance</th><td>Nom de naissance</td><td></td></tr>"
+	            "<tr><th scope=\"row\">lien</th><td>Lien de parenté</td><td>demandeur, conjoint, enfant, hébergé, parent, autre "
+	            "(ou conjointe, époux, fils, fille, père, mère…)</td></tr>"
+	            "<tr><th scope=\"row\">sexe</th><td>Genre</td><td>F ou M (ou femme, homme)</td></tr>"
+	            "<tr><th scope=\"row\">date_naissance</th><td>Date de naissance, Né(e) le</td><td>JJ/MM/AAAA ou AAAA-MM-JJ</td></tr>"
+	            "<tr><th scope=\"row\">lieu_naissance</th><td>Lieu de naissance, Né(e) à</td><td></td></tr>"
+	            "<tr><th scope=\"row\">telephone</th><td>Tél, Portable, Mobile</td><td>le 0 perdu par le tableur est remis</td></tr>"
+	            "<tr><th scope=\"row\">email</th><td>Courriel, Mail, E-mail</td><td></td></tr>"
+	            "<tr><th scope=\"row\">numero, voie, code_postal, commune</th><td>N°, Rue, Adresse, CP, Ville</td>"
+	            "<td>l’adresse du foyer, lue sur la ligne du demandeur</td></tr></tbody></table></div>"
+	            "<p>Une colonne au titre inconnu, ou une valeur sous une colonne sans titre, refuse le fichier en la nommant : "
+	            "rien de ce qui est saisi dans le tableur n’est laissé de côté sans le dire.</p>");
+}
+
+static void form_page(web_req *r, int status, const char *notice_kind, const char *notice)
+{
+	r->status = status;
+	page_begin(r, "Importer des foyers (tableur)");
+	if (notice)
+		page_notice(r, notice_kind, notice);
+	upload_form(r);
+	page_end(r);
+}
+
+static void import_get(web_req *r)
+{
+	int64_t rows = 0, households = 0;
+	const char *rs = web_arg(r, "importees"), *hs = web_arg(r, "foyers");
+	if (rs && hs && text_to_int64(rs, 0, INT32_MAX, &rows) && text_to_int64(hs, 0, INT32_MAX, &households))
+		form_page(r, 200, "ok",
+		          arena_printf(r->a, "%lld personne%s importée%s, en %lld foyer%s.", (long long)rows, rows > 1 ? "s" : "",
+		                       rows > 1 ? "s" : "", (long long)households, households > 1 ? "s" : ""));
+	else if (web_arg(r, "abandon"))
+		form_page(r, 200, "info", "Import abandonné : le fichier déposé est effacé, rien n’a été enregistré.");
+	else
+		form_page(r, 200, NULL, NULL);
+}
+
+/* The lines refused, as a list; the figures when the file could be read. */
+static void refusal(web_req *r, const char *file, const persons_import_report *rep)
+{
+	buf *b = &r->out;
+	r->status = 422;
+	page_begin(r, "Importer des foyers (tableur)");
+	page_notice(r, "error",
+	            rep->refused > 1
+	                ? arena_printf(r->a, "Le fichier « %s » est refusé : %ld lignes ont un problème. Rien n’a été enregistré.",
+	                               file, rep->refused)
+	                : arena_printf(r->a, "Le fichier « %s » est refusé. Rien n’a été enregistré.", file));
+	if (rep->columns[0])
+		html_printf(b, "<p>Colonnes lues : %s.</p>", rep->columns);
+	html_lit(b, "<h2>À corriger</h2><ul>");
+	for (int i = 0; i < rep->nerr; i++)
+		if (rep->err_line[i] > 0)
+			html_printf(b, "<li>Ligne %ld : %s</li>", rep->err_line[i], rep->err_msg[i]);
+		else
+			html_printf(b, "<li>%s</li>", rep->err_msg[i]);
+	html_lit(b, "</ul>");
+	if (rep->refused > rep->nerr)
+		html_printf(b, "<p>Les %d premières sont listées ; %ld autre%s : corrigez celles-ci et déposez le fichier à nouveau.</p>",
+		            rep->nerr, rep->refused - rep->nerr, rep->refused - rep->nerr > 1 ? "s" : "");
+	html_lit(b, "<h2>Déposer le fichier corrigé</h2>");
+	upload_form(r);
+	page_end(r);
+}
+
+static void known_lines(buf *b, const persons_import_report *rep)
+{
+	for (int i = 0; i < rep->nknown; i++)
+		html_printf(b, "%s%ld", i ? ", " : "", rep->known_line[i]);
+	if (rep->known > rep->nknown)
+		html_printf(b, " et %ld autre%s", rep->known - rep->nknown, rep->known - rep->nknown > 1 ? "s" : "");
+}
+
+static void preview(web_req *r, int64_t id, const char *file, const persons_import_report *rep)
+{
+	buf *b = &r->out;
+	page_begin(r, "Vérification avant import");
+	html_printf(b, "<p>Fichier « %s ». Rien n’est encore enregistré.</p>", file);
+	html_printf(b, "<ul class=\"figures\" role=\"status\"><li><strong>%ld</strong> personne%s</li>"
+	               "<li><strong>%ld</strong> foyer%s</li><li><strong>%ld</strong> déjà enregistrée%s</li></ul>",
+	            rep->rows, rep->rows > 1 ? "s" : "", rep->households, rep->households > 1 ? "s" : "", rep->known,
+	            rep->known > 1 ? "s" : "");
+	html_printf(b, "<p>Colonnes lues : %s.</p>", rep->columns);
+	form_begin(r, "<form method=\"post\" action=\"/personnes/import/%lld\">", (long long)id);
+	html_printf(b, "<input type=\"hidden\" name=\"rows\" value=\"%ld\"><input type=\"hidden\" name=\"households\" value=\"%ld\">"
+	               "<input type=\"hidden\" name=\"known\" value=\"%ld\">",
+	            rep->rows, rep->households, rep->known);
+	if (rep->known) {
+		html_printf(b, "<div class=\"notice notice-error\" role=\"alert\"><p>%ld personne%s du fichier %s déjà dans OpenCCAS "
+		               "(même nom, prénom et date de naissance) — ligne%s ",
+		            rep->known, rep->known > 1 ? "s" : "", rep->known > 1 ? "sont" : "est", rep->known > 1 ? "s" : "");
+		known_lines(b, rep);
+		html_lit(b, ". L’import en ferait de nouveaux dossiers, en double : le fichier a peut-être déjà été importé. "
+		            "Retirez ces lignes, ou confirmez ci-dessous.</p></div>"
+		            "<div class=\"radio\"><input type=\"checkbox\" id=\"f-accept\" name=\"accept_known\" value=\"1\" required>"
+		            "<label for=\"f-accept\">Importer quand même ces personnes, en double</label></div>");
+	}
+	html_printf(b, "<button type=\"submit\" class=\"primary\">Importer %ld personne%s en %ld foyer%s</button> ", rep->rows,
+	            rep->rows > 1 ? "s" : "", rep->households, rep->households > 1 ? "s" : "");
+	html_lit(b, "</form><div>");
+	form_begin(r, "<form method=\"post\" action=\"/personnes/import/%lld/abandon\" class=\"inline\">", (long long)id);
+	html_lit(b, "<button type=\"submit\">Abandonner (le fichier déposé est effacé)</button></form></div>");
+	page_end(r);
+}
+
+/* Checks an upload and keeps it: E_OK with *id, E_INPUT with the report (the file refused), else a failure. */
+static err check_upload(web_req *r, const web_file *f, const char *file, persons_import_report *rep, int64_t *id)
+{
+	*id = 0;
+	err e = persons_import_data(r->db, r->user->id, (const unsigned char *)f->data, f->len,
+	                            PERSONS_IMPORT_CHECK | PERSONS_IMPORT_KNOWN, rep);
+	if (e != E_OK)
+		return e;
+	/* Files left waiting more than a day go with the next one. */
+	e = DBX(r->db, &Q_OLD, NULL, A_INT(civil_now() - 86400));
+	if (e == E_OK)
+		e = DBID(r->db, &Q_STORE, id, A_INT(r->user->id), A_INT(civil_now()), A_TEXT(file), A_BLOB(f->data, f->len));
+	return e;
+}
+
+static void import_post(web_req *r)
+{
+	const web_file *f = web_file_field(r, "file");
+	if (!f || !f->len) {
+		form_page(r, 400, "error", "Choisissez un fichier XLSX ou CSV.");
+		return;
+	}
+	const char *file = file_name_of(r->a, f->filename);
+	persons_import_report rep = {0};
+	int64_t id;
+	err e = check_upload(r, f, file, &rep, &id);
+	if (e == E_INPUT)
+		refusal(r, file, &rep);
+	else if (e != E_OK)
+		web_error(r, e, NULL);
+	else
+		preview(r, id, file, &rep);
+}
+
+/* The confirmation, page and API: the stored file checked again, then written if the figures are those seen. */
+static err confirm(web_req *r, int64_t id, const seen_figures *seen, persons_import_report *rep, const char **why)
+{
+	db_res q = {0};
+	size_t len = 0;
+	unsigned char *data = NULL;
+	err e = DBQ(r->db, &Q_LOAD, &q, A_INT(id), A_INT(r->user->id));
+	if (e == E_OK && db_next(&q))
+		data = db_blob(&q, 0, r->a, &len);
+	db_close(&q);
+	if (e != E_OK)
+		return e;
+	if (!data) {
+		*why = GONE;
+		return E_NOT_FOUND;
+	}
+	e = persons_import_data(r->db, r->user->id, data, len, PERSONS_IMPORT_CHECK | PERSONS_IMPORT_KNOWN, rep);
+	if (e == E_INPUT) {
+		*why = "Le fichier est refusé à la nouvelle vérification : déposez-le à nouveau pour voir pourquoi.";
+		return E_INPUT;
+	}
+	if (e != E_OK)
+		return e;
+	if (rep->rows != seen->rows || rep->households != seen->households || rep->known != seen->known) {
+		*why = arena_printf(r->a,
+		                    "Depuis la vérification, les chiffres ont changé (%ld personnes, %ld foyers, %ld déjà enregistrées) : "
+		                    "rien n’a été enregistré, vérifiez le fichier à nouveau.",
+		                    rep->rows, rep->households, rep->known);
+		return E_CONFLICT;
+	}
+	if (rep->known && !seen->accept_known) {
+		*why = arena_printf(r->a,
+		                    "%ld personne%s du fichier %s déjà enregistrée%s : cochez « Importer quand même ces personnes, en "
+		                    "double », ou retirez ces lignes du fichier.",
+		                    rep->known, rep->known > 1 ? "s" : "", rep->known > 1 ? "sont" : "est", rep->known > 1 ? "s" : "");
+		return E_INPUT;
+	}
+	e = persons_import_data(r->db, r->user->id, data, len, 0, rep);
+	if (e == E_OK)
+		e = DBX(r->db, &Q_DROP, NULL, A_INT(id), A_INT(r->user->id));
+	int analyzed = 0;
+	if (e == E_OK && db_conn_refresh_stats(r->db, &analyzed) != E_OK) /* the planner's figures of the grown tables */
+		log_warn("persons: the statistics were not refreshed after import %lld", (long long)id);
+	if (e != E_OK && !*why)
+		*why = "L’import a échoué : rien n’a été enregistré.";
+	return e;
+}
+
+static bool field_long(const char *s, long *v)
+{
+	int64_t x = 0;
+	if (!s || !text_to_int64(s, 0, INT32_MAX, &x))
+		return false;
+	*v = (long)x;
+	return true;
+}
+
+static void import_confirm(web_req *r)
+{
+	seen_figures seen = {.accept_known = web_field(r, "accept_known") != NULL};
+	if (!field_long(web_field(r, "rows"), &seen.rows) || !field_long(web_field(r, "households"), &seen.households) ||
+	    !field_long(web_field(r, "known"), &seen.known)) {
+		web_error(r, E_INPUT, "Le formulaire de confirmation est incomplet : vérifiez le fichier à nouveau.");
+		return;
+	}
+	persons_import_report rep = {0};
+	const char *why = NULL;
+	err e = confirm(r, r->param[0], &seen, &rep, &why);
+	if (e == E_INPUT || e == E_CONFLICT || e == E_NOT_FOUND) {
+		form_page(r, e == E_NOT_FOUND ? 404 : e == E_CONFLICT ? 409 : 400, "error", why);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, why);
+		return;
+	}
+	web_redirect(r, arena_printf(r->a, "/personnes/import?importees=%ld&foyers=%ld", rep.rows, rep.households));
+}
+
+static void import_abandon(web_req *r)
+{
+	err e = DBX(r->db, &Q_DROP, NULL, A_INT(r->param[0]), A_INT(r->user->id));
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	web_redirect(r, "/personnes/import?abandon=1");
+}
+
+/* ---- the API -------------------------------------------------------------------------------------- */
+
+static json_t *report_json(const persons_import_report *rep)
+{
+	json_t *errors = json_array(), *known = json_array();
+	for (int i = 0; i < rep->nerr; i++)
+		json_array_append_new(errors, json_pack("{s:I,s:s}", "line", (json_int_t)rep->err_line[i], "message", rep->err_msg[i]));
+	for (int i = 0; i < rep->nknown; i++)
+		json_array_append_new(known, json_integer(rep->known_line[i]));
+	return json_pack("{s:I,s:I,s:I,s:I,s:o,s:o,s:s}", "rows", (json_int_t)rep->rows, "households", (json_int_t)rep->households,
+	                 "refused", (json_int_t)rep->refused, "known", (json_int_t)rep->known, "errors", errors, "known_lines", known,
+	                 "columns", rep->columns);
+}
+
+static void api_import(web_req *r)
+{
+	const web_file *f = web_file_field(r, "file");
+	if (!f || !f->len) {
+		web_error_fields(r, json_pack("{s:s}", "file", "Joignez un fichier XLSX ou CSV (champ « file »)."));
+		return;
+	}
+	const char *file = file_name_of(r->a, f->filename);
+	persons_import_report rep = {0};
+	int64_t id;
+	err e = check_upload(r, f, file, &rep, &id);
+	if (e == E_INPUT) {
+		json_t *j = report_json(&rep);
+		json_object_set_new(j, "error", json_pack("{s:s,s:s}", "code", "refused", "message",
+		                                          "Le fichier est refusé : rien n’a été enregistré (voir « errors »)."));
+		web_json(r, 422, j);
+		return;
+	}
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	json_t *j = report_json(&rep);
+	json_object_set_new(j, "id", json_integer(id));
+	json_object_set_new(j, "file", json_string(file));
+	web_json(r, 201, j);
+}
+
+static bool json_long(json_t *in, const char *key, long *v)
+{
+	json_t *x = json_object_get(in, key);
+	if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > INT32_MAX)
+		return false;
+	*v = (long)json_integer_value(x);
+	return true;
+}
+
+static void api_confirm(web_req *r)
+{
+	json_t *in = web_json_body(r);
+	if (!in)
+		return;
+	seen_figures seen = {.accept_known = json_is_true(json_object_get(in, "accept_known"))};
+	bool ok = json_long(in, "rows", &seen.rows) && json_long(in, "households", &seen.households) &&
+	          json_long(in, "known", &seen.known);
+	json_decref(in);
+	if (!ok) {
+		web_error_fields(r, json_pack("{s:s}", "rows",
+		                              "Renvoyez les chiffres de la vérification : « rows », « households » et « known »."));
+		return;
+	}
+	persons_import_report rep = {0};
+	const char *why = NULL;
+	err e = confirm(r, r->param[0], &seen, &rep, &why);
+	if (e != E_OK) {
+		web_error(r, e, why);
+		return;
+	}
+	web_json(r, 200, json_pack("{s:I,s:I}", "rows", (json_int_t)rep.rows, "households", (json_int_t)rep.households));
+}
+
+static void api_abandon(web_req *r)
+{
+	err e = DBX(r->db, &Q_DROP, NULL, A_INT(r->param[0]), A_INT(r->user->id));
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	r->status = 204;
+}
+
+void persons_import_routes(void)
+{
+	web_route(M_GET, "/personnes/import", import_get, PERM_PERSONS_IMPORT, 0, "Importer des foyers (tableur)");
+	web_route(M_POST, "/personnes/import", import_post, PERM_PERSONS_IMPORT, WEB_F_LARGE, "Vérifier un tableur de foyers");
+	web_route(M_POST, "/personnes/import/{id}", import_confirm, PERM_PERSONS_IMPORT, 0, "Importer les foyers vérifiés");
+	web_route(M_POST, "/personnes/import/{id}/abandon", import_abandon, PERM_PERSONS_IMPORT, 0, "Abandonner un import");
+	web_route(M_POST, "/api/v1/persons/imports", api_import, PERM_PERSONS_IMPORT, WEB_F_LARGE,
+	          "Vérifier un tableur de foyers (multipart, champ file)");
+	web_route(M_POST, "/api/v1/persons/imports/{id}/confirm", api_confirm, PERM_PERSONS_IMPORT, 0,
+	          "Importer les foyers vérifiés (tout ou rien)");
+	web_route(M_DELETE, "/api/v1/persons/imports/{id}", api_abandon, PERM_PERSONS_IMPORT, 0, "Abandonner un import");
+}
