@@ -1143,6 +1143,189 @@ static void test_import_fresh(void)
 
 /* "What do you hold about me?": the DPO finds the person and exports
  * everything, every module's part and who read the file; journaled. */
+/* How many persons a search answers (the API's results). */
+static int found(cli *k, const char *q)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/persons?q=%s", q);
+	json_t *j = json_loads(get(k, path)->body, 0, NULL);
+	int n = j ? (int)json_array_size(json_object_get(j, "results")) : -1;
+	json_decref(j);
+	return n;
+}
+
+/* The stored upload's number, from the preview's confirmation form (0 when there is none). */
+static long long upload_id(const char *body)
+{
+	const char *p = strstr(body, "action=\"/personnes/import/");
+	return p ? strtoll(p + strlen("action=\"/personnes/import/"), NULL, 10) : 0;
+}
+
+static resp *confirm_page(cli *k, long long id, const char *fields)
+{
+	char path[96], body[512];
+	snprintf(path, sizeof path, "/personnes/import/%lld", id);
+	snprintf(body, sizeof body, "_csrf=%s&%s", k->csrf, fields);
+	return post(k, path, body);
+}
+
+static void test_import_page(srv *s)
+{
+	T_GROUP("import of households by the page: checked whole, confirmed, the persons already known said first");
+	static const char good[] = "N° foyer;Nom;Prénom;Sexe;Date de naissance;Lien de parenté;Ville\n"
+	                           "P1;Ollivier-Tessandier;Gwendoline;Femme;12/03/1980;demandeur;Port-Rivière\n"
+	                           "P1;Ollivier-Tessandier;Maël;M;2012-05-01;Fils;\n"
+	                           "P2;Ravaomanana;Hery;M;01/01/1950;demandeur;Saint-Paul\n";
+	cli desk, mgr;
+	cli_init(&desk, s);
+	cli_init(&mgr, s);
+	CHECK_INT(login(&desk, DEMO("accueil"), DEMO_PW), 303);
+	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
+	/* The reception's agents see neither the link nor the page; the manager sees both. */
+	CHECK_LACKS(get(&desk, "/personnes")->body, "/personnes/import");
+	CHECK_INT(get(&desk, "/personnes/import")->status, 403);
+	CHECK_INT(post_file(&desk, "/personnes/import", "file", "foyers.csv", good, strlen(good))->status, 403);
+	CHECK_HAS(get(&mgr, "/personnes")->body, "href=\"/personnes/import\"");
+	resp *r = get(&mgr, "/personnes/import");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "type=\"file\"");
+
+	/* The check writes nothing and says what it read. */
+	r = post_file(&mgr, "/personnes/import", "file", "foyers.csv", good, strlen(good));
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "<strong>3</strong> personnes");
+	CHECK_HAS(r->body, "<strong>2</strong> foyers");
+	CHECK_HAS(r->body, "<strong>0</strong> déjà enregistrée");
+	CHECK_HAS(r->body, "date_naissance ← « Date de naissance »");
+	CHECK_HAS(r->body, "Importer 3 personnes en 2 foyers");
+	CHECK_LACKS(r->body, "accept_known");
+	long long id = upload_id(r->body);
+	CHECK(id > 0, "the upload waits for its confirmation (%lld)", id);
+	CHECK_INT(found(&mgr, "ravaomanana"), 0);
+	/* Figures other than those the check gave: nothing written. */
+	r = confirm_page(&mgr, id, "rows=3&households=3&known=0");
+	CHECK_INT(r->status, 409);
+	CHECK_HAS(r->body, "les chiffres ont changé");
+	CHECK_INT(found(&mgr, "ravaomanana"), 0);
+	r = confirm_page(&mgr, id, "rows=3&households=2");
+	CHECK_INT(r->status, 400);
+	CHECK_INT(found(&mgr, "ravaomanana"), 0);
+	/* An agent who may not import cannot confirm it. */
+	r = confirm_page(&desk, id, "rows=3&households=2&known=0");
+	CHECK_INT(r->status, 403);
+	r = confirm_page(&mgr, id, "rows=3&households=2&known=0");
+	CHECK(r->status == 303 && strstr(r->headers, "Location: /personnes/import?importees=3&foyers=2"), "imported: %ld %.200s",
+	      r->status, r->headers);
+	CHECK_HAS(get(&mgr, "/personnes/import?importees=3&foyers=2")->body, "3 personnes importées, en 2 foyers.");
+	CHECK_INT(found(&mgr, "ravaomanana"), 1);
+	json_t *j = json_loads(get(&mgr, "/api/v1/persons?q=gwendoline+ollivier")->body, 0, NULL);
+	long long h1 = (long long)json_integer_value(json_object_get(json_array_get(json_object_get(j, "results"), 0), "household_id"));
+	json_decref(j);
+	char hp[64];
+	snprintf(hp, sizeof hp, "/foyers/%lld", h1);
+	r = get(&mgr, hp);
+	CHECK_HAS(r->body, "Maël"); /* the son in his mother's household */
+	CHECK_HAS(r->body, "Port-Rivière");
+	/* Confirmed once: the file is gone. */
+	r = confirm_page(&mgr, id, "rows=3&households=2&known=0");
+	CHECK_INT(r->status, 404);
+	CHECK_INT(found(&mgr, "ravaomanana"), 1);
+
+	/* The same file again: its three persons are known, named by their lines; importing them asks first. */
+	r = post_file(&mgr, "/personnes/import", "file", "foyers.csv", good, strlen(good));
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "<strong>3</strong> déjà enregistrées");
+	CHECK_HAS(r->body, "lignes 2, 3, 4");
+	CHECK_HAS(r->body, "name=\"accept_known\"");
+	long long id2 = upload_id(r->body);
+	CHECK(id2 > id, "a new number for the new upload (%lld after %lld)", id2, id);
+	r = confirm_page(&mgr, id2, "rows=3&households=2&known=3");
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "Importer quand même ces personnes");
+	CHECK_INT(found(&mgr, "ravaomanana"), 1);
+	/* Abandoned: nothing written, the file gone. */
+	char ab[96];
+	snprintf(ab, sizeof ab, "/personnes/import/%lld/abandon", id2);
+	char body[128];
+	snprintf(body, sizeof body, "_csrf=%s", mgr.csrf);
+	r = post(&mgr, ab, body);
+	CHECK(r->status == 303 && strstr(r->headers, "Location: /personnes/import?abandon=1"), "abandoned: %ld", r->status);
+	CHECK_INT(confirm_page(&mgr, id2, "rows=3&households=2&known=3&accept_known=1")->status, 404);
+	CHECK_INT(found(&mgr, "ravaomanana"), 1);
+	/* Uploaded again and imported knowingly: twice. */
+	r = post_file(&mgr, "/personnes/import", "file", "foyers.csv", good, strlen(good));
+	long long id3 = upload_id(r->body);
+	r = confirm_page(&mgr, id3, "rows=3&households=2&known=3&accept_known=1");
+	CHECK_INT(r->status, 303);
+	CHECK_INT(found(&mgr, "ravaomanana"), 2);
+
+	/* A refused file: its problems by line, the form again, nothing kept. */
+	static const char bad[] = "foyer;nom;prenoms;date_naissance;Observations\n"
+	                          "Q1;Tsiranana;Voahangy;1980-01-01;\n"
+	                          "Q2;Tsiranana;Fara;31/02/1990;\n";
+	r = post_file(&mgr, "/personnes/import", "file", "mauvais.csv", bad, strlen(bad));
+	CHECK_INT(r->status, 422);
+	CHECK_HAS(r->body, "« Observations »");
+	CHECK_HAS(r->body, "Rien n’a été enregistré");
+	CHECK_HAS(r->body, "type=\"file\"");
+	CHECK(upload_id(r->body) == 0, "a refused file is not kept for a confirmation");
+	static const char bad2[] = "foyer;nom;prenoms;date_naissance\n"
+	                           "Q1;Tsiranana;Voahangy;1980-01-01\n"
+	                           "Q2;Tsiranana;Fara;31/02/1990\n"
+	                           "Q1;Tsiranana;Rado;2001-01-01\n";
+	r = post_file(&mgr, "/personnes/import", "file", "mauvais.csv", bad2, strlen(bad2));
+	CHECK_INT(r->status, 422);
+	CHECK_HAS(r->body, "2 lignes ont un problème");
+	CHECK_HAS(r->body, "Ligne 3 : date de naissance invalide");
+	CHECK_HAS(r->body, "Ligne 4 : ce foyer a déjà des lignes plus haut");
+	CHECK_INT(found(&mgr, "tsiranana"), 0);
+	CHECK_INT(post_file(&mgr, "/personnes/import", "file", "vide.csv", "", 0)->status, 400);
+
+	T_GROUP("import of households by the API");
+	static const char api[] = "foyer;nom;prenoms;date_naissance\nA1;Rakotoarisoa;Nivo;1975-07-14\nA1;Rakotoarisoa;Tiana;2010-02-03\n";
+	r = post_file(&mgr, "/api/v1/persons/imports", "file", "api.csv", api, strlen(api));
+	CHECK_INT(r->status, 201);
+	j = json_loads(r->body, 0, NULL);
+	long long aid = (long long)json_integer_value(json_object_get(j, "id"));
+	CHECK_INT(json_integer_value(json_object_get(j, "rows")), 2);
+	CHECK_INT(json_integer_value(json_object_get(j, "households")), 1);
+	CHECK_INT(json_integer_value(json_object_get(j, "known")), 0);
+	json_decref(j);
+	char ap[96];
+	snprintf(ap, sizeof ap, "/api/v1/persons/imports/%lld/confirm", aid);
+	CHECK_INT(post_json(&mgr, ap, "{\"rows\":2}")->status, 400);
+	CHECK_INT(post_json(&mgr, ap, "{\"rows\":2,\"households\":2,\"known\":0}")->status, 409);
+	CHECK_INT(found(&mgr, "rakotoarisoa"), 0);
+	r = post_json(&mgr, ap, "{\"rows\":2,\"households\":1,\"known\":0}");
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "\"households\":1");
+	CHECK_INT(found(&mgr, "rakotoarisoa"), 2);
+	CHECK_INT(post_json(&mgr, ap, "{\"rows\":2,\"households\":1,\"known\":0}")->status, 404);
+	/* Refused: 422 with each problem's line. */
+	r = post_file(&mgr, "/api/v1/persons/imports", "file", "mauvais.csv", bad2, strlen(bad2));
+	CHECK_INT(r->status, 422);
+	j = json_loads(r->body, 0, NULL);
+	CHECK_INT(json_integer_value(json_object_get(j, "refused")), 2);
+	CHECK_INT(json_integer_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "line")), 3);
+	json_decref(j);
+	/* Known persons, then abandoned. */
+	r = post_file(&mgr, "/api/v1/persons/imports", "file", "api.csv", api, strlen(api));
+	j = json_loads(r->body, 0, NULL);
+	aid = (long long)json_integer_value(json_object_get(j, "id"));
+	CHECK_INT(json_integer_value(json_object_get(j, "known")), 2);
+	CHECK_INT(json_array_size(json_object_get(j, "known_lines")), 2);
+	json_decref(j);
+	snprintf(ap, sizeof ap, "/api/v1/persons/imports/%lld/confirm", aid);
+	CHECK_INT(post_json(&mgr, ap, "{\"rows\":2,\"households\":1,\"known\":2}")->status, 400);
+	char dp[96];
+	snprintf(dp, sizeof dp, "/api/v1/persons/imports/%lld/abandon", aid);
+	CHECK_INT(post_json(&mgr, dp, "{}")->status, 200);
+	CHECK_INT(post_json(&mgr, ap, "{\"rows\":2,\"households\":1,\"known\":2,\"accept_known\":true}")->status, 404);
+	CHECK_INT(found(&mgr, "rakotoarisoa"), 2);
+	cli_free(&desk);
+	cli_free(&mgr);
+}
+
 static void test_subject_access(srv *s)
 {
 	T_GROUP("data-subject access (DPO)");
@@ -1676,6 +1859,7 @@ int main(void)
 	test_index_ranks();
 	test_import(&s);
 	test_import_fresh();
+	test_import_page(&s);
 	test_subject_access(&s);
 	test_retention(&s);
 	test_words(&s);

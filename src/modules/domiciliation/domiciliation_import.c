@@ -528,10 +528,10 @@ static void import_post(web_req *r)
 	buf *b = &r->out;
 	html_printf(b, "<p>Fichier « %s » (%s, %s). %s Rien n’est encore enregistré.</p>", x.file_name, info.format, info.encoding,
 	            x.l.how);
-	html_printf(b, "<ul class=\"figures\" role=\"status\"><li><strong>%ld</strong> ligne%s lue%s</li>"
+	html_printf(b, "<div role=\"status\"><ul class=\"figures\"><li><strong>%ld</strong> ligne%s lue%s</li>"
 	               "<li><strong>%ld</strong> prête%s à importer, dont <strong>%ld</strong> rattachée%s à une personne déjà connue</li>"
 	               "<li><strong>%ld</strong> refusée%s</li><li><strong>%ld</strong> avec un avertissement</li>"
-	               "<li><strong>%ld</strong> ayant%s droit</li></ul>",
+	               "<li><strong>%ld</strong> ayant%s droit</li></ul></div>",
 	            x.rows, x.rows > 1 ? "s" : "", x.rows > 1 ? "s" : "", x.ready, x.ready > 1 ? "s" : "", x.matched,
 	            x.matched > 1 ? "s" : "", x.refused, x.refused > 1 ? "s" : "", x.warned, x.dependants, x.dependants > 1 ? "s" : "");
 	if (x.l.nignored || info.ignored_cells) {

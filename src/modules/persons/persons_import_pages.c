@@ -149,8 +149,8 @@ static void preview(web_req *r, int64_t id, const char *file, const persons_impo
 	buf *b = &r->out;
 	page_begin(r, "Vérification avant import");
 	html_printf(b, "<p>Fichier « %s ». Rien n’est encore enregistré.</p>", file);
-	html_printf(b, "<ul class=\"figures\" role=\"status\"><li><strong>%ld</strong> personne%s</li>"
-	               "<li><strong>%ld</strong> foyer%s</li><li><strong>%ld</strong> déjà enregistrée%s</li></ul>",
+	html_printf(b, "<div role=\"status\"><ul class=\"figures\"><li><strong>%ld</strong> personne%s</li>"
+	               "<li><strong>%ld</strong> foyer%s</li><li><strong>%ld</strong> déjà enregistrée%s</li></ul></div>",
 	            rep->rows, rep->rows > 1 ? "s" : "", rep->households, rep->households > 1 ? "s" : "", rep->known,
 	            rep->known > 1 ? "s" : "");
 	html_printf(b, "<p>Colonnes lues : %s.</p>", rep->columns);
@@ -381,7 +381,7 @@ static void api_abandon(web_req *r)
 		web_error(r, e, NULL);
 		return;
 	}
-	r->status = 204;
+	web_json(r, 200, json_pack("{s:b}", "abandoned", 1));
 }
 
 void persons_import_routes(void)
@@ -394,5 +394,5 @@ void persons_import_routes(void)
 	          "Vérifier un tableur de foyers (multipart, champ file)");
 	web_route(M_POST, "/api/v1/persons/imports/{id}/confirm", api_confirm, PERM_PERSONS_IMPORT, 0,
 	          "Importer les foyers vérifiés (tout ou rien)");
-	web_route(M_DELETE, "/api/v1/persons/imports/{id}", api_abandon, PERM_PERSONS_IMPORT, 0, "Abandonner un import");
+	web_route(M_POST, "/api/v1/persons/imports/{id}/abandon", api_abandon, PERM_PERSONS_IMPORT, 0, "Abandonner un import");
 }
