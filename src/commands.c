@@ -403,7 +403,8 @@ int cmd_import(int argc, char **argv)
 		             "code_postal, commune. Dates AAAA-MM-JJ ou JJ/MM/AAAA. Tout le fichier est vérifié d’abord : une ligne\n"
 		             "refusée et rien n’est écrit (code 5, les 20 premières erreurs avec leur ligne du tableur) ; puis tous les\n"
 		             "foyers sont écrits en une seule transaction, ou aucun (où il en est : toutes les 10 000 lignes, sur la sortie\n"
-		             "d’erreur). --check vérifie seulement.\n",
+		             "d’erreur). --check vérifie seulement, et dit les personnes du fichier déjà enregistrées (même nom,\n"
+		             "prénom et date de naissance), que l’import ferait en double.\n",
 		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
 	int64_t sid = 0, uid = 0;
 	if (ss && !text_to_int64(ss, 1, INT64_MAX, &sid))
@@ -444,12 +445,20 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "openccas : l’import a échoué (%s) : rien n’a été écrit\n", err_message(e));
 		return EX_DB;
 	}
-	if (rep.steps >= 0 && rep.rows > 0)
+	if (!flag(argc, argv, "--check") && rep.steps >= 0 && rep.rows > 0)
 		log_info("import: %ld rows written in %lld steps of the database (%lld a row)", rep.rows, rep.steps,
 		         rep.steps / rep.rows);
 	printf("%s : %ld personne(s), %ld foyer(s) en %.1f s (%.0f lignes par seconde)\nColonnes lues : %s\n",
 	       flag(argc, argv, "--check") ? "Fichier valide" : "Import terminé", rep.rows, rep.households, secs,
 	       secs > 0 ? (double)rep.rows / secs : 0.0, rep.columns);
+	if (rep.known) {
+		printf("Déjà enregistrées : %ld personne(s) du fichier (même nom, prénom et date de naissance), ligne(s) ", rep.known);
+		for (int i = 0; i < rep.nknown; i++)
+			printf("%s%ld", i ? ", " : "", rep.known_line[i]);
+		if (rep.known > rep.nknown)
+			printf(" et %ld autre(s)", rep.known - rep.nknown);
+		printf(" : l’import en ferait des doublons.\n");
+	}
 	return 0;
 }
 

@@ -839,6 +839,24 @@ static void test_import(srv *s)
 	CHECK_HAS(r->body, "Ewen");  /* found with a typo, in the same household as Ysolde */
 	CHECK_HAS(r->body, "Ysolde");
 	CHECK_HAS(get(&k, "/api/v1/persons?q=zebulon")->body, "Zébulon-Marcadier");
+	/* --check says the file's persons already there, by their lines (same names, accents and case aside, and birth
+	 * date) — the same whether each is asked of the database or of the set of the structure's persons made at once
+	 * (a big file in a big structure). A first name that differs is another person; without a birth date, none. */
+	f = fopen(path, "w");
+	fputs("foyer;lien;nom;prénoms;sexe;date_naissance\n"
+	      "F1;demandeur;QUENEHERVE;ysolde;F;02/04/1961\n"
+	      "F1;enfant;Quenehervé;Ewenn;M;2012-11-01\n"
+	      "F2;demandeur;Zébulon-Marcadier;Anne;;\n", f);
+	fclose(f);
+	const char *check_argv[] = {bin_path(), "import", "personnes", "--check", "--db", fresh_url, "--user", DEMO("admin"), path, NULL};
+	static const char *const after_ms[] = {"3600000", "0"};
+	for (int i = 0; i < 2; i++) {
+		char said[2048];
+		setenv("OPENCCAS_IMPORT_KNOWN_MS", after_ms[i], 1);
+		CHECK_INT(run_output(check_argv, said, sizeof said), 0);
+		CHECK_HAS(said, "Déjà enregistrées : 1 personne(s) du fichier (même nom, prénom et date de naissance), ligne(s) 2 :");
+	}
+	unsetenv("OPENCCAS_IMPORT_KNOWN_MS");
 	/* Windows-1252, a household of 20 (no cap), a date JJ/MM/AAAA; a bad
 	 * row named by its line, nothing written. */
 	f = fopen(path, "w");

@@ -9,6 +9,7 @@
 #include "core/codes.h"
 #include "core/crypto.h"
 #include "core/csv.h"
+#include "core/keyset.h"
 #include "core/notify.h"
 #include "core/text.h"
 #include "web/html.h"
@@ -199,6 +200,27 @@ static void test_parse(void)
 	arena_release(&a);
 }
 
+static void test_keyset(void)
+{
+	T_GROUP("keyset");
+	keyset s = {0};
+	CHECK(!keyset_has(&s, 1), "an empty set has nothing");
+	/* Consecutive numbers (the domiciliations' numbers) and spread ones (hashes), past several growths. */
+	bool added = true, there = true;
+	for (uint64_t k = 1; k <= 50000; k++)
+		added &= keyset_put(&s, k) == 0 && keyset_put(&s, k * 0x9E3779B97F4A7C15u | (uint64_t)1 << 63) == 0;
+	CHECK(added, "each key added once");
+	CHECK_INT(s.n, 100000);
+	CHECK(s.n * 4 <= s.cap * 3, "three quarters full at most (%zu of %zu)", s.n, s.cap);
+	for (uint64_t k = 1; k <= 50000; k++)
+		there &= keyset_has(&s, k) && keyset_has(&s, k * 0x9E3779B97F4A7C15u | (uint64_t)1 << 63) && keyset_put(&s, k) == 1;
+	CHECK(there, "every key found, and not added twice");
+	CHECK_INT(s.n, 100000);
+	CHECK(!keyset_has(&s, 50001) && !keyset_has(&s, 2u << 20), "a key not put is not there");
+	keyset_free(&s);
+	CHECK(s.v == NULL && s.n == 0 && !keyset_has(&s, 1), "freed: empty");
+}
+
 static void test_crypto(void)
 {
 	T_GROUP("crypto");
@@ -290,6 +312,7 @@ int main(void)
 	test_civil();
 	test_text();
 	test_parse();
+	test_keyset();
 	test_crypto();
 	test_csv_guard();
 	test_proxy();

@@ -75,44 +75,6 @@ static db_sql Q_NUMS = DB_SQL(DB_SCOPED, "SELECT num FROM domiciliations WHERE s
 
 enum { SEND_ROWS = 1000 };
 
-/* A set of keys: 1 when k was there, 0 when added, -1 without memory. */
-static int keyset_put(keyset *s, uint64_t k)
-{
-	if (s->n * 2 >= s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1024;
-		uint64_t *g = calloc(nc, sizeof *g);
-		if (!g)
-			return -1;
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->v[i])
-				for (size_t j = (s->v[i] * 0x9E3779B97F4A7C15u) >> 20 & (nc - 1);; j = (j + 1) & (nc - 1))
-					if (!g[j]) {
-						g[j] = s->v[i];
-						break;
-					}
-		free(s->v);
-		s->v = g;
-		s->cap = nc;
-	}
-	for (size_t j = (k * 0x9E3779B97F4A7C15u) >> 20 & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
-		if (s->v[j] == k)
-			return 1;
-		if (!s->v[j]) {
-			s->v[j] = k;
-			s->n++;
-			return 0;
-		}
-	}
-}
-
-static bool keyset_has(const keyset *s, uint64_t k)
-{
-	for (size_t j = s->cap ? (k * 0x9E3779B97F4A7C15u) >> 20 & (s->cap - 1) : 0; s->cap && s->v[j]; j = (j + 1) & (s->cap - 1))
-		if (s->v[j] == k)
-			return true;
-	return false;
-}
-
 /* The domiciliation numbers taken in the structure, and the largest. */
 typedef struct numset {
 	keyset taken;
@@ -191,7 +153,7 @@ static err out_close(ctx *x, err e)
 	db_copy_free(&o->per);
 	db_copy_free(&o->ans);
 	db_copy_free(&o->ev);
-	free(o->nums.taken.v);
+	keyset_free(&o->nums.taken);
 	free(o);
 	x->out = NULL;
 	return e;
@@ -450,7 +412,7 @@ static void ctx_init(ctx *x, web_req *r, db_conn *c, arena *keep, int64_t user_i
 	x->e = E_OK;
 }
 
-static void ctx_free(ctx *x) { free(x->seen.v); }
+static void ctx_free(ctx *x) { keyset_free(&x->seen); }
 
 /* ---- the pages ---------------------------------------------------------------------------- */
 

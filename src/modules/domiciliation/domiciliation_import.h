@@ -6,6 +6,7 @@
  */
 #ifndef MODULES_DOMICILIATION_IMPORT_H
 #define MODULES_DOMICILIATION_IMPORT_H
+#include "core/keyset.h"
 #include "core/sheet.h"
 #include "modules/domiciliation/domiciliation_domifa.h"
 #include "modules/domiciliation/domiciliation_internal.h"
@@ -54,12 +55,6 @@ typedef struct imported {
 	int64_t match_pid, match_hid;
 	bool in_file_twice;
 } imported;
-
-/* A set of non-zero 64-bit keys (open addressing, grown at half full). */
-typedef struct keyset {
-	uint64_t *v;
-	size_t cap, n;
-} keyset;
 
 typedef struct ctx {
 	web_req *r;                  /* NULL on the command line */
