@@ -1492,8 +1492,16 @@ static void test_retention(srv *s)
 	char body[256];
 	snprintf(body, sizeof body, "_csrf=%s&active=1&archive=30&journal=3", dpo.csrf);
 	CHECK_INT(post(&dpo, "/admin/conservation", body)->status, 303);
+	/* A spreadsheet uploaded for an import and left there: gone with the purge. */
+	static const char sheet[] = "foyer;nom;prenoms\nZ1;Oublié;Fichier\n";
+	j = json_loads(post_file(&mgr, "/api/v1/persons/imports", "file", "oublie.csv", sheet, strlen(sheet))->body, 0, NULL);
+	char left[96];
+	snprintf(left, sizeof left, "/api/v1/persons/imports/%lld/confirm", (long long)json_integer_value(json_object_get(j, "id")));
+	json_decref(j);
 	const char *apply[] = {bin_path(), "purge", "--apply", "--db", fresh_url, "--date", "2045-01-01", NULL};
-	CHECK_INT(run_cmd(apply, 1), 0);
+	CHECK_INT(run_output(apply, out, sizeof out), 0);
+	CHECK_HAS(out, "1 tableur(s) déposé(s) pour un import et jamais confirmé(s) effacé(s)");
+	CHECK_INT(post_json(&mgr, left, "{\"rows\":1,\"households\":1,\"known\":0}")->status, 404);
 	CHECK_LACKS(get(&soc, "/api/v1/persons?q=queneherve+ysolde")->body, "Ysolde"); /* archived: out of agents' search */
 	resp *ra = get(&mgr, "/api/v1/persons?q=queneherve+ysolde");
 	CHECK_HAS(ra->body, "Ysolde");                                                   /* a manager still finds it */
