@@ -1269,6 +1269,7 @@ static void test_import_page(srv *s)
 	r = post(&mgr, ab, body);
 	CHECK(r->status == 303 && strstr(r->headers, "Location: /personnes/import?abandon=1"), "abandoned: %ld", r->status);
 	CHECK_INT(confirm_page(&mgr, id2, "rows=3&households=2&known=3&accept_known=1")->status, 404);
+	CHECK_INT(post(&mgr, ab, body)->status, 404);
 	CHECK_INT(found(&mgr, "ravaomanana"), 1);
 	/* Uploaded again and imported knowingly: twice. */
 	r = post_file(&mgr, "/personnes/import", "file", "foyers.csv", good, strlen(good));
@@ -1338,6 +1339,7 @@ static void test_import_page(srv *s)
 	char dp[96];
 	snprintf(dp, sizeof dp, "/api/v1/persons/imports/%lld/abandon", aid);
 	CHECK_INT(post_json(&mgr, dp, "{}")->status, 200);
+	CHECK_INT(post_json(&mgr, dp, "{}")->status, 404); /* gone: nothing to abandon */
 	CHECK_INT(post_json(&mgr, ap, "{\"rows\":2,\"households\":1,\"known\":2,\"accept_known\":true}")->status, 404);
 	CHECK_INT(found(&mgr, "rakotoarisoa"), 2);
 	cli_free(&desk);

@@ -290,11 +290,19 @@ static void import_confirm(web_req *r)
 	web_redirect(r, arena_printf(r->a, "/personnes/import?importees=%ld&foyers=%ld", rep.rows, rep.households));
 }
 
+/* The upload erased: E_NOT_FOUND when there was none of this user's in the structure. */
+static err drop(web_req *r, int64_t id)
+{
+	int64_t gone = 0;
+	err e = DBX(r->db, &Q_DROP, &gone, A_INT(id), A_INT(r->user->id));
+	return e == E_OK && !gone ? E_NOT_FOUND : e;
+}
+
 static void import_abandon(web_req *r)
 {
-	err e = DBX(r->db, &Q_DROP, NULL, A_INT(r->param[0]), A_INT(r->user->id));
+	err e = drop(r, r->param[0]);
 	if (e != E_OK) {
-		web_error(r, e, NULL);
+		web_error(r, e, e == E_NOT_FOUND ? GONE : NULL);
 		return;
 	}
 	web_redirect(r, "/personnes/import?abandon=1");
@@ -377,9 +385,9 @@ static void api_confirm(web_req *r)
 
 static void api_abandon(web_req *r)
 {
-	err e = DBX(r->db, &Q_DROP, NULL, A_INT(r->param[0]), A_INT(r->user->id));
+	err e = drop(r, r->param[0]);
 	if (e != E_OK) {
-		web_error(r, e, NULL);
+		web_error(r, e, e == E_NOT_FOUND ? GONE : NULL);
 		return;
 	}
 	web_json(r, 200, json_pack("{s:b}", "abandoned", 1));
