@@ -170,6 +170,33 @@ static sheet_status read_csv(const unsigned char *d, size_t n, int max_cols, she
 	return st;
 }
 
+/* What a file that is no workbook nor text is, said so that the agent can save it as one (NULL: read it). The
+ * usual ones by their first bytes — Excel's old .xls, LibreOffice's .ods, a PDF, Excel's « Texte Unicode »
+ * (UTF-16) —, and any other with a NUL byte in its first 8 KiB (no CSV has one). */
+static const char *not_a_sheet(const unsigned char *d, size_t len)
+{
+	static const unsigned char ole[] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+	if (len >= sizeof ole && !memcmp(d, ole, sizeof ole))
+		return "Ce fichier est un classeur Excel à l’ancien format (.xls), qui n’est pas lu : ouvrez-le dans votre "
+		       "tableur et enregistrez-le au format « Classeur Excel (.xlsx) » ou « CSV UTF-8 ».";
+	if (len >= 4 && !memcmp(d, "PK\x03\x04", 4)) {
+		static const char ods[] = "application/vnd.oasis.opendocument";
+		for (size_t i = 30; i + sizeof ods - 1 <= len && i < 30 + 64; i++)
+			if (!memcmp(d + i, ods, sizeof ods - 1))
+				return "Ce fichier est un classeur OpenDocument (.ods), qui n’est pas lu : enregistrez-le au format "
+				       "« Classeur Excel (.xlsx) » ou « CSV UTF-8 ».";
+		return NULL;
+	}
+	if (len >= 5 && !memcmp(d, "%PDF-", 5))
+		return "Ce fichier est un PDF, pas un tableur : joignez le classeur (XLSX) ou le CSV.";
+	if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF)))
+		return "Ce fichier texte est en UTF-16 (« Texte Unicode » d’Excel), qui n’est pas lu : enregistrez-le au format "
+		       "« CSV UTF-8 » ou « Classeur Excel (.xlsx) ».";
+	if (memchr(d, 0, len < 8192 ? len : 8192))
+		return "Ce fichier n’est pas un tableur lisible : joignez un classeur Excel (.xlsx) ou un fichier CSV.";
+	return NULL;
+}
+
 sheet_status sheet_read(const unsigned char *data, size_t len, int max_cols, sheet_row_fn fn, void *ctx, sheet_info *info,
                         const char **why)
 {
@@ -181,6 +208,11 @@ sheet_status sheet_read(const unsigned char *data, size_t len, int max_cols, she
 	*why = none;
 	if (max_cols < 1)
 		max_cols = 1;
+	const char *not = not_a_sheet(data, len);
+	if (not) {
+		*why = not;
+		return SHEET_BAD;
+	}
 	if (len >= 4 && !memcmp(data, "PK\x03\x04", 4))
 		return sheet_read_xlsx(data, len, max_cols, fn, ctx, info, why);
 	return read_csv(data, len, max_cols, fn, ctx, info, why);

@@ -1299,6 +1299,16 @@ static void test_import_page(srv *s)
 	CHECK_HAS(r->body, "Ligne 4 : ce foyer a déjà des lignes plus haut");
 	CHECK_INT(found(&mgr, "tsiranana"), 0);
 	CHECK_INT(post_file(&mgr, "/personnes/import", "file", "vide.csv", "", 0)->status, 400);
+	/* A header without rows, and files that are no spreadsheet: refused, saying what to do. */
+	r = post_file(&mgr, "/personnes/import", "file", "entete.csv", "foyer;nom;prenoms\n", 18);
+	CHECK_INT(r->status, 422);
+	CHECK_HAS(r->body, "aucune personne sous sa ligne d’en-tête");
+	r = post_file(&mgr, "/personnes/import", "file", "ancien.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10);
+	CHECK_INT(r->status, 422);
+	CHECK_HAS(r->body, "ancien format (.xls)");
+	r = post_file(&mgr, "/personnes/import", "file", "photo.png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+	CHECK_INT(r->status, 422);
+	CHECK_HAS(r->body, "pas un tableur lisible");
 
 	T_GROUP("import of households by the API");
 	static const char api[] = "foyer;nom;prenoms;date_naissance\nA1;Rakotoarisoa;Nivo;1975-07-14\nA1;Rakotoarisoa;Tiana;2010-02-03\n";

@@ -181,6 +181,26 @@ int main(void)
 	CHECK_STR(col, "AB");
 	sheet_column_name(149, col);
 	CHECK_STR(col, "ET");
+	T_GROUP("files that are no workbook nor CSV, said so");
+	static const struct {
+		const char *data;
+		size_t len;
+		const char *said;
+	} nots[] = {
+		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0", 12, "ancien format (.xls)"},
+		{"PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x08\0\0\0mimetypeapplication/vnd.oasis.opendocument.spreadsheet", 85,
+		 "OpenDocument (.ods)"},
+		{"%PDF-1.7\n", 9, "un PDF"},
+		{"\xFF\xFEn\0o\0m\0", 8, "UTF-16"},
+		{"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "pas un tableur lisible"},
+	};
+	for (size_t i = 0; i < sizeof nots / sizeof *nots; i++) {
+		got g;
+		const char *why;
+		CHECK_INT(read_str(nots[i].data, nots[i].len, 9, &g, NULL, &why), SHEET_BAD);
+		CHECK_HAS(why, nots[i].said);
+		CHECK_INT(g.n, 0);
+	}
 	T_GROUP("a number that lost its leading 0");
 	CHECK(sheet_lost_zero("612345678", SHEET_NUMBER, 10), "a telephone number of nine digits");
 	CHECK(sheet_lost_zero("1000", SHEET_NUMBER, 5), "a postcode of four");

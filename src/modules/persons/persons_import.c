@@ -539,6 +539,10 @@ static err walk(pctx *x, const unsigned char *data, size_t len)
 		refuse(x->rep, 0, "le fichier n’a pas de ligne d’en-tête suivie de données");
 		return E_INPUT;
 	}
+	if (x->e == E_OK && !x->write && !x->rep->rows && !x->rep->refused) {
+		refuse(x->rep, 0, "le fichier n’a aucune personne sous sa ligne d’en-tête");
+		return E_INPUT;
+	}
 	return x->e;
 }
 
