@@ -906,6 +906,9 @@ static void test_import(srv *s)
 		 {"2 ligne(s) refusée(s)", "ligne 3 : une cellule est remplie sous une colonne sans en-tête",
 		  "ligne 5 : une cellule est remplie sous une colonne sans en-tête"},
 		 "ligne 2 :", "/api/v1/persons?q=vide+colonne", "Vide"},
+		{"foyer;nom;prenoms;telephone;code_postal\nP1;Telrefus;Un;pas de tel;\nP2;Telrefus;Deux;;974\nP3;Telrefus;Trois;06 12;\n",
+		 {"ligne 2 : téléphone : de 6 à 15 chiffres", "ligne 3 : code postal : 5 chiffres", "ligne 4 : téléphone"}, NULL,
+		 "/api/v1/persons?q=telrefus", "Telrefus"},
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		CHECK_INT(import_text(argv, path, refused[i].csv, out, sizeof out), 5);
@@ -957,6 +960,16 @@ static void test_import(srv *s)
 	      "the person under the title imported");
 	CHECK(db_zero("SELECT count(*) FROM persons WHERE last_name LIKE 'Liste des usagers%' OR last_name = 'Nom'") == 0,
 	      "neither the title nor the header made a person");
+	/* The spaces a spreadsheet leaves around values (no-break ones too), in the header as in the rows: not read as
+	 * part of them; a postcode typed in two groups. */
+	csv = " Foyer ; Nom\xc2\xa0;Prénom;Date de naissance;Téléphone;CP\nSP1 ;  Espacé ;\xc2\xa0Jean Marc ; 12/03/1980 ; 06 92 12 34 56 ;97 400\n";
+	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
+	CHECK(db_zero("SELECT count(*) - 1 FROM persons WHERE last_name = 'Espacé' AND first_names = 'Jean Marc' "
+	              "AND birth_date = '1980-03-12' AND phone = '06 92 12 34 56'") == 0,
+	      "the values without their spaces");
+	CHECK(db_zero("SELECT count(*) - 1 FROM households h JOIN persons p ON p.household_id = h.id WHERE p.last_name = 'Espacé' "
+	              "AND h.postcode = '97400'") == 0,
+	      "the postcode in one group");
 	/* A workbook whose telephone and postcode the spreadsheet took for numbers (their 0 dropped), the birth date a
 	 * date cell: the 0s put back, the date read. */
 	{

@@ -267,17 +267,8 @@ bool person_validate(const person_in *p, form_errors *fe, bool full)
 		form_error(fe, "relation", "Choisissez le lien avec le foyer dans la liste.");
 	if (!is_empty(p->email) && !text_email_valid(p->email))
 		form_error(fe, "email", "L’adresse e-mail n’est pas valide.");
-	if (!is_empty(p->phone)) {
-		int digits = 0;
-		for (const char *c = p->phone; *c; c++) {
-			if (isdigit((unsigned char)*c))
-				digits++;
-			else if (!strchr(" .-+()", *c))
-				digits = -100;
-		}
-		if (digits < 6 || digits > 15)
-			form_error(fe, "phone", "Le téléphone doit compter de 6 à 15 chiffres, par exemple 06 12 34 56 78.");
-	}
+	if (!is_empty(p->phone) && !persons_phone_ok(p->phone))
+		form_error(fe, "phone", "Le téléphone doit compter de 6 à 15 chiffres, par exemple 06 12 34 56 78.");
 	if (full) {
 		if (!is_empty(p->nationality) && !code_ok(NATIONALITIES, NNATIONALITIES, p->nationality))
 			form_error(fe, "nationality", "Choisissez la nationalité dans la liste.");
@@ -299,6 +290,18 @@ bool person_validate(const person_in *p, form_errors *fe, bool full)
 			form_error(fe, "caf_number", "Le numéro d’allocataire compte 20 caractères au plus.");
 	}
 	return fe->n == before;
+}
+
+bool persons_phone_ok(const char *phone)
+{
+	int digits = 0;
+	for (const char *c = phone; *c; c++) {
+		if (isdigit((unsigned char)*c))
+			digits++;
+		else if (!strchr(" .-+()", *c))
+			return false;
+	}
+	return digits >= 6 && digits <= 15;
 }
 
 bool household_validate(const household_in *h, form_errors *fe)

@@ -175,10 +175,11 @@ err persons_feed_rebuild(db_conn *c);
  * A header the import does not know, or two naming the same column,
  * refuse the file (nothing typed in a spreadsheet is dropped unsaid); so
  * does a value under a column without a header. Up to five rows of one or
- * two cells naming no column above the header are titles, skipped. A first
- * pass checks every row:
- * one refused row and nothing is written (the first errors are listed
- * with their line). Then households are written in batches; one journal
+ * two cells naming no column above the header are titles, skipped. The
+ * spaces around a value do not count; the telephone and the postcode are
+ * checked as the forms check them (« 97 400 » is 97400). A first pass
+ * checks every row: one refused row and nothing is written (the first
+ * errors are listed with their line); a header without rows is refused. Then households are written in batches; one journal
  * entry for the import. Any size (the file is read in bounded chunks). */
 enum { PERSONS_IMPORT_SHOWN = 20 }; /* the lines named of each kind (errors, persons already known) */
 typedef struct persons_import_report {

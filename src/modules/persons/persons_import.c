@@ -95,6 +95,7 @@ typedef struct pctx {
 	err e;
 	seen_set seen; /* checking: the households read */
 	known_set known;
+	const char *cur[IMPORT_MAX_COLS]; /* the row's cells, trimmed */
 } pctx;
 
 static uint64_t seen_hash(const char *k)
@@ -230,6 +231,37 @@ static void refuse(persons_import_report *rep, long line, const char *msg)
 	rep->refused++;
 }
 
+/* s without the spaces a spreadsheet leaves around a value (spaces, tabs, line ends, no-break spaces): s itself
+ * when there are none — most cells —, else a copy in a. */
+static const char *trimmed(arena *a, const char *s)
+{
+	const char *b = s, *e = s + strlen(s);
+	for (;;) {
+		if (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n')
+			b++;
+		else if ((unsigned char)b[0] == 0xC2 && (unsigned char)b[1] == 0xA0)
+			b += 2;
+		else if ((unsigned char)b[0] == 0xE2 && (unsigned char)b[1] == 0x80 && (unsigned char)b[2] == 0xAF)
+			b += 3;
+		else
+			break;
+	}
+	for (;;) {
+		if (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+			e--;
+		else if (e - b >= 2 && (unsigned char)e[-2] == 0xC2 && (unsigned char)e[-1] == 0xA0)
+			e -= 2;
+		else if (e - b >= 3 && (unsigned char)e[-3] == 0xE2 && (unsigned char)e[-2] == 0x80 && (unsigned char)e[-1] == 0xAF)
+			e -= 3;
+		else
+			break;
+	}
+	if (b == s && !*e)
+		return s;
+	const char *t = arena_strndup(a, b, (size_t)(e - b));
+	return t ? t : "";
+}
+
 static int column_of(const char *f)
 {
 	for (int k = 0; k < NCOL; k++)
@@ -260,7 +292,7 @@ static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 	buf_init(&unknown, &a, 0);
 	buf_init(&twice, &a, 0);
 	for (int i = 0; x->named && i < h->ncells; i++) {
-		char *f = text_fold(&a, h->cells[i].text);
+		char *f = text_fold(&a, trimmed(&a, h->cells[i].text));
 		for (char *p = f; p && *p; p++)
 			if (*p == ' ' || *p == '-')
 				*p = '_';
@@ -312,10 +344,17 @@ static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 	return why;
 }
 
+/* The row's cells, trimmed, once a row (cell() reads them; copies in the household's arena). */
+static void trim_row(pctx *x, const sheet_row *r)
+{
+	for (int i = 0; i < r->ncells && i < IMPORT_MAX_COLS; i++)
+		x->cur[i] = trimmed(&x->ha, r->cells[i].text);
+}
+
 static const char *cell(const pctx *x, const sheet_row *r, int k)
 {
 	int c = x->col[k];
-	return c >= 0 && c < r->ncells ? r->cells[c].text : "";
+	return c >= 0 && c < r->ncells ? x->cur[c] : "";
 }
 
 /* A telephone number or a postcode a spreadsheet took for a number, its first 0 dropped (« 612345678 », « 1000 »):
@@ -329,12 +368,35 @@ static char *kept_digits(arena *a, const pctx *x, const sheet_row *r, int k, siz
 	return arena_strdup(a, s);
 }
 
+/* The postcode: 5 digits, its spaces taken out (« 97 400 ») and its 0 given back when the spreadsheet made it a
+ * number; NULL when it is not one (a NULL arena: the answer only, not the copy — "" then stands for yes). */
+static const char *postcode_of(arena *a, const pctx *x, const sheet_row *r)
+{
+	char d[8];
+	size_t n = 0;
+	for (const char *s = cell(x, r, C_CP); *s; s++)
+		if (*s >= '0' && *s <= '9' && n < sizeof d - 1)
+			d[n++] = *s;
+		else if (*s != ' ' || n >= sizeof d - 1)
+			return NULL;
+	d[n] = 0;
+	int c = x->col[C_CP];
+	if (n == 4 && c >= 0 && c < r->ncells && sheet_lost_zero(d, r->cells[c].kind, 5)) {
+		memmove(d + 1, d, 5);
+		d[0] = '0';
+		n = 5;
+	}
+	if (n != 5 && n != 0)
+		return NULL;
+	return a ? arena_strdup(a, d) : "";
+}
+
 /* ISO (AAAA-MM-JJ), JJ/MM/AAAA or a date cell; NULL when it is none of
  * them (never guessed), "" when empty. */
 static const char *date_of(arena *a, const pctx *x, const sheet_row *r)
 {
 	int c = x->col[C_DATE];
-	const char *s = c >= 0 && c < r->ncells ? r->cells[c].text : "";
+	const char *s = cell(x, r, C_DATE);
 	sheet_kind k = c >= 0 && c < r->ncells ? r->cells[c].kind : SHEET_EMPTY;
 	civil_date d;
 	if (!*s)
@@ -408,6 +470,10 @@ static const char *row_problem(const pctx *x, const sheet_row *r, const char *bi
 		       "mots : conjointe, époux, fils, fille, hébergé, père, mère…)";
 	if (*(s = cell(x, r, C_EMAIL)) && !text_email_valid(s))
 		return "adresse e-mail invalide";
+	if (*(s = cell(x, r, C_TEL)) && !persons_phone_ok(s))
+		return "téléphone : de 6 à 15 chiffres, par exemple 06 12 34 56 78";
+	if (*(s = cell(x, r, C_CP)) && !postcode_of(NULL, x, r))
+		return "code postal : 5 chiffres (quatre : le tableur a perdu son 0, écrivez par exemple 01000)";
 	for (int i = 0; i < r->ncells; i++) {
 		if (text_forbidden_char(r->cells[i].text, false))
 			return "une cellule contient un caractère de contrôle";
@@ -465,9 +531,12 @@ static bool on_row(void *vx, const sheet_row *r)
 		}
 		return true;
 	}
-	const char *foyer = cell(x, r, C_FOYER);
-	if (x->n && strcmp(foyer, x->foyer))
+	trim_row(x, r);
+	if (x->n && strcmp(cell(x, r, C_FOYER), x->foyer)) {
 		flush(x);
+		trim_row(x, r); /* the copies went with the household's arena */
+	}
+	const char *foyer = cell(x, r, C_FOYER);
 	if (x->e != E_OK)
 		return false;
 	if (++x->rep->rows % PERSONS_IMPORT_STEP == 0 && x->rep->progress)
@@ -506,7 +575,7 @@ static bool on_row(void *vx, const sheet_row *r)
 	                         kept_digits(a, x, r, C_TEL, 10), KEEP(C_EMAIL), rel}, r->number};
 	if (x->n == 1) {
 		x->foyer = KEEP(C_FOYER);
-		x->h = (household_new){KEEP(C_NUMERO), KEEP(C_VOIE), kept_digits(a, x, r, C_CP, 5), KEEP(C_COMMUNE),
+		x->h = (household_new){KEEP(C_NUMERO), KEEP(C_VOIE), postcode_of(a, x, r), KEEP(C_COMMUNE),
 		                       *cell(x, r, C_VOIE) ? "autre" : NULL};
 	}
 #undef KEEP

@@ -77,11 +77,13 @@ static void upload_form(web_req *r)
 	            "<tr><th scope=\"row\">sexe</th><td>Genre</td><td>F ou M (ou femme, homme)</td></tr>"
 	            "<tr><th scope=\"row\">date_naissance</th><td>Date de naissance, Né(e) le</td><td>JJ/MM/AAAA ou AAAA-MM-JJ</td></tr>"
 	            "<tr><th scope=\"row\">lieu_naissance</th><td>Lieu de naissance, Né(e) à</td><td></td></tr>"
-	            "<tr><th scope=\"row\">telephone</th><td>Tél, Portable, Mobile</td><td>le 0 perdu par le tableur est remis</td></tr>"
+	            "<tr><th scope=\"row\">telephone</th><td>Tél, Portable, Mobile</td><td>6 à 15 chiffres ; le 0 perdu par le tableur "
+	            "est remis</td></tr>"
 	            "<tr><th scope=\"row\">email</th><td>Courriel, Mail, E-mail</td><td></td></tr>"
 	            "<tr><th scope=\"row\">numero, voie, code_postal, commune</th><td>N°, Rue, Adresse, CP, Ville</td>"
-	            "<td>l’adresse du foyer, lue sur la ligne du demandeur</td></tr></tbody></table></div>"
-	            "<p>Une colonne au titre inconnu, ou une valeur sous une colonne sans titre, refuse le fichier en la nommant : "
+	            "<td>l’adresse du foyer, lue sur la ligne du demandeur ; code postal de 5 chiffres</td></tr></tbody></table></div>"
+	            "<p>Les espaces autour des valeurs ne comptent pas. Une colonne au titre inconnu, ou une valeur sous une colonne "
+	            "sans titre, refuse le fichier en la nommant : "
 	            "rien de ce qui est saisi dans le tableur n’est laissé de côté sans le dire.</p>");
 }
 

@@ -133,6 +133,8 @@ void persons_subject_routes(void);
 void persons_retention_routes(void);
 void persons_rules_routes(void);
 void persons_import_routes(void); /* persons_import_pages.c */
+/* A telephone number as the forms take it: 6 to 15 digits, spaces, dots, dashes, « + » and brackets between. */
+bool persons_phone_ok(const char *phone);
 /* The home page's blocks (persons_pages.c). */
 void persons_home_search(web_req *r);
 void persons_home_expiring(web_req *r);
