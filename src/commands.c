@@ -459,6 +459,15 @@ int cmd_import(int argc, char **argv)
 			printf(" et %ld autre(s)", rep.known - rep.nknown);
 		printf(" : l’import en ferait des doublons.\n");
 	}
+	if (rep.twice) {
+		printf("Plusieurs fois dans le fichier : %ld ligne(s) dont la personne (même nom, prénom et date de naissance) est "
+		       "déjà sur une ligne au-dessus, ligne(s) ", rep.twice);
+		for (int i = 0; i < rep.ntwice; i++)
+			printf("%s%ld", i ? ", " : "", rep.twice_line[i]);
+		if (rep.twice > rep.ntwice)
+			printf(" et %ld autre(s)", rep.twice - rep.ntwice);
+		printf(" : l’import en ferait des doublons.\n");
+	}
 	return 0;
 }
 

@@ -846,7 +846,8 @@ static void test_import(srv *s)
 	fputs("foyer;lien;nom;prénoms;sexe;date_naissance\n"
 	      "F1;demandeur;QUENEHERVE;ysolde;F;02/04/1961\n"
 	      "F1;enfant;Quenehervé;Ewenn;M;2012-11-01\n"
-	      "F2;demandeur;Zébulon-Marcadier;Anne;;\n", f);
+	      "F2;demandeur;Zébulon-Marcadier;Anne;;\n"
+	      "F3;demandeur;Quenehervé;Ewenn;M;01/11/2012\n", f);
 	fclose(f);
 	const char *check_argv[] = {bin_path(), "import", "personnes", "--check", "--db", fresh_url, "--user", DEMO("admin"), path, NULL};
 	static const char *const after_ms[] = {"3600000", "0"};
@@ -855,6 +856,8 @@ static void test_import(srv *s)
 		setenv("OPENCCAS_IMPORT_KNOWN_MS", after_ms[i], 1);
 		CHECK_INT(run_output(check_argv, said, sizeof said), 0);
 		CHECK_HAS(said, "Déjà enregistrées : 1 personne(s) du fichier (même nom, prénom et date de naissance), ligne(s) 2 :");
+		CHECK_HAS(said, "Plusieurs fois dans le fichier : 1 ligne(s) dont la personne (même nom, prénom et date de naissance) "
+		                "est déjà sur une ligne au-dessus, ligne(s) 5 :");
 	}
 	unsetenv("OPENCCAS_IMPORT_KNOWN_MS");
 	/* Windows-1252, a household of 20 (no cap), a date JJ/MM/AAAA; a bad
@@ -1234,7 +1237,7 @@ static void test_import_page(srv *s)
 	CHECK(id > 0, "the upload waits for its confirmation (%lld)", id);
 	CHECK_INT(found(&mgr, "ravaomanana"), 0);
 	/* Figures other than those the check gave: nothing written. */
-	r = confirm_page(&mgr, id, "rows=3&households=3&known=0");
+	r = confirm_page(&mgr, id, "rows=3&households=3&known=0&twice=0");
 	CHECK_INT(r->status, 409);
 	CHECK_HAS(r->body, "les chiffres ont changé");
 	CHECK_INT(found(&mgr, "ravaomanana"), 0);
@@ -1242,9 +1245,9 @@ static void test_import_page(srv *s)
 	CHECK_INT(r->status, 400);
 	CHECK_INT(found(&mgr, "ravaomanana"), 0);
 	/* An agent who may not import cannot confirm it. */
-	r = confirm_page(&desk, id, "rows=3&households=2&known=0");
+	r = confirm_page(&desk, id, "rows=3&households=2&known=0&twice=0");
 	CHECK_INT(r->status, 403);
-	r = confirm_page(&mgr, id, "rows=3&households=2&known=0");
+	r = confirm_page(&mgr, id, "rows=3&households=2&known=0&twice=0");
 	CHECK(r->status == 303 && strstr(r->headers, "Location: /personnes/import?importees=3&foyers=2"), "imported: %ld %.200s",
 	      r->status, r->headers);
 	CHECK_HAS(get(&mgr, "/personnes/import?importees=3&foyers=2")->body, "3 personnes importées, en 2 foyers.");
@@ -1258,7 +1261,7 @@ static void test_import_page(srv *s)
 	CHECK_HAS(r->body, "Maël"); /* the son in his mother's household */
 	CHECK_HAS(r->body, "Port-Rivière");
 	/* Confirmed once: the file is gone. */
-	r = confirm_page(&mgr, id, "rows=3&households=2&known=0");
+	r = confirm_page(&mgr, id, "rows=3&households=2&known=0&twice=0");
 	CHECK_INT(r->status, 404);
 	CHECK_INT(found(&mgr, "ravaomanana"), 1);
 
@@ -1270,7 +1273,7 @@ static void test_import_page(srv *s)
 	CHECK_HAS(r->body, "name=\"accept_known\"");
 	long long id2 = upload_id(r->body);
 	CHECK(id2 > id, "a new number for the new upload (%lld after %lld)", id2, id);
-	r = confirm_page(&mgr, id2, "rows=3&households=2&known=3");
+	r = confirm_page(&mgr, id2, "rows=3&households=2&known=3&twice=0");
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "Importer quand même ces personnes");
 	CHECK_INT(found(&mgr, "ravaomanana"), 1);
@@ -1281,15 +1284,32 @@ static void test_import_page(srv *s)
 	snprintf(body, sizeof body, "_csrf=%s", mgr.csrf);
 	r = post(&mgr, ab, body);
 	CHECK(r->status == 303 && strstr(r->headers, "Location: /personnes/import?abandon=1"), "abandoned: %ld", r->status);
-	CHECK_INT(confirm_page(&mgr, id2, "rows=3&households=2&known=3&accept_known=1")->status, 404);
+	CHECK_INT(confirm_page(&mgr, id2, "rows=3&households=2&known=3&twice=0&accept_known=1")->status, 404);
 	CHECK_INT(post(&mgr, ab, body)->status, 404);
 	CHECK_INT(found(&mgr, "ravaomanana"), 1);
 	/* Uploaded again and imported knowingly: twice. */
 	r = post_file(&mgr, "/personnes/import", "file", "foyers.csv", good, strlen(good));
 	long long id3 = upload_id(r->body);
-	r = confirm_page(&mgr, id3, "rows=3&households=2&known=3&accept_known=1");
+	r = confirm_page(&mgr, id3, "rows=3&households=2&known=3&twice=0&accept_known=1");
 	CHECK_INT(r->status, 303);
 	CHECK_INT(found(&mgr, "ravaomanana"), 2);
+
+	/* A person twice in the file (in two households, say): said with its line, asked first, as for the known ones. */
+	static const char twice[] = "foyer;nom;prenoms;date_naissance\nD1;Andrianjafy;Lova;1991-09-09\nD2;Andrianjafy;Haja;1990-01-01\n"
+	                            "D2;ANDRIANJAFY;lova;09/09/1991\nD3;Andrianjafy;Lova;\n";
+	r = post_file(&mgr, "/personnes/import", "file", "deux-fois.csv", twice, strlen(twice));
+	CHECK_INT(r->status, 200);
+	CHECK_HAS(r->body, "1 ligne du fichier porte une personne déjà sur une ligne au-dessus");
+	CHECK_HAS(r->body, "ligne 4.");
+	CHECK_HAS(r->body, "name=\"twice\" value=\"1\"");
+	CHECK_HAS(r->body, "name=\"accept_known\"");
+	long long idt = upload_id(r->body);
+	CHECK_INT(confirm_page(&mgr, idt, "rows=4&households=3&known=0&twice=1")->status, 400);
+	CHECK_INT(found(&mgr, "andrianjafy"), 0);
+	CHECK_INT(confirm_page(&mgr, idt, "rows=4&households=3&known=0&twice=0&accept_known=1")->status, 409);
+	r = confirm_page(&mgr, idt, "rows=4&households=3&known=0&twice=1&accept_known=1");
+	CHECK_INT(r->status, 303);
+	CHECK_INT(found(&mgr, "andrianjafy+lova"), 3);
 
 	/* A refused file: its problems by line, the form again, nothing kept. */
 	static const char bad[] = "foyer;nom;prenoms;date_naissance;Observations\n"
@@ -1356,6 +1376,7 @@ static void test_import_page(srv *s)
 	aid = (long long)json_integer_value(json_object_get(j, "id"));
 	CHECK_INT(json_integer_value(json_object_get(j, "known")), 2);
 	CHECK_INT(json_array_size(json_object_get(j, "known_lines")), 2);
+	CHECK_INT(json_integer_value(json_object_get(j, "twice")), 0);
 	json_decref(j);
 	snprintf(ap, sizeof ap, "/api/v1/persons/imports/%lld/confirm", aid);
 	CHECK_INT(post_json(&mgr, ap, "{\"rows\":2,\"households\":1,\"known\":2}")->status, 400);

@@ -197,6 +197,11 @@ typedef struct persons_import_report {
 	long known;
 	int nknown;
 	long known_line[PERSONS_IMPORT_SHOWN];
+	/* PERSONS_IMPORT_KNOWN too: the rows whose person (same names and birth date) is on a row above, and the lines of
+	 * the first ones */
+	long twice;
+	int ntwice;
+	long twice_line[PERSONS_IMPORT_SHOWN];
 	char header_msg[768]; /* what is wrong with the header row, when it is (err_msg points here) */
 	char columns[1024];   /* the header read: « foyer ← « N° foyer », nom ← « Nom »… », for the agent to see */
 } persons_import_report;
@@ -205,7 +210,7 @@ err persons_import_csv(db *d, int64_t structure_id, int64_t user_id, const char 
                        persons_import_report *rep);
 /* The same for a file in memory (the page's and the API's upload), on c, scoped to the structure, in a transaction
  * of its own. PERSONS_IMPORT_CHECK: the check only; PERSONS_IMPORT_KNOWN: the check also looks for each person in
- * the structure (a database read a row: the page's, not the million rows' command). */
+ * the structure and higher in the file (the page's, the API's and --check's: the import would make them twice). */
 enum { PERSONS_IMPORT_CHECK = 1, PERSONS_IMPORT_KNOWN = 2 };
 err persons_import_data(db_conn *c, int64_t user_id, const unsigned char *data, size_t len, unsigned flags,
                         persons_import_report *rep);

@@ -95,6 +95,7 @@ typedef struct pctx {
 	err e;
 	seen_set seen; /* checking: the households read */
 	known_set known;
+	keyset in_file; /* checking, look_known: the file's persons read, by the same hash as the structure's */
 	const char *cur[IMPORT_MAX_COLS]; /* the row's cells, trimmed */
 } pctx;
 
@@ -557,6 +558,20 @@ static bool on_row(void *vx, const sheet_row *r)
 			x->rep->known_line[x->rep->nknown++] = r->number;
 		x->rep->known++;
 	}
+	/* The same person on a row above (a hash: two persons alike by chance once in billions of files — said, never
+	 * refused). Without a birth date, none, as for the structure's. */
+	int seen = x->look_known && !x->write && *birth
+	               ? keyset_put(&x->in_file, known_key(&x->ha, birth, cell(x, r, C_NOM), cell(x, r, C_PRENOMS)))
+	               : 0;
+	if (seen < 0) {
+		x->e = E_NOMEM;
+		return false;
+	}
+	if (seen) {
+		if (x->rep->ntwice < PERSONS_IMPORT_SHOWN)
+			x->rep->twice_line[x->rep->ntwice++] = r->number;
+		x->rep->twice++;
+	}
 	if (x->n == x->cap) {
 		int nc = x->cap ? x->cap * 2 : 8;
 		member *g = arena_array(&x->ha, (size_t)nc, sizeof *g);
@@ -639,6 +654,7 @@ err persons_import_data(db_conn *c, int64_t uid, const unsigned char *data, size
 	err e = walk(&x, data, n);
 	seen_free(&x.seen);
 	keyset_free(&x.known.set);
+	keyset_free(&x.in_file);
 	if (e == E_OK && rep->refused)
 		e = E_INPUT;
 	if (e != E_OK)

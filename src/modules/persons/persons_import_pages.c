@@ -8,8 +8,8 @@
  * column was read as, how many persons and households the file has, the
  * lines refused (the file is then refused whole: one error and nothing is
  * written) and the persons the structure already has (same names and birth
- * date) — importing them again would make them twice, so the agent says so
- * before anything is written. The file waits in the database between the
+ * date), and those twice in the file — importing them would make them
+ * twice, so the agent says so before anything is written. The file waits in the database between the
  * check and the confirmation (app nodes keep no state), for a day at most;
  * the confirmation checks it again, writes every household in one
  * transaction only if the figures are still those the agent saw, and drops
@@ -37,6 +37,7 @@ static const char *GONE = "Ce fichier a déjà été importé, abandonné, ou n�
 /* The figures the agent saw, sent back with the confirmation. */
 typedef struct seen_figures {
 	long rows, households, known;
+	long twice; /* -1: not sent (the API's callers before it was said) */
 	bool accept_known;
 } seen_figures;
 
@@ -139,12 +140,13 @@ static void refusal(web_req *r, const char *file, const persons_import_report *r
 	page_end(r);
 }
 
-static void known_lines(buf *b, const persons_import_report *rep)
+static void lines(buf *b, long all, int n, const long *line)
 {
-	for (int i = 0; i < rep->nknown; i++)
-		html_printf(b, "%s%ld", i ? ", " : "", rep->known_line[i]);
-	if (rep->known > rep->nknown)
-		html_printf(b, " et %ld autre%s", rep->known - rep->nknown, rep->known - rep->nknown > 1 ? "s" : "");
+	html_printf(b, "ligne%s ", all > 1 ? "s" : "");
+	for (int i = 0; i < n; i++)
+		html_printf(b, "%s%ld", i ? ", " : "", line[i]);
+	if (all > n)
+		html_printf(b, " et %ld autre%s", all - n, all - n > 1 ? "s" : "");
 }
 
 static void preview(web_req *r, int64_t id, const char *file, const persons_import_report *rep)
@@ -153,21 +155,33 @@ static void preview(web_req *r, int64_t id, const char *file, const persons_impo
 	page_begin(r, "Vérification avant import");
 	html_printf(b, "<p>Fichier « %s ». Rien n’est encore enregistré.</p>", file);
 	html_printf(b, "<div role=\"status\"><ul class=\"figures\"><li><strong>%ld</strong> personne%s</li>"
-	               "<li><strong>%ld</strong> foyer%s</li><li><strong>%ld</strong> déjà enregistrée%s</li></ul></div>",
+	               "<li><strong>%ld</strong> foyer%s</li><li><strong>%ld</strong> déjà enregistrée%s</li>",
 	            rep->rows, rep->rows > 1 ? "s" : "", rep->households, rep->households > 1 ? "s" : "", rep->known,
 	            rep->known > 1 ? "s" : "");
+	if (rep->twice)
+		html_printf(b, "<li><strong>%ld</strong> en double dans le fichier</li>", rep->twice);
+	html_lit(b, "</ul></div>");
 	html_printf(b, "<p>Colonnes lues : %s.</p>", rep->columns);
 	form_begin(r, "<form method=\"post\" action=\"/personnes/import/%lld\">", (long long)id);
 	html_printf(b, "<input type=\"hidden\" name=\"rows\" value=\"%ld\"><input type=\"hidden\" name=\"households\" value=\"%ld\">"
-	               "<input type=\"hidden\" name=\"known\" value=\"%ld\">",
-	            rep->rows, rep->households, rep->known);
-	if (rep->known) {
-		html_printf(b, "<div class=\"notice notice-error\" role=\"alert\"><p>%ld personne%s du fichier %s déjà dans OpenCCAS "
-		               "(même nom, prénom et date de naissance) — ligne%s ",
-		            rep->known, rep->known > 1 ? "s" : "", rep->known > 1 ? "sont" : "est", rep->known > 1 ? "s" : "");
-		known_lines(b, rep);
-		html_lit(b, ". L’import en ferait de nouveaux dossiers, en double : le fichier a peut-être déjà été importé. "
-		            "Retirez ces lignes, ou confirmez ci-dessous.</p></div>"
+	               "<input type=\"hidden\" name=\"known\" value=\"%ld\"><input type=\"hidden\" name=\"twice\" value=\"%ld\">",
+	            rep->rows, rep->households, rep->known, rep->twice);
+	if (rep->known || rep->twice) {
+		html_lit(b, "<div class=\"notice notice-error\" role=\"alert\">");
+		if (rep->known) {
+			html_printf(b, "<p>%ld personne%s du fichier %s déjà dans OpenCCAS (même nom, prénom et date de naissance) — ",
+			            rep->known, rep->known > 1 ? "s" : "", rep->known > 1 ? "sont" : "est");
+			lines(b, rep->known, rep->nknown, rep->known_line);
+			html_lit(b, ". L’import en ferait de nouveaux dossiers, en double : le fichier a peut-être déjà été importé.</p>");
+		}
+		if (rep->twice) {
+			html_printf(b, "<p>%ld ligne%s du fichier %s une personne déjà sur une ligne au-dessus (même nom, prénom et date de "
+			               "naissance) — ",
+			            rep->twice, rep->twice > 1 ? "s" : "", rep->twice > 1 ? "portent" : "porte");
+			lines(b, rep->twice, rep->ntwice, rep->twice_line);
+			html_lit(b, ". L’import en ferait autant de dossiers.</p>");
+		}
+		html_lit(b, "<p>Retirez ces lignes, ou confirmez ci-dessous.</p></div>"
 		            "<div class=\"radio\"><input type=\"checkbox\" id=\"f-accept\" name=\"accept_known\" value=\"1\" required>"
 		            "<label for=\"f-accept\">Importer quand même ces personnes, en double</label></div>");
 	}
@@ -236,18 +250,19 @@ static err confirm(web_req *r, int64_t id, const seen_figures *seen, persons_imp
 	}
 	if (e != E_OK)
 		return e;
-	if (rep->rows != seen->rows || rep->households != seen->households || rep->known != seen->known) {
+	if (rep->rows != seen->rows || rep->households != seen->households || rep->known != seen->known ||
+	    (seen->twice >= 0 && rep->twice != seen->twice)) {
 		*why = arena_printf(r->a,
 		                    "Depuis la vérification, les chiffres ont changé (%ld personnes, %ld foyers, %ld déjà enregistrées) : "
 		                    "rien n’a été enregistré, vérifiez le fichier à nouveau.",
 		                    rep->rows, rep->households, rep->known);
 		return E_CONFLICT;
 	}
-	if (rep->known && !seen->accept_known) {
+	if ((rep->known || rep->twice) && !seen->accept_known) {
 		*why = arena_printf(r->a,
-		                    "%ld personne%s du fichier %s déjà enregistrée%s : cochez « Importer quand même ces personnes, en "
-		                    "double », ou retirez ces lignes du fichier.",
-		                    rep->known, rep->known > 1 ? "s" : "", rep->known > 1 ? "sont" : "est", rep->known > 1 ? "s" : "");
+		                    "%ld personne%s du fichier déjà enregistrée%s, %ld ligne%s portant une personne déjà plus haut : cochez "
+		                    "« Importer quand même ces personnes, en double », ou retirez ces lignes du fichier.",
+		                    rep->known, rep->known > 1 ? "s" : "", rep->known > 1 ? "s" : "", rep->twice, rep->twice > 1 ? "s" : "");
 		return E_INPUT;
 	}
 	e = persons_import_data(r->db, r->user->id, data, len, 0, rep);
@@ -274,7 +289,7 @@ static void import_confirm(web_req *r)
 {
 	seen_figures seen = {.accept_known = web_field(r, "accept_known") != NULL};
 	if (!field_long(web_field(r, "rows"), &seen.rows) || !field_long(web_field(r, "households"), &seen.households) ||
-	    !field_long(web_field(r, "known"), &seen.known)) {
+	    !field_long(web_field(r, "known"), &seen.known) || !field_long(web_field(r, "twice"), &seen.twice)) {
 		web_error(r, E_INPUT, "Le formulaire de confirmation est incomplet : vérifiez le fichier à nouveau.");
 		return;
 	}
@@ -314,14 +329,16 @@ static void import_abandon(web_req *r)
 
 static json_t *report_json(const persons_import_report *rep)
 {
-	json_t *errors = json_array(), *known = json_array();
+	json_t *errors = json_array(), *known = json_array(), *twice = json_array();
 	for (int i = 0; i < rep->nerr; i++)
 		json_array_append_new(errors, json_pack("{s:I,s:s}", "line", (json_int_t)rep->err_line[i], "message", rep->err_msg[i]));
 	for (int i = 0; i < rep->nknown; i++)
 		json_array_append_new(known, json_integer(rep->known_line[i]));
-	return json_pack("{s:I,s:I,s:I,s:I,s:o,s:o,s:s}", "rows", (json_int_t)rep->rows, "households", (json_int_t)rep->households,
-	                 "refused", (json_int_t)rep->refused, "known", (json_int_t)rep->known, "errors", errors, "known_lines", known,
-	                 "columns", rep->columns);
+	for (int i = 0; i < rep->ntwice; i++)
+		json_array_append_new(twice, json_integer(rep->twice_line[i]));
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:s}", "rows", (json_int_t)rep->rows, "households",
+	                 (json_int_t)rep->households, "refused", (json_int_t)rep->refused, "known", (json_int_t)rep->known, "twice",
+	                 (json_int_t)rep->twice, "errors", errors, "known_lines", known, "twice_lines", twice, "columns", rep->columns);
 }
 
 static void api_import(web_req *r)
@@ -366,9 +383,10 @@ static void api_confirm(web_req *r)
 	json_t *in = web_json_body(r);
 	if (!in)
 		return;
-	seen_figures seen = {.accept_known = json_is_true(json_object_get(in, "accept_known"))};
+	seen_figures seen = {.accept_known = json_is_true(json_object_get(in, "accept_known")), .twice = -1};
 	bool ok = json_long(in, "rows", &seen.rows) && json_long(in, "households", &seen.households) &&
-	          json_long(in, "known", &seen.known);
+	          json_long(in, "known", &seen.known) &&
+	          (!json_object_get(in, "twice") || json_long(in, "twice", &seen.twice));
 	json_decref(in);
 	if (!ok) {
 		web_error_fields(r, json_pack("{s:s}", "rows",
