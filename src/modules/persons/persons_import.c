@@ -476,9 +476,9 @@ static const char *row_problem(const pctx *x, const sheet_row *r, const char *bi
 	if (*(s = cell(x, r, C_CP)) && !postcode_of(NULL, x, r))
 		return "code postal : 5 chiffres (quatre : le tableur a perdu son 0, écrivez par exemple 01000)";
 	for (int i = 0; i < r->ncells; i++) {
-		if (text_forbidden_char(r->cells[i].text, false))
+		if (text_forbidden_char(x->cur[i], false))
 			return "une cellule contient un caractère de contrôle";
-		if ((i >= x->nhead || !x->named[i]) && r->cells[i].text[strspn(r->cells[i].text, " \t")])
+		if ((i >= x->nhead || !x->named[i]) && *x->cur[i])
 			return "une cellule est remplie sous une colonne sans en-tête : nommez la colonne ou videz-la";
 	}
 	return NULL;
