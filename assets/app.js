@@ -1,6 +1,7 @@
 /* OpenCCAS — the little JavaScript the pages use. Everything works without
  * it; this only makes htmx requests carry the CSRF token, asks before an
- * action that loses data, unfolds the form a skip link leads to, folds the
+ * action that loses data, says a long action is under way (and does not
+ * send it twice), unfolds the form a skip link leads to, folds the
  * main menu on a narrow screen, and moves focus to the error summary of a
  * refused form. */
 (function () {
@@ -16,6 +17,18 @@
     var msg = (b && b.getAttribute('data-confirm')) || (f && f.getAttribute && f.getAttribute('data-confirm'));
     if (msg && !window.confirm(msg)) { e.preventDefault(); }
   }, true);
+  // A long action (forms marked data-busy) says it is under way, and is not
+  // sent twice by a second click while the first runs.
+  document.addEventListener('submit', function (e) {
+    var f = e.target;
+    if (e.defaultPrevented || !f || !f.hasAttribute || !f.hasAttribute('data-busy')) { return; }
+    if (f.getAttribute('aria-busy') === 'true') { e.preventDefault(); return; }
+    f.setAttribute('aria-busy', 'true');
+    var b = e.submitter || f.querySelector('button[type=submit]');
+    if (b) { b.textContent = f.getAttribute('data-busy'); }
+    var s = f.querySelector('[data-busy-status]');
+    if (s) { s.textContent = f.getAttribute('data-busy'); }
+  });
   // A skip link to a folded form (« Enregistrer un contact »): unfold it
   // and put the cursor in its first field.
   document.addEventListener('click', function (e) {

@@ -1,7 +1,8 @@
 // The manager moves households in from a spreadsheet: from the persons'
 // page to the import, a refused file (its lines said, the form again), a
 // good one checked (the figures, the columns read), imported; the same file
-// again says its persons are known and asks first. At 1366 and 320 px.
+// again says its persons are known and asks first; a second click on the
+// import while it runs sends nothing. At 1366 and 320 px.
 import { BASE, check, login, audit } from './lib.mjs';
 
 const csv = (text) => ({ name: 'foyers.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
@@ -31,8 +32,18 @@ export default async function (page) {
     await audit(page, `import-verification-${w}`);
   }
   await page.setViewportSize({ width: 1366, height: 800 });
-  await page.getByRole('button', { name: 'Importer 2 personnes en 1 foyer' }).click();
-  await page.waitForLoadState('load');
+  // The import says it is under way, and a second submission while it runs (a double click) is not sent.
+  const sent = await page.evaluate(() => {
+    const f = document.querySelector('form[data-busy][action^="/personnes/import/"]');
+    let n = 0;
+    window.addEventListener('submit', e => { if (!e.defaultPrevented) n++; });
+    f.requestSubmit();
+    f.requestSubmit();
+    return { n, busy: f.getAttribute('aria-busy'), text: f.querySelector('button[type=submit]').textContent };
+  });
+  check(sent.n === 1, `la confirmation envoyée une fois (${sent.n})`);
+  check(sent.busy === 'true' && /Import en cours/.test(sent.text), `le bouton dit que l’import est en cours (${sent.text})`);
+  await page.waitForURL(/importees=2/);
   check(await page.getByText('2 personnes importées, en 1 foyer.').count() === 1, 'importé');
   await upload(page, csv(GOOD));
   const accept = page.getByLabel('Importer quand même ces personnes, en double');

@@ -12,6 +12,7 @@
  * a file of that many rows imports and exports.
  */
 #define T_NAME "http-import"
+#include <pthread.h>
 #include "http/h.h"
 #include <jansson.h>
 #include <stdbool.h>
@@ -293,6 +294,53 @@ static int preview_confirm(cli *mgr, const char *name, const char *csv, size_t n
 	return post_json(mgr, path, body)->status;
 }
 
+/* One confirmation of a preview, from its own session. */
+typedef struct confirming {
+	cli k;
+	char path[96];
+	long status;
+} confirming;
+
+static void *confirm_run(void *p)
+{
+	confirming *c = p;
+	c->status = post_json(&c->k, c->path, "{\"ready\": 1}")->status;
+	return NULL;
+}
+
+static void test_confirm_once(srv *s, cli *mgr)
+{
+	T_GROUP("four confirmations of one preview at once (a double click, two tabs): one import");
+	/* Berthe Deuxfois is known (test_other_files): each confirmation would find her, the figures unchanged. */
+	const char csv[] = "Nom;Prénom;Civilité;Date naissance;Lieu naissance;Statut domiciliation;Type de domiciliation;"
+	                   "Date de Début de la domiciliation;Date de fin de la domiciliation\r\n"
+	                   "Deuxfois;Berthe;F;04/04/1975;Oran;VALIDE;RENOUVELLEMENT;01/09/2023;31/08/2024\r\n";
+	resp *r = post_file(mgr, "/domiciliation/import", "file", "une-fois.csv", csv, sizeof csv - 1);
+	char imp[16] = "";
+	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
+	enum { NC = 4 };
+	static confirming cf[NC];
+	pthread_t th[NC];
+	for (int i = 0; i < NC; i++) {
+		cli_init(&cf[i].k, s);
+		CHECK_INT(login(&cf[i].k, DEMO("responsable"), DEMO_PW), 303);
+		snprintf(cf[i].path, sizeof cf[i].path, "/api/v1/domiciliations/imports/%s/confirm", imp);
+	}
+	for (int i = 0; i < NC; i++)
+		pthread_create(&th[i], NULL, confirm_run, &cf[i]);
+	int imported = 0, refused = 0;
+	for (int i = 0; i < NC; i++) {
+		pthread_join(th[i], NULL);
+		imported += cf[i].status == 200;
+		refused += cf[i].status == 404 || cf[i].status == 409;
+		cli_free(&cf[i].k);
+	}
+	CHECK(imported == 1 && refused == NC - 1, "one confirmation imported, the others refused (%d imported, %d refused)", imported,
+	      refused);
+	CHECK(db_zero("SELECT abs(count(*) - 3) FROM domiciliations d JOIN persons p ON p.id = d.person_id "
+	              "WHERE p.last_name = 'Deuxfois'") == 0, "one domiciliation more than her two");
+}
+
 static void test_other_files(cli *mgr)
 {
 	T_GROUP("a CSV saved by a French spreadsheet (Windows-1252), columns in another order");
@@ -569,6 +617,7 @@ int main(void)
 	CHECK_INT(login(&mgr, DEMO("responsable"), DEMO_PW), 303);
 	test_domifa_template(&s, &mgr);
 	test_other_files(&mgr);
+	test_confirm_once(&s, &mgr);
 	test_round_trip(&s, &mgr);
 	const char *nr = getenv("OPENCCAS_IMPORT_ROWS");
 	long rows = nr ? atol(nr) : 100000;

@@ -419,7 +419,8 @@ static void ctx_free(ctx *x) { keyset_free(&x->seen); }
 static void upload_form(web_req *r)
 {
 	buf *b = &r->out;
-	form_begin(r, "<form method=\"post\" action=\"/domiciliation/import\" enctype=\"multipart/form-data\" class=\"compact\">");
+	form_begin(r, "<form method=\"post\" action=\"/domiciliation/import\" enctype=\"multipart/form-data\" class=\"compact\" "
+	              "data-busy=\"Vérification en cours…\">");
 	html_lit(b, "<div class=\"field\"><label for=\"f-file\">Fichier de DomiFa (modèle d’import ou export), export d’OpenCCAS, "
 	            "ou tableur : XLSX (première feuille) ou CSV</label>"
 	            "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv,text/csv\" required aria-describedby=\"f-file-h\">"
@@ -526,7 +527,7 @@ static void import_post(web_req *r)
 			html_printf(b, "<p>Les %d premiers avertissements sont listés ; le rapport CSV les donne tous.</p>", SHOW_WARNINGS);
 	}
 	if (x.ready) {
-		form_begin(r, "<form method=\"post\" action=\"/domiciliation/import/%lld\">", (long long)id);
+		form_begin(r, "<form method=\"post\" action=\"/domiciliation/import/%lld\" data-busy=\"Import en cours…\">", (long long)id);
 		html_printf(b, "<input type=\"hidden\" name=\"ready\" value=\"%ld\">", x.ready);
 		if (x.refused)
 			html_printf(b, "<input type=\"hidden\" name=\"accept_refused\" value=\"1\"><p>Le fichier a %ld ligne%s refusée%s : "
@@ -615,8 +616,15 @@ static err confirm(web_req *r, int64_t id, bool accept_refused, long expect_read
 		e = E_CONFLICT;
 		*why = "Les figures ont changé pendant l’import : rien n’a été enregistré, vérifiez le fichier à nouveau.";
 	}
+	/* The file leaves with its import, in its transaction: a second confirmation of it (a double click, two tabs)
+	 * finds it gone and writes nothing — on PostgreSQL it waits here for the first to end. */
+	int64_t dropped = 0;
 	if (e == E_OK)
-		e = DBX(r->db, &Q_DROP, NULL, A_INT(id));
+		e = DBX(r->db, &Q_DROP, &dropped, A_INT(id));
+	if (e == E_OK && dropped != 1) {
+		e = E_NOT_FOUND;
+		*why = "Ce fichier a déjà été importé, ou n’est plus disponible : déposez-le à nouveau.";
+	}
 	if (e == E_OK)
 		e = journal_record(r->db, r->user->id, "import", "domiciliation", id,
 		                   arena_printf(r->a, "file=%.80s rows=%ld written=%ld refused=%ld matched=%ld", x->file_name, x->rows,

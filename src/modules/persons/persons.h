@@ -187,6 +187,11 @@ typedef struct persons_import_report {
 	 * total 0: not known yet), then the writing (total: the rows checked). NULL: nothing said. */
 	void (*progress)(void *ctx, bool writing, long rows, long total);
 	void *progress_ctx;
+	/* Given by the caller (kept), may be NULL: called first in the writing's transaction, on its connection; an error
+	 * rolls the import back (the page's confirmation takes its upload there: two confirmations of one upload, one
+	 * import). */
+	err (*claim)(db_conn *c, void *ctx);
+	void *claim_ctx;
 	long rows, households, refused;
 	long long steps; /* SQLite's work writing them (db_conn_steps), -1 on PostgreSQL */
 	int nerr;

@@ -635,11 +635,12 @@ static err walk(pctx *x, const unsigned char *data, size_t len)
 err persons_import_data(db_conn *c, int64_t uid, const unsigned char *data, size_t n, unsigned flags,
                         persons_import_report *rep)
 {
-	void (*progress)(void *, bool, long, long) = rep->progress;
-	void *progress_ctx = rep->progress_ctx;
+	persons_import_report given = *rep; /* what the caller gave */
 	memset(rep, 0, sizeof *rep);
-	rep->progress = progress;
-	rep->progress_ctx = progress_ctx;
+	rep->progress = given.progress;
+	rep->progress_ctx = given.progress_ctx;
+	rep->claim = given.claim;
+	rep->claim_ctx = given.claim_ctx;
 	if (!n) {
 		refuse(rep, 0, "fichier vide");
 		return E_INPUT;
@@ -670,6 +671,8 @@ err persons_import_data(db_conn *c, int64_t uid, const unsigned char *data, size
 	civil_format(civil_today("Europe/Paris"), w.today);
 	/* One transaction: every household, or none. */
 	e = db_begin(w.c, true);
+	if (e == E_OK && rep->claim)
+		e = rep->claim(w.c, rep->claim_ctx);
 	if (e == E_OK) {
 		persons_feed_bulk(true); /* one mark for the servers' indexes, not a row per person */
 		/* No db_bulk: the rows go by thousands (persons_bulk), so PostgreSQL plans its key checks once the
@@ -713,11 +716,8 @@ err persons_import_csv(db *d, int64_t sid, int64_t uid, const char *path, bool c
 	fseek(f, 0, SEEK_SET);
 	if (size <= 0 || size > IMPORT_MAX_BYTES) {
 		fclose(f);
-		void (*progress)(void *, bool, long, long) = rep->progress;
-		void *progress_ctx = rep->progress_ctx;
-		memset(rep, 0, sizeof *rep);
-		rep->progress = progress;
-		rep->progress_ctx = progress_ctx;
+		rep->rows = rep->households = rep->refused = 0;
+		rep->nerr = 0;
 		refuse(rep, 0, size <= 0 ? "fichier vide" : "fichier trop gros (2 Go au plus)");
 		return E_INPUT;
 	}

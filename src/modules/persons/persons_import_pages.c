@@ -56,13 +56,15 @@ static const char *file_name_of(arena *a, const char *name)
 static void upload_form(web_req *r)
 {
 	buf *b = &r->out;
-	form_begin(r, "<form method=\"post\" action=\"/personnes/import\" enctype=\"multipart/form-data\" class=\"compact\">");
+	form_begin(r, "<form method=\"post\" action=\"/personnes/import\" enctype=\"multipart/form-data\" class=\"compact\" "
+	              "data-busy=\"Vérification en cours…\">");
 	html_lit(b, "<div class=\"field\"><label for=\"f-file\">Tableur des foyers : XLSX (première feuille) ou CSV</label>"
 	            "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv,text/csv\" required aria-describedby=\"f-file-h\">"
 	            "<p class=\"hint\" id=\"f-file-h\">64 Mo au plus (pour un fichier plus gros, la commande <code>openccas import "
 	            "personnes</code> sur le serveur). Rien n’est enregistré avant votre confirmation. La vérification d’un gros fichier "
 	            "prend quelques secondes (100 000 lignes : 4 s environ).</p></div>"
-	            "<button type=\"submit\" class=\"primary\">Vérifier le fichier</button></form>"
+	            "<button type=\"submit\" class=\"primary\">Vérifier le fichier</button><p class=\"muted\" role=\"status\" "
+	            "data-busy-status></p></form>"
 	            "<h2>Ce qui est lu</h2><p>Une ligne par personne ; les lignes d’un même foyer se suivent et portent la même "
 	            "valeur dans la colonne « foyer » ; la première est le demandeur. La première ligne porte les titres des "
 	            "colonnes, dans n’importe quel ordre (jusqu’à cinq lignes de titre d’une ou deux cellules au-dessus sont "
@@ -162,7 +164,9 @@ static void preview(web_req *r, int64_t id, const char *file, const persons_impo
 		html_printf(b, "<li><strong>%ld</strong> en double dans le fichier</li>", rep->twice);
 	html_lit(b, "</ul></div>");
 	html_printf(b, "<p>Colonnes lues : %s.</p>", rep->columns);
-	form_begin(r, "<form method=\"post\" action=\"/personnes/import/%lld\">", (long long)id);
+	form_begin(r, "<form method=\"post\" action=\"/personnes/import/%lld\" data-busy=\"Import en cours (une minute au plus pour un "
+	              "gros fichier)…\">",
+	           (long long)id);
 	html_printf(b, "<input type=\"hidden\" name=\"rows\" value=\"%ld\"><input type=\"hidden\" name=\"households\" value=\"%ld\">"
 	               "<input type=\"hidden\" name=\"known\" value=\"%ld\"><input type=\"hidden\" name=\"twice\" value=\"%ld\">",
 	            rep->rows, rep->households, rep->known, rep->twice);
@@ -187,7 +191,7 @@ static void preview(web_req *r, int64_t id, const char *file, const persons_impo
 	}
 	html_printf(b, "<button type=\"submit\" class=\"primary\">Importer %ld personne%s en %ld foyer%s</button> ", rep->rows,
 	            rep->rows > 1 ? "s" : "", rep->households, rep->households > 1 ? "s" : "");
-	html_lit(b, "</form><div>");
+	html_lit(b, "<p class=\"muted\" role=\"status\" data-busy-status></p></form><div>");
 	form_begin(r, "<form method=\"post\" action=\"/personnes/import/%lld/abandon\" class=\"inline\">", (long long)id);
 	html_lit(b, "<button type=\"submit\">Abandonner (le fichier déposé est effacé)</button></form></div>");
 	page_end(r);
@@ -225,6 +229,21 @@ static void import_post(web_req *r)
 		web_error(r, e, NULL);
 	else
 		preview(r, id, file, &rep);
+}
+
+/* The upload taken in the import's own transaction, before it writes: a second confirmation of it (a double click,
+ * two tabs) finds it gone and writes nothing — on PostgreSQL it waits for the first to end. */
+typedef struct claim_of {
+	web_req *r;
+	int64_t id;
+} claim_of;
+
+static err claim(db_conn *c, void *ctx)
+{
+	claim_of *cl = ctx;
+	int64_t gone = 0;
+	err e = DBX(c, &Q_DROP, &gone, A_INT(cl->id), A_INT(cl->r->user->id));
+	return e == E_OK && gone != 1 ? E_NOT_FOUND : e;
 }
 
 /* The confirmation, page and API: the stored file checked again, then written if the figures are those seen. */
@@ -265,9 +284,12 @@ static err confirm(web_req *r, int64_t id, const seen_figures *seen, persons_imp
 		                    rep->known, rep->known > 1 ? "s" : "", rep->known > 1 ? "s" : "", rep->twice, rep->twice > 1 ? "s" : "");
 		return E_INPUT;
 	}
+	claim_of cl = {r, id};
+	rep->claim = claim;
+	rep->claim_ctx = &cl;
 	e = persons_import_data(r->db, r->user->id, data, len, 0, rep);
-	if (e == E_OK)
-		e = DBX(r->db, &Q_DROP, NULL, A_INT(id), A_INT(r->user->id));
+	if (e == E_NOT_FOUND)
+		*why = GONE; /* another confirmation of it took it first */
 	int analyzed = 0;
 	if (e == E_OK && db_conn_refresh_stats(r->db, &analyzed) != E_OK) /* the planner's figures of the grown tables */
 		log_warn("persons: the statistics were not refreshed after import %lld", (long long)id);
