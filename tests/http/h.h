@@ -6,6 +6,8 @@
 #ifndef TESTS_HTTP_H_H
 #define TESTS_HTTP_H_H
 #include <curl/curl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -592,6 +594,52 @@ __attribute__((unused)) static int other_structure_manager(srv *s, cli *bb)
 	cli_free(&b);
 	cli_init(bb, s);
 	return ok && login(bb, "respb@b.fr", "mot-de-passe-long-b") == 303;
+}
+
+/* The same POST sent at once from n sessions of one user (a double click, two tabs): body is JSON when json, else a
+ * form's fields after its CSRF token. statuses[i] gets each answer's status; n is 16 at most. */
+typedef struct at_once {
+	cli k;
+	const char *path, *body;
+	bool json;
+	long status;
+} at_once;
+
+__attribute__((unused)) static void *at_once_run(void *p)
+{
+	at_once *a = p;
+	if (a->json) {
+		a->status = post_json(&a->k, a->path, a->body)->status;
+	} else {
+		char form[1024];
+		snprintf(form, sizeof form, "_csrf=%s&%s", a->k.csrf, a->body);
+		a->status = post(&a->k, a->path, form)->status;
+	}
+	return NULL;
+}
+
+__attribute__((unused)) static void posts_at_once(srv *s, const char *email, int n, const char *path, const char *body, bool json,
+                                                  long *statuses)
+{
+	at_once a[16];
+	pthread_t th[16];
+	n = n > 16 ? 16 : n;
+	for (int i = 0; i < n; i++) {
+		cli_init(&a[i].k, s);
+		a[i].path = path;
+		a[i].body = body;
+		a[i].json = json;
+		a[i].status = login(&a[i].k, email, DEMO_PW) == 303 ? 0 : -1;
+	}
+	for (int i = 0; i < n; i++)
+		if (!a[i].status)
+			pthread_create(&th[i], NULL, at_once_run, &a[i]);
+	for (int i = 0; i < n; i++) {
+		if (!a[i].status)
+			pthread_join(th[i], NULL);
+		statuses[i] = a[i].status;
+		cli_free(&a[i].k);
+	}
 }
 
 __attribute__((unused)) static int has_header(resp *r, const char *line)

@@ -12,7 +12,6 @@
  * a file of that many rows imports and exports.
  */
 #define T_NAME "http-import"
-#include <pthread.h>
 #include "http/h.h"
 #include <jansson.h>
 #include <stdbool.h>
@@ -294,20 +293,6 @@ static int preview_confirm(cli *mgr, const char *name, const char *csv, size_t n
 	return post_json(mgr, path, body)->status;
 }
 
-/* One confirmation of a preview, from its own session. */
-typedef struct confirming {
-	cli k;
-	char path[96];
-	long status;
-} confirming;
-
-static void *confirm_run(void *p)
-{
-	confirming *c = p;
-	c->status = post_json(&c->k, c->path, "{\"ready\": 1}")->status;
-	return NULL;
-}
-
 static void test_confirm_once(srv *s, cli *mgr)
 {
 	T_GROUP("four confirmations of one preview at once (a double click, two tabs): one import");
@@ -319,21 +304,14 @@ static void test_confirm_once(srv *s, cli *mgr)
 	char imp[16] = "";
 	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
 	enum { NC = 4 };
-	static confirming cf[NC];
-	pthread_t th[NC];
-	for (int i = 0; i < NC; i++) {
-		cli_init(&cf[i].k, s);
-		CHECK_INT(login(&cf[i].k, DEMO("responsable"), DEMO_PW), 303);
-		snprintf(cf[i].path, sizeof cf[i].path, "/api/v1/domiciliations/imports/%s/confirm", imp);
-	}
-	for (int i = 0; i < NC; i++)
-		pthread_create(&th[i], NULL, confirm_run, &cf[i]);
+	long st[NC];
+	char cpath[96];
+	snprintf(cpath, sizeof cpath, "/api/v1/domiciliations/imports/%s/confirm", imp);
+	posts_at_once(s, DEMO("responsable"), NC, cpath, "{\"ready\": 1}", true, st);
 	int imported = 0, refused = 0;
 	for (int i = 0; i < NC; i++) {
-		pthread_join(th[i], NULL);
-		imported += cf[i].status == 200;
-		refused += cf[i].status == 404 || cf[i].status == 409;
-		cli_free(&cf[i].k);
+		imported += st[i] == 200;
+		refused += st[i] == 404 || st[i] == 409;
 	}
 	CHECK(imported == 1 && refused == NC - 1, "one confirmation imported, the others refused (%d imported, %d refused)", imported,
 	      refused);

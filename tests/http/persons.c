@@ -6,7 +6,6 @@
 #define T_NAME "http-persons"
 #include "http/h.h"
 #include <time.h>
-#include <pthread.h>
 #include <jansson.h>
 #include <xlsxwriter.h>
 #include <stdbool.h>
@@ -1204,20 +1203,6 @@ static resp *confirm_page(cli *k, long long id, const char *fields)
 	return post(k, path, body);
 }
 
-/* One confirmation of an upload, from its own session. */
-typedef struct confirming {
-	cli k;
-	long long id;
-	long status;
-} confirming;
-
-static void *confirm_run(void *p)
-{
-	confirming *c = p;
-	c->status = confirm_page(&c->k, c->id, "rows=2&households=1&known=0&twice=0")->status;
-	return NULL;
-}
-
 static void test_import_page(srv *s)
 {
 	T_GROUP("import of households by the page: checked whole, confirmed, the persons already known said first");
@@ -1331,21 +1316,14 @@ static void test_import_page(srv *s)
 	r = post_file(&mgr, "/personnes/import", "file", "une-fois.csv", once, strlen(once));
 	long long idc = upload_id(r->body);
 	enum { NC = 4 };
-	static confirming cf[NC];
-	pthread_t th[NC];
-	for (int i = 0; i < NC; i++) {
-		cli_init(&cf[i].k, s);
-		CHECK_INT(login(&cf[i].k, DEMO("responsable"), DEMO_PW), 303);
-		cf[i].id = idc;
-	}
-	for (int i = 0; i < NC; i++)
-		pthread_create(&th[i], NULL, confirm_run, &cf[i]);
+	long st[NC];
+	char cpath[96];
+	snprintf(cpath, sizeof cpath, "/personnes/import/%lld", idc);
+	posts_at_once(s, DEMO("responsable"), NC, cpath, "rows=2&households=1&known=0&twice=0", false, st);
 	int imported = 0, other = 0;
 	for (int i = 0; i < NC; i++) {
-		pthread_join(th[i], NULL);
-		imported += cf[i].status == 303;
-		other += cf[i].status == 404 || cf[i].status == 409;
-		cli_free(&cf[i].k);
+		imported += st[i] == 303;
+		other += st[i] == 404 || st[i] == 409;
 	}
 	CHECK(imported == 1 && other == NC - 1, "one confirmation imported, the others refused (%d imported, %d refused)", imported,
 	      other);
