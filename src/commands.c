@@ -299,7 +299,8 @@ int cmd_purge(int argc, char **argv)
 		return usage("Usage : openccas purge --dry-run | --apply [--db URL] [--date AAAA-MM-JJ]\n"
 		             "Applique les durées de conservation de chaque structure (réglées dans « Conservation ») : archive\n"
 		             "les dossiers sans contact depuis la durée active, anonymise ceux dont l’archive a expiré. --dry-run\n"
-		             "compte seulement, --apply modifie (sans effet la seconde fois : à lancer chaque nuit).\n",
+		             "compte seulement, --apply modifie (sans effet la seconde fois : à lancer chaque nuit). Efface aussi les\n"
+		             "fichiers déposés pour un import (foyers, DomiFa) et laissés plus d’un jour sans confirmation.\n",
 		             flag(argc, argv, "--help") ? 0 : EX_USAGE);
 	civil_date today = civil_today("Europe/Paris");
 	const char *ds = opt(argc, argv, "--date");
@@ -309,6 +310,15 @@ int cmd_purge(int argc, char **argv)
 	if (!d)
 		return EX_DB;
 	err e = persons_purge(d, today, apply, stdout);
+	/* What each module keeps only for a while. */
+	for (int i = 0; e == E_OK && i < module_count(); i++)
+		if (module_at(i)->purge) {
+			int64_t n = 0;
+			e = module_at(i)->purge(d, today, apply, &n);
+			if (e == E_OK)
+				printf("%s : %lld fichier(s) déposé(s) pour un import et jamais confirmé(s) %s\n", module_at(i)->name, (long long)n,
+				       apply ? "effacé(s)" : "à effacer (rien n’est modifié : --dry-run)");
+		}
 	db_close_all(d);
 	if (e != E_OK)
 		fprintf(stderr, "openccas : la purge s’est arrêtée (%s) ; ce qui a été fait l’est par lots entiers\n", err_message(e));

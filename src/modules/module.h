@@ -171,6 +171,10 @@ typedef struct module {
 	 * consented (persons_notice_queue), *count how many; send=false
 	 * counts only. */
 	err (*notify)(db *d, civil_date today, bool send, int64_t *count);
+	/* `openccas purge`: erases what the module keeps only for a while (an
+	 * upload waiting for its confirmation), older than the day before on,
+	 * in every structure; *count how many; apply=false counts only. */
+	err (*purge)(db *d, civil_date on, bool apply, int64_t *count);
 } module;
 
 /* The module list, as modules.c sets it at start-up; read by those that

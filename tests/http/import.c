@@ -319,6 +319,30 @@ static void test_confirm_once(srv *s, cli *mgr)
 	              "WHERE p.last_name = 'Deuxfois'") == 0, "one domiciliation more than her two");
 }
 
+/* `openccas purge` erases the DomiFa files left waiting for a confirmation more than a day (counted by --dry-run). */
+static void test_purge_leftovers(cli *mgr)
+{
+	T_GROUP("a file left waiting for its confirmation: erased by openccas purge a day later");
+	const char csv[] = "Nom;Prénom;Civilité;Date naissance;Lieu naissance;Statut domiciliation;Type de domiciliation;"
+	                   "Date de Début de la domiciliation;Date de fin de la domiciliation\r\n"
+	                   "Oubliee;Rose;F;06/06/1966;Oran;VALIDE;PREMIERE;01/09/2023;31/08/2024\r\n";
+	resp *r = post_file(mgr, "/domiciliation/import", "file", "oublie.csv", csv, sizeof csv - 1);
+	char imp[16] = "", path[96];
+	extract(r->body, "action=\"/domiciliation/import/", imp, sizeof imp);
+	snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%s/confirm", imp);
+	char day[16];
+	time_t later = time(NULL) + 2 * 86400;
+	strftime(day, sizeof day, "%Y-%m-%d", gmtime(&later));
+	const char *dry[] = {bin_path(), "purge", "--dry-run", "--db", fresh_url, "--date", day, NULL};
+	const char *apply[] = {bin_path(), "purge", "--apply", "--db", fresh_url, "--date", day, NULL};
+	CHECK(db_zero("SELECT abs(count(*) - 1) FROM domi_imports WHERE name = 'oublie.csv'") == 0, "the file waits");
+	CHECK_INT(run_cmd(dry, 1), 0);
+	CHECK(db_zero("SELECT abs(count(*) - 1) FROM domi_imports WHERE name = 'oublie.csv'") == 0, "a dry run erases nothing");
+	CHECK_INT(run_cmd(apply, 1), 0);
+	CHECK(db_zero("SELECT count(*) FROM domi_imports") == 0, "erased, and the others left waiting too");
+	CHECK_INT(post_json(mgr, path, "{\"ready\": 1}")->status, 404);
+}
+
 static void test_other_files(cli *mgr)
 {
 	T_GROUP("a CSV saved by a French spreadsheet (Windows-1252), columns in another order");
@@ -596,6 +620,7 @@ int main(void)
 	test_domifa_template(&s, &mgr);
 	test_other_files(&mgr);
 	test_confirm_once(&s, &mgr);
+	test_purge_leftovers(&mgr);
 	test_round_trip(&s, &mgr);
 	const char *nr = getenv("OPENCCAS_IMPORT_ROWS");
 	long rows = nr ? atol(nr) : 100000;

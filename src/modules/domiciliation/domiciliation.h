@@ -52,4 +52,6 @@ bool domi_contact_counts(const char *kind);
  * (persons_notice_queue), which persons_notices_deliver sends. send=false
  * counts without queueing. Meant for a daily cron: `openccas notify --send`. */
 err domiciliation_notify(db *d, civil_date today, bool send, int64_t *count);
+/* `openccas purge`: the DomiFa files uploaded for an import and left waiting more than a day. */
+err domiciliation_purge(db *d, civil_date on, bool apply, int64_t *count);
 #endif

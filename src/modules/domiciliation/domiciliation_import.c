@@ -57,6 +57,9 @@ static db_sql Q_LOAD = DB_SQL(DB_SCOPED,
 	"SELECT data, name FROM domi_imports WHERE structure_id = $1 AND id = $2 AND user_id = $3");
 static db_sql Q_DROP = DB_SQL(DB_SCOPED, "DELETE FROM domi_imports WHERE structure_id = $1 AND id = $2");
 static db_sql Q_OLD = DB_SQL(DB_SCOPED, "DELETE FROM domi_imports WHERE structure_id = $1 AND created_at < $2");
+/* The purge's, across structures: the files are nobody's record, only waiting. */
+static db_sql Q_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM domi_imports WHERE created_at < $1");
+static db_sql Q_PURGE_COUNT = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM domi_imports WHERE created_at < $1");
 /* The confirmation writes through db_copy (store.h): on PostgreSQL a COPY a table every thousand rows, not a dozen
  * statements a row (20 000 rows took 92 s). The domiciliations' ids are taken ahead for their periods, answers and
  * events; their numbers are given here (below). */
@@ -746,6 +749,18 @@ static void api_confirm(web_req *r)
 	}
 	web_json(r, 200, json_pack("{s:I,s:I,s:I,s:I}", "rows", (json_int_t)x.rows, "written", (json_int_t)x.written, "refused",
 	                           (json_int_t)x.refused, "matched", (json_int_t)x.matched));
+}
+
+err domiciliation_purge(db *d, civil_date on, bool apply, int64_t *count)
+{
+	*count = 0;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	int64_t before = (civil_to_days(on) - 1) * 86400;
+	err e = apply ? DBX(c, &Q_PURGE, count, A_INT(before)) : DBID(c, &Q_PURGE_COUNT, count, A_INT(before));
+	db_conn_put(c);
+	return e;
 }
 
 void domiciliation_import_routes(void)

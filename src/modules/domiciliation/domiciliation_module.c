@@ -87,6 +87,7 @@ const module domiciliation_module = {
 	.ref = domi_ref,
 	.refs = domi_refs,
 	.notify = domiciliation_notify,
+	.purge = domiciliation_purge,
 	.nlabels = COUNTOF(labels),
 	.timeline = timeline,
 	.ntimeline = COUNTOF(timeline),
