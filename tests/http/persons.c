@@ -1240,6 +1240,8 @@ static void test_import_page(srv *s)
 	r = confirm_page(&mgr, id, "rows=3&households=3&known=0&twice=0");
 	CHECK_INT(r->status, 409);
 	CHECK_HAS(r->body, "les chiffres ont changé");
+	CHECK_HAS(r->body, "name=\"households\" value=\"2\""); /* the check again, with the figures as they are */
+	CHECK_INT(upload_id(r->body), id);
 	CHECK_INT(found(&mgr, "ravaomanana"), 0);
 	r = confirm_page(&mgr, id, "rows=3&households=2");
 	CHECK_INT(r->status, 400);
@@ -1276,6 +1278,8 @@ static void test_import_page(srv *s)
 	r = confirm_page(&mgr, id2, "rows=3&households=2&known=3&twice=0");
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "Importer quand même ces personnes");
+	CHECK_HAS(r->body, "name=\"accept_known\""); /* the box, on the check shown again */
+	CHECK_INT(upload_id(r->body), id2);
 	CHECK_INT(found(&mgr, "ravaomanana"), 1);
 	/* Abandoned: nothing written, the file gone. */
 	char ab[96];

@@ -151,10 +151,13 @@ static void lines(buf *b, long all, int n, const long *line)
 		html_printf(b, " et %ld autre%s", all - n, all - n > 1 ? "s" : "");
 }
 
-static void preview(web_req *r, int64_t id, const char *file, const persons_import_report *rep)
+/* The check's figures and the confirmation's form; notice (may be NULL): why the confirmation came back here. */
+static void preview(web_req *r, int64_t id, const char *file, const persons_import_report *rep, const char *notice)
 {
 	buf *b = &r->out;
 	page_begin(r, "Vérification avant import");
+	if (notice)
+		page_notice(r, "error", notice);
 	html_printf(b, "<p>Fichier « %s ». Rien n’est encore enregistré.</p>", file);
 	html_printf(b, "<div role=\"status\"><ul class=\"figures\"><li><strong>%ld</strong> personne%s</li>"
 	               "<li><strong>%ld</strong> foyer%s</li><li><strong>%ld</strong> déjà enregistrée%s</li>",
@@ -228,7 +231,7 @@ static void import_post(web_req *r)
 	else if (e != E_OK)
 		web_error(r, e, NULL);
 	else
-		preview(r, id, file, &rep);
+		preview(r, id, file, &rep, NULL);
 }
 
 /* The upload taken in the import's own transaction, before it writes: a second confirmation of it (a double click,
@@ -247,14 +250,18 @@ static err claim(db_conn *c, void *ctx)
 }
 
 /* The confirmation, page and API: the stored file checked again, then written if the figures are those seen. */
-static err confirm(web_req *r, int64_t id, const seen_figures *seen, persons_import_report *rep, const char **why)
+/* *name: the upload's, for the page to show its check again (409: new figures; 400: the box not ticked). */
+static err confirm(web_req *r, int64_t id, const seen_figures *seen, persons_import_report *rep, const char **why,
+                   const char **name)
 {
 	db_res q = {0};
 	size_t len = 0;
 	unsigned char *data = NULL;
 	err e = DBQ(r->db, &Q_LOAD, &q, A_INT(id), A_INT(r->user->id));
-	if (e == E_OK && db_next(&q))
+	if (e == E_OK && db_next(&q)) {
 		data = db_blob(&q, 0, r->a, &len);
+		*name = db_dup(&q, 1, r->a);
+	}
 	db_close(&q);
 	if (e != E_OK)
 		return e;
@@ -273,7 +280,7 @@ static err confirm(web_req *r, int64_t id, const seen_figures *seen, persons_imp
 	    (seen->twice >= 0 && rep->twice != seen->twice)) {
 		*why = arena_printf(r->a,
 		                    "Depuis la vérification, les chiffres ont changé (%ld personnes, %ld foyers, %ld déjà enregistrées) : "
-		                    "rien n’a été enregistré, vérifiez le fichier à nouveau.",
+		                    "rien n’a été enregistré : vérifiez les nouveaux chiffres.",
 		                    rep->rows, rep->households, rep->known);
 		return E_CONFLICT;
 	}
@@ -316,8 +323,13 @@ static void import_confirm(web_req *r)
 		return;
 	}
 	persons_import_report rep = {0};
-	const char *why = NULL;
-	err e = confirm(r, r->param[0], &seen, &rep, &why);
+	const char *why = NULL, *name = NULL;
+	err e = confirm(r, r->param[0], &seen, &rep, &why, &name);
+	if ((e == E_CONFLICT || e == E_INPUT) && name && rep.rows && !rep.refused) { /* the check again, as it is now */
+		r->status = e == E_CONFLICT ? 409 : 400;
+		preview(r, r->param[0], name, &rep, why);
+		return;
+	}
 	if (e == E_INPUT || e == E_CONFLICT || e == E_NOT_FOUND) {
 		form_page(r, e == E_NOT_FOUND ? 404 : e == E_CONFLICT ? 409 : 400, "error", why);
 		return;
@@ -416,8 +428,8 @@ static void api_confirm(web_req *r)
 		return;
 	}
 	persons_import_report rep = {0};
-	const char *why = NULL;
-	err e = confirm(r, r->param[0], &seen, &rep, &why);
+	const char *why = NULL, *name = NULL;
+	err e = confirm(r, r->param[0], &seen, &rep, &why, &name);
 	if (e != E_OK) {
 		web_error(r, e, why);
 		return;
