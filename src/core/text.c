@@ -105,6 +105,18 @@ char *text_strip_forbidden(arena *a, const char *s)
 	return out;
 }
 
+char *text_file_name(arena *a, const char *name, size_t max)
+{
+	const char *base = name ? name : "";
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	char *clean = text_strip_forbidden(a, base);
+	if (clean)
+		clean[text_utf8_cut(clean, max)] = 0;
+	return clean;
+}
+
 char *text_trim(arena *a, const char *s)
 {
 	if (!s)

@@ -26,6 +26,11 @@ uint32_t text_forbidden_char(const char *s, bool multiline);
 /* Copy of s without the characters text_forbidden_char refuses (single
  * line): for names that arrive from files (an uploaded file's name). */
 char *text_strip_forbidden(arena *a, const char *s);
+/* The name of an uploaded file as people may see it: its base name only
+ * (after the last '/' or '\\' — never a path), without what
+ * text_strip_forbidden strips, at most max bytes cut between two
+ * characters. "" when nothing is left, NULL without memory. */
+char *text_file_name(arena *a, const char *name, size_t max);
 /* Copy of s with leading and trailing ASCII spaces removed (arena-owned). */
 char *text_trim(arena *a, const char *s);
 /* Lower-case ASCII copy (for e-mail addresses). */

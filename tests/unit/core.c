@@ -157,6 +157,14 @@ static void test_text(void)
 	CHECK_STR(text_fold(&a, "Hélène N'Diaye"), "helene ndiaye");
 	CHECK_STR(text_fold(&a, "  JEAN-FRANÇOIS  d’Œillet "), "jean francois doeillet");
 	CHECK_STR(text_trim(&a, "  x y \n"), "x y");
+	/* An uploaded file's name: its base name whatever the sender's system, no control or bidi override, cut between
+	 * two characters. */
+	CHECK_STR(text_file_name(&a, "C:\\Users\\agent\\usagers.csv", 120), "usagers.csv");
+	CHECK_STR(text_file_name(&a, "/tmp/x/../liste.xlsx", 120), "liste.xlsx");
+	CHECK_STR(text_file_name(&a, "a\xe2\x80\xae" "b.csv", 120), "ab.csv");
+	CHECK_STR(text_file_name(&a, "Hélène.csv", 2), "H");
+	CHECK_STR(text_file_name(&a, "dossier/", 120), "");
+	CHECK_STR(text_file_name(&a, NULL, 120), "");
 	arena_release(&a);
 }
 

@@ -457,10 +457,8 @@ static void refused_page(web_req *r, const char *why)
 
 static const char *file_name_of(arena *a, const char *name)
 {
-	const char *base = name ? strrchr(name, '/') : NULL;
-	base = base ? base + 1 : name ? name : "fichier";
-	char *clean = text_strip_forbidden(a, base);
-	return clean && *clean ? arena_strndup(a, clean, strlen(clean) > 120 ? 120 : strlen(clean)) : "fichier";
+	const char *n = text_file_name(a, name, 120);
+	return n && *n ? n : "fichier";
 }
 
 static void import_post(web_req *r)

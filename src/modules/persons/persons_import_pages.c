@@ -43,12 +43,8 @@ typedef struct seen_figures {
 
 static const char *file_name_of(arena *a, const char *name)
 {
-	const char *base = name ? strrchr(name, '/') : NULL;
-	base = base ? base + 1 : name ? name : "fichier";
-	char *clean = text_strip_forbidden(a, base);
-	if (!clean || !*clean)
-		return "fichier";
-	return arena_strndup(a, clean, text_utf8_cut(clean, 120));
+	const char *n = text_file_name(a, name, 120);
+	return n && *n ? n : "fichier";
 }
 
 /* ---- the pages ------------------------------------------------------------------------------------ */

@@ -232,11 +232,7 @@ static const char *type_extension(const char *mime, const char *ext)
  * the extension of its detected type. */
 const char *persons_document_filename(arena *a, const char *name, const char *mime)
 {
-	const char *base = name ? strrchr(name, '/') : NULL;
-	base = base ? base + 1 : name ? name : "";
-	const char *bs = strrchr(base, '\\');
-	base = bs ? bs + 1 : base;
-	char *clean = text_strip_forbidden(a, base);
+	char *clean = text_file_name(a, name, SIZE_MAX);
 	if (!clean)
 		return "document.bin";
 	for (char *p = clean; *p; p++)
