@@ -311,14 +311,16 @@ int cmd_purge(int argc, char **argv)
 		return EX_DB;
 	err e = persons_purge(d, today, apply, stdout);
 	/* What each module keeps only for a while. */
+	int64_t files = 0;
 	for (int i = 0; e == E_OK && i < module_count(); i++)
 		if (module_at(i)->purge) {
 			int64_t n = 0;
 			e = module_at(i)->purge(d, today, apply, &n);
-			if (e == E_OK)
-				printf("%s : %lld fichier(s) déposé(s) pour un import et jamais confirmé(s) %s\n", module_at(i)->name, (long long)n,
-				       apply ? "effacé(s)" : "à effacer (rien n’est modifié : --dry-run)");
+			files += n;
 		}
+	if (e == E_OK)
+		printf("%lld fichier(s) déposé(s) pour un import et jamais confirmé(s) depuis plus d’un jour %s\n", (long long)files,
+		       apply ? "effacé(s)" : "à effacer (rien n’est modifié : --dry-run)");
 	db_close_all(d);
 	if (e != E_OK)
 		fprintf(stderr, "openccas : la purge s’est arrêtée (%s) ; ce qui a été fait l’est par lots entiers\n", err_message(e));
@@ -388,6 +390,17 @@ int cmd_notify(int argc, char **argv)
 	if (e != E_OK)
 		fprintf(stderr, "openccas : l’envoi s’est arrêté (%s)\n", err_message(e));
 	return e == E_OK ? 0 : EX_FAIL;
+}
+
+/* « head » with the count, the first n lines of all, « et N autre(s) » beyond, and what importing them would do. */
+static void print_lines(const char *head, const char *what, long all, int n, const long *line)
+{
+	printf("%s : %ld %s, ligne(s) ", head, all, what);
+	for (int i = 0; i < n; i++)
+		printf("%s%ld", i ? ", " : "", line[i]);
+	if (all > n)
+		printf(" et %ld autre(s)", all - n);
+	printf(" : l’import en ferait des doublons.\n");
 }
 
 /* A long import says where it is, on the standard error. */
@@ -461,23 +474,13 @@ int cmd_import(int argc, char **argv)
 	printf("%s : %ld personne(s), %ld foyer(s) en %.1f s (%.0f lignes par seconde)\nColonnes lues : %s\n",
 	       flag(argc, argv, "--check") ? "Fichier valide" : "Import terminé", rep.rows, rep.households, secs,
 	       secs > 0 ? (double)rep.rows / secs : 0.0, rep.columns);
-	if (rep.known) {
-		printf("Déjà enregistrées : %ld personne(s) du fichier (même nom, prénom et date de naissance), ligne(s) ", rep.known);
-		for (int i = 0; i < rep.nknown; i++)
-			printf("%s%ld", i ? ", " : "", rep.known_line[i]);
-		if (rep.known > rep.nknown)
-			printf(" et %ld autre(s)", rep.known - rep.nknown);
-		printf(" : l’import en ferait des doublons.\n");
-	}
-	if (rep.twice) {
-		printf("Plusieurs fois dans le fichier : %ld ligne(s) dont la personne (même nom, prénom et date de naissance) est "
-		       "déjà sur une ligne au-dessus, ligne(s) ", rep.twice);
-		for (int i = 0; i < rep.ntwice; i++)
-			printf("%s%ld", i ? ", " : "", rep.twice_line[i]);
-		if (rep.twice > rep.ntwice)
-			printf(" et %ld autre(s)", rep.twice - rep.ntwice);
-		printf(" : l’import en ferait des doublons.\n");
-	}
+	if (rep.known)
+		print_lines("Déjà enregistrées", "personne(s) du fichier (même nom, prénom et date de naissance)", rep.known, rep.nknown,
+		            rep.known_line);
+	if (rep.twice)
+		print_lines("Plusieurs fois dans le fichier",
+		            "ligne(s) dont la personne (même nom, prénom et date de naissance) est déjà sur une ligne au-dessus", rep.twice,
+		            rep.ntwice, rep.twice_line);
 	return 0;
 }
 

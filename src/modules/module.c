@@ -290,3 +290,15 @@ void module_figures_relabel(module_figure *v, int n, const code *list, int nlist
 				break;
 			}
 }
+
+err module_purge_older(db *d, db_sql *count_q, db_sql *delete_q, civil_date on, bool apply, int64_t *count)
+{
+	*count = 0;
+	db_conn *c = db_conn_get(d);
+	if (!c)
+		return E_DB;
+	int64_t before = (civil_to_days(on) - 1) * 86400;
+	err e = apply ? DBX(c, delete_q, count, A_INT(before)) : DBID(c, count_q, count, A_INT(before));
+	db_conn_put(c);
+	return e;
+}

@@ -177,6 +177,10 @@ typedef struct module {
 	err (*purge)(db *d, civil_date on, bool apply, int64_t *count);
 } module;
 
+/* A purge hook's usual work: the rows older than the day before on (its created_at, in seconds) counted by
+ * count_q or deleted by delete_q — two DB_GLOBAL statements taking that instant as $1. */
+err module_purge_older(db *d, db_sql *count_q, db_sql *delete_q, civil_date on, bool apply, int64_t *count);
+
 /* The module list, as modules.c sets it at start-up; read by those that
  * gather what the modules give (the household page's sections, the home
  * page's widgets, the data-subject export, anonymisation, retention, the

@@ -1568,7 +1568,7 @@ static void test_retention(srv *s)
 	json_decref(j);
 	const char *apply[] = {bin_path(), "purge", "--apply", "--db", fresh_url, "--date", "2045-01-01", NULL};
 	CHECK_INT(run_output(apply, out, sizeof out), 0);
-	CHECK_HAS(out, "1 tableur(s) déposé(s) pour un import et jamais confirmé(s) effacé(s)");
+	CHECK_HAS(out, "1 fichier(s) déposé(s) pour un import et jamais confirmé(s) depuis plus d’un jour effacé(s)");
 	CHECK_INT(post_json(&mgr, left, "{\"rows\":1,\"households\":1,\"known\":0}")->status, 404);
 	CHECK_LACKS(get(&soc, "/api/v1/persons?q=queneherve+ysolde")->body, "Ysolde"); /* archived: out of agents' search */
 	resp *ra = get(&mgr, "/api/v1/persons?q=queneherve+ysolde");

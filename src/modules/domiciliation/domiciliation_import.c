@@ -751,14 +751,7 @@ static void api_confirm(web_req *r)
 
 err domiciliation_purge(db *d, civil_date on, bool apply, int64_t *count)
 {
-	*count = 0;
-	db_conn *c = db_conn_get(d);
-	if (!c)
-		return E_DB;
-	int64_t before = (civil_to_days(on) - 1) * 86400;
-	err e = apply ? DBX(c, &Q_PURGE, count, A_INT(before)) : DBID(c, &Q_PURGE_COUNT, count, A_INT(before));
-	db_conn_put(c);
-	return e;
+	return module_purge_older(d, &Q_PURGE_COUNT, &Q_PURGE, on, apply, count);
 }
 
 void domiciliation_import_routes(void)

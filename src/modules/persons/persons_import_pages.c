@@ -13,7 +13,8 @@
  * check and the confirmation (app nodes keep no state), for a day at most;
  * the confirmation checks it again, writes every household in one
  * transaction only if the figures are still those the agent saw, and drops
- * it; « Abandonner » drops it at once, `openccas purge` those left a day.
+ * it; « Abandonner » drops it at once, `openccas purge` those left a day
+ * (the module's purge hook).
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,9 @@ static db_sql Q_LOAD = DB_SQL(DB_SCOPED,
 	"SELECT data, name FROM person_imports WHERE structure_id = $1 AND id = $2 AND user_id = $3");
 static db_sql Q_DROP = DB_SQL(DB_SCOPED, "DELETE FROM person_imports WHERE structure_id = $1 AND id = $2 AND user_id = $3");
 static db_sql Q_OLD = DB_SQL(DB_SCOPED, "DELETE FROM person_imports WHERE structure_id = $1 AND created_at < $2");
+/* The purge's, across structures: the files are nobody's record, only waiting. */
+static db_sql Q_PURGE = DB_SQL(DB_GLOBAL, "DELETE FROM person_imports WHERE created_at < $1");
+static db_sql Q_PURGE_COUNT = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM person_imports WHERE created_at < $1");
 
 static const char *GONE = "Ce fichier a déjà été importé, abandonné, ou n’est plus disponible : déposez-le à nouveau.";
 
@@ -441,6 +445,11 @@ static void api_abandon(web_req *r)
 		return;
 	}
 	web_json(r, 200, json_pack("{s:b}", "abandoned", 1));
+}
+
+err persons_import_purge(db *d, civil_date on, bool apply, int64_t *count)
+{
+	return module_purge_older(d, &Q_PURGE_COUNT, &Q_PURGE, on, apply, count);
 }
 
 void persons_import_routes(void)

@@ -133,6 +133,8 @@ void persons_subject_routes(void);
 void persons_retention_routes(void);
 void persons_rules_routes(void);
 void persons_import_routes(void); /* persons_import_pages.c */
+/* `openccas purge` (the module's hook): the spreadsheets uploaded and left waiting more than a day. */
+err persons_import_purge(db *d, civil_date on, bool apply, int64_t *count);
 /* A telephone number as the forms take it: 6 to 15 digits, spaces, dots, dashes, « + » and brackets between. */
 bool persons_phone_ok(const char *phone);
 /* The home page's blocks (persons_pages.c). */

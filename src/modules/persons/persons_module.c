@@ -185,4 +185,5 @@ const module persons_module = {
 	.ntimeline = COUNTOF(timeline),
 	.indicators = indicators,
 	.nindicators = COUNTOF(indicators),
+	.purge = persons_import_purge,
 };

@@ -221,9 +221,6 @@ static err apply_structure(db_conn *c, civil_date on, int64_t *archived, int64_t
 	return e;
 }
 
-/* The spreadsheets uploaded and never confirmed nor abandoned (persons_import_pages.c): a day, then gone. */
-static db_sql Q_OLD_IMPORTS = DB_SQL(DB_SCOPED, "DELETE FROM person_imports WHERE structure_id = $1 AND created_at < $2");
-
 err persons_purge(db *d, civil_date on, bool apply, FILE *out)
 {
 	db_conn *c = db_conn_get(d);
@@ -240,7 +237,7 @@ err persons_purge(db *d, civil_date on, bool apply, FILE *out)
 		e = persons_retention_plan(c, on, &p);
 		if (e != E_OK)
 			break;
-		int64_t archived = 0, anonymised = 0, journal = 0, files = 0;
+		int64_t archived = 0, anonymised = 0, journal = 0;
 		if (apply)
 			e = apply_structure(c, on, &archived, &anonymised);
 		if (apply && e == E_OK) {
@@ -249,16 +246,13 @@ err persons_purge(db *d, civil_date on, bool apply, FILE *out)
 			e = journal_purge_before(c, sids[i], cutoff(on, r.journal_years), &journal);
 			if (e == E_OK)
 				e = persons_feed_prune(c);
-			if (e == E_OK)
-				e = DBX(c, &Q_OLD_IMPORTS, &files, A_INT((civil_to_days(on) - 1) * 86400));
 		}
 		fprintf(out, "structure %lld : %lld dossier(s) à archiver, %lld à anonymiser%s ; le mois prochain : %lld et %lld de plus\n",
 		        (long long)sids[i], (long long)p.archive_now, (long long)p.anonymise_now,
 		        apply ? "" : " (rien n’est modifié : --dry-run)", (long long)p.archive_next_month, (long long)p.anonymise_next_month);
 		if (apply)
-			fprintf(out, "  fait : %lld archivé(s), %lld anonymisé(s), %lld entrée(s) du journal retirée(s), %lld tableur(s) "
-			        "déposé(s) pour un import et jamais confirmé(s) effacé(s)\n",
-			        (long long)archived, (long long)anonymised, (long long)journal, (long long)files);
+			fprintf(out, "  fait : %lld archivé(s), %lld anonymisé(s), %lld entrée(s) du journal retirée(s)\n", (long long)archived,
+			        (long long)anonymised, (long long)journal);
 	}
 	arena_release(&a);
 	db_conn_put(c);
