@@ -597,7 +597,8 @@ __attribute__((unused)) static int other_structure_manager(srv *s, cli *bb)
 }
 
 /* The same POST sent at once from n sessions of one user (a double click, two tabs): body is JSON when json, else a
- * form's fields after its CSRF token. statuses[i] gets each answer's status; n is 16 at most. */
+ * form's fields after its CSRF token. n is 16 at most. Returns how many answered done; *refused gets how many
+ * answered 404 or 409 (the others: neither). */
 typedef struct at_once {
 	cli k;
 	const char *path, *body;
@@ -618,8 +619,8 @@ __attribute__((unused)) static void *at_once_run(void *p)
 	return NULL;
 }
 
-__attribute__((unused)) static void posts_at_once(srv *s, const char *email, int n, const char *path, const char *body, bool json,
-                                                  long *statuses)
+__attribute__((unused)) static int posts_at_once(srv *s, const char *email, int n, const char *path, const char *body, bool json,
+                                                 long done, int *refused)
 {
 	at_once a[16];
 	pthread_t th[16];
@@ -634,12 +635,16 @@ __attribute__((unused)) static void posts_at_once(srv *s, const char *email, int
 	for (int i = 0; i < n; i++)
 		if (!a[i].status)
 			pthread_create(&th[i], NULL, at_once_run, &a[i]);
+	int ok = 0;
+	*refused = 0;
 	for (int i = 0; i < n; i++) {
 		if (!a[i].status)
 			pthread_join(th[i], NULL);
-		statuses[i] = a[i].status;
+		ok += a[i].status == done;
+		*refused += a[i].status == 404 || a[i].status == 409;
 		cli_free(&a[i].k);
 	}
+	return ok;
 }
 
 __attribute__((unused)) static int has_header(resp *r, const char *line)
