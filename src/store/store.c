@@ -306,13 +306,16 @@ err db_commit(db_conn *c)
 {
 	if (!c->in_tx)
 		return E_INTERNAL;
-	err e = ops_of(c->d)->simple(c, "COMMIT");
+	const db_engine_ops *ops = ops_of(c->d);
+	/* PostgreSQL: the commit and the wait for its sync in one round trip when the caller waits for it. */
+	bool at_once = c->write_tx && !c->defer && ops->durable_after_write && ops->commit_durable;
+	err e = at_once ? ops->commit_durable(c) : ops->simple(c, "COMMIT");
 	if (e != E_OK) {
-		ops_of(c->d)->simple(c, "ROLLBACK");
+		ops->simple(c, "ROLLBACK");
 	}
 	c->in_tx = false;
 	write_release(c);
-	if (e == E_OK && c->write_tx && ops_of(c->d)->durable_after_write)
+	if (e == E_OK && c->write_tx && ops->durable_after_write && !at_once)
 		c->ticket = 1;
 	c->write_tx = false;
 	if (e == E_OK && !c->defer)

@@ -87,6 +87,9 @@ typedef struct db_engine_ops {
 	int (*durable_later)(db *d, db_wait *w);      /* db_durable_later (NULL: nothing to wait for) */
 	bool (*durable_cancel)(db *d, db_wait *w);
 	bool durable_after_write;                     /* every write transaction's commit is followed by durable() */
+	/* A write transaction's COMMIT and durable() in one exchange with the server (NULL: two); E_DB when the
+	 * transaction did not commit (it was rolled back) or its wait for the disk failed. */
+	err (*commit_durable)(db_conn *c);
 	err (*refresh_stats)(db_conn *c, int *analyzed); /* NULL: the engine keeps them itself (PostgreSQL's autovacuum) */
 	err (*copy)(db_conn *c, const char *sql, const char *data, size_t len); /* NULL: rows are inserted one by one */
 	err (*cache)(db_conn *c, long mb);            /* the connection's page cache (0: its default); NULL: the server's */

@@ -190,6 +190,31 @@ static err pg_durable(db_conn *c)
 	return pg_simple(c, "SELECT pg_logical_emit_message(true, 'openccas', '')");
 }
 
+/* COMMIT and pg_durable's statement sent together: one round trip instead of two for every write. Each result is
+ * read: the first must say COMMIT (a transaction that had failed answers ROLLBACK, without an error). */
+static err pg_commit_durable(db_conn *c)
+{
+	if (!PQsendQuery(c->h, "COMMIT; SELECT pg_logical_emit_message(true, 'openccas', '')")) {
+		log_error("postgresql: commit: %s", PQerrorMessage(c->h));
+		return E_DB;
+	}
+	err e = E_OK;
+	int i = 0;
+	for (PGresult *res; (res = PQgetResult(c->h)); PQclear(res), i++) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			if (e == E_OK)
+				e = pg_status_err(res, "commit");
+		} else if (i == 0 && strcmp(PQcmdStatus(res), "COMMIT") != 0 && e == E_OK) {
+			log_error("postgresql: commit: the transaction was rolled back (%s)", PQcmdStatus(res));
+			e = E_DB;
+		}
+	}
+	if (e == E_OK && i != 2)
+		e = E_DB;
+	return e;
+}
+
 static err pg_migration_lock(db_conn *c)
 {
 	/* Serialises migrations of several starting processes. */
@@ -281,6 +306,7 @@ const db_engine_ops db_pg_ops = {
 	.begin_write = "BEGIN; SET LOCAL synchronous_commit = off",
 	.durable = pg_durable,
 	.durable_after_write = true,
+	.commit_durable = pg_commit_durable,
 	.scoped_tables_sql =
 		"SELECT table_name::text FROM information_schema.columns WHERE column_name = 'structure_id' "
 		"AND table_schema = current_schema() ORDER BY 1",
