@@ -68,6 +68,28 @@ int module_sections(const module_section *const **out)
 	return nsections;
 }
 
+/* The request's memo holds a flag: false while an empty section is written. A memo that could not be kept
+ * (no memory) leaves the sections reading, never one shown empty by mistake. */
+static const char section_key;
+
+void module_section_write(web_req *r, const module_section *s, int64_t household_id, bool has_rows)
+{
+	bool *f = web_memo_get(r, &section_key);
+	if (!f && !has_rows && (f = arena_alloc(r->a, sizeof *f)) != NULL)
+		web_memo_put(r, &section_key, f);
+	if (f)
+		*f = has_rows;
+	s->write(r, household_id);
+	if (f)
+		*f = true;
+}
+
+bool module_section_has_rows(web_req *r)
+{
+	const bool *f = web_memo_get(r, &section_key);
+	return !f || *f;
+}
+
 int module_widgets(const module_widget *const **out)
 {
 	*out = widgets;

@@ -67,6 +67,13 @@ typedef struct module_section {
 	/* A skip link the household page offers to the section's main form
 	 * (« Enregistrer un contact » → #contact), or NULL. */
 	const char *skip_href, *skip_label;
+	/* Whether the household has anything the section reads: an SQL condition over $1 (the structure) and $2 (the
+	 * household), « EXISTS (SELECT 1 FROM t WHERE structure_id = $1 AND household_id = $2) », true whenever the
+	 * section's read would find a row; NULL when it always reads. The household page asks every section's
+	 * condition in one statement, then writes each section with module_section_write: one that has nothing
+	 * need not read (module_section_has_rows) — most of a file's sections are empty, and each read was a
+	 * statement. */
+	const char *rows;
 } module_section;
 
 /* A block of the agent's home page. */
@@ -191,6 +198,11 @@ const module *module_at(int i);
 /* Every module's household sections (home widgets), sorted by order; the
  * arrays are built once by module_list_set. */
 int module_sections(const module_section *const **out);
+/* Writes section s of household_id's page; has_rows false when its `rows` condition was found false. */
+void module_section_write(web_req *r, const module_section *s, int64_t household_id, bool has_rows);
+/* In a section's write: false when the page found that the household has nothing for it (the section writes its
+ * empty state without reading); true otherwise, and outside the household page. */
+bool module_section_has_rows(web_req *r);
 int module_widgets(const module_widget *const **out);
 /* Every module's timeline kinds, in the list's order. */
 int module_timeline_kinds(const code *const **out);

@@ -143,7 +143,7 @@ static const module_perm perms[] = {
 	{&PERM_EXAMPLE, "example.use", "Exemple : étiqueter les foyers", ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_MANAGER)},
 };
 static const module_nav nav[] = {{70, "Exemple", "/exemple", &PERM_EXAMPLE, NULL}};
-static const module_section sections[] = {{35, "Étiquettes", section, &PERM_EXAMPLE, NULL, NULL}};
+static const module_section sections[] = {{35, "Étiquettes", section, &PERM_EXAMPLE, NULL, NULL, NULL}};
 static const module_widget widgets[] = {{60, widget, &PERM_EXAMPLE}};
 static const module_label labels[] = {{"example_tag", "étiquette"}};
 static const code timeline[] = {{"example_tag", "Étiquettes"}};

@@ -627,7 +627,7 @@ void aid_household_section(web_req *r, int64_t hid)
 	if (web_can(r, PERM_AID_READ)) {
 		aid_list_filter f = {.list = "", .status = "", .aid = "", .household_id = hid, .page = 1};
 		aid_req rows[11];
-		int n = aid_list_run(AID_X(r), &f, 11, 0, rows);
+		int n = module_section_has_rows(r) ? aid_list_run(AID_X(r), &f, 11, 0, rows) : 0;
 		if (n) {
 			html_table(b, "Demandes d’aide du foyer", 0, "N°", "Aide", "Demandée le", "Statut", "#Montant");
 			for (int i = 0; i < n && i < 10; i++)

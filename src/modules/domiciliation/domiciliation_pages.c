@@ -558,7 +558,7 @@ void domi_section(web_req *r, int64_t hid)
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-domi\"><h2 id=\"t-domi\">Domiciliation</h2>");
 	domi_of_hh *v;
-	int n = domi_of_household(r->db, r->a, hid, &v);
+	int n = module_section_has_rows(r) ? domi_of_household(r->db, r->a, hid, &v) : 0;
 	if (n > 0) {
 		html_lit(b, "<ul>");
 		for (int i = 0; i < n; i++) {

@@ -312,7 +312,8 @@ static const module_perm perms[] = {
 	{&PERM_FOOD_SETTINGS, "food.settings", "Régler l’aide alimentaire (participation, durée, poids des colis)", ROLE_BIT(ROLE_MANAGER)},
 };
 static const module_nav nav[] = {{57, "Alimentaire", "/alimentaire", &PERM_FOOD_READ, NULL}};
-static const module_section sections[] = {{41, "Aide alimentaire", food_section, &PERM_FOOD_READ, NULL, NULL}};
+static const module_section sections[] = {{41, "Aide alimentaire", food_section, &PERM_FOOD_READ, NULL, NULL,
+	"(EXISTS (SELECT 1 FROM food_decisions WHERE structure_id = $1 AND household_id = $2) OR EXISTS (SELECT 1 FROM food_visits WHERE structure_id = $1 AND household_id = $2))"}};
 static const module_widget widgets[] = {{27, food_widget, &PERM_FOOD_READ}};
 static const module_label labels[] = {{"food_decision", "droit à l’aide alimentaire"}, {"food_dist", "distribution alimentaire"},
                                       {"food_visit", "passage à l’épicerie"}, {"food_lot", "lot de l’épicerie"},

@@ -634,8 +634,8 @@ void food_section(web_req *r, int64_t hid)
 	buf *b = &r->out;
 	food_decision *v;
 	food_visit *vv;
-	int n, nv;
-	err e = food_household_of(r->db, r->a, hid, 3, &v, &n, &vv, &nv);
+	int n = 0, nv = 0;
+	err e = module_section_has_rows(r) ? food_household_of(r->db, r->a, hid, 3, &v, &n, &vv, &nv) : E_OK;
 	bool all = web_arg(r, "droits") && !strcmp(web_arg(r, "droits"), "tous");
 	int shown = all || n <= 6 ? n : 6;
 	html_lit(b, "<section aria-labelledby=\"t-food\"><h2 id=\"t-food\">Aide alimentaire</h2>");

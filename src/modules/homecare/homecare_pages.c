@@ -413,7 +413,7 @@ void hc_section(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	hc_service *v;
-	int n = hc_services_of(r->db, r->a, hid, &v);
+	int n = module_section_has_rows(r) ? hc_services_of(r->db, r->a, hid, &v) : 0;
 	html_lit(b, "<section aria-labelledby=\"t-hc\"><h2 id=\"t-hc\">Services à domicile</h2>");
 	if (n > 0) {
 		html_lit(b, "<ul>");

@@ -462,7 +462,7 @@ void housing_section(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	housing_request *v;
-	int n = housing_of_household(r->db, r->a, hid, &v);
+	int n = module_section_has_rows(r) ? housing_of_household(r->db, r->a, hid, &v) : 0;
 	html_lit(b, "<section aria-labelledby=\"t-housing\"><h2 id=\"t-housing\">Logement social</h2>");
 	if (n > 0) {
 		html_lit(b, "<ul>");

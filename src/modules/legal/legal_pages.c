@@ -642,7 +642,7 @@ void legal_section(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	legal_file *v;
-	int n = legal_of_household(r->db, r->a, hid, &v);
+	int n = module_section_has_rows(r) ? legal_of_household(r->db, r->a, hid, &v) : 0;
 	html_lit(b, "<section aria-labelledby=\"t-legal\"><h2 id=\"t-legal\">Aide sociale légale</h2>");
 	if (n > 0) {
 		html_lit(b, "<ul>");

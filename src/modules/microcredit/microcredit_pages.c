@@ -362,7 +362,7 @@ void mc_section(web_req *r, int64_t hid)
 {
 	buf *b = &r->out;
 	mc_credit *v;
-	int n = mc_of_household(r->db, r->a, hid, &v);
+	int n = module_section_has_rows(r) ? mc_of_household(r->db, r->a, hid, &v) : 0;
 	html_lit(b, "<section aria-labelledby=\"t-mc\"><h2 id=\"t-mc\">Microcrédit</h2>");
 	if (n > 0) {
 		html_lit(b, "<ul>");

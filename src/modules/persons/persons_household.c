@@ -6,7 +6,11 @@
  * rows (persons_rows.c), then writes them.
  */
 #include "modules/persons/persons_internal.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "core/log.h"
 #include "core/money.h"
 #include "core/text.h"
 #include "modules/journal/journal.h"
@@ -14,6 +18,61 @@
 #include "web/layout.h"
 #include "modules/accounts/accounts.h"
 #include "core/banned.h"
+
+/* ---- what the page's parts hold, asked in one statement -------------------------------------------------
+ * Most parts of a file find nothing (no domiciliation, no micro-credit, no document…), and each asked in its own
+ * statement: 22 a page. The page first asks, in one statement, whether each part has any row — its own parts
+ * below, then every module section's `rows` condition (module.h) — and a part that has none is written without
+ * its read. Each condition is true whenever its part's read would find a row (it may be true when the read then
+ * filters everything out: the part reads and says so, as before). The statement is built once, from the
+ * modules' descriptors (literal SQL of the code, never input). */
+enum { PART_ALERTS, PART_NOTES, PART_REFERENTS, PART_NOTICES, PART_ADDRESSES, PART_DOCUMENTS, NPARTS_OWN };
+#define PART_HAS(table, more) "EXISTS (SELECT 1 FROM " table " WHERE structure_id = $1 AND household_id = $2" more ")"
+static const char *const own_parts[NPARTS_OWN] = {
+	PART_HAS("alerts", " AND ended_at IS NULL"), PART_HAS("notes", ""), PART_HAS("referents", ""),
+	PART_HAS("notices", ""), PART_HAS("household_addresses", ""), PART_HAS("documents", ""),
+};
+static db_sql Q_PARTS = DB_SQL(DB_SCOPED, NULL);
+static pthread_once_t parts_once = PTHREAD_ONCE_INIT;
+
+static void parts_build(void)
+{
+	const module_section *const *sec;
+	int nsec = module_sections(&sec);
+	size_t len = sizeof "SELECT ";
+	for (int i = 0; i < NPARTS_OWN; i++)
+		len += strlen(own_parts[i]) + 2;
+	for (int i = 0; i < nsec; i++)
+		len += (sec[i]->rows ? strlen(sec[i]->rows) : 1) + 2;
+	char *sql = malloc(len);
+	if (!sql)
+		log_fatal("persons: out of memory building the household page's statement");
+	size_t n = (size_t)snprintf(sql, len, "SELECT ");
+	for (int i = 0; i < NPARTS_OWN; i++)
+		n += (size_t)snprintf(sql + n, len - n, "%s%s", i ? ", " : "", own_parts[i]);
+	for (int i = 0; i < nsec; i++)
+		n += (size_t)snprintf(sql + n, len - n, ", %s", sec[i]->rows ? sec[i]->rows : "1");
+	Q_PARTS.text = sql;
+}
+
+/* has[0..NPARTS_OWN + nsec): whether each part may have rows — all true when the statement failed (each part
+ * then reads, as it did). */
+static bool *parts_of(web_req *r, int64_t hid, int nsec)
+{
+	int n = NPARTS_OWN + nsec;
+	bool *has = arena_array(r->a, (size_t)n, sizeof *has);
+	if (!has)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		has[i] = true;
+	pthread_once(&parts_once, parts_build);
+	db_res q = {0};
+	if (DBQ(r->db, &Q_PARTS, &q, A_INT(hid)) == E_OK && db_next(&q))
+		for (int i = 0; i < n; i++)
+			has[i] = db_int(&q, i) != 0;
+	db_close(&q);
+	return has;
+}
 
 #define NOTES_SHOWN 50
 #define EVENTS_SHOWN 15
@@ -37,11 +96,11 @@ const char *persons_age_text(web_req *r, const char *birth)
 	                 : arena_printf(r->a, "%s (%lld jour%s)", page_date(r, birth), (long long)(days < 0 ? 0 : days), days > 1 ? "s" : "");
 }
 
-static void alerts(web_req *r, int64_t hid)
+static void alerts(web_req *r, int64_t hid, bool has)
 {
 	buf *b = &r->out;
 	alert_row *v;
-	int n = persons_alert_rows(r->db, r->a, hid, &v);
+	int n = has ? persons_alert_rows(r->db, r->a, hid, &v) : 0;
 	if (n <= 0)
 		return;
 	html_lit(b, "<div class=\"alerts\" role=\"region\" aria-label=\"Alertes\"><ul>");
@@ -118,7 +177,7 @@ static void members(web_req *r, int64_t hid, const member_row *m, int nm)
 	html_lit(b, "</section>");
 }
 
-static void notes(web_req *r, int64_t hid)
+static void notes(web_req *r, int64_t hid, bool has)
 {
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-notes\"><h2 id=\"t-notes\">Notes</h2>");
@@ -129,7 +188,7 @@ static void notes(web_req *r, int64_t hid)
 	note_row *v;
 	int64_t total = 0;
 	bool all = web_arg(r, "notes") && !strcmp(web_arg(r, "notes"), "toutes");
-	int n = persons_note_rows(r->db, r->a, hid, r->user->id, all ? 0 : NOTES_SHOWN, &v, &total);
+	int n = has ? persons_note_rows(r->db, r->a, hid, r->user->id, all ? 0 : NOTES_SHOWN, &v, &total) : 0;
 	if (n > 0) {
 		html_lit(b, "<ul class=\"notes\">");
 		for (int i = 0; i < n; i++)
@@ -173,12 +232,12 @@ static void budget(web_req *r, int64_t hid)
 	            money_format_known(r->a, hb.resources_known, hb.rav_day_person), hb.explain, (long long)hid);
 }
 
-static void referents(web_req *r, int64_t hid)
+static void referents(web_req *r, int64_t hid, bool has)
 {
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-ref\"><h2 id=\"t-ref\">Référents</h2>");
 	named_row *v;
-	int n = persons_referent_rows(r->db, r->a, hid, &v);
+	int n = has ? persons_referent_rows(r->db, r->a, hid, &v) : 0;
 	if (n > 0) {
 		html_lit(b, "<ul>");
 		for (int i = 0; i < n; i++)
@@ -196,11 +255,11 @@ static void referents(web_req *r, int64_t hid)
 	html_lit(b, "</section>");
 }
 
-static void former_addresses(web_req *r, int64_t hid)
+static void former_addresses(web_req *r, int64_t hid, bool has)
 {
 	buf *b = &r->out;
 	address_row *v;
-	int n = persons_address_rows(r->db, r->a, hid, &v);
+	int n = has ? persons_address_rows(r->db, r->a, hid, &v) : 0;
 	if (n <= 0)
 		return;
 	html_lit(b, "<h2>Adresses précédentes</h2><ul>");
@@ -228,12 +287,12 @@ static void side_forms(web_req *r, int64_t hid)
 	}
 }
 
-static void documents(web_req *r, int64_t hid)
+static void documents(web_req *r, int64_t hid, bool has)
 {
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-docs\"><h2 id=\"t-docs\">Documents</h2>");
 	document_row *v;
-	int n = persons_document_rows(r->db, r->a, hid, &v);
+	int n = has ? persons_document_rows(r->db, r->a, hid, &v) : 0;
 	civil_date today = civil_today(r->user->tz), u;
 	if (n > 0) {
 		html_table(b, "Documents du foyer", 0, "Document", "Fichier", "Valable jusqu’au", "Déposé le");
@@ -287,6 +346,11 @@ static void household_page(web_req *r)
 	journal_record(r->db, r->user->id, "read", "household", hid, NULL);
 	const module_section *const *sec;
 	int nsec = module_sections(&sec);
+	bool *has = parts_of(r, hid, nsec);
+	if (!has) {
+		web_error(r, E_NOMEM, NULL);
+		return;
+	}
 	for (int i = 0; i < nsec; i++)
 		if (sec[i]->skip_href && web_can(r, sec[i]->perm ? *sec[i]->perm : WEB_LOGGED_IN))
 			page_skip(r, sec[i]->skip_href, sec[i]->skip_label);
@@ -299,26 +363,27 @@ static void household_page(web_req *r)
 	if (h.archived)
 		page_notice(r, "info", h.archived == 2 ? "Dossier anonymisé : seules restent les données utiles aux statistiques."
 		                                       : "Dossier en archive intermédiaire : consultation réservée aux responsables.");
-	alerts(r, hid); /* first: what the agent must not miss */
+	alerts(r, hid, has[PART_ALERTS]); /* first: what the agent must not miss */
 	address_line(r, &h);
 	html_lit(&r->out, "<div class=\"file\"><div class=\"col-main\">");
 	members(r, hid, m, nm > 0 ? nm : 0);
 	for (int i = 0; i < nsec; i++)
 		if (web_can(r, sec[i]->perm ? *sec[i]->perm : WEB_LOGGED_IN))
-			sec[i]->write(r, hid);
+			module_section_write(r, sec[i], hid, has[NPARTS_OWN + i]);
 	if (web_can(r, PERM_NOTES))
-		notes(r, hid);
+		notes(r, hid, has[PART_NOTES]);
 	timeline(r, hid);
 	html_lit(&r->out, "</div><div class=\"col-side\">");
 	if (web_can(r, PERM_PERSONS_SITUATION))
 		budget(r, hid);
-	referents(r, hid);
-	persons_notices_section(r, hid);
-	former_addresses(r, hid);
+	referents(r, hid, has[PART_REFERENTS]);
+	if (has[PART_NOTICES])
+		persons_notices_section(r, hid);
+	former_addresses(r, hid, has[PART_ADDRESSES]);
 	side_forms(r, hid);
 	html_lit(&r->out, "</div></div>");
 	if (web_can(r, PERM_DOCUMENTS))
-		documents(r, hid);
+		documents(r, hid, has[PART_DOCUMENTS]);
 	page_end(r);
 }
 

@@ -17,8 +17,8 @@ static const module_nav nav[] = {
 	{92, "Motifs", "/admin/motifs", &PERM_RECEPTION_ADMIN, NULL},
 };
 static const module_section sections[] = {
-	{10, "Contacts", rc_section_contacts, &PERM_RECEPTION, "#contact", "Enregistrer un contact"},
-	{20, "Rendez-vous", rc_section_appointments, &PERM_RECEPTION, NULL, NULL},
+	{10, "Contacts", rc_section_contacts, &PERM_RECEPTION, "#contact", "Enregistrer un contact", NULL},
+	{20, "Rendez-vous", rc_section_appointments, &PERM_RECEPTION, NULL, NULL, "EXISTS (SELECT 1 FROM appointments WHERE structure_id = $1 AND household_id = $2)"},
 };
 static const module_widget widgets[] = {
 	{10, rc_home_appointments, &PERM_RECEPTION},

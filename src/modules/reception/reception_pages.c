@@ -614,7 +614,7 @@ void rc_section_appointments(web_req *r, int64_t hid)
 	buf *b = &r->out;
 	html_lit(b, "<section aria-labelledby=\"t-rdv\"><h2 id=\"t-rdv\">Rendez-vous</h2>");
 	rc_appt *v;
-	int n = rc_appts_of(r->db, r->a, hid, SECTION_ROWS, &v);
+	int n = module_section_has_rows(r) ? rc_appts_of(r->db, r->a, hid, SECTION_ROWS, &v) : 0;
 	if (n > 0) {
 		html_lit(b, "<ul>");
 		for (int i = 0; i < n; i++)

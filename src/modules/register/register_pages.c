@@ -485,7 +485,8 @@ void reg_section(web_req *r, int64_t hid)
 	buf *b = &r->out;
 	reg_entry *v;
 	int n = 0;
-	reg_of_person_household(r->db, hid, &v, r->a, &n);
+	if (module_section_has_rows(r))
+		reg_of_person_household(r->db, hid, &v, r->a, &n);
 	html_lit(b, "<section aria-labelledby=\"t-reg\"><h2 id=\"t-reg\">Registre des personnes vulnérables</h2>");
 	if (n > 0) {
 		html_lit(b, "<ul>");
