@@ -7,7 +7,8 @@
 --                   latency is timed here (LuaJIT's FFI clock) and done()
 --                   prints a line per kind
 -- or one kind alone (bench/run.sh's CPU per request):
---   KIND=search     a name fragment as typed (bench/queries.txt), htmx fragment
+--   KIND=search     a name fragment as typed (bench/queries.txt): the request the search box sends at each
+--                   keystroke (htmx, fragment=1: the results only, as a browser asks them)
 --   KIND=household  a household's file
 --   KIND=contact    record a contact (JSON API)
 --   KIND=aid        create, file and instruct an aid request (the scale evaluated)
@@ -86,7 +87,7 @@ local lists = { "/aides?liste=a_instruire", "/aides?liste=pieces", "/aides?liste
 
 local function build(kind, x)
   if kind == "search" then
-    return wrk.format("GET", "/personnes?q=" .. enc(queries[(x % #queries) + 1]), { ["Authorization"] = "Bearer " .. token, ["HX-Request"] = "true" })
+    return wrk.format("GET", "/personnes?fragment=1&q=" .. enc(queries[(x % #queries) + 1]), { ["Authorization"] = "Bearer " .. token, ["HX-Request"] = "true" })
   elseif kind == "household" then
     return wrk.format("GET", "/foyers/" .. ((x % max) + 1), auth)
   elseif kind == "contact" then
