@@ -161,6 +161,21 @@ int main(void)
 	CHECK_HAS(r->body, "Note 0<");
 	CHECK_LACKS(r->body, "Voir les 51 notes"); /* all shown */
 
+	T_GROUP("a contact of now does not read how far back the structure lets one date it");
+	{
+		/* Dated, the rule is read; of now, not. A session's touch (once a minute) adds a statement to one request at
+		 * most: the dated one first, then two of now, the fewer of which counts. */
+		snprintf(body, sizeof body, "{\"household_id\":%lld,\"channel\":\"telephone\",\"motive_id\":%lld,\"done_time\":\"00:01\"}",
+		         (long long)hid, motive);
+		r = post_json(&mgr, "/api/v1/contacts", body);
+		CHECK_INT(r->status, 201);
+		int dated = statements(r);
+		snprintf(body, sizeof body, "{\"household_id\":%lld,\"channel\":\"telephone\",\"motive_id\":%lld}", (long long)hid, motive);
+		int now1 = statements(post_json(&mgr, "/api/v1/contacts", body)), now2 = statements(post_json(&mgr, "/api/v1/contacts", body));
+		int fewer = now1 < now2 ? now1 : now2;
+		CHECK(fewer > 0 && fewer < dated, "a contact of now: %d statements, one dated today: %d", fewer, dated);
+	}
+
 	T_GROUP("the work lists: a few statements for a page of rows, never one or more a row");
 	/* The bench's list kind: each shows up to fifty rows with their person and file number. */
 	static const char *const lists[] = {"/aides?liste=", "/aides?liste=a_instruire", "/aide-legale?liste=a_transmettre",

@@ -42,7 +42,7 @@ static void api_contact_add(web_req *r)
 	json_decref(in);
 	form_errors fe = {0};
 	int64_t id = 0;
-	rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id);
+	rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id, &c);
 	err e = rc_contact_add(r->db, r->a, r->user->id, hid, &c, &when, &fe, &id);
 	static const char *const names[][2] = {{"motive", "motive_id"}, {"orient_user", "orient_user_id"},
 	                                       {"orient_partner", "orient_partner_id"}, {"household", "household_id"},

@@ -103,8 +103,9 @@ typedef struct rc_queue_entry {
 	const char *status, *label;
 } rc_queue_entry;
 err rc_queue_get(db_conn *c, arena *a, int64_t id, rc_queue_entry *out);
-/* The structure's rule for dating actions (its zone given). */
-rc_when_rule rc_when_of(db_conn *c, arena *a, const char *tz, int64_t structure_id);
+/* The structure's rule for dating the contact in (its zone given): its limit is read only when in is dated
+ * (in NULL: it is) — most contacts are of now, and need no statement for it. */
+rc_when_rule rc_when_of(db_conn *c, arena *a, const char *tz, int64_t structure_id, const contact_in *in);
 
 typedef struct appt_in {
 	const char *household, *agent, *date, *time, *minutes, *place, *motive;

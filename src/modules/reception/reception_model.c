@@ -430,10 +430,12 @@ static bool id_in(db_conn *c, db_sql *check, const char *s, int64_t *id)
 	return s && text_to_int64(s, 1, INT64_MAX, id) && DBID(c, check, &n, A_INT(*id)) == E_OK && n;
 }
 
-rc_when_rule rc_when_of(db_conn *c, arena *a, const char *tz, int64_t structure_id)
+rc_when_rule rc_when_of(db_conn *c, arena *a, const char *tz, int64_t structure_id, const contact_in *in)
 {
 	structure_info s;
 	rc_when_rule w = {tz, 0};
+	if (in && !(in->done_date && *in->done_date) && !(in->done_time && *in->done_time))
+		return w; /* dated now: the limit is not asked */
 	if (accounts_structure_info(c, a, structure_id, &s) == E_OK)
 		w.days_back = s.backdate_days;
 	return w;

@@ -113,7 +113,7 @@ static void contact_post(web_req *r)
 	form_errors fe = {0};
 	if (h && *h && !text_to_int64(h, 1, INT64_MAX, &hid))
 		form_error(&fe, "household", "Foyer incorrect.");
-	rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id);
+	rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id, &c);
 	err e = fe.n ? E_INPUT : rc_contact_add(r->db, r->a, r->user->id, hid, &c, &when, &fe, &id);
 	if (e == E_INPUT || e == E_CONFLICT) {
 		r->status = e == E_INPUT ? 400 : 409;
@@ -370,7 +370,7 @@ static void queue_move(web_req *r)
 		}
 		contact_in c = {"visite", arena_printf(r->a, "%lld", (long long)qe.motive_id), "", "", NULL, NULL, NULL, NULL, NULL, NULL,
 		                arena_printf(r->a, "%lld", (long long)qe.id)};
-		rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id);
+		rc_when_rule when = rc_when_of(r->db, r->a, r->user->tz, r->user->structure_id, &c);
 		form_errors fe = {0};
 		int64_t cid;
 		err e = rc_contact_add(r->db, r->a, r->user->id, qe.household_id, &c, &when, &fe, &cid);
