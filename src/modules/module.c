@@ -68,6 +68,54 @@ int module_sections(const module_section *const **out)
 	return nsections;
 }
 
+/* The user facts: the modules that have one, in the list's order when first asked, and their columns. */
+static const module **fact_mods;
+static int nfacts;
+static char *facts_sql;
+static pthread_once_t facts_once = PTHREAD_ONCE_INIT;
+
+static void facts_build(void)
+{
+	size_t len = 1;
+	for (int i = 0; i < nmods; i++)
+		if (mods[i]->user_fact)
+			len += strlen(mods[i]->user_fact) + 4;
+	fact_mods = calloc((size_t)nmods + 1, sizeof *fact_mods);
+	facts_sql = calloc(1, len);
+	if (!fact_mods || !facts_sql)
+		log_fatal("modules: out of memory");
+	size_t n = 0;
+	for (int i = 0; i < nmods; i++)
+		if (mods[i]->user_fact) {
+			fact_mods[nfacts++] = mods[i];
+			n += (size_t)snprintf(facts_sql + n, len - n, ", (%s)", mods[i]->user_fact);
+		}
+}
+
+const char *module_user_facts_sql(void)
+{
+	pthread_once(&facts_once, facts_build);
+	return facts_sql;
+}
+
+void module_user_facts_read(web_user *u, arena *a, db_res *q, int col)
+{
+	bool *f = nfacts ? arena_array(a, (size_t)nfacts, sizeof *f) : NULL;
+	for (int i = 0; f && i < nfacts; i++)
+		f[i] = db_int(q, col + i) != 0;
+	u->facts = f;
+}
+
+int module_user_fact(web_req *r, const module *m)
+{
+	if (!r->user || !r->user->facts)
+		return -1;
+	for (int i = 0; i < nfacts; i++)
+		if (fact_mods[i] == m)
+			return r->user->facts[i];
+	return -1;
+}
+
 /* The request's memo holds a flag: false while an empty section is written. A memo that could not be kept
  * (no memory) leaves the sections reading, never one shown empty by mistake. */
 static const char section_key;

@@ -5,6 +5,7 @@
 #include "core/countof.h"
 #include "modules/accounts/accounts.h"
 #include "modules/accounts/accounts_internal.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/civil.h"
@@ -172,24 +173,46 @@ static db_sql Q_IS_MEMBER = DB_SQL(DB_GLOBAL,
 static db_sql Q_SESSION_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO sessions (token_hash, user_id, structure_id, csrf, created_at, last_seen, remote) "
 	"VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id");
-/* One query identifies a session: user, membership, structure. */
-static db_sql Q_SESSION_GET = DB_SQL(DB_GLOBAL,
-	"SELECT s.id, s.user_id, s.structure_id, s.csrf, s.last_seen, s.created_at, u.email, u.display_name, "
-	" m.role, st.name, st.tz, (SELECT count(*) FROM memberships m2 WHERE m2.user_id = u.id AND m2.active = 1), "
-	" u.totp_enabled, st.totp_roles FROM sessions s JOIN users u ON u.id = s.user_id AND u.active = 1 "
-	"JOIN memberships m ON m.user_id = s.user_id AND m.structure_id = s.structure_id AND m.active = 1 "
-	"JOIN structures st ON st.id = s.structure_id WHERE s.token_hash = $1");
+/* One query identifies a session: user, membership, structure, and what the modules know of the user (their
+ * user_fact columns, after the SESSION_COLS first ones: the statement is completed at first use). */
+#define SESSION_COLS 14
+#define SESSION_SELECT                                                                                                   \
+	"SELECT s.id, s.user_id, s.structure_id, s.csrf, s.last_seen, s.created_at, u.email, u.display_name, "           \
+	" m.role, st.name, st.tz, (SELECT count(*) FROM memberships m2 WHERE m2.user_id = u.id AND m2.active = 1), "     \
+	" u.totp_enabled, st.totp_roles"
+#define SESSION_FROM                                                                                                     \
+	" FROM sessions s JOIN users u ON u.id = s.user_id AND u.active = 1 "                                            \
+	"JOIN memberships m ON m.user_id = s.user_id AND m.structure_id = s.structure_id AND m.active = 1 "              \
+	"JOIN structures st ON st.id = s.structure_id WHERE s.token_hash = $1"
+static db_sql Q_SESSION_GET = DB_SQL(DB_GLOBAL, NULL);
 static db_sql Q_SESSION_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE sessions SET last_seen = $2 WHERE id = $1");
 static db_sql Q_SESSION_DEL = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE id = $1");
 static db_sql Q_SESSION_DEL_OLD = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2");
 /* A token is valid while not revoked, not expired, its owner active and
  * a member, and not older than the owner's last password change. */
-static db_sql Q_TOKEN_GET = DB_SQL(DB_GLOBAL,
-	"SELECT t.id, t.user_id, t.structure_id, t.last_used, u.email, u.display_name, m.role, st.name, st.tz, "
-	" t.service, st.totp_roles FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active = 1 "
-	"JOIN memberships m ON m.user_id = t.user_id AND m.structure_id = t.structure_id AND m.active = 1 "
-	"JOIN structures st ON st.id = t.structure_id WHERE t.token_hash = $1 AND t.revoked = 0 AND t.expires_at > $2 "
-	"AND t.created_at >= u.password_changed_at");
+#define TOKEN_COLS 11
+#define TOKEN_SELECT                                                                                                     \
+	"SELECT t.id, t.user_id, t.structure_id, t.last_used, u.email, u.display_name, m.role, st.name, st.tz, "         \
+	" t.service, st.totp_roles"
+#define TOKEN_FROM                                                                                                       \
+	" FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active = 1 "                                          \
+	"JOIN memberships m ON m.user_id = t.user_id AND m.structure_id = t.structure_id AND m.active = 1 "              \
+	"JOIN structures st ON st.id = t.structure_id WHERE t.token_hash = $1 AND t.revoked = 0 AND t.expires_at > $2 "  \
+	"AND t.created_at >= u.password_changed_at"
+static db_sql Q_TOKEN_GET = DB_SQL(DB_GLOBAL, NULL);
+static pthread_once_t auth_once = PTHREAD_ONCE_INIT;
+
+/* The two statements with the modules' user facts, built once (literal SQL of the code, never input). */
+static void auth_build(void)
+{
+	const char *facts = module_user_facts_sql();
+	char *session = NULL, *token = NULL;
+	if (asprintf(&session, "%s%s%s", SESSION_SELECT, facts, SESSION_FROM) < 0 ||
+	    asprintf(&token, "%s%s%s", TOKEN_SELECT, facts, TOKEN_FROM) < 0)
+		log_fatal("accounts: out of memory building the session's statements");
+	Q_SESSION_GET.text = session;
+	Q_TOKEN_GET.text = token;
+}
 static db_sql Q_TOKEN_TOUCH = DB_SQL(DB_GLOBAL, "UPDATE api_tokens SET last_used = $2 WHERE id = $1");
 
 /* ---- commands ------------------------------------------------------------ */
@@ -655,6 +678,7 @@ static web_user *from_session(web_req *r, const char *token)
 	db_res q = {0};
 	web_user *u = NULL;
 	int64_t now = civil_now(), last = 0;
+	pthread_once(&auth_once, auth_build);
 	if (DBQ(r->db, &Q_SESSION_GET, &q, A_TEXT(th)) == E_OK && db_next(&q)) {
 		last = db_int(&q, 4);
 		int64_t created = db_int(&q, 5);
@@ -671,6 +695,7 @@ static web_user *from_session(web_req *r, const char *token)
 			u->tz = db_dup(&q, 10, r->a);
 			u->nstructures = (int)db_int(&q, 11);
 			u->must_enroll_totp = !db_int(&q, 12) && (db_int(&q, 13) >> u->role & 1);
+			module_user_facts_read(u, r->a, &q, SESSION_COLS);
 		}
 	}
 	db_close(&q);
@@ -688,6 +713,7 @@ static web_user *from_token(web_req *r, const char *token)
 	db_res q = {0};
 	web_user *u = NULL;
 	int64_t tid = 0, last = 0, now = civil_now();
+	pthread_once(&auth_once, auth_build);
 	if (DBQ(r->db, &Q_TOKEN_GET, &q, A_TEXT(th), A_INT(now)) == E_OK && db_next(&q)) {
 		tid = db_int(&q, 0);
 		int role_v = (int)db_int(&q, 6);
@@ -705,6 +731,7 @@ static web_user *from_token(web_req *r, const char *token)
 			u->tz = db_dup(&q, 8, r->a);
 			u->via_token = true;
 			u->nstructures = 1;
+			module_user_facts_read(u, r->a, &q, TOKEN_COLS);
 		}
 	}
 	db_close(&q);

@@ -130,11 +130,14 @@ const code REG_REMOVE_REASONS[4] = {{"", "— choisir —"}, {"demande", "À la 
 
 static db_sql Q_NAMED = DB_SQL(DB_SCOPED, "SELECT count(*) FROM reg_agents WHERE structure_id = $1 AND user_id = $2");
 
-/* Whether the user is one of the register's named agents: read once a
- * request (a household's page asks twice). */
+/* Whether the user is one of the register's named agents: read with her session (the module's user_fact), else
+ * once a request (a household's page asks twice). */
 static bool named_agent(web_req *r)
 {
 	static const bool yes = true, no = false;
+	int fact = module_user_fact(r, &register_module);
+	if (fact >= 0)
+		return fact;
 	const bool *m = web_memo_get(r, &Q_NAMED);
 	if (m)
 		return *m;

@@ -211,6 +211,8 @@ const module register_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	/* Whether the signed-in user is one of the agents it names (CASF R121-5), read with her session. */
+	.user_fact = "EXISTS (SELECT 1 FROM reg_agents ra WHERE ra.structure_id = st.id AND ra.user_id = u.id)",
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "vulnerable_register",
