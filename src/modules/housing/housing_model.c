@@ -631,9 +631,6 @@ err housing_act(const housing_ctx *x, housing_request *h, const char *action, co
  * same index) — a count of the whole list beside every row made the database read and sort every matching request
  * to show twenty-five. */
 #define L_EXP "FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND r.expires_on <= $2"
-#define L_PROP                                                                                                         \
-	"FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND r.id IN (SELECT p.request_id "      \
-	"FROM housing_proposals p WHERE p.structure_id = $1 AND p.outcome = 'attente') AND r.filed_on <= $2"
 #define L_FILED "FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND r.filed_on <= $2"
 static db_sql Q_L_EXP = DB_SQL(DB_SCOPED, "SELECT " R_COLS " " L_EXP " ORDER BY r.expires_on, r.id LIMIT $3 OFFSET $4");
 static db_sql Q_N_EXP = DB_SQL(DB_SCOPED, "SELECT count(*) " L_EXP);
@@ -644,7 +641,10 @@ static db_sql Q_L_PROP = DB_SQL(DB_SCOPED,
 	"SELECT " R_COLS " FROM housing_requests r WHERE r.structure_id = $1 AND r.status = 'active' AND EXISTS (SELECT 1 "
 	"FROM housing_proposals p WHERE p.structure_id = r.structure_id AND p.outcome = 'attente' AND p.request_id = r.id) "
 	"AND r.filed_on <= $2 ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
-static db_sql Q_N_PROP = DB_SQL(DB_SCOPED, "SELECT count(*) " L_PROP);
+/* Their number: the requests with a pending proposal, kept by triggers (housing_pending_counts, as the home page
+ * says it) — counted here, it read every pending proposal's request (4 ms among 16 000 requests). An ended
+ * request has no pending proposal: its end cancels them (migration 5 cancelled those left before). */
+static db_sql Q_N_PROP = DB_SQL(DB_SCOPED, "SELECT coalesce((SELECT n FROM housing_pending_counts WHERE structure_id = $1), 0)");
 static db_sql Q_L_FILED = DB_SQL(DB_SCOPED, "SELECT " R_COLS " " L_FILED " ORDER BY r.filed_on, r.id LIMIT $3 OFFSET $4");
 static db_sql Q_N_FILED = DB_SQL(DB_SCOPED, "SELECT count(*) " L_FILED);
 static db_sql Q_L_ENDED = DB_SQL(DB_SCOPED,
@@ -673,7 +673,7 @@ int housing_list(const housing_ctx *x, const char *list, int limit, int offset, 
 	db_arg args[] = {A_TEXT(upto), A_INT(limit), A_INT(offset), A_TEXT(status)};
 	int n = requests_of(x->c, x->a, q, q == &Q_L_ENDED ? 4 : 3, args, -1, out, NULL);
 	db_arg nargs[] = {A_TEXT(upto), A_TEXT(status)};
-	if (n >= 0 && db_exec_id(x->c, nq, nq == &Q_N_ENDED ? 2 : 1, nargs, total) != E_OK)
+	if (n >= 0 && db_exec_id(x->c, nq, nq == &Q_N_ENDED ? 2 : nq == &Q_N_PROP ? 0 : 1, nargs, total) != E_OK)
 		return -1;
 	return n;
 }
