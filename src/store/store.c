@@ -61,7 +61,11 @@ db *db_open(const char *url, int pool_size, const char **why)
 	pthread_rwlock_init(&d->scoped_lock, NULL);
 	pthread_mutex_init(&d->flush_lock, NULL);
 	pthread_cond_init(&d->flush_cond, NULL);
-	pthread_cond_init(&d->later_cond, NULL);
+	pthread_condattr_t mono; /* later_cond: the syncer's wait for more commits is timed on the monotonic clock */
+	pthread_condattr_init(&mono);
+	pthread_condattr_setclock(&mono, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->later_cond, &mono);
+	pthread_condattr_destroy(&mono);
 	pthread_mutex_init(&d->ckpt_lock, NULL);
 	pthread_cond_init(&d->ckpt_cond, NULL);
 	d->wal_fd = -1;
@@ -213,6 +217,7 @@ static void write_release(db_conn *c)
 	if (c->holds_write) {
 		c->holds_write = false;
 		pthread_mutex_unlock(&c->d->write_lock);
+		atomic_fetch_sub(&c->d->writers, 1);
 	}
 }
 
@@ -240,6 +245,7 @@ err db_begin(db_conn *c, bool write)
 		return E_INTERNAL;
 	db_snapshot_end(c);
 	if (write && c->d->engine == DB_SQLITE) {
+		atomic_fetch_add(&c->d->writers, 1);
 		pthread_mutex_lock(&c->d->write_lock);
 		c->holds_write = true;
 	}

@@ -4,6 +4,7 @@
 #ifndef STORE_ENGINE_H
 #define STORE_ENGINE_H
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include "store.h"
 
@@ -18,6 +19,7 @@ struct db {
 	db_conn **idle;
 	int nidle, nopen, max;
 	pthread_mutex_t write_lock;  /* SQLite: one writer at a time in this process */
+	atomic_int writers;          /* SQLite: connections holding or waiting for it (the syncer waits for their commits) */
 	pthread_rwlock_t scoped_lock;
 	/* SQLite group commit (store_sqlite.c): commits write the WAL without
 	 * waiting for the disk; before a commit is acknowledged, one thread

