@@ -19,15 +19,15 @@ static int statements(resp *r)
 	return p ? (int)strtol(p + strlen("Server-Timing: db;desc=\"statements="), NULL, 10) : -1;
 }
 
-/* The bound: the household and its members (1), whether each part holds anything (1); alerts, notes, timeline,
+/* The bound: the household and its members, with whether each part holds anything (1); alerts, notes, timeline,
  * budget, referents, notices, former addresses, documents (one each); the structure's agents (the forms' lists,
  * once); the contacts with the contact form's lists (1), appointments; one per other module's section (seven),
  * the register's entries; the session, which says too whether the reader is one of the register's named agents
- * (its user_fact): 22. The contacts' and the notes' counts are read only when their lists are full (two more). A
- * part that holds nothing is not read: an empty household's page is the session, the household, the parts, the
- * contacts and their form, the agents, the timeline, the budget: 7 (22 before the parts were asked at once and
- * the register's reader with the session). */
-enum { HOUSEHOLD_PAGE_MAX = 22, HOUSEHOLD_EMPTY_MAX = 7 };
+ * (its user_fact): 21. The contacts' and the notes' counts are read only when their lists are full (two more). A
+ * part that holds nothing is not read: an empty household's page is the session, the household with its parts'
+ * answers, the contacts and their form, the agents, the timeline, the budget: 6 (22 before the parts were asked
+ * with the household and the register's reader with the session). */
+enum { HOUSEHOLD_PAGE_MAX = 21, HOUSEHOLD_EMPTY_MAX = 6 };
 /* The home page as the manager: the session; the register's reader check, its counts and its campaign; the
  * appointments; the quick contact's lists and the agents; aid (its counts, the emergencies and the next session,
  * one statement); legal aid; housing (its setting, its counts); micro-credit; food (its settings, its counts);

@@ -19,11 +19,12 @@
 #include "modules/accounts/accounts.h"
 #include "core/banned.h"
 
-/* ---- what the page's parts hold, asked in one statement -------------------------------------------------
+/* ---- what the page's parts hold, asked with the household ------------------------------------------------
  * Most parts of a file find nothing (no domiciliation, no micro-credit, no document…), and each asked in its own
- * statement: 22 a page. The page first asks, in one statement, whether each part has any row — its own parts
- * below, then every module section's `rows` condition (module.h) — and a part that has none is written without
- * its read. Each condition is true whenever its part's read would find a row (it may be true when the read then
+ * statement: 22 a page. The statement that reads the household and its members also asks whether each part has
+ * any row — its own parts below, then every module section's `rows` condition (module.h), columns of its first
+ * row (subqueries of the parameters only: computed once) — and a part that has none is written without its
+ * read. Each condition is true whenever its part's read would find a row (it may be true when the read then
  * filters everything out: the part reads and says so, as before). The statement is built once, from the
  * modules' descriptors (literal SQL of the code, never input). */
 enum { PART_ALERTS, PART_NOTES, PART_REFERENTS, PART_NOTICES, PART_ADDRESSES, PART_DOCUMENTS, NPARTS_OWN };
@@ -32,46 +33,32 @@ static const char *const own_parts[NPARTS_OWN] = {
 	PART_HAS("alerts", " AND ended_at IS NULL"), PART_HAS("notes", ""), PART_HAS("referents", ""),
 	PART_HAS("notices", ""), PART_HAS("household_addresses", ""), PART_HAS("documents", ""),
 };
-static db_sql Q_PARTS = DB_SQL(DB_SCOPED, NULL);
-static pthread_once_t parts_once = PTHREAD_ONCE_INIT;
+/* The household, its members and the parts' conditions, in one statement. */
+static db_sql Q_PAGE = DB_SQL(DB_SCOPED, NULL);
+static pthread_once_t page_once = PTHREAD_ONCE_INIT;
 
-static void parts_build(void)
+static void page_build(void)
 {
 	const module_section *const *sec;
 	int nsec = module_sections(&sec);
-	size_t len = sizeof "SELECT ";
+	size_t len = 1;
 	for (int i = 0; i < NPARTS_OWN; i++)
 		len += strlen(own_parts[i]) + 2;
 	for (int i = 0; i < nsec; i++)
 		len += (sec[i]->rows ? strlen(sec[i]->rows) : 1) + 2;
-	char *sql = malloc(len);
-	if (!sql)
+	char *cols = malloc(len);
+	if (!cols)
 		log_fatal("persons: out of memory building the household page's statement");
-	size_t n = (size_t)snprintf(sql, len, "SELECT ");
+	size_t n = 0;
+	cols[0] = '\0';
 	for (int i = 0; i < NPARTS_OWN; i++)
-		n += (size_t)snprintf(sql + n, len - n, "%s%s", i ? ", " : "", own_parts[i]);
+		n += (size_t)snprintf(cols + n, len - n, ", %s", own_parts[i]);
 	for (int i = 0; i < nsec; i++)
-		n += (size_t)snprintf(sql + n, len - n, ", %s", sec[i]->rows ? sec[i]->rows : "1");
-	Q_PARTS.text = sql;
-}
-
-/* has[0..NPARTS_OWN + nsec): whether each part may have rows — all true when the statement failed (each part
- * then reads, as it did). */
-static bool *parts_of(web_req *r, int64_t hid, int nsec)
-{
-	int n = NPARTS_OWN + nsec;
-	bool *has = arena_array(r->a, (size_t)n, sizeof *has);
-	if (!has)
-		return NULL;
-	for (int i = 0; i < n; i++)
-		has[i] = true;
-	pthread_once(&parts_once, parts_build);
-	db_res q = {0};
-	if (DBQ(r->db, &Q_PARTS, &q, A_INT(hid)) == E_OK && db_next(&q))
-		for (int i = 0; i < n; i++)
-			has[i] = db_int(&q, i) != 0;
-	db_close(&q);
-	return has;
+		n += (size_t)snprintf(cols + n, len - n, ", %s", sec[i]->rows ? sec[i]->rows : "1");
+	Q_PAGE.text = persons_household_read_sql(cols);
+	free(cols);
+	if (!Q_PAGE.text)
+		log_fatal("persons: out of memory building the household page's statement");
 }
 
 #define NOTES_SHOWN 50
@@ -327,7 +314,18 @@ static void household_page(web_req *r)
 	household_row h;
 	member_row *m;
 	int nm = 0;
-	err e = persons_household_with_members(r->db, r->a, hid, &h, &m, &nm);
+	const module_section *const *sec;
+	int nsec = module_sections(&sec);
+	/* Whether each part may have rows: all true unless the read says otherwise. */
+	bool *has = arena_array(r->a, (size_t)(NPARTS_OWN + nsec), sizeof *has);
+	if (!has) {
+		web_error(r, E_NOMEM, NULL);
+		return;
+	}
+	for (int i = 0; i < NPARTS_OWN + nsec; i++)
+		has[i] = true;
+	pthread_once(&page_once, page_build);
+	err e = persons_household_read(r->db, r->a, &Q_PAGE, hid, &h, &m, &nm, has, NPARTS_OWN + nsec);
 	if (e != E_OK) {
 		web_error(r, e, NULL);
 		return;
@@ -344,13 +342,6 @@ static void household_page(web_req *r)
 	/* The read entry, queued for the journal's writer; the « recently
 	 * seen » mark follows it there (persons_module.c): no write here. */
 	journal_record(r->db, r->user->id, "read", "household", hid, NULL);
-	const module_section *const *sec;
-	int nsec = module_sections(&sec);
-	bool *has = parts_of(r, hid, nsec);
-	if (!has) {
-		web_error(r, E_NOMEM, NULL);
-		return;
-	}
 	for (int i = 0; i < nsec; i++)
 		if (sec[i]->skip_href && web_can(r, sec[i]->perm ? *sec[i]->perm : WEB_LOGGED_IN))
 			page_skip(r, sec[i]->skip_href, sec[i]->skip_label);

@@ -5,6 +5,7 @@
  * them and never read a column by its position.
  */
 #include "modules/persons/persons_internal.h"
+#include <stdio.h>
 #include <string.h>
 #include "core/text.h"
 #include "core/banned.h"
@@ -20,12 +21,15 @@ enum { MEMBER_COLS = 22 };
 	" ORDER BY p.active DESC, CASE p.relation WHEN 'demandeur' THEN 0 WHEN 'conjoint' THEN 1 ELSE 2 END, p.birth_date, p.id"
 /* The household's page: the household and its members in one read (one row with the members' columns NULL when
  * it has none). */
-static db_sql Q_H_MEMBERS = DB_SQL(DB_SCOPED,
-	MEMBER_SELECT ", h.file_no, h.street_no, h.street, h.postcode, h.city, h.neighbourhood, h.housing, h.address_since, "
-	"h.merged_into, h.version, h.created_at, h.annual_taxable, "
-	"CASE WHEN h.anonymised_at IS NOT NULL THEN 2 WHEN h.archived_at IS NOT NULL THEN 1 ELSE 0 END "
-	"FROM households h LEFT JOIN persons p ON p.structure_id = h.structure_id AND p.household_id = h.id "
-	"WHERE h.structure_id = $1 AND h.id = $2" MEMBER_ORDER);
+#define H_MEMBERS_SELECT                                                                                               \
+	MEMBER_SELECT ", h.file_no, h.street_no, h.street, h.postcode, h.city, h.neighbourhood, h.housing, h.address_since, " \
+	"h.merged_into, h.version, h.created_at, h.annual_taxable, "                                                      \
+	"CASE WHEN h.anonymised_at IS NOT NULL THEN 2 WHEN h.archived_at IS NOT NULL THEN 1 ELSE 0 END"
+enum { HOUSEHOLD_COLS = 13 };
+#define H_MEMBERS_FROM                                                                                                 \
+	" FROM households h LEFT JOIN persons p ON p.structure_id = h.structure_id AND p.household_id = h.id "           \
+	"WHERE h.structure_id = $1 AND h.id = $2" MEMBER_ORDER
+static db_sql Q_H_MEMBERS = DB_SQL(DB_SCOPED, H_MEMBERS_SELECT H_MEMBERS_FROM);
 static db_sql Q_ALERTS = DB_SQL(DB_SCOPED,
 	"SELECT id, text, created_at FROM alerts WHERE structure_id = $1 AND household_id = $2 AND ended_at IS NULL ORDER BY id");
 static db_sql Q_REFERENTS = DB_SQL(DB_SCOPED,
@@ -108,17 +112,31 @@ static void member_fill(db_res *q, arena *a, member_row *m)
 	m->nir = t_(q, 21, a);
 }
 
+char *persons_household_read_sql(const char *cols)
+{
+	char *sql = NULL;
+	return asprintf(&sql, "%s%s%s", H_MEMBERS_SELECT, cols, H_MEMBERS_FROM) < 0 ? NULL : sql;
+}
+
 err persons_household_with_members(db_conn *c, arena *a, int64_t hid, household_row *h, member_row **out, int *nout)
+{
+	return persons_household_read(c, a, &Q_H_MEMBERS, hid, h, out, nout, NULL, 0);
+}
+
+err persons_household_read(db_conn *c, arena *a, db_sql *sql, int64_t hid, household_row *h, member_row **out, int *nout,
+                           bool *more, int nmore)
 {
 	db_res q = {0};
 	int n = 0, cap = 0;
 	bool found = false;
 	*out = NULL;
-	err e = DBQ(c, &Q_H_MEMBERS, &q, A_INT(hid));
+	err e = DBQ(c, sql, &q, A_INT(hid));
 	while (e == E_OK && db_next(&q)) {
 		if (!found) {
 			found = true;
 			household_fill(&q, a, MEMBER_COLS, hid, h);
+			for (int i = 0; i < nmore; i++)
+				more[i] = db_int(&q, MEMBER_COLS + HOUSEHOLD_COLS + i) != 0;
 		}
 		if (db_isnull(&q, 0))
 			continue; /* a household without a person */
