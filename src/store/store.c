@@ -824,20 +824,78 @@ err db_copy_row(db_copy *cp, int nargs, const db_arg *args)
 
 size_t db_copy_pending(const db_copy *cp) { return cp->b.len; }
 
-err db_copy_flush(db_copy *cp)
+/* The table of a copy's statement, « COPY table (… ». */
+static bool copy_table(const db_copy *cp, char *out, size_t n)
+{
+	const char *t = cp->q->copy + 5, *end = strchr(t, ' ');
+	if (strncmp(cp->q->copy, "COPY ", 5) || !end || (size_t)(end - t) >= n || end == t)
+		return false;
+	memcpy(out, t, (size_t)(end - t));
+	out[end - t] = 0;
+	return true;
+}
+
+static err copy_send(db_copy *cp, bool wait)
 {
 	db_conn *c = cp->c;
 	const db_engine_ops *ops = ops_of(c->d);
 	if (!ops->copy || !cp->rows)
 		return E_OK;
-	c->statements++;
-	err e = injected() ? E_DB : ops->copy(c, cp->q->copy, cp->b.data, cp->b.len);
+	err e = E_OK;
+	char table[64];
+	if (cp->keys_later && !cp->looked && ops->copy_keys) {
+		cp->looked = true;
+		c->statements++;
+		e = !copy_table(cp, table, sizeof table) ? E_INTERNAL
+		    : injected()                         ? E_DB
+		                                         : ops->copy_keys(c, table, &cp->unchecked, &cp->before);
+	}
+	if (e == E_OK) {
+		c->statements++;
+		e = injected() ? E_DB : ops->copy(c, cp->q->copy, cp->b.data, cp->b.len, cp->unchecked, wait);
+	}
 	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM)
 		c->failures++;
 	arena_release(&cp->a);
 	arena_init(&cp->a, 0);
 	buf_init(&cp->b, &cp->a, 0);
 	cp->rows = 0;
+	return e;
+}
+
+err db_copy_flush(db_copy *cp) { return copy_send(cp, true); }
+
+err db_copy_send(db_copy *cp) { return copy_send(cp, false); }
+
+void db_copy_keys_later(db_copy *cp) { cp->keys_later = true; }
+
+bool db_copy_unchecked(const db_copy *cp) { return cp->unchecked; }
+
+err db_copy_check(db_copy *const *cps, int n)
+{
+	db_copied *all = n > 0 ? calloc((size_t)n, sizeof *all) : NULL;
+	if (n > 0 && !all)
+		return E_NOMEM;
+	int m = 0;
+	db_conn *c = NULL;
+	for (int i = 0; i < n; i++) {
+		if (!cps[i]->unchecked)
+			continue;
+		c = cps[i]->c;
+		if (!copy_table(cps[i], all[m].table, sizeof all[m].table)) {
+			free(all);
+			return E_INTERNAL;
+		}
+		all[m++].before = cps[i]->before;
+	}
+	err e = E_OK;
+	for (int i = 0; e == E_OK && i < m; i++) {
+		c->statements++;
+		e = injected() ? E_DB : ops_of(c->d)->copy_check(c, all, m, i);
+		if (e == E_DB || e == E_INTERNAL || e == E_NOMEM)
+			c->failures++;
+	}
+	free(all);
 	return e;
 }
 
@@ -858,6 +916,42 @@ void db_ids_init(db_ids *b, db_ids_sql *q)
 
 void db_ids_sole(db_ids *b) { b->sole = true; }
 
+/* PostgreSQL: want more ids from the sequence, after those not yet handed out (moved to the front). */
+static err ids_take(db_conn *c, db_ids *b, int want)
+{
+	int left = b->n - b->next;
+	memmove(b->ids, b->ids + b->next, (size_t)left * sizeof *b->ids);
+	b->next = 0;
+	b->n = left;
+	if (want > DB_IDS_KEPT - left)
+		want = DB_IDS_KEPT - left;
+	db_res q = {0};
+	db_arg n = A_INT(want);
+	err e = db_query(c, &b->q->seq, &q, 1, &n);
+	int got = 0;
+	while (e == E_OK && got < want && db_next(&q))
+		b->ids[b->n + got++] = db_int(&q, 0);
+	db_close(&q);
+	if (e != E_OK)
+		return e;
+	if (got < want)
+		return E_DB;
+	b->n += got;
+	return E_OK;
+}
+
+err db_ids_ahead(db_conn *c, db_ids *b, int n)
+{
+	if (db_conn_engine(c) == DB_SQLITE)
+		return E_OK;
+	if (n > DB_IDS_KEPT)
+		n = DB_IDS_KEPT;
+	int left = b->n - b->next;
+	if (left >= n)
+		return E_OK;
+	return ids_take(c, b, n - left > DB_IDS_AT_ONCE ? n - left : DB_IDS_AT_ONCE);
+}
+
 err db_next_id(db_conn *c, db_ids *b, int64_t *id)
 {
 	if (db_conn_engine(c) == DB_SQLITE) {
@@ -876,19 +970,9 @@ err db_next_id(db_conn *c, db_ids *b, int64_t *id)
 		return E_OK;
 	}
 	if (b->next == b->n) {
-		db_res q = {0};
-		db_arg n = A_INT(DB_IDS_AT_ONCE);
-		b->n = b->next = 0;
-		err e = db_query(c, &b->q->seq, &q, 1, &n);
-		while (e == E_OK && b->n < DB_IDS_AT_ONCE && db_next(&q))
-			b->ids[b->n++] = db_int(&q, 0);
-		db_close(&q);
+		err e = ids_take(c, b, DB_IDS_AT_ONCE);
 		if (e != E_OK)
 			return e;
-		if (b->n < DB_IDS_AT_ONCE) {
-			b->n = 0;
-			return E_DB;
-		}
 	}
 	*id = b->last = b->ids[b->next++];
 	return E_OK;

@@ -261,14 +261,38 @@ typedef struct db_copy {
 	buf b;
 	long rows;           /* kept, not yet sent */
 	bool checked;        /* its first column is structure_id */
+	bool keys_later;     /* db_copy_keys_later asked */
+	bool looked;         /* … and the engine answered (at the first flush) */
+	bool unchecked;      /* its rows are sent without the row-by-row checks of their foreign keys */
+	int64_t before;      /* then: the table's largest id before them */
 } db_copy;
 void db_copy_init(db_copy *cp, db_conn *c, db_copy_sql *q);
 err db_copy_row(db_copy *cp, int nargs, const db_arg *args);
 #define DBCOPY(cp, ...) db_copy_row((cp), DB_NARGS(__VA_ARGS__), (db_arg[]){__VA_ARGS__})
 err db_copy_flush(db_copy *cp);
+/* As db_copy_flush, but PostgreSQL's answer is read by the connection's next exchange — a statement, a flush, the
+ * commit —, which returns its error: the caller makes its next rows while the server writes these. */
+err db_copy_send(db_copy *cp);
 size_t db_copy_pending(const db_copy *cp);
 /* Forgets what was not flushed. */
 void db_copy_free(db_copy *cp);
+/* An import's foreign keys checked as a set, not row by row. PostgreSQL checks each row's keys with a trigger that
+ * runs a statement (half of a million-row import's time); after db_copy_keys_later the rows this copy sends skip it
+ * when the database role may set session_replication_role (a superuser; PostgreSQL 15: or
+ *   GRANT SET ON PARAMETER session_replication_role TO <role>)
+ * and the table has no trigger of its own (it would be skipped too) — and the caller checks them all, after its
+ * last flush, with db_copy_check, given every copy of its transaction (a parent among them: only its rows past its
+ * largest id before can be the transaction's own): for each foreign key of each table, one statement over the
+ * rows past the table's largest id before its first flush (E_INTERNAL, and the caller's transaction rolled back,
+ * when one names no row); the rows they name that the transaction did not write are locked as the row-by-row
+ * check locks them. Otherwise,
+ * and on SQLite (a lookup in the parent's key: nothing to gain), each row is checked as it is inserted and
+ * db_copy_check does nothing. The table's key is an integer column named id; rows the import did not write past
+ * its largest (other sessions') are checked too. */
+void db_copy_keys_later(db_copy *cp);
+err db_copy_check(db_copy *const *cps, int n);
+/* Whether the rows were sent unchecked (tests). */
+bool db_copy_unchecked(const db_copy *cp);
 
 /* Ids handed out ahead, for rows written by db_copy that other rows name before either is sent:
  *   static db_ids_sql I_T = DB_IDS("t");   db_ids ids; db_ids_init(&ids, &I_T);   db_next_id(c, &ids, &id);
@@ -281,7 +305,7 @@ void db_copy_free(db_copy *cp);
  * db_ids_sole: the caller's promise that until its transaction ends the table gets no row but those of the ids
  * handed out (an import that holds the write lock, nothing else written to that table meanwhile): SQLite looks
  * the largest up once, then hands out the ids that follow it (the lookup was 4 % of an import). */
-enum { DB_IDS_AT_ONCE = 1024 };
+enum { DB_IDS_AT_ONCE = 1024, DB_IDS_KEPT = 8 * DB_IDS_AT_ONCE };
 typedef struct db_ids_sql {
 	db_sql max, seq;
 } db_ids_sql;
@@ -291,13 +315,17 @@ typedef struct db_ids_sql {
 	                   "SELECT nextval(s.q) FROM s, generate_series(1, $1)")}
 typedef struct db_ids {
 	db_ids_sql *q;
-	int64_t ids[DB_IDS_AT_ONCE];
-	int n, next;
+	int64_t ids[DB_IDS_KEPT];
+	int n, next;         /* ids[next..n) not yet handed out */
 	int64_t last;
 	bool sole, looked; /* db_ids_sole; the largest looked up once */
 } db_ids;
 void db_ids_init(db_ids *b, db_ids_sql *q);
 void db_ids_sole(db_ids *b);
+/* PostgreSQL: at least n ids (up to DB_IDS_KEPT) taken now, so that the next n db_next_id run no statement — an
+ * import takes those of its next rows before it sends these, and makes them while the server writes (a statement
+ * would wait for the COPY's answer). SQLite: nothing (no statement to save once sole). */
+err db_ids_ahead(db_conn *c, db_ids *b, int n);
 err db_next_id(db_conn *c, db_ids *b, int64_t *id);
 
 /* Migrations: each module lists its own, in order; versions start at 1.

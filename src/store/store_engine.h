@@ -62,11 +62,19 @@ struct db_conn {
 	bool write_tx;           /* the transaction open is a write (db_begin(c, true)) */
 	uint64_t last_commit;    /* SQLite: the number of this connection's last commit (tests) */
 	bool defer;              /* its commits do not wait for the disk: the caller does (db_conn_defer) */
+	bool copy_sent;          /* PostgreSQL: a COPY sent whose answer is read by the connection's next exchange */
+	bool replica;            /* PostgreSQL: the session's replication role set to replica (an unchecked COPY's) */
 	/* By statement id: sqlite3_stmt *, or (void *)1 on PG. Grows with the
 	 * ids handed out (no fixed number of statements). */
 	void **prepared;
 	int nprepared;
 };
+
+/* A table copied unchecked in a transaction (db_copy_check). */
+typedef struct db_copied {
+	char table[64];
+	int64_t before; /* its largest id before */
+} db_copied;
 
 typedef struct db_engine_ops {
 	err (*connect)(db_conn *c);
@@ -93,7 +101,17 @@ typedef struct db_engine_ops {
 	 * transaction did not commit (it was rolled back) or its wait for the disk failed. */
 	err (*commit_durable)(db_conn *c);
 	err (*refresh_stats)(db_conn *c, int *analyzed); /* NULL: the engine keeps them itself (PostgreSQL's autovacuum) */
-	err (*copy)(db_conn *c, const char *sql, const char *data, size_t len); /* NULL: rows are inserted one by one */
+	/* NULL: rows are inserted one by one. unchecked: the table's foreign keys are not checked row by row (sent
+	 * with session_replication_role = replica, set back after): copy_check checks them after. wait: its answer
+	 * read now; else by the connection's next exchange (db_copy_send). */
+	err (*copy)(db_conn *c, const char *sql, const char *data, size_t len, bool unchecked, bool wait);
+	/* db_copy_keys_later (NULL: each row is checked as it is inserted): whether the rows sent to table may go
+	 * unchecked (*later), and the table's largest id before them. */
+	err (*copy_keys)(db_conn *c, const char *table, bool *later, int64_t *before);
+	/* The foreign keys of the rows of all[which] past its id before, as a set: E_INTERNAL when a row names none.
+	 * all: the tables copied unchecked in the transaction (a parent among them: only its rows past its before
+	 * can be the transaction's own). */
+	err (*copy_check)(db_conn *c, const db_copied *all, int n, int which);
 	err (*cache)(db_conn *c, long mb);            /* the connection's page cache (0: its default); NULL: the server's */
 } db_engine_ops;
 

@@ -23,6 +23,8 @@
 #include "core/log.h"
 #include "core/banned.h"
 
+static err pg_copy_wait(db_conn *c);
+
 static err pg_status_err(PGresult *res, const char *what)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -54,8 +56,10 @@ static err pg_prepare(db_conn *c, db_sql *q, const char *text)
 {
 	char name[16];
 	snprintf(name, sizeof name, "s%d", q->id);
+	err e = pg_copy_wait(c);
+	if (e != E_OK)
+		return e;
 	PGresult *res = PQprepare(c->h, name, text, 0, NULL);
-	err e = E_OK;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		e = pg_status_err(res, "prepare");
 	else
@@ -88,6 +92,9 @@ static err pg_run(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *arg
 	}
 	char name[16];
 	snprintf(name, sizeof name, "s%d", q->id);
+	err waited = pg_copy_wait(c);
+	if (waited != E_OK)
+		return waited;
 	PGresult *res = PQexecPrepared(c->h, name, nargs, values, lengths, formats, 0);
 	ExecStatusType st = PQresultStatus(res);
 	if (st == PGRES_TUPLES_OK) {
@@ -164,7 +171,7 @@ static int64_t pg_int(db_res *r, int col)
 	return strtoll(s, NULL, 10);
 }
 
-static err pg_simple(db_conn *c, const char *sql)
+static err pg_simple_now(db_conn *c, const char *sql)
 {
 	PGresult *res = PQexec(c->h, sql);
 	ExecStatusType st = PQresultStatus(res);
@@ -173,6 +180,12 @@ static err pg_simple(db_conn *c, const char *sql)
 		e = pg_status_err(res, "exec");
 	PQclear(res);
 	return e;
+}
+
+static err pg_simple(db_conn *c, const char *sql)
+{
+	err e = pg_copy_wait(c);
+	return e == E_OK ? pg_simple_now(c, sql) : e;
 }
 
 /* ---- commits: the locks released before the disk's sync -------------------------------------------
@@ -194,6 +207,9 @@ static err pg_durable(db_conn *c)
  * read: the first must say COMMIT (a transaction that had failed answers ROLLBACK, without an error). */
 static err pg_commit_durable(db_conn *c)
 {
+	err waited = pg_copy_wait(c);
+	if (waited != E_OK)
+		return waited;
 	if (!PQsendQuery(c->h, "COMMIT; SELECT pg_logical_emit_message(true, 'openccas', '')")) {
 		log_error("postgresql: commit: %s", PQerrorMessage(c->h));
 		return E_DB;
@@ -257,13 +273,45 @@ static char *pg_ddl(arena *a, const char *sql)
 	return b.failed ? NULL : (char *)buf_cstr(&b);
 }
 
-/* Sends rows kept in COPY's text format (db_copy_flush) in one COPY … FROM STDIN. */
-static err pg_copy(db_conn *c, const char *sql, const char *data, size_t len)
+/* The answer of the COPY sent last (pg_copy), read before anything else is sent on the connection — so the
+ * caller makes its next rows while the server writes these — and the replication role set back to origin if it
+ * was sent under it. Every exchange of this file begins with it. */
+static err copy_answer(db_conn *c, bool keep_replica)
 {
+	err e = E_OK;
+	if (c->copy_sent) {
+		c->copy_sent = false;
+		for (PGresult *res; (res = PQgetResult(c->h)); PQclear(res))
+			if (PQresultStatus(res) != PGRES_COMMAND_OK && e == E_OK)
+				e = pg_status_err(res, "copy");
+	}
+	if (c->replica && !keep_replica && e == E_OK)
+		e = pg_simple_now(c, "SET LOCAL session_replication_role = origin");
+	if (!keep_replica || e != E_OK)
+		c->replica = false; /* set back, or the transaction failed: its rollback sets it back */
+	return e;
+}
+
+static err pg_copy_wait(db_conn *c) { return copy_answer(c, false); }
+
+/* Sends rows kept in COPY's text format (db_copy_flush) in one COPY … FROM STDIN, its answer read now (wait) or
+ * by the next exchange (pg_copy_wait); unchecked: under the session's replication role, with which PostgreSQL's
+ * foreign-key triggers do not fire (pg_copy_keys said the role may, and that the table has no trigger of its
+ * own), kept for the next COPY if it is unchecked too, set back by any other exchange. */
+static err pg_copy(db_conn *c, const char *sql, const char *data, size_t len, bool unchecked, bool wait)
+{
+	err e = copy_answer(c, unchecked); /* the last COPY's role kept for this one if it is unchecked too */
+	if (e == E_OK && unchecked && !c->replica) {
+		e = pg_simple_now(c, "SET LOCAL session_replication_role = replica");
+		c->replica = e == E_OK;
+	}
+	if (e != E_OK)
+		return e;
 	PGresult *res = PQexec(c->h, sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		err e = pg_status_err(res, "copy");
+		e = pg_status_err(res, "copy");
 		PQclear(res);
+		c->replica = false; /* the transaction failed: its rollback sets the role back */
 		return e;
 	}
 	PQclear(res);
@@ -275,16 +323,124 @@ static err pg_copy(db_conn *c, const char *sql, const char *data, size_t len)
 	}
 	if (PQputCopyEnd(c->h, sent ? NULL : "envoi interrompu") != 1)
 		sent = false;
-	err e = E_OK;
-	while ((res = PQgetResult(c->h))) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && e == E_OK)
-			e = pg_status_err(res, "copy");
+	c->copy_sent = true;
+	if (!sent) {
+		log_error("postgresql: copy: %s", PQerrorMessage(c->h));
+		e = pg_copy_wait(c);
+		return e == E_OK ? E_DB : e;
+	}
+	return wait ? copy_answer(c, true) : E_OK;
+}
+
+/* One value of a statement of one text parameter (NULL parameter: none); E_DB on failure. */
+static err pg_one(db_conn *c, const char *sql, const char *param, PGresult **out)
+{
+	*out = NULL;
+	err waited = pg_copy_wait(c);
+	if (waited != E_OK)
+		return waited;
+	*out = PQexecParams(c->h, sql, param ? 1 : 0, NULL, param ? &param : NULL, NULL, NULL, 0);
+	if (PQresultStatus(*out) != PGRES_TUPLES_OK) {
+		err e = pg_status_err(*out, "copy keys");
+		PQclear(*out);
+		*out = NULL;
+		return e;
+	}
+	return E_OK;
+}
+
+/* Whether the rows copied to table may skip the row-by-row checks of its foreign keys: the role may set the
+ * replication role (a superuser; PostgreSQL 15: or granted SET on it), the session's is origin, the table has no
+ * trigger of its own — which the replication role would silence too — and a column id (its rows are told by it).
+ * And then the table's largest id before. */
+static err pg_copy_keys(db_conn *c, const char *table, bool *later, int64_t *before)
+{
+	*later = false;
+	*before = 0;
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "SELECT ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)%s) "
+	         "AND current_setting('session_replication_role') = 'origin' "
+	         "AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal) "
+	         "AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'id' AND NOT attisdropped)",
+	         PQserverVersion(c->h) >= 150000 ? " OR has_parameter_privilege('session_replication_role', 'SET')" : "");
+	PGresult *res;
+	err e = pg_one(c, sql, table, &res);
+	if (e != E_OK)
+		return e;
+	*later = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	if (!*later)
+		return E_OK;
+	snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
+	e = pg_one(c, sql, NULL, &res);
+	if (e != E_OK)
+		return e;
+	*before = PQntuples(res) == 1 ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
+	return E_OK;
+}
+
+/* For each foreign key of the table, a statement over its rows past the id $1. Their keys that name a row this
+ * transaction wrote (most: an import's persons name its own households) are set aside by a hash join; the others,
+ * distinct (a few: the structure, a user), are looked up and locked as the row-by-row check locks them (FOR KEY
+ * SHARE: not deleted until the import commits); it answers how many of those name no row. Multi-column keys too; a
+ * key with a NULL names nothing (MATCH SIMPLE). Built from the catalogue: a key added later is checked with no
+ * change here. */
+static const char PG_KEY_CHECKS[] =
+	"SELECT con.conname::text, con.confrelid::regclass::text, format('WITH o AS MATERIALIZED (SELECT DISTINCT %1$s FROM %2$s c WHERE c.id > $1 AND %3$s "
+	"AND NOT EXISTS (SELECT 1 FROM %4$s p WHERE %5$s AND p.xmin = pg_current_xact_id()::xid /*own*/)), "
+	"l AS (SELECT 1 FROM %4$s p JOIN o ON %6$s FOR KEY SHARE OF p) "
+	"SELECT (SELECT count(*) FROM o) - (SELECT count(*) FROM l)', "
+	"string_agg(format('c.%I AS k%s', ca.attname, u.n), ', ' ORDER BY u.n), con.conrelid::regclass, "
+	"string_agg(format('c.%I IS NOT NULL', ca.attname), ' AND ' ORDER BY u.n), con.confrelid::regclass, "
+	"string_agg(format('p.%I = c.%I', pa.attname, ca.attname), ' AND ' ORDER BY u.n), "
+	"string_agg(format('p.%I = o.k%s', pa.attname, u.n), ' AND ' ORDER BY u.n)) "
+	"FROM pg_constraint con, unnest(con.conkey, con.confkey) WITH ORDINALITY AS u(ck, pk, n), "
+	"pg_attribute ca, pg_attribute pa "
+	"WHERE con.contype = 'f' AND con.conrelid = $1::regclass AND ca.attrelid = con.conrelid AND ca.attnum = u.ck "
+	"AND pa.attrelid = con.confrelid AND pa.attnum = u.pk GROUP BY con.oid, con.conname ORDER BY con.conname";
+
+static err pg_copy_check(db_conn *c, const db_copied *all, int n, int which)
+{
+	PGresult *checks;
+	err e = pg_one(c, PG_KEY_CHECKS, all[which].table, &checks);
+	if (e != E_OK)
+		return e;
+	char from[24];
+	snprintf(from, sizeof from, "%lld", (long long)all[which].before);
+	for (int i = 0; e == E_OK && i < PQntuples(checks); i++) {
+		/* A parent copied in the transaction: its own rows are past its largest id before (the pkey's range). */
+		const char *parent = PQgetvalue(checks, i, 1), *sql = PQgetvalue(checks, i, 2), *mark = strstr(sql, "/*own*/");
+		char own[48] = "";
+		for (int k = 0; k < n; k++)
+			if (!strcmp(all[k].table, parent))
+				snprintf(own, sizeof own, " AND p.id > %lld", (long long)all[k].before);
+		arena a;
+		arena_init(&a, 0);
+		buf b;
+		buf_init(&b, &a, 0);
+		if (mark) {
+			buf_add(&b, sql, (size_t)(mark - sql));
+			buf_adds(&b, own);
+			buf_adds(&b, mark + 7);
+		} else {
+			buf_adds(&b, sql);
+		}
+		PGresult *res;
+		e = b.failed ? E_NOMEM : pg_one(c, buf_cstr(&b), from, &res);
+		arena_release(&a);
+		if (e != E_OK)
+			break;
+		long long missing = PQntuples(res) == 1 ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
+		if (missing != 0) {
+			log_error("postgresql: copy: %s: %lld key(s) of %s name no row", all[which].table, missing,
+			          PQgetvalue(checks, i, 0));
+			e = E_INTERNAL;
+		}
 		PQclear(res);
 	}
-	if (!sent && e == E_OK) {
-		log_error("postgresql: copy: %s", PQerrorMessage(c->h));
-		e = E_DB;
-	}
+	PQclear(checks);
 	return e;
 }
 
@@ -313,4 +469,6 @@ const db_engine_ops db_pg_ops = {
 	.ddl = pg_ddl,
 	.healthy = pg_healthy,
 	.copy = pg_copy,
+	.copy_keys = pg_copy_keys,
+	.copy_check = pg_copy_check,
 };

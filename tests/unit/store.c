@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 #include "core/civil.h"
+#include "core/countof.h"
 #include "core/crypto.h"
 #include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
@@ -29,6 +30,37 @@ static db_sql Q_T_ID_OF = DB_SQL(DB_SCOPED, "SELECT id FROM t_items WHERE struct
 static db_copy_sql C_T_ITEMS_LATE = DB_COPY("t_items", "name, structure_id", "$2, $1");
 static db_sql Q_T_CP_ROWS = DB_SQL(DB_SCOPED, "SELECT name, data FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%' ORDER BY id");
 static db_sql Q_T_CP_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items WHERE structure_id = $1 AND name LIKE 'cp-%'");
+
+/* An import's foreign keys checked as a set: parents, children naming them, and a table with a trigger of its own. */
+static db_sql Q_TK_CREATE[] = {
+	DB_SQL(DB_GLOBAL, "CREATE TABLE IF NOT EXISTS t_par (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL, name TEXT NOT NULL UNIQUE)"),
+	DB_SQL(DB_GLOBAL, "CREATE TABLE IF NOT EXISTS t_kid (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL, par_id INTEGER REFERENCES t_par(id))"),
+};
+static db_sql Q_TK_CREATE_PG[] = {
+	DB_SQL(DB_GLOBAL, "CREATE TABLE IF NOT EXISTS t_par (id BIGSERIAL PRIMARY KEY, structure_id BIGINT NOT NULL, name TEXT NOT NULL UNIQUE)"),
+	DB_SQL(DB_GLOBAL, "CREATE TABLE IF NOT EXISTS t_kid (id BIGSERIAL PRIMARY KEY, structure_id BIGINT NOT NULL, par_id BIGINT REFERENCES t_par(id))"),
+	DB_SQL(DB_GLOBAL, "CREATE TABLE IF NOT EXISTS t_trig (id BIGSERIAL PRIMARY KEY, structure_id BIGINT NOT NULL, par_id BIGINT REFERENCES t_par(id))"),
+	DB_SQL(DB_GLOBAL, "CREATE OR REPLACE FUNCTION t_trig_same() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'"),
+	DB_SQL(DB_GLOBAL, "CREATE TRIGGER t_trig_same BEFORE INSERT ON t_trig FOR EACH ROW EXECUTE FUNCTION t_trig_same()"),
+};
+static db_copy_sql C_TP = DB_COPY("t_par", "structure_id, id, name", "$1, $2, $3");
+static db_copy_sql C_TK = DB_COPY("t_kid", "structure_id, par_id", "$1, $2");
+static db_copy_sql C_TT = DB_COPY("t_trig", "structure_id, par_id", "$1, $2");
+static db_ids_sql I_TP = DB_IDS("t_par");
+static db_sql Q_TP_ADD = DB_SQL(DB_SCOPED, "INSERT INTO t_par (structure_id, name) VALUES ($1, $2) RETURNING id");
+static db_sql Q_TK_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_kid WHERE structure_id = $1");
+static db_sql Q_TP_COUNT = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_par WHERE structure_id = $1");
+static db_sql Q_TP_LOCK = DB_SQL(DB_SCOPED, "SELECT id FROM t_par WHERE structure_id = $1 AND id = $2 FOR UPDATE NOWAIT");
+static db_sql Q_TK_ROLE = DB_SQL(DB_GLOBAL, "SELECT current_setting('session_replication_role') = 'origin'");
+/* A role of this connection's own (its backend's number in the name: tests on one server run side by side) that may
+ * write the tables and not set the replication role. */
+static db_sql Q_TK_ROLE_MAKE = DB_SQL(DB_GLOBAL,
+	"DO $$ BEGIN EXECUTE format('CREATE ROLE %I', 'tk_' || pg_backend_pid()); "
+	"EXECUTE format('GRANT ALL ON t_par, t_kid, t_kid_id_seq, t_par_id_seq TO %I', 'tk_' || pg_backend_pid()); "
+	"PERFORM set_config('role', 'tk_' || pg_backend_pid(), false); END $$");
+static db_sql Q_TK_ROLE_DROP = DB_SQL(DB_GLOBAL,
+	"DO $$ DECLARE r text := 'tk_' || pg_backend_pid(); BEGIN RESET ROLE; "
+	"EXECUTE format('DROP OWNED BY %I', r); EXECUTE format('DROP ROLE %I', r); END $$");
 
 typedef struct { db *d; int64_t sid; int ok; } worker_arg;
 
@@ -276,6 +308,8 @@ int main(void)
 	CHECK(accounts_structure_create(c, "A", &s1) == E_OK && s1 > 0, "structure A");
 	CHECK(accounts_structure_create(c, "B", &s2) == E_OK && s2 > s1, "structure B");
 	CHECK(DBX0(c, fresh_is_pg() ? &Q_T_CREATE_PG : &Q_T_CREATE, NULL) == E_OK, "create test table");
+	for (int i = 0; i < (fresh_is_pg() ? COUNTOF(Q_TK_CREATE_PG) : COUNTOF(Q_TK_CREATE)); i++)
+		CHECK(DBX0(c, fresh_is_pg() ? &Q_TK_CREATE_PG[i] : &Q_TK_CREATE[i], NULL) == E_OK, "the keys' check's table %d", i);
 	db_conn_put(c);
 	/* Refresh the list of scoped tables (t_items has structure_id). */
 	db_migrate(d, mods, nmods, NULL);
@@ -383,6 +417,127 @@ int main(void)
 		db_copy_free(&cp);
 		db_rollback(c);
 		CHECK(DBID0(c, &Q_T_CP_COUNT, &seen) == E_OK && seen == 0, "rolled back: none left (%lld)", (long long)seen);
+	}
+
+	{
+		T_GROUP("an import's foreign keys checked as a set (db_copy_keys_later, db_copy_check), a COPY's answer read later");
+		bool pg = fresh_is_pg();
+		db_conn_scope(c, s1);
+		int64_t old = 0, other = 0, kids0 = -1, kids = -1, parents = -1;
+		CHECK(DBID(c, &Q_TP_ADD, &old, A_TEXT("tk-old")) == E_OK && DBID(c, &Q_TP_ADD, &other, A_TEXT("tk-other")) == E_OK,
+		      "two parents written before");
+		CHECK(DBID0(c, &Q_TK_COUNT, &kids0) == E_OK, "children before");
+		/* 1. Every key names a row: three new parents, children naming them, one naming an older parent, one none. */
+		db_ids ids;
+		db_ids_init(&ids, &I_TP);
+		db_copy par, kid;
+		CHECK(db_begin(c, true) == E_OK, "in a transaction");
+		db_copy_init(&par, c, &C_TP);
+		db_copy_init(&kid, c, &C_TK);
+		db_copy_keys_later(&par);
+		db_copy_keys_later(&kid);
+		err e = E_OK;
+		int64_t pid[3] = {0};
+		char name[32];
+		for (int i = 0; e == E_OK && i < 3; i++) {
+			e = db_next_id(c, &ids, &pid[i]);
+			snprintf(name, sizeof name, "tk-new-%d", i);
+			if (e == E_OK)
+				e = DBCOPY(&par, A_INT(pid[i]), A_TEXT(name));
+		}
+		for (int i = 0; e == E_OK && i < 6; i++)
+			e = DBCOPY(&kid, A_INT(pid[i % 3]));
+		if (e == E_OK)
+			e = DBCOPY(&kid, A_INT(old));
+		if (e == E_OK)
+			e = DBCOPY(&kid, A_NULL);
+		if (e == E_OK)
+			e = db_copy_flush(&par);
+		if (e == E_OK)
+			e = db_copy_send(&kid);
+		CHECK(e == E_OK, "parents flushed, children sent");
+		CHECK(db_copy_unchecked(&par) == pg && db_copy_unchecked(&kid) == pg,
+		      "unchecked row by row on PostgreSQL (a superuser here), checked on SQLite");
+		db_copy *both[] = {&par, &kid};
+		CHECK(db_copy_check(both, 2) == E_OK, "every key names a row");
+		db_res r2 = {0};
+		if (pg) {
+			CHECK(DBQ0(c, &Q_TK_ROLE, &r2) == E_OK && db_next(&r2) && db_int(&r2, 0) == 1,
+			      "the replication role set back for the statements that follow");
+			db_close(&r2);
+			/* The older parent named is locked until the commit, as the row-by-row check locks it; the other not. */
+			db_conn *c2 = db_conn_get(d);
+			db_conn_scope(c2, s1);
+			CHECK(DBQ(c2, &Q_TP_LOCK, &r2, A_INT(old)) != E_OK, "the parent named cannot be locked by another session");
+			db_close(&r2);
+			CHECK(DBQ(c2, &Q_TP_LOCK, &r2, A_INT(other)) == E_OK && db_next(&r2), "a parent not named can");
+			db_close(&r2);
+			db_conn_put(c2);
+		}
+		CHECK(db_commit(c) == E_OK, "committed");
+		db_copy_free(&par);
+		db_copy_free(&kid);
+		CHECK(DBID0(c, &Q_TK_COUNT, &kids) == E_OK && kids == kids0 + 8, "the eight children written (%lld)",
+		      (long long)(kids - kids0));
+		/* 2. A key naming no row: PostgreSQL finds it in the set's check, SQLite as the row is inserted. */
+		CHECK(db_begin(c, true) == E_OK, "in a transaction");
+		db_copy_init(&kid, c, &C_TK);
+		db_copy_keys_later(&kid);
+		e = DBCOPY(&kid, A_INT(old));
+		if (e == E_OK)
+			e = DBCOPY(&kid, A_INT(pid[2] + 1000000));
+		if (e == E_OK)
+			e = db_copy_flush(&kid);
+		if (pg) {
+			CHECK(e == E_OK, "PostgreSQL: sent without the row-by-row check (%d)", e);
+			db_copy *one[] = {&kid};
+			CHECK(db_copy_check(one, 1) == E_INTERNAL, "the set's check finds the key naming no row");
+		} else {
+			CHECK(e == E_CONFLICT, "SQLite: refused as it is inserted (%d)", e);
+		}
+		db_copy_free(&kid);
+		db_rollback(c);
+		CHECK(DBID0(c, &Q_TK_COUNT, &kids) == E_OK && kids == kids0 + 8, "nothing written (%lld)", (long long)(kids - kids0));
+		if (pg) {
+			/* 3. A table with a trigger of its own is checked row by row (the replication role would silence it). */
+			CHECK(db_begin(c, true) == E_OK, "in a transaction");
+			db_copy tt;
+			db_copy_init(&tt, c, &C_TT);
+			db_copy_keys_later(&tt);
+			e = DBCOPY(&tt, A_INT(pid[2] + 1000000));
+			if (e == E_OK)
+				e = db_copy_flush(&tt);
+			CHECK(e == E_CONFLICT && !db_copy_unchecked(&tt), "a table with its own trigger: refused at once (%d)", e);
+			db_copy_free(&tt);
+			db_rollback(c);
+			/* 4. A role that may not set the replication role: checked row by row. */
+			CHECK(DBX0(c, &Q_TK_ROLE_MAKE, NULL) == E_OK, "a role without the right");
+			CHECK(db_begin(c, true) == E_OK, "in a transaction");
+			db_copy_init(&kid, c, &C_TK);
+			db_copy_keys_later(&kid);
+			e = DBCOPY(&kid, A_INT(pid[2] + 1000000));
+			if (e == E_OK)
+				e = db_copy_flush(&kid);
+			CHECK(e == E_CONFLICT && !db_copy_unchecked(&kid), "without the right: refused at once (%d)", e);
+			db_copy_free(&kid);
+			db_rollback(c);
+			CHECK(DBX0(c, &Q_TK_ROLE_DROP, NULL) == E_OK, "the role dropped");
+			/* 5. A COPY sent without waiting: its error is the next statement's. */
+			CHECK(db_begin(c, true) == E_OK, "in a transaction");
+			db_copy_init(&par, c, &C_TP);
+			int64_t next = 0;
+			e = db_next_id(c, &ids, &next);
+			if (e == E_OK)
+				e = DBCOPY(&par, A_INT(next), A_TEXT("tk-old"));
+			if (e == E_OK)
+				e = db_copy_send(&par);
+			CHECK(e == E_OK, "a row breaking a unique key sent: no answer yet");
+			CHECK(DBID0(c, &Q_TP_COUNT, &parents) == E_CONFLICT, "the next statement returns its conflict");
+			db_copy_free(&par);
+			db_rollback(c);
+			CHECK(DBID0(c, &Q_TP_COUNT, &parents) == E_OK && parents == 5, "rolled back: the five parents (%lld)",
+			      (long long)parents);
+		}
 	}
 
 	{

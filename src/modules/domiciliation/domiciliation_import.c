@@ -131,6 +131,9 @@ static err out_open(ctx *x)
 	db_copy_init(&o->per, x->c, &C_PERIOD);
 	db_copy_init(&o->ans, x->c, &C_ANSWER);
 	db_copy_init(&o->ev, x->c, &C_EVENT);
+	db_copy *mine[] = {&o->d, &o->per, &o->ans, &o->ev};
+	for (int i = 0; i < COUNTOF(mine); i++)
+		db_copy_keys_later(mine[i]); /* checked as a set by out_close (store.h) */
 	db_ids_init(&o->ids, &I_DOMI);
 	if (!o->pb)
 		return E_NOMEM;
@@ -151,6 +154,9 @@ static err out_close(ctx *x, err e)
 		return e;
 	if (e == E_OK)
 		e = out_send(x);
+	db_copy *mine[] = {&o->d, &o->per, &o->ans, &o->ev};
+	if (e == E_OK)
+		e = db_copy_check(mine, COUNTOF(mine));
 	e = persons_bulk_close(o->pb, e);
 	db_copy_free(&o->d);
 	db_copy_free(&o->per);
