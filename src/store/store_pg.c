@@ -45,6 +45,7 @@ static err pg_connect(db_conn *c)
 		return E_DB;
 	}
 	c->h = h;
+	c->copy_sent = c->replica = false; /* a new session: nothing pending */
 	PGresult *res = PQexec(h, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
 	PQclear(res);
 	return E_OK;
@@ -182,10 +183,12 @@ static err pg_simple_now(db_conn *c, const char *sql)
 	return e;
 }
 
+/* Run even when the COPY waited for failed — a ROLLBACK must reach the server whatever went before it (a
+ * COMMIT then answers ROLLBACK) —, and the first error returned. */
 static err pg_simple(db_conn *c, const char *sql)
 {
-	err e = pg_copy_wait(c);
-	return e == E_OK ? pg_simple_now(c, sql) : e;
+	err waited = pg_copy_wait(c), e = pg_simple_now(c, sql);
+	return waited != E_OK ? waited : e;
 }
 
 /* ---- commits: the locks released before the disk's sync -------------------------------------------

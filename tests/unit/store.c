@@ -535,6 +535,17 @@ int main(void)
 			CHECK(DBID0(c, &Q_TP_COUNT, &parents) == E_CONFLICT, "the next statement returns its conflict");
 			db_copy_free(&par);
 			db_rollback(c);
+			/* A failed COPY whose answer the rollback reads: the rollback still reaches the server. */
+			CHECK(db_begin(c, true) == E_OK, "in a transaction");
+			db_copy_init(&par, c, &C_TP);
+			e = db_next_id(c, &ids, &next);
+			if (e == E_OK)
+				e = DBCOPY(&par, A_INT(next), A_TEXT("tk-old"));
+			if (e == E_OK)
+				e = db_copy_send(&par);
+			db_copy_free(&par);
+			db_rollback(c);
+			CHECK(DBID0(c, &Q_TP_COUNT, &parents) == E_OK, "after the rollback the connection answers");
 			CHECK(DBID0(c, &Q_TP_COUNT, &parents) == E_OK && parents == 5, "rolled back: the five parents (%lld)",
 			      (long long)parents);
 		}
@@ -579,6 +590,25 @@ int main(void)
 			db_copy_free(&cp);
 			db_rollback(c);
 		}
+	}
+
+	if (fresh_is_pg()) {
+		T_GROUP("ids taken ahead (db_ids_ahead): the next ones without a statement");
+		db_ids ids;
+		db_ids_init(&ids, &I_T_ITEMS);
+		CHECK(db_begin(c, true) == E_OK, "in a transaction");
+		int64_t first = 0, nid = 0, prev = 0;
+		CHECK(db_next_id(c, &ids, &first) == E_OK, "one id (a block of %d taken)", DB_IDS_AT_ONCE);
+		CHECK(db_ids_ahead(c, &ids, 3000) == E_OK, "3 000 ahead");
+		int statements = db_conn_statements(c), rising = 0;
+		prev = first;
+		for (int i = 0; i < 3000 && db_next_id(c, &ids, &nid) == E_OK; i++, prev = nid)
+			rising += nid > prev;
+		CHECK(db_conn_statements(c) == statements && rising == 3000, "3 000 ids, each past the one before, no statement "
+		      "(%d statements, %d rising)", db_conn_statements(c) - statements, rising);
+		CHECK(db_next_id(c, &ids, &nid) == E_OK && nid > prev && db_conn_statements(c) == statements + 1,
+		      "the next one takes a block again");
+		db_rollback(c);
 	}
 
 	{
