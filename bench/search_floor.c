@@ -1,5 +1,5 @@
 /*
- * search_floor.c — the storage floor of the search: persons_search_at() timed
+ * search_floor.c — the storage floor of the search: persons_search() timed
  * without HTTP, over the same queries the load test sends, with the index in
  * memory the server has (built first, its time printed) and the persons'
  * rows read from the database. Prints p50/p99/max in microseconds.
@@ -13,9 +13,6 @@
 #include "modules/modules.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons_internal.h"
-
-/* The feed's last number, as the server's session statement reads it for each request (persons' user_fact). */
-static db_sql Q_HEAD = DB_SQL(DB_SCOPED, "SELECT coalesce((SELECT seq FROM search_feed_head WHERE structure_id = $1), 0)");
 
 static int cmp(const void *a, const void *b)
 {
@@ -52,7 +49,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "search index not started\n");
 		return 3;
 	}
-	for (int waited = 0; !persons_index_catch_up(c, -1); waited++) {
+	for (int waited = 0; !persons_index_catch_up(c); waited++) {
 		if (waited == 120000) { /* ten minutes: the server's log says why (« not built ») */
 			fprintf(stderr, "search index not built after ten minutes\n");
 			return 3;
@@ -60,9 +57,6 @@ int main(int argc, char **argv)
 		nanosleep(&(struct timespec){0, 5000000}, NULL);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b1);
-	int64_t head = -1;
-	if (DBID0(c, &Q_HEAD, &head) != E_OK)
-		head = -1; /* then each search reads the feed */
 	fprintf(stderr, "search index built in %ld ms\n",
 	        (long)((b1.tv_sec - b0.tv_sec) * 1000 + (b1.tv_nsec - b0.tv_nsec) / 1000000));
 	char *qs[4096];
@@ -87,7 +81,7 @@ int main(int argc, char **argv)
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			search_hit *h;
 			bool capped;
-			hits += persons_search_at(c, &a, qs[i], false, &h, 25, &capped, head) > 0;
+			hits += persons_search(c, &a, qs[i], false, &h, 25, &capped) > 0;
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			us[n++] = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 			arena_release(&a);
