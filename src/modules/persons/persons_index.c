@@ -896,7 +896,7 @@ static void key_fed(const char *k, size_t len, void *ctx)
 /* Reads the feed past the index's number and adds its persons' keys. One
  * statement when nothing changed. False when the structure's index cannot
  * answer (not built, being read again after a mark). */
-static bool catch_up(db_conn *c, int64_t sid, int64_t feed_head)
+static bool catch_up(db_conn *c, int64_t sid)
 {
 	pthread_rwlock_rdlock(&ix.lock);
 	part *p = part_of(sid);
@@ -913,8 +913,6 @@ static bool catch_up(db_conn *c, int64_t sid, int64_t feed_head)
 	}
 	if (!ready)
 		return false;
-	if (feed_head >= 0 && feed_head == from)
-		return true; /* the feed as the request's session found it: read up to there already */
 	for (int round = 0; round < 100; round++) {
 		db_res q = {0};
 		int64_t seqs[500], pids[500];
@@ -1054,12 +1052,12 @@ static void read_tail(db_conn *c, part *p)
 	db_close(&q);
 }
 
-bool persons_index_catch_up(db_conn *c, int64_t feed_head)
+bool persons_index_catch_up(db_conn *c)
 {
 	if (!ix.on)
 		return false;
 	int64_t sid = db_conn_structure(c);
-	if (!catch_up(c, sid, feed_head))
+	if (!catch_up(c, sid))
 		return false;
 	pthread_rwlock_rdlock(&ix.lock);
 	part *p = part_of(sid);

@@ -47,9 +47,6 @@ typedef struct search_hit {
  * DPO's search, duplicate detection). *capped (may be NULL): a word too
  * common (more than 200 persons), only part of them looked at — say it. */
 int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped);
-/* The same for a request whose session said the search feed's last number (persons_index_catch_up). */
-int persons_search_at(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped,
-                      int64_t feed_head);
 /* What a page says when a search was capped (the search page, the DPO's). */
 extern const char PERSONS_MANY[];
 /* Possible duplicates of a new person (same birth date and close name, or
@@ -71,10 +68,8 @@ err persons_feed_household(db_conn *c, int64_t hid);
 /* Removes the feed's rows of more than a day (the last one stays): the nightly purge, and each build. */
 err persons_feed_prune(db_conn *c);
 /* Brings the connection's structure's index up to date (the change feed, the visits of the last seconds); false
- * when it cannot answer (not built yet, read again, the feed unreadable): ask the database. Once a search.
- * feed_head: the feed's last number read with the request's session (module_user_fact), the feed not read when
- * the index is there already; -1: not known, the feed read. */
-bool persons_index_catch_up(db_conn *c, int64_t feed_head);
+ * when it cannot answer (not built yet, read again, the feed unreadable): ask the database. Once a search. */
+bool persons_index_catch_up(db_conn *c);
 /* The persons with this key (prefix: keys starting with it) in the
  * connection's structure, from memory, up to max; -1 when the index cannot
  * answer (not built yet): ask the database. After persons_index_catch_up. */

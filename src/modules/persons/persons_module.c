@@ -186,8 +186,4 @@ const module persons_module = {
 	.indicators = indicators,
 	.nindicators = COUNTOF(indicators),
 	.purge = persons_import_purge,
-	/* The search feed's last number, read with the session: a search whose index has read that far reads no feed
-	 * (persons_index_catch_up) — a statement less a search; a person written anywhere before the request began
-	 * still reaches the index first. */
-	.user_fact = "coalesce((SELECT fh.seq FROM search_feed_head fh WHERE fh.structure_id = st.id), 0)",
 };

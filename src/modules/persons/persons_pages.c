@@ -27,8 +27,7 @@ static void results(web_req *r, const char *q)
 	}
 	search_hit *hits;
 	bool capped = false;
-	int n = persons_search_at(r->db, r->a, q, web_can(r, PERM_PERSONS_MERGE), &hits, 25, &capped, /* archived: managers only */
-	                          module_user_fact(r, &persons_module));
+	int n = persons_search(r->db, r->a, q, web_can(r, PERM_PERSONS_MERGE), &hits, 25, &capped); /* archived: managers only */
 	if (capped)
 		html_printf(b, "<p role=\"status\" class=\"notice notice-info\">%s</p>", PERSONS_MANY);
 	if (!n) {
