@@ -218,7 +218,8 @@ static err write_row(ctx *x, arena *a, imported *m)
 		 * not yet in the household join it. */
 		for (int i = 0; e == E_OK && i < m->ndeps; i++) {
 			int64_t dp, dh;
-			if (persons_match(x->c, a, m->deps[i].last_name, m->deps[i].first_names, m->deps[i].birth_date, &dp, &dh) && dh == hid)
+			e = persons_match(x->c, a, m->deps[i].last_name, m->deps[i].first_names, m->deps[i].birth_date, &dp, &dh);
+			if (e != E_OK || (dp && dh == hid))
 				continue;
 			e = persons_import_member(x->c, a, hid, &m->deps[i], x->today_iso, &dp, &why);
 		}
@@ -307,9 +308,15 @@ static bool on_row(void *vx, const sheet_row *r)
 			arena_release(&a);
 			return false;
 		}
-		if (x->write)
-			persons_match(x->c, &a, m.ap.last_name, m.ap.first_names, m.ap.birth_date, &m.match_pid, &m.match_hid);
-		else if (!persons_match(x->c, &a, m.ap.last_name, m.ap.first_names, m.ap.birth_date, &m.match_pid, &m.match_hid) && twice)
+		/* A person the database could not look for is never taken for a new one: the row, and the import, fail. */
+		err me = persons_match(x->c, &a, m.ap.last_name, m.ap.first_names, m.ap.birth_date, &m.match_pid, &m.match_hid);
+		if (me != E_OK) {
+			x->e = me;
+			x->fail = arena_printf(x->keep, "ligne %ld : la recherche des personnes déjà enregistrées a échoué", m.row);
+			arena_release(&a);
+			return false;
+		}
+		if (!x->write && !m.match_pid && twice)
 			m.in_file_twice = true;
 		x->ready++;
 		if (m.match_pid || m.in_file_twice)

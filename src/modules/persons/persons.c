@@ -1064,24 +1064,32 @@ static db_sql Q_MATCH = DB_SQL(DB_SCOPED,
 	"SELECT p.id, p.household_id, p.last_name, p.first_names FROM persons p JOIN households h ON h.id = p.household_id "
 	"AND h.structure_id = $1 AND h.merged_into IS NULL WHERE p.structure_id = $1 AND p.birth_date = $2 ORDER BY p.id");
 
-bool persons_match(db_conn *c, arena *a, const char *last_name, const char *first_names, const char *birth_date, int64_t *pid,
-                   int64_t *hid)
+err persons_match(db_conn *c, arena *a, const char *last_name, const char *first_names, const char *birth_date, int64_t *pid,
+                  int64_t *hid)
 {
 	*pid = *hid = 0;
 	if (!birth_date || !*birth_date)
-		return false;
+		return E_OK;
 	char *l = text_fold(a, last_name ? last_name : ""), *f = text_fold(a, first_names ? first_names : "");
+	if (!l || !f)
+		return E_NOMEM;
 	db_res q = {0};
-	if (l && f && DBQ(c, &Q_MATCH, &q, A_TEXT(birth_date)) == E_OK)
-		while (!*pid && db_next(&q)) {
-			char *l2 = text_fold(a, db_text(&q, 2)), *f2 = text_fold(a, db_text(&q, 3));
-			if (l2 && f2 && !strcmp(l, l2) && !strcmp(f, f2)) {
-				*pid = db_int(&q, 0);
-				*hid = db_int(&q, 1);
-			}
+	err e = DBQ(c, &Q_MATCH, &q, A_TEXT(birth_date));
+	while (e == E_OK && !*pid && db_next(&q)) {
+		char *l2 = text_fold(a, db_text(&q, 2)), *f2 = text_fold(a, db_text(&q, 3));
+		if (!l2 || !f2)
+			e = E_NOMEM;
+		else if (!strcmp(l, l2) && !strcmp(f, f2)) {
+			*pid = db_int(&q, 0);
+			*hid = db_int(&q, 1);
 		}
+	}
+	if (e == E_OK)
+		e = q.status;
 	db_close(&q);
-	return *pid != 0;
+	if (e != E_OK)
+		*pid = *hid = 0;
+	return e;
 }
 
 /* ---- residence in the commune ---------------------------------------------------- */

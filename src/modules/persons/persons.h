@@ -147,9 +147,10 @@ err persons_import_member(db_conn *c, arena *a, int64_t household_id, const pers
                           const char **why);
 /* The person of the structure with this surname, first names and birth
  * date (accents, case and punctuation aside), if there is one: imports
- * attach to them instead of making a duplicate. */
-bool persons_match(db_conn *c, arena *a, const char *last_name, const char *first_names, const char *birth_date, int64_t *pid,
-                   int64_t *household_id);
+ * attach to them instead of making a duplicate. E_OK with *pid 0 when there is none; an error when the database
+ * could not say (never taken for « none »: the import would make a duplicate, and say it failed once written). */
+err persons_match(db_conn *c, arena *a, const char *last_name, const char *first_names, const char *birth_date, int64_t *pid,
+                  int64_t *household_id);
 
 /* The search keys in memory (persons_index.c), in the server: made from the
  * persons' names in the background at start, kept current by the change

@@ -202,7 +202,8 @@ static bool known_load(db_conn *c, known_set *k)
 	return ok;
 }
 
-/* Whether the structure has this person (same names and birth date, as persons_match says). */
+/* Whether the structure has this person (same names and birth date, as persons_match says); false with x->e set
+ * when the database could not say. */
 static bool is_known(pctx *x, const char *last, const char *first, const char *birth)
 {
 	int64_t pid, hid;
@@ -213,14 +214,17 @@ static bool is_known(pctx *x, const char *last, const char *first, const char *b
 		k->loaded = known_load(x->c, k);
 		k->failed = !k->loaded;
 	}
-	if (k->loaded)
-		return keyset_has(&k->set, known_key(&x->ha, birth, last, first)) && persons_match(x->c, &x->ha, last, first, birth, &pid, &hid);
+	if (k->loaded && !keyset_has(&k->set, known_key(&x->ha, birth, last, first)))
+		return false;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	bool found = persons_match(x->c, &x->ha, last, first, birth, &pid, &hid);
+	err e = persons_match(x->c, &x->ha, last, first, birth, &pid, &hid);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	k->spent_ms += (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	return found;
+	if (!k->loaded)
+		k->spent_ms += (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (e != E_OK)
+		x->e = e;
+	return e == E_OK && pid != 0;
 }
 
 static void refuse(persons_import_report *rep, long line, const char *msg)
@@ -558,6 +562,8 @@ static bool on_row(void *vx, const sheet_row *r)
 			x->rep->known_line[x->rep->nknown++] = r->number;
 		x->rep->known++;
 	}
+	if (x->e != E_OK)
+		return false; /* the known persons could not be looked for */
 	/* The same person on a row above (a hash: two persons alike by chance once in billions of files — said, never
 	 * refused). Without a birth date, none, as for the structure's. */
 	int seen = x->look_known && !x->write && *birth
