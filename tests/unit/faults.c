@@ -48,7 +48,7 @@ static int dispatch(int method, const char *path, const char *body, long db_faul
 
 /* A file uploaded for the persons' import (the API's multipart, its file given as the server's parser gives it);
  * the import's number, or 0. */
-static int64_t upload(const char *csv)
+static int64_t upload(const char *where, const char *csv)
 {
 	arena a;
 	arena_init(&a, 0);
@@ -56,7 +56,8 @@ static int64_t upload(const char *csv)
 	memset(&r, 0, sizeof r);
 	r.a = &a;
 	r.method = M_POST;
-	char p[] = "/api/v1/persons/imports";
+	char p[96];
+	snprintf(p, sizeof p, "%s", where);
 	r.path = p;
 	r.remote = "127.0.0.1";
 	r.header_auth = bearer;
@@ -154,13 +155,24 @@ int main(void)
 		 * failed look for the persons already known was taken for « none »: the import went on, was written, and
 		 * the answer said nothing was. */
 		T_GROUP("the persons' import confirmed");
-		int64_t id = upload("foyer;nom;prenoms;date_naissance;lien\nF1;Fautive;Inès;1980-01-01;demandeur\n");
+		int64_t id = upload("/api/v1/persons/imports", "foyer;nom;prenoms;date_naissance;lien\nF1;Fautive;Inès;1980-01-01;demandeur\n");
 		CHECK(id > 0, "uploaded (%lld)", (long long)id);
 		char path[96];
 		snprintf(path, sizeof path, "/api/v1/persons/imports/%lld/confirm", (long long)id);
 		walk w = {"import", M_POST, path, "{\"rows\": 1, \"households\": 1, \"known\": 0}", 200, &Q_PERSONS};
 		int f = walk_faults(&w, false);
 		CHECK(f > 0, "import: %d statement faults injected", f);
+		total += f;
+		T_GROUP("DomiFa's file confirmed");
+		id = upload("/api/v1/domiciliations/imports",
+		            "Nom;Prénom;Civilité;Date naissance;Lieu naissance;Statut domiciliation;Type de domiciliation;"
+		            "Date de Début de la domiciliation;Date de fin de la domiciliation\r\n"
+		            "Fautif;Paul;H;03/03/1973;Oran;VALIDE;PREMIERE;01/09/2023;31/08/2024\r\n");
+		CHECK(id > 0, "uploaded (%lld)", (long long)id);
+		snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%lld/confirm", (long long)id);
+		walk wd = {"DomiFa import", M_POST, path, "{\"ready\": 1}", 200, &Q_PERSONS};
+		f = walk_faults(&wd, false);
+		CHECK(f > 0, "DomiFa import: %d statement faults injected", f);
 		total += f;
 	}
 	{
