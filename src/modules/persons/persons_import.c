@@ -178,28 +178,29 @@ static uint64_t known_key(arena *a, const char *birth, const char *last, const c
 	return h ? h : 1;
 }
 
-/* The structure's persons, read along their numbers a page at a time; false when they could not be read (the rows
- * are then asked one by one). */
-static bool known_load(db_conn *c, known_set *k)
+/* The structure's persons, read along their numbers a page at a time. E_NOMEM when they could not be kept (the rows
+ * are then asked one by one); another error when the database could not read them. */
+static err known_load(db_conn *c, known_set *k)
 {
 	int64_t after = 0;
-	bool ok = true;
-	for (long got = KNOWN_PAGE; ok && got == KNOWN_PAGE;) {
+	err e = E_OK;
+	for (long got = KNOWN_PAGE; e == E_OK && got == KNOWN_PAGE;) {
 		db_res q = {0};
 		arena a;
 		arena_init(&a, 0);
 		got = 0;
-		ok = DBQ(c, &Q_KNOWN, &q, A_INT(after), A_INT(KNOWN_PAGE)) == E_OK;
-		for (; ok && db_next(&q); got++) {
+		e = DBQ(c, &Q_KNOWN, &q, A_INT(after), A_INT(KNOWN_PAGE));
+		for (; e == E_OK && db_next(&q); got++) {
 			after = db_int(&q, 0);
-			if (!db_isnull(&q, 1))
-				ok = keyset_put(&k->set, known_key(&a, db_text(&q, 1), db_text(&q, 2), db_text(&q, 3))) >= 0;
+			if (!db_isnull(&q, 1) && keyset_put(&k->set, known_key(&a, db_text(&q, 1), db_text(&q, 2), db_text(&q, 3))) < 0)
+				e = E_NOMEM;
 		}
-		ok = ok && q.status == E_OK;
+		if (e == E_OK)
+			e = q.status;
 		db_close(&q);
 		arena_release(&a);
 	}
-	return ok;
+	return e;
 }
 
 /* Whether the structure has this person (same names and birth date, as persons_match says); false with x->e set
@@ -211,8 +212,13 @@ static bool is_known(pctx *x, const char *last, const char *first, const char *b
 	if (!birth || !*birth)
 		return false;
 	if (k->spent_ms >= k->alone_ms && !k->loaded && !k->failed) {
-		k->loaded = known_load(x->c, k);
+		err e = known_load(x->c, k);
+		k->loaded = e == E_OK;
 		k->failed = !k->loaded;
+		if (e != E_OK && e != E_NOMEM) {
+			x->e = e;
+			return false;
+		}
 	}
 	if (k->loaded && !keyset_has(&k->set, known_key(&x->ha, birth, last, first)))
 		return false;
