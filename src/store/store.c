@@ -251,7 +251,7 @@ err db_begin(db_conn *c, bool write)
 	}
 	err e = ops_of(c->d)->simple(c, write ? ops_of(c->d)->begin_write : "BEGIN");
 	if (e == E_OK)
-		c->in_tx = true, c->write_tx = write;
+		c->in_tx = true, c->write_tx = write, c->tx_failures = c->failures;
 	else
 		write_release(c);
 	return e;
@@ -291,6 +291,7 @@ err db_part_end(db_conn *c, const char *name, bool keep)
 		snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT %s", name);
 		if (ops_of(c->d)->simple(c, sql) != E_OK)
 			return E_DB;
+		c->tx_failures = c->failures; /* what failed in the part is undone with it */
 	}
 	snprintf(sql, sizeof sql, "RELEASE SAVEPOINT %s", name);
 	return ops_of(c->d)->simple(c, sql) == E_OK ? E_OK : E_DB;
@@ -313,6 +314,14 @@ err db_commit(db_conn *c)
 	if (!c->in_tx)
 		return E_INTERNAL;
 	const db_engine_ops *ops = ops_of(c->d);
+	/* A statement failed in the transaction and the caller went on (a lookup's error taken for « none »): never
+	 * committed — as PostgreSQL, which ends a transaction at its first error; SQLite would commit what followed,
+	 * and the request answer that nothing was written. A part undone (db_part_end) takes its failures with it. */
+	if (c->failures > c->tx_failures) {
+		log_error("store: a statement failed in the transaction and it was not undone: rolled back");
+		db_rollback(c);
+		return E_DB;
+	}
 	/* PostgreSQL: the commit and the wait for its sync in one round trip when the caller waits for it. */
 	bool at_once = c->write_tx && !c->defer && ops->durable_after_write && ops->commit_durable;
 	err e = at_once ? ops->commit_durable(c) : ops->simple(c, "COMMIT");

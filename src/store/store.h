@@ -145,6 +145,8 @@ err db_bulk(db_conn *c);
  * 14–21 s with the 16 MiB of a server's connection, 10.5 s with 256). PostgreSQL: nothing, its cache is the
  * server's. */
 err db_bulk_cache(db_conn *c, long mb);
+/* E_DB, and the transaction rolled back, when one of its statements failed (E_DB, E_INTERNAL, E_NOMEM) outside a
+ * part undone since (db_part_end): what the caller did after a failure it did not see is never committed. */
 err db_commit(db_conn *c);
 void db_rollback(db_conn *c);
 bool db_in_tx(const db_conn *c);

@@ -56,6 +56,7 @@ struct db_conn {
 	bool snapshot;           /* SQLite: a read transaction shared by the reads of a request (db_snapshot) */
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
+	int tx_failures;         /* failures when the transaction began (or its last part was undone): db_commit */
 	int statements;          /* statements run since taken from the pool (the access log says how many a page took) */
 	int64_t steps;           /* SQLite: the virtual machine's steps of those statements (rows looked at, and more) */
 	uint64_t ticket;         /* the last commit of this connection not yet known on disk, 0 if none (PostgreSQL: 1) */

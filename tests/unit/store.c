@@ -592,6 +592,29 @@ int main(void)
 		}
 	}
 
+	{
+		T_GROUP("a transaction in which a statement failed is not committed, unless the part it failed in was undone");
+		db_conn_scope(c, s1);
+		int64_t before = -1, now = -1, ida = 0, idb = 0;
+		CHECK(DBID0(c, &Q_TP_COUNT, &before) == E_OK, "parents before");
+		CHECK(db_begin(c, true) == E_OK, "in a transaction");
+		CHECK(DBID(c, &Q_TP_ADD, &ida, A_TEXT("tx-a")) == E_OK, "a row");
+		db_fail_after(1);
+		CHECK(DBID0(c, &Q_TP_COUNT, &now) == E_DB, "a statement fails; the caller goes on");
+		CHECK(DBID(c, &Q_TP_ADD, &idb, A_TEXT("tx-b")) == E_OK, "another row");
+		CHECK(db_commit(c) == E_DB, "the commit is refused");
+		CHECK(DBID0(c, &Q_TP_COUNT, &now) == E_OK && now == before, "neither row written (%lld)", (long long)(now - before));
+		CHECK(db_begin(c, true) == E_OK, "in a transaction");
+		CHECK(DBID(c, &Q_TP_ADD, &ida, A_TEXT("tx-c")) == E_OK, "a row");
+		CHECK(db_part_begin(c, "t_part") == E_OK, "a part");
+		db_fail_after(1);
+		CHECK(DBID0(c, &Q_TP_COUNT, &now) == E_DB, "a statement of the part fails");
+		CHECK(db_part_end(c, "t_part", false) == E_OK, "the part undone");
+		CHECK(DBID(c, &Q_TP_ADD, &idb, A_TEXT("tx-d")) == E_OK, "another row");
+		CHECK(db_commit(c) == E_OK, "committed: the failure went with its part");
+		CHECK(DBID0(c, &Q_TP_COUNT, &now) == E_OK && now == before + 2, "both rows written (%lld)", (long long)(now - before));
+	}
+
 	if (fresh_is_pg()) {
 		T_GROUP("ids taken ahead (db_ids_ahead): the next ones without a statement");
 		db_ids ids;
