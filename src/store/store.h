@@ -326,7 +326,9 @@ void db_ids_init(db_ids *b, db_ids_sql *q);
 void db_ids_sole(db_ids *b);
 /* PostgreSQL: at least n ids (up to DB_IDS_KEPT) taken now, so that the next n db_next_id run no statement — an
  * import takes those of its next rows before it sends these, and makes them while the server writes (a statement
- * would wait for the COPY's answer). SQLite: nothing (no statement to save once sole). */
+ * would wait for the COPY's answer). SQLite: nothing (no statement to save once sole). Past DB_IDS_KEPT (the ids
+ * kept in b), DB_IDS_KEPT are taken: the ones after come a block at a time as db_next_id needs them — fewer ahead,
+ * never an id missing. */
 err db_ids_ahead(db_conn *c, db_ids *b, int n);
 err db_next_id(db_conn *c, db_ids *b, int64_t *id);
 

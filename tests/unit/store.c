@@ -62,6 +62,36 @@ static db_sql Q_TK_ROLE_DROP = DB_SQL(DB_GLOBAL,
 	"DO $$ DECLARE r text := 'tk_' || pg_backend_pid(); BEGIN RESET ROLE; "
 	"EXECUTE format('DROP OWNED BY %I', r); EXECUTE format('DROP ROLE %I', r); END $$");
 
+/* In a new write transaction of c: one row of q naming the parent par, its keys checked later, flushed. The caller
+ * frees cp and rolls back. */
+static err copy_one_later(db_conn *c, db_copy_sql *q, db_copy *cp, int64_t par)
+{
+	err e = db_begin(c, true);
+	db_copy_init(cp, c, q);
+	db_copy_keys_later(cp);
+	if (e == E_OK)
+		e = DBCOPY(cp, A_INT(par));
+	if (e == E_OK)
+		e = db_copy_flush(cp);
+	return e;
+}
+
+/* In a new write transaction of c: a parent named « tk-old » again (a unique key broken), sent without waiting for
+ * its answer. The caller frees cp and rolls back. */
+static err send_duplicate(db_conn *c, db_ids *ids, db_copy *cp)
+{
+	int64_t next = 0;
+	err e = db_begin(c, true);
+	db_copy_init(cp, c, &C_TP);
+	if (e == E_OK)
+		e = db_next_id(c, ids, &next);
+	if (e == E_OK)
+		e = DBCOPY(cp, A_INT(next), A_TEXT("tk-old"));
+	if (e == E_OK)
+		e = db_copy_send(cp);
+	return e;
+}
+
 typedef struct { db *d; int64_t sid; int ok; } worker_arg;
 
 /* db_filtered: rows fq-0 … fq-9 of a structure (the odd ones with data), from the id `first`. */
@@ -500,49 +530,25 @@ int main(void)
 		CHECK(DBID0(c, &Q_TK_COUNT, &kids) == E_OK && kids == kids0 + 8, "nothing written (%lld)", (long long)(kids - kids0));
 		if (pg) {
 			/* 3. A table with a trigger of its own is checked row by row (the replication role would silence it). */
-			CHECK(db_begin(c, true) == E_OK, "in a transaction");
 			db_copy tt;
-			db_copy_init(&tt, c, &C_TT);
-			db_copy_keys_later(&tt);
-			e = DBCOPY(&tt, A_INT(pid[2] + 1000000));
-			if (e == E_OK)
-				e = db_copy_flush(&tt);
+			e = copy_one_later(c, &C_TT, &tt, pid[2] + 1000000);
 			CHECK(e == E_CONFLICT && !db_copy_unchecked(&tt), "a table with its own trigger: refused at once (%d)", e);
 			db_copy_free(&tt);
 			db_rollback(c);
 			/* 4. A role that may not set the replication role: checked row by row. */
 			CHECK(DBX0(c, &Q_TK_ROLE_MAKE, NULL) == E_OK, "a role without the right");
-			CHECK(db_begin(c, true) == E_OK, "in a transaction");
-			db_copy_init(&kid, c, &C_TK);
-			db_copy_keys_later(&kid);
-			e = DBCOPY(&kid, A_INT(pid[2] + 1000000));
-			if (e == E_OK)
-				e = db_copy_flush(&kid);
+			e = copy_one_later(c, &C_TK, &kid, pid[2] + 1000000);
 			CHECK(e == E_CONFLICT && !db_copy_unchecked(&kid), "without the right: refused at once (%d)", e);
 			db_copy_free(&kid);
 			db_rollback(c);
 			CHECK(DBX0(c, &Q_TK_ROLE_DROP, NULL) == E_OK, "the role dropped");
 			/* 5. A COPY sent without waiting: its error is the next statement's. */
-			CHECK(db_begin(c, true) == E_OK, "in a transaction");
-			db_copy_init(&par, c, &C_TP);
-			int64_t next = 0;
-			e = db_next_id(c, &ids, &next);
-			if (e == E_OK)
-				e = DBCOPY(&par, A_INT(next), A_TEXT("tk-old"));
-			if (e == E_OK)
-				e = db_copy_send(&par);
-			CHECK(e == E_OK, "a row breaking a unique key sent: no answer yet");
+			CHECK(send_duplicate(c, &ids, &par) == E_OK, "a row breaking a unique key sent: no answer yet");
 			CHECK(DBID0(c, &Q_TP_COUNT, &parents) == E_CONFLICT, "the next statement returns its conflict");
 			db_copy_free(&par);
 			db_rollback(c);
 			/* A failed COPY whose answer the rollback reads: the rollback still reaches the server. */
-			CHECK(db_begin(c, true) == E_OK, "in a transaction");
-			db_copy_init(&par, c, &C_TP);
-			e = db_next_id(c, &ids, &next);
-			if (e == E_OK)
-				e = DBCOPY(&par, A_INT(next), A_TEXT("tk-old"));
-			if (e == E_OK)
-				e = db_copy_send(&par);
+			send_duplicate(c, &ids, &par);
 			db_copy_free(&par);
 			db_rollback(c);
 			CHECK(DBID0(c, &Q_TP_COUNT, &parents) == E_OK, "after the rollback the connection answers");
