@@ -6,6 +6,12 @@
 --                   shares cannot drift with the scheduler; each kind's
 --                   latency is timed here (LuaJIT's FFI clock) and done()
 --                   prints a line per kind
+--   RATE=R CONNS=C  the same day at a fixed arrival rate of R requests/s over the C connections (bench/run.sh's
+--                   day under load, not saturated): each connection's requests arrive at random (exponential
+--                   gaps, mean C/R s: the sum is a Poisson stream, as agents' clicks are); a request whose time
+--                   came while its connection still waited for the previous answer is timed from its
+--                   scheduled time, not from when it could be sent (the wait behind the server counts: no
+--                   « coordinated omission »)
 -- or one kind alone (bench/run.sh's CPU per request):
 --   KIND=search     a name fragment as typed (bench/queries.txt): the request the search box sends at each
 --                   keystroke (htmx, fragment=1: the results only, as a browser asks them)
@@ -64,6 +70,25 @@ end
 local KINDS = { "search", "household", "contact", "aid", "mail", "list", "dashboard" }
 for _, k in ipairs(KINDS) do _G["lat_" .. k] = {}; _G["bad_" .. k] = 0 end
 sent_at, current = 0, nil
+
+-- The fixed arrival rate (RATE, CONNS): wrk asks delay() before each request, in whole milliseconds.
+local rate, conns = tonumber(os.getenv("RATE") or "0"), tonumber(os.getenv("CONNS") or "64")
+local due, late = nil, nil
+if mix and rate > 0 then
+  local gap = 1e6 * conns / rate -- µs between two requests of one connection, on average
+  delay = function()
+    local t = now()
+    if not due then
+      math.randomseed((tid or 1) * 7919)
+      due = t + math.random() * gap -- the connections start spread over one gap
+    else
+      due = due + -math.log(1 - math.random()) * gap
+    end
+    if due <= t then late = due; return 0 end -- behind: sent now, timed from when it was due
+    late = nil
+    return math.ceil((due - t) / 1000)
+  end
+end
 
 local function enc(s)
   return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
@@ -131,8 +156,9 @@ request = function()
   n = n + 1
   if not mix then return build(kind, pick(kind)) end
   current = schedule[((n + (tid or 1) * 3) % #schedule) + 1]
-  sent_at = now()
-  return build(current, pick(current))
+  local req = build(current, pick(current))
+  sent_at = late or now() -- once built: the script's own time (interpreted) is not the server's
+  return req
 end
 
 response = function(status, headers, body)

@@ -112,6 +112,12 @@ for p in 1 2 3 4 5 6 7 8 9 10; do curl -s -H "Authorization: Bearer $TOKEN" "$BA
 # ---- the HTTP ceiling: a static file through the same server ------------------
 say "Plafond HTTP (fichier statique, $AGENTS connexions, 10 s)…"
 [ "$PARTS" = all ] && CEIL=$(wrk -t2 -c$AGENTS -d10s "$BASE/static/style.css" | awk '/Requests\/sec/ { printf "%d", $2 }')
+# The machine's own tail: the same file asked by one connection, one request at a time (its p99 is the wake-ups'
+# of two processes, nothing of the server's work) — the least any request's p99 can be here.
+ONE=""
+[ "$PARTS" = all ] && ONE=$(wrk -t1 -c1 -d5s --latency "$BASE/static/style.css" | awk '
+  function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+  $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } END { if (p99 != "") printf "%.2f %.2f", p50, p99 }')
 
 # ---- the day at the counter: one wrk, each agent a connection of its own ---------
 # Every connection sends the kinds in the designed proportions (bench/mix.lua, KIND=mix) and times each
@@ -129,6 +135,21 @@ MIXCPU=$(awk -v a="$BUSY0" -v b="$BUSY1" -v s0="$MIX0" -v s1="$MIX1" 'BEGIN { sp
   tot = (y[1] - x[1]) + (y[2] - x[2]); if (tot <= 0) tot = 1
   printf "server %.0f %%, whole machine %.0f %% busy (of two cores)", 100 * (s1 - s0) / tot, 100 * (y[1] - x[1]) / tot }')
 RSS=$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' /proc/$PID/status)
+
+# ---- the same day under load, not saturated: a fixed arrival rate ---------------------------------------------
+# The day above is a closed loop: 64 agents who never pause, each request waiting behind the others' (its
+# latency is the queue's: 64 / throughput on average, whatever the server's speed). The same mix at a fixed
+# rate (BENCH_RATE, else half of the throughput above), requests arriving at random (bench/mix.lua, RATE), each
+# timed from when it was due: the latency an agent sees on a busy day.
+PACED=$CACHE/paced.txt
+RATE=${BENCH_RATE:-$(awk '{ t += $5 } END { printf "%d", int(t / 200) * 100 }' "$OUT")}
+: > "$PACED"
+if [ "$PARTS" = all ] && [ "${RATE:-0}" -gt 0 ]; then
+  say "La même journée à $RATE requêtes/s (arrivées au hasard), ${DUR} s…"
+  KIND=mix RATE=$RATE CONNS=$AGENTS TOKEN=$TOKEN MAX_ID=$N DOMI=$DOMI FOOD=$FOOD MOTIVE=${MOTIVE:-1} QUERIES=bench/queries.txt \
+    wrk -t$AGENTS -c$AGENTS -d"${DUR}s" --timeout 10s -s bench/mix.lua "$BASE" 2>&1 |
+    grep -E "^(search|household|contact|aid|mail|list|dashboard) " > "$PACED"
+fi
 
 # ---- CPU per request, each kind alone: the server's /proc counters before and after, and wrk's own ----------
 # Steadier than throughput on a noisy machine; the load generator's share says how much of the two cores it took.
@@ -215,7 +236,7 @@ if [ "$ENGINE" = sqlite ] && [ "$SYNC" = full ]; then
 elif [ "$ENGINE" = sqlite ]; then DURABLE="SQLite synchronous=NORMAL, no sync at commit (BENCH_SYNC=normal: a power cut may lose the last commits)"
 else DURABLE="PostgreSQL fsync=on, synchronous_commit=on (the defaults)"; fi
 TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FLOOR" -v rss="$RSS" -v start="$START" -v size="$SIZE" -v imp="${IMPORT:-?}" \
-  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" -v threads="${THREADS:-?}" -v mixcpu="$MIXCPU" -v home30="$HOME30" -v ixline="${IXLINE:-not built}" '
+  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" -v threads="${THREADS:-?}" -v mixcpu="$MIXCPU" -v home30="$HOME30" -v ixline="${IXLINE:-not built}" -v paced="$PACED" -v one="$ONE" -v rate="${RATE:-0}" -v ratewhy="${BENCH_RATE:+BENCH_RATE}" '
   { kind[NR] = $1; req[NR] = $2; err[NR] = $3; rps[NR] = $5; p50[NR] = $6; p99[NR] = $7; mx[NR] = $8; tot += $5; errs += $3; if ($1 == "search") sp99 = $7 }
   END {
     design["search"] = 35; design["household"] = 25; design["contact"] = 15; design["aid"] = 10; design["mail"] = 5; design["list"] = 5; design["dashboard"] = 5
@@ -232,7 +253,14 @@ TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FL
     split(floor, f, " ")
     printf "* engine %s, %d households, %d agents for %d s, server with %s threads\n", eng, n, 64, dur, threads
     printf "* HTTP ceiling (static file, same server): %d req/s — mixed workload = %.0f %% of it\n", ceil, ceil ? 100 * tot / ceil : 0
+    if (one != "") { split(one, o, " "); printf "* the machine’s own tail (the static file, one connection, one request at a time): p50 %.2f ms, p99 %.2f ms\n", o[1], o[2] }
     printf "* storage floor (the search without HTTP: its index in memory, the rows from the database): p50 %.2f ms, p99 %.2f ms — search p99 end to end = %.1f × the floor p99\n", f[1] / 1000, f[2] / 1000, f[2] ? sp99 / (f[2] / 1000) : 0
+    np = 0; ptot = 0; perrs = 0; pline = ""
+    while ((getline line < paced) > 0) {
+      split(line, c, " "); np++; ptot += c[5]; perrs += c[3]; if (c[1] == "search") psp99 = c[7]
+      pline = pline sprintf("%s%s %.1f / %.1f", (np > 1 ? ", " : ""), c[1], c[6], c[7])
+    }
+    if (np) printf "* the same day at a fixed rate of %d req/s (%s; arrivals at random; each request timed from when it was due): %.0f req/s answered, %d errors; p50 / p99 ms: %s — search p99 = %.1f × the floor p99\n", rate, (ratewhy != "" ? "given" : "half the throughput above"), ptot, perrs, pline, f[2] ? psp99 / (f[2] / 1000) : 0
     printf "* processor during the mix: %s\n", mixcpu
     printf "* server peak memory (VmHWM): %d MB\n", rss
     printf "* start-up to the first answered request: %d ms; search index in memory (first structure): %s\n", start, ixline
