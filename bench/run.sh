@@ -260,7 +260,7 @@ TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FL
       split(line, c, " "); np++; ptot += c[5]; perrs += c[3]; if (c[1] == "search") psp99 = c[7]
       pline = pline sprintf("%s%s %.1f / %.1f", (np > 1 ? ", " : ""), c[1], c[6], c[7])
     }
-    if (np) printf "* the same day at a fixed rate of %d req/s (%s; arrivals at random; each request timed from when it was due): %.0f req/s answered, %d errors; p50 / p99 ms: %s — search p99 = %.1f × the floor p99\n", rate, (ratewhy != "" ? "given" : "half the throughput above"), ptot, perrs, pline, f[2] ? psp99 / (f[2] / 1000) : 0
+    if (np) printf "* the same day at a fixed rate of %d req/s (%s; arrivals at random; each request timed from when it was due): %.0f req/s answered, %d errors; p50 / p99 ms: %s — search p99 = %.1f × the floor p99%s\n", rate, (ratewhy != "" ? "given" : "half the throughput above"), ptot, perrs, pline, f[2] ? psp99 / (f[2] / 1000) : 0, (ptot < 0.95 * rate ? " — **the server did not keep up with the rate: these latencies are a queue’s**" : "")
     printf "* processor during the mix: %s\n", mixcpu
     printf "* server peak memory (VmHWM): %d MB\n", rss
     printf "* start-up to the first answered request: %d ms; search index in memory (first structure): %s\n", start, ixline
