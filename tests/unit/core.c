@@ -10,6 +10,8 @@
 #include "core/crypto.h"
 #include "core/csv.h"
 #include "core/keyset.h"
+#include "core/postings.h"
+#include <stdlib.h>
 #include "core/notify.h"
 #include "core/text.h"
 #include "web/html.h"
@@ -229,6 +231,96 @@ static void test_keyset(void)
 	CHECK(s.v == NULL && s.n == 0 && !keyset_has(&s, 1), "freed: empty");
 }
 
+/* A list of n ascending numbers, gaps drawn from a small xorshift: small (a common key's list), mixed, or up to the
+ * numbers' end (a rare key's). */
+static uint32_t *postings_sample(uint32_t n, int kind, uint64_t *rng)
+{
+	uint32_t *v = malloc((n ? n : 1) * sizeof *v), x = 0, span = (UINT32_MAX - 1000) / (n + 1);
+	for (uint32_t i = 0; i < n; i++) {
+		*rng ^= *rng << 13, *rng ^= *rng >> 7, *rng ^= *rng << 17;
+		if (kind == 0)
+			x += 1 + (uint32_t)(*rng % 3);
+		else if (kind == 1)
+			x += 1 + (uint32_t)(*rng % (i % 5 ? 100 : 300000));
+		else /* over the whole range, to the five-byte numbers */
+			x = (i + 1) * span + (uint32_t)(*rng % (span / 2 + 1));
+		v[i] = x;
+	}
+	return v;
+}
+
+static void test_postings(void)
+{
+	T_GROUP("postings");
+	const uint32_t sizes[] = {0, 1, 2, 63, 64, 65, 127, 128, 129, 1000, 20000};
+	uint64_t rng = 88172645463325252u;
+	bool counted = true, read = true, sought = true, ended = true, behind = true, onward = true;
+	size_t small = 0, small_n = 0;
+	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+		for (int kind = 0; kind < 3; kind++) {
+			uint32_t n = sizes[si], *v = postings_sample(n, kind, &rng);
+			size_t bytes = postings_skips(n);
+			for (uint32_t k = 0; k < n; k++)
+				bytes += postings_size(k, k ? v[k - 1] : 0, v[k]);
+			uint8_t *list = malloc(bytes + 1), *data = list + postings_skips(n), *at = data;
+			list[bytes] = 0xA5; /* a guard: nothing written past the bytes counted */
+			for (uint32_t k = 0; k < n; k++)
+				postings_put(data, &at, k, k ? v[k - 1] : 0, v[k]);
+			counted &= (size_t)(at - list) == bytes && list[bytes] == 0xA5;
+			if (kind == 0) {
+				small += bytes;
+				small_n += n;
+			}
+			postings_cur c;
+			postings_open(&c, list, n);
+			uint32_t x;
+			for (uint32_t k = 0; k < n; k++)
+				read &= postings_next(&c, &x) && x == v[k];
+			ended &= !postings_next(&c, &x);
+			/* Seeks forward by steps of every size, from a fresh reader: the first number ≥ the target. */
+			for (uint32_t step = 1; step <= 4096 && n; step *= 4) {
+				postings_open(&c, list, n);
+				uint32_t want = 0;
+				for (uint32_t j = 0; j < n; j += step) {
+					uint32_t target = v[j] - (j % 2 && (j == 0 || v[j] - 1 > v[j - 1]) ? 1 : 0);
+					/* the first ≥ target */
+					uint32_t lo = 0, hi = n;
+					while (lo < hi) {
+						uint32_t mid = (lo + hi) / 2;
+						if (v[mid] < target)
+							lo = mid + 1;
+						else
+							hi = mid;
+					}
+					want = v[lo];
+					sought &= postings_seek(&c, target, &x) && x == want;
+				}
+				sought &= !postings_seek(&c, v[n - 1] + (v[n - 1] < UINT32_MAX ? 1 : 0), &x) || v[n - 1] == UINT32_MAX;
+				/* after a seek, reading goes on from the number found */
+				postings_open(&c, list, n);
+				for (uint32_t j = step - 1; j + 1 < n; j += step * 3)
+					onward &= postings_seek(&c, v[j], &x) && x == v[j] && postings_next(&c, &x) && x == v[j + 1];
+				/* a target behind the reader: the number it stands on */
+				postings_open(&c, list, n);
+				if (postings_seek(&c, v[n / 2], &x))
+					behind &= postings_seek(&c, v[0], &x) && x == v[n / 2];
+			}
+			free(list);
+			free(v);
+		}
+	CHECK(counted, "the bytes counted are the bytes written");
+	CHECK(read, "every number read back, in order");
+	CHECK(ended, "nothing read past the end");
+	CHECK(sought, "a seek gives the first number at or past its target, across blocks");
+	CHECK(behind, "a reader never goes back");
+	CHECK(onward, "after a seek, the next number is the one after it");
+	CHECK(small * 10 <= small_n * 14, "small gaps: at most 1.4 bytes a number (%zu bytes for %zu)", small, small_n);
+	postings_cur c;
+	uint32_t x;
+	postings_open(&c, (const uint8_t *)"", 0);
+	CHECK(!postings_next(&c, &x) && !postings_seek(&c, 0, &x), "an empty list");
+}
+
 static void test_crypto(void)
 {
 	T_GROUP("crypto");
@@ -321,6 +413,7 @@ int main(void)
 	test_text();
 	test_parse();
 	test_keyset();
+	test_postings();
 	test_crypto();
 	test_csv_guard();
 	test_proxy();

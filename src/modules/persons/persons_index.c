@@ -4,7 +4,8 @@
  * Each structure's persons are read once and their keys (persons_keys_each:
  * the words of their folded names and their one-letter deletions) made into
  * a compact index: the distinct keys side by side in one block, each with
- * its persons. The
+ * its persons (their numbers as the gaps between them, a byte or two each:
+ * core/postings.h). The
  * search then finds its candidates without a statement; their details
  * still come from the database, which decides (a person renamed or gone
  * since is dropped there: the index may hold more than the truth, never
@@ -48,6 +49,7 @@
 #include <string.h>
 #include "core/civil.h"
 #include "core/log.h"
+#include "core/postings.h"
 #include "core/text.h"
 #include "modules/accounts/accounts.h"
 #include "core/banned.h"
@@ -174,8 +176,9 @@ typedef struct part {
 	uint32_t nkeys;
 	uint32_t *koff;          /* nkeys + 1 offsets in pool */
 	char *pool;
-	uint32_t *pstart;        /* nkeys + 1 offsets in pids */
-	uint32_t *pids;
+	uint32_t *pstart;        /* nkeys + 1: the entries before each key's (its persons: the difference) */
+	uint32_t *poff;          /* nkeys + 1 offsets in post */
+	uint8_t *post;           /* each key's persons, ascending, as the gaps between them (core/postings.h) */
 	size_t bytes;
 	/* added since, in key order */
 	drow *delta;
@@ -184,7 +187,8 @@ typedef struct part {
 	bool building;
 	/* for the ranking: the base's persons (rpid: their numbers, ascending; pix: where each number is, when the
 	 * numbers are dense enough for a direct table), the persons fed since (by number), the households (their
-	 * numbers and last visits side by side, and a hash from number to place) */
+	 * numbers and last visits side by side: the base's first, in the order of their numbers, found by a direct
+	 * table when dense enough, else by halving; those met since, by a hash from number to place) */
 	uint32_t np, pmin, prange;
 	uint32_t *rpid, *pix;
 	prec *rec;
@@ -194,6 +198,7 @@ typedef struct part {
 	uint32_t *hid;
 	int64_t *hseen;
 	size_t nh, caph;
+	uint32_t nhbase, hmin, hrange, *hdir; /* hdir[number - hmin]: the base household's place + 1, 0 none */
 	uint32_t *hkey, *hval;
 	size_t hcap;
 	_Atomic int64_t tail_at; /* the time the last visits were read up to (seconds) */
@@ -228,9 +233,11 @@ static void base_free(part *p)
 	free(p->koff);
 	free(p->pool);
 	free(p->pstart);
-	free(p->pids);
-	p->koff = p->pstart = p->pids = NULL;
+	free(p->poff);
+	free(p->post);
+	p->koff = p->pstart = p->poff = NULL;
 	p->pool = NULL;
+	p->post = NULL;
 	p->nkeys = 0;
 	p->bytes = 0;
 	free(p->rpid);
@@ -241,7 +248,9 @@ static void base_free(part *p)
 	free(p->hseen);
 	free(p->hkey);
 	free(p->hval);
-	p->rpid = p->pix = p->hid = p->hkey = p->hval = NULL;
+	free(p->hdir);
+	p->rpid = p->pix = p->hid = p->hkey = p->hval = p->hdir = NULL;
+	p->nhbase = p->hmin = p->hrange = 0;
 	p->rec = NULL;
 	p->names = NULL;
 	p->hseen = NULL;
@@ -283,9 +292,44 @@ static bool grow(void **v, size_t *cap, size_t need, size_t size)
 
 static size_t slot_of(uint32_t hid, size_t cap) { return (size_t)(((uint64_t)hid * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1); }
 
+/* Number x's place plus one among n numbers: dir[x - min] when there is a direct table (range long), else by
+ * halving in sorted[0, n); 0 when it is not there. */
+static uint32_t place_of(const uint32_t *dir, uint32_t min, uint32_t range, const uint32_t *sorted, uint32_t n, uint32_t x)
+{
+	if (dir)
+		return x - min < range ? dir[x - min] : 0;
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (sorted[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && sorted[lo] == x ? lo + 1 : 0;
+}
+
+/* For n numbers sorted, dense enough (one structure's, or most of them): the table of their places plus one from
+ * *min over *range, for place_of; NULL when they are not (or memory is short: place_of halves). */
+static uint32_t *direct_table(const uint32_t *sorted, uint32_t n, uint32_t *min, uint32_t *range)
+{
+	uint64_t r = n ? (uint64_t)sorted[n - 1] - sorted[0] + 1 : 0;
+	uint32_t *dir = r && r <= 2 * (uint64_t)n + 1024 ? calloc((size_t)r, sizeof *dir) : NULL;
+	if (!dir)
+		return NULL;
+	*min = sorted[0];
+	*range = (uint32_t)r;
+	for (uint32_t i = 0; i < n; i++)
+		dir[sorted[i] - *min] = i + 1;
+	return dir;
+}
+
 /* Household hid's place in the part's households, or NO_HOUSEHOLD. */
 static uint32_t household_at(const part *p, uint32_t hid)
 {
+	uint32_t at = place_of(p->hdir, p->hmin, p->hrange, p->hid, p->nhbase, hid);
+	if (at)
+		return at - 1;
 	if (!p->hcap)
 		return NO_HOUSEHOLD;
 	for (size_t j = slot_of(hid, p->hcap); p->hkey[j]; j = (j + 1) & (p->hcap - 1))
@@ -305,7 +349,7 @@ static bool seen_put(part *p, uint32_t hid, int64_t at, uint32_t *hix)
 		    !grow((void **)&p->hseen, &c2, p->nh + 1, sizeof *p->hseen))
 			return false;
 		p->caph = c1 < c2 ? c1 : c2;
-		if ((p->nh + 1) * 2 > p->hcap) {
+		if ((p->nh - p->nhbase + 1) * 2 > p->hcap) { /* the hash: the households met since the base */
 			size_t nc = p->hcap ? p->hcap * 2 : 1024;
 			uint32_t *nk = calloc(nc, sizeof *nk), *nv = malloc(nc * sizeof *nv);
 			if (!nk || !nv) {
@@ -380,9 +424,10 @@ static bool pdelta_put(part *p, uint32_t pid, uint32_t hid, bool active, char *n
 
 /* The distinct keys met while building: open addressing on a hash (each slot: the key's number plus one in its low
  * half, 0 free, and the hash's high bits in its high half — most probes end there, without reading the key), and
- * for each key, side by side (one cache line): its place in the pool, its length, its persons (then, in the second
- * pass, the next place of its list) and the last person that gave it (a name's keys count once: « jean jean »). */
-typedef struct kmeta { uint32_t off, len, cnt, last; } kmeta;
+ * for each key, side by side: its place in the pool, its length, its persons (in the second pass, those placed), the
+ * last person that gave it (a name's keys count once: « jean jean »), the bytes of its list's gaps (in the second
+ * pass, where its list's data starts in post) and, in the second pass, where its next gap is written. */
+typedef struct kmeta { uint32_t off, len, cnt, last, bytes, at; } kmeta;
 
 typedef struct kset {
 	uint64_t *slot;
@@ -391,10 +436,10 @@ typedef struct kset {
 	size_t n, capn;
 	char *pool;
 	size_t npool, cpool;
-	uint32_t *pids;
+	uint8_t *post;
 	uint32_t pid;
 	uint64_t entries;
-	bool second, failed;
+	bool second, failed, large; /* large: beyond the index's 32-bit counts and offsets */
 } kset;
 
 static uint64_t key_hash(const char *k, size_t len)
@@ -448,7 +493,7 @@ static void key_met(const char *k, size_t len, void *ctx)
 			return;
 		}
 		id = (uint32_t)s->n++;
-		s->k[id] = (kmeta){(uint32_t)s->npool, (uint32_t)len, 0, 0};
+		s->k[id] = (kmeta){(uint32_t)s->npool, (uint32_t)len, 0, 0, 0, 0};
 		memcpy(s->pool + s->npool, k, len);
 		s->pool[s->npool + len] = 0;
 		s->npool += len + 1;
@@ -461,14 +506,16 @@ static void key_met(const char *k, size_t len, void *ctx)
 	kmeta *m = &s->k[id];
 	if (m->last == s->pid)
 		return;
-	m->last = s->pid;
 	if (s->second) {
-		s->pids[m->cnt++] = s->pid;
+		uint8_t *at = s->post + m->at;
+		postings_put(s->post + m->bytes, &at, m->cnt++, m->last, s->pid);
+		m->at = (uint32_t)(at - s->post);
 	} else {
-		m->cnt++;
-		if (++s->entries >= UINT32_MAX - 1)
-			s->failed = true;
+		m->bytes += (uint32_t)postings_size(m->cnt++, m->last, s->pid);
+		if (++s->entries >= UINT32_MAX - 1 || m->bytes >= UINT32_MAX - 8)
+			s->failed = s->large = true;
 	}
+	m->last = s->pid;
 }
 
 static void kset_free(kset *s)
@@ -508,7 +555,7 @@ static err build_keys(part *out)
 			persons_keys_each(out->names + (out->rec[i].name & ~(uint32_t)INACTIVE), key_met, &s);
 		}
 		if (s.failed) {
-			e = s.entries >= UINT32_MAX - 1 || s.n >= UINT32_MAX - 2 ? E_INTERNAL : E_NOMEM;
+			e = s.large || s.n >= UINT32_MAX - 2 ? E_INTERNAL : E_NOMEM;
 			break;
 		}
 		if (pass)
@@ -517,9 +564,9 @@ static err build_keys(part *out)
 		kord *order = malloc((s.n ? s.n : 1) * sizeof *order);
 		out->koff = malloc((s.n + 1) * sizeof *out->koff);
 		out->pstart = malloc((s.n + 1) * sizeof *out->pstart);
+		out->poff = malloc((s.n + 1) * sizeof *out->poff);
 		out->pool = malloc(s.npool ? s.npool : 1);
-		out->pids = malloc((s.entries ? s.entries : 1) * sizeof *out->pids);
-		if (!order || !out->koff || !out->pstart || !out->pool || !out->pids) {
+		if (!order || !out->koff || !out->pstart || !out->poff || !out->pool) {
 			free(order);
 			e = E_NOMEM;
 			break;
@@ -535,28 +582,43 @@ static err build_keys(part *out)
 		qsort(order, s.n, sizeof *order, by_key);
 		sorting = NULL;
 		uint32_t at = 0, np = 0;
+		uint64_t bytes = 0; /* the lists' bytes: each one's skip records, then its data (core/postings.h) */
 		for (uint32_t r = 0; r < s.n; r++) {
 			kmeta *m = &s.k[order[r].id];
 			out->koff[r] = np;
 			out->pstart[r] = at;
+			out->poff[r] = (uint32_t)bytes;
 			memcpy(out->pool + np, s.pool + m->off, m->len + 1);
 			np += m->len + 1;
-			uint32_t n = m->cnt;
-			m->cnt = at; /* the second pass: the next place of its list */
+			at += m->cnt;
+			bytes += postings_skips(m->cnt);
+			uint32_t gaps = m->bytes;
+			m->at = m->bytes = (uint32_t)bytes; /* the second pass: where its data starts and its next gap goes */
+			m->cnt = 0;                         /* and none placed */
 			m->last = 0;
-			at += n;
+			bytes += gaps;
+			if (bytes >= UINT32_MAX) {
+				e = E_INTERNAL; /* beyond this index's offsets: the database answers */
+				break;
+			}
 		}
+		free(order);
+		if (e != E_OK)
+			break;
 		out->koff[s.n] = np;
 		out->pstart[s.n] = at;
+		out->poff[s.n] = (uint32_t)bytes;
 		out->nkeys = (uint32_t)s.n;
-		free(order);
-		s.pids = out->pids;
+		if (!(s.post = out->post = malloc(bytes ? (size_t)bytes : 1))) {
+			e = E_NOMEM;
+			break;
+		}
 	}
-	size_t keys = s.n, entries = s.entries;
+	size_t keys = s.n;
 	kset_free(&s);
 	if (e != E_OK)
 		return e;
-	out->bytes += (keys + 1) * (sizeof *out->koff + sizeof *out->pstart) + out->koff[keys] + entries * sizeof *out->pids;
+	out->bytes += (keys + 1) * (sizeof *out->koff + sizeof *out->pstart + sizeof *out->poff) + out->koff[keys] + out->poff[keys];
 	return E_OK;
 }
 
@@ -573,15 +635,32 @@ static err build_rank(db_conn *c, part *out, int64_t page)
 		while (e == E_OK && db_next(&q)) {
 			rows++;
 			last = db_int(&q, 0);
-			if (last <= 0 || last > UINT32_MAX)
-				e = E_INTERNAL;
-			else if (!seen_put(out, (uint32_t)last, db_int(&q, 1), NULL))
+			size_t c1 = out->caph, c2 = out->caph; /* the two arrays grow alike */
+			if (last <= 0 || last > UINT32_MAX || (out->nh && (uint32_t)last <= out->hid[out->nh - 1]) || out->nh >= UINT32_MAX - 1)
+				e = E_INTERNAL; /* in the order of their numbers, within this index's */
+			else if (!grow((void **)&out->hid, &c1, out->nh + 1, sizeof *out->hid) ||
+			         !grow((void **)&out->hseen, &c2, out->nh + 1, sizeof *out->hseen))
 				e = E_NOMEM;
+			else {
+				out->caph = c1 < c2 ? c1 : c2;
+				out->hid[out->nh] = (uint32_t)last;
+				out->hseen[out->nh++] = db_int(&q, 1);
+			}
 		}
 		if (e == E_OK && q.status != E_OK)
 			e = q.status;
 		db_close(&q);
 		more = rows == page;
+	}
+	out->nhbase = (uint32_t)out->nh;
+	if (e == E_OK && out->nh) { /* to the size used; numbers dense enough: a direct table */
+		void *v;
+		if ((v = realloc(out->hid, out->nh * sizeof *out->hid)))
+			out->hid = v;
+		if ((v = realloc(out->hseen, out->nh * sizeof *out->hseen)))
+			out->hseen = v;
+		out->caph = out->nh; /* (each holds that many, shrunk or not) */
+		out->hdir = direct_table(out->hid, out->nhbase, &out->hmin, &out->hrange);
 	}
 	last = 0;
 	for (bool more = true; e == E_OK && more;) {
@@ -630,18 +709,14 @@ static err build_rank(db_conn *c, part *out, int64_t page)
 		if ((v = realloc(out->names, npool)))
 			out->names = v;
 		/* Numbers dense enough (one structure's, or most of them): a direct table, one read instead of a search. */
-		uint64_t range = (uint64_t)out->rpid[out->np - 1] - out->rpid[0] + 1;
-		if (range <= 2 * (uint64_t)out->np + 1024 && (out->pix = calloc((size_t)range, sizeof *out->pix))) {
-			out->pmin = out->rpid[0];
-			out->prange = (uint32_t)range;
-			for (uint32_t i = 0; i < out->np; i++)
-				out->pix[out->rpid[i] - out->pmin] = i + 1;
+		if ((out->pix = direct_table(out->rpid, out->np, &out->pmin, &out->prange))) {
 			free(out->rpid); /* the table says it all */
 			out->rpid = NULL;
 		}
 	}
 	out->bytes += out->np * ((out->rpid ? sizeof *out->rpid : 0) + sizeof *out->rec) + npool + out->prange * sizeof *out->pix +
-	              out->caph * (sizeof *out->hid + sizeof *out->hseen) + out->hcap * (sizeof *out->hkey + sizeof *out->hval);
+	              out->caph * (sizeof *out->hid + sizeof *out->hseen) + out->hcap * (sizeof *out->hkey + sizeof *out->hval) +
+	              out->hrange * sizeof *out->hdir;
 	return E_OK;
 }
 
@@ -736,7 +811,8 @@ static void build_one(int64_t sid)
 				p->koff = fresh.koff;
 				p->pool = fresh.pool;
 				p->pstart = fresh.pstart;
-				p->pids = fresh.pids;
+				p->poff = fresh.poff;
+				p->post = fresh.post;
 				p->bytes = fresh.bytes;
 				p->np = fresh.np;
 				p->pmin = fresh.pmin;
@@ -752,6 +828,10 @@ static void build_one(int64_t sid)
 				p->hkey = fresh.hkey;
 				p->hval = fresh.hval;
 				p->hcap = fresh.hcap;
+				p->nhbase = fresh.nhbase;
+				p->hmin = fresh.hmin;
+				p->hrange = fresh.hrange;
+				p->hdir = fresh.hdir;
 				atomic_store(&p->tail_at, atomic_load(&fresh.tail_at));
 				p->seq = fresh.seq;
 				p->stale = false;
@@ -1043,7 +1123,7 @@ static void read_tail(db_conn *c, part *p)
 		}
 		pthread_rwlock_wrlock(&ix.lock);
 		for (int i = 0; i < n; i++)
-			if (hid[i] > 0 && hid[i] <= UINT32_MAX && p->hcap && !seen_put(p, (uint32_t)hid[i], at[i], NULL))
+			if (hid[i] > 0 && hid[i] <= UINT32_MAX && p->koff && !seen_put(p, (uint32_t)hid[i], at[i], NULL))
 				p->stale = true; /* no memory: searches read the names until the index is built again */
 		pthread_rwlock_unlock(&ix.lock);
 	}
@@ -1073,7 +1153,7 @@ void persons_index_seen(int64_t sid, int64_t hid, int64_t at)
 		return;
 	pthread_rwlock_wrlock(&ix.lock);
 	part *p = part_of(sid);
-	if (p && p->hcap && !seen_put(p, (uint32_t)hid, at, NULL))
+	if (p && p->koff && !seen_put(p, (uint32_t)hid, at, NULL))
 		p->stale = true;
 	pthread_rwlock_unlock(&ix.lock);
 }
@@ -1090,20 +1170,7 @@ static bool person_at(const part *p, uint32_t pid, const char **name, uint32_t *
 		*active = p->pdelta[d].active;
 		return true;
 	}
-	uint32_t at = 0; /* her place in the base, plus one */
-	if (p->pix) {
-		at = pid >= p->pmin && pid - p->pmin < p->prange ? p->pix[pid - p->pmin] : 0;
-	} else {
-		uint32_t lo = 0, hi = p->np;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			if (p->rpid[mid] < pid)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		at = lo < p->np && p->rpid[lo] == pid ? lo + 1 : 0;
-	}
+	uint32_t at = place_of(p->pix, p->pmin, p->prange, p->rpid, p->np, pid); /* her place in the base, plus one */
 	if (!at)
 		return false;
 	const prec *r = &p->rec[at - 1];
@@ -1223,6 +1290,12 @@ static bool best_offer_batch(const part *p, best_set *b, const uint32_t *pids, i
 	return true;
 }
 
+/* A reader of key i's persons in the base. */
+static void list_open(const part *p, uint32_t i, postings_cur *c)
+{
+	postings_open(c, p->post + p->poff[i], p->pstart[i + 1] - p->pstart[i]);
+}
+
 static bool key_matches(const char *k, const index_lookup *lk, size_t kl)
 {
 	return lk->prefix ? strncmp(k, lk->key, kl) == 0 : strcmp(k, lk->key) == 0;
@@ -1233,37 +1306,22 @@ static bool best_lookup(const part *p, best_set *b, const index_lookup *lk)
 {
 	size_t kl = strlen(lk->key);
 	b->bound = b->examined + lk->max;
-	for (uint32_t i = lower(p, lk->key); i < p->nkeys && key_matches(p->pool + p->koff[i], lk, kl); i++)
-		for (uint32_t j = p->pstart[i]; j < p->pstart[i + 1]; j += OFFER_BATCH) {
-			uint32_t n = p->pstart[i + 1] - j < OFFER_BATCH ? p->pstart[i + 1] - j : OFFER_BATCH;
-			if (!best_offer_batch(p, b, p->pids + j, (int)n, -1))
+	for (uint32_t i = lower(p, lk->key); i < p->nkeys && key_matches(p->pool + p->koff[i], lk, kl); i++) {
+		postings_cur cur;
+		uint32_t batch[OFFER_BATCH], x;
+		int nb = 0;
+		list_open(p, i, &cur);
+		for (bool more = postings_next(&cur, &x); more || nb; nb = 0) {
+			for (; more && nb < OFFER_BATCH; more = postings_next(&cur, &x))
+				batch[nb++] = x;
+			if (!best_offer_batch(p, b, batch, nb, -1))
 				return b->known;
 		}
+	}
 	for (size_t i = dlower(p, lk->key); i < p->nd && key_matches(p->delta[i].key, lk, kl); i++)
 		if (!best_offer(p, b, p->delta[i].pid, -1))
 			return b->known;
 	return true;
-}
-
-/* The first place ≥ lo in list v[lo, hi) holding a number ≥ x: galloping, then halving (the lists are sorted). */
-static uint32_t gallop(const uint32_t *v, uint32_t lo, uint32_t hi, uint32_t x)
-{
-	uint32_t step = 1, at = lo;
-	while (at < hi && v[at] < x) {
-		lo = at + 1;
-		at += step;
-		step *= 2;
-	}
-	if (at > hi)
-		at = hi;
-	while (lo < at) {
-		uint32_t mid = lo + (at - lo) / 2;
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			at = mid;
-	}
-	return lo;
 }
 
 /* Offers every person having all these keys exactly: the base's lists intersected (the shortest walked, the
@@ -1273,7 +1331,7 @@ enum { ALL_MAX = 2000 };
 static bool best_all(const part *p, best_set *b, const char *const *all, int nall, int all_score)
 {
 	enum { WORDS = 8 };
-	uint32_t from[WORDS], to[WORDS];
+	postings_cur cur[WORDS];
 	int n = 0;
 	/* More words than it holds (the search takes eight at most): no intersection — a person of it would be given
 	 * the score of every word without having them all — the look-ups and the delta still answer. */
@@ -1284,38 +1342,33 @@ static bool best_all(const part *p, best_set *b, const char *const *all, int nal
 			everywhere = false; /* no person of the base has it */
 			break;
 		}
-		from[n] = p->pstart[i];
-		to[n++] = p->pstart[i + 1];
+		list_open(p, i, &cur[n++]);
 	}
 	b->bound = b->examined + ALL_MAX;
 	if (everywhere && n) {
 		int s = 0;
 		for (int w = 1; w < n; w++)
-			if (to[w] - from[w] < to[s] - from[s])
+			if (cur[w].n < cur[s].n)
 				s = w;
-		/* A list a few times longer is walked along (predictable, in the cache's order), a much longer one
-		 * galloped through. */
-		bool linear[WORDS];
-		for (int w = 0; w < n; w++)
-			linear[w] = (uint64_t)(to[w] - from[w]) <= 16 * (uint64_t)(to[s] - from[s]);
-		uint32_t batch[OFFER_BATCH];
+		/* The shortest list read along, the others sought in (read along within a block, whole blocks skipped
+		 * when the number sought is past them). */
+		uint32_t batch[OFFER_BATCH], x, y;
 		int nb = 0;
-		for (uint32_t j = from[s]; j < to[s]; j++) {
-			uint32_t pid = p->pids[j];
+		for (bool more = postings_next(&cur[s], &x); more;) {
 			bool in = true;
 			for (int w = 0; w < n && in; w++) {
 				if (w == s)
 					continue;
-				if (linear[w])
-					while (from[w] < to[w] && p->pids[from[w]] < pid)
-						from[w]++;
+				if (postings_seek(&cur[w], x, &y))
+					in = y == x;
 				else
-					from[w] = gallop(p->pids, from[w], to[w], pid);
-				in = from[w] < to[w] && p->pids[from[w]] == pid;
+					in = more = false; /* a list ended: no person further has every key */
 			}
 			if (in)
-				batch[nb++] = pid;
-			if (nb == OFFER_BATCH || (nb && j + 1 == to[s])) { /* full, or the list's end: offered, then emptied */
+				batch[nb++] = x;
+			if (more)
+				more = postings_next(&cur[s], &x);
+			if (nb == OFFER_BATCH || (nb && !more)) { /* full, or a list's end: offered, then emptied */
 				if (!best_offer_batch(p, b, batch, nb, all_score))
 					return b->known;
 				nb = 0;
@@ -1388,8 +1441,11 @@ int persons_index_find(db_conn *c, const char *key, bool prefix, int64_t *out, i
 		const char *k = p->pool + p->koff[i];
 		if (prefix ? strncmp(k, key, kl) != 0 : strcmp(k, key) != 0)
 			break;
-		for (uint32_t j = p->pstart[i]; j < p->pstart[i + 1] && n < max; j++)
-			out[n++] = p->pids[j];
+		postings_cur cur;
+		uint32_t x;
+		list_open(p, i, &cur);
+		while (n < max && postings_next(&cur, &x))
+			out[n++] = x;
 	}
 	for (size_t i = dlower(p, key); i < p->nd && n < max; i++) {
 		const char *k = p->delta[i].key;
