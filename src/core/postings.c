@@ -54,29 +54,6 @@ void postings_open(postings_cur *c, const uint8_t *list, uint32_t n)
 	c->x = 0;
 }
 
-bool postings_next(postings_cur *c, uint32_t *x)
-{
-	if (c->k >= c->n)
-		return false;
-	if (c->k && c->k % POSTINGS_BLOCK == 0) {
-		uint32_t off;
-		skip_get(c->data, c->k / POSTINGS_BLOCK, &c->x, &off);
-		c->p = c->data + off;
-	} else {
-		uint32_t v = 0;
-		for (unsigned shift = 0;; shift += 7) {
-			uint8_t b = *c->p++;
-			v |= (uint32_t)(b & 0x7f) << shift;
-			if (!(b & 0x80))
-				break;
-		}
-		c->x = c->k ? c->x + v : v;
-	}
-	c->k++;
-	*x = c->x;
-	return true;
-}
-
 bool postings_seek(postings_cur *c, uint32_t x, uint32_t *out)
 {
 	if (c->k && c->x >= x) {
