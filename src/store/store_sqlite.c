@@ -396,10 +396,13 @@ static err sq_simple(db_conn *c, const char *sql);
 
 /* OPENCCAS_SQLITE_CACHE_MB: each connection's own cache (16 by default, at least 1, at most 4096); the load test
  * makes it small so that the caches are full after its first round. */
+/* A connection's own page cache, MiB: 16 when it keeps the database's pages itself; 4 when they are lent from the
+ * shared cache (sqlite_pages.h) — it then holds only the pages read from the WAL and the transaction's own (at a
+ * million households: 12 MB less a connection, the same throughput, bench/RESULTS.md). */
 static long sq_cache_default(void)
 {
 	const char *cm = getenv("OPENCCAS_SQLITE_CACHE_MB");
-	long mb = cm && *cm ? strtol(cm, NULL, 10) : 16;
+	long mb = cm && *cm ? strtol(cm, NULL, 10) : sqlite_pages_lending() ? 4 : 16;
 	return mb < 1 ? 1 : mb > 4096 ? 4096 : mb;
 }
 
@@ -424,10 +427,10 @@ static err sq_connect(db_conn *c)
 	}
 	c->h = h;
 	sqlite3_busy_timeout(h, 10000);
-	/* A 16 MiB page cache per connection: with the default 2 MiB, a big
-	 * city's search index is re-read from the OS cache on every query
-	 * (a quarter of the CPU went to pread copies at 1 million persons).
-	 * mmap_size: with the shared page cache, its pages are lent in place
+	/* Each connection's page cache (sq_cache_default): without the shared
+	 * cache, 16 MiB — with SQLite's default 2 MiB, a big city's pages were
+	 * read again from the OS cache on every query (a quarter of the CPU
+	 * went to pread copies at 1 million persons). mmap_size: with the shared page cache, its pages are lent in place
 	 * (sqlite_pages.h: SQLite asks for them as for a mapped file's, nothing
 	 * is mapped); when they are not lent (no shared cache, or
 	 * OPENCCAS_PAGE_LEND=0), OPENCCAS_MMAP_MB maps the file (off by
