@@ -1710,14 +1710,28 @@ static void test_index_ranks(void)
 	cli_init(&kc, &c);
 	CHECK_INT(login(&ka, DEMO("responsable"), DEMO_PW), 303);
 	CHECK_INT(login(&kc, DEMO("responsable"), DEMO_PW), 303);
-	/* 120 persons of one name: the database reads them fifty at a time to rank them. */
+	/* 120 persons of one name: the database reads them fifty at a time to rank them. Between them, persons of
+	 * another structure (of the same name): numbers this structure's index does not hold — holes in its table. */
+	cli kb, kbb;
+	cli_init(&kb, &a);
+	cli_init(&kbb, &a);
+	CHECK_INT(login(&kb, "admin@hauts-de-riviere.demo.openccas.fr", DEMO_PW), 303);
+	char form[300];
+	snprintf(form, sizeof form, "_csrf=%s&display_name=Agent+B&email=agent-ix%%40b.fr&role=travailleur_social&password=mot-de-passe-long-b",
+	         kb.csrf);
+	CHECK_INT(post(&kb, "/admin/utilisateurs", form)->status, 303);
+	CHECK_INT(login(&kbb, "agent-ix@b.fr", "mot-de-passe-long-b"), 303);
 	enum { N = 120 };
 	long long hh[N];
 	for (int i = 0; i < N; i++) {
 		char body[160];
 		snprintf(body, sizeof body, "{\"last_name\":\"Zorglubine\",\"first_names\":\"Z%03d\",\"confirm_duplicate\":true}", i);
 		hh[i] = create(&ka, body);
+		if (i % 8 == 3)
+			create(&kbb, body);
 	}
+	cli_free(&kb);
+	cli_free(&kbb);
 	static const char *const q[] = {"/api/v1/persons?q=zorglubine", "/api/v1/persons?q=zorglubine+z01",
 	                                "/api/v1/persons?q=zorglubin", "/api/v1/persons?q=zorglu", "/api/v1/persons?q=zorglubime+z1"};
 	enum { NQ = sizeof q / sizeof *q };

@@ -168,6 +168,7 @@ typedef struct prec {
 } prec;
 
 enum { INACTIVE = 1u << 31, NO_HOUSEHOLD = UINT32_MAX };
+static const prec HOLE = {NO_HOUSEHOLD, UINT32_MAX}; /* a name's offset is below INACTIVE - 1: never this */
 
 typedef struct part {
 	int64_t sid;
@@ -185,12 +186,14 @@ typedef struct part {
 	size_t nd, capd;
 	bool stale;              /* a mark or a gap: read again (the base and delta still answer meanwhile) */
 	bool building;
-	/* for the ranking: the base's persons (rpid: their numbers, ascending; pix: where each number is, when the
-	 * numbers are dense enough for a direct table), the persons fed since (by number), the households (their
+	/* for the ranking: the base's persons (their records in the order of their numbers, rpid; or, when the numbers
+	 * are dense enough, the records themselves a direct table from pmin over prange, a number not in the base a
+	 * HOLE), the persons fed since (by number), the households (their
 	 * numbers and last visits side by side: the base's first, in the order of their numbers, found by a direct
 	 * table when dense enough, else by halving; those met since, by a hash from number to place) */
 	uint32_t np, pmin, prange;
-	uint32_t *rpid, *pix;
+	uint32_t *rpid;
+	bool rdirect;
 	prec *rec;
 	char *names;
 	prow *pdelta;
@@ -241,7 +244,6 @@ static void base_free(part *p)
 	p->nkeys = 0;
 	p->bytes = 0;
 	free(p->rpid);
-	free(p->pix);
 	free(p->rec);
 	free(p->names);
 	free(p->hid);
@@ -249,7 +251,8 @@ static void base_free(part *p)
 	free(p->hkey);
 	free(p->hval);
 	free(p->hdir);
-	p->rpid = p->pix = p->hid = p->hkey = p->hval = p->hdir = NULL;
+	p->rpid = p->hid = p->hkey = p->hval = p->hdir = NULL;
+	p->rdirect = false;
 	p->nhbase = p->hmin = p->hrange = 0;
 	p->rec = NULL;
 	p->names = NULL;
@@ -708,13 +711,29 @@ static err build_rank(db_conn *c, part *out, int64_t page)
 			out->rec = v;
 		if ((v = realloc(out->names, npool)))
 			out->names = v;
-		/* Numbers dense enough (one structure's, or most of them): a direct table, one read instead of a search. */
-		if ((out->pix = direct_table(out->rpid, out->np, &out->pmin, &out->prange))) {
+		/* Numbers dense enough (one structure's, or most of them): the records by number, one read instead of a
+		 * search (smaller than records and a table of their places as long as fewer than half are holes). */
+		uint64_t range = (uint64_t)out->rpid[out->np - 1] - out->rpid[0] + 1;
+		prec *direct = range <= 2 * (uint64_t)out->np + 1024 ? realloc(out->rec, (size_t)range * sizeof *direct) : NULL;
+		if (direct) {
+			/* Spread in place, from the last: each record moves to a place at or after its own, past those still
+			 * to move; the places between two numbers are holes. */
+			out->pmin = out->rpid[0];
+			out->prange = (uint32_t)range;
+			for (uint32_t i = out->np, next = out->prange; i-- > 0;) {
+				uint32_t at = out->rpid[i] - out->pmin;
+				direct[at] = direct[i];
+				while (++at < next)
+					direct[at] = HOLE;
+				next = out->rpid[i] - out->pmin;
+			}
 			free(out->rpid); /* the table says it all */
+			out->rec = direct;
 			out->rpid = NULL;
+			out->rdirect = true;
 		}
 	}
-	out->bytes += out->np * ((out->rpid ? sizeof *out->rpid : 0) + sizeof *out->rec) + npool + out->prange * sizeof *out->pix +
+	out->bytes += (out->rpid ? out->np * sizeof *out->rpid : 0) + (out->rdirect ? out->prange : out->np) * sizeof *out->rec + npool +
 	              out->caph * (sizeof *out->hid + sizeof *out->hseen) + out->hcap * (sizeof *out->hkey + sizeof *out->hval) +
 	              out->hrange * sizeof *out->hdir;
 	return E_OK;
@@ -818,7 +837,7 @@ static void build_one(int64_t sid)
 				p->pmin = fresh.pmin;
 				p->prange = fresh.prange;
 				p->rpid = fresh.rpid;
-				p->pix = fresh.pix;
+				p->rdirect = fresh.rdirect;
 				p->rec = fresh.rec;
 				p->names = fresh.names;
 				p->hid = fresh.hid;
@@ -1158,6 +1177,15 @@ void persons_index_seen(int64_t sid, int64_t hid, int64_t at)
 	pthread_rwlock_unlock(&ix.lock);
 }
 
+/* Person pid's record in the base, or NULL. */
+static const prec *base_record(const part *p, uint32_t pid)
+{
+	if (p->rdirect)
+		return pid - p->pmin < p->prange && p->rec[pid - p->pmin].name != HOLE.name ? &p->rec[pid - p->pmin] : NULL;
+	uint32_t at = place_of(NULL, 0, 0, p->rpid, p->np, pid); /* her place, plus one */
+	return at ? &p->rec[at - 1] : NULL;
+}
+
 /* Person pid as the index knows her: her search name (NULL: gone from the search), household's place and
  * membership; false when the index does not know her. Under the lock. */
 static bool person_at(const part *p, uint32_t pid, const char **name, uint32_t *hix, bool *active, bool *fed)
@@ -1170,10 +1198,9 @@ static bool person_at(const part *p, uint32_t pid, const char **name, uint32_t *
 		*active = p->pdelta[d].active;
 		return true;
 	}
-	uint32_t at = place_of(p->pix, p->pmin, p->prange, p->rpid, p->np, pid); /* her place in the base, plus one */
-	if (!at)
+	const prec *r = base_record(p, pid);
+	if (!r)
 		return false;
-	const prec *r = &p->rec[at - 1];
 	*hix = r->hix;
 	*name = p->names + (r->name & ~(uint32_t)INACTIVE);
 	*active = !(r->name & INACTIVE);
@@ -1260,26 +1287,22 @@ static bool best_offer(const part *p, best_set *b, uint32_t pid, int base_score)
 	return true;
 }
 
-/* Offers pids[0..n) in order, as best_offer does one by one. Each offer reads three places picked by the person
- * (her place in the base, her record, her household's last visit), each a miss of the processor's cache for a
- * common name's thousands: they are asked for the whole batch first (prefetched, in three rounds, each round's
- * addresses known from the last), so the misses overlap instead of following one another. */
+/* Offers pids[0..n) in order, as best_offer does one by one. Each offer reads places picked by the person (her
+ * record, her household's last visit, her name), each a miss of the processor's cache for a common name's
+ * thousands: they are asked for the whole batch first (prefetched, in two rounds, the second's addresses read from
+ * the first's), so the misses overlap instead of following one another. With records by place (numbers too
+ * sparse for a direct table), each offer searches its own. */
 enum { OFFER_BATCH = 16 };
 static bool best_offer_batch(const part *p, best_set *b, const uint32_t *pids, int n, int base_score)
 {
 	const prec *r[OFFER_BATCH];
-	if (p->pix)
-		for (int i = 0; i < n; i++)
-			if (pids[i] >= p->pmin && pids[i] - p->pmin < p->prange)
-				__builtin_prefetch(&p->pix[pids[i] - p->pmin]);
 	for (int i = 0; i < n; i++) {
-		uint32_t at = p->pix && pids[i] >= p->pmin && pids[i] - p->pmin < p->prange ? p->pix[pids[i] - p->pmin] : 0;
-		r[i] = at ? &p->rec[at - 1] : NULL;
+		r[i] = p->rdirect && pids[i] - p->pmin < p->prange ? &p->rec[pids[i] - p->pmin] : NULL;
 		if (r[i])
 			__builtin_prefetch(r[i]);
 	}
 	for (int i = 0; i < n; i++)
-		if (r[i] && r[i]->hix < p->nh) {
+		if (r[i] && r[i]->name != HOLE.name && r[i]->hix < p->nh) {
 			__builtin_prefetch(&p->hseen[r[i]->hix]);
 			if (base_score < 0)
 				__builtin_prefetch(p->names + (r[i]->name & ~(uint32_t)INACTIVE));
