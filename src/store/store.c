@@ -18,10 +18,15 @@
 static _Atomic int next_sql_id;
 static _Atomic long fail_countdown;
 
+static _Atomic long fail_run;
+
 void db_fail_after(long n) { atomic_store(&fail_countdown, n); }
+void db_fail_next(long n) { atomic_store(&fail_run, n); }
 
 static bool injected(void)
 {
+	if (atomic_load(&fail_run) > 0 && atomic_fetch_sub(&fail_run, 1) > 0)
+		return true;
 	long n = atomic_load(&fail_countdown);
 	return n > 0 && atomic_fetch_sub(&fail_countdown, 1) == 1;
 }

@@ -377,6 +377,8 @@ err db_conn_refresh_stats(db_conn *c, int *analyzed);
 
 /* Test hook (fault injection): fail the Nth statement from now, 0 = never. */
 void db_fail_after(long n);
+/* Test hook: fail the next n statements (the database away for a while: a restart, a failover). */
+void db_fail_next(long n);
 
 /* SQLite's group commit (store_sqlite.c): commits whose WAL is written,
  * those known on disk, the syncs made, and whether one failed (then every

@@ -950,6 +950,21 @@ int main(void)
 	CHECK_INT(ok, 100);
 	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 105, "105 entries after concurrency (%lld, broken at %lld)",
 	      (long long)jc.entries, (long long)jc.broken_seq);
+	/* The reads' writer, as the server runs it, with the database away for six statements (more than five
+	 * attempts in a row, which once failed within a millisecond and dropped the group), then back: every read's
+	 * entry is written. */
+	T_GROUP("journal: the reads' writer outlasts a short outage");
+	CHECK(journal_async_start(d) == E_OK, "the reads' writer started");
+	db_conn_scope(c, s1);
+	db_fail_next(6);
+	for (int i = 0; i < 3; i++)
+		CHECK(journal_record(c, 7, "read", "test", 200 + i, NULL) == E_OK, "a read queued");
+	journal_flush(c);
+	journal_async_stop();
+	db_fail_next(0);
+	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 108,
+	      "the three reads written after the outage, chain intact (%lld, broken at %lld)", (long long)jc.entries,
+	      (long long)jc.broken_seq);
 	db_sql upd = DB_SQL(DB_GLOBAL, "UPDATE journal SET detail = 'x' WHERE seq = 3");
 	CHECK(DBX0(c, &upd, NULL) != E_OK, "UPDATE on the journal is refused by a trigger");
 	db_sql del = DB_SQL(DB_GLOBAL, "DELETE FROM journal WHERE seq = 3");

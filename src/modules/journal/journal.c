@@ -216,13 +216,14 @@ static err marks(db_conn *c, const entry *x, int n)
  * write transaction of its own. The entry of a write is still appended in that write's transaction
  * (journal_record inside it): a crash can lose at most the read entries queued and not yet committed —
  * the last groups, in order (the groups commit in the order the reads were queued) — never a write's. A
- * full queue makes the read append its entry itself, as before: nothing is dropped.
+ * full queue makes the read append its entry itself, as before: nothing is dropped. A group the database
+ * refuses for six seconds (twelve attempts, spaced out) is dropped, and the log says so.
  *
  * A group gathers for GATHER_MS after the previous one began: each commit empties the page cache of every
  * other connection (SQLite), and a group per read or two did so hundreds of times a second. A crash can
  * therefore lose the reads of the last GATHER_MS or so (and of the group being committed). A request that
  * reads the journal (journal_flush), a full group or the server's stop does not wait. */
-enum { QUEUE_CAP = 8192, GROUP_MAX = 1024, GATHER_MS = 10 };
+enum { QUEUE_CAP = 8192, GROUP_MAX = 1024, GATHER_MS = 10, WRITE_ATTEMPTS = 12 /* over 6 s */ };
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t work, done;   /* work: on the monotonic clock (journal_async_start) */
@@ -268,11 +269,18 @@ static void *writer(void *arg)
 		for (int i = 0; i < k; i++)
 			group[i] = jq.ring[(jq.head + i) % QUEUE_CAP];
 		pthread_mutex_unlock(&jq.lock);
-		/* The group in one transaction, tried again when the database is busy; the entries leave the queue
-		 * only once committed, so journal_flush and a full queue see them until then. */
+		/* The group in one transaction, tried again when the database is busy or away (its attempts spaced out,
+		 * 25 ms doubling to a second: a restart or a failover of a few seconds loses nothing — five attempts
+		 * in a row failed in a millisecond when PostgreSQL was unreachable); the entries leave the queue only
+		 * once committed, so journal_flush and a full queue see them until then. */
 		err e = E_DB;
 		bool with_marks = true;
-		for (int attempt = 0; attempt < 5 && e != E_OK; attempt++) {
+		for (int attempt = 0; attempt < WRITE_ATTEMPTS && e != E_OK; attempt++) {
+			if (attempt) {
+				long ms = 25L << (attempt - 1 < 6 ? attempt - 1 : 6);
+				struct timespec pause = {0, (ms < 1000 ? ms : 999) * 1000000L};
+				nanosleep(&pause, NULL);
+			}
 			db_conn *c = db_conn_get(jq.d);
 			if (!c)
 				continue;
@@ -287,7 +295,7 @@ static void *writer(void *arg)
 			db_conn_put(c);
 		}
 		if (e != E_OK)
-			log_error("journal: a group of %d read entries could not be written", k);
+			log_error("journal: a group of %d read entries could not be written in %d attempts", k, WRITE_ATTEMPTS);
 		pthread_mutex_lock(&jq.lock);
 		jq.head = (jq.head + k) % QUEUE_CAP;
 		jq.n -= k;
