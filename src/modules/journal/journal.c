@@ -271,8 +271,8 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&jq.lock);
 		/* The group in one transaction, tried again when the database is busy or away (its attempts spaced out,
 		 * 25 ms doubling to a second: a restart or a failover of a few seconds loses nothing — five attempts
-		 * in a row failed in a millisecond when PostgreSQL was unreachable); the entries leave the queue only
-		 * once committed, so journal_flush and a full queue see them until then. */
+		 * in a row, with PostgreSQL unreachable, would fail at once: a refused connection does); the entries
+		 * leave the queue only once committed, so journal_flush and a full queue see them until then. */
 		err e = E_DB;
 		bool with_marks = true;
 		for (int attempt = 0; attempt < WRITE_ATTEMPTS && e != E_OK; attempt++) {
