@@ -1347,13 +1347,13 @@ static bool best_lookup(const part *p, best_set *b, const index_lookup *lk)
 	return true;
 }
 
-/* Offers every person having all these keys exactly: the base's lists intersected (the shortest walked, the
- * others galloped through), and the delta's persons of each key (those fed since the base have all their keys
+/* Offers every person having all these keys exactly: the base's lists intersected (the shortest read along, the
+ * others sought in), and the delta's persons of each key (those fed since the base have all their keys
  * there). At most ALL_MAX offered; false when the search must stop. */
 enum { ALL_MAX = 2000 };
 static bool best_all(const part *p, best_set *b, const char *const *all, int nall, int all_score)
 {
-	enum { WORDS = 8 };
+	enum { WORDS = SEARCH_WORDS_MAX }; /* as many as the search passes: every one intersected */
 	postings_cur cur[WORDS];
 	int n = 0;
 	/* More words than it holds (the search takes eight at most): no intersection — a person of it would be given

@@ -83,6 +83,10 @@ typedef struct person_rank {
 } person_rank;
 /* Fills out[0..n) for persons pids; false when the index does not know one of them (the database ranks). */
 bool persons_index_rank(db_conn *c, arena *a, const int64_t *pids, int n, person_rank *out);
+/* The words of a name search: the first eight of the query (a ninth and more are not looked for: the answer is
+ * wider, never missing the person); the index intersects as many lists. */
+enum { SEARCH_WORDS_MAX = 8 };
+
 /* The ranked search in memory. A look-up: the persons with this key, or (prefix) with a key starting with it — at
  * most max of them examined. One of the best: a person, her score, her household's last visit and her search name
  * (in the arena). */

@@ -547,9 +547,9 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	char *f = text_fold(a, t);
 	if (!f || !*f)
 		return 0;
-	char *words[8];
+	char *words[SEARCH_WORDS_MAX];
 	int nw = 0;
-	for (char *p = f; *p && nw < 8;) {
+	for (char *p = f; *p && nw < SEARCH_WORDS_MAX;) {
 		while (*p == ' ')
 			p++;
 		if (!*p)
