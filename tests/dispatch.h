@@ -4,6 +4,8 @@
  * injection, the module list). The faults (store statements, arena
  * allocations; 0 = none) are armed once the request is parsed, as at the
  * server's door. The body of the answer is copied to out when given.
+ * authorization: the Authorization header, or "Cookie: …" for a browser's
+ * cookies instead.
  */
 #ifndef TESTS_DISPATCH_H
 #define TESTS_DISPATCH_H
@@ -32,7 +34,10 @@ static int t_dispatch(db *d, const char *authorization, int method, const char *
 	}
 	r.path = p;
 	r.remote = "127.0.0.1";
-	r.header_auth = authorization;
+	if (authorization && !strncmp(authorization, "Cookie: ", 8))
+		parse_cookies(&a, authorization + 8, strlen(authorization + 8), &r.cookies);
+	else
+		r.header_auth = authorization;
 	r.content_type = json ? "application/json" : NULL;
 	r.body = json;
 	r.body_len = json ? strlen(json) : 0;

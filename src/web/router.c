@@ -325,9 +325,19 @@ void web_dispatch(db *d, web_req *r)
 	if (r->can_wait)
 		db_conn_defer(r->db); /* its commits: the server answers once they are on disk, its thread free meanwhile */
 	db_snapshot(r->db); /* the request's reads share one snapshot (store.h) */
-	if (auth_hooks.authenticate)
-		r->user = auth_hooks.authenticate(r);
 	r->route = found;
+	if (auth_hooks.authenticate) {
+		err why = E_OK;
+		r->user = auth_hooks.authenticate(r, &why);
+		if (why != E_OK) {
+			/* The session could not be read: « service indisponible », never
+			 * « identifiez-vous » (the person is signed in; a login page would
+			 * lose what the form carried). */
+			log_warn("web: the session could not be read (%s), path-route=%s", err_code(why), found->pattern);
+			web_error(r, why == E_NOMEM ? E_NOMEM : E_UNAVAILABLE, NULL);
+			goto out;
+		}
+	}
 	if (found->perm != WEB_PUBLIC && !r->user) {
 		if (r->api || r->method != M_GET) {
 			web_error(r, E_AUTH, NULL);

@@ -118,8 +118,10 @@ const web_route_def *web_route_at(int i);
 /* Hooks provided by the accounts module. */
 typedef struct web_auth_hooks {
 	/* Identify the user from cookie or bearer token; NULL if anonymous.
-	 * Must scope r->db. May refresh the session. */
-	web_user *(*authenticate)(web_req *r);
+	 * Must scope r->db. May refresh the session. *why (E_OK on entry) gets
+	 * an error when the session or token could not be read (the database
+	 * away): not knowing who asks is not « nobody asks ». */
+	web_user *(*authenticate)(web_req *r, err *why);
 } web_auth_hooks;
 void web_set_auth(const web_auth_hooks *h);
 

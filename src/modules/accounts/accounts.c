@@ -671,7 +671,13 @@ err accounts_logout(db_conn *c, web_user *u)
 	return db_finish(c, e);
 }
 
-static web_user *from_session(web_req *r, const char *token)
+/* The look-up's error, when it had one: a row not read because the database failed is not « no such session ». */
+static err lookup_err(err qe, const db_res *q)
+{
+	return qe != E_OK ? qe : q->status;
+}
+
+static web_user *from_session(web_req *r, const char *token, err *why)
 {
 	char th[CRYPTO_HASH_HEX + 1];
 	crypto_hash_hex(token, strlen(token), th);
@@ -679,11 +685,14 @@ static web_user *from_session(web_req *r, const char *token)
 	web_user *u = NULL;
 	int64_t now = civil_now(), last = 0;
 	pthread_once(&auth_once, auth_build);
-	if (DBQ(r->db, &Q_SESSION_GET, &q, A_TEXT(th)) == E_OK && db_next(&q)) {
+	err qe = DBQ(r->db, &Q_SESSION_GET, &q, A_TEXT(th));
+	if (qe == E_OK && db_next(&q)) {
 		last = db_int(&q, 4);
 		int64_t created = db_int(&q, 5);
 		if (now - last <= ACCOUNTS_IDLE && now - created <= ACCOUNTS_MAX_AGE &&
-		    (u = arena_alloc(r->a, sizeof *u))) {
+		    !(u = arena_alloc(r->a, sizeof *u)))
+			qe = E_NOMEM;
+		else if (u) {
 			u->session_id = db_int(&q, 0);
 			u->id = db_int(&q, 1);
 			u->structure_id = db_int(&q, 2);
@@ -698,7 +707,10 @@ static web_user *from_session(web_req *r, const char *token)
 			module_user_facts_read(u, r->a, &q, SESSION_COLS);
 		}
 	}
+	*why = lookup_err(qe, &q);
 	db_close(&q);
+	if (*why != E_OK)
+		return NULL;
 	/* Touch at most once a minute: a write per request would cost more
 	 * than the request. */
 	if (u && now - last >= 60)
@@ -706,7 +718,7 @@ static web_user *from_session(web_req *r, const char *token)
 	return u;
 }
 
-static web_user *from_token(web_req *r, const char *token)
+static web_user *from_token(web_req *r, const char *token, err *why)
 {
 	char th[CRYPTO_HASH_HEX + 1];
 	crypto_hash_hex(token, strlen(token), th);
@@ -714,13 +726,16 @@ static web_user *from_token(web_req *r, const char *token)
 	web_user *u = NULL;
 	int64_t tid = 0, last = 0, now = civil_now();
 	pthread_once(&auth_once, auth_build);
-	if (DBQ(r->db, &Q_TOKEN_GET, &q, A_TEXT(th), A_INT(now)) == E_OK && db_next(&q)) {
+	err qe = DBQ(r->db, &Q_TOKEN_GET, &q, A_TEXT(th), A_INT(now));
+	if (qe == E_OK && db_next(&q)) {
 		tid = db_int(&q, 0);
 		int role_v = (int)db_int(&q, 6);
 		bool service = db_int(&q, 9) != 0, needs_totp = (db_int(&q, 10) >> role_v) & 1;
 		if (needs_totp && !service)
 			log_info("accounts: token %lld refused: the role requires two-factor authentication", (long long)tid);
-		else if ((u = arena_alloc(r->a, sizeof *u))) {
+		else if (!(u = arena_alloc(r->a, sizeof *u)))
+			qe = E_NOMEM;
+		else {
 			u->id = db_int(&q, 1);
 			u->structure_id = db_int(&q, 2);
 			last = db_int(&q, 3);
@@ -734,22 +749,25 @@ static web_user *from_token(web_req *r, const char *token)
 			module_user_facts_read(u, r->a, &q, TOKEN_COLS);
 		}
 	}
+	*why = lookup_err(qe, &q);
 	db_close(&q);
+	if (*why != E_OK)
+		return NULL;
 	if (u && now - last >= 60)
 		DBX(r->db, &Q_TOKEN_TOUCH, NULL, A_INT(tid), A_INT(now));
 	return u;
 }
 
-static web_user *authenticate(web_req *r)
+static web_user *authenticate(web_req *r, err *why)
 {
 	web_user *u = NULL;
 	const char *auth = r->header_auth;
 	if (auth && !strncmp(auth, "Bearer ", 7) && strlen(auth + 7) == CRYPTO_TOKEN_LEN)
-		u = from_token(r, auth + 7);
+		u = from_token(r, auth + 7, why);
 	else {
 		const char *sid = kv_get(&r->cookies, ACCOUNTS_COOKIE);
 		if (sid && strlen(sid) == CRYPTO_TOKEN_LEN)
-			u = from_session(r, sid);
+			u = from_session(r, sid, why);
 	}
 	if (!u)
 		return NULL;
