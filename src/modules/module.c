@@ -100,13 +100,13 @@ const char *module_user_facts_sql(void)
 
 void module_user_facts_read(web_user *u, arena *a, db_res *q, int col)
 {
-	bool *f = nfacts ? arena_array(a, (size_t)nfacts, sizeof *f) : NULL;
+	int64_t *f = nfacts ? arena_array(a, (size_t)nfacts, sizeof *f) : NULL;
 	for (int i = 0; f && i < nfacts; i++)
-		f[i] = db_int(q, col + i) != 0;
+		f[i] = db_isnull(q, col + i) ? 0 : db_int(q, col + i);
 	u->facts = f;
 }
 
-int module_user_fact(web_req *r, const module *m)
+int64_t module_user_fact(web_req *r, const module *m)
 {
 	if (!r->user || !r->user->facts)
 		return -1;

@@ -141,8 +141,10 @@ typedef struct module {
 	const module_section *sections;
 	int nsections;
 	/* What the module knows of the signed-in user, read in the statement that reads her session or token (a
-	 * statement a request less): an SQL condition over u.id (the user) and st.id (the structure she works in) —
-	 * the register's « is one of its named agents ». module_user_fact tells it; NULL: none. */
+	 * statement a request less): an SQL expression over u.id (the user) and st.id (the structure she works in)
+	 * whose value is a non-negative integer — a condition (1 or 0: the register's « is one of its named
+	 * agents ») or a number (the persons' change feed's head, the search's « anything new? »). module_user_fact
+	 * tells it; NULL: none. */
 	const char *user_fact;
 	const module_widget *widgets;
 	int nwidgets;
@@ -206,8 +208,9 @@ int module_sections(const module_section *const **out);
  * any), fixed at the first call; module_user_facts_read takes them from row q, from column col. */
 const char *module_user_facts_sql(void);
 void module_user_facts_read(web_user *u, arena *a, db_res *q, int col);
-/* m's fact about the request's user: 1 or 0; -1 when not read with her session (the module asks itself). */
-int module_user_fact(web_req *r, const module *m);
+/* m's fact about the request's user (its expression's value, 0 when NULL); -1 when not read with her session (the
+ * module asks itself). */
+int64_t module_user_fact(web_req *r, const module *m);
 /* Writes section s of household_id's page; has_rows false when its `rows` condition was found false. */
 void module_section_write(web_req *r, const module_section *s, int64_t household_id, bool has_rows);
 /* In a section's write: false when the page found that the household has nothing for it (the section writes its

@@ -40,7 +40,7 @@ typedef struct web_user {
 	int nstructures;             /* structures this user belongs to */
 	bool via_token;
 	bool must_enroll_totp;       /* two-factor required for the role, not set up yet */
-	const bool *facts;           /* what modules know of her, read with the session (module_user_fact); NULL: not read */
+	const int64_t *facts;        /* what modules know of her, read with the session (module_user_fact); NULL: not read */
 } web_user;
 
 #define WEB_MAX_PARAMS 4

@@ -1749,6 +1749,9 @@ static void test_index_ranks(void)
 	r = get(&kc, q[0]);
 	int sc = statements(r);
 	CHECK(sa > 0 && sa + 2 <= sc, "ranked in memory, the search reads the persons shown only: %d statements, %d without", sa, sc);
+	/* Nothing written since the index read its feed: the session's statement says so (the feed's head, read with
+	 * it), and the search asks the database only for the persons it shows — two statements in all. */
+	CHECK(sa == 2, "the session, then the persons shown: %d statements", sa);
 	/* A visit here, in a later second than the creations: that household first, at once or nearly (the mark
 	 * follows the read). */
 	long long first = visit_then_first(&ka, &ka, hh[37], q[0]);

@@ -44,7 +44,7 @@ static void api_search(web_req *r)
 {
 	search_hit *h;
 	bool capped = false;
-	int n = persons_search(r->db, r->a, web_arg(r, "q"), web_can(r, PERM_PERSONS_MERGE), &h, 25, &capped);
+	int n = persons_search_fed(r->db, r->a, web_arg(r, "q"), web_can(r, PERM_PERSONS_MERGE), &h, 25, &capped, persons_feed_head(r));
 	/* incomplete: a word too common, only its first 200 persons looked at. */
 	web_json(r, 200, json_pack("{s:o,s:b}", "results", hits_json(h, n), "incomplete", capped));
 }

@@ -47,6 +47,13 @@ typedef struct search_hit {
  * DPO's search, duplicate detection). *capped (may be NULL): a word too
  * common (more than 200 persons), only part of them looked at — say it. */
 int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped);
+/* The same, the change feed's head known (read with the session: persons_feed_head; -1 unknown): when the index has
+ * read the feed that far, no statement asks whether anything was written since. */
+int persons_search_fed(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped,
+                       int64_t feed_head);
+/* The head of the request's structure's change feed, as its session's statement read it (the module's user_fact),
+ * or -1. */
+int64_t persons_feed_head(web_req *r);
 /* What a page says when a search was capped (the search page, the DPO's). */
 extern const char PERSONS_MANY[];
 /* Possible duplicates of a new person (same birth date and close name, or
@@ -68,8 +75,10 @@ err persons_feed_household(db_conn *c, int64_t hid);
 /* Removes the feed's rows of more than a day (the last one stays): the nightly purge, and each build. */
 err persons_feed_prune(db_conn *c);
 /* Brings the connection's structure's index up to date (the change feed, the visits of the last seconds); false
- * when it cannot answer (not built yet, read again, the feed unreadable): ask the database. Once a search. */
-bool persons_index_catch_up(db_conn *c);
+ * when it cannot answer (not built yet, read again, the feed unreadable): ask the database. Once a search.
+ * feed_head: the feed's head as the request read it (persons_feed_head), -1 unknown: when the index has read that
+ * far, the feed is not asked (the request's reads are of the same moment or later). */
+bool persons_index_catch_up(db_conn *c, int64_t feed_head);
 /* The persons with this key (prefix: keys starting with it) in the
  * connection's structure, from memory, up to max; -1 when the index cannot
  * answer (not built yet): ask the database. After persons_index_catch_up. */

@@ -27,7 +27,7 @@ static void results(web_req *r, const char *q)
 	}
 	search_hit *hits;
 	bool capped = false;
-	int n = persons_search(r->db, r->a, q, web_can(r, PERM_PERSONS_MERGE), &hits, 25, &capped); /* archived: managers only */
+	int n = persons_search_fed(r->db, r->a, q, web_can(r, PERM_PERSONS_MERGE), &hits, 25, &capped, persons_feed_head(r)); /* archived: managers only */
 	if (capped)
 		html_printf(b, "<p role=\"status\" class=\"notice notice-info\">%s</p>", PERSONS_MANY);
 	if (!n) {

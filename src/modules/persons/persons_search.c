@@ -507,7 +507,7 @@ static int names_by_scan(db_conn *c, arena *a, char **words, int nw, search_hit 
 	return fetch_details(c, a, ids, words, nw, out, max, 0, false);
 }
 
-static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max, idset *ids_out)
+static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max, idset *ids_out, int64_t feed_head)
 {
 	*out = NULL;
 	if (!q)
@@ -516,7 +516,7 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	if (!t || !*t || strlen(t) > 200)
 		return 0;
 	db_res r = {0};
-	bool mem = persons_index_catch_up(c); /* the index in memory answers (candidates and their ranking) */
+	bool mem = persons_index_catch_up(c, feed_head); /* the index in memory answers (candidates and their ranking) */
 	/* A birth date: 27/03/1984, 27-03-1984 or 1984-03-27. */
 	int d, m, y;
 	civil_date cd;
@@ -581,10 +581,11 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 	return names_by_scan(c, a, words, nw, out, max, ids_out);
 }
 
-int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped)
+int persons_search_fed(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped,
+                       int64_t feed_head)
 {
 	idset ids = {0};
-	int n = search(c, a, q, out, max, &ids), k = 0;
+	int n = search(c, a, q, out, max, &ids, feed_head), k = 0;
 	if (capped)
 		*capped = ids.capped;
 	if (with_archived)
@@ -594,6 +595,13 @@ int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, sear
 			(*out)[k++] = (*out)[i];
 	return k;
 }
+
+int persons_search(db_conn *c, arena *a, const char *q, bool with_archived, search_hit **out, int max, bool *capped)
+{
+	return persons_search_fed(c, a, q, with_archived, out, max, capped, -1);
+}
+
+int64_t persons_feed_head(web_req *r) { return module_user_fact(r, &persons_module); }
 
 int persons_duplicates(db_conn *c, arena *a, const char *last, const char *first, const char *birth,
                        search_hit **out, int max, bool *incomplete)

@@ -135,9 +135,9 @@ static db_sql Q_NAMED = DB_SQL(DB_SCOPED, "SELECT count(*) FROM reg_agents WHERE
 static bool named_agent(web_req *r)
 {
 	static const bool yes = true, no = false;
-	int fact = module_user_fact(r, &register_module);
+	int64_t fact = module_user_fact(r, &register_module);
 	if (fact >= 0)
-		return fact;
+		return fact != 0;
 	const bool *m = web_memo_get(r, &Q_NAMED);
 	if (m)
 		return *m;
