@@ -107,6 +107,7 @@ void db_close_all(db *d)
 	}
 	for (int i = 0; i < d->nidle; i++)
 		conn_free(d->idle[i]);
+	kept_free(d);
 	for (int i = 0; i < d->nscoped; i++)
 		free(d->scoped[i]);
 	free(d->scoped);
@@ -144,6 +145,7 @@ db_conn *db_conn_get(db *d)
 	db_conn *c = calloc(1, sizeof *c);
 	if (c) {
 		c->d = d;
+		c->kept_version = -1;
 		if (ops_of(d)->connect(c) != E_OK) {
 			free(c);
 			c = NULL;
@@ -176,6 +178,7 @@ void db_conn_put(db_conn *c)
 		durable(c); /* a write made outside a transaction is on disk before the answer */
 	}
 	c->scope = 0;
+	c->kept_version = -1;
 	c->failures = 0;
 	c->statements = 0;
 	c->steps = 0;
@@ -195,6 +198,8 @@ void db_conn_put(db_conn *c)
 }
 
 void db_conn_scope(db_conn *c, int64_t structure_id) { c->scope = structure_id; }
+void db_conn_kept_version(db_conn *c, int64_t version) { c->kept_version = version >= 0 ? version : -1; }
+void db_kept_stats(db *d, uint64_t *hits, uint64_t *misses) { kept_stats(d, hits, misses); }
 int db_conn_failures(const db_conn *c) { return c->failures; }
 int db_conn_statements(const db_conn *c) { return c->statements; }
 int64_t db_conn_steps(const db_conn *c) { return c->d->engine == DB_SQLITE ? c->steps : -1; }
@@ -249,6 +254,8 @@ err db_begin(db_conn *c, bool write)
 	if (c->in_tx)
 		return E_INTERNAL;
 	db_snapshot_end(c);
+	if (write)
+		c->kept_version = -1; /* what the request writes is read from the database */
 	if (write && c->d->engine == DB_SQLITE) {
 		atomic_fetch_add(&c->d->writers, 1);
 		pthread_mutex_lock(&c->d->write_lock);
@@ -450,6 +457,19 @@ err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
 	memset(r, 0, sizeof *r);
 	r->c = c;
 	r->row = -1;
+	if (c->kept_version >= 0 && q->text && strncasecmp(q->text, "SELECT", 6))
+		c->kept_version = -1; /* a write outside a transaction: the request's own writes are read from the database */
+	char key[KEPT_KEY_LEN];
+	size_t keylen = 0;
+	bool keep = (q->flags & DB_KEPT) && (q->flags & DB_SCOPED) && c->kept_version >= 0 && c->scope > 0;
+	if (keep) {
+		sql_id(q); /* the key's first part */
+		kept_rows *k = kept_find(c, q, nargs, args, key, &keylen);
+		if (k) {
+			r->kept = k;
+			return E_OK;
+		}
+	}
 	if (injected()) {
 		r->status = E_DB;
 		c->failures++;
@@ -482,6 +502,20 @@ err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
 	r->status = e;
 	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM)
 		c->failures++;
+	if (e == E_OK && keep) {
+		/* Read whole now, served from memory; kept for the next requests of this version. */
+		kept_rows *k = kept_capture(c, r, key, keylen);
+		if (!k && r->status == E_OK)
+			r->status = E_NOMEM;
+		ops_of(c->d)->close(r);
+		if (!k) {
+			c->failures++;
+			return r->status;
+		}
+		r->kept = k;
+		r->row = -1;
+		r->status = E_OK;
+	}
 	return e;
 }
 
@@ -489,23 +523,34 @@ bool db_next(db_res *r)
 {
 	if (r->status != E_OK)
 		return false;
+	if (r->kept)
+		return kept_next(r);
 	return ops_of(r->c->d)->next(r);
 }
 
 void db_close(db_res *r)
 {
-	if (r->c)
+	if (r->kept) {
+		kept_release(r->kept);
+		r->kept = NULL;
+	} else if (r->c) {
 		ops_of(r->c->d)->close(r);
+	}
 	r->c = NULL;
 }
 
-bool db_isnull(db_res *r, int col) { return ops_of(r->c->d)->isnull(r, col); }
-int64_t db_int(db_res *r, int col) { return ops_of(r->c->d)->integer(r, col); }
+bool db_isnull(db_res *r, int col) { return r->kept ? kept_isnull(r, col) : ops_of(r->c->d)->isnull(r, col); }
+int64_t db_int(db_res *r, int col) { return r->kept ? kept_int(r, col) : ops_of(r->c->d)->integer(r, col); }
+
+static const char *text_of(db_res *r, int col, size_t *n)
+{
+	return r->kept ? kept_text(r, col, n) : ops_of(r->c->d)->text(r, col, n);
+}
 
 const char *db_text(db_res *r, int col)
 {
 	size_t n;
-	const char *s = ops_of(r->c->d)->text(r, col, &n);
+	const char *s = text_of(r, col, &n);
 	return s ? s : "";
 }
 
@@ -514,7 +559,7 @@ char *db_dup(db_res *r, int col, arena *a)
 	if (db_isnull(r, col))
 		return NULL;
 	size_t n;
-	const char *s = ops_of(r->c->d)->text(r, col, &n);
+	const char *s = text_of(r, col, &n);
 	return arena_strndup(a, s ? s : "", s ? n : 0);
 }
 
@@ -523,6 +568,15 @@ void *db_blob(db_res *r, int col, arena *a, size_t *n)
 	*n = 0;
 	if (db_isnull(r, col))
 		return NULL;
+	if (r->kept) {
+		const char *s = kept_text(r, col, n);
+		if (ops_of(r->c->d)->blob_of_text)
+			return ops_of(r->c->d)->blob_of_text(s, *n, a, n);
+		char *p = arena_alloc(a, *n ? *n : 1);
+		if (p && *n)
+			memcpy(p, s, *n);
+		return p;
+	}
 	return ops_of(r->c->d)->blob(r, col, a, n);
 }
 

@@ -34,7 +34,11 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-enum { DB_SCOPED = 1, DB_GLOBAL = 2 };
+/* DB_KEPT (with DB_SCOPED): a structure's reference list — rows that change only when the structure's reference
+ * version changes (triggers raise it with every write of the tables the statement reads). Once a request has
+ * read the version (db_conn_kept_version), the rows read under it are kept in memory and given to the next
+ * requests of the same version without a statement (store_kept.c). */
+enum { DB_SCOPED = 1, DB_GLOBAL = 2, DB_KEPT = 4 };
 
 typedef struct db_sql {
 	unsigned flags;
@@ -68,6 +72,7 @@ typedef struct db_res {
 	int row, nrows;
 	bool has_row;
 	err status;
+	void *kept;      /* rows kept in memory (DB_KEPT), read instead of the engine's */
 } db_res;
 
 /* Opens a database from a URL: "sqlite:PATH" or "postgresql://…"
@@ -98,6 +103,13 @@ int db_conn_statements(const db_conn *c);
 int64_t db_conn_steps(const db_conn *c);
 /* Sets the structure every DB_SCOPED statement on this connection uses. */
 void db_conn_scope(db_conn *c, int64_t structure_id);
+/* The structure's reference version, as the request read it (with its session): DB_KEPT statements are then
+ * answered from memory when their rows under this version are known. Until the connection goes back to the pool;
+ * forgotten at the first write (a write transaction, or a statement that is not a SELECT): the request's own
+ * writes are read from the database. */
+void db_conn_kept_version(db_conn *c, int64_t version);
+/* DB_KEPT statements answered from memory, and read from the database, since the start (tests, the benchmark). */
+void db_kept_stats(db *d, uint64_t *hits, uint64_t *misses);
 int64_t db_conn_structure(const db_conn *c);
 db_engine db_conn_engine(const db_conn *c);
 

@@ -10,8 +10,10 @@
 
 #define DB_MAX_ARGS 64
 
+struct kept_table;
 struct db {
 	db_engine engine;
+	struct kept_table *_Atomic kept; /* the rows of DB_KEPT statements (store_kept.c); NULL until the first */
 	char *target;            /* file path or libpq conninfo */
 	bool sync_full;
 	pthread_mutex_t lock;
@@ -52,6 +54,7 @@ struct db_conn {
 	db *d;
 	void *h;                 /* sqlite3 * or PGconn * */
 	int64_t scope;
+	int64_t kept_version;    /* the structure's reference version the request read (db_conn_kept_version); -1: none */
 	bool in_tx;
 	bool snapshot;           /* SQLite: a read transaction shared by the reads of a request (db_snapshot) */
 	bool holds_write;
@@ -88,6 +91,9 @@ typedef struct db_engine_ops {
 	const char *(*text)(db_res *r, int col, size_t *n);
 	void *(*blob)(db_res *r, int col, arena *a, size_t *n);
 	int64_t (*integer)(db_res *r, int col);
+	int (*columns)(db_res *r);                    /* the result's columns */
+	/* A BLOB's bytes from the text the engine's text() gave of it (kept rows keep the text): NULL: the same bytes. */
+	void *(*blob_of_text)(const char *s, size_t len, arena *a, size_t *n);
 	err (*simple)(db_conn *c, const char *sql);   /* BEGIN, COMMIT, DDL */
 	err (*migration_lock)(db_conn *c);            /* inside a transaction */
 	const char *begin_write;
@@ -115,6 +121,22 @@ typedef struct db_engine_ops {
 	err (*copy_check)(db_conn *c, const db_copied *all, int n, int which);
 	err (*cache)(db_conn *c, long mb);            /* the connection's page cache (0: its default); NULL: the server's */
 } db_engine_ops;
+
+/* The rows of DB_KEPT statements (store_kept.c). kept_find: the rows kept for q with these arguments under the
+ * connection's scope and version, a reader counted (key: KEPT_KEY_LEN bytes, filled for kept_capture; *keylen 0
+ * when the key is too long to keep); kept_capture: r's rows read into a block, kept when small (keylen > 0), NULL
+ * when memory failed; kept_release: a reader done. */
+typedef struct kept_rows kept_rows;
+enum { KEPT_KEY_LEN = 512 };
+kept_rows *kept_find(db_conn *c, const db_sql *q, int nargs, const db_arg *args, char key[KEPT_KEY_LEN], size_t *keylen);
+kept_rows *kept_capture(db_conn *c, db_res *r, const char *key, size_t keylen);
+void kept_release(kept_rows *k);
+void kept_free(db *d);
+bool kept_next(db_res *r);
+bool kept_isnull(db_res *r, int col);
+int64_t kept_int(db_res *r, int col);
+const char *kept_text(db_res *r, int col, size_t *n);
+void kept_stats(db *d, uint64_t *hits, uint64_t *misses);
 
 extern const db_engine_ops db_sqlite_ops;
 /* Stops SQLite's checkpointing thread, if it runs (db_close_all, before the connections close). */

@@ -129,6 +129,8 @@ static void pg_close(db_res *r)
 	r->pg = NULL;
 }
 
+static int pg_columns(db_res *r) { return r->pg ? PQnfields(r->pg) : 0; }
+
 static bool pg_isnull(db_res *r, int col)
 {
 	return !r->pg || r->row < 0 || r->row >= r->nrows || col >= PQnfields(r->pg) ||
@@ -144,10 +146,10 @@ static const char *pg_text(db_res *r, int col, size_t *n)
 	return PQgetvalue(r->pg, r->row, col);
 }
 
-static void *pg_blob(db_res *r, int col, arena *a, size_t *n)
+static void *pg_blob_of_text(const char *s, size_t len, arena *a, size_t *n)
 {
-	size_t len = 0;
-	const char *s = pg_text(r, col, &len);
+	(void)len; /* the text is NUL-terminated */
+	*n = 0;
 	unsigned char *raw = PQunescapeBytea((const unsigned char *)(s ? s : ""), &len);
 	if (!raw)
 		return NULL;
@@ -157,6 +159,13 @@ static void *pg_blob(db_res *r, int col, arena *a, size_t *n)
 	*n = out ? len : 0;
 	PQfreemem(raw);
 	return out;
+}
+
+static void *pg_blob(db_res *r, int col, arena *a, size_t *n)
+{
+	size_t len = 0;
+	const char *s = pg_text(r, col, &len);
+	return pg_blob_of_text(s, len, a, n);
 }
 
 static int64_t pg_int(db_res *r, int col)
@@ -462,6 +471,8 @@ const db_engine_ops db_pg_ops = {
 	.text = pg_text,
 	.blob = pg_blob,
 	.integer = pg_int,
+	.columns = pg_columns,
+	.blob_of_text = pg_blob_of_text,
 	.simple = pg_simple,
 	.migration_lock = pg_migration_lock,
 	.begin_write = "BEGIN; SET LOCAL synchronous_commit = off",

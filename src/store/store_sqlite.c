@@ -618,6 +618,8 @@ static int64_t sq_int(db_res *r, int col)
 	return r->stmt ? sqlite3_column_int64(r->stmt, col) : 0;
 }
 
+static int sq_columns(db_res *r) { return r->stmt ? sqlite3_column_count(r->stmt) : 0; }
+
 static err sq_simple(db_conn *c, const char *sql)
 {
 	char *msg = NULL;
@@ -711,6 +713,7 @@ const db_engine_ops db_sqlite_ops = {
 	.text = sq_text,
 	.blob = sq_blob,
 	.integer = sq_int,
+	.columns = sq_columns,
 	.simple = sq_simple,
 	.migration_lock = sq_migration_lock,
 	.begin_write = "BEGIN IMMEDIATE",

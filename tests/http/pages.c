@@ -125,8 +125,9 @@ int main(void)
 	int n1 = statements(r);
 	CHECK(n1 > 0 && n1 <= HOUSEHOLD_PAGE_MAX + 2, "a household with a domiciliation, 11 contacts, 51 notes, 7 food decisions, "
 	                                               "an alarm and meals: at most the bound and the two counts (%d)", n1);
-	CHECK(n1 <= n0 + 6 + 2, "the six parts that now hold rows read them (domiciliation, notes, food, home services, the alert, "
-	                        "the aid request), and the two counts (contacts, notes) only when their lists are full");
+	CHECK(n1 <= n0 + 7 + 2, "the seven parts that now hold rows read them (domiciliation, contacts, notes, food, home services, "
+	                        "the alert, the aid request), and the two counts (contacts, notes) only when their lists are full "
+	                        "(%d, %d empty)", n1, n0);
 	CHECK_HAS(r->body, "<strong>Interprète nécessaire</strong>");
 	CHECK_HAS(r->body, "Demandes d’aide du foyer");
 	CHECK_LACKS(r->body, "Aucune domiciliation.");
@@ -235,6 +236,52 @@ int main(void)
 
 	T_GROUP("a household not in the structure");
 	CHECK_INT(get(&mgr, "/foyers/999999")->status, 404);
+
+	{
+		/* The structure's agents and the contact form's motives and partners are kept in memory under the
+		 * structure's reference version, read with the session: whatever writes them — this server, another one on
+		 * the same database, the command line — the next page shows what was written. */
+		T_GROUP("the reference lists kept in memory: what is written is on the next page, on every server");
+		snprintf(path, sizeof path, "/foyers/%lld", (long long)hid);
+		int warm = statements(get(&mgr, path));
+		CHECK_INT(post_json(&mgr, "/api/v1/motives", "{\"label\":\"Motif tout neuf\"}")->status, 201);
+		r = get(&mgr, path);
+		CHECK_HAS(r->body, ">Motif tout neuf</option>");
+		int cold = statements(r), again = statements(get(&mgr, path));
+		CHECK(warm > 0 && cold == warm + 2 && again == warm, "a new version: the agents and the form's lists read once (%d "
+		      "statements), then from memory (%d, %d before)", cold, again, warm);
+		srv b;
+		if (!srv_start_on(&b, url)) {
+			CHECK(0, "a second server started");
+		} else {
+			cli mb;
+			cli_init(&mb, &b);
+			CHECK_INT(login(&mb, DEMO("responsable"), DEMO_PW), 303);
+			CHECK_HAS(get(&mb, path)->body, ">Motif tout neuf</option>");
+			char form[300];
+			snprintf(form, sizeof form, "_csrf=%s&name=Partenaire+venu+d%%27ailleurs&kind=association", mb.csrf);
+			CHECK_INT(post(&mb, "/partenaires", form)->status, 303);
+			CHECK_INT(post_json(&mb, "/api/v1/motives", "{\"label\":\"Motif venu d’ailleurs\"}")->status, 201);
+			resp *ra = get(&mgr, path);
+			CHECK_HAS(ra->body, ">Motif venu d’ailleurs</option>");
+			CHECK_HAS(ra->body, ">Partenaire venu d&#39;ailleurs</option>");
+			/* An agent added on the second server is in the first one's agent lists; disabled from the command
+			 * line, no longer. */
+			cli adm;
+			cli_init(&adm, &b);
+			CHECK_INT(login(&adm, DEMO("admin"), DEMO_PW), 303);
+			snprintf(form, sizeof form, "_csrf=%s&display_name=Agente+M%%C3%%A9moris%%C3%%A9e&email=agente-kept%%40ville.fr"
+			         "&role=travailleur_social&password=mot-de-passe-long-gard%%C3%%A9", adm.csrf);
+			CHECK_INT(post(&adm, "/admin/utilisateurs", form)->status, 303);
+			CHECK_HAS(get(&mgr, path)->body, ">Agente Mémorisée");
+			const char *off[] = {bin_path(), "user", "disable", "--db", url, "--email", "agente-kept@ville.fr", NULL};
+			CHECK_INT(run_cmd(off, 1), 0);
+			CHECK_LACKS(get(&mgr, path)->body, "Agente Mémorisée");
+			cli_free(&adm);
+			cli_free(&mb);
+			srv_stop(&b);
+		}
+	}
 
 	cli_free(&mgr);
 	srv_stop(&s);

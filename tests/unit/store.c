@@ -24,6 +24,9 @@ static db_sql Q_T_BAD_SCOPED = DB_SQL(DB_SCOPED, "SELECT count(*) FROM t_items W
 static db_sql Q_T_FQ_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'fq-%'");
 static db_sql Q_T_GC_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'gc-%'");
 static db_sql Q_T_TWICE = DB_SQL(DB_GLOBAL, "SELECT $2 || '-' || $1 || '-' || $2");
+static db_sql Q_T_KEPT = DB_SQL(DB_SCOPED | DB_KEPT,
+	"SELECT name, id, data FROM t_items WHERE structure_id = $1 AND name LIKE $2 ORDER BY name");
+static db_sql Q_T_KP_CLEAN = DB_SQL(DB_SCOPED, "DELETE FROM t_items WHERE structure_id = $1 AND name LIKE 'kp-%'");
 static db_copy_sql C_T_ITEMS = DB_COPY("t_items", "structure_id, name, data", "$1, $2, $3");
 static db_copy_sql C_T_ITEMS_ID = DB_COPY("t_items", "structure_id, id, name", "$1, $2, $3");
 static db_ids_sql I_T_ITEMS = DB_IDS("t_items");
@@ -720,6 +723,106 @@ int main(void)
 		      "at most 4 GiB (%lld)", (long long)kib);
 		CHECK(db_bulk_cache(c, 0) == E_OK && DBID0(c, &cache, &kib) == E_OK && kib == -own * 1024, "given back (%lld)",
 		      (long long)kib);
+	}
+
+	{
+		T_GROUP("a reference list kept in memory (DB_KEPT) under the structure's version");
+		db_conn_scope(c, s1);
+		int64_t kid = 0;
+		CHECK(DBID(c, &Q_T_ADD, &kid, A_TEXT("kp-b"), A_NULL) == E_OK && DBID(c, &Q_T_ADD, &kid, A_TEXT("kp-a"), A_BLOB("\0z", 2)) == E_OK,
+		      "two rows");
+		db_conn_put(c);
+		/* Read as a request would: its scope, the version its session read; the statements it ran, the rows it got. */
+		char got[256];
+		int ran = -1;
+#define KEPT_READ(scope, version, pattern, write)                                                                    \
+	do {                                                                                                         \
+		db_conn *k = db_conn_get(d);                                                                         \
+		db_conn_scope(k, (scope));                                                                           \
+		db_conn_kept_version(k, (version));                                                                  \
+		if (write)                                                                                           \
+			db_begin(k, true);                                                                           \
+		int before = db_conn_statements(k);                                                                  \
+		db_res kr;                                                                                           \
+		size_t gl = 0;                                                                                       \
+		got[0] = '\0';                                                                                       \
+		if (DBQ(k, &Q_T_KEPT, &kr, A_TEXT(pattern)) == E_OK)                                                 \
+			while (db_next(&kr)) {                                                                       \
+				arena ka;                                                                            \
+				arena_init(&ka, 0);                                                                  \
+				size_t bn = 0;                                                                       \
+				const unsigned char *bd = db_blob(&kr, 2, &ka, &bn);                                 \
+				gl += (size_t)snprintf(got + gl, sizeof got - gl, "%s:%s:%zu%s;", db_text(&kr, 0),   \
+				                       db_int(&kr, 1) == kid ? "last" : "other", bn,                 \
+				                       db_isnull(&kr, 2) ? "null" : bd && bd[1] == 'z' ? "z" : "?");       \
+				arena_release(&ka);                                                                  \
+			}                                                                                            \
+		db_close(&kr);                                                                                       \
+		ran = db_conn_statements(k) - before;                                                                \
+		if (write)                                                                                           \
+			db_rollback(k);                                                                              \
+		db_conn_put(k);                                                                                      \
+	} while (0)
+		uint64_t hits0, misses0, hits, misses;
+		db_kept_stats(d, &hits0, &misses0);
+		KEPT_READ(s1, -1, "kp-%", false);
+		CHECK_STR(got, "kp-a:last:2z;kp-b:other:0null;");
+		CHECK_INT(ran, 1); /* no version read: from the database */
+		KEPT_READ(s1, 7, "kp-%", false);
+		CHECK_STR(got, "kp-a:last:2z;kp-b:other:0null;");
+		CHECK_INT(ran, 1); /* the first of version 7: read, and kept */
+		KEPT_READ(s1, 7, "kp-%", false);
+		CHECK_STR(got, "kp-a:last:2z;kp-b:other:0null;");
+		CHECK_INT(ran, 0); /* the next: from memory, the same rows, NULLs and bytes */
+		db_kept_stats(d, &hits, &misses);
+		CHECK(hits == hits0 + 1 && misses == misses0 + 1, "one answered from memory, one read (%llu, %llu)",
+		      (unsigned long long)(hits - hits0), (unsigned long long)(misses - misses0));
+		KEPT_READ(s1, 7, "kp-a%", false);
+		CHECK_STR(got, "kp-a:last:2z;");
+		CHECK_INT(ran, 1); /* other arguments: rows of their own */
+		KEPT_READ(s2, 7, "kp-%", false);
+		CHECK_STR(got, "");
+		CHECK_INT(ran, 1); /* another structure: never the first one's rows */
+		/* A row written: the triggers of a real list raise the version in the same transaction. Under the version
+		 * read before, the rows of that version; under the new one, read again. */
+		c = db_conn_get(d);
+		db_conn_scope(c, s1);
+		CHECK(DBID(c, &Q_T_ADD, &kid, A_TEXT("kp-c"), A_NULL) == E_OK, "a third row");
+		db_conn_put(c);
+		KEPT_READ(s1, 7, "kp-%", false);
+		CHECK_STR(got, "kp-a:other:2z;kp-b:other:0null;");
+		CHECK_INT(ran, 0);
+		KEPT_READ(s1, 8, "kp-%", false);
+		CHECK_STR(got, "kp-a:other:2z;kp-b:other:0null;kp-c:last:0null;");
+		CHECK_INT(ran, 1);
+		/* In a write transaction, the request's own writes: from the database. */
+		KEPT_READ(s1, 8, "kp-%", true);
+		CHECK_STR(got, "kp-a:other:2z;kp-b:other:0null;kp-c:last:0null;");
+		CHECK_INT(ran, 1);
+		{
+			/* After a write outside a transaction (a statement that is not a SELECT), the same. */
+			db_conn *k = db_conn_get(d);
+			db_conn_scope(k, s1);
+			db_conn_kept_version(k, 8);
+			int before = db_conn_statements(k);
+			db_res kr;
+			CHECK(DBQ(k, &Q_T_KEPT, &kr, A_TEXT("kp-%")) == E_OK && db_next(&kr), "kept");
+			db_close(&kr);
+			CHECK_INT(db_conn_statements(k) - before, 0);
+			int64_t kd = 0;
+			CHECK(DBID(k, &Q_T_ADD, &kd, A_TEXT("kp-d"), A_NULL) == E_OK, "a write outside a transaction");
+			before = db_conn_statements(k);
+			int rows = 0;
+			CHECK(DBQ(k, &Q_T_KEPT, &kr, A_TEXT("kp-%")) == E_OK, "read after it");
+			while (db_next(&kr))
+				rows++;
+			db_close(&kr);
+			CHECK(db_conn_statements(k) - before == 1 && rows == 4, "its own write read from the database (%d rows)", rows);
+			db_conn_put(k);
+		}
+		c = db_conn_get(d);
+		db_conn_scope(c, s1);
+		CHECK(DBX0(c, &Q_T_KP_CLEAN, NULL) == E_OK, "clean");
 	}
 
 	T_GROUP("transactions");

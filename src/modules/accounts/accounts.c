@@ -87,6 +87,24 @@ static const db_migration migrations[] = {
 	 "DROP VIEW structure_agents;"
 	 "CREATE VIEW structure_agents AS SELECT m.structure_id, u.id AS user_id, u.display_name, m.role, m.service "
 	 " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.active = 1 AND u.active = 1;", NULL},
+	/* A structure's reference version (accounts.h): its lists of agents, motives and partners kept in memory while
+	 * it holds. Its agents are the memberships and the names and states of their accounts. */
+	{10, "a structure's reference version, raised when its agents change",
+	 "ALTER TABLE structures ADD COLUMN refs_version INTEGER NOT NULL DEFAULT 0;"
+	 ACCOUNTS_REFS_TRIGGERS_SQ("memberships")
+	 "CREATE TRIGGER users_refs_upd AFTER UPDATE OF display_name, active ON users BEGIN "
+	 " UPDATE structures SET refs_version = refs_version + 1 WHERE id IN (SELECT structure_id FROM memberships WHERE user_id = new.id);"
+	 " END;",
+	 "ALTER TABLE structures ADD COLUMN refs_version BIGINT NOT NULL DEFAULT 0;"
+	 "CREATE FUNCTION refs_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	 " IF TG_OP IN ('UPDATE', 'DELETE') THEN " ACCOUNTS_REFS_BUMP("OLD.structure_id") " END IF;"
+	 " IF TG_OP IN ('UPDATE', 'INSERT') THEN " ACCOUNTS_REFS_BUMP("NEW.structure_id") " END IF;"
+	 " RETURN NULL; END $$;"
+	 ACCOUNTS_REFS_TRIGGER_PG("memberships")
+	 "CREATE FUNCTION users_refs_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	 " UPDATE structures SET refs_version = refs_version + 1 WHERE id IN (SELECT structure_id FROM memberships WHERE user_id = NEW.id);"
+	 " RETURN NULL; END $$;"
+	 "CREATE TRIGGER users_refs AFTER UPDATE OF display_name, active ON users FOR EACH ROW EXECUTE FUNCTION users_refs_bump();"},
 };
 int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
 
@@ -175,11 +193,11 @@ static db_sql Q_SESSION_ADD = DB_SQL(DB_GLOBAL,
 	"VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id");
 /* One query identifies a session: user, membership, structure, and what the modules know of the user (their
  * user_fact columns, after the SESSION_COLS first ones: the statement is completed at first use). */
-#define SESSION_COLS 14
+#define SESSION_COLS 15
 #define SESSION_SELECT                                                                                                   \
 	"SELECT s.id, s.user_id, s.structure_id, s.csrf, s.last_seen, s.created_at, u.email, u.display_name, "           \
 	" m.role, st.name, st.tz, (SELECT count(*) FROM memberships m2 WHERE m2.user_id = u.id AND m2.active = 1), "     \
-	" u.totp_enabled, st.totp_roles"
+	" u.totp_enabled, st.totp_roles, st.refs_version"
 #define SESSION_FROM                                                                                                     \
 	" FROM sessions s JOIN users u ON u.id = s.user_id AND u.active = 1 "                                            \
 	"JOIN memberships m ON m.user_id = s.user_id AND m.structure_id = s.structure_id AND m.active = 1 "              \
@@ -190,10 +208,10 @@ static db_sql Q_SESSION_DEL = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE id =
 static db_sql Q_SESSION_DEL_OLD = DB_SQL(DB_GLOBAL, "DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2");
 /* A token is valid while not revoked, not expired, its owner active and
  * a member, and not older than the owner's last password change. */
-#define TOKEN_COLS 11
+#define TOKEN_COLS 12
 #define TOKEN_SELECT                                                                                                     \
 	"SELECT t.id, t.user_id, t.structure_id, t.last_used, u.email, u.display_name, m.role, st.name, st.tz, "         \
-	" t.service, st.totp_roles"
+	" t.service, st.totp_roles, st.refs_version"
 #define TOKEN_FROM                                                                                                       \
 	" FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active = 1 "                                          \
 	"JOIN memberships m ON m.user_id = t.user_id AND m.structure_id = t.structure_id AND m.active = 1 "              \
@@ -683,7 +701,7 @@ static web_user *from_session(web_req *r, const char *token, err *why)
 	crypto_hash_hex(token, strlen(token), th);
 	db_res q = {0};
 	web_user *u = NULL;
-	int64_t now = civil_now(), last = 0;
+	int64_t now = civil_now(), last = 0, refs = -1;
 	pthread_once(&auth_once, auth_build);
 	err qe = DBQ(r->db, &Q_SESSION_GET, &q, A_TEXT(th));
 	if (qe == E_OK && db_next(&q)) {
@@ -704,6 +722,7 @@ static web_user *from_session(web_req *r, const char *token, err *why)
 			u->tz = db_dup(&q, 10, r->a);
 			u->nstructures = (int)db_int(&q, 11);
 			u->must_enroll_totp = !db_int(&q, 12) && (db_int(&q, 13) >> u->role & 1);
+			refs = db_int(&q, 14);
 			module_user_facts_read(u, r->a, &q, SESSION_COLS);
 		}
 	}
@@ -715,6 +734,8 @@ static web_user *from_session(web_req *r, const char *token, err *why)
 	 * than the request. */
 	if (u && now - last >= 60)
 		DBX(r->db, &Q_SESSION_TOUCH, NULL, A_INT(u->session_id), A_INT(now));
+	if (u)
+		db_conn_kept_version(r->db, refs); /* after the touch, a write: the reference lists kept in memory */
 	return u;
 }
 
@@ -724,7 +745,7 @@ static web_user *from_token(web_req *r, const char *token, err *why)
 	crypto_hash_hex(token, strlen(token), th);
 	db_res q = {0};
 	web_user *u = NULL;
-	int64_t tid = 0, last = 0, now = civil_now();
+	int64_t tid = 0, last = 0, now = civil_now(), refs = -1;
 	pthread_once(&auth_once, auth_build);
 	err qe = DBQ(r->db, &Q_TOKEN_GET, &q, A_TEXT(th), A_INT(now));
 	if (qe == E_OK && db_next(&q)) {
@@ -746,6 +767,7 @@ static web_user *from_token(web_req *r, const char *token, err *why)
 			u->tz = db_dup(&q, 8, r->a);
 			u->via_token = true;
 			u->nstructures = 1;
+			refs = db_int(&q, 11);
 			module_user_facts_read(u, r->a, &q, TOKEN_COLS);
 		}
 	}
@@ -755,6 +777,8 @@ static web_user *from_token(web_req *r, const char *token, err *why)
 		return NULL;
 	if (u && now - last >= 60)
 		DBX(r->db, &Q_TOKEN_TOUCH, NULL, A_INT(tid), A_INT(now));
+	if (u)
+		db_conn_kept_version(r->db, refs);
 	return u;
 }
 

@@ -37,6 +37,20 @@ extern int PERM_ADMIN_USERS, PERM_ADMIN_STRUCTURE;
  * structure_agents(structure_id, user_id, display_name, role) — active
  * members of active accounts. */
 
+/* A structure's reference version: raised by every write of a table that a DB_KEPT statement reads (store.h), read
+ * with the session (db_conn_kept_version). The structure's agents raise it here; a module whose reference list is
+ * kept (the contact form's motives, its partners) adds these triggers on its table (a column structure_id) in a
+ * migration: ACCOUNTS_REFS_TRIGGERS_SQ(table) for SQLite, ACCOUNTS_REFS_TRIGGER_PG(table) for PostgreSQL. */
+#define ACCOUNTS_REFS_BUMP(id) "UPDATE structures SET refs_version = refs_version + 1 WHERE id = " id ";"
+#define ACCOUNTS_REFS_TRIGGERS_SQ(table)                                                                             \
+	"CREATE TRIGGER " table "_refs_ins AFTER INSERT ON " table " BEGIN " ACCOUNTS_REFS_BUMP("new.structure_id") " END;" \
+	"CREATE TRIGGER " table "_refs_del AFTER DELETE ON " table " BEGIN " ACCOUNTS_REFS_BUMP("old.structure_id") " END;" \
+	"CREATE TRIGGER " table "_refs_upd AFTER UPDATE ON " table " BEGIN " ACCOUNTS_REFS_BUMP("old.structure_id")         \
+	ACCOUNTS_REFS_BUMP("new.structure_id") " END;"
+#define ACCOUNTS_REFS_TRIGGER_PG(table)                                                                              \
+	"CREATE TRIGGER " table "_refs AFTER INSERT OR DELETE OR UPDATE ON " table " FOR EACH ROW EXECUTE FUNCTION refs_bump();"
+
+
 /* The module (modules.c) and its schema. */
 extern const module accounts_module;
 extern const db_module_schema accounts_schema;

@@ -12,7 +12,8 @@
 #include "web/html.h"
 #include "core/banned.h"
 
-static db_sql Q_AGENTS = DB_SQL(DB_SCOPED,
+/* DB_KEPT: in memory while the structure's reference version holds (accounts.h). */
+static db_sql Q_AGENTS = DB_SQL(DB_SCOPED | DB_KEPT,
 	"SELECT user_id, display_name, service, role FROM structure_agents WHERE structure_id = $1 ORDER BY service, display_name, user_id");
 
 /* The structure's agents, read once a request (a household's page has

@@ -15,9 +15,10 @@
  * write of a person's name, household or membership appends her number in the same
  * transaction, numbered by a head row per structure (its lock orders the
  * writers, so numbers appear in commit order on both engines). Before
- * each search, the feed past the index's number is read (one statement,
- * usually empty) and its persons read again, their keys made from their
- * names as they are now. So a person written by
+ * each search, the feed past the index's number is read and its persons
+ * read again, their keys made from their names as they are now — no
+ * statement when the head, read with the request's session (the module's
+ * user_fact), is where the index is. So a person written by
  * another process — a second server on the same PostgreSQL, an import
  * from the command line — is found by the next search here. An import
  * appends one mark instead of a row per person (person 0: read the

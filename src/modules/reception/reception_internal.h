@@ -46,10 +46,11 @@ typedef struct rc_contact {
 /* A household's contacts, newest first: at most limit (0: all). */
 int rc_contacts_of(db_conn *c, arena *a, int64_t household_id, int limit, rc_contact **out);
 int64_t rc_contacts_count(db_conn *c, int64_t household_id);
-/* The household page's section in one statement: its last `limit` contacts (the count returned, -1 when not read)
- * and the contact form's motives and partners. */
-int rc_section_of(db_conn *c, arena *a, int64_t household_id, int limit, rc_contact **out, rc_named **motives,
-                  int *nmotives, rc_named **partners, int *npartners);
+/* The household page's section: its last `limit` contacts (the count returned, -1 when not read; none read when
+ * with_contacts is false: the page knows it has none) and the contact form's motives and partners (kept in memory
+ * while the structure's reference version holds: no statement then). */
+int rc_section_of(db_conn *c, arena *a, int64_t household_id, int limit, bool with_contacts, rc_contact **out,
+                  rc_named **motives, int *nmotives, rc_named **partners, int *npartners);
 
 typedef struct rc_appt {
 	int64_t id, starts_at, minutes, household_id, agent_id;

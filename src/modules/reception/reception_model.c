@@ -50,6 +50,10 @@ static const db_migration migrations[] = {
 	{3, "contacts: an index that covers the observation's figures",
 	 "CREATE INDEX contacts_fig ON contacts(structure_id, at, channel, motive_id, orientation, household_id);"
 	 "DROP INDEX contacts_at;", NULL},
+	/* The contact form's lists kept in memory while the structure's reference version holds (accounts.h). */
+	{4, "motives and partners raise the structure's reference version",
+	 ACCOUNTS_REFS_TRIGGERS_SQ("contact_motives") ACCOUNTS_REFS_TRIGGERS_SQ("partners"),
+	 ACCOUNTS_REFS_TRIGGER_PG("contact_motives") ACCOUNTS_REFS_TRIGGER_PG("partners")},
 };
 const db_module_schema reception_schema = {"reception", migrations, COUNTOF(migrations)};
 
@@ -89,7 +93,8 @@ const char *rc_when(arena *a, const char *tz, int64_t t, const char *fmt)
 /* The zone offset is found by asking the zone what time it is at the guess. */
 /* ---- statements ------------------------------------------------------------- */
 
-static db_sql Q_MOTIVES = DB_SQL(DB_SCOPED, "SELECT id, label FROM contact_motives WHERE structure_id = $1 AND active = 1 ORDER BY label");
+/* The reference lists (DB_KEPT: in memory while the structure's reference version holds; accounts.h). */
+static db_sql Q_MOTIVES = DB_SQL(DB_SCOPED | DB_KEPT, "SELECT id, label FROM contact_motives WHERE structure_id = $1 AND active = 1 ORDER BY label");
 static db_sql Q_MOTIVE_OK = DB_SQL(DB_SCOPED, "SELECT count(*) FROM contact_motives WHERE structure_id = $1 AND id = $2");
 static db_sql Q_MOTIVE_ADD = DB_SQL(DB_SCOPED, "INSERT INTO contact_motives (structure_id, label) VALUES ($1, $2) RETURNING id");
 static db_sql Q_MOTIVE_OFF = DB_SQL(DB_SCOPED, "UPDATE contact_motives SET active = 0 WHERE structure_id = $1 AND id = $2");
@@ -102,7 +107,7 @@ static db_filtered F_PARTNERS_N = DB_FILTERED(DB_SCOPED, "SELECT count(*) " PART
 static db_sql Q_PARTNER_OK = DB_SQL(DB_SCOPED, "SELECT count(*) FROM partners WHERE structure_id = $1 AND id = $2");
 static db_sql Q_PARTNER_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO partners (structure_id, name, kind, phone, email, address, notes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
-static db_sql Q_STAFF = DB_SQL(DB_SCOPED,
+static db_sql Q_STAFF = DB_SQL(DB_SCOPED | DB_KEPT,
 	"SELECT user_id, display_name FROM structure_agents WHERE structure_id = $1 AND role IN (1, 2, 3, 4) "
 	"ORDER BY display_name");
 static db_sql Q_STAFF_OK = DB_SQL(DB_SCOPED,
@@ -120,26 +125,10 @@ static db_sql Q_CONTACTS_H = DB_SQL(DB_SCOPED,
 	"FROM contacts c LEFT JOIN contact_motives m ON m.id = c.motive_id LEFT JOIN agent_names u ON u.id = c.orient_user "
 	"LEFT JOIN partners p ON p.id = c.orient_partner LEFT JOIN agent_names a ON a.id = c.user_id "
 	"WHERE c.structure_id = $1 AND c.household_id = $2 ORDER BY c.at DESC, c.id DESC LIMIT $3");
-/* The household page's section in one read: the contact form's motives (tag 0) and partners (1), by name, then the
- * household's last $2 contacts (2, the newest first) in Q_CONTACTS_H's columns from the fourth (a motive's or a
- * partner's id and name in the contact's « at » and motive columns; 0 in its minutes: PostgreSQL types a union's
- * column from its first parts, and two NULLs make a text). */
-static db_sql Q_SECTION = DB_SQL(DB_SCOPED,
-	"SELECT 0, 0, 0, id, NULL, label, NULL, NULL, NULL, NULL, NULL, NULL, 0 FROM contact_motives "
-	"WHERE structure_id = $1 AND active = 1 "
-	"UNION ALL SELECT 1, 0, 0, id, NULL, name, NULL, NULL, NULL, NULL, NULL, NULL, 0 FROM partners "
-	"WHERE structure_id = $1 AND active = 1 "
-	"UNION ALL SELECT 2, -x.at, -x.id, x.at, x.channel, x.mlabel, x.answer, x.orientation, x.uname, x.orient_service, x.pname, "
-	"x.aname, x.minutes FROM (SELECT c.id, c.at, c.channel, m.label AS mlabel, c.answer, c.orientation, u.display_name AS uname, "
-	"c.orient_service, p.name AS pname, a.display_name AS aname, c.minutes "
-	"FROM contacts c LEFT JOIN contact_motives m ON m.id = c.motive_id LEFT JOIN agent_names u ON u.id = c.orient_user "
-	"LEFT JOIN partners p ON p.id = c.orient_partner LEFT JOIN agent_names a ON a.id = c.user_id "
-	"WHERE c.structure_id = $1 AND c.household_id = $2 ORDER BY c.at DESC, c.id DESC LIMIT $3) x "
-	"ORDER BY 1, 2, 3, 6");
 static db_sql Q_CONTACTS_N = DB_SQL(DB_SCOPED, "SELECT count(*) FROM contacts WHERE structure_id = $1 AND household_id = $2");
-static db_sql Q_PARTNERS_ALL = DB_SQL(DB_SCOPED, "SELECT id, name FROM partners WHERE structure_id = $1 AND active = 1 ORDER BY name");
+static db_sql Q_PARTNERS_ALL = DB_SQL(DB_SCOPED | DB_KEPT, "SELECT id, name FROM partners WHERE structure_id = $1 AND active = 1 ORDER BY name");
 /* The contact form's two lists in one read. */
-static db_sql Q_FORM_LISTS = DB_SQL(DB_SCOPED,
+static db_sql Q_FORM_LISTS = DB_SQL(DB_SCOPED | DB_KEPT,
 	"SELECT 0, id, label FROM contact_motives WHERE structure_id = $1 AND active = 1 UNION ALL "
 	"SELECT 1, id, name FROM partners WHERE structure_id = $1 AND active = 1 ORDER BY 1, 3");
 
@@ -256,34 +245,13 @@ int rc_contacts_of(db_conn *c, arena *a, int64_t hid, int limit, rc_contact **ou
 	return e == E_OK && !a->failed ? n : -1;
 }
 
-int rc_section_of(db_conn *c, arena *a, int64_t hid, int limit, rc_contact **out, rc_named **motives, int *nmotives,
-                  rc_named **partners, int *npartners)
+int rc_section_of(db_conn *c, arena *a, int64_t hid, int limit, bool with_contacts, rc_contact **out, rc_named **motives,
+                  int *nmotives, rc_named **partners, int *npartners)
 {
-	db_res q = {0};
-	int n = 0, cap = 0, lcap[2] = {0, 0}, *ln[2] = {nmotives, npartners};
-	rc_named **lists[2] = {motives, partners};
-	*out = NULL, *motives = *partners = NULL, *nmotives = *npartners = 0;
-	err e = DBQ(c, &Q_SECTION, &q, A_INT(hid), A_INT(LIMIT_OF(limit)));
-	while (e == E_OK && db_next(&q)) {
-		int64_t tag = db_int(&q, 0);
-		if (tag == 2) {
-			rc_contact *x = ARENA_PUSH(a, *out, n, cap);
-			if (!x)
-				break;
-			contact_fill(&q, a, 3, x);
-		} else {
-			int k = tag == 1;
-			rc_named *x = ARENA_PUSH(a, *lists[k], *ln[k], lcap[k]);
-			if (!x)
-				break;
-			x->id = db_int(&q, 3);
-			x->name = arena_strdup(a, db_text(&q, 5));
-		}
-	}
-	if (e == E_OK)
-		e = q.status;
-	db_close(&q);
-	return e == E_OK && !a->failed ? n : -1;
+	*out = NULL;
+	if (rc_form_lists(c, a, motives, nmotives, partners, npartners) < 0)
+		return -1;
+	return with_contacts ? rc_contacts_of(c, a, hid, limit, out) : 0;
 }
 
 int64_t rc_contacts_count(db_conn *c, int64_t hid)
