@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "modules/aid/aid_internal.h"
+#include "modules/accounts/accounts.h"
 #include "modules/journal/journal.h"
 #include "store/counts.h"
 #include "core/banned.h"
@@ -83,6 +84,9 @@ static const db_migration migrations[] = {
 	 * the indexes above, 5 900 steps a manager's home page at 400 000 households. */
 	{7, "the home page's figures kept by triggers",
 	 KC_SQLITE("aid_counts", "aid_requests", AID_COUNTED, AID_KEYS), KC_PG("aid_counts", "aid_requests", AID_COUNTED, AID_KEYS)},
+	/* The rulebooks are a reference list of the structure (kept in memory under its version: accounts.h). */
+	{8, "rulebooks raise the structure's reference version",
+	 ACCOUNTS_REFS_TRIGGERS_SQ("aid_rulebooks"), ACCOUNTS_REFS_TRIGGER_PG("aid_rulebooks")},
 };
 const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
 
@@ -90,9 +94,11 @@ const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
 static db_sql Q_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO aid_rulebooks (structure_id, version, adopted_on, effective_on, text, created_by, created_at) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
-static db_sql Q_IN_FORCE = DB_SQL(DB_SCOPED,
+/* The rulebook in force at a date, and a rulebook by number: kept in memory (DB_KEPT) while the structure's
+ * reference version holds — every write of aid_rulebooks raises it (migration 8). */
+static db_sql Q_IN_FORCE = DB_SQL(DB_SCOPED | DB_KEPT,
 	"SELECT id, text FROM aid_rulebooks WHERE structure_id = $1 AND effective_on <= $2 ORDER BY effective_on DESC, id DESC LIMIT 1");
-static db_sql Q_ONE = DB_SQL(DB_SCOPED, "SELECT version, effective_on, text, adopted_on FROM aid_rulebooks WHERE structure_id = $1 AND id = $2");
+static db_sql Q_ONE = DB_SQL(DB_SCOPED | DB_KEPT, "SELECT version, effective_on, text, adopted_on FROM aid_rulebooks WHERE structure_id = $1 AND id = $2");
 
 bool aid_rulebook_parse(arena *a, const char *text, aid_rulebook *rb)
 {

@@ -95,7 +95,8 @@ const char *rc_when(arena *a, const char *tz, int64_t t, const char *fmt)
 
 /* The reference lists (DB_KEPT: in memory while the structure's reference version holds; accounts.h). */
 static db_sql Q_MOTIVES = DB_SQL(DB_SCOPED | DB_KEPT, "SELECT id, label FROM contact_motives WHERE structure_id = $1 AND active = 1 ORDER BY label");
-static db_sql Q_MOTIVE_OK = DB_SQL(DB_SCOPED, "SELECT count(*) FROM contact_motives WHERE structure_id = $1 AND id = $2");
+/* The form's choices checked against the kept lists (DB_KEPT): no statement while the version holds. */
+static db_sql Q_MOTIVE_OK = DB_SQL(DB_SCOPED | DB_KEPT, "SELECT count(*) FROM contact_motives WHERE structure_id = $1 AND id = $2");
 static db_sql Q_MOTIVE_ADD = DB_SQL(DB_SCOPED, "INSERT INTO contact_motives (structure_id, label) VALUES ($1, $2) RETURNING id");
 static db_sql Q_MOTIVE_OFF = DB_SQL(DB_SCOPED, "UPDATE contact_motives SET active = 0 WHERE structure_id = $1 AND id = $2");
 /* The partners, all or those whose name or notes hold the words typed (store.h: db_filtered). */
@@ -104,13 +105,13 @@ static const char *const PARTNERS_WHERE[] = {" AND (lower(name) LIKE ? OR lower(
 static db_filtered F_PARTNERS = DB_FILTERED(DB_SCOPED, "SELECT id, name, kind, phone, email, address, notes " PARTNERS_OF, 1,
 	PARTNERS_WHERE, " ORDER BY name LIMIT ? OFFSET ?");
 static db_filtered F_PARTNERS_N = DB_FILTERED(DB_SCOPED, "SELECT count(*) " PARTNERS_OF, 1, PARTNERS_WHERE, "");
-static db_sql Q_PARTNER_OK = DB_SQL(DB_SCOPED, "SELECT count(*) FROM partners WHERE structure_id = $1 AND id = $2");
+static db_sql Q_PARTNER_OK = DB_SQL(DB_SCOPED | DB_KEPT, "SELECT count(*) FROM partners WHERE structure_id = $1 AND id = $2");
 static db_sql Q_PARTNER_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO partners (structure_id, name, kind, phone, email, address, notes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
 static db_sql Q_STAFF = DB_SQL(DB_SCOPED | DB_KEPT,
 	"SELECT user_id, display_name FROM structure_agents WHERE structure_id = $1 AND role IN (1, 2, 3, 4) "
 	"ORDER BY display_name");
-static db_sql Q_STAFF_OK = DB_SQL(DB_SCOPED,
+static db_sql Q_STAFF_OK = DB_SQL(DB_SCOPED | DB_KEPT,
 	"SELECT count(*) FROM structure_agents WHERE structure_id = $1 AND user_id = $2");
 static db_sql Q_CONTACT_ADD = DB_SQL(DB_SCOPED,
 	"INSERT INTO contacts (structure_id, household_id, at, channel, motive_id, answer, orientation, orient_user, "
