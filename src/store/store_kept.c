@@ -2,7 +2,7 @@
  * store_kept.c — the rows of DB_KEPT statements kept in memory (store.h).
  *
  * A kept statement reads a structure's reference lists (its agents, the
- * contact form's motives and partners): the same rows for every request of
+ * contact form's motives and partners, the aid rulebooks): the same rows for every request of
  * the structure until one of those lists is written. Every such write
  * raises the structure's reference version in its transaction (triggers),
  * the request reads the version with its session (db_conn_kept_version),
