@@ -502,8 +502,9 @@ err db_query(db_conn *c, db_sql *q, db_res *r, int nargs, const db_arg *args)
 	r->status = e;
 	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM)
 		c->failures++;
-	if (e == E_OK && keep) {
-		/* Read whole now, served from memory; kept for the next requests of this version. */
+	if (e == E_OK && keep && keylen) {
+		/* Read whole now, served from memory; kept for the next requests of this version (a key too long to keep:
+		 * read from the engine as any statement). */
 		kept_rows *k = kept_capture(c, r, key, keylen);
 		if (!k && r->status == E_OK)
 			r->status = E_NOMEM;

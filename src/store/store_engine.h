@@ -124,8 +124,8 @@ typedef struct db_engine_ops {
 
 /* The rows of DB_KEPT statements (store_kept.c). kept_find: the rows kept for q with these arguments under the
  * connection's scope and version, a reader counted (key: KEPT_KEY_LEN bytes, filled for kept_capture; *keylen 0
- * when the key is too long to keep); kept_capture: r's rows read into a block, kept when small (keylen > 0), NULL
- * when memory failed; kept_release: a reader done. */
+ * when the key is too long to keep); kept_capture: r's rows read into a block, kept when small (keylen > 0: the
+ * caller captures only then), NULL when memory failed; kept_release: a reader done. */
 typedef struct kept_rows kept_rows;
 enum { KEPT_KEY_LEN = 512 };
 kept_rows *kept_find(db_conn *c, const db_sql *q, int nargs, const db_arg *args, char key[KEPT_KEY_LEN], size_t *keylen);
