@@ -38,6 +38,14 @@ static const db_engine_ops *ops_of(const db *d)
 
 static err durable(db_conn *c);
 
+/* A statement's failure counts against the request (the router answers an error instead of its page); a conflict or
+ * a refusal is the caller's to answer. */
+static void failed(db_conn *c, err e)
+{
+	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM)
+		c->failures++;
+}
+
 db *db_open(const char *url, int pool_size, const char **why)
 {
 	*why = NULL;
@@ -261,11 +269,13 @@ err db_begin(db_conn *c, bool write)
 		pthread_mutex_lock(&c->d->write_lock);
 		c->holds_write = true;
 	}
-	err e = ops_of(c->d)->simple(c, write ? ops_of(c->d)->begin_write : "BEGIN");
-	if (e == E_OK)
+	err e = injected() ? E_DB : ops_of(c->d)->simple(c, write ? ops_of(c->d)->begin_write : "BEGIN");
+	if (e == E_OK) {
 		c->in_tx = true, c->write_tx = write, c->tx_failures = c->failures;
-	else
+	} else {
 		write_release(c);
+		failed(c, e); /* the request's failure: a read whose journal entry could not begin is not served */
+	}
 	return e;
 }
 
@@ -336,17 +346,20 @@ err db_commit(db_conn *c)
 	}
 	/* PostgreSQL: the commit and the wait for its sync in one round trip when the caller waits for it. */
 	bool at_once = c->write_tx && !c->defer && ops->durable_after_write && ops->commit_durable;
-	err e = at_once ? ops->commit_durable(c) : ops->simple(c, "COMMIT");
+	err e = injected() ? E_DB : at_once ? ops->commit_durable(c) : ops->simple(c, "COMMIT");
 	if (e != E_OK) {
 		ops->simple(c, "ROLLBACK");
+		failed(c, e); /* what was written is not: a page built on it is an error */
 	}
 	c->in_tx = false;
 	write_release(c);
 	if (e == E_OK && c->write_tx && ops->durable_after_write && !at_once)
 		c->ticket = 1;
 	c->write_tx = false;
-	if (e == E_OK && !c->defer)
+	if (e == E_OK && !c->defer) {
 		e = durable(c);
+		failed(c, e);
+	}
 	return e;
 }
 

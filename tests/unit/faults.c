@@ -79,6 +79,7 @@ typedef struct walk {
 	const char *path, *body;
 	int ok;          /* status when nothing fails */
 	db_sql *rows;    /* rows a success adds (NULL: a read) */
+	int reads;       /* journal entries a read served adds (its access recorded: a read without it is an error) */
 } walk;
 
 /* Walks N upward for one kind of fault; returns the number of failures seen. */
@@ -90,6 +91,10 @@ static int walk_faults(const walk *w, bool alloc)
 		int st = dispatch(w->method, w->path, w->body, alloc ? 0 : n, alloc ? n : 0);
 		if (st == w->ok) {
 			CHECK(!w->rows || count(w->rows) == before + 1, "%s: the success at N=%ld wrote its row", w->name, n);
+			/* The access journal's entry of a read shown: a fault at its transaction's BEGIN or COMMIT once served
+			 * the page without it. */
+			CHECK(w->rows || count(&Q_JOURNAL) == jbefore + w->reads, "%s: the page served at N=%ld has its journal "
+			      "entries (%lld, %d expected)", w->name, n, (long long)(count(&Q_JOURNAL) - jbefore), w->reads);
 			return failures;
 		}
 		failures++;
@@ -134,13 +139,13 @@ int main(void)
 	snprintf(mail_path, sizeof mail_path, "/api/v1/domiciliations/%lld", (long long)domi);
 
 	const walk walks[] = {
-		{"contact", M_POST, "/api/v1/contacts", "{\"household_id\": 2, \"channel\": \"telephone\", \"motive_id\": 1, \"answer\": \"x\"}", 201, &Q_CONTACTS},
-		{"aid request", M_POST, "/api/v1/aid/requests", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 12, \"residence_reason\": \"test\", \"bill\": \"90\"}", 201, &Q_AIDS},
-		{"mail", M_POST, mail_path, "{\"action\": \"mail\", \"kind\": \"lettre\", \"count\": 1}", 200, &Q_MAIL},
-		{"household page", M_GET, "/foyers/2", NULL, 200, NULL},
-		{"search", M_GET, "/api/v1/persons?q=martin", NULL, 200, NULL},
-		{"aid list", M_GET, "/aides?liste=a_instruire", NULL, 200, NULL},
-		{"home page", M_GET, "/", NULL, 200, NULL},
+		{"contact", M_POST, "/api/v1/contacts", "{\"household_id\": 2, \"channel\": \"telephone\", \"motive_id\": 1, \"answer\": \"x\"}", 201, &Q_CONTACTS, 0},
+		{"aid request", M_POST, "/api/v1/aid/requests", "{\"household\": 2, \"aid\": \"energie\", \"residence\": 12, \"residence_reason\": \"test\", \"bill\": \"90\"}", 201, &Q_AIDS, 0},
+		{"mail", M_POST, mail_path, "{\"action\": \"mail\", \"kind\": \"lettre\", \"count\": 1}", 200, &Q_MAIL, 0},
+		{"household page", M_GET, "/foyers/2", NULL, 200, NULL, 1},
+		{"search", M_GET, "/api/v1/persons?q=martin", NULL, 200, NULL, 0},
+		{"aid list", M_GET, "/aides?liste=a_instruire", NULL, 200, NULL, 0},
+		{"home page", M_GET, "/", NULL, 200, NULL, 0},
 	};
 	int total = 0;
 	{
@@ -190,7 +195,7 @@ int main(void)
 		CHECK(id > 0, "uploaded (%lld)", (long long)id);
 		char path[96];
 		snprintf(path, sizeof path, "/api/v1/persons/imports/%lld/confirm", (long long)id);
-		walk w = {"import", M_POST, path, "{\"rows\": 1, \"households\": 1, \"known\": 0}", 200, &Q_PERSONS};
+		walk w = {"import", M_POST, path, "{\"rows\": 1, \"households\": 1, \"known\": 0}", 200, &Q_PERSONS, 0};
 		setenv("OPENCCAS_IMPORT_KNOWN_MS", "0", 1); /* the structure's persons read at once (known_load), faults too */
 		int f = walk_faults(&w, false);
 		unsetenv("OPENCCAS_IMPORT_KNOWN_MS");
@@ -203,7 +208,7 @@ int main(void)
 		            "Fautif;Paul;H;03/03/1973;Oran;VALIDE;PREMIERE;01/09/2023;31/08/2024\r\n");
 		CHECK(id > 0, "uploaded (%lld)", (long long)id);
 		snprintf(path, sizeof path, "/api/v1/domiciliations/imports/%lld/confirm", (long long)id);
-		walk wd = {"DomiFa import", M_POST, path, "{\"ready\": 1}", 200, &Q_PERSONS};
+		walk wd = {"DomiFa import", M_POST, path, "{\"ready\": 1}", 200, &Q_PERSONS, 0};
 		f = walk_faults(&wd, false);
 		CHECK(f > 0, "DomiFa import: %d statement faults injected", f);
 		total += f;
