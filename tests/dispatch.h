@@ -5,7 +5,7 @@
  * allocations; 0 = none) are armed once the request is parsed, as at the
  * server's door. The body of the answer is copied to out when given.
  * authorization: the Authorization header, or "Cookie: …" for a browser's
- * cookies instead.
+ * cookies instead. A body that is not JSON is a page's form (urlencoded).
  */
 #ifndef TESTS_DISPATCH_H
 #define TESTS_DISPATCH_H
@@ -38,9 +38,15 @@ static int t_dispatch(db *d, const char *authorization, int method, const char *
 		parse_cookies(&a, authorization + 8, strlen(authorization + 8), &r.cookies);
 	else
 		r.header_auth = authorization;
-	r.content_type = json ? "application/json" : NULL;
-	r.body = json;
-	r.body_len = json ? strlen(json) : 0;
+	if (json && json[0] != '{' && json[0] != '[') {
+		/* A page's form (a=1&b=2), as the server parses its body before dispatching it. */
+		r.content_type = "application/x-www-form-urlencoded";
+		parse_urlencoded(&a, json, strlen(json), &r.form);
+	} else {
+		r.content_type = json ? "application/json" : NULL;
+		r.body = json;
+		r.body_len = json ? strlen(json) : 0;
+	}
 	buf_init(&r.out, &a, 4096);
 	db_fail_after(db_fault);
 	arena_fail_after(alloc_fault);

@@ -12,6 +12,7 @@
 #include "core/countof.h"
 #include "web/html.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "core/banned.h"
 
 /* The main navigation, in order (given by the module list at start-up). */
@@ -213,6 +214,65 @@ void page_error(web_req *r, err e, const char *detail)
 	if (detail)
 		html_printf(&r->out, "<p>%s</p>", detail);
 	html_printf(&r->out, "<p class=\"muted\">Code : %d (%s)</p>", err_http_status(e), err_code(e));
+	page_kept_input(r, e);
 	html_lit(&r->out, "<p><a href=\"/\">Revenir à l’accueil</a></p>");
 	page_end(r);
+}
+
+/* What a refused form carried, given back on its error page: nothing typed is lost. The server could not write it
+ * (an error of its own: the database away, memory short) and knows who sent it: a button sends it again, with the
+ * session's token. The form expired (its token is not the session's: it may not come from this person) or no
+ * session was found: shown to copy, without a button — an error page never sends on another page's behalf. */
+void page_kept_input(web_req *r, err e)
+{
+	if (r->method != M_POST || r->api || (r->form.n == 0 && r->form.nfiles == 0) ||
+	    (r->route && (r->route->flags & WEB_F_SECRET)))
+		return;
+	bool again = err_http_status(e) >= 500 && r->user && r->user->csrf;
+	if (!again && err_http_status(e) < 500 && e != E_CSRF && e != E_AUTH)
+		return;
+	buf *b = &r->out;
+	int shown = 0;
+	for (int i = 0; i < r->form.n; i++)
+		shown += r->form.items[i].name[0] != '_' && r->form.items[i].value[0];
+	html_lit(b, "<section class=\"kept\" aria-labelledby=\"t-kept\"><h2 id=\"t-kept\">Votre saisie</h2>");
+	if (again)
+		html_lit(b, "<p>Elle n’a pas été enregistrée. La voici telle que vous l’avez envoyée : renvoyez-la d’un clic, "
+		            "ou recopiez-la.</p>");
+	else
+		html_lit(b, "<p>Elle n’a pas été enregistrée. La voici telle que vous l’avez envoyée, pour la recopier une fois "
+		            "la page du formulaire ouverte à nouveau.</p>");
+	if (again) {
+		buf u;
+		buf_init(&u, r->a, 64);
+		buf_adds(&u, r->path);
+		for (int i = 0; i < r->query.n; i++) {
+			buf_addc(&u, i ? '&' : '?');
+			buf_adds(&u, text_url_encode(r->a, r->query.items[i].name));
+			buf_addc(&u, '=');
+			buf_adds(&u, text_url_encode(r->a, r->query.items[i].value));
+		}
+		form_begin(r, "<form method=\"post\" action=\"%s\" class=\"inline\">", buf_cstr(&u));
+		for (int i = 0; i < r->form.n; i++)
+			if (strcmp(r->form.items[i].name, "_csrf"))
+				html_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", r->form.items[i].name,
+				            r->form.items[i].value);
+		html_lit(b, "<button type=\"submit\" class=\"primary\">Renvoyer la saisie</button></form>");
+	}
+	if (shown) {
+		/* With the button, the fields' detail folded (the button is the way); to copy, shown. */
+		if (again)
+			html_lit(b, "<details><summary>Le détail de la saisie</summary>");
+		html_lit(b, "<dl class=\"facts kept\">");
+		for (int i = 0; i < r->form.n; i++)
+			if (r->form.items[i].name[0] != '_' && r->form.items[i].value[0])
+				html_printf(b, "<dt>%s</dt><dd>%s</dd>", r->form.items[i].name, r->form.items[i].value);
+		html_lit(b, "</dl>");
+		if (again)
+			html_lit(b, "</details>");
+	}
+	for (int i = 0; i < r->form.nfiles; i++)
+		html_printf(b, "<p>Le fichier « %s » n’a pas été gardé : choisissez-le à nouveau.</p>", r->form.files[i].filename
+		            ? r->form.files[i].filename : "");
+	html_lit(b, "</section>");
 }

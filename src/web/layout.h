@@ -55,4 +55,7 @@ void page_notice(web_req *r, const char *kind, const char *text);
 void page_pager(web_req *r, const char *href, int64_t page, int64_t total, int per_page);
 /* Error page body (used by web_error for HTML requests). */
 void page_error(web_req *r, err e, const char *detail);
+/* On an error page, what a refused form (a page's POST) carried: to send again when the server failed and knows
+ * its sender, to copy when the form expired or no session was found. Nothing otherwise. */
+void page_kept_input(web_req *r, err e);
 #endif

@@ -317,6 +317,7 @@ void web_dispatch(db *d, web_req *r)
 		web_error(r, path_matched ? E_METHOD : E_NOT_FOUND, NULL);
 		return;
 	}
+	r->route = found; /* before any error: its flags say what its page may give back (page_kept_input) */
 	r->db = db_conn_get(d);
 	if (!r->db) {
 		web_error(r, E_UNAVAILABLE, NULL);
@@ -325,7 +326,6 @@ void web_dispatch(db *d, web_req *r)
 	if (r->can_wait)
 		db_conn_defer(r->db); /* its commits: the server answers once they are on disk, its thread free meanwhile */
 	db_snapshot(r->db); /* the request's reads share one snapshot (store.h) */
-	r->route = found;
 	if (auth_hooks.authenticate) {
 		err why = E_OK;
 		r->user = auth_hooks.authenticate(r, &why);
@@ -371,9 +371,12 @@ void web_dispatch(db *d, web_req *r)
 	}
 	r->status = 200;
 	found->handler(r);
-	if (db_conn_failures(r->db) && r->status < 400) {
+	if (db_conn_failures(r->db) && r->status < 500) {
 		/* A query failed while the page was built: never show a page that
-		 * may be missing data (or whose read was not journaled). */
+		 * may be missing data (or whose read was not journaled), nor a
+		 * refusal built on it (a look-up's failure taken for « this
+		 * household does not exist », « choose a motive from the list »).
+		 * What a form carried is given back (page_kept_input). */
 		log_error("web: database failure in %s", found->pattern);
 		db_rollback(r->db);
 		r->out.len = 0;

@@ -97,8 +97,9 @@ enum {
 	WEB_LOGGED_IN = -2,          /* any logged-in user */
 };
 /* WEB_F_LARGE: the route takes uploads up to 64 MiB (imports) instead of
- * 12 MiB. */
-enum { WEB_F_API = 1, WEB_F_NO_CSRF = 2, WEB_F_LARGE = 4 };
+ * 12 MiB. WEB_F_SECRET: its form carries a password or a second factor's
+ * code: never given back on an error page (page_kept_input). */
+enum { WEB_F_API = 1, WEB_F_NO_CSRF = 2, WEB_F_LARGE = 4, WEB_F_SECRET = 8 };
 
 typedef struct web_route_def {
 	int methods;

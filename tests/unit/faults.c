@@ -73,6 +73,49 @@ static int64_t upload(const char *where, const char *csv)
 	return n;
 }
 
+/* Appends the text url-encoded to a form's body. */
+static void url_add(char *body, size_t cap, const char *s, size_t len)
+{
+	size_t at = strlen(body);
+	for (size_t i = 0; i < len && at + 4 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+			body[at++] = (char)ch;
+		else
+			at += (size_t)snprintf(body + at, cap - at, "%%%02X", ch);
+	}
+	body[at] = 0;
+}
+
+/* The body the error page's « Renvoyer » form would send: its hidden fields, their values unescaped (html.h). */
+static void kept_body(char *body, size_t cap, const char *section)
+{
+	static const char *const ents[][2] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+	const char *end = strstr(section, "</form>");
+	body[0] = 0;
+	for (const char *p = section; (p = strstr(p, "<input type=\"hidden\" name=\"")) && end && p < end;) {
+		p += 27;
+		size_t nl = strcspn(p, "\"");
+		const char *v = strstr(p, "value=\"");
+		if (!v)
+			break;
+		v += 7;
+		size_t vl = strcspn(v, "\""), at = strlen(body);
+		snprintf(body + at, cap - at, "%s%.*s=", at ? "&" : "", (int)nl, p);
+		for (size_t i = 0; i < vl; i++) {
+			const char *c = v + i;
+			for (size_t k = 0; k < sizeof ents / sizeof *ents; k++)
+				if (!strncmp(v + i, ents[k][0], strlen(ents[k][0]))) {
+					c = ents[k][1];
+					i += strlen(ents[k][0]) - 1;
+					break;
+				}
+			url_add(body, cap, c, 1);
+		}
+		p = v + vl;
+	}
+}
+
 typedef struct walk {
 	const char *name;
 	int method;
@@ -148,11 +191,12 @@ int main(void)
 		{"home page", M_GET, "/", NULL, 200, NULL, 0},
 	};
 	int total = 0;
+	char cookie[128];
 	{
 		/* A browser's session (the cookie) read when the database fails: « service indisponible », never the login
 		 * page (the 303 a page without a session gets) nor « identifiez-vous ». */
 		T_GROUP("a session that could not be read");
-		char sid[CRYPTO_TOKEN_LEN + 1], cookie[128];
+		char sid[CRYPTO_TOKEN_LEN + 1];
 		int64_t uid = 0;
 		const char *throttled = NULL;
 		arena la;
@@ -176,6 +220,84 @@ int main(void)
 		CHECK(unavailable > 0, "a fault in the session's look-up answers 503 (%d)", unavailable);
 		CHECK_INT(t_dispatch(d, "Cookie: " ACCOUNTS_COOKIE "=0123456789abcdef0123456789abcdef0123456789a", M_GET, "/foyers/2",
 		                     NULL, 0, 0, NULL, 0), 303);
+	}
+	{
+		/* A page's form refused by a fault: its error page gives back what was typed, ready to send again (the
+		 * server failed, the sender known), or to copy (no session found); an expired form's, to copy only. */
+		T_GROUP("a form refused by a fault keeps what was typed");
+		static char page[1 << 20], body[4096], again[4096];
+		CHECK_INT(t_dispatch(d, cookie, M_GET, "/foyers/2", NULL, 0, 0, page, sizeof page), 200);
+		static const char at[] = "name=\"_csrf\" value=\"";
+		const char *t = strstr(page, at);
+		char csrf[CRYPTO_TOKEN_LEN + 1] = "";
+		if (t)
+			snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(t + strlen(at), "\""), t + strlen(at));
+		CHECK(csrf[0], "the page's form carries its token");
+		static const char typed[] = "Loyer impayé <b>depuis</b> mars & « relance » l'huissier\nà revoir";
+		static const char shown[] = "Loyer impayé &lt;b&gt;depuis&lt;/b&gt; mars &amp; « relance » l&#39;huissier\nà revoir";
+		snprintf(body, sizeof body, "_csrf=%s&household=2&channel=telephone&motive=1&answer=", csrf);
+		url_add(body, sizeof body, typed, strlen(typed));
+		int64_t before = count(&Q_CONTACTS);
+		int refused = 0, offered = 0, to_copy = 0;
+		long n = 1;
+		for (; n < 400; n++) {
+			int st = t_dispatch(d, cookie, M_POST, "/contacts", body, n, 0, page, sizeof page);
+			if (st == 303)
+				break;
+			refused++;
+			/* A look-up's failure once refused the form as the user's mistake (« Ce foyer n’existe pas. », « Choisissez
+			 * un motif dans la liste. », 400). */
+			CHECK(st >= 500 && st <= 599, "statement fault at N=%ld: the server's error (got %d)", n, st);
+			CHECK(strstr(page, shown) != NULL, "statement fault at N=%ld: what was typed is on the error page", n);
+			const char *k = strstr(page, "<section class=\"kept\"");
+			if (k && strstr(k, "Renvoyer la saisie")) {
+				offered++;
+				if (!again[0])
+					kept_body(again, sizeof again, k);
+			} else {
+				to_copy++;
+			}
+		}
+		CHECK(refused > 0 && n < 400, "faults refused the form %d times, then it went through", refused);
+		CHECK(offered > 0 && to_copy > 0, "sent again by a button when the sender was known (%d), to copy when not (%d)",
+		      offered, to_copy);
+		CHECK(count(&Q_CONTACTS) == before + 1, "one contact recorded (%lld)", (long long)(count(&Q_CONTACTS) - before));
+		CHECK(strstr(again, "_csrf=") && strstr(again, "answer="), "the button sends the form again with the session's token");
+		CHECK_INT(t_dispatch(d, cookie, M_POST, "/contacts", again, 0, 0, page, sizeof page), 303);
+		static db_sql q_answer = DB_SQL(DB_SCOPED, "SELECT answer FROM contacts WHERE structure_id = $1 ORDER BY id DESC LIMIT 1");
+		db_conn *ac = db_conn_get(d);
+		db_conn_scope(ac, 1);
+		db_res q = {0};
+		CHECK(DBQ(ac, &q_answer, &q) == E_OK && db_next(&q) && !strcmp(db_text(&q, 0), typed),
+		      "sent again by the button: recorded as typed");
+		db_close(&q);
+		db_conn_put(ac);
+		CHECK(count(&Q_CONTACTS) == before + 2, "the second contact is the one sent again");
+		/* An expired form (another token) and a form without a session: to copy, never a button. */
+		char *mine = strstr(body, csrf);
+		mine[0] = mine[0] == 'A' ? 'B' : 'A';
+		CHECK_INT(t_dispatch(d, cookie, M_POST, "/contacts", body, 0, 0, page, sizeof page), 403);
+		CHECK(strstr(page, shown) && !strstr(page, "Renvoyer la saisie"), "an expired form: what was typed shown, no button");
+		CHECK_INT(t_dispatch(d, NULL, M_POST, "/contacts", body, 0, 0, page, sizeof page), 401);
+		CHECK(strstr(page, shown) && !strstr(page, "Renvoyer la saisie"), "no session: what was typed shown, no button");
+		CHECK(count(&Q_CONTACTS) == before + 2, "neither recorded");
+		/* A form that carries a password is never given back (the sign-in page, the database failing under it). */
+		int failed_in = 0;
+		static db_sql q_unthrottle = DB_SQL(DB_GLOBAL, "DELETE FROM login_throttle"); /* each fault spent an attempt */
+		for (n = 1; n < 100; n++) {
+			db_conn *tc = db_conn_get(d);
+			DBX0(tc, &q_unthrottle, NULL);
+			db_conn_put(tc);
+			int st = t_dispatch(d, "Cookie: " ACCOUNTS_PRE_COOKIE "=0123456789abcdef", M_POST, "/connexion",
+			                    "_pre=0123456789abcdef&suite=%2F&email=responsable%40" DEMO_DOMAIN "&password=" DEMO_PASSWORD,
+			                    n, 0, page, sizeof page);
+			if (st == 303)
+				break;
+			failed_in += st >= 500;
+			CHECK(!strstr(page, DEMO_PASSWORD) && !strstr(page, "Votre saisie"), "the sign-in refused at N=%ld (%d): the "
+			      "password not on the page", n, st);
+		}
+		CHECK(failed_in > 0 && n < 100, "the sign-in failed by faults (%d), then went through (N=%ld)", failed_in, n);
 	}
 	for (size_t i = 0; i < sizeof walks / sizeof *walks; i++) {
 		T_GROUP(walks[i].name);

@@ -558,7 +558,7 @@ static void logo_post(web_req *r)
 void accounts_admin_routes(void)
 {
 	web_route(M_GET, "/admin/utilisateurs", users_list, PERM_ADMIN_USERS, 0, "Liste des utilisateurs");
-	web_route(M_POST, "/admin/utilisateurs", user_new_post, PERM_ADMIN_USERS, 0, "Créer un utilisateur");
+	web_route(M_POST, "/admin/utilisateurs", user_new_post, PERM_ADMIN_USERS, WEB_F_SECRET, "Créer un utilisateur");
 	web_route(M_GET, "/admin/utilisateurs/nouveau", user_new_get, PERM_ADMIN_USERS, 0, "Formulaire d’ajout");
 	web_route(M_GET, "/admin/utilisateurs/{id}", user_edit, PERM_ADMIN_USERS, 0, "Modifier un utilisateur");
 	web_route(M_POST, "/admin/utilisateurs/{id}", user_edit_post, PERM_ADMIN_USERS, 0, "Enregistrer un utilisateur");

@@ -454,15 +454,15 @@ static void logo_get(web_req *r)
 void accounts_pages_routes(void)
 {
 	web_route(M_GET, "/connexion", login_get, WEB_PUBLIC, 0, "Page de connexion");
-	web_route(M_POST, "/connexion", login_post, WEB_PUBLIC, WEB_F_NO_CSRF, "Connexion (jeton double-soumission)");
+	web_route(M_POST, "/connexion", login_post, WEB_PUBLIC, WEB_F_NO_CSRF | WEB_F_SECRET, "Connexion (jeton double-soumission)");
 	web_route(M_POST, "/deconnexion", logout_post, WEB_LOGGED_IN, 0, "Déconnexion");
 	web_route(M_GET, "/compte", account_get, WEB_LOGGED_IN, 0, "Mon compte");
-	web_route(M_POST, "/compte/mot-de-passe", password_post, WEB_LOGGED_IN, 0, "Changer de mot de passe");
+	web_route(M_POST, "/compte/mot-de-passe", password_post, WEB_LOGGED_IN, WEB_F_SECRET, "Changer de mot de passe");
 	web_route(M_POST, "/compte/sessions/{id}/fermer", session_close_post, WEB_LOGGED_IN, 0, "Fermer une de mes sessions");
 	web_route(M_POST, "/compte/sessions/fermer", sessions_close_post, WEB_LOGGED_IN, 0, "Fermer mes autres sessions");
 	web_route(M_POST, "/compte/totp/preparer", totp_prepare_post, WEB_LOGGED_IN, 0, "Préparer la double authentification");
-	web_route(M_POST, "/compte/totp/activer", totp_enable_post, WEB_LOGGED_IN, 0, "Activer la double authentification");
-	web_route(M_POST, "/compte/totp/desactiver", totp_disable_post, WEB_LOGGED_IN, 0, "Désactiver la double authentification");
+	web_route(M_POST, "/compte/totp/activer", totp_enable_post, WEB_LOGGED_IN, WEB_F_SECRET, "Activer la double authentification");
+	web_route(M_POST, "/compte/totp/desactiver", totp_disable_post, WEB_LOGGED_IN, WEB_F_SECRET, "Désactiver la double authentification");
 	web_route(M_GET, "/structure/changer", switch_get, WEB_LOGGED_IN, 0, "Choisir la structure");
 	web_route(M_POST, "/structure/changer", switch_post, WEB_LOGGED_IN, 0, "Changer de structure");
 	web_route(M_GET, "/structure/logo", logo_get, WEB_LOGGED_IN, 0, "Logo de la structure");
