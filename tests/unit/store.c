@@ -1063,10 +1063,21 @@ int main(void)
 	for (int i = 0; i < 3; i++)
 		CHECK(journal_record(c, 7, "read", "test", 200 + i, NULL) == E_OK, "a read queued");
 	journal_flush(c);
-	journal_async_stop();
 	db_fail_next(0);
 	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 108,
 	      "the three reads written after the outage, chain intact (%lld, broken at %lld)", (long long)jc.entries,
+	      (long long)jc.broken_seq);
+	/* A longer outage (more tries than a refused group gets: twelve): waited for, nothing dropped — once, the
+	 * group was dropped after six seconds. */
+	T_GROUP("journal: the reads' writer waits for a database away, however long");
+	db_fail_next(14);
+	for (int i = 0; i < 3; i++)
+		CHECK(journal_record(c, 7, "read", "test", 300 + i, NULL) == E_OK, "a read queued");
+	journal_flush(c);
+	journal_async_stop();
+	db_fail_next(0);
+	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 111,
+	      "the three reads written once the database was back, chain intact (%lld, broken at %lld)", (long long)jc.entries,
 	      (long long)jc.broken_seq);
 	db_sql upd = DB_SQL(DB_GLOBAL, "UPDATE journal SET detail = 'x' WHERE seq = 3");
 	CHECK(DBX0(c, &upd, NULL) != E_OK, "UPDATE on the journal is refused by a trigger");

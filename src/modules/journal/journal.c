@@ -230,14 +230,17 @@ static err marks(db_conn *c, const entry *x, int n)
  * write transaction of its own. The entry of a write is still appended in that write's transaction
  * (journal_record inside it): a crash can lose at most the read entries queued and not yet committed —
  * the last groups, in order (the groups commit in the order the reads were queued) — never a write's. A
- * full queue makes the read append its entry itself, as before: nothing is dropped. A group the database
- * refuses for six seconds (twelve attempts, spaced out) is dropped, and the log says so.
+ * full queue makes the read append its entry itself, as before: nothing is dropped. A database away (no
+ * connection, or its transaction cannot begin) is waited for as long as it is away: the group is written once it
+ * is back (the queue meanwhile fills, then each read appends its own entry, and fails as its page does). A
+ * group the database answers and refuses twelve times (an entry it cannot take) is dropped, and the log says
+ * so; at the server's stop, the database away, after twelve tries.
  *
  * A group gathers for GATHER_MS after the previous one began: each commit empties the page cache of every
  * other connection (SQLite), and a group per read or two did so hundreds of times a second. A crash can
  * therefore lose the reads of the last GATHER_MS or so (and of the group being committed). A request that
  * reads the journal (journal_flush), a full group or the server's stop does not wait. */
-enum { QUEUE_CAP = 8192, GROUP_MAX = 1024, GATHER_MS = 10, WRITE_ATTEMPTS = 12 /* over 6 s */ };
+enum { QUEUE_CAP = 8192, GROUP_MAX = 1024, GATHER_MS = 10, WRITE_ATTEMPTS = 12, PAUSE_MAX_MS = 250, FLUSH_WAIT_S = 10 };
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t work, done;   /* work: on the monotonic clock (journal_async_start) */
@@ -283,24 +286,37 @@ static void *writer(void *arg)
 		for (int i = 0; i < k; i++)
 			group[i] = jq.ring[(jq.head + i) % QUEUE_CAP];
 		pthread_mutex_unlock(&jq.lock);
-		/* The group in one transaction, tried again when the database is busy or away (its attempts spaced out,
-		 * 25 ms doubling to a second: a restart or a failover of a few seconds loses nothing — five attempts
-		 * in a row, with PostgreSQL unreachable, would fail at once: a refused connection does); the entries
+		/* The group in one transaction, tried again (25 ms doubling to PAUSE_MAX_MS between tries). Only the
+		 * tries the database answered count: away (no connection, no BEGIN — a refused connection fails at
+		 * once), it is waited for, however long; a restart, a failover or an outage loses nothing. The entries
 		 * leave the queue only once committed, so journal_flush and a full queue see them until then. */
 		err e = E_DB;
-		bool with_marks = true;
-		for (int attempt = 0; attempt < WRITE_ATTEMPTS && e != E_OK; attempt++) {
-			if (attempt) {
-				long ms = 25L << (attempt - 1 < 6 ? attempt - 1 : 6);
-				struct timespec pause = {0, (ms < 1000 ? ms : 999) * 1000000L};
+		bool with_marks = true, away = false;
+		struct timespec since;
+		clock_gettime(CLOCK_MONOTONIC, &since);
+		for (int tries = 0, attempts = 0; attempts < WRITE_ATTEMPTS && e != E_OK; tries++) {
+			if (tries) {
+				long ms = tries < 5 ? 25L << (tries - 1) : PAUSE_MAX_MS;
+				struct timespec pause = {0, (ms < PAUSE_MAX_MS ? ms : PAUSE_MAX_MS) * 1000000L};
 				nanosleep(&pause, NULL);
+				pthread_mutex_lock(&jq.lock);
+				bool stopping = jq.stop;
+				pthread_mutex_unlock(&jq.lock);
+				if (stopping && tries >= WRITE_ATTEMPTS)
+					break; /* the server stops: its database away is not waited for */
 			}
 			db_conn *c = db_conn_get(jq.d);
-			if (!c)
+			e = c ? db_begin(c, true) : E_DB;
+			if (e != E_OK) {
+				if (!away)
+					log_error("journal: the database is away: %d read entries wait for it", k);
+				away = true;
+				if (c)
+					db_conn_put(c);
 				continue;
-			e = db_begin(c, true);
-			if (e == E_OK)
-				e = append(c, group, k);
+			}
+			attempts++;
+			e = append(c, group, k);
 			if (e == E_OK && with_marks && marks(c, group, k) != E_OK) {
 				with_marks = false; /* their failure could not be undone: the entries again, without them */
 				e = E_DB;
@@ -308,8 +324,13 @@ static void *writer(void *arg)
 			e = db_finish(c, e);
 			db_conn_put(c);
 		}
+		struct timespec end;
+		clock_gettime(CLOCK_MONOTONIC, &end);
 		if (e != E_OK)
-			log_error("journal: a group of %d read entries could not be written in %d attempts", k, WRITE_ATTEMPTS);
+			log_error("journal: a group of %d read entries could not be written: dropped", k);
+		else if (away)
+			log_warn("journal: the database is back: %d read entries written after %lld ms", k,
+			         (long long)((end.tv_sec - since.tv_sec) * 1000 + (end.tv_nsec - since.tv_nsec) / 1000000));
 		pthread_mutex_lock(&jq.lock);
 		jq.head = (jq.head + k) % QUEUE_CAP;
 		jq.n -= k;
@@ -366,8 +387,13 @@ void journal_flush(db_conn *c)
 	if (jq.on && jq.committed < target) {
 		jq.flushing++;
 		pthread_cond_signal(&jq.work); /* the group being gathered goes now */
-		while (jq.on && jq.committed < target)
-			pthread_cond_wait(&jq.done, &jq.lock);
+		/* Not longer than FLUSH_WAIT_S: the database away, the writer waits for it, and the page that asked
+		 * (the journal's, itself reading the database) answers its own error. */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += FLUSH_WAIT_S;
+		while (jq.on && jq.committed < target && pthread_cond_timedwait(&jq.done, &jq.lock, &until) != ETIMEDOUT)
+			;
 		jq.flushing--;
 	}
 	pthread_mutex_unlock(&jq.lock);
