@@ -281,13 +281,11 @@ int main(void)
 		CHECK_INT(t_dispatch(d, NULL, M_POST, "/contacts", body, 0, 0, page, sizeof page), 401);
 		CHECK(strstr(page, shown) && !strstr(page, "Renvoyer la saisie"), "no session: what was typed shown, no button");
 		CHECK(count(&Q_CONTACTS) == before + 2, "neither recorded");
-		/* A form that carries a password is never given back (the sign-in page, the database failing under it). */
+		/* A form that carries a password is never given back (the sign-in page, the database failing under it);
+		 * an attempt the server could not judge is given back: more faults than five attempts, then signed in
+		 * (each fault once spent an attempt, and the sixth was « Trop de tentatives »). */
 		int failed_in = 0;
-		static db_sql q_unthrottle = DB_SQL(DB_GLOBAL, "DELETE FROM login_throttle"); /* each fault spent an attempt */
 		for (n = 1; n < 100; n++) {
-			db_conn *tc = db_conn_get(d);
-			DBX0(tc, &q_unthrottle, NULL);
-			db_conn_put(tc);
 			int st = t_dispatch(d, "Cookie: " ACCOUNTS_PRE_COOKIE "=0123456789abcdef", M_POST, "/connexion",
 			                    "_pre=0123456789abcdef&suite=%2F&email=responsable%40" DEMO_DOMAIN "&password=" DEMO_PASSWORD,
 			                    n, 0, page, sizeof page);
@@ -297,7 +295,7 @@ int main(void)
 			CHECK(!strstr(page, DEMO_PASSWORD) && !strstr(page, "Votre saisie"), "the sign-in refused at N=%ld (%d): the "
 			      "password not on the page", n, st);
 		}
-		CHECK(failed_in > 0 && n < 100, "the sign-in failed by faults (%d), then went through (N=%ld)", failed_in, n);
+		CHECK(failed_in > 5 && n < 100, "the sign-in failed by faults (%d), then went through (N=%ld)", failed_in, n);
 	}
 	for (size_t i = 0; i < sizeof walks / sizeof *walks; i++) {
 		T_GROUP(walks[i].name);

@@ -609,6 +609,14 @@ static const char *dummy_hash(void)
 static db_sql Q_TOTP_GET = DB_SQL(DB_GLOBAL, "SELECT totp_secret, totp_enabled, totp_step FROM users WHERE id = $1");
 static db_sql Q_TOTP_STEP = DB_SQL(DB_GLOBAL, "UPDATE users SET totp_step = $2 WHERE id = $1 AND totp_step < $2");
 
+static err login_checked(db_conn *c, arena *a, const char *em, const char *password, const char *totp_code,
+                         const char *remote, char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out);
+
+/* An attempt the server could not judge (the database failing under it) given back: not the person's failure. */
+static db_sql Q_THR_GIVE_BACK = DB_SQL(DB_GLOBAL,
+	"UPDATE login_throttle SET failures = failures - 1, next_at = CASE WHEN failures - 1 < $2 THEN 0 ELSE next_at END "
+	"WHERE key = $1 AND failures > 0");
+
 err accounts_login(db_conn *c, arena *a, const char *email, const char *password, const char *totp_code, const char *remote,
                    char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out, const char **why)
 {
@@ -616,6 +624,19 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 	err te = accounts_attempt_claim(c, a, em, remote, why);
 	if (te != E_OK)
 		return te;
+	err e = login_checked(c, a, em, password, totp_code, remote, token_out, user_out);
+	if (e != E_OK && e != E_AUTH && e != E_AUTH_CODE && e != E_AUTH_CODE_NEEDED && !db_in_tx(c)) {
+		char *kp, *ki;
+		throttle_keys(a, em, remote, &kp, &ki);
+		if (kp && ki && DBX(c, &Q_THR_GIVE_BACK, NULL, A_TEXT(kp), A_INT(THROTTLE_PAIR_FREE)) == E_OK)
+			DBX(c, &Q_THR_GIVE_BACK, NULL, A_TEXT(ki), A_INT(THROTTLE_ADDRESS));
+	}
+	return e;
+}
+
+static err login_checked(db_conn *c, arena *a, const char *em, const char *password, const char *totp_code,
+                         const char *remote, char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *user_out)
+{
 	db_res r = {0};
 	int64_t uid = 0;
 	bool active = false;
@@ -632,7 +653,9 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 	/* Verify even when the user is unknown, so timing does not tell. */
 	bool ok = crypto_password_verify(hash ? hash : dummy_hash(), password ? password : "") && uid && active;
 	int64_t sid = 0;
-	if (ok && DBID(c, &Q_FIRST_MEMBERSHIP, &sid, A_INT(uid)) == E_OK && sid == 0)
+	if (ok && (e = DBID(c, &Q_FIRST_MEMBERSHIP, &sid, A_INT(uid))) != E_OK)
+		return e;
+	if (ok && sid == 0)
 		ok = false; /* no active membership anywhere */
 	if (!ok) {
 		log_info("accounts: login refused user=%lld", (long long)uid);
@@ -644,12 +667,14 @@ err accounts_login(db_conn *c, arena *a, const char *email, const char *password
 	bool totp = false;
 	char *secret = NULL;
 	int64_t last_step = 0;
-	if (DBQ(c, &Q_TOTP_GET, &t, A_INT(uid)) == E_OK && db_next(&t)) {
+	if ((e = DBQ(c, &Q_TOTP_GET, &t, A_INT(uid))) == E_OK && db_next(&t)) {
 		totp = db_int(&t, 1) != 0;
 		secret = db_dup(&t, 0, a);
 		last_step = db_int(&t, 2);
 	}
 	db_close(&t);
+	if (e != E_OK)
+		return e; /* the second factor unknown: never taken for « none » */
 	if (totp && !(step = totp_verify(secret, totp_code, civil_now(), last_step))) {
 		log_info("accounts: second factor refused user=%lld", (long long)uid);
 		return totp_code && *totp_code ? E_AUTH_CODE : E_AUTH_CODE_NEEDED;
