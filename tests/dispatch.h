@@ -16,6 +16,9 @@
 #include "web/parse.h"
 #include "web/web.h"
 
+/* After t_dispatch: the statements or allocations its fault still waited for (0: injected, or none armed). */
+static long t_fault_pending;
+
 static int t_dispatch(db *d, const char *authorization, int method, const char *path, const char *json, long db_fault,
                       long alloc_fault, char *out, size_t outn)
 {
@@ -51,6 +54,7 @@ static int t_dispatch(db *d, const char *authorization, int method, const char *
 	db_fail_after(db_fault);
 	arena_fail_after(alloc_fault);
 	web_dispatch(d, &r);
+	t_fault_pending = db_fail_pending() + arena_fail_pending();
 	db_fail_after(0);
 	arena_fail_after(0);
 	if (out && outn)

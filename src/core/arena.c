@@ -23,6 +23,7 @@ struct arena_block {
 static _Atomic long fail_countdown;
 
 void arena_fail_after(long n) { atomic_store(&fail_countdown, n); }
+long arena_fail_pending(void) { return atomic_load(&fail_countdown); }
 
 static bool injected_failure(void)
 {

@@ -51,4 +51,6 @@ void *arena_push(arena *a, void **arr, int *n, int *cap, size_t size);
 
 /* Test hook (fault injection): fail the Nth allocation from now, 0 = never. */
 void arena_fail_after(long n);
+/* Test hook: the allocations still to make before that failure (0: it happened, or none armed). */
+long arena_fail_pending(void);
 #endif

@@ -22,6 +22,7 @@ static _Atomic long fail_run;
 
 void db_fail_after(long n) { atomic_store(&fail_countdown, n); }
 void db_fail_next(long n) { atomic_store(&fail_run, n); }
+long db_fail_pending(void) { return atomic_load(&fail_countdown); }
 
 static bool injected(void)
 {

@@ -391,6 +391,8 @@ err db_conn_refresh_stats(db_conn *c, int *analyzed);
 void db_fail_after(long n);
 /* Test hook: fail the next n statements (the database away for a while: a restart, a failover). */
 void db_fail_next(long n);
+/* Test hook: the statements still to run before the fault db_fail_after armed (0: it was injected, or none). */
+long db_fail_pending(void);
 
 /* SQLite's group commit (store_sqlite.c): commits whose WAL is written,
  * those known on disk, the syncs made, and whether one failed (then every

@@ -116,6 +116,46 @@ static void kept_body(char *body, size_t cap, const char *section)
 	}
 }
 
+/* A route's pattern with each {id} 2. */
+static void route_path(const char *pattern, char *path, size_t cap)
+{
+	size_t at = 0;
+	for (const char *p = pattern; *p && at + 2 < cap; p++) {
+		if (*p == '{') {
+			path[at++] = '2';
+			while (*p && *p != '}')
+				p++;
+		} else {
+			path[at++] = *p;
+		}
+	}
+	path[at] = 0;
+}
+
+/* A request, a fault at each of its statements in turn, then at its allocations the 1st, 2nd, 3rd, 5th, 8th… (a
+ * page makes thousands): each an error, never a crash nor a page built without what failed. The faults injected. */
+static int route_faults(int method, const char *path, const char *body)
+{
+	static char page[1 << 20];
+	const char *m = method == M_GET ? "GET" : "POST";
+	int injected = 0;
+	for (long n = 1; n < 300; n++) {
+		int st = t_dispatch(d, bearer, method, path, body, n, 0, page, sizeof page);
+		if (t_fault_pending > 0)
+			break; /* the request ran fewer statements: walked */
+		injected++;
+		CHECK(st >= 500, "%s %s, a fault at its statement %ld: an error (got %d)", m, path, n, st);
+	}
+	for (long n = 1, k = 1; n < 1000000; k += n, n = k - n) {
+		int st = t_dispatch(d, bearer, method, path, body, 0, n, page, sizeof page);
+		if (t_fault_pending > 0)
+			break;
+		injected++;
+		CHECK(st >= 500, "%s %s, its allocation %ld failed: an error (got %d)", m, path, n, st);
+	}
+	return injected;
+}
+
 typedef struct walk {
 	const char *name;
 	int method;
@@ -367,6 +407,42 @@ int main(void)
 		      "figure not counted: %d", errors, silent);
 		for (int i = 0; i < nids; i++)
 			free((char *)ids[i]);
+	}
+	{
+		/* Every page and every API read, a fault at each of its statements in turn: an error, never a page built
+		 * without what the failed statement read (a failure on a connection of its own, swallowed, would show
+		 * here). Each {id} is 2: a household, a request, a file of the demo's, or « introuvable » read first. */
+		T_GROUP("every read route, a fault at each of its statements, and at some of its allocations");
+		int routes = 0, injected = 0;
+		for (int i = 0; i < web_route_count(); i++) {
+			const web_route_def *rt = web_route_at(i);
+			if (!(rt->methods & M_GET) || rt->perm == WEB_PUBLIC)
+				continue;
+			char path[256];
+			route_path(rt->pattern, path, sizeof path);
+			routes++;
+			injected += route_faults(M_GET, path, NULL);
+		}
+		CHECK(routes > 50 && injected > routes, "%d routes read, %d faults injected", routes, injected);
+		printf("faults: %d read routes, %d faults (statements, allocations) injected in them, each an error\n", routes, injected);
+		/* Every action too, sent empty (a form without its fields, an API call with {}): refused or done, and
+		 * under each fault an error, never a crash. The routes that would sign this token out are left aside. */
+		T_GROUP("every action sent empty, a fault at each of its statements, and at some of its allocations");
+		int actions = 0, faulted = 0;
+		for (int i = 0; i < web_route_count(); i++) {
+			const web_route_def *rt = web_route_at(i);
+			if (!(rt->methods & M_POST) || rt->perm == WEB_PUBLIC || strstr(rt->pattern, "revo") ||
+			    strstr(rt->pattern, "deconnexion") || strstr(rt->pattern, "sessions"))
+				continue;
+			char path[256];
+			route_path(rt->pattern, path, sizeof path);
+			const char *body = !strncmp(path, "/api/", 5) ? "{}" : "vide=1";
+			actions++;
+			faulted += route_faults(M_POST, path, body);
+		}
+		CHECK(actions > 50 && faulted > actions, "%d actions, %d faults injected", actions, faulted);
+		printf("faults: %d actions sent empty, %d faults (statements, allocations) injected in them, each an error\n", actions,
+		       faulted);
 	}
 	T_GROUP("the journal's chain after all of it");
 	c = db_conn_get(d);

@@ -245,12 +245,15 @@ static db_sql Q_UNAME = DB_SQL(DB_GLOBAL, "SELECT display_name FROM users WHERE 
 err accounts_structure_info(db_conn *c, arena *a, int64_t sid, structure_info *o)
 {
 	db_res q = {0};
+	const char **f[] = {&o->name, &o->address, &o->insee, &o->tz, &o->phone, &o->email, &o->dpo, &o->signatory_name,
+	                    &o->signatory_title};
+	memset(o, 0, sizeof *o);
+	for (int i = 0; i < 9; i++)
+		*f[i] = ""; /* read or not, never a pointer to nothing (a caller that goes on after an error) */
 	err e = DBQ(c, &Q_INFO, &q, A_INT(sid));
 	if (e == E_OK && !db_next(&q))
 		e = E_NOT_FOUND;
 	if (e == E_OK) {
-		const char **f[] = {&o->name, &o->address, &o->insee, &o->tz, &o->phone, &o->email, &o->dpo, &o->signatory_name,
-		                    &o->signatory_title};
 		for (int i = 0; i < 9; i++) {
 			char *v = db_dup(&q, i, a);
 			*f[i] = v ? v : "";

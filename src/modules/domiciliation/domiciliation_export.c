@@ -132,7 +132,8 @@ static void emit_row(sink *s, const char *const *cells, int n)
 	buf_init(&b, s->a, 1024);
 	for (int i = 0; i < n; i++)
 		csv_write_cell(&b, cells[i] ? cells[i] : "", i == n - 1);
-	fwrite(b.data, 1, b.len, s->f);
+	if (b.data && !b.failed)
+		fwrite(b.data, 1, b.len, s->f); /* else: the row's arena failed, and the export with it (its caller) */
 }
 
 static const char *fr(arena *a, const char *iso)
@@ -304,6 +305,7 @@ static void export_layout(web_req *r, bool domifa, bool xlsx)
 				head[base + 5 * b + k] = arena_printf(r->a, "Ayant droit %d : %s", b + 1, part[k]);
 		}
 	sink s = {.xlsx = xlsx};
+	bool head_failed = false;
 	snprintf(s.path, sizeof s.path, "/tmp/openccas-export-XXXXXX");
 	if (xlsx) {
 		s.x = xlsx_new_streaming("Domiciliations");
@@ -327,12 +329,13 @@ static void export_layout(web_req *r, bool domifa, bool xlsx)
 		arena_init(&ha, 0);
 		s.a = &ha;
 		emit_row(&s, head, nhead);
+		head_failed = ha.failed;
 		arena_release(&ha);
 	}
 	long rows = 0;
 	int64_t after = 0;
-	err e = E_OK;
-	for (;;) {
+	err e = head_failed ? E_NOMEM : E_OK;
+	while (e == E_OK) {
 		/* A page of rows, read then closed: the person look-ups need the
 		 * connection. */
 		arena pa;
@@ -372,10 +375,14 @@ static void export_layout(web_req *r, bool domifa, bool xlsx)
 				emit_row(&s, cells, n);
 				rows++;
 			}
+			if (ra.failed)
+				e = E_NOMEM; /* a row short of memory: the export is an error, never a row missing */
 			arena_release(&ra);
+			if (e != E_OK)
+				break;
 		}
 		arena_release(&pa);
-		if (got < PAGE_ROWS)
+		if (got < PAGE_ROWS || e != E_OK)
 			break;
 	}
 	if (db_conn_failures(r->db) || e != E_OK) {

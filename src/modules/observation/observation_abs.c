@@ -223,10 +223,12 @@ static const char *iris_of(web_req *r, const char *area, const kv *map, int nmap
 		if (!strcmp(map[i].name, area))
 			return map[i].value;
 	const char *f = text_fold(r->a, area);
-	for (int i = 0; i < npop; i++)
-		if (!strcmp(text_fold(r->a, pop[i].name), f))
+	for (int i = 0; f && i < npop; i++) {
+		const char *g = text_fold(r->a, pop[i].name);
+		if (g && !strcmp(g, f))
 			return pop[i].iris;
-	return NULL;
+	}
+	return NULL; /* or memory short: the page is an error (its arena failed) */
 }
 
 /* The population of an IRIS for a year: the latest count not after it, else the earliest; *from its year. */

@@ -98,7 +98,10 @@ static json_t *gather(web_req *r, int64_t pid)
 	int64_t hid = 0;
 	text_to_int64(json_string_value(json_object_get(p, "household_id")), 1, INT64_MAX, &hid);
 	structure_info si;
-	accounts_structure_info(r->db, r->a, r->user->structure_id, &si);
+	if (accounts_structure_info(r->db, r->a, r->user->structure_id, &si) != E_OK) {
+		json_decref(p);
+		return NULL;
+	}
 	json_t *o = json_object();
 	json_object_set_new(o, "structure", json_pack("{s:s,s:s,s:s}", "name", si.name, "dpo", si.dpo, "email", si.email));
 	json_object_set_new(o, "person_id", json_integer(pid));
