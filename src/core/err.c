@@ -23,6 +23,9 @@ static const struct {
 	[E_NOMEM] = {"no_memory", 503, "Le serveur est surchargé. Rien n’a été modifié ; réessayez dans un instant."},
 	[E_INTERNAL] = {"internal", 500, "Une erreur interne est survenue. Rien n’a été modifié ; réessayez ou prévenez l’administrateur."},
 	[E_UNAVAILABLE] = {"unavailable", 503, "Le service redémarre. Réessayez dans un instant."},
+	[E_UNSURE] = {"not_durable", 500, "L’opération a été écrite, mais le disque n’a pas confirmé qu’il la garde : le serveur "
+	                                  "doit être redémarré (prévenez l’administrateur). Après le redémarrage, vérifiez la fiche "
+	                                  "avant de recommencer."},
 };
 
 const char *err_code(err e) { return e < E__MAX ? table[e].code : "internal"; }

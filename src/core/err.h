@@ -25,6 +25,7 @@ typedef enum err {
 	E_UNAVAILABLE,
 	E_AUTH_CODE_NEEDED, /* password right, the second factor's code is missing */
 	E_AUTH_CODE,        /* the second factor's code is wrong or already used */
+	E_UNSURE,           /* committed, but its sync failed: perhaps kept, perhaps lost at the next crash */
 	E__MAX
 } err;
 

@@ -43,7 +43,7 @@ static err durable(db_conn *c);
  * a refusal is the caller's to answer. */
 static void failed(db_conn *c, err e)
 {
-	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM)
+	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM || e == E_UNSURE)
 		c->failures++;
 }
 
@@ -358,7 +358,9 @@ err db_commit(db_conn *c)
 		c->ticket = 1;
 	c->write_tx = false;
 	if (e == E_OK && !c->defer) {
-		e = durable(c);
+		/* Committed: its sync refused, it is written but not known kept — never « nothing was changed ». */
+		if (durable(c) != E_OK)
+			e = E_UNSURE;
 		failed(c, e);
 	}
 	return e;

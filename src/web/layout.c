@@ -228,7 +228,8 @@ void page_kept_input(web_req *r, err e)
 	if (r->method != M_POST || r->api || (r->form.n == 0 && r->form.nfiles == 0) ||
 	    (r->route && (r->route->flags & WEB_F_SECRET)))
 		return;
-	bool again = err_http_status(e) >= 500 && r->user && r->user->csrf;
+	/* Written but not known kept (E_UNSURE): sent again, it could be there twice — to copy only. */
+	bool again = err_http_status(e) >= 500 && e != E_UNSURE && r->user && r->user->csrf;
 	if (!again && err_http_status(e) < 500 && e != E_CSRF && e != E_AUTH)
 		return;
 	buf *b = &r->out;

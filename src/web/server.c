@@ -273,7 +273,7 @@ static enum MHD_Result answer(struct MHD_Connection *con, ctx *c)
 			close(r->out_fd);
 			r->out_fd = 0;
 		}
-		web_error(r, E_DB, NULL);
+		web_error(r, E_UNSURE, NULL); /* written, not known on disk: not « nothing was changed » */
 		if (r->method == M_HEAD)
 			r->out.len = 0;
 	}

@@ -313,6 +313,24 @@ int main(void)
 		db_close(&q);
 		db_conn_put(ac);
 		CHECK(count(&Q_CONTACTS) == before + 2, "the second contact is the one sent again");
+		if (!fresh_is_pg()) {
+			/* The disk refusing the sync of its commit (SQLite; a second handle, every commit of it refused after):
+			 * written, not known kept — the page says so, and gives what was typed to copy, not to send twice. */
+			const char *why2;
+			db *d2 = db_open(fresh_url, 2, &why2);
+			CHECK(d2 != NULL, "a second handle");
+			if (d2) {
+				int64_t was = count(&Q_CONTACTS);
+				db_fail_sync_after(1);
+				CHECK_INT(t_dispatch(d2, cookie, M_POST, "/contacts", body, 0, 0, page, sizeof page), 500);
+				db_fail_sync_after(0);
+				CHECK(strstr(page, "le disque n’a pas confirmé") && strstr(page, shown) && !strstr(page, "Renvoyer la saisie"),
+				      "a sync refused: « écrite, pas confirmée », what was typed to copy, no button");
+				CHECK(count(&Q_CONTACTS) == was + 1, "the contact is written (%lld)", (long long)(count(&Q_CONTACTS) - was));
+				db_close_all(d2);
+				before++;
+			}
+		}
 		/* An expired form (another token) and a form without a session: to copy, never a button. */
 		char *mine = strstr(body, csrf);
 		mine[0] = mine[0] == 'A' ? 'B' : 'A';

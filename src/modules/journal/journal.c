@@ -323,10 +323,16 @@ static void *writer(void *arg)
 			}
 			e = db_finish(c, e);
 			db_conn_put(c);
+			if (e == E_UNSURE) {
+				/* Written, its sync refused (every later commit will be until the restart): written again, the
+				 * entries would be there twice. */
+				log_error("journal: a group of %d read entries written, not known on disk", k);
+				break;
+			}
 		}
 		struct timespec end;
 		clock_gettime(CLOCK_MONOTONIC, &end);
-		if (e != E_OK)
+		if (e != E_OK && e != E_UNSURE)
 			log_error("journal: a group of %d read entries could not be written: dropped", k);
 		else if (away)
 			log_warn("journal: the database is back: %d read entries written after %lld ms", k,
