@@ -222,12 +222,13 @@ void page_error(web_req *r, err e, const char *detail)
 /* What a refused form carried, given back on its error page: nothing typed is lost. The server could not write it
  * (an error of its own: the database away, memory short) and knows who sent it: a button sends it again, with the
  * session's token. The form expired (its token is not the session's: it may not come from this person) or no
- * session was found: shown to copy, without a button — an error page never sends on another page's behalf. */
+ * session was found: shown to copy, without a button — an error page never sends on another page's behalf. A
+ * form another site's page sent: nothing (its text would be shown on this site's page). */
 void page_kept_input(web_req *r, err e)
 {
 	if (r->method != M_POST || r->api || (r->form.n == 0 && r->form.nfiles == 0) ||
-	    (r->route && (r->route->flags & WEB_F_SECRET)))
-		return;
+	    (r->route && (r->route->flags & WEB_F_SECRET)) || r->cross_site)
+		return; /* another site's page would have its text shown under this one's name */
 	/* Written but not known kept (E_UNSURE): sent again, it could be there twice — to copy only. */
 	bool again = err_http_status(e) >= 500 && e != E_UNSURE && r->user && r->user->csrf;
 	if (!again && err_http_status(e) < 500 && e != E_CSRF && e != E_AUTH)

@@ -280,6 +280,22 @@ static enum MHD_Result answer(struct MHD_Connection *con, ctx *c)
 	return respond(con, r);
 }
 
+/* Whether the request was sent by another site's page: the browser's Sec-Fetch-Site when it says it, else an Origin
+ * whose host is not the request's Host. A client that sends neither (a script, the API) is not a page. */
+static bool cross_site(struct MHD_Connection *con)
+{
+	const char *fs = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	if (fs)
+		return strcmp(fs, "same-origin") && strcmp(fs, "none");
+	const char *o = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Host");
+	if (!o)
+		return false;
+	const char *p = strstr(o, "://");
+	p = p ? p + 3 : o;
+	return !host || strcmp(p, host) != 0; /* « null » (a sandboxed page) or another host */
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const char *url,
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_size, void **con_cls)
@@ -355,6 +371,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const ch
 	}
 	const char *h;
 	r->htmx = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "HX-Request") != NULL;
+	r->cross_site = cross_site(con);
 	if ((h = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization")))
 		r->header_auth = arena_strdup(&c->a, h);
 	if ((h = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept")))

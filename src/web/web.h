@@ -57,6 +57,7 @@ typedef struct web_req {
 	int nparams;
 	bool api;                    /* /api/ route: errors as JSON */
 	bool htmx;                   /* HX-Request header present */
+	bool cross_site;             /* sent by another site's page (Sec-Fetch-Site, else Origin against Host) */
 	const char *header_auth;     /* Authorization header */
 	const char *header_accept;
 	web_user *user;              /* NULL when anonymous */

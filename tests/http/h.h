@@ -40,6 +40,7 @@ typedef struct cli {
 	char csrf[64];
 	char bearer[80];
 	char xff[64];    /* X-Forwarded-For to send (a client behind a proxy) */
+	char header[160]; /* one more header to send ("Origin: …") */
 	resp last;
 } cli;
 
@@ -400,6 +401,8 @@ static resp *req(cli *k, const char *method, const char *path, const char *body,
 		snprintf(a, sizeof a, "X-Forwarded-For: %s", k->xff);
 		h = curl_slist_append(h, a);
 	}
+	if (k->header[0])
+		h = curl_slist_append(h, k->header);
 	curl_easy_setopt(k->c, CURLOPT_HTTPHEADER, h);
 	CURLcode rc = curl_easy_perform(k->c);
 	curl_easy_getinfo(k->c, CURLINFO_RESPONSE_CODE, &k->last.status);
