@@ -221,8 +221,9 @@ void page_error(web_req *r, err e, const char *detail)
 
 /* What a refused form carried, given back on its error page: nothing typed is lost. The server could not write it
  * (an error of its own: the database away, memory short) and knows who sent it: a button sends it again, with the
- * session's token. The form expired (its token is not the session's: it may not come from this person) or no
- * session was found: shown to copy, without a button — an error page never sends on another page's behalf. A
+ * session's token. Any other refusal — the form expired (its token is not the session's: it may not come from this
+ * person), no session, a record changed or gone meanwhile, a note too long for the page to show it again — shown to
+ * copy, without a button: an error page never sends on another page's behalf, nor what was refused as it was. A
  * form another site's page sent: nothing (its text would be shown on this site's page). */
 void page_kept_input(web_req *r, err e)
 {
@@ -231,8 +232,6 @@ void page_kept_input(web_req *r, err e)
 		return; /* another site's page would have its text shown under this one's name */
 	/* Written but not known kept (E_UNSURE): sent again, it could be there twice — to copy only. */
 	bool again = err_http_status(e) >= 500 && e != E_UNSURE && r->user && r->user->csrf;
-	if (!again && err_http_status(e) < 500 && e != E_CSRF && e != E_AUTH)
-		return;
 	buf *b = &r->out;
 	int shown = 0;
 	for (int i = 0; i < r->form.n; i++)

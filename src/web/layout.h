@@ -56,6 +56,6 @@ void page_pager(web_req *r, const char *href, int64_t page, int64_t total, int p
 /* Error page body (used by web_error for HTML requests). */
 void page_error(web_req *r, err e, const char *detail);
 /* On an error page, what a refused form (a page's POST) carried: to send again when the server failed and knows
- * its sender, to copy when the form expired or no session was found. Nothing otherwise. */
+ * its sender, to copy otherwise; nothing for a form with a password (WEB_F_SECRET) or sent by another site. */
 void page_kept_input(web_req *r, err e);
 #endif

@@ -339,6 +339,16 @@ int main(void)
 		CHECK_INT(t_dispatch(d, NULL, M_POST, "/contacts", body, 0, 0, page, sizeof page), 401);
 		CHECK(strstr(page, shown) && !strstr(page, "Renvoyer la saisie"), "no session: what was typed shown, no button");
 		CHECK(count(&Q_CONTACTS) == before + 2, "neither recorded");
+		/* A note refused (too long: the form cannot show it again) and a household gone meanwhile: to copy. */
+		static char note[24000];
+		int k0 = snprintf(note, sizeof note, "_csrf=%s&visibility=equipe&body=Debut+de+la+note+", csrf);
+		memset(note + k0, 'x', 21000);
+		note[k0 + 21000] = 0;
+		CHECK_INT(t_dispatch(d, cookie, M_POST, "/foyers/2/notes", note, 0, 0, page, sizeof page), 400);
+		CHECK(strstr(page, "Debut de la note xxxx") && !strstr(page, "Renvoyer la saisie"), "a note too long: given back to copy");
+		snprintf(note, sizeof note, "_csrf=%s&visibility=equipe&body=Note+pour+un+foyer+disparu", csrf);
+		CHECK_INT(t_dispatch(d, cookie, M_POST, "/foyers/999999/notes", note, 0, 0, page, sizeof page), 404);
+		CHECK(strstr(page, "Note pour un foyer disparu") != NULL, "a household gone: the note given back to copy");
 		/* A form that carries a password is never given back (the sign-in page, the database failing under it);
 		 * an attempt the server could not judge is given back: more faults than five attempts, then signed in
 		 * (each fault once spent an attempt, and the sixth was « Trop de tentatives »). */
