@@ -339,6 +339,46 @@ int main(void)
 		CHECK_INT(t_dispatch(d, NULL, M_POST, "/contacts", body, 0, 0, page, sizeof page), 401);
 		CHECK(strstr(page, shown) && !strstr(page, "Renvoyer la saisie"), "no session: what was typed shown, no button");
 		CHECK(count(&Q_CONTACTS) == before + 2, "neither recorded");
+		{
+			/* A form with a file (a document deposited), refused by each fault in turn: its fields to copy, the file
+			 * named to be chosen again, never a button that would send the form without it. */
+			static const char pdf[] = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+			int with_file = 0;
+			for (long fn = 1; fn < 400; fn++) {
+				arena fa;
+				arena_init(&fa, 0);
+				web_req fr;
+				memset(&fr, 0, sizeof fr);
+				fr.a = &fa;
+				fr.method = M_POST;
+				char fp[] = "/foyers/2/documents";
+				fr.path = fp;
+				fr.remote = "127.0.0.1";
+				parse_cookies(&fa, cookie + 8, strlen(cookie + 8), &fr.cookies);
+				char fb[256];
+				snprintf(fb, sizeof fb, "_csrf=%s&kind=quittance&valid_until=", csrf);
+				parse_urlencoded(&fa, fb, strlen(fb), &fr.form);
+				web_file wf = {"file", "quittance-octobre.pdf", "application/pdf", (const unsigned char *)pdf, sizeof pdf - 1};
+				fr.form.files = &wf;
+				fr.form.nfiles = 1;
+				buf_init(&fr.out, &fa, 4096);
+				db_fail_after(fn);
+				web_dispatch(d, &fr);
+				long pending = db_fail_pending();
+				db_fail_after(0);
+				bool shown_file = fr.out.data && memmem(fr.out.data, fr.out.len, "quittance-octobre.pdf", 21);
+				bool button = fr.out.data && memmem(fr.out.data, fr.out.len, "Renvoyer la saisie", 18);
+				int st = fr.status;
+				arena_release(&fa);
+				if (pending > 0) {
+					CHECK_INT(st, 303);
+					break;
+				}
+				with_file++;
+				CHECK(st >= 500 && shown_file && !button, "a document refused at N=%ld (%d): the file named, no button", fn, st);
+			}
+			CHECK(with_file > 0, "the document's form refused by %d faults", with_file);
+		}
 		/* A note refused (too long: the form cannot show it again) and a household gone meanwhile: to copy. */
 		static char note[24000];
 		int k0 = snprintf(note, sizeof note, "_csrf=%s&visibility=equipe&body=Debut+de+la+note+", csrf);
