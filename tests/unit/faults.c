@@ -49,18 +49,24 @@ static int dispatch(int method, const char *path, const char *body, long db_faul
 
 /* A file uploaded for the persons' import (the API's multipart, its file given as the server's parser gives it);
  * the import's number, or 0. */
+/* A POST to path (kept by the caller) in arena a, nothing else set. */
+static void post_init(web_req *r, arena *a, char *path)
+{
+	arena_init(a, 0);
+	memset(r, 0, sizeof *r);
+	r->a = a;
+	r->method = M_POST;
+	r->path = path;
+	r->remote = "127.0.0.1";
+}
+
 static int64_t upload(const char *where, const char *csv)
 {
 	arena a;
-	arena_init(&a, 0);
 	web_req r;
-	memset(&r, 0, sizeof r);
-	r.a = &a;
-	r.method = M_POST;
 	char p[96];
 	snprintf(p, sizeof p, "%s", where);
-	r.path = p;
-	r.remote = "127.0.0.1";
+	post_init(&r, &a, p);
 	r.header_auth = bearer;
 	web_file f = {"file", "faults.csv", "text/csv", (const unsigned char *)csv, strlen(csv)};
 	r.form.files = &f;
@@ -346,14 +352,9 @@ int main(void)
 			int with_file = 0;
 			for (long fn = 1; fn < 400; fn++) {
 				arena fa;
-				arena_init(&fa, 0);
 				web_req fr;
-				memset(&fr, 0, sizeof fr);
-				fr.a = &fa;
-				fr.method = M_POST;
 				char fp[] = "/foyers/2/documents";
-				fr.path = fp;
-				fr.remote = "127.0.0.1";
+				post_init(&fr, &fa, fp);
 				parse_cookies(&fa, cookie + 8, strlen(cookie + 8), &fr.cookies);
 				char fb[256];
 				snprintf(fb, sizeof fb, "_csrf=%s&kind=quittance&valid_until=", csrf);
