@@ -45,6 +45,8 @@ static void failed(db_conn *c, err e)
 {
 	if (e == E_DB || e == E_INTERNAL || e == E_NOMEM || e == E_UNSURE)
 		c->failures++;
+	if (e == E_UNSURE)
+		c->unsure = true;
 }
 
 db *db_open(const char *url, int pool_size, const char **why)
@@ -189,6 +191,7 @@ void db_conn_put(db_conn *c)
 	c->scope = 0;
 	c->kept_version = -1;
 	c->failures = 0;
+	c->unsure = false;
 	c->statements = 0;
 	c->steps = 0;
 	if (!ops_of(d)->healthy(c)) {
@@ -210,6 +213,7 @@ void db_conn_scope(db_conn *c, int64_t structure_id) { c->scope = structure_id; 
 void db_conn_kept_version(db_conn *c, int64_t version) { c->kept_version = version >= 0 ? version : -1; }
 void db_kept_stats(db *d, uint64_t *hits, uint64_t *misses) { kept_stats(d, hits, misses); }
 int db_conn_failures(const db_conn *c) { return c->failures; }
+bool db_conn_unsure(const db_conn *c) { return c->unsure; }
 int db_conn_statements(const db_conn *c) { return c->statements; }
 int64_t db_conn_steps(const db_conn *c) { return c->d->engine == DB_SQLITE ? c->steps : -1; }
 uint64_t db_conn_last_commit(const db_conn *c) { return c->last_commit; }

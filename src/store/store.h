@@ -94,6 +94,8 @@ void db_conn_put(db_conn *c);
  * since the connection was taken from the pool. The router checks it once
  * after the handler: a page built on a failed query is never shown. */
 int db_conn_failures(const db_conn *c);
+/* Whether one of them was a commit written but not known on disk (E_UNSURE): not « nothing was changed ». */
+bool db_conn_unsure(const db_conn *c);
 /* The statements run on c since it was taken from the pool. */
 int db_conn_statements(const db_conn *c);
 /* The work of those statements on SQLite: its virtual machine's steps

@@ -59,6 +59,7 @@ struct db_conn {
 	bool snapshot;           /* SQLite: a read transaction shared by the reads of a request (db_snapshot) */
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
+	bool unsure;             /* one of them a commit written but not known on disk (E_UNSURE) */
 	int tx_failures;         /* failures when the transaction began (or its last part was undone): db_commit */
 	int statements;          /* statements run since taken from the pool (the access log says how many a page took) */
 	int64_t steps;           /* SQLite: the virtual machine's steps of those statements (rows looked at, and more) */

@@ -383,7 +383,7 @@ void web_dispatch(db *d, web_req *r)
 		r->location = NULL;
 		r->nset_cookie = 0;
 		r->nextra = 0;
-		web_error(r, E_DB, NULL);
+		web_error(r, db_conn_unsure(r->db) && r->method != M_GET ? E_UNSURE : E_DB, NULL); /* a read's: its journal entry */
 	} else if (r->out.failed || r->a->failed) {
 		log_error("web: out of memory in %s", found->pattern);
 		r->out.failed = false;

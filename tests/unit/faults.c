@@ -334,6 +334,14 @@ int main(void)
 				      "a sync refused: « écrite, pas confirmée », what was typed to copy, no button");
 				CHECK(count(&Q_CONTACTS) == was + 1, "the contact is written (%lld)", (long long)(count(&Q_CONTACTS) - was));
 				db_close_all(d2);
+				/* A file read whose journal entry's sync the disk refused: not shown (a third handle, the second's
+				 * commits all refused since). */
+				db *d3 = db_open(fresh_url, 2, &why2);
+				db_fail_sync_after(1);
+				CHECK_INT(t_dispatch(d3, cookie, M_GET, "/foyers/2", NULL, 0, 0, page, sizeof page), 500);
+				db_fail_sync_after(0);
+				CHECK(strstr(page, "Code : 500 (database)") != NULL, "its entry not on disk: the household page is an error");
+				db_close_all(d3);
 				before++;
 			}
 		}
