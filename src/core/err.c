@@ -26,6 +26,8 @@ static const struct {
 	[E_UNSURE] = {"not_durable", 500, "L’opération a été écrite, mais le disque n’a pas confirmé qu’il la garde : le serveur "
 	                                  "doit être redémarré (prévenez l’administrateur). Après le redémarrage, vérifiez la fiche "
 	                                  "avant de recommencer."},
+	[E_WRITTEN] = {"written", 500, "L’opération a été enregistrée, mais la page qui suit n’a pas pu être construite. "
+	                               "Vérifiez la fiche avant de recommencer."},
 };
 
 const char *err_code(err e) { return e < E__MAX ? table[e].code : "internal"; }

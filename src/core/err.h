@@ -26,6 +26,7 @@ typedef enum err {
 	E_AUTH_CODE_NEEDED, /* password right, the second factor's code is missing */
 	E_AUTH_CODE,        /* the second factor's code is wrong or already used */
 	E_UNSURE,           /* committed, but its sync failed: perhaps kept, perhaps lost at the next crash */
+	E_WRITTEN,          /* committed, then the answer could not be built */
 	E__MAX
 } err;
 

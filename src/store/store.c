@@ -192,6 +192,8 @@ void db_conn_put(db_conn *c)
 	c->kept_version = -1;
 	c->failures = 0;
 	c->unsure = false;
+	c->wrote = false;
+	c->strict = false;
 	c->statements = 0;
 	c->steps = 0;
 	if (!ops_of(d)->healthy(c)) {
@@ -214,6 +216,8 @@ void db_conn_kept_version(db_conn *c, int64_t version) { c->kept_version = versi
 void db_kept_stats(db *d, uint64_t *hits, uint64_t *misses) { kept_stats(d, hits, misses); }
 int db_conn_failures(const db_conn *c) { return c->failures; }
 bool db_conn_unsure(const db_conn *c) { return c->unsure; }
+bool db_conn_wrote(const db_conn *c) { return c->wrote; }
+void db_conn_strict(db_conn *c) { c->strict = true; }
 int db_conn_statements(const db_conn *c) { return c->statements; }
 int64_t db_conn_steps(const db_conn *c) { return c->d->engine == DB_SQLITE ? c->steps : -1; }
 uint64_t db_conn_last_commit(const db_conn *c) { return c->last_commit; }
@@ -266,6 +270,12 @@ err db_begin(db_conn *c, bool write)
 {
 	if (c->in_tx)
 		return E_INTERNAL;
+	if (write && c->strict && c->failures > 0) {
+		/* What it would write rests on a read that failed (taken for « none », a default): not written, and the
+		 * request's answer (an error) tells the truth. */
+		log_error("store: a write refused after a failed statement of the same request");
+		return E_DB;
+	}
 	db_snapshot_end(c);
 	if (write)
 		c->kept_version = -1; /* what the request writes is read from the database */
@@ -358,6 +368,8 @@ err db_commit(db_conn *c)
 	}
 	c->in_tx = false;
 	write_release(c);
+	if (e == E_OK && c->write_tx)
+		c->wrote = true;
 	if (e == E_OK && c->write_tx && ops->durable_after_write && !at_once)
 		c->ticket = 1;
 	c->write_tx = false;

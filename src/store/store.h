@@ -96,6 +96,11 @@ void db_conn_put(db_conn *c);
 int db_conn_failures(const db_conn *c);
 /* Whether one of them was a commit written but not known on disk (E_UNSURE): not « nothing was changed ». */
 bool db_conn_unsure(const db_conn *c);
+/* Whether a write transaction was committed on c since it was taken from the pool. */
+bool db_conn_wrote(const db_conn *c);
+/* A request's connection: once one of its statements failed, no write transaction begins on it (E_DB) — what it
+ * would write rests on a read that failed. */
+void db_conn_strict(db_conn *c);
 /* The statements run on c since it was taken from the pool. */
 int db_conn_statements(const db_conn *c);
 /* The work of those statements on SQLite: its virtual machine's steps

@@ -60,6 +60,8 @@ struct db_conn {
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */
 	bool unsure;             /* one of them a commit written but not known on disk (E_UNSURE) */
+	bool wrote;              /* a write transaction committed since taken from the pool */
+	bool strict;             /* a request's: no write transaction begins after a failure (db_conn_strict) */
 	int tx_failures;         /* failures when the transaction began (or its last part was undone): db_commit */
 	int statements;          /* statements run since taken from the pool (the access log says how many a page took) */
 	int64_t steps;           /* SQLite: the virtual machine's steps of those statements (rows looked at, and more) */

@@ -230,9 +230,9 @@ void page_kept_input(web_req *r, err e)
 	if (r->method != M_POST || r->api || (r->form.n == 0 && r->form.nfiles == 0) ||
 	    (r->route && (r->route->flags & WEB_F_SECRET)) || r->cross_site)
 		return; /* another site's page would have its text shown under this one's name */
-	/* Written but not known kept (E_UNSURE): sent again, it could be there twice — to copy only. A form with a file:
-	 * filled anew (a file is not sent again). */
-	bool again = err_http_status(e) >= 500 && e != E_UNSURE && r->user && r->user->csrf && !r->form.nfiles;
+	/* Written but not known kept (E_UNSURE), or written and its page not built (E_WRITTEN): sent again, it could be
+	 * there twice — to copy only. A form with a file: filled anew (a file is not sent again). */
+	bool again = err_http_status(e) >= 500 && e != E_UNSURE && e != E_WRITTEN && r->user && r->user->csrf && !r->form.nfiles;
 	buf *b = &r->out;
 	int shown = 0;
 	for (int i = 0; i < r->form.n; i++)
@@ -241,7 +241,7 @@ void page_kept_input(web_req *r, err e)
 	if (again)
 		html_lit(b, "<p>Elle n’a pas été enregistrée. La voici telle que vous l’avez envoyée : renvoyez-la d’un clic, "
 		            "ou recopiez-la.</p>");
-	else if (e == E_UNSURE)
+	else if (e == E_UNSURE || e == E_WRITTEN)
 		html_lit(b, "<p>La voici telle que vous l’avez envoyée : vérifiez la fiche avant de la saisir à nouveau.</p>");
 	else
 		html_lit(b, "<p>Elle n’a pas été enregistrée. La voici telle que vous l’avez envoyée, pour la recopier une fois "

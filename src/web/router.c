@@ -326,6 +326,7 @@ void web_dispatch(db *d, web_req *r)
 	if (r->can_wait)
 		db_conn_defer(r->db); /* its commits: the server answers once they are on disk, its thread free meanwhile */
 	db_snapshot(r->db); /* the request's reads share one snapshot (store.h) */
+	db_conn_strict(r->db); /* after a failed statement, nothing written */
 	if (auth_hooks.authenticate) {
 		err why = E_OK;
 		r->user = auth_hooks.authenticate(r, &why);
@@ -371,7 +372,11 @@ void web_dispatch(db *d, web_req *r)
 	}
 	r->status = 200;
 	found->handler(r);
-	if (db_conn_failures(r->db) && r->status < 500) {
+	/* A failure after a commit (reading back what was written): « written, the page not built », never « nothing was
+	 * changed »; the handler's own error page too. A read's: its journal entry, the page an error. */
+	bool reading = r->method == M_GET || r->method == M_HEAD;
+	err failure = reading ? E_DB : db_conn_unsure(r->db) ? E_UNSURE : db_conn_wrote(r->db) ? E_WRITTEN : E_DB;
+	if (db_conn_failures(r->db) && (r->status < 500 || failure == E_WRITTEN)) {
 		/* A query failed while the page was built: never show a page that
 		 * may be missing data (or whose read was not journaled), nor a
 		 * refusal built on it (a look-up's failure taken for « this
@@ -383,13 +388,13 @@ void web_dispatch(db *d, web_req *r)
 		r->location = NULL;
 		r->nset_cookie = 0;
 		r->nextra = 0;
-		web_error(r, db_conn_unsure(r->db) && r->method != M_GET ? E_UNSURE : E_DB, NULL); /* a read's: its journal entry */
+		web_error(r, failure, NULL);
 	} else if (r->out.failed || r->a->failed) {
 		log_error("web: out of memory in %s", found->pattern);
 		r->out.failed = false;
 		r->a->failed = false;
 		db_rollback(r->db);
-		web_error(r, E_NOMEM, NULL);
+		web_error(r, !reading && db_conn_wrote(r->db) ? E_WRITTEN : E_NOMEM, NULL);
 	}
 out:
 	r->statements = db_conn_statements(r->db);

@@ -177,7 +177,8 @@ static int walk_faults(const walk *w, bool alloc)
 	int failures = 0;
 	for (long n = 1; n < 400; n++) {
 		int64_t before = w->rows ? count(w->rows) : 0, jbefore = count(&Q_JOURNAL);
-		int st = dispatch(w->method, w->path, w->body, alloc ? 0 : n, alloc ? n : 0);
+		static char got[1 << 16];
+		int st = t_dispatch(d, bearer, w->method, w->path, w->body, alloc ? 0 : n, alloc ? n : 0, got, sizeof got);
 		if (st == w->ok) {
 			CHECK(!w->rows || count(w->rows) == before + 1, "%s: the success at N=%ld wrote its row", w->name, n);
 			/* The access journal's entry of a read shown: a fault at its transaction's BEGIN or COMMIT once served
@@ -195,6 +196,12 @@ static int walk_faults(const walk *w, bool alloc)
 		CHECK(rows == 0 || (rows == 1 && j > jbefore), "%s, fault at N=%ld: all or nothing (%lld row(s), journal +%lld)", w->name, n,
 		      (long long)rows, (long long)(j - jbefore));
 		CHECK(j - jbefore <= 1, "%s, fault at N=%ld: the journal moved by one entry at most", w->name, n);
+		/* The answer tells which: written (the fault came after the commit, reading back), or nothing changed — a
+		 * fault after the commit once answered « Rien n’a été modifié », and a write could follow a look-up that
+		 * had failed. */
+		bool said_written = strstr(got, "\"written\"") != NULL;
+		CHECK(!w->rows || said_written == (rows == 1), "%s, %s fault at N=%ld: %s, the answer says %s", w->name,
+		      alloc ? "allocation" : "statement", n, rows ? "written" : "nothing written", said_written ? "written" : "not");
 	}
 	CHECK(0, "%s: still failing after 400 faults", w->name);
 	return failures;

@@ -625,6 +625,29 @@ int main(void)
 		CHECK(DBID0(c, &Q_TP_COUNT, &now) == E_OK && now == before + 2, "both rows written (%lld)", (long long)(now - before));
 	}
 
+	{
+		/* A request's connection (db_conn_strict): once a statement failed, no write begins — what it would write
+		 * rests on a read that failed (a default taken for « none »). Another connection is not held to it. */
+		T_GROUP("a request's connection writes nothing after a failed statement");
+		db_conn *rc = db_conn_get(d);
+		db_conn_scope(rc, s1);
+		db_conn_strict(rc);
+		int64_t n0 = -1;
+		CHECK(db_begin(rc, true) == E_OK, "a write begins");
+		db_rollback(rc);
+		db_fail_after(1);
+		CHECK(DBID0(rc, &Q_TP_COUNT, &n0) == E_DB, "a read fails");
+		CHECK(db_begin(rc, true) == E_DB && !db_in_tx(rc), "then no write begins");
+		CHECK(db_begin(rc, false) == E_OK, "a read transaction still does");
+		db_rollback(rc);
+		CHECK(!db_conn_wrote(rc), "nothing written");
+		db_conn_put(rc);
+		rc = db_conn_get(d);
+		db_conn_scope(rc, s1);
+		CHECK(db_begin(rc, true) == E_OK && db_commit(rc) == E_OK && db_conn_wrote(rc), "taken again: a write, said written");
+		db_conn_put(rc);
+	}
+
 	if (fresh_is_pg()) {
 		T_GROUP("ids taken ahead (db_ids_ahead): the next ones without a statement");
 		db_ids ids;
