@@ -194,16 +194,16 @@ int main(void)
 		/* A refused form's error page gives back what was typed (page_kept_input) — only to this site's pages:
 		 * another site's form would have its text shown under this site's name. */
 		snprintf(body, sizeof body, "_csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&household=3&answer=Appelez+le+0899+pour+d%%C3%%A9bloquer");
-		strcpy(mgr.header, "Origin: https://ailleurs.example");
+		snprintf(mgr.header, sizeof mgr.header, "%s", "Origin: https://ailleurs.example");
 		CHECK_INT(post(&mgr, "/contacts", body)->status, 403);
 		CHECK_LACKS(mgr.last.body, "0899");
-		strcpy(mgr.header, "Sec-Fetch-Site: cross-site");
+		snprintf(mgr.header, sizeof mgr.header, "%s", "Sec-Fetch-Site: cross-site");
 		CHECK_INT(post(&mgr, "/contacts", body)->status, 403);
 		CHECK_LACKS(mgr.last.body, "0899");
 		snprintf(mgr.header, sizeof mgr.header, "Origin: %s", s.base);
 		CHECK_INT(post(&mgr, "/contacts", body)->status, 403);
 		CHECK_HAS(mgr.last.body, "Appelez le 0899 pour débloquer"); /* its own page's form: given back to copy */
-		strcpy(mgr.header, "Sec-Fetch-Site: same-origin");
+		snprintf(mgr.header, sizeof mgr.header, "%s", "Sec-Fetch-Site: same-origin");
 		CHECK_INT(post(&mgr, "/contacts", body)->status, 403);
 		CHECK_HAS(mgr.last.body, "Appelez le 0899 pour débloquer");
 		mgr.header[0] = 0;
