@@ -1,5 +1,8 @@
 /* form.c — accessible form controls (see form.h). */
 #include "web/form.h"
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "web/html.h"
 #include "core/banned.h"
@@ -15,6 +18,66 @@ const char *form_scope_get(void) { return scope; }
 /* "motive" → "motive" or "qc-motive" */
 #define SC "%s%s"
 #define SCOPED(name) scope, *scope ? "-" : "", name
+
+/* The labels of the fields the pages have shown, by name, for an error page that gives a refused form back
+ * (page_kept_input): the first label shown under a name, in a table of FORM_LABELS places (a name past it keeps its
+ * own name there). Written once a place, read without a lock: a place is published whole. */
+enum { FORM_LABELS = 1024, FORM_LABEL_PROBES = 8 };
+typedef struct form_label {
+	char *name, *text;
+} form_label;
+static _Atomic(form_label *) shown_labels[FORM_LABELS];
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void label_remember(const char *name, const char *text)
+{
+	if (!name || !*name || !text || !*text)
+		return;
+	uint32_t h = name_hash(name);
+	for (int i = 0; i < FORM_LABEL_PROBES; i++) {
+		_Atomic(form_label *) *slot = &shown_labels[(h + (uint32_t)i) % FORM_LABELS];
+		form_label *l = atomic_load_explicit(slot, memory_order_acquire);
+		if (l) {
+			if (!strcmp(l->name, name))
+				return;
+			continue;
+		}
+		form_label *mine = malloc(sizeof *mine);
+		if (!mine)
+			return;
+		mine->name = strdup(name);
+		mine->text = strdup(text);
+		form_label *none = NULL;
+		if (mine->name && mine->text &&
+		    atomic_compare_exchange_strong_explicit(slot, &none, mine, memory_order_acq_rel, memory_order_acquire))
+			return;
+		free(mine->name);
+		free(mine->text);
+		free(mine);
+		if (none && !strcmp(none->name, name))
+			return; /* another thread put it there first */
+	}
+}
+
+const char *form_label_of(const char *name)
+{
+	uint32_t h = name_hash(name);
+	for (int i = 0; i < FORM_LABEL_PROBES; i++) {
+		form_label *l = atomic_load_explicit(&shown_labels[(h + (uint32_t)i) % FORM_LABELS], memory_order_acquire);
+		if (!l)
+			return NULL;
+		if (!strcmp(l->name, name))
+			return l->text;
+	}
+	return NULL;
+}
 
 void form_error(form_errors *fe, const char *name, const char *msg)
 {
@@ -46,6 +109,7 @@ void form_error_summary(buf *b, const form_errors *fe)
 
 void form_input(buf *b, const form_field *f, const form_errors *fe)
 {
+	label_remember(f->name, f->label);
 	const char *err = form_error_for(fe, f->name);
 	html_printf(b, "<div class=\"field%s\"><label for=\"f-" SC "%s\">%s", err ? " has-error" : "", SCOPED(f->name), f->label);
 	if (f->required)
@@ -97,6 +161,7 @@ void form_input(buf *b, const form_field *f, const form_errors *fe)
 
 static void select_open(buf *b, const char *name, const char *label, const form_errors *fe)
 {
+	label_remember(name, label);
 	const char *err = form_error_for(fe, name);
 	html_printf(b, "<div class=\"field%s\"><label for=\"f-" SC "%s\">%s</label>", err ? " has-error" : "", SCOPED(name), label);
 	if (err)

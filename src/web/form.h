@@ -27,6 +27,9 @@ typedef struct form_field {
 	int nsuggest;
 } form_field;
 void form_input(buf *b, const form_field *f, const form_errors *fe);
+/* The label a page showed for the field name (form_input, the selects), or NULL when none has been shown since the
+ * start: an error page names the fields of a refused form with it. */
+const char *form_label_of(const char *name);
 /* options: n pairs value/label. */
 void form_select(buf *b, const char *name, const char *label, const char *const *values,
                  const char *const *labels, int n, const char *selected, const form_errors *fe);

@@ -234,6 +234,8 @@ void page_kept_input(web_req *r, err e)
 	 * there twice — to copy only. A form with a file: filled anew (a file is not sent again). */
 	bool again = err_http_status(e) >= 500 && e != E_UNSURE && e != E_WRITTEN && r->user && r->user->csrf && !r->form.nfiles;
 	buf *b = &r->out;
+	/* Every field sent, under the label its form gave it (form_label_of), else under its name (a field written by
+	 * hand, a hidden number, or a form shown before the server started): a field left out could be the one typed. */
 	int shown = 0;
 	for (int i = 0; i < r->form.n; i++)
 		shown += r->form.items[i].name[0] != '_' && r->form.items[i].value[0];
@@ -268,9 +270,11 @@ void page_kept_input(web_req *r, err e)
 		if (again)
 			html_lit(b, "<details><summary>Le détail de la saisie</summary>");
 		html_lit(b, "<dl class=\"facts kept\">");
-		for (int i = 0; i < r->form.n; i++)
+		for (int i = 0; i < r->form.n; i++) {
+			const char *label = form_label_of(r->form.items[i].name);
 			if (r->form.items[i].name[0] != '_' && r->form.items[i].value[0])
-				html_printf(b, "<dt>%s</dt><dd>%s</dd>", r->form.items[i].name, r->form.items[i].value);
+				html_printf(b, "<dt>%s</dt><dd>%s</dd>", label ? label : r->form.items[i].name, r->form.items[i].value);
+		}
 		html_lit(b, "</dl>");
 		if (again)
 			html_lit(b, "</details>");

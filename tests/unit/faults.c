@@ -302,6 +302,9 @@ int main(void)
 			 * un motif dans la liste. », 400). */
 			CHECK(st >= 500 && st <= 599, "statement fault at N=%ld: the server's error (got %d)", n, st);
 			CHECK(strstr(page, shown) != NULL, "statement fault at N=%ld: what was typed is on the error page", n);
+			/* Under the labels the form gave its fields (the household page showed it); a hidden number under its name. */
+			CHECK(strstr(page, "<dt>Réponse apportée</dt>") && strstr(page, "<dt>Type de contact</dt>") &&
+			      strstr(page, "<dt>household</dt>"), "statement fault at N=%ld: the fields under their labels", n);
 			const char *k = strstr(page, "<section class=\"kept\"");
 			if (k && strstr(k, "Renvoyer la saisie")) {
 				offered++;
