@@ -271,9 +271,10 @@ void page_kept_input(web_req *r, err e)
 			html_lit(b, "<details><summary>Le détail de la saisie</summary>");
 		html_lit(b, "<dl class=\"facts kept\">");
 		for (int i = 0; i < r->form.n; i++) {
-			const char *label = form_label_of(r->form.items[i].name);
-			if (r->form.items[i].name[0] != '_' && r->form.items[i].value[0])
-				html_printf(b, "<dt>%s</dt><dd>%s</dd>", label ? label : r->form.items[i].name, r->form.items[i].value);
+			const kv *f = &r->form.items[i];
+			const char *label = f->name[0] != '_' && f->value[0] ? form_label_of(f->name) : NULL;
+			if (f->name[0] != '_' && f->value[0])
+				html_printf(b, "<dt>%s</dt><dd>%s</dd>", label ? label : f->name, f->value);
 		}
 		html_lit(b, "</dl>");
 		if (again)

@@ -296,8 +296,8 @@ static void *writer(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &since);
 		for (int tries = 0, attempts = 0; attempts < WRITE_ATTEMPTS && e != E_OK; tries++) {
 			if (tries) {
-				long ms = tries < 5 ? 25L << (tries - 1) : PAUSE_MAX_MS;
-				struct timespec pause = {0, (ms < PAUSE_MAX_MS ? ms : PAUSE_MAX_MS) * 1000000L};
+				long ms = tries < 5 ? 25L << (tries - 1) : PAUSE_MAX_MS; /* 25, 50, 100, 200, then 250 */
+				struct timespec pause = {0, ms * 1000000L};
 				nanosleep(&pause, NULL);
 				pthread_mutex_lock(&jq.lock);
 				bool stopping = jq.stop;
