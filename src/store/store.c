@@ -234,6 +234,7 @@ void db_sync_stats(db *d, db_sync_info *out)
 
 int64_t db_conn_structure(const db_conn *c) { return c->scope; }
 bool db_in_tx(const db_conn *c) { return c->in_tx; }
+uint64_t db_conn_tx(const db_conn *c) { return c->in_tx ? c->txs : 0; }
 
 /* SQLite allows one writer; threads of this process that all ask at once
  * would fall back on the busy handler, which sleeps in steps of up to
@@ -286,7 +287,7 @@ err db_begin(db_conn *c, bool write)
 	}
 	err e = injected() ? E_DB : ops_of(c->d)->simple(c, write ? ops_of(c->d)->begin_write : "BEGIN");
 	if (e == E_OK) {
-		c->in_tx = true, c->write_tx = write, c->tx_failures = c->failures;
+		c->in_tx = true, c->write_tx = write, c->tx_failures = c->failures, c->txs++;
 	} else {
 		write_release(c);
 		failed(c, e); /* the request's failure: a read whose journal entry could not begin is not served */

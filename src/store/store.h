@@ -169,6 +169,8 @@ err db_bulk_cache(db_conn *c, long mb);
 err db_commit(db_conn *c);
 void db_rollback(db_conn *c);
 bool db_in_tx(const db_conn *c);
+/* The transaction open on c, by its number on c (one more at each begin); 0 when none is open. */
+uint64_t db_conn_tx(const db_conn *c);
 /* The end of a transaction: commits when e is E_OK (returning the
  * commit's outcome), else rolls back and returns e. */
 err db_finish(db_conn *c, err e);

@@ -56,6 +56,7 @@ struct db_conn {
 	int64_t scope;
 	int64_t kept_version;    /* the structure's reference version the request read (db_conn_kept_version); -1: none */
 	bool in_tx;
+	uint64_t txs;            /* transactions begun on this connection (db_conn_tx) */
 	bool snapshot;           /* SQLite: a read transaction shared by the reads of a request (db_snapshot) */
 	bool holds_write;
 	int failures;            /* E_DB / E_INTERNAL since taken from the pool */

@@ -5,6 +5,8 @@
 #include "fresh.h"
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "core/civil.h"
 #include "core/countof.h"
 #include "core/crypto.h"
@@ -265,6 +267,62 @@ static void *worker(void *p)
 		db_conn_put(c);
 	}
 	return NULL;
+}
+
+/* Writes in transactions, each with its entry; every fourth rolled back after its entry (its head presumed by
+ * the process, never committed). ok: the writes committed. */
+static void *tx_writer(void *p)
+{
+	worker_arg *w = p;
+	for (int i = 0; i < 24; i++) {
+		db_conn *c = db_conn_get(w->d);
+		db_conn_scope(c, w->sid);
+		if (db_begin(c, true) == E_OK && journal_record(c, 1, "update", "test", 1000 + i, NULL) == E_OK) {
+			if (i % 4 == 3)
+				db_rollback(c);
+			else if (db_commit(c) == E_OK)
+				w->ok++;
+		}
+		db_conn_put(c);
+	}
+	return NULL;
+}
+
+static void *tx_writer_one(void *p)
+{
+	worker_arg *w = p;
+	db_conn *c = db_conn_get(w->d);
+	db_conn_scope(c, w->sid);
+	if (db_begin(c, true) == E_OK && journal_record(c, 1, "update", "test", 999, NULL) == E_OK && db_commit(c) == E_OK)
+		w->ok++;
+	db_conn_put(c);
+	return NULL;
+}
+
+/* Another process writing to the same chain: a child with the parent's memory (the heads it presumes), its own
+ * connections; it writes n entries and exits with 0 when all were written. */
+static int other_process_writes(const char *url, int64_t sid, int n)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		const char *why = NULL;
+		db *d2 = db_open(url, 1, &why);
+		int got = 0;
+		if (d2) {
+			db_conn *c2 = db_conn_get(d2);
+			db_conn_scope(c2, sid);
+			for (int i = 0; i < n; i++)
+				if (db_begin(c2, true) == E_OK && journal_record(c2, 2, "update", "test", 2000 + i, NULL) == E_OK &&
+				    db_commit(c2) == E_OK)
+					got++;
+			db_conn_put(c2);
+			db_close_all(d2);
+		}
+		_exit(got == n ? 0 : 1);
+	}
+	int st = 0;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 int main(void)
@@ -1076,6 +1134,81 @@ int main(void)
 	CHECK_INT(ok, 100);
 	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 105, "105 entries after concurrency (%lld, broken at %lld)",
 	      (long long)jc.entries, (long long)jc.broken_seq);
+	/* A write's entry links to the head the process presumes (journal.c): on PostgreSQL one statement, and a
+	 * presumption that was wrong — a rolled-back write's, another process's entries — is found under the row's lock
+	 * and the head taken: the chain stays whole whatever the order. */
+	T_GROUP("journal: the head a process presumes");
+	{
+		db_conn_scope(c, s1);
+		CHECK(db_begin(c, true) == E_OK, "a write");
+		int before = db_conn_statements(c);
+		err e500 = journal_record(c, 7, "update", "test", 500, NULL);
+		int took = db_conn_statements(c) - before;
+		CHECK(e500 == E_OK, "its entry");
+		CHECK(db_finish(c, e500) == E_OK, "committed");
+		if (fresh_is_pg())
+			CHECK(took == 1, "on PostgreSQL, one statement for the entry and the head (%d)", took);
+		CHECK(db_begin(c, true) == E_OK && journal_record(c, 7, "update", "test", 501, NULL) == E_OK, "an entry");
+		db_rollback(c);
+		CHECK(db_begin(c, true) == E_OK && db_finish(c, journal_record(c, 7, "update", "test", 502, NULL)) == E_OK,
+		      "the entry after a rolled-back one");
+		CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 107,
+		      "the rolled-back entry is not in the chain, the next follows the one before it (%lld, broken at %lld)",
+		      (long long)jc.entries, (long long)jc.broken_seq);
+		CHECK(other_process_writes(url, s1, 3) == 0, "another process wrote three entries");
+		CHECK(db_begin(c, true) == E_OK, "a write after them");
+		before = db_conn_statements(c);
+		err e503 = journal_record(c, 7, "update", "test", 503, NULL);
+		took = db_conn_statements(c) - before;
+		CHECK(e503 == E_OK, "its entry, the head presumed wrong");
+		CHECK(db_finish(c, e503) == E_OK, "committed");
+		if (fresh_is_pg())
+			CHECK(took > 1, "the presumption found wrong, the head taken (%d statements)", took);
+		CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 111,
+		      "the other process's entries, then this one's, chain intact (%lld, broken at %lld)", (long long)jc.entries,
+		      (long long)jc.broken_seq);
+		/* Two entries in one transaction, another writer's between them: on PostgreSQL its statement waits on the
+		 * head this transaction holds (seen waiting), presumed after the first entry; the second entry must not
+		 * wait for it. */
+		CHECK(db_begin(c, true) == E_OK, "a transaction");
+		err e504 = journal_record(c, 7, "update", "test", 504, NULL);
+		CHECK(e504 == E_OK, "a first entry");
+		worker_arg one = {d, s1, 0};
+		pthread_t between;
+		pthread_create(&between, NULL, tx_writer_one, &one);
+		if (fresh_is_pg()) {
+			static db_sql waiting = DB_SQL(DB_GLOBAL, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+			                                          "AND query LIKE '%journal_head%'");
+			db_conn *w3 = db_conn_get(d);
+			int64_t waiters = 0;
+			for (int i = 0; i < 100000 && waiters == 0; i++)
+				if (DBID0(w3, &waiting, &waiters) != E_OK)
+					break;
+			db_conn_put(w3);
+			CHECK(waiters == 1, "the other writer waits on the head (%lld)", (long long)waiters);
+		}
+		err e505 = e504 == E_OK ? journal_record(c, 7, "update", "test", 505, NULL) : e504;
+		CHECK(e505 == E_OK, "a second entry in the same transaction (%s)", err_code(e505));
+		CHECK(db_finish(c, e505) == E_OK, "committed");
+		pthread_join(between, NULL);
+		CHECK(one.ok == 1, "the other writer's entry, after");
+		/* Writers in transactions on four threads, one write in four rolled back after its entry. */
+		worker_arg tw[4];
+		pthread_t tt[4];
+		for (int i = 0; i < 4; i++) {
+			tw[i] = (worker_arg){d, s1, 0};
+			pthread_create(&tt[i], NULL, tx_writer, &tw[i]);
+		}
+		int committed = 0;
+		for (int i = 0; i < 4; i++) {
+			pthread_join(tt[i], NULL);
+			committed += tw[i].ok;
+		}
+		CHECK_INT(committed, 72);
+		CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 114 + 72,
+		      "every committed write's entry, none rolled back, chain intact (%lld, broken at %lld)", (long long)jc.entries,
+		      (long long)jc.broken_seq);
+	}
 	/* The reads' writer, as the server runs it, with the database away for six statements (more than five
 	 * attempts in a row, which once failed within a millisecond and dropped the group), then back: every read's
 	 * entry is written. */
@@ -1087,7 +1220,7 @@ int main(void)
 		CHECK(journal_record(c, 7, "read", "test", 200 + i, NULL) == E_OK, "a read queued");
 	journal_flush(c);
 	db_fail_next(0);
-	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 108,
+	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 189,
 	      "the three reads written after the outage, chain intact (%lld, broken at %lld)", (long long)jc.entries,
 	      (long long)jc.broken_seq);
 	/* A longer outage (more tries than a refused group gets: twelve): waited for, nothing dropped — once, the
@@ -1099,7 +1232,7 @@ int main(void)
 	journal_flush(c);
 	journal_async_stop();
 	db_fail_next(0);
-	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 111,
+	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 192,
 	      "the three reads written once the database was back, chain intact (%lld, broken at %lld)", (long long)jc.entries,
 	      (long long)jc.broken_seq);
 	db_sql upd = DB_SQL(DB_GLOBAL, "UPDATE journal SET detail = 'x' WHERE seq = 3");

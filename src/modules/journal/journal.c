@@ -105,12 +105,29 @@ static db_sql Q_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
 
-/* PostgreSQL: a run of one entry (a write's, or a group of one read) and the head's hash and seal in one statement
- * (SQLite has no INSERT in a WITH; its statements cost no round trip). */
+/* PostgreSQL: a run of one entry (a group of one read, or a write's entry when the head presumed below had
+ * moved) and the head's hash and seal in one statement (SQLite has no INSERT in a WITH; its statements cost no
+ * round trip). */
 static db_sql Q_ADD_ONE_PG = DB_SQL(DB_GLOBAL,
 	"WITH e AS (INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)) "
 	"UPDATE journal_head SET last_hash = $10, mac = $11 WHERE structure_id = $1");
+/* PostgreSQL: one entry linked to the head the process presumes ($2 - 1, $9), the head moved to it and the entry
+ * written in one statement — only if the head is still the one presumed. The row is updated whatever its values
+ * (a WHERE on them would be read in the statement's snapshot: a head another transaction holds would not be
+ * waited for, and found moved), and compared in its SET, under its lock, with the values it has then — those a
+ * transaction that held it committed. The answer: the entry's number when it was written; none, and the row
+ * locked, unchanged, when the head was elsewhere; no row when the structure has no head yet. */
+#define PRESUMED_IS "journal_head.last_seq = $2 - 1 AND journal_head.last_hash = $9"
+static db_sql Q_ADD_PRESUMED_PG = DB_SQL(DB_GLOBAL,
+	"WITH h AS (UPDATE journal_head SET last_seq = CASE WHEN " PRESUMED_IS " THEN $2 ELSE last_seq END, "
+	"last_hash = CASE WHEN " PRESUMED_IS " THEN $10 ELSE last_hash END, "
+	"mac = CASE WHEN " PRESUMED_IS " THEN $11 ELSE mac END "
+	"WHERE structure_id = $1 RETURNING last_seq, last_hash), "
+	"e AS (INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
+	"SELECT $1, h.last_seq, CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT), CAST($6 AS TEXT), "
+	"CAST($7 AS BIGINT), CAST($8 AS TEXT), $9, $10 FROM h WHERE h.last_seq = $2 AND h.last_hash = $10 RETURNING seq) "
+	"SELECT (SELECT seq FROM e) FROM h");
 
 /* One entry, as the chain stores it. */
 typedef struct entry {
@@ -118,16 +135,190 @@ typedef struct entry {
 	char action[JOURNAL_MAX_CODE + 1], kind[JOURNAL_MAX_CODE + 1], detail[JOURNAL_MAX_DETAIL + 1];
 } entry;
 
+/* ---- the heads a process presumes (PostgreSQL) ---------------------------------------------------------------
+ * A write's entry took its structure's head (an UPDATE returning the last number and hash), then wrote the entry
+ * linked to it: two round trips, the head's row locked from the first until the commit — the writes of a
+ * structure waited on each other for three round trips each, two fifths of PostgreSQL's time in the mixed day.
+ * The process now remembers, for each structure, the head its last entry made (committed or not) and links the
+ * next entry to it: the statement moves the head and writes the entry only if the head is the one presumed, and
+ * when it is not (another process wrote, a transaction rolled back, the first entry since the start), the head
+ * is taken as before and remembered. A presumption is only ever a guess: the chain's order and links are the
+ * database's, compared under the row's lock; a wrong guess costs one more round trip, never a wrong link.
+ * Each entry presumed moves the remembered head at once, so the writes waiting on one another each find the head
+ * the one before them will leave — provided their statements reach the row in that order: each presumption has a
+ * turn, and its statement is sent once the one before it has been answered (it then holds the row, or has
+ * failed), at most TURN_WAIT_MS later (a transaction holding the row by an entry of its own, its next entry
+ * waiting for one that waits on it, must not wait long: its presumption fails and takes the head it holds). */
+enum { TURN_WAIT_MS = 20 };
+typedef struct presumed {
+	int64_t sid, seq;
+	char hash[CRYPTO_HASH_HEX + 1];
+	uint64_t turns, answered;  /* presumptions made, and the last answered (in turn, or after its wait) */
+	const db_conn *holder;     /* the connection whose entry moved the head last, and its transaction: it holds the row */
+	uint64_t holder_tx;
+} presumed;
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t turn;       /* on the monotonic clock (heads_init) */
+	pthread_once_t once;
+	presumed *v;
+	int n, cap;
+} heads = {.lock = PTHREAD_MUTEX_INITIALIZER, .once = PTHREAD_ONCE_INIT};
+
+static void heads_init(void)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&heads.turn, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+static presumed *head_find(int64_t sid)
+{
+	for (int i = 0; i < heads.n; i++)
+		if (heads.v[i].sid == sid)
+			return &heads.v[i];
+	return NULL;
+}
+
+/* Remembers sid's head after an entry (seq, hash) this process wrote. Without memory, nothing is remembered:
+ * the next entry takes the head. */
+static void head_learn(const db_conn *c, int64_t sid, int64_t seq, const char *hash)
+{
+	pthread_mutex_lock(&heads.lock);
+	presumed *h = head_find(sid);
+	if (!h && heads.n == heads.cap) {
+		int cap = heads.cap ? heads.cap * 2 : 16;
+		presumed *v = realloc(heads.v, (size_t)cap * sizeof *v);
+		if (v) {
+			heads.v = v;
+			heads.cap = cap;
+		}
+	}
+	if (!h && heads.n < heads.cap) {
+		h = &heads.v[heads.n++];
+		*h = (presumed){.sid = sid};
+	}
+	if (h) {
+		h->holder = c, h->holder_tx = db_conn_tx(c);
+		h->seq = seq;
+		snprintf(h->hash, sizeof h->hash, "%s", hash);
+	}
+	pthread_mutex_unlock(&heads.lock);
+}
+
+/* x[0..n) linked to their structure's remembered head: the first's number, link[0] the hash they follow and
+ * link[i + 1] x[i]'s, the head's seal after the last; the head remembered moved past them; *turn the
+ * presumption's turn, once the one before it was answered (or after TURN_WAIT_MS). False when no head is
+ * remembered (or a hash could not be made). */
+typedef char link_hex[CRYPTO_HASH_HEX + 1];
+static bool head_presume(const db_conn *c, const entry *x, int n, int64_t *first, link_hex *link,
+                         char mac[CRYPTO_HASH_HEX + 1], uint64_t *turn)
+{
+	bool ok = false;
+	pthread_once(&heads.once, heads_init);
+	pthread_mutex_lock(&heads.lock);
+	presumed *h = head_find(x->sid);
+	if (h) {
+		*first = h->seq + 1;
+		memcpy(link[0], h->hash, sizeof link[0]);
+		ok = true;
+		for (int i = 0; ok && i < n; i++)
+			ok = journal_link(link[i], *first + i, x[i].sid, x[i].at, x[i].user, x[i].action, x[i].kind, x[i].object,
+			                  x[i].detail, link[i + 1]);
+		ok = ok && journal_head_mac(x->sid, *first + n - 1, link[n], mac);
+		if (ok) {
+			h->seq = *first + n - 1;
+			memcpy(h->hash, link[n], sizeof h->hash);
+			*turn = ++h->turns;
+		}
+	}
+	if (ok && (h->holder != c || h->holder_tx != db_conn_tx(c))) { /* c holds the row: the one before may wait on c */
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += TURN_WAIT_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		while ((h = head_find(x->sid)) && h->answered + 1 < *turn)
+			if (pthread_cond_timedwait(&heads.turn, &heads.lock, &until) == ETIMEDOUT)
+				break;
+	}
+	pthread_mutex_unlock(&heads.lock);
+	return ok;
+}
+
+/* The presumption of this turn answered: the next may go. moved: its statement moved the head (c holds the row). */
+static void head_answered(const db_conn *c, int64_t sid, uint64_t turn, bool moved)
+{
+	pthread_mutex_lock(&heads.lock);
+	presumed *h = head_find(sid);
+	if (h && h->answered < turn)
+		h->answered = turn;
+	if (h && moved)
+		h->holder = c, h->holder_tx = db_conn_tx(c);
+	pthread_cond_broadcast(&heads.turn);
+	pthread_mutex_unlock(&heads.lock);
+}
+
+/* PostgreSQL: x[0..n) written after the head presumed — one entry in one statement, a run (the reads' writer's
+ * group) in one statement for the head, then one an entry. *done false, and nothing written, when no head was
+ * remembered or the head was not the one presumed. */
+#define RUN_PRESUMED_IS "journal_head.last_seq = $5 AND journal_head.last_hash = $6"
+static db_sql Q_HEAD_MOVE_PG = DB_SQL(DB_GLOBAL,
+	"UPDATE journal_head SET last_seq = CASE WHEN " RUN_PRESUMED_IS " THEN $2 ELSE last_seq END, "
+	"last_hash = CASE WHEN " RUN_PRESUMED_IS " THEN $3 ELSE last_hash END, "
+	"mac = CASE WHEN " RUN_PRESUMED_IS " THEN $4 ELSE mac END "
+	"WHERE structure_id = $1 RETURNING CASE WHEN last_seq = $2 AND last_hash = $3 THEN last_seq END");
+
+static err append_presumed(db_conn *c, const entry *x, int n, bool *done)
+{
+	int64_t first = 0;
+	uint64_t turn = 0;
+	char mac[CRYPTO_HASH_HEX + 1];
+	link_hex one[2], *link = n == 1 ? one : malloc((size_t)(n + 1) * sizeof *link);
+	*done = false;
+	if (!link || !head_presume(c, x, n, &first, link, mac, &turn)) {
+		if (link != one)
+			free(link);
+		return E_OK;
+	}
+	int64_t last = first + n - 1;
+	db_res q = {0};
+	err e;
+	if (n == 1)
+		e = DBQ(c, &Q_ADD_PRESUMED_PG, &q, A_INT(x->sid), A_INT(first), A_INT(x->at), A_INT(x->user), A_TEXT(x->action),
+		        A_TEXT(x->kind), A_INT(x->object), A_TEXT(x->detail), A_TEXT(link[0]), A_TEXT(link[1]), A_TEXT(mac));
+	else
+		e = DBQ(c, &Q_HEAD_MOVE_PG, &q, A_INT(x->sid), A_INT(last), A_TEXT(link[n]), A_TEXT(mac), A_INT(first - 1),
+		        A_TEXT(link[0]));
+	*done = e == E_OK && db_next(&q) && !db_isnull(&q, 0) && db_int(&q, 0) == last;
+	db_close(&q);
+	head_answered(c, x->sid, turn, *done);
+	for (int i = 0; e == E_OK && *done && n > 1 && i < n; i++)
+		e = DBX(c, &Q_ADD, NULL, A_INT(x->sid), A_INT(first + i), A_INT(x[i].at), A_INT(x[i].user), A_TEXT(x[i].action),
+		        A_TEXT(x[i].kind), A_INT(x[i].object), A_TEXT(x[i].detail), A_TEXT(link[i]), A_TEXT(link[i + 1]));
+	if (link != one)
+		free(link);
+	return e;
+}
+
 /* Appends x[0..n), entries of one structure, to its chain in c's transaction: their numbers taken in one
  * statement, each entry linked to the one before, the head's hash and seal written once for all (a group of
  * reads was four statements an entry, the first an insert that waited on the head row's lock as the update
- * after it did; now an entry is one statement, and three a group). */
+ * after it did; now an entry is one statement, and three a group). On PostgreSQL, they are first written after
+ * the head presumed (above): an entry in one statement, a group in one and one an entry. */
 static err append_run(db_conn *c, const entry *x, int n)
 {
 	int64_t sid = x[0].sid, last = 0;
 	char prev[CRYPTO_HASH_HEX + 1] = ZERO_HASH, hash[CRYPTO_HASH_HEX + 1], mac[CRYPTO_HASH_HEX + 1];
-	bool got = false;
+	bool got = false, pg = db_conn_engine(c) == DB_POSTGRES;
 	err e = E_OK;
+	if (pg) {
+		bool done = false;
+		if ((e = append_presumed(c, x, n, &done)) != E_OK || done)
+			return e;
+	}
 	for (int round = 0; e == E_OK && !got && round < 2; round++) {
 		db_res q = {0};
 		if (round)
@@ -141,12 +332,15 @@ static err append_run(db_conn *c, const entry *x, int n)
 	}
 	if (e == E_OK && !got)
 		e = E_DB;
-	if (e == E_OK && n == 1 && db_conn_engine(c) == DB_POSTGRES) {
+	if (e == E_OK && n == 1 && pg) {
 		if (!journal_link(prev, last, sid, x->at, x->user, x->action, x->kind, x->object, x->detail, hash) ||
 		    !journal_head_mac(sid, last, hash, mac))
 			return E_INTERNAL;
-		return DBX(c, &Q_ADD_ONE_PG, NULL, A_INT(sid), A_INT(last), A_INT(x->at), A_INT(x->user), A_TEXT(x->action),
-		           A_TEXT(x->kind), A_INT(x->object), A_TEXT(x->detail), A_TEXT(prev), A_TEXT(hash), A_TEXT(mac));
+		e = DBX(c, &Q_ADD_ONE_PG, NULL, A_INT(sid), A_INT(last), A_INT(x->at), A_INT(x->user), A_TEXT(x->action),
+		        A_TEXT(x->kind), A_INT(x->object), A_TEXT(x->detail), A_TEXT(prev), A_TEXT(hash), A_TEXT(mac));
+		if (e == E_OK)
+			head_learn(c, sid, last, hash);
+		return e;
 	}
 	for (int i = 0; e == E_OK && i < n; i++) {
 		int64_t seq = last - n + 1 + i;
@@ -161,6 +355,8 @@ static err append_run(db_conn *c, const entry *x, int n)
 		e = E_INTERNAL;
 	if (e == E_OK)
 		e = DBX(c, &Q_HEAD_HASH, NULL, A_INT(sid), A_TEXT(prev), A_TEXT(mac));
+	if (e == E_OK && pg)
+		head_learn(c, sid, last, prev);
 	return e;
 }
 
