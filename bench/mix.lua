@@ -69,6 +69,8 @@ end
 -- done() one by one, flat tables only.
 local KINDS = { "search", "household", "contact", "aid", "mail", "list", "dashboard" }
 for _, k in ipairs(KINDS) do _G["lat_" .. k] = {}; _G["bad_" .. k] = 0 end
+-- The request in flight (its kind, when it was sent) and the aid's request in progress are the thread's: run with
+-- one connection a thread (wrk -tN -cN), or the answers of a thread's connections are mixed.
 sent_at, current = 0, nil
 
 -- The fixed arrival rate (RATE, CONNS): wrk asks delay() before each request, in whole milliseconds.

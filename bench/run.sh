@@ -153,6 +153,9 @@ fi
 
 # ---- CPU per request, each kind alone: the server's /proc counters before and after, and wrk's own ----------
 # Steadier than throughput on a noisy machine; the load generator's share says how much of the two cores it took.
+# One connection a wrk thread, as in the day: the script's state is its thread's (the aid's request in progress, its
+# version), and two connections of one thread mixed their answers — a third of the aid's requests were refused
+# (409, 404), cheap refusals that lowered its CPU per request.
 CPUOUT=$CACHE/cpu.txt
 : > "$CPUOUT"
 [ "$PARTS" = all ] || KINDS_ALONE=""
@@ -161,7 +164,7 @@ HZ=$(getconf CLK_TCK)
 for k in ${KINDS_ALONE-search household contact aid mail list dashboard}; do
   before=$(ticks $PID)
   /usr/bin/time -f "%U %S" -o "$CACHE/wrk-time.txt" env KIND=$k TOKEN=$TOKEN MAX_ID=$N DOMI=$DOMI FOOD=$FOOD MOTIVE=${MOTIVE:-1} \
-    QUERIES=bench/queries.txt wrk -t2 -c16 -d5s --timeout 10s -s bench/mix.lua "$BASE" 2>&1 | grep -E "^$k " > "$CACHE/alone.txt"
+    QUERIES=bench/queries.txt wrk -t16 -c16 -d5s --timeout 10s -s bench/mix.lua "$BASE" 2>&1 | grep -E "^$k " > "$CACHE/alone.txt"
   after=$(ticks $PID)
   awk -v k=$k -v t=$(( after - before )) -v hz=$HZ -v w="$(tail -n 1 "$CACHE/wrk-time.txt")" '
     { split(w, u, " "); srv = t / hz; gen = u[1] + u[2]
