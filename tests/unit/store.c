@@ -1225,6 +1225,16 @@ int main(void)
 	      (long long)jc.broken_seq);
 	/* A longer outage (more tries than a refused group gets: twelve): waited for, nothing dropped — once, the
 	 * group was dropped after six seconds. */
+	/* A text PostgreSQL would refuse is refused before it is queued: in a group, it would take the group's other
+	 * entries with it. */
+	CHECK(journal_record(c, 7, "read", "test", 250, "caf\xe9") == E_INTERNAL, "an entry whose detail is not UTF-8, refused");
+	CHECK(journal_record(c, 7, "read", "t\xe9st", 251, NULL) == E_INTERNAL, "nor its kind");
+	for (int i = 0; i < 3; i++)
+		CHECK(journal_record(c, 7, "read", "test", 260 + i, "détail « é » \"quoted\" \\ {x}") == E_OK, "a read queued");
+	journal_flush(c);
+	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 192,
+	      "the group written, not the refused ones, chain intact (%lld, broken at %lld)", (long long)jc.entries,
+	      (long long)jc.broken_seq);
 	T_GROUP("journal: the reads' writer waits for a database away, however long");
 	db_fail_next(14);
 	for (int i = 0; i < 3; i++)
@@ -1232,7 +1242,7 @@ int main(void)
 	journal_flush(c);
 	journal_async_stop();
 	db_fail_next(0);
-	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 192,
+	CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 195,
 	      "the three reads written once the database was back, chain intact (%lld, broken at %lld)", (long long)jc.entries,
 	      (long long)jc.broken_seq);
 	db_sql upd = DB_SQL(DB_GLOBAL, "UPDATE journal SET detail = 'x' WHERE seq = 3");

@@ -262,14 +262,45 @@ static void head_answered(const db_conn *c, int64_t sid, uint64_t turn, bool mov
 }
 
 /* PostgreSQL: x[0..n) written after the head presumed — one entry in one statement, a run (the reads' writer's
- * group) in one statement for the head, then one an entry. *done false, and nothing written, when no head was
- * remembered or the head was not the one presumed. */
+ * group) too: the head moved and the entries, sent as a JSON array, written in one statement (when the array cannot
+ * be made, the head in one statement, then one an entry). *done false, and
+ * nothing written, when no head was remembered or the head was not the one presumed. */
 #define RUN_PRESUMED_IS "journal_head.last_seq = $5 AND journal_head.last_hash = $6"
 static db_sql Q_HEAD_MOVE_PG = DB_SQL(DB_GLOBAL,
 	"UPDATE journal_head SET last_seq = CASE WHEN " RUN_PRESUMED_IS " THEN $2 ELSE last_seq END, "
 	"last_hash = CASE WHEN " RUN_PRESUMED_IS " THEN $3 ELSE last_hash END, "
 	"mac = CASE WHEN " RUN_PRESUMED_IS " THEN $4 ELSE mac END "
 	"WHERE structure_id = $1 RETURNING CASE WHEN last_seq = $2 AND last_hash = $3 THEN last_seq END");
+static db_sql Q_RUN_PRESUMED_PG = DB_SQL(DB_GLOBAL,
+	"WITH h AS (UPDATE journal_head SET last_seq = CASE WHEN " RUN_PRESUMED_IS " THEN $2 ELSE last_seq END, "
+	"last_hash = CASE WHEN " RUN_PRESUMED_IS " THEN $3 ELSE last_hash END, "
+	"mac = CASE WHEN " RUN_PRESUMED_IS " THEN $4 ELSE mac END "
+	"WHERE structure_id = $1 RETURNING CASE WHEN last_seq = $2 AND last_hash = $3 THEN last_seq END AS moved), "
+	"e AS (INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
+	"SELECT $1, x.seq, x.at, x.user_id, x.action, x.kind, x.object_id, x.detail, x.prev, x.hash "
+	"FROM h, json_to_recordset(CAST($7 AS json)) AS x(seq BIGINT, at BIGINT, user_id BIGINT, action TEXT, kind TEXT, "
+	"object_id BIGINT, detail TEXT, prev TEXT, hash TEXT) WHERE h.moved IS NOT NULL RETURNING 1) "
+	"SELECT h.moved, (SELECT count(*) FROM e) FROM h");
+
+/* The entries x[0..n), numbered from first and linked by link, as a JSON array (malloc'd); NULL when one cannot be
+ * said (its text not UTF-8: journal_record refuses it) or memory failed. */
+static char *run_json(const entry *x, int n, int64_t first, const link_hex *link)
+{
+	json_t *arr = json_array();
+	for (int i = 0; arr && i < n; i++) {
+		json_t *o = json_pack("{s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:s,s:s}", "seq", (json_int_t)(first + i), "at",
+		                      (json_int_t)x[i].at, "user_id", (json_int_t)x[i].user, "action", x[i].action, "kind",
+		                      x[i].kind, "object_id", (json_int_t)x[i].object, "detail", x[i].detail, "prev", link[i],
+		                      "hash", link[i + 1]);
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+	json_decref(arr);
+	return text;
+}
 
 static err append_presumed(db_conn *c, const entry *x, int n, bool *done)
 {
@@ -284,18 +315,28 @@ static err append_presumed(db_conn *c, const entry *x, int n, bool *done)
 		return E_OK;
 	}
 	int64_t last = first + n - 1;
+	char *json = n > 1 ? run_json(x, n, first, link) : NULL;
+	bool one_statement = json != NULL;
 	db_res q = {0};
 	err e;
 	if (n == 1)
 		e = DBQ(c, &Q_ADD_PRESUMED_PG, &q, A_INT(x->sid), A_INT(first), A_INT(x->at), A_INT(x->user), A_TEXT(x->action),
 		        A_TEXT(x->kind), A_INT(x->object), A_TEXT(x->detail), A_TEXT(link[0]), A_TEXT(link[1]), A_TEXT(mac));
+	else if (json)
+		e = DBQ(c, &Q_RUN_PRESUMED_PG, &q, A_INT(x->sid), A_INT(last), A_TEXT(link[n]), A_TEXT(mac), A_INT(first - 1),
+		        A_TEXT(link[0]), A_TEXT(json));
 	else
 		e = DBQ(c, &Q_HEAD_MOVE_PG, &q, A_INT(x->sid), A_INT(last), A_TEXT(link[n]), A_TEXT(mac), A_INT(first - 1),
 		        A_TEXT(link[0]));
 	*done = e == E_OK && db_next(&q) && !db_isnull(&q, 0) && db_int(&q, 0) == last;
+	if (*done && json && db_int(&q, 1) != n) {
+		log_error("journal: %lld of a group of %d entries written", (long long)db_int(&q, 1), n);
+		e = E_DB; /* the transaction is not committed */
+	}
 	db_close(&q);
 	head_answered(c, x->sid, turn, *done);
-	for (int i = 0; e == E_OK && *done && n > 1 && i < n; i++)
+	free(json);
+	for (int i = 0; e == E_OK && *done && !one_statement && n > 1 && i < n; i++)
 		e = DBX(c, &Q_ADD, NULL, A_INT(x->sid), A_INT(first + i), A_INT(x[i].at), A_INT(x[i].user), A_TEXT(x[i].action),
 		        A_TEXT(x[i].kind), A_INT(x[i].object), A_TEXT(x[i].detail), A_TEXT(link[i]), A_TEXT(link[i + 1]));
 	if (link != one)
@@ -627,6 +668,12 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 		detail = "";
 	if (strlen(detail) > JOURNAL_MAX_DETAIL || strlen(action) > JOURNAL_MAX_CODE || strlen(kind) > JOURNAL_MAX_CODE)
 		return E_INTERNAL;
+	/* Text PostgreSQL would refuse: queued, it would have its whole group of reads refused with it. */
+	if (!text_utf8_valid(detail, strlen(detail)) || !text_utf8_valid(action, strlen(action)) ||
+	    !text_utf8_valid(kind, strlen(kind))) {
+		log_error("journal: an entry whose text is not UTF-8, refused (action %.16s)", text_utf8_valid(action, strlen(action)) ? action : "?");
+		return E_INTERNAL;
+	}
 	if (!journal_key_bytes()) {
 		log_error("journal: no key loaded, nothing can be recorded");
 		return E_INTERNAL;
