@@ -74,7 +74,7 @@ for _, k in ipairs(KINDS) do _G["lat_" .. k] = {}; _G["bad_" .. k] = 0 end
 sent_at, current = 0, nil
 
 -- The fixed arrival rate (RATE, CONNS): wrk asks delay() before each request, in whole milliseconds.
-local rate, conns = tonumber(os.getenv("RATE") or "0"), tonumber(os.getenv("CONNS") or "64")
+local rate, conns = tonumber(os.getenv("RATE") or "0") or 0, tonumber(os.getenv("CONNS") or "64") or 64
 local due, late = nil, nil
 if mix and rate > 0 then
   local gap = 1e6 * conns / rate -- µs between two requests of one connection, on average
