@@ -415,10 +415,13 @@ static err append(db_conn *c, const entry *x, int n)
 
 /* ---- what follows a read ---------------------------------------------------------------------------------
  * A module may keep a mark of its own when one of its records is read (persons: the household « recently
- * seen », for the search's order). The mark follows the read entry where it is written — in the writer's
- * group, or by the request when the queue is full — in the entries' transaction, after them, as a part that
+ * seen », for the search's order). The mark goes with the read entry where it is written — in the writer's
+ * group, or by the request when the queue is full — in the entries' transaction, before them, as a part that
  * may fail alone (db_part_begin): a mark that fails is undone and never costs an entry of the journal, and the
- * entries and their marks take one commit and one sync (two before). A hook may keep something in memory
+ * entries and their marks take one commit and one sync (two before). Before them, not after: a mark waits for its
+ * record's row, which a write may hold while it waits for the journal's head (its entry comes last); marking
+ * after the entries, the group held the head while waiting for that write — a deadlock, which PostgreSQL broke
+ * after a second by undoing the marks. A hook may keep something in memory
  * before the commit (persons: the search's order); a commit that fails then leaves it a visit ahead, and the
  * group is written again. */
 static journal_read_hook *read_hooks;
@@ -429,7 +432,7 @@ void journal_on_read(journal_read_hook *h)
 	read_hooks = h;
 }
 
-/* The marks of x[0..n) in c's transaction, after their entries. E_OK when they are kept or undone (a mark that
+/* The marks of x[0..n) in c's transaction, before their entries. E_OK when they are kept or undone (a mark that
  * failed is logged); an error when their part could not begin, or not be undone: the transaction cannot be
  * trusted, the caller writes the entries again without their marks. */
 static err marks(db_conn *c, const entry *x, int n)
@@ -553,11 +556,13 @@ static void *writer(void *arg)
 				continue;
 			}
 			attempts++;
-			e = append(c, group, k);
-			if (e == E_OK && with_marks && marks(c, group, k) != E_OK) {
+			e = E_OK;
+			if (with_marks && marks(c, group, k) != E_OK) {
 				with_marks = false; /* their failure could not be undone: the entries again, without them */
 				e = E_DB;
 			}
+			if (e == E_OK)
+				e = append(c, group, k);
 			e = db_finish(c, e);
 			db_conn_put(c);
 			if (e == E_UNSURE) {
@@ -686,13 +691,12 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 	if (own && enqueue(&x))
 		return E_OK;
 	err e = own ? db_begin(c, true) : E_OK;
+	if (own && e == E_OK && marks(c, &x, 1) != E_OK) {
+		db_rollback(c); /* the mark's failure could not be undone: the entry, without it */
+		e = db_begin(c, true);
+	}
 	if (e == E_OK)
 		e = append(c, &x, 1);
-	if (own && e == E_OK && marks(c, &x, 1) != E_OK) {
-		db_rollback(c); /* the mark's failure could not be undone: the entry again, without it */
-		if ((e = db_begin(c, true)) == E_OK)
-			e = append(c, &x, 1);
-	}
 	if (own)
 		e = db_finish(c, e);
 	if (e != E_OK)
