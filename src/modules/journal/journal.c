@@ -141,9 +141,11 @@ typedef struct entry {
  * structure waited on each other for three round trips each, two fifths of PostgreSQL's time in the mixed day.
  * The process now remembers, for each structure, the head its last entry made (committed or not) and links the
  * next entry to it: the statement moves the head and writes the entry only if the head is the one presumed, and
- * when it is not (another process wrote, a transaction rolled back, the first entry since the start), the head
- * is taken as before and remembered. A presumption is only ever a guess: the chain's order and links are the
- * database's, compared under the row's lock; a wrong guess costs one more round trip, never a wrong link.
+ * when it is not (another process wrote, a transaction rolled back, the first entry since the start), it writes
+ * nothing, the row stays locked, and the head is taken as before and remembered. A presumption is only ever a
+ * guess: the chain's order and links are the database's, compared under the row's lock; a wrong guess costs one
+ * more round trip (and a row version), never a wrong link. Several processes writing one structure's chain in turn
+ * guess wrong each time the other wrote last.
  * Each entry presumed moves the remembered head at once, so the writes waiting on one another each find the head
  * the one before them will leave — provided their statements reach the row in that order: each presumption has a
  * turn, and its statement is sent once the one before it has been answered (it then holds the row, or has
@@ -263,8 +265,8 @@ static void head_answered(const db_conn *c, int64_t sid, uint64_t turn, bool mov
 
 /* PostgreSQL: x[0..n) written after the head presumed — one entry in one statement, a run (the reads' writer's
  * group) too: the head moved and the entries, sent as a JSON array, written in one statement (when the array cannot
- * be made, the head in one statement, then one an entry). *done false, and
- * nothing written, when no head was remembered or the head was not the one presumed. */
+ * be made, the head in one statement, then one an entry). *done false, and nothing written, when no head was
+ * remembered or the head was not the one presumed. */
 #define RUN_PRESUMED_IS "journal_head.last_seq = $5 AND journal_head.last_hash = $6"
 static db_sql Q_HEAD_MOVE_PG = DB_SQL(DB_GLOBAL,
 	"UPDATE journal_head SET last_seq = CASE WHEN " RUN_PRESUMED_IS " THEN $2 ELSE last_seq END, "
@@ -348,7 +350,7 @@ static err append_presumed(db_conn *c, const entry *x, int n, bool *done)
  * statement, each entry linked to the one before, the head's hash and seal written once for all (a group of
  * reads was four statements an entry, the first an insert that waited on the head row's lock as the update
  * after it did; now an entry is one statement, and three a group). On PostgreSQL, they are first written after
- * the head presumed (above): an entry in one statement, a group in one and one an entry. */
+ * the head presumed (above): an entry, or a group, in one statement. */
 static err append_run(db_conn *c, const entry *x, int n)
 {
 	int64_t sid = x[0].sid, last = 0;
@@ -676,7 +678,8 @@ err journal_record_in(db_conn *c, int64_t sid, int64_t user_id, const char *acti
 	/* Text PostgreSQL would refuse: queued, it would have its whole group of reads refused with it. */
 	if (!text_utf8_valid(detail, strlen(detail)) || !text_utf8_valid(action, strlen(action)) ||
 	    !text_utf8_valid(kind, strlen(kind))) {
-		log_error("journal: an entry whose text is not UTF-8, refused (action %.16s)", text_utf8_valid(action, strlen(action)) ? action : "?");
+		log_error("journal: an entry whose text is not UTF-8, refused (action %.16s)",
+		          text_utf8_valid(action, strlen(action)) ? action : "?");
 		return E_INTERNAL;
 	}
 	if (!journal_key_bytes()) {
