@@ -186,8 +186,27 @@ static err mark_row(db_conn *c, int64_t object, int64_t at)
 	(void)at;
 	return DBX(c, &Q_T_MARK_ROW, NULL, A_INT(object));
 }
-static journal_read_hook hook_ok = {"hooktest", mark_ok, NULL}, hook_bad = {"hookbad", mark_fails, NULL},
-                         hook_half = {"hookhalf", mark_half, NULL}, hook_row = {"hookrow", mark_row, NULL};
+/* A hook that marks many at once: how it was called. An object is its structure's id times 1 000 plus a number. */
+static int many_calls, many_marks, many_one_calls, many_mixed;
+static err mark_one_of_many(db_conn *c, int64_t object, int64_t at)
+{
+	(void)c, (void)object, (void)at;
+	many_one_calls++;
+	return E_OK;
+}
+static err mark_many(db_conn *c, int n, const int64_t *objects, const int64_t *ats)
+{
+	(void)ats;
+	many_calls++;
+	many_marks += n;
+	for (int i = 0; i < n; i++)
+		if (objects[i] / 1000 != db_conn_structure(c))
+			many_mixed++;
+	return E_OK;
+}
+static journal_read_hook hook_ok = {"hooktest", mark_ok, NULL, NULL}, hook_bad = {"hookbad", mark_fails, NULL, NULL},
+                         hook_half = {"hookhalf", mark_half, NULL, NULL}, hook_row = {"hookrow", mark_row, NULL, NULL},
+                         hook_many = {"hookmany", mark_one_of_many, mark_many, NULL};
 
 /* A wait for the disk without a thread (db_durable_later), seen by the test's thread. */
 typedef struct later_wait {
@@ -1095,6 +1114,7 @@ int main(void)
 	journal_on_read(&hook_bad);
 	journal_on_read(&hook_half);
 	journal_on_read(&hook_row);
+	journal_on_read(&hook_many);
 	{
 		db_conn_scope(c, s2); /* structure B's chain: the next group counts A's */
 		journal_check j0, j1;
@@ -1269,6 +1289,29 @@ int main(void)
 		CHECK(journal_verify(c, s1, &jc) == E_OK && jc.broken_seq == 0 && jc.entries == 191,
 		      "both entries, chain intact (%lld, broken at %lld)", (long long)jc.entries, (long long)jc.broken_seq);
 		T_GROUP("journal: the reads' writer outlasts a short outage");
+	}
+	/* A hook that marks many at once is called once a structure of a group: a write holds the journal's head
+	 * while a first read's group waits for it, six more reads of two structures queue meanwhile — the next group. */
+	{
+		T_GROUP("journal: the marks of a group, one call a structure");
+		db_conn *cw = db_conn_get(d);
+		db_conn_scope(cw, s1);
+		CHECK(db_begin(cw, true) == E_OK, "a write");
+		err ew = journal_record(cw, 7, "update", "test", 1, NULL);
+		CHECK(ew == E_OK, "its entry: it holds the head");
+		CHECK(journal_record(c, 7, "read", "hookmany", s1 * 1000, NULL) == E_OK, "a first read");
+		for (int i = 1; i <= 6; i++) {
+			db_conn_scope(c, i % 2 ? s1 : s2);
+			CHECK(journal_record(c, 7, "read", "hookmany", (i % 2 ? s1 : s2) * 1000 + i, NULL) == E_OK, "a read queued");
+		}
+		db_conn_scope(c, s1);
+		CHECK(db_finish(cw, ew) == E_OK, "the write committed");
+		db_conn_put(cw);
+		journal_flush(c);
+		CHECK(many_marks == 7 && many_one_calls == 0 && many_mixed == 0,
+		      "every read marked, by structure (%d marks, %d one at a time, %d of another structure)", many_marks,
+		      many_one_calls, many_mixed);
+		CHECK(many_calls >= 2 && many_calls <= 3, "one call a structure of each group (%d calls)", many_calls);
 	}
 	CHECK(journal_verify(c, s1, &jc) == E_OK, "the chain read");
 	int64_t base = jc.entries;

@@ -453,12 +453,34 @@ static err marks(db_conn *c, const entry *x, int n)
 	}
 	int64_t scope = db_conn_structure(c);
 	err e = E_OK;
-	for (int i = 0; e == E_OK && i < n; i++)
-		for (journal_read_hook *h = read_hooks; e == E_OK && h; h = h->next)
-			if (!strcmp(x[i].action, "read") && !strcmp(x[i].kind, h->kind)) {
-				db_conn_scope(c, x[i].sid);
+	/* A hook that marks many at once: its entries gathered by structure, one call a structure (the entries
+	 * of a structure taken at its first, once: as many passes as structures). Without memory, one at a time. */
+	int64_t *objects = malloc((size_t)n * sizeof *objects), *ats = malloc((size_t)n * sizeof *ats);
+	bool *done = malloc((size_t)n * sizeof *done);
+	bool gather = objects && ats && done;
+	for (journal_read_hook *h = read_hooks; e == E_OK && h; h = h->next) {
+		if (gather)
+			memset(done, 0, (size_t)n * sizeof *done);
+		for (int i = 0; e == E_OK && i < n; i++) {
+			if ((gather && done[i]) || strcmp(x[i].action, "read") || strcmp(x[i].kind, h->kind))
+				continue;
+			db_conn_scope(c, x[i].sid);
+			if (!h->many || !gather) {
 				e = h->fn(c, x[i].object, x[i].at);
+				continue;
 			}
+			int k = 0;
+			for (int j = i; j < n; j++)
+				if (!done[j] && x[j].sid == x[i].sid && !strcmp(x[j].action, "read") && !strcmp(x[j].kind, h->kind)) {
+					objects[k] = x[j].object, ats[k++] = x[j].at;
+					done[j] = true;
+				}
+			e = h->many(c, k, objects, ats);
+		}
+	}
+	free(objects);
+	free(ats);
+	free(done);
 	db_conn_scope(c, scope);
 	if (e != E_OK)
 		log_warn("journal: the marks of %d read entries could not be kept (the entries are)", n);

@@ -58,6 +58,9 @@ void journal_flush(db_conn *c);
 typedef struct journal_read_hook {
 	const char *kind;
 	err (*fn)(db_conn *c, int64_t object_id, int64_t at);
+	/* Optional: the marks of n reads of one structure at once (objects[i] read at ats[i], an object perhaps
+	 * more than once), in place of n calls of fn — one statement where fn makes one each. */
+	err (*many)(db_conn *c, int n, const int64_t *objects, const int64_t *ats);
 	struct journal_read_hook *next;
 } journal_read_hook;
 void journal_on_read(journal_read_hook *h);

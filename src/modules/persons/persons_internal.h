@@ -164,6 +164,8 @@ typedef struct household_row {
 } household_row;
 /* The "recently seen" mark (in the caller's transaction). */
 err persons_household_seen(db_conn *c, int64_t household_id, int64_t at);
+/* The same for n reads at once (hids[i] read at ats[i]): one statement on PostgreSQL. */
+err persons_households_seen(db_conn *c, int n, const int64_t *hids, const int64_t *ats);
 typedef struct member_row {
 	int64_t id;
 	bool active, disability, consent_sms, consent_email, student;

@@ -45,7 +45,7 @@ static const code timeline[] = {
 
 /* The household « recently seen » (the search shows those first) follows the journal's read entry of the
  * file, in the journal writer's group: opening a file is no write of the request's own. */
-static journal_read_hook seen_hook = {"household", persons_household_seen, NULL};
+static journal_read_hook seen_hook = {"household", persons_household_seen, persons_households_seen, NULL};
 
 static void init(void)
 {

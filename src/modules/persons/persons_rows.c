@@ -6,12 +6,18 @@
  */
 #include "modules/persons/persons_internal.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/text.h"
 #include "core/banned.h"
 
 static db_sql Q_H_SEEN = DB_SQL(DB_SCOPED,
 	"UPDATE households SET last_seen_at = $3 WHERE structure_id = $1 AND id = $2 AND last_seen_at < $3");
+/* PostgreSQL: the marks of many reads in one statement (a household read twice: its last reading). */
+static db_sql Q_H_SEEN_MANY_PG = DB_SQL(DB_SCOPED,
+	"UPDATE households h SET last_seen_at = v.at FROM (SELECT id, max(at) AS at FROM "
+	"unnest(CAST($2 AS BIGINT[]), CAST($3 AS BIGINT[])) AS x(id, at) GROUP BY id) v "
+	"WHERE h.structure_id = $1 AND h.id = v.id AND h.last_seen_at < v.at");
 #define MEMBER_SELECT \
 	"SELECT p.id, p.relation, p.last_name, p.birth_name, p.first_names, p.birth_date, p.sex, p.phone, p.employment, " \
 	"p.health_cover, p.protection, p.disability, p.gir, p.caf_number, p.active, p.nationality, p.email, p.consent_sms, " \
@@ -83,6 +89,38 @@ err persons_household_seen(db_conn *c, int64_t hid, int64_t at)
 	err e = DBX(c, &Q_H_SEEN, NULL, A_INT(hid), A_INT(at));
 	if (e == E_OK)
 		persons_index_seen(db_conn_structure(c), hid, at); /* the search's order, in memory */
+	return e;
+}
+
+/* "{1,2,3}": n numbers as PostgreSQL reads an array (malloc'd; NULL without memory). Not from an arena: the
+ * marks may fail alone, and a request's arena failing here would be hidden by it. */
+static char *int_array(int n, const int64_t *v)
+{
+	size_t cap = (size_t)n * 21 + 3, len = 0;
+	char *s = malloc(cap);
+	if (!s)
+		return NULL;
+	s[len++] = '{';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", (long long)v[i]);
+	snprintf(s + len, cap - len, "}");
+	return s;
+}
+
+err persons_households_seen(db_conn *c, int n, const int64_t *hids, const int64_t *ats)
+{
+	if (db_conn_engine(c) != DB_POSTGRES) { /* SQLite: a statement costs no round trip */
+		err e = E_OK;
+		for (int i = 0; e == E_OK && i < n; i++)
+			e = persons_household_seen(c, hids[i], ats[i]);
+		return e;
+	}
+	char *ids = int_array(n, hids), *times = int_array(n, ats);
+	err e = ids && times ? DBX(c, &Q_H_SEEN_MANY_PG, NULL, A_TEXT(ids), A_TEXT(times)) : E_NOMEM;
+	for (int i = 0; e == E_OK && i < n; i++)
+		persons_index_seen(db_conn_structure(c), hids[i], ats[i]);
+	free(ids);
+	free(times);
 	return e;
 }
 
