@@ -117,7 +117,10 @@ static db_sql Q_ADD_ONE_PG = DB_SQL(DB_GLOBAL,
  * (a WHERE on them would be read in the statement's snapshot: a head another transaction holds would not be
  * waited for, and found moved), and compared in its SET, under its lock, with the values it has then — those a
  * transaction that held it committed. The answer: the entry's number when it was written; none, and the row
- * locked, unchanged, when the head was elsewhere; no row when the structure has no head yet. */
+ * locked, unchanged, when the head was elsewhere; no row when the structure has no head yet. The head found where
+ * this entry would put it can also be another's identical entry (the same user, action, record and second, linked
+ * to the same head: two tabs sending one form): its number is taken, the entry is not written (ON CONFLICT) and
+ * the head is taken as for any wrong guess. */
 #define PRESUMED_IS "journal_head.last_seq = $2 - 1 AND journal_head.last_hash = $9"
 static db_sql Q_ADD_PRESUMED_PG = DB_SQL(DB_GLOBAL,
 	"WITH h AS (UPDATE journal_head SET last_seq = CASE WHEN " PRESUMED_IS " THEN $2 ELSE last_seq END, "
@@ -126,7 +129,8 @@ static db_sql Q_ADD_PRESUMED_PG = DB_SQL(DB_GLOBAL,
 	"WHERE structure_id = $1 RETURNING last_seq, last_hash), "
 	"e AS (INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"SELECT $1, h.last_seq, CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT), CAST($6 AS TEXT), "
-	"CAST($7 AS BIGINT), CAST($8 AS TEXT), $9, $10 FROM h WHERE h.last_seq = $2 AND h.last_hash = $10 RETURNING seq) "
+	"CAST($7 AS BIGINT), CAST($8 AS TEXT), $9, $10 FROM h WHERE h.last_seq = $2 AND h.last_hash = $10 "
+	"ON CONFLICT DO NOTHING RETURNING seq) "
 	"SELECT (SELECT seq FROM e) FROM h");
 
 /* One entry, as the chain stores it. */
@@ -264,15 +268,10 @@ static void head_answered(const db_conn *c, int64_t sid, uint64_t turn, bool mov
 }
 
 /* PostgreSQL: x[0..n) written after the head presumed — one entry in one statement, a run (the reads' writer's
- * group) too: the head moved and the entries, sent as a JSON array, written in one statement (when the array cannot
- * be made, the head in one statement, then one an entry). *done false, and nothing written, when no head was
- * remembered or the head was not the one presumed. */
+ * group) too: the head moved and the entries, sent as a JSON array, written in one statement (the array not made,
+ * no presumption). *done false, and nothing written, when no head was remembered or the head was not the one
+ * presumed (or was another's identical run: none of its entries written, see Q_ADD_PRESUMED_PG). */
 #define RUN_PRESUMED_IS "journal_head.last_seq = $5 AND journal_head.last_hash = $6"
-static db_sql Q_HEAD_MOVE_PG = DB_SQL(DB_GLOBAL,
-	"UPDATE journal_head SET last_seq = CASE WHEN " RUN_PRESUMED_IS " THEN $2 ELSE last_seq END, "
-	"last_hash = CASE WHEN " RUN_PRESUMED_IS " THEN $3 ELSE last_hash END, "
-	"mac = CASE WHEN " RUN_PRESUMED_IS " THEN $4 ELSE mac END "
-	"WHERE structure_id = $1 RETURNING CASE WHEN last_seq = $2 AND last_hash = $3 THEN last_seq END");
 static db_sql Q_RUN_PRESUMED_PG = DB_SQL(DB_GLOBAL,
 	"WITH h AS (UPDATE journal_head SET last_seq = CASE WHEN " RUN_PRESUMED_IS " THEN $2 ELSE last_seq END, "
 	"last_hash = CASE WHEN " RUN_PRESUMED_IS " THEN $3 ELSE last_hash END, "
@@ -281,7 +280,7 @@ static db_sql Q_RUN_PRESUMED_PG = DB_SQL(DB_GLOBAL,
 	"e AS (INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"SELECT $1, x.seq, x.at, x.user_id, x.action, x.kind, x.object_id, x.detail, x.prev, x.hash "
 	"FROM h, json_to_recordset(CAST($7 AS json)) AS x(seq BIGINT, at BIGINT, user_id BIGINT, action TEXT, kind TEXT, "
-	"object_id BIGINT, detail TEXT, prev TEXT, hash TEXT) WHERE h.moved IS NOT NULL RETURNING 1) "
+	"object_id BIGINT, detail TEXT, prev TEXT, hash TEXT) WHERE h.moved IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1) "
 	"SELECT h.moved, (SELECT count(*) FROM e) FROM h");
 
 /* The entries x[0..n), numbered from first and linked by link, as a JSON array (malloc'd); NULL when one cannot be
@@ -310,6 +309,7 @@ static err append_presumed(db_conn *c, const entry *x, int n, bool *done)
 	uint64_t turn = 0;
 	char mac[CRYPTO_HASH_HEX + 1];
 	link_hex one[2], *link = n == 1 ? one : malloc((size_t)(n + 1) * sizeof *link);
+	char *json = NULL;
 	*done = false;
 	if (!link || !head_presume(c, x, n, &first, link, mac, &turn)) {
 		if (link != one)
@@ -317,30 +317,31 @@ static err append_presumed(db_conn *c, const entry *x, int n, bool *done)
 		return E_OK;
 	}
 	int64_t last = first + n - 1;
-	char *json = n > 1 ? run_json(x, n, first, link) : NULL;
-	bool one_statement = json != NULL;
+	if (n > 1 && !(json = run_json(x, n, first, link))) {
+		head_answered(c, x->sid, turn, false);
+		free(link);
+		return E_OK;
+	}
 	db_res q = {0};
 	err e;
 	if (n == 1)
 		e = DBQ(c, &Q_ADD_PRESUMED_PG, &q, A_INT(x->sid), A_INT(first), A_INT(x->at), A_INT(x->user), A_TEXT(x->action),
 		        A_TEXT(x->kind), A_INT(x->object), A_TEXT(x->detail), A_TEXT(link[0]), A_TEXT(link[1]), A_TEXT(mac));
-	else if (json)
+	else
 		e = DBQ(c, &Q_RUN_PRESUMED_PG, &q, A_INT(x->sid), A_INT(last), A_TEXT(link[n]), A_TEXT(mac), A_INT(first - 1),
 		        A_TEXT(link[0]), A_TEXT(json));
-	else
-		e = DBQ(c, &Q_HEAD_MOVE_PG, &q, A_INT(x->sid), A_INT(last), A_TEXT(link[n]), A_TEXT(mac), A_INT(first - 1),
-		        A_TEXT(link[0]));
 	*done = e == E_OK && db_next(&q) && !db_isnull(&q, 0) && db_int(&q, 0) == last;
-	if (*done && json && db_int(&q, 1) != n) {
-		log_error("journal: %lld of a group of %d entries written", (long long)db_int(&q, 1), n);
-		e = E_DB; /* the transaction is not committed */
+	if (*done && n > 1 && db_int(&q, 1) != n) {
+		if (db_int(&q, 1) == 0) { /* another's identical run: the head is taken */
+			*done = false;
+		} else {
+			log_error("journal: %lld of a group of %d entries written", (long long)db_int(&q, 1), n);
+			e = E_DB; /* the transaction is not committed */
+		}
 	}
 	db_close(&q);
 	head_answered(c, x->sid, turn, *done);
 	free(json);
-	for (int i = 0; e == E_OK && *done && !one_statement && n > 1 && i < n; i++)
-		e = DBX(c, &Q_ADD, NULL, A_INT(x->sid), A_INT(first + i), A_INT(x[i].at), A_INT(x[i].user), A_TEXT(x[i].action),
-		        A_TEXT(x[i].kind), A_INT(x[i].object), A_TEXT(x[i].detail), A_TEXT(link[i]), A_TEXT(link[i + 1]));
 	if (link != one)
 		free(link);
 	return e;
