@@ -272,9 +272,10 @@ void page_kept_input(web_req *r, err e)
 		html_lit(b, "<dl class=\"facts kept\">");
 		for (int i = 0; i < r->form.n; i++) {
 			const kv *f = &r->form.items[i];
-			const char *label = f->name[0] != '_' && f->value[0] ? form_label_of(f->name) : NULL;
-			if (f->name[0] != '_' && f->value[0])
-				html_printf(b, "<dt>%s</dt><dd>%s</dd>", label ? label : f->name, f->value);
+			if (f->name[0] == '_' || !f->value[0])
+				continue;
+			const char *label = form_label_of(f->name);
+			html_printf(b, "<dt>%s</dt><dd>%s</dd>", label ? label : f->name, f->value);
 		}
 		html_lit(b, "</dl>");
 		if (again)

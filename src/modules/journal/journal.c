@@ -105,33 +105,12 @@ static db_sql Q_ADD = DB_SQL(DB_GLOBAL,
 	"INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
 
-/* PostgreSQL: a run of one entry (a group of one read, or a write's entry when the head presumed below had
- * moved) and the head's hash and seal in one statement (SQLite has no INSERT in a WITH; its statements cost no
- * round trip). */
+/* PostgreSQL: a run of one entry (taken after a head presumed wrong, append_presumed) and the head's hash and seal
+ * in one statement (SQLite has no INSERT in a WITH; its statements cost no round trip). */
 static db_sql Q_ADD_ONE_PG = DB_SQL(DB_GLOBAL,
 	"WITH e AS (INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)) "
 	"UPDATE journal_head SET last_hash = $10, mac = $11 WHERE structure_id = $1");
-/* PostgreSQL: one entry linked to the head the process presumes ($2 - 1, $9), the head moved to it and the entry
- * written in one statement — only if the head is still the one presumed. The row is updated whatever its values
- * (a WHERE on them would be read in the statement's snapshot: a head another transaction holds would not be
- * waited for, and found moved), and compared in its SET, under its lock, with the values it has then — those a
- * transaction that held it committed. The answer: the entry's number when it was written; none, and the row
- * locked, unchanged, when the head was elsewhere; no row when the structure has no head yet. The head found where
- * this entry would put it can also be another's identical entry (the same user, action, record and second, linked
- * to the same head: two tabs sending one form): its number is taken, the entry is not written (ON CONFLICT) and
- * the head is taken as for any wrong guess. */
-#define PRESUMED_IS "journal_head.last_seq = $2 - 1 AND journal_head.last_hash = $9"
-static db_sql Q_ADD_PRESUMED_PG = DB_SQL(DB_GLOBAL,
-	"WITH h AS (UPDATE journal_head SET last_seq = CASE WHEN " PRESUMED_IS " THEN $2 ELSE last_seq END, "
-	"last_hash = CASE WHEN " PRESUMED_IS " THEN $10 ELSE last_hash END, "
-	"mac = CASE WHEN " PRESUMED_IS " THEN $11 ELSE mac END "
-	"WHERE structure_id = $1 RETURNING last_seq, last_hash), "
-	"e AS (INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
-	"SELECT $1, h.last_seq, CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT), CAST($6 AS TEXT), "
-	"CAST($7 AS BIGINT), CAST($8 AS TEXT), $9, $10 FROM h WHERE h.last_seq = $2 AND h.last_hash = $10 "
-	"ON CONFLICT DO NOTHING RETURNING seq) "
-	"SELECT (SELECT seq FROM e) FROM h");
 
 /* One entry, as the chain stores it. */
 typedef struct entry {
@@ -267,15 +246,21 @@ static void head_answered(const db_conn *c, int64_t sid, uint64_t turn, bool mov
 	pthread_mutex_unlock(&heads.lock);
 }
 
-/* PostgreSQL: x[0..n) written after the head presumed — one entry in one statement, a run (the reads' writer's
- * group) too: the head moved and the entries, sent as a JSON array, written in one statement (the array not made,
- * no presumption). *done false, and nothing written, when no head was remembered or the head was not the one
- * presumed (or was another's identical run: none of its entries written, see Q_ADD_PRESUMED_PG). */
-#define RUN_PRESUMED_IS "journal_head.last_seq = $5 AND journal_head.last_hash = $6"
-static db_sql Q_RUN_PRESUMED_PG = DB_SQL(DB_GLOBAL,
-	"WITH h AS (UPDATE journal_head SET last_seq = CASE WHEN " RUN_PRESUMED_IS " THEN $2 ELSE last_seq END, "
-	"last_hash = CASE WHEN " RUN_PRESUMED_IS " THEN $3 ELSE last_hash END, "
-	"mac = CASE WHEN " RUN_PRESUMED_IS " THEN $4 ELSE mac END "
+/* PostgreSQL: x[0..n) — a write's entry, or the reads' writer's group — written after the head presumed, in one
+ * statement: the head moved and the entries, sent as a JSON array, written (the array not made: no presumption).
+ * The head's row is updated whatever its values (a WHERE on them would be read in the statement's snapshot: a head
+ * another transaction holds would not be waited for, and found moved), and compared in its SET, under its lock,
+ * with the values it has then — those a transaction that held it committed. The answer: the last entry's number
+ * when the head was the one presumed (NULL, and the row locked, unchanged, when it was elsewhere; no row when the
+ * structure has no head yet), and the entries written. The head found where these entries would put it can also
+ * be another's identical entries (the same user, action, record and second, linked to the same head: two tabs
+ * sending one form): their numbers are taken, none is written (ON CONFLICT), and the head is taken as for any
+ * wrong guess. *done false, and nothing written, in each of those cases. */
+#define PRESUMED_IS "journal_head.last_seq = $5 AND journal_head.last_hash = $6"
+static db_sql Q_ADD_PRESUMED_PG = DB_SQL(DB_GLOBAL,
+	"WITH h AS (UPDATE journal_head SET last_seq = CASE WHEN " PRESUMED_IS " THEN $2 ELSE last_seq END, "
+	"last_hash = CASE WHEN " PRESUMED_IS " THEN $3 ELSE last_hash END, "
+	"mac = CASE WHEN " PRESUMED_IS " THEN $4 ELSE mac END "
 	"WHERE structure_id = $1 RETURNING CASE WHEN last_seq = $2 AND last_hash = $3 THEN last_seq END AS moved), "
 	"e AS (INSERT INTO journal (structure_id, seq, at, user_id, action, kind, object_id, detail, prev, hash) "
 	"SELECT $1, x.seq, x.at, x.user_id, x.action, x.kind, x.object_id, x.detail, x.prev, x.hash "
@@ -317,29 +302,20 @@ static err append_presumed(db_conn *c, const entry *x, int n, bool *done)
 		return E_OK;
 	}
 	int64_t last = first + n - 1;
-	if (n > 1 && !(json = run_json(x, n, first, link))) {
-		head_answered(c, x->sid, turn, false);
-		free(link);
-		return E_OK;
-	}
-	db_res q = {0};
-	err e;
-	if (n == 1)
-		e = DBQ(c, &Q_ADD_PRESUMED_PG, &q, A_INT(x->sid), A_INT(first), A_INT(x->at), A_INT(x->user), A_TEXT(x->action),
-		        A_TEXT(x->kind), A_INT(x->object), A_TEXT(x->detail), A_TEXT(link[0]), A_TEXT(link[1]), A_TEXT(mac));
-	else
-		e = DBQ(c, &Q_RUN_PRESUMED_PG, &q, A_INT(x->sid), A_INT(last), A_TEXT(link[n]), A_TEXT(mac), A_INT(first - 1),
+	err e = E_OK;
+	if ((json = run_json(x, n, first, link))) {
+		db_res q = {0};
+		e = DBQ(c, &Q_ADD_PRESUMED_PG, &q, A_INT(x->sid), A_INT(last), A_TEXT(link[n]), A_TEXT(mac), A_INT(first - 1),
 		        A_TEXT(link[0]), A_TEXT(json));
-	*done = e == E_OK && db_next(&q) && !db_isnull(&q, 0) && db_int(&q, 0) == last;
-	if (*done && n > 1 && db_int(&q, 1) != n) {
-		if (db_int(&q, 1) == 0) { /* another's identical run: the head is taken */
-			*done = false;
-		} else {
-			log_error("journal: %lld of a group of %d entries written", (long long)db_int(&q, 1), n);
+		bool moved = e == E_OK && db_next(&q) && !db_isnull(&q, 0) && db_int(&q, 0) == last;
+		int64_t written = moved ? db_int(&q, 1) : 0;
+		db_close(&q);
+		*done = moved && written == n;
+		if (moved && written != n && written != 0) {
+			log_error("journal: %lld of a group of %d entries written", (long long)written, n);
 			e = E_DB; /* the transaction is not committed */
 		}
 	}
-	db_close(&q);
 	head_answered(c, x->sid, turn, *done);
 	free(json);
 	if (link != one)
