@@ -67,13 +67,12 @@ typedef struct module_section {
 	/* A skip link the household page offers to the section's main form
 	 * (« Enregistrer un contact » → #contact), or NULL. */
 	const char *skip_href, *skip_label;
-	/* Whether the household has anything the section reads: an SQL condition over $1 (the structure) and $2 (the
-	 * household), « EXISTS (SELECT 1 FROM t WHERE structure_id = $1 AND household_id = $2) », true whenever the
-	 * section's read would find a row; NULL when it always reads. The household page asks every section's
-	 * condition in one statement, then writes each section with module_section_write: one that has nothing
-	 * need not read (module_section_has_rows) — most of a file's sections are empty, and each read was a
-	 * statement. */
-	const char *rows;
+	/* Whether the household has anything the section reads: the name of the household's part its module counts
+	 * its tables under (persons.h: PERSONS_PART_SQLITE, PERSONS_PART_PG), counted whenever the section's read
+	 * would find a row; NULL when it always reads. The household page reads every part with the household, then
+	 * writes each section with module_section_write: one that has nothing need not read
+	 * (module_section_has_rows) — most of a file's sections are empty, and each read was a statement. */
+	const char *part;
 } module_section;
 
 /* A block of the agent's home page. */

@@ -15,6 +15,10 @@ static const db_migration migrations[] = {
 	 " household_id INTEGER NOT NULL, tag TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL) STRICT;"
 	 "CREATE INDEX example_tags_h ON example_tags(structure_id, household_id);",
 	 NULL},
+	/* Its section's part of a household (persons.h): the household page reads its tags only when there are. */
+	{2, "tags counted in the household's parts",
+	 PERSONS_PART_SQLITE("example_tags", "example", "structure_id, household_id", PERSONS_PART_ANY),
+	 PERSONS_PART_PG("example_tags", "example", "structure_id, household_id", PERSONS_PART_ANY)},
 };
 static const db_module_schema schema = {"example", migrations, COUNTOF(migrations)};
 
@@ -85,9 +89,9 @@ static void section(web_req *r, int64_t hid)
 {
 	html_lit(&r->out, "<section aria-labelledby=\"t-ex\"><h2 id=\"t-ex\">Étiquettes</h2><ul>");
 	db_res q = {0};
-	DBQ(r->db, &Q_OF, &q, A_INT(hid));
-	while (db_next(&q))
-		html_printf(&r->out, "<li>%s</li>", db_text(&q, 0));
+	if (module_section_has_rows(r) && DBQ(r->db, &Q_OF, &q, A_INT(hid)) == E_OK)
+		while (db_next(&q))
+			html_printf(&r->out, "<li>%s</li>", db_text(&q, 0));
 	db_close(&q);
 	html_lit(&r->out, "</ul></section>");
 }
@@ -143,7 +147,7 @@ static const module_perm perms[] = {
 	{&PERM_EXAMPLE, "example.use", "Exemple : étiqueter les foyers", ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_MANAGER)},
 };
 static const module_nav nav[] = {{70, "Exemple", "/exemple", &PERM_EXAMPLE, NULL}};
-static const module_section sections[] = {{35, "Étiquettes", section, &PERM_EXAMPLE, NULL, NULL, NULL}};
+static const module_section sections[] = {{35, "Étiquettes", section, &PERM_EXAMPLE, NULL, NULL, "example"}};
 static const module_widget widgets[] = {{60, widget, &PERM_EXAMPLE}};
 static const module_label labels[] = {{"example_tag", "étiquette"}};
 static const code timeline[] = {{"example_tag", "Étiquettes"}};

@@ -25,7 +25,7 @@ static const module_nav nav[] = {
 	{94, "Règlement des aides", "/aides/reglement", &PERM_AID_RULES, NULL},
 };
 static const module_section sections[] = {
-	{40, "Aides facultatives", aid_household_section, &PERM_AID_SIMULATE, NULL, NULL, "EXISTS (SELECT 1 FROM aid_requests WHERE structure_id = $1 AND household_id = $2)"},
+	{40, "Aides facultatives", aid_household_section, &PERM_AID_SIMULATE, NULL, NULL, "aid"},
 };
 static const module_widget widgets[] = {
 	{20, aid_home_widget, &PERM_AID_ACT},

@@ -14,7 +14,7 @@ static const module_nav nav[] = {
 	{30, "Domiciliation", "/domiciliation", &PERM_DOMI_MAIL, NULL},
 };
 static const module_section sections[] = {
-	{30, "Domiciliation", domi_section, &PERM_DOMI_MAIL, NULL, NULL, "EXISTS (SELECT 1 FROM domiciliations WHERE structure_id = $1 AND household_id = $2)"},
+	{30, "Domiciliation", domi_section, &PERM_DOMI_MAIL, NULL, NULL, "domiciliation"},
 };
 static const module_widget widgets[] = {
 	{30, domi_home_widget, &PERM_DOMI_MAIL},

@@ -313,7 +313,7 @@ static const module_perm perms[] = {
 };
 static const module_nav nav[] = {{57, "Alimentaire", "/alimentaire", &PERM_FOOD_READ, NULL}};
 static const module_section sections[] = {{41, "Aide alimentaire", food_section, &PERM_FOOD_READ, NULL, NULL,
-	"(EXISTS (SELECT 1 FROM food_decisions WHERE structure_id = $1 AND household_id = $2) OR EXISTS (SELECT 1 FROM food_visits WHERE structure_id = $1 AND household_id = $2))"}};
+	"food"}};
 static const module_widget widgets[] = {{27, food_widget, &PERM_FOOD_READ}};
 static const module_label labels[] = {{"food_decision", "droit à l’aide alimentaire"}, {"food_dist", "distribution alimentaire"},
                                       {"food_visit", "passage à l’épicerie"}, {"food_lot", "lot de l’épicerie"},

@@ -163,7 +163,7 @@ static const module_perm perms[] = {
 };
 static const module_nav nav[] = {{59, "Domicile", "/domicile", &PERM_HC_READ, NULL}};
 static const module_section sections[] = {{42, "Services à domicile", hc_section, &PERM_HC_READ, NULL, NULL,
-	"(EXISTS (SELECT 1 FROM hc_alarms WHERE structure_id = $1 AND household_id = $2) OR EXISTS (SELECT 1 FROM hc_subs WHERE structure_id = $1 AND household_id = $2))"}};
+	"homecare"}};
 static const module_widget widgets[] = {{28, hc_widget, &PERM_HC_READ}};
 static const module_label labels[] = {{"hc_alarm", "abonnement de téléassistance"}, {"hc_sub", "portage de repas"},
                                       {"hc_round", "tournée de livraison"}, {"hc_order", "commande de repas"},

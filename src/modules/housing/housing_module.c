@@ -184,7 +184,7 @@ static const module_perm perms[] = {
 	{&PERM_HOUSING_SETTINGS, "housing.settings", "Régler le délai anormalement long du logement social", ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
 };
 static const module_nav nav[] = {{56, "Logement", "/logement", &PERM_HOUSING_READ, NULL}};
-static const module_section sections[] = {{39, "Logement social", housing_section, &PERM_HOUSING_READ, NULL, NULL, "EXISTS (SELECT 1 FROM housing_requests WHERE structure_id = $1 AND household_id = $2)"}};
+static const module_section sections[] = {{39, "Logement social", housing_section, &PERM_HOUSING_READ, NULL, NULL, "housing"}};
 static const module_widget widgets[] = {{26, housing_widget, &PERM_HOUSING_READ}};
 static const module_label labels[] = {{"housing_request", "demande de logement social"},
                                       {"housing_settings", "réglage du logement social"}};

@@ -62,6 +62,10 @@ static const db_migration migrations[] = {
 	/* The lists' totals for one kind of file (legal_list): over an index by kind, not every open file's row. */
 	{5, "the lists' totals for one kind, over an index",
 	 "CREATE INDEX legal_files_kind ON legal_files(structure_id, kind_id, status, due_on, expected_on, renewal_on);", NULL},
+	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
+	{6, "legal_files counted in the household's parts, by triggers",
+	 PERSONS_PART_SQLITE("legal_files", "legal", "structure_id, household_id", PERSONS_PART_ANY),
+	 PERSONS_PART_PG("legal_files", "legal", "structure_id, household_id", PERSONS_PART_ANY)},
 };
 const db_module_schema legal_schema = {"legal", migrations, COUNTOF(migrations)};
 

@@ -176,7 +176,7 @@ static const module_perm perms[] = {
 	{&PERM_LEGAL_KINDS, "legal.kinds", "Gérer les types de dossiers d’aide sociale légale", ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_ADMIN)},
 };
 static const module_nav nav[] = {{55, "Aide légale", "/aide-legale", &PERM_LEGAL_READ, NULL}};
-static const module_section sections[] = {{38, "Aide sociale légale", legal_section, &PERM_LEGAL_READ, NULL, NULL, "EXISTS (SELECT 1 FROM legal_files WHERE structure_id = $1 AND household_id = $2)"}};
+static const module_section sections[] = {{38, "Aide sociale légale", legal_section, &PERM_LEGAL_READ, NULL, NULL, "legal"}};
 static const module_widget widgets[] = {{25, legal_widget, &PERM_LEGAL_READ}};
 static const module_label labels[] = {{"legal_file", "dossier d’aide légale"}, {"legal_kind", "type de dossier d’aide légale"}};
 static const code timeline[] = {{"legal_file", "Aide sociale légale"}};

@@ -165,7 +165,7 @@ static const module_perm perms[] = {
 	 ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER)},
 };
 static const module_nav nav[] = {{57, "Microcrédit", "/microcredit", &PERM_MC_READ, NULL}};
-static const module_section sections[] = {{40, "Microcrédit", mc_section, &PERM_MC_READ, NULL, NULL, "EXISTS (SELECT 1 FROM mc_credits WHERE structure_id = $1 AND household_id = $2)"}};
+static const module_section sections[] = {{40, "Microcrédit", mc_section, &PERM_MC_READ, NULL, NULL, "microcredit"}};
 static const module_widget widgets[] = {{27, mc_widget, &PERM_MC_READ}};
 static const module_label labels[] = {{"mc_credit", "microcrédit accompagné"}};
 static const code timeline[] = {{"mc_credit", "Microcrédit"}};

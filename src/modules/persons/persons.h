@@ -25,6 +25,63 @@ extern const db_module_schema persons_schema;
 extern int PERM_PERSONS_READ, PERM_PERSONS_WRITE, PERM_PERSONS_SITUATION, PERM_NOTES,
 	PERM_DOCUMENTS, PERM_PERSONS_MERGE;
 
+/* ---- a household's parts, kept by triggers --------------------------------------------------------------------
+ * Which parts of a household's file have rows: the table household_parts holds (structure_id, household_id, part,
+ * n), n the rows counted under the part, a part at zero removed. The household page reads them with the household
+ * — one probe, not a statement (or a sub-plan) a part — and a section whose part has no row is written without its
+ * read (module_section.part). The database keeps them, whoever writes: the program, an import, a merge moving rows,
+ * SQL typed by hand.
+ *
+ * A module counts a table of its own under its section's part, in a migration that creates the triggers and
+ * counts the rows there are: PERSONS_PART_SQLITE(table, part, COLS, COND) for SQLite, PERSONS_PART_PG(…) for
+ * PostgreSQL. The table has structure_id and household_id (a row without a household counts for none). COND(r)
+ * is a macro giving the SQL condition, over the row r (new, old, NEW, OLD, t), under which the row counts —
+ * PERSONS_PART_ANY for every row; COLS lists the columns it reads, structure_id and household_id first. Two tables
+ * may count under one part (its rows summed). Part names are the code's literals: letters and '_'. */
+#define PERSONS_PART_ANY(r) "1 = 1"
+
+#define PERSONS_PART_SQ_SUB(P, R, COND)                                                                                  \
+	" UPDATE household_parts SET n = n - 1 WHERE structure_id = " R ".structure_id AND household_id = " R            \
+	".household_id AND part = '" P "' AND (" COND(R) ");"                                                            \
+	" DELETE FROM household_parts WHERE structure_id = " R ".structure_id AND household_id = " R ".household_id "    \
+	" AND part = '" P "' AND n <= 0;"
+#define PERSONS_PART_SQ_ADD(P, R, COND)                                                                                  \
+	" INSERT INTO household_parts (structure_id, household_id, part, n) SELECT " R ".structure_id, " R ".household_id, '" \
+	P "', 1 WHERE " R ".household_id IS NOT NULL AND (" COND(R) ") ON CONFLICT (structure_id, household_id, part) "  \
+	" DO UPDATE SET n = n + 1;"
+#define PERSONS_PART_FILL(T, P, COND, AS, PFX)                                                                           \
+	"INSERT INTO household_parts " AS " (structure_id, household_id, part, n) SELECT t.structure_id, t.household_id, '" P \
+	"', count(*) FROM " T " t WHERE t.household_id IS NOT NULL AND (" COND("t") ") GROUP BY t.structure_id, "        \
+	" t.household_id ON CONFLICT (structure_id, household_id, part) DO UPDATE SET n = " PFX "n + excluded.n;"
+#define PERSONS_PART_SQLITE(T, P, COLS, COND)                                                                            \
+	PERSONS_PART_FILL(T, P, COND, "", "")                                                                            \
+	"CREATE TRIGGER " T "_part_ins AFTER INSERT ON " T " BEGIN" PERSONS_PART_SQ_ADD(P, "new", COND) " END;"          \
+	"CREATE TRIGGER " T "_part_del AFTER DELETE ON " T " BEGIN" PERSONS_PART_SQ_SUB(P, "old", COND) " END;"          \
+	"CREATE TRIGGER " T "_part_upd AFTER UPDATE OF " COLS " ON " T " WHEN old.structure_id IS NOT new.structure_id " \
+	" OR old.household_id IS NOT new.household_id OR (" COND("old") ") IS NOT (" COND("new") ") BEGIN"               \
+	PERSONS_PART_SQ_SUB(P, "old", COND) PERSONS_PART_SQ_ADD(P, "new", COND) " END;"
+
+/* PostgreSQL: one function a table; an update that leaves the row counted under the same household writes nothing
+ * (the part's row is not locked by every update of a counted row). */
+#define PERSONS_PART_PG(T, P, COLS, COND)                                                                                \
+	PERSONS_PART_FILL(T, P, COND, "AS hp", "hp.")                                                                    \
+	"CREATE FUNCTION " T "_part() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"                                      \
+	" IF TG_OP = 'UPDATE' AND OLD.structure_id = NEW.structure_id AND OLD.household_id IS NOT DISTINCT FROM "        \
+	"  NEW.household_id AND (" COND("OLD") ") IS NOT DISTINCT FROM (" COND("NEW") ") THEN RETURN NULL; END IF;"      \
+	" IF TG_OP <> 'INSERT' THEN IF OLD.household_id IS NOT NULL AND (" COND("OLD") ") THEN"                          \
+	"  UPDATE household_parts SET n = n - 1 WHERE structure_id = OLD.structure_id AND household_id = OLD.household_id " \
+	"   AND part = '" P "';"                                                                                         \
+	"  DELETE FROM household_parts WHERE structure_id = OLD.structure_id AND household_id = OLD.household_id "       \
+	"   AND part = '" P "' AND n <= 0;"                                                                              \
+	" END IF; END IF;"                                                                                               \
+	" IF TG_OP <> 'DELETE' THEN IF NEW.household_id IS NOT NULL AND (" COND("NEW") ") THEN"                          \
+	"  INSERT INTO household_parts AS hp (structure_id, household_id, part, n) VALUES (NEW.structure_id, "           \
+	"   NEW.household_id, '" P "', 1) ON CONFLICT (structure_id, household_id, part) DO UPDATE SET n = hp.n + 1;"    \
+	" END IF; END IF;"                                                                                               \
+	" RETURN NULL; END $$;"                                                                                          \
+	"CREATE TRIGGER " T "_part AFTER INSERT OR DELETE OR UPDATE OF " COLS " ON " T                                   \
+	" FOR EACH ROW EXECUTE FUNCTION " T "_part();"
+
 
 /* True when the household exists in the connection's structure (and was
  * not merged into another). */

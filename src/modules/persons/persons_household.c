@@ -21,19 +21,16 @@
 
 /* ---- what the page's parts hold, asked with the household ------------------------------------------------
  * Most parts of a file find nothing (no domiciliation, no micro-credit, no document…), and each asked in its own
- * statement: 22 a page. The statement that reads the household and its members also asks whether each part has
- * any row — its own parts below, then every module section's `rows` condition (module.h), columns of its first
- * row (subqueries of the parameters only: computed once) — and a part that has none is written without its
- * read. Each condition is true whenever its part's read would find a row (it may be true when the read then
- * filters everything out: the part reads and says so, as before). The statement is built once, from the
- * modules' descriptors (literal SQL of the code, never input). */
+ * statement was 22 a page. The database keeps which parts of a household have rows (household_parts, kept by
+ * triggers: persons.h); the statement that reads the household and its members reads them too, as one number —
+ * a bit a part, its own parts below, then every module section's (module.h) — and a part without rows is
+ * written without its read. A part is counted whenever its read would find a row (it may be counted when the
+ * read then filters everything out: the part reads and says so). The statement is built once, from the modules'
+ * descriptors (literal names of the code, never input). */
 enum { PART_ALERTS, PART_NOTES, PART_REFERENTS, PART_NOTICES, PART_ADDRESSES, PART_DOCUMENTS, NPARTS_OWN };
-#define PART_HAS(table, more) "EXISTS (SELECT 1 FROM " table " WHERE structure_id = $1 AND household_id = $2" more ")"
-static const char *const own_parts[NPARTS_OWN] = {
-	PART_HAS("alerts", " AND ended_at IS NULL"), PART_HAS("notes", ""), PART_HAS("referents", ""),
-	PART_HAS("notices", ""), PART_HAS("household_addresses", ""), PART_HAS("documents", ""),
-};
-/* The household, its members and the parts' conditions, in one statement. */
+/* The names persons.c's migration counts them under. */
+static const char *const own_parts[NPARTS_OWN] = {"alerts", "notes", "referents", "notices", "addresses", "documents"};
+/* The household, its members and the parts' bits, in one statement. */
 static db_sql Q_PAGE = DB_SQL(DB_SCOPED, NULL);
 static pthread_once_t page_once = PTHREAD_ONCE_INIT;
 
@@ -41,20 +38,23 @@ static void page_build(void)
 {
 	const module_section *const *sec;
 	int nsec = module_sections(&sec);
-	size_t len = 1;
+	if (NPARTS_OWN + nsec > 62)
+		log_fatal("persons: %d parts of a household's page, more than its number's bits", NPARTS_OWN + nsec);
+	size_t len = 160;
 	for (int i = 0; i < NPARTS_OWN; i++)
-		len += strlen(own_parts[i]) + 2;
+		len += strlen(own_parts[i]) + 48;
 	for (int i = 0; i < nsec; i++)
-		len += (sec[i]->rows ? strlen(sec[i]->rows) : 1) + 2;
+		len += (sec[i]->part ? strlen(sec[i]->part) : 0) + 48;
 	char *cols = malloc(len);
 	if (!cols)
 		log_fatal("persons: out of memory building the household page's statement");
-	size_t n = 0;
-	cols[0] = '\0';
-	for (int i = 0; i < NPARTS_OWN; i++)
-		n += (size_t)snprintf(cols + n, len - n, ", %s", own_parts[i]);
-	for (int i = 0; i < nsec; i++)
-		n += (size_t)snprintf(cols + n, len - n, ", %s", sec[i]->rows ? sec[i]->rows : "1");
+	size_t n = (size_t)snprintf(cols, len, ", (SELECT sum(CASE part");
+	for (int i = 0; i < NPARTS_OWN + nsec; i++) {
+		const char *name = i < NPARTS_OWN ? own_parts[i] : sec[i - NPARTS_OWN]->part;
+		if (name)
+			n += (size_t)snprintf(cols + n, len - n, " WHEN '%s' THEN %lld", name, 1LL << i);
+	}
+	snprintf(cols + n, len - n, " ELSE 0 END) FROM household_parts WHERE structure_id = $1 AND household_id = $2)");
 	Q_PAGE.text = persons_household_read_sql(cols);
 	free(cols);
 	if (!Q_PAGE.text)
@@ -316,20 +316,21 @@ static void household_page(web_req *r)
 	int nm = 0;
 	const module_section *const *sec;
 	int nsec = module_sections(&sec);
-	/* Whether each part may have rows: all true unless the read says otherwise. */
+	pthread_once(&page_once, page_build);
+	int64_t parts = 0;
+	err e = persons_household_read(r->db, r->a, &Q_PAGE, hid, &h, &m, &nm, &parts);
+	if (e != E_OK) {
+		web_error(r, e, NULL);
+		return;
+	}
+	/* Whether each part has rows: a section without a part always reads. */
 	bool *has = arena_array(r->a, (size_t)(NPARTS_OWN + nsec), sizeof *has);
 	if (!has) {
 		web_error(r, E_NOMEM, NULL);
 		return;
 	}
 	for (int i = 0; i < NPARTS_OWN + nsec; i++)
-		has[i] = true;
-	pthread_once(&page_once, page_build);
-	err e = persons_household_read(r->db, r->a, &Q_PAGE, hid, &h, &m, &nm, has, NPARTS_OWN + nsec);
-	if (e != E_OK) {
-		web_error(r, e, NULL);
-		return;
-	}
+		has[i] = (parts >> i & 1) || (i >= NPARTS_OWN && !sec[i - NPARTS_OWN]->part);
 	if (h.merged_into) {
 		web_redirect(r, arena_printf(r->a, "/foyers/%lld?fusionne=1", (long long)h.merged_into));
 		return;

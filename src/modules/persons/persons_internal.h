@@ -176,12 +176,13 @@ typedef struct member_row {
  * E_NOT_FOUND outside the structure. */
 err persons_household_with_members(db_conn *c, arena *a, int64_t household_id, household_row *h, member_row **members,
                                    int *nmembers);
-/* The same read with more columns (the household's page: whether each of its parts holds anything). Its statement
- * is persons_household_read_sql(cols), cols being « , expr, expr… » of literal SQL, built once by the caller (NULL
- * without memory); more[0..nmore) are those columns of the first row, left untouched when the read finds nothing. */
-char *persons_household_read_sql(const char *cols);
+/* The same read with one more column, a number (the household's page: which of its parts hold anything). Its
+ * statement is persons_household_read_sql(col), col being « , expr » of literal SQL, built once by the caller (NULL
+ * without memory); *more (may be NULL) gets that column of the first row (NULL: 0), untouched when the read finds
+ * nothing. */
+char *persons_household_read_sql(const char *col);
 err persons_household_read(db_conn *c, arena *a, db_sql *sql, int64_t household_id, household_row *h, member_row **members,
-                           int *nmembers, bool *more, int nmore);
+                           int *nmembers, int64_t *more);
 typedef struct alert_row {
 	int64_t id, created_at;
 	const char *text;

@@ -150,19 +150,19 @@ static void member_fill(db_res *q, arena *a, member_row *m)
 	m->nir = t_(q, 21, a);
 }
 
-char *persons_household_read_sql(const char *cols)
+char *persons_household_read_sql(const char *col)
 {
 	char *sql = NULL;
-	return asprintf(&sql, "%s%s%s", H_MEMBERS_SELECT, cols, H_MEMBERS_FROM) < 0 ? NULL : sql;
+	return asprintf(&sql, "%s%s%s", H_MEMBERS_SELECT, col, H_MEMBERS_FROM) < 0 ? NULL : sql;
 }
 
 err persons_household_with_members(db_conn *c, arena *a, int64_t hid, household_row *h, member_row **out, int *nout)
 {
-	return persons_household_read(c, a, &Q_H_MEMBERS, hid, h, out, nout, NULL, 0);
+	return persons_household_read(c, a, &Q_H_MEMBERS, hid, h, out, nout, NULL);
 }
 
 err persons_household_read(db_conn *c, arena *a, db_sql *sql, int64_t hid, household_row *h, member_row **out, int *nout,
-                           bool *more, int nmore)
+                           int64_t *more)
 {
 	db_res q = {0};
 	int n = 0, cap = 0;
@@ -173,8 +173,8 @@ err persons_household_read(db_conn *c, arena *a, db_sql *sql, int64_t hid, house
 		if (!found) {
 			found = true;
 			household_fill(&q, a, MEMBER_COLS, hid, h);
-			for (int i = 0; i < nmore; i++)
-				more[i] = db_int(&q, MEMBER_COLS + HOUSEHOLD_COLS + i) != 0;
+			if (more)
+				*more = db_isnull(&q, MEMBER_COLS + HOUSEHOLD_COLS) ? 0 : db_int(&q, MEMBER_COLS + HOUSEHOLD_COLS);
 		}
 		if (db_isnull(&q, 0))
 			continue; /* a household without a person */

@@ -19,8 +19,8 @@ static const module_nav nav[] = {
 static const module_section sections[] = {
 	/* Written whole even without contacts (its form): the condition spares the read of none. */
 	{10, "Contacts", rc_section_contacts, &PERM_RECEPTION, "#contact", "Enregistrer un contact",
-	 "EXISTS (SELECT 1 FROM contacts WHERE structure_id = $1 AND household_id = $2)"},
-	{20, "Rendez-vous", rc_section_appointments, &PERM_RECEPTION, NULL, NULL, "EXISTS (SELECT 1 FROM appointments WHERE structure_id = $1 AND household_id = $2)"},
+	 "contacts"},
+	{20, "Rendez-vous", rc_section_appointments, &PERM_RECEPTION, NULL, NULL, "appointments"},
 };
 static const module_widget widgets[] = {
 	{10, rc_home_appointments, &PERM_RECEPTION},

@@ -189,7 +189,7 @@ static const module_perm perms[] = {
 static const module_nav nav[] = {{58, "Registre", "/registre", &PERM_REG_READ, reg_named},
                                  {58, "Mes appels", "/appels", &PERM_REG_CALL, reg_caller}};
 static const module_section sections[] = {{41, "Registre des personnes vulnérables", reg_section, &PERM_REG_READ, NULL, NULL,
-	"EXISTS (SELECT 1 FROM reg_entries WHERE structure_id = $1 AND household_id = $2)"}};
+	"register"}};
 static const module_widget widgets[] = {{15, reg_widget, &PERM_REG_READ}, {15, reg_volunteer_widget, &PERM_REG_CALL}};
 static const module_label labels[] = {{"reg_entry", "inscription au registre des personnes vulnérables"},
                                       {"reg_campaign", "campagne d’alerte"},
