@@ -6,7 +6,9 @@
  *
  * Other modules use this header only: they check that a household exists,
  * add events to its timeline, read its budget figures, and add sections to
- * its page. They never touch this module's tables.
+ * its page. They never touch this module's tables — but for the triggers
+ * this header's macros give them, which count their rows in a household's
+ * parts (PERSONS_PART_SQLITE, PERSONS_PART_PG: the SQL is this module's).
  */
 #ifndef MODULES_PERSONS_H
 #define MODULES_PERSONS_H
