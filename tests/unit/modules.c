@@ -41,7 +41,7 @@ static db_sql Q_PARTS_WRONG = DB_SQL(DB_GLOBAL,
 	"SELECT count(*) FROM (SELECT structure_id, household_id, part FROM ("
 	RECOUNT("alerts", "alerts", " AND ended_at IS NULL") RECOUNT("notes", "notes", "") RECOUNT("referents", "referents", "")
 	RECOUNT("notices", "notices", "") RECOUNT("household_addresses", "addresses", "") RECOUNT("documents", "documents", "")
-	RECOUNT("contacts", "contacts", "") RECOUNT("appointments", "appointments", "") RECOUNT("domiciliations", "domiciliation", "")
+	RECOUNT("appointments", "appointments", "") RECOUNT("domiciliations", "domiciliation", "")
 	RECOUNT("aid_requests", "aid", "") RECOUNT("legal_files", "legal", "") RECOUNT("housing_requests", "housing", "")
 	RECOUNT("mc_credits", "microcredit", "") RECOUNT("reg_entries", "register", "") RECOUNT("hc_alarms", "homecare", "")
 	RECOUNT("hc_subs", "homecare", "") RECOUNT("food_decisions", "food", "") RECOUNT("food_visits", "food", "")

@@ -17,9 +17,9 @@ static const module_nav nav[] = {
 	{92, "Motifs", "/admin/motifs", &PERM_RECEPTION_ADMIN, NULL},
 };
 static const module_section sections[] = {
-	/* Written whole even without contacts (its form): the condition spares the read of none. */
-	{10, "Contacts", rc_section_contacts, &PERM_RECEPTION, "#contact", "Enregistrer un contact",
-	 "contacts"},
+	/* Written whole even without contacts (its form); read always: nearly every file has contacts, and they are
+	 * not counted in the household's parts (reception_model.c). */
+	{10, "Contacts", rc_section_contacts, &PERM_RECEPTION, "#contact", "Enregistrer un contact", NULL},
 	{20, "Rendez-vous", rc_section_appointments, &PERM_RECEPTION, NULL, NULL, "appointments"},
 };
 static const module_widget widgets[] = {

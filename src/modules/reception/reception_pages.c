@@ -146,8 +146,9 @@ void rc_section_contacts(web_req *r, int64_t hid)
 	if (qs && text_to_int64(qs, 1, INT64_MAX, &qid) && rc_queue_get(r->db, r->a, qid, &qe) == E_OK && qe.household_id == hid &&
 	    !strcmp(qe.status, "recu"))
 		queue = &qe;
-	/* The contacts (none read when the page knows there are none) and the form's lists (from memory, while the
-	 * structure's reference version holds): the form takes its lists from the request's memo. */
+	/* The contacts (read always: they are not counted in the household's parts, reception_model.c) and the form's
+	 * lists (from memory, while the structure's reference version holds): the form takes its lists from the
+	 * request's memo. */
 	rc_contact *v;
 	form_lists *fl = arena_array(r->a, 1, sizeof *fl);
 	int n = fl ? rc_section_of(r->db, r->a, hid, SECTION_ROWS, module_section_has_rows(r), &v, &fl->v[0], &fl->n[0], &fl->v[1],
