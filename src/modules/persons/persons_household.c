@@ -34,6 +34,22 @@ static const char *const own_parts[NPARTS_OWN] = {"alerts", "notes", "referents"
 static db_sql Q_PAGE = DB_SQL(DB_SCOPED, NULL);
 static pthread_once_t page_once = PTHREAD_ONCE_INIT;
 
+/* A part's name goes into the statement as a literal: letters and '_' only (persons.h); a part is one section's
+ * (its bit is the section's). */
+static const char *part_name(int i, const module_section *const *sec)
+{
+	const char *name = i < NPARTS_OWN ? own_parts[i] : sec[i - NPARTS_OWN]->part;
+	for (const char *p = name; p && *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+			log_fatal("persons: a household's part named « %s »: letters and '_' only", name);
+	for (int j = 0; name && j < i; j++) {
+		const char *other = j < NPARTS_OWN ? own_parts[j] : sec[j - NPARTS_OWN]->part;
+		if (other && !strcmp(other, name))
+			log_fatal("persons: two sections of the household page read the part « %s »", name);
+	}
+	return name;
+}
+
 static void page_build(void)
 {
 	const module_section *const *sec;
@@ -50,7 +66,7 @@ static void page_build(void)
 		log_fatal("persons: out of memory building the household page's statement");
 	size_t n = (size_t)snprintf(cols, len, ", (SELECT sum(CASE part");
 	for (int i = 0; i < NPARTS_OWN + nsec; i++) {
-		const char *name = i < NPARTS_OWN ? own_parts[i] : sec[i - NPARTS_OWN]->part;
+		const char *name = part_name(i, sec);
 		if (name)
 			n += (size_t)snprintf(cols + n, len - n, " WHEN '%s' THEN %lld", name, 1LL << i);
 	}
