@@ -69,9 +69,10 @@ typedef struct module_section {
 	const char *skip_href, *skip_label;
 	/* Whether the household has anything the section reads: the name of the household's part its module counts
 	 * its tables under (persons.h: PERSONS_PART_SQLITE, PERSONS_PART_PG), counted whenever the section's read
-	 * would find a row (letters and '_'; a part is one section's); NULL when it always reads. The household page reads every part with the household, then
-	 * writes each section with module_section_write: one that has nothing need not read
-	 * (module_section_has_rows) — most of a file's sections are empty, and each read was a statement. */
+	 * would find a row (letters and '_'; a part is one section's); NULL when it always reads. The household page
+	 * reads every part with the household, then writes each section with module_section_write: one that has
+	 * nothing need not read (module_section_has_rows) — most of a file's sections are empty, and each read was a
+	 * statement. */
 	const char *part;
 } module_section;
 

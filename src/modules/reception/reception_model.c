@@ -56,7 +56,8 @@ static const db_migration migrations[] = {
 	 ACCOUNTS_REFS_TRIGGER_PG("contact_motives") ACCOUNTS_REFS_TRIGGER_PG("partners")},
 	/* The household page reads which of a household's parts have rows (persons.h): the appointments'. The contacts
 	 * are not counted: nearly every file has some (nine in ten at the benchmark's scale), so the page reads them
-	 * anyway, and a trigger on the counter's most frequent write cost it a tenth on PostgreSQL. */
+	 * anyway, and a trigger on the counter's most frequent write cost it a quarter of its execution on PostgreSQL
+	 * (bench/RESULTS.md). */
 	{5, "appointments counted in the household's parts, by triggers",
 	 PERSONS_PART_SQLITE("appointments", "appointments", "structure_id, household_id", PERSONS_PART_ANY),
 	 PERSONS_PART_PG("appointments", "appointments", "structure_id, household_id", PERSONS_PART_ANY)},
