@@ -445,6 +445,7 @@ static void timeline_page(web_req *r)
 
 void persons_household_routes(void)
 {
+	pthread_once(&page_once, page_build); /* at start: a part's name is checked before any page is asked */
 	web_route(M_GET, "/foyers/{id}", household_page, PERM_PERSONS_READ, 0, "Fiche du foyer");
 	web_route(M_GET, "/foyers/{id}/parcours", timeline_page, PERM_PERSONS_READ, 0, "Parcours du foyer");
 }
