@@ -238,7 +238,7 @@ int main(void)
 	CHECK_INT(get(&mgr, "/foyers/999999")->status, 404);
 
 	{
-		/* The structure's agents and the contact form's motives and partners are kept in memory under the
+		/* The structure's agents, the contact form's motives and partners, the QF rule are kept in memory under the
 		 * structure's reference version, read with the session: whatever writes them — this server, another one on
 		 * the same database, the command line — the next page shows what was written. */
 		T_GROUP("the reference lists kept in memory: what is written is on the next page, on every server");
@@ -248,8 +248,8 @@ int main(void)
 		r = get(&mgr, path);
 		CHECK_HAS(r->body, ">Motif tout neuf</option>");
 		int cold = statements(r), again = statements(get(&mgr, path));
-		CHECK(warm > 0 && cold == warm + 2 && again == warm, "a new version: the agents and the form's lists read once (%d "
-		      "statements), then from memory (%d, %d before)", cold, again, warm);
+		CHECK(warm > 0 && cold == warm + 3 && again == warm, "a new version: the agents, the form's lists and the QF rule "
+		      "in force read once (%d statements), then from memory (%d, %d before)", cold, again, warm);
 		srv b;
 		if (!srv_start_on(&b, url)) {
 			CHECK(0, "a second server started");

@@ -745,6 +745,11 @@ static void test_rules(srv *s)
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/households/%lld/budget", (long long)h);
 	CHECK_INT(jint(get(&k, path)->body, "parts_x100"), 100);
+	/* The household page reads the rule in force from memory (kept under the structure's reference version): read
+	 * once here, it must follow the new version below. */
+	char page[64];
+	snprintf(page, sizeof page, "/foyers/%lld", (long long)h);
+	CHECK_HAS(get(&k, page)->body, "Parts : 1 (personne seule 1)");
 	resp *r = post_json(&k, "/api/v1/qf-rules", "{\"effective_from\":\"2020-01-01\",\"rav_divisor\":\"cinq\"}");
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "rav_divisor");
@@ -754,6 +759,8 @@ static void test_rules(srv *s)
 	CHECK_INT(r->status, 201);
 	CHECK_INT(jint(get(&k, path)->body, "parts_x100"), 150);
 	CHECK_HAS(k.last.body, "depuis le 01/01/2020");
+	r = get(&k, page);
+	CHECK_HAS(r->body, "Règles en vigueur depuis le 01/01/2020. Parts : 1,5 (personne seule 1,5)");
 	r = post_json(&k, "/api/v1/qf-rules", "{\"effective_from\":\"2020-01-01\",\"rav_divisor\":\"parts\",\"parts_couple_x100\":200,"
 	                   "\"parts_single_parent_x100\":250,\"parts_single_x100\":150,\"child1_x100\":50,\"child2_x100\":50,"
 	                   "\"child3_x100\":100,\"child_more_x100\":50,\"disabled_child_x100\":50}");

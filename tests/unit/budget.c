@@ -9,6 +9,7 @@
 #include "modules/modules.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
+#include "modules/persons/persons_internal.h"
 #include "store/store.h"
 
 static db_sql Q_H = DB_SQL(DB_SCOPED,
@@ -16,6 +17,9 @@ static db_sql Q_H = DB_SQL(DB_SCOPED,
 static db_sql Q_P = DB_SQL(DB_SCOPED,
 	"INSERT INTO persons (structure_id, household_id, relation, last_name, first_names, birth_date, disability, search_name, "
 	"created_at, updated_at) VALUES ($1, $2, $3, 'Test', 'X', $4, $5, 'test x', 0, 0)");
+static db_sql Q_GONE = DB_SQL(DB_SCOPED,
+	"INSERT INTO persons (structure_id, household_id, relation, last_name, first_names, birth_date, active, search_name, "
+	"created_at, updated_at) VALUES ($1, $2, $3, 'Test', 'X', $4, 0, 'test x', 0, 0)");
 static db_sql Q_B = DB_SQL(DB_SCOPED,
 	"INSERT INTO budget_lines (structure_id, household_id, month, kind, category, amount, counted, created_by, created_at) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0)");
@@ -36,6 +40,33 @@ static void person(db_conn *c, int64_t h, const char *rel, const char *birth, in
 static void line(db_conn *c, int64_t h, const char *month, const char *kind, const char *cat, int64_t cents, int counted)
 {
 	CHECK(DBX(c, &Q_B, NULL, A_INT(h), A_TEXT(month), A_TEXT(kind), A_TEXT(cat), A_INT(cents), A_INT(counted)) == E_OK, "line");
+}
+
+/* The household page's budget (persons_budget_read: the household and its members as the page reads them, the
+ * month's sums as columns of that read, PERSONS_BUDGET_SUMS) against persons_budget's one statement: every figure
+ * and the explanation the same. */
+static db_sql Q_PAGE_READ = DB_SQL(DB_SCOPED, NULL);
+static void same_on_page(db_conn *c, arena *a, int64_t h, civil_date month, const char *what)
+{
+	char mk[8];
+	persons_budget_month(month, mk);
+	household_row hr;
+	member_row *m;
+	int nm = 0;
+	int64_t parts;
+	const char *text = NULL;
+	household_budget x, y;
+	budget_sums sums;
+	CHECK(persons_household_read(c, a, &Q_PAGE_READ, h, mk, &hr, &m, &nm, &parts, &text) == E_OK, "%s", what);
+	CHECK(persons_budget_sums_parse(text, &sums), "%s", what);
+	CHECK(persons_budget(c, a, h, month, &x) == E_OK, "%s", what);
+	CHECK(persons_budget_read(c, a, &hr, m, nm, month, &sums, &y) == E_OK, "%s", what);
+	CHECK(x.members == y.members && x.children == y.children && x.adults == y.adults && x.couple == y.couple, "%s", what);
+	CHECK(x.parts_x100 == y.parts_x100 && x.uc_x100 == y.uc_x100 && x.rule_id == y.rule_id, "%s", what);
+	CHECK(x.resources == y.resources && x.charges == y.charges && x.family_benefits == y.family_benefits, "%s", what);
+	CHECK(x.resources_known == y.resources_known && x.qf_known == y.qf_known && x.qf == y.qf, "%s", what);
+	CHECK(x.rav_month == y.rav_month && x.rav_day_person == y.rav_day_person, "%s", what);
+	CHECK(!strcmp(x.explain, y.explain) && !strcmp(x.housing, y.housing), "%s", what);
 }
 
 int main(void)
@@ -136,6 +167,48 @@ int main(void)
 	CHECK_INT(b.uc_x100, 260);
 	CHECK_INT(b.rav_day_person, 2051);
 	CHECK_HAS(b.explain, "unité de consommation");
+
+	T_GROUP("the household page's budget, from its own read, the same");
+	Q_PAGE_READ.text = persons_household_read_sql(", 0" PERSONS_BUDGET_SUMS);
+	for (int64_t i = 1; i <= 3; i++) {
+		same_on_page(c, &a, i, nov, "A, B, C in November");
+		same_on_page(c, &a, i, dec, "A, B, C in December");
+	}
+	/* The page lists the members by birth; the parts count the children in their numbers' order: the shared
+	 * custody child first (50 / 2), then 50, then the third, disabled (100 + 50) — 2 + 2,25 = 4,25 (by birth it
+	 * would be 2 + 0,5 + 1 + 0,5 = 4). */
+	h = household(c, "E", 3000000);
+	person(c, h, "demandeur", "1980-03-03", 0);
+	person(c, h, "enfant_alterne", "2016-03-03", 0);
+	person(c, h, "enfant", "2010-03-03", 0);
+	person(c, h, "enfant", "2012-03-03", 1);
+	CHECK(DBX(c, &Q_GONE, NULL, A_INT(h), A_TEXT("conjoint"), A_TEXT("1981-01-01")) == E_OK, "a member who left");
+	line(c, h, "2026-11", "R", "salaire", 150000, 1);
+	line(c, h, "2026-11", "R", "prestations_familiales", 30000, 0); /* not counted */
+	line(c, h, "2026-11", "C", "loyer", 40000, 1);
+	CHECK(persons_budget(c, &a, h, nov, &b) == E_OK && b.parts_x100 == 425 && b.members == 4 && !b.couple,
+	      "E: 4,25 parts, the one who left not counted");
+	same_on_page(c, &a, h, nov, "E in November");
+	same_on_page(c, &a, h, dec, "E in December (no line: not known)");
+	h = household(c, "F", -1); /* no member, no line */
+	same_on_page(c, &a, h, nov, "F, empty");
+	h = household(c, "G", -1);
+	person(c, h, "demandeur", "1960-06-06", 0);
+	line(c, h, "2026-11", "R", "salaire", 90000, 0); /* only a line not counted: resources not known */
+	line(c, h, "2026-11", "C", "loyer", 20000, 1);
+	CHECK(persons_budget(c, &a, h, nov, &b) == E_OK && !b.resources_known && !b.qf_known, "G: not known");
+	same_on_page(c, &a, h, nov, "G in November");
+	free((char *)Q_PAGE_READ.text);
+	budget_sums bs;
+	CHECK(persons_budget_sums_parse(NULL, &bs) && !bs.resources_known && !bs.resources && !bs.charges, "no line");
+	CHECK(persons_budget_sums_parse("120000,10000,58000", &bs) && bs.resources_known && bs.resources == 120000 &&
+	      bs.family_benefits == 10000 && bs.charges == 58000, "three sums");
+	CHECK(persons_budget_sums_parse(",,30000", &bs) && !bs.resources_known && !bs.resources && bs.charges == 30000,
+	      "charges only: resources not known");
+	CHECK(persons_budget_sums_parse("5,,", &bs) && bs.resources_known && bs.resources == 5 && !bs.charges, "resources only");
+	CHECK(!persons_budget_sums_parse("1,2", &bs) && !persons_budget_sums_parse("1,2,3,4", &bs) &&
+	      !persons_budget_sums_parse("a,1,2", &bs) && !persons_budget_sums_parse("1,2,99999999999999999999999", &bs),
+	      "anything else refused");
 
 	T_GROUP("money");
 	int64_t v;

@@ -179,6 +179,10 @@ static const db_migration migrations[] = {
 	 "CREATE TABLE household_parts (structure_id BIGINT NOT NULL, household_id BIGINT NOT NULL, "
 	 " part TEXT COLLATE \"C\" NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (structure_id, household_id, part));"
 	 OWN_PARTS(PERSONS_PART_PG)},
+	/* The QF rules are a reference list of the structure: the household page's budget reads the rule in force from
+	 * memory while the structure's reference version holds (accounts.h; persons_budget.c). */
+	{13, "QF rules raise the structure's reference version",
+	 ACCOUNTS_REFS_TRIGGERS_SQ("qf_rules"), ACCOUNTS_REFS_TRIGGER_PG("qf_rules")},
 };
 const db_module_schema persons_schema = {"persons", migrations, COUNTOF(migrations)};
 

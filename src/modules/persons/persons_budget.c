@@ -52,16 +52,86 @@ static const char *fmt_parts(arena *a, int64_t x100)
 	return arena_printf(a, "%lld,%02lld", (long long)(x100 / 100), (long long)(x100 % 100));
 }
 
+/* The rule in force on a month's first day ($2), alone: kept in memory under the structure's reference version
+ * (DB_KEPT; every write of qf_rules raises it, migration persons/13) — the household page reads it without a
+ * statement. The same read not kept, after the default rule is written (the kept one was read, empty, under the
+ * version of before). */
+#define RULE_SELECT                                                                                                  \
+	"SELECT id, parts_couple, parts_single_parent, parts_single, child1, child2, child3, child_more, disabled_child, "   \
+	"rav_divisor, effective_from FROM qf_rules WHERE structure_id = $1 AND effective_from <= $2 "                     \
+	"ORDER BY effective_from DESC LIMIT 1"
+static db_sql Q_RULE = DB_SQL(DB_SCOPED | DB_KEPT, RULE_SELECT);
+static db_sql Q_RULE_NOW = DB_SQL(DB_SCOPED, RULE_SELECT);
+
+/* The rule's numbers (its id first, then the parts and the children's weights), its divisor and its date. */
+typedef struct budget_rule {
+	int64_t v[9];
+	const char *divisor, *from;
+} budget_rule;
+/* A member of today as the budget counts them. */
+typedef struct budget_member {
+	int64_t id;
+	const char *relation, *birth_date;
+	bool disability;
+} budget_member;
+
+void persons_budget_month(civil_date month, char key[8])
+{
+	snprintf(key, 8, "%04u-%02u", (unsigned)month.y % 10000u, (unsigned)month.m % 100u);
+}
+
+/* One field of PERSONS_BUDGET_SUMS, [s, end): empty (no line of the kind: *known false), or an integer. */
+static bool sum_field(const char *s, const char *end, bool *known, int64_t *v)
+{
+	size_t len = (size_t)(end - s);
+	char num[24];
+	*known = len > 0;
+	*v = 0;
+	if (!len)
+		return true;
+	if (len >= sizeof num)
+		return false;
+	memcpy(num, s, len);
+	num[len] = 0;
+	return text_to_int64(num, INT64_MIN, INT64_MAX, v);
+}
+
+bool persons_budget_sums_parse(const char *text, budget_sums *s)
+{
+	*s = (budget_sums){0};
+	if (!text)
+		return true; /* no line counted this month */
+	const char *c1 = strchr(text, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+	if (!c2 || strchr(c2 + 1, ','))
+		return false;
+	bool fb, ch;
+	return sum_field(text, c1, &s->resources_known, &s->resources) && sum_field(c1 + 1, c2, &fb, &s->family_benefits) &&
+	       sum_field(c2 + 1, c2 + 1 + strlen(c2 + 1), &ch, &s->charges);
+}
+
+static void month_keys(civil_date month, char mday[11], char mkey[8])
+{
+	civil_date first = {month.y, month.m, 1};
+	civil_format(first, mday);
+	persons_budget_month(month, mkey);
+}
+
+static int member_cmp(const void *x, const void *y)
+{
+	const budget_member *a = x, *b = y;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+static err budget_compute(arena *a, civil_date month, const budget_rule *br, bool has_taxable, int64_t taxable,
+                          budget_member *mem, int nmem, household_budget *o);
+
 err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, household_budget *o)
 {
 	memset(o, 0, sizeof *o);
 	char mday[11], mkey[8];
-	civil_date first = {month.y, month.m, 1};
-	civil_format(first, mday);
-	snprintf(mkey, sizeof mkey, "%04u-%02u", (unsigned)month.y % 10000u, (unsigned)month.m % 100u);
+	month_keys(month, mday, mkey);
 	db_res q = {0};
-	int64_t rule[9] = {0};
-	char *divisor = NULL, *from = NULL;
+	budget_rule br = {0};
 	/* The rule comes first; a structure without one gets the default rule, once. */
 	err e = DBQ(c, &Q_BUDGET, &q, A_INT(hid), A_TEXT(mday), A_TEXT(mkey));
 	bool row = e == E_OK && db_next(&q);
@@ -76,28 +146,21 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 	}
 	if (e == E_OK) {
 		for (int i = 0; i < 9; i++)
-			rule[i] = db_int(&q, B_RULE + i);
-		divisor = db_dup(&q, B_RULE + 9, a);
-		from = db_dup(&q, B_RULE + 10, a);
-		if (!divisor || !from)
+			br.v[i] = db_int(&q, B_RULE + i);
+		br.divisor = db_dup(&q, B_RULE + 9, a);
+		br.from = db_dup(&q, B_RULE + 10, a);
+		if (!br.divisor || !br.from)
 			e = E_DB;
 	}
 	if (e != E_OK) {
 		db_close(&q);
 		return e;
 	}
-	o->rule_id = rule[0];
-	/* Members and their weights. */
-	bool couple = false;
-	int children = 0, disabled_children = 0;
-	int64_t children_half = 0; /* shared-custody children count half */
-	int64_t uc = 0;
-	int adults = 0;
-	civil_date ref = {month.y, month.m, 1};
-	int rank = 0, ncap = 0;
-	int64_t child_parts = 0;
+	/* Members (by number), then the month's sums. */
 	int64_t taxable = 0;
 	bool has_taxable = false, first_row = true;
+	budget_member *mem = NULL;
+	int nmem = 0, mcap = 0;
 	o->housing = "";
 	buf cats;
 	buf_init(&cats, a, 64);
@@ -127,9 +190,97 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 		}
 		if (db_isnull(&q, B_MEMBER))
 			continue; /* no member today */
-		const char *rel = db_text(&q, B_MEMBER);
+		budget_member *m = ARENA_PUSH(a, mem, nmem, mcap);
+		if (!m)
+			break;
+		m->id = db_int(&q, 1);
+		m->relation = db_dup(&q, B_MEMBER, a);
+		m->birth_date = db_isnull(&q, B_MEMBER + 1) ? NULL : db_dup(&q, B_MEMBER + 1, a);
+		m->disability = db_int(&q, B_MEMBER + 2) != 0;
+	}
+	e = q.status;
+	db_close(&q);
+	if (e == E_OK && a->failed)
+		e = E_NOMEM;
+	if (e != E_OK)
+		return e;
+	if (first_row)
+		return E_NOT_FOUND; /* no such household */
+	o->resource_cats = buf_cstr(&cats);
+	return budget_compute(a, month, &br, has_taxable, taxable, mem, nmem, o);
+}
+
+err persons_budget_read(db_conn *c, arena *a, const household_row *h, const member_row *m, int nm, civil_date month,
+                        const budget_sums *s, household_budget *o)
+{
+	memset(o, 0, sizeof *o);
+	char mday[11], mkey[8];
+	month_keys(month, mday, mkey);
+	budget_rule br = {0};
+	db_res q = {0};
+	err e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));
+	bool row = e == E_OK && db_next(&q);
+	if (e == E_OK && !row) {
+		db_close(&q);
+		e = DBX0(c, &Q_RULE_DEFAULT, NULL);
+		if (e == E_OK)
+			e = DBQ(c, &Q_RULE_NOW, &q, A_TEXT(mday));
+		row = e == E_OK && db_next(&q);
+		if (e == E_OK && !row)
+			e = E_DB;
+	}
+	if (e == E_OK) {
+		for (int i = 0; i < 9; i++)
+			br.v[i] = db_int(&q, i);
+		br.divisor = db_dup(&q, 9, a);
+		br.from = db_dup(&q, 10, a);
+		if (!br.divisor || !br.from)
+			e = E_DB;
+	}
+	db_close(&q);
+	if (e != E_OK)
+		return e;
+	/* The members of today, by number, as persons_budget reads them. */
+	budget_member *mem = nm > 0 ? arena_array(a, (size_t)nm, sizeof *mem) : NULL;
+	if (nm > 0 && !mem)
+		return E_NOMEM;
+	int nmem = 0;
+	for (int i = 0; i < nm; i++)
+		if (m[i].active)
+			mem[nmem++] = (budget_member){m[i].id, m[i].relation ? m[i].relation : "",
+			                              m[i].birth_date && *m[i].birth_date ? m[i].birth_date : NULL,
+			                              m[i].disability};
+	if (nmem > 1)
+		qsort(mem, (size_t)nmem, sizeof *mem, member_cmp);
+	o->housing = h->housing ? h->housing : "";
+	o->resources_known = s->resources_known;
+	o->resources = s->resources;
+	o->family_benefits = s->family_benefits;
+	o->charges = s->charges;
+	o->resource_cats = NULL; /* not summed by the page's read */
+	return budget_compute(a, month, &br, h->annual_taxable >= 0, h->annual_taxable >= 0 ? h->annual_taxable : 0,
+	                      mem, nmem, o);
+}
+
+/* The parts, units, QF and reste à vivre of the members (by number) under the rule, the month's sums in *o. */
+static err budget_compute(arena *a, civil_date month, const budget_rule *br, bool has_taxable, int64_t taxable,
+                          budget_member *mem, int nmem, household_budget *o)
+{
+	const int64_t *rule = br->v;
+	const char *divisor = br->divisor, *from = br->from;
+	o->rule_id = rule[0];
+	bool couple = false;
+	int children = 0, disabled_children = 0;
+	int64_t children_half = 0; /* shared-custody children count half */
+	int64_t uc = 0;
+	int adults = 0;
+	civil_date ref = {month.y, month.m, 1};
+	int rank = 0, ncap = 0;
+	int64_t child_parts = 0;
+	for (int i = 0; i < nmem; i++) {
+		const char *rel = mem[i].relation;
 		civil_date b;
-		int age = civil_parse(db_text(&q, B_MEMBER + 1), &b) ? civil_age(b, ref) : 30;
+		int age = mem[i].birth_date && civil_parse(mem[i].birth_date, &b) ? civil_age(b, ref) : 30;
 		o->members++;
 		if (!strcmp(rel, "conjoint"))
 			couple = true;
@@ -143,7 +294,7 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 				children++; /* counted all the same; a->failed tells */
 			rank++;
 			int64_t inc = rank == 1 ? rule[4] : rank == 2 ? rule[5] : rank == 3 ? rule[6] : rule[7];
-			if (db_int(&q, B_MEMBER + 2)) {
+			if (mem[i].disability) {
 				inc += rule[8];
 				disabled_children++;
 			}
@@ -156,19 +307,12 @@ err persons_budget(db_conn *c, arena *a, int64_t hid, civil_date month, househol
 		int64_t w = !child && adults++ == 0 ? 100 : (age >= 14 ? 50 : 30);
 		uc += shared ? w / 2 : w;
 	}
-	e = q.status;
-	db_close(&q);
-	if (e != E_OK)
-		return e;
-	if (first_row)
-		return E_NOT_FOUND; /* no such household */
 	o->children = children;
 	o->adults = adults;
 	o->couple = couple;
 	int64_t base = couple ? rule[1] : children ? rule[2] : rule[3];
 	o->parts_x100 = base + child_parts;
 	o->uc_x100 = uc ? uc : 100;
-	o->resource_cats = buf_cstr(&cats);
 	buf ex;
 	buf_init(&ex, a, 512);
 	char from_fr[11];

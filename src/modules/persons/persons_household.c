@@ -56,7 +56,7 @@ static void page_build(void)
 	int nsec = module_sections(&sec);
 	if (NPARTS_OWN + nsec > 62)
 		log_fatal("persons: %d parts of a household's page, more than its number's bits", NPARTS_OWN + nsec);
-	size_t len = 160;
+	size_t len = 160 + sizeof PERSONS_BUDGET_SUMS;
 	for (int i = 0; i < NPARTS_OWN; i++)
 		len += strlen(own_parts[i]) + 48;
 	for (int i = 0; i < nsec; i++)
@@ -70,7 +70,8 @@ static void page_build(void)
 		if (name)
 			n += (size_t)snprintf(cols + n, len - n, " WHEN '%s' THEN %lld", name, 1LL << i);
 	}
-	snprintf(cols + n, len - n, " ELSE 0 END) FROM household_parts WHERE structure_id = $1 AND household_id = $2)");
+	snprintf(cols + n, len - n, " ELSE 0 END) FROM household_parts WHERE structure_id = $1 AND household_id = $2)"
+	         PERSONS_BUDGET_SUMS);
 	Q_PAGE.text = persons_household_read_sql(cols);
 	free(cols);
 	if (!Q_PAGE.text)
@@ -220,10 +221,13 @@ static void timeline(web_req *r, int64_t hid)
 	html_printf(b, "</ol><p><a href=\"/foyers/%lld/parcours\">Tout le parcours</a></p></section>", (long long)hid);
 }
 
-static void budget(web_req *r, int64_t hid)
+/* The month's budget from the page's read: the household, its members and the month's sums (the rule from memory). */
+static void budget(web_req *r, const household_row *h, const member_row *m, int nm, civil_date today,
+                   const budget_sums *s)
 {
+	int64_t hid = h->id;
 	household_budget hb;
-	if (persons_budget(r->db, r->a, hid, civil_today(r->user->tz), &hb) != E_OK)
+	if (persons_budget_read(r->db, r->a, h, m, nm, today, s, &hb) != E_OK)
 		return;
 	html_printf(&r->out, "<section aria-labelledby=\"t-budget\"><h2 id=\"t-budget\">Budget du mois</h2>"
 	                     "<dl class=\"facts\"><dt>Ressources</dt><dd>%s</dd><dt>Charges retenues</dt><dd>%s</dd>"
@@ -333,8 +337,16 @@ static void household_page(web_req *r)
 	const module_section *const *sec;
 	int nsec = module_sections(&sec);
 	pthread_once(&page_once, page_build);
+	/* The read's numbers: the parts' bits, then the month's budget sums (PERSONS_BUDGET_SUMS). */
+	civil_date today = civil_today(r->user->tz);
+	char month[8];
+	persons_budget_month(today, month);
 	int64_t parts = 0;
-	err e = persons_household_read(r->db, r->a, &Q_PAGE, hid, &h, &m, &nm, &parts);
+	const char *sums_text = NULL;
+	budget_sums sums;
+	err e = persons_household_read(r->db, r->a, &Q_PAGE, hid, month, &h, &m, &nm, &parts, &sums_text);
+	if (e == E_OK && !persons_budget_sums_parse(sums_text, &sums))
+		e = E_DB;
 	if (e != E_OK) {
 		web_error(r, e, NULL);
 		return;
@@ -383,7 +395,7 @@ static void household_page(web_req *r)
 	timeline(r, hid);
 	html_lit(&r->out, "</div><div class=\"col-side\">");
 	if (web_can(r, PERM_PERSONS_SITUATION))
-		budget(r, hid);
+		budget(r, &h, m, nm > 0 ? nm : 0, today, &sums);
 	referents(r, hid, has[PART_REFERENTS]);
 	if (has[PART_NOTICES])
 		persons_notices_section(r, hid);

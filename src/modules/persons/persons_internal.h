@@ -176,13 +176,35 @@ typedef struct member_row {
  * E_NOT_FOUND outside the structure. */
 err persons_household_with_members(db_conn *c, arena *a, int64_t household_id, household_row *h, member_row **members,
                                    int *nmembers);
-/* The same read with one more column, a number (the household's page: which of its parts hold anything). Its
- * statement is persons_household_read_sql(col), col being « , expr » of literal SQL, built once by the caller (NULL
- * without memory); *more (may be NULL) gets that column of the first row (NULL: 0), untouched when the read finds
- * nothing. */
+/* The same read with two more columns (the household's page: which of its parts hold anything, a number; its
+ * month's budget sums, a text). Its statement is persons_household_read_sql(cols), cols being « , expr, expr » of
+ * literal SQL, built once by the caller (NULL without memory), their parameters after the household's: $3 the
+ * month. *more gets the first column of the first row (NULL: 0), *text the second (NULL: NULL; in the arena);
+ * untouched when the read finds nothing. */
 char *persons_household_read_sql(const char *col);
-err persons_household_read(db_conn *c, arena *a, db_sql *sql, int64_t household_id, household_row *h, member_row **members,
-                           int *nmembers, int64_t *more);
+err persons_household_read(db_conn *c, arena *a, db_sql *sql, int64_t household_id, const char *month, household_row *h,
+                           member_row **members, int *nmembers, int64_t *more, const char **text);
+/* The month's budget lines summed in one column of the page's read (its month, "YYYY-MM", in $3), as text: the
+ * resources, the family benefits among them, the charges, separated by commas — each empty when the month has no
+ * such line ("120000,10000,58000", ",,30000"); NULL when it has no line counted at all. */
+#define PERSONS_BUDGET_SUMS                                                                                            \
+	", (SELECT coalesce(CAST(sum(CASE WHEN kind = 'R' THEN amount END) AS TEXT), '') || ',' || "                   \
+	"coalesce(CAST(sum(CASE WHEN kind = 'R' AND category = 'prestations_familiales' THEN amount END) AS TEXT), '') "  \
+	"|| ',' || coalesce(CAST(sum(CASE WHEN kind <> 'R' THEN amount END) AS TEXT), '') FROM budget_lines "             \
+	"WHERE structure_id = $1 AND household_id = $2 AND month = $3 AND counted = 1)"
+typedef struct budget_sums {
+	bool resources_known;                       /* a resource line this month */
+	int64_t resources, family_benefits, charges; /* cents; 0 without lines */
+} budget_sums;
+/* A month's key as budget lines are filed under ("YYYY-MM"). */
+void persons_budget_month(civil_date month, char key[8]);
+/* PERSONS_BUDGET_SUMS's column read into *s (NULL: no line); false when it is not three numbers or empty fields. */
+bool persons_budget_sums_parse(const char *text, budget_sums *s);
+/* persons_budget for a household already read with its members (h, m: the page's read) and its month's sums: the
+ * rule in force read from memory while the structure's reference version holds — no statement then. The
+ * resource categories (resource_cats) are not read: NULL. */
+err persons_budget_read(db_conn *c, arena *a, const household_row *h, const member_row *m, int nm, civil_date month,
+                        const budget_sums *s, household_budget *o);
 typedef struct alert_row {
 	int64_t id, created_at;
 	const char *text;

@@ -158,23 +158,26 @@ char *persons_household_read_sql(const char *col)
 
 err persons_household_with_members(db_conn *c, arena *a, int64_t hid, household_row *h, member_row **out, int *nout)
 {
-	return persons_household_read(c, a, &Q_H_MEMBERS, hid, h, out, nout, NULL);
+	return persons_household_read(c, a, &Q_H_MEMBERS, hid, NULL, h, out, nout, NULL, NULL);
 }
 
-err persons_household_read(db_conn *c, arena *a, db_sql *sql, int64_t hid, household_row *h, member_row **out, int *nout,
-                           int64_t *more)
+err persons_household_read(db_conn *c, arena *a, db_sql *sql, int64_t hid, const char *month, household_row *h,
+                           member_row **out, int *nout, int64_t *more, const char **text)
 {
 	db_res q = {0};
 	int n = 0, cap = 0;
 	bool found = false;
 	*out = NULL;
-	err e = DBQ(c, sql, &q, A_INT(hid));
+	err e = month ? DBQ(c, sql, &q, A_INT(hid), A_TEXT(month)) : DBQ(c, sql, &q, A_INT(hid));
 	while (e == E_OK && db_next(&q)) {
 		if (!found) {
 			found = true;
 			household_fill(&q, a, MEMBER_COLS, hid, h);
+			enum { MORE = MEMBER_COLS + HOUSEHOLD_COLS };
 			if (more)
-				*more = db_isnull(&q, MEMBER_COLS + HOUSEHOLD_COLS) ? 0 : db_int(&q, MEMBER_COLS + HOUSEHOLD_COLS);
+				*more = db_isnull(&q, MORE) ? 0 : db_int(&q, MORE);
+			if (text)
+				*text = db_isnull(&q, MORE + 1) ? NULL : t_(&q, MORE + 1, a);
 		}
 		if (db_isnull(&q, 0))
 			continue; /* a household without a person */
