@@ -80,7 +80,10 @@ int cmd_migrate(int argc, char **argv)
 int cmd_check(int argc, char **argv)
 {
 	if (flag(argc, argv, "--help"))
-		return usage("Usage : openccas check [--db URL]\nIndique les migrations en attente et vérifie le journal.\n", 0);
+		return usage("Usage : openccas check [--db URL] [--recompter]\n"
+		             "Indique les migrations en attente, vérifie le journal et recompte les parties des dossiers (ce que\n"
+		             "la page d’un foyer lit avant ses sections). --recompter : les parties différentes sont réécrites\n"
+		             "d’après le recomptage.\n", 0);
 	key_may_create = false;
 	db *d = open_db(1, false);
 	if (!d)
@@ -100,8 +103,19 @@ int cmd_check(int argc, char **argv)
 		arena_release(&a);
 		db_conn_put(c);
 	}
+	int64_t wrong = 0;
+	bool recount = flag(argc, argv, "--recompter");
+	if (e == E_OK && !pending) {
+		e = persons_parts_check(d, recount, &wrong);
+		if (e == E_OK && !wrong)
+			printf("Parties des dossiers : conformes au recomptage\n");
+		else if (e == E_OK)
+			printf(recount ? "Parties des dossiers : %lld différaient du recomptage, réécrites\n"
+			               : "Parties des dossiers : %lld diffèrent du recomptage (openccas check --recompter les réécrit)\n",
+			       (long long)wrong);
+	}
 	db_close_all(d);
-	return e != E_OK ? EX_FAIL : (pending || broken) ? EX_VERIFY : 0;
+	return e != E_OK ? EX_FAIL : (pending || broken || (wrong && !recount)) ? EX_VERIFY : 0;
 }
 
 int cmd_user(int argc, char **argv)

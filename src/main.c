@@ -36,7 +36,7 @@ static const char *usage_main =
 	"  serve     servir l’application web et l’API JSON\n"
 	"  init      créer (ou migrer) la base, la structure et son premier administrateur\n"
 	"  migrate   appliquer les migrations de schéma en attente\n"
-	"  check     vérifier la base (migrations en attente, journal)\n"
+	"  check     vérifier la base (migrations en attente, journal, parties des dossiers)\n"
 	"  user      gérer les comptes : user add | disable | enable | list\n"
 	"  token     jetons d’API : token create --user EMAIL | token list | token revoke N\n"
 	"  journal   journal des accès : journal verify [--seals F] | journal seal\n"

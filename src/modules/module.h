@@ -76,6 +76,15 @@ typedef struct module_section {
 	const char *part;
 } module_section;
 
+/* A table whose rows the module counts in a household's parts (persons.h's triggers, created by its migration):
+ * the part, the table, the condition under which a row t counts. Declared from the migration's own list:
+ * MODULE_PART is the X of a list X(table, part, columns, condition) that the migration expands with
+ * PERSONS_PART_SQLITE and PERSONS_PART_PG. `openccas check` recounts every part from its tables. */
+typedef struct module_part {
+	const char *part, *table, *cond;
+} module_part;
+#define MODULE_PART(T, P, COLS, COND) {P, T, COND("t")},
+
 /* A block of the agent's home page. */
 typedef struct module_widget {
 	int order;
@@ -140,6 +149,9 @@ typedef struct module {
 	int nnav;
 	const module_section *sections;
 	int nsections;
+	/* The tables it counts in a household's parts (above). */
+	const module_part *parts;
+	int nparts;
 	/* What the module knows of the signed-in user, read in the statement that reads her session or token (a
 	 * statement a request less): an SQL expression over u.id (the user) and st.id (the structure she works in)
 	 * whose value is a non-negative integer — a condition (1 or 0: the register's « is one of its named

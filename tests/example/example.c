@@ -9,6 +9,10 @@
 
 int PERM_EXAMPLE;
 
+/* The tables it counts in a household's parts (persons.h): the migration creates their triggers, the descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define EXAMPLE_PARTS(X) X("example_tags", "example", "structure_id, household_id", PERSONS_PART_ANY)
+
 static const db_migration migrations[] = {
 	{1, "household tags",
 	 "CREATE TABLE example_tags (id INTEGER PRIMARY KEY, structure_id INTEGER NOT NULL REFERENCES structures(id), "
@@ -17,8 +21,7 @@ static const db_migration migrations[] = {
 	 NULL},
 	/* Its section's part of a household (persons.h): the household page reads its tags only when there are. */
 	{2, "tags counted in the household's parts",
-	 PERSONS_PART_SQLITE("example_tags", "example", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("example_tags", "example", "structure_id, household_id", PERSONS_PART_ANY)},
+	 EXAMPLE_PARTS(PERSONS_PART_SQLITE), EXAMPLE_PARTS(PERSONS_PART_PG)},
 };
 static const db_module_schema schema = {"example", migrations, COUNTOF(migrations)};
 
@@ -155,6 +158,8 @@ static const module_indicator indicators[] = {
 	{"example.tags", "Étiquettes posées", "Étiquettes posées sur la période, par étiquette.", count_by_tag},
 };
 
+static const module_part parts[] = {EXAMPLE_PARTS(MODULE_PART)};
+
 const module example_module = {
 	.name = "example",
 	.schema = &schema,
@@ -165,6 +170,8 @@ const module example_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "example_tags",

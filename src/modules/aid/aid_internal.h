@@ -182,4 +182,8 @@ err aid_event(db_conn *c, int64_t request_id, int64_t session_id, int64_t user_i
 /* A JSON object's members as pairs (strings, numbers, booleans; arrays of
  * strings joined with ", "), for aid_act. */
 void aid_kv_from_json(arena *a, json_t *o, kv_list *out);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define AID_PARTS(X) X("aid_requests", "aid", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

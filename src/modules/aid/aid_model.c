@@ -89,8 +89,8 @@ static const db_migration migrations[] = {
 	 ACCOUNTS_REFS_TRIGGERS_SQ("aid_rulebooks"), ACCOUNTS_REFS_TRIGGER_PG("aid_rulebooks")},
 	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
 	{9, "aid_requests counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("aid_requests", "aid", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("aid_requests", "aid", "structure_id, household_id", PERSONS_PART_ANY)},
+	 AID_PARTS(PERSONS_PART_SQLITE),
+	 AID_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema aid_schema = {"aid", migrations, COUNTOF(migrations)};
 

@@ -90,6 +90,8 @@ static const module_indicator indicators[] = {
 	{"aid.granted", "Euros accordés", "Montants accordés par les décisions de la période, en euros entiers, par aide.", by_granted},
 };
 
+static const module_part parts[] = {AID_PARTS(MODULE_PART)};
+
 const module aid_module = {
 	.name = "aid",
 	.schema = &aid_schema,
@@ -102,6 +104,8 @@ const module aid_module = {
 	.nwidgets = COUNTOF(widgets),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.subject_key = "optional_aid",
 	.subject = aid_subject,
 	.anonymise = aid_anonymise,

@@ -184,4 +184,8 @@ void domiciliation_report_routes(void);
 void domiciliation_docs_routes(void);
 void domiciliation_export_routes(void);
 void domiciliation_import_routes(void);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define DOMICILIATION_PARTS(X) X("domiciliations", "domiciliation", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

@@ -152,8 +152,8 @@ static const db_migration migrations[] = {
 	 " ON domiciliations FOR EACH ROW EXECUTE FUNCTION domi_day_counts_keep();"},
 	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
 	{10, "domiciliations counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("domiciliations", "domiciliation", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("domiciliations", "domiciliation", "structure_id, household_id", PERSONS_PART_ANY)},
+	 DOMICILIATION_PARTS(PERSONS_PART_SQLITE),
+	 DOMICILIATION_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema domiciliation_schema = {"domiciliation", migrations, COUNTOF(migrations)};
 

@@ -65,6 +65,8 @@ static const module_indicator indicators[] = {
 	{"domiciliation.inforce", "Domiciliations en cours", "Domiciliations valides à un moment de la période, par type de foyer.", by_inforce},
 };
 
+static const module_part parts[] = {DOMICILIATION_PARTS(MODULE_PART)};
+
 const module domiciliation_module = {
 	.name = "domiciliation",
 	.schema = &domiciliation_schema,
@@ -75,6 +77,8 @@ const module domiciliation_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "domiciliation",

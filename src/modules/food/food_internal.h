@@ -192,4 +192,10 @@ void food_report_init(void);
 void food_api_init(void);
 void food_section(web_req *r, int64_t hid);
 void food_widget(web_req *r);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define FOOD_PARTS(X)                                                                                                \
+	X("food_decisions", "food", "structure_id, household_id", PERSONS_PART_ANY)                                       \
+	X("food_visits", "food", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

@@ -76,10 +76,8 @@ static const db_migration migrations[] = {
 	 "CREATE INDEX food_decisions_later ON food_decisions(structure_id, household_id, kind, granted, from_on);", NULL},
 	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
 	{4, "food_decisions and food_visits counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("food_decisions", "food", "structure_id, household_id", PERSONS_PART_ANY)
-	 PERSONS_PART_SQLITE("food_visits", "food", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("food_decisions", "food", "structure_id, household_id", PERSONS_PART_ANY)
-	 PERSONS_PART_PG("food_visits", "food", "structure_id, household_id", PERSONS_PART_ANY)},
+	 FOOD_PARTS(PERSONS_PART_SQLITE),
+	 FOOD_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema food_schema = {"food", migrations, COUNTOF(migrations)};
 

@@ -328,6 +328,8 @@ static const module_indicator indicators[] = {
 	{"food.kg", "Kilogrammes vendus à l’épicerie", "Poids des produits passés en caisse dans la période, par catégorie de la banque alimentaire.", by_kg},
 };
 
+static const module_part parts[] = {FOOD_PARTS(MODULE_PART)};
+
 const module food_module = {
 	.name = "food",
 	.schema = &food_schema,
@@ -338,6 +340,8 @@ const module food_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "food_aid",

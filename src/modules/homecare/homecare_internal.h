@@ -124,4 +124,10 @@ void hc_meals_init(void);
 void hc_api_init(void);
 void hc_section(web_req *r, int64_t hid);
 void hc_widget(web_req *r);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define HOMECARE_PARTS(X)                                                                                            \
+	X("hc_alarms", "homecare", "structure_id, household_id", PERSONS_PART_ANY)                                        \
+	X("hc_subs", "homecare", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

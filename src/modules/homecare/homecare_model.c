@@ -109,10 +109,8 @@ static const db_migration migrations[] = {
 	 "DROP INDEX hc_orders_d;", NULL},
 	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
 	{5, "hc_alarms and hc_subs counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("hc_alarms", "homecare", "structure_id, household_id", PERSONS_PART_ANY)
-	 PERSONS_PART_SQLITE("hc_subs", "homecare", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("hc_alarms", "homecare", "structure_id, household_id", PERSONS_PART_ANY)
-	 PERSONS_PART_PG("hc_subs", "homecare", "structure_id, household_id", PERSONS_PART_ANY)},
+	 HOMECARE_PARTS(PERSONS_PART_SQLITE),
+	 HOMECARE_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema homecare_schema = {"homecare", migrations, COUNTOF(migrations)};
 

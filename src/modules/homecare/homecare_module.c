@@ -175,6 +175,8 @@ static const module_indicator indicators[] = {
 	{"homecare.alarms", "Téléassistance", "Abonnements en service à un moment de la période, par payeur.", by_alarm},
 };
 
+static const module_part parts[] = {HOMECARE_PARTS(MODULE_PART)};
+
 const module homecare_module = {
 	.name = "homecare",
 	.schema = &homecare_schema,
@@ -185,6 +187,8 @@ const module homecare_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "services_at_home",

@@ -75,4 +75,8 @@ void housing_pages_init(void);
 void housing_api_init(void);
 void housing_section(web_req *r, int64_t hid);
 void housing_widget(web_req *r);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define HOUSING_PARTS(X) X("housing_requests", "housing", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

@@ -171,8 +171,8 @@ static const db_migration migrations[] = {
 	 "AND request_id IN (SELECT id FROM housing_requests WHERE status <> 'active');"},
 	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
 	{6, "housing_requests counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("housing_requests", "housing", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("housing_requests", "housing", "structure_id, household_id", PERSONS_PART_ANY)},
+	 HOUSING_PARTS(PERSONS_PART_SQLITE),
+	 HOUSING_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema housing_schema = {"housing", migrations, COUNTOF(migrations)};
 

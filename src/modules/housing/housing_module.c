@@ -199,6 +199,8 @@ static const module_indicator indicators[] = {
 	                                     "radiée pour un autre motif.", by_end},
 };
 
+static const module_part parts[] = {HOUSING_PARTS(MODULE_PART)};
+
 const module housing_module = {
 	.name = "housing",
 	.schema = &housing_schema,
@@ -209,6 +211,8 @@ const module housing_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "social_housing_requests",

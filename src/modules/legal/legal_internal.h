@@ -95,4 +95,8 @@ void legal_pages_init(void);
 void legal_api_init(void);
 void legal_section(web_req *r, int64_t hid);
 void legal_widget(web_req *r);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define LEGAL_PARTS(X) X("legal_files", "legal", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

@@ -64,8 +64,8 @@ static const db_migration migrations[] = {
 	 "CREATE INDEX legal_files_kind ON legal_files(structure_id, kind_id, status, due_on, expected_on, renewal_on);", NULL},
 	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
 	{6, "legal_files counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("legal_files", "legal", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("legal_files", "legal", "structure_id, household_id", PERSONS_PART_ANY)},
+	 LEGAL_PARTS(PERSONS_PART_SQLITE),
+	 LEGAL_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema legal_schema = {"legal", migrations, COUNTOF(migrations)};
 

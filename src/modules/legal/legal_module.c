@@ -188,6 +188,8 @@ static const module_indicator indicators[] = {
 	                                             "sans réponse).", count_answers},
 };
 
+static const module_part parts[] = {LEGAL_PARTS(MODULE_PART)};
+
 const module legal_module = {
 	.name = "legal",
 	.schema = &legal_schema,
@@ -198,6 +200,8 @@ const module legal_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "statutory_aid_files",

@@ -72,4 +72,8 @@ void mc_pages_init(void);
 void mc_api_init(void);
 void mc_section(web_req *r, int64_t hid);
 void mc_widget(web_req *r);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define MICROCREDIT_PARTS(X) X("mc_credits", "microcredit", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

@@ -52,8 +52,8 @@ static const db_migration migrations[] = {
 	 KC_PG("mc_counts", "mc_credits", MC_COUNTED, MC_KEYS) KC_PG("mc_incident_counts", "mc_events", MC_E_COUNTED, MC_E_KEYS)},
 	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
 	{3, "mc_credits counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("mc_credits", "microcredit", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("mc_credits", "microcredit", "structure_id, household_id", PERSONS_PART_ANY)},
+	 MICROCREDIT_PARTS(PERSONS_PART_SQLITE),
+	 MICROCREDIT_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema microcredit_schema = {"microcredit", migrations, COUNTOF(migrations)};
 

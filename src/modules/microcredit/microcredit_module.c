@@ -176,6 +176,8 @@ static const module_indicator indicators[] = {
 	{"microcredit.project", "Microcrédits par projet", "Accompagnements ouverts dans la période, par type de projet financé.", by_project},
 };
 
+static const module_part parts[] = {MICROCREDIT_PARTS(MODULE_PART)};
+
 const module microcredit_module = {
 	.name = "microcredit",
 	.schema = &microcredit_schema,
@@ -186,6 +188,8 @@ const module microcredit_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "micro_credits",

@@ -99,17 +99,6 @@ int PERM_PERSONS_READ, PERM_PERSONS_WRITE, PERM_PERSONS_SITUATION, PERM_NOTES, P
 	"CREATE INDEX person_keys_cover ON person_keys(structure_id, key, person_id);" \
 	"DROP INDEX person_keys_key;"
 
-/* This module's parts of a household (persons.h; their names are persons_household.c's): an alert counts until it
- * is lifted. */
-#define ALERT_OPEN(r) r ".ended_at IS NULL"
-#define OWN_PARTS(X)                                                                                                     \
-	X("alerts", "alerts", "structure_id, household_id, ended_at", ALERT_OPEN)                                        \
-	X("notes", "notes", "structure_id, household_id", PERSONS_PART_ANY)                                              \
-	X("referents", "referents", "structure_id, household_id", PERSONS_PART_ANY)                                      \
-	X("notices", "notices", "structure_id, household_id", PERSONS_PART_ANY)                                          \
-	X("household_addresses", "addresses", "structure_id, household_id", PERSONS_PART_ANY)                            \
-	X("documents", "documents", "structure_id, household_id", PERSONS_PART_ANY)
-
 static const db_migration migrations[] = {
 	{1, "households, persons, members, search keys, budget, notes, alerts, documents, timeline, QF rules",
 	 PERSONS_DDL(T_KEYS_SQLITE),

@@ -41,6 +41,11 @@ extern int PERM_PERSONS_READ, PERM_PERSONS_WRITE, PERM_PERSONS_SITUATION, PERM_N
  * PERSONS_PART_ANY for every row; COLS lists the columns it reads, structure_id and household_id first. Two tables
  * may count under one part (its rows summed). Part names are the code's literals: letters and '_'. */
 #define PERSONS_PART_ANY(r) "1 = 1"
+/* `openccas check`: every part recounted from the tables the modules count (module_part), compared with
+ * household_parts — *wrong the parts that differ (a count, a part missing, one left at zero); with repair,
+ * household_parts rewritten from the recount in one transaction when any differs (PostgreSQL: the writers'
+ * triggers wait meanwhile, the readers do not). */
+err persons_parts_check(db *d, bool repair, int64_t *wrong);
 
 #define PERSONS_PART_SQ_SUB(P, R, COND)                                                                                  \
 	" UPDATE household_parts SET n = n - 1 WHERE structure_id = " R ".structure_id AND household_id = " R            \

@@ -292,4 +292,15 @@ bool persons_lookup(db_conn *c, arena *a, const char *text, const char **kind, i
 /* persons_notices.c: the notices sent to the household's members. */
 void persons_notices_section(web_req *r, int64_t hid);
 
+/* This module's parts of a household (persons.h; their names are persons_household.c's): an alert counts until it
+ * is lifted. Migration persons/12 creates their triggers, the descriptor names them (module_part). */
+#define ALERT_OPEN(r) r ".ended_at IS NULL"
+#define OWN_PARTS(X)                                                                                                     \
+	X("alerts", "alerts", "structure_id, household_id, ended_at", ALERT_OPEN)                                        \
+	X("notes", "notes", "structure_id, household_id", PERSONS_PART_ANY)                                              \
+	X("referents", "referents", "structure_id, household_id", PERSONS_PART_ANY)                                      \
+	X("notices", "notices", "structure_id, household_id", PERSONS_PART_ANY)                                          \
+	X("household_addresses", "addresses", "structure_id, household_id", PERSONS_PART_ANY)                            \
+	X("documents", "documents", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

@@ -166,6 +166,8 @@ static const module_indicator indicators[] = {
 	                                                             "période.", by_person_age},
 };
 
+static const module_part parts[] = {OWN_PARTS(MODULE_PART)};
+
 const module persons_module = {
 	.name = "persons",
 	/* The change feed's head: a search whose index has read that far asks nothing of the feed. */
@@ -178,6 +180,8 @@ const module persons_module = {
 	.nnav = COUNTOF(nav),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.labels = labels,
 	.ref = persons_ref,
 	.refs = persons_refs,

@@ -144,4 +144,8 @@ void rc_home_appointments(web_req *r);
 err rc_demo(db *d, const module_demo *x);
 void reception_pages_routes(void);
 void reception_api_routes(void);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define RECEPTION_PARTS(X) X("appointments", "appointments", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

@@ -59,8 +59,8 @@ static const db_migration migrations[] = {
 	 * anyway, and a trigger on the counter's most frequent write cost it a quarter of its execution on PostgreSQL
 	 * (bench/RESULTS.md). */
 	{5, "appointments counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("appointments", "appointments", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("appointments", "appointments", "structure_id, household_id", PERSONS_PART_ANY)},
+	 RECEPTION_PARTS(PERSONS_PART_SQLITE),
+	 RECEPTION_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema reception_schema = {"reception", migrations, COUNTOF(migrations)};
 

@@ -1,6 +1,7 @@
 /* reception_module.c — the front desk as a module (see module.h). */
 #include "modules/reception/reception_internal.h"
 #include "modules/accounts/accounts.h"
+#include "modules/persons/persons.h"
 #include "core/banned.h"
 
 #define STAFF (ROLE_BIT(ROLE_RECEPTION) | ROLE_BIT(ROLE_SOCIAL_WORKER) | ROLE_BIT(ROLE_CASE_OFFICER) | ROLE_BIT(ROLE_MANAGER))
@@ -80,6 +81,8 @@ static const module_indicator indicators[] = {
 	                                                       "orientation vers un agent, un service, un partenaire.", by_orientation},
 };
 
+static const module_part parts[] = {RECEPTION_PARTS(MODULE_PART)};
+
 const module reception_module = {
 	.name = "reception",
 	.schema = &reception_schema,
@@ -90,6 +93,8 @@ const module reception_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	.widgets = widgets,
 	.nwidgets = COUNTOF(widgets),
 	.subject_key = "contacts",

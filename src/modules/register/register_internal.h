@@ -127,4 +127,8 @@ void reg_volunteer_widget(web_req *r);
 void reg_api_init(void);
 void reg_section(web_req *r, int64_t hid);
 void reg_widget(web_req *r);
+/* The tables counted in a household's parts (persons.h): its migration creates their triggers, its descriptor
+ * names them (module_part: `openccas check` recounts them). */
+#define REGISTER_PARTS(X) X("reg_entries", "register", "structure_id, household_id", PERSONS_PART_ANY)
+
 #endif

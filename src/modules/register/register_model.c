@@ -113,8 +113,8 @@ static const db_migration migrations[] = {
 	 KC_SQLITE("reg_counts", "reg_entries", REG_COUNTED, REG_KEYS), KC_PG("reg_counts", "reg_entries", REG_COUNTED, REG_KEYS)},
 	/* The household page reads which of a household's parts have rows (persons.h): its section's. */
 	{6, "reg_entries counted in the household's parts, by triggers",
-	 PERSONS_PART_SQLITE("reg_entries", "register", "structure_id, household_id", PERSONS_PART_ANY),
-	 PERSONS_PART_PG("reg_entries", "register", "structure_id, household_id", PERSONS_PART_ANY)},
+	 REGISTER_PARTS(PERSONS_PART_SQLITE),
+	 REGISTER_PARTS(PERSONS_PART_PG)},
 };
 const db_module_schema register_schema = {"register", migrations, COUNTOF(migrations)};
 

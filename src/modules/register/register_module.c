@@ -201,6 +201,8 @@ static const module_indicator indicators[] = {
 	{"register.calls", "Appels des campagnes d’alerte", "Appels des campagnes ouvertes dans la période, par issue.", by_call},
 };
 
+static const module_part parts[] = {REGISTER_PARTS(MODULE_PART)};
+
 const module register_module = {
 	.name = "register",
 	.schema = &register_schema,
@@ -211,6 +213,8 @@ const module register_module = {
 	.nnav = COUNTOF(nav),
 	.sections = sections,
 	.nsections = COUNTOF(sections),
+	.parts = parts,
+	.nparts = COUNTOF(parts),
 	/* Whether the signed-in user is one of the agents it names (CASF R121-5), read with her session. */
 	.user_fact = "EXISTS (SELECT 1 FROM reg_agents ra WHERE ra.structure_id = st.id AND ra.user_id = u.id)",
 	.widgets = widgets,
