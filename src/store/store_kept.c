@@ -13,8 +13,11 @@
  * The rows are read from the database as usual (a miss), copied into one
  * block, and served from it; the block is kept when it is small. A block is
  * shared by the requests reading it (a count of readers): replacing it in
- * the table never frees it under a reader. Bounded: KEPT_SLOTS places (a
- * new key takes its place's), KEPT_BYTES_MAX a block, KEPT_TOTAL_MAX in all.
+ * the table never frees it under a reader. Bounded: KEPT_SLOTS places, in
+ * sets of KEPT_WAYS (a key goes in its set: its own place, an empty one, or
+ * the set's places in turn — two lists of one page falling in one set do not
+ * take each other's place at every request), KEPT_BYTES_MAX a block,
+ * KEPT_TOTAL_MAX in all.
  */
 #include "store/store_engine.h"
 #include <stdatomic.h>
@@ -23,7 +26,7 @@
 #include "core/log.h"
 #include "core/banned.h"
 
-enum { KEPT_SLOTS = 256, KEPT_BYTES_MAX = 64 * 1024, KEPT_TOTAL_MAX = 8 * 1024 * 1024, KEPT_KEY_MAX = KEPT_KEY_LEN };
+enum { KEPT_SLOTS = 256, KEPT_WAYS = 4, KEPT_SETS = KEPT_SLOTS / KEPT_WAYS, KEPT_BYTES_MAX = 64 * 1024, KEPT_TOTAL_MAX = 8 * 1024 * 1024, KEPT_KEY_MAX = KEPT_KEY_LEN };
 
 typedef struct kept_cell {
 	int64_t i;
@@ -43,7 +46,8 @@ struct kept_rows {
 
 typedef struct kept_table {
 	pthread_mutex_t lock;
-	kept_rows *slot[KEPT_SLOTS];
+	kept_rows *slot[KEPT_SLOTS]; /* set i: slot[i * KEPT_WAYS …] */
+	unsigned char turn[KEPT_SETS]; /* the set's place a new key takes when none is free */
 	size_t total;
 	uint64_t hits, misses;
 } kept_table;
@@ -120,6 +124,10 @@ static uint32_t hash_of(const char *k, size_t n)
 	uint32_t h = 2166136261u; /* FNV-1a */
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)k[i]) * 16777619u;
+	/* Its high bits mixed into the low ones the set is taken from (keys differing in their last bytes). */
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
 	return h;
 }
 
@@ -132,15 +140,19 @@ kept_rows *kept_find(db_conn *c, const db_sql *q, int nargs, const db_arg *args,
 		return NULL;
 	}
 	kept_rows *k = NULL;
+	kept_rows **set = &t->slot[hash_of(key, *keylen) % KEPT_SETS * KEPT_WAYS];
 	pthread_mutex_lock(&t->lock);
-	kept_rows *s = t->slot[hash_of(key, *keylen) % KEPT_SLOTS];
-	if (s && s->keylen == *keylen && !memcmp(s->key, key, *keylen)) {
-		atomic_fetch_add(&s->refs, 1);
-		k = s;
-		t->hits++;
-	} else {
-		t->misses++;
+	for (int w = 0; w < KEPT_WAYS && !k; w++) {
+		kept_rows *s = set[w];
+		if (s && s->keylen == *keylen && !memcmp(s->key, key, *keylen)) {
+			atomic_fetch_add(&s->refs, 1);
+			k = s;
+		}
 	}
+	if (k)
+		t->hits++;
+	else
+		t->misses++;
 	pthread_mutex_unlock(&t->lock);
 	return k;
 }
@@ -224,8 +236,18 @@ kept_rows *kept_capture(db_conn *c, db_res *r, const char *key, size_t keylen)
 	free(text);
 	kept_table *t = keylen && k && bytes <= KEPT_BYTES_MAX ? table_of(c->d) : NULL;
 	if (t) {
+		uint32_t si = hash_of(key, keylen) % KEPT_SETS;
+		kept_rows **set = &t->slot[si * KEPT_WAYS], **s = NULL;
 		pthread_mutex_lock(&t->lock);
-		kept_rows **s = &t->slot[hash_of(key, keylen) % KEPT_SLOTS];
+		/* Its own place (read again meanwhile by another request), else an empty one, else the set's turn. */
+		for (int w = 0; w < KEPT_WAYS && !s; w++)
+			if (set[w] && set[w]->keylen == keylen && !memcmp(set[w]->key, key, keylen))
+				s = &set[w];
+		for (int w = 0; w < KEPT_WAYS && !s; w++)
+			if (!set[w])
+				s = &set[w];
+		if (!s)
+			s = &set[t->turn[si]++ % KEPT_WAYS];
 		size_t old = *s ? (*s)->bytes : 0;
 		if (t->total - old + bytes <= KEPT_TOTAL_MAX) {
 			kept_rows *was = *s;

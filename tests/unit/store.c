@@ -970,6 +970,24 @@ int main(void)
 			CHECK(db_conn_statements(k) - before == 1 && rows == 4, "its own write read from the database (%d rows)", rows);
 			db_conn_put(k);
 		}
+		{
+			/* Sixty-four keys at once (a page reads several lists): each stays in its set's places — kept in one place
+			 * a key, two lists of one page that fell in it took each other's at every request (the QF rule and the
+			 * contact form's lists did, in the mixed day). */
+			char pat[16];
+			int read = 0, again = 0;
+			for (int i = 0; i < 64; i++) {
+				snprintf(pat, sizeof pat, "kp-x%d", i);
+				KEPT_READ(s1, 9, pat, false);
+				read += ran;
+			}
+			for (int i = 0; i < 64; i++) {
+				snprintf(pat, sizeof pat, "kp-x%d", i);
+				KEPT_READ(s1, 9, pat, false);
+				again += ran;
+			}
+			CHECK(read == 64 && again == 0, "sixty-four lists read once (%d statements), then all from memory (%d)", read, again);
+		}
 		c = db_conn_get(d);
 		db_conn_scope(c, s1);
 		CHECK(DBX0(c, &Q_T_KP_CLEAN, NULL) == E_OK, "clean");
