@@ -46,6 +46,17 @@ static void resources(cli *k, int64_t hid, const char *month, int64_t cents)
 	CHECK_INT(post_json(k, path, body)->status, 201);
 }
 
+/* The home page's « N droits à renouveler dans les 15 jours » (0 when the line is not there), and the list's total. */
+static int64_t to_renew(cli *k, int64_t *listed)
+{
+	const char *b = get(k, "/")->body, *at = b ? strstr(b, "/alimentaire/droits?liste=renouveler\">") : NULL;
+	int64_t n = at ? strtoll(at + strlen("/alimentaire/droits?liste=renouveler\">"), NULL, 10) : 0;
+	json_t *j = J(get(k, "/api/v1/food/decisions?liste=renouveler"));
+	*listed = geti(j, "total");
+	json_decref(j);
+	return n;
+}
+
 /* The file number the distribution's list shows for a household, and its line. */
 static int64_t line_of(cli *k, int64_t dist, int64_t hid, char *file_no, size_t n, char *state, size_t sn)
 {
@@ -157,6 +168,34 @@ int main(void)
 	char *codes = pdf_barcodes(get(&desk, path));
 	CHECK_HAS(codes, no_a); /* the card's barcode is the file number the counter reads */
 	free(codes);
+
+	T_GROUP("the rights to renew: the home page's count and the list");
+	{
+		/* A right ending within 15 days counts, on the home page and in the list; a later grant of its kind for
+		 * the household takes it out of both. */
+		int64_t hr = household(&soc, "Renouvelle", "Rose"), listed0 = -1, listed = -1;
+		char prev[8], from[11], later[11];
+		day(from, -20), day(later, 25);
+		snprintf(prev, sizeof prev, "%.7s", from);
+		resources(&soc, hr, month, 80000);
+		if (strcmp(prev, month))
+			resources(&soc, hr, prev, 80000);
+		int64_t home0 = to_renew(&mgr, &listed0);
+		snprintf(body, sizeof body, "{\"household\":%lld,\"kind\":\"colis\",\"decision\":\"accorde\",\"from_on\":\"%s\","
+		         "\"months\":\"1\"}", (long long)hr, from);
+		r = post_json(&soc, "/api/v1/food/decisions", body);
+		CHECK_INT(r->status, 201);
+		int64_t home1 = to_renew(&mgr, &listed);
+		CHECK(home1 == home0 + 1 && listed == listed0 + 1, "a right ending in ten days: %lld → %lld at home, %lld → %lld listed",
+		      (long long)home0, (long long)home1, (long long)listed0, (long long)listed);
+		snprintf(body, sizeof body, "{\"household\":%lld,\"kind\":\"colis\",\"decision\":\"accorde\",\"from_on\":\"%s\","
+		         "\"months\":\"1\"}", (long long)hr, later);
+		r = post_json(&soc, "/api/v1/food/decisions", body);
+		CHECK_INT(r->status, 201);
+		int64_t home2 = to_renew(&mgr, &listed);
+		CHECK(home2 == home0 && listed == listed0, "renewed by a later grant: %lld at home, %lld listed", (long long)home2,
+		      (long long)listed);
+	}
 
 	T_GROUP("a distribution: the households expected, the counter's one action");
 	snprintf(body, sizeof body, "{\"day\":\"%s\",\"site\":\"Salle test\",\"slots\":\"9h-10h, 10h-11h\"}", today);

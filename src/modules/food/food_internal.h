@@ -31,6 +31,13 @@ extern const code FOOD_KINDS[2], FOOD_SIZES[3], FOOD_LINE_STATES[5], FOOD_CATEGO
 /* The rulebook's rules that decide access (aid_tariff: eligibility, and the grocery's monthly allowance). */
 #define FOOD_RULE_PARCEL "colis_alimentaire"
 #define FOOD_RULE_SHOP "epicerie_sociale"
+/* The rights to renew, ending between $2 and $3 with no later grant of their kind (the list « à renouveler », the
+ * home page's count): each kind named, so that the index by structure, kind, grant and end serves the range on both
+ * engines, and the later grant is looked for along its own index. */
+#define FOOD_RENEW                                                                                                     \
+	"FROM food_decisions d WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 1 AND to_on >= $2 " \
+	"AND to_on <= $3 AND ended_on IS NULL AND NOT EXISTS (SELECT 1 FROM food_decisions n WHERE n.structure_id = "        \
+	"d.structure_id AND n.household_id = d.household_id AND n.kind = d.kind AND n.granted = 1 AND n.from_on > d.from_on)"
 
 typedef struct food_ctx {
 	db_conn *c;

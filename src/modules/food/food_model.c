@@ -237,12 +237,10 @@ static db_sql Q_D_OF = DB_SQL(DB_SCOPED,
 static db_sql Q_D_ON = DB_SQL(DB_SCOPED,
 	"SELECT " D_COLS " FROM food_decisions WHERE structure_id = $1 AND household_id = $2 AND kind = $3 AND granted = 1 "
 	"AND from_on <= $4 AND to_on >= $4 AND (ended_on IS NULL OR ended_on >= $4) ORDER BY from_on DESC LIMIT 1");
-/* Renewals: granted, ending within 15 days or ended (by its term) within 30, with no later grant of the kind. */
+/* Renewals: granted, ending within 15 days or ended (by its term) within 30, with no later grant of the kind
+ * (FOOD_RENEW, food_internal.h). */
 /* Each list: its page and its total counted apart (a count beside every row said 0 on a page past the end). */
-#define D_RENEW                                                                                                        \
-	"FROM food_decisions d WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 1 AND to_on >= $2 " \
-	"AND to_on <= $3 AND ended_on IS NULL AND NOT EXISTS (SELECT 1 FROM food_decisions n WHERE n.structure_id = "        \
-	"d.structure_id AND n.household_id = d.household_id AND n.kind = d.kind AND n.granted = 1 AND n.from_on > d.from_on)"
+#define D_RENEW FOOD_RENEW
 #define D_ACTIVE                                                                                                       \
 	"FROM food_decisions WHERE structure_id = $1 AND kind IN ('colis', 'epicerie') AND granted = 1 AND to_on >= $2 "     \
 	"AND from_on <= $2 AND (ended_on IS NULL OR ended_on >= $2)"

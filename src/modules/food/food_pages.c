@@ -670,9 +670,7 @@ void food_section(web_req *r, int64_t hid)
 
 static db_sql Q_W = DB_SQL(DB_SCOPED,
 	"SELECT (SELECT count(*) FROM food_dists WHERE structure_id = $1 AND day = $2 AND closed = 0), "
-	"(SELECT count(*) FROM food_decisions d WHERE structure_id = $1 AND granted = 1 AND ended_on IS NULL AND to_on >= $2 AND to_on <= $3 "
-	" AND NOT EXISTS (SELECT 1 FROM food_decisions n WHERE n.structure_id = d.structure_id AND n.household_id = d.household_id "
-	" AND n.kind = d.kind AND n.granted = 1 AND n.from_on > d.from_on)), "
+	"(SELECT count(*) " FOOD_RENEW "), "
 	"(SELECT count(*) FROM food_lots WHERE structure_id = $1 AND qty > 0 AND date_kind = 'dlc' AND best_on <= $4)");
 
 void food_widget(web_req *r)
