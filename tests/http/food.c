@@ -438,6 +438,11 @@ int main(void)
 	r = post(&mgr, "/alimentaire/reglage", body);
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "value=\"150\"");
+	/* The settings are kept in memory under the structure's reference version: read, written, read again. */
+	CHECK_LACKS(get(&mgr, "/alimentaire/reglage")->body, "aria-describedby=\"h-near_days\" value=\"9\"");
+	snprintf(body, sizeof body, "_csrf=%s&rate=20&months=3&near_days=9&kg_small=6&kg_medium=10&kg_large=15", mgr.csrf);
+	CHECK_INT(post(&mgr, "/alimentaire/reglage", body)->status, 303);
+	CHECK_HAS(get(&mgr, "/alimentaire/reglage")->body, "aria-describedby=\"h-near_days\" value=\"9\"");
 	static const char *const pages[] = {"/alimentaire", "/alimentaire/droits", "/alimentaire/droits?liste=actives", "/alimentaire/epicerie",
 	                                    "/alimentaire/stock", "/alimentaire/stock?liste=alertes", "/alimentaire/stock/produits",
 	                                    "/alimentaire/stock/reception", "/alimentaire/stock/inventaire", "/alimentaire/rapport", "/",

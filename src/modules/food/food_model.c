@@ -12,6 +12,7 @@
 #include "modules/aid/aid.h"
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
+#include "modules/accounts/accounts.h"
 #include "core/banned.h"
 
 int PERM_FOOD_READ, PERM_FOOD_COUNTER, PERM_FOOD_DECIDE, PERM_FOOD_STOCK, PERM_FOOD_SETTINGS;
@@ -78,6 +79,9 @@ static const db_migration migrations[] = {
 	{4, "food_decisions and food_visits counted in the household's parts, by triggers",
 	 FOOD_PARTS(PERSONS_PART_SQLITE),
 	 FOOD_PARTS(PERSONS_PART_PG)},
+	/* The settings are read at every home page: a reference list of the structure (kept in memory: accounts.h). */
+	{5, "settings raise the structure's reference version",
+	 ACCOUNTS_REFS_TRIGGERS_SQ("food_settings"), ACCOUNTS_REFS_TRIGGER_PG("food_settings")},
 };
 const db_module_schema food_schema = {"food", migrations, COUNTOF(migrations)};
 
@@ -108,7 +112,9 @@ const char *food_size_of(int persons) { return persons <= 1 ? "petit" : persons 
 
 /* ---- settings ------------------------------------------------------------------------------------ */
 
-static db_sql Q_SET_GET = DB_SQL(DB_SCOPED,
+/* Kept in memory while the structure's reference version holds (DB_KEPT; every write of food_settings raises it,
+ * migration food/5): the home page and the household's section read them at every request. */
+static db_sql Q_SET_GET = DB_SQL(DB_SCOPED | DB_KEPT,
 	"SELECT rate, months, grams_small, grams_medium, grams_large, near_days FROM food_settings WHERE structure_id = $1");
 static db_sql Q_SET_PUT = DB_SQL(DB_SCOPED,
 	"INSERT INTO food_settings (structure_id, rate, months, grams_small, grams_medium, grams_large, near_days) "

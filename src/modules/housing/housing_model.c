@@ -13,6 +13,7 @@
 #include "modules/journal/journal.h"
 #include "modules/persons/persons.h"
 #include "store/counts.h"
+#include "modules/accounts/accounts.h"
 #include "core/banned.h"
 
 int PERM_HOUSING_READ, PERM_HOUSING_WRITE, PERM_HOUSING_SETTINGS;
@@ -173,6 +174,9 @@ static const db_migration migrations[] = {
 	{6, "housing_requests counted in the household's parts, by triggers",
 	 HOUSING_PARTS(PERSONS_PART_SQLITE),
 	 HOUSING_PARTS(PERSONS_PART_PG)},
+	/* The setting is read at every home page: a reference list of the structure (kept in memory: accounts.h). */
+	{7, "the setting raises the structure's reference version",
+	 ACCOUNTS_REFS_TRIGGERS_SQ("housing_settings"), ACCOUNTS_REFS_TRIGGER_PG("housing_settings")},
 };
 const db_module_schema housing_schema = {"housing", migrations, COUNTOF(migrations)};
 
@@ -240,7 +244,9 @@ bool housing_number_ok(arena *a, const char *typed, const char **out)
 
 /* ---- the setting ---------------------------------------------------------------------------- */
 
-static db_sql Q_S_GET = DB_SQL(DB_SCOPED, "SELECT coalesce(abnormal_months, 0) FROM housing_settings WHERE structure_id = $1");
+/* Kept in memory while the structure's reference version holds (DB_KEPT; every write of housing_settings raises it,
+ * migration housing/7): the home page reads it at every request. */
+static db_sql Q_S_GET = DB_SQL(DB_SCOPED | DB_KEPT, "SELECT coalesce(abnormal_months, 0) FROM housing_settings WHERE structure_id = $1");
 static db_sql Q_S_SET = DB_SQL(DB_SCOPED,
 	"INSERT INTO housing_settings (structure_id, abnormal_months) VALUES ($1, $2) "
 	"ON CONFLICT (structure_id) DO UPDATE SET abnormal_months = excluded.abnormal_months");
