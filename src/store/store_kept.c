@@ -26,7 +26,10 @@
 #include "core/log.h"
 #include "core/banned.h"
 
-enum { KEPT_SLOTS = 256, KEPT_WAYS = 4, KEPT_SETS = KEPT_SLOTS / KEPT_WAYS, KEPT_BYTES_MAX = 64 * 1024, KEPT_TOTAL_MAX = 8 * 1024 * 1024, KEPT_KEY_MAX = KEPT_KEY_LEN };
+enum {
+	KEPT_SLOTS = 256, KEPT_WAYS = 4, KEPT_SETS = KEPT_SLOTS / KEPT_WAYS,
+	KEPT_BYTES_MAX = 64 * 1024, KEPT_TOTAL_MAX = 8 * 1024 * 1024, KEPT_KEY_MAX = KEPT_KEY_LEN
+};
 
 typedef struct kept_cell {
 	int64_t i;

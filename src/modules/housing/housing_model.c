@@ -246,7 +246,8 @@ bool housing_number_ok(arena *a, const char *typed, const char **out)
 
 /* Kept in memory while the structure's reference version holds (DB_KEPT; every write of housing_settings raises it,
  * migration housing/7): the home page reads it at every request. */
-static db_sql Q_S_GET = DB_SQL(DB_SCOPED | DB_KEPT, "SELECT coalesce(abnormal_months, 0) FROM housing_settings WHERE structure_id = $1");
+static db_sql Q_S_GET = DB_SQL(DB_SCOPED | DB_KEPT,
+	"SELECT coalesce(abnormal_months, 0) FROM housing_settings WHERE structure_id = $1");
 static db_sql Q_S_SET = DB_SQL(DB_SCOPED,
 	"INSERT INTO housing_settings (structure_id, abnormal_months) VALUES ($1, $2) "
 	"ON CONFLICT (structure_id) DO UPDATE SET abnormal_months = excluded.abnormal_months");
