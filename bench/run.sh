@@ -178,6 +178,8 @@ Y=$(( $(date +%Y) - 1 ))
 kill $PID; wait $PID 2>/dev/null; trap - EXIT
 # SQLite's group commit: how many commits shared one sync of the WAL (the server says it as it stops).
 GROUP=$(sed -n 's/.*store: \([0-9]*\) commits, \([0-9]*\) syncs of the WAL.*/\1 \2/p' "$LOG" | tail -n 1)
+# The reference lists kept in memory (DB_KEPT): a list read from the database at every request would show here.
+KEPT=$(sed -n 's/.*store: kept lists: \([0-9]*\) answered from memory, \([0-9]*\) read from the database.*/\1 \2/p' "$LOG" | tail -n 1)
 
 # ---- the agent home at 30,000 active domiciliations (SQLite) -------------------
 # DomiFa's city scale, on its own copy of the dataset (the day above adds thousands of open aid requests in
@@ -239,7 +241,7 @@ if [ "$ENGINE" = sqlite ] && [ "$SYNC" = full ]; then
 elif [ "$ENGINE" = sqlite ]; then DURABLE="SQLite synchronous=NORMAL, no sync at commit (BENCH_SYNC=normal: a power cut may lose the last commits)"
 else DURABLE="PostgreSQL fsync=on, synchronous_commit=on (the defaults)"; fi
 TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FLOOR" -v rss="$RSS" -v start="$START" -v size="$SIZE" -v imp="${IMPORT:-?}" \
-  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" -v threads="${THREADS:-?}" -v mixcpu="$MIXCPU" -v home30="$HOME30" -v ixline="${IXLINE:-not built}" -v paced="$PACED" -v one="$ONE" -v rate="${RATE:-0}" -v ratewhy="${BENCH_RATE:+BENCH_RATE}" '
+  -v rd="$REP_DOMI" -v ra="$REP_AID" -v gen="$GEN" -v n="$N" -v eng="$ENGINE" -v dur="$DUR" -v threads="${THREADS:-?}" -v mixcpu="$MIXCPU" -v home30="$HOME30" -v ixline="${IXLINE:-not built}" -v paced="$PACED" -v one="$ONE" -v rate="${RATE:-0}" -v ratewhy="${BENCH_RATE:+BENCH_RATE}" -v kept="$KEPT" '
   { kind[NR] = $1; req[NR] = $2; err[NR] = $3; rps[NR] = $5; p50[NR] = $6; p99[NR] = $7; mx[NR] = $8; tot += $5; errs += $3; if ($1 == "search") sp99 = $7 }
   END {
     design["search"] = 35; design["household"] = 25; design["contact"] = 15; design["aid"] = 10; design["mail"] = 5; design["list"] = 5; design["dashboard"] = 5
@@ -265,6 +267,7 @@ TABLE=$(awk -v ceil="$CEIL" -v durable="$DURABLE" -v cpu="$CPUOUT" -v floor="$FL
     }
     if (np) printf "* the same day at a fixed rate of %d req/s (%s; arrivals at random; each request timed from when it was due): %.0f req/s answered, %d errors; p50 / p99 ms: %s — search p99 = %.1f × the floor p99%s\n", rate, (ratewhy != "" ? "given" : "half the throughput above"), ptot, perrs, pline, f[2] ? psp99 / (f[2] / 1000) : 0, (ptot < 0.95 * rate ? " — **the server did not keep up with the rate: these latencies are a queue’s**" : "")
     printf "* processor during the mix: %s\n", mixcpu
+    if (kept != "") { split(kept, k, " "); printf "* reference lists kept in memory (the server’s whole run): %d answered from memory, %d read from the database\n", k[1], k[2] }
     printf "* server peak memory (VmHWM): %d MB\n", rss
     printf "* start-up to the first answered request: %d ms; search index in memory (first structure): %s\n", start, ixline
     printf "* the agent home page alone at 30,000 domiciliations: %s\n", home30

@@ -118,6 +118,11 @@ void db_close_all(db *d)
 	}
 	for (int i = 0; i < d->nidle; i++)
 		conn_free(d->idle[i]);
+	uint64_t hits = 0, misses = 0;
+	kept_stats(d, &hits, &misses);
+	if (hits || misses) /* a list read at every request shows here: its keys kept, or taking each other's place */
+		log_info("store: kept lists: %llu answered from memory, %llu read from the database", (unsigned long long)hits,
+		         (unsigned long long)misses);
 	kept_free(d);
 	for (int i = 0; i < d->nscoped; i++)
 		free(d->scoped[i]);
