@@ -126,8 +126,8 @@ static void budget_page_render(web_req *r, const char *mkey, const form_errors *
 	journal_record(r->db, r->user->id, "read", "household", hid, "budget");
 	civil_date prev = civil_add_months(m, -1), next = civil_add_months(m, 1);
 	char pk[8], nk[8];
-	snprintf(pk, sizeof pk, "%04u-%02u", (unsigned)prev.y % 10000u, (unsigned)prev.m % 100u);
-	snprintf(nk, sizeof nk, "%04u-%02u", (unsigned)next.y % 10000u, (unsigned)next.m % 100u);
+	persons_budget_month(prev, pk);
+	persons_budget_month(next, nk);
 	page_begin(r, arena_printf(r->a, "Budget de %s %d — dossier %s", civil_month_name(m.m), m.y, persons_file_no(r->db, r->a, hid)));
 	buf *b = &r->out;
 	form_error_summary(b, fe);
@@ -195,8 +195,9 @@ static void budget_page_render(web_req *r, const char *mkey, const form_errors *
 
 static const char *current_month(web_req *r)
 {
-	civil_date t = civil_today(r->user->tz);
-	return arena_printf(r->a, "%04u-%02u", (unsigned)t.y % 10000u, (unsigned)t.m % 100u);
+	char key[8];
+	persons_budget_month(civil_today(r->user->tz), key);
+	return arena_strdup(r->a, key);
 }
 
 static void budget_get(web_req *r)

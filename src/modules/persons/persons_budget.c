@@ -214,8 +214,8 @@ err persons_budget_read(db_conn *c, arena *a, const household_row *h, const memb
                         const budget_sums *s, household_budget *o)
 {
 	memset(o, 0, sizeof *o);
-	char mday[11], mkey[8];
-	month_keys(month, mday, mkey);
+	char mday[11];
+	civil_format((civil_date){month.y, month.m, 1}, mday);
 	budget_rule br = {0};
 	db_res q = {0};
 	err e = DBQ(c, &Q_RULE, &q, A_TEXT(mday));

@@ -214,7 +214,7 @@ err persons_demo(db *d, int64_t sid, int64_t n, uint64_t seed, const int64_t *us
 		for (int mo = 0; e == E_OK && mo < 3; mo++) {
 			civil_date m = civil_add_months((civil_date){today.y, today.m, 1}, -mo);
 			char mk[8];
-			snprintf(mk, sizeof mk, "%04u-%02u", (unsigned)m.y % 10000u, (unsigned)m.m % 100u);
+			persons_budget_month(m, mk);
 			if (salary)
 				e = DBCOPY(&o->t[T_B], A_INT(hid), A_TEXT(mk), A_TEXT("R"), A_TEXT(age >= 65 ? "retraite" : "salaire"),
 				        A_INT(salary), A_INT(users[0]), A_INT(now));
