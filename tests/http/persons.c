@@ -963,6 +963,18 @@ static void test_import(srv *s)
 	               "« Nom de naissance », prenoms ← « Prénom », sexe ← « Genre », date_naissance ← « Date de naissance », "
 	               "lieu_naissance ← « Lieu de naissance », telephone ← « Tél », email ← « Courriel », numero ← « N° », "
 	               "voie ← « Rue », code_postal ← « CP », commune ← « Ville »");
+	/* Without a column « foyer » (a list of persons, one a row): each row a household of its own, its person the
+	 * applicant, and the report says so; « lien » without « foyer » refused (a place in which household?). */
+	csv = "Nom;Prénom;Date de naissance\nSansfoyer;Une;1970-01-01\nSansfoyer;Deux;1971-01-01\nSansfoyer;Trois;1972-01-01\n";
+	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
+	CHECK_HAS(out, "3 personne(s), 3 foyer(s)");
+	CHECK_HAS(out, "foyer : aucune colonne, chaque ligne est un foyer");
+	CHECK(db_zero("SELECT count(DISTINCT p.household_id) - 3 FROM persons p JOIN household_members m ON m.person_id = p.id "
+	              "WHERE p.last_name = 'Sansfoyer' AND p.relation = 'demandeur'") == 0,
+	      "three households, each person its applicant");
+	CHECK_INT(import_text(argv, path, "Nom;Prénom;Lien\nLiensans;Foyer;enfant\n", out, sizeof out), 5);
+	CHECK_HAS(out, "ligne 1 : en-tête : la colonne « lien » dit la place de chacun dans son foyer");
+	CHECK_LACKS(get(&k, "/api/v1/persons?q=liensans")->body, "Liensans");
 	/* A title above the header (a blank row after it): not a person, not the header. */
 	csv = "Liste des usagers au 1er décembre\n\nFoyer;Nom;Prénom;Date de naissance\nT1;Titré;Anne;1970-01-01\n";
 	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);

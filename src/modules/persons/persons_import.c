@@ -97,6 +97,7 @@ typedef struct pctx {
 	known_set known;
 	keyset in_file; /* checking, look_known: the file's persons read, by the same hash as the structure's */
 	const char *cur[IMPORT_MAX_COLS]; /* the row's cells, trimmed */
+	char own[32];                     /* without a column « foyer »: the row's own household, « ligne N » */
 } pctx;
 
 static uint64_t seen_hash(const char *k)
@@ -334,6 +335,9 @@ static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 			                 (int)n, t, t[n] ? "…" : "");
 			at += w > 0 ? (size_t)w : 0;
 		}
+	if (x->col[C_FOYER] < 0 && at < sizeof rep->columns)
+		snprintf(rep->columns + at, sizeof rep->columns - at, "%sfoyer : aucune colonne, chaque ligne est un foyer",
+		         at ? " ; " : "");
 	const char *why = NULL;
 	if (!x->named || unknown.failed || twice.failed)
 		why = "en-tête illisible (mémoire)";
@@ -346,8 +350,12 @@ static const char *find_layout(pctx *x, const sheet_row *h, bool *title)
 	else if (twice.len)
 		snprintf(rep->header_msg, sizeof rep->header_msg,
 		         "en-tête : %s nomme(nt) une colonne déjà lue plus à gauche — gardez-en une", twice.data);
-	else if (x->col[C_FOYER] < 0 || x->col[C_NOM] < 0 || x->col[C_PRENOMS] < 0)
-		why = "en-tête : colonnes « foyer », « nom » et « prenoms » obligatoires";
+	else if (x->col[C_NOM] < 0 || x->col[C_PRENOMS] < 0)
+		why = "en-tête : colonnes « nom » et « prenoms » obligatoires";
+	else if (x->col[C_FOYER] < 0 && x->col[C_LIEN] >= 0)
+		why = "en-tête : la colonne « lien » dit la place de chacun dans son foyer, mais aucune colonne ne dit les foyers — "
+		      "ajoutez la colonne « foyer » (la même valeur sur les lignes d’un même foyer), ou retirez « lien » (chaque "
+		      "ligne est alors un foyer)";
 	if (!why && rep->header_msg[0])
 		why = rep->header_msg;
 	arena_release(&a);
@@ -360,11 +368,15 @@ static void trim_row(pctx *x, const sheet_row *r)
 {
 	for (int i = 0; i < r->ncells && i < IMPORT_MAX_COLS; i++)
 		x->cur[i] = trimmed(&x->ha, r->cells[i].text);
+	snprintf(x->own, sizeof x->own, "ligne %ld", r->number);
 }
 
+/* A row's cell of a column; without a column « foyer », each row is a household of its own. */
 static const char *cell(const pctx *x, const sheet_row *r, int k)
 {
 	int c = x->col[k];
+	if (k == C_FOYER && c < 0)
+		return x->own;
 	return c >= 0 && c < r->ncells ? x->cur[c] : "";
 }
 
