@@ -56,6 +56,35 @@ static void test_control_characters(srv *s)
 	cli_free(&k);
 }
 
+/* A birth date is a real date from 1900 to today: one in the future or before 1900 (a typo: 2091 for 1991, 1875
+ * for 1975) is refused with the field, nothing created; the bounds themselves are taken. */
+static void test_birth_dates(srv *s)
+{
+	T_GROUP("a birth date from 1900 to today, or refused with its field");
+	cli k;
+	cli_init(&k, s);
+	CHECK_INT(login(&k, DEMO("social"), DEMO_PW), 303);
+	static const char *const bad[] = {"2091-03-04", "1875-03-04", "1899-12-31"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char body[256];
+		snprintf(body, sizeof body, "{\"last_name\":\"Naissance\",\"first_names\":\"Hors\",\"birth_date\":\"%s\","
+		         "\"confirm_duplicate\":true}", bad[i]);
+		resp *r = post_json(&k, "/api/v1/households", body);
+		CHECK(r->status == 400 && strstr(r->body, "\"birth_date\"") && strstr(r->body, "entre 1900 et aujourd"),
+		      "%s refused with the field: %ld %.200s", bad[i], r->status, r->body);
+	}
+	CHECK_LACKS(get(&k, "/api/v1/persons?q=naissance+hors")->body, "Naissance");
+	char body[256];
+	snprintf(body, sizeof body, "_csrf=%s&last_name=Naissance&first_names=Formulaire&birth_date=2091-03-04", k.csrf);
+	resp *r = post(&k, "/foyers", body);
+	CHECK_INT(r->status, 400);
+	CHECK_HAS(r->body, "entre 1900 et aujourd’hui");
+	CHECK_HAS(r->body, "value=\"2091-03-04\""); /* what was typed, kept */
+	CHECK_INT(post_json(&k, "/api/v1/households", "{\"last_name\":\"Naissance\",\"first_names\":\"Borne\","
+	                                            "\"birth_date\":\"1900-01-01\",\"confirm_duplicate\":true}")->status, 201);
+	cli_free(&k);
+}
+
 static void test_search(srv *s)
 {
 	T_GROUP("search");
@@ -884,7 +913,7 @@ static void test_import(srv *s)
 	snprintf(hp, sizeof hp, "/foyers/%lld", wh);
 	CHECK_HAS(get(&k, hp)->body, "Enfant20");
 	f = fopen(path, "w");
-	fputs("foyer;nom;prénoms;date_naissance\nV1;Valide;Un;1970-01-01\nV2;Mauvais;Deux;15.06.1980\n", f);
+	fputs("foyer;nom;prénoms;date_naissance\nV1;Valide;Un;1970-01-01\nV2;Mauvais;Deux;31/06/1980\n", f);
 	fclose(f);
 	char out[2048];
 	CHECK_INT(run_output(argv, out, sizeof out), 5);
@@ -975,6 +1004,14 @@ static void test_import(srv *s)
 	CHECK_INT(import_text(argv, path, "Nom;Prénom;Lien\nLiensans;Foyer;enfant\n", out, sizeof out), 5);
 	CHECK_HAS(out, "ligne 1 : en-tête : la colonne « lien » dit la place de chacun dans son foyer");
 	CHECK_LACKS(get(&k, "/api/v1/persons?q=liensans")->body, "Liensans");
+	/* Day-first dates as spreadsheets write them (03-04-1975, 3.4.1975); a date in the future refused. */
+	csv = "Nom;Prénom;Date de naissance\nDatetiret;Un;03-04-1975\nDatetiret;Deux;3.4.1976\n";
+	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
+	CHECK(db_zero("SELECT count(*) - 2 FROM persons WHERE last_name = 'Datetiret' AND birth_date IN ('1975-04-03', "
+	              "'1976-04-03')") == 0,
+	      "the dates read day first");
+	CHECK_INT(import_text(argv, path, "Nom;Prénom;Date de naissance\nDatefutur;Un;03/04/2091\n", out, sizeof out), 5);
+	CHECK_HAS(out, "ligne 2 : date de naissance invalide : une date réelle entre 1900 et aujourd’hui");
 	/* A title above the header (a blank row after it): not a person, not the header. */
 	csv = "Liste des usagers au 1er décembre\n\nFoyer;Nom;Prénom;Date de naissance\nT1;Titré;Anne;1970-01-01\n";
 	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
@@ -2013,6 +2050,7 @@ int main(void)
 		return T_DONE();
 	}
 	test_control_characters(&s);
+	test_birth_dates(&s);
 	test_search(&s);
 	test_duplicates_merge(&s);
 	test_notes(&s);

@@ -263,6 +263,15 @@ const char *persons_nir_masked(arena *a, const char *nir)
 
 static bool is_empty(const char *s) { return !s || !*s; }
 
+bool persons_birth_ok(const char *s)
+{
+	civil_date d;
+	if (!civil_parse(s, &d))
+		return false;
+	int64_t day = civil_to_days(d);
+	return day >= civil_to_days((civil_date){1900, 1, 1}) && day <= civil_now() / 86400 + 1;
+}
+
 bool person_validate(const person_in *p, form_errors *fe, bool full)
 {
 	int before = fe->n;
@@ -272,9 +281,9 @@ bool person_validate(const person_in *p, form_errors *fe, bool full)
 		form_error(fe, "first_names", "Indiquez le ou les prénoms (150 caractères au plus).");
 	if (p->birth_name && strlen(p->birth_name) > 100)
 		form_error(fe, "birth_name", "Le nom de naissance est trop long (100 caractères au plus).");
-	civil_date d;
-	if (!is_empty(p->birth_date) && !civil_parse(p->birth_date, &d))
-		form_error(fe, "birth_date", "La date de naissance doit être une date réelle au format AAAA-MM-JJ, par exemple 1984-03-27.");
+	if (!is_empty(p->birth_date) && !persons_birth_ok(p->birth_date))
+		form_error(fe, "birth_date", "La date de naissance doit être une date réelle au format AAAA-MM-JJ, entre 1900 et "
+		                             "aujourd’hui, par exemple 1984-03-27.");
 	if (!is_empty(p->sex) && !code_ok(SEXES, NSEXES, p->sex))
 		form_error(fe, "sex", "Choisissez le sexe dans la liste.");
 	if (p->relation && !code_ok(RELATIONS, NRELATIONS, p->relation))
@@ -1017,14 +1026,13 @@ int64_t persons_household_ids(db_conn *c, int64_t **ids)
 
 bool persons_import_ok(const person_new *p, const char **why)
 {
-	civil_date d;
 	if (!p->last_name || !*p->last_name || strlen(p->last_name) > 100 || !p->first_names || !*p->first_names ||
 	    strlen(p->first_names) > 150) {
 		*why = "nom et prénom obligatoires (100 et 150 caractères au plus)";
 		return false;
 	}
-	if (p->birth_date && *p->birth_date && !civil_parse(p->birth_date, &d)) {
-		*why = "date de naissance invalide";
+	if (p->birth_date && *p->birth_date && !persons_birth_ok(p->birth_date)) {
+		*why = "date de naissance invalide (une date réelle, entre 1900 et aujourd’hui)";
 		return false;
 	}
 	if (p->email && *p->email && !text_email_valid(p->email)) {

@@ -425,14 +425,16 @@ static const char *date_of(arena *a, const pctx *x, const sheet_row *r)
 	if (!*s)
 		return "";
 	if (civil_parse(s, &d))
-		return arena_strdup(a, s);
+		return persons_birth_ok(s) ? arena_strdup(a, s) : NULL;
 	if (k == SHEET_NUMBER)
 		return NULL;
-	int dd, mm, yy;
-	char tail;
-	if (sscanf(s, "%2d/%2d/%4d%c", &dd, &mm, &yy, &tail) == 3) {
+	/* Day first, as in France, the year in four digits: 03/04/1975, 3-4-1975, 03.04.1975. */
+	int dd, mm, yy, n = 0;
+	char s1, s2;
+	if (sscanf(s, "%2d%c%2d%c%4d%n", &dd, &s1, &mm, &s2, &yy, &n) == 5 && !s[n] && s1 == s2 &&
+	    (s1 == '/' || s1 == '-' || s1 == '.') && yy >= 1000) {
 		char *iso = arena_printf(a, "%04d-%02d-%02d", yy, mm, dd);
-		if (iso && civil_parse(iso, &d))
+		if (iso && persons_birth_ok(iso))
 			return iso;
 	}
 	return NULL;
@@ -485,7 +487,7 @@ static const char *row_problem(const pctx *x, const sheet_row *r, const char *bi
 	if (!*cell(x, r, C_PRENOMS) || strlen(cell(x, r, C_PRENOMS)) > 150)
 		return "le prénom est obligatoire (150 caractères au plus)";
 	if (!birth)
-		return "date de naissance invalide (AAAA-MM-JJ ou JJ/MM/AAAA)";
+		return "date de naissance invalide : une date réelle entre 1900 et aujourd’hui, JJ/MM/AAAA (ou AAAA-MM-JJ)";
 	if (!sex)
 		return "sexe : F (ou femme), M (ou homme) ou vide";
 	if (!rel)

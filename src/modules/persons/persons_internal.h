@@ -150,6 +150,8 @@ void persons_import_routes(void); /* persons_import_pages.c */
 err persons_import_purge(db *d, civil_date on, bool apply, int64_t *count);
 /* A telephone number as the forms take it: 6 to 15 digits, spaces, dots, dashes, « + » and brackets between. */
 bool persons_phone_ok(const char *phone);
+/* A person's birth date: a real date (AAAA-MM-JJ) from 1900 to today (a day past UTC's, for the zones east of it). */
+bool persons_birth_ok(const char *iso);
 /* The home page's blocks (persons_pages.c). */
 void persons_home_search(web_req *r);
 void persons_home_expiring(web_req *r);
