@@ -200,6 +200,24 @@ int main(void)
 	CHECK(nat, "nationality is refused with its reason");
 	CHECK(!aid_rules_parse(&a, "aide : x\nlibellé : X\nmontant : fixe 10,00\n", &rb, errs, 32, &ne), "unterminated block refused");
 	CHECK(!aid_rules_parse(&a, "\xff\xfe", &rb, errs, 32, &ne), "not UTF-8 refused");
+	T_GROUP("a rulebook as a board types it: dates JJ/MM/AAAA, « Fin », Windows line ends");
+	{
+		const char *txt = "\xef\xbb\xbfVersion : 2027-1\r\nAdopté le : 15/01/2027\r\nEn vigueur le : 01/02/2027\r\n\r\n"
+		                  "Aide : secours\r\nLibellé : Secours\r\nMontant : fixe 80,00 €\r\nFin\r\n";
+		CHECK(aid_rules_parse(&a, txt, &rb, errs, 32, &ne), "valid (%d: %s)", ne, ne ? errs[0].message : "");
+		CHECK_STR(rb.effective ? rb.effective : "", "2027-02-01");
+		CHECK_STR(rb.adopted ? rb.adopted : "", "2027-01-15");
+		CHECK(aid_rules_find(&rb, "secours") != NULL && aid_rules_find(&rb, "secours")->amount == 8000,
+		      "the aid read to its « Fin », its amount with its €");
+		CHECK(aid_rules_parse(&a, "en vigueur le : 2027-02-01\naide : e\nlibellé : E\nmontant : pourcentage 50 %\n"
+		                          "plafonné à la facture : oui\nfin\naide : p\nlibellé : P\nmontant : par personne 30 euros\nfin\n",
+		                      &rb, errs, 32, &ne) &&
+		          aid_rules_find(&rb, "e")->amount == 50 && aid_rules_find(&rb, "p")->amount == 3000,
+		      "« 50 %% » and « 30 euros » read (%d: %s)", ne, ne ? errs[0].message : "");
+		CHECK(!aid_rules_parse(&a, "en vigueur le : 31/02/2027\naide : x\nlibellé : X\nmontant : fixe 10,00\nfin\n", &rb,
+		                       errs, 32, &ne) && ne >= 1 && errs[0].line == 1 && strstr(errs[0].message, "JJ/MM/AAAA"),
+		      "a day that does not exist refused at its line");
+	}
 	T_GROUP("shapes real boards write: a share of the bill by bracket of reste à vivre");
 	{
 		/* « 80 % of the bill when the RAV is at most 5 €, 60 % up to 8 €, 40 % up to 10 € », bill 250 €. */

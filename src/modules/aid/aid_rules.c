@@ -29,6 +29,28 @@ static bool money_of(const char *s, int64_t *out) { return money_parse(s, out) &
 
 static bool starts(const char *s, const char *prefix) { return s && !strncmp(s, prefix, strlen(prefix)); }
 
+/* « fixe 80,00 € », « pourcentage 50 % », « par personne 30 euros »: the value without its unit (the amount is the
+ * last word). */
+static char *unit_dropped(arena *a, char *v)
+{
+	static const char *const units[] = {"€", "euros", "euro", "EUR", "%"};
+	char *w = arena_strdup(a, v);
+	if (!w)
+		return v;
+	size_t n = strlen(w);
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+		size_t u = strlen(units[i]);
+		if (n > u && !strcmp(w + n - u, units[i])) {
+			n -= u;
+			break;
+		}
+	}
+	while (n && (w[n - 1] == ' ' || (n >= 2 && (unsigned char)w[n - 2] == 0xc2 && (unsigned char)w[n - 1] == 0xa0)))
+		n -= w[n - 1] == ' ' ? 1 : 2;
+	w[n] = 0;
+	return w;
+}
+
 const aid_rule *aid_rules_find(const aid_rulebook *b, const char *key)
 {
 	for (int i = 0; i < b->naids; i++)
@@ -319,7 +341,7 @@ static const char *rule_line(arena *a, aid_rule *cur, const char *k, char *v, bo
 			return "besoins : « primaire, confort, loisir » attendu";
 	} else if (!strcmp(k, "montant")) {
 		char *f = text_fold(a, v);
-		const char *num = strrchr(v, ' ');
+		const char *num = strrchr(v = unit_dropped(a, v), ' ');
 		if (f && starts(f, "tranches reste a vivre"))
 			cur->kind = AMOUNT_BRACKETS_RAV, cur->amount = 0;
 		else if (f && starts(f, "tranches quotient"))
@@ -397,6 +419,19 @@ static const char *rule_line(arena *a, aid_rule *cur, const char *k, char *v, bo
 	return NULL;
 }
 
+/* A date as a board writes it, « 15/01/2027 », or « 2027-01-15 »: AAAA-MM-JJ, NULL when it is not a real one. */
+static char *date_of(arena *a, char *v)
+{
+	civil_date d;
+	int dd, mm, yy, n = 0;
+	if (civil_parse(v, &d))
+		return v;
+	if (sscanf(v, "%2d/%2d/%4d%n", &dd, &mm, &yy, &n) != 3 || v[n] || yy < 1000)
+		return NULL;
+	char *iso = arena_printf(a, "%04d-%02d-%02d", yy, mm, dd);
+	return iso && civil_parse(iso, &d) ? iso : NULL;
+}
+
 bool aid_rules_parse(arena *a, const char *text, aid_rulebook *out, aid_error *errs, int max, int *nerrs)
 {
 	memset(out, 0, sizeof *out);
@@ -404,7 +439,6 @@ bool aid_rules_parse(arena *a, const char *text, aid_rulebook *out, aid_error *e
 	aid_rule *cur = NULL;
 	bool bad_bracket = false;
 	int ln = 0;
-	civil_date d;
 	const char *p = text ? text : "";
 	if (!text_utf8_valid(p, strlen(p))) {
 		add_err(errs, max, nerrs, 0, "le fichier n’est pas en UTF-8");
@@ -425,7 +459,8 @@ bool aid_rules_parse(arena *a, const char *text, aid_rulebook *out, aid_error *e
 		if (!line || !*line || line[0] == '#')
 			continue;
 		char *k, *v;
-		if (!strcmp(line, "fin")) {
+		const char *low = text_ascii_lower(a, line); /* « Fin », « FIN » */
+		if (low && !strcmp(low, "fin")) {
 			if (!cur)
 				add_err(errs, max, nerrs, ln, "« fin » sans « aide : » avant");
 			else if (!cur->label)
@@ -455,8 +490,8 @@ bool aid_rules_parse(arena *a, const char *text, aid_rulebook *out, aid_error *e
 			if (!strcmp(k, "version"))
 				out->version = v;
 			else if (!strcmp(k, "adopte le") || !strcmp(k, "en vigueur le")) {
-				if (!civil_parse(v, &d))
-					add_err(errs, max, nerrs, ln, "date attendue au format AAAA-MM-JJ");
+				if (!(v = date_of(a, v)))
+					add_err(errs, max, nerrs, ln, "date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ");
 				else if (k[0] == 'a')
 					out->adopted = v;
 				else
