@@ -214,6 +214,21 @@ int main(void)
 		                      &rb, errs, 32, &ne) &&
 		          aid_rules_find(&rb, "e")->amount == 50 && aid_rules_find(&rb, "p")->amount == 3000,
 		      "« 50 %% » and « 30 euros » read (%d: %s)", ne, ne ? errs[0].message : "");
+		/* A residence in years is years, not as many months (« 1 an » was 1 month); another unit refused. */
+		static const struct { const char *v; int months; } rs[] = {{"1 an", 12}, {"2 ans", 24}, {"3 mois", 3}, {"6", 6},
+		                                                             {"1 année", 12}, {"3 semaines", -1}, {"11 ans", -1}};
+		for (size_t i = 0; i < sizeof rs / sizeof *rs; i++) {
+			char t[160];
+			snprintf(t, sizeof t, "en vigueur le : 2027-02-01\naide : e\nlibellé : E\nrésidence : %s\nmontant : fixe 5\nfin\n",
+			         rs[i].v);
+			bool ok = aid_rules_parse(&a, t, &rb, errs, 32, &ne);
+			if (rs[i].months < 0)
+				CHECK(!ok && ne == 1 && errs[0].line == 4 && strstr(errs[0].message, "1 an"), "« %s » refused at its line",
+				      rs[i].v);
+			else
+				CHECK(ok && aid_rules_find(&rb, "e")->residence_months == rs[i].months, "« %s » is %d months", rs[i].v,
+				      rs[i].months);
+		}
 		CHECK(!aid_rules_parse(&a, "en vigueur le : 31/02/2027\naide : x\nlibellé : X\nmontant : fixe 10,00\nfin\n", &rb,
 		                       errs, 32, &ne) && ne >= 1 && errs[0].line == 1 && strstr(errs[0].message, "JJ/MM/AAAA"),
 		      "a day that does not exist refused at its line");

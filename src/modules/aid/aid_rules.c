@@ -283,11 +283,16 @@ static const char *rule_line(arena *a, aid_rule *cur, const char *k, char *v, bo
 	else if (strstr(k, "nationalit"))
 		return "la nationalité ne peut jamais être une condition d’attribution";
 	else if (!strcmp(k, "residence")) {
-		int64_t months;
-		char *num = arena_strndup(a, v, strcspn(v, " "));
-		if (!text_to_int64(num, 0, 120, &months))
-			return "résidence : un nombre de mois (0 à 120)";
-		cur->residence_months = (int)months;
+		/* « 3 mois », « 1 an », « 2 ans » (24 months: a year was read as a month); a number alone, months. */
+		int64_t n;
+		size_t w = strcspn(v, " ");
+		char *num = arena_strndup(a, v, w), *unit = text_fold(a, text_trim(a, arena_strdup(a, v + w)));
+		int per = !unit || !*unit || !strcmp(unit, "mois")                                   ? 1
+		          : !strcmp(unit, "an") || !strcmp(unit, "ans") || starts(unit, "annee") ? 12
+		                                                                                   : 0;
+		if (!per || !text_to_int64(num, 0, 120 / per, &n))
+			return "résidence : « 3 mois » ou « 1 an » attendu (10 ans au plus)";
+		cur->residence_months = (int)(n * per);
 	} else if (!strcmp(k, "age")) {
 		if (!range_of(v, 0, 130, &cur->age_min, &cur->age_max))
 			return "âge : « 18 à 120 » attendu";
