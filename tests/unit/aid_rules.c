@@ -214,6 +214,12 @@ int main(void)
 		                      &rb, errs, 32, &ne) &&
 		          aid_rules_find(&rb, "e")->amount == 50 && aid_rules_find(&rb, "p")->amount == 3000,
 		      "« 50 %% » and « 30 euros » read (%d: %s)", ne, ne ? errs[0].message : "");
+		/* An age range in years, « ans » or not; anything else after it refused, not dropped. */
+		CHECK(aid_rules_parse(&a, "en vigueur le : 2027-02-01\naide : e\nlibellé : E\nâge : 18 à 25 ans\nmontant : fixe 5\nfin\n",
+		                      &rb, errs, 32, &ne) && aid_rules_find(&rb, "e")->age_max == 25, "« 18 à 25 ans » read");
+		CHECK(!aid_rules_parse(&a, "en vigueur le : 2027-02-01\naide : e\nlibellé : E\nâge : 18 à 25 sauf étudiants\n"
+		                           "montant : fixe 5\nfin\n", &rb, errs, 32, &ne) && ne == 1 && errs[0].line == 4,
+		      "« 18 à 25 sauf étudiants » refused at its line");
 		/* A residence in years is years, not as many months (« 1 an » was 1 month); another unit refused. */
 		static const struct { const char *v; int months; } rs[] = {{"1 an", 12}, {"2 ans", 24}, {"3 mois", 3}, {"6", 6},
 		                                                             {"1 année", 12}, {"3 semaines", -1}, {"11 ans", -1}};

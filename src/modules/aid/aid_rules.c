@@ -260,7 +260,14 @@ static const char *parse_sizes(arena *a, aid_rule *cur, const char *v)
 
 static bool range_of(const char *v, int lo_min, int hi_max, int *lo, int *hi)
 {
-	return sscanf(v, "%d à %d", lo, hi) == 2 && *lo >= lo_min && *hi <= hi_max && *lo <= *hi;
+	int n = 0;
+	if (sscanf(v, "%d à %d%n", lo, hi, &n) != 2 || !n)
+		return false;
+	const char *rest = v + n;
+	while (*rest == ' ')
+		rest++;
+	/* « 18 à 25 », « 3 à 17 ans »; anything else after it was silently dropped */
+	return (!*rest || !strcmp(rest, "ans")) && *lo >= lo_min && *hi <= hi_max && *lo <= *hi;
 }
 
 static const char *yes_no(arena *a, const char *v, bool *out)
