@@ -337,6 +337,25 @@ int main(void)
 		aid_evaluate(&a, r, &ff, &res);
 		CHECK(!res.eligible, "receiving AAH excludes");
 		ff.resource_cats = ",rsa,";
+		/* A child without a birth date (-1): whether it counts is not known — nothing computed, the answer says why
+		 * (its age was 30 before: a child left out, and the amount a child short). */
+		ages[1] = -1;
+		aid_evaluate(&a, r, &ff, &res);
+		CHECK(res.incomplete && !res.eligible, "a child's age not known: incomplete");
+		CHECK_HAS(res.explain, "âge des enfants non renseigné");
+		ages[1] = 5;
+		{
+			aid_rulebook ub;
+			CHECK(aid_rules_parse(&a, "en vigueur le : 2026-01-01\naide : u\nlibellé : U\nunités de consommation max : 2,5\n"
+			                          "montant : fixe 50,00\nfin\n", &ub, errs, 32, &ne), "a ceiling of consumption units");
+			aid_facts uf = {.on = {2026, 8, 20}, .members = 3, .uc_x100 = 180};
+			aid_evaluate(&a, aid_rules_find(&ub, "u"), &uf, &res);
+			CHECK(res.eligible && res.amount == 5000, "1,8 units: eligible");
+			uf.uc_unknown = true;
+			aid_evaluate(&a, aid_rules_find(&ub, "u"), &uf, &res);
+			CHECK(res.incomplete && !res.eligible, "units not known: incomplete (%s)", res.explain);
+			CHECK_HAS(res.explain, "unités de consommation inconnues");
+		}
 		/* The shared ceiling: 300 € already granted this year under « vacances » → 100 € left. */
 		ff.shared_year = 30000;
 		aid_evaluate(&a, r, &ff, &res);

@@ -66,6 +66,7 @@ static void same_on_page(db_conn *c, arena *a, int64_t h, civil_date month, cons
 	CHECK(x.resources == y.resources && x.charges == y.charges && x.family_benefits == y.family_benefits, "%s", what);
 	CHECK(x.resources_known == y.resources_known && x.qf_known == y.qf_known && x.qf == y.qf, "%s", what);
 	CHECK(x.rav_month == y.rav_month && x.rav_day_person == y.rav_day_person, "%s", what);
+	CHECK(x.uc_known == y.uc_known && x.rav_known == y.rav_known, "%s", what);
 	CHECK(!strcmp(x.explain, y.explain) && !strcmp(x.housing, y.housing), "%s", what);
 }
 
@@ -198,6 +199,24 @@ int main(void)
 	line(c, h, "2026-11", "C", "loyer", 20000, 1);
 	CHECK(persons_budget(c, &a, h, nov, &b) == E_OK && !b.resources_known && !b.qf_known, "G: not known");
 	same_on_page(c, &a, h, nov, "G in November");
+	/* A member whose age fixes the consumption units and was not recorded: the units, and the reste à vivre a day
+	 * divided by them, not known (the month's reste à vivre is) — not an age of 30 made up for them. A spouse
+	 * without a birth date is 14 or more by the link. */
+	h = household(c, "H", -1);
+	person(c, h, "demandeur", "1980-01-01", 0);
+	person(c, h, "conjoint", NULL, 0);
+	line(c, h, "2026-12", "R", "salaire", 150000, 1);
+	line(c, h, "2026-12", "C", "loyer", 60000, 1);
+	CHECK(persons_budget(c, &a, h, dec, &b) == E_OK && b.uc_known && b.uc_x100 == 150 && b.rav_known &&
+	      b.rav_day_person == 2000, "H: the spouse counts 0,5 (%lld, %lld)", (long long)b.uc_x100, (long long)b.rav_day_person);
+	person(c, h, "enfant", NULL, 0);
+	CHECK(persons_budget(c, &a, h, dec, &b) == E_OK && !b.uc_known && !b.rav_known && b.resources_known &&
+	      b.rav_month == 90000 && b.children == 1 && b.child_ages && b.child_ages[0] == -1 && b.parts_x100 == 250,
+	      "H with a child without a birth date: units and reste à vivre a day not known, the rest is");
+	CHECK_HAS(b.explain, "non calculé (la date de naissance de 1 membre du foyer n’est pas renseignée");
+	same_on_page(c, &a, h, dec, "H in December");
+	CHECK(persons_budget(c, &a, h, nov, &b) == E_OK && !b.uc_known && !b.resources_known && !b.rav_known,
+	      "H in November: no line, nothing known");
 	free((char *)Q_PAGE_READ.text);
 	budget_sums bs;
 	CHECK(persons_budget_sums_parse(NULL, &bs) && !bs.resources_known && !bs.resources && !bs.charges, "no line");

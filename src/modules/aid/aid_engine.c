@@ -200,7 +200,9 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 	                r->benefits_any || r->benefits_none;
 	bool need_qf = r->qf_max >= 0 || r->qf_min >= 0 || r->kind == AMOUNT_BRACKETS_QF;
 	bool need_res = r->residence_months >= 0, need_age = r->age_max != 0;
-	bool need_ages = r->child_age_min >= 0 && !f->child_ages && f->children > 0;
+	bool need_ages = r->child_age_min >= 0 && f->children > 0 && !f->child_ages;
+	for (int i = 0; r->child_age_min >= 0 && f->child_ages && i < f->children; i++)
+		need_ages |= f->child_ages[i] < 0;
 	int need_k = 0;
 	bool need_unknown = false;
 	if (r->nneeds) {
@@ -220,6 +222,8 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 	                    : need_rav && f->rav_unknown       ? "ressources du mois (reste à vivre) non renseignées"
 	                    : need_qf && f->qf_unknown         ? "ressources du mois (quotient familial) non renseignées"
 	                    : need_ages                        ? "âge des enfants non renseigné"
+	                    : r->uc_max >= 0 && f->uc_unknown  ? "unités de consommation inconnues (date de naissance d’un membre non "
+	                                                         "renseignée)"
 	                    : need_unknown                     ? "besoin non précisé sur la demande"
 	                    : need_bill                        ? "montant de la facture non renseigné"
 	                                                       : NULL;

@@ -277,7 +277,8 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	f->on = on;
 	f->rav_day_person = hb->rav_day_person;
 	f->qf = hb->qf;
-	f->rav_unknown = !hb->resources_known;
+	f->rav_unknown = !hb->rav_known;
+	f->uc_unknown = !hb->uc_known;
 	f->qf_unknown = !hb->qf_known;
 	f->age_unknown = true;
 	f->members = hb->members;

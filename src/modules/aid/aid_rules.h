@@ -145,9 +145,9 @@ typedef struct aid_facts {
 	int64_t parts_x100, uc_x100;
 	/* Not recorded (the figure above is then meaningless): a rule that
 	 * needs it cannot be computed, and says so. */
-	bool rav_unknown, qf_unknown, age_unknown, residence_unknown;
+	bool rav_unknown, qf_unknown, age_unknown, residence_unknown, uc_unknown;
 	int members, children;
-	const int *child_ages;         /* children of them (NULL: ages unknown) */
+	const int *child_ages;         /* children of them (NULL: ages unknown; one -1: that child's) */
 	bool couple;
 	const char *housing;           /* code, "" when not said */
 	const char *resource_cats;     /* ",rsa,aah," */

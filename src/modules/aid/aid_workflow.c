@@ -417,7 +417,7 @@ static err instruct(const aid_ctx *x, aid_req *q, const kv_list *in, form_errors
 	const char *route = rule->emergency ? "urgence" : rule->delegation >= 0 && amount <= rule->delegation ? "delegation" : "commission";
 	e = DBX(x->c, &Q_INSTRUCT, n, A_INT(q->id), A_INT(q->version), A_INT(rbid), A_INT(res.eligible ? 1 : 0), A_INT(res.amount),
 	        A_TEXT(res.explain), A_INT(hb.qf), A_INT(hb.rav_day_person), A_TEXT(opinion), A_INT(amount), A_TEXT(reason ? reason : ""),
-	        A_TEXT(route), A_INT(x->user), A_INT(bill), A_INT(months), A_INT(hb.qf_known), A_INT(hb.resources_known),
+	        A_TEXT(route), A_INT(x->user), A_INT(bill), A_INT(months), A_INT(hb.qf_known), A_INT(hb.rav_known),
 	        A_TEXT(res.plain ? res.plain : ""));
 	if (e == E_OK && *n == 1)
 		e = aid_event(x->c, q->id, 0, x->user, civil_iso(x->a, x->today), "instruction",

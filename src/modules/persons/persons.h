@@ -314,12 +314,17 @@ typedef struct household_budget {
 	 * reste à vivre is unknown, and the QF too unless a tax notice is; the
 	 * figures are then 0 and must not be shown or used ("non renseigné"). */
 	bool resources_known, qf_known;
+	/* The consumption units need each member's age but the first adult's (a spouse, a parent, an adult child: 14
+	 * or more by their link); a child, a person hosted or « autre » without a birth date leaves them unknown, and
+	 * the reste à vivre a day with them when it is divided by them (rav_known: the month's resources and its
+	 * divisor known; rav_month needs the resources only). */
+	bool uc_known, rav_known;
 	/* For the rulebook's conditions on the household: a couple or not, the
 	 * children's ages (children of them, in the arena), the month's resource
 	 * categories with an amount (",rsa,aah,"), the housing code ("" when not
 	 * said). */
 	bool couple;
-	int *child_ages;
+	int *child_ages;             /* -1: no birth date */
 	const char *resource_cats, *housing;
 	const char *explain;         /* the computation in French (arena) */
 	int64_t rule_id;             /* version of the QF/RAV rules used */

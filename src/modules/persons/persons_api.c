@@ -17,14 +17,15 @@
 /* A household's figures; those not recorded are null, never 0. */
 static json_t *budget_json(const household_budget *hb)
 {
-	json_t *o = json_pack("{s:i,s:i,s:I,s:I,s:I,s:I,s:I,s:s,s:b}", "members", hb->members, "children", hb->children, "parts_x100",
-	                      (json_int_t)hb->parts_x100, "uc_x100", (json_int_t)hb->uc_x100, "charges", (json_int_t)hb->charges,
-	                      "family_benefits", (json_int_t)hb->family_benefits, "rule_id", (json_int_t)hb->rule_id, "explain",
-	                      hb->explain, "resources_known", hb->resources_known);
+	json_t *o = json_pack("{s:i,s:i,s:I,s:I,s:I,s:I,s:s,s:b}", "members", hb->members, "children", hb->children, "parts_x100",
+	                      (json_int_t)hb->parts_x100, "charges", (json_int_t)hb->charges, "family_benefits",
+	                      (json_int_t)hb->family_benefits, "rule_id", (json_int_t)hb->rule_id, "explain", hb->explain,
+	                      "resources_known", hb->resources_known);
+	json_object_set_new(o, "uc_x100", hb->uc_known ? json_integer(hb->uc_x100) : json_null());
 	json_object_set_new(o, "resources", hb->resources_known ? json_integer(hb->resources) : json_null());
 	json_object_set_new(o, "qf", hb->qf_known ? json_integer(hb->qf) : json_null());
 	json_object_set_new(o, "rav_month", hb->resources_known ? json_integer(hb->rav_month) : json_null());
-	json_object_set_new(o, "rav_day_person", hb->resources_known ? json_integer(hb->rav_day_person) : json_null());
+	json_object_set_new(o, "rav_day_person", hb->rav_known ? json_integer(hb->rav_day_person) : json_null());
 	return o;
 }
 

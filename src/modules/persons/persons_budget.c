@@ -277,10 +277,11 @@ static err budget_compute(arena *a, civil_date month, const budget_rule *br, boo
 	civil_date ref = {month.y, month.m, 1};
 	int rank = 0, ncap = 0;
 	int64_t child_parts = 0;
+	int ages_unknown = 0; /* members whose consumption unit depends on an age not recorded */
 	for (int i = 0; i < nmem; i++) {
 		const char *rel = mem[i].relation;
 		civil_date b;
-		int age = mem[i].birth_date && civil_parse(mem[i].birth_date, &b) ? civil_age(b, ref) : 30;
+		int age = mem[i].birth_date && civil_parse(mem[i].birth_date, &b) ? civil_age(b, ref) : -1; /* not known */
 		o->members++;
 		if (!strcmp(rel, "conjoint"))
 			couple = true;
@@ -304,7 +305,10 @@ static err budget_compute(arena *a, civil_date month, const budget_rule *br, boo
 		}
 		/* Consumption units (OECD modified): first adult 1, others 14+ 0.5, under 14 0.3; shared custody halves.
 		 * The first adult whatever the rows' order (a child's row may come first). */
-		int64_t w = !child && adults++ == 0 ? 100 : (age >= 14 ? 50 : 30);
+		bool grown = !strcmp(rel, "conjoint") || !strcmp(rel, "parent") || !strcmp(rel, "enfant_majeur");
+		int64_t w = !child && adults++ == 0 ? 100 : age >= 0 ? (age >= 14 ? 50 : 30) : grown ? 50 : 0;
+		if (!w)
+			ages_unknown++;
 		uc += shared ? w / 2 : w;
 	}
 	o->children = children;
@@ -313,6 +317,7 @@ static err budget_compute(arena *a, civil_date month, const budget_rule *br, boo
 	int64_t base = couple ? rule[1] : children ? rule[2] : rule[3];
 	o->parts_x100 = base + child_parts;
 	o->uc_x100 = uc ? uc : 100;
+	o->uc_known = !ages_unknown;
 	buf ex;
 	buf_init(&ex, a, 512);
 	char from_fr[11];
@@ -356,6 +361,16 @@ static err budget_compute(arena *a, civil_date month, const budget_rule *br, boo
 		return E_OK;
 	}
 	o->rav_month = o->resources - o->charges;
+	if (!strcmp(divisor, "uc") && !o->uc_known) {
+		buf_printf(&ex, "Reste à vivre = ressources %s − charges %s = %s par mois ; par unité de consommation et par jour : "
+		                "non calculé (la date de naissance de %d membre%s du foyer n’est pas renseignée : elle fixe ses unités "
+		                "de consommation).",
+		           money_format(a, o->resources), money_format(a, o->charges), money_format(a, o->rav_month), ages_unknown,
+		           ages_unknown > 1 ? "s" : "");
+		o->explain = buf_cstr(&ex);
+		return E_OK;
+	}
+	o->rav_known = true;
 	int64_t div_x100 = !strcmp(divisor, "parts") ? o->parts_x100 : !strcmp(divisor, "uc") ? o->uc_x100
 	                                                                                      : (int64_t)o->members * 100;
 	if (div_x100 <= 0)

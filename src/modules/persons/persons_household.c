@@ -236,7 +236,7 @@ static void budget(web_req *r, const household_row *h, const member_row *m, int 
 	                     "<p><a href=\"/foyers/%lld/budget\">Ressources et charges par mois</a></p></section>",
 	            money_format_known(r->a, hb.resources_known, hb.resources), money_format(r->a, hb.charges),
 	            money_format_known(r->a, hb.qf_known, hb.qf), money_format_known(r->a, hb.resources_known, hb.rav_month),
-	            money_format_known(r->a, hb.resources_known, hb.rav_day_person), hb.explain, (long long)hid);
+	            money_format_known(r->a, hb.rav_known, hb.rav_day_person), hb.explain, (long long)hid);
 }
 
 static void referents(web_req *r, int64_t hid, bool has)
