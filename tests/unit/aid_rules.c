@@ -214,6 +214,13 @@ int main(void)
 		                      &rb, errs, 32, &ne) &&
 		          aid_rules_find(&rb, "e")->amount == 50 && aid_rules_find(&rb, "p")->amount == 3000,
 		      "« 50 %% » and « 30 euros » read (%d: %s)", ne, ne ? errs[0].message : "");
+		/* Brackets as boards write them: « 0 à 4,00 », « ≤ 4,00 », « <= », the arrow « => ». */
+		CHECK(aid_rules_parse(&a, "en vigueur le : 2027-02-01\naide : t\nlibellé : T\nmontant : tranches reste à vivre\n"
+		                          "tranche : ≤ 4,00 → 150,00\ntranche : 4,01 à 8,00 => 80,00\ntranche : de 8,01 à 10 € -> 40 €\n"
+		                          "fin\n", &rb, errs, 32, &ne) &&
+		          aid_rules_find(&rb, "t")->nbrackets == 3 && aid_rules_find(&rb, "t")->brackets[1].from == 401 &&
+		          aid_rules_find(&rb, "t")->brackets[1].upto == 800 && aid_rules_find(&rb, "t")->brackets[0].upto == 400,
+		      "three brackets read (%d: %s)", ne, ne ? errs[0].message : "");
 		/* An age range in years, « ans » or not; anything else after it refused, not dropped. */
 		CHECK(aid_rules_parse(&a, "en vigueur le : 2027-02-01\naide : e\nlibellé : E\nâge : 18 à 25 ans\nmontant : fixe 5\nfin\n",
 		                      &rb, errs, 32, &ne) && aid_rules_find(&rb, "e")->age_max == 25, "« 18 à 25 ans » read");

@@ -146,6 +146,8 @@ static const char *parse_bracket(arena *a, aid_rule *cur, const char *v, aid_bra
 	size_t alen = strlen("→");
 	if (!arrow && (arrow = strstr(v, "->")))
 		alen = 2;
+	if (!arrow && (arrow = strstr(v, "=>")))
+		alen = 2;
 	if (!arrow)
 		return "tranche : « 4,00 → 150,00 », « de 4,01 à 8,00 → 80 % » ou « 5,00 → primaire 80 % ; confort 50 % ; plafond 300,00 » "
 		       "attendu (la flèche → sépare la borne et la valeur)";
@@ -160,6 +162,12 @@ static const char *parse_bracket(arena *a, aid_rule *cur, const char *v, aid_bra
 		const char *sp = strchr(raw, ' ');
 		raw = sp ? text_trim(a, sp + 1) : raw;
 		bounds = text_fold(a, raw);
+	} else if (starts(raw, "≤") || starts(raw, "<=")) { /* « ≤ 8,00 », « <= 8,00 »: up to */
+		raw = text_trim(a, raw + (raw[0] == '<' ? 2 : strlen("≤")));
+		bounds = text_fold(a, raw);
+	} else if (!starts(bounds, "de ") && (strstr(raw, " à ") || strstr(raw, " a "))) { /* « 4,01 à 8,00 »: as « de 4,01 à 8,00 » */
+		raw = arena_printf(a, "de %s", raw);
+		bounds = raw ? text_fold(a, raw) : NULL;
 	}
 	if (bounds && starts(bounds, "de ")) {
 		char *to = strstr(raw, " à ");
