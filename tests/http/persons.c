@@ -1005,11 +1005,14 @@ static void test_import(srv *s)
 	CHECK_HAS(out, "ligne 1 : en-tête : la colonne « lien » dit la place de chacun dans son foyer");
 	CHECK_LACKS(get(&k, "/api/v1/persons?q=liensans")->body, "Liensans");
 	/* Day-first dates as spreadsheets write them (03-04-1975, 3.4.1975); a date in the future refused. */
-	csv = "Nom;Prénom;Date de naissance\nDatetiret;Un;03-04-1975\nDatetiret;Deux;3.4.1976\n";
+	csv = "Nom;Prénom;Date de naissance\nDatetiret;Un;03-04-1975\nDatetiret;Deux;3.4.1976\n"
+	      "Datetiret;Trois;03/04/1977 00:00:00\nDatetiret;Quatre;1978-04-03T00:00:00\n";
 	CHECK_INT(import_text(argv, path, csv, out, sizeof out), 0);
-	CHECK(db_zero("SELECT count(*) - 2 FROM persons WHERE last_name = 'Datetiret' AND birth_date IN ('1975-04-03', "
-	              "'1976-04-03')") == 0,
-	      "the dates read day first");
+	CHECK(db_zero("SELECT count(*) - 4 FROM persons WHERE last_name = 'Datetiret' AND birth_date IN ('1975-04-03', "
+	              "'1976-04-03', '1977-04-03', '1978-04-03')") == 0,
+	      "the dates read day first, a spreadsheet's midnight after them");
+	CHECK_INT(import_text(argv, path, "Nom;Prénom;Date de naissance\nDateheure;Un;03/04/1975 12:30\n", out, sizeof out), 5);
+	CHECK_HAS(out, "ligne 2 : date de naissance invalide");
 	CHECK_INT(import_text(argv, path, "Nom;Prénom;Date de naissance\nDatefutur;Un;03/04/2091\n", out, sizeof out), 5);
 	CHECK_HAS(out, "ligne 2 : date de naissance invalide : une date réelle entre 1900 et aujourd’hui");
 	/* A title above the header (a blank row after it): not a person, not the header. */

@@ -416,22 +416,32 @@ static const char *postcode_of(arena *a, const pctx *x, const sheet_row *r)
 
 /* ISO (AAAA-MM-JJ), JJ/MM/AAAA or a date cell; NULL when it is none of
  * them (never guessed), "" when empty. */
+/* « 00:00 », « 00:00:00 »: the time a spreadsheet writes after a date that has none. */
+static bool midnight(const char *t)
+{
+	return !strcmp(t, "00:00") || !strcmp(t, "00:00:00") || !strcmp(t, "0:00") || !strcmp(t, "0:00:00");
+}
+
 static const char *date_of(arena *a, const pctx *x, const sheet_row *r)
 {
 	int c = x->col[C_DATE];
 	const char *s = cell(x, r, C_DATE);
 	sheet_kind k = c >= 0 && c < r->ncells ? r->cells[c].kind : SHEET_EMPTY;
-	civil_date d;
 	if (!*s)
 		return "";
-	if (civil_parse(s, &d))
-		return persons_birth_ok(s) ? arena_strdup(a, s) : NULL;
 	if (k == SHEET_NUMBER)
 		return NULL;
+	/* A date-time cell saved as text by a spreadsheet: « 03/04/1975 00:00:00 », « 1975-04-03T00:00:00 ». */
+	size_t len = strcspn(s, " T");
+	if (s[len] && !midnight(s + len + 1))
+		return NULL;
+	char *day = arena_strndup(a, s, len);
+	if (day && strlen(day) == 10 && day[4] == '-')
+		return persons_birth_ok(day) ? day : NULL;
 	/* Day first, as in France, the year in four digits: 03/04/1975, 3-4-1975, 03.04.1975. */
 	int dd, mm, yy, n = 0;
 	char s1, s2;
-	if (sscanf(s, "%2d%c%2d%c%4d%n", &dd, &s1, &mm, &s2, &yy, &n) == 5 && !s[n] && s1 == s2 &&
+	if (day && sscanf(day, "%2d%c%2d%c%4d%n", &dd, &s1, &mm, &s2, &yy, &n) == 5 && !day[n] && s1 == s2 &&
 	    (s1 == '/' || s1 == '-' || s1 == '.') && yy >= 1000) {
 		char *iso = arena_printf(a, "%04d-%02d-%02d", yy, mm, dd);
 		if (iso && persons_birth_ok(iso))
