@@ -368,7 +368,8 @@ static void trim_row(pctx *x, const sheet_row *r)
 {
 	for (int i = 0; i < r->ncells && i < IMPORT_MAX_COLS; i++)
 		x->cur[i] = trimmed(&x->ha, r->cells[i].text);
-	snprintf(x->own, sizeof x->own, "ligne %ld", r->number);
+	if (x->col[C_FOYER] < 0)
+		snprintf(x->own, sizeof x->own, "ligne %ld", r->number);
 }
 
 /* A row's cell of a column; without a column « foyer », each row is a household of its own. */
@@ -414,14 +415,14 @@ static const char *postcode_of(arena *a, const pctx *x, const sheet_row *r)
 	return a ? arena_strdup(a, d) : "";
 }
 
-/* ISO (AAAA-MM-JJ), JJ/MM/AAAA or a date cell; NULL when it is none of
- * them (never guessed), "" when empty. */
 /* « 00:00 », « 00:00:00 »: the time a spreadsheet writes after a date that has none. */
 static bool midnight(const char *t)
 {
 	return !strcmp(t, "00:00") || !strcmp(t, "00:00:00") || !strcmp(t, "0:00") || !strcmp(t, "0:00:00");
 }
 
+/* A birth date: ISO (AAAA-MM-JJ), day first (JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA), either followed by midnight, or a
+ * date cell — from 1900 to today (persons_birth_ok); NULL when it is none of them (never guessed), "" when empty. */
 static const char *date_of(arena *a, const pctx *x, const sheet_row *r)
 {
 	int c = x->col[C_DATE];
