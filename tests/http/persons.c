@@ -779,6 +779,7 @@ static void test_rules(srv *s)
 	char page[64];
 	snprintf(page, sizeof page, "/foyers/%lld", (long long)h);
 	CHECK_HAS(get(&k, page)->body, "Parts : 1 (personne seule 1)");
+	CHECK_HAS(k.last.body, "non renseigné par personne et par jour"); /* the rule divides by persons */
 	resp *r = post_json(&k, "/api/v1/qf-rules", "{\"effective_from\":\"2020-01-01\",\"rav_divisor\":\"cinq\"}");
 	CHECK_INT(r->status, 400);
 	CHECK_HAS(r->body, "rav_divisor");
@@ -790,6 +791,7 @@ static void test_rules(srv *s)
 	CHECK_HAS(k.last.body, "depuis le 01/01/2020");
 	r = get(&k, page);
 	CHECK_HAS(r->body, "Règles en vigueur depuis le 01/01/2020. Parts : 1,5 (personne seule 1,5)");
+	CHECK_HAS(r->body, "non renseigné par part et par jour"); /* the new rule divides by parts: the page says so */
 	r = post_json(&k, "/api/v1/qf-rules", "{\"effective_from\":\"2020-01-01\",\"rav_divisor\":\"parts\",\"parts_couple_x100\":200,"
 	                   "\"parts_single_parent_x100\":250,\"parts_single_x100\":150,\"child1_x100\":50,\"child2_x100\":50,"
 	                   "\"child3_x100\":100,\"child_more_x100\":50,\"disabled_child_x100\":50}");

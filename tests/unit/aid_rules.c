@@ -81,6 +81,15 @@ int main(void)
 	CHECK_INT(res.amount, 5000);
 	CHECK_HAS(res.explain, "reste disponible → 50,00\xc2\xa0€");
 	CHECK_HAS(res.plain, "il reste à votre foyer 4,12\xc2\xa0€ par jour et par personne ; le règlement retient au plus 8,00\xc2\xa0€.");
+	{
+		/* Divided by consumption units, the answer says so, not « par personne ». */
+		aid_facts uf = f;
+		uf.rav_unit = "unité de consommation";
+		aid_result ur;
+		aid_evaluate(&a, urg, &uf, &ur);
+		CHECK_HAS(ur.explain, "par jour et par unité de consommation");
+		CHECK_HAS(ur.plain, "par jour et par unité de consommation ;");
+	}
 	CHECK_HAS(res.plain, "Le règlement limite cette aide à 300,00\xc2\xa0€ par an ; votre foyer en a déjà reçu 250,00\xc2\xa0€ : il "
 	                     "reste 50,00\xc2\xa0€.");
 	CHECK_LACKS(res.plain, "→");

@@ -66,7 +66,8 @@ static void same_on_page(db_conn *c, arena *a, int64_t h, civil_date month, cons
 	CHECK(x.resources == y.resources && x.charges == y.charges && x.family_benefits == y.family_benefits, "%s", what);
 	CHECK(x.resources_known == y.resources_known && x.qf_known == y.qf_known && x.qf == y.qf, "%s", what);
 	CHECK(x.rav_month == y.rav_month && x.rav_day_person == y.rav_day_person, "%s", what);
-	CHECK(x.uc_known == y.uc_known && x.rav_known == y.rav_known, "%s", what);
+	CHECK(x.uc_known == y.uc_known && x.rav_known == y.rav_known && x.rav_unit && y.rav_unit &&
+	      !strcmp(x.rav_unit, y.rav_unit), "%s", what);
 	CHECK(!strcmp(x.explain, y.explain) && !strcmp(x.housing, y.housing), "%s", what);
 }
 
@@ -214,9 +215,11 @@ int main(void)
 	      b.rav_month == 90000 && b.children == 1 && b.child_ages && b.child_ages[0] == -1 && b.parts_x100 == 250,
 	      "H with a child without a birth date: units and reste à vivre a day not known, the rest is");
 	CHECK_HAS(b.explain, "non calculé (la date de naissance de 1 membre du foyer n’est pas renseignée");
+	CHECK_STR(b.rav_unit ? b.rav_unit : "", "unité de consommation");
 	same_on_page(c, &a, h, dec, "H in December");
 	CHECK(persons_budget(c, &a, h, nov, &b) == E_OK && !b.uc_known && !b.resources_known && !b.rav_known,
 	      "H in November: no line, nothing known");
+	CHECK_STR(b.rav_unit ? b.rav_unit : "", "personne"); /* November's rule divides by persons */
 	free((char *)Q_PAGE_READ.text);
 	budget_sums bs;
 	CHECK(persons_budget_sums_parse(NULL, &bs) && !bs.resources_known && !bs.resources && !bs.charges, "no line");

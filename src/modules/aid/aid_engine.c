@@ -181,6 +181,7 @@ static int64_t rounded(aid_rounding how, int64_t v)
 
 void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *out)
 {
+	const char *unit = f->rav_unit ? f->rav_unit : "personne"; /* what the reste à vivre a day is divided by */
 	buf b;
 	buf_init(&b, a, 256);
 	out->eligible = true;
@@ -252,18 +253,18 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 	}
 	if (r->rav_max >= 0) {
 		bool ok = f->rav_day_person <= r->rav_max;
-		STEP("Reste à vivre : %s par jour et par personne %s %s", money_format(a, f->rav_day_person), ok ? "≤" : ">",
+		STEP("Reste à vivre : %s par jour et par %s %s %s", money_format(a, f->rav_day_person), unit, ok ? "≤" : ">",
 		     money_format(a, r->rav_max));
-		SAY("Une fois vos charges payées, il reste à votre foyer %s par jour et par personne ; le règlement retient au plus %s%s.",
-		    money_format(a, f->rav_day_person), money_format(a, r->rav_max), ok ? "" : " : cette condition n’est pas remplie");
+		SAY("Une fois vos charges payées, il reste à votre foyer %s par jour et par %s ; le règlement retient au plus %s%s.",
+		    money_format(a, f->rav_day_person), unit, money_format(a, r->rav_max), ok ? "" : " : cette condition n’est pas remplie");
 		out->eligible &= ok;
 	}
 	if (r->rav_min >= 0) {
 		bool ok = f->rav_day_person >= r->rav_min;
-		STEP("Reste à vivre : %s par jour et par personne %s %s (minimum)", money_format(a, f->rav_day_person), ok ? "≥" : "<",
+		STEP("Reste à vivre : %s par jour et par %s %s %s (minimum)", money_format(a, f->rav_day_person), unit, ok ? "≥" : "<",
 		     money_format(a, r->rav_min));
-		SAY("Il reste à votre foyer %s par jour et par personne ; cette aide demande au moins %s%s.", money_format(a, f->rav_day_person),
-		    money_format(a, r->rav_min), ok ? "" : " : cette condition n’est pas remplie");
+		SAY("Il reste à votre foyer %s par jour et par %s ; cette aide demande au moins %s%s.", money_format(a, f->rav_day_person),
+		    unit, money_format(a, r->rav_min), ok ? "" : " : cette condition n’est pas remplie");
 		out->eligible &= ok;
 	}
 	if (r->qf_max >= 0) {

@@ -300,9 +300,9 @@ static void simulate(web_req *r)
 	}
 	journal_record(r->db, r->user->id, "read", "household", hid, "aid simulation");
 	html_printf(b, "<p>Règlement version %s en vigueur depuis le %s. Situation du foyer ce mois : quotient familial %s, reste à vivre %s "
-	               "par personne et par jour, %d personne%s dont %d enfant%s. Rien n’est enregistré : c’est une simulation.</p>",
+	               "par %s et par jour, %d personne%s dont %d enfant%s. Rien n’est enregistré : c’est une simulation.</p>",
 	            rb.version ? rb.version : "?", civil_fr(r->a, rb.effective), money_format_known(r->a, hb.qf_known, hb.qf),
-	            money_format_known(r->a, hb.rav_known, hb.rav_day_person),
+	            money_format_known(r->a, hb.rav_known, hb.rav_day_person), hb.rav_unit ? hb.rav_unit : "personne",
 	            hb.members, hb.members > 1 ? "s" : "", hb.children, hb.children > 1 ? "s" : "");
 	html_printf(b, "<form method=\"get\" action=\"/foyers/%lld/simulation\" class=\"filters\">", (long long)hid);
 	html_printf(b, "<div class=\"field\"><label for=\"facture\">Montant de la facture (€)</label><input id=\"facture\" name=\"facture\" value=\"%s\"></div>",

@@ -148,6 +148,7 @@ typedef struct aid_facts {
 	bool rav_unknown, qf_unknown, age_unknown, residence_unknown, uc_unknown;
 	int members, children;
 	const int *child_ages;         /* children of them (NULL: ages unknown; one -1: that child's) */
+	const char *rav_unit;          /* the reste à vivre a day is per « part », « unité de consommation »; NULL: « personne » */
 	bool couple;
 	const char *housing;           /* code, "" when not said */
 	const char *resource_cats;     /* ",rsa,aah," */

@@ -319,6 +319,8 @@ typedef struct household_budget {
 	 * the reste à vivre a day with them when it is divided by them (rav_known: the month's resources and its
 	 * divisor known; rav_month needs the resources only). */
 	bool uc_known, rav_known;
+	const char *rav_unit;        /* what the reste à vivre a day is divided by: « personne », « part », « unité de
+	                              * consommation » (the rule's divisor) */
 	/* For the rulebook's conditions on the household: a couple or not, the
 	 * children's ages (children of them, in the arena), the month's resource
 	 * categories with an amount (",rsa,aah,"), the housing code ("" when not

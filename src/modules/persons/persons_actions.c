@@ -135,10 +135,10 @@ static void budget_page_render(web_req *r, const char *mkey, const form_errors *
 	               "<li><a href=\"?mois=%s\">Mois suivant</a></li><li><a href=\"/foyers/%lld\">Retour au foyer</a></li></ul></nav>",
 	            pk, nk, (long long)hid);
 	html_printf(b, "<dl class=\"facts\"><dt>Ressources</dt><dd>%s</dd><dt>Charges retenues</dt><dd>%s</dd>"
-	               "<dt>Quotient familial</dt><dd>%s</dd><dt>Reste à vivre</dt><dd>%s par mois · %s par jour</dd></dl><p>%s</p>",
+	               "<dt>Quotient familial</dt><dd>%s</dd><dt>Reste à vivre</dt><dd>%s par mois · %s par %s et par jour</dd></dl><p>%s</p>",
 	            money_format_known(r->a, hb.resources_known, hb.resources), money_format(r->a, hb.charges),
 	            money_format_known(r->a, hb.qf_known, hb.qf), money_format_known(r->a, hb.resources_known, hb.rav_month),
-	            money_format_known(r->a, hb.rav_known, hb.rav_day_person), hb.explain);
+	            money_format_known(r->a, hb.rav_known, hb.rav_day_person), hb.rav_unit ? hb.rav_unit : "personne", hb.explain);
 	html_table(b, "Lignes du mois", TABLE_CAPTION_SHOWN, "Type", "Catégorie", "Membre", "#Montant", "~Actions");
 	db_res q = {0};
 	int n = 0;

@@ -268,6 +268,7 @@ static err budget_compute(arena *a, civil_date month, const budget_rule *br, boo
 {
 	const int64_t *rule = br->v;
 	const char *divisor = br->divisor, *from = br->from;
+	o->rav_unit = !strcmp(divisor, "parts") ? "part" : !strcmp(divisor, "uc") ? "unité de consommation" : "personne";
 	o->rule_id = rule[0];
 	bool couple = false;
 	int children = 0, disabled_children = 0;
@@ -378,9 +379,7 @@ static err budget_compute(arena *a, civil_date month, const budget_rule *br, boo
 	o->rav_day_person = money_div_round(o->rav_month * 100, div_x100 * 30);
 	buf_printf(&ex, "Reste à vivre = ressources %s − charges %s = %s par mois, soit %s par %s et par jour (÷ %s ÷ 30).",
 	           money_format(a, o->resources), money_format(a, o->charges), money_format(a, o->rav_month),
-	           money_format(a, o->rav_day_person),
-	           !strcmp(divisor, "parts") ? "part" : !strcmp(divisor, "uc") ? "unité de consommation" : "personne",
-	           fmt_parts(a, div_x100));
+	           money_format(a, o->rav_day_person), o->rav_unit, fmt_parts(a, div_x100));
 	o->explain = buf_cstr(&ex);
 	return E_OK;
 }

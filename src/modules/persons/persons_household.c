@@ -231,12 +231,13 @@ static void budget(web_req *r, const household_row *h, const member_row *m, int 
 		return;
 	html_printf(&r->out, "<section aria-labelledby=\"t-budget\"><h2 id=\"t-budget\">Budget du mois</h2>"
 	                     "<dl class=\"facts\"><dt>Ressources</dt><dd>%s</dd><dt>Charges retenues</dt><dd>%s</dd>"
-	                     "<dt>Quotient familial</dt><dd>%s</dd><dt>Reste à vivre</dt><dd>%s par mois, %s par personne et par jour</dd></dl>"
+	                     "<dt>Quotient familial</dt><dd>%s</dd><dt>Reste à vivre</dt><dd>%s par mois, %s par %s et par jour</dd></dl>"
 	                     "<details><summary>Détail du calcul</summary><p>%s</p></details>"
 	                     "<p><a href=\"/foyers/%lld/budget\">Ressources et charges par mois</a></p></section>",
 	            money_format_known(r->a, hb.resources_known, hb.resources), money_format(r->a, hb.charges),
 	            money_format_known(r->a, hb.qf_known, hb.qf), money_format_known(r->a, hb.resources_known, hb.rav_month),
-	            money_format_known(r->a, hb.rav_known, hb.rav_day_person), hb.explain, (long long)hid);
+	            money_format_known(r->a, hb.rav_known, hb.rav_day_person), hb.rav_unit ? hb.rav_unit : "personne", hb.explain,
+	            (long long)hid);
 }
 
 static void referents(web_req *r, int64_t hid, bool has)
