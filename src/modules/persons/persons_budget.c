@@ -63,6 +63,24 @@ static const char *fmt_parts(arena *a, int64_t x100)
 static db_sql Q_RULE = DB_SQL(DB_SCOPED | DB_KEPT, RULE_SELECT);
 static db_sql Q_RULE_NOW = DB_SQL(DB_SCOPED, RULE_SELECT);
 
+/* What a rule's divisor divides the reste à vivre a day by, as the pages say it. */
+static const char *unit_of(const char *divisor)
+{
+	return !strcmp(divisor, "parts") ? "part" : !strcmp(divisor, "uc") ? "unité de consommation" : "personne";
+}
+
+const char *persons_rav_unit(db_conn *c, civil_date month)
+{
+	char mday[11];
+	civil_format((civil_date){month.y, month.m, 1}, mday);
+	db_res q = {0};
+	const char *unit = "personne"; /* no rule yet: the default one's, written at the first budget */
+	if (DBQ(c, &Q_RULE, &q, A_TEXT(mday)) == E_OK && db_next(&q) && !db_isnull(&q, 9))
+		unit = unit_of(db_text(&q, 9));
+	db_close(&q);
+	return unit;
+}
+
 /* The rule's numbers (its id first, then the parts and the children's weights), its divisor and its date. */
 typedef struct budget_rule {
 	int64_t v[9];
@@ -268,7 +286,7 @@ static err budget_compute(arena *a, civil_date month, const budget_rule *br, boo
 {
 	const int64_t *rule = br->v;
 	const char *divisor = br->divisor, *from = br->from;
-	o->rav_unit = !strcmp(divisor, "parts") ? "part" : !strcmp(divisor, "uc") ? "unité de consommation" : "personne";
+	o->rav_unit = unit_of(divisor);
 	o->rule_id = rule[0];
 	bool couple = false;
 	int children = 0, disabled_children = 0;
