@@ -82,6 +82,11 @@ static void test_birth_dates(srv *s)
 	CHECK_HAS(r->body, "value=\"2091-03-04\""); /* what was typed, kept */
 	CHECK_INT(post_json(&k, "/api/v1/households", "{\"last_name\":\"Naissance\",\"first_names\":\"Borne\","
 	                                            "\"birth_date\":\"1900-01-01\",\"confirm_duplicate\":true}")->status, 201);
+	/* Without one, the household page says so in its place (the cell was empty). */
+	int64_t h = create(&k, "{\"last_name\":\"Naissance\",\"first_names\":\"Absente\",\"confirm_duplicate\":true}");
+	char page[64];
+	snprintf(page, sizeof page, "/foyers/%lld", (long long)h);
+	CHECK_HAS(get(&k, page)->body, "<td>Demandeur</td><td><span class=\"muted\">non renseigné</span></td>");
 	cli_free(&k);
 }
 

@@ -82,6 +82,15 @@ static void page_build(void)
 #define EVENTS_SHOWN 15
 #define TIMELINE_PAGE 100
 
+/* A cell of a value, or « non renseigné » (muted) when there is none. */
+static void td_said(buf *b, const char *s)
+{
+	if (s && *s)
+		html_printf(b, "<td>%s</td>", s);
+	else
+		html_lit(b, "<td><span class=\"muted\">non renseigné</span></td>");
+}
+
 const char *persons_age_text(web_req *r, const char *birth)
 {
 	civil_date b;
@@ -152,8 +161,9 @@ static void members(web_req *r, int64_t hid, const member_row *m, int nm)
 		html_printf(b, "<tr%s><td>%s %s", p->active ? "" : " class=\"gone\"", p->last_name, p->first_names);
 		if (*p->birth_name && strcmp(p->birth_name, p->last_name))
 			html_printf(b, " <small>(naissance : %s)</small>", p->birth_name);
-		html_printf(b, "</td><td>%s%s</td><td>%s</td><td>%s</td>", code_label(RELATIONS, NRELATIONS, p->relation),
-		            p->active ? "" : " (parti)", persons_age_text(r, p->birth_date), p->phone);
+		html_printf(b, "</td><td>%s%s</td>", code_label(RELATIONS, NRELATIONS, p->relation), p->active ? "" : " (parti)");
+		td_said(b, persons_age_text(r, p->birth_date));
+		html_printf(b, "<td>%s</td>", p->phone); /* a child has none: not a gap */
 		if (sit) {
 			html_printf(b, "<td>%s", code_label(EMPLOYMENTS, NEMPLOYMENTS, p->employment));
 			if (*p->health_cover)
