@@ -10,6 +10,7 @@
  */
 #include "civil.h"
 #include <pthread.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,18 @@ bool civil_parse(const char *s, civil_date *out)
 	out->y = v[0];
 	out->m = v[1];
 	out->d = v[2];
+	return true;
+}
+
+bool civil_parse_fr(const char *s, civil_date *out)
+{
+	int dd, mm, yy, n = 0;
+	char s1, s2;
+	if (!s || sscanf(s, "%2d%c%2d%c%4d%n", &dd, &s1, &mm, &s2, &yy, &n) != 5 || s[n] || s1 != s2 ||
+	    (s1 != '/' && s1 != '-' && s1 != '.') || !isdigit((unsigned char)s[0]) || yy < 1850 || yy > 2200 || mm < 1 ||
+	    mm > 12 || dd < 1 || dd > civil_month_days(yy, mm))
+		return false;
+	*out = (civil_date){yy, mm, dd};
 	return true;
 }
 

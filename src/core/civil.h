@@ -16,6 +16,9 @@ typedef struct civil_date { int y, m, d; } civil_date;
 
 /* Strict "YYYY-MM-DD" within years 1850..2200 and a real calendar day. */
 bool civil_parse(const char *s, civil_date *out);
+/* A date as French people write it, day first: "27/03/1984", "3/4/1984", "27-03-1984" or "27.03.1984" (one
+ * separator twice, the year in four digits, nothing after), a real day as civil_parse's. */
+bool civil_parse_fr(const char *s, civil_date *out);
 /* Writes "YYYY-MM-DD" into out (11 bytes). */
 void civil_format(civil_date d, char out[11]);
 int64_t civil_to_days(civil_date d);

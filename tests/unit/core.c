@@ -103,6 +103,14 @@ static void test_civil(void)
 	CHECK(!civil_parse("2023-02-29", &d), "no leap day in 2023");
 	CHECK(!civil_parse("1900-02-29", &d), "1900 not leap");
 	CHECK(civil_parse("2000-02-29", &d), "2000 leap");
+	/* Day first, as written in France; one separator twice, four digits of year, nothing after. */
+	CHECK(civil_parse_fr("27/03/1984", &d) && d.y == 1984 && d.m == 3 && d.d == 27, "27/03/1984");
+	CHECK(civil_parse_fr("3/4/1975", &d) && d.m == 4 && d.d == 3 && civil_parse_fr("03-04-1975", &d) &&
+	      civil_parse_fr("03.04.1975", &d), "3/4/1975, 03-04-1975, 03.04.1975");
+	CHECK(!civil_parse_fr("31/06/1980", &d) && !civil_parse_fr("03/04/75", &d) && !civil_parse_fr("03/04-1975", &d) &&
+	      !civil_parse_fr("03/04/1975 12:00", &d) && !civil_parse_fr("1975-04-03", &d) && !civil_parse_fr("", &d) &&
+	      !civil_parse_fr("-3/-4/1975", &d),
+	      "not a real day, two-digit year, mixed separators, a time after, ISO, empty, signs: refused");
 	CHECK(!civil_parse("2024-13-01", &d) && !civil_parse("2024-1-01", &d) && !civil_parse("x", &d), "malformed");
 	CHECK(!civil_parse("2024-04-31", &d), "31 April");
 	civil_parse("1970-01-01", &d);

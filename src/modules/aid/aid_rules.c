@@ -443,13 +443,12 @@ static const char *rule_line(arena *a, aid_rule *cur, const char *k, char *v, bo
 static char *date_of(arena *a, char *v)
 {
 	civil_date d;
-	int dd, mm, yy, n = 0;
 	if (civil_parse(v, &d))
 		return v;
-	if (sscanf(v, "%2d/%2d/%4d%n", &dd, &mm, &yy, &n) != 3 || v[n] || yy < 1000)
-		return NULL;
-	char *iso = arena_printf(a, "%04d-%02d-%02d", yy, mm, dd);
-	return iso && civil_parse(iso, &d) ? iso : NULL;
+	char *iso = civil_parse_fr(v, &d) ? arena_alloc(a, 11) : NULL;
+	if (iso)
+		civil_format(d, iso);
+	return iso;
 }
 
 bool aid_rules_parse(arena *a, const char *text, aid_rulebook *out, aid_error *errs, int max, int *nerrs)

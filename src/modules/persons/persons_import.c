@@ -440,15 +440,11 @@ static const char *date_of(arena *a, const pctx *x, const sheet_row *r)
 	if (day && strlen(day) == 10 && day[4] == '-')
 		return persons_birth_ok(day) ? day : NULL;
 	/* Day first, as in France, the year in four digits: 03/04/1975, 3-4-1975, 03.04.1975. */
-	int dd, mm, yy, n = 0;
-	char s1, s2;
-	if (day && sscanf(day, "%2d%c%2d%c%4d%n", &dd, &s1, &mm, &s2, &yy, &n) == 5 && !day[n] && s1 == s2 &&
-	    (s1 == '/' || s1 == '-' || s1 == '.') && yy >= 1000) {
-		char *iso = arena_printf(a, "%04d-%02d-%02d", yy, mm, dd);
-		if (iso && persons_birth_ok(iso))
-			return iso;
-	}
-	return NULL;
+	civil_date d;
+	char *iso = day && civil_parse_fr(day, &d) ? arena_alloc(a, 11) : NULL;
+	if (iso)
+		civil_format(d, iso);
+	return iso && persons_birth_ok(iso) ? iso : NULL;
 }
 
 /* A value of a column of codes, as the field writes it (« Femme », « Conjointe », « Fils »): folded (no accents,

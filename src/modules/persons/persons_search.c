@@ -517,13 +517,11 @@ static int search(db_conn *c, arena *a, const char *q, search_hit **out, int max
 		return 0;
 	db_res r = {0};
 	bool mem = persons_index_catch_up(c, feed_head); /* the index in memory answers (candidates and their ranking) */
-	/* A birth date: 27/03/1984, 27-03-1984 or 1984-03-27. */
-	int d, m, y;
+	/* A birth date: 27/03/1984, 27-03-1984, 27.03.1984 or 1984-03-27. */
 	civil_date cd;
 	char iso[11];
-	if ((sscanf(t, "%2d/%2d/%4d", &d, &m, &y) == 3 || sscanf(t, "%2d-%2d-%4d", &d, &m, &y) == 3) &&
-	    strlen(t) == 10) {
-		snprintf(iso, sizeof iso, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+	if (civil_parse_fr(t, &cd)) {
+		civil_format(cd, iso);
 		t = iso;
 	}
 	if (civil_parse(t, &cd)) {
