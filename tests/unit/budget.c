@@ -220,8 +220,6 @@ int main(void)
 	CHECK(persons_budget(c, &a, h, nov, &b) == E_OK && !b.uc_known && !b.resources_known && !b.rav_known,
 	      "H in November: no line, nothing known");
 	CHECK_STR(b.rav_unit ? b.rav_unit : "", "personne"); /* November's rule divides by persons */
-	CHECK_STR(persons_rav_unit(c, nov), "personne");
-	CHECK_STR(persons_rav_unit(c, dec), "unité de consommation");
 	free((char *)Q_PAGE_READ.text);
 	budget_sums bs;
 	CHECK(persons_budget_sums_parse(NULL, &bs) && !bs.resources_known && !bs.resources && !bs.charges, "no line");

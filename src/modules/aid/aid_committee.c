@@ -425,12 +425,11 @@ static void presentation(web_req *r)
 	html_printf(b, "<p class=\"muted\">Demande %lld sur %d. Présentation sans nom ni adresse : seuls les éléments utiles à la décision.</p>",
 	            (long long)k, n);
 	html_printf(b, "<dl class=\"facts\"><dt>Aide</dt><dd>%s</dd><dt>Composition du foyer</dt><dd>%d personne%s dont %d enfant%s</dd>"
-	               "<dt>Quotient familial</dt><dd>%s</dd><dt>Reste à vivre</dt><dd>%s par %s et par jour</dd>"
+	               "<dt>Quotient familial</dt><dd>%s</dd><dt>Reste à vivre</dt><dd>%s par jour</dd>"
 	               "<dt>Facture</dt><dd>%s</dd><dt>Déjà accordé pour cette aide sur 12 mois</dt><dd>%s</dd>"
 	               "<dt>Proposition du règlement</dt><dd>%s — %s</dd><dt>Avis de l’instructeur</dt><dd>%s, %s%s%s</dd>",
 	            q->aid_label, hb.members, hb.members > 1 ? "s" : "", hb.children, hb.children > 1 ? "s" : "",
-	            money_format_known(r->a, q->qf_known, q->qf), money_format_known(r->a, q->rav_known, q->rav),
-	            hb.rav_unit ? hb.rav_unit : "personne", q->bill ? money_format(r->a, q->bill) : "—",
+	            money_format_known(r->a, q->qf_known, q->qf), money_format_known(r->a, q->rav_known, q->rav), q->bill ? money_format(r->a, q->bill) : "—",
 	            money_format(r->a, facts.granted_12m), money_format(r->a, q->proposed), q->explain,
 	            strcmp(q->opinion, "favorable") ? "défavorable" : "favorable", money_format(r->a, q->opinion_amount),
 	            *q->opinion_reason ? " — " : "", q->opinion_reason);

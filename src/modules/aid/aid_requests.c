@@ -441,13 +441,11 @@ static void request_page(web_req *r, aid_req *q, const form_errors *fe, const ch
 	} else {
 		aid_rulebook rb;
 		const char *ver = q->rulebook_id && aid_rulebook_by_id(r->db, r->a, q->rulebook_id, &rb) && rb.version ? rb.version : "?";
-		civil_date on; /* the instruction computed the figures for the request's month (aid_workflow.c) */
-		const char *unit = civil_parse(q->requested_on, &on) ? persons_rav_unit(r->db, on) : "personne";
 		html_printf(b, "<p>Règlement appliqué : <a href=\"/aides/reglement/%lld\">version %s</a>. Quotient familial %s, reste à vivre "
-		               "%s par %s et par jour.</p><p><strong>Proposition du règlement</strong> : %s, %s. %s</p>"
+		               "%s par jour.</p><p><strong>Proposition du règlement</strong> : %s, %s. %s</p>"
 		               "<p><strong>Avis de l’instructeur</strong> : %s, %s%s%s. Voie de décision : %s.</p>",
 		            (long long)q->rulebook_id, ver, money_format_known(r->a, q->qf_known, q->qf), money_format_known(r->a, q->rav_known, q->rav),
-		            unit, q->eligible ? "éligible" : "non éligible", money_format(r->a, q->proposed), q->explain,
+		            q->eligible ? "éligible" : "non éligible", money_format(r->a, q->proposed), q->explain,
 		            is(q->opinion, "favorable") ? "favorable" : "défavorable", money_format(r->a, q->opinion_amount),
 		            *q->opinion_reason ? " — " : "", q->opinion_reason, aid_route_label(q->route));
 	}

@@ -333,10 +333,6 @@ typedef struct household_budget {
 } household_budget;
 /* One statement (E_NOT_FOUND when the structure has no such household). */
 err persons_budget(db_conn *c, arena *a, int64_t household_id, civil_date month, household_budget *out);
-/* What the reste à vivre a day of a month is divided by under the rule then in force (« personne », « part »,
- * « unité de consommation »; a static string): for a figure computed then and kept, as an aid's instruction. Read
- * from memory (the rule is a kept list). */
-const char *persons_rav_unit(db_conn *c, civil_date month);
 
 /* For the needs analysis (observation): over the instants [start, end),
  * per neighbourhood of the household's address ("" when none), the

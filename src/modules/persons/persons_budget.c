@@ -69,18 +69,6 @@ static const char *unit_of(const char *divisor)
 	return !strcmp(divisor, "parts") ? "part" : !strcmp(divisor, "uc") ? "unité de consommation" : "personne";
 }
 
-const char *persons_rav_unit(db_conn *c, civil_date month)
-{
-	char mday[11];
-	civil_format((civil_date){month.y, month.m, 1}, mday);
-	db_res q = {0};
-	const char *unit = "personne"; /* no rule yet: the default one's, written at the first budget */
-	if (DBQ(c, &Q_RULE, &q, A_TEXT(mday)) == E_OK && db_next(&q) && !db_isnull(&q, 9))
-		unit = unit_of(db_text(&q, 9));
-	db_close(&q);
-	return unit;
-}
-
 /* The rule's numbers (its id first, then the parts and the children's weights), its divisor and its date. */
 typedef struct budget_rule {
 	int64_t v[9];
