@@ -371,6 +371,14 @@ int main(void)
 			aid_evaluate(&a, aid_rules_find(&ub, "u"), &uf, &res);
 			CHECK(res.incomplete && !res.eligible, "units not known: incomplete (%s)", res.explain);
 			CHECK_HAS(res.explain, "unités de consommation inconnues");
+			/* A reste à vivre not known for its units, the resources known: the answer says which. */
+			uf.rav_unknown = true;
+			aid_evaluate(&a, urg, &uf, &res);
+			CHECK(res.incomplete, "reste à vivre by units not known: incomplete");
+			CHECK_HAS(res.explain, "reste à vivre par unité de consommation non calculé");
+			uf.resources_unknown = true;
+			aid_evaluate(&a, urg, &uf, &res);
+			CHECK_HAS(res.explain, "ressources du mois (reste à vivre) non renseignées");
 		}
 		/* The shared ceiling: 300 € already granted this year under « vacances » → 100 € left. */
 		ff.shared_year = 30000;

@@ -220,6 +220,8 @@ void aid_evaluate(arena *a, const aid_rule *r, const aid_facts *f, aid_result *o
 	bool need_bill = (pct || r->capped_by_bill) && f->bill <= 0;
 	const char *missing = need_age && f->age_unknown         ? "âge du demandeur non renseigné"
 	                    : need_res && f->residence_unknown ? "durée de résidence dans la commune non renseignée"
+	                    : need_rav && f->rav_unknown && f->uc_unknown && !f->resources_unknown
+	                        ? "reste à vivre par unité de consommation non calculé (date de naissance d’un membre non renseignée)"
 	                    : need_rav && f->rav_unknown       ? "ressources du mois (reste à vivre) non renseignées"
 	                    : need_qf && f->qf_unknown         ? "ressources du mois (quotient familial) non renseignées"
 	                    : need_ages                        ? "âge des enfants non renseigné"

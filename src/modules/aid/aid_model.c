@@ -279,6 +279,7 @@ err aid_facts_for(db_conn *c, arena *a, int64_t hid, const char *key, civil_date
 	f->qf = hb->qf;
 	f->rav_unknown = !hb->rav_known;
 	f->uc_unknown = !hb->uc_known;
+	f->resources_unknown = !hb->resources_known;
 	f->rav_unit = hb->rav_unit;
 	f->qf_unknown = !hb->qf_known;
 	f->age_unknown = true;

@@ -146,6 +146,7 @@ typedef struct aid_facts {
 	/* Not recorded (the figure above is then meaningless): a rule that
 	 * needs it cannot be computed, and says so. */
 	bool rav_unknown, qf_unknown, age_unknown, residence_unknown, uc_unknown;
+	bool resources_unknown;        /* the month's resources: with them known, a reste à vivre not known is its units' */
 	int members, children;
 	const int *child_ages;         /* children of them (NULL: ages unknown; one -1: that child's) */
 	const char *rav_unit;          /* the reste à vivre a day is per « part », « unité de consommation »; NULL: « personne » */
